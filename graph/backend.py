@@ -1,0 +1,130 @@
+"""The one small interface every backend implements, and the `Results` it returns.
+
+Callers see the same shapes whichever database answers: a node is a plain dict
+with its label and key, a relationship a dict with its type, a path a list that
+alternates nodes and relationships. Engine ids never leave this package.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping
+
+from graph.schema import SCHEMA
+
+
+@dataclass
+class Results:
+    """Rows of one query, their column names, and whether rows were cut at the cap."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool = False
+    stats: dict[str, int] = field(default_factory=dict)
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.records())
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def single(self) -> dict[str, Any] | None:
+        """The first record, or None when there is none."""
+        return self.records()[0] if self.rows else None
+
+    def value(self, default: Any = None) -> Any:
+        """The first column of the first row: handy for counts."""
+        return self.rows[0][0] if self.rows else default
+
+    def to_json(self) -> dict[str, Any]:
+        return {"columns": self.columns, "rows": self.rows, "truncated": self.truncated}
+
+
+@dataclass(frozen=True)
+class BackendInfo:
+    """What `screengraph doctor` reports."""
+
+    backend: str
+    server_version: str
+    location: str
+    reachable: bool
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Backend(ABC):
+    """A graph database screengraph can run on.
+
+    `dialect` names the Cypher dialect ("neo4j" or "falkordb") so that the
+    query registry can pick a per-backend variant where the two disagree.
+    """
+
+    name: str
+    dialect: str
+
+    def __init__(self, query_timeout_ms: int, write_timeout_ms: int, max_rows: int):
+        self.query_timeout_ms = query_timeout_ms
+        self.write_timeout_ms = write_timeout_ms
+        self.max_rows = max_rows
+
+    @abstractmethod
+    def run_read(self, cypher: str, params: Mapping[str, Any] | None = None, *,
+                 timeout_ms: int | None = None, max_rows: int | None = None) -> Results:
+        """Run a read-only query; a write raises ReadOnlyViolation.
+
+        Rows beyond `max_rows` are dropped and the result marked truncated;
+        `max_rows=0` means no cap (for internal, bounded queries).
+        """
+
+    @abstractmethod
+    def run_write(self, cypher: str, params: Mapping[str, Any] | None = None, *,
+                  timeout_ms: int | None = None) -> Results:
+        """Run one write statement atomically: it applies whole or not at all."""
+
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create constraints, lookup indexes and the full-text index if missing."""
+
+    @abstractmethod
+    def info(self) -> BackendInfo:
+        """Describe the backend without raising when it is unreachable."""
+
+    @abstractmethod
+    def fulltext_search(self, text: str, labels: list[str], limit: int) -> Results:
+        """Rank nodes of `labels` whose search text matches `text`.
+
+        Columns: node, score. Both engines index the same normalised
+        `search_text` property but speak different full-text query languages,
+        so this is the one query that lives in the backend.
+        """
+
+    def clear(self) -> None:
+        """Delete every node and relationship, in slices that keep transactions small."""
+        while self.run_write(
+                "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS deleted"
+        ).value(0):
+            pass
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections (and, for the embedded store, stop its server if owned)."""
+
+    def counts(self) -> dict[str, int]:
+        """Nodes per label and relationships per type."""
+        counts: dict[str, int] = {}
+        for label in SCHEMA.labels:
+            counts[label] = self.run_read(
+                f"MATCH (n:{label}) RETURN count(n)", max_rows=0).value(0)
+        for rel in SCHEMA.relationship_types:
+            counts[rel] = self.run_read(
+                f"MATCH ()-[r:{rel}]->() RETURN count(r)", max_rows=0).value(0)
+        return counts
+
+    def __enter__(self) -> "Backend":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,32 @@
+"""Choosing and opening the backend: the one place that decides which database runs."""
+
+from __future__ import annotations
+
+from graph.backend import Backend
+from graph.settings import Settings, load_settings
+
+
+def chosen_backend(settings: Settings) -> str:
+    """'neo4j' or 'embedded', following SCREENGRAPH_BACKEND then NEO4J_URI."""
+    if settings.backend == "auto":
+        return "neo4j" if settings.neo4j_uri else "embedded"
+    return settings.backend
+
+
+def connect(settings: Settings | None = None) -> Backend:
+    """Open the configured backend. Nothing connects until the first query."""
+    settings = settings or load_settings()
+    common = dict(query_timeout_ms=settings.query_timeout_ms,
+                  write_timeout_ms=settings.write_timeout_ms, max_rows=settings.max_rows)
+    if chosen_backend(settings) == "neo4j":
+        from graph.errors import BackendUnavailable
+        from graph.neo4j_backend import Neo4jBackend
+        if not settings.neo4j_uri:
+            raise BackendUnavailable(
+                "SCREENGRAPH_BACKEND=neo4j needs NEO4J_URI (and NEO4J_USERNAME / NEO4J_PASSWORD). "
+                "For a local server without Docker: scripts/neo4j-local start && "
+                "eval \"$(scripts/neo4j-local env)\".")
+        return Neo4jBackend(settings.neo4j_uri, settings.neo4j_username,
+                            settings.neo4j_password, settings.neo4j_database, **common)
+    from graph.falkor_backend import FalkorBackend
+    return FalkorBackend(settings.data_dir, settings.graph_name, fsync=settings.fsync, **common)

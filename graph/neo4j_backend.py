@@ -1,0 +1,205 @@
+"""The Neo4j backend, through the official driver (6.x, Rust extension).
+
+Reads run in managed read transactions, so a cluster routes them to readers;
+writes run in managed write transactions, which the driver retries on
+transient errors (our statements are idempotent MERGEs). Time limits are
+transaction timeouts, in seconds for the driver: settings are milliseconds.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import neo4j
+from neo4j import GraphDatabase, unit_of_work
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.graph import Node, Path, Relationship
+
+from graph.backend import Backend, BackendInfo, Results
+from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError, QueryTimeout,
+                          ReadOnlyViolation)
+from graph.schema import (FULLTEXT_INDEX, FULLTEXT_LABELS, KEY, LOOKUP_INDEXES, SEARCH_TEXT,
+                          Label)
+from graph.values import node_value, plain, relationship_value
+
+_NAME = "Neo4j"
+
+
+def lucene_query(terms: list[str]) -> str:
+    """Every word must match: exactly (boosted), as a prefix, or one edit away."""
+    parts = []
+    for term in terms:
+        if len(term) >= 4:
+            parts.append(f"({term}^3 OR {term}* OR {term}~1)")
+        else:
+            parts.append(f"({term}^3 OR {term}*)")
+    return " AND ".join(parts)
+
+
+class Neo4jBackend(Backend):
+    name = "neo4j"
+    dialect = "neo4j"
+
+    def __init__(self, uri: str, username: str | None, password: str | None,
+                 database: str = "neo4j", *, query_timeout_ms: int = 2000,
+                 write_timeout_ms: int = 60000, max_rows: int = 1000):
+        super().__init__(query_timeout_ms, write_timeout_ms, max_rows)
+        self.uri = uri
+        self.database = database
+        auth = (username or "neo4j", password) if password else None
+        try:
+            self._driver = GraphDatabase.driver(
+                uri, auth=auth, max_transaction_retry_time=15.0, connection_timeout=10.0,
+                user_agent="screengraph")
+        except ValueError as exc:
+            raise BackendUnavailable(
+                f"NEO4J_URI={uri!r} is not a Neo4j address ({exc}). Use bolt://host:7687, "
+                "neo4j://host:7687 or neo4j+s://xxxx.databases.neo4j.io.") from exc
+
+    # -- queries ----------------------------------------------------------
+
+    def run_read(self, cypher: str, params: Mapping[str, Any] | None = None, *,
+                 timeout_ms: int | None = None, max_rows: int | None = None) -> Results:
+        timeout_ms = int(timeout_ms or self.query_timeout_ms)
+        cap = self.max_rows if max_rows is None else max_rows
+
+        @unit_of_work(timeout=timeout_ms / 1000.0)
+        def work(tx: neo4j.ManagedTransaction) -> Results:
+            result = tx.run(cypher, dict(params or {}))
+            columns = list(result.keys())
+            rows: list[list[Any]] = []
+            truncated = False
+            for record in result:
+                if cap and len(rows) >= cap:
+                    truncated = True
+                    break
+                rows.append([_convert(v) for v in record.values()])
+            return Results(columns, rows, truncated)
+
+        return self._session_call(neo4j.READ_ACCESS, work, timeout_ms)
+
+    def run_write(self, cypher: str, params: Mapping[str, Any] | None = None, *,
+                  timeout_ms: int | None = None) -> Results:
+        timeout_ms = int(timeout_ms or self.write_timeout_ms)
+
+        @unit_of_work(timeout=timeout_ms / 1000.0)
+        def work(tx: neo4j.ManagedTransaction) -> Results:
+            result = tx.run(cypher, dict(params or {}))
+            columns = list(result.keys())
+            rows = [[_convert(v) for v in record.values()] for record in result]
+            counters = result.consume().counters
+            stats = {
+                "nodes_created": counters.nodes_created, "nodes_deleted": counters.nodes_deleted,
+                "relationships_created": counters.relationships_created,
+                "relationships_deleted": counters.relationships_deleted,
+                "properties_set": counters.properties_set,
+            }
+            return Results(columns, rows, False, stats)
+
+        return self._session_call(neo4j.WRITE_ACCESS, work, timeout_ms)
+
+    def _session_call(self, mode: str, work, timeout_ms: int) -> Results:
+        try:
+            with self._driver.session(database=self.database, default_access_mode=mode) as session:
+                if mode == neo4j.READ_ACCESS:
+                    return session.execute_read(work)
+                return session.execute_write(work)
+        except Neo4jError as exc:
+            raise self._translate(exc, timeout_ms) from exc
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise BackendUnavailable(
+                f"Neo4j at {self.uri} is not reachable ({exc}). Start it (for a local one: "
+                "'scripts/neo4j-local start') or fix NEO4J_URI.") from exc
+
+    def _translate(self, exc: Neo4jError, timeout_ms: int) -> Exception:
+        code = exc.code or ""
+        if isinstance(exc, AuthError) or "Security.Unauthorized" in code:
+            return BackendUnavailable(
+                f"Neo4j at {self.uri} refused the credentials: check NEO4J_USERNAME and "
+                "NEO4J_PASSWORD (for the local server: eval \"$(scripts/neo4j-local env)\").")
+        if "TimedOut" in code or "Transaction.Terminated" in code:
+            return QueryTimeout(timeout_ms, _NAME)
+        if "AccessMode" in code:
+            return ReadOnlyViolation(_NAME)
+        if "ConstraintValidationFailed" in code:
+            return ConstraintViolation(f"Neo4j: {exc.message}")
+        if "DatabaseNotFound" in code:
+            return BackendUnavailable(
+                f"Neo4j has no database {self.database!r}: set NEO4J_DATABASE to an existing one.")
+        return QueryError(f"Neo4j: {exc.message or exc}")
+
+    def fulltext_search(self, text: str, labels: list[str], limit: int) -> Results:
+        from graph.keys import normalize_name
+        terms = normalize_name(text).split()
+        if not terms:
+            return Results(["node", "score"], [])
+        return self.run_read(
+            "CALL db.index.fulltext.queryNodes($index, $query, {limit: $fetch}) "
+            "YIELD node, score WHERE any(l IN labels(node) WHERE l IN $labels) "
+            "RETURN node, score ORDER BY score DESC, node.key LIMIT $limit",
+            {"index": FULLTEXT_INDEX, "query": lucene_query(terms), "labels": labels,
+             "limit": limit, "fetch": limit * 4}, max_rows=0)
+
+    # -- schema -----------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        for label in Label:
+            self.run_write(
+                f"CREATE CONSTRAINT {label.value.lower()}_key IF NOT EXISTS "
+                f"FOR (n:{label.value}) REQUIRE n.{KEY} IS UNIQUE")
+        for label, prop in LOOKUP_INDEXES:
+            self.run_write(
+                f"CREATE INDEX {label.value.lower()}_{prop} IF NOT EXISTS "
+                f"FOR (n:{label.value}) ON (n.{prop})")
+        labels = "|".join(label.value for label in FULLTEXT_LABELS)
+        self.run_write(
+            f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{labels}) "
+            f"ON EACH [n.{SEARCH_TEXT}] "
+            "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words'}}")
+        self.run_write("CALL db.awaitIndexes(120)")
+
+    # -- admin ------------------------------------------------------------
+
+    def info(self) -> BackendInfo:
+        try:
+            self._driver.verify_connectivity()
+            row = self.run_read(
+                "CALL dbms.components() YIELD name, versions, edition "
+                "RETURN name, versions[0] AS version, edition", max_rows=0).single()
+            version = f"{row['name']} {row['version']} {row['edition']}" if row else "unknown"
+            return BackendInfo("neo4j", version, f"{self.uri} (database {self.database})", True)
+        except AuthError:
+            return BackendInfo("neo4j", "unknown", self.uri, False, {
+                "error": "authentication failed",
+                "what to do": "check NEO4J_USERNAME and NEO4J_PASSWORD"})
+        except (ServiceUnavailable, SessionExpired, BackendUnavailable, OSError) as exc:
+            return BackendInfo("neo4j", "unknown", self.uri, False, {
+                "error": str(exc),
+                "what to do": "start Neo4j ('scripts/neo4j-local start' runs one without "
+                              "Docker) or point NEO4J_URI at a running server"})
+
+    def close(self) -> None:
+        self._driver.close()
+
+
+def _convert(value: Any) -> Any:
+    if isinstance(value, Node):
+        return node_value(value.labels, dict(value))
+    if isinstance(value, Relationship):
+        return relationship_value(value.type, dict(value))
+    if isinstance(value, Path):
+        keys = {n.element_id: n.get(KEY) for n in value.nodes}
+        out: list[Any] = []
+        for i, node in enumerate(value.nodes):
+            out.append(node_value(node.labels, dict(node)))
+            if i < len(value.relationships):
+                rel = value.relationships[i]
+                out.append(relationship_value(
+                    rel.type, dict(rel), keys.get(rel.start_node.element_id),
+                    keys.get(rel.end_node.element_id)))
+        return out
+    if isinstance(value, list):
+        return [_convert(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _convert(v) for k, v in value.items()}
+    return plain(value)

@@ -1,0 +1,124 @@
+"""Every setting of screengraph, declared once.
+
+The CLI, the web app and the README all read this list; a test checks that the
+README documents each entry. Values come from the environment, and a CLI flag
+or an explicit override beats the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import platformdirs
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+    choices: tuple[str, ...] = ()
+
+
+def _default_data_dir() -> str:
+    return str(Path(platformdirs.user_data_dir("screengraph")) / "store")
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise ValueError(f"expected a positive whole number, got {text!r}")
+    return value
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("backend", "SCREENGRAPH_BACKEND", "auto",
+            "Which store to use: 'embedded' (FalkorDB in a local folder), 'neo4j', or "
+            "'auto' (Neo4j when NEO4J_URI is set, the embedded store otherwise).",
+            choices=("auto", "embedded", "neo4j")),
+    Setting("data_dir", "SCREENGRAPH_DATA_DIR", None,
+            "Folder of the embedded store (database files, append-only log, socket). "
+            "Default: the user's data directory, e.g. ~/.local/share/screengraph/store."),
+    Setting("graph_name", "SCREENGRAPH_GRAPH", "screengraph",
+            "Name of the graph inside the embedded store."),
+    Setting("fsync", "SCREENGRAPH_FSYNC", "always",
+            "How often the embedded store syncs its append-only log to disk: 'always' "
+            "(every acknowledged write survives a crash) or 'everysec' (at most one second lost).",
+            choices=("always", "everysec")),
+    Setting("query_timeout_ms", "SCREENGRAPH_QUERY_TIMEOUT_MS", 2000,
+            "Time limit of a read query, in milliseconds, on both backends.", _positive_int),
+    Setting("write_timeout_ms", "SCREENGRAPH_WRITE_TIMEOUT_MS", 60000,
+            "Time limit of one write transaction (a loader batch), in milliseconds.", _positive_int),
+    Setting("max_rows", "SCREENGRAPH_MAX_ROWS", 1000,
+            "Most rows an ad-hoc Cypher query returns; more are cut and the result is "
+            "marked truncated.", _positive_int),
+    Setting("neo4j_uri", "NEO4J_URI", None,
+            "Neo4j server address (bolt://, neo4j://, neo4j+s://...). Setting it selects Neo4j."),
+    Setting("neo4j_username", "NEO4J_USERNAME", "neo4j", "Neo4j user name."),
+    Setting("neo4j_password", "NEO4J_PASSWORD", None, "Neo4j password."),
+    Setting("neo4j_database", "NEO4J_DATABASE", "neo4j", "Neo4j database name."),
+    Setting("ingest_token", "SCREENGRAPH_INGEST_TOKEN", None,
+            "Secret that lets a web user add listings; when unset, adding listings "
+            "through the web app is switched off."),
+    Setting("secret_key", "SCREENGRAPH_SECRET_KEY", None,
+            "Key that signs the web app's sessions and CSRF tokens. Default: a random key "
+            "per process (sessions end when the app restarts)."),
+)
+
+SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+class SettingsError(ValueError):
+    """A setting has a value screengraph cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved values of every setting."""
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def with_overrides(self, **overrides: Any) -> "Settings":
+        merged = dict(self.values)
+        merged.update({k: v for k, v in overrides.items() if v is not None})
+        return Settings(merged)
+
+
+def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Read settings from the environment, then apply explicit overrides (CLI flags)."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = env.get(setting.env)
+        if raw is None or raw == "":
+            value = setting.default
+        else:
+            try:
+                value = setting.parse(raw)
+            except ValueError as exc:
+                raise SettingsError(f"{setting.env}={raw!r} is not valid: {exc}") from None
+        values[setting.name] = value
+    for name, value in overrides.items():
+        if name not in SETTINGS_BY_NAME:
+            raise SettingsError(f"unknown setting {name!r}")
+        if value is not None:
+            values[name] = value
+    for setting in SETTINGS:
+        value = values[setting.name]
+        if setting.choices and value not in setting.choices:
+            raise SettingsError(
+                f"{setting.env}={value!r} is not valid: choose one of {', '.join(setting.choices)}")
+    if values["data_dir"] is None:
+        values["data_dir"] = _default_data_dir()
+    return Settings(values)

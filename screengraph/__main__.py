@@ -1,0 +1,3 @@
+from screengraph.cli import main
+
+main()

@@ -1,0 +1,85 @@
+"""Commands that look after the store itself: init, doctor, stats, settings, reset."""
+
+from __future__ import annotations
+
+import click
+
+from graph.connect import chosen_backend
+from graph.settings import SETTINGS
+from screengraph.context import CliContext, pass_context
+from screengraph.output import emit_json
+
+
+@click.command()
+@pass_context
+def init(cli: CliContext) -> None:
+    """Create constraints, lookup indexes and the full-text index (safe to repeat)."""
+    backend = cli.backend()
+    backend.ensure_schema()
+    info = backend.info()
+    click.echo(f"Schema ready on {info.backend} ({info.location}).")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_context
+def doctor(cli: CliContext, as_json: bool) -> None:
+    """Say which backend is in use, its version, where its data lives and whether it answers."""
+    backend = cli.backend()
+    info = backend.info()
+    if as_json:
+        emit_json({"backend": info.backend, "server_version": info.server_version,
+                   "location": info.location, "reachable": info.reachable,
+                   "details": dict(info.details)})
+    else:
+        click.echo(f"backend:   {info.backend}"
+                   f"{' (chosen by NEO4J_URI)' if info.backend == 'neo4j' and cli.settings.backend == 'auto' else ''}")
+        click.echo(f"server:    {info.server_version}")
+        click.echo(f"data:      {info.location}")
+        click.echo(f"reachable: {'yes' if info.reachable else 'NO'}")
+        for name, value in info.details.items():
+            click.echo(f"{name}: {value}")
+    if not info.reachable:
+        raise SystemExit(1)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_context
+def stats(cli: CliContext, as_json: bool) -> None:
+    """Count nodes by label and relationships by type."""
+    counts = cli.backend().counts()
+    if as_json:
+        emit_json(counts)
+        return
+    width = max(len(k) for k in counts)
+    for name, count in counts.items():
+        click.echo(f"{name:<{width}}  {count:>9,}")
+
+
+@click.command("settings")
+@pass_context
+def show_settings(cli: CliContext) -> None:
+    """List every setting, its environment variable and its current value."""
+    for setting in SETTINGS:
+        value = cli.settings.values[setting.name]
+        if "password" in setting.name or "token" in setting.name or "secret" in setting.name:
+            value = "(set)" if value else "(not set)"
+        click.echo(f"{setting.env:<30} {value!s:<40} {setting.help}")
+    click.echo(f"\nbackend in use: {chosen_backend(cli.settings)}")
+
+
+@click.command()
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_context
+def reset(cli: CliContext, yes: bool) -> None:
+    """Delete every node and relationship of the store (the schema stays)."""
+    if not yes:
+        click.confirm("Delete everything in the store?", abort=True)
+    cli.backend().clear()
+    click.echo("The store is empty.")
+
+
+def register(group: click.Group) -> None:
+    for command in (init, doctor, stats, show_settings, reset):
+        group.add_command(command)
