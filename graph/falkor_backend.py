@@ -20,7 +20,7 @@ from graph.backend import Backend, BackendInfo, Results
 from graph.embedded_server import EmbeddedServer
 from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError, QueryTimeout,
                           ReadOnlyViolation)
-from graph.schema import FULLTEXT_LABELS, KEY, LOOKUP_INDEXES, SEARCH_TEXT, Label
+from graph.schema import FULLTEXT_LABELS, KEY, KEYED_LABELS, LOOKUP_INDEXES, SEARCH_TEXT
 from graph.values import node_value, plain, relationship_value
 
 _TIMEOUT_MAX_MS = 3_600_000
@@ -148,9 +148,9 @@ class FalkorBackend(Backend):
 
     def ensure_schema(self) -> None:
         indexed = self._indexed_properties()
-        for label in Label:
-            if (label.value, KEY) not in indexed:
-                self.run_write(f"CREATE INDEX FOR (n:{label.value}) ON (n.{KEY})")
+        for label in KEYED_LABELS:
+            if (label, KEY) not in indexed:
+                self.run_write(f"CREATE INDEX FOR (n:{label}) ON (n.{KEY})")
         for label, prop in LOOKUP_INDEXES:
             if (label.value, prop) not in indexed:
                 self.run_write(f"CREATE INDEX FOR (n:{label.value}) ON (n.{prop})")
@@ -161,11 +161,11 @@ class FalkorBackend(Backend):
                     {"label": label.value, "prop": SEARCH_TEXT})
         constrained = {(row[1], tuple(row[2])) for row in
                        self.run_read("CALL db.constraints()", max_rows=0).rows}
-        for label in Label:
-            if (label.value, (KEY,)) not in constrained:
+        for label in KEYED_LABELS:
+            if (label, (KEY,)) not in constrained:
                 self._call(lambda g, label=label: g.client.execute_command(
                     "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE",
-                    label.value, "PROPERTIES", 1, KEY))
+                    label, "PROPERTIES", 1, KEY))
 
     def _indexed_properties(self) -> set[tuple]:
         indexed: set[tuple] = set()

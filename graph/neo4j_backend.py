@@ -18,8 +18,8 @@ from neo4j.graph import Node, Path, Relationship
 from graph.backend import Backend, BackendInfo, Results
 from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError, QueryTimeout,
                           ReadOnlyViolation)
-from graph.schema import (FULLTEXT_INDEX, FULLTEXT_LABELS, KEY, LOOKUP_INDEXES, SEARCH_TEXT,
-                          Label)
+from graph.schema import (FULLTEXT_INDEX, FULLTEXT_LABELS, KEY, KEYED_LABELS, LOOKUP_INDEXES,
+                          SEARCH_TEXT)
 from graph.values import node_value, plain, relationship_value
 
 _NAME = "Neo4j"
@@ -143,10 +143,10 @@ class Neo4jBackend(Backend):
     # -- schema -----------------------------------------------------------
 
     def ensure_schema(self) -> None:
-        for label in Label:
+        for label in KEYED_LABELS:
             self.run_write(
-                f"CREATE CONSTRAINT {label.value.lower()}_key IF NOT EXISTS "
-                f"FOR (n:{label.value}) REQUIRE n.{KEY} IS UNIQUE")
+                f"CREATE CONSTRAINT {label.lower()}_key IF NOT EXISTS "
+                f"FOR (n:{label}) REQUIRE n.{KEY} IS UNIQUE")
         for label, prop in LOOKUP_INDEXES:
             self.run_write(
                 f"CREATE INDEX {label.value.lower()}_{prop} IF NOT EXISTS "

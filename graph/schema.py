@@ -13,6 +13,8 @@ from enum import StrEnum
 
 
 class Label(StrEnum):
+    """The domain labels."""
+
     SHOW = "Show"
     PERSON = "Person"
     COMPANY = "Company"
@@ -61,6 +63,12 @@ LOOKUP_INDEXES: tuple[tuple[Label, str], ...] = (
     (Label.SHOW, "title_key"),   # title without year: finds remakes and yearless matches
     (Label.SHOW, "series_key"),  # every season of a series
 )
+
+# Provenance records, one per loaded listing (see docs/data-model.md); not a domain label.
+LISTING_LABEL = "Listing"
+
+# Labels whose `key` is unique.
+KEYED_LABELS: tuple[str, ...] = (*(label.value for label in Label), LISTING_LABEL)
 
 FULLTEXT_INDEX = "entity_search"
 FULLTEXT_LABELS: tuple[Label, ...] = (Label.SHOW, Label.PERSON, Label.COMPANY, Label.GENRE)

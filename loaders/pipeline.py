@@ -1,0 +1,223 @@
+"""The ingest pipeline: parse, validate, resolve, then write in batches.
+
+Bad records never stop a load: each goes to the rejects list with its file,
+line or record number and a plain reason, and the good records around it
+still load. A batch the database refuses is retried listing by listing, so
+only the listing at fault is rejected.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+from graph.backend import Backend
+from graph.errors import BackendUnavailable, GraphError
+from graph.keys import show_key
+from loaders.formats import parse
+from loaders.model import ParsedRecord
+from loaders.plan import ListingPlan, content_hash, plan_listing
+from loaders.sources import SourceText
+from loaders.writer import ListingWriter
+
+DEFAULT_BATCH_SIZE = 500
+
+
+@dataclass
+class Reject:
+    file: str
+    line: int | None
+    record: int | None
+    source_id: str | None
+    reason: str
+
+    def describe(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f" line {self.line}"
+        elif self.record is not None:
+            where += f" record {self.record}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class LoadSummary:
+    files: int = 0
+    loaded: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    credits: int = 0
+    dry_run: bool = False
+    warnings: list[str] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["warnings_count"] = len(self.warnings)
+        return data
+
+    def line(self) -> str:
+        verb = "would load" if self.dry_run else "loaded"
+        return (f"{verb} {self.loaded}, updated {self.updated}, unchanged {self.unchanged}, "
+                f"rejected {self.rejected}, warnings {len(self.warnings)} "
+                f"({self.files} file{'s' if self.files != 1 else ''}, {self.credits} edges, "
+                f"{self.seconds:.2f} s)")
+
+
+class Loader:
+    """Loads listing texts into a backend (or only checks them, with dry_run)."""
+
+    def __init__(self, backend: Backend | None, *, batch_size: int = DEFAULT_BATCH_SIZE,
+                 dry_run: bool = False, on_progress: Callable[[int], None] | None = None):
+        if backend is None and not dry_run:
+            raise ValueError("a backend is needed unless dry_run is set")
+        self.backend = backend
+        self.writer = ListingWriter(backend) if backend is not None else None
+        self.batch_size = max(1, batch_size)
+        self.dry_run = dry_run
+        self.on_progress = on_progress or (lambda n: None)
+        self.summary = LoadSummary(dry_run=dry_run)
+
+    def load(self, sources: Iterable[SourceText], fmt: str | None = None) -> LoadSummary:
+        started = datetime.now(timezone.utc)
+        if self.backend is not None and not self.dry_run:
+            self.backend.ensure_schema()
+        batch: list[ParsedRecord] = []
+        batch_ids: set[str] = set()
+        for source in sources:
+            self.summary.files += 1
+            if source.note:
+                self.summary.warnings.append(f"{source.name}: {source.note}")
+            for record in parse(source.text, source.name, fmt):
+                if record.error or record.listing is None:
+                    self._reject(record, record.error or "no listing found")
+                    continue
+                self.summary.warnings.extend(_located(record, w) for w in record.warnings)
+                if record.ref.source_id in batch_ids:
+                    self._flush(batch)  # the same listing twice: the later one wins
+                    batch, batch_ids = [], set()
+                batch.append(record)
+                batch_ids.add(record.ref.source_id)
+                if len(batch) >= self.batch_size:
+                    self._flush(batch)
+                    batch, batch_ids = [], set()
+        self._flush(batch)
+        self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
+        return self.summary
+
+    # -- one batch ------------------------------------------------------------
+
+    def _flush(self, records: list[ParsedRecord]) -> None:
+        if not records:
+            return
+        previous = (self.writer.existing_listings([r.ref.source_id for r in records])
+                    if self.writer else {})
+        fresh = [r for r in records
+                 if previous.get(r.ref.source_id, {}).get("hash") != content_hash(r.listing)]
+        self.summary.unchanged += len(records) - len(fresh)
+        plans = self._plan(fresh)
+        if not plans:
+            self.on_progress(len(records))
+            return
+        if self.dry_run:
+            self._count(plans, previous)
+        else:
+            self._write(plans, previous)
+        self.on_progress(len(records))
+
+    def _plan(self, records: list[ParsedRecord]) -> list[ListingPlan]:
+        resolve = self._yearless_resolver(records)
+        plans = []
+        for record in records:
+            plan = plan_listing(record.listing, record.ref, resolve)
+            self.summary.warnings.extend(_located(record, w) for w in plan.warnings)
+            plans.append(plan)
+        return plans
+
+    def _yearless_resolver(self, records: list[ParsedRecord]):
+        """A title without a year names an existing show of that title only when exactly
+        one exists (in the store or in this batch); otherwise it is a show of its own."""
+        yearless = {show_key(r.listing.title) for r in records if r.listing.year is None}
+        yearless |= {show_key(t) for r in records for t in r.listing.related_shows}
+        known: dict[str, set[str]] = defaultdict(set)
+        if self.writer and yearless:
+            for title_key, keys in self.writer.shows_by_title(yearless).items():
+                known[title_key].update(keys)
+        for r in records:
+            if r.listing.year is not None:
+                known[show_key(r.listing.title)].add(show_key(r.listing.title, r.listing.year))
+        ambiguous_reported: set[str] = set()
+
+        def resolve(title: str) -> str:
+            title_key = show_key(title)
+            candidates = known.get(title_key, set()) - {title_key}
+            if len(candidates) == 1:
+                return next(iter(candidates))
+            if len(candidates) > 1 and title_key not in ambiguous_reported:
+                ambiguous_reported.add(title_key)
+                self.summary.warnings.append(
+                    f"'{title}' without a year could be any of {', '.join(sorted(candidates))}: "
+                    f"kept as its own show '{title_key}'")
+            return title_key
+
+        return resolve
+
+    def _count(self, plans: list[ListingPlan], previous: dict) -> None:
+        for plan in plans:
+            if plan.source_id in previous:
+                self.summary.updated += 1
+            else:
+                self.summary.loaded += 1
+            self.summary.credits += len(plan.edges)
+
+    def _write(self, plans: list[ListingPlan], previous: dict) -> None:
+        try:
+            self.writer.write(plans)
+            written = plans
+        except BackendUnavailable:
+            raise
+        except GraphError:
+            written = []
+            for plan in plans:  # find the listing the database refused
+                try:
+                    self.writer.write([plan])
+                    written.append(plan)
+                except BackendUnavailable:
+                    raise
+                except GraphError as exc:
+                    self.summary.rejected += 1
+                    self.summary.rejects.append(Reject(
+                        plan.ref.file, plan.ref.line, plan.ref.record, plan.source_id,
+                        f"the database refused this listing: {exc}"))
+        for plan in written:
+            if plan.source_id in previous:
+                self.writer.prune(plan, previous[plan.source_id].get("shows") or [])
+                self.summary.updated += 1
+            else:
+                self.summary.loaded += 1
+            self.summary.credits += len(plan.edges)
+
+    def _reject(self, record: ParsedRecord, reason: str) -> None:
+        self.summary.rejected += 1
+        self.summary.rejects.append(Reject(record.ref.file, record.ref.line, record.ref.record,
+                                           record.ref.source_id, reason))
+
+
+def _located(record: ParsedRecord, warning: str) -> str:
+    where = record.ref.file
+    if record.ref.line is not None:
+        where += f" line {record.ref.line}"
+    return warning if warning.startswith(record.ref.file) else f"{where}: {warning}"
+
+
+def write_rejects(rejects: list[Reject], path: Path) -> None:
+    """One JSON object per rejected record, for fixing and reloading."""
+    with path.open("w", encoding="utf-8") as out:
+        for reject in rejects:
+            out.write(json.dumps(asdict(reject), ensure_ascii=False) + "\n")

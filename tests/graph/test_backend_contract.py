@@ -1,0 +1,131 @@
+"""The contract every backend keeps, run against a real FalkorDB and a real Neo4j."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from graph.errors import ConstraintViolation, QueryError, QueryTimeout, ReadOnlyViolation
+
+SLOW_READ = ("UNWIND range(1, 30000) AS x UNWIND range(1, 30000) AS y "
+             "WITH x, y WHERE x * y = -1 RETURN x")
+
+
+def _small_graph(backend):
+    backend.run_write(
+        "MERGE (p:Person {key: 'eric-rochant'}) SET p.name = 'Eric Rochant' "
+        "MERGE (s:Show {key: 'the-bureau'}) SET s.title = 'The Bureau', s.year = 2015 "
+        "MERGE (c:Company {key: 'federation-entertainment'}) SET c.name = 'Federation Entertainment' "
+        "MERGE (p)-[d:DIRECTED]->(s) SET d.sources = ['the-bureau.txt'] "
+        "MERGE (s)-[:MADE_BY]->(c)")
+
+
+def test_schema_setup_is_idempotent(backend):
+    backend.ensure_schema()
+    backend.ensure_schema()
+    backend.run_write("MERGE (:Show {key: 'x', title: 'X'})")
+    assert backend.counts()["Show"] == 1
+
+
+def test_upserts_are_idempotent(backend):
+    _small_graph(backend)
+    before = backend.counts()
+    _small_graph(backend)
+    assert backend.counts() == before
+    assert before["Person"] == 1 and before["DIRECTED"] == 1 and before["MADE_BY"] == 1
+
+
+@pytest.mark.parametrize("label", ["Show", "Person", "Company", "Genre"])
+def test_constraints_reject_duplicate_keys(backend, label):
+    backend.run_write(f"CREATE (:{label} {{key: 'same'}})")
+    with pytest.raises(ConstraintViolation):
+        backend.run_write(f"CREATE (:{label} {{key: 'same'}})")
+    assert backend.run_read(f"MATCH (n:{label}) RETURN count(n)").value() == 1
+
+
+def test_query_over_its_time_limit_raises_query_timeout_and_backend_answers_next(backend):
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout) as caught:
+        backend.run_read(SLOW_READ, timeout_ms=300)
+    elapsed = time.monotonic() - started
+    assert elapsed < 0.3 + 0.5, f"stopped after {elapsed:.2f} s"
+    assert "300 ms" in str(caught.value)
+    assert backend.run_read("RETURN 1 AS one").value() == 1
+
+
+def test_default_time_limit_applies_when_none_is_given(backend):
+    backend.query_timeout_ms = 250
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        backend.run_read(SLOW_READ)
+    assert time.monotonic() - started < 0.25 + 0.5
+
+
+def test_write_over_its_time_limit_is_rolled_back(backend):
+    with pytest.raises(QueryTimeout):
+        backend.run_write("UNWIND range(1, 3000) AS x UNWIND range(1, 3000) AS y "
+                          "CREATE (:Genre {key: toString(x) + '-' + toString(y)})",
+                          timeout_ms=200)
+    assert backend.run_read("MATCH (g:Genre) RETURN count(g)").value() == 0
+
+
+def test_read_path_refuses_writes(backend):
+    with pytest.raises(ReadOnlyViolation):
+        backend.run_read("CREATE (:Show {key: 'sneaky'})")
+    assert backend.counts()["Show"] == 0
+
+
+def test_syntax_errors_are_query_errors(backend):
+    with pytest.raises(QueryError):
+        backend.run_read("MATCH (n RETURN n")
+
+
+def test_rows_beyond_the_cap_are_cut_and_flagged(backend):
+    results = backend.run_read("UNWIND range(1, 50) AS x RETURN x", max_rows=10)
+    assert results.truncated is True
+    assert [row[0] for row in results.rows] == list(range(1, 11))
+    assert backend.run_read("UNWIND range(1, 10) AS x RETURN x", max_rows=10).truncated is False
+
+
+def test_results_have_the_same_shape_on_every_backend(backend):
+    _small_graph(backend)
+    results = backend.run_read(
+        "MATCH path = (p:Person)-[d:DIRECTED]->(s:Show)-[:MADE_BY]->(c:Company) "
+        "RETURN p, d, path, [s.title, s.year] AS pair, {title: s.title} AS map, c.name AS company")
+    assert results.columns == ["p", "d", "path", "pair", "map", "company"]
+    assert results.truncated is False
+    row = results.records()[0]
+    assert row["p"] == {"label": "Person", "labels": ["Person"], "key": "eric-rochant",
+                        "properties": {"key": "eric-rochant", "name": "Eric Rochant"}}
+    assert row["d"] == {"type": "DIRECTED", "start": None, "end": None,
+                        "properties": {"sources": ["the-bureau.txt"]}}
+    assert [step.get("key") or step.get("type") for step in row["path"]] == [
+        "eric-rochant", "DIRECTED", "the-bureau", "MADE_BY", "federation-entertainment"]
+    assert row["path"][1]["start"] == "eric-rochant" and row["path"][1]["end"] == "the-bureau"
+    assert row["pair"] == ["The Bureau", 2015]
+    assert row["map"] == {"title": "The Bureau"}
+    assert row["company"] == "Federation Entertainment"
+
+
+def test_fulltext_search_ignores_case_and_accents_and_tolerates_a_typo(backend):
+    backend.run_write(
+        "MERGE (p:Person {key: 'lea-drucker'}) SET p.name = 'Léa Drucker', "
+        "p.search_text = 'lea drucker' "
+        "MERGE (q:Person {key: 'mathieu-kassovitz'}) SET q.name = 'Mathieu Kassovitz', "
+        "q.search_text = 'mathieu kassovitz'")
+    backend.ensure_schema()
+    for text in ("LÉA", "lea druck", "Drucket"):
+        keys = _search_keys(backend, text)
+        assert keys[:1] == ["lea-drucker"], (text, keys)
+    assert _search_keys(backend, "nobody at all") == []
+
+
+def _search_keys(backend, text):
+    # Full-text indexes fill asynchronously on Neo4j; give them a moment.
+    deadline = time.monotonic() + 10
+    while True:
+        keys = [row[0]["key"] for row in backend.fulltext_search(text, ["Person"], 5).rows]
+        if keys or time.monotonic() > deadline or text == "nobody at all":
+            return keys
+        time.sleep(0.2)

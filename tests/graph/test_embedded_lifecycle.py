@@ -1,0 +1,139 @@
+"""The embedded store's server: durable across kill -9, never orphaned, shareable."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from graph.falkor_backend import FalkorBackend
+
+REPO = Path(__file__).resolve().parents[2]
+
+OPEN_AND_WRITE = """
+import os, sys, time
+sys.path.insert(0, {repo!r})
+from graph.falkor_backend import FalkorBackend
+backend = FalkorBackend({data_dir!r}, "lifecycle")
+backend.run_write("MERGE (:Show {{key: 'from-child', title: 'From child'}})")
+print(backend.server.pid, flush=True)
+"""
+
+ENDINGS = {
+    "normal exit": "backend.close()",
+    "exit without close": "",
+    "uncaught exception": "raise RuntimeError('boom')",
+    "sys.exit inside a query loop": "sys.exit(3)",
+    "ctrl-c": "print('ready', flush=True)\nwhile True:\n    backend.run_read('RETURN 1')",
+    "sigterm": "import signal\nsignal.signal(signal.SIGTERM, lambda *a: sys.exit(143))\n"
+               "print('ready', flush=True)\ntime.sleep(60)",
+    "kill -9 of the python process": "print('ready', flush=True)\ntime.sleep(60)",
+}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is dead for our purposes.
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _wait_gone(pid: int, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("ending", list(ENDINGS))
+def test_no_server_outlives_its_program(tmp_path, ending):
+    script = OPEN_AND_WRITE.format(repo=str(REPO), data_dir=str(tmp_path)) + ENDINGS[ending]
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    server_pid = int(child.stdout.readline())
+    assert _alive(server_pid)
+    if ending in ("ctrl-c", "sigterm", "kill -9 of the python process"):
+        assert child.stdout.readline().strip() == "ready"
+        child.send_signal({"ctrl-c": signal.SIGINT, "sigterm": signal.SIGTERM,
+                           "kill -9 of the python process": signal.SIGKILL}[ending])
+    child.wait(timeout=30)
+    assert _wait_gone(server_pid), f"server {server_pid} survived '{ending}'"
+    # And what the child wrote is still there for the next program.
+    with FalkorBackend(tmp_path, "lifecycle") as backend:
+        assert backend.run_read("MATCH (s:Show {key: 'from-child'}) RETURN count(s)").value() == 1
+
+
+def test_acknowledged_writes_survive_kill_9_of_the_server(tmp_path):
+    backend = FalkorBackend(tmp_path, "durable")
+    try:
+        for i in range(200):
+            backend.run_write("CREATE (:Show {key: $key, title: $key})", {"key": f"show-{i}"})
+        first_pid = backend.server.pid
+        os.kill(first_pid, signal.SIGKILL)
+        assert _wait_gone(first_pid)
+        # The next query finds the server restarted from its append-only file.
+        assert backend.run_read("MATCH (s:Show) RETURN count(s)").value() == 200
+        assert backend.server.pid != first_pid
+    finally:
+        backend.close()
+    assert _wait_gone(first_pid)
+
+
+def test_a_second_process_shares_the_store_of_a_running_owner(tmp_path):
+    owner = FalkorBackend(tmp_path, "shared")
+    try:
+        owner.run_write("CREATE (:Show {key: 'by-owner'})")
+        script = textwrap.dedent(f"""
+            import sys
+            sys.path.insert(0, {str(REPO)!r})
+            from graph.falkor_backend import FalkorBackend
+            with FalkorBackend({str(tmp_path)!r}, "shared") as client:
+                client.run_write("CREATE (:Show {{key: 'by-client'}})")
+                print(client.server.owner, client.run_read("MATCH (s:Show) RETURN count(s)").value())
+        """)
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                             timeout=60, check=True).stdout.split()
+        assert out == ["False", "2"], "the second process should attach, not start a server"
+        assert owner.run_read("MATCH (s:Show) RETURN count(s)").value() == 2
+        assert _alive(owner.server.pid), "the client must not stop the owner's server"
+    finally:
+        owner.close()
+
+
+def test_a_client_takes_over_when_the_owner_goes_away(tmp_path):
+    script = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(REPO)!r})
+        from graph.falkor_backend import FalkorBackend
+        owner = FalkorBackend({str(tmp_path)!r}, "handover")
+        owner.run_write("CREATE (:Show {{key: 'before-handover'}})")
+        print(owner.server.pid, flush=True)
+        time.sleep(60)
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    first_server = int(child.stdout.readline())
+    client = FalkorBackend(tmp_path, "handover")
+    try:
+        assert client.run_read("MATCH (s:Show) RETURN count(s)").value() == 1
+        assert not client.server.owner
+        child.kill()
+        child.wait()
+        assert _wait_gone(first_server)
+        assert client.run_read("MATCH (s:Show) RETURN count(s)").value() == 1
+        assert client.server.owner
+    finally:
+        client.close()
