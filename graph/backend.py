@@ -85,6 +85,17 @@ class Backend(ABC):
         """Run one write statement atomically: it applies whole or not at all."""
 
     @abstractmethod
+    def run_write_many(self, statements: list[tuple[str, Mapping[str, Any]]], *,
+                       timeout_ms: int | None = None) -> None:
+        """Run several write statements as one transaction.
+
+        Neo4j rolls them all back on failure; FalkorDB has no multi-statement
+        transactions, so they run as one MULTI/EXEC block: isolated, but
+        statements before a failing one stay applied. Prefer one UNWIND
+        statement per batch, which is atomic on both.
+        """
+
+    @abstractmethod
     def ensure_schema(self) -> None:
         """Create constraints, lookup indexes and the full-text index if missing."""
 

@@ -113,6 +113,22 @@ class FalkorBackend(Backend):
         result = self._call(lambda g: g.query(cypher, dict(params or {}), timeout=timeout_ms))
         return self._results(result, 0)
 
+    def run_write_many(self, statements, *, timeout_ms: int | None = None) -> None:
+        timeout_ms = int(timeout_ms or self.write_timeout_ms)
+        self._last_timeout_ms = timeout_ms
+
+        def block(graph):
+            pipe = graph.client.pipeline(transaction=True)
+            for cypher, params in statements:
+                query = _with_parameters(cypher, params)
+                pipe.execute_command("GRAPH.QUERY", self.graph_name, query, "--compact",
+                                     "timeout", timeout_ms)
+            for reply in pipe.execute(raise_on_error=False):
+                if isinstance(reply, redis.exceptions.ResponseError):
+                    raise reply
+
+        self._call(block)
+
     def _results(self, result, cap: int) -> Results:
         columns = [name for _kind, name in (result.header or [])]
         raw_rows = result.result_set or []
@@ -215,6 +231,15 @@ class FalkorBackend(Backend):
             self._db.connection.close()
             self._db = None
         self.server.stop()
+
+
+def _with_parameters(cypher: str, params: Mapping[str, Any] | None) -> str:
+    """The `CYPHER k=v ...` prefix FalkorDB takes parameters in, as its client builds it."""
+    from falkordb.helpers import stringify_param_value
+    if not params:
+        return cypher
+    return "CYPHER " + " ".join(
+        f"{k}={stringify_param_value(v)}" for k, v in params.items()) + " " + cypher
 
 
 def _convert(value: Any) -> Any:

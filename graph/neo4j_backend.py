@@ -98,6 +98,17 @@ class Neo4jBackend(Backend):
 
         return self._session_call(neo4j.WRITE_ACCESS, work, timeout_ms)
 
+    def run_write_many(self, statements, *, timeout_ms: int | None = None) -> None:
+        timeout_ms = int(timeout_ms or self.write_timeout_ms)
+
+        @unit_of_work(timeout=timeout_ms / 1000.0)
+        def work(tx: neo4j.ManagedTransaction) -> Results:
+            for cypher, params in statements:
+                tx.run(cypher, dict(params or {})).consume()
+            return Results([], [])
+
+        self._session_call(neo4j.WRITE_ACCESS, work, timeout_ms)
+
     def _session_call(self, mode: str, work, timeout_ms: int) -> Results:
         try:
             with self._driver.session(database=self.database, default_access_mode=mode) as session:

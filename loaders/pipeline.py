@@ -25,6 +25,7 @@ from loaders.sources import SourceText
 from loaders.writer import ListingWriter
 
 DEFAULT_BATCH_SIZE = 500
+LISTED_MAX = 500
 
 
 @dataclass
@@ -56,6 +57,14 @@ class LoadSummary:
     warnings: list[str] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     seconds: float = 0.0
+    # What happened to each listing (first LISTED_MAX only): previews show it.
+    listings: list[dict] = field(default_factory=list)
+
+    def note(self, plan: ListingPlan, status: str) -> None:
+        if len(self.listings) < LISTED_MAX:
+            self.listings.append({"source_id": plan.source_id, "title": plan.listing.title,
+                                  "show": plan.show.key, "status": status,
+                                  "credits": len(plan.edges)})
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -121,6 +130,11 @@ class Loader:
         fresh = [r for r in records
                  if previous.get(r.ref.source_id, {}).get("hash") != content_hash(r.listing)]
         self.summary.unchanged += len(records) - len(fresh)
+        for record in records:
+            if record not in fresh and len(self.summary.listings) < LISTED_MAX:
+                self.summary.listings.append({"source_id": record.ref.source_id,
+                                              "title": record.listing.title,
+                                              "status": "unchanged", "credits": 0})
         plans = self._plan(fresh)
         if not plans:
             self.on_progress(len(records))
@@ -172,8 +186,10 @@ class Loader:
         for plan in plans:
             if plan.source_id in previous:
                 self.summary.updated += 1
+                self.summary.note(plan, "would update")
             else:
                 self.summary.loaded += 1
+                self.summary.note(plan, "would create")
             self.summary.credits += len(plan.edges)
 
     def _write(self, plans: list[ListingPlan], previous: dict) -> None:
@@ -199,8 +215,10 @@ class Loader:
             if plan.source_id in previous:
                 self.writer.prune(plan, previous[plan.source_id].get("shows") or [])
                 self.summary.updated += 1
+                self.summary.note(plan, "updated")
             else:
                 self.summary.loaded += 1
+                self.summary.note(plan, "created")
             self.summary.credits += len(plan.edges)
 
     def _reject(self, record: ParsedRecord, reason: str) -> None:

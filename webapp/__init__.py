@@ -1,0 +1,37 @@
+"""The screengraph web app: explore, connect, query and add listings, on either backend.
+
+`create_app()` builds it; nothing connects until the first request needs the graph.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, Mapping
+
+from flask import Flask
+
+from graph.settings import Settings, load_settings
+
+
+def create_app(test_config: Mapping[str, Any] | None = None, *,
+               settings: Settings | None = None, backend=None) -> Flask:
+    app = Flask(__name__)
+    settings = settings or load_settings()
+    app.config.update(
+        SECRET_KEY=settings.secret_key or secrets.token_hex(32),
+        SCREENGRAPH_SETTINGS=settings,
+        INGEST_TOKEN=settings.ingest_token,
+        MAX_CONTENT_LENGTH=32 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+
+    from webapp import store, errors, csrf, views_explore, views_connect, views_console, \
+        views_ingest, openapi
+    store.init_app(app, backend)
+    errors.init_app(app)
+    csrf.init_app(app)
+    for module in (views_explore, views_connect, views_console, views_ingest, openapi):
+        app.register_blueprint(module.bp)
+    return app

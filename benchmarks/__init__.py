@@ -1,0 +1,1 @@
+"""Benchmarks: commands that print our figures beside a baseline measured in the same run."""

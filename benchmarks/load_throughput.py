@@ -1,0 +1,174 @@
+"""Load throughput in credits (edges) per second, three ways, in one run, per backend.
+
+1. screengraph's loader end to end: parse JSON Lines, validate, resolve, write batches;
+2. the raw baseline: the same edges, keys precomputed, through plain batched
+   `UNWIND ... MERGE` statements (the fastest a loader of this shape can go);
+3. a naive loader: one transaction per listing, one MERGE statement per node and edge.
+
+    python -m benchmarks.load_throughput [--listings 20000] [--naive-listings 500]
+        [--backend embedded|neo4j|both]
+
+Neo4j needs NEO4J_URI (scripts/neo4j-local start; eval "$(scripts/neo4j-local env)").
+Targets: loader >= 60 % of raw, >= 20x naive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.synthetic import write_jsonl
+from graph.backend import Backend
+from graph.falkor_backend import FalkorBackend
+from graph.neo4j_backend import Neo4jBackend
+from graph.schema import RELATIONSHIPS
+from loaders.formats import parse
+from loaders.pipeline import Loader
+from loaders.plan import plan_listing
+from loaders.sources import read_all
+
+RAW_BATCH = 5000
+
+
+def open_backend(name: str, data_dir: Path, graph: str) -> Backend:
+    if name == "embedded":
+        return FalkorBackend(data_dir, graph, write_timeout_ms=600_000)
+    return Neo4jBackend(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USERNAME"),
+                        os.environ.get("NEO4J_PASSWORD"), os.environ.get("NEO4J_DATABASE", "neo4j"),
+                        write_timeout_ms=600_000)
+
+
+def fresh(name: str, data_dir: Path, graph: str) -> Backend:
+    backend = open_backend(name, data_dir, graph)
+    backend.clear()
+    backend.ensure_schema()
+    return backend
+
+
+def plans_of(path: Path, limit: int | None = None):
+    plans = []
+    for record in parse(path.read_text(encoding="utf-8"), str(path), "jsonl"):
+        if record.listing is None:
+            continue
+        plans.append(plan_listing(record.listing, record.ref, lambda title: title))
+        if limit and len(plans) >= limit:
+            break
+    return plans
+
+
+def measure_loader(backend: Backend, path: Path, batch_size: int) -> tuple[int, float]:
+    started = time.perf_counter()
+    summary = Loader(backend, batch_size=batch_size).load(read_all([str(path)]), "jsonl")
+    return summary.credits, time.perf_counter() - started
+
+
+def measure_raw(backend: Backend, plans) -> tuple[int, float]:
+    nodes: dict[str, set[str]] = {}
+    edges: dict[str, list[dict]] = {}
+    for plan in plans:
+        for entity in [plan.show, *plan.related, *plan.entities]:
+            nodes.setdefault(entity.label, set()).add(entity.key)
+        for edge in plan.edges:
+            edges.setdefault(edge.type, []).append(
+                {"s": edge.start.key, "e": edge.end.key, "role": edge.role})
+    started = time.perf_counter()
+    for label, keys in nodes.items():
+        keys = sorted(keys)
+        for i in range(0, len(keys), RAW_BATCH):
+            backend.run_write(f"UNWIND $rows AS k MERGE (:{label} {{key: k}})",
+                              {"rows": keys[i:i + RAW_BATCH]})
+    total = 0
+    for rel_type, rows in edges.items():
+        start, end = RELATIONSHIPS[rel_type]
+        role = " {role: r.role}" if rel_type == "PRODUCED" else ""
+        for i in range(0, len(rows), RAW_BATCH):
+            backend.run_write(
+                f"UNWIND $rows AS r MATCH (a:{start} {{key: r.s}}) MATCH (b:{end} {{key: r.e}}) "
+                f"MERGE (a)-[:{rel_type}{role}]->(b)", {"rows": rows[i:i + RAW_BATCH]})
+        total += len(rows)
+    return total, time.perf_counter() - started
+
+
+def measure_naive(backend: Backend, plans) -> tuple[int, float]:
+    started = time.perf_counter()
+    total = 0
+    for plan in plans:
+        statements = []
+        for entity in [plan.show, *plan.related, *plan.entities]:
+            statements.append((f"MERGE (n:{entity.label} {{key: $key}}) SET n.name = $name",
+                               {"key": entity.key, "name": entity.spelling}))
+        for edge in plan.edges:
+            start, end = RELATIONSHIPS[edge.type]
+            statements.append((
+                f"MATCH (a:{start} {{key: $s}}) MATCH (b:{end} {{key: $e}}) "
+                f"MERGE (a)-[r:{edge.type}]->(b) SET r.role = $role",
+                {"s": edge.start.key, "e": edge.end.key, "role": edge.role}))
+        backend.run_write_many(statements)
+        total += len(plan.edges)
+    return total, time.perf_counter() - started
+
+
+def run(name: str, path: Path, naive_listings: int, batch_size: int, workdir: Path) -> dict:
+    print(f"\n== {name} ==", flush=True)
+    results = {}
+    backend = fresh(name, workdir, "bench-loader")
+    credits, seconds = measure_loader(backend, path, batch_size)
+    results["loader"] = credits / seconds
+    print(f"screengraph loader : {credits:>8,} credits in {seconds:6.2f} s = "
+          f"{results['loader']:>9,.0f} credits/s", flush=True)
+    backend.clear()
+    backend.close()
+
+    plans = plans_of(path)
+    backend = fresh(name, workdir, "bench-raw")
+    credits, seconds = measure_raw(backend, plans)
+    results["raw"] = credits / seconds
+    print(f"raw batched UNWIND : {credits:>8,} credits in {seconds:6.2f} s = "
+          f"{results['raw']:>9,.0f} credits/s", flush=True)
+    backend.clear()
+    backend.close()
+
+    backend = fresh(name, workdir, "bench-naive")
+    credits, seconds = measure_naive(backend, plans[:naive_listings])
+    results["naive"] = credits / seconds
+    print(f"naive, 1 tx/listing: {credits:>8,} credits in {seconds:6.2f} s = "
+          f"{results['naive']:>9,.0f} credits/s  ({naive_listings} listings)", flush=True)
+    backend.clear()
+    backend.close()
+
+    share = results["loader"] / results["raw"]
+    speedup = results["loader"] / results["naive"]
+    print(f"loader = {share:.0%} of raw (target >= 60%), {speedup:.1f}x naive (target >= 20x)")
+    results.update(share_of_raw=share, times_naive=speedup)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--listings", type=int, default=20_000)
+    parser.add_argument("--naive-listings", type=int, default=500)
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--backend", choices=("embedded", "neo4j", "both"), default="both")
+    parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
+    args = parser.parse_args()
+    names = ["embedded", "neo4j"] if args.backend == "both" else [args.backend]
+    if "neo4j" in names and not os.environ.get("NEO4J_URI"):
+        print("NEO4J_URI is not set: skipping Neo4j (scripts/neo4j-local start; "
+              "eval \"$(scripts/neo4j-local env)\")")
+        names.remove("neo4j")
+    with tempfile.TemporaryDirectory(prefix="sg-bench-") as tmp:
+        workdir = Path(tmp)
+        path = write_jsonl(workdir / "listings.jsonl", args.listings)
+        print(f"{args.listings:,} synthetic listings in {path.stat().st_size / 1e6:.1f} MB")
+        figures = {name: run(name, path, args.naive_listings, args.batch_size, workdir / "store")
+                   for name in names}
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""`screengraph serve`: the web app behind a production WSGI server (waitress)."""
+
+from __future__ import annotations
+
+import click
+
+from screengraph.context import CliContext, pass_context
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; loopback unless you say otherwise.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 256), default=8, show_default=True,
+              help="Request threads of the WSGI server.")
+@click.option("--debug", is_flag=True, help="Flask's development server with reloading and tracebacks.")
+@pass_context
+def serve(cli: CliContext, host: str, port: int, threads: int, debug: bool) -> None:
+    """Serve the web app: explore, connect, Cypher console, add listings."""
+    from webapp import create_app
+    backend = cli.backend()
+    backend.ensure_schema()
+    app = create_app(settings=cli.settings, backend=backend)
+    info = backend.info()
+    click.echo(f"screengraph on {info.backend} ({info.location}): http://{host}:{port}/")
+    if debug:
+        app.run(host=host, port=port, debug=True, use_reloader=False)
+        return
+    from waitress import serve as waitress_serve
+    waitress_serve(app, host=host, port=port, threads=threads, ident="screengraph")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(serve)

@@ -1,0 +1,36 @@
+"""The app's backend: opened once on first use, shared by request threads, closed at exit.
+
+The embedded store runs one server per process, and the Neo4j driver is a
+thread-safe pool, so one backend per app (not per request) is the right grain.
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+
+from flask import Flask, current_app
+
+from graph.backend import Backend
+from graph.connect import connect
+
+_KEY = "screengraph.backend"
+_lock = threading.Lock()
+
+
+def init_app(app: Flask, backend: Backend | None = None) -> None:
+    app.extensions[_KEY] = backend
+
+
+def get_backend() -> Backend:
+    app = current_app._get_current_object()
+    backend = app.extensions.get(_KEY)
+    if backend is None:
+        with _lock:
+            backend = app.extensions.get(_KEY)
+            if backend is None:
+                backend = connect(app.config["SCREENGRAPH_SETTINGS"])
+                backend.ensure_schema()
+                app.extensions[_KEY] = backend
+                atexit.register(backend.close)
+    return backend
