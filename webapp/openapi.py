@@ -1,0 +1,82 @@
+"""The OpenAPI document of the JSON twins, served at /openapi.json."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from screengraph import __version__
+
+bp = Blueprint("openapi", __name__)
+
+_ERROR = {"$ref": "#/components/responses/Error"}
+
+
+def _param(name: str, where: str = "query", required: bool = False, type_: str = "string",
+           description: str = "") -> dict:
+    return {"name": name, "in": where, "required": required or where == "path",
+            "schema": {"type": type_}, "description": description}
+
+
+def _get(summary: str, params: list[dict], extra: dict | None = None) -> dict:
+    responses = {"200": {"description": "OK", "content": {"application/json": {
+        "schema": {"type": "object"}}}}, "400": _ERROR, "404": _ERROR, "503": _ERROR}
+    return {"get": {"summary": summary, "parameters": params, "responses": responses,
+                    **(extra or {})}}
+
+
+def document() -> dict:
+    key = _param("key", "path", description="The entity's key, as in its page URL.")
+    paths = {
+        "/index.json": _get("Live figures of the graph", []),
+        "/search.json": _get("Full-text search over shows, people, companies and genres", [
+            _param("q", required=True, description="Words to look for; accents and case ignored."),
+            _param("label", description="Show, Person, Company or Genre"),
+            _param("limit", type_="integer")]),
+        "/connect.json": _get("Shortest connection paths between two entities", [
+            _param("from", description="Name or Label:key"),
+            _param("to", description="Name or Label:key"),
+            _param("from_key"), _param("to_key"),
+            _param("max_hops", type_="integer")]),
+        "/schema.json": _get("Labels, relationship types, property keys and procedures", []),
+        "/queries.json": _get("The canned-query library", []),
+        "/queries/{name}.json": _get("Run a canned query; its parameters go in the query string",
+                                     [_param("name", "path")]),
+    }
+    for label in ("show", "person", "company", "genre"):
+        paths[f"/{label}/{{key}}.json"] = _get(f"A {label} with its credits and connections", [key])
+        paths[f"/{label}/{{key}}/graph.json"] = _get(
+            f"Neighbourhood of a {label} for graph views", [
+                key, _param("depth", type_="integer"), _param("limit", type_="integer")])
+    paths["/console.json"] = {"post": {
+        "summary": "Run a read-only, time-limited, row-capped Cypher query",
+        "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {
+            "type": "object", "required": ["query"], "properties": {
+                "query": {"type": "string"}, "params": {"type": "string",
+                                                        "description": "JSON object"},
+                "csrf_token": {"type": "string"}}}}}},
+        "responses": {"200": {"description": "columns, rows, truncated, elapsed_ms, graph"},
+                      "400": _ERROR, "403": _ERROR}}}
+    paths["/ingest.json"] = {"post": {
+        "summary": "Preview (action=preview) or load (action=confirm) listings; needs the ingest token",
+        "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
+            "token": {"type": "string"}, "text": {"type": "string"}, "format": {"type": "string"},
+            "action": {"type": "string", "enum": ["preview", "confirm"]},
+            "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+            "csrf_token": {"type": "string"}}}}}},
+        "responses": {"200": {"description": "summary of the load"}, "400": _ERROR, "403": _ERROR}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "screengraph", "version": __version__,
+                 "description": "Every HTML page has a JSON twin at the same path plus .json."},
+        "paths": paths,
+        "components": {"responses": {"Error": {"description": "An error", "content": {
+            "application/json": {"schema": {"type": "object", "properties": {"error": {
+                "type": "object", "required": ["status", "code", "message"], "properties": {
+                    "status": {"type": "integer"}, "code": {"type": "string"},
+                    "message": {"type": "string"}}}}}}}}}},
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document())

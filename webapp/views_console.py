@@ -1,0 +1,88 @@
+"""The analysts' room: a read-only Cypher console and the canned-query gallery."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from flask import Blueprint, current_app, request
+
+from graph.schema import KEYED_LABELS, SCHEMA
+from webapp.errors import ApiError
+from webapp.graphview import graph_from_results
+from webapp.store import get_backend
+from webapp.twins import page
+
+bp = Blueprint("console", __name__)
+
+EXAMPLE = ("MATCH (p:Person)-[r]->(s:Show)\n"
+           "RETURN p.name AS person, type(r) AS role, s.title AS show\n"
+           "ORDER BY show, person LIMIT 25")
+
+
+def _limits() -> dict:
+    backend = get_backend()
+    return {"timeout_ms": backend.query_timeout_ms, "max_rows": backend.max_rows,
+            "backend": backend.name}
+
+
+def parse_params(text: str) -> dict:
+    if not text.strip():
+        return {}
+    try:
+        params = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ApiError(400, "bad_parameters",
+                       f"Parameters must be a JSON object: {exc.msg} at line {exc.lineno} "
+                       f"column {exc.colno}.") from None
+    if not isinstance(params, dict):
+        raise ApiError(400, "bad_parameters", 'Parameters must be a JSON object, like {"key": "the-bureau"}.')
+    return params
+
+
+def run_console_query(query: str, params: dict) -> dict:
+    if not query.strip():
+        raise ApiError(400, "empty_query", "Write a Cypher query first.")
+    started = time.perf_counter()
+    results = get_backend().run_read(query, params)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    return {**results.to_json(), "elapsed_ms": round(elapsed_ms, 1),
+            "graph": graph_from_results(results)}
+
+
+@page(bp, "/console", "console.html", methods=("GET", "POST"))
+def console():
+    query = request.form.get("query") if request.method == "POST" else request.args.get("query")
+    params_text = (request.form.get("params") if request.method == "POST"
+                   else request.args.get("params")) or ""
+    data = {"query": query or EXAMPLE, "params_text": params_text, "limits": _limits(),
+            "schema": schema_data(), "results": None, "error": None}
+    if request.method == "POST" or query:
+        data["results"] = run_console_query(query or "", parse_params(params_text))
+    return data
+
+
+def schema_data() -> dict:
+    backend = get_backend()
+    keys = set()
+    for label in KEYED_LABELS:
+        found = backend.run_read(f"MATCH (n:{label}) WITH n LIMIT 50 UNWIND keys(n) AS k "
+                                 "RETURN DISTINCT k", max_rows=0)
+        keys.update(row[0] for row in found.rows)
+    for rel in SCHEMA.relationship_types:
+        found = backend.run_read(f"MATCH ()-[r:{rel}]->() WITH r LIMIT 50 UNWIND keys(r) AS k "
+                                 "RETURN DISTINCT k", max_rows=0)
+        keys.update(row[0] for row in found.rows)
+    return {"labels": list(KEYED_LABELS), "relationshipTypes": list(SCHEMA.relationship_types),
+            "propertyKeys": sorted(keys),
+            "functions": ["count", "collect", "size", "coalesce", "toLower", "toUpper",
+                          "labels", "type", "keys", "nodes", "relationships", "length",
+                          "startNode", "endNode", "min", "max", "avg", "sum", "exists",
+                          "toString", "toInteger", "range", "reverse", "head", "last"],
+            "procedures": ["db.labels", "db.relationshipTypes", "db.propertyKeys"]}
+
+
+@bp.get("/schema.json")
+def schema_json():
+    from flask import jsonify
+    return jsonify(schema_data())
