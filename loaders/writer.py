@@ -76,7 +76,7 @@ STALE_NODES = (
 # An entity that lost its last listing and its last edge goes away.
 DROP_OR_RENAME = (
     "UNWIND $nodes AS d MATCH (n {key: d.key}) WHERE d.label IN labels(n) "
-    "SET n.spellings = d.spellings, n.name = CASE WHEN n.name IS NULL THEN NULL ELSE d.name END, "
+    "SET n.spellings = d.spellings, n.sources = d.sources, n.name = CASE WHEN n.name IS NULL THEN NULL ELSE d.name END, "
     "n.title = CASE WHEN n.title IS NULL THEN NULL ELSE d.name END "
     "WITH n, d WHERE size(d.spellings) = 0 AND NOT (n)--() DELETE n RETURN count(*) AS deleted")
 
@@ -163,20 +163,23 @@ class ListingWriter:
         """Remove what the previous version of this listing asserted and this one does not."""
         shows = sorted(set(previous_shows) | set(plan.asserted_shows))
         keep = [edge.identity for edge in plan.edges]
+        prefix = f"{plan.source_id}{SEPARATOR}"
+        # Find the entities this listing named before cutting the edges that lead to them.
+        candidates = self.backend.run_read(
+            STALE_NODES, {"shows": shows, "prefix": prefix}, max_rows=0).records()
         removed = self.backend.run_write(
             PRUNE_EDGES, {"shows": shows, "src": plan.source_id, "keep": keep}).value(0) or 0
         still_named = {(e.label, e.key) for e in [plan.show, *plan.related, *plan.entities]}
-        prefix = f"{plan.source_id}{SEPARATOR}"
         updates = []
-        for row in self.backend.run_read(STALE_NODES, {"shows": shows, "prefix": prefix},
-                                         max_rows=0).records():
+        for row in candidates:
             if (row["label"], row["key"]) in still_named:
                 continue
             remaining = [e for e in row["spellings"] if not e.startswith(prefix)]
             name = best_spelling(Counter(e.split(SEPARATOR, 1)[1] for e in remaining)) \
                 if remaining else None
             updates.append({"label": row["label"], "key": row["key"], "spellings": remaining,
-                            "name": name})
+                            "name": name, "sources": sorted({e.split(SEPARATOR, 1)[0]
+                                                             for e in remaining})})
         if updates:
             self.backend.run_write(DROP_OR_RENAME, {"nodes": updates})
         return int(removed)

@@ -1,0 +1,170 @@
+"""Loading listings into a real backend: exact graphs, idempotence, updates, rejects."""
+
+from __future__ import annotations
+
+import json
+import random
+
+from loaders.formats import listing_to_json, parse
+from loaders.pipeline import Loader
+from loaders.sources import SourceText, read_all
+from tests.conftest import SAMPLE_PAGE
+
+SEED_COUNTS = {"Show": 6, "Person": 7, "Company": 1, "Genre": 1, "DIRECTED": 1, "PRODUCED": 4,
+               "WROTE": 1, "ACTED_IN": 4, "MADE_BY": 6, "IN_GENRE": 1}
+
+
+def load(backend, *sources, **options):
+    return Loader(backend, **options).load(list(sources))
+
+
+def page(text=None, name="the-bureau.txt"):
+    return SourceText(name, text if text is not None else SAMPLE_PAGE.read_text(encoding="utf-8"))
+
+
+def snapshot(backend):
+    """Everything a user could notice: every node and edge with all properties
+    except the load time."""
+    nodes = backend.run_read(
+        "MATCH (n) RETURN labels(n)[0] AS label, n.key AS key, properties(n) AS props "
+        "ORDER BY label, key", max_rows=0).rows
+    edges = backend.run_read(
+        "MATCH (a)-[r]->(b) RETURN a.key, type(r), b.key, properties(r) AS props "
+        "ORDER BY a.key, type(r), b.key, r.role", max_rows=0).rows
+    for _label, _key, props in nodes:
+        props.pop("loaded_at", None)
+    return nodes, edges
+
+
+def test_seed_page_loads_to_exactly_the_described_graph(backend):
+    summary = load(backend, page())
+    assert (summary.loaded, summary.rejected, summary.warnings) == (1, 0, [])
+    assert backend.counts() == SEED_COUNTS
+    roles = backend.run_read(
+        "MATCH (:Person {key: 'alex-berger'})-[r:PRODUCED]->(:Show {key: 'the-bureau'}) "
+        "RETURN r.role ORDER BY r.role").rows
+    assert roles == [["executive producer"], ["producer"]]
+    spiral = backend.run_read("MATCH (s:Show {key: 'spiral-season-7'})-[:MADE_BY]->(c:Company) "
+                              "RETURN s.series, s.season, c.name").rows
+    assert spiral == [["Spiral", 7, "Federation Entertainment"]]
+
+
+def test_loading_twice_leaves_the_graph_identical(backend):
+    load(backend, page())
+    before = snapshot(backend)
+    summary = load(backend, page())
+    assert (summary.loaded, summary.unchanged) == (0, 1)
+    assert snapshot(backend) == before
+
+
+def test_every_node_and_edge_records_its_listing(backend):
+    load(backend, page())
+    assert backend.run_read("MATCH ()-[r]->() WHERE NOT 'the-bureau.txt' IN r.sources "
+                            "RETURN count(r)").value() == 0
+    listing = backend.run_read("MATCH (l:Listing {key: 'the-bureau.txt'}) "
+                               "RETURN l.file, l.line, l.loaded_at IS NOT NULL").rows
+    assert listing == [["the-bureau.txt", 1, True]]
+
+
+def test_a_changed_listing_replaces_what_it_asserted(backend):
+    load(backend, page())
+    changed = SAMPLE_PAGE.read_text(encoding="utf-8").replace(
+        "Cast: Mathieu Kassovitz,Jean-Pierre Darroussin,Sara Giraudeau,Léa Drucker",
+        "Cast: Mathieu Kassovitz,Sara Giraudeau,Léa Drucker,Florence Loiret Caille").replace(
+        "Jean-Pierre Darroussin, ", "Florence Loiret Caille, ")
+    summary = load(backend, page(changed))
+    assert summary.updated == 1
+    cast = backend.run_read("MATCH (p:Person)-[:ACTED_IN]->(:Show {key: 'the-bureau'}) "
+                            "RETURN p.name ORDER BY p.name").rows
+    assert [c[0] for c in cast] == ["Florence Loiret Caille", "Léa Drucker", "Mathieu Kassovitz",
+                                    "Sara Giraudeau"]
+    # Nobody else asserted Jean-Pierre Darroussin: he is gone.
+    assert backend.run_read("MATCH (p:Person {key: 'jean-pierre-darroussin'}) RETURN count(p)").value() == 0
+
+
+def test_a_dropped_credit_stays_when_another_listing_asserts_it(backend):
+    load(backend, page())
+    other = {"title": "The Bureau", "cast": ["Jean-Pierre Darroussin"], "companies": []}
+    load(backend, SourceText("other.json", json.dumps(other)))
+    without = SAMPLE_PAGE.read_text(encoding="utf-8").replace("Jean-Pierre Darroussin,", "")
+    load(backend, page(without))
+    sources = backend.run_read(
+        "MATCH (:Person {key: 'jean-pierre-darroussin'})-[r:ACTED_IN]->(:Show {key: 'the-bureau'}) "
+        "RETURN r.sources").rows
+    assert sources == [[["other.json#1"]]]
+
+
+def test_spellings_of_one_person_become_one_node_named_by_the_majority(backend):
+    records = [{"title": f"Show {i}", "cast": [name]} for i, name in
+               enumerate(["Léa Drucker", "Lea Drucker", "LÉA  DRUCKER", "Léa Drucker"])]
+    load(backend, SourceText("s.jsonl", "\n".join(json.dumps(r) for r in records)))
+    assert backend.run_read("MATCH (p:Person) RETURN p.key, p.name").rows == [
+        ["lea-drucker", "Léa Drucker"]]
+
+
+def test_csv_and_json_of_the_same_listing_give_the_same_graph(both_backends):
+    [record] = list(parse(SAMPLE_PAGE.read_text(encoding="utf-8"), "the-bureau.txt"))
+    data = listing_to_json(record.listing)
+    lists = ["directors", "producers", "executive_producers", "writers", "cast", "genres",
+             "companies", "related_shows"]
+    csv_text = "title," + ",".join(lists) + "\n" + '"The Bureau",' + ",".join(
+        '"' + ";".join(data.get(f, [])) + '"' for f in lists) + "\n"
+    embedded = both_backends["embedded"]
+    load(embedded, SourceText("bureau.csv", csv_text))
+    from_csv = snapshot(embedded)[1]
+    embedded.clear()
+    load(embedded, SourceText("bureau.csv", json.dumps({k: data[k] for k in ["title", *lists]})),
+         ) if False else load(embedded, SourceText("bureau.json", json.dumps(
+             {k: data.get(k, []) for k in ["title", *lists]})))
+    from_json = snapshot(embedded)[1]
+    strip = lambda edges: [(a, t, b, {k: v for k, v in p.items() if k != "sources"})
+                           for a, t, b, p in edges]
+    assert strip(from_csv) == strip(from_json)
+    assert len(from_csv) == 17
+
+
+def films(count=3000, seed=11):
+    """Real-looking film records: remakes, numeric titles, one record without a title."""
+    rng = random.Random(seed)
+    records = []
+    for i in range(count):
+        records.append({"title": f"Film {i}", "year": 1930 + i % 90,
+                        "directors": [f"Director {rng.randrange(400)}"],
+                        "cast": [f"Actor {rng.randrange(3000)}" for _ in range(4)],
+                        "genres": [rng.choice(["Drama", "Comedy", "Horror"])],
+                        "companies": [f"Studio {rng.randrange(50)}"]})
+    records[10] = {"title": "King Kong", "year": 1933, "directors": ["Merian C. Cooper"],
+                   "cast": ["Fay Wray"], "companies": ["RKO"]}
+    records[20] = {"title": "King Kong", "year": 1976, "directors": ["John Guillermin"],
+                   "cast": ["Jessica Lange"], "companies": ["Paramount"]}
+    records[30] = {"title": 1941, "year": 1979, "directors": ["Steven Spielberg"]}
+    records[40] = {"title": "300", "year": 2006, "directors": ["Zack Snyder"]}
+    records[50] = {"directors": ["Nobody Knows"], "cast": ["Untitled Actor"]}
+    return records
+
+
+def test_thousands_of_films_load_with_remakes_apart_and_only_the_bad_record_rejected(backend, tmp_path):
+    path = tmp_path / "films.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in films()) + "\n")
+    summary = Loader(backend, batch_size=400).load(read_all([str(path)]))
+    assert summary.loaded == 2999 and summary.rejected == 1
+    [reject] = summary.rejects
+    assert (reject.line, reject.reason) == (51, "record 51 (line 51): the listing has no title")
+    kongs = backend.run_read("MATCH (s:Show {title_key: 'king-kong'})<-[:DIRECTED]-(p) "
+                             "RETURN s.key, s.year, p.name ORDER BY s.year").rows
+    assert kongs == [["king-kong--1933", 1933, "Merian C. Cooper"],
+                     ["king-kong--1976", 1976, "John Guillermin"]]
+    assert backend.run_read("MATCH (s:Show {key: '1941--1979'}) RETURN s.title").rows == [["1941"]]
+    assert backend.counts()["Show"] == 2999
+
+
+def test_a_yearless_title_joins_the_only_show_of_that_title_and_not_an_ambiguous_one(backend):
+    load(backend, SourceText("a.jsonl", json.dumps({"title": "Alien", "year": 1979}) + "\n" +
+                             json.dumps({"title": "King Kong", "year": 1933}) + "\n" +
+                             json.dumps({"title": "King Kong", "year": 1976})))
+    summary = load(backend, SourceText("b.jsonl", json.dumps({"title": "Alien", "cast": ["Sigourney Weaver"]})
+                                       + "\n" + json.dumps({"title": "King Kong", "cast": ["Someone"]})))
+    assert backend.run_read("MATCH (p:Person)-[:ACTED_IN]->(s:Show) RETURN p.name, s.key "
+                            "ORDER BY p.name").rows == [["Sigourney Weaver", "alien--1979"],
+                                                        ["Someone", "king-kong"]]
+    assert any("King Kong" in w and "could be any of" in w for w in summary.warnings)
