@@ -18,6 +18,7 @@ from falkordb import Edge, FalkorDB, Node, Path as FalkorPath
 
 from graph.backend import Backend, BackendInfo, Results
 from graph.embedded_server import EmbeddedServer
+from graph.falkor_params import with_parameters
 from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError, QueryTimeout,
                           ReadOnlyViolation)
 from graph.schema import FULLTEXT_LABELS, KEY, KEYED_LABELS, LOOKUP_INDEXES, SEARCH_TEXT
@@ -103,14 +104,16 @@ class FalkorBackend(Backend):
         timeout_ms = int(timeout_ms or self.query_timeout_ms)
         cap = self.max_rows if max_rows is None else max_rows
         self._last_timeout_ms = timeout_ms
-        result = self._call(lambda g: g.ro_query(cypher, dict(params or {}), timeout=timeout_ms))
+        query = with_parameters(cypher, params)
+        result = self._call(lambda g: g.ro_query(query, None, timeout=timeout_ms))
         return self._results(result, cap)
 
     def run_write(self, cypher: str, params: Mapping[str, Any] | None = None, *,
                   timeout_ms: int | None = None) -> Results:
         timeout_ms = int(timeout_ms or self.write_timeout_ms)
         self._last_timeout_ms = timeout_ms
-        result = self._call(lambda g: g.query(cypher, dict(params or {}), timeout=timeout_ms))
+        query = with_parameters(cypher, params)
+        result = self._call(lambda g: g.query(query, None, timeout=timeout_ms))
         return self._results(result, 0)
 
     def run_write_many(self, statements, *, timeout_ms: int | None = None) -> None:
@@ -118,9 +121,9 @@ class FalkorBackend(Backend):
         self._last_timeout_ms = timeout_ms
 
         def block(graph):
-            pipe = graph.client.pipeline(transaction=True)
+            pipe = graph.client.connection.pipeline(transaction=True)
             for cypher, params in statements:
-                query = _with_parameters(cypher, params)
+                query = with_parameters(cypher, params)
                 pipe.execute_command("GRAPH.QUERY", self.graph_name, query, "--compact",
                                      "timeout", timeout_ms)
             for reply in pipe.execute(raise_on_error=False):
@@ -231,15 +234,6 @@ class FalkorBackend(Backend):
             self._db.connection.close()
             self._db = None
         self.server.stop()
-
-
-def _with_parameters(cypher: str, params: Mapping[str, Any] | None) -> str:
-    """The `CYPHER k=v ...` prefix FalkorDB takes parameters in, as its client builds it."""
-    from falkordb.helpers import stringify_param_value
-    if not params:
-        return cypher
-    return "CYPHER " + " ".join(
-        f"{k}={stringify_param_value(v)}" for k, v in params.items()) + " " + cypher
 
 
 def _convert(value: Any) -> Any:

@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018\u02bc`´]")
 _NON_WORD = re.compile(r"[^\w]+|_+")
@@ -45,6 +46,7 @@ _SEASON_PATTERNS = (
 )
 
 
+@lru_cache(maxsize=200_000)
 def normalize_name(text: str) -> str:
     """Case-, accent-, punctuation- and spacing-insensitive form of a name."""
     text = unicodedata.normalize("NFKC", text or "")
@@ -83,6 +85,7 @@ class ShowTitle:
     season: int | None
 
 
+@lru_cache(maxsize=100_000)
 def parse_show_title(title: str) -> ShowTitle:
     """Split `Spiral - Season 7` into its series and season; other titles are their own series."""
     display = _SPACES.sub(" ", unicodedata.normalize("NFKC", title or "")).strip()

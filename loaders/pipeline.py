@@ -127,15 +127,17 @@ class Loader:
             return
         previous = (self.writer.existing_listings([r.ref.source_id for r in records])
                     if self.writer else {})
+        hashes = {id(r): content_hash(r.listing) for r in records}
         fresh = [r for r in records
-                 if previous.get(r.ref.source_id, {}).get("hash") != content_hash(r.listing)]
+                 if previous.get(r.ref.source_id, {}).get("hash") != hashes[id(r)]]
+        fresh_ids = {id(r) for r in fresh}
         self.summary.unchanged += len(records) - len(fresh)
         for record in records:
-            if record not in fresh and len(self.summary.listings) < LISTED_MAX:
+            if id(record) not in fresh_ids and len(self.summary.listings) < LISTED_MAX:
                 self.summary.listings.append({"source_id": record.ref.source_id,
                                               "title": record.listing.title,
                                               "status": "unchanged", "credits": 0})
-        plans = self._plan(fresh)
+        plans = self._plan(fresh, hashes)
         if not plans:
             self.on_progress(len(records))
             return
@@ -145,11 +147,11 @@ class Loader:
             self._write(plans, previous)
         self.on_progress(len(records))
 
-    def _plan(self, records: list[ParsedRecord]) -> list[ListingPlan]:
+    def _plan(self, records: list[ParsedRecord], hashes: dict[int, str]) -> list[ListingPlan]:
         resolve = self._yearless_resolver(records)
         plans = []
         for record in records:
-            plan = plan_listing(record.listing, record.ref, resolve)
+            plan = plan_listing(record.listing, record.ref, resolve, hashes[id(record)])
             self.summary.warnings.extend(_located(record, w) for w in plan.warnings)
             plans.append(plan)
         return plans
@@ -194,7 +196,7 @@ class Loader:
 
     def _write(self, plans: list[ListingPlan], previous: dict) -> None:
         try:
-            self.writer.write(plans)
+            self.writer.write(plans, previous)
             written = plans
         except BackendUnavailable:
             raise
@@ -202,7 +204,7 @@ class Loader:
             written = []
             for plan in plans:  # find the listing the database refused
                 try:
-                    self.writer.write([plan])
+                    self.writer.write([plan], previous)
                     written.append(plan)
                 except BackendUnavailable:
                     raise
@@ -213,7 +215,7 @@ class Loader:
                         f"the database refused this listing: {exc}"))
         for plan in written:
             if plan.source_id in previous:
-                self.writer.prune(plan, previous[plan.source_id].get("shows") or [])
+                self.writer.prune(plan, previous[plan.source_id])
                 self.summary.updated += 1
                 self.summary.note(plan, "updated")
             else:

@@ -22,7 +22,7 @@ from loaders.model import Listing, SourceRef
 # Properties of ours on a Show; extra listing fields never overwrite them.
 RESERVED_SHOW_PROPERTIES = frozenset({
     "key", "title", "title_key", "series", "series_key", "season", "year", "synopsis",
-    "country", "source_url", "search_text", "sources", "spellings",
+    "country", "source_url", "search_text", "sources", "votes",
 })
 
 ROLE_FIELDS: tuple[tuple[str, RelType, str | None], ...] = (
@@ -72,6 +72,14 @@ class ListingPlan:
         return self.ref.source_id
 
     @property
+    def mentioned(self) -> list[Entity]:
+        """Every entity this listing names, with the spelling it used (one per key)."""
+        seen: dict[tuple[str, str], Entity] = {}
+        for entity in [self.show, *self.related, *self.entities]:
+            seen.setdefault((entity.label, entity.key), entity)
+        return list(seen.values())
+
+    @property
     def asserted_shows(self) -> list[str]:
         return [self.show.key] + [r.key for r in self.related]
 
@@ -104,7 +112,8 @@ def show_entity(title: str, year: int | None, resolve_yearless) -> tuple[Entity,
     return Entity("Show", key, title.strip()), properties
 
 
-def plan_listing(listing: Listing, ref: SourceRef, resolve_yearless) -> ListingPlan:
+def plan_listing(listing: Listing, ref: SourceRef, resolve_yearless,
+                 listing_hash: str | None = None) -> ListingPlan:
     """Everything one listing asserts. `resolve_yearless(title) -> key` picks the show a
     title without a year refers to (an existing one when unambiguous)."""
     show, show_properties = show_entity(listing.title, listing.year, resolve_yearless)
@@ -116,7 +125,7 @@ def plan_listing(listing: Listing, ref: SourceRef, resolve_yearless) -> ListingP
     })
     for name, value in listing.extra.items():
         show_properties[property_name(name)] = value
-    plan = ListingPlan(ref, listing, content_hash(listing), show, show_properties)
+    plan = ListingPlan(ref, listing, listing_hash or content_hash(listing), show, show_properties)
     seen_edges: set[str] = set()
 
     def add_edge(edge: Edge) -> None:

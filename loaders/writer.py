@@ -1,13 +1,18 @@
 """Batched writes of listing plans: one UNWIND statement per batch, the same on both backends.
 
 A batch is one statement, so it applies whole or not at all on either engine.
-Provenance: every node keeps `spellings`, entries "<source id>\\t<spelling>"
-(one per listing that named it; they vote for the display name) and every edge
-keeps `sources`, the ids of the listings that assert it. A `Listing` node per
-source records file, line, record, load time and a content hash, so an
-unchanged listing is skipped and a changed one replaces what it asserted
-before: new credits are added first, then the dropped ones pruned where no
-other listing asserts them.
+
+Provenance and display names:
+- every edge and every node keeps `sources`, the ids of the listings that
+  assert it (appended server-side, so hub nodes never travel back and forth);
+- every node keeps `votes`, entries "<spelling>\\t<count>": how many listings
+  wrote its name that way; the most voted spelling is its display name;
+- a `Listing` node per source records file, line, record, load time, a
+  content hash (an unchanged listing is skipped on reload) and `mentions`,
+  the entities it named and how ("<label>\\t<key>\\t<spelling>"), so a changed
+  version can take back exactly the votes and credits the old one gave:
+  new credits are added first, then the dropped ones pruned where no other
+  listing asserts them.
 """
 
 from __future__ import annotations
@@ -18,23 +23,20 @@ from typing import Any, Iterable
 
 from graph.backend import Backend
 from graph.keys import best_spelling, normalize_name
-from graph.schema import CREDIT_TYPES, RELATIONSHIPS, Label, RelType
+from graph.schema import LISTING_LABEL, RELATIONSHIPS, Label, RelType
 from loaders.plan import Entity, ListingPlan
 
-LISTING_LABEL = "Listing"
-SEPARATOR = "\t"
+SEP = "\t"
 
-_EDGE_ID = "type(r) + '|' + startNode(r).key + '|' + endNode(r).key + '|' + coalesce(r.role, '')"
+_APPEND_SOURCES = ("SET x.sources = coalesce(x.sources, []) + "
+                   "[s IN n.sources WHERE NOT s IN coalesce(x.sources, [])]")
 
 
 def _upsert_statement() -> str:
-    parts = [
-        f"UNWIND $listings AS l MERGE (x:{LISTING_LABEL} {{key: l.key}}) SET x += l.props",
-    ]
+    parts = [f"UNWIND $listings AS l MERGE (x:{LISTING_LABEL} {{key: l.key}}) SET x += l.props"]
     for label in Label:
-        parts.append(
-            f"UNWIND $nodes.{label.value} AS n MERGE (x:{label.value} {{key: n.key}}) "
-            "SET x += n.props")
+        parts.append(f"UNWIND $nodes.{label.value} AS n MERGE (x:{label.value} {{key: n.key}}) "
+                     f"SET x += n.props {_APPEND_SOURCES}")
     for rel_type, (start, end) in RELATIONSHIPS.items():
         role = " {role: e.role}" if rel_type is RelType.PRODUCED else ""
         parts.append(
@@ -50,35 +52,52 @@ UPSERT = _upsert_statement()
 
 EXISTING_LISTINGS = (
     f"UNWIND $keys AS k MATCH (x:{LISTING_LABEL} {{key: k}}) "
-    "RETURN x.key AS key, x.content_hash AS hash, x.shows AS shows")
+    "RETURN x.key AS key, x.content_hash AS hash, x.shows AS shows, x.mentions AS mentions")
 
 SHOWS_BY_TITLE = (
     "UNWIND $title_keys AS tk MATCH (s:Show {title_key: tk}) "
     "RETURN tk AS title_key, collect(s.key) AS keys")
 
-SPELLINGS = "UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN n.key AS key, n.spellings AS spellings"
+VOTES = "UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN n.key AS key, n.votes AS votes"
 
 PRUNE_EDGES = (
-    "UNWIND $shows AS sk MATCH (s:Show {key: sk})-[r]-(o) "
-    f"WHERE $src IN coalesce(r.sources, []) AND NOT ({_EDGE_ID}) IN $keep "
-    "WITH DISTINCT r "
-    "SET r.sources = [x IN r.sources WHERE x <> $src] "
+    "UNWIND $shows AS sk MATCH (s:Show {key: sk})-[r]-() "
+    "WHERE $src IN coalesce(r.sources, []) AND NOT "
+    "(type(r) + '|' + startNode(r).key + '|' + endNode(r).key + '|' + coalesce(r.role, '')) IN $keep "
+    "WITH DISTINCT r SET r.sources = [x IN r.sources WHERE x <> $src] "
     "WITH r WHERE size(r.sources) = 0 DELETE r RETURN count(*) AS removed")
 
-STALE_NODES = (
-    "UNWIND $shows AS sk MATCH (s:Show {key: sk}) "
-    "OPTIONAL MATCH (s)-[]-(o) "
-    "WITH collect(DISTINCT s) + collect(DISTINCT o) AS nodes UNWIND nodes AS n "
-    "WITH DISTINCT n WHERE n IS NOT NULL AND "
-    "any(e IN coalesce(n.spellings, []) WHERE e STARTS WITH $prefix) "
-    "RETURN labels(n)[0] AS label, n.key AS key, n.spellings AS spellings")
+# An entity the new version no longer names: take back its source and votes,
+# and delete it once no listing names it and nothing links to it.
+DROP_MENTIONS = (
+    "UNWIND $nodes AS d MATCH (n:{label} {{key: d.key}}) "
+    "SET n.sources = [x IN coalesce(n.sources, []) WHERE x <> $src], n.votes = d.votes, "
+    "n.{display} = coalesce(d.name, n.{display}) "
+    "WITH n WHERE size(n.sources) = 0 AND NOT (n)--() DELETE n RETURN count(*) AS deleted")
 
-# An entity that lost its last listing and its last edge goes away.
-DROP_OR_RENAME = (
-    "UNWIND $nodes AS d MATCH (n {key: d.key}) WHERE d.label IN labels(n) "
-    "SET n.spellings = d.spellings, n.sources = d.sources, n.name = CASE WHEN n.name IS NULL THEN NULL ELSE d.name END, "
-    "n.title = CASE WHEN n.title IS NULL THEN NULL ELSE d.name END "
-    "WITH n, d WHERE size(d.spellings) = 0 AND NOT (n)--() DELETE n RETURN count(*) AS deleted")
+DISPLAY = {Label.SHOW.value: "title", Label.PERSON.value: "name", Label.COMPANY.value: "name",
+           Label.GENRE.value: "name"}
+
+
+def mention(entity: Entity) -> str:
+    return f"{entity.label}{SEP}{entity.key}{SEP}{entity.spelling}"
+
+
+def parse_mention(text: str) -> tuple[str, str, str]:
+    label, key, spelling = text.split(SEP, 2)
+    return label, key, spelling
+
+
+def votes_to_counter(votes: list[str] | None) -> Counter:
+    counter: Counter = Counter()
+    for entry in votes or []:
+        spelling, _, count = entry.rpartition(SEP)
+        counter[spelling] += int(count)
+    return counter
+
+
+def counter_to_votes(counter: Counter) -> list[str]:
+    return [f"{spelling}{SEP}{count}" for spelling, count in sorted(counter.items()) if count > 0]
 
 
 class ListingWriter:
@@ -98,28 +117,32 @@ class ListingWriter:
                                      max_rows=0)
         return {r["title_key"]: r["keys"] for r in rows.records()}
 
-    def spellings(self, label: str, keys: Iterable[str]) -> dict[str, list[str]]:
-        rows = self.backend.run_read(SPELLINGS.format(label=label), {"keys": sorted(set(keys))},
+    def votes(self, label: str, keys: Iterable[str]) -> dict[str, Counter]:
+        rows = self.backend.run_read(VOTES.format(label=label), {"keys": sorted(set(keys))},
                                      max_rows=0)
-        return {r["key"]: list(r["spellings"] or []) for r in rows.records()}
+        return {r["key"]: votes_to_counter(r["votes"]) for r in rows.records()}
 
     # -- the batch ----------------------------------------------------------
 
-    def write(self, plans: list[ListingPlan], loaded_at: str | None = None) -> None:
+    def write(self, plans: list[ListingPlan], previous: dict[str, dict] | None = None,
+              loaded_at: str | None = None) -> None:
         """Write every plan in one statement (all of them or none)."""
         loaded_at = loaded_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
-        sources = {plan.source_id for plan in plans}
-        self.backend.run_write(UPSERT, self.parameters(plans, sources, loaded_at))
+        self.backend.run_write(UPSERT, self.parameters(plans, previous or {}, loaded_at))
 
-    def parameters(self, plans: list[ListingPlan], sources: set[str],
+    def parameters(self, plans: list[ListingPlan], previous: dict[str, dict],
                    loaded_at: str) -> dict[str, Any]:
-        mentions: dict[tuple[str, str], list[str]] = defaultdict(list)
+        # Votes this batch adds, and those the previous versions of its listings take back.
+        delta: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        sources: dict[tuple[str, str], list[str]] = defaultdict(list)
         show_properties: dict[str, dict[str, Any]] = {}
         for plan in plans:
-            for entity in [plan.show, *plan.related, *plan.entities]:
-                entry = f"{plan.source_id}{SEPARATOR}{entity.spelling}"
-                if entry not in mentions[(entity.label, entity.key)]:
-                    mentions[(entity.label, entity.key)].append(entry)
+            for old in (previous.get(plan.source_id) or {}).get("mentions") or []:
+                label, key, spelling = parse_mention(old)
+                delta[(label, key)][spelling] -= 1
+            for entity in plan.mentioned:
+                delta[(entity.label, entity.key)][entity.spelling] += 1
+                sources[(entity.label, entity.key)].append(plan.source_id)
             show_properties[plan.show.key] = plan.show_properties
         for plan in plans:
             for key, properties in plan.related_properties.items():
@@ -127,23 +150,24 @@ class ListingWriter:
 
         nodes: dict[str, list[dict[str, Any]]] = {label.value: [] for label in Label}
         by_label: dict[str, list[str]] = defaultdict(list)
-        for label, key in mentions:
+        for label, key in sources:
             by_label[label].append(key)
         for label, keys in by_label.items():
-            existing = self.spellings(label, keys)
+            existing = self.votes(label, keys)
             for key in keys:
-                kept = [e for e in existing.get(key, []) if e.split(SEPARATOR, 1)[0] not in sources]
-                entries = kept + mentions[(label, key)]
-                name = best_spelling(Counter(e.split(SEPARATOR, 1)[1] for e in entries))
-                props: dict[str, Any] = {"spellings": entries,
-                                         "sources": sorted({e.split(SEPARATOR, 1)[0] for e in entries})}
+                votes = existing.get(key, Counter())
+                votes.update(delta[(label, key)])
+                votes = Counter({s: c for s, c in votes.items() if c > 0})
+                name = best_spelling(votes)
+                props: dict[str, Any] = {"votes": counter_to_votes(votes)}
                 if label == Label.SHOW.value:
                     props.update(show_properties.get(key, {}))
                     props["title"] = name
                 else:
                     props["name"] = name
                     props["search_text"] = normalize_name(name)
-                nodes[label].append({"key": key, "props": props})
+                nodes[label].append({"key": key, "props": props,
+                                     "sources": sorted(set(sources[(label, key)]))})
 
         edges: dict[str, list[dict[str, Any]]] = {rel.value: [] for rel in RelType}
         for plan in plans:
@@ -154,32 +178,33 @@ class ListingWriter:
             "file": plan.ref.file, "line": plan.ref.line, "record": plan.ref.record,
             "loaded_at": loaded_at, "content_hash": plan.content_hash,
             "title": plan.listing.title, "shows": plan.asserted_shows,
+            "mentions": sorted({mention(e) for e in plan.mentioned}),
         }} for plan in plans]
         return {"listings": listings, "nodes": nodes, "edges": edges}
 
     # -- replacing a changed listing -------------------------------------
 
-    def prune(self, plan: ListingPlan, previous_shows: list[str]) -> int:
-        """Remove what the previous version of this listing asserted and this one does not."""
-        shows = sorted(set(previous_shows) | set(plan.asserted_shows))
+    def prune(self, plan: ListingPlan, previous: dict[str, Any]) -> int:
+        """Take back what the previous version of this listing asserted and this one does not."""
+        shows = sorted(set(previous.get("shows") or []) | set(plan.asserted_shows))
         keep = [edge.identity for edge in plan.edges]
-        prefix = f"{plan.source_id}{SEPARATOR}"
-        # Find the entities this listing named before cutting the edges that lead to them.
-        candidates = self.backend.run_read(
-            STALE_NODES, {"shows": shows, "prefix": prefix}, max_rows=0).records()
         removed = self.backend.run_write(
             PRUNE_EDGES, {"shows": shows, "src": plan.source_id, "keep": keep}).value(0) or 0
-        still_named = {(e.label, e.key) for e in [plan.show, *plan.related, *plan.entities]}
-        updates = []
-        for row in candidates:
-            if (row["label"], row["key"]) in still_named:
-                continue
-            remaining = [e for e in row["spellings"] if not e.startswith(prefix)]
-            name = best_spelling(Counter(e.split(SEPARATOR, 1)[1] for e in remaining)) \
-                if remaining else None
-            updates.append({"label": row["label"], "key": row["key"], "spellings": remaining,
-                            "name": name, "sources": sorted({e.split(SEPARATOR, 1)[0]
-                                                             for e in remaining})})
-        if updates:
-            self.backend.run_write(DROP_OR_RENAME, {"nodes": updates})
+        named_now = {(e.label, e.key) for e in plan.mentioned}
+        dropped: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        for old in previous.get("mentions") or []:
+            label, key, spelling = parse_mention(old)
+            if (label, key) not in named_now:
+                dropped[label][key][spelling] += 1
+        for label, by_key in dropped.items():
+            existing = self.votes(label, by_key)
+            rows = []
+            for key, taken_back in by_key.items():
+                votes = existing.get(key, Counter())
+                votes.subtract(taken_back)
+                votes = Counter({s: c for s, c in votes.items() if c > 0})
+                rows.append({"key": key, "votes": counter_to_votes(votes),
+                             "name": best_spelling(votes) if votes else None})
+            self.backend.run_write(DROP_MENTIONS.format(label=label, display=DISPLAY[label]),
+                                   {"nodes": rows, "src": plan.source_id})
         return int(removed)

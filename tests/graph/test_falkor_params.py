@@ -1,0 +1,17 @@
+"""Parameters reach FalkorDB intact, whichever serialisation path they take."""
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-2**53, 2**53),
+                    st.text(max_size=20), st.sampled_from(["a\\b", 'q"q', "l1\nl2", "t\tx", "\\u00e9",
+                                                           "é", "\x07bell", "back\\", "x\ry"]))
+values = st.recursive(scalars, lambda children: st.one_of(
+    st.lists(children, max_size=4),
+    st.dictionaries(st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True), children, max_size=4)),
+    max_leaves=20)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values)
+def test_parameters_round_trip_through_falkordb(embedded, value):
+    assert embedded.run_read("RETURN $value AS v", {"value": value}).value() == value
