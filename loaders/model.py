@@ -12,6 +12,7 @@ from typing import Annotated, Union
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 _SPACES = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 ExtraValue = Union[str, int, float, bool, list[str]]
 
@@ -19,6 +20,7 @@ ExtraValue = Union[str, int, float, bool, list[str]]
 def clean_text(value: object) -> object:
     """NBSP and runs of spaces or tabs become one space; ends are trimmed."""
     if isinstance(value, str):
+        value = _CONTROL.sub("", value)
         return _SPACES.sub(" ", value.replace("\u00a0", " ").replace("\ufeff", "")).strip()
     return value
 
@@ -76,9 +78,15 @@ class Listing(BaseModel):
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         if isinstance(value, str):
-            value = value.replace("\ufeff", "").strip()
+            value = _CONTROL.sub("", value.replace("\ufeff", "")).strip()
             return value or None
         return value
+
+    @field_validator("extra", mode="after")
+    @classmethod
+    def _clean_extra(cls, value: dict) -> dict:
+        return {key: [clean_text(v) for v in item] if isinstance(item, list)
+                else clean_text(item) for key, item in value.items()}
 
     def credited_people(self) -> list[str]:
         seen: list[str] = []

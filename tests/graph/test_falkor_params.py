@@ -3,7 +3,10 @@
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-2**53, 2**53),
-                    st.text(max_size=20), st.sampled_from(["a\\b", 'q"q', "l1\nl2", "t\tx", "\\u00e9",
+                    # FalkorDB cannot take NUL in a parameter at all (its client neither):
+                    # the loaders strip control characters before they get here.
+                    st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)),
+                            max_size=20), st.sampled_from(["a\\b", 'q"q', "l1\nl2", "t\tx", "\\u00e9",
                                                            "é", "\x07bell", "back\\", "x\ry"]))
 values = st.recursive(scalars, lambda children: st.one_of(
     st.lists(children, max_size=4),
