@@ -1,0 +1,39 @@
+"""Errors of the query layer, worded for the person who typed the request."""
+
+from __future__ import annotations
+
+from graph.errors import GraphError
+
+
+class QueryParameterError(GraphError):
+    """A canned query was given a parameter it does not take, or a value of the wrong type."""
+
+
+class UnknownQuery(GraphError):
+    """No canned query has that name."""
+
+
+class UnknownEntity(GraphError):
+    """Nothing in the graph matches the name; `suggestions` holds near matches."""
+
+    def __init__(self, text: str, suggestions: list[dict]):
+        self.text = text
+        self.suggestions = suggestions
+        hint = ""
+        if suggestions:
+            hint = " Did you mean: " + "; ".join(
+                f"{s['name']} ({s['label']}:{s['key']})" for s in suggestions[:5]) + "?"
+        super().__init__(f"Nothing in the graph is called {text!r}.{hint}")
+
+
+class AmbiguousEntity(GraphError):
+    """Several entities match the name; `candidates` lists them with keys and years."""
+
+    def __init__(self, text: str, candidates: list[dict]):
+        self.text = text
+        self.candidates = candidates
+        listed = "; ".join(
+            f"{c['name']}{' (' + str(c['year']) + ')' if c.get('year') else ''} "
+            f"= {c['label']}:{c['key']}" for c in candidates)
+        super().__init__(f"{text!r} could mean several entities: {listed}. "
+                         "Name one by its key, e.g. Show:king-kong--1933.")

@@ -1,0 +1,321 @@
+"""Entity details, related content and collaborator discovery.
+
+Cypher (in queries/cypher) gathers the evidence; the scores are computed here,
+in Python, so both backends rank identically.
+
+Related-content score of a candidate show, summed over its evidence:
+- each person credited on both shows: ROLE_WEIGHTS[their role on the candidate]
+  / log(2 + number of shows the person is credited on) (Adamic-Adar: a
+  prolific person says less about two shows than a rare one);
+- each company that made both: 1.5 / log(2 + shows the company made);
+- each shared genre: 0.5 / log(2 + shows in the genre), only for candidates
+  found through people, companies or the series (genres alone are too broad);
+- another season of the same series: +5.
+Ties: title, then key.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+from graph.backend import Backend
+from graph.schema import CREDIT_TYPES, RELATIONSHIPS, Label, RelType
+from queries.registry import registry
+from queries.search import entity_url
+
+ROLE_WEIGHTS = {"DIRECTED": 3.0, "WROTE": 3.0, "PRODUCED": 2.0, "ACTED_IN": 1.0}
+COMPANY_WEIGHT = 1.5
+GENRE_WEIGHT = 0.5
+SERIES_BONUS = 5.0
+
+ROLE_WORDS = {"DIRECTED": "directed by", "WROTE": "written by", "PRODUCED": "produced by",
+              "ACTED_IN": "with"}
+ROLE_NOUNS = {"DIRECTED": "director", "WROTE": "writer", "PRODUCED": "producer",
+              "ACTED_IN": "cast"}
+SECTION_TITLES = {"DIRECTED": "Directed by", "producer": "Produced by",
+                  "executive producer": "Executive producers", "WROTE": "Written by",
+                  "ACTED_IN": "Cast"}
+
+
+def role_name(rel_type: str, producer_role: str | None) -> str:
+    """`DIRECTED` -> director; PRODUCED keeps its producer / executive producer role."""
+    if rel_type == RelType.PRODUCED.value:
+        return producer_role or "producer"
+    return ROLE_NOUNS.get(rel_type, rel_type.lower())
+
+
+def _run(backend: Backend, name: str, **params) -> list[dict]:
+    return registry().run(backend, name, params).records()
+
+
+def _adamic_adar(weight: float, degree: int | None) -> float:
+    return weight / math.log(2 + max(int(degree or 0), 1))
+
+
+def _provenance(backend: Backend, sources: list[str] | None) -> list[dict]:
+    if not sources:
+        return []
+    return _run(backend, "provenance", keys=list(sources))
+
+
+# -- details --------------------------------------------------------------
+
+
+def show_detail(backend: Backend, key: str) -> dict | None:
+    rows = _run(backend, "show", key=key)
+    if not rows:
+        return None
+    row = rows[0]
+    show = row["show"]["properties"]
+    credits: dict[str, list[dict]] = defaultdict(list)
+    for credit in sorted(row["credits"], key=lambda c: (c["name"] or "", c["key"])):
+        group = credit["role"] if credit["type"] == "PRODUCED" else credit["type"]
+        credits[group].append({"key": credit["key"], "name": credit["name"],
+                               "url": entity_url("Person", credit["key"])})
+    order = ["DIRECTED", "producer", "executive producer", "WROTE", "ACTED_IN"]
+    return {
+        "label": "Show", "key": key, "name": show.get("title"), "properties": show,
+        "credits": [{"role": group, "title": SECTION_TITLES.get(group, group.title()),
+                     "people": credits[group]} for group in order if credits.get(group)],
+        "companies": _entities("Company", row["companies"]),
+        "genres": _entities("Genre", row["genres"]),
+        "seasons": sorted(({"key": s["key"], "name": s["title"], "season": s["season"],
+                            "year": s["year"], "url": entity_url("Show", s["key"])}
+                           for s in row["seasons"] if s.get("key")),
+                          key=lambda s: (s["season"] is None, s["season"] or 0, s["key"])),
+        "provenance": _provenance(backend, show.get("sources")),
+    }
+
+
+def person_detail(backend: Backend, key: str) -> dict | None:
+    rows = _run(backend, "person", key=key)
+    if not rows:
+        return None
+    row = rows[0]
+    person = row["person"]["properties"]
+    by_role: dict[str, list[dict]] = defaultdict(list)
+    for credit in sorted(row["credits"], key=lambda c: (c["title"] or "", c["key"])):
+        by_role[role_name(credit["type"], credit["role"])].append(
+            {"key": credit["key"], "name": credit["title"], "year": credit["year"],
+             "url": entity_url("Show", credit["key"])})
+    order = ["director", "writer", "producer", "executive producer", "cast"]
+    return {
+        "label": "Person", "key": key, "name": person.get("name"), "properties": person,
+        "credits": [{"role": role, "shows": by_role[role]} for role in order if by_role.get(role)],
+        "credit_count": len(row["credits"]),
+        "provenance": _provenance(backend, person.get("sources")),
+    }
+
+
+def company_detail(backend: Backend, key: str) -> dict | None:
+    rows = _run(backend, "company", key=key)
+    if not rows:
+        return None
+    company = rows[0]["company"]["properties"]
+    shows = sorted(rows[0]["shows"], key=lambda s: (s["title"] or "", s["key"]))
+    return {"label": "Company", "key": key, "name": company.get("name"), "properties": company,
+            "shows": [{"key": s["key"], "name": s["title"], "year": s["year"],
+                       "url": entity_url("Show", s["key"])} for s in shows],
+            "provenance": _provenance(backend, company.get("sources"))}
+
+
+def genre_detail(backend: Backend, key: str, limit: int = 200) -> dict | None:
+    rows = _run(backend, "genre", key=key, limit=limit)
+    if not rows:
+        return None
+    genre = rows[0]["genre"]["properties"]
+    shows = [s for s in rows[0]["shows"] if s.get("key")]
+    return {"label": "Genre", "key": key, "name": genre.get("name"), "properties": genre,
+            "shows": [{"key": s["key"], "name": s["title"], "year": s["year"],
+                       "url": entity_url("Show", s["key"])} for s in shows],
+            "total": rows[0]["total"] if shows else 0}
+
+
+DETAILS = {"Show": show_detail, "Person": person_detail, "Company": company_detail,
+           "Genre": genre_detail}
+
+
+def _entities(label: str, items: list[dict]) -> list[dict]:
+    items = [i for i in items if i.get("key")]
+    return [{"key": i["key"], "name": i["name"], "url": entity_url(label, i["key"])}
+            for i in sorted(items, key=lambda i: (i["name"] or "", i["key"]))]
+
+
+# -- related content ------------------------------------------------------
+
+
+def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
+    candidates: dict[str, dict[str, Any]] = {}
+
+    def candidate(row: dict) -> dict:
+        return candidates.setdefault(row["key"], {
+            "key": row["key"], "name": row["title"], "year": row.get("year"),
+            "url": entity_url("Show", row["key"]), "score": 0.0, "reasons": []})
+
+    for row in _run(backend, "related_via_series", key=key):
+        item = candidate(row)
+        item["score"] += SERIES_BONUS
+        item["reasons"].append({"kind": "series", "key": None, "name": row["series"],
+                                "text": f"another season of {row['series']}"})
+    people: dict[tuple[str, str], dict] = {}
+    for row in _run(backend, "related_via_people", key=key):
+        # One reason per person and show, at the person's strongest role there.
+        slot = (row["key"], row["via_key"])
+        weight = ROLE_WEIGHTS.get(row["role"], 1.0)
+        if slot not in people or weight > people[slot]["weight"]:
+            people[slot] = {"row": row, "weight": weight}
+    for (show_key, person_key), found in sorted(people.items()):
+        row = found["row"]
+        item = candidate(row)
+        item["score"] += _adamic_adar(found["weight"], row["degree"])
+        item["reasons"].append({
+            "kind": "person", "key": person_key, "name": row["via_name"],
+            "role": role_name(row["role"], row["producer_role"]),
+            "text": f"{ROLE_WORDS.get(row['role'], 'with')} {row['via_name']}"})
+    for row in _run(backend, "related_via_companies", key=key):
+        item = candidate(row)
+        item["score"] += _adamic_adar(COMPANY_WEIGHT, row["degree"])
+        item["reasons"].append({"kind": "company", "key": row["via_key"], "name": row["via_name"],
+                                "text": f"also made by {row['via_name']}"})
+    if candidates:
+        for row in _run(backend, "shared_genres", key=key, candidates=sorted(candidates)):
+            item = candidates[row["key"]]
+            item["score"] += _adamic_adar(GENRE_WEIGHT, row["degree"])
+            item["reasons"].append({"kind": "genre", "key": row["via_key"],
+                                    "name": row["via_name"], "text": f"also {row['via_name']}"})
+    ranked = sorted(candidates.values(), key=lambda c: (-round(c["score"], 9), c["name"] or "", c["key"]))
+    for item in ranked:
+        item["score"] = round(item["score"], 4)
+        item["explanation"] = ", ".join(reason["text"] for reason in item["reasons"])
+    return ranked[:limit]
+
+
+# -- people ---------------------------------------------------------------
+
+
+def collaborators(backend: Backend, key: str, limit: int = 50) -> list[dict]:
+    people: dict[str, dict[str, Any]] = {}
+    for row in _run(backend, "collaborators", key=key):
+        person = people.setdefault(row["key"], {
+            "key": row["key"], "name": row["name"], "url": entity_url("Person", row["key"]),
+            "shows": {}})
+        show = person["shows"].setdefault(row["show_key"], {
+            "key": row["show_key"], "name": row["show_title"],
+            "url": entity_url("Show", row["show_key"]), "their_roles": set(), "roles": set()})
+        show["their_roles"].add(role_name(row["role"], row["producer_role"]))
+        show["roles"].add(role_name(row["person_role"], row["person_producer_role"]))
+    result = []
+    for person in people.values():
+        shows = sorted(person["shows"].values(), key=lambda s: (s["name"] or "", s["key"]))
+        for show in shows:
+            show["their_roles"] = sorted(show["their_roles"])
+            show["roles"] = sorted(show["roles"])
+        result.append({**person, "shows": shows, "count": len(shows),
+                       "roles": sorted({r for s in shows for r in s["their_roles"]})})
+    result.sort(key=lambda p: (-p["count"], p["name"] or "", p["key"]))
+    return result[:limit]
+
+
+def suggested_collaborators(backend: Backend, key: str, limit: int = 20) -> list[dict]:
+    """Triadic closure: people my collaborators worked with and I have not."""
+    known = {row["key"] for row in _run(backend, "collaborators", key=key)}
+    suggestions: dict[str, dict[str, Any]] = {}
+    for row in _run(backend, "second_degree", key=key):
+        if row["key"] in known:
+            continue
+        item = suggestions.setdefault(row["key"], {
+            "key": row["key"], "name": row["name"], "url": entity_url("Person", row["key"]),
+            "score": 0.0, "via": {}})
+        if row["via_key"] not in item["via"]:
+            item["via"][row["via_key"]] = row["via_name"]
+            item["score"] += _adamic_adar(1.0, row["degree"])
+    ranked = []
+    for item in suggestions.values():
+        via = sorted(item["via"].items(), key=lambda kv: (kv[1] or "", kv[0]))
+        names = [name for _key, name in via]
+        shown = " and ".join(names[:2]) if len(names) <= 2 else \
+            f"{', '.join(names[:2])} and {len(names) - 2} more"
+        ranked.append({"key": item["key"], "name": item["name"], "url": item["url"],
+                       "score": round(item["score"], 4), "count": len(via),
+                       "via": [{"key": k, "name": n, "url": entity_url("Person", k)} for k, n in via],
+                       "explanation": f"worked with {shown}"})
+    ranked.sort(key=lambda s: (-s["count"], -s["score"], s["name"] or "", s["key"]))
+    return ranked[:limit]
+
+
+# -- graph views and figures ------------------------------------------------
+
+_TYPES = "|".join(rel.value for rel in RELATIONSHIPS)
+
+
+def node_id(label: str, key: str) -> str:
+    return f"{key}@{label}"
+
+
+def neighbourhood(backend: Backend, label: str, key: str, depth: int = 1,
+                  limit: int = 100) -> dict:
+    """Nodes and edges around an entity for graph views, capped at `limit` nodes."""
+    label = Label(label).value
+    depth = 1 if depth < 1 else min(depth, 2)
+    center = node_id(label, key)
+    found = backend.run_read(f"MATCH (n:{label} {{key: $key}}) RETURN n", {"key": key}, max_rows=0)
+    if not found.rows:
+        return {"nodes": [], "edges": [], "shown": 0, "total": 0, "center": center}
+    nodes: dict[str, dict] = {}
+    edges: dict[str, dict] = {}
+
+    def add_node(node: dict) -> str:
+        nid = node_id(node["label"], node["key"])
+        if nid not in nodes:
+            props = node["properties"]
+            nodes[nid] = {"id": nid, "key": node["key"], "label": node["label"],
+                          "name": props.get("title") or props.get("name") or node["key"],
+                          "url": entity_url(node["label"], node["key"])}
+        return nid
+
+    add_node(found.rows[0][0])
+    frontier = {label: [key]}
+    total = 1
+    for _level in range(depth):
+        next_frontier: dict[str, list[str]] = defaultdict(list)
+        for frontier_label, keys in frontier.items():
+            count = backend.run_read(
+                f"UNWIND $keys AS k MATCH (n:{frontier_label} {{key: k}})-[:{_TYPES}]-(m) "
+                "RETURN count(DISTINCT m)", {"keys": keys}, max_rows=0).value(0)
+            total += count
+            rows = backend.run_read(
+                f"UNWIND $keys AS k MATCH (n:{frontier_label} {{key: k}})-[r:{_TYPES}]-(m) "
+                "RETURN n.key, m, type(r), r.role, startNode(r) = n AS outgoing "
+                "ORDER BY m.key LIMIT $limit",
+                {"keys": keys, "limit": max(limit * 4, 50)}, max_rows=0).rows
+            for n_key, other, rel_type, role, outgoing in rows:
+                source = node_id(frontier_label, n_key)
+                if len(nodes) >= limit and node_id(other["label"], other["key"]) not in nodes:
+                    continue
+                is_new = node_id(other["label"], other["key"]) not in nodes
+                target = add_node(other)
+                if is_new:
+                    next_frontier[other["label"]].append(other["key"])
+                start, end = (source, target) if outgoing else (target, source)
+                edges[f"{start}|{rel_type}|{end}|{role or ''}"] = {
+                    "source": start, "target": end, "type": rel_type, "role": role}
+        frontier = next_frontier
+    return {"nodes": list(nodes.values()), "edges": list(edges.values()),
+            "shown": len(nodes), "total": max(total, len(nodes)), "center": center}
+
+
+def statistics(backend: Backend, limit: int = 10) -> dict:
+    counts = backend.counts()
+    return {
+        "labels": {label: counts[label] for label in (l.value for l in Label)},
+        "relationships": {rel.value: counts[rel.value] for rel in RelType},
+        "credits": sum(counts[rel.value] for rel in CREDIT_TYPES),
+        "top_people": [{**r, "url": entity_url("Person", r["key"])}
+                       for r in _run(backend, "top_people", limit=limit)],
+        "largest_companies": [{**r, "url": entity_url("Company", r["key"])}
+                              for r in _run(backend, "largest_companies", limit=limit)],
+        "genres": [{**r, "url": entity_url("Genre", r["key"])}
+                   for r in _run(backend, "genre_distribution", limit=50)],
+    }
