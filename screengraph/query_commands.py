@@ -1,0 +1,180 @@
+"""The analysts' commands: search, related, collaborators, suggest, path, query, cypher."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from graph.backend import Results
+from queries import explore, paths
+from queries.errors import AmbiguousEntity, UnknownEntity
+from queries.registry import as_results, registry
+from queries.search import resolve_entity, search as search_entities
+from screengraph.context import CliContext, pass_context
+from screengraph.output import emit, emit_json, format_option
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict:
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.UsageError(f"--param {pair!r}: write name=value")
+        params[name.strip()] = value
+    return params
+
+
+def _resolve(cli: CliContext, text: str, label: str | None) -> dict:
+    """An entity named as a user writes it; ambiguity and typos end the command clearly."""
+    try:
+        return resolve_entity(cli.backend(), text, label)
+    except AmbiguousEntity as exc:
+        click.echo(f"{text!r} is ambiguous; name one of these by its key:", err=True)
+        for c in exc.candidates:
+            year = f" ({c['year']})" if c.get("year") else ""
+            click.echo(f"  {c['label']}:{c['key']}  {c['name']}{year}", err=True)
+        raise SystemExit(2)
+    except UnknownEntity as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _emit_rows(rows: list[dict], columns: list[str], fmt: str, title: str) -> None:
+    emit(Results(columns, [[row.get(c) for c in columns] for row in rows]), fmt, title=title)
+
+
+@click.command()
+@click.argument("text")
+@click.option("--label", type=click.Choice(["Show", "Person", "Company", "Genre"]), multiple=True,
+              help="Only these kinds (repeatable).")
+@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
+@format_option
+@pass_context
+def search(cli: CliContext, text, label, limit, fmt) -> None:
+    """Find shows, people, companies and genres; accents, case and small typos don't matter."""
+    labels = label or ("Show", "Person", "Company", "Genre")
+    results = search_entities(cli.backend(), text, labels=labels, limit=limit)
+    _emit_rows(results, ["label", "key", "name", "year"], fmt, f"Search: {text}")
+
+
+@click.command()
+@click.argument("show")
+@click.option("--limit", type=click.IntRange(1, 500), default=10, show_default=True)
+@format_option
+@pass_context
+def related(cli: CliContext, show, limit, fmt) -> None:
+    """Shows related to SHOW, ranked, each with why."""
+    entity = _resolve(cli, show, "Show")
+    rows = explore.related_shows(cli.backend(), entity["key"], limit=limit)
+    _emit_rows(rows, ["key", "name", "year", "score", "explanation"], fmt,
+               f"Related to {entity['name']}")
+
+
+@click.command()
+@click.argument("person")
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@format_option
+@pass_context
+def collaborators(cli: CliContext, person, limit, fmt) -> None:
+    """Everyone who shares a show with PERSON, with roles on both sides."""
+    entity = _resolve(cli, person, "Person")
+    rows = explore.collaborators(cli.backend(), entity["key"], limit=limit)
+    if fmt == "json":
+        emit_json(rows)
+        return
+    flat = [{"key": r["key"], "name": r["name"], "shared shows": r["count"],
+             "their roles": ", ".join(r["roles"]),
+             "shows": "; ".join(f"{s['name']} ({'/'.join(s['their_roles'])} with "
+                                f"{entity['name']} as {'/'.join(s['roles'])})" for s in r["shows"])}
+            for r in rows]
+    _emit_rows(flat, ["key", "name", "shared shows", "their roles", "shows"], fmt,
+               f"Collaborators of {entity['name']}")
+
+
+@click.command()
+@click.argument("person")
+@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
+@format_option
+@pass_context
+def suggest(cli: CliContext, person, limit, fmt) -> None:
+    """People PERSON has not worked with but their collaborators have."""
+    entity = _resolve(cli, person, "Person")
+    rows = explore.suggested_collaborators(cli.backend(), entity["key"], limit=limit)
+    _emit_rows(rows, ["key", "name", "count", "score", "explanation"], fmt,
+               f"Suggested collaborators for {entity['name']}")
+
+
+@click.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--max-hops", type=click.IntRange(1, 12), default=paths.DEFAULT_MAX_HOPS,
+              show_default=True)
+@format_option
+@pass_context
+def path(cli: CliContext, source, target, max_hops, fmt) -> None:
+    """The shortest connection between two entities (names or Label:key)."""
+    start, end = _resolve(cli, source, None), _resolve(cli, target, None)
+    answer = paths.connection_path(cli.backend(), paths.Ref(start["label"], start["key"]),
+                                   paths.Ref(end["label"], end["key"]), max_hops=max_hops)
+    if fmt == "json":
+        emit_json(answer)
+    elif not answer["found"]:
+        click.echo(f"{start['name']} and {end['name']}: {answer['message']}.")
+    else:
+        steps = []
+        for step in answer["path"]:
+            if "label" in step:
+                steps.append(f"{step['name']} ({step['label']})")
+            else:
+                role = f" as {step['role']}" if step.get("role") else ""
+                steps.append(f"-[{step['type']}{role}]-")
+        click.echo(f"{answer['length']} hops: " + " ".join(steps))
+    if not answer["found"]:
+        raise SystemExit(1)
+
+
+@click.command()
+@click.argument("name", required=False)
+@click.option("--param", "-p", "pairs", multiple=True, help="name=value (repeatable).")
+@click.option("--list", "list_queries", is_flag=True, help="List the canned queries.")
+@format_option
+@pass_context
+def query(cli: CliContext, name, pairs, list_queries, fmt) -> None:
+    """Run a canned query by NAME (see --list)."""
+    reg = registry()
+    if list_queries or not name:
+        items = [q.to_json() for q in reg.all()]
+        if fmt == "json":
+            emit_json(items)
+            return
+        for q in items:
+            params = ", ".join(f"{p['name']}:{p['type']}" + ("" if p["required"] else f"={p['default']}")
+                               for p in q["parameters"])
+            click.echo(f"{q['name']:<24} {q['title']}  ({params or 'no parameters'})")
+        return
+    results = reg.run(cli.backend(), name, _parse_params(pairs), max_rows=cli.settings.max_rows)
+    emit(results, fmt, title=reg.get(name).title)
+
+
+@click.command()
+@click.argument("statement")
+@click.option("--param", "-p", "pairs", multiple=True, help="name=value; values are JSON when they parse.")
+@format_option
+@pass_context
+def cypher(cli: CliContext, statement, pairs, fmt) -> None:
+    """Run read-only Cypher, time-limited and row-capped."""
+    params = {}
+    for name, value in _parse_params(pairs).items():
+        try:
+            params[name] = json.loads(value)
+        except json.JSONDecodeError:
+            params[name] = value
+    emit(cli.backend().run_read(statement, params), fmt)
+
+
+def register(group: click.Group) -> None:
+    for command in (search, related, collaborators, suggest, path, query, cypher):
+        group.add_command(command)
+
+
+__all__ = ["register", "as_results"]
