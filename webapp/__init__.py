@@ -27,8 +27,10 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
     if test_config:
         app.config.update(test_config)
 
-    from webapp import store, errors, csrf, views_explore, views_connect, views_console, \
-        views_ingest, openapi
+    from webapp import (csrf, errors, openapi, store, views_connect, views_console,
+                        views_explore, views_ingest)
+    from webapp.cells import cell_text
+    app.jinja_env.filters["cell"] = cell_text
     store.init_app(app, backend)
     errors.init_app(app)
     csrf.init_app(app)

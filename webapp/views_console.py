@@ -86,3 +86,36 @@ def schema_data() -> dict:
 def schema_json():
     from flask import jsonify
     return jsonify(schema_data())
+
+
+@page(bp, "/queries", "gallery.html")
+def gallery():
+    from queries.registry import registry
+    backend = get_backend()
+    return {"queries": [q.to_json() for q in registry().all() if backend.dialect in q.backends]}
+
+
+@page(bp, "/queries/<name>", "canned.html")
+def canned(name: str):
+    from queries.errors import QueryParameterError, UnknownQuery
+    from queries.registry import registry
+    try:
+        query = registry().get(name)
+    except UnknownQuery as exc:
+        raise ApiError(404, "not_found", str(exc)) from None
+    values = {k: v for k, v in request.args.items() if k != "run"}
+    data = {"query": query.to_json(), "values": values, "results": None}
+    ready = all(p.name in values and values[p.name] != "" for p in query.parameters if p.required)
+    if values or not query.parameters or request.args.get("run"):
+        if not ready:
+            missing = [p.name for p in query.parameters if p.required and not values.get(p.name)]
+            if request.args.get("run") or request.path.endswith(".json"):
+                raise ApiError(400, "bad_parameter", f"'{name}' needs: {', '.join(missing)}")
+            return data
+        try:
+            results = registry().run(get_backend(), name, values,
+                                     max_rows=get_backend().max_rows)
+        except QueryParameterError as exc:
+            raise ApiError(400, "bad_parameter", str(exc)) from None
+        data["results"] = {**results.to_json(), "graph": graph_from_results(results)}
+    return data
