@@ -3,6 +3,7 @@
 // and a history kept in localStorage. Without JavaScript the form posts to /console.
 import { autocompletion } from "@codemirror/autocomplete";
 import { StreamLanguage } from "@codemirror/language";
+import { Prec } from "@codemirror/state";
 import { cypher } from "@codemirror/legacy-modes/mode/cypher";
 import { keymap } from "@codemirror/view";
 import { EditorView, basicSetup } from "codemirror";
@@ -127,7 +128,7 @@ export async function enhanceConsole(root = document) {
       basicSetup,
       StreamLanguage.define(cypher),
       autocompletion({ override: [schemaCompletions(schema)] }),
-      keymap.of([{ key: "Mod-Enter", run: submit }]),
+      Prec.highest(keymap.of([{ key: "Mod-Enter", run: submit }])),
       EditorView.updateListener.of((update) => { if (update.docChanged) textarea.value = update.state.doc.toString(); }),
       EditorView.contentAttributes.of({ "aria-label": "Cypher query" }),
     ],

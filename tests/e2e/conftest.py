@@ -1,0 +1,77 @@
+"""A real server and a real Chromium (Debian's, driven by Playwright; no browser download)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+
+from graph.falkor_backend import FalkorBackend
+from tests.queries.conftest import load_records, load_seed
+from tests.webapp.conftest import HOSTILE, make_app
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("SCREENGRAPH_CHROMIUM") or shutil.which("chromium") or \
+        shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The app on the embedded store with the sample data, served by waitress on loopback."""
+    from waitress.server import create_server
+    backend = FalkorBackend(tmp_path_factory.mktemp("e2e-store"), "e2e")
+    backend.ensure_schema()
+    load_seed(backend)
+    load_records(backend, "hostile.jsonl", [HOSTILE])
+    server = create_server(make_app(backend), host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    backend.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = chromium_path()
+    if not executable:
+        if os.environ.get("CI", "").lower() in ("1", "true"):
+            pytest.fail("CI=true but Chromium is missing: 'make browser' installs Debian's chromium")
+        pytest.skip("Chromium is not installed: run 'make browser' (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        user_data = tempfile.mkdtemp(prefix="sg-chromium-")
+        context = playwright.chromium.launch_persistent_context(
+            user_data, executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        yield context.browser or context
+        context.close()
+        shutil.rmtree(user_data, ignore_errors=True)
+
+
+@pytest.fixture
+def page(browser, server, request):
+    context = browser.new_context(base_url=server, viewport={"width": 1200, "height": 900},
+                                  accept_downloads=True)
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.dialogs = dialogs
+    page.js_errors = errors
+    ARTIFACTS.mkdir(exist_ok=True)
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
