@@ -23,6 +23,8 @@ from graph.schema import (FULLTEXT_INDEX, FULLTEXT_LABELS, KEY, KEYED_LABELS, LO
 from graph.values import node_value, plain, relationship_value
 
 _NAME = "Neo4j"
+# A server that just started compiles its first queries slowly: give `doctor` room.
+_COLD_START_MS = 15_000
 
 
 def lucene_query(terms: list[str]) -> str:
@@ -176,7 +178,8 @@ class Neo4jBackend(Backend):
             self._driver.verify_connectivity()
             row = self.run_read(
                 "CALL dbms.components() YIELD name, versions, edition "
-                "RETURN name, versions[0] AS version, edition", max_rows=0).single()
+                "RETURN name, versions[0] AS version, edition", max_rows=0,
+                timeout_ms=_COLD_START_MS).single()
             version = f"{row['name']} {row['version']} {row['edition']}" if row else "unknown"
             return BackendInfo("neo4j", version, f"{self.uri} (database {self.database})", True)
         except AuthError:

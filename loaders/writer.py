@@ -75,6 +75,19 @@ DROP_MENTIONS = (
     "n.{display} = coalesce(d.name, n.{display}) "
     "WITH n WHERE size(n.sources) = 0 AND NOT (n)--() DELETE n RETURN count(*) AS deleted")
 
+# How connected each entity is, kept as a property so that ranking queries
+# (Adamic-Adar weights) need not count a hub's edges on every request.
+DEGREES = {
+    Label.PERSON.value: "UNWIND $keys AS k MATCH (n:Person {key: k}) OPTIONAL MATCH (n)-[r]->(:Show) "
+                        "WITH n, count(r) AS degree SET n.credit_count = degree",
+    Label.COMPANY.value: "UNWIND $keys AS k MATCH (n:Company {key: k}) "
+                         "OPTIONAL MATCH (:Show)-[r:MADE_BY]->(n) "
+                         "WITH n, count(r) AS degree SET n.show_count = degree",
+    Label.GENRE.value: "UNWIND $keys AS k MATCH (n:Genre {key: k}) "
+                       "OPTIONAL MATCH (:Show)-[r:IN_GENRE]->(n) "
+                       "WITH n, count(r) AS degree SET n.show_count = degree",
+}
+
 DISPLAY = {Label.SHOW.value: "title", Label.PERSON.value: "name", Label.COMPANY.value: "name",
            Label.GENRE.value: "name"}
 
@@ -128,7 +141,15 @@ class ListingWriter:
               loaded_at: str | None = None) -> None:
         """Write every plan in one statement (all of them or none)."""
         loaded_at = loaded_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
-        self.backend.run_write(UPSERT, self.parameters(plans, previous or {}, loaded_at))
+        parameters = self.parameters(plans, previous or {}, loaded_at)
+        self.backend.run_write(UPSERT, parameters)
+        self.refresh_degrees({label: [n["key"] for n in parameters["nodes"][label]]
+                              for label in DEGREES})
+
+    def refresh_degrees(self, keys: dict[str, list[str]]) -> None:
+        for label, statement in DEGREES.items():
+            if keys.get(label):
+                self.backend.run_write(statement, {"keys": keys[label]})
 
     def parameters(self, plans: list[ListingPlan], previous: dict[str, dict],
                    loaded_at: str) -> dict[str, Any]:
@@ -207,4 +228,10 @@ class ListingWriter:
                              "name": best_spelling(votes) if votes else None})
             self.backend.run_write(DROP_MENTIONS.format(label=label, display=DISPLAY[label]),
                                    {"nodes": rows, "src": plan.source_id})
+        # Edges went away: the degrees of everything this listing touched may have changed.
+        touched: dict[str, set[str]] = defaultdict(set)
+        for old in previous.get("mentions") or []:
+            label, key, _ = parse_mention(old)
+            touched[label].add(key)
+        self.refresh_degrees({label: sorted(keys) for label, keys in touched.items()})
         return int(removed)

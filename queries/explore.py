@@ -8,6 +8,9 @@ Related-content score of a candidate show, summed over its evidence:
   / log(2 + number of shows the person is credited on) (Adamic-Adar: a
   prolific person says less about two shows than a rare one);
 - each company that made both: 1.5 / log(2 + shows the company made);
+- people and companies with more than HUB_DEGREE shows only re-rank candidates
+  found otherwise: they connect too much to suggest anything (and would make
+  the query slow);
 - each shared genre: 0.5 / log(2 + shows in the genre), only for candidates
   found through people, companies or the series (genres alone are too broad);
 - another season of the same series: +5.
@@ -29,6 +32,7 @@ ROLE_WEIGHTS = {"DIRECTED": 3.0, "WROTE": 3.0, "PRODUCED": 2.0, "ACTED_IN": 1.0}
 COMPANY_WEIGHT = 1.5
 GENRE_WEIGHT = 0.5
 SERIES_BONUS = 5.0
+HUB_DEGREE = 200
 
 ROLE_WORDS = {"DIRECTED": "directed by", "WROTE": "written by", "PRODUCED": "produced by",
               "ACTED_IN": "with"}
@@ -154,13 +158,15 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
             "key": row["key"], "name": row["title"], "year": row.get("year"),
             "url": entity_url("Show", row["key"]), "score": 0.0, "reasons": []})
 
-    for row in _run(backend, "related_via_series", key=key):
+    series = backend.run_read("MATCH (s:Show {key: $key}) RETURN s.series_key",
+                              {"key": key}, max_rows=0).value()
+    for row in (_run(backend, "related_via_series", key=key, series_key=series) if series else []):
         item = candidate(row)
         item["score"] += SERIES_BONUS
         item["reasons"].append({"kind": "series", "key": None, "name": row["series"],
                                 "text": f"another season of {row['series']}"})
     people: dict[tuple[str, str], dict] = {}
-    for row in _run(backend, "related_via_people", key=key):
+    for row in _run(backend, "related_via_people", key=key, max_degree=HUB_DEGREE):
         # One reason per person and show, at the person's strongest role there.
         slot = (row["key"], row["via_key"])
         weight = ROLE_WEIGHTS.get(row["role"], 1.0)
@@ -174,12 +180,19 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
             "kind": "person", "key": person_key, "name": row["via_name"],
             "role": role_name(row["role"], row["producer_role"]),
             "text": f"{ROLE_WORDS.get(row['role'], 'with')} {row['via_name']}"})
-    for row in _run(backend, "related_via_companies", key=key):
+    for row in _run(backend, "related_via_companies", key=key, max_degree=HUB_DEGREE):
         item = candidate(row)
         item["score"] += _adamic_adar(COMPANY_WEIGHT, row["degree"])
         item["reasons"].append({"kind": "company", "key": row["via_key"], "name": row["via_name"],
                                 "text": f"also made by {row['via_name']}"})
     if candidates:
+        for row in _run(backend, "shared_companies", key=key, candidates=sorted(candidates),
+                        min_degree=HUB_DEGREE + 1):
+            item = candidates[row["key"]]
+            item["score"] += _adamic_adar(COMPANY_WEIGHT, row["degree"])
+            item["reasons"].append({"kind": "company", "key": row["via_key"],
+                                    "name": row["via_name"],
+                                    "text": f"also made by {row['via_name']}"})
         for row in _run(backend, "shared_genres", key=key, candidates=sorted(candidates)):
             item = candidates[row["key"]]
             item["score"] += _adamic_adar(GENRE_WEIGHT, row["degree"])

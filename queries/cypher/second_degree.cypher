@@ -9,4 +9,4 @@ MATCH (c)-->(:Show)<--(s:Person)
 WHERE s.key <> $key AND s.key <> c.key
 WITH DISTINCT c, s LIMIT $limit
 RETURN s.key AS key, s.name AS name, c.key AS via_key, c.name AS via_name,
-       size([(c)-->(x:Show) | x]) AS degree
+       coalesce(c.credit_count, 1) AS degree

@@ -1,0 +1,159 @@
+"""Query latency on a synthetic catalogue: p50 / p95 / max per question, per backend.
+
+    python -m benchmarks.query_latency [--shows 100000] [--requests 200] [--backend both]
+
+Builds a graph of --shows shows and ~10 credits each (1,000,000 credits at the default
+size) with bulk UNWIND writes (the loaders' keys and properties, without the per-listing
+bookkeeping), then times search, related content, collaborators and connection paths
+(random people, at most 6 hops) through the same functions the CLI and the web app use.
+Baseline in the same run: a trivial indexed lookup (`MATCH (s:Show {key: $key}) RETURN s`).
+Targets on 2 cores: related p95 <= 20 ms, collaborators p95 <= 10 ms, paths p95 <= 50 ms,
+no request past its time limit (a timeout counts as a failure, never as a fast answer).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.synthetic import listings
+from graph.backend import Backend
+from graph.errors import QueryTimeout
+from graph.falkor_backend import FalkorBackend
+from graph.keys import normalize_name
+from graph.neo4j_backend import Neo4jBackend
+from graph.schema import RELATIONSHIPS
+from loaders.model import Listing, SourceRef
+from loaders.plan import plan_listing
+from loaders.writer import ListingWriter
+from queries import explore, paths
+from queries.search import search
+
+BATCH = 10_000
+
+
+def open_backend(name: str, workdir: Path) -> Backend:
+    if name == "embedded":
+        return FalkorBackend(workdir / "store", "bench-queries", write_timeout_ms=600_000)
+    return Neo4jBackend(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USERNAME"),
+                        os.environ.get("NEO4J_PASSWORD"), os.environ.get("NEO4J_DATABASE", "neo4j"),
+                        write_timeout_ms=600_000)
+
+
+def build(backend: Backend, shows: int) -> dict:
+    """Bulk-write the synthetic catalogue; returns the keys to query."""
+    nodes: dict[str, dict[str, dict]] = {"Show": {}, "Person": {}, "Company": {}, "Genre": {}}
+    edges: dict[str, list[dict]] = {t.value: [] for t in RELATIONSHIPS}
+    for i, record in enumerate(listings(shows, seed=3, people=shows * 2, companies=shows // 20)):
+        plan = plan_listing(Listing.model_validate(record),
+                            SourceRef(source_id=f"bench#{i}", file="bench"), lambda t: t)
+        nodes["Show"][plan.show.key] = {"key": plan.show.key, "title": plan.show.spelling,
+                                        **{k: v for k, v in plan.show_properties.items()
+                                           if k in ("title_key", "series", "series_key", "season",
+                                                    "year", "search_text")}}
+        for entity in plan.entities:
+            nodes[entity.label].setdefault(entity.key, {
+                "key": entity.key, "name": entity.spelling,
+                "search_text": normalize_name(entity.spelling)})
+        for edge in plan.edges:
+            edges[edge.type].append({"s": edge.start.key, "e": edge.end.key, "role": edge.role})
+    started = time.perf_counter()
+    for label, items in nodes.items():
+        rows = list(items.values())
+        for i in range(0, len(rows), BATCH):
+            backend.run_write(f"UNWIND $rows AS r MERGE (n:{label} {{key: r.key}}) SET n += r",
+                              {"rows": rows[i:i + BATCH]})
+    credits = 0
+    for rel_type, rows in edges.items():
+        start, end = RELATIONSHIPS[rel_type]
+        role = " {role: r.role}" if rel_type == "PRODUCED" else ""
+        for i in range(0, len(rows), BATCH):
+            backend.run_write(
+                f"UNWIND $rows AS r MATCH (a:{start} {{key: r.s}}) MATCH (b:{end} {{key: r.e}}) "
+                f"CREATE (a)-[:{rel_type}{role}]->(b)", {"rows": rows[i:i + BATCH]})
+        credits += len(rows)
+    writer = ListingWriter(backend)
+    for label in ("Person", "Company", "Genre"):
+        keys = list(nodes[label])
+        for i in range(0, len(keys), BATCH):
+            writer.refresh_degrees({label: keys[i:i + BATCH]})
+    print(f"  built {len(nodes['Show']):,} shows, {len(nodes['Person']):,} people, "
+          f"{credits:,} edges in {time.perf_counter() - started:.0f} s", flush=True)
+    return {"shows": list(nodes["Show"]), "people": list(nodes["Person"]),
+            "names": [n["name"] for n in list(nodes["Person"].values())[:5000]]}
+
+
+def timed(action, requests: int, limit_ms: int) -> dict:
+    samples, timeouts = [], 0
+    for _ in range(requests):
+        started = time.perf_counter()
+        try:
+            action()
+        except QueryTimeout:
+            timeouts += 1
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return {"p50": statistics.median(samples), "p95": samples[int(len(samples) * 0.95) - 1],
+            "max": samples[-1], "timeouts": timeouts, "over_limit": sum(s > limit_ms + 100 for s in samples)}
+
+
+def run(name: str, shows: int, requests: int, workdir: Path) -> dict:
+    print(f"\n== {name} ==", flush=True)
+    backend = open_backend(name, workdir)
+    backend.clear()
+    backend.ensure_schema()
+    keys = build(backend, shows)
+    rng = random.Random(11)
+    limit = backend.query_timeout_ms
+    pick = lambda items: items[rng.randrange(len(items))]  # noqa: E731
+    cases = {
+        "baseline: key lookup": lambda: backend.run_read(
+            "MATCH (s:Show {key: $key}) RETURN s", {"key": pick(keys["shows"])}),
+        "search": lambda: search(backend, pick(keys["names"]).split()[0] + " "
+                                 + pick(keys["names"]).split()[1][:4]),
+        "related content": lambda: explore.related_shows(backend, pick(keys["shows"])),
+        "collaborators": lambda: explore.collaborators(backend, pick(keys["people"])),
+        "path (<= 6 hops)": lambda: paths.connection_path(
+            backend, paths.Ref("Person", pick(keys["people"])),
+            paths.Ref("Person", pick(keys["people"])), max_hops=6),
+    }
+    figures = {}
+    for case, action in cases.items():
+        for _ in range(5):  # warm caches and query plans
+            try:
+                action()
+            except QueryTimeout:
+                pass
+        figures[case] = timed(action, requests, limit)
+        f = figures[case]
+        print(f"  {case:<22} p50 {f['p50']:7.1f} ms   p95 {f['p95']:7.1f} ms   "
+              f"max {f['max']:7.1f} ms   timeouts {f['timeouts']}   past limit {f['over_limit']}",
+              flush=True)
+    backend.clear()
+    backend.close()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shows", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--backend", choices=("embedded", "neo4j", "both"), default="both")
+    args = parser.parse_args()
+    names = ["embedded", "neo4j"] if args.backend == "both" else [args.backend]
+    if "neo4j" in names and not os.environ.get("NEO4J_URI"):
+        print("NEO4J_URI is not set: skipping Neo4j (scripts/neo4j-local start; "
+              "eval \"$(scripts/neo4j-local env)\")")
+        names.remove("neo4j")
+    with tempfile.TemporaryDirectory(prefix="sg-bench-") as tmp:
+        for name in names:
+            run(name, args.shows, args.requests, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
