@@ -193,7 +193,10 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
             item["reasons"].append({"kind": "company", "key": row["via_key"],
                                     "name": row["via_name"],
                                     "text": f"also made by {row['via_name']}"})
-        for row in _run(backend, "shared_genres", key=key, candidates=sorted(candidates)):
+        own = {row["via_key"] for row in _run(backend, "shared_genres", candidates=[key])}
+        for row in _run(backend, "shared_genres", candidates=sorted(candidates)):
+            if row["via_key"] not in own:
+                continue
             item = candidates[row["key"]]
             item["score"] += _adamic_adar(GENRE_WEIGHT, row["degree"])
             item["reasons"].append({"kind": "genre", "key": row["via_key"],
