@@ -56,10 +56,13 @@ neo4j-start:
 neo4j-stop:
 	scripts/neo4j-local stop
 
-## bench: the load and query benchmarks (prints figures beside their baselines)
+## bench: load, query and web benchmarks on both backends (prints figures beside their baselines)
 bench: setup
-	$(PY) -m benchmarks.load_throughput
-	$(PY) -m benchmarks.query_latency
+	@scripts/neo4j-local start
+	@eval "$$(scripts/neo4j-local env)" && \
+	  $(PY) -m benchmarks.load_throughput && \
+	  $(PY) -m benchmarks.query_latency && \
+	  $(PY) -m benchmarks.web_load; status=$$?; scripts/neo4j-local stop; exit $$status
 
 clean:
 	rm -rf $(VENV) webapp/static/dist $(FRONTEND)/node_modules .pytest_cache

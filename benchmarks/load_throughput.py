@@ -30,6 +30,7 @@ from loaders.formats import parse
 from loaders.pipeline import Loader
 from loaders.plan import plan_listing
 from loaders.sources import read_all
+from benchmarks.bulk import write_edges, write_nodes
 
 RAW_BATCH = 5000
 
@@ -77,19 +78,9 @@ def measure_raw(backend: Backend, plans) -> tuple[int, float]:
                 {"s": edge.start.key, "e": edge.end.key, "role": edge.role})
     started = time.perf_counter()
     for label, keys in nodes.items():
-        keys = sorted(keys)
-        for i in range(0, len(keys), RAW_BATCH):
-            backend.run_write(f"UNWIND $rows AS k MERGE (:{label} {{key: k}})",
-                              {"rows": keys[i:i + RAW_BATCH]})
-    total = 0
-    for rel_type, rows in edges.items():
-        start, end = RELATIONSHIPS[rel_type]
-        role = " {role: r.role}" if rel_type == "PRODUCED" else ""
-        for i in range(0, len(rows), RAW_BATCH):
-            backend.run_write(
-                f"UNWIND $rows AS r MATCH (a:{start} {{key: r.s}}) MATCH (b:{end} {{key: r.e}}) "
-                f"MERGE (a)-[:{rel_type}{role}]->(b)", {"rows": rows[i:i + RAW_BATCH]})
-        total += len(rows)
+        write_nodes(backend, label, [{"key": k} for k in sorted(keys)], RAW_BATCH)
+    total = sum(write_edges(backend, rel_type, rows, batch=RAW_BATCH)
+                for rel_type, rows in edges.items())
     return total, time.perf_counter() - started
 
 

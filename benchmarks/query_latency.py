@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.bulk import write_edges, write_nodes
 from benchmarks.synthetic import listings
 from graph.backend import Backend
 from graph.errors import QueryTimeout
@@ -64,19 +65,9 @@ def build(backend: Backend, shows: int) -> dict:
             edges[edge.type].append({"s": edge.start.key, "e": edge.end.key, "role": edge.role})
     started = time.perf_counter()
     for label, items in nodes.items():
-        rows = list(items.values())
-        for i in range(0, len(rows), BATCH):
-            backend.run_write(f"UNWIND $rows AS r MERGE (n:{label} {{key: r.key}}) SET n += r",
-                              {"rows": rows[i:i + BATCH]})
-    credits = 0
-    for rel_type, rows in edges.items():
-        start, end = RELATIONSHIPS[rel_type]
-        role = " {role: r.role}" if rel_type == "PRODUCED" else ""
-        for i in range(0, len(rows), BATCH):
-            backend.run_write(
-                f"UNWIND $rows AS r MATCH (a:{start} {{key: r.s}}) MATCH (b:{end} {{key: r.e}}) "
-                f"CREATE (a)-[:{rel_type}{role}]->(b)", {"rows": rows[i:i + BATCH]})
-        credits += len(rows)
+        write_nodes(backend, label, list(items.values()), BATCH)
+    credits = sum(write_edges(backend, rel_type, rows, merge=False, batch=BATCH)
+                  for rel_type, rows in edges.items())
     writer = ListingWriter(backend)
     for label in ("Person", "Company", "Genre"):
         keys = list(nodes[label])

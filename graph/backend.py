@@ -44,6 +44,15 @@ class Results:
         return {"columns": self.columns, "rows": self.rows, "truncated": self.truncated}
 
 
+STAT_NAMES = ("nodes_created", "nodes_deleted", "relationships_created",
+              "relationships_deleted", "properties_set")
+
+
+def write_stats(counters: object) -> dict[str, int]:
+    """What a write changed, from either engine's counters object."""
+    return {name: int(getattr(counters, name, 0) or 0) for name in STAT_NAMES}
+
+
 @dataclass(frozen=True)
 class BackendInfo:
     """What `screengraph doctor` reports."""

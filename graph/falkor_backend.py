@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping
 import redis.exceptions
 from falkordb import Edge, FalkorDB, Node, Path as FalkorPath
 
-from graph.backend import Backend, BackendInfo, Results
+from graph.backend import Backend, BackendInfo, Results, write_stats
 from graph.embedded_server import EmbeddedServer
 from graph.falkor_params import with_parameters
 from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError, QueryTimeout,
@@ -139,13 +139,7 @@ class FalkorBackend(Backend):
         if truncated:
             raw_rows = raw_rows[:cap]
         rows = [[_convert(v) for v in row] for row in raw_rows]
-        stats = {
-            "nodes_created": result.nodes_created, "nodes_deleted": result.nodes_deleted,
-            "relationships_created": result.relationships_created,
-            "relationships_deleted": result.relationships_deleted,
-            "properties_set": result.properties_set,
-        }
-        return Results(columns, rows, truncated, stats)
+        return Results(columns, rows, truncated, write_stats(result))
 
     def fulltext_search(self, text: str, labels: list[str], limit: int) -> Results:
         terms = fulltext_terms(text)

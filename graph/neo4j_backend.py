@@ -15,7 +15,7 @@ from neo4j import GraphDatabase, unit_of_work
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 from neo4j.graph import Node, Path, Relationship
 
-from graph.backend import Backend, BackendInfo, Results
+from graph.backend import Backend, BackendInfo, Results, write_stats
 from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError, QueryTimeout,
                           ReadOnlyViolation)
 from graph.schema import (FULLTEXT_INDEX, FULLTEXT_LABELS, KEY, KEYED_LABELS, LOOKUP_INDEXES,
@@ -89,14 +89,7 @@ class Neo4jBackend(Backend):
             result = tx.run(cypher, dict(params or {}))
             columns = list(result.keys())
             rows = [[_convert(v) for v in record.values()] for record in result]
-            counters = result.consume().counters
-            stats = {
-                "nodes_created": counters.nodes_created, "nodes_deleted": counters.nodes_deleted,
-                "relationships_created": counters.relationships_created,
-                "relationships_deleted": counters.relationships_deleted,
-                "properties_set": counters.properties_set,
-            }
-            return Results(columns, rows, False, stats)
+            return Results(columns, rows, False, write_stats(result.consume().counters))
 
         return self._session_call(neo4j.WRITE_ACCESS, work, timeout_ms)
 

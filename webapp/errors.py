@@ -25,26 +25,23 @@ def error_response(status: int, code: str, message: str, **extra):
     return render_template("error.html", error=body["error"]), status
 
 
+# Graph-layer errors as HTTP answers (Datasette's habit: a timeout is the query's fault).
+GRAPH_ERRORS = (
+    (QueryTimeout, 400, "query_timeout"),
+    (ReadOnlyViolation, 403, "read_only"),
+    (QueryError, 400, "query_error"),
+    (BackendUnavailable, 503, "backend_unavailable"),
+)
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def api_error(exc: ApiError):
         return error_response(exc.status, exc.code, exc.message, **exc.extra)
 
-    @app.errorhandler(QueryTimeout)
-    def timeout(exc):
-        return error_response(400, "query_timeout", str(exc))
-
-    @app.errorhandler(ReadOnlyViolation)
-    def read_only(exc):
-        return error_response(403, "read_only", str(exc))
-
-    @app.errorhandler(QueryError)
-    def query_error(exc):
-        return error_response(400, "query_error", str(exc))
-
-    @app.errorhandler(BackendUnavailable)
-    def unavailable(exc):
-        return error_response(503, "backend_unavailable", str(exc))
+    for error_type, status, code in GRAPH_ERRORS:
+        app.register_error_handler(
+            error_type, lambda exc, status=status, code=code: error_response(status, code, str(exc)))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
