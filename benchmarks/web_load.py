@@ -31,7 +31,7 @@ def serve(backend, threads: int):
     from waitress.server import create_server
     app = create_app(settings=load_settings(env={}), backend=backend)
     server = create_server(app, host="127.0.0.1", port=0, threads=threads,
-                           connection_limit=1000, channel_timeout=60)
+                           connection_limit=1000, channel_timeout=60, backlog=1024)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     return server
@@ -97,7 +97,10 @@ def run(name: str, shows: int, clients: int, seconds: float, workdir: Path) -> N
               f"  {figures['rps']:6.0f} req/s  errors {figures['errors']}  "
               f"({clients} clients, {figures['requests']} requests)", flush=True)
     finally:
-        server.close()
+        try:
+            server.close()
+        except OSError:
+            pass  # waitress may already have torn its trigger pipe down
         backend.clear()
         backend.close()
 

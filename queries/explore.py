@@ -236,9 +236,12 @@ def collaborators(backend: Backend, key: str, limit: int = 50) -> list[dict]:
 
 def suggested_collaborators(backend: Backend, key: str, limit: int = 20) -> list[dict]:
     """Triadic closure: people my collaborators worked with and I have not."""
-    known = {row["key"] for row in _run(backend, "collaborators", key=key)}
+    rows = _run(backend, "collaborators", key=key)
+    known = {row["key"] for row in rows}
+    # Everyone is two steps from a hub: follow only collaborators of ordinary reach.
+    through = sorted({row["key"] for row in rows if row["credit_count"] <= HUB_DEGREE})
     suggestions: dict[str, dict[str, Any]] = {}
-    for row in _run(backend, "second_degree", key=key):
+    for row in (_run(backend, "second_degree", key=key, collaborators=through) if through else []):
         if row["key"] in known:
             continue
         item = suggestions.setdefault(row["key"], {

@@ -5,6 +5,6 @@
 MATCH (s:Show {key: $key})-[:MADE_BY]->(c:Company)
 WITH c, coalesce(c.show_count, 1) AS degree
 WHERE degree <= $max_degree
-MATCH (o:Show)-[:MADE_BY]->(c)
+MATCH (o)-[:MADE_BY]->(c)
 WHERE o.key <> $key
 RETURN o.key AS key, o.title AS title, o.year AS year, c.key AS via_key, c.name AS via_name, degree

@@ -6,7 +6,7 @@ MATCH (s:Show {key: $key})<--(p:Person)
 WITH DISTINCT p
 WITH p, coalesce(p.credit_count, 1) AS degree
 WHERE degree <= $max_degree
-MATCH (p)-[r2]->(o:Show)
+MATCH (p)-[r2]->(o)
 WHERE o.key <> $key
 WITH DISTINCT o, p, degree, type(r2) AS role, r2.role AS producer_role
 RETURN o.key AS key, o.title AS title, o.year AS year, p.key AS via_key, p.name AS via_name,

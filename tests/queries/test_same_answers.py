@@ -27,7 +27,7 @@ PARAMS = {
     "related_via_companies": {"key": "the-bureau"}, "related_via_series": {"key": "spiral-season-7", "series_key": "spiral"},
     "shared_companies": {"key": "the-bureau", "candidates": ["team-dronix"], "min_degree": 2},
     "shared_genres": {"candidates": ["spiral-season-7", "un-village-francais--2009"]},
-    "collaborators": {"key": "caroline-proust"}, "second_degree": {"key": "caroline-proust"},
+    "collaborators": {"key": "caroline-proust"}, "second_degree": {"key": "caroline-proust", "collaborators": ["thierry-godard", "philippe-triboit"]},
     "people_in_both": {"first": "spiral-season-1--2005", "second": "spiral-season-7"},
     "search": {"text": "spiral"}, "related": {"key": "spiral-season-1--2005"},
     "collaborators_ranked": {"key": "thierry-godard"}, "suggest": {"key": "caroline-proust"},
