@@ -12,7 +12,8 @@ from typing import Any, Mapping
 
 import neo4j
 from neo4j import GraphDatabase, unit_of_work
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (AuthError, Neo4jError, ResultFailedError, ServiceUnavailable,
+                              SessionExpired)
 from neo4j.graph import Node, Path, Relationship
 
 from graph.backend import Backend, BackendInfo, Results, write_stats
@@ -112,6 +113,15 @@ class Neo4jBackend(Backend):
                 return session.execute_write(work)
         except Neo4jError as exc:
             raise self._translate(exc, timeout_ms) from exc
+        except ResultFailedError as exc:
+            # The driver reports a failure while consuming results this way; the server's
+            # own error (a timeout, usually) is in the exception chain.
+            cause = exc.__cause__ or exc.__context__
+            while cause is not None and not isinstance(cause, Neo4jError):
+                cause = cause.__cause__ or cause.__context__
+            if cause is not None:
+                raise self._translate(cause, timeout_ms) from exc
+            raise QueryError(f"Neo4j: {exc}") from exc
         except (ServiceUnavailable, SessionExpired) as exc:
             raise BackendUnavailable(
                 f"Neo4j at {self.uri} is not reachable ({exc}). Start it (for a local one: "

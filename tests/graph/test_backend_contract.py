@@ -132,3 +132,10 @@ def _search_keys(backend, text):
         if keys or time.monotonic() > deadline or text == "nobody at all":
             return keys
         time.sleep(0.2)
+
+
+def test_a_query_that_times_out_while_streaming_rows_raises_query_timeout(backend):
+    with pytest.raises(QueryTimeout):
+        backend.run_read("UNWIND range(1, 3000) AS x UNWIND range(1, 3000) AS y "
+                         "WITH x, y WHERE y = 3000 RETURN x", timeout_ms=200, max_rows=0)
+    assert backend.run_read("RETURN 2 AS two").value() == 2
