@@ -27,6 +27,7 @@ from queries.search import entity_url
 
 DEFAULT_MAX_HOPS = 6
 FRONTIER_CAP = 50_000
+DEADLINE_MARGIN_MS = 150
 WITHOUT_GENRES = "|".join(r.value for r in RelType if r is not RelType.IN_GENRE)
 WITH_GENRES = "|".join(r.value for r in RelType)
 
@@ -97,7 +98,9 @@ def _expand(backend: Backend, side: _Side, other: _Side, types: str,
     next_frontier: list[Ref] = []
     meets: list[Ref] = []
     for label, keys in sorted(by_label.items()):
-        remaining_ms = int((deadline - time.monotonic()) * 1000)
+        # Leave room for the engine's own timeout granularity and the transfer of rows,
+        # so the whole search ends within its limit.
+        remaining_ms = int((deadline - time.monotonic()) * 1000) - DEADLINE_MARGIN_MS
         if remaining_ms <= 0:
             raise QueryTimeout(timeout_ms, backend.name)
         rows = backend.run_read(

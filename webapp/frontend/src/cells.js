@@ -1,38 +1,89 @@
 // Pure helpers for showing query results: no DOM, unit-tested with Vitest.
+// The text matches the server's cell_text (screengraph/output.py), so a result reads
+// the same with and without JavaScript.
 
 export function isNode(value) {
-  return value !== null && typeof value === "object" && "label" in value && "properties" in value;
+  return value !== null && typeof value === "object" && !Array.isArray(value) &&
+    "label" in value && "properties" in value;
 }
 
 export function isRelationship(value) {
-  return value !== null && typeof value === "object" && "type" in value && "properties" in value;
+  return value !== null && typeof value === "object" && !Array.isArray(value) &&
+    "type" in value && "properties" in value;
 }
 
 export function entityUrl(label, key) {
   return `/${String(label).toLowerCase()}/${encodeURIComponent(key)}`;
 }
 
+function nodeName(node) {
+  const p = node.properties || {};
+  return p.title || p.name || node.key;
+}
+
+// One cell as pieces of text, some of them links: [{text, href?}]. The caller puts
+// each piece in the page as text (textContent), never as HTML.
+export function cellSegments(value) {
+  if (value === null || value === undefined) return [];
+  if (isNode(value)) {
+    const text = `${nodeName(value)} (${value.label})`;
+    return value.key ? [{ text, href: entityUrl(value.label, value.key) }] : [{ text }];
+  }
+  if (isRelationship(value)) return [{ text: `-[:${value.type}]-` }];
+  if (Array.isArray(value)) {
+    const out = [];
+    value.forEach((item, i) => {
+      if (i > 0) out.push({ text: ", " });
+      out.push(...cellSegments(item));
+    });
+    return out;
+  }
+  if (typeof value === "object") return [{ text: JSON.stringify(value) }];
+  return [{ text: String(value) }];
+}
+
 // One cell as a person reads it: nodes by display name, lists joined, maps as JSON.
 export function cellText(value) {
-  if (value === null || value === undefined) return "";
-  if (isNode(value)) {
-    const p = value.properties || {};
-    return `${p.title ?? p.name ?? value.key} (${value.label})`;
-  }
-  if (isRelationship(value)) return `-[:${value.type}]-`;
-  if (Array.isArray(value)) return value.map(cellText).join(", ");
-  if (typeof value === "object") return JSON.stringify(value);
-  return String(value);
+  return cellSegments(value).map((s) => s.text).join("");
 }
 
 function csvField(text) {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+// RFC 4180 CSV of the table as shown (cell text, not raw JSON), like `screengraph --csv`.
 export function toCsv(columns, rows) {
   const lines = [columns.map((c) => csvField(String(c))).join(",")];
   for (const row of rows) lines.push(row.map((v) => csvField(cellText(v))).join(","));
   return lines.join("\r\n") + "\r\n";
+}
+
+// POST /console.json answers with the page's data ({query, limits, results: {...}});
+// a bare {columns, rows, ...} is accepted too. Errors come back as {error: {...}}.
+export function consoleOutcome(payload, httpStatus = 200) {
+  if (payload && payload.error) {
+    const { status = httpStatus, code = "error", message = "The query failed." } = payload.error;
+    return { error: { status, code, message } };
+  }
+  const results = payload && (payload.results || (Array.isArray(payload.columns) ? payload : null));
+  if (!results) {
+    return { error: { status: httpStatus, code: "no_results", message: "The server sent no results." } };
+  }
+  return {
+    results: {
+      columns: results.columns || [],
+      rows: results.rows || [],
+      truncated: Boolean(results.truncated),
+      elapsed_ms: Number(results.elapsed_ms) || 0,
+      graph: results.graph || { nodes: [], edges: [], shown: 0, total: 0, center: null },
+    },
+  };
+}
+
+export function resultSummary(results) {
+  const n = results.rows.length;
+  return `${n} row${n === 1 ? "" : "s"} in ${results.elapsed_ms.toFixed(1)} ms` +
+    (results.truncated ? " — truncated at the row cap (add a LIMIT or raise the cap)" : "");
 }
 
 // Keep the last `max` distinct queries, newest first.

@@ -1,30 +1,75 @@
 import { describe, expect, it } from "vitest";
-import { cellText, pushHistory, toCsv } from "./cells.js";
+import { cellSegments, cellText, consoleOutcome, pushHistory, resultSummary, toCsv } from "./cells.js";
 
-describe("cellText", () => {
-  it("names nodes by title or name and label", () => {
-    expect(cellText({ label: "Show", key: "b", properties: { title: "The Bureau" } })).toBe("The Bureau (Show)");
-    expect(cellText([1, null, "x"])).toBe("1, , x");
+const bureau = { label: "Show", key: "the-bureau", properties: { title: "The Bureau" } };
+const hostile = { label: "Person", key: "x", properties: { name: "<script>alert(1)</script>" } };
+
+describe("cellText reads like the server's cell_text", () => {
+  it("names nodes by title or name, then label", () => {
+    expect(cellText(bureau)).toBe("The Bureau (Show)");
+    expect(cellText({ label: "Person", key: "eric-rochant", properties: {} })).toBe("eric-rochant (Person)");
   });
-  it("returns text, never markup", () => {
-    const evil = { label: "Person", key: "x", properties: { name: "<script>alert(1)</script>" } };
-    expect(cellText(evil)).toBe("<script>alert(1)</script> (Person)");
+  it("shows relationships by type, lists joined, maps as JSON, null as empty", () => {
+    expect(cellText({ type: "DIRECTED", properties: {} })).toBe("-[:DIRECTED]-");
+    expect(cellText([1, null, "x"])).toBe("1, , x");
+    expect(cellText({ a: 1 })).toBe('{"a":1}');
+    expect(cellText(null)).toBe("");
+    expect(cellText(false)).toBe("false");
+  });
+  it("keeps markup in names as text, for the caller to insert with textContent", () => {
+    expect(cellText(hostile)).toBe("<script>alert(1)</script> (Person)");
+  });
+});
+
+describe("cellSegments", () => {
+  it("links nodes to their page and leaves the rest as text", () => {
+    expect(cellSegments([bureau, { type: "PRODUCED", properties: { role: "co" } }])).toEqual([
+      { text: "The Bureau (Show)", href: "/show/the-bureau" },
+      { text: ", " },
+      { text: "-[:PRODUCED]-" },
+    ]);
+  });
+  it("escapes keys in links and does not link nodes without a key", () => {
+    expect(cellSegments({ label: "Show", key: "a/b?c", properties: { title: "T" } })[0].href).toBe("/show/a%2Fb%3Fc");
+    expect(cellSegments({ label: "Show", properties: { title: "T" } })).toEqual([{ text: "T (Show)" }]);
   });
 });
 
 describe("toCsv", () => {
-  it("quotes commas, quotes and newlines", () => {
+  it("quotes commas, quotes and newlines (RFC 4180, CRLF)", () => {
     expect(toCsv(["a", "b"], [["x,y", 'say "hi"'], ["l1\nl2", 3]])).toBe('a,b\r\n"x,y","say ""hi"""\r\n"l1\nl2",3\r\n');
+  });
+  it("writes nodes as the table shows them", () => {
+    expect(toCsv(["show"], [[bureau], [hostile]])).toBe("show\r\nThe Bureau (Show)\r\n<script>alert(1)</script> (Person)\r\n");
+  });
+});
+
+describe("consoleOutcome", () => {
+  const results = { columns: ["n"], rows: [[1]], truncated: true, elapsed_ms: 12.34, graph: { nodes: [], edges: [], shown: 0, total: 0 } };
+  it("accepts the page's JSON twin and a bare result set", () => {
+    expect(consoleOutcome({ query: "RETURN 1", results }).results.rows).toEqual([[1]]);
+    expect(consoleOutcome(results).results.truncated).toBe(true);
+  });
+  it("passes errors through with their code", () => {
+    const error = { status: 400, code: "query_timeout", message: "Stopped after 1000 ms" };
+    expect(consoleOutcome({ error }, 400)).toEqual({ error });
+  });
+  it("says so when there is nothing to show", () => {
+    expect(consoleOutcome({ query: "x", results: null }, 200).error.code).toBe("no_results");
+  });
+  it("summarises rows, time and truncation", () => {
+    expect(resultSummary(consoleOutcome(results).results)).toMatch(/^1 row in 12\.3 ms — truncated/);
   });
 });
 
 describe("pushHistory", () => {
-  it("keeps distinct queries newest first, capped", () => {
+  it("keeps distinct queries newest first, capped at 50", () => {
     let h = [];
     for (let i = 0; i < 60; i++) h = pushHistory(h, `RETURN ${i}`);
     h = pushHistory(h, "RETURN 55");
     expect(h.length).toBe(50);
     expect(h[0]).toBe("RETURN 55");
     expect(h.filter((q) => q === "RETURN 55").length).toBe(1);
+    expect(pushHistory(h, "   ")).toBe(h);
   });
 });

@@ -1,34 +1,30 @@
-// The Cypher console: CodeMirror 6 with Cypher highlighting and completion from the live
-// schema, Ctrl/Cmd-Enter to run, results as table / graph / JSON, CSV and JSON downloads,
-// and a history kept in localStorage. Without JavaScript the form posts to /console.
+// The Cypher console, for `form.cypher-console` (textareas `query` and `params`, hidden
+// `csrf_token`) and `.console-results`: CodeMirror 6 with the Cypher mode of
+// @codemirror/legacy-modes and completion from /schema.json, Ctrl/Cmd-Enter to run,
+// results as Table / Graph / JSON tabs, CSV and JSON downloads, and a history in
+// localStorage. Without JavaScript the form posts to /console and the server renders.
 import { autocompletion } from "@codemirror/autocomplete";
 import { StreamLanguage } from "@codemirror/language";
-import { Prec } from "@codemirror/state";
 import { cypher } from "@codemirror/legacy-modes/mode/cypher";
-import { keymap } from "@codemirror/view";
-import { EditorView, basicSetup } from "codemirror";
-import { cellText, entityUrl, isNode, pushHistory, toCsv } from "./cells.js";
+import { Prec } from "@codemirror/state";
+import { EditorView, keymap } from "@codemirror/view";
+import { basicSetup } from "codemirror";
+import { cellSegments, consoleOutcome, pushHistory, resultSummary, toCsv } from "./cells.js";
+import { cypherCompletionSource, EMPTY_SCHEMA } from "./cypher-completion.js";
 import { drawGraph } from "./graph-view.js";
 
 const HISTORY_KEY = "screengraph.console.history";
+let uid = 0;
 
 function loadHistory() {
-  try { return JSON.parse(localStorage.getItem(HISTORY_KEY) || "[]"); } catch { return []; }
+  try {
+    const saved = JSON.parse(localStorage.getItem(HISTORY_KEY) || "[]");
+    return Array.isArray(saved) ? saved.filter((q) => typeof q === "string") : [];
+  } catch { return []; }
 }
 
-function schemaCompletions(schema) {
-  const options = [
-    ...schema.labels.map((l) => ({ label: l, type: "class", detail: "label" })),
-    ...schema.relationshipTypes.map((r) => ({ label: r, type: "type", detail: "relationship" })),
-    ...schema.propertyKeys.map((p) => ({ label: p, type: "property", detail: "property" })),
-    ...schema.functions.map((f) => ({ label: f, type: "function", apply: `${f}(` })),
-    ...schema.procedures.map((p) => ({ label: p, type: "namespace", detail: "procedure" })),
-  ];
-  return (context) => {
-    const word = context.matchBefore(/[\w.]+/);
-    if (!word || (word.from === word.to && !context.explicit)) return null;
-    return { from: word.from, options, validFor: /^[\w.]*$/ };
-  };
+function saveHistory(history) {
+  try { localStorage.setItem(HISTORY_KEY, JSON.stringify(history)); } catch { /* private mode, full */ }
 }
 
 function el(tag, attrs = {}, text) {
@@ -42,134 +38,225 @@ function download(name, type, text) {
   document.body.appendChild(link);
   link.click();
   link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
 
-function renderCell(value) {
-  if (isNode(value) && value.key) {
-    return el("a", { href: entityUrl(value.label, value.key) }, cellText(value));
+// Every value goes in as text: names and titles may hold markup on purpose.
+function renderCell(td, value) {
+  for (const { text, href } of cellSegments(value)) {
+    td.appendChild(href ? el("a", { href }, text) : document.createTextNode(text));
   }
-  return document.createTextNode(cellText(value));
 }
 
-export function renderResults(target, data) {
-  target.textContent = "";
-  if (data.error) {
-    const box = el("div", { className: "error-box", role: "alert" });
-    box.appendChild(el("p", {}, data.error.message));
-    target.appendChild(box);
-    return;
-  }
-  const rows = data.rows.length;
-  const summary = `${rows} row${rows === 1 ? "" : "s"} in ${data.elapsed_ms.toFixed(1)} ms` +
-    (data.truncated ? " — truncated at the row cap" : "");
-  target.appendChild(el("p", { className: "result-summary" }, summary));
+function renderError(target, error) {
+  const box = el("div", { className: "error-box", role: "alert" });
+  box.appendChild(el("p", {}, error.message));
+  if (error.code) box.appendChild(el("p", { className: "error-code" }, `${error.code} (HTTP ${error.status})`));
+  target.appendChild(box);
+}
 
-  const tabs = el("div", { className: "tabs", role: "tablist" });
+function renderTable(results) {
+  const scroll = el("div", { className: "table-scroll" });
+  const table = el("table");
+  const head = table.createTHead().insertRow();
+  for (const column of results.columns) head.appendChild(el("th", { scope: "col" }, String(column)));
+  const body = table.createTBody();
+  for (const row of results.rows) {
+    const tr = body.insertRow();
+    for (const value of row) renderCell(tr.insertCell(), value);
+  }
+  scroll.appendChild(table);
+  return scroll;
+}
+
+// ARIA tabs: arrow keys move between tabs, only the selected one is in the tab order.
+function tabset(names) {
+  const id = `results-${++uid}`;
+  const list = el("div", { className: "tabs", role: "tablist" });
+  list.setAttribute("aria-label", "Show results as");
+  const tabs = {};
   const panels = {};
-  for (const name of ["Table", "Graph", "JSON"]) {
-    const tab = el("button", { type: "button", role: "tab", className: "tab" }, name);
+  for (const name of names) {
+    const tab = el("button", { type: "button", className: "tab", id: `${id}-tab-${name}` }, name);
+    tab.setAttribute("role", "tab");
+    tab.setAttribute("aria-controls", `${id}-panel-${name}`);
     tab.dataset.tab = name;
-    tabs.appendChild(tab);
-    panels[name] = el("div", { className: "tab-panel", role: "tabpanel" });
+    const panel = el("div", { className: "tab-panel", id: `${id}-panel-${name}`, tabIndex: 0 });
+    panel.setAttribute("role", "tabpanel");
+    panel.setAttribute("aria-labelledby", tab.id);
+    list.appendChild(tab);
+    tabs[name] = tab;
+    panels[name] = panel;
   }
+  let onShow = () => {};
+  const select = (name, focus = false) => {
+    for (const [key, tab] of Object.entries(tabs)) {
+      const on = key === name;
+      tab.setAttribute("aria-selected", String(on));
+      tab.tabIndex = on ? 0 : -1;
+      panels[key].hidden = !on;
+    }
+    if (focus) tabs[name].focus();
+    onShow(name);
+  };
+  list.addEventListener("click", (event) => {
+    const tab = event.target.closest("[role=tab]");
+    if (tab) select(tab.dataset.tab);
+  });
+  list.addEventListener("keydown", (event) => {
+    const i = names.indexOf(event.target.dataset.tab);
+    const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: names.length - 1 }[event.key];
+    if (to === undefined || i < 0) return;
+    event.preventDefault();
+    select(names[(to + names.length) % names.length], true);
+  });
+  return { list, panels, select, onShow: (fn) => { onShow = fn; } };
+}
+
+export function renderResults(target, outcome) {
+  target.textContent = "";
+  if (outcome.error) { renderError(target, outcome.error); return; }
+  const results = outcome.results;
+  target.appendChild(el("p", { className: "result-summary" }, resultSummary(results)));
+
+  const tabs = tabset(["Table", "Graph", "JSON"]);
   const tools = el("div", { className: "result-tools" });
   const csv = el("button", { type: "button" }, "Download CSV");
   const json = el("button", { type: "button" }, "Download JSON");
   tools.append(csv, json);
-  target.append(tabs, tools, ...Object.values(panels));
+  target.append(tabs.list, tools, ...Object.values(tabs.panels));
 
-  const scroll = el("div", { className: "table-scroll" });
-  const table = el("table");
-  const head = table.createTHead().insertRow();
-  for (const column of data.columns) head.appendChild(el("th", { scope: "col" }, column));
-  const body = table.createTBody();
-  for (const row of data.rows) {
-    const tr = body.insertRow();
-    for (const value of row) tr.insertCell().appendChild(renderCell(value));
-  }
-  scroll.appendChild(table);
-  panels.Table.appendChild(scroll);
-  panels.JSON.appendChild(el("pre", { className: "json" }, JSON.stringify(data, null, 2)));
+  tabs.panels.Table.appendChild(renderTable(results));
+  tabs.panels.JSON.appendChild(el("pre", { className: "json" }, JSON.stringify(results, null, 2)));
 
+  // Cytoscape needs a visible box to lay out in: draw the graph when its tab opens.
   let graphDrawn = false;
-  const show = (name) => {
-    for (const tab of tabs.children) tab.setAttribute("aria-selected", String(tab.dataset.tab === name));
-    for (const [key, panel] of Object.entries(panels)) panel.hidden = key !== name;
-    if (name === "Graph" && !graphDrawn) {
-      graphDrawn = true;
-      const graph = data.graph || { nodes: [], edges: [] };
-      if (!graph.nodes.length) {
-        panels.Graph.appendChild(el("p", {}, "No nodes in these results: return nodes or paths to see a graph."));
-      } else {
-        const holder = el("div", { className: "graph-view" });
-        panels.Graph.appendChild(holder);
-        drawGraph(holder, graph);
-      }
+  tabs.onShow((name) => {
+    if (name !== "Graph" || graphDrawn) return;
+    graphDrawn = true;
+    const graph = results.graph;
+    if (!graph.nodes || !graph.nodes.length) {
+      tabs.panels.Graph.appendChild(el("p", { className: "empty" },
+        "No nodes in these results: return nodes or paths to see a graph."));
+      return;
     }
-  };
-  tabs.addEventListener("click", (event) => { if (event.target.dataset.tab) show(event.target.dataset.tab); });
-  csv.addEventListener("click", () => download("results.csv", "text/csv", toCsv(data.columns, data.rows)));
-  json.addEventListener("click", () => download("results.json", "application/json", JSON.stringify(data, null, 2)));
-  show("Table");
+    const holder = el("div", { className: "graph-view" });
+    holder.setAttribute("aria-label", "The nodes and relationships in these results");
+    tabs.panels.Graph.appendChild(holder);
+    drawGraph(holder, graph);
+  });
+  csv.addEventListener("click", () => download("results.csv", "text/csv;charset=utf-8", toCsv(results.columns, results.rows)));
+  json.addEventListener("click", () => download("results.json", "application/json", JSON.stringify(results, null, 2)));
+  tabs.select("Table");
 }
 
-export async function enhanceConsole(root = document) {
-  const form = root.querySelector("form.cypher-console");
-  if (!form) return;
-  const textarea = form.querySelector("textarea[name=query]");
-  const results = document.querySelector(".console-results");
-  let schema = { labels: [], relationshipTypes: [], propertyKeys: [], functions: [], procedures: [] };
-  try { schema = await (await fetch("/schema.json")).json(); } catch { /* completion without schema */ }
+function historyPanel(form, load) {
+  const list = el("ol", { className: "history" });
+  const box = el("details", { className: "history-box" });
+  box.appendChild(el("summary", {}, "History"));
+  box.appendChild(list);
+  form.after(box);
+  const draw = () => {
+    list.textContent = "";
+    const history = loadHistory();
+    if (!history.length) list.appendChild(el("li", { className: "empty" }, "Queries you run appear here."));
+    for (const query of history) {
+      const item = el("li");
+      const pick = el("button", { type: "button", className: "link", title: "Load into the editor" }, query);
+      pick.addEventListener("click", () => load(query));
+      item.appendChild(pick);
+      list.appendChild(item);
+    }
+  };
+  draw();
+  return draw;
+}
 
-  const submit = () => { form.requestSubmit(); return true; };
+async function fetchSchema() {
+  try {
+    const response = await fetch("/schema.json", { headers: { Accept: "application/json" } });
+    return response.ok ? await response.json() : EMPTY_SCHEMA;
+  } catch { return EMPTY_SCHEMA; }  // the editor still works, without schema suggestions
+}
+
+export function enhanceConsole(root = document) {
+  const form = root.querySelector("form.cypher-console");
+  if (!form || form.editor) return;
+  const textarea = form.querySelector("textarea[name=query]");
+  const params = form.querySelector("textarea[name=params]");
+  let results = document.querySelector(".console-results");
+  if (!results) {
+    results = el("div", { className: "console-results" });
+    results.setAttribute("aria-live", "polite");
+    form.after(results);
+  }
+  const submitButton = form.querySelector("button[type=submit], button:not([type])");
+
+  let schema = EMPTY_SCHEMA;
+  fetchSchema().then((s) => { schema = s; });
+
+  const run = () => { form.requestSubmit(); return true; };
+  const label = form.querySelector(`label[for="${textarea.id}"]`);
   const view = new EditorView({
     doc: textarea.value,
     extensions: [
       basicSetup,
       StreamLanguage.define(cypher),
-      autocompletion({ override: [schemaCompletions(schema)] }),
-      Prec.highest(keymap.of([{ key: "Mod-Enter", run: submit }])),
-      EditorView.updateListener.of((update) => { if (update.docChanged) textarea.value = update.state.doc.toString(); }),
-      EditorView.contentAttributes.of({ "aria-label": "Cypher query" }),
+      autocompletion({ override: [cypherCompletionSource(() => schema)], activateOnTyping: true }),
+      Prec.highest(keymap.of([{ key: "Mod-Enter", run }])),
+      EditorView.lineWrapping,
+      EditorView.updateListener.of((update) => {
+        if (update.docChanged) textarea.value = update.state.doc.toString();
+      }),
+      EditorView.contentAttributes.of({ "aria-label": label ? label.textContent : "Cypher query" }),
     ],
   });
   textarea.hidden = true;
   textarea.after(view.dom);
+  if (label) label.addEventListener("click", () => view.focus());
   form.editor = view;
 
-  const historyList = el("ol", { className: "history" });
-  const historyBox = el("details", { className: "history-box" });
-  historyBox.appendChild(el("summary", {}, "History"));
-  historyBox.appendChild(historyList);
-  form.after(historyBox);
-  const drawHistory = () => {
-    historyList.textContent = "";
-    for (const query of loadHistory()) {
-      const item = el("li");
-      const button = el("button", { type: "button", className: "link" }, query);
-      button.addEventListener("click", () => {
-        view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: query } });
-        view.focus();
-      });
-      item.appendChild(button);
-      historyList.appendChild(item);
-    }
+  const load = (query) => {
+    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: query } });
+    view.focus();
   };
-  drawHistory();
+  const drawHistory = historyPanel(form, load);
 
+  if (params) {
+    params.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); run(); }
+    });
+  }
+
+  let running = null;
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     textarea.value = view.state.doc.toString();
-    localStorage.setItem(HISTORY_KEY, JSON.stringify(pushHistory(loadHistory(), textarea.value)));
+    saveHistory(pushHistory(loadHistory(), textarea.value));
     drawHistory();
-    results.textContent = "Running…";
+    running?.abort();
+    const mine = (running = new AbortController());
+    results.setAttribute("aria-busy", "true");
+    results.textContent = "";
+    results.appendChild(el("p", { className: "running" }, "Running…"));
+    if (submitButton) submitButton.disabled = true;
+    let outcome;
     try {
-      const response = await fetch("/console.json", { method: "POST", body: new FormData(form),
-        headers: { Accept: "application/json" } });
-      const payload = await response.json();
-      renderResults(results, payload.error ? payload : payload.results);
+      const response = await fetch("/console.json", {
+        method: "POST", body: new FormData(form), signal: mine.signal,
+        headers: { Accept: "application/json" },
+      });
+      let payload = null;
+      try { payload = await response.json(); } catch { /* an HTML error page */ }
+      outcome = payload ? consoleOutcome(payload, response.status)
+        : { error: { status: response.status, code: "bad_response", message: `The server answered HTTP ${response.status} without JSON.` } };
     } catch (error) {
-      renderResults(results, { error: { message: `The query could not be sent: ${error.message}` } });
+      if (error.name === "AbortError") return;
+      outcome = { error: { status: 0, code: "network", message: `The query could not be sent: ${error.message}` } };
+    } finally {
+      if (submitButton && running === mine) submitButton.disabled = false;
     }
+    results.removeAttribute("aria-busy");
+    renderResults(results, outcome);
   });
 }

@@ -1,34 +1,40 @@
-// Interactive neighbourhood graphs with Cytoscape.js: click opens, double-click expands,
-// "showing N of M", PNG and SVG export. Data: {nodes, edges, shown, total, center}.
+// Interactive neighbourhood graphs with Cytoscape.js, for `.graph-view` elements:
+//   <div class="graph-view" data-graph-src="/show/the-bureau/graph.json"></div>
+// or with the data inline (query result pages):
+//   <div class="graph-view"><script type="application/json" class="graph-data">{...}</script></div>
+// Click a node to open its page, double-click to expand it, "Showing N of M" below,
+// PNG and SVG export. Without JavaScript the page's own list of links stands in.
 import cytoscape from "cytoscape";
 import svg from "cytoscape-svg";
+import { captionText, graphUrl, knownTotal, newElements, toElements } from "./graph-data.js";
 
 cytoscape.use(svg);
 
+// Colour and shape per label, so the kinds differ for colour-blind readers too.
 const STYLE = [
   { selector: "node", style: {
       label: "data(name)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 4,
-      "text-wrap": "ellipsis", "text-max-width": 120, width: 26, height: 26, color: "#1f2933" } },
+      "text-wrap": "ellipsis", "text-max-width": 120, width: 26, height: 26, color: "#1f2933",
+      "text-background-color": "#ffffff", "text-background-opacity": 0.75, "text-background-padding": 1,
+      "background-color": "#64748b" } },
   { selector: 'node[label = "Show"]', style: { "background-color": "#2563eb", shape: "round-rectangle" } },
   { selector: 'node[label = "Person"]', style: { "background-color": "#d97706", shape: "ellipse" } },
   { selector: 'node[label = "Company"]', style: { "background-color": "#059669", shape: "diamond" } },
   { selector: 'node[label = "Genre"]', style: { "background-color": "#7c3aed", shape: "hexagon" } },
-  { selector: "node.center", style: { "border-width": 4, "border-color": "#111827" } },
+  { selector: "node.center", style: { "border-width": 4, "border-color": "#111827", width: 34, height: 34 } },
+  { selector: "node.expanded", style: { "border-width": 2, "border-color": "#111827", "border-style": "dashed" } },
+  { selector: "node:selected", style: { "overlay-color": "#f59e0b", "overlay-opacity": 0.3 } },
   { selector: "edge", style: {
       width: 1.5, "line-color": "#9aa5b1", "target-arrow-color": "#9aa5b1",
       "target-arrow-shape": "triangle", "curve-style": "bezier", label: "data(caption)",
-      "font-size": 8, color: "#52606d", "text-rotation": "autorotate" } },
+      "font-size": 8, color: "#52606d", "text-rotation": "autorotate",
+      "text-background-color": "#ffffff", "text-background-opacity": 0.8 } },
 ];
 
-function elements(data) {
-  const nodes = (data.nodes || []).map((n) => ({ data: { id: n.id || `${n.key}@${n.label}`, ...n } }));
-  const edges = (data.edges || []).map((e) => ({
-    data: {
-      id: `${e.source}|${e.type}|${e.target}|${e.role || ""}`, source: e.source, target: e.target,
-      caption: e.role ? `${e.type} (${e.role})` : e.type,
-    },
-  }));
-  return [...nodes, ...edges];
+const LAYOUT = { name: "cose", animate: false, nodeDimensionsIncludeLabels: true, padding: 20 };
+
+function button(text) {
+  return Object.assign(document.createElement("button"), { type: "button", textContent: text });
 }
 
 function download(name, blob) {
@@ -41,32 +47,72 @@ function download(name, blob) {
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
 
+function fileStem(data) {
+  return `screengraph-${String(data.center || "graph").replace(/[^\w-]+/g, "-")}`;
+}
+
+async function fetchJson(url) {
+  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  if (!response.ok) {
+    let message = `HTTP ${response.status}`;
+    try { message = (await response.json()).error.message || message; } catch { /* not JSON */ }
+    throw new Error(message);
+  }
+  return response.json();
+}
+
+// Arrow keys pan, +/- zoom, 0 fits: the canvas is focusable, so it should do something.
+function keyboardControls(container, cy) {
+  if (!container.hasAttribute("tabindex")) container.tabIndex = 0;
+  if (!container.hasAttribute("aria-label")) {
+    container.setAttribute("aria-label", "Graph of the entities listed on this page; arrow keys pan, plus and minus zoom");
+  }
+  container.addEventListener("keydown", (event) => {
+    if (event.target !== container) return;
+    const step = 40;
+    const moves = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+    const centre = { x: cy.width() / 2, y: cy.height() / 2 };
+    if (moves[event.key]) cy.panBy({ x: moves[event.key][0], y: moves[event.key][1] });
+    else if (event.key === "+" || event.key === "=") cy.zoom({ level: cy.zoom() * 1.2, renderedPosition: centre });
+    else if (event.key === "-") cy.zoom({ level: cy.zoom() / 1.2, renderedPosition: centre });
+    else if (event.key === "0") cy.fit(undefined, 20);
+    else return;
+    event.preventDefault();
+  });
+}
+
 export function drawGraph(container, data) {
   container.textContent = "";
+  container.classList.add("graph-ready");
   const canvas = document.createElement("div");
   canvas.className = "graph-canvas";
   container.appendChild(canvas);
+
   const caption = document.createElement("p");
   caption.className = "graph-caption";
+  caption.setAttribute("aria-live", "polite");
   const tools = document.createElement("div");
   tools.className = "graph-tools";
-  const png = Object.assign(document.createElement("button"), { type: "button", textContent: "Export PNG" });
-  const svgButton = Object.assign(document.createElement("button"), { type: "button", textContent: "Export SVG" });
-  tools.append(png, svgButton);
-  container.after(caption);
-  caption.after(tools);
+  const png = button("Export PNG");
+  const svgButton = button("Export SVG");
+  const fit = button("Fit");
+  const hint = document.createElement("span");
+  hint.className = "graph-hint";
+  hint.textContent = "Click a node to open it; double-click to expand it.";
+  tools.append(png, svgButton, fit, hint);
+  container.after(caption, tools);
 
-  let total = data.total || (data.nodes || []).length;
-  const cy = cytoscape({ container: canvas, elements: elements(data), style: STYLE, wheelSensitivity: 0.3 });
+  const cy = cytoscape({
+    container: canvas, elements: toElements(data), style: STYLE, layout: LAYOUT,
+    wheelSensitivity: 0.3, minZoom: 0.1, maxZoom: 4,
+  });
   if (data.center) cy.getElementById(data.center).addClass("center");
-  const relayout = () => cy.layout({ name: "cose", animate: false, nodeDimensionsIncludeLabels: true }).run();
-  const updateCaption = () => {
-    const shown = cy.nodes().length;
-    caption.textContent = shown < total ? `Showing ${shown} of ${total} entities` : `Showing all ${shown} entities`;
-  };
-  relayout();
-  updateCaption();
+  let total = knownTotal(data.total ?? 0, data.shown ?? cy.nodes().length);
+  const showCaption = (extra = "") => { caption.textContent = captionText(cy.nodes().length, total) + extra; };
+  showCaption();
+  keyboardControls(container, cy);
 
+  // A double-click also fires two taps: wait a moment before following the link.
   let clickTimer = null;
   cy.on("tap", "node", (event) => {
     const url = event.target.data("url");
@@ -75,46 +121,59 @@ export function drawGraph(container, data) {
   });
   cy.on("dbltap", "node", async (event) => {
     clearTimeout(clickTimer);
-    const url = event.target.data("url");
-    if (!url) return;
-    const response = await fetch(`${url}/graph.json?depth=1`, { headers: { Accept: "application/json" } });
-    if (!response.ok) return;
-    const more = await response.json();
-    const before = cy.nodes().length;
-    cy.add(elements(more).filter((el) => cy.getElementById(el.data.id).empty()));
-    total += cy.nodes().length - before + Math.max(0, (more.total || 0) - (more.shown || 0));
-    relayout();
-    updateCaption();
+    const node = event.target;
+    const url = node.data("url");
+    if (!url || node.hasClass("expanded")) return;
+    showCaption(" — expanding…");
+    try {
+      const more = await fetchJson(graphUrl(url, 1));
+      const added = cy.add(newElements(more, (id) => !cy.getElementById(id).empty()));
+      node.addClass("expanded");
+      total = knownTotal(total, cy.nodes().length, more);
+      if (added.length) cy.layout(LAYOUT).run();
+      showCaption();
+    } catch (error) {
+      showCaption(` — could not expand ${node.data("name")}: ${error.message}`);
+    }
   });
+  cy.on("mouseover", "node", () => { canvas.style.cursor = "pointer"; });
+  cy.on("mouseout", "node", () => { canvas.style.cursor = ""; });
+
   png.addEventListener("click", () => {
-    download("screengraph.png", cy.png({ full: true, output: "blob", bg: "#ffffff" }));
+    download(`${fileStem(data)}.png`, cy.png({ full: true, output: "blob", bg: "#ffffff", scale: 2 }));
   });
   svgButton.addEventListener("click", () => {
-    download("screengraph.svg", new Blob([cy.svg({ full: true, bg: "#ffffff" })], { type: "image/svg+xml" }));
+    download(`${fileStem(data)}.svg`, new Blob([cy.svg({ full: true, bg: "#ffffff" })], { type: "image/svg+xml" }));
   });
+  fit.addEventListener("click", () => cy.fit(undefined, 20));
   container.cy = cy;
   return cy;
 }
 
+async function graphData(container) {
+  const inline = container.querySelector("script.graph-data");
+  if (inline) return JSON.parse(inline.textContent);
+  if (container.dataset.graphSrc) return fetchJson(container.dataset.graphSrc);
+  return null;
+}
+
 export async function enhanceGraphViews(root = document) {
+  const pending = [];
   for (const container of root.querySelectorAll(".graph-view")) {
     if (container.dataset.enhanced) continue;
     container.dataset.enhanced = "1";
-    const inline = container.querySelector("script.graph-data");
-    try {
-      let data;
-      if (inline) {
-        data = JSON.parse(inline.textContent);
-      } else if (container.dataset.graphSrc) {
-        const response = await fetch(container.dataset.graphSrc, { headers: { Accept: "application/json" } });
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        data = await response.json();
-      } else {
-        continue;
+    pending.push(graphData(container).then((data) => {
+      if (!data) return;
+      if (!(data.nodes || []).length) {
+        container.classList.add("graph-empty");
+        container.textContent = "Nothing to draw: no entities here.";
+        return;
       }
       drawGraph(container, data);
-    } catch (error) {
+    }).catch((error) => {
+      container.classList.add("graph-empty");
       container.textContent = `The graph could not be drawn (${error.message}).`;
-    }
+    }));
   }
+  await Promise.all(pending);
 }

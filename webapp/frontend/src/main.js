@@ -1,5 +1,6 @@
-// Enhances whatever the server-rendered page contains; every page works without it.
-// The graph view and the console load only on pages that have them.
+// The one entry point (/static/dist/app.js): enhances whatever the server-rendered page
+// contains, found by class and data attributes; every page works without it.
+// The graph view (Cytoscape) and the console (CodeMirror) load only where they are used.
 import "./app.css";
 import { enhanceAutocompletes } from "./autocomplete.js";
 
