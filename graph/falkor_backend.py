@@ -197,7 +197,8 @@ class FalkorBackend(Backend):
         try:
             self._call(lambda g: g.delete())
         except QueryError:
-            pass  # nothing to drop: the graph was never written
+            # Nothing to drop: the graph was never written.
+            return
 
     def info(self) -> BackendInfo:
         location = str(self.server.data_dir)
