@@ -40,6 +40,7 @@ browser:
 
 ## test: set up, start a local Neo4j (no Docker needed), run every test on both backends
 test: setup browser
+	cd $(FRONTEND) && npm test --silent
 	@scripts/neo4j-local start
 	@eval "$$(scripts/neo4j-local env)" && \
 	  $(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
