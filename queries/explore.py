@@ -211,12 +211,12 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
 # -- people ---------------------------------------------------------------
 
 
-def collaborators(backend: Backend, key: str, limit: int = 50) -> list[dict]:
+def collaborators(backend: Backend, key: str, limit: int | None = 50) -> list[dict]:
     people: dict[str, dict[str, Any]] = {}
     for row in _run(backend, "collaborators", key=key):
         person = people.setdefault(row["key"], {
             "key": row["key"], "name": row["name"], "url": entity_url("Person", row["key"]),
-            "shows": {}})
+            "credit_count": row["credit_count"], "shows": {}})
         show = person["shows"].setdefault(row["show_key"], {
             "key": row["show_key"], "name": row["show_title"],
             "url": entity_url("Show", row["show_key"]), "their_roles": set(), "roles": set()})
@@ -231,12 +231,17 @@ def collaborators(backend: Backend, key: str, limit: int = 50) -> list[dict]:
         result.append({**person, "shows": shows, "count": len(shows),
                        "roles": sorted({r for s in shows for r in s["their_roles"]})})
     result.sort(key=lambda p: (-p["count"], p["name"] or "", p["key"]))
-    return result[:limit]
+    return result if limit is None else result[:limit]
 
 
-def suggested_collaborators(backend: Backend, key: str, limit: int = 20) -> list[dict]:
-    """Triadic closure: people my collaborators worked with and I have not."""
-    rows = _run(backend, "collaborators", key=key)
+def suggested_collaborators(backend: Backend, key: str, limit: int = 20,
+                            known_collaborators: list[dict] | None = None) -> list[dict]:
+    """Triadic closure: people my collaborators worked with and I have not.
+
+    Pass the person's full `collaborators(..., limit=None)` when you have it already.
+    """
+    rows = known_collaborators if known_collaborators is not None else \
+        collaborators(backend, key, limit=None)
     known = {row["key"] for row in rows}
     # Everyone is two steps from a hub: follow only collaborators of ordinary reach.
     through = sorted({row["key"] for row in rows if row["credit_count"] <= HUB_DEGREE})

@@ -73,12 +73,14 @@ def _sections(detail: dict, backend) -> list[dict]:
         for group in detail["credits"]:
             sections.append({"title": group["role"].capitalize(), "items": [
                 {**s, "note": str(s["year"]) if s.get("year") else None} for s in group["shows"]]})
-        people = explore.collaborators(backend, detail["key"], limit=30)
+        everyone = explore.collaborators(backend, detail["key"], limit=None)
+        people = everyone[:30]
         sections.append({"title": "Worked with", "empty": "Nobody yet.", "items": [
             {"name": p["name"], "url": p["url"],
              "note": "; ".join(f"{'/'.join(s['their_roles'])} on {s['name']}" for s in p["shows"][:3])
              + (f" (+{p['count'] - 3} more)" if p["count"] > 3 else "")} for p in people]})
-        suggestions = explore.suggested_collaborators(backend, detail["key"], limit=10)
+        suggestions = explore.suggested_collaborators(backend, detail["key"], limit=10,
+                                                      known_collaborators=everyone)
         sections.append({"title": "Might work with", "empty": "No suggestions yet.", "items": [
             {"name": s["name"], "url": s["url"], "note": s["explanation"]} for s in suggestions]})
         detail["collaborators"] = people
