@@ -117,6 +117,8 @@ class Loader:
                     self._flush(batch)
                     batch, batch_ids = [], set()
         self._flush(batch)
+        if self.writer is not None and not self.dry_run:
+            self.writer.flush_degrees()
         self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
         return self.summary
 

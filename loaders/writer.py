@@ -118,6 +118,7 @@ class ListingWriter:
 
     def __init__(self, backend: Backend):
         self.backend = backend
+        self.stale_degrees: dict[str, set[str]] = defaultdict(set)
 
     # -- reads before a batch ---------------------------------------------
 
@@ -143,13 +144,21 @@ class ListingWriter:
         loaded_at = loaded_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
         parameters = self.parameters(plans, previous or {}, loaded_at)
         self.backend.run_write(UPSERT, parameters)
-        self.refresh_degrees({label: [n["key"] for n in parameters["nodes"][label]]
-                              for label in DEGREES})
+        for label in DEGREES:
+            self.stale_degrees[label].update(n["key"] for n in parameters["nodes"][label])
 
-    def refresh_degrees(self, keys: dict[str, list[str]]) -> None:
+    def refresh_degrees(self, keys: dict[str, list[str]], chunk: int = 10_000) -> None:
         for label, statement in DEGREES.items():
-            if keys.get(label):
-                self.backend.run_write(statement, {"keys": keys[label]})
+            wanted = keys.get(label) or []
+            for i in range(0, len(wanted), chunk):
+                self.backend.run_write(statement, {"keys": wanted[i:i + chunk]})
+
+    def flush_degrees(self) -> None:
+        """Recount the degrees of everything written since the last flush, once each:
+        per batch, a genre in every batch would be recounted every time."""
+        stale = {label: sorted(keys) for label, keys in self.stale_degrees.items()}
+        self.stale_degrees.clear()
+        self.refresh_degrees(stale)
 
     def parameters(self, plans: list[ListingPlan], previous: dict[str, dict],
                    loaded_at: str) -> dict[str, Any]:
@@ -229,9 +238,8 @@ class ListingWriter:
             self.backend.run_write(DROP_MENTIONS.format(label=label, display=DISPLAY[label]),
                                    {"nodes": rows, "src": plan.source_id})
         # Edges went away: the degrees of everything this listing touched may have changed.
-        touched: dict[str, set[str]] = defaultdict(set)
         for old in previous.get("mentions") or []:
             label, key, _ = parse_mention(old)
-            touched[label].add(key)
-        self.refresh_degrees({label: sorted(keys) for label, keys in touched.items()})
+            if label in DEGREES:
+                self.stale_degrees[label].add(key)
         return int(removed)

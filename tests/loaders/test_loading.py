@@ -44,6 +44,10 @@ def test_seed_page_loads_to_exactly_the_described_graph(backend):
         "MATCH (:Person {key: 'alex-berger'})-[r:PRODUCED]->(:Show {key: 'the-bureau'}) "
         "RETURN r.role ORDER BY r.role").rows
     assert roles == [["executive producer"], ["producer"]]
+    degrees = backend.run_read(
+        "MATCH (p:Person {key: 'eric-rochant'}), (c:Company), (g:Genre) "
+        "RETURN p.credit_count, c.show_count, g.show_count").rows
+    assert degrees == [[3, 6, 1]]
     spiral = backend.run_read("MATCH (s:Show {key: 'spiral-season-7'})-[:MADE_BY]->(c:Company) "
                               "RETURN s.series, s.season, c.name").rows
     assert spiral == [["Spiral", 7, "Federation Entertainment"]]
