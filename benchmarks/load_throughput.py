@@ -16,31 +16,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.bulk import chosen_backends, open_backend, write_edges, write_nodes
 from benchmarks.synthetic import write_jsonl
 from graph.backend import Backend
-from graph.falkor_backend import FalkorBackend
-from graph.neo4j_backend import Neo4jBackend
 from graph.schema import RELATIONSHIPS
 from loaders.formats import parse
 from loaders.pipeline import Loader
 from loaders.plan import plan_listing
 from loaders.sources import read_all
-from benchmarks.bulk import write_edges, write_nodes
 
 RAW_BATCH = 5000
 
 
-def open_backend(name: str, data_dir: Path, graph: str) -> Backend:
-    if name == "embedded":
-        return FalkorBackend(data_dir, graph, write_timeout_ms=600_000)
-    return Neo4jBackend(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USERNAME"),
-                        os.environ.get("NEO4J_PASSWORD"), os.environ.get("NEO4J_DATABASE", "neo4j"),
-                        write_timeout_ms=600_000)
 
 
 def fresh(name: str, data_dir: Path, graph: str) -> Backend:
@@ -146,11 +137,7 @@ def main() -> None:
     parser.add_argument("--backend", choices=("embedded", "neo4j", "both"), default="both")
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
     args = parser.parse_args()
-    names = ["embedded", "neo4j"] if args.backend == "both" else [args.backend]
-    if "neo4j" in names and not os.environ.get("NEO4J_URI"):
-        print("NEO4J_URI is not set: skipping Neo4j (scripts/neo4j-local start; "
-              "eval \"$(scripts/neo4j-local env)\")")
-        names.remove("neo4j")
+    names = chosen_backends(args.backend)
     with tempfile.TemporaryDirectory(prefix="sg-bench-") as tmp:
         workdir = Path(tmp)
         path = write_jsonl(workdir / "listings.jsonl", args.listings)

@@ -14,20 +14,17 @@ no request past its time limit (a timeout counts as a failure, never as a fast a
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.bulk import write_edges, write_nodes
+from benchmarks.bulk import chosen_backends, open_backend, write_edges, write_nodes
 from benchmarks.synthetic import listings
 from graph.backend import Backend
 from graph.errors import QueryTimeout
-from graph.falkor_backend import FalkorBackend
 from graph.keys import normalize_name
-from graph.neo4j_backend import Neo4jBackend
 from graph.schema import RELATIONSHIPS
 from loaders.model import Listing, SourceRef
 from loaders.plan import plan_listing
@@ -38,12 +35,6 @@ from queries.search import search
 BATCH = 10_000
 
 
-def open_backend(name: str, workdir: Path) -> Backend:
-    if name == "embedded":
-        return FalkorBackend(workdir / "store", "bench-queries", write_timeout_ms=600_000)
-    return Neo4jBackend(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USERNAME"),
-                        os.environ.get("NEO4J_PASSWORD"), os.environ.get("NEO4J_DATABASE", "neo4j"),
-                        write_timeout_ms=600_000)
 
 
 def build(backend: Backend, shows: int) -> dict:
@@ -95,7 +86,7 @@ def timed(action, requests: int, limit_ms: int) -> dict:
 
 def run(name: str, shows: int, requests: int, workdir: Path) -> dict:
     print(f"\n== {name} ==", flush=True)
-    backend = open_backend(name, workdir)
+    backend = open_backend(name, workdir / "store", "bench-queries")
     backend.clear()
     backend.ensure_schema()
     keys = build(backend, shows)
@@ -136,11 +127,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--backend", choices=("embedded", "neo4j", "both"), default="both")
     args = parser.parse_args()
-    names = ["embedded", "neo4j"] if args.backend == "both" else [args.backend]
-    if "neo4j" in names and not os.environ.get("NEO4J_URI"):
-        print("NEO4J_URI is not set: skipping Neo4j (scripts/neo4j-local start; "
-              "eval \"$(scripts/neo4j-local env)\")")
-        names.remove("neo4j")
+    names = chosen_backends(args.backend)
     with tempfile.TemporaryDirectory(prefix="sg-bench-") as tmp:
         for name in names:
             run(name, args.shows, args.requests, Path(tmp))

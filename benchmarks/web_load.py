@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import os
 import random
 import statistics
 import tempfile
@@ -22,7 +21,8 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks.query_latency import build, open_backend
+from benchmarks.bulk import chosen_backends, open_backend
+from benchmarks.query_latency import build
 from graph.settings import load_settings
 from webapp import create_app
 
@@ -78,7 +78,7 @@ def hammer(port: int, paths: list[str], clients: int, seconds: float) -> dict:
 
 def run(name: str, shows: int, clients: int, seconds: float, workdir: Path) -> None:
     print(f"\n== {name} ==", flush=True)
-    backend = open_backend(name, workdir)
+    backend = open_backend(name, workdir / "store", "bench-web")
     backend.clear()
     backend.ensure_schema()
     keys = build(backend, shows)
@@ -112,10 +112,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--backend", choices=("embedded", "neo4j", "both"), default="both")
     args = parser.parse_args()
-    names = ["embedded", "neo4j"] if args.backend == "both" else [args.backend]
-    if "neo4j" in names and not os.environ.get("NEO4J_URI"):
-        print("NEO4J_URI is not set: skipping Neo4j")
-        names.remove("neo4j")
+    names = chosen_backends(args.backend)
     with tempfile.TemporaryDirectory(prefix="sg-bench-") as tmp:
         for name in names:
             run(name, args.shows, args.clients, args.seconds, Path(tmp))

@@ -183,7 +183,7 @@ class FalkorBackend(Backend):
     def _indexed_properties(self) -> set[tuple]:
         indexed: set[tuple] = set()
         for row in self.run_read("CALL db.indexes()", max_rows=0).rows:
-            label, _props, types = row[0], row[1], row[2]
+            label, types = row[0], row[2]
             for prop, kinds in types.items():
                 indexed.add((label, prop))
                 for kind in kinds:

@@ -8,7 +8,7 @@ import sys
 import click
 
 from graph.errors import GraphError
-from graph.settings import SETTINGS, SettingsError, load_settings
+from graph.settings import SettingsError, load_settings
 from screengraph import __version__
 from screengraph.context import CliContext
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 
 from graph.schema import KEYED_LABELS, SCHEMA
 from webapp.errors import ApiError
