@@ -19,16 +19,14 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Mapping
 
 from graph.backend import Backend
 from graph.errors import QueryTimeout
 from graph.schema import Label, RelType
 from queries.errors import QueryParameterError
-from queries.search import check_label, entity_url, split_reference
+from queries.search import entity_url
 
 DEFAULT_MAX_HOPS = 6
-MIN_HOPS, MAX_HOPS = 1, 12
 FRONTIER_CAP = 50_000
 DEADLINE_MARGIN_MS = 150
 # Shows have no stored degree; a typical show has about a dozen credits and companies.
@@ -48,21 +46,12 @@ class Ref:
 
 
 def parse_ref(text: str) -> Ref:
-    """`Person:eric-rochant` (any case of the label) -> Ref."""
-    reference = split_reference(text)
-    if reference is None:
+    """`Person:eric-rochant` -> Ref."""
+    label, sep, key = text.partition(":")
+    if not sep or label not in Label.__members__.values() and label not in [l.value for l in Label]:
         raise QueryParameterError(
             f"{text!r} is not an entity reference: write Label:key, e.g. Person:eric-rochant")
-    return Ref(*reference)
-
-
-def as_ref(entity: "Ref | str | Mapping") -> Ref:
-    """A Ref from a Ref, a `Label:key` text, or a dict with label and key (resolve_entity's)."""
-    if isinstance(entity, Ref):
-        return Ref(check_label(entity.label), entity.key)
-    if isinstance(entity, str):
-        return parse_ref(entity)
-    return Ref(check_label(entity["label"]), entity["key"])
+    return Ref(Label(label).value, key)
 
 
 class _Side:
@@ -74,18 +63,11 @@ class _Side:
         self.level = 0
 
 
-def connection_path(backend: Backend, source: "Ref | str | Mapping", target: "Ref | str | Mapping",
+def connection_path(backend: Backend, source: Ref, target: Ref,
                     max_hops: int = DEFAULT_MAX_HOPS, timeout_ms: int | None = None) -> dict:
-    """Shortest path from source to target within max_hops, as alternating nodes/relationships.
-
-    Ends are Refs, `Label:key` texts or resolve_entity() dicts. Returns
-    {"found", "length", "path", "max_hops", "message"}: no path within the
-    limit is an answer (found False, with the reason), not an error; running
-    past `timeout_ms` (default: the backend's query limit) raises QueryTimeout.
-    """
-    if not MIN_HOPS <= max_hops <= MAX_HOPS:
-        raise QueryParameterError(f"max_hops must be between {MIN_HOPS} and {MAX_HOPS}, got {max_hops}")
-    source, target = as_ref(source), as_ref(target)
+    """Shortest path from source to target within max_hops, as alternating nodes/relationships."""
+    if max_hops < 1 or max_hops > 12:
+        raise QueryParameterError("max_hops must be between 1 and 12")
     timeout_ms = timeout_ms or backend.query_timeout_ms
     deadline = time.monotonic() + timeout_ms / 1000
     types = WITH_GENRES if Label.GENRE.value in (source.label, target.label) else WITHOUT_GENRES
@@ -126,16 +108,12 @@ def _expand(backend: Backend, side: _Side, other: _Side, types: str,
         remaining_ms = int((deadline - time.monotonic()) * 1000) - DEADLINE_MARGIN_MS
         if remaining_ms <= 0:
             raise QueryTimeout(timeout_ms, backend.name)
-        try:
-            rows = backend.run_read(
-                f"UNWIND $keys AS k MATCH (n:{label} {{key: k}})-[r:{types}]-(m) "
-                "RETURN n.key, labels(m)[0], m.key, type(r), r.role, startNode(r) = n, "
-                "coalesce(m.credit_count, m.show_count, $show_degree)",
-                {"keys": sorted(keys), "show_degree": SHOW_DEGREE}, timeout_ms=remaining_ms,
-                max_rows=0).rows
-        except QueryTimeout:
-            # Stopped at what was left of the search's limit: report the search's limit.
-            raise QueryTimeout(timeout_ms, backend.name) from None
+        rows = backend.run_read(
+            f"UNWIND $keys AS k MATCH (n:{label} {{key: k}})-[r:{types}]-(m) "
+            "RETURN n.key, labels(m)[0], m.key, type(r), r.role, startNode(r) = n, "
+            "coalesce(m.credit_count, m.show_count, $show_degree)",
+            {"keys": sorted(keys), "show_degree": SHOW_DEGREE}, timeout_ms=remaining_ms,
+            max_rows=0).rows
         for n_key, m_label, m_key, rel_type, role, outgoing, degree in sorted(
                 rows, key=lambda r: (r[0], r[1], r[2], r[3], r[4] or "")):
             here, there = Ref(label, n_key), Ref(m_label, m_key)
