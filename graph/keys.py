@@ -1,22 +1,33 @@
 """Natural keys: the one function family that loaders and queries both use.
 
+Two spellings of a name meet in one node only if they get the same key, so
+every place that computes a key calls these functions.
+
 Rules (also in the README):
-- A name is normalised by Unicode NFKC, accents stripped, case folded;
-  apostrophes vanish (`O'Brien` = `OBrien`), every other non-letter, non-digit
-  becomes a space, spaces collapse. `Léa Drucker`, `Lea Drucker`,
+- A name is normalised by: Unicode NFKC; accents stripped (NFKD, combining marks
+  dropped; letters with a stroke or ligature fold too: ø→o, ł→l, đ→d, æ→ae, œ→oe);
+  case folded (ß→ss); apostrophes dropped, not spaced (' ’ ‘ ʼ ` ´: `O'Brien`,
+  `O’Brien` and `OBrien` are all `obrien`); every other character that is not a
+  letter or digit becomes a space (hyphens, dots, quotes, NBSP, underscores);
+  spaces collapse and the ends are trimmed. `Léa Drucker`, `Lea Drucker`,
   `LÉA  DRUCKER` and `lea-drucker` all normalise to `lea drucker`.
 - A person, company or genre key is the normalised words joined by `-`
-  (`lea-drucker`); the label keeps people and companies of the same name apart.
+  (`lea-drucker`), with no label prefix: the label keeps a person and a company
+  of the same name apart. Keys hold only letters, digits and `-`, so they are
+  URL-safe (letters outside ASCII are kept; browsers percent-encode them).
 - A show key is its normalised title joined by `-`, plus `--<year>` when the
   year is known: `King Kong` (1933) is `king-kong--1933`, (1976) is
   `king-kong--1976`, and a yearless `King Kong` is `king-kong`. Titles that look
-  like numbers (`1941`, `300`) are text like any other.
-- A season is part of its show's title (`Spiral - Season 7` is its own show,
-  key `spiral-season-7`) and records its series (`Spiral`, series key `spiral`)
-  and season number, so all seasons of a series are found together; every
-  spelling of a season (`Saison 7`, `(Season 7)`, `S07`) gets the same key.
-- When several spellings meet in one key, the display name is the most
-  attested one (ties: accented and mixed-case spellings beat bare or ALL-CAPS ones).
+  like numbers (`1941`, `300`) are text like any other: `1941`, `300--2006`.
+  Whether a yearless title means an existing show with a year is decided by the
+  writer (only when exactly one such show exists), not here.
+- A season is part of its show's title: `Spiral - Season 7` is its own show. Its
+  series (`Spiral`, series key `spiral`) and season number (7) are recorded, and
+  every spelling of the season gets the same key, `spiral-season-7`:
+  `Spiral – Saison 7`, `Spiral (Season 7)`, `Spiral: Series 7`, `Spiral S07`.
+- When several spellings meet in one key, the display name is the most attested
+  one; ties go to the spelling with the most accented or other non-ASCII
+  letters, then to mixed case over ALL CAPS and all lower case, then alphabetical.
 """
 
 from __future__ import annotations
@@ -27,32 +38,35 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-_APOSTROPHES = re.compile(r"['\u2019\u2018\u02bc`´]")
+_APOSTROPHES = re.compile(r"['\u2019\u2018\u02bc`\u00b4]")
 _NON_WORD = re.compile(r"[^\w]+|_+")
 _SPACES = re.compile(r"\s+")
+# Letters that NFKD leaves whole, though readers see them as accented or joined.
+_FOLDS = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ŧ": "t", "ı": "i",
+                        "æ": "ae", "œ": "oe", "ð": "d", "þ": "th"})
 
+_SEASON_WORD = r"(?:season|saison|series|staffel|temporada|stagione)"
 _SEASON_PATTERNS = (
-    # "Spiral - Season 7", "Spiral – Saison 7", "Spiral: Series 2", "Spiral, Staffel 3"
-    re.compile(r"^(?P<series>.+?)\s*[-–—:,]\s*(?:season|saison|series|staffel|temporada|stagione)"
-               r"\s*(?P<season>\d{1,3})\s*$", re.IGNORECASE),
-    # "Spiral (Season 7)"
-    re.compile(r"^(?P<series>.+?)\s*\(\s*(?:season|saison|series|staffel|temporada|stagione)"
-               r"\s*(?P<season>\d{1,3})\s*\)\s*$", re.IGNORECASE),
-    # "Spiral Season 7"
+    # "Spiral - Season 7", "Spiral – Saison 7", "Spiral: Series 2", "Spiral - S07"
+    re.compile(r"^(?P<series>.+?)\s*[-–—:,]\s*(?:" + _SEASON_WORD + r"\s*|(?-i:S))"
+               r"(?P<season>\d{1,3})$", re.IGNORECASE),
+    # "Spiral (Season 7)", "Spiral (S07)"
+    re.compile(r"^(?P<series>.+?)\s*\(\s*(?:" + _SEASON_WORD + r"\s*|(?-i:S))"
+               r"(?P<season>\d{1,3})\s*\)$", re.IGNORECASE),
+    # "Spiral Season 7" ("Series" needs a separator: "The Series 7" could be a title)
     re.compile(r"^(?P<series>.+?)\s+(?:season|saison|staffel|temporada|stagione)"
-               r"\s+(?P<season>\d{1,3})\s*$", re.IGNORECASE),
+               r"\s+(?P<season>\d{1,3})$", re.IGNORECASE),
     # "Spiral S07"
-    re.compile(r"^(?P<series>.+?)\s+S(?P<season>\d{1,3})\s*$"),
+    re.compile(r"^(?P<series>.+?)\s+S(?P<season>\d{1,3})$"),
 )
 
 
 @lru_cache(maxsize=200_000)
 def normalize_name(text: str) -> str:
     """Case-, accent-, punctuation- and spacing-insensitive form of a name."""
-    text = unicodedata.normalize("NFKC", text or "")
+    text = unicodedata.normalize("NFKC", text or "").casefold()
     text = "".join(ch for ch in unicodedata.normalize("NFKD", text)
-                   if not unicodedata.combining(ch))
-    text = text.casefold()
+                   if not unicodedata.combining(ch)).translate(_FOLDS)
     text = _APOSTROPHES.sub("", text)
     text = _NON_WORD.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
@@ -75,6 +89,7 @@ def genre_key(name: str) -> str:
 
 
 def series_key(series: str) -> str:
+    """Key shared by all seasons of a series: `Spiral - Season 7` has series key `spiral`."""
     return _slug(series)
 
 
@@ -112,17 +127,19 @@ def is_show_key_with_year(key: str) -> bool:
     return re.search(r"--\d{4}$", key) is not None
 
 
-def _spelling_rank(spelling: str) -> tuple:
-    letters = [ch for ch in spelling if ch.isalpha()]
-    accented = sum(1 for ch in spelling if ch != unicodedata.normalize("NFKD", ch)[:1])
-    all_caps = bool(letters) and all(ch.isupper() for ch in letters)
-    all_lower = bool(letters) and all(ch.islower() for ch in letters)
-    return (accented, not all_caps, not all_lower, -len(_SPACES.findall(spelling)))
+def _tie_rank(spelling: str) -> tuple:
+    """Lower is better: more accented letters, then mixed case, then alphabetical."""
+    enriched = sum(1 for ch in spelling
+                   if not ch.isascii() and (ch.isalpha() or unicodedata.combining(ch)))
+    cased = [ch for ch in spelling if ch.isupper() or ch.islower()]
+    all_caps = bool(cased) and all(ch.isupper() for ch in cased)
+    all_lower = bool(cased) and all(ch.islower() for ch in cased)
+    return (-enriched, all_caps, all_lower, spelling)
 
 
 def best_spelling(spellings: Counter) -> str:
     """The most attested spelling; ties go to accents and mixed case, then alphabetical."""
-    if not spellings:
-        raise ValueError("no spelling to choose from")
-    return sorted(spellings.items(),
-                  key=lambda item: (-item[1], tuple(-x for x in _spelling_rank(item[0])), item[0]))[0][0]
+    attested = [(spelling, count) for spelling, count in spellings.items() if count > 0]
+    if not attested:
+        raise ValueError("best_spelling needs at least one spelling with a positive count")
+    return min(attested, key=lambda item: (-item[1], *_tie_rank(item[0])))[0]

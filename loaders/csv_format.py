@@ -4,31 +4,67 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import PurePath
 from typing import Iterator
 
-from loaders.model import ParsedRecord, SourceRef
-from loaders.records import LISTING_FIELDS, field_name, to_record
+from loaders.model import LIST_FIELDS, ParsedRecord, SourceRef, property_name
+from loaders.records import LISTING_FIELDS, field_name, text_value, to_record
 
-LIST_FIELDS = {"directors", "producers", "executive_producers", "writers", "cast", "genres",
-               "companies", "related_shows", "people", "shows"}
+LIST_SEPARATOR = ";"
+
+
+def _file_reject(file: str, reason: str) -> ParsedRecord:
+    return ParsedRecord(ref=SourceRef(source_id=PurePath(file).name or file, file=file, line=1),
+                        error=reason)
+
+
+def _header_problem(header: list[str], names: list[str]) -> str | None:
+    """Why the header cannot be read, in words that say how to fix it."""
+    if "title" not in names:
+        if len(header) == 1 and LIST_SEPARATOR in header[0]:
+            return ("the header is a single column with ';' in it: columns must be separated "
+                    "by commas (';' separates names inside a cell)")
+        found = ", ".join(f"'{h}'" for h in header if h.strip()) or "nothing"
+        return f"the header has no 'title' column (found {found})"
+    seen: dict[str, int] = {}
+    for position, (column, name) in enumerate(zip(header, names), 1):
+        if not column.strip():
+            continue
+        if name in seen:
+            return (f"the header names '{name}' twice (columns {seen[name]} and {position}); "
+                    "keep one column per field")
+        seen[name] = position
+    return None
+
+
+def _split(cell: str, column: str, where: str, warnings: list[str]) -> list[str]:
+    parts = cell.split(LIST_SEPARATOR)
+    names = [part.strip() for part in parts if part.strip()]
+    if len(names) < len(parts) and len(parts) > 1:
+        warnings.append(f"{where}: '{column}' has an empty name between two semicolons; skipped")
+    return names
 
 
 def parse_csv(text: str, file: str) -> Iterator[ParsedRecord]:
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    """Rows become listings; a bad row is rejected with its record number and first line."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=False)
     try:
         header = next(reader)
-    except (StopIteration, csv.Error):
-        yield ParsedRecord(ref=SourceRef(source_id=PurePath(file).name, file=file, line=1),
-                           error="the CSV file is empty: it needs a header row")
+    except StopIteration:
+        yield _file_reject(file, "the CSV file is empty: it needs a header row naming its "
+                                 "columns (title, directors, cast...)")
         return
-    names = [field_name(h) for h in header]
-    if "title" not in names:
-        yield ParsedRecord(ref=SourceRef(source_id=PurePath(file).name, file=file, line=1),
-                           error="the header has no 'title' column")
+    except csv.Error as exc:
+        yield _file_reject(file, f"the header row is not readable CSV: {exc}")
         return
-    record = 0
-    line = reader.line_num + 1
+    names = [field_name(h) if field_name(h) in LISTING_FIELDS else property_name(h)
+             for h in header]
+    problem = _header_problem(header, names)
+    if problem:
+        yield _file_reject(file, problem)
+        return
+    record, line = 0, reader.line_num + 1
     while True:
         try:
             row = next(reader)
@@ -36,8 +72,7 @@ def parse_csv(text: str, file: str) -> Iterator[ParsedRecord]:
             return
         except csv.Error as exc:
             record += 1
-            yield ParsedRecord(ref=SourceRef(source_id=f"{PurePath(file).name}#{record}",
-                                             file=file, line=line, record=record),
+            yield ParsedRecord(ref=_ref(file, record, line),
                                error=f"record {record} (line {line}): unreadable CSV: {exc}")
             line = reader.line_num + 1
             continue
@@ -45,18 +80,45 @@ def parse_csv(text: str, file: str) -> Iterator[ParsedRecord]:
         if not any(cell.strip() for cell in row):
             continue
         record += 1
-        ref = SourceRef(source_id=f"{PurePath(file).name}#{record}", file=file, line=start,
-                        record=record)
         where = f"record {record} (line {start})"
         if len(row) > len(header):
-            yield ParsedRecord(ref=ref, error=f"{where}: {len(row)} cells but the header has "
-                                              f"{len(header)} columns")
+            yield ParsedRecord(ref=_ref(file, record, start),
+                               error=f"{where}: {len(row)} cells but the header has {len(header)} "
+                                     "columns (a cell holding a comma needs double quotes)")
             continue
-        data = {}
-        for column, name, cell in zip(header, names, row):
-            cell = cell.strip()
-            if not cell:
-                continue
-            key = name if name in LISTING_FIELDS else column
-            data[key] = [v.strip() for v in cell.split(";") if v.strip()] if name in LIST_FIELDS else cell
-        yield to_record(data, ref, where)
+        yield _row_record(header, names, row, _ref(file, record, start), where)
+
+
+def _ref(file: str, record: int, line: int) -> SourceRef:
+    return SourceRef(source_id=f"{PurePath(file).name or file}#{record}", file=file, line=line,
+                     record=record)
+
+
+def _row_record(header: list[str], names: list[str], row: list[str], ref: SourceRef,
+                where: str) -> ParsedRecord:
+    data: dict[str, object] = {}
+    extra: dict[str, object] = {}
+    warnings: list[str] = []
+    for column, name, cell in zip(header, names, row):
+        if not cell.strip():
+            continue
+        if not column.strip():
+            warnings.append(f"{ref.file} {where}: a cell under a column with no name was ignored")
+        elif name in LIST_FIELDS:
+            data[name] = _split(cell, column, f"{ref.file} {where}", warnings)
+        elif name in LISTING_FIELDS:
+            data[name] = cell
+        else:
+            extra[column] = text_value(cell, LIST_SEPARATOR)
+    record = to_record({**data, "extra": extra}, ref, where)
+    return record.model_copy(update={"warnings": warnings + record.warnings})
+
+
+def looks_like_csv(text: str) -> bool:
+    """A first line with several comma-separated cells, one of them `title`."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    try:
+        cells = next(csv.reader([first]))
+    except (csv.Error, StopIteration):
+        return False
+    return len(cells) > 1 and any(re.fullmatch(r"\s*title\s*", c, re.IGNORECASE) for c in cells)

@@ -4,45 +4,47 @@ from __future__ import annotations
 
 import json
 from pathlib import PurePath
-from typing import Iterator
+from typing import Callable, Iterator
 
 from loaders.catalogue_page import parse_page
-from loaders.csv_format import parse_csv
+from loaders.csv_format import looks_like_csv, parse_csv
 from loaders.json_format import parse_json, parse_jsonl
 from loaders.model import Listing, ParsedRecord
 
-PARSERS = {"page": parse_page, "json": parse_json, "jsonl": parse_jsonl, "csv": parse_csv}
+PARSERS: dict[str, Callable[[str, str], Iterator[ParsedRecord]]] = {
+    "page": parse_page, "json": parse_json, "jsonl": parse_jsonl, "csv": parse_csv}
+FORMATS = tuple(PARSERS)
 SUFFIXES = {".txt": "page", ".text": "page", ".json": "json", ".jsonl": "jsonl",
             ".ndjson": "jsonl", ".csv": "csv"}
 
 
-def detect_format(name: str, text: str) -> str:
-    """By file suffix, else by content (stdin, pasted text)."""
-    suffix = PurePath(name).suffix.lower()
+def detect_format(path_or_name: str, text: str) -> str:
+    """By file suffix, else by content (stdin, pasted text, unknown suffixes)."""
+    suffix = PurePath(path_or_name).suffix.lower()
     if suffix in SUFFIXES:
         return SUFFIXES[suffix]
     body = text.lstrip("\ufeff \t\r\n")
     if body.startswith("["):
         return "json"
     if body.startswith("{"):
-        lines = [line for line in body.splitlines() if line.strip()]
-        if len(lines) > 1 and all(line.strip().startswith("{") for line in lines[:5]):
+        lines = [line for line in body.split("\n") if line.strip()]
+        if len(lines) > 1:
             try:
-                json.loads(lines[0])
-                return "jsonl"
-            except json.JSONDecodeError:
-                return "json"
+                if isinstance(json.loads(lines[0]), dict):
+                    return "jsonl"  # a whole object on the first line, and more lines
+            except ValueError:
+                pass
         return "json"
-    first = body.splitlines()[0] if body else ""
-    if "," in first and "title" in first.lower() and ":" not in first:
+    if looks_like_csv(body):
         return "csv"
     return "page"
 
 
 def parse(text: str, file: str, fmt: str | None = None) -> Iterator[ParsedRecord]:
+    """Every record of one input, valid or rejected; bad input never raises."""
     fmt = fmt or detect_format(file, text)
     if fmt not in PARSERS:
-        raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(PARSERS)}")
+        raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     return PARSERS[fmt](text, file)
 
 

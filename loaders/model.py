@@ -1,35 +1,65 @@
 """The validated listing record every parser produces (pydantic v2).
 
-Its JSON Schema is published as loaders/listing.schema.json
-(`python -m loaders.schema_export` regenerates it; a test keeps it current).
+It is the contract between parsing and writing: parsers turn text into
+`ParsedRecord`s, the writer turns their listings into nodes and edges. Its JSON
+Schema is published as loaders/listing.schema.json (`python -m
+loaders.schema_export` regenerates it; a test keeps it current).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Union
+from typing import Annotated, Any, Mapping, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
+                      field_validator, model_validator)
+
+from graph.keys import normalize_name
+
+NAME_MAX_LENGTH = 500
+YEAR_MIN, YEAR_MAX = 1870, 2100
 
 _SPACES = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (databases refuse NUL) and invisible ones that would split a name.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\u2060\ufeff]")
 
-ExtraValue = Union[str, int, float, bool, list[str]]
+ExtraValue = Union[str, int, Annotated[float, Field(allow_inf_nan=False)], bool, list[str]]
 
 
 def clean_text(value: object) -> object:
-    """NBSP and runs of spaces or tabs become one space; ends are trimmed."""
+    """NBSP, tabs and runs of spaces become one space; invisible characters go; ends are trimmed."""
     if isinstance(value, str):
-        value = _CONTROL.sub("", value)
-        return _SPACES.sub(" ", value.replace("\u00a0", " ").replace("\ufeff", "")).strip()
+        if value.isprintable() and "  " not in value and value[:1] != " " != value[-1:]:
+            return value  # already clean: the common case, kept fast for big loads
+        return _SPACES.sub(" ", _INVISIBLE.sub("", value)).strip()
     return value
 
 
-CleanName = Annotated[str, BeforeValidator(clean_text), Field(min_length=1, max_length=500)]
+def _clean_paragraphs(value: object) -> object:
+    """Long text keeps its line and paragraph breaks; blank text is no text."""
+    if isinstance(value, str):
+        lines = [clean_text(line) for line in
+                 value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+        return text or None
+    return value
+
+
+def _clean_optional(value: object) -> object:
+    value = clean_text(value)
+    return (value or None) if isinstance(value, str) else value
+
+
+def _name(value: object) -> object:
+    """A name must keep a letter or digit once cleaned, or it would have no key."""
+    value = clean_text(value)
+    if isinstance(value, str) and value and not normalize_name(value):
+        raise ValueError(f"'{value}' has no letters or digits")
+    return value
 
 
 def _names(value: object) -> object:
-    """A single string is one name; blank names are an error the parser words for the user."""
+    """A single string is one name; blank names are refused with their position."""
     if isinstance(value, str):
         value = [value]
     if isinstance(value, list):
@@ -37,23 +67,41 @@ def _names(value: object) -> object:
         for position, name in enumerate(cleaned, 1):
             if isinstance(name, str) and not name:
                 raise ValueError(f"name {position} is empty")
+            if isinstance(name, str) and not normalize_name(name):
+                raise ValueError(f"name {position} ('{name}') has no letters or digits")
         return cleaned
     return value
 
 
-NameList = Annotated[list[CleanName], BeforeValidator(_names)]
+def _year(value: object) -> object:
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number, got true/false")
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value
 
+
+def property_name(field: str) -> str:
+    """An unknown field's name as a property: `Episodes` -> `episodes`, `Original Title`
+    -> `original_title` (its normalised words joined by `_`)."""
+    return normalize_name(field).replace(" ", "_")
+
+
+Name = Annotated[str, BeforeValidator(_name), Field(min_length=1, max_length=NAME_MAX_LENGTH)]
+NameList = Annotated[list[Annotated[str, Field(min_length=1, max_length=NAME_MAX_LENGTH)]],
+                     BeforeValidator(_names)]
 
 ROLE_FIELDS = ("directors", "producers", "executive_producers", "writers", "cast")
+LIST_FIELDS = (*ROLE_FIELDS, "genres", "companies", "related_shows", "people", "shows")
 
 
 class Listing(BaseModel):
     """One show as a catalogue lists it, with everyone credited on it."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
-    title: CleanName
-    synopsis: str | None = None
+    title: Name
+    synopsis: Annotated[str | None, BeforeValidator(_clean_paragraphs)] = None
     directors: NameList = Field(default_factory=list)
     producers: NameList = Field(default_factory=list)
     executive_producers: NameList = Field(default_factory=list)
@@ -65,96 +113,161 @@ class Listing(BaseModel):
         default_factory=list,
         description="Titles of related shows; on catalogue pages, 'More shows from company': "
                     "shows made by this listing's companies.")
-    year: int | None = Field(default=None, ge=1870, le=2100)
-    country: str | None = None
-    source_url: str | None = None
+    year: Annotated[Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)] | None,
+                    BeforeValidator(_year)] = None
+    country: Annotated[str | None, BeforeValidator(_clean_optional)] = None
+    source_url: Annotated[str | None, BeforeValidator(_clean_optional)] = None
+    extra: dict[str, ExtraValue] = Field(
+        default_factory=dict,
+        description="Fields screengraph does not know, kept as show properties; "
+                    "names are snake_case (`Episodes` -> `episodes`).")
     people: NameList | None = Field(
         default=None, description="The page's cross-check list of everyone credited.")
-    shows: NameList | None = Field(default=None, description="The page's cross-check list of shows.")
-    extra: dict[str, ExtraValue] = Field(
-        default_factory=dict, description="Fields screengraph does not know, kept as properties.")
+    shows: NameList | None = Field(
+        default=None, description="The page's cross-check list of shows.")
 
-    @field_validator("synopsis", "country", "source_url", mode="before")
+    @field_validator("extra", mode="before")
     @classmethod
-    def _blank_is_none(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = _CONTROL.sub("", value.replace("\ufeff", "")).strip()
-            return value or None
-        return value
-
-    @field_validator("extra", mode="after")
-    @classmethod
-    def _clean_extra(cls, value: dict) -> dict:
-        return {key: [clean_text(v) for v in item] if isinstance(item, list)
-                else clean_text(item) for key, item in value.items()}
+    def _snake_case_extra(cls, value: object) -> object:
+        """Property names are snake_case; two fields that would share one are refused."""
+        if not isinstance(value, dict):
+            return value
+        renamed: dict[str, Any] = {}
+        origin: dict[str, str] = {}
+        for field, item in value.items():
+            name = property_name(str(field))
+            if not name:
+                raise ValueError(f"the field name '{field}' has no letters or digits")
+            if name in origin:
+                raise ValueError(f"the fields '{origin[name]}' and '{field}' would both be "
+                                 f"kept as property '{name}'; rename one")
+            origin[name] = str(field)
+            if isinstance(item, list):
+                item = [v for v in (clean_text(v) for v in item) if v != ""]
+            renamed[name] = clean_text(item)
+        return renamed
 
     def credited_people(self) -> list[str]:
-        seen: list[str] = []
+        """Everyone with a role, once each (first spelling), in role order."""
+        seen: dict[str, str] = {}
         for field_name in ROLE_FIELDS:
             for name in getattr(self, field_name):
-                if name not in seen:
-                    seen.append(name)
-        return seen
+                seen.setdefault(normalize_name(name), name)
+        return list(seen.values())
 
-    def warnings(self) -> list[str]:
-        """Cross-checks a maintainer wants to hear about; none stops the load."""
-        from graph.keys import normalize_name
+    def warnings(self, field_names: Mapping[str, str] | None = None) -> list[str]:
+        """Cross-checks a maintainer wants to hear about; none stops the load.
+
+        `field_names` maps extra properties back to the field names the source
+        used, so that the message quotes what the user wrote.
+        """
         found: list[str] = []
         if self.people is not None:
             listed = {normalize_name(p) for p in self.people}
-            credited = {normalize_name(p) for p in self.credited_people()}
-            for person in self.people:
-                if normalize_name(person) not in credited:
-                    found.append(f"'{person}' is listed under People but has no role")
-            for person in self.credited_people():
-                if normalize_name(person) not in listed:
-                    found.append(f"'{person}' has a role but is missing from People")
+            credited = self.credited_people()
+            credited_keys = {normalize_name(p) for p in credited}
+            found += [f"'{person}' is listed under People but has no role"
+                      for person in self.people if normalize_name(person) not in credited_keys]
+            found += [f"'{person}' has a role but is missing from People"
+                      for person in credited if normalize_name(person) not in listed]
         if self.shows is not None and normalize_name(self.title) not in {
                 normalize_name(s) for s in self.shows}:
             found.append(f"the title '{self.title}' is missing from Shows")
         for name in self.extra:
-            found.append(f"unknown field '{name}' kept as a show property")
+            original = (field_names or {}).get(name, name)
+            found.append(f"unknown field '{original}' kept as property '{name}'")
         return found
 
 
 class SourceRef(BaseModel):
     """Where a record came from: provenance for every node and edge it asserts."""
 
-    source_id: str
+    source_id: str = Field(description="Stable id of the listing within its source: "
+                                       "`<file name>#<record number>`, or the file name for "
+                                       "a page.")
     file: str
-    line: int | None = None
-    record: int | None = None
+    line: int | None = Field(default=None, description="Line where the record starts.")
+    record: int | None = Field(default=None, description="Record number, from 1.")
 
 
 class ParsedRecord(BaseModel):
-    """A parser's verdict on one record: a listing, or the reason it was rejected."""
+    """A parser's verdict on one record: a listing, or the plain reason it was rejected."""
 
     ref: SourceRef
     listing: Listing | None = None
     error: str | None = None
     warnings: list[str] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _listing_or_reason(self) -> ParsedRecord:
+        if (self.listing is None) == (not (self.error or "").strip()):
+            raise ValueError("a parsed record holds either a listing or the reason it was "
+                             "rejected, not both and not neither")
+        return self
+
+
+def _kind(value: object) -> str:
+    """A value's type in the words of a JSON or CSV author."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"text ('{value[:40]}')" if value else "empty text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _describe(error: dict) -> str:
+    kind, context, value = error.get("type", ""), error.get("ctx") or {}, error.get("input")
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a listing field"
+    if kind == "list_type":
+        return f"must be a list of names, got {_kind(value)}"
+    if kind == "string_type":
+        return f"must be text, got {_kind(value)}"
+    if kind in ("string_too_short", "too_short"):
+        return "must not be blank"
+    if kind in ("string_too_long", "too_long"):
+        return (f"is {len(value)} characters long; at most {context.get('max_length')} "
+                "are allowed")
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"must be a whole number, got {_kind(value)}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"must be between {YEAR_MIN} and {YEAR_MAX}, got {value}"
+    if kind == "dict_type":
+        return f"must be an object of field names and values, got {_kind(value)}"
+    if kind == "extra_value":
+        return "must be text, a number, true/false or a list of text"
+    return str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+
 
 def explain(exc: Exception) -> str:
     """A pydantic ValidationError in plain English: "'cast' name 2 is empty"."""
-    errors = getattr(exc, "errors", None)
-    if not callable(errors):
+    if not isinstance(exc, ValidationError):
         return str(exc)
-    parts = []
-    for error in errors():
-        where = ".".join(str(p) for p in error.get("loc", ()) if not isinstance(p, int))
-        index = [p for p in error.get("loc", ()) if isinstance(p, int)]
-        message = error.get("msg", "is not valid").removeprefix("Value error, ")
-        if error.get("type") == "missing":
-            message = "is required"
-        elif error.get("type") == "extra_forbidden":
-            message = "is not a listing field"
-        elif error.get("type") == "list_type":
-            message = "must be a list of names"
-        elif error.get("type") in ("string_type", "string_too_short"):
-            message = "must be non-empty text" if error.get("type") == "string_too_short" else "must be text"
-        elif error.get("type") in ("int_type", "int_parsing"):
-            message = "must be a whole number"
-        position = f" item {index[0] + 1}" if index else ""
-        parts.append(f"'{where}'{position} {message}")
+    parts: list[str] = []
+    reported: set[tuple] = set()
+    for error in exc.errors():
+        location = error.get("loc", ())
+        field = str(location[0]) if location else "listing"
+        where = f"'{field}'"
+        if field == "extra" and len(location) == 1 and error.get("type") == "value_error":
+            where = ""  # the message names the fields itself
+        elif field == "extra" and len(location) > 1:
+            where, location = f"extra field '{location[1]}'", location[:2]
+            error = {"type": "extra_value"}
+        elif len(location) > 1 and isinstance(location[1], int):
+            where += f" item {location[1] + 1}"
+        if location[:2] in reported:
+            continue  # a union reports every member it tried; one reason is enough
+        reported.add(location[:2])
+        parts.append(f"{where} {_describe(error)}".strip())
     return "; ".join(parts)

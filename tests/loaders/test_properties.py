@@ -1,5 +1,5 @@
-"""Property-based tests: mangled pages and random records never crash the loaders,
-every reject has a reason, every valid record loads."""
+"""Property-based tests: mangled pages, random records and random text never crash a
+parser, every reject says why, every accepted listing is valid and survives a round trip."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import json
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from loaders.formats import parse
+from loaders.formats import FORMATS, listing_to_json, parse
+from loaders.model import Listing
 from loaders.pipeline import Loader
 from loaders.sources import SourceText
 from tests.conftest import SAMPLE_PAGE
@@ -17,12 +18,30 @@ SEED_LINES = SAMPLE_PAGE.read_text(encoding="utf-8").splitlines()
 junk = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
 
 
+def check(records, expected_count=None):
+    """What every parser promises, whatever it was given."""
+    records = list(records)
+    if expected_count is not None:
+        assert len(records) == expected_count
+    for record in records:
+        assert (record.listing is None) == bool(record.error)
+        if record.error:
+            assert record.error.strip()
+        else:
+            data = listing_to_json(record.listing)
+            assert Listing.model_validate(data) == record.listing
+            assert Listing.model_validate_json(json.dumps(data)) == record.listing
+        assert all(w.strip() for w in record.warnings)
+    return records
+
+
 @st.composite
 def mangled_pages(draw):
     lines = list(SEED_LINES)
     for _ in range(draw(st.integers(0, 8))):
-        action = draw(st.sampled_from(["delete", "duplicate", "swap", "junk", "commas"]))
-        i = draw(st.integers(0, max(0, len(lines) - 1))) if lines else 0
+        action = draw(st.sampled_from(["delete", "duplicate", "swap", "junk", "commas",
+                                       "unicode", "spaces"]))
+        i = draw(st.integers(0, max(0, len(lines) - 1)))
         if action == "delete" and lines:
             del lines[i]
         elif action == "duplicate" and lines:
@@ -34,37 +53,55 @@ def mangled_pages(draw):
             lines.insert(i, draw(junk))
         elif action == "commas" and lines:
             lines[i] = lines[i].replace(",", draw(st.sampled_from([",,", " , ", ",\u00a0", ""])))
-    return draw(st.sampled_from(["\n", "\r\n"])).join(lines)
+        elif action == "unicode" and lines:
+            at = draw(st.integers(0, len(lines[i])))
+            lines[i] = lines[i][:at] + draw(junk) + lines[i][at:]
+        elif action == "spaces" and lines:
+            lines[i] = lines[i].replace(" ", draw(st.sampled_from(["  ", "\t", "\u00a0", ""])))
+    ending = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    return draw(st.sampled_from(["", "\ufeff"])) + ending.join(lines)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(mangled_pages())
 def test_mangled_pages_never_crash_and_rejects_say_why(text):
-    for record in parse(text, "mangled.txt", "page"):
-        assert (record.listing is None) == bool(record.error)
-        if record.error:
-            assert record.error.strip()
+    check(parse(text, "mangled.txt", "page"), expected_count=1)
 
 
-names = st.lists(st.one_of(st.text(max_size=30), st.integers(), st.none()), max_size=4)
+names = st.lists(st.one_of(junk, st.integers(), st.none()), max_size=4)
+values = st.one_of(junk, st.integers(-5, 3000), st.floats(), names, st.none(), st.booleans(),
+                   st.dictionaries(st.text(max_size=5), st.integers(), max_size=2))
 records = st.dictionaries(
-    st.sampled_from(["title", "year", "cast", "directors", "genres", "companies", "synopsis",
-                     "related_shows", "Episodes", "language"]),
-    st.one_of(st.text(max_size=30), st.integers(-5, 3000), names, st.none(), st.booleans()),
-    max_size=8)
+    st.one_of(st.sampled_from(["title", "year", "cast", "directors", "Director", "genres",
+                               "companies", "synopsis", "related_shows", "people", "shows",
+                               "extra", "Episodes", "language", "Language"]), junk),
+    values, max_size=8)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(records, min_size=1, max_size=5))
-def test_random_json_records_are_loaded_or_rejected_with_a_reason(items):
-    text = "\n".join(json.dumps(item) for item in items)
-    parsed = list(parse(text, "random.jsonl", "jsonl"))
-    assert len(parsed) == len(items)
-    for record in parsed:
-        assert (record.listing is None) == bool(record.error)
+def test_random_json_records_are_accepted_or_rejected_with_a_reason(items):
+    lines = [json.dumps(item) for item in items]
+    check(parse("\n".join(lines), "random.jsonl", "jsonl"), expected_count=len(items))
+    check(parse(json.dumps(items), "random.json", "json"), expected_count=len(items))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300), st.sampled_from(FORMATS))
+def test_any_text_in_any_format_never_crashes(text, fmt):
+    check(parse(text, "random", fmt))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(junk, min_size=0, max_size=5), max_size=5))
+def test_random_csv_rows_never_crash(rows):
+    text = "title,cast,Episodes,year\n" + "\n".join(",".join(
+        '"' + cell.replace('"', '""') + '"' for cell in row) for row in rows)
+    check(parse(text, "random.csv", "csv"))
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(records, min_size=1, max_size=4))
 def test_every_valid_random_record_loads(embedded, items):
     embedded.clear()
