@@ -14,20 +14,21 @@ class UnknownQuery(GraphError):
 
 
 class UnknownEntity(GraphError):
-    """Nothing in the graph matches the name; `suggestions` holds near matches."""
+    """Nothing in the graph matches the name; `suggestions` holds near matches (search results)."""
 
     def __init__(self, text: str, suggestions: list[dict]):
         self.text = text
         self.suggestions = suggestions
-        hint = ""
         if suggestions:
             hint = " Did you mean: " + "; ".join(
                 f"{s['name']} ({s['label']}:{s['key']})" for s in suggestions[:5]) + "?"
+        else:
+            hint = " Check the spelling, or search for part of the name."
         super().__init__(f"Nothing in the graph is called {text!r}.{hint}")
 
 
 class AmbiguousEntity(GraphError):
-    """Several entities match the name; `candidates` lists them with keys and years."""
+    """Several entities match the name; `candidates` lists them (label, key, name, year, url)."""
 
     def __init__(self, text: str, candidates: list[dict]):
         self.text = text
@@ -35,5 +36,6 @@ class AmbiguousEntity(GraphError):
         listed = "; ".join(
             f"{c['name']}{' (' + str(c['year']) + ')' if c.get('year') else ''} "
             f"= {c['label']}:{c['key']}" for c in candidates)
+        example = f"{candidates[0]['label']}:{candidates[0]['key']}" if candidates else "Label:key"
         super().__init__(f"{text!r} could mean several entities: {listed}. "
-                         "Name one by its key, e.g. Show:king-kong--1933.")
+                         f"Name one by its key, e.g. {example}.")

@@ -26,7 +26,7 @@ from typing import Any
 from graph.backend import Backend
 from graph.schema import CREDIT_TYPES, RELATIONSHIPS, Label, RelType
 from queries.registry import registry
-from queries.search import entity_url
+from queries.search import check_label, entity_url
 
 ROLE_WEIGHTS = {"DIRECTED": 3.0, "WROTE": 3.0, "PRODUCED": 2.0, "ACTED_IN": 1.0}
 COMPANY_WEIGHT = 1.5
@@ -79,8 +79,9 @@ def show_detail(backend: Backend, key: str) -> dict | None:
         credits[group].append({"key": credit["key"], "name": credit["name"],
                                "url": entity_url("Person", credit["key"])})
     order = ["DIRECTED", "producer", "executive producer", "WROTE", "ACTED_IN"]
-    return {
+    detail = {
         "label": "Show", "key": key, "name": show.get("title"), "properties": show,
+        "url": entity_url("Show", key),
         "credits": [{"role": group, "title": SECTION_TITLES.get(group, group.title()),
                      "people": credits[group]} for group in order if credits.get(group)],
         "companies": _entities("Company", row["companies"]),
@@ -91,6 +92,11 @@ def show_detail(backend: Backend, key: str) -> dict | None:
                           key=lambda s: (s["season"] is None, s["season"] or 0, s["key"])),
         "provenance": _provenance(backend, show.get("sources")),
     }
+    detail["counts"] = {"credits": len(row["credits"]),
+                        "people": len({c["key"] for c in row["credits"]}),
+                        "companies": len(detail["companies"]), "genres": len(detail["genres"]),
+                        "seasons": len(detail["seasons"])}
+    return detail
 
 
 def person_detail(backend: Backend, key: str) -> dict | None:
@@ -107,8 +113,11 @@ def person_detail(backend: Backend, key: str) -> dict | None:
     order = ["director", "writer", "producer", "executive producer", "cast"]
     return {
         "label": "Person", "key": key, "name": person.get("name"), "properties": person,
+        "url": entity_url("Person", key),
         "credits": [{"role": role, "shows": by_role[role]} for role in order if by_role.get(role)],
         "credit_count": len(row["credits"]),
+        "counts": {"credits": len(row["credits"]),
+                   "shows": len({c["key"] for c in row["credits"]})},
         "provenance": _provenance(backend, person.get("sources")),
     }
 
@@ -120,8 +129,10 @@ def company_detail(backend: Backend, key: str) -> dict | None:
     company = rows[0]["company"]["properties"]
     shows = sorted(rows[0]["shows"], key=lambda s: (s["title"] or "", s["key"]))
     return {"label": "Company", "key": key, "name": company.get("name"), "properties": company,
+            "url": entity_url("Company", key),
             "shows": [{"key": s["key"], "name": s["title"], "year": s["year"],
                        "url": entity_url("Show", s["key"])} for s in shows],
+            "total": len(shows), "counts": {"shows": len(shows)},
             "provenance": _provenance(backend, company.get("sources"))}
 
 
@@ -131,10 +142,13 @@ def genre_detail(backend: Backend, key: str, limit: int = 200) -> dict | None:
         return None
     genre = rows[0]["genre"]["properties"]
     shows = [s for s in rows[0]["shows"] if s.get("key")]
+    total = rows[0]["total"] if shows else 0
     return {"label": "Genre", "key": key, "name": genre.get("name"), "properties": genre,
+            "url": entity_url("Genre", key),
             "shows": [{"key": s["key"], "name": s["title"], "year": s["year"],
                        "url": entity_url("Show", s["key"])} for s in shows],
-            "total": rows[0]["total"] if shows else 0}
+            "total": total, "counts": {"shows": total},
+            "provenance": _provenance(backend, genre.get("sources"))}
 
 
 DETAILS = {"Show": show_detail, "Person": person_detail, "Company": company_detail,
@@ -272,6 +286,7 @@ def suggested_collaborators(backend: Backend, key: str, limit: int = 20,
 # -- graph views and figures ------------------------------------------------
 
 _TYPES = "|".join(rel.value for rel in RELATIONSHIPS)
+NEIGHBOURHOOD_COUNT_CAP = 10_000
 
 
 def node_id(label: str, key: str) -> str:
@@ -280,13 +295,21 @@ def node_id(label: str, key: str) -> str:
 
 def neighbourhood(backend: Backend, label: str, key: str, depth: int = 1,
                   limit: int = 100) -> dict:
-    """Nodes and edges around an entity for graph views, capped at `limit` nodes."""
-    label = Label(label).value
+    """Nodes and edges around an entity for graph views, capped at `limit` nodes.
+
+    {"nodes": [{id, key, label, name, url}], "edges": [{source, target, type, role}],
+     "shown", "total", "total_capped", "center"}; node ids are `key@Label`.
+    `total` counts every entity within `depth` hops (the center included), up to
+    NEIGHBOURHOOD_COUNT_CAP per level, so a hub answers quickly; `total_capped`
+    says the count stopped there.
+    """
+    label = check_label(label)
     depth = 1 if depth < 1 else min(depth, 2)
     center = node_id(label, key)
     found = backend.run_read(f"MATCH (n:{label} {{key: $key}}) RETURN n", {"key": key}, max_rows=0)
     if not found.rows:
-        return {"nodes": [], "edges": [], "shown": 0, "total": 0, "center": center}
+        return {"nodes": [], "edges": [], "shown": 0, "total": 0, "total_capped": False,
+                "center": center}
     nodes: dict[str, dict] = {}
     edges: dict[str, dict] = {}
 
@@ -301,14 +324,9 @@ def neighbourhood(backend: Backend, label: str, key: str, depth: int = 1,
 
     add_node(found.rows[0][0])
     frontier = {label: [key]}
-    total = 1
     for _level in range(depth):
         next_frontier: dict[str, list[str]] = defaultdict(list)
         for frontier_label, keys in frontier.items():
-            count = backend.run_read(
-                f"UNWIND $keys AS k MATCH (n:{frontier_label} {{key: k}})-[:{_TYPES}]-(m) "
-                "RETURN count(DISTINCT m)", {"keys": keys}, max_rows=0).value(0)
-            total += count
             rows = backend.run_read(
                 f"UNWIND $keys AS k MATCH (n:{frontier_label} {{key: k}})-[r:{_TYPES}]-(m) "
                 "RETURN n.key, m, type(r), r.role, startNode(r) = n AS outgoing "
@@ -326,8 +344,30 @@ def neighbourhood(backend: Backend, label: str, key: str, depth: int = 1,
                 edges[f"{start}|{rel_type}|{end}|{role or ''}"] = {
                     "source": start, "target": end, "type": rel_type, "role": role}
         frontier = next_frontier
+    total, capped = _count_within(backend, label, key, depth)
     return {"nodes": list(nodes.values()), "edges": list(edges.values()),
-            "shown": len(nodes), "total": max(total, len(nodes)), "center": center}
+            "shown": len(nodes), "total": max(total, len(nodes)), "total_capped": capped,
+            "center": center}
+
+
+def _count_within(backend: Backend, label: str, key: str, depth: int) -> tuple[int, bool]:
+    """Entities within `depth` (1 or 2) hops of one, the entity included, and whether a cap hit.
+
+    Every relationship joins a Show to a non-Show, so the graph is bipartite:
+    nothing two hops away is also one hop away, and the levels simply add up.
+    """
+    params = {"key": key, "cap": NEIGHBOURHOOD_COUNT_CAP}
+    first = backend.run_read(
+        f"MATCH (n:{label} {{key: $key}})-[:{_TYPES}]-(m) "
+        "WITH DISTINCT m LIMIT $cap RETURN count(m)", params, max_rows=0).value(0)
+    second = 0
+    if depth >= 2:
+        second = backend.run_read(
+            f"MATCH (n:{label} {{key: $key}})-[:{_TYPES}]-(a) WITH DISTINCT n, a "
+            f"MATCH (a)-[:{_TYPES}]-(b) WHERE b <> n "
+            "WITH DISTINCT b LIMIT $cap RETURN count(b)", params, max_rows=0).value(0)
+    capped = NEIGHBOURHOOD_COUNT_CAP in (first, second)
+    return 1 + first + second, capped
 
 
 def statistics(backend: Backend, limit: int = 10) -> dict:

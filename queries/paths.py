@@ -19,14 +19,16 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Mapping, Union
 
 from graph.backend import Backend
 from graph.errors import QueryTimeout
 from graph.schema import Label, RelType
 from queries.errors import QueryParameterError
-from queries.search import entity_url
+from queries.search import check_label, entity_url, split_reference
 
 DEFAULT_MAX_HOPS = 6
+MIN_HOPS, MAX_HOPS = 1, 12
 FRONTIER_CAP = 50_000
 DEADLINE_MARGIN_MS = 150
 # Shows have no stored degree; a typical show has about a dozen credits and companies.
@@ -45,13 +47,25 @@ class Ref:
         return f"{self.key}@{self.label}"
 
 
+EntityRef = Union[Ref, str, Mapping]
+
+
 def parse_ref(text: str) -> Ref:
-    """`Person:eric-rochant` -> Ref."""
-    label, sep, key = text.partition(":")
-    if not sep or label not in Label.__members__.values() and label not in [l.value for l in Label]:
+    """`Person:eric-rochant` (any case of the label) -> Ref."""
+    reference = split_reference(text)
+    if reference is None:
         raise QueryParameterError(
             f"{text!r} is not an entity reference: write Label:key, e.g. Person:eric-rochant")
-    return Ref(Label(label).value, key)
+    return Ref(*reference)
+
+
+def as_ref(entity: EntityRef) -> Ref:
+    """A Ref from a Ref, a `Label:key` text, or a dict with label and key (resolve_entity's)."""
+    if isinstance(entity, Ref):
+        return Ref(check_label(entity.label), entity.key)
+    if isinstance(entity, str):
+        return parse_ref(entity)
+    return Ref(check_label(entity["label"]), entity["key"])
 
 
 class _Side:
@@ -63,11 +77,19 @@ class _Side:
         self.level = 0
 
 
-def connection_path(backend: Backend, source: Ref, target: Ref,
+def connection_path(backend: Backend, source: EntityRef, target: EntityRef,
                     max_hops: int = DEFAULT_MAX_HOPS, timeout_ms: int | None = None) -> dict:
-    """Shortest path from source to target within max_hops, as alternating nodes/relationships."""
-    if max_hops < 1 or max_hops > 12:
-        raise QueryParameterError("max_hops must be between 1 and 12")
+    """Shortest path from source to target within max_hops, as alternating nodes/relationships.
+
+    Ends are Refs, `Label:key` texts or resolve_entity() dicts. Returns
+    {"found", "length", "path", "max_hops", "message"}: no path within the
+    limit is an answer (found False, with the reason), not an error; running
+    past `timeout_ms` (default: the backend's query limit) raises QueryTimeout.
+    """
+    if not MIN_HOPS <= max_hops <= MAX_HOPS:
+        raise QueryParameterError(
+            f"max_hops must be between {MIN_HOPS} and {MAX_HOPS}, got {max_hops}")
+    source, target = as_ref(source), as_ref(target)
     timeout_ms = timeout_ms or backend.query_timeout_ms
     deadline = time.monotonic() + timeout_ms / 1000
     types = WITH_GENRES if Label.GENRE.value in (source.label, target.label) else WITHOUT_GENRES
@@ -78,14 +100,14 @@ def connection_path(backend: Backend, source: Ref, target: Ref,
     if source == target:
         return _answer([source], [], names, max_hops)
     forward, backward = _Side(source), _Side(target)
-    relationships: dict[tuple[Ref, Ref], dict] = {}
     while forward.frontier and backward.frontier and forward.level + backward.level < max_hops:
         side, other = (forward, backward) if forward.cost <= backward.cost \
             else (backward, forward)
-        meets = _expand(backend, side, other, types, relationships, deadline, timeout_ms)
+        meets = _expand(backend, side, other, types, deadline, timeout_ms)
         if meets:
+            # Levels are expanded whole, so the best meeting point is a shortest path.
             best = min(meets, key=lambda ref: (side.depth[ref] + other.depth[ref], ref.id))
-            return _build(backend, forward, backward, best, relationships, names, max_hops)
+            return _build(backend, forward, backward, best, names, max_hops)
         if len(side.frontier) > FRONTIER_CAP:
             return _answer(None, [], names, max_hops,
                            f"the search reached more than {FRONTIER_CAP:,} entities at "
@@ -95,7 +117,7 @@ def connection_path(backend: Backend, source: Ref, target: Ref,
 
 
 def _expand(backend: Backend, side: _Side, other: _Side, types: str,
-            relationships: dict, deadline: float, timeout_ms: int) -> list[Ref]:
+            deadline: float, timeout_ms: int) -> list[Ref]:
     by_label: dict[str, list[str]] = defaultdict(list)
     for ref in side.frontier:
         by_label[ref.label].append(ref.key)
@@ -108,12 +130,16 @@ def _expand(backend: Backend, side: _Side, other: _Side, types: str,
         remaining_ms = int((deadline - time.monotonic()) * 1000) - DEADLINE_MARGIN_MS
         if remaining_ms <= 0:
             raise QueryTimeout(timeout_ms, backend.name)
-        rows = backend.run_read(
-            f"UNWIND $keys AS k MATCH (n:{label} {{key: k}})-[r:{types}]-(m) "
-            "RETURN n.key, labels(m)[0], m.key, type(r), r.role, startNode(r) = n, "
-            "coalesce(m.credit_count, m.show_count, $show_degree)",
-            {"keys": sorted(keys), "show_degree": SHOW_DEGREE}, timeout_ms=remaining_ms,
-            max_rows=0).rows
+        try:
+            rows = backend.run_read(
+                f"UNWIND $keys AS k MATCH (n:{label} {{key: k}})-[r:{types}]-(m) "
+                "RETURN n.key, labels(m)[0], m.key, type(r), r.role, startNode(r) = n, "
+                "coalesce(m.credit_count, m.show_count, $show_degree)",
+                {"keys": sorted(keys), "show_degree": SHOW_DEGREE}, timeout_ms=remaining_ms,
+                max_rows=0).rows
+        except QueryTimeout:
+            # Stopped at what was left of the search's limit: report the search's limit.
+            raise QueryTimeout(timeout_ms, backend.name) from None
         for n_key, m_label, m_key, rel_type, role, outgoing, degree in sorted(
                 rows, key=lambda r: (r[0], r[1], r[2], r[3], r[4] or "")):
             here, there = Ref(label, n_key), Ref(m_label, m_key)
@@ -134,8 +160,8 @@ def _expand(backend: Backend, side: _Side, other: _Side, types: str,
     return meets
 
 
-def _build(backend, forward: _Side, backward: _Side, meet: Ref, relationships, names,
-           max_hops) -> dict:
+def _build(backend: Backend, forward: _Side, backward: _Side, meet: Ref,
+           names: dict[Ref, str], max_hops: int) -> dict:
     refs: list[Ref] = [meet]
     rels: list[dict] = []
     node = meet

@@ -171,6 +171,9 @@ class Registry:
             if name != path.stem:
                 raise ValueError(f"{path}: header name {name!r} differs from the file name")
             backends = tuple(b.strip() for b in header.get("backends", ",".join(DIALECTS)).split(","))
+            if set(backends) - set(DIALECTS):
+                raise ValueError(f"{path}: backends must be among {', '.join(DIALECTS)}, "
+                                 f"got {', '.join(backends)}")
             queries[name] = CannedQuery(
                 name=name, title=header.get("title", name),
                 description=header.get("description", ""),
@@ -202,7 +205,8 @@ class Registry:
         """Run a canned query; Python-backed ones return their rows as Results too."""
         query = self.get(name)
         if backend.dialect not in query.backends:
-            raise UnknownQuery(f"'{name}' does not run on {backend.name}")
+            raise UnknownQuery(f"'{name}' is written for {', '.join(query.backends)} only and "
+                               f"cannot run on {backend.name}; choose another query or backend")
         bound = query.bind(params or {})
         if query.runner is not None:
             return as_results(query.runner(backend, **bound))
@@ -250,5 +254,5 @@ def registry() -> Registry:
                    (Parameter("source", "str"), Parameter("target", "str"),
                     Parameter("max_hops", "int", 6, False)),
                    lambda b, source, target, max_hops: paths.connection_path(
-                       b, paths.parse_ref(source), paths.parse_ref(target), max_hops=max_hops))
+                       b, source, target, max_hops=max_hops))
     return reg

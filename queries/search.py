@@ -1,23 +1,32 @@
 """Search and name resolution: what a user types, turned into entities.
 
-Both engines' full-text indexes only supply candidates; the ranking is ours
-and the same on both backends: exact name, then name starting with the
-words, then every word as a prefix, then fuzzy matches; ties by shorter
-name, then key.
+Both engines' full-text indexes only supply candidates (their query languages
+and scores differ); the ranking is ours, in Python, and so the same on both
+backends. Tiers: exact name (3), name starting with the text (2), every word
+typed is the start of a word of the name (1), anything else the index found
+(0, fuzzy). Within a tier, the closer spelling first (difflib ratio of the
+normalised texts), then key. `score` = tier + that ratio, in [0, 4].
 """
 
 from __future__ import annotations
 
+import re
+from difflib import SequenceMatcher
+
 from graph.backend import Backend
 from graph.keys import company_key, genre_key, normalize_name, person_key, show_key
 from graph.schema import Label
-from queries.errors import AmbiguousEntity, UnknownEntity
+from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity
 
-SEARCH_LABELS = ("Show", "Person", "Company", "Genre")
+SEARCH_LABELS = tuple(label.value for label in Label)
 _KEY_FUNCTIONS = {"Person": person_key, "Company": company_key, "Genre": genre_key}
+_LABELS_BY_LOWER = {label.lower(): label for label in SEARCH_LABELS}
+# "King Kong (1933)", "King Kong 1933", "King Kong, 1933": a title and its year.
+_TITLE_AND_YEAR = re.compile(r"^(?P<title>.+?)[\s,]*\(?(?P<year>1[89]\d\d|2[01]\d\d)\)?$")
 
 
 def entity_url(label: str, key: str) -> str:
+    """The web app's route of an entity page."""
     return f"/{label.lower()}/{key}"
 
 
@@ -29,7 +38,17 @@ def describe(node: dict) -> dict:
             "year": props.get("year"), "url": entity_url(node["label"], node["key"])}
 
 
-def _rank(query: str, name: str) -> int:
+def check_label(label: str) -> str:
+    """`person` or `Person` -> `Person`; anything else is refused before it reaches Cypher."""
+    found = _LABELS_BY_LOWER.get(str(label).strip().lower())
+    if found is None:
+        raise QueryParameterError(
+            f"{label!r} is not a kind of entity; use one of {', '.join(SEARCH_LABELS)}")
+    return found
+
+
+def match_tier(query: str, name: str) -> int:
+    """3 exact, 2 prefix, 1 every word a word prefix, 0 fuzzy (normalised texts)."""
     text = normalize_name(name)
     if text == query:
         return 3
@@ -43,52 +62,92 @@ def _rank(query: str, name: str) -> int:
 
 def search(backend: Backend, text: str, labels: tuple[str, ...] | list[str] = SEARCH_LABELS,
            limit: int = 20) -> list[dict]:
+    """Entities matching `text`, best first, ranked identically on both backends."""
     query = normalize_name(text)
-    if not query:
+    if not query or limit < 1:
         return []
-    labels = [label for label in labels if label in SEARCH_LABELS]
+    labels = [check_label(label) for label in labels]
+    # Ask for more than we show: our ranking may promote what the index ranked low.
     found = backend.fulltext_search(text, labels, limit=max(limit * 3, 30))
-    results = []
-    seen = set()
-    for node, _score in found.rows:
+    results: dict[tuple[str, str], dict] = {}
+    for node, _engine_score in found.rows:
         item = describe(node)
-        if (item["label"], item["key"]) in seen:
+        if (item["label"], item["key"]) in results:
             continue
-        seen.add((item["label"], item["key"]))
-        item["match"] = _rank(query, item["name"])
-        results.append(item)
-    results.sort(key=lambda r: (-r["match"], len(r["name"]), r["key"], r["label"]))
-    return results[:limit]
+        tier = match_tier(query, item["name"])
+        closeness = SequenceMatcher(None, query, normalize_name(item["name"])).ratio()
+        item["match"] = tier
+        item["score"] = round(tier + closeness, 4)
+        results[(item["label"], item["key"])] = item
+    ranked = sorted(results.values(),
+                    key=lambda r: (-r["match"], -r["score"], r["key"], r["label"]))
+    return ranked[:limit]
+
+
+def split_reference(text: str) -> tuple[str, str] | None:
+    """`Person:eric-rochant` (any case of the label) -> ("Person", "eric-rochant"), else None."""
+    head, sep, key = text.partition(":")
+    label = _LABELS_BY_LOWER.get(head.strip().lower())
+    if sep and label and key.strip():
+        return label, key.strip()
+    return None
+
+
+def _nodes(backend: Backend, label: str, prop: str, value: str) -> list[dict]:
+    rows = backend.run_read(
+        f"MATCH (n:{Label(label).value} {{{prop}: $value}}) RETURN n ORDER BY n.year, n.key",
+        {"value": value}, max_rows=0).rows
+    return [describe(row[0]) for row in rows]
+
+
+def _shows_named(backend: Backend, text: str) -> list[dict]:
+    """Every show with that title (remakes included), else the show whose key or title+year it is."""
+    found = _nodes(backend, "Show", "title_key", show_key(text)) or \
+        _nodes(backend, "Show", "key", text)
+    if not found:
+        dated = _TITLE_AND_YEAR.match(text)
+        if dated:
+            found = _nodes(backend, "Show", "key",
+                           show_key(dated.group("title"), int(dated.group("year"))))
+    return found
 
 
 def resolve_entity(backend: Backend, text: str, label: str | None = None) -> dict:
-    """The one entity a user means by `text` (a name, or `Label:key`).
+    """The one entity a user means by `text`: a name, `Title (year)`, or `Label:key`.
 
-    Uses the loaders' key functions, so "eric rochant" finds Eric Rochant.
-    Raises AmbiguousEntity (two King Kongs) or UnknownEntity with suggestions.
+    Names become keys with the loaders' own key functions, so "eric rochant" and
+    "ÉRIC ROCHANT" find Eric Rochant. Raises AmbiguousEntity (two King Kongs,
+    or a person and a company of one name) or UnknownEntity with suggestions.
+    Returns describe()'s dict: label, key, name, year, url.
     """
-    text = text.strip()
-    if ":" in text and text.split(":", 1)[0] in SEARCH_LABELS:
-        label, key = text.split(":", 1)
-        found = backend.run_read(f"MATCH (n:{Label(label).value} {{key: $key}}) RETURN n",
-                                 {"key": key}, max_rows=0)
-        if found.rows:
-            return describe(found.rows[0][0])
-        raise UnknownEntity(text, search(backend, key.replace("-", " "), limit=5))
+    text = (text or "").strip()
+    label = check_label(label) if label else None
+    reference = split_reference(text)
+    if reference and (label is None or reference[0] == label):
+        found = _nodes(backend, reference[0], "key", reference[1])
+        if found:
+            return found[0]
+        raise UnknownEntity(text, search(backend, reference[1].replace("-", " "),
+                                         labels=[reference[0]], limit=5))
     labels = [label] if label else list(SEARCH_LABELS)
+    try:
+        return _resolve_name(backend, text, labels)
+    except UnknownEntity:
+        if reference:  # `Person:x` where a show is needed, and no show has that title
+            raise QueryParameterError(
+                f"{text!r} names a {reference[0]}, but this needs a {label}: give a "
+                f"{label.lower()}'s name or {label}:key") from None
+        raise
+
+
+def _resolve_name(backend: Backend, text: str, labels: list[str]) -> dict:
     candidates: list[dict] = []
     for candidate_label in labels:
         if candidate_label == "Show":
-            # Every show of that title (remakes included), else a show whose key was typed.
-            rows = backend.run_read(
-                "MATCH (s:Show {title_key: $title_key}) RETURN s ORDER BY s.year, s.key",
-                {"title_key": show_key(text)}, max_rows=0).rows or backend.run_read(
-                "MATCH (s:Show {key: $key}) RETURN s", {"key": text}, max_rows=0).rows
-        else:
-            rows = backend.run_read(
-                f"MATCH (n:{Label(candidate_label).value} {{key: $key}}) RETURN n",
-                {"key": _KEY_FUNCTIONS[candidate_label](text)}, max_rows=0).rows
-        candidates.extend(describe(row[0]) for row in rows)
+            candidates.extend(_shows_named(backend, text))
+        elif normalize_name(text):
+            candidates.extend(_nodes(backend, candidate_label, "key",
+                                     _KEY_FUNCTIONS[candidate_label](text)))
     if len(candidates) == 1:
         return candidates[0]
     if candidates:

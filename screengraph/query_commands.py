@@ -114,8 +114,7 @@ def suggest(cli: CliContext, person, limit, fmt) -> None:
 def path(cli: CliContext, source, target, max_hops, fmt) -> None:
     """The shortest connection between two entities (names or Label:key)."""
     start, end = _resolve(cli, source, None), _resolve(cli, target, None)
-    answer = paths.connection_path(cli.backend(), paths.Ref(start["label"], start["key"]),
-                                   paths.Ref(end["label"], end["key"]), max_hops=max_hops)
+    answer = paths.connection_path(cli.backend(), start, end, max_hops=max_hops)
     if fmt == "json":
         emit_json(answer)
     elif not answer["found"]:
@@ -162,14 +161,19 @@ def query(cli: CliContext, name, pairs, list_queries, fmt) -> None:
 @format_option
 @pass_context
 def cypher(cli: CliContext, statement, pairs, fmt) -> None:
-    """Run read-only Cypher, time-limited and row-capped."""
+    """Run read-only Cypher, time-limited and row-capped (a write is refused)."""
     params = {}
     for name, value in _parse_params(pairs).items():
         try:
             params[name] = json.loads(value)
         except json.JSONDecodeError:
             params[name] = value
-    emit(cli.backend().run_read(statement, params), fmt)
+    results = cli.backend().run_read(statement, params)
+    emit(results, fmt)
+    if results.truncated and fmt == "csv":
+        # Tables say so themselves and JSON carries "truncated"; CSV has no room for a note.
+        click.echo(f"truncated at {len(results.rows)} rows (the row cap); raise "
+                   "SCREENGRAPH_MAX_ROWS or add a LIMIT", err=True)
 
 
 def register(group: click.Group) -> None:

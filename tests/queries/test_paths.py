@@ -1,83 +1,154 @@
-"""Connection paths against lengths computed independently with networkx."""
+"""Connection paths and neighbourhoods against answers computed independently with networkx."""
 
 from __future__ import annotations
 
 import itertools
-import random
 
 import networkx as nx
 import pytest
 
-from graph.keys import company_key, person_key, show_key
-from queries import paths
+from graph.errors import QueryTimeout
+from graph.keys import company_key, genre_key, person_key, show_key
+from graph.schema import RELATIONSHIPS, Label
+from queries import explore, paths
+from queries.errors import QueryParameterError
 from tests.queries.conftest import load_records
+
+MAX_HOPS = 6
 
 
 def fixture_records():
-    """Two components, a long chain (longer than the hop limit), and some shortcuts."""
-    rng = random.Random(5)
+    """Two clusters, a chain much longer than the hop limit, an island, and a genre shortcut.
+
+    The genre joins the two ends of the chain: people must not be connected through
+    it (paths leave genres out unless an end is a genre), but the genre itself is.
+    """
     records = []
-    for i in range(12):  # chain: show i has person i and person i+1
+    for i in range(6):  # chain: show i has person i and person i+1 (12 hops end to end)
         records.append({"title": f"Chain {i}", "year": 2000 + i,
-                        "cast": [f"Chain Person {i}", f"Chain Person {i + 1}"]})
-    for i in range(15):  # a denser cluster with companies
+                        "cast": [f"Chain Person {i}", f"Chain Person {i + 1}"],
+                        "genres": ["Chain Genre"] if i in (0, 5) else []})
+    for i in range(10):  # a denser cluster with producers and companies
         records.append({"title": f"Cluster {i}", "year": 1990 + i,
-                        "cast": [f"Cluster Person {rng.randrange(10)}" for _ in range(2)],
-                        "companies": [f"Studio {rng.randrange(3)}"]})
-    records.append({"title": "Island", "year": 1999, "cast": ["Lonely Actor"]})
+                        "directors": [f"Cluster Person {(i * 3) % 7}"],
+                        "producers": [f"Cluster Person {(i * 5 + 1) % 7}"],
+                        "companies": [f"Studio {i % 3}"] if i % 4 else []})
+    records.append({"title": "Island", "year": 1999, "writers": ["Lonely Writer"]})
     return records
 
 
-def networkx_graph(records):
+def networkx_graph(records, with_genres: bool):
     graph = nx.Graph()
-    for r in records:
-        show = ("Show", show_key(r["title"], r.get("year")))
+    roles = {"directors": ("Person", person_key), "producers": ("Person", person_key),
+             "writers": ("Person", person_key), "cast": ("Person", person_key),
+             "companies": ("Company", company_key)}
+    if with_genres:
+        roles["genres"] = ("Genre", genre_key)
+    for record in records:
+        show = ("Show", show_key(record["title"], record.get("year")))
         graph.add_node(show)
-        for name in r.get("cast", []):
-            graph.add_edge(("Person", person_key(name)), show)
-        for name in r.get("companies", []):
-            graph.add_edge(show, ("Company", company_key(name)))
+        for field, (label, key) in roles.items():
+            for name in record.get(field, []):
+                graph.add_edge(show, (label, key(name)))
     return graph
 
 
-def test_path_lengths_match_networkx_for_every_pair(backend):
+@pytest.fixture
+def fixture_graph(backend):
     records = fixture_records()
     load_records(backend, "paths.jsonl", records)
-    graph = networkx_graph(records)
-    people = sorted(n for n in graph if n[0] == "Person")
-    pairs = list(itertools.combinations(people, 2))
-    random.Random(1).shuffle(pairs)
-    checked = {"found": 0, "none": 0}
-    for a, b in pairs[:120] + [(("Person", "chain-person-0"), ("Person", "chain-person-12"))]:
-        try:
-            expected = nx.shortest_path_length(graph, a, b)
-        except nx.NetworkXNoPath:
-            expected = None
-        answer = paths.connection_path(backend, paths.Ref(*a), paths.Ref(*b), max_hops=6)
-        if expected is not None and expected <= 6:
-            assert answer["length"] == expected, (a, b)
-            assert answer["path"][0]["key"] == a[1] and answer["path"][-1]["key"] == b[1]
-            checked["found"] += 1
+    return backend, records
+
+
+def expected_length(graph, a, b):
+    try:
+        length = nx.shortest_path_length(graph, a, b)
+    except nx.NetworkXNoPath:
+        return None
+    return length if length <= MAX_HOPS else None
+
+
+def test_path_lengths_match_networkx_for_every_pair(fixture_graph):
+    backend, records = fixture_graph
+    graph = networkx_graph(records, with_genres=False)
+    checked = {"found": 0, "disconnected": 0, "too far": 0}
+    for a, b in itertools.combinations(sorted(graph), 2):
+        expected = expected_length(graph, a, b)
+        answer = paths.connection_path(backend, paths.Ref(*a), paths.Ref(*b), max_hops=MAX_HOPS)
+        if expected is None:
+            assert answer["found"] is False, (a, b, answer)
+            assert answer["message"] == f"no connection within {MAX_HOPS} hops"
+            checked["too far" if nx.has_path(graph, a, b) else "disconnected"] += 1
         else:
-            assert answer["found"] is False and "no connection within 6 hops" in answer["message"]
-            checked["none"] += 1
-    assert checked["found"] > 10 and checked["none"] > 10
+            assert answer["length"] == expected, (a, b, answer)
+            assert (answer["path"][0]["key"], answer["path"][-1]["key"]) == (a[1], b[1])
+            checked["found"] += 1
+    # Every outcome was exercised: found, other components, and the chain beyond the limit.
+    assert checked["found"] > 100 and checked["disconnected"] > 100 and checked["too far"] > 5
 
 
-def test_every_step_of_a_path_is_a_real_relationship(backend):
-    records = fixture_records()
-    load_records(backend, "paths.jsonl", records)
-    answer = paths.connection_path(backend, paths.Ref("Person", "chain-person-0"),
-                                   paths.Ref("Person", "chain-person-3"))
-    assert answer["length"] == 6
+def test_a_genre_end_may_use_genre_links_and_matches_networkx(fixture_graph):
+    backend, records = fixture_graph
+    graph = networkx_graph(records, with_genres=True)
+    genre = ("Genre", "chain-genre")
+    for other in sorted(n for n in graph if n != genre):
+        answer = paths.connection_path(backend, paths.Ref(*genre), paths.Ref(*other),
+                                       max_hops=MAX_HOPS)
+        assert answer["length"] == expected_length(graph, genre, other), other
+
+
+def test_every_step_of_a_path_is_a_real_relationship(fixture_graph):
+    backend, _records = fixture_graph
+    answer = paths.connection_path(backend, "Person:chain-person-0", "person:chain-person-3")
+    assert answer["length"] == 6 and answer["message"] == "6 hops"
     steps = answer["path"]
+    assert [step["label"] for step in steps[::2]] == ["Person", "Show"] * 3 + ["Person"]
     for i in range(1, len(steps), 2):
         rel, before, after = steps[i], steps[i - 1], steps[i + 1]
         assert {rel["start"], rel["end"]} == {before["key"], after["key"]}
         assert rel["type"] == "ACTED_IN"
+        start_label = before["label"] if rel["start"] == before["key"] else after["label"]
+        assert start_label == RELATIONSHIPS[rel["type"]][0].value
 
 
-def test_bad_hop_limits_are_refused(backend):
-    with pytest.raises(Exception, match="max_hops"):
-        paths.connection_path(backend, paths.Ref("Person", "a"), paths.Ref("Person", "b"),
-                              max_hops=50)
+def test_an_entity_is_zero_hops_from_itself_and_a_missing_one_is_named(fixture_graph):
+    backend, _records = fixture_graph
+    same = paths.connection_path(backend, {"label": "Person", "key": "lonely-writer"},
+                                 "Person:lonely-writer")
+    assert same["found"] and same["length"] == 0
+    missing = paths.connection_path(backend, "Person:lonely-writer", "Person:nobody")
+    assert missing["found"] is False and "'nobody' is not in the graph" in missing["message"]
+
+
+def test_a_search_past_its_time_limit_raises_query_timeout(fixture_graph):
+    backend, _records = fixture_graph
+    with pytest.raises(QueryTimeout, match="100 ms limit"):
+        paths.connection_path(backend, "Person:chain-person-0", "Person:chain-person-6",
+                              timeout_ms=100)
+
+
+def test_bad_hop_limits_and_references_are_refused(backend):
+    with pytest.raises(QueryParameterError, match="max_hops must be between 1 and 12"):
+        paths.connection_path(backend, "Person:a", "Person:b", max_hops=50)
+    with pytest.raises(QueryParameterError, match="write Label:key"):
+        paths.connection_path(backend, "Planet:mars", "Person:b")
+
+
+@pytest.mark.parametrize("depth", [1, 2])
+def test_neighbourhood_totals_match_networkx(fixture_graph, depth):
+    backend, records = fixture_graph
+    graph = networkx_graph(records, with_genres=True)
+    for label, key in sorted(graph):
+        view = explore.neighbourhood(backend, label, key, depth=depth, limit=500)
+        expected = nx.ego_graph(graph, (label, key), radius=depth)
+        assert view["total"] == view["shown"] == len(expected), (label, key)
+        assert {(n["label"], n["key"]) for n in view["nodes"]} == set(expected.nodes)
+        assert view["total_capped"] is False
+        ids = {n["id"] for n in view["nodes"]}
+        assert all(e["source"] in ids and e["target"] in ids for e in view["edges"])
+
+
+def test_the_graph_is_bipartite_around_shows():
+    """neighbourhood() adds up its levels because every relationship has one Show end."""
+    for start, end in RELATIONSHIPS.values():
+        assert (start == Label.SHOW) != (end == Label.SHOW)

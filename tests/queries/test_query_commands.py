@@ -14,12 +14,16 @@ from tests.conftest import SAMPLE_PAGE
 @pytest.fixture
 def cli(tmp_path):
     store = tmp_path / "store"
+    kong = tmp_path / "kong.jsonl"
+    kong.write_text('{"title": "King Kong", "year": 1933, "directors": ["Merian C. Cooper"]}\n'
+                    '{"title": "King Kong", "year": 1976, "directors": ["John Guillermin"]}\n',
+                    encoding="utf-8")
 
-    def run(*args):
+    def run(*args, env=None):
         return CliRunner().invoke(main, ["--backend", "embedded", "--data-dir", str(store), *args],
-                                  catch_exceptions=False)
+                                  catch_exceptions=False, env=env)
 
-    assert run("load", str(SAMPLE_PAGE)).exit_code == 0
+    assert run("load", str(SAMPLE_PAGE), str(kong)).exit_code == 0
     return run
 
 
@@ -31,28 +35,75 @@ def test_related_prints_a_table_with_explanations(cli):
 
 def test_collaborators_as_json(cli):
     data = json.loads(cli("collaborators", "eric rochant", "--json").output)
-    assert len(data) == 6 and {"key", "name", "shows", "roles"} <= set(data[0])
+    assert len(data) == 6 and {"key", "name", "shows", "roles", "count"} <= set(data[0])
 
 
 def test_path_and_search_and_canned_query_as_csv(cli):
-    assert "3 hops" in cli("path", "Léa Drucker", "Team Dronix").output
+    assert "3 hops" in cli("path", "Léa Drucker", "Show:team-dronix").output
     assert cli("search", "LEA", "--csv").output.splitlines()[1].startswith("Person,lea-drucker")
     out = cli("query", "top_people", "--param", "limit=2", "--csv").output.splitlines()
     assert out[0] == "key,name,credits" and out[1] == "eric-rochant,Eric Rochant,3"
 
 
+def test_no_connection_is_an_answer_with_a_nonzero_exit(cli):
+    result = cli("path", "Eric Rochant", "King Kong (1933)")
+    assert result.exit_code == 1
+    assert "Eric Rochant and King Kong: no connection within 6 hops." in result.output
+
+
+def test_query_list_shows_every_canned_query_with_its_parameters(cli):
+    listed = cli("query", "--list").output
+    assert "related_via_people" in listed and "path" in listed and "max_hops:int=6" in listed
+    names = {q["name"] for q in json.loads(cli("query", "--list", "--json").output)}
+    assert {"show", "search", "suggest", "counts_by_label"} <= names
+
+
+def test_an_ambiguous_name_lists_the_candidates_and_fails(cli):
+    result = cli("related", "king kong")
+    assert result.exit_code == 2
+    assert "Show:king-kong--1933  King Kong (1933)" in result.output
+    assert "Show:king-kong--1976  King Kong (1976)" in result.output
+    assert cli("related", "King Kong (1976)").exit_code == 0
+
+
 def test_unknown_names_and_writes_and_bad_params_fail_clearly(cli):
     unknown = cli("related", "The Bureu")
-    assert unknown.exit_code == 1 and "Did you mean: The Bureau" in unknown.output
+    assert unknown.exit_code == 1 and "Did you mean: The Bureau (Show:the-bureau)" in unknown.output
     write = cli("cypher", "CREATE (:Show {key: 'x'})")
-    assert write.exit_code == 1 and "only read queries" in write.output
+    assert write.exit_code == 1 and "only read queries are allowed" in write.output
+    assert cli("cypher", "MATCH (s:Show {key: 'x'}) RETURN count(s)", "--csv").output \
+        .splitlines()[1] == "0"
     bad = cli("query", "top_people", "--param", "limit=many")
     assert bad.exit_code == 1 and "must be a whole number" in bad.output
-    assert cli("query", "top_people", "--param", "nope=1").exit_code == 1
+    extra = cli("query", "top_people", "--param", "nope=1")
+    assert extra.exit_code == 1 and "takes no parameter 'nope'" in extra.output
+    assert "No canned query is called 'top_peple'" in cli("query", "top_peple").output
+
+
+def test_cypher_takes_parameters_and_says_when_rows_were_cut(cli):
+    result = cli("cypher", "UNWIND range(1, $n) AS x RETURN x", "--param", "n=10",
+                 env={"SCREENGRAPH_MAX_ROWS": "3"})
+    assert result.exit_code == 0 and "3 rows (truncated at the row cap" in result.output
+    data = json.loads(cli("cypher", "UNWIND range(1, $n) AS x RETURN x", "-p", "n=10", "--json",
+                          env={"SCREENGRAPH_MAX_ROWS": "3"}).output)
+    assert data["rows"] == [[1], [2], [3]] and data["truncated"] is True
 
 
 def test_a_slow_query_is_stopped_with_the_timeout_message(cli):
     result = cli("--timeout-ms", "200", "cypher",
                  "UNWIND range(1, 30000) AS x UNWIND range(1, 30000) AS y "
                  "WITH x WHERE x * y = -1 RETURN x")
-    assert result.exit_code == 1 and "200 ms limit" in result.output
+    assert result.exit_code == 1 and "ran longer than its 200 ms limit" in result.output
+
+
+def test_neo4j_refuses_writes_and_stops_slow_queries_the_same_way(neo4j):
+    """The same two failures through `cypher`, with the Neo4j backend (NEO4J_* from the env)."""
+    def run(*args):
+        return CliRunner().invoke(main, ["--backend", "neo4j", *args], catch_exceptions=False)
+
+    write = run("cypher", "CREATE (:Show {key: 'x'})")
+    assert write.exit_code == 1 and "only read queries are allowed" in write.output
+    slow = run("--timeout-ms", "200", "cypher",
+               "UNWIND range(1, 30000) AS x UNWIND range(1, 30000) AS y "
+               "WITH x WHERE x * y = -1 RETURN x")
+    assert slow.exit_code == 1 and "ran longer than its 200 ms limit" in slow.output

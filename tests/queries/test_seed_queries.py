@@ -1,11 +1,13 @@
-"""What researchers ask of the seed page, on both backends."""
+"""What researchers ask, of the seed page and of small hand-built listings, on both backends."""
 
 from __future__ import annotations
+
+import math
 
 import pytest
 
 from queries import explore, paths
-from queries.errors import AmbiguousEntity, UnknownEntity
+from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity
 from queries.search import resolve_entity, search
 from tests.queries.conftest import load_records
 
@@ -56,6 +58,8 @@ def test_names_resolve_like_a_user_writes_them(seeded):
     with pytest.raises(UnknownEntity) as unknown:
         resolve_entity(seeded, "Eric Rochan")
     assert unknown.value.suggestions[0]["key"] == "eric-rochant"
+    with pytest.raises(QueryParameterError, match="names a Person, but this needs a Show"):
+        resolve_entity(seeded, "Person:eric-rochant", label="Show")
 
 
 def test_two_king_kongs_are_ambiguous(backend):
@@ -88,3 +92,93 @@ def test_statistics_count_labels_and_rank_people(seeded):
     stats = explore.statistics(seeded)
     assert stats["labels"] == {"Show": 6, "Person": 7, "Company": 1, "Genre": 1}
     assert stats["top_people"][0]["name"] == "Eric Rochant"
+
+
+def test_each_detail_page_has_its_counts_and_sources(seeded):
+    show = explore.show_detail(seeded, "the-bureau")
+    assert show["counts"] == {"credits": 10, "people": 7, "companies": 1, "genres": 1,
+                              "seasons": 0}
+    person = explore.person_detail(seeded, "eric-rochant")
+    assert [(g["role"], [s["name"] for s in g["shows"]]) for g in person["credits"]] == [
+        ("director", ["The Bureau"]), ("writer", ["The Bureau"]),
+        ("executive producer", ["The Bureau"])]
+    assert person["counts"] == {"credits": 3, "shows": 1}
+    company = explore.company_detail(seeded, "federation-entertainment")
+    assert len(company["shows"]) == company["counts"]["shows"] == 6
+    genre = explore.genre_detail(seeded, "drama")
+    assert genre["url"] == "/genre/drama" and genre["counts"]["shows"] == genre["total"]
+    assert all(d["provenance"][0]["file"] == "the-bureau.txt" for d in (person, company, genre))
+
+
+def test_a_title_with_its_year_picks_one_remake(backend):
+    load_records(backend, "kong.jsonl", [{"title": "King Kong", "year": 1933},
+                                         {"title": "King Kong", "year": 1976}])
+    assert resolve_entity(backend, "King Kong (1976)")["key"] == "king-kong--1976"
+    assert resolve_entity(backend, "king kong 1933", label="Show")["year"] == 1933
+    assert resolve_entity(backend, "show:king-kong--1933")["name"] == "King Kong"
+    with pytest.raises(AmbiguousEntity, match="e.g. Show:king-kong--1933"):
+        resolve_entity(backend, "King Kong")
+    with pytest.raises(UnknownEntity, match="Check the spelling"):
+        resolve_entity(backend, "Zzyzx Road")
+
+
+def test_search_scores_exact_then_prefix_then_fuzzy_the_same_way_everywhere(seeded):
+    results = search(seeded, "the bureau")
+    assert results[0]["key"] == "the-bureau" and results[0]["score"] >= 4.0
+    assert [r["score"] for r in results] == sorted((r["score"] for r in results), reverse=True)
+    spiral = search(seeded, "spiral")[0]
+    assert {k: v for k, v in spiral.items() if k != "score"} == {
+        "label": "Show", "key": "spiral-season-7", "name": "Spiral - Season 7", "year": None,
+        "url": "/show/spiral-season-7", "match": 2}
+    assert 2 <= spiral["score"] < 3
+    assert search(seeded, "eric", labels=("Company",)) == []
+
+
+def test_neighbourhood_counts_everything_within_two_hops(seeded):
+    graph = explore.neighbourhood(seeded, "show", "the-bureau", depth=2, limit=100)
+    assert graph["shown"] == graph["total"] == 15 and graph["total_capped"] is False
+    assert {"source": "eric-rochant@Person", "target": "the-bureau@Show",
+            "type": "PRODUCED", "role": "executive producer"} in graph["edges"]
+    assert {"key": "team-dronix", "label": "Show", "name": "Team Dronix",
+            "url": "/show/team-dronix", "id": "team-dronix@Show"} in graph["nodes"]
+
+
+RANKING_RECORDS = [
+    {"title": "Alpha - Season 1", "directors": ["Dee Director"], "cast": ["Cass Actor"],
+     "companies": ["Coco Films"], "genres": ["Crime"]},
+    {"title": "Alpha - Season 2", "cast": ["Someone Else"]},
+    {"title": "Beta", "year": 2002, "directors": ["Dee Director"]},
+    {"title": "Gamma", "year": 2003, "cast": ["Cass Actor"]},
+    {"title": "Delta", "year": 2004, "companies": ["Coco Films"], "genres": ["Crime"]},
+    {"title": "Epsilon", "year": 2005, "genres": ["Crime"]},
+]
+
+
+def test_related_shows_follow_the_documented_score(backend):
+    load_records(backend, "ranking.jsonl", RANKING_RECORDS)
+    related = explore.related_shows(backend, "alpha-season-1")
+    aa = lambda weight, degree: weight / math.log(2 + degree)  # noqa: E731 - the formula, inline
+    expected = [("alpha-season-2", 5.0, "another season of Alpha"),
+                ("beta--2002", aa(3, 2), "directed by Dee Director"),
+                ("delta--2004", aa(1.5, 2) + aa(0.5, 3), "also made by Coco Films, also Crime"),
+                ("gamma--2003", aa(1, 2), "with Cass Actor")]
+    assert [(r["key"], r["explanation"]) for r in related] == [(k, e) for k, _s, e in expected]
+    assert [r["score"] for r in related] == [round(s, 4) for _k, s, _e in expected]
+    assert related[1]["reasons"] == [{"kind": "person", "key": "dee-director",
+                                      "name": "Dee Director", "role": "director",
+                                      "text": "directed by Dee Director"}]
+
+
+def test_suggestions_close_triangles_and_say_through_whom(backend):
+    load_records(backend, "people.jsonl", [
+        {"title": "One", "year": 2001, "cast": ["Ann Able", "Bob Baker"]},
+        {"title": "Two", "year": 2002, "cast": ["Bob Baker", "Cy Cole"]},
+        {"title": "Three", "year": 2003, "cast": ["Bob Baker", "Di Dunn"]},
+        {"title": "Four", "year": 2004, "cast": ["Ed Evans", "Cy Cole"]},
+        {"title": "Five", "year": 2005, "cast": ["Ann Able", "Ed Evans"]}])
+    suggested = explore.suggested_collaborators(backend, "ann-able")
+    assert [(s["name"], s["count"], s["explanation"]) for s in suggested] == [
+        ("Cy Cole", 2, "worked with Bob Baker and Ed Evans"),
+        ("Di Dunn", 1, "worked with Bob Baker")]
+    assert [c["name"] for c in explore.collaborators(backend, "ann-able")] == [
+        "Bob Baker", "Ed Evans"]

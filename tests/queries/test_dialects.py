@@ -1,0 +1,94 @@
+"""The Neo4j/FalkorDB differences docs/cypher-dialects.md lists, checked on the real engines.
+
+When an engine upgrade removes a difference, the test that fails points at the
+line of the document to update (and, maybe, at a workaround we can drop).
+"""
+
+from __future__ import annotations
+
+import pytest
+from falkordb import FalkorDB
+
+from graph.errors import QueryError
+
+SETUP = ("CREATE (a:Person {key: 'ann', name: 'Ann'})-[:ACTED_IN]->(s:Show {key: 's', title: 'S'}), "
+         "(b:Person {key: 'bob', name: 'Bob'})-[:ACTED_IN]->(s), "
+         "(s)-[:MADE_BY]->(:Company {key: 'c', name: 'C'})")
+
+# name: (query, what Neo4j answers, FalkorDB's error, or None when FalkorDB answers the same)
+DIFFERENCES = {
+    "regular expressions": (
+        "MATCH (p:Person) WHERE p.name =~ 'A.*' RETURN p.key", [["ann"]],
+        "does not currently support =~"),
+    "COUNT subquery": (
+        "MATCH (p:Person {key: 'ann'}) RETURN COUNT { (p)-->() }", [[1]], "Invalid input"),
+    "EXISTS subquery": (
+        "MATCH (p:Person {key: 'ann'}) RETURN EXISTS { (p)-->() }", [[True]], "Invalid input"),
+    "exists() on a pattern": (
+        "MATCH (p:Person {key: 'ann'}) WHERE exists((p)-->()) RETURN p.key", [["ann"]],
+        "Unable to resolve filtered alias"),
+    "shortestPath in MATCH": (
+        "MATCH p = shortestPath((:Person {key: 'ann'})-[*]-(:Person {key: 'bob'})) "
+        "RETURN length(p)", [[2]], "only supports shortestPaths in WITH or RETURN"),
+    "undirected shortestPath": (
+        "MATCH (a:Person {key: 'ann'}), (b:Person {key: 'bob'}) "
+        "RETURN length(shortestPath((a)-[*]-(b)))", [[2]],
+        "does not currently support undirected shortestPath"),
+    "allShortestPaths in MATCH": (
+        "MATCH (a:Person {key: 'ann'}), (c:Company {key: 'c'}) "
+        "MATCH p = allShortestPaths((a)-[*]->(c)) RETURN length(p)", [[2]],
+        "must already be resolved"),
+    "pattern comprehension in UNWIND": (
+        "MATCH (s:Show {key: 's'}) UNWIND [(p)-[:ACTED_IN]->(s) | p.key] AS k RETURN k ORDER BY k",
+        [["ann"], ["bob"]], "Unable to locate a value with alias"),
+    # What both engines accept, and screengraph relies on instead:
+    "directed shortestPath in RETURN": (
+        "MATCH (a:Person {key: 'ann'}), (c:Company {key: 'c'}) "
+        "RETURN length(shortestPath((a)-[*]->(c)))", [[2]], None),
+    "size of a pattern comprehension": (
+        "MATCH (p:Person {key: 'ann'}) RETURN size([(p)-->(x) | x])", [[1]], None),
+    "pattern comprehension in WITH": (
+        "MATCH (s:Show {key: 's'}) WITH [(p)-[:ACTED_IN]->(s) | p.key] AS ks RETURN size(ks)",
+        [[2]], None),
+    "pattern predicate in WHERE": (
+        "MATCH (p:Person {key: 'ann'}) WHERE (p)-->(:Show) RETURN p.key", [["ann"]], None),
+    "DISTINCT then LIMIT before counting": (
+        "MATCH (:Show {key: 's'})--(m) WITH DISTINCT m LIMIT 2 RETURN count(m)", [[2]], None),
+    "list slice by a parameter": ("RETURN [1, 2, 3][0..$n]", [[[1, 2]]], None),
+    "startNode compared with a node": (
+        "MATCH (n:Person {key: 'ann'})-[r]-() RETURN startNode(r) = n", [[True]], None),
+    "first label of a node": ("MATCH (n:Show) RETURN labels(n)[0]", [["Show"]], None),
+    "CALL subquery": ("CALL { MATCH (p:Person) RETURN count(p) AS c } RETURN c", [[2]], None),
+    "UNWIND keys then an indexed MATCH": (
+        "UNWIND ['bob', 'ann'] AS k MATCH (p:Person {key: k}) RETURN p.name ORDER BY p.name",
+        [["Ann"], ["Bob"]], None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DIFFERENCES))
+def test_documented_difference_still_holds(backend, name):
+    query, answer, falkordb_error = DIFFERENCES[name]
+    backend.run_write(SETUP)
+    params = {"n": 2}
+    if backend.dialect == "falkordb" and falkordb_error:
+        with pytest.raises(QueryError, match=falkordb_error):
+            backend.run_read(query, params)
+    else:
+        assert backend.run_read(query, params).rows == answer
+
+
+def test_falkordb_refuses_reads_on_a_graph_never_written(embedded):
+    """Why FalkorBackend writes `RETURN 1` to a graph it creates."""
+    client = FalkorDB(unix_socket_path=str(embedded.server.socket_path))
+    try:
+        graph = client.select_graph("never-written-" + embedded.graph_name)
+        with pytest.raises(Exception, match="empty key"):
+            graph.ro_query("MATCH (n) RETURN count(n)")
+    finally:
+        client.connection.close()
+
+
+def test_aggregates_may_come_back_as_other_number_types(backend):
+    """percentileDisc over integers: an integer on Neo4j, a float on FalkorDB."""
+    value = backend.run_read("UNWIND [1, 2, 3] AS x RETURN percentileDisc(x, 0.5)").value()
+    assert value == 2 and isinstance(value, float) == (backend.dialect == "falkordb")
