@@ -21,8 +21,13 @@ $(VENV)/.installed: pyproject.toml scripts/find-python
 
 frontend: webapp/static/dist/.built
 
-webapp/static/dist/.built: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json $(wildcard $(FRONTEND)/src/*) $(wildcard $(FRONTEND)/vite.config.*)
-	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error && npm run build
+# npm writes node_modules/.package-lock.json: a missing node_modules is reinstalled.
+$(FRONTEND)/node_modules/.package-lock.json: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+webapp/static/dist/.built: $(FRONTEND)/node_modules/.package-lock.json $(wildcard $(FRONTEND)/src/*) $(wildcard $(FRONTEND)/vite.config.*)
+	cd $(FRONTEND) && npm run build
 	@touch $@
 
 ## run: set up, load the bundled sample listings into the embedded store, serve the app
