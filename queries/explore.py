@@ -33,6 +33,7 @@ COMPANY_WEIGHT = 1.5
 GENRE_WEIGHT = 0.5
 SERIES_BONUS = 5.0
 HUB_DEGREE = 200
+SUGGESTION_REACH = 300
 
 ROLE_WORDS = {"DIRECTED": "directed by", "WROTE": "written by", "PRODUCED": "produced by",
               "ACTED_IN": "with"}
@@ -252,35 +253,36 @@ def suggested_collaborators(backend: Backend, key: str, limit: int = 20,
                             known_collaborators: list[dict] | None = None) -> list[dict]:
     """Triadic closure: people my collaborators worked with and I have not.
 
+    Followed through my closest collaborators (most shared shows first) of ordinary
+    reach (hubs are two steps from everyone and say nothing), as many as fit in
+    SUGGESTION_REACH credits between them, so a prolific person's page stays fast.
     Pass the person's full `collaborators(..., limit=None)` when you have it already.
     """
     rows = known_collaborators if known_collaborators is not None else \
         collaborators(backend, key, limit=None)
+    through, reach = [], 0
+    for row in rows:
+        if row["credit_count"] <= HUB_DEGREE and reach + row["credit_count"] <= SUGGESTION_REACH:
+            through.append(row["key"])
+            reach += row["credit_count"]
+    if not through:
+        return []
     known = {row["key"] for row in rows}
-    # Everyone is two steps from a hub: follow only collaborators of ordinary reach.
-    through = sorted({row["key"] for row in rows if row["credit_count"] <= HUB_DEGREE})
-    suggestions: dict[str, dict[str, Any]] = {}
-    for row in (_run(backend, "second_degree", key=key, collaborators=through) if through else []):
-        if row["key"] in known:
-            continue
-        item = suggestions.setdefault(row["key"], {
-            "key": row["key"], "name": row["name"], "url": entity_url("Person", row["key"]),
-            "score": 0.0, "via": {}})
-        if row["via_key"] not in item["via"]:
-            item["via"][row["via_key"]] = row["via_name"]
-            item["score"] += _adamic_adar(1.0, row["degree"])
     ranked = []
-    for item in suggestions.values():
-        via = sorted(item["via"].items(), key=lambda kv: (kv[1] or "", kv[0]))
-        names = [name for _key, name in via]
+    for row in _run(backend, "second_degree", key=key, collaborators=through,
+                    limit=limit + len(known)):
+        if row["key"] in known or len(ranked) == limit:
+            continue
+        via = sorted((tuple(pair) for pair in row["via"]), key=lambda nk: (nk[0] or "", nk[1]))
+        names = [name for name, _key in via]
         shown = " and ".join(names[:2]) if len(names) <= 2 else \
             f"{', '.join(names[:2])} and {len(names) - 2} more"
-        ranked.append({"key": item["key"], "name": item["name"], "url": item["url"],
-                       "score": round(item["score"], 4), "count": len(via),
-                       "via": [{"key": k, "name": n, "url": entity_url("Person", k)} for k, n in via],
+        ranked.append({"key": row["key"], "name": row["name"],
+                       "url": entity_url("Person", row["key"]),
+                       "score": row["score"], "count": row["shared"],
+                       "via": [{"key": k, "name": n, "url": entity_url("Person", k)} for n, k in via],
                        "explanation": f"worked with {shown}"})
-    ranked.sort(key=lambda s: (-s["count"], -s["score"], s["name"] or "", s["key"]))
-    return ranked[:limit]
+    return ranked
 
 
 # -- graph views and figures ------------------------------------------------
