@@ -121,6 +121,10 @@ class Backend(ABC):
         so this is the one query that lives in the backend.
         """
 
+    def generation(self) -> int | None:
+        """A number that changes after every write, for caches of the graph; None when untracked."""
+        return None
+
     def clear(self) -> None:
         """Delete every node and relationship, in slices that keep transactions small."""
         while self.run_write(

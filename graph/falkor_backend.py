@@ -114,6 +114,7 @@ class FalkorBackend(Backend):
         self._last_timeout_ms = timeout_ms
         query = with_parameters(cypher, params)
         result = self._call(lambda g: g.query(query, None, timeout=timeout_ms))
+        self._bump_generation()
         return self._results(result, 0)
 
     def run_write_many(self, statements, *, timeout_ms: int | None = None) -> None:
@@ -130,7 +131,39 @@ class FalkorBackend(Backend):
                 if isinstance(reply, redis.exceptions.ResponseError):
                     raise reply
 
-        self._call(block)
+        try:
+            self._call(block)
+        finally:
+            self._bump_generation()
+
+    # -- change tracking ----------------------------------------------------
+
+    @property
+    def _generation_key(self) -> str:
+        return f"screengraph:generation:{self.graph_name}"
+
+    def _bump_generation(self) -> None:
+        # After the write, never before: a reader that copies the graph between the
+        # two sees the old number, keeps a copy that may be newer, and recopies.
+        self._call(lambda g: g.client.connection.incr(self._generation_key))
+
+    def generation(self) -> int | None:
+        value = self._call(lambda g: g.client.connection.get(self._generation_key))
+        return int(value or 0)
+
+    def edge_id_pairs(self, rel_type: str, timeout_ms: int | None = None) -> list[tuple[int, int]]:
+        """(start id, end id) of every relationship of one type, for in-memory copies.
+
+        Reads the compact reply directly: the usual per-value conversion would
+        cost seconds on a million relationships.
+        """
+        timeout_ms = int(timeout_ms or self.write_timeout_ms)
+        self._last_timeout_ms = timeout_ms
+        reply = self._call(lambda g: g.client.connection.execute_command(
+            "GRAPH.RO_QUERY", self.graph_name,
+            f"MATCH (a)-[:{rel_type}]->(b) RETURN id(a), id(b)", "--compact",
+            "timeout", timeout_ms))
+        return [(a[1], b[1]) for a, b in reply[1]]
 
     def _results(self, result, cap: int) -> Results:
         columns = [name for _kind, name in (result.header or [])]
@@ -199,6 +232,7 @@ class FalkorBackend(Backend):
         except QueryError:
             # Nothing to drop: the graph was never written.
             return
+        self._bump_generation()
 
     def info(self) -> BackendInfo:
         location = str(self.server.data_dir)

@@ -1,29 +1,35 @@
 """Degrees of separation: the shortest connection between two entities.
 
-A bounded bidirectional breadth-first search driven from Python, the same on
-both backends (FalkorDB's algo.SPpaths ignores query time limits and ran for
-minutes in our tests, so it is never used for user requests). Each step is
-one expansion query per label over the cheaper frontier (the one whose
-entities have the fewest edges, from the degrees the loader keeps), so every query is
-small, indexed and time-limited; the whole search has its own deadline.
+Two strategies, one answer (a true shortest path within the hop limit, or
+"none"), each inside the request's time limit:
+- on Neo4j, the engine's own `shortestPath` (a bidirectional breadth-first
+  search in the database, bounded by the hop limit and the transaction timeout);
+- on the embedded store, a bidirectional breadth-first search driven from
+  Python, because FalkorDB's `shortestPath` follows one direction only and its
+  `algo.SPpaths` ignores query time limits (it ran for minutes in our tests).
+  Each step is one expansion query over the cheaper frontier (the one whose
+  entities have the fewest edges, from the degrees the loader keeps) that
+  works on internal node ids and returns each newly reached entity once, so
+  rows stay small; the whole search has its own deadline. The path found is
+  then read back with names, types and roles.
 
 Paths follow credits and companies in either direction. Genres are left out
 unless an end of the path is a genre: every drama is two hops from every
 other drama, which says nothing about how two people are connected.
-The answer is a true shortest path; when a frontier grows past its cap the
-search stops and says so rather than answer with a longer path.
+When a frontier grows past its cap the search stops and says so rather than
+answer with a longer path.
 """
 
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Mapping, Union
 
 from graph.backend import Backend
-from graph.errors import QueryTimeout
+from graph.errors import GraphError, QueryTimeout
 from graph.schema import Label, RelType
+from queries import adjacency
 from queries.errors import QueryParameterError
 from queries.search import check_label, entity_url, split_reference
 
@@ -68,15 +74,6 @@ def as_ref(entity: EntityRef) -> Ref:
     return Ref(check_label(entity["label"]), entity["key"])
 
 
-class _Side:
-    def __init__(self, start: Ref):
-        self.parents: dict[Ref, tuple[Ref, dict] | None] = {start: None}
-        self.depth: dict[Ref, int] = {start: 0}
-        self.frontier: list[Ref] = [start]
-        self.cost = 1  # edges the next expansion will read, estimated from degrees
-        self.level = 0
-
-
 def connection_path(backend: Backend, source: EntityRef, target: EntityRef,
                     max_hops: int = DEFAULT_MAX_HOPS, timeout_ms: int | None = None) -> dict:
     """Shortest path from source to target within max_hops, as alternating nodes/relationships.
@@ -93,12 +90,106 @@ def connection_path(backend: Backend, source: EntityRef, target: EntityRef,
     timeout_ms = timeout_ms or backend.query_timeout_ms
     deadline = time.monotonic() + timeout_ms / 1000
     types = WITH_GENRES if Label.GENRE.value in (source.label, target.label) else WITHOUT_GENRES
-    names = _names(backend, [source, target])
+    ends = _ends(backend, [source, target])
     for ref in (source, target):
-        if ref not in names:
-            return _answer(None, [], names, max_hops, f"{ref.label} {ref.key!r} is not in the graph")
+        if ref not in ends:
+            return _answer(None, [], max_hops, f"{ref.label} {ref.key!r} is not in the graph")
     if source == target:
-        return _answer([source], [], names, max_hops)
+        return _answer([_node(source, ends[source][1])], [], max_hops)
+    if backend.dialect == "neo4j":
+        found = _native_shortest(backend, source, target, types, max_hops, deadline, timeout_ms)
+    else:
+        found = _in_memory(backend, ends[source][0], ends[target][0], types, max_hops,
+                           deadline, timeout_ms)
+        if found is None:
+            found = _bidirectional(backend, ends[source][0], ends[target][0], types, max_hops,
+                                   deadline, timeout_ms)
+    if isinstance(found, str):
+        return _answer(None, [], max_hops, found)
+    return _answer(*found, max_hops)
+
+
+def _ends(backend: Backend, refs: list[Ref]) -> dict[Ref, tuple[int, str]]:
+    """Internal id and display name of each entity that exists."""
+    found = {}
+    for ref in refs:
+        rows = backend.run_read(
+            f"MATCH (n:{check_label(ref.label)} {{key: $key}}) RETURN id(n), coalesce(n.title, n.name)",
+            {"key": ref.key}, max_rows=0).rows
+        if rows:
+            found[ref] = (rows[0][0], rows[0][1])
+    return found
+
+
+def _node(ref: Ref, name: str | None) -> dict:
+    return {"label": ref.label, "key": ref.key, "name": name if name is not None else ref.key,
+            "url": entity_url(ref.label, ref.key)}
+
+
+def _limited(backend: Backend, deadline: float, timeout_ms: int, run):
+    """Run one step of a search with what is left of its time limit (the search's limit if hit)."""
+    # Leave room for the engine's own timeout granularity and the transfer of rows,
+    # so the whole search ends within its limit.
+    remaining_ms = int((deadline - time.monotonic()) * 1000) - DEADLINE_MARGIN_MS
+    if remaining_ms <= 0:
+        raise QueryTimeout(timeout_ms, backend.name)
+    try:
+        return run(remaining_ms)
+    except QueryTimeout:
+        raise QueryTimeout(timeout_ms, backend.name) from None
+
+
+# -- Neo4j: the engine's shortestPath ------------------------------------------
+
+
+def _native_shortest(backend: Backend, source: Ref, target: Ref, types: str, max_hops: int,
+                     deadline: float, timeout_ms: int):
+    rows = _limited(backend, deadline, timeout_ms, lambda remaining_ms: backend.run_read(
+        f"MATCH (a:{source.label} {{key: $a}}) MATCH (b:{target.label} {{key: $b}}) "
+        f"MATCH p = shortestPath((a)-[:{types}*..{int(max_hops)}]-(b)) "
+        "RETURN [n IN nodes(p) | [labels(n)[0], n.key, coalesce(n.title, n.name)]], "
+        "[r IN relationships(p) | [type(r), r.role, startNode(r).key, endNode(r).key]]",
+        {"a": source.key, "b": target.key}, timeout_ms=remaining_ms, max_rows=0).rows)
+    if not rows:
+        return f"no connection within {max_hops} hops"
+    nodes, rels = rows[0]
+    return ([_node(Ref(label, key), name) for label, key, name in nodes],
+            [{"type": t, "role": role, "start": start, "end": end}
+             for t, role, start, end in rels])
+
+
+# -- embedded: the in-memory copy when it is up to date ----------------------------
+
+
+def _in_memory(backend: Backend, source: int, target: int, types: str, max_hops: int,
+               deadline: float, timeout_ms: int):
+    """The search on queries.adjacency's copy of the graph; None when there is no fresh copy."""
+    copy = adjacency.fresh(backend, tuple(types.split("|")))
+    if copy is None:
+        return None
+    try:
+        ids = copy.shortest(source, target, max_hops, deadline)
+    except TimeoutError:
+        raise QueryTimeout(timeout_ms, backend.name) from None
+    if ids is None:
+        return f"no connection within {max_hops} hops"
+    return _read_path(backend, ids, types, deadline, timeout_ms)
+
+
+# -- embedded: bidirectional breadth-first search over internal ids -------------
+
+
+class _Side:
+    def __init__(self, start: int):
+        self.parents: dict[int, int | None] = {start: None}
+        self.depth: dict[int, int] = {start: 0}
+        self.frontier: list[int] = [start]
+        self.cost = 1  # edges the next expansion will read, estimated from degrees
+        self.level = 0
+
+
+def _bidirectional(backend: Backend, source: int, target: int, types: str, max_hops: int,
+                   deadline: float, timeout_ms: int):
     forward, backward = _Side(source), _Side(target)
     while forward.frontier and backward.frontier and forward.level + backward.level < max_hops:
         side, other = (forward, backward) if forward.cost <= backward.cost \
@@ -106,102 +197,85 @@ def connection_path(backend: Backend, source: EntityRef, target: EntityRef,
         meets = _expand(backend, side, other, types, deadline, timeout_ms)
         if meets:
             # Levels are expanded whole, so the best meeting point is a shortest path.
-            best = min(meets, key=lambda ref: (side.depth[ref] + other.depth[ref], ref.id))
-            return _build(backend, forward, backward, best, names, max_hops)
+            meet = min(meets, key=lambda node: (other.depth[node], node))
+            ids = _chain(forward, meet)[::-1] + _chain(backward, meet)[1:]
+            return _read_path(backend, ids, types, deadline, timeout_ms)
         if len(side.frontier) > FRONTIER_CAP:
-            return _answer(None, [], names, max_hops,
-                           f"the search reached more than {FRONTIER_CAP:,} entities at "
-                           f"{side.level} hops; no path of {forward.level + backward.level} hops "
-                           "or fewer exists, and a longer one is too costly to look for")
-    return _answer(None, [], names, max_hops, f"no connection within {max_hops} hops")
+            return (f"the search reached more than {FRONTIER_CAP:,} entities at "
+                    f"{side.level} hops; no path of {forward.level + backward.level} hops "
+                    "or fewer exists, and a longer one is too costly to look for")
+    return f"no connection within {max_hops} hops"
 
 
 def _expand(backend: Backend, side: _Side, other: _Side, types: str,
-            deadline: float, timeout_ms: int) -> list[Ref]:
-    by_label: dict[str, list[str]] = defaultdict(list)
-    for ref in side.frontier:
-        by_label[ref.label].append(ref.key)
-    next_frontier: list[Ref] = []
-    meets: list[Ref] = []
+            deadline: float, timeout_ms: int) -> list[int]:
+    rows = _limited(backend, deadline, timeout_ms, lambda remaining_ms: backend.run_read(
+        f"UNWIND $ids AS i MATCH (n) WHERE id(n) = i MATCH (n)-[:{types}]-(m) "
+        "RETURN id(m), min(id(n)), coalesce(m.credit_count, m.show_count, $show_degree)",
+        {"ids": side.frontier, "show_degree": SHOW_DEGREE}, timeout_ms=remaining_ms,
+        max_rows=0).rows)
+    next_frontier: list[int] = []
+    meets: list[int] = []
     cost = 0
-    for label, keys in sorted(by_label.items()):
-        # Leave room for the engine's own timeout granularity and the transfer of rows,
-        # so the whole search ends within its limit.
-        remaining_ms = int((deadline - time.monotonic()) * 1000) - DEADLINE_MARGIN_MS
-        if remaining_ms <= 0:
-            raise QueryTimeout(timeout_ms, backend.name)
-        try:
-            rows = backend.run_read(
-                f"UNWIND $keys AS k MATCH (n:{label} {{key: k}})-[r:{types}]-(m) "
-                "RETURN n.key, labels(m)[0], m.key, type(r), r.role, startNode(r) = n, "
-                "coalesce(m.credit_count, m.show_count, $show_degree)",
-                {"keys": sorted(keys), "show_degree": SHOW_DEGREE}, timeout_ms=remaining_ms,
-                max_rows=0).rows
-        except QueryTimeout:
-            # Stopped at what was left of the search's limit: report the search's limit.
-            raise QueryTimeout(timeout_ms, backend.name) from None
-        for n_key, m_label, m_key, rel_type, role, outgoing, degree in sorted(
-                rows, key=lambda r: (r[0], r[1], r[2], r[3], r[4] or "")):
-            here, there = Ref(label, n_key), Ref(m_label, m_key)
-            if there in side.depth:
-                continue
-            side.depth[there] = side.level + 1
-            rel = {"type": rel_type, "role": role,
-                   "start": (here if outgoing else there).key,
-                   "end": (there if outgoing else here).key}
-            side.parents[there] = (here, rel)
-            next_frontier.append(there)
-            cost += int(degree or 1)
-            if there in other.depth:
-                meets.append(there)
+    parents = side.parents
+    for node, parent, degree in rows:
+        if node in parents:
+            continue
+        parents[node] = parent
+        side.depth[node] = side.level + 1
+        next_frontier.append(node)
+        cost += int(degree or 1)
+        if node in other.parents:
+            meets.append(node)
     side.frontier = next_frontier
     side.cost = cost
     side.level += 1
     return meets
 
 
-def _build(backend: Backend, forward: _Side, backward: _Side, meet: Ref,
-           names: dict[Ref, str], max_hops: int) -> dict:
-    refs: list[Ref] = [meet]
-    rels: list[dict] = []
-    node = meet
-    while forward.parents[node] is not None:
-        parent, rel = forward.parents[node]
-        refs.insert(0, parent)
-        rels.insert(0, rel)
-        node = parent
-    node = meet
-    while backward.parents[node] is not None:
-        parent, rel = backward.parents[node]
-        refs.append(parent)
-        rels.append(rel)
-        node = parent
-    names.update(_names(backend, refs))
-    return _answer(refs, rels, names, max_hops)
+def _chain(side: _Side, node: int) -> list[int]:
+    """From `node` back to the side's start."""
+    chain = [node]
+    while side.parents[chain[-1]] is not None:
+        chain.append(side.parents[chain[-1]])
+    return chain
 
 
-def _names(backend: Backend, refs: list[Ref]) -> dict[Ref, str]:
-    found: dict[Ref, str] = {}
-    by_label: dict[str, list[str]] = defaultdict(list)
-    for ref in refs:
-        by_label[ref.label].append(ref.key)
-    for label, keys in by_label.items():
-        for key, name in backend.run_read(
-                f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
-                "RETURN n.key, coalesce(n.title, n.name)", {"keys": keys}, max_rows=0).rows:
-            found[Ref(label, key)] = name
-    return found
+def _read_path(backend: Backend, ids: list[int], types: str, deadline: float, timeout_ms: int):
+    """Names of the nodes and, for each step, one relationship (the first by type and role)."""
+    nodes = {row[0]: row[1:] for row in _limited(
+        backend, deadline, timeout_ms, lambda remaining_ms: backend.run_read(
+            "UNWIND $ids AS i MATCH (n) WHERE id(n) = i "
+            "RETURN id(n), labels(n)[0], n.key, coalesce(n.title, n.name)",
+            {"ids": ids}, timeout_ms=remaining_ms, max_rows=0).rows)}
+    steps: dict[int, tuple] = {}
+    for step, rel_type, role, outgoing in _limited(
+            backend, deadline, timeout_ms, lambda remaining_ms: backend.run_read(
+                "UNWIND range(0, size($ids) - 2) AS step MATCH (a) WHERE id(a) = $ids[step] "
+                f"MATCH (a)-[r:{types}]-(b) WHERE id(b) = $ids[step + 1] "
+                "RETURN step, type(r), r.role, startNode(r) = a",
+                {"ids": ids}, timeout_ms=remaining_ms, max_rows=0).rows):
+        candidate = (rel_type, role or "", outgoing)
+        if step not in steps or candidate < steps[step]:
+            steps[step] = candidate
+    if len(nodes) != len(ids) or len(steps) != len(ids) - 1:
+        raise GraphError("The graph changed while the connection was being read; ask again.")
+    rels = []
+    for step, (rel_type, role, outgoing) in sorted(steps.items()):
+        here, there = nodes[ids[step]][1], nodes[ids[step + 1]][1]
+        rels.append({"type": rel_type, "role": role or None,
+                     "start": here if outgoing else there, "end": there if outgoing else here})
+    return [_node(Ref(label, key), name) for label, key, name in (nodes[i] for i in ids)], rels
 
 
-def _answer(refs: list[Ref] | None, rels: list[dict], names: dict, max_hops: int,
+def _answer(nodes: list[dict] | None, rels: list[dict], max_hops: int,
             message: str | None = None) -> dict:
-    if refs is None:
+    if nodes is None:
         return {"found": False, "length": None, "path": [], "max_hops": max_hops,
                 "message": message}
     path: list[dict] = []
-    for index, ref in enumerate(refs):
-        path.append({"label": ref.label, "key": ref.key, "name": names.get(ref, ref.key),
-                     "url": entity_url(ref.label, ref.key)})
+    for index, node in enumerate(nodes):
+        path.append(node)
         if index < len(rels):
             path.append({"type": rels[index]["type"], "role": rels[index]["role"],
                          "start": rels[index]["start"], "end": rels[index]["end"]})

@@ -7,7 +7,7 @@ MATCH (c:Person {key: ck})-->(:Show)<--(s:Person)
 WITH DISTINCT c, s
 // Filtering after WITH keeps FalkorDB's planner anchored on the collaborators' keys:
 // a WHERE on s in the MATCH made it scan every node first (seconds instead of milliseconds).
-WHERE s.key <> $key
+WHERE s <> c AND s.key <> $key
 WITH s, count(c) AS shared, sum(1.0 / log(2.0 + coalesce(c.credit_count, 1))) AS weight,
      collect([c.name, c.key]) AS via
 RETURN s.key AS key, s.name AS name, shared, round(weight * 10000.0) / 10000.0 AS score, via

@@ -1,0 +1,78 @@
+"""The in-memory copy the embedded store's connection paths use: right answers, never stale."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from queries import adjacency, paths
+from tests.queries.conftest import load_records
+from tests.queries.test_paths import MAX_HOPS, expected_length, fixture_records, networkx_graph
+
+TYPES = tuple(paths.WITHOUT_GENRES.split("|"))
+
+
+@pytest.fixture
+def copies():
+    adjacency.enable()
+    yield
+    adjacency.enable(False)
+
+
+@pytest.fixture
+def loaded(embedded, copies):
+    records = fixture_records()
+    load_records(embedded, "paths.jsonl", records)
+    return embedded, records
+
+
+def test_paths_through_the_copy_match_networkx_for_every_pair(loaded):
+    backend, records = loaded
+    copy = adjacency.wait_until_fresh(backend, TYPES)
+    graph = networkx_graph(records, with_genres=False)
+    stored = backend.run_read(f"MATCH ()-[r:{paths.WITHOUT_GENRES}]->() RETURN count(r)").value()
+    assert copy.relationships == stored  # a person with two roles on a show: two relationships
+    for a, b in itertools.combinations(sorted(graph), 2):
+        answer = paths.connection_path(backend, paths.Ref(*a), paths.Ref(*b), max_hops=MAX_HOPS)
+        assert answer["length"] == expected_length(graph, a, b), (a, b, answer)
+        if answer["found"]:
+            steps = answer["path"]
+            assert (steps[0]["key"], steps[-1]["key"]) == (a[1], b[1])
+            for i in range(1, len(steps), 2):
+                assert {steps[i]["start"], steps[i]["end"]} == {steps[i - 1]["key"],
+                                                               steps[i + 1]["key"]}
+    assert adjacency.fresh(backend, TYPES) is copy  # still current: nothing was written
+
+
+def test_a_write_makes_the_copy_stale_and_searches_see_the_new_graph(loaded):
+    backend, _records = loaded
+    adjacency.wait_until_fresh(backend, TYPES)
+    before = paths.connection_path(backend, "Person:lonely-writer", "Person:chain-person-0")
+    assert before["found"] is False
+    generation = backend.generation()
+    load_records(backend, "bridge.jsonl", [
+        {"title": "Bridge", "year": 2020, "cast": ["Lonely Writer", "Chain Person 0"]}])
+    assert backend.generation() > generation
+    assert adjacency.fresh(backend, TYPES) is None  # stale: the search falls back to queries
+    after = paths.connection_path(backend, "Person:lonely-writer", "Person:chain-person-0")
+    assert after["length"] == 2
+    copy = adjacency.wait_until_fresh(backend, TYPES)
+    assert copy.generation == backend.generation()
+    again = paths.connection_path(backend, "Person:lonely-writer", "Person:chain-person-0")
+    assert again["length"] == 2 and again["path"][2]["key"] == "bridge--2020"
+
+
+def test_the_copy_leaves_genres_out_and_a_genre_end_still_finds_its_path(loaded):
+    backend, records = loaded
+    adjacency.wait_until_fresh(backend, TYPES)
+    graph = networkx_graph(records, with_genres=True)
+    answer = paths.connection_path(backend, "Genre:chain-genre", "Person:chain-person-6")
+    assert answer["length"] == expected_length(graph, ("Genre", "chain-genre"),
+                                               ("Person", "chain-person-6"))
+
+
+def test_without_enable_nothing_is_copied(embedded):
+    load_records(embedded, "one.jsonl", [{"title": "One", "year": 2001, "cast": ["A B"]}])
+    assert adjacency.fresh(embedded, TYPES) is None
+    assert paths.connection_path(embedded, "Person:a-b", "Show:one--2001")["length"] == 1
