@@ -17,9 +17,11 @@ from screengraph.context import CliContext, pass_context
 @pass_context
 def serve(cli: CliContext, host: str, port: int, threads: int, debug: bool) -> None:
     """Serve the web app: explore, connect, Cypher console, add listings."""
+    from queries import adjacency
     from webapp import create_app
     backend = cli.backend()
     backend.ensure_schema()
+    adjacency.enable()  # a long-running server keeps an in-memory copy for connection paths
     app = create_app(settings=cli.settings, backend=backend)
     info = backend.info()
     click.echo(f"screengraph on {info.backend} ({info.location}): http://{host}:{port}/")
