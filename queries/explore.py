@@ -166,61 +166,79 @@ def _entities(label: str, items: list[dict]) -> list[dict]:
 
 
 def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
+    """The `limit` best related shows, scored as the module docstring says, with their reasons.
+
+    Two round trips: the evidence (people, companies, series, and the show's own
+    companies and genres), then the large companies and genres shared with the
+    candidates that can still reach the top `limit`: a candidate whose score plus
+    the most those could add stays below the `limit`-th best score is left out.
+    """
     candidates: dict[str, dict[str, Any]] = {}
-
-    def candidate(row: dict) -> dict:
-        return candidates.setdefault(row["key"], {
-            "key": row["key"], "name": row["title"], "year": row.get("year"),
-            "url": entity_url("Show", row["key"]), "score": 0.0, "reasons": []})
-
-    series = backend.run_read("MATCH (s:Show {key: $key}) RETURN s.series_key",
-                              {"key": key}, max_rows=0).value()
-    for row in (_run(backend, "related_via_series", key=key, series_key=series) if series else []):
-        item = candidate(row)
-        item["score"] += SERIES_BONUS
-        item["reasons"].append({"kind": "series", "key": None, "name": row["series"],
-                                "text": f"another season of {row['series']}"})
     people: dict[tuple[str, str], dict] = {}
-    for row in _run(backend, "related_via_people", key=key, max_degree=HUB_DEGREE):
-        # One reason per person and show, at the person's strongest role there.
-        slot = (row["key"], row["via_key"])
-        weight = ROLE_WEIGHTS.get(row["role"], 1.0)
-        if slot not in people or weight > people[slot]["weight"]:
-            people[slot] = {"row": row, "weight": weight}
-    for (show_key, person_key), found in sorted(people.items()):
+    companies: list[dict] = []
+    bonus_bound = 0.0
+    for row in _run(backend, "related_evidence", key=key, max_degree=HUB_DEGREE):
+        kind = row["kind"]
+        if kind == "own":
+            if row["role"] == RelType.IN_GENRE.value:
+                bonus_bound += _adamic_adar(GENRE_WEIGHT, row["degree"])
+            elif (row["degree"] or 1) > HUB_DEGREE:
+                bonus_bound += _adamic_adar(COMPANY_WEIGHT, row["degree"])
+        elif kind == "person":
+            # One reason per person and show, at the person's strongest role there.
+            slot = (row["key"], row["via_key"])
+            weight = ROLE_WEIGHTS.get(row["role"], 1.0)
+            if slot not in people or weight > people[slot]["weight"]:
+                people[slot] = {"row": row, "weight": weight}
+        elif kind == "company":
+            companies.append(row)
+        else:
+            _reason(candidates, row, SERIES_BONUS, "series", None, row["via_name"],
+                    f"another season of {row['via_name']}")
+    for (_show, person_key), found in sorted(people.items()):
         row = found["row"]
-        item = candidate(row)
-        item["score"] += _adamic_adar(found["weight"], row["degree"])
-        item["reasons"].append({
-            "kind": "person", "key": person_key, "name": row["via_name"],
-            "role": role_name(row["role"], row["producer_role"]),
-            "text": f"{ROLE_WORDS.get(row['role'], 'with')} {row['via_name']}"})
-    for row in _run(backend, "related_via_companies", key=key, max_degree=HUB_DEGREE):
-        item = candidate(row)
-        item["score"] += _adamic_adar(COMPANY_WEIGHT, row["degree"])
-        item["reasons"].append({"kind": "company", "key": row["via_key"], "name": row["via_name"],
-                                "text": f"also made by {row['via_name']}"})
-    if candidates:
-        for row in _run(backend, "shared_companies", key=key, candidates=sorted(candidates),
-                        min_degree=HUB_DEGREE + 1):
-            item = candidates[row["key"]]
-            item["score"] += _adamic_adar(COMPANY_WEIGHT, row["degree"])
-            item["reasons"].append({"kind": "company", "key": row["via_key"],
-                                    "name": row["via_name"],
-                                    "text": f"also made by {row['via_name']}"})
-        own = {row["via_key"] for row in _run(backend, "shared_genres", candidates=[key])}
-        for row in _run(backend, "shared_genres", candidates=sorted(candidates)):
-            if row["via_key"] not in own:
-                continue
-            item = candidates[row["key"]]
-            item["score"] += _adamic_adar(GENRE_WEIGHT, row["degree"])
-            item["reasons"].append({"kind": "genre", "key": row["via_key"],
-                                    "name": row["via_name"], "text": f"also {row['via_name']}"})
-    ranked = sorted(candidates.values(), key=lambda c: (-round(c["score"], 9), c["name"] or "", c["key"]))
+        _reason(candidates, row, _adamic_adar(found["weight"], row["degree"]), "person",
+                person_key, row["via_name"],
+                f"{ROLE_WORDS.get(row['role'], 'with')} {row['via_name']}",
+                role=role_name(row["role"], row["producer_role"]))
+    for row in sorted(companies, key=lambda r: (r["key"], r["via_name"] or "", r["via_key"])):
+        _reason(candidates, row, _adamic_adar(COMPANY_WEIGHT, row["degree"]), "company",
+                row["via_key"], row["via_name"], f"also made by {row['via_name']}")
+    contenders = _contenders(candidates, limit, bonus_bound)
+    if contenders:
+        extra = _run(backend, "related_reranking", key=key, candidates=contenders,
+                     min_degree=HUB_DEGREE + 1)
+        for row in sorted(extra, key=lambda r: (r["kind"] != "company", r["key"],
+                                                r["via_name"] or "", r["via_key"])):
+            weight = COMPANY_WEIGHT if row["kind"] == "company" else GENRE_WEIGHT
+            text = f"also made by {row['via_name']}" if row["kind"] == "company" \
+                else f"also {row['via_name']}"
+            _reason(candidates, {"key": row["key"]}, _adamic_adar(weight, row["degree"]),
+                    row["kind"], row["via_key"], row["via_name"], text)
+    ranked = sorted((candidates[k] for k in contenders),
+                    key=lambda c: (-round(c["score"], 9), c["name"] or "", c["key"]))
     for item in ranked:
         item["score"] = round(item["score"], 4)
         item["explanation"] = ", ".join(reason["text"] for reason in item["reasons"])
     return ranked[:limit]
+
+
+def _reason(candidates: dict, row: dict, score: float, kind: str, via_key: str | None,
+            via_name: str | None, text: str, **extra) -> None:
+    item = candidates.setdefault(row["key"], {
+        "key": row["key"], "name": row.get("title"), "year": row.get("year"),
+        "url": entity_url("Show", row["key"]), "score": 0.0, "reasons": []})
+    item["score"] += score
+    item["reasons"].append({"kind": kind, "key": via_key, "name": via_name, **extra, "text": text})
+
+
+def _contenders(candidates: dict[str, dict], limit: int, bonus_bound: float) -> list[str]:
+    """Candidates that can still be among the top `limit` once re-ranking adds at most bonus_bound."""
+    scores = sorted((c["score"] for c in candidates.values()), reverse=True)
+    if len(scores) <= limit:
+        return sorted(candidates)
+    threshold = scores[limit - 1] - bonus_bound - 1e-9
+    return sorted(k for k, c in candidates.items() if c["score"] >= threshold)
 
 
 # -- people ---------------------------------------------------------------
