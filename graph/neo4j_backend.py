@@ -1,7 +1,8 @@
 """The Neo4j backend, through the official driver (6.x, Rust extension).
 
-Reads run in managed read transactions, so a cluster routes them to readers;
-writes run in managed write transactions, which the driver retries on
+Reads run as auto-commit transactions of read sessions (one round trip; a
+cluster routes them to readers, the server refuses writes in them; retried
+once on transient errors); writes run in managed write transactions, which the driver retries on
 transient errors (our statements are idempotent MERGEs). Time limits are
 transaction timeouts, in seconds for the driver: settings are milliseconds.
 """
@@ -65,10 +66,10 @@ class Neo4jBackend(Backend):
                  timeout_ms: int | None = None, max_rows: int | None = None) -> Results:
         timeout_ms = int(timeout_ms or self.query_timeout_ms)
         cap = self.max_rows if max_rows is None else max_rows
+        query = neo4j.Query(cypher, timeout=timeout_ms / 1000.0)
 
-        @unit_of_work(timeout=timeout_ms / 1000.0)
-        def work(tx: neo4j.ManagedTransaction) -> Results:
-            result = tx.run(cypher, dict(params or {}))
+        def work(session: neo4j.Session) -> Results:
+            result = session.run(query, dict(params or {}))
             columns = list(result.keys())
             rows: list[list[Any]] = []
             truncated = False
@@ -107,9 +108,9 @@ class Neo4jBackend(Backend):
 
     def _session_call(self, mode: str, work, timeout_ms: int) -> Results:
         try:
+            if mode == neo4j.READ_ACCESS:
+                return self._auto_commit_read(work)
             with self._driver.session(database=self.database, default_access_mode=mode) as session:
-                if mode == neo4j.READ_ACCESS:
-                    return session.execute_read(work)
                 return session.execute_write(work)
         except Neo4jError as exc:
             raise self._translate(exc, timeout_ms) from exc
@@ -126,6 +127,25 @@ class Neo4jBackend(Backend):
             raise BackendUnavailable(
                 f"Neo4j at {self.uri} is not reachable ({exc}). Start it (for a local one: "
                 "'scripts/neo4j-local start') or fix NEO4J_URI.") from exc
+
+    def _auto_commit_read(self, work) -> Results:
+        """One read in an auto-commit transaction of a read session, retried once if transient.
+
+        One network round trip instead of a managed transaction's two; the session's
+        read mode still routes it to a reader and the server still refuses writes.
+        """
+        for attempt in (1, 2):
+            try:
+                with self._driver.session(database=self.database,
+                                          default_access_mode=neo4j.READ_ACCESS) as session:
+                    return work(session)
+            except (ServiceUnavailable, SessionExpired):
+                if attempt == 2:
+                    raise
+            except Neo4jError as exc:
+                if attempt == 2 or not exc.is_retryable():
+                    raise
+        raise AssertionError("unreachable")
 
     def _translate(self, exc: Neo4jError, timeout_ms: int) -> Exception:
         code = exc.code or ""

@@ -177,8 +177,8 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
     people: dict[tuple[str, str], dict] = {}
     companies: list[dict] = []
     bonus_bound = 0.0
-    for row in _run(backend, "related_evidence", key=key, max_degree=HUB_DEGREE):
-        kind = row["kind"]
+    for kind, row in _unpacked(_run(backend, "related_evidence", key=key, max_degree=HUB_DEGREE),
+                               EVIDENCE_FIELDS):
         if kind == "own":
             if row["role"] == RelType.IN_GENRE.value:
                 bonus_bound += _adamic_adar(GENRE_WEIGHT, row["degree"])
@@ -221,6 +221,16 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
         item["score"] = round(item["score"], 4)
         item["explanation"] = ", ".join(reason["text"] for reason in item["reasons"])
     return ranked[:limit]
+
+
+EVIDENCE_FIELDS = ("key", "title", "year", "via_key", "via_name", "role", "producer_role", "degree")
+
+
+def _unpacked(records: list[dict], fields: tuple[str, ...]):
+    """(kind, row dict) from records of {kind, rows: [[field values...], ...]}."""
+    for record in records:
+        for values in record["rows"]:
+            yield record["kind"], dict(zip(fields, values))
 
 
 def _reason(candidates: dict, row: dict, score: float, kind: str, via_key: str | None,
