@@ -297,9 +297,13 @@ def suggested_collaborators(backend: Backend, key: str, limit: int = 20,
         return []
     known = {row["key"] for row in rows}
     ranked = []
-    for row in _run(backend, "second_degree", key=key, collaborators=through,
-                    limit=limit + len(known)):
-        if row["key"] in known or len(ranked) == limit:
+    found = _run(backend, "second_degree", key=key, collaborators=through, limit=limit + len(known))
+    people = [dict(zip(("key", "name", "shared", "score", "via"), values))
+              for values in (found[0]["rows"] if found else [])]
+    for row in sorted(people, key=lambda r: (-r["shared"], -r["score"], r["name"] or "", r["key"])):
+        if len(ranked) == limit:
+            break
+        if row["key"] in known:
             continue
         via = sorted((tuple(pair) for pair in row["via"]), key=lambda nk: (nk[0] or "", nk[1]))
         names = [name for name, _key in via]
