@@ -254,9 +254,15 @@ def _contenders(candidates: dict[str, dict], limit: int, bonus_bound: float) -> 
 # -- people ---------------------------------------------------------------
 
 
+COLLABORATOR_FIELDS = ("key", "name", "credit_count", "show_key", "show_title", "person_role",
+                       "person_producer_role", "role", "producer_role")
+
+
 def collaborators(backend: Backend, key: str, limit: int | None = 50) -> list[dict]:
     people: dict[str, dict[str, Any]] = {}
-    for row in _run(backend, "collaborators", key=key):
+    found = _run(backend, "collaborators", key=key)
+    for row in (dict(zip(COLLABORATOR_FIELDS, values)) for values in
+                (found[0]["rows"] if found else [])):
         person = people.setdefault(row["key"], {
             "key": row["key"], "name": row["name"], "url": entity_url("Person", row["key"]),
             "credit_count": row["credit_count"], "shows": {}})

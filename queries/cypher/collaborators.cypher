@@ -1,10 +1,8 @@
 // name: collaborators
-// title: Who a person worked with
-// description: Everyone who shares a show with the person, with the show and both people's roles.
+// title: Who a person worked with (evidence)
+// description: Everyone who shares a show with the person, with the show and both people's roles, in one record whose rows are packed as [key, name, credit_count, show_key, show_title, person_role, person_producer_role, role, producer_role] (Neo4j's Python driver pays per record). `collaborators_ranked` gives the same people ranked, one row each.
 // params: key:str
 MATCH (p:Person {key: $key})-[r1]->(s:Show)<-[r2]-(o:Person)
 WHERE o.key <> $key
-RETURN o.key AS key, o.name AS name, coalesce(o.credit_count, 1) AS credit_count,
-       s.key AS show_key, s.title AS show_title,
-       type(r1) AS person_role, r1.role AS person_producer_role,
-       type(r2) AS role, r2.role AS producer_role
+RETURN collect([o.key, o.name, coalesce(o.credit_count, 1), s.key, s.title,
+                type(r1), r1.role, type(r2), r2.role]) AS rows
