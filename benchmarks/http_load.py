@@ -38,6 +38,18 @@ class Client:
         self.writer: asyncio.StreamWriter | None = None
 
     async def get(self, path: str) -> int:
+        reused = self.writer is not None
+        try:
+            return await self._get(path)
+        except (ConnectionError, asyncio.IncompleteReadError) as exc:
+            if not reused or getattr(exc, "partial", b""):
+                raise
+            # The server closed an idle keep-alive connection: resend on a new one, as a
+            # browser does (the latency includes the failed attempt).
+            self.close()
+            return await self._get(path)
+
+    async def _get(self, path: str) -> int:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
