@@ -28,27 +28,45 @@ from loaders.plan import Entity, ListingPlan
 
 SEP = "\t"
 
-_APPEND_SOURCES = ("SET x.sources = coalesce(x.sources, []) + "
-                   "[s IN n.sources WHERE NOT s IN coalesce(x.sources, [])]")
+# A source id goes on a node or an edge once. A listing loaded for the first time
+# cannot be there yet (its Listing node, written in the same statement, did not
+# exist), so its id is appended unchecked: on hubs the check is what grows with
+# every listing. Ids of listings loaded before are appended only where missing.
+_APPEND_SOURCES = ("x.sources = coalesce(x.sources, []) + n[1] + "
+                   "[s IN n[2] WHERE NOT s IN coalesce(x.sources, [])]")
 
 
 def _upsert_statement() -> str:
-    parts = [f"UNWIND $listings AS l MERGE (x:{LISTING_LABEL} {{key: l.key}}) SET x += l.props"]
+    """Rows are lists, not maps, and edges name their listing by its index in
+    $sources: the parameters are text that FalkorDB parses, and half their size
+    went on repeated map keys and source ids."""
+    parts = [f"UNWIND $listings AS l MERGE (x:{LISTING_LABEL} {{key: l.key}}) "
+             "SET x += l.props, x.loaded_at = $loaded_at"]
     for label in Label:
-        parts.append(f"UNWIND $nodes.{label.value} AS n MERGE (x:{label.value} {{key: n.key}}) "
-                     f"SET x += n.props {_APPEND_SOURCES}")
+        display = DISPLAY[label.value]
+        if label is Label.SHOW:
+            # [key, new sources, sources to check, votes, properties]
+            parts.append(f"UNWIND $nodes.{label.value} AS n MERGE (x:{label.value} {{key: n[0]}}) "
+                         f"SET x += n[4], x.votes = n[3], {_APPEND_SOURCES}")
+            continue
+        # Renamed (or new): [key, new sources, sources to check, votes, name, search text];
+        # the others keep their name and search text untouched (no full-text re-index).
+        parts.append(f"UNWIND $nodes.{label.value} AS n MERGE (x:{label.value} {{key: n[0]}}) "
+                     f"SET x.votes = n[3], x.{display} = n[4], x.search_text = n[5], "
+                     f"{_APPEND_SOURCES}")
+        parts.append(f"UNWIND $same_name.{label.value} AS n MERGE (x:{label.value} {{key: n[0]}}) "
+                     f"SET x.votes = n[3], {_APPEND_SOURCES}")
     for rel_type, (start, end) in RELATIONSHIPS.items():
-        role = " {role: e.role}" if rel_type is RelType.PRODUCED else ""
+        # [start key, end key, index of the listing in $sources(, role)]
+        role = " {role: e[3]}" if rel_type is RelType.PRODUCED else ""
         parts.append(
             f"UNWIND $edges.{rel_type.value} AS e "
-            f"MATCH (a:{start.value} {{key: e.start}}) MATCH (b:{end.value} {{key: e.end}}) "
+            f"MATCH (a:{start.value} {{key: e[0]}}) MATCH (b:{end.value} {{key: e[1]}}) "
             f"MERGE (a)-[r:{rel_type.value}{role}]->(b) "
-            "SET r.sources = CASE WHEN e.src IN coalesce(r.sources, []) THEN r.sources "
-            "ELSE coalesce(r.sources, []) + e.src END")
+            "SET r.sources = CASE WHEN $sources[e[2]] IN coalesce(r.sources, []) THEN r.sources "
+            "ELSE coalesce(r.sources, []) + $sources[e[2]] END")
     return " WITH count(*) AS _ ".join(parts) + " WITH count(*) AS _ RETURN 1"
 
-
-UPSERT = _upsert_statement()
 
 EXISTING_LISTINGS = (
     f"UNWIND $keys AS k MATCH (x:{LISTING_LABEL} {{key: k}}) "
@@ -91,6 +109,8 @@ DEGREES = {
 DISPLAY = {Label.SHOW.value: "title", Label.PERSON.value: "name", Label.COMPANY.value: "name",
            Label.GENRE.value: "name"}
 
+UPSERT = _upsert_statement()
+
 
 def mention(entity: Entity) -> str:
     return f"{entity.label}{SEP}{entity.key}{SEP}{entity.spelling}"
@@ -107,6 +127,11 @@ def votes_to_counter(votes: list[str] | None) -> Counter:
         spelling, _, count = entry.rpartition(SEP)
         counter[spelling] += int(count)
     return counter
+
+
+def _best(votes: Counter) -> str:
+    """best_spelling, without ranking ties when there is nothing to rank (most names)."""
+    return next(iter(votes)) if len(votes) == 1 else best_spelling(votes)
 
 
 def counter_to_votes(counter: Counter) -> list[str]:
@@ -145,7 +170,9 @@ class ListingWriter:
         parameters = self.parameters(plans, previous or {}, loaded_at)
         self.backend.run_write(UPSERT, parameters)
         for label in DEGREES:
-            self.stale_degrees[label].update(n["key"] for n in parameters["nodes"][label])
+            stale = self.stale_degrees[label]
+            stale.update(row[0] for row in parameters["nodes"][label])
+            stale.update(row[0] for row in parameters["same_name"][label])
 
     def refresh_degrees(self, keys: dict[str, list[str]], chunk: int = 10_000) -> None:
         for label, statement in DEGREES.items():
@@ -163,54 +190,73 @@ class ListingWriter:
     def parameters(self, plans: list[ListingPlan], previous: dict[str, dict],
                    loaded_at: str) -> dict[str, Any]:
         # Votes this batch adds, and those the previous versions of its listings take back.
-        delta: dict[tuple[str, str], Counter] = defaultdict(Counter)
-        sources: dict[tuple[str, str], list[str]] = defaultdict(list)
+        delta: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+        # Per entity: ids of first-time listings naming it, and of reloaded ones.
+        named_by: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
         show_properties: dict[str, dict[str, Any]] = {}
         for plan in plans:
-            for old in (previous.get(plan.source_id) or {}).get("mentions") or []:
+            source_id = plan.source_id
+            before = previous.get(source_id)
+            for old in (before or {}).get("mentions") or []:
                 label, key, spelling = parse_mention(old)
-                delta[(label, key)][spelling] -= 1
+                counts = delta[(label, key)]
+                counts[spelling] = counts.get(spelling, 0) - 1
+            slot = 0 if before is None else 1
             for entity in plan.mentioned:
-                delta[(entity.label, entity.key)][entity.spelling] += 1
-                sources[(entity.label, entity.key)].append(plan.source_id)
+                ident = (entity.label, entity.key)
+                counts = delta[ident]
+                counts[entity.spelling] = counts.get(entity.spelling, 0) + 1
+                if ident not in named_by:
+                    named_by[ident] = ([], [])
+                named_by[ident][slot].append(source_id)
             show_properties[plan.show.key] = plan.show_properties
         for plan in plans:
             for key, properties in plan.related_properties.items():
                 show_properties.setdefault(key, properties)
 
-        nodes: dict[str, list[dict[str, Any]]] = {label.value: [] for label in Label}
+        nodes: dict[str, list[list[Any]]] = {label.value: [] for label in Label}
+        same_name: dict[str, list[list[Any]]] = {label.value: [] for label in Label}
         by_label: dict[str, list[str]] = defaultdict(list)
-        for label, key in sources:
+        for label, key in named_by:
             by_label[label].append(key)
         for label, keys in by_label.items():
             existing = self.votes(label, keys)
             for key in keys:
-                votes = existing.get(key, Counter())
-                votes.update(delta[(label, key)])
+                had = existing.get(key)
+                votes = Counter(had) if had else Counter()
+                for spelling, count in delta[(label, key)].items():
+                    votes[spelling] += count
                 votes = Counter({s: c for s, c in votes.items() if c > 0})
-                name = best_spelling(votes)
-                props: dict[str, Any] = {"votes": counter_to_votes(votes)}
+                name = _best(votes)
+                new_ids, reloaded_ids = named_by[(label, key)]
+                row: list[Any] = [key, sorted(set(new_ids)), sorted(set(reloaded_ids)),
+                                  counter_to_votes(votes)]
                 if label == Label.SHOW.value:
-                    props.update(show_properties.get(key, {}))
+                    props = dict(show_properties.get(key, {}))
                     props["title"] = name
+                    nodes[label].append(row + [props])
+                elif had and +had and _best(+had) == name:
+                    same_name[label].append(row)
                 else:
-                    props["name"] = name
-                    props["search_text"] = normalize_name(name)
-                nodes[label].append({"key": key, "props": props,
-                                     "sources": sorted(set(sources[(label, key)]))})
+                    nodes[label].append(row + [name, normalize_name(name)])
 
-        edges: dict[str, list[dict[str, Any]]] = {rel.value: [] for rel in RelType}
-        for plan in plans:
+        edges: dict[str, list[list[Any]]] = {rel.value: [] for rel in RelType}
+        produced = RelType.PRODUCED.value
+        for index, plan in enumerate(plans):
             for edge in plan.edges:
-                edges[edge.type].append({"start": edge.start.key, "end": edge.end.key,
-                                         "role": edge.role, "src": plan.source_id})
+                if edge.type == produced:
+                    edges[produced].append([edge.start.key, edge.end.key, index, edge.role])
+                else:
+                    edges[edge.type].append([edge.start.key, edge.end.key, index])
         listings = [{"key": plan.source_id, "props": {
             "file": plan.ref.file, "line": plan.ref.line, "record": plan.ref.record,
-            "loaded_at": loaded_at, "content_hash": plan.content_hash,
+            "content_hash": plan.content_hash,
             "title": plan.listing.title, "shows": plan.asserted_shows,
             "mentions": sorted({mention(e) for e in plan.mentioned}),
         }} for plan in plans]
-        return {"listings": listings, "nodes": nodes, "edges": edges}
+        return {"listings": listings, "loaded_at": loaded_at,
+                "sources": [plan.source_id for plan in plans],
+                "nodes": nodes, "same_name": same_name, "edges": edges}
 
     # -- replacing a changed listing -------------------------------------
 
