@@ -9,11 +9,13 @@ only the listing at fault is rejected.
 from __future__ import annotations
 
 import json
+import queue
+import threading
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from graph.backend import Backend
 from graph.errors import BackendUnavailable, GraphError
@@ -97,39 +99,51 @@ class Loader:
         started = datetime.now(timezone.utc)
         if self.backend is not None and not self.dry_run:
             self.backend.ensure_schema()
-        batch: list[ParsedRecord] = []
-        batch_ids: set[str] = set()
-        for source in sources:
-            self.summary.files += 1
-            if source.note:
-                self.summary.warnings.append(f"{source.name}: {source.note}")
-            for record in parse(source.text, source.name, fmt):
-                if record.error or record.listing is None:
-                    self._reject(record, record.error or "no listing found")
-                    continue
-                self.summary.warnings.extend(_located(record, w) for w in record.warnings)
-                if record.ref.source_id in batch_ids:
-                    self._flush(batch)  # the same listing twice: the later one wins
-                    batch, batch_ids = [], set()
-                batch.append(record)
-                batch_ids.add(record.ref.source_id)
-                if len(batch) >= self.batch_size:
-                    self._flush(batch)
-                    batch, batch_ids = [], set()
-        self._flush(batch)
+        # Reading, parsing, validating and fingerprinting the next batch (pure Python)
+        # runs in a thread while this one waits for the database to write the last.
+        with _Prefetched(self._chunks(sources, fmt)) as chunks:
+            for chunk in chunks:
+                self.summary.files += chunk.files
+                self.summary.warnings.extend(chunk.warnings)
+                for record, reason in chunk.rejects:
+                    self._reject(record, reason)
+                self._flush(chunk.records, chunk.hashes, chunk.plans)
         if self.writer is not None and not self.dry_run:
             self.writer.flush_degrees()
         self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
         return self.summary
 
+    def _chunks(self, sources: Iterable[SourceText], fmt: str | None) -> Iterator[_Chunk]:
+        """Batches of valid records, each with what was met on the way to it, in input order."""
+        chunk = _Chunk()
+        batch_ids: set[str] = set()
+        for source in sources:
+            chunk.files += 1
+            if source.note:
+                chunk.warnings.append(f"{source.name}: {source.note}")
+            for record in parse(source.text, source.name, fmt):
+                if record.error or record.listing is None:
+                    chunk.rejects.append((record, record.error or "no listing found"))
+                    continue
+                chunk.warnings.extend(_located(record, w) for w in record.warnings)
+                if record.ref.source_id in batch_ids:
+                    yield chunk  # the same listing twice: the later one wins
+                    chunk, batch_ids = _Chunk(), set()
+                chunk.add(record)
+                batch_ids.add(record.ref.source_id)
+                if len(chunk.records) >= self.batch_size:
+                    yield chunk
+                    chunk, batch_ids = _Chunk(), set()
+        yield chunk
+
     # -- one batch ------------------------------------------------------------
 
-    def _flush(self, records: list[ParsedRecord]) -> None:
+    def _flush(self, records: list[ParsedRecord], hashes: dict[int, str],
+               ready: dict[int, ListingPlan]) -> None:
         if not records:
             return
         previous = (self.writer.existing_listings([r.ref.source_id for r in records])
                     if self.writer else {})
-        hashes = {id(r): content_hash(r.listing) for r in records}
         fresh = [r for r in records
                  if previous.get(r.ref.source_id, {}).get("hash") != hashes[id(r)]]
         fresh_ids = {id(r) for r in fresh}
@@ -139,7 +153,7 @@ class Loader:
                 self.summary.listings.append({"source_id": record.ref.source_id,
                                               "title": record.listing.title,
                                               "status": "unchanged", "credits": 0})
-        plans = self._plan(fresh, hashes)
+        plans = self._plan(fresh, hashes, ready)
         if not plans:
             self.on_progress(len(records))
             return
@@ -149,11 +163,14 @@ class Loader:
             self._write(plans, previous)
         self.on_progress(len(records))
 
-    def _plan(self, records: list[ParsedRecord], hashes: dict[int, str]) -> list[ListingPlan]:
+    def _plan(self, records: list[ParsedRecord], hashes: dict[int, str],
+              ready: dict[int, ListingPlan]) -> list[ListingPlan]:
         resolve = self._yearless_resolver(records)
         plans = []
         for record in records:
-            plan = plan_listing(record.listing, record.ref, resolve, hashes[id(record)])
+            plan = ready.get(id(record))
+            if plan is None:
+                plan = plan_listing(record.listing, record.ref, resolve, hashes[id(record)])
             self.summary.warnings.extend(_located(record, w) for w in plan.warnings)
             plans.append(plan)
         return plans
@@ -229,6 +246,92 @@ class Loader:
         self.summary.rejected += 1
         self.summary.rejects.append(Reject(record.ref.file, record.ref.line, record.ref.record,
                                            record.ref.source_id, reason))
+
+
+@dataclass
+class _Chunk:
+    """One batch of valid records and what came before it in the input: files opened,
+    warnings and rejects. Plans of listings that need nothing from the store (a year,
+    no related shows) are made here too; the others wait for the store's answers."""
+
+    files: int = 0
+    warnings: list[str] = field(default_factory=list)
+    rejects: list[tuple[ParsedRecord, str]] = field(default_factory=list)
+    records: list[ParsedRecord] = field(default_factory=list)
+    hashes: dict[int, str] = field(default_factory=dict)
+    plans: dict[int, ListingPlan] = field(default_factory=dict)
+
+    def add(self, record: ParsedRecord) -> None:
+        listing = record.listing
+        digest = content_hash(listing)
+        self.records.append(record)
+        self.hashes[id(record)] = digest
+        if listing.year is not None and not listing.related_shows:
+            self.plans[id(record)] = plan_listing(listing, record.ref, _no_yearless, digest)
+
+
+def _no_yearless(title: str) -> str:
+    raise AssertionError(f"{title!r}: a listing with a year and no related shows "
+                         "has no yearless title to resolve")
+
+
+class _Prefetched:
+    """Runs a generator in a thread, a couple of items ahead of its consumer.
+
+    The consumer spends most of its time waiting on the database (a socket read,
+    which releases the GIL), so the producer's Python runs meanwhile. Errors in
+    the producer are raised in the consumer, in order; a consumer that stops
+    early (an error of its own) stops the producer too.
+    """
+
+    _END = object()
+
+    def __init__(self, items: Iterator[Any], depth: int = 2):
+        self._items = items
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._produce, name="screengraph-prefetch",
+                                        daemon=True)
+
+    def __enter__(self) -> Iterator[Any]:
+        self._thread.start()
+        return self._consume()
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        while self._thread.is_alive():  # unblock a producer waiting for room
+            try:
+                self._queue.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        self._thread.join()
+
+    def _produce(self) -> None:
+        try:
+            for item in self._items:
+                if not self._put((True, item)):
+                    return
+            self._put((True, self._END))
+        except BaseException as exc:  # handed to the consumer, raised there
+            self._put((False, exc))
+
+    def _put(self, entry: tuple[bool, Any]) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _consume(self) -> Iterator[Any]:
+        while True:
+            ok, item = self._queue.get()
+            if not ok:
+                raise item
+            if item is self._END:
+                return
+            yield item
 
 
 def _located(record: ParsedRecord, warning: str) -> str:
