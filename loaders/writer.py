@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from graph.backend import Backend
 from graph.keys import best_spelling, normalize_name
@@ -125,16 +125,16 @@ def votes_to_counter(votes: list[str] | None) -> Counter:
     counter: Counter = Counter()
     for entry in votes or []:
         spelling, _, count = entry.rpartition(SEP)
-        counter[spelling] += int(count)
+        counter[spelling] = counter.get(spelling, 0) + int(count)
     return counter
 
 
-def _best(votes: Counter) -> str:
+def _best(votes: Mapping[str, int]) -> str:
     """best_spelling, without ranking ties when there is nothing to rank (most names)."""
     return next(iter(votes)) if len(votes) == 1 else best_spelling(votes)
 
 
-def counter_to_votes(counter: Counter) -> list[str]:
+def counter_to_votes(counter: Mapping[str, int]) -> list[str]:
     return [f"{spelling}{SEP}{count}" for spelling, count in sorted(counter.items()) if count > 0]
 
 
@@ -194,6 +194,7 @@ class ListingWriter:
         # Per entity: ids of first-time listings naming it, and of reloaded ones.
         named_by: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
         show_properties: dict[str, dict[str, Any]] = {}
+        mentions: list[list[str]] = []
         for plan in plans:
             source_id = plan.source_id
             before = previous.get(source_id)
@@ -202,13 +203,15 @@ class ListingWriter:
                 counts = delta[(label, key)]
                 counts[spelling] = counts.get(spelling, 0) - 1
             slot = 0 if before is None else 1
-            for entity in plan.mentioned:
+            mentioned = plan.mentioned
+            for entity in mentioned:
                 ident = (entity.label, entity.key)
                 counts = delta[ident]
                 counts[entity.spelling] = counts.get(entity.spelling, 0) + 1
                 if ident not in named_by:
                     named_by[ident] = ([], [])
                 named_by[ident][slot].append(source_id)
+            mentions.append(sorted({mention(e) for e in mentioned}))
             show_properties[plan.show.key] = plan.show_properties
         for plan in plans:
             for key, properties in plan.related_properties.items():
@@ -221,21 +224,22 @@ class ListingWriter:
             by_label[label].append(key)
         for label, keys in by_label.items():
             existing = self.votes(label, keys)
+            is_show = label == Label.SHOW.value
             for key in keys:
-                had = existing.get(key)
-                votes = Counter(had) if had else Counter()
+                had = existing.get(key)  # as stored: positive counts only
+                counts = dict(had) if had else {}
                 for spelling, count in delta[(label, key)].items():
-                    votes[spelling] += count
-                votes = Counter({s: c for s, c in votes.items() if c > 0})
+                    counts[spelling] = counts.get(spelling, 0) + count
+                votes = {s: c for s, c in counts.items() if c > 0}
                 name = _best(votes)
                 new_ids, reloaded_ids = named_by[(label, key)]
                 row: list[Any] = [key, sorted(set(new_ids)), sorted(set(reloaded_ids)),
                                   counter_to_votes(votes)]
-                if label == Label.SHOW.value:
+                if is_show:
                     props = dict(show_properties.get(key, {}))
                     props["title"] = name
                     nodes[label].append(row + [props])
-                elif had and +had and _best(+had) == name:
+                elif had and _best(had) == name:
                     same_name[label].append(row)
                 else:
                     nodes[label].append(row + [name, normalize_name(name)])
@@ -252,8 +256,8 @@ class ListingWriter:
             "file": plan.ref.file, "line": plan.ref.line, "record": plan.ref.record,
             "content_hash": plan.content_hash,
             "title": plan.listing.title, "shows": plan.asserted_shows,
-            "mentions": sorted({mention(e) for e in plan.mentioned}),
-        }} for plan in plans]
+            "mentions": listing_mentions,
+        }} for plan, listing_mentions in zip(plans, mentions)]
         return {"listings": listings, "loaded_at": loaded_at,
                 "sources": [plan.source_id for plan in plans],
                 "nodes": nodes, "same_name": same_name, "edges": edges}
