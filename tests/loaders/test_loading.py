@@ -172,3 +172,44 @@ def test_a_yearless_title_joins_the_only_show_of_that_title_and_not_an_ambiguous
                             "ORDER BY p.name").rows == [["Sigourney Weaver", "alien--1979"],
                                                         ["Someone", "king-kong"]]
     assert any("King Kong" in w and "could be any of" in w for w in summary.warnings)
+
+
+def test_rejects_and_warnings_keep_input_order_across_batches(backend):
+    lines = []
+    for i in range(7):
+        lines.append(json.dumps({"title": f"Show {i}", "year": 2000, "cast": [f"Actor {i}"],
+                                 "mood": "grim"} if i % 2 else {"title": f"Show {i}"}))
+        if i % 3 == 0:
+            lines.append("{broken")
+    summary = Loader(backend, batch_size=2).load([SourceText("s.jsonl", "\n".join(lines))])
+    assert (summary.loaded, summary.rejected) == (7, 3)
+    assert [r.line for r in summary.rejects] == [2, 6, 10]
+    assert [w.split(":")[0] for w in summary.warnings] == [
+        "s.jsonl record 3 (line 3)", "s.jsonl record 5 (line 5)", "s.jsonl record 8 (line 8)"]
+
+
+def test_an_error_while_reading_the_input_reaches_the_caller(backend):
+    def sources():
+        yield page()
+        raise OSError("disk gone")
+    try:
+        Loader(backend).load(sources())
+    except OSError as exc:
+        assert str(exc) == "disk gone"
+    else:
+        raise AssertionError("the error was swallowed")
+
+
+def test_a_listing_given_twice_in_one_load_is_recorded_once_on_every_node_and_edge(backend):
+    first = {"title": "Alien", "year": 1979, "cast": ["Sigourney Weaver"], "genres": ["Horror"]}
+    second = {**first, "cast": ["Sigourney Weaver", "Tom Skerritt"]}
+    # Same file and record number, so the same source id: the later version wins.
+    summary = Loader(backend).load([SourceText("a.jsonl", json.dumps(first)),
+                                    SourceText("a.jsonl", json.dumps(second))])
+    assert (summary.loaded, summary.updated) == (1, 1)
+    sources = backend.run_read("MATCH (n) WHERE n.sources IS NOT NULL RETURN n.key, n.sources "
+                               "ORDER BY n.key", max_rows=0).rows
+    assert sources == [["alien--1979", ["a.jsonl#1"]], ["horror", ["a.jsonl#1"]],
+                       ["sigourney-weaver", ["a.jsonl#1"]], ["tom-skerritt", ["a.jsonl#1"]]]
+    assert backend.run_read("MATCH ()-[r]->() RETURN r.sources", max_rows=0).rows == [
+        [["a.jsonl#1"]]] * 3
