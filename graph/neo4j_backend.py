@@ -54,7 +54,10 @@ class Neo4jBackend(Backend):
         try:
             self._driver = GraphDatabase.driver(
                 uri, auth=auth, max_transaction_retry_time=15.0, connection_timeout=10.0,
-                user_agent="screengraph")
+                user_agent="screengraph",
+                # Notifications such as "property `season` does not exist" (normal in a
+                # catalogue without series) were logged on every page view.
+                notifications_min_severity="OFF")
         except ValueError as exc:
             raise BackendUnavailable(
                 f"NEO4J_URI={uri!r} is not a Neo4j address ({exc}). Use bolt://host:7687, "

@@ -123,17 +123,19 @@ def person_detail(backend: Backend, key: str) -> dict | None:
     }
 
 
-def company_detail(backend: Backend, key: str) -> dict | None:
-    rows = _run(backend, "company", key=key)
+def company_detail(backend: Backend, key: str, limit: int = 200) -> dict | None:
+    rows = _run(backend, "company", key=key, limit=limit)
     if not rows:
         return None
     company = rows[0]["company"]["properties"]
-    shows = sorted(rows[0]["shows"], key=lambda s: (s["title"] or "", s["key"]))
+    shows = sorted((s for s in rows[0]["shows"] if s.get("key")),
+                   key=lambda s: (s["title"] or "", s["key"]))
+    total = rows[0]["total"] if shows else 0
     return {"label": "Company", "key": key, "name": company.get("name"), "properties": company,
             "url": entity_url("Company", key),
             "shows": [{"key": s["key"], "name": s["title"], "year": s["year"],
                        "url": entity_url("Show", s["key"])} for s in shows],
-            "total": len(shows), "counts": {"shows": len(shows)},
+            "total": total, "counts": {"shows": total},
             "provenance": _provenance(backend, company.get("sources"))}
 
 

@@ -4,6 +4,6 @@
 // params: key:str, limit:int=200
 MATCH (g:Genre {key: $key})
 OPTIONAL MATCH (s:Show)-[:IN_GENRE]->(g)
-WITH g, s ORDER BY s.title
+WITH g, s ORDER BY s.title, s.key
 WITH g, collect({key: s.key, title: s.title, year: s.year}) AS shows
 RETURN g AS genre, shows[0..$limit] AS shows, size(shows) AS total

@@ -105,6 +105,9 @@ def test_each_detail_page_has_its_counts_and_sources(seeded):
     assert person["counts"] == {"credits": 3, "shows": 1}
     company = explore.company_detail(seeded, "federation-entertainment")
     assert len(company["shows"]) == company["counts"]["shows"] == 6
+    capped = explore.company_detail(seeded, "federation-entertainment", limit=2)
+    assert capped["total"] == 6  # a large company's page lists the first shows by title
+    assert [s["name"] for s in capped["shows"]] == [s["name"] for s in company["shows"]][:2]
     genre = explore.genre_detail(seeded, "drama")
     assert genre["url"] == "/genre/drama" and genre["counts"]["shows"] == genre["total"]
     assert all(d["provenance"][0]["file"] == "the-bureau.txt" for d in (person, company, genre))
