@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import queue
 import threading
+import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -299,12 +300,14 @@ class _Prefetched:
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
-        while self._thread.is_alive():  # unblock a producer waiting for room
+        # Unblock a producer waiting for room; one still reading its input (a slow
+        # stdin) is a daemon and stops at its next item, so never wait on it forever.
+        deadline = time.monotonic() + 5
+        while self._thread.is_alive() and time.monotonic() < deadline:
             try:
                 self._queue.get(timeout=0.05)
             except queue.Empty:
                 pass
-        self._thread.join()
 
     def _produce(self) -> None:
         try:
