@@ -15,6 +15,7 @@ from typing import Any, Callable, Mapping
 
 import redis.exceptions
 from falkordb import Edge, FalkorDB, Node, Path as FalkorPath
+from falkordb.query_result import QueryResult
 
 from graph.backend import Backend, BackendInfo, Results, write_stats
 from graph.embedded_server import EmbeddedServer
@@ -113,9 +114,20 @@ class FalkorBackend(Backend):
         timeout_ms = int(timeout_ms or self.write_timeout_ms)
         self._last_timeout_ms = timeout_ms
         query = with_parameters(cypher, params)
-        result = self._call(lambda g: g.query(query, None, timeout=timeout_ms))
-        self._bump_generation()
-        return self._results(result, 0)
+
+        def write(graph):
+            # The write and the bump of the write counter in one MULTI block: one
+            # append-only-file flush, and no reader sees one without the other.
+            pipe = graph.client.connection.pipeline(transaction=True)
+            pipe.execute_command("GRAPH.QUERY", self.graph_name, query, "--compact",
+                                 "timeout", timeout_ms)
+            pipe.incr(self._generation_key)
+            reply, _count = pipe.execute(raise_on_error=False)
+            if isinstance(reply, redis.exceptions.ResponseError):
+                raise reply
+            return QueryResult(graph, reply)
+
+        return self._results(self._call(write), 0)
 
     def run_write_many(self, statements, *, timeout_ms: int | None = None) -> None:
         timeout_ms = int(timeout_ms or self.write_timeout_ms)
@@ -127,14 +139,12 @@ class FalkorBackend(Backend):
                 query = with_parameters(cypher, params)
                 pipe.execute_command("GRAPH.QUERY", self.graph_name, query, "--compact",
                                      "timeout", timeout_ms)
+            pipe.incr(self._generation_key)
             for reply in pipe.execute(raise_on_error=False):
                 if isinstance(reply, redis.exceptions.ResponseError):
                     raise reply
 
-        try:
-            self._call(block)
-        finally:
-            self._bump_generation()
+        self._call(block)
 
     # -- change tracking ----------------------------------------------------
 
@@ -143,8 +153,7 @@ class FalkorBackend(Backend):
         return f"screengraph:generation:{self.graph_name}"
 
     def _bump_generation(self) -> None:
-        # After the write, never before: a reader that copies the graph between the
-        # two sees the old number, keeps a copy that may be newer, and recopies.
+        # Writes bump it in their own MULTI block; this is for whole-graph deletion.
         self._call(lambda g: g.client.connection.incr(self._generation_key))
 
     def generation(self) -> int | None:
