@@ -156,7 +156,9 @@ class Neo4jBackend(Backend):
             return BackendUnavailable(
                 f"Neo4j at {self.uri} refused the credentials: check NEO4J_USERNAME and "
                 "NEO4J_PASSWORD (for the local server: eval \"$(scripts/neo4j-local env)\").")
-        if "TimedOut" in code or "Transaction.Terminated" in code:
+        # A transaction stopped at its time limit while it waited for a lock reports
+        # LockClientStopped (seen under load) rather than a timeout.
+        if "TimedOut" in code or "Transaction.Terminated" in code or "LockClientStopped" in code:
             return QueryTimeout(timeout_ms, _NAME)
         if "AccessMode" in code:
             return ReadOnlyViolation(_NAME)
