@@ -124,34 +124,29 @@ def person_detail(backend: Backend, key: str) -> dict | None:
 
 
 def company_detail(backend: Backend, key: str, limit: int = 200) -> dict | None:
-    rows = _run(backend, "company", key=key, limit=limit)
-    if not rows:
-        return None
-    company = rows[0]["company"]["properties"]
-    shows = sorted((s for s in rows[0]["shows"] if s.get("key")),
-                   key=lambda s: (s["title"] or "", s["key"]))
-    total = rows[0]["total"] if shows else 0
-    return {"label": "Company", "key": key, "name": company.get("name"), "properties": company,
-            "url": entity_url("Company", key),
-            "shows": [{"key": s["key"], "name": s["title"], "year": s["year"],
-                       "url": entity_url("Show", s["key"])} for s in shows],
-            "total": total, "counts": {"shows": total},
-            "provenance": _provenance(backend, company.get("sources"))}
+    return _entity_with_shows(backend, "Company", key, limit)
 
 
 def genre_detail(backend: Backend, key: str, limit: int = 200) -> dict | None:
-    rows = _run(backend, "genre", key=key, limit=limit)
+    return _entity_with_shows(backend, "Genre", key, limit)
+
+
+def _entity_with_shows(backend: Backend, label: str, key: str, limit: int) -> dict | None:
+    """A company or genre page: its first `limit` shows by title, and how many there are."""
+    query = label.lower()  # the canned query and its node column share the label's name
+    rows = _run(backend, query, key=key, limit=limit)
     if not rows:
         return None
-    genre = rows[0]["genre"]["properties"]
-    shows = [s for s in rows[0]["shows"] if s.get("key")]
+    props = rows[0][query]["properties"]
+    shows = sorted((s for s in rows[0]["shows"] if s.get("key")),
+                   key=lambda s: (s["title"] or "", s["key"]))
     total = rows[0]["total"] if shows else 0
-    return {"label": "Genre", "key": key, "name": genre.get("name"), "properties": genre,
-            "url": entity_url("Genre", key),
+    return {"label": label, "key": key, "name": props.get("name"), "properties": props,
+            "url": entity_url(label, key),
             "shows": [{"key": s["key"], "name": s["title"], "year": s["year"],
                        "url": entity_url("Show", s["key"])} for s in shows],
             "total": total, "counts": {"shows": total},
-            "provenance": _provenance(backend, genre.get("sources"))}
+            "provenance": _provenance(backend, props.get("sources"))}
 
 
 DETAILS = {"Show": show_detail, "Person": person_detail, "Company": company_detail,
