@@ -114,37 +114,31 @@ class FalkorBackend(Backend):
         timeout_ms = int(timeout_ms or self.write_timeout_ms)
         self._last_timeout_ms = timeout_ms
         query = with_parameters(cypher, params)
-
-        def write(graph):
-            # The write and the bump of the write counter in one MULTI block: one
-            # append-only-file flush, and no reader sees one without the other.
-            pipe = graph.client.connection.pipeline(transaction=True)
-            pipe.execute_command("GRAPH.QUERY", self.graph_name, query, "--compact",
-                                 "timeout", timeout_ms)
-            pipe.incr(self._generation_key)
-            reply, _count = pipe.execute(raise_on_error=False)
-            if isinstance(reply, redis.exceptions.ResponseError):
-                raise reply
-            return QueryResult(graph, reply)
-
-        return self._results(self._call(write), 0)
+        result = self._call(lambda g: QueryResult(g, self._write_block(g, [query], timeout_ms)[0]))
+        return self._results(result, 0)
 
     def run_write_many(self, statements, *, timeout_ms: int | None = None) -> None:
         timeout_ms = int(timeout_ms or self.write_timeout_ms)
         self._last_timeout_ms = timeout_ms
+        queries = [with_parameters(cypher, params) for cypher, params in statements]
+        self._call(lambda g: self._write_block(g, queries, timeout_ms))
 
-        def block(graph):
-            pipe = graph.client.connection.pipeline(transaction=True)
-            for cypher, params in statements:
-                query = with_parameters(cypher, params)
-                pipe.execute_command("GRAPH.QUERY", self.graph_name, query, "--compact",
-                                     "timeout", timeout_ms)
-            pipe.incr(self._generation_key)
-            for reply in pipe.execute(raise_on_error=False):
-                if isinstance(reply, redis.exceptions.ResponseError):
-                    raise reply
+    def _write_block(self, graph, queries: list[str], timeout_ms: int) -> list:
+        """Run write queries and bump the write counter in one MULTI block; their replies.
 
-        self._call(block)
+        One append-only-file flush for all of it, and no reader sees the writes
+        without the new counter.
+        """
+        pipe = graph.client.connection.pipeline(transaction=True)
+        for query in queries:
+            pipe.execute_command("GRAPH.QUERY", self.graph_name, query, "--compact",
+                                 "timeout", timeout_ms)
+        pipe.incr(self._generation_key)
+        replies = pipe.execute(raise_on_error=False)
+        for reply in replies:
+            if isinstance(reply, redis.exceptions.ResponseError):
+                raise reply
+        return replies[:-1]
 
     # -- change tracking ----------------------------------------------------
 

@@ -174,8 +174,9 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
     people: dict[tuple[str, str], dict] = {}
     companies: list[dict] = []
     bonus_bound = 0.0
-    for kind, row in _unpacked(_run(backend, "related_evidence", key=key, max_degree=HUB_DEGREE),
-                               EVIDENCE_FIELDS):
+    for row in _unpacked(_run(backend, "related_evidence", key=key, max_degree=HUB_DEGREE),
+                         EVIDENCE_FIELDS):
+        kind = row["kind"]
         if kind == "own":
             if row["role"] == RelType.IN_GENRE.value:
                 bonus_bound += _adamic_adar(GENRE_WEIGHT, row["degree"])
@@ -223,11 +224,20 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
 EVIDENCE_FIELDS = ("key", "title", "year", "via_key", "via_name", "role", "producer_role", "degree")
 
 
-def _unpacked(records: list[dict], fields: tuple[str, ...]):
-    """(kind, row dict) from records of {kind, rows: [[field values...], ...]}."""
+def _unpacked(records: list[dict], fields: tuple[str, ...]) -> list[dict]:
+    """Row dicts from records whose `rows` hold packed lists of `fields` values.
+
+    Hot queries pack their rows into one record per kind (Neo4j's Python driver
+    pays per record; see docs/cypher-dialects.md); a record's `kind` goes on its rows.
+    """
+    unpacked = []
     for record in records:
         for values in record["rows"]:
-            yield record["kind"], dict(zip(fields, values))
+            row = dict(zip(fields, values))
+            if "kind" in record:
+                row["kind"] = record["kind"]
+            unpacked.append(row)
+    return unpacked
 
 
 def _reason(candidates: dict, row: dict, score: float, kind: str, via_key: str | None,
@@ -257,9 +267,7 @@ COLLABORATOR_FIELDS = ("key", "name", "credit_count", "show_key", "show_title", 
 
 def collaborators(backend: Backend, key: str, limit: int | None = 50) -> list[dict]:
     people: dict[str, dict[str, Any]] = {}
-    found = _run(backend, "collaborators", key=key)
-    for row in (dict(zip(COLLABORATOR_FIELDS, values)) for values in
-                (found[0]["rows"] if found else [])):
+    for row in _unpacked(_run(backend, "collaborators", key=key), COLLABORATOR_FIELDS):
         person = people.setdefault(row["key"], {
             "key": row["key"], "name": row["name"], "url": entity_url("Person", row["key"]),
             "credit_count": row["credit_count"], "shows": {}})
@@ -301,8 +309,7 @@ def suggested_collaborators(backend: Backend, key: str, limit: int = 20,
     known = {row["key"] for row in rows}
     ranked = []
     found = _run(backend, "second_degree", key=key, collaborators=through, limit=limit + len(known))
-    people = [dict(zip(("key", "name", "shared", "score", "via"), values))
-              for values in (found[0]["rows"] if found else [])]
+    people = _unpacked(found, ("key", "name", "shared", "score", "via"))
     for row in sorted(people, key=lambda r: (-r["shared"], -r["score"], r["name"] or "", r["key"])):
         if len(ranked) == limit:
             break

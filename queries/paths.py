@@ -90,7 +90,7 @@ def connection_path(backend: Backend, source: EntityRef, target: EntityRef,
     timeout_ms = timeout_ms or backend.query_timeout_ms
     deadline = time.monotonic() + timeout_ms / 1000
     types = WITH_GENRES if Label.GENRE.value in (source.label, target.label) else WITHOUT_GENRES
-    ends = _ends(backend, [source, target])
+    ends = _ends(backend, source, target)
     for ref in (source, target):
         if ref not in ends:
             return _answer(None, [], max_hops, f"{ref.label} {ref.key!r} is not in the graph")
@@ -109,15 +109,17 @@ def connection_path(backend: Backend, source: EntityRef, target: EntityRef,
     return _answer(*found, max_hops)
 
 
-def _ends(backend: Backend, refs: list[Ref]) -> dict[Ref, tuple[int, str]]:
-    """Internal id and display name of each entity that exists."""
+def _ends(backend: Backend, source: Ref, target: Ref) -> dict[Ref, tuple[int, str]]:
+    """Internal id and display name of each end that exists, in one round trip."""
+    row = backend.run_read(
+        f"OPTIONAL MATCH (a:{source.label} {{key: $a}}) "
+        f"OPTIONAL MATCH (b:{target.label} {{key: $b}}) "
+        "RETURN id(a), coalesce(a.title, a.name), id(b), coalesce(b.title, b.name)",
+        {"a": source.key, "b": target.key}, max_rows=0).rows[0]
     found = {}
-    for ref in refs:
-        rows = backend.run_read(
-            f"MATCH (n:{check_label(ref.label)} {{key: $key}}) RETURN id(n), coalesce(n.title, n.name)",
-            {"key": ref.key}, max_rows=0).rows
-        if rows:
-            found[ref] = (rows[0][0], rows[0][1])
+    for ref, (node_id, name) in ((source, row[0:2]), (target, row[2:4])):
+        if node_id is not None:
+            found[ref] = (node_id, name)
     return found
 
 
