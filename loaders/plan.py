@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from graph.keys import (company_key, genre_key, normalize_name, parse_show_title, person_key,
@@ -47,11 +48,12 @@ class Edge:
     start: Entity
     end: Entity
     role: str | None = None
+    # Stable id of the edge, computable in Cypher as well (see writer.PRUNE_EDGES).
+    identity: str = field(init=False, compare=False)
 
-    @property
-    def identity(self) -> str:
-        """Stable id of the edge, computable in Cypher as well (see writer.PRUNE)."""
-        return f"{self.type}|{self.start.key}|{self.end.key}|{self.role or ''}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "identity",
+                           f"{self.type}|{self.start.key}|{self.end.key}|{self.role or ''}")
 
 
 @dataclass
@@ -71,7 +73,7 @@ class ListingPlan:
     def source_id(self) -> str:
         return self.ref.source_id
 
-    @property
+    @cached_property
     def mentioned(self) -> list[Entity]:
         """Every entity this listing names, with the spelling it used (one per key)."""
         seen: dict[tuple[str, str], Entity] = {}

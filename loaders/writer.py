@@ -1,10 +1,14 @@
-"""Batched writes of listing plans: one UNWIND statement per batch, the same on both backends.
+"""Batched writes of listing plans: one statement per batch, the same on both backends.
 
 A batch is one statement, so it applies whole or not at all on either engine.
 
 Provenance and display names:
-- every edge and every node keeps `sources`, the ids of the listings that
-  assert it (appended server-side, so hub nodes never travel back and forth);
+- every edge keeps `sources`, the ids of the listings that assert it, and so
+  does every Show (a show can be named with no credit at all). A person,
+  company or genre exists only through its edges, so the listings that named
+  it are those of its edges: nothing that grows with every listing is kept on
+  such hubs (rewriting a busy genre's list of thousands of ids in every batch
+  was half of the loader's database time);
 - every node keeps `votes`, entries "<spelling>\\t<count>": how many listings
   wrote its name that way; the most voted spelling is its display name;
 - a `Listing` node per source records file, line, record, load time, a
@@ -13,59 +17,87 @@ Provenance and display names:
   version can take back exactly the votes and credits the old one gave:
   new credits are added first, then the dropped ones pruned where no other
   listing asserts them.
+
+What a load already knows it does not ask again: a writer remembers the votes
+of every entity it has read or written (a busy person is read once per load,
+not once per batch). Whatever the store did not have before a batch is
+CREATEd, not MERGEd: new entities, and the credits of new shows (an edge
+cannot exist before both its ends). Their degrees are counted here; entities
+reached by MERGEd edges are recounted once at the end of the load. So one
+graph takes one load at a time: two loads naming the same new show at once
+could both create its credits.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from graph.backend import Backend
-from graph.keys import best_spelling, normalize_name
+from graph.keys import normalize_name
 from graph.schema import LISTING_LABEL, RELATIONSHIPS, Label, RelType
 from loaders.plan import Entity, ListingPlan
+from loaders.spellings import DISPLAY, SEP, Stored, SpellingBook, add, best, only, votes_to_text
 
-SEP = "\t"
+SHOW = Label.SHOW.value
+HUB_LABELS = (Label.PERSON.value, Label.COMPANY.value, Label.GENRE.value)
+# How connected each entity is, kept as a property so that ranking queries
+# (Adamic-Adar weights) need not count a hub's edges on every request.
+DEGREE = {Label.PERSON.value: "credit_count", Label.COMPANY.value: "show_count",
+          Label.GENRE.value: "show_count"}
 
-# A source id goes on a node or an edge once. A listing loaded for the first time
-# cannot be there yet (its Listing node, written in the same statement, did not
-# exist), so its id is appended unchecked: on hubs the check is what grows with
-# every listing. Ids of listings loaded before are appended only where missing.
+# A source id goes on a show once. A listing loaded for the first time cannot be
+# there yet (its Listing node, written in the same statement, did not exist), so
+# its id is appended unchecked; ids of listings loaded before only where missing.
 _APPEND_SOURCES = ("x.sources = coalesce(x.sources, []) + n[1] + "
                    "[s IN n[2] WHERE NOT s IN coalesce(x.sources, [])]")
 
+# Rows are lists, not maps, and edges name their listing by its index in $sources:
+# the parameters are text that FalkorDB parses, and half their size went on
+# repeated map keys and source ids.
+_PARTS: dict[str, str] = {
+    "listings": f"UNWIND $listings AS l MERGE (x:{LISTING_LABEL} {{key: l.key}}) "
+                "SET x += l.props, x.loaded_at = $loaded_at",
+    # [key, new sources, sources to check, votes, properties]
+    "shows": f"UNWIND $shows AS n MERGE (x:{SHOW} {{key: n[0]}}) "
+             f"SET x += n[4], x.votes = n[3], {_APPEND_SOURCES}",
+}
+for _label in HUB_LABELS:
+    _display, _degree = DISPLAY[_label], DEGREE[_label]
+    # [key, votes (null while only one spelling is known), name, search text, degree]
+    _PARTS[f"created.{_label}"] = (
+        f"UNWIND $created.{_label} AS n CREATE (:{_label} {{key: n[0], votes: n[1], "
+        f"{_display}: n[2], search_text: n[3], {_degree}: n[4]}})")
+    # [key, votes, name]: the search text cannot change with the spelling (every
+    # spelling of a key normalises alike)
+    _PARTS[f"renamed.{_label}"] = (
+        f"UNWIND $renamed.{_label} AS n MERGE (x:{_label} {{key: n[0]}}) "
+        f"SET x.votes = n[1], x.{_display} = n[2]")
+    # [key, votes]: name and search text untouched (no full-text re-index)
+    _PARTS[f"revoted.{_label}"] = (
+        f"UNWIND $revoted.{_label} AS n MERGE (x:{_label} {{key: n[0]}}) SET x.votes = n[1]")
+for _type, (_start, _end) in RELATIONSHIPS.items():
+    _match = (f"MATCH (a:{_start.value} {{key: e[0]}}) MATCH (b:{_end.value} {{key: e[1]}}) ")
+    _role = "role: e[3], " if _type is RelType.PRODUCED else ""
+    # [start key, end key, index of the listing in $sources(, role)]
+    _PARTS[f"new_edges.{_type.value}"] = (
+        f"UNWIND $new_edges.{_type.value} AS e {_match}"
+        f"CREATE (a)-[:{_type.value} {{{_role}sources: [$sources[e[2]]]}}]->(b)")
+    _PARTS[f"edges.{_type.value}"] = (
+        f"UNWIND $edges.{_type.value} AS e {_match}"
+        f"MERGE (a)-[r:{_type.value}{' {role: e[3]}' if _role else ''}]->(b) "
+        "SET r.sources = CASE WHEN $sources[e[2]] IN coalesce(r.sources, []) THEN r.sources "
+        "ELSE coalesce(r.sources, []) + $sources[e[2]] END")
 
-def _upsert_statement() -> str:
-    """Rows are lists, not maps, and edges name their listing by its index in
-    $sources: the parameters are text that FalkorDB parses, and half their size
-    went on repeated map keys and source ids."""
-    parts = [f"UNWIND $listings AS l MERGE (x:{LISTING_LABEL} {{key: l.key}}) "
-             "SET x += l.props, x.loaded_at = $loaded_at"]
-    for label in Label:
-        display = DISPLAY[label.value]
-        if label is Label.SHOW:
-            # [key, new sources, sources to check, votes, properties]
-            parts.append(f"UNWIND $nodes.{label.value} AS n MERGE (x:{label.value} {{key: n[0]}}) "
-                         f"SET x += n[4], x.votes = n[3], {_APPEND_SOURCES}")
-            continue
-        # Renamed (or new): [key, new sources, sources to check, votes, name, search text];
-        # the others keep their name and search text untouched (no full-text re-index).
-        parts.append(f"UNWIND $nodes.{label.value} AS n MERGE (x:{label.value} {{key: n[0]}}) "
-                     f"SET x.votes = n[3], x.{display} = n[4], x.search_text = n[5], "
-                     f"{_APPEND_SOURCES}")
-        parts.append(f"UNWIND $same_name.{label.value} AS n MERGE (x:{label.value} {{key: n[0]}}) "
-                     f"SET x.votes = n[3], {_APPEND_SOURCES}")
-    for rel_type, (start, end) in RELATIONSHIPS.items():
-        # [start key, end key, index of the listing in $sources(, role)]
-        role = " {role: e[3]}" if rel_type is RelType.PRODUCED else ""
-        parts.append(
-            f"UNWIND $edges.{rel_type.value} AS e "
-            f"MATCH (a:{start.value} {{key: e[0]}}) MATCH (b:{end.value} {{key: e[1]}}) "
-            f"MERGE (a)-[r:{rel_type.value}{role}]->(b) "
-            "SET r.sources = CASE WHEN $sources[e[2]] IN coalesce(r.sources, []) THEN r.sources "
-            "ELSE coalesce(r.sources, []) + $sources[e[2]] END")
-    return " WITH count(*) AS _ ".join(parts) + " WITH count(*) AS _ RETURN 1"
+
+@lru_cache(maxsize=256)
+def upsert_statement(parts: tuple[str, ...]) -> str:
+    """The batch's statement, with only the parts it has rows for (a handful of
+    shapes per load, each planned once by the engine)."""
+    return " WITH count(*) AS _ ".join(_PARTS[p] for p in parts) + " WITH count(*) AS _ RETURN 1"
 
 
 EXISTING_LISTINGS = (
@@ -77,8 +109,7 @@ SHOWS_BY_TITLE = (
     "RETURN tk AS title_key, collect(s.key) AS keys")
 
 # One text per node ("<key>\n<vote>\n<vote>\n...": keys and cleaned names hold no line
-# breaks) in one record: both drivers pay per record and per value, and this read
-# runs for every entity of every batch (Neo4j: 150 -> 40 ms for 4,500 people).
+# breaks) in one record: both drivers pay per record and per value.
 VOTES = ("UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
          "RETURN collect(n.key + '\n' + reduce(s = '', v IN coalesce(n.votes, []) | s + v + '\n'))")
 
@@ -89,16 +120,19 @@ PRUNE_EDGES = (
     "WITH DISTINCT r SET r.sources = [x IN r.sources WHERE x <> $src] "
     "WITH r WHERE size(r.sources) = 0 DELETE r RETURN count(*) AS removed")
 
-# An entity the new version no longer names: take back its source and votes,
-# and delete it once no listing names it and nothing links to it.
-DROP_MENTIONS = (
-    "UNWIND $nodes AS d MATCH (n:{label} {{key: d.key}}) "
-    "SET n.sources = [x IN coalesce(n.sources, []) WHERE x <> $src], n.votes = d.votes, "
-    "n.{display} = coalesce(d.name, n.{display}) "
-    "WITH n WHERE size(n.sources) = 0 AND NOT (n)--() DELETE n RETURN count(*) AS deleted")
+# An entity the new version no longer names: take back its votes, and delete it
+# once nothing links to it (and, for a show, no listing names it).
+DROP_MENTIONS = {
+    SHOW: ("UNWIND $nodes AS d MATCH (n:Show {key: d.key}) "
+           "SET n.sources = [x IN coalesce(n.sources, []) WHERE x <> $src], n.votes = d.votes, "
+           "n.title = coalesce(d.name, n.title) "
+           "WITH n WHERE size(n.sources) = 0 AND NOT (n)--() DELETE n RETURN count(*) AS deleted"),
+    **{label: (f"UNWIND $nodes AS d MATCH (n:{label} {{key: d.key}}) "
+               f"SET n.votes = d.votes, n.{DISPLAY[label]} = coalesce(d.name, n.{DISPLAY[label]}) "
+               "WITH n WHERE NOT (n)--() DELETE n RETURN count(*) AS deleted")
+       for label in HUB_LABELS},
+}
 
-# How connected each entity is, kept as a property so that ranking queries
-# (Adamic-Adar weights) need not count a hub's edges on every request.
 DEGREES = {
     Label.PERSON.value: "UNWIND $keys AS k MATCH (n:Person {key: k}) OPTIONAL MATCH (n)-[r]->(:Show) "
                         "WITH n, count(r) AS degree SET n.credit_count = degree",
@@ -110,10 +144,10 @@ DEGREES = {
                        "WITH n, count(r) AS degree SET n.show_count = degree",
 }
 
-DISPLAY = {Label.SHOW.value: "title", Label.PERSON.value: "name", Label.COMPANY.value: "name",
-           Label.GENRE.value: "name"}
-
-UPSERT = _upsert_statement()
+# Degrees added by CREATEd edges, written once per load: [key, edges added]
+ADD_DEGREES = {label: (f"UNWIND $rows AS n MATCH (x:{label} {{key: n[0]}}) "
+                       f"SET x.{DEGREE[label]} = coalesce(x.{DEGREE[label]}, 0) + n[1]")
+               for label in HUB_LABELS}
 
 
 def mention(entity: Entity) -> str:
@@ -125,29 +159,37 @@ def parse_mention(text: str) -> tuple[str, str, str]:
     return label, key, spelling
 
 
-def votes_to_counter(votes: list[str] | None) -> Counter:
-    counter: Counter = Counter()
-    for entry in votes or []:
-        spelling, _, count = entry.rpartition(SEP)
-        counter[spelling] = counter.get(spelling, 0) + int(count)
-    return counter
+@dataclass
+class Batch:
+    """One batch's statement parameters, and what the store will hold once it is written."""
 
+    parameters: dict[str, Any]
+    stored: dict[tuple[str, str], Stored] = field(default_factory=dict)
+    stale: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    degrees: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {label: defaultdict(int) for label in HUB_LABELS})
 
-def _best(votes: Mapping[str, int]) -> str:
-    """best_spelling, without ranking ties when there is nothing to rank (most names)."""
-    return next(iter(votes)) if len(votes) == 1 else best_spelling(votes)
+    def statement(self) -> str:
+        present = [name for name in _PARTS if self._rows(name)]
+        return upsert_statement(tuple(present))
 
+    def _rows(self, part: str) -> Any:
+        group, _, label = part.partition(".")
+        rows = self.parameters[group]
+        return rows.get(label) if label else rows
 
-def counter_to_votes(counter: Mapping[str, int]) -> list[str]:
-    return [f"{spelling}{SEP}{count}" for spelling, count in sorted(counter.items()) if count > 0]
 
 
 class ListingWriter:
-    """Writes batches of listing plans through any backend."""
+    """Writes batches of listing plans through any backend, for one load."""
 
     def __init__(self, backend: Backend):
         self.backend = backend
+        self.book = SpellingBook(backend)
+        # Degrees to recount at the end (MERGEd or pruned edges), and those to add to.
         self.stale_degrees: dict[str, set[str]] = defaultdict(set)
+        self.added_degrees: dict[str, dict[str, int]] = {
+            label: defaultdict(int) for label in HUB_LABELS}
 
     # -- reads before a batch ---------------------------------------------
 
@@ -160,27 +202,23 @@ class ListingWriter:
                                      max_rows=0)
         return {r["title_key"]: r["keys"] for r in rows.records()}
 
-    def votes(self, label: str, keys: Iterable[str]) -> dict[str, Counter]:
-        texts = self.backend.run_read(VOTES.format(label=label), {"keys": sorted(set(keys))},
-                                      max_rows=0).value() or []
-        found = {}
-        for text in texts:
-            key, *votes = text.split("\n")
-            found[key] = votes_to_counter(votes[:-1])
-        return found
-
     # -- the batch ----------------------------------------------------------
 
     def write(self, plans: list[ListingPlan], previous: dict[str, dict] | None = None,
               loaded_at: str | None = None) -> None:
         """Write every plan in one statement (all of them or none)."""
         loaded_at = loaded_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
-        parameters = self.parameters(plans, previous or {}, loaded_at)
-        self.backend.run_write(UPSERT, parameters)
-        for label in DEGREES:
-            stale = self.stale_degrees[label]
-            stale.update(row[0] for row in parameters["nodes"][label])
-            stale.update(row[0] for row in parameters["same_name"][label])
+        batch = self.batch(plans, previous or {}, loaded_at)
+        self.backend.run_write(batch.statement(), batch.parameters)
+        # Only once the store holds them:
+        for (label, key), stored in batch.stored.items():
+            self.book.remember(label, key, stored)
+        for label, keys in batch.stale.items():
+            self.stale_degrees[label].update(keys)
+        for label, added in batch.degrees.items():
+            mine = self.added_degrees[label]
+            for key, count in added.items():
+                mine[key] += count
 
     def refresh_degrees(self, keys: dict[str, list[str]], chunk: int = 10_000) -> None:
         for label, statement in DEGREES.items():
@@ -188,87 +226,149 @@ class ListingWriter:
             for i in range(0, len(wanted), chunk):
                 self.backend.run_write(statement, {"keys": wanted[i:i + chunk]})
 
-    def flush_degrees(self) -> None:
-        """Recount the degrees of everything written since the last flush, once each:
-        per batch, a genre in every batch would be recounted every time."""
+    def flush_degrees(self, chunk: int = 10_000) -> None:
+        """Write the degrees this load changed: added counts, once per entity, and a
+        recount of those reached by MERGEd or pruned edges (whose count is not known here)."""
+        for label, added in self.added_degrees.items():
+            stale = self.stale_degrees.get(label, set())
+            rows = [[key, count] for key, count in sorted(added.items()) if key not in stale]
+            for i in range(0, len(rows), chunk):
+                self.backend.run_write(ADD_DEGREES[label], {"rows": rows[i:i + chunk]})
+            added.clear()
         stale = {label: sorted(keys) for label, keys in self.stale_degrees.items()}
         self.stale_degrees.clear()
         self.refresh_degrees(stale)
 
-    def parameters(self, plans: list[ListingPlan], previous: dict[str, dict],
-                   loaded_at: str) -> dict[str, Any]:
+    def batch(self, plans: list[ListingPlan], previous: dict[str, dict], loaded_at: str) -> Batch:
         # Votes this batch adds, and those the previous versions of its listings take back.
-        delta: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
-        # Per entity: ids of first-time listings naming it, and of reloaded ones.
-        named_by: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+        delta: dict[tuple[str, str], dict[str, int]] = {}
+        # Per show: ids of first-time listings naming it, and of reloaded ones.
+        show_sources: dict[str, tuple[list[str], list[str]]] = {}
         show_properties: dict[str, dict[str, Any]] = {}
-        mentions: list[list[str]] = []
+        named: set[tuple[str, str]] = set()
+        by_label: dict[str, list[str]] = {label.value: [] for label in Label}  # named, once each
         for plan in plans:
             source_id = plan.source_id
             before = previous.get(source_id)
             for old in (before or {}).get("mentions") or []:
                 label, key, spelling = parse_mention(old)
-                counts = delta[(label, key)]
+                counts = delta.setdefault((label, key), {})
                 counts[spelling] = counts.get(spelling, 0) - 1
-            slot = 0 if before is None else 1
-            mentioned = plan.mentioned
-            for entity in mentioned:
+            for entity in plan.mentioned:
                 ident = (entity.label, entity.key)
-                counts = delta[ident]
+                if ident not in named:
+                    named.add(ident)
+                    by_label[entity.label].append(entity.key)
+                counts = delta.setdefault(ident, {})
                 counts[entity.spelling] = counts.get(entity.spelling, 0) + 1
-                if ident not in named_by:
-                    named_by[ident] = ([], [])
-                named_by[ident][slot].append(source_id)
-            mentions.append(sorted({mention(e) for e in mentioned}))
+                if entity.label == SHOW:
+                    ids = show_sources.setdefault(entity.key, ([], []))
+                    ids[0 if before is None else 1].append(source_id)
             show_properties[plan.show.key] = plan.show_properties
         for plan in plans:
             for key, properties in plan.related_properties.items():
                 show_properties.setdefault(key, properties)
+        stored = {label: self.book.stored(label, keys) for label, keys in by_label.items() if keys}
+        batch = Batch({})
+        new_edges, merged_edges, created_degrees = self._edges(plans, stored.get(SHOW, {}), batch)
 
-        nodes: dict[str, list[list[Any]]] = {label.value: [] for label in Label}
-        same_name: dict[str, list[list[Any]]] = {label.value: [] for label in Label}
-        by_label: dict[str, list[str]] = defaultdict(list)
-        for label, key in named_by:
-            by_label[label].append(key)
-        for label, keys in by_label.items():
-            existing = self.votes(label, keys)
-            is_show = label == Label.SHOW.value
-            for key in keys:
-                had = existing.get(key)  # as stored: positive counts only
-                counts = dict(had) if had else {}
-                for spelling, count in delta[(label, key)].items():
-                    counts[spelling] = counts.get(spelling, 0) + count
-                votes = {s: c for s, c in counts.items() if c > 0}
-                name = _best(votes)
-                new_ids, reloaded_ids = named_by[(label, key)]
-                row: list[Any] = [key, sorted(set(new_ids)), sorted(set(reloaded_ids)),
-                                  counter_to_votes(votes)]
-                if is_show:
-                    props = dict(show_properties.get(key, {}))
-                    props["title"] = name
-                    nodes[label].append(row + [props])
-                elif had and _best(had) == name:
-                    same_name[label].append(row)
-                else:
-                    nodes[label].append(row + [name, normalize_name(name)])
+        shows = []
+        for key in by_label[SHOW]:
+            had = stored[SHOW].get(key)
+            votes = add(had.votes if had else None, delta[(SHOW, key)])
+            title = best(votes)
+            batch.stored[(SHOW, key)] = Stored(title, votes)
+            props = dict(show_properties.get(key, {}))
+            props["title"] = title
+            new_ids, reloaded_ids = show_sources[key]
+            shows.append([key, sorted(set(new_ids)), sorted(set(reloaded_ids)),
+                          votes_to_text(votes), props])
+        rows: dict[str, dict[str, list[list[Any]]]] = {
+            group: {label: [] for label in HUB_LABELS} for group in ("created", "renamed", "revoted")}
+        for label in HUB_LABELS:
+            self._hub_rows(label, by_label[label], stored.get(label, {}), delta,
+                           created_degrees[label], batch, rows)
 
-        edges: dict[str, list[list[Any]]] = {rel.value: [] for rel in RelType}
-        produced = RelType.PRODUCED.value
-        for index, plan in enumerate(plans):
-            for edge in plan.edges:
-                if edge.type == produced:
-                    edges[produced].append([edge.start.key, edge.end.key, index, edge.role])
-                else:
-                    edges[edge.type].append([edge.start.key, edge.end.key, index])
         listings = [{"key": plan.source_id, "props": {
             "file": plan.ref.file, "line": plan.ref.line, "record": plan.ref.record,
             "content_hash": plan.content_hash,
             "title": plan.listing.title, "shows": plan.asserted_shows,
-            "mentions": listing_mentions,
-        }} for plan, listing_mentions in zip(plans, mentions)]
-        return {"listings": listings, "loaded_at": loaded_at,
-                "sources": [plan.source_id for plan in plans],
-                "nodes": nodes, "same_name": same_name, "edges": edges}
+            "mentions": sorted({mention(e) for e in plan.mentioned}),
+        }} for plan in plans]
+        batch.parameters = {
+            "listings": listings, "loaded_at": loaded_at,
+            "sources": [plan.source_id for plan in plans], "shows": shows, **rows,
+            "new_edges": new_edges, "edges": merged_edges}
+        return batch
+
+    def _hub_rows(self, label: str, keys: list[str], stored: Mapping[str, Stored],
+                  delta: Mapping[tuple[str, str], dict[str, int]], degrees: Mapping[str, int],
+                  batch: Batch, rows: dict[str, dict[str, list[list[Any]]]]) -> None:
+        """Rows for the people, companies or genres a batch names: new ones are created;
+        the others are written only when their votes are kept (two spellings met)."""
+        contested = [key for key in keys if (had := stored.get(key)) is not None
+                     and had.votes is None and not only(had.name, delta[(label, key)])]
+        counted = self.book.listings_naming(label, contested)
+        for key in keys:
+            changes = delta[(label, key)]
+            had = stored.get(key)
+            if had is None:
+                votes = add(None, changes)
+                name = best(votes)
+                kept = votes if len(votes) > 1 else None
+                batch.stored[(label, key)] = Stored(name, kept)
+                rows["created"][label].append([key, votes_to_text(kept) if kept else None, name,
+                                               normalize_name(name), degrees.get(key, 0)])
+                continue
+            if degrees.get(key):
+                batch.degrees[label][key] += degrees[key]
+            if had.votes is None:
+                if key not in counted:
+                    continue  # one spelling still: nothing to write
+                had_votes = {had.name: counted[key]}
+            else:
+                had_votes = had.votes
+            votes = add(had_votes, changes)
+            if not votes or votes == had.votes:
+                continue
+            name = best(votes)
+            batch.stored[(label, key)] = Stored(name, votes)
+            if name != had.name:
+                rows["renamed"][label].append([key, votes_to_text(votes), name])
+            else:
+                rows["revoted"][label].append([key, votes_to_text(votes)])
+
+    def _edges(self, plans: list[ListingPlan], stored_shows: Mapping[str, Stored], batch: Batch):
+        """Edge rows, CREATEd and MERGEd, and the degree the CREATEd ones add.
+
+        An edge of a show the store did not have is new unless another listing of
+        this batch asserts it too (those MERGE, so it is written once)."""
+        first: set[str] = set()
+        shared: set[str] = set()
+        for plan in plans:
+            for edge in plan.edges:
+                if edge.identity in first:
+                    shared.add(edge.identity)
+                else:
+                    first.add(edge.identity)
+        new_edges: dict[str, list[list[Any]]] = {rel.value: [] for rel in RelType}
+        merged: dict[str, list[list[Any]]] = {rel.value: [] for rel in RelType}
+        degrees: dict[str, dict[str, int]] = {label: defaultdict(int) for label in HUB_LABELS}
+        produced = RelType.PRODUCED.value
+        for index, plan in enumerate(plans):
+            for edge in plan.edges:
+                show, other = ((edge.end, edge.start) if edge.end.label == SHOW
+                               else (edge.start, edge.end))
+                row = [edge.start.key, edge.end.key, index]
+                if edge.type == produced:
+                    row.append(edge.role)
+                if show.key not in stored_shows and edge.identity not in shared:
+                    new_edges[edge.type].append(row)
+                    degrees[other.label][other.key] += 1
+                else:
+                    merged[edge.type].append(row)
+                    batch.stale[other.label].add(other.key)
+        return new_edges, merged, degrees
 
     # -- replacing a changed listing -------------------------------------
 
@@ -279,22 +379,24 @@ class ListingWriter:
         removed = self.backend.run_write(
             PRUNE_EDGES, {"shows": shows, "src": plan.source_id, "keep": keep}).value(0) or 0
         named_now = {(e.label, e.key) for e in plan.mentioned}
-        dropped: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        dropped: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
         for old in previous.get("mentions") or []:
             label, key, spelling = parse_mention(old)
             if (label, key) not in named_now:
-                dropped[label][key][spelling] += 1
+                taken = dropped[label][key]
+                taken[spelling] = taken.get(spelling, 0) - 1
         for label, by_key in dropped.items():
-            existing = self.votes(label, by_key)
+            existing = self.book.stored(label, by_key)
             rows = []
             for key, taken_back in by_key.items():
-                votes = existing.get(key, Counter())
-                votes.subtract(taken_back)
-                votes = Counter({s: c for s, c in votes.items() if c > 0})
-                rows.append({"key": key, "votes": counter_to_votes(votes),
-                             "name": best_spelling(votes) if votes else None})
-            self.backend.run_write(DROP_MENTIONS.format(label=label, display=DISPLAY[label]),
-                                   {"nodes": rows, "src": plan.source_id})
+                had = existing.get(key)
+                if had is None:
+                    continue
+                votes = add(had.votes, taken_back) if had.votes is not None else None
+                rows.append({"key": key, "votes": votes_to_text(votes) if votes else None,
+                             "name": best(votes) if votes else None})
+                self.book.forget(label, key)  # it may be gone: read it again if met
+            self.backend.run_write(DROP_MENTIONS[label], {"nodes": rows, "src": plan.source_id})
         # Edges went away: the degrees of everything this listing touched may have changed.
         for old in previous.get("mentions") or []:
             label, key, _ = parse_mention(old)

@@ -59,10 +59,26 @@ def _adamic_adar(weight: float, degree: int | None) -> float:
     return weight / math.log(2 + max(int(degree or 0), 1))
 
 
+PROVENANCE_LIMIT = 100
+
+# A person, company or genre exists through its edges: the listings that named it
+# are the sources of its edges (see loaders/writer.py), the first PROVENANCE_LIMIT
+# by id, so a hub's page stays small.
+_LISTINGS_BEHIND = ("MATCH (:{label} {{key: $key}})-[r]-() UNWIND r.sources AS source "
+                    "WITH DISTINCT source ORDER BY source LIMIT $limit "
+                    "RETURN collect(source)")
+
+
 def _provenance(backend: Backend, sources: list[str] | None) -> list[dict]:
     if not sources:
         return []
-    return _run(backend, "provenance", keys=list(sources))
+    return _run(backend, "provenance", keys=list(sources)[:PROVENANCE_LIMIT])
+
+
+def _provenance_through_edges(backend: Backend, label: str, key: str) -> list[dict]:
+    query = _LISTINGS_BEHIND.format(label=check_label(label))
+    found = backend.run_read(query, {"key": key, "limit": PROVENANCE_LIMIT}, max_rows=0)
+    return _provenance(backend, found.value([]))
 
 
 # -- details --------------------------------------------------------------
@@ -119,7 +135,7 @@ def person_detail(backend: Backend, key: str) -> dict | None:
         "credit_count": len(row["credits"]),
         "counts": {"credits": len(row["credits"]),
                    "shows": len({c["key"] for c in row["credits"]})},
-        "provenance": _provenance(backend, person.get("sources")),
+        "provenance": _provenance_through_edges(backend, "Person", key),
     }
 
 
@@ -146,7 +162,7 @@ def _entity_with_shows(backend: Backend, label: str, key: str, limit: int) -> di
             "shows": [{"key": s["key"], "name": s["title"], "year": s["year"],
                        "url": entity_url("Show", s["key"])} for s in shows],
             "total": total, "counts": {"shows": total},
-            "provenance": _provenance(backend, props.get("sources"))}
+            "provenance": _provenance_through_edges(backend, label, key)}
 
 
 DETAILS = {"Show": show_detail, "Person": person_detail, "Company": company_detail,
