@@ -125,5 +125,9 @@ class SpellingBook:
         self._known[(label, key)] = stored
         return stored
 
+    def clear(self) -> None:
+        """Forget everything: after a failed write, what was counted as written was not."""
+        self._known.clear()
+
     def forget(self, label: str, key: str) -> None:
         self._known.pop((label, key), None)

@@ -30,6 +30,7 @@ could both create its credits.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -180,6 +181,15 @@ class Batch:
 
 
 
+@dataclass
+class Launched:
+    """A batch being written in its own thread."""
+
+    batch: Batch
+    thread: threading.Thread | None = None
+    error: BaseException | None = None
+
+
 class ListingWriter:
     """Writes batches of listing plans through any backend, for one load."""
 
@@ -206,13 +216,48 @@ class ListingWriter:
 
     def write(self, plans: list[ListingPlan], previous: dict[str, dict] | None = None,
               loaded_at: str | None = None) -> None:
-        """Write every plan in one statement (all of them or none)."""
+        """Write every plan in one statement (all of them or none), now."""
+        batch = self.prepare(plans, previous, loaded_at)
+        try:
+            self.backend.run_write(batch.statement(), batch.parameters)
+        except BaseException:
+            self.book.clear()
+            raise
+        self._written(batch)
+
+    def prepare(self, plans: list[ListingPlan], previous: dict[str, dict] | None = None,
+                loaded_at: str | None = None) -> Batch:
+        """A batch's statement, counted as written: the next batch can be prepared against
+        it while it is written. If it fails, `finish` (or `write`) forgets all it knew."""
         loaded_at = loaded_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
         batch = self.batch(plans, previous or {}, loaded_at)
-        self.backend.run_write(batch.statement(), batch.parameters)
-        # Only once the store holds them:
         for (label, key), stored in batch.stored.items():
             self.book.remember(label, key, stored)
+        return batch
+
+    def launch(self, batch: Batch) -> Launched:
+        """Write a prepared batch in a thread (the engine works while Python prepares the next)."""
+        launched = Launched(batch)
+
+        def run() -> None:
+            try:
+                self.backend.run_write(batch.statement(), batch.parameters)
+            except BaseException as exc:  # handed to finish(), in the caller's thread
+                launched.error = exc
+
+        launched.thread = threading.Thread(target=run, name="screengraph-writer", daemon=True)
+        launched.thread.start()
+        return launched
+
+    def finish(self, launched: Launched) -> None:
+        """Wait for a launched batch; its error, if any, is raised here."""
+        launched.thread.join()
+        if launched.error is not None:
+            self.book.clear()
+            raise launched.error
+        self._written(launched.batch)
+
+    def _written(self, batch: Batch) -> None:
         for label, keys in batch.stale.items():
             self.stale_degrees[label].update(keys)
         for label, added in batch.degrees.items():

@@ -7,10 +7,12 @@ scalars = st.one_of(st.none(), st.booleans(), st.integers(-2**53, 2**53),
                     # the loaders strip control characters before they get here.
                     st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)),
                             max_size=20), st.sampled_from(["a\\b", 'q"q', "l1\nl2", "t\tx", "\\u00e9",
-                                                           "é", "\x07bell", "back\\", "x\ry"]))
+                                                           "é", "\x07bell", "back\\", "x\ry",
+                                                           'a":b', ',"k":1', '{"k":']))
 values = st.recursive(scalars, lambda children: st.one_of(
     st.lists(children, max_size=4),
-    st.dictionaries(st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True), children, max_size=4)),
+    st.dictionaries(st.one_of(st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True),
+                              st.sampled_from(["odd key", "k-1", "1k", "é"])), children, max_size=4)),
     max_leaves=20)
 
 
