@@ -54,6 +54,15 @@ def write_stats(counters: object) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
+class Statement:
+    """A write made ready ahead of time (`Backend.statement`), for `run_write`."""
+
+    cypher: str
+    params: Mapping[str, Any]
+    wire: Any = None  # the engine's own encoding of both, when it takes one
+
+
+@dataclass(frozen=True)
 class BackendInfo:
     """What `screengraph doctor` reports."""
 
@@ -89,9 +98,15 @@ class Backend(ABC):
         """
 
     @abstractmethod
-    def run_write(self, cypher: str, params: Mapping[str, Any] | None = None, *,
+    def run_write(self, cypher: str | Statement, params: Mapping[str, Any] | None = None, *,
                   timeout_ms: int | None = None) -> Results:
         """Run one write statement atomically: it applies whole or not at all."""
+
+    def statement(self, cypher: str, params: Mapping[str, Any]) -> Statement:
+        """A write encoded ahead of time, so a loader can encode its next batch while the
+        engine writes the last (FalkorDB takes parameters as query text; Neo4j's driver
+        encodes as it sends)."""
+        return Statement(cypher, params)
 
     @abstractmethod
     def run_write_many(self, statements: list[tuple[str, Mapping[str, Any]]], *,

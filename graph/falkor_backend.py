@@ -17,7 +17,7 @@ import redis.exceptions
 from falkordb import Edge, FalkorDB, Node, Path as FalkorPath
 from falkordb.query_result import QueryResult
 
-from graph.backend import Backend, BackendInfo, Results, write_stats
+from graph.backend import Backend, BackendInfo, Results, Statement, write_stats
 from graph.embedded_server import EmbeddedServer
 from graph.falkor_params import with_parameters
 from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError, QueryTimeout,
@@ -109,11 +109,15 @@ class FalkorBackend(Backend):
         result = self._call(lambda g: g.ro_query(query, None, timeout=timeout_ms))
         return self._results(result, cap)
 
-    def run_write(self, cypher: str, params: Mapping[str, Any] | None = None, *,
+    def statement(self, cypher: str, params: Mapping[str, Any]) -> Statement:
+        return Statement(cypher, params, with_parameters(cypher, params))
+
+    def run_write(self, cypher: str | Statement, params: Mapping[str, Any] | None = None, *,
                   timeout_ms: int | None = None) -> Results:
         timeout_ms = int(timeout_ms or self.write_timeout_ms)
         self._last_timeout_ms = timeout_ms
-        query = with_parameters(cypher, params)
+        query = (cypher.wire if isinstance(cypher, Statement)
+                 else with_parameters(cypher, params))
         result = self._call(lambda g: QueryResult(g, self._write_block(g, [query], timeout_ms)[0]))
         return self._results(result, 0)
 

@@ -17,7 +17,7 @@ from neo4j.exceptions import (AuthError, Neo4jError, ResultFailedError, ServiceU
                               SessionExpired)
 from neo4j.graph import Node, Path, Relationship
 
-from graph.backend import Backend, BackendInfo, Results, write_stats
+from graph.backend import Backend, BackendInfo, Results, Statement, write_stats
 from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError, QueryTimeout,
                           ReadOnlyViolation)
 from graph.schema import (FULLTEXT_INDEX, FULLTEXT_LABELS, KEY, KEYED_LABELS, LOOKUP_INDEXES,
@@ -85,9 +85,11 @@ class Neo4jBackend(Backend):
 
         return self._session_call(neo4j.READ_ACCESS, work, timeout_ms)
 
-    def run_write(self, cypher: str, params: Mapping[str, Any] | None = None, *,
+    def run_write(self, cypher: str | Statement, params: Mapping[str, Any] | None = None, *,
                   timeout_ms: int | None = None) -> Results:
         timeout_ms = int(timeout_ms or self.write_timeout_ms)
+        if isinstance(cypher, Statement):
+            cypher, params = cypher.cypher, cypher.params
 
         @unit_of_work(timeout=timeout_ms / 1000.0)
         def work(tx: neo4j.ManagedTransaction) -> Results:

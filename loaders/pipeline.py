@@ -25,7 +25,7 @@ from loaders.model import ParsedRecord
 from loaders.plan import ListingPlan, content_hash, plan_listing
 from loaders.prefetch import Prefetched
 from loaders.sources import SourceText
-from loaders.writer import Launched, ListingWriter
+from loaders.writer import Batch, Launched, ListingWriter
 
 DEFAULT_BATCH_SIZE = 500
 LISTED_MAX = 500
@@ -95,10 +95,17 @@ class Loader:
         self.dry_run = dry_run
         self.on_progress = on_progress or (lambda n: None)
         self.summary = LoadSummary(dry_run=dry_run)
-        self._pending: tuple[list[ListingPlan], Launched] | None = None  # the batch in flight
+        # Batches go through three steps, overlapped with the next batch's: prepared
+        # (rows computed, counted as written), launched (in flight), settled.
+        self._prepared: tuple[list[ListingPlan], Batch] | None = None
+        self._pending: tuple[list[ListingPlan], Launched] | None = None
+        self._refusals = 0  # batches the database refused so far
+        if self.writer is not None:
+            self.writer.before_counting = self._drain
 
-    def _pending_ids(self) -> set[str]:
-        return {plan.source_id for plan in self._pending[0]} if self._pending else set()
+    def _unsettled_ids(self) -> set[str]:
+        return {plan.source_id for step in (self._prepared, self._pending) if step
+                for plan in step[0]}
 
     def load(self, sources: Iterable[SourceText], fmt: str | None = None) -> LoadSummary:
         started = datetime.now(timezone.utc)
@@ -115,7 +122,7 @@ class Loader:
                         self._reject(record, reason)
                     self._flush(chunk.records, chunk.hashes, chunk.plans)
             finally:
-                self._settle()
+                self._drain()
         if self.writer is not None and not self.dry_run:
             self.writer.flush_degrees()
         self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
@@ -151,8 +158,8 @@ class Loader:
         if not records:
             return
         ids = [r.ref.source_id for r in records]
-        if self._pending is not None and not self._pending_ids().isdisjoint(ids):
-            self._settle()  # a listing given again: what the store says must include it
+        if not self._unsettled_ids().isdisjoint(ids):
+            self._drain()  # a listing given again: what the store says must include it
         previous = self.writer.existing_listings(ids) if self.writer else {}
         fresh = [r for r in records
                  if previous.get(r.ref.source_id, {}).get("hash") != hashes[id(r)]]
@@ -192,7 +199,7 @@ class Loader:
         yearless |= {show_key(t) for r in records for t in r.listing.related_shows}
         known: dict[str, set[str]] = defaultdict(set)
         if self.writer and yearless:
-            self._settle()  # the shows of the batch in flight count
+            self._drain()  # the shows of the batches not written yet count
             for title_key, keys in self.writer.shows_by_title(yearless).items():
                 known[title_key].update(keys)
         for r in records:
@@ -225,11 +232,12 @@ class Loader:
             self.summary.credits += len(plan.edges)
 
     def _write(self, plans: list[ListingPlan], previous: dict) -> None:
-        """Write a batch while the next one is read and prepared; a batch that replaces
+        """Read what this batch needs, launch the batch before it, compute this one's rows
+        while the engine writes that one, then wait for it. A batch that replaces
         listings is written and pruned before anything else is prepared (pruning can
         delete what the next batch would otherwise count on)."""
         if any(plan.source_id in previous for plan in plans):
-            self._settle()
+            self._drain()
             try:
                 self.writer.write(plans, previous)
                 written = plans
@@ -239,16 +247,32 @@ class Loader:
                 written = self._one_by_one(plans, previous)
             self._count_written(written, previous)
             return
-        batch = self.writer.prepare(plans)
-        if self._settle():  # the batch in flight failed: `batch` counted on it
+        refusals = self._refusals
+        stored = self.writer.look_up(plans)
+        self._launch()
+        batch = self.writer.prepare(plans, stored=stored)
+        self._settle()
+        if self._refusals != refusals:  # what this batch was prepared against was not written
             batch = self.writer.prepare(plans)
-        self._pending = (plans, self.writer.launch(batch))
+        self._prepared = (plans, batch)
 
-    def _settle(self) -> bool:
-        """Wait for the batch in flight; True if the database refused it (its listings
-        are then retried one by one, so only the one at fault is rejected)."""
+    def _launch(self) -> None:
+        if self._prepared is not None:
+            plans, batch = self._prepared
+            self._prepared = None
+            self._settle()
+            self._pending = (plans, self.writer.launch(batch))
+
+    def _drain(self) -> None:
+        """Write everything prepared, and wait for it."""
+        self._launch()
+        self._settle()
+
+    def _settle(self) -> None:
+        """Wait for the batch in flight. If the database refused it, its listings are
+        retried one by one, so only the one at fault is rejected."""
         if self._pending is None:
-            return False
+            return
         plans, launched = self._pending
         self._pending = None
         try:
@@ -256,10 +280,12 @@ class Loader:
         except BackendUnavailable:
             raise
         except GraphError:
+            self._refusals += 1
             self._count_written(self._one_by_one(plans, {}), {})
-            return True
+            if self._prepared is not None:  # prepared against what was just refused
+                self._prepared = (self._prepared[0], self.writer.prepare(self._prepared[0]))
+            return
         self._count_written(plans, {})
-        return False
 
     def _one_by_one(self, plans: list[ListingPlan], previous: dict) -> list[ListingPlan]:
         """Write listing by listing to find those the database refuses; returns the others."""

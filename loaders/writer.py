@@ -35,9 +35,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
-from graph.backend import Backend
+from graph.backend import Backend, Statement
 from graph.keys import normalize_name
 from graph.schema import LISTING_LABEL, RELATIONSHIPS, Label, RelType
 from loaders.plan import Entity, ListingPlan
@@ -165,6 +165,7 @@ class Batch:
     """One batch's statement parameters, and what the store will hold once it is written."""
 
     parameters: dict[str, Any]
+    encoded: Statement | None = None  # the statement in the engine's own form
     stored: dict[tuple[str, str], Stored] = field(default_factory=dict)
     stale: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     degrees: dict[str, dict[str, int]] = field(
@@ -196,6 +197,9 @@ class ListingWriter:
     def __init__(self, backend: Backend):
         self.backend = backend
         self.book = SpellingBook(backend)
+        # Called before counting an entity's listings in the store: a pipelining caller
+        # waits there for the batch it has in flight.
+        self.before_counting: Callable[[], None] = lambda: None
         # Degrees to recount at the end (MERGEd or pruned edges), and those to add to.
         self.stale_degrees: dict[str, set[str]] = defaultdict(set)
         self.added_degrees: dict[str, dict[str, int]] = {
@@ -219,18 +223,31 @@ class ListingWriter:
         """Write every plan in one statement (all of them or none), now."""
         batch = self.prepare(plans, previous, loaded_at)
         try:
-            self.backend.run_write(batch.statement(), batch.parameters)
+            self.backend.run_write(batch.encoded)
         except BaseException:
             self.book.clear()
             raise
         self._written(batch)
 
+    def look_up(self, plans: list[ListingPlan]) -> dict[str, dict[str, Stored]]:
+        """What the store holds for every entity these plans name (read only for those
+        not met yet): done apart from `prepare` so the reads can go before the batch in
+        flight is launched, and the Python work after."""
+        by_label: dict[str, dict[str, None]] = {label.value: {} for label in Label}
+        for plan in plans:
+            for entity in plan.mentioned:
+                by_label[entity.label][entity.key] = None
+        return {label: self.book.stored(label, keys) for label, keys in by_label.items() if keys}
+
     def prepare(self, plans: list[ListingPlan], previous: dict[str, dict] | None = None,
-                loaded_at: str | None = None) -> Batch:
+                loaded_at: str | None = None,
+                stored: dict[str, dict[str, Stored]] | None = None) -> Batch:
         """A batch's statement, counted as written: the next batch can be prepared against
-        it while it is written. If it fails, `finish` (or `write`) forgets all it knew."""
+        it while it is written. If it fails, `finish` (or `write`) forgets all it knew.
+        `stored` is what `look_up` found for these plans (read now if not given)."""
         loaded_at = loaded_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
-        batch = self.batch(plans, previous or {}, loaded_at)
+        batch = self.batch(plans, previous or {}, loaded_at, stored)
+        batch.encoded = self.backend.statement(batch.statement(), batch.parameters)
         for (label, key), stored in batch.stored.items():
             self.book.remember(label, key, stored)
         return batch
@@ -241,7 +258,7 @@ class ListingWriter:
 
         def run() -> None:
             try:
-                self.backend.run_write(batch.statement(), batch.parameters)
+                self.backend.run_write(batch.encoded)
             except BaseException as exc:  # handed to finish(), in the caller's thread
                 launched.error = exc
 
@@ -284,7 +301,8 @@ class ListingWriter:
         self.stale_degrees.clear()
         self.refresh_degrees(stale)
 
-    def batch(self, plans: list[ListingPlan], previous: dict[str, dict], loaded_at: str) -> Batch:
+    def batch(self, plans: list[ListingPlan], previous: dict[str, dict], loaded_at: str,
+              stored: dict[str, dict[str, Stored]] | None = None) -> Batch:
         # Votes this batch adds, and those the previous versions of its listings take back.
         delta: dict[tuple[str, str], dict[str, int]] = {}
         # Per show: ids of first-time listings naming it, and of reloaded ones.
@@ -313,7 +331,9 @@ class ListingWriter:
         for plan in plans:
             for key, properties in plan.related_properties.items():
                 show_properties.setdefault(key, properties)
-        stored = {label: self.book.stored(label, keys) for label, keys in by_label.items() if keys}
+        if stored is None:
+            stored = {label: self.book.stored(label, keys)
+                      for label, keys in by_label.items() if keys}
         batch = Batch({})
         new_edges, merged_edges, created_degrees = self._edges(plans, stored.get(SHOW, {}), batch)
 
@@ -353,6 +373,8 @@ class ListingWriter:
         the others are written only when their votes are kept (two spellings met)."""
         contested = [key for key in keys if (had := stored.get(key)) is not None
                      and had.votes is None and not only(had.name, delta[(label, key)])]
+        if contested:
+            self.before_counting()  # the count must include the batch in flight
         counted = self.book.listings_naming(label, contested)
         for key in keys:
             changes = delta[(label, key)]
