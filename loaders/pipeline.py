@@ -232,8 +232,9 @@ class Loader:
             self.summary.credits += len(plan.edges)
 
     def _write(self, plans: list[ListingPlan], previous: dict) -> None:
-        """Read what this batch needs, launch the batch before it, compute this one's rows
-        while the engine writes that one, then wait for it. A batch that replaces
+        """Launch the batch before this one, read what this one needs and compute its rows
+        while the engine writes that one (reads first where they would wait for it),
+        then wait for it. A batch that replaces
         listings is written and pruned before anything else is prepared (pruning can
         delete what the next batch would otherwise count on)."""
         if any(plan.source_id in previous for plan in plans):
@@ -248,8 +249,12 @@ class Loader:
             self._count_written(written, previous)
             return
         refusals = self._refusals
-        stored = self.writer.look_up(plans)
-        self._launch()
+        if self.backend.writes_block_reads:  # read first, or the reads would wait for it
+            stored = self.writer.look_up(plans)
+            self._launch()
+        else:
+            self._launch()
+            stored = self.writer.look_up(plans)
         batch = self.writer.prepare(plans, stored=stored)
         self._settle()
         if self._refusals != refusals:  # what this batch was prepared against was not written

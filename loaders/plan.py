@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from graph.keys import (company_key, genre_key, normalize_name, parse_show_title, person_key,
                         series_key, show_key)
@@ -26,6 +26,10 @@ RESERVED_SHOW_PROPERTIES = frozenset({
     "country", "source_url", "search_text", "sources", "votes",
 })
 
+# What a show's title implies, and what the listing about it says (extra fields aside).
+NAMING_PROPERTIES = ("title_key", "series", "series_key", "season", "search_text")
+LISTING_PROPERTIES = ("year", "synopsis", "country", "source_url")
+
 ROLE_FIELDS: tuple[tuple[str, RelType, str | None], ...] = (
     ("directors", RelType.DIRECTED, None),
     ("producers", RelType.PRODUCED, "producer"),
@@ -35,25 +39,25 @@ ROLE_FIELDS: tuple[tuple[str, RelType, str | None], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Entity:
+class Entity(NamedTuple):
+    """One name a listing uses, resolved to its node (tuples: a load makes millions)."""
+
     label: str
     key: str
     spelling: str
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
     type: str
     start: Entity
     end: Entity
-    role: str | None = None
+    role: str | None
     # Stable id of the edge, computable in Cypher as well (see writer.PRUNE_EDGES).
-    identity: str = field(init=False, compare=False)
+    identity: str
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "identity",
-                           f"{self.type}|{self.start.key}|{self.end.key}|{self.role or ''}")
+
+def edge(rel_type: str, start: Entity, end: Entity, role: str | None = None) -> Edge:
+    return Edge(rel_type, start, end, role, f"{rel_type}|{start.key}|{end.key}|{role or ''}")
 
 
 @dataclass
@@ -130,24 +134,24 @@ def plan_listing(listing: Listing, ref: SourceRef, resolve_yearless,
     plan = ListingPlan(ref, listing, listing_hash or content_hash(listing), show, show_properties)
     seen_edges: set[str] = set()
 
-    def add_edge(edge: Edge) -> None:
-        if edge.identity not in seen_edges:
-            seen_edges.add(edge.identity)
-            plan.edges.append(edge)
+    def add_edge(new: Edge) -> None:
+        if new.identity not in seen_edges:
+            seen_edges.add(new.identity)
+            plan.edges.append(new)
 
     for field_name, rel_type, role in ROLE_FIELDS:
         for name in getattr(listing, field_name):
             person = Entity("Person", person_key(name), name)
             plan.entities.append(person)
-            add_edge(Edge(rel_type.value, person, show, role))
+            add_edge(edge(rel_type.value, person, show, role))
     companies = [Entity("Company", company_key(name), name) for name in listing.companies]
     for company in companies:
         plan.entities.append(company)
-        add_edge(Edge(RelType.MADE_BY.value, show, company))
+        add_edge(edge(RelType.MADE_BY.value, show, company))
     for name in listing.genres:
         genre = Entity("Genre", genre_key(name), name)
         plan.entities.append(genre)
-        add_edge(Edge(RelType.IN_GENRE.value, show, genre))
+        add_edge(edge(RelType.IN_GENRE.value, show, genre))
     # "More shows from company": shows made by the listing's companies.
     for title in listing.related_shows:
         related, related_properties = show_entity(title, None, resolve_yearless)
@@ -156,7 +160,7 @@ def plan_listing(listing: Listing, ref: SourceRef, resolve_yearless,
         plan.related.append(related)
         plan.related_properties[related.key] = related_properties
         for company in companies:
-            add_edge(Edge(RelType.MADE_BY.value, related, company))
+            add_edge(edge(RelType.MADE_BY.value, related, company))
     if listing.related_shows and not companies:
         plan.warnings.append(
             f"{len(listing.related_shows)} related show(s) listed but no company: they are "

@@ -40,7 +40,7 @@ from typing import Any, Callable, Iterable, Mapping
 from graph.backend import Backend, Statement
 from graph.keys import normalize_name
 from graph.schema import LISTING_LABEL, RELATIONSHIPS, Label, RelType
-from loaders.plan import Entity, ListingPlan
+from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, Entity, ListingPlan
 from loaders.spellings import DISPLAY, SEP, Stored, SpellingBook, add, best, only, votes_to_text
 
 SHOW = Label.SHOW.value
@@ -49,6 +49,8 @@ HUB_LABELS = (Label.PERSON.value, Label.COMPANY.value, Label.GENRE.value)
 # (Adamic-Adar weights) need not count a hub's edges on every request.
 DEGREE = {Label.PERSON.value: "credit_count", Label.COMPANY.value: "show_count",
           Label.GENRE.value: "show_count"}
+
+_SET = frozenset(("title",) + NAMING_PROPERTIES + LISTING_PROPERTIES)
 
 # A source id goes on a show once. A listing loaded for the first time cannot be
 # there yet (its Listing node, written in the same statement, did not exist), so
@@ -60,11 +62,23 @@ _APPEND_SOURCES = ("x.sources = coalesce(x.sources, []) + n[1] + "
 # the parameters are text that FalkorDB parses, and half their size went on
 # repeated map keys and source ids.
 _PARTS: dict[str, str] = {
-    "listings": f"UNWIND $listings AS l MERGE (x:{LISTING_LABEL} {{key: l.key}}) "
-                "SET x += l.props, x.loaded_at = $loaded_at",
-    # [key, new sources, sources to check, votes, properties]
+    # [key, file, line, record, content hash, title, shows, mentions]
+    "listings": f"UNWIND $listings AS l MERGE (x:{LISTING_LABEL} {{key: l[0]}}) "
+                "SET x.file = l[1], x.line = l[2], x.record = l[3], x.content_hash = l[4], "
+                "x.title = l[5], x.shows = l[6], x.mentions = l[7], x.loaded_at = $loaded_at",
+    # Shows a listing is about: [key, new sources, sources to check, votes, title,
+    # *NAMING_PROPERTIES, *LISTING_PROPERTIES, {extra fields}]
     "shows": f"UNWIND $shows AS n MERGE (x:{SHOW} {{key: n[0]}}) "
-             f"SET x += n[4], x.votes = n[3], {_APPEND_SOURCES}",
+             f"SET x.votes = n[3], {_APPEND_SOURCES}, x.title = n[4], "
+             + ", ".join(f"x.{name} = n[{i}]" for i, name in
+                         enumerate(NAMING_PROPERTIES + LISTING_PROPERTIES, start=5))
+             + f", x += n[{5 + len(NAMING_PROPERTIES + LISTING_PROPERTIES)}]",
+    # Shows only named as related: [key, new sources, sources to check, votes, title,
+    # *NAMING_PROPERTIES]
+    "related": f"UNWIND $related AS n MERGE (x:{SHOW} {{key: n[0]}}) "
+               f"SET x.votes = n[3], {_APPEND_SOURCES}, x.title = n[4], "
+               + ", ".join(f"x.{name} = n[{i}]" for i, name in
+                           enumerate(NAMING_PROPERTIES, start=5)),
 }
 for _label in HUB_LABELS:
     _display, _degree = DISPLAY[_label], DEGREE[_label]
@@ -337,32 +351,36 @@ class ListingWriter:
         batch = Batch({})
         new_edges, merged_edges, created_degrees = self._edges(plans, stored.get(SHOW, {}), batch)
 
-        shows = []
+        shows, related = [], []
+        main_shows = {plan.show.key for plan in plans}
         for key in by_label[SHOW]:
             had = stored[SHOW].get(key)
             votes = add(had.votes if had else None, delta[(SHOW, key)])
             title = best(votes)
             batch.stored[(SHOW, key)] = Stored(title, votes)
-            props = dict(show_properties.get(key, {}))
-            props["title"] = title
+            props = show_properties[key]
             new_ids, reloaded_ids = show_sources[key]
-            shows.append([key, sorted(set(new_ids)), sorted(set(reloaded_ids)),
-                          votes_to_text(votes), props])
+            row = [key, sorted(set(new_ids)), sorted(set(reloaded_ids)), votes_to_text(votes),
+                   title, *(props.get(name) for name in NAMING_PROPERTIES)]
+            if key in main_shows:  # the show a listing is about
+                row.extend(props.get(name) for name in LISTING_PROPERTIES)
+                row.append({name: value for name, value in props.items() if name not in _SET})
+                shows.append(row)
+            else:
+                related.append(row)
         rows: dict[str, dict[str, list[list[Any]]]] = {
             group: {label: [] for label in HUB_LABELS} for group in ("created", "renamed", "revoted")}
         for label in HUB_LABELS:
             self._hub_rows(label, by_label[label], stored.get(label, {}), delta,
                            created_degrees[label], batch, rows)
 
-        listings = [{"key": plan.source_id, "props": {
-            "file": plan.ref.file, "line": plan.ref.line, "record": plan.ref.record,
-            "content_hash": plan.content_hash,
-            "title": plan.listing.title, "shows": plan.asserted_shows,
-            "mentions": sorted({mention(e) for e in plan.mentioned}),
-        }} for plan in plans]
+        listings = [[plan.source_id, plan.ref.file, plan.ref.line, plan.ref.record,
+                     plan.content_hash, plan.listing.title, plan.asserted_shows,
+                     sorted({mention(e) for e in plan.mentioned})] for plan in plans]
         batch.parameters = {
             "listings": listings, "loaded_at": loaded_at,
-            "sources": [plan.source_id for plan in plans], "shows": shows, **rows,
+            "sources": [plan.source_id for plan in plans], "shows": shows, "related": related,
+            **rows,
             "new_edges": new_edges, "edges": merged_edges}
         return batch
 
