@@ -82,9 +82,9 @@ class Backend(ABC):
 
     name: str
     dialect: str
-    # Whether a read waits for a write in flight (work that can overlap a write is
-    # ordered around it accordingly).
-    writes_block_reads: bool = False
+    # Whether a read waits for a write in flight: a loader orders the work it overlaps
+    # with a write accordingly.
+    reads_wait_for_writes: bool = False
 
     def __init__(self, query_timeout_ms: int, write_timeout_ms: int, max_rows: int):
         self.query_timeout_ms = query_timeout_ms

@@ -37,8 +37,9 @@ def fulltext_terms(text: str) -> list[str]:
 class FalkorBackend(Backend):
     name = "embedded"
     dialect = "falkordb"
-    # A write runs in a MULTI block, on the server's main thread: reads queue behind it.
-    writes_block_reads = True
+    # A write runs in a MULTI block, on the server's main thread: reads queue behind it
+    # (and FalkorDB holds its graph lock through a write's updates anyway).
+    reads_wait_for_writes = True
 
     def __init__(self, data_dir: str | Path, graph_name: str = "screengraph", *,
                  fsync: str = "always", query_timeout_ms: int = 2000,

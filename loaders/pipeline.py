@@ -232,9 +232,8 @@ class Loader:
             self.summary.credits += len(plan.edges)
 
     def _write(self, plans: list[ListingPlan], previous: dict) -> None:
-        """Launch the batch before this one, read what this one needs and compute its rows
-        while the engine writes that one (reads first where they would wait for it),
-        then wait for it. A batch that replaces
+        """Read what this batch needs and compute its rows while the engine writes the
+        batch before it, then wait for that one. A batch that replaces
         listings is written and pruned before anything else is prepared (pruning can
         delete what the next batch would otherwise count on)."""
         if any(plan.source_id in previous for plan in plans):
@@ -249,17 +248,20 @@ class Loader:
             self._count_written(written, previous)
             return
         refusals = self._refusals
-        if self.backend.writes_block_reads:  # read first, or the reads would wait for it
+        if self.backend.reads_wait_for_writes:
+            # Read before the batch waiting to go is launched, compute while it is written.
             stored = self.writer.look_up(plans)
             self._launch()
+            batch = self.writer.prepare(plans, stored=stored)
+            self._settle()
         else:
-            self._launch()
-            stored = self.writer.look_up(plans)
-        batch = self.writer.prepare(plans, stored=stored)
-        self._settle()
+            batch = self.writer.prepare(plans)  # reads and all, beside the batch in flight
+            self._settle()
         if self._refusals != refusals:  # what this batch was prepared against was not written
             batch = self.writer.prepare(plans)
         self._prepared = (plans, batch)
+        if not self.backend.reads_wait_for_writes:
+            self._launch()  # the engine never waits for Python
 
     def _launch(self) -> None:
         if self._prepared is not None:

@@ -97,10 +97,16 @@ for _label in HUB_LABELS:
 for _type, (_start, _end) in RELATIONSHIPS.items():
     _match = (f"MATCH (a:{_start.value} {{key: e[0]}}) MATCH (b:{_end.value} {{key: e[1]}}) ")
     _role = "role: e[3], " if _type is RelType.PRODUCED else ""
-    # [start key, end key, index of the listing in $sources(, role)]
+    # New edges, grouped by show and listing (one show lookup per group):
+    # [show key, index of the listing in $sources, [other ends' keys](, role)]
+    _show, _other = ("b", "a") if _end is Label.SHOW else ("a", "b")
+    _other_label = (_start if _end is Label.SHOW else _end).value
     _PARTS[f"new_edges.{_type.value}"] = (
-        f"UNWIND $new_edges.{_type.value} AS e {_match}"
-        f"CREATE (a)-[:{_type.value} {{{_role}sources: [$sources[e[2]]]}}]->(b)")
+        f"UNWIND $new_edges.{_type.value} AS g MATCH ({_show}:{SHOW} {{key: g[0]}}) "
+        f"UNWIND g[2] AS k MATCH ({_other}:{_other_label} {{key: k}}) "
+        f"CREATE (a)-[:{_type.value} {{{'role: g[3], ' if _role else ''}"
+        "sources: [$sources[g[1]]]}]->(b)")
+    # [start key, end key, index of the listing in $sources(, role)]
     _PARTS[f"edges.{_type.value}"] = (
         f"UNWIND $edges.{_type.value} AS e {_match}"
         f"MERGE (a)-[r:{_type.value}{' {role: e[3]}' if _role else ''}]->(b) "
@@ -436,7 +442,7 @@ class ListingWriter:
                     shared.add(edge.identity)
                 else:
                     first.add(edge.identity)
-        new_edges: dict[str, list[list[Any]]] = {rel.value: [] for rel in RelType}
+        groups: dict[tuple[str, str, int, str | None], list[str]] = {}
         merged: dict[str, list[list[Any]]] = {rel.value: [] for rel in RelType}
         degrees: dict[str, dict[str, int]] = {label: defaultdict(int) for label in HUB_LABELS}
         produced = RelType.PRODUCED.value
@@ -444,15 +450,23 @@ class ListingWriter:
             for edge in plan.edges:
                 show, other = ((edge.end, edge.start) if edge.end.label == SHOW
                                else (edge.start, edge.end))
-                row = [edge.start.key, edge.end.key, index]
-                if edge.type == produced:
-                    row.append(edge.role)
                 if show.key not in stored_shows and edge.identity not in shared:
-                    new_edges[edge.type].append(row)
+                    group = (edge.type, show.key, index, edge.role)
+                    keys = groups.get(group)
+                    if keys is None:
+                        keys = groups[group] = []
+                    keys.append(other.key)
                     degrees[other.label][other.key] += 1
                 else:
+                    row = [edge.start.key, edge.end.key, index]
+                    if edge.type == produced:
+                        row.append(edge.role)
                     merged[edge.type].append(row)
                     batch.stale[other.label].add(other.key)
+        new_edges: dict[str, list[list[Any]]] = {rel.value: [] for rel in RelType}
+        for (rel_type, show_key, index, role), keys in groups.items():
+            new_edges[rel_type].append([show_key, index, keys, role] if rel_type == produced
+                                       else [show_key, index, keys])
         return new_edges, merged, degrees
 
     # -- replacing a changed listing -------------------------------------
