@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 
 from loaders.formats import listing_to_json, parse
 from loaders.pipeline import Loader
@@ -296,4 +297,45 @@ def test_degrees_follow_changed_listings(backend):
     changed = [dict(r, cast=r["cast"][:1], genres=["Crime"]) for r in records[::2]]
     summary = load(backend, jsonl("a.jsonl", changed + records[len(changed):]), batch_size=9)
     assert summary.updated > 0
+    assert_degrees_match_edges(backend)
+
+
+def _refuse_a_second_listing_titled_alike(backend):
+    """A real refusal from the database: listing titles made unique, for this test only."""
+    if backend.name == "neo4j":
+        backend.run_write("CREATE CONSTRAINT test_listing_title IF NOT EXISTS "
+                          "FOR (n:Listing) REQUIRE n.title IS UNIQUE")
+        return lambda: backend.run_write("DROP CONSTRAINT test_listing_title IF EXISTS")
+    backend.run_write("CREATE INDEX FOR (n:Listing) ON (n.title)")
+    backend._graph().client.execute_command(
+        "GRAPH.CONSTRAINT", "CREATE", backend.graph_name, "UNIQUE", "NODE", "Listing",
+        "PROPERTIES", 1, "title")
+    for _ in range(100):  # FalkorDB builds a constraint in the background
+        if backend.run_read("CALL db.constraints() YIELD status RETURN status").value() == "OPERATIONAL":
+            break
+        time.sleep(0.05)
+    return lambda: None
+
+
+def test_a_listing_the_database_refuses_is_rejected_and_the_batches_around_it_load(backend):
+    restore = _refuse_a_second_listing_titled_alike(backend)
+    try:
+        records = [{"title": "Alpha", "year": 2001, "cast": ["Ann Lee"]},
+                   {"title": "Beta", "year": 2002, "cast": ["Ann Lee"]},
+                   {"title": "Alpha", "year": 2003, "cast": ["Only In Refused"]},
+                   {"title": "Gamma", "year": 2004, "cast": ["Ann Lee", "Bo Kim"]},
+                   {"title": "Delta", "year": 2005, "cast": ["Only In Refused", "Bo Kim"]},
+                   {"title": "Epsilon", "year": 2006, "cast": ["Bo Kim"]}]
+        summary = load(backend, jsonl("r.jsonl", records), batch_size=2)
+    finally:
+        restore()
+    assert (summary.loaded, summary.rejected) == (5, 1)
+    [reject] = summary.rejects
+    assert reject.line == 3 and reject.reason.startswith("the database refused this listing")
+    credits = backend.run_read("MATCH (p:Person)-[:ACTED_IN]->(s:Show) RETURN p.name, s.key "
+                               "ORDER BY s.key, p.name", max_rows=0).rows
+    assert credits == [["Ann Lee", "alpha--2001"], ["Ann Lee", "beta--2002"],
+                       ["Bo Kim", "delta--2005"], ["Only In Refused", "delta--2005"],
+                       ["Bo Kim", "epsilon--2006"], ["Ann Lee", "gamma--2004"],
+                       ["Bo Kim", "gamma--2004"]]
     assert_degrees_match_edges(backend)
