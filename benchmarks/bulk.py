@@ -50,3 +50,44 @@ def chosen_backends(choice: str) -> list[str]:
               "eval \"$(scripts/neo4j-local env)\")")
         names.remove("neo4j")
     return names
+
+
+def graph_rows(backend: Backend) -> tuple[dict[str, tuple[list[str], list[list]]], dict[str, list[list]]]:
+    """Every node and relationship of a graph with all its properties, as list rows: what
+    a plain writer would send to rebuild exactly that graph."""
+    from graph.schema import KEYED_LABELS
+    nodes: dict[str, tuple[list[str], list[list]]] = {}
+    for label in KEYED_LABELS:
+        found = backend.run_read(f"MATCH (n:{label}) RETURN n.key, properties(n)",
+                                 max_rows=0, timeout_ms=600_000).rows
+        names = sorted({name for _, props in found for name in props if name != "key"})
+        nodes[label] = (names, [[key, *(props.get(name) for name in names)]
+                                for key, props in found])
+    edges: dict[str, list[list]] = {}
+    for rel_type, (start, end) in RELATIONSHIPS.items():
+        edges[rel_type.value] = backend.run_read(
+            f"MATCH (a:{start.value})-[r:{rel_type.value}]->(b:{end.value}) "
+            "RETURN a.key, b.key, r.role, r.sources", max_rows=0, timeout_ms=600_000).rows
+    return nodes, edges
+
+
+def write_graph_rows(backend: Backend, nodes: dict[str, tuple[list[str], list[list]]],
+                     edges: dict[str, list[list]], batch: int = BATCH) -> int:
+    """Plain batched UNWIND MERGE of rows from `graph_rows`; the relationships written."""
+    for label, (names, rows) in nodes.items():
+        sets = ", ".join(f"n.`{name}` = r[{i}]" for i, name in enumerate(names, 1))
+        statement = (f"UNWIND $rows AS r MERGE (n:{label} {{key: r[0]}})"
+                     + (f" SET {sets}" if sets else ""))
+        for i in range(0, len(rows), batch):
+            backend.run_write(statement, {"rows": rows[i:i + batch]})
+    total = 0
+    for rel_type, rows in edges.items():
+        start, end = RELATIONSHIPS[rel_type]
+        role = " {role: r[2]}" if rel_type == "PRODUCED" else ""
+        statement = (f"UNWIND $rows AS r MATCH (a:{start} {{key: r[0]}}) "
+                     f"MATCH (b:{end} {{key: r[1]}}) MERGE (a)-[e:{rel_type}{role}]->(b) "
+                     "SET e.sources = r[3]")
+        for i in range(0, len(rows), batch):
+            backend.run_write(statement, {"rows": rows[i:i + batch]})
+        total += len(rows)
+    return total

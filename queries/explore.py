@@ -66,7 +66,9 @@ PROVENANCE_LIMIT = 100
 # by id, so a hub's page stays small.
 _LISTINGS_BEHIND = ("MATCH (:{label} {{key: $key}})-[r]-() UNWIND r.sources AS source "
                     "WITH DISTINCT source ORDER BY source LIMIT $limit "
-                    "RETURN collect(source)")
+                    "MATCH (l:Listing {{key: source}}) "
+                    "RETURN l.key AS source, l.file AS file, l.line AS line, l.record AS record, "
+                    "l.loaded_at AS loaded_at ORDER BY file, line, record")
 
 
 def _provenance(backend: Backend, sources: list[str] | None) -> list[dict]:
@@ -77,8 +79,7 @@ def _provenance(backend: Backend, sources: list[str] | None) -> list[dict]:
 
 def _provenance_through_edges(backend: Backend, label: str, key: str) -> list[dict]:
     query = _LISTINGS_BEHIND.format(label=check_label(label))
-    found = backend.run_read(query, {"key": key, "limit": PROVENANCE_LIMIT}, max_rows=0)
-    return _provenance(backend, found.value([]))
+    return backend.run_read(query, {"key": key, "limit": PROVENANCE_LIMIT}, max_rows=0).records()
 
 
 # -- details --------------------------------------------------------------
