@@ -61,24 +61,46 @@ _APPEND_SOURCES = ("x.sources = coalesce(x.sources, []) + n[1] + "
 # Rows are lists, not maps, and edges name their listing by its index in $sources:
 # the parameters are text that FalkorDB parses, and half their size went on
 # repeated map keys and source ids.
+_LISTING_FIELDS = ("key", "file", "line", "record", "content_hash", "title", "shows", "mentions")
+_SHOW_FIELDS = ("key", "sources", "sources_to_check", "votes", "title") + NAMING_PROPERTIES
+_MAIN_SHOW_FIELDS = _SHOW_FIELDS + LISTING_PROPERTIES  # then a map of extra fields
+
+
+def _set(variable: str, row: str, fields: tuple[str, ...], first: int = 1) -> str:
+    return ", ".join(f"{variable}.{name} = {row}[{i}]"
+                     for i, name in enumerate(fields[first:], start=first))
+
+
+def _literal(row: str, fields: tuple[str, ...]) -> str:
+    """A CREATE map: written at once, cheaper than MERGE and a SET per property. A new
+    show's sources are all new to it: those to check (reloaded listings) join the others."""
+    values = {name: f"{row}[{i}]" for i, name in enumerate(fields)}
+    if "sources_to_check" in values:
+        values["sources"] += " + " + values.pop("sources_to_check")
+    return "{" + ", ".join(f"{name}: {value}" for name, value in values.items()) + "}"
+
+
+# Rows are lists, not maps, and edges name their listing by its index in $sources:
+# the parameters are text that FalkorDB parses, and half their size went on
+# repeated map keys and source ids. What the store did not have is CREATEd.
 _PARTS: dict[str, str] = {
-    # [key, file, line, record, content hash, title, shows, mentions]
-    "listings": f"UNWIND $listings AS l MERGE (x:{LISTING_LABEL} {{key: l[0]}}) "
-                "SET x.file = l[1], x.line = l[2], x.record = l[3], x.content_hash = l[4], "
-                "x.title = l[5], x.shows = l[6], x.mentions = l[7], x.loaded_at = $loaded_at",
-    # Shows a listing is about: [key, new sources, sources to check, votes, title,
-    # *NAMING_PROPERTIES, *LISTING_PROPERTIES, {extra fields}]
-    "shows": f"UNWIND $shows AS n MERGE (x:{SHOW} {{key: n[0]}}) "
-             f"SET x.votes = n[3], {_APPEND_SOURCES}, x.title = n[4], "
-             + ", ".join(f"x.{name} = n[{i}]" for i, name in
-                         enumerate(NAMING_PROPERTIES + LISTING_PROPERTIES, start=5))
-             + f", x += n[{5 + len(NAMING_PROPERTIES + LISTING_PROPERTIES)}]",
-    # Shows only named as related: [key, new sources, sources to check, votes, title,
-    # *NAMING_PROPERTIES]
-    "related": f"UNWIND $related AS n MERGE (x:{SHOW} {{key: n[0]}}) "
-               f"SET x.votes = n[3], {_APPEND_SOURCES}, x.title = n[4], "
-               + ", ".join(f"x.{name} = n[{i}]" for i, name in
-                           enumerate(NAMING_PROPERTIES, start=5)),
+    # [*_LISTING_FIELDS]
+    "listings.created": f"UNWIND $listings.created AS l CREATE (:{LISTING_LABEL} "
+                        f"{_literal('l', _LISTING_FIELDS)[:-1]}, loaded_at: $loaded_at}})",
+    "listings.known": f"UNWIND $listings.known AS l MERGE (x:{LISTING_LABEL} {{key: l[0]}}) "
+                      f"SET {_set('x', 'l', _LISTING_FIELDS)}, x.loaded_at = $loaded_at",
+    # The shows listings are about: [*_MAIN_SHOW_FIELDS, {extra fields}]
+    "shows.created": f"UNWIND $shows.created AS n CREATE (x:{SHOW} "
+                     f"{_literal('n', _MAIN_SHOW_FIELDS)}) "
+                     f"SET x += n[{len(_MAIN_SHOW_FIELDS)}]",
+    "shows.known": f"UNWIND $shows.known AS n MERGE (x:{SHOW} {{key: n[0]}}) "
+                   f"SET {_APPEND_SOURCES}, {_set('x', 'n', _MAIN_SHOW_FIELDS, 3)}, "
+                   f"x += n[{len(_MAIN_SHOW_FIELDS)}]",
+    # Shows only named as related: [*_SHOW_FIELDS]
+    "related.created": f"UNWIND $related.created AS n CREATE (:{SHOW} "
+                       f"{_literal('n', _SHOW_FIELDS)})",
+    "related.known": f"UNWIND $related.known AS n MERGE (x:{SHOW} {{key: n[0]}}) "
+                     f"SET {_APPEND_SOURCES}, {_set('x', 'n', _SHOW_FIELDS, 3)}",
 }
 for _label in HUB_LABELS:
     _display, _degree = DISPLAY[_label], DEGREE[_label]
@@ -357,7 +379,8 @@ class ListingWriter:
         batch = Batch({})
         new_edges, merged_edges, created_degrees = self._edges(plans, stored.get(SHOW, {}), batch)
 
-        shows, related = [], []
+        shows: dict[str, list[list[Any]]] = {"created": [], "known": []}
+        related: dict[str, list[list[Any]]] = {"created": [], "known": []}
         main_shows = {plan.show.key for plan in plans}
         for key in by_label[SHOW]:
             had = stored[SHOW].get(key)
@@ -368,21 +391,25 @@ class ListingWriter:
             new_ids, reloaded_ids = show_sources[key]
             row = [key, sorted(set(new_ids)), sorted(set(reloaded_ids)), votes_to_text(votes),
                    title, *(props.get(name) for name in NAMING_PROPERTIES)]
+            step = "known" if had else "created"
             if key in main_shows:  # the show a listing is about
                 row.extend(props.get(name) for name in LISTING_PROPERTIES)
                 row.append({name: value for name, value in props.items() if name not in _SET})
-                shows.append(row)
+                shows[step].append(row)
             else:
-                related.append(row)
+                related[step].append(row)
         rows: dict[str, dict[str, list[list[Any]]]] = {
             group: {label: [] for label in HUB_LABELS} for group in ("created", "renamed", "revoted")}
         for label in HUB_LABELS:
             self._hub_rows(label, by_label[label], stored.get(label, {}), delta,
                            created_degrees[label], batch, rows)
 
-        listings = [[plan.source_id, plan.ref.file, plan.ref.line, plan.ref.record,
-                     plan.content_hash, plan.listing.title, plan.asserted_shows,
-                     sorted({mention(e) for e in plan.mentioned})] for plan in plans]
+        listings: dict[str, list[list[Any]]] = {"created": [], "known": []}
+        for plan in plans:
+            listings["known" if plan.source_id in previous else "created"].append([
+                plan.source_id, plan.ref.file, plan.ref.line, plan.ref.record,
+                plan.content_hash, plan.listing.title, plan.asserted_shows,
+                sorted({mention(e) for e in plan.mentioned})])
         batch.parameters = {
             "listings": listings, "loaded_at": loaded_at,
             "sources": [plan.source_id for plan in plans], "shows": shows, "related": related,
