@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import json
+import threading
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -101,7 +102,7 @@ class Loader:
         self._pending: tuple[list[ListingPlan], Launched] | None = None
         self._refusals = 0  # batches the database refused so far
         if self.writer is not None:
-            self.writer.before_counting = self._drain
+            self.writer.before_counting = self._settle
 
     def _unsettled_ids(self) -> set[str]:
         return {plan.source_id for step in (self._prepared, self._pending) if step
@@ -264,10 +265,10 @@ class Loader:
             self._launch()  # the engine never waits for Python
 
     def _launch(self) -> None:
+        self._settle()  # first: if the batch in flight is refused, the prepared one is redone
         if self._prepared is not None:
             plans, batch = self._prepared
             self._prepared = None
-            self._settle()
             self._pending = (plans, self.writer.launch(batch))
 
     def _drain(self) -> None:
@@ -349,17 +350,29 @@ class _Chunk:
             self.plans[id(record)] = plan_listing(listing, record.ref, _no_yearless, digest)
 
 
+_LOADS = threading.Lock()
+_loads_running = 0
+_threshold_before: tuple[int, ...] = ()
+
+
 @contextmanager
 def _rare_collections(young: int = 100_000):
     """A load allocates millions of short-lived, acyclic objects (records, plans, rows):
     with the default threshold of 700 the cyclic collector ran so often that it took
-    a third of the loader's Python time. Restored when the load ends."""
-    before = gc.get_threshold()
-    gc.set_threshold(young, *before[1:])
+    a third of the loader's Python time. Restored when the last load running ends."""
+    global _loads_running, _threshold_before
+    with _LOADS:
+        if _loads_running == 0:
+            _threshold_before = gc.get_threshold()
+            gc.set_threshold(young, *_threshold_before[1:])
+        _loads_running += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _LOADS:
+            _loads_running -= 1
+            if _loads_running == 0:
+                gc.set_threshold(*_threshold_before)
 
 
 def _no_yearless(title: str) -> str:

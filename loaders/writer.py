@@ -1,31 +1,28 @@
-"""Batched writes of listing plans: one statement per batch, the same on both backends.
+"""Batched writes of listing plans: one statement per batch (loaders/statements.py), the
+same on both backends, so a batch applies whole or not at all on either engine.
 
-A batch is one statement, so it applies whole or not at all on either engine.
+Provenance and display names (docs/data-model.md):
+- every edge keeps `sources`, the ids of the listings that assert it, and so does every
+  Show (a show can be named with no credit at all). A person, company or genre exists
+  only through its edges, so the listings that named it are those of its edges: nothing
+  that grows with every listing is kept on such hubs (rewriting a busy genre's list of
+  thousands of ids in every batch was half of the loader's database time);
+- spelling votes pick display names (loaders/spellings.py);
+- a `Listing` node per source records file, line, record, load time, a content hash (an
+  unchanged listing is skipped on reload) and `mentions`, the entities it named and how
+  ("<label>\t<key>\t<spelling>"), so a changed version can take back exactly the votes
+  and credits the old one gave: new credits are added first, then the dropped ones
+  pruned where no other listing asserts them.
 
-Provenance and display names:
-- every edge keeps `sources`, the ids of the listings that assert it, and so
-  does every Show (a show can be named with no credit at all). A person,
-  company or genre exists only through its edges, so the listings that named
-  it are those of its edges: nothing that grows with every listing is kept on
-  such hubs (rewriting a busy genre's list of thousands of ids in every batch
-  was half of the loader's database time);
-- every node keeps `votes`, entries "<spelling>\\t<count>": how many listings
-  wrote its name that way; the most voted spelling is its display name;
-- a `Listing` node per source records file, line, record, load time, a
-  content hash (an unchanged listing is skipped on reload) and `mentions`,
-  the entities it named and how ("<label>\\t<key>\\t<spelling>"), so a changed
-  version can take back exactly the votes and credits the old one gave:
-  new credits are added first, then the dropped ones pruned where no other
-  listing asserts them.
-
-What a load already knows it does not ask again: a writer remembers the votes
-of every entity it has read or written (a busy person is read once per load,
-not once per batch). Whatever the store did not have before a batch is
-CREATEd, not MERGEd: new entities, and the credits of new shows (an edge
-cannot exist before both its ends). Their degrees are counted here; entities
-reached by MERGEd edges are recounted once at the end of the load. So one
-graph takes one load at a time: two loads naming the same new show at once
-could both create its credits.
+What a load already knows it does not ask again: the writer remembers what the store
+holds for every entity it has read or written. What the store did not have before a
+batch is CREATEd: new listings, shows and entities, and the credits of new shows (an
+edge cannot exist before both its ends). The degrees those credits add are counted here
+and written once at the end of the load; entities reached by MERGEd or pruned edges are
+recounted then. A batch can be prepared while the one before it is written (`prepare`,
+`launch`, `finish`); it is counted as written when prepared, and if the write fails
+everything remembered is forgotten. So one graph takes one load at a time: two loads
+naming the same new show at once could both create its credits.
 """
 
 from __future__ import annotations
@@ -34,164 +31,16 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping
 
 from graph.backend import Backend, Statement
 from graph.keys import normalize_name
-from graph.schema import LISTING_LABEL, RELATIONSHIPS, Label, RelType
+from graph.schema import Label, RelType
 from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, Entity, ListingPlan
-from loaders.spellings import DISPLAY, SEP, Stored, SpellingBook, add, best, only, votes_to_text
-
-SHOW = Label.SHOW.value
-HUB_LABELS = (Label.PERSON.value, Label.COMPANY.value, Label.GENRE.value)
-# How connected each entity is, kept as a property so that ranking queries
-# (Adamic-Adar weights) need not count a hub's edges on every request.
-DEGREE = {Label.PERSON.value: "credit_count", Label.COMPANY.value: "show_count",
-          Label.GENRE.value: "show_count"}
-
-_SET = frozenset(("title",) + NAMING_PROPERTIES + LISTING_PROPERTIES)
-
-# A source id goes on a show once. A listing loaded for the first time cannot be
-# there yet (its Listing node, written in the same statement, did not exist), so
-# its id is appended unchecked; ids of listings loaded before only where missing.
-_APPEND_SOURCES = ("x.sources = coalesce(x.sources, []) + n[1] + "
-                   "[s IN n[2] WHERE NOT s IN coalesce(x.sources, [])]")
-
-# Rows are lists, not maps, and edges name their listing by its index in $sources:
-# the parameters are text that FalkorDB parses, and half their size went on
-# repeated map keys and source ids.
-_LISTING_FIELDS = ("key", "file", "line", "record", "content_hash", "title", "shows", "mentions")
-_SHOW_FIELDS = ("key", "sources", "sources_to_check", "votes", "title") + NAMING_PROPERTIES
-_MAIN_SHOW_FIELDS = _SHOW_FIELDS + LISTING_PROPERTIES  # then a map of extra fields
-
-
-def _set(variable: str, row: str, fields: tuple[str, ...], first: int = 1) -> str:
-    return ", ".join(f"{variable}.{name} = {row}[{i}]"
-                     for i, name in enumerate(fields[first:], start=first))
-
-
-def _literal(row: str, fields: tuple[str, ...]) -> str:
-    """A CREATE map: written at once, cheaper than MERGE and a SET per property. A new
-    show's sources are all new to it: those to check (reloaded listings) join the others."""
-    values = {name: f"{row}[{i}]" for i, name in enumerate(fields)}
-    if "sources_to_check" in values:
-        values["sources"] += " + " + values.pop("sources_to_check")
-    return "{" + ", ".join(f"{name}: {value}" for name, value in values.items()) + "}"
-
-
-# Rows are lists, not maps, and edges name their listing by its index in $sources:
-# the parameters are text that FalkorDB parses, and half their size went on
-# repeated map keys and source ids. What the store did not have is CREATEd.
-_PARTS: dict[str, str] = {
-    # [*_LISTING_FIELDS]
-    "listings.created": f"UNWIND $listings.created AS l CREATE (:{LISTING_LABEL} "
-                        f"{_literal('l', _LISTING_FIELDS)[:-1]}, loaded_at: $loaded_at}})",
-    "listings.known": f"UNWIND $listings.known AS l MERGE (x:{LISTING_LABEL} {{key: l[0]}}) "
-                      f"SET {_set('x', 'l', _LISTING_FIELDS)}, x.loaded_at = $loaded_at",
-    # The shows listings are about: [*_MAIN_SHOW_FIELDS, {extra fields}]
-    "shows.created": f"UNWIND $shows.created AS n CREATE (x:{SHOW} "
-                     f"{_literal('n', _MAIN_SHOW_FIELDS)}) "
-                     f"SET x += n[{len(_MAIN_SHOW_FIELDS)}]",
-    "shows.known": f"UNWIND $shows.known AS n MERGE (x:{SHOW} {{key: n[0]}}) "
-                   f"SET {_APPEND_SOURCES}, {_set('x', 'n', _MAIN_SHOW_FIELDS, 3)}, "
-                   f"x += n[{len(_MAIN_SHOW_FIELDS)}]",
-    # Shows only named as related: [*_SHOW_FIELDS]
-    "related.created": f"UNWIND $related.created AS n CREATE (:{SHOW} "
-                       f"{_literal('n', _SHOW_FIELDS)})",
-    "related.known": f"UNWIND $related.known AS n MERGE (x:{SHOW} {{key: n[0]}}) "
-                     f"SET {_APPEND_SOURCES}, {_set('x', 'n', _SHOW_FIELDS, 3)}",
-}
-for _label in HUB_LABELS:
-    _display, _degree = DISPLAY[_label], DEGREE[_label]
-    # [key, votes (null while only one spelling is known), name, search text, degree]
-    _PARTS[f"created.{_label}"] = (
-        f"UNWIND $created.{_label} AS n CREATE (:{_label} {{key: n[0], votes: n[1], "
-        f"{_display}: n[2], search_text: n[3], {_degree}: n[4]}})")
-    # [key, votes, name]: the search text cannot change with the spelling (every
-    # spelling of a key normalises alike)
-    _PARTS[f"renamed.{_label}"] = (
-        f"UNWIND $renamed.{_label} AS n MERGE (x:{_label} {{key: n[0]}}) "
-        f"SET x.votes = n[1], x.{_display} = n[2]")
-    # [key, votes]: name and search text untouched (no full-text re-index)
-    _PARTS[f"revoted.{_label}"] = (
-        f"UNWIND $revoted.{_label} AS n MERGE (x:{_label} {{key: n[0]}}) SET x.votes = n[1]")
-for _type, (_start, _end) in RELATIONSHIPS.items():
-    _match = (f"MATCH (a:{_start.value} {{key: e[0]}}) MATCH (b:{_end.value} {{key: e[1]}}) ")
-    _role = "role: e[3], " if _type is RelType.PRODUCED else ""
-    # New edges, grouped by show and listing (one show lookup per group):
-    # [show key, index of the listing in $sources, [other ends' keys](, role)]
-    _show, _other = ("b", "a") if _end is Label.SHOW else ("a", "b")
-    _other_label = (_start if _end is Label.SHOW else _end).value
-    _PARTS[f"new_edges.{_type.value}"] = (
-        f"UNWIND $new_edges.{_type.value} AS g MATCH ({_show}:{SHOW} {{key: g[0]}}) "
-        f"UNWIND g[2] AS k MATCH ({_other}:{_other_label} {{key: k}}) "
-        f"CREATE (a)-[:{_type.value} {{{'role: g[3], ' if _role else ''}"
-        "sources: [$sources[g[1]]]}]->(b)")
-    # [start key, end key, index of the listing in $sources(, role)]
-    _PARTS[f"edges.{_type.value}"] = (
-        f"UNWIND $edges.{_type.value} AS e {_match}"
-        f"MERGE (a)-[r:{_type.value}{' {role: e[3]}' if _role else ''}]->(b) "
-        "SET r.sources = CASE WHEN $sources[e[2]] IN coalesce(r.sources, []) THEN r.sources "
-        "ELSE coalesce(r.sources, []) + $sources[e[2]] END")
-
-
-@lru_cache(maxsize=256)
-def upsert_statement(parts: tuple[str, ...]) -> str:
-    """The batch's statement, with only the parts it has rows for (a handful of
-    shapes per load, each planned once by the engine)."""
-    return " WITH count(*) AS _ ".join(_PARTS[p] for p in parts) + " WITH count(*) AS _ RETURN 1"
-
-
-EXISTING_LISTINGS = (
-    f"UNWIND $keys AS k MATCH (x:{LISTING_LABEL} {{key: k}}) "
-    "RETURN x.key AS key, x.content_hash AS hash, x.shows AS shows, x.mentions AS mentions")
-
-SHOWS_BY_TITLE = (
-    "UNWIND $title_keys AS tk MATCH (s:Show {title_key: tk}) "
-    "RETURN tk AS title_key, collect(s.key) AS keys")
-
-# One text per node ("<key>\n<vote>\n<vote>\n...": keys and cleaned names hold no line
-# breaks) in one record: both drivers pay per record and per value.
-VOTES = ("UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
-         "RETURN collect(n.key + '\n' + reduce(s = '', v IN coalesce(n.votes, []) | s + v + '\n'))")
-
-PRUNE_EDGES = (
-    "UNWIND $shows AS sk MATCH (s:Show {key: sk})-[r]-() "
-    "WHERE $src IN coalesce(r.sources, []) AND NOT "
-    "(type(r) + '|' + startNode(r).key + '|' + endNode(r).key + '|' + coalesce(r.role, '')) IN $keep "
-    "WITH DISTINCT r SET r.sources = [x IN r.sources WHERE x <> $src] "
-    "WITH r WHERE size(r.sources) = 0 DELETE r RETURN count(*) AS removed")
-
-# An entity the new version no longer names: take back its votes, and delete it
-# once nothing links to it (and, for a show, no listing names it).
-DROP_MENTIONS = {
-    SHOW: ("UNWIND $nodes AS d MATCH (n:Show {key: d.key}) "
-           "SET n.sources = [x IN coalesce(n.sources, []) WHERE x <> $src], n.votes = d.votes, "
-           "n.title = coalesce(d.name, n.title) "
-           "WITH n WHERE size(n.sources) = 0 AND NOT (n)--() DELETE n RETURN count(*) AS deleted"),
-    **{label: (f"UNWIND $nodes AS d MATCH (n:{label} {{key: d.key}}) "
-               f"SET n.votes = d.votes, n.{DISPLAY[label]} = coalesce(d.name, n.{DISPLAY[label]}) "
-               "WITH n WHERE NOT (n)--() DELETE n RETURN count(*) AS deleted")
-       for label in HUB_LABELS},
-}
-
-DEGREES = {
-    Label.PERSON.value: "UNWIND $keys AS k MATCH (n:Person {key: k}) OPTIONAL MATCH (n)-[r]->(:Show) "
-                        "WITH n, count(r) AS degree SET n.credit_count = degree",
-    Label.COMPANY.value: "UNWIND $keys AS k MATCH (n:Company {key: k}) "
-                         "OPTIONAL MATCH (:Show)-[r:MADE_BY]->(n) "
-                         "WITH n, count(r) AS degree SET n.show_count = degree",
-    Label.GENRE.value: "UNWIND $keys AS k MATCH (n:Genre {key: k}) "
-                       "OPTIONAL MATCH (:Show)-[r:IN_GENRE]->(n) "
-                       "WITH n, count(r) AS degree SET n.show_count = degree",
-}
-
-# Degrees added by CREATEd edges, written once per load: [key, edges added]
-ADD_DEGREES = {label: (f"UNWIND $rows AS n MATCH (x:{label} {{key: n[0]}}) "
-                       f"SET x.{DEGREE[label]} = coalesce(x.{DEGREE[label]}, 0) + n[1]")
-               for label in HUB_LABELS}
-
+from loaders.spellings import SEP, Stored, SpellingBook, add, best, only, votes_to_text
+from loaders.statements import (ADD_DEGREES, DEGREES, DROP_MENTIONS, EXISTING_LISTINGS,
+                                HUB_LABELS, PARTS, PRUNE_EDGES, SHOW, SHOW_COLUMNS, SHOWS_BY_TITLE,
+                                upsert_statement)
 
 def mention(entity: Entity) -> str:
     return f"{entity.label}{SEP}{entity.key}{SEP}{entity.spelling}"
@@ -214,7 +63,7 @@ class Batch:
         default_factory=lambda: {label: defaultdict(int) for label in HUB_LABELS})
 
     def statement(self) -> str:
-        present = [name for name in _PARTS if self._rows(name)]
+        present = [name for name in PARTS if self._rows(name)]
         return upsert_statement(tuple(present))
 
     def _rows(self, part: str) -> Any:
@@ -394,7 +243,7 @@ class ListingWriter:
             step = "known" if had else "created"
             if key in main_shows:  # the show a listing is about
                 row.extend(props.get(name) for name in LISTING_PROPERTIES)
-                row.append({name: value for name, value in props.items() if name not in _SET})
+                row.append({name: value for name, value in props.items() if name not in SHOW_COLUMNS})
                 shows[step].append(row)
             else:
                 related[step].append(row)
