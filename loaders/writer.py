@@ -36,15 +36,11 @@ from typing import Any, Callable, Iterable, Mapping
 from graph.backend import Backend, Statement
 from graph.keys import normalize_name
 from graph.schema import Label, RelType
-from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, Entity, ListingPlan
+from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan
 from loaders.spellings import SEP, Stored, SpellingBook, add, best, only, votes_to_text
 from loaders.statements import (ADD_DEGREES, DEGREES, DROP_MENTIONS, EXISTING_LISTINGS,
                                 HUB_LABELS, PARTS, PRUNE_EDGES, SHOW, SHOW_COLUMNS, SHOWS_BY_TITLE,
                                 upsert_statement)
-
-def mention(entity: Entity) -> str:
-    return f"{entity.label}{SEP}{entity.key}{SEP}{entity.spelling}"
-
 
 def parse_mention(text: str) -> tuple[str, str, str]:
     label, key, spelling = text.split(SEP, 2)
@@ -209,11 +205,13 @@ class ListingWriter:
                 counts = delta.setdefault((label, key), {})
                 counts[spelling] = counts.get(spelling, 0) - 1
             for entity in plan.mentioned:
-                ident = (entity.label, entity.key)
+                ident = entity[:2]  # (label, key)
                 if ident not in named:
                     named.add(ident)
                     by_label[entity.label].append(entity.key)
-                counts = delta.setdefault(ident, {})
+                counts = delta.get(ident)
+                if counts is None:
+                    counts = delta[ident] = {}
                 counts[entity.spelling] = counts.get(entity.spelling, 0) + 1
                 if entity.label == SHOW:
                     ids = show_sources.setdefault(entity.key, ([], []))
@@ -258,7 +256,7 @@ class ListingWriter:
             listings["known" if plan.source_id in previous else "created"].append([
                 plan.source_id, plan.ref.file, plan.ref.line, plan.ref.record,
                 plan.content_hash, plan.listing.title, plan.asserted_shows,
-                sorted({mention(e) for e in plan.mentioned})])
+                sorted({SEP.join(entity) for entity in plan.mentioned})])  # label, key, spelling
         batch.parameters = {
             "listings": listings, "loaded_at": loaded_at,
             "sources": [plan.source_id for plan in plans], "shows": shows, "related": related,
@@ -310,14 +308,21 @@ class ListingWriter:
 
         An edge of a show the store did not have is new unless another listing of
         this batch asserts it too (those MERGE, so it is written once)."""
+        # Only a show asserted by two listings of the batch can have an edge asserted twice
+        # (a listing asserts each of its edges once).
+        asserting: dict[str, int] = defaultdict(int)
+        for plan in plans:
+            for key in plan.asserted_shows:
+                asserting[key] += 1
         first: set[str] = set()
         shared: set[str] = set()
         for plan in plans:
             for edge in plan.edges:
-                if edge.identity in first:
-                    shared.add(edge.identity)
-                else:
-                    first.add(edge.identity)
+                if asserting[(edge.end if edge.end.label == SHOW else edge.start).key] > 1:
+                    if edge.identity in first:
+                        shared.add(edge.identity)
+                    else:
+                        first.add(edge.identity)
         groups: dict[tuple[str, str, int, str | None], list[str]] = {}
         merged: dict[str, list[list[Any]]] = {rel.value: [] for rel in RelType}
         degrees: dict[str, dict[str, int]] = {label: defaultdict(int) for label in HUB_LABELS}

@@ -97,3 +97,11 @@ def test_keys_are_url_safe_and_stable(name):
     assert all(ch.isalnum() or ch == "-" for ch in key)
     assert person_key(key) == key  # a key is its own key: links and lookups agree
     assert normalize_name(normalize_name(name)) == normalize_name(name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(max_codepoint=127), max_size=40))
+def test_ascii_names_take_the_short_path_to_the_same_key(name):
+    """normalize_name skips the Unicode steps for ASCII text: they must change nothing."""
+    from graph.keys import _without_accents
+    assert name.lower() == _without_accents(name)
