@@ -113,27 +113,48 @@ KINDS = {
 }
 
 
+def run_kind(kind: str, backend: Backend, path: Path, plans, rows, naive_listings: int,
+             batch_size: int) -> tuple[int, float, object]:
+    """One measured write of one kind on an empty graph: (credits, seconds, rows read back)."""
+    if kind == "loader":
+        credits, seconds = measure_loader(backend, path, batch_size)
+        return credits, seconds, rows if rows is not None else graph_rows(backend)
+    if kind == "same_rows":
+        return (*measure_same_rows(backend, rows), rows)
+    if kind == "keys_only":
+        return (*measure_raw(backend, plans), rows)
+    return (*measure_naive(backend, plans[:naive_listings]), rows)
+
+
+def warm_up(name: str, path: Path, workdir: Path, listings: int, batch_size: int) -> None:
+    """Each kind once on the first listings, not counted: a freshly started Neo4j runs its
+    first load ~15 % slower (the JVM compiles as it goes), which would fall on one kind."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)[:listings]
+    small = workdir.parent / "warm-up.jsonl"
+    small.write_text("".join(lines), encoding="utf-8")
+    plans, rows = plans_of(small), None
+    for kind in KINDS:
+        backend = fresh(name, workdir, f"bench-{kind}")
+        _, _, rows = run_kind(kind, backend, small, plans, rows, 100, batch_size)
+        backend.clear()
+        backend.close()
+
+
 def run(name: str, path: Path, naive_listings: int, batch_size: int, workdir: Path,
         repeat: int) -> dict:
-    """The kinds run in turn, `repeat` times each, and the medians are compared: these
-    machines are noisy, and drift then weighs on all alike."""
+    """The kinds run in turn, `repeat` times each, after a warm-up, and the medians are
+    compared: these machines are noisy, and drift then weighs on all alike."""
     print(f"\n== {name} ==", flush=True)
+    warm_up(name, path, workdir, 2000, batch_size)
     plans = plans_of(path)
     rows = None
     rates: dict[str, list[float]] = {kind: [] for kind in KINDS}
     for attempt in range(1, repeat + 1):
         for kind, what in KINDS.items():
             backend = fresh(name, workdir, f"bench-{kind}")
-            if kind == "loader":
-                credits, seconds = measure_loader(backend, path, batch_size)
-                if rows is None:  # the graph the loader made, read back once
-                    rows = graph_rows(backend)
-            elif kind == "same_rows":
-                credits, seconds = measure_same_rows(backend, rows)
-            elif kind == "keys_only":
-                credits, seconds = measure_raw(backend, plans)
-            else:
-                credits, seconds = measure_naive(backend, plans[:naive_listings])
+            credits, seconds, rows = run_kind(kind, backend, path, plans, rows, naive_listings,
+                                              batch_size)
+            if kind == "naive":
                 what += f" ({naive_listings} listings)"
             rates[kind].append(credits / seconds)
             print(f"  run {attempt}: {what:<38} {credits:>8,} credits in {seconds:6.2f} s = "
