@@ -20,13 +20,12 @@ from typing import Iterable, Mapping
 
 from graph.backend import Backend
 from graph.keys import best_spelling
+from graph.schema import DISPLAY
 
 SEP = "\t"
 Votes = dict[str, int]
 # Entities a book remembers; past this it forgets the oldest half.
 REMEMBERED = 400_000
-
-DISPLAY = {"Show": "title", "Person": "name", "Company": "name", "Genre": "name"}
 
 # One text per node ("<key>\n<name>\n<1 if it keeps votes>\n<vote>\n...": keys and cleaned
 # names hold no line breaks) in one record: both drivers pay per record and per value.

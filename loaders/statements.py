@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from graph.schema import LISTING_LABEL, RELATIONSHIPS, Label, RelType
+from graph.schema import DISPLAY, LISTING_LABEL, RELATIONSHIPS, Label, RelType
 from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES
-from loaders.spellings import DISPLAY
 
 SHOW = Label.SHOW.value
 HUB_LABELS = (Label.PERSON.value, Label.COMPANY.value, Label.GENRE.value)
