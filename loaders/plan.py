@@ -37,6 +37,9 @@ ROLE_FIELDS: tuple[tuple[str, RelType, str | None], ...] = (
     ("writers", RelType.WROTE, None),
     ("cast", RelType.ACTED_IN, None),
 )
+# The same with plain strings: Enum `.value` costs a descriptor call per credit.
+_ROLE_FIELDS = tuple((name, rel.value, role) for name, rel, role in ROLE_FIELDS)
+_MADE_BY, _IN_GENRE = RelType.MADE_BY.value, RelType.IN_GENRE.value
 
 
 class Entity(NamedTuple):
@@ -132,26 +135,24 @@ def plan_listing(listing: Listing, ref: SourceRef, resolve_yearless,
     for name, value in listing.extra.items():
         show_properties[property_name(name)] = value
     plan = ListingPlan(ref, listing, listing_hash or content_hash(listing), show, show_properties)
-    seen_edges: set[str] = set()
+    edges: dict[str, Edge] = {}  # by identity: a name given twice in a role is one credit
 
     def add_edge(new: Edge) -> None:
-        if new.identity not in seen_edges:
-            seen_edges.add(new.identity)
-            plan.edges.append(new)
+        edges.setdefault(new.identity, new)
 
-    for field_name, rel_type, role in ROLE_FIELDS:
+    for field_name, rel_type, role in _ROLE_FIELDS:
         for name in getattr(listing, field_name):
             person = Entity("Person", person_key(name), name)
             plan.entities.append(person)
-            add_edge(edge(rel_type.value, person, show, role))
+            add_edge(edge(rel_type, person, show, role))
     companies = [Entity("Company", company_key(name), name) for name in listing.companies]
     for company in companies:
         plan.entities.append(company)
-        add_edge(edge(RelType.MADE_BY.value, show, company))
+        add_edge(edge(_MADE_BY, show, company))
     for name in listing.genres:
         genre = Entity("Genre", genre_key(name), name)
         plan.entities.append(genre)
-        add_edge(edge(RelType.IN_GENRE.value, show, genre))
+        add_edge(edge(_IN_GENRE, show, genre))
     # "More shows from company": shows made by the listing's companies.
     for title in listing.related_shows:
         related, related_properties = show_entity(title, None, resolve_yearless)
@@ -160,7 +161,8 @@ def plan_listing(listing: Listing, ref: SourceRef, resolve_yearless,
         plan.related.append(related)
         plan.related_properties[related.key] = related_properties
         for company in companies:
-            add_edge(edge(RelType.MADE_BY.value, related, company))
+            add_edge(edge(_MADE_BY, related, company))
+    plan.edges = list(edges.values())
     if listing.related_shows and not companies:
         plan.warnings.append(
             f"{len(listing.related_shows)} related show(s) listed but no company: they are "

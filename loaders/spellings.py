@@ -76,6 +76,8 @@ def add(stored: Mapping[str, int] | None, delta: Mapping[str, int]) -> Votes:
 
 def only(name: str, delta: Mapping[str, int]) -> bool:
     """Whether a batch's changes use no spelling but `name`."""
+    if len(delta) == 1:  # the usual case, checked without a loop
+        return name in delta or not next(iter(delta.values()))
     return all(spelling == name for spelling, count in delta.items() if count)
 
 
