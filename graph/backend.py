@@ -8,6 +8,7 @@ alternates nodes and relationships. Engine ids never leave this package.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
@@ -149,6 +150,12 @@ class Backend(ABC):
                 "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS deleted"
         ).value(0):
             pass
+
+    def one_load_at_a_time(self) -> AbstractContextManager:
+        """Held by a load while it writes, so that loads into one graph take turns (a load
+        remembers what it wrote). The embedded store holds it across processes; Neo4j
+        within one process only: run loads from several machines one after the other."""
+        return nullcontext()
 
     @abstractmethod
     def close(self) -> None:

@@ -10,8 +10,10 @@ Dialect notes live in docs/cypher-dialects.md; the ones handled here:
 
 from __future__ import annotations
 
+import fcntl
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import redis.exceptions
 from falkordb import Edge, FalkorDB, Node, Path as FalkorPath
@@ -146,6 +148,17 @@ class FalkorBackend(Backend):
             if isinstance(reply, redis.exceptions.ResponseError):
                 raise reply
         return replies[:-1]
+
+    @contextmanager
+    def one_load_at_a_time(self) -> Iterator[None]:
+        """A lock file per graph in the store's folder: every process that loads into this
+        store (the CLI, the web app) waits its turn; the system drops it if the holder dies."""
+        with open(self.server.data_dir / f"load-{self.graph_name}.lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     # -- change tracking ----------------------------------------------------
 

@@ -9,6 +9,7 @@ transaction timeouts, in seconds for the driver: settings are milliseconds.
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Mapping
 
 import neo4j
@@ -38,6 +39,11 @@ def lucene_query(terms: list[str]) -> str:
         else:
             parts.append(f"({term}^3 OR {term}*)")
     return " AND ".join(parts)
+
+
+# Loads into one database from this process take turns (see Backend.one_load_at_a_time).
+_LOAD_LOCKS: dict[tuple[str, str], threading.Lock] = {}
+_LOAD_LOCKS_GUARD = threading.Lock()
 
 
 class Neo4jBackend(Backend):
@@ -184,6 +190,12 @@ class Neo4jBackend(Backend):
              "limit": limit, "fetch": limit * 4}, max_rows=0)
 
     # -- schema -----------------------------------------------------------
+
+    def one_load_at_a_time(self) -> threading.Lock:
+        """Within this process only: Neo4j has no lock a client could hold across a load
+        without a transaction open for its whole length."""
+        with _LOAD_LOCKS_GUARD:
+            return _LOAD_LOCKS.setdefault((self.uri, self.database), threading.Lock())
 
     def ensure_schema(self) -> None:
         for label in KEYED_LABELS:

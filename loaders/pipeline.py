@@ -12,7 +12,7 @@ import gc
 import json
 import threading
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -114,7 +114,9 @@ class Loader:
             self.backend.ensure_schema()
         # Reading, parsing, validating and fingerprinting the next batch (pure Python)
         # runs in a thread while this one waits for the database to write the last.
-        with _rare_collections(), Prefetched(self._chunks(sources, fmt)) as chunks:
+        writing = self.writer is not None and not self.dry_run
+        with (self.backend.one_load_at_a_time() if writing else nullcontext()), \
+                _rare_collections(), Prefetched(self._chunks(sources, fmt)) as chunks:
             try:
                 for chunk in chunks:
                     self.summary.files += chunk.files
@@ -124,8 +126,8 @@ class Loader:
                     self._flush(chunk.records, chunk.hashes, chunk.plans)
             finally:
                 self._drain()
-        if self.writer is not None and not self.dry_run:
-            self.writer.flush_degrees()
+            if writing:
+                self.writer.flush_degrees()
         self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
         return self.summary
 

@@ -21,8 +21,9 @@ edge cannot exist before both its ends). The degrees those credits add are count
 and written once at the end of the load; entities reached by MERGEd or pruned edges are
 recounted then. A batch can be prepared while the one before it is written (`prepare`,
 `launch`, `finish`); it is counted as written when prepared, and if the write fails
-everything remembered is forgotten. So one graph takes one load at a time: two loads
-naming the same new show at once could both create its credits.
+everything remembered is forgotten. So loads into one graph take turns
+(Backend.one_load_at_a_time): two loads naming the same new show at once could both
+create its credits.
 """
 
 from __future__ import annotations

@@ -11,8 +11,6 @@ import hmac
 import secrets
 import shutil
 import tempfile
-import threading
-from contextlib import nullcontext
 from pathlib import Path
 
 from flask import Blueprint, current_app, request
@@ -26,8 +24,6 @@ from webapp.twins import page
 bp = Blueprint("ingest", __name__)
 FORMATS = ("auto", "page", "json", "jsonl", "csv")
 _STASH = Path(tempfile.gettempdir()) / "screengraph-ingest"
-# One load at a time writes to a graph (see loaders/writer.py): confirmed uploads queue here.
-_WRITING = threading.Lock()
 
 
 def _check_token(sent: str) -> None:
@@ -80,8 +76,7 @@ def ingest():
     confirm = request.form.get("action") == "confirm"
     backend = get_backend()
     loader = Loader(backend, dry_run=not confirm)
-    with _WRITING if confirm else nullcontext():
-        summary = loader.load(sources, None if fmt == "auto" else fmt)
+    summary = loader.load(sources, None if fmt == "auto" else fmt)
     if confirm and stash_id:
         shutil.rmtree(_STASH / stash_id, ignore_errors=True)
         stash_id = ""

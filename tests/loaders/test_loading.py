@@ -349,3 +349,18 @@ def test_the_benchmark_baseline_rebuilds_exactly_the_graph_the_loader_made(both_
     load(loaded, page(), jsonl("o.jsonl", overlapping_listings()))
     write_graph_rows(rebuilt, *graph_rows(loaded), batch=7)
     assert snapshot(rebuilt) == snapshot(loaded)
+
+
+def test_loads_into_one_graph_take_turns(backend):
+    """A load remembers what it wrote, so a second load waits for the first (here: the
+    lock held by the test stands for a load running elsewhere; on the embedded store it
+    is a file lock, so other processes wait too)."""
+    import threading
+    done = []
+    with backend.one_load_at_a_time():
+        worker = threading.Thread(target=lambda: done.append(load(backend, page())))
+        worker.start()
+        worker.join(0.5)
+        assert worker.is_alive() and backend.counts()["Show"] == 0
+    worker.join(30)
+    assert done and done[0].loaded == 1 and backend.counts()["Show"] == 6
