@@ -227,25 +227,9 @@ class ListingWriter:
         batch = Batch({})
         new_edges, merged_edges, created_degrees = self._edges(plans, stored.get(SHOW, {}), batch)
 
-        shows: dict[str, list[list[Any]]] = {"created": [], "known": []}
-        related: dict[str, list[list[Any]]] = {"created": [], "known": []}
-        main_shows = {plan.show.key for plan in plans}
-        for key in by_label[SHOW]:
-            had = stored[SHOW].get(key)
-            votes = add(had.votes if had else None, delta[(SHOW, key)])
-            title = best(votes)
-            batch.stored[(SHOW, key)] = Stored(title, votes)
-            props = show_properties[key]
-            new_ids, reloaded_ids = show_sources[key]
-            row = [key, sorted(set(new_ids)), sorted(set(reloaded_ids)), votes_to_text(votes),
-                   title, *(props.get(name) for name in NAMING_PROPERTIES)]
-            step = "known" if had else "created"
-            if key in main_shows:  # the show a listing is about
-                row.extend(props.get(name) for name in LISTING_PROPERTIES)
-                row.append({name: value for name, value in props.items() if name not in SHOW_COLUMNS})
-                shows[step].append(row)
-            else:
-                related[step].append(row)
+        shows, related = self._show_rows(by_label[SHOW], stored.get(SHOW, {}), delta,
+                                         show_sources, show_properties,
+                                         {plan.show.key for plan in plans}, batch)
         rows: dict[str, dict[str, list[list[Any]]]] = {
             group: {label: [] for label in HUB_LABELS} for group in ("created", "renamed", "revoted")}
         for label in HUB_LABELS:
@@ -264,6 +248,34 @@ class ListingWriter:
             **rows,
             "new_edges": new_edges, "edges": merged_edges}
         return batch
+
+    def _show_rows(self, keys: list[str], stored: Mapping[str, Stored],
+                   delta: Mapping[tuple[str, str], dict[str, int]],
+                   show_sources: Mapping[str, tuple[list[str], list[str]]],
+                   show_properties: Mapping[str, dict[str, Any]], main_shows: set[str],
+                   batch: Batch) -> tuple[dict[str, list[list[Any]]], dict[str, list[list[Any]]]]:
+        """Rows for the shows a batch names: those listings are about, and those only named
+        as related; each split into new ones (CREATEd) and known ones (MERGEd)."""
+        shows: dict[str, list[list[Any]]] = {"created": [], "known": []}
+        related: dict[str, list[list[Any]]] = {"created": [], "known": []}
+        for key in keys:
+            had = stored.get(key)
+            votes = add(had.votes if had else None, delta[(SHOW, key)])
+            title = best(votes)
+            batch.stored[(SHOW, key)] = Stored(title, votes)
+            props = show_properties[key]
+            new_ids, reloaded_ids = show_sources[key]
+            row = [key, sorted(set(new_ids)), sorted(set(reloaded_ids)), votes_to_text(votes),
+                   title, *(props.get(name) for name in NAMING_PROPERTIES)]
+            step = "known" if had else "created"
+            if key in main_shows:
+                row.extend(props.get(name) for name in LISTING_PROPERTIES)
+                row.append({name: value for name, value in props.items()
+                            if name not in SHOW_COLUMNS})
+                shows[step].append(row)
+            else:
+                related[step].append(row)
+        return shows, related
 
     def _hub_rows(self, label: str, keys: list[str], stored: Mapping[str, Stored],
                   delta: Mapping[tuple[str, str], dict[str, int]], degrees: Mapping[str, int],
