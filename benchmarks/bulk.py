@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph.backend import Backend
-from graph.schema import RELATIONSHIPS
+from graph.schema import KEYED_LABELS, RELATIONSHIPS
 
 BATCH = 5000
 
@@ -55,7 +55,6 @@ def chosen_backends(choice: str) -> list[str]:
 def graph_rows(backend: Backend) -> tuple[dict[str, tuple[list[str], list[list]]], dict[str, list[list]]]:
     """Every node and relationship of a graph with all its properties, as list rows: what
     a plain writer would send to rebuild exactly that graph."""
-    from graph.schema import KEYED_LABELS
     nodes: dict[str, tuple[list[str], list[list]]] = {}
     for label in KEYED_LABELS:
         found = backend.run_read(f"MATCH (n:{label}) RETURN n.key, properties(n)",

@@ -112,8 +112,8 @@ class Loader:
         started = datetime.now(timezone.utc)
         if self.backend is not None and not self.dry_run:
             self.backend.ensure_schema()
-        # Reading, parsing, validating and fingerprinting the next batch (pure Python)
-        # runs in a thread while this one waits for the database to write the last.
+        # Reading, parsing, validating and fingerprinting runs a batch ahead in a thread
+        # (Prefetched); writing runs in another (see _write) while this one prepares rows.
         writing = self.writer is not None and not self.dry_run
         with (self.backend.one_load_at_a_time() if writing else nullcontext()), \
                 _rare_collections(), Prefetched(self._chunks(sources, fmt)) as chunks:

@@ -136,16 +136,11 @@ DROP_MENTIONS = {
        for label in HUB_LABELS},
 }
 
-DEGREES = {
-    Label.PERSON.value: "UNWIND $keys AS k MATCH (n:Person {key: k}) OPTIONAL MATCH (n)-[r]->(:Show) "
-                        "WITH n, count(r) AS degree SET n.credit_count = degree",
-    Label.COMPANY.value: "UNWIND $keys AS k MATCH (n:Company {key: k}) "
-                         "OPTIONAL MATCH (:Show)-[r:MADE_BY]->(n) "
-                         "WITH n, count(r) AS degree SET n.show_count = degree",
-    Label.GENRE.value: "UNWIND $keys AS k MATCH (n:Genre {key: k}) "
-                       "OPTIONAL MATCH (:Show)-[r:IN_GENRE]->(n) "
-                       "WITH n, count(r) AS degree SET n.show_count = degree",
-}
+# A recount: people, companies and genres have edges to shows only.
+DEGREES = {label: (f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
+                   f"OPTIONAL MATCH (n)-[r]-(:{SHOW}) "
+                   f"WITH n, count(r) AS degree SET n.{DEGREE[label]} = degree")
+           for label in HUB_LABELS}
 
 # Degrees added by CREATEd edges, written once per load: [key, edges added]
 ADD_DEGREES = {label: (f"UNWIND $rows AS n MATCH (x:{label} {{key: n[0]}}) "

@@ -43,6 +43,7 @@ from loaders.statements import (ADD_DEGREES, DEGREES, DROP_MENTIONS, EXISTING_LI
                                 HUB_LABELS, PARTS, PRUNE_EDGES, SHOW, SHOW_COLUMNS, SHOWS_BY_TITLE,
                                 upsert_statement)
 
+
 def parse_mention(text: str) -> tuple[str, str, str]:
     label, key, spelling = text.split(SEP, 2)
     return label, key, spelling
@@ -67,7 +68,6 @@ class Batch:
         group, _, label = part.partition(".")
         rows = self.parameters[group]
         return rows.get(label) if label else rows
-
 
 
 @dataclass
@@ -136,8 +136,8 @@ class ListingWriter:
         loaded_at = loaded_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
         batch = self.batch(plans, previous or {}, loaded_at, stored)
         batch.encoded = self.backend.statement(batch.statement(), batch.parameters)
-        for (label, key), stored in batch.stored.items():
-            self.book.remember(label, key, stored)
+        for (label, key), held in batch.stored.items():
+            self.book.remember(label, key, held)
         return batch
 
     def launch(self, batch: Batch) -> Launched:
@@ -222,8 +222,7 @@ class ListingWriter:
             for key, properties in plan.related_properties.items():
                 show_properties.setdefault(key, properties)
         if stored is None:
-            stored = {label: self.book.stored(label, keys)
-                      for label, keys in by_label.items() if keys}
+            stored = self.look_up(plans)
         batch = Batch({})
         new_edges, merged_edges, created_degrees = self._edges(plans, stored.get(SHOW, {}), batch)
 
