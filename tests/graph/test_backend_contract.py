@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pytest
@@ -139,3 +140,17 @@ def test_a_query_that_times_out_while_streaming_rows_raises_query_timeout(backen
         backend.run_read("UNWIND range(1, 3000) AS x UNWIND range(1, 3000) AS y "
                          "WITH x, y WHERE y = 3000 RETURN x", timeout_ms=200, max_rows=0)
     assert backend.run_read("RETURN 2 AS two").value() == 2
+
+
+def test_neo4j_debug_log_names_a_batch_without_dumping_it(neo4j, caplog):
+    """A batch's parameters are megabytes: the driver's debug line must not carry them
+    (it formatted them even with debug logging off, a cost paid on every batch)."""
+    rows = [[f"person-{i}", f"Person {i}", {"n": i}] for i in range(20_000)]
+    with caplog.at_level(logging.DEBUG, logger="neo4j"):
+        neo4j.run_write("UNWIND $rows AS r CREATE (:Person {key: r[0], name: r[1], n: r[2].n})",
+                        {"rows": rows, "by_name": {"first": rows[0]}})
+    runs = [record.getMessage() for record in caplog.records if "C: RUN" in record.getMessage()]
+    assert runs and all(len(message) < 1_000 for message in runs)
+    assert neo4j.counts()["Person"] == 20_000
+    assert neo4j.run_read("MATCH (p:Person {key: 'person-7'}) RETURN p.name, p.n").rows == [
+        ["Person 7", 7]]
