@@ -6,7 +6,8 @@
    `UNWIND ... MERGE` statements: the same writes with none of the loader's work
    (parsing, validation, resolution, provenance and spelling bookkeeping, reads);
 3. for reference, the same nodes and edges with keys only (no properties at all);
-4. a naive loader: one transaction per listing, one MERGE statement per node and edge.
+4. a naive loader, end to end like ours (reads and parses its file): one transaction per
+   listing, one MERGE statement per node and edge, on the first --naive-listings listings.
 
     python -m benchmarks.load_throughput [--listings 20000] [--naive-listings 500]
         [--backend embedded|neo4j|both] [--repeat 3]
@@ -28,6 +29,7 @@ from benchmarks.bulk import (chosen_backends, graph_rows, open_backend, write_ed
                              write_graph_rows, write_nodes)
 from benchmarks.synthetic import write_jsonl
 from graph.backend import Backend
+from graph.keys import show_key
 from graph.schema import RELATIONSHIPS
 from loaders.formats import parse
 from loaders.pipeline import Loader
@@ -46,15 +48,19 @@ def fresh(name: str, data_dir: Path, graph: str) -> Backend:
     return backend
 
 
-def plans_of(path: Path, limit: int | None = None):
-    plans = []
-    for record in parse(path.read_text(encoding="utf-8"), str(path), "jsonl"):
-        if record.listing is None:
-            continue
-        plans.append(plan_listing(record.listing, record.ref, lambda title: title))
-        if limit and len(plans) >= limit:
-            break
-    return plans
+def plans_of(path: Path):
+    """Every listing's nodes and edges (yearless titles as their own shows), unhashed."""
+    return [plan_listing(record.listing, record.ref, show_key, "not kept")
+            for record in parse(path.read_text(encoding="utf-8"), str(path), "jsonl")
+            if record.listing is not None]
+
+
+def first_listings(path: Path, count: int, name: str) -> Path:
+    """The first `count` listings of a JSON Lines file, as a file of their own beside it."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)[:count]
+    small = path.with_name(name)
+    small.write_text("".join(lines), encoding="utf-8")
+    return small
 
 
 def measure_loader(backend: Backend, path: Path, batch_size: int) -> tuple[int, float]:
@@ -86,10 +92,12 @@ def measure_same_rows(backend: Backend, rows) -> tuple[int, float]:
     return total, time.perf_counter() - started
 
 
-def measure_naive(backend: Backend, plans) -> tuple[int, float]:
+def measure_naive(backend: Backend, path: Path) -> tuple[int, float]:
+    """The simplest loader, end to end like ours (read, parse and validate the file), then
+    one transaction per listing with one MERGE statement per node and edge."""
     started = time.perf_counter()
     total = 0
-    for plan in plans:
+    for plan in plans_of(path):
         statements = []
         for entity in [plan.show, *plan.related, *plan.entities]:
             statements.append((f"MERGE (n:{entity.label} {{key: $key}}) SET n.name = $name",
@@ -113,7 +121,7 @@ KINDS = {
 }
 
 
-def run_kind(kind: str, backend: Backend, path: Path, plans, rows, naive_listings: int,
+def run_kind(kind: str, backend: Backend, path: Path, plans, rows, naive_path: Path,
              batch_size: int) -> tuple[int, float, object]:
     """One measured write of one kind on an empty graph: (credits, seconds, rows read back)."""
     if kind == "loader":
@@ -123,19 +131,18 @@ def run_kind(kind: str, backend: Backend, path: Path, plans, rows, naive_listing
         return (*measure_same_rows(backend, rows), rows)
     if kind == "keys_only":
         return (*measure_raw(backend, plans), rows)
-    return (*measure_naive(backend, plans[:naive_listings]), rows)
+    return (*measure_naive(backend, naive_path), rows)
 
 
 def warm_up(name: str, path: Path, workdir: Path, listings: int, batch_size: int) -> None:
     """Each kind once on the first listings, not counted: a freshly started Neo4j runs its
     first load ~15 % slower (the JVM compiles as it goes), which would fall on one kind."""
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)[:listings]
-    small = workdir.parent / "warm-up.jsonl"
-    small.write_text("".join(lines), encoding="utf-8")
+    small = first_listings(path, listings, "warm-up.jsonl")
+    naive = first_listings(path, 100, "warm-up-naive.jsonl")
     plans, rows = plans_of(small), None
     for kind in KINDS:
         backend = fresh(name, workdir, f"bench-{kind}")
-        _, _, rows = run_kind(kind, backend, small, plans, rows, 100, batch_size)
+        _, _, rows = run_kind(kind, backend, small, plans, rows, naive, batch_size)
         backend.clear()
         backend.close()
 
@@ -147,12 +154,13 @@ def run(name: str, path: Path, naive_listings: int, batch_size: int, workdir: Pa
     print(f"\n== {name} ==", flush=True)
     warm_up(name, path, workdir, 2000, batch_size)
     plans = plans_of(path)
+    naive_path = first_listings(path, naive_listings, "naive.jsonl")
     rows = None
     rates: dict[str, list[float]] = {kind: [] for kind in KINDS}
     for attempt in range(1, repeat + 1):
         for kind, what in KINDS.items():
             backend = fresh(name, workdir, f"bench-{kind}")
-            credits, seconds, rows = run_kind(kind, backend, path, plans, rows, naive_listings,
+            credits, seconds, rows = run_kind(kind, backend, path, plans, rows, naive_path,
                                               batch_size)
             if kind == "naive":
                 what += f" ({naive_listings} listings)"
