@@ -358,10 +358,14 @@ _threshold_before: tuple[int, ...] = ()
 
 
 @contextmanager
-def _rare_collections(young: int = 100_000):
+def _rare_collections(young: int = 1_000_000):
     """A load allocates millions of short-lived, acyclic objects (records, plans, rows):
     with the default threshold of 700 the cyclic collector ran so often that it took
-    a third of the loader's Python time. Restored when the last load running ends."""
+    a third of the loader's Python time. What a load keeps grows by ~40 tracked objects
+    a listing (what it remembers of the store); at 100,000 a collection still came every
+    ~2,500 listings, each walking the big containers young at the time (~1 s of a
+    20,000-listing load). At most a million objects' worth of cyclic garbage (a load
+    makes next to none) waits for a collection. Restored when the last load ends."""
     global _loads_running, _threshold_before
     with _LOADS:
         if _loads_running == 0:
