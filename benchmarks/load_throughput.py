@@ -10,7 +10,7 @@
    listing, one MERGE statement per node and edge, on the first --naive-listings listings.
 
     python -m benchmarks.load_throughput [--listings 20000] [--naive-listings 500]
-        [--backend embedded|neo4j|both] [--repeat 3]
+        [--backend embedded|neo4j|both] [--repeat 5]
 
 Neo4j needs NEO4J_URI (scripts/neo4j-local start; eval "$(scripts/neo4j-local env)").
 Targets: loader >= 60 % of the raw UNWIND of the same rows, >= 20x naive.
@@ -186,7 +186,7 @@ def main() -> None:
     parser.add_argument("--listings", type=int, default=20_000)
     parser.add_argument("--naive-listings", type=int, default=500)
     parser.add_argument("--batch-size", type=int, default=500)
-    parser.add_argument("--repeat", type=int, default=3,
+    parser.add_argument("--repeat", type=int, default=5,
                         help="Runs of each kind, alternated; medians are compared.")
     parser.add_argument("--backend", choices=("embedded", "neo4j", "both"), default="both")
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
