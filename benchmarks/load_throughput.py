@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from benchmarks.bulk import (chosen_backends, graph_rows, open_backend, write_edges,
                              write_graph_rows, write_nodes)
@@ -41,11 +44,20 @@ RAW_BATCH = 5000
 
 
 
-def fresh(name: str, data_dir: Path, graph: str) -> Backend:
+@contextmanager
+def fresh(name: str, data_dir: Path, graph: str) -> Iterator[Backend]:
+    """An empty graph for one measured write, wiped afterwards. The embedded store gets a
+    folder of its own: in a shared one, the append-only file kept growing from run to run
+    and the server rewrote it in the background during later runs (halving a naive run)."""
     backend = open_backend(name, data_dir, graph)
-    backend.clear()
-    backend.ensure_schema()
-    return backend
+    try:
+        backend.clear()
+        backend.ensure_schema()
+        yield backend
+        backend.clear()
+    finally:
+        backend.close()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def plans_of(path: Path):
@@ -141,10 +153,8 @@ def warm_up(name: str, path: Path, workdir: Path, listings: int, batch_size: int
     naive = first_listings(path, 100, "warm-up-naive.jsonl")
     plans, rows = plans_of(small), None
     for kind in KINDS:
-        backend = fresh(name, workdir, f"bench-{kind}")
-        _, _, rows = run_kind(kind, backend, small, plans, rows, naive, batch_size)
-        backend.clear()
-        backend.close()
+        with fresh(name, workdir / f"warm-up-{kind}", f"bench-{kind}") as backend:
+            _, _, rows = run_kind(kind, backend, small, plans, rows, naive, batch_size)
 
 
 def run(name: str, path: Path, naive_listings: int, batch_size: int, workdir: Path,
@@ -159,16 +169,14 @@ def run(name: str, path: Path, naive_listings: int, batch_size: int, workdir: Pa
     rates: dict[str, list[float]] = {kind: [] for kind in KINDS}
     for attempt in range(1, repeat + 1):
         for kind, what in KINDS.items():
-            backend = fresh(name, workdir, f"bench-{kind}")
-            credits, seconds, rows = run_kind(kind, backend, path, plans, rows, naive_path,
-                                              batch_size)
+            with fresh(name, workdir / f"{kind}-{attempt}", f"bench-{kind}") as backend:
+                credits, seconds, rows = run_kind(kind, backend, path, plans, rows, naive_path,
+                                                  batch_size)
             if kind == "naive":
                 what += f" ({naive_listings} listings)"
             rates[kind].append(credits / seconds)
             print(f"  run {attempt}: {what:<38} {credits:>8,} credits in {seconds:6.2f} s = "
                   f"{credits / seconds:>9,.0f} credits/s", flush=True)
-            backend.clear()
-            backend.close()
     results = {kind: statistics.median(values) for kind, values in rates.items()}
     share = results["loader"] / results["same_rows"]
     speedup = results["loader"] / results["naive"]
