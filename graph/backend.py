@@ -153,8 +153,8 @@ class Backend(ABC):
 
     def one_load_at_a_time(self) -> AbstractContextManager:
         """Held by a load while it writes, so that loads into one graph take turns (a load
-        remembers what it wrote). The embedded store holds it across processes; Neo4j
-        within one process only: run loads from several machines one after the other."""
+        remembers what it wrote): across processes on the embedded store (a lock file),
+        across processes and machines on Neo4j (a lease node in the database)."""
         return nullcontext()
 
     @abstractmethod

@@ -10,7 +10,8 @@ transaction timeouts, in seconds for the driver: settings are milliseconds.
 from __future__ import annotations
 
 import threading
-from typing import Any, Mapping
+from contextlib import contextmanager
+from typing import Any, Iterator, Mapping
 
 import neo4j
 from neo4j import GraphDatabase, unit_of_work
@@ -21,6 +22,7 @@ from neo4j.graph import Node, Path, Relationship
 from graph.backend import Backend, BackendInfo, Results, Statement, write_stats
 from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError, QueryTimeout,
                           ReadOnlyViolation)
+from graph.neo4j_lease import LEASE_LABEL, LoadLease
 from graph.schema import (FULLTEXT_INDEX, FULLTEXT_LABELS, KEY, KEYED_LABELS, LOOKUP_INDEXES,
                           SEARCH_TEXT)
 from graph.values import node_value, plain, relationship_value
@@ -191,17 +193,22 @@ class Neo4jBackend(Backend):
 
     # -- schema -----------------------------------------------------------
 
-    def one_load_at_a_time(self) -> threading.Lock:
-        """Within this process only: Neo4j has no lock a client could hold across a load
-        without a transaction open for its whole length."""
+    @contextmanager
+    def one_load_at_a_time(self) -> Iterator[None]:
+        """A lock per database within this process, then a lease in the database itself
+        for loads from other processes and machines (graph/neo4j_lease.py)."""
         with _LOAD_LOCKS_GUARD:
-            return _LOAD_LOCKS.setdefault((self.uri, self.database), threading.Lock())
+            lock = _LOAD_LOCKS.setdefault((self.uri, self.database), threading.Lock())
+        with lock, LoadLease(self):
+            yield
 
     def ensure_schema(self) -> None:
         for label in KEYED_LABELS:
             self.run_write(
                 f"CREATE CONSTRAINT {label.lower()}_key IF NOT EXISTS "
                 f"FOR (n:{label}) REQUIRE n.{KEY} IS UNIQUE")
+        self.run_write(f"CREATE CONSTRAINT load_lease_key IF NOT EXISTS "
+                       f"FOR (n:{LEASE_LABEL}) REQUIRE n.{KEY} IS UNIQUE")
         for label, prop in LOOKUP_INDEXES:
             self.run_write(
                 f"CREATE INDEX {label.value.lower()}_{prop} IF NOT EXISTS "

@@ -154,3 +154,33 @@ def test_neo4j_debug_log_names_a_batch_without_dumping_it(neo4j, caplog):
     assert neo4j.counts()["Person"] == 20_000
     assert neo4j.run_read("MATCH (p:Person {key: 'person-7'}) RETURN p.name, p.n").rows == [
         ["Person 7", 7]]
+
+
+def test_neo4j_loads_from_elsewhere_wait_for_the_lease_and_a_dead_holders_expires(neo4j):
+    """Two loads from different processes or machines (each with its own lease) take
+    turns; a holder that died without giving the lease back stops blocking once it expires."""
+    import threading
+
+    from graph.neo4j_lease import LEASE_LABEL, LoadLease
+    order = []
+
+    def second_load():
+        with LoadLease(neo4j, poll_s=0.1):
+            order.append("second")
+
+    with LoadLease(neo4j, ttl_s=2.0):  # renewed while held, though its ttl is short
+        worker = threading.Thread(target=second_load)
+        worker.start()
+        worker.join(3.0)
+        assert worker.is_alive() and order == []
+        order.append("first")
+    worker.join(10)
+    assert order == ["first", "second"]
+    assert neo4j.run_read(f"MATCH (l:{LEASE_LABEL}) RETURN count(l)").value() == 0
+
+    dead = LoadLease(neo4j, ttl_s=1.0, renew=False)
+    dead.__enter__()  # never given back
+    started = time.monotonic()
+    with LoadLease(neo4j, poll_s=0.1):
+        waited = time.monotonic() - started
+    assert 0.5 < waited < 5
