@@ -282,9 +282,29 @@ COLLABORATOR_FIELDS = ("key", "name", "credit_count", "show_key", "show_title", 
                        "person_producer_role", "role", "producer_role")
 
 
-def collaborators(backend: Backend, key: str, limit: int | None = 50) -> list[dict]:
+def collaborator_ranking(backend: Backend, key: str) -> list[dict]:
+    """Everyone who worked with a person, as {key, name, credit_count, count (shows
+    shared)}, most shared first, then name and key: what a page needs of all of them."""
+    ranked = _unpacked(_run(backend, "collaborator_ranking", key=key),
+                       ("key", "name", "credit_count", "count"))
+    ranked.sort(key=lambda p: (-p["count"], p["name"] or "", p["key"]))
+    return ranked
+
+
+def collaborators(backend: Backend, key: str, limit: int | None = 50,
+                  ranking: list[dict] | None = None) -> list[dict]:
+    """The `limit` people who shared the most shows with a person (everyone if None), each
+    with those shows and both people's roles. With a limit, the ranking is counted first
+    (pass `collaborator_ranking`'s when you have it) and only those people's shows read."""
+    if limit is None:
+        evidence = _run(backend, "collaborators", key=key)
+    else:
+        chosen = (ranking if ranking is not None else collaborator_ranking(backend, key))[:limit]
+        if not chosen:
+            return []
+        evidence = _run(backend, "shared_credits", key=key, others=[p["key"] for p in chosen])
     people: dict[str, dict[str, Any]] = {}
-    for row in _unpacked(_run(backend, "collaborators", key=key), COLLABORATOR_FIELDS):
+    for row in _unpacked(evidence, COLLABORATOR_FIELDS):
         person = people.setdefault(row["key"], {
             "key": row["key"], "name": row["name"], "url": entity_url("Person", row["key"]),
             "credit_count": row["credit_count"], "shows": {}})
@@ -312,10 +332,10 @@ def suggested_collaborators(backend: Backend, key: str, limit: int = 20,
     Followed through my closest collaborators (most shared shows first) of ordinary
     reach (hubs are two steps from everyone and say nothing), as many as fit in
     SUGGESTION_REACH credits between them, so a prolific person's page stays fast.
-    Pass the person's full `collaborators(..., limit=None)` when you have it already.
+    Pass the person's `collaborator_ranking` when you have it already.
     """
     rows = known_collaborators if known_collaborators is not None else \
-        collaborators(backend, key, limit=None)
+        collaborator_ranking(backend, key)
     through, reach = [], 0
     for row in rows:
         if row["credit_count"] <= HUB_DEGREE and reach + row["credit_count"] <= SUGGESTION_REACH:

@@ -73,8 +73,8 @@ def _sections(detail: dict, backend) -> list[dict]:
         for group in detail["credits"]:
             sections.append({"title": group["role"].capitalize(), "items": [
                 {**s, "note": str(s["year"]) if s.get("year") else None} for s in group["shows"]]})
-        everyone = explore.collaborators(backend, detail["key"], limit=None)
-        people = everyone[:30]
+        everyone = explore.collaborator_ranking(backend, detail["key"])
+        people = explore.collaborators(backend, detail["key"], limit=30, ranking=everyone)
         sections.append({"title": "Worked with", "empty": "Nobody yet.", "items": [
             {"name": p["name"], "url": p["url"],
              "note": "; ".join(f"{'/'.join(s['their_roles'])} on {s['name']}" for s in p["shows"][:3])

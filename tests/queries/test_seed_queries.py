@@ -185,3 +185,26 @@ def test_suggestions_close_triangles_and_say_through_whom(backend):
         ("Di Dunn", 1, "worked with Bob Baker")]
     assert [c["name"] for c in explore.collaborators(backend, "ann-able")] == [
         "Bob Baker", "Ed Evans"]
+
+
+def test_the_top_collaborators_are_the_head_of_everyone_ranked(backend):
+    """A page asks for its top collaborators only (counted in the database, then those
+    people's shows read): they are exactly the head of the full list, ties included, and
+    suggestions come out the same from the ranking as from the full list."""
+    import random
+    rng = random.Random(7)
+    people = [f"Person {chr(65 + i)}" for i in range(14)]
+    records = [{"title": f"Show {n}", "year": 2000 + n,
+                "directors": rng.sample(people, 1), "producers": rng.sample(people, 1),
+                "cast": rng.sample(people, rng.randint(1, 4))} for n in range(40)]
+    load_records(backend, "cast.jsonl", records)
+    for name in people:
+        key = name.lower().replace(" ", "-")
+        everyone = explore.collaborators(backend, key, limit=None)
+        ranking = explore.collaborator_ranking(backend, key)
+        assert [(p["key"], p["count"]) for p in ranking] == \
+            [(p["key"], p["count"]) for p in everyone]
+        for limit in (1, 3, 5):
+            assert explore.collaborators(backend, key, limit=limit) == everyone[:limit]
+        assert explore.suggested_collaborators(backend, key, limit=5) == \
+            explore.suggested_collaborators(backend, key, limit=5, known_collaborators=everyone)
