@@ -3,7 +3,7 @@
 A load remembers what it wrote (loaders/writer.py): two loads at once could both create
 the credits of a show new to both. The embedded store has a lock file; a Neo4j server
 can be loaded into from anywhere, so the lease is a node, `(:LoadLease {key})`, that a
-load takes, keeps alive while it runs and deletes when it ends. A holder that dies
+load takes, keeps alive while it runs and gives back when it ends. A holder that dies
 without deleting it (killed, machine gone) loses it when it expires: the server's clock
 decides, so clients' clocks need not agree.
 """
@@ -35,11 +35,14 @@ _TAKE = (
     "RETURN free, l.holder AS holder, toString(l.since) AS since")
 _RENEW = (f"MATCH (l:{LEASE_LABEL} {{key: $key}}) WHERE l.holder = $me "
           "SET l.expires_at = timestamp() + $ttl_ms RETURN count(l) AS kept")
-_RELEASE = f"MATCH (l:{LEASE_LABEL} {{key: $key}}) WHERE l.holder = $me DELETE l"
+# Given back, not deleted: a load waiting on the node's lock would wake up to a deleted
+# node, read no holder and take it while the next load creates a new one (seen in tests).
+_RELEASE = (f"MATCH (l:{LEASE_LABEL} {{key: $key}}) WHERE l.holder = $me "
+            "SET l.holder = null, l.since = null, l.expires_at = null")
 
 
 class LoadLease:
-    """Held with `with`: waits for the lease, renews it in a thread, deletes it at the end."""
+    """Held with `with`: waits for the lease, renews it in a thread, gives it back at the end."""
 
     def __init__(self, backend: "Neo4jBackend", key: str = "load", *, ttl_s: float = 60.0,
                  poll_s: float = 1.0, renew: bool = True):
