@@ -36,9 +36,11 @@ _TAKE = (
 _RENEW = (f"MATCH (l:{LEASE_LABEL} {{key: $key}}) WHERE l.holder = $me "
           "SET l.expires_at = timestamp() + $ttl_ms RETURN count(l) AS kept")
 # Given back, not deleted: a load waiting on the node's lock would wake up to a deleted
-# node, read no holder and take it while the next load creates a new one (seen in tests).
+# node, read no holder and take it while the next load creates a new one (seen in tests);
+# creating the node to take the lease and deleting it to give it back starved the delete
+# behind the waiters' attempts (also seen). Between loads the node keeps only its key.
 _RELEASE = (f"MATCH (l:{LEASE_LABEL} {{key: $key}}) WHERE l.holder = $me "
-            "SET l.holder = null, l.since = null, l.expires_at = null")
+            "SET l.holder = null, l.since = null, l.expires_at = null, l.asked_at = null")
 
 
 class LoadLease:
