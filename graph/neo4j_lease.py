@@ -4,7 +4,7 @@ A load remembers what it wrote (loaders/writer.py): two loads at once could both
 the credits of a show new to both. The embedded store has a lock file; a Neo4j server
 can be loaded into from anywhere, so the lease is a node, `(:LoadLease {key})`, that a
 load takes, keeps alive while it runs and gives back when it ends. A holder that dies
-without deleting it (killed, machine gone) loses it when it expires: the server's clock
+without giving it back (killed, machine gone) loses it when it expires: the server's clock
 decides, so clients' clocks need not agree.
 """
 
