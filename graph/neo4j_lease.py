@@ -54,14 +54,14 @@ class LoadLease:
         self.poll_s = poll_s
         self.renew = renew  # tests turn it off to stand for a holder that died
         self.holder = f"{socket.gethostname()} pid {os.getpid()} ({uuid.uuid4().hex[:8]})"
+        self._params = {"key": key, "me": self.holder, "ttl_ms": self.ttl_ms}
         self._stop = threading.Event()
         self._renewer: threading.Thread | None = None
 
     def __enter__(self) -> "LoadLease":
         said = False
-        params = {"key": self.key, "me": self.holder, "ttl_ms": self.ttl_ms}
         while True:
-            row = self.backend.run_write(_TAKE, params).rows[0]
+            row = self.backend.run_write(_TAKE, self._params).rows[0]
             if row[0]:
                 break
             if not said:
@@ -76,10 +76,9 @@ class LoadLease:
         return self
 
     def _keep_alive(self) -> None:
-        params = {"key": self.key, "me": self.holder, "ttl_ms": self.ttl_ms}
         while not self._stop.wait(self.ttl_ms / 3000):
             try:
-                if not self.backend.run_write(_RENEW, params).value(0):
+                if not self.backend.run_write(_RENEW, self._params).value(0):
                     log.error("The load lease on this Neo4j database expired and was taken "
                               "by another load: the two may have written the same credits.")
                     return
@@ -91,7 +90,7 @@ class LoadLease:
         if self._renewer is not None:
             self._renewer.join()
         try:
-            self.backend.run_write(_RELEASE, {"key": self.key, "me": self.holder})
+            self.backend.run_write(_RELEASE, self._params)
         except Exception as exc:  # the load's own outcome matters more; the lease expires
             log.warning("Could not give back the load lease (it expires in %d s): %s",
                         self.ttl_ms // 1000, exc)

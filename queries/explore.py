@@ -282,12 +282,16 @@ COLLABORATOR_FIELDS = ("key", "name", "credit_count", "show_key", "show_title", 
                        "person_producer_role", "role", "producer_role")
 
 
+def _most_shared_first(person: dict) -> tuple:
+    return -person["count"], person["name"] or "", person["key"]
+
+
 def collaborator_ranking(backend: Backend, key: str) -> list[dict]:
     """Everyone who worked with a person, as {key, name, credit_count, count (shows
     shared)}, most shared first, then name and key: what a page needs of all of them."""
     ranked = _unpacked(_run(backend, "collaborator_ranking", key=key),
                        ("key", "name", "credit_count", "count"))
-    ranked.sort(key=lambda p: (-p["count"], p["name"] or "", p["key"]))
+    ranked.sort(key=_most_shared_first)
     return ranked
 
 
@@ -321,7 +325,7 @@ def collaborators(backend: Backend, key: str, limit: int | None = 50,
             show["roles"] = sorted(show["roles"])
         result.append({**person, "shows": shows, "count": len(shows),
                        "roles": sorted({r for s in shows for r in s["their_roles"]})})
-    result.sort(key=lambda p: (-p["count"], p["name"] or "", p["key"]))
+    result.sort(key=_most_shared_first)
     return result if limit is None else result[:limit]
 
 

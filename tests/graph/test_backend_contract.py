@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 import pytest
 
 from graph.errors import ConstraintViolation, QueryError, QueryTimeout, ReadOnlyViolation
+from graph.neo4j_lease import LEASE_LABEL, LoadLease
 
 SLOW_READ = ("UNWIND range(1, 30000) AS x UNWIND range(1, 30000) AS y "
              "WITH x, y WHERE x * y = -1 RETURN x")
@@ -160,9 +162,6 @@ def test_neo4j_loads_from_elsewhere_wait_for_the_lease_and_a_dead_holders_expire
     """Two loads from different processes or machines (each with its own lease) take
     turns and the lease is given back; a holder that died without giving it back stops
     blocking once it expires."""
-    import threading
-
-    from graph.neo4j_lease import LEASE_LABEL, LoadLease
     order = []
 
     def second_load():
@@ -189,9 +188,6 @@ def test_neo4j_loads_from_elsewhere_wait_for_the_lease_and_a_dead_holders_expire
 
 
 def test_neo4j_loads_asking_for_the_lease_at_once_get_it_one_at_a_time(neo4j):
-    import threading
-
-    from graph.neo4j_lease import LoadLease
     neo4j.ensure_schema()
     inside, overlaps, start = [], [], threading.Barrier(6)
 
