@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
+from graph.adhoc_policy import vet_adhoc
 from graph.schema import SCHEMA
 
 
@@ -100,6 +101,22 @@ class Backend(ABC):
         Rows beyond `max_rows` are dropped and the result marked truncated;
         `max_rows=0` means no cap (for internal, bounded queries).
         """
+
+    def run_adhoc(self, cypher: str, params: Mapping[str, Any] | None = None, *,
+                  timeout_ms: int | None = None, max_rows: int | None = None) -> Results:
+        """Run an analyst's own query (the console, `screengraph cypher`, the JSON API).
+
+        Unlike the canned queries its shape is unknown, so it is vetted first
+        (graph/adhoc_policy.py: what an analyst's query may do) and then run where a
+        runaway cannot stall other users (`_run_isolated`).
+        """
+        vet_adhoc(self, cypher, params)
+        return self._run_isolated(cypher, params, timeout_ms=timeout_ms, max_rows=max_rows)
+
+    def _run_isolated(self, cypher: str, params: Mapping[str, Any] | None, *,
+                      timeout_ms: int | None, max_rows: int | None) -> Results:
+        """Where a backend runs vetted ad-hoc queries; by default, like any read."""
+        return self.run_read(cypher, params, timeout_ms=timeout_ms, max_rows=max_rows)
 
     @abstractmethod
     def run_write(self, cypher: str | Statement, params: Mapping[str, Any] | None = None, *,

@@ -41,3 +41,7 @@ class QueryError(GraphError):
 
 class ConstraintViolation(QueryError):
     """A write broke a uniqueness constraint."""
+
+
+class QueryRefused(GraphError):
+    """An ad-hoc query asks for something analysts may not do (see graph/adhoc_policy.py)."""

@@ -168,7 +168,7 @@ def cypher(cli: CliContext, statement, pairs, fmt) -> None:
             params[name] = json.loads(value)
         except json.JSONDecodeError:
             params[name] = value
-    results = cli.backend().run_read(statement, params)
+    results = cli.backend().run_adhoc(statement, params)
     emit(results, fmt)
     if results.truncated and fmt == "csv":
         # Tables say so themselves and JSON carries "truncated"; CSV has no room for a note.

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from graph.errors import (BackendUnavailable, QueryError, QueryTimeout, ReadOnlyViolation)
+from graph.errors import (BackendUnavailable, QueryError, QueryRefused, QueryTimeout,
+                          ReadOnlyViolation)
 
 
 class ApiError(Exception):
@@ -29,6 +30,7 @@ def error_response(status: int, code: str, message: str, **extra):
 GRAPH_ERRORS = (
     (QueryTimeout, 400, "query_timeout"),
     (ReadOnlyViolation, 403, "read_only"),
+    (QueryRefused, 403, "query_refused"),
     (QueryError, 400, "query_error"),
     (BackendUnavailable, 503, "backend_unavailable"),
 )

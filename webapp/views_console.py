@@ -44,7 +44,7 @@ def run_console_query(query: str, params: dict) -> dict:
     if not query.strip():
         raise ApiError(400, "empty_query", "Write a Cypher query first.")
     started = time.perf_counter()
-    results = get_backend().run_read(query, params)
+    results = get_backend().run_adhoc(query, params)
     elapsed_ms = (time.perf_counter() - started) * 1000
     return {**results.to_json(), "elapsed_ms": round(elapsed_ms, 1),
             "graph": graph_from_results(results)}
