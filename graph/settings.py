@@ -65,6 +65,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ingest_token", "SCREENGRAPH_INGEST_TOKEN", None,
             "Secret that lets a web user add listings; when unset, adding listings "
             "through the web app is switched off."),
+    Setting("ingest_preview_ttl_s", "SCREENGRAPH_INGEST_PREVIEW_TTL_S", 1800,
+            "How long an ingest preview (and the files uploaded for it) can be confirmed, in "
+            "seconds; older previews are deleted from the ingest stash.", _positive_int),
+    Setting("ingest_stash_max_mb", "SCREENGRAPH_INGEST_STASH_MAX_MB", 256,
+            "Most megabytes the ingest stash (previews waiting for confirmation) holds; a "
+            "preview that would exceed it is refused until older ones expire.", _positive_int),
+    Setting("ingest_token_tries", "SCREENGRAPH_INGEST_TOKEN_TRIES", 5,
+            "Wrong ingest tokens a client address may send per minute; further tries are "
+            "answered 429 until the minute has passed.", _positive_int),
     Setting("secret_key", "SCREENGRAPH_SECRET_KEY", None,
             "Key that signs the web app's sessions and CSRF tokens. Default: a random key "
             "per process (sessions end when the app restarts)."),

@@ -1,93 +1,280 @@
 """Add listings: paste or upload, preview what would change (a dry run), then confirm.
 
 Only for holders of the ingest token (SCREENGRAPH_INGEST_TOKEN); every form
-carries a CSRF token. Uploaded files are kept in a stash between the preview
-and the confirmation so the user does not upload them twice.
+carries a CSRF token. A preview that could change the store is kept in the
+ingest stash under an id tied to the session that made it; confirming names
+that id and loads exactly those inputs, once, or refuses with the reason when
+the preview expired or the store changed in a way that alters what it promised.
+The token is never sent back, and no ingest response may be cached.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
-import shutil
-import tempfile
-from pathlib import Path
+import threading
+from pathlib import PurePosixPath
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, Flask, current_app, make_response, request, session
 
-from loaders.pipeline import Loader
+from loaders.pipeline import LoadSummary, Loader
 from loaders.sources import SourceText, decode
-from webapp.errors import ApiError
+from webapp.errors import ApiError, error_response
+from webapp.ingest_stash import (IngestStash, PreviewDamaged, PreviewExpired, PreviewForeign,
+                                 PreviewIdMalformed, PreviewTooLarge, PreviewUnknown,
+                                 StashedInput, StashError, StashFull)
+from webapp.ingest_throttle import TokenThrottle
 from webapp.store import get_backend
 from webapp.twins import page
 
 bp = Blueprint("ingest", __name__)
 FORMATS = ("auto", "page", "json", "jsonl", "csv")
-_STASH = Path(tempfile.gettempdir()) / "screengraph-ingest"
+MAX_FILE_NAME_CHARS = 255
+_STASH_KEY = "screengraph.ingest_stash"
+_THROTTLE_KEY = "screengraph.ingest_throttle"
+_SESSION_KEY = "ingest_session"
+_lock = threading.Lock()
 
+STASH_ERRORS = (
+    (PreviewIdMalformed, 400, "bad_preview_id"),
+    (PreviewForeign, 403, "preview_foreign"),
+    (PreviewUnknown, 404, "preview_unknown"),
+    (PreviewExpired, 410, "preview_expired"),
+    (PreviewDamaged, 409, "preview_damaged"),
+    (PreviewTooLarge, 413, "preview_too_large"),
+    (StashFull, 503, "stash_full"),
+)
+
+
+def source_name(file_name: str | None) -> str:
+    """The name a pasted text (file_name None) or an uploaded file is loaded under.
+
+    Messages call the source by it, and the loader identifies its listings by it.
+    """
+    return "pasted listing" if file_name is None else file_name
+
+
+# -- per-app parts, made on first use ------------------------------------------------
+
+def _app_part(key: str, make):
+    app: Flask = current_app._get_current_object()
+    with _lock:
+        if key not in app.extensions:
+            app.extensions[key] = make(app.config["SCREENGRAPH_SETTINGS"])
+        return app.extensions[key]
+
+
+def ingest_stash() -> IngestStash:
+    return _app_part(_STASH_KEY, lambda s: IngestStash.private(
+        s.ingest_preview_ttl_s, s.ingest_stash_max_mb * 1_000_000))
+
+
+def token_throttle() -> TokenThrottle:
+    return _app_part(_THROTTLE_KEY, lambda s: TokenThrottle(s.ingest_token_tries))
+
+
+def _session_id() -> str:
+    if _SESSION_KEY not in session:
+        session[_SESSION_KEY] = secrets.token_urlsafe(24)
+    return session[_SESSION_KEY]
+
+
+# -- checks ------------------------------------------------------------------------
 
 def _check_token(sent: str) -> None:
-    expected = current_app.config.get("INGEST_TOKEN")
-    if not expected:
-        raise ApiError(403, "ingest_disabled",
-                       "Adding listings is switched off: set SCREENGRAPH_INGEST_TOKEN on the server.")
-    if not hmac.compare_digest(sent.encode(), expected.encode()):
+    expected = current_app.config.get("INGEST_TOKEN") or ""
+    address = request.remote_addr or "unknown"
+    throttle = token_throttle()
+    wait = throttle.wait_s(address)
+    if wait:
+        raise ApiError(429, "too_many_tries",
+                       f"Too many wrong ingest tokens from this address: try again in {wait} s.",
+                       retry_after_s=wait)
+    # Digests of equal length, so the comparison's time says nothing about the token.
+    if not hmac.compare_digest(_digest(sent), _digest(expected)):
+        throttle.failed(address)
         raise ApiError(403, "bad_token", "The ingest token is wrong.")
 
 
-def _stash_files() -> tuple[str, list[SourceText]]:
-    """Files of this request (or of the preview they were stashed by)."""
-    stash_id = request.form.get("stash", "")
-    uploads = [f for f in request.files.getlist("files") if f and f.filename]
-    if uploads:
-        stash_id = secrets.token_hex(8)
-        folder = _STASH / stash_id
-        folder.mkdir(parents=True, exist_ok=True)
-        for i, upload in enumerate(uploads):
-            name = Path(upload.filename).name or f"upload-{i}"
-            upload.save(folder / f"{i:03d}-{name}")
-    if not stash_id or not stash_id.isalnum():
-        return "", []
-    folder = _STASH / stash_id
-    sources = []
-    for path in sorted(folder.glob("*")) if folder.is_dir() else []:
-        text, note = decode(path.read_bytes())
-        sources.append(SourceText(path.name.split("-", 1)[1], text, note))
-    return stash_id, sources
+def _digest(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8", "replace")).digest()
 
 
-@page(bp, "/ingest", "ingest.html", methods=("GET", "POST"))
-def ingest():
-    enabled = bool(current_app.config.get("INGEST_TOKEN"))
-    data = {"enabled": enabled, "formats": FORMATS, "fmt": "auto", "text": "", "_token": "", "stash": "",
-            "preview": None}
-    if request.method == "GET":
-        return data
-    _check_token(request.form.get("token", ""))
+def _check_body_readable() -> None:
+    # Werkzeug drops a multipart body it cannot parse and shows an empty form.
+    if request.mimetype == "multipart/form-data" and (request.content_length or 0) > 0 \
+            and not request.form and not request.files:
+        raise ApiError(400, "malformed_form",
+                       "The form data could not be read: send multipart/form-data with a "
+                       "boundary, as a browser form does.")
+
+
+def _upload_name(raw: str, index: int) -> str:
+    name = raw.replace("\\", "/")
+    name = PurePosixPath(name).name if "/" in name else name
+    if len(name) > MAX_FILE_NAME_CHARS:
+        raise ApiError(400, "bad_file_name",
+                       f"Upload {index + 1}: its file name has {len(name)} characters, at most "
+                       f"{MAX_FILE_NAME_CHARS} are allowed: rename the file.")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        raise ApiError(400, "bad_file_name",
+                       f"Upload {index + 1}: its file name holds a control character (such as "
+                       "NUL or a line break): rename the file.")
+    return name or f"upload-{index + 1}"
+
+
+def _format() -> str | None:
     fmt = request.form.get("format", "auto")
     if fmt not in FORMATS:
         raise ApiError(400, "bad_format", f"format must be one of {', '.join(FORMATS)}")
-    text = request.form.get("text", "")
-    stash_id, sources = _stash_files()
+    return None if fmt == "auto" else fmt
+
+
+def _inputs(text: str) -> list[StashedInput]:
+    inputs = []
     if text.strip():
-        sources.insert(0, SourceText("pasted listing", text))
-    if not sources:
+        inputs.append(StashedInput(source_name(None), text.encode("utf-8", "replace")))
+    for index, upload in enumerate(f for f in request.files.getlist("files") if f and f.filename):
+        inputs.append(StashedInput(source_name(_upload_name(upload.filename, index)),
+                                   upload.read()))
+    if not inputs:
         raise ApiError(400, "nothing_to_load", "Paste a listing or choose at least one file.")
-    confirm = request.form.get("action") == "confirm"
-    backend = get_backend()
-    loader = Loader(backend, dry_run=not confirm)
-    summary = loader.load(sources, None if fmt == "auto" else fmt)
-    if confirm and stash_id:
-        shutil.rmtree(_STASH / stash_id, ignore_errors=True)
-        stash_id = ""
-    data.update(fmt=fmt, text=text, _token=request.form.get("token", ""), stash=stash_id, preview={
-        "dry_run": not confirm,
+    return inputs
+
+
+def _sources(inputs) -> list[SourceText]:
+    return [SourceText(item.name, *decode(item.data)) for item in inputs]
+
+
+# -- what a dry run promised -----------------------------------------------------------
+
+def _outcome(summary: LoadSummary) -> dict:
+    return {"counts": [summary.loaded, summary.updated, summary.unchanged, summary.rejected,
+                       summary.credits],
+            "listings": [[item["source_id"], item["title"], item["status"], item.get("show"),
+                          item["credits"]] for item in summary.listings]}
+
+
+def _difference(previewed: dict, now: dict) -> str | None:
+    """Why confirming would not do what the preview said; None when it would."""
+    before = {item[0]: item for item in previewed["listings"]}
+    for item in now["listings"]:
+        old = before.pop(item[0], None)
+        if old is None:
+            return f"{item[1]!r} was not in the preview"
+        if old[2] != item[2]:
+            return f"{item[1]!r} was previewed as '{old[2]}' and would now be '{item[2]}'"
+        if old[3:] != item[3:]:
+            return f"{item[1]!r} would now be written differently (show {item[3]}, " \
+                   f"{item[4]} credits; the preview said show {old[3]}, {old[4]} credits)"
+    if before:
+        return f"{next(iter(before.values()))[1]!r} is no longer part of what would load"
+    if previewed["counts"] != now["counts"]:
+        return "the numbers of listings to create, update, leave or reject changed"
+    return None
+
+
+def _shown(summary: LoadSummary) -> dict:
+    return {
+        "dry_run": summary.dry_run,
         "line": summary.line(),
         "loaded": summary.loaded, "updated": summary.updated, "unchanged": summary.unchanged,
         "rejected": summary.rejected,
         "listings": summary.listings,
         "rejects": [r.describe() for r in summary.rejects],
         "warnings": summary.warnings,
-        "can_confirm": not confirm and (summary.loaded or summary.updated) > 0,
-    })
+        "can_confirm": summary.dry_run and (summary.loaded + summary.updated) > 0,
+        "id": None,
+    }
+
+
+def _duration(seconds: int) -> str:
+    return f"{seconds // 60} minutes" if seconds >= 120 else f"{seconds} seconds"
+
+
+# -- the page ----------------------------------------------------------------------
+
+def _preview() -> dict:
+    _check_token(request.form.get("token", ""))
+    fmt = _format()
+    inputs = _inputs(request.form.get("text", ""))
+    backend = get_backend()
+    generation = backend.generation()  # before the dry run: a write during it shows later
+    summary = Loader(backend, dry_run=True).load(_sources(inputs), fmt)
+    shown = _shown(summary)
+    shown["sources"] = [item.name for item in inputs]
+    if shown["can_confirm"]:
+        stash = ingest_stash()
+        preview = stash.put(_session_id(), fmt, inputs, _outcome(summary), generation)
+        shown.update(id=preview.id, expires_in_s=stash.ttl_s,
+                     expires_in=_duration(stash.ttl_s))
+    return shown
+
+
+def _confirm() -> dict:
+    preview = ingest_stash().take(request.form.get("preview", ""), _session_id())
+    backend = get_backend()
+    sources = _sources(preview.inputs)
+    generation = backend.generation()
+    if generation is None or generation != preview.generation:
+        now = Loader(backend, dry_run=True).load(sources, preview.fmt)
+        reason = _difference(preview.outcome, _outcome(now))
+        if reason:
+            raise ApiError(409, "preview_outdated",
+                           f"The store changed since this preview: {reason}. Nothing was "
+                           "loaded; preview again to see what confirming would do now.")
+    summary = Loader(backend).load(sources, preview.fmt)
+    shown = _shown(summary)
+    shown["sources"] = [item.name for item in preview.inputs]
+    return shown
+
+
+@page(bp, "/ingest", "ingest.html", methods=("GET", "POST"))
+def ingest():
+    enabled = bool(current_app.config.get("INGEST_TOKEN"))
+    data = {"enabled": enabled, "formats": FORMATS, "fmt": "auto", "text": "", "preview": None}
+    if request.method == "GET":
+        if _STASH_KEY in current_app.extensions:
+            ingest_stash().sweep()
+        return data
+    if not enabled:
+        raise ApiError(403, "ingest_disabled",
+                       "Adding listings is switched off: set SCREENGRAPH_INGEST_TOKEN on the "
+                       "server.")
+    _check_body_readable()
+    action = request.form.get("action", "preview")
+    if action == "confirm":
+        data["preview"] = _confirm()
+    elif action == "preview":
+        data.update(fmt=request.form.get("format", "auto"), text=request.form.get("text", ""),
+                    preview=_preview())
+    else:
+        raise ApiError(400, "bad_action", "action must be 'preview' or 'confirm'.")
     return data
+
+
+@bp.after_request
+def _never_stored(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    return _error(exc.status, exc.code, exc.message, **exc.extra)
+
+
+@bp.errorhandler(StashError)
+def _stash_error(exc: StashError):
+    status, code = next((status, code) for error_type, status, code in STASH_ERRORS
+                        if isinstance(exc, error_type))
+    extra = {"retry_after_s": exc.retry_after_s} if isinstance(exc, StashFull) else {}
+    return _error(status, code, str(exc), **extra)
+
+
+def _error(status: int, code: str, message: str, **extra):
+    response = make_response(error_response(status, code, message, **extra))
+    if "retry_after_s" in extra:
+        response.headers["Retry-After"] = str(extra["retry_after_s"])
+    return response

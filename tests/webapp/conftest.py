@@ -18,8 +18,9 @@ HOSTILE = {"title": "<script>alert('title')</script> Night", "year": 2020,
            "companies": ["Federation Entertainment"]}
 
 
-def make_app(backend):
-    settings = load_settings(env={}, ingest_token=INGEST_TOKEN, secret_key="test-secret")
+def make_app(backend, **settings_overrides):
+    settings = load_settings(env={}, ingest_token=INGEST_TOKEN, secret_key="test-secret",
+                             **settings_overrides)
     return create_app({"TESTING": True}, settings=settings, backend=backend)
 
 

@@ -109,7 +109,7 @@ def test_adding_listings_needs_the_token_previews_then_loads(client):
                                                 "csrf_token": token, "action": "preview"}).get_json()
     assert preview["preview"]["loaded"] == 1 and preview["preview"]["dry_run"] is True
     assert client.get("/show/brand-new-show--2024.json").status_code == 404
-    done = client.post("/ingest.json", data={"token": INGEST_TOKEN, "text": listing,
+    done = client.post("/ingest.json", data={"preview": preview["preview"]["id"],
                                              "csrf_token": token, "action": "confirm"}).get_json()
     assert done["preview"]["loaded"] == 1 and done["preview"]["dry_run"] is False
     assert client.get("/show/brand-new-show--2024.json").status_code == 200
