@@ -57,13 +57,16 @@ def document() -> dict:
         "responses": {"200": {"description": "columns, rows, truncated, elapsed_ms, graph"},
                       "400": _ERROR, "403": _ERROR}}}
     paths["/ingest.json"] = {"post": {
-        "summary": "Preview (action=preview) or load (action=confirm) listings; needs the ingest token",
+        "summary": "Preview listings (action=preview, needs the ingest token), then load that "
+                   "preview (action=confirm, preview=its id)",
         "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
             "token": {"type": "string"}, "text": {"type": "string"}, "format": {"type": "string"},
             "action": {"type": "string", "enum": ["preview", "confirm"]},
+            "preview": {"type": "string", "description": "id of this session's preview to confirm"},
             "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
             "csrf_token": {"type": "string"}}}}}},
-        "responses": {"200": {"description": "summary of the load"}, "400": _ERROR, "403": _ERROR}}}
+        "responses": {"200": {"description": "summary of the load"}, **{
+            code: _ERROR for code in ("400", "403", "404", "409", "410", "413", "429", "503")}}}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "screengraph", "version": __version__,
