@@ -213,6 +213,14 @@ def _preview() -> dict:
 
 
 def _confirm() -> dict:
+    """Load the preview's own inputs, if the store would still take them as previewed.
+
+    What matters is what the preview promised for each listing (create, update or
+    leave it; which show; how many credits) and the counts: a write elsewhere in
+    the store changes none of that and does not invalidate it. The store's write
+    counter spares repeating the dry run when nothing at all was written; Neo4j
+    keeps no counter, so there the dry run is always repeated.
+    """
     preview = ingest_stash().take(request.form.get("preview", ""), _session_id())
     backend = get_backend()
     sources = _sources(preview.inputs)
