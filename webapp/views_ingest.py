@@ -35,6 +35,9 @@ _STASH_KEY = "screengraph.ingest_stash"
 _THROTTLE_KEY = "screengraph.ingest_throttle"
 _SESSION_KEY = "ingest_session"
 _lock = threading.Lock()
+# Confirmations in this process check and load one at a time, so two of them cannot both
+# pass the check before either writes (a load from another process can still come between).
+_confirming = threading.Lock()
 
 STASH_ERRORS = (
     (PreviewIdMalformed, 400, "bad_preview_id"),
@@ -224,15 +227,16 @@ def _confirm() -> dict:
     preview = ingest_stash().take(request.form.get("preview", ""), _session_id())
     backend = get_backend()
     sources = _sources(preview.inputs)
-    generation = backend.generation()
-    if generation is None or generation != preview.generation:
-        now = Loader(backend, dry_run=True).load(sources, preview.fmt)
-        reason = _difference(preview.outcome, _outcome(now))
-        if reason:
-            raise ApiError(409, "preview_outdated",
-                           f"The store changed since this preview: {reason}. Nothing was "
-                           "loaded; preview again to see what confirming would do now.")
-    summary = Loader(backend).load(sources, preview.fmt)
+    with _confirming:
+        generation = backend.generation()
+        if generation is None or generation != preview.generation:
+            now = Loader(backend, dry_run=True).load(sources, preview.fmt)
+            reason = _difference(preview.outcome, _outcome(now))
+            if reason:
+                raise ApiError(409, "preview_outdated",
+                               f"The store changed since this preview: {reason}. Nothing was "
+                               "loaded; preview again to see what confirming would do now.")
+        summary = Loader(backend).load(sources, preview.fmt)
     shown = _shown(summary)
     shown["sources"] = [item.name for item in preview.inputs]
     return shown

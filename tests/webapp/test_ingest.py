@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import stat
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -110,6 +112,20 @@ def test_a_change_to_what_the_preview_promised_refuses_the_confirmation(ingest_a
     assert refused.status_code == 409 and error_code(refused) == "preview_outdated"
     assert "Alpha Ingest Show" in refused.get_json()["error"]["message"]
     assert "would create" in refused.get_json()["error"]["message"]
+
+
+def test_two_confirmations_of_the_same_listing_at_once_load_it_once(ingest_app):
+    visitors = [Visitor(ingest_app, f"127.0.0.{i}") for i in (1, 2)]
+    ids = [visitor.preview_id(ALPHA) for visitor in visitors]
+    start = threading.Barrier(2)
+
+    def confirm(index: int) -> int:
+        start.wait()
+        return visitors[index].confirm(ids[index]).status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = sorted(pool.map(confirm, (0, 1)))
+    assert answers == [200, 409]
 
 
 def test_an_unrelated_write_does_not_invalidate_a_preview(ingest_app, backend):
