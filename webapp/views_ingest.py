@@ -21,6 +21,7 @@ from flask import Blueprint, Flask, current_app, make_response, request, session
 from loaders.pipeline import LoadSummary, Loader
 from loaders.sources import SourceText, decode
 from webapp.errors import ApiError, error_response
+from webapp.ingest_promise import broken_promise, promised
 from webapp.ingest_stash import (IngestStash, PreviewDamaged, PreviewExpired, PreviewForeign,
                                  PreviewIdMalformed, PreviewTooLarge, PreviewUnknown,
                                  StashedInput, StashError, StashFull)
@@ -150,34 +151,6 @@ def _sources(inputs) -> list[SourceText]:
     return [SourceText(item.name, *decode(item.data)) for item in inputs]
 
 
-# -- what a dry run promised -----------------------------------------------------------
-
-def _outcome(summary: LoadSummary) -> dict:
-    return {"counts": [summary.loaded, summary.updated, summary.unchanged, summary.rejected,
-                       summary.credits],
-            "listings": [[item["source_id"], item["title"], item["status"], item.get("show"),
-                          item["credits"]] for item in summary.listings]}
-
-
-def _difference(previewed: dict, now: dict) -> str | None:
-    """Why confirming would not do what the preview said; None when it would."""
-    before = {item[0]: item for item in previewed["listings"]}
-    for item in now["listings"]:
-        old = before.pop(item[0], None)
-        if old is None:
-            return f"{item[1]!r} was not in the preview"
-        if old[2] != item[2]:
-            return f"{item[1]!r} was previewed as '{old[2]}' and would now be '{item[2]}'"
-        if old[3:] != item[3:]:
-            return f"{item[1]!r} would now be written differently (show {item[3]}, " \
-                   f"{item[4]} credits; the preview said show {old[3]}, {old[4]} credits)"
-    if before:
-        return f"{next(iter(before.values()))[1]!r} is no longer part of what would load"
-    if previewed["counts"] != now["counts"]:
-        return "the numbers of listings to create, update, leave or reject changed"
-    return None
-
-
 def _shown(summary: LoadSummary) -> dict:
     return {
         "dry_run": summary.dry_run,
@@ -209,7 +182,7 @@ def _preview() -> dict:
     shown["sources"] = [item.name for item in inputs]
     if shown["can_confirm"]:
         stash = ingest_stash()
-        preview = stash.put(_session_id(), fmt, inputs, _outcome(summary), generation)
+        preview = stash.put(_session_id(), fmt, inputs, promised(summary), generation)
         shown.update(id=preview.id, expires_in_s=stash.ttl_s,
                      expires_in=_duration(stash.ttl_s))
     return shown
@@ -231,7 +204,7 @@ def _confirm() -> dict:
         generation = backend.generation()
         if generation is None or generation != preview.generation:
             now = Loader(backend, dry_run=True).load(sources, preview.fmt)
-            reason = _difference(preview.outcome, _outcome(now))
+            reason = broken_promise(preview.outcome, promised(now))
             if reason:
                 raise ApiError(409, "preview_outdated",
                                f"The store changed since this preview: {reason}. Nothing was "
