@@ -25,14 +25,15 @@ _TOKEN = re.compile(r"""
   | (?P<symbol>.)
 """, re.VERBOSE | re.DOTALL)
 
-# Words that can stand before "(" without being a call.
+# Words that can stand before "(" without being a call (all(), any(), count() and
+# exists() are calls, so they are not here).
 KEYWORDS = frozenset("""
-    all and any as asc ascending by call case constraint contains count create csv
-    delete desc descending detach distinct else end ends exists fieldterminator for
+    and as asc ascending by call case constraint contains create csv
+    delete desc descending detach distinct else end ends fieldterminator for
     foreach from headers if in index is key limit load match merge node not null on
     optional options or order remove require return set show skip starts terminate then
     union unique unwind use when where with xor yield
-""".split()) - {"all", "any", "count", "exists"}
+""".split())
 
 
 @dataclass(frozen=True)

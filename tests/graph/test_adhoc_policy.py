@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from graph.adhoc_plans import falkor_plan
 from graph.errors import BadParameter, QueryError, QueryRefused
 from graph.schema import FULLTEXT_INDEX
 from tests.queries.conftest import load_seed
@@ -74,11 +75,17 @@ def test_a_refused_procedure_is_named_however_it_is_spelled(embedded):
         _refused(embedded, query, "is refused")
 
 
-def test_a_procedure_hidden_from_the_lexer_is_refused_by_the_plan_count(embedded):
-    # The plan counts two calls; a text that shows only one of them is not trusted.
-    plan = embedded.adhoc_plan("CALL db.labels() YIELD label CALL db.propertyKeys() "
-                               "YIELD propertyKey RETURN label, propertyKey", None)
-    assert plan.operators.count("procedurecall") == 2 == len(plan.procedures)
+def test_procedure_calls_the_text_does_not_show_are_refused_by_the_plan_count(embedded):
+    # FalkorDB's plan names no procedure: names come from the text, and the number of
+    # calls must match the plan's. A text the lexer misreads (simulated here by pairing
+    # the engine's real plan of two calls with a text of one) is refused.
+    two_calls = ("CALL db.labels() YIELD label CALL dbms.procedures() YIELD name "
+                 "RETURN label, name")
+    reply = embedded._call(lambda g: g.client.execute_command(
+        "GRAPH.EXPLAIN", embedded.graph_name, two_calls))
+    assert len(falkor_plan(reply, two_calls, "FalkorDB").procedures) == 2
+    with pytest.raises(QueryRefused, match="2 procedure call"):
+        falkor_plan(reply, "CALL db.labels() YIELD label RETURN label, '' AS name", "FalkorDB")
 
 
 # Defect 4: LOAD CSV makes the server fetch URLs and read files.
@@ -95,14 +102,12 @@ LOAD_CSV_DISGUISES = [
 
 @pytest.mark.parametrize("query", LOAD_CSV_DISGUISES)
 def test_load_csv_is_refused_however_disguised(backend, query):
-    try:
-        message = _refused(backend, query, "LOAD CSV")
-    except QueryError as exc:
-        # An engine may not parse every form (FalkorDB has no CALL { ... } with WITH):
-        # then nothing ran either; only a refusal or a syntax error is acceptable.
-        assert "LOAD CSV" not in str(exc) and "refused" not in str(exc)
-        return
-    assert "screengraph load" in message
+    assert "screengraph load" in _refused(backend, query, "LOAD CSV")
+
+
+def test_load_csv_from_a_parameter_is_refused(backend):
+    _refused(backend, "LOAD CSV FROM $url AS r RETURN r", "LOAD CSV",
+             {"url": "https://127.0.0.1:8102/"})
 
 
 def test_load_csv_is_refused_quickly(backend):
