@@ -180,7 +180,7 @@ def vet_plan(plan: AdhocPlan, dialect: str) -> None:
     for function in plan.functions:
         if function.lower() not in FUNCTIONS:
             raise QueryRefused(
-                f"{function}() is refused: it is not one of Cypher's built-in functions, the "
-                "only ones analysts may call.")
+                f"{function}() is refused: analysts may call Cypher's built-in functions for "
+                "reading values (graph/adhoc_policy.py lists them), and this is not one.")
     if plan.query_type != "read":
         raise ReadOnlyViolation(plan.engine)

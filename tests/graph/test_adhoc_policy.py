@@ -157,6 +157,9 @@ ANALYST_CORPUS = [
     "MATCH (s:Show) WHERE s.key IN $keys RETURN s.title",
     "MATCH (s:Show) RETURN s.title, size([(s)<--(p:Person) | p]) AS people LIMIT 3",
     "MATCH (p:Person) WHERE (p)-->(:Show) RETURN count(p)",
+    # Names inside strings and comments are not calls.
+    "RETURN 'CALL dbms.procedures() or LOAD CSV' AS s, \"x\\\"CALL y.z()\" AS t "
+    "// CALL algo.SPpaths()\n/* file() */",
 ]
 NEO4J_CORPUS = [
     "MATCH p = shortestPath((a:Person {key: $a})-[*..6]-(b:Person {key: $b})) RETURN p",
@@ -175,6 +178,17 @@ def test_ordinary_analyst_queries_still_run(backend, query):
     params = {"keys": keys, "a": keys[0], "b": keys[-1]}
     used = {name: value for name, value in params.items() if f"${name}" in query}
     backend.run_adhoc(query, used)
+
+
+@pytest.mark.parametrize("dialect,query,function", [
+    ("falkordb", "RETURN intern('x') AS s", "intern"),  # keeps strings for the server's life
+    ("neo4j", "RETURN file() AS f", "file"),  # LOAD CSV's
+    ("neo4j", "RETURN linenumber() AS n", "linenumber"),  # LOAD CSV's
+])
+def test_functions_beyond_what_analysts_need_are_refused(backend, dialect, query, function):
+    if backend.dialect != dialect:
+        pytest.skip(f"{function}() is {dialect}'s")
+    _refused(backend, query, f"{function}() is refused")
 
 
 # Defect 13: parameter values the engine cannot take, and results too deep to convert.
