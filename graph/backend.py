@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
-from graph.adhoc_policy import vet_adhoc
+from graph.adhoc_policy import AdhocPlan, vet_adhoc
 from graph.schema import SCHEMA
 from graph.values import check_nesting, nested_too_deep
 
@@ -120,6 +120,10 @@ class Backend(ABC):
             raise nested_too_deep(self.name) from None
         check_nesting(results.rows, self.name)
         return results
+
+    @abstractmethod
+    def adhoc_plan(self, cypher: str, params: Mapping[str, Any] | None) -> AdhocPlan:
+        """The engine's plan of an analyst's query (nothing runs), for `vet_adhoc`."""
 
     def _run_isolated(self, cypher: str, params: Mapping[str, Any] | None, *,
                       timeout_ms: int | None, max_rows: int | None) -> Results:
