@@ -12,8 +12,9 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
-from graph.adhoc_policy import vet_adhoc
+from graph.adhoc_policy import AdhocPlan, vet_adhoc
 from graph.schema import SCHEMA
+from graph.values import check_nesting, nested_too_deep
 
 
 @dataclass
@@ -111,7 +112,18 @@ class Backend(ABC):
         runaway cannot stall other users (`_run_isolated`).
         """
         vet_adhoc(self, cypher, params)
-        return self._run_isolated(cypher, params, timeout_ms=timeout_ms, max_rows=max_rows)
+        try:
+            results = self._run_isolated(cypher, params, timeout_ms=timeout_ms, max_rows=max_rows)
+        except RecursionError:
+            # Converting a result nested hundreds of levels deep (only an analyst's own
+            # query can return one): the driver's parser or graph/values.py ran out of stack.
+            raise nested_too_deep(self.name) from None
+        check_nesting(results.rows, self.name)
+        return results
+
+    @abstractmethod
+    def adhoc_plan(self, cypher: str, params: Mapping[str, Any] | None) -> AdhocPlan:
+        """The engine's plan of an analyst's query (nothing runs), for `vet_adhoc`."""
 
     def _run_isolated(self, cypher: str, params: Mapping[str, Any] | None, *,
                       timeout_ms: int | None, max_rows: int | None) -> Results:

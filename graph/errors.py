@@ -45,3 +45,7 @@ class ConstraintViolation(QueryError):
 
 class QueryRefused(GraphError):
     """An ad-hoc query asks for something analysts may not do (see graph/adhoc_policy.py)."""
+
+
+class BadParameter(QueryError):
+    """A parameter value the engine cannot take (nested too deep, too large, broken text...)."""

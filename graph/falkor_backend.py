@@ -19,13 +19,14 @@ import redis.exceptions
 from falkordb import Edge, FalkorDB, Node, Path as FalkorPath
 from falkordb.query_result import QueryResult
 
+from graph.adhoc_policy import AdhocPlan
 from graph.backend import Backend, BackendInfo, Results, Statement, write_stats
 from graph.embedded_server import EmbeddedServer
 from graph.falkor_params import with_parameters
 from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError, QueryTimeout,
                           ReadOnlyViolation)
 from graph.schema import FULLTEXT_LABELS, KEY, KEYED_LABELS, LOOKUP_INDEXES, SEARCH_TEXT
-from graph.values import node_value, plain, relationship_value
+from graph.values import nested_too_deep, node_value, plain, relationship_value
 
 _TIMEOUT_MAX_MS = 3_600_000
 
@@ -91,6 +92,9 @@ class FalkorBackend(Backend):
                         f"({exc}). See {self.server.data_dir / 'server.log'}.") from exc
             except redis.exceptions.ResponseError as exc:
                 raise self._translate(exc) from exc
+            except redis.exceptions.InvalidResponse as exc:
+                # hiredis' "Max nesting depth exceeded": a reply too deep to read.
+                raise nested_too_deep("the embedded store (FalkorDB)") from exc
         raise AssertionError("unreachable")
 
     def _translate(self, exc: redis.exceptions.ResponseError) -> Exception:
@@ -286,6 +290,14 @@ class FalkorBackend(Backend):
             self._db.connection.close()
             self._db = None
         self.server.stop()
+
+    def adhoc_plan(self, cypher: str, params: Mapping[str, Any] | None) -> AdhocPlan:
+        """The engine's plan of an analyst's query, for graph/adhoc_policy.py (GRAPH.EXPLAIN:
+        nothing runs)."""
+        from graph.adhoc_plans import falkor_plan
+        query = with_parameters(cypher, params)
+        reply = self._call(lambda g: g.client.execute_command("GRAPH.EXPLAIN", self.graph_name, query))
+        return falkor_plan(reply, cypher, "the embedded store (FalkorDB)")
 
 
 def _convert(value: Any) -> Any:

@@ -7,6 +7,12 @@ JSON is Cypher literal syntax except for map keys (backticked here) and a few
 string escapes FalkorDB does not read (\\u, \\b, \\f, \\r); values needing
 those, or keys that are not plain identifiers, take the exact slow path.
 A test checks both paths against the client's own output semantics.
+
+Values FalkorDB cannot take raise BadParameter naming the parameter (a 4xx for the
+web app, never a 500): map keys that are empty or hold a backtick (a key is written
+`key`, with no escape), lone surrogates (the query text must be UTF-8), and nesting
+deeper than Python's recursion (the encoders recurse; graph/param_values.py checks
+an analyst's parameters against a declared depth before this).
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ from __future__ import annotations
 import json
 import re
 from typing import Any, Mapping
+
+from graph.errors import BadParameter
 
 _KEY = re.compile(r'([{,])"([A-Za-z_][A-Za-z0-9_]*)":')
 _ESCAPE = re.compile(r'(\\+)([ubfr/])')
@@ -58,7 +66,9 @@ def _write(value: Any, out: list[str]) -> None:
             first = False
             key = str(key)
             if not key or "`" in key:
-                raise ValueError(f"FalkorDB cannot take the map key {key!r} as a parameter")
+                raise BadParameter(
+                    f"The map key {key!r} cannot be sent to the embedded store (FalkorDB), "
+                    "which cannot take an empty key or a backtick in one: rename it.")
             out.append(f"`{key}`:")
             _write(item, out)
         out.append("}")
@@ -81,11 +91,28 @@ def with_parameters(cypher: str, params: Mapping[str, Any] | None) -> str:
     out = ["CYPHER "]
     for name, value in params.items():
         out.append(f"{name}=")
-        fast = _fast(value)
-        if fast is None:
-            _write(value, out)
-        else:
-            out.append(fast)
+        start = len(out)
+        try:
+            fast = _fast(value)
+            if fast is None:
+                _write(value, out)
+            else:
+                out.append(fast)
+        except RecursionError:
+            raise BadParameter(f"${name} nests lists or maps too deeply to send: flatten it.") from None
+        _check_utf8(name, out, start)
         out.append(" ")
     out.append(cypher)
     return "".join(out)
+
+
+def _check_utf8(name: str, out: list[str], start: int) -> None:
+    """The query text goes out as UTF-8, which has no lone surrogates."""
+    for piece in out[start:]:
+        if not piece.isascii():
+            try:
+                piece.encode("utf-8")
+            except UnicodeEncodeError:
+                raise BadParameter(
+                    f"${name} holds a lone surrogate (half of a UTF-16 pair), which is not text "
+                    "the database can store: remove it or pair it.") from None

@@ -19,6 +19,7 @@ from neo4j.exceptions import (AuthError, Neo4jError, ResultFailedError, ServiceU
                               SessionExpired)
 from neo4j.graph import Node, Path, Relationship
 
+from graph.adhoc_policy import AdhocPlan
 from graph.backend import Backend, BackendInfo, Results, Statement, write_stats
 from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError, QueryTimeout,
                           ReadOnlyViolation)
@@ -243,6 +244,18 @@ class Neo4jBackend(Backend):
 
     def close(self) -> None:
         self._driver.close()
+
+    def adhoc_plan(self, cypher: str, params: Mapping[str, Any] | None) -> AdhocPlan:
+        """The server's plan of an analyst's query, for graph/adhoc_policy.py (EXPLAIN: it
+        compiles, nothing runs)."""
+        from graph.adhoc_plans import neo4j_plan
+
+        def work(session: neo4j.Session) -> AdhocPlan:
+            summary = session.run(neo4j.Query("EXPLAIN " + cypher, timeout=self.query_timeout_ms
+                                              / 1000.0), _unlogged(params)).consume()
+            return neo4j_plan(summary.query_type, summary.plan, _NAME)
+
+        return self._session_call(neo4j.READ_ACCESS, work, self.query_timeout_ms)
 
 
 class _UnloggedList(list):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
+from graph.errors import QueryError
 from graph.schema import KEY, SCHEMA
 
 
@@ -39,3 +40,29 @@ def plain(value: Any) -> Any:
     if callable(iso):
         return iso()
     return str(value)
+
+
+# An analyst's result may nest lists and maps this deep; deeper is refused the same way
+# on both engines (the web page and JSON encoders recurse too).
+MAX_RESULT_DEPTH = 100
+
+
+def check_nesting(rows: list[list[Any]], engine: str) -> None:
+    """Raise QueryError when a converted value nests deeper than MAX_RESULT_DEPTH."""
+    pending = [(value, 1) for row in rows for value in row]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, (list, dict)):
+            if depth > MAX_RESULT_DEPTH:
+                raise nested_too_deep(engine)
+            members = value.values() if isinstance(value, dict) else value
+            pending.extend((member, depth + 1) for member in members)
+
+
+def nested_too_deep(engine: str) -> QueryError:
+    """A result whose lists or maps nest too deep to convert or show
+    (`reduce(acc = [], i IN range(1, 500) | [acc])`): FalkorDB's client and redis'
+    reply parser give up at a few hundred levels, this module at about a thousand."""
+    return QueryError(
+        f"The query returned lists or maps nested more than {MAX_RESULT_DEPTH} levels deep "
+        f"({engine}), too deep to convert and show: return a flatter value.")

@@ -1,6 +1,9 @@
 """Parameters reach FalkorDB intact, whichever serialisation path they take."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
+
+from graph.errors import BadParameter
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-2**53, 2**53),
                     # FalkorDB cannot take NUL in a parameter at all (its client neither):
@@ -20,3 +23,21 @@ values = st.recursive(scalars, lambda children: st.one_of(
 @given(values)
 def test_parameters_round_trip_through_falkordb(embedded, value):
     assert embedded.run_read("RETURN $value AS v", {"value": value}).value() == value
+
+
+def _nested(depth):
+    value = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("value,reason", [
+    ({"k`x": 1}, "map key"), ({"": 1}, "map key"), (["\ud800"], "lone surrogate"),
+    ({"k": "a\udfffb"}, "lone surrogate"), (_nested(3000), "too deeply"),
+], ids=["backtick-key", "empty-key", "surrogate", "surrogate-in-map", "deep"])
+def test_values_falkordb_cannot_take_are_a_clear_error_on_every_path(embedded, value, reason):
+    # Canned queries and loaders reach with_parameters without the ad-hoc vetting.
+    with pytest.raises(BadParameter, match=reason):
+        embedded.run_read("RETURN $value AS v", {"value": value})
+    assert embedded.run_read("RETURN 1 AS one").value() == 1
