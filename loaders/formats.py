@@ -8,8 +8,10 @@ from typing import Callable, Iterator
 
 from loaders.catalogue_page import parse_page
 from loaders.csv_format import looks_like_csv, parse_csv
+from loaders.identity import Claims
 from loaders.json_format import parse_json, parse_jsonl
 from loaders.model import Listing, ParsedRecord
+from loaders.sources import SourceText
 
 PARSERS: dict[str, Callable[[str, str], Iterator[ParsedRecord]]] = {
     "page": parse_page, "json": parse_json, "jsonl": parse_jsonl, "csv": parse_csv}
@@ -46,6 +48,12 @@ def parse(text: str, file: str, fmt: str | None = None) -> Iterator[ParsedRecord
     if fmt not in PARSERS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     return PARSERS[fmt](text, file)
+
+
+def read_records(source: SourceText, fmt: str | None, claims: Claims) -> Iterator[ParsedRecord]:
+    """Every record of one input, each with its stable id (loaders/identity.py)."""
+    for record in parse(source.text, source.name, fmt):
+        yield claims.identify(record, source.identity)
 
 
 def listing_to_json(listing: Listing) -> dict:

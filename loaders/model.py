@@ -182,9 +182,10 @@ class Listing(BaseModel):
 class SourceRef(BaseModel):
     """Where a record came from: provenance for every node and edge it asserts."""
 
-    source_id: str = Field(description="Stable id of the listing within its source: "
-                                       "`<file name>#<record number>`, or the file name for "
-                                       "a page.")
+    source_id: str = Field(description="Stable id of the listing (loaders/identity.py): "
+                                       "`url:<source_url>`, `file:<absolute path>#<record>`, "
+                                       "`source:<name>#<record>` or `content:<hash>`; a page, "
+                                       "one listing a file, has no `#<record>`.")
     file: str
     line: int | None = Field(default=None, description="Line where the record starts.")
     record: int | None = Field(default=None, description="Record number, from 1.")

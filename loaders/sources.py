@@ -8,14 +8,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from loaders.identity import file_identity, named_identity
+
 LISTING_SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson", ".csv")
 
 
 @dataclass(frozen=True)
 class SourceText:
+    """One input of a load. `identity` names the source for good (loaders/identity.py):
+    `file_identity(path)` for a file, `named_identity(NAME)` for `--source NAME`; None
+    for text with no name of its own (stdin without --source, a paste, an upload),
+    whose listings are then identified by their content."""
+
     name: str          # what messages call it: the path as given, or "<stdin>"
     text: str
     note: str | None = None  # e.g. a decoding fallback worth reporting
+    identity: str | None = None
 
 
 class SourceError(ValueError):
@@ -23,7 +31,8 @@ class SourceError(ValueError):
 
 
 def expand(paths: list[str]) -> list[str]:
-    """Files named by the arguments, in a stable order; '-' stands for stdin."""
+    """Files named by the arguments, in a stable order, each once (however many
+    arguments name it); '-' stands for stdin."""
     found: list[str] = []
     for arg in paths:
         if arg == "-":
@@ -46,7 +55,14 @@ def expand(paths: list[str]) -> list[str]:
             found.extend(matches)
         else:
             raise SourceError(f"{arg}: no such file or folder")
-    return found
+    seen: set[str] = set()
+    unique = []
+    for name in found:
+        resolved = name if name == "-" else file_identity(name)
+        if resolved not in seen:
+            seen.add(resolved)
+            unique.append(name)
+    return unique
 
 
 def decode(data: bytes) -> tuple[str, str | None]:
@@ -58,11 +74,26 @@ def decode(data: bytes) -> tuple[str, str | None]:
                 f"not valid UTF-8 (byte {exc.start}); read as Windows-1252")
 
 
-def read_all(paths: list[str]) -> Iterator[SourceText]:
-    for name in expand(paths):
+def read_all(paths: list[str], source: str | None = None) -> Iterator[SourceText]:
+    """The inputs, each with its identity: `source` (`load --source NAME`) names the one
+    input given; otherwise a file is its resolved path and stdin has no name. Bad
+    arguments raise SourceError here, before anything is read."""
+    names = expand(paths)
+    if source is not None and len(names) != 1:
+        raise SourceError(f"--source names one input, but {len(names)} files were given: "
+                          "load them separately, each with its own --source")
+    try:
+        identity = named_identity(source) if source is not None else None
+    except ValueError as exc:
+        raise SourceError(f"--source: {exc}") from exc
+    return _read(names, identity)
+
+
+def _read(names: list[str], identity: str | None) -> Iterator[SourceText]:
+    for name in names:
         if name == "-":
             text, note = decode(sys.stdin.buffer.read())
-            yield SourceText("<stdin>", text, note)
+            yield SourceText("<stdin>", text, note, identity)
         else:
             text, note = decode(Path(name).read_bytes())
-            yield SourceText(name, text, note)
+            yield SourceText(name, text, note, identity or file_identity(name))
