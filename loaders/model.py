@@ -23,6 +23,10 @@ _SPACES = re.compile(r"\s+")
 # Control characters (databases refuse NUL) and invisible ones that would split a name.
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\u2060\ufeff]")
 
+# Half of a UTF-16 pair on its own (JSON can write one: "\ud800"): no text encoding can
+# store it, so no database can either.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
 ExtraValue = Union[str, int, Annotated[float, Field(allow_inf_nan=False)], bool, list[str]]
 
 
@@ -99,6 +103,17 @@ class Listing(BaseModel):
     """One show as a catalogue lists it, with everyone credited on it."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _encodable(cls, data: object) -> object:
+        """Text that cannot be encoded is refused here, before anything reads it: a lone
+        surrogate is a broken encoding at the source, and repairing it (U+FFFD) would
+        store a name nobody wrote, under a key that the fixed source would not meet."""
+        problem = unencodable(data)
+        if problem:
+            raise ValueError(problem)
+        return data
 
     title: Name
     synopsis: Annotated[str | None, BeforeValidator(_clean_paragraphs)] = None
@@ -207,6 +222,33 @@ class ParsedRecord(BaseModel):
         return self
 
 
+def unencodable(value: object, where: str = "") -> str | None:
+    """Where a value (text, or lists and objects of it, keys included) holds a lone
+    surrogate, in words a user can act on; None when all of it can be encoded."""
+    if isinstance(value, str):
+        found = _SURROGATE.search(value)
+        if found:
+            return (f"{where or 'the text'} holds a lone surrogate ({ascii(found.group())[1:-1]}, "
+                    f"character {found.start() + 1}), which is not valid Unicode text: the "
+                    "source was written with a broken encoding; fix that character and load "
+                    "it again")
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = key if isinstance(key, str) else str(key)
+            problem = (unencodable(name, f"the field name '{ascii(name)[1:-1]}'")
+                       or unencodable(item, f"'{name}'" if not where else f"{where} field '{name}'"))
+            if problem:
+                return problem
+        return None
+    if isinstance(value, list):
+        for position, item in enumerate(value, 1):
+            problem = unencodable(item, f"{where} item {position}" if where else f"item {position}")
+            if problem:
+                return problem
+    return None
+
+
 def _kind(value: object) -> str:
     """A value's type in the words of a JSON or CSV author."""
     if value is None:
@@ -260,7 +302,9 @@ def explain(exc: Exception) -> str:
         location = error.get("loc", ())
         field = str(location[0]) if location else "listing"
         where = f"'{field}'"
-        if field == "extra" and len(location) == 1 and error.get("type") == "value_error":
+        if not location:
+            where = ""  # the listing as a whole: the message says where
+        elif field == "extra" and len(location) == 1 and error.get("type") == "value_error":
             where = ""  # the message names the fields itself
         elif field == "extra" and len(location) > 1:
             where, location = f"extra field '{location[1]}'", location[:2]

@@ -96,4 +96,14 @@ def _read(names: list[str], identity: str | None) -> Iterator[SourceText]:
             yield SourceText("<stdin>", text, note, identity)
         else:
             text, note = decode(Path(name).read_bytes())
-            yield SourceText(name, text, note, identity or file_identity(name))
+            yield SourceText(_readable(name), text, note,
+                             identity or _readable(file_identity(name)))
+
+
+def _readable(name: str) -> str:
+    """A file name as text that can be printed and stored: bytes of a name that are not
+    UTF-8 reach Python as lone surrogates, which no encoding (nor database) takes."""
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that no byte stands for
+        return name.encode("utf-8", "replace").decode("utf-8")
