@@ -16,7 +16,15 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationE
 
 from graph.keys import normalize_name
 
-NAME_MAX_LENGTH = 500
+# Limits, declared here once: the parsers, the CSV header check and the published JSON
+# Schema (loaders/listing.schema.json) all read them. A record beyond one is refused with
+# the reason; the records around it load.
+NAME_MAX_LENGTH = 500         # characters in a name (a person, a title, a genre...)
+TEXT_MAX_LENGTH = 100_000     # characters in a synopsis or any other text value
+NAMES_MAX = 10_000            # names in one list field (cast, directors, genres...)
+EXTRA_FIELDS_MAX = 200        # fields screengraph does not know, in one listing
+RECORD_MAX_CHARS = 8_000_000  # one record as written (a JSON Lines line, a JSON array
+#                               item, a CSV row, a page): a longer one is not even parsed
 YEAR_MIN, YEAR_MAX = 1870, 2100
 
 _SPACES = re.compile(r"\s+")
@@ -27,7 +35,10 @@ _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\u2060\ufef
 # store it, so no database can either.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
-ExtraValue = Union[str, int, Annotated[float, Field(allow_inf_nan=False)], bool, list[str]]
+ExtraValue = Union[Annotated[str, Field(max_length=TEXT_MAX_LENGTH)], int,
+                   Annotated[float, Field(allow_inf_nan=False)], bool,
+                   Annotated[list[Annotated[str, Field(max_length=TEXT_MAX_LENGTH)]],
+                             Field(max_length=NAMES_MAX)]]
 
 
 def clean_text(value: object) -> object:
@@ -39,9 +50,15 @@ def clean_text(value: object) -> object:
     return value
 
 
+def _too_long(value: str, limit: int, what: str = "") -> ValueError:
+    return ValueError(f"{what}is {len(value):,} characters long; at most {limit:,} are allowed")
+
+
 def _clean_paragraphs(value: object) -> object:
     """Long text keeps its line and paragraph breaks; blank text is no text."""
     if isinstance(value, str):
+        if len(value) > TEXT_MAX_LENGTH:  # refused before any work on it
+            raise _too_long(value, TEXT_MAX_LENGTH)
         lines = [clean_text(line) for line in
                  value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
@@ -57,6 +74,8 @@ def _clean_optional(value: object) -> object:
 def _name(value: object) -> object:
     """A name must keep a letter or digit once cleaned, or it would have no key."""
     value = clean_text(value)
+    if isinstance(value, str) and len(value) > NAME_MAX_LENGTH:
+        raise _too_long(value, NAME_MAX_LENGTH)
     if isinstance(value, str) and value and not normalize_name(value):
         raise ValueError(f"'{value}' has no letters or digits")
     return value
@@ -67,10 +86,14 @@ def _names(value: object) -> object:
     if isinstance(value, str):
         value = [value]
     if isinstance(value, list):
+        if len(value) > NAMES_MAX:
+            raise ValueError(f"holds {len(value):,} names; at most {NAMES_MAX:,} are allowed")
         cleaned = [clean_text(v) for v in value]
         for position, name in enumerate(cleaned, 1):
             if isinstance(name, str) and not name:
                 raise ValueError(f"name {position} is empty")
+            if isinstance(name, str) and len(name) > NAME_MAX_LENGTH:
+                raise _too_long(name, NAME_MAX_LENGTH, f"name {position} ")
             if isinstance(name, str) and not normalize_name(name):
                 raise ValueError(f"name {position} ('{name}') has no letters or digits")
         return cleaned
@@ -93,7 +116,7 @@ def property_name(field: str) -> str:
 
 Name = Annotated[str, BeforeValidator(_name), Field(min_length=1, max_length=NAME_MAX_LENGTH)]
 NameList = Annotated[list[Annotated[str, Field(min_length=1, max_length=NAME_MAX_LENGTH)]],
-                     BeforeValidator(_names)]
+                     BeforeValidator(_names), Field(max_length=NAMES_MAX)]
 
 ROLE_FIELDS = ("directors", "producers", "executive_producers", "writers", "cast")
 LIST_FIELDS = (*ROLE_FIELDS, "genres", "companies", "related_shows", "people", "shows")
@@ -116,7 +139,8 @@ class Listing(BaseModel):
         return data
 
     title: Name
-    synopsis: Annotated[str | None, BeforeValidator(_clean_paragraphs)] = None
+    synopsis: Annotated[Annotated[str, Field(max_length=TEXT_MAX_LENGTH)] | None,
+                        BeforeValidator(_clean_paragraphs)] = None
     directors: NameList = Field(default_factory=list)
     producers: NameList = Field(default_factory=list)
     executive_producers: NameList = Field(default_factory=list)
@@ -130,10 +154,12 @@ class Listing(BaseModel):
                     "shows made by this listing's companies.")
     year: Annotated[Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)] | None,
                     BeforeValidator(_year)] = None
-    country: Annotated[str | None, BeforeValidator(_clean_optional)] = None
-    source_url: Annotated[str | None, BeforeValidator(_clean_optional)] = None
+    country: Annotated[Annotated[str, Field(max_length=NAME_MAX_LENGTH)] | None,
+                       BeforeValidator(_clean_optional)] = None
+    source_url: Annotated[Annotated[str, Field(max_length=TEXT_MAX_LENGTH)] | None,
+                          BeforeValidator(_clean_optional)] = None
     extra: dict[str, ExtraValue] = Field(
-        default_factory=dict,
+        default_factory=dict, max_length=EXTRA_FIELDS_MAX,
         description="Fields screengraph does not know, kept as show properties; "
                     "names are snake_case (`Episodes` -> `episodes`).")
     people: NameList | None = Field(
@@ -147,6 +173,9 @@ class Listing(BaseModel):
         """Property names are snake_case; two fields that would share one are refused."""
         if not isinstance(value, dict):
             return value
+        if len(value) > EXTRA_FIELDS_MAX:
+            raise ValueError(f"the listing has {len(value):,} fields screengraph does not know; "
+                             f"at most {EXTRA_FIELDS_MAX:,} are allowed")
         renamed: dict[str, Any] = {}
         origin: dict[str, str] = {}
         for field, item in value.items():
@@ -278,9 +307,12 @@ def _describe(error: dict) -> str:
         return f"must be text, got {_kind(value)}"
     if kind in ("string_too_short", "too_short"):
         return "must not be blank"
-    if kind in ("string_too_long", "too_long"):
-        return (f"is {len(value)} characters long; at most {context.get('max_length')} "
+    if kind == "string_too_long":
+        return (f"is {len(value):,} characters long; at most {context.get('max_length'):,} "
                 "are allowed")
+    if kind == "too_long":
+        return (f"holds {context.get('actual_length', len(value)):,} items; at most "
+                f"{context.get('max_length'):,} are allowed")
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"must be a whole number, got {_kind(value)}"
     if kind in ("greater_than_equal", "less_than_equal"):
@@ -298,7 +330,11 @@ def explain(exc: Exception) -> str:
         return str(exc)
     parts: list[str] = []
     reported: set[tuple] = set()
-    for error in exc.errors():
+    errors = exc.errors()
+    # A value over a limit fails every member of a union; the length is the reason to give.
+    too_long = {tuple(e.get("loc", ())[:2]): e for e in errors
+                if e.get("type") in ("string_too_long", "too_long")}
+    for error in errors:
         location = error.get("loc", ())
         field = str(location[0]) if location else "listing"
         where = f"'{field}'"
@@ -308,7 +344,7 @@ def explain(exc: Exception) -> str:
             where = ""  # the message names the fields itself
         elif field == "extra" and len(location) > 1:
             where, location = f"extra field '{location[1]}'", location[:2]
-            error = {"type": "extra_value"}
+            error = too_long.get(tuple(location), {"type": "extra_value"})
         elif len(location) > 1 and isinstance(location[1], int):
             where += f" item {location[1] + 1}"
         if location[:2] in reported:

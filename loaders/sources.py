@@ -1,12 +1,17 @@
-"""Finding and reading the inputs of a load: files, directories, globs and stdin."""
+"""Finding and reading the inputs of a load: files, directories, globs and stdin.
+
+A file is not read into memory: its encoding is settled by one pass over its bytes, then
+the parser reads it record by record (`SourceText.open`)."""
 
 from __future__ import annotations
 
+import codecs
 import glob
+import io
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Iterator, TextIO
 
 from loaders.identity import file_identity, named_identity
 
@@ -21,9 +26,18 @@ class SourceText:
     whose listings are then identified by their content."""
 
     name: str          # what messages call it: the path as given, or "<stdin>"
-    text: str
+    text: str | None   # None: read from `path` as it is parsed
     note: str | None = None  # e.g. a decoding fallback worth reporting
     identity: str | None = None
+    path: Path | None = None
+    encoding: str = "utf-8"
+    errors: str = "strict"
+
+    def open(self, newline: str | None) -> TextIO:
+        """The text as a stream; `newline` as for `open()` ("\n": only LF ends a line)."""
+        if self.text is not None:
+            return io.StringIO(self.text, newline=newline)
+        return self.path.open(encoding=self.encoding, errors=self.errors, newline=newline)
 
 
 class SourceError(ValueError):
@@ -65,13 +79,50 @@ def expand(paths: list[str]) -> list[str]:
     return unique
 
 
-def decode(data: bytes) -> tuple[str, str | None]:
-    """UTF-8 (with or without BOM); Windows-1252 as a reported fallback."""
+# Byte order marks, longest first (UTF-32 LE starts like UTF-16 LE); the codec drops it.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+         (codecs.BOM_UTF8, "utf-8-sig"))
+_CHUNK = 1 << 20
+
+
+def _by_bom(head: bytes) -> str | None:
+    return next((encoding for bom, encoding in _BOMS if head.startswith(bom)), None)
+
+
+def _encoding(stream: BinaryIO) -> tuple[str, str, str | None]:
+    """How to read a byte stream (encoding, errors, a note worth reporting), settled by
+    one pass: UTF-16 or UTF-32 by their byte order mark, else UTF-8 (with or without
+    BOM), else Windows-1252 as a reported fallback."""
+    head = stream.read(4)
+    encoding = _by_bom(head) or "utf-8-sig"
+    decoder = codecs.getincrementaldecoder(encoding)()
+    done = 0  # bytes handed to the decoder so far
+    chunk = head
     try:
-        return data.decode("utf-8-sig"), None
+        while True:
+            # Where the decoder's input starts: bytes it holds back (half a character) first.
+            start = done - len(decoder.getstate()[0])
+            decoder.decode(chunk, final=not chunk)
+            if not chunk:
+                break
+            done += len(chunk)
+            chunk = stream.read(_CHUNK)
     except UnicodeDecodeError as exc:
-        return (data.decode("cp1252", errors="replace"),
-                f"not valid UTF-8 (byte {exc.start}); read as Windows-1252")
+        byte = start + exc.start
+        if encoding == "utf-8-sig":
+            return "cp1252", "replace", f"not valid UTF-8 (byte {byte}); read as Windows-1252"
+        name = encoding.upper()
+        return encoding, "replace", (f"not valid {name} (byte {byte}) though it starts with "
+                                     f"a {name} byte order mark; unreadable characters "
+                                     "replaced with U+FFFD")
+    return encoding, "strict", None
+
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """Bytes as text, read as `_encoding` says, and a note worth reporting."""
+    encoding, errors, note = _encoding(io.BytesIO(data))
+    return data.decode(encoding, errors=errors), note
 
 
 def read_all(paths: list[str], source: str | None = None) -> Iterator[SourceText]:
@@ -95,9 +146,11 @@ def _read(names: list[str], identity: str | None) -> Iterator[SourceText]:
             text, note = decode(sys.stdin.buffer.read())
             yield SourceText("<stdin>", text, note, identity)
         else:
-            text, note = decode(Path(name).read_bytes())
-            yield SourceText(_readable(name), text, note,
-                             identity or _readable(file_identity(name)))
+            with open(name, "rb") as stream:
+                encoding, errors, note = _encoding(stream)
+            yield SourceText(_readable(name), None, note,
+                             identity or _readable(file_identity(name)), Path(name),
+                             encoding, errors)
 
 
 def _readable(name: str) -> str:

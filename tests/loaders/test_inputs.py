@@ -85,3 +85,90 @@ def test_a_file_name_that_is_not_utf8_is_still_a_source(backend, tmp_path):
     assert summary.loaded == 1
     [[key]] = backend.run_read("MATCH (l:Listing) RETURN l.key").rows
     assert key.endswith("caf\ufffd.json#1")
+
+
+# -- defect 17: encodings, over-deep items, limits, reading record by record ---------------
+
+def load_paths(backend, *paths):
+    return Loader(backend).load(read_all([str(p) for p in paths]))
+
+
+def test_utf16_and_utf32_files_are_read_by_their_byte_order_mark(backend, tmp_path):
+    text = 'title,cast\n"Café Society","Léa Drucker; Zoë Kravitz"\n'
+    for name, encoding in (("le.csv", "utf-16"), ("be.csv", "utf-16-be"), ("w.csv", "utf-32")):
+        data = text.replace("Café Society", f"Café {name}").encode(encoding)
+        if encoding == "utf-16-be":
+            data = b"\xfe\xff" + data
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / "films.jsonl").write_bytes(
+        json.dumps({"title": "Zoë", "year": 2000}, ensure_ascii=False).encode("utf-16"))
+    summary = load_paths(backend, tmp_path)
+    assert (summary.loaded, summary.rejected, summary.warnings) == (4, 0, [])
+    assert backend.run_read("MATCH (s:Show) RETURN s.title ORDER BY s.title").rows == [
+        ["Café be.csv"], ["Café le.csv"], ["Café w.csv"], ["Zoë"]]
+    assert backend.run_read("MATCH (p:Person) RETURN p.name ORDER BY p.name").rows == [
+        ["Léa Drucker"], ["Zoë Kravitz"]]
+
+
+def test_a_utf16_file_with_a_broken_character_is_read_with_a_note(tmp_path):
+    path = tmp_path / "films.jsonl"
+    path.write_bytes('{"title": "A"}\n'.encode("utf-16") + b"\x00\xd8")
+    [source] = read_all([str(path)])
+    assert source.note.startswith("not valid UTF-16 (byte 32) though it starts with a UTF-16 "
+                                  "byte order mark")
+
+
+def test_one_over_deep_item_of_a_json_array_is_rejected_alone(backend):
+    deep = "[" * 5000 + "]" * 5000
+    for text in (f'[{{"title": "A"}}, {deep}, {{"title": "B"}}]',
+                 f'{{"listings": [{{"title": "A"}}, {deep}, {{"title": "B"}}]}}'):
+        records = list(parse(text, "films.json"))
+        assert [r.listing.title if r.listing else None for r in records] == ["A", None, "B"]
+        assert records[1].error == ("record 2 (line 1): not valid JSON: item 2 of the array is "
+                                    "nested too deeply")
+
+
+def test_records_over_a_limit_are_refused_with_the_limit_and_the_others_load(backend):
+    from loaders.model import NAMES_MAX, RECORD_MAX_CHARS, TEXT_MAX_LENGTH
+    lines = [json.dumps({"title": "Fine", "year": 2000}),
+             json.dumps({"title": "Long synopsis", "synopsis": "x" * (TEXT_MAX_LENGTH + 1)}),
+             json.dumps({"title": "Huge cast", "cast": [f"Actor {i}" for i in range(NAMES_MAX + 1)]}),
+             json.dumps({"title": "Huge line", "synopsis": "y" * RECORD_MAX_CHARS}),
+             json.dumps({"title": "Also fine", "year": 2001})]
+    summary = Loader(backend).load([SourceText("films.jsonl", "\n".join(lines))])
+    assert (summary.loaded, summary.rejected) == (2, 3)
+    reasons = [r.reason for r in summary.rejects]
+    assert reasons[0] == (f"record 2 (line 2): 'synopsis' is {TEXT_MAX_LENGTH + 1:,} characters "
+                          f"long; at most {TEXT_MAX_LENGTH:,} are allowed")
+    assert reasons[1] == (f"record 3 (line 3): 'cast' holds {NAMES_MAX + 1:,} names; at most "
+                          f"{NAMES_MAX:,} are allowed")
+    assert reasons[2].startswith(f"record 4 (line 4): the record is over {RECORD_MAX_CHARS:,} "
+                                 "characters long")
+    assert backend.run_read("MATCH (s:Show) RETURN s.title ORDER BY s.title").rows == [
+        ["Also fine"], ["Fine"]]
+
+
+def test_a_csv_header_with_thousands_of_unknown_columns_is_refused_with_the_limit():
+    from loaders.model import EXTRA_FIELDS_MAX
+    header = "title," + ",".join(f"c{i}" for i in range(10_000))
+    [record] = parse(header + "\nA\n", "wide.csv")
+    assert record.error == ("the header has 10,001 columns, 10,000 of them fields screengraph "
+                            f"does not know; a listing keeps at most {EXTRA_FIELDS_MAX}: drop "
+                            "the columns you do not need")
+
+
+def test_files_are_read_record_by_record_not_whole(tmp_path):
+    from loaders.csv_format import parse_csv
+    from loaders.json_format import parse_jsonl
+    rows = 40_000
+    jsonl = tmp_path / "big.jsonl"
+    jsonl.write_text("\n".join(json.dumps({"title": f"Show {i}"}) for i in range(rows)))
+    csv_path = tmp_path / "big.csv"
+    csv_path.write_text("title\n" + "\n".join(f"Show {i}" for i in range(rows)))
+    for path, parser, newline in ((jsonl, parse_jsonl, "\n"), (csv_path, parse_csv, "")):
+        [source] = read_all([str(path)])
+        assert source.text is None  # not read into memory
+        with source.open(newline) as stream:
+            first = next(parser(stream, source.name))
+            assert first.listing.title == "Show 0"
+            assert stream.buffer.tell() < path.stat().st_size / 10
