@@ -10,7 +10,7 @@ import io
 import json
 import re
 from pathlib import PurePath
-from typing import Any, Iterator, TextIO
+from typing import Any, Iterator, NamedTuple, TextIO
 
 from loaders.model import RECORD_MAX_CHARS, ParsedRecord, SourceRef
 from loaders.records import LISTING_FIELDS, to_record
@@ -23,7 +23,16 @@ _TOO_DEEP = object()  # an array item nested too deeply to decode
 
 
 class _TooLong(int):
-    """An array item longer than RECORD_MAX_CHARS: its length, in place of its value."""
+    """An array item longer than RECORD_MAX_CHARS: its length."""
+
+
+class _Item(NamedTuple):
+    """An array item's place in the text; `mark` is _TOO_DEEP or a _TooLong, or None."""
+
+    start: int
+    end: int
+    line: int
+    mark: object
 _SKIPPED = 1 << 20  # characters read at a time past an over-long line
 
 
@@ -110,13 +119,16 @@ def _value_end(text: str, position: int) -> int | None:
     return None
 
 
-def _array_items(text: str, start: int, closing: str = "") -> list[tuple[Any, int]] | None:
-    """The items of the array at `start`, each with its line; None if the text is not one.
-    An item too deep to decode is `_TOO_DEEP`, one too long a `_TooLong`: rejected
-    alone, the items around them still read. `closing` is what must follow the array
-    (the `}` of `{"listings": [...]}`)."""
-    items: list[tuple[Any, int]] = []
+def _array_items(text: str, start: int, closing: str = "") -> list[_Item] | None:
+    """Where the items of the array at `start` are, each with its line; None if the text
+    is not one. `closing` is what must follow the array (the `}` of `{"listings": [...]}`).
+
+    Each item is decoded here only to check it and find its end, then dropped: items are
+    decoded again one at a time as they are parsed, so a big array is never held decoded
+    all at once. An item too deep to decode or too long is marked, to be rejected alone."""
+    items: list[_Item] = []
     position = start + 1
+    line, counted = _line_of(text, start), start
     expect_item = True
     while True:
         while position < len(text) and text[position] in _WHITESPACE:
@@ -131,25 +143,28 @@ def _array_items(text: str, start: int, closing: str = "") -> list[tuple[Any, in
                 return None
             position, expect_item = position + 1, True
             continue
+        mark: object = None
         try:
-            value, end = _loads(text, position)
+            end = _loads(text, position)[1]
         except json.JSONDecodeError:
             return None
         except RecursionError:
             end = _value_end(text, position)
             if end is None:
                 return None
-            value = _TOO_DEEP
+            mark = _TOO_DEEP
         if end - position > RECORD_MAX_CHARS:
-            value = _TooLong(end - position)
-        items.append((value, _line_of(text, position)))
+            mark = _TooLong(end - position)
+        line, counted = line + text.count("\n", counted, position), position
+        items.append(_Item(position, end, line, mark))
         position, expect_item = end, False
     return items if text[position:].strip(_WHITESPACE) == closing else None
 
 
 def parse_json(source: str | TextIO, file: str) -> Iterator[ParsedRecord]:
-    """A JSON file: one listing object, an array of them, or {"listings": [...]}. Read
-    whole: an item's end is known only once it is read."""
+    """A JSON file: one listing object, an array of them, or {"listings": [...]}. The text
+    is read whole (a document is valid JSON or not as a whole: broken, it is one reject),
+    but the items of an array are decoded one at a time."""
     text = _text(source).lstrip("\ufeff")
     body = len(text) - len(text.lstrip(_WHITESPACE))
     if body == len(text):
@@ -177,18 +192,24 @@ def parse_json(source: str | TextIO, file: str) -> Iterator[ParsedRecord]:
             yield ParsedRecord(ref=_ref(file, 1, None), error="not valid JSON: nested too deeply")
             return
         wrapped = _wrapped_list(data)
-        items = ([(item, None) for item in wrapped] if wrapped is not None
-                 else [(data, _line_of(text, body))])
-    for number, (item, line) in enumerate(items, 1):
-        where = f"record {number}" + (f" (line {line})" if line else "")
-        ref = _ref(file, number, line)
-        if item is _TOO_DEEP:
+        decoded = ([(item, None) for item in wrapped] if wrapped is not None
+                   else [(data, _line_of(text, body))])
+        # What _checked looks at for NaN and Infinity: the text, searched once.
+        special = "NaN" if "NaN" in text or "Infinity" in text else ""
+        for number, (item, line) in enumerate(decoded, 1):
+            where = f"record {number}" + (f" (line {line})" if line else "")
+            yield _checked(item, _ref(file, number, line), where, special)
+        return
+    for number, item in enumerate(items, 1):
+        where = f"record {number} (line {item.line})"
+        ref = _ref(file, number, item.line)
+        if item.mark is _TOO_DEEP:
             yield ParsedRecord(ref=ref, error=f"{where}: not valid JSON: item {number} of the "
                                               "array is nested too deeply")
-        elif isinstance(item, _TooLong):
-            yield ParsedRecord(ref=ref, error=_too_long(where, f"{item:,}"))
+        elif isinstance(item.mark, _TooLong):
+            yield ParsedRecord(ref=ref, error=_too_long(where, f"{item.mark:,}"))
         else:
-            yield _checked(item, ref, where, text)
+            yield _checked(_loads(text, item.start)[0], ref, where, text[item.start:item.end])
 
 
 def _wrapped_list(data: Any) -> list | None:

@@ -172,3 +172,17 @@ def test_files_are_read_record_by_record_not_whole(tmp_path):
             first = next(parser(stream, source.name))
             assert first.listing.title == "Show 0"
             assert stream.buffer.tell() < path.stat().st_size / 10
+
+
+def test_the_items_of_a_json_array_are_decoded_one_at_a_time():
+    import tracemalloc
+    from loaders.json_format import parse_json
+    text = json.dumps([{"title": f"Show {i}", "synopsis": "s" * 1000} for i in range(10_000)])
+    tracemalloc.start()
+    try:
+        records = parse_json(text, "big.json")
+        assert next(records).listing.title == "Show 0"
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < len(text) / 4  # all items decoded at once held more than the text
