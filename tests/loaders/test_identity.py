@@ -197,3 +197,13 @@ def test_migration_is_idempotent_and_a_check_writes_nothing(backend, tmp_path):
     for _ in range(2):
         Loader(backend).load([])
         assert layout(backend) == (LAYOUT_VERSION, 2)
+
+
+def test_migrate_as_init_runs_it_records_the_layout_once(backend, tmp_path):
+    from loaders.migrate import migrate
+    write_old_store(backend, tmp_path)
+    before = backend.run_read("MATCH (n) RETURN count(n)").value()
+    assert migrate(backend) == 2 and migrate(backend) == 2
+    assert layout(backend) == (LAYOUT_VERSION, 2)
+    assert backend.run_read("MATCH (n) RETURN count(n)").value() == before + 1
+    assert backend.counts()["Show"] == 2  # the layout node is no domain node
