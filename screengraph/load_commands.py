@@ -36,8 +36,8 @@ MAX_PRINTED = 20
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar (default: only on a terminal).")
 @pass_context
-def load(cli: CliContext, paths, fmt, source_name, dry_run, batch_size, rejects_path, allow_rejects,
-         as_json, progress) -> None:
+def load(cli: CliContext, paths, fmt, source_name, dry_run, batch_size, rejects_path,
+         allow_rejects, as_json, progress) -> None:
     """Load listing files (catalogue pages, JSON, JSON Lines, CSV) into the graph.
 
     PATHS are files, folders, globs, or - for standard input.
