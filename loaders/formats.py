@@ -65,7 +65,11 @@ def read_records(source: SourceText, fmt: str | None, claims: Claims) -> Iterato
             fmt = detect_format(source.name, stream.read(SNIFFED))
     if fmt not in PARSERS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    with source.open(NEWLINES[fmt]) as stream:
+    if source.text is not None:
+        for record in PARSERS[fmt](source.text, source.name):
+            yield claims.identify(record, source.identity)
+        return
+    with source.open(NEWLINES[fmt]) as stream:  # decoded: a byte order mark is gone
         for record in PARSERS[fmt](stream, source.name):
             yield claims.identify(record, source.identity)
 
