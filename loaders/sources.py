@@ -8,7 +8,9 @@ from __future__ import annotations
 import codecs
 import glob
 import io
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator, TextIO
@@ -143,14 +145,28 @@ def read_all(paths: list[str], source: str | None = None) -> Iterator[SourceText
 def _read(names: list[str], identity: str | None) -> Iterator[SourceText]:
     for name in names:
         if name == "-":
-            text, note = decode(sys.stdin.buffer.read())
-            yield SourceText("<stdin>", text, note, identity)
-        else:
-            with open(name, "rb") as stream:
-                encoding, errors, note = _encoding(stream)
-            yield SourceText(_readable(name), None, note,
-                             identity or _readable(file_identity(name)), Path(name),
-                             encoding, errors)
+            yield from _stdin(identity)
+            continue
+        with open(name, "rb") as stream:
+            encoding, errors, note = _encoding(stream)
+        yield SourceText(_readable(name), None, note,
+                         identity or _readable(file_identity(name)), Path(name),
+                         encoding, errors)
+
+
+def _stdin(identity: str | None) -> Iterator[SourceText]:
+    """Standard input, copied to a private temporary file (it can be read only once, and
+    its encoding is known only at its end), then read like a file; the copy is removed
+    once its records are read."""
+    with tempfile.NamedTemporaryFile(prefix="screengraph-stdin-", delete=False) as spool:
+        shutil.copyfileobj(sys.stdin.buffer, spool, _CHUNK)
+    path = Path(spool.name)
+    try:
+        with path.open("rb") as stream:
+            encoding, errors, note = _encoding(stream)
+        yield SourceText("<stdin>", None, note, identity, path, encoding, errors)
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def _readable(name: str) -> str:

@@ -186,3 +186,17 @@ def test_the_items_of_a_json_array_are_decoded_one_at_a_time():
     finally:
         tracemalloc.stop()
     assert peak < len(text) / 4  # all items decoded at once held more than the text
+
+
+def test_standard_input_is_read_like_a_file_and_its_copy_removed(tmp_path):
+    import tempfile
+    from pathlib import Path
+    spools = lambda: set(Path(tempfile.gettempdir()).glob("screengraph-stdin-*"))
+    before = spools()
+    text = "\n".join(json.dumps({"title": f"Zoë {i}"}, ensure_ascii=False) for i in range(3))
+    result = CliRunner().invoke(main, ["--backend", "embedded", "--data-dir",
+                                       str(tmp_path / "store"), "load", "--json", "-"],
+                                input=text.encode("utf-16"), catch_exceptions=False)
+    summary = json.loads(result.output)
+    assert (summary["loaded"], summary["rejected"], summary["warnings"]) == (3, 0, [])
+    assert spools() == before
