@@ -127,11 +127,24 @@ def test_an_edited_record_updates_only_what_that_listing_alone_asserted(backend,
     assert backend.run_read("MATCH (g:Genre) RETURN g.name ORDER BY g.name").rows == [["Comedy"]]
 
 
+def cli(tmp_path, *args, input=None):
+    return CliRunner().invoke(main, ["--backend", "embedded", "--data-dir",
+                                     str(tmp_path / "store"), *args],
+                              input=input, catch_exceptions=False)
+
+
+def test_load_from_standard_input_twice_keeps_both(tmp_path):
+    assert cli(tmp_path, "load", "-", input=json.dumps(ALPHA)).output.startswith("loaded 1")
+    assert cli(tmp_path, "load", "-", input=json.dumps(BETA)).output.startswith("loaded 1, "
+                                                                                "updated 0")
+    assert cli(tmp_path, "load", "-", input=json.dumps(BETA)).output.startswith(
+        "loaded 0, updated 0, unchanged 1")
+    assert json.loads(cli(tmp_path, "stats", "--json").output)["Show"] == 2
+
+
 def test_load_source_names_standard_input(tmp_path):
     def run(*args, input=None):
-        return CliRunner().invoke(main, ["--backend", "embedded", "--data-dir",
-                                         str(tmp_path / "store"), *args],
-                                  input=input, catch_exceptions=False)
+        return cli(tmp_path, *args, input=input)
     assert run("load", "--source", "feed", "-", input=json.dumps(ALPHA)).exit_code == 0
     result = run("load", "--source", "feed", "-", input=json.dumps(BETA))
     assert result.output.startswith("loaded 0, updated 1")
