@@ -80,8 +80,9 @@ def parse_csv(source: str | TextIO, file: str) -> Iterator[ParsedRecord]:
             return
         except csv.Error as exc:
             record += 1
-            yield ParsedRecord(ref=_ref(file, record, line),
-                               error=f"record {record} (line {line}): unreadable CSV: {_csv_error(exc)}")
+            yield ParsedRecord(ref=_ref(file, record, line), error=f"record {record} (line "
+                                                                   f"{line}): unreadable CSV: "
+                                                                   f"{_csv_error(exc)}")
             line = reader.line_num + 1
             continue
         start, line = line, reader.line_num + 1

@@ -265,8 +265,9 @@ def unencodable(value: object, where: str = "") -> str | None:
     if isinstance(value, dict):
         for key, item in value.items():
             name = key if isinstance(key, str) else str(key)
+            inner = f"{where} field '{name}'" if where else f"'{name}'"
             problem = (unencodable(name, f"the field name '{ascii(name)[1:-1]}'")
-                       or unencodable(item, f"'{name}'" if not where else f"{where} field '{name}'"))
+                       or unencodable(item, inner))
             if problem:
                 return problem
         return None

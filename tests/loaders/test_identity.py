@@ -162,10 +162,11 @@ def write_old_store(backend, tmp_path):
     Loader(backend).load([SourceText("a/listings.json", path.read_text())])
     Loader(backend).load([SourceText("pasted listing", json.dumps(BETA))])
     # Version 1's ids, on the listings and in every `sources` list.
-    backend.run_write("MATCH (l:Listing) WHERE l.title = 'Alpha Show' SET l.key = 'listings.json#1'")
-    backend.run_write("MATCH (l:Listing) WHERE l.title = 'Beta Show' SET l.key = 'pasted listing#1'")
     for title, old in (("Alpha Show", "listings.json#1"), ("Beta Show", "pasted listing#1")):
-        backend.run_write("MATCH (s:Show {title: $t}) SET s.sources = [$old]", {"t": title, "old": old})
+        backend.run_write("MATCH (l:Listing {title: $t}) SET l.key = $old",
+                          {"t": title, "old": old})
+        backend.run_write("MATCH (s:Show {title: $t}) SET s.sources = [$old]",
+                          {"t": title, "old": old})
         backend.run_write("MATCH (s:Show {title: $t})-[r]-() SET r.sources = [$old]",
                           {"t": title, "old": old})
     backend.run_write("MATCH (l:StoreLayout) DELETE l")
@@ -220,3 +221,38 @@ def test_migrate_as_init_runs_it_records_the_layout_once(backend, tmp_path):
     assert layout(backend) == (LAYOUT_VERSION, 2)
     assert backend.run_read("MATCH (n) RETURN count(n)").value() == before + 1
     assert backend.counts()["Show"] == 2  # the layout node is no domain node
+
+
+def make_old(backend, title, old_id, file=None):
+    """Give the listing about `title` the id version 1 gave it, everywhere (and the file
+    it was loaded from as given), and forget the layout: a store of version 1."""
+    backend.run_write("MATCH (l:Listing {title: $t}) "
+                      "SET l.key = $old, l.file = coalesce($f, l.file)",
+                      {"t": title, "old": old_id, "f": file})
+    backend.run_write("MATCH (s:Show) WHERE s.sources IS NOT NULL SET s.sources = [$old]",
+                      {"old": old_id})
+    backend.run_write("MATCH ()-[r]->() SET r.sources = [$old]", {"old": old_id})
+    backend.run_write("MATCH (l:StoreLayout) DELETE l")
+
+
+def test_an_old_catalogue_page_is_adopted_by_its_reload(backend):
+    from tests.conftest import SAMPLE_PAGE
+    Loader(backend).load([SourceText("the-bureau.txt", SAMPLE_PAGE.read_text(encoding="utf-8"))])
+    make_old(backend, "The Bureau", "the-bureau.txt")
+    summary = load_files(backend, SAMPLE_PAGE)
+    assert (summary.loaded, summary.unchanged) == (0, 1)
+    assert backend.run_read("MATCH (l:Listing) RETURN l.key").rows == [[file_identity(SAMPLE_PAGE)]]
+    assert backend.run_read("MATCH ()-[r]->() WHERE r.sources <> [$id] RETURN count(r)",
+                            {"id": file_identity(SAMPLE_PAGE)}).value() == 0
+
+
+def test_an_old_listing_loaded_from_an_absolute_path_is_updated_by_its_edited_file(backend,
+                                                                                  tmp_path):
+    path = write_json(tmp_path / "listings.json", ALPHA)
+    Loader(backend).load([SourceText(str(path), path.read_text())])
+    make_old(backend, "Alpha Show", "listings.json#1", str(path))
+    summary = load_files(backend, write_json(path, {**ALPHA, "directors": ["Carl Gamma"]}))
+    assert (summary.loaded, summary.updated) == (0, 1)
+    assert people(backend) == ["Carl Gamma"]
+    assert backend.run_read("MATCH (l:Listing) RETURN l.key").rows == [
+        [file_identity(path) + "#1"]]

@@ -132,7 +132,8 @@ def test_records_over_a_limit_are_refused_with_the_limit_and_the_others_load(bac
     from loaders.model import NAMES_MAX, RECORD_MAX_CHARS, TEXT_MAX_LENGTH
     lines = [json.dumps({"title": "Fine", "year": 2000}),
              json.dumps({"title": "Long synopsis", "synopsis": "x" * (TEXT_MAX_LENGTH + 1)}),
-             json.dumps({"title": "Huge cast", "cast": [f"Actor {i}" for i in range(NAMES_MAX + 1)]}),
+             json.dumps({"title": "Huge cast",
+                         "cast": [f"Actor {i}" for i in range(NAMES_MAX + 1)]}),
              json.dumps({"title": "Huge line", "synopsis": "y" * RECORD_MAX_CHARS}),
              json.dumps({"title": "Also fine", "year": 2001})]
     summary = Loader(backend).load([SourceText("films.jsonl", "\n".join(lines))])
