@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePath
 
-from loaders.model import ParsedRecord, SourceRef
+from loaders.model import NAME_MAX_LENGTH, ParsedRecord, SourceRef
 from loaders.plan import content_hash
 
 URL, FILE, SOURCE, CONTENT = "url:", "file:", "source:", "content:"
@@ -37,6 +37,8 @@ def named_identity(name: str) -> str:
     name = name.strip()
     if not name:
         raise ValueError("a source name must not be blank")
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValueError(f"a source name is at most {NAME_MAX_LENGTH} characters long")
     return SOURCE + name
 
 
@@ -72,9 +74,10 @@ class Claims:
             if first[0] != digest:
                 return ParsedRecord(
                     ref=ref.model_copy(update={"source_id": source_id}), warnings=record.warnings,
-                    error=f"source_url '{listing.source_url}' is also the source_url of "
-                          f"{first[1]}, with other content: a source_url names one listing; "
-                          "correct it, or remove it to identify the listing by its file")
+                    error=f"{_position(ref)}: source_url '{listing.source_url}' is also the "
+                          f"source_url of {first[1]}, with other content: a source_url names "
+                          "one listing; correct it, or remove it to identify the listing by "
+                          "its file")
         elif identity is not None:
             source_id = identity if ref.record is None else f"{identity}#{ref.record}"
         elif listing is not None:
@@ -85,10 +88,11 @@ class Claims:
         return record
 
 
+def _position(ref: SourceRef) -> str:
+    """`record 3 (line 4)`, as parsers start a reason."""
+    position = f"record {ref.record}" if ref.record is not None else "the page"
+    return position + (f" (line {ref.line})" if ref.line is not None else "")
+
+
 def _where(ref: SourceRef) -> str:
-    where = ref.file
-    if ref.record is not None:
-        where += f" record {ref.record}"
-    if ref.line is not None:
-        where += f" (line {ref.line})"
-    return where
+    return ref.file if ref.record is None else f"{ref.file} {_position(ref)}"

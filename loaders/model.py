@@ -21,6 +21,8 @@ from graph.keys import normalize_name
 # the reason; the records around it load.
 NAME_MAX_LENGTH = 500         # characters in a name (a person, a title, a genre...)
 TEXT_MAX_LENGTH = 100_000     # characters in a synopsis or any other text value
+URL_MAX_LENGTH = 2_000        # characters in a source_url: it can be a listing's id, and
+#                               database indexes take keys of a few kilobytes at most
 NAMES_MAX = 10_000            # names in one list field (cast, directors, genres...)
 EXTRA_FIELDS_MAX = 200        # fields screengraph does not know, in one listing
 RECORD_MAX_CHARS = 8_000_000  # one record as written (a JSON Lines line, a JSON array
@@ -156,7 +158,7 @@ class Listing(BaseModel):
                     BeforeValidator(_year)] = None
     country: Annotated[Annotated[str, Field(max_length=NAME_MAX_LENGTH)] | None,
                        BeforeValidator(_clean_optional)] = None
-    source_url: Annotated[Annotated[str, Field(max_length=TEXT_MAX_LENGTH)] | None,
+    source_url: Annotated[Annotated[str, Field(max_length=URL_MAX_LENGTH)] | None,
                           BeforeValidator(_clean_optional)] = None
     extra: dict[str, ExtraValue] = Field(
         default_factory=dict, max_length=EXTRA_FIELDS_MAX,

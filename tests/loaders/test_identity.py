@@ -7,11 +7,14 @@ import json
 
 from click.testing import CliRunner
 
-from loaders.identity import file_identity
-from loaders.migrate import LAYOUT_VERSION, layout
+from loaders.formats import parse
+from loaders.identity import file_identity, named_identity
+from loaders.migrate import LAYOUT_VERSION, layout, migrate
+from loaders.model import NAME_MAX_LENGTH, URL_MAX_LENGTH
 from loaders.pipeline import Loader
 from loaders.sources import SourceText, read_all
 from screengraph.cli import main
+from tests.conftest import SAMPLE_PAGE
 
 ALPHA = {"title": "Alpha Show", "year": 2001, "directors": ["Ann Alpha"], "genres": ["Drama"]}
 BETA = {"title": "Beta Show", "year": 2002, "directors": ["Ben Beta"], "genres": ["Comedy"]}
@@ -214,7 +217,6 @@ def test_migration_is_idempotent_and_a_check_writes_nothing(backend, tmp_path):
 
 
 def test_migrate_as_init_runs_it_records_the_layout_once(backend, tmp_path):
-    from loaders.migrate import migrate
     write_old_store(backend, tmp_path)
     before = backend.run_read("MATCH (n) RETURN count(n)").value()
     assert migrate(backend) == 2 and migrate(backend) == 2
@@ -236,7 +238,6 @@ def make_old(backend, title, old_id, file=None):
 
 
 def test_an_old_catalogue_page_is_adopted_by_its_reload(backend):
-    from tests.conftest import SAMPLE_PAGE
     Loader(backend).load([SourceText("the-bureau.txt", SAMPLE_PAGE.read_text(encoding="utf-8"))])
     make_old(backend, "The Bureau", "the-bureau.txt")
     summary = load_files(backend, SAMPLE_PAGE)
@@ -256,3 +257,15 @@ def test_an_old_listing_loaded_from_an_absolute_path_is_updated_by_its_edited_fi
     assert people(backend) == ["Carl Gamma"]
     assert backend.run_read("MATCH (l:Listing) RETURN l.key").rows == [
         [file_identity(path) + "#1"]]
+
+
+def test_ids_stay_short_enough_for_any_database_index():
+    url = "https://x.example/" + "a" * URL_MAX_LENGTH
+    [record] = parse(json.dumps({**ALPHA, "source_url": url}), "a.json")
+    assert f"'source_url' is {URL_MAX_LENGTH + 18:,} characters long" in record.error
+    try:
+        named_identity("n" * (NAME_MAX_LENGTH + 1))
+    except ValueError as exc:
+        assert "at most 500 characters" in str(exc)
+    else:
+        raise AssertionError("an over-long source name was taken")

@@ -4,6 +4,9 @@ cannot be encoded, byte order marks, over-deep items, oversized records, big fil
 from __future__ import annotations
 
 import json
+import tempfile
+import tracemalloc
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -11,6 +14,8 @@ from graph.keys import company_key, person_key, show_key
 from loaders.catalogue_page import parse_page
 from loaders.csv_format import parse_csv
 from loaders.formats import parse
+from loaders.json_format import parse_json, parse_jsonl
+from loaders.model import EXTRA_FIELDS_MAX, NAMES_MAX, RECORD_MAX_CHARS, TEXT_MAX_LENGTH
 from loaders.pipeline import Loader
 from loaders.sources import SourceText, read_all
 from screengraph.cli import main
@@ -129,7 +134,6 @@ def test_one_over_deep_item_of_a_json_array_is_rejected_alone(backend):
 
 
 def test_records_over_a_limit_are_refused_with_the_limit_and_the_others_load(backend):
-    from loaders.model import NAMES_MAX, RECORD_MAX_CHARS, TEXT_MAX_LENGTH
     lines = [json.dumps({"title": "Fine", "year": 2000}),
              json.dumps({"title": "Long synopsis", "synopsis": "x" * (TEXT_MAX_LENGTH + 1)}),
              json.dumps({"title": "Huge cast",
@@ -150,7 +154,6 @@ def test_records_over_a_limit_are_refused_with_the_limit_and_the_others_load(bac
 
 
 def test_a_csv_header_with_thousands_of_unknown_columns_is_refused_with_the_limit():
-    from loaders.model import EXTRA_FIELDS_MAX
     header = "title," + ",".join(f"c{i}" for i in range(10_000))
     [record] = parse(header + "\nA\n", "wide.csv")
     assert record.error == ("the header has 10,001 columns, 10,000 of them fields screengraph "
@@ -159,8 +162,6 @@ def test_a_csv_header_with_thousands_of_unknown_columns_is_refused_with_the_limi
 
 
 def test_files_are_read_record_by_record_not_whole(tmp_path):
-    from loaders.csv_format import parse_csv
-    from loaders.json_format import parse_jsonl
     rows = 40_000
     jsonl = tmp_path / "big.jsonl"
     jsonl.write_text("\n".join(json.dumps({"title": f"Show {i}"}) for i in range(rows)))
@@ -176,8 +177,6 @@ def test_files_are_read_record_by_record_not_whole(tmp_path):
 
 
 def test_the_items_of_a_json_array_are_decoded_one_at_a_time():
-    import tracemalloc
-    from loaders.json_format import parse_json
     text = json.dumps([{"title": f"Show {i}", "synopsis": "s" * 1000} for i in range(10_000)])
     tracemalloc.start()
     try:
@@ -190,8 +189,6 @@ def test_the_items_of_a_json_array_are_decoded_one_at_a_time():
 
 
 def test_standard_input_is_read_like_a_file_and_its_copy_removed(tmp_path):
-    import tempfile
-    from pathlib import Path
     spools = lambda: set(Path(tempfile.gettempdir()).glob("screengraph-stdin-*"))
     before = spools()
     text = "\n".join(json.dumps({"title": f"Zoë {i}"}, ensure_ascii=False) for i in range(3))
