@@ -67,8 +67,11 @@ LOOKUP_INDEXES: tuple[tuple[Label, str], ...] = (
 # Provenance records, one per loaded listing (see docs/data-model.md); not a domain label.
 LISTING_LABEL = "Listing"
 
+# The store's layout version, one node (see loaders/migrate.py); not a domain label.
+LAYOUT_LABEL = "StoreLayout"
+
 # Labels whose `key` is unique.
-KEYED_LABELS: tuple[str, ...] = (*(label.value for label in Label), LISTING_LABEL)
+KEYED_LABELS: tuple[str, ...] = (*(label.value for label in Label), LISTING_LABEL, LAYOUT_LABEL)
 
 FULLTEXT_INDEX = "entity_search"
 FULLTEXT_LABELS: tuple[Label, ...] = (Label.SHOW, Label.PERSON, Label.COMPANY, Label.GENRE)

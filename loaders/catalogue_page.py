@@ -22,13 +22,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Iterator
+from typing import Iterator, TextIO
 
 from pydantic import ValidationError
 
 from graph.keys import normalize_name
-from loaders.model import (NAME_MAX_LENGTH, YEAR_MAX, YEAR_MIN, Listing, ParsedRecord, SourceRef,
-                           clean_text, explain, property_name)
+from loaders.model import (NAME_MAX_LENGTH, RECORD_MAX_CHARS, YEAR_MAX, YEAR_MIN, Listing,
+                           ParsedRecord, SourceRef, clean_text, explain, property_name)
 from loaders.records import text_value
 
 NOISE = re.compile(r"^(please wait|loading)\s*(\.*|…)$", re.IGNORECASE)
@@ -184,8 +184,15 @@ def _read_year(page: _Page) -> int | None:
     return None
 
 
-def parse_page(text: str, file: str) -> Iterator[ParsedRecord]:
-    """One page is one listing; its source id is the file name."""
+def parse_page(source: str | TextIO, file: str) -> Iterator[ParsedRecord]:
+    """One page is one listing, read whole (up to RECORD_MAX_CHARS: a longer file is
+    refused unread)."""
+    text = source if isinstance(source, str) else source.read(RECORD_MAX_CHARS + 1)
+    if len(text) > RECORD_MAX_CHARS:
+        yield ParsedRecord(ref=_page_ref(file), error=(
+            f"the page is over {RECORD_MAX_CHARS:,} characters long: a catalogue page is one "
+            "listing, and this is too long to be one (is it the right file?)"))
+        return
     page = _Page(file)
     for number, line in enumerate(_lines(text), 1):
         if not line:
@@ -282,8 +289,12 @@ def _title(page: _Page) -> tuple[str | None, str | None]:
     return title, None
 
 
+def _page_ref(file: str) -> SourceRef:
+    return SourceRef(source_id=PurePath(file).name or file, file=file, line=1)
+
+
 def _finish(page: _Page) -> ParsedRecord:
-    ref = SourceRef(source_id=PurePath(page.file).name or page.file, file=page.file, line=1)
+    ref = _page_ref(page.file)
     title, missing = _title(page)
     if missing:
         return ParsedRecord(ref=ref, error=missing, warnings=page.warnings)

@@ -6,9 +6,9 @@ import csv
 import io
 import re
 from pathlib import PurePath
-from typing import Iterator
+from typing import Iterator, TextIO
 
-from loaders.model import LIST_FIELDS, ParsedRecord, SourceRef, property_name
+from loaders.model import EXTRA_FIELDS_MAX, LIST_FIELDS, ParsedRecord, SourceRef, property_name
 from loaders.records import LISTING_FIELDS, field_name, text_value, to_record
 
 LIST_SEPARATOR = ";"
@@ -27,6 +27,11 @@ def _header_problem(header: list[str], names: list[str]) -> str | None:
                     "by commas (';' separates names inside a cell)")
         found = ", ".join(f"'{h}'" for h in header if h.strip()) or "nothing"
         return f"the header has no 'title' column (found {found})"
+    unknown = sum(1 for name in names if name not in LISTING_FIELDS)
+    if unknown > EXTRA_FIELDS_MAX:
+        return (f"the header has {len(header):,} columns, {unknown:,} of them fields "
+                f"screengraph does not know; a listing keeps at most {EXTRA_FIELDS_MAX:,}: "
+                "drop the columns you do not need")
     seen: dict[str, int] = {}
     for position, (column, name) in enumerate(zip(header, names), 1):
         if not column.strip():
@@ -46,9 +51,12 @@ def _split(cell: str, column: str, where: str, warnings: list[str]) -> list[str]
     return names
 
 
-def parse_csv(text: str, file: str) -> Iterator[ParsedRecord]:
-    """Rows become listings; a bad row is rejected with its record number and first line."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=False)
+def parse_csv(source: str | TextIO, file: str) -> Iterator[ParsedRecord]:
+    """Rows become listings, read one at a time; a bad row is rejected with its record
+    number and first line. A stream must be opened with newline=""."""
+    if isinstance(source, str):
+        source = io.StringIO(source.lstrip("\ufeff"), newline="")
+    reader = csv.reader(source, strict=False)
     try:
         header = next(reader)
     except StopIteration:
@@ -72,8 +80,9 @@ def parse_csv(text: str, file: str) -> Iterator[ParsedRecord]:
             return
         except csv.Error as exc:
             record += 1
-            yield ParsedRecord(ref=_ref(file, record, line),
-                               error=f"record {record} (line {line}): unreadable CSV: {exc}")
+            yield ParsedRecord(ref=_ref(file, record, line), error=f"record {record} (line "
+                                                                   f"{line}): unreadable CSV: "
+                                                                   f"{_csv_error(exc)}")
             line = reader.line_num + 1
             continue
         start, line = line, reader.line_num + 1
@@ -87,6 +96,12 @@ def parse_csv(text: str, file: str) -> Iterator[ParsedRecord]:
                                      "columns (a cell holding a comma needs double quotes)")
             continue
         yield _row_record(header, names, row, _ref(file, record, start), where)
+
+
+def _csv_error(exc: csv.Error) -> str:
+    if "field limit" in str(exc):
+        return f"a cell is longer than {csv.field_size_limit():,} characters"
+    return str(exc)
 
 
 def _ref(file: str, record: int, line: int) -> SourceRef:

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import json
 from pathlib import PurePath
-from typing import Callable, Iterator
+from typing import Callable, Iterator, TextIO
 
 from loaders.catalogue_page import parse_page
 from loaders.csv_format import looks_like_csv, parse_csv
+from loaders.identity import Claims
 from loaders.json_format import parse_json, parse_jsonl
 from loaders.model import Listing, ParsedRecord
+from loaders.sources import SourceText
 
-PARSERS: dict[str, Callable[[str, str], Iterator[ParsedRecord]]] = {
+# Each reads text or a stream of it (a file read record by record).
+PARSERS: dict[str, Callable[[str | TextIO, str], Iterator[ParsedRecord]]] = {
     "page": parse_page, "json": parse_json, "jsonl": parse_jsonl, "csv": parse_csv}
 FORMATS = tuple(PARSERS)
+# How each format's lines end when read from a stream: JSON Lines end at LF only (U+2028
+# and friends may sit inside JSON strings); CSV and pages end lines at CR, LF or both.
+NEWLINES = {"page": "", "json": "\n", "jsonl": "\n", "csv": ""}
+SNIFFED = 1 << 16  # characters looked at to tell the format of a stream
 SUFFIXES = {".txt": "page", ".text": "page", ".json": "json", ".jsonl": "jsonl",
             ".ndjson": "jsonl", ".csv": "csv"}
 
@@ -46,6 +53,25 @@ def parse(text: str, file: str, fmt: str | None = None) -> Iterator[ParsedRecord
     if fmt not in PARSERS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     return PARSERS[fmt](text, file)
+
+
+def read_records(source: SourceText, fmt: str | None, claims: Claims) -> Iterator[ParsedRecord]:
+    """Every record of one input, each with its stable id (loaders/identity.py). A file
+    is read as it is parsed, not held whole."""
+    if fmt is None and source.text is not None:
+        fmt = detect_format(source.name, source.text)
+    elif fmt is None:
+        with source.open("") as stream:
+            fmt = detect_format(source.name, stream.read(SNIFFED))
+    if fmt not in PARSERS:
+        raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if source.text is not None:
+        for record in PARSERS[fmt](source.text, source.name):
+            yield claims.identify(record, source.identity)
+        return
+    with source.open(NEWLINES[fmt]) as stream:  # decoded: a byte order mark is gone
+        for record in PARSERS[fmt](stream, source.name):
+            yield claims.identify(record, source.identity)
 
 
 def listing_to_json(listing: Listing) -> dict:

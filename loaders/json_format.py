@@ -6,15 +6,43 @@ in JSON Lines a broken line costs only that line.
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from pathlib import PurePath
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple, TextIO
 
-from loaders.model import ParsedRecord, SourceRef
+from loaders.model import RECORD_MAX_CHARS, ParsedRecord, SourceRef
 from loaders.records import LISTING_FIELDS, to_record
 
 _DECODER = json.JSONDecoder()
 _WHITESPACE = " \t\r\n"
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_WRAPPER = re.compile(r'\{\s*("(?:[^"\\]|\\.)*")\s*:\s*\[')  # {"listings": [
+_TOO_DEEP = object()  # an array item nested too deeply to decode
+
+
+class _TooLong(int):
+    """An array item longer than RECORD_MAX_CHARS: its length."""
+
+
+class _Item(NamedTuple):
+    """An array item's place in the text; `mark` is _TOO_DEEP or a _TooLong, or None."""
+
+    start: int
+    end: int
+    line: int
+    mark: object
+_SKIPPED = 1 << 20  # characters read at a time past an over-long line
+
+
+def _text(source: str | TextIO) -> str:
+    return source if isinstance(source, str) else source.read()
+
+
+def _too_long(where: str, length: str) -> str:
+    return (f"{where}: the record is {length} characters long; at most "
+            f"{RECORD_MAX_CHARS:,} are read (split it, or shorten its longest field)")
 
 
 def _ref(file: str, record: int, line: int | None) -> SourceRef:
@@ -63,10 +91,44 @@ def _checked(item: Any, ref: SourceRef, where: str, source: str) -> ParsedRecord
         return ParsedRecord(ref=ref, error=f"{where}: the object is nested too deeply")
 
 
-def _array_items(text: str, start: int) -> list[tuple[Any, int]] | None:
-    """The items of the array at `start`, each with its line; None if the text is not one."""
-    items: list[tuple[Any, int]] = []
+def _value_end(text: str, position: int) -> int | None:
+    """Where the JSON value at `position` ends, found without decoding it (an item too
+    deep to decode is skipped this way); None if the text ends first."""
+    depth = 0
+    while position < len(text):
+        char = text[position]
+        if char == '"':
+            found = _STRING.match(text, position)
+            if found is None:
+                return None
+            position = found.end()
+            if depth == 0:
+                return position
+            continue
+        if char in "[{":
+            depth += 1
+        elif char in "]}":
+            if depth == 0:
+                return position
+            depth -= 1
+            if depth == 0:
+                return position + 1
+        elif char == "," and depth == 0:
+            return position
+        position += 1
+    return None
+
+
+def _array_items(text: str, start: int, closing: str = "") -> list[_Item] | None:
+    """Where the items of the array at `start` are, each with its line; None if the text
+    is not one. `closing` is what must follow the array (the `}` of `{"listings": [...]}`).
+
+    Each item is decoded here only to check it and find its end, then dropped: items are
+    decoded again one at a time as they are parsed, so a big array is never held decoded
+    all at once. An item too deep to decode or too long is marked, to be rejected alone."""
+    items: list[_Item] = []
     position = start + 1
+    line, counted = _line_of(text, start), start
     expect_item = True
     while True:
         while position < len(text) and text[position] in _WHITESPACE:
@@ -81,24 +143,41 @@ def _array_items(text: str, start: int) -> list[tuple[Any, int]] | None:
                 return None
             position, expect_item = position + 1, True
             continue
+        mark: object = None
         try:
-            value, end = _loads(text, position)
-        except (json.JSONDecodeError, RecursionError):
+            end = _loads(text, position)[1]
+        except json.JSONDecodeError:
             return None
-        items.append((value, _line_of(text, position)))
+        except RecursionError:
+            end = _value_end(text, position)
+            if end is None:
+                return None
+            mark = _TOO_DEEP
+        if end - position > RECORD_MAX_CHARS:
+            mark = _TooLong(end - position)
+        line, counted = line + text.count("\n", counted, position), position
+        items.append(_Item(position, end, line, mark))
         position, expect_item = end, False
-    return items if not text[position:].strip(_WHITESPACE) else None
+    return items if text[position:].strip(_WHITESPACE) == closing else None
 
 
-def parse_json(text: str, file: str) -> Iterator[ParsedRecord]:
-    """A JSON file: one listing object, an array of them, or {"listings": [...]}."""
-    text = text.lstrip("\ufeff")
+def parse_json(source: str | TextIO, file: str) -> Iterator[ParsedRecord]:
+    """A JSON file: one listing object, an array of them, or {"listings": [...]}. The text
+    is read whole (a document is valid JSON or not as a whole: broken, it is one reject),
+    but the items of an array are decoded one at a time."""
+    text = _text(source).lstrip("\ufeff")
     body = len(text) - len(text.lstrip(_WHITESPACE))
     if body == len(text):
         yield ParsedRecord(ref=_ref(file, 1, 1), error="the file is empty: expected a JSON "
                                                        "object or an array of objects")
         return
-    items = _array_items(text, body) if text[body] == "[" else None
+    if text[body] == "[":
+        items = _array_items(text, body)
+    else:
+        wrapper = _WRAPPER.match(text, body)
+        items = (_array_items(text, wrapper.end() - 1, "}")
+                 if wrapper and _wrapped_list({json.loads(wrapper.group(1)): []}) is not None
+                 else None)
     if items is None:
         try:
             data, end = _loads(text, body)
@@ -113,11 +192,24 @@ def parse_json(text: str, file: str) -> Iterator[ParsedRecord]:
             yield ParsedRecord(ref=_ref(file, 1, None), error="not valid JSON: nested too deeply")
             return
         wrapped = _wrapped_list(data)
-        items = ([(item, None) for item in wrapped] if wrapped is not None
-                 else [(data, _line_of(text, body))])
-    for number, (item, line) in enumerate(items, 1):
-        where = f"record {number}" + (f" (line {line})" if line else "")
-        yield _checked(item, _ref(file, number, line), where, text)
+        decoded = ([(item, None) for item in wrapped] if wrapped is not None
+                   else [(data, _line_of(text, body))])
+        # What _checked looks at for NaN and Infinity: the text, searched once.
+        special = "NaN" if "NaN" in text or "Infinity" in text else ""
+        for number, (item, line) in enumerate(decoded, 1):
+            where = f"record {number}" + (f" (line {line})" if line else "")
+            yield _checked(item, _ref(file, number, line), where, special)
+        return
+    for number, item in enumerate(items, 1):
+        where = f"record {number} (line {item.line})"
+        ref = _ref(file, number, item.line)
+        if item.mark is _TOO_DEEP:
+            yield ParsedRecord(ref=ref, error=f"{where}: not valid JSON: item {number} of the "
+                                              "array is nested too deeply")
+        elif isinstance(item.mark, _TooLong):
+            yield ParsedRecord(ref=ref, error=_too_long(where, f"{item.mark:,}"))
+        else:
+            yield _checked(_loads(text, item.start)[0], ref, where, text[item.start:item.end])
 
 
 def _wrapped_list(data: Any) -> list | None:
@@ -129,17 +221,40 @@ def _wrapped_list(data: Any) -> list | None:
     return None
 
 
-def parse_jsonl(text: str, file: str) -> Iterator[ParsedRecord]:
-    """JSON Lines: one object per line; blank lines are skipped, a broken line is rejected alone."""
+def _lines(source: str | TextIO) -> Iterator[str | None]:
+    """The lines of JSON Lines text, read one at a time; None for a line too long to read
+    (the rest of it is skipped). Only "\n" ends a line: U+2028 and friends may sit
+    inside JSON strings (a stream must be opened with newline="\n")."""
+    if isinstance(source, str):
+        source = io.StringIO(source, newline="\n")
+    first = True
+    while True:
+        line = source.readline(RECORD_MAX_CHARS + 1)
+        if not line:
+            return
+        if first:
+            line, first = line.lstrip("\ufeff"), False
+        if len(line) > RECORD_MAX_CHARS and not line.endswith("\n"):
+            while (rest := source.readline(_SKIPPED)) and not rest.endswith("\n"):
+                pass
+            yield None
+            continue
+        yield line.rstrip("\n").rstrip("\r")
+
+
+def parse_jsonl(source: str | TextIO, file: str) -> Iterator[ParsedRecord]:
+    """JSON Lines: one object per line, read one line at a time; blank lines are skipped,
+    a broken or over-long line is rejected alone."""
     record = 0
-    # Only "\n" ends a line: U+2028 and friends may sit inside JSON strings.
-    for line_number, line in enumerate(text.lstrip("\ufeff").split("\n"), 1):
-        line = line.rstrip("\r")
-        if not line.strip():
+    for line_number, line in enumerate(_lines(source), 1):
+        if line is not None and not line.strip():
             continue
         record += 1
         ref = _ref(file, record, line_number)
         where = f"record {record} (line {line_number})"
+        if line is None:
+            yield ParsedRecord(ref=ref, error=_too_long(where, f"over {RECORD_MAX_CHARS:,}"))
+            continue
         try:
             item, end = _loads(line, len(line) - len(line.lstrip(_WHITESPACE)))
             if line[end:].strip(_WHITESPACE):

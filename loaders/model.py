@@ -16,14 +16,31 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationE
 
 from graph.keys import normalize_name
 
-NAME_MAX_LENGTH = 500
+# Limits, declared here once: the parsers, the CSV header check and the published JSON
+# Schema (loaders/listing.schema.json) all read them. A record beyond one is refused with
+# the reason; the records around it load.
+NAME_MAX_LENGTH = 500         # characters in a name (a person, a title, a genre...)
+TEXT_MAX_LENGTH = 100_000     # characters in a synopsis or any other text value
+URL_MAX_LENGTH = 2_000        # characters in a source_url: it can be a listing's id, and
+#                               database indexes take keys of a few kilobytes at most
+NAMES_MAX = 10_000            # names in one list field (cast, directors, genres...)
+EXTRA_FIELDS_MAX = 200        # fields screengraph does not know, in one listing
+RECORD_MAX_CHARS = 8_000_000  # one record as written (a JSON Lines line, a JSON array
+#                               item, a CSV row, a page): a longer one is not even parsed
 YEAR_MIN, YEAR_MAX = 1870, 2100
 
 _SPACES = re.compile(r"\s+")
 # Control characters (databases refuse NUL) and invisible ones that would split a name.
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\u2060\ufeff]")
 
-ExtraValue = Union[str, int, Annotated[float, Field(allow_inf_nan=False)], bool, list[str]]
+# Half of a UTF-16 pair on its own (JSON can write one: "\ud800"): no text encoding can
+# store it, so no database can either.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+ExtraValue = Union[Annotated[str, Field(max_length=TEXT_MAX_LENGTH)], int,
+                   Annotated[float, Field(allow_inf_nan=False)], bool,
+                   Annotated[list[Annotated[str, Field(max_length=TEXT_MAX_LENGTH)]],
+                             Field(max_length=NAMES_MAX)]]
 
 
 def clean_text(value: object) -> object:
@@ -35,9 +52,15 @@ def clean_text(value: object) -> object:
     return value
 
 
+def _too_long(value: str, limit: int, what: str = "") -> ValueError:
+    return ValueError(f"{what}is {len(value):,} characters long; at most {limit:,} are allowed")
+
+
 def _clean_paragraphs(value: object) -> object:
     """Long text keeps its line and paragraph breaks; blank text is no text."""
     if isinstance(value, str):
+        if len(value) > TEXT_MAX_LENGTH:  # refused before any work on it
+            raise _too_long(value, TEXT_MAX_LENGTH)
         lines = [clean_text(line) for line in
                  value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
@@ -53,6 +76,8 @@ def _clean_optional(value: object) -> object:
 def _name(value: object) -> object:
     """A name must keep a letter or digit once cleaned, or it would have no key."""
     value = clean_text(value)
+    if isinstance(value, str) and len(value) > NAME_MAX_LENGTH:
+        raise _too_long(value, NAME_MAX_LENGTH)
     if isinstance(value, str) and value and not normalize_name(value):
         raise ValueError(f"'{value}' has no letters or digits")
     return value
@@ -63,10 +88,14 @@ def _names(value: object) -> object:
     if isinstance(value, str):
         value = [value]
     if isinstance(value, list):
+        if len(value) > NAMES_MAX:
+            raise ValueError(f"holds {len(value):,} names; at most {NAMES_MAX:,} are allowed")
         cleaned = [clean_text(v) for v in value]
         for position, name in enumerate(cleaned, 1):
             if isinstance(name, str) and not name:
                 raise ValueError(f"name {position} is empty")
+            if isinstance(name, str) and len(name) > NAME_MAX_LENGTH:
+                raise _too_long(name, NAME_MAX_LENGTH, f"name {position} ")
             if isinstance(name, str) and not normalize_name(name):
                 raise ValueError(f"name {position} ('{name}') has no letters or digits")
         return cleaned
@@ -89,7 +118,7 @@ def property_name(field: str) -> str:
 
 Name = Annotated[str, BeforeValidator(_name), Field(min_length=1, max_length=NAME_MAX_LENGTH)]
 NameList = Annotated[list[Annotated[str, Field(min_length=1, max_length=NAME_MAX_LENGTH)]],
-                     BeforeValidator(_names)]
+                     BeforeValidator(_names), Field(max_length=NAMES_MAX)]
 
 ROLE_FIELDS = ("directors", "producers", "executive_producers", "writers", "cast")
 LIST_FIELDS = (*ROLE_FIELDS, "genres", "companies", "related_shows", "people", "shows")
@@ -100,8 +129,20 @@ class Listing(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _encodable(cls, data: object) -> object:
+        """Text that cannot be encoded is refused here, before anything reads it: a lone
+        surrogate is a broken encoding at the source, and repairing it (U+FFFD) would
+        store a name nobody wrote, under a key that the fixed source would not meet."""
+        problem = unencodable(data)
+        if problem:
+            raise ValueError(problem)
+        return data
+
     title: Name
-    synopsis: Annotated[str | None, BeforeValidator(_clean_paragraphs)] = None
+    synopsis: Annotated[Annotated[str, Field(max_length=TEXT_MAX_LENGTH)] | None,
+                        BeforeValidator(_clean_paragraphs)] = None
     directors: NameList = Field(default_factory=list)
     producers: NameList = Field(default_factory=list)
     executive_producers: NameList = Field(default_factory=list)
@@ -115,10 +156,12 @@ class Listing(BaseModel):
                     "shows made by this listing's companies.")
     year: Annotated[Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)] | None,
                     BeforeValidator(_year)] = None
-    country: Annotated[str | None, BeforeValidator(_clean_optional)] = None
-    source_url: Annotated[str | None, BeforeValidator(_clean_optional)] = None
+    country: Annotated[Annotated[str, Field(max_length=NAME_MAX_LENGTH)] | None,
+                       BeforeValidator(_clean_optional)] = None
+    source_url: Annotated[Annotated[str, Field(max_length=URL_MAX_LENGTH)] | None,
+                          BeforeValidator(_clean_optional)] = None
     extra: dict[str, ExtraValue] = Field(
-        default_factory=dict,
+        default_factory=dict, max_length=EXTRA_FIELDS_MAX,
         description="Fields screengraph does not know, kept as show properties; "
                     "names are snake_case (`Episodes` -> `episodes`).")
     people: NameList | None = Field(
@@ -132,6 +175,9 @@ class Listing(BaseModel):
         """Property names are snake_case; two fields that would share one are refused."""
         if not isinstance(value, dict):
             return value
+        if len(value) > EXTRA_FIELDS_MAX:
+            raise ValueError(f"the listing has {len(value):,} fields screengraph does not know; "
+                             f"at most {EXTRA_FIELDS_MAX:,} are allowed")
         renamed: dict[str, Any] = {}
         origin: dict[str, str] = {}
         for field, item in value.items():
@@ -182,9 +228,10 @@ class Listing(BaseModel):
 class SourceRef(BaseModel):
     """Where a record came from: provenance for every node and edge it asserts."""
 
-    source_id: str = Field(description="Stable id of the listing within its source: "
-                                       "`<file name>#<record number>`, or the file name for "
-                                       "a page.")
+    source_id: str = Field(description="Stable id of the listing (loaders/identity.py): "
+                                       "`url:<source_url>`, `file:<absolute path>#<record>`, "
+                                       "`source:<name>#<record>` or `content:<hash>`; a page, "
+                                       "one listing a file, has no `#<record>`.")
     file: str
     line: int | None = Field(default=None, description="Line where the record starts.")
     record: int | None = Field(default=None, description="Record number, from 1.")
@@ -204,6 +251,34 @@ class ParsedRecord(BaseModel):
             raise ValueError("a parsed record holds either a listing or the reason it was "
                              "rejected, not both and not neither")
         return self
+
+
+def unencodable(value: object, where: str = "") -> str | None:
+    """Where a value (text, or lists and objects of it, keys included) holds a lone
+    surrogate, in words a user can act on; None when all of it can be encoded."""
+    if isinstance(value, str):
+        found = _SURROGATE.search(value)
+        if found:
+            return (f"{where or 'the text'} holds a lone surrogate ({ascii(found.group())[1:-1]}, "
+                    f"character {found.start() + 1}), which is not valid Unicode text: the "
+                    "source was written with a broken encoding; fix that character and load "
+                    "it again")
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = key if isinstance(key, str) else str(key)
+            inner = f"{where} field '{name}'" if where else f"'{name}'"
+            problem = (unencodable(name, f"the field name '{ascii(name)[1:-1]}'")
+                       or unencodable(item, inner))
+            if problem:
+                return problem
+        return None
+    if isinstance(value, list):
+        for position, item in enumerate(value, 1):
+            problem = unencodable(item, f"{where} item {position}" if where else f"item {position}")
+            if problem:
+                return problem
+    return None
 
 
 def _kind(value: object) -> str:
@@ -235,9 +310,12 @@ def _describe(error: dict) -> str:
         return f"must be text, got {_kind(value)}"
     if kind in ("string_too_short", "too_short"):
         return "must not be blank"
-    if kind in ("string_too_long", "too_long"):
-        return (f"is {len(value)} characters long; at most {context.get('max_length')} "
+    if kind == "string_too_long":
+        return (f"is {len(value):,} characters long; at most {context.get('max_length'):,} "
                 "are allowed")
+    if kind == "too_long":
+        return (f"holds {context.get('actual_length', len(value)):,} items; at most "
+                f"{context.get('max_length'):,} are allowed")
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"must be a whole number, got {_kind(value)}"
     if kind in ("greater_than_equal", "less_than_equal"):
@@ -255,15 +333,21 @@ def explain(exc: Exception) -> str:
         return str(exc)
     parts: list[str] = []
     reported: set[tuple] = set()
-    for error in exc.errors():
+    errors = exc.errors()
+    # A value over a limit fails every member of a union; the length is the reason to give.
+    too_long = {tuple(e.get("loc", ())[:2]): e for e in errors
+                if e.get("type") in ("string_too_long", "too_long")}
+    for error in errors:
         location = error.get("loc", ())
         field = str(location[0]) if location else "listing"
         where = f"'{field}'"
-        if field == "extra" and len(location) == 1 and error.get("type") == "value_error":
+        if not location:
+            where = ""  # the listing as a whole: the message says where
+        elif field == "extra" and len(location) == 1 and error.get("type") == "value_error":
             where = ""  # the message names the fields itself
         elif field == "extra" and len(location) > 1:
             where, location = f"extra field '{location[1]}'", location[:2]
-            error = {"type": "extra_value"}
+            error = too_long.get(tuple(location), {"type": "extra_value"})
         elif len(location) > 1 and isinstance(location[1], int):
             where += f" item {location[1] + 1}"
         if location[:2] in reported:

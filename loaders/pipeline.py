@@ -21,7 +21,9 @@ from typing import Callable, Iterable, Iterator
 from graph.backend import Backend
 from graph.errors import BackendUnavailable, GraphError
 from graph.keys import show_key
-from loaders.formats import parse
+from loaders.formats import read_records
+from loaders.identity import Claims
+from loaders.migrate import LegacyListings
 from loaders.model import ParsedRecord
 from loaders.plan import ListingPlan, content_hash, plan_listing
 from loaders.prefetch import Prefetched
@@ -101,6 +103,7 @@ class Loader:
         self._prepared: tuple[list[ListingPlan], Batch] | None = None
         self._pending: tuple[list[ListingPlan], Launched] | None = None
         self._refusals = 0  # batches the database refused so far
+        self.legacy: LegacyListings | None = None  # listings of older stores to adopt
         if self.writer is not None:
             self.writer.before_counting = self._settle
 
@@ -117,6 +120,8 @@ class Loader:
         writing = self.writer is not None and not self.dry_run
         with (self.backend.one_load_at_a_time() if writing else nullcontext()), \
                 _rare_collections(), Prefetched(self._chunks(sources, fmt)) as chunks:
+            if self.writer is not None:  # migrates the store first (unless only checking)
+                self.legacy = LegacyListings(self.backend, write=writing)
             try:
                 for chunk in chunks:
                     self.summary.files += chunk.files
@@ -135,11 +140,12 @@ class Loader:
         """Batches of valid records, each with what was met on the way to it, in input order."""
         chunk = _Chunk()
         batch_ids: set[str] = set()
+        claims = Claims()
         for source in sources:
             chunk.files += 1
             if source.note:
                 chunk.warnings.append(f"{source.name}: {source.note}")
-            for record in parse(source.text, source.name, fmt):
+            for record in read_records(source, fmt, claims):
                 if record.error or record.listing is None:
                     chunk.rejects.append((record, record.error or "no listing found"))
                     continue
@@ -164,6 +170,8 @@ class Loader:
         if not self._unsettled_ids().isdisjoint(ids):
             self._drain()  # a listing given again: what the store says must include it
         previous = self.writer.existing_listings(ids) if self.writer else {}
+        if self.legacy is not None:
+            previous.update(self.legacy.adopt(records, hashes, previous, self._drain))
         fresh = [r for r in records
                  if previous.get(r.ref.source_id, {}).get("hash") != hashes[id(r)]]
         fresh_ids = {id(r) for r in fresh}

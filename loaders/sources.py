@@ -1,21 +1,45 @@
-"""Finding and reading the inputs of a load: files, directories, globs and stdin."""
+"""Finding and reading the inputs of a load: files, directories, globs and stdin.
+
+A file is not read into memory: its encoding is settled by one pass over its bytes, then
+the parser reads it record by record (`SourceText.open`)."""
 
 from __future__ import annotations
 
+import codecs
 import glob
+import io
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Iterator, TextIO
+
+from loaders.identity import file_identity, named_identity
 
 LISTING_SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson", ".csv")
 
 
 @dataclass(frozen=True)
 class SourceText:
+    """One input of a load. `identity` names the source for good (loaders/identity.py):
+    `file_identity(path)` for a file, `named_identity(NAME)` for `--source NAME`; None
+    for text with no name of its own (stdin without --source, a paste, an upload),
+    whose listings are then identified by their content."""
+
     name: str          # what messages call it: the path as given, or "<stdin>"
-    text: str
+    text: str | None   # None: read from `path` as it is parsed
     note: str | None = None  # e.g. a decoding fallback worth reporting
+    identity: str | None = None
+    path: Path | None = None
+    encoding: str = "utf-8"
+    errors: str = "strict"
+
+    def open(self, newline: str | None) -> TextIO:
+        """The text as a stream; `newline` as for `open()` ("\n": only LF ends a line)."""
+        if self.text is not None:
+            return io.StringIO(self.text, newline=newline)
+        return self.path.open(encoding=self.encoding, errors=self.errors, newline=newline)
 
 
 class SourceError(ValueError):
@@ -23,7 +47,8 @@ class SourceError(ValueError):
 
 
 def expand(paths: list[str]) -> list[str]:
-    """Files named by the arguments, in a stable order; '-' stands for stdin."""
+    """Files named by the arguments, in a stable order, each once (however many
+    arguments name it); '-' stands for stdin."""
     found: list[str] = []
     for arg in paths:
         if arg == "-":
@@ -46,23 +71,108 @@ def expand(paths: list[str]) -> list[str]:
             found.extend(matches)
         else:
             raise SourceError(f"{arg}: no such file or folder")
-    return found
+    seen: set[str] = set()
+    unique = []
+    for name in found:
+        resolved = name if name == "-" else file_identity(name)
+        if resolved not in seen:
+            seen.add(resolved)
+            unique.append(name)
+    return unique
+
+
+# Byte order marks, longest first (UTF-32 LE starts like UTF-16 LE); the codec drops it.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+         (codecs.BOM_UTF8, "utf-8-sig"))
+_CHUNK = 1 << 20
+
+
+def _by_bom(head: bytes) -> str | None:
+    return next((encoding for bom, encoding in _BOMS if head.startswith(bom)), None)
+
+
+def _encoding(stream: BinaryIO) -> tuple[str, str, str | None]:
+    """How to read a byte stream (encoding, errors, a note worth reporting), settled by
+    one pass: UTF-16 or UTF-32 by their byte order mark, else UTF-8 (with or without
+    BOM), else Windows-1252 as a reported fallback."""
+    head = stream.read(4)
+    encoding = _by_bom(head) or "utf-8-sig"
+    decoder = codecs.getincrementaldecoder(encoding)()
+    done = 0  # bytes handed to the decoder so far
+    chunk = head
+    try:
+        while True:
+            # Where the decoder's input starts: bytes it holds back (half a character) first.
+            start = done - len(decoder.getstate()[0])
+            decoder.decode(chunk, final=not chunk)
+            if not chunk:
+                break
+            done += len(chunk)
+            chunk = stream.read(_CHUNK)
+    except UnicodeDecodeError as exc:
+        byte = start + exc.start
+        if encoding == "utf-8-sig":
+            return "cp1252", "replace", f"not valid UTF-8 (byte {byte}); read as Windows-1252"
+        name = encoding.upper()
+        return encoding, "replace", (f"not valid {name} (byte {byte}) though it starts with "
+                                     f"a {name} byte order mark; unreadable characters "
+                                     "replaced with U+FFFD")
+    return encoding, "strict", None
 
 
 def decode(data: bytes) -> tuple[str, str | None]:
-    """UTF-8 (with or without BOM); Windows-1252 as a reported fallback."""
+    """Bytes as text, read as `_encoding` says, and a note worth reporting."""
+    encoding, errors, note = _encoding(io.BytesIO(data))
+    return data.decode(encoding, errors=errors), note
+
+
+def read_all(paths: list[str], source: str | None = None) -> Iterator[SourceText]:
+    """The inputs, each with its identity: `source` (`load --source NAME`) names the one
+    input given; otherwise a file is its resolved path and stdin has no name. Bad
+    arguments raise SourceError here, before anything is read."""
+    names = expand(paths)
+    if source is not None and len(names) != 1:
+        raise SourceError(f"--source names one input, but {len(names)} files were given: "
+                          "load them separately, each with its own --source")
     try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        return (data.decode("cp1252", errors="replace"),
-                f"not valid UTF-8 (byte {exc.start}); read as Windows-1252")
+        identity = named_identity(source) if source is not None else None
+    except ValueError as exc:
+        raise SourceError(f"--source: {exc}") from exc
+    return _read(names, identity)
 
 
-def read_all(paths: list[str]) -> Iterator[SourceText]:
-    for name in expand(paths):
+def _read(names: list[str], identity: str | None) -> Iterator[SourceText]:
+    for name in names:
         if name == "-":
-            text, note = decode(sys.stdin.buffer.read())
-            yield SourceText("<stdin>", text, note)
-        else:
-            text, note = decode(Path(name).read_bytes())
-            yield SourceText(name, text, note)
+            yield from _stdin(identity)
+            continue
+        with open(name, "rb") as stream:
+            encoding, errors, note = _encoding(stream)
+        yield SourceText(_readable(name), None, note,
+                         identity or _readable(file_identity(name)), Path(name),
+                         encoding, errors)
+
+
+def _stdin(identity: str | None) -> Iterator[SourceText]:
+    """Standard input, copied to a private temporary file (it can be read only once, and
+    its encoding is known only at its end), then read like a file; the copy is removed
+    once its records are read."""
+    with tempfile.NamedTemporaryFile(prefix="screengraph-stdin-", delete=False) as spool:
+        shutil.copyfileobj(sys.stdin.buffer, spool, _CHUNK)
+    path = Path(spool.name)
+    try:
+        with path.open("rb") as stream:
+            encoding, errors, note = _encoding(stream)
+        yield SourceText("<stdin>", None, note, identity, path, encoding, errors)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _readable(name: str) -> str:
+    """A file name as text that can be printed and stored: bytes of a name that are not
+    UTF-8 reach Python as lone surrogates, which no encoding (nor database) takes."""
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that no byte stands for
+        return name.encode("utf-8", "replace").decode("utf-8")

@@ -6,6 +6,7 @@ import click
 
 from graph.connect import chosen_backend
 from graph.settings import SETTINGS
+from loaders.migrate import migrate
 from screengraph.context import CliContext, pass_context
 from screengraph.output import emit_json
 
@@ -13,11 +14,17 @@ from screengraph.output import emit_json
 @click.command()
 @pass_context
 def init(cli: CliContext) -> None:
-    """Create constraints, lookup indexes and the full-text index (safe to repeat)."""
+    """Create constraints, lookup indexes and the full-text index, and bring a store
+    written by an earlier version to this one's layout (safe to repeat)."""
     backend = cli.backend()
     backend.ensure_schema()
+    with backend.one_load_at_a_time():
+        waiting = migrate(backend)
     info = backend.info()
     click.echo(f"Schema ready on {info.backend} ({info.location}).")
+    if waiting:
+        click.echo(f"{waiting} listing(s) loaded by an earlier version keep their old ids "
+                   "until their files are loaded again.")
 
 
 @click.command()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Iterator
 
 import click
 
 from loaders.pipeline import DEFAULT_BATCH_SIZE, Loader, write_rejects
-from loaders.sources import SourceError, expand, read_all
+from loaders.sources import SourceError, SourceText, expand, read_all
 from screengraph.context import CliContext, pass_context
 from screengraph.output import emit_json
 
@@ -20,6 +21,10 @@ MAX_PRINTED = 20
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default=None,
               help="Input format (default: from the file name, else from the content).")
+@click.option("--source", "source_name", metavar="NAME", default=None,
+              help="Name the input for good (stdin or one file): its listings are NAME#1, "
+                   "NAME#2..., so a later load with the same name updates them. Without it "
+                   "a file is named by its absolute path, and stdin's listings by their content.")
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=DEFAULT_BATCH_SIZE,
               show_default=True, help="Listings per write transaction.")
@@ -31,20 +36,21 @@ MAX_PRINTED = 20
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar (default: only on a terminal).")
 @pass_context
-def load(cli: CliContext, paths, fmt, dry_run, batch_size, rejects_path, allow_rejects,
-         as_json, progress) -> None:
+def load(cli: CliContext, paths, fmt, source_name, dry_run, batch_size, rejects_path,
+         allow_rejects, as_json, progress) -> None:
     """Load listing files (catalogue pages, JSON, JSON Lines, CSV) into the graph.
 
     PATHS are files, folders, globs, or - for standard input.
     """
     try:
         files = expand(list(paths))
+        sources = read_all(files, source_name)
     except SourceError as exc:
         raise click.UsageError(str(exc)) from exc
     show_progress = sys.stderr.isatty() if progress is None else progress
     backend = cli.backend() if not dry_run else _backend_if_reachable(cli)
-    summary = _run(Loader(backend, batch_size=batch_size, dry_run=dry_run), files, fmt,
-                   show_progress)
+    summary = _run(Loader(backend, batch_size=batch_size, dry_run=dry_run), sources, len(files),
+                   fmt, show_progress)
     if summary.rejects:
         write_rejects(summary.rejects, rejects_path)
     if as_json:
@@ -72,21 +78,22 @@ def _backend_if_reachable(cli: CliContext):
     return backend if backend.info().reachable else None
 
 
-def _run(loader: Loader, files: list[str], fmt: str | None, show_progress: bool):
+def _run(loader: Loader, sources: Iterator[SourceText], count: int, fmt: str | None,
+         show_progress: bool):
     if not show_progress:
-        return loader.load(read_all(files), fmt)
+        return loader.load(sources, fmt)
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} listings"),
                   TimeElapsedColumn(), transient=True) as bar:
         task = bar.add_task("loading", total=None)
         loader.on_progress = lambda n: bar.advance(task, n)
 
-        def sources():
-            for i, source in enumerate(read_all(files), 1):
-                bar.update(task, description=f"{source.name} ({i}/{len(files)})")
+        def shown():
+            for i, source in enumerate(sources, 1):
+                bar.update(task, description=f"{source.name} ({i}/{count})")
                 yield source
 
-        return loader.load(sources(), fmt)
+        return loader.load(shown(), fmt)
 
 
 def register(group: click.Group) -> None:

@@ -7,6 +7,7 @@ import random
 import time
 
 from loaders.formats import listing_to_json, parse
+from loaders.identity import named_identity
 from loaders.pipeline import Loader
 from loaders.sources import SourceText, read_all
 from tests.conftest import SAMPLE_PAGE
@@ -19,8 +20,14 @@ def load(backend, *sources, **options):
     return Loader(backend, **options).load(list(sources))
 
 
+def named(name, text):
+    """A source with a name of its own (as `load --source NAME` gives): a later load
+    with the same name updates its listings."""
+    return SourceText(name, text, identity=named_identity(name))
+
+
 def page(text=None, name="the-bureau.txt"):
-    return SourceText(name, text if text is not None else SAMPLE_PAGE.read_text(encoding="utf-8"))
+    return named(name, text if text is not None else SAMPLE_PAGE.read_text(encoding="utf-8"))
 
 
 def snapshot(backend):
@@ -64,9 +71,9 @@ def test_loading_twice_leaves_the_graph_identical(backend):
 
 def test_every_node_and_edge_records_its_listing(backend):
     load(backend, page())
-    assert backend.run_read("MATCH ()-[r]->() WHERE NOT 'the-bureau.txt' IN r.sources "
+    assert backend.run_read("MATCH ()-[r]->() WHERE NOT 'source:the-bureau.txt' IN r.sources "
                             "RETURN count(r)").value() == 0
-    listing = backend.run_read("MATCH (l:Listing {key: 'the-bureau.txt'}) "
+    listing = backend.run_read("MATCH (l:Listing {key: 'source:the-bureau.txt'}) "
                                "RETURN l.file, l.line, l.loaded_at IS NOT NULL").rows
     assert listing == [["the-bureau.txt", 1, True]]
 
@@ -90,13 +97,13 @@ def test_a_changed_listing_replaces_what_it_asserted(backend):
 def test_a_dropped_credit_stays_when_another_listing_asserts_it(backend):
     load(backend, page())
     other = {"title": "The Bureau", "cast": ["Jean-Pierre Darroussin"], "companies": []}
-    load(backend, SourceText("other.json", json.dumps(other)))
+    load(backend, named("other.json", json.dumps(other)))
     without = SAMPLE_PAGE.read_text(encoding="utf-8").replace("Jean-Pierre Darroussin,", "")
     load(backend, page(without))
     sources = backend.run_read(
         "MATCH (:Person {key: 'jean-pierre-darroussin'})-[r:ACTED_IN]->(:Show {key: 'the-bureau'}) "
         "RETURN r.sources").rows
-    assert sources == [[["other.json#1"]]]
+    assert sources == [[["source:other.json#1"]]]
 
 
 def test_spellings_of_one_person_become_one_node_named_by_the_majority(backend):
@@ -205,15 +212,15 @@ def test_a_listing_given_twice_in_one_load_is_recorded_once_on_every_node_and_ed
     first = {"title": "Alien", "year": 1979, "cast": ["Sigourney Weaver"], "genres": ["Horror"]}
     second = {**first, "cast": ["Sigourney Weaver", "Tom Skerritt"]}
     # Same file and record number, so the same source id: the later version wins.
-    summary = Loader(backend).load([SourceText("a.jsonl", json.dumps(first)),
-                                    SourceText("a.jsonl", json.dumps(second))])
+    summary = Loader(backend).load([named("a.jsonl", json.dumps(first)),
+                                    named("a.jsonl", json.dumps(second))])
     assert (summary.loaded, summary.updated) == (1, 1)
     # Shows keep their listings; people, companies and genres have theirs on their edges.
     sources = backend.run_read("MATCH (n) WHERE n.sources IS NOT NULL RETURN n.key, n.sources "
                                "ORDER BY n.key", max_rows=0).rows
-    assert sources == [["alien--1979", ["a.jsonl#1"]]]
+    assert sources == [["alien--1979", ["source:a.jsonl#1"]]]
     assert backend.run_read("MATCH ()-[r]->() RETURN r.sources", max_rows=0).rows == [
-        [["a.jsonl#1"]]] * 3
+        [["source:a.jsonl#1"]]] * 3
 
 
 def overlapping_listings():
@@ -235,7 +242,7 @@ def overlapping_listings():
 
 
 def jsonl(name, records):
-    return SourceText(name, "\n".join(json.dumps(r) for r in records))
+    return named(name, "\n".join(json.dumps(r) for r in records))
 
 
 def unordered_sources(graph):

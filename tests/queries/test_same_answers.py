@@ -22,7 +22,7 @@ RECORDS = [
 PARAMS = {
     "show": {"key": "the-bureau"}, "person": {"key": "thierry-godard"},
     "company": {"key": "federation-entertainment"}, "genre": {"key": "drama"},
-    "provenance": {"keys": ["the-bureau.txt", "more.jsonl#1"]},
+    "provenance": {"keys": ["source:the-bureau.txt", "source:more.jsonl#1"]},
     "related_evidence": {"key": "spiral-season-1--2005"},
     "related_reranking": {"key": "the-bureau", "candidates": ["team-dronix", "spiral-season-7"],
                           "min_degree": 2},

@@ -1,0 +1,145 @@
+"""Stores written by earlier versions, brought to this version's layout.
+
+The layout is recorded on one node, `(:StoreLayout {key: 'layout', version})`, outside
+the domain labels (so `Backend.counts` and the pages never see it). A store without it
+was written before layouts were recorded: version 1.
+
+Version 2 made listing ids stable (loaders/identity.py). Version 1 named a listing by its
+file's base name and record number (`listings.json#1`, `<stdin>#1`, `pasted listing#1`),
+ids that this version never gives (every id now has a prefix), so the old listings keep
+their ids, their data and their provenance untouched: nothing is rewritten. The step
+only counts them (`legacy_listings`). A later load adopts an old listing when it meets
+its record again (`LegacyListings`): the old id is renamed to the new one on the listing
+and in every `sources` list, and the reload is then "unchanged" (or an update) instead
+of a duplicate.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any, Callable, Iterable
+
+from graph.backend import Backend
+from graph.schema import LAYOUT_LABEL, LISTING_LABEL
+from loaders.identity import PREFIXES, file_identity, legacy_id
+from loaders.model import ParsedRecord
+
+LAYOUT_VERSION = 2
+
+_LAYOUT = f"MATCH (l:{LAYOUT_LABEL} {{key: 'layout'}}) RETURN l.version, l.legacy_listings"
+_OLD_IDS = f"NOT ({' OR '.join(f'x.key STARTS WITH {prefix!r}' for prefix in PREFIXES)})"
+_COUNT_LEGACY = f"MATCH (x:{LISTING_LABEL}) WHERE {_OLD_IDS} RETURN count(x)"
+_RECORD_LAYOUT = (f"MERGE (l:{LAYOUT_LABEL} {{key: 'layout'}}) "
+                  "SET l.version = $version, l.legacy_listings = $legacy")
+_FIND = (f"UNWIND $keys AS k MATCH (x:{LISTING_LABEL} {{key: k}}) WHERE {_OLD_IDS} "
+         "RETURN x.key AS key, x.content_hash AS hash, x.shows AS shows, "
+         "x.mentions AS mentions, x.file AS file")
+# An id in a `sources` list, renamed: $old[i] becomes $new[i].
+_RENAMED = ("[v IN {0} | coalesce([i IN range(0, size($old) - 1) WHERE $old[i] = v | $new[i]][0], "
+            "v)]")
+_ADOPT = (
+    f"UNWIND $listings AS p MATCH (x:{LISTING_LABEL} {{key: p[0]}}) "
+    "SET x.key = p[1], x.file = p[2], x.line = p[3], x.record = p[4] "
+    "WITH count(*) AS _ "
+    "UNWIND $shows AS sk MATCH (s:Show {key: sk}) WITH DISTINCT s "
+    "WHERE any(v IN coalesce(s.sources, []) WHERE v IN $old) "
+    f"SET s.sources = {_RENAMED.format('s.sources')} "
+    "WITH count(*) AS _ "
+    "UNWIND $shows AS sk MATCH (:Show {key: sk})-[r]-() WITH DISTINCT r "
+    "WHERE any(v IN coalesce(r.sources, []) WHERE v IN $old) "
+    f"SET r.sources = {_RENAMED.format('r.sources')} "
+    "WITH count(*) AS _ "
+    f"MATCH (l:{LAYOUT_LABEL} {{key: 'layout'}}) "
+    "SET l.legacy_listings = l.legacy_listings - size($old)")
+
+
+def layout(backend: Backend) -> tuple[int, int | None]:
+    """The store's layout version, and how many listings of version 1 it still holds
+    (None when not counted yet)."""
+    rows = backend.run_read(_LAYOUT, max_rows=0).rows
+    if not rows:
+        return 1, None
+    version, legacy = max(rows, key=lambda row: row[0] or 0)
+    return int(version or 1), legacy
+
+
+def migrate(backend: Backend) -> int:
+    """Bring the store to LAYOUT_VERSION (safe to repeat: a current store is left as it
+    is). Returns how many listings of version 1 wait to be adopted."""
+    version, legacy = layout(backend)
+    if version >= LAYOUT_VERSION:
+        return int(legacy or 0)
+    legacy = int(backend.run_read(_COUNT_LEGACY, max_rows=0).value(0) or 0)
+    backend.run_write(_RECORD_LAYOUT, {"version": LAYOUT_VERSION, "legacy": legacy})
+    return legacy
+
+
+class LegacyListings:
+    """Adopts, during a load, the listings of version 1 that the load meets again.
+
+    An old listing is its record's when its old id (`legacy_id`) is the record's and
+    either the content is the same (the hash matches) or it was loaded from the same
+    absolute path. A file of the same name elsewhere, with other content, is another
+    source: it gets a listing of its own and the old one stays as it was.
+    """
+
+    def __init__(self, backend: Backend, *, write: bool):
+        self.backend = backend
+        self.write = write
+        self.remaining = migrate(backend) if write else _count_unmigrated(backend)
+
+    def adopt(self, records: list[ParsedRecord], hashes: dict[int, str],
+              known: Iterable[str], before_writing: Callable[[], None]) -> dict[str, dict]:
+        """Rows like `ListingWriter.existing_listings` gives, under their new ids, of the
+        old listings these records adopt (renamed in the store unless only checking).
+        `known`: ids the store already has; `before_writing` waits for writes in flight."""
+        if self.remaining <= 0:
+            return {}
+        known = set(known)
+        candidates: dict[str, list[ParsedRecord]] = {}
+        for record in records:
+            if record.ref.source_id not in known:
+                candidates.setdefault(legacy_id(record.ref), []).append(record)
+        if not candidates:
+            return {}
+        found = self.backend.run_read(_FIND, {"keys": sorted(candidates)}, max_rows=0).records()
+        adopted: dict[str, dict[str, Any]] = {}
+        renames: list[list[Any]] = []
+        for row in found:
+            record = _heir(row, candidates[row["key"]], hashes)
+            if record is None or record.ref.source_id in adopted:
+                continue
+            ref = record.ref
+            adopted[ref.source_id] = {**row, "key": ref.source_id}
+            renames.append([row["key"], ref.source_id, ref.file, ref.line, ref.record])
+        if renames and self.write:
+            before_writing()
+            self.backend.run_write(_ADOPT, {
+                "listings": renames, "old": [r[0] for r in renames],
+                "new": [r[1] for r in renames],
+                "shows": sorted({key for row in adopted.values() for key in row["shows"] or []})})
+            self.remaining -= len(renames)
+        return adopted
+
+
+def _heir(row: dict[str, Any], records: list[ParsedRecord],
+          hashes: dict[int, str]) -> ParsedRecord | None:
+    """Which of the records sharing an old id continues the old listing, if any."""
+    for record in records:
+        if hashes[id(record)] == row["hash"]:
+            return record
+    old_file = row.get("file")
+    if old_file and PurePath(old_file).is_absolute():
+        for record in records:
+            same_file = file_identity(old_file)
+            if record.ref.source_id in (same_file, f"{same_file}#{record.ref.record}"):
+                return record
+    return None
+
+
+def _count_unmigrated(backend: Backend) -> int:
+    """For a check (nothing written): the listings of version 1 the store holds."""
+    version, legacy = layout(backend)
+    if version >= LAYOUT_VERSION and legacy is not None:
+        return int(legacy)
+    return int(backend.run_read(_COUNT_LEGACY, max_rows=0).value(0) or 0)
