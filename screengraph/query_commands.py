@@ -168,6 +168,9 @@ def cypher(cli: CliContext, statement, pairs, fmt) -> None:
             params[name] = json.loads(value)
         except json.JSONDecodeError:
             params[name] = value
+        except RecursionError:
+            raise click.BadParameter(f"{name}: the JSON value is nested too deeply",
+                                     param_hint="--param") from None
     results = cli.backend().run_adhoc(statement, params)
     emit(results, fmt)
     if results.truncated and fmt == "csv":

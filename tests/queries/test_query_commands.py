@@ -107,3 +107,9 @@ def test_neo4j_refuses_writes_and_stops_slow_queries_the_same_way(neo4j):
                "UNWIND range(1, 30000) AS x UNWIND range(1, 30000) AS y "
                "WITH x WHERE x * y = -1 RETURN x")
     assert slow.exit_code == 1 and "ran longer than its 200 ms limit" in slow.output
+
+
+def test_a_parameter_nested_too_deeply_is_a_usage_error_not_a_traceback(cli):
+    deep = "[" * 5000 + "]" * 5000
+    result = cli("cypher", "RETURN $v AS v", "-p", f"v={deep}")
+    assert result.exit_code == 2 and "nested too deeply" in result.output
