@@ -1,0 +1,143 @@
+"""The input gate: what a request may carry before any view reads it.
+
+Every refusal is a 4xx naming the field and what to do; the limits live in
+webapp/limits.py. JSON given as a parameter goes through `parse_json_param`,
+bounded in size and depth and refusing what neither engine can store (NUL,
+lone surrogates, integers beyond 64 bits, infinities).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from flask import Flask, request
+from werkzeug.exceptions import RequestEntityTooLarge, RequestURITooLarge
+
+from webapp import limits
+from webapp.errors import ApiError
+
+_INT64 = (-(2 ** 63), 2 ** 63 - 1)
+
+
+def _bad(name: str, message: str, code: str = "bad_parameter") -> ApiError:
+    return ApiError(400, code, f"'{name}' {message}", parameter=name)
+
+
+def check_text(name: str, value: str) -> None:
+    """A free-text field: within its length, no NUL character."""
+    most = limits.TEXT_CHARS.get(name, limits.DEFAULT_TEXT_CHARS)
+    if len(value) > most:
+        raise _bad(name, f"is too long: {len(value):,} characters, {most:,} at most. Shorten it.")
+    if "\x00" in value:
+        raise _bad(name, "contains a NUL character (\\u0000); remove it.")
+
+
+def _check_query_string() -> None:
+    raw = request.query_string
+    if len(raw) > limits.MAX_QUERY_STRING_BYTES:
+        raise RequestURITooLarge(
+            f"The query string is {len(raw):,} bytes, {limits.MAX_QUERY_STRING_BYTES:,} at most. "
+            "Send long Cypher queries with POST.")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "bad_encoding",
+                       "The query string is not valid UTF-8: percent-encode UTF-8 bytes.") from None
+
+
+def check_request() -> None:
+    """Runs before every view: URL, body size, then every field's length and content."""
+    _check_query_string()
+    if request.endpoint in limits.UPLOAD_ENDPOINTS:
+        request.max_content_length = limits.MAX_UPLOAD_BYTES
+    else:
+        request.max_content_length = limits.MAX_FORM_BYTES
+    size = request.content_length
+    if size is not None and size > request.max_content_length:
+        raise RequestEntityTooLarge(
+            f"The request body is {size:,} bytes, {request.max_content_length:,} at most here.")
+    for name, value in request.args.items(multi=True):
+        check_text(name, value)
+
+
+def check_form() -> None:
+    """Every form field of a POST (parsed within the limits set by check_request)."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    for name, value in request.form.items(multi=True):
+        check_text(name, value)
+
+
+def _depth(text: str) -> int:
+    """Deepest nesting of JSON text, counted without parsing (strings skipped)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def _check_value(name: str, value: Any, where: str, code: str) -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise _bad(name, f"has a NUL character (\\u0000) in {where}; remove it.", code)
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _bad(name, f"has a lone surrogate (like \\ud800) in {where}: "
+                             "write whole characters.", code) from None
+    elif isinstance(value, bool) or value is None:
+        return
+    elif isinstance(value, int):
+        if not _INT64[0] <= value <= _INT64[1]:
+            raise _bad(name, f"has the number {value} in {where}, beyond 64-bit integers.", code)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise _bad(name, f"has a number too large for a 64-bit float in {where}.", code)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_value(name, item, f"{where}[{i}]", code)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_value(name, key, f"a key of {where}", code)
+            _check_value(name, item, f"{where}[{json.dumps(key)}]", code)
+
+
+def parse_json_param(name: str, text: str, code: str = "bad_parameter") -> Any:
+    """JSON text given as a parameter, or a 400 saying what is wrong with it."""
+    if len(text) > limits.MAX_JSON_CHARS:
+        raise _bad(name, f"is too long: {len(text):,} characters of JSON, "
+                         f"{limits.MAX_JSON_CHARS:,} at most.", code)
+    if _depth(text) > limits.MAX_JSON_DEPTH:
+        raise _bad(name, f"is nested more than {limits.MAX_JSON_DEPTH} levels deep; flatten it.", code)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _bad(name, f"is not valid JSON: {exc.msg} at line {exc.lineno} "
+                         f"column {exc.colno}.", code) from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise _bad(name, f"is not usable JSON: {exc}.", code) from None
+    _check_value(name, value, "the value", code)
+    return value
+
+
+def init_app(app: Flask) -> None:
+    app.config.update(MAX_CONTENT_LENGTH=limits.MAX_UPLOAD_BYTES,
+                      MAX_FORM_MEMORY_SIZE=limits.MAX_FORM_MEMORY_BYTES,
+                      MAX_FORM_PARTS=limits.MAX_FORM_PARTS)
+    app.before_request(check_request)
