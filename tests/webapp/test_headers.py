@@ -34,7 +34,7 @@ def test_the_inline_script_carries_the_nonce_of_its_answer(client):
     nonce = re.search(r"'nonce-([^']+)'", first.headers["Content-Security-Policy"]).group(1)
     html = first.get_data(as_text=True)
     assert f'<script nonce="{nonce}">' in html
-    assert f'<meta name="csp-nonce" content="{nonce}">' in html
+    assert f'<meta property="csp-nonce" nonce="{nonce}">' in html
     assert re.findall(r"<script(?![^>]*(?:nonce=|src=|type=\"application/json\"))", html) == []
     assert nonce not in second.headers["Content-Security-Policy"]
 

@@ -9,6 +9,7 @@ import { cypher } from "@codemirror/legacy-modes/mode/cypher";
 import { Prec } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { basicSetup } from "codemirror";
+import { cspNonce } from "./csp.js";
 import { cellSegments, consoleOutcome, pushHistory, resultSummary, toCsv } from "./cells.js";
 import { cypherCompletionSource, EMPTY_SCHEMA } from "./cypher-completion.js";
 import { drawGraph } from "./graph-view.js";
@@ -200,6 +201,7 @@ export function enhanceConsole(root = document) {
   const view = new EditorView({
     doc: textarea.value,
     extensions: [
+      EditorView.cspNonce.of(cspNonce()),
       basicSetup,
       StreamLanguage.define(cypher),
       autocompletion({ override: [cypherCompletionSource(() => schema)], activateOnTyping: true }),
