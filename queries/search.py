@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from urllib.parse import quote
 
 from graph.backend import Backend
 from graph.keys import company_key, genre_key, normalize_name, person_key, show_key
@@ -37,8 +38,8 @@ def title_and_year(text: str) -> tuple[str, int] | None:
 
 
 def entity_url(label: str, key: str) -> str:
-    """The web app's route of an entity page."""
-    return f"/{label.lower()}/{key}"
+    """The web app's route of an entity page: a domain label's (else ValueError), the key quoted."""
+    return f"/{Label(label).value.lower()}/{quote(str(key), safe='')}"
 
 
 def describe(node: dict) -> dict:

@@ -6,7 +6,7 @@ import time
 
 from flask import Blueprint, request
 
-from graph.schema import KEYED_LABELS, SCHEMA
+from graph.schema import KEYED_LABELS, SCHEMA, Label
 from webapp.errors import ApiError
 from webapp.graphview import graph_from_results
 from webapp.inputs import parse_json_param
@@ -52,7 +52,8 @@ def console():
     params_text = (request.form.get("params") if request.method == "POST"
                    else request.args.get("params")) or ""
     data = {"query": query or EXAMPLE, "params_text": params_text, "limits": _limits(),
-            "schema": schema_data(), "results": None, "error": None, "notice": None}
+            "schema": schema_data(), "results": None, "error": None, "notice": None,
+            "_entity_labels": [label.value for label in Label]}
     if request.method == "GET" and query:
         data["notice"] = cross_site_notice()
     if (request.method == "POST" or query) and not data["notice"]:
