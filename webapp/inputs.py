@@ -50,14 +50,19 @@ def _check_query_string() -> None:
 def check_request() -> None:
     """Runs before every view: URL, body size, then every field's length and content."""
     _check_query_string()
-    if request.endpoint in limits.UPLOAD_ENDPOINTS:
+    # Werkzeug reads a url-encoded body whole, so only multipart bodies (streamed, files
+    # to disk, fields within MAX_FORM_MEMORY_BYTES) may be upload-sized.
+    uploading = request.endpoint in limits.UPLOAD_ENDPOINTS
+    if uploading and request.mimetype == "multipart/form-data":
         request.max_content_length = limits.MAX_UPLOAD_BYTES
     else:
         request.max_content_length = limits.MAX_FORM_BYTES
     size = request.content_length
     if size is not None and size > request.max_content_length:
+        hint = " Send listings as multipart/form-data (curl -F)." if uploading else ""
         raise RequestEntityTooLarge(
-            f"The request body is {size:,} bytes, {request.max_content_length:,} at most here.")
+            f"The request body is {size:,} bytes, {request.max_content_length:,} at most "
+            f"here.{hint}")
     for name, value in request.args.items(multi=True):
         check_text(name, value)
 

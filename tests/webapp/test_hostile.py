@@ -80,13 +80,14 @@ class CountingStream(io.BytesIO):
 BIG_FORM = b"query=" + b"%2C" * 10_000_000  # 30 MB of url-encoded commas
 
 
+@pytest.mark.parametrize("path", ["/console", "/ingest", "/ingest.json"])
 @pytest.mark.parametrize("with_session", [False, True])
-def test_a_30_mb_form_without_a_token_is_not_read(app, with_session):
+def test_a_30_mb_form_without_a_token_is_not_read(app, with_session, path):
     client = app.test_client()
     if with_session:
         token_of(client)
     stream = CountingStream(BIG_FORM)
-    response = client.post("/console", input_stream=stream, content_length=len(BIG_FORM),
+    response = client.post(path, input_stream=stream, content_length=len(BIG_FORM),
                            content_type="application/x-www-form-urlencoded",
                            headers={"Accept": "application/json"})
     assert response.status_code in (400, 413)
