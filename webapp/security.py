@@ -113,6 +113,10 @@ def check_site() -> None:
 def add_headers(response):
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.method not in ("GET", "HEAD"):
+        # An answer to a form may echo what was sent (a preview, the ingest token): kept
+        # out of every cache, the browser's back-forward one included.
+        response.headers.setdefault("Cache-Control", "no-store")
     response.headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
     return response
 

@@ -112,3 +112,20 @@ def test_an_inline_script_without_the_nonce_is_blocked(watched):
     assert page.evaluate("window.__ran === undefined")
     assert [v["directive"] for v in violations(page)] == ["script-src-elem"]
     page.console_errors.clear()
+
+
+def test_console_links_only_to_entity_pages(watched):
+    """Defect 15: a map shaped like a node linked to //evil.example/x."""
+    page = watched
+    visit(page, "/console")
+    page.locator(".cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("RETURN {label: '/evil.example', key: 'x', properties: {name: 'click me'}} AS n, "
+                       "{label: 'Show', key: 'a/b', properties: {title: 'T'}} AS m")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(".result-summary")).to_contain_text("1 row")
+    table = page.locator(".console-results table")
+    expect(table).to_contain_text("click me (/evil.example)")
+    assert table.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))") \
+        == ["/show/a%2Fb"]
+    page.console_errors.clear()

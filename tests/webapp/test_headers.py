@@ -131,3 +131,12 @@ def test_other_sites_may_link_to_pages(client):
     assert client.get("/show/the-bureau", headers=CROSS_SITE_LINK).status_code == 200
     framed = {**CROSS_SITE_LINK, "Sec-Fetch-Dest": "iframe"}
     assert client.get("/show/the-bureau", headers=framed).status_code == 403
+
+
+def test_answers_to_forms_are_not_stored(client):
+    token = csrf_from(client.get("/console").get_data(as_text=True))
+    posted = client.post("/console", data={"query": "RETURN 1", "csrf_token": token})
+    assert posted.headers["Cache-Control"] == "no-store"
+    refused = client.post("/console.json", data={"query": "RETURN 1"})
+    assert refused.status_code == 400 and refused.headers["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get("/show/the-bureau").headers.get("Cache-Control", "")
