@@ -2,14 +2,15 @@
 
 Every refusal is a 4xx naming the field and what to do; the limits live in
 webapp/limits.py. JSON given as a parameter goes through `parse_json_param`,
-bounded in size and depth and refusing what neither engine can store (NUL,
-lone surrogates, integers beyond 64 bits, infinities).
+bounded in size and in depth before it is parsed (Python's parser recurses).
+Whether the parsed values suit the engines (lone surrogates, integers beyond
+64 bits, keys FalkorDB cannot write) is the graph layer's check, which names
+the parameter; its errors are 400s (webapp/errors.py).
 """
 
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 from flask import Flask, request
@@ -17,9 +18,6 @@ from werkzeug.exceptions import RequestEntityTooLarge, RequestURITooLarge
 
 from webapp import limits
 from webapp.errors import ApiError
-
-_INT64 = (-(2 ** 63), 2 ** 63 - 1)
-
 
 def _bad(name: str, message: str, code: str = "bad_parameter") -> ApiError:
     return ApiError(400, code, f"'{name}' {message}", parameter=name)
@@ -97,32 +95,6 @@ def _depth(text: str) -> int:
     return deepest
 
 
-def _check_value(name: str, value: Any, where: str, code: str) -> None:
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise _bad(name, f"has a NUL character (\\u0000) in {where}; remove it.", code)
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise _bad(name, f"has a lone surrogate (like \\ud800) in {where}: "
-                             "write whole characters.", code) from None
-    elif isinstance(value, bool) or value is None:
-        return
-    elif isinstance(value, int):
-        if not _INT64[0] <= value <= _INT64[1]:
-            raise _bad(name, f"has the number {value} in {where}, beyond 64-bit integers.", code)
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            raise _bad(name, f"has a number too large for a 64-bit float in {where}.", code)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            _check_value(name, item, f"{where}[{i}]", code)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_value(name, key, f"a key of {where}", code)
-            _check_value(name, item, f"{where}[{json.dumps(key)}]", code)
-
-
 def parse_json_param(name: str, text: str, code: str = "bad_parameter") -> Any:
     """JSON text given as a parameter, or a 400 saying what is wrong with it."""
     if len(text) > limits.MAX_JSON_CHARS:
@@ -137,7 +109,6 @@ def parse_json_param(name: str, text: str, code: str = "bad_parameter") -> Any:
                          f"column {exc.colno}.", code) from None
     except ValueError as exc:  # e.g. an integer of more digits than Python converts
         raise _bad(name, f"is not usable JSON: {exc}.", code) from None
-    _check_value(name, value, "the value", code)
     return value
 
 

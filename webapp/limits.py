@@ -24,14 +24,17 @@ UPLOAD_ENDPOINTS = frozenset({"ingest.ingest", "ingest.ingest_json"})
 TEXT_CHARS = {
     "q": 200,
     "from": 300, "to": 300, "from_key": 300, "to_key": 300,
+    "keys": 10_000,  # a JSON list of listing keys (provenance)
     "query": 10_000,
     "params": 100_000,
     "text": MAX_FORM_MEMORY_BYTES,
 }
 DEFAULT_TEXT_CHARS = 1_000
 
-# JSON given as a parameter (console parameters, list parameters of canned queries).
-MAX_JSON_DEPTH = 32
+# JSON given as a parameter (console parameters, list parameters of canned queries), bounded
+# before it is parsed: Python's JSON parser recurses. The graph layer refuses values nested
+# past its own, lower limit with a message naming the parameter.
+MAX_JSON_DEPTH = 500
 MAX_JSON_CHARS = TEXT_CHARS["params"]
 
 # Answers: the most items an endpoint returns, whatever is asked.

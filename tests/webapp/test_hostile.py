@@ -108,17 +108,14 @@ def test_a_big_form_with_the_token_in_the_header_is_refused_by_size(client):
 # -- defect 13: 4xx with a message, never a 500 ------------------------------------------
 
 @pytest.mark.parametrize("keys, words", [
-    ('["\\ud800"]', ["lone surrogate"]),
-    ("[" * 40 + "]" * 40, ["nested more than"]),
-    ('["a\\u0000b"]', ["NUL"]),
-    ("[" + "9" * 900 + "]", ["beyond 64-bit"]),
-    ("[1e999]", ["64-bit float"]),
-    ("[18446744073709551616]", ["64-bit integers"]),
+    ("[" * 600 + "]" * 600, ["nested more than 500"]),
+    ("[" + "9" * 5000 + "]", ["not usable JSON"]),
+    ('["a", ', ["not valid JSON"]),
 ])
-def test_provenance_keys_that_no_engine_takes(client, keys, words):
+def test_provenance_keys_the_web_cannot_parse(client, keys, words):
+    """Bounded before parsing: a 3,000-deep list was a RecursionError (a 500)."""
     response = client.get("/queries/provenance.json", query_string={"keys": keys})
-    assert 400 <= response.status_code < 500
-    assert_refused(response, response.status_code, *words)
+    assert_refused(response, 400, "'keys'", *words)
 
 
 def test_provenance_with_good_keys_still_answers(client):
@@ -126,31 +123,35 @@ def test_provenance_with_good_keys_still_answers(client):
     assert response.status_code == 200 and response.get_json()["results"]["rows"] == []
 
 
-@pytest.mark.parametrize("params", [
-    {"a=1 CREATE (n:X) RETURN 1 //": 1}, {"v": "\ud800"},
-    {"v": "a\x00b"}, {"v": 2 ** 70}, '{"v": ' + "9" * 5000 + "}", '{"v": 1e400}',
-    '{"v": ' + "[" * 3000 + "]" * 3000 + "}", {"v": json.loads("[" * 40 + "]" * 40)},
-])
-def test_console_parameters_that_no_engine_takes(client, params):
+def test_console_parameters_the_web_cannot_parse(client):
     token = token_of(client)
-    text = json.dumps(params) if isinstance(params, dict) else params
-    response = client.post("/console.json", data={"query": "RETURN 1 AS one", "params": text,
-                                                  "csrf_token": token})
-    assert 400 <= response.status_code < 500, response.get_data(as_text=True)[:300]
-    assert response.get_json()["error"]["message"]
+    for text, words in (("[" * 3000 + "]" * 3000, ["nested more than 500"]),
+                        ('{"v": ' + "9" * 5000 + "}", ["not usable JSON"]),
+                        ('{"v": ', ["not valid JSON"]), ("[1]", ["JSON object"])):
+        response = client.post("/console.json", data={"query": "RETURN 1 AS one", "params": text,
+                                                      "csrf_token": token})
+        assert_refused(response, 400, *words)
 
 
-def test_map_keys_one_engine_cannot_take_are_answered_or_refused_clearly(client):
-    """A backtick in a map key: Neo4j takes it, FalkorDB cannot (graph/falkor_params.py): a
-    result or a 4xx with a message, never a 500."""
+# Values JSON can carry that an engine may not take: the graph layer decides and names the
+# parameter; the web's part is that each is an answer or a 4xx with a message, never a 500.
+ODD_VALUES = ('"\\ud800"', '"a\\u0000b"', "1e999", "18446744073709551616", '{"a`b": 1}',
+              '{"": 1}', "[" * 100 + "1" + "]" * 100)
+
+
+@pytest.mark.parametrize("value", ODD_VALUES)
+def test_odd_values_are_answered_or_refused_clearly(client, value):
     token = token_of(client)
     for response in (
-            client.get("/queries/provenance.json", query_string={"keys": '[{"a`b":1}]'}),
-            client.post("/console.json", data={"query": "RETURN $v.`k``x` AS kx",
-                                               "params": '{"v": {"k`x": 1}}', "csrf_token": token})):
+            client.get("/queries/provenance.json", query_string={"keys": f"[{value}]"}),
+            client.post("/console.json", data={"query": "RETURN $v AS v",
+                                               "params": f'{{"v": {value}}}', "csrf_token": token}),
+            client.post("/console.json", data={"query": "RETURN 1 AS one",
+                                               "params": f'{{"a=1 CREATE (n:X) RETURN 1 //": {value}}}',
+                                               "csrf_token": token})):
         assert response.status_code < 500, response.get_data(as_text=True)[:300]
         if response.status_code >= 400:
-            assert "key" in response.get_json()["error"]["message"]
+            assert response.get_json()["error"]["message"]
 
 
 @pytest.mark.parametrize("path", ["/search.json?q=a%00b", "/connect.json?from=%00&to=x",
