@@ -36,6 +36,17 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError(f"expected 0 or a positive whole number, got {text!r}")
+    return value
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(name.strip().lower() for name in text.split(",") if name.strip())
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("backend", "SCREENGRAPH_BACKEND", "auto",
             "Which store to use: 'embedded' (FalkorDB in a local folder), 'neo4j', or "
@@ -77,6 +88,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("secret_key", "SCREENGRAPH_SECRET_KEY", None,
             "Key that signs the web app's sessions and CSRF tokens. Default: a random key "
             "per process (sessions end when the app restarts)."),
+    Setting("allowed_hosts", "SCREENGRAPH_ALLOWED_HOSTS", ("localhost",),
+            "Comma-separated host names the web app answers to (an IP address always works; "
+            "'screengraph serve --host NAME' adds NAME; '*' allows any). Other names get 400, "
+            "which stops DNS rebinding against a server on loopback.", _names),
+    Setting("proxy_hops", "SCREENGRAPH_PROXY_HOPS", 0,
+            "Number of reverse proxies in front of the web app whose X-Forwarded-For/-Proto/"
+            "-Host headers are trusted (0: none). Behind an HTTPS proxy, set it so session "
+            "cookies are marked Secure.", _non_negative_int),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

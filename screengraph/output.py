@@ -29,7 +29,7 @@ def cell_text(value: Any) -> str:
     """One cell as a person reads it: nodes by display name, lists joined."""
     if value is None:
         return ""
-    if isinstance(value, dict) and "label" in value and "properties" in value:
+    if isinstance(value, dict) and "label" in value and isinstance(value.get("properties"), dict):
         props = value["properties"]
         return f"{props.get('title') or props.get('name') or value.get('key')} ({value['label']})"
     if isinstance(value, dict) and "type" in value and "properties" in value:
@@ -41,15 +41,23 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
 def emit(results: Results, fmt: str = "table", *, title: str | None = None) -> None:
     if fmt == "json":
         click.echo(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
         writer = csv.writer(sys.stdout)
-        writer.writerow(results.columns)
+        writer.writerow([csv_cell(str(c)) for c in results.columns])
         for row in results.rows:
-            writer.writerow([cell_text(v) for v in row])
+            writer.writerow([csv_cell(cell_text(v)) for v in row])
         return
     console = Console(soft_wrap=False)
     table = Table(title=title, show_lines=False)

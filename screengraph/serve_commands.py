@@ -22,14 +22,20 @@ def serve(cli: CliContext, host: str, port: int, threads: int, debug: bool) -> N
     backend = cli.backend()
     backend.ensure_schema()
     adjacency.enable()  # a long-running server keeps an in-memory copy for connection paths
-    app = create_app(settings=cli.settings, backend=backend)
+    from webapp import limits
+    # The name it is told to bind is one the app answers to (IP addresses always are).
+    settings = cli.settings.with_overrides(
+        allowed_hosts=(*cli.settings.allowed_hosts, host.strip("[]").lower()))
+    app = create_app(settings=settings, backend=backend)
     info = backend.info()
     click.echo(f"screengraph on {info.backend} ({info.location}): http://{host}:{port}/")
     if debug:
         app.run(host=host, port=port, debug=True, use_reloader=False)
         return
     from waitress import serve as waitress_serve
-    waitress_serve(app, host=host, port=port, threads=threads, ident="screengraph")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="screengraph",
+                   max_request_header_size=limits.MAX_HEADER_BYTES,
+                   max_request_body_size=limits.MAX_UPLOAD_BYTES)
 
 
 def register(group: click.Group) -> None:

@@ -30,9 +30,15 @@ def init_app(app: Flask) -> None:
             return
         if app.config.get("CSRF_DISABLED"):
             return
-        sent = request.form.get(_FIELD) or request.headers.get("X-CSRF-Token") or ""
         expected = session.get(_FIELD, "")
-        if not expected or not hmac.compare_digest(sent, expected):
-            raise ApiError(400, "csrf_failed",
-                           "This form has expired or did not come from this site. "
-                           "Reload the page and try again.")
+        if not expected:  # no session, no token to match: refuse before reading the body
+            _refuse()
+        sent = request.headers.get("X-CSRF-Token") or request.form.get(_FIELD) or ""
+        if not hmac.compare_digest(sent.encode(), expected.encode()):
+            _refuse()
+
+
+def _refuse() -> None:
+    raise ApiError(400, "csrf_failed",
+                   "This form has expired or did not come from this site. "
+                   "Reload the page and try again.")

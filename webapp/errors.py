@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from graph.errors import (BackendUnavailable, QueryError, QueryRefused, QueryTimeout,
-                          ReadOnlyViolation)
+from graph.errors import (BackendUnavailable, GraphError, QueryError, QueryRefused,
+                          QueryTimeout, ReadOnlyViolation)
+from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownQuery
 
 
 class ApiError(Exception):
@@ -26,13 +27,20 @@ def error_response(status: int, code: str, message: str, **extra):
     return render_template("error.html", error=body["error"]), status
 
 
-# Graph-layer errors as HTTP answers (Datasette's habit: a timeout is the query's fault).
+# Graph- and query-layer errors as HTTP answers (Datasette's habit: a timeout is the
+# query's fault). Flask picks the most specific class; any other GraphError is the
+# request's fault too (the graph layer raises them for what it was given), so a 400.
 GRAPH_ERRORS = (
     (QueryTimeout, 400, "query_timeout"),
     (ReadOnlyViolation, 403, "read_only"),
     (QueryRefused, 403, "query_refused"),
     (QueryError, 400, "query_error"),
+    (QueryParameterError, 400, "bad_parameter"),
+    (AmbiguousEntity, 400, "ambiguous"),
+    (UnknownEntity, 404, "not_found"),
+    (UnknownQuery, 404, "not_found"),
     (BackendUnavailable, 503, "backend_unavailable"),
+    (GraphError, 400, "graph_error"),
 )
 
 

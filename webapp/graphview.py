@@ -1,6 +1,9 @@
 """Graph-view data for Cytoscape: nodes and edges found in query results.
 
-Node ids are `key@Label`: keys are unique per label only.
+Node ids are `key@Label`: keys are unique per label only. A console query can
+return any value, including maps shaped like nodes (`{label: '/evil.example',
+key: 'x', properties: {...}}`): only a string label and key make a node, and
+only a domain label (graph/schema.py) gets a link, built by `entity_url`.
 """
 
 from __future__ import annotations
@@ -8,53 +11,65 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from graph.backend import Results
+from graph.schema import Label
+from queries.explore import node_id
+from queries.search import entity_url
 
 DISPLAY_CAP = 300
+MAX_DEPTH = 64  # nodes nested deeper in a value are not looked for
+_ENTITY_LABELS = frozenset(label.value for label in Label)
 
 
-def node_id(label: str, key: str) -> str:
-    return f"{key}@{label}"
+def _node(value: Any) -> tuple[str, str, dict] | None:
+    """(label, key, properties) when the value is a node we can draw, else None."""
+    if not isinstance(value, dict) or "label" not in value or "properties" not in value:
+        return None
+    label, key, props = value.get("label"), value.get("key"), value.get("properties")
+    if not (isinstance(label, str) and isinstance(key, str) and label and key):
+        return None
+    return label, key, props if isinstance(props, dict) else {}
 
 
-def entity_url(label: str, key: str) -> str:
-    return f"/{label.lower()}/{key}"
+def _is_relationship(value: Any) -> bool:
+    return (isinstance(value, dict) and isinstance(value.get("type"), str)
+            and "properties" in value)
 
 
-def _walk(value: Any, nodes: dict, edges: dict, pending: list) -> None:
-    if isinstance(value, dict) and "label" in value and "properties" in value:
-        if value.get("key") is None or value.get("label") is None:
-            return
-        nid = node_id(value["label"], value["key"])
-        props = value["properties"]
-        nodes.setdefault(nid, {"id": nid, "key": value["key"], "label": value["label"],
-                               "name": props.get("title") or props.get("name") or value["key"],
-                               "url": entity_url(value["label"], value["key"])})
+def _walk(value: Any, nodes: dict, edges: dict, depth: int = 0) -> None:
+    if depth > MAX_DEPTH:
+        return
+    found = _node(value)
+    if found:
+        label, key, props = found
+        nid = node_id(label, key)
+        name = props.get("title") or props.get("name") or key
+        nodes.setdefault(nid, {"id": nid, "key": key, "label": label, "name": str(name),
+                               "url": entity_url(label, key) if label in _ENTITY_LABELS
+                               else None})
     elif isinstance(value, list):
         # A path alternates nodes and relationships: connect the neighbours.
         for i, item in enumerate(value):
-            if (isinstance(item, dict) and "type" in item and "properties" in item
-                    and 0 < i < len(value) - 1):
-                before, after = value[i - 1], value[i + 1]
-                if all(isinstance(x, dict) and x.get("key") for x in (before, after)):
-                    ids = {before["key"]: node_id(before["label"], before["key"]),
-                           after["key"]: node_id(after["label"], after["key"])}
-                    source = ids.get(item.get("start"), node_id(before["label"], before["key"]))
-                    target = ids.get(item.get("end"), node_id(after["label"], after["key"]))
-                    eid = f"{source}-{item['type']}-{target}-{item['properties'].get('role', '')}"
+            if _is_relationship(item) and 0 < i < len(value) - 1:
+                before, after = _node(value[i - 1]), _node(value[i + 1])
+                if before and after:
+                    ids = {before[1]: node_id(*before[:2]), after[1]: node_id(*after[:2])}
+                    source = ids.get(item.get("start"), node_id(*before[:2]))
+                    target = ids.get(item.get("end"), node_id(*after[:2]))
+                    props = item["properties"] if isinstance(item["properties"], dict) else {}
+                    eid = f"{source}-{item['type']}-{target}-{props.get('role', '')}"
                     edges.setdefault(eid, {"source": source, "target": target,
-                                           "type": item["type"],
-                                           "role": item["properties"].get("role")})
-            _walk(item, nodes, edges, pending)
+                                           "type": item["type"], "role": props.get("role")})
+            _walk(item, nodes, edges, depth + 1)
     elif isinstance(value, dict):
         for item in value.values():
-            _walk(item, nodes, edges, pending)
+            _walk(item, nodes, edges, depth + 1)
 
 
 def graph_from_values(values: Iterable[Any], center: str | None = None) -> dict:
     nodes: dict[str, dict] = {}
     edges: dict[str, dict] = {}
     for value in values:
-        _walk(value, nodes, edges, [])
+        _walk(value, nodes, edges)
     total = len(nodes)
     shown = list(nodes.values())[:DISPLAY_CAP]
     kept = {n["id"] for n in shown}

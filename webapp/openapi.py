@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from screengraph import __version__
+from webapp import limits
 
 bp = Blueprint("openapi", __name__)
 
@@ -12,9 +13,16 @@ _ERROR = {"$ref": "#/components/responses/Error"}
 
 
 def _param(name: str, where: str = "query", required: bool = False, type_: str = "string",
-           description: str = "") -> dict:
+           description: str = "", low: int | None = None, high: int | None = None) -> dict:
+    """A parameter with the bounds the app enforces (webapp/limits.py, the views)."""
+    if type_ == "string":
+        schema = {"type": "string",
+                  "maxLength": limits.TEXT_CHARS.get(name, limits.DEFAULT_TEXT_CHARS)}
+    else:
+        schema = {"type": type_, **({"minimum": low} if low is not None else {}),
+                  **({"maximum": high} if high is not None else {})}
     return {"name": name, "in": where, "required": required or where == "path",
-            "schema": {"type": type_}, "description": description}
+            "schema": schema, "description": description}
 
 
 def _get(summary: str, params: list[dict], extra: dict | None = None) -> dict:
@@ -31,12 +39,12 @@ def document() -> dict:
         "/search.json": _get("Full-text search over shows, people, companies and genres", [
             _param("q", required=True, description="Words to look for; accents and case ignored."),
             _param("label", description="Show, Person, Company or Genre"),
-            _param("limit", type_="integer")]),
+            _param("limit", type_="integer", low=1, high=limits.MAX_SEARCH_RESULTS)]),
         "/connect.json": _get("Shortest connection paths between two entities", [
             _param("from", description="Name or Label:key"),
             _param("to", description="Name or Label:key"),
             _param("from_key"), _param("to_key"),
-            _param("max_hops", type_="integer")]),
+            _param("max_hops", type_="integer", low=1, high=limits.MAX_CONNECT_HOPS)]),
         "/schema.json": _get("Labels, relationship types, property keys and procedures", []),
         "/queries.json": _get("The canned-query library", []),
         "/queries/{name}.json": _get("Run a canned query; its parameters go in the query string",
@@ -46,16 +54,19 @@ def document() -> dict:
         paths[f"/{label}/{{key}}.json"] = _get(f"A {label} with its credits and connections", [key])
         paths[f"/{label}/{{key}}/graph.json"] = _get(
             f"Neighbourhood of a {label} for graph views", [
-                key, _param("depth", type_="integer"), _param("limit", type_="integer")])
+                key, _param("depth", type_="integer", low=1, high=limits.MAX_NEIGHBOURHOOD_DEPTH),
+                _param("limit", type_="integer", low=1, high=limits.MAX_NEIGHBOURHOOD_NODES)])
     paths["/console.json"] = {"post": {
         "summary": "Run a read-only, time-limited, row-capped Cypher query",
         "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {
             "type": "object", "required": ["query"], "properties": {
-                "query": {"type": "string"}, "params": {"type": "string",
-                                                        "description": "JSON object"},
+                "query": {"type": "string", "maxLength": limits.TEXT_CHARS["query"]},
+                "params": {"type": "string", "maxLength": limits.TEXT_CHARS["params"],
+                           "description": "JSON object, nested at most "
+                                          f"{limits.MAX_JSON_DEPTH} levels"},
                 "csrf_token": {"type": "string"}}}}}},
         "responses": {"200": {"description": "columns, rows, truncated, elapsed_ms, graph"},
-                      "400": _ERROR, "403": _ERROR}}}
+                      "400": _ERROR, "403": _ERROR, "413": _ERROR}}}
     paths["/ingest.json"] = {"post": {
         "summary": "Preview listings (action=preview, needs the ingest token), then load that "
                    "preview (action=confirm, preview=its id)",
@@ -70,7 +81,11 @@ def document() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "screengraph", "version": __version__,
-                 "description": "Every HTML page has a JSON twin at the same path plus .json."},
+                 "description": (
+                     "Every HTML page has a JSON twin at the same path plus .json. Query strings "
+                     f"are at most {limits.MAX_QUERY_STRING_BYTES:,} bytes (send long Cypher by "
+                     "POST); a browser request that another site started is refused (403), "
+                     "clients that are not browsers (no Sec-Fetch-Site or Origin) are served.")},
         "paths": paths,
         "components": {"responses": {"Error": {"description": "An error", "content": {
             "application/json": {"schema": {"type": "object", "properties": {"error": {

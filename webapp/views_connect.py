@@ -7,6 +7,7 @@ from flask import Blueprint, request
 from queries import paths
 from queries.errors import AmbiguousEntity, UnknownEntity
 from queries.search import resolve_entity
+from webapp import limits
 from webapp.errors import ApiError
 from webapp.store import get_backend
 from webapp.twins import page
@@ -46,7 +47,7 @@ def _graph(answer: dict) -> dict:
 def connect():
     from_text, to_text = request.args.get("from", "").strip(), request.args.get("to", "").strip()
     from_key, to_key = request.args.get("from_key", "").strip(), request.args.get("to_key", "").strip()
-    max_hops = int_arg("max_hops", paths.DEFAULT_MAX_HOPS, 1, 10)
+    max_hops = int_arg("max_hops", paths.DEFAULT_MAX_HOPS, 1, limits.MAX_CONNECT_HOPS)
     data = {"from_text": from_text, "to_text": to_text, "from_key": from_key, "to_key": to_key,
             "max_hops": max_hops, "searched": False, "path": None}
     if not (from_text or from_key) and not (to_text or to_key):

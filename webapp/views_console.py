@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import time
 
 from flask import Blueprint, request
 
-from graph.schema import KEYED_LABELS, SCHEMA
+from graph.schema import KEYED_LABELS, SCHEMA, Label
 from webapp.errors import ApiError
 from webapp.graphview import graph_from_results
+from webapp.inputs import parse_json_param
+from webapp.security import cross_site_notice
 from webapp.store import get_backend
 from webapp.twins import page
 
@@ -29,12 +30,7 @@ def _limits() -> dict:
 def parse_params(text: str) -> dict:
     if not text.strip():
         return {}
-    try:
-        params = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ApiError(400, "bad_parameters",
-                       f"Parameters must be a JSON object: {exc.msg} at line {exc.lineno} "
-                       f"column {exc.colno}.") from None
+    params = parse_json_param("params", text, "bad_parameters")
     if not isinstance(params, dict):
         raise ApiError(400, "bad_parameters", 'Parameters must be a JSON object, like {"key": "the-bureau"}.')
     return params
@@ -56,8 +52,11 @@ def console():
     params_text = (request.form.get("params") if request.method == "POST"
                    else request.args.get("params")) or ""
     data = {"query": query or EXAMPLE, "params_text": params_text, "limits": _limits(),
-            "schema": schema_data(), "results": None, "error": None}
-    if request.method == "POST" or query:
+            "schema": schema_data(), "results": None, "error": None, "notice": None,
+            "_entity_labels": [label.value for label in Label]}
+    if request.method == "GET" and query:
+        data["notice"] = cross_site_notice()
+    if (request.method == "POST" or query) and not data["notice"]:
         data["results"] = run_console_query(query or "", parse_params(params_text))
     return data
 
@@ -104,6 +103,10 @@ def canned(name: str):
     except UnknownQuery as exc:
         raise ApiError(404, "not_found", str(exc)) from None
     values = {k: v for k, v in request.args.items() if k != "run"}
+    bound: dict = dict(values)
+    for p in query.parameters:  # list parameters may be JSON; parse them within bounds
+        if p.type == "list" and values.get(p.name, "").lstrip().startswith("["):
+            bound[p.name] = parse_json_param(p.name, values[p.name])
     data = {"query": query.to_json(), "values": values, "results": None}
     ready = all(p.name in values and values[p.name] != "" for p in query.parameters if p.required)
     if values or not query.parameters or request.args.get("run"):
@@ -113,7 +116,7 @@ def canned(name: str):
                 raise ApiError(400, "bad_parameter", f"'{name}' needs: {', '.join(missing)}")
             return data
         try:
-            results = registry().run(get_backend(), name, values,
+            results = registry().run(get_backend(), name, bound,
                                      max_rows=get_backend().max_rows)
         except QueryParameterError as exc:
             raise ApiError(400, "bad_parameter", str(exc)) from None

@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, request
 from graph.schema import Label
 from queries import explore
 from queries.search import SEARCH_LABELS, search as search_entities
+from webapp import limits
 from webapp.errors import ApiError
 from webapp.store import get_backend
 from webapp.twins import page
@@ -45,9 +46,7 @@ def search():
     label = request.args.get("label")
     if label and label not in SEARCH_LABELS:
         raise ApiError(400, "bad_parameter", f"'label' must be one of {', '.join(SEARCH_LABELS)}")
-    if len(q) > 200:
-        raise ApiError(400, "bad_parameter", "'q' is too long (200 characters at most)")
-    limit = int_arg("limit", 20, 1, 100)
+    limit = int_arg("limit", 20, 1, limits.MAX_SEARCH_RESULTS)
     results = search_entities(get_backend(), q, labels=[label] if label else SEARCH_LABELS,
                               limit=limit) if q else []
     return {"q": q, "results": results}
@@ -123,8 +122,8 @@ def _register_entity_routes() -> None:
         page(bp, f"/{slug}/<key>", "entity.html")(view)
 
         def graph(key: str, label: str = label):
-            depth = int_arg("depth", 1, 1, 2)
-            limit = int_arg("limit", 60, 1, 500)
+            depth = int_arg("depth", 1, 1, limits.MAX_NEIGHBOURHOOD_DEPTH)
+            limit = int_arg("limit", 60, 1, limits.MAX_NEIGHBOURHOOD_NODES)
             data = explore.neighbourhood(get_backend(), label, key, depth=depth, limit=limit)
             if not data["nodes"]:
                 raise ApiError(404, "not_found", f"There is no {label.lower()} with the key {key!r}.")

@@ -4,6 +4,8 @@ import { defineConfig } from "vite";
 // /static/dist/app.js (type=module) and /static/dist/app.css. The graph view and
 // the console are split into chunks that app.js imports only on pages that use them.
 export default defineConfig({
+  // Where Flask serves the build: chunk preloads resolve against it (not the site root).
+  base: "/static/dist/",
   build: {
     outDir: "../static/dist",
     emptyOutDir: true,

@@ -22,19 +22,22 @@ function nodeName(node) {
 }
 
 // One cell as pieces of text, some of them links: [{text, href?}]. The caller puts
-// each piece in the page as text (textContent), never as HTML.
-export function cellSegments(value) {
+// each piece in the page as text (textContent), never as HTML. Only a node of one of
+// the `linkable` labels (the entity pages the server has) becomes a link: a query can
+// return any map that looks like a node, e.g. {label: "/evil.example", key: "x"}.
+export function cellSegments(value, linkable = new Set()) {
   if (value === null || value === undefined) return [];
   if (isNode(value)) {
     const text = `${nodeName(value)} (${value.label})`;
-    return value.key ? [{ text, href: entityUrl(value.label, value.key) }] : [{ text }];
+    const link = typeof value.key === "string" && value.key && linkable.has(value.label);
+    return link ? [{ text, href: entityUrl(value.label, value.key) }] : [{ text }];
   }
   if (isRelationship(value)) return [{ text: `-[:${value.type}]-` }];
   if (Array.isArray(value)) {
     const out = [];
     value.forEach((item, i) => {
       if (i > 0) out.push({ text: ", " });
-      out.push(...cellSegments(item));
+      out.push(...cellSegments(item, linkable));
     });
     return out;
   }
@@ -47,7 +50,16 @@ export function cellText(value) {
   return cellSegments(value).map((s) => s.text).join("");
 }
 
-function csvField(text) {
+// A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading
+// apostrophe, as screengraph/output.py's csv_cell does for `screengraph --csv`.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function csvCell(text) {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+function csvField(value) {
+  const text = csvCell(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -21,23 +21,35 @@ describe("cellText reads like the server's cell_text", () => {
   });
 });
 
+const ENTITIES = new Set(["Show", "Person", "Company", "Genre"]);
+
 describe("cellSegments", () => {
   it("links nodes to their page and leaves the rest as text", () => {
-    expect(cellSegments([bureau, { type: "PRODUCED", properties: { role: "co" } }])).toEqual([
+    expect(cellSegments([bureau, { type: "PRODUCED", properties: { role: "co" } }], ENTITIES)).toEqual([
       { text: "The Bureau (Show)", href: "/show/the-bureau" },
       { text: ", " },
       { text: "-[:PRODUCED]-" },
     ]);
   });
   it("escapes keys in links and does not link nodes without a key", () => {
-    expect(cellSegments({ label: "Show", key: "a/b?c", properties: { title: "T" } })[0].href).toBe("/show/a%2Fb%3Fc");
-    expect(cellSegments({ label: "Show", properties: { title: "T" } })).toEqual([{ text: "T (Show)" }]);
+    expect(cellSegments({ label: "Show", key: "a/b?c", properties: { title: "T" } }, ENTITIES)[0].href).toBe("/show/a%2Fb%3Fc");
+    expect(cellSegments({ label: "Show", properties: { title: "T" } }, ENTITIES)).toEqual([{ text: "T (Show)" }]);
+  });
+  it("links only labels that have pages: a map posing as a node stays text", () => {
+    const posing = { label: "/evil.example", key: "x", properties: { name: "click me" } };
+    expect(cellSegments(posing, ENTITIES)).toEqual([{ text: "click me (/evil.example)" }]);
+    expect(cellSegments({ label: "Listing", key: "a.json#1", properties: {} }, ENTITIES)[0].href).toBeUndefined();
+    expect(cellSegments(bureau)).toEqual([{ text: "The Bureau (Show)" }]);
   });
 });
 
 describe("toCsv", () => {
   it("quotes commas, quotes and newlines (RFC 4180, CRLF)", () => {
     expect(toCsv(["a", "b"], [["x,y", 'say "hi"'], ["l1\nl2", 3]])).toBe('a,b\r\n"x,y","say ""hi"""\r\n"l1\nl2",3\r\n');
+  });
+  it("neutralises cells a spreadsheet would read as a formula", () => {
+    expect(toCsv(["=cmd", "x"], [["=1+1", "+1"], ["-2", "@SUM(A1)"], ["\tx", "\rx"], ["a=b", "ok"]]))
+      .toBe("'=cmd,x\r\n'=1+1,'+1\r\n'-2,'@SUM(A1)\r\n'\tx,\"'\rx\"\r\na=b,ok\r\n");
   });
   it("writes nodes as the table shows them", () => {
     expect(toCsv(["show"], [[bureau], [hostile]])).toBe("show\r\nThe Bureau (Show)\r\n<script>alert(1)</script> (Person)\r\n");

@@ -9,6 +9,7 @@ import { cypher } from "@codemirror/legacy-modes/mode/cypher";
 import { Prec } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { basicSetup } from "codemirror";
+import { cspNonce } from "./csp.js";
 import { cellSegments, consoleOutcome, pushHistory, resultSummary, toCsv } from "./cells.js";
 import { cypherCompletionSource, EMPTY_SCHEMA } from "./cypher-completion.js";
 import { drawGraph } from "./graph-view.js";
@@ -41,9 +42,12 @@ function download(name, type, text) {
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
 
+// Labels that have entity pages, from the form's data-entity-labels (the server's schema).
+let entityLabels = new Set();
+
 // Every value goes in as text: names and titles may hold markup on purpose.
 function renderCell(td, value) {
-  for (const { text, href } of cellSegments(value)) {
+  for (const { text, href } of cellSegments(value, entityLabels)) {
     td.appendChild(href ? el("a", { href }, text) : document.createTextNode(text));
   }
 }
@@ -182,6 +186,7 @@ async function fetchSchema() {
 export function enhanceConsole(root = document) {
   const form = root.querySelector("form.cypher-console");
   if (!form || form.editor) return;
+  entityLabels = new Set(JSON.parse(form.dataset.entityLabels || "[]"));
   const textarea = form.querySelector("textarea[name=query]");
   const params = form.querySelector("textarea[name=params]");
   let results = document.querySelector(".console-results");
@@ -200,6 +205,7 @@ export function enhanceConsole(root = document) {
   const view = new EditorView({
     doc: textarea.value,
     extensions: [
+      EditorView.cspNonce.of(cspNonce()),
       basicSetup,
       StreamLanguage.define(cypher),
       autocompletion({ override: [cypherCompletionSource(() => schema)], activateOnTyping: true }),

@@ -6,6 +6,7 @@
 // PNG and SVG export. Without JavaScript the page's own list of links stands in.
 import cytoscape from "cytoscape";
 import svg from "cytoscape-svg";
+import { insertCytoscapeStylesheet } from "./csp.js";
 import { captionText, graphUrl, knownTotal, newElements, toElements } from "./graph-data.js";
 
 cytoscape.use(svg);
@@ -102,6 +103,7 @@ export function drawGraph(container, data) {
   tools.append(png, svgButton, fit, hint);
   container.after(caption, tools);
 
+  insertCytoscapeStylesheet();
   const cy = cytoscape({
     container: canvas, elements: toElements(data), style: STYLE, layout: LAYOUT,
     wheelSensitivity: 0.3, minZoom: 0.1, maxZoom: 4,
