@@ -24,7 +24,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from graph.adhoc_policy import ADHOC_MAX_PARAMETER_CHARS
 from graph.backend import Backend, Results
+from graph.param_values import check_values
 from queries.errors import QueryParameterError, UnknownQuery
 
 CYPHER_DIR = Path(__file__).with_name("cypher")
@@ -208,6 +210,9 @@ class Registry:
             raise UnknownQuery(f"'{name}' is written for {', '.join(query.backends)} only and "
                                f"cannot run on {backend.name}; choose another query or backend")
         bound = query.bind(params or {})
+        # The values come from whoever asked (a web form, the CLI): the same check as
+        # an analyst's own query, so no engine fails on them with a driver's error.
+        check_values(bound, ADHOC_MAX_PARAMETER_CHARS)
         if query.runner is not None:
             return as_results(query.runner(backend, **bound))
         return backend.run_read(query.text_for(backend.dialect), bound, max_rows=max_rows)
