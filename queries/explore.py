@@ -60,6 +60,14 @@ def _adamic_adar(weight: float, degree: int | None) -> float:
 
 
 PROVENANCE_LIMIT = 100
+# The most credits a show or person page lists (the database counts them all).
+CREDITS_LIMIT = 1000
+
+# The order of credit sections on each page, by credit group (see _credit_group). The
+# database sorts by it before cutting at CREDITS_LIMIT, so a long list keeps its first
+# sections whole.
+SHOW_CREDIT_ORDER = ("DIRECTED", "producer", "executive producer", "WROTE", "ACTED_IN")
+PERSON_CREDIT_ORDER = ("DIRECTED", "WROTE", "producer", "executive producer", "ACTED_IN")
 
 # A person, company or genre exists through its edges: the listings that named it
 # are the sources of its edges (see loaders/writer.py), the first PROVENANCE_LIMIT
@@ -85,23 +93,39 @@ def _provenance_through_edges(backend: Backend, label: str, key: str) -> list[di
 # -- details --------------------------------------------------------------
 
 
-def show_detail(backend: Backend, key: str) -> dict | None:
-    rows = _run(backend, "show", key=key)
+def _credit_group(credit: dict) -> str:
+    """A credit's section: its type, or a producer's role (show.cypher and person.cypher agree)."""
+    if credit["type"] == RelType.PRODUCED.value:
+        return credit["role"] or "producer"
+    return credit["type"]
+
+
+def _cut(row: dict) -> dict:
+    """How much of the credit list the database sent: the JSON twin's `shown`, `total`,
+    `truncated` (as company and genre pages give `shows` and `total`)."""
+    return {"shown": len(row["credits"]), "total": row["total"],
+            "truncated": len(row["credits"]) < row["total"]}
+
+
+def show_detail(backend: Backend, key: str, limit: int = CREDITS_LIMIT) -> dict | None:
+    """A show page: its first `limit` credits by section then name, and how many there are."""
+    rows = _run(backend, "show", key=key, roles=list(SHOW_CREDIT_ORDER), limit=limit)
     if not rows:
         return None
     row = rows[0]
     show = row["show"]["properties"]
     credits: dict[str, list[dict]] = defaultdict(list)
+    # The database chose which credits; within a section the page sorts by code point, as
+    # it always has (Neo4j compares strings by UTF-16 unit).
     for credit in sorted(row["credits"], key=lambda c: (c["name"] or "", c["key"])):
-        group = credit["role"] if credit["type"] == "PRODUCED" else credit["type"]
-        credits[group].append({"key": credit["key"], "name": credit["name"],
-                               "url": entity_url("Person", credit["key"])})
-    order = ["DIRECTED", "producer", "executive producer", "WROTE", "ACTED_IN"]
+        credits[_credit_group(credit)].append({"key": credit["key"], "name": credit["name"],
+                                               "url": entity_url("Person", credit["key"])})
     detail = {
         "label": "Show", "key": key, "name": show.get("title"), "properties": show,
         "url": entity_url("Show", key),
         "credits": [{"role": group, "title": SECTION_TITLES.get(group, group.title()),
-                     "people": credits[group]} for group in order if credits.get(group)],
+                     "people": credits[group]} for group in SHOW_CREDIT_ORDER if credits.get(group)],
+        **_cut(row),
         "companies": _entities("Company", row["companies"]),
         "genres": _entities("Genre", row["genres"]),
         "seasons": sorted(({"key": s["key"], "name": s["title"], "season": s["season"],
@@ -110,32 +134,32 @@ def show_detail(backend: Backend, key: str) -> dict | None:
                           key=lambda s: (s["season"] is None, s["season"] or 0, s["key"])),
         "provenance": _provenance(backend, show.get("sources")),
     }
-    detail["counts"] = {"credits": len(row["credits"]),
-                        "people": len({c["key"] for c in row["credits"]}),
+    detail["counts"] = {"credits": row["total"], "people": row["people"],
                         "companies": len(detail["companies"]), "genres": len(detail["genres"]),
                         "seasons": len(detail["seasons"])}
     return detail
 
 
-def person_detail(backend: Backend, key: str) -> dict | None:
-    rows = _run(backend, "person", key=key)
+def person_detail(backend: Backend, key: str, limit: int = CREDITS_LIMIT) -> dict | None:
+    """A person page: their first `limit` credits by section then title, and how many there are."""
+    rows = _run(backend, "person", key=key, roles=list(PERSON_CREDIT_ORDER), limit=limit)
     if not rows:
         return None
     row = rows[0]
     person = row["person"]["properties"]
     by_role: dict[str, list[dict]] = defaultdict(list)
     for credit in sorted(row["credits"], key=lambda c: (c["title"] or "", c["key"])):
-        by_role[role_name(credit["type"], credit["role"])].append(
+        by_role[_credit_group(credit)].append(
             {"key": credit["key"], "name": credit["title"], "year": credit["year"],
              "url": entity_url("Show", credit["key"])})
-    order = ["director", "writer", "producer", "executive producer", "cast"]
     return {
         "label": "Person", "key": key, "name": person.get("name"), "properties": person,
         "url": entity_url("Person", key),
-        "credits": [{"role": role, "shows": by_role[role]} for role in order if by_role.get(role)],
-        "credit_count": len(row["credits"]),
-        "counts": {"credits": len(row["credits"]),
-                   "shows": len({c["key"] for c in row["credits"]})},
+        "credits": [{"role": ROLE_NOUNS.get(group, group), "shows": by_role[group]}
+                    for group in PERSON_CREDIT_ORDER if by_role.get(group)],
+        "credit_count": row["total"],
+        **_cut(row),
+        "counts": {"credits": row["total"], "shows": row["shows"]},
         "provenance": _provenance_through_edges(backend, "Person", key),
     }
 

@@ -20,7 +20,8 @@ RECORDS = [
 ]
 
 PARAMS = {
-    "show": {"key": "the-bureau"}, "person": {"key": "thierry-godard"},
+    "show": {"key": "the-bureau", "roles": ["DIRECTED", "producer", "WROTE", "ACTED_IN"], "limit": 5},
+    "person": {"key": "thierry-godard", "roles": ["ACTED_IN", "DIRECTED"], "limit": 2},
     "company": {"key": "federation-entertainment"}, "genre": {"key": "drama"},
     "provenance": {"keys": ["source:the-bureau.txt", "source:more.jsonl#1"]},
     "related_evidence": {"key": "spiral-season-1--2005"},
