@@ -107,9 +107,11 @@ def _cut(row: dict) -> dict:
             "truncated": len(row["credits"]) < row["total"]}
 
 
-def show_detail(backend: Backend, key: str, limit: int = CREDITS_LIMIT) -> dict | None:
-    """A show page: its first `limit` credits by section then name, and how many there are."""
-    rows = _run(backend, "show", key=key, roles=list(SHOW_CREDIT_ORDER), limit=limit)
+def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | None:
+    """A show page: its first `limit` (CREDITS_LIMIT) credits by section then name, and how many
+    there are."""
+    rows = _run(backend, "show", key=key, roles=list(SHOW_CREDIT_ORDER),
+                limit=CREDITS_LIMIT if limit is None else limit)
     if not rows:
         return None
     row = rows[0]
@@ -140,9 +142,11 @@ def show_detail(backend: Backend, key: str, limit: int = CREDITS_LIMIT) -> dict 
     return detail
 
 
-def person_detail(backend: Backend, key: str, limit: int = CREDITS_LIMIT) -> dict | None:
-    """A person page: their first `limit` credits by section then title, and how many there are."""
-    rows = _run(backend, "person", key=key, roles=list(PERSON_CREDIT_ORDER), limit=limit)
+def person_detail(backend: Backend, key: str, limit: int | None = None) -> dict | None:
+    """A person page: their first `limit` (CREDITS_LIMIT) credits by section then title, and how
+    many there are."""
+    rows = _run(backend, "person", key=key, roles=list(PERSON_CREDIT_ORDER),
+                limit=CREDITS_LIMIT if limit is None else limit)
     if not rows:
         return None
     row = rows[0]
