@@ -61,7 +61,7 @@ def _adamic_adar(weight: float, degree: int | None) -> float:
 
 PROVENANCE_LIMIT = 100
 # The most credits a show or person page lists (the database counts them all).
-CREDITS_LIMIT = 1000
+CREDITS_LIMIT = 1000  # also the default of `limit` in show.cypher and person.cypher
 
 # The order of credit sections on each page, by credit group (see _credit_group). The
 # database sorts by it before cutting at CREDITS_LIMIT, so a long list keeps its first

@@ -1,7 +1,7 @@
 // name: person
 // title: A person and their credits
 // description: A person's first $limit credits on shows (by role in the order $roles lists, then title) and how many credits and shows there are.
-// params: key:str, roles:list, limit:int
+// params: key:str, roles:list=[], limit:int=1000
 MATCH (p:Person {key: $key})
 OPTIONAL MATCH (p)-[r]->(s:Show)
 WITH p, r, s,

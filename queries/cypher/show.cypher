@@ -1,7 +1,7 @@
 // name: show
 // title: A show and everything credited on it
 // description: The show's properties, its first $limit credits (by role in the order $roles lists, then name), how many credits and people there are, its companies, genres and the other seasons of its series.
-// params: key:str, roles:list, limit:int
+// params: key:str, roles:list=[], limit:int=1000
 MATCH (s:Show {key: $key})
 OPTIONAL MATCH (o:Show {series_key: s.series_key})
 WHERE o.key <> s.key
