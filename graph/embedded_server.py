@@ -28,6 +28,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -66,16 +67,56 @@ def socket_path_for(data_dir: Path, name: str = "server") -> Path:
     return Path(tempfile.gettempdir()) / f"screengraph-{digest}.sock"
 
 
-def ping(sock: Path, timeout: float = 1.0) -> bool:
+def ping(sock: Path, password: str | None = None, timeout: float = 1.0) -> bool:
     """True when a server answers PING on the socket."""
+    request = b"*1\r\n$4\r\nPING\r\n"
+    if password:
+        secret = password.encode()
+        request = (b"*2\r\n$4\r\nAUTH\r\n$%d\r\n%s\r\n" % (len(secret), secret)) + request
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
             s.settimeout(timeout)
             s.connect(str(sock))
-            s.sendall(b"*1\r\n$4\r\nPING\r\n")
-            return s.recv(16).startswith(b"+PONG")
+            s.sendall(request)
+            reply = b""
+            while b"PONG" not in reply and b"-" not in reply[-64:]:
+                chunk = s.recv(64)
+                if not chunk:
+                    break
+                reply += chunk
+            return b"+PONG" in reply
     except OSError:
         return False
+
+
+def _free_loopback_port(preferred: int | None) -> int:
+    """`preferred` when it can still be bound on 127.0.0.1, else a port the kernel picks."""
+    for port in ((preferred, 0) if preferred else (0,)):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise BackendUnavailable("No free TCP port on 127.0.0.1 for the embedded server's replication.")
+
+
+def read_config(path: Path) -> dict[str, str]:
+    """A redis config file of `name value` lines, as a dict; empty when it does not exist."""
+    try:
+        lines = path.read_text().splitlines()
+    except FileNotFoundError:
+        return {}
+    return dict(line.split(" ", 1) for line in lines if " " in line)
+
+
+def write_private_config(path: Path, values: dict[str, str]) -> None:
+    """Write a redis config file only this user can read (it holds a password)."""
+    fd = os.open(path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write("".join(f"{name} {value}\n" for name, value in values.items()))
+    os.replace(path.with_suffix(".tmp"), path)
 
 
 def _die_with_parent() -> None:
@@ -117,6 +158,10 @@ class EmbeddedServer:
         self.restarts = restarts
         self.socket_path = socket_path_for(self.data_dir, self.name)
         self.log_path = self.data_dir / f"{self.name}.log"
+        # Password and loopback port, as a redis config file readable by this user only:
+        # the port exists for the ad-hoc sandbox's replication (graph/falkor_sandbox.py),
+        # and the password keeps other local users off it.
+        self.auth_path = self.data_dir / f"{self.name}.auth.conf"
         self._lock_guard = threading.Lock()
         self._lock_file: int | None = None
         self._process: subprocess.Popen | None = None
@@ -134,10 +179,23 @@ class EmbeddedServer:
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 
+    @property
+    def password(self) -> str | None:
+        """What clients send with AUTH (written by the owner when it starts the server)."""
+        return read_config(self.auth_path).get("requirepass")
+
+    @property
+    def replication_port(self) -> int | None:
+        port = read_config(self.auth_path).get("port")
+        return int(port) if port else None
+
+    def _alive(self) -> bool:
+        return ping(self.socket_path, self.password)
+
     def ensure_running(self) -> Path:
         """Make sure a server answers on the socket, starting one if nobody owns it."""
         with self._mutex:
-            if ping(self.socket_path):
+            if self._alive():
                 return self.socket_path
             if self.owner:
                 self._wait_for_server()
@@ -149,7 +207,7 @@ class EmbeddedServer:
             # Another process owns the folder; it may still be starting.
             deadline = time.monotonic() + _START_TIMEOUT_S
             while time.monotonic() < deadline:
-                if ping(self.socket_path):
+                if self._alive():
                     return self.socket_path
                 if self._try_lock():
                     self._start()
@@ -183,11 +241,22 @@ class EmbeddedServer:
         """Runs in the child before exec."""
         _die_with_parent()
 
+    def _write_auth(self) -> None:
+        """Keep the password, and the port when it is still free, across restarts."""
+        current = read_config(self.auth_path)
+        port = _free_loopback_port(int(current["port"]) if "port" in current else None)
+        write_private_config(self.auth_path, {
+            "requirepass": current.get("requirepass") or secrets.token_hex(24),
+            "port": str(port)})
+
     def _command(self) -> list[str]:
         redis_server, module = _binaries()
+        self._write_auth()
         return [
-            redis_server,
-            "--port", "0",
+            redis_server, str(self.auth_path),
+            "--bind", "127.0.0.1",
+            # A replica's first sync starts at once instead of waiting for others to join.
+            "--repl-diskless-sync-delay", "0",
             "--unixsocket", str(self.socket_path),
             "--unixsocketperm", "700",
             "--dir", str(self.data_dir),
@@ -270,7 +339,7 @@ class EmbeddedServer:
     def _wait_for_server(self) -> None:
         deadline = time.monotonic() + _START_TIMEOUT_S
         while time.monotonic() < deadline:
-            if ping(self.socket_path):
+            if self._alive():
                 return
             if self._keeper is None or not self._keeper.is_alive():
                 raise BackendUnavailable(

@@ -45,3 +45,15 @@ class ConstraintViolation(QueryError):
 
 class QueryRefused(GraphError):
     """An ad-hoc query asks for something analysts may not do (see graph/adhoc_policy.py)."""
+
+
+class QueryMemoryExceeded(QueryError):
+    """A query needed more memory than one query may use, and was stopped."""
+
+    def __init__(self, limit: str, backend: str):
+        self.limit = limit
+        self.backend = backend
+        super().__init__(
+            f"The query needed more memory than one query may use on {backend} ({limit}) "
+            "and was stopped. Build a smaller result (add a LIMIT, aggregate, or narrow a "
+            "range) or raise the limit.")

@@ -1,0 +1,237 @@
+"""Where analysts' own queries run on the embedded store: a read-only replica, watched.
+
+FalkorDB checks a query's time limit only between some steps, and its per-query memory
+cap only on some allocations (FalkorDB 4.22, measured with a 2 s limit and a 100 MB cap:
+`UNWIND range(1,100000000) AS x RETURN sum(x)` ran 11 s; `RETURN size(range(1,200000000))`
+allocated 3.2 GB in one step, past the cap). The server runs one query per engine thread,
+so on the page-serving server such a query stalls everyone's pages and can take the
+server down. Analysts' queries (Backend.run_adhoc) therefore run on a second redis-server:
+
+- a replica of the store's server: redis replication over a loopback port, authenticated
+  with the password the store's server generated (graph/embedded_server.py), so it follows
+  every write without copying files, and refuses writes;
+- niced, with one engine thread, so pages keep the other cores; RESULTSET_SIZE is max_rows
+  + 1, so the engine stops producing rows past the cap instead of sending them all; the
+  same QUERY_MEM_CAPACITY as the store's server;
+- watched: while a query runs, a thread of the process that sent it kills the sandbox
+  (SIGKILL) when the query passes its limit + WATCHDOG_GRACE_S, or when the sandbox has
+  grown by more than the memory cap; the query fails with QueryTimeout or
+  QueryMemoryExceeded, and the sandbox's keeper restarts it, resyncing from the store.
+
+It is owned like the store's server: the first process that runs an ad-hoc query (the web
+app, or a one-off `screengraph cypher`) starts it from a keeper thread, so it dies with
+that process (PR_SET_PDEATHSIG); other processes attach to it and take it over when its
+owner goes. Any process can kill it from its watchdog: the owner's keeper brings it back.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import redis.exceptions
+from falkordb import FalkorDB
+from falkordb.query_result import QueryResult
+
+from graph.embedded_server import (EmbeddedServer, _binaries, _die_with_parent, ping,
+                                   read_config, write_private_config)
+from graph.errors import BackendUnavailable, QueryMemoryExceeded, QueryTimeout
+from graph.falkor_indexes import wait_for_indexes
+
+def memory_limit(megabytes: int) -> str:
+    """How a memory-limit error names the embedded store's limit."""
+    return f"{megabytes} MB, SCREENGRAPH_QUERY_MEMORY_MB"
+
+
+# How long past its limit a query may run before the watchdog kills the sandbox; the
+# issue's bound is the limit + 0.5 s, and the kill and the reply take ~0.1 s.
+WATCHDOG_GRACE_S = 0.3
+_WATCH_EVERY_S = 0.02
+_NICENESS = 10
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _rss_bytes(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            return int(statm.read().split()[1]) * _PAGE
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+
+
+class SandboxServer(EmbeddedServer):
+    """The replica's process: started, kept and released like the store's server."""
+
+    name = "sandbox"
+    describe = "the ad-hoc query sandbox (a read-only replica of the embedded store)"
+
+    def __init__(self, primary: EmbeddedServer, *, max_rows: int, query_mem_capacity_mb: int,
+                 timeout_max_ms: int):
+        super().__init__(primary.data_dir, timeout_default_ms=primary.timeout_default_ms,
+                         timeout_max_ms=timeout_max_ms,
+                         query_mem_capacity_mb=query_mem_capacity_mb,
+                         restarts=primary.restarts)
+        self.primary = primary
+        self.max_rows = max_rows
+        self.replica_conf = self.data_dir / f"{self.name}.replica.conf"
+
+    @property
+    def password(self) -> str | None:
+        return None  # only its Unix socket listens, and only this user may open it
+
+    def _preexec(self) -> None:
+        _die_with_parent()
+        os.nice(_NICENESS)
+
+    def _replica_config(self) -> None:
+        write_private_config(self.replica_conf, {
+            "replicaof": f"127.0.0.1 {self.primary.replication_port}",
+            "masterauth": self.primary.password or ""})
+
+    def _command(self) -> list[str]:
+        redis_server, module = _binaries()
+        self._replica_config()
+        return [
+            redis_server, str(self.replica_conf),
+            "--port", "0",
+            "--unixsocket", str(self.socket_path),
+            "--unixsocketperm", "700",
+            "--dir", str(self.data_dir),
+            "--dbfilename", f"{self.name}.rdb",
+            "--daemonize", "no",
+            "--save", "",
+            "--appendonly", "no",
+            "--replica-read-only", "yes",
+            # Load the primary's snapshot straight from the socket: nothing on disk.
+            "--repl-diskless-load", "on-empty-db",
+            "--logfile", str(self.log_path),
+            "--loadmodule", module, *self._module_arguments(),
+            "RESULTSET_SIZE", str(self.max_rows + 1),
+            "THREAD_COUNT", "1",
+            "OMP_THREAD_COUNT", "1",
+        ]
+
+    def _alive(self) -> bool:
+        return ping(self.socket_path)
+
+
+class AdhocSandbox:
+    """Runs vetted ad-hoc queries on the sandbox, under the watchdog."""
+
+    def __init__(self, primary: EmbeddedServer, *, max_rows: int, query_mem_capacity_mb: int,
+                 timeout_max_ms: int):
+        self.server = SandboxServer(primary, max_rows=max_rows,
+                                    query_mem_capacity_mb=query_mem_capacity_mb,
+                                    timeout_max_ms=timeout_max_ms)
+        self.memory_cap_bytes = query_mem_capacity_mb * 1024 * 1024
+        self._db: FalkorDB | None = None
+        self._guard = threading.Lock()
+
+    @property
+    def max_rows(self) -> int:
+        """The cap the sandbox's engine applies (its owner's max_rows)."""
+        return int(self._client().connection.execute_command(
+            "GRAPH.CONFIG", "GET", "RESULTSET_SIZE")[1]) - 1
+
+    def _client(self) -> FalkorDB:
+        with self._guard:
+            if self._db is None:
+                self.server.primary.ensure_running()
+                sock = self.server.ensure_running()
+                self._db = FalkorDB(unix_socket_path=str(sock))
+            return self._db
+
+    def _forget_client(self) -> None:
+        with self._guard:
+            if self._db is not None:
+                self._db.connection.close()
+            self._db = None
+
+    def run(self, graph_name: str, query: str, timeout_ms: int, generation: int,
+            generation_key: str) -> QueryResult:
+        """Run `query` once the sandbox has caught up with `generation`; never retried."""
+        started = time.monotonic()
+        deadline = started + timeout_ms / 1000.0
+        try:
+            db = self._client()
+            self._catch_up(db, graph_name, generation, generation_key, deadline)
+            pid = int(db.connection.info("server")["process_id"])
+        except (redis.exceptions.ConnectionError, FileNotFoundError, ConnectionRefusedError) as exc:
+            self._forget_client()
+            raise self._restarting(exc) from exc
+        verdict: dict[str, str] = {}
+        done = threading.Event()
+        watchdog = threading.Thread(
+            target=self._watch, args=(pid, deadline + WATCHDOG_GRACE_S, verdict, done),
+            name="screengraph-sandbox-watchdog", daemon=True)
+        watchdog.start()
+        try:
+            return db.select_graph(graph_name).ro_query(query, None, timeout=timeout_ms)
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+            self._forget_client()
+            watchdog.join()
+            if verdict.get("why") == "time":
+                raise QueryTimeout(timeout_ms, "the embedded store (FalkorDB)") from exc
+            if verdict.get("why") == "memory":
+                raise QueryMemoryExceeded(memory_limit(self.memory_cap_bytes // (1024 * 1024)),
+                                          "the embedded store (FalkorDB)") from exc
+            raise BackendUnavailable(
+                "The ad-hoc query sandbox stopped while this query ran (another runaway "
+                "query was stopped, most likely). Run it again in a few seconds.") from exc
+        finally:
+            done.set()
+
+    def _watch(self, pid: int, kill_at: float, verdict: dict[str, str],
+               done: threading.Event) -> None:
+        baseline = _rss_bytes(pid)
+        while not done.wait(_WATCH_EVERY_S):
+            if time.monotonic() >= kill_at:
+                verdict["why"] = "time"
+            elif self.memory_cap_bytes and _rss_bytes(pid) - baseline > self.memory_cap_bytes:
+                verdict["why"] = "memory"
+            else:
+                continue
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            return
+
+    def _catch_up(self, db: FalkorDB, graph_name: str, generation: int, generation_key: str,
+                  deadline: float) -> None:
+        """Wait (within the query's own limit) until the sandbox holds what the store
+        held when the query was sent: its replication link up, the graph's write counter
+        reached, its indexes operational."""
+        connection = db.connection
+        while True:
+            replication = connection.info("replication")
+            link_up = replication.get("master_link_status") == "up"
+            port = self.server.primary.replication_port
+            if port and int(replication.get("master_port") or 0) != port:
+                # The store's server came back on another port: follow it.
+                connection.config_set("masterauth", self.server.primary.password or "")
+                connection.execute_command("REPLICAOF", "127.0.0.1", port)
+                link_up = False
+            if link_up and int(connection.get(generation_key) or 0) >= generation:
+                if not generation or connection.exists(graph_name):
+                    remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
+                    if wait_for_indexes(db.select_graph(graph_name), remaining_ms):
+                        return
+            if time.monotonic() >= deadline:
+                raise BackendUnavailable(
+                    f"{self.server.describe.capitalize()} is still catching up with the store "
+                    "(it restarts after a runaway query, and copies the store when it starts). "
+                    f"Run the query again in a few seconds; its log is {self.server.log_path}.")
+            time.sleep(0.02)
+
+    def _restarting(self, exc: BaseException) -> BackendUnavailable:
+        return BackendUnavailable(
+            f"{self.server.describe.capitalize()} is restarting ({exc}). Run the query again "
+            "in a few seconds.")
+
+    def close(self) -> None:
+        self._forget_client()
+        self.server.stop()

@@ -1,0 +1,145 @@
+"""Analysts' own queries (Backend.run_adhoc) stop within their limit whatever their shape,
+cannot build a huge result, and never stall the pages other users are reading."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from graph.errors import BackendUnavailable, QueryMemoryExceeded, QueryTimeout
+from graph.falkor_backend import FalkorBackend
+
+REPO = Path(__file__).resolve().parents[2]
+LIMIT_MS = 1000
+# The bound the issue states: every ad-hoc query stops within its limit + 0.5 s.
+BOUND_S = LIMIT_MS / 1000 + 0.5
+
+RUNAWAYS = {
+    "aggregation over a huge UNWIND": "UNWIND range(1, 100000000) AS x RETURN sum(x)",
+    "cartesian product": "UNWIND range(1, 20000) AS a UNWIND range(1, 20000) AS b "
+                         "RETURN count(*)",
+    "long variable-length pattern": "MATCH p = (a:Person)-[*1..12]-(b:Person) "
+                                    "RETURN count(p)",
+    "huge collect": "UNWIND range(1, 30000000) AS x WITH collect(toString(x)) AS l "
+                    "RETURN size(l)",
+    "string building": "UNWIND range(1, 20000) AS x "
+                       "RETURN size(reduce(s = '', i IN range(1, 20000) | s + 'abcdefgh'))",
+}
+
+
+def _dense_people(backend, count: int = 30) -> None:
+    """A small clique: variable-length patterns over it explode combinatorially."""
+    backend.run_write("UNWIND range(1, $n) AS i CREATE (:Person {key: 'p' + toString(i)})",
+                      {"n": count})
+    backend.run_write("MATCH (a:Person), (b:Person) WHERE a.key < b.key "
+                      "CREATE (a)-[:KNOWS]->(b)")
+
+
+@pytest.mark.parametrize("shape", list(RUNAWAYS))
+def test_a_runaway_query_stops_within_its_limit(backend, shape):
+    _dense_people(backend)
+    started = time.monotonic()
+    with pytest.raises((QueryTimeout, QueryMemoryExceeded)):
+        backend.run_adhoc(RUNAWAYS[shape], timeout_ms=LIMIT_MS)
+    assert time.monotonic() - started < BOUND_S
+
+
+def test_a_huge_result_is_capped_by_the_engine_not_after_the_transfer(backend):
+    started = time.monotonic()
+    results = backend.run_adhoc("UNWIND range(1, 3000000) AS x RETURN x",
+                                timeout_ms=LIMIT_MS, max_rows=100)
+    assert results.truncated and [row[0] for row in results.rows] == list(range(1, 101))
+    assert time.monotonic() - started < BOUND_S
+
+
+def test_a_query_building_a_huge_value_fails_cleanly(backend):
+    started = time.monotonic()
+    with pytest.raises((QueryMemoryExceeded, QueryTimeout)) as failure:
+        backend.run_adhoc("RETURN size(range(1, 400000000)) AS n", timeout_ms=LIMIT_MS)
+    assert "LIMIT" in str(failure.value)
+    assert time.monotonic() - started < BOUND_S
+    # The store is still there for everyone else.
+    assert backend.run_read("RETURN 1").value() == 1
+
+
+def test_a_runaway_never_restarts_the_page_serving_server(embedded):
+    before = embedded.server.pid if embedded.server.owner else _owner_pid(embedded)
+    for query in ("RETURN size(range(1, 400000000))", RUNAWAYS["huge collect"]):
+        with pytest.raises((QueryMemoryExceeded, QueryTimeout)):
+            embedded.run_adhoc(query, timeout_ms=LIMIT_MS)
+    assert _owner_pid(embedded) == before
+
+
+def _owner_pid(backend: FalkorBackend) -> int:
+    return int(backend._call(lambda g: g.client.connection.info("server")["process_id"]))
+
+
+def test_an_adhoc_query_sees_the_writes_made_before_it(embedded):
+    for i in range(3):
+        embedded.run_write("CREATE (:Show {key: $key})", {"key": f"s{i}"})
+        assert embedded.run_adhoc("MATCH (s:Show) RETURN count(s)").value() == i + 1
+
+
+def test_pages_keep_their_latency_while_a_runaway_runs_in_the_sandbox(embedded):
+    _dense_people(embedded, 200)
+
+    def page() -> float:
+        started = time.monotonic()
+        embedded.run_read("MATCH (p:Person {key: 'p7'})-[:KNOWS]-(q) RETURN q.key "
+                          "ORDER BY q.key LIMIT 50")
+        return time.monotonic() - started
+
+    quiet = [page() for _ in range(20)]
+    runaway = threading.Thread(target=_run_expecting_a_stop, args=(
+        embedded, RUNAWAYS["aggregation over a huge UNWIND"], 3000))
+    runaway.start()
+    time.sleep(0.2)
+    busy = []
+    while runaway.is_alive():
+        busy.append(page())
+    runaway.join()
+    assert len(busy) >= 5
+    # Generous: a runaway on the page-serving server held pages for seconds.
+    assert statistics.median(busy) < max(0.25, 10 * statistics.median(quiet))
+
+
+def _run_expecting_a_stop(backend, query: str, limit_ms: int) -> None:
+    try:
+        backend.run_adhoc(query, timeout_ms=limit_ms)
+    except (QueryTimeout, QueryMemoryExceeded, BackendUnavailable):
+        pass
+
+
+def test_the_sandbox_dies_with_the_process_that_started_it(tmp_path):
+    script = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(REPO)!r})
+        from graph.falkor_backend import FalkorBackend
+        backend = FalkorBackend({str(tmp_path)!r}, "orphans")
+        backend.run_adhoc("RETURN 1")
+        print(backend._sandbox.server.pid, flush=True)
+        time.sleep(60)
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    sandbox_pid = int(child.stdout.readline())
+    child.kill()
+    child.wait()
+    deadline = time.monotonic() + 10
+    while _alive(sandbox_pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(sandbox_pid), "the sandbox outlived the process that started it"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
