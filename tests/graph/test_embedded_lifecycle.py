@@ -206,3 +206,22 @@ def test_a_crash_loop_stops_the_keeper_and_the_next_query_starts_the_server_agai
         assert backend.server.owner and time.monotonic() - started < 10
     finally:
         backend.close()
+
+
+def test_after_a_restart_the_first_query_waits_until_indexes_are_rebuilt(tmp_path):
+    backend = FalkorBackend(tmp_path, "reindex")
+    try:
+        # Nodes first, then the indexes: the append-only file replays the index creation
+        # over 200k nodes, which FalkorDB then populates in the background.
+        backend.run_write("UNWIND range(1, 200000) AS i "
+                          "CREATE (:Person {key: 'p' + toString(i), name: 'n' + toString(i)})")
+        backend.ensure_schema()
+        _kill_server_and_wait(backend)
+        # A load's first lookup right after the restart: FalkorDB answered PING at once
+        # and the lookup scanned every node while the index was rebuilt.
+        backend.run_write("MERGE (p:Person {key: 'p77'}) SET p.seen = true")
+        statuses = {row[1] for row in backend.run_read(
+            "CALL db.indexes() YIELD label, status RETURN label, status", max_rows=0).rows}
+        assert statuses == {"OPERATIONAL"}
+    finally:
+        backend.close()
