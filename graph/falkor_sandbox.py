@@ -14,7 +14,7 @@ server down. Analysts' queries (Backend.run_adhoc) therefore run on a second red
   + 1, so the engine stops producing rows past the cap instead of sending them all; the
   same QUERY_MEM_CAPACITY as the store's server;
 - watched: while a query runs, a thread of the process that sent it kills the sandbox
-  (SIGKILL) when the query passes its limit + WATCHDOG_GRACE_S, or when the sandbox has
+  (SIGKILL) when the query passes its limit + GRACE_S, or when the sandbox has
   grown by more than the memory cap; the query fails with QueryTimeout or
   QueryMemoryExceeded, and the sandbox's keeper restarts it, resyncing from the store.
 
@@ -36,6 +36,7 @@ import redis.exceptions
 from falkordb import FalkorDB
 from falkordb.query_result import QueryResult
 
+from graph.adhoc_deadline import GRACE_S
 from graph.embedded_server import (EmbeddedServer, _binaries, _die_with_parent, ping,
                                    read_config, write_private_config)
 from graph.errors import BackendUnavailable, QueryMemoryExceeded, QueryTimeout
@@ -46,9 +47,6 @@ def memory_limit(megabytes: int) -> str:
     return f"{megabytes} MB, SCREENGRAPH_QUERY_MEMORY_MB"
 
 
-# How long past its limit a query may run before the watchdog kills the sandbox; the
-# issue's bound is the limit + 0.5 s, and the kill and the reply take ~0.1 s.
-WATCHDOG_GRACE_S = 0.3
 _WATCH_EVERY_S = 0.02
 _NICENESS = 10
 _PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -165,7 +163,7 @@ class AdhocSandbox:
         verdict: dict[str, str] = {}
         done = threading.Event()
         watchdog = threading.Thread(
-            target=self._watch, args=(pid, deadline + WATCHDOG_GRACE_S, verdict, done),
+            target=self._watch, args=(pid, deadline + GRACE_S, verdict, done),
             name="screengraph-sandbox-watchdog", daemon=True)
         watchdog.start()
         try:

@@ -24,6 +24,7 @@ from neo4j.exceptions import (AuthError, Neo4jError, ResultFailedError, ServiceU
                               SessionExpired)
 from neo4j.graph import Node, Path, Relationship
 
+from graph.adhoc_deadline import within_deadline
 from graph.backend import Backend, BackendInfo, Results, Statement, write_stats
 from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError,
                           QueryMemoryExceeded, QueryTimeout, ReadOnlyViolation)
@@ -101,6 +102,15 @@ class Neo4jBackend(Backend):
 
         return self._session_call(neo4j.READ_ACCESS, work, timeout_ms,
                                   fetch_size=cap + 1 if cap else None)
+
+    def _run_isolated(self, cypher: str, params: Mapping[str, Any] | None, *,
+                      timeout_ms: int | None, max_rows: int | None) -> Results:
+        """A read that the caller stops waiting for at its hard deadline
+        (graph/adhoc_deadline.py): the server's transaction timeout misses some shapes."""
+        timeout_ms = int(timeout_ms or self.query_timeout_ms)
+        return within_deadline(
+            lambda: self.run_read(cypher, params, timeout_ms=timeout_ms, max_rows=max_rows),
+            timeout_ms, lambda: QueryTimeout(timeout_ms, _NAME))
 
     def run_write(self, cypher: str | Statement, params: Mapping[str, Any] | None = None, *,
                   timeout_ms: int | None = None) -> Results:
