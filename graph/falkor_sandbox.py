@@ -107,6 +107,9 @@ class SandboxServer(EmbeddedServer):
             "--save", "",
             "--appendonly", "no",
             "--replica-read-only", "yes",
+            # Refuse queries while it has no up-to-date copy (restarting, resyncing), rather
+            # than answer from an empty or old one.
+            "--replica-serve-stale-data", "no",
             # Load the primary's snapshot straight from the socket: nothing on disk.
             "--repl-diskless-load", "on-empty-db",
             "--logfile", str(self.log_path),
@@ -176,8 +179,13 @@ class AdhocSandbox:
         watchdog.start()
         try:
             return db.select_graph(graph_name).ro_query(query, None, timeout=timeout_ms)
+        except redis.exceptions.ResponseError as exc:
+            if str(exc).startswith("MASTERDOWN"):
+                raise self._restarting(exc) from exc
+            raise
         except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
             self._forget_client()
+            done.set()
             watchdog.join()
             if verdict.get("why") == "time":
                 raise QueryTimeout(timeout_ms, "the embedded store (FalkorDB)") from exc

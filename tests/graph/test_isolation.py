@@ -3,6 +3,8 @@ cannot build a huge result, and never stall the pages other users are reading.""
 
 from __future__ import annotations
 
+import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -144,3 +146,14 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"
+
+
+def test_a_query_whose_server_died_under_it_is_not_sent_again(embedded):
+    embedded.run_adhoc("RETURN 1")
+    sandbox_pid = int(embedded._sandbox._client().connection.info("server")["process_id"])
+    threading.Timer(0.3, os.kill, (sandbox_pid, signal.SIGKILL)).start()
+    # Would answer after ~1-2 s: re-sent to the restarted sandbox, it would answer.
+    with pytest.raises(BackendUnavailable, match="Run it again"):
+        embedded.run_adhoc(RUNAWAYS["cartesian product"].replace("20000", "3000"),
+                           timeout_ms=5000)
+    assert embedded.run_adhoc("RETURN 2").value() == 2
