@@ -326,7 +326,12 @@ class EmbeddedServer:
                 return
             log.warning("%s exited with status %s; restarting it (%d within %.0f s)",
                         self.describe, code, len(deaths), self.restarts.window_s)
-            time.sleep(min(0.2 * len(deaths), 2.0))
+            time.sleep(self._pause_before_restart(len(deaths)))
+
+    def _pause_before_restart(self, recent_deaths: int) -> float:
+        """Seconds to wait before restarting a server that died `recent_deaths` times
+        within the window: a little longer each time, for a cause that may pass."""
+        return min(0.2 * recent_deaths, 2.0)
 
     def _release_folder(self) -> None:
         """Release the folder, so that the next query here or in another process can
