@@ -157,3 +157,25 @@ def test_a_query_whose_server_died_under_it_is_not_sent_again(embedded):
         embedded.run_adhoc(RUNAWAYS["cartesian product"].replace("20000", "3000"),
                            timeout_ms=5000)
     assert embedded.run_adhoc("RETURN 2").value() == 2
+
+
+def test_another_process_attaches_to_the_running_sandbox(tmp_path):
+    owner = FalkorBackend(tmp_path, "attach")
+    try:
+        owner.run_write("CREATE (:Show {key: 'by-owner'})")
+        assert owner.run_adhoc("MATCH (s:Show) RETURN count(s)").value() == 1
+        script = textwrap.dedent(f"""
+            import sys
+            sys.path.insert(0, {str(REPO)!r})
+            from graph.falkor_backend import FalkorBackend
+            with FalkorBackend({str(tmp_path)!r}, "attach") as client:
+                client.run_write("CREATE (:Show {{key: 'by-client'}})")
+                count = client.run_adhoc("MATCH (s:Show) RETURN count(s)").value()
+                print(client._sandbox.server.owner, count)
+        """)
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                             timeout=60, check=True).stdout.split()
+        assert out == ["False", "2"], "the second process should use the owner's sandbox"
+        assert owner._sandbox.server.owner and _alive(owner._sandbox.server.pid)
+    finally:
+        owner.close()
