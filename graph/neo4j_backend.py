@@ -24,7 +24,7 @@ from neo4j.exceptions import (AuthError, Neo4jError, ResultFailedError, ServiceU
                               SessionExpired)
 from neo4j.graph import Node, Path, Relationship
 
-from graph.adhoc_deadline import within_deadline
+from graph.adhoc_deadline import Slots, within_deadline
 from graph.backend import Backend, BackendInfo, Results, Statement, write_stats
 from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError,
                           QueryMemoryExceeded, QueryTimeout, ReadOnlyViolation)
@@ -36,6 +36,9 @@ from graph.values import node_value, plain, relationship_value
 _NAME = "Neo4j"
 # A server that just started compiles its first queries slowly: give `doctor` room.
 _COLD_START_MS = 15_000
+# Ad-hoc queries of this process that may be running on the server at once, counting
+# the ones abandoned at their deadline (graph/adhoc_deadline.py).
+_ADHOC_SLOTS = 4
 # What the server reports when a transaction passes db.memory.transaction.max (or the
 # heap runs out): retrying cannot help.
 _OUT_OF_MEMORY = ("MemoryPoolOutOfMemoryError", "OutOfMemoryError")
@@ -65,6 +68,7 @@ class Neo4jBackend(Backend):
                  database: str = "neo4j", *, query_timeout_ms: int = 2000,
                  write_timeout_ms: int = 60000, max_rows: int = 1000):
         super().__init__(query_timeout_ms, write_timeout_ms, max_rows)
+        self._adhoc_slots = Slots(_ADHOC_SLOTS)
         self.uri = uri
         self.database = database
         auth = (username or "neo4j", password) if password else None
@@ -110,7 +114,7 @@ class Neo4jBackend(Backend):
         timeout_ms = int(timeout_ms or self.query_timeout_ms)
         return within_deadline(
             lambda: self.run_read(cypher, params, timeout_ms=timeout_ms, max_rows=max_rows),
-            timeout_ms, lambda: QueryTimeout(timeout_ms, _NAME))
+            timeout_ms, self._adhoc_slots, lambda: QueryTimeout(timeout_ms, _NAME))
 
     def run_write(self, cypher: str | Statement, params: Mapping[str, Any] | None = None, *,
                   timeout_ms: int | None = None) -> Results:

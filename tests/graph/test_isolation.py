@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from graph.adhoc_deadline import Slots
 from graph.errors import BackendUnavailable, QueryMemoryExceeded, QueryTimeout
 from graph.falkor_backend import FalkorBackend
+from graph.neo4j_backend import Neo4jBackend
 
 REPO = Path(__file__).resolve().parents[2]
 LIMIT_MS = 1000
@@ -179,3 +181,32 @@ def test_another_process_attaches_to_the_running_sandbox(tmp_path):
         assert owner._sandbox.server.owner and _alive(owner._sandbox.server.pid)
     finally:
         owner.close()
+
+
+def test_abandoned_runaways_cannot_pile_up_on_neo4j(neo4j_session_backend):
+    """Neo4j finishes a reduce() before it checks its time limit: an abandoned query
+    holds its slot until then, and a query finding none free fails within its limit."""
+    backend = Neo4jBackend(neo4j_session_backend.uri, os.environ.get("NEO4J_USERNAME", "neo4j"),
+                           os.environ.get("NEO4J_PASSWORD"), neo4j_session_backend.database)
+    backend._adhoc_slots = Slots(1)
+    try:
+        # Runs 5-20 s on the server whatever its 1 s limit.
+        runaway = RUNAWAYS["string building"].replace("range(1, 20000) AS x",
+                                                      "range(1, 5000) AS x")
+        with pytest.raises(QueryTimeout):
+            backend.run_adhoc(runaway, timeout_ms=LIMIT_MS)
+        started = time.monotonic()
+        with pytest.raises(BackendUnavailable, match="still running on the server"):
+            backend.run_adhoc("RETURN 1", timeout_ms=LIMIT_MS)
+        assert time.monotonic() - started < BOUND_S
+        # The slot comes back once the server has finished the abandoned query.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                assert backend.run_adhoc("RETURN 1", timeout_ms=LIMIT_MS).value() == 1
+                return
+            except BackendUnavailable:
+                pass
+        pytest.fail("the abandoned query's slot did not come back within 60 s")
+    finally:
+        backend.close()
