@@ -13,6 +13,7 @@ Dialect notes live in docs/cypher-dialects.md; the ones handled here:
 from __future__ import annotations
 
 import fcntl
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
@@ -62,6 +63,7 @@ class FalkorBackend(Backend):
             timeout_max_ms=_TIMEOUT_MAX_MS, query_mem_capacity_mb=query_memory_mb)
         self._db: FalkorDB | None = None
         self._sandbox: AdhocSandbox | None = None
+        self._sandbox_guard = threading.Lock()
         self._last_timeout_ms = query_timeout_ms
 
     # -- connection -------------------------------------------------------
@@ -143,17 +145,17 @@ class FalkorBackend(Backend):
         self._last_timeout_ms = timeout_ms
         query = with_parameters(cypher, params)
         generation = self.generation()
-        if self._sandbox is None:
-            self._sandbox = AdhocSandbox(self.server, max_rows=self.max_rows,
-                                         query_mem_capacity_mb=self.query_memory_mb,
-                                         timeout_max_ms=_TIMEOUT_MAX_MS)
+        with self._sandbox_guard:
+            if self._sandbox is None:
+                self._sandbox = AdhocSandbox(self.server, max_rows=self.max_rows,
+                                             query_mem_capacity_mb=self.query_memory_mb,
+                                             timeout_max_ms=_TIMEOUT_MAX_MS)
         try:
-            result = self._sandbox.run(self.graph_name, query, timeout_ms, generation,
-                                       self._generation_key)
+            result, sandbox_cap = self._sandbox.run(self.graph_name, query, timeout_ms,
+                                                    generation, self._generation_key)
         except redis.exceptions.ResponseError as exc:
             raise self._translate(exc) from exc
         # The sandbox's engine stops one row past its owner's cap; no call gets more.
-        sandbox_cap = self._sandbox.max_rows
         requested = self.max_rows if max_rows is None else max_rows
         return self._results(result, min(requested, sandbox_cap) if requested else sandbox_cap)
 

@@ -138,12 +138,6 @@ class AdhocSandbox:
         self._copied_once = False
         self._guard = threading.Lock()
 
-    @property
-    def max_rows(self) -> int:
-        """The cap the sandbox's engine applies (its owner's max_rows)."""
-        return int(self._client().connection.execute_command(
-            "GRAPH.CONFIG", "GET", "RESULTSET_SIZE")[1]) - 1
-
     def _client(self) -> FalkorDB:
         with self._guard:
             if self._db is None:
@@ -159,8 +153,10 @@ class AdhocSandbox:
             self._db = None
 
     def run(self, graph_name: str, query: str, timeout_ms: int, generation: int,
-            generation_key: str) -> QueryResult:
+            generation_key: str) -> tuple[QueryResult, int]:
         """Run `query` once the sandbox has caught up with `generation`; never retried.
+        Returns its result and the row cap the sandbox's engine applied (its owner's
+        max_rows: it stops one row past it).
 
         The first copy of the store, when this process first uses the sandbox (a
         one-off `screengraph cypher`, say), is not the query's time: it has its own bound
@@ -178,9 +174,15 @@ class AdhocSandbox:
             self._wait_for_copy(db, deadline)
             self._catch_up(db, graph_name, generation, generation_key, deadline)
             pid = int(db.connection.info("server")["process_id"])
+            row_cap = int(db.connection.execute_command(
+                "GRAPH.CONFIG", "GET", "RESULTSET_SIZE")[1]) - 1
         except (redis.exceptions.ConnectionError, FileNotFoundError, ConnectionRefusedError) as exc:
             self._forget_client()
             raise self._restarting(exc) from exc
+        except redis.exceptions.ResponseError as exc:
+            if str(exc).startswith("MASTERDOWN"):  # its link to the store dropped just now
+                raise self._restarting(exc) from exc
+            raise
         verdict: dict[str, str] = {}
         done = threading.Event()
         watchdog = threading.Thread(
@@ -191,7 +193,8 @@ class AdhocSandbox:
             # The engine's own limit ends at the deadline too, so that it, not the
             # watchdog, stops the queries it can stop.
             remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
-            return db.select_graph(graph_name).ro_query(query, None, timeout=remaining_ms)
+            return (db.select_graph(graph_name).ro_query(query, None, timeout=remaining_ms),
+                    row_cap)
         except redis.exceptions.ResponseError as exc:
             if str(exc).startswith("MASTERDOWN"):
                 raise self._restarting(exc) from exc
