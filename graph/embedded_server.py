@@ -74,8 +74,9 @@ def socket_path_for(data_dir: Path, name: str = "server") -> Path:
     return Path(tempfile.gettempdir()) / f"screengraph-{digest}.sock"
 
 
-def ping(sock: Path, password: str | None = None, timeout: float = 1.0) -> bool:
-    """True when a server answers PING on the socket."""
+def ping(sock: Path, password: str | None = None, timeout: float = 1.0,
+         answers: tuple[bytes, ...] = (b"+PONG",)) -> bool:
+    """True when a server gives one of `answers` to PING on the socket."""
     request = b"*1\r\n$4\r\nPING\r\n"
     if password:
         secret = password.encode()
@@ -86,12 +87,12 @@ def ping(sock: Path, password: str | None = None, timeout: float = 1.0) -> bool:
             s.connect(str(sock))
             s.sendall(request)
             reply = b""
-            while b"PONG" not in reply and b"-" not in reply[-64:]:
+            while not any(answer in reply for answer in answers) and b"-" not in reply[-64:]:
                 chunk = s.recv(64)
                 if not chunk:
                     break
                 reply += chunk
-            return b"+PONG" in reply
+            return any(answer in reply for answer in answers)
     except OSError:
         return False
 
@@ -177,6 +178,7 @@ class EmbeddedServer:
         self._started = threading.Event()
         self._start_error: BaseException | None = None
         self._mutex = threading.Lock()
+        self._spawn_guard = threading.Lock()
 
     @property
     def owner(self) -> bool:
@@ -299,20 +301,24 @@ class EmbeddedServer:
         process (or until it gives up on a crash loop, having stopped its server).
         """
         deaths: deque[float] = deque()
-        while not self._stopping.is_set():
-            try:
-                process = subprocess.Popen(
-                    self._command(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL, start_new_session=True,
-                    preexec_fn=self._preexec, cwd=self.data_dir)
-            except OSError as exc:
-                self._start_error = BackendUnavailable(
-                    f"Could not start the embedded FalkorDB server: {exc}. "
-                    "Reinstall with 'make setup'.")
-                self._started.set()
-                self._release_folder()
-                return
-            self._process = process
+        while True:
+            # stop() sets _stopping, then takes this guard: a server is either started
+            # before, and stop() sees it, or not at all.
+            with self._spawn_guard:
+                if self._stopping.is_set():
+                    return
+                try:
+                    process = subprocess.Popen(
+                        self._command(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL, start_new_session=True,
+                        preexec_fn=self._preexec, cwd=self.data_dir)
+                except OSError as exc:
+                    self._start_error = BackendUnavailable(
+                        f"Could not start {self.describe}: {exc}. Reinstall with 'make setup'.")
+                    self._started.set()
+                    self._release_folder()
+                    return
+                self._process = process
             self._started.set()
             began = time.monotonic()
             code = process.wait()
@@ -367,7 +373,8 @@ class EmbeddedServer:
         """Stop the server (if this process owns it) and release the folder."""
         with self._mutex:
             self._stopping.set()
-            process = self._process
+            with self._spawn_guard:
+                process = self._process
             if process is not None and process.poll() is None:
                 process.terminate()  # redis-server fsyncs the append-only file and exits
                 try:

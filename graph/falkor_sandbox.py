@@ -37,7 +37,7 @@ from falkordb import FalkorDB
 from falkordb.query_result import QueryResult
 
 from graph.adhoc_deadline import GRACE_S
-from graph.embedded_server import (EmbeddedServer, die_with_parent, redis_binaries,
+from graph.embedded_server import (EmbeddedServer, die_with_parent, ping, redis_binaries,
                                    write_private_config)
 from graph.errors import BackendUnavailable, QueryMemoryExceeded, QueryTimeout
 from graph.falkor_indexes import wait_for_indexes
@@ -119,6 +119,11 @@ class SandboxServer(EmbeddedServer):
             "THREAD_COUNT", "1",
             "OMP_THREAD_COUNT", "1",
         ]
+
+    def _alive(self) -> bool:
+        # While it copies the store it answers MASTERDOWN, even to PING: it is up, and
+        # AdhocSandbox waits for the copy within its own bounds.
+        return ping(self.socket_path, answers=(b"+PONG", b"-MASTERDOWN"))
 
     def _pause_before_restart(self, recent_deaths: int) -> float:
         # It dies when a watchdog stops a runaway: the next query should not wait for it.

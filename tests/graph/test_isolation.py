@@ -145,7 +145,7 @@ def test_the_sandbox_dies_with_the_process_that_started_it(tmp_path):
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):  # reaped meanwhile
         return False
     return state != "Z"
 
