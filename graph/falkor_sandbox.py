@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import threading
 import time
 from pathlib import Path
@@ -63,6 +64,17 @@ def _rss_bytes(pid: int) -> int:
             return int(statm.read().split()[1]) * _PAGE
     except (FileNotFoundError, ProcessLookupError):
         return 0
+
+
+def _complete_bulk(reply: bytes) -> bool:
+    """Whether `reply` holds a whole redis reply: a bulk string (`$len\\r\\n...\\r\\n`)
+    or an error (`-...\\r\\n`)."""
+    header, separator, payload = reply.partition(b"\r\n")
+    if not separator:
+        return False
+    if not header.startswith(b"$"):
+        return True
+    return len(payload) >= int(header[1:]) + 2
 
 
 class SandboxServer(EmbeddedServer):
@@ -121,9 +133,9 @@ class SandboxServer(EmbeddedServer):
         ]
 
     def _alive(self) -> bool:
-        # While it copies the store it answers MASTERDOWN, even to PING: it is up, and
-        # AdhocSandbox waits for the copy within its own bounds.
-        return ping(self.socket_path, answers=(b"+PONG", b"-MASTERDOWN"))
+        # While it copies the store it answers PING with MASTERDOWN, then LOADING: it is
+        # up, and AdhocSandbox waits for the copy within its own bounds.
+        return ping(self.socket_path, answers=(b"+PONG", b"-MASTERDOWN", b"-LOADING"))
 
     def _pause_before_restart(self, recent_deaths: int) -> float:
         # It dies when a watchdog stops a runaway: the next query should not wait for it.
@@ -240,9 +252,11 @@ class AdhocSandbox:
         following the store's server if it came back on another port."""
         connection = db.connection
         while True:
-            replication = connection.info("replication")
+            replication = self._replication(deadline)
             port = self.server.primary.replication_port
-            if port and int(replication.get("master_port") or 0) != port:
+            if replication is None:
+                pass  # too busy loading the copy to answer yet
+            elif port and int(replication.get("master_port") or 0) != port:
                 connection.config_set("masterauth", self.server.primary.password or "")
                 connection.execute_command("REPLICAOF", "127.0.0.1", port)
             elif replication.get("master_link_status") == "up":
@@ -253,6 +267,29 @@ class AdhocSandbox:
                     "after a runaway query). Run the query again in a few seconds; if this "
                     f"persists, see {self.server.log_path} and {self.server.primary.log_path}.")
             time.sleep(0.05)
+
+    def _replication(self, deadline: float) -> dict[str, str] | None:
+        """The sandbox's replication status, or None if it does not answer by `deadline`:
+        while it loads a copy it serves requests only now and then (for seconds on a large
+        store), and a client's connect and reads must not outlast the query's limit."""
+        request = b"*2\r\n$4\r\nINFO\r\n$11\r\nreplication\r\n"
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.settimeout(max(0.05, min(0.5, deadline - time.monotonic())))
+                s.connect(str(self.server.socket_path))
+                s.sendall(request)
+                reply = b""
+                while not _complete_bulk(reply):
+                    chunk = s.recv(4096)
+                    if not chunk:
+                        return None
+                    reply += chunk
+        except OSError:  # a timeout included
+            return None
+        if not reply.startswith(b"$"):
+            return None  # an error reply (LOADING...)
+        lines = reply.decode(errors="replace").split("\r\n")[1:]
+        return dict(line.split(":", 1) for line in lines if ":" in line)
 
     def _catch_up(self, db: FalkorDB, graph_name: str, generation: int, generation_key: str,
                   deadline: float) -> None:
