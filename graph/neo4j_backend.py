@@ -2,7 +2,12 @@
 
 Reads run as auto-commit transactions of read sessions (one round trip; a
 cluster routes them to readers, the server refuses writes in them; retried
-once on transient errors); writes run in managed write transactions, which the driver retries on
+once on transient errors, except running out of transaction memory, which a
+retry hits again). A capped read streams: the driver pulls max_rows + 1
+records and discards the rest on the server, so a huge result never crosses
+the wire. Memory: the server's `db.memory.transaction.max` (scripts/neo4j-local
+sets it from the query_memory_mb setting; for a packaged Neo4j set it in
+neo4j.conf) fails a transaction that grows past it. Writes run in managed write transactions, which the driver retries on
 transient errors (our statements are idempotent MERGEs). Time limits are
 transaction timeouts, in seconds for the driver: settings are milliseconds.
 """
@@ -19,10 +24,11 @@ from neo4j.exceptions import (AuthError, Neo4jError, ResultFailedError, ServiceU
                               SessionExpired)
 from neo4j.graph import Node, Path, Relationship
 
+from graph.adhoc_deadline import Slots, within_deadline
 from graph.adhoc_policy import AdhocPlan
 from graph.backend import Backend, BackendInfo, Results, Statement, write_stats
-from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError, QueryTimeout,
-                          ReadOnlyViolation)
+from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError,
+                          QueryMemoryExceeded, QueryTimeout, ReadOnlyViolation)
 from graph.neo4j_lease import LEASE_LABEL, LoadLease
 from graph.schema import (FULLTEXT_INDEX, FULLTEXT_LABELS, KEY, KEYED_LABELS, LOOKUP_INDEXES,
                           SEARCH_TEXT)
@@ -31,6 +37,12 @@ from graph.values import node_value, plain, relationship_value
 _NAME = "Neo4j"
 # A server that just started compiles its first queries slowly: give `doctor` room.
 _COLD_START_MS = 15_000
+# Ad-hoc queries of this process that may be running on the server at once, counting
+# the ones abandoned at their deadline (graph/adhoc_deadline.py).
+_ADHOC_SLOTS = 4
+# What the server reports when a transaction passes db.memory.transaction.max (or the
+# heap runs out): retrying cannot help.
+_OUT_OF_MEMORY = ("MemoryPoolOutOfMemoryError", "OutOfMemoryError")
 
 
 def lucene_query(terms: list[str]) -> str:
@@ -57,6 +69,7 @@ class Neo4jBackend(Backend):
                  database: str = "neo4j", *, query_timeout_ms: int = 2000,
                  write_timeout_ms: int = 60000, max_rows: int = 1000):
         super().__init__(query_timeout_ms, write_timeout_ms, max_rows)
+        self._adhoc_slots = Slots(_ADHOC_SLOTS)
         self.uri = uri
         self.database = database
         auth = (username or "neo4j", password) if password else None
@@ -92,7 +105,17 @@ class Neo4jBackend(Backend):
                 rows.append([_convert(v) for v in record.values()])
             return Results(columns, rows, truncated)
 
-        return self._session_call(neo4j.READ_ACCESS, work, timeout_ms)
+        return self._session_call(neo4j.READ_ACCESS, work, timeout_ms,
+                                  fetch_size=cap + 1 if cap else None)
+
+    def _run_isolated(self, cypher: str, params: Mapping[str, Any] | None, *,
+                      timeout_ms: int | None, max_rows: int | None) -> Results:
+        """A read that the caller stops waiting for at its hard deadline
+        (graph/adhoc_deadline.py): the server's transaction timeout misses some shapes."""
+        timeout_ms = int(timeout_ms or self.query_timeout_ms)
+        return within_deadline(
+            lambda: self.run_read(cypher, params, timeout_ms=timeout_ms, max_rows=max_rows),
+            timeout_ms, self._adhoc_slots, lambda: QueryTimeout(timeout_ms, _NAME))
 
     def run_write(self, cypher: str | Statement, params: Mapping[str, Any] | None = None, *,
                   timeout_ms: int | None = None) -> Results:
@@ -120,10 +143,11 @@ class Neo4jBackend(Backend):
 
         self._session_call(neo4j.WRITE_ACCESS, work, timeout_ms)
 
-    def _session_call(self, mode: str, work, timeout_ms: int) -> Results:
+    def _session_call(self, mode: str, work, timeout_ms: int, *,
+                      fetch_size: int | None = None) -> Results:
         try:
             if mode == neo4j.READ_ACCESS:
-                return self._auto_commit_read(work)
+                return self._auto_commit_read(work, fetch_size)
             with self._driver.session(database=self.database, default_access_mode=mode) as session:
                 return session.execute_write(work)
         except Neo4jError as exc:
@@ -142,22 +166,26 @@ class Neo4jBackend(Backend):
                 f"Neo4j at {self.uri} is not reachable ({exc}). Start it (for a local one: "
                 "'scripts/neo4j-local start') or fix NEO4J_URI.") from exc
 
-    def _auto_commit_read(self, work) -> Results:
+    def _auto_commit_read(self, work, fetch_size: int | None) -> Results:
         """One read in an auto-commit transaction of a read session, retried once if transient.
 
         One network round trip instead of a managed transaction's two; the session's
         read mode still routes it to a reader and the server still refuses writes.
+        `fetch_size` records are pulled at a time (the driver's default when None).
         """
+        options = {"fetch_size": fetch_size} if fetch_size else {}
         for attempt in (1, 2):
             try:
                 with self._driver.session(database=self.database,
-                                          default_access_mode=neo4j.READ_ACCESS) as session:
+                                          default_access_mode=neo4j.READ_ACCESS,
+                                          **options) as session:
                     return work(session)
             except (ServiceUnavailable, SessionExpired):
                 if attempt == 2:
                     raise
             except Neo4jError as exc:
-                if attempt == 2 or not exc.is_retryable():
+                if (attempt == 2 or not exc.is_retryable()
+                        or any(name in (exc.code or "") for name in _OUT_OF_MEMORY)):
                     raise
         raise AssertionError("unreachable")
 
@@ -173,6 +201,8 @@ class Neo4jBackend(Backend):
             return QueryTimeout(timeout_ms, _NAME)
         if "AccessMode" in code:
             return ReadOnlyViolation(_NAME)
+        if any(name in code for name in _OUT_OF_MEMORY):
+            return QueryMemoryExceeded("the server's db.memory.transaction.max", _NAME)
         if "ConstraintValidationFailed" in code:
             return ConstraintViolation(f"Neo4j: {exc.message}")
         if "DatabaseNotFound" in code:

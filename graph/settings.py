@@ -65,6 +65,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Time limit of a read query, in milliseconds, on both backends.", _positive_int),
     Setting("write_timeout_ms", "SCREENGRAPH_WRITE_TIMEOUT_MS", 60000,
             "Time limit of one write transaction (a loader batch), in milliseconds.", _positive_int),
+    Setting("query_memory_mb", "SCREENGRAPH_QUERY_MEMORY_MB", 512,
+            "Most memory one query may use, in megabytes: FalkorDB's QUERY_MEM_CAPACITY on the "
+            "embedded store (and how far the ad-hoc sandbox may grow before its watchdog stops "
+            "the query); db.memory.transaction.max in scripts/neo4j-local's Neo4j (set it in "
+            "neo4j.conf for a packaged server).", _positive_int),
     Setting("max_rows", "SCREENGRAPH_MAX_ROWS", 1000,
             "Most rows an ad-hoc Cypher query returns; more are cut and the result is "
             "marked truncated.", _positive_int),

@@ -79,7 +79,8 @@ def test_documented_difference_still_holds(backend, name):
 
 def test_falkordb_refuses_reads_on_a_graph_never_written(embedded):
     """Why FalkorBackend writes `RETURN 1` to a graph it creates."""
-    client = FalkorDB(unix_socket_path=str(embedded.server.socket_path))
+    client = FalkorDB(unix_socket_path=str(embedded.server.socket_path),
+                      password=embedded.server.password)
     try:
         graph = client.select_graph("never-written-" + embedded.graph_name)
         with pytest.raises(Exception, match="empty key"):
