@@ -74,6 +74,21 @@ def socket_path_for(data_dir: Path, name: str = "server") -> Path:
     return Path(tempfile.gettempdir()) / f"screengraph-{digest}.sock"
 
 
+def import_folder_for(data_dir: Path) -> Path:
+    """The only folder `LOAD CSV FROM 'file://...'` may read: an empty, private one.
+
+    FalkorDB reads local files only below IMPORT_FOLDER; left unset, that is a default
+    folder that merely happens not to exist. Module arguments are split on spaces, so
+    a data folder with spaces in its path gets a stable folder in the temp dir instead.
+    """
+    folder = data_dir / "import"
+    if any(ch.isspace() for ch in str(folder)):
+        digest = hashlib.sha1(str(data_dir).encode()).hexdigest()[:16]
+        folder = Path(tempfile.gettempdir()) / f"screengraph-{digest}-import"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
 def ping(sock: Path, password: str | None = None, timeout: float = 1.0,
          answers: tuple[bytes, ...] = (b"+PONG",)) -> bool:
     """True when a server gives one of `answers` to PING on the socket."""
@@ -244,7 +259,8 @@ class EmbeddedServer:
         """FalkorDB's own settings (after --loadmodule)."""
         return ["TIMEOUT_DEFAULT", str(self.timeout_default_ms),
                 "TIMEOUT_MAX", str(self.timeout_max_ms),
-                "QUERY_MEM_CAPACITY", str(self.query_mem_capacity_mb * 1024 * 1024)]
+                "QUERY_MEM_CAPACITY", str(self.query_mem_capacity_mb * 1024 * 1024),
+                "IMPORT_FOLDER", f"{import_folder_for(self.data_dir)}/"]
 
     def _preexec(self) -> None:
         """Runs in the child before exec."""

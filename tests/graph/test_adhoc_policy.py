@@ -241,3 +241,9 @@ def _depth(value):
     while isinstance(value, list) and value:
         value, depth = value[0], depth + 1
     return depth + 1 if value == [] else depth
+
+
+def test_neo4j_itself_refuses_file_urls_in_load_csv(neo4j):
+    """Beneath the policy: scripts/neo4j-local turns file URLs off in the server's own config."""
+    with pytest.raises(QueryError, match="allow_csv_import_from_file_urls"):
+        neo4j.run_read("LOAD CSV FROM 'file:///rows.csv' AS row RETURN count(row)")

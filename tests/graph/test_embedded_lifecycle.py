@@ -225,3 +225,22 @@ def test_after_a_restart_the_first_query_waits_until_indexes_are_rebuilt(tmp_pat
         assert statuses == {"OPERATIONAL"}
     finally:
         backend.close()
+
+
+def test_the_server_reads_local_files_only_from_its_private_import_folder(tmp_path):
+    """Defence under the ad-hoc policy: even a query of ours cannot read /etc through LOAD CSV."""
+    from graph.embedded_server import import_folder_for
+    from graph.errors import QueryError
+
+    backend = FalkorBackend(tmp_path / "store", "g")
+    try:
+        folder = import_folder_for(backend.server.data_dir)
+        (folder / "rows.csv").write_text("a\n1\n2\n", encoding="utf-8")
+        assert oct(folder.stat().st_mode & 0o777) == "0o700"
+        count = "LOAD CSV FROM $url AS row RETURN count(row)"
+        assert backend.run_read(count, {"url": "file://rows.csv"}).value() == 3
+        for url in ("file:///etc/hostname", "file://../../../../etc/hostname"):
+            with pytest.raises(QueryError):
+                backend.run_read(count, {"url": url})
+    finally:
+        backend.close()
