@@ -125,6 +125,9 @@ class Backend(ABC):
     def adhoc_plan(self, cypher: str, params: Mapping[str, Any] | None) -> AdhocPlan:
         """The engine's plan of an analyst's query (nothing runs), for `vet_adhoc`."""
 
+    def prepare_adhoc(self) -> None:
+        """Get ready for ad-hoc queries ahead of the first (a long-running server calls it)."""
+
     def _run_isolated(self, cypher: str, params: Mapping[str, Any] | None, *,
                       timeout_ms: int | None, max_rows: int | None) -> Results:
         """Where a backend runs vetted ad-hoc queries; by default, like any read."""

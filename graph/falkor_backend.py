@@ -13,6 +13,7 @@ Dialect notes live in docs/cypher-dialects.md; the ones handled here:
 from __future__ import annotations
 
 import fcntl
+import logging
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,10 +29,12 @@ from graph.embedded_server import EmbeddedServer
 from graph.falkor_indexes import wait_for_indexes
 from graph.falkor_params import with_parameters
 from graph.falkor_sandbox import AdhocSandbox, memory_limit
-from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError,
+from graph.errors import (BackendUnavailable, ConstraintViolation, GraphError, QueryError,
                           QueryMemoryExceeded, QueryTimeout, ReadOnlyViolation)
 from graph.schema import FULLTEXT_LABELS, KEY, KEYED_LABELS, LOOKUP_INDEXES, SEARCH_TEXT
 from graph.values import nested_too_deep, node_value, plain, relationship_value
+
+log = logging.getLogger(__name__)
 
 _TIMEOUT_MAX_MS = 3_600_000
 # How long the first use of a restarted server waits for its indexes to be rebuilt
@@ -149,19 +152,34 @@ class FalkorBackend(Backend):
         self._last_timeout_ms = timeout_ms
         query = with_parameters(cypher, params)
         generation = self.generation()
-        with self._sandbox_guard:
-            if self._sandbox is None:
-                self._sandbox = AdhocSandbox(self.server, max_rows=self.max_rows,
-                                             query_mem_capacity_mb=self.query_memory_mb,
-                                             timeout_max_ms=_TIMEOUT_MAX_MS)
+        sandbox = self._adhoc_sandbox()
         try:
-            result, sandbox_cap = self._sandbox.run(self.graph_name, query, timeout_ms,
+            result, sandbox_cap = sandbox.run(self.graph_name, query, timeout_ms,
                                                     generation, self._generation_key)
         except redis.exceptions.ResponseError as exc:
             raise self._translate(exc) from exc
         # The sandbox's engine stops one row past its owner's cap; no call gets more.
         requested = self.max_rows if max_rows is None else max_rows
         return self._results(result, min(requested, sandbox_cap) if requested else sandbox_cap)
+
+    def _adhoc_sandbox(self) -> AdhocSandbox:
+        with self._sandbox_guard:
+            if self._sandbox is None:
+                self._sandbox = AdhocSandbox(self.server, max_rows=self.max_rows,
+                                             query_mem_capacity_mb=self.query_memory_mb,
+                                             timeout_max_ms=_TIMEOUT_MAX_MS)
+            return self._sandbox
+
+    def prepare_adhoc(self) -> None:
+        """Copy the store into the sandbox in the background now, so that a long-running
+        server's first console query does not wait for the copy (seconds on a big store)."""
+        def warm() -> None:
+            try:
+                self._adhoc_sandbox().warm()
+            except (GraphError, OSError, redis.exceptions.RedisError) as exc:
+                # The first query tries again, and says what went wrong if it still does.
+                log.warning("the ad-hoc query sandbox did not start ahead of time: %s", exc)
+        threading.Thread(target=warm, name="screengraph-sandbox-warm", daemon=True).start()
 
     def statement(self, cypher: str, params: Mapping[str, Any]) -> Statement:
         return Statement(cypher, params, with_parameters(cypher, params))

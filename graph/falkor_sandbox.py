@@ -169,6 +169,14 @@ class AdhocSandbox:
                 self._db.connection.close()
             self._db = None
 
+    def warm(self) -> None:
+        """Start the sandbox and take the first copy of the store now, not at the first
+        query (a long-running server calls this once, in the background, at start)."""
+        db = self._client()
+        if not self._copied_once:
+            self._wait_for_copy(db, time.monotonic() + SYNC_WAIT_S)
+            self._copied_once = True
+
     def run(self, graph_name: str, query: str, timeout_ms: int, generation: int,
             generation_key: str) -> tuple[QueryResult, int]:
         """Run `query` once the sandbox has caught up with `generation`; never retried.
@@ -183,11 +191,10 @@ class AdhocSandbox:
         """
         deadline = time.monotonic() + timeout_ms / 1000.0
         try:
-            db = self._client()
             if not self._copied_once:
-                self._wait_for_copy(db, time.monotonic() + SYNC_WAIT_S)
-                self._copied_once = True
+                self.warm()
                 deadline = time.monotonic() + timeout_ms / 1000.0
+            db = self._client()
             self._wait_for_copy(db, deadline)
             self._catch_up(db, graph_name, generation, generation_key, deadline)
             pid = int(db.connection.info("server")["process_id"])

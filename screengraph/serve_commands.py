@@ -22,6 +22,7 @@ def serve(cli: CliContext, host: str, port: int, threads: int, debug: bool) -> N
     backend = cli.backend()
     backend.ensure_schema()
     adjacency.enable()  # a long-running server keeps an in-memory copy for connection paths
+    backend.prepare_adhoc()  # and has its console's sandbox ready before the first query
     from webapp import limits
     # The name it is told to bind is one the app answers to (IP addresses always are).
     settings = cli.settings.with_overrides(

@@ -219,3 +219,23 @@ def test_abandoned_runaways_cannot_pile_up_on_neo4j(neo4j_session_backend):
         pytest.fail("the abandoned query's slot did not come back within 60 s")
     finally:
         backend.close()
+
+
+def test_a_long_running_server_copies_the_store_into_the_sandbox_before_the_first_query(tmp_path):
+    """`screengraph serve` calls prepare_adhoc: the copy (seconds on a big store) is not the
+    first console query's wait."""
+    backend = FalkorBackend(tmp_path / "store", "g")
+    try:
+        backend.run_write("CREATE (:Show {key: 'warm'})")
+        backend.prepare_adhoc()
+        sandbox_ready = time.monotonic() + 60
+        while time.monotonic() < sandbox_ready:
+            sandbox = backend._sandbox
+            if sandbox is not None and sandbox._copied_once:
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("prepare_adhoc did not start the sandbox and take the first copy")
+        assert backend.run_adhoc("MATCH (s:Show) RETURN s.key").value() == "warm"
+    finally:
+        backend.close()
