@@ -234,22 +234,36 @@ class Neo4jBackend(Backend):
             yield
 
     def ensure_schema(self) -> None:
-        for label in KEYED_LABELS:
-            self.run_write(
-                f"CREATE CONSTRAINT {label.lower()}_key IF NOT EXISTS "
-                f"FOR (n:{label}) REQUIRE n.{KEY} IS UNIQUE")
-        self.run_write(f"CREATE CONSTRAINT load_lease_key IF NOT EXISTS "
-                       f"FOR (n:{LEASE_LABEL}) REQUIRE n.{KEY} IS UNIQUE")
+        """Create what is missing, and only that: a reader-only account (Enterprise, Aura)
+        can then start the app on a database whose schema a writer made."""
+        existing = self._schema_names()
+        wanted = {f"{label.lower()}_key":
+                  f"CREATE CONSTRAINT {label.lower()}_key IF NOT EXISTS "
+                  f"FOR (n:{label}) REQUIRE n.{KEY} IS UNIQUE" for label in KEYED_LABELS}
+        wanted["load_lease_key"] = (f"CREATE CONSTRAINT load_lease_key IF NOT EXISTS "
+                                    f"FOR (n:{LEASE_LABEL}) REQUIRE n.{KEY} IS UNIQUE")
         for label, prop in LOOKUP_INDEXES:
-            self.run_write(
+            wanted[f"{label.value.lower()}_{prop}"] = (
                 f"CREATE INDEX {label.value.lower()}_{prop} IF NOT EXISTS "
                 f"FOR (n:{label.value}) ON (n.{prop})")
         labels = "|".join(label.value for label in FULLTEXT_LABELS)
-        self.run_write(
+        wanted[FULLTEXT_INDEX] = (
             f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{labels}) "
             f"ON EACH [n.{SEARCH_TEXT}] "
             "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words'}}")
-        self.run_write("CALL db.awaitIndexes(120)")
+        for name, statement in wanted.items():
+            if name not in existing:
+                self.run_write(statement)
+        self.run_read("CALL db.awaitIndexes(120)", max_rows=0, timeout_ms=125_000)
+
+    def _schema_names(self) -> set[str]:
+        """Names of the constraints and indexes there are (none if we may not list them)."""
+        try:
+            return {row[0] for query in ("SHOW CONSTRAINTS YIELD name RETURN name",
+                                         "SHOW INDEXES YIELD name RETURN name")
+                    for row in self.run_read(query, max_rows=0).rows}
+        except QueryError:
+            return set()
 
     # -- admin ------------------------------------------------------------
 

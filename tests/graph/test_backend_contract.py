@@ -206,3 +206,21 @@ def test_neo4j_loads_asking_for_the_lease_at_once_get_it_one_at_a_time(neo4j):
     for worker in workers:
         worker.join(30)
     assert not overlaps and not any(worker.is_alive() for worker in workers)
+
+
+def test_neo4j_schema_setup_writes_nothing_when_the_schema_is_there(neo4j):
+    """A reader-only account (Enterprise, Aura) can start the app on a schema a writer made."""
+    import os
+
+    from graph.neo4j_backend import Neo4jBackend
+
+    class ReaderOnly(Neo4jBackend):
+        def run_write(self, cypher, params=None, **kwargs):
+            raise AssertionError(f"a reader may not write: {cypher}")
+
+    reader = ReaderOnly(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USERNAME", "neo4j"),
+                        os.environ.get("NEO4J_PASSWORD"), os.environ.get("NEO4J_DATABASE", "neo4j"))
+    try:
+        reader.ensure_schema()
+    finally:
+        reader.close()
