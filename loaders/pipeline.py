@@ -117,19 +117,37 @@ class Loader:
         writing = self.writer is not None and not self.dry_run
         with (self.backend.one_load_at_a_time() if writing else nullcontext()), \
                 _rare_collections(), Prefetched(self._chunks(sources, fmt)) as chunks:
-            try:
-                for chunk in chunks:
-                    self.summary.files += chunk.files
-                    self.summary.warnings.extend(chunk.warnings)
-                    for record, reason in chunk.rejects:
-                        self._reject(record, reason)
-                    self._flush(chunk.records, chunk.hashes, chunk.plans)
-            finally:
-                self._drain()
             if writing:
-                self.writer.flush_degrees()
+                self._recover()
+            try:
+                try:
+                    for chunk in chunks:
+                        self.summary.files += chunk.files
+                        self.summary.warnings.extend(chunk.warnings)
+                        for record, reason in chunk.rejects:
+                            self._reject(record, reason)
+                        self._flush(chunk.records, chunk.hashes, chunk.plans)
+                finally:
+                    self._drain()
+            except Exception as exc:
+                if writing and not isinstance(exc, BackendUnavailable):
+                    try:
+                        self._recover()  # what was written stays: make its degrees right now
+                    except GraphError:
+                        pass  # the journal stays: the next load recounts
+                raise
+            if writing:
+                self.writer.finish_load()
         self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
         return self.summary
+
+    def _recover(self) -> None:
+        """Recount what loads that did not finish (this one, after an error) left behind."""
+        recounted = self.writer.recover()
+        if recounted:
+            self.summary.warnings.append(
+                f"a load into this graph did not finish: recounted the credits of the "
+                f"{recounted} people, companies and genres it touched")
 
     def _chunks(self, sources: Iterable[SourceText], fmt: str | None) -> Iterator[_Chunk]:
         """Batches of valid records, each with what was met on the way to it, in input order."""

@@ -20,6 +20,13 @@ HUB_LABELS = (Label.PERSON.value, Label.COMPANY.value, Label.GENRE.value)
 DEGREE = {Label.PERSON.value: "credit_count", Label.COMPANY.value: "show_count",
           Label.GENRE.value: "show_count"}
 
+# A load's journal: one node per batch, written in the batch's own statement, naming
+# the listings it wrote (their `mentions` name every entity whose degree the batch
+# changed) and the people, companies and genres a changed listing stopped naming. The
+# load deletes its journal once it has written the degrees; a journal left behind (a
+# load killed, or stopped by an error) tells the next load what to recount first.
+JOURNAL_LABEL = "LoadJournal"
+
 # Show properties with a row column of their own; the others travel as a map.
 SHOW_COLUMNS = frozenset(("title",) + NAMING_PROPERTIES + LISTING_PROPERTIES)
 
@@ -47,6 +54,9 @@ def _literal(row: str, fields: tuple[str, ...]) -> str:
         values["sources"] += " + " + values.pop("sources_to_check")
     return "{" + ", ".join(f"{name}: {value}" for name, value in values.items()) + "}"
 
+
+JOURNAL_ENTRY = (f"CREATE (:{JOURNAL_LABEL} "
+                 "{load: $load, sources: $sources, hubs: $journal_hubs})")
 
 PARTS: dict[str, str] = {
     # [*_LISTING_FIELDS]
@@ -104,8 +114,17 @@ for _type, (_start, _end) in RELATIONSHIPS.items():
 @lru_cache(maxsize=256)
 def upsert_statement(parts: tuple[str, ...]) -> str:
     """The batch's statement, with only the parts it has rows for (a handful of
-    shapes per load, each planned once by the engine)."""
-    return " WITH count(*) AS _ ".join(PARTS[p] for p in parts) + " WITH count(*) AS _ RETURN 1"
+    shapes per load, each planned once by the engine), and its journal entry."""
+    return (" WITH count(*) AS _ ".join([JOURNAL_ENTRY, *(PARTS[p] for p in parts)])
+            + " WITH count(*) AS _ RETURN 1")
+
+
+JOURNALS = f"MATCH (j:{JOURNAL_LABEL}) RETURN j.load AS load, j.sources AS sources, j.hubs AS hubs"
+
+LISTING_MENTIONS = (f"UNWIND $keys AS k MATCH (l:{LISTING_LABEL} {{key: k}}) "
+                    "UNWIND l.mentions AS mention RETURN collect(mention)")
+
+DROP_JOURNALS = f"MATCH (j:{JOURNAL_LABEL}) WHERE j.load IN $loads DELETE j"
 
 
 EXISTING_LISTINGS = (

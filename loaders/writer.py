@@ -19,7 +19,10 @@ holds for every entity it has read or written. What the store did not have befor
 batch is CREATEd: new listings, shows and entities, and the credits of new shows (an
 edge cannot exist before both its ends). The degrees those credits add are counted here
 and written once at the end of the load; entities reached by MERGEd or pruned edges are
-recounted then. A batch can be prepared while the one before it is written (`prepare`,
+recounted then. Every batch also writes a journal entry in its own statement
+(statements.JOURNAL_LABEL): if the load never gets to write its degrees (killed, or
+stopped by an error), the next load recounts what the journal names before it starts
+(`recover`), so the store converges however a load ends. A batch can be prepared while the one before it is written (`prepare`,
 `launch`, `finish`); it is counted as written when prepared, and if the write fails
 everything remembered is forgotten. So loads into one graph take turns
 (Backend.one_load_at_a_time): two loads naming the same new show at once could both
@@ -29,6 +32,7 @@ create its credits.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -39,9 +43,9 @@ from graph.keys import normalize_name
 from graph.schema import Label, RelType
 from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan
 from loaders.spellings import SEP, Stored, SpellingBook, add, best, only, votes_to_text
-from loaders.statements import (ADD_DEGREES, DEGREES, DROP_MENTIONS, EXISTING_LISTINGS,
-                                HUB_LABELS, PARTS, PRUNE_EDGES, SHOW, SHOW_COLUMNS, SHOWS_BY_TITLE,
-                                upsert_statement)
+from loaders.statements import (ADD_DEGREES, DEGREES, DROP_JOURNALS, DROP_MENTIONS,
+                                EXISTING_LISTINGS, HUB_LABELS, JOURNALS, LISTING_MENTIONS, PARTS,
+                                PRUNE_EDGES, SHOW, SHOW_COLUMNS, SHOWS_BY_TITLE, upsert_statement)
 
 
 def parse_mention(text: str) -> tuple[str, str, str]:
@@ -92,6 +96,35 @@ class ListingWriter:
         self.stale_degrees: dict[str, set[str]] = defaultdict(set)
         self.added_degrees: dict[str, dict[str, int]] = {
             label: defaultdict(int) for label in HUB_LABELS}
+        self.load_id = uuid.uuid4().hex  # names this load's journal entries
+
+    # -- the journal ----------------------------------------------------------
+
+    def recover(self, chunk: int = 1_000) -> int:
+        """Recount the degrees of every entity that loads which did not finish (their
+        journal entries are still there) may have changed, then drop those entries.
+        Returns how many entities were recounted. Run with the load lock held."""
+        entries = self.backend.run_read(JOURNALS, max_rows=0).records()
+        if not entries:
+            return 0
+        stale: dict[str, set[str]] = defaultdict(set)
+        sources = sorted({source for entry in entries for source in entry["sources"] or []})
+        mentions = [mention for entry in entries for mention in entry["hubs"] or []]
+        for i in range(0, len(sources), chunk):
+            mentions += self.backend.run_read(LISTING_MENTIONS, {"keys": sources[i:i + chunk]},
+                                              max_rows=0).value() or []
+        for mention in mentions:
+            label, key, *_ = mention.split(SEP, 2)
+            if label in DEGREES:
+                stale[label].add(key)
+        self.refresh_degrees({label: sorted(keys) for label, keys in stale.items()})
+        self.backend.run_write(DROP_JOURNALS, {"loads": sorted({e["load"] for e in entries})})
+        return sum(len(keys) for keys in stale.values())
+
+    def finish_load(self) -> None:
+        """Write the degrees this load changed, then drop its journal: it is complete."""
+        self.flush_degrees()
+        self.backend.run_write(DROP_JOURNALS, {"loads": [self.load_id]})
 
     # -- reads before a batch ---------------------------------------------
 
@@ -241,7 +274,12 @@ class ListingWriter:
                 plan.source_id, plan.ref.file, plan.ref.line, plan.ref.record,
                 plan.content_hash, plan.listing.title, plan.asserted_shows,
                 sorted({SEP.join(entity) for entity in plan.mentioned})])  # label, key, spelling
+        # Entities a changed listing named before: the listings' mentions name the rest.
+        journal_hubs = sorted({mention.rpartition(SEP)[0] for plan in plans
+                               for mention in (previous.get(plan.source_id) or {}).get(
+                                   "mentions") or [] if mention.split(SEP, 1)[0] in DEGREES})
         batch.parameters = {
+            "load": self.load_id, "journal_hubs": journal_hubs,
             "listings": listings, "loaded_at": loaded_at,
             "sources": [plan.source_id for plan in plans], "shows": shows, "related": related,
             **rows,

@@ -1,0 +1,140 @@
+"""Loads under faults: a loader killed (kill -9) or stopped by an error in the middle of a
+load leaves no listing half-written, and the same load run again gives exactly the graph
+one clean load gives (graph/checksum.py), credit counts included."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from benchmarks.synthetic import write_jsonl
+from graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
+from graph.neo4j_lease import LEASE_LABEL
+from graph.schema import LISTING_LABEL
+from loaders.formats import parse
+from loaders.pipeline import Loader
+from loaders.plan import plan_listing
+from loaders.sources import read_all
+from tests.conftest import REPO, open_backend
+
+LISTINGS = 1500
+BATCH = 50
+
+# Degrees as stored against degrees as counted: how many nodes disagree.
+WRONG_DEGREES = (
+    "MATCH (n) WHERE n:Person OR n:Company OR n:Genre "
+    "OPTIONAL MATCH (n)-[r]-() WITH n, count(r) AS degree "
+    "WHERE coalesce(n.credit_count, n.show_count) <> degree RETURN count(n)")
+
+
+def cli_env(backend) -> dict[str, str]:
+    """The environment that points `screengraph` at the test's own graph."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if backend.name == "embedded":
+        env.update(SCREENGRAPH_BACKEND="embedded", SCREENGRAPH_DATA_DIR=str(backend.server.data_dir),
+                   SCREENGRAPH_GRAPH=backend.graph_name)
+    else:
+        env.update(SCREENGRAPH_BACKEND="neo4j")
+    return env
+
+
+def load_command(path: Path) -> list[str]:
+    return [sys.executable, "-c", "from screengraph.cli import main; main()", "load", str(path),
+            "--batch-size", str(BATCH), "--no-progress"]
+
+
+def listings_stored(backend) -> int:
+    return backend.run_read(f"MATCH (l:{LISTING_LABEL}) RETURN count(l)").value()
+
+
+def expected_edges(path: Path) -> dict[str, set[str]]:
+    """Every listing's edges, by source id, as the loader plans them."""
+    return {record.ref.source_id: {edge.identity for edge in plan_listing(
+                record.listing, record.ref, lambda title: title).edges}
+            for record in parse(path.read_text(encoding="utf-8"), str(path), "jsonl")}
+
+
+def assert_no_listing_half_written(backend, expected: dict[str, set[str]]) -> None:
+    """A listing in the store has its show and all its edges; one not there has none."""
+    stored = {row[0] for row in backend.run_read(
+        f"MATCH (l:{LISTING_LABEL}) RETURN l.key", max_rows=0).rows}
+    found: dict[str, set[str]] = defaultdict(set)
+    for rel_type, start, end, role, sources in backend.run_read(
+            "MATCH (a)-[r]->(b) RETURN type(r), a.key, b.key, r.role, r.sources",
+            max_rows=0).rows:
+        for source in sources:
+            found[source].add(f"{rel_type}|{start}|{end}|{role or ''}")
+    assert set(found) <= stored, f"edges of listings not stored: {sorted(set(found) - stored)[:5]}"
+    half = [source for source in stored if found.get(source, set()) != expected[source]]
+    assert not half, f"{len(half)} listings half-written, e.g. {half[:3]}"
+
+
+def clean_checksum(backend, path: Path, request):
+    """The checksum of one uninterrupted load of `path` into an empty graph."""
+    if backend.name == "embedded":
+        backend = open_backend("embedded", request)
+    else:
+        backend.clear()
+    Loader(backend, batch_size=BATCH).load(read_all([str(path)]), "jsonl")
+    return graph_checksum(backend, LOAD_TIMES)
+
+
+def release_dead_holders_lease(backend) -> None:
+    """A killed load keeps Neo4j's load lease until it expires (a minute): stand for that."""
+    if backend.name == "neo4j":
+        backend.run_write(f"MATCH (l:{LEASE_LABEL}) SET l.holder = null, l.since = null, "
+                          "l.expires_at = null, l.asked_at = null")
+
+
+def test_a_load_killed_mid_way_then_run_again_gives_the_graph_of_one_clean_load(
+        backend, tmp_path, request):
+    path = write_jsonl(tmp_path / "listings.jsonl", LISTINGS)
+    child = subprocess.Popen(load_command(path), env=cli_env(backend), cwd=tmp_path,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while listings_stored(backend) < LISTINGS // 3 and child.poll() is None:
+        assert time.monotonic() < deadline, "the load never got a third of the way"
+        time.sleep(0.02)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    written = listings_stored(backend)
+    assert LISTINGS // 3 <= written < LISTINGS, f"killed at {written} of {LISTINGS}: not mid-load"
+    assert_no_listing_half_written(backend, expected_edges(path))
+
+    release_dead_holders_lease(backend)
+    rerun = subprocess.run(load_command(path), env=cli_env(backend), cwd=tmp_path,
+                           capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"unchanged {written}" in rerun.stdout
+    recovered = graph_checksum(backend, LOAD_TIMES)
+    assert backend.run_read(WRONG_DEGREES).value() == 0
+    clean = clean_checksum(backend, path, request)
+    assert recovered == clean, describe_difference(recovered, clean, ("recovered", "clean"))
+    assert "did not finish: recounted" in rerun.stderr  # the user is told
+
+
+def failing_after(path: Path, listings: int):
+    """The sources of a load whose input fails after `listings` listings (a disk error)."""
+    source = next(iter(read_all([str(path)])))
+    yield replace(source, text="".join(source.text.splitlines(keepends=True)[:listings]))
+    raise OSError("the disk holding the second file went away")
+
+
+def test_a_load_stopped_by_an_error_leaves_right_counts_and_converges(backend, tmp_path, request):
+    path = write_jsonl(tmp_path / "listings.jsonl", 600)
+    with pytest.raises(OSError, match="went away"):
+        Loader(backend, batch_size=BATCH).load(failing_after(path, 350), "jsonl")
+    assert listings_stored(backend) == 350
+    assert backend.run_read(WRONG_DEGREES).value() == 0
+    Loader(backend, batch_size=BATCH).load(read_all([str(path)]), "jsonl")
+    recovered = graph_checksum(backend, LOAD_TIMES)
+    clean = clean_checksum(backend, path, request)
+    assert recovered == clean, describe_difference(recovered, clean, ("recovered", "clean"))
