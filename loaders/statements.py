@@ -103,12 +103,16 @@ for _type, (_start, _end) in RELATIONSHIPS.items():
         f"UNWIND g[2] AS k MATCH ({_other}:{_other_label} {{key: k}}) "
         f"CREATE (a)-[:{_type.value} {{{'role: g[3], ' if _role else ''}"
         "sources: [$sources[g[1]]]}]->(b)")
-    # [start key, end key, index of the listing in $sources(, role)]
+    # One row per edge, whatever the number of listings asserting it: [start key, end key,
+    # [indexes in $sources of first-time listings], [of listings loaded before](, role)].
+    # Its sources are rewritten once per batch, not once per listing: many listings
+    # of one show made that quadratic (each append copied, checked and logged the
+    # whole list). First-time listings cannot be there yet and are appended unchecked.
     PARTS[f"edges.{_type.value}"] = (
         f"UNWIND $edges.{_type.value} AS e {_match}"
-        f"MERGE (a)-[r:{_type.value}{' {role: e[3]}' if _role else ''}]->(b) "
-        "SET r.sources = CASE WHEN $sources[e[2]] IN coalesce(r.sources, []) THEN r.sources "
-        "ELSE coalesce(r.sources, []) + $sources[e[2]] END")
+        f"MERGE (a)-[r:{_type.value}{' {role: e[4]}' if _role else ''}]->(b) "
+        "SET r.sources = coalesce(r.sources, []) + [i IN e[2] | $sources[i]] + "
+        "[i IN e[3] WHERE NOT $sources[i] IN coalesce(r.sources, []) | $sources[i]]")
 
 
 @lru_cache(maxsize=256)

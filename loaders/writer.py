@@ -257,7 +257,8 @@ class ListingWriter:
         if stored is None:
             stored = self.look_up(plans)
         batch = Batch({})
-        new_edges, merged_edges, created_degrees = self._edges(plans, stored.get(SHOW, {}), batch)
+        new_edges, merged_edges, created_degrees = self._edges(plans, stored.get(SHOW, {}),
+                                                               previous, batch)
 
         shows, related = self._show_rows(by_label[SHOW], stored.get(SHOW, {}), delta,
                                          show_sources, show_properties,
@@ -353,7 +354,8 @@ class ListingWriter:
             else:
                 rows["revoted"][label].append([key, votes_to_text(votes)])
 
-    def _edges(self, plans: list[ListingPlan], stored_shows: Mapping[str, Stored], batch: Batch):
+    def _edges(self, plans: list[ListingPlan], stored_shows: Mapping[str, Stored],
+               previous: Mapping[str, Any], batch: Batch):
         """Edge rows, CREATEd and MERGEd, and the degree the CREATEd ones add.
 
         An edge of a show the store did not have is new unless another listing of
@@ -375,6 +377,7 @@ class ListingWriter:
                         first.add(edge.identity)
         groups: dict[tuple[str, str, int, str | None], list[str]] = {}
         merged: dict[str, list[list[Any]]] = {rel.value: [] for rel in RelType}
+        merged_rows: dict[str, list[Any]] = {}  # by edge identity: one row per edge
         degrees: dict[str, dict[str, int]] = {label: defaultdict(int) for label in HUB_LABELS}
         produced = RelType.PRODUCED.value
         for index, plan in enumerate(plans):
@@ -389,10 +392,13 @@ class ListingWriter:
                     keys.append(other.key)
                     degrees[other.label][other.key] += 1
                 else:
-                    row = [edge.start.key, edge.end.key, index]
-                    if edge.type == produced:
-                        row.append(edge.role)
-                    merged[edge.type].append(row)
+                    row = merged_rows.get(edge.identity)
+                    if row is None:
+                        row = merged_rows[edge.identity] = [edge.start.key, edge.end.key, [], []]
+                        if edge.type == produced:
+                            row.append(edge.role)
+                        merged[edge.type].append(row)
+                    row[3 if plan.source_id in previous else 2].append(index)
                     batch.stale[other.label].add(other.key)
         new_edges: dict[str, list[list[Any]]] = {rel.value: [] for rel in RelType}
         for (rel_type, show_key, index, role), keys in groups.items():
