@@ -138,3 +138,75 @@ def test_a_load_stopped_by_an_error_leaves_right_counts_and_converges(backend, t
     recovered = graph_checksum(backend, LOAD_TIMES)
     clean = clean_checksum(backend, path, request)
     assert recovered == clean, describe_difference(recovered, clean, ("recovered", "clean"))
+
+
+# -- kill -9 of the embedded store's server ----------------------------------------
+
+
+@pytest.fixture
+def own_store(tmp_path):
+    """An embedded store whose server this test process owns (its keeper restarts it)."""
+    from graph.falkor_backend import FalkorBackend
+    owner = FalkorBackend(tmp_path / "store", "faults")
+    owner.ensure_schema()
+    yield owner
+    owner.close()
+
+
+def test_a_load_goes_through_kill_9_of_the_embedded_server_and_loses_nothing(
+        own_store, tmp_path, request):
+    path = write_jsonl(tmp_path / "listings.jsonl", LISTINGS)
+    child = subprocess.Popen(load_command(path), env=cli_env(own_store), cwd=tmp_path,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while (seen := listings_stored(own_store)) < LISTINGS // 3 and child.poll() is None:
+        assert time.monotonic() < deadline, "the load never got a third of the way"
+        time.sleep(0.02)
+    server = own_store.server.pid
+    os.kill(server, signal.SIGKILL)  # what a reader saw was acknowledged (and fsynced)
+    out, err = child.communicate(timeout=300)
+    assert seen < LISTINGS, "the load ended before the server was killed"
+    assert own_store.server.pid != server, "the server was not restarted"
+    assert listings_stored(own_store) >= seen, "acknowledged listings were lost"
+    assert "Traceback" not in err, err
+    if child.returncode != 0:  # a clear error, and the same load again finishes it
+        assert "stopped answering" in err, err
+    assert_no_listing_half_written(own_store, expected_edges(path))
+    rerun = subprocess.run(load_command(path), env=cli_env(own_store), cwd=tmp_path,
+                           capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    recovered = graph_checksum(own_store, LOAD_TIMES)
+    clean = clean_checksum(own_store, path, request)
+    assert recovered == clean, describe_difference(recovered, clean, ("recovered", "clean"))
+
+
+def test_web_readers_get_a_retryable_answer_or_their_page_when_the_server_is_killed(
+        own_store, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from webapp import create_app
+    path = write_jsonl(tmp_path / "listings.jsonl", 300)
+    Loader(own_store).load(read_all([str(path)]), "jsonl")
+    keys = [row[0] for row in own_store.run_read("MATCH (s:Show) RETURN s.key", max_rows=0).rows]
+    app = create_app({"TESTING": True}, backend=own_store)
+    stop = time.monotonic() + 4.0
+
+    def reader(offset: int) -> list[tuple[int, str]]:
+        client, answers, i = app.test_client(), [], offset
+        while time.monotonic() < stop:
+            response = client.get(f"/show/{keys[i % len(keys)]}")
+            answers.append((response.status_code, response.get_data(as_text=True)))
+            i += 7
+        return answers
+
+    with ThreadPoolExecutor(8) as pool:
+        futures = [pool.submit(reader, n) for n in range(8)]
+        time.sleep(1.0)
+        server = own_store.server.pid
+        os.kill(server, signal.SIGKILL)
+        answers = [answer for future in futures for answer in future.result()]
+    statuses = {status for status, _ in answers}
+    assert statuses <= {200, 503}, statuses
+    assert all("stopped answering" in body for status, body in answers if status == 503)
+    assert own_store.server.pid != server
+    assert app.test_client().get(f"/show/{keys[0]}").status_code == 200
