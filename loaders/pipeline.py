@@ -91,8 +91,8 @@ class Loader:
         if backend is None and not dry_run:
             raise ValueError("a backend is needed unless dry_run is set")
         self.backend = backend
-        self.writer = ListingWriter(backend) if backend is not None else None
         self.batch_size = max(1, batch_size)
+        self.writer = ListingWriter(backend, self.batch_size) if backend is not None else None
         self.dry_run = dry_run
         self.on_progress = on_progress or (lambda n: None)
         self.summary = LoadSummary(dry_run=dry_run)
@@ -149,6 +149,10 @@ class Loader:
                 f"a load into this graph did not finish: recounted the credits of the "
                 f"{recounted} people, companies and genres it touched")
 
+    def _next_batch_size(self) -> int:
+        """At most --batch-size listings; fewer where a batch must fit a time budget."""
+        return self.writer.batch_pace.size if self.writer is not None else self.batch_size
+
     def _chunks(self, sources: Iterable[SourceText], fmt: str | None) -> Iterator[_Chunk]:
         """Batches of valid records, each with what was met on the way to it, in input order."""
         chunk = _Chunk()
@@ -167,7 +171,7 @@ class Loader:
                     chunk, batch_ids = _Chunk(), set()
                 chunk.add(record)
                 batch_ids.add(record.ref.source_id)
-                if len(chunk.records) >= self.batch_size:
+                if len(chunk.records) >= self._next_batch_size():
                     yield chunk
                     chunk, batch_ids = _Chunk(), set()
         yield chunk

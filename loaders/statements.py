@@ -56,7 +56,12 @@ def _literal(row: str, fields: tuple[str, ...]) -> str:
 
 
 JOURNAL_ENTRY = (f"CREATE (:{JOURNAL_LABEL} "
-                 "{load: $load, sources: $sources, hubs: $journal_hubs})")
+                 "{load: $load, batch: $batch, sources: $sources, hubs: $journal_hubs})")
+
+# Whether a batch was applied: after a lost connection the backend sends a write once
+# more, and a batch whose reply was lost (applied, then the server died) is refused the
+# second time (its CREATEs meet their own nodes).
+BATCH_APPLIED = f"MATCH (j:{JOURNAL_LABEL} {{batch: $batch}}) RETURN count(j)"
 
 PARTS: dict[str, str] = {
     # [*_LISTING_FIELDS]

@@ -39,11 +39,13 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping
 
 from graph.backend import Backend, Statement
+from graph.errors import GraphError
 from graph.keys import normalize_name
 from graph.schema import Label, RelType
+from loaders.pacing import pace_for
 from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan
 from loaders.spellings import SEP, Stored, SpellingBook, add, best, only, votes_to_text
-from loaders.statements import (ADD_DEGREES, DEGREES, DROP_JOURNALS, DROP_MENTIONS,
+from loaders.statements import (ADD_DEGREES, BATCH_APPLIED, DEGREES, DROP_JOURNALS, DROP_MENTIONS,
                                 EXISTING_LISTINGS, HUB_LABELS, JOURNALS, LISTING_MENTIONS, PARTS,
                                 PRUNE_EDGES, SHOW, SHOW_COLUMNS, SHOWS_BY_TITLE, upsert_statement)
 
@@ -86,8 +88,12 @@ class Launched:
 class ListingWriter:
     """Writes batches of listing plans through any backend, for one load."""
 
-    def __init__(self, backend: Backend):
+    def __init__(self, backend: Backend, batch_size: int = 500):
         self.backend = backend
+        # How many listings the next batch holds, and how many rows a degree write: fixed,
+        # or sized to a time budget where readers wait for writes (loaders/pacing.py).
+        self.batch_pace = pace_for(backend, batch_size, first=min(batch_size, 50))
+        self.row_pace = pace_for(backend, 10_000, first=1_000)
         self.book = SpellingBook(backend)
         # Called before counting an entity's listings in the store: a pipelining caller
         # waits there for the batch it has in flight.
@@ -97,10 +103,11 @@ class ListingWriter:
         self.added_degrees: dict[str, dict[str, int]] = {
             label: defaultdict(int) for label in HUB_LABELS}
         self.load_id = uuid.uuid4().hex  # names this load's journal entries
+        self._batches = 0
 
     # -- the journal ----------------------------------------------------------
 
-    def recover(self, chunk: int = 1_000) -> int:
+    def recover(self, chunk: int = 5_000) -> int:
         """Recount the degrees of every entity that loads which did not finish (their
         journal entries are still there) may have changed, then drop those entries.
         Returns how many entities were recounted. Run with the load lock held."""
@@ -144,11 +151,22 @@ class ListingWriter:
         """Write every plan in one statement (all of them or none), now."""
         batch = self.prepare(plans, previous, loaded_at)
         try:
-            self.backend.run_write(batch.encoded)
-        except BaseException:
-            self.book.clear()
-            raise
+            self.batch_pace.timed(len(plans), lambda: self.backend.run_write(batch.encoded))
+        except BaseException as exc:
+            if not self._applied(batch, exc):
+                self.book.clear()
+                raise
         self._written(batch)
+
+    def _applied(self, batch: Batch, error: BaseException) -> bool:
+        """Whether a write that failed was applied all the same (its reply was lost)."""
+        if not isinstance(error, GraphError):
+            return False
+        try:
+            return bool(self.backend.run_read(BATCH_APPLIED, {"batch": batch.parameters["batch"]},
+                                              max_rows=0).value())
+        except GraphError:
+            return False
 
     def look_up(self, plans: list[ListingPlan]) -> dict[str, dict[str, Stored]]:
         """What the store holds for every entity these plans name (read only for those
@@ -179,7 +197,8 @@ class ListingWriter:
 
         def run() -> None:
             try:
-                self.backend.run_write(batch.encoded)
+                self.batch_pace.timed(len(batch.parameters["sources"]),
+                                      lambda: self.backend.run_write(batch.encoded))
             except BaseException as exc:  # handed to finish(), in the caller's thread
                 launched.error = exc
 
@@ -190,7 +209,7 @@ class ListingWriter:
     def finish(self, launched: Launched) -> None:
         """Wait for a launched batch; its error, if any, is raised here."""
         launched.thread.join()
-        if launched.error is not None:
+        if launched.error is not None and not self._applied(launched.batch, launched.error):
             self.book.clear()
             raise launched.error
         self._written(launched.batch)
@@ -203,20 +222,19 @@ class ListingWriter:
             for key, count in added.items():
                 mine[key] += count
 
-    def refresh_degrees(self, keys: dict[str, list[str]], chunk: int = 10_000) -> None:
+    def refresh_degrees(self, keys: dict[str, list[str]]) -> None:
         for label, statement in DEGREES.items():
-            wanted = keys.get(label) or []
-            for i in range(0, len(wanted), chunk):
-                self.backend.run_write(statement, {"keys": wanted[i:i + chunk]})
+            self.row_pace.in_parts(keys.get(label) or [], lambda part, statement=statement:
+                                   self.backend.run_write(statement, {"keys": list(part)}))
 
-    def flush_degrees(self, chunk: int = 10_000) -> None:
+    def flush_degrees(self) -> None:
         """Write the degrees this load changed: added counts, once per entity, and a
         recount of those reached by MERGEd or pruned edges (whose count is not known here)."""
         for label, added in self.added_degrees.items():
             stale = self.stale_degrees.get(label, set())
             rows = [[key, count] for key, count in sorted(added.items()) if key not in stale]
-            for i in range(0, len(rows), chunk):
-                self.backend.run_write(ADD_DEGREES[label], {"rows": rows[i:i + chunk]})
+            self.row_pace.in_parts(rows, lambda part, label=label: self.backend.run_write(
+                ADD_DEGREES[label], {"rows": list(part)}))
             added.clear()
         stale = {label: sorted(keys) for label, keys in self.stale_degrees.items()}
         self.stale_degrees.clear()
@@ -279,8 +297,10 @@ class ListingWriter:
         journal_hubs = sorted({mention.rpartition(SEP)[0] for plan in plans
                                for mention in (previous.get(plan.source_id) or {}).get(
                                    "mentions") or [] if mention.split(SEP, 1)[0] in DEGREES})
+        self._batches += 1
         batch.parameters = {
-            "load": self.load_id, "journal_hubs": journal_hubs,
+            "load": self.load_id, "batch": f"{self.load_id}-{self._batches}",
+            "journal_hubs": journal_hubs,
             "listings": listings, "loaded_at": loaded_at,
             "sources": [plan.source_id for plan in plans], "shows": shows, "related": related,
             **rows,

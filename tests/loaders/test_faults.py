@@ -210,3 +210,17 @@ def test_web_readers_get_a_retryable_answer_or_their_page_when_the_server_is_kil
     assert all("stopped answering" in body for status, body in answers if status == 503)
     assert own_store.server.pid != server
     assert app.test_client().get(f"/show/{keys[0]}").status_code == 200
+
+
+def test_a_batch_sent_again_after_its_reply_was_lost_counts_as_written(backend, tmp_path):
+    """After a lost connection a backend sends a write once more: if the first one was
+    applied (the server died before replying), the second meets its own nodes."""
+    from loaders.writer import ListingWriter
+    path = write_jsonl(tmp_path / "listings.jsonl", 20)
+    plans = [plan_listing(r.listing, r.ref, lambda title: title)
+             for r in parse(path.read_text(encoding="utf-8"), str(path), "jsonl")]
+    writer = ListingWriter(backend)
+    batch = writer.prepare(plans)
+    backend.run_write(batch.encoded)  # applied; its reply never reached the loader
+    writer.finish(writer.launch(batch))  # the same write again: no error
+    assert listings_stored(backend) == 20
