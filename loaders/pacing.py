@@ -32,9 +32,11 @@ class Pace:
         self.budget_s = budget_s
         self.size = self.most if budget_s is None else max(1, min(self.most, first or self.most))
         self._per_item: float | None = None
+        self.seconds: list[float] = []  # each write's time, for benchmarks to report
 
     def took(self, items: int, seconds: float) -> None:
         """A write of `items` took `seconds`: size the next one (grow at most twofold)."""
+        self.seconds.append(seconds)
         if self.budget_s is None or items <= 0:
             return
         per_item = seconds / items
