@@ -22,7 +22,9 @@ and written once at the end of the load; entities reached by MERGEd or pruned ed
 recounted then. Every batch also writes a journal entry in its own statement
 (statements.JOURNAL_LABEL): if the load never gets to write its degrees (killed, or
 stopped by an error), the next load recounts what the journal names before it starts
-(`recover`), so the store converges however a load ends. A batch can be prepared while the one before it is written (`prepare`,
+(`recover`), so the store converges however a load ends. How many listings a batch
+holds, and how many rows a degree write, comes from loaders/pacing.py (a time budget
+where pages wait for the loader's writes). A batch can be prepared while the one before it is written (`prepare`,
 `launch`, `finish`); it is counted as written when prepared, and if the write fails
 everything remembered is forgotten. So loads into one graph take turns
 (Backend.one_load_at_a_time): two loads naming the same new show at once could both
@@ -111,7 +113,8 @@ class ListingWriter:
         """Recount the degrees of every entity that loads which did not finish (their
         journal entries are still there) may have changed, then drop those entries.
         Returns how many entities were recounted. Run with the load lock held."""
-        entries = self.backend.run_read(JOURNALS, max_rows=0).records()
+        limit = self.backend.write_timeout_ms  # a killed big load leaves a big journal
+        entries = self.backend.run_read(JOURNALS, max_rows=0, timeout_ms=limit).records()
         if not entries:
             return 0
         stale: dict[str, set[str]] = defaultdict(set)
@@ -119,7 +122,7 @@ class ListingWriter:
         mentions = [mention for entry in entries for mention in entry["hubs"] or []]
         for i in range(0, len(sources), chunk):
             mentions += self.backend.run_read(LISTING_MENTIONS, {"keys": sources[i:i + chunk]},
-                                              max_rows=0).value() or []
+                                              max_rows=0, timeout_ms=limit).value() or []
         for mention in mentions:
             label, key, *_ = mention.split(SEP, 2)
             if label in DEGREES:
