@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -122,9 +121,14 @@ def test_a_load_killed_mid_way_then_run_again_gives_the_graph_of_one_clean_load(
 
 
 def failing_after(path: Path, listings: int):
-    """The sources of a load whose input fails after `listings` listings (a disk error)."""
-    source = next(iter(read_all([str(path)])))
-    yield replace(source, text="".join(source.text.splitlines(keepends=True)[:listings]))
+    """The sources of a load whose input fails after the first `listings` listings of
+    `path` (a disk error); the file is whole again afterwards."""
+    whole = path.read_text(encoding="utf-8")
+    path.write_text("".join(whole.splitlines(keepends=True)[:listings]), encoding="utf-8")
+    try:
+        yield from read_all([str(path)])
+    finally:
+        path.write_text(whole, encoding="utf-8")
     raise OSError("the disk holding the second file went away")
 
 
