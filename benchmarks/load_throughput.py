@@ -11,6 +11,13 @@
 
     python -m benchmarks.load_throughput [--listings 20000] [--naive-listings 500]
         [--backend embedded|neo4j|both] [--repeat 5]
+    python -m benchmarks.load_throughput --one-show 10000 20000 [--backend ...]
+
+--one-show loads, instead, one-line listings that all name the same show (each with one
+cast member and one genre), at each size: the loader's time per size and the embedded
+store's append-only file. Many listings asserting the same edges once made loading
+quadratic (every listing rewrote the edge's whole list of sources); target: twice the
+listings in at most 2.5 times the time.
 
 Neo4j needs NEO4J_URI (scripts/neo4j-local start; eval "$(scripts/neo4j-local env)").
 Targets: loader >= 60 % of the raw UNWIND of the same rows, >= 20x naive.
@@ -189,6 +196,37 @@ def run(name: str, path: Path, naive_listings: int, batch_size: int, workdir: Pa
     return results
 
 
+def one_show_file(path: Path, count: int) -> Path:
+    line = json.dumps({"title": "The Same Show", "year": 2001, "cast": ["Ann Lee"],
+                       "genres": ["Drama"]}) + "\n"
+    path.write_text(line * count, encoding="utf-8")
+    return path
+
+
+def folder_mb(folder: Path) -> float:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
+
+
+def run_one_show(name: str, sizes: list[int], batch_size: int, workdir: Path) -> dict:
+    print(f"\n== {name}: listings that all name one show ==", flush=True)
+    seconds: dict[int, float] = {}
+    for count in sizes:
+        path = one_show_file(workdir / f"one-show-{count}.jsonl", count)
+        store = workdir / f"one-show-store-{count}"
+        with fresh(name, store, "bench-one-show") as backend:
+            credits, seconds[count] = measure_loader(backend, path, batch_size)
+            size = (f", append-only file {folder_mb(store / 'appendonly'):.1f} MB"
+                    if (store / "appendonly").exists() else "")
+        print(f"  {count:>8,} listings ({path.stat().st_size / 1e6:.1f} MB): "
+              f"{seconds[count]:6.2f} s{size}", flush=True)
+    for small, big in zip(sizes, sizes[1:]):
+        growth = seconds[big] / seconds[small]
+        allowed = 1.25 * big / small
+        print(f"  {big / small:g}x the listings took {growth:.1f}x the time "
+              f"(target <= {allowed:.1f}x): {'met' if growth <= allowed else 'NOT met'}")
+    return {"seconds": seconds}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--listings", type=int, default=20_000)
@@ -198,10 +236,18 @@ def main() -> None:
                         help="Runs of each kind, alternated; medians are compared.")
     parser.add_argument("--backend", choices=("embedded", "neo4j", "both"), default="both")
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
+    parser.add_argument("--one-show", type=int, nargs="+", metavar="LISTINGS",
+                        help="Instead: load this many listings of one show (several sizes).")
     args = parser.parse_args()
     names = chosen_backends(args.backend)
     with tempfile.TemporaryDirectory(prefix="sg-bench-") as tmp:
         workdir = Path(tmp)
+        if args.one_show:
+            figures = {name: run_one_show(name, sorted(args.one_show), args.batch_size, workdir)
+                       for name in names}
+            if args.json:
+                args.json.write_text(json.dumps(figures, indent=2))
+            return
         path = write_jsonl(workdir / "listings.jsonl", args.listings)
         print(f"{args.listings:,} synthetic listings in {path.stat().st_size / 1e6:.1f} MB")
         figures = {name: run(name, path, args.naive_listings, args.batch_size, workdir / "store",

@@ -90,8 +90,9 @@ class FalkorBackend(Backend):
         return self._db.select_graph(self.graph_name)
 
     def _reconnect(self) -> None:
-        if self._db is not None:
-            self._db.connection.close()
+        # Only forget the client: request threads may still be using its connection pool,
+        # and closing it under them raised TypeError and IndexError from the socket reader
+        # (500s after a kill -9 of the server); a broken connection closes itself.
         self._db = None
 
     def _call(self, action: Callable[[Any], Any]) -> Any:

@@ -93,8 +93,8 @@ class Loader:
         if backend is None and not dry_run:
             raise ValueError("a backend is needed unless dry_run is set")
         self.backend = backend
-        self.writer = ListingWriter(backend) if backend is not None else None
         self.batch_size = max(1, batch_size)
+        self.writer = ListingWriter(backend, self.batch_size) if backend is not None else None
         self.dry_run = dry_run
         self.on_progress = on_progress or (lambda n: None)
         self.summary = LoadSummary(dry_run=dry_run)
@@ -122,19 +122,41 @@ class Loader:
                 _rare_collections(), Prefetched(self._chunks(sources, fmt)) as chunks:
             if self.writer is not None:  # migrates the store first (unless only checking)
                 self.legacy = LegacyListings(self.backend, write=writing)
-            try:
-                for chunk in chunks:
-                    self.summary.files += chunk.files
-                    self.summary.warnings.extend(chunk.warnings)
-                    for record, reason in chunk.rejects:
-                        self._reject(record, reason)
-                    self._flush(chunk.records, chunk.hashes, chunk.plans)
-            finally:
-                self._drain()
             if writing:
-                self.writer.flush_degrees()
+                self._recover()
+            try:
+                try:
+                    for chunk in chunks:
+                        self.summary.files += chunk.files
+                        self.summary.warnings.extend(chunk.warnings)
+                        for record, reason in chunk.rejects:
+                            self._reject(record, reason)
+                        self._flush(chunk.records, chunk.hashes, chunk.plans)
+                finally:
+                    self._drain()
+            except Exception as exc:
+                if writing and not isinstance(exc, BackendUnavailable):
+                    try:
+                        self._recover()  # what was written stays: make its degrees right now
+                    except GraphError:
+                        pass  # the journal stays: the next load recounts
+                raise
+            if writing:
+                self.writer.finish_load()
         self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
         return self.summary
+
+    def _recover(self) -> None:
+        """Recount what loads that did not finish (this one, after an error) left behind."""
+        recounted = self.writer.recover()
+        if recounted:
+            self.summary.warnings.append(
+                f"a load into this graph did not finish: recounted the credits of the "
+                f"{recounted} people, companies and genres it touched")
+
+    def _next_batch_size(self) -> int:
+        """At most --batch-size listings; fewer where a batch must fit a time budget."""
+        return self.writer.batch_pace.size if self.writer is not None else self.batch_size
 
     def _chunks(self, sources: Iterable[SourceText], fmt: str | None) -> Iterator[_Chunk]:
         """Batches of valid records, each with what was met on the way to it, in input order."""
@@ -155,7 +177,7 @@ class Loader:
                     chunk, batch_ids = _Chunk(), set()
                 chunk.add(record)
                 batch_ids.add(record.ref.source_id)
-                if len(chunk.records) >= self.batch_size:
+                if len(chunk.records) >= self._next_batch_size():
                     yield chunk
                     chunk, batch_ids = _Chunk(), set()
         yield chunk

@@ -20,6 +20,13 @@ HUB_LABELS = (Label.PERSON.value, Label.COMPANY.value, Label.GENRE.value)
 DEGREE = {Label.PERSON.value: "credit_count", Label.COMPANY.value: "show_count",
           Label.GENRE.value: "show_count"}
 
+# A load's journal: one node per batch, written in the batch's own statement, naming
+# the listings it wrote (their `mentions` name every entity whose degree the batch
+# changed) and the people, companies and genres a changed listing stopped naming. The
+# load deletes its journal once it has written the degrees; a journal left behind (a
+# load killed, or stopped by an error) tells the next load what to recount first.
+JOURNAL_LABEL = "LoadJournal"
+
 # Show properties with a row column of their own; the others travel as a map.
 SHOW_COLUMNS = frozenset(("title",) + NAMING_PROPERTIES + LISTING_PROPERTIES)
 
@@ -47,6 +54,14 @@ def _literal(row: str, fields: tuple[str, ...]) -> str:
         values["sources"] += " + " + values.pop("sources_to_check")
     return "{" + ", ".join(f"{name}: {value}" for name, value in values.items()) + "}"
 
+
+JOURNAL_ENTRY = (f"CREATE (:{JOURNAL_LABEL} "
+                 "{load: $load, batch: $batch, sources: $sources, hubs: $journal_hubs})")
+
+# Whether a batch was applied: after a lost connection the backend sends a write once
+# more, and a batch whose reply was lost (applied, then the server died) is refused the
+# second time (its CREATEs meet their own nodes).
+BATCH_APPLIED = f"MATCH (j:{JOURNAL_LABEL} {{batch: $batch}}) RETURN count(j)"
 
 PARTS: dict[str, str] = {
     # [*_LISTING_FIELDS]
@@ -93,19 +108,32 @@ for _type, (_start, _end) in RELATIONSHIPS.items():
         f"UNWIND g[2] AS k MATCH ({_other}:{_other_label} {{key: k}}) "
         f"CREATE (a)-[:{_type.value} {{{'role: g[3], ' if _role else ''}"
         "sources: [$sources[g[1]]]}]->(b)")
-    # [start key, end key, index of the listing in $sources(, role)]
+    # One row per edge, whatever the number of listings asserting it: [start key, end key,
+    # [indexes in $sources of first-time listings], [of listings loaded before](, role)].
+    # Its sources are rewritten once per batch, not once per listing: many listings
+    # of one show made that quadratic (each append copied, checked and logged the
+    # whole list). First-time listings cannot be there yet and are appended unchecked.
     PARTS[f"edges.{_type.value}"] = (
         f"UNWIND $edges.{_type.value} AS e {_match}"
-        f"MERGE (a)-[r:{_type.value}{' {role: e[3]}' if _role else ''}]->(b) "
-        "SET r.sources = CASE WHEN $sources[e[2]] IN coalesce(r.sources, []) THEN r.sources "
-        "ELSE coalesce(r.sources, []) + $sources[e[2]] END")
+        f"MERGE (a)-[r:{_type.value}{' {role: e[4]}' if _role else ''}]->(b) "
+        "SET r.sources = coalesce(r.sources, []) + [i IN e[2] | $sources[i]] + "
+        "[i IN e[3] WHERE NOT $sources[i] IN coalesce(r.sources, []) | $sources[i]]")
 
 
 @lru_cache(maxsize=256)
 def upsert_statement(parts: tuple[str, ...]) -> str:
     """The batch's statement, with only the parts it has rows for (a handful of
-    shapes per load, each planned once by the engine)."""
-    return " WITH count(*) AS _ ".join(PARTS[p] for p in parts) + " WITH count(*) AS _ RETURN 1"
+    shapes per load, each planned once by the engine), and its journal entry."""
+    return (" WITH count(*) AS _ ".join([JOURNAL_ENTRY, *(PARTS[p] for p in parts)])
+            + " WITH count(*) AS _ RETURN 1")
+
+
+JOURNALS = f"MATCH (j:{JOURNAL_LABEL}) RETURN j.load AS load, j.sources AS sources, j.hubs AS hubs"
+
+LISTING_MENTIONS = (f"UNWIND $keys AS k MATCH (l:{LISTING_LABEL} {{key: k}}) "
+                    "UNWIND l.mentions AS mention RETURN collect(mention)")
+
+DROP_JOURNALS = f"MATCH (j:{JOURNAL_LABEL}) WHERE j.load IN $loads DELETE j"
 
 
 EXISTING_LISTINGS = (

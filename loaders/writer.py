@@ -19,7 +19,12 @@ holds for every entity it has read or written. What the store did not have befor
 batch is CREATEd: new listings, shows and entities, and the credits of new shows (an
 edge cannot exist before both its ends). The degrees those credits add are counted here
 and written once at the end of the load; entities reached by MERGEd or pruned edges are
-recounted then. A batch can be prepared while the one before it is written (`prepare`,
+recounted then. Every batch also writes a journal entry in its own statement
+(statements.JOURNAL_LABEL): if the load never gets to write its degrees (killed, or
+stopped by an error), the next load recounts what the journal names before it starts
+(`recover`), so the store converges however a load ends. How many listings a batch
+holds, and how many rows a degree write, comes from loaders/pacing.py (a time budget
+where pages wait for the loader's writes). A batch can be prepared while the one before it is written (`prepare`,
 `launch`, `finish`); it is counted as written when prepared, and if the write fails
 everything remembered is forgotten. So loads into one graph take turns
 (Backend.one_load_at_a_time): two loads naming the same new show at once could both
@@ -29,19 +34,22 @@ create its credits.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping
 
 from graph.backend import Backend, Statement
+from graph.errors import GraphError
 from graph.keys import normalize_name
 from graph.schema import Label, RelType
+from loaders.pacing import pace_for
 from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan
 from loaders.spellings import SEP, Stored, SpellingBook, add, best, only, votes_to_text
-from loaders.statements import (ADD_DEGREES, DEGREES, DROP_MENTIONS, EXISTING_LISTINGS,
-                                HUB_LABELS, PARTS, PRUNE_EDGES, SHOW, SHOW_COLUMNS, SHOWS_BY_TITLE,
-                                upsert_statement)
+from loaders.statements import (ADD_DEGREES, BATCH_APPLIED, DEGREES, DROP_JOURNALS, DROP_MENTIONS,
+                                EXISTING_LISTINGS, HUB_LABELS, JOURNALS, LISTING_MENTIONS, PARTS,
+                                PRUNE_EDGES, SHOW, SHOW_COLUMNS, SHOWS_BY_TITLE, upsert_statement)
 
 
 def parse_mention(text: str) -> tuple[str, str, str]:
@@ -82,8 +90,12 @@ class Launched:
 class ListingWriter:
     """Writes batches of listing plans through any backend, for one load."""
 
-    def __init__(self, backend: Backend):
+    def __init__(self, backend: Backend, batch_size: int = 500):
         self.backend = backend
+        # How many listings the next batch holds, and how many rows a degree write: fixed,
+        # or sized to a time budget where readers wait for writes (loaders/pacing.py).
+        self.batch_pace = pace_for(backend, batch_size, first=min(batch_size, 50))
+        self.row_pace = pace_for(backend, 10_000, first=1_000)
         self.book = SpellingBook(backend)
         # Called before counting an entity's listings in the store: a pipelining caller
         # waits there for the batch it has in flight.
@@ -92,6 +104,37 @@ class ListingWriter:
         self.stale_degrees: dict[str, set[str]] = defaultdict(set)
         self.added_degrees: dict[str, dict[str, int]] = {
             label: defaultdict(int) for label in HUB_LABELS}
+        self.load_id = uuid.uuid4().hex  # names this load's journal entries
+        self._batches = 0
+
+    # -- the journal ----------------------------------------------------------
+
+    def recover(self, chunk: int = 5_000) -> int:
+        """Recount the degrees of every entity that loads which did not finish (their
+        journal entries are still there) may have changed, then drop those entries.
+        Returns how many entities were recounted. Run with the load lock held."""
+        limit = self.backend.write_timeout_ms  # a killed big load leaves a big journal
+        entries = self.backend.run_read(JOURNALS, max_rows=0, timeout_ms=limit).records()
+        if not entries:
+            return 0
+        stale: dict[str, set[str]] = defaultdict(set)
+        sources = sorted({source for entry in entries for source in entry["sources"] or []})
+        mentions = [mention for entry in entries for mention in entry["hubs"] or []]
+        for i in range(0, len(sources), chunk):
+            mentions += self.backend.run_read(LISTING_MENTIONS, {"keys": sources[i:i + chunk]},
+                                              max_rows=0, timeout_ms=limit).value() or []
+        for mention in mentions:
+            label, key, *_ = mention.split(SEP, 2)
+            if label in DEGREES:
+                stale[label].add(key)
+        self.refresh_degrees({label: sorted(keys) for label, keys in stale.items()})
+        self.backend.run_write(DROP_JOURNALS, {"loads": sorted({e["load"] for e in entries})})
+        return sum(len(keys) for keys in stale.values())
+
+    def finish_load(self) -> None:
+        """Write the degrees this load changed, then drop its journal: it is complete."""
+        self.flush_degrees()
+        self.backend.run_write(DROP_JOURNALS, {"loads": [self.load_id]})
 
     # -- reads before a batch ---------------------------------------------
 
@@ -111,11 +154,22 @@ class ListingWriter:
         """Write every plan in one statement (all of them or none), now."""
         batch = self.prepare(plans, previous, loaded_at)
         try:
-            self.backend.run_write(batch.encoded)
-        except BaseException:
-            self.book.clear()
-            raise
+            self.batch_pace.timed(len(plans), lambda: self.backend.run_write(batch.encoded))
+        except BaseException as exc:
+            if not self._applied(batch, exc):
+                self.book.clear()
+                raise
         self._written(batch)
+
+    def _applied(self, batch: Batch, error: BaseException) -> bool:
+        """Whether a write that failed was applied all the same (its reply was lost)."""
+        if not isinstance(error, GraphError):
+            return False
+        try:
+            return bool(self.backend.run_read(BATCH_APPLIED, {"batch": batch.parameters["batch"]},
+                                              max_rows=0).value())
+        except GraphError:
+            return False
 
     def look_up(self, plans: list[ListingPlan]) -> dict[str, dict[str, Stored]]:
         """What the store holds for every entity these plans name (read only for those
@@ -146,7 +200,8 @@ class ListingWriter:
 
         def run() -> None:
             try:
-                self.backend.run_write(batch.encoded)
+                self.batch_pace.timed(len(batch.parameters["sources"]),
+                                      lambda: self.backend.run_write(batch.encoded))
             except BaseException as exc:  # handed to finish(), in the caller's thread
                 launched.error = exc
 
@@ -157,7 +212,7 @@ class ListingWriter:
     def finish(self, launched: Launched) -> None:
         """Wait for a launched batch; its error, if any, is raised here."""
         launched.thread.join()
-        if launched.error is not None:
+        if launched.error is not None and not self._applied(launched.batch, launched.error):
             self.book.clear()
             raise launched.error
         self._written(launched.batch)
@@ -170,20 +225,19 @@ class ListingWriter:
             for key, count in added.items():
                 mine[key] += count
 
-    def refresh_degrees(self, keys: dict[str, list[str]], chunk: int = 10_000) -> None:
+    def refresh_degrees(self, keys: dict[str, list[str]]) -> None:
         for label, statement in DEGREES.items():
-            wanted = keys.get(label) or []
-            for i in range(0, len(wanted), chunk):
-                self.backend.run_write(statement, {"keys": wanted[i:i + chunk]})
+            self.row_pace.in_parts(keys.get(label) or [], lambda part, statement=statement:
+                                   self.backend.run_write(statement, {"keys": list(part)}))
 
-    def flush_degrees(self, chunk: int = 10_000) -> None:
+    def flush_degrees(self) -> None:
         """Write the degrees this load changed: added counts, once per entity, and a
         recount of those reached by MERGEd or pruned edges (whose count is not known here)."""
         for label, added in self.added_degrees.items():
             stale = self.stale_degrees.get(label, set())
             rows = [[key, count] for key, count in sorted(added.items()) if key not in stale]
-            for i in range(0, len(rows), chunk):
-                self.backend.run_write(ADD_DEGREES[label], {"rows": rows[i:i + chunk]})
+            self.row_pace.in_parts(rows, lambda part, label=label: self.backend.run_write(
+                ADD_DEGREES[label], {"rows": list(part)}))
             added.clear()
         stale = {label: sorted(keys) for label, keys in self.stale_degrees.items()}
         self.stale_degrees.clear()
@@ -224,7 +278,8 @@ class ListingWriter:
         if stored is None:
             stored = self.look_up(plans)
         batch = Batch({})
-        new_edges, merged_edges, created_degrees = self._edges(plans, stored.get(SHOW, {}), batch)
+        new_edges, merged_edges, created_degrees = self._edges(plans, stored.get(SHOW, {}),
+                                                               previous, batch)
 
         shows, related = self._show_rows(by_label[SHOW], stored.get(SHOW, {}), delta,
                                          show_sources, show_properties,
@@ -241,7 +296,14 @@ class ListingWriter:
                 plan.source_id, plan.ref.file, plan.ref.line, plan.ref.record,
                 plan.content_hash, plan.listing.title, plan.asserted_shows,
                 sorted({SEP.join(entity) for entity in plan.mentioned})])  # label, key, spelling
+        # Entities a changed listing named before: the listings' mentions name the rest.
+        journal_hubs = sorted({mention.rpartition(SEP)[0] for plan in plans
+                               for mention in (previous.get(plan.source_id) or {}).get(
+                                   "mentions") or [] if mention.split(SEP, 1)[0] in DEGREES})
+        self._batches += 1
         batch.parameters = {
+            "load": self.load_id, "batch": f"{self.load_id}-{self._batches}",
+            "journal_hubs": journal_hubs,
             "listings": listings, "loaded_at": loaded_at,
             "sources": [plan.source_id for plan in plans], "shows": shows, "related": related,
             **rows,
@@ -315,7 +377,8 @@ class ListingWriter:
             else:
                 rows["revoted"][label].append([key, votes_to_text(votes)])
 
-    def _edges(self, plans: list[ListingPlan], stored_shows: Mapping[str, Stored], batch: Batch):
+    def _edges(self, plans: list[ListingPlan], stored_shows: Mapping[str, Stored],
+               previous: Mapping[str, Any], batch: Batch):
         """Edge rows, CREATEd and MERGEd, and the degree the CREATEd ones add.
 
         An edge of a show the store did not have is new unless another listing of
@@ -337,6 +400,7 @@ class ListingWriter:
                         first.add(edge.identity)
         groups: dict[tuple[str, str, int, str | None], list[str]] = {}
         merged: dict[str, list[list[Any]]] = {rel.value: [] for rel in RelType}
+        merged_rows: dict[str, list[Any]] = {}  # by edge identity: one row per edge
         degrees: dict[str, dict[str, int]] = {label: defaultdict(int) for label in HUB_LABELS}
         produced = RelType.PRODUCED.value
         for index, plan in enumerate(plans):
@@ -351,10 +415,13 @@ class ListingWriter:
                     keys.append(other.key)
                     degrees[other.label][other.key] += 1
                 else:
-                    row = [edge.start.key, edge.end.key, index]
-                    if edge.type == produced:
-                        row.append(edge.role)
-                    merged[edge.type].append(row)
+                    row = merged_rows.get(edge.identity)
+                    if row is None:
+                        row = merged_rows[edge.identity] = [edge.start.key, edge.end.key, [], []]
+                        if edge.type == produced:
+                            row.append(edge.role)
+                        merged[edge.type].append(row)
+                    row[3 if plan.source_id in previous else 2].append(index)
                     batch.stale[other.label].add(other.key)
         new_edges: dict[str, list[list[Any]]] = {rel.value: [] for rel in RelType}
         for (rel_type, show_key, index, role), keys in groups.items():
