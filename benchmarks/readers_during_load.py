@@ -11,8 +11,9 @@ Per backend:
    company pages, each pausing a think time (exponential, mean --think) between pages
    (benchmarks.web_load's server and benchmarks.http_load's clients);
 3. readers alone for --seconds: the latency without a load;
-4. readers while the loader (in this process, a client of the server `screengraph serve`
-   owns) ingests --listings other synthetic listings, measured in phases of a few seconds
+4. readers while the loader (in a process of its own, as `screengraph load` is: in this one
+   its Python work would hold the clients' interpreter lock and count as page latency; a
+   client of the server `screengraph serve` owns) ingests --listings other synthetic listings, measured in phases of a few seconds
    for as long as the load runs; the loader's write times are printed too (a page's query
    waits at most one write on the embedded store);
 5. the final graph's checksum (graph/checksum.py) against the same two loads into an
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import tempfile
 import threading
 import time
@@ -88,6 +90,17 @@ def readers_during(server: Server, paths_file: Path, clients: int, think: float,
     return merged, loaded_in
 
 
+def load_in_own_process(name: str, data_dir: Path, graph: str, path: Path, reply) -> None:
+    """The loader of step 4, in a process of its own; sends back its summary and writes."""
+    backend = open_backend(name, data_dir, graph)
+    try:
+        loader = Loader(backend)
+        loader.load(read_all([str(path)]), "jsonl")
+        reply.send((loader.summary.line(), write_times(loader)))
+    finally:
+        backend.close()
+
+
 def write_times(loader: Loader) -> str:
     """The loader's writes: how many, and how long a page's query could wait behind one."""
     seconds = sorted(loader.writer.batch_pace.seconds + loader.writer.row_pace.seconds)
@@ -127,18 +140,27 @@ def run(name: str, args: argparse.Namespace, workdir: Path) -> dict:
         load(server, paths_file, args.clients, 5, 0, seed=99)  # warm-up
         quiet_p95, quiet_errors = summary("readers alone", readers_alone(
             server, paths_file, args.clients, args.seconds, args.think))
-        # The loader runs here, attached to the server `screengraph serve` owns.
-        backend = open_backend(name, data_dir, GRAPH)
-        loader = Loader(backend)
-        during, loaded_in = readers_during(server, paths_file, args.clients, args.think,
-                                           lambda: loader.load(read_all([str(new)]), "jsonl"))
+        # The loader runs in a process of its own, attached to the server `screengraph serve` owns.
+        spawn = multiprocessing.get_context("spawn")
+        receive, reply = spawn.Pipe(duplex=False)
+        loaded: list = []
+
+        def loading() -> None:
+            process = spawn.Process(target=load_in_own_process,
+                                    args=(name, data_dir, GRAPH, new, reply))
+            process.start()
+            loaded.append(receive.recv())
+            process.join()
+
+        during, loaded_in = readers_during(server, paths_file, args.clients, args.think, loading)
         busy_p95, busy_errors = summary("readers during the load", during)
+        backend = open_backend(name, data_dir, GRAPH)
         with_readers = graph_checksum(backend, LOAD_TIMES)
         backend.close()
     finally:
         server.stop()
-    print(f"  the load took {loaded_in:.1f} s with readers: {loader.summary.line()}; "
-          f"{write_times(loader)}", flush=True)
+    summary_line, writes = loaded[0]
+    print(f"  the load took {loaded_in:.1f} s with readers: {summary_line}; {writes}", flush=True)
 
     backend = open_backend(name, data_dir, GRAPH)
     if name == "embedded":

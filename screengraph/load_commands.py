@@ -27,7 +27,7 @@ MAX_PRINTED = 20
                    "a file is named by its absolute path, and stdin's listings by their content.")
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=DEFAULT_BATCH_SIZE,
-              show_default=True, help="Listings per write transaction.")
+              show_default=True, help="Most listings per write transaction (the embedded store writes fewer when a batch would keep readers waiting more than ~100 ms).")
 @click.option("--rejects", "rejects_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("screengraph-rejects.jsonl"), show_default=True,
               help="Where rejected records go (JSON Lines), when there are any.")
