@@ -159,6 +159,9 @@ class FalkorBackend(Backend):
                                                     generation, self._generation_key)
         except redis.exceptions.ResponseError as exc:
             raise self._translate(exc) from exc
+        except redis.exceptions.InvalidResponse as exc:
+            sandbox.forget_client()  # the rest of that reply is still on the connection
+            raise nested_too_deep("the embedded store (FalkorDB)") from exc
         # The sandbox's engine stops one row past its owner's cap; no call gets more.
         requested = self.max_rows if max_rows is None else max_rows
         return self._results(result, min(requested, sandbox_cap) if requested else sandbox_cap)

@@ -163,7 +163,7 @@ class AdhocSandbox:
                 self._db = FalkorDB(unix_socket_path=str(sock))
             return self._db
 
-    def _forget_client(self) -> None:
+    def forget_client(self) -> None:
         with self._guard:
             if self._db is not None:
                 self._db.connection.close()
@@ -201,7 +201,7 @@ class AdhocSandbox:
             row_cap = int(db.connection.execute_command(
                 "GRAPH.CONFIG", "GET", "RESULTSET_SIZE")[1]) - 1
         except (redis.exceptions.ConnectionError, FileNotFoundError, ConnectionRefusedError) as exc:
-            self._forget_client()
+            self.forget_client()
             raise self._restarting(exc) from exc
         except redis.exceptions.ResponseError as exc:
             if str(exc).startswith("MASTERDOWN"):  # its link to the store dropped just now
@@ -224,7 +224,7 @@ class AdhocSandbox:
                 raise self._restarting(exc) from exc
             raise
         except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
-            self._forget_client()
+            self.forget_client()
             done.set()
             watchdog.join()
             if verdict.get("why") == "time":
@@ -320,5 +320,5 @@ class AdhocSandbox:
             "in a few seconds.")
 
     def close(self) -> None:
-        self._forget_client()
+        self.forget_client()
         self.server.stop()
