@@ -366,7 +366,13 @@ class FalkorBackend(Backend):
         nothing runs)."""
         from graph.adhoc_plans import falkor_plan
         query = with_parameters(cypher, params)
-        reply = self._call(lambda g: g.client.execute_command("GRAPH.EXPLAIN", self.graph_name, query))
+        try:
+            # On the sandbox, like the query itself: planning can build huge constants.
+            reply, _cap = self._adhoc_sandbox().run(
+                self.graph_name, query, self.query_timeout_ms, self.generation(),
+                self._generation_key, explain=True)
+        except redis.exceptions.ResponseError as exc:
+            raise self._translate(exc) from exc
         return falkor_plan(reply, cypher, "the embedded store (FalkorDB)")
 
 

@@ -32,6 +32,7 @@ import socket
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import redis.exceptions
 from falkordb import FalkorDB
@@ -119,7 +120,10 @@ class SandboxServer(EmbeddedServer):
             "--daemonize", "no",
             "--save", "",
             "--appendonly", "no",
-            "--replica-read-only", "yes",
+            # Redis counts GRAPH.EXPLAIN as a write command; the queries themselves are
+            # GRAPH.RO_QUERY, which the engine refuses to write with, and the replica's
+            # changes would never reach the store anyway.
+            "--replica-read-only", "no",
             # Refuse queries while it has no up-to-date copy (restarting, resyncing), rather
             # than answer from an empty or old one.
             "--replica-serve-stale-data", "no",
@@ -178,10 +182,13 @@ class AdhocSandbox:
             self._copied_once = True
 
     def run(self, graph_name: str, query: str, timeout_ms: int, generation: int,
-            generation_key: str) -> tuple[QueryResult, int]:
+            generation_key: str, *, explain: bool = False) -> tuple[Any, int]:
         """Run `query` once the sandbox has caught up with `generation`; never retried.
         Returns its result and the row cap the sandbox's engine applied (its owner's
-        max_rows: it stops one row past it).
+        max_rows: it stops one row past it). With `explain`, only plan it (GRAPH.EXPLAIN):
+        the reply is the plan. Planning is not free either (FalkorDB folds constant
+        expressions while planning: `range(1, 1000000000)` is built then), so it too runs
+        here, under the watchdog, never on the server that serves pages.
 
         The first copy of the store, when this process first uses the sandbox (a
         one-off `screengraph cypher`, say), is not the query's time: it has its own bound
@@ -217,6 +224,8 @@ class AdhocSandbox:
             # The engine's own limit ends at the deadline too, so that it, not the
             # watchdog, stops the queries it can stop.
             remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
+            if explain:
+                return db.connection.execute_command("GRAPH.EXPLAIN", graph_name, query), row_cap
             return (db.select_graph(graph_name).ro_query(query, None, timeout=remaining_ms),
                     row_cap)
         except redis.exceptions.ResponseError as exc:

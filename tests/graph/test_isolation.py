@@ -239,3 +239,29 @@ def test_a_long_running_server_copies_the_store_into_the_sandbox_before_the_firs
         assert backend.run_adhoc("MATCH (s:Show) RETURN s.key").value() == "warm"
     finally:
         backend.close()
+
+
+def test_planning_a_huge_constant_never_grows_the_page_serving_server(embedded):
+    """FalkorDB folds constants while planning: the vetting's GRAPH.EXPLAIN of
+    `range(1, 300000000)` built it on the server that serves pages (15 GB for 1e9)."""
+    import psutil
+
+    server = psutil.Process(_owner_pid(embedded))
+    before = peak = server.memory_info().rss
+    done = threading.Event()
+
+    def watch() -> None:
+        nonlocal peak
+        while not done.wait(0.01):
+            peak = max(peak, server.memory_info().rss)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        with pytest.raises((QueryMemoryExceeded, QueryTimeout)):
+            embedded.run_adhoc("RETURN size(range(1, 300000000)) AS n", timeout_ms=LIMIT_MS)
+    finally:
+        done.set()
+        watcher.join()
+    assert peak - before < 200 * 1024 * 1024
+    assert embedded.run_read("RETURN 1").value() == 1
