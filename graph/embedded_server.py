@@ -242,6 +242,18 @@ class EmbeddedServer:
                 f"but {self.describe} does not answer on {self.socket_path}. Stop that process "
                 "or point SCREENGRAPH_DATA_DIR at another folder.")
 
+    def start_if_abandoned(self) -> bool:
+        """Start the server if nobody keeps it (its keeper gave up on a crash loop, or its
+        owner died) and it does not answer; False when somebody keeps it."""
+        with self._mutex:
+            if self.owner or self._alive():
+                return False
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            if not self._try_lock():
+                return False
+            self._start()
+            return True
+
     def _try_lock(self) -> bool:
         fd = os.open(self.data_dir / f"{self.name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:

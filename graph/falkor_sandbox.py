@@ -271,7 +271,9 @@ class AdhocSandbox:
             replication = self._replication(deadline)
             port = self.server.primary.replication_port
             if replication is None:
-                pass  # too busy loading the copy to answer yet
+                # Too busy loading the copy to answer yet, or stopped for good after a crash
+                # loop (then this query starts it again, as the next query does the store's).
+                self.server.start_if_abandoned()
             elif port and int(replication.get("master_port") or 0) != port:
                 connection.config_set("masterauth", self.server.primary.password or "")
                 connection.execute_command("REPLICAOF", "127.0.0.1", port)

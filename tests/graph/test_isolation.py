@@ -265,3 +265,33 @@ def test_planning_a_huge_constant_never_grows_the_page_serving_server(embedded):
         watcher.join()
     assert peak - before < 200 * 1024 * 1024
     assert embedded.run_read("RETURN 1").value() == 1
+
+
+def test_a_sandbox_that_crash_looped_is_started_again_by_a_later_query(tmp_path):
+    """Its keeper gives up after a crash loop (as the store's does); the console must not
+    stay down until the web app restarts."""
+    backend = FalkorBackend(tmp_path / "store", "g")
+    try:
+        backend.run_adhoc("RETURN 1")
+        server = backend._sandbox.server
+        kills = 0
+        for _ in range(server.restarts.max_restarts + 2):
+            pid = server.pid
+            if pid is None or not _alive(pid):
+                break
+            os.kill(pid, signal.SIGKILL)
+            kills += 1
+            restarted = time.monotonic() + 5
+            while server.pid == pid and server.owner and time.monotonic() < restarted:
+                time.sleep(0.02)
+        assert kills > server.restarts.max_restarts and not server.owner, "no crash loop"
+        answered = None
+        for _ in range(40):
+            try:
+                answered = backend.run_adhoc("RETURN 7 AS n").value()
+                break
+            except BackendUnavailable:
+                time.sleep(0.25)
+        assert answered == 7
+    finally:
+        backend.close()
