@@ -178,8 +178,14 @@ class Backend(ABC):
 
     def clear(self) -> None:
         """Delete every node and relationship, in slices that keep transactions small."""
+        # Relationships first: 10,000 nodes can hold millions of them (a busy person), and
+        # one transaction's memory is capped (SCREENGRAPH_QUERY_MEMORY_MB on Neo4j).
         while self.run_write(
-                "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS deleted"
+                "MATCH ()-[r]->() WITH r LIMIT 10000 DELETE r RETURN count(*) AS deleted"
+        ).value(0):
+            pass
+        while self.run_write(
+                "MATCH (n) WITH n LIMIT 10000 DELETE n RETURN count(*) AS deleted"
         ).value(0):
             pass
 
