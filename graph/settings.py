@@ -23,6 +23,7 @@ class Setting:
     help: str
     parse: Callable[[str], Any] = str
     choices: tuple[str, ...] = ()
+    secret: bool = False  # never printed (`screengraph settings` says only whether it is set)
 
 
 def _default_data_dir() -> str:
@@ -76,11 +77,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("neo4j_uri", "NEO4J_URI", None,
             "Neo4j server address (bolt://, neo4j://, neo4j+s://...). Setting it selects Neo4j."),
     Setting("neo4j_username", "NEO4J_USERNAME", "neo4j", "Neo4j user name."),
-    Setting("neo4j_password", "NEO4J_PASSWORD", None, "Neo4j password."),
+    Setting("neo4j_password", "NEO4J_PASSWORD", None, "Neo4j password.", secret=True),
     Setting("neo4j_database", "NEO4J_DATABASE", "neo4j", "Neo4j database name."),
     Setting("ingest_token", "SCREENGRAPH_INGEST_TOKEN", None,
             "Secret that lets a web user add listings; when unset, adding listings "
-            "through the web app is switched off."),
+            "through the web app is switched off.", secret=True),
     Setting("ingest_preview_ttl_s", "SCREENGRAPH_INGEST_PREVIEW_TTL_S", 1800,
             "How long an ingest preview (and the files uploaded for it) can be confirmed, in "
             "seconds; older previews are deleted from the ingest stash.", _positive_int),
@@ -92,7 +93,7 @@ SETTINGS: tuple[Setting, ...] = (
             "answered 429 until the minute has passed.", _positive_int),
     Setting("secret_key", "SCREENGRAPH_SECRET_KEY", None,
             "Key that signs the web app's sessions and CSRF tokens. Default: a random key "
-            "per process (sessions end when the app restarts)."),
+            "per process (sessions end when the app restarts).", secret=True),
     Setting("allowed_hosts", "SCREENGRAPH_ALLOWED_HOSTS", ("localhost",),
             "Comma-separated host names the web app answers to (an IP address always works; "
             "'screengraph serve --host NAME' adds NAME; '*' allows any). Other names get 400, "

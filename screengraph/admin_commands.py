@@ -70,7 +70,7 @@ def show_settings(cli: CliContext) -> None:
     """List every setting, its environment variable and its current value."""
     for setting in SETTINGS:
         value = cli.settings.values[setting.name]
-        if "password" in setting.name or "token" in setting.name or "secret" in setting.name:
+        if setting.secret:
             value = "(set)" if value else "(not set)"
         click.echo(f"{setting.env:<30} {value!s:<40} {setting.help}")
     click.echo(f"\nbackend in use: {chosen_backend(cli.settings)}")

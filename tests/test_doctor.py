@@ -29,3 +29,17 @@ def test_doctor_says_what_to_do_when_neo4j_is_down(tmp_path):
     result = CliRunner().invoke(main, ["doctor"], env={"NEO4J_URI": "bolt://127.0.0.1:1"})
     assert result.exit_code == 1
     assert "reachable: NO" in result.output and "scripts/neo4j-local start" in result.output
+
+
+def test_settings_hide_secrets_and_show_every_other_value(tmp_path):
+    from click.testing import CliRunner
+
+    from screengraph.cli import main
+    result = CliRunner().invoke(main, ["settings"], env={
+        "SCREENGRAPH_INGEST_TOKEN": "hunter2-token", "NEO4J_PASSWORD": "hunter2-password",
+        "SCREENGRAPH_INGEST_TOKEN_TRIES": "7", "SCREENGRAPH_DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 0
+    assert "hunter2" not in result.output
+    lines = {line.split()[0]: line for line in result.output.splitlines() if line.strip()}
+    assert "(set)" in lines["SCREENGRAPH_INGEST_TOKEN"] and "(set)" in lines["NEO4J_PASSWORD"]
+    assert lines["SCREENGRAPH_INGEST_TOKEN_TRIES"].split()[1] == "7"
