@@ -40,6 +40,11 @@ def content_security_policy(nonce: str) -> str:
         "default-src 'none'",
         f"script-src 'self' 'nonce-{nonce}'",
         f"style-src 'self' 'nonce-{nonce}'",
+        # Style *attributes* only: the browser's own editing in the console's editor
+        # (typing over a selection) sets `style=` on the line it replaces. Attributes
+        # carry no selectors, so they cannot read the page the way a <style> can; style
+        # elements still need the nonce.
+        "style-src-attr 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "connect-src 'self'",
         "font-src 'self'",
