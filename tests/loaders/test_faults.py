@@ -17,6 +17,7 @@ import pytest
 
 from benchmarks.synthetic import GENRES, write_jsonl
 from graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
+from graph.keys import person_key
 from graph.neo4j_lease import LEASE_LABEL
 from graph.schema import LISTING_LABEL
 from loaders.formats import parse
@@ -209,6 +210,30 @@ def test_a_load_killed_between_writing_and_pruning_changed_listings_leaves_none_
     recovered = graph_checksum(backend, LOAD_TIMES)
     clean = clean_checksum(backend, path, request)
     assert recovered == clean, describe_difference(recovered, clean, ("recovered", "clean"))
+
+
+def test_a_name_one_changed_listing_drops_and_another_of_its_batch_keeps_loses_one_vote(
+        backend, tmp_path, request):
+    """The take-back of a dropped name goes with the batch that still counts the others'
+    votes: "Anna Novak" loses the vote of the listing that dropped her, once."""
+    def listings(first_cast: list[str], third_synopsis: str) -> str:
+        return "".join(json.dumps(record) + "\n" for record in (
+            {"title": "One", "year": 2001, "cast": first_cast},
+            {"title": "Two", "year": 2002, "cast": ["ANNA NOVAK"]},
+            {"title": "Three", "year": 2003, "cast": ["Anna Novak"], "synopsis": third_synopsis}))
+
+    path = tmp_path / "listings.jsonl"
+    path.write_text(listings(["Anna Novak", "Bob Ray"], "First."), encoding="utf-8")
+    Loader(backend).load(read_all([str(path)]), "jsonl")
+    path.write_text(listings(["Bob Ray"], "Second."), encoding="utf-8")
+    summary = Loader(backend).load(read_all([str(path)]), "jsonl")
+    assert (summary.updated, summary.unchanged) == (2, 1)
+    votes = backend.run_read("MATCH (p:Person {key: $key}) RETURN p.votes",
+                             {"key": person_key("Anna Novak")}).value()
+    assert sorted(votes) == ["ANNA NOVAK\t1", "Anna Novak\t1"]
+    reloaded = graph_checksum(backend, LOAD_TIMES)
+    clean = clean_checksum(backend, path, request)
+    assert reloaded == clean, describe_difference(reloaded, clean, ("reloaded", "clean"))
 
 
 def failing_after(path: Path, listings: int):
