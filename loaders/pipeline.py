@@ -266,9 +266,10 @@ class Loader:
 
     def _write(self, plans: list[ListingPlan], previous: dict) -> None:
         """Read what this batch needs and compute its rows while the engine writes the
-        batch before it, then wait for that one. A batch that replaces
-        listings is written and pruned before anything else is prepared (pruning can
-        delete what the next batch would otherwise count on)."""
+        batch before it, then wait for that one. A batch that replaces listings (its
+        statement prunes what their old versions asserted) is written alone, after the
+        one in flight and before anything else is prepared: pruning can delete what the
+        next batch would otherwise count on."""
         if any(plan.source_id in previous for plan in plans):
             self._drain()
             try:
@@ -346,7 +347,6 @@ class Loader:
     def _count_written(self, written: list[ListingPlan], previous: dict) -> None:
         for plan in written:
             if plan.source_id in previous:
-                self.writer.prune(plan, previous[plan.source_id])
                 self.summary.updated += 1
                 self.summary.note(plan, "updated")
             else:

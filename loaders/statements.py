@@ -119,6 +119,31 @@ for _type, (_start, _end) in RELATIONSHIPS.items():
         "SET r.sources = coalesce(r.sources, []) + [i IN e[2] | $sources[i]] + "
         "[i IN e[3] WHERE NOT $sources[i] IN coalesce(r.sources, []) | $sources[i]]")
 
+# Replacing a changed listing: what its previous version asserted and the new one does
+# not is taken back in the batch's own statement, after the new version is written, so
+# the listing is replaced whole or not at all (a loader killed between two statements
+# left old and new edges side by side, under the new content hash: never pruned).
+# [source id, shows its old and new versions assert, identities of the edges it keeps]
+PARTS["pruned"] = (
+    "UNWIND $pruned AS p UNWIND p[1] AS sk MATCH (:Show {key: sk})-[r]-() "
+    "WHERE p[0] IN coalesce(r.sources, []) AND NOT (type(r) + '|' + startNode(r).key + '|' + "
+    "endNode(r).key + '|' + coalesce(r.role, '')) IN p[2] "
+    "WITH r, collect(DISTINCT p[0]) AS gone SET r.sources = [x IN r.sources WHERE NOT x IN gone] "
+    "WITH r WHERE size(r.sources) = 0 DELETE r")
+# Entities a changed listing no longer names: [key, ids of the listings that stopped
+# naming it, votes as they stand after the batch (null: not kept), display name (null:
+# unchanged)]. Each is deleted once nothing links to it (and, for a show, no listing names it).
+PARTS[f"dropped.{SHOW}"] = (
+    f"UNWIND $dropped.{SHOW} AS d MATCH (n:{SHOW} {{key: d[0]}}) "
+    "SET n.sources = [x IN coalesce(n.sources, []) WHERE NOT x IN d[1]], n.votes = d[2], "
+    "n.title = coalesce(d[3], n.title) "
+    "WITH n WHERE size(n.sources) = 0 AND NOT (n)--() DELETE n")
+for _label in HUB_LABELS:
+    PARTS[f"dropped.{_label}"] = (
+        f"UNWIND $dropped.{_label} AS d MATCH (n:{_label} {{key: d[0]}}) "
+        f"SET n.votes = d[2], n.{DISPLAY[_label]} = coalesce(d[3], n.{DISPLAY[_label]}) "
+        "WITH n WHERE NOT (n)--() DELETE n")
+
 
 @lru_cache(maxsize=256)
 def upsert_statement(parts: tuple[str, ...]) -> str:
@@ -143,26 +168,6 @@ EXISTING_LISTINGS = (
 SHOWS_BY_TITLE = (
     "UNWIND $title_keys AS tk MATCH (s:Show {title_key: tk}) "
     "RETURN tk AS title_key, collect(s.key) AS keys")
-
-PRUNE_EDGES = (
-    "UNWIND $shows AS sk MATCH (s:Show {key: sk})-[r]-() "
-    "WHERE $src IN coalesce(r.sources, []) AND NOT "
-    "(type(r) + '|' + startNode(r).key + '|' + endNode(r).key + '|' + coalesce(r.role, '')) IN $keep "
-    "WITH DISTINCT r SET r.sources = [x IN r.sources WHERE x <> $src] "
-    "WITH r WHERE size(r.sources) = 0 DELETE r RETURN count(*) AS removed")
-
-# An entity the new version no longer names: take back its votes, and delete it
-# once nothing links to it (and, for a show, no listing names it).
-DROP_MENTIONS = {
-    SHOW: ("UNWIND $nodes AS d MATCH (n:Show {key: d.key}) "
-           "SET n.sources = [x IN coalesce(n.sources, []) WHERE x <> $src], n.votes = d.votes, "
-           "n.title = coalesce(d.name, n.title) "
-           "WITH n WHERE size(n.sources) = 0 AND NOT (n)--() DELETE n RETURN count(*) AS deleted"),
-    **{label: (f"UNWIND $nodes AS d MATCH (n:{label} {{key: d.key}}) "
-               f"SET n.votes = d.votes, n.{DISPLAY[label]} = coalesce(d.name, n.{DISPLAY[label]}) "
-               "WITH n WHERE NOT (n)--() DELETE n RETURN count(*) AS deleted")
-       for label in HUB_LABELS},
-}
 
 # A recount: people, companies and genres have edges to shows only.
 DEGREES = {label: (f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "

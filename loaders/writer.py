@@ -11,8 +11,10 @@ Provenance and display names (docs/data-model.md):
 - a `Listing` node per source records file, line, record, load time, a content hash (an
   unchanged listing is skipped on reload) and `mentions`, the entities it named and how
   ("<label>\t<key>\t<spelling>"), so a changed version can take back exactly the votes
-  and credits the old one gave: new credits are added first, then the dropped ones
-  pruned where no other listing asserts them.
+  and credits the old one gave: in the batch's own statement, new credits are added
+  first, then the dropped ones pruned where no other listing asserts them. So a changed
+  listing is replaced whole or not at all: a load that dies mid-way leaves each listing
+  as its old version or its new one, never the new content hash over old credits.
 
 What a load already knows it does not ask again: the writer remembers what the store
 holds for every entity it has read or written. What the store did not have before a
@@ -26,7 +28,9 @@ stopped by an error), the next load recounts what the journal names before it st
 holds, and how many rows a degree write, comes from loaders/pacing.py (a time budget
 where pages wait for the loader's writes). A batch can be prepared while the one before it is written (`prepare`,
 `launch`, `finish`); it is counted as written when prepared, and if the write fails
-everything remembered is forgotten. So loads into one graph take turns
+everything remembered is forgotten. A batch that replaces listings must be written before
+the next one is prepared: its pruning can delete entities, and only the store knows which.
+So loads into one graph take turns
 (Backend.one_load_at_a_time): two loads naming the same new show at once could both
 create its credits.
 """
@@ -47,9 +51,9 @@ from graph.schema import Label, RelType
 from loaders.pacing import pace_for
 from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan
 from loaders.spellings import SEP, Stored, SpellingBook, add, best, only, votes_to_text
-from loaders.statements import (ADD_DEGREES, BATCH_APPLIED, DEGREES, DROP_JOURNALS, DROP_MENTIONS,
+from loaders.statements import (ADD_DEGREES, BATCH_APPLIED, DEGREES, DROP_JOURNALS,
                                 EXISTING_LISTINGS, HUB_LABELS, JOURNALS, LISTING_MENTIONS, PARTS,
-                                PRUNE_EDGES, SHOW, SHOW_COLUMNS, SHOWS_BY_TITLE, upsert_statement)
+                                SHOW, SHOW_COLUMNS, SHOWS_BY_TITLE, upsert_statement)
 
 
 def parse_mention(text: str) -> tuple[str, str, str]:
@@ -65,6 +69,9 @@ class Batch:
     encoded: Statement | None = None  # the statement in the engine's own form
     stored: dict[tuple[str, str], Stored] = field(default_factory=dict)
     stale: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # Entities that listings of this batch stopped naming, and no listing of it names:
+    # the batch may delete them.
+    dropped: set[tuple[str, str]] = field(default_factory=set)
     degrees: dict[str, dict[str, int]] = field(
         default_factory=lambda: {label: defaultdict(int) for label in HUB_LABELS})
 
@@ -74,8 +81,8 @@ class Batch:
 
     def _rows(self, part: str) -> Any:
         group, _, label = part.partition(".")
-        rows = self.parameters[group]
-        return rows.get(label) if label else rows
+        rows = self.parameters.get(group)  # "pruned" and "dropped" only when there are any
+        return rows.get(label) if label and rows else rows
 
 
 @dataclass
@@ -171,14 +178,19 @@ class ListingWriter:
         except GraphError:
             return False
 
-    def look_up(self, plans: list[ListingPlan]) -> dict[str, dict[str, Stored]]:
-        """What the store holds for every entity these plans name (read only for those
-        not met yet): done apart from `prepare` so the reads can go before the batch in
-        flight is launched, and the Python work after."""
+    def look_up(self, plans: list[ListingPlan], previous: Mapping[str, dict] | None = None
+                ) -> dict[str, dict[str, Stored]]:
+        """What the store holds for every entity these plans name, or their previous
+        versions named (read only for those not met yet): done apart from `prepare` so
+        the reads can go before the batch in flight is launched, and the Python work after."""
         by_label: dict[str, dict[str, None]] = {label.value: {} for label in Label}
         for plan in plans:
             for entity in plan.mentioned:
                 by_label[entity.label][entity.key] = None
+        for before in (previous or {}).values():
+            for old in before.get("mentions") or []:
+                label, key, _ = parse_mention(old)
+                by_label[label][key] = None
         return {label: self.book.stored(label, keys) for label, keys in by_label.items() if keys}
 
     def prepare(self, plans: list[ListingPlan], previous: dict[str, dict] | None = None,
@@ -192,6 +204,8 @@ class ListingWriter:
         batch.encoded = self.backend.statement(batch.statement(), batch.parameters)
         for (label, key), held in batch.stored.items():
             self.book.remember(label, key, held)
+        for label, key in batch.dropped:
+            self.book.forget(label, key)  # it may be gone: read it again if met
         return batch
 
     def launch(self, batch: Batch) -> Launched:
@@ -276,7 +290,8 @@ class ListingWriter:
             for key, properties in plan.related_properties.items():
                 show_properties.setdefault(key, properties)
         if stored is None:
-            stored = self.look_up(plans)
+            stored = self.look_up(plans, {plan.source_id: previous[plan.source_id]
+                                          for plan in plans if plan.source_id in previous})
         batch = Batch({})
         new_edges, merged_edges, created_degrees = self._edges(plans, stored.get(SHOW, {}),
                                                                previous, batch)
@@ -308,6 +323,7 @@ class ListingWriter:
             "sources": [plan.source_id for plan in plans], "shows": shows, "related": related,
             **rows,
             "new_edges": new_edges, "edges": merged_edges}
+        self._replaced(plans, previous, stored, delta, named, batch)
         return batch
 
     def _show_rows(self, keys: list[str], stored: Mapping[str, Stored],
@@ -431,34 +447,50 @@ class ListingWriter:
 
     # -- replacing a changed listing -------------------------------------
 
-    def prune(self, plan: ListingPlan, previous: dict[str, Any]) -> int:
-        """Take back what the previous version of this listing asserted and this one does not."""
-        shows = sorted(set(previous.get("shows") or []) | set(plan.asserted_shows))
-        keep = [edge.identity for edge in plan.edges]
-        removed = self.backend.run_write(
-            PRUNE_EDGES, {"shows": shows, "src": plan.source_id, "keep": keep}).value(0) or 0
-        named_now = {(e.label, e.key) for e in plan.mentioned}
-        dropped: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-        for old in previous.get("mentions") or []:
-            label, key, spelling = parse_mention(old)
-            if (label, key) not in named_now:
-                taken = dropped[label][key]
-                taken[spelling] = taken.get(spelling, 0) - 1
-        for label, by_key in dropped.items():
-            existing = self.book.stored(label, by_key)
-            rows = []
-            for key, taken_back in by_key.items():
-                had = existing.get(key)
-                if had is None:
+    def _replaced(self, plans: list[ListingPlan], previous: Mapping[str, Any],
+                  stored: Mapping[str, Mapping[str, Stored]],
+                  delta: Mapping[tuple[str, str], dict[str, int]],
+                  named: set[tuple[str, str]], batch: Batch) -> None:
+        """Rows taking back what the previous versions of this batch's listings asserted
+        and the new ones do not: written by the batch's own statement, after its credits.
+
+        An entity some listing of the batch still names gets the votes the batch gives
+        it (they already take back the old versions' votes); another, the stored votes
+        less those the old versions gave."""
+        pruned: list[list[Any]] = []
+        dropping: dict[tuple[str, str], set[str]] = {}
+        for plan in plans:
+            before = previous.get(plan.source_id)
+            if before is None:
+                continue
+            pruned.append([plan.source_id,
+                           sorted(set(before.get("shows") or []) | set(plan.asserted_shows)),
+                           [edge.identity for edge in plan.edges]])
+            named_now = {entity[:2] for entity in plan.mentioned}
+            for old in before.get("mentions") or []:
+                label, key, _ = parse_mention(old)
+                if (label, key) not in named_now:
+                    dropping.setdefault((label, key), set()).add(plan.source_id)
+                # Edges go away: the degrees of everything it touched may change.
+                if label in DEGREES:
+                    batch.stale[label].add(key)
+        if not pruned:
+            return
+        dropped: dict[str, list[list[Any]]] = {label.value: [] for label in Label}
+        for (label, key), sources in sorted(dropping.items()):
+            had = stored.get(label, {}).get(key)
+            if (label, key) in named:
+                after = batch.stored.get((label, key), had)
+                if after is None:
                     continue
-                votes = add(had.votes, taken_back) if had.votes is not None else None
-                rows.append({"key": key, "votes": votes_to_text(votes) if votes else None,
-                             "name": best(votes) if votes else None})
-                self.book.forget(label, key)  # it may be gone: read it again if met
-            self.backend.run_write(DROP_MENTIONS[label], {"nodes": rows, "src": plan.source_id})
-        # Edges went away: the degrees of everything this listing touched may have changed.
-        for old in previous.get("mentions") or []:
-            label, key, _ = parse_mention(old)
-            if label in DEGREES:
-                self.stale_degrees[label].add(key)
-        return int(removed)
+            elif had is not None:
+                votes = add(had.votes, delta[(label, key)]) if had.votes is not None else None
+                after = Stored(best(votes) if votes else None, votes or None)
+                batch.dropped.add((label, key))
+            else:
+                continue  # not in the store: nothing to take back
+            dropped[label].append([key, sorted(sources),
+                                   votes_to_text(after.votes) if after.votes else None,
+                                   after.name if after.votes else None])
+        batch.parameters["pruned"] = pruned
+        batch.parameters["dropped"] = dropped

@@ -4,6 +4,7 @@ one clean load gives (graph/checksum.py), credit counts included."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -14,13 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.synthetic import write_jsonl
+from benchmarks.synthetic import GENRES, write_jsonl
 from graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
+from graph.keys import person_key
 from graph.neo4j_lease import LEASE_LABEL
 from graph.schema import LISTING_LABEL
 from loaders.formats import parse
 from loaders.pipeline import Loader
-from loaders.plan import plan_listing
+from loaders.plan import content_hash, plan_listing
 from loaders.sources import read_all
 from tests.conftest import REPO, open_backend
 
@@ -118,6 +120,120 @@ def test_a_load_killed_mid_way_then_run_again_gives_the_graph_of_one_clean_load(
     clean = clean_checksum(backend, path, request)
     assert recovered == clean, describe_difference(recovered, clean, ("recovered", "clean"))
     assert "did not finish: recounted" in rerun.stderr  # the user is told
+
+
+# The real `screengraph load`, whose writer dies (kill -9) the moment the first batch that
+# replaces listings has been written: where the loader used to write a changed listing's
+# new version, and prune what its old version asserted only in statements of their own.
+DIES_AFTER_A_REPLACING_WRITE = """
+import os, signal
+import loaders.pipeline
+from screengraph.cli import main
+
+class DiesAfterWriting(loaders.pipeline.ListingWriter):
+    def write(self, plans, previous=None, loaded_at=None):
+        super().write(plans, previous, loaded_at)
+        if any(plan.source_id in (previous or {}) for plan in plans):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+loaders.pipeline.ListingWriter = DiesAfterWriting
+main()
+"""
+
+
+def changed_every(path: Path, step: int) -> None:
+    """Change every `step`-th listing of a JSON Lines file: drop its last cast member and
+    change its genres (to a genre new to the graph, or to another one it has)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for i in range(0, len(lines), step):
+        record = json.loads(lines[i])
+        record["cast"] = record["cast"][:-1]
+        record["genres"] = ["Film Noir"] if i % (2 * step) else [
+            GENRES[(GENRES.index(record["genres"][0]) + 1) % len(GENRES)]]
+        lines[i] = json.dumps(record, ensure_ascii=False)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def versions(path: Path) -> dict[int, tuple[str, set[str]]]:
+    """Every listing's content hash and edges, by line, as the loader plans them."""
+    return {record.ref.line: (content_hash(record.listing), {edge.identity for edge in plan_listing(
+                record.listing, record.ref, lambda title: title).edges})
+            for record in parse(path.read_text(encoding="utf-8"), str(path), "jsonl")}
+
+
+def listings_by_version(backend, old: dict, new: dict) -> dict[str, list[int]]:
+    """Lines of the stored listings by the version they hold whole ("old", "new"; an
+    unchanged one counts as new); "half" for those whose edges are not those of the
+    version their content hash names."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for rel_type, start, end, role, sources in backend.run_read(
+            "MATCH (a)-[r]->(b) RETURN type(r), a.key, b.key, r.role, r.sources",
+            max_rows=0).rows:
+        for source in sources:
+            found[source].add(f"{rel_type}|{start}|{end}|{role or ''}")
+    by_version: dict[str, list[int]] = defaultdict(list)
+    for key, line, digest in backend.run_read(
+            f"MATCH (l:{LISTING_LABEL}) RETURN l.key, l.line, l.content_hash", max_rows=0).rows:
+        held = (digest, found.get(key, set()))
+        version = "new" if held == new[line] else "old" if held == old[line] else "half"
+        by_version[version].append(line)
+    return by_version
+
+
+def test_a_load_killed_between_writing_and_pruning_changed_listings_leaves_none_half_written(
+        backend, tmp_path, request):
+    path = write_jsonl(tmp_path / "listings.jsonl", 300)
+    Loader(backend, batch_size=BATCH).load(read_all([str(path)]), "jsonl")
+    old = versions(path)
+    changed_every(path, 5)
+    new = versions(path)
+    assert sum(old[line] != new[line] for line in old) == 60
+
+    child = subprocess.run([sys.executable, "-c", DIES_AFTER_A_REPLACING_WRITE, "load", str(path),
+                            "--batch-size", str(BATCH), "--no-progress"],
+                           env=cli_env(backend), cwd=tmp_path, capture_output=True, text=True,
+                           timeout=300)
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    by_version = listings_by_version(backend, old, new)
+    assert not by_version["half"], (f"{len(by_version['half'])} listings half-written, "
+                                    f"e.g. {sorted(by_version['half'])[:3]}")
+    changed = {line for line in old if old[line] != new[line]}
+    assert changed & set(by_version["new"]) and changed & set(by_version["old"]), \
+        "the load was not killed mid-way"
+
+    release_dead_holders_lease(backend)
+    rerun = subprocess.run(load_command(path), env=cli_env(backend), cwd=tmp_path,
+                           capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert set(listings_by_version(backend, old, new)) == {"new"}
+    assert backend.run_read(WRONG_DEGREES).value() == 0
+    recovered = graph_checksum(backend, LOAD_TIMES)
+    clean = clean_checksum(backend, path, request)
+    assert recovered == clean, describe_difference(recovered, clean, ("recovered", "clean"))
+
+
+def test_a_name_one_changed_listing_drops_and_another_of_its_batch_keeps_loses_one_vote(
+        backend, tmp_path, request):
+    """The take-back of a dropped name goes with the batch that still counts the others'
+    votes: "Anna Novak" loses the vote of the listing that dropped her, once."""
+    def listings(first_cast: list[str], third_synopsis: str) -> str:
+        return "".join(json.dumps(record) + "\n" for record in (
+            {"title": "One", "year": 2001, "cast": first_cast},
+            {"title": "Two", "year": 2002, "cast": ["ANNA NOVAK"]},
+            {"title": "Three", "year": 2003, "cast": ["Anna Novak"], "synopsis": third_synopsis}))
+
+    path = tmp_path / "listings.jsonl"
+    path.write_text(listings(["Anna Novak", "Bob Ray"], "First."), encoding="utf-8")
+    Loader(backend).load(read_all([str(path)]), "jsonl")
+    path.write_text(listings(["Bob Ray"], "Second."), encoding="utf-8")
+    summary = Loader(backend).load(read_all([str(path)]), "jsonl")
+    assert (summary.updated, summary.unchanged) == (2, 1)
+    votes = backend.run_read("MATCH (p:Person {key: $key}) RETURN p.votes",
+                             {"key": person_key("Anna Novak")}).value()
+    assert sorted(votes) == ["ANNA NOVAK\t1", "Anna Novak\t1"]
+    reloaded = graph_checksum(backend, LOAD_TIMES)
+    clean = clean_checksum(backend, path, request)
+    assert reloaded == clean, describe_difference(reloaded, clean, ("reloaded", "clean"))
 
 
 def failing_after(path: Path, listings: int):
