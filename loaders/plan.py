@@ -55,7 +55,7 @@ class Edge(NamedTuple):
     start: Entity
     end: Entity
     role: str | None
-    # Stable id of the edge, computable in Cypher as well (see writer.PRUNE_EDGES).
+    # Stable id of the edge, computable in Cypher as well (see statements.PARTS["pruned"]).
     identity: str
 
 
