@@ -63,16 +63,22 @@ def expected_edges(path: Path) -> dict[int, set[str]]:
             for record in parse(path.read_text(encoding="utf-8"), str(path), "jsonl")}
 
 
-def assert_no_listing_half_written(backend, expected: dict[int, set[str]]) -> None:
-    """A listing in the store has its show and all its edges; one not there has none."""
-    stored = dict(backend.run_read(
-        f"MATCH (l:{LISTING_LABEL}) RETURN l.key, l.line", max_rows=0).rows)
+def edges_by_listing(backend) -> dict[str, set[str]]:
+    """The edges each listing id asserts, as `type|start|end|role`."""
     found: dict[str, set[str]] = defaultdict(set)
     for rel_type, start, end, role, sources in backend.run_read(
             "MATCH (a)-[r]->(b) RETURN type(r), a.key, b.key, r.role, r.sources",
             max_rows=0).rows:
         for source in sources:
             found[source].add(f"{rel_type}|{start}|{end}|{role or ''}")
+    return found
+
+
+def assert_no_listing_half_written(backend, expected: dict[int, set[str]]) -> None:
+    """A listing in the store has its show and all its edges; one not there has none."""
+    stored = dict(backend.run_read(
+        f"MATCH (l:{LISTING_LABEL}) RETURN l.key, l.line", max_rows=0).rows)
+    found = edges_by_listing(backend)
     assert set(found) <= set(stored), f"edges of listings not stored: {sorted(set(found) - set(stored))[:5]}"
     half = [key for key, line in stored.items() if found.get(key, set()) != expected[line]]
     assert not half, f"{len(half)} listings half-written, e.g. {half[:3]}"
@@ -165,12 +171,7 @@ def listings_by_version(backend, old: dict, new: dict) -> dict[str, list[int]]:
     """Lines of the stored listings by the version they hold whole ("old", "new"; an
     unchanged one counts as new); "half" for those whose edges are not those of the
     version their content hash names."""
-    found: dict[str, set[str]] = defaultdict(set)
-    for rel_type, start, end, role, sources in backend.run_read(
-            "MATCH (a)-[r]->(b) RETURN type(r), a.key, b.key, r.role, r.sources",
-            max_rows=0).rows:
-        for source in sources:
-            found[source].add(f"{rel_type}|{start}|{end}|{role or ''}")
+    found = edges_by_listing(backend)
     by_version: dict[str, list[int]] = defaultdict(list)
     for key, line, digest in backend.run_read(
             f"MATCH (l:{LISTING_LABEL}) RETURN l.key, l.line, l.content_hash", max_rows=0).rows:
