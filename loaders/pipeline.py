@@ -12,7 +12,7 @@ import gc
 import json
 import threading
 from collections import defaultdict
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -136,10 +136,10 @@ class Loader:
                     self._drain()
             except Exception as exc:
                 if writing and not isinstance(exc, BackendUnavailable):
-                    try:
-                        self._recover()  # what was written stays: make its degrees right now
-                    except GraphError:
-                        pass  # the journal stays: the next load recounts
+                    # What was written stays: make its degrees right now; if even that
+                    # fails, the journal stays and the next load recounts.
+                    with suppress(GraphError):
+                        self._recover()
                 raise
             if writing:
                 self.writer.finish_load()
