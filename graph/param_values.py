@@ -9,6 +9,7 @@ drop the connection. The walk below is iterative, so no depth breaks it.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Mapping
 
 from graph.errors import BadParameter
@@ -29,8 +30,13 @@ def check_values(params: Mapping[str, Any] | None, max_chars: int) -> None:
             if isinstance(item, str):
                 budget -= len(item)
                 _check_text(name, item)
-            elif isinstance(item, bool) or item is None or isinstance(item, float):
+            elif isinstance(item, bool) or item is None:
                 pass
+            elif isinstance(item, float):
+                if not math.isfinite(item):
+                    raise BadParameter(
+                        f"${name}: {item} is not a number the database stores (JSON's 1e400 "
+                        "reads as infinity); send a finite number.")
             elif isinstance(item, int):
                 if not _INT64[0] <= item <= _INT64[1]:
                     raise BadParameter(
@@ -61,6 +67,10 @@ def check_values(params: Mapping[str, Any] | None, max_chars: int) -> None:
 
 
 def _check_text(name: str, text: str) -> None:
+    if "\x00" in text:
+        raise BadParameter(
+            f"${name} holds a NUL character (position {text.index(chr(0))}), which the "
+            "embedded store cannot take as text: remove it.")
     if not text.isascii():
         try:
             text.encode("utf-8")

@@ -247,3 +247,12 @@ def test_neo4j_itself_refuses_file_urls_in_load_csv(neo4j):
     """Beneath the policy: scripts/neo4j-local turns file URLs off in the server's own config."""
     with pytest.raises(QueryError, match="allow_csv_import_from_file_urls"):
         neo4j.run_read("LOAD CSV FROM 'file:///rows.csv' AS row RETURN count(row)")
+
+
+@pytest.mark.parametrize("value, reason", [("a\x00b", "NUL character"),
+                                           (float("inf"), "not a number the database stores"),
+                                           ({"k": [float("-inf")]}, "finite number")])
+def test_values_one_engine_cannot_parse_are_refused_alike_on_both(backend, value, reason):
+    # FalkorDB answered these with its raw "Failed to parse query parameter" message.
+    with pytest.raises(BadParameter, match=reason):
+        backend.run_adhoc("RETURN $v AS v", {"v": value})
