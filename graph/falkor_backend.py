@@ -31,7 +31,7 @@ from graph.falkor_params import with_parameters
 from graph.falkor_sandbox import AdhocSandbox, memory_limit
 from graph.errors import (BackendUnavailable, ConstraintViolation, GraphError, QueryError,
                           QueryMemoryExceeded, QueryTimeout, ReadOnlyViolation)
-from graph.schema import FULLTEXT_LABELS, KEY, KEYED_LABELS, LOOKUP_INDEXES, SEARCH_TEXT
+from graph.schema import FULLTEXT_LABELS, KEY, SEARCH_TEXT, lookup_indexes, unique_properties
 from graph.values import nested_too_deep, node_value, plain, relationship_value
 
 log = logging.getLogger(__name__)
@@ -288,12 +288,10 @@ class FalkorBackend(Backend):
 
     def ensure_schema(self) -> None:
         indexed = self._indexed_properties()
-        for label in KEYED_LABELS:
-            if (label, KEY) not in indexed:
-                self.run_write(f"CREATE INDEX FOR (n:{label}) ON (n.{KEY})")
-        for label, prop in LOOKUP_INDEXES:
-            if (label.value, prop) not in indexed:
-                self.run_write(f"CREATE INDEX FOR (n:{label.value}) ON (n.{prop})")
+        unique = unique_properties()
+        for label, prop in (*unique, *((label.value, prop) for label, prop in lookup_indexes())):
+            if (label, prop) not in indexed:  # a unique constraint needs an index first
+                self.run_write(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
         for label in FULLTEXT_LABELS:
             if (label.value, SEARCH_TEXT, "FULLTEXT") not in indexed:
                 self.run_write(
@@ -301,11 +299,11 @@ class FalkorBackend(Backend):
                     {"label": label.value, "prop": SEARCH_TEXT})
         constrained = {(row[1], tuple(row[2])) for row in
                        self.run_read("CALL db.constraints()", max_rows=0).rows}
-        for label in KEYED_LABELS:
-            if (label, (KEY,)) not in constrained:
-                self._call(lambda g, label=label: g.client.execute_command(
+        for label, prop in unique:
+            if (label, (prop,)) not in constrained:
+                self._call(lambda g, label=label, prop=prop: g.client.execute_command(
                     "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE",
-                    label, "PROPERTIES", 1, KEY))
+                    label, "PROPERTIES", 1, prop))
 
     def _indexed_properties(self) -> set[tuple]:
         indexed: set[tuple] = set()

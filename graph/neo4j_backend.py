@@ -30,8 +30,8 @@ from graph.backend import Backend, BackendInfo, Results, Statement, write_stats
 from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError,
                           QueryMemoryExceeded, QueryTimeout, ReadOnlyViolation)
 from graph.neo4j_lease import LEASE_LABEL, LoadLease
-from graph.schema import (FULLTEXT_INDEX, FULLTEXT_LABELS, KEY, KEYED_LABELS, LOOKUP_INDEXES,
-                          SEARCH_TEXT)
+from graph.schema import (FULLTEXT_INDEX, FULLTEXT_LABELS, KEY, SEARCH_TEXT, lookup_indexes,
+                          unique_properties)
 from graph.values import node_value, plain, relationship_value
 
 _NAME = "Neo4j"
@@ -237,12 +237,13 @@ class Neo4jBackend(Backend):
         """Create what is missing, and only that: a reader-only account (Enterprise, Aura)
         can then start the app on a database whose schema a writer made."""
         existing = self._schema_names()
-        wanted = {f"{label.lower()}_key":
-                  f"CREATE CONSTRAINT {label.lower()}_key IF NOT EXISTS "
-                  f"FOR (n:{label}) REQUIRE n.{KEY} IS UNIQUE" for label in KEYED_LABELS}
+        wanted = {f"{label.lower()}_{prop}":
+                  f"CREATE CONSTRAINT {label.lower()}_{prop} IF NOT EXISTS "
+                  f"FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
+                  for label, prop in unique_properties()}
         wanted["load_lease_key"] = (f"CREATE CONSTRAINT load_lease_key IF NOT EXISTS "
                                     f"FOR (n:{LEASE_LABEL}) REQUIRE n.{KEY} IS UNIQUE")
-        for label, prop in LOOKUP_INDEXES:
+        for label, prop in lookup_indexes():
             wanted[f"{label.value.lower()}_{prop}"] = (
                 f"CREATE INDEX {label.value.lower()}_{prop} IF NOT EXISTS "
                 f"FOR (n:{label.value}) ON (n.{prop})")

@@ -26,8 +26,10 @@ class RelType(StrEnum):
     PRODUCED = "PRODUCED"
     WROTE = "WROTE"
     ACTED_IN = "ACTED_IN"
+    WORKED_ON = "WORKED_ON"    # every other credit: composer, editor... (`role`: the category)
     MADE_BY = "MADE_BY"
     IN_GENRE = "IN_GENRE"
+    EPISODE_OF = "EPISODE_OF"  # an episode to its series (`season`, `episode`)
 
 
 KEY = "key"
@@ -47,21 +49,56 @@ RELATIONSHIPS: dict[RelType, tuple[Label, Label]] = {
     RelType.PRODUCED: (Label.PERSON, Label.SHOW),
     RelType.WROTE: (Label.PERSON, Label.SHOW),
     RelType.ACTED_IN: (Label.PERSON, Label.SHOW),
+    RelType.WORKED_ON: (Label.PERSON, Label.SHOW),
     RelType.MADE_BY: (Label.SHOW, Label.COMPANY),
     RelType.IN_GENRE: (Label.SHOW, Label.GENRE),
+    RelType.EPISODE_OF: (Label.SHOW, Label.SHOW),
 }
 
 # Credits: the relationships from a person to a show.
 CREDIT_TYPES: tuple[RelType, ...] = (
-    RelType.DIRECTED, RelType.PRODUCED, RelType.WROTE, RelType.ACTED_IN)
+    RelType.DIRECTED, RelType.PRODUCED, RelType.WROTE, RelType.ACTED_IN, RelType.WORKED_ON)
 
 # PRODUCED carries `role`: producer or executive producer, both kept.
 PRODUCER_ROLES = ("producer", "executive producer")
 
+# Relationships with a `role` that is part of the edge's identity: one edge per role.
+ROLE_TYPES: tuple[RelType, ...] = (RelType.PRODUCED, RelType.WORKED_ON)
+
+# A credit's category (IMDb's `category`, a TMDB job, a listing field) and what it
+# becomes: the relationship and its role. Every category not named here is a WORKED_ON
+# credit with the category as its role (composer, editor, casting director...): kept,
+# never dropped. Categories are lower case with spaces (`production_designer` ->
+# `production designer`, see credit_category).
+CREDIT_CATEGORIES: dict[str, tuple[RelType, str | None]] = {
+    "director": (RelType.DIRECTED, None),
+    "producer": (RelType.PRODUCED, "producer"),
+    "executive producer": (RelType.PRODUCED, "executive producer"),
+    "writer": (RelType.WROTE, None),
+    "actor": (RelType.ACTED_IN, None),
+    "actress": (RelType.ACTED_IN, None),
+    "self": (RelType.ACTED_IN, None),
+}
+
+
+def credit_category(text: str) -> str:
+    """A category as the table spells it: lower case, words split by one space."""
+    return " ".join(text.replace("_", " ").replace("-", " ").lower().split())
+
+
+def credit_relationship(category: str) -> tuple[RelType, str | None]:
+    """The relationship and role a credit of this category becomes."""
+    category = credit_category(category)
+    return CREDIT_CATEGORIES.get(category, (RelType.WORKED_ON, category))
+
 # Secondary lookup indexes (label, property) besides the unique key.
-LOOKUP_INDEXES: tuple[tuple[Label, str], ...] = (
+# An identified node's key ends with its identifier (`david-smith--nm0000229`, see
+# graph/keys.py): `name_key` is the key its name alone would give, where namesakes meet.
+NAME_KEY = "name_key"
+_BASE_LOOKUP_INDEXES: tuple[tuple[Label, str], ...] = (
     (Label.SHOW, "title_key"),   # title without year: finds remakes and yearless matches
     (Label.SHOW, "series_key"),  # every season of a series
+    (Label.SHOW, NAME_KEY), (Label.PERSON, NAME_KEY), (Label.COMPANY, NAME_KEY),
 )
 
 # Provenance records, one per loaded listing (see docs/data-model.md); not a domain label.
@@ -72,6 +109,22 @@ LAYOUT_LABEL = "StoreLayout"
 
 # Labels whose `key` is unique.
 KEYED_LABELS: tuple[str, ...] = (*(label.value for label in Label), LISTING_LABEL, LAYOUT_LABEL)
+
+
+
+def lookup_indexes() -> tuple[tuple[Label, str], ...]:
+    """Every lookup index besides the unique ones."""
+    return _BASE_LOOKUP_INDEXES
+
+
+def unique_properties() -> tuple[tuple[str, str], ...]:
+    """(label, property) pairs unique among the nodes that have the property: every
+    keyed label's key, and each identifier scheme on the labels it identifies (one node
+    per `imdb:nm0000229`; graph/identifiers.py)."""
+    from graph.identifiers import IDENTIFIER_INDEXES  # it needs Label from here
+    return (tuple((label, KEY) for label in KEYED_LABELS)
+            + tuple((label.value, prop) for label, prop in IDENTIFIER_INDEXES))
+
 
 FULLTEXT_INDEX = "entity_search"
 FULLTEXT_LABELS: tuple[Label, ...] = (Label.SHOW, Label.PERSON, Label.COMPANY, Label.GENRE)

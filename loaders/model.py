@@ -14,7 +14,9 @@ from typing import Annotated, Any, Mapping, Union
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
                       field_validator, model_validator)
 
+from graph.identifiers import IdentifierError, parse_identifier
 from graph.keys import normalize_name
+from graph.schema import Label, credit_category
 
 # Limits, declared here once: the parsers, the CSV header check and the published JSON
 # Schema (loaders/listing.schema.json) all read them. A record beyond one is refused with
@@ -121,7 +123,91 @@ NameList = Annotated[list[Annotated[str, Field(min_length=1, max_length=NAME_MAX
                      BeforeValidator(_names), Field(max_length=NAMES_MAX)]
 
 ROLE_FIELDS = ("directors", "producers", "executive_producers", "writers", "cast")
-LIST_FIELDS = (*ROLE_FIELDS, "genres", "companies", "related_shows", "people", "shows")
+LIST_FIELDS = (*ROLE_FIELDS, "genres", "companies", "related_shows", "people", "shows",
+               "alternate_titles")
+COUNT_MAX = 1_000_000  # a runtime in minutes, a season or episode number, a credit's order
+
+
+def _identifiers(label: Label):
+    """A list of identifiers of one label's kind, each written `<scheme>:<value>`."""
+    def check(value: object) -> object:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list):
+            if len(value) > 20:
+                raise ValueError(f"holds {len(value):,} identifiers; at most 20 are allowed")
+            checked: list[str] = []
+            for position, item in enumerate(value, 1):
+                if not isinstance(item, str):
+                    raise ValueError(f"identifier {position} must be text, got {_kind(item)}")
+                try:
+                    identifier = str(parse_identifier(item, label))
+                except IdentifierError as exc:
+                    raise ValueError(f"identifier {position}: {exc}") from None
+                if identifier not in checked:
+                    checked.append(identifier)
+            return checked
+        return value
+    return BeforeValidator(check)
+
+
+def _category(value: object) -> object:
+    return credit_category(value) if isinstance(value, str) else value
+
+
+def _show_kind(value: object) -> object:
+    """`tvMiniSeries` (IMDb's titleType) and `TV mini-series` are both `tv mini series`."""
+    if isinstance(value, str):
+        return credit_category(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", value)) or None
+    return value
+
+
+YearValue = Annotated[Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)] | None,
+                      BeforeValidator(_year)]
+Count = Annotated[Annotated[int, Field(ge=0, le=COUNT_MAX)] | None, BeforeValidator(_year)]
+ShortText = Annotated[Annotated[str, Field(max_length=NAME_MAX_LENGTH)] | None,
+                      BeforeValidator(_clean_optional)]
+PersonIds = Annotated[list[str], _identifiers(Label.PERSON)]
+ShowIds = Annotated[list[str], _identifiers(Label.SHOW)]
+
+
+class Credit(BaseModel):
+    """One person's credit on the listing's show, as rich as the source gives it.
+
+    `category` says what they did (graph.schema.CREDIT_CATEGORIES: director, producer,
+    executive producer, writer, actor, actress, self; any other category, such as
+    composer or editor, is kept as it is). The person's own facts (identifiers, years,
+    professions) travel with each of their credits: the source gives them per person."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    category: Annotated[str, BeforeValidator(_category),
+                        Field(min_length=1, max_length=NAME_MAX_LENGTH)]
+    job: ShortText = Field(default=None, description="The source's words for the job "
+                                                     "(IMDb's `job`, TMDB's `job`).")
+    characters: NameList = Field(default_factory=list,
+                                 description="Characters played, for acting credits.")
+    order: Count = Field(default=None, description="Billing order, from 0 or 1 as the "
+                                                   "source counts.")
+    ids: PersonIds = Field(default_factory=list,
+                           description="The person's identifiers: imdb:nm..., tmdb:person/...")
+    birth_year: YearValue = None
+    death_year: YearValue = None
+    professions: NameList = Field(default_factory=list,
+                                  description="Primary professions (IMDb's name.basics).")
+    known_for: ShowIds = Field(default_factory=list,
+                               description="Identifiers of the titles they are known for.")
+
+
+class SeriesRef(BaseModel):
+    """The series an episode belongs to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Name
+    year: YearValue = None
+    ids: ShowIds = Field(default_factory=list)
 
 
 class Listing(BaseModel):
@@ -164,6 +250,26 @@ class Listing(BaseModel):
         default_factory=dict, max_length=EXTRA_FIELDS_MAX,
         description="Fields screengraph does not know, kept as show properties; "
                     "names are snake_case (`Episodes` -> `episodes`).")
+    ids: ShowIds = Field(default_factory=list,
+                         description="The show's identifiers: imdb:tt..., tmdb:movie/..., "
+                                     "tmdb:tv/...")
+    kind: Annotated[Annotated[str, Field(max_length=NAME_MAX_LENGTH)] | None,
+                    BeforeValidator(_show_kind)] = Field(
+        default=None, description="movie, tv series, tv mini series, tv episode, short... "
+                                  "(lower case, words split by spaces)")
+    end_year: YearValue = None
+    runtime_minutes: Count = None
+    original_title: ShortText = None
+    alternate_titles: NameList = Field(default_factory=list,
+                                       description="Other titles the show is known by.")
+    episode_of: SeriesRef | None = Field(default=None,
+                                         description="For an episode: its series.")
+    season_number: Count = None
+    episode_number: Count = None
+    credits: list[Credit] = Field(
+        default_factory=list, max_length=NAMES_MAX,
+        description="Credits with their category, job, characters and the person's "
+                    "identifiers; beside (and merged with) the name lists by role.")
     people: NameList | None = Field(
         default=None, description="The page's cross-check list of everyone credited.")
     shows: NameList | None = Field(
@@ -193,12 +299,24 @@ class Listing(BaseModel):
             renamed[name] = clean_text(item)
         return renamed
 
+    def canonical(self) -> dict[str, Any]:
+        """The listing as JSON, without the fields it leaves at their defaults among those
+        added after version 1 (RICH_FIELDS): listings written before them keep their
+        content hash, so reloading them is "unchanged"."""
+        data = self.model_dump(mode="json")
+        for name in RICH_FIELDS:
+            if data.get(name) in (None, [], {}):
+                data.pop(name, None)
+        return data
+
     def credited_people(self) -> list[str]:
         """Everyone with a role, once each (first spelling), in role order."""
         seen: dict[str, str] = {}
         for field_name in ROLE_FIELDS:
             for name in getattr(self, field_name):
                 seen.setdefault(normalize_name(name), name)
+        for credit in self.credits:
+            seen.setdefault(normalize_name(credit.name), credit.name)
         return list(seen.values())
 
     def warnings(self, field_names: Mapping[str, str] | None = None) -> list[str]:
@@ -223,6 +341,11 @@ class Listing(BaseModel):
             original = (field_names or {}).get(name, name)
             found.append(f"unknown field '{original}' kept as property '{name}'")
         return found
+
+
+# Listing fields added with identifiers and rich credits (see Listing.canonical).
+RICH_FIELDS = ("ids", "kind", "end_year", "runtime_minutes", "original_title",
+               "alternate_titles", "episode_of", "season_number", "episode_number", "credits")
 
 
 class SourceRef(BaseModel):

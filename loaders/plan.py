@@ -95,7 +95,7 @@ class ListingPlan:
 
 def content_hash(listing: Listing) -> str:
     """Fingerprint of a listing's content: unchanged listings are skipped on reload."""
-    canonical = json.dumps(listing.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    canonical = json.dumps(listing.canonical(), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 

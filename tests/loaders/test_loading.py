@@ -13,7 +13,8 @@ from loaders.sources import SourceText, read_all
 from tests.conftest import SAMPLE_PAGE
 
 SEED_COUNTS = {"Show": 6, "Person": 7, "Company": 1, "Genre": 1, "DIRECTED": 1, "PRODUCED": 4,
-               "WROTE": 1, "ACTED_IN": 4, "MADE_BY": 6, "IN_GENRE": 1}
+               "WROTE": 1, "ACTED_IN": 4, "MADE_BY": 6, "IN_GENRE": 1,
+               "WORKED_ON": 0, "EPISODE_OF": 0}
 
 
 def load(backend, *sources, **options):
