@@ -24,9 +24,11 @@ from collections import defaultdict
 from typing import Any
 
 from graph.backend import Backend
+from graph.identifiers import try_identifier
 from graph.schema import CREDIT_TYPES, RELATIONSHIPS, Label, RelType
+from queries.namesakes import distinguish
 from queries.registry import registry
-from queries.search import check_label, entity_url
+from queries.search import check_label, entity_url, identified
 
 ROLE_WEIGHTS = {"DIRECTED": 3.0, "WROTE": 3.0, "PRODUCED": 2.0, "ACTED_IN": 1.0}
 COMPANY_WEIGHT = 1.5
@@ -62,6 +64,8 @@ def _adamic_adar(weight: float, degree: int | None) -> float:
 PROVENANCE_LIMIT = 100
 # The most credits a show or person page lists (the database counts them all).
 CREDITS_LIMIT = 1000  # also the default of `limit` in show.cypher and person.cypher
+# The most episodes a series page lists (the database counts them all).
+EPISODES_LIMIT = 1000  # also the default of `limit` in episodes.cypher
 
 # The order of credit sections on each page, by credit group (see _credit_group). The
 # database sorts by it before cutting at CREDITS_LIMIT, so a long list keeps its first
@@ -94,10 +98,31 @@ def _provenance_through_edges(backend: Backend, label: str, key: str) -> list[di
 
 
 def _credit_group(credit: dict) -> str:
-    """A credit's section: its type, or a producer's role (show.cypher and person.cypher agree)."""
-    if credit["type"] == RelType.PRODUCED.value:
-        return credit["role"] or "producer"
+    """A credit's section: its type, a producer's role, or the category of any other credit
+    (composer, editor...: WORKED_ON's role); show.cypher and person.cypher agree."""
+    if credit["type"] in (RelType.PRODUCED.value, RelType.WORKED_ON.value):
+        return credit["role"] or ("producer" if credit["type"] == RelType.PRODUCED.value
+                                  else "other")
     return credit["type"]
+
+
+def _groups(order: tuple[str, ...], grouped: dict[str, list]) -> list[str]:
+    """The sections a page shows: those of `order` first, then every other category (a
+    WORKED_ON credit's: composer, editor...) by name, so none is dropped."""
+    return [g for g in order if grouped.get(g)] + sorted(g for g in grouped if g not in order)
+
+
+def _billing(credit: dict) -> tuple:
+    """Within a section: the source's billing order first (credits without one after)."""
+    order = credit.get("order")
+    return (order is None, order if order is not None else 0)
+
+
+def _credit_facts(credit: dict) -> dict:
+    """What a credit says beyond who and what: characters, the source's job and category,
+    billing order."""
+    return {"characters": list(credit.get("characters") or []), "job": credit.get("job"),
+            "category": credit.get("category"), "order": credit.get("order")}
 
 
 def _cut(row: dict) -> dict:
@@ -108,8 +133,8 @@ def _cut(row: dict) -> dict:
 
 
 def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | None:
-    """A show page: its first `limit` (CREDITS_LIMIT) credits by section then name, and how many
-    there are."""
+    """A show page: its first `limit` (CREDITS_LIMIT) credits by section then billing order
+    and name, how many there are, and for a series its seasons and episodes."""
     rows = _run(backend, "show", key=key, roles=list(SHOW_CREDIT_ORDER),
                 limit=CREDITS_LIMIT if limit is None else limit)
     if not rows:
@@ -117,16 +142,19 @@ def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | 
     row = rows[0]
     show = row["show"]["properties"]
     credits: dict[str, list[dict]] = defaultdict(list)
-    # The database chose which credits; within a section the page sorts by code point, as
-    # it always has (Neo4j compares strings by UTF-16 unit).
-    for credit in sorted(row["credits"], key=lambda c: (c["name"] or "", c["key"])):
+    # The database chose which credits; within a section the page sorts by billing order,
+    # then by code point, as it always has (Neo4j compares strings by UTF-16 unit).
+    for credit in sorted(row["credits"],
+                         key=lambda c: (*_billing(c), c["name"] or "", c["key"])):
         credits[_credit_group(credit)].append({"key": credit["key"], "name": credit["name"],
-                                               "url": entity_url("Person", credit["key"])})
+                                               "url": entity_url("Person", credit["key"]),
+                                               **_credit_facts(credit)})
     detail = {
         "label": "Show", "key": key, "name": show.get("title"), "properties": show,
         "url": entity_url("Show", key),
-        "credits": [{"role": group, "title": SECTION_TITLES.get(group, group.title()),
-                     "people": credits[group]} for group in SHOW_CREDIT_ORDER if credits.get(group)],
+        "credits": [{"role": group, "title": SECTION_TITLES.get(group, group.capitalize()),
+                     "people": credits[group]}
+                    for group in _groups(SHOW_CREDIT_ORDER, credits)],
         **_cut(row),
         "companies": _entities("Company", row["companies"]),
         "genres": _entities("Genre", row["genres"]),
@@ -134,17 +162,46 @@ def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | 
                             "year": s["year"], "url": entity_url("Show", s["key"])}
                            for s in row["seasons"] if s.get("key")),
                           key=lambda s: (s["season"] is None, s["season"] or 0, s["key"])),
+        "series": [{"key": x["key"], "name": x["title"], "year": x["year"],
+                    "season": x["season"], "episode": x["episode"],
+                    "url": entity_url("Show", x["key"])}
+                   for x in sorted(row["series"], key=lambda x: x["key"])],
         "provenance": _provenance(backend, show.get("sources")),
     }
+    detail["episodes"] = series_episodes(backend, key)
+    distinguish(backend, [person for group in detail["credits"] for person in group["people"]],
+                Label.PERSON.value)
+    distinguish(backend, detail["seasons"] + detail["series"] + [
+        episode for season in detail["episodes"]["seasons"] for episode in season["episodes"]],
+        Label.SHOW.value)
     detail["counts"] = {"credits": row["total"], "people": row["people"],
                         "companies": len(detail["companies"]), "genres": len(detail["genres"]),
-                        "seasons": len(detail["seasons"])}
+                        "seasons": len(detail["seasons"]),
+                        "episodes": detail["episodes"]["total"]}
     return detail
 
 
+def series_episodes(backend: Backend, key: str, limit: int | None = None) -> dict:
+    """A series' first `limit` (EPISODES_LIMIT) episodes grouped by season, in episode
+    order: {"seasons": [{"season", "episodes": [...]}], "shown", "total", "truncated"};
+    unnumbered seasons last."""
+    rows = _run(backend, "episodes", key=key, limit=EPISODES_LIMIT if limit is None else limit)
+    found = rows[0] if rows else {"episodes": [], "total": 0}
+    seasons: dict[int | None, list[dict]] = {}
+    for episode in found["episodes"]:
+        seasons.setdefault(episode["season"], []).append(
+            {"key": episode["key"], "name": episode["title"], "year": episode["year"],
+             "season": episode["season"], "episode": episode["episode"],
+             "url": entity_url("Show", episode["key"])})
+    return {"seasons": [{"season": season, "episodes": episodes}
+                        for season, episodes in seasons.items()],
+            "shown": len(found["episodes"]), "total": found["total"],
+            "truncated": len(found["episodes"]) < found["total"]}
+
+
 def person_detail(backend: Backend, key: str, limit: int | None = None) -> dict | None:
-    """A person page: their first `limit` (CREDITS_LIMIT) credits by section then title, and how
-    many there are."""
+    """A person page: their first `limit` (CREDITS_LIMIT) credits by section then title, how
+    many there are, and the titles they are known for that the graph holds."""
     rows = _run(backend, "person", key=key, roles=list(PERSON_CREDIT_ORDER),
                 limit=CREDITS_LIMIT if limit is None else limit)
     if not rows:
@@ -153,19 +210,40 @@ def person_detail(backend: Backend, key: str, limit: int | None = None) -> dict 
     person = row["person"]["properties"]
     by_role: dict[str, list[dict]] = defaultdict(list)
     for credit in sorted(row["credits"], key=lambda c: (c["title"] or "", c["key"])):
+        series = (credit.get("series") or [None])[0]
         by_role[_credit_group(credit)].append(
             {"key": credit["key"], "name": credit["title"], "year": credit["year"],
-             "url": entity_url("Show", credit["key"])})
+             "url": entity_url("Show", credit["key"]), **_credit_facts(credit),
+             "series": None if series is None else {
+                 "key": series["key"], "name": series["title"], "season": series["season"],
+                 "episode": series["episode"], "url": entity_url("Show", series["key"])}})
+    known = known_for(backend, person.get("known_for") or [])
+    distinguish(backend, [show for shows in by_role.values() for show in shows]
+                + [show for show in known if show["key"]], Label.SHOW.value)
     return {
         "label": "Person", "key": key, "name": person.get("name"), "properties": person,
         "url": entity_url("Person", key),
         "credits": [{"role": ROLE_NOUNS.get(group, group), "shows": by_role[group]}
-                    for group in PERSON_CREDIT_ORDER if by_role.get(group)],
+                    for group in _groups(PERSON_CREDIT_ORDER, by_role)],
         "credit_count": row["total"],
         **_cut(row),
         "counts": {"credits": row["total"], "shows": row["shows"]},
+        "known_for": known,
         "provenance": _provenance_through_edges(backend, "Person", key),
     }
+
+
+def known_for(backend: Backend, identifiers: list[str]) -> list[dict]:
+    """A person's known-for titles (show identifiers), each with its show when the graph
+    holds it: {"id", "key", "name", "year", "url"} (key, name, year and url None if not)."""
+    parsed = [(text, try_identifier(text, Label.SHOW)) for text in identifiers]
+    found = identified(backend, Label.SHOW.value, [i for _text, i in parsed if i is not None])
+    result = []
+    for text, identifier in parsed:
+        show = found.get(str(identifier)) if identifier is not None else None
+        result.append({"id": text, "key": show and show["key"], "name": show and show["name"],
+                       "year": show and show["year"], "url": show and show["url"]})
+    return result
 
 
 def company_detail(backend: Backend, key: str, limit: int = 200) -> dict | None:
@@ -192,6 +270,12 @@ def _entity_with_shows(backend: Backend, label: str, key: str, limit: int) -> di
                        "url": entity_url("Show", s["key"])} for s in shows],
             "total": total, "counts": {"shows": total},
             "provenance": _provenance_through_edges(backend, label, key)}
+
+
+def exists(backend: Backend, label: str, key: str) -> bool:
+    """Whether an entity of `label` has the key `key`."""
+    return bool(backend.run_read(f"MATCH (n:{check_label(label)} {{key: $key}}) RETURN n.key",
+                                 {"key": key}, max_rows=0).rows)
 
 
 DETAILS = {"Show": show_detail, "Person": person_detail, "Company": company_detail,
@@ -354,7 +438,7 @@ def collaborators(backend: Backend, key: str, limit: int | None = 50,
         result.append({**person, "shows": shows, "count": len(shows),
                        "roles": sorted({r for s in shows for r in s["their_roles"]})})
     result.sort(key=_most_shared_first)
-    return result if limit is None else result[:limit]
+    return distinguish(backend, result if limit is None else result[:limit], Label.PERSON.value)
 
 
 def suggested_collaborators(backend: Backend, key: str, limit: int = 20,
@@ -393,7 +477,7 @@ def suggested_collaborators(backend: Backend, key: str, limit: int = 20,
                        "score": row["score"], "count": row["shared"],
                        "via": [{"key": k, "name": n, "url": entity_url("Person", k)} for n, k in via],
                        "explanation": f"worked with {shown}"})
-    return ranked
+    return distinguish(backend, ranked, Label.PERSON.value)
 
 
 # -- graph views and figures ------------------------------------------------
@@ -458,6 +542,7 @@ def neighbourhood(backend: Backend, label: str, key: str, depth: int = 1,
                     "source": start, "target": end, "type": rel_type, "role": role}
         frontier = next_frontier
     total, capped = _count_within(backend, label, key, depth)
+    distinguish(backend, list(nodes.values()))
     return {"nodes": list(nodes.values()), "edges": list(edges.values()),
             "shown": len(nodes), "total": max(total, len(nodes)), "total_capped": capped,
             "center": center}
@@ -489,8 +574,9 @@ def statistics(backend: Backend, limit: int = 10) -> dict:
         "labels": {label: counts[label] for label in (l.value for l in Label)},
         "relationships": {rel.value: counts[rel.value] for rel in RelType},
         "credits": sum(counts[rel.value] for rel in CREDIT_TYPES),
-        "top_people": [{**r, "url": entity_url("Person", r["key"])}
-                       for r in _run(backend, "top_people", limit=limit)],
+        "top_people": distinguish(backend, [{**r, "url": entity_url("Person", r["key"])}
+                                            for r in _run(backend, "top_people", limit=limit)],
+                                  Label.PERSON.value),
         "largest_companies": [{**r, "url": entity_url("Company", r["key"])}
                               for r in _run(backend, "largest_companies", limit=limit)],
         "genres": [{**r, "url": entity_url("Genre", r["key"])}
