@@ -47,10 +47,20 @@ SECTION_TITLES = {"DIRECTED": "Directed by", "producer": "Produced by",
 
 
 def role_name(rel_type: str, producer_role: str | None) -> str:
-    """`DIRECTED` -> director; PRODUCED keeps its producer / executive producer role."""
+    """`DIRECTED` -> director; PRODUCED keeps its producer / executive producer role, and
+    WORKED_ON its category (composer, editor...): both are the edge's `role`."""
     if rel_type == RelType.PRODUCED.value:
         return producer_role or "producer"
+    if rel_type == RelType.WORKED_ON.value:
+        return producer_role or "crew"
     return ROLE_NOUNS.get(rel_type, rel_type.lower())
+
+
+def _credited_as(rel_type: str, role: str | None, name: str) -> str:
+    """How a related show's reason names a person: `directed by X`, `composer X`."""
+    if rel_type == RelType.WORKED_ON.value:
+        return f"{role_name(rel_type, role)} {name}"
+    return f"{ROLE_WORDS.get(rel_type, 'with')} {name}"
 
 
 def _run(backend: Backend, name: str, **params) -> list[dict]:
@@ -322,11 +332,14 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
         else:
             _reason(candidates, row, SERIES_BONUS, "series", None, row["via_name"],
                     f"another season of {row['via_name']}")
+    shown = {p["key"]: p["display"] for p in distinguish(
+        backend, [{"key": k, "name": found["row"]["via_name"]}
+                  for (_show, k), found in sorted(people.items())], Label.PERSON.value)}
     for (_show, person_key), found in sorted(people.items()):
         row = found["row"]
         _reason(candidates, row, _adamic_adar(found["weight"], row["degree"]), "person",
                 person_key, row["via_name"],
-                f"{ROLE_WORDS.get(row['role'], 'with')} {row['via_name']}",
+                _credited_as(row["role"], row["producer_role"], shown[person_key]),
                 role=role_name(row["role"], row["producer_role"]))
     for row in sorted(companies, key=lambda r: (r["key"], r["via_name"] or "", r["via_key"])):
         _reason(candidates, row, _adamic_adar(COMPANY_WEIGHT, row["degree"]), "company",
@@ -469,15 +482,18 @@ def suggested_collaborators(backend: Backend, key: str, limit: int = 20,
         if row["key"] in known:
             continue
         via = sorted((tuple(pair) for pair in row["via"]), key=lambda nk: (nk[0] or "", nk[1]))
-        names = [name for name, _key in via]
-        shown = " and ".join(names[:2]) if len(names) <= 2 else \
-            f"{', '.join(names[:2])} and {len(names) - 2} more"
         ranked.append({"key": row["key"], "name": row["name"],
                        "url": entity_url("Person", row["key"]),
                        "score": row["score"], "count": row["shared"],
-                       "via": [{"key": k, "name": n, "url": entity_url("Person", k)} for n, k in via],
-                       "explanation": f"worked with {shown}"})
-    return distinguish(backend, ranked, Label.PERSON.value)
+                       "via": [{"key": k, "name": n, "url": entity_url("Person", k)} for n, k in via]})
+    # Suggestions and the people they come through, namesakes told apart, in one round trip.
+    distinguish(backend, ranked + [v for item in ranked for v in item["via"]], Label.PERSON.value)
+    for item in ranked:
+        names = [v["display"] for v in item["via"]]
+        shown = " and ".join(names[:2]) if len(names) <= 2 else \
+            f"{', '.join(names[:2])} and {len(names) - 2} more"
+        item["explanation"] = f"worked with {shown}"
+    return ranked
 
 
 # -- graph views and figures ------------------------------------------------
@@ -551,8 +567,9 @@ def neighbourhood(backend: Backend, label: str, key: str, depth: int = 1,
 def _count_within(backend: Backend, label: str, key: str, depth: int) -> tuple[int, bool]:
     """Entities within `depth` (1 or 2) hops of one, the entity included, and whether a cap hit.
 
-    Every relationship joins a Show to a non-Show, so the graph is bipartite:
-    nothing two hops away is also one hop away, and the levels simply add up.
+    The second level leaves out what the first holds: EPISODE_OF joins two shows, so an
+    entity can be both one and two hops away (an episode's series, and the series
+    through a person credited on both).
     """
     params = {"key": key, "cap": NEIGHBOURHOOD_COUNT_CAP}
     first = backend.run_read(
@@ -562,7 +579,7 @@ def _count_within(backend: Backend, label: str, key: str, depth: int) -> tuple[i
     if depth >= 2:
         second = backend.run_read(
             f"MATCH (n:{label} {{key: $key}})-[:{_TYPES}]-(a) WITH DISTINCT n, a "
-            f"MATCH (a)-[:{_TYPES}]-(b) WHERE b <> n "
+            f"MATCH (a)-[:{_TYPES}]-(b) WHERE b <> n AND NOT (n)-[:{_TYPES}]-(b) "
             "WITH DISTINCT b LIMIT $cap RETURN count(b)", params, max_rows=0).value(0)
     capped = NEIGHBOURHOOD_COUNT_CAP in (first, second)
     return 1 + first + second, capped
