@@ -567,9 +567,9 @@ def neighbourhood(backend: Backend, label: str, key: str, depth: int = 1,
 def _count_within(backend: Backend, label: str, key: str, depth: int) -> tuple[int, bool]:
     """Entities within `depth` (1 or 2) hops of one, the entity included, and whether a cap hit.
 
-    The second level leaves out what the first holds: EPISODE_OF joins two shows, so an
-    entity can be both one and two hops away (an episode's series, and the series
-    through a person credited on both).
+    Every relationship but EPISODE_OF joins a Show to a non-Show; an episode's series is
+    a Show next to a Show, so something two hops away can be one hop away too (the
+    series' regular cast): the second level leaves out what the first counted.
     """
     params = {"key": key, "cap": NEIGHBOURHOOD_COUNT_CAP}
     first = backend.run_read(

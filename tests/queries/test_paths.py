@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import itertools
 
 import networkx as nx
@@ -164,3 +166,17 @@ def test_neighbourhood_totals_count_each_entity_once_where_shows_meet_shows(back
             view = explore.neighbourhood(backend, label, key, depth=depth, limit=500)
             expected = nx.ego_graph(graph, (label, key), radius=depth)
             assert view["total"] == view["shown"] == len(expected), (label, key, depth)
+
+
+def test_an_episode_its_series_and_their_shared_cast_are_counted_once(backend):
+    """EPISODE_OF joins two shows: what is one hop away is not counted again at two."""
+    from loaders.pipeline import Loader
+    from loaders.sources import SourceText
+    episode = {"title": "Pilot", "year": 2020, "ids": ["tt0000011"], "cast": ["Ann Lead"],
+               "episode_of": {"title": "Series", "year": 2020, "ids": ["tt0000010"]}}
+    series = {"title": "Series", "year": 2020, "ids": ["tt0000010"], "cast": ["Ann Lead"]}
+    Loader(backend).load([SourceText("s", json.dumps([episode, series]))], fmt="json")
+    view = explore.neighbourhood(backend, "Show", "pilot--2020--tt0000011", depth=2)
+    assert sorted(n["key"] for n in view["nodes"]) == [
+        "ann-lead", "pilot--2020--tt0000011", "series--2020--tt0000010"]
+    assert view["total"] == 3
