@@ -13,7 +13,12 @@ Related-content score of a candidate show, summed over its evidence:
   the query slow);
 - each shared genre: 0.5 / log(2 + shows in the genre), only for candidates
   found through people, companies or the series (genres alone are too broad);
-- another season of the same series: +5.
+- another season of the same series (seasons only: remakes, or two episodes called
+  Pilot, share a title and no series): +5; for an episode, its series and the other
+  episodes of its season: +5 each.
+An episode's credits are written on its series (the episode's listing among their
+sources, loaders/plan.py): its people are the series' people its listing names, and a
+person in 40 episodes of a series counts once for the series, like its regular cast.
 Ties: title, then key.
 """
 
@@ -220,13 +225,10 @@ def person_detail(backend: Backend, key: str, limit: int | None = None) -> dict 
     person = row["person"]["properties"]
     by_role: dict[str, list[dict]] = defaultdict(list)
     for credit in sorted(row["credits"], key=lambda c: (c["title"] or "", c["key"])):
-        series = (credit.get("series") or [None])[0]
         by_role[_credit_group(credit)].append(
             {"key": credit["key"], "name": credit["title"], "year": credit["year"],
              "url": entity_url("Show", credit["key"]), **_credit_facts(credit),
-             "series": None if series is None else {
-                 "key": series["key"], "name": series["title"], "season": series["season"],
-                 "episode": series["episode"], "url": entity_url("Show", series["key"])}})
+             "episodes": credit["episodes"]})
     known = known_for(backend, person.get("known_for") or [])
     distinguish(backend, [show for shows in by_role.values() for show in shows]
                 + [show for show in known if show["key"]], Label.SHOW.value)
@@ -329,6 +331,13 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
                 people[slot] = {"row": row, "weight": weight}
         elif kind == "company":
             companies.append(row)
+        elif kind == "episode":
+            # An episode's series, and the other episodes of its season (`producer_role`
+            # holds the season).
+            season = f", season {row['producer_role']}" if row["producer_role"] is not None else ""
+            text = ("its series" if row["role"] == "series"
+                    else f"another episode of {row['via_name']}{season}")
+            _reason(candidates, row, SERIES_BONUS, "series", row["via_key"], row["via_name"], text)
         else:
             _reason(candidates, row, SERIES_BONUS, "series", None, row["via_name"],
                     f"another season of {row['via_name']}")

@@ -18,7 +18,8 @@ from difflib import SequenceMatcher
 from urllib.parse import quote
 
 from graph.backend import Backend
-from graph.identifiers import IDENTIFIED_LABELS, SCHEMES, Identifier, try_identifier
+from graph.identifiers import (IDENTIFIED_LABELS, SCHEMES, Identifier, IdentifierError,
+                               parse_identifier, try_identifier)
 from graph.keys import company_key, genre_key, normalize_name, person_key, show_key
 from graph.schema import Label
 from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownIdentifier
@@ -226,6 +227,11 @@ def resolve_entity(backend: Backend, text: str, label: str | None = None) -> dic
     try:
         return _resolve_name(backend, text, labels)
     except UnknownEntity:
+        if label and try_identifier(text) is not None:  # `tt0082971` where a person is needed
+            try:
+                parse_identifier(text, label)
+            except IdentifierError as exc:
+                raise QueryParameterError(f"{exc}: this needs a {label.lower()}") from None
         if reference:  # `Person:x` where a show is needed, and no show has that title
             raise QueryParameterError(
                 f"{text!r} names a {reference[0]}, but this needs a {label}: give a "

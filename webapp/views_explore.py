@@ -57,15 +57,14 @@ def search():
 
 
 def _credit_note(credit: dict, group_word: str, *, year: bool = False) -> str | None:
-    """What a page says beside a credit: the year (person pages), the episode's series,
-    the characters played, the source's job and category (when they add to the section's
+    """What a page says beside a credit: the year (person pages), in how many episodes
+    (a credit on a series), the characters played, the source's job and category (when they add to the section's
     own word)."""
     parts = []
     if year and credit.get("year"):
         parts.append(str(credit["year"]))
-    series = credit.get("series")
-    if series:
-        parts.append(f"{series['name']}{_episode_code(series)}")
+    if credit.get("episodes"):
+        parts.append(f"{credit['episodes']} episode{'s' if credit['episodes'] != 1 else ''}")
     if credit.get("characters"):
         parts.append("as " + " / ".join(credit["characters"]))
     for word in (credit.get("job"), credit.get("category")):

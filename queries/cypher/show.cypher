@@ -1,12 +1,16 @@
 // name: show
 // title: A show and everything credited on it
-// description: The show's properties, its first $limit credits (by group in the order $roles lists, the other groups (composer, editor...) after them by name, then billing order and name), each with its characters, job, category and order; how many credits and people there are; its companies, genres, the other seasons of its series, and the series it is an episode of. A credit's group is its relationship type, a producer's role, or the category of any other credit (WORKED_ON's role).
+// description: The show's properties, its first $limit credits (by group in the order $roles lists, the other groups (composer, editor...) after them by name, then billing order and name), each with its characters, job, category and order; how many credits and people there are; its companies, genres, the seasons of its series (for a season: the other seasons and the series), and the series it is an episode of. A credit's group is its relationship type, a producer's role, or the category of any other credit (WORKED_ON's role). An episode's credits are written on its series (the episode's listing among their sources): they are its credits here.
 // params: key:str, roles:list=[], limit:int=1000
 MATCH (s:Show {key: $key})
 OPTIONAL MATCH (o:Show {series_key: s.series_key})
-WHERE o.key <> s.key
+WHERE o.key <> s.key AND (o.season IS NOT NULL OR s.season IS NOT NULL)
 WITH s, collect({key: o.key, title: o.title, season: o.season, year: o.year}) AS seasons
-OPTIONAL MATCH (p:Person)-[r]->(s)
+OPTIONAL MATCH (s)-[:EPISODE_OF]->(series:Show)
+WITH s, seasons, [s] + collect(series) AS holders
+UNWIND holders AS holder
+OPTIONAL MATCH (p:Person)-[r]->(holder)
+WHERE holder = s OR any(source IN r.sources WHERE source IN s.sources)
 WITH s, seasons, p, r,
      CASE type(r) WHEN 'PRODUCED' THEN coalesce(r.role, 'producer')
                   WHEN 'WORKED_ON' THEN coalesce(r.role, 'other') ELSE type(r) END AS role

@@ -22,7 +22,7 @@ def test_a_person_page_by_identifier_shows_who_they_are(catalogue_page):
     link = page.locator("dl.facts a", has_text="imdb:nm0000002")
     expect(link).to_have_attribute("href", "https://www.imdb.com/name/nm0000002/")
     expect(page.locator("dl.facts")).to_contain_text("composer, music department")
-    expect(page.locator("section", has_text="Composer")).to_contain_text("additional music")
+    expect(page.get_by_role("region", name="Composer")).to_contain_text("additional music")
     expect(page.locator(".graph-caption")).to_contain_text("Showing")
     shot(page, "30-person-by-identifier")
     # The namesakes, told apart where the researcher types a name.
@@ -44,7 +44,7 @@ def test_a_series_page_lists_seasons_and_episodes_in_order(catalogue_page):
     page.goto("/show/tt0000100")
     expect(page.locator("h1")).to_have_text("Spiral")
     expect(page.locator(".subtitle")).to_contain_text("2005–2020 · tv series")
-    expect(page.locator("section", has_text="Seasons")).to_contain_text("Spiral - Season 7")
+    expect(page.get_by_role("region", name="Seasons")).to_contain_text("Spiral - Season 7")
     first = page.locator("section", has=page.locator("h2", has_text="Season 1 episodes"))
     expect(first.locator("li")).to_have_text([
         "Pilot (imdb:tt0000101) — episode 1 · 2005", "Second Body — episode 2 · 2005"])
@@ -53,5 +53,5 @@ def test_a_series_page_lists_seasons_and_episodes_in_order(catalogue_page):
     shot(page, "32-series")
     first.locator("a", has_text="Second Body").click()
     expect(page.locator(".subtitle")).to_contain_text("episode of Spiral, S1E2")
-    expect(page.locator("section", has_text="Episode of")).to_contain_text("Spiral")
+    expect(page.get_by_role("region", name="Episode of")).to_contain_text("Spiral")
     assert page.js_errors == []

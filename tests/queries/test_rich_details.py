@@ -65,9 +65,19 @@ def test_an_episode_names_its_series_season_and_number(catalogue):
     detail = explore.show_detail(catalogue, "second-body--2005--tt0000102")
     assert [(s["key"], s["season"], s["episode"]) for s in detail["series"]] == [
         (SPIRAL_KEY, 1, 2)]
+    # The episode's credits are written on its series; its own are those its listing asserts.
+    (cast,) = detail["credits"]
+    assert [(p["name"], p["characters"]) for p in cast["people"]] == [
+        ("Caroline Proust", ["Laure Berthaud"]), ("Grégory Fitoussi", ["Pierre Clément"])]
+
+
+def test_a_person_in_several_episodes_has_one_credit_on_the_series(catalogue):
     person = explore.person_detail(catalogue, "gregory-fitoussi--nm0000501")
-    series = {s["name"]: s["series"]["name"] for g in person["credits"] for s in g["shows"]}
-    assert set(series.values()) == {"Spiral"} and len(series) == 4
+    assert [(s["key"], s["episodes"], s["characters"]) for g in person["credits"]
+            for s in g["shows"]] == [(SPIRAL_KEY, 4, ["Pierre Clément"])]
+    lead = explore.person_detail(catalogue, "caroline-proust--nm0000500")
+    assert sorted((s["name"], s["episodes"]) for g in lead["credits"] for s in g["shows"]) == [
+        ("Spiral", 4), ("Spiral - Season 7", 0)]
 
 
 def test_a_long_series_lists_its_first_episodes_and_counts_them_all(catalogue):
