@@ -11,8 +11,9 @@ The detail is the first of these that no namesake shares (DETAIL_ORDER):
 - a show: kind (`tv episode`), then season and episode (`S2E3`), then identifier
   (namesake shows share their year already: it is part of their name key);
 - a company: identifier.
-When none tells it apart, its first identifier does (identifiers are unique), and a node
-without one is shown with its key (unique too). An entity without namesakes is shown by
+When none tells it apart, its first identifier does (identifiers are unique); a node
+without one among identified namesakes is `no identifier` (a name-only record that could
+not be told which of them it meant), else its key (unique too). An entity without namesakes is shown by
 its name alone.
 """
 
@@ -23,6 +24,8 @@ from typing import Any, Iterable
 
 from graph.backend import Backend
 from graph.schema import KEY, Label
+
+UNIDENTIFIED = "no identifier"
 
 # How many namesakes of one entity are read to choose its detail: a name shared by more
 # (IMDb has a few hundred John Smiths) still gets a detail, chosen among these.
@@ -92,7 +95,11 @@ def distinction(label: str, props: dict, namesakes: Iterable[dict]) -> str | Non
     for detail in details(label, props):
         if detail not in taken:
             return detail
-    return _first_identifier(props) or props[KEY]
+    if _first_identifier(props):
+        return _first_identifier(props)
+    # A node loaded without identifiers among identified namesakes (a name-only record
+    # that could not be told which of them it meant).
+    return UNIDENTIFIED if all(_first_identifier(other) for other in others) else props[KEY]
 
 
 def displayed(name: str | None, detail: str | None) -> str | None:

@@ -20,7 +20,8 @@ from urllib.parse import quote
 from graph.backend import Backend
 from graph.identifiers import (IDENTIFIED_LABELS, SCHEMES, Identifier, IdentifierError,
                                parse_identifier, try_identifier)
-from graph.keys import company_key, genre_key, normalize_name, person_key, show_key
+from graph.keys import (Namesake, company_key, genre_key, normalize_name, person_key,
+                        resolve_entity as resolve_by_name, show_key)
 from graph.schema import Label
 from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownIdentifier
 from queries.namesakes import distinguish
@@ -53,7 +54,8 @@ def describe(node: dict) -> dict:
     props = node["properties"]
     return {"label": node["label"], "key": node["key"],
             "name": props.get("title") or props.get("name") or node["key"],
-            "year": props.get("year"), "url": entity_url(node["label"], node["key"])}
+            "year": props.get("year"), "url": entity_url(node["label"], node["key"]),
+            "ids": list(props.get("ids") or [])}
 
 
 def check_label(label: str) -> str:
@@ -134,11 +136,16 @@ def _nodes(backend: Backend, label: str, prop: str, value: str) -> list[dict]:
 
 
 def _named(backend: Backend, label: str, key: str) -> list[dict]:
-    """The entities of a label whose name gives `key`: the one with that key, and every
-    identified namesake (whose `name_key` it is)."""
+    """The entities of a label a name means, by the loaders' own rule (graph.keys.
+    resolve_entity): the only entity whose name gives `key` (the one with that key, or an
+    identified namesake whose `name_key` it is), or all of them when several share the
+    name (the caller says it is ambiguous), or none."""
     found = {item["key"]: item for item in
              _nodes(backend, label, "key", key) + _nodes(backend, label, "name_key", key)}
-    return sorted(found.values(), key=lambda item: (item.get("year") or 0, item["key"]))
+    namesakes = sorted(found.values(), key=lambda item: (item.get("year") or 0, item["key"]))
+    resolution = resolve_by_name(key, (), {}, [Namesake(n["key"], tuple(n["ids"]))
+                                               for n in namesakes])
+    return [found[resolution.key]] if resolution.rule == "name" else namesakes
 
 
 def identified(backend: Backend, label: str, identifiers: list[Identifier]) -> dict[str, dict]:

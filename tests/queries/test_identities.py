@@ -9,6 +9,7 @@ from queries import explore, paths
 from queries.errors import AmbiguousEntity, QueryParameterError, UnknownIdentifier
 from queries.search import find_identified, resolve_entity, search
 from tests.queries.catalogue_graph import RAIDERS_KEY, load_catalogue
+from tests.queries.conftest import load_records
 
 
 @pytest.fixture
@@ -98,3 +99,16 @@ def test_the_graph_view_labels_namesakes_distinctly(catalogue):
     view = explore.neighbourhood(catalogue, "Show", RAIDERS_KEY, depth=1, limit=60)
     smiths = sorted(n["display"] for n in view["nodes"] if n["name"] == "David Smith")
     assert smiths == ["David Smith (b. 1950)", "David Smith (b. 1962)"]
+
+
+def test_a_name_only_namesake_is_shown_as_the_one_without_an_identifier(catalogue):
+    # A catalogue page naming "David Smith" cannot say which one it means: its own node.
+    load_records(catalogue, "page.jsonl", [{"title": "Harbour Nights", "year": 2001,
+                                            "cast": ["David Smith"]}])
+    results = search(catalogue, "David Smith", labels=["Person"])
+    assert sorted(r["display"] for r in results) == [
+        "David Smith (b. 1950)", "David Smith (b. 1962)", "David Smith (no identifier)",
+        "David Smith (tmdb:person/488)"]
+    with pytest.raises(AmbiguousEntity) as raised:
+        resolve_entity(catalogue, "David Smith", "Person")
+    assert len(raised.value.candidates) == 4

@@ -132,7 +132,7 @@ def test_search_scores_exact_then_prefix_then_fuzzy_the_same_way_everywhere(seed
     spiral = search(seeded, "spiral")[0]
     assert {k: v for k, v in spiral.items() if k != "score"} == {
         "label": "Show", "key": "spiral-season-7", "name": "Spiral - Season 7", "year": None,
-        "url": "/show/spiral-season-7", "match": 2, "detail": None,
+        "url": "/show/spiral-season-7", "match": 2, "ids": [], "detail": None,
         "display": "Spiral - Season 7"}
     assert 2 <= spiral["score"] < 3
     assert search(seeded, "eric", labels=("Company",)) == []
