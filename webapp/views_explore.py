@@ -187,7 +187,8 @@ def _subtitle(label: str, props: dict, detail: dict) -> str:
 
 
 def _facts(label: str, props: dict) -> list[dict]:
-    """The page's facts list: each {"name", "items": [{"text", "url"}]} (url None: plain text)."""
+    """The facts the subtitle leaves out: each {"name", "items": [{"text", "url"}]} (url
+    None: plain text). Identifiers link to their source."""
     facts = []
     identifiers = []
     for text in props.get("ids") or []:
@@ -196,21 +197,10 @@ def _facts(label: str, props: dict) -> list[dict]:
                             "scheme": SCHEMES[identifier.scheme].title if identifier else None})
     if identifiers:
         facts.append({"name": "Identifiers", "items": identifiers})
-    if label == "Person":
-        for name, prop in (("Born", "birth_year"), ("Died", "death_year")):
-            if props.get(prop):
-                facts.append({"name": name, "items": [{"text": str(props[prop]), "url": None}]})
-        if props.get("professions"):
-            facts.append({"name": "Professions", "items": [
-                {"text": p.replace("_", " "), "url": None} for p in props["professions"]]})
-    elif label == "Show":
-        years = _years(props.get("year"), props.get("end_year"))
-        for name, value in (("Kind", props.get("kind")), ("Years", years),
-                            ("Runtime", f"{props['runtime_minutes']} minutes"
-                             if props.get("runtime_minutes") else None),
-                            ("Original title", props.get("original_title"))):
-            if value:
-                facts.append({"name": name, "items": [{"text": str(value), "url": None}]})
+    if label == "Show":
+        if props.get("original_title") and props["original_title"] != props.get("title"):
+            facts.append({"name": "Original title",
+                          "items": [{"text": props["original_title"], "url": None}]})
         if props.get("alternate_titles"):
             facts.append({"name": "Also known as", "items": [
                 {"text": t, "url": None} for t in props["alternate_titles"]]})

@@ -21,7 +21,7 @@ def test_a_person_page_by_identifier_shows_who_they_are(catalogue_page):
     expect(page).to_have_title("David Smith (b. 1962) (Person) · screengraph")
     link = page.locator("dl.facts a", has_text="imdb:nm0000002")
     expect(link).to_have_attribute("href", "https://www.imdb.com/name/nm0000002/")
-    expect(page.locator("dl.facts")).to_contain_text("composer, music department")
+    expect(page.locator(".subtitle")).to_have_text("1962–2020 · composer, music department")
     expect(page.get_by_role("region", name="Composer")).to_contain_text("additional music")
     expect(page.locator(".graph-caption")).to_contain_text("Showing")
     shot(page, "30-person-by-identifier")

@@ -44,7 +44,7 @@ RAIDERS_KEY = "raiders-of-the-lost-ark--1981--tt0082971"
 
 # A TMDB-identified film with the third David Smith in it.
 OTHER_FILM = {"title": "Quiet Harbour", "year": 1999, "ids": ["tmdb:movie/4242"],
-              "kind": "movie",
+              "kind": "movie", "original_title": "Port tranquille",
               "credits": [{**SMITH_TMDB, "category": "actor", "characters": ["Fisherman"]},
                           {**SMITH_ACTOR, "category": "actor", "characters": ["Harbour master"]}]}
 
