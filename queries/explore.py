@@ -186,9 +186,9 @@ def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | 
     detail["episodes"] = series_episodes(backend, key)
     distinguish(backend, [person for group in detail["credits"] for person in group["people"]],
                 Label.PERSON.value)
-    distinguish(backend, detail["seasons"] + detail["series"] + [
-        episode for season in detail["episodes"]["seasons"] for episode in season["episodes"]],
-        Label.SHOW.value)
+    # The episode list is not: each episode is placed there by its season and number, and
+    # generic titles (`Episode #1.1`) have thousands of namesakes to read.
+    distinguish(backend, detail["seasons"] + detail["series"], Label.SHOW.value)
     detail["counts"] = {"credits": row["total"], "people": row["people"],
                         "companies": len(detail["companies"]), "genres": len(detail["genres"]),
                         "seasons": len(detail["seasons"]),

@@ -28,8 +28,9 @@ from graph.schema import KEY, Label
 UNIDENTIFIED = "no identifier"
 
 # How many namesakes of one entity are read to choose its detail: a name shared by more
-# (IMDb has a few hundred John Smiths) still gets a detail, chosen among these.
-NAMESAKES_READ = 500
+# (IMDb has a few hundred John Smiths) still gets a detail, chosen among these (the
+# identifier, unique, when none of the others tells it apart).
+NAMESAKES_READ = 100
 
 # What the details are made of: read for an entity and each of its namesakes.
 _FIELDS = ("key", "birth_year", "professions", "ids", "kind", "season_number", "episode_number")
