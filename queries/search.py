@@ -4,11 +4,11 @@ Both engines' full-text indexes only supply candidates (their query languages
 and scores differ); the ranking is ours, in Python, and so the same on both
 backends. Tiers: the entity an identifier typed names (`nm0000229`, `imdb:tt0082971`:
 4), exact name (3), name starting with the text (2), every word typed is the start of
-a word of the name (1), anything else the index found (0, fuzzy). Within a tier, the closer spelling first (difflib ratio of the
-normalised texts), then key. `score` = tier + that ratio, in [0, 5]. A show
-found by one of its alternate titles is ranked by the closest of its titles, and says
-which one matched (`matched_title`). Namesakes carry their distinguishing detail
-(queries/namesakes.py).
+a word of the name (1), anything else the index found (0, fuzzy). Within a tier, the
+closer spelling first (difflib ratio of the normalised texts), then key. `score` = tier
++ that ratio, in [0, 5]. A show found by one of its alternate titles is ranked by the
+closest of its titles, and says which one matched (`matched_title`). Namesakes carry
+their distinguishing detail (queries/namesakes.py).
 """
 
 from __future__ import annotations
