@@ -10,10 +10,12 @@ import json
 
 import pytest
 
+from graph.checksum import graph_checksum
 from graph.schema import RelType, credit_relationship
 from loaders.formats import detect_format, parse, read_records
 from loaders.identity import Claims
 from loaders.model import Credit, Listing
+from loaders.pipeline import Loader
 from loaders.sources import read_all
 from loaders.tmdb_format import is_tmdb_record
 
@@ -124,7 +126,7 @@ def show() -> dict:
                  "roles": [{"credit_id": "r2", "character": "DS Kate Reid", "episode_count": 16},
                            {"credit_id": "r3", "character": "Kate Reid (young)",
                             "episode_count": 2}]},
-                {**person(101, "Lea Marchetti", gender=1), "order": 2, "total_episode_count": 3,
+                {**person(101, "Lea Marketti", gender=1), "order": 2, "total_episode_count": 3,
                  "roles": [{"credit_id": "r4", "character": "Anne", "episode_count": 3}]},
                 {**person(403, "Himself Jones", gender=2), "order": 3, "total_episode_count": 1,
                  "roles": [{"credit_id": "r5", "character": "Himself - Host",
@@ -200,7 +202,7 @@ SHOW_LISTING = Listing(
                professions=["actor"]),
         credit("Ama Osei", "actor", 402, characters=["DS Kate Reid", "Kate Reid (young)"],
                order=1, professions=["actor"]),
-        credit("Lea Marchetti", "actor", 101, characters=["Anne"], order=2,
+        credit("Lea Marketti", "actor", 101, characters=["Anne"], order=2,
                professions=["actor"]),
         credit("Himself Jones", "self", 403, characters=["Himself - Host"], order=3,
                professions=["actor"]),
@@ -419,3 +421,41 @@ def test_our_listing_keeps_its_file_identity_beside_tmdb_records():
     ours = {"title": "Alpha Show", "ids": ["tmdb:movie/9001"]}
     records = [claims.identify(r, "source:x") for r in parse(as_json(ours, movie()), "m.json")]
     assert [r.ref.source_id for r in records] == ["source:x#1", "tmdb:movie/9001"]
+
+
+# -- loading, on both backends ---------------------------------------------------------
+
+def load_paths(backend, *paths):
+    return Loader(backend).load(read_all([str(p) for p in paths]))
+
+
+def write_files(folder, **texts):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        (folder / name.replace("_", ".")).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_loading_tmdb_files_twice_leaves_the_graph_identical(backend, tmp_path):
+    folder = write_files(tmp_path / "in", tmdb_json=as_json(movie()), tmdb_jsonl=as_jsonl(show()))
+    first = load_paths(backend, folder)
+    before = graph_checksum(backend)
+    again = load_paths(backend, folder)
+    assert (first.loaded, first.rejected, again.loaded, again.unchanged) == (2, 0, 0, 2)
+    assert graph_checksum(backend) == before
+    listed = backend.run_read("MATCH (l:Listing) RETURN l.key ORDER BY l.key", max_rows=0).rows
+    assert listed == [["tmdb:movie/9001"], ["tmdb:tv/7001"]]
+
+
+def test_a_tmdb_record_copied_into_another_file_updates_its_listing(backend, tmp_path):
+    load_paths(backend, write_files(tmp_path / "a", shows_json=as_json(movie(), show())))
+    before = graph_checksum(backend)
+    copied = load_paths(backend, write_files(tmp_path / "b", copy_jsonl=as_jsonl(show())))
+    assert (copied.loaded, copied.updated, copied.unchanged) == (0, 0, 1)
+    assert graph_checksum(backend) == before
+    changed = load_paths(backend, write_files(
+        tmp_path / "c", copy_jsonl=as_jsonl(show() | {"genres": [{"id": 80, "name": "Crime"}]})))
+    assert (changed.loaded, changed.updated) == (0, 1)
+    genres = backend.run_read("MATCH (:Show {title: 'Harbour Lights'})-[:IN_GENRE]->(g) "
+                              "RETURN g.name", max_rows=0).rows
+    assert genres == [["Crime"]]  # the update replaced what the record asserted before
