@@ -32,7 +32,9 @@ listing shape by content (`is_tmdb_record`).
 
 A field of the wrong type (a cast that is not a list, an id that is not a number, a
 character that is not text...) rejects the record with where it is; its neighbours load.
-TMDB's other fields (popularity, posters, votes...) are not kept.
+A character, genre, company or other title with no letter or digit (TMDB's "?" or "-"
+for an unknown one) is no name, and is left out. TMDB's other fields (popularity,
+posters, votes...) are not kept.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from typing import Any, Mapping
 from pydantic import ValidationError
 
 from graph.identifiers import IdentifierError, parse_identifier
+from graph.keys import normalize_name
 from graph.schema import Label
 from loaders.model import Credit, Listing, ParsedRecord, SourceRef, _kind, explain
 from loaders.tmdb_jobs import CAST, CREATED_BY, CREATOR_JOB, SELF, credit_for, profession_for
@@ -173,7 +176,7 @@ def _names(value: Any, path: str, field: str = "name") -> list[str]:
     names: list[str] = []
     for place, item in _objects(value, _q(path)):
         name = _text(item.get(field), _in(place, field))
-        if name is not None and name not in names:
+        if name is not None and normalize_name(name) and name not in names:
             names.append(name)
     return names
 
@@ -262,7 +265,7 @@ def _external_ids(data: Mapping[str, Any]) -> list[str]:
 
 # -- credits -------------------------------------------------------------------------
 
-def _credits(data: Mapping[str, Any]) -> list[Credit]:
+def _credits(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Every credit, once each: cast, then crew, then creators, in TMDB's order."""
     found: list[tuple[str, dict[str, Any]]] = []
     for section in CREDIT_SECTIONS:
@@ -304,7 +307,7 @@ def _cast(item: Mapping[str, Any], place: str) -> dict[str, Any]:
     for text in written:
         for character in (text or "").split(" / "):
             character = character.strip()
-            if character and character not in characters:
+            if normalize_name(character) and character not in characters:
                 characters.append(character)
     itself = bool(characters) and all(_SELF.fullmatch(c) for c in characters)
     return {**_person(item, place), **_category(CAST, SELF if itself else CAST),
@@ -323,10 +326,11 @@ def _crew(item: Mapping[str, Any], place: str) -> list[dict[str, Any]]:
     return [{**person, **_category(department, job)} for job in jobs]
 
 
-def _merged(found: list[tuple[str, dict[str, Any]]]) -> list[Credit]:
+def _merged(found: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
     """Credits checked one by one (a reason names the TMDB item), then one per person,
     category and job: TMDB lists a person twice for two characters, and a show's
-    `credits` repeat its `aggregate_credits`."""
+    `credits` repeat its `aggregate_credits`. Given as data, so that the listing checks
+    all of it (its text's encoding too)."""
     merged: dict[tuple, dict[str, Any]] = {}
     for place, fields in found:
         try:
@@ -341,4 +345,4 @@ def _merged(found: list[tuple[str, dict[str, Any]]]) -> list[Credit]:
         first["characters"] += [c for c in credit.characters if c not in first["characters"]]
         if first["order"] is None:
             first["order"] = credit.order
-    return [Credit.model_validate(fields) for fields in merged.values()]
+    return list(merged.values())

@@ -318,6 +318,13 @@ def test_a_miniseries_and_a_show_still_running():
     assert listing.extra == {"seasons": 3, "episodes": 24}  # counted from seasons[], no specials
 
 
+def test_a_character_or_title_with_no_letters_is_left_out_not_rejected():
+    record = broken("credits.cast.3.character", "?")
+    record["alternative_titles"]["titles"].append({"iso_3166_1": "XX", "title": "...",
+                                                   "type": ""})
+    assert listings(json.dumps(record), "x.json") == [MOVIE_LISTING]
+
+
 def test_told_from_our_own_shape_by_content():
     ours = {"title": "Alpha Show", "year": 2001, "directors": ["Ann Alpha"],
             "credits": [{"name": "Ann Alpha", "category": "director"}],
@@ -375,6 +382,7 @@ def broken(path: str, value):
     ("genres", ["Drama"], "'genres' item 1 must be an object, got text ('Drama')"),
     ("imdb_id", "9000001", "'imdb_id': 'imdb:9000001' is not IMDb's identifier of a show"),
     ("credits", [], "has neither"),
+    ("credits.cast.0.name", "Ann\ud800e", "holds a lone surrogate"),
     ("credits.cast.0.order", "first", "'credits.cast' item 1: 'order' must be a whole "
                                       "number, got text ('first')"),
 ])
