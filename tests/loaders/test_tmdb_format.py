@@ -467,3 +467,51 @@ def test_a_tmdb_record_copied_into_another_file_updates_its_listing(backend, tmp
     genres = backend.run_read("MATCH (:Show {title: 'Harbour Lights'})-[:IN_GENRE]->(g) "
                               "RETURN g.name", max_rows=0).rows
     assert genres == [["Crime"]]  # the update replaced what the record asserted before
+
+
+# What the fixtures are, counted by hand: 2 shows; 16 people on the movie (Tom Alder twice:
+# two TMDB people) and 7 more on the show (Léa Marchetti, person 101, is on both); the
+# movie's 2 companies and the show's 1; Drama, Mystery and Crime.
+TMDB_COUNTS = {"Show": 2, "Person": 23, "Company": 3, "Genre": 3,
+               "DIRECTED": 2,   # Marc Vidal, Owen Pryce (the show's credits repeat him)
+               "PRODUCED": 4,   # Paul Greer (listed twice: one), Dana Holt; Jo Lind twice
+               "WROTE": 3,      # Marc Vidal, Inès Ferrand; Nora Quill (creator and writer)
+               "ACTED_IN": 9,   # 5 on the movie (one of them herself), 4 on the show
+               "WORKED_ON": 8,  # 7 other jobs on the movie, the show's composer
+               "MADE_BY": 3, "IN_GENRE": 4, "EPISODE_OF": 0}
+
+
+def test_a_movie_and_a_show_load_to_exactly_the_described_graph(backend, tmp_path):
+    summary = load_paths(backend, write_files(tmp_path, m_json=as_json(movie()),
+                                              s_jsonl=as_jsonl(show())))
+    assert (summary.loaded, summary.rejected, summary.warnings) == (2, 0, [])
+    assert backend.counts() == TMDB_COUNTS
+    edges = backend.run_read(
+        "MATCH (p:Person)-[r]->(s:Show {title: 'The Lantern Keepers'}) "
+        "WHERE p.name IN ['Marc Vidal', 'Rita Okafor', 'Fern Walsh'] "
+        "RETURN p.name, type(r), r.role, r.job, r.category, r.characters "
+        "ORDER BY p.name, type(r)", max_rows=0).rows
+    assert edges == [
+        ["Fern Walsh", "WORKED_ON", "casting director", None, None, None],
+        ["Marc Vidal", "DIRECTED", None, None, None, None],
+        ["Marc Vidal", "WROTE", None, "Screenplay", None, None],
+        ["Rita Okafor", "ACTED_IN", None, None, "self", ["Herself"]]]
+
+
+def test_one_tmdb_person_under_two_spellings_is_one_node(backend, tmp_path):
+    """Person 101 is `Léa Marchetti` on the movie and `Lea Marketti` on the show."""
+    load_paths(backend, write_files(tmp_path, m_json=as_json(movie()), s_jsonl=as_jsonl(show())))
+    rows = backend.run_read(
+        "MATCH (p:Person {tmdb_id: 'person/101'})-[r:ACTED_IN]->(s:Show) "
+        "RETURN p.name, s.title, r.characters ORDER BY s.title", max_rows=0).rows
+    assert rows == [["Léa Marchetti", "Harbour Lights", ["Anne"]],
+                    ["Léa Marchetti", "The Lantern Keepers", ["Anne", "Young Anne"]]]
+
+
+def test_two_tmdb_people_with_one_name_stay_two_nodes(backend, tmp_path):
+    load_paths(backend, write_files(tmp_path, m_json=as_json(movie())))
+    rows = backend.run_read(
+        "MATCH (p:Person {name: 'Tom Alder'})-[r:ACTED_IN]->(:Show) "
+        "RETURN p.ids, r.characters, r.order ORDER BY r.order", max_rows=0).rows
+    assert rows == [[["tmdb:person/102"], ["Keeper", "Keeper's Ghost"], 1],
+                    [["tmdb:person/105"], ["Ferryman"], 6]]
