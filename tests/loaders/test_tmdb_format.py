@@ -335,6 +335,7 @@ def test_told_from_our_own_shape_by_content():
     bare = {key: value for key, value in movie().items() if key != "credits"}
     assert is_tmdb_record(bare)  # a movie without credits appended
     assert not is_tmdb_record({"title": "Alpha Show", "id": "9001", "release_date": "2001"})
+    assert not is_tmdb_record({"title": "Alpha Show", "id": 9001, "rating": 7})
     assert is_tmdb_record({"title": "x", "credits": {"cast": "not a list"}})
 
 
