@@ -47,7 +47,8 @@ from pydantic import ValidationError
 from graph.identifiers import IdentifierError, parse_identifier
 from graph.keys import normalize_name
 from graph.schema import Label
-from loaders.model import Credit, Listing, ParsedRecord, SourceRef, _kind, explain
+from loaders.model import (Credit, Listing, ParsedRecord, SourceRef, _kind, clean_text,
+                           explain)
 from loaders.tmdb_jobs import CAST, CREATED_BY, CREATOR_JOB, SELF, credit_for, profession_for
 
 # Fields only TMDB writes, which our listing shape does not use: with an integer `id`, one
@@ -71,9 +72,9 @@ class TmdbFieldError(ValueError):
 def is_tmdb_record(data: Any) -> bool:
     """A TMDB movie or TV show: a `credits` or `aggregate_credits` object (ours is a list),
     or an integer `id` with one of the fields only TMDB writes."""
-    if not isinstance(data, Mapping):
+    if not isinstance(data, dict):
         return False
-    if any(isinstance(data.get(section), Mapping) for section in CREDIT_SECTIONS):
+    if any(isinstance(data.get(section), dict) for section in CREDIT_SECTIONS):
         return True
     number = data.get("id")
     return (isinstance(number, int) and not isinstance(number, bool)
@@ -92,8 +93,8 @@ def tmdb_record(data: Mapping[str, Any], ref: SourceRef, where: str) -> ParsedRe
             fields["original_title"] = None  # kept only when it differs
         fields.update(_common(data, fields["title"]))
         fields["ids"] = [str(own), *_external_ids(data)]
-        fields["credits"] = _credits(data)
-        listing = Listing.model_validate(fields)
+        fields["credits"], places = _credits(data)
+        listing = _validated(fields, places)
     except TmdbFieldError as exc:
         return ParsedRecord(ref=ref, error=f"{where}: TMDB record: {exc}")
     except (IdentifierError, ValidationError) as exc:
@@ -141,7 +142,7 @@ def _text(value: Any, where: str, required: bool = False) -> str | None:
 def _object(value: Any, path: str) -> Mapping[str, Any]:
     if value is None:
         return {}
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         raise _fail(_q(path), "must be an object", value)
     return value
 
@@ -155,7 +156,7 @@ def _objects(value: Any, where: str) -> list[tuple[str, Mapping[str, Any]]]:
     items = []
     for position, item in enumerate(value, 1):
         place = f"{where} item {position}"
-        if not isinstance(item, Mapping):
+        if not isinstance(item, dict):
             raise _fail(place, "must be an object", item)
         items.append((place, item))
     return items
@@ -265,8 +266,9 @@ def _external_ids(data: Mapping[str, Any]) -> list[str]:
 
 # -- credits -------------------------------------------------------------------------
 
-def _credits(data: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Every credit, once each: cast, then crew, then creators, in TMDB's order."""
+def _credits(data: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every credit, once each: cast, then crew, then creators, in TMDB's order; and the
+    place of each."""
     found: list[tuple[str, dict[str, Any]]] = []
     for section in CREDIT_SECTIONS:
         credits = _object(data.get(section), section)
@@ -326,23 +328,38 @@ def _crew(item: Mapping[str, Any], place: str) -> list[dict[str, Any]]:
     return [{**person, **_category(department, job)} for job in jobs]
 
 
-def _merged(found: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
-    """Credits checked one by one (a reason names the TMDB item), then one per person,
-    category and job: TMDB lists a person twice for two characters, and a show's
-    `credits` repeat its `aggregate_credits`. Given as data, so that the listing checks
-    all of it (its text's encoding too)."""
+def _merged(found: list[tuple[str, dict[str, Any]]]
+            ) -> tuple[list[dict[str, Any]], list[str]]:
+    """One credit per person, category and job: TMDB lists a person twice for two
+    characters, and a show's `credits` repeat its `aggregate_credits`. Each keeps the
+    place of its first mention, for a reason to name."""
     merged: dict[tuple, dict[str, Any]] = {}
+    places: dict[tuple, str] = {}
     for place, fields in found:
-        try:
-            credit = Credit.model_validate(fields)
-        except ValidationError as exc:
-            raise TmdbFieldError(f"{place}: {explain(exc)}") from None
-        key = (tuple(credit.ids), credit.category, credit.job)
-        if key not in merged:
-            merged[key] = credit.model_dump()
+        key = (fields["ids"][0], fields["category"], clean_text(fields["job"]))
+        first = merged.setdefault(key, fields)
+        places.setdefault(key, place)
+        if first is fields:
             continue
-        first = merged[key]
-        first["characters"] += [c for c in credit.characters if c not in first["characters"]]
-        if first["order"] is None:
-            first["order"] = credit.order
-    return list(merged.values())
+        characters = first.setdefault("characters", [])
+        characters += [c for c in fields.get("characters", ()) if c not in characters]
+        if first.get("order") is None:
+            first["order"] = fields.get("order")
+    return list(merged.values()), list(places.values())
+
+
+def _validated(fields: dict[str, Any], places: list[str]) -> Listing:
+    """The listing, checked once whole; a credit at fault is named by its TMDB place."""
+    try:
+        return Listing.model_validate(fields)
+    except ValidationError as exc:
+        for error in exc.errors():
+            location = error.get("loc", ())
+            if location[:1] == ("credits",) and len(location) > 1 \
+                    and isinstance(location[1], int):
+                try:
+                    Credit.model_validate(fields["credits"][location[1]])
+                except ValidationError as credit_error:
+                    raise TmdbFieldError(f"{places[location[1]]}: "
+                                         f"{explain(credit_error)}") from None
+        raise
