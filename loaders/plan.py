@@ -198,6 +198,25 @@ def _person_details(credit: Credit) -> dict[str, Any]:
             "professions": credit.professions or None, "known_for": credit.known_for or None}
 
 
+def _episode_of_series(listing: Listing, plan: ListingPlan, planner: _Planner, show: Entity,
+                       resolve_yearless) -> Entity | None:
+    """The series an episode listing names (linked by EPISODE_OF), or None."""
+    if listing.episode_of is None:
+        return None
+    series_ref = listing.episode_of
+    named, series_properties = show_entity(series_ref.title, series_ref.year, resolve_yearless)
+    series = planner.entity("Show", named.key, named.spelling, series_ref.ids)
+    if series.key == show.key:
+        return None
+    plan.related.append(series)
+    plan.related_properties[series.key] = series_properties
+    planner.add_edge(edge(_EPISODE_OF, show, series, None, {
+        name: value for name, value in (("season", listing.season_number),
+                                        ("episode", listing.episode_number))
+        if value is not None} or None))
+    return series
+
+
 def plan_listing(listing: Listing, ref: SourceRef, resolve_yearless,
                  listing_hash: str | None = None,
                  identify: Identify | None = None) -> ListingPlan:
@@ -227,19 +246,23 @@ def plan_listing(listing: Listing, ref: SourceRef, resolve_yearless,
     planner = _Planner(plan, identify)
     show = planner.entity("Show", base.key, base.spelling, listing.ids)
     plan.show = show
+    # An episode's credits count at its series' level: a person in 40 episodes worked on
+    # the series once, beside its regular cast (the episode listing is among the edge's
+    # sources, so the episode's own credits are those its listing asserts).
+    credited = _episode_of_series(listing, plan, planner, show, resolve_yearless) or show
 
     for credit in listing.credits:
         rel_type, role = credit_relationship(credit.category)
         person = planner.entity("Person", person_key(credit.name), credit.name, credit.ids,
                                 _person_details(credit))
         plan.entities.append(person)
-        planner.add_edge(edge(rel_type.value, person, show, role,
+        planner.add_edge(edge(rel_type.value, person, credited, role,
                               _credit_properties(credit, rel_type.value)))
     for field_name, rel_type, role in _ROLE_FIELDS:
         for name in getattr(listing, field_name):
             person = planner.entity("Person", person_key(name), name)
             plan.entities.append(person)
-            planner.add_edge(edge(rel_type, person, show, role))
+            planner.add_edge(edge(rel_type, person, credited, role))
     companies = [planner.entity("Company", company_key(name), name)
                  for name in listing.companies]
     for company in companies:
@@ -249,18 +272,6 @@ def plan_listing(listing: Listing, ref: SourceRef, resolve_yearless,
         genre = Entity("Genre", genre_key(name), name)
         plan.entities.append(genre)
         planner.add_edge(edge(_IN_GENRE, show, genre))
-    if listing.episode_of is not None:
-        series_ref = listing.episode_of
-        named, series_properties = show_entity(series_ref.title, series_ref.year,
-                                               resolve_yearless)
-        series = planner.entity("Show", named.key, named.spelling, series_ref.ids)
-        if series.key != show.key:
-            plan.related.append(series)
-            plan.related_properties[series.key] = series_properties
-            planner.add_edge(edge(_EPISODE_OF, show, series, None, {
-                name: value for name, value in (("season", listing.season_number),
-                                                ("episode", listing.episode_number))
-                if value is not None} or None))
     # "More shows from company": shows made by the listing's companies.
     for title in listing.related_shows:
         named, related_properties = show_entity(title, None, resolve_yearless)

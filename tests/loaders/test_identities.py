@@ -121,13 +121,14 @@ def test_one_identifier_under_two_spellings_is_one_person(backend):
                          "count(r)") == [["david-smith--nm0000001", 2]]
 
 
-def test_episodes_link_to_their_series_with_season_and_episode(backend):
+def test_episodes_link_to_their_series_and_their_credits_count_at_its_level(backend):
     series = {"title": "The Show", "year": 2015, "kind": "tvSeries", "end_year": 2019,
-              "ids": ["tt0000100"]}
+              "ids": ["tt0000100"], "cast": ["Lead Actor"]}
     episodes = [{"title": f"Episode #{s}.{e}", "year": 2015 + s, "kind": "tvEpisode",
                  "ids": [f"tt00002{s}{e}"], "season_number": s, "episode_number": e,
                  "episode_of": {"title": "The Show", "year": 2015, "ids": ["tt0000100"]},
-                 "credits": [credit("Lead Actor", "nm0000200", characters=["Lead"])]}
+                 "credits": [credit("Lead Actor", "nm0000200", characters=["Lead"]),
+                             credit("Regular", "nm0000201", characters=["Sidekick"])]}
                 for s in (1, 2) for e in (1, 2)]
     summary = load(backend, *episodes, series)
     assert (summary.loaded, summary.rejected) == (5, 0)
@@ -137,8 +138,15 @@ def test_episodes_link_to_their_series_with_season_and_episode(backend):
         ["the-show--2015--tt0000100", "tv series", 2019, s, e, "tv episode"]
         for s in (1, 2) for e in (1, 2)]
     assert rows(backend, "MATCH (s:Show) RETURN count(s)") == [[5]]
-    assert rows(backend, "MATCH (p:Person) RETURN p.key, p.credit_count") == [
-        ["lead-actor--nm0000200", 4]]
+    # Four episodes together are one show shared, not four; the series' name-only cast
+    # member is the one identified Lead Actor.
+    assert rows(backend, "MATCH (p:Person)-[r:ACTED_IN]->(s:Show) RETURN p.key, s.key, "
+                         "p.credit_count, size(r.sources) ORDER BY p.key") == [
+        ["lead-actor--nm0000200", "the-show--2015--tt0000100", 1, 5],
+        ["regular--nm0000201", "the-show--2015--tt0000100", 1, 4]]
+    from queries import explore
+    [worked_with] = explore.collaborators(backend, "regular--nm0000201")
+    assert (worked_with["key"], worked_with["count"]) == ("lead-actor--nm0000200", 1)
 
 
 def test_show_details_and_alternate_titles_are_kept_and_searchable(backend):
