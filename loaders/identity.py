@@ -4,6 +4,9 @@ A reload of the same listing must find the listing it loaded before (and replace
 what that listing asserted); a listing from anywhere else must never be taken for it.
 So the id is, first that applies (docs/data-model.md, "Listing identity"):
 
+- `<scheme>:<value>` (`tmdb:movie/603`): the record carries its own identifier at its
+  source (`SourceRef.own_id`, set by the parser: a TMDB record), which names it wherever
+  it is copied;
 - `url:<source_url>`: the record names its page at the source; that page is the listing,
   whichever file or paste it comes from;
 - `<source identity>#<record>` (a catalogue page, one listing a file: `<source identity>`):
@@ -20,11 +23,14 @@ from __future__ import annotations
 
 from pathlib import Path, PurePath
 
+from graph.identifiers import SCHEMES
 from loaders.model import NAME_MAX_LENGTH, ParsedRecord, SourceRef
 from loaders.plan import content_hash
 
 URL, FILE, SOURCE, CONTENT = "url:", "file:", "source:", "content:"
-PREFIXES = (URL, FILE, SOURCE, CONTENT)
+# A record's own identifier is `<scheme>:<value>`: a prefix per identifier scheme.
+OWN = tuple(f"{scheme}:" for scheme in SCHEMES)
+PREFIXES = (URL, FILE, SOURCE, CONTENT, *OWN)
 
 
 def file_identity(path: str | Path) -> str:
@@ -55,22 +61,28 @@ def legacy_id(ref: SourceRef) -> str:
 
 
 class Claims:
-    """The identities given so far in one load: a `source_url` names one listing, so
-    a second record with the same one but other content is refused, not let replace
-    the first."""
+    """The identities given so far in one load: a record's own identifier or its
+    `source_url` names one listing, so a second record with the same one but other
+    content is refused, not let replace the first."""
 
     def __init__(self) -> None:
-        self._by_url: dict[str, tuple[str, str]] = {}  # id -> (content hash, where)
+        self._claimed: dict[str, tuple[str, str]] = {}  # id -> (content hash, where)
 
     def identify(self, record: ParsedRecord, identity: str | None) -> ParsedRecord:
         """The record with its stable `source_id`; `identity` is its source's, if it has one."""
         ref = record.ref
         listing = record.listing
-        if listing is not None and listing.source_url:
-            source_id = URL + listing.source_url
+        if listing is not None and (ref.own_id or listing.source_url):
+            source_id = ref.own_id or URL + listing.source_url
             digest = content_hash(listing)
             where = _where(ref)
-            first = self._by_url.setdefault(source_id, (digest, where))
+            first = self._claimed.setdefault(source_id, (digest, where))
+            if first[0] != digest and ref.own_id:
+                return ParsedRecord(
+                    ref=ref.model_copy(update={"source_id": source_id}), warnings=record.warnings,
+                    error=f"{_position(ref)}: {source_id} is also the record of {first[1]}, "
+                          "with other content: one identifier names one listing; keep one "
+                          "of the two records")
             if first[0] != digest:
                 return ParsedRecord(
                     ref=ref.model_copy(update={"source_id": source_id}), warnings=record.warnings,

@@ -1,5 +1,8 @@
 """JSON (one object, or an array of objects) and JSON Lines listings.
 
+An object shaped as TMDB returns a movie or a TV show is read as one
+(loaders/tmdb_format.py); any other is our listing shape. One file may mix both.
+
 Each record is located by number and line, so a reject can be found and fixed;
 in JSON Lines a broken line costs only that line.
 """
@@ -14,6 +17,7 @@ from typing import Any, Iterator, NamedTuple, TextIO
 
 from loaders.model import RECORD_MAX_CHARS, ParsedRecord, SourceRef
 from loaders.records import LISTING_FIELDS, to_record
+from loaders.tmdb_format import is_tmdb_record, tmdb_record
 
 _DECODER = json.JSONDecoder()
 _WHITESPACE = " \t\r\n"
@@ -86,6 +90,8 @@ def _checked(item: Any, ref: SourceRef, where: str, source: str) -> ParsedRecord
         if ("NaN" in source or "Infinity" in source) and _not_finite(item):
             return ParsedRecord(ref=ref, error=f"{where}: NaN and Infinity are not numbers a "
                                                "listing can hold")
+        if is_tmdb_record(item):
+            return tmdb_record(item, ref, where)
         return to_record(item, ref, where)
     except RecursionError:
         return ParsedRecord(ref=ref, error=f"{where}: the object is nested too deeply")

@@ -352,12 +352,18 @@ class SourceRef(BaseModel):
     """Where a record came from: provenance for every node and edge it asserts."""
 
     source_id: str = Field(description="Stable id of the listing (loaders/identity.py): "
-                                       "`url:<source_url>`, `file:<absolute path>#<record>`, "
+                                       "its `own_id`, `url:<source_url>`, "
+                                       "`file:<absolute path>#<record>`, "
                                        "`source:<name>#<record>` or `content:<hash>`; a page, "
                                        "one listing a file, has no `#<record>`.")
     file: str
     line: int | None = Field(default=None, description="Line where the record starts.")
     record: int | None = Field(default=None, description="Record number, from 1.")
+    own_id: str | None = Field(
+        default=None, description="The record's own identifier at its source, "
+                                  "`<scheme>:<value>` (`tmdb:movie/603`), set by the parser "
+                                  "of a source that identifies its records: the listing's "
+                                  "id wherever the record is copied (loaders/identity.py).")
 
 
 class ParsedRecord(BaseModel):

@@ -177,10 +177,29 @@ class _Planner:
         return entity
 
     def add_edge(self, new: Edge) -> None:
-        """A credit given twice is one edge; the one with details (characters, job) wins."""
+        """A credit given twice is one edge, with what both say: every character and job
+        (a writer credited for the teleplay and as creator), the first billing."""
         had = self.edges.get(new.identity)
-        if had is None or (new.properties and not had.properties):
-            self.edges[new.identity] = new
+        if had is None or not had.properties:
+            self.edges[new.identity] = new if had is None or new.properties else had
+        elif new.properties:
+            self.edges[new.identity] = had._replace(
+                properties=_merged_properties(had.properties, new.properties))
+
+
+def _merged_properties(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    merged = {**second, **first}
+    if first.get("characters") or second.get("characters"):
+        merged["characters"] = list(dict.fromkeys(
+            [*(first.get("characters") or []), *(second.get("characters") or [])]))
+    jobs = [job for props in (first, second) for job in (props.get("job") or "").split(", ")
+            if job]
+    if jobs:
+        merged["job"] = ", ".join(dict.fromkeys(jobs))
+    orders = [props["order"] for props in (first, second) if props.get("order") is not None]
+    if orders:
+        merged["order"] = min(orders)
+    return merged
 
 
 def _credit_properties(credit: Credit, rel_type: str) -> dict[str, Any] | None:

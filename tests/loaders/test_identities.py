@@ -44,6 +44,18 @@ SECOND = {"title": "Second Film", "year": 2002, "ids": ["imdb:tt0000002"],
                       credit("Ann Lee", "nm0000003", "writer", job="screenplay")]}
 
 
+def test_a_credit_given_twice_keeps_every_job_and_character(backend):
+    load(backend, {**FIRST, "credits": [
+        credit("Nora Quill", "nm0000020", "writer", job="creator", order=3),
+        credit("Nora Quill", "nm0000020", "writer", job="teleplay", order=1),
+        credit("Ann Lee", "nm0000003", characters=["Young Anne"], order=2),
+        credit("Ann Lee", "nm0000003", characters=["Anne"], order=4)]})
+    assert rows(backend, "MATCH (p:Person)-[r]->() RETURN p.key, r.job, r.characters, r.order "
+                         "ORDER BY p.key") == [
+        ["ann-lee--nm0000003", None, ["Young Anne", "Anne"], 2],
+        ["nora-quill--nm0000020", "creator, teleplay", None, 1]]
+
+
 def test_namesakes_with_different_identifiers_are_two_people(backend):
     summary = load(backend, FIRST, SECOND)
     assert (summary.loaded, summary.rejected, summary.warnings) == (2, 0, [])
