@@ -228,7 +228,7 @@ def person_detail(backend: Backend, key: str, limit: int | None = None) -> dict 
         by_role[_credit_group(credit)].append(
             {"key": credit["key"], "name": credit["title"], "year": credit["year"],
              "url": entity_url("Show", credit["key"]), **_credit_facts(credit),
-             "episodes": credit["episodes"]})
+             "episodes": _episodes_credited(credit)})
     known = known_for(backend, person.get("known_for") or [])
     distinguish(backend, [show for shows in by_role.values() for show in shows]
                 + [show for show in known if show["key"]], Label.SHOW.value)
@@ -243,6 +243,16 @@ def person_detail(backend: Backend, key: str, limit: int | None = None) -> dict 
         "known_for": known,
         "provenance": _provenance_through_edges(backend, "Person", key),
     }
+
+
+def _episodes_credited(credit: dict) -> int:
+    """In how many of a series' episodes a credit on it is: the episodes whose listing is
+    among the credit's sources (an episode's credits are written on its series). Counted
+    here with a set: in Cypher each episode scanned the credit's sources, which for a
+    regular of a long series is quadratic in its number of episodes."""
+    sources = set(credit.get("sources") or ())
+    return sum(1 for episode in credit.get("episode_sources") or ()
+               if sources.intersection(episode or ()))
 
 
 def known_for(backend: Backend, identifiers: list[str]) -> list[dict]:
