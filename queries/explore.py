@@ -161,9 +161,10 @@ def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | 
     # then by code point, as it always has (Neo4j compares strings by UTF-16 unit).
     for credit in sorted(row["credits"],
                          key=lambda c: (*_billing(c), c["name"] or "", c["key"])):
-        credits[_credit_group(credit)].append({"key": credit["key"], "name": credit["name"],
-                                               "url": entity_url("Person", credit["key"]),
-                                               **_credit_facts(credit)})
+        credits[_credit_group(credit)].append({
+            "key": credit["key"], "name": credit["name"],
+            "url": entity_url("Person", credit["key"]), **_credit_facts(credit),
+            "episodes": _episodes_credited({**credit, "episode_sources": row["episode_sources"]})})
     detail = {
         "label": "Show", "key": key, "name": show.get("title"), "properties": show,
         "url": entity_url("Show", key),

@@ -1,6 +1,6 @@
 // name: show
 // title: A show and everything credited on it
-// description: The show's properties, its first $limit credits (by group in the order $roles lists, the other groups (composer, editor...) after them by name, then billing order and name), each with its characters, job, category and order; how many credits and people there are; its companies, genres, the seasons of its series (for a season: the other seasons and the series), and the series it is an episode of. A credit's group is its relationship type, a producer's role, or the category of any other credit (WORKED_ON's role). An episode's credits are written on its series (the episode's listing among their sources): they are its credits here.
+// description: The show's properties, its first $limit credits (by group in the order $roles lists, the other groups (composer, editor...) after them by name, then billing order and name), each with its characters, job, category and order; how many credits and people there are; its companies, genres, the seasons of its series (for a season: the other seasons and the series), and the series it is an episode of. A credit's group is its relationship type, a producer's role, or the category of any other credit (WORKED_ON's role). An episode's credits are written on its series (the episode's listing among their sources): they are its credits here. Each credit's sources, and each of the show's episodes' sources, let the caller count a series credit's episodes.
 // params: key:str, roles:list=[], limit:int=1000
 MATCH (s:Show {key: $key})
 OPTIONAL MATCH (o:Show {series_key: s.series_key})
@@ -21,7 +21,7 @@ WITH s, seasons,
      collect(CASE WHEN r IS NULL THEN NULL
              ELSE {key: p.key, name: p.name, type: type(r), role: r.role,
                    characters: r.characters, job: r.job, category: r.category,
-                   order: r.order} END) AS credits,
+                   order: r.order, sources: r.sources} END) AS credits,
      count(r) AS total, count(DISTINCT p) AS people
 RETURN s AS show,
        credits[0..$limit] AS credits, total, people,
@@ -29,4 +29,5 @@ RETURN s AS show,
        [(s)-[:IN_GENRE]->(g:Genre) | {key: g.key, name: g.name}] AS genres,
        seasons,
        [(s)-[e:EPISODE_OF]->(x:Show) |
-        {key: x.key, title: x.title, year: x.year, season: e.season, episode: e.episode}] AS series
+        {key: x.key, title: x.title, year: x.year, season: e.season, episode: e.episode}] AS series,
+       [(s)<-[episode_of:EPISODE_OF]-(:Show) | episode_of.sources] AS episode_sources

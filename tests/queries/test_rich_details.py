@@ -57,6 +57,9 @@ def test_a_series_lists_its_seasons_and_its_episodes_by_season(catalogue):
     assert episodes == [(1, [(1, "Pilot"), (2, "Second Body")]),
                         (2, [(1, "Ripple Effect"), (2, "Last Call")])]
     assert detail["counts"]["episodes"] == 4
+    # Its cast with the episodes each is in (their credits are on the series).
+    assert [(p["name"], p["episodes"]) for p in sections(detail, "people")["ACTED_IN"]] == [
+        ("Caroline Proust", 4), ("Grégory Fitoussi", 4)]
     assert [(s["name"], s["season"]) for s in detail["seasons"] if s["season"]] == [
         ("Spiral - Season 7", 7)]
 

@@ -95,6 +95,7 @@ def test_a_series_page_lists_its_seasons_and_episodes(client):
     page = text_of(client.get("/show/tt0000100"))
     assert "2005–2020 · tv series" in page
     assert "Seasons</h2>" in page and ">Spiral - Season 7</a>" in page
+    assert ">Grégory Fitoussi</a> <span class=\"note\">— 4 episodes · as Pierre Clément · actor" in page
     first, second = page.index("Season 1 episodes"), page.index("Season 2 episodes")
     # Two 2005 episodes are called Pilot: the list places this one by its number.
     assert first < page.index(">Pilot</a>") < page.index(">Second Body</a>") < second
