@@ -150,8 +150,10 @@ def _cut(row: dict) -> dict:
 def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | None:
     """A show page: its first `limit` (CREDITS_LIMIT) credits by section then billing order
     and name, how many there are, and for a series its seasons and episodes."""
+    episodes, own_listings = _series_episodes(backend, key, None)
     rows = _run(backend, "show", key=key, roles=list(SHOW_CREDIT_ORDER),
-                limit=CREDITS_LIMIT if limit is None else limit)
+                limit=CREDITS_LIMIT if limit is None else limit,
+                own=sorted(own_listings), count_episodes=episodes["total"] > 0)
     if not rows:
         return None
     row = rows[0]
@@ -164,7 +166,7 @@ def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | 
         credits[_credit_group(credit)].append({
             "key": credit["key"], "name": credit["name"],
             "url": entity_url("Person", credit["key"]), **_credit_facts(credit),
-            "episodes": _episodes_credited({**credit, "episode_sources": row["episode_sources"]})})
+            "episodes": credit["episodes"]})
     detail = {
         "label": "Show", "key": key, "name": show.get("title"), "properties": show,
         "url": entity_url("Show", key),
@@ -184,7 +186,7 @@ def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | 
                    for x in sorted(row["series"], key=lambda x: x["key"])],
         "provenance": _provenance(backend, show.get("sources")),
     }
-    detail["episodes"] = series_episodes(backend, key)
+    detail["episodes"] = episodes
     distinguish(backend, [person for group in detail["credits"] for person in group["people"]],
                 Label.PERSON.value)
     # The episode list is not: each episode is placed there by its season and number, and
@@ -201,18 +203,28 @@ def series_episodes(backend: Backend, key: str, limit: int | None = None) -> dic
     """A series' first `limit` (EPISODES_LIMIT) episodes grouped by season, in episode
     order: {"seasons": [{"season", "episodes": [...]}], "shown", "total", "truncated"};
     unnumbered seasons last."""
+    return _series_episodes(backend, key, limit)[0]
+
+
+def _series_episodes(backend: Backend, key: str, limit: int | None) -> tuple[dict, set[str]]:
+    """series_episodes(), and the series' own listings: its sources that are no episode's
+    (a credit's other sources are its episodes: an episode's credits are written on its
+    series). Told apart here with sets: in Cypher every source would scan every other."""
     rows = _run(backend, "episodes", key=key, limit=EPISODES_LIMIT if limit is None else limit)
-    found = rows[0] if rows else {"episodes": [], "total": 0}
+    found = rows[0] if rows else {"episodes": [], "total": 0, "sources": [],
+                                  "episode_sources": []}
     seasons: dict[int | None, list[dict]] = {}
     for episode in found["episodes"]:
         seasons.setdefault(episode["season"], []).append(
             {"key": episode["key"], "name": episode["title"], "year": episode["year"],
              "season": episode["season"], "episode": episode["episode"],
              "url": entity_url("Show", episode["key"])})
-    return {"seasons": [{"season": season, "episodes": episodes}
-                        for season, episodes in seasons.items()],
-            "shown": len(found["episodes"]), "total": found["total"],
-            "truncated": len(found["episodes"]) < found["total"]}
+    episode_listings = {source for sources in found["episode_sources"] for source in sources or ()}
+    return ({"seasons": [{"season": season, "episodes": episodes}
+                         for season, episodes in seasons.items()],
+             "shown": len(found["episodes"]), "total": found["total"],
+             "truncated": len(found["episodes"]) < found["total"]},
+            set(found["sources"] or ()) - episode_listings)
 
 
 def person_detail(backend: Backend, key: str, limit: int | None = None) -> dict | None:
