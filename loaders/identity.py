@@ -4,6 +4,9 @@ A reload of the same listing must find the listing it loaded before (and replace
 what that listing asserted); a listing from anywhere else must never be taken for it.
 So the id is, first that applies (docs/data-model.md, "Listing identity"):
 
+- `imdb:<tconst>`: a title read from IMDb's dataset files (loaders/imdb_format.py) is
+  known by IMDb's own id of the title, the same in every dump IMDb publishes, so loading
+  a newer dump (wherever its files are) updates the listings of the older one;
 - `url:<source_url>`: the record names its page at the source; that page is the listing,
   whichever file or paste it comes from;
 - `<source identity>#<record>` (a catalogue page, one listing a file: `<source identity>`):
@@ -20,11 +23,12 @@ from __future__ import annotations
 
 from pathlib import Path, PurePath
 
-from loaders.model import NAME_MAX_LENGTH, ParsedRecord, SourceRef
+from loaders.model import NAME_MAX_LENGTH, Listing, ParsedRecord, SourceRef
 from loaders.plan import content_hash
 
 URL, FILE, SOURCE, CONTENT = "url:", "file:", "source:", "content:"
-PREFIXES = (URL, FILE, SOURCE, CONTENT)
+IMDB = "imdb:"  # also the identity of an IMDb dataset source: its listings are their titles' ids
+PREFIXES = (IMDB, URL, FILE, SOURCE, CONTENT)
 
 
 def file_identity(path: str | Path) -> str:
@@ -40,6 +44,16 @@ def named_identity(name: str) -> str:
     if len(name) > NAME_MAX_LENGTH:
         raise ValueError(f"a source name is at most {NAME_MAX_LENGTH} characters long")
     return SOURCE + name
+
+
+def imdb_listing_id(listing: Listing) -> str:
+    """A title of IMDb's dataset: its IMDb id (`imdb:tt0082971`)."""
+    found = next((i for i in listing.ids if i.startswith(IMDB) and i[len(IMDB):][:2] == "tt"),
+                 None)
+    if found is None:
+        raise ValueError(f"'{listing.title}' comes from an IMDb dataset but has no IMDb "
+                         "title id")
+    return found
 
 
 def is_current(source_id: str) -> bool:
@@ -66,7 +80,9 @@ class Claims:
         """The record with its stable `source_id`; `identity` is its source's, if it has one."""
         ref = record.ref
         listing = record.listing
-        if listing is not None and listing.source_url:
+        if identity == IMDB and listing is not None:
+            source_id = imdb_listing_id(listing)
+        elif listing is not None and listing.source_url:
             source_id = URL + listing.source_url
             digest = content_hash(listing)
             where = _where(ref)
