@@ -281,7 +281,10 @@ class _Generator:
                 rows.sort(key=lambda row: row[0])
             lines = ["\t".join(TABLES[table])] + ["\t".join(row) for row in rows]
             if malformed and table == "title.principals":
-                at = len(lines) // 2
+                # in the middle, on a title loaded with or without --episodes
+                episodes = {row[0] for row in self.episodes}
+                at = next(i for i in range(len(lines) // 2, len(lines))
+                          if lines[i].split("\t", 1)[0] not in episodes)
                 broken = lines[at].rsplit("\t", 1)[0]  # the characters column dropped
                 lines.insert(at, broken)
                 manifest.malformed[table] = at + 1
