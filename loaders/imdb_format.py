@@ -88,7 +88,9 @@ def _person_row(fields: dict[str, str]) -> tuple:
     """A name.basics row as the index keeps it, checked as a credit would check it (so
     that a bad person is rejected once, here, not on each title that credits them)."""
     name = fields["primaryName"]
-    if name == NULL or not normalize_name(name):
+    # Uncached: normalize_name's cache holds the load's working set, which millions of
+    # names met once would only push out (and its bounded size in memory is reached sooner).
+    if name == NULL or not normalize_name.__wrapped__(name):
         raise ValueError(f"primaryName '{name[:40]}' has no letters or digits")
     if len(name) > NAME_MAX_LENGTH:
         raise ValueError(f"primaryName is {len(name):,} characters long; at most "
@@ -101,7 +103,7 @@ def _person_row(fields: dict[str, str]) -> tuple:
         years.append(year)
     professions = word_list(fields["primaryProfession"])
     for profession in professions:
-        if not normalize_name(profession):
+        if not normalize_name(profession):  # a few dozen words: cached
             raise ValueError(f"primaryProfession holds '{profession[:40]}', which has no "
                              "letters or digits")
     known_for = id_list(fields["knownForTitles"], TITLE_ID, "knownForTitles")
