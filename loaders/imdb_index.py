@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+import weakref
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
@@ -41,6 +42,8 @@ class DiskIndex:
                                         dir=folder)
         os.close(handle)
         self.path = Path(name)
+        # Deleted at exit too, when a load stops with its parser suspended mid-stream.
+        self._remove = weakref.finalize(self, self.path.unlink, missing_ok=True)
         self._db = sqlite3.connect(self.path, check_same_thread=False)
         # A scratch file: a crash loses nothing of value, so no journal and no fsync.
         self._db.executescript("""
@@ -60,7 +63,7 @@ class DiskIndex:
 
     def close(self) -> None:
         self._db.close()
-        self.path.unlink(missing_ok=True)
+        self._remove()
 
     def add_people(self, rows: list[tuple[str, str, int | None, int | None, str, str]]) -> None:
         """Store (nconst, name, birth, death, professions, known_for) rows (a batch of the

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -378,3 +379,20 @@ def test_load_says_what_is_wrong_with_imdb_files_without_a_traceback(tmp_path):
     assert "Traceback" not in result.output
     result = run(tmp_path, str(folder / "title.basics.tsv"), "--episodes", "--dry-run")
     assert result.exit_code == 2 and "--episodes needs title.episode" in result.output
+
+
+def test_the_on_disk_index_lives_while_titles_are_read_and_is_deleted_after(tmp_path,
+                                                                            monkeypatch):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    folder = write(tmp_path / "imdb", DATASET)
+    records = read_records(next(read_all([str(folder)])), None, Claims())
+    next(records)
+    assert [p.suffix for p in scratch.iterdir()] == [".sqlite"]
+    assert len(list(records)) == 3
+    assert list(scratch.iterdir()) == []
+    records = read_records(next(read_all([str(folder)])), None, Claims())
+    next(records)
+    records.close()  # a load that stops half way
+    assert list(scratch.iterdir()) == []
