@@ -37,6 +37,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Mapping, NamedTuple, Sequence
+
+from graph.identifiers import Identifier
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018\u02bc`\u00b4]")
 _NON_WORD = re.compile(r"[^\w]+|_+")
@@ -150,3 +153,76 @@ def best_spelling(spellings: Counter) -> str:
     if not attested:
         raise ValueError("best_spelling needs at least one spelling with a positive count")
     return min(attested, key=lambda item: (-item[1], *_tie_rank(item[0])))[0]
+
+
+# -- identities: identifiers first, then names ------------------------------------------
+
+class Namesake(NamedTuple):
+    """A node a name alone would give: its key and its identifiers (`imdb:nm...`)."""
+
+    key: str
+    ids: tuple[str, ...] = ()
+
+
+class Resolution(NamedTuple):
+    """Which node a record's name (and identifiers) means, and by which rule:
+    `identifier` (a node has one of them), `name` (the only node of that name),
+    `new` (no node yet), `ambiguous` (several namesakes: kept apart, `namesakes` lists
+    them). `adopted`: an identified record joined a node by name; its ids are added."""
+
+    key: str
+    rule: str
+    namesakes: tuple[str, ...] = ()
+    adopted: bool = False
+
+
+UNIDENTIFIED = "unidentified"  # the suffix of a name-only node whose plain key is taken
+
+
+def identified_key(base_key: str, suffix: str) -> str:
+    """The key of an identified node: the key its name gives, then its identifier
+    (`david-smith--nm0000229`), so namesakes never share one and URLs stay readable."""
+    return f"{base_key}--{suffix}"
+
+
+def resolve_entity(base_key: str, ids: Sequence[Identifier], known: Mapping[str, str],
+                   namesakes: Sequence[Namesake]) -> Resolution:
+    """The one rule that decides which node a record means (loaders and queries alike).
+
+    `base_key` is the key the name alone gives (person_key, show_key...); `ids` the
+    record's identifiers (the first gives a new node's key suffix); `known` maps an
+    identifier's text (`imdb:nm0000229`) to the key of the node that has it; `namesakes`
+    are the nodes whose name gives `base_key`.
+
+    1. An identifier a node has: that node.
+    2. An identified record no node has: it joins the only namesake when that one has no
+       identifier of the same scheme (a name-only node from a catalogue page, or a node
+       another source identified); otherwise it is a new node, keyed by its identifier.
+       Two records with one name and different identifiers of a scheme are two nodes.
+    3. A name-only record: the only namesake, identified or not; with several, it is
+       not merged into any identified one: it joins (or becomes) the name-only node of
+       that name, and the caller reports the namesakes.
+    """
+    for identifier in ids:
+        key = known.get(str(identifier))
+        if key is not None:
+            return Resolution(key, "identifier")
+    if ids:
+        schemes = {identifier.scheme for identifier in ids}
+        if len(namesakes) == 1 and not any(
+                other.partition(":")[0] in schemes for other in namesakes[0].ids):
+            return Resolution(namesakes[0].key, "name", adopted=True)
+        return Resolution(identified_key(base_key, ids[0].key_suffix), "new")
+    if len(namesakes) == 1:
+        return Resolution(namesakes[0].key, "name")
+    if not namesakes:
+        return Resolution(base_key, "new")
+    unidentified = sorted((n.key for n in namesakes if not n.ids),
+                          key=lambda key: (key != base_key, key))
+    if unidentified:
+        key = unidentified[0]
+    elif any(n.key == base_key for n in namesakes):
+        key = identified_key(base_key, UNIDENTIFIED)
+    else:
+        key = base_key
+    return Resolution(key, "ambiguous", tuple(sorted(n.key for n in namesakes if n.key != key)))

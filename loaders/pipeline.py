@@ -22,6 +22,7 @@ from graph.backend import Backend
 from graph.errors import BackendUnavailable, GraphError
 from graph.keys import show_key
 from loaders.formats import read_records
+from loaders.identities import Identities
 from loaders.identity import Claims
 from loaders.migrate import LegacyListings
 from loaders.model import ParsedRecord
@@ -104,6 +105,8 @@ class Loader:
         self._pending: tuple[list[ListingPlan], Launched] | None = None
         self._refusals = 0  # batches the database refused so far
         self.legacy: LegacyListings | None = None  # listings of older stores to adopt
+        # Which node each name means: identifiers first, then names (loaders/identities.py).
+        self.identities = Identities(backend, write=not dry_run)
         if self.writer is not None:
             self.writer.before_counting = self._settle
 
@@ -216,11 +219,17 @@ class Loader:
     def _plan(self, records: list[ParsedRecord], hashes: dict[int, str],
               ready: dict[int, ListingPlan]) -> list[ListingPlan]:
         resolve = self._yearless_resolver(records)
+        # What batches still in flight created, this load remembers: no need to wait.
+        self.identities.prepare([r.listing for r in records],
+                                {id(r.listing): _show_base(r.listing, resolve) for r in records})
+        if self.identities.identified:
+            ready = {}  # planned before the store's namesakes were known
         plans = []
         for record in records:
             plan = ready.get(id(record))
             if plan is None:
-                plan = plan_listing(record.listing, record.ref, resolve, hashes[id(record)])
+                plan = plan_listing(record.listing, record.ref, resolve, hashes[id(record)],
+                                    self.identities.identify)
             self.summary.warnings.extend(_located(record, w) for w in plan.warnings)
             plans.append(plan)
         return plans
@@ -378,7 +387,7 @@ class _Chunk:
         digest = content_hash(listing)
         self.records.append(record)
         self.hashes[id(record)] = digest
-        if listing.year is not None and not listing.related_shows:
+        if listing.year is not None and not listing.related_shows and not _identified(listing):
             self.plans[id(record)] = plan_listing(listing, record.ref, _no_yearless, digest)
 
 
@@ -409,6 +418,17 @@ def _rare_collections(young: int = 1_000_000):
             _loads_running -= 1
             if _loads_running == 0:
                 gc.set_threshold(*_threshold_before)
+
+
+def _identified(listing) -> bool:
+    """Whether a listing names anything by identifier (its plan needs the store's answers)."""
+    return bool(listing.ids or listing.credits or listing.episode_of)
+
+
+def _show_base(listing, resolve_yearless) -> str:
+    """The key a listing's show has by its title and year (a yearless title resolved)."""
+    return (show_key(listing.title, listing.year) if listing.year is not None
+            else resolve_yearless(listing.title))
 
 
 def _no_yearless(title: str) -> str:

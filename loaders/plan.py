@@ -13,17 +13,22 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple, Sequence
 
-from graph.keys import (company_key, genre_key, normalize_name, parse_show_title, person_key,
-                        series_key, show_key)
-from graph.schema import RelType
-from loaders.model import Listing, SourceRef
+from graph.identifiers import SCHEMES, Identifier, node_identifier_properties, parse_identifier
+from graph.keys import (Resolution, company_key, genre_key, normalize_name, parse_show_title,
+                        person_key, series_key, show_key)
+from graph.schema import NAME_KEY, RelType, credit_relationship
+from loaders.model import Credit, Listing, SourceRef
 
 # Properties of ours on a Show; extra listing fields never overwrite them.
+# Show properties a listing gives besides those (Listing fields of the same names).
+SHOW_DETAILS = ("kind", "end_year", "runtime_minutes", "original_title", "alternate_titles",
+                "season_number", "episode_number")
 RESERVED_SHOW_PROPERTIES = frozenset({
     "key", "title", "title_key", "series", "series_key", "season", "year", "synopsis",
-    "country", "source_url", "search_text", "sources", "votes",
+    "country", "source_url", "search_text", "sources", "votes", "ids", NAME_KEY,
+    *SHOW_DETAILS, *(scheme.property for scheme in SCHEMES.values()),
 })
 
 # What a show's title implies, and what the listing about it says (extra fields aside).
@@ -40,6 +45,7 @@ ROLE_FIELDS: tuple[tuple[str, RelType, str | None], ...] = (
 # The same with plain strings: Enum `.value` costs a descriptor call per credit.
 _ROLE_FIELDS = tuple((name, rel.value, role) for name, rel, role in ROLE_FIELDS)
 _MADE_BY, _IN_GENRE = RelType.MADE_BY.value, RelType.IN_GENRE.value
+_ACTED_IN, _EPISODE_OF = RelType.ACTED_IN.value, RelType.EPISODE_OF.value
 
 
 class Entity(NamedTuple):
@@ -57,10 +63,14 @@ class Edge(NamedTuple):
     role: str | None
     # Stable id of the edge, computable in Cypher as well (see statements.PARTS["pruned"]).
     identity: str
+    # What the source says of the credit besides its identity: characters, order, job.
+    properties: dict[str, Any] | None = None
 
 
-def edge(rel_type: str, start: Entity, end: Entity, role: str | None = None) -> Edge:
-    return Edge(rel_type, start, end, role, f"{rel_type}|{start.key}|{end.key}|{role or ''}")
+def edge(rel_type: str, start: Entity, end: Entity, role: str | None = None,
+         properties: dict[str, Any] | None = None) -> Edge:
+    return Edge(rel_type, start, end, role, f"{rel_type}|{start.key}|{end.key}|{role or ''}",
+                properties)
 
 
 @dataclass
@@ -75,6 +85,9 @@ class ListingPlan:
     related: list[Entity] = field(default_factory=list)
     related_properties: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # Node properties only identified sources give: (label, key) -> (properties, ids).
+    details: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = field(
+        default_factory=dict)
 
     @property
     def source_id(self) -> str:
@@ -121,48 +134,155 @@ def show_entity(title: str, year: int | None, resolve_yearless) -> tuple[Entity,
     return Entity("Show", key, title.strip()), properties
 
 
+# identify(label, base key, identifiers, name) -> Resolution: which node a name (and its
+# identifiers) means. The pipeline's answers come from the store (loaders/identities.py);
+# with none, a name is its base key and an identifier its own node.
+Identify = Callable[[str, str, Sequence[Identifier], str], Resolution]
+
+
+def _identifiers(texts: Sequence[str]) -> list[Identifier]:
+    return [parse_identifier(text) for text in texts]  # validated by the model already
+
+
+class _Planner:
+    """Builds one plan: entities resolved to their nodes, edges once each by identity."""
+
+    def __init__(self, plan: ListingPlan, identify: Identify):
+        self.plan = plan
+        self.identify = identify
+        self.edges: dict[str, Edge] = {}
+
+    def entity(self, label: str, base_key: str, name: str, ids: Sequence[str] = (),
+               details: dict[str, Any] | None = None) -> Entity:
+        identifiers = _identifiers(ids)
+        resolution = self.identify(label, base_key, identifiers, name)
+        if resolution.rule == "ambiguous":
+            self.plan.warnings.append(
+                f"'{name}' could be any of {len(resolution.namesakes)} {label.lower()}s with "
+                f"identifiers ({', '.join(resolution.namesakes[:5])}"
+                f"{', ...' if len(resolution.namesakes) > 5 else ''}): not merged into any; "
+                f"kept as '{resolution.key}' (give an identifier to settle it)")
+        entity = Entity(label, resolution.key, name)
+        written = dict(details or {})
+        if identifiers:
+            written.update(node_identifier_properties(identifiers))
+        if resolution.key != base_key:
+            written[NAME_KEY] = base_key
+        if written or identifiers:
+            held = self.plan.details.setdefault((label, resolution.key), ({}, []))
+            for prop, value in written.items():
+                if value not in (None, []) or prop not in held[0]:
+                    held[0][prop] = value
+            held[1].extend(str(i) for i in identifiers if str(i) not in held[1])
+        return entity
+
+    def add_edge(self, new: Edge) -> None:
+        """A credit given twice is one edge; the one with details (characters, job) wins."""
+        had = self.edges.get(new.identity)
+        if had is None or (new.properties and not had.properties):
+            self.edges[new.identity] = new
+
+
+def _credit_properties(credit: Credit, rel_type: str) -> dict[str, Any] | None:
+    if rel_type == _ACTED_IN:
+        found = {"characters": credit.characters or None, "order": credit.order,
+                 "category": credit.category}
+    else:
+        found = {"job": credit.job if credit.job != credit.category else None,
+                 "order": credit.order}
+    return {name: value for name, value in found.items() if value is not None} or None
+
+
+def _person_details(credit: Credit) -> dict[str, Any]:
+    return {"birth_year": credit.birth_year, "death_year": credit.death_year,
+            "professions": credit.professions or None, "known_for": credit.known_for or None}
+
+
+def _episode_of_series(listing: Listing, plan: ListingPlan, planner: _Planner, show: Entity,
+                       resolve_yearless) -> Entity | None:
+    """The series an episode listing names (linked by EPISODE_OF), or None."""
+    if listing.episode_of is None:
+        return None
+    series_ref = listing.episode_of
+    named, series_properties = show_entity(series_ref.title, series_ref.year, resolve_yearless)
+    series = planner.entity("Show", named.key, named.spelling, series_ref.ids)
+    if series.key == show.key:
+        return None
+    plan.related.append(series)
+    plan.related_properties[series.key] = series_properties
+    planner.add_edge(edge(_EPISODE_OF, show, series, None, {
+        name: value for name, value in (("season", listing.season_number),
+                                        ("episode", listing.episode_number))
+        if value is not None} or None))
+    return series
+
+
 def plan_listing(listing: Listing, ref: SourceRef, resolve_yearless,
-                 listing_hash: str | None = None) -> ListingPlan:
+                 listing_hash: str | None = None,
+                 identify: Identify | None = None) -> ListingPlan:
     """Everything one listing asserts. `resolve_yearless(title) -> key` picks the show a
-    title without a year refers to (an existing one when unambiguous)."""
-    show, show_properties = show_entity(listing.title, listing.year, resolve_yearless)
+    title without a year refers to (an existing one when unambiguous); `identify` which
+    node each name and its identifiers mean (graph.keys.resolve_entity)."""
+    base, show_properties = show_entity(listing.title, listing.year, resolve_yearless)
     show_properties.update({
         "year": listing.year,
         "synopsis": listing.synopsis,
         "country": listing.country,
         "source_url": listing.source_url,
     })
+    for name in SHOW_DETAILS:
+        value = getattr(listing, name)
+        show_properties[name] = value if value not in ([], "") else None
+    if listing.alternate_titles:  # full-text search finds a show by any of its titles
+        show_properties["search_text"] = " ".join(dict.fromkeys(
+            normalize_name(title) for title in (listing.title, *listing.alternate_titles)))
     for name, value in listing.extra.items():
         show_properties[property_name(name)] = value
-    plan = ListingPlan(ref, listing, listing_hash or content_hash(listing), show, show_properties)
-    edges: dict[str, Edge] = {}  # by identity: a name given twice in a role is one credit
+    plan = ListingPlan(ref, listing, listing_hash or content_hash(listing), base,
+                       show_properties)
+    if identify is None:  # offline: only this listing's own names count
+        from loaders.identities import Identities
+        identify = Identities().identify
+    planner = _Planner(plan, identify)
+    show = planner.entity("Show", base.key, base.spelling, listing.ids)
+    plan.show = show
+    # An episode's credits count at its series' level: a person in 40 episodes worked on
+    # the series once, beside its regular cast (the episode listing is among the edge's
+    # sources, so the episode's own credits are those its listing asserts).
+    credited = _episode_of_series(listing, plan, planner, show, resolve_yearless) or show
 
-    def add_edge(new: Edge) -> None:
-        edges.setdefault(new.identity, new)
-
+    for credit in listing.credits:
+        rel_type, role = credit_relationship(credit.category)
+        person = planner.entity("Person", person_key(credit.name), credit.name, credit.ids,
+                                _person_details(credit))
+        plan.entities.append(person)
+        planner.add_edge(edge(rel_type.value, person, credited, role,
+                              _credit_properties(credit, rel_type.value)))
     for field_name, rel_type, role in _ROLE_FIELDS:
         for name in getattr(listing, field_name):
-            person = Entity("Person", person_key(name), name)
+            person = planner.entity("Person", person_key(name), name)
             plan.entities.append(person)
-            add_edge(edge(rel_type, person, show, role))
-    companies = [Entity("Company", company_key(name), name) for name in listing.companies]
+            planner.add_edge(edge(rel_type, person, credited, role))
+    companies = [planner.entity("Company", company_key(name), name)
+                 for name in listing.companies]
     for company in companies:
         plan.entities.append(company)
-        add_edge(edge(_MADE_BY, show, company))
+        planner.add_edge(edge(_MADE_BY, show, company))
     for name in listing.genres:
         genre = Entity("Genre", genre_key(name), name)
         plan.entities.append(genre)
-        add_edge(edge(_IN_GENRE, show, genre))
+        planner.add_edge(edge(_IN_GENRE, show, genre))
     # "More shows from company": shows made by the listing's companies.
     for title in listing.related_shows:
-        related, related_properties = show_entity(title, None, resolve_yearless)
+        named, related_properties = show_entity(title, None, resolve_yearless)
+        related = planner.entity("Show", named.key, named.spelling)
         if related.key == show.key or related.key in plan.related_properties:
             continue
         plan.related.append(related)
         plan.related_properties[related.key] = related_properties
         for company in companies:
-            add_edge(edge(_MADE_BY, related, company))
-    plan.edges = list(edges.values())
+            planner.add_edge(edge(_MADE_BY, related, company))
+    plan.edges = list(planner.edges.values())
     if listing.related_shows and not companies:
         plan.warnings.append(
             f"{len(listing.related_shows)} related show(s) listed but no company: they are "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from graph.schema import DISPLAY, LISTING_LABEL, RELATIONSHIPS, Label, RelType
+from graph.schema import DISPLAY, LISTING_LABEL, RELATIONSHIPS, ROLE_TYPES, Label
 from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES
 
 SHOW = Label.SHOW.value
@@ -96,28 +96,43 @@ for _label in HUB_LABELS:
     # [key, votes]: name and search text untouched (no full-text re-index)
     PARTS[f"revoted.{_label}"] = (
         f"UNWIND $revoted.{_label} AS n MERGE (x:{_label} {{key: n[0]}}) SET x.votes = n[1]")
+# Identified nodes' details (identifiers, years, professions...): [key, {properties},
+# [identifiers]]; identifiers join those the node has.
+for _label in (SHOW, *HUB_LABELS):
+    PARTS[f"details.{_label}"] = (
+        f"UNWIND $details.{_label} AS n MATCH (x:{_label} {{key: n[0]}}) SET x += n[1], "
+        "x.ids = coalesce(x.ids, []) + [i IN n[2] WHERE NOT i IN coalesce(x.ids, [])]")
+_ROLE_TYPES = {rel.value for rel in ROLE_TYPES}
 for _type, (_start, _end) in RELATIONSHIPS.items():
     _match = (f"MATCH (a:{_start.value} {{key: e[0]}}) MATCH (b:{_end.value} {{key: e[1]}}) ")
-    _role = "role: e[3], " if _type is RelType.PRODUCED else ""
+    _role = _type.value in _ROLE_TYPES
     # New edges, grouped by show and listing (one show lookup per group):
-    # [show key, index of the listing in $sources, [other ends' keys](, role)]
+    # [show key, index of the listing in $sources, [other ends' keys], role or null]
     _show, _other = ("b", "a") if _end is Label.SHOW else ("a", "b")
     _other_label = (_start if _end is Label.SHOW else _end).value
+    _create = (f"CREATE (a)-[r:{_type.value} {{{'role: g[3], ' if _role else ''}"
+               "sources: [$sources[g[1]]]}]->(b)")
     PARTS[f"new_edges.{_type.value}"] = (
         f"UNWIND $new_edges.{_type.value} AS g MATCH ({_show}:{SHOW} {{key: g[0]}}) "
-        f"UNWIND g[2] AS k MATCH ({_other}:{_other_label} {{key: k}}) "
-        f"CREATE (a)-[:{_type.value} {{{'role: g[3], ' if _role else ''}"
-        "sources: [$sources[g[1]]]}]->(b)")
+        f"UNWIND g[2] AS k MATCH ({_other}:{_other_label} {{key: k}}) {_create}")
+    # The same with what the source says of each credit (characters, order, job):
+    # [show key, listing index, [other ends' keys], role or null, [{properties}, ...]]
+    PARTS[f"rich_edges.{_type.value}"] = (
+        f"UNWIND $rich_edges.{_type.value} AS g MATCH ({_show}:{SHOW} {{key: g[0]}}) "
+        f"UNWIND range(0, size(g[2]) - 1) AS i MATCH ({_other}:{_other_label} {{key: g[2][i]}}) "
+        f"{_create} SET r += g[4][i]")
     # One row per edge, whatever the number of listings asserting it: [start key, end key,
-    # [indexes in $sources of first-time listings], [of listings loaded before](, role)].
-    # Its sources are rewritten once per batch, not once per listing: many listings
-    # of one show made that quadratic (each append copied, checked and logged the
-    # whole list). First-time listings cannot be there yet and are appended unchecked.
+    # [indexes in $sources of first-time listings], [of listings loaded before], role or
+    # null, {properties}]. Its sources are rewritten once per batch, not once per listing:
+    # many listings of one show made that quadratic (each append copied, checked and
+    # logged the whole list). First-time listings cannot be there yet and are appended
+    # unchecked.
     PARTS[f"edges.{_type.value}"] = (
         f"UNWIND $edges.{_type.value} AS e {_match}"
         f"MERGE (a)-[r:{_type.value}{' {role: e[4]}' if _role else ''}]->(b) "
         "SET r.sources = coalesce(r.sources, []) + [i IN e[2] | $sources[i]] + "
-        "[i IN e[3] WHERE NOT $sources[i] IN coalesce(r.sources, []) | $sources[i]]")
+        "[i IN e[3] WHERE NOT $sources[i] IN coalesce(r.sources, []) | $sources[i]], "
+        "r += e[5]")
 
 # Replacing a changed listing: what its previous version asserted and the new one does
 # not is taken back in the batch's own statement, after the new version is written, so

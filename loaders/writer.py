@@ -322,9 +322,24 @@ class ListingWriter:
             "listings": listings, "loaded_at": loaded_at,
             "sources": [plan.source_id for plan in plans], "shows": shows, "related": related,
             **rows,
-            "new_edges": new_edges, "edges": merged_edges}
+            **new_edges, "edges": merged_edges, "details": self._details(plans)}
         self._replaced(plans, previous, stored, delta, named, batch)
         return batch
+
+    @staticmethod
+    def _details(plans: list[ListingPlan]) -> dict[str, list[list[Any]]]:
+        """Rows of what identified sources say of their nodes: [key, {properties}, [ids]]
+        (a later listing of the batch wins a property; identifiers add up)."""
+        merged: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = {}
+        for plan in plans:
+            for ident, (properties, ids) in plan.details.items():
+                held = merged.setdefault(ident, ({}, []))
+                held[0].update(properties)
+                held[1].extend(i for i in ids if i not in held[1])
+        rows: dict[str, list[list[Any]]] = {label.value: [] for label in Label}
+        for (label, key), (properties, ids) in merged.items():
+            rows[label].append([key, properties, ids])
+        return rows
 
     def _show_rows(self, keys: list[str], stored: Mapping[str, Stored],
                    delta: Mapping[tuple[str, str], dict[str, int]],
@@ -414,35 +429,41 @@ class ListingWriter:
                         shared.add(edge.identity)
                     else:
                         first.add(edge.identity)
-        groups: dict[tuple[str, str, int, str | None], list[str]] = {}
+        groups: dict[tuple[str, str, int, str | None, bool], list[list[Any]]] = {}
         merged: dict[str, list[list[Any]]] = {rel.value: [] for rel in RelType}
         merged_rows: dict[str, list[Any]] = {}  # by edge identity: one row per edge
         degrees: dict[str, dict[str, int]] = {label: defaultdict(int) for label in HUB_LABELS}
-        produced = RelType.PRODUCED.value
         for index, plan in enumerate(plans):
             for edge in plan.edges:
                 show, other = ((edge.end, edge.start) if edge.end.label == SHOW
                                else (edge.start, edge.end))
                 if show.key not in stored_shows and edge.identity not in shared:
-                    group = (edge.type, show.key, index, edge.role)
-                    keys = groups.get(group)
-                    if keys is None:
-                        keys = groups[group] = []
-                    keys.append(other.key)
-                    degrees[other.label][other.key] += 1
+                    rich = bool(edge.properties)
+                    group = (edge.type, show.key, index, edge.role, rich)
+                    found = groups.get(group)
+                    if found is None:
+                        found = groups[group] = [[], []] if rich else [[]]
+                    found[0].append(other.key)
+                    if rich:
+                        found[1].append(edge.properties)
+                    if other.label in degrees:
+                        degrees[other.label][other.key] += 1
                 else:
                     row = merged_rows.get(edge.identity)
                     if row is None:
-                        row = merged_rows[edge.identity] = [edge.start.key, edge.end.key, [], []]
-                        if edge.type == produced:
-                            row.append(edge.role)
+                        row = merged_rows[edge.identity] = [edge.start.key, edge.end.key, [], [],
+                                                            edge.role, {}]
                         merged[edge.type].append(row)
                     row[3 if plan.source_id in previous else 2].append(index)
+                    if edge.properties:
+                        row[5].update(edge.properties)
                     batch.stale[other.label].add(other.key)
-        new_edges: dict[str, list[list[Any]]] = {rel.value: [] for rel in RelType}
-        for (rel_type, show_key, index, role), keys in groups.items():
-            new_edges[rel_type].append([show_key, index, keys, role] if rel_type == produced
-                                       else [show_key, index, keys])
+        new_edges: dict[str, dict[str, list[list[Any]]]] = {
+            "new_edges": {rel.value: [] for rel in RelType},
+            "rich_edges": {rel.value: [] for rel in RelType}}
+        for (rel_type, show_key, index, role, rich), found in groups.items():
+            new_edges["rich_edges" if rich else "new_edges"][rel_type].append(
+                [show_key, index, *found[:1], role, *found[1:]])
         return new_edges, merged, degrees
 
     # -- replacing a changed listing -------------------------------------

@@ -466,8 +466,9 @@ def neighbourhood(backend: Backend, label: str, key: str, depth: int = 1,
 def _count_within(backend: Backend, label: str, key: str, depth: int) -> tuple[int, bool]:
     """Entities within `depth` (1 or 2) hops of one, the entity included, and whether a cap hit.
 
-    Every relationship joins a Show to a non-Show, so the graph is bipartite:
-    nothing two hops away is also one hop away, and the levels simply add up.
+    Every relationship but EPISODE_OF joins a Show to a non-Show; an episode's series is
+    a Show next to a Show, so something two hops away can be one hop away too (the
+    series' regular cast): the second level leaves out what the first counted.
     """
     params = {"key": key, "cap": NEIGHBOURHOOD_COUNT_CAP}
     first = backend.run_read(
@@ -477,7 +478,7 @@ def _count_within(backend: Backend, label: str, key: str, depth: int) -> tuple[i
     if depth >= 2:
         second = backend.run_read(
             f"MATCH (n:{label} {{key: $key}})-[:{_TYPES}]-(a) WITH DISTINCT n, a "
-            f"MATCH (a)-[:{_TYPES}]-(b) WHERE b <> n "
+            f"MATCH (a)-[:{_TYPES}]-(b) WHERE b <> n AND NOT (n)-[:{_TYPES}]-(b) "
             "WITH DISTINCT b LIMIT $cap RETURN count(b)", params, max_rows=0).value(0)
     capped = NEIGHBOURHOOD_COUNT_CAP in (first, second)
     return 1 + first + second, capped

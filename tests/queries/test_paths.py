@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import itertools
 
 import networkx as nx
@@ -9,7 +11,7 @@ import pytest
 
 from graph.errors import QueryTimeout
 from graph.keys import company_key, genre_key, person_key, show_key
-from graph.schema import RELATIONSHIPS, Label
+from graph.schema import RELATIONSHIPS
 from queries import explore, paths
 from queries.errors import QueryParameterError
 from tests.queries.conftest import load_records
@@ -148,7 +150,15 @@ def test_neighbourhood_totals_match_networkx(fixture_graph, depth):
         assert all(e["source"] in ids and e["target"] in ids for e in view["edges"])
 
 
-def test_the_graph_is_bipartite_around_shows():
-    """neighbourhood() adds up its levels because every relationship has one Show end."""
-    for start, end in RELATIONSHIPS.values():
-        assert (start == Label.SHOW) != (end == Label.SHOW)
+def test_an_episode_its_series_and_their_shared_cast_are_counted_once(backend):
+    """EPISODE_OF joins two shows: what is one hop away is not counted again at two."""
+    from loaders.pipeline import Loader
+    from loaders.sources import SourceText
+    episode = {"title": "Pilot", "year": 2020, "ids": ["tt0000011"], "cast": ["Ann Lead"],
+               "episode_of": {"title": "Series", "year": 2020, "ids": ["tt0000010"]}}
+    series = {"title": "Series", "year": 2020, "ids": ["tt0000010"], "cast": ["Ann Lead"]}
+    Loader(backend).load([SourceText("s", json.dumps([episode, series]))], fmt="json")
+    view = explore.neighbourhood(backend, "Show", "pilot--2020--tt0000011", depth=2)
+    assert sorted(n["key"] for n in view["nodes"]) == [
+        "ann-lead", "pilot--2020--tt0000011", "series--2020--tt0000010"]
+    assert view["total"] == 3

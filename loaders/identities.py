@@ -1,0 +1,136 @@
+"""Which node each name of a batch means: identifiers first, then names (graph/keys.py
+`resolve_entity`, the one rule), with what the store and this load already hold.
+
+Before a batch is planned, one read per label and scheme finds the nodes that have the
+batch's identifiers, and one per label the namesakes of its names (nodes whose name gives
+the same key: `david-smith` and `david-smith--nm0000229`). What this load resolves is
+remembered, so a batch planned while the one before it is still being written sees it.
+A store that has never held an identified node of a label (recorded on the StoreLayout
+node) needs no namesake read for it: every name is its own key, as before identifiers.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, defaultdict
+from typing import Iterable, Sequence
+
+from graph.backend import Backend
+from graph.identifiers import SCHEMES, Identifier, parse_identifier
+from graph.keys import (Namesake, Resolution, company_key, person_key, resolve_entity,
+                        show_key)
+from graph.schema import LAYOUT_LABEL, NAME_KEY, Label
+from loaders.model import Listing
+
+# Names and identifiers a load remembers; past this it forgets the oldest half (the
+# store has them by then: only the batch in flight is not readable yet).
+REMEMBERED = 400_000
+
+_IDENTIFIED = f"MATCH (l:{LAYOUT_LABEL} {{key: 'layout'}}) RETURN l.identified"
+_RECORD_IDENTIFIED = (f"MERGE (l:{LAYOUT_LABEL} {{key: 'layout'}}) "
+                      "SET l.identified = $labels")
+_BY_ID = "UNWIND $values AS v MATCH (n:{label} {{{prop}: v}}) RETURN v, n.key"
+_BY_KEY = ("UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
+           "RETURN k, n.key, coalesce(n.ids, [])")
+_BY_NAME_KEY = (f"UNWIND $keys AS k MATCH (n:{{label}} {{{{{NAME_KEY}: k}}}}) "
+                "RETURN k, n.key, coalesce(n.ids, [])")
+
+
+def _bounded_set(mapping: OrderedDict, key, value) -> None:
+    mapping[key] = value
+    mapping.move_to_end(key)
+    if len(mapping) > REMEMBERED:
+        for _ in range(REMEMBERED // 2):
+            mapping.popitem(last=False)
+
+
+class Identities:
+    """A load's memory of identified nodes and namesakes; `identify` is the planner's
+    callback (loaders/plan.py). With no backend (a plan made offline, a dry run with no
+    store) only what this object saw counts."""
+
+    def __init__(self, backend: Backend | None = None, *, write: bool = False):
+        self.backend = backend
+        self.write = write
+        self.known: OrderedDict[str, str] = OrderedDict()  # identifier text -> key
+        # (label, base key) -> {key: ids} of the nodes whose name gives that base key
+        self.namesakes: OrderedDict[tuple[str, str], dict[str, tuple[str, ...]]] = OrderedDict()
+        self.identified: set[str] | None = None if backend is not None else set()
+
+    # -- reads before a batch --------------------------------------------------
+
+    def prepare(self, listings: Iterable[Listing], base_keys: dict[int, str]) -> None:
+        """Read what the store holds for the names and identifiers of these listings.
+        `base_keys` gives each listing's show key (by id(listing)), yearless titles
+        already resolved."""
+        if self.backend is None:
+            return
+        if self.identified is None:
+            rows = self.backend.run_read(_IDENTIFIED, max_rows=0).rows
+            self.identified = set(rows[0][0] or []) if rows else set()
+        ids: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        bases: dict[str, set[str]] = defaultdict(set)
+        for listing in listings:
+            for label, base, texts in _references(listing, base_keys.get(id(listing))):
+                unknown = [text for text in texts if text not in self.known]
+                for text in unknown:
+                    identifier = parse_identifier(text)
+                    ids[label][identifier.scheme].add(identifier.value)
+                if (label, base) not in self.namesakes and (texts or label in self.identified):
+                    bases[label].add(base)
+        newly = {label for label in ids if label not in self.identified}
+        if newly and self.write:
+            self.identified |= newly
+            self.backend.run_write(_RECORD_IDENTIFIED, {"labels": sorted(self.identified)})
+        for label, by_scheme in ids.items():
+            if label not in self.identified - newly:
+                continue  # the store has no identified node of this label yet
+            for scheme, values in by_scheme.items():
+                query = _BY_ID.format(label=label, prop=SCHEMES[scheme].property)
+                for value, key in self.backend.run_read(query, {"values": sorted(values)},
+                                                        max_rows=0).rows:
+                    _bounded_set(self.known, f"{scheme}:{value}", key)
+        for label, keys in bases.items():
+            found: dict[str, dict[str, tuple[str, ...]]] = {key: {} for key in keys}
+            for query in (_BY_KEY, _BY_NAME_KEY):
+                if query is _BY_NAME_KEY and label not in self.identified:
+                    continue
+                for base, key, node_ids in self.backend.run_read(
+                        query.format(label=label), {"keys": sorted(keys)}, max_rows=0).rows:
+                    found[base][key] = tuple(node_ids)
+            for base, nodes in found.items():
+                _bounded_set(self.namesakes, (label, base), nodes)
+
+    # -- the planner's callback ----------------------------------------------
+
+    def identify(self, label: str, base_key: str, ids: Sequence[Identifier], name: str
+                 ) -> Resolution:
+        nodes = self.namesakes.get((label, base_key))
+        if nodes is None:  # not read: a name this load meets first (or a yearless title)
+            nodes = {}
+            _bounded_set(self.namesakes, (label, base_key), nodes)
+        resolution = resolve_entity(base_key, ids, self.known,
+                                    [Namesake(key, node_ids) for key, node_ids in nodes.items()])
+        texts = tuple(str(identifier) for identifier in ids)
+        for text in texts:
+            _bounded_set(self.known, text, resolution.key)
+        if resolution.rule != "identifier" or texts:
+            had = nodes.get(resolution.key, ())
+            nodes[resolution.key] = had + tuple(t for t in texts if t not in had)
+        return resolution
+
+
+def _references(listing: Listing, show_base: str | None
+                ) -> Iterable[tuple[str, str, tuple[str, ...]]]:
+    """(label, base key, identifiers) of every person, company and show a listing names."""
+    show = Label.SHOW.value
+    if show_base is not None:
+        yield show, show_base, tuple(listing.ids)
+    if listing.episode_of is not None and listing.episode_of.year is not None:
+        yield show, show_key(listing.episode_of.title, listing.episode_of.year), \
+            tuple(listing.episode_of.ids)
+    for credit in listing.credits:
+        yield Label.PERSON.value, person_key(credit.name), tuple(credit.ids)
+    for name in listing.credited_people():
+        yield Label.PERSON.value, person_key(name), ()
+    for name in listing.companies:
+        yield Label.COMPANY.value, company_key(name), ()
