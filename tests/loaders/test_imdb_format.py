@@ -14,10 +14,13 @@ import pytest
 from click.testing import CliRunner
 
 from benchmarks.synthetic_imdb import generate
+from graph.checksum import graph_checksum
+from graph.schema import ROLE_TYPES, RelType, credit_relationship
 from loaders.formats import read_records
 from loaders.identity import Claims
 from loaders.imdb_files import TABLES, ImdbFileError
 from loaders.model import Listing
+from loaders.pipeline import Loader
 from loaders.sources import SourceError, read_all
 from screengraph.cli import main
 
@@ -396,3 +399,123 @@ def test_the_on_disk_index_lives_while_titles_are_read_and_is_deleted_after(tmp_
     next(records)
     records.close()  # a load that stops half way
     assert list(scratch.iterdir()) == []
+
+
+# -- loading into the graph, on both backends -------------------------------------------
+
+def load(backend, *paths: Path, episodes: bool = False):
+    return Loader(backend).load(read_all([str(p) for p in paths], None, episodes))
+
+
+def count(backend, pattern: str) -> int:
+    """Matches of a pattern. Name the relationship: FalkorDB counts an anonymous one
+    (`()-[:PRODUCED]->()`) once per pair of nodes, however many edges join them."""
+    return backend.run_read(f"MATCH {pattern} RETURN count(*)", max_rows=0).rows[0][0]
+
+
+def expected_graph(folder: Path, episodes: bool) -> dict[str, int]:
+    """Nodes per label and relationships per type the files make, computed without the
+    parser or the writer: credits on their title (an episode's on its series), one edge
+    per person, show, type and (PRODUCED, WORKED_ON) role (graph/schema.py)."""
+    titles = read_tsv(folder / "title.basics.tsv")
+    loaded = {r["tconst"] for r in titles if episodes or r["titleType"] != "tvEpisode"}
+    series = {r["tconst"]: r["parentTconst"] for r in read_tsv(folder / "title.episode.tsv")
+              if episodes and r["parentTconst"] in {t["tconst"] for t in titles}}
+    people = {r["nconst"] for r in read_tsv(folder / "name.basics.tsv")}
+    edges: set[tuple] = set()
+    named: set[tuple] = set()
+
+    def credit(tconst: str, nconst: str, category: str) -> None:
+        rel_type, role = credit_relationship(category)
+        edges.add((rel_type.value, nconst, series.get(tconst, tconst),
+                   role if rel_type in ROLE_TYPES else None))
+
+    for row in read_tsv(folder / "title.principals.tsv"):
+        if row["tconst"] in loaded and row["nconst"] in people and row["characters"] is not None:
+            category = row["category"].replace("_", " ")
+            if category == "producer" and row["job"] == "executive producer":
+                category = "executive producer"
+            credit(row["tconst"], row["nconst"], category)
+            named.add((row["tconst"], row["nconst"], category))
+    for row in read_tsv(folder / "title.crew.tsv"):
+        for column, category in (("directors", "director"), ("writers", "writer")):
+            for nconst in ([] if row[column] == N else row[column].split(",")):
+                if row["tconst"] in loaded and nconst in people and \
+                        (row["tconst"], nconst, category) not in named:
+                    credit(row["tconst"], nconst, category)
+    genres = {(r["tconst"], g) for r in titles if r["tconst"] in loaded and r["genres"] != N
+              for g in r["genres"].split(",")}
+    found = Counter(edge[0] for edge in edges)
+    found.update({"IN_GENRE": len(genres), "EPISODE_OF": len(series),
+                  "Show": len(loaded), "Listing": len(loaded),
+                  "Person": len({edge[1] for edge in edges}),
+                  "Genre": len({genre for _, genre in genres})})
+    return {name: n for name, n in found.items() if n}
+
+
+def graph_counts(backend) -> dict[str, int]:
+    found = {label: count(backend, f"(:{label})")
+             for label in ("Show", "Listing", "Person", "Genre")}
+    found.update({rel.value: count(backend, f"()-[r:{rel.value}]->()") for rel in RelType})
+    return {name: n for name, n in found.items() if n}
+
+
+@pytest.mark.parametrize("episodes", [False, True], ids=["titles", "with-episodes"])
+def test_a_generated_dataset_makes_exactly_the_nodes_and_edges_its_files_hold(backend,
+                                                                               tmp_path,
+                                                                               episodes):
+    manifest = generate(tmp_path / "imdb", 300, seed=5, malformed=True)
+    summary = load(backend, manifest.folder, episodes=episodes)
+    expected = expected_graph(manifest.folder, episodes)
+    assert (summary.loaded, summary.rejected) == (expected["Listing"], 1)
+    assert graph_counts(backend) == expected
+    assert {"WORKED_ON", "PRODUCED", "ACTED_IN", "DIRECTED", "WROTE"} <= set(expected)
+    assert ("EPISODE_OF" in expected) == episodes
+
+
+def test_namesakes_stay_two_people_with_their_own_credits(backend, tmp_path):
+    load(backend, write(tmp_path / "imdb", DATASET))
+    assert backend.run_read(
+        "MATCH (p:Person {name: 'David Smith'})-[r]->(s:Show) "
+        "RETURN p.imdb_id, p.birth_year, type(r), s.title ORDER BY p.imdb_id",
+        max_rows=0).rows == [["nm0000012", 1950, "DIRECTED", "Night Signal"],
+                             ["nm0000013", 1982, "ACTED_IN", "Night Signal"]]
+    assert backend.run_read(
+        "MATCH (p:Person {imdb_id: 'nm0000011'})-[r:WROTE]->(s:Show) "
+        "RETURN p.birth_year, p.death_year, s.imdb_id", max_rows=0).rows == [
+            [1564, 1616, "tt0000001"]]
+    assert backend.run_read(
+        "MATCH (p:Person)-[r:WORKED_ON]->(:Show {imdb_id: 'tt0000001'}) "
+        "RETURN r.role, p.name, r.order ORDER BY r.role", max_rows=0).rows == [
+            ["archive footage", "Denholm Eliot", 8], ["composer", "John Willems", 7],
+            ["production designer", "Norm Reynolds", 9]]
+
+
+def test_loading_the_same_dump_twice_leaves_the_graph_identical(backend, tmp_path):
+    manifest = generate(tmp_path / "imdb", 200, seed=9, compress=True)
+    first = load(backend, manifest.folder, episodes=True)
+    before = graph_checksum(backend)
+    again = load(backend, manifest.folder, episodes=True)
+    assert (again.loaded, again.updated, again.unchanged) == (0, 0, first.loaded)
+    assert graph_checksum(backend) == before
+
+
+def test_a_newer_dump_elsewhere_updates_the_listings_of_the_older_one(backend, tmp_path):
+    load(backend, write(tmp_path / "old", DATASET))
+    newer = {**DATASET, "title.principals": [r for r in PRINCIPALS if r[2] != "nm0000007"]}
+    summary = load(backend, write(tmp_path / "new", newer, compress=True))
+    assert (summary.loaded, summary.updated, summary.unchanged) == (0, 1, 3)
+    assert count(backend, "(:Listing)") == 4
+    assert count(backend, "(:Person {imdb_id: 'nm0000007'})-[r:WORKED_ON]->()") == 0
+
+
+def test_episodes_are_linked_to_their_series_and_credited_on_it(backend, tmp_path):
+    load(backend, write(tmp_path / "imdb", DATASET), episodes=True)
+    assert backend.run_read(
+        "MATCH (e:Show)-[r:EPISODE_OF]->(s:Show) "
+        "RETURN e.imdb_id, e.kind, r.season, r.episode, s.imdb_id, s.title",
+        max_rows=0).rows == [["tt0000004", "tv episode", 1, 1, "tt0000003", "Night Signal"]]
+    assert backend.run_read(
+        "MATCH (p:Person {imdb_id: 'nm0000013'})-[r:ACTED_IN]->(s:Show) "
+        "RETURN s.imdb_id, r.sources ORDER BY s.imdb_id", max_rows=0).rows == [
+            ["tt0000003", ["imdb:tt0000003", "imdb:tt0000004"]]]
