@@ -519,3 +519,18 @@ def test_episodes_are_linked_to_their_series_and_credited_on_it(backend, tmp_pat
         "MATCH (p:Person {imdb_id: 'nm0000013'})-[r:ACTED_IN]->(s:Show) "
         "RETURN s.imdb_id, r.sources ORDER BY s.imdb_id", max_rows=0).rows == [
             ["tt0000003", ["imdb:tt0000003", "imdb:tt0000004"]]]
+
+
+def test_the_benchmark_baseline_rebuilds_exactly_the_graph_the_imdb_loader_made(
+        both_backends, tmp_path):
+    """benchmarks/imdb_load.py compares the loader with a plain UNWIND of 'the same rows':
+    credits' characters, jobs and order, and one WORKED_ON edge per role, included."""
+    from benchmarks.bulk import graph_rows, write_graph_rows
+    from tests.loaders.test_loading import snapshot
+    loaded, rebuilt = both_backends["embedded"], both_backends["neo4j"]
+    two_roles = PRINCIPALS[:9] + [["tt0000001", "10", "nm0000007", "editor", N, N]] + \
+        PRINCIPALS[9:]  # the composer edits too: two WORKED_ON edges between them
+    load(loaded, write(tmp_path / "imdb", {**DATASET, "title.principals": two_roles}),
+         episodes=True)
+    write_graph_rows(rebuilt, *graph_rows(loaded), batch=7)
+    assert snapshot(rebuilt) == snapshot(loaded)
