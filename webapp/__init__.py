@@ -26,7 +26,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
     if test_config:
         app.config.update(test_config)
 
-    from webapp import (csrf, errors, inputs, openapi, security, store, views_connect,
+    from webapp import (csrf, errors, health, inputs, openapi, security, store, views_connect,
                         views_console, views_explore, views_ingest)
     from webapp.cells import cell_text
     app.jinja_env.filters["cell"] = cell_text
@@ -38,6 +38,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
     inputs.init_app(app)
     csrf.init_app(app)
     app.before_request(inputs.check_form)
-    for module in (views_explore, views_connect, views_console, views_ingest, openapi):
+    for module in (views_explore, views_connect, views_console, views_ingest, openapi, health):
         app.register_blueprint(module.bp)
     return app
+
