@@ -59,7 +59,8 @@ EXPOSE 8000
 # /healthz answers 200 when the database answers a trivial read, 503 otherwise; urlopen
 # raises on a 503, so the probe fails. An IP address passes the app's Host check.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
-  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=8)"]
+  CMD ["python", "-c", \
+       "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=8)"]
 # `screengraph serve` runs the app under waitress (a dependency of the package).
 ENTRYPOINT ["screengraph"]
 CMD ["serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -28,8 +28,9 @@ COMPOSE = yaml.safe_load(COMPOSE_TEXT)
 
 # Compose interpolation: $$ is a literal dollar; ${NAME}, ${NAME:-default}, ${NAME-default},
 # ${NAME:?error}, ${NAME?error}, ${NAME:+alt}, ${NAME+alt} and $NAME read a variable.
-_INTERPOLATION = re.compile(
-    r"\$\$|\$\{(?P<braced>[A-Za-z_]\w*)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\}|\$(?P<bare>[A-Za-z_]\w*)")
+_INTERPOLATION = re.compile(r"\$\$"
+                            r"|\$\{(?P<braced>[A-Za-z_]\w*)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\}"
+                            r"|\$(?P<bare>[A-Za-z_]\w*)")
 
 
 def compose_variables(text: str) -> dict[str, set[str]]:

@@ -144,7 +144,8 @@ def test_the_healthcheck_probes_healthz_on_the_served_port():
     served = json.loads(final("CMD")[-1])
     port = served[served.index("--port") + 1]
     assert f"http://127.0.0.1:{port}/healthz" in health[0]
-    routes = {rule.rule for rule in create_app({"TESTING": True}, backend=object()).url_map.iter_rules()}
+    app = create_app({"TESTING": True}, backend=object())
+    routes = {rule.rule for rule in app.url_map.iter_rules()}
     assert "/healthz" in routes
     assert json.loads(final("ENTRYPOINT")[-1]) == ["screengraph"] and served[0] == "serve"
 

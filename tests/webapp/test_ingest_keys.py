@@ -1,4 +1,4 @@
-"""Adding listings needs both the ingest token and a fixed secret key, or the app refuses to start."""
+"""Adding listings needs the ingest token and a fixed secret key, or the app refuses to start."""
 
 from __future__ import annotations
 
