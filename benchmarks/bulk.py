@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph.backend import Backend
-from graph.schema import KEYED_LABELS, RELATIONSHIPS
+from graph.schema import KEYED_LABELS, RELATIONSHIPS, ROLE_TYPES
 
 BATCH = 5000
 
@@ -66,7 +66,7 @@ def graph_rows(backend: Backend) -> tuple[dict[str, tuple[list[str], list[list]]
     for rel_type, (start, end) in RELATIONSHIPS.items():
         edges[rel_type.value] = backend.run_read(
             f"MATCH (a:{start.value})-[r:{rel_type.value}]->(b:{end.value}) "
-            "RETURN a.key, b.key, r.role, r.sources", max_rows=0, timeout_ms=600_000).rows
+            "RETURN a.key, b.key, r.role, properties(r)", max_rows=0, timeout_ms=600_000).rows
     return nodes, edges
 
 
@@ -82,10 +82,10 @@ def write_graph_rows(backend: Backend, nodes: dict[str, tuple[list[str], list[li
     total = 0
     for rel_type, rows in edges.items():
         start, end = RELATIONSHIPS[rel_type]
-        role = " {role: r[2]}" if rel_type == "PRODUCED" else ""
+        role = " {role: r[2]}" if rel_type in ROLE_TYPES else ""  # one edge per role
         statement = (f"UNWIND $rows AS r MATCH (a:{start} {{key: r[0]}}) "
                      f"MATCH (b:{end} {{key: r[1]}}) MERGE (a)-[e:{rel_type}{role}]->(b) "
-                     "SET e.sources = r[3]")
+                     "SET e += r[3]")
         for i in range(0, len(rows), batch):
             backend.run_write(statement, {"rows": rows[i:i + batch]})
         total += len(rows)

@@ -93,7 +93,8 @@ SETTINGS: tuple[Setting, ...] = (
             "answered 429 until the minute has passed.", _positive_int),
     Setting("secret_key", "SCREENGRAPH_SECRET_KEY", None,
             "Key that signs the web app's sessions and CSRF tokens. Default: a random key "
-            "per process (sessions end when the app restarts).", secret=True),
+            "per process (sessions end when the app restarts); required with "
+            "SCREENGRAPH_INGEST_TOKEN.", secret=True),
     Setting("allowed_hosts", "SCREENGRAPH_ALLOWED_HOSTS", ("localhost",),
             "Comma-separated host names the web app answers to (an IP address always works; "
             "'screengraph serve --host NAME' adds NAME; '*' allows any). Other names get 400, "

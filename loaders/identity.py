@@ -4,9 +4,10 @@ A reload of the same listing must find the listing it loaded before (and replace
 what that listing asserted); a listing from anywhere else must never be taken for it.
 So the id is, first that applies (docs/data-model.md, "Listing identity"):
 
-- `<scheme>:<value>` (`tmdb:movie/603`): the record carries its own identifier at its
-  source (`SourceRef.own_id`, set by the parser: a TMDB record), which names it wherever
-  it is copied;
+- `<scheme>:<value>` (`tmdb:movie/603`, `imdb:tt0082971`): the record carries its own
+  identifier at its source (`SourceRef.own_id`, set by the parser: a TMDB record, a title
+  of IMDb's dataset files), which names it wherever it is copied: loading a newer IMDb
+  dump, wherever its files are, updates the listings of the older one;
 - `url:<source_url>`: the record names its page at the source; that page is the listing,
   whichever file or paste it comes from;
 - `<source identity>#<record>` (a catalogue page, one listing a file: `<source identity>`):
@@ -31,6 +32,8 @@ URL, FILE, SOURCE, CONTENT = "url:", "file:", "source:", "content:"
 # A record's own identifier is `<scheme>:<value>`: a prefix per identifier scheme.
 OWN = tuple(f"{scheme}:" for scheme in SCHEMES)
 PREFIXES = (URL, FILE, SOURCE, CONTENT, *OWN)
+# The identity of an IMDb dataset source: each of its titles is its own listing, by id.
+IMDB = "imdb:"
 
 
 def file_identity(path: str | Path) -> str:
@@ -72,7 +75,11 @@ class Claims:
         """The record with its stable `source_id`; `identity` is its source's, if it has one."""
         ref = record.ref
         listing = record.listing
-        if listing is not None and (ref.own_id or listing.source_url):
+        if identity == IMDB and ref.own_id:
+            # One row per title in IMDb's sorted files: nothing to claim (and a claim per
+            # title would grow with the dump).
+            source_id = ref.own_id
+        elif listing is not None and (ref.own_id or listing.source_url):
             source_id = ref.own_id or URL + listing.source_url
             digest = content_hash(listing)
             where = _where(ref)

@@ -30,6 +30,8 @@ EXTRA_FIELDS_MAX = 200        # fields screengraph does not know, in one listing
 RECORD_MAX_CHARS = 8_000_000  # one record as written (a JSON Lines line, a JSON array
 #                               item, a CSV row, a page): a longer one is not even parsed
 YEAR_MIN, YEAR_MAX = 1870, 2100
+PERSON_YEAR_MIN = 1           # people's birth and death years: writers of source material
+#                               were born long before cinema (IMDb: Shakespeare, 1564)
 
 _SPACES = re.compile(r"\s+")
 # Control characters (databases refuse NUL) and invisible ones that would split a name.
@@ -165,6 +167,8 @@ def _show_kind(value: object) -> object:
 YearValue = Annotated[Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)] | None,
                       BeforeValidator(_year)]
 Count = Annotated[Annotated[int, Field(ge=0, le=COUNT_MAX)] | None, BeforeValidator(_year)]
+PersonYear = Annotated[Annotated[int, Field(ge=PERSON_YEAR_MIN, le=YEAR_MAX)] | None,
+                       BeforeValidator(_year)]
 ShortText = Annotated[Annotated[str, Field(max_length=NAME_MAX_LENGTH)] | None,
                       BeforeValidator(_clean_optional)]
 PersonIds = Annotated[list[str], _identifiers(Label.PERSON)]
@@ -192,8 +196,8 @@ class Credit(BaseModel):
                                                    "source counts.")
     ids: PersonIds = Field(default_factory=list,
                            description="The person's identifiers: imdb:nm..., tmdb:person/...")
-    birth_year: YearValue = None
-    death_year: YearValue = None
+    birth_year: PersonYear = None
+    death_year: PersonYear = None
     professions: NameList = Field(default_factory=list,
                                   description="Primary professions (IMDb's name.basics).")
     known_for: ShowIds = Field(default_factory=list,
@@ -448,7 +452,15 @@ def _describe(error: dict) -> str:
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"must be a whole number, got {_kind(value)}"
     if kind in ("greater_than_equal", "less_than_equal"):
-        return f"must be between {YEAR_MIN} and {YEAR_MAX}, got {value}"
+        field = next((str(part) for part in reversed(error.get("loc", ()))
+                      if not isinstance(part, int)), "")
+        if field in ("birth_year", "death_year"):
+            return f"must be between {PERSON_YEAR_MIN} and {YEAR_MAX}, got {value}"
+        if field.endswith("year"):
+            return f"must be between {YEAR_MIN} and {YEAR_MAX}, got {value}"
+        if kind == "greater_than_equal":
+            return f"must be at least {context.get('ge')}, got {value}"
+        return f"must be at most {context.get('le')}, got {value}"
     if kind == "dict_type":
         return f"must be an object of field names and values, got {_kind(value)}"
     if kind == "extra_value":

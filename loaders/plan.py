@@ -203,12 +203,10 @@ def _merged_properties(first: dict[str, Any], second: dict[str, Any]) -> dict[st
 
 
 def _credit_properties(credit: Credit, rel_type: str) -> dict[str, Any] | None:
-    if rel_type == _ACTED_IN:
-        found = {"characters": credit.characters or None, "order": credit.order,
-                 "category": credit.category}
-    else:
-        found = {"job": credit.job if credit.job != credit.category else None,
-                 "order": credit.order}
+    found = {"characters": credit.characters or None, "order": credit.order,
+             "job": credit.job if credit.job != credit.category else None}
+    if rel_type == _ACTED_IN:  # actor, actress or self: one edge, the category kept on it
+        found["category"] = credit.category
     return {name: value for name, value in found.items() if value is not None} or None
 
 

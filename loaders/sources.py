@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator, TextIO
 
-from loaders.identity import file_identity, named_identity
+from loaders.identity import IMDB, file_identity, named_identity
+from loaders.imdb_files import ImdbDataset, table_of
 
 LISTING_SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson", ".csv")
 
@@ -34,6 +35,7 @@ class SourceText:
     path: Path | None = None
     encoding: str = "utf-8"
     errors: str = "strict"
+    dataset: ImdbDataset | None = None  # IMDb's files, read together (loaders/imdb_format.py)
 
     def open(self, newline: str | None) -> TextIO:
         """The text as a stream; `newline` as for `open()` ("\n": only LF ends a line)."""
@@ -56,11 +58,12 @@ def expand(paths: list[str]) -> list[str]:
             continue
         path = Path(arg)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*")
-                           if p.is_file() and p.suffix.lower() in LISTING_SUFFIXES)
+            files = sorted(p for p in path.rglob("*") if p.is_file() and (
+                p.suffix.lower() in LISTING_SUFFIXES or table_of(p) is not None))
             if not files:
                 raise SourceError(f"{arg}: the folder holds no listing files "
-                                  f"({', '.join(LISTING_SUFFIXES)})")
+                                  f"({', '.join(LISTING_SUFFIXES)}) and none of IMDb's "
+                                  "(title.basics.tsv.gz...)")
             found.extend(str(p) for p in files)
         elif path.is_file():
             found.append(arg)
@@ -127,11 +130,48 @@ def decode(data: bytes) -> tuple[str, str | None]:
     return data.decode(encoding, errors=errors), note
 
 
-def read_all(paths: list[str], source: str | None = None) -> Iterator[SourceText]:
+def imdb_dataset(names: list[str], episodes: bool = False) -> ImdbDataset | None:
+    """IMDb's files among the inputs (told by their names, `title.basics.tsv.gz`...), as
+    one dataset; None when there are none. Raises SourceError when they cannot be read
+    together (a file given twice, title.basics missing...)."""
+    files: dict[str, str] = {}
+    for name in names:
+        table = None if name == "-" else table_of(name)
+        if table is None:
+            continue
+        if table in files:
+            raise SourceError(f"two {table} files ({files[table]} and {name}): one load reads "
+                              "one IMDb dataset; load the other folder separately")
+        files[table] = name
+    if not files:
+        if episodes:
+            raise SourceError("--episodes applies to IMDb's files (title.basics.tsv.gz, "
+                              "title.episode.tsv.gz...), and none was given")
+        return None
+    dataset = ImdbDataset(files, episodes)
+    problems = dataset.problems()
+    if problems:
+        raise SourceError("; ".join(problems))
+    return dataset
+
+
+def source_count(names: list[str]) -> int:
+    """How many sources the expanded inputs make: IMDb's files are one."""
+    imdb = sum(1 for name in names if name != "-" and table_of(name) is not None)
+    return len(names) - imdb + (1 if imdb else 0)
+
+
+def read_all(paths: list[str], source: str | None = None,
+             episodes: bool = False) -> Iterator[SourceText]:
     """The inputs, each with its identity: `source` (`load --source NAME`) names the one
-    input given; otherwise a file is its resolved path and stdin has no name. Bad
-    arguments raise SourceError here, before anything is read."""
+    input given; otherwise a file is its resolved path and stdin has no name; IMDb's
+    files are one source, whose listings are known by their IMDb ids (`episodes`: with
+    the episodes). Bad arguments raise SourceError here, before anything is read."""
     names = expand(paths)
+    dataset = imdb_dataset(names, episodes)
+    if source is not None and dataset is not None:
+        raise SourceError("--source names a listing file; the listings of IMDb's files are "
+                          "known by their IMDb ids (imdb:tt...): load them without --source")
     if source is not None and len(names) != 1:
         raise SourceError(f"--source names one input, but {len(names)} files were given: "
                           "load them separately, each with its own --source")
@@ -139,11 +179,17 @@ def read_all(paths: list[str], source: str | None = None) -> Iterator[SourceText
         identity = named_identity(source) if source is not None else None
     except ValueError as exc:
         raise SourceError(f"--source: {exc}") from exc
-    return _read(names, identity)
+    return _read(names, identity, dataset)
 
 
-def _read(names: list[str], identity: str | None) -> Iterator[SourceText]:
+def _read(names: list[str], identity: str | None,
+          dataset: ImdbDataset | None = None) -> Iterator[SourceText]:
     for name in names:
+        if dataset is not None and name != "-" and table_of(name) is not None:
+            if name == dataset.name:  # the dataset's place among the inputs: its titles
+                yield SourceText(_readable(dataset.name), None, dataset.note(), IMDB,
+                                 Path(dataset.name), dataset=dataset)
+            continue
         if name == "-":
             yield from _stdin(identity)
             continue

@@ -8,8 +8,9 @@ from typing import Iterator
 
 import click
 
+from loaders.imdb_files import ImdbFileError
 from loaders.pipeline import DEFAULT_BATCH_SIZE, Loader, write_rejects
-from loaders.sources import SourceError, SourceText, expand, read_all
+from loaders.sources import SourceError, SourceText, expand, read_all, source_count
 from screengraph.context import CliContext, pass_context
 from screengraph.output import emit_json
 
@@ -25,6 +26,9 @@ MAX_PRINTED = 20
               help="Name the input for good (stdin or one file): its listings are NAME#1, "
                    "NAME#2..., so a later load with the same name updates them. Without it "
                    "a file is named by its absolute path, and stdin's listings by their content.")
+@click.option("--episodes", is_flag=True,
+              help="With IMDb's files: load the episodes (tvEpisode titles) too, each linked "
+                   "to its series (needs title.episode.tsv.gz); skipped by default.")
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=DEFAULT_BATCH_SIZE,
               show_default=True, help="Most listings per write transaction (the embedded store writes fewer when a batch would keep readers waiting more than ~100 ms).")
@@ -36,21 +40,25 @@ MAX_PRINTED = 20
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar (default: only on a terminal).")
 @pass_context
-def load(cli: CliContext, paths, fmt, source_name, dry_run, batch_size, rejects_path,
+def load(cli: CliContext, paths, fmt, source_name, episodes, dry_run, batch_size, rejects_path,
          allow_rejects, as_json, progress) -> None:
-    """Load listing files (catalogue pages, JSON, JSON Lines, CSV) into the graph.
+    """Load listing files (catalogue pages, JSON, JSON Lines, CSV) or IMDb's dataset files
+    (title.basics.tsv.gz, name.basics.tsv.gz, title.principals.tsv.gz...) into the graph.
 
     PATHS are files, folders, globs, or - for standard input.
     """
     try:
         files = expand(list(paths))
-        sources = read_all(files, source_name)
+        sources = read_all(files, source_name, episodes)
     except SourceError as exc:
         raise click.UsageError(str(exc)) from exc
     show_progress = sys.stderr.isatty() if progress is None else progress
     backend = cli.backend() if not dry_run else _backend_if_reachable(cli)
-    summary = _run(Loader(backend, batch_size=batch_size, dry_run=dry_run), sources, len(files),
-                   fmt, show_progress)
+    try:
+        summary = _run(Loader(backend, batch_size=batch_size, dry_run=dry_run), sources,
+                       source_count(files), fmt, show_progress)
+    except ImdbFileError as exc:
+        raise click.ClickException(str(exc)) from exc
     if summary.rejects:
         write_rejects(summary.rejects, rejects_path)
     if as_json:

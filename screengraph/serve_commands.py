@@ -20,14 +20,15 @@ def serve(cli: CliContext, host: str, port: int, threads: int, debug: bool) -> N
     from queries import adjacency
     from webapp import create_app
     backend = cli.backend()
+    # The name it is told to bind is one the app answers to (IP addresses always are).
+    settings = cli.settings.with_overrides(
+        allowed_hosts=(*cli.settings.allowed_hosts, host.strip("[]").lower()))
+    # Settings are checked (and refused) before the store is opened or anything loaded.
+    app = create_app(settings=settings, backend=backend)
     backend.ensure_schema()
     adjacency.enable()  # a long-running server keeps an in-memory copy for connection paths
     backend.prepare_adhoc()  # and has its console's sandbox ready before the first query
     from webapp import limits
-    # The name it is told to bind is one the app answers to (IP addresses always are).
-    settings = cli.settings.with_overrides(
-        allowed_hosts=(*cli.settings.allowed_hosts, host.strip("[]").lower()))
-    app = create_app(settings=settings, backend=backend)
     info = backend.info()
     click.echo(f"screengraph on {info.backend} ({info.location}): http://{host}:{port}/")
     if debug:

@@ -10,13 +10,14 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from graph.settings import Settings, load_settings
+from graph.settings import SETTINGS_BY_NAME, Settings, SettingsError, load_settings
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, *,
                settings: Settings | None = None, backend=None) -> Flask:
     app = Flask(__name__)
     settings = settings or load_settings()
+    require_secret_key_for_ingest(settings)
     app.config.update(
         SECRET_KEY=settings.secret_key or secrets.token_hex(32),
         SCREENGRAPH_SETTINGS=settings,
@@ -26,7 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
     if test_config:
         app.config.update(test_config)
 
-    from webapp import (csrf, errors, inputs, openapi, security, store, views_connect,
+    from webapp import (csrf, errors, health, inputs, openapi, security, store, views_connect,
                         views_console, views_explore, views_ingest)
     from webapp.cells import cell_text
     app.jinja_env.filters["cell"] = cell_text
@@ -38,6 +39,17 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
     inputs.init_app(app)
     csrf.init_app(app)
     app.before_request(inputs.check_form)
-    for module in (views_explore, views_connect, views_console, views_ingest, openapi):
+    for module in (views_explore, views_connect, views_console, views_ingest, openapi, health):
         app.register_blueprint(module.bp)
     return app
+
+
+def require_secret_key_for_ingest(settings: Settings) -> None:
+    """Adding listings needs a fixed secret key: its previews are confirmed through signed
+    sessions, which a per-process random key breaks at each restart (and across processes)."""
+    if settings.ingest_token and not settings.secret_key:
+        token, key = SETTINGS_BY_NAME["ingest_token"].env, SETTINGS_BY_NAME["secret_key"].env
+        raise SettingsError(
+            f"{token} is set but {key} is not: adding listings needs both. Set {key} to a "
+            "long random value (python -c 'import secrets; print(secrets.token_hex(32))'), "
+            f"or unset {token} to switch adding listings off.")

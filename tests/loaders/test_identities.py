@@ -79,7 +79,9 @@ def test_credits_keep_characters_order_category_and_job(backend):
                                               credit("Eve Roe", "nm0000009",
                                                      "executive producer"),
                                               credit("Max Ray", "nm0000010", "self",
-                                                     characters=["Himself", "Narrator"])]})
+                                                     characters=["Himself", "Narrator"]),
+                                              credit("Old Star", "nm0000011", "archive_footage",
+                                                     characters=["Herself"])]})
     found = rows(backend, "MATCH (p:Person)-[r]->(s:Show) RETURN p.key, type(r), r.role, "
                           "r.characters, r.order, r.category, r.job ORDER BY p.key, type(r), "
                           "r.role")
@@ -90,7 +92,8 @@ def test_credits_keep_characters_order_category_and_job(backend):
         ["david-smith--nm0000002", "WORKED_ON", "composer", None, None, None, "original music"],
         ["eve-roe--nm0000009", "PRODUCED", "executive producer", None, None, None, None],
         ["eve-roe--nm0000009", "PRODUCED", "producer", None, None, None, "executive producer"],
-        ["max-ray--nm0000010", "ACTED_IN", None, ["Himself", "Narrator"], None, "self", None]]
+        ["max-ray--nm0000010", "ACTED_IN", None, ["Himself", "Narrator"], None, "self", None],
+        ["old-star--nm0000011", "WORKED_ON", "archive footage", ["Herself"], None, None, None]]
 
 
 def test_a_name_only_record_with_several_identified_namesakes_is_reported_not_merged(backend):
