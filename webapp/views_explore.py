@@ -162,8 +162,9 @@ _SHOWN_ELSEWHERE = {"key", "votes", "sources", "search_text", "title", "name", "
 
 
 def _years(start, end) -> str | None:
+    """`2005–2020`; `2011` for a series that ended the year it began."""
     if start and end:
-        return f"{start}–{end}"
+        return f"{start}–{end}" if start != end else str(start)
     return str(start) if start else (f"until {end}" if end else None)
 
 

@@ -73,8 +73,8 @@ EPISODES = [
     _episode("tt0000104", "Last Call", 2, 2, 2008, cast=[GRANDIN, PROUST]),
 ]
 # Another series with its own "Pilot" (2005): two episodes that share a name and a year.
-OTHER_SERIES = {"title": "Harbour Lights", "year": 2005, "ids": ["imdb:tt0000200"],
-                "kind": "tv series"}
+OTHER_SERIES = {"title": "Harbour Lights", "year": 2005, "end_year": 2005,
+                "ids": ["imdb:tt0000200"], "kind": "tv series"}
 OTHER_PILOT = _episode("tt0000201", "Pilot", 1, 1, 2005,
                        series={"title": "Harbour Lights", "year": 2005,
                                "ids": ["imdb:tt0000200"]})

@@ -94,6 +94,9 @@ def test_a_show_page_shows_kind_years_runtime_titles_and_every_credit(client):
 def test_a_series_page_lists_its_seasons_and_episodes(client):
     page = text_of(client.get("/show/tt0000100"))
     assert "2005–2020 · tv series" in page
+    # A series that ended the year it began: one year.
+    lights = text_of(client.get("/show/tt0000200"))
+    assert "2005 · tv series" in lights and "2005–2005" not in lights
     assert "Seasons</h2>" in page and ">Spiral - Season 7</a>" in page
     assert ">Grégory Fitoussi</a> <span class=\"note\">— 4 episodes · as Pierre Clément · actor" in page
     first, second = page.index("Season 1 episodes"), page.index("Season 2 episodes")
