@@ -392,7 +392,7 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
     for item in ranked:
         item["score"] = round(item["score"], 4)
         item["explanation"] = ", ".join(reason["text"] for reason in item["reasons"])
-    return ranked[:limit]
+    return distinguish(backend, ranked[:limit], Label.SHOW.value)
 
 
 EVIDENCE_FIELDS = ("key", "title", "year", "via_key", "via_name", "role", "producer_role", "degree")

@@ -74,7 +74,8 @@ def related(cli: CliContext, show, limit, fmt) -> None:
     """Shows related to SHOW (a title, Show:key or an identifier such as tt0082971), ranked,
     each with why."""
     entity = _resolve(cli, show, "Show")
-    rows = explore.related_shows(cli.backend(), entity["key"], limit=limit)
+    rows = [{**row, "name": row["display"]}
+            for row in explore.related_shows(cli.backend(), entity["key"], limit=limit)]
     _emit_rows(rows, ["key", "name", "year", "score", "explanation"], fmt,
                f"Related to {_shown(cli, entity)}")
 

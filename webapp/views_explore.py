@@ -122,7 +122,8 @@ def _sections(detail: dict, backend) -> list[dict]:
         sections += _episode_sections(detail)
         related = explore.related_shows(backend, detail["key"], limit=10)
         sections.append({"title": "Related shows", "empty": "No related shows yet.", "items": [
-            {"name": r["name"], "url": r["url"], "note": r["explanation"]} for r in related]})
+            {"name": r["name"], "display": r["display"], "url": r["url"],
+             "note": r["explanation"]} for r in related]})
         detail["related"] = related
     elif label == "Person":
         for group in detail["credits"]:

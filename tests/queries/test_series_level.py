@@ -36,6 +36,14 @@ def test_an_episode_is_related_to_its_series_and_its_seasons_other_episodes(cata
     assert "with Caroline Proust" in related["spiral-season-7--2019"]
 
 
+def test_related_shows_that_share_a_name_are_told_apart(catalogue):
+    related = {r["key"]: r["display"]
+               for r in explore.related_shows(catalogue, "second-body--2005--tt0000102")}
+    # Two 2005 episodes are called Pilot: the related one says which.
+    assert related[PILOT_KEY] == "Pilot (imdb:tt0000101)"
+    assert related[SPIRAL_KEY] == "Spiral"
+
+
 def test_shows_that_only_share_a_title_are_not_seasons_of_one_series(catalogue):
     # Two episodes called Pilot (of two series) share a title, and so a series key.
     related = {r["key"] for r in explore.related_shows(catalogue, PILOT_KEY)}
