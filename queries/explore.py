@@ -5,15 +5,17 @@ in Python, so both backends rank identically.
 
 Related-content score of a candidate show, summed over its evidence:
 - each person credited on both shows: ROLE_WEIGHTS[their role on the candidate]
-  / log(2 + number of shows the person is credited on) (Adamic-Adar: a
-  prolific person says less about two shows than a rare one);
+  / log(2 + the person's credit_count: their credits, one per role on a show, a
+  series' episodes counting once) (Adamic-Adar: a prolific person says less about
+  two shows than a rare one);
 - each company that made both: 1.5 / log(2 + shows the company made);
 - people and companies with more than HUB_DEGREE shows only re-rank candidates
   found otherwise: they connect too much to suggest anything (and would make
   the query slow);
 - each shared genre: 0.5 / log(2 + shows in the genre), only for candidates
   found through people, companies or the series (genres alone are too broad);
-- another season of the same series: +5.
+- another season of the same series (or the series of a season; shows that only
+  share a title are not seasons of one series): +5.
 Ties: title, then key.
 """
 
