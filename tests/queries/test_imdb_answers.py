@@ -105,7 +105,7 @@ def collaborators(ref: Reference) -> dict[str, dict[str, set[str]]]:
     return shared
 
 
-def related_scores(ref: Reference, tconst: str) -> dict[str, float]:
+def related_scores(ref: Reference, tconst: str, counts: dict[str, int]) -> dict[str, float]:
     """explore.py's documented score, from the files: each person credited on both shows
     weighs their strongest role on the other show / log(2 + their credit count);
     each shared genre 0.5 / log(2 + shows in it), for shows found through people. IMDb
@@ -123,18 +123,20 @@ def related_scores(ref: Reference, tconst: str) -> dict[str, float]:
             continue
         for other in shows - {tconst}:
             weight = max(CATEGORY_WEIGHT.get(c, 1.0) for c in ref.credits[(nconst, other)])
-            scores[other] += weight / math.log(2 + credit_count(ref, nconst))
+            scores[other] += weight / math.log(2 + counts[nconst])
     for other in scores:
         for genre in ref.genres.get(tconst, set()) & ref.genres.get(other, set()):
             scores[other] += GENRE_WEIGHT / math.log(2 + in_genre[genre])
     return scores
 
 
-def credit_count(ref: Reference, nconst: str) -> int:
-    """A person's credits as the score counts them (explore.py; `credit_count`,
+def credit_counts(ref: Reference) -> dict[str, int]:
+    """Each person's credits as the score counts them (explore.py; `credit_count`,
     docs/data-model.md): one per role on a show, a series' episodes counting once."""
-    return sum(len({credit_kind(c) for c in categories})
-               for (person, _show), categories in ref.credits.items() if person == nconst)
+    counts: dict[str, int] = defaultdict(int)
+    for (nconst, _show), categories in ref.credits.items():
+        counts[nconst] += len({credit_kind(category) for category in categories})
+    return counts
 
 
 # -- the graph, by IMDb id ----------------------------------------------------------------
@@ -227,8 +229,9 @@ def test_related_shows_rank_and_score_as_documented(catalogue):
     backend, ref, _people, shows = catalogue
     key_of = {tconst: key for key, tconst in shows.items()}
     checked = 0
+    counts = credit_counts(ref)
     for tconst in sorted(ref.titles):
-        scores = related_scores(ref, tconst)
+        scores = related_scores(ref, tconst, counts)
         expected = sorted(scores.items(), key=lambda item: (-round(item[1], 9),
                                                             ref.titles[item[0]], key_of[item[0]]))
         related = explore.related_shows(backend, key_of[tconst], limit=RELATED_LIMIT)
