@@ -14,8 +14,7 @@ Related-content score of a candidate show, summed over its evidence:
   the query slow);
 - each shared genre: 0.5 / log(2 + shows in the genre), only for candidates
   found through people, companies or the series (genres alone are too broad);
-- another season of the same series (or the series of a season; shows that only
-  share a title are not seasons of one series): +5.
+- another season of the same series: +5.
 Ties: title, then key.
 """
 

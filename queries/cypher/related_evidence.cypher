@@ -1,6 +1,6 @@
 // name: related_evidence
 // title: Evidence for a show's related content
-// description: In one round trip and four records (one per kind, its rows packed as lists of [key, title, year, via_key, via_name, role, producer_role, degree]: Neo4j sends each record in its own network message, which cost more than the query itself), every row that can relate another show to the show $key, by kind: 'person' (someone credited on both: their role on the other show and their credit count, one per role on a show), 'company' (a company that made both, with its size), 'series' (another season of the same series, or the series of a season: every show has a series key, its own title's when it is no season, so two shows that only share a title, such as remakes or two series' `Episode #1.1`, are not seasons of one series), and 'own' (the show's own companies and genres with their sizes, to bound what re-ranking can add). People and companies with more than $max_degree shows are skipped here: they connect too much to suggest anything (and would make the query slow); related_reranking weighs the large companies and the genres of the best candidates.
+// description: In one round trip and four records (one per kind, its rows packed as lists of [key, title, year, via_key, via_name, role, producer_role, degree]: Neo4j sends each record in its own network message, which cost more than the query itself), every row that can relate another show to the show $key, by kind: 'person' (someone credited on both: their role on the other show and how many shows they are credited on), 'company' (a company that made both, with its size), 'series' (another season of the same series), and 'own' (the show's own companies and genres with their sizes, to bound what re-ranking can add). People and companies with more than $max_degree shows are skipped here: they connect too much to suggest anything (and would make the query slow); related_reranking weighs the large companies and the genres of the best candidates.
 // params: key:str, max_degree:int=200
 MATCH (s:Show {key: $key})<--(p:Person)
 WITH DISTINCT p
@@ -21,10 +21,10 @@ RETURN 'company' AS kind,
        collect([o.key, o.title, o.year, c.key, c.name, null, null, degree]) AS rows
 UNION ALL
 MATCH (s:Show {key: $key})
-WITH s.series_key AS series_key, s.season AS season
+WITH s.series_key AS series_key, s.season IS NOT NULL AS is_season
 WHERE series_key IS NOT NULL
 MATCH (o:Show {series_key: series_key})
-WHERE o.key <> $key AND (season IS NOT NULL OR o.season IS NOT NULL)
+WHERE o.key <> $key AND (is_season OR o.season IS NOT NULL)
 RETURN 'series' AS kind,
        collect([o.key, o.title, o.year, series_key, o.series, null, null, 1]) AS rows
 UNION ALL
