@@ -5,8 +5,9 @@ in Python, so both backends rank identically.
 
 Related-content score of a candidate show, summed over its evidence:
 - each person credited on both shows: ROLE_WEIGHTS[their role on the candidate]
-  / log(2 + number of shows the person is credited on) (Adamic-Adar: a
-  prolific person says less about two shows than a rare one);
+  / log(2 + the person's credit_count: their credits, one per role on a show, a
+  series' episodes counting once) (Adamic-Adar: a prolific person says less about
+  two shows than a rare one);
 - each company that made both: 1.5 / log(2 + shows the company made);
 - people and companies with more than HUB_DEGREE shows only re-rank candidates
   found otherwise: they connect too much to suggest anything (and would make
