@@ -38,6 +38,7 @@ from graph.errors import BackendUnavailable
 log = logging.getLogger("graph.embedded_keeper")
 
 KEEPER_ROLE = "keeper"
+STARTING = "starting"
 _MAX_POLL_S = 1.0
 _MIN_POLL_S = 0.05
 
@@ -52,10 +53,10 @@ def keeper_command(server: EmbeddedServer, lock_fd: int) -> list[str]:
     return [sys.executable, "-m", "graph.embedded_keeper", json.dumps(settings)]
 
 
-def _folder_gone(server: EmbeddedServer, lock_fd: int) -> bool:
+def _folder_gone(server: EmbeddedServer, lock_inode: int) -> bool:
     """Whether the data folder was deleted (or its lock file replaced) under us."""
     try:
-        return os.fstat(lock_fd).st_ino != os.stat(server.lock_path).st_ino
+        return os.stat(server.lock_path).st_ino != lock_inode
     except FileNotFoundError:
         return True
 
@@ -65,12 +66,12 @@ def keep(server: EmbeddedServer, idle_s: float, stop: threading.Event) -> str:
     still holding the clients' lock when the reason is idleness."""
     poll = min(_MAX_POLL_S, max(_MIN_POLL_S, idle_s / 10))
     clients = os.open(server.clients_path, os.O_RDWR | os.O_CREAT, 0o600)
-    lock_fd = server.lock_fd
+    lock_inode = os.fstat(server.lock_fd).st_ino
     first_seen_idle: float | None = None
     while not stop.wait(poll):
         if not server.owner:
             return "its server kept crashing (see the server log); the folder is released"
-        if _folder_gone(server, lock_fd):
+        if _folder_gone(server, lock_inode):
             return f"its folder {server.data_dir} was deleted"
         try:
             fcntl.flock(clients, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -111,7 +112,7 @@ def folder_holder(server: EmbeddedServer) -> tuple[int, str] | None:
             fields = os.pread(fd, 100, 0).decode(errors="replace").split()
             if fields and fields[0].isdigit():
                 return int(fields[0]), (fields[1] if len(fields) > 1 else "process")
-            return 0, "process"  # the holder is writing its name just now
+            return 0, STARTING  # a client took it to hand it to a keeper it is starting
         return None
     finally:
         os.close(fd)
@@ -120,7 +121,11 @@ def folder_holder(server: EmbeddedServer) -> tuple[int, str] | None:
 def stop_kept_server(data_dir: str | Path, timeout_s: float = 60.0) -> Stopped:
     """Stop the server a keeper keeps for `data_dir` now, and wait until it is down."""
     server = EmbeddedServer(data_dir)
+    deadline = time.monotonic() + timeout_s
     holder = folder_holder(server)
+    while holder is not None and holder[1] == STARTING and time.monotonic() < deadline:
+        time.sleep(0.02)
+        holder = folder_holder(server)
     if holder is None:
         return Stopped()
     pid, role = holder
@@ -131,7 +136,6 @@ def stop_kept_server(data_dir: str | Path, timeout_s: float = 60.0) -> Stopped:
         os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:
         pass
-    deadline = time.monotonic() + timeout_s
     while folder_holder(server) is not None:
         if time.monotonic() >= deadline:
             raise BackendUnavailable(

@@ -347,6 +347,7 @@ class EmbeddedServer:
         except BlockingIOError:
             os.close(fd)
             return None
+        os.ftruncate(fd, 0)  # no stale holder's name while it is handed over
         return fd
 
     def _try_lock(self) -> bool:
@@ -371,10 +372,12 @@ class EmbeddedServer:
         from graph.embedded_keeper import keeper_command
         try:
             with open(self.data_dir / f"{self.name}.keeper.log", "ab") as log_file:
-                return subprocess.Popen(
+                keeper = subprocess.Popen(
                     keeper_command(self, lock_fd), stdin=subprocess.DEVNULL,
                     stdout=log_file, stderr=log_file, start_new_session=True,
                     pass_fds=(lock_fd,), cwd=self.data_dir, env=keeper_environment())
+            os.pwrite(lock_fd, f"{keeper.pid} keeper\n".encode(), 0)  # it says so too
+            return keeper
         finally:
             os.close(lock_fd)  # the keeper holds the lock now (or nobody, if it failed)
 

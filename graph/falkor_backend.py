@@ -345,7 +345,11 @@ class FalkorBackend(Backend):
                 location=location, reachable=True,
                 details={"graph": self.graph_name, "socket": str(self.server.socket_path),
                          "fsync": self.server.fsync,
-                         "server owned by this process": self.server.owner})
+                         "server owned by this process": self.server.owner,
+                         "idle time": (f"{self.server.idle_s:g} s (a keeper process keeps the "
+                                       "server up after the last client; 'screengraph stop')"
+                                       if self.server.idle_s else "0 (the server stops with "
+                                       "the process that started it)")})
         except (BackendUnavailable, OSError, redis.exceptions.RedisError) as exc:
             return BackendInfo("embedded", "unknown", location, False,
                                {"error": str(exc),
