@@ -59,6 +59,7 @@ def measure(data_dir: Path, commands: dict[str, list[str]], runs: int, cold_runs
     today, kept = _env(data_dir, 0), _env(data_dir, 300)
     figures: dict[str, dict[str, float]] = {}
     for name, args in commands.items():
+        _stop(kept)  # today's commands must not find the server kept by the last ones
         row = {"today": statistics.median(_timed(args, today) for _ in range(cold_runs))}
         cold = []
         for _ in range(cold_runs):

@@ -307,11 +307,11 @@ class EmbeddedServer:
                 return False
             self.data_dir.mkdir(parents=True, exist_ok=True)
             if self.idle_s > 0:
+                self._join()  # before the keeper starts counting clients
                 fd = self._take_lock()
                 if fd is None:
                     return False
                 self._spawn_keeper(fd)
-                self._join()
                 return True
             if not self._try_lock():
                 return False
