@@ -218,3 +218,14 @@ def test_ad_hoc_queries_run_on_the_sandbox_of_a_kept_server(store):
         backend.run_write("CREATE (:Show {key: 'a'}), (:Show {key: 'b'})")
         assert backend.run_adhoc("MATCH (s:Show) RETURN count(s)").value() == 2
         assert not backend.server.owner and backend._sandbox.server.owner
+
+
+def test_the_idle_time_is_a_setting_that_reaches_the_store(tmp_path):
+    from graph.connect import connect
+    from graph.settings import SettingsError, load_settings
+    env = {"SCREENGRAPH_BACKEND": "embedded", "SCREENGRAPH_DATA_DIR": str(tmp_path)}
+    assert load_settings(env=env).embedded_idle_s > 0, "one-off commands should find it warm"
+    backend = connect(load_settings(env={**env, "SCREENGRAPH_EMBEDDED_IDLE_S": "7"}))
+    assert backend.server.idle_s == 7
+    with pytest.raises(SettingsError, match="SCREENGRAPH_EMBEDDED_IDLE_S"):
+        load_settings(env={**env, "SCREENGRAPH_EMBEDDED_IDLE_S": "-1"})
