@@ -32,12 +32,12 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from graph.embedded_server import EmbeddedServer, RestartPolicy, server_pid as pid_of
+from graph.embedded_server import (KEEPER_ROLE, PROCESS_ROLE, EmbeddedServer, RestartPolicy,
+                                   server_pid as pid_of)
 from graph.errors import BackendUnavailable
 
 log = logging.getLogger("graph.embedded_keeper")
 
-KEEPER_ROLE = "keeper"
 STARTING = "starting"
 _MAX_POLL_S = 1.0
 _MIN_POLL_S = 0.05
@@ -111,7 +111,7 @@ def folder_holder(server: EmbeddedServer) -> tuple[int, str] | None:
         except BlockingIOError:
             fields = os.pread(fd, 100, 0).decode(errors="replace").split()
             if fields and fields[0].isdigit():
-                return int(fields[0]), (fields[1] if len(fields) > 1 else "process")
+                return int(fields[0]), (fields[1] if len(fields) > 1 else PROCESS_ROLE)
             return 0, STARTING  # a client took it to hand it to a keeper it is starting
         return None
     finally:

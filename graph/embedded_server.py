@@ -60,6 +60,10 @@ from graph.errors import BackendUnavailable
 log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
+# Who holds a folder's lock, as its lock file says: a process that owns its server itself
+# (SCREENGRAPH_EMBEDDED_IDLE_S=0), or a keeper process (graph/embedded_keeper.py).
+PROCESS_ROLE = "process"
+KEEPER_ROLE = "keeper"
 _START_TIMEOUT_S = 60.0
 
 
@@ -245,6 +249,10 @@ class EmbeddedServer:
         return self.data_dir / f"{self.name}.lock"
 
     @property
+    def keeper_log_path(self) -> Path:
+        return self.data_dir / f"{self.name}.keeper.log"
+
+    @property
     def clients_path(self) -> Path:
         """Every process using the server holds a shared flock on it (see the docstring)."""
         return self.data_dir / f"{self.name}.clients.lock"
@@ -354,7 +362,7 @@ class EmbeddedServer:
         fd = self._take_lock()
         if fd is None:
             return False
-        self.adopt_lock(fd, "process")
+        self.adopt_lock(fd, PROCESS_ROLE)
         return True
 
     def adopt_lock(self, fd: int, role: str) -> None:
@@ -368,15 +376,15 @@ class EmbeddedServer:
     def _spawn_keeper(self, lock_fd: int) -> subprocess.Popen:
         """Start a detached keeper process (graph/embedded_keeper.py) and hand it the
         folder's lock: it outlives this process, in its own session, so Ctrl-C here does
-        not reach it. Its messages go to `<name>.keeper.log`."""
+        not reach it. Its messages go to `keeper_log_path`."""
         from graph.embedded_keeper import keeper_command
         try:
-            with open(self.data_dir / f"{self.name}.keeper.log", "ab") as log_file:
+            with open(self.keeper_log_path, "ab") as log_file:
                 keeper = subprocess.Popen(
                     keeper_command(self, lock_fd), stdin=subprocess.DEVNULL,
                     stdout=log_file, stderr=log_file, start_new_session=True,
                     pass_fds=(lock_fd,), cwd=self.data_dir, env=keeper_environment())
-            os.pwrite(lock_fd, f"{keeper.pid} keeper\n".encode(), 0)  # it says so too
+            os.pwrite(lock_fd, f"{keeper.pid} {KEEPER_ROLE}\n".encode(), 0)  # it says so too
             return keeper
         finally:
             os.close(lock_fd)  # the keeper holds the lock now (or nobody, if it failed)
@@ -395,9 +403,8 @@ class EmbeddedServer:
                     os.close(fd)
                     raise BackendUnavailable(
                         f"{self.describe.capitalize()} in {self.data_dir} did not start or keeps "
-                        f"stopping (see {self.log_path} and {self.name}.keeper.log in that "
-                        "folder). Try again once the cause is fixed (a full disk, a damaged "
-                        "append-only file...).")
+                        f"stopping (see {self.log_path} and {self.keeper_log_path}). Try again "
+                        "once the cause is fixed (a full disk, a damaged append-only file...).")
                 keeper = self._spawn_keeper(fd)
             time.sleep(0.02)
         raise BackendUnavailable(

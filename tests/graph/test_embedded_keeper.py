@@ -146,7 +146,7 @@ def test_a_crash_loop_stops_the_keeper_and_the_next_query_starts_a_new_one(store
                 time.sleep(0.02)
             server = _running(store)[1]
         assert _wait_gone(keeper), "the keeper should give up on a crash loop and exit"
-        assert "not restarting it again" in (store / "server.keeper.log").read_text()
+        assert "not restarting it again" in EmbeddedServer(store).keeper_log_path.read_text()
         assert backend.run_read("MATCH (s:Show) RETURN count(s)").value() == 1
         assert _running(store)[0] not in (None, keeper)
     finally:
@@ -168,7 +168,7 @@ def test_processes_starting_at_once_share_one_server(store):
     assert all(child.returncode == 0 for child in children), [err for _, err in outputs]
     pids = {int(out) for out, _ in outputs}
     assert len(pids) == 1, f"several servers for one folder: {pids}"
-    assert (store / "server.keeper.log").read_text().count("started") == 1
+    assert EmbeddedServer(store).keeper_log_path.read_text().count("started") == 1
     with FalkorBackend(store, "crowd", idle_s=30) as backend:
         assert backend.run_read("MATCH (s:Show) RETURN count(s)").value() == 4
 
@@ -197,7 +197,7 @@ def test_a_deleted_folder_stops_its_keeper_and_server(store):
 def test_idle_0_stops_the_server_with_the_command(store):
     _cli(store, "stats", idle_s=0)
     assert _running(store) == (None, None)
-    assert not (store / "server.keeper.log").exists()
+    assert not EmbeddedServer(store).keeper_log_path.exists()
     assert not ping(EmbeddedServer(store).socket_path)
 
 
