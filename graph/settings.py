@@ -62,6 +62,12 @@ SETTINGS: tuple[Setting, ...] = (
             "How often the embedded store syncs its append-only log to disk: 'always' "
             "(every acknowledged write survives a crash) or 'everysec' (at most one second lost).",
             choices=("always", "everysec")),
+    Setting("embedded_idle_s", "SCREENGRAPH_EMBEDDED_IDLE_S", 300,
+            "Seconds the embedded store's server stays up after its last client (a CLI "
+            "command, the web app, a load) has gone, so that the next command finds it "
+            "running instead of reading the whole store again; a small keeper process owns "
+            "it meanwhile ('screengraph stop' stops it now). 0: the server stops with the "
+            "process that started it.", _non_negative_int),
     Setting("query_timeout_ms", "SCREENGRAPH_QUERY_TIMEOUT_MS", 2000,
             "Time limit of a read query, in milliseconds, on both backends.", _positive_int),
     Setting("write_timeout_ms", "SCREENGRAPH_WRITE_TIMEOUT_MS", 60000,

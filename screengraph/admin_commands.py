@@ -1,4 +1,4 @@
-"""Commands that look after the store itself: init, doctor, stats, settings, reset."""
+"""Commands that look after the store itself: init, doctor, stats, settings, reset, stop."""
 
 from __future__ import annotations
 
@@ -87,6 +87,31 @@ def reset(cli: CliContext, yes: bool) -> None:
     click.echo("The store is empty.")
 
 
+@click.command()
+@pass_context
+def stop(cli: CliContext) -> None:
+    """Stop the embedded store's server now, instead of after SCREENGRAPH_EMBEDDED_IDLE_S
+    seconds without a client."""
+    if chosen_backend(cli.settings) != "embedded":
+        raise click.ClickException(
+            "'screengraph stop' stops the embedded store's server; this configuration uses "
+            "Neo4j (NEO4J_URI is set), whose server you start and stop yourself.")
+    from graph.embedded_keeper import stop_kept_server
+    folder = cli.settings.data_dir
+    stopped = stop_kept_server(folder)
+    if stopped.owner_pid is not None:
+        raise click.ClickException(
+            f"The embedded server of {folder} belongs to process {stopped.owner_pid} (a "
+            "screengraph command or web app running with SCREENGRAPH_EMBEDDED_IDLE_S=0); it "
+            "stops when that process ends.")
+    if stopped.keeper_pid is None:
+        click.echo(f"No embedded server was running for {folder}.")
+        return
+    server = f"server (pid {stopped.server_pid})" if stopped.server_pid else "server"
+    click.echo(f"Stopped the embedded {server} of {folder} and its keeper process "
+               f"(pid {stopped.keeper_pid}).")
+
+
 def register(group: click.Group) -> None:
-    for command in (init, doctor, stats, show_settings, reset):
+    for command in (init, doctor, stats, show_settings, reset, stop):
         group.add_command(command)

@@ -17,6 +17,10 @@ import pytest
 from graph.falkor_backend import FalkorBackend
 from graph.neo4j_backend import Neo4jBackend
 
+# Commands the tests run stop their embedded server when they end (a keeper left for
+# minutes after each test is no use); tests/graph/test_embedded_keeper.py sets idle times.
+os.environ.setdefault("SCREENGRAPH_EMBEDDED_IDLE_S", "0")
+
 BACKENDS = ("embedded", "neo4j")
 _NEO4J_MISSING = ("Neo4j is not configured: set NEO4J_URI (run 'make test', which starts "
                   "scripts/neo4j-local, or eval \"$(scripts/neo4j-local env)\")")
