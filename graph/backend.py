@@ -10,6 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from graph.adhoc_policy import AdhocPlan, vet_adhoc
@@ -173,10 +174,18 @@ class Backend(ABC):
     @abstractmethod
     def bulk_import(self, nodes: Iterable[tuple[str, dict[str, Any]]],
                     relationships: Iterable[tuple[str, tuple[str, str], tuple[str, str],
-                                                  dict[str, Any]]]) -> None:
+                                                  dict[str, Any]]],
+                    folder: Path | None = None) -> str | None:
         """Write a whole graph into this empty one with the engine's own bulk import, then
         create its schema (ensure_schema). Nodes are (label, properties with a key);
-        relationships (type, (start label, key), (end label, key), properties)."""
+        relationships (type, (start label, key), (end label, key), properties). Where the
+        engine imports offline only, its files go into `folder` and the answer says what
+        to run next (then `finish_bulk_import(folder)`); None when the graph is loaded."""
+
+    def finish_bulk_import(self, folder: Path) -> None:
+        """End an offline import (`bulk_import` said what to run): only Neo4j has one."""
+        raise BulkImportRefused(f"the {self.name} store imports in one step: there is no "
+                                f"offline import to finish in {folder}")
 
     @abstractmethod
     def info(self) -> BackendInfo:

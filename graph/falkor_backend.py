@@ -318,7 +318,7 @@ class FalkorBackend(Backend):
 
     # -- admin ------------------------------------------------------------
 
-    def bulk_import(self, nodes, relationships) -> None:
+    def bulk_import(self, nodes, relationships, folder: Path | None = None) -> None:
         """GRAPH.BULK (graph/falkor_bulk.py) into a graph that must not exist yet: an
         empty one is dropped first, its indexes made again after the import."""
         self.check_bulk_target()

@@ -5,14 +5,16 @@ import in one go (Backend.bulk_import: FalkorDB's GRAPH.BULK, neo4j-admin's impo
 Listings are cut into batches as the pipeline cuts them (at most `batch_size`, and a
 listing given twice starts a new batch) and planned with one memory of identities and
 yearless titles for the whole load, which is what the store would answer the incremental
-loader after the batches before. Only an empty graph can be bulk loaded; a listing given
-twice with different contents is refused (load the later version incrementally after).
+loader after the batches before. Only an empty graph can be bulk loaded. A listing given
+twice with different contents never reaches the planner (the readers reject the second,
+loaders/identity.py); given twice alike, the second is unchanged.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from graph.backend import Backend
@@ -27,10 +29,6 @@ from loaders.plan import content_hash, plan_listing
 from loaders.sources import SourceText
 
 
-class BulkLoadRefused(Exception):
-    """The bulk path cannot take this load; the message says what to do instead."""
-
-
 class BulkLoader:
     """Plans listings into a BulkGraph; `load` then imports it into an empty backend."""
 
@@ -42,13 +40,17 @@ class BulkLoader:
         self.graph = BulkGraph(datetime.now(timezone.utc).isoformat(timespec="seconds"))
         self.identities = Identities()
         self._hashes: dict[str, str] = {}  # source id -> content hash
+        self.next_steps: str | None = None
 
-    def load(self, backend: Backend, sources: Iterable[SourceText],
-             fmt: str | None = None) -> LoadSummary:
+    def load(self, backend: Backend, sources: Iterable[SourceText], fmt: str | None = None,
+             folder: Path | None = None) -> LoadSummary:
+        """Plan, then import. Where the engine imports offline (Neo4j), its files go into
+        `folder` and `next_steps` says what to run."""
         started = datetime.now(timezone.utc)
         backend.check_bulk_target()  # before the work of planning: refusals come first
         self.plan(sources, fmt)
-        backend.bulk_import(self.graph.nodes(), self.graph.relationships())
+        self.next_steps = backend.bulk_import(self.graph.nodes(), self.graph.relationships(),
+                                              folder)
         self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
         return self.summary
 
@@ -89,11 +91,6 @@ class BulkLoader:
             if had == digest:
                 self.summary.unchanged += 1
                 continue
-            if had is not None:
-                raise BulkLoadRefused(
-                    f"{_where(record)}: listing {record.ref.source_id!r} is given twice with "
-                    "different contents; a bulk load takes each listing once. Remove the "
-                    "earlier version, or load without --bulk.")
             self._hashes[record.ref.source_id] = digest
             fresh.append((record, digest))
         if not fresh:
@@ -149,8 +146,3 @@ class BulkLoader:
         self.summary.rejected += 1
         self.summary.rejects.append(Reject(record.ref.file, record.ref.line, record.ref.record,
                                            record.ref.source_id, reason))
-
-
-def _where(record: ParsedRecord) -> str:
-    ref = record.ref
-    return f"{ref.file} line {ref.line}" if ref.line is not None else ref.file
