@@ -22,7 +22,7 @@ import pytest
 from benchmarks.synthetic_imdb import generate
 from graph.checksum import LOAD_TIMES, describe_difference, first_differences, graph_checksum
 from graph.errors import BulkImportRefused
-from graph.neo4j_import import write_import_files
+from graph.neo4j_import import ImportFiles
 from graph.neo4j_lease import LEASE_LABEL
 from loaders.bulk import BulkLoader
 from loaders.pacing import Pace
@@ -155,9 +155,8 @@ def test_bulk_load_gives_the_incremental_graph_on_neo4j(neo4j, tmp_path):
     expected, expected_schema = graph_checksum(neo4j, LOAD_TIMES), _schema(neo4j)
     neo4j.clear()
     loader = BulkLoader(batch_size=BATCH)
-    loader.plan(_sources(paths))
-    files = write_import_files(tmp_path / "csv", loader.graph.nodes(),
-                               loader.graph.relationships())
+    loader.load(neo4j, _sources(paths), folder=tmp_path / "csv")
+    files = ImportFiles.read(tmp_path / "csv")
     _neo4j_local("stop", env)
     try:
         subprocess.run([str(REPO / "scripts" / "neo4j-local"), "admin",
@@ -165,5 +164,42 @@ def test_bulk_load_gives_the_incremental_graph_on_neo4j(neo4j, tmp_path):
                        env=env, check=True, capture_output=True, timeout=600)
     finally:
         _neo4j_local("start", env)
-    neo4j.finish_bulk_import(files)
+    finished = _cli(tmp_path, "load", "--bulk", str(tmp_path / "csv"), backend="neo4j")
+    assert finished.exit_code == 0, finished.output
     _assert_same(expected, expected_schema, neo4j)
+
+
+# -- the command ---------------------------------------------------------------------------
+
+def _cli(tmp_path, *args, backend="embedded"):
+    from click.testing import CliRunner
+
+    from screengraph.cli import main
+    options = ["--backend", backend]
+    if backend == "embedded":
+        options += ["--data-dir", str(tmp_path / "store")]
+    return CliRunner().invoke(main, [*options, *args], catch_exceptions=False)
+
+
+def test_load_bulk_loads_an_empty_store_and_refuses_a_second_time(tmp_path):
+    first = _cli(tmp_path, "load", "--bulk", str(SAMPLE_PAGE))
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith("loaded 1, updated 0, unchanged 0, rejected 0")
+    stats = json.loads(_cli(tmp_path, "stats", "--json").output)
+    assert (stats["Show"], stats["Person"], stats["Company"], stats["Genre"]) == (6, 7, 1, 1)
+    again = _cli(tmp_path, "load", "--bulk", str(SAMPLE_PAGE))
+    assert again.exit_code == 1
+    assert "is not empty" in again.output and "Load without --bulk" in again.output
+
+
+def test_load_bulk_on_neo4j_writes_the_files_and_says_what_to_run(neo4j, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = _cli(tmp_path, "load", "--bulk", str(SAMPLE_PAGE), backend="neo4j")
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "screengraph-import"
+    assert (folder / "screengraph-import.json").is_file()
+    for needed in ("Stop the database", "neo4j-admin database import full",
+                   f"--nodes=Show={folder}", "scripts/neo4j-local admin",
+                   "docker compose run", f"screengraph load --bulk {folder}"):
+        assert needed in result.output, needed
+    assert neo4j.run_read("MATCH (n) RETURN count(n)", max_rows=0).value(0) == 0
