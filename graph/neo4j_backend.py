@@ -387,7 +387,7 @@ def bulk_instructions(files: ImportFiles, database: str) -> str:
     return "\n".join([
         f"Wrote the graph for neo4j-admin into {files.folder}. To import it:",
         f"1. Stop the database: Community has one, so stop the server (`neo4j stop`, "
-        f"`scripts/neo4j-local stop`, `docker compose stop neo4j`); on Enterprise you can "
+        f"`scripts/neo4j-local stop`, `docker compose stop app neo4j`); on Enterprise you can "
         f"import into a new database name instead of {database!r}, then CREATE DATABASE it "
         "and set NEO4J_DATABASE to it (the live one keeps serving until you switch).",
         "2. Import, with the server's own neo4j-admin (it replaces the database's files):",
@@ -395,6 +395,7 @@ def bulk_instructions(files: ImportFiles, database: str) -> str:
         "   (with scripts/neo4j-local: `scripts/neo4j-local admin ...` in place of neo4j-admin;",
         "   with the compose service: `docker compose run --rm -v "
         f"{files.folder}:{files.folder}:ro neo4j neo4j-admin ...`)",
-        "3. Start the server again.",
+        "3. Start the server again (`neo4j start`, `scripts/neo4j-local start`, "
+        "`docker compose start neo4j app`).",
         f"4. Finish: screengraph load --bulk {files.folder}",
         "   (sets what CSV cannot hold and creates the indexes and constraints)."])

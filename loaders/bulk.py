@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from graph.backend import Backend
+from graph.identifiers import SCHEMES, parse_identifier
 from graph.keys import show_key
 from loaders.bulk_graph import BulkGraph
 from loaders.formats import read_records
-from loaders.identities import Identities, _references
+from loaders.identities import Identities, _bounded_set, _references
 from loaders.identity import Claims
 from loaders.model import ParsedRecord
 from loaders.pipeline import DEFAULT_BATCH_SIZE, LoadSummary, Reject, _located
@@ -97,13 +98,7 @@ class BulkLoader:
             self.on_progress(len(records))
             return
         resolve = self._yearless_resolver([record for record, _ in fresh])
-        for record, _ in fresh:
-            listing = record.listing
-            base = show_key(listing.title, listing.year) if listing.year is not None \
-                else resolve(listing.title)
-            for label, _base, texts in _references(listing, base):
-                if texts:
-                    self.graph.identified.add(label)
+        self._prepare_identities([record.listing for record, _ in fresh], resolve)
         plans = []
         for record, digest in fresh:
             plan = plan_listing(record.listing, record.ref, resolve, digest,
@@ -114,6 +109,39 @@ class BulkLoader:
         self.summary.loaded += len(plans)
         self.summary.credits += sum(len(plan.edges) for plan in plans)
         self.on_progress(len(records))
+
+    def _prepare_identities(self, listings, resolve) -> None:
+        """What Identities.prepare reads from the store, read from the graph so far: the
+        nodes of identifiers and names the load's memory does not hold (never met, or
+        forgotten past identities.REMEMBERED), and which labels have identified nodes."""
+        identities, graph = self.identities, self.graph
+        wanted: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        bases: dict[str, set[str]] = defaultdict(set)
+        for listing in listings:
+            base = show_key(listing.title, listing.year) if listing.year is not None \
+                else resolve(listing.title)
+            for label, name_base, texts in _references(listing, base):
+                for text in texts:
+                    if text not in identities.known:
+                        identifier = parse_identifier(text)
+                        wanted[label][identifier.scheme].add(identifier.value)
+                if (label, name_base) not in identities.namesakes and (
+                        texts or label in graph.identified):
+                    bases[label].add(name_base)
+        newly = {label for label in wanted if label not in graph.identified}
+        graph.identified |= newly
+        for label, by_scheme in wanted.items():
+            if label in newly:
+                continue  # the graph has no identified node of this label yet
+            for scheme, values in by_scheme.items():
+                for value in sorted(values):
+                    key = graph.identified_key(label, SCHEMES[scheme].property, value)
+                    if key is not None:
+                        _bounded_set(identities.known, f"{scheme}:{value}", key)
+        for label, keys in bases.items():
+            for name_base in sorted(keys):
+                _bounded_set(identities.namesakes, (label, name_base),
+                             graph.namesakes(label, name_base, label in graph.identified))
 
     def _yearless_resolver(self, records: list[ParsedRecord]):
         """As the pipeline's: a title without a year names the only show of that title in

@@ -20,8 +20,13 @@ that held only the earlier batches:
   recount leaves them; the StoreLayout node records the layout version and which labels
   have identified nodes.
 
-Everything is held in memory (nodes and edges by key): what this costs per million credits
-is measured by benchmarks/bulk_load.py.
+It also answers what the incremental loader asks the store before planning a batch
+(loaders/identities.py: nodes by identifier, namesakes by name key), so a name the load's
+memory of identities has forgotten resolves as it would against the store.
+
+Everything is held in memory (nodes and edges by key): peak memory grows with the input
+(benchmarks/bulk_load.py measures it); bounding it (spilling to disk, sorted by key) is
+not done yet.
 """
 
 from __future__ import annotations
@@ -29,14 +34,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from graph.identifiers import SCHEMES
 from graph.keys import normalize_name
-from graph.schema import DISPLAY, LAYOUT_LABEL, LISTING_LABEL, RELATIONSHIPS, ROLE_TYPES
+from graph.schema import (DISPLAY, LAYOUT_LABEL, LISTING_LABEL, NAME_KEY, RELATIONSHIPS,
+                          ROLE_TYPES)
 from loaders.migrate import LAYOUT_VERSION
 from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan
 from loaders.spellings import SEP, best, votes_to_text
 from loaders.statements import DEGREE, HUB_LABELS, SHOW, SHOW_COLUMNS
 
 _ROLE_TYPES = frozenset(rel.value for rel in ROLE_TYPES)
+_INDEXED = (NAME_KEY, *(scheme.property for scheme in SCHEMES.values()))
 _END_LABELS = {rel.value: (start.value, end.value) for rel, (start, end) in RELATIONSHIPS.items()}
 
 
@@ -87,6 +95,10 @@ class BulkGraph:
         self.identified: set[str] = set()
         # title_key -> keys of the shows with that title key (SHOWS_BY_TITLE)
         self.by_title: dict[str, set[str]] = {}
+        # What loaders/identities.py asks the store: nodes by name key, and by identifier
+        # property ((label, property, value) -> key).
+        self.by_name_key: dict[tuple[str, str], set[str]] = {}
+        self.by_identifier: dict[tuple[str, str, Any], str] = {}
 
     # -- one batch ------------------------------------------------------------
 
@@ -176,9 +188,42 @@ class BulkGraph:
                 held[1].extend(i for i in ids if i not in held[1])
         for (label, key), (properties, ids) in merged.items():
             node = self.shows[key] if label == SHOW else self.hubs[label][key]
+            before = {name: node.properties.get(name) for name in _INDEXED}
             for name, value in properties.items():
                 _assign(node.properties, name, value)
             node.ids = (node.ids or []) + [i for i in ids if i not in (node.ids or [])]
+            for name, had in before.items():
+                now = node.properties.get(name)
+                if now == had:
+                    continue
+                if name == NAME_KEY:
+                    if had is not None:
+                        self.by_name_key[(label, had)].discard(key)
+                    if now is not None:
+                        self.by_name_key.setdefault((label, now), set()).add(key)
+                else:
+                    if had is not None:
+                        self.by_identifier.pop((label, name, had), None)
+                    if now is not None:
+                        self.by_identifier[(label, name, now)] = key
+
+    # -- what the identities ask (loaders/identities.py's reads of the store) ----------
+
+    def _node(self, label: str, key: str):
+        return self.shows.get(key) if label == SHOW else self.hubs[label].get(key)
+
+    def namesakes(self, label: str, base: str, by_name_key: bool) -> dict[str, tuple[str, ...]]:
+        """The nodes whose key is `base`, and (`by_name_key`) whose name gives it: {key: ids}."""
+        keys = [base] + (sorted(self.by_name_key.get((label, base), ())) if by_name_key else [])
+        found = {}
+        for key in keys:
+            node = self._node(label, key)
+            if node is not None:
+                found[key] = tuple(node.ids or ())
+        return found
+
+    def identified_key(self, label: str, prop: str, value: Any) -> str | None:
+        return self.by_identifier.get((label, prop, value))
 
     def shows_by_title(self, title_keys: set[str]) -> dict[str, set[str]]:
         return {tk: set(self.by_title[tk]) for tk in title_keys if self.by_title.get(tk)}

@@ -107,6 +107,32 @@ def test_bulk_load_gives_the_incremental_graph_on_the_embedded_store(tmp_path, r
                  incremental)
 
 
+def test_names_the_load_forgot_resolve_as_against_the_store(tmp_path, request, monkeypatch):
+    """Past identities.REMEMBERED names a load forgets the oldest half and the
+    incremental loader asks the store again; the bulk path asks the graph it holds."""
+    from tests.conftest import open_backend
+    monkeypatch.setattr("loaders.identities.REMEMBERED", 16)
+    # A name-only David Smith, who then gets nm0000229; a namesake nm0000230 becomes
+    # david-smith--nm0000230; forgotten, he must still be found by his identifier.
+    smith = [{"title": "First", "year": 1990, "cast": ["David Smith"]}] + [
+        {"title": title, "year": 1991, "credits": [
+            {"name": "David Smith", "category": "director", "ids": [f"imdb:{nconst}"]}]}
+        for title, nconst in (("Second", "nm0000229"), ("Third", "nm0000230"))]
+    fillers = [{"title": f"Filler {i}", "year": 2000, "credits": [
+        {"name": f"Person {i} {j}", "category": "actor", "ids": [f"imdb:nm{1000000 + 5 * i + j}"]}
+        for j in range(5)]} for i in range(12)]
+    listings = [*smith, *fillers, {"title": "Later", "year": 2011, "credits": [
+        {"name": "David Smith", "category": "actor", "ids": ["imdb:nm0000230"]}]}]
+    (tmp_path / "forgotten.jsonl").write_text(
+        "\n".join(json.dumps(listing) for listing in listings) + "\n", encoding="utf-8")
+    paths = [tmp_path / "forgotten.jsonl", *_inputs(tmp_path)]
+    incremental, bulk = open_backend("embedded", request), open_backend("embedded", request)
+    _incremental(incremental, paths)
+    BulkLoader(batch_size=BATCH).load(bulk, _sources(paths))
+    _assert_same(graph_checksum(incremental, LOAD_TIMES), _schema(incremental), bulk,
+                 incremental)
+
+
 def test_bulk_load_refuses_a_graph_that_is_not_empty(backend, tmp_path):
     paths = _inputs(tmp_path)
     _incremental(backend, paths[:1])
