@@ -320,19 +320,23 @@ class FalkorBackend(Backend):
 
     def bulk_import(self, nodes, relationships, folder: Path | None = None) -> None:
         """GRAPH.BULK (graph/falkor_bulk.py) into a graph that must not exist yet: an
-        empty one is dropped first, its indexes made again after the import."""
-        self.check_bulk_target()
-        self.drop_graph()
-        self._db = None  # connecting again would create the graph empty
-        sock = self.server.ensure_running()
-        client = FalkorDB(unix_socket_path=str(sock), password=self.server.password)
-        sender = BulkSender(lambda args: client.connection.execute_command(
-            "GRAPH.BULK", self.graph_name, *args))
-        sender.send_nodes(nodes)
-        sender.send_relationships(relationships)
-        client.connection.close()
-        self._bump_generation()
-        self.ensure_schema()
+        empty one is dropped first, its indexes made again after the import. Holds the
+        load lock, so no other load writes in between."""
+        with self.one_load_at_a_time():
+            self.check_bulk_target()
+            self.drop_graph()
+            self._db = None  # connecting again would create the graph empty
+            sock = self.server.ensure_running()
+            client = FalkorDB(unix_socket_path=str(sock), password=self.server.password)
+            try:
+                sender = BulkSender(lambda args: client.connection.execute_command(
+                    "GRAPH.BULK", self.graph_name, *args))
+                sender.send_nodes(nodes)
+                sender.send_relationships(relationships)
+            finally:
+                client.connection.close()
+            self._bump_generation()
+            self.ensure_schema()
 
     def drop_graph(self) -> None:
         """Delete the whole graph, indexes included (tests use throwaway graphs)."""

@@ -34,6 +34,8 @@ def encode_value(value: Any, where: str) -> bytes:
     if isinstance(value, float):
         return struct.pack("=Bd", _DOUBLE, value)
     if isinstance(value, str):
+        if "\0" in value:  # the format ends a string at its first NUL
+            raise QueryError(f"{where}: a text holds the character U+0000")
         return struct.pack("=B", _STRING) + value.encode("utf-8") + b"\0"
     if isinstance(value, (list, tuple)):
         return struct.pack("=Bq", _ARRAY, len(value)) + b"".join(
