@@ -24,8 +24,10 @@ It also answers what the incremental loader asks the store before planning a bat
 (loaders/identities.py: nodes by identifier, namesakes by name key), so a name the load's
 memory of identities has forgotten resolves as it would against the store.
 
-Everything is held in memory (nodes and edges by key): peak memory grows with the input
-(benchmarks/bulk_load.py measures it); bounding it (spilling to disk, sorted by key) is
+Everything is held in memory (nodes and edges by key), so peak memory grows with the
+input: 129 MB at 2,000 IMDb-shaped titles (11,502 credits), 386 MB at 20,000 (120,684),
+about 2.3 KB per credit, against 103 and 153 MB for the incremental loader (embedded
+store, benchmarks/bulk_load.py). Bounding it (rows spilled to disk and merged by key) is
 not done yet.
 """
 
