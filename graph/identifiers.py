@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from graph.schema import Label
@@ -80,9 +81,11 @@ class IdentifierError(ValueError):
     """Text that is not an identifier of a known scheme for a label."""
 
 
+@lru_cache(maxsize=1 << 17)
 def parse_identifier(text: str, label: Label | str | None = None) -> Identifier:
     """`imdb:nm0000229`, `nm0000229` or `tmdb:person/488` as an Identifier; raises
-    IdentifierError with the reason (and the schemes' shapes) otherwise."""
+    IdentifierError with the reason (and the schemes' shapes) otherwise. Cached: a dump
+    names a busy person's id, and the titles they are known for, in every title."""
     raw = (text or "").strip()
     label = Label(label) if label is not None else None
     scheme_name, sep, value = raw.partition(":")

@@ -132,5 +132,7 @@ def _references(listing: Listing, show_base: str | None
         yield Label.PERSON.value, person_key(credit.name), tuple(credit.ids)
     for name in listing.credited_people():
         yield Label.PERSON.value, person_key(name), ()
+    for ref in listing.identified_companies:
+        yield Label.COMPANY.value, company_key(ref.name), tuple(ref.ids)
     for name in listing.companies:
         yield Label.COMPANY.value, company_key(name), ()

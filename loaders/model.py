@@ -204,6 +204,15 @@ class Credit(BaseModel):
                                description="Identifiers of the titles they are known for.")
 
 
+class CompanyRef(BaseModel):
+    """A company the source names with its identifiers (TMDB's production companies)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    ids: Annotated[list[str], _identifiers(Label.COMPANY)] = Field(default_factory=list)
+
+
 class SeriesRef(BaseModel):
     """The series an episode belongs to."""
 
@@ -266,6 +275,9 @@ class Listing(BaseModel):
     original_title: ShortText = None
     alternate_titles: NameList = Field(default_factory=list,
                                        description="Other titles the show is known by.")
+    identified_companies: list[CompanyRef] = Field(
+        default_factory=list, max_length=NAMES_MAX,
+        description="Companies with their identifiers (tmdb:company/...), beside `companies`.")
     episode_of: SeriesRef | None = Field(default=None,
                                          description="For an episode: its series.")
     season_number: Count = None
@@ -349,7 +361,8 @@ class Listing(BaseModel):
 
 # Listing fields added with identifiers and rich credits (see Listing.canonical).
 RICH_FIELDS = ("ids", "kind", "end_year", "runtime_minutes", "original_title",
-               "alternate_titles", "episode_of", "season_number", "episode_number", "credits")
+               "alternate_titles", "identified_companies", "episode_of", "season_number",
+               "episode_number", "credits")
 
 
 class SourceRef(BaseModel):

@@ -280,8 +280,10 @@ def plan_listing(listing: Listing, ref: SourceRef, resolve_yearless,
             person = planner.entity("Person", person_key(name), name)
             plan.entities.append(person)
             planner.add_edge(edge(rel_type, person, credited, role))
-    companies = [planner.entity("Company", company_key(name), name)
-                 for name in listing.companies]
+    companies = [planner.entity("Company", company_key(ref.name), ref.name, ref.ids)
+                 for ref in listing.identified_companies]
+    companies += [planner.entity("Company", company_key(name), name)
+                  for name in listing.companies]
     for company in companies:
         plan.entities.append(company)
         planner.add_edge(edge(_MADE_BY, show, company))

@@ -182,6 +182,24 @@ def _names(value: Any, path: str, field: str = "name") -> list[str]:
     return names
 
 
+def _companies(value: Any) -> list[dict[str, Any]]:
+    """Production companies by name, with their TMDB id (`tmdb:company/4`) when given."""
+    companies: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for place, item in _objects(value, _q("production_companies")):
+        name = _text(item.get("name"), _in(place, "name"))
+        if name is None or not normalize_name(name) or name in seen:
+            continue
+        seen.add(name)
+        number = item.get("id")
+        if number is not None and (isinstance(number, bool) or not isinstance(number, int)):
+            raise TmdbFieldError(f"{_in(place, 'id')} must be a whole number, got "
+                                 f"{type(number).__name__}")
+        companies.append({"name": name,
+                          "ids": [f"tmdb:company/{number}"] if number is not None else []})
+    return companies
+
+
 # -- the show ------------------------------------------------------------------------
 
 def _media(data: Mapping[str, Any]) -> str:
@@ -239,7 +257,7 @@ def _common(data: Mapping[str, Any], title: str) -> dict[str, Any]:
     countries = _names(data.get("production_countries"), "production_countries")
     return {"synopsis": _text(data.get("overview"), _q("overview")),
             "genres": _names(data.get("genres"), "genres"),
-            "companies": _names(data.get("production_companies"), "production_companies"),
+            "identified_companies": _companies(data.get("production_companies")),
             "country": ", ".join(countries) or None,
             "alternate_titles": [name for name in names if name != title]}
 

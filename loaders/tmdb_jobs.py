@@ -41,6 +41,11 @@ CREDIT_RULES: dict[tuple[str, str], CreditRule] = {
     (ANY, "Producer"): CreditRule("producer", False, "IMDb's `producer`"),
     (ANY, "Executive Producer"): CreditRule("executive producer", False,
                                             "a PRODUCED credit with role `executive producer`"),
+    **{(ANY, job): CreditRule("producer", True, "IMDb's `producer` with this job (IMDb "
+                              "files co-producers, line producers... under `producer`, and "
+                              "only `executive producer` as an executive producer)")
+       for job in ("Co-Producer", "Associate Producer", "Line Producer",
+                   "Co-Executive Producer", "Supervising Producer", "Consulting Producer")},
     ("Writing", ANY): CreditRule("writer", True, "every job of the Writing department "
                                  "(Screenplay, Writer, Story, Novel, Teleplay, Author, "
                                  "Characters...) is IMDb's `writer`, with the job kept as IMDb "

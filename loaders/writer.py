@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping
@@ -50,7 +50,8 @@ from graph.keys import normalize_name
 from graph.schema import Label, RelType
 from loaders.pacing import pace_for
 from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan
-from loaders.spellings import SEP, Stored, SpellingBook, add, best, only, votes_to_text
+from loaders.spellings import (REMEMBERED, SEP, Stored, SpellingBook, add, best, only,
+                               votes_to_text)
 from loaders.statements import (ADD_DEGREES, BATCH_APPLIED, DEGREES, DROP_JOURNALS,
                                 EXISTING_LISTINGS, HUB_LABELS, JOURNALS, LISTING_MENTIONS, PARTS,
                                 SHOW, SHOW_COLUMNS, SHOWS_BY_TITLE, upsert_statement)
@@ -74,6 +75,7 @@ class Batch:
     dropped: set[tuple[str, str]] = field(default_factory=set)
     degrees: dict[str, dict[str, int]] = field(
         default_factory=lambda: {label: defaultdict(int) for label in HUB_LABELS})
+    details: dict[tuple[str, str], int] = field(default_factory=dict)  # written, by node
 
     def statement(self) -> str:
         present = [name for name in PARTS if self._rows(name)]
@@ -112,6 +114,8 @@ class ListingWriter:
         self.added_degrees: dict[str, dict[str, int]] = {
             label: defaultdict(int) for label in HUB_LABELS}
         self.load_id = uuid.uuid4().hex  # names this load's journal entries
+        # Details (identifiers, years...) this load has written, by node: not sent again.
+        self._details_written: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._batches = 0
 
     # -- the journal ----------------------------------------------------------
@@ -206,6 +210,7 @@ class ListingWriter:
             self.book.remember(label, key, held)
         for label, key in batch.dropped:
             self.book.forget(label, key)  # it may be gone: read it again if met
+            self._details_written.pop((label, key), None)
         return batch
 
     def launch(self, batch: Batch) -> Launched:
@@ -232,6 +237,11 @@ class ListingWriter:
         self._written(launched.batch)
 
     def _written(self, batch: Batch) -> None:
+        for ident, fingerprint in batch.details.items():
+            self._details_written[ident] = fingerprint
+            self._details_written.move_to_end(ident)
+        while len(self._details_written) > REMEMBERED:
+            self._details_written.popitem(last=False)
         for label, keys in batch.stale.items():
             self.stale_degrees[label].update(keys)
         for label, added in batch.degrees.items():
@@ -322,14 +332,15 @@ class ListingWriter:
             "listings": listings, "loaded_at": loaded_at,
             "sources": [plan.source_id for plan in plans], "shows": shows, "related": related,
             **rows,
-            **new_edges, "edges": merged_edges, "details": self._details(plans)}
+            **new_edges, "edges": merged_edges, "details": self._details(plans, batch)}
         self._replaced(plans, previous, stored, delta, named, batch)
         return batch
 
-    @staticmethod
-    def _details(plans: list[ListingPlan]) -> dict[str, list[list[Any]]]:
+    def _details(self, plans: list[ListingPlan], batch: Batch) -> dict[str, list[list[Any]]]:
         """Rows of what identified sources say of their nodes: [key, {properties}, [ids]]
-        (a later listing of the batch wins a property; identifiers add up)."""
+        (a later listing of the batch wins a property; identifiers add up). What a batch
+        of this load already wrote is not sent again: a busy person's details, the same
+        in every title of a dump, were most of an IMDb batch's text."""
         merged: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = {}
         for plan in plans:
             for ident, (properties, ids) in plan.details.items():
@@ -338,6 +349,12 @@ class ListingWriter:
                 held[1].extend(i for i in ids if i not in held[1])
         rows: dict[str, list[list[Any]]] = {label.value: [] for label in Label}
         for (label, key), (properties, ids) in merged.items():
+            fingerprint = hash((tuple(sorted((name, repr(value))
+                                             for name, value in properties.items())),
+                                tuple(ids)))
+            if self._details_written.get((label, key)) == fingerprint:
+                continue
+            batch.details[(label, key)] = fingerprint
             rows[label].append([key, properties, ids])
         return rows
 

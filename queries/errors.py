@@ -21,10 +21,24 @@ class UnknownEntity(GraphError):
         self.suggestions = suggestions
         if suggestions:
             hint = " Did you mean: " + "; ".join(
-                f"{s['name']} ({s['label']}:{s['key']})" for s in suggestions[:5]) + "?"
+                f"{s.get('display') or s['name']} ({s['label']}:{s['key']})"
+                for s in suggestions[:5]) + "?"
         else:
             hint = " Check the spelling, or search for part of the name."
         super().__init__(f"Nothing in the graph is called {text!r}.{hint}")
+
+
+class UnknownIdentifier(UnknownEntity):
+    """An identifier (`imdb:nm0000229`) that no entity in the graph has."""
+
+    def __init__(self, identifier, labels):
+        self.identifier = identifier
+        self.text = str(identifier)
+        self.suggestions = []
+        kinds = " or ".join(str(label).lower() for label in labels)
+        GraphError.__init__(
+            self, f"No {kinds} in the graph has the identifier {identifier}. Load the "
+                  "catalogue that names it, or search by name.")
 
 
 class AmbiguousEntity(GraphError):
@@ -34,7 +48,7 @@ class AmbiguousEntity(GraphError):
         self.text = text
         self.candidates = candidates
         listed = "; ".join(
-            f"{c['name']}{' (' + str(c['year']) + ')' if c.get('year') else ''} "
+            f"{c.get('display') or c['name']}{' (' + str(c['year']) + ')' if c.get('year') else ''} "
             f"= {c['label']}:{c['key']}" for c in candidates)
         example = f"{candidates[0]['label']}:{candidates[0]['key']}" if candidates else "Label:key"
         super().__init__(f"{text!r} could mean several entities: {listed}. "

@@ -5,15 +5,21 @@ in Python, so both backends rank identically.
 
 Related-content score of a candidate show, summed over its evidence:
 - each person credited on both shows: ROLE_WEIGHTS[their role on the candidate]
-  / log(2 + number of shows the person is credited on) (Adamic-Adar: a
-  prolific person says less about two shows than a rare one);
+  / log(2 + the person's credit_count: their credits, one per role on a show, a
+  series' episodes counting once) (Adamic-Adar: a prolific person says less about
+  two shows than a rare one);
 - each company that made both: 1.5 / log(2 + shows the company made);
 - people and companies with more than HUB_DEGREE shows only re-rank candidates
   found otherwise: they connect too much to suggest anything (and would make
   the query slow);
 - each shared genre: 0.5 / log(2 + shows in the genre), only for candidates
   found through people, companies or the series (genres alone are too broad);
-- another season of the same series: +5.
+- another season of the same series (seasons only: remakes, or two episodes called
+  Pilot, share a title and no series): +5; for an episode, its series and the other
+  episodes of its season: +5 each.
+An episode's credits are written on its series (the episode's listing among their
+sources, loaders/plan.py): its people are the series' people its listing names, and a
+person in 40 episodes of a series counts once for the series, like its regular cast.
 Ties: title, then key.
 """
 
@@ -24,9 +30,11 @@ from collections import defaultdict
 from typing import Any
 
 from graph.backend import Backend
+from graph.identifiers import try_identifier
 from graph.schema import CREDIT_TYPES, RELATIONSHIPS, Label, RelType
+from queries.namesakes import distinguish
 from queries.registry import registry
-from queries.search import check_label, entity_url
+from queries.search import check_label, entity_url, identified
 
 ROLE_WEIGHTS = {"DIRECTED": 3.0, "WROTE": 3.0, "PRODUCED": 2.0, "ACTED_IN": 1.0}
 COMPANY_WEIGHT = 1.5
@@ -45,10 +53,20 @@ SECTION_TITLES = {"DIRECTED": "Directed by", "producer": "Produced by",
 
 
 def role_name(rel_type: str, producer_role: str | None) -> str:
-    """`DIRECTED` -> director; PRODUCED keeps its producer / executive producer role."""
+    """`DIRECTED` -> director; PRODUCED keeps its producer / executive producer role, and
+    WORKED_ON its category (composer, editor...): both are the edge's `role`."""
     if rel_type == RelType.PRODUCED.value:
         return producer_role or "producer"
+    if rel_type == RelType.WORKED_ON.value:
+        return producer_role or "crew"
     return ROLE_NOUNS.get(rel_type, rel_type.lower())
+
+
+def _credited_as(rel_type: str, role: str | None, name: str) -> str:
+    """How a related show's reason names a person: `directed by X`, `composer X`."""
+    if rel_type == RelType.WORKED_ON.value:
+        return f"{role_name(rel_type, role)} {name}"
+    return f"{ROLE_WORDS.get(rel_type, 'with')} {name}"
 
 
 def _run(backend: Backend, name: str, **params) -> list[dict]:
@@ -62,6 +80,8 @@ def _adamic_adar(weight: float, degree: int | None) -> float:
 PROVENANCE_LIMIT = 100
 # The most credits a show or person page lists (the database counts them all).
 CREDITS_LIMIT = 1000  # also the default of `limit` in show.cypher and person.cypher
+# The most episodes a series page lists (the database counts them all).
+EPISODES_LIMIT = 1000  # also the default of `limit` in episodes.cypher
 
 # The order of credit sections on each page, by credit group (see _credit_group). The
 # database sorts by it before cutting at CREDITS_LIMIT, so a long list keeps its first
@@ -94,10 +114,31 @@ def _provenance_through_edges(backend: Backend, label: str, key: str) -> list[di
 
 
 def _credit_group(credit: dict) -> str:
-    """A credit's section: its type, or a producer's role (show.cypher and person.cypher agree)."""
-    if credit["type"] == RelType.PRODUCED.value:
-        return credit["role"] or "producer"
+    """A credit's section: its type, a producer's role, or the category of any other credit
+    (composer, editor...: WORKED_ON's role); show.cypher and person.cypher agree."""
+    if credit["type"] in (RelType.PRODUCED.value, RelType.WORKED_ON.value):
+        return credit["role"] or ("producer" if credit["type"] == RelType.PRODUCED.value
+                                  else "other")
     return credit["type"]
+
+
+def _groups(order: tuple[str, ...], grouped: dict[str, list]) -> list[str]:
+    """The sections a page shows: those of `order` first, then every other category (a
+    WORKED_ON credit's: composer, editor...) by name, so none is dropped."""
+    return [g for g in order if grouped.get(g)] + sorted(g for g in grouped if g not in order)
+
+
+def _billing(credit: dict) -> tuple:
+    """Within a section: the source's billing order first (credits without one after)."""
+    order = credit.get("order")
+    return (order is None, order if order is not None else 0)
+
+
+def _credit_facts(credit: dict) -> dict:
+    """What a credit says beyond who and what: characters, the source's job and category,
+    billing order."""
+    return {"characters": list(credit.get("characters") or []), "job": credit.get("job"),
+            "category": credit.get("category"), "order": credit.get("order")}
 
 
 def _cut(row: dict) -> dict:
@@ -108,25 +149,31 @@ def _cut(row: dict) -> dict:
 
 
 def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | None:
-    """A show page: its first `limit` (CREDITS_LIMIT) credits by section then name, and how many
-    there are."""
+    """A show page: its first `limit` (CREDITS_LIMIT) credits by section then billing order
+    and name, how many there are, and for a series its seasons and episodes."""
+    episodes, own_listings = _series_episodes(backend, key, None)
     rows = _run(backend, "show", key=key, roles=list(SHOW_CREDIT_ORDER),
-                limit=CREDITS_LIMIT if limit is None else limit)
+                limit=CREDITS_LIMIT if limit is None else limit,
+                own=sorted(own_listings), count_episodes=episodes["total"] > 0)
     if not rows:
         return None
     row = rows[0]
     show = row["show"]["properties"]
     credits: dict[str, list[dict]] = defaultdict(list)
-    # The database chose which credits; within a section the page sorts by code point, as
-    # it always has (Neo4j compares strings by UTF-16 unit).
-    for credit in sorted(row["credits"], key=lambda c: (c["name"] or "", c["key"])):
-        credits[_credit_group(credit)].append({"key": credit["key"], "name": credit["name"],
-                                               "url": entity_url("Person", credit["key"])})
+    # The database chose which credits; within a section the page sorts by billing order,
+    # then by code point, as it always has (Neo4j compares strings by UTF-16 unit).
+    for credit in sorted(row["credits"],
+                         key=lambda c: (*_billing(c), c["name"] or "", c["key"])):
+        credits[_credit_group(credit)].append({
+            "key": credit["key"], "name": credit["name"],
+            "url": entity_url("Person", credit["key"]), **_credit_facts(credit),
+            "episodes": credit["episodes"]})
     detail = {
         "label": "Show", "key": key, "name": show.get("title"), "properties": show,
         "url": entity_url("Show", key),
-        "credits": [{"role": group, "title": SECTION_TITLES.get(group, group.title()),
-                     "people": credits[group]} for group in SHOW_CREDIT_ORDER if credits.get(group)],
+        "credits": [{"role": group, "title": SECTION_TITLES.get(group, group.capitalize()),
+                     "people": credits[group]}
+                    for group in _groups(SHOW_CREDIT_ORDER, credits)],
         **_cut(row),
         "companies": _entities("Company", row["companies"]),
         "genres": _entities("Genre", row["genres"]),
@@ -134,17 +181,56 @@ def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | 
                             "year": s["year"], "url": entity_url("Show", s["key"])}
                            for s in row["seasons"] if s.get("key")),
                           key=lambda s: (s["season"] is None, s["season"] or 0, s["key"])),
+        "series": [{"key": x["key"], "name": x["title"], "year": x["year"],
+                    "season": x["season"], "episode": x["episode"],
+                    "url": entity_url("Show", x["key"])}
+                   for x in sorted(row["series"], key=lambda x: x["key"])],
         "provenance": _provenance(backend, show.get("sources")),
     }
+    detail["episodes"] = episodes
+    distinguish(backend, [person for group in detail["credits"] for person in group["people"]],
+                Label.PERSON.value)
+    # The episode list is not: each episode is placed there by its season and number, and
+    # generic titles (`Episode #1.1`) have thousands of namesakes to read.
+    distinguish(backend, detail["seasons"] + detail["series"], Label.SHOW.value)
     detail["counts"] = {"credits": row["total"], "people": row["people"],
                         "companies": len(detail["companies"]), "genres": len(detail["genres"]),
-                        "seasons": len(detail["seasons"])}
+                        "seasons": len(detail["seasons"]),
+                        "episodes": detail["episodes"]["total"]}
     return detail
 
 
+def series_episodes(backend: Backend, key: str, limit: int | None = None) -> dict:
+    """A series' first `limit` (EPISODES_LIMIT) episodes grouped by season, in episode
+    order: {"seasons": [{"season", "episodes": [...]}], "shown", "total", "truncated"};
+    unnumbered seasons last."""
+    return _series_episodes(backend, key, limit)[0]
+
+
+def _series_episodes(backend: Backend, key: str, limit: int | None) -> tuple[dict, set[str]]:
+    """series_episodes(), and the series' own listings: its sources that are no episode's
+    (a credit's other sources are its episodes: an episode's credits are written on its
+    series). Told apart here with sets: in Cypher every source would scan every other."""
+    rows = _run(backend, "episodes", key=key, limit=EPISODES_LIMIT if limit is None else limit)
+    found = rows[0] if rows else {"episodes": [], "total": 0, "sources": [],
+                                  "episode_sources": []}
+    seasons: dict[int | None, list[dict]] = {}
+    for episode in found["episodes"]:
+        seasons.setdefault(episode["season"], []).append(
+            {"key": episode["key"], "name": episode["title"], "year": episode["year"],
+             "season": episode["season"], "episode": episode["episode"],
+             "url": entity_url("Show", episode["key"])})
+    episode_listings = {source for sources in found["episode_sources"] for source in sources or ()}
+    return ({"seasons": [{"season": season, "episodes": episodes}
+                         for season, episodes in seasons.items()],
+             "shown": len(found["episodes"]), "total": found["total"],
+             "truncated": len(found["episodes"]) < found["total"]},
+            set(found["sources"] or ()) - episode_listings)
+
+
 def person_detail(backend: Backend, key: str, limit: int | None = None) -> dict | None:
-    """A person page: their first `limit` (CREDITS_LIMIT) credits by section then title, and how
-    many there are."""
+    """A person page: their first `limit` (CREDITS_LIMIT) credits by section then title, how
+    many there are, and the titles they are known for that the graph holds."""
     rows = _run(backend, "person", key=key, roles=list(PERSON_CREDIT_ORDER),
                 limit=CREDITS_LIMIT if limit is None else limit)
     if not rows:
@@ -155,17 +241,45 @@ def person_detail(backend: Backend, key: str, limit: int | None = None) -> dict 
     for credit in sorted(row["credits"], key=lambda c: (c["title"] or "", c["key"])):
         by_role[_credit_group(credit)].append(
             {"key": credit["key"], "name": credit["title"], "year": credit["year"],
-             "url": entity_url("Show", credit["key"])})
+             "url": entity_url("Show", credit["key"]), **_credit_facts(credit),
+             "episodes": _episodes_credited(credit)})
+    known = known_for(backend, person.get("known_for") or [])
+    distinguish(backend, [show for shows in by_role.values() for show in shows]
+                + [show for show in known if show["key"]], Label.SHOW.value)
     return {
         "label": "Person", "key": key, "name": person.get("name"), "properties": person,
         "url": entity_url("Person", key),
         "credits": [{"role": ROLE_NOUNS.get(group, group), "shows": by_role[group]}
-                    for group in PERSON_CREDIT_ORDER if by_role.get(group)],
+                    for group in _groups(PERSON_CREDIT_ORDER, by_role)],
         "credit_count": row["total"],
         **_cut(row),
         "counts": {"credits": row["total"], "shows": row["shows"]},
+        "known_for": known,
         "provenance": _provenance_through_edges(backend, "Person", key),
     }
+
+
+def _episodes_credited(credit: dict) -> int:
+    """In how many of a series' episodes a credit on it is: the episodes whose listing is
+    among the credit's sources (an episode's credits are written on its series). Counted
+    here with a set: in Cypher each episode scanned the credit's sources, which for a
+    regular of a long series is quadratic in its number of episodes."""
+    sources = set(credit.get("sources") or ())
+    return sum(1 for episode in credit.get("episode_sources") or ()
+               if sources.intersection(episode or ()))
+
+
+def known_for(backend: Backend, identifiers: list[str]) -> list[dict]:
+    """A person's known-for titles (show identifiers), each with its show when the graph
+    holds it: {"id", "key", "name", "year", "url"} (key, name, year and url None if not)."""
+    parsed = [(text, try_identifier(text, Label.SHOW)) for text in identifiers]
+    found = identified(backend, Label.SHOW.value, [i for _text, i in parsed if i is not None])
+    result = []
+    for text, identifier in parsed:
+        show = found.get(str(identifier)) if identifier is not None else None
+        result.append({"id": text, "key": show and show["key"], "name": show and show["name"],
+                       "year": show and show["year"], "url": show and show["url"]})
+    return result
 
 
 def company_detail(backend: Backend, key: str, limit: int = 200) -> dict | None:
@@ -192,6 +306,12 @@ def _entity_with_shows(backend: Backend, label: str, key: str, limit: int) -> di
                        "url": entity_url("Show", s["key"])} for s in shows],
             "total": total, "counts": {"shows": total},
             "provenance": _provenance_through_edges(backend, label, key)}
+
+
+def exists(backend: Backend, label: str, key: str) -> bool:
+    """Whether an entity of `label` has the key `key`."""
+    return bool(backend.run_read(f"MATCH (n:{check_label(label)} {{key: $key}}) RETURN n.key",
+                                 {"key": key}, max_rows=0).rows)
 
 
 DETAILS = {"Show": show_detail, "Person": person_detail, "Company": company_detail,
@@ -235,14 +355,24 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
                 people[slot] = {"row": row, "weight": weight}
         elif kind == "company":
             companies.append(row)
+        elif kind == "episode":
+            # An episode's series, and the other episodes of its season (`producer_role`
+            # holds the season).
+            season = f", season {row['producer_role']}" if row["producer_role"] is not None else ""
+            text = ("its series" if row["role"] == "series"
+                    else f"another episode of {row['via_name']}{season}")
+            _reason(candidates, row, SERIES_BONUS, "series", row["via_key"], row["via_name"], text)
         else:
             _reason(candidates, row, SERIES_BONUS, "series", None, row["via_name"],
                     f"another season of {row['via_name']}")
+    shown = {p["key"]: p["display"] for p in distinguish(
+        backend, [{"key": k, "name": found["row"]["via_name"]}
+                  for (_show, k), found in sorted(people.items())], Label.PERSON.value)}
     for (_show, person_key), found in sorted(people.items()):
         row = found["row"]
         _reason(candidates, row, _adamic_adar(found["weight"], row["degree"]), "person",
                 person_key, row["via_name"],
-                f"{ROLE_WORDS.get(row['role'], 'with')} {row['via_name']}",
+                _credited_as(row["role"], row["producer_role"], shown[person_key]),
                 role=role_name(row["role"], row["producer_role"]))
     for row in sorted(companies, key=lambda r: (r["key"], r["via_name"] or "", r["via_key"])):
         _reason(candidates, row, _adamic_adar(COMPANY_WEIGHT, row["degree"]), "company",
@@ -263,7 +393,7 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
     for item in ranked:
         item["score"] = round(item["score"], 4)
         item["explanation"] = ", ".join(reason["text"] for reason in item["reasons"])
-    return ranked[:limit]
+    return distinguish(backend, ranked[:limit], Label.SHOW.value)
 
 
 EVIDENCE_FIELDS = ("key", "title", "year", "via_key", "via_name", "role", "producer_role", "degree")
@@ -354,7 +484,7 @@ def collaborators(backend: Backend, key: str, limit: int | None = 50,
         result.append({**person, "shows": shows, "count": len(shows),
                        "roles": sorted({r for s in shows for r in s["their_roles"]})})
     result.sort(key=_most_shared_first)
-    return result if limit is None else result[:limit]
+    return distinguish(backend, result if limit is None else result[:limit], Label.PERSON.value)
 
 
 def suggested_collaborators(backend: Backend, key: str, limit: int = 20,
@@ -385,14 +515,17 @@ def suggested_collaborators(backend: Backend, key: str, limit: int = 20,
         if row["key"] in known:
             continue
         via = sorted((tuple(pair) for pair in row["via"]), key=lambda nk: (nk[0] or "", nk[1]))
-        names = [name for name, _key in via]
-        shown = " and ".join(names[:2]) if len(names) <= 2 else \
-            f"{', '.join(names[:2])} and {len(names) - 2} more"
         ranked.append({"key": row["key"], "name": row["name"],
                        "url": entity_url("Person", row["key"]),
                        "score": row["score"], "count": row["shared"],
-                       "via": [{"key": k, "name": n, "url": entity_url("Person", k)} for n, k in via],
-                       "explanation": f"worked with {shown}"})
+                       "via": [{"key": k, "name": n, "url": entity_url("Person", k)} for n, k in via]})
+    # Suggestions and the people they come through, namesakes told apart, in one round trip.
+    distinguish(backend, ranked + [v for item in ranked for v in item["via"]], Label.PERSON.value)
+    for item in ranked:
+        names = [v["display"] for v in item["via"]]
+        shown = " and ".join(names[:2]) if len(names) <= 2 else \
+            f"{', '.join(names[:2])} and {len(names) - 2} more"
+        item["explanation"] = f"worked with {shown}"
     return ranked
 
 
@@ -458,6 +591,7 @@ def neighbourhood(backend: Backend, label: str, key: str, depth: int = 1,
                     "source": start, "target": end, "type": rel_type, "role": role}
         frontier = next_frontier
     total, capped = _count_within(backend, label, key, depth)
+    distinguish(backend, list(nodes.values()))
     return {"nodes": list(nodes.values()), "edges": list(edges.values()),
             "shown": len(nodes), "total": max(total, len(nodes)), "total_capped": capped,
             "center": center}
@@ -490,8 +624,9 @@ def statistics(backend: Backend, limit: int = 10) -> dict:
         "labels": {label: counts[label] for label in (l.value for l in Label)},
         "relationships": {rel.value: counts[rel.value] for rel in RelType},
         "credits": sum(counts[rel.value] for rel in CREDIT_TYPES),
-        "top_people": [{**r, "url": entity_url("Person", r["key"])}
-                       for r in _run(backend, "top_people", limit=limit)],
+        "top_people": distinguish(backend, [{**r, "url": entity_url("Person", r["key"])}
+                                            for r in _run(backend, "top_people", limit=limit)],
+                                  Label.PERSON.value),
         "largest_companies": [{**r, "url": entity_url("Company", r["key"])}
                               for r in _run(backend, "largest_companies", limit=limit)],
         "genres": [{**r, "url": entity_url("Genre", r["key"])}

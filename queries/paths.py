@@ -31,6 +31,7 @@ from graph.errors import GraphError, QueryTimeout
 from graph.schema import Label, RelType
 from queries import adjacency
 from queries.errors import QueryParameterError
+from queries.namesakes import distinguish
 from queries.search import check_label, entity_url, split_reference
 
 DEFAULT_MAX_HOPS = 6
@@ -95,7 +96,7 @@ def connection_path(backend: Backend, source: EntityRef, target: EntityRef,
         if ref not in ends:
             return _answer(None, [], max_hops, f"{ref.label} {ref.key!r} is not in the graph")
     if source == target:
-        return _answer([_node(source, ends[source][1])], [], max_hops)
+        return _distinguished(backend, _answer([_node(source, ends[source][1])], [], max_hops))
     if backend.dialect == "neo4j":
         found = _native_shortest(backend, source, target, types, max_hops, deadline, timeout_ms)
     else:
@@ -106,7 +107,13 @@ def connection_path(backend: Backend, source: EntityRef, target: EntityRef,
                                    deadline, timeout_ms)
     if isinstance(found, str):
         return _answer(None, [], max_hops, found)
-    return _answer(*found, max_hops)
+    return _distinguished(backend, _answer(*found, max_hops))
+
+
+def _distinguished(backend: Backend, answer: dict) -> dict:
+    """The path's entities with their namesake detail (queries/namesakes.py)."""
+    distinguish(backend, [step for step in answer["path"] if "label" in step])
+    return answer
 
 
 def _ends(backend: Backend, source: Ref, target: Ref) -> dict[Ref, tuple[int, str]]:

@@ -9,6 +9,7 @@ import click
 from graph.backend import Results
 from queries import explore, paths
 from queries.errors import AmbiguousEntity, UnknownEntity
+from queries.namesakes import distinguish_one
 from queries.registry import as_results, registry
 from queries.search import resolve_entity, search as search_entities
 from screengraph.context import CliContext, pass_context
@@ -33,10 +34,16 @@ def _resolve(cli: CliContext, text: str, label: str | None) -> dict:
         click.echo(f"{text!r} is ambiguous; name one of these by its key:", err=True)
         for c in exc.candidates:
             year = f" ({c['year']})" if c.get("year") else ""
-            click.echo(f"  {c['label']}:{c['key']}  {c['name']}{year}", err=True)
+            click.echo(f"  {c['label']}:{c['key']}  {c.get('display') or c['name']}{year}",
+                       err=True)
         raise SystemExit(2)
     except UnknownEntity as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _shown(cli: CliContext, entity: dict) -> str:
+    """An entity's name as the command prints it: with its detail when it has namesakes."""
+    return distinguish_one(cli.backend(), entity["label"], entity["key"], entity["name"])["display"]
 
 
 def _emit_rows(rows: list[dict], columns: list[str], fmt: str, title: str) -> None:
@@ -54,7 +61,8 @@ def search(cli: CliContext, text, label, limit, fmt) -> None:
     """Find shows, people, companies and genres; accents, case and small typos don't matter."""
     labels = label or ("Show", "Person", "Company", "Genre")
     results = search_entities(cli.backend(), text, labels=labels, limit=limit)
-    _emit_rows(results, ["label", "key", "name", "year"], fmt, f"Search: {text}")
+    _emit_rows(results, ["label", "key", "name", "year", "detail", "matched_title"], fmt,
+               f"Search: {text}")
 
 
 @click.command()
@@ -63,11 +71,13 @@ def search(cli: CliContext, text, label, limit, fmt) -> None:
 @format_option
 @pass_context
 def related(cli: CliContext, show, limit, fmt) -> None:
-    """Shows related to SHOW, ranked, each with why."""
+    """Shows related to SHOW (a title, Show:key or an identifier such as tt0082971), ranked,
+    each with why."""
     entity = _resolve(cli, show, "Show")
-    rows = explore.related_shows(cli.backend(), entity["key"], limit=limit)
+    rows = [{**row, "name": row["display"]}
+            for row in explore.related_shows(cli.backend(), entity["key"], limit=limit)]
     _emit_rows(rows, ["key", "name", "year", "score", "explanation"], fmt,
-               f"Related to {entity['name']}")
+               f"Related to {_shown(cli, entity)}")
 
 
 @click.command()
@@ -76,19 +86,20 @@ def related(cli: CliContext, show, limit, fmt) -> None:
 @format_option
 @pass_context
 def collaborators(cli: CliContext, person, limit, fmt) -> None:
-    """Everyone who shares a show with PERSON, with roles on both sides."""
+    """Everyone who shares a show with PERSON (a name, Person:key or an identifier such as
+    nm0000229), with roles on both sides."""
     entity = _resolve(cli, person, "Person")
     rows = explore.collaborators(cli.backend(), entity["key"], limit=limit)
     if fmt == "json":
         emit_json(rows)
         return
-    flat = [{"key": r["key"], "name": r["name"], "shared shows": r["count"],
+    flat = [{"key": r["key"], "name": r["display"], "shared shows": r["count"],
              "their roles": ", ".join(r["roles"]),
              "shows": "; ".join(f"{s['name']} ({'/'.join(s['their_roles'])} with "
                                 f"{entity['name']} as {'/'.join(s['roles'])})" for s in r["shows"])}
             for r in rows]
     _emit_rows(flat, ["key", "name", "shared shows", "their roles", "shows"], fmt,
-               f"Collaborators of {entity['name']}")
+               f"Collaborators of {_shown(cli, entity)}")
 
 
 @click.command()
@@ -97,11 +108,13 @@ def collaborators(cli: CliContext, person, limit, fmt) -> None:
 @format_option
 @pass_context
 def suggest(cli: CliContext, person, limit, fmt) -> None:
-    """People PERSON has not worked with but their collaborators have."""
+    """People PERSON (a name, Person:key or an identifier) has not worked with but their
+    collaborators have."""
     entity = _resolve(cli, person, "Person")
     rows = explore.suggested_collaborators(cli.backend(), entity["key"], limit=limit)
-    _emit_rows(rows, ["key", "name", "count", "score", "explanation"], fmt,
-               f"Suggested collaborators for {entity['name']}")
+    _emit_rows([{**row, "name": row["display"]} for row in rows],
+               ["key", "name", "count", "score", "explanation"], fmt,
+               f"Suggested collaborators for {_shown(cli, entity)}")
 
 
 @click.command()
@@ -112,18 +125,18 @@ def suggest(cli: CliContext, person, limit, fmt) -> None:
 @format_option
 @pass_context
 def path(cli: CliContext, source, target, max_hops, fmt) -> None:
-    """The shortest connection between two entities (names or Label:key)."""
+    """The shortest connection between two entities (names, Label:key or identifiers)."""
     start, end = _resolve(cli, source, None), _resolve(cli, target, None)
     answer = paths.connection_path(cli.backend(), start, end, max_hops=max_hops)
     if fmt == "json":
         emit_json(answer)
     elif not answer["found"]:
-        click.echo(f"{start['name']} and {end['name']}: {answer['message']}.")
+        click.echo(f"{_shown(cli, start)} and {_shown(cli, end)}: {answer['message']}.")
     else:
         steps = []
         for step in answer["path"]:
             if "label" in step:
-                steps.append(f"{step['name']} ({step['label']})")
+                steps.append(f"{step.get('display') or step['name']} ({step['label']})")
             else:
                 role = f" as {step['role']}" if step.get("role") else ""
                 steps.append(f"-[{step['type']}{role}]-")

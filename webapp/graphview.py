@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from graph.backend import Results
+from graph.backend import Backend, Results
 from graph.schema import Label
 from queries.explore import node_id
+from queries.namesakes import distinguish
 from queries.search import entity_url
 
 DISPLAY_CAP = 300
@@ -78,5 +79,10 @@ def graph_from_values(values: Iterable[Any], center: str | None = None) -> dict:
             "shown": len(shown), "total": total, "center": center}
 
 
-def graph_from_results(results: Results) -> dict:
-    return graph_from_values(results.rows)
+def graph_from_results(results: Results, backend: Backend | None = None) -> dict:
+    """The graph view of a result set; with the backend, namesakes among its nodes get
+    their distinguishing detail (`display`: `David Smith (b. 1950)`; queries/namesakes.py)."""
+    graph = graph_from_values(results.rows)
+    if backend is not None:
+        distinguish(backend, graph["nodes"])
+    return graph

@@ -33,7 +33,8 @@ def _get(summary: str, params: list[dict], extra: dict | None = None) -> dict:
 
 
 def document() -> dict:
-    key = _param("key", "path", description="The entity's key, as in its page URL.")
+    key = _param("key", "path", description="The entity's key, as in its page URL, or one of its "
+                 "identifiers: imdb:nm0000229, bare nm0000229 or tt0082971, tmdb:person/488.")
     paths = {
         "/index.json": _get("Live figures of the graph", []),
         "/search.json": _get("Full-text search over shows, people, companies and genres", [
@@ -41,8 +42,8 @@ def document() -> dict:
             _param("label", description="Show, Person, Company or Genre"),
             _param("limit", type_="integer", low=1, high=limits.MAX_SEARCH_RESULTS)]),
         "/connect.json": _get("Shortest connection paths between two entities", [
-            _param("from", description="Name or Label:key"),
-            _param("to", description="Name or Label:key"),
+            _param("from", description="Name, Label:key or identifier (nm0000229)"),
+            _param("to", description="Name, Label:key or identifier (tt0082971)"),
             _param("from_key"), _param("to_key"),
             _param("max_hops", type_="integer", low=1, high=limits.MAX_CONNECT_HOPS)]),
         "/schema.json": _get("Labels, relationship types, property keys and procedures", []),

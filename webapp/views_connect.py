@@ -6,6 +6,7 @@ from flask import Blueprint, request
 
 from queries import paths
 from queries.errors import AmbiguousEntity, UnknownEntity
+from queries.namesakes import distinguish
 from queries.search import resolve_entity
 from webapp import limits
 from webapp.errors import ApiError
@@ -32,7 +33,8 @@ def _graph(answer: dict) -> dict:
     for i, step in enumerate(steps):
         if "label" in step:
             nodes.append({"id": f"{step['key']}@{step['label']}", "key": step["key"],
-                          "label": step["label"], "name": step["name"], "url": step["url"]})
+                          "label": step["label"], "name": step["name"],
+                          "display": step.get("display"), "url": step["url"]})
         else:
             before, after = steps[i - 1], steps[i + 1]
             ids = {before["key"]: f"{before['key']}@{before['label']}",
@@ -55,6 +57,7 @@ def connect():
     if not (from_text or from_key) or not (to_text or to_key):
         raise ApiError(400, "bad_parameter", "Give both ends: 'from' and 'to'.")
     source, target = _entity(from_text, from_key, "From"), _entity(to_text, to_key, "To")
+    distinguish(get_backend(), [source, target])
     answer = paths.connection_path(get_backend(), paths.Ref(source["label"], source["key"]),
                                    paths.Ref(target["label"], target["key"]), max_hops=max_hops)
     steps = []

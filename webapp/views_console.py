@@ -43,7 +43,7 @@ def run_console_query(query: str, params: dict) -> dict:
     results = get_backend().run_adhoc(query, params)
     elapsed_ms = (time.perf_counter() - started) * 1000
     return {**results.to_json(), "elapsed_ms": round(elapsed_ms, 1),
-            "graph": graph_from_results(results)}
+            "graph": graph_from_results(results, get_backend())}
 
 
 @page(bp, "/console", "console.html", methods=("GET", "POST"))
@@ -120,5 +120,5 @@ def canned(name: str):
                                      max_rows=get_backend().max_rows)
         except QueryParameterError as exc:
             raise ApiError(400, "bad_parameter", str(exc)) from None
-        data["results"] = {**results.to_json(), "graph": graph_from_results(results)}
+        data["results"] = {**results.to_json(), "graph": graph_from_results(results, get_backend())}
     return data

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from graph.schema import Label
+from graph.identifiers import IDENTIFIED_LABELS, SCHEMES, try_identifier
+from graph.schema import NAME_KEY, Label
 from queries import explore
-from queries.search import SEARCH_LABELS, search as search_entities
+from queries.errors import UnknownIdentifier
+from queries.namesakes import distinguish_one
+from queries.search import (SEARCH_LABELS, entity_url, find_identified, identifier_in,
+                            search as search_entities)
 from webapp import limits
 from webapp.errors import ApiError
 from webapp.store import get_backend
@@ -52,36 +56,94 @@ def search():
     return {"q": q, "results": results}
 
 
+def _credit_note(credit: dict, group_word: str, *, year: bool = False) -> str | None:
+    """What a page says beside a credit: the year (person pages), in how many episodes
+    (a credit on a series), the characters played, the source's job and category (when they add to the section's
+    own word)."""
+    parts = []
+    if year and credit.get("year"):
+        parts.append(str(credit["year"]))
+    if credit.get("episodes"):
+        parts.append(f"{credit['episodes']} episode{'s' if credit['episodes'] != 1 else ''}")
+    if credit.get("characters"):
+        parts.append("as " + " / ".join(credit["characters"]))
+    for word in (credit.get("job"), credit.get("category")):
+        if word and word.lower() != group_word.lower() and word not in parts:
+            parts.append(word)
+    return " · ".join(parts) or None
+
+
+def _episode_code(numbers: dict) -> str:
+    """`, S2E3` for an episode with its season and episode numbers, `` without them."""
+    season, episode = numbers.get("season"), numbers.get("episode")
+    if season is None and episode is None:
+        return ""
+    return f", S{season if season is not None else '?'}E{episode if episode is not None else '?'}"
+
+
+def _episode_sections(detail: dict) -> list[dict]:
+    """A series' episodes, one section per season, in episode order."""
+    episodes = detail["episodes"]
+    sections = []
+    cut = (f" (the first {episodes['shown']:,} of {episodes['total']:,})"
+           if episodes["truncated"] else "")
+    for season in episodes["seasons"]:
+        title = (f"Season {season['season']} episodes" if season["season"] is not None
+                 else "Other episodes")
+        sections.append({"title": title + cut, "items": [
+            {**e, "note": " · ".join(str(x) for x in (
+                f"episode {e['episode']}" if e["episode"] is not None else None, e["year"]) if x)
+             or None} for e in season["episodes"]]})
+    return sections
+
+
 def _sections(detail: dict, backend) -> list[dict]:
     label = detail["label"]
     sections: list[dict] = []
     if label == "Show":
+        props = detail["properties"]
+        for series in detail["series"]:
+            sections.append({"title": "Episode of", "items": [
+                {**series, "note": _episode_code(series).lstrip(", ") or None}]})
         for group in detail["credits"]:
-            sections.append({"title": group["title"], "items": group["people"]})
+            word = explore.ROLE_NOUNS.get(group["role"], group["role"])
+            sections.append({"title": group["title"], "items": [
+                {**person, "note": _credit_note(person, word)} for person in group["people"]]})
         sections.append({"title": "Made by", "items": detail["companies"]})
         sections.append({"title": "Genres", "items": detail["genres"]})
         if detail["seasons"]:
-            sections.append({"title": "Other seasons", "items": [
-                {**s, "note": f"season {s['season']}" if s["season"] else None}
-                for s in detail["seasons"]]})
+            is_series = props.get("season") is None
+            shown = [s for s in detail["seasons"] if s["season"] is not None] if is_series \
+                else detail["seasons"]
+            if shown:
+                sections.append({"title": "Seasons" if is_series else "Other seasons", "items": [
+                    {**s, "note": f"season {s['season']}" if s["season"] else None}
+                    for s in shown]})
+        sections += _episode_sections(detail)
         related = explore.related_shows(backend, detail["key"], limit=10)
         sections.append({"title": "Related shows", "empty": "No related shows yet.", "items": [
-            {"name": r["name"], "url": r["url"], "note": r["explanation"]} for r in related]})
+            {"name": r["name"], "display": r["display"], "url": r["url"],
+             "note": r["explanation"]} for r in related]})
         detail["related"] = related
     elif label == "Person":
         for group in detail["credits"]:
             sections.append({"title": group["role"].capitalize(), "items": [
-                {**s, "note": str(s["year"]) if s.get("year") else None} for s in group["shows"]]})
+                {**s, "note": _credit_note(s, group["role"], year=True)} for s in group["shows"]]})
+        if detail["known_for"]:
+            sections.append({"title": "Known for", "items": [
+                {**k, "name": k["name"] or k["id"],
+                 "note": None if k["key"] else "not in the graph"} for k in detail["known_for"]]})
         everyone = explore.collaborator_ranking(backend, detail["key"])
         people = explore.collaborators(backend, detail["key"], limit=30, ranking=everyone)
         sections.append({"title": "Worked with", "empty": "Nobody yet.", "items": [
-            {"name": p["name"], "url": p["url"],
+            {"name": p["name"], "display": p["display"], "url": p["url"],
              "note": "; ".join(f"{'/'.join(s['their_roles'])} on {s['name']}" for s in p["shows"][:3])
              + (f" (+{p['count'] - 3} more)" if p["count"] > 3 else "")} for p in people]})
         suggestions = explore.suggested_collaborators(backend, detail["key"], limit=10,
                                                       known_collaborators=everyone)
         sections.append({"title": "Might work with", "empty": "No suggestions yet.", "items": [
-            {"name": s["name"], "url": s["url"], "note": s["explanation"]} for s in suggestions]})
+            {"name": s["name"], "display": s["display"], "url": s["url"],
+             "note": s["explanation"]} for s in suggestions]})
         detail["collaborators"] = people
         detail["suggested_collaborators"] = suggestions
     else:
@@ -92,44 +154,116 @@ def _sections(detail: dict, backend) -> list[dict]:
     return sections
 
 
+# Properties the page shows in its own words (heading, subtitle, facts), or never.
+_SHOWN_ELSEWHERE = {"key", "votes", "sources", "search_text", "title", "name", "title_key",
+                    "series_key", "series", "season", "synopsis", "year", "ids", NAME_KEY,
+                    "birth_year", "death_year", "professions", "known_for", "kind", "end_year",
+                    "runtime_minutes", "original_title", "alternate_titles", "season_number",
+                    "episode_number", *(scheme.property for scheme in SCHEMES.values())}
+
+
+def _years(start, end) -> str | None:
+    """`2005–2020`; `2011` for a series that ended the year it began."""
+    if start and end:
+        return f"{start}–{end}" if start != end else str(start)
+    return str(start) if start else (f"until {end}" if end else None)
+
+
+def _subtitle(label: str, props: dict, detail: dict) -> str:
+    if label == "Person":
+        born, died = props.get("birth_year"), props.get("death_year")
+        years = (f"{born}–{died}" if born and died else f"born {born}" if born
+                 else f"died {died}" if died else None)
+        professions = ", ".join(p.replace("_", " ") for p in props.get("professions") or [])
+        parts = (years, professions or None)
+    elif label == "Show":
+        runtime = props.get("runtime_minutes")
+        series = detail["series"][0] if detail.get("series") else None
+        parts = (_years(props.get("year"), props.get("end_year")), props.get("kind"),
+                 f"{runtime} min" if runtime else None, props.get("country"),
+                 f"season {props['season']} of {props['series']}" if props.get("season") else None,
+                 f"episode of {series['name']}{_episode_code(series)}" if series else None)
+    else:
+        parts = (props.get("year"), props.get("country"))
+    return " · ".join(str(x) for x in parts if x)
+
+
+def _facts(label: str, props: dict) -> list[dict]:
+    """The facts the subtitle leaves out: each {"name", "items": [{"text", "url"}]} (url
+    None: plain text). Identifiers link to their source."""
+    facts = []
+    identifiers = []
+    for text in props.get("ids") or []:
+        identifier = try_identifier(text, label) if Label(label) in IDENTIFIED_LABELS else None
+        identifiers.append({"text": text, "url": identifier.url() if identifier else None,
+                            "scheme": SCHEMES[identifier.scheme].title if identifier else None})
+    if identifiers:
+        facts.append({"name": "Identifiers", "items": identifiers})
+    if label == "Show":
+        if props.get("original_title") and props["original_title"] != props.get("title"):
+            facts.append({"name": "Original title",
+                          "items": [{"text": props["original_title"], "url": None}]})
+        if props.get("alternate_titles"):
+            facts.append({"name": "Also known as", "items": [
+                {"text": t, "url": None} for t in props["alternate_titles"]]})
+    return facts
+
+
+def _page_key(backend, label: str, text: str) -> str:
+    """The key of the entity a page address names: its key, or an identifier
+    (`/person/imdb:nm0000229`, `/show/tt0082971`, `/person/tmdb:person/488`)."""
+    if Label(label) not in IDENTIFIED_LABELS:
+        return text
+    found = find_identified(backend, text, [label])
+    if found:
+        return found[0]["key"]
+    identifier = identifier_in(text, [label])
+    if identifier is not None and not explore.exists(backend, label, text):
+        raise UnknownIdentifier(identifier, [label])
+    return text
+
+
 def entity_page(label: str, key: str) -> dict:
     backend = get_backend()
+    key = _page_key(backend, label, key)
     detail = explore.DETAILS[label](backend, key)
     if detail is None:
         raise ApiError(404, "not_found", f"There is no {label.lower()} with the key {key!r}. "
                                          "Search for it instead.")
     sections = _sections(detail, backend)
     props = detail["properties"]
-    subtitle = " · ".join(str(x) for x in (
-        props.get("year"), props.get("country"),
-        f"season {props['season']} of {props['series']}" if props.get("season") else None) if x)
-    hidden = {"key", "votes", "sources", "search_text", "title", "name", "title_key",
-              "series_key", "series", "season", "synopsis", "year"}
-    entity = {"label": label, "key": key, "name": detail["name"], "subtitle": subtitle,
-              "synopsis": props.get("synopsis"),
+    detail.update(distinguish_one(backend, label, key, detail["name"]))
+    entity = {"label": label, "key": key, "name": detail["name"],
+              "display": detail["display"], "detail": detail["detail"],
+              "subtitle": _subtitle(label, props, detail), "synopsis": props.get("synopsis"),
+              "facts": _facts(label, props),
               "properties": [(k, v if not isinstance(v, list) else ", ".join(map(str, v)))
-                             for k, v in sorted(props.items()) if k not in hidden]}
-    graph_src = f"/{label.lower()}/{key}/graph.json"
+                             for k, v in sorted(props.items()) if k not in _SHOWN_ELSEWHERE]}
+    graph_src = f"{entity_url(label, key)}/graph.json"
     return {"entity": entity, "sections": sections, "provenance": detail.get("provenance", []),
             "graph_src": graph_src, "detail": detail}
 
 
 def _register_entity_routes() -> None:
+    # `path:` because a TMDB identifier holds a slash (`/person/tmdb:person/488`); keys
+    # hold none, and the `.json` and `/graph.json` rules still win over the page's.
     for slug, label in LABEL_BY_SLUG.items():
         def view(key: str, label: str = label) -> dict:
             return entity_page(label, key)
         view.__name__ = f"{slug}_page"
-        page(bp, f"/{slug}/<key>", "entity.html")(view)
+        page(bp, f"/{slug}/<path:key>", "entity.html")(view)
 
         def graph(key: str, label: str = label):
             depth = int_arg("depth", 1, 1, limits.MAX_NEIGHBOURHOOD_DEPTH)
             limit = int_arg("limit", 60, 1, limits.MAX_NEIGHBOURHOOD_NODES)
-            data = explore.neighbourhood(get_backend(), label, key, depth=depth, limit=limit)
+            backend = get_backend()
+            key = _page_key(backend, label, key)
+            data = explore.neighbourhood(backend, label, key, depth=depth, limit=limit)
             if not data["nodes"]:
                 raise ApiError(404, "not_found", f"There is no {label.lower()} with the key {key!r}.")
             return jsonify(data)
         graph.__name__ = f"{slug}_graph"
-        bp.add_url_rule(f"/{slug}/<key>/graph.json", graph.__name__, graph)
+        bp.add_url_rule(f"/{slug}/<path:key>/graph.json", graph.__name__, graph)
 
 
 _register_entity_routes()

@@ -1,8 +1,13 @@
 // name: related_evidence
 // title: Evidence for a show's related content
-// description: In one round trip and four records (one per kind, its rows packed as lists of [key, title, year, via_key, via_name, role, producer_role, degree]: Neo4j sends each record in its own network message, which cost more than the query itself), every row that can relate another show to the show $key, by kind: 'person' (someone credited on both: their role on the other show and how many shows they are credited on), 'company' (a company that made both, with its size), 'series' (another season of the same series), and 'own' (the show's own companies and genres with their sizes, to bound what re-ranking can add). People and companies with more than $max_degree shows are skipped here: they connect too much to suggest anything (and would make the query slow); related_reranking weighs the large companies and the genres of the best candidates.
+// description: In one round trip and five records (one per kind, its rows packed as lists of [key, title, year, via_key, via_name, role, producer_role, degree]: Neo4j sends each record in its own network message, which cost more than the query itself), every row that can relate another show to the show $key, by kind: 'person' (someone credited on both: their role on the other show and how many shows they are credited on; an episode's people are its series' credits that its listing asserts), 'company' (a company that made both, with its size), 'series' (another season of the same series, when one of the two is a season: two shows that only share a title, such as remakes or two episodes called Pilot, are not seasons of one series), 'episode' (for an episode: its series, role 'series', and the other episodes of its season, role 'episode'), and 'own' (the show's own companies and genres with their sizes, to bound what re-ranking can add). People and companies with more than $max_degree shows are skipped here: they connect too much to suggest anything (and would make the query slow); related_reranking weighs the large companies and the genres of the best candidates.
 // params: key:str, max_degree:int=200
-MATCH (s:Show {key: $key})<--(p:Person)
+MATCH (s:Show {key: $key})
+OPTIONAL MATCH (s)-[:EPISODE_OF]->(series:Show)
+WITH s, [s] + collect(series) AS holders
+UNWIND holders AS holder
+MATCH (holder)<-[credit]-(p:Person)
+WHERE holder = s OR any(source IN credit.sources WHERE source IN s.sources)
 WITH DISTINCT p
 WITH p, coalesce(p.credit_count, 1) AS degree
 WHERE degree <= $max_degree
@@ -21,12 +26,23 @@ RETURN 'company' AS kind,
        collect([o.key, o.title, o.year, c.key, c.name, null, null, degree]) AS rows
 UNION ALL
 MATCH (s:Show {key: $key})
-WITH s.series_key AS series_key
+WITH s.series_key AS series_key, s.season IS NOT NULL AS is_season
 WHERE series_key IS NOT NULL
 MATCH (o:Show {series_key: series_key})
-WHERE o.key <> $key
+WHERE o.key <> $key AND (is_season OR o.season IS NOT NULL)
 RETURN 'series' AS kind,
        collect([o.key, o.title, o.year, series_key, o.series, null, null, 1]) AS rows
+UNION ALL
+MATCH (s:Show {key: $key})-[e:EPISODE_OF]->(series:Show)
+OPTIONAL MATCH (series)<-[f:EPISODE_OF]-(o:Show)
+WHERE o.key <> $key AND f.season = e.season
+WITH series, e,
+     collect(CASE WHEN o IS NULL THEN NULL
+             ELSE [o.key, o.title, o.year, series.key, series.title, 'episode', f.season, 1]
+             END) AS others
+RETURN 'episode' AS kind,
+       [[series.key, series.title, series.year, series.key, series.title, 'series', e.season, 1]]
+       + others AS rows
 UNION ALL
 MATCH (s:Show {key: $key})-[r:MADE_BY|IN_GENRE]->(x)
 RETURN 'own' AS kind,

@@ -1,23 +1,35 @@
 // name: show
 // title: A show and everything credited on it
-// description: The show's properties, its first $limit credits (by role in the order $roles lists, then name), how many credits and people there are, its companies, genres and the other seasons of its series.
-// params: key:str, roles:list=[], limit:int=1000
+// description: The show's properties, its first $limit credits (by group in the order $roles lists, the other groups (composer, editor...) after them by name, then billing order and name), each with its characters, job, category and order; how many credits and people there are; its companies, genres, the seasons of its series (for a season: the other seasons and the series), and the series it is an episode of. A credit's group is its relationship type, a producer's role, or the category of any other credit (WORKED_ON's role). An episode's credits are written on its series (the episode's listing among their sources): they are its credits here. With $count_episodes, a credit on the show says in how many of its episodes it is: its sources that are not among $own, the series' own listings (its sources that are no episode's).
+// params: key:str, roles:list=[], limit:int=1000, own:list=[], count_episodes:bool=false
 MATCH (s:Show {key: $key})
 OPTIONAL MATCH (o:Show {series_key: s.series_key})
-WHERE o.key <> s.key
+WHERE o.key <> s.key AND (o.season IS NOT NULL OR s.season IS NOT NULL)
 WITH s, collect({key: o.key, title: o.title, season: o.season, year: o.year}) AS seasons
-OPTIONAL MATCH (p:Person)-[r]->(s)
-WITH s, seasons, p, r,
-     CASE type(r) WHEN 'PRODUCED' THEN coalesce(r.role, 'producer') ELSE type(r) END AS role
-WITH s, seasons, p, r,
+OPTIONAL MATCH (s)-[:EPISODE_OF]->(series:Show)
+WITH s, seasons, [s] + collect(series) AS holders
+UNWIND holders AS holder
+OPTIONAL MATCH (p:Person)-[r]->(holder)
+WHERE holder = s OR any(source IN r.sources WHERE source IN s.sources)
+WITH s, seasons, p, r, holder,
+     CASE type(r) WHEN 'PRODUCED' THEN coalesce(r.role, 'producer')
+                  WHEN 'WORKED_ON' THEN coalesce(r.role, 'other') ELSE type(r) END AS role
+WITH s, seasons, p, r, holder, role,
      coalesce([i IN range(0, size($roles) - 1) WHERE $roles[i] = role][0], size($roles)) AS rank
-ORDER BY rank, coalesce(p.name, ''), p.key
+ORDER BY rank, role, coalesce(r.order, 2147483647), coalesce(p.name, ''), p.key
 WITH s, seasons,
      collect(CASE WHEN r IS NULL THEN NULL
-             ELSE {key: p.key, name: p.name, type: type(r), role: r.role} END) AS credits,
+             ELSE {key: p.key, name: p.name, type: type(r), role: r.role,
+                   characters: r.characters, job: r.job, category: r.category,
+                   order: r.order,
+                   episodes: CASE WHEN $count_episodes AND holder = s
+                             THEN size(r.sources) - size([x IN r.sources WHERE x IN $own])
+                             ELSE 0 END} END) AS credits,
      count(r) AS total, count(DISTINCT p) AS people
 RETURN s AS show,
        credits[0..$limit] AS credits, total, people,
        [(s)-[:MADE_BY]->(c:Company) | {key: c.key, name: c.name}] AS companies,
        [(s)-[:IN_GENRE]->(g:Genre) | {key: g.key, name: g.name}] AS genres,
-       seasons
+       seasons,
+       [(s)-[e:EPISODE_OF]->(x:Show) |
+        {key: x.key, title: x.title, year: x.year, season: e.season, episode: e.episode}] AS series

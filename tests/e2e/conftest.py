@@ -41,6 +41,23 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def catalogue_server(tmp_path_factory):
+    """The app on the embedded store with a catalogue of identified people, namesakes and a
+    series (tests/queries/catalogue_graph.py)."""
+    from waitress.server import create_server
+    from tests.queries.catalogue_graph import load_catalogue
+    backend = FalkorBackend(tmp_path_factory.mktemp("e2e-catalogue"), "e2e-catalogue")
+    backend.ensure_schema()
+    load_catalogue(backend)
+    server = create_server(make_app(backend), host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    backend.close()
+
+
+@pytest.fixture(scope="session")
 def browser():
     executable = chromium_path()
     if not executable:
@@ -59,6 +76,16 @@ def browser():
 
 @pytest.fixture
 def page(browser, server, request):
+    yield from _page(browser, server)
+
+
+@pytest.fixture
+def catalogue_page(browser, catalogue_server):
+    """A page on the catalogue server."""
+    yield from _page(browser, catalogue_server)
+
+
+def _page(browser, server):
     context = browser.new_context(base_url=server, viewport={"width": 1200, "height": 900},
                                   accept_downloads=True)
     page = context.new_page()

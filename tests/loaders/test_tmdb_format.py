@@ -167,7 +167,9 @@ MOVIE_LISTING = Listing(
     title="The Lantern Keepers", original_title="Les Gardiens du phare", year=2004,
     kind="movie", runtime_minutes=112, synopsis="Two keepers and a lamp that will not go out.",
     ids=["tmdb:movie/9001", "imdb:tt9000001", "wikidata:Q99000001"],
-    genres=["Drama", "Mystery"], companies=["Northlight Films", "Harbour Pictures"],
+    genres=["Drama", "Mystery"],
+    identified_companies=[{"name": "Northlight Films", "ids": ["tmdb:company/501"]},
+                          {"name": "Harbour Pictures", "ids": ["tmdb:company/502"]}],
     country="France, United Kingdom", alternate_titles=["Lantern Keepers"],
     credits=[
         credit("Léa Marchetti", "actor", 101, characters=["Anne", "Young Anne"], order=0,
@@ -196,7 +198,9 @@ MOVIE_LISTING = Listing(
 SHOW_LISTING = Listing(
     title="Harbour Lights", year=2015, end_year=2018, kind="tv series", runtime_minutes=52,
     synopsis="A port town and its police.", ids=["tmdb:tv/7001", "imdb:tt9000002"],
-    genres=["Crime", "Drama"], companies=["Quayside Television"], country="United Kingdom",
+    genres=["Crime", "Drama"],
+    identified_companies=[{"name": "Quayside Television", "ids": ["tmdb:company/601"]}],
+    country="United Kingdom",
     alternate_titles=["Hafenlichter"], extra={"seasons": 3, "episodes": 24},
     credits=[
         credit("Ben Harlow", "actor", 401, characters=["DI Frank Moss"], order=0,
@@ -488,6 +492,11 @@ def test_a_movie_and_a_show_load_to_exactly_the_described_graph(backend, tmp_pat
                                               s_jsonl=as_jsonl(show())))
     assert (summary.loaded, summary.rejected, summary.warnings) == (2, 0, [])
     assert backend.counts() == TMDB_COUNTS
+    assert backend.run_read("MATCH (c:Company) RETURN c.key, c.tmdb_id, c.ids ORDER BY c.key",
+                            max_rows=0).rows == [
+        ["harbour-pictures--tmdb-company-502", "company/502", ["tmdb:company/502"]],
+        ["northlight-films--tmdb-company-501", "company/501", ["tmdb:company/501"]],
+        ["quayside-television--tmdb-company-601", "company/601", ["tmdb:company/601"]]]
     edges = backend.run_read(
         "MATCH (p:Person)-[r]->(s:Show {title: 'The Lantern Keepers'}) "
         "WHERE p.name IN ['Marc Vidal', 'Rita Okafor', 'Fern Walsh'] "

@@ -14,6 +14,7 @@ from graph.keys import company_key, genre_key, person_key, show_key
 from graph.schema import RELATIONSHIPS
 from queries import explore, paths
 from queries.errors import QueryParameterError
+from tests.queries.catalogue_graph import load_catalogue
 from tests.queries.conftest import load_records
 
 MAX_HOPS = 6
@@ -148,6 +149,23 @@ def test_neighbourhood_totals_match_networkx(fixture_graph, depth):
         assert view["total_capped"] is False
         ids = {n["id"] for n in view["nodes"]}
         assert all(e["source"] in ids and e["target"] in ids for e in view["edges"])
+
+
+def test_neighbourhood_totals_count_each_entity_once_where_shows_meet_shows(backend):
+    """EPISODE_OF joins an episode to its series: an entity one hop away can also be two
+    hops away, and is counted once (networkx on the graph's own edges says how many)."""
+    load_catalogue(backend)
+    graph = nx.Graph()
+    for a_label, a_key, b_label, b_key in backend.run_read(
+            "MATCH (a)-[r]->(b) RETURN labels(a)[0], a.key, labels(b)[0], b.key",
+            {}, max_rows=0).rows:
+        graph.add_edge((a_label, a_key), (b_label, b_key))
+    assert any(a[0] == b[0] == "Show" for a, b in graph.edges)
+    for label, key in sorted(graph):
+        for depth in (1, 2):
+            view = explore.neighbourhood(backend, label, key, depth=depth, limit=500)
+            expected = nx.ego_graph(graph, (label, key), radius=depth)
+            assert view["total"] == view["shown"] == len(expected), (label, key, depth)
 
 
 def test_an_episode_its_series_and_their_shared_cast_are_counted_once(backend):

@@ -28,6 +28,7 @@ PARAMS = {
     "related_reranking": {"key": "the-bureau", "candidates": ["team-dronix", "spiral-season-7"],
                           "min_degree": 2},
     "collaborators": {"key": "caroline-proust"},
+    "episodes": {"key": "the-bureau"},
     "collaborator_ranking": {"key": "thierry-godard"},
     "shared_credits": {"key": "thierry-godard", "others": ["caroline-proust", "audrey-fleurot"]},
     "second_degree": {"key": "caroline-proust", "collaborators": ["thierry-godard", "philippe-triboit"]},

@@ -97,7 +97,7 @@ def test_statistics_count_labels_and_rank_people(seeded):
 def test_each_detail_page_has_its_counts_and_sources(seeded):
     show = explore.show_detail(seeded, "the-bureau")
     assert show["counts"] == {"credits": 10, "people": 7, "companies": 1, "genres": 1,
-                              "seasons": 0}
+                              "seasons": 0, "episodes": 0}
     person = explore.person_detail(seeded, "eric-rochant")
     assert [(g["role"], [s["name"] for s in g["shows"]]) for g in person["credits"]] == [
         ("director", ["The Bureau"]), ("writer", ["The Bureau"]),
@@ -132,7 +132,8 @@ def test_search_scores_exact_then_prefix_then_fuzzy_the_same_way_everywhere(seed
     spiral = search(seeded, "spiral")[0]
     assert {k: v for k, v in spiral.items() if k != "score"} == {
         "label": "Show", "key": "spiral-season-7", "name": "Spiral - Season 7", "year": None,
-        "url": "/show/spiral-season-7", "match": 2}
+        "url": "/show/spiral-season-7", "match": 2, "ids": [], "detail": None,
+        "display": "Spiral - Season 7"}
     assert 2 <= spiral["score"] < 3
     assert search(seeded, "eric", labels=("Company",)) == []
 
@@ -143,7 +144,8 @@ def test_neighbourhood_counts_everything_within_two_hops(seeded):
     assert {"source": "eric-rochant@Person", "target": "the-bureau@Show",
             "type": "PRODUCED", "role": "executive producer"} in graph["edges"]
     assert {"key": "team-dronix", "label": "Show", "name": "Team Dronix",
-            "url": "/show/team-dronix", "id": "team-dronix@Show"} in graph["nodes"]
+            "url": "/show/team-dronix", "id": "team-dronix@Show", "detail": None,
+            "display": "Team Dronix"} in graph["nodes"]
 
 
 RANKING_RECORDS = [

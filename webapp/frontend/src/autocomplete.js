@@ -13,6 +13,15 @@ export function suggestionUrl(endpoint, text, limit = LIMIT) {
   return `${endpoint}${sep}q=${encodeURIComponent(text)}&limit=${limit}`;
 }
 
+// A suggestion as listed: the name (with the detail that tells namesakes apart), the
+// year, and the alternate title the search matched.
+export function suggestionText(item) {
+  const name = item.display || item.name;
+  const year = item.year ? ` (${item.year})` : "";
+  const matched = item.matched_title ? ` — “${item.matched_title}”` : "";
+  return `${name}${year}${matched}`;
+}
+
 export function keyValue(item) {
   return `${item.label}:${item.key}`;
 }
@@ -89,7 +98,7 @@ export function enhanceAutocomplete(input) {
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", "false");
       const name = document.createElement("span");
-      name.textContent = item.year ? `${item.name} (${item.year})` : item.name;
+      name.textContent = suggestionText(item);
       const badge = document.createElement("span");
       badge.className = `badge badge-${String(item.label).toLowerCase()}`;
       badge.textContent = item.label;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keyValue, suggestionUrl } from "./autocomplete.js";
+import { keyValue, suggestionText, suggestionUrl } from "./autocomplete.js";
 
 describe("autocomplete helpers", () => {
   it("asks /search.json for 8 suggestions, escaping the text", () => {
@@ -8,5 +8,12 @@ describe("autocomplete helpers", () => {
   });
   it("fills the hidden key input with Label:key", () => {
     expect(keyValue({ key: "eric-rochant", label: "Person", name: "Eric Rochant" })).toBe("Person:eric-rochant");
+  });
+  it("lists namesakes with their detail and says which alternate title matched", () => {
+    expect(suggestionText({ name: "David Smith", display: "David Smith (b. 1950)", label: "Person" }))
+      .toBe("David Smith (b. 1950)");
+    expect(suggestionText({ name: "Raiders", year: 1981, matched_title: "Les Aventuriers", label: "Show" }))
+      .toBe("Raiders (1981) — “Les Aventuriers”");
+    expect(suggestionText({ name: "Eric Rochant", label: "Person" })).toBe("Eric Rochant");
   });
 });

@@ -10,10 +10,16 @@ export function edgeCaption(edge) {
   return edge.role ? `${edge.type} (${edge.role})` : edge.type;
 }
 
+// A node's caption: its name, with the detail that tells namesakes apart when the server
+// gave one (`display`: "David Smith (b. 1950)").
+export function displayName(node) {
+  return node.display || node.name || node.key;
+}
+
 export function toElements(data) {
   const nodes = (data.nodes || []).map((n) => ({
     group: "nodes",
-    data: { id: nodeId(n), key: n.key, label: n.label, name: n.name || n.key, url: n.url || null },
+    data: { id: nodeId(n), key: n.key, label: n.label, name: displayName(n), url: n.url || null },
   }));
   const edges = (data.edges || []).map((e) => ({
     group: "edges",

@@ -26,6 +26,14 @@ describe("toElements", () => {
     expect(toElements(withCompany).filter((e) => e.group === "edges").map((e) => e.data.caption))
       .toEqual(["DIRECTED", "PRODUCED (co-producer)"]);
   });
+  it("captions namesakes with the detail that tells them apart", () => {
+    const namesakes = { nodes: [
+      { key: "david-smith--nm0000001", label: "Person", name: "David Smith", display: "David Smith (b. 1950)" },
+      { key: "eric-rochant", label: "Person", name: "Eric Rochant", display: "Eric Rochant" },
+      { key: "no-name", label: "Person" },
+    ], edges: [] };
+    expect(toElements(namesakes).map((e) => e.data.name)).toEqual(["David Smith (b. 1950)", "Eric Rochant", "no-name"]);
+  });
   it("merges only what is new", () => {
     const have = new Set(["the-bureau@Show"]);
     expect(newElements(data, (id) => have.has(id)).map((e) => e.data.id)).not.toContain("the-bureau@Show");
