@@ -2,7 +2,8 @@
 
 The input mixes what makes the writer's rules matter: IMDb-shaped files (identifiers,
 namesakes, episodes credited on their series, characters, jobs, billing, details), a
-catalogue page (companies, related shows, seasons), and JSON listings with spelling
+catalogue page (companies, related shows, seasons), TMDB JSON (identified companies,
+jobs), and JSON listings with spelling
 variants (votes), yearless titles (one and several candidates), extra fields, a repeated
 listing and one rejected record. Batches are small so that a show and a person are met
 in several batches; both loads cut them alike (the embedded store's time-budgeted batch
@@ -29,6 +30,7 @@ from loaders.pacing import Pace
 from loaders.pipeline import Loader
 from loaders.sources import SourceText, expand, read_all
 from tests.conftest import REPO, SAMPLE_PAGE
+from tests.loaders.test_imdb_tmdb_same_graph import tmdb_file
 
 BATCH = 7
 
@@ -55,7 +57,7 @@ def _inputs(folder: Path) -> list[Path]:
     lines = [json.dumps(listing, ensure_ascii=False) for listing in EXTRA_LISTINGS]
     extra.write_text("\n".join([*lines, lines[0]]) + "\n", encoding="utf-8")
     shutil.copy(SAMPLE_PAGE, folder / SAMPLE_PAGE.name)
-    return [folder / SAMPLE_PAGE.name, extra, imdb]
+    return [folder / SAMPLE_PAGE.name, extra, tmdb_file(folder / "tmdb"), imdb]
 
 
 def _sources(paths: list[Path]):
