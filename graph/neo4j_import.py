@@ -82,6 +82,7 @@ class ImportFiles:
         """neo4j-admin's arguments after `neo4j-admin`."""
         return ["database", "import", "full", database, "--overwrite-destination=true",
                 "--multiline-fields=true", f"--array-delimiter={ARRAY_SEP}",
+                f"--report-file={self.folder / 'import.report'}",  # not in the current folder
                 *(f"--nodes={label}={path}" for label, path in self.nodes),
                 *(f"--relationships={rel}={path}" for rel, path in self.relationships)]
 
