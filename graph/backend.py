@@ -10,9 +10,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
 
 from graph.adhoc_policy import AdhocPlan, vet_adhoc
+from graph.errors import BulkImportRefused
 from graph.schema import SCHEMA
 from graph.values import check_nesting, nested_too_deep
 
@@ -158,6 +160,32 @@ class Backend(ABC):
     @abstractmethod
     def ensure_schema(self) -> None:
         """Create constraints, lookup indexes and the full-text index if missing."""
+
+    # -- bulk loading (loaders/bulk.py) --------------------------------------
+
+    def check_bulk_target(self) -> None:
+        """Raise BulkImportRefused unless this graph can take a bulk import now."""
+        if self.run_read("MATCH (n) RETURN count(n) > 0", max_rows=0).value(0):
+            raise BulkImportRefused(
+                f"the {self.name} graph is not empty: a bulk load only makes a first load. "
+                "Load without --bulk to add to it, or bulk load into a new, empty graph "
+                "and switch over to it.")
+
+    @abstractmethod
+    def bulk_import(self, nodes: Iterable[tuple[str, dict[str, Any]]],
+                    relationships: Iterable[tuple[str, tuple[str, str], tuple[str, str],
+                                                  dict[str, Any]]],
+                    folder: Path | None = None) -> str | None:
+        """Write a whole graph into this empty one with the engine's own bulk import, then
+        create its schema (ensure_schema). Nodes are (label, properties with a key);
+        relationships (type, (start label, key), (end label, key), properties). Where the
+        engine imports offline only, its files go into `folder` and the answer says what
+        to run next (then `finish_bulk_import(folder)`); None when the graph is loaded."""
+
+    def finish_bulk_import(self, folder: Path) -> None:
+        """End an offline import (`bulk_import` said what to run): only Neo4j has one."""
+        raise BulkImportRefused(f"the {self.name} store imports in one step: there is no "
+                                f"offline import to finish in {folder}")
 
     @abstractmethod
     def info(self) -> BackendInfo:

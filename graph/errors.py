@@ -61,3 +61,7 @@ class QueryMemoryExceeded(QueryError):
             f"The query needed more memory than one query may use on {backend} ({limit}) "
             "and was stopped. Build a smaller result (add a LIMIT, aggregate, or narrow a "
             "range) or raise the limit.")
+
+
+class BulkImportRefused(GraphError):
+    """A bulk import this graph cannot take (not empty, a server running on its files...)."""

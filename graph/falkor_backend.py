@@ -26,6 +26,7 @@ from falkordb.query_result import QueryResult
 from graph.adhoc_policy import AdhocPlan
 from graph.backend import Backend, BackendInfo, Results, Statement, write_stats
 from graph.embedded_server import EmbeddedServer
+from graph.falkor_bulk import BulkSender
 from graph.falkor_indexes import wait_for_indexes
 from graph.falkor_params import with_parameters
 from graph.falkor_sandbox import AdhocSandbox, memory_limit
@@ -317,6 +318,26 @@ class FalkorBackend(Backend):
         return indexed
 
     # -- admin ------------------------------------------------------------
+
+    def bulk_import(self, nodes, relationships, folder: Path | None = None) -> None:
+        """GRAPH.BULK (graph/falkor_bulk.py) into a graph that must not exist yet: an
+        empty one is dropped first, its indexes made again after the import. Holds the
+        load lock, so no other load writes in between."""
+        with self.one_load_at_a_time():
+            self.check_bulk_target()
+            self.drop_graph()
+            self._db = None  # connecting again would create the graph empty
+            sock = self.server.ensure_running()
+            client = FalkorDB(unix_socket_path=str(sock), password=self.server.password)
+            try:
+                sender = BulkSender(lambda args: client.connection.execute_command(
+                    "GRAPH.BULK", self.graph_name, *args))
+                sender.send_nodes(nodes)
+                sender.send_relationships(relationships)
+            finally:
+                client.connection.close()
+            self._bump_generation()
+            self.ensure_schema()
 
     def drop_graph(self) -> None:
         """Delete the whole graph, indexes included (tests use throwaway graphs)."""

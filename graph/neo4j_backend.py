@@ -14,6 +14,7 @@ transaction timeouts, in seconds for the driver: settings are milliseconds.
 
 from __future__ import annotations
 
+import pathlib
 import threading
 from contextlib import contextmanager
 from typing import Any, Iterator, Mapping
@@ -29,6 +30,7 @@ from graph.adhoc_policy import AdhocPlan
 from graph.backend import Backend, BackendInfo, Results, Statement, write_stats
 from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError,
                           QueryMemoryExceeded, QueryTimeout, ReadOnlyViolation)
+from graph.neo4j_import import ImportFiles, write_import_files
 from graph.neo4j_lease import LEASE_LABEL, LoadLease
 from graph.schema import (FULLTEXT_INDEX, FULLTEXT_LABELS, KEY, SEARCH_TEXT, lookup_indexes,
                           unique_properties)
@@ -233,6 +235,27 @@ class Neo4jBackend(Backend):
         with lock, LoadLease(self):
             yield
 
+    def bulk_import(self, nodes, relationships, folder: pathlib.Path | None = None) -> str:
+        """neo4j-admin imports into a stopped database only: write its files into `folder`
+        and say what to run (graph/neo4j_import.py); `finish_bulk_import` ends it."""
+        self.check_bulk_target()
+        folder = pathlib.Path(folder or "screengraph-import").resolve()
+        files = write_import_files(folder, nodes, relationships)
+        files.save()
+        return bulk_instructions(files, self.database)
+
+    def finish_bulk_import(self, folder_or_files: pathlib.Path | ImportFiles) -> None:
+        """After neo4j-admin's import: what CSV cannot say (empty lists), then the schema."""
+        files = (folder_or_files if isinstance(folder_or_files, ImportFiles)
+                 else ImportFiles.read(pathlib.Path(folder_or_files)))
+        # The first queries on a freshly imported store took over the read limit here
+        # (SHOW INDEXES > 2 s right after the restart): give them the write limit.
+        self.run_read("SHOW INDEXES YIELD name RETURN count(name)", max_rows=0,
+                      timeout_ms=self.write_timeout_ms)
+        for statement, params in files.finish_statements():
+            self.run_write(statement, params)
+        self.ensure_schema()
+
     def ensure_schema(self) -> None:
         """Create what is missing, and only that: a reader-only account (Enterprise, Aura)
         can then start the app on a database whose schema a writer made."""
@@ -356,3 +379,23 @@ def _convert(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _convert(v) for k, v in value.items()}
     return plain(value)
+
+
+def bulk_instructions(files: ImportFiles, database: str) -> str:
+    """What to run to import the files: neo4j-admin, with the database stopped."""
+    command = files.command(database)
+    return "\n".join([
+        f"Wrote the graph for neo4j-admin into {files.folder}. To import it:",
+        f"1. Stop the database: Community has one, so stop the server (`neo4j stop`, "
+        f"`scripts/neo4j-local stop`, `docker compose stop app neo4j`); on Enterprise you can "
+        f"import into a new database name instead of {database!r}, then CREATE DATABASE it "
+        "and set NEO4J_DATABASE to it (the live one keeps serving until you switch).",
+        "2. Import, with the server's own neo4j-admin (it replaces the database's files):",
+        f"   {command}",
+        "   (with scripts/neo4j-local: `scripts/neo4j-local admin ...` in place of neo4j-admin;",
+        "   with the compose service: `docker compose run --rm -v "
+        f"{files.folder}:{files.folder}:ro neo4j neo4j-admin ...`)",
+        "3. Start the server again (`neo4j start`, `scripts/neo4j-local start`, "
+        "`docker compose start neo4j app`).",
+        f"4. Finish: screengraph load --bulk {files.folder}",
+        "   (sets what CSV cannot hold and creates the indexes and constraints)."])

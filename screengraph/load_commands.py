@@ -8,6 +8,9 @@ from typing import Iterator
 
 import click
 
+from graph.errors import BulkImportRefused
+from graph.neo4j_import import MANIFEST
+from loaders.bulk import BulkLoader
 from loaders.imdb_files import ImdbFileError
 from loaders.pipeline import DEFAULT_BATCH_SIZE, Loader, write_rejects
 from loaders.sources import SourceError, SourceText, expand, read_all, source_count
@@ -16,6 +19,8 @@ from screengraph.output import emit_json
 
 FORMAT_CHOICES = ("page", "json", "jsonl", "csv")
 MAX_PRINTED = 20
+# Where a bulk load writes the files of an offline import (Neo4j's neo4j-admin).
+BULK_FOLDER = Path("screengraph-import")
 
 
 @click.command()
@@ -36,17 +41,27 @@ MAX_PRINTED = 20
               default=Path("screengraph-rejects.jsonl"), show_default=True,
               help="Where rejected records go (JSON Lines), when there are any.")
 @click.option("--allow-rejects", is_flag=True, help="Exit 0 even when records were rejected.")
+@click.option("--bulk", is_flag=True,
+              help="First load into an empty graph with the engine's bulk import (GRAPH.BULK on "
+                   "the embedded store; on Neo4j, files for neo4j-admin and what to run). "
+                   "Given the folder that wrote, finishes a Neo4j import.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar (default: only on a terminal).")
 @pass_context
 def load(cli: CliContext, paths, fmt, source_name, episodes, dry_run, batch_size, rejects_path,
-         allow_rejects, as_json, progress) -> None:
+         allow_rejects, bulk, as_json, progress) -> None:
     """Load listing files (catalogue pages, JSON, JSON Lines, CSV) or IMDb's dataset files
     (title.basics.tsv.gz, name.basics.tsv.gz, title.principals.tsv.gz...) into the graph.
 
     PATHS are files, folders, globs, or - for standard input.
     """
+    if bulk and dry_run:
+        raise click.UsageError("--bulk and --dry-run do not go together: a dry run of a "
+                               "first load is `load --dry-run` alone")
+    if bulk and len(paths) == 1 and (Path(paths[0]) / MANIFEST).is_file():
+        _finish_import(cli, Path(paths[0]))
+        return
     try:
         files = expand(list(paths))
         sources = read_all(files, source_name, episodes)
@@ -54,10 +69,12 @@ def load(cli: CliContext, paths, fmt, source_name, episodes, dry_run, batch_size
         raise click.UsageError(str(exc)) from exc
     show_progress = sys.stderr.isatty() if progress is None else progress
     backend = cli.backend() if not dry_run else _backend_if_reachable(cli)
+    loader = (BulkLoader(batch_size=batch_size) if bulk
+              else Loader(backend, batch_size=batch_size, dry_run=dry_run))
     try:
-        summary = _run(Loader(backend, batch_size=batch_size, dry_run=dry_run), sources,
-                       source_count(files), fmt, show_progress)
-    except ImdbFileError as exc:
+        summary = _run(loader, backend if bulk else None, sources, source_count(files), fmt,
+                       show_progress)
+    except (ImdbFileError, BulkImportRefused) as exc:
         raise click.ClickException(str(exc)) from exc
     if summary.rejects:
         write_rejects(summary.rejects, rejects_path)
@@ -76,6 +93,8 @@ def load(cli: CliContext, paths, fmt, source_name, episodes, dry_run, batch_size
         if summary.rejects:
             click.echo(f"Rejected records written to {rejects_path}", err=True)
         click.echo(summary.line())
+    if bulk and loader.next_steps:
+        click.echo(loader.next_steps, err=as_json)
     if summary.rejected and not allow_rejects:
         raise SystemExit(1)
 
@@ -86,10 +105,24 @@ def _backend_if_reachable(cli: CliContext):
     return backend if backend.info().reachable else None
 
 
-def _run(loader: Loader, sources: Iterator[SourceText], count: int, fmt: str | None,
-         show_progress: bool):
+def _finish_import(cli: CliContext, folder: Path) -> None:
+    try:
+        cli.backend().finish_bulk_import(folder)
+    except BulkImportRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"finished the import of {folder}: the graph is ready")
+
+
+def _run(loader: Loader | BulkLoader, bulk_target, sources: Iterator[SourceText], count: int,
+         fmt: str | None, show_progress: bool):
+    """Run a load (into `bulk_target` when bulk), with a progress bar if asked."""
+    def run(texts):
+        if bulk_target is not None:
+            return loader.load(bulk_target, texts, fmt, BULK_FOLDER)
+        return loader.load(texts, fmt)
+
     if not show_progress:
-        return loader.load(sources, fmt)
+        return run(sources)
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} listings"),
                   TimeElapsedColumn(), transient=True) as bar:
@@ -101,7 +134,7 @@ def _run(loader: Loader, sources: Iterator[SourceText], count: int, fmt: str | N
                 bar.update(task, description=f"{source.name} ({i}/{count})")
                 yield source
 
-        return loader.load(shown(), fmt)
+        return run(shown())
 
 
 def register(group: click.Group) -> None:

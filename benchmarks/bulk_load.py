@@ -1,0 +1,170 @@
+"""Bulk first load against the incremental loader, on the same IMDb-shaped input.
+
+For each backend and each size (benchmarks/synthetic_imdb.py, gzipped like IMDb's), in
+one run, each in a child process whose peak resident memory (VmHWM) is the loader's own:
+
+1. the baseline: the incremental loader (`screengraph load`) into an empty graph;
+2. the bulk path (`screengraph load --bulk`): planning (the same plans, accumulated in
+   memory: loaders/bulk_graph.py), then the engine's import. On the embedded store that
+   is GRAPH.BULK and the indexes, all in the child. On Neo4j the child writes
+   neo4j-admin's files; then the server (scripts/neo4j-local's, which must be the one
+   NEO4J_URI names) is stopped, `neo4j-admin database import full` runs, the server starts
+   again and the import is finished (empty lists, schema): each step timed. The server's
+   restart is reported apart; it is not load work.
+
+    python -m benchmarks.bulk_load [--titles 2000 20000] [--backend embedded|neo4j|both]
+        [--episodes] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.bulk import chosen_backends, open_backend
+from benchmarks.imdb_load import in_child, input_rows, peak_mb
+from benchmarks.synthetic_imdb import generate
+
+GRAPH = "bench-imdb"  # the graph benchmarks.imdb_load's child loads into
+REPO = Path(__file__).resolve().parent.parent
+
+
+def bulk_child(backend_name: str, folder: str, data_dir: str, episodes: bool,
+               batch_size: int, files: str) -> None:
+    """In the child: one bulk load (for Neo4j, up to neo4j-admin's files)."""
+    from loaders.bulk import BulkLoader
+    from loaders.sources import read_all
+    backend = open_backend(backend_name, Path(data_dir), GRAPH)
+    try:
+        backend.clear()
+        loader = BulkLoader(batch_size=batch_size)
+        started = time.perf_counter()
+        loader.plan(read_all([folder], None, episodes))
+        planned = time.perf_counter()
+        backend.check_bulk_target()
+        backend.bulk_import(loader.graph.nodes(), loader.graph.relationships(), Path(files))
+        done = time.perf_counter()
+    finally:
+        backend.close()
+    print(json.dumps({"plan_seconds": planned - started, "import_seconds": done - planned,
+                      "seconds": done - started, "credits": loader.summary.credits,
+                      "listings": loader.summary.loaded, "peak_mb": peak_mb()}))
+
+
+def _child(backend_name: str, folder: Path, data_dir: Path, episodes: bool, batch_size: int,
+           files: Path) -> dict:
+    command = [sys.executable, "-m", "benchmarks.bulk_load", "--child", backend_name,
+               str(folder), str(data_dir), str(int(episodes)), str(batch_size), str(files)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"the bulk load failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _neo4j_local(*args: str) -> float:
+    started = time.perf_counter()
+    done = subprocess.run([str(REPO / "scripts" / "neo4j-local"), *args], capture_output=True,
+                          text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"scripts/neo4j-local {args[0]} failed:\n{done.stderr[-3000:]}"
+                         f"{done.stdout[-3000:]}")
+    return time.perf_counter() - started
+
+
+def neo4j_offline_import(files: Path, data_dir: Path) -> dict:
+    """Stop scripts/neo4j-local's server, import, start it, finish: each step timed."""
+    from graph.neo4j_import import ImportFiles
+    port = os.environ.get("NEO4J_LOCAL_BOLT_PORT", "7687")
+    if not os.environ.get("NEO4J_URI", "").endswith(f":{port}"):
+        raise SystemExit("the Neo4j bulk figures need scripts/neo4j-local's server: set "
+                         "NEO4J_LOCAL_BOLT_PORT to its port and NEO4J_URI to it")
+    imported = ImportFiles.read(files)
+    stop = _neo4j_local("stop")
+    try:
+        admin = _neo4j_local("admin", *imported.arguments(os.environ.get("NEO4J_DATABASE",
+                                                                         "neo4j")))
+    finally:
+        start = _neo4j_local("start")
+    backend = open_backend("neo4j", data_dir, GRAPH)
+    try:
+        started = time.perf_counter()
+        backend.finish_bulk_import(imported)
+        finish = time.perf_counter() - started
+    finally:
+        backend.close()
+    return {"admin_seconds": admin, "finish_seconds": finish, "restart_seconds": stop + start}
+
+
+def run(name: str, sizes: dict, episodes: bool, batch_size: int, workdir: Path) -> dict:
+    print(f"\n== {name} ==", flush=True)
+    results = {}
+    for titles, manifest in sizes.items():
+        rows = input_rows(manifest, episodes)
+        store, files = workdir / f"store-{name}-{titles}", workdir / f"files-{titles}"
+        incremental = in_child("load", name, manifest.folder, store, episodes, batch_size)
+        shutil.rmtree(store, ignore_errors=True)
+        bulk = _child(name, manifest.folder, store, episodes, batch_size, files)
+        if name == "neo4j":
+            bulk.update(neo4j_offline_import(files, store))
+            bulk["seconds"] += bulk["admin_seconds"] + bulk["finish_seconds"]
+        shutil.rmtree(store, ignore_errors=True)
+        shutil.rmtree(files, ignore_errors=True)
+        credits = incremental["credits"]
+        print(f"{titles:,} titles: {rows:,} rows, {incremental['listings']:,} listings, "
+              f"{credits:,} credits")
+        print(f"  incremental load   {incremental['seconds']:8.2f} s = "
+              f"{credits / incremental['seconds']:>9,.0f} credits/s, "
+              f"peak {incremental['peak_mb']:,.0f} MB")
+        steps = (f"plan {bulk['plan_seconds']:.2f} s + import {bulk['import_seconds']:.2f} s"
+                 + (f" (files) + neo4j-admin {bulk['admin_seconds']:.2f} s + finish "
+                    f"{bulk['finish_seconds']:.2f} s; server stop+start "
+                    f"{bulk['restart_seconds']:.1f} s not counted" if name == "neo4j" else ""))
+        print(f"  bulk load          {bulk['seconds']:8.2f} s = "
+              f"{credits / bulk['seconds']:>9,.0f} credits/s, peak {bulk['peak_mb']:,.0f} MB"
+              f"  [{steps}]")
+        print(f"  bulk = {incremental['seconds'] / bulk['seconds']:.1f}x the incremental "
+              "loader's speed", flush=True)
+        results[titles] = {"rows": rows, "incremental": incremental, "bulk": bulk}
+    small, big = min(results), max(results)
+    for kind in ("incremental", "bulk"):
+        low, high = results[small][kind]["peak_mb"], results[big][kind]["peak_mb"]
+        print(f"{kind} peak memory: {low:,.0f} MB at {small:,} titles, {high:,.0f} MB at "
+              f"{big:,} ({big / small:g}x the input: x{high / low:.2f})")
+    return results
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        backend, folder, data_dir, episodes, batch_size, files = sys.argv[2:8]
+        bulk_child(backend, folder, data_dir, episodes == "1", int(batch_size), files)
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--titles", type=int, nargs="+", default=[2000, 20000],
+                        help="Sizes, in rows of title.basics (two at least).")
+    parser.add_argument("--backend", choices=("embedded", "neo4j", "both"), default="both")
+    parser.add_argument("--episodes", action="store_true", help="Load the episodes too.")
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
+    args = parser.parse_args()
+    if len(args.titles) < 2:
+        parser.error("--titles needs two sizes at least (memory against the input's size)")
+    with tempfile.TemporaryDirectory(prefix="sg-bulk-bench-") as tmp:
+        workdir = Path(tmp)
+        sizes = {titles: generate(workdir / f"imdb-{titles}", titles, args.seed, compress=True)
+                 for titles in sorted(args.titles)}
+        figures = {name: run(name, sizes, args.episodes, args.batch_size, workdir)
+                   for name in chosen_backends(args.backend)}
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""A first load in bulk: the listings planned as the incremental loader plans them, the
+graph they make accumulated (loaders/bulk_graph.py), then handed to the engine's own bulk
+import in one go (Backend.bulk_import: FalkorDB's GRAPH.BULK, neo4j-admin's import).
+
+Listings are cut into batches as the pipeline cuts them (at most `batch_size`, and a
+listing given twice starts a new batch) and planned with one memory of identities and
+yearless titles for the whole load, which is what the store would answer the incremental
+loader after the batches before. Only an empty graph can be bulk loaded. A listing given
+twice with different contents never reaches the planner (the readers reject the second,
+loaders/identity.py); given twice alike, the second is unchanged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from graph.backend import Backend
+from graph.identifiers import SCHEMES, parse_identifier
+from graph.keys import show_key
+from loaders.bulk_graph import BulkGraph
+from loaders.formats import read_records
+from loaders.identities import Identities, _bounded_set, _references
+from loaders.identity import Claims
+from loaders.model import ParsedRecord
+from loaders.pipeline import DEFAULT_BATCH_SIZE, LoadSummary, Reject, _located
+from loaders.plan import content_hash, plan_listing
+from loaders.sources import SourceText
+
+
+class BulkLoader:
+    """Plans listings into a BulkGraph; `load` then imports it into an empty backend."""
+
+    def __init__(self, batch_size: int = DEFAULT_BATCH_SIZE,
+                 on_progress: Callable[[int], None] | None = None):
+        self.batch_size = max(1, batch_size)
+        self.on_progress = on_progress or (lambda n: None)
+        self.summary = LoadSummary()
+        self.graph = BulkGraph(datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        self.identities = Identities()
+        self._hashes: dict[str, str] = {}  # source id -> content hash
+        self.next_steps: str | None = None
+
+    def load(self, backend: Backend, sources: Iterable[SourceText], fmt: str | None = None,
+             folder: Path | None = None) -> LoadSummary:
+        """Plan, then import. Where the engine imports offline (Neo4j), its files go into
+        `folder` and `next_steps` says what to run."""
+        started = datetime.now(timezone.utc)
+        backend.check_bulk_target()  # before the work of planning: refusals come first
+        self.plan(sources, fmt)
+        self.next_steps = backend.bulk_import(self.graph.nodes(), self.graph.relationships(),
+                                              folder)
+        self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
+        return self.summary
+
+    def plan(self, sources: Iterable[SourceText], fmt: str | None = None) -> BulkGraph:
+        for records in self._batches(sources, fmt):
+            self._add(records)
+        return self.graph
+
+    def _batches(self, sources: Iterable[SourceText], fmt: str | None
+                 ) -> Iterator[list[ParsedRecord]]:
+        batch: list[ParsedRecord] = []
+        ids: set[str] = set()
+        claims = Claims()
+        for source in sources:
+            self.summary.files += 1
+            if source.note:
+                self.summary.warnings.append(f"{source.name}: {source.note}")
+            for record in read_records(source, fmt, claims):
+                if record.error or record.listing is None:
+                    self._reject(record, record.error or "no listing found")
+                    continue
+                self.summary.warnings.extend(_located(record, w) for w in record.warnings)
+                if record.ref.source_id in ids:
+                    yield batch
+                    batch, ids = [], set()
+                batch.append(record)
+                ids.add(record.ref.source_id)
+                if len(batch) >= self.batch_size:
+                    yield batch
+                    batch, ids = [], set()
+        yield batch
+
+    def _add(self, records: list[ParsedRecord]) -> None:
+        fresh = []
+        for record in records:
+            digest = content_hash(record.listing)
+            had = self._hashes.get(record.ref.source_id)
+            if had == digest:
+                self.summary.unchanged += 1
+                continue
+            self._hashes[record.ref.source_id] = digest
+            fresh.append((record, digest))
+        if not fresh:
+            self.on_progress(len(records))
+            return
+        resolve = self._yearless_resolver([record for record, _ in fresh])
+        self._prepare_identities([record.listing for record, _ in fresh], resolve)
+        plans = []
+        for record, digest in fresh:
+            plan = plan_listing(record.listing, record.ref, resolve, digest,
+                                self.identities.identify)
+            self.summary.warnings.extend(_located(record, w) for w in plan.warnings)
+            plans.append(plan)
+        self.graph.add_batch(plans)
+        self.summary.loaded += len(plans)
+        self.summary.credits += sum(len(plan.edges) for plan in plans)
+        self.on_progress(len(records))
+
+    def _prepare_identities(self, listings, resolve) -> None:
+        """What Identities.prepare reads from the store, read from the graph so far: the
+        nodes of identifiers and names the load's memory does not hold (never met, or
+        forgotten past identities.REMEMBERED), and which labels have identified nodes."""
+        identities, graph = self.identities, self.graph
+        wanted: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        bases: dict[str, set[str]] = defaultdict(set)
+        for listing in listings:
+            base = show_key(listing.title, listing.year) if listing.year is not None \
+                else resolve(listing.title)
+            for label, name_base, texts in _references(listing, base):
+                for text in texts:
+                    if text not in identities.known:
+                        identifier = parse_identifier(text)
+                        wanted[label][identifier.scheme].add(identifier.value)
+                if (label, name_base) not in identities.namesakes and (
+                        texts or label in graph.identified):
+                    bases[label].add(name_base)
+        newly = {label for label in wanted if label not in graph.identified}
+        graph.identified |= newly
+        for label, by_scheme in wanted.items():
+            if label in newly:
+                continue  # the graph has no identified node of this label yet
+            for scheme, values in by_scheme.items():
+                for value in sorted(values):
+                    key = graph.identified_key(label, SCHEMES[scheme].property, value)
+                    if key is not None:
+                        _bounded_set(identities.known, f"{scheme}:{value}", key)
+        for label, keys in bases.items():
+            for name_base in sorted(keys):
+                _bounded_set(identities.namesakes, (label, name_base),
+                             graph.namesakes(label, name_base, label in graph.identified))
+
+    def _yearless_resolver(self, records: list[ParsedRecord]):
+        """As the pipeline's: a title without a year names the only show of that title in
+        the graph so far or in this batch, else a show of its own."""
+        yearless = {show_key(r.listing.title) for r in records if r.listing.year is None}
+        yearless |= {show_key(t) for r in records for t in r.listing.related_shows}
+        known: dict[str, set[str]] = defaultdict(set)
+        for title_key, keys in self.graph.shows_by_title(yearless).items():
+            known[title_key].update(keys)
+        for r in records:
+            if r.listing.year is not None:
+                known[show_key(r.listing.title)].add(show_key(r.listing.title, r.listing.year))
+        reported: set[str] = set()
+
+        def resolve(title: str) -> str:
+            title_key = show_key(title)
+            candidates = known.get(title_key, set()) - {title_key}
+            if len(candidates) == 1:
+                return next(iter(candidates))
+            if len(candidates) > 1 and title_key not in reported:
+                reported.add(title_key)
+                self.summary.warnings.append(
+                    f"'{title}' without a year could be any of {', '.join(sorted(candidates))}: "
+                    f"kept as its own show '{title_key}'")
+            return title_key
+
+        return resolve
+
+    def _reject(self, record: ParsedRecord, reason: str) -> None:
+        self.summary.rejected += 1
+        self.summary.rejects.append(Reject(record.ref.file, record.ref.line, record.ref.record,
+                                           record.ref.source_id, reason))

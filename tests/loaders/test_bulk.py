@@ -1,0 +1,233 @@
+"""A bulk first load gives exactly the graph the incremental loader gives (both backends).
+
+The input mixes what makes the writer's rules matter: IMDb-shaped files (identifiers,
+namesakes, episodes credited on their series, characters, jobs, billing, details), a
+catalogue page (companies, related shows, seasons), TMDB JSON (identified companies,
+jobs), and JSON listings with spelling
+variants (votes), yearless titles (one and several candidates), extra fields, a repeated
+listing and one rejected record. Batches are small so that a show and a person are met
+in several batches; both loads cut them alike (the embedded store's time-budgeted batch
+sizes are fixed here, as Neo4j's always are).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from benchmarks.synthetic_imdb import generate
+from graph.checksum import LOAD_TIMES, describe_difference, first_differences, graph_checksum
+from graph.errors import BulkImportRefused
+from graph.neo4j_import import ImportFiles
+from graph.neo4j_lease import LEASE_LABEL
+from loaders.bulk import BulkLoader
+from loaders.pacing import Pace
+from loaders.pipeline import Loader
+from loaders.sources import SourceText, expand, read_all
+from tests.conftest import REPO, SAMPLE_PAGE
+from tests.loaders.test_imdb_tmdb_same_graph import tmdb_file
+
+BATCH = 7
+
+EXTRA_LISTINGS = [
+    {"title": "Night Shift", "year": 2001, "directors": ["Anna Berger"],
+     "cast": ["Léa Drucker", "Omar Haddad"], "genres": ["Drama"], "companies": ["Canal+"],
+     "network": "Arte", "Episodes": 12, "source_url": "https://example.org/night-shift"},
+    {"title": "Night Shift", "cast": ["LÉA DRUCKER"], "genres": ["drama"]},
+    {"title": "Night Shift", "year": 2014, "cast": ["Lea Drucker"], "companies": ["CANAL+"],
+     "related_shows": ["Day Shift", "Night Shift"]},
+    {"title": "Night Shift", "cast": ["Omar  Haddad"]},
+    {"title": "Day Shift", "synopsis": "A remake.", "cast": ["Léa Drucker"],
+     "writers": ["Anna Berger"], "producers": ["Omar Haddad"],
+     "executive_producers": ["Anna Berger"]},
+    {"title": "The Bureau", "year": 2015, "country": "France", "cast": ["Lea Drucker"]},
+    {"title": "", "cast": ["Nobody"]},
+]
+
+
+def _inputs(folder: Path) -> list[Path]:
+    imdb = folder / "imdb"
+    generate(imdb, 80, seed=11)
+    extra = folder / "extra.jsonl"
+    lines = [json.dumps(listing, ensure_ascii=False) for listing in EXTRA_LISTINGS]
+    extra.write_text("\n".join([*lines, lines[0]]) + "\n", encoding="utf-8")
+    shutil.copy(SAMPLE_PAGE, folder / SAMPLE_PAGE.name)
+    return [folder / SAMPLE_PAGE.name, extra, tmdb_file(folder / "tmdb"), imdb]
+
+
+def _sources(paths: list[Path]):
+    return read_all(expand([str(p) for p in paths]), None, any(p.name == "imdb" for p in paths))
+
+
+def _incremental(backend, paths):
+    loader = Loader(backend, batch_size=BATCH)
+    loader.writer.batch_pace = Pace(BATCH, None)  # the same cuts on both engines
+    return loader.load(_sources(paths))
+
+
+def _schema(backend) -> set[str]:
+    if backend.name == "neo4j":
+        indexes = backend.run_read("SHOW INDEXES YIELD name, type, labelsOrTypes, properties "
+                                   "RETURN type, labelsOrTypes, properties", max_rows=0).rows
+        constraints = backend.run_read("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties "
+                                       "RETURN type, labelsOrTypes, properties", max_rows=0).rows
+    else:
+        indexes = [row[:3] for row in backend.run_read(
+            "CALL db.indexes() YIELD label, properties, types RETURN label, properties, types",
+            max_rows=0).rows]
+        constraints = [row[:3] for row in backend.run_read(
+            "CALL db.constraints() YIELD type, label, properties RETURN type, label, properties",
+            max_rows=0).rows]
+    return {json.dumps(row, sort_keys=True) for row in [*indexes, *constraints]}
+
+
+def _assert_same(expected, expected_schema, backend, other=None):
+    found = graph_checksum(backend, LOAD_TIMES)
+    detail = describe_difference(expected, found, ("incremental", "bulk"))
+    if other is not None and expected != found:
+        detail += "\n" + "\n".join(first_differences(other, backend, 5, LOAD_TIMES))
+    assert found == expected, detail
+    assert _schema(backend) == expected_schema
+
+
+def test_bulk_load_gives_the_incremental_graph_on_the_embedded_store(tmp_path, request):
+    from tests.conftest import open_backend
+    paths = _inputs(tmp_path)
+    incremental, bulk = open_backend("embedded", request), open_backend("embedded", request)
+    summary = _incremental(incremental, paths)
+    assert summary.rejected == 1 and summary.unchanged == 1
+    bulk_summary = BulkLoader(batch_size=BATCH).load(bulk, _sources(paths))
+    assert (bulk_summary.loaded, bulk_summary.rejected, bulk_summary.unchanged,
+            bulk_summary.credits) == (summary.loaded, 1, 1, summary.credits)
+    assert sorted(bulk_summary.warnings) == sorted(summary.warnings)
+    _assert_same(graph_checksum(incremental, LOAD_TIMES), _schema(incremental), bulk,
+                 incremental)
+
+
+def test_names_the_load_forgot_resolve_as_against_the_store(tmp_path, request, monkeypatch):
+    """Past identities.REMEMBERED names a load forgets the oldest half and the
+    incremental loader asks the store again; the bulk path asks the graph it holds."""
+    from tests.conftest import open_backend
+    monkeypatch.setattr("loaders.identities.REMEMBERED", 16)
+    # A name-only David Smith, who then gets nm0000229; a namesake nm0000230 becomes
+    # david-smith--nm0000230; forgotten, he must still be found by his identifier.
+    smith = [{"title": "First", "year": 1990, "cast": ["David Smith"]}] + [
+        {"title": title, "year": 1991, "credits": [
+            {"name": "David Smith", "category": "director", "ids": [f"imdb:{nconst}"]}]}
+        for title, nconst in (("Second", "nm0000229"), ("Third", "nm0000230"))]
+    fillers = [{"title": f"Filler {i}", "year": 2000, "credits": [
+        {"name": f"Person {i} {j}", "category": "actor", "ids": [f"imdb:nm{1000000 + 5 * i + j}"]}
+        for j in range(5)]} for i in range(12)]
+    listings = [*smith, *fillers, {"title": "Later", "year": 2011, "credits": [
+        {"name": "David Smith", "category": "actor", "ids": ["imdb:nm0000230"]}]}]
+    (tmp_path / "forgotten.jsonl").write_text(
+        "\n".join(json.dumps(listing) for listing in listings) + "\n", encoding="utf-8")
+    paths = [tmp_path / "forgotten.jsonl", *_inputs(tmp_path)]
+    incremental, bulk = open_backend("embedded", request), open_backend("embedded", request)
+    _incremental(incremental, paths)
+    BulkLoader(batch_size=BATCH).load(bulk, _sources(paths))
+    _assert_same(graph_checksum(incremental, LOAD_TIMES), _schema(incremental), bulk,
+                 incremental)
+
+
+def test_bulk_load_refuses_a_graph_that_is_not_empty(backend, tmp_path):
+    paths = _inputs(tmp_path)
+    _incremental(backend, paths[:1])
+    before = graph_checksum(backend)
+    with pytest.raises(BulkImportRefused, match="not empty.*without --bulk"):
+        BulkLoader(batch_size=BATCH).load(backend, _sources(paths), folder=tmp_path / "csv")
+    assert graph_checksum(backend) == before
+
+
+def test_a_listing_given_twice_with_different_contents_is_rejected_as_incrementally(embedded):
+    url = "https://example.org/night-shift"
+    first = json.dumps({"title": "Night Shift", "year": 2001, "cast": ["A B"], "source_url": url})
+    second = json.dumps({"title": "Night Shift", "year": 2001, "cast": ["C D"],
+                         "source_url": url})
+    text = f"{first}\n{second}\n"
+    bulk = BulkLoader()
+    bulk.plan([SourceText("twice.jsonl", text)])
+    incremental = Loader(embedded).load([SourceText("twice.jsonl", text)])
+    assert bulk.summary.rejects == incremental.rejects and len(bulk.summary.rejects) == 1
+    assert list(bulk.graph.listings) == [f"url:{url}"]
+
+
+# -- Neo4j: neo4j-admin, on the server scripts/neo4j-local runs ---------------------------
+
+def _local_neo4j():
+    """The environment of the scripts/neo4j-local server NEO4J_URI points at, or skip."""
+    port = os.environ.get("NEO4J_LOCAL_BOLT_PORT", "7687")
+    if not os.environ.get("NEO4J_URI", "").endswith(f":{port}"):
+        pytest.skip("needs the Neo4j of scripts/neo4j-local (NEO4J_LOCAL_BOLT_PORT and "
+                    "NEO4J_URI) to stop it and import with its neo4j-admin")
+    return dict(os.environ)
+
+
+def _neo4j_local(command: str, env) -> None:
+    subprocess.run([str(REPO / "scripts" / "neo4j-local"), command], env=env, check=True,
+                   capture_output=True, timeout=600)
+
+
+def test_bulk_load_gives_the_incremental_graph_on_neo4j(neo4j, tmp_path):
+    env = _local_neo4j()
+    paths = _inputs(tmp_path)
+    _incremental(neo4j, paths)
+    # The load lease (graph/neo4j_lease.py) is how loads take turns, not listings' data:
+    # an offline import takes no turn.
+    neo4j.run_write(f"MATCH (l:{LEASE_LABEL}) DELETE l")
+    expected, expected_schema = graph_checksum(neo4j, LOAD_TIMES), _schema(neo4j)
+    neo4j.clear()
+    loader = BulkLoader(batch_size=BATCH)
+    loader.load(neo4j, _sources(paths), folder=tmp_path / "csv")
+    files = ImportFiles.read(tmp_path / "csv")
+    _neo4j_local("stop", env)
+    try:
+        subprocess.run([str(REPO / "scripts" / "neo4j-local"), "admin",
+                        *files.arguments(os.environ.get("NEO4J_DATABASE", "neo4j"))],
+                       env=env, check=True, capture_output=True, timeout=600)
+    finally:
+        _neo4j_local("start", env)
+    finished = _cli(tmp_path, "load", "--bulk", str(tmp_path / "csv"), backend="neo4j")
+    assert finished.exit_code == 0, finished.output
+    _assert_same(expected, expected_schema, neo4j)
+
+
+# -- the command ---------------------------------------------------------------------------
+
+def _cli(tmp_path, *args, backend="embedded"):
+    from click.testing import CliRunner
+
+    from screengraph.cli import main
+    options = ["--backend", backend]
+    if backend == "embedded":
+        options += ["--data-dir", str(tmp_path / "store")]
+    return CliRunner().invoke(main, [*options, *args], catch_exceptions=False)
+
+
+def test_load_bulk_loads_an_empty_store_and_refuses_a_second_time(tmp_path):
+    first = _cli(tmp_path, "load", "--bulk", str(SAMPLE_PAGE))
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith("loaded 1, updated 0, unchanged 0, rejected 0")
+    stats = json.loads(_cli(tmp_path, "stats", "--json").output)
+    assert (stats["Show"], stats["Person"], stats["Company"], stats["Genre"]) == (6, 7, 1, 1)
+    again = _cli(tmp_path, "load", "--bulk", str(SAMPLE_PAGE))
+    assert again.exit_code == 1
+    assert "is not empty" in again.output and "Load without --bulk" in again.output
+
+
+def test_load_bulk_on_neo4j_writes_the_files_and_says_what_to_run(neo4j, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = _cli(tmp_path, "load", "--bulk", str(SAMPLE_PAGE), backend="neo4j")
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "screengraph-import"
+    assert (folder / "screengraph-import.json").is_file()
+    for needed in ("Stop the database", "neo4j-admin database import full",
+                   f"--nodes=Show={folder}", "scripts/neo4j-local admin",
+                   "docker compose run", f"screengraph load --bulk {folder}"):
+        assert needed in result.output, needed
+    assert neo4j.run_read("MATCH (n) RETURN count(n)", max_rows=0).value(0) == 0
