@@ -91,8 +91,15 @@ def canonical(value: Any) -> str:
                       default=str)
 
 
+# Properties that are sets kept as lists: which listings assert a show or an edge. Their
+# order says only which batch of a load named them first (a load's batches are cut by
+# time), so two loads of the same listings compare equal whatever their batches.
+SET_VALUED = frozenset({"sources"})
+
+
 def _kept(properties: Mapping[str, Any], ignored: frozenset[str]) -> dict[str, Any]:
-    return {k: v for k, v in properties.items() if k not in ignored and v is not None}
+    return {k: sorted(v) if k in SET_VALUED and isinstance(v, list) else v
+            for k, v in properties.items() if k not in ignored and v is not None}
 
 
 def _labels(backend: Backend) -> list[str]:

@@ -146,7 +146,8 @@ class BulkGraph:
     def _show(self, key: str, changes: dict[str, int], sources: list[str],
               main: dict[str, Any] | None, related: dict[str, Any] | None) -> None:
         show = self.shows.get(key)
-        if show is None:
+        created = show is None
+        if created:
             show = self.shows[key] = _Show()
         for spelling, count in changes.items():
             show.votes[spelling] = show.votes.get(spelling, 0) + count
@@ -158,7 +159,7 @@ class BulkGraph:
             for name, value in main.items():
                 if name not in SHOW_COLUMNS:
                     _assign(show.properties, name, value)
-        else:
+        elif created:  # a show only named as related keeps what it has (statements.py)
             for name in NAMING_PROPERTIES:
                 _assign(show.properties, name, related.get(name))
         after = show.properties.get("title_key")

@@ -79,8 +79,11 @@ PARTS: dict[str, str] = {
     # Shows only named as related: [*_SHOW_FIELDS]
     "related.created": f"UNWIND $related.created AS n CREATE (:{SHOW} "
                        f"{_literal('n', _SHOW_FIELDS)})",
+    # A known show only named as related gets its sources, votes and title: what its title
+    # implies is there already, and its own listing's search text (its alternate titles
+    # too) must stay whatever batch names it next.
     "related.known": f"UNWIND $related.known AS n MERGE (x:{SHOW} {{key: n[0]}}) "
-                     f"SET {_APPEND_SOURCES}, {_set('x', 'n', _SHOW_FIELDS, 3)}",
+                     f"SET {_APPEND_SOURCES}, {_set('x', 'n', _SHOW_FIELDS[:5], 3)}",
 }
 for _label in HUB_LABELS:
     _display, _degree = DISPLAY[_label], DEGREE[_label]

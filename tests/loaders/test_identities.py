@@ -190,3 +190,30 @@ def test_a_changed_listing_takes_back_the_credits_it_dropped(backend):
     load(backend, FIRST, {**SECOND, "credits": SECOND["credits"][1:]})
     assert [p[0] for p in people(backend)] == ["ann-lee--nm0000003", "david-smith--nm0000001"]
     assert rows(backend, "MATCH ()-[r:WORKED_ON]->() RETURN count(r)") == [[0]]
+
+
+SERIES = {"title": "The Show", "year": 2015, "kind": "tvSeries", "ids": ["tt0000100"],
+          "alternate_titles": ["La Serie"], "cast": ["Lead Actor"]}
+
+
+def episode(number: int) -> dict:
+    return {"title": f"Episode #1.{number}", "year": 2016, "ids": [f"tt00003{number:02d}"],
+            "season_number": 1, "episode_number": number,
+            "episode_of": {"title": "The Show", "year": 2015, "ids": ["tt0000100"]},
+            "credits": [credit("Lead Actor", "nm0000200", characters=["Lead"])]}
+
+
+def test_a_series_stays_searchable_by_its_other_titles_after_its_episodes_load(backend):
+    load(backend, SERIES, name="series")
+    load(backend, episode(1), episode(2), name="episodes")
+    found = backend.fulltext_search("serie", ["Show"], 5)
+    assert [row[0]["properties"]["title"] for row in found.rows] == ["The Show"]
+
+
+def test_the_graph_does_not_depend_on_where_batches_are_cut(backend):
+    listings = [SERIES, *(episode(n) for n in range(1, 8)), FIRST, SECOND]
+    load(backend, *listings, batch_size=3)
+    cut_in_threes = graph_checksum(backend)
+    backend.clear()
+    load(backend, *listings, batch_size=500)
+    assert graph_checksum(backend).digest == cut_in_threes.digest
