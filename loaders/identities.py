@@ -22,8 +22,10 @@ from graph.schema import LAYOUT_LABEL, NAME_KEY, Label
 from loaders.model import Listing
 
 # Names and identifiers a load remembers; past this it forgets the oldest half (the
-# store has them by then: only the batch in flight is not readable yet).
-REMEMBERED = 400_000
+# store has them by then: only the batches prepared or in flight are not readable yet,
+# a few thousand listings' worth). Forgotten ones are read again when met: a dump's
+# people fill this, so it is what keeps a load's memory flat.
+REMEMBERED = 100_000
 
 _IDENTIFIED = f"MATCH (l:{LAYOUT_LABEL} {{key: 'layout'}}) RETURN l.identified"
 _RECORD_IDENTIFIED = (f"MERGE (l:{LAYOUT_LABEL} {{key: 'layout'}}) "

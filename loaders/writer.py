@@ -50,8 +50,8 @@ from graph.keys import normalize_name
 from graph.schema import Label, RelType
 from loaders.pacing import pace_for
 from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan
-from loaders.spellings import (REMEMBERED, SEP, Stored, SpellingBook, add, best, only,
-                               votes_to_text)
+from loaders.identities import REMEMBERED as DETAILS_REMEMBERED  # forgotten: sent again
+from loaders.spellings import SEP, Stored, SpellingBook, add, best, only, votes_to_text
 from loaders.statements import (ADD_DEGREES, BATCH_APPLIED, DEGREES, DROP_JOURNALS,
                                 EXISTING_LISTINGS, HUB_LABELS, JOURNALS, LISTING_MENTIONS, PARTS,
                                 SHOW, SHOW_COLUMNS, SHOWS_BY_TITLE, upsert_statement)
@@ -240,7 +240,7 @@ class ListingWriter:
         for ident, fingerprint in batch.details.items():
             self._details_written[ident] = fingerprint
             self._details_written.move_to_end(ident)
-        while len(self._details_written) > REMEMBERED:
+        while len(self._details_written) > DETAILS_REMEMBERED:
             self._details_written.popitem(last=False)
         for label, keys in batch.stale.items():
             self.stale_degrees[label].update(keys)
