@@ -26,6 +26,7 @@ from loaders.identities import Identities, _bounded_set, _references
 from loaders.identity import Claims
 from loaders.model import ParsedRecord
 from loaders.pipeline import DEFAULT_BATCH_SIZE, LoadSummary, Reject, _located
+from loaders.yearless import yearless_resolver
 from loaders.plan import content_hash, plan_listing
 from loaders.sources import SourceText
 
@@ -144,31 +145,8 @@ class BulkLoader:
                              graph.namesakes(label, name_base, label in graph.identified))
 
     def _yearless_resolver(self, records: list[ParsedRecord]):
-        """As the pipeline's: a title without a year names the only show of that title in
-        the graph so far or in this batch, else a show of its own."""
-        yearless = {show_key(r.listing.title) for r in records if r.listing.year is None}
-        yearless |= {show_key(t) for r in records for t in r.listing.related_shows}
-        known: dict[str, set[str]] = defaultdict(set)
-        for title_key, keys in self.graph.shows_by_title(yearless).items():
-            known[title_key].update(keys)
-        for r in records:
-            if r.listing.year is not None:
-                known[show_key(r.listing.title)].add(show_key(r.listing.title, r.listing.year))
-        reported: set[str] = set()
-
-        def resolve(title: str) -> str:
-            title_key = show_key(title)
-            candidates = known.get(title_key, set()) - {title_key}
-            if len(candidates) == 1:
-                return next(iter(candidates))
-            if len(candidates) > 1 and title_key not in reported:
-                reported.add(title_key)
-                self.summary.warnings.append(
-                    f"'{title}' without a year could be any of {', '.join(sorted(candidates))}: "
-                    f"kept as its own show '{title_key}'")
-            return title_key
-
-        return resolve
+        """As the pipeline's (loaders/yearless.py), against the graph built so far."""
+        return yearless_resolver(records, self.graph.shows_by_title, self.summary.warnings)
 
     def _reject(self, record: ParsedRecord, reason: str) -> None:
         self.summary.rejected += 1

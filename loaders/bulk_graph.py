@@ -41,7 +41,7 @@ from graph.keys import normalize_name
 from graph.schema import (DISPLAY, LAYOUT_LABEL, LISTING_LABEL, NAME_KEY, RELATIONSHIPS,
                           ROLE_TYPES)
 from loaders.migrate import LAYOUT_VERSION
-from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan
+from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan, merged_details
 from loaders.spellings import SEP, best, votes_to_text
 from loaders.statements import DEGREE, HUB_LABELS, SHOW, SHOW_COLUMNS
 
@@ -183,13 +183,7 @@ class BulkGraph:
             hub.name = best(hub.votes)
 
     def _details(self, plans: list[ListingPlan]) -> None:
-        merged: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = {}
-        for plan in plans:
-            for ident, (properties, ids) in plan.details.items():
-                held = merged.setdefault(ident, ({}, []))
-                held[0].update(properties)
-                held[1].extend(i for i in ids if i not in held[1])
-        for (label, key), (properties, ids) in merged.items():
+        for (label, key), (properties, ids) in merged_details(plans).items():
             node = self.shows[key] if label == SHOW else self.hubs[label][key]
             before = {name: node.properties.get(name) for name in _INDEXED}
             for name, value in properties.items():

@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import json
 import threading
-from collections import defaultdict
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -30,6 +29,7 @@ from loaders.plan import ListingPlan, content_hash, plan_listing
 from loaders.prefetch import Prefetched
 from loaders.sources import SourceText
 from loaders.writer import Batch, Launched, ListingWriter
+from loaders.yearless import yearless_resolver
 
 DEFAULT_BATCH_SIZE = 500
 LISTED_MAX = 500
@@ -235,33 +235,15 @@ class Loader:
         return plans
 
     def _yearless_resolver(self, records: list[ParsedRecord]):
-        """A title without a year names an existing show of that title only when exactly
-        one exists (in the store or in this batch); otherwise it is a show of its own."""
-        yearless = {show_key(r.listing.title) for r in records if r.listing.year is None}
-        yearless |= {show_key(t) for r in records for t in r.listing.related_shows}
-        known: dict[str, set[str]] = defaultdict(set)
-        if self.writer and yearless:
-            self._drain()  # the shows of the batches not written yet count
-            for title_key, keys in self.writer.shows_by_title(yearless).items():
-                known[title_key].update(keys)
-        for r in records:
-            if r.listing.year is not None:
-                known[show_key(r.listing.title)].add(show_key(r.listing.title, r.listing.year))
-        ambiguous_reported: set[str] = set()
+        """Titles without a year (loaders/yearless.py), against the store: the shows of the
+        batches not written yet count, so those are written first."""
+        def shows_by_title(title_keys: set[str]) -> dict[str, list[str]]:
+            if self.writer is None:
+                return {}
+            self._drain()
+            return self.writer.shows_by_title(title_keys)
 
-        def resolve(title: str) -> str:
-            title_key = show_key(title)
-            candidates = known.get(title_key, set()) - {title_key}
-            if len(candidates) == 1:
-                return next(iter(candidates))
-            if len(candidates) > 1 and title_key not in ambiguous_reported:
-                ambiguous_reported.add(title_key)
-                self.summary.warnings.append(
-                    f"'{title}' without a year could be any of {', '.join(sorted(candidates))}: "
-                    f"kept as its own show '{title_key}'")
-            return title_key
-
-        return resolve
+        return yearless_resolver(records, shows_by_title, self.summary.warnings)
 
     def _count(self, plans: list[ListingPlan], previous: dict) -> None:
         for plan in plans:

@@ -106,6 +106,19 @@ class ListingPlan:
         return [self.show.key] + [r.key for r in self.related]
 
 
+def merged_details(plans: list[ListingPlan]
+                   ) -> dict[tuple[str, str], tuple[dict[str, Any], list[str]]]:
+    """What a batch's plans say of identified nodes, by (label, key): a later listing wins a
+    property, identifiers add up."""
+    merged: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = {}
+    for plan in plans:
+        for ident, (properties, ids) in plan.details.items():
+            held = merged.setdefault(ident, ({}, []))
+            held[0].update(properties)
+            held[1].extend(i for i in ids if i not in held[1])
+    return merged
+
+
 def content_hash(listing: Listing) -> str:
     """Fingerprint of a listing's content: unchanged listings are skipped on reload."""
     canonical = json.dumps(listing.canonical(), sort_keys=True, ensure_ascii=False)

@@ -49,7 +49,7 @@ from graph.errors import GraphError
 from graph.keys import normalize_name
 from graph.schema import Label, RelType
 from loaders.pacing import pace_for
-from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan
+from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan, merged_details
 from loaders.identities import REMEMBERED as DETAILS_REMEMBERED  # forgotten: sent again
 from loaders.spellings import SEP, Stored, SpellingBook, add, best, only, votes_to_text
 from loaders.statements import (ADD_DEGREES, BATCH_APPLIED, DEGREES, DROP_JOURNALS,
@@ -341,14 +341,8 @@ class ListingWriter:
         (a later listing of the batch wins a property; identifiers add up). What a batch
         of this load already wrote is not sent again: a busy person's details, the same
         in every title of a dump, were most of an IMDb batch's text."""
-        merged: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = {}
-        for plan in plans:
-            for ident, (properties, ids) in plan.details.items():
-                held = merged.setdefault(ident, ({}, []))
-                held[0].update(properties)
-                held[1].extend(i for i in ids if i not in held[1])
         rows: dict[str, list[list[Any]]] = {label.value: [] for label in Label}
-        for (label, key), (properties, ids) in merged.items():
+        for (label, key), (properties, ids) in merged_details(plans).items():
             fingerprint = hash((tuple(sorted((name, repr(value))
                                              for name, value in properties.items())),
                                 tuple(ids)))
