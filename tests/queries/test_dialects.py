@@ -93,3 +93,26 @@ def test_aggregates_may_come_back_as_other_number_types(backend):
     """percentileDisc over integers: an integer on Neo4j, a float on FalkorDB."""
     value = backend.run_read("UNWIND [1, 2, 3] AS x RETURN percentileDisc(x, 0.5)").value()
     assert value == 2 and isinstance(value, float) == (backend.dialect == "falkordb")
+
+
+def test_an_unnamed_relationship_pattern_counts_pairs_of_nodes_on_falkordb(backend):
+    """Two roles of one person on one show are two edges; FalkorDB counts `()-[:T]->()`
+    once per pair of nodes unless the relationship is named."""
+    backend.run_write("CREATE (p:Person {key: 'p'}), (s:Show {key: 's'}), "
+                      "(p)-[:WORKED_ON {role: 'composer'}]->(s), "
+                      "(p)-[:WORKED_ON {role: 'editor'}]->(s)")
+    named = backend.run_read("MATCH ()-[r:WORKED_ON]->() RETURN count(r)").value()
+    unnamed = backend.run_read("MATCH ()-[:WORKED_ON]->() RETURN count(*)").value()
+    assert named == 2
+    assert unnamed == (1 if backend.dialect == "falkordb" else 2)
+
+
+def test_two_pattern_comprehensions_sharing_a_variable_on_falkordb(backend):
+    """The second of two comprehensions in one RETURN that reuse a variable name comes back
+    empty on FalkorDB (queries/cypher/show.cypher names them apart)."""
+    backend.run_write(SETUP)
+    row = backend.run_read(
+        "MATCH (s:Show {key: 's'}) RETURN [(p)-[:ACTED_IN]->(s) | p.key] AS cast, "
+        "[(s)-[:MADE_BY]->(p) | p.key] AS companies").rows[0]
+    assert sorted(row[0]) == ["ann", "bob"]
+    assert row[1] == ([] if backend.dialect == "falkordb" else ["c"])
