@@ -53,6 +53,7 @@ import tempfile
 import threading
 import time
 from collections import deque
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -391,10 +392,8 @@ class EmbeddedServer:
         """No longer a client; the file's time says when the last client left."""
         fd, self._clients_file = self._clients_file, None
         if fd is not None:
-            try:
+            with suppress(OSError):  # the folder was deleted: nobody waits for this time
                 os.utime(fd)
-            except OSError:
-                pass  # the folder was deleted: nobody waits for this time any more
             os.close(fd)
 
     def _take_lock(self) -> int | None:
