@@ -226,8 +226,14 @@ class FalkorBackend(Backend):
     def one_load_at_a_time(self) -> Iterator[None]:
         """A lock file per graph in the store's folder: every process that loads into this
         store (the CLI, the web app) waits its turn; the system drops it if the holder dies."""
-        with open(self.server.data_dir / f"load-{self.graph_name}.lock", "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        path = self.server.data_dir / f"load-{self.graph_name}.lock"
+        with open(path, "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                log.warning("Another load into this store is running (it holds %s): waiting "
+                            "for it to finish.", path)
+                fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
             finally:

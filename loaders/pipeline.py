@@ -99,6 +99,7 @@ class Loader:
         self.dry_run = dry_run
         self.on_progress = on_progress or (lambda n: None)
         self.summary = LoadSummary(dry_run=dry_run)
+        self._holding_lock = False  # inside exclusive(): load() must not take it again
         # Batches go through three steps, overlapped with the next batch's: prepared
         # (rows computed, counted as written), launched (in flight), settled.
         self._prepared: tuple[list[ListingPlan], Batch] | None = None
@@ -109,6 +110,22 @@ class Loader:
         self.identities = Identities(backend, write=not dry_run)
         if self.writer is not None:
             self.writer.before_counting = self._settle
+
+    @contextmanager
+    def exclusive(self) -> Iterator["Loader"]:
+        """Hold the store's load lock (Backend.one_load_at_a_time) from here to the end of
+        the block, so that what runs before this loader's load() inside it (a dry run that
+        checks what a preview promised) sees the store exactly as the load will find it: no
+        other load, from this process or another, can write in between. load() inside the
+        block runs under the lock already held."""
+        if self._holding_lock:
+            raise RuntimeError("this loader already holds the load lock")
+        with self.backend.one_load_at_a_time() if self.backend is not None else nullcontext():
+            self._holding_lock = True
+            try:
+                yield self
+            finally:
+                self._holding_lock = False
 
     def _unsettled_ids(self) -> set[str]:
         return {plan.source_id for step in (self._prepared, self._pending) if step
@@ -121,7 +138,8 @@ class Loader:
         # Reading, parsing, validating and fingerprinting runs a batch ahead in a thread
         # (Prefetched); writing runs in another (see _write) while this one prepares rows.
         writing = self.writer is not None and not self.dry_run
-        with (self.backend.one_load_at_a_time() if writing else nullcontext()), \
+        locking = writing and not self._holding_lock
+        with (self.backend.one_load_at_a_time() if locking else nullcontext()), \
                 _rare_collections(), Prefetched(self._chunks(sources, fmt)) as chunks:
             if self.writer is not None:  # migrates the store first (unless only checking)
                 self.legacy = LegacyListings(self.backend, write=writing)

@@ -36,9 +36,6 @@ _STASH_KEY = "screengraph.ingest_stash"
 _THROTTLE_KEY = "screengraph.ingest_throttle"
 _SESSION_KEY = "ingest_session"
 _lock = threading.Lock()
-# Confirmations in this process check and load one at a time, so two of them cannot both
-# pass the check before either writes (a load from another process can still come between).
-_confirming = threading.Lock()
 
 STASH_ERRORS = (
     (PreviewIdMalformed, 400, "bad_preview_id"),
@@ -195,12 +192,15 @@ def _confirm() -> dict:
     leave it; which show; how many credits) and the counts: a write elsewhere in
     the store changes none of that and does not invalidate it. The store's write
     counter spares repeating the dry run when nothing at all was written; Neo4j
-    keeps no counter, so there the dry run is always repeated.
+    keeps no counter, so there the dry run is always repeated. The check and the
+    load hold the store's load lock together, so no load from any process (another
+    confirmation, the CLI) writes between them; one already running is waited for.
     """
     preview = ingest_stash().take(request.form.get("preview", ""), _session_id())
     backend = get_backend()
     sources = _sources(preview.inputs)
-    with _confirming:
+    loader = Loader(backend)
+    with loader.exclusive():
         generation = backend.generation()
         if generation is None or generation != preview.generation:
             now = Loader(backend, dry_run=True).load(sources, preview.fmt)
@@ -209,7 +209,7 @@ def _confirm() -> dict:
                 raise ApiError(409, "preview_outdated",
                                f"The store changed since this preview: {reason}. Nothing was "
                                "loaded; preview again to see what confirming would do now.")
-        summary = Loader(backend).load(sources, preview.fmt)
+        summary = loader.load(sources, preview.fmt)
     shown = _shown(summary)
     shown["sources"] = [item.name for item in preview.inputs]
     return shown
