@@ -48,6 +48,13 @@ def _names(text: str) -> tuple[str, ...]:
     return tuple(name.strip().lower() for name in text.split(",") if name.strip())
 
 
+# An ingest token is the web app's only lock on writing, and the right one is always let in
+# (webapp/ingest_token.py): guessing must be hopeless without any rate limit, since client
+# addresses are cheap to vary. 32 characters is secrets.token_hex(16), 128 random bits:
+# 10,000 guesses a second for a century (2^45) find one with a chance under 2^-80. Half of
+# that (64 bits) would fall with a chance of 1 in 500,000 under the same siege.
+INGEST_TOKEN_MIN_CHARS = 32
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("backend", "SCREENGRAPH_BACKEND", "auto",
             "Which store to use: 'embedded' (FalkorDB in a local folder), 'neo4j', or "
@@ -86,8 +93,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("neo4j_password", "NEO4J_PASSWORD", None, "Neo4j password.", secret=True),
     Setting("neo4j_database", "NEO4J_DATABASE", "neo4j", "Neo4j database name."),
     Setting("ingest_token", "SCREENGRAPH_INGEST_TOKEN", None,
-            "Secret that lets a web user add listings; when unset, adding listings "
-            "through the web app is switched off.", secret=True),
+            f"Secret that lets a web user add listings: at least {INGEST_TOKEN_MIN_CHARS} "
+            "random characters (the web app refuses a shorter one); when unset, adding "
+            "listings through the web app is switched off.", secret=True),
     Setting("ingest_preview_ttl_s", "SCREENGRAPH_INGEST_PREVIEW_TTL_S", 1800,
             "How long an ingest preview (and the files uploaded for it) can be confirmed, in "
             "seconds; older previews are deleted from the ingest stash.", _positive_int),
@@ -95,8 +103,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Most megabytes the ingest stash (previews waiting for confirmation) holds; a "
             "preview that would exceed it is refused until older ones expire.", _positive_int),
     Setting("ingest_token_tries", "SCREENGRAPH_INGEST_TOKEN_TRIES", 5,
-            "Wrong ingest tokens a client address may send per minute; further tries are "
-            "answered 429 until the minute has passed.", _positive_int),
+            "Wrong ingest tokens a client address may send per minute; its further wrong "
+            "tries are answered 429 until the minute has passed (the right token is always "
+            "accepted, so others' wrong tries never lock its holder out).", _positive_int),
     Setting("secret_key", "SCREENGRAPH_SECRET_KEY", None,
             "Key that signs the web app's sessions and CSRF tokens. Default: a random key "
             "per process (sessions end when the app restarts); required with "

@@ -11,6 +11,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from graph.settings import SETTINGS_BY_NAME, Settings, SettingsError, load_settings
+from webapp.ingest_token import require_strong_token
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, *,
@@ -18,6 +19,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
     app = Flask(__name__)
     settings = settings or load_settings()
     require_secret_key_for_ingest(settings)
+    require_strong_token(settings)
     app.config.update(
         SECRET_KEY=settings.secret_key or secrets.token_hex(32),
         SCREENGRAPH_SETTINGS=settings,

@@ -1,9 +1,12 @@
-"""Wrong ingest tokens are limited per client address, so the token cannot be guessed at speed.
+"""Wrong ingest tokens are limited per client address, so that noise costs next to nothing.
 
 A sliding window: an address that sent `tries` wrong tokens within the last
-`window_s` seconds is refused (before its token is even compared) until the
-oldest of them leaves the window. Only failures count; memory is bounded by
-forgetting the least recently failing addresses beyond `max_addresses`.
+`window_s` seconds has its further wrong tokens refused with 429 until the
+oldest of them leaves the window. The right token is never refused (a shared
+address, loopback or an undeclared proxy, must not let others lock its holder
+out): the token's length, not this limit, is what makes guessing hopeless
+(webapp/ingest_token.py). Only failures count; memory is bounded by forgetting
+the least recently failing addresses beyond `max_addresses`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Add listings: paste or upload, preview what would change (a dry run), then confirm.
 
-Only for holders of the ingest token (SCREENGRAPH_INGEST_TOKEN); every form
-carries a CSRF token. A preview that could change the store is kept in the
+Only for holders of the ingest token (SCREENGRAPH_INGEST_TOKEN, webapp/ingest_token.py);
+every form carries a CSRF token. A preview that could change the store is kept in the
 ingest stash under an id tied to the session that made it; confirming names
 that id and loads exactly those inputs, once, or refuses with the reason when
 the preview expired or the store changed in a way that alters what it promised.
@@ -10,8 +10,6 @@ The token is never sent back, and no ingest response may be cached.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 import threading
 from pathlib import PurePosixPath
@@ -26,6 +24,7 @@ from webapp.ingest_stash import (IngestStash, PreviewDamaged, PreviewExpired, Pr
                                  PreviewIdMalformed, PreviewTooLarge, PreviewUnknown,
                                  StashedInput, StashError, StashFull)
 from webapp.ingest_throttle import TokenThrottle
+from webapp.ingest_token import token_matches
 from webapp.store import get_backend
 from webapp.twins import page
 
@@ -84,7 +83,10 @@ def _session_id() -> str:
 # -- checks ------------------------------------------------------------------------
 
 def _check_token(sent: str) -> None:
-    expected = current_app.config.get("INGEST_TOKEN") or ""
+    """The right token always passes (webapp/ingest_token.py); wrong ones are counted per
+    address, and an address past its limit gets 429 for them until its window passes."""
+    if token_matches(sent, current_app.config.get("INGEST_TOKEN") or ""):
+        return
     address = request.remote_addr or "unknown"
     throttle = token_throttle()
     wait = throttle.wait_s(address)
@@ -92,14 +94,8 @@ def _check_token(sent: str) -> None:
         raise ApiError(429, "too_many_tries",
                        f"Too many wrong ingest tokens from this address: try again in {wait} s.",
                        retry_after_s=wait)
-    # Digests of equal length, so the comparison's time says nothing about the token.
-    if not hmac.compare_digest(_digest(sent), _digest(expected)):
-        throttle.failed(address)
-        raise ApiError(403, "bad_token", "The ingest token is wrong.")
-
-
-def _digest(text: str) -> bytes:
-    return hashlib.sha256(text.encode("utf-8", "replace")).digest()
+    throttle.failed(address)
+    raise ApiError(403, "bad_token", "The ingest token is wrong.")
 
 
 def _check_body_readable() -> None:

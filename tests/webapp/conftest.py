@@ -10,7 +10,7 @@ from graph.settings import load_settings
 from tests.queries.conftest import load_records, load_seed
 from webapp import create_app
 
-INGEST_TOKEN = "test-ingest-token"
+INGEST_TOKEN = "test-ingest-token-of-32-characters"  # the shortest the app takes is 32
 
 HOSTILE = {"title": "<script>alert('title')</script> Night", "year": 2020,
            "synopsis": "<img src=x onerror=alert('synopsis')>",
