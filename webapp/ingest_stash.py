@@ -7,6 +7,10 @@ The manifest records who made the preview (a digest of their session's id),
 when, the inputs' names and digest, and what the dry run promised. Previews
 older than the time limit are deleted on every use of the stash, and the
 stash refuses a preview that would take it past its size bound.
+
+Versions before this one kept uploads in a shared, world-readable
+`<temp>/screengraph-ingest`, never cleaned: the first private stash removes it when
+it is ours (a folder, not a link, owned by this user).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import tempfile
 import threading
 import time
@@ -28,6 +33,7 @@ from typing import Any, Callable
 
 _ID = re.compile(r"[0-9a-f]{32}")
 _MANIFEST = "manifest.json"
+OLD_SHARED_STASH = "screengraph-ingest"  # in the temporary folder, by versions before this
 
 
 class StashError(Exception):
@@ -110,6 +116,7 @@ class IngestStash:
     @classmethod
     def private(cls, ttl_s: int, max_bytes: int) -> "IngestStash":
         """A stash in a new folder only this user can enter, removed when the process exits."""
+        remove_old_shared_stash(Path(tempfile.gettempdir()))
         root = Path(tempfile.mkdtemp(prefix="screengraph-ingest-"))
         atexit.register(shutil.rmtree, root, ignore_errors=True)
         return cls(root, ttl_s, max_bytes)
@@ -204,6 +211,22 @@ class IngestStash:
             else:
                 kept.append((created, sum(path.stat().st_size for path in folder.iterdir())))
         return kept
+
+
+def remove_old_shared_stash(temp_root: Path) -> bool:
+    """Delete `<temp_root>/screengraph-ingest` if this user's older versions made it; whether
+    it was deleted. Anything else by that name (a link, a file, another user's folder) is
+    left alone: it is not ours to remove."""
+    folder = temp_root / OLD_SHARED_STASH
+    try:
+        info = folder.lstat()
+    except FileNotFoundError:
+        return False
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        return False
+    # Not through links planted inside it by others: rmtree works from open folders here.
+    shutil.rmtree(folder, ignore_errors=True)
+    return not os.path.lexists(folder)
 
 
 def _write_private(path: Path, data: bytes) -> None:

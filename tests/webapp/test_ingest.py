@@ -4,7 +4,9 @@ bounded, hostile forms get 4xx, the token is never sent back and cannot be guess
 from __future__ import annotations
 
 import io
+import os
 import stat
+import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -13,6 +15,7 @@ import pytest
 from loaders.pipeline import Loader
 from loaders.sources import SourceText
 from tests.webapp.conftest import INGEST_TOKEN, csrf_from, make_app
+from webapp.ingest_stash import OLD_SHARED_STASH, remove_old_shared_stash
 from webapp.views_ingest import MAX_FILE_NAME_CHARS, ingest_stash, token_throttle
 
 ALPHA = '{"title": "Alpha Ingest Show", "year": 2021, "cast": ["Ada Alpha"]}'
@@ -213,6 +216,43 @@ def test_the_stash_is_bounded_and_says_when_to_retry(embedded):
     stash.clock = lambda: start + stash.ttl_s
     later = visitor.preview(files=[(io.BytesIO(padded.encode()), "alpha-later.json")])
     assert later.status_code == 200
+
+
+def old_shared_stash(temp_root) -> object:
+    """What versions before the private stash left in the temporary folder: uploads, readable."""
+    folder = temp_root / OLD_SHARED_STASH
+    (folder / "3f2a").mkdir(parents=True)
+    (folder / "3f2a" / "upload.json").write_text(GAMMA)
+    return folder
+
+
+def test_the_shared_stash_older_versions_left_is_removed(embedded, tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    folder = old_shared_stash(tmp_path)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "keep.json").write_text(ALPHA)
+    (folder / "planted-link").symlink_to(outside)
+    app = make_app(embedded)
+    Visitor(app).preview_id(ALPHA)  # the first preview makes the private stash
+    assert ingest_stash_of(app).root.parent == tmp_path
+    assert not os.path.lexists(folder)
+    assert (outside / "keep.json").read_text() == ALPHA  # links inside it are not followed
+
+
+def test_a_link_by_the_old_stash_name_is_left_alone(tmp_path):
+    target = old_shared_stash(tmp_path / "target")
+    (tmp_path / OLD_SHARED_STASH).symlink_to(target)
+    assert not remove_old_shared_stash(tmp_path)
+    assert (tmp_path / OLD_SHARED_STASH).is_symlink() and (target / "3f2a").is_dir()
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="giving a folder to another user needs root")
+def test_another_users_old_stash_is_left_alone(tmp_path):
+    folder = old_shared_stash(tmp_path)
+    os.chown(folder, 65534, 65534)
+    assert not remove_old_shared_stash(tmp_path)
+    assert (folder / "3f2a" / "upload.json").exists()
 
 
 # -- hostile forms ----------------------------------------------------------------------
