@@ -211,12 +211,6 @@ CHECKED_ON_NEO4J = {
 }
 
 
-def _running_on_the_server(backend: Neo4jBackend, marker: str) -> bool:
-    return backend.run_read(
-        "SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS $marker "
-        "RETURN count(*) AS n", {"marker": marker}, max_rows=0).value() > 0
-
-
 def _private_neo4j(shared: Neo4jBackend, slots: int | None = None) -> Neo4jBackend:
     backend = Neo4jBackend(shared.uri, os.environ.get("NEO4J_USERNAME", "neo4j"),
                            os.environ.get("NEO4J_PASSWORD"), shared.database)
@@ -233,7 +227,7 @@ def test_a_runaway_is_gone_from_the_neo4j_server_within_its_limit(neo4j, shape):
     started = time.monotonic()
     with pytest.raises((QueryTimeout, QueryMemoryExceeded, QueryRefused)):
         neo4j.run_adhoc(query, timeout_ms=LIMIT_MS)
-    while _running_on_the_server(neo4j, marker):
+    while neo4j.server_still_runs(marker):
         if time.monotonic() - started > BOUND_S:
             _wait_until_gone(neo4j, marker)
             pytest.fail(f"the server still ran the query {BOUND_S} s after it started")
@@ -243,7 +237,7 @@ def test_a_runaway_is_gone_from_the_neo4j_server_within_its_limit(neo4j, shape):
 def _wait_until_gone(backend: Neo4jBackend, marker: str) -> None:
     """Leave the server as the next test expects it (the query ends on its own)."""
     deadline = time.monotonic() + 180
-    while _running_on_the_server(backend, marker) and time.monotonic() < deadline:
+    while backend.server_still_runs(marker) and time.monotonic() < deadline:
         time.sleep(0.5)
 
 
@@ -265,13 +259,13 @@ def test_an_overrunning_adhoc_query_is_terminated_on_the_neo4j_server(neo4j_sess
         worker = threading.Thread(target=run_long)
         worker.start()
         deadline = time.monotonic() + 10
-        while not _running_on_the_server(backend, marker):
+        while not backend.server_still_runs(marker):
             assert time.monotonic() < deadline, "the query never started"
             time.sleep(0.02)
         assert backend.terminate_adhoc(marker), "no transaction carried the tag"
         worker.join(5)
         assert not worker.is_alive() and isinstance(outcome.get("error"), QueryTimeout)
-        assert not _running_on_the_server(backend, marker)
+        assert not backend.server_still_runs(marker)
         assert backend.terminate_adhoc(marker) == []
     finally:
         backend.close()
