@@ -2,15 +2,15 @@
 
 Neither engine always honours its own time limit: FalkorDB misses it on some shapes
 (graph/falkor_sandbox.py), and Neo4j 5.26 checks a transaction's timeout between rows,
-not inside an expression (measured with a 1 s limit: `UNWIND range(1, 20000) AS x
-RETURN size(reduce(s = '', i IN range(1, 20000) | s + 'abcdefgh'))` ran 15-20 s in
-every runtime). An ad-hoc query must stop within its limit + 0.5 s whatever its shape,
-so past `limit + GRACE_S` the caller stops waiting for it.
+not inside an expression. An ad-hoc query must stop within its limit + 0.5 s whatever
+its shape, so past `limit + GRACE_S` it is stopped: the embedded sandbox is killed
+(graph/falkor_sandbox.py); on Neo4j (`within_deadline`) the caller stops waiting and
+`on_overrun` terminates the transaction on the server by its tag. The loops Neo4j
+cannot stop, even by TERMINATE, are refused before they run (graph/adhoc_loops.py).
 
-The server may go on computing an abandoned query until its expression finishes (the
-shape above: 20-30 s). Each one holds a slot until then, so that a user resending
-runaways cannot pile up work on the server: with every slot taken, a query waits for
-one within its own limit and then fails.
+Until the server has stopped an abandoned query it holds a slot, so that whatever
+slips past those (a shape nobody measured yet) cannot pile up on the server: with
+every slot taken, a query waits for one within its own limit and then fails.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class Slots:
         self._semaphore.release()
 
 
-def within_deadline(work: Callable[[], T], timeout_ms: int, slots: Slots,
+def within_deadline(work: Callable[[], T], timeout_ms: float, slots: Slots,
                     on_overrun: Callable[[], BaseException]) -> T:
     """Run `work` in a worker thread holding one of `slots`, and return its answer, or
     raise `on_overrun()` once the deadline passes (waiting for a slot included); the

@@ -2,7 +2,8 @@
 
 Neo4j (`EXPLAIN`, from the driver's summary): the query type is the server's own
 ("r", "w", "rw", "s"); every operator's details print its expressions, and a
-ProcedureCall's details start with the procedure's name.
+ProcedureCall's details start with the procedure's name; the loops in those
+expressions that Neo4j cannot stop are read there too (graph/adhoc_loops.py).
 
 FalkorDB (`GRAPH.EXPLAIN`): one line per operator, indented, "Name | details"; index
 commands answer with a plain string instead. The plan shows a bare `ProcedureCall`
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.adhoc_loops import unstoppable
 from graph.adhoc_policy import AdhocPlan, operator_key
 from graph.cypher_names import called_names
 from graph.errors import QueryRefused
@@ -29,6 +31,7 @@ def neo4j_plan(query_type: Any, plan: Any, engine: str) -> AdhocPlan:
     operators: list[str] = []
     procedures: list[str] = []
     functions: list[str] = []
+    reasons: list[str] = []
     pending = [plan] if plan else []
     while pending:
         step = pending.pop()
@@ -41,10 +44,11 @@ def neo4j_plan(query_type: Any, plan: Any, engine: str) -> AdhocPlan:
         if name.startswith(_COMMANDS):
             details = ""  # "allIndexes, columns(name)": what a SHOW command lists
         functions.extend(called_names(details, labels_may_precede_parens=True).functions)
+        reasons.extend(unstoppable(details))
         pending.extend(step.get("children") or [])
     kind = getattr(query_type, "value", query_type)
     return AdhocPlan(_NEO4J_TYPES.get(str(kind), "schema"), tuple(operators), tuple(procedures),
-                     tuple(functions), engine)
+                     tuple(functions), engine, tuple(dict.fromkeys(reasons)))
 
 
 def falkor_plan(reply: Any, cypher: str, engine: str) -> AdhocPlan:

@@ -38,7 +38,9 @@ class AdhocPlan:
     query_type: "read", "write" or "schema" (index and DBMS changes);
     operators: plan operator names, normalised (lower case, no spaces: "loadcsv");
     procedures and functions: the names the query calls;
-    engine: how error messages name the backend.
+    engine: how error messages name the backend;
+    unstoppable: why the engine could not stop some expression at the time limit
+    (graph/adhoc_loops.py: Neo4j's loops over range(), nested loops).
     """
 
     query_type: str
@@ -46,6 +48,7 @@ class AdhocPlan:
     procedures: tuple[str, ...]
     functions: tuple[str, ...]
     engine: str
+    unstoppable: tuple[str, ...] = ()
 
 
 def operator_key(name: str) -> str:
@@ -182,5 +185,11 @@ def vet_plan(plan: AdhocPlan, dialect: str) -> None:
             raise QueryRefused(
                 f"{function}() is refused: analysts may call Cypher's built-in functions for "
                 "reading values (graph/adhoc_policy.py lists them), and this is not one.")
+    if plan.unstoppable:
+        raise QueryRefused(
+            f"This query is refused: {plan.engine} could not stop it at its time limit "
+            f"({'; '.join(plan.unstoppable)}). It checks the limit between rows, not inside "
+            "an expression: write UNWIND range(...) AS i (or UNWIND list AS x) and aggregate "
+            "with sum(), collect() or count(), so that each step is a row.")
     if plan.query_type != "read":
         raise ReadOnlyViolation(plan.engine)

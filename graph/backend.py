@@ -130,6 +130,12 @@ class Backend(ABC):
     def prepare_adhoc(self) -> None:
         """Get ready for ad-hoc queries ahead of the first (a long-running server calls it)."""
 
+    def server_still_runs(self, text: str) -> bool:
+        """Whether the database server still runs a query whose text contains `text`: when
+        a stopped query is really gone (benchmarks/runaway.py). The embedded store's
+        sandbox is killed at a query's deadline (graph/falkor_sandbox.py): never."""
+        return False
+
     def _run_isolated(self, cypher: str, params: Mapping[str, Any] | None, *,
                       timeout_ms: int | None, max_rows: int | None) -> Results:
         """Where a backend runs vetted ad-hoc queries; by default, like any read."""

@@ -10,26 +10,36 @@ sets it from the query_memory_mb setting; for a packaged Neo4j set it in
 neo4j.conf) fails a transaction that grows past it. Writes run in managed write transactions, which the driver retries on
 transient errors (our statements are idempotent MERGEs). Time limits are
 transaction timeouts, in seconds for the driver: settings are milliseconds.
+
+An analyst's query (`_run_isolated`) carries a tag in its transaction metadata; past
+its hard deadline the backend terminates it by that tag from another connection
+(SHOW TRANSACTIONS ... TERMINATE TRANSACTIONS, which Community allows in a read
+session), so that the server does not go on with a query nobody waits for. Neo4j
+checks a termination, like its timeout, between rows only: the loops inside one
+expression that it cannot stop are refused before they run (graph/adhoc_loops.py).
 """
 
 from __future__ import annotations
 
+import logging
 import pathlib
 import threading
+import time
+import uuid
 from contextlib import contextmanager
 from typing import Any, Iterator, Mapping
 
 import neo4j
 from neo4j import GraphDatabase, unit_of_work
-from neo4j.exceptions import (AuthError, Neo4jError, ResultFailedError, ServiceUnavailable,
-                              SessionExpired)
+from neo4j.exceptions import (AuthError, DriverError, Neo4jError, ResultFailedError,
+                              ServiceUnavailable, SessionExpired)
 from neo4j.graph import Node, Path, Relationship
 
 from graph.adhoc_deadline import Slots, within_deadline
 from graph.adhoc_policy import AdhocPlan
 from graph.backend import Backend, BackendInfo, Results, Statement, write_stats
-from graph.errors import (BackendUnavailable, ConstraintViolation, QueryError,
-                          QueryMemoryExceeded, QueryTimeout, ReadOnlyViolation)
+from graph.errors import (BackendUnavailable, ConstraintViolation, GraphError,
+                          QueryError, QueryMemoryExceeded, QueryTimeout, ReadOnlyViolation)
 from graph.neo4j_import import ImportFiles, write_import_files
 from graph.neo4j_lease import LEASE_LABEL, LoadLease
 from graph.schema import (FULLTEXT_INDEX, FULLTEXT_LABELS, KEY, SEARCH_TEXT, lookup_indexes,
@@ -45,6 +55,15 @@ _ADHOC_SLOTS = 4
 # What the server reports when a transaction passes db.memory.transaction.max (or the
 # heap runs out): retrying cannot help.
 _OUT_OF_MEMORY = ("MemoryPoolOutOfMemoryError", "OutOfMemoryError")
+# The transaction metadata key of an analyst's query, and how it is stopped past its
+# deadline: one statement, so that a tag matched is a transaction terminated.
+ADHOC_TAG = "screengraph_adhoc"
+_TERMINATE_TAGGED = (
+    f"SHOW TRANSACTIONS YIELD transactionId, metaData WHERE metaData.{ADHOC_TAG} = $tag "
+    "TERMINATE TRANSACTIONS transactionId YIELD transactionId AS stopped RETURN stopped")
+_TERMINATE_TIMEOUT_MS = 10_000
+
+log = logging.getLogger(__name__)
 
 
 def lucene_query(terms: list[str]) -> str:
@@ -72,6 +91,8 @@ class Neo4jBackend(Backend):
                  write_timeout_ms: int = 60000, max_rows: int = 1000):
         super().__init__(query_timeout_ms, write_timeout_ms, max_rows)
         self._adhoc_slots = Slots(_ADHOC_SLOTS)
+        # When the analyst's query now being run on this thread was asked for.
+        self._adhoc_asked = threading.local()
         self.uri = uri
         self.database = database
         auth = (username or "neo4j", password) if password else None
@@ -91,9 +112,17 @@ class Neo4jBackend(Backend):
 
     def run_read(self, cypher: str, params: Mapping[str, Any] | None = None, *,
                  timeout_ms: int | None = None, max_rows: int | None = None) -> Results:
+        return self._read(cypher, params, timeout_ms, max_rows)
+
+    def _read(self, cypher: str, params: Mapping[str, Any] | None, timeout_ms: int | None,
+              max_rows: int | None, metadata: dict[str, Any] | None = None,
+              server_timeout_ms: float | None = None) -> Results:
+        """`timeout_ms` is the limit errors name; the server's own is `server_timeout_ms`
+        when part of the limit is already spent."""
         timeout_ms = int(timeout_ms or self.query_timeout_ms)
         cap = self.max_rows if max_rows is None else max_rows
-        query = neo4j.Query(cypher, timeout=timeout_ms / 1000.0)
+        query = neo4j.Query(cypher, timeout=(server_timeout_ms or timeout_ms) / 1000.0,
+                            metadata=metadata)
 
         def work(session: neo4j.Session) -> Results:
             result = session.run(query, _unlogged(params))
@@ -110,14 +139,53 @@ class Neo4jBackend(Backend):
         return self._session_call(neo4j.READ_ACCESS, work, timeout_ms,
                                   fetch_size=cap + 1 if cap else None)
 
+    def run_adhoc(self, cypher: str, params: Mapping[str, Any] | None = None, *,
+                  timeout_ms: int | None = None, max_rows: int | None = None) -> Results:
+        """The limit counts from here: the vetting's EXPLAIN compiles the query, 50-350 ms
+        of it on a busy server, and the analyst waits for that too."""
+        self._adhoc_asked.at = time.monotonic()
+        try:
+            return super().run_adhoc(cypher, params, timeout_ms=timeout_ms, max_rows=max_rows)
+        finally:
+            self._adhoc_asked.at = None
+
     def _run_isolated(self, cypher: str, params: Mapping[str, Any] | None, *,
                       timeout_ms: int | None, max_rows: int | None) -> Results:
         """A read that the caller stops waiting for at its hard deadline
-        (graph/adhoc_deadline.py): the server's transaction timeout misses some shapes."""
+        (graph/adhoc_deadline.py), and that the server is then told to terminate."""
         timeout_ms = int(timeout_ms or self.query_timeout_ms)
+        asked = getattr(self._adhoc_asked, "at", None) or time.monotonic()
+        remaining_ms = timeout_ms - (time.monotonic() - asked) * 1000.0
+        if remaining_ms <= 0:
+            raise QueryTimeout(timeout_ms, _NAME)
+        tag = uuid.uuid4().hex
+
+        def overrun() -> QueryTimeout:
+            threading.Thread(target=self.terminate_adhoc, args=(tag,), daemon=True,
+                             name="screengraph-adhoc-terminate").start()
+            return QueryTimeout(timeout_ms, _NAME)
+
         return within_deadline(
-            lambda: self.run_read(cypher, params, timeout_ms=timeout_ms, max_rows=max_rows),
-            timeout_ms, self._adhoc_slots, lambda: QueryTimeout(timeout_ms, _NAME))
+            lambda: self._read(cypher, params, timeout_ms, max_rows, {ADHOC_TAG: tag},
+                               remaining_ms),
+            remaining_ms, self._adhoc_slots, overrun)
+
+    def terminate_adhoc(self, tag: str) -> list[str]:
+        """Terminate the analyst's transaction tagged `tag`, from a connection of its own;
+        the ids of the transactions terminated (none once it has ended)."""
+        try:
+            return [row[0] for row in self.run_read(
+                _TERMINATE_TAGGED, {"tag": tag}, timeout_ms=_TERMINATE_TIMEOUT_MS,
+                max_rows=0).rows]
+        except (GraphError, DriverError) as exc:
+            # The deadline's slot cap still bounds what this process leaves running.
+            log.warning("could not terminate an overrunning ad-hoc query on Neo4j: %s", exc)
+            return []
+
+    def server_still_runs(self, text: str) -> bool:
+        return self.run_read(
+            "SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS $text "
+            "RETURN count(*) AS running", {"text": text}, max_rows=0).value() > 0
 
     def run_write(self, cypher: str | Statement, params: Mapping[str, Any] | None = None, *,
                   timeout_ms: int | None = None) -> Results:
