@@ -348,6 +348,11 @@ class FalkorBackend(Backend):
             return
         self._bump_generation()
 
+    def backup(self, target: Path) -> Any:
+        from graph.falkor_snapshot import take_backup
+        self._graph()  # the server runs
+        return take_backup(self.server, self._db.connection, target)
+
     def info(self) -> BackendInfo:
         location = str(self.server.data_dir)
         try:
