@@ -52,8 +52,6 @@ BACKUP_FORMAT = "screengraph-backup"
 FORMAT_VERSION = 1
 MANIFEST_NAME = "screengraph-backup.json"
 SNAPSHOT_NAME = "dump.rdb"
-# What the server's snapshot is called in the data folder while a backup is taken.
-_SNAPSHOT_IN_STORE = "backup-snapshot.rdb"
 _STAGING = "restore-staging"
 _POLL_S = 0.05
 # How long a backup or restore waits for a snapshot or a rewrite that makes no progress.
@@ -114,9 +112,12 @@ def _engine(client: redis.Redis) -> str:
 
 
 def _snapshot(client: redis.Redis, folder: Path) -> Path:
-    """Have the server write a snapshot into its folder (BGSAVE); its path once written."""
-    client.config_set("dbfilename", _SNAPSHOT_IN_STORE)
-    path = folder / _SNAPSHOT_IN_STORE
+    """Have the server write a snapshot into its folder (BGSAVE); its path once written.
+    Its file name is the server's (a protected setting, so not ours to change); it writes
+    none but ours (`--save ""`, replicas synced without a file)."""
+    config = client.config_get("dir")
+    config.update(client.config_get("dbfilename"))
+    path = Path(config["dir"]) / config["dbfilename"]
     with suppress(FileNotFoundError):
         path.unlink()
     before = _persistence(client)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from graph.backend import Backend
 from graph.errors import StoreLayoutTooNew
-from graph.schema import LAYOUT_LABEL
+from graph.schema import LAYOUT_LABEL, LISTING_LABEL, SCHEMA
 
 # The layout this version writes (docs/data-model.md, StoreLayout).
 LAYOUT_VERSION = 3
@@ -34,6 +34,7 @@ class StoreLayout:
     version: int
     legacy_listings: int | None = None
     upgrading_to: int | None = None
+    recorded: bool = True  # False: no layout node yet (an empty store, or version 1)
 
     @property
     def older(self) -> bool:
@@ -51,7 +52,15 @@ def layout_from_rows(rows: list[list]) -> StoreLayout:
 
 
 def read_layout(backend: Backend) -> StoreLayout:
-    return layout_from_rows(backend.run_read(LAYOUT_QUERY, max_rows=0).rows)
+    """The store's layout. An empty store without the node is at this version's layout
+    (the first load records it); one holding data without it was written by version 1."""
+    rows = backend.run_read(LAYOUT_QUERY, max_rows=0).rows
+    if rows:
+        return layout_from_rows(rows)
+    if any(backend.run_read(f"MATCH (n:{label}) RETURN 1 LIMIT 1", max_rows=0).rows
+           for label in (LISTING_LABEL, *SCHEMA.labels)):
+        return StoreLayout(UNRECORDED_VERSION, recorded=False)
+    return StoreLayout(LAYOUT_VERSION, legacy_listings=0, recorded=False)
 
 
 def refuse_newer(version: int, where: str) -> None:

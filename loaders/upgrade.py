@@ -40,6 +40,8 @@ COUNT_LEGACY = f"MATCH (x:{LISTING_LABEL}) WHERE {OLD_IDS} RETURN count(x)"
 _BEGIN = (f"MERGE (l:{LAYOUT_LABEL} {{key: 'layout'}}) SET l.upgrading_to = $version")
 _DONE = (f"MATCH (l:{LAYOUT_LABEL} {{key: 'layout'}}) "
          "SET l.version = $version, l.upgrading_to = null")
+_RECORD_EMPTY = (f"MERGE (l:{LAYOUT_LABEL} {{key: 'layout'}}) "
+                 "SET l.version = $version, l.legacy_listings = 0")
 _RECORD_LEGACY = f"MATCH (l:{LAYOUT_LABEL} {{key: 'layout'}}) SET l.legacy_listings = $legacy"
 
 
@@ -123,7 +125,10 @@ def upgrade(backend: Backend, progress: Progress | None = None, limit: int = SLI
     `progress(what, changed)` is told after every slice. Run with the load lock held."""
     progress = progress or (lambda what, changed: None)
     changed = 0
-    for step in steps_to_run(read_layout(backend)):
+    found = read_layout(backend)
+    if not found.recorded and not steps_to_run(found):  # an empty store: record its layout
+        backend.run_write(_RECORD_EMPTY, {"version": LAYOUT_VERSION})
+    for step in steps_to_run(found):
         backend.run_write(_BEGIN, {"version": step.version})
         for chore in step.chores:
             while done := int(backend.run_write(chore.slice, {"limit": limit}).value(0) or 0):

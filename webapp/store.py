@@ -13,6 +13,7 @@ from flask import Flask, current_app
 
 from graph.backend import Backend
 from graph.connect import connect
+from graph.store_layout import check_openable
 
 _KEY = "screengraph.backend"
 _lock = threading.Lock()
@@ -30,6 +31,7 @@ def get_backend() -> Backend:
             backend = app.extensions.get(_KEY)
             if backend is None:
                 backend = connect(app.config["SCREENGRAPH_SETTINGS"])
+                check_openable(backend)  # a newer screengraph's store is refused
                 backend.ensure_schema()
                 app.extensions[_KEY] = backend
                 atexit.register(backend.close)
