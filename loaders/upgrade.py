@@ -26,7 +26,7 @@ from typing import Callable
 
 from graph.backend import Backend
 from graph.schema import LAYOUT_LABEL, LISTING_LABEL, Label
-from graph.store_layout import LAYOUT_VERSION, StoreLayout, read_layout
+from graph.store_layout import LAYOUT_VERSION, StoreLayout, read_layout, refuse_newer
 from loaders.identity import PREFIXES
 from loaders.statements import DEGREE, HUB_LABELS
 
@@ -126,6 +126,7 @@ def upgrade(backend: Backend, progress: Progress | None = None, limit: int = SLI
     progress = progress or (lambda what, changed: None)
     changed = 0
     found = read_layout(backend)
+    refuse_newer(found.version, f"The {backend.name} store")
     if not found.recorded and not steps_to_run(found):  # an empty store: record its layout
         backend.run_write(_RECORD_EMPTY, {"version": LAYOUT_VERSION})
     for step in steps_to_run(found):
