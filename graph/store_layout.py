@@ -53,11 +53,15 @@ def layout_from_rows(rows: list[list]) -> StoreLayout:
 
 def read_layout(backend: Backend) -> StoreLayout:
     """The store's layout. An empty store without the node is at this version's layout
-    (the first load records it); one holding data without it was written by version 1."""
-    rows = backend.run_read(LAYOUT_QUERY, max_rows=0).rows
+    (the first load records it); one holding data without it was written by version 1.
+    Read with the write time limit: it is the first query of every command, and a Neo4j
+    just started (a cold JVM) can take seconds to plan it."""
+    limit = backend.write_timeout_ms
+    rows = backend.run_read(LAYOUT_QUERY, max_rows=0, timeout_ms=limit).rows
     if rows:
         return layout_from_rows(rows)
-    if any(backend.run_read(f"MATCH (n:{label}) RETURN 1 LIMIT 1", max_rows=0).rows
+    if any(backend.run_read(f"MATCH (n:{label}) RETURN 1 LIMIT 1", max_rows=0,
+                            timeout_ms=limit).rows
            for label in (LISTING_LABEL, *SCHEMA.labels)):
         return StoreLayout(UNRECORDED_VERSION, recorded=False)
     return StoreLayout(LAYOUT_VERSION, legacy_listings=0, recorded=False)
