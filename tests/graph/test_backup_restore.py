@@ -212,3 +212,20 @@ def test_backup_and_restore_say_what_to_do_on_neo4j(tmp_path):
                                            "bolt://127.0.0.1:1", *command])
         assert result.exit_code == 1
         assert "neo4j-admin" in result.output and "docs/operations.md" in result.output
+
+
+def test_a_backup_restored_into_a_new_folder_is_the_same_graph(tmp_path):
+    store, elsewhere = tmp_path / "store", tmp_path / "new-machine" / "store"
+    assert cli(store, "load", str(REPO / "samples" / "the-bureau.txt")).exit_code == 0
+    assert cli(store, "backup", str(tmp_path / "b.backup")).exit_code == 0
+    restored = cli(elsewhere, "restore", str(tmp_path / "b.backup"))
+    assert restored.exit_code == 0, restored.output
+    assert "previous files" not in restored.output  # it replaced nothing
+    checksums = []
+    for folder in (store, elsewhere):
+        backend = FalkorBackend(folder, "screengraph")
+        try:
+            checksums.append(graph_checksum(backend))
+        finally:
+            backend.close()
+    assert checksums[0] == checksums[1] and checksums[0].counts["node:Show"] == 6
