@@ -38,6 +38,8 @@ from graph.values import nested_too_deep, node_value, plain, relationship_value
 log = logging.getLogger(__name__)
 
 _TIMEOUT_MAX_MS = 3_600_000
+# The counter each write bumps (`generation`), per graph.
+GENERATION_KEY = "screengraph:generation:{graph}"
 # How long the first use of a restarted server waits for its indexes to be rebuilt
 # (measured: 3 s for an index over 300k people; far less than this bound).
 _INDEX_WAIT_MS = 300_000
@@ -237,7 +239,7 @@ class FalkorBackend(Backend):
 
     @property
     def _generation_key(self) -> str:
-        return f"screengraph:generation:{self.graph_name}"
+        return GENERATION_KEY.format(graph=self.graph_name)
 
     def _bump_generation(self) -> None:
         # Writes bump it in their own MULTI block; this is for whole-graph deletion.

@@ -323,6 +323,16 @@ def _in_use(server: EmbeddedServer) -> BackupRefused:
         "screengraph command using this folder), then run the restore again.")
 
 
+def _advance_generation(client: redis.Redis, graph: str) -> None:
+    """Move a graph's write counter past every value it had before the restore (the time
+    in microseconds: a store makes far fewer writes than that), so that nothing cached
+    against an earlier value of the replaced store is taken for the restored one."""
+    from graph.falkor_backend import GENERATION_KEY
+    key = GENERATION_KEY.format(graph=graph)
+    restored = int(client.get(key) or 0)
+    client.set(key, max(restored, time.time_ns() // 1000) + 1)
+
+
 def _convert_to_append_only(client: redis.Redis, folder: Path) -> None:
     """Switch the staging server's append-only files on: it writes them from memory."""
     rewrites = _persistence(client)["aof_rewrites"]
@@ -362,6 +372,7 @@ def restore_backup(data_dir: str | Path, path: Path) -> Restored:
                 graphs = graph_layouts(client)
                 for graph, layout in graphs.items():
                     refuse_newer(layout, f"The backup {path} (graph {graph!r})")
+                    _advance_generation(client, graph)
                 _convert_to_append_only(client, staging_dir)
             finally:
                 client.close()
@@ -384,5 +395,10 @@ def _swap_in(data_dir: Path, files: Path) -> Path | None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         kept = data_dir / f"{APPEND_DIR}.before-restore-{stamp}"
         os.rename(current, kept)
-    os.rename(files, current)
+    try:
+        os.rename(files, current)
+    except OSError:
+        if kept is not None:
+            os.rename(kept, current)  # the store as it was
+        raise
     return kept

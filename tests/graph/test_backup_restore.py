@@ -229,3 +229,24 @@ def test_a_backup_restored_into_a_new_folder_is_the_same_graph(tmp_path):
         finally:
             backend.close()
     assert checksums[0] == checksums[1] and checksums[0].counts["node:Show"] == 6
+
+
+def test_a_restore_moves_the_write_counter_past_every_earlier_value(tmp_path):
+    """Caches keyed by the counter (graph/backend.py `generation`) must not take the
+    restored store for the one they saw."""
+    store = tmp_path / "store"
+    backend = FalkorBackend(store, "screengraph")
+    backend.run_write("CREATE (:Show {key: 'a', title: 'A'})")
+    backend.backup(tmp_path / "b.backup")
+    seen = {backend.generation()}
+    for _ in range(3):
+        backend.run_write("CREATE (:Show {key: randomUUID(), title: 'B'})")
+        seen.add(backend.generation())
+    backend.close()
+    assert cli(store, "restore", str(tmp_path / "b.backup")).exit_code == 0
+    restored = FalkorBackend(store, "screengraph")
+    try:
+        assert restored.generation() > max(seen)
+        assert restored.run_read("MATCH (s:Show) RETURN s.key").rows == [["a"]]
+    finally:
+        restored.close()
