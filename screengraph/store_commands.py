@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from graph.connect import chosen_backend
-from graph.store_layout import LAYOUT_VERSION, read_layout
+from graph.store_layout import LAYOUT_VERSION, check_openable, read_layout
 from loaders.upgrade import steps_to_run, upgrade, what_will_change
 from screengraph.context import CliContext, pass_context
 
@@ -70,8 +70,8 @@ def restore(cli: CliContext, path: Path) -> None:
 def upgrade_command(cli: CliContext, dry_run: bool) -> None:
     """Bring a store written by an earlier version to this version's layout (safe to repeat
     and to interrupt: the next run finishes)."""
-    backend = cli.backend()
-    found = read_layout(backend)
+    backend = cli.backend(check_layout=False)  # it says what will change itself
+    found = check_openable(backend)
     if not steps_to_run(found):
         click.echo(f"The store is at layout {found.version}, this version's: nothing to do.")
         return

@@ -136,7 +136,7 @@ def test_opening_an_old_store_says_what_upgrade_will_change(tmp_path):
     assert "people lose `sources`" in stats.stderr and "'screengraph upgrade'" in stats.stderr
 
     dry = cli(store, "upgrade", "--dry-run")
-    assert dry.exit_code == 0
+    assert dry.exit_code == 0 and dry.stderr == ""  # said once, on stdout
     assert "9 people lose `sources`" in dry.stdout and "Nothing was changed" in dry.stdout
     assert "This store has layout 1" in cli(store, "stats").stderr
 
