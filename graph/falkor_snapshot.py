@@ -33,12 +33,13 @@ import os
 import shutil
 import tarfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import redis
 
@@ -115,9 +116,8 @@ def _snapshot(client: redis.Redis, folder: Path) -> Path:
     """Have the server write a snapshot into its folder (BGSAVE); its path once written.
     Its file name is the server's (a protected setting, so not ours to change); it writes
     none but ours (`--save ""`, replicas synced without a file)."""
-    config = client.config_get("dir")
-    config.update(client.config_get("dbfilename"))
-    path = Path(config["dir"]) / config["dbfilename"]
+    config = {**client.config_get("dir"), **client.config_get("dbfilename")}
+    path = Path(str(config["dir"])) / str(config["dbfilename"])
     with suppress(FileNotFoundError):
         path.unlink()
     before = _persistence(client)
@@ -182,7 +182,7 @@ def take_backup(server: EmbeddedServer, client: redis.Redis, target: Path) -> Ba
                 raise BackupRefused("The store was upgraded while the backup was taken: "
                                     "run the backup again.")
             manifest = BackupManifest(
-                graphs=layouts, created_at=datetime.now(timezone.utc).isoformat(),
+                graphs=layouts, created_at=datetime.now(UTC).isoformat(),
                 engine=_engine(client), snapshot_bytes=snapshot.stat().st_size,
                 snapshot_sha256=_sha256(snapshot))
             partial = target.with_name(target.name + ".partial")
@@ -392,7 +392,7 @@ def _swap_in(data_dir: Path, files: Path) -> Path | None:
     current = data_dir / APPEND_DIR
     kept = None
     if current.exists():
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         kept = data_dir / f"{APPEND_DIR}.before-restore-{stamp}"
         os.rename(current, kept)
     try:

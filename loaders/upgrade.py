@@ -21,8 +21,8 @@ The steps, one per layout version (docs/data-model.md):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from graph.backend import Backend
 from graph.schema import LAYOUT_LABEL, LISTING_LABEL, Label

@@ -6,8 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from graph.errors import (BackendUnavailable, GraphError, QueryError, QueryRefused,
-                          StoreLayoutTooNew,
-                          QueryTimeout, ReadOnlyViolation)
+                          QueryTimeout, ReadOnlyViolation, StoreLayoutTooNew)
 from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownQuery
 
 

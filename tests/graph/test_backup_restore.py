@@ -31,7 +31,9 @@ PEOPLE = 600
 def listing(i: int) -> dict:
     """One listing: its own show, credits shared with others (hubs whose degrees a load
     recounts at its end), a company and a genre."""
-    person = lambda k: f"Person {k % PEOPLE:03d}"  # noqa: E731
+    def person(k: int) -> str:
+        return f"Person {k % PEOPLE:03d}"
+
     return {"title": f"Show {i:05d}", "year": 1950 + i % 70,
             "source_url": f"https://catalogue.example/show/{i}",
             "directors": [person(i * 7)], "writers": [person(i * 11 + 3)],
@@ -177,8 +179,8 @@ def test_a_restore_refuses_what_is_not_a_backup_it_can_read(tmp_path):
                          "written by a newer screengraph"),
         "newer layout": (_tar(tmp_path / "l9.tar",
                               {MANIFEST_NAME: _manifest(graphs={"screengraph": 99})}),
-                         f"has layout version 99, written by a newer screengraph; this one "
-                         f"understands layouts up to {LAYOUT_VERSION}"),
+                         ("has layout version 99, written by a newer screengraph; this one "
+                          f"understands layouts up to {LAYOUT_VERSION}")),
     }
     (tmp_path / "notes.txt").write_text("not a backup\n")
     for name, (path, message) in cases.items():
