@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from graph.adhoc_policy import AdhocPlan, vet_adhoc
-from graph.errors import BulkImportRefused
+from graph.errors import BackupRefused, BulkImportRefused
 from graph.schema import SCHEMA
 from graph.values import check_nesting, nested_too_deep
 
@@ -192,6 +192,13 @@ class Backend(ABC):
         """End an offline import (`bulk_import` said what to run): only Neo4j has one."""
         raise BulkImportRefused(f"the {self.name} store imports in one step: there is no "
                                 f"offline import to finish in {folder}")
+
+    def backup(self, target: Path) -> Any:
+        """Write a consistent backup of the whole store to `target` while it serves; what
+        the backup holds (graph/falkor_snapshot.py BackupManifest)."""
+        raise BackupRefused(
+            f"'screengraph backup' backs up the embedded store; {self.name} is backed up with "
+            "its own tools (neo4j-admin database dump): see docs/operations.md.")
 
     @abstractmethod
     def info(self) -> BackendInfo:

@@ -66,6 +66,9 @@ _PR_SET_PDEATHSIG = 1
 # (SCREENGRAPH_EMBEDDED_IDLE_S=0), or a keeper process (graph/embedded_keeper.py).
 PROCESS_ROLE = "process"
 KEEPER_ROLE = "keeper"
+# The folder of the append-only files, in the data folder (graph/falkor_snapshot.py
+# replaces it on a restore).
+APPEND_DIR = "appendonly"
 # How long a starting server may go without a sign of life: more CPU time used since the
 # last look. Reading a big store, FalkorDB answers nothing at all for tens of seconds while
 # it decodes a graph and builds its indexes (measured: 49 s for the base file of a store
@@ -499,7 +502,7 @@ class EmbeddedServer:
             "--save", "",
             "--appendonly", "yes",
             "--appendfsync", self.fsync,
-            "--appenddirname", "appendonly",
+            "--appenddirname", APPEND_DIR,
             "--logfile", str(self.log_path),
             "--loadmodule", module, *self._module_arguments(),
         ]

@@ -65,3 +65,19 @@ class QueryMemoryExceeded(QueryError):
 
 class BulkImportRefused(GraphError):
     """A bulk import this graph cannot take (not empty, a server running on its files...)."""
+
+
+class StoreLayoutTooNew(GraphError):
+    """The store (or a backup) was written by a newer screengraph than this one."""
+
+    def __init__(self, found: int, understood: int, where: str):
+        self.found = found
+        self.understood = understood
+        super().__init__(
+            f"{where} has layout version {found}, written by a newer screengraph; this one "
+            f"understands layouts up to {understood}. Upgrade screengraph (pip install -U "
+            "screengraph, or pull and 'make setup') before opening it; nothing was changed.")
+
+
+class BackupRefused(GraphError):
+    """A backup or restore that cannot go ahead (not a backup, the store in use...)."""

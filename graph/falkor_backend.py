@@ -38,6 +38,8 @@ from graph.values import nested_too_deep, node_value, plain, relationship_value
 log = logging.getLogger(__name__)
 
 _TIMEOUT_MAX_MS = 3_600_000
+# The counter each write bumps (`generation`), per graph.
+GENERATION_KEY = "screengraph:generation:{graph}"
 # How long the first use of a restarted server waits for its indexes to be rebuilt
 # (measured: 3 s for an index over 300k people; far less than this bound).
 _INDEX_WAIT_MS = 300_000
@@ -243,7 +245,7 @@ class FalkorBackend(Backend):
 
     @property
     def _generation_key(self) -> str:
-        return f"screengraph:generation:{self.graph_name}"
+        return GENERATION_KEY.format(graph=self.graph_name)
 
     def _bump_generation(self) -> None:
         # Writes bump it in their own MULTI block; this is for whole-graph deletion.
@@ -353,6 +355,11 @@ class FalkorBackend(Backend):
             # Nothing to drop: the graph was never written.
             return
         self._bump_generation()
+
+    def backup(self, target: Path) -> Any:
+        from graph.falkor_snapshot import take_backup
+        self._graph()  # the server runs
+        return take_backup(self.server, self._db.connection, target)
 
     def info(self) -> BackendInfo:
         location = str(self.server.data_dir)

@@ -40,7 +40,7 @@ from graph.identifiers import SCHEMES
 from graph.keys import normalize_name
 from graph.schema import (DISPLAY, LAYOUT_LABEL, LISTING_LABEL, NAME_KEY, RELATIONSHIPS,
                           ROLE_TYPES)
-from loaders.migrate import LAYOUT_VERSION
+from graph.store_layout import LAYOUT_VERSION
 from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan, merged_details
 from loaders.spellings import SEP, best, votes_to_text
 from loaders.statements import DEGREE, HUB_LABELS, SHOW, SHOW_COLUMNS

@@ -1,17 +1,14 @@
-"""Stores written by earlier versions, brought to this version's layout.
-
-The layout is recorded on one node, `(:StoreLayout {key: 'layout', version})`, outside
-the domain labels (so `Backend.counts` and the pages never see it). A store without it
-was written before layouts were recorded: version 1.
+"""Listings of stores written by layout 1, adopted by the loads that meet them again.
 
 Version 2 made listing ids stable (loaders/identity.py). Version 1 named a listing by its
 file's base name and record number (`listings.json#1`, `<stdin>#1`, `pasted listing#1`),
 ids that this version never gives (every id now has a prefix), so the old listings keep
-their ids, their data and their provenance untouched: nothing is rewritten. The step
-only counts them (`legacy_listings`). A later load adopts an old listing when it meets
-its record again (`LegacyListings`): the old id is renamed to the new one on the listing
-and in every `sources` list, and the reload is then "unchanged" (or an update) instead
-of a duplicate.
+their ids, their data and their provenance untouched: nothing is rewritten. The upgrade
+(loaders/upgrade.py, the one path every load, `screengraph init` and `screengraph upgrade`
+take) only counts them (`legacy_listings`). A later load adopts an old listing when it
+meets its record again (`LegacyListings`): the old id is renamed to the new one on the
+listing and in every `sources` list, and the reload is then "unchanged" (or an update)
+instead of a duplicate.
 """
 
 from __future__ import annotations
@@ -21,17 +18,14 @@ from typing import Any, Callable, Iterable
 
 from graph.backend import Backend
 from graph.schema import LAYOUT_LABEL, LISTING_LABEL
-from loaders.identity import PREFIXES, file_identity, legacy_id
+from graph.store_layout import LAYOUT_VERSION, read_layout
+from loaders.identity import file_identity, legacy_id
 from loaders.model import ParsedRecord
+from loaders.upgrade import COUNT_LEGACY, OLD_IDS, upgrade
 
-LAYOUT_VERSION = 2
+__all__ = ["LAYOUT_VERSION", "LegacyListings", "layout", "migrate"]
 
-_LAYOUT = f"MATCH (l:{LAYOUT_LABEL} {{key: 'layout'}}) RETURN l.version, l.legacy_listings"
-_OLD_IDS = f"NOT ({' OR '.join(f'x.key STARTS WITH {prefix!r}' for prefix in PREFIXES)})"
-_COUNT_LEGACY = f"MATCH (x:{LISTING_LABEL}) WHERE {_OLD_IDS} RETURN count(x)"
-_RECORD_LAYOUT = (f"MERGE (l:{LAYOUT_LABEL} {{key: 'layout'}}) "
-                  "SET l.version = $version, l.legacy_listings = $legacy")
-_FIND = (f"UNWIND $keys AS k MATCH (x:{LISTING_LABEL} {{key: k}}) WHERE {_OLD_IDS} "
+_FIND = (f"UNWIND $keys AS k MATCH (x:{LISTING_LABEL} {{key: k}}) WHERE {OLD_IDS} "
          "RETURN x.key AS key, x.content_hash AS hash, x.shows AS shows, "
          "x.mentions AS mentions, x.file AS file")
 # An id in a `sources` list, renamed: $old[i] becomes $new[i].
@@ -56,22 +50,15 @@ _ADOPT = (
 def layout(backend: Backend) -> tuple[int, int | None]:
     """The store's layout version, and how many listings of version 1 it still holds
     (None when not counted yet)."""
-    rows = backend.run_read(_LAYOUT, max_rows=0).rows
-    if not rows:
-        return 1, None
-    version, legacy = max(rows, key=lambda row: row[0] or 0)
-    return int(version or 1), legacy
+    found = read_layout(backend)
+    return found.version, found.legacy_listings
 
 
 def migrate(backend: Backend) -> int:
-    """Bring the store to LAYOUT_VERSION (safe to repeat: a current store is left as it
-    is). Returns how many listings of version 1 wait to be adopted."""
-    version, legacy = layout(backend)
-    if version >= LAYOUT_VERSION:
-        return int(legacy or 0)
-    legacy = int(backend.run_read(_COUNT_LEGACY, max_rows=0).value(0) or 0)
-    backend.run_write(_RECORD_LAYOUT, {"version": LAYOUT_VERSION, "legacy": legacy})
-    return legacy
+    """Bring the store to LAYOUT_VERSION (loaders/upgrade.py; safe to repeat). Returns how
+    many listings of version 1 wait to be adopted."""
+    upgrade(backend)
+    return int(read_layout(backend).legacy_listings or 0)
 
 
 class LegacyListings:
@@ -142,4 +129,4 @@ def _count_unmigrated(backend: Backend) -> int:
     version, legacy = layout(backend)
     if version >= LAYOUT_VERSION and legacy is not None:
         return int(legacy)
-    return int(backend.run_read(_COUNT_LEGACY, max_rows=0).value(0) or 0)
+    return int(backend.run_read(COUNT_LEGACY, max_rows=0).value(0) or 0)

@@ -32,7 +32,7 @@ def init(cli: CliContext) -> None:
 @pass_context
 def doctor(cli: CliContext, as_json: bool) -> None:
     """Say which backend is in use, its version, where its data lives and whether it answers."""
-    backend = cli.backend()
+    backend = cli.backend(check_layout=False)
     info = backend.info()
     if as_json:
         emit_json({"backend": info.backend, "server_version": info.server_version,

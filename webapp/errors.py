@@ -6,7 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from graph.errors import (BackendUnavailable, GraphError, QueryError, QueryRefused,
-                          QueryTimeout, ReadOnlyViolation)
+                          QueryTimeout, ReadOnlyViolation, StoreLayoutTooNew)
 from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownQuery
 
 
@@ -40,6 +40,7 @@ GRAPH_ERRORS = (
     (UnknownEntity, 404, "not_found"),
     (UnknownQuery, 404, "not_found"),
     (BackendUnavailable, 503, "backend_unavailable"),
+    (StoreLayoutTooNew, 503, "store_too_new"),
     (GraphError, 400, "graph_error"),
 )
 

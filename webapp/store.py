@@ -13,6 +13,9 @@ from flask import Flask, current_app
 
 from graph.backend import Backend
 from graph.connect import connect
+from graph.errors import StoreLayoutTooNew
+from graph.store_layout import check_openable
+from loaders.upgrade import what_will_change
 
 _KEY = "screengraph.backend"
 _lock = threading.Lock()
@@ -30,6 +33,16 @@ def get_backend() -> Backend:
             backend = app.extensions.get(_KEY)
             if backend is None:
                 backend = connect(app.config["SCREENGRAPH_SETTINGS"])
+                try:
+                    layout = check_openable(backend)  # a newer screengraph's is refused
+                except StoreLayoutTooNew:
+                    backend.close()
+                    raise
+                if layout.older:
+                    app.logger.warning(
+                        "The store has an earlier version's layout; pages work, and "
+                        "'screengraph upgrade' (or the next load) brings it up to date: %s",
+                        "; ".join(what_will_change(backend, counted=False)))
                 backend.ensure_schema()
                 app.extensions[_KEY] = backend
                 atexit.register(backend.close)
