@@ -177,7 +177,7 @@ def _preview() -> dict:
     inputs = _inputs(request.form.get("text", ""))
     backend = get_backend()
     generation = backend.generation()  # before the dry run: a write during it shows later
-    summary = Loader(backend, dry_run=True).load(_sources(inputs), fmt)
+    summary = Loader(backend, dry_run=True, origin="web").load(_sources(inputs), fmt)
     shown = _shown(summary)
     shown["sources"] = [item.name for item in inputs]
     if shown["can_confirm"]:
@@ -203,13 +203,13 @@ def _confirm() -> dict:
     with _confirming:
         generation = backend.generation()
         if generation is None or generation != preview.generation:
-            now = Loader(backend, dry_run=True).load(sources, preview.fmt)
+            now = Loader(backend, dry_run=True, origin="web").load(sources, preview.fmt)
             reason = broken_promise(preview.outcome, promised(now))
             if reason:
                 raise ApiError(409, "preview_outdated",
                                f"The store changed since this preview: {reason}. Nothing was "
                                "loaded; preview again to see what confirming would do now.")
-        summary = Loader(backend).load(sources, preview.fmt)
+        summary = Loader(backend, origin="web").load(sources, preview.fmt)
     shown = _shown(summary)
     shown["sources"] = [item.name for item in preview.inputs]
     return shown
