@@ -7,7 +7,7 @@ FRONTEND := webapp/frontend
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-fast frontend browser neo4j-start neo4j-stop bench clean
+.PHONY: setup run test test-fast frontend browser neo4j-start neo4j-stop bench clean smoke-package
 
 ## setup: virtual environment with screengraph and its test tools, plus the built front-end
 setup: $(VENV)/.installed frontend
@@ -54,6 +54,10 @@ test: setup browser
 	  exit $$status
 
 ## test-fast: the tests against the embedded store only (no Neo4j, no browser)
+# The published package, installed from its wheel in a fresh venv, used from outside the clone.
+smoke-package: frontend
+	scripts/smoke-package
+
 test-fast: setup
 	$(PY) -m pytest -m "not e2e" -k "not neo4j" $(PYTEST_ARGS)
 

@@ -15,6 +15,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from graph.adhoc_policy import AdhocPlan, vet_adhoc
 from graph.errors import BackupRefused, BulkImportRefused
+from graph.observe import instrument
 from graph.schema import SCHEMA
 from graph.values import check_nesting, nested_too_deep
 
@@ -90,6 +91,10 @@ class Backend(ABC):
     # Whether a read waits for a write in flight: a loader orders the work it overlaps
     # with a write accordingly.
     reads_wait_for_writes: bool = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        instrument(cls)  # every database call timed, for the slow-query log and /metrics
 
     def __init__(self, query_timeout_ms: int, write_timeout_ms: int, max_rows: int):
         self.query_timeout_ms = query_timeout_ms

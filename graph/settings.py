@@ -44,6 +44,10 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
+def _word(text: str) -> str:
+    return text.strip().lower()
+
+
 def _names(text: str) -> tuple[str, ...]:
     return tuple(name.strip().lower() for name in text.split(",") if name.strip())
 
@@ -118,6 +122,22 @@ SETTINGS: tuple[Setting, ...] = (
             "Number of reverse proxies in front of the web app whose X-Forwarded-For/-Proto/"
             "-Host headers are trusted (0: none). Behind an HTTPS proxy, set it so session "
             "cookies are marked Secure.", _non_negative_int),
+    Setting("log_format", "SCREENGRAPH_LOG_FORMAT", "text",
+            "How log lines are written to standard error: 'text' (for people) or 'json' "
+            "(one object per line, for a log collector). 'screengraph serve' logs one line per "
+            "request, per load and per slow query; other commands log only when "
+            "SCREENGRAPH_LOG_LEVEL is set.", _word, choices=("text", "json")),
+    Setting("log_level", "SCREENGRAPH_LOG_LEVEL", None,
+            "Least severe log lines written: 'debug', 'info', 'warning' or 'error'. Default: "
+            "'info' for 'screengraph serve', nothing below warnings for other commands.",
+            _word, choices=("debug", "info", "warning", "error")),
+    Setting("slow_query_ms", "SCREENGRAPH_SLOW_QUERY_MS", 500,
+            "Database calls taking at least this many milliseconds are logged as slow, with "
+            "the query's name (or the function that asked) and time.", _positive_int),
+    Setting("metrics", "SCREENGRAPH_METRICS", "on",
+            "Whether the web app answers /metrics (Prometheus' text format: requests and "
+            "latency by route, database time, loads). 'off' answers 404 there.",
+            _word, choices=("on", "off")),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -166,7 +186,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
             values[name] = value
     for setting in SETTINGS:
         value = values[setting.name]
-        if setting.choices and value not in setting.choices:
+        if setting.choices and value is not None and value not in setting.choices:
             raise SettingsError(
                 f"{setting.env}={value!r} is not valid: choose one of {', '.join(setting.choices)}")
     if values["data_dir"] is None:

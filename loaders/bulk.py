@@ -20,6 +20,7 @@ from typing import Callable, Iterable, Iterator
 from graph.backend import Backend
 from graph.identifiers import SCHEMES, parse_identifier
 from graph.keys import show_key
+from graph.observe import load_reported
 from loaders.bulk_graph import BulkGraph
 from loaders.formats import read_records
 from loaders.identities import Identities, _bounded_set, _references
@@ -49,10 +50,11 @@ class BulkLoader:
         """Plan, then import. Where the engine imports offline (Neo4j), its files go into
         `folder` and `next_steps` says what to run."""
         started = datetime.now(timezone.utc)
-        backend.check_bulk_target()  # before the work of planning: refusals come first
-        self.plan(sources, fmt)
-        self.next_steps = backend.bulk_import(self.graph.nodes(), self.graph.relationships(),
-                                              folder)
+        with load_reported("bulk", self.summary):
+            backend.check_bulk_target()  # before the work of planning: refusals come first
+            self.plan(sources, fmt)
+            self.next_steps = backend.bulk_import(self.graph.nodes(),
+                                                  self.graph.relationships(), folder)
         self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
         return self.summary
 

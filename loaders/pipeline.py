@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Iterator
 
 from graph.backend import Backend
 from graph.errors import BackendUnavailable, GraphError
+from graph.observe import load_reported
 from graph.keys import show_key
 from loaders.formats import read_records
 from loaders.identities import Identities
@@ -90,13 +91,15 @@ class Loader:
     """Loads listing texts into a backend (or only checks them, with dry_run)."""
 
     def __init__(self, backend: Backend | None, *, batch_size: int = DEFAULT_BATCH_SIZE,
-                 dry_run: bool = False, on_progress: Callable[[int], None] | None = None):
+                 dry_run: bool = False, on_progress: Callable[[int], None] | None = None,
+                 origin: str = "cli"):
         if backend is None and not dry_run:
             raise ValueError("a backend is needed unless dry_run is set")
         self.backend = backend
         self.batch_size = max(1, batch_size)
         self.writer = ListingWriter(backend, self.batch_size) if backend is not None else None
         self.dry_run = dry_run
+        self.origin = origin  # who loads: cli, web (the operational log and /metrics say it)
         self.on_progress = on_progress or (lambda n: None)
         self.summary = LoadSummary(dry_run=dry_run)
         self._holding_lock = False  # inside exclusive(): load() must not take it again
@@ -132,6 +135,10 @@ class Loader:
                 for plan in step[0]}
 
     def load(self, sources: Iterable[SourceText], fmt: str | None = None) -> LoadSummary:
+        with load_reported(self.origin, self.summary):
+            return self._load(sources, fmt)
+
+    def _load(self, sources: Iterable[SourceText], fmt: str | None) -> LoadSummary:
         started = datetime.now(timezone.utc)
         if self.backend is not None and not self.dry_run:
             self.backend.ensure_schema()

@@ -26,6 +26,7 @@ from typing import Any, Callable, Mapping
 
 from graph.adhoc_policy import ADHOC_MAX_PARAMETER_CHARS
 from graph.backend import Backend, Results
+from graph.observe import query_named
 from graph.param_values import check_values
 from queries.errors import QueryParameterError, UnknownQuery
 
@@ -213,9 +214,10 @@ class Registry:
         # The values come from whoever asked (a web form, the CLI): the same check as
         # an analyst's own query, so no engine fails on them with a driver's error.
         check_values(bound, ADHOC_MAX_PARAMETER_CHARS)
-        if query.runner is not None:
-            return as_results(query.runner(backend, **bound))
-        return backend.run_read(query.text_for(backend.dialect), bound, max_rows=max_rows)
+        with query_named(name):
+            if query.runner is not None:
+                return as_results(query.runner(backend, **bound))
+            return backend.run_read(query.text_for(backend.dialect), bound, max_rows=max_rows)
 
 
 def as_results(value: Any) -> Results:

@@ -45,6 +45,9 @@ def main(ctx: click.Context, backend, data_dir, neo4j_uri, query_timeout_ms) -> 
                                  query_timeout_ms=query_timeout_ms)
     except SettingsError as exc:
         raise click.UsageError(str(exc)) from exc
+    if settings.log_level:  # one-off commands log only when asked to
+        from graph import oplog
+        oplog.configure(settings, serving=False)
     cli_context = CliContext(settings)
     ctx.obj = cli_context
     ctx.call_on_close(cli_context.close)

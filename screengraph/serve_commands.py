@@ -25,6 +25,8 @@ def serve(cli: CliContext, host: str, port: int, threads: int, debug: bool) -> N
         allowed_hosts=(*cli.settings.allowed_hosts, host.strip("[]").lower()))
     # Settings are checked (and refused) before the store is opened or anything loaded.
     app = create_app(settings=settings, backend=backend)
+    from graph import oplog
+    oplog.configure(settings, serving=True)  # a line per request, load and slow query
     backend.ensure_schema()
     adjacency.enable()  # a long-running server keeps an in-memory copy for connection paths
     backend.prepare_adhoc()  # and has its console's sandbox ready before the first query

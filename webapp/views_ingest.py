@@ -170,7 +170,7 @@ def _preview() -> dict:
     inputs = _inputs(request.form.get("text", ""))
     backend = get_backend()
     generation = backend.generation()  # before the dry run: a write during it shows later
-    summary = Loader(backend, dry_run=True).load(_sources(inputs), fmt)
+    summary = Loader(backend, dry_run=True, origin="web").load(_sources(inputs), fmt)
     shown = _shown(summary)
     shown["sources"] = [item.name for item in inputs]
     if shown["can_confirm"]:
@@ -195,11 +195,11 @@ def _confirm() -> dict:
     preview = ingest_stash().take(request.form.get("preview", ""), _session_id())
     backend = get_backend()
     sources = _sources(preview.inputs)
-    loader = Loader(backend)
+    loader = Loader(backend, origin="web")
     with loader.exclusive():
         generation = backend.generation()
         if generation is None or generation != preview.generation:
-            now = Loader(backend, dry_run=True).load(sources, preview.fmt)
+            now = Loader(backend, dry_run=True, origin="web").load(sources, preview.fmt)
             reason = broken_promise(preview.outcome, promised(now))
             if reason:
                 raise ApiError(409, "preview_outdated",
