@@ -22,16 +22,21 @@ class CliContext:
         """The backend, opened on first use. Opening checks the store's layout: one written
         by a newer screengraph is refused, an older one is described (what `screengraph
         upgrade` will change) on stderr. `check_layout=False` for commands that must work
-        on any store (doctor)."""
+        on any store (doctor) or check it later (`check_layout`)."""
         if self._backend is None:
             try:
                 self._backend = connect(self.settings)
             except GraphError as exc:
                 raise click.ClickException(str(exc)) from exc
-        if check_layout and not self._layout_checked:
-            self._layout_checked = True
-            _say_layout(self._backend)
+        if check_layout:
+            self.check_layout()
         return self._backend
+
+    def check_layout(self) -> None:
+        """Refuse a store written by a newer screengraph; describe an older one (once)."""
+        if not self._layout_checked:
+            self._layout_checked = True
+            _say_layout(self.backend(check_layout=False))
 
     def close(self) -> None:
         if self._backend is not None:

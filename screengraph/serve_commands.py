@@ -19,7 +19,7 @@ def serve(cli: CliContext, host: str, port: int, threads: int, debug: bool) -> N
     """Serve the web app: explore, connect, Cypher console, add listings."""
     from queries import adjacency
     from webapp import create_app
-    backend = cli.backend()
+    backend = cli.backend(check_layout=False)  # opened only once the settings are checked
     # The name it is told to bind is one the app answers to (IP addresses always are).
     settings = cli.settings.with_overrides(
         allowed_hosts=(*cli.settings.allowed_hosts, host.strip("[]").lower()))
@@ -27,6 +27,7 @@ def serve(cli: CliContext, host: str, port: int, threads: int, debug: bool) -> N
     app = create_app(settings=settings, backend=backend)
     from graph import oplog
     oplog.configure(settings, serving=True)  # a line per request, load and slow query
+    cli.check_layout()
     backend.ensure_schema()
     adjacency.enable()  # a long-running server keeps an in-memory copy for connection paths
     backend.prepare_adhoc()  # and has its console's sandbox ready before the first query

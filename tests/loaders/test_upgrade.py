@@ -5,6 +5,9 @@ by a newer screengraph is refused."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -18,7 +21,7 @@ from loaders.pipeline import Loader
 from loaders.sources import read_all
 from loaders.upgrade import upgrade, what_will_change
 from screengraph.cli import main
-from tests.conftest import SAMPLE_PAGE
+from tests.conftest import REPO, SAMPLE_PAGE
 from tests.loaders.layout1_store import build_layout1_store
 from webapp import create_app
 
@@ -157,6 +160,13 @@ def test_every_way_of_opening_a_newer_store_refuses_it(tmp_path):
         assert result.exit_code == 1, command
         assert (f"has layout version {LAYOUT_VERSION + 1}, written by a newer screengraph"
                 in result.stderr), command
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("NEO4J_", "SCREENGRAPH_"))}
+    env.update(PYTHONPATH=str(REPO), SCREENGRAPH_BACKEND="embedded",
+               SCREENGRAPH_DATA_DIR=str(store), SCREENGRAPH_EMBEDDED_IDLE_S="0")
+    served = subprocess.run([sys.executable, "-m", "screengraph", "serve", "--port", "0"],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert served.returncode == 1 and "written by a newer screengraph" in served.stderr
     app = create_app({"TESTING": True}, settings=load_settings(
         env={}, backend="embedded", data_dir=str(store)))
     response = app.test_client().get("/search.json?q=x")
