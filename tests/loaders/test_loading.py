@@ -372,3 +372,27 @@ def test_loads_into_one_graph_take_turns(backend):
         assert worker.is_alive() and backend.counts()["Show"] == 0
     worker.join(30)
     assert done and done[0].loaded == 1 and backend.counts()["Show"] == 6
+
+
+def test_a_loader_holding_the_lock_loads_inside_it_and_other_loads_wait(backend):
+    """Loader.exclusive(): what runs before its load (a check) and the load itself share one
+    turn; the load does not wait for the lock its own block holds, and no other load writes
+    in between."""
+    import threading
+    other = []
+    loader = Loader(backend)
+    before = backend.counts()["Show"]
+    with loader.exclusive():
+        worker = threading.Thread(target=lambda: other.append(load(backend, page())))
+        worker.start()
+        worker.join(0.5)
+        assert worker.is_alive() and backend.counts()["Show"] == before
+        summary = loader.load([SourceText("mine.json", '{"title": "Mine", "year": 2020}')])
+        assert summary.loaded == 1 and backend.counts()["Show"] == before + 1
+        try:
+            with loader.exclusive():
+                raise AssertionError("a loader took the lock it already holds")
+        except RuntimeError as refused:
+            assert "already holds" in str(refused)
+    worker.join(30)
+    assert other and other[0].loaded == 1 and backend.counts()["Show"] == before + 7
