@@ -190,6 +190,12 @@ def _memory_verdict(results: dict) -> None:
         low, high = results[small][kind]["peak_mb"], results[big][kind]["peak_mb"]
         print(f"{kind} peak memory: {low:,.0f} MB at {small:,} titles, {high:,.0f} MB at "
               f"{big:,} ({big / small:g}x the input: x{high / low:.2f})")
+    if "incremental" in results[small]:
+        own = {size: results[size]["bulk"]["peak_mb"] - results[size]["incremental"]["peak_mb"]
+               for size in (small, big)}
+        print(f"bulk peak beyond the incremental loader's (the reader and the identities' "
+              f"memory are the same in both): {own[small]:+,.0f} MB at {small:,} titles, "
+              f"{own[big]:+,.0f} MB at {big:,}")
     sizes = sorted(results)
     steps = [(a, b) for a in sizes for b in sizes if b >= 10 * a]
     if not steps:
