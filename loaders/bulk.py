@@ -9,8 +9,9 @@ loader after the batches before. Only an empty graph can be bulk loaded. A listi
 twice with different contents never reaches the planner (the readers reject the second,
 loaders/identity.py); given twice alike, the second is unchanged.
 
-The graph being planned is kept in a scratch file (loaders/bulk_graph.py), deleted when
-the load ends (`close`, or leaving a `with` block).
+The graph being planned is kept in a scratch file (loaders/bulk_graph.py) in the system's
+temporary folder (TMPDIR chooses it; about 1 KB per credit), deleted when the load ends
+(`close`, or leaving a `with` block).
 """
 
 from __future__ import annotations

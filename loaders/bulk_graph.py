@@ -30,7 +30,8 @@ so what the graph takes of memory is bounded. Held in dicts, a bulk load of 20,0
 IMDb-shaped titles (120,684 credits) peaked at 385 MB; spilled, at 249 MB, 63 MB above the
 incremental loader's peak on the same input (+40 MB at 2,000 titles, where the bounded
 caches are not yet full), for about a quarter more time on a loaded machine
-(benchmarks/bulk_load.py). The scratch file takes about 0.8 KB per credit on disk.
+(benchmarks/bulk_load.py). The scratch file takes about 1 KB per credit on disk (12 MB at
+2,000 titles, its tables of degrees and places included).
 Once planning is done, SQL counts the degrees and numbers the nodes (a relationship names
 its ends by their place among the nodes, as GRAPH.BULK does), and both are streamed out.
 """
