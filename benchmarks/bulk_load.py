@@ -4,16 +4,23 @@ For each backend and each size (benchmarks/synthetic_imdb.py, gzipped like IMDb'
 one run, each in a child process whose peak resident memory (VmHWM) is the loader's own:
 
 1. the baseline: the incremental loader (`screengraph load`) into an empty graph;
-2. the bulk path (`screengraph load --bulk`): planning (the same plans, accumulated in
-   memory: loaders/bulk_graph.py), then the engine's import. On the embedded store that
-   is GRAPH.BULK and the indexes, all in the child. On Neo4j the child writes
-   neo4j-admin's files; then the server (scripts/neo4j-local's, which must be the one
-   NEO4J_URI names) is stopped, `neo4j-admin database import full` runs, the server starts
-   again and the import is finished (empty lists, schema): each step timed. The server's
-   restart is reported apart; it is not load work.
+2. the bulk path (`screengraph load --bulk`): planning (the same plans, merged into a
+   scratch file with the entries in use in memory: loaders/bulk_graph.py), then the
+   engine's import. On the embedded store that is GRAPH.BULK and the indexes, all in the
+   child. On Neo4j the child writes neo4j-admin's files; then the server
+   (scripts/neo4j-local's, which must be the one NEO4J_URI names) is stopped,
+   `neo4j-admin database import full` runs, the server starts again and the import is
+   finished (empty lists, schema): each step timed. The server's restart is reported
+   apart; it is not load work;
+3. the bulk path again with room in memory for every entry (nothing spilled to disk but
+   the tables SQL reads at the end): the time spilling costs, and the memory it saves.
+
+Then a verdict on memory: the bulk load's peak is flat when, for input 10x larger or
+more, it grows by less than FLAT_GROWTH (what the smaller size needs of the scratch
+file's memory may be less than its bound, so some growth is expected at small sizes).
 
     python -m benchmarks.bulk_load [--titles 2000 20000] [--backend embedded|neo4j|both]
-        [--episodes] [--json FILE]
+        [--episodes] [--no-incremental] [--json FILE]
 """
 
 from __future__ import annotations
@@ -31,37 +38,47 @@ from pathlib import Path
 from benchmarks.bulk import chosen_backends, open_backend
 from benchmarks.imdb_load import in_child, input_rows, peak_mb
 from benchmarks.synthetic_imdb import generate
+from loaders.bulk_spill import CACHED_ENTRIES
 
 GRAPH = "bench-imdb"  # the graph benchmarks.imdb_load's child loads into
+# The bulk load's memory is flat when its peak grows by less than this from one size to
+# one 10x larger or more (1.25: a quarter more).
+FLAT_GROWTH = 1.25
+EVERYTHING = 10 ** 12  # entries held in memory when nothing is to be spilled
 REPO = Path(__file__).resolve().parent.parent
 
 
 def bulk_child(backend_name: str, folder: str, data_dir: str, episodes: bool,
-               batch_size: int, files: str) -> None:
+               batch_size: int, files: str, cached: int) -> None:
     """In the child: one bulk load (for Neo4j, up to neo4j-admin's files)."""
     from loaders.bulk import BulkLoader
     from loaders.sources import read_all
     backend = open_backend(backend_name, Path(data_dir), GRAPH)
     try:
         backend.clear()
-        loader = BulkLoader(batch_size=batch_size)
-        started = time.perf_counter()
-        loader.plan(read_all([folder], None, episodes))
-        planned = time.perf_counter()
-        backend.check_bulk_target()
-        backend.bulk_import(loader.graph.nodes(), loader.graph.relationships(), Path(files))
-        done = time.perf_counter()
+        with BulkLoader(batch_size=batch_size, cached=cached) as loader:
+            started = time.perf_counter()
+            loader.plan(read_all([folder], None, episodes))
+            planned = time.perf_counter()
+            # Written to disk while planning (at the end, everything is).
+            spilled = loader.graph.node_table.spilled + loader.graph.edge_table.spilled
+            backend.check_bulk_target()
+            backend.bulk_import(loader.graph.nodes(), loader.graph.relationships(),
+                                Path(files))
+            done = time.perf_counter()
     finally:
         backend.close()
     print(json.dumps({"plan_seconds": planned - started, "import_seconds": done - planned,
                       "seconds": done - started, "credits": loader.summary.credits,
-                      "listings": loader.summary.loaded, "peak_mb": peak_mb()}))
+                      "listings": loader.summary.loaded, "peak_mb": peak_mb(),
+                      "spilled": spilled}))
 
 
 def _child(backend_name: str, folder: Path, data_dir: Path, episodes: bool, batch_size: int,
-           files: Path) -> dict:
+           files: Path, cached: int = CACHED_ENTRIES) -> dict:
     command = [sys.executable, "-m", "benchmarks.bulk_load", "--child", backend_name,
-               str(folder), str(data_dir), str(int(episodes)), str(batch_size), str(files)]
+               str(folder), str(data_dir), str(int(episodes)), str(batch_size), str(files),
+               str(cached)]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"the bulk load failed:\n{done.stderr[-3000:]}")
@@ -102,48 +119,100 @@ def neo4j_offline_import(files: Path, data_dir: Path) -> dict:
     return {"admin_seconds": admin, "finish_seconds": finish, "restart_seconds": stop + start}
 
 
-def run(name: str, sizes: dict, episodes: bool, batch_size: int, workdir: Path) -> dict:
+def _bulk(name: str, manifest, store: Path, files: Path, episodes: bool, batch_size: int,
+          cached: int) -> dict:
+    bulk = _child(name, manifest.folder, store, episodes, batch_size, files, cached)
+    if name == "neo4j":
+        bulk.update(neo4j_offline_import(files, store))
+        bulk["seconds"] += bulk["admin_seconds"] + bulk["finish_seconds"]
+    shutil.rmtree(store, ignore_errors=True)
+    shutil.rmtree(files, ignore_errors=True)
+    return bulk
+
+
+def _bulk_line(what: str, name: str, bulk: dict, credits: int) -> str:
+    steps = (f"plan {bulk['plan_seconds']:.2f} s + import {bulk['import_seconds']:.2f} s"
+             + (f" (files) + neo4j-admin {bulk['admin_seconds']:.2f} s + finish "
+                f"{bulk['finish_seconds']:.2f} s; server stop+start "
+                f"{bulk['restart_seconds']:.1f} s not counted" if name == "neo4j" else ""))
+    return (f"  {what:<18} {bulk['seconds']:8.2f} s = {credits / bulk['seconds']:>9,.0f} "
+            f"credits/s, peak {bulk['peak_mb']:,.0f} MB  [{steps}; "
+            f"{bulk['spilled']:,} entries spilled while planning]")
+
+
+def run(name: str, sizes: dict, episodes: bool, batch_size: int, workdir: Path,
+        incremental_too: bool) -> dict:
     print(f"\n== {name} ==", flush=True)
     results = {}
     for titles, manifest in sizes.items():
         rows = input_rows(manifest, episodes)
         store, files = workdir / f"store-{name}-{titles}", workdir / f"files-{titles}"
-        incremental = in_child("load", name, manifest.folder, store, episodes, batch_size)
-        shutil.rmtree(store, ignore_errors=True)
-        bulk = _child(name, manifest.folder, store, episodes, batch_size, files)
-        if name == "neo4j":
-            bulk.update(neo4j_offline_import(files, store))
-            bulk["seconds"] += bulk["admin_seconds"] + bulk["finish_seconds"]
-        shutil.rmtree(store, ignore_errors=True)
-        shutil.rmtree(files, ignore_errors=True)
-        credits = incremental["credits"]
-        print(f"{titles:,} titles: {rows:,} rows, {incremental['listings']:,} listings, "
+        figures: dict = {"rows": rows}
+        if incremental_too:
+            figures["incremental"] = in_child("load", name, manifest.folder, store, episodes,
+                                              batch_size)
+            shutil.rmtree(store, ignore_errors=True)
+        bulk = figures["bulk"] = _bulk(name, manifest, store, files, episodes, batch_size,
+                                       CACHED_ENTRIES)
+        held = figures["bulk_in_memory"] = _bulk(name, manifest, store, files, episodes,
+                                                 batch_size, EVERYTHING)
+        credits = bulk["credits"]
+        print(f"{titles:,} titles: {rows:,} rows, {bulk['listings']:,} listings, "
               f"{credits:,} credits")
-        print(f"  incremental load   {incremental['seconds']:8.2f} s = "
-              f"{credits / incremental['seconds']:>9,.0f} credits/s, "
-              f"peak {incremental['peak_mb']:,.0f} MB")
-        steps = (f"plan {bulk['plan_seconds']:.2f} s + import {bulk['import_seconds']:.2f} s"
-                 + (f" (files) + neo4j-admin {bulk['admin_seconds']:.2f} s + finish "
-                    f"{bulk['finish_seconds']:.2f} s; server stop+start "
-                    f"{bulk['restart_seconds']:.1f} s not counted" if name == "neo4j" else ""))
-        print(f"  bulk load          {bulk['seconds']:8.2f} s = "
-              f"{credits / bulk['seconds']:>9,.0f} credits/s, peak {bulk['peak_mb']:,.0f} MB"
-              f"  [{steps}]")
-        print(f"  bulk = {incremental['seconds'] / bulk['seconds']:.1f}x the incremental "
-              "loader's speed", flush=True)
-        results[titles] = {"rows": rows, "incremental": incremental, "bulk": bulk}
+        if incremental_too:
+            incremental = figures["incremental"]
+            print(f"  incremental load   {incremental['seconds']:8.2f} s = "
+                  f"{credits / incremental['seconds']:>9,.0f} credits/s, "
+                  f"peak {incremental['peak_mb']:,.0f} MB")
+        print(_bulk_line("bulk load", name, bulk, credits))
+        print(_bulk_line("bulk, all in RAM", name, held, credits))
+        difference = (f"{bulk['seconds'] - held['seconds']:+.2f} s "
+                      f"({bulk['seconds'] / held['seconds'] - 1:+.0%})")
+        if bulk["spilled"]:
+            print(f"  spilling costs {difference} and saves "
+                  f"{held['peak_mb'] - bulk['peak_mb']:,.0f} MB of peak memory")
+        else:
+            print(f"  nothing spilled while planning at this size: the two runs are the same "
+                  f"work, {difference} apart (the machine's noise)")
+        if incremental_too:
+            print(f"  bulk = {figures['incremental']['seconds'] / bulk['seconds']:.1f}x the "
+                  "incremental loader's speed", flush=True)
+        results[titles] = figures
+    _memory_verdict(results)
+    return results
+
+
+def _memory_verdict(results: dict) -> None:
     small, big = min(results), max(results)
-    for kind in ("incremental", "bulk"):
+    for kind in ("incremental", "bulk", "bulk_in_memory"):
+        if kind not in results[small]:
+            continue
         low, high = results[small][kind]["peak_mb"], results[big][kind]["peak_mb"]
         print(f"{kind} peak memory: {low:,.0f} MB at {small:,} titles, {high:,.0f} MB at "
               f"{big:,} ({big / small:g}x the input: x{high / low:.2f})")
-    return results
+    if "incremental" in results[small]:
+        own = {size: results[size]["bulk"]["peak_mb"] - results[size]["incremental"]["peak_mb"]
+               for size in (small, big)}
+        print(f"bulk peak beyond the incremental loader's (the reader and the identities' "
+              f"memory are the same in both): {own[small]:+,.0f} MB at {small:,} titles, "
+              f"{own[big]:+,.0f} MB at {big:,}")
+    sizes = sorted(results)
+    steps = [(a, b) for a in sizes for b in sizes if b >= 10 * a]
+    if not steps:
+        print("memory flat: not judged (no two sizes 10x apart)")
+        return
+    for a, b in steps:
+        growth = results[b]["bulk"]["peak_mb"] / results[a]["bulk"]["peak_mb"]
+        print(f"memory flat from {a:,} to {b:,} titles: "
+              f"{'YES' if growth < FLAT_GROWTH else 'NO'} (bulk peak x{growth:.2f} for "
+              f"{b / a:g}x the input; flat means under x{FLAT_GROWTH:g})")
 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        backend, folder, data_dir, episodes, batch_size, files = sys.argv[2:8]
-        bulk_child(backend, folder, data_dir, episodes == "1", int(batch_size), files)
+        backend, folder, data_dir, episodes, batch_size, files, cached = sys.argv[2:9]
+        bulk_child(backend, folder, data_dir, episodes == "1", int(batch_size), files,
+                   int(cached))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--titles", type=int, nargs="+", default=[2000, 20000],
@@ -151,6 +220,8 @@ def main() -> None:
     parser.add_argument("--backend", choices=("embedded", "neo4j", "both"), default="both")
     parser.add_argument("--episodes", action="store_true", help="Load the episodes too.")
     parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--no-incremental", action="store_true",
+                        help="Leave out the incremental baseline (for the large sizes).")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
     args = parser.parse_args()
@@ -160,7 +231,8 @@ def main() -> None:
         workdir = Path(tmp)
         sizes = {titles: generate(workdir / f"imdb-{titles}", titles, args.seed, compress=True)
                  for titles in sorted(args.titles)}
-        figures = {name: run(name, sizes, args.episodes, args.batch_size, workdir)
+        figures = {name: run(name, sizes, args.episodes, args.batch_size, workdir,
+                             not args.no_incremental)
                    for name in chosen_backends(args.backend)}
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))

@@ -11,13 +11,22 @@ from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from graph.adhoc_policy import AdhocPlan, vet_adhoc
 from graph.errors import BackupRefused, BulkImportRefused
 from graph.observe import instrument
 from graph.schema import SCHEMA
 from graph.values import check_nesting, nested_too_deep
+
+
+class NodeRef(NamedTuple):
+    """A relationship's end in a bulk import: its node's label and key, and the node's
+    place among the import's nodes (from 0), by which GRAPH.BULK names it."""
+
+    label: str
+    key: str
+    position: int
 
 
 @dataclass
@@ -184,12 +193,11 @@ class Backend(ABC):
 
     @abstractmethod
     def bulk_import(self, nodes: Iterable[tuple[str, dict[str, Any]]],
-                    relationships: Iterable[tuple[str, tuple[str, str], tuple[str, str],
-                                                  dict[str, Any]]],
+                    relationships: Iterable[tuple[str, NodeRef, NodeRef, dict[str, Any]]],
                     folder: Path | None = None) -> str | None:
         """Write a whole graph into this empty one with the engine's own bulk import, then
-        create its schema (ensure_schema). Nodes are (label, properties with a key);
-        relationships (type, (start label, key), (end label, key), properties). Where the
+        create its schema (ensure_schema). Nodes are (label, properties with a key), both
+        streams read once, in order; relationships (type, start, end, properties). Where the
         engine imports offline only, its files go into `folder` and the answer says what
         to run next (then `finish_bulk_import(folder)`); None when the graph is loaded."""
 

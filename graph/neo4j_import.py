@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from graph.backend import NodeRef
 from graph.errors import BulkImportRefused
 
 ARRAY_SEP = "\x1f"  # the unit separator
@@ -143,8 +144,8 @@ class _Writers:
 
 
 def write_import_files(folder: Path, nodes: Iterable[tuple[str, dict[str, Any]]],
-                       relationships: Iterable[tuple[str, tuple[str, str], tuple[str, str],
-                                                     dict[str, Any]]]) -> ImportFiles:
+                       relationships: Iterable[tuple[str, NodeRef, NodeRef, dict[str, Any]]]
+                       ) -> ImportFiles:
     """Write the graph as neo4j-admin's CSV files into `folder` (emptied first)."""
     if folder.exists():
         shutil.rmtree(folder)
@@ -161,7 +162,7 @@ def write_import_files(folder: Path, nodes: Iterable[tuple[str, dict[str, Any]]]
             header = (f"key:ID({label})", *(f"{n}:{column_type(properties[n])}" for n in names))
             node_files.writer(label, header).writerow(
                 [key, *(_text(properties[n], f"{label} {key!r}.{n}") for n in names)])
-        for rel_type, (start_label, start), (end_label, end), properties in relationships:
+        for rel_type, (start_label, start, _), (end_label, end, _), properties in relationships:
             names = sorted(properties)
             header = (f":START_ID({start_label})", f":END_ID({end_label})",
                       *(f"{n}:{column_type(properties[n])}" for n in names))

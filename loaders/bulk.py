@@ -8,6 +8,10 @@ yearless titles for the whole load, which is what the store would answer the inc
 loader after the batches before. Only an empty graph can be bulk loaded. A listing given
 twice with different contents never reaches the planner (the readers reject the second,
 loaders/identity.py); given twice alike, the second is unchanged.
+
+The graph being planned is kept in a scratch file (loaders/bulk_graph.py) in the system's
+temporary folder (TMPDIR chooses it; about 1 KB per credit), deleted when the load ends
+(`close`, or leaving a `with` block).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from graph.identifiers import SCHEMES, parse_identifier
 from graph.keys import show_key
 from graph.observe import load_reported
 from loaders.bulk_graph import BulkGraph
+from loaders.bulk_spill import CACHED_ENTRIES
 from loaders.formats import read_records
 from loaders.identities import Identities, _bounded_set, _references
 from loaders.identity import Claims
@@ -36,25 +41,38 @@ class BulkLoader:
     """Plans listings into a BulkGraph; `load` then imports it into an empty backend."""
 
     def __init__(self, batch_size: int = DEFAULT_BATCH_SIZE,
-                 on_progress: Callable[[int], None] | None = None):
+                 on_progress: Callable[[int], None] | None = None,
+                 spill_dir: Path | None = None, cached: int = CACHED_ENTRIES):
         self.batch_size = max(1, batch_size)
         self.on_progress = on_progress or (lambda n: None)
         self.summary = LoadSummary()
-        self.graph = BulkGraph(datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        self.graph = BulkGraph(datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                               spill_dir, cached)
         self.identities = Identities()
-        self._hashes: dict[str, str] = {}  # source id -> content hash
         self.next_steps: str | None = None
+
+    def close(self) -> None:
+        self.graph.close()
+
+    def __enter__(self) -> "BulkLoader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def load(self, backend: Backend, sources: Iterable[SourceText], fmt: str | None = None,
              folder: Path | None = None) -> LoadSummary:
         """Plan, then import. Where the engine imports offline (Neo4j), its files go into
         `folder` and `next_steps` says what to run."""
         started = datetime.now(timezone.utc)
-        with load_reported("bulk", self.summary):
-            backend.check_bulk_target()  # before the work of planning: refusals come first
-            self.plan(sources, fmt)
-            self.next_steps = backend.bulk_import(self.graph.nodes(),
-                                                  self.graph.relationships(), folder)
+        try:
+            with load_reported("bulk", self.summary):
+                backend.check_bulk_target()  # before planning: refusals come first
+                self.plan(sources, fmt)
+                self.next_steps = backend.bulk_import(self.graph.nodes(),
+                                                      self.graph.relationships(), folder)
+        finally:
+            self.close()
         self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
         return self.summary
 
@@ -91,11 +109,10 @@ class BulkLoader:
         fresh = []
         for record in records:
             digest = content_hash(record.listing)
-            had = self._hashes.get(record.ref.source_id)
-            if had == digest:
+            # A batch holds each source id once: the earlier one is in the graph.
+            if self.graph.listing_hash(record.ref.source_id) == digest:
                 self.summary.unchanged += 1
                 continue
-            self._hashes[record.ref.source_id] = digest
             fresh.append((record, digest))
         if not fresh:
             self.on_progress(len(records))

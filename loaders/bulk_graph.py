@@ -24,23 +24,32 @@ It also answers what the incremental loader asks the store before planning a bat
 (loaders/identities.py: nodes by identifier, namesakes by name key), so a name the load's
 memory of identities has forgotten resolves as it would against the store.
 
-Everything is held in memory (nodes and edges by key), so peak memory grows with the
-input: 129 MB at 2,000 IMDb-shaped titles (11,502 credits), 386 MB at 20,000 (120,684),
-about 2.3 KB per credit, against 103 and 153 MB for the incremental loader (embedded
-store, benchmarks/bulk_load.py). Bounding it (rows spilled to disk and merged by key) is
-not done yet.
+What it holds lives in a scratch SQLite file (loaders/bulk_spill.py): nodes and edges by
+key, those in use in memory and the rest on disk, and the lookups above as indexed tables;
+so what the graph takes of memory is bounded. Held in dicts, a bulk load of 20,000
+IMDb-shaped titles (120,684 credits) peaked at 385 MB; spilled, at 249 MB, 63 MB above the
+incremental loader's peak on the same input (+40 MB at 2,000 titles, where the bounded
+caches are not yet full), for about a quarter more time on a loaded machine
+(benchmarks/bulk_load.py). The scratch file takes about 1 KB per credit on disk (12 MB at
+2,000 titles, its tables of degrees and places included).
+Once planning is done, SQL counts the degrees and numbers the nodes (a relationship names
+its ends by their place among the nodes, as GRAPH.BULK does), and both are streamed out.
 """
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterator
 
+from graph.backend import NodeRef
 from graph.identifiers import SCHEMES
 from graph.keys import normalize_name
 from graph.schema import (DISPLAY, LAYOUT_LABEL, LISTING_LABEL, NAME_KEY, RELATIONSHIPS,
                           ROLE_TYPES)
 from graph.store_layout import LAYOUT_VERSION
+from loaders.bulk_spill import CACHED_ENTRIES, SpilledTable, SpillFile
 from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan, merged_details
 from loaders.spellings import SEP, best, votes_to_text
 from loaders.statements import DEGREE, HUB_LABELS, SHOW, SHOW_COLUMNS
@@ -48,9 +57,37 @@ from loaders.statements import DEGREE, HUB_LABELS, SHOW, SHOW_COLUMNS
 _ROLE_TYPES = frozenset(rel.value for rel in ROLE_TYPES)
 _INDEXED = (NAME_KEY, *(scheme.property for scheme in SCHEMES.values()))
 _END_LABELS = {rel.value: (start.value, end.value) for rel, (start, end) in RELATIONSHIPS.items()}
+_IN = 500  # keys per `IN (...)` (SQLite allows 32,766 parameters)
+
+# The lookups loaders/identities.py and loaders/yearless.py make of the store, as tables.
+_LOOKUPS = (
+    "CREATE TABLE titles (title_key, key, PRIMARY KEY (title_key, key)) WITHOUT ROWID",
+    "CREATE TABLE name_keys (label, name_key, key, PRIMARY KEY (label, name_key, key))"
+    " WITHOUT ROWID",
+    "CREATE TABLE identifiers (label, property, value, key,"
+    " PRIMARY KEY (label, property, value)) WITHOUT ROWID")
+# Once planning is done: each hub's degree, and each node's place in the output. Nodes are
+# numbered by label and set of properties, so that the bulk writer's blobs (one per label
+# and set of properties) come out long.
+_FINISH = (
+    "CREATE TABLE degrees (label, key, degree, PRIMARY KEY (label, key)) WITHOUT ROWID",
+    "INSERT INTO degrees SELECT label, key, count(*) FROM ("
+    " SELECT start_label AS label, start_key AS key FROM edges WHERE start_label IN ({hubs})"
+    " UNION ALL"
+    " SELECT end_label, end_key FROM edges WHERE end_label IN ({hubs})) GROUP BY label, key",
+    "CREATE TABLE ordinals (position INTEGER PRIMARY KEY, label, key)",
+    "INSERT INTO ordinals (position, label, key)"
+    " SELECT row_number() OVER (ORDER BY label, shape, key) - 1, label, key FROM nodes",
+    "CREATE UNIQUE INDEX ordinal_of ON ordinals (label, key)")
+_NODE_ROWS = ("SELECT n.label, n.key, n.data, d.degree FROM ordinals o"
+              " JOIN nodes n ON n.label = o.label AND n.key = o.key"
+              " LEFT JOIN degrees d ON d.label = o.label AND d.key = o.key ORDER BY o.position")
+_EDGE_ROWS = ("SELECT e.data, s.position, t.position FROM edges e"
+              " LEFT JOIN ordinals s ON s.label = e.start_label AND s.key = e.start_key"
+              " LEFT JOIN ordinals t ON t.label = e.end_label AND t.key = e.end_key")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Show:
     votes: dict[str, int] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
@@ -58,7 +95,7 @@ class _Show:
     ids: list[str] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Hub:
     name: str
     votes: dict[str, int]
@@ -67,7 +104,7 @@ class _Hub:
     ids: list[str] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Edge:
     type: str
     start: str
@@ -85,24 +122,50 @@ def _assign(target: dict[str, Any], name: str, value: Any) -> None:
         target[name] = value
 
 
-class BulkGraph:
-    """The nodes and relationships a first load of some batches of plans makes."""
+def _shape(key: tuple[str, str], node: Any) -> tuple[str]:
+    """The node's property names, near enough to group nodes of one shape together."""
+    if isinstance(node, dict):
+        names = [name for name, value in node.items() if value is not None]
+    else:
+        names = [*node.properties, *(["ids"] if node.ids is not None else []),
+                 *(["votes"] if getattr(node, "kept", False) else [])]
+    return (SEP.join(sorted(names)),)
 
-    def __init__(self, loaded_at: str):
+
+def _edge_columns(key: tuple[str], edge: _Edge) -> tuple[str, str, str, str]:
+    start, end = _END_LABELS[edge.type]
+    return start, edge.start, end, edge.end
+
+
+class BulkGraph:
+    """The nodes and relationships a first load of some batches of plans makes, kept in a
+    scratch file in `spill_dir` (the system's temporary folder by default) until `close`.
+    `cached` is how many nodes, and how many edges, stay in memory."""
+
+    def __init__(self, loaded_at: str, spill_dir: Path | None = None,
+                 cached: int = CACHED_ENTRIES):
         self.loaded_at = loaded_at
-        self.listings: dict[str, dict[str, Any]] = {}
-        self.shows: dict[str, _Show] = {}
-        self.hubs: dict[str, dict[str, _Hub]] = {label: {} for label in HUB_LABELS}
-        self.edges: dict[str, _Edge] = {}
+        self._file = SpillFile(spill_dir)
+        self.db = db = self._file.db
+        self.node_table = SpilledTable(db, "nodes", ("label", "key"), ("shape",), _shape,
+                                       cached)
+        self.edge_table = SpilledTable(db, "edges", ("identity",),
+                                       ("start_label", "start_key", "end_label", "end_key"),
+                                       _edge_columns, cached)
+        for statement in _LOOKUPS:
+            db.execute(statement)
         self.identified: set[str] = set()
-        # title_key -> keys of the shows with that title key (SHOWS_BY_TITLE)
-        self.by_title: dict[str, set[str]] = {}
-        # What loaders/identities.py asks the store: nodes by name key, and by identifier
-        # property ((label, property, value) -> key).
-        self.by_name_key: dict[tuple[str, str], set[str]] = {}
-        self.by_identifier: dict[tuple[str, str, Any], str] = {}
+        self._finished = False
+
+    def close(self) -> None:
+        self._file.close()
 
     # -- one batch ------------------------------------------------------------
+
+    def listing_hash(self, source_id: str) -> str | None:
+        """The content hash of the listing planned with this id, if one was."""
+        listing = self.node_table.get((LISTING_LABEL, source_id))
+        return None if listing is None else listing["content_hash"]
 
     def add_batch(self, plans: list[ListingPlan]) -> None:
         delta: dict[tuple[str, str], dict[str, int]] = {}
@@ -120,12 +183,12 @@ class BulkGraph:
             for key, properties in plan.related_properties.items():
                 related.setdefault(key, properties)
         for plan in plans:
-            self.listings[plan.source_id] = {
+            self.node_table.put((LISTING_LABEL, plan.source_id), {
                 "key": plan.source_id, "file": plan.ref.file, "line": plan.ref.line,
                 "record": plan.ref.record, "content_hash": plan.content_hash,
                 "title": plan.listing.title, "shows": plan.asserted_shows,
                 "mentions": sorted({SEP.join(entity) for entity in plan.mentioned}),
-                "loaded_at": self.loaded_at}
+                "loaded_at": self.loaded_at})
         for (label, key), changes in delta.items():
             if label == SHOW:
                 self._show(key, changes, sorted(set(show_sources[key])),
@@ -133,22 +196,24 @@ class BulkGraph:
             else:
                 self._hub(label, key, changes)
         self._details(plans)
+        edges = self.edge_table
         for plan in plans:
             for edge in plan.edges:
-                held = self.edges.get(edge.identity)
+                held = edges.get((edge.identity,))
                 if held is None:
-                    held = self.edges[edge.identity] = _Edge(
-                        edge.type, edge.start.key, edge.end.key, edge.role)
+                    held = _Edge(edge.type, edge.start.key, edge.end.key, edge.role)
+                    edges.put((edge.identity,), held)
                 held.sources.append(plan.source_id)
                 if edge.properties:
                     held.properties.update(edge.properties)
 
     def _show(self, key: str, changes: dict[str, int], sources: list[str],
               main: dict[str, Any] | None, related: dict[str, Any] | None) -> None:
-        show = self.shows.get(key)
+        show = self.node_table.get((SHOW, key))
         created = show is None
         if created:
-            show = self.shows[key] = _Show()
+            show = _Show()
+            self.node_table.put((SHOW, key), show)
         for spelling, count in changes.items():
             show.votes[spelling] = show.votes.get(spelling, 0) + count
         show.sources.extend(sources)
@@ -165,15 +230,16 @@ class BulkGraph:
         after = show.properties.get("title_key")
         if before != after:
             if before is not None:
-                self.by_title[before].discard(key)
+                self.db.execute("DELETE FROM titles WHERE title_key = ? AND key = ?",
+                                (before, key))
             if after is not None:
-                self.by_title.setdefault(after, set()).add(key)
+                self.db.execute("INSERT OR IGNORE INTO titles VALUES (?, ?)", (after, key))
 
     def _hub(self, label: str, key: str, changes: dict[str, int]) -> None:
-        hub = self.hubs[label].get(key)
+        hub = self.node_table.get((label, key))
         if hub is None:
             votes = {s: c for s, c in changes.items() if c > 0}
-            self.hubs[label][key] = _Hub(best(votes), votes, len(votes) > 1)
+            self.node_table.put((label, key), _Hub(best(votes), votes, len(votes) > 1))
             return
         for spelling, count in changes.items():
             hub.votes[spelling] = hub.votes.get(spelling, 0) + count
@@ -184,7 +250,7 @@ class BulkGraph:
 
     def _details(self, plans: list[ListingPlan]) -> None:
         for (label, key), (properties, ids) in merged_details(plans).items():
-            node = self.shows[key] if label == SHOW else self.hubs[label][key]
+            node = self.node_table.get((label, key))
             before = {name: node.properties.get(name) for name in _INDEXED}
             for name, value in properties.items():
                 _assign(node.properties, name, value)
@@ -195,87 +261,104 @@ class BulkGraph:
                     continue
                 if name == NAME_KEY:
                     if had is not None:
-                        self.by_name_key[(label, had)].discard(key)
+                        self.db.execute("DELETE FROM name_keys WHERE label = ? AND name_key = ?"
+                                        " AND key = ?", (label, had, key))
                     if now is not None:
-                        self.by_name_key.setdefault((label, now), set()).add(key)
+                        self.db.execute("INSERT OR IGNORE INTO name_keys VALUES (?, ?, ?)",
+                                        (label, now, key))
                 else:
                     if had is not None:
-                        self.by_identifier.pop((label, name, had), None)
+                        self.db.execute("DELETE FROM identifiers WHERE label = ? AND "
+                                        "property = ? AND value = ?", (label, name, had))
                     if now is not None:
-                        self.by_identifier[(label, name, now)] = key
+                        self.db.execute("INSERT OR REPLACE INTO identifiers VALUES (?, ?, ?, ?)",
+                                        (label, name, now, key))
 
     # -- what the identities ask (loaders/identities.py's reads of the store) ----------
 
-    def _node(self, label: str, key: str):
-        return self.shows.get(key) if label == SHOW else self.hubs[label].get(key)
-
     def namesakes(self, label: str, base: str, by_name_key: bool) -> dict[str, tuple[str, ...]]:
         """The nodes whose key is `base`, and (`by_name_key`) whose name gives it: {key: ids}."""
-        keys = [base] + (sorted(self.by_name_key.get((label, base), ())) if by_name_key else [])
+        keys = [base]
+        if by_name_key:
+            keys += sorted(key for (key,) in self.db.execute(
+                "SELECT key FROM name_keys WHERE label = ? AND name_key = ?", (label, base)))
         found = {}
         for key in keys:
-            node = self._node(label, key)
+            node = self.node_table.get((label, key))
             if node is not None:
                 found[key] = tuple(node.ids or ())
         return found
 
     def identified_key(self, label: str, prop: str, value: Any) -> str | None:
-        return self.by_identifier.get((label, prop, value))
+        row = self.db.execute("SELECT key FROM identifiers WHERE label = ? AND property = ? "
+                              "AND value = ?", (label, prop, value)).fetchone()
+        return None if row is None else row[0]
 
     def shows_by_title(self, title_keys: set[str]) -> dict[str, set[str]]:
-        return {tk: set(self.by_title[tk]) for tk in title_keys if self.by_title.get(tk)}
+        found: dict[str, set[str]] = {}
+        wanted = sorted(title_keys)
+        for at in range(0, len(wanted), _IN):
+            chunk = wanted[at:at + _IN]
+            for title_key, key in self.db.execute(
+                    f"SELECT title_key, key FROM titles WHERE title_key IN "
+                    f"({', '.join('?' for _ in chunk)})", chunk):
+                found.setdefault(title_key, set()).add(key)
+        return found
 
     # -- the result -------------------------------------------------------------
 
+    def _finish(self) -> None:
+        """Once: everything to disk, then the degrees and the nodes' places."""
+        if self._finished:
+            return
+        self._finished = True
+        self.node_table.flush()
+        self.edge_table.flush()
+        hubs = ", ".join(f"'{label}'" for label in HUB_LABELS)
+        for statement in _FINISH:
+            self.db.execute(statement.format(hubs=hubs))
+
     def nodes(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        """(label, properties) of every node, nulls left out."""
-        for listing in self.listings.values():
-            yield LISTING_LABEL, _present(listing)
-        for key, show in self.shows.items():
-            properties = {**show.properties, "key": key, "sources": show.sources,
-                          "votes": votes_to_text(show.votes), "title": best(show.votes)}
-            if show.ids is not None:
-                properties["ids"] = show.ids
-            yield SHOW, properties
-        degrees = self._degrees()
-        for label, hubs in self.hubs.items():
-            for key, hub in hubs.items():
-                properties = {"key": key, DISPLAY[label]: hub.name,
-                              "search_text": normalize_name(hub.name),
-                              DEGREE[label]: degrees.get((label, key), 0),
-                              **hub.properties}
-                if hub.kept:
-                    properties["votes"] = votes_to_text(hub.votes)
-                if hub.ids is not None:
-                    properties["ids"] = hub.ids
-                yield label, properties
+        """(label, properties) of every node, nulls left out, in the order of their places
+        (the StoreLayout node, which no relationship names, last)."""
+        self._finish()
+        for label, key, data, degree in self.db.execute(_NODE_ROWS):
+            yield label, self._properties(label, key, pickle.loads(data), degree or 0)
         layout = {"key": "layout", "version": LAYOUT_VERSION, "legacy_listings": 0}
         if self.identified:
             layout["identified"] = sorted(self.identified)
         yield LAYOUT_LABEL, layout
 
-    def relationships(self) -> Iterator[tuple[str, tuple[str, str], tuple[str, str],
-                                              dict[str, Any]]]:
-        """(type, (start label, key), (end label, key), properties) of every relationship."""
-        for edge in self.edges.values():
+    def _properties(self, label: str, key: str, node: Any, degree: int) -> dict[str, Any]:
+        if label == LISTING_LABEL:
+            return _present(node)
+        if label == SHOW:
+            properties = {**node.properties, "key": key, "sources": node.sources,
+                          "votes": votes_to_text(node.votes), "title": best(node.votes)}
+        else:
+            properties = {"key": key, DISPLAY[label]: node.name,
+                          "search_text": normalize_name(node.name), DEGREE[label]: degree,
+                          **node.properties}
+            if node.kept:
+                properties["votes"] = votes_to_text(node.votes)
+        if node.ids is not None:
+            properties["ids"] = node.ids
+        return properties
+
+    def relationships(self) -> Iterator[tuple[str, NodeRef, NodeRef, dict[str, Any]]]:
+        """(type, start, end, properties) of every relationship."""
+        self._finish()
+        for data, start_at, end_at in self.db.execute(_EDGE_ROWS):
+            edge = pickle.loads(data)
             start, end = _END_LABELS[edge.type]
+            if start_at is None or end_at is None:
+                raise AssertionError(f"the bulk graph's {edge.type} edge {edge.start!r}->"
+                                     f"{edge.end!r} names a node it does not hold")
             properties = {**edge.properties, "sources": edge.sources}
             if edge.type in _ROLE_TYPES and edge.role is not None:
                 properties["role"] = edge.role
-            yield edge.type, (start, edge.start), (end, edge.end), properties
-
-    def _degrees(self) -> dict[tuple[str, str], int]:
-        degrees: dict[tuple[str, str], int] = {}
-        for edge in self.edges.values():
-            start, end = _END_LABELS[edge.type]
-            for label, key in ((start, edge.start), (end, edge.end)):
-                if label in DEGREE:
-                    degrees[(label, key)] = degrees.get((label, key), 0) + 1
-        return degrees
-
-    def counts(self) -> tuple[int, int]:
-        nodes = len(self.listings) + len(self.shows) + sum(map(len, self.hubs.values())) + 1
-        return nodes, len(self.edges)
+            yield (edge.type, NodeRef(start, edge.start, start_at),
+                   NodeRef(end, edge.end, end_at), properties)
 
 
 def _present(properties: dict[str, Any]) -> dict[str, Any]:

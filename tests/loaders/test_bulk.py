@@ -21,10 +21,12 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic_imdb import generate
+from graph.backend import NodeRef
 from graph.checksum import LOAD_TIMES, describe_difference, first_differences, graph_checksum
 from graph.errors import BulkImportRefused
 from graph.neo4j_import import ImportFiles
 from graph.neo4j_lease import LEASE_LABEL
+from graph.schema import LISTING_LABEL
 from loaders.bulk import BulkLoader
 from loaders.pacing import Pace
 from loaders.pipeline import Loader
@@ -109,6 +111,35 @@ def test_bulk_load_gives_the_incremental_graph_on_the_embedded_store(tmp_path, r
                  incremental)
 
 
+def test_a_bulk_load_that_spills_to_disk_gives_the_incremental_graph(tmp_path, request):
+    """With room in memory for two nodes and two edges, every node and edge is written to
+    the scratch file and read back, most of them many times, between batches."""
+    from tests.conftest import open_backend
+    paths = _inputs(tmp_path)
+    incremental, bulk = open_backend("embedded", request), open_backend("embedded", request)
+    _incremental(incremental, paths)
+    loader = BulkLoader(batch_size=BATCH, spill_dir=tmp_path / "spill", cached=2)
+    loader.load(bulk, _sources(paths))
+    assert loader.graph.node_table.spilled > 1000 and loader.graph.edge_table.spilled > 1000
+    assert list((tmp_path / "spill").iterdir()) == []  # the scratch file is gone
+    _assert_same(graph_checksum(incremental, LOAD_TIMES), _schema(incremental), bulk,
+                 incremental)
+
+
+def test_nodes_of_alternating_shapes_keep_their_places_in_graph_bulk(embedded):
+    """GRAPH.BULK numbers nodes blob by blob; relationships name their ends by place."""
+    nodes = [("Person", {"key": "a", "name": "A"}), ("Show", {"key": "s", "title": "S"}),
+             ("Person", {"key": "b", "name": "B", "credit_count": 1}),
+             ("Person", {"key": "c", "name": "C"}), ("Show", {"key": "t", "year": 2001})]
+    relationships = [("ACTED_IN", NodeRef("Person", key, at), NodeRef("Show", show, to), {})
+                     for key, at, show, to in (("a", 0, "t", 4), ("b", 2, "s", 1),
+                                               ("c", 3, "t", 4))]
+    embedded.bulk_import(iter(nodes), iter(relationships))
+    found = embedded.run_read("MATCH (p:Person)-[:ACTED_IN]->(s:Show) RETURN p.key, s.key, "
+                              "p.name ORDER BY p.key", max_rows=0).rows
+    assert found == [["a", "t", "A"], ["b", "s", "B"], ["c", "t", "C"]]
+
+
 def test_names_the_load_forgot_resolve_as_against_the_store(tmp_path, request, monkeypatch):
     """Past identities.REMEMBERED names a load forgets the oldest half and the
     incremental loader asks the store again; the bulk path asks the graph it holds."""
@@ -154,7 +185,9 @@ def test_a_listing_given_twice_with_different_contents_is_rejected_as_incrementa
     bulk.plan([SourceText("twice.jsonl", text)])
     incremental = Loader(embedded).load([SourceText("twice.jsonl", text)])
     assert bulk.summary.rejects == incremental.rejects and len(bulk.summary.rejects) == 1
-    assert list(bulk.graph.listings) == [f"url:{url}"]
+    listings = [node["key"] for label, node in bulk.graph.nodes() if label == LISTING_LABEL]
+    bulk.close()
+    assert listings == [f"url:{url}"]
 
 
 # -- Neo4j: neo4j-admin, on the server scripts/neo4j-local runs ---------------------------
