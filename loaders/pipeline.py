@@ -21,6 +21,7 @@ from graph.backend import Backend
 from graph.errors import BackendUnavailable, GraphError
 from graph.keys import show_key
 from loaders.formats import read_records
+from loaders.history import LoadOrigin, LoadRecorder
 from loaders.identities import Identities
 from loaders.identity import Claims
 from loaders.migrate import LegacyListings
@@ -90,7 +91,8 @@ class Loader:
     """Loads listing texts into a backend (or only checks them, with dry_run)."""
 
     def __init__(self, backend: Backend | None, *, batch_size: int = DEFAULT_BATCH_SIZE,
-                 dry_run: bool = False, on_progress: Callable[[int], None] | None = None):
+                 dry_run: bool = False, on_progress: Callable[[int], None] | None = None,
+                 origin: LoadOrigin | None = None):
         if backend is None and not dry_run:
             raise ValueError("a backend is needed unless dry_run is set")
         self.backend = backend
@@ -109,6 +111,9 @@ class Loader:
         self.identities = Identities(backend, write=not dry_run)
         if self.writer is not None:
             self.writer.before_counting = self._settle
+        # The load's record in the history (loaders/history.py): a dry run writes none.
+        self.history = (LoadRecorder(backend, self.writer.load_id, origin)
+                        if self.writer is not None and not dry_run else None)
 
     def _unsettled_ids(self) -> set[str]:
         return {plan.source_id for step in (self._prepared, self._pending) if step
@@ -127,6 +132,7 @@ class Loader:
                 self.legacy = LegacyListings(self.backend, write=writing)
             if writing:
                 self._recover()
+                self.history.started()
             try:
                 try:
                     for chunk in chunks:
@@ -137,15 +143,19 @@ class Loader:
                         self._flush(chunk.records, chunk.hashes, chunk.plans)
                 finally:
                     self._drain()
-            except Exception as exc:
+                if writing:
+                    self.writer.finish_load()
+            except BaseException as exc:
                 if writing and not isinstance(exc, BackendUnavailable):
                     # What was written stays: make its degrees right now; if even that
                     # fails, the journal stays and the next load recounts.
                     with suppress(GraphError):
-                        self._recover()
+                        if isinstance(exc, Exception):
+                            self._recover()
+                        self.history.finished(self.summary, exc)
                 raise
             if writing:
-                self.writer.finish_load()
+                self.history.finished(self.summary)
         self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
         return self.summary
 
@@ -168,6 +178,8 @@ class Loader:
         claims = Claims()
         for source in sources:
             chunk.files += 1
+            if self.history is not None:
+                self.history.met(source)
             if source.note:
                 chunk.warnings.append(f"{source.name}: {source.note}")
             for record in read_records(source, fmt, claims):

@@ -38,7 +38,6 @@ create its credits.
 from __future__ import annotations
 
 import threading
-import uuid
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -48,6 +47,7 @@ from graph.backend import Backend, Statement
 from graph.errors import GraphError
 from graph.keys import normalize_name
 from graph.schema import Label, RelType
+from loaders.history import new_load_id
 from loaders.pacing import pace_for
 from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan, merged_details
 from loaders.identities import REMEMBERED as DETAILS_REMEMBERED  # forgotten: sent again
@@ -113,7 +113,7 @@ class ListingWriter:
         self.stale_degrees: dict[str, set[str]] = defaultdict(set)
         self.added_degrees: dict[str, dict[str, int]] = {
             label: defaultdict(int) for label in HUB_LABELS}
-        self.load_id = uuid.uuid4().hex  # names this load's journal entries
+        self.load_id = new_load_id()  # names its journal entries, changes and history
         # Details (identifiers, years...) this load has written, by node: not sent again.
         self._details_written: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._batches = 0
@@ -327,7 +327,7 @@ class ListingWriter:
                                    "mentions") or [] if mention.split(SEP, 1)[0] in DEGREES})
         self._batches += 1
         batch.parameters = {
-            "load": self.load_id, "batch": f"{self.load_id}-{self._batches}",
+            "load": self.load_id, "batch": f"{self.load_id}-{self._batches:06d}",  # sorts in order
             "journal_hubs": journal_hubs,
             "listings": listings, "loaded_at": loaded_at,
             "sources": [plan.source_id for plan in plans], "shows": shows, "related": related,
