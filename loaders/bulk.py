@@ -14,14 +14,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timezone
+from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from graph.backend import Backend
 from graph.identifiers import SCHEMES, parse_identifier
 from graph.keys import show_key
+from graph.schema import LOAD_LABEL
 from loaders.bulk_graph import BulkGraph
 from loaders.formats import read_records
+from loaders.history import VIA_BULK, LoadOrigin, bulk_record, input_digest
 from loaders.identities import Identities, _bounded_set, _references
 from loaders.identity import Claims
 from loaders.model import ParsedRecord
@@ -35,7 +38,8 @@ class BulkLoader:
     """Plans listings into a BulkGraph; `load` then imports it into an empty backend."""
 
     def __init__(self, batch_size: int = DEFAULT_BATCH_SIZE,
-                 on_progress: Callable[[int], None] | None = None):
+                 on_progress: Callable[[int], None] | None = None,
+                 origin: LoadOrigin | None = None):
         self.batch_size = max(1, batch_size)
         self.on_progress = on_progress or (lambda n: None)
         self.summary = LoadSummary()
@@ -43,6 +47,8 @@ class BulkLoader:
         self.identities = Identities()
         self._hashes: dict[str, str] = {}  # source id -> content hash
         self.next_steps: str | None = None
+        self.origin = origin or LoadOrigin(VIA_BULK)
+        self.inputs: list[str] = []  # "<name>\t<sha256>" (loaders/history.py)
 
     def load(self, backend: Backend, sources: Iterable[SourceText], fmt: str | None = None,
              folder: Path | None = None) -> LoadSummary:
@@ -51,8 +57,12 @@ class BulkLoader:
         started = datetime.now(timezone.utc)
         backend.check_bulk_target()  # before the work of planning: refusals come first
         self.plan(sources, fmt)
-        self.next_steps = backend.bulk_import(self.graph.nodes(), self.graph.relationships(),
-                                              folder)
+        self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
+        # The load's record goes in with the graph it made: there exactly when its graph is.
+        record = bulk_record(self.summary, self.inputs, self.origin,
+                             started.isoformat(timespec="seconds"))
+        self.next_steps = backend.bulk_import(chain(self.graph.nodes(), [(LOAD_LABEL, record)]),
+                                              self.graph.relationships(), folder)
         self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
         return self.summary
 
@@ -68,6 +78,7 @@ class BulkLoader:
         claims = Claims()
         for source in sources:
             self.summary.files += 1
+            self.inputs.append(f"{source.name}\t{input_digest(source)}")
             if source.note:
                 self.summary.warnings.append(f"{source.name}: {source.note}")
             for record in read_records(source, fmt, claims):

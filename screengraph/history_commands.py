@@ -42,6 +42,11 @@ def _narrow(results: Results) -> Results:
                    results.truncated)
 
 
+# How `loads show` orders a record: what and who first, then when, counts and outcome.
+RECORD_ORDER = ("id", "status", "error", "via", "by", "host", "pid", "started_at",
+                "finished_at", "seconds", "files", "loaded", "updated", "unchanged",
+                "rejected", "credits", "warnings", "changes")
+
 # loaded, updated, unchanged, rejected: "3+ 1~ 5= 0!"
 _COUNT_MARKS = (("loaded", "+"), ("updated", "~"), ("unchanged", "="), ("rejected", "!"))
 
@@ -61,7 +66,7 @@ def show(cli: CliContext, load_id: str, as_json: bool) -> None:
         emit_json(record)
         return
     inputs = record.pop("inputs")
-    record = {"id": record.pop("id"), **record}
+    record = {name: record.get(name) for name in RECORD_ORDER if name in record} | record
     width = max(len(name) for name in record)
     for name, value in record.items():
         click.echo(f"{name:<{width}}  {'' if value is None else value}")
