@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 
 from flask import Blueprint, Flask, current_app, make_response, request, session
 
+from loaders.history import VIA_WEB, LoadOrigin
 from loaders.pipeline import LoadSummary, Loader
 from loaders.sources import SourceText, decode
 from webapp.errors import ApiError, error_response
@@ -209,10 +210,15 @@ def _confirm() -> dict:
                 raise ApiError(409, "preview_outdated",
                                f"The store changed since this preview: {reason}. Nothing was "
                                "loaded; preview again to see what confirming would do now.")
-        summary = Loader(backend).load(sources, preview.fmt)
+        summary = Loader(backend, origin=_web_origin()).load(sources, preview.fmt)
     shown = _shown(summary)
     shown["sources"] = [item.name for item in preview.inputs]
     return shown
+
+
+def _web_origin() -> LoadOrigin:
+    """Who the load history says loaded: the name given to the ingest token."""
+    return LoadOrigin(VIA_WEB, current_app.config["SCREENGRAPH_SETTINGS"].ingest_token_name)
 
 
 @page(bp, "/ingest", "ingest.html", methods=("GET", "POST"))
