@@ -137,10 +137,15 @@ for _label in HUB_LABELS:
         "WITH n, x, properties(x) AS before SET x.votes = n[1]" + _kept(_label))
 # Identified nodes' details (identifiers, years, professions...): [key, {properties},
 # [identifiers]]; identifiers join those the node has.
+# The same for nodes the store had before the batch, kept as they were (a Replaced node).
 for _label in (SHOW, *HUB_LABELS):
+    _details_set = ("SET x += n[1], "
+                    "x.ids = coalesce(x.ids, []) + [i IN n[2] WHERE NOT i IN coalesce(x.ids, [])]")
     PARTS[f"details.{_label}"] = (
-        f"UNWIND $details.{_label} AS n MATCH (x:{_label} {{key: n[0]}}) SET x += n[1], "
-        "x.ids = coalesce(x.ids, []) + [i IN n[2] WHERE NOT i IN coalesce(x.ids, [])]")
+        f"UNWIND $details.{_label} AS n MATCH (x:{_label} {{key: n[0]}}) {_details_set}")
+    PARTS[f"details_known.{_label}"] = (
+        f"UNWIND $details_known.{_label} AS n MATCH (x:{_label} {{key: n[0]}}) "
+        f"WITH n, x, properties(x) AS before {_details_set}" + _kept(_label))
 _ROLE_TYPES = {rel.value for rel in ROLE_TYPES}
 for _type, (_start, _end) in RELATIONSHIPS.items():
     _match = (f"MATCH (a:{_start.value} {{key: e[0]}}) MATCH (b:{_end.value} {{key: e[1]}}) ")

@@ -332,16 +332,21 @@ class ListingWriter:
             "listings": listings, "loaded_at": loaded_at,
             "sources": [plan.source_id for plan in plans], "shows": shows, "related": related,
             **rows,
-            **new_edges, "edges": merged_edges, "details": self._details(plans, batch)}
+            **new_edges, "edges": merged_edges,
+            **self._details(plans, batch, stored)}
         self._replaced(plans, previous, stored, delta, named, batch)
         return batch
 
-    def _details(self, plans: list[ListingPlan], batch: Batch) -> dict[str, list[list[Any]]]:
+    def _details(self, plans: list[ListingPlan], batch: Batch,
+                 stored: Mapping[str, Mapping[str, Stored]]) -> dict[str, dict[str, list]]:
         """Rows of what identified sources say of their nodes: [key, {properties}, [ids]]
-        (a later listing of the batch wins a property; identifiers add up). What a batch
-        of this load already wrote is not sent again: a busy person's details, the same
-        in every title of a dump, were most of an IMDb batch's text."""
-        rows: dict[str, list[list[Any]]] = {label.value: [] for label in Label}
+        (a later listing of the batch wins a property; identifiers add up), under
+        "details", and under "details_known" for nodes the store had before the batch
+        (their properties before are kept in the change record). What a batch of this
+        load already wrote is not sent again: a busy person's details, the same in every
+        title of a dump, were most of an IMDb batch's text."""
+        new: dict[str, list[list[Any]]] = {label.value: [] for label in Label}
+        known: dict[str, list[list[Any]]] = {label.value: [] for label in Label}
         for (label, key), (properties, ids) in merged_details(plans).items():
             fingerprint = hash((tuple(sorted((name, repr(value))
                                              for name, value in properties.items())),
@@ -349,8 +354,9 @@ class ListingWriter:
             if self._details_written.get((label, key)) == fingerprint:
                 continue
             batch.details[(label, key)] = fingerprint
-            rows[label].append([key, properties, ids])
-        return rows
+            (known if key in stored.get(label, {}) else new)[label].append(
+                [key, properties, ids])
+        return {"details": new, "details_known": known}
 
     def _show_rows(self, keys: list[str], stored: Mapping[str, Stored],
                    delta: Mapping[tuple[str, str], dict[str, int]],

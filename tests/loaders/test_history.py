@@ -193,3 +193,12 @@ def test_a_bulk_load_is_recorded_with_the_graph_it_made(tmp_path):
     shown = json.loads(run(tmp_path, "loads", "show", record["id"], "--json").output)
     assert shown["inputs"][0]["sha256"] == hashlib.sha256(SAMPLE_PAGE.read_bytes()).hexdigest()
     assert json.loads(run(tmp_path, "diff", record["id"], "--json").output)["recorded"] is False
+
+
+def test_details_an_identified_source_adds_to_a_known_person_are_shown_before_and_after(backend):
+    ridley = {"name": "Ridley Scott", "category": "director", "ids": ["imdb:nm0000631"]}
+    Loader(backend).load([named("films", {**ALIEN, "directors": [], "credits": [ridley]})])
+    Loader(backend).load([named("more", {**HEAT, "directors": [], "credits": [
+        {**ridley, "birth_year": 1937}]})])
+    [person] = [node for node in _diff(backend)["nodes"]["changed"] if node["label"] == "Person"]
+    assert {"name": "birth_year", "before": None, "after": 1937} in person["properties"]
