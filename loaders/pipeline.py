@@ -149,9 +149,10 @@ class Loader:
                 if writing and not isinstance(exc, BackendUnavailable):
                     # What was written stays: make its degrees right now; if even that
                     # fails, the journal stays and the next load recounts.
-                    with suppress(GraphError):
-                        if isinstance(exc, Exception):
+                    if isinstance(exc, Exception):
+                        with suppress(GraphError):
                             self._recover()
+                    with suppress(GraphError):  # else the next load marks it interrupted
                         self.history.finished(self.summary, exc)
                 raise
             if writing:

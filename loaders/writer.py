@@ -24,7 +24,9 @@ and written once at the end of the load; entities reached by MERGEd or pruned ed
 recounted then. Every batch also writes a journal entry in its own statement
 (statements.JOURNAL_LABEL): if the load never gets to write its degrees (killed, or
 stopped by an error), the next load recounts what the journal names before it starts
-(`recover`), so the store converges however a load ends. How many listings a batch
+(`recover`), so the store converges however a load ends. Its own statement also writes
+what the batch changed, for the load's history (statements.CHANGE_ENTRY, the Replaced
+images; loaders/changes.py reads them back). How many listings a batch
 holds, and how many rows a degree write, comes from loaders/pacing.py (a time budget
 where pages wait for the loader's writes). A batch can be prepared while the one before it is written (`prepare`,
 `launch`, `finish`); it is counted as written when prepared, and if the write fails
