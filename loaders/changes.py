@@ -27,7 +27,7 @@ NOT_SHOWN = frozenset({"sources", "votes", "search_text", "credit_count", "show_
 _MARKS = frozenset({"_change", "_load", "_label", "_edge", "_removed"})
 
 _CHANGES = (f"MATCH (c:{CHANGE_LABEL} {{load: $load}}) RETURN c.key, c.created_listings, "
-            "c.created_nodes, c.created_edges ORDER BY c.key")
+            "c.created_nodes, c.created_edges, c.created_edge_groups ORDER BY c.key")
 _REPLACED = (f"MATCH (v:{REPLACED_LABEL} {{_load: $load}}) RETURN properties(v) "
              "ORDER BY v._change")
 _LATER_NODES = (f"UNWIND $keys AS k MATCH (v:{REPLACED_LABEL} {{key: k[1]}}) "
@@ -40,6 +40,16 @@ _LATER_EDGES = (f"UNWIND $edges AS e MATCH (v:{REPLACED_LABEL} {{_edge: e}}) "
 def parse_edge(identity: str) -> dict[str, str | None]:
     rel_type, start, end, role = identity.split(EDGE_SEP, 3)
     return {"type": rel_type, "start": start, "end": end, "role": role or None}
+
+
+def parse_edge_group(text: str) -> list[dict[str, str | None]]:
+    """The edges of one created row: "<type>\t<show key>\t<role>\t<other key>..."; the
+    show is the end of a relationship that ends at a show (credits, EPISODE_OF's series),
+    else its start (MADE_BY, IN_GENRE)."""
+    rel_type, show, role, *others = text.split(SEP)
+    show_is_end = RELATIONSHIPS[RelType(rel_type)][1] is Label.SHOW
+    return [{"type": rel_type, "start": other if show_is_end else show,
+             "end": show if show_is_end else other, "role": role or None} for other in others]
 
 
 def _image(properties: dict[str, Any]) -> dict[str, Any]:
@@ -66,13 +76,15 @@ def load_diff(backend: Backend, load_id: str) -> dict[str, Any]:
         "edges": {"added": [], "removed": [], "changed": []},
     }
     last = ""
-    for key, listings, nodes, edges in backend.run_read(_CHANGES, {"load": load},
-                                                        max_rows=0).rows:
+    for key, listings, nodes, edges, groups in backend.run_read(_CHANGES, {"load": load},
+                                                                max_rows=0).rows:
         last = max(last, key)
         diff["listings"]["created"].extend(listings or [])
         for text in nodes or []:
             label, node_key = text.split(SEP, 1)
             diff["nodes"]["added"].append({"label": label, "key": node_key})
+        for text in groups or []:
+            diff["edges"]["added"].extend(parse_edge_group(text))
         diff["edges"]["added"].extend(parse_edge(text) for text in edges or [])
     # The first image of each node and edge in this load is how it was before the load.
     nodes_before: dict[tuple[str, str], dict[str, Any]] = {}
