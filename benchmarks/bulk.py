@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph.backend import Backend
-from graph.schema import KEYED_LABELS, RELATIONSHIPS, ROLE_TYPES
+from graph.schema import HISTORY_LABELS, KEYED_LABELS, RELATIONSHIPS, ROLE_TYPES
 
 BATCH = 5000
 
@@ -57,6 +57,8 @@ def graph_rows(backend: Backend) -> tuple[dict[str, tuple[list[str], list[list]]
     a plain writer would send to rebuild exactly that graph."""
     nodes: dict[str, tuple[list[str], list[list]]] = {}
     for label in KEYED_LABELS:
+        if label in HISTORY_LABELS:  # the loader's record of the load, not the graph
+            continue
         found = backend.run_read(f"MATCH (n:{label}) RETURN n.key, properties(n)",
                                  max_rows=0, timeout_ms=600_000).rows
         names = sorted({name for _, props in found for name in props if name != "key"})

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 from graph.adhoc_policy import AdhocPlan, vet_adhoc
 from graph.errors import BackupRefused, BulkImportRefused
 from graph.observe import instrument
-from graph.schema import SCHEMA
+from graph.schema import HISTORY_LABELS, SCHEMA
 from graph.values import check_nesting, nested_too_deep
 
 
@@ -58,6 +58,10 @@ class Results:
     def to_json(self) -> dict[str, Any]:
         return {"columns": self.columns, "rows": self.rows, "truncated": self.truncated}
 
+
+# A node of the catalogue (the load history of a failed load does not make a graph "not empty").
+_ANY_CATALOGUE_NODE = ("MATCH (n) WHERE NOT any(label IN labels(n) WHERE label IN $history) "
+                       "RETURN count(n) > 0")
 
 STAT_NAMES = ("nodes_created", "nodes_deleted", "relationships_created",
               "relationships_deleted", "properties_set")
@@ -185,7 +189,7 @@ class Backend(ABC):
 
     def check_bulk_target(self) -> None:
         """Raise BulkImportRefused unless this graph can take a bulk import now."""
-        if self.run_read("MATCH (n) RETURN count(n) > 0", max_rows=0).value(0):
+        if self.run_read(_ANY_CATALOGUE_NODE, {"history": list(HISTORY_LABELS)}, max_rows=0).value(0):
             raise BulkImportRefused(
                 f"the {self.name} graph is not empty: a bulk load only makes a first load. "
                 "Load without --bulk to add to it, or bulk load into a new, empty graph "

@@ -14,6 +14,10 @@ keeps the first key and a digest, so a difference can be located: `describe_diff
 names the labels and types whose counts or contents differ and the first key range that
 differs, and `first_differences` lists the differing items of two live graphs.
 
+The load history (graph/schema.py HISTORY_LABELS: who loaded what, and what each batch
+replaced) records how the catalogue was made, not what it holds: it is left out, so an undo
+can be checked against the checksum taken before the load it undoes.
+
 Only the Backend interface is used, so it runs on either engine. Nodes without a `key`
 are read in one go (the model has none); relationships between them are not covered.
 """
@@ -26,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
 from graph.backend import Backend
-from graph.schema import LISTING_LABEL
+from graph.schema import HISTORY_LABELS, LISTING_LABEL
 
 PAGE = 1000
 TIME_LIMIT_MS = 600_000
@@ -104,7 +108,7 @@ def _kept(properties: Mapping[str, Any], ignored: frozenset[str]) -> dict[str, A
 
 def _labels(backend: Backend) -> list[str]:
     rows = backend.run_read("CALL db.labels() YIELD label RETURN label", max_rows=0).rows
-    return sorted({row[0] for row in rows})
+    return sorted({row[0] for row in rows} - set(HISTORY_LABELS))
 
 
 def _key_pages(backend: Backend, label: str) -> Iterator[list[list[Any]]]:

@@ -299,7 +299,7 @@ class FalkorBackend(Backend):
     def ensure_schema(self) -> None:
         indexed = self._indexed_properties()
         unique = unique_properties()
-        for label, prop in (*unique, *((label.value, prop) for label, prop in lookup_indexes())):
+        for label, prop in (*unique, *lookup_indexes()):
             if (label, prop) not in indexed:  # a unique constraint needs an index first
                 self.run_write(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
         for label in FULLTEXT_LABELS:

@@ -335,9 +335,9 @@ class Neo4jBackend(Backend):
         wanted["load_lease_key"] = (f"CREATE CONSTRAINT load_lease_key IF NOT EXISTS "
                                     f"FOR (n:{LEASE_LABEL}) REQUIRE n.{KEY} IS UNIQUE")
         for label, prop in lookup_indexes():
-            wanted[f"{label.value.lower()}_{prop}"] = (
-                f"CREATE INDEX {label.value.lower()}_{prop} IF NOT EXISTS "
-                f"FOR (n:{label.value}) ON (n.{prop})")
+            wanted[f"{label.lower()}_{prop}"] = (
+                f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS "
+                f"FOR (n:{label}) ON (n.{prop})")
         labels = "|".join(label.value for label in FULLTEXT_LABELS)
         wanted[FULLTEXT_INDEX] = (
             f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{labels}) "

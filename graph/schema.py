@@ -107,14 +107,34 @@ LISTING_LABEL = "Listing"
 # The store's layout version, one node (see loaders/migrate.py); not a domain label.
 LAYOUT_LABEL = "StoreLayout"
 
+# A load's history (loaders/history.py, loaders/changes.py; docs/data-model.md), not
+# domain labels: one `Load` node per load (who, when, which files, counts, outcome), one
+# `LoadChange` node per batch it wrote (what the batch created), and a `Replaced` node per
+# node, relationship or listing a batch changed or deleted, holding its properties as
+# they were before. Not connected by edges, and not part of the catalogue: the canonical
+# checksum (graph/checksum.py) leaves them out.
+LOAD_LABEL = "Load"
+CHANGE_LABEL = "LoadChange"
+REPLACED_LABEL = "Replaced"
+HISTORY_LABELS: tuple[str, ...] = (LOAD_LABEL, CHANGE_LABEL, REPLACED_LABEL)
+
 # Labels whose `key` is unique.
-KEYED_LABELS: tuple[str, ...] = (*(label.value for label in Label), LISTING_LABEL, LAYOUT_LABEL)
+KEYED_LABELS: tuple[str, ...] = (*(label.value for label in Label), LISTING_LABEL, LAYOUT_LABEL,
+                                 LOAD_LABEL, CHANGE_LABEL)
 
 
 
-def lookup_indexes() -> tuple[tuple[Label, str], ...]:
-    """Every lookup index besides the unique ones."""
-    return _BASE_LOOKUP_INDEXES
+# A load's changes are read by the load's id; what a node or edge was like before a
+# later load changed it, by the node's key or the edge's identity.
+_HISTORY_LOOKUP_INDEXES: tuple[tuple[str, str], ...] = (
+    (CHANGE_LABEL, "load"), (REPLACED_LABEL, "_load"), (REPLACED_LABEL, KEY),
+    (REPLACED_LABEL, "_edge"))
+
+
+def lookup_indexes() -> tuple[tuple[str, str], ...]:
+    """Every lookup index besides the unique ones: (label, property)."""
+    return (*((label.value, prop) for label, prop in _BASE_LOOKUP_INDEXES),
+            *_HISTORY_LOOKUP_INDEXES)
 
 
 def unique_properties() -> tuple[tuple[str, str], ...]:

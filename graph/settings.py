@@ -110,6 +110,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Wrong ingest tokens a client address may send per minute; its further wrong "
             "tries are answered 429 until the minute has passed (the right token is always "
             "accepted, so others' wrong tries never lock its holder out).", _positive_int),
+    Setting("ingest_token_name", "SCREENGRAPH_INGEST_TOKEN_NAME", "ingest token",
+            "Who the load history (`screengraph loads`) says ran a load confirmed on the web "
+            "by a holder of SCREENGRAPH_INGEST_TOKEN."),
     Setting("secret_key", "SCREENGRAPH_SECRET_KEY", None,
             "Key that signs the web app's sessions and CSRF tokens. Default: a random key "
             "per process (sessions end when the app restarts); required with "

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timezone
+from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -25,9 +26,11 @@ from graph.backend import Backend
 from graph.identifiers import SCHEMES, parse_identifier
 from graph.keys import show_key
 from graph.observe import load_reported
+from graph.schema import LOAD_LABEL
 from loaders.bulk_graph import BulkGraph
 from loaders.bulk_spill import CACHED_ENTRIES
 from loaders.formats import read_records
+from loaders.history import VIA_BULK, LoadOrigin, bulk_record, input_digest
 from loaders.identities import Identities, _bounded_set, _references
 from loaders.identity import Claims
 from loaders.model import ParsedRecord
@@ -42,7 +45,8 @@ class BulkLoader:
 
     def __init__(self, batch_size: int = DEFAULT_BATCH_SIZE,
                  on_progress: Callable[[int], None] | None = None,
-                 spill_dir: Path | None = None, cached: int = CACHED_ENTRIES):
+                 spill_dir: Path | None = None, cached: int = CACHED_ENTRIES,
+                 origin: LoadOrigin | None = None):
         self.batch_size = max(1, batch_size)
         self.on_progress = on_progress or (lambda n: None)
         self.summary = LoadSummary()
@@ -50,6 +54,8 @@ class BulkLoader:
                                spill_dir, cached)
         self.identities = Identities()
         self.next_steps: str | None = None
+        self.origin = origin or LoadOrigin(VIA_BULK)
+        self.inputs: list[str] = []  # "<name>\t<sha256>" (loaders/history.py)
 
     def close(self) -> None:
         self.graph.close()
@@ -66,11 +72,17 @@ class BulkLoader:
         `folder` and `next_steps` says what to run."""
         started = datetime.now(timezone.utc)
         try:
-            with load_reported("bulk", self.summary):
+            with load_reported(self.origin.via, self.summary):
                 backend.check_bulk_target()  # before planning: refusals come first
                 self.plan(sources, fmt)
-                self.next_steps = backend.bulk_import(self.graph.nodes(),
-                                                      self.graph.relationships(), folder)
+                self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
+                # The load's record goes in with the graph it made: there exactly when its
+                # graph is.
+                record = bulk_record(self.summary, self.inputs, self.origin,
+                                     started.isoformat(timespec="seconds"))
+                self.next_steps = backend.bulk_import(
+                    chain(self.graph.nodes(), [(LOAD_LABEL, record)]),
+                    self.graph.relationships(), folder)
         finally:
             self.close()
         self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
@@ -88,6 +100,7 @@ class BulkLoader:
         claims = Claims()
         for source in sources:
             self.summary.files += 1
+            self.inputs.append(f"{source.name}\t{input_digest(source)}")
             if source.note:
                 self.summary.warnings.append(f"{source.name}: {source.note}")
             for record in read_records(source, fmt, claims):

@@ -19,9 +19,10 @@ from typing import Callable, Iterable, Iterator
 
 from graph.backend import Backend
 from graph.errors import BackendUnavailable, GraphError
-from graph.observe import load_reported
 from graph.keys import show_key
+from graph.observe import load_reported
 from loaders.formats import read_records
+from loaders.history import LoadOrigin, LoadRecorder
 from loaders.identities import Identities
 from loaders.identity import Claims
 from loaders.migrate import LegacyListings
@@ -92,14 +93,14 @@ class Loader:
 
     def __init__(self, backend: Backend | None, *, batch_size: int = DEFAULT_BATCH_SIZE,
                  dry_run: bool = False, on_progress: Callable[[int], None] | None = None,
-                 origin: str = "cli"):
+                 origin: LoadOrigin | None = None):
         if backend is None and not dry_run:
             raise ValueError("a backend is needed unless dry_run is set")
         self.backend = backend
         self.batch_size = max(1, batch_size)
         self.writer = ListingWriter(backend, self.batch_size) if backend is not None else None
         self.dry_run = dry_run
-        self.origin = origin  # who loads: cli, web (the operational log and /metrics say it)
+        self.origin = origin or LoadOrigin()  # who loads, and how (cli, web)
         self.on_progress = on_progress or (lambda n: None)
         self.summary = LoadSummary(dry_run=dry_run)
         self._holding_lock = False  # inside exclusive(): load() must not take it again
@@ -113,6 +114,9 @@ class Loader:
         self.identities = Identities(backend, write=not dry_run)
         if self.writer is not None:
             self.writer.before_counting = self._settle
+        # The load's record in the history (loaders/history.py): a dry run writes none.
+        self.history = (LoadRecorder(backend, self.writer.load_id, self.origin)
+                        if self.writer is not None and not dry_run else None)
 
     @contextmanager
     def exclusive(self) -> Iterator["Loader"]:
@@ -135,7 +139,7 @@ class Loader:
                 for plan in step[0]}
 
     def load(self, sources: Iterable[SourceText], fmt: str | None = None) -> LoadSummary:
-        with load_reported(self.origin, self.summary):
+        with load_reported(self.origin.via, self.summary):
             return self._load(sources, fmt)
 
     def _load(self, sources: Iterable[SourceText], fmt: str | None) -> LoadSummary:
@@ -152,6 +156,7 @@ class Loader:
                 self.legacy = LegacyListings(self.backend, write=writing)
             if writing:
                 self._recover()
+                self.history.started()
             try:
                 try:
                     for chunk in chunks:
@@ -162,15 +167,20 @@ class Loader:
                         self._flush(chunk.records, chunk.hashes, chunk.plans)
                 finally:
                     self._drain()
-            except Exception as exc:
+                if writing:
+                    self.writer.finish_load()
+            except BaseException as exc:
                 if writing and not isinstance(exc, BackendUnavailable):
                     # What was written stays: make its degrees right now; if even that
                     # fails, the journal stays and the next load recounts.
-                    with suppress(GraphError):
-                        self._recover()
+                    if isinstance(exc, Exception):
+                        with suppress(GraphError):
+                            self._recover()
+                    with suppress(GraphError):  # else the next load marks it interrupted
+                        self.history.finished(self.summary, exc)
                 raise
             if writing:
-                self.writer.finish_load()
+                self.history.finished(self.summary)
         self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
         return self.summary
 
@@ -193,6 +203,8 @@ class Loader:
         claims = Claims()
         for source in sources:
             chunk.files += 1
+            if self.history is not None:
+                self.history.met(source)
             if source.note:
                 chunk.warnings.append(f"{source.name}: {source.note}")
             for record in read_records(source, fmt, claims):

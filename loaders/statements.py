@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from graph.schema import DISPLAY, LISTING_LABEL, RELATIONSHIPS, ROLE_TYPES, Label
+from graph.schema import (CHANGE_LABEL, DISPLAY, LISTING_LABEL, RELATIONSHIPS, REPLACED_LABEL,
+                          ROLE_TYPES, Label)
 from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES
 
 SHOW = Label.SHOW.value
@@ -58,6 +59,36 @@ def _literal(row: str, fields: tuple[str, ...]) -> str:
 JOURNAL_ENTRY = (f"CREATE (:{JOURNAL_LABEL} "
                  "{load: $load, batch: $batch, sources: $sources, hubs: $journal_hubs})")
 
+# What a batch changed, written by its own statement so it is exactly what happened
+# (docs/data-model.md, "Load history"; read back by loaders/changes.py): a LoadChange node
+# naming the listings, nodes and edges the batch created, and a Replaced node per node,
+# listing or edge it changed or deleted, holding its properties as they were before
+# (`_label` and its key for a node, `_edge` the identity of an edge; `_removed` when the
+# batch deleted it).
+# The edges the batch CREATEs (new_edges, rich_edges: every edge of a show new to the store)
+# are recorded from their rows, one text per row: "<type>\t<show key>\t<role>\t<other
+# end's key>..." (a string per edge, collected as each was created, slowed a first load
+# by a tenth).
+CHANGE_ENTRY = (
+    f"CREATE (:{CHANGE_LABEL} {{key: $batch, load: $load, at: $loaded_at, "
+    "created_listings: [l IN $listings.created | l[0]], created_nodes: "
+    + " + ".join([f"[n IN ${group}.created | '{SHOW}\t' + n[0]]" for group in ("shows", "related")]
+                 + [f"[n IN $created.{label} | '{label}\t' + n[0]]" for label in HUB_LABELS])
+    + ", created_edge_groups: "
+    + " + ".join(f"[g IN ${group}.{rel} | '{rel}\t' + g[0] + '\t' + coalesce(g[3], '') + "
+                 "reduce(s = '', k IN g[2] | s + '\t' + k)]"
+                 for group in ("new_edges", "rich_edges") for rel in RELATIONSHIPS)
+    + "})")
+_CHANGE = f"MATCH (c:{CHANGE_LABEL} {{key: $batch}}) "
+
+
+def _kept(label: str, before: str = "before", variable: str = "v") -> str:
+    """A Replaced node holding a node's properties as they were before the batch."""
+    return (f" CREATE ({variable}:{REPLACED_LABEL}) SET {variable} += {before}, "
+            f"{variable}._change = $batch, {variable}._load = $load, "
+            f"{variable}._label = '{label}'")
+
+
 # Whether a batch was applied: after a lost connection the backend sends a write once
 # more, and a batch whose reply was lost (applied, then the server died) is refused the
 # second time (its CREATEs meet their own nodes).
@@ -68,14 +99,17 @@ PARTS: dict[str, str] = {
     "listings.created": f"UNWIND $listings.created AS l CREATE (:{LISTING_LABEL} "
                         f"{_literal('l', _LISTING_FIELDS)[:-1]}, loaded_at: $loaded_at}})",
     "listings.known": f"UNWIND $listings.known AS l MERGE (x:{LISTING_LABEL} {{key: l[0]}}) "
-                      f"SET {_set('x', 'l', _LISTING_FIELDS)}, x.loaded_at = $loaded_at",
+                      "WITH l, x, properties(x) AS before "
+                      f"SET {_set('x', 'l', _LISTING_FIELDS)}, x.loaded_at = $loaded_at"
+                      + _kept(LISTING_LABEL),
     # The shows listings are about: [*_MAIN_SHOW_FIELDS, {extra fields}]
     "shows.created": f"UNWIND $shows.created AS n CREATE (x:{SHOW} "
                      f"{_literal('n', _MAIN_SHOW_FIELDS)}) "
                      f"SET x += n[{len(_MAIN_SHOW_FIELDS)}]",
     "shows.known": f"UNWIND $shows.known AS n MERGE (x:{SHOW} {{key: n[0]}}) "
+                   "WITH n, x, properties(x) AS before "
                    f"SET {_APPEND_SOURCES}, {_set('x', 'n', _MAIN_SHOW_FIELDS, 3)}, "
-                   f"x += n[{len(_MAIN_SHOW_FIELDS)}]",
+                   f"x += n[{len(_MAIN_SHOW_FIELDS)}]" + _kept(SHOW),
     # Shows only named as related: [*_SHOW_FIELDS]
     "related.created": f"UNWIND $related.created AS n CREATE (:{SHOW} "
                        f"{_literal('n', _SHOW_FIELDS)})",
@@ -83,7 +117,9 @@ PARTS: dict[str, str] = {
     # implies is there already, and its own listing's search text (its alternate titles
     # too) must stay whatever batch names it next.
     "related.known": f"UNWIND $related.known AS n MERGE (x:{SHOW} {{key: n[0]}}) "
-                     f"SET {_APPEND_SOURCES}, {_set('x', 'n', _SHOW_FIELDS[:5], 3)}",
+                     "WITH n, x, properties(x) AS before "
+                     f"SET {_APPEND_SOURCES}, {_set('x', 'n', _SHOW_FIELDS[:5], 3)}"
+                     + _kept(SHOW),
 }
 for _label in HUB_LABELS:
     _display, _degree = DISPLAY[_label], DEGREE[_label]
@@ -95,16 +131,23 @@ for _label in HUB_LABELS:
     # spelling of a key normalises alike)
     PARTS[f"renamed.{_label}"] = (
         f"UNWIND $renamed.{_label} AS n MERGE (x:{_label} {{key: n[0]}}) "
-        f"SET x.votes = n[1], x.{_display} = n[2]")
+        f"WITH n, x, properties(x) AS before SET x.votes = n[1], x.{_display} = n[2]"
+        + _kept(_label))
     # [key, votes]: name and search text untouched (no full-text re-index)
     PARTS[f"revoted.{_label}"] = (
-        f"UNWIND $revoted.{_label} AS n MERGE (x:{_label} {{key: n[0]}}) SET x.votes = n[1]")
+        f"UNWIND $revoted.{_label} AS n MERGE (x:{_label} {{key: n[0]}}) "
+        "WITH n, x, properties(x) AS before SET x.votes = n[1]" + _kept(_label))
 # Identified nodes' details (identifiers, years, professions...): [key, {properties},
 # [identifiers]]; identifiers join those the node has.
+# The same for nodes the store had before the batch, kept as they were (a Replaced node).
 for _label in (SHOW, *HUB_LABELS):
+    _details_set = ("SET x += n[1], "
+                    "x.ids = coalesce(x.ids, []) + [i IN n[2] WHERE NOT i IN coalesce(x.ids, [])]")
     PARTS[f"details.{_label}"] = (
-        f"UNWIND $details.{_label} AS n MATCH (x:{_label} {{key: n[0]}}) SET x += n[1], "
-        "x.ids = coalesce(x.ids, []) + [i IN n[2] WHERE NOT i IN coalesce(x.ids, [])]")
+        f"UNWIND $details.{_label} AS n MATCH (x:{_label} {{key: n[0]}}) {_details_set}")
+    PARTS[f"details_known.{_label}"] = (
+        f"UNWIND $details_known.{_label} AS n MATCH (x:{_label} {{key: n[0]}}) "
+        f"WITH n, x, properties(x) AS before {_details_set}" + _kept(_label))
 _ROLE_TYPES = {rel.value for rel in ROLE_TYPES}
 for _type, (_start, _end) in RELATIONSHIPS.items():
     _match = (f"MATCH (a:{_start.value} {{key: e[0]}}) MATCH (b:{_end.value} {{key: e[1]}}) ")
@@ -115,6 +158,7 @@ for _type, (_start, _end) in RELATIONSHIPS.items():
     _other_label = (_start if _end is Label.SHOW else _end).value
     _create = (f"CREATE (a)-[r:{_type.value} {{{'role: g[3], ' if _role else ''}"
                "sources: [$sources[g[1]]]}]->(b)")
+
     PARTS[f"new_edges.{_type.value}"] = (
         f"UNWIND $new_edges.{_type.value} AS g MATCH ({_show}:{SHOW} {{key: g[0]}}) "
         f"UNWIND g[2] AS k MATCH ({_other}:{_other_label} {{key: k}}) {_create}")
@@ -129,45 +173,64 @@ for _type, (_start, _end) in RELATIONSHIPS.items():
     # null, {properties}]. Its sources are rewritten once per batch, not once per listing:
     # many listings of one show made that quadratic (each append copied, checked and
     # logged the whole list). First-time listings cannot be there yet and are appended
-    # unchecked.
+    # unchecked. An edge MERGE created (it had no sources) joins the batch's record; one
+    # whose properties the row changes is kept as it was (a Replaced node).
+    _identity = f"'{_type.value}|' + e[0] + '|' + e[1] + '|' + coalesce(e[4], '')"
     PARTS[f"edges.{_type.value}"] = (
         f"UNWIND $edges.{_type.value} AS e {_match}"
         f"MERGE (a)-[r:{_type.value}{' {role: e[4]}' if _role else ''}]->(b) "
+        "WITH e, r, r.sources IS NULL AS fresh, properties(r) AS before "
         "SET r.sources = coalesce(r.sources, []) + [i IN e[2] | $sources[i]] + "
         "[i IN e[3] WHERE NOT $sources[i] IN coalesce(r.sources, []) | $sources[i]], "
-        "r += e[5]")
+        "r += e[5] "
+        f"WITH collect(CASE WHEN fresh THEN {_identity} END) AS made, "
+        "collect(CASE WHEN NOT fresh AND any(name IN keys(e[5]) WHERE before[name] IS NULL "
+        f"OR before[name] <> e[5][name]) THEN [{_identity}] END) AS changed, "
+        "collect(CASE WHEN NOT fresh AND any(name IN keys(e[5]) WHERE before[name] IS NULL "
+        "OR before[name] <> e[5][name]) THEN before END) AS images "
+        f"{_CHANGE}SET c.created_edges = coalesce(c.created_edges, []) + made "
+        "WITH changed, images UNWIND range(0, size(images) - 1) AS i "
+        f"CREATE (v:{REPLACED_LABEL}) SET v += images[i], v._change = $batch, "
+        "v._load = $load, v._edge = changed[i][0]")
 
 # Replacing a changed listing: what its previous version asserted and the new one does
 # not is taken back in the batch's own statement, after the new version is written, so
 # the listing is replaced whole or not at all (a loader killed between two statements
 # left old and new edges side by side, under the new content hash: never pruned).
 # [source id, shows its old and new versions assert, identities of the edges it keeps]
+_EDGE_IDENTITY = ("type(r) + '|' + startNode(r).key + '|' + endNode(r).key + '|' + "
+                  "coalesce(r.role, '')")
 PARTS["pruned"] = (
     "UNWIND $pruned AS p UNWIND p[1] AS sk MATCH (:Show {key: sk})-[r]-() "
-    "WHERE p[0] IN coalesce(r.sources, []) AND NOT (type(r) + '|' + startNode(r).key + '|' + "
-    "endNode(r).key + '|' + coalesce(r.role, '')) IN p[2] "
-    "WITH r, collect(DISTINCT p[0]) AS gone SET r.sources = [x IN r.sources WHERE NOT x IN gone] "
-    "WITH r WHERE size(r.sources) = 0 DELETE r")
+    f"WHERE p[0] IN coalesce(r.sources, []) AND NOT ({_EDGE_IDENTITY}) IN p[2] "
+    f"WITH r, collect(DISTINCT p[0]) AS gone, properties(r) AS before, {_EDGE_IDENTITY} AS id "
+    "SET r.sources = [x IN r.sources WHERE NOT x IN gone] "
+    f"CREATE (v:{REPLACED_LABEL}) SET v += before, v._change = $batch, v._load = $load, "
+    "v._edge = id "
+    "WITH r, v WHERE size(r.sources) = 0 SET v._removed = true DELETE r")
 # Entities a changed listing no longer names: [key, ids of the listings that stopped
 # naming it, votes as they stand after the batch (null: not kept), display name (null:
 # unchanged)]. Each is deleted once nothing links to it (and, for a show, no listing names it).
 PARTS[f"dropped.{SHOW}"] = (
     f"UNWIND $dropped.{SHOW} AS d MATCH (n:{SHOW} {{key: d[0]}}) "
+    "WITH d, n, properties(n) AS before "
     "SET n.sources = [x IN coalesce(n.sources, []) WHERE NOT x IN d[1]], n.votes = d[2], "
-    "n.title = coalesce(d[3], n.title) "
-    "WITH n WHERE size(n.sources) = 0 AND NOT (n)--() DELETE n")
+    "n.title = coalesce(d[3], n.title)" + _kept(SHOW) + " "
+    "WITH n, v WHERE size(n.sources) = 0 AND NOT (n)--() SET v._removed = true DELETE n")
 for _label in HUB_LABELS:
     PARTS[f"dropped.{_label}"] = (
         f"UNWIND $dropped.{_label} AS d MATCH (n:{_label} {{key: d[0]}}) "
-        f"SET n.votes = d[2], n.{DISPLAY[_label]} = coalesce(d[3], n.{DISPLAY[_label]}) "
-        "WITH n WHERE NOT (n)--() DELETE n")
+        "WITH d, n, properties(n) AS before "
+        f"SET n.votes = d[2], n.{DISPLAY[_label]} = coalesce(d[3], n.{DISPLAY[_label]})"
+        + _kept(_label) + " WITH n, v WHERE NOT (n)--() SET v._removed = true DELETE n")
 
 
 @lru_cache(maxsize=256)
 def upsert_statement(parts: tuple[str, ...]) -> str:
     """The batch's statement, with only the parts it has rows for (a handful of
     shapes per load, each planned once by the engine), and its journal entry."""
-    return (" WITH count(*) AS _ ".join([JOURNAL_ENTRY, *(PARTS[p] for p in parts)])
+    return (" WITH count(*) AS _ ".join([JOURNAL_ENTRY, CHANGE_ENTRY,
+                                         *(PARTS[p] for p in parts)])
             + " WITH count(*) AS _ RETURN 1")
 
 

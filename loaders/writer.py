@@ -24,7 +24,9 @@ and written once at the end of the load; entities reached by MERGEd or pruned ed
 recounted then. Every batch also writes a journal entry in its own statement
 (statements.JOURNAL_LABEL): if the load never gets to write its degrees (killed, or
 stopped by an error), the next load recounts what the journal names before it starts
-(`recover`), so the store converges however a load ends. How many listings a batch
+(`recover`), so the store converges however a load ends. Its own statement also writes
+what the batch changed, for the load's history (statements.CHANGE_ENTRY, the Replaced
+images; loaders/changes.py reads them back). How many listings a batch
 holds, and how many rows a degree write, comes from loaders/pacing.py (a time budget
 where pages wait for the loader's writes). A batch can be prepared while the one before it is written (`prepare`,
 `launch`, `finish`); it is counted as written when prepared, and if the write fails
@@ -38,7 +40,6 @@ create its credits.
 from __future__ import annotations
 
 import threading
-import uuid
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -48,6 +49,7 @@ from graph.backend import Backend, Statement
 from graph.errors import GraphError
 from graph.keys import normalize_name
 from graph.schema import Label, RelType
+from loaders.history import new_load_id
 from loaders.pacing import pace_for
 from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan, merged_details
 from loaders.identities import REMEMBERED as DETAILS_REMEMBERED  # forgotten: sent again
@@ -113,7 +115,7 @@ class ListingWriter:
         self.stale_degrees: dict[str, set[str]] = defaultdict(set)
         self.added_degrees: dict[str, dict[str, int]] = {
             label: defaultdict(int) for label in HUB_LABELS}
-        self.load_id = uuid.uuid4().hex  # names this load's journal entries
+        self.load_id = new_load_id()  # names its journal entries, changes and history
         # Details (identifiers, years...) this load has written, by node: not sent again.
         self._details_written: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._batches = 0
@@ -327,21 +329,26 @@ class ListingWriter:
                                    "mentions") or [] if mention.split(SEP, 1)[0] in DEGREES})
         self._batches += 1
         batch.parameters = {
-            "load": self.load_id, "batch": f"{self.load_id}-{self._batches}",
+            "load": self.load_id, "batch": f"{self.load_id}-{self._batches:06d}",  # sorts in order
             "journal_hubs": journal_hubs,
             "listings": listings, "loaded_at": loaded_at,
             "sources": [plan.source_id for plan in plans], "shows": shows, "related": related,
             **rows,
-            **new_edges, "edges": merged_edges, "details": self._details(plans, batch)}
+            **new_edges, "edges": merged_edges,
+            **self._details(plans, batch, stored)}
         self._replaced(plans, previous, stored, delta, named, batch)
         return batch
 
-    def _details(self, plans: list[ListingPlan], batch: Batch) -> dict[str, list[list[Any]]]:
+    def _details(self, plans: list[ListingPlan], batch: Batch,
+                 stored: Mapping[str, Mapping[str, Stored]]) -> dict[str, dict[str, list]]:
         """Rows of what identified sources say of their nodes: [key, {properties}, [ids]]
-        (a later listing of the batch wins a property; identifiers add up). What a batch
-        of this load already wrote is not sent again: a busy person's details, the same
-        in every title of a dump, were most of an IMDb batch's text."""
-        rows: dict[str, list[list[Any]]] = {label.value: [] for label in Label}
+        (a later listing of the batch wins a property; identifiers add up), under
+        "details", and under "details_known" for nodes the store had before the batch
+        (their properties before are kept in the change record). What a batch of this
+        load already wrote is not sent again: a busy person's details, the same in every
+        title of a dump, were most of an IMDb batch's text."""
+        new: dict[str, list[list[Any]]] = {label.value: [] for label in Label}
+        known: dict[str, list[list[Any]]] = {label.value: [] for label in Label}
         for (label, key), (properties, ids) in merged_details(plans).items():
             fingerprint = hash((tuple(sorted((name, repr(value))
                                              for name, value in properties.items())),
@@ -349,8 +356,9 @@ class ListingWriter:
             if self._details_written.get((label, key)) == fingerprint:
                 continue
             batch.details[(label, key)] = fingerprint
-            rows[label].append([key, properties, ids])
-        return rows
+            (known if key in stored.get(label, {}) else new)[label].append(
+                [key, properties, ids])
+        return {"details": new, "details_known": known}
 
     def _show_rows(self, keys: list[str], stored: Mapping[str, Stored],
                    delta: Mapping[tuple[str, str], dict[str, int]],

@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 
 from flask import Blueprint, Flask, current_app, make_response, request, session
 
+from loaders.history import VIA_WEB, LoadOrigin
 from loaders.pipeline import LoadSummary, Loader
 from loaders.sources import SourceText, decode
 from webapp.errors import ApiError, error_response
@@ -170,7 +171,7 @@ def _preview() -> dict:
     inputs = _inputs(request.form.get("text", ""))
     backend = get_backend()
     generation = backend.generation()  # before the dry run: a write during it shows later
-    summary = Loader(backend, dry_run=True, origin="web").load(_sources(inputs), fmt)
+    summary = Loader(backend, dry_run=True, origin=_web_origin()).load(_sources(inputs), fmt)
     shown = _shown(summary)
     shown["sources"] = [item.name for item in inputs]
     if shown["can_confirm"]:
@@ -195,11 +196,11 @@ def _confirm() -> dict:
     preview = ingest_stash().take(request.form.get("preview", ""), _session_id())
     backend = get_backend()
     sources = _sources(preview.inputs)
-    loader = Loader(backend, origin="web")
+    loader = Loader(backend, origin=_web_origin())
     with loader.exclusive():
         generation = backend.generation()
         if generation is None or generation != preview.generation:
-            now = Loader(backend, dry_run=True, origin="web").load(sources, preview.fmt)
+            now = Loader(backend, dry_run=True, origin=_web_origin()).load(sources, preview.fmt)
             reason = broken_promise(preview.outcome, promised(now))
             if reason:
                 raise ApiError(409, "preview_outdated",
@@ -209,6 +210,11 @@ def _confirm() -> dict:
     shown = _shown(summary)
     shown["sources"] = [item.name for item in preview.inputs]
     return shown
+
+
+def _web_origin() -> LoadOrigin:
+    """Who the load history says loaded: the name given to the ingest token."""
+    return LoadOrigin(VIA_WEB, current_app.config["SCREENGRAPH_SETTINGS"].ingest_token_name)
 
 
 @page(bp, "/ingest", "ingest.html", methods=("GET", "POST"))

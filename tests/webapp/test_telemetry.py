@@ -12,6 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from graph import oplog
 from graph.observe import forget, on_database_call
 from graph.settings import load_settings
+from loaders.history import VIA_WEB, LoadOrigin
 from loaders.pipeline import Loader
 from loaders.sources import SourceText
 from queries.registry import registry
@@ -116,7 +117,7 @@ def test_a_load_is_one_line_and_counted(app, backend, log_lines):
     before = samples(client)
     text = ('{"title": "Telemetry Show", "year": 2020, "cast": ["Tele Metry"]}\n'
             '{"year": 2020, "cast": ["No Title"]}')
-    Loader(backend, origin="web").load([SourceText("telemetry.jsonl", text)])
+    Loader(backend, origin=LoadOrigin(VIA_WEB)).load([SourceText("telemetry.jsonl", text)])
     after = samples(client)
     loads = [line for line in log_lines.lines() if line["logger"] == "screengraph.load"]
     assert len(loads) == 1
