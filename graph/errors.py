@@ -65,3 +65,7 @@ class QueryMemoryExceeded(QueryError):
 
 class BulkImportRefused(GraphError):
     """A bulk import this graph cannot take (not empty, a server running on its files...)."""
+
+
+class ExportRefused(GraphError):
+    """An export this graph cannot be written in, or an export file that cannot be imported."""

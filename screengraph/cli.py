@@ -53,7 +53,7 @@ def main(ctx: click.Context, backend, data_dir, neo4j_uri, query_timeout_ms) -> 
 def _register_commands() -> None:
     from screengraph import admin_commands
     admin_commands.register(main)
-    for module_name in ("load_commands", "query_commands", "serve_commands"):
+    for module_name in ("load_commands", "query_commands", "serve_commands", "export_commands"):
         try:
             module = __import__(f"screengraph.{module_name}", fromlist=["register"])
         except ModuleNotFoundError as exc:
