@@ -28,7 +28,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
         app.config.update(test_config)
 
     from webapp import (csrf, errors, health, inputs, openapi, security, store, views_connect,
-                        views_console, views_explore, views_ingest)
+                        views_console, views_explore, views_export, views_ingest)
     from webapp.cells import cell_text
     app.jinja_env.filters["cell"] = cell_text
     store.init_app(app, backend)
@@ -39,7 +39,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
     inputs.init_app(app)
     csrf.init_app(app)
     app.before_request(inputs.check_form)
-    for module in (views_explore, views_connect, views_console, views_ingest, openapi, health):
+    for module in (views_explore, views_export, views_connect, views_console, views_ingest,
+                   openapi, health):
         app.register_blueprint(module.bp)
     return app
 
