@@ -55,7 +55,7 @@ def console():
     data = {"query": query or EXAMPLE, "params_text": params_text, "limits": _limits(),
             "schema": schema_data(), "results": None, "error": None, "notice": None,
             "_entity_labels": [label.value for label in Label],
-            "_export_formats": list(FORMATS.values())}
+            "_export_formats": [{"name": f.name, "title": f.title} for f in FORMATS.values()]}
     if request.method == "GET" and query:
         data["notice"] = cross_site_notice()
     if (request.method == "POST" or query) and not data["notice"]:
