@@ -8,6 +8,8 @@ so identifiers, votes, provenance, episodes and namesakes are all in it.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import networkx as nx
@@ -19,9 +21,10 @@ from graph.export_formats import write_export
 from graph.export_jsonl import parse_lines
 from graph.export_read import ExportReader
 from graph.graph_import import GraphImport
+from graph.neo4j_import import ImportFiles
 from graph.neo4j_lease import LEASE_LABEL
-from tests.conftest import open_backend
-from tests.loaders.test_bulk import _cli, _incremental, _inputs
+from tests.conftest import REPO, open_backend
+from tests.loaders.test_bulk import _cli, _incremental, _inputs, _local_neo4j, _neo4j_local
 
 
 def _export(backend, path: Path, fmt: str = "jsonl", page: int = 1000):
@@ -143,6 +146,27 @@ def test_csv_export_is_the_bulk_loads_neo4j_admin_format(loaded, tmp_path):
     assert any(h.startswith('"key:ID(Show)"') and '"year:long"' in h
                and '"sources:string[]"' in h for h in headers)
     assert any(h.startswith('":START_ID(Person)",":END_ID(Show)"') for h in headers)
+
+
+def test_csv_export_imported_by_neo4j_admin_gives_the_embedded_graph(request, tmp_path):
+    """The whole path a user follows: export on the embedded store, neo4j-admin's offline
+    import (the server stopped), then `screengraph load --bulk FOLDER` to finish."""
+    env = _local_neo4j()
+    source, neo4j = open_backend("embedded", request), open_backend("neo4j", request)
+    _incremental(source, _inputs(tmp_path / "inputs"))
+    expected = _checksum(source)
+    _export(source, tmp_path / "csv", "csv")
+    files = ImportFiles.read(tmp_path / "csv")
+    _neo4j_local("stop", env)
+    try:
+        subprocess.run([str(REPO / "scripts" / "neo4j-local"), "admin",
+                        *files.arguments(os.environ.get("NEO4J_DATABASE", "neo4j"))],
+                       env=env, check=True, capture_output=True, timeout=600)
+    finally:
+        _neo4j_local("start", env)
+    finished = _cli(tmp_path, "load", "--bulk", str(tmp_path / "csv"), backend="neo4j")
+    assert finished.exit_code == 0, finished.output
+    _assert_same(expected, neo4j, ("embedded", "neo4j-admin import"), source)
 
 
 def test_csv_export_refuses_a_folder_that_is_not_its_own(embedded, tmp_path):
