@@ -16,7 +16,8 @@ from typing import Callable, Iterable, Iterator, TypeVar
 
 from graph.export_graphml import write_graphml
 from graph.export_jsonl import write_jsonl
-from graph.export_read import Node, Relationship
+from graph.export_read import ExportReader, Node, Relationship
+from graph.backend import Backend
 from graph.errors import ExportRefused
 from graph.neo4j_import import MANIFEST, write_import_files
 
@@ -52,6 +53,7 @@ class ExportResult:
     nodes: int
     relationships: int
     next_steps: str | None = None
+    keyless: int = 0  # nodes without a key, left out (graph/export_read.py)
 
 
 def write_export(fmt: str, target: Path, nodes: Iterable[Node],
@@ -77,3 +79,17 @@ def write_export(fmt: str, target: Path, nodes: Iterable[Node],
               "graphml": lambda out: write_graphml(out, nodes, relationships, on_item)}[fmt]
     with target.open("w", encoding="utf-8", newline="\n") as out:
         return ExportResult(*writer(out))
+
+
+def export_store(backend: Backend, fmt: str, target: Path,
+                 on_item: Callable[[], None] = lambda: None,
+                 neo4j_database: str = "neo4j") -> ExportResult:
+    """Export the whole graph, streamed. Loads wait until it is done (they take the same
+    turn, Backend.one_load_at_a_time), so every listing is in the export whole or not at
+    all, and no relationship names a node that was not there when nodes were read."""
+    with backend.one_load_at_a_time():
+        reader = ExportReader(backend)
+        result = write_export(fmt, target, reader.nodes(), reader.relationships(),
+                              backend.name, on_item, neo4j_database)
+        result.keyless = reader.keyless
+        return result

@@ -2,7 +2,8 @@
 
 One JSON object a line (docs/export.md says why this shape):
 
-    {"type": "header", "format": "screengraph-graph", "version": 1, "exported_at": ..., "backend": ...}
+    {"type": "header", "format": "screengraph-graph", "version": 1, "exported_at": ...,
+     "backend": ...}
     {"type": "node", "labels": ["Show"], "properties": {"key": ..., "title": ..., "sources": [...]}}
     {"type": "relationship", "label": "DIRECTED", "start": {"label": "Person", "key": ...},
      "end": {"label": "Show", "key": ...}, "properties": {"sources": [...], ...}}

@@ -56,7 +56,8 @@ class ExportReader:
         """How many nodes and relationships the export will hold (for a progress bar)."""
         nodes = sum(self.backend.run_read(
             f"MATCH (n:`{label}`) WHERE n.key IS NOT NULL RETURN count(n)",
-            max_rows=0, timeout_ms=TIME_LIMIT_MS).value(0) for label in exported_labels(self.backend))
+            max_rows=0, timeout_ms=TIME_LIMIT_MS).value(0)
+            for label in exported_labels(self.backend))
         relationships = self.backend.run_read("MATCH ()-[r]->() RETURN count(r)", max_rows=0,
                                               timeout_ms=TIME_LIMIT_MS).value(0)
         return nodes, relationships

@@ -1,4 +1,5 @@
-"""`screengraph export` and `screengraph import`: the graph out to other tools and stores, and back in."""
+"""`screengraph export` and `screengraph import`: the graph out to other tools and
+stores, and back in."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Callable, Iterator
 
 import click
 
-from graph.export_formats import FORMATS, write_export
+from graph.export_formats import FORMATS, export_store
 from graph.export_jsonl import parse_lines
 from graph.export_read import ExportReader
 from graph.graph_import import BATCH, GraphImport
@@ -59,26 +60,25 @@ def _show_progress(progress: bool | None) -> bool:
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar (default: only on a terminal).")
 @pass_context
-def export(cli: CliContext, path: Path, fmt: str | None, as_json: bool, progress: bool | None) -> None:
+def export(cli: CliContext, path: Path, fmt: str | None, as_json: bool,
+           progress: bool | None) -> None:
     """Write the whole graph to PATH (a file; for csv, a new folder), streamed from the
     store a page at a time."""
     fmt = _format_for(path, fmt)
     backend = cli.backend()
-    reader = ExportReader(backend)
     show = _show_progress(progress)
-    total = sum(reader.counts()) if show else None
+    total = sum(ExportReader(backend).counts()) if show else None
     with _progress(show, f"exporting {path.name}", total) as advance:
-        result = write_export(fmt, path, reader.nodes(), reader.relationships(), backend.name,
-                              advance, cli.settings.neo4j_database)
+        result = export_store(backend, fmt, path, advance, cli.settings.neo4j_database)
     summary = {"path": str(path), "format": fmt, "nodes": result.nodes,
-               "relationships": result.relationships, "keyless_nodes_left_out": reader.keyless}
+               "relationships": result.relationships, "keyless_nodes_left_out": result.keyless}
     if as_json:
         emit_json(summary)
     else:
         click.echo(f"exported {result.nodes:,} nodes and {result.relationships:,} "
                    f"relationships to {path} ({FORMATS[fmt].title})")
-        if reader.keyless:
-            click.echo(f"warning: {reader.keyless:,} nodes without a key were left out",
+        if result.keyless:
+            click.echo(f"warning: {result.keyless:,} nodes without a key were left out",
                        err=True)
         if result.next_steps:
             click.echo(result.next_steps)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import threading
 from pathlib import Path
 
 import networkx as nx
@@ -17,7 +18,7 @@ import pytest
 
 from graph.checksum import describe_difference, first_differences, graph_checksum
 from graph.errors import BulkImportRefused, ExportRefused
-from graph.export_formats import write_export
+from graph.export_formats import export_store, write_export
 from graph.export_jsonl import parse_lines
 from graph.export_read import ExportReader
 from graph.graph_import import GraphImport
@@ -77,6 +78,22 @@ def test_export_does_not_depend_on_page_size(embedded, tmp_path):
     small, large = ((tmp_path / name).read_text(encoding="utf-8").splitlines()[1:]
                     for name in ("small.jsonl", "large.jsonl"))
     assert sorted(small) == sorted(large) and len(small) > 500
+
+
+def test_an_export_waits_for_a_load_in_progress_so_no_listing_is_half_in_it(backend, tmp_path):
+    backend.run_write("CREATE (:Show {key: 'a', title: 'A'})")
+    done = threading.Event()
+    with backend.one_load_at_a_time():  # a load writing
+        worker = threading.Thread(target=lambda: (
+            export_store(backend, "jsonl", tmp_path / "graph.jsonl"), done.set()))
+        worker.start()
+        assert not done.wait(1.5)
+        backend.run_write("CREATE (:Show {key: 'b', title: 'B'})")
+    worker.join(60)
+    assert done.is_set()
+    keys = [json.loads(line)["properties"]["key"] for line in
+            (tmp_path / "graph.jsonl").read_text(encoding="utf-8").splitlines()[1:-1]]
+    assert keys == ["a", "b"]
 
 
 def test_embedded_to_neo4j_to_embedded_round_trip_keeps_the_graph(request, tmp_path):
