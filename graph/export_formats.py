@@ -10,9 +10,12 @@
 
 from __future__ import annotations
 
+import gzip
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator, TextIO, TypeVar
 
 from graph.export_graphml import write_graphml
 from graph.export_jsonl import write_jsonl
@@ -64,6 +67,9 @@ def write_export(fmt: str, target: Path, nodes: Iterable[Node],
     first). For csv, `next_steps` says how to import it into `neo4j_database`."""
     if fmt == "csv":
         from graph.neo4j_backend import bulk_instructions
+        if str(target) == STDIO or target.suffix.lower() == ".gz":
+            raise ExportRefused("a csv export is a folder of files: give a folder's name "
+                                "(not - or a .gz file)")
         if target.exists() and (not target.is_dir() or (
                 any(target.iterdir()) and not (target / MANIFEST).is_file())):
             raise ExportRefused(f"{target} exists and is not an export folder: a csv export "
@@ -77,8 +83,38 @@ def write_export(fmt: str, target: Path, nodes: Iterable[Node],
                             bulk_instructions(files, neo4j_database))
     writer = {"jsonl": lambda out: write_jsonl(out, nodes, relationships, backend, on_item),
               "graphml": lambda out: write_graphml(out, nodes, relationships, on_item)}[fmt]
-    with target.open("w", encoding="utf-8", newline="\n") as out:
+    with text_file(target, "w") as out:
         return ExportResult(*writer(out))
+
+
+STDIO = "-"
+
+
+def format_for(path: Path) -> str | None:
+    """The format a file's name says (`graph.graphml`, `graph.jsonl.gz`), if any; standard
+    output is JSON Lines."""
+    if str(path) == STDIO:
+        return "jsonl"
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes[-1:] == [".gz"]:
+        suffixes.pop()
+    return next((f.name for f in FORMATS.values()
+                 if not f.folder and suffixes[-1:] == [f.suffix]), None)
+
+
+@contextmanager
+def text_file(path: Path, mode: str) -> Iterator[TextIO]:
+    """A file of an export to write ("w") or read ("r"): `-` is standard output or input,
+    a name ending in `.gz` is gzipped."""
+    newline = "\n" if mode == "w" else None
+    if str(path) == STDIO:
+        yield sys.stdout if mode == "w" else sys.stdin
+    elif path.suffix.lower() == ".gz":
+        with gzip.open(path, f"{mode}t", encoding="utf-8", newline=newline) as handle:
+            yield handle
+    else:
+        with path.open(mode, encoding="utf-8", newline=newline) as handle:
+            yield handle
 
 
 def export_store(backend: Backend, fmt: str, target: Path,

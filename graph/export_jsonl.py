@@ -37,6 +37,11 @@ def _line(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
 
 
+def _sorted(properties: dict[str, Any]) -> dict[str, Any]:
+    """Properties in name order: engines return them in orders of their own."""
+    return dict(sorted(properties.items()))
+
+
 def write_jsonl(out: TextIO, nodes: Iterable[Node], relationships: Iterable[Relationship],
                 backend: str, on_item: Callable[[], None] = lambda: None) -> tuple[int, int]:
     """Write the graph to `out`; returns how many nodes and relationships were written."""
@@ -45,13 +50,14 @@ def write_jsonl(out: TextIO, nodes: Iterable[Node], relationships: Iterable[Rela
                      "backend": backend}))
     node_count = relationship_count = 0
     for label, properties in nodes:
-        out.write(_line({"type": "node", "labels": [label], "properties": properties}))
+        out.write(_line({"type": "node", "labels": [label], "properties": _sorted(properties)}))
         node_count += 1
         on_item()
     for rel_type, (start_label, start), (end_label, end), properties in relationships:
         out.write(_line({"type": "relationship", "label": rel_type,
                          "start": {"label": start_label, "key": start},
-                         "end": {"label": end_label, "key": end}, "properties": properties}))
+                         "end": {"label": end_label, "key": end},
+                         "properties": _sorted(properties)}))
         relationship_count += 1
         on_item()
     out.write(_line({"type": "end", "nodes": node_count, "relationships": relationship_count}))

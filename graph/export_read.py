@@ -6,6 +6,9 @@ label by label in pages of keys (key order, as graph/checksum.py reads them), an
 relationships by their start node, a page of start keys at a time: memory stays bounded by
 a page and the busiest node's relationships, whatever the store's size.
 
+Nodes come in key order, and the relationships of a start node in the order of their
+type, end and properties: the same graph gives the same export, on either engine.
+
 Items are the shapes the bulk paths already take (Backend.bulk_import,
 graph/neo4j_import.py): a node is (label, properties with its key), a relationship
 (type, (start label, key), (end label, key), properties). Only the Backend interface is
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from graph.backend import Backend
+from graph.checksum import canonical
 from graph.neo4j_lease import LEASE_LABEL
 
 PAGE = 1000
@@ -101,6 +105,8 @@ def relationships_from(backend: Backend, label: str, keys: list[str],
         f"UNWIND $keys AS k MATCH (a:`{label}` {{key: k}})-[r]->(b) WHERE b.key IS NOT NULL "
         "RETURN a.key, type(r), labels(b), b.key, properties(r)", {"keys": keys},
         max_rows=0, timeout_ms=TIME_LIMIT_MS).rows
+    # In one order whatever the engine's, so one graph always gives the same export.
+    rows.sort(key=lambda row: (row[0], row[1], _label_of(row[2]), row[3], canonical(row[4])))
     for start_key, rel_type, end_labels, end_key, properties in rows:
         end = (_label_of(end_labels), end_key)
         if ends is None or end in ends:

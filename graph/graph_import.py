@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable
 from graph.backend import Backend
 from graph.errors import BulkImportRefused, ConstraintViolation
 from graph.export_read import NOT_EXPORTED
+from graph.schema import LAYOUT_LABEL
 from graph.export_jsonl import BadLine, EndItem, Item, NodeItem, RelationshipItem
 
 BATCH = 1000
@@ -65,7 +66,9 @@ class GraphImport:
         self._pending_nodes = 0
 
     def check_target(self) -> None:
-        others = " AND ".join(f"NOT n:`{label}`" for label in sorted(NOT_EXPORTED))
+        """Refuse a store with data. A store `screengraph init` made holds only its layout
+        node: that one is replaced by the export's (the layout the data was written in)."""
+        others = " AND ".join(f"NOT n:`{label}`" for label in sorted({*NOT_EXPORTED, LAYOUT_LABEL}))
         if self.backend.run_read(f"MATCH (n) WHERE {others} RETURN count(n) > 0",
                                  max_rows=0).value(0):
             raise BulkImportRefused(
@@ -79,6 +82,7 @@ class GraphImport:
         self.backend.ensure_schema()
         with self.backend.one_load_at_a_time():
             self.check_target()
+            self.backend.run_write(f"MATCH (l:`{LAYOUT_LABEL}`) DELETE l")
             return self._run(items)
 
     def _run(self, items: Iterable[Item]) -> ImportSummary:

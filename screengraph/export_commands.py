@@ -3,6 +3,7 @@ stores, and back in."""
 
 from __future__ import annotations
 
+import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Callable, Iterator
 
 import click
 
-from graph.export_formats import FORMATS, export_store
+from graph.export_formats import FORMATS, STDIO, export_store, format_for, text_file
 from graph.export_jsonl import parse_lines
 from graph.export_read import ExportReader
 from graph.graph_import import BATCH, GraphImport
@@ -18,17 +19,15 @@ from screengraph.context import CliContext, pass_context
 from screengraph.output import emit_json
 
 MAX_PRINTED = 20
-_SUFFIXES = {f.suffix: f.name for f in FORMATS.values() if not f.folder}
 
 
 def _format_for(path: Path, fmt: str | None) -> str:
-    if fmt is not None:
-        return fmt
-    found = _SUFFIXES.get(path.suffix.lower())
+    found = fmt or format_for(path)
     if found is None:
+        endings = " or ".join(f.suffix for f in FORMATS.values() if not f.folder)
         raise click.UsageError(
             f"cannot tell the format from the name {str(path)!r}: give --format "
-            f"({', '.join(FORMATS)}), or a name ending in {' or '.join(_SUFFIXES)}")
+            f"({', '.join(FORMATS)}), or a name ending in {endings} (and .gz to compress)")
     return found
 
 
@@ -62,8 +61,8 @@ def _show_progress(progress: bool | None) -> bool:
 @pass_context
 def export(cli: CliContext, path: Path, fmt: str | None, as_json: bool,
            progress: bool | None) -> None:
-    """Write the whole graph to PATH (a file; for csv, a new folder), streamed from the
-    store a page at a time."""
+    """Write the whole graph to PATH, streamed from the store a page at a time: a file (a
+    name ending in .gz is gzipped; - is standard output), or for csv a new folder."""
     fmt = _format_for(path, fmt)
     backend = cli.backend()
     show = _show_progress(progress)
@@ -72,11 +71,15 @@ def export(cli: CliContext, path: Path, fmt: str | None, as_json: bool,
         result = export_store(backend, fmt, path, advance, cli.settings.neo4j_database)
     summary = {"path": str(path), "format": fmt, "nodes": result.nodes,
                "relationships": result.relationships, "keyless_nodes_left_out": result.keyless}
-    if as_json:
+    to_stdout = str(path) == STDIO  # the export is on standard output: tell on stderr
+    if as_json and to_stdout:
+        click.echo(json.dumps(summary), err=True)
+    elif as_json:
         emit_json(summary)
     else:
         click.echo(f"exported {result.nodes:,} nodes and {result.relationships:,} "
-                   f"relationships to {path} ({FORMATS[fmt].title})")
+                   f"relationships to {'standard output' if to_stdout else path} "
+                   f"({FORMATS[fmt].title})", err=to_stdout)
         if result.keyless:
             click.echo(f"warning: {result.keyless:,} nodes without a key were left out",
                        err=True)
@@ -96,10 +99,11 @@ def export(cli: CliContext, path: Path, fmt: str | None, as_json: bool,
 def import_graph(cli: CliContext, path: Path, batch_size: int, as_json: bool,
                  progress: bool | None) -> None:
     """Import a graph export (`screengraph export --format jsonl`) into this empty store,
-    embedded or Neo4j: PATH is the file, or - for standard input."""
+    embedded or Neo4j: PATH is the file (gzipped when its name ends in .gz), or - for
+    standard input."""
     backend = cli.backend()
-    name = "<stdin>" if str(path) == "-" else str(path)
-    with click.open_file(str(path), encoding="utf-8") as lines, \
+    name = "<stdin>" if str(path) == STDIO else str(path)
+    with text_file(path, "r") as lines, \
             _progress(_show_progress(progress), f"importing {name}", None) as advance:
         summary = GraphImport(backend, batch_size, advance).run(parse_lines(lines, name))
     if as_json:

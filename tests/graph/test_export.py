@@ -7,6 +7,7 @@ so identifiers, votes, provenance, episodes and namesakes are all in it.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -104,6 +105,10 @@ def test_embedded_to_neo4j_to_embedded_round_trip_keeps_the_graph(request, tmp_p
     assert _import(neo4j, tmp_path / "from-embedded.jsonl").rejects == []
     _assert_same(expected, neo4j, ("embedded", "neo4j"), source)
     _export(neo4j, tmp_path / "from-neo4j.jsonl")
+    embedded_lines, neo4j_lines = (
+        (tmp_path / name).read_text(encoding="utf-8").splitlines()[1:]
+        for name in ("from-embedded.jsonl", "from-neo4j.jsonl"))
+    assert neo4j_lines == embedded_lines  # one graph, one export, whichever engine
     back = open_backend("embedded", request)
     assert _import(back, tmp_path / "from-neo4j.jsonl").rejects == []
     _assert_same(expected, back, ("embedded", "embedded again"), source)
@@ -241,17 +246,25 @@ def test_import_refuses_a_store_that_is_not_empty_and_a_file_that_is_not_an_expo
 def test_export_and_import_commands(tmp_path):
     from tests.conftest import SAMPLE_PAGE
     assert _cli(tmp_path, "load", str(SAMPLE_PAGE)).exit_code == 0
-    out = tmp_path / "graph.jsonl"
+    out = tmp_path / "graph.jsonl.gz"
     exported = _cli(tmp_path, "export", str(out), "--progress")
     assert exported.exit_code == 0, exported.output
     assert "exported 17 nodes and 17 relationships" in exported.output
+    piped = _cli(tmp_path, "export", "-")
+    assert piped.exit_code == 0
+    assert gzip.decompress(out.read_bytes()).decode().splitlines()[1:] == \
+        piped.stdout.splitlines()[1:]
+    assert "to standard output" in piped.stderr
     unknown = _cli(tmp_path, "export", str(tmp_path / "graph.txt"))
     assert unknown.exit_code == 2 and "give --format" in unknown.output
     refused = _cli(tmp_path, "import", str(out))
     assert refused.exit_code == 1 and "is not empty" in refused.output
     other = tmp_path / "other"
     other.mkdir()
+    assert _cli(other, "init").exit_code == 0  # a store with only its layout node
     imported = _cli(other, "import", str(out), "--json")
     assert imported.exit_code == 0, imported.output
     assert json.loads(imported.output) == {"nodes": 17, "relationships": 17, "rejected": [],
                                            "problems": []}
+    again = _cli(other, "export", "-")
+    assert again.stdout.splitlines()[1:] == piped.stdout.splitlines()[1:]
