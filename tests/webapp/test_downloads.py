@@ -88,3 +88,12 @@ def test_console_download_without_a_csrf_token_or_with_an_unknown_format_is_refu
                            headers={"Accept": "application/json"})
     assert response.status_code == 400 and "'format' must be one of" in response.get_json()[
         "error"]["message"]
+
+
+def test_openapi_describes_the_downloads(client):
+    paths = client.get("/openapi.json").get_json()["paths"]
+    for fmt in ("jsonl", "graphml", "csv"):
+        assert f"/person/{{key}}/export.{fmt}" in paths
+    body = paths["/console/export"]["post"]["requestBody"]["content"]
+    assert body["application/x-www-form-urlencoded"]["schema"]["properties"]["format"][
+        "enum"] == ["jsonl", "graphml", "csv"]
