@@ -81,3 +81,7 @@ class StoreLayoutTooNew(GraphError):
 
 class BackupRefused(GraphError):
     """A backup or restore that cannot go ahead (not a backup, the store in use...)."""
+
+
+class ExportRefused(GraphError):
+    """An export this graph cannot be written in, or an export file that cannot be imported."""

@@ -30,7 +30,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
         app.config.update(test_config)
 
     from webapp import (csrf, errors, health, inputs, openapi, security, store, telemetry,
-                        views_connect, views_console, views_explore, views_ingest, views_loads)
+                        views_connect, views_console, views_explore, views_export, views_ingest,
+                        views_loads)
     from webapp.cells import cell_text
     app.jinja_env.filters["cell"] = cell_text
     telemetry.init_app(app)  # first: every request is timed and logged, refused ones too
@@ -42,8 +43,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
     inputs.init_app(app)
     csrf.init_app(app)
     app.before_request(inputs.check_form)
-    for module in (views_explore, views_connect, views_console, views_ingest, views_loads,
-                   openapi, health):
+    for module in (views_explore, views_export, views_connect, views_console, views_ingest,
+                   views_loads, openapi, health):
         app.register_blueprint(module.bp)
     return app
 

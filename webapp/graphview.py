@@ -66,6 +66,14 @@ def _walk(value: Any, nodes: dict, edges: dict, depth: int = 0) -> None:
             _walk(item, nodes, edges, depth + 1)
 
 
+def members_of(values: Iterable[Any]) -> list[tuple[str, str]]:
+    """(label, key) of every node in some results, uncapped (for downloads)."""
+    nodes: dict[str, dict] = {}
+    for value in values:
+        _walk(value, nodes, {})
+    return [(node["label"], node["key"]) for node in nodes.values()]
+
+
 def graph_from_values(values: Iterable[Any], center: str | None = None) -> dict:
     nodes: dict[str, dict] = {}
     edges: dict[str, dict] = {}

@@ -41,4 +41,7 @@ MAX_JSON_CHARS = TEXT_CHARS["params"]
 MAX_SEARCH_RESULTS = 100
 MAX_NEIGHBOURHOOD_NODES = 500
 MAX_NEIGHBOURHOOD_DEPTH = 2
+# Nodes in one download of a query's results or a neighbourhood (webapp/views_export.py):
+# the whole graph is exported by `screengraph export`, not through a request.
+MAX_EXPORT_NODES = 2_000
 MAX_CONNECT_HOPS = 10

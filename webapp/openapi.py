@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from graph.export_formats import FORMATS
 from screengraph import __version__
 from webapp import limits
 
@@ -57,6 +58,26 @@ def document() -> dict:
             f"Neighbourhood of a {label} for graph views", [
                 key, _param("depth", type_="integer", low=1, high=limits.MAX_NEIGHBOURHOOD_DEPTH),
                 _param("limit", type_="integer", low=1, high=limits.MAX_NEIGHBOURHOOD_NODES)])
+        for export_format in FORMATS.values():
+            paths[f"/{label}/{{key}}/export.{export_format.name}"] = _get(
+                f"Download the neighbourhood of a {label} as {export_format.title}", [
+                    key,
+                    _param("depth", type_="integer", low=1, high=limits.MAX_NEIGHBOURHOOD_DEPTH),
+                    _param("limit", type_="integer", low=1, high=limits.MAX_NEIGHBOURHOOD_NODES)],
+                {"responses": {"200": {"description": "An attachment", "content": {
+                    export_format.media_type: {"schema": {"type": "string", "format": "binary"}}}},
+                    "400": _ERROR, "404": _ERROR, "503": _ERROR}})
+    paths["/console/export"] = {"post": {
+        "summary": "Download the nodes a read-only Cypher query returns, and the relationships "
+                   f"among them (at most {limits.MAX_EXPORT_NODES:,} nodes)",
+        "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {
+            "type": "object", "required": ["query", "format"], "properties": {
+                "query": {"type": "string", "maxLength": limits.TEXT_CHARS["query"]},
+                "params": {"type": "string", "maxLength": limits.TEXT_CHARS["params"]},
+                "format": {"type": "string", "enum": list(FORMATS)},
+                "csrf_token": {"type": "string"}}}}}},
+        "responses": {"200": {"description": "An attachment in the format asked for"},
+                      "400": _ERROR, "403": _ERROR, "413": _ERROR}}}
     paths["/console.json"] = {"post": {
         "summary": "Run a read-only, time-limited, row-capped Cypher query",
         "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {

@@ -6,6 +6,7 @@ import time
 
 from flask import Blueprint, request
 
+from graph.export_formats import FORMATS
 from graph.schema import KEYED_LABELS, SCHEMA, Label
 from webapp.errors import ApiError
 from webapp.graphview import graph_from_results
@@ -53,7 +54,8 @@ def console():
                    else request.args.get("params")) or ""
     data = {"query": query or EXAMPLE, "params_text": params_text, "limits": _limits(),
             "schema": schema_data(), "results": None, "error": None, "notice": None,
-            "_entity_labels": [label.value for label in Label]}
+            "_entity_labels": [label.value for label in Label],
+            "_export_formats": [{"name": f.name, "title": f.title} for f in FORMATS.values()]}
     if request.method == "GET" and query:
         data["notice"] = cross_site_notice()
     if (request.method == "POST" or query) and not data["notice"]:

@@ -240,8 +240,9 @@ def entity_page(label: str, key: str) -> dict:
               "properties": [(k, v if not isinstance(v, list) else ", ".join(map(str, v)))
                              for k, v in sorted(props.items()) if k not in _SHOWN_ELSEWHERE]}
     graph_src = f"{entity_url(label, key)}/graph.json"
+    from webapp.views_export import download_links  # it imports this module
     return {"entity": entity, "sections": sections, "provenance": detail.get("provenance", []),
-            "graph_src": graph_src, "detail": detail}
+            "graph_src": graph_src, "downloads": download_links(label, key), "detail": detail}
 
 
 def _register_entity_routes() -> None:

@@ -1,7 +1,9 @@
 // The Cypher console, for `form.cypher-console` (textareas `query` and `params`, hidden
 // `csrf_token`) and `.console-results`: CodeMirror 6 with the Cypher mode of
 // @codemirror/legacy-modes and completion from /schema.json, Ctrl/Cmd-Enter to run,
-// results as Table / Graph / JSON tabs, CSV and JSON downloads, and a history in
+// results as Table / Graph / JSON tabs, CSV and JSON downloads of the table, a download of
+// the nodes found and the relationships among them (POST /console/export, in the formats
+// the form's `data-export-formats` lists), and a history in
 // localStorage. Without JavaScript the form posts to /console and the server renders.
 import { autocompletion } from "@codemirror/autocomplete";
 import { StreamLanguage } from "@codemirror/language";
@@ -154,6 +156,22 @@ export function renderResults(target, outcome) {
   tabs.select("Table");
 }
 
+// A form posting the query that ran (its text, parameters and the CSRF token, as they were
+// when it ran) to /console/export: the server runs it again and answers with a file.
+export function graphDownloadForm(consoleForm, formats) {
+  const form = el("form", { method: "post", action: "/console/export", className: "graph-download" });
+  for (const name of ["csrf_token", "query", "params"]) {
+    const field = consoleForm.elements.namedItem(name);
+    if (field) form.appendChild(el("input", { type: "hidden", name, value: field.value }));
+  }
+  const id = `graph-format-${++uid}`;
+  const select = el("select", { id, name: "format" });
+  for (const f of formats) select.appendChild(el("option", { value: f.name }, f.title));
+  form.append(el("label", { htmlFor: id }, "Nodes and relationships as "), select,
+    el("button", { type: "submit" }, "Download graph"));
+  return form;
+}
+
 function historyPanel(form, load) {
   const list = el("ol", { className: "history" });
   const box = el("details", { className: "history-box" });
@@ -187,6 +205,7 @@ export function enhanceConsole(root = document) {
   const form = root.querySelector("form.cypher-console");
   if (!form || form.editor) return;
   entityLabels = new Set(JSON.parse(form.dataset.entityLabels || "[]"));
+  const exportFormats = JSON.parse(form.dataset.exportFormats || "[]");
   const textarea = form.querySelector("textarea[name=query]");
   const params = form.querySelector("textarea[name=params]");
   let results = document.querySelector(".console-results");
@@ -264,5 +283,8 @@ export function enhanceConsole(root = document) {
     }
     results.removeAttribute("aria-busy");
     renderResults(results, outcome);
+    if (outcome.results?.graph?.total && exportFormats.length) {
+      results.querySelector(".result-tools")?.after(graphDownloadForm(form, exportFormats));
+    }
   });
 }
