@@ -97,6 +97,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ingest_token_tries", "SCREENGRAPH_INGEST_TOKEN_TRIES", 5,
             "Wrong ingest tokens a client address may send per minute; further tries are "
             "answered 429 until the minute has passed.", _positive_int),
+    Setting("page_cache_mb", "SCREENGRAPH_PAGE_CACHE_MB", 64,
+            "Most megabytes of rendered pages the web app keeps in memory per process, "
+            "each used only while the store is unchanged since it was rendered; 0 turns "
+            "the cache off.", _non_negative_int),
     Setting("secret_key", "SCREENGRAPH_SECRET_KEY", None,
             "Key that signs the web app's sessions and CSRF tokens. Default: a random key "
             "per process (sessions end when the app restarts); required with "
