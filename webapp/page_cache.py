@@ -42,6 +42,9 @@ _KEY = "screengraph.page_cache"
 # What an entry costs beyond its body: its key, the entry, the dictionary slot (measured
 # with sys.getsizeof on typical entries: ~600 bytes; rounded up).
 ENTRY_OVERHEAD_BYTES = 1024
+# The longest a request waits for another one rendering the same page (a page's queries
+# stop at their own time limit well before).
+RENDER_WAIT_S = 30.0
 # Stands for the CSP nonce in stored pages; random per process, so no page's content
 # (which its authors cannot know it from) can contain it. The same length as a nonce.
 NONCE_PLACEHOLDER = secrets.token_urlsafe(16)
@@ -67,6 +70,7 @@ class PageCache:
         self._lock = threading.Lock()
         self._entries: OrderedDict[Hashable, Entry] = OrderedDict()
         self._generation: Hashable = None
+        self._rendering: dict[Hashable, threading.Event] = {}
         self.bytes = 0
         self.hits = 0
         self.misses = 0
@@ -81,6 +85,39 @@ class PageCache:
             self._entries.move_to_end(key)
             self.hits += 1
             return entry
+
+    def fetch(self, generation: Hashable, key: Hashable,
+              render: Callable[[], Entry | Response]) -> Entry | Response:
+        """The entry for `key`, else what `render()` makes (an Entry is kept). One request
+        renders a missing page while the others asking for it wait (after a write, every
+        client reading a popular page would render it at once)."""
+        entry = self.get(generation, key)
+        if entry is not None:
+            return entry
+        if not self.max_bytes:  # nothing is kept: nothing to wait for
+            return render()
+        with self._lock:
+            rendering = self._rendering.get((generation, key))
+            mine = rendering is None
+            if mine:
+                rendering = self._rendering[(generation, key)] = threading.Event()
+        if not mine:
+            rendering.wait(RENDER_WAIT_S)
+            with self._lock:
+                entry = self._entries.get(key) if generation == self._generation else None
+                self.hits += entry is not None
+            if entry is not None:
+                return entry
+            return render()  # the other render failed, or its page was not kept
+        try:
+            made = render()
+            if isinstance(made, Entry):
+                self.put(generation, key, made)
+            return made
+        finally:
+            with self._lock:
+                del self._rendering[(generation, key)]
+            rendering.set()
 
     def put(self, generation: Hashable, key: Hashable, entry: Entry) -> None:
         """Keep `entry` if `generation` is still the one the latest look-up saw (a page
@@ -127,21 +164,11 @@ def cached(render: Callable[[], Response], representation: str) -> Response:
     generation = get_backend().generation()
     if generation is None:  # a backend that tracks no writes: no cache, no ETag
         return render()
-    cache = page_cache()
     key = (representation, request.path, request.query_string)
-    entry = cache.get(generation, key)
-    if entry is None:
-        g.csp_nonce = NONCE_PLACEHOLDER
-        try:
-            response = render()
-        finally:
-            g.pop("csp_nonce", None)
-        if response.status_code != 200 or response.is_streamed:
-            return response
-        body = response.get_data()
-        entry = Entry(body, response.mimetype, hashlib.blake2b(body, digest_size=12).hexdigest(),
-                      NONCE_PLACEHOLDER.encode() in body)
-        cache.put(generation, key, entry)
+    found = page_cache().fetch(generation, key, lambda: _rendered(render))
+    if isinstance(found, Response):  # an error, or a page that is not kept
+        return found
+    entry = found
     if request.if_none_match.contains_weak(entry.etag):
         not_modified = Response(status=304)
         _validators(not_modified, entry)
@@ -152,6 +179,21 @@ def cached(render: Callable[[], Response], representation: str) -> Response:
     response = Response(body, mimetype=entry.mimetype)
     _validators(response, entry)
     return response
+
+
+def _rendered(render: Callable[[], Response]) -> Entry | Response:
+    """The page as an entry to keep (its nonce a placeholder), or the response itself when
+    it is not one to keep (an error)."""
+    g.csp_nonce = NONCE_PLACEHOLDER
+    try:
+        response = render()
+    finally:
+        g.pop("csp_nonce", None)
+    if response.status_code != 200 or response.is_streamed:
+        return response
+    body = response.get_data()
+    return Entry(body, response.mimetype, hashlib.blake2b(body, digest_size=12).hexdigest(),
+                 NONCE_PLACEHOLDER.encode() in body)
 
 
 def _validators(response: Response, entry: Entry) -> None:

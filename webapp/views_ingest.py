@@ -194,8 +194,9 @@ def _confirm() -> dict:
     What matters is what the preview promised for each listing (create, update or
     leave it; which show; how many credits) and the counts: a write elsewhere in
     the store changes none of that and does not invalidate it. The store's write
-    counter spares repeating the dry run when nothing at all was written; Neo4j
-    keeps no counter, so there the dry run is always repeated.
+    generation (Backend.generation: a counter on the embedded store, the last
+    committed transaction on Neo4j) spares repeating the dry run when nothing at all
+    was written.
     """
     preview = ingest_stash().take(request.form.get("preview", ""), _session_id())
     backend = get_backend()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
 
 import neo4j
 import pytest
@@ -138,6 +140,30 @@ def test_a_new_generation_empties_the_cache():
     # A page rendered at a generation the store has already left is not kept.
     cache.put(1, "a", Entry(b"old", "text/html", "a", False))
     assert cache.get(2, "a") is None
+
+
+def test_a_missing_page_is_rendered_once_for_the_requests_that_wait_for_it():
+    cache = PageCache(max_bytes=2**20)
+    started, release, renders, answers = threading.Event(), threading.Event(), [], []
+
+    def render() -> Entry:
+        renders.append(1)
+        started.set()
+        release.wait(10)
+        return Entry(b"page", "text/html", "e", False)
+
+    first = threading.Thread(target=lambda: answers.append(cache.fetch(1, "k", render)))
+    first.start()
+    started.wait(10)
+    others = [threading.Thread(target=lambda: answers.append(cache.fetch(1, "k", render)))
+              for _ in range(3)]
+    for thread in others:
+        thread.start()
+    time.sleep(0.2)  # they are waiting, not rendering
+    release.set()
+    for thread in [first, *others]:
+        thread.join(10)
+    assert len(renders) == 1 and [a.body for a in answers] == [b"page"] * 4
 
 
 def test_healthz_reports_what_the_cache_holds(app, client):
