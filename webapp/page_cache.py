@@ -1,8 +1,9 @@
 """Rendered pages kept in memory, keyed by the store's write generation, and ETag/304.
 
-A page of the explore area costs ~10 ms of CPU (several queries, then a template);
-the same page asked again costs a read of the store's generation and a dictionary
-look-up. Nothing stale is ever served: an entry is only used while the generation it
+A page of the explore area costs the web process 3-8 ms of CPU (several queries, then
+a template), and the database as much again; the same page asked again costs a read of
+the store's generation and a dictionary look-up, under 1 ms
+(benchmarks/page_cache_cost.py). Nothing stale is ever served: an entry is only used while the generation it
 was rendered at is the store's current one (Backend.generation(): the embedded store's
 write counter, bumped in the same MULTI block as every write; on Neo4j the database's
 last committed transaction, which any client's write moves). The generation is read
@@ -39,9 +40,10 @@ from webapp.security import csp_nonce
 from webapp.store import get_backend
 
 _KEY = "screengraph.page_cache"
-# What an entry costs beyond its body: its key, the entry, the dictionary slot (measured
-# with sys.getsizeof on typical entries: ~600 bytes; rounded up).
-ENTRY_OVERHEAD_BYTES = 1024
+# What an entry costs beyond its body's bytes: its key, the entry and its ETag, the
+# dictionary's slot, the body's object header (measured with tracemalloc over 5,000
+# entries of show pages: ~410 bytes; rounded up).
+ENTRY_OVERHEAD_BYTES = 512
 # The longest a request waits for another one rendering the same page (a page's queries
 # stop at their own time limit well before).
 RENDER_WAIT_S = 30.0
