@@ -1,9 +1,10 @@
 """`/healthz`: is the app up and does its database answer? For container healthchecks.
 
 200 with a small JSON body when the backend answers a trivial read (and the page cache's
-figures: entries, bytes, bound, hits, misses), 503 with the reason otherwise. It reads nothing of the request and touches no session, so a probe (Docker's
-HEALTHCHECK, a load balancer) needs no cookie or CSRF token; like every route it answers
-only allowed host names, and an IP address always is one.
+figures: entries, bytes, bound, hits, misses), 503 with the reason otherwise. It reads
+nothing of the request and touches no session, so a probe (Docker's HEALTHCHECK, a load
+balancer) needs no cookie or CSRF token; like every route it answers only allowed host
+names, and an IP address always is one.
 """
 
 from __future__ import annotations
