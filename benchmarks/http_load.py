@@ -4,7 +4,10 @@
         [--seconds 20] [--think 1.0] [--seed 1]
 
 --clients keep-alive HTTP/1.1 connections in one asyncio loop. Each client picks a
-random path from the file (a JSON list of [kind, path]), sends GET, reads the whole
+path from the file (a JSON list of {"kind", "share", "paths", "zipf"}: a kind by its
+share of requests, then one of its paths, uniformly when "zipf" is 0, else the path of
+rank r (from 1, in the list's order) with probability proportional to 1 / r ** zipf,
+as popularity on the web goes), sends GET, reads the whole
 body, and records the latency from sending the request to the body's last byte;
 then, with --think > 0, it pauses for an exponentially distributed time of that
 mean (seeded per client, so a run repeats) and starts again, like a person reading
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import random
 import resource
@@ -83,9 +87,27 @@ class Client:
         self.reader = self.writer = None
 
 
-async def run(host: str, port: int, paths: list[list[str]], clients: int, seconds: float,
+class Mix:
+    """Draws [kind, path] from the paths file's kinds, shares and popularity."""
+
+    def __init__(self, kinds: list[dict]):
+        self.kinds = kinds
+        self.shares = [kind["share"] for kind in kinds]
+        self.cumulative = [list(itertools.accumulate(
+            (rank ** -kind["zipf"] for rank in range(1, len(kind["paths"]) + 1))))
+            if kind["zipf"] else None for kind in kinds]
+
+    def draw(self, rng: random.Random) -> tuple[str, str]:
+        index = rng.choices(range(len(self.kinds)), weights=self.shares)[0]
+        kind, cumulative = self.kinds[index], self.cumulative[index]
+        if cumulative is None:
+            return kind["kind"], kind["paths"][rng.randrange(len(kind["paths"]))]
+        return kind["kind"], rng.choices(kind["paths"], cum_weights=cumulative)[0]
+
+
+async def run(host: str, port: int, mix: Mix, clients: int, seconds: float,
               think: float, seed: int) -> dict:
-    kinds = sorted({kind for kind, _ in paths})
+    kinds = sorted({kind["kind"] for kind in mix.kinds})
     samples: dict[str, list[float]] = {kind: [] for kind in kinds}
     errors: dict[str, int] = {kind: 0 for kind in kinds}
     examples: list[str] = []
@@ -98,7 +120,7 @@ async def run(host: str, port: int, paths: list[list[str]], clients: int, second
         if think > 0:
             await asyncio.sleep(rng.uniform(0, think))
         while time.perf_counter() < deadline:
-            kind, path = paths[rng.randrange(len(paths))]
+            kind, path = mix.draw(rng)
             sent = time.perf_counter()
             try:
                 status = await asyncio.wait_for(client.get(path), timeout=60)
@@ -127,7 +149,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--paths", required=True, help="JSON file: a list of [kind, path]")
+    parser.add_argument("--paths", required=True, help='JSON file: a list of {"kind", "share", "paths", "zipf"}')
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--think", type=float, default=0.0,
@@ -135,8 +157,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     with open(args.paths, encoding="utf-8") as f:
-        paths = json.load(f)
-    result = asyncio.run(run(args.host, args.port, paths, args.clients, args.seconds,
+        mix = Mix(json.load(f))
+    result = asyncio.run(run(args.host, args.port, mix, args.clients, args.seconds,
                              args.think, args.seed))
     usage = resource.getrusage(resource.RUSAGE_SELF)
     result["cpu"] = usage.ru_utime + usage.ru_stime

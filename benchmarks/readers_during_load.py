@@ -36,7 +36,7 @@ from typing import Callable
 
 from benchmarks.bulk import chosen_backends, open_backend
 from benchmarks.synthetic import write_jsonl
-from benchmarks.web_load import Server, entity_paths, load, percentile
+from benchmarks.web_load import Server, load, page_mix, percentile
 from graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
 from loaders.pipeline import Loader
 from loaders.sources import read_all
@@ -131,12 +131,12 @@ def run(name: str, args: argparse.Namespace, workdir: Path) -> dict:
     backend.ensure_schema()
     print(f"  catalogue loaded in {load_files(backend, base)[0]:.1f} s", flush=True)
     paths_file = workdir / f"paths-{name}.json"
-    paths_file.write_text(json.dumps(entity_paths(backend)))
+    paths_file.write_text(json.dumps(page_mix(backend, zipf=0.0)))
     backend.close()  # `screengraph serve` owns the embedded store, as for a user
 
     server = Server(name, data_dir, GRAPH, [], workdir / f"serve-{name}.log")
     try:
-        server.wait_ready(json.loads(paths_file.read_text())[0][1])
+        server.wait_ready(json.loads(paths_file.read_text())[0]["paths"][0])
         load(server, paths_file, args.clients, 5, 0, seed=99)  # warm-up
         quiet_p95, quiet_errors = summary("readers alone", readers_alone(
             server, paths_file, args.clients, args.seconds, args.think))

@@ -9,23 +9,34 @@ way users do: `screengraph serve` in its own process, on the benchmark's data di
 graph (Neo4j: the NEO4J_* variables), which for the embedded store owns the FalkorDB
 server as it would for a user. The load comes from benchmarks.http_load, another
 process: --clients keep-alive HTTP clients, latency measured from sending a request to
-the last byte of its body. Pages: random show, person and company pages (40/40/20 %),
-keys drawn with a fixed seed from the whole graph, so both backends get the same pages.
+the last byte of its body. Pages: show, person and company pages (40/40/20 %) of keys
+from the whole graph, in two mixes, so that a cache is judged honestly:
+- uniform: every key equally likely (what a crawler does; a page cache rarely helps);
+- popular: keys ranked in a seeded random order, the key of rank r drawn with
+  probability proportional to 1/r (Zipf, exponent 1: on 100,000 shows the top 1 %
+  of pages get about 60 % of the requests, as popularity on the web goes).
+Both backends get the same pages.
 
-Four phases of --seconds each, after a warm-up:
-- user-like: each client requests a page, then pauses for an exponentially
-  distributed think time (mean --think, 1 s by default, seeded), and repeats: what 50
-  people reading pages do. This is the phase the target applies to;
-- saturation: the same clients with no think time, to show the most the server
-  serves (read its req/s, not the user-like one, as throughput);
-- the same two against `/openapi.json`, a page that does not touch the database:
-  what the HTTP server, Flask and the load generator cost on their own.
+Phases of --seconds each, after a warm-up:
+- user-like (uniform mix): each client requests a page, then pauses for an
+  exponentially distributed think time (mean --think, 1 s by default, seeded), and
+  repeats: what 50 people reading pages do;
+- saturation, uniform mix and popular mix: the same clients with no think time, the
+  most the server serves; the target applies to these (issue 14: "50 clients that
+  never pause get p95 <= 100 ms");
+- saturation against `/openapi.json`, which does not touch the database: what the HTTP
+  server, Flask, screengraph's request checks and the load generator cost on their own;
+- saturation against benchmarks.flask_floor, waitress and Flask on a trivial route
+  with the same threads: the floor under any Python page on this machine.
 Also printed per phase: the CPU used by the web server (its processes), by the
 database (the embedded FalkorDB server or Neo4j's JVM), by the load generator, and by
 the rest of the machine (other people's work on a shared machine), in % of one core,
-and the server's CPU per answered request.
-Target: entity pages p95 <= 100 ms under the user-like load.
+the server's CPU per answered request, and the page cache's hits and size (from
+`/healthz`).
 
+--store DIR builds the graph there once and keeps it (on Neo4j: keeps the database);
+later runs with the same --store and --shows serve it again, so that two versions of
+the code can be compared on the same graph in one session.
 --reuse DATA_DIR GRAPH serves an existing embedded graph instead of building one (it
 is only read, never cleared).
 """
@@ -55,7 +66,8 @@ from benchmarks.query_latency import build
 
 TARGET_P95_MS = 100.0
 MIX = (("show", "Show", 0.4), ("person", "Person", 0.4), ("company", "Company", 0.2))
-PAGES = 5000
+# The Zipf exponent of each mix's popularity (0: uniform), see the module's docstring.
+POPULARITY = {"uniform": 0.0, "popular": 1.0}
 
 
 def free_port() -> int:
@@ -64,29 +76,32 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def entity_paths(backend, seed: int = 5) -> list[list[str]]:
-    """[kind, path] pairs in the MIX proportions, keys drawn uniformly from the graph."""
-    rng = random.Random(seed)
-    paths: list[list[str]] = []
+def page_mix(backend, zipf: float, seed: int = 5) -> list[dict]:
+    """benchmarks.http_load's mix: per kind its share and every key's page, in a seeded
+    random order of popularity, drawn with the Zipf exponent `zipf` (0: uniformly)."""
+    mix = []
     for slug, label, share in MIX:
         keys = sorted(row[0] for row in backend.run_read(
             f"MATCH (n:{label}) RETURN n.key", max_rows=0, timeout_ms=60_000).rows)
-        paths += [[slug, f"/{slug}/{rng.choice(keys)}"] for _ in range(int(PAGES * share))]
-    rng.shuffle(paths)
-    return paths
+        random.Random(f"{seed}-{slug}").shuffle(keys)
+        mix.append({"kind": slug, "share": share, "paths": [f"/{slug}/{key}" for key in keys],
+                    "zipf": zipf})
+    return mix
 
 
 class Server:
     """`screengraph serve` in its own process, and the processes whose CPU we count."""
 
     def __init__(self, name: str, data_dir: Path, graph: str, serve_args: list[str],
-                 log_path: Path):
+                 log_path: Path, module: str | None = None):
         self.name, self.data_dir, self.port = name, data_dir, free_port()
         env = dict(os.environ, SCREENGRAPH_GRAPH=graph, SCREENGRAPH_BACKEND=name)
         if name == "embedded":
             env.pop("NEO4J_URI", None)
-        command = [sys.executable, "-m", "screengraph", "--data-dir", str(data_dir), "serve",
-                   "--port", str(self.port), *serve_args]
+        command = ([sys.executable, "-m", module, "--port", str(self.port), *serve_args]
+                   if module else
+                   [sys.executable, "-m", "screengraph", "--data-dir", str(data_dir), "serve",
+                    "--port", str(self.port), *serve_args])
         self.log = log_path.open("w")
         self.process = subprocess.Popen(command, env=env, stdout=self.log,
                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
@@ -108,7 +123,7 @@ class Server:
                 raise RuntimeError(f"screengraph serve exited ({self.process.returncode}):\n"
                                    + self.log_path.read_text()[-3000:])
             try:
-                if self.get("/openapi.json", 5) == 200 and self.get(probe, 120) == 200:
+                if self.get(probe, 120) == 200:
                     return
             except OSError:
                 pass
@@ -117,12 +132,15 @@ class Server:
 
     def database_process(self) -> psutil.Process | None:
         """The embedded FalkorDB server (by its socket) or Neo4j's JVM (by its Bolt port)."""
+        if self.name == "floor":
+            return None
         if self.name == "embedded":
+            # By the socket it listens on: the server rewrites its command line.
             from graph.embedded_server import socket_path_for
             sock = str(socket_path_for(self.data_dir.resolve()))
-            for proc in psutil.process_iter(["cmdline"]):
-                if sock in " ".join(proc.info["cmdline"] or []):
-                    return proc
+            for conn in psutil.net_connections("unix"):
+                if conn.laddr == sock and conn.pid and conn.pid != self.process.pid:
+                    return psutil.Process(conn.pid)
             return None
         port = int(os.environ["NEO4J_URI"].rsplit(":", 1)[1].split("/")[0])
         for conn in psutil.net_connections("tcp"):
@@ -135,6 +153,15 @@ class Server:
         database = self.database_process()
         return [p for p in [root, *root.children(recursive=True)]
                 if database is None or p.pid != database.pid]
+
+    def page_cache(self) -> dict:
+        """The page cache's figures from /healthz ({} when the server has none)."""
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz",
+                                        timeout=30) as response:
+                return json.loads(response.read()).get("page_cache", {})
+        except (OSError, ValueError):
+            return {}
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -167,6 +194,7 @@ def load(server: Server, paths_file: Path, clients: int, seconds: float, think: 
          seed: int) -> dict:
     """One phase: the load generator in its own process, CPU counted around it."""
     web, database = server.web_processes(), server.database_process()
+    cache_before = server.page_cache()
     before = (cpu_seconds(web), cpu_seconds([database] if database else []),
               machine_busy_seconds(), time.monotonic())
     generator = subprocess.run(
@@ -184,6 +212,7 @@ def load(server: Server, paths_file: Path, clients: int, seconds: float, think: 
     result["cpu_load"] = result["cpu"] / wall
     # Requests still in flight at the end used CPU but are not counted: a slight overstatement.
     result["ms_web"], result["ms_db"] = web_s * 1000 / answered, db_s * 1000 / answered
+    result["cache_before"], result["cache"] = cache_before, server.page_cache()
     return result
 
 
@@ -203,7 +232,8 @@ def report(title: str, result: dict, kinds: bool) -> float:
     samples = [s for values in result["samples"].values() for s in values]
     errors = sum(result["errors"].values())
     print(f"  {title}")
-    print(line("all" if kinds else "/openapi.json", samples, errors, result["elapsed"]))
+    print(line("all" if kinds else ", ".join(result["samples"]), samples, errors,
+               result["elapsed"]))
     if kinds:
         for kind, values in result["samples"].items():
             print(line(f"  {kind} pages", values, result["errors"][kind], result["elapsed"]))
@@ -214,62 +244,102 @@ def report(title: str, result: dict, kinds: bool) -> float:
           f"{result['cpu_machine'] * 100:.0f} of {psutil.cpu_count() * 100}; per answered "
           f"request: web server {result['ms_web']:.1f} ms, database {result['ms_db']:.1f} ms",
           flush=True)
+    cache, before = result["cache"], result["cache_before"]
+    if cache:
+        hits = cache["hits"] - before.get("hits", 0)
+        asked = hits + cache["misses"] - before.get("misses", 0)
+        print(f"    page cache: {hits / max(asked, 1) * 100:.0f} % of pages served from it; "
+              f"{cache['entries']:,} pages in {cache['bytes'] / 2**20:.1f} MB "
+              f"(bound {cache['max_bytes'] / 2**20:.0f} MB)", flush=True)
     for example in result["error_examples"]:
         print(f"    error: {example}")
     return percentile(sorted(samples), 0.95)
 
 
-def run(name: str, args: argparse.Namespace, workdir: Path) -> None:
+def prepare(name: str, args: argparse.Namespace, workdir: Path) -> tuple[Path, str, bool]:
+    """The graph to serve: (data dir, graph name, whether to clear it afterwards)."""
     if args.reuse:
-        data_dir, graph = Path(args.reuse[0]), args.reuse[1]
-    else:
-        data_dir, graph = workdir / "store", "bench-web"
+        return Path(args.reuse[0]), args.reuse[1], False
+    store = args.store or workdir
+    data_dir, graph = store / "store", "bench-web"
+    built = store / f"built-{name}-{args.shows}"
     backend = open_backend(name, data_dir, graph)
-    if not args.reuse:
+    if not built.exists():
+        store.mkdir(parents=True, exist_ok=True)
         backend.clear()
         backend.ensure_schema()
         build(backend, args.shows)
-    paths = entity_paths(backend)
+        if args.store:
+            built.touch()
+    backend.close()
+    return data_dir, graph, not args.store
+
+
+def run(name: str, args: argparse.Namespace, workdir: Path) -> None:
+    data_dir, graph, clear_after = prepare(name, args, workdir)
+    backend = open_backend(name, data_dir, graph)
+    files = {}
+    for mix, zipf in POPULARITY.items():
+        files[mix] = workdir / f"paths-{name}-{mix}.json"
+        files[mix].write_text(json.dumps(page_mix(backend, zipf)))
     # Let `screengraph serve` own the embedded store, as it does for a user.
     backend.close()
     size = f"{args.shows:,} shows" if not args.reuse else f"graph {graph} in {data_dir}"
     print(f"\n== {name}: {size}, {args.clients} clients, {args.seconds:g} s per phase, "
           f"`screengraph serve {args.serve_args}`".rstrip() + " ==", flush=True)
-    paths_file = workdir / f"paths-{name}.json"
-    paths_file.write_text(json.dumps(paths))
-    baseline_file = workdir / "paths-openapi.json"
-    baseline_file.write_text(json.dumps([["openapi", "/openapi.json"]]))
+    openapi_file = workdir / "paths-openapi.json"
+    openapi_file.write_text(json.dumps([{"kind": "openapi", "share": 1,
+                                         "paths": ["/openapi.json"], "zipf": 0}]))
+    floor_file = workdir / "paths-floor.json"
+    floor_file.write_text(json.dumps([{"kind": "floor", "share": 1, "paths": ["/"], "zipf": 0}]))
     server = Server(name, data_dir, graph, shlex.split(args.serve_args),
                     workdir / f"serve-{name}.log")
+    saturated = {}
     try:
         started = time.monotonic()
-        server.wait_ready(paths[0][1])
+        server.wait_ready(json.loads(files["uniform"].read_text())[0]["paths"][0])
         ready = time.monotonic() - started
         busy = machine_busy_seconds()
         time.sleep(3)
         print(f"  server ready in {ready:.1f} s; before the load, other "
               f"processes kept {(machine_busy_seconds() - busy) / 3 * 100:.0f} % of one core busy "
               f"(of {psutil.cpu_count() * 100})", flush=True)
-        load(server, paths_file, args.clients, min(10.0, args.seconds), 0, seed=99)  # warm-up
+        load(server, files["uniform"], args.clients, min(10.0, args.seconds), 0, seed=99)  # warm-up
         print(f"  {'':<24} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'errors':>6}")
-        think = f"user-like: think time exponential, mean {args.think:g} s, seeded"
-        user_p95 = report(f"{think}", load(server, paths_file, args.clients, args.seconds,
-                                           args.think, seed=1), kinds=True)
-        saturated_p95 = report("saturation: no think time", load(
-            server, paths_file, args.clients, args.seconds, 0, seed=2), kinds=True)
-        report(f"baseline, {think}", load(server, baseline_file, args.clients,
-                                          args.seconds, args.think, seed=3), kinds=False)
-        report("baseline, saturation", load(server, baseline_file, args.clients,
-                                            args.seconds, 0, seed=4), kinds=False)
-        verdict = "met" if user_p95 <= TARGET_P95_MS else "NOT met"
-        print(f"  target entity pages p95 <= {TARGET_P95_MS:.0f} ms under the user-like load: "
-              f"{verdict} ({user_p95:.1f} ms; saturation {saturated_p95:.1f} ms)", flush=True)
+        think = f"user-like, uniform mix: think time exponential, mean {args.think:g} s, seeded"
+        user_p95 = report(think, load(server, files["uniform"], args.clients, args.seconds,
+                                      args.think, seed=1), kinds=True)
+        for seed, mix in enumerate(POPULARITY, start=2):
+            saturated[mix] = report(f"saturation, {mix} mix: no think time", load(
+                server, files[mix], args.clients, args.seconds, 0, seed=seed), kinds=True)
+        report("baseline /openapi.json, saturation", load(
+            server, openapi_file, args.clients, args.seconds, 0, seed=4), kinds=False)
     finally:
         server.stop()
-        if not args.reuse and name == "neo4j":
+        if clear_after and name == "neo4j":
             backend = open_backend(name, data_dir, graph)
             backend.clear()
             backend.close()
+    floor = Server("floor", data_dir, graph, ["--threads", str(serve_threads(args.serve_args))],
+                   workdir / "floor.log", module="benchmarks.flask_floor")
+    try:
+        floor.wait_ready("/")
+        floor_p95 = report("floor: waitress + Flask, a trivial route, saturation", load(
+            floor, floor_file, args.clients, args.seconds, 0, seed=5), kinds=False)
+    finally:
+        floor.stop()
+    for mix, p95 in saturated.items():
+        verdict = "met" if p95 <= TARGET_P95_MS else "NOT met"
+        print(f"  target p95 <= {TARGET_P95_MS:.0f} ms for {args.clients} clients that never "
+              f"pause, {mix} mix: {verdict} ({p95:.1f} ms; the floor's p95 {floor_p95:.1f} ms)",
+              flush=True)
+    print(f"  user-like uniform mix p95: {user_p95:.1f} ms", flush=True)
+
+
+def serve_threads(serve_args: str) -> int:
+    """The request threads `screengraph serve` gets (its --threads, 8 by default)."""
+    words = shlex.split(serve_args)
+    return int(words[words.index("--threads") + 1]) if "--threads" in words else 8
 
 
 def main() -> None:
@@ -284,6 +354,9 @@ def main() -> None:
                         help="extra options for `screengraph serve`, e.g. \"--threads 4\"")
     parser.add_argument("--reuse", nargs=2, metavar=("DATA_DIR", "GRAPH"),
                         help="serve this existing embedded graph (read only) instead of building")
+    parser.add_argument("--store", type=Path,
+                        help="build the graph in this folder once and keep it (Neo4j: keep the "
+                             "database); later runs with the same --shows serve it again")
     args = parser.parse_args()
     names = ["embedded"] if args.reuse else chosen_backends(args.backend)
     with tempfile.TemporaryDirectory(prefix="sg-bench-") as tmp:

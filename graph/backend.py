@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, NamedTuple
+from typing import Any, Hashable, Iterable, Iterator, Mapping, NamedTuple
 
 from graph.adhoc_policy import AdhocPlan, vet_adhoc
 from graph.errors import BackupRefused, BulkImportRefused
@@ -230,8 +230,9 @@ class Backend(ABC):
         so this is the one query that lives in the backend.
         """
 
-    def generation(self) -> int | None:
-        """A number that changes after every write, for caches of the graph; None when untracked."""
+    def generation(self) -> Hashable | None:
+        """A value that changes after every committed write, for caches of the graph (compared
+        for equality only); None when untracked."""
         return None
 
     def clear(self) -> None:

@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterator, Mapping
 
 import redis.exceptions
 from falkordb import Edge, FalkorDB, Node, Path as FalkorPath
+from falkordb.exceptions import SchemaVersionMismatchException
 from falkordb.query_result import QueryResult
 
 from graph.adhoc_policy import AdhocPlan
@@ -70,8 +71,10 @@ class FalkorBackend(Backend):
             timeout_max_ms=_TIMEOUT_MAX_MS, query_mem_capacity_mb=query_memory_mb,
             idle_s=idle_s)
         self._db: FalkorDB | None = None
+        self._handle = None
         self._sandbox: AdhocSandbox | None = None
         self._sandbox_guard = threading.Lock()
+        self._schema_guard = threading.Lock()
         self._last_timeout_ms = query_timeout_ms
 
     # -- connection -------------------------------------------------------
@@ -90,8 +93,32 @@ class FalkorBackend(Backend):
                     f"The embedded FalkorDB server in {self.server.data_dir} is still building "
                     f"the indexes of graph {self.graph_name!r} after {_INDEX_WAIT_MS // 1000} s. "
                     f"Try again later; see {self.server.log_path}.")
+            # One handle per client, so that its copy of the graph's schema (the names of
+            # label, type and property ids in compact replies) lasts between queries.
+            self._handle = graph
             self._db = db
-        return self._db.select_graph(self.graph_name)
+        return self._handle
+
+    def _ro_query(self, graph, query: str, timeout_ms: int) -> QueryResult:
+        """A read in compact form, sent with the schema version the handle knows: the server
+        answers "version mismatch" (and its version) when labels, types or properties were
+        added or the graph made again since, and the handle then reads the schema anew.
+
+        A new handle per query read the schema on every query that returned a node:
+        db.labels(), db.relationshipTypes() and db.propertyKeys(), three round trips more.
+        """
+        for attempt in (1, 2):
+            reply = graph.execute_command("GRAPH.RO_QUERY", self.graph_name, query, "--compact",
+                                          "timeout", timeout_ms, "version", graph.schema.version)
+            try:
+                return QueryResult(graph, reply)
+            except SchemaVersionMismatchException as exc:
+                if attempt == 2:
+                    raise QueryError("The embedded store's schema changed twice while a query "
+                                     "ran; run it again.") from exc
+                with self._schema_guard:
+                    graph.schema.refresh(exc.version)
+        raise AssertionError("unreachable")
 
     def _reconnect(self) -> None:
         # Only forget the client: request threads may still be using its connection pool,
@@ -147,7 +174,7 @@ class FalkorBackend(Backend):
         cap = self.max_rows if max_rows is None else max_rows
         self._last_timeout_ms = timeout_ms
         query = with_parameters(cypher, params)
-        result = self._call(lambda g: g.ro_query(query, None, timeout=timeout_ms))
+        result = self._call(lambda g: self._ro_query(g, query, timeout_ms))
         return self._results(result, cap)
 
     def _run_isolated(self, cypher: str, params: Mapping[str, Any] | None, *,

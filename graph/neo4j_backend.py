@@ -292,6 +292,17 @@ class Neo4jBackend(Backend):
             {"index": FULLTEXT_INDEX, "query": lucene_query(terms), "labels": labels,
              "limit": limit, "fetch": limit * 4}, max_rows=0)
 
+    def generation(self) -> str:
+        """The database's last committed transaction, as the bookmark a read transaction
+        ends with: any client's write moves it, screengraph's or not (a read does not).
+        Community Edition tells it no other way (SHOW DATABASES' lastCommittedTxn is
+        empty there)."""
+        def work(session: neo4j.Session) -> str:
+            session.run("RETURN 1").consume()
+            return "|".join(sorted(session.last_bookmarks().raw_values))
+
+        return self._session_call(neo4j.READ_ACCESS, work, self.query_timeout_ms)
+
     # -- schema -----------------------------------------------------------
 
     @contextmanager

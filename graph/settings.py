@@ -113,6 +113,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ingest_token_name", "SCREENGRAPH_INGEST_TOKEN_NAME", "ingest token",
             "Who the load history (`screengraph loads`) says ran a load confirmed on the web "
             "by a holder of SCREENGRAPH_INGEST_TOKEN."),
+    Setting("page_cache_mb", "SCREENGRAPH_PAGE_CACHE_MB", 64,
+            "Most megabytes of rendered pages the web app keeps in memory per process, "
+            "each used only while the store is unchanged since it was rendered; 0 turns "
+            "the cache off.", _non_negative_int),
     Setting("secret_key", "SCREENGRAPH_SECRET_KEY", None,
             "Key that signs the web app's sessions and CSRF tokens. Default: a random key "
             "per process (sessions end when the app restarts); required with "

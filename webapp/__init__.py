@@ -29,13 +29,14 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
     if test_config:
         app.config.update(test_config)
 
-    from webapp import (csrf, errors, health, inputs, openapi, security, store, telemetry,
-                        views_connect, views_console, views_explore, views_export, views_ingest,
-                        views_loads)
+    from webapp import (csrf, errors, health, inputs, openapi, page_cache, security, store,
+                        telemetry, views_connect, views_console, views_explore, views_export,
+                        views_ingest, views_loads)
     from webapp.cells import cell_text
     app.jinja_env.filters["cell"] = cell_text
     telemetry.init_app(app)  # first: every request is timed and logged, refused ones too
     store.init_app(app, backend)
+    page_cache.init_app(app, settings.page_cache_mb)
     errors.init_app(app)
     # Before any view, cheapest first: the Host, where the request comes from, its size,
     # the CSRF token, then every form field.

@@ -1,9 +1,10 @@
 """`/healthz`: is the app up and does its database answer? For container healthchecks.
 
-200 with a small JSON body when the backend answers a trivial read, 503 with the reason
-otherwise. It reads nothing of the request and touches no session, so a probe (Docker's
-HEALTHCHECK, a load balancer) needs no cookie or CSRF token; like every route it answers
-only allowed host names, and an IP address always is one.
+200 with a small JSON body when the backend answers a trivial read (and the page cache's
+figures: entries, bytes, bound, hits, misses), 503 with the reason otherwise. It reads
+nothing of the request and touches no session, so a probe (Docker's HEALTHCHECK, a load
+balancer) needs no cookie or CSRF token; like every route it answers only allowed host
+names, and an IP address always is one.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import time
 from flask import Blueprint, jsonify
 
 from graph.errors import GraphError
+from webapp.page_cache import page_cache
 from webapp.store import get_backend
 
 bp = Blueprint("health", __name__)
@@ -32,7 +34,8 @@ def healthz():
         # reached or started at all (a socket, a folder), as Backend.info() also counts it.
         return _answer(503, "unavailable", reason=str(exc))
     return _answer(200, "ok", backend=backend.name,
-                   ms=round((time.perf_counter() - started) * 1000, 1))
+                   ms=round((time.perf_counter() - started) * 1000, 1),
+                   page_cache=page_cache().figures())
 
 
 def _answer(status: int, word: str, **fields):

@@ -122,7 +122,11 @@ def add_headers(response):
         # An answer to a form may echo what was sent (a preview, the ingest token): kept
         # out of every cache, the browser's back-forward one included.
         response.headers.setdefault("Cache-Control", "no-store")
-    response.headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
+    if response.status_code != 304:
+        # A 304 leaves the browser's copy as it is: a new nonce would no longer match the
+        # one in that copy (see webapp/page_cache.py).
+        response.headers.setdefault("Content-Security-Policy",
+                                    content_security_policy(csp_nonce()))
     return response
 
 

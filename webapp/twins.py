@@ -1,7 +1,9 @@
 """Every page has a JSON twin at the same path plus `.json` (Datasette's habit).
 
 A view returns plain data; `page()` registers it twice, once rendered with a
-template and once as JSON, so the UI and the API cannot drift apart.
+template and once as JSON, so the UI and the API cannot drift apart. With `cached`,
+both go through the page cache (webapp/page_cache.py): for pages that only read the
+graph and the request's path and query string.
 """
 
 from __future__ import annotations
@@ -9,20 +11,27 @@ from __future__ import annotations
 from functools import wraps
 from typing import Callable
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify, make_response, render_template
+
+from webapp.page_cache import cached as through_cache
 
 
 def page(bp: Blueprint, rule: str, template: str, *, json_rule: str | None = None,
-         methods: tuple[str, ...] = ("GET",)) -> Callable:
+         methods: tuple[str, ...] = ("GET",), cached: bool = False) -> Callable:
     def decorator(view: Callable[..., dict]) -> Callable:
-        @wraps(view)
-        def as_html(**kwargs):
-            data = view(**kwargs)
-            return render_template(template, **data)
+        def html(**kwargs):
+            return make_response(render_template(template, **view(**kwargs)))
 
-        def as_json(**kwargs):
+        def json(**kwargs):
             data = view(**kwargs)
             return jsonify({k: v for k, v in data.items() if not k.startswith("_")})
+
+        @wraps(view)
+        def as_html(**kwargs):
+            return through_cache(lambda: html(**kwargs), "html") if cached else html(**kwargs)
+
+        def as_json(**kwargs):
+            return through_cache(lambda: json(**kwargs), "json") if cached else json(**kwargs)
 
         bp.add_url_rule(rule, view.__name__, as_html, methods=list(methods))
         bp.add_url_rule(json_rule or f"{rule}.json", f"{view.__name__}_json", as_json,

@@ -13,6 +13,7 @@ from queries.search import (SEARCH_LABELS, entity_url, find_identified, identifi
                             search as search_entities)
 from webapp import limits
 from webapp.errors import ApiError
+from webapp.page_cache import cached
 from webapp.store import get_backend
 from webapp.twins import page
 
@@ -34,7 +35,7 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
-@page(bp, "/", "home.html", json_rule="/index.json")
+@page(bp, "/", "home.html", json_rule="/index.json", cached=True)
 def home():
     stats = explore.statistics(get_backend(), limit=8)
     figures = {"shows": stats["labels"]["Show"], "people": stats["labels"]["Person"],
@@ -44,7 +45,7 @@ def home():
             "largest_companies": stats["largest_companies"]}
 
 
-@page(bp, "/search", "search.html")
+@page(bp, "/search", "search.html", cached=True)
 def search():
     q = request.args.get("q", "").strip()
     label = request.args.get("label")
@@ -252,19 +253,23 @@ def _register_entity_routes() -> None:
         def view(key: str, label: str = label) -> dict:
             return entity_page(label, key)
         view.__name__ = f"{slug}_page"
-        page(bp, f"/{slug}/<path:key>", "entity.html")(view)
+        page(bp, f"/{slug}/<path:key>", "entity.html", cached=True)(view)
 
         def graph(key: str, label: str = label):
-            depth = int_arg("depth", 1, 1, limits.MAX_NEIGHBOURHOOD_DEPTH)
-            limit = int_arg("limit", 60, 1, limits.MAX_NEIGHBOURHOOD_NODES)
-            backend = get_backend()
-            key = _page_key(backend, label, key)
-            data = explore.neighbourhood(backend, label, key, depth=depth, limit=limit)
-            if not data["nodes"]:
-                raise ApiError(404, "not_found", f"There is no {label.lower()} with the key {key!r}.")
-            return jsonify(data)
+            return cached(lambda: neighbourhood_json(label, key), "json")
         graph.__name__ = f"{slug}_graph"
         bp.add_url_rule(f"/{slug}/<path:key>/graph.json", graph.__name__, graph)
+
+
+def neighbourhood_json(label: str, key: str):
+    depth = int_arg("depth", 1, 1, limits.MAX_NEIGHBOURHOOD_DEPTH)
+    limit = int_arg("limit", 60, 1, limits.MAX_NEIGHBOURHOOD_NODES)
+    backend = get_backend()
+    key = _page_key(backend, label, key)
+    data = explore.neighbourhood(backend, label, key, depth=depth, limit=limit)
+    if not data["nodes"]:
+        raise ApiError(404, "not_found", f"There is no {label.lower()} with the key {key!r}.")
+    return jsonify(data)
 
 
 _register_entity_routes()

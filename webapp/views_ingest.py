@@ -188,10 +188,11 @@ def _confirm() -> dict:
     What matters is what the preview promised for each listing (create, update or
     leave it; which show; how many credits) and the counts: a write elsewhere in
     the store changes none of that and does not invalidate it. The store's write
-    counter spares repeating the dry run when nothing at all was written; Neo4j
-    keeps no counter, so there the dry run is always repeated. The check and the
-    load hold the store's load lock together, so no load from any process (another
-    confirmation, the CLI) writes between them; one already running is waited for.
+    generation (Backend.generation: a counter on the embedded store, the last
+    committed transaction on Neo4j) spares repeating the dry run when nothing at all
+    was written. The check and the load hold the store's load lock together, so no
+    load from any process (another confirmation, the CLI) writes between them; one
+    already running is waited for.
     """
     preview = ingest_stash().take(request.form.get("preview", ""), _session_id())
     backend = get_backend()
