@@ -15,7 +15,10 @@ graph/neo4j_import.py): a node is (label, properties with its key), a relationsh
 used, so it runs on either engine.
 
 Not exported: the Neo4j load lease (graph/neo4j_lease.py), which says who is loading into
-that server now, not what the graph holds. Nodes without a `key` cannot be the end of an
+that server now, and the load history (graph/schema.py HISTORY_LABELS: who loaded what, and
+each batch's change record), which is the store's own account of its loads, kept by its
+backups, not part of the catalogue (the canonical checksum leaves it out too); an import
+starts the new store's history. Nodes without a `key` cannot be the end of an
 exported relationship and the model has none; they are counted and left out
 (`ExportReader.keyless`).
 """
@@ -28,10 +31,11 @@ from typing import Any, Iterable, Iterator
 from graph.backend import Backend
 from graph.checksum import canonical
 from graph.neo4j_lease import LEASE_LABEL
+from graph.schema import HISTORY_LABELS
 
 PAGE = 1000
 TIME_LIMIT_MS = 600_000
-NOT_EXPORTED = frozenset({LEASE_LABEL})
+NOT_EXPORTED = frozenset({LEASE_LABEL, *HISTORY_LABELS})
 
 Node = tuple[str, dict[str, Any]]
 Relationship = tuple[str, tuple[str, str], tuple[str, str], dict[str, Any]]

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from graph.backend import NodeRef
 from graph.errors import BulkImportRefused
 
 ARRAY_SEP = "\x1f"  # the unit separator
@@ -144,7 +143,7 @@ class _Writers:
 
 
 def write_import_files(folder: Path, nodes: Iterable[tuple[str, dict[str, Any]]],
-                       relationships: Iterable[tuple[str, NodeRef, NodeRef, dict[str, Any]]]
+                       relationships: Iterable[tuple[str, tuple, tuple, dict[str, Any]]]
                        ) -> ImportFiles:
     """Write the graph as neo4j-admin's CSV files into `folder` (emptied first)."""
     if folder.exists():
@@ -162,7 +161,9 @@ def write_import_files(folder: Path, nodes: Iterable[tuple[str, dict[str, Any]]]
             header = (f"key:ID({label})", *(f"{n}:{column_type(properties[n])}" for n in names))
             node_files.writer(label, header).writerow(
                 [key, *(_text(properties[n], f"{label} {key!r}.{n}") for n in names)])
-        for rel_type, (start_label, start, _), (end_label, end, _), properties in relationships:
+        for rel_type, start_ref, end_ref, properties in relationships:
+            # Ends are (label, key), or NodeRefs (label, key, position) from a bulk load.
+            (start_label, start), (end_label, end) = start_ref[:2], end_ref[:2]
             names = sorted(properties)
             header = (f":START_ID({start_label})", f":END_ID({end_label})",
                       *(f"{n}:{column_type(properties[n])}" for n in names))

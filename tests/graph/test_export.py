@@ -25,6 +25,7 @@ from graph.export_read import ExportReader
 from graph.graph_import import GraphImport
 from graph.neo4j_import import ImportFiles
 from graph.neo4j_lease import LEASE_LABEL
+from graph.schema import HISTORY_LABELS
 from tests.conftest import REPO, open_backend
 from tests.loaders.test_bulk import _cli, _incremental, _inputs, _local_neo4j, _neo4j_local
 
@@ -60,9 +61,17 @@ def loaded(backend, tmp_path):
     return backend
 
 
+def _history(backend) -> int:
+    """Nodes of the load history: the store's own account, neither checksummed nor exported."""
+    return sum(backend.run_read(f"MATCH (n:{label}) RETURN count(n)", max_rows=0).value(0)
+               for label in HISTORY_LABELS)
+
+
 def test_jsonl_export_imports_to_the_identical_graph(loaded, tmp_path):
     expected = _checksum(loaded)
+    history = _history(loaded)
     assert expected.counts["node:Listing"] > 80 and expected.counts["rel:ACTED_IN"] > 100
+    assert history > 0
     result = _export(loaded, tmp_path / "graph.jsonl", page=37)  # pages end mid-label
     assert result.nodes == sum(n for name, n in expected.counts.items() if name.startswith("node:"))
     loaded.clear()
@@ -70,6 +79,7 @@ def test_jsonl_export_imports_to_the_identical_graph(loaded, tmp_path):
     assert (summary.rejects, summary.problems) == ([], [])
     assert (summary.nodes, summary.relationships) == (result.nodes, result.relationships)
     _assert_same(expected, loaded)
+    assert _history(loaded) == 0  # the history is the old store's: the import starts anew
 
 
 def test_export_does_not_depend_on_page_size(embedded, tmp_path):
