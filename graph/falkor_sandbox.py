@@ -31,12 +31,10 @@ import signal
 import socket
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import redis.exceptions
 from falkordb import FalkorDB
-from falkordb.query_result import QueryResult
 
 from graph.adhoc_deadline import GRACE_S
 from graph.embedded_server import (EmbeddedServer, die_with_parent, ping, redis_binaries,
