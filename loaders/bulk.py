@@ -22,7 +22,7 @@ from graph.identifiers import SCHEMES, parse_identifier
 from graph.keys import show_key
 from loaders.bulk_graph import BulkGraph
 from loaders.formats import read_records
-from loaders.identities import Identities, _bounded_set, _references
+from loaders.identities import Identities, _references
 from loaders.identity import Claims
 from loaders.model import ParsedRecord
 from loaders.pipeline import DEFAULT_BATCH_SIZE, LoadSummary, Reject, _located
@@ -116,6 +116,7 @@ class BulkLoader:
         nodes of identifiers and names the load's memory does not hold (never met, or
         forgotten past identities.REMEMBERED), and which labels have identified nodes."""
         identities, graph = self.identities, self.graph
+        identities.next_batch()
         wanted: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         bases: dict[str, set[str]] = defaultdict(set)
         for listing in listings:
@@ -138,11 +139,12 @@ class BulkLoader:
                 for value in sorted(values):
                     key = graph.identified_key(label, SCHEMES[scheme].property, value)
                     if key is not None:
-                        _bounded_set(identities.known, f"{scheme}:{value}", key)
+                        identities.known.remember(f"{scheme}:{value}", key)
         for label, keys in bases.items():
             for name_base in sorted(keys):
-                _bounded_set(identities.namesakes, (label, name_base),
-                             graph.namesakes(label, name_base, label in graph.identified))
+                identities.namesakes.remember(
+                    (label, name_base), graph.namesakes(label, name_base,
+                                                        label in graph.identified))
 
     def _yearless_resolver(self, records: list[ParsedRecord]):
         """As the pipeline's (loaders/yearless.py), against the graph built so far."""
