@@ -38,6 +38,8 @@ class BulkLoader:
                  on_progress: Callable[[int], None] | None = None):
         self.batch_size = max(1, batch_size)
         self.on_progress = on_progress or (lambda n: None)
+        # Lines of IMDb's name.basics indexed so far, before its titles are read.
+        self.on_indexed: Callable[[int], None] = lambda lines: None
         self.summary = LoadSummary()
         self.graph = BulkGraph(datetime.now(timezone.utc).isoformat(timespec="seconds"))
         self.identities = Identities()
@@ -70,7 +72,7 @@ class BulkLoader:
             self.summary.files += 1
             if source.note:
                 self.summary.warnings.append(f"{source.name}: {source.note}")
-            for record in read_records(source, fmt, claims):
+            for record in read_records(source, fmt, claims, lambda n: self.on_indexed(n)):
                 if record.error or record.listing is None:
                     self._reject(record, record.error or "no listing found")
                     continue

@@ -98,6 +98,8 @@ class Loader:
         self.writer = ListingWriter(backend, self.batch_size) if backend is not None else None
         self.dry_run = dry_run
         self.on_progress = on_progress or (lambda n: None)
+        # Lines of IMDb's name.basics indexed so far, before its titles are read.
+        self.on_indexed: Callable[[int], None] = lambda lines: None
         self.summary = LoadSummary(dry_run=dry_run)
         # Batches go through three steps, overlapped with the next batch's: prepared
         # (rows computed, counted as written), launched (in flight), settled.
@@ -170,7 +172,7 @@ class Loader:
             chunk.files += 1
             if source.note:
                 chunk.warnings.append(f"{source.name}: {source.note}")
-            for record in read_records(source, fmt, claims):
+            for record in read_records(source, fmt, claims, lambda n: self.on_indexed(n)):
                 if record.error or record.listing is None:
                     chunk.rejects.append((record, record.error or "no listing found"))
                     continue
