@@ -116,7 +116,7 @@ class BulkLoader:
     def _prepare_identities(self, listings, resolve) -> None:
         """What Identities.prepare reads from the store, read from the graph so far: the
         nodes of identifiers and names the load's memory does not hold (never met, or
-        forgotten past identities.REMEMBERED), and which labels have identified nodes."""
+        forgotten past remembered.REMEMBERED), and which labels have identified nodes."""
         identities, graph = self.identities, self.graph
         identities.next_batch()
         wanted: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))

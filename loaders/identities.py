@@ -20,9 +20,9 @@ from graph.keys import (Namesake, Resolution, company_key, person_key, resolve_e
                         show_key)
 from graph.schema import LAYOUT_LABEL, NAME_KEY, Label
 from loaders.model import Listing
-from loaders.remembered import REMEMBERED, Remembered
+from loaders.remembered import Remembered
 
-# Past REMEMBERED names or identifiers a load forgets the oldest (loaders/remembered.py):
+# Past remembered.REMEMBERED names or identifiers a load forgets the oldest:
 # the store has them by then (only the batches prepared or in flight are not readable
 # yet, and those are the newest). Forgotten ones are read again when met.
 
@@ -44,10 +44,9 @@ class Identities:
     def __init__(self, backend: Backend | None = None, *, write: bool = False):
         self.backend = backend
         self.write = write
-        self.known: Remembered[str, str] = Remembered(REMEMBERED)  # identifier text -> key
+        self.known: Remembered[str, str] = Remembered()  # identifier text -> key
         # (label, base key) -> {key: ids} of the nodes whose name gives that base key
-        self.namesakes: Remembered[tuple[str, str], dict[str, tuple[str, ...]]] = \
-            Remembered(REMEMBERED)
+        self.namesakes: Remembered[tuple[str, str], dict[str, tuple[str, ...]]] = Remembered()
         self.identified: set[str] | None = None if backend is not None else set()
 
     # -- reads before a batch --------------------------------------------------

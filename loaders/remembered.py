@@ -32,9 +32,9 @@ class Remembered(OrderedDict, Generic[K, V]):
     remembered until the next one is planned. So it holds at most `most` entries, or two
     batches' worth when a batch alone names more."""
 
-    def __init__(self, most: int = REMEMBERED):
+    def __init__(self, most: int | None = None):
         super().__init__()
-        self.most = max(1, most)
+        self.most = max(1, REMEMBERED if most is None else most)
         self._this_batch: set[K] = set()
         self._last_batch: set[K] = set()
 

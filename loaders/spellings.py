@@ -22,7 +22,7 @@ from typing import Iterable, Mapping
 from graph.backend import Backend
 from graph.keys import best_spelling
 from graph.schema import DISPLAY
-from loaders.remembered import REMEMBERED, Remembered
+from loaders.remembered import Remembered
 
 SEP = "\t"
 Votes = dict[str, int]
@@ -86,7 +86,7 @@ class SpellingBook:
 
     def __init__(self, backend: Backend):
         self.backend = backend
-        self._known: Remembered[tuple[str, str], Stored] = Remembered(REMEMBERED)
+        self._known: Remembered[tuple[str, str], Stored] = Remembered()
 
     def stored(self, label: str, keys: Iterable[str]) -> dict[str, Stored]:
         """These entities as stored; those missing from the answer do not exist."""

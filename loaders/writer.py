@@ -51,7 +51,8 @@ from graph.keys import normalize_name
 from graph.schema import Label, RelType
 from loaders.pacing import pace_for
 from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan, merged_details
-from loaders.remembered import REMEMBERED, Remembered
+from loaders import remembered
+from loaders.remembered import Remembered
 from loaders.spellings import SEP, Stored, SpellingBook, add, best, only, votes_to_text
 from loaders.statements import (ADD_DEGREES, BATCH_APPLIED, DEGREES, DROP_JOURNALS,
                                 EXISTING_LISTINGS, HUB_LABELS, JOURNALS, LISTING_MENTIONS, PARTS,
@@ -251,7 +252,7 @@ class ListingWriter:
                 mine[key] += count
         waiting = sum(map(len, self.added_degrees.values())) + \
             sum(map(len, self.stale_degrees.values()))
-        if waiting > REMEMBERED:
+        if waiting > remembered.REMEMBERED:
             self.flush_degrees()  # nothing is in flight: what it counts is written
 
     def refresh_degrees(self, keys: dict[str, list[str]]) -> None:
