@@ -65,9 +65,9 @@ _SEASON_PATTERNS = (
 
 # Names (and titles) each key function remembers: the busy ones of a load (genres, a
 # prolific person, a series' title) are met again and again, most names once or twice.
-# Enough to keep the hits, small enough not to grow a long load's memory (a few MB at
-# most, where 200,000 entries were ~50 MB; benchmarks/imdb_load.py).
-CACHED_NAMES = 1 << 13
+# Enough to keep those hits, small enough that a long load's memory does not grow with
+# the names it meets (benchmarks/imdb_load.py; 200,000 entries took tens of MB).
+CACHED_NAMES = 1 << 12
 
 
 @lru_cache(maxsize=CACHED_NAMES)
