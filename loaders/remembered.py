@@ -16,16 +16,12 @@ with REMEMBERED a batch's reads are a little longer lists, and the peak stays fl
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Generic, Hashable, TypeVar
+from collections.abc import Hashable
 
 # Entities (or names, identifiers...) each memory of a load holds at most.
 REMEMBERED = 5_000
 
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-
-class Remembered(OrderedDict, Generic[K, V]):
+class Remembered[K: Hashable, V](OrderedDict[K, V]):
     """A mapping that forgets what was written longest ago once it holds `most` entries,
     but never what was written during this batch or the one before (`tick` starts a
     batch): a batch in flight is not readable in the store yet, so what it wrote must be
