@@ -15,7 +15,9 @@ gzipped like IMDb's), in one run:
 
 Rows are the data rows of the files read (title.basics, name.basics, title.principals,
 title.crew, title.akas; title.episode with --episodes); credits are the relationships
-written. Memory is flat when the peak barely moves while the input grows tenfold.
+written. Memory is flat when the peak at the largest size is at most FLAT_GROWTH times
+the peak at the smallest, at every size (at least ten times apart): a verdict line says whether
+it is, for the loader and for the parser alone.
 
     python -m benchmarks.imdb_load [--titles 2000 20000] [--backend embedded|neo4j|both]
         [--episodes] [--repeat 1] [--json FILE]
@@ -41,6 +43,8 @@ from benchmarks.load_throughput import fresh, measure_same_rows
 from benchmarks.synthetic_imdb import Manifest, generate
 
 GRAPH = "bench-imdb"
+# Memory is flat when the largest input's peak is within this factor of the smallest's.
+FLAT_GROWTH = 1.15
 
 
 def input_rows(manifest: Manifest, episodes: bool) -> int:
@@ -150,12 +154,17 @@ def run(name: str, sizes: dict[int, Manifest], episodes: bool, batch_size: int,
         print(f"  loader = {share:.0%} of the raw UNWIND's speed", flush=True)
         results[titles] = {"rows": rows, **medians, "share_of_raw": share}
     small, big = min(results), max(results)
+    flat = {}
     for kind in ("loader", "parse"):
-        grew = results[big][kind]["peak_mb"] / results[small][kind]["peak_mb"]
-        print(f"{kind} peak memory: {results[small][kind]['peak_mb']:,.0f} MB at {small:,} "
-              f"titles, {results[big][kind]['peak_mb']:,.0f} MB at {big:,} "
-              f"({big / small:g}x the input: x{grew:.2f})")
-    return results
+        peaks = ", ".join(f"{results[titles][kind]['peak_mb']:,.0f} MB at {titles:,}"
+                          for titles in sizes)
+        grew = max(results[titles][kind]["peak_mb"] for titles in sizes) / \
+            results[small][kind]["peak_mb"]
+        verdict = "met" if grew <= FLAT_GROWTH else "NOT met"
+        print(f"{kind} peak memory: {peaks} titles ({big / small:g}x the input: x{grew:.2f}); "
+              f"flat (at most x{FLAT_GROWTH:.2f}): {verdict}")
+        flat[kind] = verdict == "met"
+    return {**results, "flat": flat}
 
 
 def main() -> None:

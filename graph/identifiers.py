@@ -81,7 +81,7 @@ class IdentifierError(ValueError):
     """Text that is not an identifier of a known scheme for a label."""
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 12)  # the busy ones; more only grows a long load's memory
 def parse_identifier(text: str, label: Label | str | None = None) -> Identifier:
     """`imdb:nm0000229`, `nm0000229` or `tmdb:person/488` as an Identifier; raises
     IdentifierError with the reason (and the schemes' shapes) otherwise. Cached: a dump

@@ -63,8 +63,14 @@ _SEASON_PATTERNS = (
     re.compile(r"^(?P<series>.+?)\s+S(?P<season>\d{1,3})$"),
 )
 
+# Names (and titles) each key function remembers: the busy ones of a load (genres, a
+# prolific person, a series' title) are met again and again, most names once or twice.
+# Enough to keep those hits, small enough that a long load's memory does not grow with
+# the names it meets (benchmarks/imdb_load.py; 200,000 entries took tens of MB).
+CACHED_NAMES = 1 << 12
 
-@lru_cache(maxsize=200_000)
+
+@lru_cache(maxsize=CACHED_NAMES)
 def normalize_name(text: str) -> str:
     """Case-, accent-, punctuation- and spacing-insensitive form of a name."""
     text = text or ""
@@ -110,7 +116,7 @@ class ShowTitle:
     season: int | None
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=CACHED_NAMES)
 def parse_show_title(title: str) -> ShowTitle:
     """Split `Spiral - Season 7` into its series and season; other titles are their own series."""
     display = _SPACES.sub(" ", unicodedata.normalize("NFKC", title or "")).strip()

@@ -31,7 +31,7 @@ from loaders.bulk_graph import BulkGraph
 from loaders.bulk_spill import CACHED_ENTRIES
 from loaders.formats import read_records
 from loaders.history import VIA_BULK, LoadOrigin, bulk_record, input_digest
-from loaders.identities import Identities, _bounded_set, _references
+from loaders.identities import Identities, _references
 from loaders.identity import Claims
 from loaders.model import ParsedRecord
 from loaders.pipeline import DEFAULT_BATCH_SIZE, LoadSummary, Reject, _located
@@ -49,6 +49,8 @@ class BulkLoader:
                  origin: LoadOrigin | None = None):
         self.batch_size = max(1, batch_size)
         self.on_progress = on_progress or (lambda n: None)
+        # Lines of IMDb's name.basics indexed so far, before its titles are read.
+        self.on_indexed: Callable[[int], None] = lambda lines: None
         self.summary = LoadSummary()
         self.graph = BulkGraph(datetime.now(timezone.utc).isoformat(timespec="seconds"),
                                spill_dir, cached)
@@ -103,7 +105,7 @@ class BulkLoader:
             self.inputs.append(f"{source.name}\t{input_digest(source)}")
             if source.note:
                 self.summary.warnings.append(f"{source.name}: {source.note}")
-            for record in read_records(source, fmt, claims):
+            for record in read_records(source, fmt, claims, lambda n: self.on_indexed(n)):
                 if record.error or record.listing is None:
                     self._reject(record, record.error or "no listing found")
                     continue
@@ -146,8 +148,9 @@ class BulkLoader:
     def _prepare_identities(self, listings, resolve) -> None:
         """What Identities.prepare reads from the store, read from the graph so far: the
         nodes of identifiers and names the load's memory does not hold (never met, or
-        forgotten past identities.REMEMBERED), and which labels have identified nodes."""
+        forgotten past remembered.REMEMBERED), and which labels have identified nodes."""
         identities, graph = self.identities, self.graph
+        identities.next_batch()
         wanted: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         bases: dict[str, set[str]] = defaultdict(set)
         for listing in listings:
@@ -170,11 +173,12 @@ class BulkLoader:
                 for value in sorted(values):
                     key = graph.identified_key(label, SCHEMES[scheme].property, value)
                     if key is not None:
-                        _bounded_set(identities.known, f"{scheme}:{value}", key)
+                        identities.known.remember(f"{scheme}:{value}", key)
         for label, keys in bases.items():
             for name_base in sorted(keys):
-                _bounded_set(identities.namesakes, (label, name_base),
-                             graph.namesakes(label, name_base, label in graph.identified))
+                identities.namesakes.remember(
+                    (label, name_base), graph.namesakes(label, name_base,
+                                                        label in graph.identified))
 
     def _yearless_resolver(self, records: list[ParsedRecord]):
         """As the pipeline's (loaders/yearless.py), against the graph built so far."""

@@ -9,7 +9,7 @@ from typing import Callable, Iterator, TextIO
 from loaders.catalogue_page import parse_page
 from loaders.csv_format import looks_like_csv, parse_csv
 from loaders.identity import Claims
-from loaders.imdb_format import parse_imdb
+from loaders.imdb_format import IndexProgress, parse_imdb
 from loaders.json_format import parse_json, parse_jsonl
 from loaders.model import Listing, ParsedRecord
 from loaders.sources import SourceText
@@ -56,12 +56,14 @@ def parse(text: str, file: str, fmt: str | None = None) -> Iterator[ParsedRecord
     return PARSERS[fmt](text, file)
 
 
-def read_records(source: SourceText, fmt: str | None, claims: Claims) -> Iterator[ParsedRecord]:
+def read_records(source: SourceText, fmt: str | None, claims: Claims,
+                 on_indexed: IndexProgress | None = None) -> Iterator[ParsedRecord]:
     """Every record of one input, each with its stable id (loaders/identity.py). A file
     is read as it is parsed, not held whole. IMDb's files are read together, whatever
-    `fmt` says (they are told by their names)."""
+    `fmt` says (they are told by their names); `on_indexed` follows the indexing of
+    their people before the first title (loaders/imdb_format.py)."""
     if source.dataset is not None:
-        for record in parse_imdb(source.dataset):
+        for record in parse_imdb(source.dataset, on_indexed=on_indexed):
             yield claims.identify(record, source.identity)
         return
     if fmt is None and source.text is not None:

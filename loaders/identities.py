@@ -11,7 +11,7 @@ node) needs no namesake read for it: every name is its own key, as before identi
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from typing import Iterable, Sequence
 
 from graph.backend import Backend
@@ -20,12 +20,11 @@ from graph.keys import (Namesake, Resolution, company_key, person_key, resolve_e
                         show_key)
 from graph.schema import LAYOUT_LABEL, NAME_KEY, Label
 from loaders.model import Listing
+from loaders.remembered import Remembered
 
-# Names and identifiers a load remembers; past this it forgets the oldest half (the
-# store has them by then: only the batches prepared or in flight are not readable yet,
-# a few thousand listings' worth). Forgotten ones are read again when met: a dump's
-# people fill this, so it is what keeps a load's memory flat.
-REMEMBERED = 100_000
+# Past remembered.REMEMBERED names or identifiers a load forgets the oldest:
+# the store has them by then (only the batches prepared or in flight are not readable
+# yet, and those are the newest). Forgotten ones are read again when met.
 
 _IDENTIFIED = f"MATCH (l:{LAYOUT_LABEL} {{key: 'layout'}}) RETURN l.identified"
 _RECORD_IDENTIFIED = (f"MERGE (l:{LAYOUT_LABEL} {{key: 'layout'}}) "
@@ -37,14 +36,6 @@ _BY_NAME_KEY = (f"UNWIND $keys AS k MATCH (n:{{label}} {{{{{NAME_KEY}: k}}}}) "
                 "RETURN k, n.key, coalesce(n.ids, [])")
 
 
-def _bounded_set(mapping: OrderedDict, key, value) -> None:
-    mapping[key] = value
-    mapping.move_to_end(key)
-    if len(mapping) > REMEMBERED:
-        for _ in range(REMEMBERED // 2):
-            mapping.popitem(last=False)
-
-
 class Identities:
     """A load's memory of identified nodes and namesakes; `identify` is the planner's
     callback (loaders/plan.py). With no backend (a plan made offline, a dry run with no
@@ -53,17 +44,23 @@ class Identities:
     def __init__(self, backend: Backend | None = None, *, write: bool = False):
         self.backend = backend
         self.write = write
-        self.known: OrderedDict[str, str] = OrderedDict()  # identifier text -> key
+        self.known: Remembered[str, str] = Remembered()  # identifier text -> key
         # (label, base key) -> {key: ids} of the nodes whose name gives that base key
-        self.namesakes: OrderedDict[tuple[str, str], dict[str, tuple[str, ...]]] = OrderedDict()
+        self.namesakes: Remembered[tuple[str, str], dict[str, tuple[str, ...]]] = Remembered()
         self.identified: set[str] | None = None if backend is not None else set()
 
     # -- reads before a batch --------------------------------------------------
+
+    def next_batch(self) -> None:
+        """A batch starts: what the one before the last resolved may now be forgotten."""
+        self.known.tick()
+        self.namesakes.tick()
 
     def prepare(self, listings: Iterable[Listing], base_keys: dict[int, str]) -> None:
         """Read what the store holds for the names and identifiers of these listings.
         `base_keys` gives each listing's show key (by id(listing)), yearless titles
         already resolved."""
+        self.next_batch()
         if self.backend is None:
             return
         if self.identified is None:
@@ -90,7 +87,7 @@ class Identities:
                 query = _BY_ID.format(label=label, prop=SCHEMES[scheme].property)
                 for value, key in self.backend.run_read(query, {"values": sorted(values)},
                                                         max_rows=0).rows:
-                    _bounded_set(self.known, f"{scheme}:{value}", key)
+                    self.known.remember(f"{scheme}:{value}", key)
         for label, keys in bases.items():
             found: dict[str, dict[str, tuple[str, ...]]] = {key: {} for key in keys}
             for query in (_BY_KEY, _BY_NAME_KEY):
@@ -100,7 +97,7 @@ class Identities:
                         query.format(label=label), {"keys": sorted(keys)}, max_rows=0).rows:
                     found[base][key] = tuple(node_ids)
             for base, nodes in found.items():
-                _bounded_set(self.namesakes, (label, base), nodes)
+                self.namesakes.remember((label, base), nodes)
 
     # -- the planner's callback ----------------------------------------------
 
@@ -109,15 +106,16 @@ class Identities:
         nodes = self.namesakes.get((label, base_key))
         if nodes is None:  # not read: a name this load meets first (or a yearless title)
             nodes = {}
-            _bounded_set(self.namesakes, (label, base_key), nodes)
         resolution = resolve_entity(base_key, ids, self.known,
                                     [Namesake(key, node_ids) for key, node_ids in nodes.items()])
         texts = tuple(str(identifier) for identifier in ids)
         for text in texts:
-            _bounded_set(self.known, text, resolution.key)
+            self.known.remember(text, resolution.key)
         if resolution.rule != "identifier" or texts:
             had = nodes.get(resolution.key, ())
             nodes[resolution.key] = had + tuple(t for t in texts if t not in had)
+        # Remembered (again) as this batch's: the store will not have it until it is written.
+        self.namesakes.remember((label, base_key), nodes)
         return resolution
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from pathlib import PurePath
-from typing import Iterator
+from typing import Callable, Iterator
 
 from pydantic import ValidationError
 
@@ -41,13 +41,19 @@ EXECUTIVE_PRODUCER = "executive producer"
 CREW_CATEGORIES = {"directors": "director", "writers": "writer"}  # title.crew column -> category
 
 
-def parse_imdb(dataset: ImdbDataset, scratch: str | None = None) -> Iterator[ParsedRecord]:
+# Called with how many lines of name.basics are indexed so far, as the index is built
+# (minutes for the real file, before the first title can be read), and once at its end.
+IndexProgress = Callable[[int], None]
+
+
+def parse_imdb(dataset: ImdbDataset, scratch: str | None = None,
+               on_indexed: IndexProgress | None = None) -> Iterator[ParsedRecord]:
     """Every title of the dataset as a listing, or a rejected line; `scratch` is the folder
     of the temporary index (default: the system's temporary folder)."""
     with DiskIndex(scratch) as index:
         people = dataset.table("name.basics")
         if people is not None:
-            yield from _index_people(people, index)
+            yield from _index_people(people, index, on_indexed or (lambda lines: None))
         if dataset.episodes:
             _index_series(dataset.table("title.basics"), index)
         yield from _Join(dataset, index).records()
@@ -62,10 +68,13 @@ def _bad(table: TableFile, line: BadLine) -> ParsedRecord:
     return _reject(table, line.number, line.reason)
 
 
-def _index_people(table: TableFile, index: DiskIndex) -> Iterator[ParsedRecord]:
+def _index_people(table: TableFile, index: DiskIndex,
+                  on_indexed: IndexProgress) -> Iterator[ParsedRecord]:
     """name.basics into the index, one batch at a time; its bad lines are rejected."""
     batch: list[tuple] = []
+    lines = 0
     for line in table.lines(sorted_by_key=False):
+        lines += 1
         if isinstance(line, BadLine):
             yield _bad(table, line)
             continue
@@ -80,8 +89,10 @@ def _index_people(table: TableFile, index: DiskIndex) -> Iterator[ParsedRecord]:
         if len(batch) >= INSERT_BATCH:
             index.add_people(batch)
             batch = []
+            on_indexed(lines)
     index.add_people(batch)
     index.commit()
+    on_indexed(lines)
 
 
 def _person_row(fields: dict[str, str]) -> tuple:

@@ -3,7 +3,9 @@
 The real name.basics holds ~14 million people: held in a Python dict it would take
 gigabytes. They go, in one streaming pass, into a throwaway SQLite database in a
 temporary file (deleted when the load ends), where a title's credits look up the
-people they name. SQLite's page cache (a few megabytes) is all it keeps in memory.
+people they name. SQLite's page cache (1 MB: the operating system caches the file's
+pages too; parsing 20,000 titles took the same time with 4 MB, and peaked 2.4 MB
+higher) is all it keeps in memory.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ class DiskIndex:
         self._db.executescript("""
             PRAGMA journal_mode = OFF;
             PRAGMA synchronous = OFF;
-            PRAGMA cache_size = -16000;
+            PRAGMA cache_size = -1000;
             CREATE TABLE person (nconst TEXT PRIMARY KEY, name TEXT, birth INTEGER,
                                  death INTEGER, professions TEXT, known_for TEXT) WITHOUT ROWID;
             CREATE TABLE series (tconst TEXT PRIMARY KEY, title TEXT, year INTEGER) WITHOUT ROWID;

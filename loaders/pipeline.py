@@ -102,6 +102,8 @@ class Loader:
         self.dry_run = dry_run
         self.origin = origin or LoadOrigin()  # who loads, and how (cli, web)
         self.on_progress = on_progress or (lambda n: None)
+        # Lines of IMDb's name.basics indexed so far, before its titles are read.
+        self.on_indexed: Callable[[int], None] = lambda lines: None
         self.summary = LoadSummary(dry_run=dry_run)
         self._holding_lock = False  # inside exclusive(): load() must not take it again
         # Batches go through three steps, overlapped with the next batch's: prepared
@@ -207,7 +209,7 @@ class Loader:
                 self.history.met(source)
             if source.note:
                 chunk.warnings.append(f"{source.name}: {source.note}")
-            for record in read_records(source, fmt, claims):
+            for record in read_records(source, fmt, claims, lambda n: self.on_indexed(n)):
                 if record.error or record.listing is None:
                     chunk.rejects.append((record, record.error or "no listing found"))
                     continue

@@ -9,8 +9,9 @@ genre gives it an edge), counted only when that second spelling arrives. So the
 loader writes nothing to a busy, consistently spelled person as listings keep
 naming them.
 
-A `SpellingBook` remembers what the store holds for every entity it has read or
-written during one load, so a busy entity is read once per load, not per batch.
+A `SpellingBook` remembers what the store holds for the entities it has read or
+written lately during one load (loaders/remembered.py), so a busy entity is read once
+per load, not per batch.
 """
 
 from __future__ import annotations
@@ -21,11 +22,10 @@ from typing import Iterable, Mapping
 from graph.backend import Backend
 from graph.keys import best_spelling
 from graph.schema import DISPLAY
+from loaders.remembered import Remembered
 
 SEP = "\t"
 Votes = dict[str, int]
-# Entities a book remembers; past this it forgets the oldest half.
-REMEMBERED = 400_000
 
 # One text per node ("<key>\n<name>\n<1 if it keeps votes>\n<vote>\n...": keys and cleaned
 # names hold no line breaks) in one record: both drivers pay per record and per value.
@@ -86,7 +86,7 @@ class SpellingBook:
 
     def __init__(self, backend: Backend):
         self.backend = backend
-        self._known: dict[tuple[str, str], Stored] = {}
+        self._known: Remembered[tuple[str, str], Stored] = Remembered()
 
     def stored(self, label: str, keys: Iterable[str]) -> dict[str, Stored]:
         """These entities as stored; those missing from the answer do not exist."""
@@ -120,15 +120,15 @@ class SpellingBook:
         return counts
 
     def remember(self, label: str, key: str, stored: Stored) -> Stored:
-        if len(self._known) >= REMEMBERED:
-            for old in list(self._known)[:REMEMBERED // 2]:
-                del self._known[old]
-        self._known[(label, key)] = stored
-        return stored
+        return self._known.remember((label, key), stored)
+
+    def next_batch(self) -> None:
+        """A batch is prepared: what the one before the last wrote may now be forgotten."""
+        self._known.tick()
 
     def clear(self) -> None:
         """Forget everything: after a failed write, what was counted as written was not."""
         self._known.clear()
 
     def forget(self, label: str, key: str) -> None:
-        self._known.pop((label, key), None)
+        self._known.forget((label, key))

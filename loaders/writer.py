@@ -17,16 +17,18 @@ Provenance and display names (docs/data-model.md):
   as its old version or its new one, never the new content hash over old credits.
 
 What a load already knows it does not ask again: the writer remembers what the store
-holds for every entity it has read or written. What the store did not have before a
-batch is CREATEd: new listings, shows and entities, and the credits of new shows (an
+holds for the entities it has read or written lately (loaders/remembered.py). What the
+store did not have before a batch is CREATEd: new listings, shows and entities, and the credits of new shows (an
 edge cannot exist before both its ends). The degrees those credits add are counted here
-and written once at the end of the load; entities reached by MERGEd or pruned edges are
-recounted then. Every batch also writes a journal entry in its own statement
-(statements.JOURNAL_LABEL): if the load never gets to write its degrees (killed, or
-stopped by an error), the next load recounts what the journal names before it starts
-(`recover`), so the store converges however a load ends. Its own statement also writes
-what the batch changed, for the load's history (statements.CHANGE_ENTRY, the Replaced
-images; loaders/changes.py reads them back). How many listings a batch
+and written at the end of the load; entities reached by MERGEd or pruned edges are
+recounted then. Both are written sooner, between batches, once more than REMEMBERED
+entities wait: what a load holds must not grow with its input. Every batch also writes
+a journal entry in its own statement (statements.JOURNAL_LABEL): if the load never gets
+to write its degrees (killed, or stopped by an error), the next load recounts what the
+journal names before it starts (`recover`), so the store converges however a load ends.
+Its own statement also writes what the batch changed, for the load's history
+(statements.CHANGE_ENTRY, the Replaced images; loaders/changes.py reads them back). How
+many listings a batch
 holds, and how many rows a degree write, comes from loaders/pacing.py (a time budget
 where pages wait for the loader's writes). A batch can be prepared while the one before it is written (`prepare`,
 `launch`, `finish`); it is counted as written when prepared, and if the write fails
@@ -40,7 +42,7 @@ create its credits.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Mapping
@@ -52,7 +54,8 @@ from graph.schema import Label, RelType
 from loaders.history import new_load_id
 from loaders.pacing import pace_for
 from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan, merged_details
-from loaders.identities import REMEMBERED as DETAILS_REMEMBERED  # forgotten: sent again
+from loaders import remembered
+from loaders.remembered import Remembered
 from loaders.spellings import SEP, Stored, SpellingBook, add, best, only, votes_to_text
 from loaders.statements import (ADD_DEGREES, BATCH_APPLIED, DEGREES, DROP_JOURNALS,
                                 EXISTING_LISTINGS, HUB_LABELS, JOURNALS, LISTING_MENTIONS, PARTS,
@@ -116,8 +119,9 @@ class ListingWriter:
         self.added_degrees: dict[str, dict[str, int]] = {
             label: defaultdict(int) for label in HUB_LABELS}
         self.load_id = new_load_id()  # names its journal entries, changes and history
-        # Details (identifiers, years...) this load has written, by node: not sent again.
-        self._details_written: OrderedDict[tuple[str, str], int] = OrderedDict()
+        # Details (identifiers, years...) this load has written lately, by node: not sent
+        # again (forgotten ones are).
+        self._details_written: Remembered[tuple[str, str], int] = Remembered()
         self._batches = 0
 
     # -- the journal ----------------------------------------------------------
@@ -206,13 +210,14 @@ class ListingWriter:
         it while it is written. If it fails, `finish` (or `write`) forgets all it knew.
         `stored` is what `look_up` found for these plans (read now if not given)."""
         loaded_at = loaded_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
+        self.book.next_batch()
         batch = self.batch(plans, previous or {}, loaded_at, stored)
         batch.encoded = self.backend.statement(batch.statement(), batch.parameters)
         for (label, key), held in batch.stored.items():
             self.book.remember(label, key, held)
         for label, key in batch.dropped:
             self.book.forget(label, key)  # it may be gone: read it again if met
-            self._details_written.pop((label, key), None)
+            self._details_written.forget((label, key))
         return batch
 
     def launch(self, batch: Batch) -> Launched:
@@ -239,17 +244,19 @@ class ListingWriter:
         self._written(launched.batch)
 
     def _written(self, batch: Batch) -> None:
+        self._details_written.tick()
         for ident, fingerprint in batch.details.items():
-            self._details_written[ident] = fingerprint
-            self._details_written.move_to_end(ident)
-        while len(self._details_written) > DETAILS_REMEMBERED:
-            self._details_written.popitem(last=False)
+            self._details_written.remember(ident, fingerprint)
         for label, keys in batch.stale.items():
             self.stale_degrees[label].update(keys)
         for label, added in batch.degrees.items():
             mine = self.added_degrees[label]
             for key, count in added.items():
                 mine[key] += count
+        waiting = sum(map(len, self.added_degrees.values())) + \
+            sum(map(len, self.stale_degrees.values()))
+        if waiting > remembered.REMEMBERED:
+            self.flush_degrees()  # nothing is in flight: what it counts is written
 
     def refresh_degrees(self, keys: dict[str, list[str]]) -> None:
         for label, statement in DEGREES.items():

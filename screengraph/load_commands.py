@@ -114,8 +114,9 @@ def _finish_import(cli: CliContext, folder: Path) -> None:
 
 
 def _run(loader: Loader | BulkLoader, bulk_target, sources: Iterator[SourceText], count: int,
-         fmt: str | None, show_progress: bool):
-    """Run a load (into `bulk_target` when bulk), with a progress bar if asked."""
+         fmt: str | None, show_progress: bool, console=None):
+    """Run a load (into `bulk_target` when bulk), with a progress bar if asked (on
+    `console`, rich's default when None)."""
     def run(texts):
         if bulk_target is not None:
             return loader.load(bulk_target, texts, fmt, BULK_FOLDER)
@@ -125,13 +126,27 @@ def _run(loader: Loader | BulkLoader, bulk_target, sources: Iterator[SourceText]
         return run(sources)
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} listings"),
-                  TimeElapsedColumn(), transient=True) as bar:
+                  TimeElapsedColumn(), transient=True, console=console) as bar:
         task = bar.add_task("loading", total=None)
-        loader.on_progress = lambda n: bar.advance(task, n)
+        shown_source = ["loading"]
+
+        def listings_done(n: int) -> None:
+            bar.update(task, advance=n, description=shown_source[0])
+
+        def people_indexed(lines: int) -> None:
+            # IMDb's people are indexed before the first title loads (minutes for the
+            # real name.basics): say so, or the bar would sit still at 0 listings.
+            bar.update(task, description=f"{shown_source[0]}: indexing name.basics, "
+                                         f"{lines:,} people")
+            bar.refresh()
+
+        loader.on_progress = listings_done
+        loader.on_indexed = people_indexed
 
         def shown():
             for i, source in enumerate(sources, 1):
-                bar.update(task, description=f"{source.name} ({i}/{count})")
+                shown_source[0] = f"{source.name} ({i}/{count})"
+                bar.update(task, description=shown_source[0])
                 yield source
 
         return run(shown())

@@ -141,10 +141,10 @@ def test_nodes_of_alternating_shapes_keep_their_places_in_graph_bulk(embedded):
 
 
 def test_names_the_load_forgot_resolve_as_against_the_store(tmp_path, request, monkeypatch):
-    """Past identities.REMEMBERED names a load forgets the oldest half and the
+    """Past remembered.REMEMBERED names a load forgets the oldest and the
     incremental loader asks the store again; the bulk path asks the graph it holds."""
     from tests.conftest import open_backend
-    monkeypatch.setattr("loaders.identities.REMEMBERED", 16)
+    monkeypatch.setattr("loaders.remembered.REMEMBERED", 16)
     # A name-only David Smith, who then gets nm0000229; a namesake nm0000230 becomes
     # david-smith--nm0000230; forgotten, he must still be found by his identifier.
     smith = [{"title": "First", "year": 1990, "cast": ["David Smith"]}] + [
