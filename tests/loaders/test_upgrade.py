@@ -168,7 +168,7 @@ def test_every_way_of_opening_a_newer_store_refuses_it(tmp_path):
                             env=env, capture_output=True, text=True, timeout=120)
     assert served.returncode == 1 and "written by a newer screengraph" in served.stderr
     app = create_app({"TESTING": True}, settings=load_settings(
-        env={}, backend="embedded", data_dir=str(store)))
+        env={"SCREENGRAPH_EMBEDDED_IDLE_S": "0"}, backend="embedded", data_dir=str(store)))
     response = app.test_client().get("/search.json?q=x")
     assert response.status_code == 503
     assert "written by a newer screengraph" in response.get_data(as_text=True)
