@@ -29,6 +29,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from graph.errors import ExportRefused
 from graph.export_read import Node, Relationship
+from graph.neo4j_import import scalar_type
 
 NODE_LABELS = "labels"
 EDGE_TYPE = "label"
@@ -40,13 +41,8 @@ _WIDER = {frozenset({"long", "double"}): "double"}
 
 
 def _type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "long"
-    if isinstance(value, float):
-        return "double"
-    return "string"
+    """GraphML's attribute type; lists and anything else travel as (JSON) text."""
+    return scalar_type(value) or "string"
 
 
 def _text(value: Any) -> str:

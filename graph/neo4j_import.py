@@ -33,7 +33,9 @@ ARRAY_SEP = "\x1f"  # the unit separator
 MANIFEST = "screengraph-import.json"
 
 
-def _scalar_type(value: Any) -> str:
+def scalar_type(value: Any) -> str | None:
+    """A property value's type as Neo4j's import headers and GraphML both name it; None
+    for a value that is not one of those four."""
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -42,7 +44,14 @@ def _scalar_type(value: Any) -> str:
         return "double"
     if isinstance(value, str):
         return "string"
-    raise BulkImportRefused(f"a {type(value).__name__} cannot be a Neo4j property value")
+    return None
+
+
+def _scalar_type(value: Any) -> str:
+    found = scalar_type(value)
+    if found is None:
+        raise BulkImportRefused(f"a {type(value).__name__} cannot be a Neo4j property value")
+    return found
 
 
 def column_type(value: Any) -> str:
