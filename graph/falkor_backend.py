@@ -37,6 +37,9 @@ from graph.schema import FULLTEXT_LABELS, KEY, SEARCH_TEXT, lookup_indexes, uniq
 from graph.values import nested_too_deep, node_value, plain, relationship_value
 
 log = logging.getLogger(__name__)
+# Tries of a read whose schema version the server found stale (a load adding labels and
+# property keys can move it several times in a row).
+SCHEMA_TRIES = 5
 
 _TIMEOUT_MAX_MS = 3_600_000
 # The counter each write bumps (`generation`), per graph.
@@ -106,16 +109,19 @@ class FalkorBackend(Backend):
 
         A new handle per query read the schema on every query that returned a node:
         db.labels(), db.relationshipTypes() and db.propertyKeys(), three round trips more.
+        While a load adds labels and property keys the version can move again between the
+        refresh and the next try (and the refresh's own reads may already see a newer
+        schema than the version it records): a few tries, not one.
         """
-        for attempt in (1, 2):
+        for attempt in range(1, SCHEMA_TRIES + 1):
             reply = graph.execute_command("GRAPH.RO_QUERY", self.graph_name, query, "--compact",
                                           "timeout", timeout_ms, "version", graph.schema.version)
             try:
                 return QueryResult(graph, reply)
             except SchemaVersionMismatchException as exc:
-                if attempt == 2:
-                    raise QueryError("The embedded store's schema changed twice while a query "
-                                     "ran; run it again.") from exc
+                if attempt == SCHEMA_TRIES:
+                    raise QueryError(f"The embedded store's schema changed {SCHEMA_TRIES} times "
+                                     "while a query ran; run it again.") from exc
                 with self._schema_guard:
                     graph.schema.refresh(exc.version)
         raise AssertionError("unreachable")
