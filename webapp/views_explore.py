@@ -261,7 +261,10 @@ def _register_entity_routes() -> None:
         bp.add_url_rule(f"/{slug}/<path:key>/graph.json", graph.__name__, graph)
 
 
-def neighbourhood_json(label: str, key: str):
+def requested_neighbourhood(label: str, key: str) -> tuple[str, dict]:
+    """The entity's key as resolved and its neighbourhood, as the request's depth and limit
+    ask (within their caps); 404 when there is no such entity. The graph view and the
+    downloads read the same one."""
     depth = int_arg("depth", 1, 1, limits.MAX_NEIGHBOURHOOD_DEPTH)
     limit = int_arg("limit", 60, 1, limits.MAX_NEIGHBOURHOOD_NODES)
     backend = get_backend()
@@ -269,7 +272,11 @@ def neighbourhood_json(label: str, key: str):
     data = explore.neighbourhood(backend, label, key, depth=depth, limit=limit)
     if not data["nodes"]:
         raise ApiError(404, "not_found", f"There is no {label.lower()} with the key {key!r}.")
-    return jsonify(data)
+    return key, data
+
+
+def neighbourhood_json(label: str, key: str):
+    return jsonify(requested_neighbourhood(label, key)[1])
 
 
 _register_entity_routes()

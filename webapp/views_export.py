@@ -23,13 +23,12 @@ from flask import Blueprint, Response, request, url_for
 
 from graph.export_formats import FORMATS, write_export
 from graph.export_read import subgraph
-from queries import explore
 from webapp import limits
 from webapp.errors import ApiError
 from webapp.graphview import members_of
 from webapp.store import get_backend
 from webapp.views_console import parse_params
-from webapp.views_explore import LABEL_BY_SLUG, _page_key, int_arg
+from webapp.views_explore import LABEL_BY_SLUG, requested_neighbourhood
 
 bp = Blueprint("export", __name__)
 
@@ -94,14 +93,7 @@ def _register_entity_routes() -> None:
     for slug, label in LABEL_BY_SLUG.items():
         for fmt in FORMATS:
             def view(key: str, label: str = label, fmt: str = fmt):
-                depth = int_arg("depth", 1, 1, limits.MAX_NEIGHBOURHOOD_DEPTH)
-                limit = int_arg("limit", 60, 1, limits.MAX_NEIGHBOURHOOD_NODES)
-                backend = get_backend()
-                key = _page_key(backend, label, key)
-                data = explore.neighbourhood(backend, label, key, depth=depth, limit=limit)
-                if not data["nodes"]:
-                    raise ApiError(404, "not_found",
-                                   f"There is no {label.lower()} with the key {key!r}.")
+                key, data = requested_neighbourhood(label, key)
                 members = [(node["label"], node["key"]) for node in data["nodes"]]
                 return _download(fmt, members, _FILE_NAME.sub("-", key)[:80] or label.lower())
             view.__name__ = _endpoint(slug, fmt)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import subprocess
 import threading
 from pathlib import Path
 
@@ -23,11 +21,10 @@ from graph.export_formats import export_store, write_export
 from graph.export_jsonl import parse_lines
 from graph.export_read import ExportReader
 from graph.graph_import import GraphImport
-from graph.neo4j_import import ImportFiles
 from graph.neo4j_lease import LEASE_LABEL
 from graph.schema import HISTORY_LABELS
-from tests.conftest import REPO, open_backend
-from tests.loaders.test_bulk import _cli, _incremental, _inputs, _local_neo4j, _neo4j_local
+from tests.conftest import open_backend
+from tests.loaders.test_bulk import _cli, _incremental, _inputs, _local_neo4j, _neo4j_admin_import
 
 
 def _export(backend, path: Path, fmt: str = "jsonl", page: int = 1000):
@@ -188,16 +185,7 @@ def test_csv_export_imported_by_neo4j_admin_gives_the_embedded_graph(request, tm
     _incremental(source, _inputs(tmp_path / "inputs"))
     expected = _checksum(source)
     _export(source, tmp_path / "csv", "csv")
-    files = ImportFiles.read(tmp_path / "csv")
-    _neo4j_local("stop", env)
-    try:
-        subprocess.run([str(REPO / "scripts" / "neo4j-local"), "admin",
-                        *files.arguments(os.environ.get("NEO4J_DATABASE", "neo4j"))],
-                       env=env, check=True, capture_output=True, timeout=600)
-    finally:
-        _neo4j_local("start", env)
-    finished = _cli(tmp_path, "load", "--bulk", str(tmp_path / "csv"), backend="neo4j")
-    assert finished.exit_code == 0, finished.output
+    _neo4j_admin_import(tmp_path, tmp_path / "csv", env)
     _assert_same(expected, neo4j, ("embedded", "neo4j-admin import"), source)
 
 

@@ -217,7 +217,14 @@ def test_bulk_load_gives_the_incremental_graph_on_neo4j(neo4j, tmp_path):
     neo4j.clear()
     loader = BulkLoader(batch_size=BATCH)
     loader.load(neo4j, _sources(paths), folder=tmp_path / "csv")
-    files = ImportFiles.read(tmp_path / "csv")
+    _neo4j_admin_import(tmp_path, tmp_path / "csv", env)
+    _assert_same(expected, expected_schema, neo4j)
+
+
+def _neo4j_admin_import(tmp_path, folder, env) -> None:
+    """What a user runs for a bulk load on Neo4j: stop the server, neo4j-admin's import of
+    `folder`, start it, then `screengraph load --bulk FOLDER` to finish."""
+    files = ImportFiles.read(folder)
     _neo4j_local("stop", env)
     try:
         subprocess.run([str(REPO / "scripts" / "neo4j-local"), "admin",
@@ -225,9 +232,8 @@ def test_bulk_load_gives_the_incremental_graph_on_neo4j(neo4j, tmp_path):
                        env=env, check=True, capture_output=True, timeout=600)
     finally:
         _neo4j_local("start", env)
-    finished = _cli(tmp_path, "load", "--bulk", str(tmp_path / "csv"), backend="neo4j")
+    finished = _cli(tmp_path, "load", "--bulk", str(folder), backend="neo4j")
     assert finished.exit_code == 0, finished.output
-    _assert_same(expected, expected_schema, neo4j)
 
 
 # -- the command ---------------------------------------------------------------------------
