@@ -9,7 +9,6 @@ only the listing at fault is rejected.
 from __future__ import annotations
 
 import gc
-import json
 import threading
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import asdict, dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from graph.backend import Backend
+from graph.bounded_log import BoundedLog
 from graph.errors import BackendUnavailable, GraphError
 from graph.keys import show_key
 from graph.observe import load_reported
@@ -63,8 +63,10 @@ class LoadSummary:
     rejected: int = 0
     credits: int = 0
     dry_run: bool = False
-    warnings: list[str] = field(default_factory=list)
-    rejects: list[Reject] = field(default_factory=list)
+    # The first KEPT of each in memory; every reject also goes to a scratch file, from
+    # which `write_rejects` copies them all (graph/bounded_log.py).
+    warnings: BoundedLog[str] = field(default_factory=BoundedLog)
+    rejects: BoundedLog[Reject] = field(default_factory=lambda: BoundedLog(spill=True))
     seconds: float = 0.0
     # What happened to each listing (first LISTED_MAX only): previews show it.
     listings: list[dict] = field(default_factory=list)
@@ -78,6 +80,7 @@ class LoadSummary:
     def to_json(self) -> dict:
         data = asdict(self)
         data["warnings_count"] = len(self.warnings)
+        data["rejects_count"] = len(self.rejects)
         return data
 
     def line(self) -> str:
@@ -464,8 +467,6 @@ def _located(record: ParsedRecord, warning: str) -> str:
     return warning if warning.startswith(record.ref.file) else f"{where}: {warning}"
 
 
-def write_rejects(rejects: list[Reject], path: Path) -> None:
-    """One JSON object per rejected record, for fixing and reloading."""
-    with path.open("w", encoding="utf-8") as out:
-        for reject in rejects:
-            out.write(json.dumps(asdict(reject), ensure_ascii=False) + "\n")
+def write_rejects(rejects: BoundedLog[Reject], path: Path) -> None:
+    """One JSON object per rejected record, every one of them, for fixing and reloading."""
+    rejects.write_to(path)

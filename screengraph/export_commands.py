@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 
 import click
 
+from graph.bounded_log import KEPT
 from graph.export_formats import FORMATS, STDIO, export_store, format_for, text_file
 from graph.export_jsonl import parse_lines
 from graph.export_read import ExportReader
@@ -112,8 +113,8 @@ def import_graph(cli: CliContext, path: Path, batch_size: int, as_json: bool,
         for reject in summary.rejects[:MAX_PRINTED]:
             click.echo(f"rejected: {name} line {reject.line}: {reject.reason}", err=True)
         if len(summary.rejects) > MAX_PRINTED:
-            click.echo(f"... and {len(summary.rejects) - MAX_PRINTED} more (use --json for all)",
-                       err=True)
+            click.echo(f"... and {len(summary.rejects) - MAX_PRINTED:,} more (--json lists the "
+                       f"first {min(len(summary.rejects), KEPT):,})", err=True)
         for problem in summary.problems:
             click.echo(f"warning: {name}: {problem}", err=True)
         click.echo(summary.line())

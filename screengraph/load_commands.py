@@ -8,6 +8,7 @@ from typing import Iterator
 
 import click
 
+from graph.bounded_log import KEPT
 from graph.errors import BulkImportRefused
 from graph.neo4j_import import MANIFEST
 from loaders.bulk import BulkLoader
@@ -89,7 +90,8 @@ def load(cli: CliContext, paths, fmt, source_name, episodes, dry_run, batch_size
             click.echo(f"warning: {warning}", err=True)
         hidden = max(0, len(summary.rejects) - MAX_PRINTED) + max(0, len(summary.warnings) - MAX_PRINTED)
         if hidden:
-            click.echo(f"... and {hidden} more (use --json for all)", err=True)
+            click.echo(f"... and {hidden} more (every reject is in the rejects file; --json "
+                       f"lists the first {KEPT:,} of each)", err=True)
         if summary.rejects:
             click.echo(f"Rejected records written to {rejects_path}", err=True)
         click.echo(summary.line())

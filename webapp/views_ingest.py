@@ -153,7 +153,8 @@ def _shown(summary: LoadSummary) -> dict:
         "rejected": summary.rejected,
         "listings": summary.listings,
         "rejects": [r.describe() for r in summary.rejects],
-        "warnings": summary.warnings,
+        "warnings": list(summary.warnings),
+        "hidden": summary.rejects.hidden + summary.warnings.hidden,
         "can_confirm": summary.dry_run and (summary.loaded + summary.updated) > 0,
         "id": None,
     }
