@@ -58,6 +58,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import BackendUnavailable
+from graph.store_swap import finish_interrupted_swap
 
 log = logging.getLogger(__name__)
 
@@ -508,6 +509,7 @@ class EmbeddedServer:
         ]
 
     def _start(self) -> None:
+        finish_interrupted_swap(self.data_dir)  # the folder's lock is held: nobody reads it
         if self.socket_path.exists():
             self.socket_path.unlink()
         self._stopping.clear()
