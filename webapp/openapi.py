@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from graph.export_formats import FORMATS
-from screengraph import __version__
+from graph.version import VERSION
 from webapp import limits
 
 bp = Blueprint("openapi", __name__)
@@ -126,7 +126,7 @@ def document() -> dict:
             "text/plain": {"schema": {"type": "string"}}}}, "404": _ERROR}}}
     return {
         "openapi": "3.1.0",
-        "info": {"title": "screengraph", "version": __version__,
+        "info": {"title": "screengraph", "version": VERSION,
                  "description": (
                      "Every HTML page has a JSON twin at the same path plus .json. Query strings "
                      f"are at most {limits.MAX_QUERY_STRING_BYTES:,} bytes (send long Cypher by "
