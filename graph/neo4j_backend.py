@@ -402,7 +402,14 @@ class Neo4jBackend(Backend):
                                               / 1000.0), _unlogged(params)).consume()
             return neo4j_plan(summary.query_type, summary.plan, _NAME)
 
-        return self._session_call(neo4j.READ_ACCESS, work, self.query_timeout_ms)
+        # Within the analyst's deadline like the run: a server that fails to compile a
+        # query may never answer (a parser's stack overflow did), and the driver would
+        # then wait for its socket's timeout, twice.
+        asked = getattr(self._adhoc_asked, "at", None) or time.monotonic()
+        remaining_ms = self.query_timeout_ms - (time.monotonic() - asked) * 1000.0
+        return within_deadline(
+            lambda: self._session_call(neo4j.READ_ACCESS, work, self.query_timeout_ms),
+            remaining_ms, self._adhoc_slots, lambda: QueryTimeout(self.query_timeout_ms, _NAME))
 
 
 class _UnloggedList(list):
