@@ -404,7 +404,7 @@ class FalkorBackend(Backend):
                 fields = dict(zip(module[::2], module[1::2]))
                 name = fields.get("name", fields.get(b"name"))
                 if name in ("graph", b"graph"):
-                    ver = int(fields.get("ver") or fields.get(b"ver") or 0)
+                    ver = int(fields["ver"] if "ver" in fields else fields.get(b"ver", 0))
                     version = f"FalkorDB {ver // 10000}.{ver // 100 % 100}.{ver % 100}"
             redis_version = connection.info("server").get("redis_version", "?")
             return BackendInfo(
