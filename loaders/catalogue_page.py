@@ -299,7 +299,7 @@ def _finish(page: _Page) -> ParsedRecord:
     if missing:
         return ParsedRecord(ref=ref, error=missing, warnings=page.warnings)
     data: dict[str, object] = {name: names for name, names in page.lists.items()
-            if names or name not in ("people", "shows")}
+                               if names or name not in ("people", "shows")}
     data.update(
         title=title,
         year=_read_year(page),

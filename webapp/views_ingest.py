@@ -59,7 +59,7 @@ def source_name(file_name: str | None) -> str:
 # -- per-app parts, made on first use ------------------------------------------------
 
 def _app_part(key: str, make):
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]  # a proxy
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
     with _lock:
         if key not in app.extensions:
             app.extensions[key] = make(app.config["SCREENGRAPH_SETTINGS"])
