@@ -216,7 +216,7 @@ class StartClock:
         now = time.monotonic()
         pid = self.server.server_process_id()
         ticks = cpu_ticks(pid) if pid else None
-        if ticks is not None:
+        if pid and ticks is not None:
             if self._seen is not None and (pid, ticks) != self._seen:
                 self.deadline = now + self.server.start_timeout_s
             self._seen = (pid, ticks)

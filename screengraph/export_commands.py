@@ -7,7 +7,7 @@ import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator, Protocol
 
 import click
 
@@ -32,18 +32,31 @@ def _format_for(path: Path, fmt: str | None) -> str:
     return found
 
 
+class _Advance(Protocol):
+    """Counts `n` more items (one by default: the export counts one at a time)."""
+
+    def __call__(self, n: int = 1) -> None: ...
+
+
 @contextmanager
-def _progress(show: bool, what: str, total: int | None) -> Iterator[Callable[[int], None]]:
+def _progress(show: bool, what: str, total: int | None) -> Iterator[_Advance]:
     """A callback to count items by, drawing a bar on stderr when asked."""
+    def uncounted(n: int = 1) -> None:
+        pass
+
     if not show:
-        yield lambda n=1: None
+        yield uncounted
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     with Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(what, total=total)
-        yield lambda n=1: bar.advance(task, n)
+
+        def advance(n: int = 1) -> None:
+            bar.advance(task, n)
+
+        yield advance
 
 
 def _show_progress(progress: bool | None) -> bool:

@@ -95,7 +95,7 @@ def load(cli: CliContext, paths, fmt, source_name, episodes, dry_run, batch_size
         if summary.rejects:
             click.echo(f"Rejected records written to {rejects_path}", err=True)
         click.echo(summary.line())
-    if bulk and loader.next_steps:
+    if isinstance(loader, BulkLoader) and loader.next_steps:
         click.echo(loader.next_steps, err=as_json)
     if summary.rejected and not allow_rejects:
         raise SystemExit(1)
@@ -120,7 +120,7 @@ def _run(loader: Loader | BulkLoader, bulk_target, sources: Iterator[SourceText]
     """Run a load (into `bulk_target` when bulk), with a progress bar if asked (on
     `console`, rich's default when None)."""
     def run(texts):
-        if bulk_target is not None:
+        if isinstance(loader, BulkLoader):
             return loader.load(bulk_target, texts, fmt, BULK_FOLDER)
         return loader.load(texts, fmt)
 
