@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
-from typing import IO, Generic, Iterator, TypeVar, overload
+from typing import IO, Generic, Iterable, Iterator, TypeVar, overload
 
 T = TypeVar("T")
 
@@ -36,7 +36,7 @@ class BoundedLog(Generic[T]):
         if self._spill is not None:
             self._spill.write(json.dumps(_plain(entry), ensure_ascii=False) + "\n")
 
-    def extend(self, entries: "list[T] | BoundedLog[T]") -> None:
+    def extend(self, entries: Iterable[T]) -> None:
         for entry in entries:
             self.append(entry)
 
@@ -90,7 +90,7 @@ class BoundedLog(Generic[T]):
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like a list
 
-    def __deepcopy__(self, memo: dict) -> list[T]:
+    def __deepcopy__(self, memo: dict) -> list[object]:
         """dataclasses.asdict() of a summary holding a log gives its kept entries."""
         return [_plain(entry) for entry in self.kept]
 
