@@ -75,7 +75,9 @@ def write_kind(statement) -> str:
     for label, cypher in DEGREES.items():
         if statement == cypher:
             return f"degrees recounted ({label})"
-    return "journal dropped" if statement == DROP_JOURNALS else "history and other"
+    if statement == DROP_JOURNALS:
+        return "journal dropped"
+    return f"other ({' '.join(str(statement).split()[:4])[:40]}...)"
 
 
 def timed_writes(backend) -> dict[str, list[float]]:
