@@ -14,13 +14,17 @@ Per backend:
 4. readers while the loader (in a process of its own, as `screengraph load` is: in this one
    its Python work would hold the clients' interpreter lock and count as page latency; a
    client of the server `screengraph serve` owns) ingests --listings other synthetic listings, measured in phases of a few seconds
-   for as long as the load runs; the loader's write times are printed too (a page's query
-   waits at most one write on the embedded store);
-5. the final graph's checksum (graph/checksum.py) against the same two loads into an
-   empty graph with nobody reading.
+   for as long as the load runs; the loader's writes are timed by kind (its batches, the
+   degrees it adds and recounts, its journal and history): a page's query waits at most
+   one write on the embedded store;
+5. meanwhile, in both phases, a probe (a process of its own) reads one show by key every
+   PROBE_EVERY_S: how long a read waited during the load is its latency beyond its median
+   without the load;
+6. the final graph's checksum (graph/checksum.py) against the same two loads into an
+   empty graph with nobody reading, and how long that load took.
 Targets: no failed request; the same graph; on the embedded store, where a page's query
-waits for the loader's write in flight, p95 during the load within ~100 ms of without
-(loaders/pacing.py sizes the loader's writes to that budget).
+waits for the loader's write in flight, no write longer than ~100 ms and so no read
+waiting longer (loaders/pacing.py sizes the loader's writes to that budget).
 """
 
 from __future__ import annotations
@@ -28,31 +32,121 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import statistics
 import tempfile
 import threading
 import time
+from collections import defaultdict
 from pathlib import Path
 from typing import Callable
 
 from benchmarks.bulk import chosen_backends, open_backend
 from benchmarks.synthetic import write_jsonl
 from benchmarks.web_load import Server, load, page_mix, percentile
+from graph.backend import Statement
 from graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
 from loaders.pipeline import Loader
 from loaders.sources import read_all
+from loaders.statements import ADD_DEGREES, DEGREES, DROP_JOURNALS
 
 GRAPH = "bench-readers"
 REFERENCE_GRAPH = "bench-readers-reference"
 PHASE_S = 3.0
+PROBE_EVERY_S = 0.02
+PROBE = "MATCH (s:Show {key: $key}) RETURN s.title"
 
 
-def load_files(backend, *paths: Path) -> tuple[float, str]:
-    """Load each file in turn: the time, and the last load's writes."""
+def load_files(backend, *paths: Path) -> tuple[float, dict[str, list[float]]]:
+    """Load each file in turn: the time, and the last load's writes by kind."""
     started = time.perf_counter()
     for path in paths:
-        loader = Loader(backend)
-        loader.load(read_all([str(path)]), "jsonl")
-    return time.perf_counter() - started, write_times(loader)
+        writes = timed_writes(backend)
+        try:
+            Loader(backend).load(read_all([str(path)]), "jsonl")
+        finally:
+            del backend.run_write  # what runs next (a clear, say) is not the load's
+    return time.perf_counter() - started, writes
+
+
+def write_kind(statement) -> str:
+    """What a loader's write is, for the report."""
+    if isinstance(statement, Statement):
+        return "batches"
+    for label, cypher in ADD_DEGREES.items():
+        if statement == cypher:
+            return f"degrees added ({label})"
+    for label, cypher in DEGREES.items():
+        if statement == cypher:
+            return f"degrees recounted ({label})"
+    if statement == DROP_JOURNALS:
+        return "journal dropped"
+    return f"other ({' '.join(str(statement).split()[:4])[:40]}...)"
+
+
+def timed_writes(backend) -> dict[str, list[float]]:
+    """Time every write `backend` sends from now on, by kind (the dict fills as it goes)."""
+    writes: dict[str, list[float]] = defaultdict(list)
+    run_write = type(backend).run_write
+
+    def timed(statement, params=None, **options):
+        started = time.perf_counter()
+        try:
+            return run_write(backend, statement, params, **options)
+        finally:
+            writes[write_kind(statement)].append(time.perf_counter() - started)
+
+    backend.run_write = timed
+    return writes
+
+
+def write_times(writes: dict[str, list[float]]) -> str:
+    """The loader's writes: how many, and how long a page's query could wait behind one;
+    the longest of each kind."""
+    seconds = sorted(s for values in writes.values() for s in values)
+    if not seconds:
+        return "no writes"
+    kinds = ", ".join(f"{kind} {len(values)}: longest {max(values) * 1000:.0f} ms"
+                      for kind, values in sorted(writes.items(), key=lambda kv: -max(kv[1])))
+    return (f"{len(seconds)} writes, p50 {percentile(seconds, 0.5) * 1000:.0f} ms, "
+            f"p95 {percentile(seconds, 0.95) * 1000:.0f} ms, longest "
+            f"{seconds[-1] * 1000:.0f} ms ({kinds})")
+
+
+def probe_reads(name: str, data_dir: Path, graph: str, key: str, stop, reply) -> None:
+    """Read one show by key every PROBE_EVERY_S until `stop`; send back the latencies (ms)."""
+    backend = open_backend(name, data_dir, graph)
+    samples: list[float] = []
+    try:
+        while not stop.is_set():
+            started = time.perf_counter()
+            backend.run_read(PROBE, {"key": key})
+            samples.append((time.perf_counter() - started) * 1000)
+            time.sleep(PROBE_EVERY_S)
+    finally:
+        reply.send(samples)
+        backend.close()
+
+
+class Probe:
+    """A probe reader in a process of its own, for the length of a `with` block."""
+
+    def __init__(self, name: str, data_dir: Path, graph: str, key: str):
+        self.spawn = multiprocessing.get_context("spawn")
+        self.args = (name, data_dir, graph, key)
+        self.samples: list[float] = []
+
+    def __enter__(self) -> "Probe":
+        self.stop = self.spawn.Event()
+        self.receive, reply = self.spawn.Pipe(duplex=False)
+        self.process = self.spawn.Process(target=probe_reads,
+                                          args=(*self.args, self.stop, reply))
+        self.process.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.samples = sorted(self.receive.recv())
+        self.process.join()
 
 
 def readers_alone(server: Server, paths_file: Path, clients: int, seconds: float,
@@ -94,18 +188,12 @@ def load_in_own_process(name: str, data_dir: Path, graph: str, path: Path, reply
     """The loader of step 4, in a process of its own; sends back its summary and writes."""
     backend = open_backend(name, data_dir, graph)
     try:
+        writes = timed_writes(backend)
         loader = Loader(backend)
         loader.load(read_all([str(path)]), "jsonl")
-        reply.send((loader.summary.line(), write_times(loader)))
+        reply.send((loader.summary.line(), dict(writes)))
     finally:
         backend.close()
-
-
-def write_times(loader: Loader) -> str:
-    """The loader's writes: how many, and how long a page's query could wait behind one."""
-    seconds = sorted(loader.writer.batch_pace.seconds + loader.writer.row_pace.seconds)
-    return (f"{len(seconds)} writes, p50 {percentile(seconds, 0.5) * 1000:.0f} ms, "
-            f"p95 {percentile(seconds, 0.95) * 1000:.0f} ms, longest {seconds[-1] * 1000:.0f} ms")
 
 
 def summary(label: str, result: dict) -> tuple[float, int]:
@@ -132,14 +220,16 @@ def run(name: str, args: argparse.Namespace, workdir: Path) -> dict:
     print(f"  catalogue loaded in {load_files(backend, base)[0]:.1f} s", flush=True)
     paths_file = workdir / f"paths-{name}.json"
     paths_file.write_text(json.dumps(page_mix(backend, zipf=0.0)))
+    probed = backend.run_read("MATCH (s:Show) RETURN s.key ORDER BY s.key LIMIT 1").value()
     backend.close()  # `screengraph serve` owns the embedded store, as for a user
 
     server = Server(name, data_dir, GRAPH, [], workdir / f"serve-{name}.log")
     try:
         server.wait_ready(json.loads(paths_file.read_text())[0]["paths"][0])
         load(server, paths_file, args.clients, 5, 0, seed=99)  # warm-up
-        quiet_p95, quiet_errors = summary("readers alone", readers_alone(
-            server, paths_file, args.clients, args.seconds, args.think))
+        with Probe(name, data_dir, GRAPH, probed) as probe_alone:
+            quiet_p95, quiet_errors = summary("readers alone", readers_alone(
+                server, paths_file, args.clients, args.seconds, args.think))
         # The loader runs in a process of its own, attached to the server `screengraph serve` owns.
         spawn = multiprocessing.get_context("spawn")
         receive, reply = spawn.Pipe(duplex=False)
@@ -152,7 +242,9 @@ def run(name: str, args: argparse.Namespace, workdir: Path) -> dict:
             loaded.append(receive.recv())
             process.join()
 
-        during, loaded_in = readers_during(server, paths_file, args.clients, args.think, loading)
+        with Probe(name, data_dir, GRAPH, probed) as probe_during:
+            during, loaded_in = readers_during(server, paths_file, args.clients, args.think,
+                                               loading)
         busy_p95, busy_errors = summary("readers during the load", during)
         backend = open_backend(name, data_dir, GRAPH)
         with_readers = graph_checksum(backend, LOAD_TIMES)
@@ -160,7 +252,9 @@ def run(name: str, args: argparse.Namespace, workdir: Path) -> dict:
     finally:
         server.stop()
     summary_line, writes = loaded[0]
-    print(f"  the load took {loaded_in:.1f} s with readers: {summary_line}; {writes}", flush=True)
+    print(f"  the load took {loaded_in:.1f} s with readers: {summary_line}; "
+          f"{write_times(writes)}", flush=True)
+    waited = probe_waits(probe_alone.samples, probe_during.samples)
 
     backend = open_backend(name, data_dir, GRAPH)
     if name == "embedded":
@@ -174,16 +268,34 @@ def run(name: str, args: argparse.Namespace, workdir: Path) -> dict:
     backend.clear()
     backend.close()
     same = with_readers == reference
-    print(f"  the same load with nobody reading took {alone_s:.1f} s; {alone_writes}", flush=True)
+    print(f"  the same load with nobody reading took {alone_s:.1f} s; "
+          f"{write_times(alone_writes)}", flush=True)
     print(f"  final graph {'identical to' if same else 'DIFFERENT from'} the loads without "
           f"readers ({with_readers.digest[:16]})"
           + ("" if same else "\n" + describe_difference(with_readers, reference,
                                                         ("with readers", "without"))))
     failed = quiet_errors + busy_errors
-    print(f"  failed requests: {failed} (target 0); p95 {quiet_p95:.1f} ms alone, "
-          f"{busy_p95:.1f} ms during the load (+{busy_p95 - quiet_p95:.1f} ms)", flush=True)
+    longest = max(s for values in writes.values() for s in values) * 1000
+    print(f"  in short: failed requests {failed} (target 0); longest write {longest:.0f} ms "
+          f"(target ~100 ms); a read waited p95 {waited['p95']:.0f} ms, max {waited['max']:.0f} "
+          f"ms; page p95 {quiet_p95:.1f} ms alone, {busy_p95:.1f} ms during the load; the "
+          f"load took {loaded_in:.1f} s with readers, {alone_s:.1f} s without", flush=True)
     return {"failed": failed, "p95_alone_ms": quiet_p95, "p95_during_ms": busy_p95,
+            "longest_write_ms": longest, "read_waited_p95_ms": waited["p95"],
+            "read_waited_max_ms": waited["max"],
             "load_s_with_readers": loaded_in, "load_s_alone": alone_s, "same_graph": same}
+
+
+def probe_waits(alone: list[float], during: list[float]) -> dict[str, float]:
+    """How long the probe's reads waited during the load: their latency beyond the median
+    of the same read without it (ms)."""
+    usual = statistics.median(alone) if alone else 0.0
+    waits = sorted(max(0.0, sample - usual) for sample in during)
+    print(f"  probe read ({PROBE!r}, every {PROBE_EVERY_S * 1000:.0f} ms): median "
+          f"{usual:.1f} ms alone ({len(alone)} reads); during the load ({len(waits)} reads) it "
+          f"waited p50 {percentile(waits, 0.5):.0f} ms, p95 {percentile(waits, 0.95):.0f} ms, "
+          f"max {waits[-1] if waits else float('nan'):.0f} ms", flush=True)
+    return {"p95": percentile(waits, 0.95), "max": waits[-1] if waits else float("nan")}
 
 
 def main() -> None:

@@ -362,25 +362,6 @@ class EmbeddedServer:
                 f"but {self.describe} does not answer on {self.socket_path}. Stop that process "
                 "or point SCREENGRAPH_DATA_DIR at another folder.")
 
-    def start_if_abandoned(self) -> bool:
-        """Start the server if nobody keeps it (its keeper gave up on a crash loop, or its
-        owner died) and it does not answer; False when somebody keeps it."""
-        with self._mutex:
-            if self.owner or self._alive():
-                return False
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            if self.idle_s > 0:
-                self._join()  # before the keeper starts counting clients
-                fd = self._take_lock()
-                if fd is None:
-                    return False
-                self._spawn_keeper(fd)
-                return True
-            if not self._try_lock():
-                return False
-            self._start()
-            return True
-
     def _join(self) -> None:
         """Count this process among the server's clients (a shared flock, which the kernel
         drops if the process dies). Waits while a keeper is stopping the server for want of

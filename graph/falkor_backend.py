@@ -15,7 +15,9 @@ from __future__ import annotations
 import fcntl
 import logging
 import threading
+import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
@@ -47,6 +49,10 @@ GENERATION_KEY = "screengraph:generation:{graph}"
 # How long the first use of a restarted server waits for its indexes to be rebuilt
 # (measured: 3 s for an index over 300k people; far less than this bound).
 _INDEX_WAIT_MS = 300_000
+# The analyst's query being run in this context: its limit (ms) and its deadline, which
+# its plan (the vetting) and its run on the sandbox share.
+_ADHOC_LIMIT: ContextVar[tuple[int, float] | None] = ContextVar("screengraph_adhoc_limit",
+                                                                default=None)
 
 
 def fulltext_terms(text: str) -> list[str]:
@@ -183,17 +189,38 @@ class FalkorBackend(Backend):
         result = self._call(lambda g: self._ro_query(g, query, timeout_ms))
         return self._results(result, cap)
 
+    def run_adhoc(self, cypher: str, params: Mapping[str, Any] | None = None, *,
+                  timeout_ms: int | None = None, max_rows: int | None = None) -> Results:
+        """As any backend's, with one deadline for the query's plan and its run: both wait
+        on the sandbox (its restart, its copy of the store), and a plan that waited most of
+        the limit then a run that waited the whole of it took the analyst's wait past
+        limit + 0.5 s."""
+        timeout_ms = int(timeout_ms or self.query_timeout_ms)
+        token = _ADHOC_LIMIT.set((timeout_ms, time.monotonic() + timeout_ms / 1000.0))
+        try:
+            return super().run_adhoc(cypher, params, timeout_ms=timeout_ms, max_rows=max_rows)
+        finally:
+            _ADHOC_LIMIT.reset(token)
+
+    def _adhoc_limit(self, timeout_ms: int | None) -> tuple[int, float | None]:
+        """The limit and deadline of the analyst's query under way, else `timeout_ms` from now."""
+        under_way = _ADHOC_LIMIT.get()
+        if under_way is not None:
+            return under_way
+        return int(timeout_ms or self.query_timeout_ms), None
+
     def _run_isolated(self, cypher: str, params: Mapping[str, Any] | None, *,
                       timeout_ms: int | None, max_rows: int | None) -> Results:
         """On the sandbox (graph/falkor_sandbox.py), once it has this process's writes."""
-        timeout_ms = int(timeout_ms or self.query_timeout_ms)
+        timeout_ms, deadline = self._adhoc_limit(timeout_ms)
         self._last_timeout_ms = timeout_ms
         query = with_parameters(cypher, params)
         generation = self.generation()
         sandbox = self._adhoc_sandbox()
         try:
             result, sandbox_cap = sandbox.run(self.graph_name, query, timeout_ms,
-                                                    generation, self._generation_key)
+                                              generation, self._generation_key,
+                                              deadline=deadline)
         except redis.exceptions.ResponseError as exc:
             raise self._translate(exc) from exc
         except redis.exceptions.InvalidResponse as exc:
@@ -436,11 +463,12 @@ class FalkorBackend(Backend):
         nothing runs)."""
         from graph.adhoc_plans import falkor_plan
         query = with_parameters(cypher, params)
+        timeout_ms, deadline = self._adhoc_limit(None)
         try:
             # On the sandbox, like the query itself: planning can build huge constants.
             reply, _cap = self._adhoc_sandbox().run(
-                self.graph_name, query, self.query_timeout_ms, self.generation(),
-                self._generation_key, explain=True)
+                self.graph_name, query, timeout_ms, self.generation(),
+                self._generation_key, explain=True, deadline=deadline)
         except redis.exceptions.ResponseError as exc:
             raise self._translate(exc) from exc
         return falkor_plan(reply, cypher, "the embedded store (FalkorDB)")

@@ -35,10 +35,12 @@ from typing import Any
 
 import redis.exceptions
 from falkordb import FalkorDB
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from graph.adhoc_deadline import GRACE_S
-from graph.embedded_server import (EmbeddedServer, die_with_parent, ping, redis_binaries,
-                                   write_private_config)
+from graph.embedded_server import (EmbeddedServer, die_with_parent, peer_pid, ping,
+                                   redis_binaries, write_private_config)
 from graph.errors import BackendUnavailable, QueryMemoryExceeded, QueryTimeout
 from graph.falkor_indexes import wait_for_indexes
 
@@ -156,14 +158,42 @@ class AdhocSandbox:
         self._db: FalkorDB | None = None
         self._copied_once = False
         self._guard = threading.Lock()
+        self._starter: _Start | None = None
 
-    def _client(self) -> FalkorDB:
+    def _client(self, deadline: float | None = None) -> FalkorDB:
+        """The sandbox's client, once it answers: a query waits for its start only until
+        its own deadline (by default, the first copy's bound), then is refused with a
+        retryable error while the start goes on for the next query.
+
+        Its client never retries: redis-py's default retries a lost connection ten times
+        with a growing pause (4.3 s against a sandbox being restarted), past any limit."""
+        if deadline is None:
+            deadline = time.monotonic() + SYNC_WAIT_S
+        if self._db is None:
+            start = self._start()
+            if not start.done.wait(max(0.0, deadline - time.monotonic())):
+                raise BackendUnavailable(
+                    f"{self.server.describe.capitalize()} is starting (it restarts after a "
+                    "runaway query) and was not ready within this query's limit. Run the "
+                    f"query again in a few seconds; if this persists, see {self.server.log_path}.")
+            if start.error is not None:
+                raise start.error
+            with self._guard:
+                if self._db is None:
+                    self._db = FalkorDB(unix_socket_path=str(self.server.socket_path),
+                                        retry=Retry(NoBackoff(), 0))
+        return self._db
+
+    def _start(self) -> "_Start":
+        """Start the sandbox (and the store's server, which it copies) in a thread of its
+        own, unless a start is under way: the keeper's restart, the copy of a big store or
+        a start after a crash loop can take seconds, and no query waits past its limit."""
         with self._guard:
-            if self._db is None:
-                self.server.primary.ensure_running()
-                sock = self.server.ensure_running()
-                self._db = FalkorDB(unix_socket_path=str(sock))
-            return self._db
+            if self._starter is None or self._starter.done.is_set():
+                self._starter = _Start()
+                threading.Thread(target=self._starter.run, args=(self.server,),
+                                 name="screengraph-sandbox-start", daemon=True).start()
+            return self._starter
 
     def forget_client(self) -> None:
         with self._guard:
@@ -174,13 +204,15 @@ class AdhocSandbox:
     def warm(self) -> None:
         """Start the sandbox and take the first copy of the store now, not at the first
         query (a long-running server calls this once, in the background, at start)."""
-        db = self._client()
+        deadline = time.monotonic() + SYNC_WAIT_S
+        db = self._client(deadline)
         if not self._copied_once:
-            self._wait_for_copy(db, time.monotonic() + SYNC_WAIT_S)
+            self._wait_for_copy(db, deadline)
             self._copied_once = True
 
     def run(self, graph_name: str, query: str, timeout_ms: int, generation: int,
-            generation_key: str, *, explain: bool = False) -> tuple[Any, int]:
+            generation_key: str, *, explain: bool = False,
+            deadline: float | None = None) -> tuple[Any, int]:
         """Run `query` once the sandbox has caught up with `generation`; never retried.
         Returns its result and the row cap the sandbox's engine applied (its owner's
         max_rows: it stops one row past it). With `explain`, only plan it (GRAPH.EXPLAIN):
@@ -191,20 +223,23 @@ class AdhocSandbox:
         The first copy of the store, when this process first uses the sandbox (a
         one-off `screengraph cypher`, say), is not the query's time: it has its own bound
         (SYNC_WAIT_S). After that, a sandbox copying the store again (it was stopped for
-        a runaway) or catching up with the last writes counts within the query's limit,
-        so every query stops within limit + GRACE_S.
+        a runaway), restarting, or catching up with the last writes counts within the
+        query's limit, so every query stops within limit + GRACE_S: what waits on the
+        sandbox's engine (its index check, the query) runs under the watchdog, and the
+        rest gives up at the deadline with a retryable error. `deadline` (by default, the
+        limit from now) is shared by a query's plan and its run: both wait for the same
+        sandbox, and the limit is the analyst's whole wait.
         """
-        deadline = time.monotonic() + timeout_ms / 1000.0
+        if deadline is None:
+            deadline = time.monotonic() + timeout_ms / 1000.0
         try:
             if not self._copied_once:
                 self.warm()
                 deadline = time.monotonic() + timeout_ms / 1000.0
-            db = self._client()
+            db = self._client(deadline)
             self._wait_for_copy(db, deadline)
-            self._catch_up(db, graph_name, generation, generation_key, deadline)
-            pid = int(db.connection.info("server")["process_id"])
-            row_cap = int(db.connection.execute_command(
-                "GRAPH.CONFIG", "GET", "RESULTSET_SIZE")[1]) - 1
+            # Who listens on its socket (the kernel says; the server need not answer).
+            pid = peer_pid(self.server.socket_path, timeout=0.1)
         except (redis.exceptions.ConnectionError, FileNotFoundError, ConnectionRefusedError) as exc:
             self.forget_client()
             raise self._restarting(exc) from exc
@@ -212,6 +247,9 @@ class AdhocSandbox:
             if str(exc).startswith("MASTERDOWN"):  # its link to the store dropped just now
                 raise self._restarting(exc) from exc
             raise
+        if pid is None:
+            self.forget_client()
+            raise self._restarting("it stopped just now")
         verdict: dict[str, str] = {}
         done = threading.Event()
         watchdog = threading.Thread(
@@ -219,6 +257,10 @@ class AdhocSandbox:
             name="screengraph-sandbox-watchdog", daemon=True)
         watchdog.start()
         try:
+            # Its index check queues on the engine behind other analysts' queries.
+            self._catch_up(db, graph_name, generation, generation_key, deadline)
+            row_cap = int(db.connection.execute_command(
+                "GRAPH.CONFIG", "GET", "RESULTSET_SIZE")[1]) - 1
             # The engine's own limit ends at the deadline too, so that it, not the
             # watchdog, stops the queries it can stop.
             remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
@@ -270,8 +312,9 @@ class AdhocSandbox:
             port = self.server.primary.replication_port
             if replication is None:
                 # Too busy loading the copy to answer yet, or stopped for good after a crash
-                # loop (then this query starts it again, as the next query does the store's).
-                self.server.start_if_abandoned()
+                # loop (then this query starts it again, as the next query does the store's,
+                # and waits for it within its limit).
+                self._start()
             elif port and int(replication.get("master_port") or 0) != port:
                 connection.config_set("masterauth", self.server.primary.password or "")
                 connection.execute_command("REPLICAOF", "127.0.0.1", port)
@@ -323,7 +366,7 @@ class AdhocSandbox:
                     "writes to the store. Run the query again in a few seconds.")
             time.sleep(0.02)
 
-    def _restarting(self, exc: BaseException) -> BackendUnavailable:
+    def _restarting(self, exc: BaseException | str) -> BackendUnavailable:
         return BackendUnavailable(
             f"{self.server.describe.capitalize()} is restarting ({exc}). Run the query again "
             "in a few seconds.")
@@ -331,3 +374,20 @@ class AdhocSandbox:
     def close(self) -> None:
         self.forget_client()
         self.server.stop()
+
+
+class _Start:
+    """One start of the sandbox, run in its own thread: whether it is over, and how it failed."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.error: BaseException | None = None
+
+    def run(self, server: SandboxServer) -> None:
+        try:
+            server.primary.ensure_running()
+            server.ensure_running()
+        except BaseException as exc:  # handed to the queries waiting for this start
+            self.error = exc
+        finally:
+            self.done.set()

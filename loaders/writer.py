@@ -52,7 +52,7 @@ from graph.errors import GraphError
 from graph.keys import normalize_name
 from graph.schema import Label, RelType
 from loaders.history import new_load_id
-from loaders.pacing import pace_for
+from loaders.pacing import pace_for, paces_for
 from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan, merged_details
 from loaders import remembered
 from loaders.remembered import Remembered
@@ -106,10 +106,12 @@ class ListingWriter:
 
     def __init__(self, backend: Backend, batch_size: int = 500):
         self.backend = backend
-        # How many listings the next batch holds, and how many rows a degree write: fixed,
-        # or sized to a time budget where readers wait for writes (loaders/pacing.py).
+        # How many listings the next batch holds, and how many rows a degree write (per
+        # statement: their costs per row differ tenfold): fixed, or sized to a time budget
+        # where readers wait for writes (loaders/pacing.py). An unmeasured degree write
+        # starts small: recounting busy people costs milliseconds a row.
         self.batch_pace = pace_for(backend, batch_size, first=min(batch_size, 50))
-        self.row_pace = pace_for(backend, 10_000, first=1_000)
+        self.row_paces = paces_for(backend, 10_000, first=100)
         self.book = SpellingBook(backend)
         # Called before counting an entity's listings in the store: a pipelining caller
         # waits there for the batch it has in flight.
@@ -260,8 +262,10 @@ class ListingWriter:
 
     def refresh_degrees(self, keys: dict[str, list[str]]) -> None:
         for label, statement in DEGREES.items():
-            self.row_pace.in_parts(keys.get(label) or [], lambda part, statement=statement:
-                                   self.backend.run_write(statement, {"keys": list(part)}))
+            self.row_paces[statement].in_parts(
+                keys.get(label) or [],
+                lambda part, statement=statement: self.backend.run_write(
+                    statement, {"keys": list(part)}))
 
     def flush_degrees(self) -> None:
         """Write the degrees this load changed: added counts, once per entity, and a
@@ -269,8 +273,9 @@ class ListingWriter:
         for label, added in self.added_degrees.items():
             stale = self.stale_degrees.get(label, set())
             rows = [[key, count] for key, count in sorted(added.items()) if key not in stale]
-            self.row_pace.in_parts(rows, lambda part, label=label: self.backend.run_write(
-                ADD_DEGREES[label], {"rows": list(part)}))
+            self.row_paces[ADD_DEGREES[label]].in_parts(
+                rows, lambda part, label=label: self.backend.run_write(
+                    ADD_DEGREES[label], {"rows": list(part)}))
             added.clear()
         stale = {label: sorted(keys) for label, keys in self.stale_degrees.items()}
         self.stale_degrees.clear()

@@ -366,3 +366,48 @@ def test_a_sandbox_that_crash_looped_is_started_again_by_a_later_query(tmp_path)
         assert answered == 7
     finally:
         backend.close()
+
+
+def test_a_query_arriving_while_the_sandbox_restarts_answers_within_its_limit(embedded):
+    """The sandbox's start (its keeper's restart after a runaway, the copy of a big store,
+    a start after a crash loop) counts inside a query's limit: a query that arrives while
+    it cannot answer yet is refused with a retryable error at its deadline, never left
+    waiting for the start (before: up to the start's own bound, 60 s without progress).
+    Pages meanwhile are served as usual."""
+    embedded.run_adhoc("RETURN 1")
+    server = embedded._sandbox.server
+    stopped = server.pid
+    with pytest.raises((QueryTimeout, QueryMemoryExceeded)):
+        embedded.run_adhoc(RUNAWAYS["aggregation over a huge UNWIND"], timeout_ms=300)
+    restarted = time.monotonic() + 10
+    while server.pid in (None, stopped) and time.monotonic() < restarted:
+        time.sleep(0.01)
+    starting = server.pid
+    assert starting not in (None, stopped), "the keeper did not restart the sandbox"
+    # A start that makes no progress for now (a big store's copy on busy cores, say).
+    os.kill(starting, signal.SIGSTOP)
+    thawed = threading.Timer(8, os.kill, (starting, signal.SIGCONT))
+    thawed.start()
+    try:
+        started = time.monotonic()
+        try:
+            outcome = f"answered {embedded.run_adhoc('RETURN 1', timeout_ms=LIMIT_MS).value()}"
+        except BackendUnavailable as exc:
+            outcome = str(exc)
+        waited = time.monotonic() - started
+        assert waited < BOUND_S, f"waited {waited:.1f} s for the sandbox's start"
+        assert "again in a few seconds" in outcome
+        started = time.monotonic()
+        assert embedded.run_read("RETURN 1").value() == 1
+        assert time.monotonic() - started < 0.5
+    finally:
+        thawed.cancel()
+        os.kill(starting, signal.SIGCONT)
+    answered = None
+    for _ in range(60):
+        try:
+            answered = embedded.run_adhoc("RETURN 7 AS n", timeout_ms=LIMIT_MS).value()
+            break
+        except BackendUnavailable:
+            time.sleep(0.25)
+    assert answered == 7
