@@ -10,8 +10,10 @@ Rules, as the key rules decided them (graph/keys.py):
   folded, spelled otherwise (`LEA DRUCKER` joins `Léa Drucker`), or the key rules chose the
   node by its name (a title without a year, an identified record adopting a name-only node);
 - `this input`: a node this input creates, named again (perhaps spelled otherwise).
-Names are listed up to MATCHES_LISTED (the counts cover every name); near-misses are looked
-up for listed new names only, with a few indexed reads per batch.
+Names are listed up to MATCHES_LISTED (the counts cover more); near-misses are looked up
+for listed new names only, with a few indexed reads per batch. What a dry run remembers
+is bounded too: past NAMES_EXAMINED distinct names (a dump of millions) the rest are
+counted, mention by mention, as `not examined`, so a dry run of IMDb's files keeps its flat memory.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from loaders.suspicious import suspicious_name, suspicious_year
 from queries.near_misses import near_misses
 
 MATCHES_LISTED = 1000
+NAMES_EXAMINED = 200_000
+NOT_EXAMINED = "not examined"
 JOINS, NEW = "joins", "new"
 IDENTIFIER, EXACT, FOLDED, THIS_INPUT = "identifier", "exact key", "folded name", "this input"
 
@@ -50,6 +54,9 @@ class MatchReport:
             for entity in (plan.show, *plan.related, *plan.entities):
                 seen = (entity.label, entity.key, entity.spelling)
                 if seen in self._seen:
+                    continue
+                if len(self._seen) >= NAMES_EXAMINED:
+                    self.counts[NOT_EXAMINED] += 1
                     continue
                 self._seen.add(seen)
                 ids = tuple(plan.details.get((entity.label, entity.key), ({}, []))[1])

@@ -90,6 +90,14 @@ def test_suspicious_values_are_flagged(backend):
     assert summary.matching["counts"]["suspicious"] == 6
 
 
+def test_what_a_dry_run_remembers_of_names_is_bounded(monkeypatch):
+    monkeypatch.setattr("loaders.matching.NAMES_EXAMINED", 3)
+    summary = Loader(None, dry_run=True).load([SourceText("many.jsonl", json.dumps(
+        {"title": "Crowd", "year": 2001, "cast": ["A One", "B Two", "C Three", "D Four"]}))])
+    assert [item["name"] for item in summary.matching["names"]] == ["Crowd", "A One", "B Two"]
+    assert summary.matching["counts"]["not examined"] == 2
+
+
 def test_plain_names_are_not_suspicious():
     for name in ("Léa Drucker", "Jean-Pierre Léaud", "ÉMILE ZOLA", "McDonald", "Zoë Kravitz",
                  "Björk", "北野武", "Андрей Тарковский", "O'Brien"):
