@@ -11,7 +11,7 @@ from benchmarks.labelled_names import labelled_people, precision_recall, truth_o
 from loaders.identity import named_identity
 from loaders.pipeline import Loader
 from loaders.sources import SourceText
-from queries.duplicates import find_duplicates, pairs_as_keys
+from queries.duplicates import find_duplicates, pairs_as_keys, read_named
 from screengraph.cli import main
 from tests.queries.conftest import load_records
 
@@ -62,6 +62,20 @@ def test_company_suffixes_meet_and_remakes_stay_apart(backend):
     ])
     assert _pairs(backend, "Company") == {frozenset({"universal", "universal-pictures"})}
     assert _pairs(backend, "Show") == set()
+
+
+def test_every_name_is_read_whatever_its_script(backend, monkeypatch):
+    """Pages of two: on FalkorDB, paging by `n.key > $after` stopped at the first key
+    outside ASCII, and the Cyrillic spelling of a person was never compared."""
+    monkeypatch.setattr("queries.duplicates.PAGE", 2)
+    load_records(backend, "scripts.jsonl", [
+        {"title": "Solaris", "year": 1972, "cast": ["Andrei Tarkovsky", "Anna Zed", "Yo Yo"]},
+        {"title": "Stalker", "year": 1979, "cast": ["Андрей Тарковский", "Anna Zed", "Yo Yo"]},
+        {"title": "Mirror", "year": 1975, "cast": ["Éa Straße", "Лука Марманщ"]}])
+    read = sorted(node.key for node in read_named(backend, "Person"))
+    assert read == ["andrei-tarkovsky", "anna-zed", "ea-strasse", "yo-yo", "андреи-тарковскии",
+                    "лука-марманщ"]
+    assert _pairs(backend) == {frozenset({"andrei-tarkovsky", "андреи-тарковскии"})}
 
 
 def test_the_command_prints_pairs_and_json(tmp_path):
