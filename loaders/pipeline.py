@@ -25,6 +25,7 @@ from loaders.formats import read_records
 from loaders.history import LoadOrigin, LoadRecorder
 from loaders.identities import Identities
 from loaders.identity import Claims
+from loaders.matching import MatchReport
 from loaders.migrate import LegacyListings
 from loaders.model import ParsedRecord
 from loaders.plan import ListingPlan, content_hash, plan_listing
@@ -70,6 +71,8 @@ class LoadSummary:
     seconds: float = 0.0
     # What happened to each listing (first LISTED_MAX only): previews show it.
     listings: list[dict] = field(default_factory=list)
+    # A dry run's matching report (loaders/matching.py): every name, joined or new.
+    matching: dict | None = None
 
     def note(self, plan: ListingPlan, status: str) -> None:
         if len(self.listings) < LISTED_MAX:
@@ -117,6 +120,8 @@ class Loader:
         self.legacy: LegacyListings | None = None  # listings of older stores to adopt
         # Which node each name means: identifiers first, then names (loaders/identities.py).
         self.identities = Identities(backend, write=not dry_run)
+        # What a dry run says of each name: joins which node, by which rule, or new.
+        self.matching = MatchReport(backend) if dry_run else None
         if self.writer is not None:
             self.writer.before_counting = self._settle
         # The load's record in the history (loaders/history.py): a dry run writes none.
@@ -200,6 +205,9 @@ class Loader:
                 raise
             if writing:
                 self._history.finished(self.summary)
+        if self.matching is not None:
+            self.summary.matching = self.matching.to_json()
+            self.summary.warnings.extend(self.matching.warnings)
         self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
         return self.summary
 
@@ -303,6 +311,8 @@ class Loader:
         return yearless_resolver(records, shows_by_title, self.summary.warnings)
 
     def _count(self, plans: list[ListingPlan], previous: dict) -> None:
+        if self.matching is not None:
+            self.matching.add(plans)
         for plan in plans:
             if plan.source_id in previous:
                 self.summary.updated += 1

@@ -57,7 +57,8 @@ def _register_commands() -> None:
     from screengraph import admin_commands
     admin_commands.register(main)
     for module_name in ("load_commands", "history_commands", "query_commands",
-                        "serve_commands", "store_commands", "export_commands"):
+                        "serve_commands", "store_commands", "export_commands",
+                        "duplicates_commands"):
         try:
             module = __import__(f"screengraph.{module_name}", fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -94,11 +94,33 @@ def load(cli: CliContext, paths, fmt, source_name, episodes, dry_run, batch_size
                        f"lists the first {KEPT:,} of each)", err=True)
         if summary.rejects:
             click.echo(f"Rejected records written to {rejects_path}", err=True)
+        if summary.matching is not None:
+            _echo_matching(summary.matching)
         click.echo(summary.line())
     if isinstance(loader, BulkLoader) and loader.next_steps:
         click.echo(loader.next_steps, err=as_json)
     if summary.rejected and not allow_rejects:
         raise SystemExit(1)
+
+
+def _echo_matching(matching: dict) -> None:
+    """A dry run's matching, a line a name: the new names and the near-misses first."""
+    counts = matching["counts"]
+    click.echo("names: " + ", ".join(f"{counts[name]} {name}" for name in
+                                     ("joins", "new", "near misses", "suspicious")
+                                     if counts.get(name)) if counts else "names: none")
+    names = sorted(matching["names"], key=lambda n: (not n["near_misses"], n["outcome"] != "new"))
+    for item in names[:MAX_PRINTED]:
+        if item["outcome"] == "new":
+            said = "new"
+            if item["near_misses"]:
+                miss = item["near_misses"][0]
+                said += f" (near-miss: {miss['name']!r}, {miss['key']}, {miss['score']:.2f})"
+        else:
+            said = f"joins {item['key']} by {item['rule']}"
+        click.echo(f"  {item['label']:<8} {item['name']!r}: {said}")
+    if len(names) > MAX_PRINTED:
+        click.echo(f"  ... and {len(names) - MAX_PRINTED} more names (use --json for all)")
 
 
 def _backend_if_reachable(cli: CliContext):

@@ -31,7 +31,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
 
     from webapp import (csrf, errors, health, inputs, openapi, page_cache, security, store,
                         telemetry, views_connect, views_console, views_explore, views_export,
-                        views_ingest, views_loads)
+                        views_ingest, views_loads, views_duplicates)
     from graph.result_text import cell_text
     app.jinja_env.filters["cell"] = cell_text
     telemetry.init_app(app)  # first: every request is timed and logged, refused ones too
@@ -45,7 +45,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
     csrf.init_app(app)
     app.before_request(inputs.check_form)
     for module in (views_explore, views_export, views_connect, views_console, views_ingest,
-                   views_loads, openapi, health):
+                   views_loads, views_duplicates, openapi, health):
         app.register_blueprint(module.bp)
     return app
 

@@ -2,7 +2,9 @@
 
 A confirmation is refused when the store would no longer take the preview's
 listings the way it showed them: a listing's fate (create, update, leave), its
-show or its number of credits, or the counts. Writes elsewhere do not matter.
+show or its number of credits, the counts, which node each name joins (or that it
+is new), or the warnings (a near-miss that appeared or went). Writes elsewhere do
+not matter.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ def promised(summary: LoadSummary) -> dict:
     return {"counts": [summary.loaded, summary.updated, summary.unchanged, summary.rejected,
                        summary.credits],
             "listings": [[item["source_id"], item["title"], item["status"], item.get("show"),
-                          item["credits"]] for item in summary.listings]}
+                          item["credits"]] for item in summary.listings],
+            "names": [[item["label"], item["name"], item["outcome"], item["key"]]
+                      for item in (summary.matching or {}).get("names", [])],
+            "warnings": sorted(summary.warnings)}
 
 
 def broken_promise(previewed: dict, now: dict) -> str | None:
@@ -34,4 +39,15 @@ def broken_promise(previewed: dict, now: dict) -> str | None:
         return f"{next(iter(before.values()))[1]!r} is no longer part of what would load"
     if previewed["counts"] != now["counts"]:
         return "the numbers of listings to create, update, leave or reject changed"
+    if "names" in previewed:  # previews stored before names were part of the promise
+        names = {tuple(item[:2]): item for item in previewed["names"]}
+        for item in now["names"]:
+            old = names.get(tuple(item[:2]))
+            if old is not None and old != item:
+                was = "new" if old[2] == "new" else f"joining {old[3]}"
+                return f"{item[0]} {item[1]!r} was previewed as {was} and would now be " \
+                       f"{'new' if item[2] == 'new' else 'joining ' + item[3]}"
+        if set(previewed["warnings"]) != set(now["warnings"]):
+            return "the warnings changed (" + "; ".join(
+                sorted(set(now["warnings"]) ^ set(previewed["warnings"]))[:2]) + ")"
     return None

@@ -118,6 +118,16 @@ def document() -> dict:
         "What one load changed: listings, nodes and edges added or removed, properties before "
         "and after (for holders of the ingest token)", [
             _param("load_id", "path", description="The load's id or a unique prefix of it")])
+    duplicate_params = [
+        _param("label", description="Person (the default), Company or Show"),
+        _param("min_score", type_="number", description="The least score of a pair shown "
+               "(0 to 1, plus the bonus shared evidence gives; default 0.9)")]
+    paths["/duplicates.json"] = {
+        **_get("Pairs of entities likely to be one (for holders of the ingest token; 403 "
+               "until this session sent it)", duplicate_params),
+        "post": {"summary": "Send the ingest token once for this session, then list the pairs",
+                 **token_form, "responses": {"200": {"description": "the pairs, with evidence"},
+                                             **{code: _ERROR for code in ("400", "403", "429")}}}}
     paths["/healthz"] = _get("Whether the app is up and its database answers (200, else 503)", [])
     paths["/metrics"] = {"get": {
         "summary": "Prometheus metrics: requests, latency, database time, loads (404 when "

@@ -17,8 +17,10 @@ from pathlib import PurePosixPath
 from flask import Blueprint, Flask, current_app, make_response, request, session
 
 from loaders.history import VIA_WEB, LoadOrigin
+from loaders.matching import JOINS
 from loaders.pipeline import LoadSummary, Loader
 from loaders.sources import SourceText, decode
+from queries.search import entity_url
 from webapp.errors import ApiError, error_response
 from webapp.ingest_promise import broken_promise, promised
 from webapp.ingest_stash import (IngestStash, PreviewDamaged, PreviewExpired, PreviewForeign,
@@ -155,9 +157,20 @@ def _shown(summary: LoadSummary) -> dict:
         "rejects": [r.describe() for r in summary.rejects],
         "warnings": list(summary.warnings),
         "hidden": summary.rejects.hidden + summary.warnings.hidden,
+        # A dry run's matching: every name, joined (which node, by which rule) or new.
+        "names": [_linked(item) for item in (summary.matching or {}).get("names", [])],
+        "name_counts": (summary.matching or {}).get("counts", {}),
         "can_confirm": summary.dry_run and (summary.loaded + summary.updated) > 0,
         "id": None,
     }
+
+
+def _linked(item: dict) -> dict:
+    """A name of the preview with the URLs of the nodes it joins or nearly misses."""
+    joined = item["outcome"] == JOINS and item["existing_name"] is not None
+    return {**item, "url": entity_url(item["label"], item["key"]) if joined else None,
+            "near_misses": [{**miss, "url": entity_url(item["label"], miss["key"])}
+                            for miss in item["near_misses"]]}
 
 
 def _duration(seconds: int) -> str:

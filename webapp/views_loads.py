@@ -19,7 +19,8 @@ from webapp.twins import page
 from webapp.views_ingest import _check_token
 
 bp = Blueprint("loads", __name__)
-_HOLDER = "load_history_reader"  # session flag: this browser sent the ingest token
+# Session flag: this browser sent the ingest token (the duplicates page reads it too).
+HOLDER = "load_history_reader"
 SHOWN_CHANGES = 1000  # rows of a diff on the page; its JSON twin has every change
 
 
@@ -33,7 +34,7 @@ def _holder() -> bool:
         raise ApiError(403, "ingest_disabled",
                        "The load history is for holders of the ingest token, and none is set: "
                        "set SCREENGRAPH_INGEST_TOKEN on the server.")
-    if session.get(_HOLDER):
+    if session.get(HOLDER):
         return True
     if wants_json():
         raise ApiError(403, "token_needed",
@@ -51,7 +52,7 @@ def loads():
         return data
     if request.method == "POST":
         _check_token(request.form.get("token", ""))
-        session[_HOLDER] = True
+        session[HOLDER] = True
     if not _holder():
         return data
     results = list_loads(get_backend(), LISTED)
