@@ -230,6 +230,11 @@ class Backend(ABC):
         so this is the one query that lives in the backend.
         """
 
+    @abstractmethod
+    def fulltext_count(self, text: str, labels: list[str]) -> int:
+        """How many nodes of `labels` fulltext_search would find for `text`, all of them
+        (counted by the index, without reading the nodes)."""
+
     def generation(self) -> Hashable | None:
         """A value that changes after every committed write, for caches of the graph (compared
         for equality only); None when untracked."""

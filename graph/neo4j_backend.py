@@ -292,6 +292,16 @@ class Neo4jBackend(Backend):
             {"index": FULLTEXT_INDEX, "query": lucene_query(terms), "labels": labels,
              "limit": limit, "fetch": limit * 4}, max_rows=0)
 
+    def fulltext_count(self, text: str, labels: list[str]) -> int:
+        from graph.keys import normalize_name
+        terms = normalize_name(text).split()
+        if not terms:
+            return 0
+        return self.run_read(
+            "CALL db.index.fulltext.queryNodes($index, $query) YIELD node "
+            "WHERE any(l IN labels(node) WHERE l IN $labels) RETURN count(node)",
+            {"index": FULLTEXT_INDEX, "query": lucene_query(terms), "labels": labels}).rows[0][0]
+
     def generation(self) -> str:
         """The database's last committed transaction, as the bookmark a read transaction
         ends with: any client's write moves it, screengraph's or not (a read does not).
