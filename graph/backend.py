@@ -227,7 +227,9 @@ class Backend(ABC):
 
         Columns: node, score. Both engines index the same normalised
         `search_text` property but speak different full-text query languages,
-        so this is the one query that lives in the backend.
+        so this is the one query that lives in the backend. Best first, in an order that
+        does not depend on `limit` (a longer fetch begins with a shorter one's rows), so
+        that pages of results neither overlap nor skip.
         """
 
     @abstractmethod

@@ -324,7 +324,7 @@ class FalkorBackend(Backend):
         for label in labels:
             found = self.run_read(
                 "CALL db.idx.fulltext.queryNodes($label, $query) YIELD node, score "
-                "RETURN node, score ORDER BY score DESC LIMIT $limit",
+                "RETURN node, score ORDER BY score DESC, node.key LIMIT $limit",
                 {"label": label, "query": query, "limit": limit}, max_rows=0)
             rows.extend(found.rows)
         rows.sort(key=lambda row: (-row[1], row[0]["key"] or ""))

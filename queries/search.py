@@ -16,9 +16,10 @@ earlier in a word (`lea druk`, `martin scorces`) is found by broadening, only wh
 words as typed match nothing: each long word is cut to its first half and matched as a
 prefix, still through the index (so bounded), and the closest names come first.
 
-Paging: the first RANKED_WINDOW candidates in the engine's order are ranked as above
-(whatever page is asked, so pages never overlap or skip); any further ones follow in the
-engine's order. `total` is the index's own count of what matches.
+Paging: the first candidates in the engine's order (three per result a page holds, 30 at
+least: ranked_window) are ranked as above, whatever page is asked, so pages of one size
+never overlap or skip; any further ones follow in the engine's order. `total` is the
+index's own count of what matches.
 """
 
 from __future__ import annotations
@@ -40,9 +41,10 @@ from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, 
 from queries.namesakes import distinguish
 
 SEARCH_LABELS = tuple(label.value for label in Label)
-# How many of the index's candidates are ranked by match quality and prominence (the
-# rest follow in the engine's order); the same for every page of one search.
-RANKED_WINDOW = 200
+# How many of the index's candidates are ranked by match quality and prominence, per result
+# asked for (the rest follow in the engine's order): every page of a search with one page
+# size ranks the same candidates, so pages neither overlap nor skip.
+RANKED_PER_RESULT, RANKED_AT_LEAST = 3, 30
 # Words shorter than this are matched as typed (a prefix); longer ones are broadened.
 BROADEN_FROM = 4
 _KEY_FUNCTIONS = {"Person": person_key, "Company": company_key, "Genre": genre_key}
@@ -130,7 +132,8 @@ def search_page(backend: Backend, text: str, labels: tuple[str, ...] | list[str]
         if wider != query:
             typed, broadened = wider, True
             total = backend.fulltext_count(typed, labels)
-    wanted = max(offset + limit, RANKED_WINDOW)
+    window = ranked_window(limit)
+    wanted = max(offset + limit, window)
     nodes = [node for node, _engine_score in
              backend.fulltext_search(typed, labels, limit=wanted).rows] if total else []
     seen = {(item["label"], item["key"]) for item in identified_items}
@@ -139,15 +142,20 @@ def search_page(backend: Backend, text: str, labels: tuple[str, ...] | list[str]
         if (node["label"], node["key"]) not in seen:
             seen.add((node["label"], node["key"]))
             found.append(node)
-    window = sorted((_ranked(query, node) for node in found[:RANKED_WINDOW]),
-                    key=lambda pair: pair[0])
-    ranked = [item for _rank, item in window] + \
-        [item for _rank, item in (_ranked(query, node) for node in found[RANKED_WINDOW:])]
+    best_first = sorted((_ranked(query, node) for node in found[:window]),
+                        key=lambda pair: pair[0])
+    ranked = [item for _rank, item in best_first] + \
+        [item for _rank, item in (_ranked(query, node) for node in found[window:])]
     indexed = {(node["label"], node["key"]) for node in nodes}
     extra = sum((item["label"], item["key"]) not in indexed for item in identified_items)
     page = (identified_items + ranked)[offset:offset + limit]
     return SearchPage(distinguish(backend, page), total=total + extra, offset=offset,
                       broadened=broadened)
+
+
+def ranked_window(limit: int) -> int:
+    """How many candidates a search with pages of `limit` results ranks."""
+    return max(limit * RANKED_PER_RESULT, RANKED_AT_LEAST)
 
 
 def broadened_text(query: str) -> str:

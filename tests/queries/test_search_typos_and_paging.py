@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from queries.search import RANKED_WINDOW, broadened_text, search, search_page
+from queries.search import broadened_text, ranked_window, search, search_page
 from tests.queries.conftest import load_records, load_seed
 
 
@@ -57,4 +57,14 @@ def test_counts_are_true_and_pages_neither_overlap_nor_skip(backend):
 def test_broadening_cuts_long_words_to_their_first_half():
     assert broadened_text("martin scorces") == "mar scor"
     assert broadened_text("lea druk") == "lea dru"
-    assert RANKED_WINDOW >= 100  # the web's largest page is ranked whole
+
+
+
+def test_pages_past_the_ranked_window_follow_on_without_overlap(backend):
+    load_records(backend, "nights.jsonl",
+                 [{"title": f"Night Shift {n:03d}", "year": 2000} for n in range(40)])
+    size = 5
+    assert ranked_window(size) < 40  # later pages come from past the ranked candidates
+    keys = [r["key"] for offset in range(0, 40, size)
+            for r in search_page(backend, "night shift", offset=offset, limit=size).results]
+    assert sorted(keys) == sorted(set(keys)) and len(keys) == 40
