@@ -285,7 +285,7 @@ def entity_page(label: str, key: str) -> dict:
                                                            "from_key": f"{label}:{key}"}),
               "properties": [(k, v if not isinstance(v, list) else ", ".join(map(str, v)))
                              for k, v in sorted(props.items()) if k not in _SHOWN_ELSEWHERE]}
-    graph_src = f"{entity_url(label, key)}/graph.json"
+    graph_src = url_for(f"explore.{label.lower()}_graph", key=key)
     from webapp.views_export import download_links  # it imports this module
     return {"entity": entity, "sections": sections, "provenance": detail.get("provenance", []),
             "graph_src": graph_src, "downloads": download_links(label, key), "detail": detail}
