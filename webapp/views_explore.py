@@ -245,19 +245,20 @@ def missing_entity(backend, label: str, text: str) -> NoReturn:
     (`/person/Eric-Rochant`, `/person/Eric Rochant`, `/show/the bureau`), else a 404 that
     offers the namesakes, the closest names and a search."""
     candidates: list[dict] = []
+    words = " ".join(text.replace("-", " ").split())[:limits.TEXT_CHARS["q"]]
     if text.lower() != text and explore.exists(backend, label, text.lower()):
         _redirect_to(entity_url(label, text.lower()))
-    try:
-        found = resolve_entity(backend, text, label)
-    except AmbiguousEntity as exc:
-        candidates = exc.candidates
-    except UnknownEntity as exc:
-        candidates = exc.suggestions
-    except (QueryParameterError, UnknownIdentifier):
-        candidates = search_page(backend, text, [label], limit=5).results
-    else:
-        _redirect_to(found["url"])
-    words = " ".join(text.replace("-", " ").split())
+    if len(text) <= limits.TEXT_CHARS["q"]:  # what a search takes; longer is no name
+        try:
+            found = resolve_entity(backend, text, label)
+        except AmbiguousEntity as exc:
+            candidates = exc.candidates
+        except UnknownEntity as exc:
+            candidates = exc.suggestions
+        except (QueryParameterError, UnknownIdentifier):
+            candidates = search_page(backend, words, [label], limit=5).results
+        else:
+            _redirect_to(found["url"])
     raise ApiError(404, "not_found", f"There is no {label.lower()} with the key {text!r}.",
                    candidates=candidates,
                    search_url=url_for("explore.search", q=words, label=label))

@@ -59,6 +59,14 @@ def test_an_unknown_key_offers_close_names_and_a_search(client):
     assert error["search_url"] == "/search?q=eric+rochan&label=Person"
 
 
+def test_a_key_longer_than_any_name_is_a_plain_404_with_a_search(client):
+    key = "-".join(["word"] * 2000)  # 2,000 words: more than a full-text query takes
+    answer = client.get(f"/person/{key}.json")
+    assert answer.status_code == 404
+    error = answer.get_json()["error"]
+    assert error["candidates"] == [] and len(error["search_url"]) < 300
+
+
 def test_the_site_has_an_icon(client):
     html = client.get("/").get_data(as_text=True)
     assert '<link rel="icon" href="/static/dist/favicon.svg" type="image/svg+xml">' in html
