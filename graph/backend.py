@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Hashable, Iterable, Iterator, Mapping, NamedTuple
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from graph.adhoc_policy import AdhocPlan, vet_adhoc
 from graph.errors import BackupRefused, BulkImportRefused
@@ -237,9 +237,9 @@ class Backend(ABC):
         """How many nodes of `labels` fulltext_search would find for `text`, all of them
         (counted by the index, without reading the nodes)."""
 
-    def generation(self) -> Hashable | None:
+    def generation(self) -> int | str | None:
         """A value that changes after every committed write, for caches of the graph (compared
-        for equality only); None when untracked."""
+        for equality only, and stored as JSON by the ingest stash); None when untracked."""
         return None
 
     def clear(self) -> None:

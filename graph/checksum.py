@@ -225,10 +225,10 @@ def first_differences(a: Backend, b: Backend, limit: int = 5,
     while (x is not None or y is not None) and len(found) < limit:
         if x == y:
             x, y = next(left, None), next(right, None)
-        elif y is None or (x is not None and x < y):
+        elif x is not None and (y is None or x < y):
             found.append(f"only in the first: {_shown(x)}")
             x = next(left, None)
-        else:
+        elif y is not None:  # always, as x and y are not both None
             found.append(f"only in the second: {_shown(y)}")
             y = next(right, None)
     return found

@@ -61,16 +61,22 @@ def _folder_gone(server: EmbeddedServer, lock_inode: int) -> bool:
         return True
 
 
+_RELEASED = "its server kept crashing (see the server log); the folder is released"
+
+
 def keep(server: EmbeddedServer, idle_s: float, stop: threading.Event) -> str:
     """Watch the clients until the server should stop; why it stops. The caller stops it,
     still holding the clients' lock when the reason is idleness."""
     poll = min(_MAX_POLL_S, max(_MIN_POLL_S, idle_s / 10))
+    lock_fd = server.lock_fd
+    if lock_fd is None:
+        return _RELEASED
     clients = os.open(server.clients_path, os.O_RDWR | os.O_CREAT, 0o600)
-    lock_inode = os.fstat(server.lock_fd).st_ino
+    lock_inode = os.fstat(lock_fd).st_ino
     first_seen_idle: float | None = None
     while not stop.wait(poll):
         if not server.owner:
-            return "its server kept crashing (see the server log); the folder is released"
+            return _RELEASED
         if _folder_gone(server, lock_inode):
             return f"its folder {server.data_dir} was deleted"
         try:

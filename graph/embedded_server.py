@@ -58,6 +58,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import BackendUnavailable
+from graph.store_swap import finish_interrupted_swap
 
 log = logging.getLogger(__name__)
 
@@ -215,7 +216,7 @@ class StartClock:
         now = time.monotonic()
         pid = self.server.server_process_id()
         ticks = cpu_ticks(pid) if pid else None
-        if ticks is not None:
+        if pid and ticks is not None:
             if self._seen is not None and (pid, ticks) != self._seen:
                 self.deadline = now + self.server.start_timeout_s
             self._seen = (pid, ticks)
@@ -508,6 +509,7 @@ class EmbeddedServer:
         ]
 
     def _start(self) -> None:
+        finish_interrupted_swap(self.data_dir)  # the folder's lock is held: nobody reads it
         if self.socket_path.exists():
             self.socket_path.unlink()
         self._stopping.clear()

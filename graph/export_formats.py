@@ -15,7 +15,7 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TextIO, TypeVar
+from typing import Callable, Iterable, Iterator, Literal, TextIO, TypeVar
 
 from graph.export_graphml import write_graphml
 from graph.export_jsonl import write_jsonl
@@ -103,14 +103,15 @@ def format_for(path: Path) -> str | None:
 
 
 @contextmanager
-def text_file(path: Path, mode: str) -> Iterator[TextIO]:
+def text_file(path: Path, mode: Literal["r", "w"]) -> Iterator[TextIO]:
     """A file of an export to write ("w") or read ("r"): `-` is standard output or input,
     a name ending in `.gz` is gzipped."""
     newline = "\n" if mode == "w" else None
     if str(path) == STDIO:
         yield sys.stdout if mode == "w" else sys.stdin
     elif path.suffix.lower() == ".gz":
-        with gzip.open(path, f"{mode}t", encoding="utf-8", newline=newline) as handle:
+        with gzip.open(path, "wt" if mode == "w" else "rt", encoding="utf-8",
+                       newline=newline) as handle:
             yield handle
     else:
         with path.open(mode, encoding="utf-8", newline=newline) as handle:

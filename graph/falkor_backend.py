@@ -289,7 +289,7 @@ class FalkorBackend(Backend):
         # Writes bump it in their own MULTI block; this is for whole-graph deletion.
         self._call(lambda g: g.client.connection.incr(self._generation_key))
 
-    def generation(self) -> int | None:
+    def generation(self) -> int:
         value = self._call(lambda g: g.client.connection.get(self._generation_key))
         return int(value or 0)
 
@@ -355,7 +355,7 @@ class FalkorBackend(Backend):
                        self.run_read("CALL db.constraints()", max_rows=0).rows}
         for label, prop in unique:
             if (label, (prop,)) not in constrained:
-                self._call(lambda g, label=label, prop=prop: g.client.execute_command(
+                self._call(lambda g: g.client.execute_command(  # _call runs it at once
                     "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE",
                     label, "PROPERTIES", 1, prop))
 
@@ -402,22 +402,22 @@ class FalkorBackend(Backend):
 
     def backup(self, target: Path) -> Any:
         from graph.falkor_snapshot import take_backup
-        self._graph()  # the server runs
-        return take_backup(self.server, self._db.connection, target)
+        connection = self._graph().client.connection  # the server runs
+        return take_backup(self.server, connection, target)
 
     def info(self) -> BackendInfo:
         location = str(self.server.data_dir)
         try:
-            self._graph()
-            modules = self._db.connection.execute_command("MODULE", "LIST")
+            connection = self._graph().client.connection
+            modules = connection.execute_command("MODULE", "LIST")
             version = "unknown"
             for module in modules:
                 fields = dict(zip(module[::2], module[1::2]))
                 name = fields.get("name", fields.get(b"name"))
                 if name in ("graph", b"graph"):
-                    ver = int(fields.get("ver", fields.get(b"ver", 0)))
+                    ver = int(fields["ver"] if "ver" in fields else fields.get(b"ver", 0))
                     version = f"FalkorDB {ver // 10000}.{ver // 100 % 100}.{ver % 100}"
-            redis_version = self._db.connection.info("server").get("redis_version", "?")
+            redis_version = connection.info("server").get("redis_version", "?")
             return BackendInfo(
                 backend="embedded", server_version=f"{version} (redis-server {redis_version})",
                 location=location, reachable=True,

@@ -47,6 +47,7 @@ from graph.embedded_keeper import KEEPER_ROLE, folder_holder, stop_kept_server
 from graph.embedded_server import APPEND_DIR, EmbeddedServer, redis_binaries
 from graph.errors import BackendUnavailable, BackupRefused
 from graph.store_layout import LAYOUT_QUERY, layout_from_rows, refuse_newer
+from graph.store_swap import finish_interrupted_swap, swap_in
 
 BACKUP_FORMAT = "screengraph-backup"
 # The archive's own format (not the store's layout): a newer one is refused.
@@ -360,6 +361,7 @@ def restore_backup(data_dir: str | Path, path: Path) -> Restored:
     manifest = read_manifest(path)
     server = EmbeddedServer(data_dir)
     with _unserved(server):
+        finish_interrupted_swap(server.data_dir)  # an earlier restore's, before its files go
         staging_dir = server.data_dir / _STAGING
         shutil.rmtree(staging_dir, ignore_errors=True)
         staging_dir.mkdir(mode=0o700)
@@ -389,16 +391,4 @@ def restore_backup(data_dir: str | Path, path: Path) -> Restored:
 
 def _swap_in(data_dir: Path, files: Path) -> Path | None:
     """Put the restored append-only files in place; where the previous ones were kept."""
-    current = data_dir / APPEND_DIR
-    kept = None
-    if current.exists():
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        kept = data_dir / f"{APPEND_DIR}.before-restore-{stamp}"
-        os.rename(current, kept)
-    try:
-        os.rename(files, current)
-    except OSError:
-        if kept is not None:
-            os.rename(kept, current)  # the store as it was
-        raise
-    return kept
+    return swap_in(data_dir, APPEND_DIR, files)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from graph.backend import Backend
+from graph.bounded_log import BoundedLog
 from graph.errors import BulkImportRefused, ConstraintViolation
 from graph.export_read import NOT_EXPORTED
 from graph.schema import LAYOUT_LABEL
@@ -33,7 +34,7 @@ TIME_LIMIT_MS = 600_000
 class ImportSummary:
     nodes: int = 0
     relationships: int = 0
-    rejects: list[BadLine] = field(default_factory=list)
+    rejects: BoundedLog[BadLine] = field(default_factory=BoundedLog)  # the first KEPT
     problems: list[str] = field(default_factory=list)  # about the file as a whole
 
     def line(self) -> str:
@@ -45,6 +46,7 @@ class ImportSummary:
     def to_json(self) -> dict[str, Any]:
         return {"nodes": self.nodes, "relationships": self.relationships,
                 "rejected": [{"line": r.line, "reason": r.reason} for r in self.rejects],
+                "rejected_count": len(self.rejects),
                 "problems": self.problems}
 
 

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping, NamedTuple, Sequence
@@ -153,7 +152,7 @@ def _tie_rank(spelling: str) -> tuple:
     return (-enriched, all_caps, all_lower, spelling)
 
 
-def best_spelling(spellings: Counter) -> str:
+def best_spelling(spellings: Mapping[str, int]) -> str:
     """The most attested spelling; ties go to accents and mixed case, then alphabetical."""
     attested = [(spelling, count) for spelling, count in spellings.items() if count > 0]
     if not attested:

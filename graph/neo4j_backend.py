@@ -27,7 +27,7 @@ import threading
 import time
 import uuid
 from contextlib import contextmanager
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, TypedDict
 
 import neo4j
 from neo4j import GraphDatabase, unit_of_work
@@ -191,7 +191,8 @@ class Neo4jBackend(Backend):
                   timeout_ms: int | None = None) -> Results:
         timeout_ms = int(timeout_ms or self.write_timeout_ms)
         if isinstance(cypher, Statement):
-            cypher, params = cypher.cypher, cypher.params
+            params = cypher.params
+            cypher = cypher.cypher
 
         @unit_of_work(timeout=timeout_ms / 1000.0)
         def work(tx: neo4j.ManagedTransaction) -> Results:
@@ -213,8 +214,9 @@ class Neo4jBackend(Backend):
 
         self._session_call(neo4j.WRITE_ACCESS, work, timeout_ms)
 
-    def _session_call(self, mode: str, work, timeout_ms: int, *,
-                      fetch_size: int | None = None) -> Results:
+    def _session_call[T](self, mode: str, work: Callable[[Any], T], timeout_ms: int, *,
+                         fetch_size: int | None = None) -> T:
+        """`work` takes the read's session (READ_ACCESS) or the write's managed transaction."""
         try:
             if mode == neo4j.READ_ACCESS:
                 return self._auto_commit_read(work, fetch_size)
@@ -236,14 +238,15 @@ class Neo4jBackend(Backend):
                 f"Neo4j at {self.uri} is not reachable ({exc}). Start it (for a local one: "
                 "'scripts/neo4j-local start') or fix NEO4J_URI.") from exc
 
-    def _auto_commit_read(self, work, fetch_size: int | None) -> Results:
+    def _auto_commit_read[T](self, work: Callable[[neo4j.Session], T],
+                             fetch_size: int | None) -> T:
         """One read in an auto-commit transaction of a read session, retried once if transient.
 
         One network round trip instead of a managed transaction's two; the session's
         read mode still routes it to a reader and the server still refuses writes.
         `fetch_size` records are pulled at a time (the driver's default when None).
         """
-        options = {"fetch_size": fetch_size} if fetch_size else {}
+        options: _SessionOptions = {"fetch_size": fetch_size} if fetch_size else {}
         for attempt in (1, 2):
             try:
                 with self._driver.session(database=self.database,
@@ -414,7 +417,18 @@ class Neo4jBackend(Backend):
                                               / 1000.0), _unlogged(params)).consume()
             return neo4j_plan(summary.query_type, summary.plan, _NAME)
 
-        return self._session_call(neo4j.READ_ACCESS, work, self.query_timeout_ms)
+        # Within the analyst's deadline like the run: a server that fails to compile a
+        # query may never answer (a parser's stack overflow did), and the driver would
+        # then wait for its socket's timeout, twice.
+        asked = getattr(self._adhoc_asked, "at", None) or time.monotonic()
+        remaining_ms = self.query_timeout_ms - (time.monotonic() - asked) * 1000.0
+        return within_deadline(
+            lambda: self._session_call(neo4j.READ_ACCESS, work, self.query_timeout_ms),
+            remaining_ms, self._adhoc_slots, lambda: QueryTimeout(self.query_timeout_ms, _NAME))
+
+
+class _SessionOptions(TypedDict, total=False):
+    fetch_size: int
 
 
 class _UnloggedList(list):
@@ -449,6 +463,11 @@ def _unlogged(params: Mapping[str, Any] | None) -> dict[str, Any]:
     return wrapped
 
 
+def _key_of(keys: dict[str, Any], node: Node | None) -> Any:
+    """The key of a relationship's end among its path's nodes (the driver sets both ends)."""
+    return keys.get(node.element_id) if node is not None else None
+
+
 def _convert(value: Any) -> Any:
     if isinstance(value, Node):
         return node_value(value.labels, dict(value))
@@ -462,8 +481,8 @@ def _convert(value: Any) -> Any:
             if i < len(value.relationships):
                 rel = value.relationships[i]
                 out.append(relationship_value(
-                    rel.type, dict(rel), keys.get(rel.start_node.element_id),
-                    keys.get(rel.end_node.element_id)))
+                    rel.type, dict(rel), _key_of(keys, rel.start_node),
+                    _key_of(keys, rel.end_node)))
         return out
     if isinstance(value, list):
         return [_convert(v) for v in value]

@@ -17,6 +17,7 @@ import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any, Callable, Iterator
 
 # Backend method -> the kind of call it is (the `kind` label of the metric).
@@ -98,7 +99,7 @@ def load_reported(origin: str, summary: Any) -> Iterator[None]:
 
 def _caller() -> str:
     """The first function outside graph/ on the stack: who asked the database."""
-    frame = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(2)
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
         if not module.startswith("graph.") and module != "graph":
@@ -127,7 +128,7 @@ def timed(kind: str, method: Callable) -> Callable:
                                  time.perf_counter() - started, failed)
             for listener in tuple(_database_listeners):
                 listener(event)
-    call.__screengraph_timed__ = True
+    setattr(call, "__screengraph_timed__", True)  # read back by instrument()
     return call
 
 

@@ -80,7 +80,7 @@ def configure(settings: Settings, *, serving: bool) -> None:
     on_load(_log_load)
 
 
-_threshold_s = {"value": None}
+_threshold_s: dict[str, float | None] = {"value": None}
 
 
 def install_slow_query_log(threshold_ms: int) -> None:

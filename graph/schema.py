@@ -35,8 +35,8 @@ class RelType(StrEnum):
 KEY = "key"
 SEARCH_TEXT = "search_text"
 
-# The display property of each label.
-DISPLAY: dict[Label, str] = {
+# The display property of each label (looked up by the label's name too).
+DISPLAY: dict[str, str] = {
     Label.SHOW: "title",
     Label.PERSON: "name",
     Label.COMPANY: "name",

@@ -123,7 +123,7 @@ class BulkLoader:
     def _add(self, records: list[ParsedRecord]) -> None:
         fresh = []
         for record in records:
-            digest = content_hash(record.listing)
+            digest = content_hash(record.valid_listing)
             # A batch holds each source id once: the earlier one is in the graph.
             if self.graph.listing_hash(record.ref.source_id) == digest:
                 self.summary.unchanged += 1
@@ -133,10 +133,10 @@ class BulkLoader:
             self.on_progress(len(records))
             return
         resolve = self._yearless_resolver([record for record, _ in fresh])
-        self._prepare_identities([record.listing for record, _ in fresh], resolve)
+        self._prepare_identities([record.valid_listing for record, _ in fresh], resolve)
         plans = []
         for record, digest in fresh:
-            plan = plan_listing(record.listing, record.ref, resolve, digest,
+            plan = plan_listing(record.valid_listing, record.ref, resolve, digest,
                                 self.identities.identify)
             self.summary.warnings.extend(_located(record, w) for w in plan.warnings)
             plans.append(plan)

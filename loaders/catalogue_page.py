@@ -156,12 +156,12 @@ def _read_field(key: str, value: str, line: int, page: _Page) -> None:
                 seen.add(normalize_name(name))
                 target.append(name)
     elif norm in SCALAR_FIELDS:
-        target = SCALAR_FIELDS[norm]
-        if target in page.scalars:
-            page.warn(f"'{key}' is given again (first on line {page.scalars[target][1]}); "
+        scalar = SCALAR_FIELDS[norm]
+        if scalar in page.scalars:
+            page.warn(f"'{key}' is given again (first on line {page.scalars[scalar][1]}); "
                       "the first value is kept", line)
         elif value:
-            page.scalars[target] = (value, line)
+            page.scalars[scalar] = (value, line)
     elif value:
         name = property_name(key)
         if name in page.extra:
@@ -277,10 +277,10 @@ def _title(page: _Page) -> tuple[str | None, str | None]:
                           f"'Shows' field names {len(shows)} shows")
         return None, ("no title found: the page has no heading, breadcrumb or 'Shows' field "
                       "naming the show")
-    for other, what in ((heading, "heading"), (crumb, "breadcrumb")):
+    for found, what in ((page.heading, "heading"), (page.breadcrumb, "breadcrumb")):
+        other, line = found or (None, 0)
         if other and normalize_name(other) != normalize_name(title):
             used = "Title field" if title_field else "heading"
-            line = page.heading[1] if what == "heading" else page.breadcrumb[1]
             page.warn(f"the {what} says '{other}' but the {used} says '{title}'; "
                       f"'{title}' is used", line)
     if not heading and not title_field:
@@ -298,8 +298,8 @@ def _finish(page: _Page) -> ParsedRecord:
     title, missing = _title(page)
     if missing:
         return ParsedRecord(ref=ref, error=missing, warnings=page.warnings)
-    data = {name: names for name, names in page.lists.items()
-            if names or name not in ("people", "shows")}
+    data: dict[str, object] = {name: names for name, names in page.lists.items()
+                               if names or name not in ("people", "shows")}
     data.update(
         title=title,
         year=_read_year(page),

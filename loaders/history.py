@@ -76,7 +76,8 @@ def input_digest(source: SourceText) -> str:
     files count as one input whose digest covers each of its files in turn."""
     digest = hashlib.sha256()
     paths = ([Path(path) for _, path in sorted(source.dataset.files.items())]
-             if source.dataset is not None else [source.path] if source.text is None else [])
+             if source.dataset is not None
+             else [source.path] if source.text is None and source.path is not None else [])
     if not paths:
         digest.update((source.text or "").encode("utf-8", "surrogatepass"))
     for path in paths:

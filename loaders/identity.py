@@ -80,7 +80,7 @@ class Claims:
             # title would grow with the dump).
             source_id = ref.own_id
         elif listing is not None and (ref.own_id or listing.source_url):
-            source_id = ref.own_id or URL + listing.source_url
+            source_id = ref.own_id or f"{URL}{listing.source_url}"  # one of them is set
             digest = content_hash(listing)
             where = _where(ref)
             first = self._claimed.setdefault(source_id, (digest, where))

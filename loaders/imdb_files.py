@@ -224,6 +224,13 @@ class ImdbDataset:
         name = self.files.get(table)
         return TableFile(table, Path(name), name) if name is not None else None
 
+    def required(self, table: str) -> TableFile:
+        """A fresh reader of a file the load cannot do without (problems() checked it)."""
+        found = self.table(table)
+        if found is None:
+            raise ValueError(f"the IMDb files have no {table}: " + "; ".join(self.problems()))
+        return found
+
     def problems(self) -> list[str]:
         """Why the files cannot be loaded together, each saying what to add."""
         found: list[str] = []

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from pathlib import PurePath
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
 from pydantic import ValidationError
 
@@ -55,7 +55,7 @@ def parse_imdb(dataset: ImdbDataset, scratch: str | None = None,
         if people is not None:
             yield from _index_people(people, index, on_indexed or (lambda lines: None))
         if dataset.episodes:
-            _index_series(dataset.table("title.basics"), index)
+            _index_series(dataset.required("title.basics"), index)
         yield from _Join(dataset, index).records()
 
 
@@ -200,11 +200,11 @@ class _Join:
     def __init__(self, dataset: ImdbDataset, index: DiskIndex):
         self.dataset = dataset
         self.index = index
-        self.basics = dataset.table("title.basics")
+        self.basics = dataset.required("title.basics")
         joined = ["title.principals", "title.crew", "title.akas"]
         if dataset.episodes:
             joined.append("title.episode")
-        self.cursors = {table: _Cursor(dataset.table(table)) for table in joined
+        self.cursors = {table: _Cursor(dataset.required(table)) for table in joined
                         if table in dataset.files}
 
     def records(self) -> Iterator[ParsedRecord]:
@@ -250,6 +250,8 @@ class _Title:
     def _read(self, table: str) -> Iterator[tuple[TableFile, Line, dict[str, str]]]:
         """The title's rows of one file, split into columns; unreadable ones rejected."""
         cursor = self.join.cursors.get(table)
+        if cursor is None:
+            return  # the dataset has no such file, so the title has no rows in it
         for line in self.rows.get(table, ()):
             fields = cursor.table.fields(line)
             if isinstance(fields, str):
@@ -300,7 +302,7 @@ class _Title:
         titles: list[str] = []
         for table, line, fields in self._read("title.akas"):
             aka = null(fields["title"])
-            key = normalize_name(aka) if aka else None
+            key = normalize_name(aka) if aka else ""
             if aka is None or (key and key in seen):
                 continue
             seen.add(key)
@@ -443,7 +445,7 @@ def _with_person(credit: dict, person: Person) -> dict:
     return credit
 
 
-def _reason(error: dict) -> str:
+def _reason(error: Mapping[str, Any]) -> str:
     """A model error on one credit or alternate title, in words: "'characters' item 1 has
     no letters or digits"."""
     location = [part for part in error.get("loc", ())[2:]]

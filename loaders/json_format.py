@@ -155,10 +155,10 @@ def _array_items(text: str, start: int, closing: str = "") -> list[_Item] | None
         except json.JSONDecodeError:
             return None
         except RecursionError:
-            end = _value_end(text, position)
-            if end is None:
+            deep_end = _value_end(text, position)
+            if deep_end is None:
                 return None
-            mark = _TOO_DEEP
+            end, mark = deep_end, _TOO_DEEP
         if end - position > RECORD_MAX_CHARS:
             mark = _TooLong(end - position)
         line, counted = line + text.count("\n", counted, position), position

@@ -93,10 +93,10 @@ class LegacyListings:
         adopted: dict[str, dict[str, Any]] = {}
         renames: list[list[Any]] = []
         for row in found:
-            record = _heir(row, candidates[row["key"]], hashes)
-            if record is None or record.ref.source_id in adopted:
+            heir = _heir(row, candidates[row["key"]], hashes)
+            if heir is None or heir.ref.source_id in adopted:
                 continue
-            ref = record.ref
+            ref = heir.ref
             adopted[ref.source_id] = {**row, "key": ref.source_id}
             renames.append([row["key"], ref.source_id, ref.file, ref.line, ref.record])
         if renames and self.write:

@@ -9,7 +9,7 @@ loaders.schema_export` regenerates it; a test keeps it current).
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Mapping, Union
+from typing import Annotated, Any, Mapping, Union, overload
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
                       field_validator, model_validator)
@@ -47,6 +47,10 @@ ExtraValue = Union[Annotated[str, Field(max_length=TEXT_MAX_LENGTH)], int,
                              Field(max_length=NAMES_MAX)]]
 
 
+@overload
+def clean_text(value: str) -> str: ...
+@overload
+def clean_text(value: object) -> object: ...
 def clean_text(value: object) -> object:
     """NBSP, tabs and runs of spaces become one space; invisible characters go; ends are trimmed."""
     if isinstance(value, str):
@@ -398,6 +402,13 @@ class ParsedRecord(BaseModel):
                              "rejected, not both and not neither")
         return self
 
+    @property
+    def valid_listing(self) -> Listing:
+        """The listing of a record that was not rejected (asking a rejected one is a bug)."""
+        if self.listing is None:
+            raise ValueError(f"{self.ref.file}: a rejected record has no listing ({self.error})")
+        return self.listing
+
 
 def unencodable(value: object, where: str = "") -> str | None:
     """Where a value (text, or lists and objects of it, keys included) holds a lone
@@ -444,8 +455,9 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
-def _describe(error: dict) -> str:
-    kind, context, value = error.get("type", ""), error.get("ctx") or {}, error.get("input")
+def _describe(error: Mapping[str, Any]) -> str:
+    kind, context = error.get("type", ""), error.get("ctx") or {}
+    value: Any = error.get("input")  # pydantic types it Any: whatever was given
     if kind == "missing":
         return "is required"
     if kind == "extra_forbidden":
@@ -492,6 +504,7 @@ def explain(exc: Exception) -> str:
     too_long = {tuple(e.get("loc", ())[:2]): e for e in errors
                 if e.get("type") in ("string_too_long", "too_long")}
     for error in errors:
+        described: Mapping[str, Any] = error
         location = error.get("loc", ())
         field = str(location[0]) if location else "listing"
         where = f"'{field}'"
@@ -501,11 +514,11 @@ def explain(exc: Exception) -> str:
             where = ""  # the message names the fields itself
         elif field == "extra" and len(location) > 1:
             where, location = f"extra field '{location[1]}'", location[:2]
-            error = too_long.get(tuple(location), {"type": "extra_value"})
+            described = too_long.get(tuple(location), {"type": "extra_value"})
         elif len(location) > 1 and isinstance(location[1], int):
             where += f" item {location[1] + 1}"
         if location[:2] in reported:
             continue  # a union reports every member it tried; one reason is enough
         reported.add(location[:2])
-        parts.append(f"{where} {_describe(error)}".strip())
+        parts.append(f"{where} {_describe(described)}".strip())
     return "; ".join(parts)

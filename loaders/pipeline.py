@@ -9,7 +9,6 @@ only the listing at fault is rejected.
 from __future__ import annotations
 
 import gc
-import json
 import threading
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import asdict, dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from graph.backend import Backend
+from graph.bounded_log import BoundedLog
 from graph.errors import BackendUnavailable, GraphError
 from graph.keys import show_key
 from graph.observe import load_reported
@@ -63,8 +63,10 @@ class LoadSummary:
     rejected: int = 0
     credits: int = 0
     dry_run: bool = False
-    warnings: list[str] = field(default_factory=list)
-    rejects: list[Reject] = field(default_factory=list)
+    # The first KEPT of each in memory; every reject also goes to a scratch file, from
+    # which `write_rejects` copies them all (graph/bounded_log.py).
+    warnings: BoundedLog[str] = field(default_factory=BoundedLog)
+    rejects: BoundedLog[Reject] = field(default_factory=lambda: BoundedLog(spill=True))
     seconds: float = 0.0
     # What happened to each listing (first LISTED_MAX only): previews show it.
     listings: list[dict] = field(default_factory=list)
@@ -78,6 +80,7 @@ class LoadSummary:
     def to_json(self) -> dict:
         data = asdict(self)
         data["warnings_count"] = len(self.warnings)
+        data["rejects_count"] = len(self.rejects)
         return data
 
     def line(self) -> str:
@@ -117,8 +120,22 @@ class Loader:
         if self.writer is not None:
             self.writer.before_counting = self._settle
         # The load's record in the history (loaders/history.py): a dry run writes none.
-        self.history = (LoadRecorder(backend, self.writer.load_id, self.origin)
+        self.history = (LoadRecorder(self.writer.backend, self.writer.load_id, self.origin)
                         if self.writer is not None and not dry_run else None)
+
+    @property
+    def _writer(self) -> ListingWriter:
+        """The writer, for the steps of a load that writes."""
+        if self.writer is None:
+            raise RuntimeError("this loader has no backend: it can only check listings (dry run)")
+        return self.writer
+
+    @property
+    def _history(self) -> LoadRecorder:
+        """The load's record in the history, for the steps of a load that writes."""
+        if self.history is None:
+            raise RuntimeError("this loader writes nothing (a dry run), so it records no load")
+        return self.history
 
     @contextmanager
     def exclusive(self) -> Iterator["Loader"]:
@@ -152,13 +169,13 @@ class Loader:
         # (Prefetched); writing runs in another (see _write) while this one prepares rows.
         writing = self.writer is not None and not self.dry_run
         locking = writing and not self._holding_lock
-        with (self.backend.one_load_at_a_time() if locking else nullcontext()), \
+        with (self._writer.backend.one_load_at_a_time() if locking else nullcontext()), \
                 _rare_collections(), Prefetched(self._chunks(sources, fmt)) as chunks:
             if self.writer is not None:  # migrates the store first (unless only checking)
-                self.legacy = LegacyListings(self.backend, write=writing)
+                self.legacy = LegacyListings(self.writer.backend, write=writing)
             if writing:
                 self._recover()
-                self.history.started()
+                self._history.started()
             try:
                 try:
                     for chunk in chunks:
@@ -170,7 +187,7 @@ class Loader:
                 finally:
                     self._drain()
                 if writing:
-                    self.writer.finish_load()
+                    self._writer.finish_load()
             except BaseException as exc:
                 if writing and not isinstance(exc, BackendUnavailable):
                     # What was written stays: make its degrees right now; if even that
@@ -179,16 +196,16 @@ class Loader:
                         with suppress(GraphError):
                             self._recover()
                     with suppress(GraphError):  # else the next load marks it interrupted
-                        self.history.finished(self.summary, exc)
+                        self._history.finished(self.summary, exc)
                 raise
             if writing:
-                self.history.finished(self.summary)
+                self._history.finished(self.summary)
         self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
         return self.summary
 
     def _recover(self) -> None:
         """Recount what loads that did not finish (this one, after an error) left behind."""
-        recounted = self.writer.recover()
+        recounted = self._writer.recover()
         if recounted:
             self.summary.warnings.append(
                 f"a load into this graph did not finish: recounted the credits of the "
@@ -243,7 +260,7 @@ class Loader:
         for record in records:
             if id(record) not in fresh_ids and len(self.summary.listings) < LISTED_MAX:
                 self.summary.listings.append({"source_id": record.ref.source_id,
-                                              "title": record.listing.title,
+                                              "title": record.valid_listing.title,
                                               "status": "unchanged", "credits": 0})
         plans = self._plan(fresh, hashes, ready)
         if not plans:
@@ -259,15 +276,16 @@ class Loader:
               ready: dict[int, ListingPlan]) -> list[ListingPlan]:
         resolve = self._yearless_resolver(records)
         # What batches still in flight created, this load remembers: no need to wait.
-        self.identities.prepare([r.listing for r in records],
-                                {id(r.listing): _show_base(r.listing, resolve) for r in records})
+        self.identities.prepare([r.valid_listing for r in records],
+                                {id(r.listing): _show_base(r.valid_listing, resolve)
+                                 for r in records})
         if self.identities.identified:
             ready = {}  # planned before the store's namesakes were known
         plans = []
         for record in records:
             plan = ready.get(id(record))
             if plan is None:
-                plan = plan_listing(record.listing, record.ref, resolve, hashes[id(record)],
+                plan = plan_listing(record.valid_listing, record.ref, resolve, hashes[id(record)],
                                     self.identities.identify)
             self.summary.warnings.extend(_located(record, w) for w in plan.warnings)
             plans.append(plan)
@@ -303,7 +321,7 @@ class Loader:
         if any(plan.source_id in previous for plan in plans):
             self._drain()
             try:
-                self.writer.write(plans, previous)
+                self._writer.write(plans, previous)
                 written = plans
             except BackendUnavailable:
                 raise
@@ -312,19 +330,19 @@ class Loader:
             self._count_written(written, previous)
             return
         refusals = self._refusals
-        if self.backend.reads_wait_for_writes:
+        if self._writer.backend.reads_wait_for_writes:
             # Read before the batch waiting to go is launched, compute while it is written.
-            stored = self.writer.look_up(plans)
+            stored = self._writer.look_up(plans)
             self._launch()
-            batch = self.writer.prepare(plans, stored=stored)
+            batch = self._writer.prepare(plans, stored=stored)
             self._settle()
         else:
-            batch = self.writer.prepare(plans)  # reads and all, beside the batch in flight
+            batch = self._writer.prepare(plans)  # reads and all, beside the batch in flight
             self._settle()
         if self._refusals != refusals:  # what this batch was prepared against was not written
-            batch = self.writer.prepare(plans)
+            batch = self._writer.prepare(plans)
         self._prepared = (plans, batch)
-        if not self.backend.reads_wait_for_writes:
+        if not self._writer.backend.reads_wait_for_writes:
             self._launch()  # the engine never waits for Python
 
     def _launch(self) -> None:
@@ -332,7 +350,7 @@ class Loader:
         if self._prepared is not None:
             plans, batch = self._prepared
             self._prepared = None
-            self._pending = (plans, self.writer.launch(batch))
+            self._pending = (plans, self._writer.launch(batch))
 
     def _drain(self) -> None:
         """Write everything prepared, and wait for it."""
@@ -347,14 +365,14 @@ class Loader:
         plans, launched = self._pending
         self._pending = None
         try:
-            self.writer.finish(launched)
+            self._writer.finish(launched)
         except BackendUnavailable:
             raise
         except GraphError:
             self._refusals += 1
             self._count_written(self._one_by_one(plans, {}), {})
             if self._prepared is not None:  # prepared against what was just refused
-                self._prepared = (self._prepared[0], self.writer.prepare(self._prepared[0]))
+                self._prepared = (self._prepared[0], self._writer.prepare(self._prepared[0]))
             return
         self._count_written(plans, {})
 
@@ -363,7 +381,7 @@ class Loader:
         written = []
         for plan in plans:
             try:
-                self.writer.write([plan], previous)
+                self._writer.write([plan], previous)
                 written.append(plan)
             except BackendUnavailable:
                 raise
@@ -404,7 +422,7 @@ class _Chunk:
     plans: dict[int, ListingPlan] = field(default_factory=dict)
 
     def add(self, record: ParsedRecord) -> None:
-        listing = record.listing
+        listing = record.valid_listing
         digest = content_hash(listing)
         self.records.append(record)
         self.hashes[id(record)] = digest
@@ -464,8 +482,6 @@ def _located(record: ParsedRecord, warning: str) -> str:
     return warning if warning.startswith(record.ref.file) else f"{where}: {warning}"
 
 
-def write_rejects(rejects: list[Reject], path: Path) -> None:
-    """One JSON object per rejected record, for fixing and reloading."""
-    with path.open("w", encoding="utf-8") as out:
-        for reject in rejects:
-            out.write(json.dumps(asdict(reject), ensure_ascii=False) + "\n")
+def write_rejects(rejects: BoundedLog[Reject], path: Path) -> None:
+    """One JSON object per rejected record, every one of them, for fixing and reloading."""
+    rejects.write_to(path)

@@ -41,6 +41,8 @@ class SourceText:
         """The text as a stream; `newline` as for `open()` ("\n": only LF ends a line)."""
         if self.text is not None:
             return io.StringIO(self.text, newline=newline)
+        if self.path is None:
+            raise SourceError(f"{self.name} has neither its text nor a path to read it from")
         return self.path.open(encoding=self.encoding, errors=self.errors, newline=newline)
 
 

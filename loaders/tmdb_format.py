@@ -40,7 +40,7 @@ posters, votes...) are not kept.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping, overload
 
 from pydantic import ValidationError
 
@@ -128,6 +128,10 @@ def _number(value: Any, where: str, required: bool = False) -> int | None:
     return value
 
 
+@overload
+def _text(value: Any, where: str, required: Literal[True]) -> str: ...
+@overload
+def _text(value: Any, where: str, required: bool = False) -> str | None: ...
 def _text(value: Any, where: str, required: bool = False) -> str | None:
     """Text, or None for null or "" (TMDB's empty value) unless it is required."""
     if value is None or value == "":
@@ -153,7 +157,7 @@ def _objects(value: Any, where: str) -> list[tuple[str, Mapping[str, Any]]]:
         return []
     if not isinstance(value, list):
         raise _fail(where, "must be a list", value)
-    items = []
+    items: list[tuple[str, Mapping[str, Any]]] = []
     for position, item in enumerate(value, 1):
         place = f"{where} item {position}"
         if not isinstance(item, dict):

@@ -5,25 +5,27 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Callable, Iterable, Mapping
 
+from graph.bounded_log import BoundedLog
 from graph.keys import show_key
 from loaders.model import ParsedRecord
 
 
 def yearless_resolver(records: list[ParsedRecord],
                       shows_by_title: Callable[[set[str]], Mapping[str, Iterable[str]]],
-                      warnings: list[str]) -> Callable[[str], str]:
+                      warnings: list[str] | BoundedLog[str]) -> Callable[[str], str]:
     """A title without a year names an existing show of that title only when exactly one
     exists (in the store, as `shows_by_title` reads it, or in this batch); otherwise it is
     a show of its own, and the ambiguity is added to `warnings` once per title."""
-    yearless = {show_key(r.listing.title) for r in records if r.listing.year is None}
-    yearless |= {show_key(t) for r in records for t in r.listing.related_shows}
+    listings = [r.valid_listing for r in records]
+    yearless = {show_key(listing.title) for listing in listings if listing.year is None}
+    yearless |= {show_key(t) for listing in listings for t in listing.related_shows}
     known: dict[str, set[str]] = defaultdict(set)
     if yearless:
         for title_key, keys in shows_by_title(yearless).items():
             known[title_key].update(keys)
-    for r in records:
-        if r.listing.year is not None:
-            known[show_key(r.listing.title)].add(show_key(r.listing.title, r.listing.year))
+    for listing in listings:
+        if listing.year is not None:
+            known[show_key(listing.title)].add(show_key(listing.title, listing.year))
     reported: set[str] = set()
 
     def resolve(title: str) -> str:

@@ -25,6 +25,7 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -32,6 +33,16 @@ from graph.backend import Backend
 
 MIN_REBUILD_INTERVAL_S = 30.0
 log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class EdgeIdSource(Protocol):
+    """A backend whose graph's shape can be copied: the embedded store (FalkorBackend)."""
+
+    def generation(self) -> int: ...
+
+    def edge_id_pairs(self, rel_type: str,
+                      timeout_ms: int | None = None) -> list[tuple[int, int]]: ...
 
 
 @dataclass(frozen=True)
@@ -45,7 +56,7 @@ class Adjacency:
     seconds: float
 
     @classmethod
-    def build(cls, backend: Backend, rel_types: tuple[str, ...]) -> "Adjacency | None":
+    def build(cls, backend: EdgeIdSource, rel_types: tuple[str, ...]) -> "Adjacency | None":
         """Copy the graph's relationships of `rel_types`; None if a write happened meanwhile."""
         started = time.perf_counter()
         generation = backend.generation()
@@ -172,11 +183,9 @@ def enable(on: bool = True) -> None:
 
 def fresh(backend: Backend, rel_types: tuple[str, ...]) -> Adjacency | None:
     """The copy of `backend`'s graph if it is up to date, else None (and a refresh starts)."""
-    if not _enabled or not hasattr(backend, "edge_id_pairs"):
+    if not _enabled or not isinstance(backend, EdgeIdSource):
         return None
     generation = backend.generation()
-    if generation is None:
-        return None
     with _keepers_lock:
         keeper = _keepers.setdefault(backend, _Keeper())
     copy = keeper.current
@@ -201,7 +210,7 @@ def wait_until_fresh(backend: Backend, rel_types: tuple[str, ...], timeout_s: fl
     raise TimeoutError(f"no up-to-date copy of the graph after {timeout_s} s")
 
 
-def _refresh(backend: Backend, keeper: _Keeper, rel_types: tuple[str, ...]) -> None:
+def _refresh(backend: EdgeIdSource, keeper: _Keeper, rel_types: tuple[str, ...]) -> None:
     with keeper.lock:
         if keeper.building or time.monotonic() - keeper.last_start < MIN_REBUILD_INTERVAL_S:
             return

@@ -212,7 +212,7 @@ def _series_episodes(backend: Backend, key: str, limit: int | None) -> tuple[dic
     (a credit's other sources are its episodes: an episode's credits are written on its
     series). Told apart here with sets: in Cypher every source would scan every other."""
     rows = _run(backend, "episodes", key=key, limit=EPISODES_LIMIT if limit is None else limit)
-    found = rows[0] if rows else {"episodes": [], "total": 0, "sources": [],
+    found: dict[str, Any] = rows[0] if rows else {"episodes": [], "total": 0, "sources": [],
                                   "episode_sources": []}
     seasons: dict[int | None, list[dict]] = {}
     for episode in found["episodes"]:
@@ -506,7 +506,7 @@ def suggested_collaborators(backend: Backend, key: str, limit: int = 20,
     if not through:
         return []
     known = {row["key"] for row in rows}
-    ranked = []
+    ranked: list[dict] = []
     found = _run(backend, "second_degree", key=key, collaborators=through, limit=limit + len(known))
     people = _unpacked(found, ("key", "name", "shared", "score", "via"))
     for row in sorted(people, key=lambda r: (-r["shared"], -r["score"], r["name"] or "", r["key"])):

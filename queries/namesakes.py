@@ -118,7 +118,7 @@ def distinguish(backend: Backend, items: list[dict], label: str | None = None) -
         of = item.get("label") or label
         if of in DISTINGUISHED_LABELS and isinstance(item.get("key"), str):
             by_label[of].add(item["key"])
-    found: dict[tuple[str, str], str | None] = {}
+    found: dict[tuple[str | None, str | None], str | None] = {}  # by (label, key) as given
     for of, keys in by_label.items():
         for node, namesakes in backend.run_read(
                 _namesakes_query(Label(of).value),

@@ -61,6 +61,8 @@ class Ref:
 
 
 EntityRef = Union[Ref, str, Mapping]
+# A path found: its nodes and the relationships between them (_answer's input).
+FoundPath = tuple[list[dict], list[dict]]
 
 
 def parse_ref(text: str) -> Ref:
@@ -105,12 +107,11 @@ def connection_path(backend: Backend, source: EntityRef, target: EntityRef,
         return _distinguished(backend, _answer([_node(source, ends[source][1])], [], max_hops))
     if backend.dialect == "neo4j":
         found = _native_shortest(backend, source, target, types, max_hops, deadline, timeout_ms)
-    else:
+    else:  # the in-memory copy when it is up to date (None otherwise), else queries
         found = _in_memory(backend, ends[source][0], ends[target][0], types, max_hops,
-                           deadline, timeout_ms)
-        if found is None:
-            found = _bidirectional(backend, ends[source][0], ends[target][0], types, max_hops,
-                                   deadline, timeout_ms)
+                           deadline, timeout_ms) \
+            or _bidirectional(backend, ends[source][0], ends[target][0], types, max_hops,
+                              deadline, timeout_ms)
     if isinstance(found, str):
         return _answer(None, [], max_hops, found)
     return _distinguished(backend, _answer(*found, max_hops))
@@ -158,7 +159,7 @@ def _limited(backend: Backend, deadline: float, timeout_ms: int, run):
 
 
 def _native_shortest(backend: Backend, source: Ref, target: Ref, types: str, max_hops: int,
-                     deadline: float, timeout_ms: int):
+                     deadline: float, timeout_ms: int) -> FoundPath | str:
     rows = _limited(backend, deadline, timeout_ms, lambda remaining_ms: backend.run_read(
         f"MATCH (a:{source.label} {{key: $a}}) MATCH (b:{target.label} {{key: $b}}) "
         f"MATCH p = shortestPath((a)-[:{types}*..{int(max_hops)}]-(b)) "
@@ -177,7 +178,7 @@ def _native_shortest(backend: Backend, source: Ref, target: Ref, types: str, max
 
 
 def _in_memory(backend: Backend, source: int, target: int, types: str, max_hops: int,
-               deadline: float, timeout_ms: int):
+               deadline: float, timeout_ms: int) -> FoundPath | str | None:
     """The search on queries.adjacency's copy of the graph; None when there is no fresh copy."""
     copy = adjacency.fresh(backend, tuple(types.split("|")))
     if copy is None:
@@ -204,7 +205,7 @@ class _Side:
 
 
 def _bidirectional(backend: Backend, source: int, target: int, types: str, max_hops: int,
-                   deadline: float, timeout_ms: int):
+                   deadline: float, timeout_ms: int) -> FoundPath | str:
     forward, backward = _Side(source), _Side(target)
     while forward.frontier and backward.frontier and forward.level + backward.level < max_hops:
         side, other = (forward, backward) if forward.cost <= backward.cost \
@@ -251,12 +252,15 @@ def _expand(backend: Backend, side: _Side, other: _Side, types: str,
 def _chain(side: _Side, node: int) -> list[int]:
     """From `node` back to the side's start."""
     chain = [node]
-    while side.parents[chain[-1]] is not None:
-        chain.append(side.parents[chain[-1]])
+    parent = side.parents[node]
+    while parent is not None:
+        chain.append(parent)
+        parent = side.parents[parent]
     return chain
 
 
-def _read_path(backend: Backend, ids: list[int], types: str, deadline: float, timeout_ms: int):
+def _read_path(backend: Backend, ids: list[int], types: str, deadline: float,
+               timeout_ms: int) -> FoundPath:
     """Names of the nodes and, for each step, one relationship (the first by type and role)."""
     nodes = {row[0]: row[1:] for row in _limited(
         backend, deadline, timeout_ms, lambda remaining_ms: backend.run_read(

@@ -224,7 +224,8 @@ def as_results(value: Any) -> Results:
     """Rows of dicts (what the Python queries return) as a Results table."""
     if isinstance(value, Results):
         return value
-    rows = value.get("results", value.get("rows", [])) if isinstance(value, dict) else value
+    rows = value if not isinstance(value, dict) else \
+        value["results"] if "results" in value else value.get("rows", [])
     if isinstance(value, dict) and "path" in value and "results" not in value:
         rows = [{"length": value.get("length"), "path": value.get("path"),
                  "message": value.get("message")}]

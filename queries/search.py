@@ -321,7 +321,7 @@ def resolve_entity(backend: Backend, text: str, label: str | None = None) -> dic
                 parse_identifier(text, label)
             except IdentifierError as exc:
                 raise QueryParameterError(f"{exc}: this needs a {label.lower()}") from None
-        if reference:  # `Person:x` where a show is needed, and no show has that title
+        if reference and label:  # `Person:x` where a show is needed, and no show has that title
             raise QueryParameterError(
                 f"{text!r} names a {reference[0]}, but this needs a {label}: give a "
                 f"{label.lower()}'s name or {label}:key") from None

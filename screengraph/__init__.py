@@ -1,3 +1,5 @@
 """screengraph: an open knowledge graph of TV and film listings."""
 
-__version__ = "0.1.0"
+from graph.version import VERSION as __version__
+
+__all__ = ["__version__"]

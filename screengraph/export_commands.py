@@ -7,10 +7,11 @@ import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator, Protocol
 
 import click
 
+from graph.bounded_log import KEPT
 from graph.export_formats import FORMATS, STDIO, export_store, format_for, text_file
 from graph.export_jsonl import parse_lines
 from graph.export_read import ExportReader
@@ -31,18 +32,31 @@ def _format_for(path: Path, fmt: str | None) -> str:
     return found
 
 
+class _Advance(Protocol):
+    """Counts `n` more items (one by default: the export counts one at a time)."""
+
+    def __call__(self, n: int = 1) -> None: ...
+
+
 @contextmanager
-def _progress(show: bool, what: str, total: int | None) -> Iterator[Callable[[int], None]]:
+def _progress(show: bool, what: str, total: int | None) -> Iterator[_Advance]:
     """A callback to count items by, drawing a bar on stderr when asked."""
+    def uncounted(n: int = 1) -> None:
+        pass
+
     if not show:
-        yield lambda n=1: None
+        yield uncounted
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     with Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(what, total=total)
-        yield lambda n=1: bar.advance(task, n)
+
+        def advance(n: int = 1) -> None:
+            bar.advance(task, n)
+
+        yield advance
 
 
 def _show_progress(progress: bool | None) -> bool:
@@ -112,8 +126,8 @@ def import_graph(cli: CliContext, path: Path, batch_size: int, as_json: bool,
         for reject in summary.rejects[:MAX_PRINTED]:
             click.echo(f"rejected: {name} line {reject.line}: {reject.reason}", err=True)
         if len(summary.rejects) > MAX_PRINTED:
-            click.echo(f"... and {len(summary.rejects) - MAX_PRINTED} more (use --json for all)",
-                       err=True)
+            click.echo(f"... and {len(summary.rejects) - MAX_PRINTED:,} more (--json lists the "
+                       f"first {min(len(summary.rejects), KEPT):,})", err=True)
         for problem in summary.problems:
             click.echo(f"warning: {name}: {problem}", err=True)
         click.echo(summary.line())

@@ -8,6 +8,7 @@ from typing import Iterator
 
 import click
 
+from graph.bounded_log import KEPT
 from graph.errors import BulkImportRefused
 from graph.neo4j_import import MANIFEST
 from loaders.bulk import BulkLoader
@@ -89,11 +90,12 @@ def load(cli: CliContext, paths, fmt, source_name, episodes, dry_run, batch_size
             click.echo(f"warning: {warning}", err=True)
         hidden = max(0, len(summary.rejects) - MAX_PRINTED) + max(0, len(summary.warnings) - MAX_PRINTED)
         if hidden:
-            click.echo(f"... and {hidden} more (use --json for all)", err=True)
+            click.echo(f"... and {hidden} more (every reject is in the rejects file; --json "
+                       f"lists the first {KEPT:,} of each)", err=True)
         if summary.rejects:
             click.echo(f"Rejected records written to {rejects_path}", err=True)
         click.echo(summary.line())
-    if bulk and loader.next_steps:
+    if isinstance(loader, BulkLoader) and loader.next_steps:
         click.echo(loader.next_steps, err=as_json)
     if summary.rejected and not allow_rejects:
         raise SystemExit(1)
@@ -118,7 +120,7 @@ def _run(loader: Loader | BulkLoader, bulk_target, sources: Iterator[SourceText]
     """Run a load (into `bulk_target` when bulk), with a progress bar if asked (on
     `console`, rich's default when None)."""
     def run(texts):
-        if bulk_target is not None:
+        if isinstance(loader, BulkLoader):
             return loader.load(bulk_target, texts, fmt, BULK_FOLDER)
         return loader.load(texts, fmt)
 

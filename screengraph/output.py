@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from graph.backend import Results
+from graph.result_text import cell_text, csv_cell
 
 FORMATS = ("table", "json", "csv")
 
@@ -23,30 +24,6 @@ def format_option(func):
     func = click.option("--table", "fmt", flag_value="table", default=True,
                         help="Print a table (the default).")(func)
     return func
-
-
-def cell_text(value: Any) -> str:
-    """One cell as a person reads it: nodes by display name, lists joined."""
-    if value is None:
-        return ""
-    if isinstance(value, dict) and "label" in value and isinstance(value.get("properties"), dict):
-        props = value["properties"]
-        return f"{props.get('title') or props.get('name') or value.get('key')} ({value['label']})"
-    if isinstance(value, dict) and "type" in value and "properties" in value:
-        return f"-[:{value['type']}]-"
-    if isinstance(value, list):
-        return ", ".join(cell_text(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(text: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 def emit(results: Results, fmt: str = "table", *, title: str | None = None) -> None:

@@ -8,7 +8,8 @@ import io
 import pytest
 
 from graph.backend import Results
-from screengraph.output import csv_cell, emit
+from graph.result_text import csv_cell
+from screengraph.output import emit
 
 
 @pytest.mark.parametrize("text, expected", [

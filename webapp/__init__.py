@@ -32,7 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
     from webapp import (csrf, errors, health, inputs, openapi, page_cache, security, store,
                         telemetry, views_connect, views_console, views_explore, views_export,
                         views_ingest, views_loads)
-    from webapp.cells import cell_text
+    from graph.result_text import cell_text
     app.jinja_env.filters["cell"] = cell_text
     telemetry.init_app(app)  # first: every request is timed and logged, refused ones too
     store.init_app(app, backend)

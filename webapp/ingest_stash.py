@@ -83,7 +83,7 @@ class Preview:
     fmt: str | None
     inputs: tuple[StashedInput, ...]
     outcome: dict[str, Any]      # what the dry run promised, compared at confirmation
-    generation: int | None       # the store's write counter at preview time
+    generation: int | str | None  # the store's write generation at preview time
 
 
 def owner_digest(session_id: str) -> str:
@@ -124,7 +124,7 @@ class IngestStash:
     # -- keeping ----------------------------------------------------------------
 
     def put(self, session_id: str, fmt: str | None, inputs: list[StashedInput],
-            outcome: dict[str, Any], generation: int | None) -> Preview:
+            outcome: dict[str, Any], generation: int | str | None) -> Preview:
         size = sum(len(item.data) for item in inputs)
         if size > self.max_bytes:
             raise PreviewTooLarge(

@@ -30,7 +30,7 @@ class TokenThrottle:
     def wait_s(self, address: str) -> int:
         """Seconds this address must wait before its next try (0: it may try now)."""
         with self._lock:
-            recent = self._recent(address) if address in self._failures else ()
+            recent = self._recent(address) if address in self._failures else deque()
             if len(recent) < self.tries:
                 return 0
             return max(1, int(recent[0] + self.window_s - self.clock()) + 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from graph.export_formats import FORMATS
-from screengraph import __version__
+from graph.version import VERSION
 from webapp import limits
 
 bp = Blueprint("openapi", __name__)
@@ -102,9 +102,33 @@ def document() -> dict:
             "csrf_token": {"type": "string"}}}}}},
         "responses": {"200": {"description": "summary of the load"}, **{
             code: _ERROR for code in ("400", "403", "404", "409", "410", "413", "429", "503")}}}}
+    paths["/console.json"]["get"] = _get(
+        "Run a read-only Cypher query given in the query string (a browser page on another "
+        "site cannot: it is refused as cross-site)", [
+            _param("query", required=True), _param("params", description="JSON object")])["get"]
+    paths["/ingest.json"]["get"] = _get("Whether adding listings is switched on, and the formats it reads", [])["get"]
+    token_form = {"requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {
+        "type": "object", "required": ["token"], "properties": {
+            "token": {"type": "string"}, "csrf_token": {"type": "string"}}}}}}}
+    paths["/loads.json"] = {
+        **_get("The loads into this graph, newest first (for holders of the ingest token; "
+               "403 until this session sent it)", []),
+        "post": {"summary": "Send the ingest token once for this session, then read the loads",
+                 **token_form, "responses": {"200": {"description": "the loads"}, **{
+                     code: _ERROR for code in ("400", "403", "404", "429")}}}}
+    paths["/loads/{load_id}.json"] = _get(
+        "What one load changed: listings, nodes and edges added or removed, properties before "
+        "and after (for holders of the ingest token)", [
+            _param("load_id", "path", description="The load's id or a unique prefix of it")])
+    paths["/healthz"] = _get("Whether the app is up and its database answers (200, else 503)", [])
+    paths["/metrics"] = {"get": {
+        "summary": "Prometheus metrics: requests, latency, database time, loads (404 when "
+                   "SCREENGRAPH_METRICS=off)",
+        "responses": {"200": {"description": "Prometheus text format", "content": {
+            "text/plain": {"schema": {"type": "string"}}}}, "404": _ERROR}}}
     return {
         "openapi": "3.1.0",
-        "info": {"title": "screengraph", "version": __version__,
+        "info": {"title": "screengraph", "version": VERSION,
                  "description": (
                      "Every HTML page has a JSON twin at the same path plus .json. Query strings "
                      f"are at most {limits.MAX_QUERY_STRING_BYTES:,} bytes (send long Cypher by "

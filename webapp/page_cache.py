@@ -55,7 +55,7 @@ NONCE_PLACEHOLDER = secrets.token_urlsafe(16)
 @dataclass(frozen=True)
 class Entry:
     body: bytes
-    mimetype: str
+    mimetype: str | None  # None: the response's default (text/html)
     etag: str
     weak: bool  # the body holds NONCE_PLACEHOLDER: each response differs by its nonce
 
@@ -101,7 +101,7 @@ class PageCache:
         with self._lock:
             rendering = self._rendering.get((generation, key))
             mine = rendering is None
-            if mine:
+            if rendering is None:
                 rendering = self._rendering[(generation, key)] = threading.Event()
         if not mine:
             rendering.wait(RENDER_WAIT_S)

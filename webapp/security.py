@@ -152,8 +152,9 @@ def init_app(app: Flask, *, allowed_hosts: tuple[str, ...], proxy_hops: int) -> 
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     app.session_interface = SessionInterface()
     if proxy_hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxy_hops, x_proto=proxy_hops,
-                                x_host=proxy_hops, x_port=proxy_hops, x_prefix=proxy_hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented WSGI hook
+            app.wsgi_app, x_for=proxy_hops, x_proto=proxy_hops,
+            x_host=proxy_hops, x_port=proxy_hops, x_prefix=proxy_hops)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.before_request(check_host)
     app.before_request(check_site)

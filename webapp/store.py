@@ -26,7 +26,7 @@ def init_app(app: Flask, backend: Backend | None = None) -> None:
 
 
 def get_backend() -> Backend:
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy typed Flask
     backend = app.extensions.get(_KEY)
     if backend is None:
         with _lock:

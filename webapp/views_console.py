@@ -65,7 +65,7 @@ def console():
 
 def schema_data() -> dict:
     backend = get_backend()
-    keys = set()
+    keys: set[str] = set()
     for label in KEYED_LABELS:
         found = backend.run_read(f"MATCH (n:{label}) WITH n LIMIT 50 UNWIND keys(n) AS k "
                                  "RETURN DISTINCT k", max_rows=0)

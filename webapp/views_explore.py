@@ -192,7 +192,7 @@ def _subtitle(label: str, props: dict, detail: dict) -> str:
         years = (f"{born}–{died}" if born and died else f"born {born}" if born
                  else f"died {died}" if died else None)
         professions = ", ".join(p.replace("_", " ") for p in props.get("professions") or [])
-        parts = (years, professions or None)
+        parts: tuple[object, ...] = (years, professions or None)
     elif label == "Show":
         runtime = props.get("runtime_minutes")
         series = detail["series"][0] if detail.get("series") else None

@@ -59,7 +59,7 @@ def source_name(file_name: str | None) -> str:
 # -- per-app parts, made on first use ------------------------------------------------
 
 def _app_part(key: str, make):
-    app: Flask = current_app._get_current_object()
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
     with _lock:
         if key not in app.extensions:
             app.extensions[key] = make(app.config["SCREENGRAPH_SETTINGS"])
@@ -108,8 +108,8 @@ def _check_body_readable() -> None:
                        "boundary, as a browser form does.")
 
 
-def _upload_name(raw: str, index: int) -> str:
-    name = raw.replace("\\", "/")
+def _upload_name(raw: str | None, index: int) -> str:
+    name = (raw or "").replace("\\", "/")  # a file sent without a name is named below
     name = PurePosixPath(name).name if "/" in name else name
     if len(name) > MAX_FILE_NAME_CHARS:
         raise ApiError(400, "bad_file_name",
@@ -153,7 +153,8 @@ def _shown(summary: LoadSummary) -> dict:
         "rejected": summary.rejected,
         "listings": summary.listings,
         "rejects": [r.describe() for r in summary.rejects],
-        "warnings": summary.warnings,
+        "warnings": list(summary.warnings),
+        "hidden": summary.rejects.hidden + summary.warnings.hidden,
         "can_confirm": summary.dry_run and (summary.loaded + summary.updated) > 0,
         "id": None,
     }

@@ -252,3 +252,48 @@ def test_a_restore_moves_the_write_counter_past_every_earlier_value(tmp_path):
         assert restored.run_read("MATCH (s:Show) RETURN s.key").rows == [["a"]]
     finally:
         restored.close()
+
+
+_KILLED_MIDWAY = """
+import os, signal, sys
+from pathlib import Path
+real_rename = os.rename
+
+def rename(source, target, *args, **kwargs):
+    if str(target).endswith("/appendonly") and "restore-staging" in str(source):
+        os.kill(os.getpid(), signal.SIGKILL)  # between the swap's two renames
+    return real_rename(source, target, *args, **kwargs)
+
+os.rename = rename
+from graph.falkor_snapshot import restore_backup
+restore_backup(Path(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+
+def test_a_restore_killed_between_its_renames_is_finished_by_the_next_start(tmp_path):
+    """Killed with the store's files moved aside and the restored ones not yet in place,
+    the store must not come back empty: the next command finishes the swap."""
+    store = tmp_path / "store"
+    assert cli(store, "load", str(REPO / "samples" / "the-bureau.txt")).exit_code == 0
+    backend = FalkorBackend(store, "screengraph")
+    try:
+        backed_up = graph_checksum(backend)
+    finally:
+        backend.close()
+    assert cli(store, "backup", str(tmp_path / "b.backup")).exit_code == 0
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text('{"title": "Loaded After The Backup", "year": 2020, "cast": ["Someone"]}\n')
+    assert cli(store, "load", str(extra)).exit_code == 0
+    killed = subprocess.run([sys.executable, "-c", _KILLED_MIDWAY, str(store),
+                             str(tmp_path / "b.backup")], cwd=REPO, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert killed.returncode == -9
+    assert not (store / "appendonly").exists()  # the moment the swap was journalled for
+    backend = FalkorBackend(store, "screengraph")
+    try:
+        after = graph_checksum(backend)
+    finally:
+        backend.close()
+    assert after == backed_up, describe_difference(backed_up, after)
+    assert not (store / "restore-swap.json").exists()
+    assert len(list(store.glob("appendonly.before-restore-*"))) == 1  # the previous files

@@ -10,12 +10,13 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from graph.embedded_keeper import KEEPER_ROLE, folder_holder, stop_kept_server
+from graph.embedded_keeper import KEEPER_ROLE, folder_holder, keep, stop_kept_server
 from graph.embedded_server import EmbeddedServer, RestartPolicy, ping, server_pid
 from graph.falkor_backend import FalkorBackend
 from tests.conftest import SAMPLE_PAGE
@@ -151,6 +152,15 @@ def test_a_crash_loop_stops_the_keeper_and_the_next_query_starts_a_new_one(store
         assert _running(store)[0] not in (None, keeper)
     finally:
         backend.close()
+
+
+def test_a_keeper_whose_server_crashed_before_it_watched_says_why_it_stops(store):
+    """A crash loop at the very start releases the folder before the keeper begins to
+    watch: it stops saying so (it raised TypeError on the released lock before)."""
+    store.mkdir(parents=True, exist_ok=True)
+    server = EmbeddedServer(store)  # owns nothing: the folder was released
+    assert keep(server, 30, threading.Event()) == \
+        "its server kept crashing (see the server log); the folder is released"
 
 
 def test_processes_starting_at_once_share_one_server(store):

@@ -263,3 +263,28 @@ def test_a_server_reading_a_big_store_is_waited_for_while_it_works(tmp_path):
         assert time.monotonic() - started > 0.05, "the store was read too fast to test this"
     finally:
         backend.close()
+
+
+@pytest.mark.parametrize("ask", ["info", "backup"])
+def test_a_client_forgotten_by_another_thread_does_not_break_info_or_backup(tmp_path, ask):
+    """A request thread that finds the server gone forgets the shared client (_reconnect);
+    another thread that had just connected still gets its answer. Both read the client
+    again after connecting, and raised AttributeError when it had been forgotten between."""
+    backend = FalkorBackend(tmp_path / "store", "forgotten")
+    connect = backend._graph
+
+    def connect_then_forgotten():
+        handle = connect()
+        backend._reconnect()  # what another thread does when the server went away
+        return handle
+
+    backend._graph = connect_then_forgotten
+    try:
+        if ask == "info":
+            info = backend.info()
+            assert info.reachable and info.server_version.startswith("FalkorDB")
+        else:
+            backend.backup(tmp_path / "b.backup")
+            assert (tmp_path / "b.backup").stat().st_size > 0
+    finally:
+        backend.close()

@@ -263,6 +263,6 @@ def test_export_and_import_commands(tmp_path):
     imported = _cli(other, "import", str(out), "--json")
     assert imported.exit_code == 0, imported.output
     assert json.loads(imported.output) == {"nodes": 17, "relationships": 17, "rejected": [],
-                                           "problems": []}
+                                           "rejected_count": 0, "problems": []}
     again = _cli(other, "export", "-")
     assert again.stdout.splitlines()[1:] == piped.stdout.splitlines()[1:]

@@ -56,3 +56,32 @@ def test_stdin_globs_and_folders_are_accepted(tmp_path):
     assert "unchanged 1" in run(tmp_path, "load", str(tmp_path / "in" / "*.csv")).output
     missing = run(tmp_path, "load", str(tmp_path / "nope.txt"))
     assert missing.exit_code == 2 and "no such file" in missing.output
+
+
+def test_a_file_of_bad_lines_costs_a_rejects_file_not_memory(tmp_path, monkeypatch):
+    """Every reject reaches the rejects file while only the first few are held in memory
+    (a 10-million-line file in the wrong format must not grow the loader)."""
+    import gc
+
+    import graph.bounded_log
+    from loaders.pipeline import Loader, Reject
+
+    monkeypatch.setattr(graph.bounded_log, "KEPT", 20)
+    held: list[int] = []
+    finish = Loader._drain
+
+    def counting(self):  # just before the load's end, while the summary is alive
+        held.append(sum(isinstance(o, Reject) for o in gc.get_objects()))
+        return finish(self)
+
+    monkeypatch.setattr(Loader, "_drain", counting)
+    bad = tmp_path / "films.jsonl"
+    bad.write_text('{"title": "First"}\n' + "not json\n" * 3000 + '{"title": "Last"}\n')
+    rejects = tmp_path / "rejects.jsonl"
+    result = run(tmp_path, "load", str(bad), "--rejects", str(rejects), "--json")
+    summary = json.loads(result.output)
+    assert (summary["loaded"], summary["rejected"], summary["rejects_count"]) == (2, 3000, 3000)
+    assert len(summary["rejects"]) == 20
+    lines = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert [r["line"] for r in lines] == list(range(2, 3002))
+    assert held and max(held) <= 20 + 500  # the kept ones, and at most one batch in flight
