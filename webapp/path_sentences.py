@@ -45,13 +45,13 @@ def _role(rel: dict) -> list[dict]:
 
 def step_sentences(path: list[dict]) -> list[list[dict]]:
     """One sentence per step: `[entity, verb, entity, (role)]`."""
-    sentences = []
+    sentences: list[list[dict]] = []
     for index in range(1, len(path), 2):
         before, rel, after = path[index - 1], path[index], path[index + 1]
         wording = WORDING[RelType(rel["type"])]
         verb = wording.forward if _forward(rel, before) else wording.backward
-        sentences.append([{"entity": before}, {"text": f" {verb} "}, {"entity": after},
-                          *_role(rel)])
+        sentence: list[dict] = [{"entity": before}, {"text": f" {verb} "}, {"entity": after}]
+        sentences.append(sentence + _role(rel))
     return sentences
 
 

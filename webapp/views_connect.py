@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, request, url_for
 
 from queries import paths
@@ -34,7 +36,7 @@ def _entity(text: str, key: str, side: str) -> dict:
 
 def _rerun_url(**changes) -> str:
     """This search again with some of its fields changed (a chosen candidate, more hops)."""
-    args = {name: request.args.get(name, "") for name in _FIELDS}
+    args: dict[str, Any] = {name: request.args.get(name, "") for name in _FIELDS}
     args.update(changes)
     return url_for("connect.connect", **{k: v for k, v in args.items() if v not in ("", None)})
 
