@@ -227,8 +227,15 @@ class Backend(ABC):
 
         Columns: node, score. Both engines index the same normalised
         `search_text` property but speak different full-text query languages,
-        so this is the one query that lives in the backend.
+        so this is the one query that lives in the backend. Best first, in an order that
+        does not depend on `limit` (a longer fetch begins with a shorter one's rows), so
+        that pages of results neither overlap nor skip.
         """
+
+    @abstractmethod
+    def fulltext_count(self, text: str, labels: list[str]) -> int:
+        """How many nodes of `labels` fulltext_search would find for `text`, all of them
+        (counted by the index, without reading the nodes)."""
 
     def generation(self) -> int | str | None:
         """A value that changes after every committed write, for caches of the graph (compared

@@ -61,6 +61,11 @@ def fulltext_terms(text: str) -> list[str]:
     return normalize_name(text).split()
 
 
+def redisearch_query(terms: list[str]) -> str:
+    """RediSearch: words are ANDed; `w*` is a prefix, `%w%` one edit away."""
+    return " ".join(f"({t}*|%{t}%)" if len(t) >= 4 else f"{t}*" for t in terms)
+
+
 class FalkorBackend(Backend):
     name = "embedded"
     dialect = "falkordb"
@@ -339,20 +344,26 @@ class FalkorBackend(Backend):
         return Results(columns, rows, truncated, write_stats(result))
 
     def fulltext_search(self, text: str, labels: list[str], limit: int) -> Results:
-        terms = fulltext_terms(text)
-        if not terms:
+        query = redisearch_query(fulltext_terms(text))
+        if not query:
             return Results(["node", "score"], [])
-        # RediSearch: words are ANDed; `w*` is a prefix, `%w%` one edit away.
-        query = " ".join(f"({t}*|%{t}%)" if len(t) >= 4 else f"{t}*" for t in terms)
         rows: list[list[Any]] = []
         for label in labels:
             found = self.run_read(
                 "CALL db.idx.fulltext.queryNodes($label, $query) YIELD node, score "
-                "RETURN node, score ORDER BY score DESC LIMIT $limit",
+                "RETURN node, score ORDER BY score DESC, node.key LIMIT $limit",
                 {"label": label, "query": query, "limit": limit}, max_rows=0)
             rows.extend(found.rows)
         rows.sort(key=lambda row: (-row[1], row[0]["key"] or ""))
         return Results(["node", "score"], rows[:limit])
+
+    def fulltext_count(self, text: str, labels: list[str]) -> int:
+        query = redisearch_query(fulltext_terms(text))
+        if not query:
+            return 0
+        return sum(self.run_read(
+            "CALL db.idx.fulltext.queryNodes($label, $query) YIELD node RETURN count(node)",
+            {"label": label, "query": query}).rows[0][0] for label in labels)
 
     # -- schema -----------------------------------------------------------
 

@@ -288,12 +288,24 @@ class Neo4jBackend(Backend):
         terms = normalize_name(text).split()
         if not terms:
             return Results(["node", "score"], [])
+        # In the index's own order (score, then its document order): re-sorting what its
+        # limit kept would make the first N of a longer fetch differ from a shorter one's.
         return self.run_read(
             "CALL db.index.fulltext.queryNodes($index, $query, {limit: $fetch}) "
             "YIELD node, score WHERE any(l IN labels(node) WHERE l IN $labels) "
-            "RETURN node, score ORDER BY score DESC, node.key LIMIT $limit",
+            "RETURN node, score LIMIT $limit",
             {"index": FULLTEXT_INDEX, "query": lucene_query(terms), "labels": labels,
              "limit": limit, "fetch": limit * 4}, max_rows=0)
+
+    def fulltext_count(self, text: str, labels: list[str]) -> int:
+        from graph.keys import normalize_name
+        terms = normalize_name(text).split()
+        if not terms:
+            return 0
+        return self.run_read(
+            "CALL db.index.fulltext.queryNodes($index, $query) YIELD node "
+            "WHERE any(l IN labels(node) WHERE l IN $labels) RETURN count(node)",
+            {"index": FULLTEXT_INDEX, "query": lucene_query(terms), "labels": labels}).rows[0][0]
 
     def generation(self) -> str:
         """The database's last committed transaction, as the bookmark a read transaction

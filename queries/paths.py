@@ -44,6 +44,12 @@ WITHOUT_GENRES = "|".join(r.value for r in RelType if r is not RelType.IN_GENRE)
 WITH_GENRES = "|".join(r.value for r in RelType)
 
 
+def no_path_within(max_hops: int) -> str:
+    """The answer's message when the ends are not connected within `max_hops` (a longer
+    search may connect them)."""
+    return f"no connection within {max_hops} hops"
+
+
 @dataclass(frozen=True)
 class Ref:
     label: str
@@ -161,7 +167,7 @@ def _native_shortest(backend: Backend, source: Ref, target: Ref, types: str, max
         "[r IN relationships(p) | [type(r), r.role, startNode(r).key, endNode(r).key]]",
         {"a": source.key, "b": target.key}, timeout_ms=remaining_ms, max_rows=0).rows)
     if not rows:
-        return f"no connection within {max_hops} hops"
+        return no_path_within(max_hops)
     nodes, rels = rows[0]
     return ([_node(Ref(label, key), name) for label, key, name in nodes],
             [{"type": t, "role": role, "start": start, "end": end}
@@ -182,7 +188,7 @@ def _in_memory(backend: Backend, source: int, target: int, types: str, max_hops:
     except TimeoutError:
         raise QueryTimeout(timeout_ms, backend.name) from None
     if ids is None:
-        return f"no connection within {max_hops} hops"
+        return no_path_within(max_hops)
     return _read_path(backend, ids, types, deadline, timeout_ms)
 
 
@@ -214,7 +220,7 @@ def _bidirectional(backend: Backend, source: int, target: int, types: str, max_h
             return (f"the search reached more than {FRONTIER_CAP:,} entities at "
                     f"{side.level} hops; no path of {forward.level + backward.level} hops "
                     "or fewer exists, and a longer one is too costly to look for")
-    return f"no connection within {max_hops} hops"
+    return no_path_within(max_hops)
 
 
 def _expand(backend: Backend, side: _Side, other: _Side, types: str,

@@ -39,6 +39,8 @@ MAX_JSON_CHARS = TEXT_CHARS["params"]
 
 # Answers: the most items an endpoint returns, whatever is asked.
 MAX_SEARCH_RESULTS = 100
+# How far into a search's results a page may start (each page reads its offset's worth).
+MAX_SEARCH_OFFSET = 10_000
 MAX_NEIGHBOURHOOD_NODES = 500
 MAX_NEIGHBOURHOOD_DEPTH = 2
 # Nodes in one download of a query's results or a neighbourhood (webapp/views_export.py):

@@ -41,7 +41,9 @@ def document() -> dict:
         "/search.json": _get("Full-text search over shows, people, companies and genres", [
             _param("q", required=True, description="Words to look for; accents and case ignored."),
             _param("label", description="Show, Person, Company or Genre"),
-            _param("limit", type_="integer", low=1, high=limits.MAX_SEARCH_RESULTS)]),
+            _param("limit", type_="integer", low=1, high=limits.MAX_SEARCH_RESULTS),
+            _param("offset", type_="integer", low=0, high=limits.MAX_SEARCH_OFFSET,
+                   description="How many results to skip (paging); `total` counts them all.")]),
         "/connect.json": _get("Shortest connection paths between two entities", [
             _param("from", description="Name, Label:key or identifier (nm0000229)"),
             _param("to", description="Name, Label:key or identifier (tt0082971)"),

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from typing import NoReturn
+
+from flask import Blueprint, abort, jsonify, redirect, request, url_for
 
 from graph.identifiers import IDENTIFIED_LABELS, SCHEMES, try_identifier
 from graph.schema import NAME_KEY, Label
 from queries import explore
-from queries.errors import UnknownIdentifier
+from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownIdentifier
 from queries.namesakes import distinguish_one
-from queries.search import (SEARCH_LABELS, entity_url, find_identified, identifier_in,
-                            search as search_entities)
+from queries.search import (SEARCH_LABELS, SearchPage, entity_url, find_identified,
+                            identifier_in, resolve_entity, search_page)
 from webapp import limits
 from webapp.errors import ApiError
 from webapp.page_cache import cached
@@ -45,6 +47,12 @@ def home():
             "largest_companies": stats["largest_companies"]}
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """Clients that ask the site root for its icon (pages link the SVG itself)."""
+    return redirect(url_for("static", filename="dist/favicon.svg"), 301)
+
+
 @page(bp, "/search", "search.html", cached=True)
 def search():
     q = request.args.get("q", "").strip()
@@ -52,9 +60,17 @@ def search():
     if label and label not in SEARCH_LABELS:
         raise ApiError(400, "bad_parameter", f"'label' must be one of {', '.join(SEARCH_LABELS)}")
     limit = int_arg("limit", 20, 1, limits.MAX_SEARCH_RESULTS)
-    results = search_entities(get_backend(), q, labels=[label] if label else SEARCH_LABELS,
-                              limit=limit) if q else []
-    return {"q": q, "results": results}
+    offset = int_arg("offset", 0, 0, limits.MAX_SEARCH_OFFSET)
+    found = search_page(get_backend(), q, labels=[label] if label else SEARCH_LABELS,
+                        offset=offset, limit=limit) if q else SearchPage()
+    pages = {name: url_for("explore.search", **{**request.args, "offset": start})
+             for name, start in (("previous", max(offset - limit, 0) if offset else None),
+                                 ("next", offset + limit
+                                  if offset + limit < min(found.total, limits.MAX_SEARCH_OFFSET + 1)
+                                  else None))
+             if start is not None}
+    return {"q": q, "label": label, "results": found.results, "total": found.total,
+            "offset": offset, "limit": limit, "broadened": found.broadened, "pages": pages}
 
 
 def _credit_note(credit: dict, group_word: str, *, year: bool = False) -> str | None:
@@ -224,13 +240,41 @@ def _page_key(backend, label: str, text: str) -> str:
     return text
 
 
+def missing_entity(backend, label: str, text: str) -> NoReturn:
+    """No entity has this key: redirect to the one it means in another case or by its name
+    (`/person/Eric-Rochant`, `/person/Eric Rochant`, `/show/the bureau`), else a 404 that
+    offers the namesakes, the closest names and a search."""
+    candidates: list[dict] = []
+    words = " ".join(text.replace("-", " ").split())[:limits.TEXT_CHARS["q"]]
+    if text.lower() != text and explore.exists(backend, label, text.lower()):
+        _redirect_to(entity_url(label, text.lower()))
+    if len(text) <= limits.TEXT_CHARS["q"]:  # what a search takes; longer is no name
+        try:
+            found = resolve_entity(backend, text, label)
+        except AmbiguousEntity as exc:
+            candidates = exc.candidates
+        except UnknownEntity as exc:
+            candidates = exc.suggestions
+        except (QueryParameterError, UnknownIdentifier):
+            candidates = search_page(backend, words, [label], limit=5).results
+        else:
+            _redirect_to(found["url"])
+    raise ApiError(404, "not_found", f"There is no {label.lower()} with the key {text!r}.",
+                   candidates=candidates,
+                   search_url=url_for("explore.search", q=words, label=label))
+
+
+def _redirect_to(url: str) -> NoReturn:
+    """To the entity's own page, or its JSON twin when that was asked for."""
+    abort(redirect(url + (".json" if request.path.endswith(".json") else ""), 302))
+
+
 def entity_page(label: str, key: str) -> dict:
     backend = get_backend()
     key = _page_key(backend, label, key)
     detail = explore.DETAILS[label](backend, key)
     if detail is None:
-        raise ApiError(404, "not_found", f"There is no {label.lower()} with the key {key!r}. "
-                                         "Search for it instead.")
+        missing_entity(backend, label, key)
     sections = _sections(detail, backend)
     props = detail["properties"]
     detail.update(distinguish_one(backend, label, key, detail["name"]))
@@ -238,9 +282,11 @@ def entity_page(label: str, key: str) -> dict:
               "display": detail["display"], "detail": detail["detail"],
               "subtitle": _subtitle(label, props, detail), "synopsis": props.get("synopsis"),
               "facts": _facts(label, props),
+              "connect_url": url_for("connect.connect", **{"from": detail["name"],
+                                                           "from_key": f"{label}:{key}"}),
               "properties": [(k, v if not isinstance(v, list) else ", ".join(map(str, v)))
                              for k, v in sorted(props.items()) if k not in _SHOWN_ELSEWHERE]}
-    graph_src = f"{entity_url(label, key)}/graph.json"
+    graph_src = url_for(f"explore.{label.lower()}_graph", key=key)
     from webapp.views_export import download_links  # it imports this module
     return {"entity": entity, "sections": sections, "provenance": detail.get("provenance", []),
             "graph_src": graph_src, "downloads": download_links(label, key), "detail": detail}

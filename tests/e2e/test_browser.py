@@ -20,7 +20,7 @@ def test_search_open_a_show_and_follow_a_related_show(page):
     page.press("#home-q", "Enter")
     expect(page.locator("h1")).to_have_text("Search")
     shot(page, "02-search")
-    page.click("ul.results >> text=The Bureau")
+    page.click(".results >> text=The Bureau")
     expect(page.locator("h1")).to_have_text("The Bureau")
     expect(page.locator(".graph-caption")).to_contain_text("Showing")
     shot(page, "03-show")
@@ -94,7 +94,7 @@ def test_add_a_listing_through_the_form(page):
 
 def test_hostile_names_titles_and_synopses_are_shown_as_text(page):
     page.goto("/search?q=night")
-    page.click("ul.results a")
+    page.click(".results a")
     expect(page.locator("h1")).to_have_text(re.compile(r"^<script>alert\('title'\)</script> Night$"))
     expect(page.locator("main")).to_contain_text("<img src=x onerror=alert('synopsis')>")
     expect(page.locator("main")).to_contain_text("<b onmouseover=alert('name')>Bold</b> Person")

@@ -29,7 +29,7 @@ def test_a_person_page_by_identifier_shows_who_they_are(catalogue_page):
     page.goto("/search?q=David+Smith")
     for shown in ("David Smith (b. 1950)", "David Smith (b. 1962)",
                   "David Smith (tmdb:person/488)"):
-        expect(page.locator("ul.results")).to_contain_text(shown)
+        expect(page.locator(".results")).to_contain_text(shown)
     page.goto("/connect")
     page.fill("#from", "David Smith")
     suggestion = page.locator(".listbox li", has_text="David Smith (b. 1950)").first

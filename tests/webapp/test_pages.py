@@ -56,7 +56,7 @@ def test_connect_finds_the_path(client):
     ("/person/nobody.json", 404, "not_found"), ("/genre/none/graph.json", 404, "not_found"),
     ("/search.json?q=x&limit=lots", 400, "bad_parameter"),
     ("/search.json?q=x&label=Planet", 400, "bad_parameter"),
-    ("/connect.json?from=lea+drucker", 400, "bad_parameter"),
+    ("/connect.json?from=lea+drucker&to=eric+rochant&max_hops=99", 400, "bad_parameter"),
     ("/connect.json?from=lea+drucker&to=nobody+at+all", 404, "not_found"),
     ("/show/the-bureau/graph.json?depth=9", 400, "bad_parameter"),
     ("/queries/nope.json", 404, "not_found"),
