@@ -5,8 +5,9 @@
 MATCH (s:Show {key: $key})
 OPTIONAL MATCH (s)-[:EPISODE_OF]->(series:Show)
 WITH s, collect(series) AS serieses
-OPTIONAL MATCH (b:Assertion)
-WHERE b.show IN [x IN serieses | x.key] AND ('EPISODE_OF|' + s.key + '|' + b.show + '|') IN b.edges
+UNWIND [x IN serieses | x.key] + [''] AS series_key
+OPTIONAL MATCH (b:Assertion {show: series_key})
+WHERE ('EPISODE_OF|' + s.key + '|' + series_key + '|') IN b.edges
 WITH s, serieses, collect(b.edges) AS lists
 WITH s, serieses, reduce(found = [], edges IN lists | found + edges) AS asserted
 UNWIND [s] + serieses AS holder

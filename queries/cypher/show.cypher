@@ -8,8 +8,9 @@ WHERE o.key <> s.key AND (o.season IS NOT NULL OR s.season IS NOT NULL)
 WITH s, collect({key: o.key, title: o.title, season: o.season, year: o.year}) AS seasons
 OPTIONAL MATCH (s)-[:EPISODE_OF]->(series:Show)
 WITH s, seasons, collect(series) AS serieses
-OPTIONAL MATCH (b:Assertion)
-WHERE b.show IN [x IN serieses | x.key] AND ('EPISODE_OF|' + s.key + '|' + b.show + '|') IN b.edges
+UNWIND [x IN serieses | x.key] + [''] AS series_key
+OPTIONAL MATCH (b:Assertion {show: series_key})
+WHERE ('EPISODE_OF|' + s.key + '|' + series_key + '|') IN b.edges
 WITH s, seasons, serieses, collect(b.edges) AS lists
 WITH s, seasons, serieses, reduce(found = [], edges IN lists | found + edges) AS asserted
 UNWIND [s] + serieses AS holder
