@@ -95,10 +95,10 @@ def canonical(value: Any) -> str:
                       default=str)
 
 
-# Properties that are sets kept as lists: which listings assert a show or an edge. Their
-# order says only which batch of a load named them first (a load's batches are cut by
-# time), so two loads of the same listings compare equal whatever their batches.
-SET_VALUED = frozenset({"sources"})
+# Properties that are sets kept as lists: the edges an Assertion says its listing asserts
+# (docs/data-model.md, "Provenance"). The loaders write them sorted; compared as sets, a
+# store written in another order (an import of someone else's export) still compares equal.
+SET_VALUED = frozenset({"edges"})
 
 
 def _kept(properties: Mapping[str, Any], ignored: frozenset[str]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ Conventions (those of Neo4j's APOC GraphML export, which these tools' users meet
   own name. A property named like one of those is written as `property.<name>`.
 - types: text `string`, whole numbers `long`, other numbers `double`, true/false
   `boolean`; an attribute holding values of several types is declared `string` (numbers
-  and true/false keep their text). GraphML has no lists: a list (`sources`, `ids`,
+  and true/false keep their text). GraphML has no lists: a list (an Assertion's `edges`, `ids`,
   `characters`...) is its JSON text, `["a","b"]`.
 - edges are directed and each has an id (`e<n>`), so two edges between the same nodes
   (a producer and executive producer credit) stay two (NetworkX reads a MultiDiGraph).

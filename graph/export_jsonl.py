@@ -4,9 +4,9 @@ One JSON object a line (docs/export.md says why this shape):
 
     {"type": "header", "format": "screengraph-graph", "version": 1, "exported_at": ...,
      "backend": ...}
-    {"type": "node", "labels": ["Show"], "properties": {"key": ..., "title": ..., "sources": [...]}}
+    {"type": "node", "labels": ["Show"], "properties": {"key": ..., "title": ..., "asserted_by": 1}}
     {"type": "relationship", "label": "DIRECTED", "start": {"label": "Person", "key": ...},
-     "end": {"label": "Show", "key": ...}, "properties": {"sources": [...], ...}}
+     "end": {"label": "Show", "key": ...}, "properties": {"asserted_by": 1, ...}}
     {"type": "end", "nodes": <n>, "relationships": <m>}
 
 every node before any relationship. The `end` line says the file is whole: a file cut

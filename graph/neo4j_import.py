@@ -6,7 +6,7 @@ that does not exist yet (a new name, on Enterprise) or over a stopped one
 files follow its header format: `key:ID(<label>)` gives each label its own id space (keys
 are unique per label), `:START_ID(<label>)` / `:END_ID(<label>)` name a relationship's
 ends by key, and each property column is typed (`name:string`, `year:long`,
-`sources:string[]`...), so no value is guessed from its text (a title `1941` stays text).
+`edges:string[]`...), so no value is guessed from its text (a title `1941` stays text).
 Nodes of one label whose properties differ in name or type go to separate files, each with
 its own header. Fields are always quoted, quotes doubled; arrays are joined with ARRAY_SEP,
 a control character no cleaned text holds (the loader's model strips them).

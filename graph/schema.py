@@ -104,6 +104,15 @@ _BASE_LOOKUP_INDEXES: tuple[tuple[Label, str], ...] = (
 # Provenance records, one per loaded listing (see docs/data-model.md); not a domain label.
 LISTING_LABEL = "Listing"
 
+# Provenance kept on the listing's side: one node per (listing, show it names), holding
+# the identities of the edges of that show the listing asserts (docs/data-model.md,
+# "Provenance"). Shows and edges keep only how many listings assert them (ASSERTED_BY),
+# so a batch writes what its own listings assert, never a list that grows with every
+# other listing naming the same show. Not connected by edges; found by `listing` (what a
+# listing asserted) and by `show` (which listings assert a show or one of its edges).
+ASSERTION_LABEL = "Assertion"
+ASSERTED_BY = "asserted_by"
+
 # The store's layout version, one node (see loaders/migrate.py); not a domain label.
 LAYOUT_LABEL = "StoreLayout"
 
@@ -119,8 +128,8 @@ REPLACED_LABEL = "Replaced"
 HISTORY_LABELS: tuple[str, ...] = (LOAD_LABEL, CHANGE_LABEL, REPLACED_LABEL)
 
 # Labels whose `key` is unique.
-KEYED_LABELS: tuple[str, ...] = (*(label.value for label in Label), LISTING_LABEL, LAYOUT_LABEL,
-                                 LOAD_LABEL, CHANGE_LABEL)
+KEYED_LABELS: tuple[str, ...] = (*(label.value for label in Label), LISTING_LABEL,
+                                 ASSERTION_LABEL, LAYOUT_LABEL, LOAD_LABEL, CHANGE_LABEL)
 
 
 
@@ -131,10 +140,14 @@ _HISTORY_LOOKUP_INDEXES: tuple[tuple[str, str], ...] = (
     (REPLACED_LABEL, "_edge"))
 
 
+_PROVENANCE_LOOKUP_INDEXES: tuple[tuple[str, str], ...] = (
+    (ASSERTION_LABEL, "listing"), (ASSERTION_LABEL, "show"))
+
+
 def lookup_indexes() -> tuple[tuple[str, str], ...]:
     """Every lookup index besides the unique ones: (label, property)."""
     return (*((label.value, prop) for label, prop in _BASE_LOOKUP_INDEXES),
-            *_HISTORY_LOOKUP_INDEXES)
+            *_PROVENANCE_LOOKUP_INDEXES, *_HISTORY_LOOKUP_INDEXES)
 
 
 def unique_properties() -> tuple[tuple[str, str], ...]:

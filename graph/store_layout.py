@@ -17,7 +17,7 @@ from graph.errors import StoreLayoutTooNew
 from graph.schema import LAYOUT_LABEL, LISTING_LABEL, SCHEMA
 
 # The layout this version writes (docs/data-model.md, StoreLayout).
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4
 # The layout of a store that has no StoreLayout node.
 UNRECORDED_VERSION = 1
 

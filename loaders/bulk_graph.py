@@ -6,15 +6,16 @@ re-derive the rules: it takes the same `ListingPlan`s, batch by batch as the pip
 them, and applies what each batch's statement (loaders/statements.py) would do to a store
 that held only the earlier batches:
 
-- a Listing node per listing (file, line, record, content hash, title, shows, mentions);
-- a show's `sources` grow per batch by the sorted ids of the batch's listings naming it,
-  its spelling votes add up and its title is their best spelling; the show properties a
+- a Listing node per listing (file, line, record, content hash, title, shows, mentions),
+  and an Assertion node per (listing, show it names) with the edges of that show it
+  asserts;
+- a show's `asserted_by` counts the listings naming it, its spelling votes add up and its title is their best spelling; the show properties a
   batch's listing gives replace those before (a null removes one), those of a show only
   named as related only the naming ones;
 - a person, company or genre keeps its first spelling and no votes until a listing spells
   it otherwise; from then on `votes` are every listing's spelling and its name their best;
 - identified sources' details are set batch by batch, identifiers appended once each;
-- an edge's `sources` are the listings asserting it, in input order, and its properties
+- an edge's `asserted_by` counts the listings asserting it, and its properties
   what each says, a later listing's value of a property winning;
 - degrees (`credit_count`, `show_count`) are the edges of each hub, as the load's final
   recount leaves them; the StoreLayout node records the layout version and which labels
@@ -46,11 +47,12 @@ from typing import Any, Iterator
 from graph.backend import NodeRef
 from graph.identifiers import SCHEMES
 from graph.keys import normalize_name
-from graph.schema import (DISPLAY, LAYOUT_LABEL, LISTING_LABEL, NAME_KEY, RELATIONSHIPS,
-                          ROLE_TYPES)
+from graph.schema import (ASSERTED_BY, ASSERTION_LABEL, DISPLAY, LAYOUT_LABEL, LISTING_LABEL,
+                          NAME_KEY, RELATIONSHIPS, ROLE_TYPES)
 from graph.store_layout import LAYOUT_VERSION
 from loaders.bulk_spill import CACHED_ENTRIES, SpilledTable, SpillFile
-from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan, merged_details
+from loaders.plan import (LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan, assertion_key,
+                          merged_details)
 from loaders.spellings import SEP, best, votes_to_text
 from loaders.statements import DEGREE, HUB_LABELS, SHOW, SHOW_COLUMNS
 
@@ -90,7 +92,7 @@ _EDGE_ROWS = ("SELECT e.data, s.position, t.position FROM edges e"
 @dataclass(slots=True)
 class _Show:
     votes: dict[str, int] = field(default_factory=dict)
-    sources: list[str] = field(default_factory=list)
+    asserted_by: int = 0
     properties: dict[str, Any] = field(default_factory=dict)
     ids: list[str] | None = None
 
@@ -110,7 +112,7 @@ class _Edge:
     start: str
     end: str
     role: str | None
-    sources: list[str] = field(default_factory=list)
+    asserted_by: int = 0
     properties: dict[str, Any] = field(default_factory=dict)
 
 
@@ -169,7 +171,7 @@ class BulkGraph:
 
     def add_batch(self, plans: list[ListingPlan]) -> None:
         delta: dict[tuple[str, str], dict[str, int]] = {}
-        show_sources: dict[str, list[str]] = {}
+        show_sources: dict[str, set[str]] = {}
         main: dict[str, dict[str, Any]] = {}
         related: dict[str, dict[str, Any]] = {}
         for plan in plans:
@@ -177,7 +179,7 @@ class BulkGraph:
                 counts = delta.setdefault((entity.label, entity.key), {})
                 counts[entity.spelling] = counts.get(entity.spelling, 0) + 1
                 if entity.label == SHOW:
-                    show_sources.setdefault(entity.key, []).append(plan.source_id)
+                    show_sources.setdefault(entity.key, set()).add(plan.source_id)
             main[plan.show.key] = plan.show_properties
         for plan in plans:
             for key, properties in plan.related_properties.items():
@@ -189,9 +191,15 @@ class BulkGraph:
                 "title": plan.listing.title, "shows": plan.asserted_shows,
                 "mentions": sorted({SEP.join(entity) for entity in plan.mentioned}),
                 "loaded_at": self.loaded_at})
+            edges_by_show = plan.asserted_edges
+            for show_key in plan.asserted_shows:
+                key = assertion_key(plan.source_id, show_key)
+                self.node_table.put((ASSERTION_LABEL, key), {
+                    "key": key, "listing": plan.source_id, "show": show_key,
+                    "edges": sorted(edges_by_show.get(show_key, ()))})
         for (label, key), changes in delta.items():
             if label == SHOW:
-                self._show(key, changes, sorted(set(show_sources[key])),
+                self._show(key, changes, len(show_sources[key]),
                            main.get(key), related.get(key))
             else:
                 self._hub(label, key, changes)
@@ -203,11 +211,11 @@ class BulkGraph:
                 if held is None:
                     held = _Edge(edge.type, edge.start.key, edge.end.key, edge.role)
                     edges.put((edge.identity,), held)
-                held.sources.append(plan.source_id)
+                held.asserted_by += 1
                 if edge.properties:
                     held.properties.update(edge.properties)
 
-    def _show(self, key: str, changes: dict[str, int], sources: list[str],
+    def _show(self, key: str, changes: dict[str, int], asserting: int,
               main: dict[str, Any] | None, related: dict[str, Any] | None) -> None:
         show = self.node_table.get((SHOW, key))
         created = show is None
@@ -216,7 +224,7 @@ class BulkGraph:
             self.node_table.put((SHOW, key), show)
         for spelling, count in changes.items():
             show.votes[spelling] = show.votes.get(spelling, 0) + count
-        show.sources.extend(sources)
+        show.asserted_by += asserting
         before = show.properties.get("title_key")
         if main is not None:
             for name in NAMING_PROPERTIES + LISTING_PROPERTIES:
@@ -330,10 +338,10 @@ class BulkGraph:
         yield LAYOUT_LABEL, layout
 
     def _properties(self, label: str, key: str, node: Any, degree: int) -> dict[str, Any]:
-        if label == LISTING_LABEL:
+        if label in (LISTING_LABEL, ASSERTION_LABEL):
             return _present(node)
         if label == SHOW:
-            properties = {**node.properties, "key": key, "sources": node.sources,
+            properties = {**node.properties, "key": key, ASSERTED_BY: node.asserted_by,
                           "votes": votes_to_text(node.votes), "title": best(node.votes)}
         else:
             properties = {"key": key, DISPLAY[label]: node.name,
@@ -354,7 +362,7 @@ class BulkGraph:
             if start_at is None or end_at is None:
                 raise AssertionError(f"the bulk graph's {edge.type} edge {edge.start!r}->"
                                      f"{edge.end!r} names a node it does not hold")
-            properties = {**edge.properties, "sources": edge.sources}
+            properties = {**edge.properties, ASSERTED_BY: edge.asserted_by}
             if edge.type in _ROLE_TYPES and edge.role is not None:
                 properties["role"] = edge.role
             yield (edge.type, NodeRef(start, edge.start, start_at),

@@ -13,8 +13,8 @@ from collections import defaultdict
 from typing import Any, Iterable
 
 from graph.backend import Backend, Results
-from graph.schema import (CHANGE_LABEL, LISTING_LABEL, RELATIONSHIPS, REPLACED_LABEL, Label,
-                          RelType)
+from graph.schema import (ASSERTION_LABEL, CHANGE_LABEL, LISTING_LABEL, RELATIONSHIPS,
+                          REPLACED_LABEL, Label, RelType)
 from loaders.history import find_load
 
 SEP = "\t"  # a created node: "<label>\t<key>"
@@ -22,7 +22,7 @@ EDGE_SEP = "|"  # an edge's identity: "<type>|<start key>|<end key>|<role>" (pla
 
 # Properties the loader derives or keeps as provenance: their changes are not shown
 # (votes show as the display name they elect; counts are recounted from the edges).
-NOT_SHOWN = frozenset({"sources", "votes", "search_text", "credit_count", "show_count",
+NOT_SHOWN = frozenset({"asserted_by", "sources", "votes", "search_text", "credit_count", "show_count",
                        "loaded_at", "mentions", "shows"})
 _MARKS = frozenset({"_change", "_load", "_label", "_edge", "_removed"})
 
@@ -97,6 +97,8 @@ def load_diff(backend: Backend, load_id: str) -> dict[str, Any]:
             edges_before.setdefault(properties["_edge"], _image(properties))
             if properties.get("_removed"):
                 removed_edges.add(properties["_edge"])
+        elif properties["_label"] == ASSERTION_LABEL:
+            continue  # what a listing asserted: its update is the listing's (shown above)
         else:
             ident = (properties["_label"], properties["key"])
             nodes_before.setdefault(ident, _image(properties))

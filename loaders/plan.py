@@ -67,6 +67,18 @@ class Edge(NamedTuple):
     properties: dict[str, Any] | None = None
 
 
+def assertion_key(source_id: str, show_key: str) -> str:
+    """The key of the Assertion node of a listing and a show it names."""
+    return f"{source_id}\t{show_key}"
+
+
+def edge_show(asserted: Edge) -> Entity:
+    """The show an edge belongs to, for provenance: the end of a relationship that ends
+    at a show (credits, EPISODE_OF's series), else its start (MADE_BY, IN_GENRE). A
+    listing that asserts an edge names its show."""
+    return asserted.end if asserted.end.label == "Show" else asserted.start
+
+
 def edge(rel_type: str, start: Entity, end: Entity, role: str | None = None,
          properties: dict[str, Any] | None = None) -> Edge:
     return Edge(rel_type, start, end, role, f"{rel_type}|{start.key}|{end.key}|{role or ''}",
@@ -104,6 +116,15 @@ class ListingPlan:
     @property
     def asserted_shows(self) -> list[str]:
         return [self.show.key] + [r.key for r in self.related]
+
+    @cached_property
+    def asserted_edges(self) -> dict[str, set[str]]:
+        """The identities of the edges this listing asserts, by the show each belongs to
+        (edge_show): what its Assertion nodes hold."""
+        found: dict[str, set[str]] = {}
+        for asserted in self.edges:
+            found.setdefault(edge_show(asserted).key, set()).add(asserted.identity)
+        return found
 
 
 def merged_details(plans: list[ListingPlan]

@@ -21,8 +21,12 @@ from typing import Iterable, Mapping
 
 from graph.backend import Backend
 from graph.keys import best_spelling
-from graph.schema import DISPLAY
+from graph.schema import ASSERTION_LABEL, DISPLAY
 from loaders.remembered import Remembered
+
+# An edge's identity in Cypher (loaders/plan.py `edge`).
+EDGE_IDENTITY = ("type(r) + '|' + startNode(r).key + '|' + endNode(r).key + '|' + "
+                 "coalesce(r.role, '')")
 
 SEP = "\t"
 Votes = dict[str, int]
@@ -34,9 +38,14 @@ _STORED = ("UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
            "CASE WHEN n.votes IS NULL THEN '0' ELSE '1' END + '\n' + "
            "reduce(s = '', v IN coalesce(n.votes, []) | s + v + '\n'))")
 
-# How many listings named each entity: the distinct sources of its edges.
-_LISTINGS_NAMING = ("UNWIND $keys AS k MATCH (n:{label} {{key: k}})-[r]-() "
-                    "UNWIND r.sources AS source WITH k, count(DISTINCT source) AS listings "
+# How many listings named each entity: the distinct listings asserting its edges (each
+# edge of a person, company or genre is filed under the show at its other end). Read
+# only when a second spelling first meets an entity.
+_LISTINGS_NAMING = ("UNWIND $keys AS k MATCH (n:{label} {{key: k}})-[r]-(s:Show) "
+                    f"WITH k, s, collect({EDGE_IDENTITY}) AS edges "
+                    f"MATCH (a:{ASSERTION_LABEL} {{{{show: s.key}}}}) "
+                    "WHERE any(e IN edges WHERE e IN a.edges) "
+                    "WITH k, count(DISTINCT a.listing) AS listings "
                     "RETURN collect(k + '\n' + toString(listings))")
 
 

@@ -2,11 +2,12 @@
 same on both backends, so a batch applies whole or not at all on either engine.
 
 Provenance and display names (docs/data-model.md):
-- every edge keeps `sources`, the ids of the listings that assert it, and so does every
-  Show (a show can be named with no credit at all). A person, company or genre exists
-  only through its edges, so the listings that named it are those of its edges: nothing
-  that grows with every listing is kept on such hubs (rewriting a busy genre's list of
-  thousands of ids in every batch was half of the loader's database time);
+- provenance is kept on the listing's side: an `Assertion` node per (listing, show it
+  names) holds the edges of that show the listing asserts; every show and edge keeps only
+  `asserted_by`, how many listings assert it (deleted when that reaches 0). A person,
+  company or genre exists only through its edges. So nothing a batch writes grows with
+  what other listings asserted (a `sources` list per show and edge, rewritten in every
+  batch naming a busy show, made loading 80,000 listings of one show quadratic);
 - spelling votes pick display names (loaders/spellings.py);
 - a `Listing` node per source records file, line, record, load time, a content hash (an
   unchanged listing is skipped on reload) and `mentions`, the entities it named and how
@@ -53,18 +54,24 @@ from graph.keys import normalize_name
 from graph.schema import Label, RelType
 from loaders.history import new_load_id
 from loaders.pacing import pace_for, paces_for
-from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan, merged_details
+from loaders.plan import (LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan, assertion_key,
+                          merged_details)
 from loaders import remembered
 from loaders.remembered import Remembered
 from loaders.spellings import SEP, Stored, SpellingBook, add, best, only, votes_to_text
 from loaders.statements import (ADD_DEGREES, BATCH_APPLIED, DEGREES, DROP_JOURNALS,
-                                EXISTING_LISTINGS, HUB_LABELS, JOURNALS, LISTING_MENTIONS, PARTS,
-                                SHOW, SHOW_COLUMNS, SHOWS_BY_TITLE, upsert_statement)
+                                EXISTING_LISTINGS, HUB_LABELS, JOURNALS, LISTING_MENTIONS,
+                                OLD_ASSERTIONS, PARTS, SHOW, SHOW_COLUMNS, SHOWS_BY_TITLE,
+                                upsert_statement)
 
 
 def parse_mention(text: str) -> tuple[str, str, str]:
     label, key, spelling = text.split(SEP, 2)
     return label, key, spelling
+
+
+# What a listing asserted, show by show: {show key: {edge identities}}.
+Asserted = dict[str, set[str]]
 
 
 @dataclass
@@ -285,16 +292,19 @@ class ListingWriter:
               stored: dict[str, dict[str, Stored]] | None = None) -> Batch:
         # Votes this batch adds, and those the previous versions of its listings take back.
         delta: dict[tuple[str, str], dict[str, int]] = {}
-        # Per show: ids of first-time listings naming it, and of reloaded ones.
-        show_sources: dict[str, tuple[list[str], list[str]]] = {}
+        # What the previous versions of the batch's changed listings asserted.
+        old = self.asserted_before([plan.source_id for plan in plans
+                                    if plan.source_id in previous])
+        # Per show: how many of the batch's listings name it for the first time.
+        show_added: dict[str, int] = defaultdict(int)
         show_properties: dict[str, dict[str, Any]] = {}
         named: set[tuple[str, str]] = set()
         by_label: dict[str, list[str]] = {label.value: [] for label in Label}  # named, once each
         for plan in plans:
             source_id = plan.source_id
             before = previous.get(source_id)
-            for old in (before or {}).get("mentions") or []:
-                label, key, spelling = parse_mention(old)
+            for mention in (before or {}).get("mentions") or []:
+                label, key, spelling = parse_mention(mention)
                 counts = delta.setdefault((label, key), {})
                 counts[spelling] = counts.get(spelling, 0) - 1
             for entity in plan.mentioned:
@@ -306,9 +316,8 @@ class ListingWriter:
                 if counts is None:
                     counts = delta[ident] = {}
                 counts[entity.spelling] = counts.get(entity.spelling, 0) + 1
-                if entity.label == SHOW:
-                    ids = show_sources.setdefault(entity.key, ([], []))
-                    ids[0 if before is None else 1].append(source_id)
+                if entity.label == SHOW and entity.key not in old.get(source_id, ()):
+                    show_added[entity.key] += 1
             show_properties[plan.show.key] = plan.show_properties
         for plan in plans:
             for key, properties in plan.related_properties.items():
@@ -318,10 +327,10 @@ class ListingWriter:
                                           for plan in plans if plan.source_id in previous})
         batch = Batch({})
         new_edges, merged_edges, created_degrees = self._edges(plans, stored.get(SHOW, {}),
-                                                               previous, batch)
+                                                               old, batch)
 
         shows, related = self._show_rows(by_label[SHOW], stored.get(SHOW, {}), delta,
-                                         show_sources, show_properties,
+                                         show_added, show_properties,
                                          {plan.show.key for plan in plans}, batch)
         rows: dict[str, dict[str, list[list[Any]]]] = {
             group: {label: [] for label in HUB_LABELS} for group in ("created", "renamed", "revoted")}
@@ -347,9 +356,42 @@ class ListingWriter:
             "sources": [plan.source_id for plan in plans], "shows": shows, "related": related,
             **rows,
             **new_edges, "edges": merged_edges,
+            "assertions": self._assertions(plans, old),
             **self._details(plans, batch, stored)}
-        self._replaced(plans, previous, stored, delta, named, batch)
+        self._replaced(plans, previous, old, stored, delta, named, batch)
         return batch
+
+    def asserted_before(self, source_ids: list[str]) -> dict[str, Asserted]:
+        """What these listings asserted, as the store holds it (their Assertions)."""
+        found: dict[str, Asserted] = {}
+        if source_ids:
+            for listing, show, edges in self.backend.run_read(
+                    OLD_ASSERTIONS, {"keys": source_ids}, max_rows=0).rows:
+                found.setdefault(listing, {})[show] = set(edges or ())
+        return found
+
+    @staticmethod
+    def _assertions(plans: list[ListingPlan], old: Mapping[str, Asserted]
+                    ) -> dict[str, list[list[Any]]]:
+        """Assertion rows: created for a (listing, show) the store did not have, rewritten
+        where a changed listing asserts other edges of the show than before, deleted where
+        it no longer names the show."""
+        rows: dict[str, list[Any]] = {"created": [], "known": [], "gone": []}
+        for plan in plans:
+            source_id = plan.source_id
+            before = old.get(source_id, {})
+            now = plan.asserted_edges
+            for show in plan.asserted_shows:
+                edges = now.get(show, set())
+                if show not in before:
+                    rows["created"].append([assertion_key(source_id, show), source_id, show,
+                                            sorted(edges)])
+                elif before[show] != edges:
+                    rows["known"].append([assertion_key(source_id, show), source_id, show,
+                                          sorted(edges)])
+            rows["gone"].extend(assertion_key(source_id, show)
+                                for show in sorted(set(before) - set(plan.asserted_shows)))
+        return rows
 
     def _details(self, plans: list[ListingPlan], batch: Batch,
                  stored: Mapping[str, Mapping[str, Stored]]) -> dict[str, dict[str, list]]:
@@ -374,7 +416,7 @@ class ListingWriter:
 
     def _show_rows(self, keys: list[str], stored: Mapping[str, Stored],
                    delta: Mapping[tuple[str, str], dict[str, int]],
-                   show_sources: Mapping[str, tuple[list[str], list[str]]],
+                   show_added: Mapping[str, int],
                    show_properties: Mapping[str, dict[str, Any]], main_shows: set[str],
                    batch: Batch) -> tuple[dict[str, list[list[Any]]], dict[str, list[list[Any]]]]:
         """Rows for the shows a batch names: those listings are about, and those only named
@@ -387,9 +429,8 @@ class ListingWriter:
             title = best(votes)
             batch.stored[(SHOW, key)] = Stored(title, votes)
             props = show_properties[key]
-            new_ids, reloaded_ids = show_sources[key]
-            row = [key, sorted(set(new_ids)), sorted(set(reloaded_ids)), votes_to_text(votes),
-                   title, *(props.get(name) for name in NAMING_PROPERTIES)]
+            row = [key, show_added.get(key, 0), votes_to_text(votes), title,
+                   *(props.get(name) for name in NAMING_PROPERTIES)]
             step = "known" if had else "created"
             if key in main_shows:
                 row.extend(props.get(name) for name in LISTING_PROPERTIES)
@@ -440,7 +481,7 @@ class ListingWriter:
                 rows["revoted"][label].append([key, votes_to_text(votes)])
 
     def _edges(self, plans: list[ListingPlan], stored_shows: Mapping[str, Stored],
-               previous: Mapping[str, Any], batch: Batch):
+               old: Mapping[str, Asserted], batch: Batch):
         """Edge rows, CREATEd and MERGEd, and the degree the CREATEd ones add.
 
         An edge of a show the store did not have is new unless another listing of
@@ -482,12 +523,13 @@ class ListingWriter:
                 else:
                     row = merged_rows.get(edge.identity)
                     if row is None:
-                        row = merged_rows[edge.identity] = [edge.start.key, edge.end.key, [], [],
+                        row = merged_rows[edge.identity] = [edge.start.key, edge.end.key, 0,
                                                             edge.role, {}]
                         merged[edge.type].append(row)
-                    row[3 if plan.source_id in previous else 2].append(index)
+                    if edge.identity not in old.get(plan.source_id, {}).get(show.key, ()):
+                        row[2] += 1  # asserted by this listing for the first time
                     if edge.properties:
-                        row[5].update(edge.properties)
+                        row[4].update(edge.properties)
                     batch.stale[other.label].add(other.key)
         new_edges: dict[str, dict[str, list[list[Any]]]] = {
             "new_edges": {rel.value: [] for rel in RelType},
@@ -500,7 +542,7 @@ class ListingWriter:
     # -- replacing a changed listing -------------------------------------
 
     def _replaced(self, plans: list[ListingPlan], previous: Mapping[str, Any],
-                  stored: Mapping[str, Mapping[str, Stored]],
+                  old: Mapping[str, Asserted], stored: Mapping[str, Mapping[str, Stored]],
                   delta: Mapping[tuple[str, str], dict[str, int]],
                   named: set[tuple[str, str]], batch: Batch) -> None:
         """Rows taking back what the previous versions of this batch's listings asserted
@@ -509,25 +551,31 @@ class ListingWriter:
         An entity some listing of the batch still names gets the votes the batch gives
         it (they already take back the old versions' votes); another, the stored votes
         less those the old versions gave."""
-        pruned: list[list[Any]] = []
+        replacing = False
+        # Per show, the edges changed listings no longer assert, and by how many of them.
+        gone: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         dropping: dict[tuple[str, str], set[str]] = {}
         for plan in plans:
             before = previous.get(plan.source_id)
             if before is None:
                 continue
-            pruned.append([plan.source_id,
-                           sorted(set(before.get("shows") or []) | set(plan.asserted_shows)),
-                           [edge.identity for edge in plan.edges]])
+            replacing = True
+            now = plan.asserted_edges
+            for show, edges in old.get(plan.source_id, {}).items():
+                for identity in edges - now.get(show, set()):
+                    gone[show][identity] += 1
             named_now = {entity[:2] for entity in plan.mentioned}
-            for old in before.get("mentions") or []:
-                label, key, _ = parse_mention(old)
+            for mention in before.get("mentions") or []:
+                label, key, _ = parse_mention(mention)
                 if (label, key) not in named_now:
                     dropping.setdefault((label, key), set()).add(plan.source_id)
                 # Edges go away: the degrees of everything it touched may change.
                 if label in DEGREES:
                     batch.stale[label].add(key)
-        if not pruned:
+        if not replacing:
             return
+        pruned = [[show, sorted(counts), [counts[i] for i in sorted(counts)]]
+                  for show, counts in sorted(gone.items())]
         dropped: dict[str, list[list[Any]]] = {label.value: [] for label in Label}
         for (label, key), sources in sorted(dropping.items()):
             had = stored.get(label, {}).get(key)

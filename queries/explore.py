@@ -17,9 +17,9 @@ Related-content score of a candidate show, summed over its evidence:
 - another season of the same series (seasons only: remakes, or two episodes called
   Pilot, share a title and no series): +5; for an episode, its series and the other
   episodes of its season: +5 each.
-An episode's credits are written on its series (the episode's listing among their
-sources, loaders/plan.py): its people are the series' people its listing names, and a
-person in 40 episodes of a series counts once for the series, like its regular cast.
+An episode's credits are written on its series (loaders/plan.py): its people are the
+series' people its listings assert (queries/provenance.py), and a person in 40 episodes
+of a series counts once for the series, like its regular cast.
 Ties: title, then key.
 """
 
@@ -33,6 +33,7 @@ from graph.backend import Backend
 from graph.identifiers import try_identifier
 from graph.schema import CREDIT_TYPES, RELATIONSHIPS, Label, RelType
 from queries.namesakes import distinguish
+from queries.provenance import listings_asserting_show
 from queries.registry import registry
 from queries.search import check_label, entity_url, identified
 
@@ -89,20 +90,39 @@ EPISODES_LIMIT = 1000  # also the default of `limit` in episodes.cypher
 SHOW_CREDIT_ORDER = ("DIRECTED", "producer", "executive producer", "WROTE", "ACTED_IN")
 PERSON_CREDIT_ORDER = ("DIRECTED", "WROTE", "producer", "executive producer", "ACTED_IN")
 
-# A person, company or genre exists through its edges: the listings that named it
-# are the sources of its edges (see loaders/writer.py), the first PROVENANCE_LIMIT
-# by id, so a hub's page stays small.
-_LISTINGS_BEHIND = ("MATCH (:{label} {{key: $key}})-[r]-() UNWIND r.sources AS source "
-                    "WITH DISTINCT source ORDER BY source LIMIT $limit "
+# A person, company or genre exists through its edges: the listings that named it are
+# those asserting its edges (the Assertions of the shows at their other ends hold them,
+# queries/provenance.py), the first PROVENANCE_LIMIT by id, so a hub's page stays small.
+_LISTINGS_BEHIND = ("MATCH (:{label} {{key: $key}})-[r]-(s:Show) "
+                    "WITH s, collect(type(r) + '|' + startNode(r).key + '|' + endNode(r).key + "
+                    "'|' + coalesce(r.role, '')) AS edges "
+                    "MATCH (a:Assertion {{show: s.key}}) WHERE any(e IN edges WHERE e IN a.edges) "
+                    "WITH DISTINCT a.listing AS source ORDER BY source LIMIT $limit "
                     "MATCH (l:Listing {{key: source}}) "
                     "RETURN l.key AS source, l.file AS file, l.line AS line, l.record AS record, "
                     "l.loaded_at AS loaded_at ORDER BY file, line, record")
 
+# In how many episodes of a series each of its credits is: the episodes whose listings
+# assert the credit (an episode listing's Assertion on the series holds its EPISODE_OF
+# edge). [[series key, credit identity]].
+_EPISODES_CREDITED = (
+    "UNWIND $credits AS c MATCH (a:Assertion {show: c[0]}) WHERE c[1] IN a.edges "
+    "WITH c, [e IN a.edges WHERE e STARTS WITH 'EPISODE_OF|'] AS episode WHERE size(episode) > 0 "
+    "RETURN c[1], count(DISTINCT episode[0])")
 
-def _provenance(backend: Backend, sources: list[str] | None) -> list[dict]:
+
+def _provenance(backend: Backend, show_key: str) -> list[dict]:
+    sources = listings_asserting_show(backend, show_key, PROVENANCE_LIMIT)
     if not sources:
         return []
-    return _run(backend, "provenance", keys=list(sources)[:PROVENANCE_LIMIT])
+    return _run(backend, "provenance", keys=sources)
+
+
+def _episodes_credited(backend: Backend, credits: list[list[str]]) -> dict[str, int]:
+    """{credit identity: episodes} for [series key, credit identity] pairs."""
+    if not credits:
+        return {}
+    return dict(backend.run_read(_EPISODES_CREDITED, {"credits": credits}, max_rows=0).rows)
 
 
 def _provenance_through_edges(backend: Backend, label: str, key: str) -> list[dict]:
@@ -151,13 +171,14 @@ def _cut(row: dict) -> dict:
 def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | None:
     """A show page: its first `limit` (CREDITS_LIMIT) credits by section then billing order
     and name, how many there are, and for a series its seasons and episodes."""
-    episodes, own_listings = _series_episodes(backend, key, None)
+    episodes = series_episodes(backend, key, None)
     rows = _run(backend, "show", key=key, roles=list(SHOW_CREDIT_ORDER),
-                limit=CREDITS_LIMIT if limit is None else limit,
-                own=sorted(own_listings), count_episodes=episodes["total"] > 0)
+                limit=CREDITS_LIMIT if limit is None else limit)
     if not rows:
         return None
     row = rows[0]
+    in_episodes = (_episodes_credited(backend, [[key, c["id"]] for c in row["credits"]])
+                   if episodes["total"] else {})
     show = row["show"]["properties"]
     credits: dict[str, list[dict]] = defaultdict(list)
     # The database chose which credits; within a section the page sorts by billing order,
@@ -167,7 +188,7 @@ def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | 
         credits[_credit_group(credit)].append({
             "key": credit["key"], "name": credit["name"],
             "url": entity_url("Person", credit["key"]), **_credit_facts(credit),
-            "episodes": credit["episodes"]})
+            "episodes": in_episodes.get(credit["id"], 0)})
     detail = {
         "label": "Show", "key": key, "name": show.get("title"), "properties": show,
         "url": entity_url("Show", key),
@@ -185,7 +206,7 @@ def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | 
                     "season": x["season"], "episode": x["episode"],
                     "url": entity_url("Show", x["key"])}
                    for x in sorted(row["series"], key=lambda x: x["key"])],
-        "provenance": _provenance(backend, show.get("sources")),
+        "provenance": _provenance(backend, key),
     }
     detail["episodes"] = episodes
     distinguish(backend, [person for group in detail["credits"] for person in group["people"]],
@@ -204,28 +225,18 @@ def series_episodes(backend: Backend, key: str, limit: int | None = None) -> dic
     """A series' first `limit` (EPISODES_LIMIT) episodes grouped by season, in episode
     order: {"seasons": [{"season", "episodes": [...]}], "shown", "total", "truncated"};
     unnumbered seasons last."""
-    return _series_episodes(backend, key, limit)[0]
-
-
-def _series_episodes(backend: Backend, key: str, limit: int | None) -> tuple[dict, set[str]]:
-    """series_episodes(), and the series' own listings: its sources that are no episode's
-    (a credit's other sources are its episodes: an episode's credits are written on its
-    series). Told apart here with sets: in Cypher every source would scan every other."""
     rows = _run(backend, "episodes", key=key, limit=EPISODES_LIMIT if limit is None else limit)
-    found: dict[str, Any] = rows[0] if rows else {"episodes": [], "total": 0, "sources": [],
-                                  "episode_sources": []}
+    found: dict[str, Any] = rows[0] if rows else {"episodes": [], "total": 0}
     seasons: dict[int | None, list[dict]] = {}
     for episode in found["episodes"]:
         seasons.setdefault(episode["season"], []).append(
             {"key": episode["key"], "name": episode["title"], "year": episode["year"],
              "season": episode["season"], "episode": episode["episode"],
              "url": entity_url("Show", episode["key"])})
-    episode_listings = {source for sources in found["episode_sources"] for source in sources or ()}
-    return ({"seasons": [{"season": season, "episodes": episodes}
-                         for season, episodes in seasons.items()],
-             "shown": len(found["episodes"]), "total": found["total"],
-             "truncated": len(found["episodes"]) < found["total"]},
-            set(found["sources"] or ()) - episode_listings)
+    return {"seasons": [{"season": season, "episodes": episodes}
+                        for season, episodes in seasons.items()],
+            "shown": len(found["episodes"]), "total": found["total"],
+            "truncated": len(found["episodes"]) < found["total"]}
 
 
 def person_detail(backend: Backend, key: str, limit: int | None = None) -> dict | None:
@@ -238,11 +249,13 @@ def person_detail(backend: Backend, key: str, limit: int | None = None) -> dict 
     row = rows[0]
     person = row["person"]["properties"]
     by_role: dict[str, list[dict]] = defaultdict(list)
+    in_episodes = _episodes_credited(backend, [[c["key"], c["id"]] for c in row["credits"]
+                                               if c["has_episodes"]])
     for credit in sorted(row["credits"], key=lambda c: (c["title"] or "", c["key"])):
         by_role[_credit_group(credit)].append(
             {"key": credit["key"], "name": credit["title"], "year": credit["year"],
              "url": entity_url("Show", credit["key"]), **_credit_facts(credit),
-             "episodes": _episodes_credited(credit)})
+             "episodes": in_episodes.get(credit["id"], 0)})
     known = known_for(backend, person.get("known_for") or [])
     distinguish(backend, [show for shows in by_role.values() for show in shows]
                 + [show for show in known if show["key"]], Label.SHOW.value)
@@ -257,16 +270,6 @@ def person_detail(backend: Backend, key: str, limit: int | None = None) -> dict 
         "known_for": known,
         "provenance": _provenance_through_edges(backend, "Person", key),
     }
-
-
-def _episodes_credited(credit: dict) -> int:
-    """In how many of a series' episodes a credit on it is: the episodes whose listing is
-    among the credit's sources (an episode's credits are written on its series). Counted
-    here with a set: in Cypher each episode scanned the credit's sources, which for a
-    regular of a long series is quadratic in its number of episodes."""
-    sources = set(credit.get("sources") or ())
-    return sum(1 for episode in credit.get("episode_sources") or ()
-               if sources.intersection(episode or ()))
 
 
 def known_for(backend: Backend, identifiers: list[str]) -> list[dict]:

@@ -172,7 +172,7 @@ def _sections(detail: dict, backend) -> list[dict]:
 
 
 # Properties the page shows in its own words (heading, subtitle, facts), or never.
-_SHOWN_ELSEWHERE = {"key", "votes", "sources", "search_text", "title", "name", "title_key",
+_SHOWN_ELSEWHERE = {"key", "votes", "asserted_by", "search_text", "title", "name", "title_key",
                     "series_key", "series", "season", "synopsis", "year", "ids", NAME_KEY,
                     "birth_year", "death_year", "professions", "known_for", "kind", "end_year",
                     "runtime_minutes", "original_title", "alternate_titles", "season_number",

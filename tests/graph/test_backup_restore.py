@@ -61,18 +61,24 @@ def listing_count(backend) -> int:
 
 
 def inconsistencies(backend) -> list:
-    """Listings, shows and edges that disagree: a show a listing names that is missing or
-    does not name it back, a `sources` entry naming no listing."""
+    """Listings, shows, edges and Assertions that disagree: a show a listing names that is
+    missing or has no Assertion of it, an Assertion naming no listing, no show or an edge
+    not in the store, a count that is not the number of Assertions."""
     checks = {
         "listing names a missing show": "MATCH (l:Listing) UNWIND l.shows AS k "
             "OPTIONAL MATCH (s:Show {key: k}) WITH l, k, s WHERE s IS NULL RETURN l.key, k",
         "show does not name its listing": "MATCH (l:Listing) UNWIND l.shows AS k "
-            "MATCH (s:Show {key: k}) WHERE NOT l.key IN s.sources RETURN l.key, k",
-        "show names a missing listing": "MATCH (s:Show) UNWIND s.sources AS k "
-            "OPTIONAL MATCH (l:Listing {key: k}) WITH s, k, l WHERE l IS NULL RETURN s.key, k",
-        "edge names a missing listing": "MATCH (a)-[r]->(b) UNWIND r.sources AS k "
-            "OPTIONAL MATCH (l:Listing {key: k}) WITH a, b, k, l WHERE l IS NULL "
-            "RETURN a.key, b.key, k",
+            "OPTIONAL MATCH (a:Assertion {listing: l.key, show: k}) WITH l, k, a "
+            "WHERE a IS NULL RETURN l.key, k",
+        "assertion names a missing listing": "MATCH (a:Assertion) "
+            "OPTIONAL MATCH (l:Listing {key: a.listing}) WITH a, l WHERE l IS NULL "
+            "RETURN a.key",
+        "show counts other listings": "MATCH (s:Show) OPTIONAL MATCH (a:Assertion {show: s.key}) "
+            "WITH s, count(a) AS n WHERE n <> s.asserted_by RETURN s.key, n",
+        "edge counts other listings": "MATCH (s:Show)-[r]-() WITH s, r, type(r) + '|' + "
+            "startNode(r).key + '|' + endNode(r).key + '|' + coalesce(r.role, '') AS id "
+            "OPTIONAL MATCH (a:Assertion {show: s.key}) WHERE id IN a.edges "
+            "WITH r, id, count(a) AS n WHERE n > 0 AND n <> r.asserted_by RETURN id, n",
         "load journal left": "MATCH (j:LoadJournal) RETURN j.load",
     }
     return [(what, row) for what, query in checks.items()

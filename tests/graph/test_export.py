@@ -173,7 +173,8 @@ def test_csv_export_is_the_bulk_loads_neo4j_admin_format(loaded, tmp_path):
     headers = {path.read_text(encoding="utf-8").splitlines()[0]
                for path in (tmp_path / "csv").glob("*.csv")}
     assert any(h.startswith('"key:ID(Show)"') and '"year:long"' in h
-               and '"sources:string[]"' in h for h in headers)
+               and '"asserted_by:long"' in h for h in headers)
+    assert any(h.startswith('"key:ID(Assertion)"') and '"edges:string[]"' in h for h in headers)
     assert any(h.startswith('":START_ID(Person)",":END_ID(Show)"') for h in headers)
 
 
@@ -247,7 +248,9 @@ def test_export_and_import_commands(tmp_path):
     out = tmp_path / "graph.jsonl.gz"
     exported = _cli(tmp_path, "export", str(out), "--progress")
     assert exported.exit_code == 0, exported.output
-    assert "exported 17 nodes and 17 relationships" in exported.output
+    # 11 catalogue nodes, the Listing, the layout node, and the Assertions of the page's
+    # show and of the five shows it names as related.
+    assert "exported 23 nodes and 17 relationships" in exported.output
     piped = _cli(tmp_path, "export", "-")
     assert piped.exit_code == 0
     assert gzip.decompress(out.read_bytes()).decode().splitlines()[1:] == \
@@ -262,7 +265,7 @@ def test_export_and_import_commands(tmp_path):
     assert _cli(other, "init").exit_code == 0  # a store with only its layout node
     imported = _cli(other, "import", str(out), "--json")
     assert imported.exit_code == 0, imported.output
-    assert json.loads(imported.output) == {"nodes": 17, "relationships": 17, "rejected": [],
+    assert json.loads(imported.output) == {"nodes": 23, "relationships": 17, "rejected": [],
                                            "rejected_count": 0, "problems": []}
     again = _cli(other, "export", "-")
     assert again.stdout.splitlines()[1:] == piped.stdout.splitlines()[1:]

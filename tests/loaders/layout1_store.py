@@ -24,6 +24,7 @@ from graph.schema import LAYOUT_LABEL, LISTING_LABEL
 from loaders.pipeline import Loader
 from loaders.sources import SourceText
 from loaders.statements import HUB_LABELS
+from tests.loaders.layout3_store import to_layout3
 
 _HUB_SOURCES = ("MATCH (n:{label}) OPTIONAL MATCH (n)-[r]-() UNWIND coalesce(r.sources, []) AS s "
                 "WITH n, collect(DISTINCT s) AS sources "
@@ -34,6 +35,7 @@ _HUB_SOURCES = ("MATCH (n:{label}) OPTIONAL MATCH (n)-[r]-() UNWIND coalesce(r.s
 def build_layout1_store(backend: Backend, sources: list[SourceText]) -> None:
     """Write into the (empty) backend the store layout 1 wrote for `sources`."""
     Loader(backend).load(sources)
+    to_layout3(backend)  # layout 1 kept `sources` on shows and edges, as layout 3 did
     renames = backend.run_read(
         f"MATCH (l:{LISTING_LABEL}) RETURN l.key, l.file, l.record", max_rows=0).rows
     old_ids = {key: _old_id(file, record) for key, file, record in renames}

@@ -24,6 +24,7 @@ from loaders.formats import parse
 from loaders.pipeline import Loader
 from loaders.plan import content_hash, plan_listing
 from loaders.sources import read_all
+from queries.provenance import every_assertion
 from tests.conftest import REPO, open_backend
 
 LISTINGS = 1500
@@ -66,11 +67,14 @@ def expected_edges(path: Path) -> dict[int, set[str]]:
 def edges_by_listing(backend) -> dict[str, set[str]]:
     """The edges each listing id asserts, as `type|start|end|role`."""
     found: dict[str, set[str]] = defaultdict(set)
-    for rel_type, start, end, role, sources in backend.run_read(
-            "MATCH (a)-[r]->(b) RETURN type(r), a.key, b.key, r.role, r.sources",
-            max_rows=0).rows:
-        for source in sources:
-            found[source].add(f"{rel_type}|{start}|{end}|{role or ''}")
+    stored = {f"{rel_type}|{start}|{end}|{role or ''}" for rel_type, start, end, role in
+              backend.run_read("MATCH (a)-[r]->(b) RETURN type(r), a.key, b.key, r.role",
+                               max_rows=0).rows}
+    _shows, asserted = every_assertion(backend)
+    for identity, listings in asserted.items():
+        assert identity in stored, f"an Assertion names the edge {identity}, not in the store"
+        for listing in listings:
+            found[listing].add(identity)
     return found
 
 

@@ -156,7 +156,7 @@ def test_episodes_link_to_their_series_and_their_credits_count_at_its_level(back
     # Four episodes together are one show shared, not four; the series' name-only cast
     # member is the one identified Lead Actor.
     assert rows(backend, "MATCH (p:Person)-[r:ACTED_IN]->(s:Show) RETURN p.key, s.key, "
-                         "p.credit_count, size(r.sources) ORDER BY p.key") == [
+                         "p.credit_count, r.asserted_by ORDER BY p.key") == [
         ["lead-actor--nm0000200", "the-show--2015--tt0000100", 1, 5],
         ["regular--nm0000201", "the-show--2015--tt0000100", 1, 4]]
     from queries import explore

@@ -13,8 +13,10 @@ from loaders.migrate import LAYOUT_VERSION, layout, migrate
 from loaders.model import NAME_MAX_LENGTH, URL_MAX_LENGTH
 from loaders.pipeline import Loader
 from loaders.sources import SourceText, read_all
+from queries.provenance import every_assertion
 from screengraph.cli import main
 from tests.conftest import SAMPLE_PAGE
+from tests.loaders.layout3_store import to_layout3
 
 ALPHA = {"title": "Alpha Show", "year": 2001, "directors": ["Ann Alpha"], "genres": ["Drama"]}
 BETA = {"title": "Beta Show", "year": 2002, "directors": ["Ben Beta"], "genres": ["Comedy"]}
@@ -164,6 +166,7 @@ def write_old_store(backend, tmp_path):
     path = write_json(tmp_path / "a" / "listings.json", ALPHA)
     Loader(backend).load([SourceText("a/listings.json", path.read_text())])
     Loader(backend).load([SourceText("pasted listing", json.dumps(BETA))])
+    to_layout3(backend)  # provenance as `sources` lists, as version 1 kept it too
     # Version 1's ids, on the listings and in every `sources` list.
     for title, old in (("Alpha Show", "listings.json#1"), ("Beta Show", "pasted listing#1")):
         backend.run_write("MATCH (l:Listing {title: $t}) SET l.key = $old",
@@ -189,12 +192,10 @@ def test_an_old_store_is_migrated_and_a_reload_adopts_its_listings(backend, tmp_
     alpha_id = file_identity(path) + "#1"
     keys = backend.run_read("MATCH (l:Listing) RETURN l.title, l.key ORDER BY l.title").rows
     assert keys[0] == ["Alpha Show", alpha_id] and keys[1][1].startswith("content:")
-    stale = backend.run_read(
-        "MATCH ()-[r]->() UNWIND r.sources AS s WITH s WHERE NOT s STARTS WITH 'file:' "
-        "AND NOT s STARTS WITH 'content:' RETURN count(*)").value()
-    assert stale == 0
-    assert backend.run_read("MATCH (s:Show {title: 'Alpha Show'}) RETURN s.sources").rows == [
-        [[alpha_id]]]
+    shows, edges = every_assertion(backend)
+    assert all(listing.startswith(("file:", "content:"))
+               for listings in [*shows.values(), *edges.values()] for listing in listings)
+    assert shows["alpha-show--2001"] == [alpha_id]
 
 
 def test_a_same_named_file_with_other_content_does_not_adopt_an_old_listing(backend, tmp_path):
@@ -221,13 +222,15 @@ def test_migrate_as_init_runs_it_records_the_layout_once(backend, tmp_path):
     before = backend.run_read("MATCH (n) RETURN count(n)").value()
     assert migrate(backend) == 2 and migrate(backend) == 2
     assert layout(backend) == (LAYOUT_VERSION, 2)
-    assert backend.run_read("MATCH (n) RETURN count(n)").value() == before + 1
+    # The layout node, and an Assertion for each of the two listings' shows (layout 4).
+    assert backend.run_read("MATCH (n) RETURN count(n)").value() == before + 1 + 2
     assert backend.counts()["Show"] == 2  # the layout node is no domain node
 
 
 def make_old(backend, title, old_id, file=None):
     """Give the listing about `title` the id version 1 gave it, everywhere (and the file
     it was loaded from as given), and forget the layout: a store of version 1."""
+    to_layout3(backend)
     backend.run_write("MATCH (l:Listing {title: $t}) "
                       "SET l.key = $old, l.file = coalesce($f, l.file)",
                       {"t": title, "old": old_id, "f": file})
@@ -243,8 +246,9 @@ def test_an_old_catalogue_page_is_adopted_by_its_reload(backend):
     summary = load_files(backend, SAMPLE_PAGE)
     assert (summary.loaded, summary.unchanged) == (0, 1)
     assert backend.run_read("MATCH (l:Listing) RETURN l.key").rows == [[file_identity(SAMPLE_PAGE)]]
-    assert backend.run_read("MATCH ()-[r]->() WHERE r.sources <> [$id] RETURN count(r)",
-                            {"id": file_identity(SAMPLE_PAGE)}).value() == 0
+    _shows, edges = every_assertion(backend)
+    assert len(edges) == backend.run_read("MATCH ()-[r]->() RETURN count(r)").value()
+    assert set(map(tuple, edges.values())) == {(file_identity(SAMPLE_PAGE),)}
 
 
 def test_an_old_listing_loaded_from_an_absolute_path_is_updated_by_its_edited_file(backend,

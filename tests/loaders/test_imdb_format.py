@@ -22,6 +22,7 @@ from loaders.imdb_files import TABLES, ImdbFileError
 from loaders.model import Listing
 from loaders.pipeline import Loader
 from loaders.sources import SourceError, read_all
+from queries.provenance import listings_asserting_edge
 from screengraph.cli import main
 
 N = "\\N"
@@ -515,10 +516,14 @@ def test_episodes_are_linked_to_their_series_and_credited_on_it(backend, tmp_pat
         "MATCH (e:Show)-[r:EPISODE_OF]->(s:Show) "
         "RETURN e.imdb_id, e.kind, r.season, r.episode, s.imdb_id, s.title",
         max_rows=0).rows == [["tt0000004", "tv episode", 1, 1, "tt0000003", "Night Signal"]]
+    person = backend.run_read("MATCH (p:Person {imdb_id: 'nm0000013'}) RETURN p.key").value()
+    series = backend.run_read("MATCH (s:Show {imdb_id: 'tt0000003'}) RETURN s.key").value()
     assert backend.run_read(
         "MATCH (p:Person {imdb_id: 'nm0000013'})-[r:ACTED_IN]->(s:Show) "
-        "RETURN s.imdb_id, r.sources ORDER BY s.imdb_id", max_rows=0).rows == [
-            ["tt0000003", ["imdb:tt0000003", "imdb:tt0000004"]]]
+        "RETURN s.imdb_id, s.key, r.asserted_by ORDER BY s.imdb_id", max_rows=0).rows == [
+            ["tt0000003", series, 2]]
+    assert listings_asserting_edge(backend, "ACTED_IN", person, series) == [
+        "imdb:tt0000003", "imdb:tt0000004"]
 
 
 def test_the_benchmark_baseline_rebuilds_exactly_the_graph_the_imdb_loader_made(

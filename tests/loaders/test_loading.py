@@ -11,6 +11,7 @@ from loaders.formats import listing_to_json, parse
 from loaders.identity import named_identity
 from loaders.pipeline import Loader
 from loaders.sources import SourceText, read_all
+from queries.provenance import every_assertion, listings_asserting_edge
 from tests.conftest import SAMPLE_PAGE
 
 # The catalogue's nodes: not the load history (who loaded what, what each load replaced).
@@ -76,8 +77,11 @@ def test_loading_twice_leaves_the_graph_identical(backend):
 
 def test_every_node_and_edge_records_its_listing(backend):
     load(backend, page())
-    assert backend.run_read("MATCH ()-[r]->() WHERE NOT 'source:the-bureau.txt' IN r.sources "
-                            "RETURN count(r)").value() == 0
+    shows, edges = every_assertion(backend)
+    assert len(edges) == backend.run_read("MATCH ()-[r]->() RETURN count(r)").value() > 0
+    assert set(map(tuple, edges.values())) == {("source:the-bureau.txt",)}
+    assert backend.run_read("MATCH ()-[r]->() WHERE r.asserted_by <> 1 RETURN count(r)"
+                            ).value() == 0
     listing = backend.run_read("MATCH (l:Listing {key: 'source:the-bureau.txt'}) "
                                "RETURN l.file, l.line, l.loaded_at IS NOT NULL").rows
     assert listing == [["the-bureau.txt", 1, True]]
@@ -105,10 +109,11 @@ def test_a_dropped_credit_stays_when_another_listing_asserts_it(backend):
     load(backend, named("other.json", json.dumps(other)))
     without = SAMPLE_PAGE.read_text(encoding="utf-8").replace("Jean-Pierre Darroussin,", "")
     load(backend, page(without))
-    sources = backend.run_read(
+    assert listings_asserting_edge(backend, "ACTED_IN", "jean-pierre-darroussin",
+                                   "the-bureau") == ["source:other.json#1"]
+    assert backend.run_read(
         "MATCH (:Person {key: 'jean-pierre-darroussin'})-[r:ACTED_IN]->(:Show {key: 'the-bureau'}) "
-        "RETURN r.sources").rows
-    assert sources == [[["source:other.json#1"]]]
+        "RETURN r.asserted_by").rows == [[1]]
 
 
 def test_spellings_of_one_person_become_one_node_named_by_the_majority(backend):
@@ -134,7 +139,7 @@ def test_csv_and_json_of_the_same_listing_give_the_same_graph(both_backends):
          ) if False else load(embedded, SourceText("bureau.json", json.dumps(
              {k: data.get(k, []) for k in ["title", *lists]})))
     from_json = snapshot(embedded)[1]
-    strip = lambda edges: [(a, t, b, {k: v for k, v in p.items() if k != "sources"})
+    strip = lambda edges: [(a, t, b, {k: v for k, v in p.items() if k != "asserted_by"})
                            for a, t, b, p in edges]
     assert strip(from_csv) == strip(from_json)
     assert len(from_csv) == 17
@@ -220,12 +225,14 @@ def test_a_listing_given_twice_in_one_load_is_recorded_once_on_every_node_and_ed
     summary = Loader(backend).load([named("a.jsonl", json.dumps(first)),
                                     named("a.jsonl", json.dumps(second))])
     assert (summary.loaded, summary.updated) == (1, 1)
-    # Shows keep their listings; people, companies and genres have theirs on their edges.
-    sources = backend.run_read(f"MATCH (n) WHERE n.sources IS NOT NULL AND {CATALOGUE} "
-                               "RETURN n.key, n.sources ORDER BY n.key", max_rows=0).rows
-    assert sources == [["alien--1979", ["source:a.jsonl#1"]]]
-    assert backend.run_read("MATCH ()-[r]->() RETURN r.sources", max_rows=0).rows == [
-        [["source:a.jsonl#1"]]] * 3
+    # Shows and edges count their listings; the listing's Assertions say which it asserts.
+    counted = backend.run_read(f"MATCH (n) WHERE n.asserted_by IS NOT NULL AND {CATALOGUE} "
+                               "RETURN n.key, n.asserted_by ORDER BY n.key", max_rows=0).rows
+    assert counted == [["alien--1979", 1]]
+    assert backend.run_read("MATCH ()-[r]->() RETURN r.asserted_by", max_rows=0).rows == [[1]] * 3
+    shows, edges = every_assertion(backend)
+    assert shows == {"alien--1979": ["source:a.jsonl#1"]}
+    assert sorted(edges.values()) == [["source:a.jsonl#1"]] * 3
 
 
 def overlapping_listings():
@@ -250,16 +257,6 @@ def jsonl(name, records):
     return named(name, "\n".join(json.dumps(r) for r in records))
 
 
-def unordered_sources(graph):
-    """A snapshot with each `sources` list sorted: the order ids were added in follows
-    the order batches were written in, which nobody reads."""
-    nodes, edges = graph
-    for *_, props in nodes + edges:
-        if "sources" in props:
-            props["sources"] = sorted(props["sources"])
-    return nodes, edges
-
-
 def assert_degrees_match_edges(backend):
     """credit_count and show_count are what the edges say, on every entity."""
     wrong = backend.run_read(
@@ -275,12 +272,12 @@ def test_the_same_listings_give_the_same_graph_whatever_the_batches_and_loads(ba
     records = overlapping_listings()
     first = records[:15]
     load(backend, jsonl("a.jsonl", first), jsonl("b.jsonl", records[15:]), batch_size=500)
-    whole = unordered_sources(snapshot(backend))
+    whole = snapshot(backend)
     assert_degrees_match_edges(backend)
     backend.clear()
     load(backend, jsonl("a.jsonl", first), batch_size=1)
     load(backend, jsonl("b.jsonl", records[15:]), batch_size=7)
-    assert unordered_sources(snapshot(backend)) == whole
+    assert snapshot(backend) == whole
     assert_degrees_match_edges(backend)
 
 

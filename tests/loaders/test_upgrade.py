@@ -20,9 +20,11 @@ from graph.store_layout import LAYOUT_VERSION, read_layout
 from loaders.pipeline import Loader
 from loaders.sources import read_all
 from loaders.upgrade import upgrade, what_will_change
+from queries.provenance import every_assertion
 from screengraph.cli import main
 from tests.conftest import REPO, SAMPLE_PAGE
 from tests.loaders.layout1_store import build_layout1_store
+from tests.loaders.layout3_store import to_layout3
 from webapp import create_app
 
 SPIRAL = {"title": "Spiral", "year": 2005, "directors": ["Eric Rochant", "Pascal Chaumeil"],
@@ -94,6 +96,52 @@ def test_an_interrupted_upgrade_of_a_layout_1_store_finishes_and_matches_a_clean
     Loader(backend).load(read_all(paths))
     clean = graph_checksum(backend, LOAD_TIMES)
     assert upgraded == clean, describe_difference(upgraded, clean, ("upgraded", "clean load"))
+
+
+def provenance_lists(backend) -> int:
+    return backend.run_read("MATCH (s:Show) WHERE s.sources IS NOT NULL RETURN count(s)"
+                            ).value() + backend.run_read(
+        "MATCH ()-[r]->() WHERE r.sources IS NOT NULL RETURN count(r)").value()
+
+
+def test_an_interrupted_upgrade_of_a_layout_3_store_gives_the_store_this_version_loads(
+        backend, tmp_path):
+    paths = inputs(tmp_path)
+    Loader(backend).load(read_all(paths))
+    clean = graph_checksum(backend, LOAD_TIMES)
+    clean_provenance = every_assertion(backend)
+    to_layout3(backend)
+    assert read_layout(backend).version == 3 and every_assertion(backend) == ({}, {})
+    assert provenance_lists(backend) > 0
+    assert what_will_change(backend) == [
+        "layout 4: provenance moves to the listings: shows and edges count their listings",
+        "  8 shows and their edges get their listings' Assertions and a count instead of "
+        "`sources`"]
+
+    slices = []
+
+    def killed_after_two(what, changed):
+        slices.append((what, changed))
+        if len(slices) == 2:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        upgrade(backend, killed_after_two, limit=10)  # one show a slice
+    assert read_layout(backend).upgrading_to == 4 and 0 < provenance_lists(backend)
+    assert upgrade(backend, limit=10) > 0
+    assert read_layout(backend).version == LAYOUT_VERSION and provenance_lists(backend) == 0
+    assert upgrade(backend) == 0  # idempotent
+    assert every_assertion(backend) == clean_provenance
+    upgraded = graph_checksum(backend, LOAD_TIMES)
+    assert upgraded == clean, describe_difference(upgraded, clean, ("upgraded", "clean load"))
+    # Loads go on from it: the same files are unchanged, a changed listing replaces its own.
+    assert Loader(backend).load(read_all(paths)).unchanged == 3
+    listings = tmp_path / "listings.json"
+    listings.write_text(json.dumps([{**SPIRAL, "cast": ["Léa Drucker"]}, LEGENDES]),
+                        encoding="utf-8")
+    assert Loader(backend).load(read_all(paths)).updated == 1
+    assert backend.run_read("MATCH (p:Person {key: 'caroline-proust'}) RETURN count(p)"
+                            ).value() == 0
 
 
 def test_a_load_into_a_layout_1_store_takes_the_same_upgrade(backend, tmp_path):

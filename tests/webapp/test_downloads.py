@@ -31,10 +31,10 @@ def test_entity_page_offers_its_neighbourhood_in_every_format(client):
     relationships = [x for x in lines if x["type"] == "relationship"]
     assert relationships and all(
         (x["start"]["label"], x["start"]["key"]) in keys and (x["end"]["label"], x["end"]["key"])
-        in keys and x["properties"]["sources"] for x in relationships)
+        in keys and x["properties"]["asserted_by"] for x in relationships)
     show = next(x["properties"] for x in lines if x["type"] == "node"
                 and x["properties"]["key"] == "the-bureau")
-    assert show["title"] == "The Bureau" and show["sources"]  # every property, not the view's
+    assert show["title"] == "The Bureau" and show["asserted_by"]  # every property, not the view's
 
     graphml = nx.read_graphml(io.BytesIO(client.get("/show/the-bureau/export.graphml").data))
     assert graphml.number_of_nodes() == len(keys)
