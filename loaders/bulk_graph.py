@@ -232,7 +232,7 @@ class BulkGraph:
             for name, value in main.items():
                 if name not in SHOW_COLUMNS:
                     _assign(show.properties, name, value)
-        elif created:  # a show only named as related keeps what it has (statements.py)
+        elif created and related is not None:  # only named as related: keeps what it has
             for name in NAMING_PROPERTIES:
                 _assign(show.properties, name, related.get(name))
         after = show.properties.get("title_key")

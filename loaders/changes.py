@@ -10,7 +10,7 @@ added and removed; properties changed, before -> after.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable
+from typing import Any, Iterable, TypedDict
 
 from graph.backend import Backend, Results
 from graph.schema import (ASSERTION_LABEL, CHANGE_LABEL, LISTING_LABEL, RELATIONSHIPS,
@@ -37,12 +37,21 @@ _LATER_EDGES = (f"UNWIND $edges AS e MATCH (v:{REPLACED_LABEL} {{_edge: e}}) "
                 "WHERE v._change > $after RETURN e, properties(v) ORDER BY v._change")
 
 
-def parse_edge(identity: str) -> dict[str, str | None]:
+class EdgeIdentity(TypedDict):
+    """An edge as a change record names it: its type, its ends' keys, its role if any."""
+
+    type: str
+    start: str
+    end: str
+    role: str | None
+
+
+def parse_edge(identity: str) -> EdgeIdentity:
     rel_type, start, end, role = identity.split(EDGE_SEP, 3)
     return {"type": rel_type, "start": start, "end": end, "role": role or None}
 
 
-def parse_edge_group(text: str) -> list[dict[str, str | None]]:
+def parse_edge_group(text: str) -> list[EdgeIdentity]:
     """The edges of one created row: "<type>\t<show key>\t<role>\t<other key>..."; the
     show is the end of a relationship that ends at a show (credits, EPISODE_OF's series),
     else its start (MADE_BY, IN_GENRE)."""

@@ -309,11 +309,11 @@ def plan_listing(listing: Listing, ref: SourceRef, resolve_yearless,
         plan.entities.append(person)
         planner.add_edge(edge(rel_type.value, person, credited, role,
                               _credit_properties(credit, rel_type.value)))
-    for field_name, rel_type, role in _ROLE_FIELDS:
+    for field_name, role_type, role in _ROLE_FIELDS:
         for name in getattr(listing, field_name):
             person = planner.entity("Person", person_key(name), name)
             plan.entities.append(person)
-            planner.add_edge(edge(rel_type, person, credited, role))
+            planner.add_edge(edge(role_type, person, credited, role))
     companies = [planner.entity("Company", company_key(ref.name), ref.name, ref.ids)
                  for ref in listing.identified_companies]
     companies += [planner.entity("Company", company_key(name), name)

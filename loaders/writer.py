@@ -45,8 +45,9 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from graph.backend import Backend, Statement
 from graph.errors import GraphError
@@ -88,6 +89,12 @@ class Batch:
     degrees: dict[str, dict[str, int]] = field(
         default_factory=lambda: {label: defaultdict(int) for label in HUB_LABELS})
     details: dict[tuple[str, str], int] = field(default_factory=dict)  # written, by node
+
+    def prepared(self) -> Statement:
+        """The statement to send: the batch was prepared (ListingWriter.prepare) first."""
+        if self.encoded is None:
+            raise RuntimeError("a batch must be prepared before it is written")
+        return self.encoded
 
     def statement(self) -> str:
         present = [name for name in PARTS if self._rows(name)]
@@ -180,7 +187,7 @@ class ListingWriter:
         """Write every plan in one statement (all of them or none), now."""
         batch = self.prepare(plans, previous, loaded_at)
         try:
-            self.batch_pace.timed(len(plans), lambda: self.backend.run_write(batch.encoded))
+            self.batch_pace.timed(len(plans), lambda: self.backend.run_write(batch.prepared()))
         except BaseException as exc:
             if not self._applied(batch, exc):
                 self.book.clear()
@@ -236,7 +243,7 @@ class ListingWriter:
         def run() -> None:
             try:
                 self.batch_pace.timed(len(batch.parameters["sources"]),
-                                      lambda: self.backend.run_write(batch.encoded))
+                                      lambda: self.backend.run_write(batch.prepared()))
             except BaseException as exc:  # handed to finish(), in the caller's thread
                 launched.error = exc
 
@@ -246,7 +253,8 @@ class ListingWriter:
 
     def finish(self, launched: Launched) -> None:
         """Wait for a launched batch; its error, if any, is raised here."""
-        launched.thread.join()
+        if launched.thread is not None:  # set by launch(), which made it
+            launched.thread.join()
         if launched.error is not None and not self._applied(launched.batch, launched.error):
             self.book.clear()
             raise launched.error
@@ -269,10 +277,11 @@ class ListingWriter:
 
     def refresh_degrees(self, keys: dict[str, list[str]]) -> None:
         for label, statement in DEGREES.items():
-            self.row_paces[statement].in_parts(
-                keys.get(label) or [],
-                lambda part, statement=statement: self.backend.run_write(
-                    statement, {"keys": list(part)}))
+            self.row_paces[statement].in_parts(keys.get(label) or [],
+                                               partial(self._write_part, statement, "keys"))
+
+    def _write_part(self, statement: str, name: str, part: Sequence[Any]) -> None:
+        self.backend.run_write(statement, {name: list(part)})
 
     def flush_degrees(self) -> None:
         """Write the degrees this load changed: added counts, once per entity, and a
@@ -281,12 +290,11 @@ class ListingWriter:
             stale = self.stale_degrees.get(label, set())
             rows = [[key, count] for key, count in sorted(added.items()) if key not in stale]
             self.row_paces[ADD_DEGREES[label]].in_parts(
-                rows, lambda part, label=label: self.backend.run_write(
-                    ADD_DEGREES[label], {"rows": list(part)}))
+                rows, partial(self._write_part, ADD_DEGREES[label], "rows"))
             added.clear()
-        stale = {label: sorted(keys) for label, keys in self.stale_degrees.items()}
+        recount = {label: sorted(keys) for label, keys in self.stale_degrees.items()}
         self.stale_degrees.clear()
-        self.refresh_degrees(stale)
+        self.refresh_degrees(recount)
 
     def batch(self, plans: list[ListingPlan], previous: dict[str, dict], loaded_at: str,
               stored: dict[str, dict[str, Stored]] | None = None) -> Batch:
@@ -312,9 +320,7 @@ class ListingWriter:
                 if ident not in named:
                     named.add(ident)
                     by_label[entity.label].append(entity.key)
-                counts = delta.get(ident)
-                if counts is None:
-                    counts = delta[ident] = {}
+                counts = delta.setdefault(ident, {})
                 counts[entity.spelling] = counts.get(entity.spelling, 0) + 1
                 if entity.label == SHOW and entity.key not in old.get(source_id, ()):
                     show_added[entity.key] += 1
@@ -585,7 +591,8 @@ class ListingWriter:
                     continue
             elif had is not None:
                 votes = add(had.votes, delta[(label, key)]) if had.votes is not None else None
-                after = Stored(best(votes) if votes else None, votes or None)
+                # With no votes left it is dropped: its name is not read again.
+                after = Stored(best(votes) if votes else had.name, votes or None)
                 batch.dropped.add((label, key))
             else:
                 continue  # not in the store: nothing to take back

@@ -274,7 +274,7 @@ def _evidence(a: tuple | None, b: tuple | None) -> Evidence:
 
 
 def _shown(node: Named) -> dict[str, Any]:
-    shown = {"key": node.key, "name": node.name, "ids": list(node.ids)}
+    shown: dict[str, Any] = {"key": node.key, "name": node.name, "ids": list(node.ids)}
     if node.year is not None:
         shown["year"] = node.year
     return shown

@@ -59,7 +59,7 @@ def folded(name: str) -> str:
     text = normalize_name(anyascii(normalize_name(name)))
     for spelling, fold in TRANSLITERATION_FOLDS:
         text = text.replace(spelling, fold)
-    out = []
+    out: list[str] = []
     for ch in text:
         if not out or ch != out[-1] or ch == " ":
             out.append(ch)
