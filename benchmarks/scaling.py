@@ -165,9 +165,16 @@ def incremental(name: str, folder: Path, store: Path, credits: int, budget_s: fl
                 "why": f"not run: est. {estimate / 60:.0f} min from the measured rate "
                        f"{rate:,.0f} credits/s, past the budget of {budget_s / 60:.0f} min"}
     averages = load_average()
-    with PeakMemory(database_pids(name, store)) as database:
-        figures = in_child("load", name, folder, store, EPISODES, BATCH_SIZE)
-    shutil.rmtree(store, ignore_errors=True)
+    try:
+        with PeakMemory(database_pids(name, store)) as database:
+            figures = in_child("load", name, folder, store, EPISODES, BATCH_SIZE)
+    except SystemExit as failed:  # recorded; the bulk load still runs
+        return {"run": False, "failed": " ".join(str(failed).split())[-1500:],
+                "load_average": averages}
+    finally:
+        if name == "embedded":
+            stop_embedded(store)
+        shutil.rmtree(store, ignore_errors=True)
     return {"run": True, "seconds": figures["seconds"], "credits": figures["credits"],
             "credits_per_s": figures["credits"] / figures["seconds"],
             "loader_peak_mb": figures["peak_mb"], "database_peak_mb": database.peak_mb,
@@ -313,11 +320,12 @@ def run_one(name: str, credits: int, folder: Path, workdir: Path, args,
     try:
         result["incremental"] = incremental(name, folder, store, credits,
                                             args.incremental_budget, rates.get(name))
-        if result["incremental"]["run"]:
-            rates[name] = result["incremental"]["credits_per_s"]
-            print(f"  incremental {result['incremental']['seconds']:.1f} s", flush=True)
+        done = result["incremental"]
+        if done["run"]:
+            rates[name] = done["credits_per_s"]
+            print(f"  incremental {done['seconds']:.1f} s", flush=True)
         else:
-            print(f"  incremental {result['incremental']['why']}", flush=True)
+            print(f"  incremental {done.get('why') or 'FAILED: ' + done['failed']}", flush=True)
         result["bulk"] = bulk(name, folder, store, files)
         result["credits"] = result["bulk"]["credits"]
         print(f"  bulk {result['bulk']['seconds']:.1f} s, {result['credits']:,} credits",
@@ -345,10 +353,15 @@ def run_one(name: str, credits: int, folder: Path, workdir: Path, args,
         print(f"  STOPPED: {result['stopped_by']}", flush=True)
     finally:
         if name == "embedded":
-            subprocess.run([sys.executable, "-m", "screengraph", "stop"],
-                           env=cli_env(name, store), capture_output=True, timeout=600)
+            stop_embedded(store)
             shutil.rmtree(store, ignore_errors=True)
     return result
+
+
+def stop_embedded(store: Path) -> None:
+    """No server left behind on a folder about to be deleted."""
+    subprocess.run([sys.executable, "-m", "screengraph", "stop"],
+                   env=cli_env("embedded", store), capture_output=True, timeout=600)
 
 
 def data_for(credits: int, data_dir: Path, seed: int) -> tuple[Path, float | None]:

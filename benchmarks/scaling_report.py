@@ -53,6 +53,8 @@ def _incremental(run: dict) -> str:
     done = run.get("incremental")
     if not done:
         return "—"
+    if "failed" in done:
+        return "failed: " + _one_line(done["failed"])[-160:]
     if not done.get("run"):
         return f"not run: **est.** {done['estimated_seconds'] / 60:,.0f} min"
     return f"{done['seconds']:,.1f} s ({done['credits_per_s']:,.0f}/s)"
