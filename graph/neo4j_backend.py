@@ -96,6 +96,13 @@ class Neo4jBackend(Backend):
         self.uri = uri
         self.database = database
         auth = (username or "neo4j", password) if password else None
+        # Every session of this backend follows one chain of bookmarks: a read that comes
+        # after a write of this process (a load, then its pages), whichever session and
+        # whichever cluster member serves it, waits until that member has the write.
+        # Other processes see it through the store's generation (webapp/page_cache.py)
+        # and, on a cluster, once their own reads' members have caught up
+        # (docs/scaling.md).
+        self._bookmarks = GraphDatabase.bookmark_manager()
         try:
             self._driver = GraphDatabase.driver(
                 uri, auth=auth, max_transaction_retry_time=15.0, connection_timeout=10.0,
@@ -218,7 +225,8 @@ class Neo4jBackend(Backend):
         try:
             if mode == neo4j.READ_ACCESS:
                 return self._auto_commit_read(work, fetch_size)
-            with self._driver.session(database=self.database, default_access_mode=mode) as session:
+            with self._driver.session(database=self.database, default_access_mode=mode,
+                                      bookmark_manager=self._bookmarks) as session:
                 return session.execute_write(work)
         except Neo4jError as exc:
             raise self._translate(exc, timeout_ms) from exc
@@ -248,6 +256,7 @@ class Neo4jBackend(Backend):
             try:
                 with self._driver.session(database=self.database,
                                           default_access_mode=neo4j.READ_ACCESS,
+                                          bookmark_manager=self._bookmarks,
                                           **options) as session:
                     return work(session)
             except (ServiceUnavailable, SessionExpired):
@@ -291,6 +300,10 @@ class Neo4jBackend(Backend):
             "RETURN node, score ORDER BY score DESC, node.key LIMIT $limit",
             {"index": FULLTEXT_INDEX, "query": lucene_query(terms), "labels": labels,
              "limit": limit, "fetch": limit * 4}, max_rows=0)
+
+    def bookmarks(self) -> frozenset[str]:
+        """What this process's next read waits for: the bookmarks of its last writes."""
+        return frozenset(self._bookmarks.get_bookmarks())
 
     def generation(self) -> str:
         """The database's last committed transaction, as the bookmark a read transaction
