@@ -45,13 +45,11 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from benchmarks.bulk import open_backend
-from benchmarks.bulk_load import _child as bulk_child
 from benchmarks.bulk_load import neo4j_offline_import
-from benchmarks.imdb_load import in_child
 from benchmarks.query_latency import timed
 from benchmarks.synthetic import generate, titles_for
 from loaders.bulk_spill import CACHED_ENTRIES
@@ -133,13 +131,13 @@ class PeakMemory:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
-        self._sample()
+        self.sample()
 
     def _run(self) -> None:
         while not self._stop.wait(0.5):
-            self._sample()
+            self.sample()
 
-    def _sample(self) -> None:
+    def sample(self) -> None:
         for pid in self.pids():
             try:
                 with open(f"/proc/{pid}/status", encoding="ascii") as status:
@@ -150,6 +148,48 @@ class PeakMemory:
                 continue
 
 
+class TimeLimit(Exception):
+    """A step passed the run's time limit (--stop-at) or its own budget."""
+
+
+class Clock:
+    """The run's time limit: what is left of it, for each step's own limit."""
+
+    def __init__(self, stop_at: float | None):
+        self.stop_at = stop_at
+
+    def left(self, budget: float | None = None) -> float | None:
+        limits = [x for x in (budget, None if self.stop_at is None
+                              else self.stop_at - time.time()) if x is not None]
+        if limits and min(limits) <= 0:
+            raise TimeLimit("the run's time limit (--stop-at) had passed before this step")
+        return min(limits) if limits else None
+
+
+def child(module: str, args: list, limit: float | None, what: str) -> dict:
+    """`python -m module --child ARGS` (benchmarks/imdb_load.py, bulk_load.py): its JSON
+    line, or TimeLimit saying how far it got (its last progress line) when stopped."""
+    command = [sys.executable, "-m", module, "--child", *map(str, args)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        out, err = process.communicate(timeout=limit)
+    except subprocess.TimeoutExpired:
+        peak = PeakMemory(lambda: [process.pid])
+        peak.sample()  # the loader's own peak so far, before it goes
+        process.kill()
+        out, err = process.communicate()
+        progress = [line for line in err.splitlines() if line.startswith("planned ")]
+        raise TimeLimit(f"{what} stopped at its time limit after "
+                        f"{time.perf_counter() - started:.0f} s"
+                        + (f" ({progress[-1]})" if progress else "")
+                        + f"; its peak memory by then {peak.peak_mb:,.0f} MB") from None
+    if process.returncode != 0:
+        raise SystemExit(f"{what} failed:\n{err[-3000:]}")
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -157,9 +197,14 @@ def load_average() -> list[float]:
 # -- loads ------------------------------------------------------------------------------
 
 def incremental(name: str, folder: Path, store: Path, credits: int, budget_s: float,
-                rate: float | None) -> dict:
+                rate: float | None, clock: Clock) -> dict:
     """The incremental load, or why not and the estimate."""
     estimate = credits / rate if rate else None
+    if budget_s <= 0:
+        return {"run": False, "estimated_seconds": estimate,
+                "why": "not run (--incremental-budget 0)" + (
+                    f": est. {estimate / 60:.0f} min from the measured rate {rate:,.0f} "
+                    "credits/s" if estimate else "")}
     if estimate is not None and estimate > budget_s:
         return {"run": False, "estimated_seconds": estimate,
                 "why": f"not run: est. {estimate / 60:.0f} min from the measured rate "
@@ -167,10 +212,12 @@ def incremental(name: str, folder: Path, store: Path, credits: int, budget_s: fl
     averages = load_average()
     try:
         with PeakMemory(database_pids(name, store)) as database:
-            figures = in_child("load", name, folder, store, EPISODES, BATCH_SIZE)
-    except SystemExit as failed:  # recorded; the bulk load still runs
+            figures = child("benchmarks.imdb_load", ["load", name, folder, store,
+                                                     int(EPISODES), BATCH_SIZE],
+                            clock.left(budget_s), "the incremental load")
+    except (SystemExit, TimeLimit) as failed:  # recorded; the bulk load still runs
         return {"run": False, "failed": " ".join(str(failed).split())[-1500:],
-                "load_average": averages}
+                "budget_seconds": budget_s, "load_average": averages}
     finally:
         if name == "embedded":
             stop_embedded(store)
@@ -181,17 +228,19 @@ def incremental(name: str, folder: Path, store: Path, credits: int, budget_s: fl
             "rejected": figures.get("rejected", 0), "load_average": averages}
 
 
-def bulk(name: str, folder: Path, store: Path, files: Path) -> dict:
+def bulk(name: str, folder: Path, store: Path, files: Path, clock: Clock) -> dict:
     averages = load_average()
     with PeakMemory(database_pids(name, store)) as database:
-        figures = bulk_child(name, folder, store, EPISODES, BATCH_SIZE, files, CACHED_ENTRIES)
+        figures = child("benchmarks.bulk_load", [name, folder, store, int(EPISODES),
+                                                 BATCH_SIZE, files, CACHED_ENTRIES],
+                        clock.left(), "the bulk load")
         if name == "neo4j":
             figures.update(neo4j_offline_import(files, store))
             figures["seconds"] += figures["admin_seconds"] + figures["finish_seconds"]
     shutil.rmtree(files, ignore_errors=True)
+    figures["loader_peak_mb"] = figures.pop("peak_mb")
     return {**figures, "credits_per_s": figures["credits"] / figures["seconds"],
-            "loader_peak_mb": figures.pop("peak_mb"), "database_peak_mb": database.peak_mb,
-            "load_average": averages}
+            "database_peak_mb": database.peak_mb, "load_average": averages}
 
 
 # -- queries ----------------------------------------------------------------------------
@@ -220,7 +269,8 @@ def sample(backend, count: int, seed: int) -> dict[str, list[str]]:
     return {"people": chosen_people, "shows": chosen_shows, "names": sorted(names)}
 
 
-def query_latency(backend, keys: dict, requests: int, path_requests: int, seed: int) -> dict:
+def query_latency(backend, keys: dict, requests: int, path_requests: int, seed: int,
+                  clock: Clock, figures: dict) -> None:
     """p50/p95/max per question, cycling through the fixed samples in a seeded order."""
     from queries import adjacency, explore, paths
     from queries.search import search
@@ -251,28 +301,29 @@ def query_latency(backend, keys: dict, requests: int, path_requests: int, seed: 
     else:
         cases["path, query-driven"] = (path, path_requests)
         cases["path"] = (path, requests)  # on the copy: what `screengraph serve` answers
-    figures = {}
     limit = backend.query_timeout_ms
-    for case, (action, count) in cases.items():
-        if case == "path" and backend.dialect != "neo4j":
-            started = time.perf_counter()
-            adjacency.enable()
-            copy = adjacency.wait_until_fresh(backend, tuple(paths.WITHOUT_GENRES.split("|")))
-            figures["path copy"] = {"seconds": time.perf_counter() - started,
-                                    "relationships": copy.relationships,
-                                    "mb": (copy.offsets.nbytes + copy.neighbours.nbytes) / 1e6}
-        for _ in range(3):  # warm caches and query plans
-            try:
-                action()
-            except Exception:  # noqa: BLE001 - a warm-up; the timed runs count failures
-                pass
-        figures[case] = {**timed(action, count, limit), "requests": count,
-                         "load_average": load_average()}
-        f = figures[case]
-        print(f"    {case:<20} p50 {f['p50']:8.1f} ms  p95 {f['p95']:8.1f} ms  "
-              f"max {f['max']:8.1f} ms  timeouts {f['timeouts']}", flush=True)
-    adjacency.enable(False)
-    return figures
+    try:
+        for case, (action, count) in cases.items():
+            clock.left()
+            if case == "path" and backend.dialect != "neo4j":
+                started = time.perf_counter()
+                adjacency.enable()
+                copy = adjacency.wait_until_fresh(backend, tuple(paths.WITHOUT_GENRES.split("|")))
+                figures["path copy"] = {"seconds": time.perf_counter() - started,
+                                        "relationships": copy.relationships,
+                                        "mb": (copy.offsets.nbytes + copy.neighbours.nbytes) / 1e6}
+            for _ in range(3):  # warm caches and query plans
+                try:
+                    action()
+                except Exception:  # noqa: BLE001 - a warm-up; the timed runs count failures
+                    pass
+            figures[case] = {**timed(action, count, limit), "requests": count,
+                             "load_average": load_average()}
+            f = figures[case]
+            print(f"    {case:<20} p50 {f['p50']:8.1f} ms  p95 {f['p95']:8.1f} ms  "
+                  f"max {f['max']:8.1f} ms  timeouts {f['timeouts']}", flush=True)
+    finally:
+        adjacency.enable(False)
 
 
 # -- one-off commands -------------------------------------------------------------------
@@ -285,23 +336,27 @@ def cli_env(name: str, store: Path) -> dict[str, str]:
     return env
 
 
-def cli_once(args: list[str], env: dict[str, str]) -> float:
+def cli_once(args: list[str], env: dict[str, str], limit: float | None = 1800) -> float:
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "screengraph", *args], env=env,
-                          capture_output=True, text=True, timeout=1800)
+    try:
+        done = subprocess.run([sys.executable, "-m", "screengraph", *args], env=env,
+                              capture_output=True, text=True, timeout=limit)
+    except subprocess.TimeoutExpired:
+        raise TimeLimit(f"screengraph {' '.join(args)} stopped at the run's time limit "
+                        f"after {time.perf_counter() - started:.0f} s") from None
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"screengraph {' '.join(args)} failed: {done.stderr.strip()[-2000:]}")
     return seconds
 
 
-def cli_times(name: str, store: Path, show: str) -> dict:
+def cli_times(name: str, store: Path, show: str, clock: Clock) -> dict:
     env = cli_env(name, store)
     command = ["related", f"Show:{show}"]
     if name == "embedded":
         cli_once(["stop"], env)
-    cold = cli_once(command, env)
-    warm = [cli_once(command, env) for _ in range(CLI_WARM_RUNS)]
+    cold = cli_once(command, env, clock.left())
+    warm = [cli_once(command, env, clock.left()) for _ in range(CLI_WARM_RUNS)]
     if name == "embedded":
         cli_once(["stop"], env)
     return {"command": f"screengraph {' '.join(command)}", "cold_seconds": cold,
@@ -312,21 +367,22 @@ def cli_times(name: str, store: Path, show: str) -> dict:
 # -- one size on one backend ------------------------------------------------------------
 
 def run_one(name: str, credits: int, folder: Path, workdir: Path, args,
-            rates: dict[str, float]) -> dict:
+            rates: dict[str, float], clock: Clock) -> dict:
     store, files = workdir / f"store-{name}-{credits}", workdir / f"files-{name}-{credits}"
     shutil.rmtree(store, ignore_errors=True)
     result: dict = {"backend": name, "credits_nominal": credits}
+    started_at = time.time()
     print(f"\n== {name}, {credits:,} credits ==", flush=True)
     try:
         result["incremental"] = incremental(name, folder, store, credits,
-                                            args.incremental_budget, rates.get(name))
+                                            args.incremental_budget, rates.get(name), clock)
         done = result["incremental"]
         if done["run"]:
             rates[name] = done["credits_per_s"]
             print(f"  incremental {done['seconds']:.1f} s", flush=True)
         else:
             print(f"  incremental {done.get('why') or 'FAILED: ' + done['failed']}", flush=True)
-        result["bulk"] = bulk(name, folder, store, files)
+        result["bulk"] = bulk(name, folder, store, files, clock)
         result["credits"] = result["bulk"]["credits"]
         print(f"  bulk {result['bulk']['seconds']:.1f} s, {result['credits']:,} credits",
               flush=True)
@@ -339,16 +395,19 @@ def run_one(name: str, credits: int, folder: Path, workdir: Path, args,
                 result["open_seconds"] = time.perf_counter() - started
                 keys = sample(backend, args.sample, args.seed)
                 result["sample"] = {k: len(v) for k, v in keys.items()}
-                result["queries"] = query_latency(backend, keys, args.requests,
-                                                  args.path_requests, args.seed)
+                result["queries"] = {}  # filled as each question is measured
+                query_latency(backend, keys, args.requests, args.path_requests, args.seed,
+                              clock, result["queries"])
             finally:
                 backend.close()
         result["queries_database_peak_mb"] = database.peak_mb
-        result["cli"] = cli_times(name, store, keys["shows"][-1])
+        result["cli"] = cli_times(name, store, keys["shows"][-1], clock)
         print(f"  cli cold {result['cli']['cold_seconds']:.2f} s, warm "
               f"{result['cli']['warm_seconds']:.2f} s", flush=True)
         result["store_mb"] = max(result["store_mb"], store_bytes(name, store) / 1e6)
     except (SystemExit, Exception) as exc:  # noqa: BLE001 - recorded: what stopped this size
+        if isinstance(exc, TimeLimit) and "cli" not in result:
+            result["stopped_at_seconds"] = time.time() - started_at
         result["stopped_by"] = f"{type(exc).__name__}: {str(exc)[-1500:]}"
         print(f"  STOPPED: {result['stopped_by']}", flush=True)
     finally:
@@ -376,6 +435,14 @@ def data_for(credits: int, data_dir: Path, seed: int) -> tuple[Path, float | Non
     seconds = time.perf_counter() - started
     done.write_text(f"{titles_for(credits)} titles, seed {seed}\n")
     return folder, seconds
+
+
+def stop_time(text: str) -> float:
+    """Today's (or tomorrow's) HH:MM UTC as a timestamp."""
+    hours, minutes = (int(part) for part in text.split(":"))
+    now = datetime.now(timezone.utc)
+    at = now.replace(hour=hours, minute=minutes, second=0, microsecond=0)
+    return (at if at > now else at + timedelta(days=1)).timestamp()
 
 
 def previous_rates(paths: list[Path]) -> dict[str, float]:
@@ -418,6 +485,8 @@ def main() -> None:
                         help="Requests for query-driven embedded paths (slow at scale).")
     parser.add_argument("--previous", type=Path, nargs="*", default=[],
                         help="Earlier results whose incremental rates predict this run's.")
+    parser.add_argument("--stop-at", help="UTC time (HH:MM) by which to stop: a step still "
+                        "running then is stopped and recorded as what stopped its size.")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="Where the results go (default "
                         "benchmarks/results/scaling-<date>.json).")
@@ -437,12 +506,13 @@ def main() -> None:
         report = {"started": stamp.isoformat(timespec="seconds"), "machine": machine(),
                   "command": " ".join(sys.argv), "targets": TARGETS, "runs": []}
         rates = previous_rates(args.previous)
+        clock = Clock(stop_time(args.stop_at) if args.stop_at else None)
         for credits in sorted(int(c) for c in args.credits):
             folder, made = data_for(credits, data_dir, args.seed)
             if made is not None:
                 print(f"{credits:,} credits of data made in {made:.0f} s", flush=True)
             for name in args.backend:
-                run = run_one(name, credits, folder, workdir, args, rates)
+                run = run_one(name, credits, folder, workdir, args, rates, clock)
                 run["data_seconds"] = made
                 report["runs"].append(run)
                 report["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
