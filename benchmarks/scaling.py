@@ -82,10 +82,11 @@ def database_pids(name: str, store: Path):
     process title hides its folder, so it is asked), or every process whose command line
     names scripts/neo4j-local's home (the server, neo4j-admin)."""
     if name == "embedded":
-        from graph.embedded_server import EmbeddedServer
+        from graph.embedded_server import EmbeddedServer, server_pid
+        server = EmbeddedServer(store)  # for its paths: it starts nothing
 
         def embedded() -> list[int]:
-            pid = EmbeddedServer(store).pid
+            pid = server_pid(server.socket_path, server.password)
             return [pid] if pid else []
         return embedded
     marker = str(neo4j_home()).encode()

@@ -56,7 +56,8 @@ def _incremental(run: dict) -> str:
     if "failed" in done:
         return "failed: " + _one_line(done["failed"])[-160:]
     if not done.get("run"):
-        return f"not run: **est.** {done['estimated_seconds'] / 60:,.0f} min"
+        estimate = done.get("estimated_seconds")
+        return "not run" + (f": **est.** {estimate / 60:,.0f} min" if estimate else "")
     return f"{done['seconds']:,.1f} s ({done['credits_per_s']:,.0f}/s)"
 
 

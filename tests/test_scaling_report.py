@@ -94,3 +94,11 @@ def test_the_incremental_rate_of_the_largest_earlier_size_predicts_the_next(tmp_
     path.write_text(json.dumps(report), encoding="utf-8")
     assert previous_rates([path]) == {"embedded": 6000.0}
 
+
+
+def test_a_size_whose_incremental_load_was_skipped_without_a_rate_still_renders():
+    report = _report()
+    report["runs"][0]["incremental"] = {"run": False, "estimated_seconds": None,
+                                        "why": "not run (--incremental-budget 0)"}
+    row = table(report).splitlines()[2]
+    assert "| not run |" in row
