@@ -54,15 +54,17 @@ def _incremental(run: dict) -> str:
     if not done:
         return "—"
     if "failed" in done:
-        return "failed: " + _one_line(done["failed"])[-160:]
+        return _one_line(done["failed"], 160)
     if not done.get("run"):
         estimate = done.get("estimated_seconds")
         return "not run" + (f": **est.** {estimate / 60:,.0f} min" if estimate else "")
     return f"{done['seconds']:,.1f} s ({done['credits_per_s']:,.0f}/s)"
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")[:300]
+def _one_line(text: str, keep: int = 300) -> str:
+    """The end of a message (where a stopped load's last progress line is), on one line."""
+    line = " ".join(text.split()).replace("|", "\\|")
+    return line if len(line) <= keep else "…" + line[-keep:]
 
 
 def table(report: dict) -> str:
