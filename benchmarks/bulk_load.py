@@ -56,7 +56,16 @@ def bulk_child(backend_name: str, folder: str, data_dir: str, episodes: bool,
     backend = open_backend(backend_name, Path(data_dir), GRAPH)
     try:
         backend.clear()
-        with BulkLoader(batch_size=batch_size, cached=cached) as loader:
+        started = time.perf_counter()
+        planned_listings = [0]
+
+        def progress(listings: int) -> None:
+            # read by benchmarks/scaling.py when it stops a load at its time limit
+            planned_listings[0] += listings
+            print(f"planned {planned_listings[0]} listings in "
+                  f"{time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+
+        with BulkLoader(batch_size=batch_size, cached=cached, on_progress=progress) as loader:
             started = time.perf_counter()
             loader.plan(read_all([folder], None, episodes))
             planned = time.perf_counter()

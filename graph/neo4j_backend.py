@@ -96,6 +96,13 @@ class Neo4jBackend(Backend):
         self.uri = uri
         self.database = database
         auth = (username or "neo4j", password) if password else None
+        # Every session of this backend follows one chain of bookmarks: a read that comes
+        # after a write of this process (a load, then its pages), whichever session and
+        # whichever cluster member serves it, waits until that member has the write.
+        # Other processes see it through the store's generation (webapp/page_cache.py)
+        # and, on a cluster, once their own reads' members have caught up
+        # (docs/scaling.md).
+        self._bookmarks = GraphDatabase.bookmark_manager()
         try:
             self._driver = GraphDatabase.driver(
                 uri, auth=auth, max_transaction_retry_time=15.0, connection_timeout=10.0,
@@ -220,7 +227,8 @@ class Neo4jBackend(Backend):
         try:
             if mode == neo4j.READ_ACCESS:
                 return self._auto_commit_read(work, fetch_size)
-            with self._driver.session(database=self.database, default_access_mode=mode) as session:
+            with self._driver.session(database=self.database, default_access_mode=mode,
+                                      bookmark_manager=self._bookmarks) as session:
                 return session.execute_write(work)
         except Neo4jError as exc:
             raise self._translate(exc, timeout_ms) from exc
@@ -251,6 +259,7 @@ class Neo4jBackend(Backend):
             try:
                 with self._driver.session(database=self.database,
                                           default_access_mode=neo4j.READ_ACCESS,
+                                          bookmark_manager=self._bookmarks,
                                           **options) as session:
                     return work(session)
             except (ServiceUnavailable, SessionExpired):
@@ -307,6 +316,10 @@ class Neo4jBackend(Backend):
             "WHERE any(l IN labels(node) WHERE l IN $labels) RETURN count(node)",
             {"index": FULLTEXT_INDEX, "query": lucene_query(terms), "labels": labels}).rows[0][0]
 
+    def bookmarks(self) -> frozenset[str]:
+        """What this process's next read waits for: the bookmarks of its last writes."""
+        return frozenset(self._bookmarks.get_bookmarks())
+
     def generation(self) -> str:
         """The database's last committed transaction, as the bookmark a read transaction
         ends with: any client's write moves it, screengraph's or not (a read does not).
@@ -339,16 +352,17 @@ class Neo4jBackend(Backend):
         return bulk_instructions(files, self.database)
 
     def finish_bulk_import(self, folder_or_files: pathlib.Path | ImportFiles) -> None:
-        """After neo4j-admin's import: what CSV cannot say (empty lists), then the schema."""
+        """After neo4j-admin's import: the schema, then what CSV cannot say (empty lists),
+        found by key through the schema's index rather than a scan per batch."""
         files = (folder_or_files if isinstance(folder_or_files, ImportFiles)
                  else ImportFiles.read(pathlib.Path(folder_or_files)))
         # The first queries on a freshly imported store took over the read limit here
         # (SHOW INDEXES > 2 s right after the restart): give them the write limit.
         self.run_read("SHOW INDEXES YIELD name RETURN count(name)", max_rows=0,
                       timeout_ms=self.write_timeout_ms)
+        self.ensure_schema()
         for statement, params in files.finish_statements():
             self.run_write(statement, params)
-        self.ensure_schema()
 
     def ensure_schema(self) -> None:
         """Create what is missing, and only that: a reader-only account (Enterprise, Aura)
