@@ -94,7 +94,7 @@ class Mix:
         self.kinds = kinds
         self.shares = [kind["share"] for kind in kinds]
         self.cumulative = [list(itertools.accumulate(
-            (rank ** -kind["zipf"] for rank in range(1, len(kind["paths"]) + 1))))
+            rank ** -kind["zipf"] for rank in range(1, len(kind["paths"]) + 1)))
             if kind["zipf"] else None for kind in kinds]
 
     def draw(self, rng: random.Random) -> tuple[str, str]:
@@ -124,8 +124,7 @@ async def run(host: str, port: int, mix: Mix, clients: int, seconds: float,
             sent = time.perf_counter()
             try:
                 status = await asyncio.wait_for(client.get(path), timeout=60)
-            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError,
-                    asyncio.TimeoutError, ValueError, IndexError) as exc:
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, IndexError) as exc:
                 client.close()
                 status = f"{type(exc).__name__}: {exc}"
             done = time.perf_counter()

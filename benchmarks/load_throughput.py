@@ -31,12 +31,18 @@ import shutil
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
-from benchmarks.bulk import (chosen_backends, graph_rows, open_backend, write_edges,
-                             write_graph_rows, write_nodes)
+from benchmarks.bulk import (
+    chosen_backends,
+    graph_rows,
+    open_backend,
+    write_edges,
+    write_graph_rows,
+    write_nodes,
+)
 from benchmarks.synthetic import write_jsonl
 from graph.backend import Backend
 from graph.keys import show_key

@@ -37,8 +37,8 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from benchmarks.bulk import chosen_backends, open_backend
 from benchmarks.synthetic import write_jsonl
@@ -135,7 +135,7 @@ class Probe:
         self.args = (name, data_dir, graph, key)
         self.samples: list[float] = []
 
-    def __enter__(self) -> "Probe":
+    def __enter__(self) -> Probe:
         self.stop = self.spawn.Event()
         self.receive, reply = self.spawn.Pipe(duplex=False)
         self.process = self.spawn.Process(target=probe_reads,

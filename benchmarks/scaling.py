@@ -45,7 +45,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.bulk import open_backend
@@ -125,7 +125,7 @@ class PeakMemory:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> "PeakMemory":
+    def __enter__(self) -> PeakMemory:
         self._thread.start()
         return self
 
@@ -441,7 +441,7 @@ def data_for(credits: int, data_dir: Path, seed: int) -> tuple[Path, float | Non
 def stop_time(text: str) -> float:
     """Today's (or tomorrow's) HH:MM UTC as a timestamp."""
     hours, minutes = (int(part) for part in text.split(":"))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     at = now.replace(hour=hours, minute=minutes, second=0, microsecond=0)
     return (at if at > now else at + timedelta(days=1)).timestamp()
 
@@ -497,7 +497,7 @@ def main() -> None:
                      'eval "$(scripts/neo4j-local env)")')
     # scripts/neo4j-local asks this interpreter for the settings when it restarts the server
     os.environ.setdefault("SCREENGRAPH_PYTHON", sys.executable)
-    stamp = datetime.now(timezone.utc)
+    stamp = datetime.now(UTC)
     out = args.json or REPO / "benchmarks" / "results" / f"scaling-{stamp:%Y-%m-%d}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     import tempfile
@@ -516,7 +516,7 @@ def main() -> None:
                 run = run_one(name, credits, folder, workdir, args, rates, clock)
                 run["data_seconds"] = made
                 report["runs"].append(run)
-                report["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+                report["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
                 out.write_text(json.dumps(report, indent=2) + "\n")  # after every run
     from benchmarks.scaling_report import table
     print("\n" + table(report))

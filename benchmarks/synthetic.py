@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 FIRST = ["Anna", "Eric", "Léa", "Mathieu", "Sara", "Jean", "Pascal", "Alex", "Marie", "Louis",
          "Chloé", "Hugo", "Inès", "Paul", "Zoé", "Omar", "Yara", "Kenji", "Ana", "Lars"]

@@ -27,9 +27,10 @@ import io
 import json
 import random
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 from loaders.imdb_files import NULL, TABLES
 
@@ -109,7 +110,7 @@ class _Generator:
             extra = [p for p in PROFESSIONS if p != profession and rng.random() < 0.08][:2]
             self._person(name, born, died, [profession, *extra])
         # Namesakes: people with another person's name (and their own id, years, job).
-        for i in range(max(3, count // 50)):
+        for _ in range(max(3, count // 50)):
             twin = self.people[_skewed(rng, count)]
             self._person(twin[0], str(rng.randint(1930, 2000)), NULL,
                          [PROFESSIONS[rng.randrange(len(PROFESSIONS))]])

@@ -16,8 +16,9 @@ cannot hide a clause from it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from graph.errors import QueryRefused, ReadOnlyViolation
 from graph.param_values import check_values
@@ -160,7 +161,7 @@ _COMMAND = re.compile(r"(show|terminate)(\w+)")
 ALLOWED_COMMANDS = frozenset({"showindexes", "showconstraints"})
 
 
-def vet_adhoc(backend: "Backend", cypher: str, params: Mapping[str, Any] | None) -> None:
+def vet_adhoc(backend: Backend, cypher: str, params: Mapping[str, Any] | None) -> None:
     """Raise QueryRefused (or ReadOnlyViolation for a write), saying why, when an ad-hoc
     query may not run; BadParameter for a parameter value no engine takes."""
     for name in params or {}:

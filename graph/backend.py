@@ -8,10 +8,11 @@ alternates nodes and relationships. Engine ids never leave this package.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from graph.adhoc_policy import AdhocPlan, vet_adhoc
 from graph.errors import BackupRefused, BulkImportRefused
@@ -147,6 +148,7 @@ class Backend(ABC):
 
     def prepare_adhoc(self) -> None:
         """Get ready for ad-hoc queries ahead of the first (a long-running server calls it)."""
+        return None  # nothing to get ready, unless an engine says otherwise
 
     def server_still_runs(self, text: str) -> bool:
         """Whether the database server still runs a query whose text contains `text`: when
@@ -276,7 +278,7 @@ class Backend(ABC):
                 f"MATCH ()-[r:{rel}]->() RETURN count(r)", max_rows=0).value(0)
         return counts
 
-    def __enter__(self) -> "Backend":
+    def __enter__(self) -> Backend:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
-from typing import IO, Generic, Iterable, Iterator, TypeVar, overload
+from typing import IO, Generic, TypeVar, overload
 
 T = TypeVar("T")
 

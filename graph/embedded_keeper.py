@@ -32,8 +32,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from graph.embedded_server import (KEEPER_ROLE, PROCESS_ROLE, EmbeddedServer, RestartPolicy,
-                                   server_pid as pid_of)
+from graph.embedded_server import KEEPER_ROLE, PROCESS_ROLE, EmbeddedServer, RestartPolicy
+from graph.embedded_server import server_pid as pid_of
 from graph.errors import BackendUnavailable
 
 log = logging.getLogger("graph.embedded_keeper")

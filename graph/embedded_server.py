@@ -207,7 +207,7 @@ class StartClock:
     """The deadline of a server's start, pushed back each time the server process is seen
     to have worked since the last look (see _START_TIMEOUT_S)."""
 
-    def __init__(self, server: "EmbeddedServer"):
+    def __init__(self, server: EmbeddedServer):
         self.server = server
         self.deadline = time.monotonic() + server.start_timeout_s
         self._seen: tuple[int, int] | None = None

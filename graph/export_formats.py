@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import gzip
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Literal, TextIO, TypeVar
+from typing import Literal, TextIO, TypeVar
 
+from graph.backend import Backend
+from graph.errors import ExportRefused
 from graph.export_graphml import write_graphml
 from graph.export_jsonl import write_jsonl
 from graph.export_read import ExportReader, Node, Relationship
-from graph.backend import Backend
-from graph.errors import ExportRefused
 from graph.neo4j_import import MANIFEST, write_import_files
 
 

@@ -24,7 +24,8 @@ import json
 import re
 import shutil
 import tempfile
-from typing import Any, Callable, Iterable, TextIO
+from collections.abc import Callable, Iterable
+from typing import Any, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 from graph.errors import ExportRefused

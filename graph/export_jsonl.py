@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Iterator, TextIO
+from datetime import UTC, datetime
+from typing import Any, TextIO
 
 from graph.errors import ExportRefused
 from graph.export_read import Node, Relationship
@@ -46,7 +47,7 @@ def write_jsonl(out: TextIO, nodes: Iterable[Node], relationships: Iterable[Rela
                 backend: str, on_item: Callable[[], None] = lambda: None) -> tuple[int, int]:
     """Write the graph to `out`; returns how many nodes and relationships were written."""
     out.write(_line({"type": "header", "format": FORMAT, "version": VERSION,
-                     "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                     "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
                      "backend": backend}))
     node_count = relationship_count = 0
     for label, properties in nodes:

@@ -25,8 +25,9 @@ exported relationship and the model has none; they are counted and left out
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from graph.backend import Backend
 from graph.checksum import canonical

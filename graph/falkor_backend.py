@@ -16,25 +16,35 @@ import fcntl
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 import redis.exceptions
-from falkordb import Edge, FalkorDB, Node, Path as FalkorPath
+from falkordb import Edge, FalkorDB, Node
+from falkordb import Path as FalkorPath
 from falkordb.exceptions import SchemaVersionMismatchException
 from falkordb.query_result import QueryResult
 
 from graph.adhoc_policy import AdhocPlan
 from graph.backend import Backend, BackendInfo, Results, Statement, write_stats
 from graph.embedded_server import EmbeddedServer
+from graph.errors import (
+    BackendUnavailable,
+    ConstraintViolation,
+    GraphError,
+    QueryError,
+    QueryMemoryExceeded,
+    QueryTimeout,
+    ReadOnlyViolation,
+)
 from graph.falkor_bulk import BulkSender
 from graph.falkor_indexes import wait_for_indexes
 from graph.falkor_params import with_parameters
 from graph.falkor_sandbox import AdhocSandbox, memory_limit
-from graph.errors import (BackendUnavailable, ConstraintViolation, GraphError, QueryError,
-                          QueryMemoryExceeded, QueryTimeout, ReadOnlyViolation)
 from graph.schema import FULLTEXT_LABELS, KEY, SEARCH_TEXT, lookup_indexes, unique_properties
 from graph.values import nested_too_deep, node_value, plain, relationship_value
 
@@ -382,9 +392,11 @@ class FalkorBackend(Backend):
                        self.run_read("CALL db.constraints()", max_rows=0).rows}
         for label, prop in unique:
             if (label, (prop,)) not in constrained:
-                self._call(lambda g: g.client.execute_command(  # _call runs it at once
-                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE",
-                    label, "PROPERTIES", 1, prop))
+                self._call(partial(self._create_unique, label, prop))
+
+    def _create_unique(self, label: str, prop: str, g: Any) -> Any:
+        return g.client.execute_command("GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE",
+                                        "NODE", label, "PROPERTIES", 1, prop)
 
     def _indexed_properties(self) -> set[tuple]:
         indexed: set[tuple] = set()

@@ -14,7 +14,8 @@ infers types from text, so a title `1941` or a source id `12` would become numbe
 from __future__ import annotations
 
 import struct
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from graph.backend import NodeRef
 from graph.errors import QueryError

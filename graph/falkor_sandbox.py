@@ -39,8 +39,14 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from graph.adhoc_deadline import GRACE_S
-from graph.embedded_server import (EmbeddedServer, die_with_parent, peer_pid, ping,
-                                   redis_binaries, write_private_config)
+from graph.embedded_server import (
+    EmbeddedServer,
+    die_with_parent,
+    peer_pid,
+    ping,
+    redis_binaries,
+    write_private_config,
+)
 from graph.errors import BackendUnavailable, QueryMemoryExceeded, QueryTimeout
 from graph.falkor_indexes import wait_for_indexes
 
@@ -184,7 +190,7 @@ class AdhocSandbox:
                                         retry=Retry(NoBackoff(), 0))
         return self._db
 
-    def _start(self) -> "_Start":
+    def _start(self) -> _Start:
         """Start the sandbox (and the store's server, which it copies) in a thread of its
         own, unless a start is under way: the keeper's restart, the copy of a big store or
         a start after a crash loop can take seconds, and no query waits past its limit."""

@@ -16,15 +16,16 @@ edited: that is reported too.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from graph.backend import Backend
 from graph.bounded_log import BoundedLog
 from graph.errors import BulkImportRefused, ConstraintViolation
+from graph.export_jsonl import BadLine, EndItem, Item, NodeItem, RelationshipItem
 from graph.export_read import NOT_EXPORTED
 from graph.schema import LAYOUT_LABEL
-from graph.export_jsonl import BadLine, EndItem, Item, NodeItem, RelationshipItem
 
 BATCH = 1000
 TIME_LIMIT_MS = 600_000

@@ -26,24 +26,44 @@ import pathlib
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Mapping, TypedDict
+from typing import Any, TypedDict
 
 import neo4j
 from neo4j import GraphDatabase, unit_of_work
-from neo4j.exceptions import (AuthError, DriverError, Neo4jError, ResultFailedError,
-                              ServiceUnavailable, SessionExpired)
+from neo4j.exceptions import (
+    AuthError,
+    DriverError,
+    Neo4jError,
+    ResultFailedError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 from neo4j.graph import Node, Path, Relationship
 
 from graph.adhoc_deadline import Slots, within_deadline
 from graph.adhoc_policy import AdhocPlan
 from graph.backend import Backend, BackendInfo, Results, Statement, write_stats
-from graph.errors import (BackendUnavailable, ConstraintViolation, GraphError,
-                          QueryError, QueryMemoryExceeded, QueryTimeout, ReadOnlyViolation)
+from graph.errors import (
+    BackendUnavailable,
+    ConstraintViolation,
+    GraphError,
+    QueryError,
+    QueryMemoryExceeded,
+    QueryTimeout,
+    ReadOnlyViolation,
+)
 from graph.neo4j_import import ImportFiles, write_import_files
 from graph.neo4j_lease import LEASE_LABEL, LoadLease
-from graph.schema import (FULLTEXT_INDEX, FULLTEXT_LABELS, KEY, SEARCH_TEXT, lookup_indexes,
-                          unique_properties)
+from graph.schema import (
+    FULLTEXT_INDEX,
+    FULLTEXT_LABELS,
+    KEY,
+    SEARCH_TEXT,
+    lookup_indexes,
+    unique_properties,
+)
 from graph.values import node_value, plain, relationship_value
 
 _NAME = "Neo4j"

@@ -23,10 +23,11 @@ import csv
 import json
 import shlex
 import shutil
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from itertools import islice
-from typing import Any, Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
 from graph.errors import BulkImportRefused
 
@@ -102,7 +103,7 @@ class ImportFiles:
     def command(self, database: str, admin: str = "neo4j-admin") -> str:
         """The command as a shell line (the array delimiter written as $'\\x1f')."""
         return " ".join(
-            f"--array-delimiter=$'\\x1f'" if arg.startswith("--array-delimiter") else
+            "--array-delimiter=$'\\x1f'" if arg.startswith("--array-delimiter") else
             shlex.quote(arg) for arg in [admin, *self.arguments(database)])
 
     def save(self) -> None:
@@ -113,7 +114,7 @@ class ImportFiles:
             encoding="utf-8")
 
     @classmethod
-    def read(cls, folder: Path) -> "ImportFiles":
+    def read(cls, folder: Path) -> ImportFiles:
         try:
             data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:

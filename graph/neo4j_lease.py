@@ -46,7 +46,7 @@ _RELEASE = (f"MATCH (l:{LEASE_LABEL} {{key: $key}}) WHERE l.holder = $me "
 class LoadLease:
     """Held with `with`: waits for the lease, renews it in a thread, gives it back at the end."""
 
-    def __init__(self, backend: "Neo4jBackend", key: str = "load", *, ttl_s: float = 60.0,
+    def __init__(self, backend: Neo4jBackend, key: str = "load", *, ttl_s: float = 60.0,
                  poll_s: float = 1.0, renew: bool = True):
         self.backend = backend
         self.key = key
@@ -58,7 +58,7 @@ class LoadLease:
         self._stop = threading.Event()
         self._renewer: threading.Thread | None = None
 
-    def __enter__(self) -> "LoadLease":
+    def __enter__(self) -> LoadLease:
         said = False
         while True:
             row = self.backend.run_write(_TAKE, self._params).rows[0]

@@ -14,11 +14,12 @@ import functools
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from types import FrameType
-from typing import Any, Callable, Iterator
+from typing import Any
 
 # Backend method -> the kind of call it is (the `kind` label of the metric).
 TIMED = {"run_read": "read", "_run_isolated": "adhoc", "run_write": "write",
@@ -128,7 +129,7 @@ def timed(kind: str, method: Callable) -> Callable:
                                  time.perf_counter() - started, failed)
             for listener in tuple(_database_listeners):
                 listener(event)
-    setattr(call, "__screengraph_timed__", True)  # read back by instrument()
+    setattr(call, "__screengraph_timed__", True)  # noqa: B010 (a mark mypy cannot type); read by instrument()
     return call
 
 

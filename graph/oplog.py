@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from graph.observe import DatabaseCall, LoadFinished, forget, on_database_call, on_load
@@ -29,7 +29,7 @@ class JsonLines(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(
                 timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
@@ -45,7 +45,7 @@ class Text(logging.Formatter):
     """`time level message key=value ...`: the same fields, for people."""
 
     def format(self, record: logging.LogRecord) -> str:
-        stamp = datetime.fromtimestamp(record.created, timezone.utc).strftime("%H:%M:%S")
+        stamp = datetime.fromtimestamp(record.created, UTC).strftime("%H:%M:%S")
         fields = " ".join(f"{key}={_text(value)}"
                           for key, value in getattr(record, "fields", {}).items())
         text = f"{stamp} {record.levelname.lower():7} {record.getMessage()}"

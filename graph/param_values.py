@@ -10,7 +10,8 @@ drop the connection. The walk below is iterative, so no depth breaks it.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from graph.errors import BadParameter
 

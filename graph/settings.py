@@ -8,9 +8,10 @@ or an explicit override beats the environment.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import platformdirs
 
@@ -166,7 +167,7 @@ class Settings:
         except KeyError:
             raise AttributeError(name) from None
 
-    def with_overrides(self, **overrides: Any) -> "Settings":
+    def with_overrides(self, **overrides: Any) -> Settings:
         merged = dict(self.values)
         merged.update({k: v for k, v in overrides.items() if v is not None})
         return Settings(merged)

@@ -63,8 +63,8 @@ def finish_interrupted_swap(data_dir: Path) -> str | None:
                 else "a restore interrupted after its last step: nothing to finish")
     elif staged.exists():
         os.rename(staged, current)
-        done = (f"finished a restore that was interrupted midway: the restored files are in "
-                f"place" + (f", the previous ones in {kept}" if kept else ""))
+        done = ("finished a restore that was interrupted midway: the restored files are in "
+                "place" + (f", the previous ones in {kept}" if kept else ""))
     elif kept is not None and kept.exists():
         os.rename(kept, current)
         done = ("a restore interrupted midway had lost its restored files: the store's "

@@ -8,7 +8,8 @@ engine's internal ids is kept.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from graph.errors import QueryError
 from graph.schema import KEY, SCHEMA

@@ -17,10 +17,10 @@ temporary folder (TMPDIR chooses it; about 1 KB per credit), deleted when the lo
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from itertools import chain
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from graph.backend import Backend
 from graph.identifiers import SCHEMES, parse_identifier
@@ -35,9 +35,9 @@ from loaders.identities import Identities, _references
 from loaders.identity import Claims
 from loaders.model import ParsedRecord
 from loaders.pipeline import DEFAULT_BATCH_SIZE, LoadSummary, Reject, _located
-from loaders.yearless import yearless_resolver
 from loaders.plan import content_hash, plan_listing
 from loaders.sources import SourceText
+from loaders.yearless import yearless_resolver
 
 
 class BulkLoader:
@@ -52,7 +52,7 @@ class BulkLoader:
         # Lines of IMDb's name.basics indexed so far, before its titles are read.
         self.on_indexed: Callable[[int], None] = lambda lines: None
         self.summary = LoadSummary()
-        self.graph = BulkGraph(datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        self.graph = BulkGraph(datetime.now(UTC).isoformat(timespec="seconds"),
                                spill_dir, cached)
         self.identities = Identities()
         self.next_steps: str | None = None
@@ -62,7 +62,7 @@ class BulkLoader:
     def close(self) -> None:
         self.graph.close()
 
-    def __enter__(self) -> "BulkLoader":
+    def __enter__(self) -> BulkLoader:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -72,12 +72,12 @@ class BulkLoader:
              folder: Path | None = None) -> LoadSummary:
         """Plan, then import. Where the engine imports offline (Neo4j), its files go into
         `folder` and `next_steps` says what to run."""
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
         try:
             with load_reported(self.origin.via, self.summary):
                 backend.check_bulk_target()  # before planning: refusals come first
                 self.plan(sources, fmt)
-                self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
+                self.summary.seconds = (datetime.now(UTC) - started).total_seconds()
                 # The load's record goes in with the graph it made: there exactly when its
                 # graph is.
                 record = bulk_record(self.summary, self.inputs, self.origin,
@@ -87,7 +87,7 @@ class BulkLoader:
                     self.graph.relationships(), folder)
         finally:
             self.close()
-        self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
+        self.summary.seconds = (datetime.now(UTC) - started).total_seconds()
         return self.summary
 
     def plan(self, sources: Iterable[SourceText], fmt: str | None = None) -> BulkGraph:

@@ -40,19 +40,33 @@ its ends by their place among the nodes, as GRAPH.BULK does), and both are strea
 from __future__ import annotations
 
 import pickle
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from graph.backend import NodeRef
 from graph.identifiers import SCHEMES
 from graph.keys import normalize_name
-from graph.schema import (ASSERTED_BY, ASSERTION_LABEL, DISPLAY, LAYOUT_LABEL, LISTING_LABEL,
-                          NAME_KEY, RELATIONSHIPS, ROLE_TYPES)
+from graph.schema import (
+    ASSERTED_BY,
+    ASSERTION_LABEL,
+    DISPLAY,
+    LAYOUT_LABEL,
+    LISTING_LABEL,
+    NAME_KEY,
+    RELATIONSHIPS,
+    ROLE_TYPES,
+)
 from graph.store_layout import LAYOUT_VERSION
 from loaders.bulk_spill import CACHED_ENTRIES, SpilledTable, SpillFile
-from loaders.plan import (LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan, assertion_key,
-                          merged_details)
+from loaders.plan import (
+    LISTING_PROPERTIES,
+    NAMING_PROPERTIES,
+    ListingPlan,
+    assertion_key,
+    merged_details,
+)
 from loaders.spellings import SEP, best, votes_to_text
 from loaders.statements import DEGREE, HUB_LABELS, SHOW, SHOW_COLUMNS
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 import pickle
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 # Entries each table holds in memory. A node's or an edge's state is about 1 KB there, so
 # the two tables of a bulk graph hold about 2 x 10 MB at most; hubs (genres, prolific

@@ -20,15 +20,26 @@ Rules worth knowing when a page reads oddly:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Iterator, TextIO
+from typing import TextIO
 
 from pydantic import ValidationError
 
 from graph.keys import normalize_name
-from loaders.model import (NAME_MAX_LENGTH, RECORD_MAX_CHARS, YEAR_MAX, YEAR_MIN, Listing,
-                           ParsedRecord, SourceRef, clean_text, explain, property_name)
+from loaders.model import (
+    NAME_MAX_LENGTH,
+    RECORD_MAX_CHARS,
+    YEAR_MAX,
+    YEAR_MIN,
+    Listing,
+    ParsedRecord,
+    SourceRef,
+    clean_text,
+    explain,
+    property_name,
+)
 from loaders.records import text_value
 
 NOISE = re.compile(r"^(please wait|loading)\s*(\.*|…)$", re.IGNORECASE)

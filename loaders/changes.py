@@ -10,11 +10,19 @@ added and removed; properties changed, before -> after.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable, TypedDict
+from collections.abc import Iterable
+from typing import Any, TypedDict
 
 from graph.backend import Backend, Results
-from graph.schema import (ASSERTION_LABEL, CHANGE_LABEL, LISTING_LABEL, RELATIONSHIPS,
-                          REPLACED_LABEL, Label, RelType)
+from graph.schema import (
+    ASSERTION_LABEL,
+    CHANGE_LABEL,
+    LISTING_LABEL,
+    RELATIONSHIPS,
+    REPLACED_LABEL,
+    Label,
+    RelType,
+)
 from loaders.history import find_load
 
 SEP = "\t"  # a created node: "<label>\t<key>"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from pathlib import PurePath
-from typing import Iterator, TextIO
+from typing import TextIO
 
 from loaders.model import EXTRA_FIELDS_MAX, LIST_FIELDS, ParsedRecord, SourceRef, property_name
 from loaders.records import LISTING_FIELDS, field_name, text_value, to_record

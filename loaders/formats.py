@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import PurePath
-from typing import Callable, Iterator, TextIO
+from typing import TextIO
 
 from loaders.catalogue_page import parse_page
 from loaders.csv_format import looks_like_csv, parse_csv

@@ -17,10 +17,11 @@ import os
 import secrets
 import socket
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from graph.backend import Backend, Results
 from graph.schema import LOAD_LABEL
@@ -59,7 +60,7 @@ def new_load_id(now: datetime | None = None) -> str:
     """A load's id: when it started, to the millisecond (loads take turns, so ids sort in
     the order loads ran: loaders/changes.py relies on it), and four random hex digits
     (loads of two stores, or machines, never share one)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return f"{now:%Y%m%d-%H%M%S-%f}"[:-3] + f"-{secrets.token_hex(2)}"
 
 
@@ -97,7 +98,7 @@ class LoadOrigin:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class LoadRecorder:

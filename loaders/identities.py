@@ -12,12 +12,11 @@ node) needs no namesake read for it: every name is its own key, as before identi
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from graph.backend import Backend
 from graph.identifiers import SCHEMES, Identifier, parse_identifier
-from graph.keys import (Namesake, Resolution, company_key, person_key, resolve_entity,
-                        show_key)
+from graph.keys import Namesake, Resolution, company_key, person_key, resolve_entity, show_key
 from graph.schema import LAYOUT_LABEL, NAME_KEY, Label
 from loaders.model import Listing
 from loaders.remembered import Remembered

@@ -22,19 +22,38 @@ archive_footage, a WORKED_ON credit with its category as role). A producer whose
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import PurePath
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
 from graph.keys import normalize_name
 from graph.schema import credit_category
 from loaders.identity import IMDB
-from loaders.imdb_files import (NAME_ID, NULL, TITLE_ID, BadLine, ImdbDataset, Line, TableFile,
-                                id_list, null, whole_number, word_list)
+from loaders.imdb_files import (
+    NAME_ID,
+    NULL,
+    TITLE_ID,
+    BadLine,
+    ImdbDataset,
+    Line,
+    TableFile,
+    id_list,
+    null,
+    whole_number,
+    word_list,
+)
 from loaders.imdb_index import INSERT_BATCH, DiskIndex, Person
-from loaders.model import (NAME_MAX_LENGTH, PERSON_YEAR_MIN, YEAR_MAX, Listing, ParsedRecord,
-                           SourceRef, explain)
+from loaders.model import (
+    NAME_MAX_LENGTH,
+    PERSON_YEAR_MIN,
+    YEAR_MAX,
+    Listing,
+    ParsedRecord,
+    SourceRef,
+    explain,
+)
 
 EPISODE = "tvEpisode"  # IMDb's titleType of an episode
 EXECUTIVE_PRODUCER = "executive producer"

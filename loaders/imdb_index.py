@@ -14,8 +14,9 @@ import os
 import sqlite3
 import tempfile
 import weakref
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 INSERT_BATCH = 10_000
 _LOOKUP_CHUNK = 500  # ids in one `IN (...)`; SQLite takes up to 32,766 parameters

@@ -12,8 +12,9 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Iterator
 from pathlib import PurePath
-from typing import Any, Iterator, NamedTuple, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from loaders.model import RECORD_MAX_CHARS, ParsedRecord, SourceRef
 from loaders.records import LISTING_FIELDS, to_record

@@ -13,8 +13,9 @@ instead of a duplicate.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import PurePath
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from graph.backend import Backend
 from graph.schema import ASSERTION_LABEL, LAYOUT_LABEL, LISTING_LABEL

@@ -9,10 +9,18 @@ loaders.schema_export` regenerates it; a test keeps it current).
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Mapping, Union, overload
+from collections.abc import Mapping
+from typing import Annotated, Any, Union, overload
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
-                      field_validator, model_validator)
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from graph.identifiers import IdentifierError, parse_identifier
 from graph.keys import normalize_name
@@ -41,7 +49,7 @@ _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\u2060\ufef
 # store it, so no database can either.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
-ExtraValue = Union[Annotated[str, Field(max_length=TEXT_MAX_LENGTH)], int,
+ExtraValue = Union[Annotated[str, Field(max_length=TEXT_MAX_LENGTH)], int,  # noqa: UP007 (kept as pydantic reads it)
                    Annotated[float, Field(allow_inf_nan=False)], bool,
                    Annotated[list[Annotated[str, Field(max_length=TEXT_MAX_LENGTH)]],
                              Field(max_length=NAMES_MAX)]]

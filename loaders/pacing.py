@@ -20,7 +20,9 @@ journal entry, change record and fsync) for a longest write no shorter.
 from __future__ import annotations
 
 import time
-from typing import Callable, Hashable, Sequence, TypeVar
+from collections.abc import Callable, Hashable, Sequence
+from functools import partial
+from typing import TypeVar
 
 from graph.backend import Backend
 
@@ -64,7 +66,7 @@ class Pace:
         done = 0
         while done < len(items):
             part = items[done:done + self.size]
-            self.timed(len(part), lambda: write(part))
+            self.timed(len(part), partial(write, part))
             done += len(part)
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from graph.backend import Backend
 from graph.bounded_log import BoundedLog
@@ -143,7 +143,7 @@ class Loader:
         return self.history
 
     @contextmanager
-    def exclusive(self) -> Iterator["Loader"]:
+    def exclusive(self) -> Iterator[Loader]:
         """Hold the store's load lock (Backend.one_load_at_a_time) from here to the end of
         the block, so that what runs before this loader's load() inside it (a dry run that
         checks what a preview promised) sees the store exactly as the load will find it: no
@@ -167,7 +167,7 @@ class Loader:
             return self._load(sources, fmt)
 
     def _load(self, sources: Iterable[SourceText], fmt: str | None) -> LoadSummary:
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
         if self.backend is not None and not self.dry_run:
             self.backend.ensure_schema()
         # Reading, parsing, validating and fingerprinting runs a batch ahead in a thread
@@ -208,7 +208,7 @@ class Loader:
         if self.matching is not None:
             self.summary.matching = self.matching.to_json()
             self.summary.warnings.extend(self.matching.warnings)
-        self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
+        self.summary.seconds = (datetime.now(UTC) - started).total_seconds()
         return self.summary
 
     def _recover(self) -> None:

@@ -11,13 +11,22 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 from graph.identifiers import SCHEMES, Identifier, node_identifier_properties, parse_identifier
-from graph.keys import (Resolution, company_key, genre_key, normalize_name, parse_show_title,
-                        person_key, series_key, show_key)
+from graph.keys import (
+    Resolution,
+    company_key,
+    genre_key,
+    normalize_name,
+    parse_show_title,
+    person_key,
+    series_key,
+    show_key,
+)
 from graph.schema import NAME_KEY, RelType, credit_relationship
 from loaders.model import Credit, Listing, SourceRef
 

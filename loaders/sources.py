@@ -11,9 +11,10 @@ import io
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterator, TextIO
+from typing import BinaryIO, TextIO
 
 from loaders.identity import IMDB, file_identity, named_identity
 from loaders.imdb_files import ImdbDataset, table_of

@@ -16,8 +16,8 @@ per load, not per batch.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from graph.backend import Backend
 from graph.keys import best_spelling

@@ -16,8 +16,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from graph.schema import (ASSERTED_BY, ASSERTION_LABEL, CHANGE_LABEL, DISPLAY, LISTING_LABEL,
-                          RELATIONSHIPS, REPLACED_LABEL, ROLE_TYPES, Label)
+from graph.schema import (
+    ASSERTED_BY,
+    ASSERTION_LABEL,
+    CHANGE_LABEL,
+    DISPLAY,
+    LISTING_LABEL,
+    RELATIONSHIPS,
+    REPLACED_LABEL,
+    ROLE_TYPES,
+    Label,
+)
 from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES
 from loaders.spellings import EDGE_IDENTITY
 

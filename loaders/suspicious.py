@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import ftfy
 from ftfy.badness import is_bad
@@ -26,7 +26,7 @@ _CAPITAL_INSIDE_WORD = re.compile(r"(?<=[^\W\d_])[À-ÖØ-Þ](?=[a-zß-ÿ])")
 def suspicious_year(year: int | None, today: datetime | None = None) -> str | None:
     if year is None:
         return None
-    now = (today or datetime.now(timezone.utc)).year
+    now = (today or datetime.now(UTC)).year
     if year > now:
         return f"the year {year} is in the future"
     if year < FIRST_FILM_YEAR:

@@ -40,15 +40,15 @@ posters, votes...) are not kept.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, Mapping, overload
+from collections.abc import Mapping
+from typing import Any, Literal, overload
 
 from pydantic import ValidationError
 
 from graph.identifiers import IdentifierError, parse_identifier
 from graph.keys import normalize_name
 from graph.schema import Label
-from loaders.model import (Credit, Listing, ParsedRecord, SourceRef, _kind, clean_text,
-                           explain)
+from loaders.model import Credit, Listing, ParsedRecord, SourceRef, _kind, clean_text, explain
 from loaders.tmdb_jobs import CAST, CREATED_BY, CREATOR_JOB, SELF, credit_for, profession_for
 
 # Fields only TMDB writes, which our listing shape does not use: with an integer `id`, one

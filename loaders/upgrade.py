@@ -28,7 +28,6 @@ The steps, one per layout version (docs/data-model.md):
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 

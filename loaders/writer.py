@@ -44,26 +44,44 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import partial
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from graph.backend import Backend, Statement
 from graph.errors import GraphError
 from graph.keys import normalize_name
 from graph.schema import Label, RelType
+from loaders import remembered
 from loaders.history import new_load_id
 from loaders.pacing import pace_for, paces_for
-from loaders.plan import (LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan, assertion_key,
-                          merged_details)
-from loaders import remembered
+from loaders.plan import (
+    LISTING_PROPERTIES,
+    NAMING_PROPERTIES,
+    ListingPlan,
+    assertion_key,
+    merged_details,
+)
 from loaders.remembered import Remembered
-from loaders.spellings import SEP, Stored, SpellingBook, add, best, only, votes_to_text
-from loaders.statements import (ADD_DEGREES, BATCH_APPLIED, DEGREES, DROP_JOURNALS,
-                                EXISTING_LISTINGS, HUB_LABELS, JOURNALS, LISTING_MENTIONS,
-                                OLD_ASSERTIONS, PARTS, SHOW, SHOW_COLUMNS, SHOWS_BY_TITLE,
-                                upsert_statement)
+from loaders.spellings import SEP, SpellingBook, Stored, add, best, only, votes_to_text
+from loaders.statements import (
+    ADD_DEGREES,
+    BATCH_APPLIED,
+    DEGREES,
+    DROP_JOURNALS,
+    EXISTING_LISTINGS,
+    HUB_LABELS,
+    JOURNALS,
+    LISTING_MENTIONS,
+    OLD_ASSERTIONS,
+    PARTS,
+    SHOW,
+    SHOW_COLUMNS,
+    SHOWS_BY_TITLE,
+    upsert_statement,
+)
 
 
 def parse_mention(text: str) -> tuple[str, str, str]:
@@ -225,7 +243,7 @@ class ListingWriter:
         """A batch's statement, counted as written: the next batch can be prepared against
         it while it is written. If it fails, `finish` (or `write`) forgets all it knew.
         `stored` is what `look_up` found for these plans (read now if not given)."""
-        loaded_at = loaded_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
+        loaded_at = loaded_at or datetime.now(UTC).isoformat(timespec="seconds")
         self.book.next_batch()
         batch = self.batch(plans, previous or {}, loaded_at, stored)
         batch.encoded = self.backend.statement(batch.statement(), batch.parameters)

@@ -56,7 +56,7 @@ class Adjacency:
     seconds: float
 
     @classmethod
-    def build(cls, backend: EdgeIdSource, rel_types: tuple[str, ...]) -> "Adjacency | None":
+    def build(cls, backend: EdgeIdSource, rel_types: tuple[str, ...]) -> Adjacency | None:
         """Copy the graph's relationships of `rel_types`; None if a write happened meanwhile."""
         started = time.perf_counter()
         generation = backend.generation()
@@ -118,7 +118,7 @@ class Adjacency:
     def _cost(self, nodes: np.ndarray) -> int:
         return int((self.offsets[nodes + 1] - self.offsets[nodes]).sum())
 
-    def _expand(self, side: "_Side") -> np.ndarray:
+    def _expand(self, side: _Side) -> np.ndarray:
         frontier = side.frontier
         starts = self.offsets[frontier]
         counts = self.offsets[frontier + 1] - starts
@@ -171,7 +171,7 @@ class _Keeper:
 
 
 _enabled = False
-_keepers: "weakref.WeakKeyDictionary[Backend, _Keeper]" = weakref.WeakKeyDictionary()
+_keepers: weakref.WeakKeyDictionary[Backend, _Keeper] = weakref.WeakKeyDictionary()
 _keepers_lock = threading.Lock()
 
 

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from rapidfuzz import fuzz, process
 

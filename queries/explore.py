@@ -624,7 +624,7 @@ def _count_within(backend: Backend, label: str, key: str, depth: int) -> tuple[i
 def statistics(backend: Backend, limit: int = 10) -> dict:
     counts = backend.counts()
     return {
-        "labels": {label: counts[label] for label in (l.value for l in Label)},
+        "labels": {label: counts[label] for label in (label.value for label in Label)},
         "relationships": {rel.value: counts[rel.value] for rel in RelType},
         "credits": sum(counts[rel.value] for rel in CREDIT_TYPES),
         "top_people": distinguish(backend, [{**r, "url": entity_url("Person", r["key"])}

@@ -20,7 +20,8 @@ its name alone.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from graph.backend import Backend
 from graph.schema import KEY, Label

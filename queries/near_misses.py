@@ -13,7 +13,8 @@ finder uses.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from graph.backend import Backend
 from graph.keys import normalize_name, parse_show_title

@@ -23,8 +23,8 @@ answer with a longer path.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Union
 
 from graph.backend import Backend
 from graph.errors import GraphError, QueryTimeout
@@ -60,7 +60,7 @@ class Ref:
         return f"{self.key}@{self.label}"
 
 
-EntityRef = Union[Ref, str, Mapping]
+EntityRef = Ref | str | Mapping
 # A path found: its nodes and the relationships between them (_answer's input).
 FoundPath = tuple[list[dict], list[dict]]
 

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from graph.adhoc_policy import ADHOC_MAX_PARAMETER_CHARS
 from graph.backend import Backend, Results
@@ -161,7 +162,7 @@ class Registry:
         self._queries = dict(queries)
 
     @classmethod
-    def load(cls, folder: Path = CYPHER_DIR) -> "Registry":
+    def load(cls, folder: Path = CYPHER_DIR) -> Registry:
         queries: dict[str, CannedQuery] = {}
         variants: dict[str, dict[str, str]] = {}
         for path in sorted(folder.glob("*.cypher")):

@@ -31,10 +31,16 @@ from urllib.parse import quote
 from rapidfuzz import fuzz
 
 from graph.backend import Backend
-from graph.identifiers import (IDENTIFIED_LABELS, SCHEMES, Identifier, IdentifierError,
-                               parse_identifier, try_identifier)
-from graph.keys import (Namesake, company_key, genre_key, normalize_name, person_key,
-                        resolve_entity as resolve_by_name, show_key)
+from graph.identifiers import (
+    IDENTIFIED_LABELS,
+    SCHEMES,
+    Identifier,
+    IdentifierError,
+    parse_identifier,
+    try_identifier,
+)
+from graph.keys import Namesake, company_key, genre_key, normalize_name, person_key, show_key
+from graph.keys import resolve_entity as resolve_by_name
 from graph.schema import Label
 from loaders.statements import DEGREE as PROMINENCE  # credits, shows: kept by every load
 from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownIdentifier

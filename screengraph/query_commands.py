@@ -11,7 +11,8 @@ from queries import explore, paths
 from queries.errors import AmbiguousEntity, UnknownEntity
 from queries.namesakes import distinguish_one
 from queries.registry import as_results, registry
-from queries.search import resolve_entity, search as search_entities
+from queries.search import resolve_entity
+from queries.search import search as search_entities
 from screengraph.context import CliContext, pass_context
 from screengraph.output import emit, emit_json, format_option
 
@@ -36,7 +37,7 @@ def _resolve(cli: CliContext, text: str, label: str | None) -> dict:
             year = f" ({c['year']})" if c.get("year") else ""
             click.echo(f"  {c['label']}:{c['key']}  {c.get('display') or c['name']}{year}",
                        err=True)
-        raise SystemExit(2)
+        raise SystemExit(2) from None
     except UnknownEntity as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask
 
@@ -29,10 +30,25 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
     if test_config:
         app.config.update(test_config)
 
-    from webapp import (csrf, errors, health, inputs, openapi, page_cache, security, store,
-                        telemetry, views_connect, views_console, views_explore, views_export,
-                        views_ingest, views_loads, views_duplicates)
     from graph.result_text import cell_text
+    from webapp import (
+        csrf,
+        errors,
+        health,
+        inputs,
+        openapi,
+        page_cache,
+        security,
+        store,
+        telemetry,
+        views_connect,
+        views_console,
+        views_duplicates,
+        views_explore,
+        views_export,
+        views_ingest,
+        views_loads,
+    )
     app.jinja_env.filters["cell"] = cell_text
     telemetry.init_app(app)  # first: every request is timed and logged, refused ones too
     store.init_app(app, backend)

@@ -5,8 +5,15 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from graph.errors import (BackendUnavailable, GraphError, QueryError, QueryRefused,
-                          QueryTimeout, ReadOnlyViolation, StoreLayoutTooNew)
+from graph.errors import (
+    BackendUnavailable,
+    GraphError,
+    QueryError,
+    QueryRefused,
+    QueryTimeout,
+    ReadOnlyViolation,
+    StoreLayoutTooNew,
+)
 from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownQuery
 
 

@@ -8,7 +8,8 @@ only a domain label (graph/schema.py) gets a link, built by `entity_url`.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from graph.backend import Backend, Results
 from graph.schema import Label

@@ -27,9 +27,10 @@ import stat
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 _ID = re.compile(r"[0-9a-f]{32}")
 _MANIFEST = "manifest.json"
@@ -114,7 +115,7 @@ class IngestStash:
         self._lock = threading.Lock()
 
     @classmethod
-    def private(cls, ttl_s: int, max_bytes: int) -> "IngestStash":
+    def private(cls, ttl_s: int, max_bytes: int) -> IngestStash:
         """A stash in a new folder only this user can enter, removed when the process exits."""
         remove_old_shared_stash(Path(tempfile.gettempdir()))
         root = Path(tempfile.mkdtemp(prefix="screengraph-ingest-"))

@@ -19,6 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge, RequestURITooLarge
 from webapp import limits
 from webapp.errors import ApiError
 
+
 def _bad(name: str, message: str, code: str = "bad_parameter") -> ApiError:
     return ApiError(400, code, f"'{name}' {message}", parameter=name)
 

@@ -15,8 +15,14 @@ import secrets
 import time
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, has_request_context, request
-from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram,
-                               disable_created_metrics, generate_latest)
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
 
 from graph.observe import DatabaseCall, LoadFinished, on_database_call, on_load
 

@@ -8,8 +8,8 @@ graph and the request's path and query string.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Callable
 
 from flask import Blueprint, jsonify, make_response, render_template
 

@@ -11,8 +11,15 @@ from graph.schema import NAME_KEY, Label
 from queries import explore
 from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownIdentifier
 from queries.namesakes import distinguish_one
-from queries.search import (SEARCH_LABELS, SearchPage, entity_url, find_identified,
-                            identifier_in, resolve_entity, search_page)
+from queries.search import (
+    SEARCH_LABELS,
+    SearchPage,
+    entity_url,
+    find_identified,
+    identifier_in,
+    resolve_entity,
+    search_page,
+)
 from webapp import limits
 from webapp.errors import ApiError
 from webapp.page_cache import cached

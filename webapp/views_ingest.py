@@ -18,14 +18,23 @@ from flask import Blueprint, Flask, current_app, make_response, request, session
 
 from loaders.history import VIA_WEB, LoadOrigin
 from loaders.matching import JOINS
-from loaders.pipeline import LoadSummary, Loader
+from loaders.pipeline import Loader, LoadSummary
 from loaders.sources import SourceText, decode
 from queries.search import entity_url
 from webapp.errors import ApiError, error_response
 from webapp.ingest_promise import broken_promise, promised
-from webapp.ingest_stash import (IngestStash, PreviewDamaged, PreviewExpired, PreviewForeign,
-                                 PreviewIdMalformed, PreviewTooLarge, PreviewUnknown,
-                                 StashedInput, StashError, StashFull)
+from webapp.ingest_stash import (
+    IngestStash,
+    PreviewDamaged,
+    PreviewExpired,
+    PreviewForeign,
+    PreviewIdMalformed,
+    PreviewTooLarge,
+    PreviewUnknown,
+    StashedInput,
+    StashError,
+    StashFull,
+)
 from webapp.ingest_throttle import TokenThrottle
 from webapp.ingest_token import token_matches
 from webapp.store import get_backend

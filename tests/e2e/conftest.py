@@ -45,6 +45,7 @@ def catalogue_server(tmp_path_factory):
     """The app on the embedded store with a catalogue of identified people, namesakes and a
     series (tests/queries/catalogue_graph.py)."""
     from waitress.server import create_server
+
     from tests.queries.catalogue_graph import load_catalogue
     backend = FalkorBackend(tmp_path_factory.mktemp("e2e-catalogue"), "e2e-catalogue")
     backend.ensure_schema()

@@ -1,7 +1,8 @@
 """Parameters reach FalkorDB intact, whichever serialisation path they take."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from graph.errors import BadParameter
 

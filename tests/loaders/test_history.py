@@ -13,8 +13,18 @@ from click.testing import CliRunner
 from graph.checksum import LOAD_TIMES, graph_checksum
 from graph.schema import CHANGE_LABEL, LOAD_LABEL, REPLACED_LABEL
 from loaders.changes import diff_counts, load_diff
-from loaders.history import (FAILED, FINISHED, INTERRUPTED, VIA_WEB, LoadNotFound, LoadOrigin,
-                             LoadRecorder, find_load, list_loads, new_load_id)
+from loaders.history import (
+    FAILED,
+    FINISHED,
+    INTERRUPTED,
+    VIA_WEB,
+    LoadNotFound,
+    LoadOrigin,
+    LoadRecorder,
+    find_load,
+    list_loads,
+    new_load_id,
+)
 from loaders.identity import named_identity
 from loaders.pipeline import Loader
 from loaders.sources import SourceText

@@ -189,7 +189,9 @@ def test_the_items_of_a_json_array_are_decoded_one_at_a_time():
 
 
 def test_standard_input_is_read_like_a_file_and_its_copy_removed(tmp_path):
-    spools = lambda: set(Path(tempfile.gettempdir()).glob("screengraph-stdin-*"))
+    def spools():
+        return set(Path(tempfile.gettempdir()).glob("screengraph-stdin-*"))
+
     before = spools()
     text = "\n".join(json.dumps({"title": f"Zoë {i}"}, ensure_ascii=False) for i in range(3))
     result = CliRunner().invoke(main, ["--backend", "embedded", "--data-dir",

@@ -4,10 +4,19 @@ exactly when these functions say so."""
 from collections import Counter
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from graph.keys import (best_spelling, company_key, genre_key, normalize_name, parse_show_title,
-                        person_key, series_key, show_key)
+from graph.keys import (
+    best_spelling,
+    company_key,
+    genre_key,
+    normalize_name,
+    parse_show_title,
+    person_key,
+    series_key,
+    show_key,
+)
 
 
 @pytest.mark.parametrize("spelling", ["Léa Drucker", "Lea Drucker", "LÉA  DRUCKER", "lea-drucker",

@@ -139,8 +139,10 @@ def test_csv_and_json_of_the_same_listing_give_the_same_graph(both_backends):
          ) if False else load(embedded, SourceText("bureau.json", json.dumps(
              {k: data.get(k, []) for k in ["title", *lists]})))
     from_json = snapshot(embedded)[1]
-    strip = lambda edges: [(a, t, b, {k: v for k, v in p.items() if k != "asserted_by"})
-                           for a, t, b, p in edges]
+    def strip(edges):
+        return [(a, t, b, {k: v for k, v in p.items() if k != "asserted_by"})
+                for a, t, b, p in edges]
+
     assert strip(from_csv) == strip(from_json)
     assert len(from_csv) == 17
 

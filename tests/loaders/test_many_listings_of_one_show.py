@@ -11,7 +11,6 @@ from pathlib import Path
 from graph.embedded_server import APPEND_DIR
 from graph.falkor_backend import FalkorBackend
 from graph.schema import REPLACED_LABEL
-
 from loaders.formats import parse
 from loaders.pipeline import Loader
 from loaders.plan import plan_listing

@@ -4,7 +4,7 @@ rule) or is new, and flags near-misses and suspicious values, on both backends."
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from click.testing import CliRunner
 
@@ -74,7 +74,7 @@ def test_a_second_spelling_of_a_new_name_joins_it_in_the_same_input(backend):
 
 
 def test_suspicious_values_are_flagged(backend):
-    next_year = datetime.now(timezone.utc).year + 1
+    next_year = datetime.now(UTC).year + 1
     summary = _dry_run(backend, {"title": "LÈon", "year": next_year, "cast": ["Jean RÃ©no"]},
                        {"title": "Old", "year": 1880, "cast": ["Bell\u0093Ringer\u0094", "Evil\u202eName"]})
     joined = "\n".join(summary.warnings)

@@ -9,7 +9,7 @@ headers, body and content type, so both clients can send it byte for byte.
 from __future__ import annotations
 
 import json
-from typing import Iterator
+from collections.abc import Iterator
 from urllib.parse import quote
 
 from werkzeug.routing import Map

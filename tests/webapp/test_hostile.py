@@ -9,14 +9,13 @@ The sweep's memory figure comes from `python -m benchmarks.hostile_sweep`.
 from __future__ import annotations
 
 import io
-import json
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from tests.webapp import hostile_corpus
-from tests.webapp.conftest import csrf_from, make_app
+from tests.webapp.conftest import csrf_from
 from webapp import limits
 
 COMMAS = "a" + "," * 40_000 + "b"
