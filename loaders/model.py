@@ -408,18 +408,29 @@ def unencodable(value: object, where: str = "") -> str | None:
 
 def _holds_surrogate(value: object) -> bool:
     """Whether a value holds a lone surrogate, building no words: every record pays for
-    this check (ASCII text, most of it, cannot hold one)."""
+    this check (ASCII text, most of it, cannot hold one). Text inside lists and objects
+    is checked in place: a call per string was most of its time."""
     if isinstance(value, str):
         return not value.isascii() and _SURROGATE.search(value) is not None
     if isinstance(value, dict):
         for key, item in value.items():
-            if _holds_surrogate(key if isinstance(key, str) else str(key)) or \
-                    _holds_surrogate(item):
+            if isinstance(key, str):
+                if not key.isascii() and _SURROGATE.search(key):
+                    return True
+            elif _holds_surrogate(str(key)):
+                return True
+            if isinstance(item, str):
+                if not item.isascii() and _SURROGATE.search(item):
+                    return True
+            elif item is not None and _holds_surrogate(item):
                 return True
         return False
     if isinstance(value, list):
         for item in value:
-            if _holds_surrogate(item):
+            if isinstance(item, str):
+                if not item.isascii() and _SURROGATE.search(item):
+                    return True
+            elif item is not None and _holds_surrogate(item):
                 return True
     return False
 
