@@ -243,8 +243,8 @@ def test_a_query_keeps_nothing_of_its_parameters_once_it_has_ended(backend):
                           {"rows": rows})
         found = backend.run_read("UNWIND $rows AS row MATCH (s:Show {key: row[0]}) "
                                  "RETURN count(s)", {"rows": rows}).value()
-        backend.run_write_many([("UNWIND $rows AS row MATCH (s:Show {key: row[0]}) "
-                                 "SET s.year = row[1]", {"rows": rows})])
+        backend.run_write_many([(("UNWIND $rows AS row MATCH (s:Show {key: row[0]}) "
+                                  "SET s.year = row[1]"), {"rows": rows})])
         after = [sys.getrefcount(row) for row in rows]
     finally:
         if collecting:

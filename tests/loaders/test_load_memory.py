@@ -67,7 +67,6 @@ def test_a_load_that_forgets_makes_the_graph_of_one_that_remembers(backend, tmp_
     assert max(step["degrees"] for step in held) <= BOUND
 
 
-
 def test_a_neo4j_load_leaves_none_of_its_rows_to_the_cyclic_collector(neo4j, tmp_path,
                                                                      monkeypatch):
     """A load runs the cyclic collector rarely (pipeline._rare_collections): whatever it
