@@ -420,7 +420,41 @@ class ParsedRecord(BaseModel):
 
 def unencodable(value: object, where: str = "") -> str | None:
     """Where a value (text, or lists and objects of it, keys included) holds a lone
-    surrogate, in words a user can act on; None when all of it can be encoded."""
+    surrogate, in words a user can act on; None when all of it can be encoded. The words
+    are made only for a value that holds one."""
+    return _located_surrogate(value, where) if _holds_surrogate(value) else None
+
+
+def _holds_surrogate(value: object) -> bool:
+    """Whether a value holds a lone surrogate, building no words: every record pays for
+    this check (ASCII text, most of it, cannot hold one). Text inside lists and objects
+    is checked in place: a call per string was most of its time."""
+    if isinstance(value, str):
+        return not value.isascii() and _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                if not key.isascii() and _SURROGATE.search(key):
+                    return True
+            elif _holds_surrogate(str(key)):
+                return True
+            if isinstance(item, str):
+                if not item.isascii() and _SURROGATE.search(item):
+                    return True
+            elif item is not None and _holds_surrogate(item):
+                return True
+        return False
+    if isinstance(value, list):
+        for item in value:
+            if isinstance(item, str):
+                if not item.isascii() and _SURROGATE.search(item):
+                    return True
+            elif item is not None and _holds_surrogate(item):
+                return True
+    return False
+
+
+def _located_surrogate(value: object, where: str = "") -> str | None:
     if isinstance(value, str):
         found = _SURROGATE.search(value)
         if found:
@@ -433,14 +467,15 @@ def unencodable(value: object, where: str = "") -> str | None:
         for key, item in value.items():
             name = key if isinstance(key, str) else str(key)
             inner = f"{where} field '{name}'" if where else f"'{name}'"
-            problem = (unencodable(name, f"the field name '{ascii(name)[1:-1]}'")
-                       or unencodable(item, inner))
+            problem = (_located_surrogate(name, f"the field name '{ascii(name)[1:-1]}'")
+                       or _located_surrogate(item, inner))
             if problem:
                 return problem
         return None
     if isinstance(value, list):
         for position, item in enumerate(value, 1):
-            problem = unencodable(item, f"{where} item {position}" if where else f"item {position}")
+            problem = _located_surrogate(item, f"{where} item {position}" if where
+                                         else f"item {position}")
             if problem:
                 return problem
     return None
