@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gc
 import logging
-import threading
 import sys
+import threading
 import time
 
 import pytest
