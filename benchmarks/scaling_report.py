@@ -24,8 +24,7 @@ def merged(reports: list[dict]) -> dict:
     if not reports:
         raise ValueError("no results given")
     report = {**reports[0], "runs": [run for r in reports for run in r["runs"]]}
-    report["parts"] = [{k: r.get(k) for k in ("started", "finished", "command")}
-                       for r in reports]
+    report["parts"] = [{k: r.get(k) for k in ("started", "finished", "command")} for r in reports]
     return report
 
 
@@ -70,39 +69,62 @@ def _one_line(text: str, keep: int = 300) -> str:
 def table(report: dict) -> str:
     """The README's table: one row per backend and size, the targets in the header."""
     bulk = report["targets"]["bulk_seconds"]
-    header = ["backend", "credits", "incremental load",
-              f"bulk load (≤ {bulk['neo4j']:g} s Neo4j, ≤ {bulk['embedded']:g} s embedded at "
-              f"{bulk['at']:.0e}; credits/s)".replace("e+0", "e"),
-              "loader peak MB (bulk / incr.)", "database peak MB", "store on disk MB",
-              "CLI cold s", "CLI warm s" + _target(report, "cli_warm_seconds", "embedded", ""),
-              "search p50 / p95 ms", "related p50 / p95 ms" +
-              _target(report, "related content", "", "p95"),
-              "collaborators p50 / p95 ms" + _target(report, "collaborators", "", "p95"),
-              "paths p50 / p95 ms" + _target(report, "path", "", "p95"), "what stopped it"]
+    header = [
+        "backend",
+        "credits",
+        "incremental load",
+        f"bulk load (≤ {bulk['neo4j']:g} s Neo4j, ≤ {bulk['embedded']:g} s embedded at "
+        f"{bulk['at']:.0e}; credits/s)".replace("e+0", "e"),
+        "loader peak MB (bulk / incr.)",
+        "database peak MB",
+        "store on disk MB",
+        "CLI cold s",
+        "CLI warm s" + _target(report, "cli_warm_seconds", "embedded", ""),
+        "search p50 / p95 ms",
+        "related p50 / p95 ms" + _target(report, "related content", "", "p95"),
+        "collaborators p50 / p95 ms" + _target(report, "collaborators", "", "p95"),
+        "paths p50 / p95 ms" + _target(report, "path", "", "p95"),
+        "what stopped it",
+    ]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for run in sorted(report["runs"], key=lambda r: (r["backend"], r["credits_nominal"])):
         bulk = run.get("bulk", {})
         incremental = run.get("incremental", {})
-        database = max(bulk.get("database_peak_mb", 0), incremental.get("database_peak_mb", 0),
-                       run.get("queries_database_peak_mb", 0)) or None
+        database = (
+            max(
+                bulk.get("database_peak_mb", 0),
+                incremental.get("database_peak_mb", 0),
+                run.get("queries_database_peak_mb", 0),
+            )
+            or None
+        )
         cli = run.get("cli", {})
-        cells = [run["backend"], _number(run.get("credits", run["credits_nominal"])),
-                 _incremental(run),
-                 f"{bulk['seconds']:,.1f} s ({bulk['credits_per_s']:,.0f}/s)" if bulk else "—",
-                 f"{_number(bulk.get('loader_peak_mb'))} / "
-                 f"{_number(incremental.get('loader_peak_mb'))}",
-                 _number(database), _number(run.get("store_mb")),
-                 _number(cli.get("cold_seconds"), 2), _number(cli.get("warm_seconds"), 2),
-                 *(_latency(run, q) for q in QUESTIONS), _one_line(run.get("stopped_by", ""))]
+        cells = [
+            run["backend"],
+            _number(run.get("credits", run["credits_nominal"])),
+            _incremental(run),
+            f"{bulk['seconds']:,.1f} s ({bulk['credits_per_s']:,.0f}/s)" if bulk else "—",
+            f"{_number(bulk.get('loader_peak_mb'))} / {_number(incremental.get('loader_peak_mb'))}",
+            _number(database),
+            _number(run.get("store_mb")),
+            _number(cli.get("cold_seconds"), 2),
+            _number(cli.get("warm_seconds"), 2),
+            *(_latency(run, q) for q in QUESTIONS),
+            _one_line(run.get("stopped_by", "")),
+        ]
         lines.append("| " + " | ".join(cells) + " |")
-    notes = [f"Measured {part['started']} – {part.get('finished') or '?'}: `{part['command']}`"
-             for part in report.get("parts", [report])]
+    notes = [
+        f"Measured {part['started']} – {part.get('finished') or '?'}: `{part['command']}`"
+        for part in report.get("parts", [report])
+    ]
     machine = report.get("machine", {})
-    notes.append(f"Machine: {machine.get('cpus')} CPUs, "
-                 f"{machine.get('memory_mb', {}).get('MemTotal', 0) / 1024:.0f} GB; Neo4j heap "
-                 f"{machine.get('neo4j_heap')}, page cache {machine.get('neo4j_pagecache')}. "
-                 "Embedded paths: on the in-memory copy `screengraph serve` keeps. "
-                 "**est.** marks an estimate from the measured rate, not a measurement.")
+    notes.append(
+        f"Machine: {machine.get('cpus')} CPUs, "
+        f"{machine.get('memory_mb', {}).get('MemTotal', 0) / 1024:.0f} GB; Neo4j heap "
+        f"{machine.get('neo4j_heap')}, page cache {machine.get('neo4j_pagecache')}. "
+        "Embedded paths: on the in-memory copy `screengraph serve` keeps. "
+        "**est.** marks an estimate from the measured rate, not a measurement."
+    )
     return "\n".join(lines) + "\n\n" + "\n".join(f"- {note}" for note in notes) + "\n"
 
 
@@ -115,38 +137,60 @@ def write_markdown(path: Path, text: str) -> None:
         new = before + block + ("\n" + after if after else "")
     else:
         title, _, body = old.partition("\n") if old.startswith("# ") else ("", "", old)
-        new = (title + "\n\n" if title else "") + block + ("\n" + body.lstrip("\n") if body
-                                                          else "")
+        new = (title + "\n\n" if title else "") + block + ("\n" + body.lstrip("\n") if body else "")
     path.write_text(new, encoding="utf-8")
 
 
 def plot(report: dict, path: Path) -> None:
     """Latency (p95 per question) and bulk throughput against size, per backend."""
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     figure, (latency, throughput) = plt.subplots(1, 2, figsize=(12, 4.5))
     styles = {"embedded": "-", "neo4j": "--"}
     for backend in sorted({run["backend"] for run in report["runs"]}):
-        runs = sorted((r for r in report["runs"] if r["backend"] == backend and "queries" in r),
-                      key=lambda r: r["credits"])
+        runs = sorted(
+            (r for r in report["runs"] if r["backend"] == backend and "queries" in r),
+            key=lambda r: r["credits"],
+        )
         for question in QUESTIONS:
-            points = [(r["credits"], r["queries"][question]["p95"]) for r in runs
-                      if question in r["queries"]]
+            points = [
+                (r["credits"], r["queries"][question]["p95"])
+                for r in runs
+                if question in r["queries"]
+            ]
             if points:
-                latency.plot(*zip(*points), styles.get(backend, "-"), marker="o",
-                             label=f"{question}, {backend}")
+                latency.plot(
+                    *zip(*points),
+                    styles.get(backend, "-"),
+                    marker="o",
+                    label=f"{question}, {backend}",
+                )
         for kind in ("bulk", "incremental"):
-            points = [(r.get("credits", r["credits_nominal"]), r[kind]["credits_per_s"])
-                      for r in sorted(report["runs"], key=lambda r: r["credits_nominal"])
-                      if r.get(kind, {}).get("credits_per_s")]
+            points = [
+                (r.get("credits", r["credits_nominal"]), r[kind]["credits_per_s"])
+                for r in sorted(report["runs"], key=lambda r: r["credits_nominal"])
+                if r.get(kind, {}).get("credits_per_s")
+            ]
             if points:
-                throughput.plot(*zip(*points), styles.get(backend, "-"), marker="o",
-                                label=f"{kind}, {backend}")
-    latency.set(xscale="log", yscale="log", xlabel="credits", ylabel="p95 latency (ms)",
-                title="Query latency (p95) against size")
-    throughput.set(xscale="log", xlabel="credits", ylabel="credits per second",
-                   title="Load throughput against size")
+                throughput.plot(
+                    *zip(*points), styles.get(backend, "-"), marker="o", label=f"{kind}, {backend}"
+                )
+    latency.set(
+        xscale="log",
+        yscale="log",
+        xlabel="credits",
+        ylabel="p95 latency (ms)",
+        title="Query latency (p95) against size",
+    )
+    throughput.set(
+        xscale="log",
+        xlabel="credits",
+        ylabel="credits per second",
+        title="Load throughput against size",
+    )
     for axes in (latency, throughput):
         axes.grid(True, which="both", alpha=0.3)
         axes.legend(fontsize=7)

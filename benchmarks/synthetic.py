@@ -11,15 +11,86 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-FIRST = ["Anna", "Eric", "Léa", "Mathieu", "Sara", "Jean", "Pascal", "Alex", "Marie", "Louis",
-         "Chloé", "Hugo", "Inès", "Paul", "Zoé", "Omar", "Yara", "Kenji", "Ana", "Lars"]
-LAST = ["Rochant", "Drucker", "Berger", "Breton", "Giraudeau", "Kassovitz", "Durand", "Martin",
-        "Bernard", "Dubois", "Moreau", "Laurent", "Simon", "Michel", "Lefèvre", "Garcia",
-        "Nakamura", "Okafor", "Silva", "Novak"]
-WORDS = ["Bureau", "Spiral", "Dream", "Future", "Paris", "Queen", "Night", "River", "Shadow",
-         "Legend", "Garden", "Winter", "Signal", "Harbour", "Empire", "Storm", "Letters", "Code"]
-GENRES = ["Drama", "Thriller", "Comedy", "Documentary", "Crime", "Animation", "Romance",
-          "Science Fiction", "History", "Horror", "Family", "War", "Western", "Musical"]
+FIRST = [
+    "Anna",
+    "Eric",
+    "Léa",
+    "Mathieu",
+    "Sara",
+    "Jean",
+    "Pascal",
+    "Alex",
+    "Marie",
+    "Louis",
+    "Chloé",
+    "Hugo",
+    "Inès",
+    "Paul",
+    "Zoé",
+    "Omar",
+    "Yara",
+    "Kenji",
+    "Ana",
+    "Lars",
+]
+LAST = [
+    "Rochant",
+    "Drucker",
+    "Berger",
+    "Breton",
+    "Giraudeau",
+    "Kassovitz",
+    "Durand",
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Moreau",
+    "Laurent",
+    "Simon",
+    "Michel",
+    "Lefèvre",
+    "Garcia",
+    "Nakamura",
+    "Okafor",
+    "Silva",
+    "Novak",
+]
+WORDS = [
+    "Bureau",
+    "Spiral",
+    "Dream",
+    "Future",
+    "Paris",
+    "Queen",
+    "Night",
+    "River",
+    "Shadow",
+    "Legend",
+    "Garden",
+    "Winter",
+    "Signal",
+    "Harbour",
+    "Empire",
+    "Storm",
+    "Letters",
+    "Code",
+]
+GENRES = [
+    "Drama",
+    "Thriller",
+    "Comedy",
+    "Documentary",
+    "Crime",
+    "Animation",
+    "Romance",
+    "Science Fiction",
+    "History",
+    "Horror",
+    "Family",
+    "War",
+    "Western",
+    "Musical",
+]
 
 
 def _skewed(rng: random.Random, n: int) -> int:
@@ -27,8 +98,9 @@ def _skewed(rng: random.Random, n: int) -> int:
     return min(n - 1, int(n * rng.random() ** 2.5))
 
 
-def listings(count: int, seed: int = 7, people: int | None = None,
-             companies: int | None = None) -> Iterator[dict]:
+def listings(
+    count: int, seed: int = 7, people: int | None = None, companies: int | None = None
+) -> Iterator[dict]:
     rng = random.Random(seed)
     people = people or max(50, count * 2)
     companies = companies or max(10, count // 20)
@@ -78,8 +150,9 @@ def titles_for(credits: int) -> int:
     return max(1, round(credits / CREDITS_PER_TITLE))
 
 
-def generate(folder: Path, credits: int, fmt: str = "imdb", seed: int = 7,
-             compress: bool = False) -> Path:
+def generate(
+    folder: Path, credits: int, fmt: str = "imdb", seed: int = 7, compress: bool = False
+) -> Path:
     """About `credits` credits with IMDb's shapes (benchmarks/synthetic_imdb.py: heavy-tailed
     careers, companies... series, seasons and episodes, namesakes, alternate titles), in
     IMDb's six files or as our JSON Lines (`listings.jsonl`): the same titles read by the
@@ -87,12 +160,14 @@ def generate(folder: Path, credits: int, fmt: str = "imdb", seed: int = 7,
     production companies, a few very large and many small. Returns what to load (the
     folder, or the JSON Lines file)."""
     from benchmarks.synthetic_imdb import generate as generate_imdb
+
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if fmt == "imdb":
         generate_imdb(folder, titles_for(credits), seed, compress)
         return folder
     import tempfile
+
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "listings.jsonl"
     with tempfile.TemporaryDirectory(prefix=".imdb-", dir=folder) as imdb:
@@ -109,6 +184,7 @@ def imdb_listings(folder: Path, seed: int, companies: int) -> Iterator[dict]:
     from loaders.formats import read_records
     from loaders.identity import Claims
     from loaders.sources import read_all
+
     rng = random.Random(seed)
     claims = Claims()
     for source in read_all([str(folder)], None, True):
@@ -116,29 +192,41 @@ def imdb_listings(folder: Path, seed: int, companies: int) -> Iterator[dict]:
             if record.listing is None:
                 continue
             listing = record.listing.model_dump(mode="json", exclude_defaults=True)
-            listing["companies"] = sorted({
-                f"{WORDS[i % len(WORDS)]} Pictures {i}"
-                for i in (_skewed(rng, max(10, companies)) for _ in range(rng.randint(1, 2)))})
+            listing["companies"] = sorted(
+                {
+                    f"{WORDS[i % len(WORDS)]} Pictures {i}"
+                    for i in (_skewed(rng, max(10, companies)) for _ in range(rng.randint(1, 2)))
+                }
+            )
             yield listing
 
 
 def main() -> None:
     import argparse
+
     parser = argparse.ArgumentParser(
-        description="Synthetic catalogue data, seeded and deterministic, at any size.")
+        description="Synthetic catalogue data, seeded and deterministic, at any size."
+    )
     parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--credits", type=float, default=1e4,
-                        help="About how many credits (1e4 ... 1e7).")
-    parser.add_argument("--format", choices=FORMATS, default="imdb",
-                        help="IMDb's six dataset files, or our JSON Lines.")
+    parser.add_argument(
+        "--credits", type=float, default=1e4, help="About how many credits (1e4 ... 1e7)."
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="imdb",
+        help="IMDb's six dataset files, or our JSON Lines.",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--gzip", action="store_true", help="IMDb's files as .tsv.gz.")
     args = parser.parse_args()
     if args.credits < 1:
         parser.error("--credits must be at least 1")
     made = generate(args.out_dir, int(args.credits), args.format, args.seed, args.gzip)
-    print(f"{made}: about {int(args.credits):,} credits "
-          f"({titles_for(int(args.credits)):,} titles, {args.format})")
+    print(
+        f"{made}: about {int(args.credits):,} credits "
+        f"({titles_for(int(args.credits)):,} titles, {args.format})"
+    )
 
 
 if __name__ == "__main__":

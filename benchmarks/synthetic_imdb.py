@@ -34,32 +34,119 @@ from typing import IO
 
 from loaders.imdb_files import NULL, TABLES
 
-FIRST = ["Anna", "David", "Michael", "Léa", "Sara", "Jean", "Kenji", "Marie", "Omar", "Zoé",
-         "Lars", "Ines", "Paul", "Yara", "Hugo", "Ana", "Tomás", "Chloé", "Ravi", "Eva"]
-LAST = ["Smith", "Brown", "Drucker", "Nakamura", "Okafor", "Silva", "Novak", "Berger",
-        "Garcia", "Moreau", "Larsen", "Kowalski", "O'Neill", "Dubois", "Haddad", "Rossi"]
-WORDS = ["Night", "River", "Shadow", "Legend", "Garden", "Winter", "Signal", "Harbour",
-         "Empire", "Storm", "Letters", "Code", "Bureau", "Spiral", "Dream", "Queen"]
+FIRST = [
+    "Anna",
+    "David",
+    "Michael",
+    "Léa",
+    "Sara",
+    "Jean",
+    "Kenji",
+    "Marie",
+    "Omar",
+    "Zoé",
+    "Lars",
+    "Ines",
+    "Paul",
+    "Yara",
+    "Hugo",
+    "Ana",
+    "Tomás",
+    "Chloé",
+    "Ravi",
+    "Eva",
+]
+LAST = [
+    "Smith",
+    "Brown",
+    "Drucker",
+    "Nakamura",
+    "Okafor",
+    "Silva",
+    "Novak",
+    "Berger",
+    "Garcia",
+    "Moreau",
+    "Larsen",
+    "Kowalski",
+    "O'Neill",
+    "Dubois",
+    "Haddad",
+    "Rossi",
+]
+WORDS = [
+    "Night",
+    "River",
+    "Shadow",
+    "Legend",
+    "Garden",
+    "Winter",
+    "Signal",
+    "Harbour",
+    "Empire",
+    "Storm",
+    "Letters",
+    "Code",
+    "Bureau",
+    "Spiral",
+    "Dream",
+    "Queen",
+]
 FOREIGN = {"FR": "Le", "DE": "Die", "ES": "El", "IT": "Il", "JP": "Za"}
-GENRES = ["Drama", "Comedy", "Thriller", "Documentary", "Crime", "Animation", "Romance",
-          "Sci-Fi", "History", "Horror", "Family", "War", "Western", "Musical"]
+GENRES = [
+    "Drama",
+    "Comedy",
+    "Thriller",
+    "Documentary",
+    "Crime",
+    "Animation",
+    "Romance",
+    "Sci-Fi",
+    "History",
+    "Horror",
+    "Family",
+    "War",
+    "Western",
+    "Musical",
+]
 # (titleType, share of the titles that are not episodes)
-KINDS = [("movie", 55), ("short", 10), ("tvMovie", 6), ("video", 5), ("tvSpecial", 3),
-         ("tvSeries", 14), ("tvMiniSeries", 7)]
+KINDS = [
+    ("movie", 55),
+    ("short", 10),
+    ("tvMovie", 6),
+    ("video", 5),
+    ("tvSpecial", 3),
+    ("tvSeries", 14),
+    ("tvMiniSeries", 7),
+]
 SERIES = ("tvSeries", "tvMiniSeries")
 # Crew categories of title.principals beyond cast, director, writer and producer; each
 # with its job (`\N` when IMDb gives none) and the profession of who does it.
-OTHER_CATEGORIES = [("composer", NULL, "composer"), ("cinematographer", NULL,
-                    "cinematographer"), ("editor", NULL, "editor"),
-                    ("production_designer", NULL, "production_designer"),
-                    ("casting_director", NULL, "casting_director"),
-                    ("archive_footage", NULL, "actor")]
+OTHER_CATEGORIES = [
+    ("composer", NULL, "composer"),
+    ("cinematographer", NULL, "cinematographer"),
+    ("editor", NULL, "editor"),
+    ("production_designer", NULL, "production_designer"),
+    ("casting_director", NULL, "casting_director"),
+    ("archive_footage", NULL, "actor"),
+]
 # Titles of one folder at most: past it, some seven-digit ids (the lowest grow down from
 # 9,999,999) would sort among the eight-digit ones, and _Segments' order would not be IMDb's.
 MAX_TITLES = 16_000_000
 KNOWN_FOR = 4  # titles in name.basics' knownForTitles
-PROFESSIONS = ["actor", "actress", "self", "director", "writer", "producer", "composer",
-               "cinematographer", "editor", "production_designer", "casting_director"]
+PROFESSIONS = [
+    "actor",
+    "actress",
+    "self",
+    "director",
+    "writer",
+    "producer",
+    "composer",
+    "cinematographer",
+    "editor",
+    "production_designer",
+    "casting_director",
+]
 
 
 @dataclass
@@ -85,8 +172,10 @@ class _Generator:
         self.rng = random.Random(seed)
         self.budget = titles
         if titles > MAX_TITLES:
-            raise ValueError(f"{titles:,} titles is more than this generator keeps in IMDb's "
-                             f"order ({MAX_TITLES:,}): make several folders with other seeds")
+            raise ValueError(
+                f"{titles:,} titles is more than this generator keeps in IMDb's "
+                f"order ({MAX_TITLES:,}): make several folders with other seeds"
+            )
         # (name, born, died, professions); the nconst is the index (_nconst).
         self.people: list[tuple[str, str, str, tuple[str, ...]]] = []
         self.by_profession: dict[str, list[int]] = {p: [] for p in PROFESSIONS}
@@ -105,15 +194,22 @@ class _Generator:
             profession = PROFESSIONS[_skewed(rng, len(PROFESSIONS), 1.6)]
             name = f"{rng.choice(FIRST)} {chr(65 + i % 26)}. {rng.choice(LAST)} {i // 26}"
             born = NULL if rng.random() < 0.3 else str(rng.randint(1900, 2005))
-            died = str(rng.randint(int(born) + 20, 2025)) if born != NULL and \
-                int(born) < 1950 and rng.random() < 0.5 else NULL
+            died = (
+                str(rng.randint(int(born) + 20, 2025))
+                if born != NULL and int(born) < 1950 and rng.random() < 0.5
+                else NULL
+            )
             extra = [p for p in PROFESSIONS if p != profession and rng.random() < 0.08][:2]
             self._person(name, born, died, [profession, *extra])
         # Namesakes: people with another person's name (and their own id, years, job).
         for _ in range(max(3, count // 50)):
             twin = self.people[_skewed(rng, count)]
-            self._person(twin[0], str(rng.randint(1930, 2000)), NULL,
-                         [PROFESSIONS[rng.randrange(len(PROFESSIONS))]])
+            self._person(
+                twin[0],
+                str(rng.randint(1930, 2000)),
+                NULL,
+                [PROFESSIONS[rng.randrange(len(PROFESSIONS))]],
+            )
         self._person("David Smith", "1950", NULL, ["director"])
         self._person("David Smith", "1982", NULL, ["actor"])
         self._person("David Smith", NULL, NULL, ["writer"])
@@ -141,11 +237,11 @@ class _Generator:
         text = f"{rng.choice(WORDS)} {rng.choice(WORDS)} {i}"
         roll = rng.random()
         if roll < 0.04:
-            text = f'The "{rng.choice(WORDS)}" {i}'       # quotes inside
+            text = f'The "{rng.choice(WORDS)}" {i}'  # quotes inside
         elif roll < 0.05:
-            text = f'"{rng.choice(WORDS)}" Night {i}'     # a quote first
+            text = f'"{rng.choice(WORDS)}" Night {i}'  # a quote first
         elif roll < 0.06:
-            text = f"{1900 + i % 120}"                    # a title that looks like a year
+            text = f"{1900 + i % 120}"  # a title that looks like a year
         return text
 
     def generate(self) -> None:
@@ -172,12 +268,22 @@ class _Generator:
         if kind in SERIES and year != NULL:
             end = NULL if rng.random() < 0.3 else str(year + rng.randint(0, 9))
         runtime = NULL if rng.random() < 0.1 else str(rng.choice([12, 22, 45, 90, 104, 128]))
-        genres = NULL if rng.random() < 0.05 else ",".join(
-            sorted(set(rng.sample(GENRES, rng.randint(1, 3)))))
-        row = {"tconst": tconst, "titleType": kind, "primaryTitle": title,
-               "originalTitle": original, "isAdult": "0",
-               "startYear": str(year) if year != NULL else NULL, "endYear": end,
-               "runtimeMinutes": runtime, "genres": genres}
+        genres = (
+            NULL
+            if rng.random() < 0.05
+            else ",".join(sorted(set(rng.sample(GENRES, rng.randint(1, 3)))))
+        )
+        row = {
+            "tconst": tconst,
+            "titleType": kind,
+            "primaryTitle": title,
+            "originalTitle": original,
+            "isAdult": "0",
+            "startYear": str(year) if year != NULL else NULL,
+            "endYear": end,
+            "runtimeMinutes": runtime,
+            "genres": genres,
+        }
         self.rows.add("title.basics", [row[c] for c in TABLES["title.basics"]])
         if not self.first_title or tconst < self.first_title:  # IMDb's order is the text's
             self.first_title = tconst
@@ -191,14 +297,23 @@ class _Generator:
                 if self.budget <= 0:
                     return
                 tconst = self._tconst()
-                title = f"Episode #{season}.{episode}" if rng.random() < 0.5 else \
-                    f"{rng.choice(WORDS)} {episode}"
+                title = (
+                    f"Episode #{season}.{episode}"
+                    if rng.random() < 0.5
+                    else f"{rng.choice(WORDS)} {episode}"
+                )
                 episode_year = year if year == NULL else year + season - 1
                 self._basics(tconst, "tvEpisode", title, episode_year)
                 unnumbered = rng.random() < 0.05
-                self.rows.add("title.episode", [tconst, parent,
-                                                NULL if unnumbered else str(season),
-                                                NULL if unnumbered else str(episode)])
+                self.rows.add(
+                    "title.episode",
+                    [
+                        tconst,
+                        parent,
+                        NULL if unnumbered else str(season),
+                        NULL if unnumbered else str(episode),
+                    ],
+                )
                 self._credits(tconst, "tvEpisode", episode=True)
                 self.budget -= 1
 
@@ -227,8 +342,9 @@ class _Generator:
         if rng.random() < 0.3:
             writers.append(self._pick("writer"))
         for ordering, (who, category, job, characters) in enumerate(rows, 1):
-            self.rows.add("title.principals", [tconst, str(ordering), _nconst(who), category,
-                                               job, characters])
+            self.rows.add(
+                "title.principals", [tconst, str(ordering), _nconst(who), category, job, characters]
+            )
             known = self.credited.setdefault(who, [])
             if len(known) < KNOWN_FOR and tconst not in known:
                 known.append(tconst)
@@ -236,8 +352,9 @@ class _Generator:
         crew_writers = list(dict.fromkeys(_nconst(w) for w in writers))
         if rng.random() < 0.05:
             crew_writers = []  # IMDb lists no writers for some titles
-        self.rows.add("title.crew", [tconst, ",".join(crew_directors) or NULL,
-                                     ",".join(crew_writers) or NULL])
+        self.rows.add(
+            "title.crew", [tconst, ",".join(crew_directors) or NULL, ",".join(crew_writers) or NULL]
+        )
 
     def _characters(self) -> str:
         rng = self.rng
@@ -273,9 +390,17 @@ class _Generator:
         extra = [self.first_title, "99", missing, "actor", NULL, '["Nobody"]']
         for table in TABLES:
             if table == "name.basics":
-                rows = ([_nconst(i), name, born, died, ",".join(professions),
-                         ",".join(self.credited.get(i, ())) or NULL]
-                        for i, (name, born, died, professions) in enumerate(self.people))
+                rows = (
+                    [
+                        _nconst(i),
+                        name,
+                        born,
+                        died,
+                        ",".join(professions),
+                        ",".join(self.credited.get(i, ())) or NULL,
+                    ]
+                    for i, (name, born, died, professions) in enumerate(self.people)
+                )
             else:
                 rows = self.rows.in_order(table)
             if table == "title.principals":
@@ -285,8 +410,13 @@ class _Generator:
             if malformed and table == "title.principals":
                 # in the middle (the header and the extra row counted), on a title loaded
                 # with or without --episodes
-                lines = _broken_line(lines, (self.rows.count[table] + 2) // 2,
-                                     self.rows.episode_ids(), manifest.malformed, table)
+                lines = _broken_line(
+                    lines,
+                    (self.rows.count[table] + 2) // 2,
+                    self.rows.episode_ids(),
+                    manifest.malformed,
+                    table,
+                )
             name = f"{table}.tsv" + (".gz" if compress else "")
             count = 0
             with _open(folder / name, compress) as raw, io.BufferedWriter(raw, 1 << 20) as out:
@@ -320,7 +450,8 @@ class _Segments:
         out = self._files.get(key)
         if out is None:
             out = self._files[key] = (self.folder / f"{table}-{int(key[1])}.tsv").open(
-                "w", encoding="utf-8", newline="\n")
+                "w", encoding="utf-8", newline="\n"
+            )
         out.write("\t".join(row) + "\n")
         self.count[table] += 1
 
@@ -353,8 +484,9 @@ def _after_first(rows: Iterator[list[str]], first: str, extra: list[str]) -> Ite
         yield extra
 
 
-def _broken_line(lines: Iterator[str], middle: int, episodes: set[str],
-                 malformed: dict[str, int], table: str) -> Iterator[str]:
+def _broken_line(
+    lines: Iterator[str], middle: int, episodes: set[str], malformed: dict[str, int], table: str
+) -> Iterator[str]:
     """The first line past `middle` (the header is line 1) of a title that is not an
     episode, given whole and, just before, with its last column dropped; the broken
     line's number goes into `malformed`."""
@@ -372,8 +504,9 @@ def _open(path: Path, compress: bool) -> IO[bytes]:
     return gzip.GzipFile(path, "wb", mtime=0) if compress else path.open("wb")
 
 
-def generate(folder: Path, titles: int, seed: int = 7, compress: bool = False,
-             malformed: bool = False) -> Manifest:
+def generate(
+    folder: Path, titles: int, seed: int = 7, compress: bool = False, malformed: bool = False
+) -> Manifest:
     """Write `titles` titles (episodes included) and everything they name into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".rows-", dir=folder) as scratch:
@@ -385,12 +518,16 @@ def generate(folder: Path, titles: int, seed: int = 7, compress: bool = False,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--titles", type=int, default=2000,
-                        help="Rows of title.basics (episodes included).")
+    parser.add_argument(
+        "--titles", type=int, default=2000, help="Rows of title.basics (episodes included)."
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--gzip", action="store_true", help="Write .tsv.gz files, as IMDb does.")
-    parser.add_argument("--malformed", action="store_true",
-                        help="Add a title.principals line with a column missing.")
+    parser.add_argument(
+        "--malformed",
+        action="store_true",
+        help="Add a title.principals line with a column missing.",
+    )
     args = parser.parse_args()
     manifest = generate(args.out_dir, args.titles, args.seed, args.gzip, args.malformed)
     for table, count in manifest.rows.items():

@@ -28,7 +28,9 @@ class BoundedLog(Generic[T]):
         self.total = 0
         self._spill: IO[str] | None = (
             tempfile.TemporaryFile("w+", encoding="utf-8", prefix="screengraph-log-")
-            if spill else None)
+            if spill
+            else None
+        )
 
     def append(self, entry: T) -> None:
         self.total += 1

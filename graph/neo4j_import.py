@@ -62,8 +62,10 @@ def column_type(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         types = {_scalar_type(item) for item in value} or {"string"}
         if len(types) > 1:
-            raise BulkImportRefused(f"a list mixing {' and '.join(sorted(types))} values "
-                                    "cannot be a Neo4j property value")
+            raise BulkImportRefused(
+                f"a list mixing {' and '.join(sorted(types))} values "
+                "cannot be a Neo4j property value"
+            )
         return f"{types.pop()}[]"
     return _scalar_type(value)
 
@@ -94,35 +96,57 @@ class ImportFiles:
 
     def arguments(self, database: str) -> list[str]:
         """neo4j-admin's arguments after `neo4j-admin`."""
-        return ["database", "import", "full", database, "--overwrite-destination=true",
-                "--multiline-fields=true", f"--array-delimiter={ARRAY_SEP}",
-                f"--report-file={self.folder / 'import.report'}",  # not in the current folder
-                *(f"--nodes={label}={path}" for label, path in self.nodes),
-                *(f"--relationships={rel}={path}" for rel, path in self.relationships)]
+        return [
+            "database",
+            "import",
+            "full",
+            database,
+            "--overwrite-destination=true",
+            "--multiline-fields=true",
+            f"--array-delimiter={ARRAY_SEP}",
+            f"--report-file={self.folder / 'import.report'}",  # not in the current folder
+            *(f"--nodes={label}={path}" for label, path in self.nodes),
+            *(f"--relationships={rel}={path}" for rel, path in self.relationships),
+        ]
 
     def command(self, database: str, admin: str = "neo4j-admin") -> str:
         """The command as a shell line (the array delimiter written as $'\\x1f')."""
         return " ".join(
-            "--array-delimiter=$'\\x1f'" if arg.startswith("--array-delimiter") else
-            shlex.quote(arg) for arg in [admin, *self.arguments(database)])
+            "--array-delimiter=$'\\x1f'"
+            if arg.startswith("--array-delimiter")
+            else shlex.quote(arg)
+            for arg in [admin, *self.arguments(database)]
+        )
 
     def save(self) -> None:
-        (self.folder / MANIFEST).write_text(json.dumps({
-            "nodes": [[label, path.name] for label, path in self.nodes],
-            "relationships": [[rel, path.name] for rel, path in self.relationships],
-            "empty_lists": [[label, prop, path.name] for label, prop, path in self.empty_lists]}),
-            encoding="utf-8")
+        (self.folder / MANIFEST).write_text(
+            json.dumps(
+                {
+                    "nodes": [[label, path.name] for label, path in self.nodes],
+                    "relationships": [[rel, path.name] for rel, path in self.relationships],
+                    "empty_lists": [
+                        [label, prop, path.name] for label, prop, path in self.empty_lists
+                    ],
+                }
+            ),
+            encoding="utf-8",
+        )
 
     @classmethod
     def read(cls, folder: Path) -> ImportFiles:
         try:
             data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise BulkImportRefused(f"{folder} holds no readable {MANIFEST} ({exc}): give the "
-                                    "folder a bulk load wrote for neo4j-admin") from None
-        return cls(folder, [(label, folder / name) for label, name in data["nodes"]],
-                   [(rel, folder / name) for rel, name in data["relationships"]],
-                   [(label, prop, folder / name) for label, prop, name in data["empty_lists"]])
+            raise BulkImportRefused(
+                f"{folder} holds no readable {MANIFEST} ({exc}): give the "
+                "folder a bulk load wrote for neo4j-admin"
+            ) from None
+        return cls(
+            folder,
+            [(label, folder / name) for label, name in data["nodes"]],
+            [(rel, folder / name) for rel, name in data["relationships"]],
+            [(label, prop, folder / name) for label, prop, name in data["empty_lists"]],
+        )
 
     def finish_statements(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """The statements that set the empty lists, FINISH_BATCH keys each, read as sent."""
@@ -160,9 +184,11 @@ class _Writers:
             handle.close()
 
 
-def write_import_files(folder: Path, nodes: Iterable[tuple[str, dict[str, Any]]],
-                       relationships: Iterable[tuple[str, tuple, tuple, dict[str, Any]]]
-                       ) -> ImportFiles:
+def write_import_files(
+    folder: Path,
+    nodes: Iterable[tuple[str, dict[str, Any]]],
+    relationships: Iterable[tuple[str, tuple, tuple, dict[str, Any]]],
+) -> ImportFiles:
     """Write the graph as neo4j-admin's CSV files into `folder` (emptied first)."""
     if folder.exists():
         shutil.rmtree(folder)
@@ -173,28 +199,38 @@ def write_import_files(folder: Path, nodes: Iterable[tuple[str, dict[str, Any]]]
     try:
         for label, properties in nodes:
             key = properties["key"]
-            names = sorted(name for name, value in properties.items()
-                           if name != "key" and value != [])
+            names = sorted(
+                name for name, value in properties.items() if name != "key" and value != []
+            )
             for name, value in properties.items():
                 if value == []:
                     empty.writer(f"{label}-{name}", ()).writerow([key])
             header = (f"key:ID({label})", *(f"{n}:{column_type(properties[n])}" for n in names))
             node_files.writer(label, header).writerow(
-                [key, *(_text(properties[n], f"{label} {key!r}.{n}") for n in names)])
+                [key, *(_text(properties[n], f"{label} {key!r}.{n}") for n in names)]
+            )
         for rel_type, start_ref, end_ref, properties in relationships:
             # Ends are (label, key), or NodeRefs (label, key, position) from a bulk load.
             (start_label, start), (end_label, end) = start_ref[:2], end_ref[:2]
             names = sorted(properties)
-            header = (f":START_ID({start_label})", f":END_ID({end_label})",
-                      *(f"{n}:{column_type(properties[n])}" for n in names))
+            header = (
+                f":START_ID({start_label})",
+                f":END_ID({end_label})",
+                *(f"{n}:{column_type(properties[n])}" for n in names),
+            )
             rel_files.writer(rel_type, header).writerow(
-                [start, end, *(_text(properties[n], f"{rel_type} {start!r}->{end!r}.{n}")
-                               for n in names)])
+                [
+                    start,
+                    end,
+                    *(_text(properties[n], f"{rel_type} {start!r}->{end!r}.{n}") for n in names),
+                ]
+            )
     finally:
         node_files.close()
         rel_files.close()
         empty.close()
     files.nodes, files.relationships = node_files.paths, rel_files.paths
-    files.empty_lists = [(label, name, path) for shape, path in empty.paths
-                         for label, name in [shape.split("-", 1)]]
+    files.empty_lists = [
+        (label, name, path) for shape, path in empty.paths for label, name in [shape.split("-", 1)]
+    ]
     return files

@@ -81,7 +81,8 @@ _LOOKUPS = (
     "CREATE TABLE name_keys (label, name_key, key, PRIMARY KEY (label, name_key, key))"
     " WITHOUT ROWID",
     "CREATE TABLE identifiers (label, property, value, key,"
-    " PRIMARY KEY (label, property, value)) WITHOUT ROWID")
+    " PRIMARY KEY (label, property, value)) WITHOUT ROWID",
+)
 # Once planning is done: each hub's degree, and each node's place in the output. Nodes are
 # numbered by label and set of properties, so that the bulk writer's blobs (one per label
 # and set of properties) come out long.
@@ -94,13 +95,18 @@ _FINISH = (
     "CREATE TABLE ordinals (position INTEGER PRIMARY KEY, label, key)",
     "INSERT INTO ordinals (position, label, key)"
     " SELECT row_number() OVER (ORDER BY label, shape, key) - 1, label, key FROM nodes",
-    "CREATE UNIQUE INDEX ordinal_of ON ordinals (label, key)")
-_NODE_ROWS = ("SELECT n.label, n.key, n.data, d.degree FROM ordinals o"
-              " JOIN nodes n ON n.label = o.label AND n.key = o.key"
-              " LEFT JOIN degrees d ON d.label = o.label AND d.key = o.key ORDER BY o.position")
-_EDGE_ROWS = ("SELECT e.data, s.position, t.position FROM edges e"
-              " LEFT JOIN ordinals s ON s.label = e.start_label AND s.key = e.start_key"
-              " LEFT JOIN ordinals t ON t.label = e.end_label AND t.key = e.end_key")
+    "CREATE UNIQUE INDEX ordinal_of ON ordinals (label, key)",
+)
+_NODE_ROWS = (
+    "SELECT n.label, n.key, n.data, d.degree FROM ordinals o"
+    " JOIN nodes n ON n.label = o.label AND n.key = o.key"
+    " LEFT JOIN degrees d ON d.label = o.label AND d.key = o.key ORDER BY o.position"
+)
+_EDGE_ROWS = (
+    "SELECT e.data, s.position, t.position FROM edges e"
+    " LEFT JOIN ordinals s ON s.label = e.start_label AND s.key = e.start_key"
+    " LEFT JOIN ordinals t ON t.label = e.end_label AND t.key = e.end_key"
+)
 
 
 @dataclass(slots=True)
@@ -143,8 +149,11 @@ def _shape(key: tuple[str, str], node: Any) -> tuple[str]:
     if isinstance(node, dict):
         names = [name for name, value in node.items() if value is not None]
     else:
-        names = [*node.properties, *(["ids"] if node.ids is not None else []),
-                 *(["votes"] if getattr(node, "kept", False) else [])]
+        names = [
+            *node.properties,
+            *(["ids"] if node.ids is not None else []),
+            *(["votes"] if getattr(node, "kept", False) else []),
+        ]
     return (SEP.join(sorted(names)),)
 
 
@@ -158,16 +167,19 @@ class BulkGraph:
     scratch file in `spill_dir` (the system's temporary folder by default) until `close`.
     `cached` is how many nodes, and how many edges, stay in memory."""
 
-    def __init__(self, loaded_at: str, spill_dir: Path | None = None,
-                 cached: int = CACHED_ENTRIES):
+    def __init__(self, loaded_at: str, spill_dir: Path | None = None, cached: int = CACHED_ENTRIES):
         self.loaded_at = loaded_at
         self._file = SpillFile(spill_dir)
         self.db = db = self._file.db
-        self.node_table = SpilledTable(db, "nodes", ("label", "key"), ("shape",), _shape,
-                                       cached)
-        self.edge_table = SpilledTable(db, "edges", ("identity",),
-                                       ("start_label", "start_key", "end_label", "end_key"),
-                                       _edge_columns, cached)
+        self.node_table = SpilledTable(db, "nodes", ("label", "key"), ("shape",), _shape, cached)
+        self.edge_table = SpilledTable(
+            db,
+            "edges",
+            ("identity",),
+            ("start_label", "start_key", "end_label", "end_key"),
+            _edge_columns,
+            cached,
+        )
         for statement in _LOOKUPS:
             db.execute(statement)
         self.identified: set[str] = set()
@@ -199,22 +211,35 @@ class BulkGraph:
             for key, properties in plan.related_properties.items():
                 related.setdefault(key, properties)
         for plan in plans:
-            self.node_table.put((LISTING_LABEL, plan.source_id), {
-                "key": plan.source_id, "file": plan.ref.file, "line": plan.ref.line,
-                "record": plan.ref.record, "content_hash": plan.content_hash,
-                "title": plan.listing.title, "shows": plan.asserted_shows,
-                "mentions": sorted({SEP.join(entity) for entity in plan.mentioned}),
-                "loaded_at": self.loaded_at})
+            self.node_table.put(
+                (LISTING_LABEL, plan.source_id),
+                {
+                    "key": plan.source_id,
+                    "file": plan.ref.file,
+                    "line": plan.ref.line,
+                    "record": plan.ref.record,
+                    "content_hash": plan.content_hash,
+                    "title": plan.listing.title,
+                    "shows": plan.asserted_shows,
+                    "mentions": sorted({SEP.join(entity) for entity in plan.mentioned}),
+                    "loaded_at": self.loaded_at,
+                },
+            )
             edges_by_show = plan.asserted_edges
             for show_key in plan.asserted_shows:
                 key = assertion_key(plan.source_id, show_key)
-                self.node_table.put((ASSERTION_LABEL, key), {
-                    "key": key, "listing": plan.source_id, "show": show_key,
-                    "edges": sorted(edges_by_show.get(show_key, ()))})
+                self.node_table.put(
+                    (ASSERTION_LABEL, key),
+                    {
+                        "key": key,
+                        "listing": plan.source_id,
+                        "show": show_key,
+                        "edges": sorted(edges_by_show.get(show_key, ())),
+                    },
+                )
         for (label, key), changes in delta.items():
             if label == SHOW:
-                self._show(key, changes, len(show_sources[key]),
-                           main.get(key), related.get(key))
+                self._show(key, changes, len(show_sources[key]), main.get(key), related.get(key))
             else:
                 self._hub(label, key, changes)
         self._details(plans)
@@ -229,8 +254,14 @@ class BulkGraph:
                 if edge.properties:
                     held.properties.update(edge.properties)
 
-    def _show(self, key: str, changes: dict[str, int], asserting: int,
-              main: dict[str, Any] | None, related: dict[str, Any] | None) -> None:
+    def _show(
+        self,
+        key: str,
+        changes: dict[str, int],
+        asserting: int,
+        main: dict[str, Any] | None,
+        related: dict[str, Any] | None,
+    ) -> None:
         show = self.node_table.get((SHOW, key))
         created = show is None
         if created:
@@ -252,8 +283,7 @@ class BulkGraph:
         after = show.properties.get("title_key")
         if before != after:
             if before is not None:
-                self.db.execute("DELETE FROM titles WHERE title_key = ? AND key = ?",
-                                (before, key))
+                self.db.execute("DELETE FROM titles WHERE title_key = ? AND key = ?", (before, key))
             if after is not None:
                 self.db.execute("INSERT OR IGNORE INTO titles VALUES (?, ?)", (after, key))
 
@@ -283,18 +313,26 @@ class BulkGraph:
                     continue
                 if name == NAME_KEY:
                     if had is not None:
-                        self.db.execute("DELETE FROM name_keys WHERE label = ? AND name_key = ?"
-                                        " AND key = ?", (label, had, key))
+                        self.db.execute(
+                            "DELETE FROM name_keys WHERE label = ? AND name_key = ? AND key = ?",
+                            (label, had, key),
+                        )
                     if now is not None:
-                        self.db.execute("INSERT OR IGNORE INTO name_keys VALUES (?, ?, ?)",
-                                        (label, now, key))
+                        self.db.execute(
+                            "INSERT OR IGNORE INTO name_keys VALUES (?, ?, ?)", (label, now, key)
+                        )
                 else:
                     if had is not None:
-                        self.db.execute("DELETE FROM identifiers WHERE label = ? AND "
-                                        "property = ? AND value = ?", (label, name, had))
+                        self.db.execute(
+                            "DELETE FROM identifiers WHERE label = ? AND "
+                            "property = ? AND value = ?",
+                            (label, name, had),
+                        )
                     if now is not None:
-                        self.db.execute("INSERT OR REPLACE INTO identifiers VALUES (?, ?, ?, ?)",
-                                        (label, name, now, key))
+                        self.db.execute(
+                            "INSERT OR REPLACE INTO identifiers VALUES (?, ?, ?, ?)",
+                            (label, name, now, key),
+                        )
 
     # -- what the identities ask (loaders/identities.py's reads of the store) ----------
 
@@ -302,8 +340,12 @@ class BulkGraph:
         """The nodes whose key is `base`, and (`by_name_key`) whose name gives it: {key: ids}."""
         keys = [base]
         if by_name_key:
-            keys += sorted(key for (key,) in self.db.execute(
-                "SELECT key FROM name_keys WHERE label = ? AND name_key = ?", (label, base)))
+            keys += sorted(
+                key
+                for (key,) in self.db.execute(
+                    "SELECT key FROM name_keys WHERE label = ? AND name_key = ?", (label, base)
+                )
+            )
         found = {}
         for key in keys:
             node = self.node_table.get((label, key))
@@ -312,18 +354,22 @@ class BulkGraph:
         return found
 
     def identified_key(self, label: str, prop: str, value: Any) -> str | None:
-        row = self.db.execute("SELECT key FROM identifiers WHERE label = ? AND property = ? "
-                              "AND value = ?", (label, prop, value)).fetchone()
+        row = self.db.execute(
+            "SELECT key FROM identifiers WHERE label = ? AND property = ? AND value = ?",
+            (label, prop, value),
+        ).fetchone()
         return None if row is None else row[0]
 
     def shows_by_title(self, title_keys: set[str]) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
         wanted = sorted(title_keys)
         for at in range(0, len(wanted), _IN):
-            chunk = wanted[at:at + _IN]
+            chunk = wanted[at : at + _IN]
             for title_key, key in self.db.execute(
-                    f"SELECT title_key, key FROM titles WHERE title_key IN "
-                    f"({', '.join('?' for _ in chunk)})", chunk):
+                f"SELECT title_key, key FROM titles WHERE title_key IN "
+                f"({', '.join('?' for _ in chunk)})",
+                chunk,
+            ):
                 found.setdefault(title_key, set()).add(key)
         return found
 
@@ -355,12 +401,21 @@ class BulkGraph:
         if label in (LISTING_LABEL, ASSERTION_LABEL):
             return _present(node)
         if label == SHOW:
-            properties = {**node.properties, "key": key, ASSERTED_BY: node.asserted_by,
-                          "votes": votes_to_text(node.votes), "title": best(node.votes)}
+            properties = {
+                **node.properties,
+                "key": key,
+                ASSERTED_BY: node.asserted_by,
+                "votes": votes_to_text(node.votes),
+                "title": best(node.votes),
+            }
         else:
-            properties = {"key": key, DISPLAY[label]: node.name,
-                          "search_text": normalize_name(node.name), DEGREE[label]: degree,
-                          **node.properties}
+            properties = {
+                "key": key,
+                DISPLAY[label]: node.name,
+                "search_text": normalize_name(node.name),
+                DEGREE[label]: degree,
+                **node.properties,
+            }
             if node.kept:
                 properties["votes"] = votes_to_text(node.votes)
         if node.ids is not None:
@@ -374,13 +429,19 @@ class BulkGraph:
             edge = pickle.loads(data)
             start, end = _END_LABELS[edge.type]
             if start_at is None or end_at is None:
-                raise AssertionError(f"the bulk graph's {edge.type} edge {edge.start!r}->"
-                                     f"{edge.end!r} names a node it does not hold")
+                raise AssertionError(
+                    f"the bulk graph's {edge.type} edge {edge.start!r}->"
+                    f"{edge.end!r} names a node it does not hold"
+                )
             properties = {**edge.properties, ASSERTED_BY: edge.asserted_by}
             if edge.type in _ROLE_TYPES and edge.role is not None:
                 properties["role"] = edge.role
-            yield (edge.type, NodeRef(start, edge.start, start_at),
-                   NodeRef(end, edge.end, end_at), properties)
+            yield (
+                edge.type,
+                NodeRef(start, edge.start, start_at),
+                NodeRef(end, edge.end, end_at),
+                properties,
+            )
 
 
 def _present(properties: dict[str, Any]) -> dict[str, Any]:

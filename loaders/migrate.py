@@ -26,9 +26,11 @@ from loaders.upgrade import COUNT_LEGACY, OLD_IDS, upgrade
 
 __all__ = ["LAYOUT_VERSION", "LegacyListings", "layout", "migrate"]
 
-_FIND = (f"UNWIND $keys AS k MATCH (x:{LISTING_LABEL} {{key: k}}) WHERE {OLD_IDS} "
-         "RETURN x.key AS key, x.content_hash AS hash, x.shows AS shows, "
-         "x.mentions AS mentions, x.file AS file")
+_FIND = (
+    f"UNWIND $keys AS k MATCH (x:{LISTING_LABEL} {{key: k}}) WHERE {OLD_IDS} "
+    "RETURN x.key AS key, x.content_hash AS hash, x.shows AS shows, "
+    "x.mentions AS mentions, x.file AS file"
+)
 # [old id, new id, file, line, record]: the listing and what it asserted, renamed.
 _ADOPT = (
     f"UNWIND $listings AS p MATCH (x:{LISTING_LABEL} {{key: p[0]}}) "
@@ -38,7 +40,8 @@ _ADOPT = (
     "SET a.listing = p[1], a.key = p[1] + '\t' + a.show "
     "WITH count(*) AS _ "
     f"MATCH (l:{LAYOUT_LABEL} {{key: 'layout'}}) "
-    "SET l.legacy_listings = l.legacy_listings - size($old)")
+    "SET l.legacy_listings = l.legacy_listings - size($old)"
+)
 
 
 def layout(backend: Backend) -> tuple[int, int | None]:
@@ -69,8 +72,13 @@ class LegacyListings:
         self.write = write
         self.remaining = migrate(backend) if write else _count_unmigrated(backend)
 
-    def adopt(self, records: list[ParsedRecord], hashes: dict[int, str],
-              known: Iterable[str], before_writing: Callable[[], None]) -> dict[str, dict]:
+    def adopt(
+        self,
+        records: list[ParsedRecord],
+        hashes: dict[int, str],
+        known: Iterable[str],
+        before_writing: Callable[[], None],
+    ) -> dict[str, dict]:
         """Rows like `ListingWriter.existing_listings` gives, under their new ids, of the
         old listings these records adopt (renamed in the store unless only checking).
         `known`: ids the store already has; `before_writing` waits for writes in flight."""
@@ -95,14 +103,14 @@ class LegacyListings:
             renames.append([row["key"], ref.source_id, ref.file, ref.line, ref.record])
         if renames and self.write:
             before_writing()
-            self.backend.run_write(_ADOPT, {
-                "listings": renames, "old": [r[0] for r in renames]})
+            self.backend.run_write(_ADOPT, {"listings": renames, "old": [r[0] for r in renames]})
             self.remaining -= len(renames)
         return adopted
 
 
-def _heir(row: dict[str, Any], records: list[ParsedRecord],
-          hashes: dict[int, str]) -> ParsedRecord | None:
+def _heir(
+    row: dict[str, Any], records: list[ParsedRecord], hashes: dict[int, str]
+) -> ParsedRecord | None:
     """Which of the records sharing an old id continues the old listing, if any."""
     for record in records:
         if hashes[id(record)] == row["hash"]:

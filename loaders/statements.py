@@ -34,8 +34,11 @@ SHOW = Label.SHOW.value
 HUB_LABELS = (Label.PERSON.value, Label.COMPANY.value, Label.GENRE.value)
 # How connected each entity is, kept as a property so that ranking queries
 # (Adamic-Adar weights) need not count a hub's edges on every request.
-DEGREE = {Label.PERSON.value: "credit_count", Label.COMPANY.value: "show_count",
-          Label.GENRE.value: "show_count"}
+DEGREE = {
+    Label.PERSON.value: "credit_count",
+    Label.COMPANY.value: "show_count",
+    Label.GENRE.value: "show_count",
+}
 
 # A load's journal: one node per batch, written in the batch's own statement, naming
 # the listings it wrote (their `mentions` name every entity whose degree the batch
@@ -57,8 +60,9 @@ _MAIN_SHOW_FIELDS = _SHOW_FIELDS + LISTING_PROPERTIES  # then a map of extra fie
 
 
 def _set(variable: str, row: str, fields: tuple[str, ...], first: int = 1) -> str:
-    return ", ".join(f"{variable}.{name} = {row}[{i}]"
-                     for i, name in enumerate(fields[first:], start=first))
+    return ", ".join(
+        f"{variable}.{name} = {row}[{i}]" for i, name in enumerate(fields[first:], start=first)
+    )
 
 
 def _literal(row: str, fields: tuple[str, ...]) -> str:
@@ -66,8 +70,10 @@ def _literal(row: str, fields: tuple[str, ...]) -> str:
     return "{" + ", ".join(f"{name}: {row}[{i}]" for i, name in enumerate(fields)) + "}"
 
 
-JOURNAL_ENTRY = (f"CREATE (:{JOURNAL_LABEL} "
-                 "{load: $load, batch: $batch, sources: $sources, hubs: $journal_hubs})")
+JOURNAL_ENTRY = (
+    f"CREATE (:{JOURNAL_LABEL} "
+    "{load: $load, batch: $batch, sources: $sources, hubs: $journal_hubs})"
+)
 
 # What a batch changed, written by its own statement so it is exactly what happened
 # (docs/data-model.md, "Load history"; read back by loaders/changes.py): a LoadChange node
@@ -82,21 +88,29 @@ JOURNAL_ENTRY = (f"CREATE (:{JOURNAL_LABEL} "
 CHANGE_ENTRY = (
     f"CREATE (:{CHANGE_LABEL} {{key: $batch, load: $load, at: $loaded_at, "
     "created_listings: [l IN $listings.created | l[0]], created_nodes: "
-    + " + ".join([f"[n IN ${group}.created | '{SHOW}\t' + n[0]]" for group in ("shows", "related")]
-                 + [f"[n IN $created.{label} | '{label}\t' + n[0]]" for label in HUB_LABELS])
+    + " + ".join(
+        [f"[n IN ${group}.created | '{SHOW}\t' + n[0]]" for group in ("shows", "related")]
+        + [f"[n IN $created.{label} | '{label}\t' + n[0]]" for label in HUB_LABELS]
+    )
     + ", created_edge_groups: "
-    + " + ".join(f"[g IN ${group}.{rel} | '{rel}\t' + g[0] + '\t' + coalesce(g[3], '') + "
-                 "reduce(s = '', k IN g[2] | s + '\t' + k)]"
-                 for group in ("new_edges", "rich_edges") for rel in RELATIONSHIPS)
-    + "})")
+    + " + ".join(
+        f"[g IN ${group}.{rel} | '{rel}\t' + g[0] + '\t' + coalesce(g[3], '') + "
+        "reduce(s = '', k IN g[2] | s + '\t' + k)]"
+        for group in ("new_edges", "rich_edges")
+        for rel in RELATIONSHIPS
+    )
+    + "})"
+)
 _CHANGE = f"MATCH (c:{CHANGE_LABEL} {{key: $batch}}) "
 
 
 def _kept(label: str, before: str = "before", variable: str = "v") -> str:
     """A Replaced node holding a node's properties as they were before the batch."""
-    return (f" CREATE ({variable}:{REPLACED_LABEL}) SET {variable} += {before}, "
-            f"{variable}._change = $batch, {variable}._load = $load, "
-            f"{variable}._label = '{label}'")
+    return (
+        f" CREATE ({variable}:{REPLACED_LABEL}) SET {variable} += {before}, "
+        f"{variable}._change = $batch, {variable}._load = $load, "
+        f"{variable}._label = '{label}'"
+    )
 
 
 # Whether a batch was applied: after a lost connection the backend sends a write once
@@ -107,78 +121,86 @@ BATCH_APPLIED = f"MATCH (j:{JOURNAL_LABEL} {{batch: $batch}}) RETURN count(j)"
 PARTS: dict[str, str] = {
     # [*_LISTING_FIELDS]
     "listings.created": f"UNWIND $listings.created AS l CREATE (:{LISTING_LABEL} "
-                        f"{_literal('l', _LISTING_FIELDS)[:-1]}, loaded_at: $loaded_at}})",
+    f"{_literal('l', _LISTING_FIELDS)[:-1]}, loaded_at: $loaded_at}})",
     "listings.known": f"UNWIND $listings.known AS l MERGE (x:{LISTING_LABEL} {{key: l[0]}}) "
-                      "WITH l, x, properties(x) AS before "
-                      f"SET {_set('x', 'l', _LISTING_FIELDS)}, x.loaded_at = $loaded_at"
-                      + _kept(LISTING_LABEL),
+    "WITH l, x, properties(x) AS before "
+    f"SET {_set('x', 'l', _LISTING_FIELDS)}, x.loaded_at = $loaded_at" + _kept(LISTING_LABEL),
     # The shows listings are about: [*_MAIN_SHOW_FIELDS, {extra fields}]
     "shows.created": f"UNWIND $shows.created AS n CREATE (x:{SHOW} "
-                     f"{_literal('n', _MAIN_SHOW_FIELDS)}) "
-                     f"SET x += n[{len(_MAIN_SHOW_FIELDS)}]",
+    f"{_literal('n', _MAIN_SHOW_FIELDS)}) "
+    f"SET x += n[{len(_MAIN_SHOW_FIELDS)}]",
     "shows.known": f"UNWIND $shows.known AS n MERGE (x:{SHOW} {{key: n[0]}}) "
-                   "WITH n, x, properties(x) AS before "
-                   f"SET {_ADD_ASSERTED}, {_set('x', 'n', _MAIN_SHOW_FIELDS, 2)}, "
-                   f"x += n[{len(_MAIN_SHOW_FIELDS)}]" + _kept(SHOW),
+    "WITH n, x, properties(x) AS before "
+    f"SET {_ADD_ASSERTED}, {_set('x', 'n', _MAIN_SHOW_FIELDS, 2)}, "
+    f"x += n[{len(_MAIN_SHOW_FIELDS)}]" + _kept(SHOW),
     # Shows only named as related: [*_SHOW_FIELDS]
     "related.created": f"UNWIND $related.created AS n CREATE (:{SHOW} "
-                       f"{_literal('n', _SHOW_FIELDS)})",
+    f"{_literal('n', _SHOW_FIELDS)})",
     # A known show only named as related gets its count, votes and title: what its title
     # implies is there already, and its own listing's search text (its alternate titles
     # too) must stay whatever batch names it next.
     "related.known": f"UNWIND $related.known AS n MERGE (x:{SHOW} {{key: n[0]}}) "
-                     "WITH n, x, properties(x) AS before "
-                     f"SET {_ADD_ASSERTED}, {_set('x', 'n', _SHOW_FIELDS[:4], 2)}"
-                     + _kept(SHOW),
+    "WITH n, x, properties(x) AS before "
+    f"SET {_ADD_ASSERTED}, {_set('x', 'n', _SHOW_FIELDS[:4], 2)}" + _kept(SHOW),
 }
 for _label in HUB_LABELS:
     _display, _degree = DISPLAY[_label], DEGREE[_label]
     # [key, votes (null while only one spelling is known), name, search text, degree]
     PARTS[f"created.{_label}"] = (
         f"UNWIND $created.{_label} AS n CREATE (:{_label} {{key: n[0], votes: n[1], "
-        f"{_display}: n[2], search_text: n[3], {_degree}: n[4]}})")
+        f"{_display}: n[2], search_text: n[3], {_degree}: n[4]}})"
+    )
     # [key, votes, name]: the search text cannot change with the spelling (every
     # spelling of a key normalises alike)
     PARTS[f"renamed.{_label}"] = (
         f"UNWIND $renamed.{_label} AS n MERGE (x:{_label} {{key: n[0]}}) "
         f"WITH n, x, properties(x) AS before SET x.votes = n[1], x.{_display} = n[2]"
-        + _kept(_label))
+        + _kept(_label)
+    )
     # [key, votes]: name and search text untouched (no full-text re-index)
     PARTS[f"revoted.{_label}"] = (
         f"UNWIND $revoted.{_label} AS n MERGE (x:{_label} {{key: n[0]}}) "
-        "WITH n, x, properties(x) AS before SET x.votes = n[1]" + _kept(_label))
+        "WITH n, x, properties(x) AS before SET x.votes = n[1]" + _kept(_label)
+    )
 # Identified nodes' details (identifiers, years, professions...): [key, {properties},
 # [identifiers]]; identifiers join those the node has.
 # The same for nodes the store had before the batch, kept as they were (a Replaced node).
 for _label in (SHOW, *HUB_LABELS):
-    _details_set = ("SET x += n[1], "
-                    "x.ids = coalesce(x.ids, []) + [i IN n[2] WHERE NOT i IN coalesce(x.ids, [])]")
+    _details_set = (
+        "SET x += n[1], "
+        "x.ids = coalesce(x.ids, []) + [i IN n[2] WHERE NOT i IN coalesce(x.ids, [])]"
+    )
     PARTS[f"details.{_label}"] = (
-        f"UNWIND $details.{_label} AS n MATCH (x:{_label} {{key: n[0]}}) {_details_set}")
+        f"UNWIND $details.{_label} AS n MATCH (x:{_label} {{key: n[0]}}) {_details_set}"
+    )
     PARTS[f"details_known.{_label}"] = (
         f"UNWIND $details_known.{_label} AS n MATCH (x:{_label} {{key: n[0]}}) "
-        f"WITH n, x, properties(x) AS before {_details_set}" + _kept(_label))
+        f"WITH n, x, properties(x) AS before {_details_set}" + _kept(_label)
+    )
 _ROLE_TYPES = {rel.value for rel in ROLE_TYPES}
 for _type, (_start, _end) in RELATIONSHIPS.items():
-    _match = (f"MATCH (a:{_start.value} {{key: e[0]}}) MATCH (b:{_end.value} {{key: e[1]}}) ")
+    _match = f"MATCH (a:{_start.value} {{key: e[0]}}) MATCH (b:{_end.value} {{key: e[1]}}) "
     _role = _type.value in _ROLE_TYPES
     # New edges, grouped by show and listing (one show lookup per group), each asserted
     # by its one listing: [show key, index of the listing in $sources, [other ends' keys],
     # role or null]
     _show, _other = ("b", "a") if _end is Label.SHOW else ("a", "b")
     _other_label = (_start if _end is Label.SHOW else _end).value
-    _create = (f"CREATE (a)-[r:{_type.value} {{{'role: g[3], ' if _role else ''}"
-               f"{ASSERTED_BY}: 1}}]->(b)")
+    _create = (
+        f"CREATE (a)-[r:{_type.value} {{{'role: g[3], ' if _role else ''}{ASSERTED_BY}: 1}}]->(b)"
+    )
 
     PARTS[f"new_edges.{_type.value}"] = (
         f"UNWIND $new_edges.{_type.value} AS g MATCH ({_show}:{SHOW} {{key: g[0]}}) "
-        f"UNWIND g[2] AS k MATCH ({_other}:{_other_label} {{key: k}}) {_create}")
+        f"UNWIND g[2] AS k MATCH ({_other}:{_other_label} {{key: k}}) {_create}"
+    )
     # The same with what the source says of each credit (characters, order, job):
     # [show key, listing index, [other ends' keys], role or null, [{properties}, ...]]
     PARTS[f"rich_edges.{_type.value}"] = (
         f"UNWIND $rich_edges.{_type.value} AS g MATCH ({_show}:{SHOW} {{key: g[0]}}) "
         f"UNWIND range(0, size(g[2]) - 1) AS i MATCH ({_other}:{_other_label} {{key: g[2][i]}}) "
-        f"{_create} SET r += g[4][i]")
+        f"{_create} SET r += g[4][i]"
+    )
     # One row per edge, whatever the number of listings asserting it: [start key, end key,
     # how many of the batch's listings assert it for the first time, role or null,
     # {properties}]. An edge MERGE created (it had no count) joins the batch's record; one
@@ -198,7 +220,8 @@ for _type, (_start, _end) in RELATIONSHIPS.items():
         f"{_CHANGE}SET c.created_edges = coalesce(c.created_edges, []) + made "
         "WITH changed, images UNWIND range(0, size(images) - 1) AS i "
         f"CREATE (v:{REPLACED_LABEL}) SET v += images[i], v._change = $batch, "
-        "v._load = $load, v._edge = changed[i][0]")
+        "v._load = $load, v._edge = changed[i][0]"
+    )
 
 # What each listing asserts, one Assertion per (listing, show): [key ("<listing>\t<show>"),
 # listing id, show key, [identities of the edges of that show it asserts, sorted]].
@@ -206,15 +229,17 @@ for _type, (_start, _end) in RELATIONSHIPS.items():
 # listing), and those of shows it no longer names deleted: [key].
 PARTS["assertions.created"] = (
     f"UNWIND $assertions.created AS a CREATE (:{ASSERTION_LABEL} "
-    "{key: a[0], listing: a[1], show: a[2], edges: a[3]})")
+    "{key: a[0], listing: a[1], show: a[2], edges: a[3]})"
+)
 PARTS["assertions.known"] = (
     f"UNWIND $assertions.known AS a MERGE (x:{ASSERTION_LABEL} {{key: a[0]}}) "
     "WITH a, x, properties(x) AS before "
-    "SET x.listing = a[1], x.show = a[2], x.edges = a[3]" + _kept(ASSERTION_LABEL))
+    "SET x.listing = a[1], x.show = a[2], x.edges = a[3]" + _kept(ASSERTION_LABEL)
+)
 PARTS["assertions.gone"] = (
     f"UNWIND $assertions.gone AS k MATCH (x:{ASSERTION_LABEL} {{key: k}}) "
-    "WITH x, properties(x) AS before" + _kept(ASSERTION_LABEL)
-    + " SET v._removed = true DELETE x")
+    "WITH x, properties(x) AS before" + _kept(ASSERTION_LABEL) + " SET v._removed = true DELETE x"
+)
 
 # Replacing a changed listing: what its previous version asserted and the new one does
 # not is taken back in the batch's own statement, after the new version is written, so
@@ -231,7 +256,8 @@ PARTS["pruned"] = (
     f"SET r.{ASSERTED_BY} = r.{ASSERTED_BY} - gone "
     f"CREATE (v:{REPLACED_LABEL}) SET v += before, v._change = $batch, v._load = $load, "
     "v._edge = id "
-    f"WITH r, v WHERE r.{ASSERTED_BY} <= 0 SET v._removed = true DELETE r")
+    f"WITH r, v WHERE r.{ASSERTED_BY} <= 0 SET v._removed = true DELETE r"
+)
 # Entities a changed listing no longer names: [key, ids of the listings that stopped
 # naming it, votes as they stand after the batch (null: not kept), display name (null:
 # unchanged)]. Each is deleted once nothing links to it (and, for a show, no listing names it).
@@ -240,51 +266,69 @@ PARTS[f"dropped.{SHOW}"] = (
     "WITH d, n, properties(n) AS before "
     f"SET n.{ASSERTED_BY} = coalesce(n.{ASSERTED_BY}, 0) - size(d[1]), n.votes = d[2], "
     "n.title = coalesce(d[3], n.title)" + _kept(SHOW) + " "
-    f"WITH n, v WHERE n.{ASSERTED_BY} <= 0 AND NOT (n)--() SET v._removed = true DELETE n")
+    f"WITH n, v WHERE n.{ASSERTED_BY} <= 0 AND NOT (n)--() SET v._removed = true DELETE n"
+)
 for _label in HUB_LABELS:
     PARTS[f"dropped.{_label}"] = (
         f"UNWIND $dropped.{_label} AS d MATCH (n:{_label} {{key: d[0]}}) "
         "WITH d, n, properties(n) AS before "
         f"SET n.votes = d[2], n.{DISPLAY[_label]} = coalesce(d[3], n.{DISPLAY[_label]})"
-        + _kept(_label) + " WITH n, v WHERE NOT (n)--() SET v._removed = true DELETE n")
+        + _kept(_label)
+        + " WITH n, v WHERE NOT (n)--() SET v._removed = true DELETE n"
+    )
 
 
 @lru_cache(maxsize=256)
 def upsert_statement(parts: tuple[str, ...]) -> str:
     """The batch's statement, with only the parts it has rows for (a handful of
     shapes per load, each planned once by the engine), and its journal entry."""
-    return (" WITH count(*) AS _ ".join([JOURNAL_ENTRY, CHANGE_ENTRY,
-                                         *(PARTS[p] for p in parts)])
-            + " WITH count(*) AS _ RETURN 1")
+    return (
+        " WITH count(*) AS _ ".join([JOURNAL_ENTRY, CHANGE_ENTRY, *(PARTS[p] for p in parts)])
+        + " WITH count(*) AS _ RETURN 1"
+    )
 
 
 JOURNALS = f"MATCH (j:{JOURNAL_LABEL}) RETURN j.load AS load, j.sources AS sources, j.hubs AS hubs"
 
-LISTING_MENTIONS = (f"UNWIND $keys AS k MATCH (l:{LISTING_LABEL} {{key: k}}) "
-                    "UNWIND l.mentions AS mention RETURN collect(mention)")
+LISTING_MENTIONS = (
+    f"UNWIND $keys AS k MATCH (l:{LISTING_LABEL} {{key: k}}) "
+    "UNWIND l.mentions AS mention RETURN collect(mention)"
+)
 
 DROP_JOURNALS = f"MATCH (j:{JOURNAL_LABEL}) WHERE j.load IN $loads DELETE j"
 
 
 # What the previous versions of changed listings asserted, show by show.
-OLD_ASSERTIONS = (f"UNWIND $keys AS k MATCH (a:{ASSERTION_LABEL} {{listing: k}}) "
-                  "RETURN a.listing, a.show, a.edges")
+OLD_ASSERTIONS = (
+    f"UNWIND $keys AS k MATCH (a:{ASSERTION_LABEL} {{listing: k}}) "
+    "RETURN a.listing, a.show, a.edges"
+)
 
 EXISTING_LISTINGS = (
     f"UNWIND $keys AS k MATCH (x:{LISTING_LABEL} {{key: k}}) "
-    "RETURN x.key AS key, x.content_hash AS hash, x.shows AS shows, x.mentions AS mentions")
+    "RETURN x.key AS key, x.content_hash AS hash, x.shows AS shows, x.mentions AS mentions"
+)
 
 SHOWS_BY_TITLE = (
     "UNWIND $title_keys AS tk MATCH (s:Show {title_key: tk}) "
-    "RETURN tk AS title_key, collect(s.key) AS keys")
+    "RETURN tk AS title_key, collect(s.key) AS keys"
+)
 
 # A recount: people, companies and genres have edges to shows only.
-DEGREES = {label: (f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
-                   f"OPTIONAL MATCH (n)-[r]-(:{SHOW}) "
-                   f"WITH n, count(r) AS degree SET n.{DEGREE[label]} = degree")
-           for label in HUB_LABELS}
+DEGREES = {
+    label: (
+        f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
+        f"OPTIONAL MATCH (n)-[r]-(:{SHOW}) "
+        f"WITH n, count(r) AS degree SET n.{DEGREE[label]} = degree"
+    )
+    for label in HUB_LABELS
+}
 
 # Degrees added by CREATEd edges, written once per load: [key, edges added]
-ADD_DEGREES = {label: (f"UNWIND $rows AS n MATCH (x:{label} {{key: n[0]}}) "
-                       f"SET x.{DEGREE[label]} = coalesce(x.{DEGREE[label]}, 0) + n[1]")
-               for label in HUB_LABELS}
+ADD_DEGREES = {
+    label: (
+        f"UNWIND $rows AS n MATCH (x:{label} {{key: n[0]}}) "
+        f"SET x.{DEGREE[label]} = coalesce(x.{DEGREE[label]}, 0) + n[1]"
+    )
+    for label in HUB_LABELS
+}

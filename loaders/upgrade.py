@@ -46,11 +46,13 @@ SLICE = 10_000
 
 OLD_IDS = f"NOT ({' OR '.join(f'x.key STARTS WITH {prefix!r}' for prefix in PREFIXES)})"
 COUNT_LEGACY = f"MATCH (x:{LISTING_LABEL}) WHERE {OLD_IDS} RETURN count(x)"
-_BEGIN = (f"MERGE (l:{LAYOUT_LABEL} {{key: 'layout'}}) SET l.upgrading_to = $version")
-_DONE = (f"MATCH (l:{LAYOUT_LABEL} {{key: 'layout'}}) "
-         "SET l.version = $version, l.upgrading_to = null")
-_RECORD_EMPTY = (f"MERGE (l:{LAYOUT_LABEL} {{key: 'layout'}}) "
-                 "SET l.version = $version, l.legacy_listings = 0")
+_BEGIN = f"MERGE (l:{LAYOUT_LABEL} {{key: 'layout'}}) SET l.upgrading_to = $version"
+_DONE = (
+    f"MATCH (l:{LAYOUT_LABEL} {{key: 'layout'}}) SET l.version = $version, l.upgrading_to = null"
+)
+_RECORD_EMPTY = (
+    f"MERGE (l:{LAYOUT_LABEL} {{key: 'layout'}}) SET l.version = $version, l.legacy_listings = 0"
+)
 _RECORD_LEGACY = f"MATCH (l:{LAYOUT_LABEL} {{key: 'layout'}}) SET l.legacy_listings = $legacy"
 
 
@@ -84,60 +86,76 @@ def _hub_chores(label: str) -> tuple[Chore, ...]:
     plural = {"Person": "people", "Company": "companies", "Genre": "genres"}[label]
     degree = DEGREE[label]
     return (
-        Chore(f"{{n}} {plural} lose `sources` (their listings are those of their edges)",
-              f"MATCH (n:{label}) WHERE n.sources IS NOT NULL RETURN count(n)",
-              f"MATCH (n:{label}) WHERE n.sources IS NOT NULL WITH n LIMIT $limit "
-              "SET n.sources = null RETURN count(n)"),
-        Chore(f"{{n}} {plural} lose `votes` that name one spelling (it is their name)",
-              f"MATCH (n:{label}) WHERE size(n.votes) = 1 RETURN count(n)",
-              f"MATCH (n:{label}) WHERE size(n.votes) = 1 WITH n LIMIT $limit "
-              "SET n.votes = null RETURN count(n)"),
-        Chore(f"{{n}} {plural} get `{degree}` counted from their edges",
-              f"MATCH (n:{label}) WHERE n.{degree} IS NULL RETURN count(n)",
-              f"MATCH (n:{label}) WHERE n.{degree} IS NULL WITH n LIMIT $limit "
-              f"OPTIONAL MATCH (n)-[r]-(:{Label.SHOW.value}) WITH n, count(r) AS degree "
-              f"SET n.{degree} = degree RETURN count(n)"),
+        Chore(
+            f"{{n}} {plural} lose `sources` (their listings are those of their edges)",
+            f"MATCH (n:{label}) WHERE n.sources IS NOT NULL RETURN count(n)",
+            f"MATCH (n:{label}) WHERE n.sources IS NOT NULL WITH n LIMIT $limit "
+            "SET n.sources = null RETURN count(n)",
+        ),
+        Chore(
+            f"{{n}} {plural} lose `votes` that name one spelling (it is their name)",
+            f"MATCH (n:{label}) WHERE size(n.votes) = 1 RETURN count(n)",
+            f"MATCH (n:{label}) WHERE size(n.votes) = 1 WITH n LIMIT $limit "
+            "SET n.votes = null RETURN count(n)",
+        ),
+        Chore(
+            f"{{n}} {plural} get `{degree}` counted from their edges",
+            f"MATCH (n:{label}) WHERE n.{degree} IS NULL RETURN count(n)",
+            f"MATCH (n:{label}) WHERE n.{degree} IS NULL WITH n LIMIT $limit "
+            f"OPTIONAL MATCH (n)-[r]-(:{Label.SHOW.value}) WITH n, count(r) AS degree "
+            f"SET n.{degree} = degree RETURN count(n)",
+        ),
     )
 
 
 _SHOW = Label.SHOW.value
 # The edges whose provenance is filed under a show (loaders/plan.py edge_show): those
 # ending at it, and those starting at it that do not end at a show.
-_FILED_UNDER = ("(endNode(r) = s OR (startNode(r) = s AND "
-                f"NOT '{_SHOW}' IN labels(endNode(r))))")
-_LISTED_SHOWS = (f"MATCH (s:{_SHOW}) WHERE s.sources IS NOT NULL WITH s LIMIT $limit "
-                 "RETURN s.key, s.sources")
-_LISTED_EDGES = (f"UNWIND $keys AS k MATCH (s:{_SHOW} {{key: k}})-[r]-() "
-                 f"WHERE r.sources IS NOT NULL AND {_FILED_UNDER} "
-                 f"RETURN k, {EDGE_IDENTITY}, r.sources")
-_WRITE_ASSERTIONS = (f"UNWIND $rows AS a MERGE (x:{ASSERTION_LABEL} {{key: a[0]}}) "
-                     "SET x.listing = a[1], x.show = a[2], x.edges = a[3]")
-_COUNT_LISTS = (f"UNWIND $keys AS k MATCH (s:{_SHOW} {{key: k}}) "
-                f"OPTIONAL MATCH (s)-[r]-() WHERE r.sources IS NOT NULL AND {_FILED_UNDER} "
-                "WITH s, collect(r) AS rels "
-                f"FOREACH (r IN rels | SET r.{ASSERTED_BY} = size(r.sources), r.sources = null) "
-                f"SET s.{ASSERTED_BY} = size(s.sources), s.sources = null RETURN count(s)")
+_FILED_UNDER = f"(endNode(r) = s OR (startNode(r) = s AND NOT '{_SHOW}' IN labels(endNode(r))))"
+_LISTED_SHOWS = (
+    f"MATCH (s:{_SHOW}) WHERE s.sources IS NOT NULL WITH s LIMIT $limit RETURN s.key, s.sources"
+)
+_LISTED_EDGES = (
+    f"UNWIND $keys AS k MATCH (s:{_SHOW} {{key: k}})-[r]-() "
+    f"WHERE r.sources IS NOT NULL AND {_FILED_UNDER} "
+    f"RETURN k, {EDGE_IDENTITY}, r.sources"
+)
+_WRITE_ASSERTIONS = (
+    f"UNWIND $rows AS a MERGE (x:{ASSERTION_LABEL} {{key: a[0]}}) "
+    "SET x.listing = a[1], x.show = a[2], x.edges = a[3]"
+)
+_COUNT_LISTS = (
+    f"UNWIND $keys AS k MATCH (s:{_SHOW} {{key: k}}) "
+    f"OPTIONAL MATCH (s)-[r]-() WHERE r.sources IS NOT NULL AND {_FILED_UNDER} "
+    "WITH s, collect(r) AS rels "
+    f"FOREACH (r IN rels | SET r.{ASSERTED_BY} = size(r.sources), r.sources = null) "
+    f"SET s.{ASSERTED_BY} = size(s.sources), s.sources = null RETURN count(s)"
+)
 
 
 def _provenance_to_listings(backend: Backend, limit: int) -> int:
     """Up to `limit` shows (and their edges) whose `sources` become Assertions and counts."""
     limit = max(1, limit // 10)  # a show's lists hold many ids each
-    shows = backend.run_read(_LISTED_SHOWS, {"limit": limit}, max_rows=0,
-                             timeout_ms=backend.write_timeout_ms).rows
+    shows = backend.run_read(
+        _LISTED_SHOWS, {"limit": limit}, max_rows=0, timeout_ms=backend.write_timeout_ms
+    ).rows
     if not shows:
         return 0
     keys = [key for key, _ in shows]
     asserted: dict[tuple[str, str], set[str]] = {
-        (listing, key): set() for key, sources in shows for listing in sources or ()}
+        (listing, key): set() for key, sources in shows for listing in sources or ()
+    }
     for key, identity, sources in backend.run_read(
-            _LISTED_EDGES, {"keys": keys}, max_rows=0,
-            timeout_ms=backend.write_timeout_ms).rows:
+        _LISTED_EDGES, {"keys": keys}, max_rows=0, timeout_ms=backend.write_timeout_ms
+    ).rows:
         for listing in sources or ():
             asserted.setdefault((listing, key), set()).add(identity)
-    rows = [[assertion_key(listing, key), listing, key, sorted(edges)]
-            for (listing, key), edges in sorted(asserted.items())]
+    rows = [
+        [assertion_key(listing, key), listing, key, sorted(edges)]
+        for (listing, key), edges in sorted(asserted.items())
+    ]
     for i in range(0, len(rows), SLICE):
-        backend.run_write(_WRITE_ASSERTIONS, {"rows": rows[i:i + SLICE]})
+        backend.run_write(_WRITE_ASSERTIONS, {"rows": rows[i : i + SLICE]})
     return int(backend.run_write(_COUNT_LISTS, {"keys": keys}).value(0) or 0)
 
 
@@ -147,15 +165,29 @@ def _count_legacy_listings(backend: Backend) -> None:
 
 
 STEPS: tuple[Step, ...] = (
-    Step(2, "listing ids become stable: listings of earlier versions keep their ids until "
-            "their files are loaded again, which adopts them", after=_count_legacy_listings),
-    Step(3, "people, companies and genres keep no per-listing lists",
-         tuple(chore for label in HUB_LABELS for chore in _hub_chores(label))),
-    Step(4, "provenance moves to the listings: shows and edges count their listings",
-         (Chore("{n} shows and their edges get their listings' Assertions and a count "
+    Step(
+        2,
+        "listing ids become stable: listings of earlier versions keep their ids until "
+        "their files are loaded again, which adopts them",
+        after=_count_legacy_listings,
+    ),
+    Step(
+        3,
+        "people, companies and genres keep no per-listing lists",
+        tuple(chore for label in HUB_LABELS for chore in _hub_chores(label)),
+    ),
+    Step(
+        4,
+        "provenance moves to the listings: shows and edges count their listings",
+        (
+            Chore(
+                "{n} shows and their edges get their listings' Assertions and a count "
                 "instead of `sources`",
                 f"MATCH (s:{_SHOW}) WHERE s.sources IS NOT NULL RETURN count(s)",
-                _provenance_to_listings),)),
+                _provenance_to_listings,
+            ),
+        ),
+    ),
 )
 assert STEPS[-1].version == LAYOUT_VERSION, "a layout version without its upgrade step"
 

@@ -16,10 +16,14 @@ from graph.schema import ASSERTION_LABEL, RELATIONSHIPS, Label, RelType
 
 EDGE_SEP = "|"  # an edge's identity: "<type>|<start key>|<end key>|<role>" (loaders/plan.py)
 
-_SHOW_LISTINGS = (f"MATCH (a:{ASSERTION_LABEL} {{show: $key}}) "
-                  "WITH a.listing AS listing ORDER BY listing LIMIT $limit RETURN listing")
-_EDGE_LISTINGS = (f"MATCH (a:{ASSERTION_LABEL} {{show: $show}}) WHERE $identity IN a.edges "
-                  "WITH a.listing AS listing ORDER BY listing LIMIT $limit RETURN listing")
+_SHOW_LISTINGS = (
+    f"MATCH (a:{ASSERTION_LABEL} {{show: $key}}) "
+    "WITH a.listing AS listing ORDER BY listing LIMIT $limit RETURN listing"
+)
+_EDGE_LISTINGS = (
+    f"MATCH (a:{ASSERTION_LABEL} {{show: $show}}) WHERE $identity IN a.edges "
+    "WITH a.listing AS listing ORDER BY listing LIMIT $limit RETURN listing"
+)
 _EVERY_ASSERTION = f"MATCH (a:{ASSERTION_LABEL}) RETURN a.listing, a.show, a.edges"
 
 
@@ -39,13 +43,24 @@ def listings_asserting_show(backend: Backend, key: str, limit: int = 1_000_000) 
     return [row[0] for row in rows]
 
 
-def listings_asserting_edge(backend: Backend, rel_type: str, start: str, end: str,
-                            role: str | None = None, limit: int = 1_000_000) -> list[str]:
+def listings_asserting_edge(
+    backend: Backend,
+    rel_type: str,
+    start: str,
+    end: str,
+    role: str | None = None,
+    limit: int = 1_000_000,
+) -> list[str]:
     """The ids of the listings that assert an edge, in id order (the first `limit`)."""
-    rows = backend.run_read(_EDGE_LISTINGS, {
-        "show": edge_show(rel_type, start, end),
-        "identity": edge_identity(rel_type, start, end, role), "limit": limit},
-        max_rows=0).rows
+    rows = backend.run_read(
+        _EDGE_LISTINGS,
+        {
+            "show": edge_show(rel_type, start, end),
+            "identity": edge_identity(rel_type, start, end, role),
+            "limit": limit,
+        },
+        max_rows=0,
+    ).rows
     return [row[0] for row in rows]
 
 

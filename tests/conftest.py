@@ -22,8 +22,10 @@ from graph.neo4j_backend import Neo4jBackend
 os.environ.setdefault("SCREENGRAPH_EMBEDDED_IDLE_S", "0")
 
 BACKENDS = ("embedded", "neo4j")
-_NEO4J_MISSING = ("Neo4j is not configured: set NEO4J_URI (run 'make test', which starts "
-                  "scripts/neo4j-local, or eval \"$(scripts/neo4j-local env)\")")
+_NEO4J_MISSING = (
+    "Neo4j is not configured: set NEO4J_URI (run 'make test', which starts "
+    'scripts/neo4j-local, or eval "$(scripts/neo4j-local env)")'
+)
 
 
 def _in_ci() -> bool:
@@ -51,9 +53,12 @@ def neo4j_session_backend():
         if _in_ci():
             pytest.fail(f"CI=true but {_NEO4J_MISSING}")
         pytest.skip(_NEO4J_MISSING)
-    backend = Neo4jBackend(uri, os.environ.get("NEO4J_USERNAME", "neo4j"),
-                           os.environ.get("NEO4J_PASSWORD"),
-                           os.environ.get("NEO4J_DATABASE", "neo4j"))
+    backend = Neo4jBackend(
+        uri,
+        os.environ.get("NEO4J_USERNAME", "neo4j"),
+        os.environ.get("NEO4J_PASSWORD"),
+        os.environ.get("NEO4J_DATABASE", "neo4j"),
+    )
     info = backend.info()
     if not info.reachable:
         message = f"Neo4j at {uri} is not reachable: {dict(info.details)}"

@@ -14,31 +14,56 @@ def _latency(p50: float, p95: float) -> dict:
 
 
 def _run(backend: str, credits: int, incremental: dict, stopped: str = "") -> dict:
-    run = {"backend": backend, "credits_nominal": credits, "credits": credits + 7,
-           "incremental": incremental,
-           "bulk": {"seconds": credits / 5000, "credits_per_s": 5000.0,
-                    "loader_peak_mb": 300.0, "database_peak_mb": 900.0},
-           "store_mb": credits / 1000, "queries_database_peak_mb": 950.0,
-           "queries": {q: _latency(3.0, 9.5) for q in
-                       ("search", "related content", "collaborators", "path")},
-           "cli": {"cold_seconds": 4.25, "warm_seconds": 0.41}}
+    run = {
+        "backend": backend,
+        "credits_nominal": credits,
+        "credits": credits + 7,
+        "incremental": incremental,
+        "bulk": {
+            "seconds": credits / 5000,
+            "credits_per_s": 5000.0,
+            "loader_peak_mb": 300.0,
+            "database_peak_mb": 900.0,
+        },
+        "store_mb": credits / 1000,
+        "queries_database_peak_mb": 950.0,
+        "queries": {
+            q: _latency(3.0, 9.5) for q in ("search", "related content", "collaborators", "path")
+        },
+        "cli": {"cold_seconds": 4.25, "warm_seconds": 0.41},
+    }
     if stopped:
-        run = {k: v for k, v in run.items() if k in ("backend", "credits_nominal",
-                                                       "incremental")}
+        run = {k: v for k, v in run.items() if k in ("backend", "credits_nominal", "incremental")}
         run["stopped_by"] = stopped
     return run
 
 
 def _report() -> dict:
-    measured = {"run": True, "seconds": 12.0, "credits_per_s": 8333.0, "credits": 100007,
-                "loader_peak_mb": 120.0, "database_peak_mb": 700.0}
+    measured = {
+        "run": True,
+        "seconds": 12.0,
+        "credits_per_s": 8333.0,
+        "credits": 100007,
+        "loader_peak_mb": 120.0,
+        "database_peak_mb": 700.0,
+    }
     estimated = {"run": False, "estimated_seconds": 1500.0, "why": "not run: est. 25 min"}
-    return {"started": "2026-11-30T04:00:00+00:00", "finished": "2026-11-30T04:30:00+00:00",
-            "command": "benchmarks/scaling.py --credits 1e5 1e7", "targets": TARGETS,
-            "machine": {"cpus": 2, "memory_mb": {"MemTotal": 24000}},
-            "runs": [_run("embedded", 100_000, measured),
-                     _run("neo4j", 10_000_000, estimated,
-                          "SystemExit: the bulk load failed:\nMemoryError | at planning")]}
+    return {
+        "started": "2026-11-30T04:00:00+00:00",
+        "finished": "2026-11-30T04:30:00+00:00",
+        "command": "benchmarks/scaling.py --credits 1e5 1e7",
+        "targets": TARGETS,
+        "machine": {"cpus": 2, "memory_mb": {"MemTotal": 24000}},
+        "runs": [
+            _run("embedded", 100_000, measured),
+            _run(
+                "neo4j",
+                10_000_000,
+                estimated,
+                "SystemExit: the bulk load failed:\nMemoryError | at planning",
+            ),
+        ],
+    }
 
 
 def test_table_has_each_run_with_targets_estimates_and_what_stopped_a_size():
@@ -76,8 +101,18 @@ def test_separate_runs_merge_and_render_a_png(tmp_path, capsys):
     assert len(merged([one, two])["runs"]) == 2
     png = tmp_path / "scaling.png"
     import sys
-    argv, sys.argv = sys.argv, ["scaling_report", *map(str, paths), "--png", str(png),
-                                "--merge", str(tmp_path / "all.json")]
+
+    argv, sys.argv = (
+        sys.argv,
+        [
+            "scaling_report",
+            *map(str, paths),
+            "--png",
+            str(png),
+            "--merge",
+            str(tmp_path / "all.json"),
+        ],
+    )
     try:
         main()
     finally:
@@ -95,10 +130,12 @@ def test_the_incremental_rate_of_the_largest_earlier_size_predicts_the_next(tmp_
     assert previous_rates([path]) == {"embedded": 6000.0}
 
 
-
 def test_a_size_whose_incremental_load_was_skipped_without_a_rate_still_renders():
     report = _report()
-    report["runs"][0]["incremental"] = {"run": False, "estimated_seconds": None,
-                                        "why": "not run (--incremental-budget 0)"}
+    report["runs"][0]["incremental"] = {
+        "run": False,
+        "estimated_seconds": None,
+        "why": "not run (--incremental-budget 0)",
+    }
     row = table(report).splitlines()[2]
     assert "| not run |" in row

@@ -19,8 +19,11 @@ CREDITS = 10_000
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _rows(folder: Path, table: str) -> list[list[str]]:
@@ -61,8 +64,7 @@ def test_our_format_holds_the_same_shapes_and_skewed_companies(tmp_path):
     listings = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     credits = sum(len(listing.get("credits", [])) for listing in listings)
     assert 0.7 * CREDITS <= credits <= 1.3 * CREDITS  # CREDITS_PER_TITLE holds
-    companies = sorted(Counter(c for listing in listings
-                               for c in listing["companies"]).values())
+    companies = sorted(Counter(c for listing in listings for c in listing["companies"]).values())
     assert companies[-1] >= 10 * statistics.median(companies)
     assert any(listing.get("episode_of") for listing in listings)
     assert any(listing.get("alternate_titles") for listing in listings)

@@ -15,8 +15,9 @@ from graph.settings import SETTINGS_BY_NAME, Settings, SettingsError, load_setti
 from webapp.ingest_token import require_strong_token
 
 
-def create_app(test_config: Mapping[str, Any] | None = None, *,
-               settings: Settings | None = None, backend=None) -> Flask:
+def create_app(
+    test_config: Mapping[str, Any] | None = None, *, settings: Settings | None = None, backend=None
+) -> Flask:
     app = Flask(__name__)
     settings = settings or load_settings()
     require_secret_key_for_ingest(settings)
@@ -49,6 +50,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
         views_ingest,
         views_loads,
     )
+
     app.jinja_env.filters["cell"] = cell_text
     telemetry.init_app(app)  # first: every request is timed and logged, refused ones too
     store.init_app(app, backend)
@@ -60,8 +62,17 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
     inputs.init_app(app)
     csrf.init_app(app)
     app.before_request(inputs.check_form)
-    for module in (views_explore, views_export, views_connect, views_console, views_ingest,
-                   views_loads, views_duplicates, openapi, health):
+    for module in (
+        views_explore,
+        views_export,
+        views_connect,
+        views_console,
+        views_ingest,
+        views_loads,
+        views_duplicates,
+        openapi,
+        health,
+    ):
         app.register_blueprint(module.bp)
     return app
 
@@ -74,4 +85,5 @@ def require_secret_key_for_ingest(settings: Settings) -> None:
         raise SettingsError(
             f"{token} is set but {key} is not: adding listings needs both. Set {key} to a "
             "long random value (python -c 'import secrets; print(secrets.token_hex(32))'), "
-            f"or unset {token} to switch adding listings off.")
+            f"or unset {token} to switch adding listings off."
+        )

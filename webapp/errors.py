@@ -22,8 +22,9 @@ class ApiError(Exception):
     on instead of the bare error page (a form keeps what was typed); the JSON twin is the
     same error either way."""
 
-    def __init__(self, status: int, code: str, message: str, *,
-                 page: tuple[str, dict] | None = None, **extra):
+    def __init__(
+        self, status: int, code: str, message: str, *, page: tuple[str, dict] | None = None, **extra
+    ):
         super().__init__(message)
         self.status, self.code, self.message, self.extra = status, code, message, extra
         self.page = page
@@ -83,7 +84,8 @@ def init_app(app: Flask) -> None:
 
     for error_type, status, code in GRAPH_ERRORS:
         app.register_error_handler(
-            error_type, lambda exc, status=status, code=code: error_response(status, code, str(exc)))
+            error_type, lambda exc, status=status, code=code: error_response(status, code, str(exc))
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -23,7 +23,10 @@ UPLOAD_ENDPOINTS = frozenset({"ingest.ingest", "ingest.ingest_json"})
 # gets DEFAULT_TEXT_CHARS. `text` is a pasted listing, bounded by MAX_FORM_MEMORY_BYTES.
 TEXT_CHARS = {
     "q": 200,
-    "from": 300, "to": 300, "from_key": 300, "to_key": 300,
+    "from": 300,
+    "to": 300,
+    "from_key": 300,
+    "to_key": 300,
     "keys": 10_000,  # a JSON list of listing keys (provenance)
     "query": 10_000,
     "params": 100_000,

@@ -14,9 +14,9 @@ from graph.schema import RELATIONSHIPS, RelType
 
 
 class Wording(NamedTuple):
-    forward: str         # the edge's start is the subject: "Eric Rochant directed The Bureau"
-    forward_chain: str   # the same, continuing a sentence: "…, who directed The Bureau"
-    backward: str        # the edge's end is the subject: "The Bureau was directed by Eric Rochant"
+    forward: str  # the edge's start is the subject: "Eric Rochant directed The Bureau"
+    forward_chain: str  # the same, continuing a sentence: "…, who directed The Bureau"
+    backward: str  # the edge's end is the subject: "The Bureau was directed by Eric Rochant"
     backward_chain: str  # "…, directed by Eric Rochant"
 
 
@@ -28,8 +28,9 @@ WORDING: dict[RelType, Wording] = {
     RelType.WORKED_ON: Wording("worked on", "who worked on", "had on its crew", "with"),
     RelType.MADE_BY: Wording("was made by", "made by", "made", "which made"),
     RelType.IN_GENRE: Wording("is in the genre", "in the genre", "includes", "which includes"),
-    RelType.EPISODE_OF: Wording("is an episode of", "an episode of", "has the episode",
-                                "which has the episode"),
+    RelType.EPISODE_OF: Wording(
+        "is an episode of", "an episode of", "has the episode", "which has the episode"
+    ),
 }
 
 
@@ -63,15 +64,21 @@ def path_sentence(path: list[dict]) -> list[dict]:
         wording = WORDING[RelType(rel["type"])]
         forward = _forward(rel, before)
         if index == 1:
-            parts += [{"entity": before},
-                      {"text": f" {wording.forward if forward else wording.backward} "}]
+            parts += [
+                {"entity": before},
+                {"text": f" {wording.forward if forward else wording.backward} "},
+            ]
         else:
-            parts.append({"text": f", {wording.forward_chain if forward else wording.backward_chain} "})
+            parts.append(
+                {"text": f", {wording.forward_chain if forward else wording.backward_chain} "}
+            )
         parts += [{"entity": after}, *_role(rel)]
     return parts
 
 
 def plain_text(parts: list[dict]) -> str:
     """A sentence as plain text (titles, tests)."""
-    return "".join(part.get("text") or part["entity"].get("display") or part["entity"]["name"]
-                   for part in parts)
+    return "".join(
+        part.get("text") or part["entity"].get("display") or part["entity"]["name"]
+        for part in parts
+    )

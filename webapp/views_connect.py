@@ -27,11 +27,21 @@ def _entity(text: str, key: str, side: str) -> dict:
     try:
         return resolve_entity(backend, key if key else text)
     except AmbiguousEntity as exc:
-        raise ApiError(400, "ambiguous", f"{side.capitalize()}: {exc}", side=side,
-                       candidates=_reruns(exc.candidates, side)) from None
+        raise ApiError(
+            400,
+            "ambiguous",
+            f"{side.capitalize()}: {exc}",
+            side=side,
+            candidates=_reruns(exc.candidates, side),
+        ) from None
     except UnknownEntity as exc:
-        raise ApiError(404, "not_found", f"{side.capitalize()}: {exc}", side=side,
-                       candidates=_reruns(exc.suggestions, side)) from None
+        raise ApiError(
+            404,
+            "not_found",
+            f"{side.capitalize()}: {exc}",
+            side=side,
+            candidates=_reruns(exc.suggestions, side),
+        ) from None
 
 
 def _rerun_url(**changes) -> str:
@@ -42,8 +52,10 @@ def _rerun_url(**changes) -> str:
 
 
 def _reruns(candidates: list[dict], side: str) -> list[dict]:
-    return [{**c, "rerun": _rerun_url(**{side: c["name"], f"{side}_key": f"{c['label']}:{c['key']}"})}
-            for c in candidates]
+    return [
+        {**c, "rerun": _rerun_url(**{side: c["name"], f"{side}_key": f"{c['label']}:{c['key']}"})}
+        for c in candidates
+    ]
 
 
 def _graph(answer: dict) -> dict:
@@ -51,17 +63,37 @@ def _graph(answer: dict) -> dict:
     steps = answer["path"]
     for i, step in enumerate(steps):
         if "label" in step:
-            nodes.append({"id": f"{step['key']}@{step['label']}", "key": step["key"],
-                          "label": step["label"], "name": step["name"],
-                          "display": step.get("display"), "url": step["url"]})
+            nodes.append(
+                {
+                    "id": f"{step['key']}@{step['label']}",
+                    "key": step["key"],
+                    "label": step["label"],
+                    "name": step["name"],
+                    "display": step.get("display"),
+                    "url": step["url"],
+                }
+            )
         else:
             before, after = steps[i - 1], steps[i + 1]
-            ids = {before["key"]: f"{before['key']}@{before['label']}",
-                   after["key"]: f"{after['key']}@{after['label']}"}
-            edges.append({"source": ids[step["start"]], "target": ids[step["end"]],
-                          "type": step["type"], "role": step["role"]})
-    return {"nodes": nodes, "edges": edges, "shown": len(nodes), "total": len(nodes),
-            "center": nodes[0]["id"] if nodes else None}
+            ids = {
+                before["key"]: f"{before['key']}@{before['label']}",
+                after["key"]: f"{after['key']}@{after['label']}",
+            }
+            edges.append(
+                {
+                    "source": ids[step["start"]],
+                    "target": ids[step["end"]],
+                    "type": step["type"],
+                    "role": step["role"],
+                }
+            )
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "shown": len(nodes),
+        "total": len(nodes),
+        "center": nodes[0]["id"] if nodes else None,
+    }
 
 
 _FIELDS = ("from", "to", "from_key", "to_key", "max_hops")
@@ -70,10 +102,20 @@ _FIELDS = ("from", "to", "from_key", "to_key", "max_hops")
 @page(bp, "/connect", "connect.html")
 def connect():
     from_text, to_text = request.args.get("from", "").strip(), request.args.get("to", "").strip()
-    from_key, to_key = request.args.get("from_key", "").strip(), request.args.get("to_key", "").strip()
-    data = {"from_text": from_text, "to_text": to_text, "from_key": from_key, "to_key": to_key,
-            "max_hops": paths.DEFAULT_MAX_HOPS, "max_hops_limit": limits.MAX_CONNECT_HOPS,
-            "searched": False, "path": None}
+    from_key, to_key = (
+        request.args.get("from_key", "").strip(),
+        request.args.get("to_key", "").strip(),
+    )
+    data = {
+        "from_text": from_text,
+        "to_text": to_text,
+        "from_key": from_key,
+        "to_key": to_key,
+        "max_hops": paths.DEFAULT_MAX_HOPS,
+        "max_hops_limit": limits.MAX_CONNECT_HOPS,
+        "searched": False,
+        "path": None,
+    }
     try:
         data["max_hops"] = int_arg("max_hops", paths.DEFAULT_MAX_HOPS, 1, limits.MAX_CONNECT_HOPS)
         if (from_text or from_key) and (to_text or to_key):
@@ -88,25 +130,41 @@ def connect():
 def _connection(from_text: str, from_key: str, to_text: str, to_key: str, max_hops: int) -> dict:
     source, target = _entity(from_text, from_key, "from"), _entity(to_text, to_key, "to")
     distinguish(get_backend(), [source, target])
-    answer = paths.connection_path(get_backend(), paths.Ref(source["label"], source["key"]),
-                                   paths.Ref(target["label"], target["key"]), max_hops=max_hops)
+    answer = paths.connection_path(
+        get_backend(),
+        paths.Ref(source["label"], source["key"]),
+        paths.Ref(target["label"], target["key"]),
+        max_hops=max_hops,
+    )
     steps = []
     for step in answer["path"]:
         if "label" in step:
             steps.append({"kind": "node", **step})
         else:
             role = f" ({step['role']})" if step.get("role") else ""
-            steps.append({"kind": "rel", "text": f"{step['type'].replace('_', ' ').lower()}{role}",
-                          **step})
+            steps.append(
+                {"kind": "rel", "text": f"{step['type'].replace('_', ' ').lower()}{role}", **step}
+            )
     path = answer["path"] or None
     longer = None
     if answer["message"] == paths.no_path_within(max_hops) and max_hops < limits.MAX_CONNECT_HOPS:
-        longer = {"max_hops": limits.MAX_CONNECT_HOPS,
-                  "url": _rerun_url(max_hops=limits.MAX_CONNECT_HOPS)}
-    return {"searched": True, "source": source, "target": target, "path": path,
-            "length": answer["length"], "steps": steps, "message": answer["message"],
-            "found": answer["found"], "graph": _graph(answer),
-            "sentence": path_sentence(path) if path else None,
-            "step_sentences": step_sentences(path) if path else [],
-            "longer": longer,
-            "from_text": from_text or source["name"], "to_text": to_text or target["name"]}
+        longer = {
+            "max_hops": limits.MAX_CONNECT_HOPS,
+            "url": _rerun_url(max_hops=limits.MAX_CONNECT_HOPS),
+        }
+    return {
+        "searched": True,
+        "source": source,
+        "target": target,
+        "path": path,
+        "length": answer["length"],
+        "steps": steps,
+        "message": answer["message"],
+        "found": answer["found"],
+        "graph": _graph(answer),
+        "sentence": path_sentence(path) if path else None,
+        "step_sentences": step_sentences(path) if path else [],
+        "longer": longer,
+        "from_text": from_text or source["name"],
+        "to_text": to_text or target["name"],
+    }

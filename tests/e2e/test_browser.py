@@ -79,8 +79,11 @@ def test_a_write_in_the_console_is_refused_clearly(page):
 def test_add_a_listing_through_the_form(page):
     page.goto("/ingest")
     page.fill("#token", INGEST_TOKEN)
-    page.fill("#text", '{"title": "Browser Made Show", "year": 2025, "cast": ["Léa Drucker"], '
-                       '"companies": ["Federation Entertainment"]}')
+    page.fill(
+        "#text",
+        '{"title": "Browser Made Show", "year": 2025, "cast": ["Léa Drucker"], '
+        '"companies": ["Federation Entertainment"]}',
+    )
     page.click("button[value=preview]")
     expect(page.locator("#preview-h")).to_have_text("Preview: nothing written yet")
     expect(page.locator("main")).to_contain_text("would create")
@@ -95,7 +98,9 @@ def test_add_a_listing_through_the_form(page):
 def test_hostile_names_titles_and_synopses_are_shown_as_text(page):
     page.goto("/search?q=night")
     page.click(".results a")
-    expect(page.locator("h1")).to_have_text(re.compile(r"^<script>alert\('title'\)</script> Night$"))
+    expect(page.locator("h1")).to_have_text(
+        re.compile(r"^<script>alert\('title'\)</script> Night$")
+    )
     expect(page.locator("main")).to_contain_text("<img src=x onerror=alert('synopsis')>")
     expect(page.locator("main")).to_contain_text("<b onmouseover=alert('name')>Bold</b> Person")
     page.locator("text=Bold</b> Person").first.hover()

@@ -19,20 +19,33 @@ pytestmark = pytest.mark.e2e
 
 # Martin Scorsese directs four films, so he outranks the other Martins; two Jo Smiths
 # (told apart by birth year) make "Jo Smith" ambiguous.
-EXTRA = [{"title": f"Film {n}", "year": 1990 + n, "directors": ["Martin Scorsese"]}
-         for n in range(4)] + [
+EXTRA = [
+    {"title": f"Film {n}", "year": 1990 + n, "directors": ["Martin Scorsese"]} for n in range(4)
+] + [
     {"title": "Quiet One", "year": 2001, "directors": ["Martin Scorza"]},
-    {"title": "Smith Story", "year": 2001, "credits": [
-        {"name": "Jo Smith", "ids": ["imdb:nm0000011"], "birth_year": 1950, "category": "actor"}]},
-    {"title": "Other Smith Story", "year": 2002, "cast": ["Léa Drucker"], "credits": [
-        {"name": "Jo Smith", "ids": ["imdb:nm0000012"], "birth_year": 1970,
-         "category": "actor"}]}]
+    {
+        "title": "Smith Story",
+        "year": 2001,
+        "credits": [
+            {"name": "Jo Smith", "ids": ["imdb:nm0000011"], "birth_year": 1950, "category": "actor"}
+        ],
+    },
+    {
+        "title": "Other Smith Story",
+        "year": 2002,
+        "cast": ["Léa Drucker"],
+        "credits": [
+            {"name": "Jo Smith", "ids": ["imdb:nm0000012"], "birth_year": 1970, "category": "actor"}
+        ],
+    },
+]
 
 
 @pytest.fixture(params=["embedded", "neo4j"])
 def site(request):
     """The app on a fresh backend (each in turn) with the seed and EXTRA, served on loopback."""
     from waitress.server import create_server
+
     backend = open_backend(request.param, request)
     load_seed(backend)
     load_records(backend, "extra.jsonl", EXTRA)
@@ -48,15 +61,28 @@ def watched(browser, site, tmp_path):
     context = browser.new_context(base_url=site, viewport={"width": 1200, "height": 900})
     page = context.new_page()
     page.problems = []
-    page.on("console", lambda m: page.problems.append(
-        f"console {m.type}: {m.text} @{m.location.get('url', '')}")
-            if m.type in ("error", "warning") else None)
+    page.on(
+        "console",
+        lambda m: (
+            page.problems.append(f"console {m.type}: {m.text} @{m.location.get('url', '')}")
+            if m.type in ("error", "warning")
+            else None
+        ),
+    )
     page.on("pageerror", lambda exc: page.problems.append(f"uncaught: {exc}"))
     # A suggestion request the next keystroke aborts is not a failure.
-    page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url} {r.failure}")
-            if r.failure != "net::ERR_ABORTED" else None)
-    page.on("response", lambda r: page.problems.append(f"HTTP {r.status}: {r.url}")
-            if r.status >= 400 else None)
+    page.on(
+        "requestfailed",
+        lambda r: (
+            page.problems.append(f"failed: {r.url} {r.failure}")
+            if r.failure != "net::ERR_ABORTED"
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: page.problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
+    )
     page.shot = lambda name: page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
     yield page
     context.close()
@@ -106,7 +132,8 @@ def test_connect_an_ambiguous_name_then_search_longer_then_from_an_entity(watche
     page.click("a:has-text('Search up to 10 hops')")
     expect(page.locator(".path-sentence")).to_contain_text(
         "Jo Smith (b. 1970) acted in Other Smith Story, starring Léa Drucker, who acted in "
-        "The Bureau")
+        "The Bureau"
+    )
     expect(page.locator(".graph-view canvas").first).to_be_visible()
     page.shot("connect-longer")
     page.goto("/show/team-dronix")
@@ -120,16 +147,29 @@ def test_connect_an_ambiguous_name_then_search_longer_then_from_an_entity(watche
     page.click("button:has-text('Find the path')")
     expect(page.locator(".path-sentence")).to_contain_text(
         "Team Dronix was made by Federation Entertainment, which made The Bureau, starring "
-        "Léa Drucker")
+        "Léa Drucker"
+    )
     page.shot("connect-from-here")
     # The ambiguous name's 400 is the only failed request, and it is the page itself.
     assert [p for p in page.problems if "status of 400" not in p and "HTTP 400" not in p] == []
 
 
-PAGES = ["/", "/search?q=bureau", "/search?q=lea+druk", "/show/the-bureau",
-         "/person/eric-rochant", "/company/federation-entertainment", "/genre/drama",
-         "/connect", "/connect?from=L%C3%A9a+Drucker&to=Team+Dronix", "/console", "/queries",
-         "/queries/top_people", "/loads", "/ingest"]
+PAGES = [
+    "/",
+    "/search?q=bureau",
+    "/search?q=lea+druk",
+    "/show/the-bureau",
+    "/person/eric-rochant",
+    "/company/federation-entertainment",
+    "/genre/drama",
+    "/connect",
+    "/connect?from=L%C3%A9a+Drucker&to=Team+Dronix",
+    "/console",
+    "/queries",
+    "/queries/top_people",
+    "/loads",
+    "/ingest",
+]
 
 
 def test_every_kind_of_page_loads_without_console_errors_or_failed_requests(watched):
@@ -155,7 +195,8 @@ def test_every_kind_of_page_loads_without_console_errors_or_failed_requests(watc
     expect(page.locator("h1")).to_have_text("Eric Rochant")
     page.goto("/person/eric-rochan")
     expect(page.locator(".error-box a", has_text="Eric Rochant")).to_have_attribute(
-        "href", "/person/eric-rochant")
+        "href", "/person/eric-rochant"
+    )
     page.click("a:has-text('Search for it')")
     expect(page.locator(".results li").first).to_contain_text("Eric Rochant")
     page.shot("not-found-then-search")
@@ -176,7 +217,7 @@ class UnderPrefix:
         if not path.startswith(self.PREFIX + "/"):
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"outside the prefix"]
-        environ["PATH_INFO"] = path[len(self.PREFIX):]
+        environ["PATH_INFO"] = path[len(self.PREFIX) :]
         environ["HTTP_X_FORWARDED_PREFIX"] = self.PREFIX
         environ["HTTP_X_FORWARDED_FOR"] = environ.get("REMOTE_ADDR", "127.0.0.1")
         return self.app(environ, start_response)
@@ -185,6 +226,7 @@ class UnderPrefix:
 @pytest.fixture
 def prefixed_site(request):
     from waitress.server import create_server
+
     backend = open_backend("embedded", request)
     load_seed(backend)
     app = make_app(backend, proxy_hops=1)
@@ -200,14 +242,23 @@ def test_the_front_end_loads_its_chunks_under_a_path_prefix(browser, prefixed_si
     context = browser.new_context(base_url=prefixed_site)
     page = context.new_page()
     assets: list[str] = []
-    page.on("response", lambda r: assets.append(
-        f"{'ok' if r.status in (200, 304) else r.status} {r.url.split(prefixed_site)[1]}")
-        if "/static/" in r.url else None)
+    page.on(
+        "response",
+        lambda r: (
+            assets.append(
+                f"{'ok' if r.status in (200, 304) else r.status} {r.url.split(prefixed_site)[1]}"
+            )
+            if "/static/" in r.url
+            else None
+        ),
+    )
     page.goto("/sg/show/the-bureau")
     expect(page.locator(".graph-view canvas").first).to_be_visible()  # its chunk and its data
     page.goto("/sg/console")
     expect(page.locator(".cm-content")).to_be_visible()
     page.wait_for_load_state("networkidle")
-    assert sorted(set(assets)) == [f"ok /sg/static/dist/{name}" for name in (
-        "app.css", "app.js", "console.js", "favicon.svg", "graph-view.js")]
+    assert sorted(set(assets)) == [
+        f"ok /sg/static/dist/{name}"
+        for name in ("app.css", "app.js", "console.js", "favicon.svg", "graph-view.js")
+    ]
     context.close()

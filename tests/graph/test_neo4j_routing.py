@@ -15,9 +15,12 @@ from graph.neo4j_backend import Neo4jBackend
 def routed(neo4j):
     """The same database as the `neo4j` fixture, through `neo4j://` (routing)."""
     uri = os.environ["NEO4J_URI"].replace("bolt://", "neo4j://", 1)
-    backend = Neo4jBackend(uri, os.environ.get("NEO4J_USERNAME", "neo4j"),
-                           os.environ.get("NEO4J_PASSWORD"),
-                           os.environ.get("NEO4J_DATABASE", "neo4j"))
+    backend = Neo4jBackend(
+        uri,
+        os.environ.get("NEO4J_USERNAME", "neo4j"),
+        os.environ.get("NEO4J_PASSWORD"),
+        os.environ.get("NEO4J_DATABASE", "neo4j"),
+    )
     yield backend
     backend.close()
 
@@ -38,5 +41,7 @@ def test_reads_after_a_write_wait_for_it_through_the_process_bookmarks(routed):
     assert len(first) == 1  # the write's bookmark, which every next session starts from
     routed.run_write("CREATE (:Show {key: 'second', title: 'Second'})")
     assert routed.bookmarks() != first  # the chain moved on to the second write
-    assert routed.run_read("MATCH (s:Show) WHERE s.key IN ['first', 'second'] "
-                           "RETURN count(s)").value() == 2
+    assert (
+        routed.run_read("MATCH (s:Show) WHERE s.key IN ['first', 'second'] RETURN count(s)").value()
+        == 2
+    )

@@ -21,8 +21,10 @@ from queries.provenance import EDGE_SEP, every_assertion
 def to_layout3(backend: Backend) -> None:
     """Give the (loaded) store the provenance layout 3 wrote, and its version."""
     shows, edges = every_assertion(backend)
-    backend.run_write("UNWIND $rows AS s MATCH (x:Show {key: s[0]}) SET x.sources = s[1]",
-                      {"rows": [[key, listings] for key, listings in shows.items()]})
+    backend.run_write(
+        "UNWIND $rows AS s MATCH (x:Show {key: s[0]}) SET x.sources = s[1]",
+        {"rows": [[key, listings] for key, listings in shows.items()]},
+    )
     by_type: dict[str, list[list]] = defaultdict(list)
     for identity, listings in edges.items():
         rel_type, start, end, role = identity.split(EDGE_SEP, 3)
@@ -32,7 +34,9 @@ def to_layout3(backend: Backend) -> None:
         backend.run_write(
             f"UNWIND $rows AS e MATCH (a:{start.value} {{key: e[0]}})-[r:{rel_type}]->"
             f"(b:{end.value} {{key: e[1]}}) WHERE coalesce(r.role, '') = e[2] "
-            "SET r.sources = e[3]", {"rows": rows})
+            "SET r.sources = e[3]",
+            {"rows": rows},
+        )
     backend.run_write(f"MATCH (s:Show) SET s.{ASSERTED_BY} = null")
     backend.run_write(f"MATCH ()-[r]->() SET r.{ASSERTED_BY} = null")
     backend.run_write(f"MATCH (a:{ASSERTION_LABEL}) DELETE a")

@@ -24,8 +24,7 @@ def _load(backend, paths, watch=None):
     return summary, graph_checksum(backend, LOAD_TIMES)
 
 
-def test_a_load_that_forgets_makes_the_graph_of_one_that_remembers(backend, tmp_path,
-                                                                    monkeypatch):
+def test_a_load_that_forgets_makes_the_graph_of_one_that_remembers(backend, tmp_path, monkeypatch):
     paths = _inputs(tmp_path)
     remembering, expected = _load(backend, paths)
     backend.clear()
@@ -44,20 +43,26 @@ def test_a_load_that_forgets_makes_the_graph_of_one_that_remembers(backend, tmp_
 
         def measured(batch) -> None:
             written(batch)
-            held.append({
-                "identifiers": len(loader.identities.known),
-                "namesakes": len(loader.identities.namesakes),
-                "spellings": len(writer.book._known),
-                "details": len(writer._details_written),
-                "degrees": sum(map(len, writer.added_degrees.values()))
-                + sum(map(len, writer.stale_degrees.values()))})
+            held.append(
+                {
+                    "identifiers": len(loader.identities.known),
+                    "namesakes": len(loader.identities.namesakes),
+                    "spellings": len(writer.book._known),
+                    "details": len(writer._details_written),
+                    "degrees": sum(map(len, writer.added_degrees.values()))
+                    + sum(map(len, writer.stale_degrees.values())),
+                }
+            )
 
         writer.prepare, writer._written = counting_prepare, measured
 
     forgetting, found = _load(backend, paths, watch)
     assert found == expected, describe_difference(expected, found, ("remembering", "forgetting"))
-    assert (forgetting.loaded, forgetting.credits, sorted(forgetting.warnings)) == \
-        (remembering.loaded, remembering.credits, sorted(remembering.warnings))
+    assert (forgetting.loaded, forgetting.credits, sorted(forgetting.warnings)) == (
+        remembering.loaded,
+        remembering.credits,
+        sorted(remembering.warnings),
+    )
     # Many more entities than the bound went through; what was held stayed near it: the
     # bound, plus the two batches that must be remembered until they are written.
     most = BOUND + 2 * max(map(len, named))
@@ -67,8 +72,7 @@ def test_a_load_that_forgets_makes_the_graph_of_one_that_remembers(backend, tmp_
     assert max(step["degrees"] for step in held) <= BOUND
 
 
-def test_a_neo4j_load_leaves_none_of_its_rows_to_the_cyclic_collector(neo4j, tmp_path,
-                                                                     monkeypatch):
+def test_a_neo4j_load_leaves_none_of_its_rows_to_the_cyclic_collector(neo4j, tmp_path, monkeypatch):
     """A load runs the cyclic collector rarely (pipeline._rare_collections): whatever it
     leaves in reference cycles stays in memory until then. On Neo4j every batch's rows
     did (the driver keeps a query's parameters in its own cycles), so the loader's peak
@@ -83,6 +87,7 @@ def test_a_neo4j_load_leaves_none_of_its_rows_to_the_cyclic_collector(neo4j, tmp
             nonlocal queries
             queries += 1
             return method(*args, **kwargs)
+
         return call
 
     for name in ("run_read", "run_write", "run_write_many"):

@@ -23,8 +23,7 @@ LINE = {"title": "The Same Show", "year": 2001, "cast": ["Ann Lee"], "genres": [
 
 def plans(count: int, name: str = "same.jsonl"):
     text = "".join(json.dumps(LINE) + "\n" for _ in range(count))
-    return [plan_listing(r.listing, r.ref, lambda title: title)
-            for r in parse(text, name, "jsonl")]
+    return [plan_listing(r.listing, r.ref, lambda title: title) for r in parse(text, name, "jsonl")]
 
 
 def test_a_batch_writes_each_shared_edge_once(backend):
@@ -43,8 +42,10 @@ def test_every_listing_of_one_show_is_a_source_of_its_edges_once(backend, tmp_pa
     path.write_text("".join(lines))
     summary = Loader(backend, batch_size=50).load(read_all([str(path)]), "jsonl")
     assert (summary.updated, summary.unchanged) == (1, 119)
-    rows = backend.run_read("MATCH (:Person {key: 'ann-lee'})-[r:ACTED_IN]->(s:Show) "
-                            "RETURN r.asserted_by, s.asserted_by, s.votes").rows
+    rows = backend.run_read(
+        "MATCH (:Person {key: 'ann-lee'})-[r:ACTED_IN]->(s:Show) "
+        "RETURN r.asserted_by, s.asserted_by, s.votes"
+    ).rows
     assert rows == [[120, 120, ["The Same Show\t120"]]]
     edge_listings = listings_asserting_edge(backend, "ACTED_IN", "ann-lee", "the-same-show--2001")
     assert len(edge_listings) == len(set(edge_listings)) == 120
@@ -68,8 +69,11 @@ def _written(backend, load_id: str) -> int:
     change record (its Replaced images)."""
     show = backend.run_read("MATCH (s:Show) RETURN properties(s)", max_rows=0).rows
     edges = backend.run_read("MATCH ()-[r]->() RETURN properties(r)", max_rows=0).rows
-    images = backend.run_read(f"MATCH (v:{REPLACED_LABEL} {{_load: $load}}) "
-                              "RETURN properties(v)", {"load": load_id}, max_rows=0).rows
+    images = backend.run_read(
+        f"MATCH (v:{REPLACED_LABEL} {{_load: $load}}) RETURN properties(v)",
+        {"load": load_id},
+        max_rows=0,
+    ).rows
     return _size(show) + _size(edges) + _size(images)
 
 

@@ -13,11 +13,18 @@ from tests.queries.conftest import load_records, load_seed
 def directors(backend):
     """Martin Scorsese directs four films; Martin Scorza and Mario Scorsone one each."""
     load_seed(backend)
-    load_records(backend, "films.jsonl", [
-        {"title": f"Film {n}", "year": 1990 + n, "directors": ["Martin Scorsese"]}
-        for n in range(4)] + [
-        {"title": "Quiet One", "year": 2001, "directors": ["Martin Scorza"]},
-        {"title": "Loud One", "year": 2002, "directors": ["Mario Scorsone"]}])
+    load_records(
+        backend,
+        "films.jsonl",
+        [
+            {"title": f"Film {n}", "year": 1990 + n, "directors": ["Martin Scorsese"]}
+            for n in range(4)
+        ]
+        + [
+            {"title": "Quiet One", "year": 2001, "directors": ["Martin Scorza"]},
+            {"title": "Loud One", "year": 2002, "directors": ["Mario Scorsone"]},
+        ],
+    )
     return backend
 
 
@@ -38,7 +45,9 @@ def test_equal_matches_rank_the_most_credited_first(directors):
     # Both start with "martin": Scorsese has four credits, Scorza one; the shorter name
     # (the closer spelling) used to come first.
     assert [r["name"] for r in search(directors, "martin", labels=["Person"])] == [
-        "Martin Scorsese", "Martin Scorza"]
+        "Martin Scorsese",
+        "Martin Scorza",
+    ]
 
 
 def test_counts_are_true_and_pages_neither_overlap_nor_skip(backend):
@@ -46,8 +55,9 @@ def test_counts_are_true_and_pages_neither_overlap_nor_skip(backend):
     load_records(backend, "nights.jsonl", records)
     first = search_page(backend, "night shift", offset=0, limit=20)
     assert first.total == 45
-    pages = [first.results] + [search_page(backend, "night shift", offset=offset, limit=20).results
-                               for offset in (20, 40)]
+    pages = [first.results] + [
+        search_page(backend, "night shift", offset=offset, limit=20).results for offset in (20, 40)
+    ]
     keys = [r["key"] for page in pages for r in page]
     assert len(keys) == 45 and len(set(keys)) == 45
     assert [len(page) for page in pages] == [20, 20, 5]
@@ -59,12 +69,17 @@ def test_broadening_cuts_long_words_to_their_first_half():
     assert broadened_text("lea druk") == "lea dru"
 
 
-
 def test_pages_past_the_ranked_window_follow_on_without_overlap(backend):
-    load_records(backend, "nights.jsonl",
-                 [{"title": f"Night Shift {n:03d}", "year": 2000} for n in range(40)])
+    load_records(
+        backend,
+        "nights.jsonl",
+        [{"title": f"Night Shift {n:03d}", "year": 2000} for n in range(40)],
+    )
     size = 5
     assert ranked_window(size) < 40  # later pages come from past the ranked candidates
-    keys = [r["key"] for offset in range(0, 40, size)
-            for r in search_page(backend, "night shift", offset=offset, limit=size).results]
+    keys = [
+        r["key"]
+        for offset in range(0, 40, size)
+        for r in search_page(backend, "night shift", offset=offset, limit=size).results
+    ]
     assert sorted(keys) == sorted(set(keys)) and len(keys) == 40

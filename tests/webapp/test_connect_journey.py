@@ -18,16 +18,19 @@ def text_of(response) -> str:
 def test_each_step_reads_in_the_direction_of_its_edge(client):
     # Eric Rochant directed and wrote The Bureau: either edge is a shortest path.
     data = client.get("/connect.json?from=lea+drucker&to=eric+rochant").get_json()
-    assert re.fullmatch("Léa Drucker acted in The Bureau, (directed|written) by Eric Rochant",
-                        plain_text(path_sentence(data["path"])))
+    assert re.fullmatch(
+        "Léa Drucker acted in The Bureau, (directed|written) by Eric Rochant",
+        plain_text(path_sentence(data["path"])),
+    )
     first, second = (plain_text(s) for s in step_sentences(data["path"]))
     assert first == "Léa Drucker acted in The Bureau"
     assert re.fullmatch("The Bureau was (directed|written) by Eric Rochant", second)
     page = text_of(client.get("/connect?from=eric+rochant&to=lea+drucker"))
     assert re.search("Eric Rochant (directed|wrote) The Bureau, starring Léa Drucker[.]", page)
     backwards = text_of(client.get("/connect?from=lea+drucker&to=team+dronix"))
-    assert ("Léa Drucker acted in The Bureau, made by Federation Entertainment, "
-            "which made Team Dronix.") in backwards
+    assert (
+        "Léa Drucker acted in The Bureau, made by Federation Entertainment, which made Team Dronix."
+    ) in backwards
 
 
 def test_the_form_keeps_what_was_typed_when_a_name_is_unknown(client):
@@ -41,17 +44,42 @@ def test_the_form_keeps_what_was_typed_when_a_name_is_unknown(client):
 
 
 def test_an_ambiguous_name_offers_candidates_that_rerun_the_path(client, backend):
-    load_records(backend, "smiths.jsonl", [
-        {"title": "Smith Story", "year": 2001, "credits": [
-            {"name": "Jo Smith", "ids": ["imdb:nm0000011"], "birth_year": 1950,
-             "category": "actor"}]},
-        {"title": "Other Smith Story", "year": 2002, "cast": ["Léa Drucker"], "credits": [
-            {"name": "Jo Smith", "ids": ["imdb:nm0000012"], "birth_year": 1970,
-             "category": "actor"}]}])
+    load_records(
+        backend,
+        "smiths.jsonl",
+        [
+            {
+                "title": "Smith Story",
+                "year": 2001,
+                "credits": [
+                    {
+                        "name": "Jo Smith",
+                        "ids": ["imdb:nm0000011"],
+                        "birth_year": 1950,
+                        "category": "actor",
+                    }
+                ],
+            },
+            {
+                "title": "Other Smith Story",
+                "year": 2002,
+                "cast": ["Léa Drucker"],
+                "credits": [
+                    {
+                        "name": "Jo Smith",
+                        "ids": ["imdb:nm0000012"],
+                        "birth_year": 1970,
+                        "category": "actor",
+                    }
+                ],
+            },
+        ],
+    )
     answer = client.get("/connect?from=Jo+Smith&to=Eric+Rochant")
     assert answer.status_code == 400
-    reruns = re.findall(r'<a href="(/connect\?[^"]+)">Jo Smith \(b\. (\d+)\)</a>',
-                        answer.get_data(as_text=True))
+    reruns = re.findall(
+        r'<a href="(/connect\?[^"]+)">Jo Smith \(b\. (\d+)\)</a>', answer.get_data(as_text=True)
+    )
     assert sorted(year for _url, year in reruns) == ["1950", "1970"]
     chosen = dict((year, html_module.unescape(url)) for url, year in reruns)["1970"]
     assert "from_key=Person:jo-smith--nm0000012" in chosen and "to=Eric+Rochant" in chosen
@@ -71,11 +99,14 @@ def test_no_connection_within_the_hops_offers_a_longer_search(client):
 
 
 def test_connect_from_here_on_every_entity_page(client):
-    for address, name in (("/person/eric-rochant", "Eric Rochant"),
-                          ("/show/the-bureau", "The Bureau"),
-                          ("/company/federation-entertainment", "Federation Entertainment")):
-        link = re.search(r'<a href="([^"]+)">Connect from here</a>',
-                         client.get(address).get_data(as_text=True))
+    for address, name in (
+        ("/person/eric-rochant", "Eric Rochant"),
+        ("/show/the-bureau", "The Bureau"),
+        ("/company/federation-entertainment", "Federation Entertainment"),
+    ):
+        link = re.search(
+            r'<a href="([^"]+)">Connect from here</a>', client.get(address).get_data(as_text=True)
+        )
         assert link, address
         form = client.get(html_module.unescape(link.group(1)))
         assert form.status_code == 200

@@ -8,15 +8,23 @@ from tests.queries.conftest import load_records
 
 
 def test_search_pages_carry_the_true_total_and_links_to_the_next(client, backend):
-    load_records(backend, "nights.jsonl",
-                 [{"title": f"Night Shift {n:03d}", "year": 2000 + n % 20} for n in range(25)])
+    load_records(
+        backend,
+        "nights.jsonl",
+        [{"title": f"Night Shift {n:03d}", "year": 2000 + n % 20} for n in range(25)],
+    )
     first = client.get("/search.json?q=night+shift&limit=10").get_json()
     assert first["total"] == 25 and len(first["results"]) == 10 and first["offset"] == 0
     assert "offset=10" in first["pages"]["next"] and "previous" not in first["pages"]
     last = client.get("/search.json?q=night+shift&limit=10&offset=20").get_json()
     assert len(last["results"]) == 5 and "next" not in last["pages"]
-    keys = {r["key"] for offset in (0, 10, 20) for r in
-            client.get(f"/search.json?q=night+shift&limit=10&offset={offset}").get_json()["results"]}
+    keys = {
+        r["key"]
+        for offset in (0, 10, 20)
+        for r in client.get(f"/search.json?q=night+shift&limit=10&offset={offset}").get_json()[
+            "results"
+        ]
+    }
     assert len(keys) == 25
     html = client.get("/search?q=night+shift&limit=10&offset=10").get_data(as_text=True)
     assert "11–20 of 25 results" in html
@@ -32,19 +40,27 @@ def test_a_typo_early_in_a_word_is_found_and_said_so(client):
 
 def test_a_bad_offset_is_refused_with_its_range(client):
     answer = client.get("/search.json?q=x&offset=-1")
-    assert answer.status_code == 400 and "'offset' must be between 0" in \
-        answer.get_json()["error"]["message"]
+    assert (
+        answer.status_code == 400
+        and "'offset' must be between 0" in answer.get_json()["error"]["message"]
+    )
 
 
 def test_wrong_case_keys_and_names_redirect_to_the_entity(client):
-    for address in ("/person/Eric-Rochant", "/person/ERIC-ROCHANT", "/person/Eric%20Rochant",
-                    "/person/eric rochant"):
+    for address in (
+        "/person/Eric-Rochant",
+        "/person/ERIC-ROCHANT",
+        "/person/Eric%20Rochant",
+        "/person/eric rochant",
+    ):
         answer = client.get(address)
         assert answer.status_code == 302, address
         assert answer.headers["Location"].endswith("/person/eric-rochant"), address
     assert client.get("/show/The-Bureau").headers["Location"].endswith("/show/the-bureau")
     twin = client.get("/person/Eric-Rochant.json")
-    assert twin.status_code == 302 and twin.headers["Location"].endswith("/person/eric-rochant.json")
+    assert twin.status_code == 302 and twin.headers["Location"].endswith(
+        "/person/eric-rochant.json"
+    )
     assert client.get("/person/Eric-Rochant", follow_redirects=True).status_code == 200
 
 
@@ -71,4 +87,6 @@ def test_the_site_has_an_icon(client):
     html = client.get("/").get_data(as_text=True)
     assert '<link rel="icon" href="/static/dist/favicon.svg" type="image/svg+xml">' in html
     answer = client.get("/favicon.ico")
-    assert answer.status_code == 301 and answer.headers["Location"].endswith("/static/dist/favicon.svg")
+    assert answer.status_code == 301 and answer.headers["Location"].endswith(
+        "/static/dist/favicon.svg"
+    )

@@ -28,11 +28,19 @@ def _free_port() -> int:
 
 def _serve(port: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCREENGRAPH_")}
-    env.update(PYTHONPATH=str(REPO), SCREENGRAPH_BACKEND="neo4j",
-               SCREENGRAPH_INGEST_TOKEN=INGEST_TOKEN, SCREENGRAPH_SECRET_KEY="two-processes")
-    return subprocess.Popen([sys.executable, "-m", "screengraph", "serve", "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+    env.update(
+        PYTHONPATH=str(REPO),
+        SCREENGRAPH_BACKEND="neo4j",
+        SCREENGRAPH_INGEST_TOKEN=INGEST_TOKEN,
+        SCREENGRAPH_SECRET_KEY="two-processes",
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "screengraph", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def _wait_up(base: str, process: subprocess.Popen) -> None:
@@ -74,13 +82,26 @@ def test_a_listing_added_through_one_process_is_on_the_others_pages_at_once(two_
     assert requests.get(second + search, timeout=10).headers["ETag"] == before.headers["ETag"]
     visitor = requests.Session()
     csrf = csrf_from(visitor.get(f"{first}/ingest", timeout=10).text)
-    preview = visitor.post(f"{first}/ingest.json", files={
-        "csrf_token": (None, csrf), "token": (None, INGEST_TOKEN), "text": (None, LISTING),
-        "action": (None, "preview")}, timeout=30)
+    preview = visitor.post(
+        f"{first}/ingest.json",
+        files={
+            "csrf_token": (None, csrf),
+            "token": (None, INGEST_TOKEN),
+            "text": (None, LISTING),
+            "action": (None, "preview"),
+        },
+        timeout=30,
+    )
     assert preview.status_code == 200, preview.text
-    confirm = visitor.post(f"{first}/ingest.json", files={
-        "csrf_token": (None, csrf), "preview": (None, preview.json()["preview"]["id"]),
-        "action": (None, "confirm")}, timeout=60)
+    confirm = visitor.post(
+        f"{first}/ingest.json",
+        files={
+            "csrf_token": (None, csrf),
+            "preview": (None, preview.json()["preview"]["id"]),
+            "action": (None, "confirm"),
+        },
+        timeout=60,
+    )
     assert confirm.status_code == 200, confirm.text
     after = requests.get(second + search, timeout=10)  # no wait, no retry
     assert "Zanzibar Lighthouse" in after.text
