@@ -9,6 +9,7 @@ CI=true, where a missing Neo4j fails the run.
 from __future__ import annotations
 
 import os
+import tomllib
 import uuid
 from pathlib import Path
 
@@ -106,4 +107,14 @@ def both_backends(request):
 
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def shipped_packages() -> list[str]:
+    """The top-level packages the wheel ships, as pyproject.toml's find rule names them."""
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())
+    return [
+        name.rstrip("*") for name in config["tool"]["setuptools"]["packages"]["find"]["include"]
+    ]
+
+
 SAMPLE_PAGE = REPO / "samples" / "the-bureau.txt"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, shipped_packages
 
 DOCKERFILE = REPO / "Dockerfile"
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
@@ -136,11 +136,7 @@ def test_every_python_package_is_copied_into_the_build():
     copied = " ".join(
         arguments for stage in STAGES for key, arguments in stage["steps"] if key == "COPY"
     )
-    missing = [
-        package
-        for package in PYPROJECT["tool"]["setuptools"]["packages"]
-        if f"{package}/ {package}/" not in copied
-    ]
+    missing = [package for package in shipped_packages() if f"{package}/ {package}/" not in copied]
     assert not missing, f"the Dockerfile does not copy {missing} before `pip install .`"
 
 
