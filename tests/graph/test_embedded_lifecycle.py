@@ -67,18 +67,23 @@ def test_no_server_outlives_its_program(tmp_path, ending):
     child = subprocess.Popen(
         [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    server_pid = int(child.stdout.readline())
-    assert _alive(server_pid)
-    if ending in ("ctrl-c", "sigterm", "kill -9 of the python process"):
-        assert child.stdout.readline().strip() == "ready"
-        child.send_signal(
-            {
-                "ctrl-c": signal.SIGINT,
-                "sigterm": signal.SIGTERM,
-                "kill -9 of the python process": signal.SIGKILL,
-            }[ending]
-        )
-    child.wait(timeout=30)
+    try:
+        server_pid = int(child.stdout.readline())
+        assert _alive(server_pid)
+        if ending in ("ctrl-c", "sigterm", "kill -9 of the python process"):
+            assert child.stdout.readline().strip() == "ready"
+            child.send_signal(
+                {
+                    "ctrl-c": signal.SIGINT,
+                    "sigterm": signal.SIGTERM,
+                    "kill -9 of the python process": signal.SIGKILL,
+                }[ending]
+            )
+        child.wait(timeout=30)
+    finally:  # a failed case must not leave its program looping for the rest of the suite
+        if child.poll() is None:
+            child.kill()
+            child.wait()
     assert _wait_gone(server_pid), f"server {server_pid} survived '{ending}'"
     # And what the child wrote is still there for the next program.
     with FalkorBackend(tmp_path, "lifecycle") as backend:
