@@ -8,41 +8,21 @@ session flag for both). Without it the page asks for the token and its JSON twin
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request, session
+from flask import Blueprint, current_app, request
 
 from queries.duplicates import DEFAULT_MIN_SCORE, LABELS, MAX_BONUS, find_duplicates
 from queries.search import entity_url
 from webapp.errors import ApiError, wants_json
 from webapp.store import get_backend
+from webapp.token_pages import token_holder
 from webapp.twins import page
-from webapp.views_ingest import _check_token
-from webapp.views_loads import HOLDER
 
 bp = Blueprint("duplicates", __name__)
 SHOWN_PAIRS = 200
 
 
 def _holder() -> bool:
-    if not current_app.config.get("INGEST_TOKEN"):
-        raise ApiError(
-            403,
-            "ingest_disabled",
-            "Likely duplicates are for holders of the ingest token, and none is set: "
-            "set SCREENGRAPH_INGEST_TOKEN on the server.",
-        )
-    if request.method == "POST":
-        _check_token(request.form.get("token", ""))
-        session[HOLDER] = True
-    if session.get(HOLDER):
-        return True
-    if wants_json():
-        raise ApiError(
-            403,
-            "token_needed",
-            "Send the ingest token first: POST it as `token` to /duplicates.json "
-            "(with the CSRF token), then ask again in that session.",
-        )
-    return False
+    return token_holder("Likely duplicates are", "/duplicates.json")
 
 
 def _label() -> str:

@@ -9,56 +9,29 @@ here is cached.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request, session
+from flask import Blueprint, request
 
 from loaders.changes import diff_counts, diff_rows, load_diff
 from loaders.history import LISTED, LoadNotFound, list_loads
-from webapp.errors import ApiError, wants_json
+from webapp.errors import ApiError
 from webapp.store import get_backend
+from webapp.token_pages import token_enabled, token_holder
 from webapp.twins import page
-from webapp.views_ingest import _check_token
 
 bp = Blueprint("loads", __name__)
-# Session flag: this browser sent the ingest token (the duplicates page reads it too).
-HOLDER = "load_history_reader"
 SHOWN_CHANGES = 1000  # rows of a diff on the page; its JSON twin has every change
-
-
-def _enabled() -> bool:
-    return bool(current_app.config.get("INGEST_TOKEN"))
 
 
 def _holder() -> bool:
     """Whether this request may read the history; asks for the token otherwise."""
-    if not _enabled():
-        raise ApiError(
-            403,
-            "ingest_disabled",
-            "The load history is for holders of the ingest token, and none is set: "
-            "set SCREENGRAPH_INGEST_TOKEN on the server.",
-        )
-    if session.get(HOLDER):
-        return True
-    if wants_json():
-        raise ApiError(
-            403,
-            "token_needed",
-            "Send the ingest token first: POST it as `token` to /loads.json "
-            "(with the CSRF token), then read the history in that session.",
-        )
-    return False
+    return token_holder("The load history is", "/loads.json")
 
 
 @page(bp, "/loads", "loads.html", methods=("GET", "POST"))
 def loads():
-    data = {"enabled": _enabled(), "holder": False, "loads": []}
-    if not data["enabled"]:
-        if request.method == "POST":
-            _holder()  # raises: switched off
+    data = {"enabled": token_enabled(), "holder": False, "loads": []}
+    if not data["enabled"] and request.method == "GET":
         return data
-    if request.method == "POST":
-        _check_token(request.form.get("token", ""))
-        session[HOLDER] = True
     if not _holder():
         return data
     results = list_loads(get_backend(), LISTED)
