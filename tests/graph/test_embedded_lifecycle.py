@@ -32,7 +32,10 @@ ENDINGS = {
     "exit without close": "",
     "uncaught exception": "raise RuntimeError('boom')",
     "sys.exit inside a query loop": "sys.exit(3)",
-    "ctrl-c": "print('ready', flush=True)\nwhile True:\n    backend.run_read('RETURN 1')",
+    # A shell that starts the suite in the background (`cmd &`) ignores SIGINT for it, and
+    # the child would inherit that; a program run from a terminal has Python's own handler.
+    "ctrl-c": "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
+    "print('ready', flush=True)\nwhile True:\n    backend.run_read('RETURN 1')",
     "sigterm": "import signal\nsignal.signal(signal.SIGTERM, lambda *a: sys.exit(143))\n"
     "print('ready', flush=True)\ntime.sleep(60)",
     "kill -9 of the python process": "print('ready', flush=True)\ntime.sleep(60)",
