@@ -307,7 +307,13 @@ class Neo4jBackend(Backend):
         self._session_call(neo4j.WRITE_ACCESS, work, timeout_ms)
 
     def _session_call[T](
-        self, mode: str, work: Callable[[Any], T], timeout_ms: int, *, fetch_size: int | None = None
+        self,
+        mode: str,
+        work: Callable[[Any], T],
+        timeout_ms: int,
+        *,
+        fetch_size: int | None = None,
+        bookmarks_forgotten: bool = False,
     ) -> T:
         """`work` takes the read's session (READ_ACCESS) or the write's managed transaction."""
         try:
@@ -318,6 +324,21 @@ class Neo4jBackend(Backend):
             ) as session:
                 return session.execute_write(work)
         except Neo4jError as exc:
+            if _BOOKMARK_AHEAD in (exc.code or "") and not bookmarks_forgotten:
+                # The database is behind this process's last write, past the driver's own
+                # retries: it was replaced (neo4j-admin load or import, a restore) while this
+                # process ran, and every read would wait for a transaction it will never
+                # have. Forget this process's bookmarks and ask again.
+                log.warning(
+                    "Neo4j at %s is behind this process's last write (%s): the database was "
+                    "replaced while it ran; reading it as it is now",
+                    self.uri,
+                    exc.message,
+                )
+                self._bookmarks = GraphDatabase.bookmark_manager()
+                return self._session_call(
+                    mode, work, timeout_ms, fetch_size=fetch_size, bookmarks_forgotten=True
+                )
             raise self._translate(exc, timeout_ms) from exc
         except ResultFailedError as exc:
             # The driver reports a failure while consuming results this way; the server's
@@ -584,6 +605,9 @@ class Neo4jBackend(Backend):
 
 class _SessionOptions(TypedDict, total=False):
     fetch_size: int
+
+
+_BOOKMARK_AHEAD = "Neo.TransientError.Transaction.BookmarkTimeout"
 
 
 class _UnloggedList(list):
