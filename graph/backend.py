@@ -181,6 +181,34 @@ class Backend(ABC):
         statement per batch, which is atomic on both.
         """
 
+    # -- reading a whole label in key order ---------------------------------
+
+    # The filter that starts a page after the last page's key. On Neo4j the key index
+    # compares strings as ORDER BY does, so the range is read from the index in order.
+    _after_key = "n.key > $after"
+
+    def keyed_pages(self, label: str, returns: str, page_size: int, *,
+                    timeout_ms: int | None = None) -> Iterator[list[list[Any]]]:
+        """Every node of `label` that has a key, as rows `[n.key, <returns>]` in pages of
+        `page_size`, in code point order of the keys (Python's order of str, the same on
+        every engine): each node exactly once, memory bounded by a page, so two engines
+        holding one graph give the same pages. `returns` is screengraph's own Cypher over
+        `n`, never a user's. Used by the checksum, the export and the duplicate finder."""
+        if page_size < 1:
+            raise ValueError(f"a page holds at least one node, not {page_size}")
+        after = None
+        while True:
+            where = "n.key IS NOT NULL" if after is None else self._after_key
+            rows = self.run_read(
+                f"MATCH (n:`{label}`) WHERE {where} RETURN n.key, {returns} "
+                "ORDER BY n.key LIMIT $page", {"after": after, "page": page_size},
+                max_rows=0, timeout_ms=timeout_ms).rows
+            if rows:
+                yield rows
+            if len(rows) < page_size:
+                return
+            after = rows[-1][0]
+
     @abstractmethod
     def ensure_schema(self) -> None:
         """Create constraints, lookup indexes and the full-text index if missing."""

@@ -67,6 +67,14 @@ class FalkorBackend(Backend):
     # A write runs in a MULTI block, on the server's main thread: reads queue behind it
     # (and FalkorDB holds its graph lock through a write's updates anyway).
     reads_wait_for_writes = True
+    # Not `n.key > $after`: a range the planner answers from the key index compares
+    # strings by signed bytes (any UTF-8 byte of a non-ASCII character sorts before
+    # ASCII: `n.key > 'zed'` leaves out 'ß' and 'бор', `n.key < 'a'` finds them), while
+    # ORDER BY and a comparison evaluated per node use code point order. A keyset pager
+    # over the index skipped or repeated every key past that boundary. Compared per node
+    # (a label scan), the filter agrees with ORDER BY; the index gave no speed to lose,
+    # as its range comes back in no order and was sorted whole for each page anyway.
+    _after_key = "toString(n.key) > $after"
 
     def __init__(self, data_dir: str | Path, graph_name: str = "screengraph", *,
                  fsync: str = "always", query_timeout_ms: int = 2000,
