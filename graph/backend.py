@@ -92,6 +92,11 @@ class BackendInfo:
     details: Mapping[str, Any] = field(default_factory=dict)
 
 
+def check_page_size(page_size: int) -> None:
+    if page_size < 1:
+        raise ValueError(f"a page holds at least one node, not {page_size}")
+
+
 class Backend(ABC):
     """A graph database screengraph can run on.
 
@@ -183,10 +188,6 @@ class Backend(ABC):
 
     # -- reading a whole label in key order ---------------------------------
 
-    # The filter that starts a page after the last page's key. On Neo4j the key index
-    # compares strings as ORDER BY does, so the range is read from the index in order.
-    _after_key = "n.key > $after"
-
     def keyed_pages(self, label: str, returns: str, page_size: int, *,
                     timeout_ms: int | None = None) -> Iterator[list[list[Any]]]:
         """Every node of `label` that has a key, as rows `[n.key, <returns>]` in pages of
@@ -194,11 +195,12 @@ class Backend(ABC):
         every engine): each node exactly once, memory bounded by a page, so two engines
         holding one graph give the same pages. `returns` is screengraph's own Cypher over
         `n`, never a user's. Used by the checksum, the export and the duplicate finder."""
-        if page_size < 1:
-            raise ValueError(f"a page holds at least one node, not {page_size}")
+        check_page_size(page_size)
+        # A keyset pager over the key index, where the index compares strings as ORDER BY
+        # does (Neo4j: code point order); FalkorDB's does not and overrides this.
         after = None
         while True:
-            where = "n.key IS NOT NULL" if after is None else self._after_key
+            where = "n.key IS NOT NULL" if after is None else "n.key > $after"
             rows = self.run_read(
                 f"MATCH (n:`{label}`) WHERE {where} RETURN n.key, {returns} "
                 "ORDER BY n.key LIMIT $page", {"after": after, "page": page_size},

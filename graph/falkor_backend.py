@@ -27,8 +27,10 @@ from falkordb.exceptions import SchemaVersionMismatchException
 from falkordb.query_result import QueryResult
 
 from graph.adhoc_policy import AdhocPlan
-from graph.backend import Backend, BackendInfo, Results, Statement, write_stats
+from graph.backend import (Backend, BackendInfo, Results, Statement, check_page_size,
+                           write_stats)
 from graph.embedded_server import EmbeddedServer
+from graph import falkor_key_pages
 from graph.falkor_bulk import BulkSender
 from graph.falkor_indexes import wait_for_indexes
 from graph.falkor_params import with_parameters
@@ -67,14 +69,6 @@ class FalkorBackend(Backend):
     # A write runs in a MULTI block, on the server's main thread: reads queue behind it
     # (and FalkorDB holds its graph lock through a write's updates anyway).
     reads_wait_for_writes = True
-    # Not `n.key > $after`: a range the planner answers from the key index compares
-    # strings by signed bytes (any UTF-8 byte of a non-ASCII character sorts before
-    # ASCII: `n.key > 'zed'` leaves out 'ß' and 'бор', `n.key < 'a'` finds them), while
-    # ORDER BY and a comparison evaluated per node use code point order. A keyset pager
-    # over the index skipped or repeated every key past that boundary. Compared per node
-    # (a label scan), the filter agrees with ORDER BY; the index gave no speed to lose,
-    # as its range comes back in no order and was sorted whole for each page anyway.
-    _after_key = "toString(n.key) > $after"
 
     def __init__(self, data_dir: str | Path, graph_name: str = "screengraph", *,
                  fsync: str = "always", query_timeout_ms: int = 2000,
@@ -196,6 +190,12 @@ class FalkorBackend(Backend):
         query = with_parameters(cypher, params)
         result = self._call(lambda g: self._ro_query(g, query, timeout_ms))
         return self._results(result, cap)
+
+    def keyed_pages(self, label: str, returns: str, page_size: int, *,
+                    timeout_ms: int | None = None) -> Iterator[list[list[Any]]]:
+        # The key index's range order is not ORDER BY's: graph/falkor_key_pages.py.
+        check_page_size(page_size)
+        return falkor_key_pages.keyed_pages(self, label, returns, page_size, timeout_ms)
 
     def run_adhoc(self, cypher: str, params: Mapping[str, Any] | None = None, *,
                   timeout_ms: int | None = None, max_rows: int | None = None) -> Results:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from graph import checksum
+from graph import checksum, falkor_key_pages
 from graph.checksum import describe_difference, graph_checksum
 from graph.export_formats import write_export
 from graph.export_jsonl import parse_lines
@@ -31,6 +31,14 @@ KEYS = ["anna", "yo", "zed", "zz", "ß", "éa", "бор", "東京", "a-z", "a-é
         "zoë", "z", "ÿ", "ǆ", "ṃ", "ｔｏｋｙｏ", "𠮷野家"]
 SHOWS = ["show-1", "шоу-2", "番組-3", "émission-4"]
 PAGE = 3
+
+
+@pytest.fixture(autouse=True)
+def small_runs(monkeypatch):
+    """The embedded store sorts keys in runs, read in windows of engine ids: make several
+    of each (no effect on Neo4j)."""
+    monkeypatch.setattr(falkor_key_pages, "RUN_KEYS", 4)
+    monkeypatch.setattr(falkor_key_pages, "WINDOW_KEYS", 2)
 
 
 def build(backend) -> None:
