@@ -86,7 +86,7 @@ def run(name: str, people: int, seed: int, workdir: Path) -> None:
             pagers.insert(0, ("old pager (index range)", partial(Backend.keyed_pages, backend)))
         for what, pager in pagers:
             backend.keyed_pages = pager  # the checksum and the export page by this one
-            seconds, read = _timed(lambda: sum(len(page) for page in pager(
+            seconds, read = _timed(lambda pager=pager: sum(len(page) for page in pager(
                 "Person", "n.name", PAGE, timeout_ms=600_000)))
             checksum_s, checksum = _timed(lambda: graph_checksum(backend))
             export_s, exported = _timed(lambda: _export(backend, workdir / f"{name}.jsonl"))

@@ -26,11 +26,11 @@ from falkordb import Edge, FalkorDB, Node, Path as FalkorPath
 from falkordb.exceptions import SchemaVersionMismatchException
 from falkordb.query_result import QueryResult
 
+from graph import falkor_key_pages
 from graph.adhoc_policy import AdhocPlan
 from graph.backend import (Backend, BackendInfo, Results, Statement, check_page_size,
                            write_stats)
 from graph.embedded_server import EmbeddedServer
-from graph import falkor_key_pages
 from graph.falkor_bulk import BulkSender
 from graph.falkor_indexes import wait_for_indexes
 from graph.falkor_params import with_parameters
