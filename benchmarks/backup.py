@@ -33,9 +33,11 @@ from loaders.pipeline import Loader
 from loaders.sources import read_all
 
 GRAPH = "screengraph"
-PAGE = ("MATCH (s:Show {key: $key}) OPTIONAL MATCH (s)<-[r]-(p:Person) "
-        "WITH s, collect([type(r), p.name])[..50] AS credits "
-        "OPTIONAL MATCH (s)-[:MADE_BY]->(c:Company) RETURN s.title, credits, collect(c.name)")
+PAGE = (
+    "MATCH (s:Show {key: $key}) OPTIONAL MATCH (s)<-[r]-(p:Person) "
+    "WITH s, collect([type(r), p.name])[..50] AS credits "
+    "OPTIONAL MATCH (s)-[:MADE_BY]->(c:Company) RETURN s.title, credits, collect(c.name)"
+)
 
 
 def read_pages(store: str, keys: list[str], stop, out) -> None:
@@ -55,9 +57,11 @@ def read_pages(store: str, keys: list[str], stop, out) -> None:
 
 def summary(label: str, samples: list[float]) -> str:
     samples = sorted(samples)
-    return (f"  {label:<26} {len(samples):6d} reads  p50 {statistics.median(samples):6.2f} ms  "
-            f"p95 {percentile(samples, 0.95):6.2f} ms  p99 {percentile(samples, 0.99):6.2f} ms  "
-            f"max {samples[-1]:7.2f} ms")
+    return (
+        f"  {label:<26} {len(samples):6d} reads  p50 {statistics.median(samples):6.2f} ms  "
+        f"p95 {percentile(samples, 0.95):6.2f} ms  p99 {percentile(samples, 0.99):6.2f} ms  "
+        f"max {samples[-1]:7.2f} ms"
+    )
 
 
 def folder_bytes(folder: Path) -> int:
@@ -74,12 +78,14 @@ def main() -> None:
         store = work / "store"
         backend = FalkorBackend(store, GRAPH, write_timeout_ms=600_000)
         started = time.perf_counter()
-        Loader(backend).load(read_all([str(write_jsonl(work / "in.jsonl", args.listings))]),
-                             "jsonl")
-        print(f"store: {args.listings:,} listings loaded in {time.perf_counter() - started:.1f} s; "
-              f"append-only files {folder_bytes(store / 'appendonly') / 1e6:.1f} MB")
-        keys = [row[0] for row in backend.run_read("MATCH (s:Show) RETURN s.key",
-                                                   max_rows=0).rows]
+        Loader(backend).load(
+            read_all([str(write_jsonl(work / "in.jsonl", args.listings))]), "jsonl"
+        )
+        print(
+            f"store: {args.listings:,} listings loaded in {time.perf_counter() - started:.1f} s; "
+            f"append-only files {folder_bytes(store / 'appendonly') / 1e6:.1f} MB"
+        )
+        keys = [row[0] for row in backend.run_read("MATCH (s:Show) RETURN s.key", max_rows=0).rows]
 
         processes = multiprocessing.get_context("spawn")
 
@@ -109,9 +115,11 @@ def main() -> None:
         print(summary("baseline, no backup", alone))
         print(summary("during backups", during))
         times = [t for t, _ in backups]
-        print(f"backups: {len(backups)} back to back, each {statistics.median(times):.2f} s "
-              f"(median; max {max(times):.2f} s), snapshot {backups[-1][1] / 1e6:.1f} MB, "
-              f"file {(work / 'store.backup').stat().st_size / 1e6:.1f} MB")
+        print(
+            f"backups: {len(backups)} back to back, each {statistics.median(times):.2f} s "
+            f"(median; max {max(times):.2f} s), snapshot {backups[-1][1] / 1e6:.1f} MB, "
+            f"file {(work / 'store.backup').stat().st_size / 1e6:.1f} MB"
+        )
         original = graph_checksum(backend)
         backend.close()
 

@@ -44,41 +44,86 @@ GRAPH = "bench-imdb"  # the graph benchmarks.imdb_load's child loads into
 # The bulk load's memory is flat when its peak grows by less than this from one size to
 # one 10x larger or more (1.25: a quarter more).
 FLAT_GROWTH = 1.25
-EVERYTHING = 10 ** 12  # entries held in memory when nothing is to be spilled
+EVERYTHING = 10**12  # entries held in memory when nothing is to be spilled
 REPO = Path(__file__).resolve().parent.parent
 
 
-def bulk_child(backend_name: str, folder: str, data_dir: str, episodes: bool,
-               batch_size: int, files: str, cached: int) -> None:
+def bulk_child(
+    backend_name: str,
+    folder: str,
+    data_dir: str,
+    episodes: bool,
+    batch_size: int,
+    files: str,
+    cached: int,
+) -> None:
     """In the child: one bulk load (for Neo4j, up to neo4j-admin's files)."""
     from loaders.bulk import BulkLoader
     from loaders.sources import read_all
+
     backend = open_backend(backend_name, Path(data_dir), GRAPH)
     try:
         backend.clear()
-        with BulkLoader(batch_size=batch_size, cached=cached) as loader:
+        started = time.perf_counter()
+        planned_listings = [0]
+
+        def progress(listings: int) -> None:
+            # read by benchmarks/scaling.py when it stops a load at its time limit
+            planned_listings[0] += listings
+            print(
+                f"planned {planned_listings[0]} listings in {time.perf_counter() - started:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+
+        with BulkLoader(batch_size=batch_size, cached=cached, on_progress=progress) as loader:
             started = time.perf_counter()
             loader.plan(read_all([folder], None, episodes))
             planned = time.perf_counter()
             # Written to disk while planning (at the end, everything is).
             spilled = loader.graph.node_table.spilled + loader.graph.edge_table.spilled
             backend.check_bulk_target()
-            backend.bulk_import(loader.graph.nodes(), loader.graph.relationships(),
-                                Path(files))
+            backend.bulk_import(loader.graph.nodes(), loader.graph.relationships(), Path(files))
             done = time.perf_counter()
     finally:
         backend.close()
-    print(json.dumps({"plan_seconds": planned - started, "import_seconds": done - planned,
-                      "seconds": done - started, "credits": loader.summary.credits,
-                      "listings": loader.summary.loaded, "peak_mb": peak_mb(),
-                      "spilled": spilled}))
+    print(
+        json.dumps(
+            {
+                "plan_seconds": planned - started,
+                "import_seconds": done - planned,
+                "seconds": done - started,
+                "credits": loader.summary.credits,
+                "listings": loader.summary.loaded,
+                "peak_mb": peak_mb(),
+                "spilled": spilled,
+            }
+        )
+    )
 
 
-def _child(backend_name: str, folder: Path, data_dir: Path, episodes: bool, batch_size: int,
-           files: Path, cached: int = CACHED_ENTRIES) -> dict:
-    command = [sys.executable, "-m", "benchmarks.bulk_load", "--child", backend_name,
-               str(folder), str(data_dir), str(int(episodes)), str(batch_size), str(files),
-               str(cached)]
+def _child(
+    backend_name: str,
+    folder: Path,
+    data_dir: Path,
+    episodes: bool,
+    batch_size: int,
+    files: Path,
+    cached: int = CACHED_ENTRIES,
+) -> dict:
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.bulk_load",
+        "--child",
+        backend_name,
+        str(folder),
+        str(data_dir),
+        str(int(episodes)),
+        str(batch_size),
+        str(files),
+        str(cached),
+    ]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"the bulk load failed:\n{done.stderr[-3000:]}")
@@ -87,26 +132,32 @@ def _child(backend_name: str, folder: Path, data_dir: Path, episodes: bool, batc
 
 def _neo4j_local(*args: str) -> float:
     started = time.perf_counter()
-    done = subprocess.run([str(REPO / "scripts" / "neo4j-local"), *args], capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [str(REPO / "scripts" / "neo4j-local"), *args], capture_output=True, text=True
+    )
     if done.returncode != 0:
-        raise SystemExit(f"scripts/neo4j-local {args[0]} failed:\n{done.stderr[-3000:]}"
-                         f"{done.stdout[-3000:]}")
+        raise SystemExit(
+            f"scripts/neo4j-local {args[0]} failed:\n{done.stderr[-3000:]}{done.stdout[-3000:]}"
+        )
     return time.perf_counter() - started
 
 
 def neo4j_offline_import(files: Path, data_dir: Path) -> dict:
     """Stop scripts/neo4j-local's server, import, start it, finish: each step timed."""
     from graph.neo4j_import import ImportFiles
+
     port = os.environ.get("NEO4J_LOCAL_BOLT_PORT", "7687")
     if not os.environ.get("NEO4J_URI", "").endswith(f":{port}"):
-        raise SystemExit("the Neo4j bulk figures need scripts/neo4j-local's server: set "
-                         "NEO4J_LOCAL_BOLT_PORT to its port and NEO4J_URI to it")
+        raise SystemExit(
+            "the Neo4j bulk figures need scripts/neo4j-local's server: set "
+            "NEO4J_LOCAL_BOLT_PORT to its port and NEO4J_URI to it"
+        )
     imported = ImportFiles.read(files)
     stop = _neo4j_local("stop")
     try:
-        admin = _neo4j_local("admin", *imported.arguments(os.environ.get("NEO4J_DATABASE",
-                                                                         "neo4j")))
+        admin = _neo4j_local(
+            "admin", *imported.arguments(os.environ.get("NEO4J_DATABASE", "neo4j"))
+        )
     finally:
         start = _neo4j_local("start")
     backend = open_backend("neo4j", data_dir, GRAPH)
@@ -119,8 +170,9 @@ def neo4j_offline_import(files: Path, data_dir: Path) -> dict:
     return {"admin_seconds": admin, "finish_seconds": finish, "restart_seconds": stop + start}
 
 
-def _bulk(name: str, manifest, store: Path, files: Path, episodes: bool, batch_size: int,
-          cached: int) -> dict:
+def _bulk(
+    name: str, manifest, store: Path, files: Path, episodes: bool, batch_size: int, cached: int
+) -> dict:
     bulk = _child(name, manifest.folder, store, episodes, batch_size, files, cached)
     if name == "neo4j":
         bulk.update(neo4j_offline_import(files, store))
@@ -131,17 +183,23 @@ def _bulk(name: str, manifest, store: Path, files: Path, episodes: bool, batch_s
 
 
 def _bulk_line(what: str, name: str, bulk: dict, credits: int) -> str:
-    steps = (f"plan {bulk['plan_seconds']:.2f} s + import {bulk['import_seconds']:.2f} s"
-             + (f" (files) + neo4j-admin {bulk['admin_seconds']:.2f} s + finish "
-                f"{bulk['finish_seconds']:.2f} s; server stop+start "
-                f"{bulk['restart_seconds']:.1f} s not counted" if name == "neo4j" else ""))
-    return (f"  {what:<18} {bulk['seconds']:8.2f} s = {credits / bulk['seconds']:>9,.0f} "
-            f"credits/s, peak {bulk['peak_mb']:,.0f} MB  [{steps}; "
-            f"{bulk['spilled']:,} entries spilled while planning]")
+    steps = f"plan {bulk['plan_seconds']:.2f} s + import {bulk['import_seconds']:.2f} s" + (
+        f" (files) + neo4j-admin {bulk['admin_seconds']:.2f} s + finish "
+        f"{bulk['finish_seconds']:.2f} s; server stop+start "
+        f"{bulk['restart_seconds']:.1f} s not counted"
+        if name == "neo4j"
+        else ""
+    )
+    return (
+        f"  {what:<18} {bulk['seconds']:8.2f} s = {credits / bulk['seconds']:>9,.0f} "
+        f"credits/s, peak {bulk['peak_mb']:,.0f} MB  [{steps}; "
+        f"{bulk['spilled']:,} entries spilled while planning]"
+    )
 
 
-def run(name: str, sizes: dict, episodes: bool, batch_size: int, workdir: Path,
-        incremental_too: bool) -> dict:
+def run(
+    name: str, sizes: dict, episodes: bool, batch_size: int, workdir: Path, incremental_too: bool
+) -> dict:
     print(f"\n== {name} ==", flush=True)
     results = {}
     for titles, manifest in sizes.items():
@@ -149,34 +207,49 @@ def run(name: str, sizes: dict, episodes: bool, batch_size: int, workdir: Path,
         store, files = workdir / f"store-{name}-{titles}", workdir / f"files-{titles}"
         figures: dict = {"rows": rows}
         if incremental_too:
-            figures["incremental"] = in_child("load", name, manifest.folder, store, episodes,
-                                              batch_size)
+            figures["incremental"] = in_child(
+                "load", name, manifest.folder, store, episodes, batch_size
+            )
             shutil.rmtree(store, ignore_errors=True)
-        bulk = figures["bulk"] = _bulk(name, manifest, store, files, episodes, batch_size,
-                                       CACHED_ENTRIES)
-        held = figures["bulk_in_memory"] = _bulk(name, manifest, store, files, episodes,
-                                                 batch_size, EVERYTHING)
+        bulk = figures["bulk"] = _bulk(
+            name, manifest, store, files, episodes, batch_size, CACHED_ENTRIES
+        )
+        held = figures["bulk_in_memory"] = _bulk(
+            name, manifest, store, files, episodes, batch_size, EVERYTHING
+        )
         credits = bulk["credits"]
-        print(f"{titles:,} titles: {rows:,} rows, {bulk['listings']:,} listings, "
-              f"{credits:,} credits")
+        print(
+            f"{titles:,} titles: {rows:,} rows, {bulk['listings']:,} listings, {credits:,} credits"
+        )
         if incremental_too:
             incremental = figures["incremental"]
-            print(f"  incremental load   {incremental['seconds']:8.2f} s = "
-                  f"{credits / incremental['seconds']:>9,.0f} credits/s, "
-                  f"peak {incremental['peak_mb']:,.0f} MB")
+            print(
+                f"  incremental load   {incremental['seconds']:8.2f} s = "
+                f"{credits / incremental['seconds']:>9,.0f} credits/s, "
+                f"peak {incremental['peak_mb']:,.0f} MB"
+            )
         print(_bulk_line("bulk load", name, bulk, credits))
         print(_bulk_line("bulk, all in RAM", name, held, credits))
-        difference = (f"{bulk['seconds'] - held['seconds']:+.2f} s "
-                      f"({bulk['seconds'] / held['seconds'] - 1:+.0%})")
+        difference = (
+            f"{bulk['seconds'] - held['seconds']:+.2f} s "
+            f"({bulk['seconds'] / held['seconds'] - 1:+.0%})"
+        )
         if bulk["spilled"]:
-            print(f"  spilling costs {difference} and saves "
-                  f"{held['peak_mb'] - bulk['peak_mb']:,.0f} MB of peak memory")
+            print(
+                f"  spilling costs {difference} and saves "
+                f"{held['peak_mb'] - bulk['peak_mb']:,.0f} MB of peak memory"
+            )
         else:
-            print(f"  nothing spilled while planning at this size: the two runs are the same "
-                  f"work, {difference} apart (the machine's noise)")
+            print(
+                f"  nothing spilled while planning at this size: the two runs are the same "
+                f"work, {difference} apart (the machine's noise)"
+            )
         if incremental_too:
-            print(f"  bulk = {figures['incremental']['seconds'] / bulk['seconds']:.1f}x the "
-                  "incremental loader's speed", flush=True)
+            print(
+                f"  bulk = {figures['incremental']['seconds'] / bulk['seconds']:.1f}x the "
+                "incremental loader's speed",
+                flush=True,
+            )
         results[titles] = figures
     _memory_verdict(results)
     return results
@@ -188,14 +261,20 @@ def _memory_verdict(results: dict) -> None:
         if kind not in results[small]:
             continue
         low, high = results[small][kind]["peak_mb"], results[big][kind]["peak_mb"]
-        print(f"{kind} peak memory: {low:,.0f} MB at {small:,} titles, {high:,.0f} MB at "
-              f"{big:,} ({big / small:g}x the input: x{high / low:.2f})")
+        print(
+            f"{kind} peak memory: {low:,.0f} MB at {small:,} titles, {high:,.0f} MB at "
+            f"{big:,} ({big / small:g}x the input: x{high / low:.2f})"
+        )
     if "incremental" in results[small]:
-        own = {size: results[size]["bulk"]["peak_mb"] - results[size]["incremental"]["peak_mb"]
-               for size in (small, big)}
-        print(f"bulk peak beyond the incremental loader's (the reader and the identities' "
-              f"memory are the same in both): {own[small]:+,.0f} MB at {small:,} titles, "
-              f"{own[big]:+,.0f} MB at {big:,}")
+        own = {
+            size: results[size]["bulk"]["peak_mb"] - results[size]["incremental"]["peak_mb"]
+            for size in (small, big)
+        }
+        print(
+            f"bulk peak beyond the incremental loader's (the reader and the identities' "
+            f"memory are the same in both): {own[small]:+,.0f} MB at {small:,} titles, "
+            f"{own[big]:+,.0f} MB at {big:,}"
+        )
     sizes = sorted(results)
     steps = [(a, b) for a in sizes for b in sizes if b >= 10 * a]
     if not steps:
@@ -203,25 +282,34 @@ def _memory_verdict(results: dict) -> None:
         return
     for a, b in steps:
         growth = results[b]["bulk"]["peak_mb"] / results[a]["bulk"]["peak_mb"]
-        print(f"memory flat from {a:,} to {b:,} titles: "
-              f"{'YES' if growth < FLAT_GROWTH else 'NO'} (bulk peak x{growth:.2f} for "
-              f"{b / a:g}x the input; flat means under x{FLAT_GROWTH:g})")
+        print(
+            f"memory flat from {a:,} to {b:,} titles: "
+            f"{'YES' if growth < FLAT_GROWTH else 'NO'} (bulk peak x{growth:.2f} for "
+            f"{b / a:g}x the input; flat means under x{FLAT_GROWTH:g})"
+        )
 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         backend, folder, data_dir, episodes, batch_size, files, cached = sys.argv[2:9]
-        bulk_child(backend, folder, data_dir, episodes == "1", int(batch_size), files,
-                   int(cached))
+        bulk_child(backend, folder, data_dir, episodes == "1", int(batch_size), files, int(cached))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--titles", type=int, nargs="+", default=[2000, 20000],
-                        help="Sizes, in rows of title.basics (two at least).")
+    parser.add_argument(
+        "--titles",
+        type=int,
+        nargs="+",
+        default=[2000, 20000],
+        help="Sizes, in rows of title.basics (two at least).",
+    )
     parser.add_argument("--backend", choices=("embedded", "neo4j", "both"), default="both")
     parser.add_argument("--episodes", action="store_true", help="Load the episodes too.")
     parser.add_argument("--batch-size", type=int, default=500)
-    parser.add_argument("--no-incremental", action="store_true",
-                        help="Leave out the incremental baseline (for the large sizes).")
+    parser.add_argument(
+        "--no-incremental",
+        action="store_true",
+        help="Leave out the incremental baseline (for the large sizes).",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
     args = parser.parse_args()
@@ -229,11 +317,14 @@ def main() -> None:
         parser.error("--titles needs two sizes at least (memory against the input's size)")
     with tempfile.TemporaryDirectory(prefix="sg-bulk-bench-") as tmp:
         workdir = Path(tmp)
-        sizes = {titles: generate(workdir / f"imdb-{titles}", titles, args.seed, compress=True)
-                 for titles in sorted(args.titles)}
-        figures = {name: run(name, sizes, args.episodes, args.batch_size, workdir,
-                             not args.no_incremental)
-                   for name in chosen_backends(args.backend)}
+        sizes = {
+            titles: generate(workdir / f"imdb-{titles}", titles, args.seed, compress=True)
+            for titles in sorted(args.titles)
+        }
+        figures = {
+            name: run(name, sizes, args.episodes, args.batch_size, workdir, not args.no_incremental)
+            for name in chosen_backends(args.backend)
+        }
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
 

@@ -34,16 +34,25 @@ REPO = Path(__file__).resolve().parents[1]
 
 def _env(data_dir: Path, idle_s: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    env.update(PYTHONPATH=os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p),
-               SCREENGRAPH_BACKEND="embedded", SCREENGRAPH_DATA_DIR=str(data_dir),
-               SCREENGRAPH_GRAPH=GRAPH, SCREENGRAPH_EMBEDDED_IDLE_S=str(idle_s))
+    env.update(
+        PYTHONPATH=os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p),
+        SCREENGRAPH_BACKEND="embedded",
+        SCREENGRAPH_DATA_DIR=str(data_dir),
+        SCREENGRAPH_GRAPH=GRAPH,
+        SCREENGRAPH_EMBEDDED_IDLE_S=str(idle_s),
+    )
     return env
 
 
 def _timed(args: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "screengraph", *args], env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "screengraph", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     seconds = time.perf_counter() - started
     if done.returncode not in (0, 1):  # `path` says 1 when there is no connection
         raise SystemExit(f"screengraph {' '.join(args)} failed: {done.stderr.strip()}")
@@ -51,8 +60,13 @@ def _timed(args: list[str], env: dict[str, str]) -> float:
 
 
 def _stop(env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-m", "screengraph", "stop"], env=env, check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "screengraph", "stop"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def measure(data_dir: Path, commands: dict[str, list[str]], runs: int, cold_runs: int) -> dict:
@@ -68,8 +82,11 @@ def measure(data_dir: Path, commands: dict[str, list[str]], runs: int, cold_runs
         row["kept, cold"] = statistics.median(cold)
         row["kept, warm"] = statistics.median(_timed(args, kept) for _ in range(runs))
         figures[name] = row
-        print(f"  {name:<8} today {row['today']:6.2f} s   kept: cold {row['kept, cold']:6.2f} s"
-              f"   warm {row['kept, warm']:6.2f} s", flush=True)
+        print(
+            f"  {name:<8} today {row['today']:6.2f} s   kept: cold {row['kept, cold']:6.2f} s"
+            f"   warm {row['kept, warm']:6.2f} s",
+            flush=True,
+        )
     _stop(kept)
     return figures
 
@@ -82,16 +99,22 @@ def run(shows: int, runs: int, cold_runs: int, workdir: Path) -> dict:
     started = time.perf_counter()
     keys = build(backend, shows)
     backend.close()
-    print(f"  store built in {time.perf_counter() - started:.0f} s, "
-          f"{sum(f.stat().st_size for f in data_dir.rglob('*') if f.is_file()) / 1e6:.0f} MB "
-          "on disk", flush=True)
+    print(
+        f"  store built in {time.perf_counter() - started:.0f} s, "
+        f"{sum(f.stat().st_size for f in data_dir.rglob('*') if f.is_file()) / 1e6:.0f} MB "
+        "on disk",
+        flush=True,
+    )
     rng = random.Random(17)
     floor = statistics.median(_timed(["--version"], _env(data_dir, 0)) for _ in range(runs))
     print(f"  floor (screengraph --version): {floor:.2f} s", flush=True)
     commands = {
         "related": ["related", f"Show:{rng.choice(keys['shows'])}"],
-        "path": ["path", f"Person:{rng.choice(keys['people'][:1000])}",
-                 f"Person:{rng.choice(keys['people'][:1000])}"],
+        "path": [
+            "path",
+            f"Person:{rng.choice(keys['people'][:1000])}",
+            f"Person:{rng.choice(keys['people'][:1000])}",
+        ],
         "stats": ["stats"],
     }
     return {"floor": floor, **measure(data_dir, commands, runs, cold_runs)}
@@ -99,8 +122,7 @@ def run(shows: int, runs: int, cold_runs: int, workdir: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="10000,100000",
-                        help="Comma-separated numbers of shows.")
+    parser.add_argument("--sizes", default="10000,100000", help="Comma-separated numbers of shows.")
     parser.add_argument("--runs", type=int, default=5, help="Warm runs per command.")
     parser.add_argument("--cold-runs", type=int, default=3, help="Cold runs per command.")
     args = parser.parse_args()

@@ -41,13 +41,18 @@ def run(backend_name: str, people: int, seed: int) -> None:
         try:
             backend.clear()
             started = time.perf_counter()
-            summary = _load(backend_name, backend, SourceText(
-                "labelled.jsonl", labelled.jsonl(), identity=named_identity("labelled")))
+            summary = _load(
+                backend_name,
+                backend,
+                SourceText("labelled.jsonl", labelled.jsonl(), identity=named_identity("labelled")),
+            )
             loaded_s = time.perf_counter() - started
-            print(f"{backend_name}: {len(labelled.listings):,} listings, {summary.credits:,} "
-                  f"credits loaded in {loaded_s:.1f} s; {labelled.duplicates:,} true duplicate "
-                  f"pairs ({', '.join(f'{k} {v}' for k, v in sorted(labelled.kinds.items()))}), "
-                  f"{labelled.homonyms:,} homonyms with another IMDb id")
+            print(
+                f"{backend_name}: {len(labelled.listings):,} listings, {summary.credits:,} "
+                f"credits loaded in {loaded_s:.1f} s; {labelled.duplicates:,} true duplicate "
+                f"pairs ({', '.join(f'{k} {v}' for k, v in sorted(labelled.kinds.items()))}), "
+                f"{labelled.homonyms:,} homonyms with another IMDb id"
+            )
             started = time.perf_counter()
             names = sum(1 for _ in read_named(backend, "Person"))
             baseline_s = time.perf_counter() - started
@@ -55,10 +60,12 @@ def run(backend_name: str, people: int, seed: int) -> None:
             for min_score in MIN_SCORES:
                 report = find_duplicates(backend, "Person", min_score)
                 precision, recall, hits, proposed = precision_recall(labelled, report.pairs)
-                print(f"  min score {min_score:.2f}: {proposed:,} proposed, {hits:,} right: "
-                      f"precision {precision:.3f}, recall {recall:.3f}; {report.compared:,} "
-                      f"pairs compared, {report.seconds:.2f} s "
-                      f"({report.seconds / baseline_s:.1f}x the baseline)")
+                print(
+                    f"  min score {min_score:.2f}: {proposed:,} proposed, {hits:,} right: "
+                    f"precision {precision:.3f}, recall {recall:.3f}; {report.compared:,} "
+                    f"pairs compared, {report.seconds:.2f} s "
+                    f"({report.seconds / baseline_s:.1f}x the baseline)"
+                )
             _near_miss_lookup(backend, labelled)
             backend.clear()
         finally:
@@ -81,16 +88,18 @@ def _near_miss_lookup(backend, labelled) -> None:
     names = {}
     for name in rng.sample(stored, min(NEW_NAMES, len(stored))):
         at = rng.randrange(1, len(name) - 1)
-        names[name[:at] + "q" + name[at + 1:]] = ()
+        names[name[:at] + "q" + name[at + 1 :]] = ()
     started = time.perf_counter()
     backend.run_read(_BY_KEY, {"keys": [person_key(name) for name in names]}, max_rows=0)
     baseline_s = time.perf_counter() - started
     started = time.perf_counter()
     found = near_misses(backend, "Person", names)
     lookup_s = time.perf_counter() - started
-    print(f"  near-misses of {len(names):,} misspelt names: {len(found):,} found in "
-          f"{lookup_s:.2f} s ({lookup_s / len(names) * 1000:.1f} ms a name); baseline, "
-          f"the same names by key: {baseline_s:.3f} s")
+    print(
+        f"  near-misses of {len(names):,} misspelt names: {len(found):,} found in "
+        f"{lookup_s:.2f} s ({lookup_s / len(names) * 1000:.1f} ms a name); baseline, "
+        f"the same names by key: {baseline_s:.3f} s"
+    )
 
 
 def main() -> None:

@@ -39,16 +39,21 @@ def child(kind: str, data_dir: str, out: str) -> None:
     from graph.export_jsonl import parse_lines
     from graph.export_read import ExportReader
     from graph.graph_import import GraphImport
+
     graph = f"{GRAPH}-imported" if kind == "import" else GRAPH
     backend = open_backend("embedded", Path(data_dir), graph)
     started = time.perf_counter()
     try:
         if kind == "baseline":
-            nodes = backend.run_read("MATCH (n) RETURN labels(n), properties(n)", max_rows=0,
-                                     timeout_ms=600_000).rows
+            nodes = backend.run_read(
+                "MATCH (n) RETURN labels(n), properties(n)", max_rows=0, timeout_ms=600_000
+            ).rows
             relationships = backend.run_read(
                 "MATCH (a)-[r]->(b) RETURN type(r), labels(a), a.key, labels(b), b.key, "
-                "properties(r)", max_rows=0, timeout_ms=600_000).rows
+                "properties(r)",
+                max_rows=0,
+                timeout_ms=600_000,
+            ).rows
             with open(out, "w", encoding="utf-8") as handle:
                 for row in nodes + relationships:
                     handle.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -61,18 +66,23 @@ def child(kind: str, data_dir: str, out: str) -> None:
             backend.drop_graph()
         else:
             reader = ExportReader(backend)
-            result = write_export(kind, Path(out), reader.nodes(), reader.relationships(),
-                                  backend.name)
+            result = write_export(
+                kind, Path(out), reader.nodes(), reader.relationships(), backend.name
+            )
             items = result.nodes + result.relationships
     finally:
         backend.close()
-    print(json.dumps({"seconds": time.perf_counter() - started, "items": items,
-                      "peak_mb": peak_mb()}))
+    print(
+        json.dumps({"seconds": time.perf_counter() - started, "items": items, "peak_mb": peak_mb()})
+    )
 
 
 def in_child(kind: str, data_dir: Path, out: Path) -> dict:
-    done = subprocess.run([sys.executable, "-m", "benchmarks.export", "--child", kind,
-                           str(data_dir), str(out)], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.export", "--child", kind, str(data_dir), str(out)],
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         raise SystemExit(f"the measured {kind} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -86,6 +96,7 @@ def _size(path: Path) -> float:
 def measure(titles: int, workdir: Path) -> dict[str, dict]:
     from loaders.bulk import BulkLoader
     from loaders.sources import read_all
+
     folder = workdir / f"imdb-{titles}"
     generate(folder, titles, seed=5)
     store = workdir / f"store-{titles}"
@@ -121,8 +132,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'titles':>7} {'what':<9} {'items':>9} {'seconds':>8} {'peak MB':>8} {'MB out':>7}")
     for titles, figures in results.items():
         for kind, f in figures.items():
-            print(f"{titles:>7} {kind:<9} {f['items']:>9,} {f['seconds']:>8.1f} "
-                  f"{f['peak_mb']:>8.0f} {f.get('mb_written', ''):>7}")
+            print(
+                f"{titles:>7} {kind:<9} {f['items']:>9,} {f['seconds']:>8.1f} "
+                f"{f['peak_mb']:>8.0f} {f.get('mb_written', ''):>7}"
+            )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
 

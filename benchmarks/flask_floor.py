@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
     from waitress import serve
+
     serve(create_app(), host="127.0.0.1", port=args.port, threads=args.threads, ident="floor")
 
 

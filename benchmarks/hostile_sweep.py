@@ -79,6 +79,7 @@ def seed(data_dir: Path, graph: str) -> None:
     from graph.falkor_backend import FalkorBackend
     from tests.queries.conftest import load_records, load_seed
     from tests.webapp.conftest import HOSTILE
+
     backend = FalkorBackend(data_dir, graph)
     backend.ensure_schema()
     load_seed(backend)
@@ -94,6 +95,7 @@ def main() -> None:
 
     from queries.registry import registry
     from webapp import create_app
+
     workdir = Path(tempfile.mkdtemp(prefix="sg-hostile-"))
     data_dir, graph = workdir / "store", "hostile"
     seed(data_dir, graph)
@@ -109,8 +111,11 @@ def main() -> None:
             send(port, {"method": "GET", "path": path}, cookie)
         baseline = memory_kb(pid)
 
-        corpus = [*hostile_corpus.get_requests(url_map, names, full=not args.quick),
-                  *hostile_corpus.header_requests(), *hostile_corpus.post_requests(token)]
+        corpus = [
+            *hostile_corpus.get_requests(url_map, names, full=not args.quick),
+            *hostile_corpus.header_requests(),
+            *hostile_corpus.post_requests(token),
+        ]
         statuses: Counter[int] = Counter()
         slowest = [0.0, ""]
         failures: list[str] = []
@@ -144,14 +149,20 @@ def main() -> None:
     finally:
         server.stop()
 
-    print(f"hostile sweep ({'quick' if args.quick else 'full'} corpus): {len(corpus):,} requests "
-          f"from {args.clients} clients in {took:.0f} s")
-    print("  answers by status: " + ", ".join(
-        f"{'closed' if s == 0 else s}: {n:,}" for s, n in sorted(statuses.items())))
+    print(
+        f"hostile sweep ({'quick' if args.quick else 'full'} corpus): {len(corpus):,} requests "
+        f"from {args.clients} clients in {took:.0f} s"
+    )
+    print(
+        "  answers by status: "
+        + ", ".join(f"{'closed' if s == 0 else s}: {n:,}" for s, n in sorted(statuses.items()))
+    )
     print(f"  slowest answer: {slowest[0] * 1000:.0f} ms ({slowest[1]})")
-    print(f"  web process memory: peak {baseline['VmHWM'] / 1024:.0f} MB after a warm-up of "
-          f"{len(real)} ordinary pages (baseline), peak {after['VmHWM'] / 1024:.0f} MB after "
-          f"the sweep, resident {after['VmRSS'] / 1024:.0f} MB at the end")
+    print(
+        f"  web process memory: peak {baseline['VmHWM'] / 1024:.0f} MB after a warm-up of "
+        f"{len(real)} ordinary pages (baseline), peak {after['VmHWM'] / 1024:.0f} MB after "
+        f"the sweep, resident {after['VmRSS'] / 1024:.0f} MB at the end"
+    )
     print(f"  server still answering after the sweep: {'yes' if alive else 'NO'}")
     for failure in failures[:20]:
         print(f"  FAILED: {failure}")

@@ -56,8 +56,10 @@ class Client:
     async def _get(self, path: str) -> int:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-                          "Accept: text/html\r\n\r\n".encode())
+        self.writer.write(
+            f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            "Accept: text/html\r\n\r\n".encode()
+        )
         head = await self.reader.readuntil(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
         status = int(lines[0].split(" ", 2)[1])
@@ -93,9 +95,16 @@ class Mix:
     def __init__(self, kinds: list[dict]):
         self.kinds = kinds
         self.shares = [kind["share"] for kind in kinds]
-        self.cumulative = [list(itertools.accumulate(
-            (rank ** -kind["zipf"] for rank in range(1, len(kind["paths"]) + 1))))
-            if kind["zipf"] else None for kind in kinds]
+        self.cumulative = [
+            list(
+                itertools.accumulate(
+                    rank ** -kind["zipf"] for rank in range(1, len(kind["paths"]) + 1)
+                )
+            )
+            if kind["zipf"]
+            else None
+            for kind in kinds
+        ]
 
     def draw(self, rng: random.Random) -> tuple[str, str]:
         index = rng.choices(range(len(self.kinds)), weights=self.shares)[0]
@@ -105,8 +114,9 @@ class Mix:
         return kind["kind"], rng.choices(kind["paths"], cum_weights=cumulative)[0]
 
 
-async def run(host: str, port: int, mix: Mix, clients: int, seconds: float,
-              think: float, seed: int) -> dict:
+async def run(
+    host: str, port: int, mix: Mix, clients: int, seconds: float, think: float, seed: int
+) -> dict:
     kinds = sorted({kind["kind"] for kind in mix.kinds})
     samples: dict[str, list[float]] = {kind: [] for kind in kinds}
     errors: dict[str, int] = {kind: 0 for kind in kinds}
@@ -124,8 +134,14 @@ async def run(host: str, port: int, mix: Mix, clients: int, seconds: float,
             sent = time.perf_counter()
             try:
                 status = await asyncio.wait_for(client.get(path), timeout=60)
-            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError,
-                    asyncio.TimeoutError, ValueError, IndexError) as exc:
+            except (
+                TimeoutError,
+                OSError,
+                asyncio.IncompleteReadError,
+                asyncio.LimitOverrunError,
+                ValueError,
+                IndexError,
+            ) as exc:
                 client.close()
                 status = f"{type(exc).__name__}: {exc}"
             done = time.perf_counter()
@@ -141,25 +157,36 @@ async def run(host: str, port: int, mix: Mix, clients: int, seconds: float,
         client.close()
 
     await asyncio.gather(*(one(i) for i in range(clients)))
-    return {"elapsed": min(time.perf_counter(), deadline) - started, "samples": samples,
-            "errors": errors, "error_examples": examples}
+    return {
+        "elapsed": min(time.perf_counter(), deadline) - started,
+        "samples": samples,
+        "errors": errors,
+        "error_examples": examples,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--paths", required=True, help='JSON file: a list of {"kind", "share", "paths", "zipf"}')
+    parser.add_argument(
+        "--paths", required=True, help='JSON file: a list of {"kind", "share", "paths", "zipf"}'
+    )
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="mean think time in seconds (exponential); 0 = back to back")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean think time in seconds (exponential); 0 = back to back",
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     with open(args.paths, encoding="utf-8") as f:
         mix = Mix(json.load(f))
-    result = asyncio.run(run(args.host, args.port, mix, args.clients, args.seconds,
-                             args.think, args.seed))
+    result = asyncio.run(
+        run(args.host, args.port, mix, args.clients, args.seconds, args.think, args.seed)
+    )
     usage = resource.getrusage(resource.RUSAGE_SELF)
     result["cpu"] = usage.ru_utime + usage.ru_stime
     json.dump(result, sys.stdout)

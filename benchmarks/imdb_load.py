@@ -48,17 +48,20 @@ FLAT_GROWTH = 1.15
 
 
 def input_rows(manifest: Manifest, episodes: bool) -> int:
-    return sum(count for table, count in manifest.rows.items()
-               if episodes or table != "title.episode")
+    return sum(
+        count for table, count in manifest.rows.items() if episodes or table != "title.episode"
+    )
 
 
-def child(kind: str, backend_name: str, folder: str, data_dir: str, episodes: bool,
-          batch_size: int) -> None:
+def child(
+    kind: str, backend_name: str, folder: str, data_dir: str, episodes: bool, batch_size: int
+) -> None:
     """Runs in the child process: one measured load (or parse), its figures as JSON."""
     from loaders.formats import read_records
     from loaders.identity import Claims
     from loaders.pipeline import Loader
     from loaders.sources import read_all
+
     sources = read_all([folder], None, episodes)
     figures: dict = {}
     if kind == "parse":
@@ -70,8 +73,7 @@ def child(kind: str, backend_name: str, folder: str, data_dir: str, episodes: bo
                 if record.listing is not None:
                     listings += 1
                     credits += len(record.listing.credits)
-        figures.update(seconds=time.perf_counter() - started, listings=listings,
-                       credits=credits)
+        figures.update(seconds=time.perf_counter() - started, listings=listings, credits=credits)
     else:
         backend = open_backend(backend_name, Path(data_dir), GRAPH)
         try:
@@ -79,8 +81,12 @@ def child(kind: str, backend_name: str, folder: str, data_dir: str, episodes: bo
             backend.ensure_schema()
             started = time.perf_counter()
             summary = Loader(backend, batch_size=batch_size).load(sources)
-            figures.update(seconds=time.perf_counter() - started, listings=summary.loaded,
-                           credits=summary.credits, rejected=summary.rejected)
+            figures.update(
+                seconds=time.perf_counter() - started,
+                listings=summary.loaded,
+                credits=summary.credits,
+                rejected=summary.rejected,
+            )
         finally:
             backend.close()
     figures["peak_mb"] = peak_mb()
@@ -98,18 +104,30 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux
 
 
-def in_child(kind: str, backend_name: str, folder: Path, data_dir: Path, episodes: bool,
-             batch_size: int) -> dict:
-    command = [sys.executable, "-m", "benchmarks.imdb_load", "--child", kind, backend_name,
-               str(folder), str(data_dir), str(int(episodes)), str(batch_size)]
+def in_child(
+    kind: str, backend_name: str, folder: Path, data_dir: Path, episodes: bool, batch_size: int
+) -> dict:
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.imdb_load",
+        "--child",
+        kind,
+        backend_name,
+        str(folder),
+        str(data_dir),
+        str(int(episodes)),
+        str(batch_size),
+    ]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"the measured {kind} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(name: str, manifest: Manifest, episodes: bool, batch_size: int,
-            workdir: Path, attempt: int) -> dict[str, dict]:
+def measure(
+    name: str, manifest: Manifest, episodes: bool, batch_size: int, workdir: Path, attempt: int
+) -> dict[str, dict]:
     store = workdir / f"loader-{attempt}"
     loader = in_child("load", name, manifest.folder, store, episodes, batch_size)
     backend = open_backend(name, store, GRAPH)
@@ -122,31 +140,44 @@ def measure(name: str, manifest: Manifest, episodes: bool, batch_size: int,
     with fresh(name, workdir / f"raw-{attempt}", GRAPH) as backend:
         credits, seconds = measure_same_rows(backend, written)
     parse = in_child("parse", name, manifest.folder, workdir, episodes, batch_size)
-    return {"loader": loader, "parse": parse,
-            "raw": {"seconds": seconds, "credits": credits}}
+    return {"loader": loader, "parse": parse, "raw": {"seconds": seconds, "credits": credits}}
 
 
 def line(what: str, rows: int, figures: dict) -> str:
     seconds = figures["seconds"]
     peak = f", peak {figures['peak_mb']:,.0f} MB" if "peak_mb" in figures else ""
-    return (f"  {what:<28} {figures['credits']:>9,} credits in {seconds:7.2f} s = "
-            f"{rows / seconds:>8,.0f} rows/s, {figures['credits'] / seconds:>8,.0f} "
-            f"credits/s{peak}")
+    return (
+        f"  {what:<28} {figures['credits']:>9,} credits in {seconds:7.2f} s = "
+        f"{rows / seconds:>8,.0f} rows/s, {figures['credits'] / seconds:>8,.0f} "
+        f"credits/s{peak}"
+    )
 
 
-def run(name: str, sizes: dict[int, Manifest], episodes: bool, batch_size: int,
-        workdir: Path, repeat: int) -> dict:
+def run(
+    name: str,
+    sizes: dict[int, Manifest],
+    episodes: bool,
+    batch_size: int,
+    workdir: Path,
+    repeat: int,
+) -> dict:
     print(f"\n== {name} ==", flush=True)
     results: dict = {}
     for titles, manifest in sizes.items():
         rows = input_rows(manifest, episodes)
         print(f"{titles:,} titles: {rows:,} rows", flush=True)
-        runs = [measure(name, manifest, episodes, batch_size, workdir, attempt)
-                for attempt in range(1, repeat + 1)]
-        medians = {kind: {key: statistics.median(run[kind][key] for run in runs)
-                          for key in runs[0][kind]} for kind in runs[0]}
-        print(f"  {medians['loader']['listings']:,.0f} listings loaded, "
-              f"{medians['loader'].get('rejected', 0):,.0f} rejected")
+        runs = [
+            measure(name, manifest, episodes, batch_size, workdir, attempt)
+            for attempt in range(1, repeat + 1)
+        ]
+        medians = {
+            kind: {key: statistics.median(run[kind][key] for run in runs) for key in runs[0][kind]}
+            for kind in runs[0]
+        }
+        print(
+            f"  {medians['loader']['listings']:,.0f} listings loaded, "
+            f"{medians['loader'].get('rejected', 0):,.0f} rejected"
+        )
         print(line("screengraph loader", rows, medians["loader"]))
         print(line("parser alone (no database)", rows, medians["parse"]))
         print(line("raw UNWIND, the same rows", rows, medians["raw"]))
@@ -156,13 +187,18 @@ def run(name: str, sizes: dict[int, Manifest], episodes: bool, batch_size: int,
     small, big = min(results), max(results)
     flat = {}
     for kind in ("loader", "parse"):
-        peaks = ", ".join(f"{results[titles][kind]['peak_mb']:,.0f} MB at {titles:,}"
-                          for titles in sizes)
-        grew = max(results[titles][kind]["peak_mb"] for titles in sizes) / \
-            results[small][kind]["peak_mb"]
+        peaks = ", ".join(
+            f"{results[titles][kind]['peak_mb']:,.0f} MB at {titles:,}" for titles in sizes
+        )
+        grew = (
+            max(results[titles][kind]["peak_mb"] for titles in sizes)
+            / results[small][kind]["peak_mb"]
+        )
         verdict = "met" if grew <= FLAT_GROWTH else "NOT met"
-        print(f"{kind} peak memory: {peaks} titles ({big / small:g}x the input: x{grew:.2f}); "
-              f"flat (at most x{FLAT_GROWTH:.2f}): {verdict}")
+        print(
+            f"{kind} peak memory: {peaks} titles ({big / small:g}x the input: x{grew:.2f}); "
+            f"flat (at most x{FLAT_GROWTH:.2f}): {verdict}"
+        )
         flat[kind] = verdict == "met"
     return {**results, "flat": flat}
 
@@ -173,8 +209,13 @@ def main() -> None:
         child(kind, backend, folder, data_dir, episodes == "1", int(batch_size))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--titles", type=int, nargs="+", default=[2000, 20000],
-                        help="Sizes, in rows of title.basics (at least two, 10x apart).")
+    parser.add_argument(
+        "--titles",
+        type=int,
+        nargs="+",
+        default=[2000, 20000],
+        help="Sizes, in rows of title.basics (at least two, 10x apart).",
+    )
     parser.add_argument("--backend", choices=("embedded", "neo4j", "both"), default="both")
     parser.add_argument("--episodes", action="store_true", help="Load the episodes too.")
     parser.add_argument("--batch-size", type=int, default=500)
@@ -183,17 +224,20 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
     args = parser.parse_args()
     if len(args.titles) < 2 or max(args.titles) < 10 * min(args.titles):
-        parser.error("--titles needs two sizes at least ten times apart (memory must stay "
-                     "flat as the input grows)")
+        parser.error(
+            "--titles needs two sizes at least ten times apart (memory must stay "
+            "flat as the input grows)"
+        )
     names = chosen_backends(args.backend)
     with tempfile.TemporaryDirectory(prefix="sg-imdb-bench-") as tmp:
         workdir = Path(tmp)
         sizes = {}
         for titles in sorted(args.titles):
-            sizes[titles] = generate(workdir / f"imdb-{titles}", titles, args.seed,
-                                     compress=True)
-        figures = {name: run(name, sizes, args.episodes, args.batch_size, workdir,
-                             max(1, args.repeat)) for name in names}
+            sizes[titles] = generate(workdir / f"imdb-{titles}", titles, args.seed, compress=True)
+        figures = {
+            name: run(name, sizes, args.episodes, args.batch_size, workdir, max(1, args.repeat))
+            for name in names
+        }
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
 

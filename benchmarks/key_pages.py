@@ -31,9 +31,13 @@ from graph.export_read import ExportReader
 GRAPH = "bench-key-pages"
 BATCH = 5_000
 # Letters of each script a key is drawn from, and how often (a catalogue's mix).
-SCRIPTS = (("abcdefghijklmnopqrstuvwxyz", 0.6), ("àáâäçèéêëíîïñóôöøúüýÿßæœ", 0.15),
-           ("αβγδεζηθικλμνξοπρστυφχψω", 0.05), ("абвгдежзийклмнопрстуфхцчшщыэюя", 0.1),
-           ("東京大阪山田中村小林高橋佐藤鈴木渡辺伊藤黒澤明", 0.1))
+SCRIPTS = (
+    ("abcdefghijklmnopqrstuvwxyz", 0.6),
+    ("àáâäçèéêëíîïñóôöøúüýÿßæœ", 0.15),
+    ("αβγδεζηθικλμνξοπρστυφχψω", 0.05),
+    ("абвгдежзийклмнопрстуфхцчшщыэюя", 0.1),
+    ("東京大阪山田中村小林高橋佐藤鈴木渡辺伊藤黒澤明", 0.1),
+)
 
 
 def keys(count: int, seed: int) -> list[str]:
@@ -54,15 +58,24 @@ def build(backend: Backend, people: int, seed: int) -> None:
     backend.ensure_schema()
     shows = max(1, people // 10)
     for start in range(0, shows, BATCH):
-        backend.run_write("UNWIND range($a, $b) AS i CREATE (:Show {key: 'show-' + toString(i), "
-                          "title: 'Show ' + toString(i)})", {"a": start, "b": min(shows, start + BATCH) - 1},
-                          timeout_ms=600_000)
+        backend.run_write(
+            "UNWIND range($a, $b) AS i CREATE (:Show {key: 'show-' + toString(i), "
+            "title: 'Show ' + toString(i)})",
+            {"a": start, "b": min(shows, start + BATCH) - 1},
+            timeout_ms=600_000,
+        )
     all_keys = keys(people, seed)
     for start in range(0, people, BATCH):
-        rows = [[key, f"show-{(start + i) % shows}"] for i, key in enumerate(all_keys[start:start + BATCH])]
-        backend.run_write("UNWIND $rows AS r MATCH (s:Show {key: r[1]}) "
-                          "CREATE (:Person {key: r[0], name: r[0]})-[:ACTED_IN]->(s)",
-                          {"rows": rows}, timeout_ms=600_000)
+        rows = [
+            [key, f"show-{(start + i) % shows}"]
+            for i, key in enumerate(all_keys[start : start + BATCH])
+        ]
+        backend.run_write(
+            "UNWIND $rows AS r MATCH (s:Show {key: r[1]}) "
+            "CREATE (:Person {key: r[0], name: r[0]})-[:ACTED_IN]->(s)",
+            {"rows": rows},
+            timeout_ms=600_000,
+        )
 
 
 def _timed(action) -> tuple[float, object]:
@@ -86,13 +99,18 @@ def run(name: str, people: int, seed: int, workdir: Path) -> None:
             pagers.insert(0, ("old pager (index range)", partial(Backend.keyed_pages, backend)))
         for what, pager in pagers:
             backend.keyed_pages = pager  # the checksum and the export page by this one
-            seconds, read = _timed(lambda pager=pager: sum(len(page) for page in pager(
-                "Person", "n.name", PAGE, timeout_ms=600_000)))
+            seconds, read = _timed(
+                lambda pager=pager: sum(
+                    len(page) for page in pager("Person", "n.name", PAGE, timeout_ms=600_000)
+                )
+            )
             checksum_s, checksum = _timed(lambda: graph_checksum(backend))
             export_s, exported = _timed(lambda: _export(backend, workdir / f"{name}.jsonl"))
-            print(f"  {what:<24} people read {read:>7,} in {seconds:6.2f} s; checksum "
-                  f"{checksum.counts.get('node:Person', 0):>7,} people in {checksum_s:6.2f} s; "
-                  f"export {exported:>7,} nodes in {export_s:6.2f} s")
+            print(
+                f"  {what:<24} people read {read:>7,} in {seconds:6.2f} s; checksum "
+                f"{checksum.counts.get('node:Person', 0):>7,} people in {checksum_s:6.2f} s; "
+                f"export {exported:>7,} nodes in {export_s:6.2f} s"
+            )
         del backend.keyed_pages
     finally:
         backend.clear()

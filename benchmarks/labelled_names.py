@@ -19,28 +19,133 @@ from dataclasses import dataclass, field
 
 from graph.keys import person_key
 
-FIRST_SYLLABLES = ("al", "an", "be", "bo", "ca", "da", "el", "fe", "gi", "ha", "is", "jo",
-                   "ka", "le", "ma", "ni", "ol", "pa", "ra", "se", "ta", "vi", "xa", "yu",
-                   "zo", "mi", "ro", "lu", "na", "te")
-LAST_SYLLABLES = ("kov", "ski", "man", "berg", "son", "ner", "ford", "lin", "dov", "rich",
-                  "wald", "ton", "mar", "vel", "pha", "kro", "sch", "tchu", "yev", "ouk",
-                  "dra", "gal", "hor", "jin", "lus", "mos", "nik", "por", "quin", "ras",
-                  "stev", "tor", "ulm", "vax", "wen", "yar", "zel", "bra", "cor", "dex")
+FIRST_SYLLABLES = (
+    "al",
+    "an",
+    "be",
+    "bo",
+    "ca",
+    "da",
+    "el",
+    "fe",
+    "gi",
+    "ha",
+    "is",
+    "jo",
+    "ka",
+    "le",
+    "ma",
+    "ni",
+    "ol",
+    "pa",
+    "ra",
+    "se",
+    "ta",
+    "vi",
+    "xa",
+    "yu",
+    "zo",
+    "mi",
+    "ro",
+    "lu",
+    "na",
+    "te",
+)
+LAST_SYLLABLES = (
+    "kov",
+    "ski",
+    "man",
+    "berg",
+    "son",
+    "ner",
+    "ford",
+    "lin",
+    "dov",
+    "rich",
+    "wald",
+    "ton",
+    "mar",
+    "vel",
+    "pha",
+    "kro",
+    "sch",
+    "tchu",
+    "yev",
+    "ouk",
+    "dra",
+    "gal",
+    "hor",
+    "jin",
+    "lus",
+    "mos",
+    "nik",
+    "por",
+    "quin",
+    "ras",
+    "stev",
+    "tor",
+    "ulm",
+    "vax",
+    "wen",
+    "yar",
+    "zel",
+    "bra",
+    "cor",
+    "dex",
+)
 # Latin letters (and pairs) as Russian spells them, for the Cyrillic variants.
-CYRILLIC = (("sch", "щ"), ("ch", "ч"), ("sh", "ш"), ("kh", "х"), ("yu", "ю"), ("ya", "я"),
-            ("a", "а"), ("b", "б"), ("v", "в"), ("w", "в"), ("g", "г"), ("d", "д"),
-            ("e", "е"), ("z", "з"), ("i", "и"), ("y", "ы"), ("k", "к"), ("l", "л"),
-            ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"), ("s", "с"),
-            ("t", "т"), ("u", "у"), ("f", "ф"), ("h", "х"), ("c", "ц"), ("x", "кс"),
-            ("q", "к"), ("j", "й"))
+CYRILLIC = (
+    ("sch", "щ"),
+    ("ch", "ч"),
+    ("sh", "ш"),
+    ("kh", "х"),
+    ("yu", "ю"),
+    ("ya", "я"),
+    ("a", "а"),
+    ("b", "б"),
+    ("v", "в"),
+    ("w", "в"),
+    ("g", "г"),
+    ("d", "д"),
+    ("e", "е"),
+    ("z", "з"),
+    ("i", "и"),
+    ("y", "ы"),
+    ("k", "к"),
+    ("l", "л"),
+    ("m", "м"),
+    ("n", "н"),
+    ("o", "о"),
+    ("p", "п"),
+    ("r", "р"),
+    ("s", "с"),
+    ("t", "т"),
+    ("u", "у"),
+    ("f", "ф"),
+    ("h", "х"),
+    ("c", "ц"),
+    ("x", "кс"),
+    ("q", "к"),
+    ("j", "й"),
+)
 # Spellings transliteration systems trade (the generator's own table: the finder's is
 # queries/similarity.TRANSLITERATION_FOLDS).
-RESPELLINGS = (("ks", "x"), ("x", "ks"), ("v", "w"), ("w", "v"), ("ph", "f"), ("f", "ph"),
-               ("ch", "tch"), ("u", "ou"), ("y", "i"), ("i", "y"))
+RESPELLINGS = (
+    ("ks", "x"),
+    ("x", "ks"),
+    ("v", "w"),
+    ("w", "v"),
+    ("ph", "f"),
+    ("f", "ph"),
+    ("ch", "tch"),
+    ("u", "ou"),
+    ("y", "i"),
+    ("i", "y"),
+)
 VARIANT_KINDS = ("typo", "swap", "drop", "initials", "transliteration", "cyrillic", "order")
-TEAM = 12          # people who tend to work together
-CREW = 8           # credits on one show
-SHOWS_EACH = 2.5   # shows per person, on average
+TEAM = 12  # people who tend to work together
+CREW = 8  # credits on one show
+SHOWS_EACH = 2.5  # shows per person, on average
 
 
 @dataclass
@@ -48,8 +153,8 @@ class LabelledSet:
     listings: list[dict] = field(default_factory=list)
     # Who each node is: `imdb:nm...` for an identified person, the key for a name-only one.
     truth: dict[str, int] = field(default_factory=dict)
-    duplicates: int = 0      # true duplicate pairs (a person and one variant of their name)
-    homonyms: int = 0        # people sharing a name (or nearly) with another, other IMDb id
+    duplicates: int = 0  # true duplicate pairs (a person and one variant of their name)
+    homonyms: int = 0  # people sharing a name (or nearly) with another, other IMDb id
     kinds: dict[str, int] = field(default_factory=dict)
 
     def jsonl(self) -> str:
@@ -85,7 +190,7 @@ def _variant(rng: random.Random, name: str, kind: str) -> str | None:
             return None
         a, b = rng.choice(options)
         at = lower.index(a, 1)
-        return f"{first} {(lower[:at] + b + lower[at + len(a):]).capitalize()}"
+        return f"{first} {(lower[:at] + b + lower[at + len(a) :]).capitalize()}"
     word_index = rng.randrange(2)
     words = [first, last]
     word = words[word_index]
@@ -94,19 +199,24 @@ def _variant(rng: random.Random, name: str, kind: str) -> str | None:
     at = rng.randrange(1, len(word) - 2)
     if kind == "typo":
         letter = rng.choice("aeioubdgklmnprst".replace(word[at].lower(), ""))
-        word = word[:at] + letter + word[at + 1:]
+        word = word[:at] + letter + word[at + 1 :]
     elif kind == "swap":
         if word[at] == word[at + 1]:
             return None
-        word = word[:at] + word[at + 1] + word[at] + word[at + 2:]
+        word = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
     else:  # drop
-        word = word[:at] + word[at + 1:]
+        word = word[:at] + word[at + 1 :]
     words[word_index] = word
     return " ".join(words)
 
 
-def labelled_people(people: int, seed: int = 15, duplicate_share: float = 0.05,
-                    homonym_share: float = 0.03, identified_share: float = 0.5) -> LabelledSet:
+def labelled_people(
+    people: int,
+    seed: int = 15,
+    duplicate_share: float = 0.05,
+    homonym_share: float = 0.03,
+    identified_share: float = 0.5,
+) -> LabelledSet:
     """Listings crediting about `people` people (plus their variants and homonyms)."""
     rng = random.Random(seed)
     out = LabelledSet()
@@ -128,17 +238,23 @@ def labelled_people(people: int, seed: int = 15, duplicate_share: float = 0.05,
             continue
         taken.add(person_key(name))
         new_person(name, rng.random() < identified_share)
-    teams = [persons[i:i + TEAM] for i in range(0, len(persons), TEAM)]
+    teams = [persons[i : i + TEAM] for i in range(0, len(persons), TEAM)]
     shows = 0
 
     def listing(crew: list[tuple[str, str | None]]) -> None:
         nonlocal shows
         shows += 1
-        out.listings.append({
-            "title": f"Show {shows:06d}", "year": 1950 + shows % 70,
-            "source_url": f"https://example.org/labelled/{shows}",
-            "credits": [{"name": name, "category": "actor", **({"ids": [imdb]} if imdb else {})}
-                        for name, imdb in crew]})
+        out.listings.append(
+            {
+                "title": f"Show {shows:06d}",
+                "year": 1950 + shows % 70,
+                "source_url": f"https://example.org/labelled/{shows}",
+                "credits": [
+                    {"name": name, "category": "actor", **({"ids": [imdb]} if imdb else {})}
+                    for name, imdb in crew
+                ],
+            }
+        )
 
     for team in teams:
         for _ in range(max(1, round(len(team) * SHOWS_EACH / CREW))):
@@ -147,8 +263,11 @@ def labelled_people(people: int, seed: int = 15, duplicate_share: float = 0.05,
     # True homonyms: another person, other IMDb id, the same name or one letter off.
     homonym_of = set()
     for person in rng.sample([p for p in originals if p.imdb], int(people * homonym_share)):
-        name = person.name if rng.random() < 0.7 else (_variant(rng, person.name, "typo")
-                                                        or person.name)
+        name = (
+            person.name
+            if rng.random() < 0.7
+            else (_variant(rng, person.name, "typo") or person.name)
+        )
         other = new_person(name, True)
         homonym_of.add(person.truth)
         out.homonyms += 1
@@ -184,9 +303,12 @@ def truth_of(labelled: LabelledSet, node: dict) -> int | None:
 
 def precision_recall(labelled: LabelledSet, pairs) -> tuple[float, float, int, int]:
     """(precision, recall, true positives, proposed) of proposed DuplicatePairs."""
-    hits = sum(1 for pair in pairs
-               if truth_of(labelled, pair.a) is not None
-               and truth_of(labelled, pair.a) == truth_of(labelled, pair.b))
+    hits = sum(
+        1
+        for pair in pairs
+        if truth_of(labelled, pair.a) is not None
+        and truth_of(labelled, pair.a) == truth_of(labelled, pair.b)
+    )
     proposed = len(pairs)
     precision = hits / proposed if proposed else 1.0
     recall = hits / labelled.duplicates if labelled.duplicates else 1.0

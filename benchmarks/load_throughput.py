@@ -31,12 +31,18 @@ import shutil
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
-from benchmarks.bulk import (chosen_backends, graph_rows, open_backend, write_edges,
-                             write_graph_rows, write_nodes)
+from benchmarks.bulk import (
+    chosen_backends,
+    graph_rows,
+    open_backend,
+    write_edges,
+    write_graph_rows,
+    write_nodes,
+)
 from benchmarks.synthetic import write_jsonl
 from graph.backend import Backend
 from graph.keys import show_key
@@ -47,8 +53,6 @@ from loaders.plan import plan_listing
 from loaders.sources import read_all
 
 RAW_BATCH = 5000
-
-
 
 
 @contextmanager
@@ -69,9 +73,11 @@ def fresh(name: str, data_dir: Path, graph: str) -> Iterator[Backend]:
 
 def plans_of(path: Path):
     """Every listing's nodes and edges (yearless titles as their own shows), unhashed."""
-    return [plan_listing(record.listing, record.ref, show_key, "not kept")
-            for record in parse(path.read_text(encoding="utf-8"), str(path), "jsonl")
-            if record.listing is not None]
+    return [
+        plan_listing(record.listing, record.ref, show_key, "not kept")
+        for record in parse(path.read_text(encoding="utf-8"), str(path), "jsonl")
+        if record.listing is not None
+    ]
 
 
 def first_listings(path: Path, count: int, name: str) -> Path:
@@ -96,12 +102,14 @@ def measure_raw(backend: Backend, plans) -> tuple[int, float]:
             nodes.setdefault(entity.label, set()).add(entity.key)
         for edge in plan.edges:
             edges.setdefault(edge.type, []).append(
-                {"s": edge.start.key, "e": edge.end.key, "role": edge.role})
+                {"s": edge.start.key, "e": edge.end.key, "role": edge.role}
+            )
     started = time.perf_counter()
     for label, keys in nodes.items():
         write_nodes(backend, label, [{"key": k} for k in sorted(keys)], RAW_BATCH)
-    total = sum(write_edges(backend, rel_type, rows, batch=RAW_BATCH)
-                for rel_type, rows in edges.items())
+    total = sum(
+        write_edges(backend, rel_type, rows, batch=RAW_BATCH) for rel_type, rows in edges.items()
+    )
     return total, time.perf_counter() - started
 
 
@@ -119,14 +127,21 @@ def measure_naive(backend: Backend, path: Path) -> tuple[int, float]:
     for plan in plans_of(path):
         statements = []
         for entity in [plan.show, *plan.related, *plan.entities]:
-            statements.append((f"MERGE (n:{entity.label} {{key: $key}}) SET n.name = $name",
-                               {"key": entity.key, "name": entity.spelling}))
+            statements.append(
+                (
+                    f"MERGE (n:{entity.label} {{key: $key}}) SET n.name = $name",
+                    {"key": entity.key, "name": entity.spelling},
+                )
+            )
         for edge in plan.edges:
             start, end = RELATIONSHIPS[edge.type]
-            statements.append((
-                f"MATCH (a:{start} {{key: $s}}) MATCH (b:{end} {{key: $e}}) "
-                f"MERGE (a)-[r:{edge.type}]->(b) SET r.role = $role",
-                {"s": edge.start.key, "e": edge.end.key, "role": edge.role}))
+            statements.append(
+                (
+                    f"MATCH (a:{start} {{key: $s}}) MATCH (b:{end} {{key: $e}}) "
+                    f"MERGE (a)-[r:{edge.type}]->(b) SET r.role = $role",
+                    {"s": edge.start.key, "e": edge.end.key, "role": edge.role},
+                )
+            )
         backend.run_write_many(statements)
         total += len(plan.edges)
     return total, time.perf_counter() - started
@@ -140,8 +155,9 @@ KINDS = {
 }
 
 
-def run_kind(kind: str, backend: Backend, path: Path, plans, rows, naive_path: Path,
-             batch_size: int) -> tuple[int, float, object]:
+def run_kind(
+    kind: str, backend: Backend, path: Path, plans, rows, naive_path: Path, batch_size: int
+) -> tuple[int, float, object]:
     """One measured write of one kind on an empty graph: (credits, seconds, rows read back)."""
     if kind == "loader":
         credits, seconds = measure_loader(backend, path, batch_size)
@@ -164,8 +180,9 @@ def warm_up(name: str, path: Path, workdir: Path, listings: int, batch_size: int
             _, _, rows = run_kind(kind, backend, small, plans, rows, naive, batch_size)
 
 
-def run(name: str, path: Path, naive_listings: int, batch_size: int, workdir: Path,
-        repeat: int) -> dict:
+def run(
+    name: str, path: Path, naive_listings: int, batch_size: int, workdir: Path, repeat: int
+) -> dict:
     """The kinds run in turn, `repeat` times each, after a warm-up, and the medians are
     compared: these machines are noisy, and drift then weighs on all alike."""
     print(f"\n== {name} ==", flush=True)
@@ -177,28 +194,38 @@ def run(name: str, path: Path, naive_listings: int, batch_size: int, workdir: Pa
     for attempt in range(1, repeat + 1):
         for kind, what in KINDS.items():
             with fresh(name, workdir / f"{kind}-{attempt}", f"bench-{kind}") as backend:
-                credits, seconds, rows = run_kind(kind, backend, path, plans, rows, naive_path,
-                                                  batch_size)
+                credits, seconds, rows = run_kind(
+                    kind, backend, path, plans, rows, naive_path, batch_size
+                )
             if kind == "naive":
                 what += f" ({naive_listings} listings)"
             rates[kind].append(credits / seconds)
-            print(f"  run {attempt}: {what:<38} {credits:>8,} credits in {seconds:6.2f} s = "
-                  f"{credits / seconds:>9,.0f} credits/s", flush=True)
+            print(
+                f"  run {attempt}: {what:<38} {credits:>8,} credits in {seconds:6.2f} s = "
+                f"{credits / seconds:>9,.0f} credits/s",
+                flush=True,
+            )
     results = {kind: statistics.median(values) for kind, values in rates.items()}
     share = results["loader"] / results["same_rows"]
     speedup = results["loader"] / results["naive"]
     print(f"medians of {repeat}: " + ", ".join(f"{KINDS[k]} {v:,.0f}" for k, v in results.items()))
-    print(f"loader = {share:.0%} of raw UNWIND of the same rows (target >= 60%), "
-          f"{results['loader'] / results['keys_only']:.0%} of keys only; "
-          f"{speedup:.1f}x naive (target >= 20x); the same-rows UNWIND itself is "
-          f"{results['same_rows'] / results['naive']:.1f}x naive")
+    print(
+        f"loader = {share:.0%} of raw UNWIND of the same rows (target >= 60%), "
+        f"{results['loader'] / results['keys_only']:.0%} of keys only; "
+        f"{speedup:.1f}x naive (target >= 20x); the same-rows UNWIND itself is "
+        f"{results['same_rows'] / results['naive']:.1f}x naive"
+    )
     results.update(share_of_raw=share, times_naive=speedup, runs=rates)
     return results
 
 
 def one_show_file(path: Path, count: int) -> Path:
-    line = json.dumps({"title": "The Same Show", "year": 2001, "cast": ["Ann Lee"],
-                       "genres": ["Drama"]}) + "\n"
+    line = (
+        json.dumps(
+            {"title": "The Same Show", "year": 2001, "cast": ["Ann Lee"], "genres": ["Drama"]}
+        )
+        + "\n"
+    )
     path.write_text(line * count, encoding="utf-8")
     return path
 
@@ -215,15 +242,23 @@ def run_one_show(name: str, sizes: list[int], batch_size: int, workdir: Path) ->
         store = workdir / f"one-show-store-{count}"
         with fresh(name, store, "bench-one-show") as backend:
             credits, seconds[count] = measure_loader(backend, path, batch_size)
-            size = (f", append-only file {folder_mb(store / 'appendonly'):.1f} MB"
-                    if (store / "appendonly").exists() else "")
-        print(f"  {count:>8,} listings ({path.stat().st_size / 1e6:.1f} MB): "
-              f"{seconds[count]:6.2f} s{size}", flush=True)
+            size = (
+                f", append-only file {folder_mb(store / 'appendonly'):.1f} MB"
+                if (store / "appendonly").exists()
+                else ""
+            )
+        print(
+            f"  {count:>8,} listings ({path.stat().st_size / 1e6:.1f} MB): "
+            f"{seconds[count]:6.2f} s{size}",
+            flush=True,
+        )
     for small, big in zip(sizes, sizes[1:]):
         growth = seconds[big] / seconds[small]
         allowed = 1.25 * big / small
-        print(f"  {big / small:g}x the listings took {growth:.1f}x the time "
-              f"(target <= {allowed:.1f}x): {'met' if growth <= allowed else 'NOT met'}")
+        print(
+            f"  {big / small:g}x the listings took {growth:.1f}x the time "
+            f"(target <= {allowed:.1f}x): {'met' if growth <= allowed else 'NOT met'}"
+        )
     return {"seconds": seconds}
 
 
@@ -232,27 +267,43 @@ def main() -> None:
     parser.add_argument("--listings", type=int, default=20_000)
     parser.add_argument("--naive-listings", type=int, default=500)
     parser.add_argument("--batch-size", type=int, default=500)
-    parser.add_argument("--repeat", type=int, default=5,
-                        help="Runs of each kind, alternated; medians are compared.")
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="Runs of each kind, alternated; medians are compared."
+    )
     parser.add_argument("--backend", choices=("embedded", "neo4j", "both"), default="both")
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
-    parser.add_argument("--one-show", type=int, nargs="+", metavar="LISTINGS",
-                        help="Instead: load this many listings of one show (several sizes).")
+    parser.add_argument(
+        "--one-show",
+        type=int,
+        nargs="+",
+        metavar="LISTINGS",
+        help="Instead: load this many listings of one show (several sizes).",
+    )
     args = parser.parse_args()
     names = chosen_backends(args.backend)
     with tempfile.TemporaryDirectory(prefix="sg-bench-") as tmp:
         workdir = Path(tmp)
         if args.one_show:
-            figures = {name: run_one_show(name, sorted(args.one_show), args.batch_size, workdir)
-                       for name in names}
+            figures = {
+                name: run_one_show(name, sorted(args.one_show), args.batch_size, workdir)
+                for name in names
+            }
             if args.json:
                 args.json.write_text(json.dumps(figures, indent=2))
             return
         path = write_jsonl(workdir / "listings.jsonl", args.listings)
         print(f"{args.listings:,} synthetic listings in {path.stat().st_size / 1e6:.1f} MB")
-        figures = {name: run(name, path, args.naive_listings, args.batch_size, workdir / "store",
-                             max(1, args.repeat))
-                   for name in names}
+        figures = {
+            name: run(
+                name,
+                path,
+                args.naive_listings,
+                args.batch_size,
+                workdir / "store",
+                max(1, args.repeat),
+            )
+            for name in names
+        }
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
 

@@ -48,11 +48,13 @@ def main() -> None:
     parser.add_argument("--backend", choices=("embedded", "neo4j"), default="embedded")
     args = parser.parse_args()
     backend = open_backend(args.backend, args.store / "store", args.graph)
-    kinds = {kind["kind"]: kind["paths"][:args.pages] for kind in page_mix(backend, 0.0)}
-    rendering = create_app({"TESTING": True}, backend=backend,
-                           settings=load_settings(env={}, page_cache_mb=0)).test_client()
-    app = create_app({"TESTING": True}, backend=backend,
-                     settings=load_settings(env={}, page_cache_mb=1024))
+    kinds = {kind["kind"]: kind["paths"][: args.pages] for kind in page_mix(backend, 0.0)}
+    rendering = create_app(
+        {"TESTING": True}, backend=backend, settings=load_settings(env={}, page_cache_mb=0)
+    ).test_client()
+    app = create_app(
+        {"TESTING": True}, backend=backend, settings=load_settings(env={}, page_cache_mb=1024)
+    )
     caching = app.test_client()
     print(f"== {args.backend}, {args.store}: CPU of the web process per request, ms ==")
     print(f"  {'':<16} {'rendered':>9} {'from cache':>11} {'304':>7} {'KB/page':>8}")
@@ -66,14 +68,20 @@ def main() -> None:
         held = cache.figures()
         from_cache = cpu_ms_per_request(caching, paths)
         etags = [caching.get(path).headers["ETag"] for path in paths[:1]]
-        not_modified = cpu_ms_per_request(caching, paths[:1] * len(paths),
-                                          headers={"If-None-Match": etags[0]})
+        not_modified = cpu_ms_per_request(
+            caching, paths[:1] * len(paths), headers={"If-None-Match": etags[0]}
+        )
         per_page = (held["bytes"] - before["bytes"]) / max(held["entries"] - before["entries"], 1)
-        print(f"  {slug + ' pages':<16} {rendered:9.2f} {from_cache:11.2f} {not_modified:7.2f} "
-              f"{per_page / 1024:8.1f}", flush=True)
+        print(
+            f"  {slug + ' pages':<16} {rendered:9.2f} {from_cache:11.2f} {not_modified:7.2f} "
+            f"{per_page / 1024:8.1f}",
+            flush=True,
+        )
     figures = app.extensions["screengraph.page_cache"].figures()
-    print(f"  the cache holds {figures['entries']:,} pages in {figures['bytes'] / 2**20:.1f} MB "
-          f"(bodies plus {ENTRY_OVERHEAD_BYTES} bytes each)")
+    print(
+        f"  the cache holds {figures['entries']:,} pages in {figures['bytes'] / 2**20:.1f} MB "
+        f"(bodies plus {ENTRY_OVERHEAD_BYTES} bytes each)"
+    )
     backend.close()
 
 

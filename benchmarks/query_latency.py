@@ -38,39 +38,58 @@ from queries.search import search
 BATCH = 10_000
 
 
-
-
 def build(backend: Backend, shows: int) -> dict:
     """Bulk-write the synthetic catalogue; returns the keys to query."""
     nodes: dict[str, dict[str, dict]] = {"Show": {}, "Person": {}, "Company": {}, "Genre": {}}
     edges: dict[str, list[dict]] = {t.value: [] for t in RELATIONSHIPS}
     for i, record in enumerate(listings(shows, seed=3, people=shows * 2, companies=shows // 20)):
-        plan = plan_listing(Listing.model_validate(record),
-                            SourceRef(source_id=f"bench#{i}", file="bench"), lambda t: t)
-        nodes["Show"][plan.show.key] = {"key": plan.show.key, "title": plan.show.spelling,
-                                        **{k: v for k, v in plan.show_properties.items()
-                                           if k in ("title_key", "series", "series_key", "season",
-                                                    "year", "search_text")}}
+        plan = plan_listing(
+            Listing.model_validate(record),
+            SourceRef(source_id=f"bench#{i}", file="bench"),
+            lambda t: t,
+        )
+        nodes["Show"][plan.show.key] = {
+            "key": plan.show.key,
+            "title": plan.show.spelling,
+            **{
+                k: v
+                for k, v in plan.show_properties.items()
+                if k in ("title_key", "series", "series_key", "season", "year", "search_text")
+            },
+        }
         for entity in plan.entities:
-            nodes[entity.label].setdefault(entity.key, {
-                "key": entity.key, "name": entity.spelling,
-                "search_text": normalize_name(entity.spelling)})
+            nodes[entity.label].setdefault(
+                entity.key,
+                {
+                    "key": entity.key,
+                    "name": entity.spelling,
+                    "search_text": normalize_name(entity.spelling),
+                },
+            )
         for edge in plan.edges:
             edges[edge.type].append({"s": edge.start.key, "e": edge.end.key, "role": edge.role})
     started = time.perf_counter()
     for label, items in nodes.items():
         write_nodes(backend, label, list(items.values()), BATCH)
-    credits = sum(write_edges(backend, rel_type, rows, merge=False, batch=BATCH)
-                  for rel_type, rows in edges.items())
+    credits = sum(
+        write_edges(backend, rel_type, rows, merge=False, batch=BATCH)
+        for rel_type, rows in edges.items()
+    )
     writer = ListingWriter(backend)
     for label in ("Person", "Company", "Genre"):
         keys = list(nodes[label])
         for i in range(0, len(keys), BATCH):
-            writer.refresh_degrees({label: keys[i:i + BATCH]})
-    print(f"  built {len(nodes['Show']):,} shows, {len(nodes['Person']):,} people, "
-          f"{credits:,} edges in {time.perf_counter() - started:.0f} s", flush=True)
-    return {"shows": list(nodes["Show"]), "people": list(nodes["Person"]),
-            "names": [n["name"] for n in list(nodes["Person"].values())[:5000]]}
+            writer.refresh_degrees({label: keys[i : i + BATCH]})
+    print(
+        f"  built {len(nodes['Show']):,} shows, {len(nodes['Person']):,} people, "
+        f"{credits:,} edges in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
+    return {
+        "shows": list(nodes["Show"]),
+        "people": list(nodes["Person"]),
+        "names": [n["name"] for n in list(nodes["Person"].values())[:5000]],
+    }
 
 
 def timed(action, requests: int, limit_ms: int) -> dict:
@@ -83,8 +102,13 @@ def timed(action, requests: int, limit_ms: int) -> dict:
             timeouts += 1
         samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
-    return {"p50": statistics.median(samples), "p95": samples[int(len(samples) * 0.95) - 1],
-            "max": samples[-1], "timeouts": timeouts, "over_limit": sum(s > limit_ms + 100 for s in samples)}
+    return {
+        "p50": statistics.median(samples),
+        "p95": samples[int(len(samples) * 0.95) - 1],
+        "max": samples[-1],
+        "timeouts": timeouts,
+        "over_limit": sum(s > limit_ms + 100 for s in samples),
+    }
 
 
 def run(name: str, shows: int, requests: int, workdir: Path) -> dict:
@@ -98,15 +122,20 @@ def run(name: str, shows: int, requests: int, workdir: Path) -> dict:
     pick = lambda items: items[rng.randrange(len(items))]  # noqa: E731
     cases = {
         "baseline: key lookup": lambda: backend.run_read(
-            "MATCH (s:Show {key: $key}) RETURN s", {"key": pick(keys["shows"])}),
-        "search": lambda: search(backend, pick(keys["names"]).split()[0] + " "
-                                 + pick(keys["names"]).split()[1][:4]),
+            "MATCH (s:Show {key: $key}) RETURN s", {"key": pick(keys["shows"])}
+        ),
+        "search": lambda: search(
+            backend, pick(keys["names"]).split()[0] + " " + pick(keys["names"]).split()[1][:4]
+        ),
         "related content": lambda: explore.related_shows(backend, pick(keys["shows"])),
         "collaborators": lambda: explore.collaborators(backend, pick(keys["people"])),
     }
     path = lambda: paths.connection_path(  # noqa: E731
-        backend, paths.Ref("Person", pick(keys["people"])),
-        paths.Ref("Person", pick(keys["people"])), max_hops=6)
+        backend,
+        paths.Ref("Person", pick(keys["people"])),
+        paths.Ref("Person", pick(keys["people"])),
+        max_hops=6,
+    )
     if backend.dialect == "neo4j":
         cases["path, shortestPath"] = path
     else:
@@ -118,8 +147,11 @@ def run(name: str, shows: int, requests: int, workdir: Path) -> dict:
         if case == "path, in-memory copy":
             adjacency.enable()
             copy = adjacency.wait_until_fresh(backend, tuple(paths.WITHOUT_GENRES.split("|")))
-            print(f"  (copy of {copy.relationships:,} relationships: {copy.seconds:.1f} s, "
-                  f"{(copy.offsets.nbytes + copy.neighbours.nbytes) / 1e6:.0f} MB)", flush=True)
+            print(
+                f"  (copy of {copy.relationships:,} relationships: {copy.seconds:.1f} s, "
+                f"{(copy.offsets.nbytes + copy.neighbours.nbytes) / 1e6:.0f} MB)",
+                flush=True,
+            )
         for _ in range(5):  # warm caches and query plans
             try:
                 action()
@@ -127,9 +159,11 @@ def run(name: str, shows: int, requests: int, workdir: Path) -> dict:
                 pass
         figures[case] = timed(action, requests, limit)
         f = figures[case]
-        print(f"  {case:<22} p50 {f['p50']:7.1f} ms   p95 {f['p95']:7.1f} ms   "
-              f"max {f['max']:7.1f} ms   timeouts {f['timeouts']}   past limit {f['over_limit']}",
-              flush=True)
+        print(
+            f"  {case:<22} p50 {f['p50']:7.1f} ms   p95 {f['p95']:7.1f} ms   "
+            f"max {f['max']:7.1f} ms   timeouts {f['timeouts']}   past limit {f['over_limit']}",
+            flush=True,
+        )
     adjacency.enable(False)
     backend.clear()
     backend.close()

@@ -37,8 +37,8 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from benchmarks.bulk import chosen_backends, open_backend
 from benchmarks.synthetic import write_jsonl
@@ -105,11 +105,15 @@ def write_times(writes: dict[str, list[float]]) -> str:
     seconds = sorted(s for values in writes.values() for s in values)
     if not seconds:
         return "no writes"
-    kinds = ", ".join(f"{kind} {len(values)}: longest {max(values) * 1000:.0f} ms"
-                      for kind, values in sorted(writes.items(), key=lambda kv: -max(kv[1])))
-    return (f"{len(seconds)} writes, p50 {percentile(seconds, 0.5) * 1000:.0f} ms, "
-            f"p95 {percentile(seconds, 0.95) * 1000:.0f} ms, longest "
-            f"{seconds[-1] * 1000:.0f} ms ({kinds})")
+    kinds = ", ".join(
+        f"{kind} {len(values)}: longest {max(values) * 1000:.0f} ms"
+        for kind, values in sorted(writes.items(), key=lambda kv: -max(kv[1]))
+    )
+    return (
+        f"{len(seconds)} writes, p50 {percentile(seconds, 0.5) * 1000:.0f} ms, "
+        f"p95 {percentile(seconds, 0.95) * 1000:.0f} ms, longest "
+        f"{seconds[-1] * 1000:.0f} ms ({kinds})"
+    )
 
 
 def probe_reads(name: str, data_dir: Path, graph: str, key: str, stop, reply) -> None:
@@ -135,11 +139,10 @@ class Probe:
         self.args = (name, data_dir, graph, key)
         self.samples: list[float] = []
 
-    def __enter__(self) -> "Probe":
+    def __enter__(self) -> Probe:
         self.stop = self.spawn.Event()
         self.receive, reply = self.spawn.Pipe(duplex=False)
-        self.process = self.spawn.Process(target=probe_reads,
-                                          args=(*self.args, self.stop, reply))
+        self.process = self.spawn.Process(target=probe_reads, args=(*self.args, self.stop, reply))
         self.process.start()
         return self
 
@@ -149,13 +152,15 @@ class Probe:
         self.process.join()
 
 
-def readers_alone(server: Server, paths_file: Path, clients: int, seconds: float,
-                  think: float) -> dict:
+def readers_alone(
+    server: Server, paths_file: Path, clients: int, seconds: float, think: float
+) -> dict:
     return load(server, paths_file, clients, seconds, think, seed=1)
 
 
-def readers_during(server: Server, paths_file: Path, clients: int, think: float,
-                   loading: Callable[[], None]) -> tuple[dict, float]:
+def readers_during(
+    server: Server, paths_file: Path, clients: int, think: float, loading: Callable[[], None]
+) -> tuple[dict, float]:
     """Readers in phases of PHASE_S for as long as `loading` runs; its time."""
     merged: dict = {"samples": {}, "errors": {}, "error_examples": [], "elapsed": 0.0}
     done = threading.Event()
@@ -170,7 +175,9 @@ def readers_during(server: Server, paths_file: Path, clients: int, think: float,
                 merged["samples"].setdefault(kind, []).extend(values)
             for kind, count in result["errors"].items():
                 merged["errors"][kind] = merged["errors"].get(kind, 0) + count
-            merged["error_examples"] += result["error_examples"][:5 - len(merged["error_examples"])]
+            merged["error_examples"] += result["error_examples"][
+                : 5 - len(merged["error_examples"])
+            ]
 
     readers = threading.Thread(target=read, name="readers")
     readers.start()
@@ -200,17 +207,23 @@ def summary(label: str, result: dict) -> tuple[float, int]:
     samples = sorted(s for values in result["samples"].values() for s in values)
     errors = sum(result["errors"].values())
     p95 = percentile(samples, 0.95)
-    print(f"  {label:<28} {len(samples):7d} pages  p50 {percentile(samples, 0.5):7.1f} ms  "
-          f"p95 {p95:7.1f} ms  max {samples[-1] if samples else float('nan'):7.0f} ms  "
-          f"failed {errors}", flush=True)
+    print(
+        f"  {label:<28} {len(samples):7d} pages  p50 {percentile(samples, 0.5):7.1f} ms  "
+        f"p95 {p95:7.1f} ms  max {samples[-1] if samples else float('nan'):7.0f} ms  "
+        f"failed {errors}",
+        flush=True,
+    )
     for example in result["error_examples"]:
         print(f"    failed: {example}")
     return p95, errors
 
 
 def run(name: str, args: argparse.Namespace, workdir: Path) -> dict:
-    print(f"\n== {name}: {args.base:,} listings served, {args.listings:,} loaded while "
-          f"{args.clients} clients read pages (think {args.think:g} s) ==", flush=True)
+    print(
+        f"\n== {name}: {args.base:,} listings served, {args.listings:,} loaded while "
+        f"{args.clients} clients read pages (think {args.think:g} s) ==",
+        flush=True,
+    )
     base = write_jsonl(workdir / "base.jsonl", args.base, seed=7)
     new = write_jsonl(workdir / "new.jsonl", args.listings, seed=11)
     data_dir = workdir / f"store-{name}"
@@ -228,23 +241,27 @@ def run(name: str, args: argparse.Namespace, workdir: Path) -> dict:
         server.wait_ready(json.loads(paths_file.read_text())[0]["paths"][0])
         load(server, paths_file, args.clients, 5, 0, seed=99)  # warm-up
         with Probe(name, data_dir, GRAPH, probed) as probe_alone:
-            quiet_p95, quiet_errors = summary("readers alone", readers_alone(
-                server, paths_file, args.clients, args.seconds, args.think))
+            quiet_p95, quiet_errors = summary(
+                "readers alone",
+                readers_alone(server, paths_file, args.clients, args.seconds, args.think),
+            )
         # The loader runs in a process of its own, attached to the server `screengraph serve` owns.
         spawn = multiprocessing.get_context("spawn")
         receive, reply = spawn.Pipe(duplex=False)
         loaded: list = []
 
         def loading() -> None:
-            process = spawn.Process(target=load_in_own_process,
-                                    args=(name, data_dir, GRAPH, new, reply))
+            process = spawn.Process(
+                target=load_in_own_process, args=(name, data_dir, GRAPH, new, reply)
+            )
             process.start()
             loaded.append(receive.recv())
             process.join()
 
         with Probe(name, data_dir, GRAPH, probed) as probe_during:
-            during, loaded_in = readers_during(server, paths_file, args.clients, args.think,
-                                               loading)
+            during, loaded_in = readers_during(
+                server, paths_file, args.clients, args.think, loading
+            )
         busy_p95, busy_errors = summary("readers during the load", during)
         backend = open_backend(name, data_dir, GRAPH)
         with_readers = graph_checksum(backend, LOAD_TIMES)
@@ -252,8 +269,10 @@ def run(name: str, args: argparse.Namespace, workdir: Path) -> dict:
     finally:
         server.stop()
     summary_line, writes = loaded[0]
-    print(f"  the load took {loaded_in:.1f} s with readers: {summary_line}; "
-          f"{write_times(writes)}", flush=True)
+    print(
+        f"  the load took {loaded_in:.1f} s with readers: {summary_line}; {write_times(writes)}",
+        flush=True,
+    )
     waited = probe_waits(probe_alone.samples, probe_during.samples)
 
     backend = open_backend(name, data_dir, GRAPH)
@@ -268,22 +287,39 @@ def run(name: str, args: argparse.Namespace, workdir: Path) -> dict:
     backend.clear()
     backend.close()
     same = with_readers == reference
-    print(f"  the same load with nobody reading took {alone_s:.1f} s; "
-          f"{write_times(alone_writes)}", flush=True)
-    print(f"  final graph {'identical to' if same else 'DIFFERENT from'} the loads without "
-          f"readers ({with_readers.digest[:16]})"
-          + ("" if same else "\n" + describe_difference(with_readers, reference,
-                                                        ("with readers", "without"))))
+    print(
+        f"  the same load with nobody reading took {alone_s:.1f} s; {write_times(alone_writes)}",
+        flush=True,
+    )
+    print(
+        f"  final graph {'identical to' if same else 'DIFFERENT from'} the loads without "
+        f"readers ({with_readers.digest[:16]})"
+        + (
+            ""
+            if same
+            else "\n" + describe_difference(with_readers, reference, ("with readers", "without"))
+        )
+    )
     failed = quiet_errors + busy_errors
     longest = max(s for values in writes.values() for s in values) * 1000
-    print(f"  in short: failed requests {failed} (target 0); longest write {longest:.0f} ms "
-          f"(target ~100 ms); a read waited p95 {waited['p95']:.0f} ms, max {waited['max']:.0f} "
-          f"ms; page p95 {quiet_p95:.1f} ms alone, {busy_p95:.1f} ms during the load; the "
-          f"load took {loaded_in:.1f} s with readers, {alone_s:.1f} s without", flush=True)
-    return {"failed": failed, "p95_alone_ms": quiet_p95, "p95_during_ms": busy_p95,
-            "longest_write_ms": longest, "read_waited_p95_ms": waited["p95"],
-            "read_waited_max_ms": waited["max"],
-            "load_s_with_readers": loaded_in, "load_s_alone": alone_s, "same_graph": same}
+    print(
+        f"  in short: failed requests {failed} (target 0); longest write {longest:.0f} ms "
+        f"(target ~100 ms); a read waited p95 {waited['p95']:.0f} ms, max {waited['max']:.0f} "
+        f"ms; page p95 {quiet_p95:.1f} ms alone, {busy_p95:.1f} ms during the load; the "
+        f"load took {loaded_in:.1f} s with readers, {alone_s:.1f} s without",
+        flush=True,
+    )
+    return {
+        "failed": failed,
+        "p95_alone_ms": quiet_p95,
+        "p95_during_ms": busy_p95,
+        "longest_write_ms": longest,
+        "read_waited_p95_ms": waited["p95"],
+        "read_waited_max_ms": waited["max"],
+        "load_s_with_readers": loaded_in,
+        "load_s_alone": alone_s,
+        "same_graph": same,
+    }
 
 
 def probe_waits(alone: list[float], during: list[float]) -> dict[str, float]:
@@ -291,24 +327,34 @@ def probe_waits(alone: list[float], during: list[float]) -> dict[str, float]:
     of the same read without it (ms)."""
     usual = statistics.median(alone) if alone else 0.0
     waits = sorted(max(0.0, sample - usual) for sample in during)
-    print(f"  probe read ({PROBE!r}, every {PROBE_EVERY_S * 1000:.0f} ms): median "
-          f"{usual:.1f} ms alone ({len(alone)} reads); during the load ({len(waits)} reads) it "
-          f"waited p50 {percentile(waits, 0.5):.0f} ms, p95 {percentile(waits, 0.95):.0f} ms, "
-          f"max {waits[-1] if waits else float('nan'):.0f} ms", flush=True)
+    print(
+        f"  probe read ({PROBE!r}, every {PROBE_EVERY_S * 1000:.0f} ms): median "
+        f"{usual:.1f} ms alone ({len(alone)} reads); during the load ({len(waits)} reads) it "
+        f"waited p50 {percentile(waits, 0.5):.0f} ms, p95 {percentile(waits, 0.95):.0f} ms, "
+        f"max {waits[-1] if waits else float('nan'):.0f} ms",
+        flush=True,
+    )
     return {"p95": percentile(waits, 0.95), "max": waits[-1] if waits else float("nan")}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--listings", type=int, default=20_000,
-                        help="listings loaded while the clients read")
-    parser.add_argument("--base", type=int, default=20_000,
-                        help="listings in the catalogue the clients read")
+    parser.add_argument(
+        "--listings", type=int, default=20_000, help="listings loaded while the clients read"
+    )
+    parser.add_argument(
+        "--base", type=int, default=20_000, help="listings in the catalogue the clients read"
+    )
     parser.add_argument("--clients", type=int, default=40)
-    parser.add_argument("--seconds", type=float, default=20,
-                        help="length of the phase without a load")
-    parser.add_argument("--think", type=float, default=1.0,
-                        help="mean think time between a client's pages, in seconds")
+    parser.add_argument(
+        "--seconds", type=float, default=20, help="length of the phase without a load"
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="mean think time between a client's pages, in seconds",
+    )
     parser.add_argument("--backend", choices=("embedded", "neo4j", "both"), default="both")
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
     args = parser.parse_args()

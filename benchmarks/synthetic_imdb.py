@@ -23,36 +23,130 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import io
 import json
 import random
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from loaders.imdb_files import NULL, TABLES
 
-FIRST = ["Anna", "David", "Michael", "Léa", "Sara", "Jean", "Kenji", "Marie", "Omar", "Zoé",
-         "Lars", "Ines", "Paul", "Yara", "Hugo", "Ana", "Tomás", "Chloé", "Ravi", "Eva"]
-LAST = ["Smith", "Brown", "Drucker", "Nakamura", "Okafor", "Silva", "Novak", "Berger",
-        "Garcia", "Moreau", "Larsen", "Kowalski", "O'Neill", "Dubois", "Haddad", "Rossi"]
-WORDS = ["Night", "River", "Shadow", "Legend", "Garden", "Winter", "Signal", "Harbour",
-         "Empire", "Storm", "Letters", "Code", "Bureau", "Spiral", "Dream", "Queen"]
+FIRST = [
+    "Anna",
+    "David",
+    "Michael",
+    "Léa",
+    "Sara",
+    "Jean",
+    "Kenji",
+    "Marie",
+    "Omar",
+    "Zoé",
+    "Lars",
+    "Ines",
+    "Paul",
+    "Yara",
+    "Hugo",
+    "Ana",
+    "Tomás",
+    "Chloé",
+    "Ravi",
+    "Eva",
+]
+LAST = [
+    "Smith",
+    "Brown",
+    "Drucker",
+    "Nakamura",
+    "Okafor",
+    "Silva",
+    "Novak",
+    "Berger",
+    "Garcia",
+    "Moreau",
+    "Larsen",
+    "Kowalski",
+    "O'Neill",
+    "Dubois",
+    "Haddad",
+    "Rossi",
+]
+WORDS = [
+    "Night",
+    "River",
+    "Shadow",
+    "Legend",
+    "Garden",
+    "Winter",
+    "Signal",
+    "Harbour",
+    "Empire",
+    "Storm",
+    "Letters",
+    "Code",
+    "Bureau",
+    "Spiral",
+    "Dream",
+    "Queen",
+]
 FOREIGN = {"FR": "Le", "DE": "Die", "ES": "El", "IT": "Il", "JP": "Za"}
-GENRES = ["Drama", "Comedy", "Thriller", "Documentary", "Crime", "Animation", "Romance",
-          "Sci-Fi", "History", "Horror", "Family", "War", "Western", "Musical"]
+GENRES = [
+    "Drama",
+    "Comedy",
+    "Thriller",
+    "Documentary",
+    "Crime",
+    "Animation",
+    "Romance",
+    "Sci-Fi",
+    "History",
+    "Horror",
+    "Family",
+    "War",
+    "Western",
+    "Musical",
+]
 # (titleType, share of the titles that are not episodes)
-KINDS = [("movie", 55), ("short", 10), ("tvMovie", 6), ("video", 5), ("tvSpecial", 3),
-         ("tvSeries", 14), ("tvMiniSeries", 7)]
+KINDS = [
+    ("movie", 55),
+    ("short", 10),
+    ("tvMovie", 6),
+    ("video", 5),
+    ("tvSpecial", 3),
+    ("tvSeries", 14),
+    ("tvMiniSeries", 7),
+]
 SERIES = ("tvSeries", "tvMiniSeries")
 # Crew categories of title.principals beyond cast, director, writer and producer; each
 # with its job (`\N` when IMDb gives none) and the profession of who does it.
-OTHER_CATEGORIES = [("composer", NULL, "composer"), ("cinematographer", NULL,
-                    "cinematographer"), ("editor", NULL, "editor"),
-                    ("production_designer", NULL, "production_designer"),
-                    ("casting_director", NULL, "casting_director"),
-                    ("archive_footage", NULL, "actor")]
-PROFESSIONS = ["actor", "actress", "self", "director", "writer", "producer", "composer",
-               "cinematographer", "editor", "production_designer", "casting_director"]
+OTHER_CATEGORIES = [
+    ("composer", NULL, "composer"),
+    ("cinematographer", NULL, "cinematographer"),
+    ("editor", NULL, "editor"),
+    ("production_designer", NULL, "production_designer"),
+    ("casting_director", NULL, "casting_director"),
+    ("archive_footage", NULL, "actor"),
+]
+# Titles of one folder at most: past it, some seven-digit ids (the lowest grow down from
+# 9,999,999) would sort among the eight-digit ones, and _Segments' order would not be IMDb's.
+MAX_TITLES = 16_000_000
+KNOWN_FOR = 4  # titles in name.basics' knownForTitles
+PROFESSIONS = [
+    "actor",
+    "actress",
+    "self",
+    "director",
+    "writer",
+    "producer",
+    "composer",
+    "cinematographer",
+    "editor",
+    "production_designer",
+    "casting_director",
+]
 
 
 @dataclass
@@ -74,17 +168,21 @@ def _skewed(rng: random.Random, n: int, power: float = 3.0) -> int:
 
 
 class _Generator:
-    def __init__(self, titles: int, seed: int):
+    def __init__(self, titles: int, seed: int, scratch: Path):
         self.rng = random.Random(seed)
         self.budget = titles
-        self.people: list[dict] = []
+        if titles > MAX_TITLES:
+            raise ValueError(
+                f"{titles:,} titles is more than this generator keeps in IMDb's "
+                f"order ({MAX_TITLES:,}): make several folders with other seeds"
+            )
+        # (name, born, died, professions); the nconst is the index (_nconst).
+        self.people: list[tuple[str, str, str, tuple[str, ...]]] = []
         self.by_profession: dict[str, list[int]] = {p: [] for p in PROFESSIONS}
-        self.titles: list[dict] = []
-        self.principals: list[list[str]] = []
-        self.crew: list[list[str]] = []
-        self.episodes: list[list[str]] = []
-        self.akas: list[list[str]] = []
-        self.credited: dict[int, list[str]] = {}  # person -> titles, for knownForTitles
+        self.rows = _Segments(scratch)  # title-side rows, written as they are made
+        self.first_title = ""
+        # person -> their first KNOWN_FOR distinct titles (knownForTitles)
+        self.credited: dict[int, list[str]] = {}
         self._next_title = 9_999_999 - max(10, titles // 2)  # half of the ids get 8 digits
         self._make_people(max(60, titles * 2))
 
@@ -96,15 +194,22 @@ class _Generator:
             profession = PROFESSIONS[_skewed(rng, len(PROFESSIONS), 1.6)]
             name = f"{rng.choice(FIRST)} {chr(65 + i % 26)}. {rng.choice(LAST)} {i // 26}"
             born = NULL if rng.random() < 0.3 else str(rng.randint(1900, 2005))
-            died = str(rng.randint(int(born) + 20, 2025)) if born != NULL and \
-                int(born) < 1950 and rng.random() < 0.5 else NULL
+            died = (
+                str(rng.randint(int(born) + 20, 2025))
+                if born != NULL and int(born) < 1950 and rng.random() < 0.5
+                else NULL
+            )
             extra = [p for p in PROFESSIONS if p != profession and rng.random() < 0.08][:2]
             self._person(name, born, died, [profession, *extra])
         # Namesakes: people with another person's name (and their own id, years, job).
-        for i in range(max(3, count // 50)):
+        for _ in range(max(3, count // 50)):
             twin = self.people[_skewed(rng, count)]
-            self._person(twin["name"], str(rng.randint(1930, 2000)), NULL,
-                         [PROFESSIONS[rng.randrange(len(PROFESSIONS))]])
+            self._person(
+                twin[0],
+                str(rng.randint(1930, 2000)),
+                NULL,
+                [PROFESSIONS[rng.randrange(len(PROFESSIONS))]],
+            )
         self._person("David Smith", "1950", NULL, ["director"])
         self._person("David Smith", "1982", NULL, ["actor"])
         self._person("David Smith", NULL, NULL, ["writer"])
@@ -112,8 +217,7 @@ class _Generator:
 
     def _person(self, name: str, born: str, died: str, professions: list[str]) -> int:
         index = len(self.people)
-        self.people.append({"nconst": f"nm{index + 1:07d}", "name": name, "born": born,
-                            "died": died, "professions": professions})
+        self.people.append((name, born, died, tuple(professions)))
         for profession in professions:
             self.by_profession[profession].append(index)
         return index
@@ -133,11 +237,11 @@ class _Generator:
         text = f"{rng.choice(WORDS)} {rng.choice(WORDS)} {i}"
         roll = rng.random()
         if roll < 0.04:
-            text = f'The "{rng.choice(WORDS)}" {i}'       # quotes inside
+            text = f'The "{rng.choice(WORDS)}" {i}'  # quotes inside
         elif roll < 0.05:
-            text = f'"{rng.choice(WORDS)}" Night {i}'     # a quote first
+            text = f'"{rng.choice(WORDS)}" Night {i}'  # a quote first
         elif roll < 0.06:
-            text = f"{1900 + i % 120}"                    # a title that looks like a year
+            text = f"{1900 + i % 120}"  # a title that looks like a year
         return text
 
     def generate(self) -> None:
@@ -164,13 +268,25 @@ class _Generator:
         if kind in SERIES and year != NULL:
             end = NULL if rng.random() < 0.3 else str(year + rng.randint(0, 9))
         runtime = NULL if rng.random() < 0.1 else str(rng.choice([12, 22, 45, 90, 104, 128]))
-        genres = NULL if rng.random() < 0.05 else ",".join(
-            sorted(set(rng.sample(GENRES, rng.randint(1, 3)))))
-        row = {"tconst": tconst, "titleType": kind, "primaryTitle": title,
-               "originalTitle": original, "isAdult": "0",
-               "startYear": str(year) if year != NULL else NULL, "endYear": end,
-               "runtimeMinutes": runtime, "genres": genres}
-        self.titles.append(row)
+        genres = (
+            NULL
+            if rng.random() < 0.05
+            else ",".join(sorted(set(rng.sample(GENRES, rng.randint(1, 3)))))
+        )
+        row = {
+            "tconst": tconst,
+            "titleType": kind,
+            "primaryTitle": title,
+            "originalTitle": original,
+            "isAdult": "0",
+            "startYear": str(year) if year != NULL else NULL,
+            "endYear": end,
+            "runtimeMinutes": runtime,
+            "genres": genres,
+        }
+        self.rows.add("title.basics", [row[c] for c in TABLES["title.basics"]])
+        if not self.first_title or tconst < self.first_title:  # IMDb's order is the text's
+            self.first_title = tconst
         return row
 
     def _series_episodes(self, parent: str, row: dict, year) -> None:
@@ -181,13 +297,23 @@ class _Generator:
                 if self.budget <= 0:
                     return
                 tconst = self._tconst()
-                title = f"Episode #{season}.{episode}" if rng.random() < 0.5 else \
-                    f"{rng.choice(WORDS)} {episode}"
+                title = (
+                    f"Episode #{season}.{episode}"
+                    if rng.random() < 0.5
+                    else f"{rng.choice(WORDS)} {episode}"
+                )
                 episode_year = year if year == NULL else year + season - 1
                 self._basics(tconst, "tvEpisode", title, episode_year)
                 unnumbered = rng.random() < 0.05
-                self.episodes.append([tconst, parent, NULL if unnumbered else str(season),
-                                      NULL if unnumbered else str(episode)])
+                self.rows.add(
+                    "title.episode",
+                    [
+                        tconst,
+                        parent,
+                        NULL if unnumbered else str(season),
+                        NULL if unnumbered else str(episode),
+                    ],
+                )
                 self._credits(tconst, "tvEpisode", episode=True)
                 self.budget -= 1
 
@@ -216,15 +342,19 @@ class _Generator:
         if rng.random() < 0.3:
             writers.append(self._pick("writer"))
         for ordering, (who, category, job, characters) in enumerate(rows, 1):
-            nconst = self.people[who]["nconst"]
-            self.principals.append([tconst, str(ordering), nconst, category, job, characters])
-            self.credited.setdefault(who, []).append(tconst)
-        crew_directors = list(dict.fromkeys(self.people[d]["nconst"] for d in directors))
-        crew_writers = list(dict.fromkeys(self.people[w]["nconst"] for w in writers))
+            self.rows.add(
+                "title.principals", [tconst, str(ordering), _nconst(who), category, job, characters]
+            )
+            known = self.credited.setdefault(who, [])
+            if len(known) < KNOWN_FOR and tconst not in known:
+                known.append(tconst)
+        crew_directors = list(dict.fromkeys(_nconst(d) for d in directors))
+        crew_writers = list(dict.fromkeys(_nconst(w) for w in writers))
         if rng.random() < 0.05:
             crew_writers = []  # IMDb lists no writers for some titles
-        self.crew.append([tconst, ",".join(crew_directors) or NULL,
-                          ",".join(crew_writers) or NULL])
+        self.rows.add(
+            "title.crew", [tconst, ",".join(crew_directors) or NULL, ",".join(crew_writers) or NULL]
+        )
 
     def _characters(self) -> str:
         rng = self.rng
@@ -248,51 +378,125 @@ class _Generator:
                 rows.append([aka, "CA" if region == "FR" else "AT", NULL, NULL, NULL, "0"])
         rows.append([title, NULL, NULL, "original", NULL, "1"])
         for ordering, row in enumerate(rows, 1):
-            self.akas.append([tconst, str(ordering), *row])
+            self.rows.add("title.akas", [tconst, str(ordering), *row])
 
     # -- files --------------------------------------------------------------
 
     def write(self, folder: Path, compress: bool, malformed: bool) -> Manifest:
         folder.mkdir(parents=True, exist_ok=True)
         manifest = Manifest(folder)
-        missing = f"nm{len(self.people) + 1:07d}"  # credited, not in name.basics
-        first = min(self.titles, key=lambda row: row["tconst"])["tconst"]
-        self.principals.append([first, "99", missing, "actor", NULL, '["Nobody"]'])
+        missing = _nconst(len(self.people))  # credited, not in name.basics
         manifest.missing_person = missing
-        known = {}
-        for who, titles in self.credited.items():
-            known[who] = ",".join(list(dict.fromkeys(titles))[:4])
-        people_rows = [[p["nconst"], p["name"], p["born"], p["died"],
-                        ",".join(p["professions"]), known.get(i) or NULL]
-                       for i, p in enumerate(self.people)]
-        tables = {
-            "title.basics": [[row[c] for c in TABLES["title.basics"]] for row in self.titles],
-            "name.basics": people_rows,
-            "title.principals": self.principals,
-            "title.crew": self.crew,
-            "title.episode": self.episodes,
-            "title.akas": self.akas,
-        }
-        for table, rows in tables.items():
-            # IMDb's order: by the first column as text, then by `ordering` as a number.
-            if table in ("title.principals", "title.akas"):
-                rows.sort(key=lambda row: (row[0], int(row[1])))
+        extra = [self.first_title, "99", missing, "actor", NULL, '["Nobody"]']
+        for table in TABLES:
+            if table == "name.basics":
+                rows = (
+                    [
+                        _nconst(i),
+                        name,
+                        born,
+                        died,
+                        ",".join(professions),
+                        ",".join(self.credited.get(i, ())) or NULL,
+                    ]
+                    for i, (name, born, died, professions) in enumerate(self.people)
+                )
             else:
-                rows.sort(key=lambda row: row[0])
-            lines = ["\t".join(TABLES[table])] + ["\t".join(row) for row in rows]
+                rows = self.rows.in_order(table)
+            if table == "title.principals":
+                # after the first title's own rows: its orderings are all below 99
+                rows = _after_first(rows, self.first_title, extra)
+            lines = ("\t".join(row) for row in rows)
             if malformed and table == "title.principals":
-                # in the middle, on a title loaded with or without --episodes
-                episodes = {row[0] for row in self.episodes}
-                at = next(i for i in range(len(lines) // 2, len(lines))
-                          if lines[i].split("\t", 1)[0] not in episodes)
-                broken = lines[at].rsplit("\t", 1)[0]  # the characters column dropped
-                lines.insert(at, broken)
-                manifest.malformed[table] = at + 1
+                # in the middle (the header and the extra row counted), on a title loaded
+                # with or without --episodes
+                lines = _broken_line(
+                    lines,
+                    (self.rows.count[table] + 2) // 2,
+                    self.rows.episode_ids(),
+                    manifest.malformed,
+                    table,
+                )
             name = f"{table}.tsv" + (".gz" if compress else "")
-            with _open(folder / name, compress) as out:
-                out.write(("\n".join(lines) + "\n").encode("utf-8"))
-            manifest.rows[table] = len(lines) - 1
+            count = 0
+            with _open(folder / name, compress) as raw, io.BufferedWriter(raw, 1 << 20) as out:
+                out.write(("\t".join(TABLES[table]) + "\n").encode("utf-8"))
+                for line in lines:
+                    out.write((line + "\n").encode("utf-8"))
+                    count += 1
+            manifest.rows[table] = count
+        self.rows.close()
         return manifest
+
+
+def _nconst(index: int) -> str:
+    return f"nm{index + 1:07d}"
+
+
+class _Segments:
+    """Title-side rows on disk as they are made, two runs per table: ids of eight digits,
+    then of seven. Each run is in the order ids were given (ascending, one length), and
+    every eight-digit id sorts before every seven-digit one as text (below MAX_TITLES, the
+    lowest seven-digit id is above any eight-digit id's first seven digits): the two runs
+    one after the other are IMDb's order, with nothing held or sorted."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.count: dict[str, int] = {table: 0 for table in TABLES}
+        self._files: dict[tuple[str, bool], IO[str]] = {}
+
+    def add(self, table: str, row: list[str]) -> None:
+        key = (table, len(row[0]) > 9)
+        out = self._files.get(key)
+        if out is None:
+            out = self._files[key] = (self.folder / f"{table}-{int(key[1])}.tsv").open(
+                "w", encoding="utf-8", newline="\n"
+            )
+        out.write("\t".join(row) + "\n")
+        self.count[table] += 1
+
+    def in_order(self, table: str) -> Iterator[list[str]]:
+        for long_ids in (True, False):
+            out = self._files.get((table, long_ids))
+            if out is None:
+                continue
+            out.flush()
+            with open(out.name, encoding="utf-8", newline="\n") as rows:
+                for line in rows:
+                    yield line[:-1].split("\t")
+
+    def close(self) -> None:
+        for out in self._files.values():
+            out.close()
+
+    def episode_ids(self) -> set[str]:
+        return {row[0] for row in self.in_order("title.episode")}
+
+
+def _after_first(rows: Iterator[list[str]], first: str, extra: list[str]) -> Iterator[list[str]]:
+    placed = False
+    for row in rows:
+        if not placed and row[0] != first:
+            yield extra
+            placed = True
+        yield row
+    if not placed:
+        yield extra
+
+
+def _broken_line(
+    lines: Iterator[str], middle: int, episodes: set[str], malformed: dict[str, int], table: str
+) -> Iterator[str]:
+    """The first line past `middle` (the header is line 1) of a title that is not an
+    episode, given whole and, just before, with its last column dropped; the broken
+    line's number goes into `malformed`."""
+    placed = False
+    for number, line in enumerate(lines, 2):
+        if not placed and number > middle and line.split("\t", 1)[0] not in episodes:
+            malformed[table] = number
+            yield line.rsplit("\t", 1)[0]
+            placed = True
+        yield line
 
 
 def _open(path: Path, compress: bool) -> IO[bytes]:
@@ -300,23 +504,30 @@ def _open(path: Path, compress: bool) -> IO[bytes]:
     return gzip.GzipFile(path, "wb", mtime=0) if compress else path.open("wb")
 
 
-def generate(folder: Path, titles: int, seed: int = 7, compress: bool = False,
-             malformed: bool = False) -> Manifest:
+def generate(
+    folder: Path, titles: int, seed: int = 7, compress: bool = False, malformed: bool = False
+) -> Manifest:
     """Write `titles` titles (episodes included) and everything they name into `folder`."""
-    generator = _Generator(titles, seed)
-    generator.generate()
-    return generator.write(folder, compress, malformed)
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".rows-", dir=folder) as scratch:
+        generator = _Generator(titles, seed, Path(scratch))
+        generator.generate()
+        return generator.write(folder, compress, malformed)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--titles", type=int, default=2000,
-                        help="Rows of title.basics (episodes included).")
+    parser.add_argument(
+        "--titles", type=int, default=2000, help="Rows of title.basics (episodes included)."
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--gzip", action="store_true", help="Write .tsv.gz files, as IMDb does.")
-    parser.add_argument("--malformed", action="store_true",
-                        help="Add a title.principals line with a column missing.")
+    parser.add_argument(
+        "--malformed",
+        action="store_true",
+        help="Add a title.principals line with a column missing.",
+    )
     args = parser.parse_args()
     manifest = generate(args.out_dir, args.titles, args.seed, args.gzip, args.malformed)
     for table, count in manifest.rows.items():

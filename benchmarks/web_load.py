@@ -81,36 +81,66 @@ def page_mix(backend, zipf: float, seed: int = 5) -> list[dict]:
     random order of popularity, drawn with the Zipf exponent `zipf` (0: uniformly)."""
     mix = []
     for slug, label, share in MIX:
-        keys = sorted(row[0] for row in backend.run_read(
-            f"MATCH (n:{label}) RETURN n.key", max_rows=0, timeout_ms=60_000).rows)
+        keys = sorted(
+            row[0]
+            for row in backend.run_read(
+                f"MATCH (n:{label}) RETURN n.key", max_rows=0, timeout_ms=60_000
+            ).rows
+        )
         random.Random(f"{seed}-{slug}").shuffle(keys)
-        mix.append({"kind": slug, "share": share, "paths": [f"/{slug}/{key}" for key in keys],
-                    "zipf": zipf})
+        mix.append(
+            {
+                "kind": slug,
+                "share": share,
+                "paths": [f"/{slug}/{key}" for key in keys],
+                "zipf": zipf,
+            }
+        )
     return mix
 
 
 class Server:
     """`screengraph serve` in its own process, and the processes whose CPU we count."""
 
-    def __init__(self, name: str, data_dir: Path, graph: str, serve_args: list[str],
-                 log_path: Path, module: str | None = None):
+    def __init__(
+        self,
+        name: str,
+        data_dir: Path,
+        graph: str,
+        serve_args: list[str],
+        log_path: Path,
+        module: str | None = None,
+    ):
         self.name, self.data_dir, self.port = name, data_dir, free_port()
         env = dict(os.environ, SCREENGRAPH_GRAPH=graph, SCREENGRAPH_BACKEND=name)
         if name == "embedded":
             env.pop("NEO4J_URI", None)
-        command = ([sys.executable, "-m", module, "--port", str(self.port), *serve_args]
-                   if module else
-                   [sys.executable, "-m", "screengraph", "--data-dir", str(data_dir), "serve",
-                    "--port", str(self.port), *serve_args])
+        command = (
+            [sys.executable, "-m", module, "--port", str(self.port), *serve_args]
+            if module
+            else [
+                sys.executable,
+                "-m",
+                "screengraph",
+                "--data-dir",
+                str(data_dir),
+                "serve",
+                "--port",
+                str(self.port),
+                *serve_args,
+            ]
+        )
         self.log = log_path.open("w")
-        self.process = subprocess.Popen(command, env=env, stdout=self.log,
-                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            command, env=env, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
         self.log_path = log_path
 
     def get(self, path: str, timeout: float = 30) -> int:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}",
-                                        timeout=timeout) as response:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{self.port}{path}", timeout=timeout
+            ) as response:
                 response.read()
                 return response.status
         except urllib.error.HTTPError as exc:
@@ -120,8 +150,10 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"screengraph serve exited ({self.process.returncode}):\n"
-                                   + self.log_path.read_text()[-3000:])
+                raise RuntimeError(
+                    f"screengraph serve exited ({self.process.returncode}):\n"
+                    + self.log_path.read_text()[-3000:]
+                )
             try:
                 if self.get(probe, 120) == 200:
                     return
@@ -137,6 +169,7 @@ class Server:
         if self.name == "embedded":
             # By the socket it listens on: the server rewrites its command line.
             from graph.embedded_server import socket_path_for
+
             sock = str(socket_path_for(self.data_dir.resolve()))
             for conn in psutil.net_connections("unix"):
                 if conn.laddr == sock and conn.pid and conn.pid != self.process.pid:
@@ -151,14 +184,18 @@ class Server:
     def web_processes(self) -> list[psutil.Process]:
         root = psutil.Process(self.process.pid)
         database = self.database_process()
-        return [p for p in [root, *root.children(recursive=True)]
-                if database is None or p.pid != database.pid]
+        return [
+            p
+            for p in [root, *root.children(recursive=True)]
+            if database is None or p.pid != database.pid
+        ]
 
     def page_cache(self) -> dict:
         """The page cache's figures from /healthz ({} when the server has none)."""
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz",
-                                        timeout=30) as response:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{self.port}/healthz", timeout=30
+            ) as response:
                 return json.loads(response.read()).get("page_cache", {})
         except (OSError, ValueError):
             return {}
@@ -190,18 +227,40 @@ def machine_busy_seconds() -> float:
     return sum(times) - times.idle - getattr(times, "iowait", 0.0)
 
 
-def load(server: Server, paths_file: Path, clients: int, seconds: float, think: float,
-         seed: int) -> dict:
+def load(
+    server: Server, paths_file: Path, clients: int, seconds: float, think: float, seed: int
+) -> dict:
     """One phase: the load generator in its own process, CPU counted around it."""
     web, database = server.web_processes(), server.database_process()
     cache_before = server.page_cache()
-    before = (cpu_seconds(web), cpu_seconds([database] if database else []),
-              machine_busy_seconds(), time.monotonic())
+    before = (
+        cpu_seconds(web),
+        cpu_seconds([database] if database else []),
+        machine_busy_seconds(),
+        time.monotonic(),
+    )
     generator = subprocess.run(
-        [sys.executable, "-m", "benchmarks.http_load", "--port", str(server.port),
-         "--paths", str(paths_file), "--clients", str(clients), "--seconds", str(seconds),
-         "--think", str(think), "--seed", str(seed)],
-        check=True, capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.http_load",
+            "--port",
+            str(server.port),
+            "--paths",
+            str(paths_file),
+            "--clients",
+            str(clients),
+            "--seconds",
+            str(seconds),
+            "--think",
+            str(think),
+            "--seed",
+            str(seed),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     wall = time.monotonic() - before[3]
     result = json.loads(generator.stdout)
     answered = max(1, sum(len(values) for values in result["samples"].values()))
@@ -224,33 +283,41 @@ def line(label: str, samples: list[float], errors: int, elapsed: float) -> str:
     samples = sorted(samples)
     if not samples:
         return f"    {label:<22} no answers, {errors} errors"
-    return (f"    {label:<22} {len(samples) / elapsed:7.1f} {statistics.median(samples):8.1f} "
-            f"{percentile(samples, 0.95):8.1f} {samples[-1]:8.0f} {errors:6d}")
+    return (
+        f"    {label:<22} {len(samples) / elapsed:7.1f} {statistics.median(samples):8.1f} "
+        f"{percentile(samples, 0.95):8.1f} {samples[-1]:8.0f} {errors:6d}"
+    )
 
 
 def report(title: str, result: dict, kinds: bool) -> float:
     samples = [s for values in result["samples"].values() for s in values]
     errors = sum(result["errors"].values())
     print(f"  {title}")
-    print(line("all" if kinds else ", ".join(result["samples"]), samples, errors,
-               result["elapsed"]))
+    print(
+        line("all" if kinds else ", ".join(result["samples"]), samples, errors, result["elapsed"])
+    )
     if kinds:
         for kind, values in result["samples"].items():
             print(line(f"  {kind} pages", values, result["errors"][kind], result["elapsed"]))
     others = result["cpu_machine"] - result["cpu_web"] - result["cpu_db"] - result["cpu_load"]
-    print(f"    CPU, % of one core: web server {result['cpu_web'] * 100:.0f}, "
-          f"database {result['cpu_db'] * 100:.0f}, load generator {result['cpu_load'] * 100:.0f}, "
-          f"other processes {max(0.0, others) * 100:.0f}, whole machine "
-          f"{result['cpu_machine'] * 100:.0f} of {psutil.cpu_count() * 100}; per answered "
-          f"request: web server {result['ms_web']:.1f} ms, database {result['ms_db']:.1f} ms",
-          flush=True)
+    print(
+        f"    CPU, % of one core: web server {result['cpu_web'] * 100:.0f}, "
+        f"database {result['cpu_db'] * 100:.0f}, load generator {result['cpu_load'] * 100:.0f}, "
+        f"other processes {max(0.0, others) * 100:.0f}, whole machine "
+        f"{result['cpu_machine'] * 100:.0f} of {psutil.cpu_count() * 100}; per answered "
+        f"request: web server {result['ms_web']:.1f} ms, database {result['ms_db']:.1f} ms",
+        flush=True,
+    )
     cache, before = result["cache"], result["cache_before"]
     if cache:
         hits = cache["hits"] - before.get("hits", 0)
         asked = hits + cache["misses"] - before.get("misses", 0)
-        print(f"    page cache: {hits / max(asked, 1) * 100:.0f} % of pages served from it; "
-              f"{cache['entries']:,} pages in {cache['bytes'] / 2**20:.1f} MB "
-              f"(bound {cache['max_bytes'] / 2**20:.0f} MB)", flush=True)
+        print(
+            f"    page cache: {hits / max(asked, 1) * 100:.0f} % of pages served from it; "
+            f"{cache['entries']:,} pages in {cache['bytes'] / 2**20:.1f} MB "
+            f"(bound {cache['max_bytes'] / 2**20:.0f} MB)",
+            flush=True,
+        )
     for example in result["error_examples"]:
         print(f"    error: {example}")
     return percentile(sorted(samples), 0.95)
@@ -285,15 +352,21 @@ def run(name: str, args: argparse.Namespace, workdir: Path) -> None:
     # Let `screengraph serve` own the embedded store, as it does for a user.
     backend.close()
     size = f"{args.shows:,} shows" if not args.reuse else f"graph {graph} in {data_dir}"
-    print(f"\n== {name}: {size}, {args.clients} clients, {args.seconds:g} s per phase, "
-          f"`screengraph serve {args.serve_args}`".rstrip() + " ==", flush=True)
+    print(
+        f"\n== {name}: {size}, {args.clients} clients, {args.seconds:g} s per phase, "
+        f"`screengraph serve {args.serve_args}`".rstrip()
+        + " ==",
+        flush=True,
+    )
     openapi_file = workdir / "paths-openapi.json"
-    openapi_file.write_text(json.dumps([{"kind": "openapi", "share": 1,
-                                         "paths": ["/openapi.json"], "zipf": 0}]))
+    openapi_file.write_text(
+        json.dumps([{"kind": "openapi", "share": 1, "paths": ["/openapi.json"], "zipf": 0}])
+    )
     floor_file = workdir / "paths-floor.json"
     floor_file.write_text(json.dumps([{"kind": "floor", "share": 1, "paths": ["/"], "zipf": 0}]))
-    server = Server(name, data_dir, graph, shlex.split(args.serve_args),
-                    workdir / f"serve-{name}.log")
+    server = Server(
+        name, data_dir, graph, shlex.split(args.serve_args), workdir / f"serve-{name}.log"
+    )
     saturated = {}
     try:
         started = time.monotonic()
@@ -301,38 +374,61 @@ def run(name: str, args: argparse.Namespace, workdir: Path) -> None:
         ready = time.monotonic() - started
         busy = machine_busy_seconds()
         time.sleep(3)
-        print(f"  server ready in {ready:.1f} s; before the load, other "
-              f"processes kept {(machine_busy_seconds() - busy) / 3 * 100:.0f} % of one core busy "
-              f"(of {psutil.cpu_count() * 100})", flush=True)
+        print(
+            f"  server ready in {ready:.1f} s; before the load, other "
+            f"processes kept {(machine_busy_seconds() - busy) / 3 * 100:.0f} % of one core busy "
+            f"(of {psutil.cpu_count() * 100})",
+            flush=True,
+        )
         load(server, files["uniform"], args.clients, min(10.0, args.seconds), 0, seed=99)  # warm-up
         print(f"  {'':<24} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'errors':>6}")
         think = f"user-like, uniform mix: think time exponential, mean {args.think:g} s, seeded"
-        user_p95 = report(think, load(server, files["uniform"], args.clients, args.seconds,
-                                      args.think, seed=1), kinds=True)
+        user_p95 = report(
+            think,
+            load(server, files["uniform"], args.clients, args.seconds, args.think, seed=1),
+            kinds=True,
+        )
         for seed, mix in enumerate(POPULARITY, start=2):
-            saturated[mix] = report(f"saturation, {mix} mix: no think time", load(
-                server, files[mix], args.clients, args.seconds, 0, seed=seed), kinds=True)
-        report("baseline /openapi.json, saturation", load(
-            server, openapi_file, args.clients, args.seconds, 0, seed=4), kinds=False)
+            saturated[mix] = report(
+                f"saturation, {mix} mix: no think time",
+                load(server, files[mix], args.clients, args.seconds, 0, seed=seed),
+                kinds=True,
+            )
+        report(
+            "baseline /openapi.json, saturation",
+            load(server, openapi_file, args.clients, args.seconds, 0, seed=4),
+            kinds=False,
+        )
     finally:
         server.stop()
         if clear_after and name == "neo4j":
             backend = open_backend(name, data_dir, graph)
             backend.clear()
             backend.close()
-    floor = Server("floor", data_dir, graph, ["--threads", str(serve_threads(args.serve_args))],
-                   workdir / "floor.log", module="benchmarks.flask_floor")
+    floor = Server(
+        "floor",
+        data_dir,
+        graph,
+        ["--threads", str(serve_threads(args.serve_args))],
+        workdir / "floor.log",
+        module="benchmarks.flask_floor",
+    )
     try:
         floor.wait_ready("/")
-        floor_p95 = report("floor: waitress + Flask, a trivial route, saturation", load(
-            floor, floor_file, args.clients, args.seconds, 0, seed=5), kinds=False)
+        floor_p95 = report(
+            "floor: waitress + Flask, a trivial route, saturation",
+            load(floor, floor_file, args.clients, args.seconds, 0, seed=5),
+            kinds=False,
+        )
     finally:
         floor.stop()
     for mix, p95 in saturated.items():
         verdict = "met" if p95 <= TARGET_P95_MS else "NOT met"
-        print(f"  target p95 <= {TARGET_P95_MS:.0f} ms for {args.clients} clients that never "
-              f"pause, {mix} mix: {verdict} ({p95:.1f} ms; the floor's p95 {floor_p95:.1f} ms)",
-              flush=True)
+        print(
+            f"  target p95 <= {TARGET_P95_MS:.0f} ms for {args.clients} clients that never "
+            f"pause, {mix} mix: {verdict} ({p95:.1f} ms; the floor's p95 {floor_p95:.1f} ms)",
+            flush=True,
+        )
     print(f"  user-like uniform mix p95: {user_p95:.1f} ms", flush=True)
 
 
@@ -347,16 +443,28 @@ def main() -> None:
     parser.add_argument("--shows", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30, help="length of each phase")
-    parser.add_argument("--think", type=float, default=1.0,
-                        help="mean think time of the user-like phase, in seconds")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="mean think time of the user-like phase, in seconds",
+    )
     parser.add_argument("--backend", choices=("embedded", "neo4j", "both"), default="both")
-    parser.add_argument("--serve-args", default="",
-                        help="extra options for `screengraph serve`, e.g. \"--threads 4\"")
-    parser.add_argument("--reuse", nargs=2, metavar=("DATA_DIR", "GRAPH"),
-                        help="serve this existing embedded graph (read only) instead of building")
-    parser.add_argument("--store", type=Path,
-                        help="build the graph in this folder once and keep it (Neo4j: keep the "
-                             "database); later runs with the same --shows serve it again")
+    parser.add_argument(
+        "--serve-args", default="", help='extra options for `screengraph serve`, e.g. "--threads 4"'
+    )
+    parser.add_argument(
+        "--reuse",
+        nargs=2,
+        metavar=("DATA_DIR", "GRAPH"),
+        help="serve this existing embedded graph (read only) instead of building",
+    )
+    parser.add_argument(
+        "--store",
+        type=Path,
+        help="build the graph in this folder once and keep it (Neo4j: keep the "
+        "database); later runs with the same --shows serve it again",
+    )
     args = parser.parse_args()
     names = ["embedded"] if args.reuse else chosen_backends(args.backend)
     with tempfile.TemporaryDirectory(prefix="sg-bench-") as tmp:

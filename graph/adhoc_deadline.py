@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from graph.errors import BackendUnavailable
 
@@ -43,8 +44,9 @@ class Slots:
         self._semaphore.release()
 
 
-def within_deadline(work: Callable[[], T], timeout_ms: float, slots: Slots,
-                    on_overrun: Callable[[], BaseException]) -> T:
+def within_deadline(
+    work: Callable[[], T], timeout_ms: float, slots: Slots, on_overrun: Callable[[], BaseException]
+) -> T:
     """Run `work` in a worker thread holding one of `slots`, and return its answer, or
     raise `on_overrun()` once the deadline passes (waiting for a slot included); the
     abandoned worker gives its slot back when the server answers or stops it."""
@@ -53,7 +55,8 @@ def within_deadline(work: Callable[[], T], timeout_ms: float, slots: Slots,
         raise BackendUnavailable(
             f"{slots.count} earlier ad-hoc queries from this process are still running on the "
             "server (it stops some shapes only when they finish). Run this one again in a "
-            "few seconds.")
+            "few seconds."
+        )
     outcome: dict[str, object] = {}
 
     def run() -> None:

@@ -40,7 +40,8 @@ from dataclasses import dataclass
 _OPAQUE = re.compile(r"`(?:[^`]|``)*`|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _LOOP_START = re.compile(
     r"\b(reduce)\s*\(|\b(all|any|none|single)\s*\((?=\s*\w+\s+IN\s)|(\[)(?=\s*\w+\s+IN\s)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _IN = re.compile(r"\sIN\s", re.IGNORECASE)
 _WHERE = re.compile(r"\sWHERE\s", re.IGNORECASE)
 _RANGE = re.compile(r"range\s*\(", re.IGNORECASE)
@@ -64,8 +65,13 @@ def loops(expression: str) -> list[Loop]:
     text = _OPAQUE.sub(lambda m: "q" * len(m.group()), expression)
     found = []
     for start in _LOOP_START.finditer(text):
-        kind = (REDUCE if start.group(1) else f"{start.group(2).lower()}()"
-                if start.group(2) else "a list comprehension")
+        kind = (
+            REDUCE
+            if start.group(1)
+            else f"{start.group(2).lower()}()"
+            if start.group(2)
+            else "a list comprehension"
+        )
         loop = _read_loop(text, start.end(), kind, skip_to_comma=bool(start.group(1)))
         if loop is not None:
             found.append(loop)
@@ -90,8 +96,11 @@ def _read_loop(text: str, position: int, kind: str, skip_to_comma: bool) -> Loop
                 skip_to_comma = False
             elif not skip_to_comma and source_start is None and _IN.match(text, i):
                 source_start = i + 4
-            elif source_start is not None and source_end is None and (
-                    char == "|" or _WHERE.match(text, i)):
+            elif (
+                source_start is not None
+                and source_end is None
+                and (char == "|" or _WHERE.match(text, i))
+            ):
                 source_end = i
         i += 1
     if source_start is None or source_end is None:
@@ -104,14 +113,24 @@ def unstoppable(expression: str) -> list[str]:
     found = loops(expression)
     reasons = []
     if any(loop.kind == REDUCE for loop in found):
-        reasons.append(f"{REDUCE} carries a value from step to step, and a growing one makes "
-                       "its work quadratic")
-    reasons += [f"{loop.kind} over range() runs over a lazy list, whose length costs nothing"
-                for loop in found if _RANGE.match(loop.source)]
+        reasons.append(
+            f"{REDUCE} carries a value from step to step, and a growing one makes "
+            "its work quadratic"
+        )
+    reasons += [
+        f"{loop.kind} over range() runs over a lazy list, whose length costs nothing"
+        for loop in found
+        if _RANGE.match(loop.source)
+    ]
     for inner in found:
-        outer = next((loop for loop in found
-                      if loop is not inner and loop.body_start <= inner.body_start < loop.end),
-                     None)
+        outer = next(
+            (
+                loop
+                for loop in found
+                if loop is not inner and loop.body_start <= inner.body_start < loop.end
+            ),
+            None,
+        )
         if outer is not None:
             reasons.append(f"{inner.kind} inside the body of {outer.kind} multiplies the work")
     return reasons

@@ -47,8 +47,14 @@ def neo4j_plan(query_type: Any, plan: Any, engine: str) -> AdhocPlan:
         reasons.extend(unstoppable(details))
         pending.extend(step.get("children") or [])
     kind = getattr(query_type, "value", query_type)
-    return AdhocPlan(_NEO4J_TYPES.get(str(kind), "schema"), tuple(operators), tuple(procedures),
-                     tuple(functions), engine, tuple(dict.fromkeys(reasons)))
+    return AdhocPlan(
+        _NEO4J_TYPES.get(str(kind), "schema"),
+        tuple(operators),
+        tuple(procedures),
+        tuple(functions),
+        engine,
+        tuple(dict.fromkeys(reasons)),
+    )
 
 
 def falkor_plan(reply: Any, cypher: str, engine: str) -> AdhocPlan:
@@ -63,7 +69,8 @@ def falkor_plan(reply: Any, cypher: str, engine: str) -> AdhocPlan:
             f"This query is refused: its plan has {calls} procedure call(s) but "
             f"{len(names.procedures)} could be read from its text "
             f"({', '.join(names.procedures) or 'none'}); write each as "
-            "CALL namespace.name(...) outside strings and comments.")
+            "CALL namespace.name(...) outside strings and comments."
+        )
     kind = "write" if _FALKOR_WRITES.intersection(operators) else "read"
     return AdhocPlan(kind, tuple(operators), names.procedures, names.functions, engine)
 

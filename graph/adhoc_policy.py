@@ -16,8 +16,9 @@ cannot hide a clause from it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from graph.errors import QueryRefused, ReadOnlyViolation
 from graph.param_values import check_values
@@ -38,8 +39,9 @@ ADHOC_MAX_PARAMETER_CHARS = 1_000_000
 # queries stay far below either.
 MAX_NESTING = {"falkordb": 16, "neo4j": 100}
 _ENGINES = {"falkordb": "the embedded store (FalkorDB)", "neo4j": "Neo4j"}
-_SKIPPED = re.compile(r"'(?:[^'\\]|\\.)*'?|\"(?:[^\"\\]|\\.)*\"?|`[^`]*`?|//[^\n]*|/\*.*?(?:\*/|$)",
-                      re.DOTALL)
+_SKIPPED = re.compile(
+    r"'(?:[^'\\]|\\.)*'?|\"(?:[^\"\\]|\\.)*\"?|`[^`]*`?|//[^\n]*|/\*.*?(?:\*/|$)", re.DOTALL
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class AdhocPlan:
 
 
 def operator_key(name: str) -> str:
-    """"Load CSV" (FalkorDB), "LoadCSV@neo4j" (Neo4j) -> "loadcsv"."""
+    """ "Load CSV" (FalkorDB), "LoadCSV@neo4j" (Neo4j) -> "loadcsv"."""
     return name.split("@", 1)[0].replace(" ", "").lower()
 
 
@@ -100,10 +102,10 @@ PROCEDURES = (
 # Procedures refused with a reason worth more than "not on the list".
 REFUSED_PROCEDURES = {
     "algo.sppaths": "it enumerates paths and ignores its time limit (it ran 11 s against "
-                    "100 ms on a 10x10 grid); use shortestPath() in a RETURN, or "
-                    "'screengraph path'",
+    "100 ms on a 10x10 grid); use shortestPath() in a RETURN, or "
+    "'screengraph path'",
     "algo.sspaths": "it enumerates every path from a node and ignores its time limit; use "
-                    "shortestPath() in a RETURN, or 'screengraph path'",
+    "shortestPath() in a RETURN, or 'screengraph path'",
     "algo.betweenness": "it explores every pair of nodes and ignores its time limit",
     "algo.harmoniccentrality": "it explores every pair of nodes and ignores its time limit",
 }
@@ -112,7 +114,9 @@ REFUSED_PROCEDURES = {
 # the other's own names as unknown). Left out: file() and linenumber() (LOAD CSV only),
 # graph.byName()/graph.byElementId() (other databases), intern() (FalkorDB: keeps
 # strings for the server's lifetime). Names compare without case, as the engines do.
-FUNCTIONS = frozenset(name.lower() for name in """
+FUNCTIONS = frozenset(
+    name.lower()
+    for name in """
     count collect sum avg min max percentileCont percentileDisc stDev stDevP
     all any none single exists isEmpty
     coalesce elementId id endNode startNode head last length properties size type
@@ -139,7 +143,8 @@ FUNCTIONS = frozenset(name.lower() for name in """
     vecf32 vec.cosineDistance vec.euclideanDistance
     shortestPath allShortestPaths
     getDegree
-""".split())
+""".split()
+)
 # getDegree: written by Neo4j's planner for COUNT { } and size() of a pattern; an
 # analyst who types it gets "Unknown function".
 
@@ -148,26 +153,27 @@ FUNCTIONS = frozenset(name.lower() for name in """
 LOAD_CSV = "loadcsv"
 REFUSED_OPERATORS = {
     LOAD_CSV: "LOAD CSV makes the database server read files and fetch URLs; load data "
-              "with 'screengraph load' (or the web app's ingest page) instead",
+    "with 'screengraph load' (or the web app's ingest page) instead",
     "transactionapply": "CALL { ... } IN TRANSACTIONS commits in batches outside the "
-                        "query's time limit; drop IN TRANSACTIONS",
+    "query's time limit; drop IN TRANSACTIONS",
     "transactionforeach": "CALL { ... } IN TRANSACTIONS commits in batches outside the "
-                          "query's time limit; drop IN TRANSACTIONS",
+    "query's time limit; drop IN TRANSACTIONS",
     "administrationcommand": "administration commands (users, roles, databases, servers) "
-                             "are for the database's administrator",
+    "are for the database's administrator",
 }
 _COMMAND = re.compile(r"(show|terminate)(\w+)")
 ALLOWED_COMMANDS = frozenset({"showindexes", "showconstraints"})
 
 
-def vet_adhoc(backend: "Backend", cypher: str, params: Mapping[str, Any] | None) -> None:
+def vet_adhoc(backend: Backend, cypher: str, params: Mapping[str, Any] | None) -> None:
     """Raise QueryRefused (or ReadOnlyViolation for a write), saying why, when an ad-hoc
     query may not run; BadParameter for a parameter value no engine takes."""
     for name in params or {}:
         if not isinstance(name, str) or not _IDENTIFIER.fullmatch(name):
             raise QueryRefused(
                 f"{name!r} cannot be a parameter name: use letters, digits and underscores, "
-                "starting with a letter (then write $name in the query).")
+                "starting with a letter (then write $name in the query)."
+            )
     check_values(params, ADHOC_MAX_PARAMETER_CHARS)
     check_nesting_text(cypher, backend.dialect)
     vet_plan(backend.adhoc_plan(cypher, params), backend.dialect)
@@ -195,7 +201,8 @@ def check_nesting_text(cypher: str, dialect: str) -> None:
         raise QueryRefused(
             f"This query nests brackets {depth} levels deep; {_ENGINES[dialect]} takes at most "
             f"{limit} here (its parser slows down or fails on deeper text). Build deep values "
-            "in steps with WITH, or pass them as a parameter.")
+            "in steps with WITH, or pass them as a parameter."
+        )
 
 
 def vet_plan(plan: AdhocPlan, dialect: str) -> None:
@@ -204,29 +211,34 @@ def vet_plan(plan: AdhocPlan, dialect: str) -> None:
         command = _COMMAND.fullmatch(operator)
         if reason is None and command and operator not in ALLOWED_COMMANDS:
             clause = f"{command.group(1)} {command.group(2)}".upper()
-            reason = (f"{clause} administers the database server ({plan.engine}); ask its "
-                      "administrator")
+            reason = (
+                f"{clause} administers the database server ({plan.engine}); ask its administrator"
+            )
         if reason:
             raise QueryRefused(f"This query is refused: {reason}.")
     allowed = {p.name.lower(): p for p in PROCEDURES if dialect in p.dialects}
     for procedure in plan.procedures:
         if procedure.lower() in allowed:
             continue
-        reason = REFUSED_PROCEDURES.get(procedure.lower(), "it is not one of the procedures "
-                                        "analysts may call")
+        reason = REFUSED_PROCEDURES.get(
+            procedure.lower(), "it is not one of the procedures analysts may call"
+        )
         names = ", ".join(sorted(allowed[key].name for key in allowed))
-        raise QueryRefused(f"CALL {procedure} is refused: {reason}. Procedures you may call "
-                           f"here: {names}.")
+        raise QueryRefused(
+            f"CALL {procedure} is refused: {reason}. Procedures you may call here: {names}."
+        )
     for function in plan.functions:
         if function.lower() not in FUNCTIONS:
             raise QueryRefused(
                 f"{function}() is refused: analysts may call Cypher's built-in functions for "
-                "reading values (graph/adhoc_policy.py lists them), and this is not one.")
+                "reading values (graph/adhoc_policy.py lists them), and this is not one."
+            )
     if plan.unstoppable:
         raise QueryRefused(
             f"This query is refused: {plan.engine} could not stop it at its time limit "
             f"({'; '.join(plan.unstoppable)}). It checks the limit between rows, not inside "
             "an expression: write UNWIND range(...) AS i (or UNWIND list AS x) and aggregate "
-            "with sum(), collect() or count(), so that each step is a row.")
+            "with sum(), collect() or count(), so that each step is a row."
+        )
     if plan.query_type != "read":
         raise ReadOnlyViolation(plan.engine)

@@ -8,10 +8,11 @@ alternates nodes and relationships. Engine ids never leave this package.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from graph.adhoc_policy import AdhocPlan, vet_adhoc
 from graph.errors import BackupRefused, BulkImportRefused
@@ -60,11 +61,17 @@ class Results:
 
 
 # A node of the catalogue (the load history of a failed load does not make a graph "not empty").
-_ANY_CATALOGUE_NODE = ("MATCH (n) WHERE NOT any(label IN labels(n) WHERE label IN $history) "
-                       "RETURN count(n) > 0")
+_ANY_CATALOGUE_NODE = (
+    "MATCH (n) WHERE NOT any(label IN labels(n) WHERE label IN $history) RETURN count(n) > 0"
+)
 
-STAT_NAMES = ("nodes_created", "nodes_deleted", "relationships_created",
-              "relationships_deleted", "properties_set")
+STAT_NAMES = (
+    "nodes_created",
+    "nodes_deleted",
+    "relationships_created",
+    "relationships_deleted",
+    "properties_set",
+)
 
 
 def write_stats(counters: object) -> dict[str, int]:
@@ -120,16 +127,28 @@ class Backend(ABC):
         self.max_rows = max_rows
 
     @abstractmethod
-    def run_read(self, cypher: str, params: Mapping[str, Any] | None = None, *,
-                 timeout_ms: int | None = None, max_rows: int | None = None) -> Results:
+    def run_read(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_ms: int | None = None,
+        max_rows: int | None = None,
+    ) -> Results:
         """Run a read-only query; a write raises ReadOnlyViolation.
 
         Rows beyond `max_rows` are dropped and the result marked truncated;
         `max_rows=0` means no cap (for internal, bounded queries).
         """
 
-    def run_adhoc(self, cypher: str, params: Mapping[str, Any] | None = None, *,
-                  timeout_ms: int | None = None, max_rows: int | None = None) -> Results:
+    def run_adhoc(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_ms: int | None = None,
+        max_rows: int | None = None,
+    ) -> Results:
         """Run an analyst's own query (the console, `screengraph cypher`, the JSON API).
 
         Unlike the canned queries its shape is unknown, so it is vetted first
@@ -152,6 +171,7 @@ class Backend(ABC):
 
     def prepare_adhoc(self) -> None:
         """Get ready for ad-hoc queries ahead of the first (a long-running server calls it)."""
+        return None  # nothing to get ready, unless an engine says otherwise
 
     def server_still_runs(self, text: str) -> bool:
         """Whether the database server still runs a query whose text contains `text`: when
@@ -159,14 +179,25 @@ class Backend(ABC):
         sandbox is killed at a query's deadline (graph/falkor_sandbox.py): never."""
         return False
 
-    def _run_isolated(self, cypher: str, params: Mapping[str, Any] | None, *,
-                      timeout_ms: int | None, max_rows: int | None) -> Results:
+    def _run_isolated(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None,
+        *,
+        timeout_ms: int | None,
+        max_rows: int | None,
+    ) -> Results:
         """Where a backend runs vetted ad-hoc queries; by default, like any read."""
         return self.run_read(cypher, params, timeout_ms=timeout_ms, max_rows=max_rows)
 
     @abstractmethod
-    def run_write(self, cypher: str | Statement, params: Mapping[str, Any] | None = None, *,
-                  timeout_ms: int | None = None) -> Results:
+    def run_write(
+        self,
+        cypher: str | Statement,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_ms: int | None = None,
+    ) -> Results:
         """Run one write statement atomically: it applies whole or not at all."""
 
     def statement(self, cypher: str, params: Mapping[str, Any]) -> Statement:
@@ -176,8 +207,9 @@ class Backend(ABC):
         return Statement(cypher, params)
 
     @abstractmethod
-    def run_write_many(self, statements: list[tuple[str, Mapping[str, Any]]], *,
-                       timeout_ms: int | None = None) -> None:
+    def run_write_many(
+        self, statements: list[tuple[str, Mapping[str, Any]]], *, timeout_ms: int | None = None
+    ) -> None:
         """Run several write statements as one transaction.
 
         Neo4j rolls them all back on failure; FalkorDB has no multi-statement
@@ -188,8 +220,9 @@ class Backend(ABC):
 
     # -- reading a whole label in key order ---------------------------------
 
-    def keyed_pages(self, label: str, returns: str, page_size: int, *,
-                    timeout_ms: int | None = None) -> Iterator[list[list[Any]]]:
+    def keyed_pages(
+        self, label: str, returns: str, page_size: int, *, timeout_ms: int | None = None
+    ) -> Iterator[list[list[Any]]]:
         """Every node of `label` that has a key, as rows `[n.key, <returns>]` in pages of
         `page_size`, in code point order of the keys (Python's order of str, the same on
         every engine): each node exactly once, memory bounded by a page, so two engines
@@ -203,8 +236,11 @@ class Backend(ABC):
             where = "n.key IS NOT NULL" if after is None else "n.key > $after"
             rows = self.run_read(
                 f"MATCH (n:`{label}`) WHERE {where} RETURN n.key, {returns} "
-                "ORDER BY n.key LIMIT $page", {"after": after, "page": page_size},
-                max_rows=0, timeout_ms=timeout_ms).rows
+                "ORDER BY n.key LIMIT $page",
+                {"after": after, "page": page_size},
+                max_rows=0,
+                timeout_ms=timeout_ms,
+            ).rows
             if rows:
                 yield rows
             if len(rows) < page_size:
@@ -219,16 +255,22 @@ class Backend(ABC):
 
     def check_bulk_target(self) -> None:
         """Raise BulkImportRefused unless this graph can take a bulk import now."""
-        if self.run_read(_ANY_CATALOGUE_NODE, {"history": list(HISTORY_LABELS)}, max_rows=0).value(0):
+        if self.run_read(_ANY_CATALOGUE_NODE, {"history": list(HISTORY_LABELS)}, max_rows=0).value(
+            0
+        ):
             raise BulkImportRefused(
                 f"the {self.name} graph is not empty: a bulk load only makes a first load. "
                 "Load without --bulk to add to it, or bulk load into a new, empty graph "
-                "and switch over to it.")
+                "and switch over to it."
+            )
 
     @abstractmethod
-    def bulk_import(self, nodes: Iterable[tuple[str, dict[str, Any]]],
-                    relationships: Iterable[tuple[str, NodeRef, NodeRef, dict[str, Any]]],
-                    folder: Path | None = None) -> str | None:
+    def bulk_import(
+        self,
+        nodes: Iterable[tuple[str, dict[str, Any]]],
+        relationships: Iterable[tuple[str, NodeRef, NodeRef, dict[str, Any]]],
+        folder: Path | None = None,
+    ) -> str | None:
         """Write a whole graph into this empty one with the engine's own bulk import, then
         create its schema (ensure_schema). Nodes are (label, properties with a key), both
         streams read once, in order; relationships (type, start, end, properties). Where the
@@ -237,15 +279,18 @@ class Backend(ABC):
 
     def finish_bulk_import(self, folder: Path) -> None:
         """End an offline import (`bulk_import` said what to run): only Neo4j has one."""
-        raise BulkImportRefused(f"the {self.name} store imports in one step: there is no "
-                                f"offline import to finish in {folder}")
+        raise BulkImportRefused(
+            f"the {self.name} store imports in one step: there is no "
+            f"offline import to finish in {folder}"
+        )
 
     def backup(self, target: Path) -> Any:
         """Write a consistent backup of the whole store to `target` while it serves; what
         the backup holds (graph/falkor_snapshot.py BackupManifest)."""
         raise BackupRefused(
             f"'screengraph backup' backs up the embedded store; {self.name} is backed up with "
-            "its own tools (neo4j-admin database dump): see docs/operations.md.")
+            "its own tools (neo4j-admin database dump): see docs/operations.md."
+        )
 
     @abstractmethod
     def info(self) -> BackendInfo:
@@ -257,8 +302,15 @@ class Backend(ABC):
 
         Columns: node, score. Both engines index the same normalised
         `search_text` property but speak different full-text query languages,
-        so this is the one query that lives in the backend.
+        so this is the one query that lives in the backend. Best first, in an order that
+        does not depend on `limit` (a longer fetch begins with a shorter one's rows), so
+        that pages of results neither overlap nor skip.
         """
+
+    @abstractmethod
+    def fulltext_count(self, text: str, labels: list[str]) -> int:
+        """How many nodes of `labels` fulltext_search would find for `text`, all of them
+        (counted by the index, without reading the nodes)."""
 
     def generation(self) -> int | str | None:
         """A value that changes after every committed write, for caches of the graph (compared
@@ -270,11 +322,11 @@ class Backend(ABC):
         # Relationships first: 10,000 nodes can hold millions of them (a busy person), and
         # one transaction's memory is capped (SCREENGRAPH_QUERY_MEMORY_MB on Neo4j).
         while self.run_write(
-                "MATCH ()-[r]->() WITH r LIMIT 10000 DELETE r RETURN count(*) AS deleted"
+            "MATCH ()-[r]->() WITH r LIMIT 10000 DELETE r RETURN count(*) AS deleted"
         ).value(0):
             pass
         while self.run_write(
-                "MATCH (n) WITH n LIMIT 10000 DELETE n RETURN count(*) AS deleted"
+            "MATCH (n) WITH n LIMIT 10000 DELETE n RETURN count(*) AS deleted"
         ).value(0):
             pass
 
@@ -292,14 +344,14 @@ class Backend(ABC):
         """Nodes per label and relationships per type."""
         counts: dict[str, int] = {}
         for label in SCHEMA.labels:
-            counts[label] = self.run_read(
-                f"MATCH (n:{label}) RETURN count(n)", max_rows=0).value(0)
+            counts[label] = self.run_read(f"MATCH (n:{label}) RETURN count(n)", max_rows=0).value(0)
         for rel in SCHEMA.relationship_types:
             counts[rel] = self.run_read(
-                f"MATCH ()-[r:{rel}]->() RETURN count(r)", max_rows=0).value(0)
+                f"MATCH ()-[r:{rel}]->() RETURN count(r)", max_rows=0
+            ).value(0)
         return counts
 
-    def __enter__(self) -> "Backend":
+    def __enter__(self) -> Backend:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
-from typing import IO, Generic, Iterable, Iterator, TypeVar, overload
+from typing import IO, Generic, TypeVar, overload
 
 T = TypeVar("T")
 
@@ -27,7 +28,9 @@ class BoundedLog(Generic[T]):
         self.total = 0
         self._spill: IO[str] | None = (
             tempfile.TemporaryFile("w+", encoding="utf-8", prefix="screengraph-log-")
-            if spill else None)
+            if spill
+            else None
+        )
 
     def append(self, entry: T) -> None:
         self.total += 1

@@ -26,15 +26,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from graph.backend import Backend
 from graph.schema import HISTORY_LABELS, LISTING_LABEL
 
 PAGE = 1000
 TIME_LIMIT_MS = 600_000
-_MODULUS = 2 ** 256
+_MODULUS = 2**256
 
 # Properties that record when something was written rather than what: two loads of the
 # same listings at different times differ only there.
@@ -75,8 +76,11 @@ class GraphChecksum:
 
     @property
     def digest(self) -> str:
-        text = "\n".join(f"{name} {section.count} {section.digest:064x}"
-                         for name, section in sorted(self.sections.items()) if section.count)
+        text = "\n".join(
+            f"{name} {section.count} {section.digest:064x}"
+            for name, section in sorted(self.sections.items())
+            if section.count
+        )
         return hashlib.sha256(text.encode()).hexdigest()
 
     @property
@@ -91,19 +95,21 @@ class GraphChecksum:
 
 
 def canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      default=str)
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-# Properties that are sets kept as lists: which listings assert a show or an edge. Their
-# order says only which batch of a load named them first (a load's batches are cut by
-# time), so two loads of the same listings compare equal whatever their batches.
-SET_VALUED = frozenset({"sources"})
+# Properties that are sets kept as lists: the edges an Assertion says its listing asserts
+# (docs/data-model.md, "Provenance"). The loaders write them sorted; compared as sets, a
+# store written in another order (an import of someone else's export) still compares equal.
+SET_VALUED = frozenset({"edges"})
 
 
 def _kept(properties: Mapping[str, Any], ignored: frozenset[str]) -> dict[str, Any]:
-    return {k: sorted(v) if k in SET_VALUED and isinstance(v, list) else v
-            for k, v in properties.items() if k not in ignored and v is not None}
+    return {
+        k: sorted(v) if k in SET_VALUED and isinstance(v, list) else v
+        for k, v in properties.items()
+        if k not in ignored and v is not None
+    }
 
 
 def _labels(backend: Backend) -> list[str]:
@@ -113,12 +119,12 @@ def _labels(backend: Backend) -> list[str]:
 
 def _key_pages(backend: Backend, label: str) -> Iterator[list[list[Any]]]:
     """Pages of [key, labels, properties] of the keyed nodes of one label, in key order."""
-    return backend.keyed_pages(label, "labels(n), properties(n)", PAGE,
-                               timeout_ms=TIME_LIMIT_MS)
+    return backend.keyed_pages(label, "labels(n), properties(n)", PAGE, timeout_ms=TIME_LIMIT_MS)
 
 
-def _node_line(labels: list[str], properties: Mapping[str, Any],
-               ignore: Mapping[str, frozenset[str]]) -> str:
+def _node_line(
+    labels: list[str], properties: Mapping[str, Any], ignore: Mapping[str, frozenset[str]]
+) -> str:
     ignored = frozenset().union(*(ignore.get(label, frozenset()) for label in labels))
     return canonical([sorted(labels), _kept(properties, ignored)])
 
@@ -126,16 +132,20 @@ def _node_line(labels: list[str], properties: Mapping[str, Any],
 def _relationships(backend: Backend, label: str, keys: list[str]) -> list[list[Any]]:
     return backend.run_read(
         f"UNWIND $keys AS k MATCH (a:`{label}` {{key: k}})-[r]->(b) "
-        "RETURN a.key, type(r), labels(b), b.key, properties(r)", {"keys": keys},
-        max_rows=0, timeout_ms=TIME_LIMIT_MS).rows
+        "RETURN a.key, type(r), labels(b), b.key, properties(r)",
+        {"keys": keys},
+        max_rows=0,
+        timeout_ms=TIME_LIMIT_MS,
+    ).rows
 
 
 def _end(labels: list[str], key: Any) -> list[Any]:
     return [sorted(labels), key]
 
 
-def graph_checksum(backend: Backend,
-                   ignore: Mapping[str, frozenset[str]] | None = None) -> GraphChecksum:
+def graph_checksum(
+    backend: Backend, ignore: Mapping[str, frozenset[str]] | None = None
+) -> GraphChecksum:
     """The checksum of everything in the backend's graph. `ignore` leaves out properties
     by label or relationship type (e.g. LOAD_TIMES)."""
     ignore = ignore or {}
@@ -147,23 +157,36 @@ def graph_checksum(backend: Backend,
             for _key, labels, properties in rows:
                 nodes.add(_node_line(labels, properties, ignore), first)
             for start_key, rel_type, end_labels, end_key, properties in _relationships(
-                    backend, label, [row[0] for row in rows]):
-                line = canonical([rel_type, [label, start_key], _end(end_labels, end_key),
-                                  _kept(properties, ignore.get(rel_type, frozenset()))])
+                backend, label, [row[0] for row in rows]
+            ):
+                line = canonical(
+                    [
+                        rel_type,
+                        [label, start_key],
+                        _end(end_labels, end_key),
+                        _kept(properties, ignore.get(rel_type, frozenset())),
+                    ]
+                )
                 sections.setdefault(f"rel:{rel_type}", Section()).add(line, first)
         for labels, properties in backend.run_read(
-                f"MATCH (n:`{label}`) WHERE n.key IS NULL RETURN labels(n), properties(n)",
-                max_rows=0, timeout_ms=TIME_LIMIT_MS).rows:
+            f"MATCH (n:`{label}`) WHERE n.key IS NULL RETURN labels(n), properties(n)",
+            max_rows=0,
+            timeout_ms=TIME_LIMIT_MS,
+        ).rows:
             nodes.add(_node_line(labels, properties, ignore), "")
-    unlabelled = backend.run_read("MATCH (n) WHERE size(labels(n)) = 0 RETURN properties(n)",
-                                  max_rows=0, timeout_ms=TIME_LIMIT_MS).rows
+    unlabelled = backend.run_read(
+        "MATCH (n) WHERE size(labels(n)) = 0 RETURN properties(n)",
+        max_rows=0,
+        timeout_ms=TIME_LIMIT_MS,
+    ).rows
     for (properties,) in unlabelled:
         sections.setdefault("node:", Section()).add(_node_line([], properties, ignore), "")
     return GraphChecksum(sections)
 
 
-def describe_difference(a: GraphChecksum, b: GraphChecksum, names: tuple[str, str] = ("a", "b"),
-                        limit: int = 10) -> str:
+def describe_difference(
+    a: GraphChecksum, b: GraphChecksum, names: tuple[str, str] = ("a", "b"), limit: int = 10
+) -> str:
     """A few lines for a test failure: counts by label and type, and where contents differ."""
     if a == b:
         return "the graphs are identical"
@@ -175,13 +198,19 @@ def describe_difference(a: GraphChecksum, b: GraphChecksum, names: tuple[str, st
         where = ""
         for page_a, page_b in zip(left.pages, right.pages):
             if (page_a.first_key, page_a.count, page_a.digest) != (
-                    page_b.first_key, page_b.count, page_b.digest):
+                page_b.first_key,
+                page_b.count,
+                page_b.digest,
+            ):
                 where = f"; first difference in the page of keys from {page_a.first_key!r}"
                 break
         else:
             shorter = min(len(left.pages), len(right.pages))
-            extra = (left.pages or right.pages)[shorter:] if shorter < max(
-                len(left.pages), len(right.pages)) else []
+            extra = (
+                (left.pages or right.pages)[shorter:]
+                if shorter < max(len(left.pages), len(right.pages))
+                else []
+            )
             if extra:
                 where = f"; pages from key {extra[0].first_key!r} on one side only"
         lines.append(f"{name}: {names[0]} {left.count:,}, {names[1]} {right.count:,}{where}")
@@ -195,18 +224,33 @@ def _items(backend: Backend, ignore: Mapping[str, frozenset[str]]) -> Iterator[t
     relationships that start at it (for comparing two live graphs)."""
     for label in _labels(backend):
         for rows in _key_pages(backend, label):
-            items = [(label, str(key), 0, _node_line(labels, properties, ignore))
-                     for key, labels, properties in rows]
-            items += [(label, str(start_key), 1,
-                       canonical([rel_type, _end(end_labels, end_key),
-                                  _kept(properties, ignore.get(rel_type, frozenset()))]))
-                      for start_key, rel_type, end_labels, end_key, properties in _relationships(
-                          backend, label, [row[0] for row in rows])]
+            items = [
+                (label, str(key), 0, _node_line(labels, properties, ignore))
+                for key, labels, properties in rows
+            ]
+            items += [
+                (
+                    label,
+                    str(start_key),
+                    1,
+                    canonical(
+                        [
+                            rel_type,
+                            _end(end_labels, end_key),
+                            _kept(properties, ignore.get(rel_type, frozenset())),
+                        ]
+                    ),
+                )
+                for start_key, rel_type, end_labels, end_key, properties in _relationships(
+                    backend, label, [row[0] for row in rows]
+                )
+            ]
             yield from sorted(items)
 
 
-def first_differences(a: Backend, b: Backend, limit: int = 5,
-                      ignore: Mapping[str, frozenset[str]] | None = None) -> list[str]:
+def first_differences(
+    a: Backend, b: Backend, limit: int = 5, ignore: Mapping[str, frozenset[str]] | None = None
+) -> list[str]:
     """The first items found in one live graph and not the other, in key order, for
     showing what a checksum difference is made of."""
     ignore = ignore or {}

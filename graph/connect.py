@@ -16,19 +16,35 @@ def chosen_backend(settings: Settings) -> str:
 def connect(settings: Settings | None = None) -> Backend:
     """Open the configured backend. Nothing connects until the first query."""
     settings = settings or load_settings()
-    common = dict(query_timeout_ms=settings.query_timeout_ms,
-                  write_timeout_ms=settings.write_timeout_ms, max_rows=settings.max_rows)
+    common = dict(
+        query_timeout_ms=settings.query_timeout_ms,
+        write_timeout_ms=settings.write_timeout_ms,
+        max_rows=settings.max_rows,
+    )
     if chosen_backend(settings) == "neo4j":
         from graph.errors import BackendUnavailable
         from graph.neo4j_backend import Neo4jBackend
+
         if not settings.neo4j_uri:
             raise BackendUnavailable(
                 "SCREENGRAPH_BACKEND=neo4j needs NEO4J_URI (and NEO4J_USERNAME / NEO4J_PASSWORD). "
                 "For a local server without Docker: scripts/neo4j-local start && "
-                "eval \"$(scripts/neo4j-local env)\".")
-        return Neo4jBackend(settings.neo4j_uri, settings.neo4j_username,
-                            settings.neo4j_password, settings.neo4j_database, **common)
+                'eval "$(scripts/neo4j-local env)".'
+            )
+        return Neo4jBackend(
+            settings.neo4j_uri,
+            settings.neo4j_username,
+            settings.neo4j_password,
+            settings.neo4j_database,
+            **common,
+        )
     from graph.falkor_backend import FalkorBackend
-    return FalkorBackend(settings.data_dir, settings.graph_name, fsync=settings.fsync,
-                         query_memory_mb=settings.query_memory_mb,
-                         idle_s=settings.embedded_idle_s, **common)
+
+    return FalkorBackend(
+        settings.data_dir,
+        settings.graph_name,
+        fsync=settings.fsync,
+        query_memory_mb=settings.query_memory_mb,
+        idle_s=settings.embedded_idle_s,
+        **common,
+    )

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<space>\s+)
   | (?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))
   | (?P<string>'(?:[^'\\]|\\.)*(?:'|\Z)|"(?:[^"\\]|\\.)*(?:"|\Z))
@@ -23,17 +24,21 @@ _TOKEN = re.compile(r"""
   | (?P<number>\d[\w.]*)
   | (?P<word>[^\W\d]\w*)
   | (?P<symbol>.)
-""", re.VERBOSE | re.DOTALL)
+""",
+    re.VERBOSE | re.DOTALL,
+)
 
 # Words that can stand before "(" without being a call (all(), any(), count() and
 # exists() are calls, so they are not here).
-KEYWORDS = frozenset("""
+KEYWORDS = frozenset(
+    """
     and as asc ascending by call case constraint contains create csv
     delete desc descending detach distinct else end ends fieldterminator for
     foreach from headers if in index is key limit load match merge node not null on
     optional options or order remove require return set show skip starts terminate then
     union unique unwind use when where with xor yield
-""".split())
+""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -89,8 +94,12 @@ def called_names(text: str, *, labels_may_precede_parens: bool = False) -> Names
             continue
         start = i
         parts = [token.text]
-        while (i + 2 < len(tokens) and tokens[i + 1].text == "." and tokens[i + 1].kind == "symbol"
-               and tokens[i + 2].kind == "name"):
+        while (
+            i + 2 < len(tokens)
+            and tokens[i + 1].text == "."
+            and tokens[i + 1].kind == "symbol"
+            and tokens[i + 2].kind == "name"
+        ):
             parts.append(tokens[i + 2].text)
             i += 2
         name = ".".join(parts)
@@ -99,16 +108,24 @@ def called_names(text: str, *, labels_may_precede_parens: bool = False) -> Names
         i += 1
         if before is not None and before.kind == "symbol" and before.text in ".$":
             continue
-        if (before is not None and before.kind == "name" and not before.quoted
-                and before.text.lower() == "call"):
+        if (
+            before is not None
+            and before.kind == "name"
+            and not before.quoted
+            and before.text.lower() == "call"
+        ):
             procedures.append(name)
             continue
         if after is None or after.kind != "symbol" or after.text != "(":
             continue
         if len(parts) == 1 and not token.quoted and name.lower() in KEYWORDS:
             continue
-        if (labels_may_precede_parens and before is not None and before.text == ":"
-                and not token.spaced):
+        if (
+            labels_may_precede_parens
+            and before is not None
+            and before.text == ":"
+            and not token.spaced
+        ):
             continue
         functions.append(name)
     return Names(tuple(procedures), tuple(functions))

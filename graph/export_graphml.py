@@ -12,7 +12,7 @@ Conventions (those of Neo4j's APOC GraphML export, which these tools' users meet
   own name. A property named like one of those is written as `property.<name>`.
 - types: text `string`, whole numbers `long`, other numbers `double`, true/false
   `boolean`; an attribute holding values of several types is declared `string` (numbers
-  and true/false keep their text). GraphML has no lists: a list (`sources`, `ids`,
+  and true/false keep their text). GraphML has no lists: a list (an Assertion's `edges`, `ids`,
   `characters`...) is its JSON text, `["a","b"]`.
 - edges are directed and each has an id (`e<n>`), so two edges between the same nodes
   (a producer and executive producer credit) stay two (NetworkX reads a MultiDiGraph).
@@ -24,7 +24,8 @@ import json
 import re
 import shutil
 import tempfile
-from typing import Any, Callable, Iterable, TextIO
+from collections.abc import Callable, Iterable
+from typing import Any, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 from graph.errors import ExportRefused
@@ -80,14 +81,18 @@ class _Keys:
     def declarations(self) -> str:
         return "".join(
             f'  <key id="{self.ids[name]}" for="{self.domain}" attr.name={quoteattr(name)} '
-            f'attr.type="{self.types[name]}"/>\n' for name in self.ids)
+            f'attr.type="{self.types[name]}"/>\n'
+            for name in self.ids
+        )
 
 
 def _checked(text: str, where: str) -> str:
     found = _NOT_XML.search(text)
     if found:
-        raise ExportRefused(f"{where} holds the character {ascii(found.group())}, which XML "
-                            "cannot carry: export as JSON Lines instead, or fix the value")
+        raise ExportRefused(
+            f"{where} holds the character {ascii(found.group())}, which XML "
+            "cannot carry: export as JSON Lines instead, or fix the value"
+        )
     return text
 
 
@@ -98,13 +103,19 @@ def _data(keys: _Keys, properties: dict[str, Any], where: str) -> str:
         if value is None:
             continue
         attribute = f"property.{name}" if name == _RESERVED[keys.domain] else name
-        parts.append(f'<data key="{keys.id_for(attribute, value)}">'
-                     f'{escape(_checked(_text(value), f"{where} property {name!r}"), _CR)}</data>')
+        parts.append(
+            f'<data key="{keys.id_for(attribute, value)}">'
+            f"{escape(_checked(_text(value), f'{where} property {name!r}'), _CR)}</data>"
+        )
     return "".join(parts)
 
 
-def write_graphml(out: TextIO, nodes: Iterable[Node], relationships: Iterable[Relationship],
-                  on_item: Callable[[], None] = lambda: None) -> tuple[int, int]:
+def write_graphml(
+    out: TextIO,
+    nodes: Iterable[Node],
+    relationships: Iterable[Relationship],
+    on_item: Callable[[], None] = lambda: None,
+) -> tuple[int, int]:
     """Write the graph to `out`; returns how many nodes and edges were written."""
     node_keys, edge_keys = _Keys("node", "n"), _Keys("edge", "e")
     node_count = edge_count = 0
@@ -112,24 +123,29 @@ def write_graphml(out: TextIO, nodes: Iterable[Node], relationships: Iterable[Re
         for label, properties in nodes:
             where = f"{label} {properties['key']!r}"
             ident = quoteattr(_checked(node_id(label, properties["key"]), where))
-            spool.write(f'    <node id={ident}><data key="{node_keys.id_for(NODE_LABELS, label)}">'
-                        f'{escape(label)}</data>{_data(node_keys, properties, where)}</node>\n')
+            spool.write(
+                f'    <node id={ident}><data key="{node_keys.id_for(NODE_LABELS, label)}">'
+                f"{escape(label)}</data>{_data(node_keys, properties, where)}</node>\n"
+            )
             node_count += 1
             on_item()
         for rel_type, (start_label, start), (end_label, end), properties in relationships:
             where = f"{rel_type} {start!r}->{end!r}"
             spool.write(
                 f'    <edge id="e{edge_count}" source={quoteattr(node_id(start_label, start))} '
-                f'target={quoteattr(node_id(end_label, end))}>'
+                f"target={quoteattr(node_id(end_label, end))}>"
                 f'<data key="{edge_keys.id_for(EDGE_TYPE, rel_type)}">{escape(rel_type)}</data>'
-                f'{_data(edge_keys, properties, where)}</edge>\n')
+                f"{_data(edge_keys, properties, where)}</edge>\n"
+            )
             edge_count += 1
             on_item()
-        out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
-                  '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-                  'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-                  'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-                  'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+        out.write(
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+            'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+        )
         out.write(node_keys.declarations() + edge_keys.declarations())
         out.write('  <graph id="screengraph" edgedefault="directed">\n')
         spool.seek(0)

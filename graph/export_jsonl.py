@@ -4,9 +4,9 @@ One JSON object a line (docs/export.md says why this shape):
 
     {"type": "header", "format": "screengraph-graph", "version": 1, "exported_at": ...,
      "backend": ...}
-    {"type": "node", "labels": ["Show"], "properties": {"key": ..., "title": ..., "sources": [...]}}
+    {"type": "node", "labels": ["Show"], "properties": {"key": ..., "title": ..., "asserted_by": 1}}
     {"type": "relationship", "label": "DIRECTED", "start": {"label": "Person", "key": ...},
-     "end": {"label": "Show", "key": ...}, "properties": {"sources": [...], ...}}
+     "end": {"label": "Show", "key": ...}, "properties": {"asserted_by": 1, ...}}
     {"type": "end", "nodes": <n>, "relationships": <m>}
 
 every node before any relationship. The `end` line says the file is whole: a file cut
@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Iterator, TextIO
+from datetime import UTC, datetime
+from typing import Any, TextIO
 
 from graph.errors import ExportRefused
 from graph.export_read import Node, Relationship
@@ -42,22 +43,42 @@ def _sorted(properties: dict[str, Any]) -> dict[str, Any]:
     return dict(sorted(properties.items()))
 
 
-def write_jsonl(out: TextIO, nodes: Iterable[Node], relationships: Iterable[Relationship],
-                backend: str, on_item: Callable[[], None] = lambda: None) -> tuple[int, int]:
+def write_jsonl(
+    out: TextIO,
+    nodes: Iterable[Node],
+    relationships: Iterable[Relationship],
+    backend: str,
+    on_item: Callable[[], None] = lambda: None,
+) -> tuple[int, int]:
     """Write the graph to `out`; returns how many nodes and relationships were written."""
-    out.write(_line({"type": "header", "format": FORMAT, "version": VERSION,
-                     "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                     "backend": backend}))
+    out.write(
+        _line(
+            {
+                "type": "header",
+                "format": FORMAT,
+                "version": VERSION,
+                "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "backend": backend,
+            }
+        )
+    )
     node_count = relationship_count = 0
     for label, properties in nodes:
         out.write(_line({"type": "node", "labels": [label], "properties": _sorted(properties)}))
         node_count += 1
         on_item()
     for rel_type, (start_label, start), (end_label, end), properties in relationships:
-        out.write(_line({"type": "relationship", "label": rel_type,
-                         "start": {"label": start_label, "key": start},
-                         "end": {"label": end_label, "key": end},
-                         "properties": _sorted(properties)}))
+        out.write(
+            _line(
+                {
+                    "type": "relationship",
+                    "label": rel_type,
+                    "start": {"label": start_label, "key": start},
+                    "end": {"label": end_label, "key": end},
+                    "properties": _sorted(properties),
+                }
+            )
+        )
         relationship_count += 1
         on_item()
     out.write(_line({"type": "end", "nodes": node_count, "relationships": relationship_count}))
@@ -115,11 +136,14 @@ def _properties(value: Any) -> dict[str, Any]:
             raise LineError(f"the property name {name!r} cannot be stored")
         if isinstance(item, list):
             if not all(_scalar(x) for x in item):
-                raise LineError(f"property '{name}' is a list holding something other than "
-                                "text, numbers or true/false")
+                raise LineError(
+                    f"property '{name}' is a list holding something other than "
+                    "text, numbers or true/false"
+                )
         elif item is not None and not _scalar(item):
-            raise LineError(f"property '{name}' must be text, a number, true/false or a list "
-                            "of them")
+            raise LineError(
+                f"property '{name}' must be text, a number, true/false or a list of them"
+            )
     return {name: item for name, item in value.items() if item is not None}
 
 
@@ -148,14 +172,19 @@ def _item(number: int, record: Any) -> Item:
             raise LineError("a node needs a text 'key' property")
         return NodeItem(number, tuple(_name(x, "a label") for x in labels), properties)
     if kind == "relationship":
-        return RelationshipItem(number, _name(record.get("label"), "'label'"),
-                                _end(record.get("start"), "start"), _end(record.get("end"), "end"),
-                                _properties(record.get("properties")))
+        return RelationshipItem(
+            number,
+            _name(record.get("label"), "'label'"),
+            _end(record.get("start"), "start"),
+            _end(record.get("end"), "end"),
+            _properties(record.get("properties")),
+        )
     if kind == "end":
         nodes, relationships = record.get("nodes"), record.get("relationships")
         if not (isinstance(nodes, int) and isinstance(relationships, int)):
-            raise LineError("the end line must say how many 'nodes' and 'relationships' "
-                            "the file holds")
+            raise LineError(
+                "the end line must say how many 'nodes' and 'relationships' the file holds"
+            )
         return EndItem(number, nodes, relationships)
     raise LineError(f"'type' must be node, relationship or end, got {kind!r}")
 
@@ -170,12 +199,15 @@ def check_header(first: str, name: str) -> None:
         raise ExportRefused(
             f"{name} is not a screengraph graph export (its first line is not the "
             f'{{"type": "header", "format": "{FORMAT}"...}} line `screengraph export '
-            "--format jsonl` writes). Listing files are loaded with `screengraph load`.")
+            "--format jsonl` writes). Listing files are loaded with `screengraph load`."
+        )
     version = header.get("version")
     if not isinstance(version, int) or version > VERSION:
-        raise ExportRefused(f"{name} is a graph export of version {version!r}; this "
-                            f"screengraph reads version {VERSION} and earlier: import it with "
-                            "the screengraph that exported it, or a newer one")
+        raise ExportRefused(
+            f"{name} is a graph export of version {version!r}; this "
+            f"screengraph reads version {VERSION} and earlier: import it with "
+            "the screengraph that exported it, or a newer one"
+        )
 
 
 def parse_lines(lines: Iterable[str], name: str) -> Iterator[Item]:

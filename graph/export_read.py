@@ -25,8 +25,9 @@ exported relationship and the model has none; they are counted and left out
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from graph.backend import Backend
 from graph.checksum import canonical
@@ -62,17 +63,23 @@ class ExportReader:
 
     def counts(self) -> tuple[int, int]:
         """How many nodes and relationships the export will hold (for a progress bar)."""
-        nodes = sum(self.backend.run_read(
-            f"MATCH (n:`{label}`) WHERE n.key IS NOT NULL RETURN count(n)",
-            max_rows=0, timeout_ms=TIME_LIMIT_MS).value(0)
-            for label in exported_labels(self.backend))
-        relationships = self.backend.run_read("MATCH ()-[r]->() RETURN count(r)", max_rows=0,
-                                              timeout_ms=TIME_LIMIT_MS).value(0)
+        nodes = sum(
+            self.backend.run_read(
+                f"MATCH (n:`{label}`) WHERE n.key IS NOT NULL RETURN count(n)",
+                max_rows=0,
+                timeout_ms=TIME_LIMIT_MS,
+            ).value(0)
+            for label in exported_labels(self.backend)
+        )
+        relationships = self.backend.run_read(
+            "MATCH ()-[r]->() RETURN count(r)", max_rows=0, timeout_ms=TIME_LIMIT_MS
+        ).value(0)
         return nodes, relationships
 
     def _key_pages(self, label: str) -> Iterator[list[list[Any]]]:
-        return self.backend.keyed_pages(label, "labels(n), properties(n)", self.page,
-                                        timeout_ms=TIME_LIMIT_MS)
+        return self.backend.keyed_pages(
+            label, "labels(n), properties(n)", self.page, timeout_ms=TIME_LIMIT_MS
+        )
 
     def nodes(self) -> Iterator[Node]:
         for label in exported_labels(self.backend):
@@ -82,7 +89,9 @@ class ExportReader:
                         yield label, properties
             self.keyless += self.backend.run_read(
                 f"MATCH (n:`{label}`) WHERE n.key IS NULL RETURN count(n)",
-                max_rows=0, timeout_ms=TIME_LIMIT_MS).value(0)
+                max_rows=0,
+                timeout_ms=TIME_LIMIT_MS,
+            ).value(0)
 
     def relationships(self) -> Iterator[Relationship]:
         for label in exported_labels(self.backend):
@@ -91,15 +100,19 @@ class ExportReader:
                 yield from relationships_from(self.backend, label, keys)
 
 
-def relationships_from(backend: Backend, label: str, keys: list[str],
-                       among: Iterable[tuple[str, str]] | None = None) -> Iterator[Relationship]:
+def relationships_from(
+    backend: Backend, label: str, keys: list[str], among: Iterable[tuple[str, str]] | None = None
+) -> Iterator[Relationship]:
     """The relationships that start at these nodes of one label; with `among`, only those
     that end at one of those (label, key) pairs."""
     ends = None if among is None else set(among)
     rows = backend.run_read(
         f"UNWIND $keys AS k MATCH (a:`{label}` {{key: k}})-[r]->(b) WHERE b.key IS NOT NULL "
-        "RETURN a.key, type(r), labels(b), b.key, properties(r)", {"keys": keys},
-        max_rows=0, timeout_ms=TIME_LIMIT_MS).rows
+        "RETURN a.key, type(r), labels(b), b.key, properties(r)",
+        {"keys": keys},
+        max_rows=0,
+        timeout_ms=TIME_LIMIT_MS,
+    ).rows
     # In one order whatever the engine's, so one graph always gives the same export.
     rows.sort(key=lambda row: (row[0], row[1], _label_of(row[2]), row[3], canonical(row[4])))
     for start_key, rel_type, end_labels, end_key, properties in rows:
@@ -108,8 +121,9 @@ def relationships_from(backend: Backend, label: str, keys: list[str],
             yield rel_type, (label, start_key), end, properties
 
 
-def subgraph(backend: Backend, members: Iterable[tuple[str, str]]
-             ) -> tuple[list[Node], list[Relationship]]:
+def subgraph(
+    backend: Backend, members: Iterable[tuple[str, str]]
+) -> tuple[list[Node], list[Relationship]]:
     """Some nodes, given as (label, key), with every property, and the relationships
     among them: a query's or an entity's neighbourhood, for the web app's downloads.
     The caller bounds how many nodes it asks for."""
@@ -122,7 +136,10 @@ def subgraph(backend: Backend, members: Iterable[tuple[str, str]]
     for label, keys in sorted(by_label.items()):
         rows = backend.run_read(
             f"UNWIND $keys AS k MATCH (n:`{label}` {{key: k}}) RETURN n.key, properties(n) "
-            "ORDER BY n.key", {"keys": keys}, max_rows=0).rows
+            "ORDER BY n.key",
+            {"keys": keys},
+            max_rows=0,
+        ).rows
         nodes += [(label, properties) for _key, properties in rows]
         found += [(label, key) for key, _ in rows]
     relationships: list[Relationship] = []

@@ -16,27 +16,43 @@ import fcntl
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 import redis.exceptions
-from falkordb import Edge, FalkorDB, Node, Path as FalkorPath
+from falkordb import Edge, FalkorDB, Node
+from falkordb import Path as FalkorPath
 from falkordb.exceptions import SchemaVersionMismatchException
 from falkordb.query_result import QueryResult
 
 from graph import falkor_key_pages
 from graph.adhoc_policy import AdhocPlan
-from graph.backend import (Backend, BackendInfo, Results, Statement, check_page_size,
-                           write_stats)
+from graph.backend import (
+    Backend,
+    BackendInfo,
+    Results,
+    Statement,
+    check_page_size,
+    write_stats,
+)
 from graph.embedded_server import EmbeddedServer
+from graph.errors import (
+    BackendUnavailable,
+    ConstraintViolation,
+    GraphError,
+    QueryError,
+    QueryMemoryExceeded,
+    QueryTimeout,
+    ReadOnlyViolation,
+)
 from graph.falkor_bulk import BulkSender
 from graph.falkor_indexes import wait_for_indexes
 from graph.falkor_params import with_parameters
 from graph.falkor_sandbox import AdhocSandbox, memory_limit
-from graph.errors import (BackendUnavailable, ConstraintViolation, GraphError, QueryError,
-                          QueryMemoryExceeded, QueryTimeout, ReadOnlyViolation)
 from graph.schema import FULLTEXT_LABELS, KEY, SEARCH_TEXT, lookup_indexes, unique_properties
 from graph.values import nested_too_deep, node_value, plain, relationship_value
 
@@ -53,14 +69,21 @@ GENERATION_KEY = "screengraph:generation:{graph}"
 _INDEX_WAIT_MS = 300_000
 # The analyst's query being run in this context: its limit (ms) and its deadline, which
 # its plan (the vetting) and its run on the sandbox share.
-_ADHOC_LIMIT: ContextVar[tuple[int, float] | None] = ContextVar("screengraph_adhoc_limit",
-                                                                default=None)
+_ADHOC_LIMIT: ContextVar[tuple[int, float] | None] = ContextVar(
+    "screengraph_adhoc_limit", default=None
+)
 
 
 def fulltext_terms(text: str) -> list[str]:
     """Normalised words of a search, the same way `search_text` was written."""
     from graph.keys import normalize_name
+
     return normalize_name(text).split()
+
+
+def redisearch_query(terms: list[str]) -> str:
+    """RediSearch: words are ANDed; `w*` is a prefix, `%w%` one edit away."""
+    return " ".join(f"({t}*|%{t}%)" if len(t) >= 4 else f"{t}*" for t in terms)
 
 
 class FalkorBackend(Backend):
@@ -70,17 +93,29 @@ class FalkorBackend(Backend):
     # (and FalkorDB holds its graph lock through a write's updates anyway).
     reads_wait_for_writes = True
 
-    def __init__(self, data_dir: str | Path, graph_name: str = "screengraph", *,
-                 fsync: str = "always", query_timeout_ms: int = 2000,
-                 write_timeout_ms: int = 60000, max_rows: int = 1000,
-                 query_memory_mb: int = 512, idle_s: float = 0.0):
+    def __init__(
+        self,
+        data_dir: str | Path,
+        graph_name: str = "screengraph",
+        *,
+        fsync: str = "always",
+        query_timeout_ms: int = 2000,
+        write_timeout_ms: int = 60000,
+        max_rows: int = 1000,
+        query_memory_mb: int = 512,
+        idle_s: float = 0.0,
+    ):
         super().__init__(query_timeout_ms, write_timeout_ms, max_rows)
         self.graph_name = graph_name
         self.query_memory_mb = query_memory_mb
         self.server = EmbeddedServer(
-            data_dir, fsync=fsync, timeout_default_ms=query_timeout_ms,
-            timeout_max_ms=_TIMEOUT_MAX_MS, query_mem_capacity_mb=query_memory_mb,
-            idle_s=idle_s)
+            data_dir,
+            fsync=fsync,
+            timeout_default_ms=query_timeout_ms,
+            timeout_max_ms=_TIMEOUT_MAX_MS,
+            query_mem_capacity_mb=query_memory_mb,
+            idle_s=idle_s,
+        )
         self._db: FalkorDB | None = None
         self._handle = None
         self._sandbox: AdhocSandbox | None = None
@@ -103,7 +138,8 @@ class FalkorBackend(Backend):
                 raise BackendUnavailable(
                     f"The embedded FalkorDB server in {self.server.data_dir} is still building "
                     f"the indexes of graph {self.graph_name!r} after {_INDEX_WAIT_MS // 1000} s. "
-                    f"Try again later; see {self.server.log_path}.")
+                    f"Try again later; see {self.server.log_path}."
+                )
             # One handle per client, so that its copy of the graph's schema (the names of
             # label, type and property ids in compact replies) lasts between queries.
             self._handle = graph
@@ -122,14 +158,24 @@ class FalkorBackend(Backend):
         schema than the version it records): a few tries, not one.
         """
         for attempt in range(1, SCHEMA_TRIES + 1):
-            reply = graph.execute_command("GRAPH.RO_QUERY", self.graph_name, query, "--compact",
-                                          "timeout", timeout_ms, "version", graph.schema.version)
+            reply = graph.execute_command(
+                "GRAPH.RO_QUERY",
+                self.graph_name,
+                query,
+                "--compact",
+                "timeout",
+                timeout_ms,
+                "version",
+                graph.schema.version,
+            )
             try:
                 return QueryResult(graph, reply)
             except SchemaVersionMismatchException as exc:
                 if attempt == SCHEMA_TRIES:
-                    raise QueryError(f"The embedded store's schema changed {SCHEMA_TRIES} times "
-                                     "while a query ran; run it again.") from exc
+                    raise QueryError(
+                        f"The embedded store's schema changed {SCHEMA_TRIES} times "
+                        "while a query ran; run it again."
+                    ) from exc
                 with self._schema_guard:
                     graph.schema.refresh(exc.version)
         raise AssertionError("unreachable")
@@ -153,13 +199,18 @@ class FalkorBackend(Backend):
         for attempt in (1, 2):
             try:
                 return action(self._graph())
-            except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
-                    FileNotFoundError, ConnectionRefusedError) as exc:
+            except (
+                redis.exceptions.ConnectionError,
+                redis.exceptions.TimeoutError,
+                FileNotFoundError,
+                ConnectionRefusedError,
+            ) as exc:
                 self._reconnect()
                 if attempt == 2:
                     raise BackendUnavailable(
                         f"The embedded FalkorDB server in {self.server.data_dir} stopped answering "
-                        f"({exc}). See {self.server.log_path}.") from exc
+                        f"({exc}). See {self.server.log_path}."
+                    ) from exc
             except redis.exceptions.ResponseError as exc:
                 raise self._translate(exc) from exc
             except redis.exceptions.InvalidResponse as exc:
@@ -176,14 +227,21 @@ class FalkorBackend(Backend):
         if "unique constraint violation" in message.lower():
             return ConstraintViolation(f"FalkorDB: {message}")
         if "mem consumption exceeded capacity" in message.lower():
-            return QueryMemoryExceeded(memory_limit(self.query_memory_mb),
-                                       "the embedded store (FalkorDB)")
+            return QueryMemoryExceeded(
+                memory_limit(self.query_memory_mb), "the embedded store (FalkorDB)"
+            )
         return QueryError(f"FalkorDB: {message}")
 
     # -- queries ----------------------------------------------------------
 
-    def run_read(self, cypher: str, params: Mapping[str, Any] | None = None, *,
-                 timeout_ms: int | None = None, max_rows: int | None = None) -> Results:
+    def run_read(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_ms: int | None = None,
+        max_rows: int | None = None,
+    ) -> Results:
         timeout_ms = int(timeout_ms or self.query_timeout_ms)
         cap = self.max_rows if max_rows is None else max_rows
         self._last_timeout_ms = timeout_ms
@@ -191,14 +249,21 @@ class FalkorBackend(Backend):
         result = self._call(lambda g: self._ro_query(g, query, timeout_ms))
         return self._results(result, cap)
 
-    def keyed_pages(self, label: str, returns: str, page_size: int, *,
-                    timeout_ms: int | None = None) -> Iterator[list[list[Any]]]:
+    def keyed_pages(
+        self, label: str, returns: str, page_size: int, *, timeout_ms: int | None = None
+    ) -> Iterator[list[list[Any]]]:
         # The key index's range order is not ORDER BY's: graph/falkor_key_pages.py.
         check_page_size(page_size)
         return falkor_key_pages.keyed_pages(self, label, returns, page_size, timeout_ms)
 
-    def run_adhoc(self, cypher: str, params: Mapping[str, Any] | None = None, *,
-                  timeout_ms: int | None = None, max_rows: int | None = None) -> Results:
+    def run_adhoc(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_ms: int | None = None,
+        max_rows: int | None = None,
+    ) -> Results:
         """As any backend's, with one deadline for the query's plan and its run: both wait
         on the sandbox (its restart, its copy of the store), and a plan that waited most of
         the limit then a run that waited the whole of it took the analyst's wait past
@@ -217,8 +282,14 @@ class FalkorBackend(Backend):
             return under_way
         return int(timeout_ms or self.query_timeout_ms), None
 
-    def _run_isolated(self, cypher: str, params: Mapping[str, Any] | None, *,
-                      timeout_ms: int | None, max_rows: int | None) -> Results:
+    def _run_isolated(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None,
+        *,
+        timeout_ms: int | None,
+        max_rows: int | None,
+    ) -> Results:
         """On the sandbox (graph/falkor_sandbox.py), once it has this process's writes."""
         timeout_ms, deadline = self._adhoc_limit(timeout_ms)
         self._last_timeout_ms = timeout_ms
@@ -226,9 +297,14 @@ class FalkorBackend(Backend):
         generation = self.generation()
         sandbox = self._adhoc_sandbox()
         try:
-            result, sandbox_cap = sandbox.run(self.graph_name, query, timeout_ms,
-                                              generation, self._generation_key,
-                                              deadline=deadline)
+            result, sandbox_cap = sandbox.run(
+                self.graph_name,
+                query,
+                timeout_ms,
+                generation,
+                self._generation_key,
+                deadline=deadline,
+            )
         except redis.exceptions.ResponseError as exc:
             raise self._translate(exc) from exc
         except redis.exceptions.InvalidResponse as exc:
@@ -241,31 +317,40 @@ class FalkorBackend(Backend):
     def _adhoc_sandbox(self) -> AdhocSandbox:
         with self._sandbox_guard:
             if self._sandbox is None:
-                self._sandbox = AdhocSandbox(self.server, max_rows=self.max_rows,
-                                             query_mem_capacity_mb=self.query_memory_mb,
-                                             timeout_max_ms=_TIMEOUT_MAX_MS)
+                self._sandbox = AdhocSandbox(
+                    self.server,
+                    max_rows=self.max_rows,
+                    query_mem_capacity_mb=self.query_memory_mb,
+                    timeout_max_ms=_TIMEOUT_MAX_MS,
+                )
             return self._sandbox
 
     def prepare_adhoc(self) -> None:
         """Copy the store into the sandbox in the background now, so that a long-running
         server's first console query does not wait for the copy (seconds on a big store)."""
+
         def warm() -> None:
             try:
                 self._adhoc_sandbox().warm()
             except (GraphError, OSError, redis.exceptions.RedisError) as exc:
                 # The first query tries again, and says what went wrong if it still does.
                 log.warning("the ad-hoc query sandbox did not start ahead of time: %s", exc)
+
         threading.Thread(target=warm, name="screengraph-sandbox-warm", daemon=True).start()
 
     def statement(self, cypher: str, params: Mapping[str, Any]) -> Statement:
         return Statement(cypher, params, with_parameters(cypher, params))
 
-    def run_write(self, cypher: str | Statement, params: Mapping[str, Any] | None = None, *,
-                  timeout_ms: int | None = None) -> Results:
+    def run_write(
+        self,
+        cypher: str | Statement,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_ms: int | None = None,
+    ) -> Results:
         timeout_ms = int(timeout_ms or self.write_timeout_ms)
         self._last_timeout_ms = timeout_ms
-        query = (cypher.wire if isinstance(cypher, Statement)
-                 else with_parameters(cypher, params))
+        query = cypher.wire if isinstance(cypher, Statement) else with_parameters(cypher, params)
         result = self._call(lambda g: QueryResult(g, self._write_block(g, [query], timeout_ms)[0]))
         return self._results(result, 0)
 
@@ -283,8 +368,9 @@ class FalkorBackend(Backend):
         """
         pipe = graph.client.connection.pipeline(transaction=True)
         for query in queries:
-            pipe.execute_command("GRAPH.QUERY", self.graph_name, query, "--compact",
-                                 "timeout", timeout_ms)
+            pipe.execute_command(
+                "GRAPH.QUERY", self.graph_name, query, "--compact", "timeout", timeout_ms
+            )
         pipe.incr(self._generation_key)
         replies = pipe.execute(raise_on_error=False)
         for reply in replies:
@@ -301,8 +387,11 @@ class FalkorBackend(Backend):
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                log.warning("Another load into this store is running (it holds %s): waiting "
-                            "for it to finish.", path)
+                log.warning(
+                    "Another load into this store is running (it holds %s): waiting "
+                    "for it to finish.",
+                    path,
+                )
                 fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
@@ -331,10 +420,16 @@ class FalkorBackend(Backend):
         """
         timeout_ms = int(timeout_ms or self.write_timeout_ms)
         self._last_timeout_ms = timeout_ms
-        reply = self._call(lambda g: g.client.connection.execute_command(
-            "GRAPH.RO_QUERY", self.graph_name,
-            f"MATCH (a)-[:{rel_type}]->(b) RETURN id(a), id(b)", "--compact",
-            "timeout", timeout_ms))
+        reply = self._call(
+            lambda g: g.client.connection.execute_command(
+                "GRAPH.RO_QUERY",
+                self.graph_name,
+                f"MATCH (a)-[:{rel_type}]->(b) RETURN id(a), id(b)",
+                "--compact",
+                "timeout",
+                timeout_ms,
+            )
+        )
         return [(a[1], b[1]) for a, b in reply[1]]
 
     def _results(self, result, cap: int) -> Results:
@@ -347,20 +442,32 @@ class FalkorBackend(Backend):
         return Results(columns, rows, truncated, write_stats(result))
 
     def fulltext_search(self, text: str, labels: list[str], limit: int) -> Results:
-        terms = fulltext_terms(text)
-        if not terms:
+        query = redisearch_query(fulltext_terms(text))
+        if not query:
             return Results(["node", "score"], [])
-        # RediSearch: words are ANDed; `w*` is a prefix, `%w%` one edit away.
-        query = " ".join(f"({t}*|%{t}%)" if len(t) >= 4 else f"{t}*" for t in terms)
         rows: list[list[Any]] = []
         for label in labels:
             found = self.run_read(
                 "CALL db.idx.fulltext.queryNodes($label, $query) YIELD node, score "
-                "RETURN node, score ORDER BY score DESC LIMIT $limit",
-                {"label": label, "query": query, "limit": limit}, max_rows=0)
+                "RETURN node, score ORDER BY score DESC, node.key LIMIT $limit",
+                {"label": label, "query": query, "limit": limit},
+                max_rows=0,
+            )
             rows.extend(found.rows)
         rows.sort(key=lambda row: (-row[1], row[0]["key"] or ""))
         return Results(["node", "score"], rows[:limit])
+
+    def fulltext_count(self, text: str, labels: list[str]) -> int:
+        query = redisearch_query(fulltext_terms(text))
+        if not query:
+            return 0
+        return sum(
+            self.run_read(
+                "CALL db.idx.fulltext.queryNodes($label, $query) YIELD node RETURN count(node)",
+                {"label": label, "query": query},
+            ).rows[0][0]
+            for label in labels
+        )
 
     # -- schema -----------------------------------------------------------
 
@@ -374,14 +481,28 @@ class FalkorBackend(Backend):
             if (label.value, SEARCH_TEXT, "FULLTEXT") not in indexed:
                 self.run_write(
                     "CALL db.idx.fulltext.createNodeIndex({label: $label, stopwords: []}, $prop)",
-                    {"label": label.value, "prop": SEARCH_TEXT})
-        constrained = {(row[1], tuple(row[2])) for row in
-                       self.run_read("CALL db.constraints()", max_rows=0).rows}
+                    {"label": label.value, "prop": SEARCH_TEXT},
+                )
+        constrained = {
+            (row[1], tuple(row[2]))
+            for row in self.run_read("CALL db.constraints()", max_rows=0).rows
+        }
         for label, prop in unique:
             if (label, (prop,)) not in constrained:
-                self._call(lambda g: g.client.execute_command(  # _call runs it at once
-                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE",
-                    label, "PROPERTIES", 1, prop))
+                self._call(partial(self._create_unique, label, prop))
+
+    def _create_unique(self, label: str, prop: str, g: Any) -> Any:
+        return g.client.execute_command(
+            "GRAPH.CONSTRAINT",
+            "CREATE",
+            self.graph_name,
+            "UNIQUE",
+            "NODE",
+            label,
+            "PROPERTIES",
+            1,
+            prop,
+        )
 
     def _indexed_properties(self) -> set[tuple]:
         indexed: set[tuple] = set()
@@ -406,8 +527,11 @@ class FalkorBackend(Backend):
             sock = self.server.ensure_running()
             client = FalkorDB(unix_socket_path=str(sock), password=self.server.password)
             try:
-                sender = BulkSender(lambda args: client.connection.execute_command(
-                    "GRAPH.BULK", self.graph_name, *args))
+                sender = BulkSender(
+                    lambda args: client.connection.execute_command(
+                        "GRAPH.BULK", self.graph_name, *args
+                    )
+                )
                 sender.send_nodes(nodes)
                 sender.send_relationships(relationships)
             finally:
@@ -426,6 +550,7 @@ class FalkorBackend(Backend):
 
     def backup(self, target: Path) -> Any:
         from graph.falkor_snapshot import take_backup
+
         connection = self._graph().client.connection  # the server runs
         return take_backup(self.server, connection, target)
 
@@ -443,19 +568,34 @@ class FalkorBackend(Backend):
                     version = f"FalkorDB {ver // 10000}.{ver // 100 % 100}.{ver % 100}"
             redis_version = connection.info("server").get("redis_version", "?")
             return BackendInfo(
-                backend="embedded", server_version=f"{version} (redis-server {redis_version})",
-                location=location, reachable=True,
-                details={"graph": self.graph_name, "socket": str(self.server.socket_path),
-                         "fsync": self.server.fsync,
-                         "server owned by this process": self.server.owner,
-                         "idle time": (f"{self.server.idle_s:g} s (a keeper process keeps the "
-                                       "server up after the last client; 'screengraph stop')"
-                                       if self.server.idle_s else "0 (the server stops with "
-                                       "the process that started it)")})
+                backend="embedded",
+                server_version=f"{version} (redis-server {redis_version})",
+                location=location,
+                reachable=True,
+                details={
+                    "graph": self.graph_name,
+                    "socket": str(self.server.socket_path),
+                    "fsync": self.server.fsync,
+                    "server owned by this process": self.server.owner,
+                    "idle time": (
+                        f"{self.server.idle_s:g} s (a keeper process keeps the "
+                        "server up after the last client; 'screengraph stop')"
+                        if self.server.idle_s
+                        else "0 (the server stops with the process that started it)"
+                    ),
+                },
+            )
         except (BackendUnavailable, OSError, redis.exceptions.RedisError) as exc:
-            return BackendInfo("embedded", "unknown", location, False,
-                               {"error": str(exc),
-                                "what to do": "check the folder is writable and see server.log in it"})
+            return BackendInfo(
+                "embedded",
+                "unknown",
+                location,
+                False,
+                {
+                    "error": str(exc),
+                    "what to do": "check the folder is writable and see server.log in it",
+                },
+            )
 
     def close(self) -> None:
         if self._sandbox is not None:
@@ -470,13 +610,20 @@ class FalkorBackend(Backend):
         """The engine's plan of an analyst's query, for graph/adhoc_policy.py (GRAPH.EXPLAIN:
         nothing runs)."""
         from graph.adhoc_plans import falkor_plan
+
         query = with_parameters(cypher, params)
         timeout_ms, deadline = self._adhoc_limit(None)
         try:
             # On the sandbox, like the query itself: planning can build huge constants.
             reply, _cap = self._adhoc_sandbox().run(
-                self.graph_name, query, timeout_ms, self.generation(),
-                self._generation_key, explain=True, deadline=deadline)
+                self.graph_name,
+                query,
+                timeout_ms,
+                self.generation(),
+                self._generation_key,
+                explain=True,
+                deadline=deadline,
+            )
         except redis.exceptions.ResponseError as exc:
             raise self._translate(exc) from exc
         return falkor_plan(reply, cypher, "the embedded store (FalkorDB)")
@@ -495,8 +642,14 @@ def _convert(value: Any) -> Any:
             out.append(node_value(node.labels or [], node.properties))
             if i < len(value.edges()):
                 edge = value.edges()[i]
-                out.append(relationship_value(edge.relation, edge.properties,
-                                              by_id.get(edge.src_node), by_id.get(edge.dest_node)))
+                out.append(
+                    relationship_value(
+                        edge.relation,
+                        edge.properties,
+                        by_id.get(edge.src_node),
+                        by_id.get(edge.dest_node),
+                    )
+                )
         return out
     if isinstance(value, list):
         return [_convert(v) for v in value]

@@ -14,7 +14,8 @@ infers types from text, so a title `1941` or a source id `12` would become numbe
 from __future__ import annotations
 
 import struct
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from graph.backend import NodeRef
 from graph.errors import QueryError
@@ -43,13 +44,18 @@ def encode_value(value: Any, where: str) -> bytes:
         return struct.pack("=B", _STRING) + value.encode("utf-8") + b"\0"
     if isinstance(value, (list, tuple)):
         return struct.pack("=Bq", _ARRAY, len(value)) + b"".join(
-            encode_value(item, where) for item in value)
+            encode_value(item, where) for item in value
+        )
     raise QueryError(f"{where}: a {type(value).__name__} cannot be a property value")
 
 
 def _header(name: str, properties: list[str]) -> bytes:
-    return (name.encode() + b"\0" + struct.pack("=I", len(properties))
-            + b"".join(p.encode() + b"\0" for p in properties))
+    return (
+        name.encode()
+        + b"\0"
+        + struct.pack("=I", len(properties))
+        + b"".join(p.encode() + b"\0" for p in properties)
+    )
 
 
 class _Blob:
@@ -84,8 +90,13 @@ class BulkSender:
             return
         head = ["BEGIN"] if not self.begun else []
         self.begun = True
-        args = [*head, count if nodes else 0, 0 if nodes else count,
-                len(blobs) if nodes else 0, 0 if nodes else len(blobs)]
+        args = [
+            *head,
+            count if nodes else 0,
+            0 if nodes else count,
+            len(blobs) if nodes else 0,
+            0 if nodes else len(blobs),
+        ]
         args.extend(blob.take() for blob in blobs)  # each blob let go as it is copied
         blobs.clear()
         self.send(args)
@@ -113,22 +124,33 @@ class BulkSender:
                 names = tuple(sorted(properties))
                 where = f"{label} {properties.get('key')!r}"
                 self.nodes += 1
-                yield (label, names,
-                       b"".join(encode_value(properties[n], f"{where}.{n}") for n in names))
+                yield (
+                    label,
+                    names,
+                    b"".join(encode_value(properties[n], f"{where}.{n}") for n in names),
+                )
+
         self._stream(rows(), nodes=True)
 
-    def send_relationships(self, relationships: Iterable[tuple[str, NodeRef, NodeRef,
-                                                                dict[str, Any]]]) -> None:
+    def send_relationships(
+        self, relationships: Iterable[tuple[str, NodeRef, NodeRef, dict[str, Any]]]
+    ) -> None:
         def rows():
             for rel_type, start, end, properties in relationships:
                 names = tuple(sorted(properties))
                 where = f"{rel_type} {start.key!r}->{end.key!r}"
                 for node in (start, end):
                     if not 0 <= node.position < self.nodes:
-                        raise QueryError(f"{where}: its end {node.label} {node.key!r} is "
-                                         f"not among the {self.nodes} nodes sent")
+                        raise QueryError(
+                            f"{where}: its end {node.label} {node.key!r} is "
+                            f"not among the {self.nodes} nodes sent"
+                        )
                 head = struct.pack("=QQ", start.position, end.position)
                 self.relationships += 1
-                yield (rel_type, names, head + b"".join(
-                    encode_value(properties[n], f"{where}.{n}") for n in names))
+                yield (
+                    rel_type,
+                    names,
+                    head + b"".join(encode_value(properties[n], f"{where}.{n}") for n in names),
+                )
+
         self._stream(rows(), nodes=False)

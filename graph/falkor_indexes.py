@@ -22,8 +22,9 @@ def wait_for_indexes(graph, timeout_ms: int) -> bool:
     deadline = time.monotonic() + timeout_ms / 1000.0
     while True:
         try:
-            rows = graph.ro_query("CALL db.indexes() YIELD status RETURN status",
-                                  timeout=max(1, timeout_ms)).result_set
+            rows = graph.ro_query(
+                "CALL db.indexes() YIELD status RETURN status", timeout=max(1, timeout_ms)
+            ).result_set
         except redis.exceptions.ResponseError as exc:
             if "empty key" in str(exc):
                 return True  # the graph was never written: no index to wait for

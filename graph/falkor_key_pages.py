@@ -24,9 +24,10 @@ import heapq
 import json
 import math
 import tempfile
+from collections.abc import Iterable, Iterator
 from itertools import batched
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from graph.backend import Backend
@@ -37,8 +38,9 @@ RUN_KEYS = 200_000
 WINDOW_KEYS = 10_000
 
 
-def keyed_pages(backend: Backend, label: str, returns: str, page_size: int,
-                timeout_ms: int | None) -> Iterator[list[list[Any]]]:
+def keyed_pages(
+    backend: Backend, label: str, returns: str, page_size: int, timeout_ms: int | None
+) -> Iterator[list[list[Any]]]:
     def read(cypher: str, params: dict[str, Any]) -> list[list[Any]]:
         return backend.run_read(cypher, params, max_rows=0, timeout_ms=timeout_ms).rows
 
@@ -47,8 +49,10 @@ def keyed_pages(backend: Backend, label: str, returns: str, page_size: int,
         return
     # Ids are shared by every label: a window as wide as holds WINDOW_KEYS of this one.
     width = max(WINDOW_KEYS, math.ceil(WINDOW_KEYS * (top + 1) / count))
-    window = (f"MATCH (n:`{label}`) WHERE id(n) >= $low AND id(n) < $high "
-              "AND n.key IS NOT NULL RETURN n.key")
+    window = (
+        f"MATCH (n:`{label}`) WHERE id(n) >= $low AND id(n) < $high "
+        "AND n.key IS NOT NULL RETURN n.key"
+    )
     by_key = f"UNWIND $keys AS k MATCH (n:`{label}` {{key: k}}) RETURN n.key, {returns}"
     with tempfile.TemporaryDirectory(prefix="screengraph-keys-") as folder:
         runs: list[list[str]] = []

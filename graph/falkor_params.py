@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from graph.errors import BadParameter
 
 _KEY = re.compile(r'([{,])"([A-Za-z_][A-Za-z0-9_]*)":')
-_ESCAPE = re.compile(r'(\\+)([ubfr/])')
+_ESCAPE = re.compile(r"(\\+)([ubfr/])")
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
@@ -68,7 +69,8 @@ def _write(value: Any, out: list[str]) -> None:
             if not key or "`" in key:
                 raise BadParameter(
                     f"The map key {key!r} cannot be sent to the embedded store (FalkorDB), "
-                    "which cannot take an empty key or a backtick in one: rename it.")
+                    "which cannot take an empty key or a backtick in one: rename it."
+                )
             out.append(f"`{key}`:")
             _write(item, out)
         out.append("}")
@@ -99,7 +101,9 @@ def with_parameters(cypher: str, params: Mapping[str, Any] | None) -> str:
             else:
                 out.append(fast)
         except RecursionError:
-            raise BadParameter(f"${name} nests lists or maps too deeply to send: flatten it.") from None
+            raise BadParameter(
+                f"${name} nests lists or maps too deeply to send: flatten it."
+            ) from None
         _check_utf8(name, out, start)
         out.append(" ")
     out.append(cypher)
@@ -115,4 +119,5 @@ def _check_utf8(name: str, out: list[str], start: int) -> None:
             except UnicodeEncodeError:
                 raise BadParameter(
                     f"${name} holds a lone surrogate (half of a UTF-16 pair), which is not text "
-                    "the database can store: remove it or pair it.") from None
+                    "the database can store: remove it or pair it."
+                ) from None

@@ -39,8 +39,14 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from graph.adhoc_deadline import GRACE_S
-from graph.embedded_server import (EmbeddedServer, die_with_parent, peer_pid, ping,
-                                   redis_binaries, write_private_config)
+from graph.embedded_server import (
+    EmbeddedServer,
+    die_with_parent,
+    peer_pid,
+    ping,
+    redis_binaries,
+    write_private_config,
+)
 from graph.errors import BackendUnavailable, QueryMemoryExceeded, QueryTimeout
 from graph.falkor_indexes import wait_for_indexes
 
@@ -84,12 +90,21 @@ class SandboxServer(EmbeddedServer):
     name = "sandbox"
     describe = "the ad-hoc query sandbox (a read-only replica of the embedded store)"
 
-    def __init__(self, primary: EmbeddedServer, *, max_rows: int, query_mem_capacity_mb: int,
-                 timeout_max_ms: int):
-        super().__init__(primary.data_dir, timeout_default_ms=primary.timeout_default_ms,
-                         timeout_max_ms=timeout_max_ms,
-                         query_mem_capacity_mb=query_mem_capacity_mb,
-                         restarts=primary.restarts)
+    def __init__(
+        self,
+        primary: EmbeddedServer,
+        *,
+        max_rows: int,
+        query_mem_capacity_mb: int,
+        timeout_max_ms: int,
+    ):
+        super().__init__(
+            primary.data_dir,
+            timeout_default_ms=primary.timeout_default_ms,
+            timeout_max_ms=timeout_max_ms,
+            query_mem_capacity_mb=query_mem_capacity_mb,
+            restarts=primary.restarts,
+        )
         self.primary = primary
         self.max_rows = max_rows
         self.replica_conf = self.data_dir / f"{self.name}.replica.conf"
@@ -103,37 +118,59 @@ class SandboxServer(EmbeddedServer):
         os.nice(_NICENESS)
 
     def _replica_config(self) -> None:
-        write_private_config(self.replica_conf, {
-            "replicaof": f"127.0.0.1 {self.primary.replication_port}",
-            "masterauth": self.primary.password or ""})
+        write_private_config(
+            self.replica_conf,
+            {
+                "replicaof": f"127.0.0.1 {self.primary.replication_port}",
+                "masterauth": self.primary.password or "",
+            },
+        )
 
     def _command(self) -> list[str]:
         redis_server, module = redis_binaries()
         self._replica_config()
         return [
-            redis_server, str(self.replica_conf),
-            "--port", "0",
-            "--unixsocket", str(self.socket_path),
-            "--unixsocketperm", "700",
-            "--dir", str(self.data_dir),
-            "--dbfilename", f"{self.name}.rdb",
-            "--daemonize", "no",
-            "--save", "",
-            "--appendonly", "no",
+            redis_server,
+            str(self.replica_conf),
+            "--port",
+            "0",
+            "--unixsocket",
+            str(self.socket_path),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(self.data_dir),
+            "--dbfilename",
+            f"{self.name}.rdb",
+            "--daemonize",
+            "no",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
             # Redis counts GRAPH.EXPLAIN as a write command; the queries themselves are
             # GRAPH.RO_QUERY, which the engine refuses to write with, and the replica's
             # changes would never reach the store anyway.
-            "--replica-read-only", "no",
+            "--replica-read-only",
+            "no",
             # Refuse queries while it has no up-to-date copy (restarting, resyncing), rather
             # than answer from an empty or old one.
-            "--replica-serve-stale-data", "no",
+            "--replica-serve-stale-data",
+            "no",
             # Load the primary's snapshot straight from the socket: nothing on disk.
-            "--repl-diskless-load", "on-empty-db",
-            "--logfile", str(self.log_path),
-            "--loadmodule", module, *self._module_arguments(),
-            "RESULTSET_SIZE", str(self.max_rows + 1),
-            "THREAD_COUNT", "1",
-            "OMP_THREAD_COUNT", "1",
+            "--repl-diskless-load",
+            "on-empty-db",
+            "--logfile",
+            str(self.log_path),
+            "--loadmodule",
+            module,
+            *self._module_arguments(),
+            "RESULTSET_SIZE",
+            str(self.max_rows + 1),
+            "THREAD_COUNT",
+            "1",
+            "OMP_THREAD_COUNT",
+            "1",
         ]
 
     def _alive(self) -> bool:
@@ -149,11 +186,20 @@ class SandboxServer(EmbeddedServer):
 class AdhocSandbox:
     """Runs vetted ad-hoc queries on the sandbox, under the watchdog."""
 
-    def __init__(self, primary: EmbeddedServer, *, max_rows: int, query_mem_capacity_mb: int,
-                 timeout_max_ms: int):
-        self.server = SandboxServer(primary, max_rows=max_rows,
-                                    query_mem_capacity_mb=query_mem_capacity_mb,
-                                    timeout_max_ms=timeout_max_ms)
+    def __init__(
+        self,
+        primary: EmbeddedServer,
+        *,
+        max_rows: int,
+        query_mem_capacity_mb: int,
+        timeout_max_ms: int,
+    ):
+        self.server = SandboxServer(
+            primary,
+            max_rows=max_rows,
+            query_mem_capacity_mb=query_mem_capacity_mb,
+            timeout_max_ms=timeout_max_ms,
+        )
         self.memory_cap_bytes = query_mem_capacity_mb * 1024 * 1024
         self._db: FalkorDB | None = None
         self._copied_once = False
@@ -175,24 +221,30 @@ class AdhocSandbox:
                 raise BackendUnavailable(
                     f"{self.server.describe.capitalize()} is starting (it restarts after a "
                     "runaway query) and was not ready within this query's limit. Run the "
-                    f"query again in a few seconds; if this persists, see {self.server.log_path}.")
+                    f"query again in a few seconds; if this persists, see {self.server.log_path}."
+                )
             if start.error is not None:
                 raise start.error
             with self._guard:
                 if self._db is None:
-                    self._db = FalkorDB(unix_socket_path=str(self.server.socket_path),
-                                        retry=Retry(NoBackoff(), 0))
+                    self._db = FalkorDB(
+                        unix_socket_path=str(self.server.socket_path), retry=Retry(NoBackoff(), 0)
+                    )
         return self._db
 
-    def _start(self) -> "_Start":
+    def _start(self) -> _Start:
         """Start the sandbox (and the store's server, which it copies) in a thread of its
         own, unless a start is under way: the keeper's restart, the copy of a big store or
         a start after a crash loop can take seconds, and no query waits past its limit."""
         with self._guard:
             if self._starter is None or self._starter.done.is_set():
                 self._starter = _Start()
-                threading.Thread(target=self._starter.run, args=(self.server,),
-                                 name="screengraph-sandbox-start", daemon=True).start()
+                threading.Thread(
+                    target=self._starter.run,
+                    args=(self.server,),
+                    name="screengraph-sandbox-start",
+                    daemon=True,
+                ).start()
             return self._starter
 
     def forget_client(self) -> None:
@@ -210,9 +262,17 @@ class AdhocSandbox:
             self._wait_for_copy(db, deadline)
             self._copied_once = True
 
-    def run(self, graph_name: str, query: str, timeout_ms: int, generation: int,
-            generation_key: str, *, explain: bool = False,
-            deadline: float | None = None) -> tuple[Any, int]:
+    def run(
+        self,
+        graph_name: str,
+        query: str,
+        timeout_ms: int,
+        generation: int,
+        generation_key: str,
+        *,
+        explain: bool = False,
+        deadline: float | None = None,
+    ) -> tuple[Any, int]:
         """Run `query` once the sandbox has caught up with `generation`; never retried.
         Returns its result and the row cap the sandbox's engine applied (its owner's
         max_rows: it stops one row past it). With `explain`, only plan it (GRAPH.EXPLAIN):
@@ -253,21 +313,27 @@ class AdhocSandbox:
         verdict: dict[str, str] = {}
         done = threading.Event()
         watchdog = threading.Thread(
-            target=self._watch, args=(pid, deadline + GRACE_S, verdict, done),
-            name="screengraph-sandbox-watchdog", daemon=True)
+            target=self._watch,
+            args=(pid, deadline + GRACE_S, verdict, done),
+            name="screengraph-sandbox-watchdog",
+            daemon=True,
+        )
         watchdog.start()
         try:
             # Its index check queues on the engine behind other analysts' queries.
             self._catch_up(db, graph_name, generation, generation_key, deadline)
-            row_cap = int(db.connection.execute_command(
-                "GRAPH.CONFIG", "GET", "RESULTSET_SIZE")[1]) - 1
+            row_cap = (
+                int(db.connection.execute_command("GRAPH.CONFIG", "GET", "RESULTSET_SIZE")[1]) - 1
+            )
             # The engine's own limit ends at the deadline too, so that it, not the
             # watchdog, stops the queries it can stop.
             remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
             if explain:
                 return db.connection.execute_command("GRAPH.EXPLAIN", graph_name, query), row_cap
-            return (db.select_graph(graph_name).ro_query(query, None, timeout=remaining_ms),
-                    row_cap)
+            return (
+                db.select_graph(graph_name).ro_query(query, None, timeout=remaining_ms),
+                row_cap,
+            )
         except redis.exceptions.ResponseError as exc:
             if str(exc).startswith("MASTERDOWN"):
                 raise self._restarting(exc) from exc
@@ -279,16 +345,20 @@ class AdhocSandbox:
             if verdict.get("why") == "time":
                 raise QueryTimeout(timeout_ms, "the embedded store (FalkorDB)") from exc
             if verdict.get("why") == "memory":
-                raise QueryMemoryExceeded(memory_limit(self.memory_cap_bytes // (1024 * 1024)),
-                                          "the embedded store (FalkorDB)") from exc
+                raise QueryMemoryExceeded(
+                    memory_limit(self.memory_cap_bytes // (1024 * 1024)),
+                    "the embedded store (FalkorDB)",
+                ) from exc
             raise BackendUnavailable(
                 "The ad-hoc query sandbox stopped while this query ran (another runaway "
-                "query was stopped, most likely). Run it again in a few seconds.") from exc
+                "query was stopped, most likely). Run it again in a few seconds."
+            ) from exc
         finally:
             done.set()
 
-    def _watch(self, pid: int, kill_at: float, verdict: dict[str, str],
-               done: threading.Event) -> None:
+    def _watch(
+        self, pid: int, kill_at: float, verdict: dict[str, str], done: threading.Event
+    ) -> None:
         baseline = _rss_bytes(pid)
         while not done.wait(_WATCH_EVERY_S):
             if time.monotonic() >= kill_at:
@@ -324,7 +394,8 @@ class AdhocSandbox:
                 raise BackendUnavailable(
                     f"{self.server.describe.capitalize()} is copying the store (it restarts "
                     "after a runaway query). Run the query again in a few seconds; if this "
-                    f"persists, see {self.server.log_path} and {self.server.primary.log_path}.")
+                    f"persists, see {self.server.log_path} and {self.server.primary.log_path}."
+                )
             time.sleep(0.05)
 
     def _replication(self, deadline: float) -> dict[str, str] | None:
@@ -350,8 +421,9 @@ class AdhocSandbox:
         lines = reply.decode(errors="replace").split("\r\n")[1:]
         return dict(line.split(":", 1) for line in lines if ":" in line)
 
-    def _catch_up(self, db: FalkorDB, graph_name: str, generation: int, generation_key: str,
-                  deadline: float) -> None:
+    def _catch_up(
+        self, db: FalkorDB, graph_name: str, generation: int, generation_key: str, deadline: float
+    ) -> None:
         """Wait, within the query's own limit, until the sandbox holds what the store held
         when the query was sent: the graph's write counter reached, its indexes operational."""
         connection = db.connection
@@ -363,13 +435,15 @@ class AdhocSandbox:
             if time.monotonic() >= deadline:
                 raise BackendUnavailable(
                     f"{self.server.describe.capitalize()} is still catching up with the last "
-                    "writes to the store. Run the query again in a few seconds.")
+                    "writes to the store. Run the query again in a few seconds."
+                )
             time.sleep(0.02)
 
     def _restarting(self, exc: BaseException | str) -> BackendUnavailable:
         return BackendUnavailable(
             f"{self.server.describe.capitalize()} is restarting ({exc}). Run the query again "
-            "in a few seconds.")
+            "in a few seconds."
+        )
 
     def close(self) -> None:
         self.forget_client()

@@ -105,8 +105,10 @@ def graph_layouts(client: redis.Redis) -> dict[str, int]:
 def _engine(client: redis.Redis) -> str:
     version = "?"
     for module in client.execute_command("MODULE", "LIST"):
-        fields = {(k.decode() if isinstance(k, bytes) else k): v
-                  for k, v in zip(module[::2], module[1::2])}
+        fields = {
+            (k.decode() if isinstance(k, bytes) else k): v
+            for k, v in zip(module[::2], module[1::2])
+        }
         if fields.get("name") in ("graph", b"graph"):
             ver = int(fields.get("ver", 0))
             version = f"{ver // 10000}.{ver // 100 % 100}.{ver % 100}"
@@ -140,12 +142,15 @@ def _snapshot(client: redis.Redis, folder: Path) -> Path:
         if now["rdb_saves_consecutive_failures"] > before.get("rdb_saves_consecutive_failures", 0):
             raise BackupRefused(
                 "The embedded server could not write its snapshot (a full disk? see "
-                f"{folder / 'server.log'}); no backup was written.")
+                f"{folder / 'server.log'}); no backup was written."
+            )
         if now["rdb_bgsave_in_progress"]:
             deadline = time.monotonic() + _STALL_S
         elif time.monotonic() > deadline:
-            raise BackupRefused("The embedded server did not start its snapshot within "
-                                f"{_STALL_S:.0f} s; no backup was written.")
+            raise BackupRefused(
+                "The embedded server did not start its snapshot within "
+                f"{_STALL_S:.0f} s; no backup was written."
+            )
         time.sleep(_POLL_S)
 
 
@@ -172,20 +177,26 @@ def take_backup(server: EmbeddedServer, client: redis.Redis, target: Path) -> Ba
     """Write a backup of the running store to `target` (replaced only once it is whole)."""
     target = Path(target).expanduser()
     if target.is_dir():
-        raise BackupRefused(f"{target} is a folder: give the backup file's name "
-                            f"({target / 'screengraph.backup'}, say).")
+        raise BackupRefused(
+            f"{target} is a folder: give the backup file's name "
+            f"({target / 'screengraph.backup'}, say)."
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     with _one_backup_at_a_time(server.data_dir):
         layouts = graph_layouts(client)
         snapshot = _snapshot(client, server.data_dir)
         try:
             if graph_layouts(client) != layouts:
-                raise BackupRefused("The store was upgraded while the backup was taken: "
-                                    "run the backup again.")
+                raise BackupRefused(
+                    "The store was upgraded while the backup was taken: run the backup again."
+                )
             manifest = BackupManifest(
-                graphs=layouts, created_at=datetime.now(UTC).isoformat(),
-                engine=_engine(client), snapshot_bytes=snapshot.stat().st_size,
-                snapshot_sha256=_sha256(snapshot))
+                graphs=layouts,
+                created_at=datetime.now(UTC).isoformat(),
+                engine=_engine(client),
+                snapshot_bytes=snapshot.stat().st_size,
+                snapshot_sha256=_sha256(snapshot),
+            )
             partial = target.with_name(target.name + ".partial")
             with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as archive:
                 text = json.dumps(manifest.to_json(), indent=2).encode()
@@ -206,8 +217,10 @@ def take_backup(server: EmbeddedServer, client: redis.Redis, target: Path) -> Ba
 
 
 def _not_a_backup(path: Path, why: str) -> BackupRefused:
-    return BackupRefused(f"{path} is not a screengraph backup ({why}). Give a file that "
-                         "'screengraph backup PATH' wrote.")
+    return BackupRefused(
+        f"{path} is not a screengraph backup ({why}). Give a file that "
+        "'screengraph backup PATH' wrote."
+    )
 
 
 def read_manifest(path: Path) -> BackupManifest:
@@ -215,8 +228,9 @@ def read_manifest(path: Path) -> BackupManifest:
     newer screengraph's, StoreLayoutTooNew when it holds a layout this one cannot read."""
     path = Path(path).expanduser()
     if not path.is_file():
-        raise BackupRefused(f"{path}: no such file. Give the path of a backup that "
-                            "'screengraph backup PATH' wrote.")
+        raise BackupRefused(
+            f"{path}: no such file. Give the path of a backup that 'screengraph backup PATH' wrote."
+        )
     try:
         with tarfile.open(path, "r:") as archive:
             first = archive.next()
@@ -234,7 +248,8 @@ def read_manifest(path: Path) -> BackupManifest:
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise BackupRefused(
             f"{path} is a backup in format {version!r}, written by a newer screengraph; this "
-            f"one reads format {FORMAT_VERSION}. Restore it with that newer version.")
+            f"one reads format {FORMAT_VERSION}. Restore it with that newer version."
+        )
     try:
         manifest = BackupManifest(**raw)
     except TypeError as exc:
@@ -257,8 +272,10 @@ def _extract_snapshot(path: Path, manifest: BackupManifest, into: Path) -> Path:
                 digest.update(chunk)
                 out.write(chunk)
     if digest.hexdigest() != manifest.snapshot_sha256:
-        raise BackupRefused(f"{path} is damaged: its snapshot's SHA-256 is not the one its "
-                            "manifest recorded. Restore another backup.")
+        raise BackupRefused(
+            f"{path} is damaged: its snapshot's SHA-256 is not the one its "
+            "manifest recorded. Restore another backup."
+        )
     return target
 
 
@@ -277,12 +294,33 @@ class StagingServer(EmbeddedServer):
 
     def _command(self) -> list[str]:
         redis_server, module = redis_binaries()
-        return [redis_server, "--port", "0",
-                "--unixsocket", str(self.socket_path), "--unixsocketperm", "700",
-                "--dir", str(self.data_dir), "--dbfilename", SNAPSHOT_NAME,
-                "--daemonize", "no", "--save", "", "--appendonly", "no",
-                "--appenddirname", APPEND_DIR, "--appendfsync", "always",
-                "--logfile", str(self.log_path), "--loadmodule", module]
+        return [
+            redis_server,
+            "--port",
+            "0",
+            "--unixsocket",
+            str(self.socket_path),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(self.data_dir),
+            "--dbfilename",
+            SNAPSHOT_NAME,
+            "--daemonize",
+            "no",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--appenddirname",
+            APPEND_DIR,
+            "--appendfsync",
+            "always",
+            "--logfile",
+            str(self.log_path),
+            "--loadmodule",
+            module,
+        ]
 
 
 @contextmanager
@@ -321,7 +359,8 @@ def _in_use(server: EmbeddedServer) -> BackupRefused:
     return BackupRefused(
         f"The embedded store in {server.data_dir} is in use{who}. A restore replaces the "
         "whole store, so it does not run under a web app or a load: stop them (and any "
-        "screengraph command using this folder), then run the restore again.")
+        "screengraph command using this folder), then run the restore again."
+    )
 
 
 def _advance_generation(client: redis.Redis, graph: str) -> None:
@@ -329,6 +368,7 @@ def _advance_generation(client: redis.Redis, graph: str) -> None:
     in microseconds: a store makes far fewer writes than that), so that nothing cached
     against an earlier value of the replaced store is taken for the restored one."""
     from graph.falkor_backend import GENERATION_KEY
+
     key = GENERATION_KEY.format(graph=graph)
     restored = int(client.get(key) or 0)
     client.set(key, max(restored, time.time_ns() // 1000) + 1)
@@ -341,18 +381,23 @@ def _convert_to_append_only(client: redis.Redis, folder: Path) -> None:
     deadline = time.monotonic() + _STALL_S
     while True:
         state = _persistence(client)
-        if (state["aof_rewrites"] > rewrites and not state["aof_rewrite_in_progress"]
-                and not state["aof_rewrite_scheduled"]):
+        if (
+            state["aof_rewrites"] > rewrites
+            and not state["aof_rewrite_in_progress"]
+            and not state["aof_rewrite_scheduled"]
+        ):
             break
         if state["aof_last_bgrewrite_status"] != "ok":
             raise BackendUnavailable(
                 "The restore could not write the store's append-only files (a full disk? "
-                f"see {folder / 'restore.log'}); the store was not changed.")
+                f"see {folder / 'restore.log'}); the store was not changed."
+            )
         if state["aof_rewrite_in_progress"]:
             deadline = time.monotonic() + _STALL_S
         elif time.monotonic() > deadline:
-            raise BackendUnavailable("The restore's rewrite did not start; the store was "
-                                     "not changed.")
+            raise BackendUnavailable(
+                "The restore's rewrite did not start; the store was not changed."
+            )
         time.sleep(_POLL_S)
 
 
@@ -380,8 +425,10 @@ def restore_backup(data_dir: str | Path, path: Path) -> Restored:
                 client.close()
             staging.stop()
             if not (staging_dir / APPEND_DIR).is_dir():
-                raise BackendUnavailable(f"The restore wrote no append-only files (see "
-                                         f"{staging.log_path}); the store was not changed.")
+                raise BackendUnavailable(
+                    f"The restore wrote no append-only files (see "
+                    f"{staging.log_path}); the store was not changed."
+                )
             replaced = _swap_in(server.data_dir, staging_dir / APPEND_DIR)
         finally:
             staging.stop()

@@ -16,15 +16,16 @@ edited: that is reported too.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from graph.backend import Backend
 from graph.bounded_log import BoundedLog
 from graph.errors import BulkImportRefused, ConstraintViolation
+from graph.export_jsonl import BadLine, EndItem, Item, NodeItem, RelationshipItem
 from graph.export_read import NOT_EXPORTED
 from graph.schema import LAYOUT_LABEL
-from graph.export_jsonl import BadLine, EndItem, Item, NodeItem, RelationshipItem
 
 BATCH = 1000
 TIME_LIMIT_MS = 600_000
@@ -44,10 +45,13 @@ class ImportSummary:
         return text
 
     def to_json(self) -> dict[str, Any]:
-        return {"nodes": self.nodes, "relationships": self.relationships,
-                "rejected": [{"line": r.line, "reason": r.reason} for r in self.rejects],
-                "rejected_count": len(self.rejects),
-                "problems": self.problems}
+        return {
+            "nodes": self.nodes,
+            "relationships": self.relationships,
+            "rejected": [{"line": r.line, "reason": r.reason} for r in self.rejects],
+            "rejected_count": len(self.rejects),
+            "problems": self.problems,
+        }
 
 
 def _labels(labels: tuple[str, ...]) -> str:
@@ -57,8 +61,9 @@ def _labels(labels: tuple[str, ...]) -> str:
 class GraphImport:
     """One import into one backend."""
 
-    def __init__(self, backend: Backend, batch: int = BATCH,
-                 on_item: Callable[[int], None] = lambda n: None):
+    def __init__(
+        self, backend: Backend, batch: int = BATCH, on_item: Callable[[int], None] = lambda n: None
+    ):
         self.backend = backend
         self.batch = max(1, batch)
         self.on_item = on_item
@@ -71,13 +76,15 @@ class GraphImport:
         """Refuse a store with data. A store `screengraph init` made holds only its layout
         node: that one is replaced by the export's (the layout the data was written in)."""
         others = " AND ".join(f"NOT n:`{label}`" for label in sorted({*NOT_EXPORTED, LAYOUT_LABEL}))
-        if self.backend.run_read(f"MATCH (n) WHERE {others} RETURN count(n) > 0",
-                                 max_rows=0).value(0):
+        if self.backend.run_read(f"MATCH (n) WHERE {others} RETURN count(n) > 0", max_rows=0).value(
+            0
+        ):
             raise BulkImportRefused(
                 f"the {self.backend.name} graph is not empty: an export is imported into an "
                 "empty store only (so the result is the exported graph). Import into a new "
                 "store (another --data-dir, NEO4J_DATABASE or server), or empty this one "
-                "first if it holds nothing you need.")
+                "first if it holds nothing you need."
+            )
 
     def run(self, items: Iterable[Item]) -> ImportSummary:
         """Import the items; loads into the same store wait until it is done."""
@@ -109,12 +116,14 @@ class GraphImport:
         if end is None:
             self.summary.problems.append(
                 "the file has no end line: it was cut short (an export that did not finish, "
-                "or a partial copy), so the graph imported is not the whole export")
+                "or a partial copy), so the graph imported is not the whole export"
+            )
         elif (end.nodes, end.relationships) != (read_nodes, read_relationships):
             self.summary.problems.append(
                 f"the end line (line {end.line}) counts {end.nodes:,} nodes and "
                 f"{end.relationships:,} relationships, but {read_nodes:,} and "
-                f"{read_relationships:,} were read: the file was edited or cut")
+                f"{read_relationships:,} were read: the file was edited or cut"
+            )
         return self.summary
 
     # -- nodes --------------------------------------------------------------------
@@ -146,10 +155,14 @@ class GraphImport:
                     self._write(statement, [{"p": item.properties}])
                     written += 1
                 except ConstraintViolation:
-                    self.summary.rejects.append(BadLine(
-                        item.line, f"a {':'.join(labels)} node with the key "
-                                   f"{item.properties['key']!r} is already imported (an "
-                                   "earlier line gives the same key)"))
+                    self.summary.rejects.append(
+                        BadLine(
+                            item.line,
+                            f"a {':'.join(labels)} node with the key "
+                            f"{item.properties['key']!r} is already imported (an "
+                            "earlier line gives the same key)",
+                        )
+                    )
         self.summary.nodes += written
         self.on_item(len(items))
 
@@ -173,14 +186,21 @@ class GraphImport:
             f"UNWIND $rows AS r MATCH (a:`{start_label}` {{key: r.s}}) "
             f"MATCH (b:`{end_label}` {{key: r.e}}) CREATE (a)-[x:`{rel_type}`]->(b) "
             "SET x = r.p RETURN r.n",
-            [{"n": item.line, "s": item.start[1], "e": item.end[1], "p": item.properties}
-             for item in items]).rows
+            [
+                {"n": item.line, "s": item.start[1], "e": item.end[1], "p": item.properties}
+                for item in items
+            ],
+        ).rows
         written = {row[0] for row in made}
         for item in items:
             if item.line not in written:
-                self.summary.rejects.append(BadLine(
-                    item.line, f"no node line gives its start ({item.start[0]} "
-                               f"{item.start[1]!r}) or its end ({item.end[0]} {item.end[1]!r})"))
+                self.summary.rejects.append(
+                    BadLine(
+                        item.line,
+                        f"no node line gives its start ({item.start[0]} "
+                        f"{item.start[1]!r}) or its end ({item.end[0]} {item.end[1]!r})",
+                    )
+                )
         self.summary.relationships += len(written)
         self.on_item(len(items))
 

@@ -26,30 +26,52 @@ class Scheme:
     # The shape of a value for each label that can carry one of this scheme.
     values: dict[Label, re.Pattern]
     title: str  # how pages name the scheme
-    url: str    # a value's page at the source ("{value}")
+    url: str  # a value's page at the source ("{value}")
 
     @property
     def property(self) -> str:
         return f"{self.name}_id"
 
 
-SCHEMES: dict[str, Scheme] = {scheme.name: scheme for scheme in (
-    Scheme("imdb", {Label.PERSON: re.compile(r"nm\d{7,10}"),
-                    Label.SHOW: re.compile(r"tt\d{7,10}"),
-                    Label.COMPANY: re.compile(r"co\d{7,10}")},
-           "IMDb", "https://www.imdb.com/{kind}/{value}/"),
-    Scheme("tmdb", {Label.PERSON: re.compile(r"person/\d{1,12}"),
-                    Label.SHOW: re.compile(r"(?:movie|tv)/\d{1,12}"),
-                    Label.COMPANY: re.compile(r"company/\d{1,12}")},
-           "TMDB", "https://www.themoviedb.org/{value}"),
-    Scheme("wikidata", {label: re.compile(r"Q\d{1,12}")
-                        for label in (Label.PERSON, Label.SHOW, Label.COMPANY)},
-           "Wikidata", "https://www.wikidata.org/wiki/{value}"),
-)}
+SCHEMES: dict[str, Scheme] = {
+    scheme.name: scheme
+    for scheme in (
+        Scheme(
+            "imdb",
+            {
+                Label.PERSON: re.compile(r"nm\d{7,10}"),
+                Label.SHOW: re.compile(r"tt\d{7,10}"),
+                Label.COMPANY: re.compile(r"co\d{7,10}"),
+            },
+            "IMDb",
+            "https://www.imdb.com/{kind}/{value}/",
+        ),
+        Scheme(
+            "tmdb",
+            {
+                Label.PERSON: re.compile(r"person/\d{1,12}"),
+                Label.SHOW: re.compile(r"(?:movie|tv)/\d{1,12}"),
+                Label.COMPANY: re.compile(r"company/\d{1,12}"),
+            },
+            "TMDB",
+            "https://www.themoviedb.org/{value}",
+        ),
+        Scheme(
+            "wikidata",
+            {
+                label: re.compile(r"Q\d{1,12}")
+                for label in (Label.PERSON, Label.SHOW, Label.COMPANY)
+            },
+            "Wikidata",
+            "https://www.wikidata.org/wiki/{value}",
+        ),
+    )
+}
 
 # (label, property) of every identifier lookup index: graph.schema adds them to its own.
 IDENTIFIER_INDEXES: tuple[tuple[Label, str], ...] = tuple(
-    (label, scheme.property) for scheme in SCHEMES.values() for label in scheme.values)
+    (label, scheme.property) for scheme in SCHEMES.values() for label in scheme.values
+)
 
 IDENTIFIED_LABELS = (Label.SHOW, Label.PERSON, Label.COMPANY)
 _BARE_IMDB = re.compile(r"(?:nm|tt|co)\d{7,10}")
@@ -93,19 +115,28 @@ def parse_identifier(text: str, label: Label | str | None = None) -> Identifier:
         if _BARE_IMDB.fullmatch(raw):
             scheme_name, value = "imdb", raw
         else:
-            raise IdentifierError(f"'{raw[:80]}' is not an identifier: write it as "
-                                  f"<scheme>:<value>, e.g. {examples(label)}")
+            raise IdentifierError(
+                f"'{raw[:80]}' is not an identifier: write it as "
+                f"<scheme>:<value>, e.g. {examples(label)}"
+            )
     scheme = SCHEMES.get(scheme_name.strip().lower())
     if scheme is None:
-        raise IdentifierError(f"'{raw[:80]}': unknown identifier scheme '{scheme_name[:40]}' "
-                              f"(known: {', '.join(SCHEMES)})")
+        raise IdentifierError(
+            f"'{raw[:80]}': unknown identifier scheme '{scheme_name[:40]}' "
+            f"(known: {', '.join(SCHEMES)})"
+        )
     value = value.strip()
-    shapes = ([scheme.values[label]] if label in scheme.values else []) if label else \
-        list(scheme.values.values())
+    shapes = (
+        ([scheme.values[label]] if label in scheme.values else [])
+        if label
+        else list(scheme.values.values())
+    )
     if not any(shape.fullmatch(value) for shape in shapes):
         what = f"a {label.value.lower()}" if label else "anything"
-        raise IdentifierError(f"'{raw[:80]}' is not {scheme.title}'s identifier of {what}: "
-                              f"e.g. {examples(label, scheme.name)}")
+        raise IdentifierError(
+            f"'{raw[:80]}' is not {scheme.title}'s identifier of {what}: "
+            f"e.g. {examples(label, scheme.name)}"
+        )
     return Identifier(scheme.name, value)
 
 
@@ -117,17 +148,25 @@ def try_identifier(text: str, label: Label | str | None = None) -> Identifier | 
         return None
 
 
-_EXAMPLES = {("imdb", Label.PERSON): "imdb:nm0000229", ("imdb", Label.SHOW): "imdb:tt0082971",
-             ("imdb", Label.COMPANY): "imdb:co0023400",
-             ("tmdb", Label.PERSON): "tmdb:person/488", ("tmdb", Label.SHOW): "tmdb:movie/85",
-             ("tmdb", Label.COMPANY): "tmdb:company/4", ("wikidata", Label.PERSON): "wikidata:Q8006",
-             ("wikidata", Label.SHOW): "wikidata:Q174284",
-             ("wikidata", Label.COMPANY): "wikidata:Q242446"}
+_EXAMPLES = {
+    ("imdb", Label.PERSON): "imdb:nm0000229",
+    ("imdb", Label.SHOW): "imdb:tt0082971",
+    ("imdb", Label.COMPANY): "imdb:co0023400",
+    ("tmdb", Label.PERSON): "tmdb:person/488",
+    ("tmdb", Label.SHOW): "tmdb:movie/85",
+    ("tmdb", Label.COMPANY): "tmdb:company/4",
+    ("wikidata", Label.PERSON): "wikidata:Q8006",
+    ("wikidata", Label.SHOW): "wikidata:Q174284",
+    ("wikidata", Label.COMPANY): "wikidata:Q242446",
+}
 
 
 def examples(label: Label | None = None, scheme: str | None = None) -> str:
-    return ", ".join(example for (name, of), example in _EXAMPLES.items()
-                     if (label is None or of == label) and (scheme is None or name == scheme))
+    return ", ".join(
+        example
+        for (name, of), example in _EXAMPLES.items()
+        if (label is None or of == label) and (scheme is None or name == scheme)
+    )
 
 
 def node_identifier_properties(identifiers: list[Identifier]) -> dict[str, str]:

@@ -34,9 +34,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Mapping, NamedTuple, Sequence
+from typing import NamedTuple
 
 from graph.identifiers import Identifier
 
@@ -44,20 +45,41 @@ _APOSTROPHES = re.compile(r"['\u2019\u2018\u02bc`\u00b4]")
 _NON_WORD = re.compile(r"[^\w]+|_+")
 _SPACES = re.compile(r"\s+")
 # Letters that NFKD leaves whole, though readers see them as accented or joined.
-_FOLDS = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ŧ": "t", "ı": "i",
-                        "æ": "ae", "œ": "oe", "ð": "d", "þ": "th"})
+_FOLDS = str.maketrans(
+    {
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ħ": "h",
+        "ŧ": "t",
+        "ı": "i",
+        "æ": "ae",
+        "œ": "oe",
+        "ð": "d",
+        "þ": "th",
+    }
+)
 
 _SEASON_WORD = r"(?:season|saison|series|staffel|temporada|stagione)"
 _SEASON_PATTERNS = (
     # "Spiral - Season 7", "Spiral – Saison 7", "Spiral: Series 2", "Spiral - S07"
-    re.compile(r"^(?P<series>.+?)\s*[-–—:,]\s*(?:" + _SEASON_WORD + r"\s*|(?-i:S))"
-               r"(?P<season>\d{1,3})$", re.IGNORECASE),
+    re.compile(
+        r"^(?P<series>.+?)\s*[-–—:,]\s*(?:" + _SEASON_WORD + r"\s*|(?-i:S))"
+        r"(?P<season>\d{1,3})$",
+        re.IGNORECASE,
+    ),
     # "Spiral (Season 7)", "Spiral (S07)"
-    re.compile(r"^(?P<series>.+?)\s*\(\s*(?:" + _SEASON_WORD + r"\s*|(?-i:S))"
-               r"(?P<season>\d{1,3})\s*\)$", re.IGNORECASE),
+    re.compile(
+        r"^(?P<series>.+?)\s*\(\s*(?:" + _SEASON_WORD + r"\s*|(?-i:S))"
+        r"(?P<season>\d{1,3})\s*\)$",
+        re.IGNORECASE,
+    ),
     # "Spiral Season 7" ("Series" needs a separator: "The Series 7" could be a title)
-    re.compile(r"^(?P<series>.+?)\s+(?:season|saison|staffel|temporada|stagione)"
-               r"\s+(?P<season>\d{1,3})$", re.IGNORECASE),
+    re.compile(
+        r"^(?P<series>.+?)\s+(?:season|saison|staffel|temporada|stagione)"
+        r"\s+(?P<season>\d{1,3})$",
+        re.IGNORECASE,
+    ),
     # "Spiral S07"
     re.compile(r"^(?P<series>.+?)\s+S(?P<season>\d{1,3})$"),
 )
@@ -83,8 +105,9 @@ def normalize_name(text: str) -> str:
 
 def _without_accents(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text)
-                   if not unicodedata.combining(ch)).translate(_FOLDS)
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    ).translate(_FOLDS)
 
 
 def _slug(text: str) -> str:
@@ -133,8 +156,11 @@ def show_key(title: str, year: int | None = None) -> str:
     and `Spiral - Season 7` are both `spiral-season-7`.
     """
     parsed = parse_show_title(title)
-    base = (f"{series_key(parsed.series)}-season-{parsed.season}" if parsed.season is not None
-            else _slug(title))
+    base = (
+        f"{series_key(parsed.series)}-season-{parsed.season}"
+        if parsed.season is not None
+        else _slug(title)
+    )
     return f"{base}--{int(year)}" if year is not None else base
 
 
@@ -144,8 +170,9 @@ def is_show_key_with_year(key: str) -> bool:
 
 def _tie_rank(spelling: str) -> tuple:
     """Lower is better: more accented letters, then mixed case, then alphabetical."""
-    enriched = sum(1 for ch in spelling
-                   if not ch.isascii() and (ch.isalpha() or unicodedata.combining(ch)))
+    enriched = sum(
+        1 for ch in spelling if not ch.isascii() and (ch.isalpha() or unicodedata.combining(ch))
+    )
     cased = [ch for ch in spelling if ch.isupper() or ch.islower()]
     all_caps = bool(cased) and all(ch.isupper() for ch in cased)
     all_lower = bool(cased) and all(ch.islower() for ch in cased)
@@ -161,6 +188,7 @@ def best_spelling(spellings: Mapping[str, int]) -> str:
 
 
 # -- identities: identifiers first, then names ------------------------------------------
+
 
 class Namesake(NamedTuple):
     """A node a name alone would give: its key and its identifiers (`imdb:nm...`)."""
@@ -190,8 +218,12 @@ def identified_key(base_key: str, suffix: str) -> str:
     return f"{base_key}--{suffix}"
 
 
-def resolve_entity(base_key: str, ids: Sequence[Identifier], known: Mapping[str, str],
-                   namesakes: Sequence[Namesake]) -> Resolution:
+def resolve_entity(
+    base_key: str,
+    ids: Sequence[Identifier],
+    known: Mapping[str, str],
+    namesakes: Sequence[Namesake],
+) -> Resolution:
     """The one rule that decides which node a record means (loaders and queries alike).
 
     `base_key` is the key the name alone gives (person_key, show_key...); `ids` the
@@ -215,15 +247,17 @@ def resolve_entity(base_key: str, ids: Sequence[Identifier], known: Mapping[str,
     if ids:
         schemes = {identifier.scheme for identifier in ids}
         if len(namesakes) == 1 and not any(
-                other.partition(":")[0] in schemes for other in namesakes[0].ids):
+            other.partition(":")[0] in schemes for other in namesakes[0].ids
+        ):
             return Resolution(namesakes[0].key, "name", adopted=True)
         return Resolution(identified_key(base_key, ids[0].key_suffix), "new")
     if len(namesakes) == 1:
         return Resolution(namesakes[0].key, "name")
     if not namesakes:
         return Resolution(base_key, "new")
-    unidentified = sorted((n.key for n in namesakes if not n.ids),
-                          key=lambda key: (key != base_key, key))
+    unidentified = sorted(
+        (n.key for n in namesakes if not n.ids), key=lambda key: (key != base_key, key)
+    )
     if unidentified:
         key = unidentified[0]
     elif any(n.key == base_key for n in namesakes):

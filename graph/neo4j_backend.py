@@ -26,24 +26,44 @@ import pathlib
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Mapping, TypedDict
+from typing import Any, TypedDict
 
 import neo4j
 from neo4j import GraphDatabase, unit_of_work
-from neo4j.exceptions import (AuthError, DriverError, Neo4jError, ResultFailedError,
-                              ServiceUnavailable, SessionExpired)
+from neo4j.exceptions import (
+    AuthError,
+    DriverError,
+    Neo4jError,
+    ResultFailedError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 from neo4j.graph import Node, Path, Relationship
 
 from graph.adhoc_deadline import Slots, within_deadline
 from graph.adhoc_policy import AdhocPlan
 from graph.backend import Backend, BackendInfo, Results, Statement, write_stats
-from graph.errors import (BackendUnavailable, ConstraintViolation, GraphError,
-                          QueryError, QueryMemoryExceeded, QueryTimeout, ReadOnlyViolation)
+from graph.errors import (
+    BackendUnavailable,
+    ConstraintViolation,
+    GraphError,
+    QueryError,
+    QueryMemoryExceeded,
+    QueryTimeout,
+    ReadOnlyViolation,
+)
 from graph.neo4j_import import ImportFiles, write_import_files
 from graph.neo4j_lease import LEASE_LABEL, LoadLease
-from graph.schema import (FULLTEXT_INDEX, FULLTEXT_LABELS, KEY, SEARCH_TEXT, lookup_indexes,
-                          unique_properties)
+from graph.schema import (
+    FULLTEXT_INDEX,
+    FULLTEXT_LABELS,
+    KEY,
+    SEARCH_TEXT,
+    lookup_indexes,
+    unique_properties,
+)
 from graph.values import node_value, plain, relationship_value
 
 _NAME = "Neo4j"
@@ -60,7 +80,8 @@ _OUT_OF_MEMORY = ("MemoryPoolOutOfMemoryError", "OutOfMemoryError")
 ADHOC_TAG = "screengraph_adhoc"
 _TERMINATE_TAGGED = (
     f"SHOW TRANSACTIONS YIELD transactionId, metaData WHERE metaData.{ADHOC_TAG} = $tag "
-    "TERMINATE TRANSACTIONS transactionId YIELD transactionId AS stopped RETURN stopped")
+    "TERMINATE TRANSACTIONS transactionId YIELD transactionId AS stopped RETURN stopped"
+)
 _TERMINATE_TIMEOUT_MS = 10_000
 
 log = logging.getLogger(__name__)
@@ -86,9 +107,17 @@ class Neo4jBackend(Backend):
     name = "neo4j"
     dialect = "neo4j"
 
-    def __init__(self, uri: str, username: str | None, password: str | None,
-                 database: str = "neo4j", *, query_timeout_ms: int = 2000,
-                 write_timeout_ms: int = 60000, max_rows: int = 1000):
+    def __init__(
+        self,
+        uri: str,
+        username: str | None,
+        password: str | None,
+        database: str = "neo4j",
+        *,
+        query_timeout_ms: int = 2000,
+        write_timeout_ms: int = 60000,
+        max_rows: int = 1000,
+    ):
         super().__init__(query_timeout_ms, write_timeout_ms, max_rows)
         self._adhoc_slots = Slots(_ADHOC_SLOTS)
         # When the analyst's query now being run on this thread was asked for.
@@ -96,51 +125,84 @@ class Neo4jBackend(Backend):
         self.uri = uri
         self.database = database
         auth = (username or "neo4j", password) if password else None
+        # Every session of this backend follows one chain of bookmarks: a read that comes
+        # after a write of this process (a load, then its pages), whichever session and
+        # whichever cluster member serves it, waits until that member has the write.
+        # Other processes see it through the store's generation (webapp/page_cache.py)
+        # and, on a cluster, once their own reads' members have caught up
+        # (docs/scaling.md).
+        self._bookmarks = GraphDatabase.bookmark_manager()
         try:
             self._driver = GraphDatabase.driver(
-                uri, auth=auth, max_transaction_retry_time=15.0, connection_timeout=10.0,
+                uri,
+                auth=auth,
+                max_transaction_retry_time=15.0,
+                connection_timeout=10.0,
                 user_agent="screengraph",
                 # Notifications such as "property `season` does not exist" (normal in a
                 # catalogue without series) were logged on every page view.
-                notifications_min_severity="OFF")
+                notifications_min_severity="OFF",
+            )
         except ValueError as exc:
             raise BackendUnavailable(
                 f"NEO4J_URI={uri!r} is not a Neo4j address ({exc}). Use bolt://host:7687, "
-                "neo4j://host:7687 or neo4j+s://xxxx.databases.neo4j.io.") from exc
+                "neo4j://host:7687 or neo4j+s://xxxx.databases.neo4j.io."
+            ) from exc
 
     # -- queries ----------------------------------------------------------
 
-    def run_read(self, cypher: str, params: Mapping[str, Any] | None = None, *,
-                 timeout_ms: int | None = None, max_rows: int | None = None) -> Results:
+    def run_read(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_ms: int | None = None,
+        max_rows: int | None = None,
+    ) -> Results:
         return self._read(cypher, params, timeout_ms, max_rows)
 
-    def _read(self, cypher: str, params: Mapping[str, Any] | None, timeout_ms: int | None,
-              max_rows: int | None, metadata: dict[str, Any] | None = None,
-              server_timeout_ms: float | None = None) -> Results:
+    def _read(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None,
+        timeout_ms: int | None,
+        max_rows: int | None,
+        metadata: dict[str, Any] | None = None,
+        server_timeout_ms: float | None = None,
+    ) -> Results:
         """`timeout_ms` is the limit errors name; the server's own is `server_timeout_ms`
         when part of the limit is already spent."""
         timeout_ms = int(timeout_ms or self.query_timeout_ms)
         cap = self.max_rows if max_rows is None else max_rows
-        query = neo4j.Query(cypher, timeout=(server_timeout_ms or timeout_ms) / 1000.0,
-                            metadata=metadata)
+        query = neo4j.Query(
+            cypher, timeout=(server_timeout_ms or timeout_ms) / 1000.0, metadata=metadata
+        )
 
         def work(session: neo4j.Session) -> Results:
-            result = session.run(query, _unlogged(params))
-            columns = list(result.keys())
-            rows: list[list[Any]] = []
-            truncated = False
-            for record in result:
-                if cap and len(rows) >= cap:
-                    truncated = True
-                    break
-                rows.append([_convert(v) for v in record.values()])
+            with _lent(params) as sent:
+                result = session.run(query, sent)
+                columns = list(result.keys())
+                rows: list[list[Any]] = []
+                truncated = False
+                for record in result:
+                    if cap and len(rows) >= cap:
+                        truncated = True
+                        break
+                    rows.append([_convert(v) for v in record.values()])
             return Results(columns, rows, truncated)
 
-        return self._session_call(neo4j.READ_ACCESS, work, timeout_ms,
-                                  fetch_size=cap + 1 if cap else None)
+        return self._session_call(
+            neo4j.READ_ACCESS, work, timeout_ms, fetch_size=cap + 1 if cap else None
+        )
 
-    def run_adhoc(self, cypher: str, params: Mapping[str, Any] | None = None, *,
-                  timeout_ms: int | None = None, max_rows: int | None = None) -> Results:
+    def run_adhoc(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_ms: int | None = None,
+        max_rows: int | None = None,
+    ) -> Results:
         """The limit counts from here: the vetting's EXPLAIN compiles the query, 50-350 ms
         of it on a busy server, and the analyst waits for that too."""
         self._adhoc_asked.at = time.monotonic()
@@ -149,8 +211,14 @@ class Neo4jBackend(Backend):
         finally:
             self._adhoc_asked.at = None
 
-    def _run_isolated(self, cypher: str, params: Mapping[str, Any] | None, *,
-                      timeout_ms: int | None, max_rows: int | None) -> Results:
+    def _run_isolated(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None,
+        *,
+        timeout_ms: int | None,
+        max_rows: int | None,
+    ) -> Results:
         """A read that the caller stops waiting for at its hard deadline
         (graph/adhoc_deadline.py), and that the server is then told to terminate."""
         timeout_ms = int(timeout_ms or self.query_timeout_ms)
@@ -161,34 +229,56 @@ class Neo4jBackend(Backend):
         tag = uuid.uuid4().hex
 
         def overrun() -> QueryTimeout:
-            threading.Thread(target=self.terminate_adhoc, args=(tag,), daemon=True,
-                             name="screengraph-adhoc-terminate").start()
+            threading.Thread(
+                target=self.terminate_adhoc,
+                args=(tag,),
+                daemon=True,
+                name="screengraph-adhoc-terminate",
+            ).start()
             return QueryTimeout(timeout_ms, _NAME)
 
         return within_deadline(
-            lambda: self._read(cypher, params, timeout_ms, max_rows, {ADHOC_TAG: tag},
-                               remaining_ms),
-            remaining_ms, self._adhoc_slots, overrun)
+            lambda: self._read(
+                cypher, params, timeout_ms, max_rows, {ADHOC_TAG: tag}, remaining_ms
+            ),
+            remaining_ms,
+            self._adhoc_slots,
+            overrun,
+        )
 
     def terminate_adhoc(self, tag: str) -> list[str]:
         """Terminate the analyst's transaction tagged `tag`, from a connection of its own;
         the ids of the transactions terminated (none once it has ended)."""
         try:
-            return [row[0] for row in self.run_read(
-                _TERMINATE_TAGGED, {"tag": tag}, timeout_ms=_TERMINATE_TIMEOUT_MS,
-                max_rows=0).rows]
+            return [
+                row[0]
+                for row in self.run_read(
+                    _TERMINATE_TAGGED, {"tag": tag}, timeout_ms=_TERMINATE_TIMEOUT_MS, max_rows=0
+                ).rows
+            ]
         except (GraphError, DriverError) as exc:
             # The deadline's slot cap still bounds what this process leaves running.
             log.warning("could not terminate an overrunning ad-hoc query on Neo4j: %s", exc)
             return []
 
     def server_still_runs(self, text: str) -> bool:
-        return self.run_read(
-            "SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS $text "
-            "RETURN count(*) AS running", {"text": text}, max_rows=0).value() > 0
+        return (
+            self.run_read(
+                "SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS $text "
+                "RETURN count(*) AS running",
+                {"text": text},
+                max_rows=0,
+            ).value()
+            > 0
+        )
 
-    def run_write(self, cypher: str | Statement, params: Mapping[str, Any] | None = None, *,
-                  timeout_ms: int | None = None) -> Results:
+    def run_write(
+        self,
+        cypher: str | Statement,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_ms: int | None = None,
+    ) -> Results:
         timeout_ms = int(timeout_ms or self.write_timeout_ms)
         if isinstance(cypher, Statement):
             params = cypher.params
@@ -196,10 +286,11 @@ class Neo4jBackend(Backend):
 
         @unit_of_work(timeout=timeout_ms / 1000.0)
         def work(tx: neo4j.ManagedTransaction) -> Results:
-            result = tx.run(cypher, _unlogged(params))
-            columns = list(result.keys())
-            rows = [[_convert(v) for v in record.values()] for record in result]
-            return Results(columns, rows, False, write_stats(result.consume().counters))
+            with _lent(params) as sent:
+                result = tx.run(cypher, sent)
+                columns = list(result.keys())
+                rows = [[_convert(v) for v in record.values()] for record in result]
+                return Results(columns, rows, False, write_stats(result.consume().counters))
 
         return self._session_call(neo4j.WRITE_ACCESS, work, timeout_ms)
 
@@ -209,18 +300,22 @@ class Neo4jBackend(Backend):
         @unit_of_work(timeout=timeout_ms / 1000.0)
         def work(tx: neo4j.ManagedTransaction) -> Results:
             for cypher, params in statements:
-                tx.run(cypher, _unlogged(params)).consume()
+                with _lent(params) as sent:
+                    tx.run(cypher, sent).consume()
             return Results([], [])
 
         self._session_call(neo4j.WRITE_ACCESS, work, timeout_ms)
 
-    def _session_call[T](self, mode: str, work: Callable[[Any], T], timeout_ms: int, *,
-                         fetch_size: int | None = None) -> T:
+    def _session_call[T](
+        self, mode: str, work: Callable[[Any], T], timeout_ms: int, *, fetch_size: int | None = None
+    ) -> T:
         """`work` takes the read's session (READ_ACCESS) or the write's managed transaction."""
         try:
             if mode == neo4j.READ_ACCESS:
                 return self._auto_commit_read(work, fetch_size)
-            with self._driver.session(database=self.database, default_access_mode=mode) as session:
+            with self._driver.session(
+                database=self.database, default_access_mode=mode, bookmark_manager=self._bookmarks
+            ) as session:
                 return session.execute_write(work)
         except Neo4jError as exc:
             raise self._translate(exc, timeout_ms) from exc
@@ -236,10 +331,10 @@ class Neo4jBackend(Backend):
         except (ServiceUnavailable, SessionExpired) as exc:
             raise BackendUnavailable(
                 f"Neo4j at {self.uri} is not reachable ({exc}). Start it (for a local one: "
-                "'scripts/neo4j-local start') or fix NEO4J_URI.") from exc
+                "'scripts/neo4j-local start') or fix NEO4J_URI."
+            ) from exc
 
-    def _auto_commit_read[T](self, work: Callable[[neo4j.Session], T],
-                             fetch_size: int | None) -> T:
+    def _auto_commit_read[T](self, work: Callable[[neo4j.Session], T], fetch_size: int | None) -> T:
         """One read in an auto-commit transaction of a read session, retried once if transient.
 
         One network round trip instead of a managed transaction's two; the session's
@@ -249,16 +344,22 @@ class Neo4jBackend(Backend):
         options: _SessionOptions = {"fetch_size": fetch_size} if fetch_size else {}
         for attempt in (1, 2):
             try:
-                with self._driver.session(database=self.database,
-                                          default_access_mode=neo4j.READ_ACCESS,
-                                          **options) as session:
+                with self._driver.session(
+                    database=self.database,
+                    default_access_mode=neo4j.READ_ACCESS,
+                    bookmark_manager=self._bookmarks,
+                    **options,
+                ) as session:
                     return work(session)
             except (ServiceUnavailable, SessionExpired):
                 if attempt == 2:
                     raise
             except Neo4jError as exc:
-                if (attempt == 2 or not exc.is_retryable()
-                        or any(name in (exc.code or "") for name in _OUT_OF_MEMORY)):
+                if (
+                    attempt == 2
+                    or not exc.is_retryable()
+                    or any(name in (exc.code or "") for name in _OUT_OF_MEMORY)
+                ):
                     raise
         raise AssertionError("unreachable")
 
@@ -267,7 +368,8 @@ class Neo4jBackend(Backend):
         if isinstance(exc, AuthError) or "Security.Unauthorized" in code:
             return BackendUnavailable(
                 f"Neo4j at {self.uri} refused the credentials: check NEO4J_USERNAME and "
-                "NEO4J_PASSWORD (for the local server: eval \"$(scripts/neo4j-local env)\").")
+                'NEO4J_PASSWORD (for the local server: eval "$(scripts/neo4j-local env)").'
+            )
         # A transaction stopped at its time limit while it waited for a lock reports
         # LockClientStopped (seen under load) rather than a timeout.
         if "TimedOut" in code or "Transaction.Terminated" in code or "LockClientStopped" in code:
@@ -280,26 +382,54 @@ class Neo4jBackend(Backend):
             return ConstraintViolation(f"Neo4j: {exc.message}")
         if "DatabaseNotFound" in code:
             return BackendUnavailable(
-                f"Neo4j has no database {self.database!r}: set NEO4J_DATABASE to an existing one.")
+                f"Neo4j has no database {self.database!r}: set NEO4J_DATABASE to an existing one."
+            )
         return QueryError(f"Neo4j: {exc.message or exc}")
 
     def fulltext_search(self, text: str, labels: list[str], limit: int) -> Results:
         from graph.keys import normalize_name
+
         terms = normalize_name(text).split()
         if not terms:
             return Results(["node", "score"], [])
+        # In the index's own order (score, then its document order): re-sorting what its
+        # limit kept would make the first N of a longer fetch differ from a shorter one's.
         return self.run_read(
             "CALL db.index.fulltext.queryNodes($index, $query, {limit: $fetch}) "
             "YIELD node, score WHERE any(l IN labels(node) WHERE l IN $labels) "
-            "RETURN node, score ORDER BY score DESC, node.key LIMIT $limit",
-            {"index": FULLTEXT_INDEX, "query": lucene_query(terms), "labels": labels,
-             "limit": limit, "fetch": limit * 4}, max_rows=0)
+            "RETURN node, score LIMIT $limit",
+            {
+                "index": FULLTEXT_INDEX,
+                "query": lucene_query(terms),
+                "labels": labels,
+                "limit": limit,
+                "fetch": limit * 4,
+            },
+            max_rows=0,
+        )
+
+    def fulltext_count(self, text: str, labels: list[str]) -> int:
+        from graph.keys import normalize_name
+
+        terms = normalize_name(text).split()
+        if not terms:
+            return 0
+        return self.run_read(
+            "CALL db.index.fulltext.queryNodes($index, $query) YIELD node "
+            "WHERE any(l IN labels(node) WHERE l IN $labels) RETURN count(node)",
+            {"index": FULLTEXT_INDEX, "query": lucene_query(terms), "labels": labels},
+        ).rows[0][0]
+
+    def bookmarks(self) -> frozenset[str]:
+        """What this process's next read waits for: the bookmarks of its last writes."""
+        return frozenset(self._bookmarks.get_bookmarks())
 
     def generation(self) -> str:
         """The database's last committed transaction, as the bookmark a read transaction
         ends with: any client's write moves it, screengraph's or not (a read does not).
         Community Edition tells it no other way (SHOW DATABASES' lastCommittedTxn is
         empty there)."""
+
         def work(session: neo4j.Session) -> str:
             session.run("RETURN 1").consume()
             return "|".join(sorted(session.last_bookmarks().raw_values))
@@ -327,36 +457,47 @@ class Neo4jBackend(Backend):
         return bulk_instructions(files, self.database)
 
     def finish_bulk_import(self, folder_or_files: pathlib.Path | ImportFiles) -> None:
-        """After neo4j-admin's import: what CSV cannot say (empty lists), then the schema."""
-        files = (folder_or_files if isinstance(folder_or_files, ImportFiles)
-                 else ImportFiles.read(pathlib.Path(folder_or_files)))
+        """After neo4j-admin's import: the schema, then what CSV cannot say (empty lists),
+        found by key through the schema's index rather than a scan per batch."""
+        files = (
+            folder_or_files
+            if isinstance(folder_or_files, ImportFiles)
+            else ImportFiles.read(pathlib.Path(folder_or_files))
+        )
         # The first queries on a freshly imported store took over the read limit here
         # (SHOW INDEXES > 2 s right after the restart): give them the write limit.
-        self.run_read("SHOW INDEXES YIELD name RETURN count(name)", max_rows=0,
-                      timeout_ms=self.write_timeout_ms)
+        self.run_read(
+            "SHOW INDEXES YIELD name RETURN count(name)",
+            max_rows=0,
+            timeout_ms=self.write_timeout_ms,
+        )
+        self.ensure_schema()
         for statement, params in files.finish_statements():
             self.run_write(statement, params)
-        self.ensure_schema()
 
     def ensure_schema(self) -> None:
         """Create what is missing, and only that: a reader-only account (Enterprise, Aura)
         can then start the app on a database whose schema a writer made."""
         existing = self._schema_names()
-        wanted = {f"{label.lower()}_{prop}":
-                  f"CREATE CONSTRAINT {label.lower()}_{prop} IF NOT EXISTS "
-                  f"FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
-                  for label, prop in unique_properties()}
-        wanted["load_lease_key"] = (f"CREATE CONSTRAINT load_lease_key IF NOT EXISTS "
-                                    f"FOR (n:{LEASE_LABEL}) REQUIRE n.{KEY} IS UNIQUE")
+        wanted = {
+            f"{label.lower()}_{prop}": f"CREATE CONSTRAINT {label.lower()}_{prop} IF NOT EXISTS "
+            f"FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
+            for label, prop in unique_properties()
+        }
+        wanted["load_lease_key"] = (
+            f"CREATE CONSTRAINT load_lease_key IF NOT EXISTS "
+            f"FOR (n:{LEASE_LABEL}) REQUIRE n.{KEY} IS UNIQUE"
+        )
         for label, prop in lookup_indexes():
             wanted[f"{label.lower()}_{prop}"] = (
-                f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS "
-                f"FOR (n:{label}) ON (n.{prop})")
+                f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+            )
         labels = "|".join(label.value for label in FULLTEXT_LABELS)
         wanted[FULLTEXT_INDEX] = (
             f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{labels}) "
             f"ON EACH [n.{SEARCH_TEXT}] "
-            "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words'}}")
+            "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words'}}"
+        )
         for name, statement in wanted.items():
             if name not in existing:
                 self.run_write(statement)
@@ -365,9 +506,14 @@ class Neo4jBackend(Backend):
     def _schema_names(self) -> set[str]:
         """Names of the constraints and indexes there are (none if we may not list them)."""
         try:
-            return {row[0] for query in ("SHOW CONSTRAINTS YIELD name RETURN name",
-                                         "SHOW INDEXES YIELD name RETURN name")
-                    for row in self.run_read(query, max_rows=0).rows}
+            return {
+                row[0]
+                for query in (
+                    "SHOW CONSTRAINTS YIELD name RETURN name",
+                    "SHOW INDEXES YIELD name RETURN name",
+                )
+                for row in self.run_read(query, max_rows=0).rows
+            }
         except QueryError:
             return set()
 
@@ -378,19 +524,35 @@ class Neo4jBackend(Backend):
             self._driver.verify_connectivity()
             row = self.run_read(
                 "CALL dbms.components() YIELD name, versions, edition "
-                "RETURN name, versions[0] AS version, edition", max_rows=0,
-                timeout_ms=_COLD_START_MS).single()
+                "RETURN name, versions[0] AS version, edition",
+                max_rows=0,
+                timeout_ms=_COLD_START_MS,
+            ).single()
             version = f"{row['name']} {row['version']} {row['edition']}" if row else "unknown"
             return BackendInfo("neo4j", version, f"{self.uri} (database {self.database})", True)
         except AuthError:
-            return BackendInfo("neo4j", "unknown", self.uri, False, {
-                "error": "authentication failed",
-                "what to do": "check NEO4J_USERNAME and NEO4J_PASSWORD"})
+            return BackendInfo(
+                "neo4j",
+                "unknown",
+                self.uri,
+                False,
+                {
+                    "error": "authentication failed",
+                    "what to do": "check NEO4J_USERNAME and NEO4J_PASSWORD",
+                },
+            )
         except (ServiceUnavailable, SessionExpired, BackendUnavailable, OSError) as exc:
-            return BackendInfo("neo4j", "unknown", self.uri, False, {
-                "error": str(exc),
-                "what to do": "start Neo4j ('scripts/neo4j-local start' runs one without "
-                              "Docker) or point NEO4J_URI at a running server"})
+            return BackendInfo(
+                "neo4j",
+                "unknown",
+                self.uri,
+                False,
+                {
+                    "error": str(exc),
+                    "what to do": "start Neo4j ('scripts/neo4j-local start' runs one without "
+                    "Docker) or point NEO4J_URI at a running server",
+                },
+            )
 
     def close(self) -> None:
         self._driver.close()
@@ -401,9 +563,11 @@ class Neo4jBackend(Backend):
         from graph.adhoc_plans import neo4j_plan
 
         def work(session: neo4j.Session) -> AdhocPlan:
-            summary = session.run(neo4j.Query("EXPLAIN " + cypher, timeout=self.query_timeout_ms
-                                              / 1000.0), _unlogged(params)).consume()
-            return neo4j_plan(summary.query_type, summary.plan, _NAME)
+            with _lent(params) as sent:
+                summary = session.run(
+                    neo4j.Query("EXPLAIN " + cypher, timeout=self.query_timeout_ms / 1000.0), sent
+                ).consume()
+                return neo4j_plan(summary.query_type, summary.plan, _NAME)
 
         # Within the analyst's deadline like the run: a server that fails to compile a
         # query may never answer (a parser's stack overflow did), and the driver would
@@ -412,7 +576,10 @@ class Neo4jBackend(Backend):
         remaining_ms = self.query_timeout_ms - (time.monotonic() - asked) * 1000.0
         return within_deadline(
             lambda: self._session_call(neo4j.READ_ACCESS, work, self.query_timeout_ms),
-            remaining_ms, self._adhoc_slots, lambda: QueryTimeout(self.query_timeout_ms, _NAME))
+            remaining_ms,
+            self._adhoc_slots,
+            lambda: QueryTimeout(self.query_timeout_ms, _NAME),
+        )
 
 
 class _SessionOptions(TypedDict, total=False):
@@ -433,13 +600,23 @@ class _UnloggedMap(dict):
         return f"<map of {len(self)}>"
 
 
-def _unlogged(params: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Parameters as the driver wants them, with lists and maps it will not format.
+@contextmanager
+def _lent(params: Mapping[str, Any] | None) -> Iterator[dict[str, Any]]:
+    """Parameters as the driver wants them, for one query, emptied once it has ended.
 
     The driver formats every RUN's parameters with repr() for a debug log line, even
     when debug logging is off (neo4j 6.4, io/_bolt/_bolt5.py); a loader batch's
     parameters are megabytes, and formatting them took ~0.5 s of a 20,000-listing
-    load's Python time. Subclasses of list and dict travel as lists and maps.
+    load's Python time. So lists and maps go as subclasses it does not format (they
+    travel as lists and maps).
+
+    And the driver keeps them: a query's Result holds its parameters (as does its
+    summary), and the Result, its Session and their handlers (bound methods of one
+    another) form reference cycles, which only the cyclic collector frees. A load runs
+    that collector rarely (loaders/pipeline.py, _rare_collections), so every batch's
+    rows stayed in memory: the loader's peak grew from 131 to 325 MB between 2,000 and
+    20,000 IMDb-shaped titles. Emptied here, what those cycles keep is empty containers
+    and the rows go with the batch that made them.
     """
     wrapped: dict[str, Any] = {}
     for name, value in (params or {}).items():
@@ -448,7 +625,13 @@ def _unlogged(params: Mapping[str, Any] | None) -> dict[str, Any]:
         elif type(value) is dict:
             value = _UnloggedMap(value)
         wrapped[name] = value
-    return wrapped
+    try:
+        yield wrapped
+    finally:
+        for value in wrapped.values():
+            if isinstance(value, (_UnloggedList, _UnloggedMap)):
+                value.clear()
+        wrapped.clear()
 
 
 def _key_of(keys: dict[str, Any], node: Node | None) -> Any:
@@ -468,9 +651,14 @@ def _convert(value: Any) -> Any:
             out.append(node_value(node.labels, dict(node)))
             if i < len(value.relationships):
                 rel = value.relationships[i]
-                out.append(relationship_value(
-                    rel.type, dict(rel), _key_of(keys, rel.start_node),
-                    _key_of(keys, rel.end_node)))
+                out.append(
+                    relationship_value(
+                        rel.type,
+                        dict(rel),
+                        _key_of(keys, rel.start_node),
+                        _key_of(keys, rel.end_node),
+                    )
+                )
         return out
     if isinstance(value, list):
         return [_convert(v) for v in value]
@@ -482,18 +670,21 @@ def _convert(value: Any) -> Any:
 def bulk_instructions(files: ImportFiles, database: str) -> str:
     """What to run to import the files: neo4j-admin, with the database stopped."""
     command = files.command(database)
-    return "\n".join([
-        f"Wrote the graph for neo4j-admin into {files.folder}. To import it:",
-        f"1. Stop the database: Community has one, so stop the server (`neo4j stop`, "
-        f"`scripts/neo4j-local stop`, `docker compose stop app neo4j`); on Enterprise you can "
-        f"import into a new database name instead of {database!r}, then CREATE DATABASE it "
-        "and set NEO4J_DATABASE to it (the live one keeps serving until you switch).",
-        "2. Import, with the server's own neo4j-admin (it replaces the database's files):",
-        f"   {command}",
-        "   (with scripts/neo4j-local: `scripts/neo4j-local admin ...` in place of neo4j-admin;",
-        "   with the compose service: `docker compose run --rm -v "
-        f"{files.folder}:{files.folder}:ro neo4j neo4j-admin ...`)",
-        "3. Start the server again (`neo4j start`, `scripts/neo4j-local start`, "
-        "`docker compose start neo4j app`).",
-        f"4. Finish: screengraph load --bulk {files.folder}",
-        "   (sets what CSV cannot hold and creates the indexes and constraints)."])
+    return "\n".join(
+        [
+            f"Wrote the graph for neo4j-admin into {files.folder}. To import it:",
+            f"1. Stop the database: Community has one, so stop the server (`neo4j stop`, "
+            f"`scripts/neo4j-local stop`, `docker compose stop app neo4j`); on Enterprise you can "
+            f"import into a new database name instead of {database!r}, then CREATE DATABASE it "
+            "and set NEO4J_DATABASE to it (the live one keeps serving until you switch).",
+            "2. Import, with the server's own neo4j-admin (it replaces the database's files):",
+            f"   {command}",
+            "   (with scripts/neo4j-local: `scripts/neo4j-local admin ...` in place of neo4j-admin;",
+            "   with the compose service: `docker compose run --rm -v "
+            f"{files.folder}:{files.folder}:ro neo4j neo4j-admin ...`)",
+            "3. Start the server again (`neo4j start`, `scripts/neo4j-local start`, "
+            "`docker compose start neo4j app`).",
+            f"4. Finish: screengraph load --bulk {files.folder}",
+            "   (sets what CSV cannot hold and creates the indexes and constraints).",
+        ]
+    )

@@ -14,15 +14,20 @@ import functools
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from types import FrameType
-from typing import Any, Callable, Iterator
+from typing import Any
 
 # Backend method -> the kind of call it is (the `kind` label of the metric).
-TIMED = {"run_read": "read", "_run_isolated": "adhoc", "run_write": "write",
-         "run_write_many": "write"}
+TIMED = {
+    "run_read": "read",
+    "_run_isolated": "adhoc",
+    "run_write": "write",
+    "run_write_many": "write",
+}
 
 
 @dataclass(frozen=True)
@@ -123,12 +128,17 @@ def timed(kind: str, method: Callable) -> Callable:
             return result
         finally:
             _depth.value = 0
-            event = DatabaseCall(getattr(self, "name", "?"), kind,
-                                 _query_name.get() or _caller(),
-                                 time.perf_counter() - started, failed)
+            event = DatabaseCall(
+                getattr(self, "name", "?"),
+                kind,
+                _query_name.get() or _caller(),
+                time.perf_counter() - started,
+                failed,
+            )
             for listener in tuple(_database_listeners):
                 listener(event)
-    setattr(call, "__screengraph_timed__", True)  # read back by instrument()
+
+    setattr(call, "__screengraph_timed__", True)  # noqa: B010 (a mark mypy cannot type); read by instrument()
     return call
 
 
@@ -136,6 +146,9 @@ def instrument(cls: type) -> None:
     """Wrap the class's own database methods (called by Backend.__init_subclass__)."""
     for attribute, kind in TIMED.items():
         method = cls.__dict__.get(attribute)
-        if method is not None and not getattr(method, "__screengraph_timed__", False) \
-                and not getattr(method, "__isabstractmethod__", False):
+        if (
+            method is not None
+            and not getattr(method, "__screengraph_timed__", False)
+            and not getattr(method, "__isabstractmethod__", False)
+        ):
             setattr(cls, attribute, timed(kind, method))

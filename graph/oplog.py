@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from graph.observe import DatabaseCall, LoadFinished, forget, on_database_call, on_load
@@ -29,8 +29,7 @@ class JsonLines(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(
-                timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -45,9 +44,10 @@ class Text(logging.Formatter):
     """`time level message key=value ...`: the same fields, for people."""
 
     def format(self, record: logging.LogRecord) -> str:
-        stamp = datetime.fromtimestamp(record.created, timezone.utc).strftime("%H:%M:%S")
-        fields = " ".join(f"{key}={_text(value)}"
-                          for key, value in getattr(record, "fields", {}).items())
+        stamp = datetime.fromtimestamp(record.created, UTC).strftime("%H:%M:%S")
+        fields = " ".join(
+            f"{key}={_text(value)}" for key, value in getattr(record, "fields", {}).items()
+        )
         text = f"{stamp} {record.levelname.lower():7} {record.getMessage()}"
         text = f"{text} {fields}" if fields else text
         if record.exc_info:
@@ -97,13 +97,31 @@ def uninstall() -> None:
 def _log_slow(call: DatabaseCall) -> None:
     threshold = _threshold_s["value"]
     if threshold is not None and call.seconds >= threshold:
-        slow_log.warning("slow query", extra={"fields": {
-            "query": call.name, "kind": call.kind, "backend": call.backend,
-            "ms": round(call.seconds * 1000, 1), "failed": call.failed}})
+        slow_log.warning(
+            "slow query",
+            extra={
+                "fields": {
+                    "query": call.name,
+                    "kind": call.kind,
+                    "backend": call.backend,
+                    "ms": round(call.seconds * 1000, 1),
+                    "failed": call.failed,
+                }
+            },
+        )
 
 
 def _log_load(load: LoadFinished) -> None:
     level = logging.WARNING if load.outcome == "failed" else logging.INFO
-    load_log.log(level, "load", extra={"fields": {
-        "origin": load.origin, "outcome": load.outcome,
-        "seconds": round(load.seconds, 3), **load.counts}})
+    load_log.log(
+        level,
+        "load",
+        extra={
+            "fields": {
+                "origin": load.origin,
+                "outcome": load.outcome,
+                "seconds": round(load.seconds, 3),
+                **load.counts,
+            }
+        },
+    )

@@ -10,13 +10,14 @@ drop the connection. The walk below is iterative, so no depth breaks it.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from graph.errors import BadParameter
 
 # Lists and maps nested deeper than this are refused (a listing nests three levels).
 MAX_PARAMETER_DEPTH = 64
-_INT64 = (-2**63, 2**63 - 1)
+_INT64 = (-(2**63), 2**63 - 1)
 
 
 def check_values(params: Mapping[str, Any] | None, max_chars: int) -> None:
@@ -36,17 +37,20 @@ def check_values(params: Mapping[str, Any] | None, max_chars: int) -> None:
                 if not math.isfinite(item):
                     raise BadParameter(
                         f"${name}: {item} is not a number the database stores (JSON's 1e400 "
-                        "reads as infinity); send a finite number.")
+                        "reads as infinity); send a finite number."
+                    )
             elif isinstance(item, int):
                 if not _INT64[0] <= item <= _INT64[1]:
                     raise BadParameter(
                         f"${name}: {item} does not fit in 64 bits, the largest integer the "
-                        "database stores; send it as a string.")
+                        "database stores; send it as a string."
+                    )
             elif isinstance(item, (list, tuple, dict)):
                 if depth >= MAX_PARAMETER_DEPTH:
                     raise BadParameter(
                         f"${name} nests lists or maps more than {MAX_PARAMETER_DEPTH} levels "
-                        "deep: flatten it.")
+                        "deep: flatten it."
+                    )
                 if isinstance(item, dict):
                     for key, member in item.items():
                         if not isinstance(key, str):
@@ -59,22 +63,26 @@ def check_values(params: Mapping[str, Any] | None, max_chars: int) -> None:
             else:
                 raise BadParameter(
                     f"${name}: a {type(item).__name__} is not a parameter value; use JSON "
-                    "values (text, numbers, true/false, null, lists and maps).")
+                    "values (text, numbers, true/false, null, lists and maps)."
+                )
             if budget < 0:
                 raise BadParameter(
                     f"The parameters are larger than {max_chars:,} characters: pass less, or "
-                    "anchor the query on keys and let it find the rest.")
+                    "anchor the query on keys and let it find the rest."
+                )
 
 
 def _check_text(name: str, text: str) -> None:
     if "\x00" in text:
         raise BadParameter(
             f"${name} holds a NUL character (position {text.index(chr(0))}), which the "
-            "embedded store cannot take as text: remove it.")
+            "embedded store cannot take as text: remove it."
+        )
     if not text.isascii():
         try:
             text.encode("utf-8")
         except UnicodeEncodeError as exc:
             raise BadParameter(
                 f"${name} holds a lone surrogate ({text[exc.start]!r} at position {exc.start}), "
-                "which is not text any database can store: remove it or pair it.") from None
+                "which is not text any database can store: remove it or pair it."
+            ) from None

@@ -26,7 +26,7 @@ class RelType(StrEnum):
     PRODUCED = "PRODUCED"
     WROTE = "WROTE"
     ACTED_IN = "ACTED_IN"
-    WORKED_ON = "WORKED_ON"    # every other credit: composer, editor... (`role`: the category)
+    WORKED_ON = "WORKED_ON"  # every other credit: composer, editor... (`role`: the category)
     MADE_BY = "MADE_BY"
     IN_GENRE = "IN_GENRE"
     EPISODE_OF = "EPISODE_OF"  # an episode to its series (`season`, `episode`)
@@ -57,7 +57,12 @@ RELATIONSHIPS: dict[RelType, tuple[Label, Label]] = {
 
 # Credits: the relationships from a person to a show.
 CREDIT_TYPES: tuple[RelType, ...] = (
-    RelType.DIRECTED, RelType.PRODUCED, RelType.WROTE, RelType.ACTED_IN, RelType.WORKED_ON)
+    RelType.DIRECTED,
+    RelType.PRODUCED,
+    RelType.WROTE,
+    RelType.ACTED_IN,
+    RelType.WORKED_ON,
+)
 
 # PRODUCED carries `role`: producer or executive producer, both kept.
 PRODUCER_ROLES = ("producer", "executive producer")
@@ -91,18 +96,30 @@ def credit_relationship(category: str) -> tuple[RelType, str | None]:
     category = credit_category(category)
     return CREDIT_CATEGORIES.get(category, (RelType.WORKED_ON, category))
 
+
 # Secondary lookup indexes (label, property) besides the unique key.
 # An identified node's key ends with its identifier (`david-smith--nm0000229`, see
 # graph/keys.py): `name_key` is the key its name alone would give, where namesakes meet.
 NAME_KEY = "name_key"
 _BASE_LOOKUP_INDEXES: tuple[tuple[Label, str], ...] = (
-    (Label.SHOW, "title_key"),   # title without year: finds remakes and yearless matches
+    (Label.SHOW, "title_key"),  # title without year: finds remakes and yearless matches
     (Label.SHOW, "series_key"),  # every season of a series
-    (Label.SHOW, NAME_KEY), (Label.PERSON, NAME_KEY), (Label.COMPANY, NAME_KEY),
+    (Label.SHOW, NAME_KEY),
+    (Label.PERSON, NAME_KEY),
+    (Label.COMPANY, NAME_KEY),
 )
 
 # Provenance records, one per loaded listing (see docs/data-model.md); not a domain label.
 LISTING_LABEL = "Listing"
+
+# Provenance kept on the listing's side: one node per (listing, show it names), holding
+# the identities of the edges of that show the listing asserts (docs/data-model.md,
+# "Provenance"). Shows and edges keep only how many listings assert them (ASSERTED_BY),
+# so a batch writes what its own listings assert, never a list that grows with every
+# other listing naming the same show. Not connected by edges; found by `listing` (what a
+# listing asserted) and by `show` (which listings assert a show or one of its edges).
+ASSERTION_LABEL = "Assertion"
+ASSERTED_BY = "asserted_by"
 
 # The store's layout version, one node (see loaders/migrate.py); not a domain label.
 LAYOUT_LABEL = "StoreLayout"
@@ -119,22 +136,39 @@ REPLACED_LABEL = "Replaced"
 HISTORY_LABELS: tuple[str, ...] = (LOAD_LABEL, CHANGE_LABEL, REPLACED_LABEL)
 
 # Labels whose `key` is unique.
-KEYED_LABELS: tuple[str, ...] = (*(label.value for label in Label), LISTING_LABEL, LAYOUT_LABEL,
-                                 LOAD_LABEL, CHANGE_LABEL)
-
+KEYED_LABELS: tuple[str, ...] = (
+    *(label.value for label in Label),
+    LISTING_LABEL,
+    ASSERTION_LABEL,
+    LAYOUT_LABEL,
+    LOAD_LABEL,
+    CHANGE_LABEL,
+)
 
 
 # A load's changes are read by the load's id; what a node or edge was like before a
 # later load changed it, by the node's key or the edge's identity.
 _HISTORY_LOOKUP_INDEXES: tuple[tuple[str, str], ...] = (
-    (CHANGE_LABEL, "load"), (REPLACED_LABEL, "_load"), (REPLACED_LABEL, KEY),
-    (REPLACED_LABEL, "_edge"))
+    (CHANGE_LABEL, "load"),
+    (REPLACED_LABEL, "_load"),
+    (REPLACED_LABEL, KEY),
+    (REPLACED_LABEL, "_edge"),
+)
+
+
+_PROVENANCE_LOOKUP_INDEXES: tuple[tuple[str, str], ...] = (
+    (ASSERTION_LABEL, "listing"),
+    (ASSERTION_LABEL, "show"),
+)
 
 
 def lookup_indexes() -> tuple[tuple[str, str], ...]:
     """Every lookup index besides the unique ones: (label, property)."""
-    return (*((label.value, prop) for label, prop in _BASE_LOOKUP_INDEXES),
-            *_HISTORY_LOOKUP_INDEXES)
+    return (
+        *((label.value, prop) for label, prop in _BASE_LOOKUP_INDEXES),
+        *_PROVENANCE_LOOKUP_INDEXES,
+        *_HISTORY_LOOKUP_INDEXES,
+    )
 
 
 def unique_properties() -> tuple[tuple[str, str], ...]:
@@ -142,8 +176,10 @@ def unique_properties() -> tuple[tuple[str, str], ...]:
     keyed label's key, and each identifier scheme on the labels it identifies (one node
     per `imdb:nm0000229`; graph/identifiers.py)."""
     from graph.identifiers import IDENTIFIER_INDEXES  # it needs Label from here
-    return (tuple((label, KEY) for label in KEYED_LABELS)
-            + tuple((label.value, prop) for label, prop in IDENTIFIER_INDEXES))
+
+    return tuple((label, KEY) for label in KEYED_LABELS) + tuple(
+        (label.value, prop) for label, prop in IDENTIFIER_INDEXES
+    )
 
 
 FULLTEXT_INDEX = "entity_search"

@@ -17,12 +17,14 @@ from graph.errors import StoreLayoutTooNew
 from graph.schema import LAYOUT_LABEL, LISTING_LABEL, SCHEMA
 
 # The layout this version writes (docs/data-model.md, StoreLayout).
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4
 # The layout of a store that has no StoreLayout node.
 UNRECORDED_VERSION = 1
 
-LAYOUT_QUERY = (f"MATCH (l:{LAYOUT_LABEL} {{key: 'layout'}}) "
-                "RETURN l.version, l.legacy_listings, l.upgrading_to")
+LAYOUT_QUERY = (
+    f"MATCH (l:{LAYOUT_LABEL} {{key: 'layout'}}) "
+    "RETURN l.version, l.legacy_listings, l.upgrading_to"
+)
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,11 @@ def layout_from_rows(rows: list[list]) -> StoreLayout:
     if not rows:
         return StoreLayout(UNRECORDED_VERSION)
     version, legacy, upgrading = max(rows, key=lambda row: row[0] or 0)
-    return StoreLayout(int(version or UNRECORDED_VERSION),
-                       None if legacy is None else int(legacy),
-                       None if upgrading is None else int(upgrading))
+    return StoreLayout(
+        int(version or UNRECORDED_VERSION),
+        None if legacy is None else int(legacy),
+        None if upgrading is None else int(upgrading),
+    )
 
 
 def read_layout(backend: Backend) -> StoreLayout:
@@ -60,9 +64,10 @@ def read_layout(backend: Backend) -> StoreLayout:
     rows = backend.run_read(LAYOUT_QUERY, max_rows=0, timeout_ms=limit).rows
     if rows:
         return layout_from_rows(rows)
-    if any(backend.run_read(f"MATCH (n:{label}) RETURN 1 LIMIT 1", max_rows=0,
-                            timeout_ms=limit).rows
-           for label in (LISTING_LABEL, *SCHEMA.labels)):
+    if any(
+        backend.run_read(f"MATCH (n:{label}) RETURN 1 LIMIT 1", max_rows=0, timeout_ms=limit).rows
+        for label in (LISTING_LABEL, *SCHEMA.labels)
+    ):
         return StoreLayout(UNRECORDED_VERSION, recorded=False)
     return StoreLayout(LAYOUT_VERSION, legacy_listings=0, recorded=False)
 

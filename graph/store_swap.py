@@ -30,8 +30,14 @@ def swap_in(data_dir: Path, live_name: str, staged: Path) -> Path | None:
     if current.exists():
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         kept = data_dir / f"{live_name}.before-restore-{stamp}"
-    _write_journal(data_dir, {"live": live_name, "staged": os.path.relpath(staged, data_dir),
-                              "kept": kept.name if kept else None})
+    _write_journal(
+        data_dir,
+        {
+            "live": live_name,
+            "staged": os.path.relpath(staged, data_dir),
+            "kept": kept.name if kept else None,
+        },
+    )
     try:
         if kept is not None:
             os.rename(current, kept)
@@ -58,17 +64,23 @@ def finish_interrupted_swap(data_dir: Path) -> str | None:
     staged = data_dir / entry["staged"]
     kept = data_dir / entry["kept"] if entry.get("kept") else None
     if current.exists():
-        done = (f"a restore interrupted before it changed anything left {journal.name}; "
-                "the store is as it was" if kept is None or not kept.exists()
-                else "a restore interrupted after its last step: nothing to finish")
+        done = (
+            f"a restore interrupted before it changed anything left {journal.name}; "
+            "the store is as it was"
+            if kept is None or not kept.exists()
+            else "a restore interrupted after its last step: nothing to finish"
+        )
     elif staged.exists():
         os.rename(staged, current)
-        done = (f"finished a restore that was interrupted midway: the restored files are in "
-                f"place" + (f", the previous ones in {kept}" if kept else ""))
+        done = "finished a restore that was interrupted midway: the restored files are in place" + (
+            f", the previous ones in {kept}" if kept else ""
+        )
     elif kept is not None and kept.exists():
         os.rename(kept, current)
-        done = ("a restore interrupted midway had lost its restored files: the store's "
-                "previous files are back in place")
+        done = (
+            "a restore interrupted midway had lost its restored files: the store's "
+            "previous files are back in place"
+        )
     else:
         done = "a restore interrupted midway left neither its files nor the previous ones"
     _sync_folder(data_dir)

@@ -8,7 +8,8 @@ engine's internal ids is kept.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from graph.errors import QueryError
 from graph.schema import KEY, SCHEMA
@@ -22,10 +23,15 @@ def node_value(labels: Iterable[str], properties: Mapping[str, Any]) -> dict[str
     return {"label": primary, "labels": labels, "key": props.get(KEY), "properties": props}
 
 
-def relationship_value(rel_type: str, properties: Mapping[str, Any],
-                       start: str | None = None, end: str | None = None) -> dict[str, Any]:
-    return {"type": rel_type, "start": start, "end": end,
-            "properties": {k: plain(v) for k, v in properties.items()}}
+def relationship_value(
+    rel_type: str, properties: Mapping[str, Any], start: str | None = None, end: str | None = None
+) -> dict[str, Any]:
+    return {
+        "type": rel_type,
+        "start": start,
+        "end": end,
+        "properties": {k: plain(v) for k, v in properties.items()},
+    }
 
 
 def plain(value: Any) -> Any:
@@ -65,4 +71,5 @@ def nested_too_deep(engine: str) -> QueryError:
     reply parser give up at a few hundred levels, this module at about a thousand."""
     return QueryError(
         f"The query returned lists or maps nested more than {MAX_RESULT_DEPTH} levels deep "
-        f"({engine}), too deep to convert and show: return a flatter value.")
+        f"({engine}), too deep to convert and show: return a flatter value."
+    )

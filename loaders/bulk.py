@@ -17,10 +17,10 @@ temporary folder (TMPDIR chooses it; about 1 KB per credit), deleted when the lo
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from itertools import chain
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from graph.backend import Backend
 from graph.identifiers import SCHEMES, parse_identifier
@@ -35,25 +35,28 @@ from loaders.identities import Identities, _references
 from loaders.identity import Claims
 from loaders.model import ParsedRecord
 from loaders.pipeline import DEFAULT_BATCH_SIZE, LoadSummary, Reject, _located
-from loaders.yearless import yearless_resolver
 from loaders.plan import content_hash, plan_listing
 from loaders.sources import SourceText
+from loaders.yearless import yearless_resolver
 
 
 class BulkLoader:
     """Plans listings into a BulkGraph; `load` then imports it into an empty backend."""
 
-    def __init__(self, batch_size: int = DEFAULT_BATCH_SIZE,
-                 on_progress: Callable[[int], None] | None = None,
-                 spill_dir: Path | None = None, cached: int = CACHED_ENTRIES,
-                 origin: LoadOrigin | None = None):
+    def __init__(
+        self,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        on_progress: Callable[[int], None] | None = None,
+        spill_dir: Path | None = None,
+        cached: int = CACHED_ENTRIES,
+        origin: LoadOrigin | None = None,
+    ):
         self.batch_size = max(1, batch_size)
         self.on_progress = on_progress or (lambda n: None)
         # Lines of IMDb's name.basics indexed so far, before its titles are read.
         self.on_indexed: Callable[[int], None] = lambda lines: None
         self.summary = LoadSummary()
-        self.graph = BulkGraph(datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                               spill_dir, cached)
+        self.graph = BulkGraph(datetime.now(UTC).isoformat(timespec="seconds"), spill_dir, cached)
         self.identities = Identities()
         self.next_steps: str | None = None
         self.origin = origin or LoadOrigin(VIA_BULK)
@@ -62,32 +65,40 @@ class BulkLoader:
     def close(self) -> None:
         self.graph.close()
 
-    def __enter__(self) -> "BulkLoader":
+    def __enter__(self) -> BulkLoader:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def load(self, backend: Backend, sources: Iterable[SourceText], fmt: str | None = None,
-             folder: Path | None = None) -> LoadSummary:
+    def load(
+        self,
+        backend: Backend,
+        sources: Iterable[SourceText],
+        fmt: str | None = None,
+        folder: Path | None = None,
+    ) -> LoadSummary:
         """Plan, then import. Where the engine imports offline (Neo4j), its files go into
         `folder` and `next_steps` says what to run."""
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
         try:
             with load_reported(self.origin.via, self.summary):
                 backend.check_bulk_target()  # before planning: refusals come first
                 self.plan(sources, fmt)
-                self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
+                self.summary.seconds = (datetime.now(UTC) - started).total_seconds()
                 # The load's record goes in with the graph it made: there exactly when its
                 # graph is.
-                record = bulk_record(self.summary, self.inputs, self.origin,
-                                     started.isoformat(timespec="seconds"))
+                record = bulk_record(
+                    self.summary, self.inputs, self.origin, started.isoformat(timespec="seconds")
+                )
                 self.next_steps = backend.bulk_import(
                     chain(self.graph.nodes(), [(LOAD_LABEL, record)]),
-                    self.graph.relationships(), folder)
+                    self.graph.relationships(),
+                    folder,
+                )
         finally:
             self.close()
-        self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
+        self.summary.seconds = (datetime.now(UTC) - started).total_seconds()
         return self.summary
 
     def plan(self, sources: Iterable[SourceText], fmt: str | None = None) -> BulkGraph:
@@ -95,8 +106,9 @@ class BulkLoader:
             self._add(records)
         return self.graph
 
-    def _batches(self, sources: Iterable[SourceText], fmt: str | None
-                 ) -> Iterator[list[ParsedRecord]]:
+    def _batches(
+        self, sources: Iterable[SourceText], fmt: str | None
+    ) -> Iterator[list[ParsedRecord]]:
         batch: list[ParsedRecord] = []
         ids: set[str] = set()
         claims = Claims()
@@ -136,8 +148,9 @@ class BulkLoader:
         self._prepare_identities([record.valid_listing for record, _ in fresh], resolve)
         plans = []
         for record, digest in fresh:
-            plan = plan_listing(record.valid_listing, record.ref, resolve, digest,
-                                self.identities.identify)
+            plan = plan_listing(
+                record.valid_listing, record.ref, resolve, digest, self.identities.identify
+            )
             self.summary.warnings.extend(_located(record, w) for w in plan.warnings)
             plans.append(plan)
         self.graph.add_batch(plans)
@@ -154,15 +167,19 @@ class BulkLoader:
         wanted: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         bases: dict[str, set[str]] = defaultdict(set)
         for listing in listings:
-            base = show_key(listing.title, listing.year) if listing.year is not None \
+            base = (
+                show_key(listing.title, listing.year)
+                if listing.year is not None
                 else resolve(listing.title)
+            )
             for label, name_base, texts in _references(listing, base):
                 for text in texts:
                     if text not in identities.known:
                         identifier = parse_identifier(text)
                         wanted[label][identifier.scheme].add(identifier.value)
                 if (label, name_base) not in identities.namesakes and (
-                        texts or label in graph.identified):
+                    texts or label in graph.identified
+                ):
                     bases[label].add(name_base)
         newly = {label for label in wanted if label not in graph.identified}
         graph.identified |= newly
@@ -177,8 +194,8 @@ class BulkLoader:
         for label, keys in bases.items():
             for name_base in sorted(keys):
                 identities.namesakes.remember(
-                    (label, name_base), graph.namesakes(label, name_base,
-                                                        label in graph.identified))
+                    (label, name_base), graph.namesakes(label, name_base, label in graph.identified)
+                )
 
     def _yearless_resolver(self, records: list[ParsedRecord]):
         """As the pipeline's (loaders/yearless.py), against the graph built so far."""
@@ -186,5 +203,8 @@ class BulkLoader:
 
     def _reject(self, record: ParsedRecord, reason: str) -> None:
         self.summary.rejected += 1
-        self.summary.rejects.append(Reject(record.ref.file, record.ref.line, record.ref.record,
-                                           record.ref.source_id, reason))
+        self.summary.rejects.append(
+            Reject(
+                record.ref.file, record.ref.line, record.ref.record, record.ref.source_id, reason
+            )
+        )

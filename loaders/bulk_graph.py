@@ -6,15 +6,16 @@ re-derive the rules: it takes the same `ListingPlan`s, batch by batch as the pip
 them, and applies what each batch's statement (loaders/statements.py) would do to a store
 that held only the earlier batches:
 
-- a Listing node per listing (file, line, record, content hash, title, shows, mentions);
-- a show's `sources` grow per batch by the sorted ids of the batch's listings naming it,
-  its spelling votes add up and its title is their best spelling; the show properties a
+- a Listing node per listing (file, line, record, content hash, title, shows, mentions),
+  and an Assertion node per (listing, show it names) with the edges of that show it
+  asserts;
+- a show's `asserted_by` counts the listings naming it, its spelling votes add up and its title is their best spelling; the show properties a
   batch's listing gives replace those before (a null removes one), those of a show only
   named as related only the naming ones;
 - a person, company or genre keeps its first spelling and no votes until a listing spells
   it otherwise; from then on `votes` are every listing's spelling and its name their best;
 - identified sources' details are set batch by batch, identifiers appended once each;
-- an edge's `sources` are the listings asserting it, in input order, and its properties
+- an edge's `asserted_by` counts the listings asserting it, and its properties
   what each says, a later listing's value of a property winning;
 - degrees (`credit_count`, `show_count`) are the edges of each hub, as the load's final
   recount leaves them; the StoreLayout node records the layout version and which labels
@@ -39,18 +40,33 @@ its ends by their place among the nodes, as GRAPH.BULK does), and both are strea
 from __future__ import annotations
 
 import pickle
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from graph.backend import NodeRef
 from graph.identifiers import SCHEMES
 from graph.keys import normalize_name
-from graph.schema import (DISPLAY, LAYOUT_LABEL, LISTING_LABEL, NAME_KEY, RELATIONSHIPS,
-                          ROLE_TYPES)
+from graph.schema import (
+    ASSERTED_BY,
+    ASSERTION_LABEL,
+    DISPLAY,
+    LAYOUT_LABEL,
+    LISTING_LABEL,
+    NAME_KEY,
+    RELATIONSHIPS,
+    ROLE_TYPES,
+)
 from graph.store_layout import LAYOUT_VERSION
 from loaders.bulk_spill import CACHED_ENTRIES, SpilledTable, SpillFile
-from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan, merged_details
+from loaders.plan import (
+    LISTING_PROPERTIES,
+    NAMING_PROPERTIES,
+    ListingPlan,
+    assertion_key,
+    merged_details,
+)
 from loaders.spellings import SEP, best, votes_to_text
 from loaders.statements import DEGREE, HUB_LABELS, SHOW, SHOW_COLUMNS
 
@@ -65,7 +81,8 @@ _LOOKUPS = (
     "CREATE TABLE name_keys (label, name_key, key, PRIMARY KEY (label, name_key, key))"
     " WITHOUT ROWID",
     "CREATE TABLE identifiers (label, property, value, key,"
-    " PRIMARY KEY (label, property, value)) WITHOUT ROWID")
+    " PRIMARY KEY (label, property, value)) WITHOUT ROWID",
+)
 # Once planning is done: each hub's degree, and each node's place in the output. Nodes are
 # numbered by label and set of properties, so that the bulk writer's blobs (one per label
 # and set of properties) come out long.
@@ -78,19 +95,24 @@ _FINISH = (
     "CREATE TABLE ordinals (position INTEGER PRIMARY KEY, label, key)",
     "INSERT INTO ordinals (position, label, key)"
     " SELECT row_number() OVER (ORDER BY label, shape, key) - 1, label, key FROM nodes",
-    "CREATE UNIQUE INDEX ordinal_of ON ordinals (label, key)")
-_NODE_ROWS = ("SELECT n.label, n.key, n.data, d.degree FROM ordinals o"
-              " JOIN nodes n ON n.label = o.label AND n.key = o.key"
-              " LEFT JOIN degrees d ON d.label = o.label AND d.key = o.key ORDER BY o.position")
-_EDGE_ROWS = ("SELECT e.data, s.position, t.position FROM edges e"
-              " LEFT JOIN ordinals s ON s.label = e.start_label AND s.key = e.start_key"
-              " LEFT JOIN ordinals t ON t.label = e.end_label AND t.key = e.end_key")
+    "CREATE UNIQUE INDEX ordinal_of ON ordinals (label, key)",
+)
+_NODE_ROWS = (
+    "SELECT n.label, n.key, n.data, d.degree FROM ordinals o"
+    " JOIN nodes n ON n.label = o.label AND n.key = o.key"
+    " LEFT JOIN degrees d ON d.label = o.label AND d.key = o.key ORDER BY o.position"
+)
+_EDGE_ROWS = (
+    "SELECT e.data, s.position, t.position FROM edges e"
+    " LEFT JOIN ordinals s ON s.label = e.start_label AND s.key = e.start_key"
+    " LEFT JOIN ordinals t ON t.label = e.end_label AND t.key = e.end_key"
+)
 
 
 @dataclass(slots=True)
 class _Show:
     votes: dict[str, int] = field(default_factory=dict)
-    sources: list[str] = field(default_factory=list)
+    asserted_by: int = 0
     properties: dict[str, Any] = field(default_factory=dict)
     ids: list[str] | None = None
 
@@ -110,7 +132,7 @@ class _Edge:
     start: str
     end: str
     role: str | None
-    sources: list[str] = field(default_factory=list)
+    asserted_by: int = 0
     properties: dict[str, Any] = field(default_factory=dict)
 
 
@@ -127,8 +149,11 @@ def _shape(key: tuple[str, str], node: Any) -> tuple[str]:
     if isinstance(node, dict):
         names = [name for name, value in node.items() if value is not None]
     else:
-        names = [*node.properties, *(["ids"] if node.ids is not None else []),
-                 *(["votes"] if getattr(node, "kept", False) else [])]
+        names = [
+            *node.properties,
+            *(["ids"] if node.ids is not None else []),
+            *(["votes"] if getattr(node, "kept", False) else []),
+        ]
     return (SEP.join(sorted(names)),)
 
 
@@ -142,16 +167,19 @@ class BulkGraph:
     scratch file in `spill_dir` (the system's temporary folder by default) until `close`.
     `cached` is how many nodes, and how many edges, stay in memory."""
 
-    def __init__(self, loaded_at: str, spill_dir: Path | None = None,
-                 cached: int = CACHED_ENTRIES):
+    def __init__(self, loaded_at: str, spill_dir: Path | None = None, cached: int = CACHED_ENTRIES):
         self.loaded_at = loaded_at
         self._file = SpillFile(spill_dir)
         self.db = db = self._file.db
-        self.node_table = SpilledTable(db, "nodes", ("label", "key"), ("shape",), _shape,
-                                       cached)
-        self.edge_table = SpilledTable(db, "edges", ("identity",),
-                                       ("start_label", "start_key", "end_label", "end_key"),
-                                       _edge_columns, cached)
+        self.node_table = SpilledTable(db, "nodes", ("label", "key"), ("shape",), _shape, cached)
+        self.edge_table = SpilledTable(
+            db,
+            "edges",
+            ("identity",),
+            ("start_label", "start_key", "end_label", "end_key"),
+            _edge_columns,
+            cached,
+        )
         for statement in _LOOKUPS:
             db.execute(statement)
         self.identified: set[str] = set()
@@ -169,7 +197,7 @@ class BulkGraph:
 
     def add_batch(self, plans: list[ListingPlan]) -> None:
         delta: dict[tuple[str, str], dict[str, int]] = {}
-        show_sources: dict[str, list[str]] = {}
+        show_sources: dict[str, set[str]] = {}
         main: dict[str, dict[str, Any]] = {}
         related: dict[str, dict[str, Any]] = {}
         for plan in plans:
@@ -177,22 +205,41 @@ class BulkGraph:
                 counts = delta.setdefault((entity.label, entity.key), {})
                 counts[entity.spelling] = counts.get(entity.spelling, 0) + 1
                 if entity.label == SHOW:
-                    show_sources.setdefault(entity.key, []).append(plan.source_id)
+                    show_sources.setdefault(entity.key, set()).add(plan.source_id)
             main[plan.show.key] = plan.show_properties
         for plan in plans:
             for key, properties in plan.related_properties.items():
                 related.setdefault(key, properties)
         for plan in plans:
-            self.node_table.put((LISTING_LABEL, plan.source_id), {
-                "key": plan.source_id, "file": plan.ref.file, "line": plan.ref.line,
-                "record": plan.ref.record, "content_hash": plan.content_hash,
-                "title": plan.listing.title, "shows": plan.asserted_shows,
-                "mentions": sorted({SEP.join(entity) for entity in plan.mentioned}),
-                "loaded_at": self.loaded_at})
+            self.node_table.put(
+                (LISTING_LABEL, plan.source_id),
+                {
+                    "key": plan.source_id,
+                    "file": plan.ref.file,
+                    "line": plan.ref.line,
+                    "record": plan.ref.record,
+                    "content_hash": plan.content_hash,
+                    "title": plan.listing.title,
+                    "shows": plan.asserted_shows,
+                    "mentions": sorted({SEP.join(entity) for entity in plan.mentioned}),
+                    "loaded_at": self.loaded_at,
+                },
+            )
+            edges_by_show = plan.asserted_edges
+            for show_key in plan.asserted_shows:
+                key = assertion_key(plan.source_id, show_key)
+                self.node_table.put(
+                    (ASSERTION_LABEL, key),
+                    {
+                        "key": key,
+                        "listing": plan.source_id,
+                        "show": show_key,
+                        "edges": sorted(edges_by_show.get(show_key, ())),
+                    },
+                )
         for (label, key), changes in delta.items():
             if label == SHOW:
-                self._show(key, changes, sorted(set(show_sources[key])),
-                           main.get(key), related.get(key))
+                self._show(key, changes, len(show_sources[key]), main.get(key), related.get(key))
             else:
                 self._hub(label, key, changes)
         self._details(plans)
@@ -203,12 +250,18 @@ class BulkGraph:
                 if held is None:
                     held = _Edge(edge.type, edge.start.key, edge.end.key, edge.role)
                     edges.put((edge.identity,), held)
-                held.sources.append(plan.source_id)
+                held.asserted_by += 1
                 if edge.properties:
                     held.properties.update(edge.properties)
 
-    def _show(self, key: str, changes: dict[str, int], sources: list[str],
-              main: dict[str, Any] | None, related: dict[str, Any] | None) -> None:
+    def _show(
+        self,
+        key: str,
+        changes: dict[str, int],
+        asserting: int,
+        main: dict[str, Any] | None,
+        related: dict[str, Any] | None,
+    ) -> None:
         show = self.node_table.get((SHOW, key))
         created = show is None
         if created:
@@ -216,7 +269,7 @@ class BulkGraph:
             self.node_table.put((SHOW, key), show)
         for spelling, count in changes.items():
             show.votes[spelling] = show.votes.get(spelling, 0) + count
-        show.sources.extend(sources)
+        show.asserted_by += asserting
         before = show.properties.get("title_key")
         if main is not None:
             for name in NAMING_PROPERTIES + LISTING_PROPERTIES:
@@ -224,14 +277,13 @@ class BulkGraph:
             for name, value in main.items():
                 if name not in SHOW_COLUMNS:
                     _assign(show.properties, name, value)
-        elif created:  # a show only named as related keeps what it has (statements.py)
+        elif created and related is not None:  # only named as related: keeps what it has
             for name in NAMING_PROPERTIES:
                 _assign(show.properties, name, related.get(name))
         after = show.properties.get("title_key")
         if before != after:
             if before is not None:
-                self.db.execute("DELETE FROM titles WHERE title_key = ? AND key = ?",
-                                (before, key))
+                self.db.execute("DELETE FROM titles WHERE title_key = ? AND key = ?", (before, key))
             if after is not None:
                 self.db.execute("INSERT OR IGNORE INTO titles VALUES (?, ?)", (after, key))
 
@@ -261,18 +313,26 @@ class BulkGraph:
                     continue
                 if name == NAME_KEY:
                     if had is not None:
-                        self.db.execute("DELETE FROM name_keys WHERE label = ? AND name_key = ?"
-                                        " AND key = ?", (label, had, key))
+                        self.db.execute(
+                            "DELETE FROM name_keys WHERE label = ? AND name_key = ? AND key = ?",
+                            (label, had, key),
+                        )
                     if now is not None:
-                        self.db.execute("INSERT OR IGNORE INTO name_keys VALUES (?, ?, ?)",
-                                        (label, now, key))
+                        self.db.execute(
+                            "INSERT OR IGNORE INTO name_keys VALUES (?, ?, ?)", (label, now, key)
+                        )
                 else:
                     if had is not None:
-                        self.db.execute("DELETE FROM identifiers WHERE label = ? AND "
-                                        "property = ? AND value = ?", (label, name, had))
+                        self.db.execute(
+                            "DELETE FROM identifiers WHERE label = ? AND "
+                            "property = ? AND value = ?",
+                            (label, name, had),
+                        )
                     if now is not None:
-                        self.db.execute("INSERT OR REPLACE INTO identifiers VALUES (?, ?, ?, ?)",
-                                        (label, name, now, key))
+                        self.db.execute(
+                            "INSERT OR REPLACE INTO identifiers VALUES (?, ?, ?, ?)",
+                            (label, name, now, key),
+                        )
 
     # -- what the identities ask (loaders/identities.py's reads of the store) ----------
 
@@ -280,8 +340,12 @@ class BulkGraph:
         """The nodes whose key is `base`, and (`by_name_key`) whose name gives it: {key: ids}."""
         keys = [base]
         if by_name_key:
-            keys += sorted(key for (key,) in self.db.execute(
-                "SELECT key FROM name_keys WHERE label = ? AND name_key = ?", (label, base)))
+            keys += sorted(
+                key
+                for (key,) in self.db.execute(
+                    "SELECT key FROM name_keys WHERE label = ? AND name_key = ?", (label, base)
+                )
+            )
         found = {}
         for key in keys:
             node = self.node_table.get((label, key))
@@ -290,18 +354,22 @@ class BulkGraph:
         return found
 
     def identified_key(self, label: str, prop: str, value: Any) -> str | None:
-        row = self.db.execute("SELECT key FROM identifiers WHERE label = ? AND property = ? "
-                              "AND value = ?", (label, prop, value)).fetchone()
+        row = self.db.execute(
+            "SELECT key FROM identifiers WHERE label = ? AND property = ? AND value = ?",
+            (label, prop, value),
+        ).fetchone()
         return None if row is None else row[0]
 
     def shows_by_title(self, title_keys: set[str]) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
         wanted = sorted(title_keys)
         for at in range(0, len(wanted), _IN):
-            chunk = wanted[at:at + _IN]
+            chunk = wanted[at : at + _IN]
             for title_key, key in self.db.execute(
-                    f"SELECT title_key, key FROM titles WHERE title_key IN "
-                    f"({', '.join('?' for _ in chunk)})", chunk):
+                f"SELECT title_key, key FROM titles WHERE title_key IN "
+                f"({', '.join('?' for _ in chunk)})",
+                chunk,
+            ):
                 found.setdefault(title_key, set()).add(key)
         return found
 
@@ -330,15 +398,24 @@ class BulkGraph:
         yield LAYOUT_LABEL, layout
 
     def _properties(self, label: str, key: str, node: Any, degree: int) -> dict[str, Any]:
-        if label == LISTING_LABEL:
+        if label in (LISTING_LABEL, ASSERTION_LABEL):
             return _present(node)
         if label == SHOW:
-            properties = {**node.properties, "key": key, "sources": node.sources,
-                          "votes": votes_to_text(node.votes), "title": best(node.votes)}
+            properties = {
+                **node.properties,
+                "key": key,
+                ASSERTED_BY: node.asserted_by,
+                "votes": votes_to_text(node.votes),
+                "title": best(node.votes),
+            }
         else:
-            properties = {"key": key, DISPLAY[label]: node.name,
-                          "search_text": normalize_name(node.name), DEGREE[label]: degree,
-                          **node.properties}
+            properties = {
+                "key": key,
+                DISPLAY[label]: node.name,
+                "search_text": normalize_name(node.name),
+                DEGREE[label]: degree,
+                **node.properties,
+            }
             if node.kept:
                 properties["votes"] = votes_to_text(node.votes)
         if node.ids is not None:
@@ -352,13 +429,19 @@ class BulkGraph:
             edge = pickle.loads(data)
             start, end = _END_LABELS[edge.type]
             if start_at is None or end_at is None:
-                raise AssertionError(f"the bulk graph's {edge.type} edge {edge.start!r}->"
-                                     f"{edge.end!r} names a node it does not hold")
-            properties = {**edge.properties, "sources": edge.sources}
+                raise AssertionError(
+                    f"the bulk graph's {edge.type} edge {edge.start!r}->"
+                    f"{edge.end!r} names a node it does not hold"
+                )
+            properties = {**edge.properties, ASSERTED_BY: edge.asserted_by}
             if edge.type in _ROLE_TYPES and edge.role is not None:
                 properties["role"] = edge.role
-            yield (edge.type, NodeRef(start, edge.start, start_at),
-                   NodeRef(end, edge.end, end_at), properties)
+            yield (
+                edge.type,
+                NodeRef(start, edge.start, start_at),
+                NodeRef(end, edge.end, end_at),
+                properties,
+            )
 
 
 def _present(properties: dict[str, Any]) -> dict[str, Any]:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import pickle
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 # Entries each table holds in memory. A node's or an edge's state is about 1 KB there, so
 # the two tables of a bulk graph hold about 2 x 10 MB at most; hubs (genres, prolific
@@ -35,12 +36,16 @@ class SpillFile:
     def __init__(self, folder: Path | None = None):
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
-        self._folder = tempfile.TemporaryDirectory(prefix="screengraph-bulk-",
-                                                   dir=folder)
+        self._folder = tempfile.TemporaryDirectory(prefix="screengraph-bulk-", dir=folder)
         self.path = Path(self._folder.name) / "graph.sqlite"
         self.db = sqlite3.connect(self.path, isolation_level=None)
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE",
-                       "locking_mode = EXCLUSIVE", f"cache_size = -{PAGE_CACHE_KB}"):
+        for pragma in (
+            "journal_mode = OFF",
+            "synchronous = OFF",
+            "temp_store = FILE",
+            "locking_mode = EXCLUSIVE",
+            f"cache_size = -{PAGE_CACHE_KB}",
+        ):
             self.db.execute(f"PRAGMA {pragma}")
         self.db.execute("BEGIN")
 
@@ -53,21 +58,29 @@ class SpilledTable:
     """Values by key; `keys` and `columns` name the table's key and extra columns, and
     `columns_of(key, value)` gives the extra columns' values when a value is written."""
 
-    def __init__(self, db: sqlite3.Connection, name: str, keys: tuple[str, ...],
-                 columns: tuple[str, ...] = (),
-                 columns_of: Callable[[tuple, Any], tuple] = lambda key, value: (),
-                 capacity: int = CACHED_ENTRIES):
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        name: str,
+        keys: tuple[str, ...],
+        columns: tuple[str, ...] = (),
+        columns_of: Callable[[tuple, Any], tuple] = lambda key, value: (),
+        capacity: int = CACHED_ENTRIES,
+    ):
         self.db = db
         self.capacity = max(1, capacity)
         self._columns_of = columns_of
         self._held: dict[tuple, Any] = {}  # insertion order: least recently used first
         every = (*keys, *columns, "data")
-        db.execute(f"CREATE TABLE {name} ({', '.join(every)}, "
-                   f"PRIMARY KEY ({', '.join(keys)})) WITHOUT ROWID")
-        self._select = (f"SELECT data FROM {name} WHERE "
-                        + " AND ".join(f"{k} = ?" for k in keys))
-        self._write = (f"INSERT OR REPLACE INTO {name} ({', '.join(every)}) "
-                       f"VALUES ({', '.join('?' for _ in every)})")
+        db.execute(
+            f"CREATE TABLE {name} ({', '.join(every)}, "
+            f"PRIMARY KEY ({', '.join(keys)})) WITHOUT ROWID"
+        )
+        self._select = f"SELECT data FROM {name} WHERE " + " AND ".join(f"{k} = ?" for k in keys)
+        self._write = (
+            f"INSERT OR REPLACE INTO {name} ({', '.join(every)}) "
+            f"VALUES ({', '.join('?' for _ in every)})"
+        )
         self.spilled = 0  # values written out, for the tests and the benchmark
 
     def get(self, key: tuple) -> Any:
@@ -96,12 +109,12 @@ class SpilledTable:
         rows = []
         for key in list(self._held)[:count]:
             value = self._held.pop(key)
-            rows.append((*key, *self._columns_of(key, value),
-                         pickle.dumps(value, pickle.HIGHEST_PROTOCOL)))
+            rows.append(
+                (*key, *self._columns_of(key, value), pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+            )
         self.db.executemany(self._write, rows)
         self.spilled += len(rows)
 
     def flush(self) -> None:
         """Write every value held, so that SQL sees the whole table."""
         self._spill(len(self._held))
-

@@ -20,15 +20,26 @@ Rules worth knowing when a page reads oddly:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Iterator, TextIO
+from typing import TextIO
 
 from pydantic import ValidationError
 
 from graph.keys import normalize_name
-from loaders.model import (NAME_MAX_LENGTH, RECORD_MAX_CHARS, YEAR_MAX, YEAR_MIN, Listing,
-                           ParsedRecord, SourceRef, clean_text, explain, property_name)
+from loaders.model import (
+    NAME_MAX_LENGTH,
+    RECORD_MAX_CHARS,
+    YEAR_MAX,
+    YEAR_MIN,
+    Listing,
+    ParsedRecord,
+    SourceRef,
+    clean_text,
+    explain,
+    property_name,
+)
 from loaders.records import text_value
 
 NOISE = re.compile(r"^(please wait|loading)\s*(\.*|…)$", re.IGNORECASE)
@@ -39,31 +50,75 @@ URL_LIKE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 RELATED_START = re.compile(r"^related content\s*:?$", re.IGNORECASE)
 # Starts the related section even when the "related content" line was lost.
 RELATED_HEADING = re.compile(r"^more (shows|titles|series|films) from\b.{0,60}$", re.IGNORECASE)
-SUB_HEADING = re.compile(r"^(more\b.*|you may also like|similar (shows|titles)|see also)\s*:?$",
-                         re.IGNORECASE)
-NOT_COMPANY = re.compile(r"\b(genre|director|writer|cast|actor|creator|people|similar|like)",
-                         re.IGNORECASE)
+SUB_HEADING = re.compile(
+    r"^(more\b.*|you may also like|similar (shows|titles)|see also)\s*:?$", re.IGNORECASE
+)
+NOT_COMPANY = re.compile(
+    r"\b(genre|director|writer|cast|actor|creator|people|similar|like)", re.IGNORECASE
+)
 BULLET = re.compile(r"^[•·▪‣◦*–-]\s*(?P<item>.*)$")
 HEADING_MAX = 150  # longer free lines are synopsis, not a title
 
 # Page field (lower case, single spaces) -> listing field.
 LIST_FIELDS = {
-    "director": "directors", "directors": "directors", "directed by": "directors",
-    "producer": "producers", "producers": "producers",
-    "executive producer": "executive_producers", "executive producers": "executive_producers",
-    "writer": "writers", "writers": "writers", "written by": "writers",
+    "director": "directors",
+    "directors": "directors",
+    "directed by": "directors",
+    "producer": "producers",
+    "producers": "producers",
+    "executive producer": "executive_producers",
+    "executive producers": "executive_producers",
+    "writer": "writers",
+    "writers": "writers",
+    "written by": "writers",
     "screenplay": "writers",
-    "cast": "cast", "actor": "cast", "actors": "cast", "starring": "cast",
-    "genre": "genres", "genres": "genres",
-    "company": "companies", "companies": "companies",
-    "production company": "companies", "production companies": "companies",
-    "people": "people", "person": "people", "shows": "shows", "show": "shows",
+    "cast": "cast",
+    "actor": "cast",
+    "actors": "cast",
+    "starring": "cast",
+    "genre": "genres",
+    "genres": "genres",
+    "company": "companies",
+    "companies": "companies",
+    "production company": "companies",
+    "production companies": "companies",
+    "people": "people",
+    "person": "people",
+    "shows": "shows",
+    "show": "shows",
 }
-SCALAR_FIELDS = {"year": "year", "country": "country", "source url": "source_url",
-                 "url": "source_url", "title": "title"}
+SCALAR_FIELDS = {
+    "year": "year",
+    "country": "country",
+    "source url": "source_url",
+    "url": "source_url",
+    "title": "title",
+}
 # A comma inside a name: "Federation Entertainment, Inc.", "Martin Luther King, Jr."
-NAME_SUFFIXES = {"inc", "ltd", "llc", "llp", "plc", "co", "corp", "gmbh", "ag", "sa", "sas",
-                 "sarl", "srl", "spa", "bv", "nv", "pty", "jr", "sr", "ii", "iii", "iv"}
+NAME_SUFFIXES = {
+    "inc",
+    "ltd",
+    "llc",
+    "llp",
+    "plc",
+    "co",
+    "corp",
+    "gmbh",
+    "ag",
+    "sa",
+    "sas",
+    "sarl",
+    "srl",
+    "spa",
+    "bv",
+    "nv",
+    "pty",
+    "jr",
+    "sr",
+    "ii",
+    "iii",
+    "iv",
+}
 YEAR_TEXT = "year_text"
 
 
@@ -123,8 +178,9 @@ def _split_names(value: str, key: str, line: int, page: _Page) -> list[str]:
         name = part.strip()
         if not name:
             if len(parts) > 1:
-                page.warn(f"'{key}' has an empty name {_where_empty(position, len(parts))}; "
-                          "skipped", line)
+                page.warn(
+                    f"'{key}' has an empty name {_where_empty(position, len(parts))}; skipped", line
+                )
             continue
         if names and normalize_name(name).replace(" ", "") in NAME_SUFFIXES:
             names[-1] = f"{names[-1]}, {name}"
@@ -138,8 +194,10 @@ def _usable(name: str, key: str, line: int, page: _Page) -> bool:
         page.warn(f"'{key}' has a name with no letters or digits ('{name}'); skipped", line)
         return False
     if len(name) > NAME_MAX_LENGTH:
-        page.warn(f"'{key}' has a name of {len(name)} characters (at most {NAME_MAX_LENGTH}); "
-                  "skipped", line)
+        page.warn(
+            f"'{key}' has a name of {len(name)} characters (at most {NAME_MAX_LENGTH}); skipped",
+            line,
+        )
         return False
     return True
 
@@ -158,15 +216,20 @@ def _read_field(key: str, value: str, line: int, page: _Page) -> None:
     elif norm in SCALAR_FIELDS:
         scalar = SCALAR_FIELDS[norm]
         if scalar in page.scalars:
-            page.warn(f"'{key}' is given again (first on line {page.scalars[scalar][1]}); "
-                      "the first value is kept", line)
+            page.warn(
+                f"'{key}' is given again (first on line {page.scalars[scalar][1]}); "
+                "the first value is kept",
+                line,
+            )
         elif value:
             page.scalars[scalar] = (value, line)
     elif value:
         name = property_name(key)
         if name in page.extra:
-            page.warn(f"'{key}' is given again (as '{page.extra_names[name]}'); the first value "
-                      "is kept", line)
+            page.warn(
+                f"'{key}' is given again (as '{page.extra_names[name]}'); the first value is kept",
+                line,
+            )
             return
         page.extra[name] = text_value(value, ",")
         page.extra_names[name] = key
@@ -178,8 +241,11 @@ def _read_year(page: _Page) -> int | None:
     value, line = page.scalars["year"]
     if re.fullmatch(r"\d{4}", value) and YEAR_MIN <= int(value) <= YEAR_MAX:
         return int(value)
-    page.warn(f"'Year' is '{value}', not a year from {YEAR_MIN} to {YEAR_MAX}; kept as "
-              f"property '{YEAR_TEXT}'", line)
+    page.warn(
+        f"'Year' is '{value}', not a year from {YEAR_MIN} to {YEAR_MAX}; kept as "
+        f"property '{YEAR_TEXT}'",
+        line,
+    )
     page.extra[YEAR_TEXT] = value
     return None
 
@@ -189,9 +255,13 @@ def parse_page(source: str | TextIO, file: str) -> Iterator[ParsedRecord]:
     refused unread)."""
     text = source if isinstance(source, str) else source.read(RECORD_MAX_CHARS + 1)
     if len(text) > RECORD_MAX_CHARS:
-        yield ParsedRecord(ref=_page_ref(file), error=(
-            f"the page is over {RECORD_MAX_CHARS:,} characters long: a catalogue page is one "
-            "listing, and this is too long to be one (is it the right file?)"))
+        yield ParsedRecord(
+            ref=_page_ref(file),
+            error=(
+                f"the page is over {RECORD_MAX_CHARS:,} characters long: a catalogue page is one "
+                "listing, and this is too long to be one (is it the right file?)"
+            ),
+        )
         return
     page = _Page(file)
     for number, line in enumerate(_lines(text), 1):
@@ -200,8 +270,9 @@ def parse_page(source: str | TextIO, file: str) -> Iterator[ParsedRecord]:
                 page.paragraphs.append([])
         elif NOISE.match(line):
             continue
-        elif page.section != "related" and (RELATED_START.match(line)
-                                            or RELATED_HEADING.match(line)):
+        elif page.section != "related" and (
+            RELATED_START.match(line) or RELATED_HEADING.match(line)
+        ):
             page.section = "related"
             page.from_company = bool(RELATED_START.match(line)) or _is_company_list(line)
         elif page.section == "related":
@@ -223,8 +294,11 @@ def _read_head(line: str, number: int, page: _Page) -> None:
     match = FIELD.match(line) if not URL_LIKE.match(line) else None
     if match:
         key = _normal_key(match.group("key"))
-        if key in LIST_FIELDS or key in SCALAR_FIELDS or \
-                normalize_name(line) not in page.known_titles():
+        if (
+            key in LIST_FIELDS
+            or key in SCALAR_FIELDS
+            or normalize_name(line) not in page.known_titles()
+        ):
             _read_field(match.group("key").strip(), match.group("value").strip(), number, page)
             return
     if not normalize_name(line):
@@ -240,14 +314,18 @@ def _read_related(line: str, number: int, page: _Page) -> None:
     """Each item comes twice, a bullet then a caption; sub-headings say whose shows follow."""
     bullet = BULLET.match(line)
     item = (bullet.group("item") if bullet else line).strip()
-    is_caption = not bullet and page.previous_bullet is not None and \
-        normalize_name(item) == normalize_name(page.previous_bullet)
+    is_caption = (
+        not bullet
+        and page.previous_bullet is not None
+        and normalize_name(item) == normalize_name(page.previous_bullet)
+    )
     page.previous_bullet = item if bullet else None
     if not bullet and not is_caption and SUB_HEADING.match(line):
         page.from_company = _is_company_list(line)
         if not page.from_company:
-            page.warn(f"the shows under '{line}' are not said to share a company; not loaded",
-                      number)
+            page.warn(
+                f"the shows under '{line}' are not said to share a company; not loaded", number
+            )
     elif item and not is_caption and page.from_company:
         _add_related(item, number, page)
 
@@ -259,8 +337,11 @@ def _is_company_list(heading: str) -> bool:
 
 def _add_related(item: str, line: int, page: _Page) -> None:
     key = normalize_name(item)
-    if key and key not in {normalize_name(r) for r in page.related} and \
-            _usable(item, "related content", line, page):
+    if (
+        key
+        and key not in {normalize_name(r) for r in page.related}
+        and _usable(item, "related content", line, page)
+    ):
         page.related.append(item)
 
 
@@ -273,19 +354,25 @@ def _title(page: _Page) -> tuple[str | None, str | None]:
     title = title_field or heading or crumb or (shows[0] if len(shows) == 1 else None)
     if title is None:
         if len(shows) > 1:
-            return None, (f"no title found: the page has no heading or breadcrumb, and its "
-                          f"'Shows' field names {len(shows)} shows")
-        return None, ("no title found: the page has no heading, breadcrumb or 'Shows' field "
-                      "naming the show")
+            return None, (
+                f"no title found: the page has no heading or breadcrumb, and its "
+                f"'Shows' field names {len(shows)} shows"
+            )
+        return None, (
+            "no title found: the page has no heading, breadcrumb or 'Shows' field naming the show"
+        )
     for found, what in ((page.heading, "heading"), (page.breadcrumb, "breadcrumb")):
         other, line = found or (None, 0)
         if other and normalize_name(other) != normalize_name(title):
             used = "Title field" if title_field else "heading"
-            page.warn(f"the {what} says '{other}' but the {used} says '{title}'; "
-                      f"'{title}' is used", line)
+            page.warn(
+                f"the {what} says '{other}' but the {used} says '{title}'; '{title}' is used", line
+            )
     if not heading and not title_field:
-        page.warn(f"the page has no heading; the title '{title}' comes from the "
-                  f"{'breadcrumb' if crumb else 'Shows field'}")
+        page.warn(
+            f"the page has no heading; the title '{title}' comes from the "
+            f"{'breadcrumb' if crumb else 'Shows field'}"
+        )
     return title, None
 
 
@@ -298,8 +385,11 @@ def _finish(page: _Page) -> ParsedRecord:
     title, missing = _title(page)
     if missing:
         return ParsedRecord(ref=ref, error=missing, warnings=page.warnings)
-    data: dict[str, object] = {name: names for name, names in page.lists.items()
-                               if names or name not in ("people", "shows")}
+    data: dict[str, object] = {
+        name: names
+        for name, names in page.lists.items()
+        if names or name not in ("people", "shows")
+    }
     data.update(
         title=title,
         year=_read_year(page),
@@ -315,7 +405,11 @@ def _finish(page: _Page) -> ParsedRecord:
         return ParsedRecord(ref=ref, error=explain(exc), warnings=page.warnings)
     names = {**page.extra_names, YEAR_TEXT: "Year"}
     # The Year warning above already says why it was kept as a property.
-    cross_checks = [w for w in listing.warnings(names)
-                    if not w.endswith(f"kept as property '{YEAR_TEXT}'")]
-    return ParsedRecord(ref=ref, listing=listing,
-                        warnings=page.warnings + [f"{page.file}: {w}" for w in cross_checks])
+    cross_checks = [
+        w for w in listing.warnings(names) if not w.endswith(f"kept as property '{YEAR_TEXT}'")
+    ]
+    return ParsedRecord(
+        ref=ref,
+        listing=listing,
+        warnings=page.warnings + [f"{page.file}: {w}" for w in cross_checks],
+    )

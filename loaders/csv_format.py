@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from pathlib import PurePath
-from typing import Iterator, TextIO
+from typing import TextIO
 
 from loaders.model import EXTRA_FIELDS_MAX, LIST_FIELDS, ParsedRecord, SourceRef, property_name
 from loaders.records import LISTING_FIELDS, field_name, text_value, to_record
@@ -15,30 +16,37 @@ LIST_SEPARATOR = ";"
 
 
 def _file_reject(file: str, reason: str) -> ParsedRecord:
-    return ParsedRecord(ref=SourceRef(source_id=PurePath(file).name or file, file=file, line=1),
-                        error=reason)
+    return ParsedRecord(
+        ref=SourceRef(source_id=PurePath(file).name or file, file=file, line=1), error=reason
+    )
 
 
 def _header_problem(header: list[str], names: list[str]) -> str | None:
     """Why the header cannot be read, in words that say how to fix it."""
     if "title" not in names:
         if len(header) == 1 and LIST_SEPARATOR in header[0]:
-            return ("the header is a single column with ';' in it: columns must be separated "
-                    "by commas (';' separates names inside a cell)")
+            return (
+                "the header is a single column with ';' in it: columns must be separated "
+                "by commas (';' separates names inside a cell)"
+            )
         found = ", ".join(f"'{h}'" for h in header if h.strip()) or "nothing"
         return f"the header has no 'title' column (found {found})"
     unknown = sum(1 for name in names if name not in LISTING_FIELDS)
     if unknown > EXTRA_FIELDS_MAX:
-        return (f"the header has {len(header):,} columns, {unknown:,} of them fields "
-                f"screengraph does not know; a listing keeps at most {EXTRA_FIELDS_MAX:,}: "
-                "drop the columns you do not need")
+        return (
+            f"the header has {len(header):,} columns, {unknown:,} of them fields "
+            f"screengraph does not know; a listing keeps at most {EXTRA_FIELDS_MAX:,}: "
+            "drop the columns you do not need"
+        )
     seen: dict[str, int] = {}
     for position, (column, name) in enumerate(zip(header, names), 1):
         if not column.strip():
             continue
         if name in seen:
-            return (f"the header names '{name}' twice (columns {seen[name]} and {position}); "
-                    "keep one column per field")
+            return (
+                f"the header names '{name}' twice (columns {seen[name]} and {position}); "
+                "keep one column per field"
+            )
         seen[name] = position
     return None
 
@@ -60,14 +68,16 @@ def parse_csv(source: str | TextIO, file: str) -> Iterator[ParsedRecord]:
     try:
         header = next(reader)
     except StopIteration:
-        yield _file_reject(file, "the CSV file is empty: it needs a header row naming its "
-                                 "columns (title, directors, cast...)")
+        yield _file_reject(
+            file,
+            "the CSV file is empty: it needs a header row naming its "
+            "columns (title, directors, cast...)",
+        )
         return
     except csv.Error as exc:
         yield _file_reject(file, f"the header row is not readable CSV: {exc}")
         return
-    names = [field_name(h) if field_name(h) in LISTING_FIELDS else property_name(h)
-             for h in header]
+    names = [field_name(h) if field_name(h) in LISTING_FIELDS else property_name(h) for h in header]
     problem = _header_problem(header, names)
     if problem:
         yield _file_reject(file, problem)
@@ -80,9 +90,10 @@ def parse_csv(source: str | TextIO, file: str) -> Iterator[ParsedRecord]:
             return
         except csv.Error as exc:
             record += 1
-            yield ParsedRecord(ref=_ref(file, record, line), error=f"record {record} (line "
-                                                                   f"{line}): unreadable CSV: "
-                                                                   f"{_csv_error(exc)}")
+            yield ParsedRecord(
+                ref=_ref(file, record, line),
+                error=f"record {record} (line {line}): unreadable CSV: {_csv_error(exc)}",
+            )
             line = reader.line_num + 1
             continue
         start, line = line, reader.line_num + 1
@@ -91,9 +102,11 @@ def parse_csv(source: str | TextIO, file: str) -> Iterator[ParsedRecord]:
         record += 1
         where = f"record {record} (line {start})"
         if len(row) > len(header):
-            yield ParsedRecord(ref=_ref(file, record, start),
-                               error=f"{where}: {len(row)} cells but the header has {len(header)} "
-                                     "columns (a cell holding a comma needs double quotes)")
+            yield ParsedRecord(
+                ref=_ref(file, record, start),
+                error=f"{where}: {len(row)} cells but the header has {len(header)} "
+                "columns (a cell holding a comma needs double quotes)",
+            )
             continue
         yield _row_record(header, names, row, _ref(file, record, start), where)
 
@@ -105,12 +118,14 @@ def _csv_error(exc: csv.Error) -> str:
 
 
 def _ref(file: str, record: int, line: int) -> SourceRef:
-    return SourceRef(source_id=f"{PurePath(file).name or file}#{record}", file=file, line=line,
-                     record=record)
+    return SourceRef(
+        source_id=f"{PurePath(file).name or file}#{record}", file=file, line=line, record=record
+    )
 
 
-def _row_record(header: list[str], names: list[str], row: list[str], ref: SourceRef,
-                where: str) -> ParsedRecord:
+def _row_record(
+    header: list[str], names: list[str], row: list[str], ref: SourceRef, where: str
+) -> ParsedRecord:
     data: dict[str, object] = {}
     extra: dict[str, object] = {}
     warnings: list[str] = []

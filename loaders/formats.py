@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import PurePath
-from typing import Callable, Iterator, TextIO
+from typing import TextIO
 
 from loaders.catalogue_page import parse_page
 from loaders.csv_format import looks_like_csv, parse_csv
@@ -16,14 +17,24 @@ from loaders.sources import SourceText
 
 # Each reads text or a stream of it (a file read record by record).
 PARSERS: dict[str, Callable[[str | TextIO, str], Iterator[ParsedRecord]]] = {
-    "page": parse_page, "json": parse_json, "jsonl": parse_jsonl, "csv": parse_csv}
+    "page": parse_page,
+    "json": parse_json,
+    "jsonl": parse_jsonl,
+    "csv": parse_csv,
+}
 FORMATS = tuple(PARSERS)
 # How each format's lines end when read from a stream: JSON Lines end at LF only (U+2028
 # and friends may sit inside JSON strings); CSV and pages end lines at CR, LF or both.
 NEWLINES = {"page": "", "json": "\n", "jsonl": "\n", "csv": ""}
 SNIFFED = 1 << 16  # characters looked at to tell the format of a stream
-SUFFIXES = {".txt": "page", ".text": "page", ".json": "json", ".jsonl": "jsonl",
-            ".ndjson": "jsonl", ".csv": "csv"}
+SUFFIXES = {
+    ".txt": "page",
+    ".text": "page",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+}
 
 
 def detect_format(path_or_name: str, text: str) -> str:
@@ -56,8 +67,9 @@ def parse(text: str, file: str, fmt: str | None = None) -> Iterator[ParsedRecord
     return PARSERS[fmt](text, file)
 
 
-def read_records(source: SourceText, fmt: str | None, claims: Claims,
-                 on_indexed: IndexProgress | None = None) -> Iterator[ParsedRecord]:
+def read_records(
+    source: SourceText, fmt: str | None, claims: Claims, on_indexed: IndexProgress | None = None
+) -> Iterator[ParsedRecord]:
     """Every record of one input, each with its stable id (loaders/identity.py). A file
     is read as it is parsed, not held whole. IMDb's files are read together, whatever
     `fmt` says (they are told by their names); `on_indexed` follows the indexing of

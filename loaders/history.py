@@ -17,10 +17,11 @@ import os
 import secrets
 import socket
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from graph.backend import Backend, Results
 from graph.schema import LOAD_LABEL
@@ -42,13 +43,18 @@ _MARK_INTERRUPTED = (
     f"MATCH (l:{LOAD_LABEL} {{status: '{RUNNING}'}}) WHERE l.key <> $key "
     f"SET l.status = '{INTERRUPTED}', "
     "l.error = 'it did not finish: its process was killed or lost its connection' "
-    "RETURN count(l)")
+    "RETURN count(l)"
+)
 _START = f"CREATE (l:{LOAD_LABEL}) SET l = $properties"
 _FINISH = f"MATCH (l:{LOAD_LABEL} {{key: $key}}) SET l += $properties"
-_LIST = (f"MATCH (l:{LOAD_LABEL}) RETURN {', '.join(f'l.{name}' for name in COLUMNS[1:])}, "
-         "l.key ORDER BY l.started_at DESC, l.key DESC LIMIT $limit")
-_FIND = (f"MATCH (l:{LOAD_LABEL}) WHERE l.key STARTS WITH $id "
-         "RETURN properties(l) ORDER BY l.key LIMIT 2")
+_LIST = (
+    f"MATCH (l:{LOAD_LABEL}) RETURN {', '.join(f'l.{name}' for name in COLUMNS[1:])}, "
+    "l.key ORDER BY l.started_at DESC, l.key DESC LIMIT $limit"
+)
+_FIND = (
+    f"MATCH (l:{LOAD_LABEL}) WHERE l.key STARTS WITH $id "
+    "RETURN properties(l) ORDER BY l.key LIMIT 2"
+)
 
 
 class LoadNotFound(LookupError):
@@ -59,7 +65,7 @@ def new_load_id(now: datetime | None = None) -> str:
     """A load's id: when it started, to the millisecond (loads take turns, so ids sort in
     the order loads ran: loaders/changes.py relies on it), and four random hex digits
     (loads of two stores, or machines, never share one)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return f"{now:%Y%m%d-%H%M%S-%f}"[:-3] + f"-{secrets.token_hex(2)}"
 
 
@@ -75,9 +81,13 @@ def input_digest(source: SourceText) -> str:
     """SHA-256 of what a load read from one input: its file's bytes, or its text. IMDb's
     files count as one input whose digest covers each of its files in turn."""
     digest = hashlib.sha256()
-    paths = ([Path(path) for _, path in sorted(source.dataset.files.items())]
-             if source.dataset is not None
-             else [source.path] if source.text is None and source.path is not None else [])
+    paths = (
+        [Path(path) for _, path in sorted(source.dataset.files.items())]
+        if source.dataset is not None
+        else [source.path]
+        if source.text is None and source.path is not None
+        else []
+    )
     if not paths:
         digest.update((source.text or "").encode("utf-8", "surrogatepass"))
     for path in paths:
@@ -97,7 +107,7 @@ class LoadOrigin:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class LoadRecorder:
@@ -119,18 +129,38 @@ class LoadRecorder:
         (run with the load lock held: no other load can be running). Returns how many."""
         found = self.backend.run_write(_MARK_INTERRUPTED, {"key": self.load_id}).value(0) or 0
         self._clock = time.monotonic()
-        self.backend.run_write(_START, {"properties": {
-            "key": self.load_id, "via": self.origin.via, "by": self.origin.by,
-            "host": socket.gethostname(), "pid": os.getpid(), "started_at": _now(),
-            "status": RUNNING, "changes": True}})
+        self.backend.run_write(
+            _START,
+            {
+                "properties": {
+                    "key": self.load_id,
+                    "via": self.origin.via,
+                    "by": self.origin.by,
+                    "host": socket.gethostname(),
+                    "pid": os.getpid(),
+                    "started_at": _now(),
+                    "status": RUNNING,
+                    "changes": True,
+                }
+            },
+        )
         return found
 
     def finished(self, summary: Any, error: BaseException | None = None) -> None:
         """Record the outcome, the inputs and the counts (those of the listings written
         before an error, when it failed)."""
-        self.backend.run_write(_FINISH, {"key": self.load_id, "properties": {
-            **outcome(summary, error), "inputs": self.inputs,
-            "seconds": round(time.monotonic() - self._clock, 3), "finished_at": _now()}})
+        self.backend.run_write(
+            _FINISH,
+            {
+                "key": self.load_id,
+                "properties": {
+                    **outcome(summary, error),
+                    "inputs": self.inputs,
+                    "seconds": round(time.monotonic() - self._clock, 3),
+                    "finished_at": _now(),
+                },
+            },
+        )
 
 
 def outcome(summary: Any, error: BaseException | None) -> dict[str, Any]:
@@ -145,20 +175,33 @@ def outcome(summary: Any, error: BaseException | None) -> dict[str, Any]:
     return {**found, "status": FAILED, "error": reason}
 
 
-def bulk_record(summary: Any, inputs: Iterable[str], origin: LoadOrigin | None = None,
-                started_at: str | None = None) -> dict[str, Any]:
+def bulk_record(
+    summary: Any,
+    inputs: Iterable[str],
+    origin: LoadOrigin | None = None,
+    started_at: str | None = None,
+) -> dict[str, Any]:
     """The `Load` node of a bulk load, imported with the graph it made (a bulk load fills
     an empty graph in one go: its record is there exactly when its graph is). A bulk
     load keeps no per-batch changes: everything in the graph is what it added."""
     origin = origin or LoadOrigin(VIA_BULK)
-    return {"key": new_load_id(), "via": origin.via, "by": origin.by,
-            "host": socket.gethostname(), "pid": os.getpid(),
-            "started_at": started_at or _now(), "finished_at": _now(),
-            "inputs": list(inputs), "seconds": round(summary.seconds, 3), "changes": False,
-            **{name: value for name, value in outcome(summary, None).items() if value is not None}}
+    return {
+        "key": new_load_id(),
+        "via": origin.via,
+        "by": origin.by,
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "started_at": started_at or _now(),
+        "finished_at": _now(),
+        "inputs": list(inputs),
+        "seconds": round(summary.seconds, 3),
+        "changes": False,
+        **{name: value for name, value in outcome(summary, None).items() if value is not None},
+    }
 
 
 # -- reading the history ------------------------------------------------------------
+
 
 def list_loads(backend: Backend, limit: int = LISTED) -> Results:
     """The newest loads first, one row each (COLUMNS)."""
@@ -176,10 +219,13 @@ def find_load(backend: Backend, load_id: str) -> dict[str, Any]:
     if not found:
         raise LoadNotFound(f"no load has the id '{wanted}': `screengraph loads` lists them")
     if len(found) > 1:
-        raise LoadNotFound(f"'{wanted}' begins the ids of several loads ({found[0]['key']}, "
-                           f"{found[1]['key']}...): give more of the id")
+        raise LoadNotFound(
+            f"'{wanted}' begins the ids of several loads ({found[0]['key']}, "
+            f"{found[1]['key']}...): give more of the id"
+        )
     record = dict(found[0])
     record["id"] = record.pop("key")
-    record["inputs"] = [dict(zip(("name", "sha256"), text.split(SEP, 1)))
-                        for text in record.get("inputs") or []]
+    record["inputs"] = [
+        dict(zip(("name", "sha256"), text.split(SEP, 1))) for text in record.get("inputs") or []
+    ]
     return record

@@ -12,12 +12,11 @@ node) needs no namesake read for it: every name is its own key, as before identi
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from graph.backend import Backend
 from graph.identifiers import SCHEMES, Identifier, parse_identifier
-from graph.keys import (Namesake, Resolution, company_key, person_key, resolve_entity,
-                        show_key)
+from graph.keys import Namesake, Resolution, company_key, person_key, resolve_entity, show_key
 from graph.schema import LAYOUT_LABEL, NAME_KEY, Label
 from loaders.model import Listing
 from loaders.remembered import Remembered
@@ -27,13 +26,13 @@ from loaders.remembered import Remembered
 # yet, and those are the newest). Forgotten ones are read again when met.
 
 _IDENTIFIED = f"MATCH (l:{LAYOUT_LABEL} {{key: 'layout'}}) RETURN l.identified"
-_RECORD_IDENTIFIED = (f"MERGE (l:{LAYOUT_LABEL} {{key: 'layout'}}) "
-                      "SET l.identified = $labels")
+_RECORD_IDENTIFIED = f"MERGE (l:{LAYOUT_LABEL} {{key: 'layout'}}) SET l.identified = $labels"
 _BY_ID = "UNWIND $values AS v MATCH (n:{label} {{{prop}: v}}) RETURN v, n.key"
-_BY_KEY = ("UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
-           "RETURN k, n.key, coalesce(n.ids, [])")
-_BY_NAME_KEY = (f"UNWIND $keys AS k MATCH (n:{{label}} {{{{{NAME_KEY}: k}}}}) "
-                "RETURN k, n.key, coalesce(n.ids, [])")
+_BY_KEY = "UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN k, n.key, coalesce(n.ids, [])"
+_BY_NAME_KEY = (
+    f"UNWIND $keys AS k MATCH (n:{{label}} {{{{{NAME_KEY}: k}}}}) "
+    "RETURN k, n.key, coalesce(n.ids, [])"
+)
 
 
 class Identities:
@@ -85,8 +84,9 @@ class Identities:
                 continue  # the store has no identified node of this label yet
             for scheme, values in by_scheme.items():
                 query = _BY_ID.format(label=label, prop=SCHEMES[scheme].property)
-                for value, key in self.backend.run_read(query, {"values": sorted(values)},
-                                                        max_rows=0).rows:
+                for value, key in self.backend.run_read(
+                    query, {"values": sorted(values)}, max_rows=0
+                ).rows:
                     self.known.remember(f"{scheme}:{value}", key)
         for label, keys in bases.items():
             found: dict[str, dict[str, tuple[str, ...]]] = {key: {} for key in keys}
@@ -94,20 +94,23 @@ class Identities:
                 if query is _BY_NAME_KEY and label not in self.identified:
                     continue
                 for base, key, node_ids in self.backend.run_read(
-                        query.format(label=label), {"keys": sorted(keys)}, max_rows=0).rows:
+                    query.format(label=label), {"keys": sorted(keys)}, max_rows=0
+                ).rows:
                     found[base][key] = tuple(node_ids)
             for base, nodes in found.items():
                 self.namesakes.remember((label, base), nodes)
 
     # -- the planner's callback ----------------------------------------------
 
-    def identify(self, label: str, base_key: str, ids: Sequence[Identifier], name: str
-                 ) -> Resolution:
+    def identify(
+        self, label: str, base_key: str, ids: Sequence[Identifier], name: str
+    ) -> Resolution:
         nodes = self.namesakes.get((label, base_key))
         if nodes is None:  # not read: a name this load meets first (or a yearless title)
             nodes = {}
-        resolution = resolve_entity(base_key, ids, self.known,
-                                    [Namesake(key, node_ids) for key, node_ids in nodes.items()])
+        resolution = resolve_entity(
+            base_key, ids, self.known, [Namesake(key, node_ids) for key, node_ids in nodes.items()]
+        )
         texts = tuple(str(identifier) for identifier in ids)
         for text in texts:
             self.known.remember(text, resolution.key)
@@ -119,15 +122,19 @@ class Identities:
         return resolution
 
 
-def _references(listing: Listing, show_base: str | None
-                ) -> Iterable[tuple[str, str, tuple[str, ...]]]:
+def _references(
+    listing: Listing, show_base: str | None
+) -> Iterable[tuple[str, str, tuple[str, ...]]]:
     """(label, base key, identifiers) of every person, company and show a listing names."""
     show = Label.SHOW.value
     if show_base is not None:
         yield show, show_base, tuple(listing.ids)
     if listing.episode_of is not None and listing.episode_of.year is not None:
-        yield show, show_key(listing.episode_of.title, listing.episode_of.year), \
-            tuple(listing.episode_of.ids)
+        yield (
+            show,
+            show_key(listing.episode_of.title, listing.episode_of.year),
+            tuple(listing.episode_of.ids),
+        )
     for credit in listing.credits:
         yield Label.PERSON.value, person_key(credit.name), tuple(credit.ids)
     for name in listing.credited_people():

@@ -86,17 +86,21 @@ class Claims:
             first = self._claimed.setdefault(source_id, (digest, where))
             if first[0] != digest and ref.own_id:
                 return ParsedRecord(
-                    ref=ref.model_copy(update={"source_id": source_id}), warnings=record.warnings,
+                    ref=ref.model_copy(update={"source_id": source_id}),
+                    warnings=record.warnings,
                     error=f"{_position(ref)}: {source_id} is also the record of {first[1]}, "
-                          "with other content: one identifier names one listing; keep one "
-                          "of the two records")
+                    "with other content: one identifier names one listing; keep one "
+                    "of the two records",
+                )
             if first[0] != digest:
                 return ParsedRecord(
-                    ref=ref.model_copy(update={"source_id": source_id}), warnings=record.warnings,
+                    ref=ref.model_copy(update={"source_id": source_id}),
+                    warnings=record.warnings,
                     error=f"{_position(ref)}: source_url '{listing.source_url}' is also the "
-                          f"source_url of {first[1]}, with other content: a source_url names "
-                          "one listing; correct it, or remove it to identify the listing by "
-                          "its file")
+                    f"source_url of {first[1]}, with other content: a source_url names "
+                    "one listing; correct it, or remove it to identify the listing by "
+                    "its file",
+                )
         elif identity is not None:
             source_id = identity if ref.record is None else f"{identity}#{ref.record}"
         elif listing is not None:

@@ -13,24 +13,47 @@ from __future__ import annotations
 import gzip
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Iterator
 
 NULL = "\\N"
 
 # Each file's columns, as IMDb documents them. A file's header must name these (in any
 # order; a column IMDb adds later is ignored).
 TABLES: dict[str, tuple[str, ...]] = {
-    "title.basics": ("tconst", "titleType", "primaryTitle", "originalTitle", "isAdult",
-                     "startYear", "endYear", "runtimeMinutes", "genres"),
-    "name.basics": ("nconst", "primaryName", "birthYear", "deathYear", "primaryProfession",
-                    "knownForTitles"),
+    "title.basics": (
+        "tconst",
+        "titleType",
+        "primaryTitle",
+        "originalTitle",
+        "isAdult",
+        "startYear",
+        "endYear",
+        "runtimeMinutes",
+        "genres",
+    ),
+    "name.basics": (
+        "nconst",
+        "primaryName",
+        "birthYear",
+        "deathYear",
+        "primaryProfession",
+        "knownForTitles",
+    ),
     "title.principals": ("tconst", "ordering", "nconst", "category", "job", "characters"),
     "title.crew": ("tconst", "directors", "writers"),
     "title.episode": ("tconst", "parentTconst", "seasonNumber", "episodeNumber"),
-    "title.akas": ("titleId", "ordering", "title", "region", "language", "types",
-                   "attributes", "isOriginalTitle"),
+    "title.akas": (
+        "titleId",
+        "ordering",
+        "title",
+        "region",
+        "language",
+        "types",
+        "attributes",
+        "isOriginalTitle",
+    ),
 }
 # IMDb files screengraph has no use for: recognised, and left out with a note.
 UNUSED_TABLES = ("title.ratings",)
@@ -100,14 +123,19 @@ class TableFile:
             tab = raw.find(b"\t")
             key = raw[:tab] if tab >= 0 else raw
             if not shape.fullmatch(key):
-                yield BadLine(number, b"", f"the line does not start with an IMDb {kind} id "
-                                           f"({_shown(key)})")
+                yield BadLine(
+                    number, b"", f"the line does not start with an IMDb {kind} id ({_shown(key)})"
+                )
                 continue
             if sorted_by_key and key < previous:
                 raise ImdbFileError(_out_of_order(self, number, key, previous))
             if sorted_by_key and strict and key == previous:
-                yield BadLine(number, key, f"{key.decode()} has a row already (the first one "
-                                           f"is used): {self.table} has one row per title")
+                yield BadLine(
+                    number,
+                    key,
+                    f"{key.decode()} has a row already (the first one "
+                    f"is used): {self.table} has one row per title",
+                )
                 continue
             previous = key
             yield Line(number, key, raw)
@@ -118,13 +146,17 @@ class TableFile:
         header = raw.decode("utf-8", "replace").lstrip("\ufeff").split("\t") if raw else []
         missing = [column for column in expected if column not in header]
         if missing:
-            found = "nothing (the file is empty)" if raw is None else \
-                "'" + "\\t".join(header)[:200] + "'"
+            found = (
+                "nothing (the file is empty)"
+                if raw is None
+                else "'" + "\\t".join(header)[:200] + "'"
+            )
             raise ImdbFileError(
                 f"{self.name} line 1: the header is {found}; IMDb's {self.table} file starts "
                 f"with the columns {', '.join(expected)} (tab-separated), and "
                 f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing. "
-                "Is this one of IMDb's files, downloaded whole?")
+                "Is this one of IMDb's files, downloaded whole?"
+            )
         self.columns = {column: header.index(column) for column in expected}
         self.width = len(header)
 
@@ -133,13 +165,17 @@ class TableFile:
         try:
             text = line.raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            return (f"byte {exc.start + 1} of the line is not UTF-8 (IMDb's files are UTF-8): "
-                    "is the file damaged?")
+            return (
+                f"byte {exc.start + 1} of the line is not UTF-8 (IMDb's files are UTF-8): "
+                "is the file damaged?"
+            )
         cells = text.split("\t")
         if len(cells) != self.width:
-            return (f"the line has {len(cells)} tab-separated columns, the header "
-                    f"{self.width} ({', '.join(TABLES[self.table])}): a tab inside a value, "
-                    "or a column missing")
+            return (
+                f"the line has {len(cells)} tab-separated columns, the header "
+                f"{self.width} ({', '.join(TABLES[self.table])}): a tab inside a value, "
+                "or a column missing"
+            )
         return {column: cells[position] for column, position in self.columns.items()}
 
 
@@ -149,25 +185,28 @@ def _raw_lines(table: TableFile) -> Iterator[tuple[int, bytes]]:
         gzipped = probe.read(2) == _GZIP_MAGIC
     number = 0
     try:
-        with (gzip.open(table.path, "rb") if gzipped else table.path.open("rb")) as stream:
+        with gzip.open(table.path, "rb") if gzipped else table.path.open("rb") as stream:
             for number, raw in enumerate(stream, 1):
                 yield number, raw.rstrip(b"\r\n")
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise ImdbFileError(
             f"{table.name}: the gzip data is damaged or cut short after line {number:,} "
-            f"({exc}): download the file again (everything before that line was read)") from exc
+            f"({exc}): download the file again (everything before that line was read)"
+        ) from exc
     except OSError as exc:
         raise ImdbFileError(f"{table.name}: cannot be read after line {number:,}: {exc}") from exc
 
 
 def _out_of_order(table: TableFile, number: int, key: bytes, previous: bytes) -> str:
     name = table.name
-    return (f"{name} line {number:,}: {key.decode()} comes after {previous.decode()}, but "
-            f"IMDb's files are sorted by their first column, and screengraph reads them side by "
-            f"side in that order (so that no file is held in memory). Sort the file, keeping "
-            f"its header first, e.g. (zcat -f {name} | head -n 1; zcat -f {name} | tail -n +2 | "
-            f"LC_ALL=C sort -s -t \"$(printf '\\t')\" -k1,1) | gzip > sorted.tsv.gz, and load "
-            "again (what was loaded is updated, not duplicated)")
+    return (
+        f"{name} line {number:,}: {key.decode()} comes after {previous.decode()}, but "
+        f"IMDb's files are sorted by their first column, and screengraph reads them side by "
+        f"side in that order (so that no file is held in memory). Sort the file, keeping "
+        f"its header first, e.g. (zcat -f {name} | head -n 1; zcat -f {name} | tail -n +2 | "
+        f"LC_ALL=C sort -s -t \"$(printf '\\t')\" -k1,1) | gzip > sorted.tsv.gz, and load "
+        "again (what was loaded is updated, not duplicated)"
+    )
 
 
 def _shown(value: bytes) -> str:
@@ -236,15 +275,21 @@ class ImdbDataset:
         found: list[str] = []
         given = ", ".join(sorted(self.files))
         if "title.basics" not in self.files:
-            found.append(f"IMDb files were given ({given}) without title.basics.tsv[.gz], the "
-                         "file of the titles themselves: add it")
+            found.append(
+                f"IMDb files were given ({given}) without title.basics.tsv[.gz], the "
+                "file of the titles themselves: add it"
+            )
         for table in ("title.principals", "title.crew"):
             if table in self.files and "name.basics" not in self.files:
-                found.append(f"{table} names people by their ids only: add name.basics.tsv[.gz] "
-                             "(their names) to the load")
+                found.append(
+                    f"{table} names people by their ids only: add name.basics.tsv[.gz] "
+                    "(their names) to the load"
+                )
         if self.episodes and "title.episode" not in self.files:
-            found.append("--episodes needs title.episode.tsv[.gz] (which series each episode "
-                         "belongs to): add it to the load")
+            found.append(
+                "--episodes needs title.episode.tsv[.gz] (which series each episode "
+                "belongs to): add it to the load"
+            )
         return found
 
     def note(self) -> str | None:

@@ -22,19 +22,38 @@ archive_footage, a WORKED_ON credit with its category as role). A producer whose
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import PurePath
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
 from graph.keys import normalize_name
 from graph.schema import credit_category
 from loaders.identity import IMDB
-from loaders.imdb_files import (NAME_ID, NULL, TITLE_ID, BadLine, ImdbDataset, Line, TableFile,
-                                id_list, null, whole_number, word_list)
+from loaders.imdb_files import (
+    NAME_ID,
+    NULL,
+    TITLE_ID,
+    BadLine,
+    ImdbDataset,
+    Line,
+    TableFile,
+    id_list,
+    null,
+    whole_number,
+    word_list,
+)
 from loaders.imdb_index import INSERT_BATCH, DiskIndex, Person
-from loaders.model import (NAME_MAX_LENGTH, PERSON_YEAR_MIN, YEAR_MAX, Listing, ParsedRecord,
-                           SourceRef, explain)
+from loaders.model import (
+    NAME_MAX_LENGTH,
+    PERSON_YEAR_MIN,
+    YEAR_MAX,
+    Listing,
+    ParsedRecord,
+    SourceRef,
+    explain,
+)
 
 EPISODE = "tvEpisode"  # IMDb's titleType of an episode
 EXECUTIVE_PRODUCER = "executive producer"
@@ -46,8 +65,9 @@ CREW_CATEGORIES = {"directors": "director", "writers": "writer"}  # title.crew c
 IndexProgress = Callable[[int], None]
 
 
-def parse_imdb(dataset: ImdbDataset, scratch: str | None = None,
-               on_indexed: IndexProgress | None = None) -> Iterator[ParsedRecord]:
+def parse_imdb(
+    dataset: ImdbDataset, scratch: str | None = None, on_indexed: IndexProgress | None = None
+) -> Iterator[ParsedRecord]:
     """Every title of the dataset as a listing, or a rejected line; `scratch` is the folder
     of the temporary index (default: the system's temporary folder)."""
     with DiskIndex(scratch) as index:
@@ -68,8 +88,9 @@ def _bad(table: TableFile, line: BadLine) -> ParsedRecord:
     return _reject(table, line.number, line.reason)
 
 
-def _index_people(table: TableFile, index: DiskIndex,
-                  on_indexed: IndexProgress) -> Iterator[ParsedRecord]:
+def _index_people(
+    table: TableFile, index: DiskIndex, on_indexed: IndexProgress
+) -> Iterator[ParsedRecord]:
     """name.basics into the index, one batch at a time; its bad lines are rejected."""
     batch: list[tuple] = []
     lines = 0
@@ -104,8 +125,9 @@ def _person_row(fields: dict[str, str]) -> tuple:
     if name == NULL or not normalize_name.__wrapped__(name):
         raise ValueError(f"primaryName '{name[:40]}' has no letters or digits")
     if len(name) > NAME_MAX_LENGTH:
-        raise ValueError(f"primaryName is {len(name):,} characters long; at most "
-                         f"{NAME_MAX_LENGTH} are allowed")
+        raise ValueError(
+            f"primaryName is {len(name):,} characters long; at most {NAME_MAX_LENGTH} are allowed"
+        )
     years = []
     for column in ("birthYear", "deathYear"):
         year = whole_number(fields[column], column)
@@ -115,8 +137,9 @@ def _person_row(fields: dict[str, str]) -> tuple:
     professions = word_list(fields["primaryProfession"])
     for profession in professions:
         if not normalize_name(profession):  # a few dozen words: cached
-            raise ValueError(f"primaryProfession holds '{profession[:40]}', which has no "
-                             "letters or digits")
+            raise ValueError(
+                f"primaryProfession holds '{profession[:40]}', which has no letters or digits"
+            )
     known_for = id_list(fields["knownForTitles"], TITLE_ID, "knownForTitles")
     return (fields["nconst"], name, *years, ",".join(professions), ",".join(known_for))
 
@@ -187,11 +210,19 @@ class _Cursor:
         self.take(b"\xff")
 
     def _reject_stray(self, rows: list[Line]) -> None:
-        lines = f"line {rows[0].number}" if len(rows) == 1 else \
-            f"{len(rows)} rows, lines {rows[0].number}-{rows[-1].number}"
-        self.rejects.append(_reject(self.table, rows[0].number,
-                                    f"{rows[0].key.decode()} is not a title of title.basics: "
-                                    f"its {self.table.table} rows ({lines}) are left out"))
+        lines = (
+            f"line {rows[0].number}"
+            if len(rows) == 1
+            else f"{len(rows)} rows, lines {rows[0].number}-{rows[-1].number}"
+        )
+        self.rejects.append(
+            _reject(
+                self.table,
+                rows[0].number,
+                f"{rows[0].key.decode()} is not a title of title.basics: "
+                f"its {self.table.table} rows ({lines}) are left out",
+            )
+        )
 
 
 class _Join:
@@ -204,8 +235,9 @@ class _Join:
         joined = ["title.principals", "title.crew", "title.akas"]
         if dataset.episodes:
             joined.append("title.episode")
-        self.cursors = {table: _Cursor(dataset.required(table)) for table in joined
-                        if table in dataset.files}
+        self.cursors = {
+            table: _Cursor(dataset.required(table)) for table in joined if table in dataset.files
+        }
 
     def records(self) -> Iterator[ParsedRecord]:
         for line in self.basics.lines():
@@ -231,8 +263,9 @@ class _Join:
 class _Title:
     """One title: its basics row and the rows of the other files, as a listing."""
 
-    def __init__(self, join: _Join, line: Line, fields: dict[str, str],
-                 rows: dict[str, list[Line]]):
+    def __init__(
+        self, join: _Join, line: Line, fields: dict[str, str], rows: dict[str, list[Line]]
+    ):
         self.join = join
         self.line = line
         self.fields = fields
@@ -260,8 +293,12 @@ class _Title:
             yield cursor.table, line, fields
 
     def records(self) -> Iterator[ParsedRecord]:
-        ref = SourceRef(source_id=IMDB + self.tconst, file=self.join.basics.name,
-                        line=self.line.number, own_id=IMDB + self.tconst)
+        ref = SourceRef(
+            source_id=IMDB + self.tconst,
+            file=self.join.basics.name,
+            line=self.line.number,
+            own_id=IMDB + self.tconst,
+        )
         try:
             data = self._listing_data()
         except ValueError as exc:
@@ -323,16 +360,18 @@ class _Title:
             credited.add((credit["nconst"], credit["category"]))
         for table, line, fields in self._read("title.crew"):
             try:
-                crew = {column: id_list(fields[column], NAME_ID, column)
-                        for column in CREW_CATEGORIES}
+                crew = {
+                    column: id_list(fields[column], NAME_ID, column) for column in CREW_CATEGORIES
+                }
             except ValueError as exc:
                 self._reject_row(table, line.number, str(exc))
                 continue
             for column, category in CREW_CATEGORIES.items():
                 for nconst in dict.fromkeys(crew[column]):
                     if (nconst, category) not in credited:
-                        credits.append(({"nconst": nconst, "category": category},
-                                        table, line.number))
+                        credits.append(
+                            ({"nconst": nconst, "category": category}, table, line.number)
+                        )
         people = self.join.index.people(credit["nconst"] for credit, _, _ in credits)
         found: list[dict] = []
         for credit, table, number in credits:
@@ -340,7 +379,8 @@ class _Title:
             if person is None:
                 self.warnings.append(
                     f"{self.tconst}: {PurePath(table.name).name} line {number} credits "
-                    f"{credit['nconst']}, who is not in name.basics: that credit is left out")
+                    f"{credit['nconst']}, who is not in name.basics: that credit is left out"
+                )
                 continue
             self.origin[("credits", len(found))] = (table, number)
             found.append(_with_person(credit, person))
@@ -362,11 +402,14 @@ class _Title:
             if series is None:
                 self.warnings.append(
                     f"{self.tconst}: its series {parent} ({PurePath(table.name).name} line "
-                    f"{line.number}) is not in title.basics: loaded without its series")
+                    f"{line.number}) is not in title.basics: loaded without its series"
+                )
                 return {}
-            return {"episode_of": {"title": series.title, "year": series.year,
-                                   "ids": [IMDB + parent]},
-                    "season_number": season, "episode_number": number}
+            return {
+                "episode_of": {"title": series.title, "year": series.year, "ids": [IMDB + parent]},
+                "season_number": season,
+                "episode_number": number,
+            }
         return {}
 
     def _validated(self, data: dict) -> tuple[Listing | None, str | None]:
@@ -397,8 +440,9 @@ class _Title:
             for position in kept:
                 if position in gone:
                     continue
-                moved[(field, position - sum(1 for g in gone if g < position))] = \
-                    self.origin[(field, position)]
+                moved[(field, position - sum(1 for g in gone if g < position))] = self.origin[
+                    (field, position)
+                ]
             for position in kept:
                 del self.origin[(field, position)]
             self.origin.update(moved)
@@ -416,9 +460,13 @@ def _principal(fields: dict[str, str]) -> dict:
     job = null(fields["job"])
     if category == "producer" and job and credit_category(job) == EXECUTIVE_PRODUCER:
         category = EXECUTIVE_PRODUCER
-    return {"nconst": nconst, "category": category, "job": job,
-            "characters": _characters(fields["characters"]),
-            "order": whole_number(fields["ordering"], "ordering")}
+    return {
+        "nconst": nconst,
+        "category": category,
+        "job": job,
+        "characters": _characters(fields["characters"]),
+        "order": whole_number(fields["ordering"], "ordering"),
+    }
 
 
 def _characters(value: str) -> list[str]:
@@ -437,11 +485,14 @@ def _characters(value: str) -> list[str]:
 def _with_person(credit: dict, person: Person) -> dict:
     credit = dict(credit)
     nconst = credit.pop("nconst")
-    credit.update(name=person.name, ids=[IMDB + nconst], birth_year=person.birth_year,
-                  death_year=person.death_year,
-                  professions=person.professions.split(",") if person.professions else [],
-                  known_for=[IMDB + t for t in person.known_for.split(",")]
-                  if person.known_for else [])
+    credit.update(
+        name=person.name,
+        ids=[IMDB + nconst],
+        birth_year=person.birth_year,
+        death_year=person.death_year,
+        professions=person.professions.split(",") if person.professions else [],
+        known_for=[IMDB + t for t in person.known_for.split(",")] if person.known_for else [],
+    )
     return credit
 
 

@@ -14,8 +14,9 @@ import os
 import sqlite3
 import tempfile
 import weakref
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 INSERT_BATCH = 10_000
 _LOOKUP_CHUNK = 500  # ids in one `IN (...)`; SQLite takes up to 32,766 parameters
@@ -40,8 +41,7 @@ class DiskIndex:
     """People by nconst and series by tconst, in a temporary SQLite file."""
 
     def __init__(self, folder: str | None = None) -> None:
-        handle, name = tempfile.mkstemp(prefix="screengraph-imdb-", suffix=".sqlite",
-                                        dir=folder)
+        handle, name = tempfile.mkstemp(prefix="screengraph-imdb-", suffix=".sqlite", dir=folder)
         os.close(handle)
         self.path = Path(name)
         # Deleted at exit too, when a load stops with its parser suspended mid-stream.
@@ -84,15 +84,18 @@ class DiskIndex:
         wanted = list(dict.fromkeys(nconsts))
         found: dict[str, Person] = {}
         for start in range(0, len(wanted), _LOOKUP_CHUNK):
-            chunk = wanted[start:start + _LOOKUP_CHUNK]
+            chunk = wanted[start : start + _LOOKUP_CHUNK]
             marks = ",".join("?" * len(chunk))
             for nconst, *facts in self._db.execute(
-                    f"SELECT nconst, name, birth, death, professions, known_for FROM person "
-                    f"WHERE nconst IN ({marks})", chunk):
+                f"SELECT nconst, name, birth, death, professions, known_for FROM person "
+                f"WHERE nconst IN ({marks})",
+                chunk,
+            ):
                 found[nconst] = Person(*facts)
         return found
 
     def series(self, tconst: str) -> Series | None:
-        row = self._db.execute("SELECT title, year FROM series WHERE tconst = ?",
-                               (tconst,)).fetchone()
+        row = self._db.execute(
+            "SELECT title, year FROM series WHERE tconst = ?", (tconst,)
+        ).fetchone()
         return Series(*row) if row else None

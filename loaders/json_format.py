@@ -12,8 +12,9 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Iterator
 from pathlib import PurePath
-from typing import Any, Iterator, NamedTuple, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from loaders.model import RECORD_MAX_CHARS, ParsedRecord, SourceRef
 from loaders.records import LISTING_FIELDS, to_record
@@ -37,6 +38,8 @@ class _Item(NamedTuple):
     end: int
     line: int
     mark: object
+
+
 _SKIPPED = 1 << 20  # characters read at a time past an over-long line
 
 
@@ -45,13 +48,16 @@ def _text(source: str | TextIO) -> str:
 
 
 def _too_long(where: str, length: str) -> str:
-    return (f"{where}: the record is {length} characters long; at most "
-            f"{RECORD_MAX_CHARS:,} are read (split it, or shorten its longest field)")
+    return (
+        f"{where}: the record is {length} characters long; at most "
+        f"{RECORD_MAX_CHARS:,} are read (split it, or shorten its longest field)"
+    )
 
 
 def _ref(file: str, record: int, line: int | None) -> SourceRef:
-    return SourceRef(source_id=f"{PurePath(file).name or file}#{record}", file=file, line=line,
-                     record=record)
+    return SourceRef(
+        source_id=f"{PurePath(file).name or file}#{record}", file=file, line=line, record=record
+    )
 
 
 def _kind(value: Any) -> str:
@@ -84,12 +90,14 @@ def _not_finite(value: Any) -> bool:
 def _checked(item: Any, ref: SourceRef, where: str, source: str) -> ParsedRecord:
     """A decoded value as a record; `source` is its text, looked at only for NaN and Infinity."""
     if not isinstance(item, dict):
-        return ParsedRecord(ref=ref, error=f"{where}: expected an object with a title, "
-                                           f"got {_kind(item)}")
+        return ParsedRecord(
+            ref=ref, error=f"{where}: expected an object with a title, got {_kind(item)}"
+        )
     try:
         if ("NaN" in source or "Infinity" in source) and _not_finite(item):
-            return ParsedRecord(ref=ref, error=f"{where}: NaN and Infinity are not numbers a "
-                                               "listing can hold")
+            return ParsedRecord(
+                ref=ref, error=f"{where}: NaN and Infinity are not numbers a listing can hold"
+            )
         if is_tmdb_record(item):
             return tmdb_record(item, ref, where)
         return to_record(item, ref, where)
@@ -174,32 +182,40 @@ def parse_json(source: str | TextIO, file: str) -> Iterator[ParsedRecord]:
     text = _text(source).lstrip("\ufeff")
     body = len(text) - len(text.lstrip(_WHITESPACE))
     if body == len(text):
-        yield ParsedRecord(ref=_ref(file, 1, 1), error="the file is empty: expected a JSON "
-                                                       "object or an array of objects")
+        yield ParsedRecord(
+            ref=_ref(file, 1, 1),
+            error="the file is empty: expected a JSON object or an array of objects",
+        )
         return
     if text[body] == "[":
         items = _array_items(text, body)
     else:
         wrapper = _WRAPPER.match(text, body)
-        items = (_array_items(text, wrapper.end() - 1, "}")
-                 if wrapper and _wrapped_list({json.loads(wrapper.group(1)): []}) is not None
-                 else None)
+        items = (
+            _array_items(text, wrapper.end() - 1, "}")
+            if wrapper and _wrapped_list({json.loads(wrapper.group(1)): []}) is not None
+            else None
+        )
     if items is None:
         try:
             data, end = _loads(text, body)
             if text[end:].strip(_WHITESPACE):
                 raise json.JSONDecodeError("Extra data after the first value", text, end)
         except json.JSONDecodeError as exc:
-            yield ParsedRecord(ref=_ref(file, 1, exc.lineno),
-                               error=f"not valid JSON: {exc.msg} at line {exc.lineno} "
-                                     f"column {exc.colno}")
+            yield ParsedRecord(
+                ref=_ref(file, 1, exc.lineno),
+                error=f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+            )
             return
         except RecursionError:
             yield ParsedRecord(ref=_ref(file, 1, None), error="not valid JSON: nested too deeply")
             return
         wrapped = _wrapped_list(data)
-        decoded = ([(item, None) for item in wrapped] if wrapped is not None
-                   else [(data, _line_of(text, body))])
+        decoded = (
+            [(item, None) for item in wrapped]
+            if wrapped is not None
+            else [(data, _line_of(text, body))]
+        )
         # What _checked looks at for NaN and Infinity: the text, searched once.
         special = "NaN" if "NaN" in text or "Infinity" in text else ""
         for number, (item, line) in enumerate(decoded, 1):
@@ -210,12 +226,14 @@ def parse_json(source: str | TextIO, file: str) -> Iterator[ParsedRecord]:
         where = f"record {number} (line {item.line})"
         ref = _ref(file, number, item.line)
         if item.mark is _TOO_DEEP:
-            yield ParsedRecord(ref=ref, error=f"{where}: not valid JSON: item {number} of the "
-                                              "array is nested too deeply")
+            yield ParsedRecord(
+                ref=ref,
+                error=f"{where}: not valid JSON: item {number} of the array is nested too deeply",
+            )
         elif isinstance(item.mark, _TooLong):
             yield ParsedRecord(ref=ref, error=_too_long(where, f"{item.mark:,}"))
         else:
-            yield _checked(_loads(text, item.start)[0], ref, where, text[item.start:item.end])
+            yield _checked(_loads(text, item.start)[0], ref, where, text[item.start : item.end])
 
 
 def _wrapped_list(data: Any) -> list | None:
@@ -266,10 +284,14 @@ def parse_jsonl(source: str | TextIO, file: str) -> Iterator[ParsedRecord]:
             if line[end:].strip(_WHITESPACE):
                 raise json.JSONDecodeError("Extra data after the object", line, end)
         except json.JSONDecodeError as exc:
-            hint = (" (one object per line is expected; is this a .json file?)"
-                    if line.strip() in ("[", "{") else "")
-            yield ParsedRecord(ref=ref, error=f"{where}: not valid JSON: {exc.msg} at column "
-                                              f"{exc.colno}{hint}")
+            hint = (
+                " (one object per line is expected; is this a .json file?)"
+                if line.strip() in ("[", "{")
+                else ""
+            )
+            yield ParsedRecord(
+                ref=ref, error=f"{where}: not valid JSON: {exc.msg} at column {exc.colno}{hint}"
+            )
             continue
         except RecursionError:
             yield ParsedRecord(ref=ref, error=f"{where}: not valid JSON: nested too deeply")

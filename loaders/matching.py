@@ -33,7 +33,9 @@ NOT_EXAMINED = "not examined"
 JOINS, NEW = "joins", "new"
 IDENTIFIER, EXACT, FOLDED, THIS_INPUT = "identifier", "exact key", "folded name", "this input"
 
-_STORED = "UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN k, n.{display}, coalesce(n.ids, [])"
+_STORED = (
+    "UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN k, n.{display}, coalesce(n.ids, [])"
+)
 
 
 class MatchReport:
@@ -44,8 +46,8 @@ class MatchReport:
         self.entries: list[dict[str, Any]] = []
         self.counts: Counter = Counter()
         self.warnings: list[str] = []
-        self._seen: set[tuple[str, str, str]] = set()   # (label, key, spelling)
-        self._created: set[tuple[str, str]] = set()     # (label, key) this input creates
+        self._seen: set[tuple[str, str, str]] = set()  # (label, key, spelling)
+        self._created: set[tuple[str, str]] = set()  # (label, key) this input creates
 
     def add(self, plans: list[ListingPlan]) -> None:
         named: list[tuple[Entity, tuple[str, ...], ListingPlan]] = []
@@ -71,8 +73,10 @@ class MatchReport:
                 self.counts[entry["rule"]] += 1
             if entry["suspicious"]:
                 self.counts["suspicious"] += 1
-                self.warnings.extend(f"{_where(plan)}: {entity.label} '{entity.spelling}' "
-                                     f"{reason}" for reason in entry["suspicious"])
+                self.warnings.extend(
+                    f"{_where(plan)}: {entity.label} '{entity.spelling}' {reason}"
+                    for reason in entry["suspicious"]
+                )
             if len(self.entries) + len(listed) >= MATCHES_LISTED:
                 continue
             entry["where"] = _where(plan)
@@ -83,11 +87,16 @@ class MatchReport:
         self.entries.extend(listed)
 
     def _entry(self, entity: Entity, ids: tuple[str, ...], node: tuple | None) -> dict:
-        entry: dict[str, Any] = {"label": entity.label, "name": entity.spelling,
-                                 "key": entity.key, "outcome": NEW, "rule": None,
-                                 "existing_name": None, "near_misses": [],
-                                 "suspicious": suspicious_name(
-                                     entity.spelling, title=entity.label == Label.SHOW.value)}
+        entry: dict[str, Any] = {
+            "label": entity.label,
+            "name": entity.spelling,
+            "key": entity.key,
+            "outcome": NEW,
+            "rule": None,
+            "existing_name": None,
+            "near_misses": [],
+            "suspicious": suspicious_name(entity.spelling, title=entity.label == Label.SHOW.value),
+        }
         ident = (entity.label, entity.key)
         if node is not None:
             name, node_ids = node
@@ -116,14 +125,18 @@ class MatchReport:
                 found[(label, key)] = (name, tuple(ids))
         return found
 
-    def _near_misses(self, new: dict[str, dict[str, tuple[str, ...]]],
-                     listed: list[dict[str, Any]]) -> None:
+    def _near_misses(
+        self, new: dict[str, dict[str, tuple[str, ...]]], listed: list[dict[str, Any]]
+    ) -> None:
         if self.backend is None or not new:
             return
         found = {label: near_misses(self.backend, label, names) for label, names in new.items()}
         for entry in listed:
-            misses = found.get(entry["label"], {}).get(entry["name"]) if entry["outcome"] == NEW \
+            misses = (
+                found.get(entry["label"], {}).get(entry["name"])
+                if entry["outcome"] == NEW
                 else None
+            )
             if not misses:
                 continue
             entry["near_misses"] = [miss._asdict() for miss in misses]
@@ -132,7 +145,8 @@ class MatchReport:
             self.warnings.append(
                 f"{entry['where']}: {entry['label']} '{entry['name']}' would be new, but "
                 f"'{best.name}' ({best.key}) exists and is close: {best.reason}. If they are "
-                "one, spell it as stored (or give its identifier) and preview again")
+                "one, spell it as stored (or give its identifier) and preview again"
+            )
 
     def _check_year(self, plan: ListingPlan) -> None:
         reason = suspicious_year(plan.listing.year)
@@ -141,8 +155,11 @@ class MatchReport:
             self.warnings.append(f"{_where(plan)}: Show '{plan.listing.title}': {reason}")
 
     def to_json(self) -> dict:
-        return {"counts": dict(sorted(self.counts.items())), "listed": len(self.entries),
-                "names": self.entries}
+        return {
+            "counts": dict(sorted(self.counts.items())),
+            "listed": len(self.entries),
+            "names": self.entries,
+        }
 
 
 def _where(plan: ListingPlan) -> str:

@@ -7,17 +7,18 @@ their ids, their data and their provenance untouched: nothing is rewritten. The 
 (loaders/upgrade.py, the one path every load, `screengraph init` and `screengraph upgrade`
 take) only counts them (`legacy_listings`). A later load adopts an old listing when it
 meets its record again (`LegacyListings`): the old id is renamed to the new one on the
-listing and in every `sources` list, and the reload is then "unchanged" (or an update)
+listing and on its Assertions, and the reload is then "unchanged" (or an update)
 instead of a duplicate.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import PurePath
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from graph.backend import Backend
-from graph.schema import LAYOUT_LABEL, LISTING_LABEL
+from graph.schema import ASSERTION_LABEL, LAYOUT_LABEL, LISTING_LABEL
 from graph.store_layout import LAYOUT_VERSION, read_layout
 from loaders.identity import file_identity, legacy_id
 from loaders.model import ParsedRecord
@@ -25,26 +26,22 @@ from loaders.upgrade import COUNT_LEGACY, OLD_IDS, upgrade
 
 __all__ = ["LAYOUT_VERSION", "LegacyListings", "layout", "migrate"]
 
-_FIND = (f"UNWIND $keys AS k MATCH (x:{LISTING_LABEL} {{key: k}}) WHERE {OLD_IDS} "
-         "RETURN x.key AS key, x.content_hash AS hash, x.shows AS shows, "
-         "x.mentions AS mentions, x.file AS file")
-# An id in a `sources` list, renamed: $old[i] becomes $new[i].
-_RENAMED = ("[v IN {0} | coalesce([i IN range(0, size($old) - 1) WHERE $old[i] = v | $new[i]][0], "
-            "v)]")
+_FIND = (
+    f"UNWIND $keys AS k MATCH (x:{LISTING_LABEL} {{key: k}}) WHERE {OLD_IDS} "
+    "RETURN x.key AS key, x.content_hash AS hash, x.shows AS shows, "
+    "x.mentions AS mentions, x.file AS file"
+)
+# [old id, new id, file, line, record]: the listing and what it asserted, renamed.
 _ADOPT = (
     f"UNWIND $listings AS p MATCH (x:{LISTING_LABEL} {{key: p[0]}}) "
     "SET x.key = p[1], x.file = p[2], x.line = p[3], x.record = p[4] "
     "WITH count(*) AS _ "
-    "UNWIND $shows AS sk MATCH (s:Show {key: sk}) WITH DISTINCT s "
-    "WHERE any(v IN coalesce(s.sources, []) WHERE v IN $old) "
-    f"SET s.sources = {_RENAMED.format('s.sources')} "
-    "WITH count(*) AS _ "
-    "UNWIND $shows AS sk MATCH (:Show {key: sk})-[r]-() WITH DISTINCT r "
-    "WHERE any(v IN coalesce(r.sources, []) WHERE v IN $old) "
-    f"SET r.sources = {_RENAMED.format('r.sources')} "
+    f"UNWIND $listings AS p MATCH (a:{ASSERTION_LABEL} {{listing: p[0]}}) "
+    "SET a.listing = p[1], a.key = p[1] + '\t' + a.show "
     "WITH count(*) AS _ "
     f"MATCH (l:{LAYOUT_LABEL} {{key: 'layout'}}) "
-    "SET l.legacy_listings = l.legacy_listings - size($old)")
+    "SET l.legacy_listings = l.legacy_listings - size($old)"
+)
 
 
 def layout(backend: Backend) -> tuple[int, int | None]:
@@ -75,8 +72,13 @@ class LegacyListings:
         self.write = write
         self.remaining = migrate(backend) if write else _count_unmigrated(backend)
 
-    def adopt(self, records: list[ParsedRecord], hashes: dict[int, str],
-              known: Iterable[str], before_writing: Callable[[], None]) -> dict[str, dict]:
+    def adopt(
+        self,
+        records: list[ParsedRecord],
+        hashes: dict[int, str],
+        known: Iterable[str],
+        before_writing: Callable[[], None],
+    ) -> dict[str, dict]:
         """Rows like `ListingWriter.existing_listings` gives, under their new ids, of the
         old listings these records adopt (renamed in the store unless only checking).
         `known`: ids the store already has; `before_writing` waits for writes in flight."""
@@ -101,16 +103,14 @@ class LegacyListings:
             renames.append([row["key"], ref.source_id, ref.file, ref.line, ref.record])
         if renames and self.write:
             before_writing()
-            self.backend.run_write(_ADOPT, {
-                "listings": renames, "old": [r[0] for r in renames],
-                "new": [r[1] for r in renames],
-                "shows": sorted({key for row in adopted.values() for key in row["shows"] or []})})
+            self.backend.run_write(_ADOPT, {"listings": renames, "old": [r[0] for r in renames]})
             self.remaining -= len(renames)
         return adopted
 
 
-def _heir(row: dict[str, Any], records: list[ParsedRecord],
-          hashes: dict[int, str]) -> ParsedRecord | None:
+def _heir(
+    row: dict[str, Any], records: list[ParsedRecord], hashes: dict[int, str]
+) -> ParsedRecord | None:
     """Which of the records sharing an old id continues the old listing, if any."""
     for record in records:
         if hashes[id(record)] == row["hash"]:

@@ -9,10 +9,18 @@ loaders.schema_export` regenerates it; a test keeps it current).
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Mapping, Union, overload
+from collections.abc import Mapping
+from typing import Annotated, Any, Union, overload
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
-                      field_validator, model_validator)
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from graph.identifiers import IdentifierError, parse_identifier
 from graph.keys import normalize_name
@@ -21,16 +29,16 @@ from graph.schema import Label, credit_category
 # Limits, declared here once: the parsers, the CSV header check and the published JSON
 # Schema (loaders/listing.schema.json) all read them. A record beyond one is refused with
 # the reason; the records around it load.
-NAME_MAX_LENGTH = 500         # characters in a name (a person, a title, a genre...)
-TEXT_MAX_LENGTH = 100_000     # characters in a synopsis or any other text value
-URL_MAX_LENGTH = 2_000        # characters in a source_url: it can be a listing's id, and
+NAME_MAX_LENGTH = 500  # characters in a name (a person, a title, a genre...)
+TEXT_MAX_LENGTH = 100_000  # characters in a synopsis or any other text value
+URL_MAX_LENGTH = 2_000  # characters in a source_url: it can be a listing's id, and
 #                               database indexes take keys of a few kilobytes at most
-NAMES_MAX = 10_000            # names in one list field (cast, directors, genres...)
-EXTRA_FIELDS_MAX = 200        # fields screengraph does not know, in one listing
+NAMES_MAX = 10_000  # names in one list field (cast, directors, genres...)
+EXTRA_FIELDS_MAX = 200  # fields screengraph does not know, in one listing
 RECORD_MAX_CHARS = 8_000_000  # one record as written (a JSON Lines line, a JSON array
 #                               item, a CSV row, a page): a longer one is not even parsed
 YEAR_MIN, YEAR_MAX = 1870, 2100
-PERSON_YEAR_MIN = 1           # people's birth and death years: writers of source material
+PERSON_YEAR_MIN = 1  # people's birth and death years: writers of source material
 #                               were born long before cinema (IMDb: Shakespeare, 1564)
 
 _SPACES = re.compile(r"\s+")
@@ -41,10 +49,13 @@ _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\u2060\ufef
 # store it, so no database can either.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
-ExtraValue = Union[Annotated[str, Field(max_length=TEXT_MAX_LENGTH)], int,
-                   Annotated[float, Field(allow_inf_nan=False)], bool,
-                   Annotated[list[Annotated[str, Field(max_length=TEXT_MAX_LENGTH)]],
-                             Field(max_length=NAMES_MAX)]]
+ExtraValue = Union[  # noqa: UP007 (one expression, as pydantic reads it)
+    Annotated[str, Field(max_length=TEXT_MAX_LENGTH)],
+    int,
+    Annotated[float, Field(allow_inf_nan=False)],
+    bool,
+    Annotated[list[Annotated[str, Field(max_length=TEXT_MAX_LENGTH)]], Field(max_length=NAMES_MAX)],
+]
 
 
 @overload
@@ -69,8 +80,9 @@ def _clean_paragraphs(value: object) -> object:
     if isinstance(value, str):
         if len(value) > TEXT_MAX_LENGTH:  # refused before any work on it
             raise _too_long(value, TEXT_MAX_LENGTH)
-        lines = [clean_text(line) for line in
-                 value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+        lines = [
+            clean_text(line) for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        ]
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
         return text or None
     return value
@@ -125,17 +137,28 @@ def property_name(field: str) -> str:
 
 
 Name = Annotated[str, BeforeValidator(_name), Field(min_length=1, max_length=NAME_MAX_LENGTH)]
-NameList = Annotated[list[Annotated[str, Field(min_length=1, max_length=NAME_MAX_LENGTH)]],
-                     BeforeValidator(_names), Field(max_length=NAMES_MAX)]
+NameList = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=NAME_MAX_LENGTH)]],
+    BeforeValidator(_names),
+    Field(max_length=NAMES_MAX),
+]
 
 ROLE_FIELDS = ("directors", "producers", "executive_producers", "writers", "cast")
-LIST_FIELDS = (*ROLE_FIELDS, "genres", "companies", "related_shows", "people", "shows",
-               "alternate_titles")
+LIST_FIELDS = (
+    *ROLE_FIELDS,
+    "genres",
+    "companies",
+    "related_shows",
+    "people",
+    "shows",
+    "alternate_titles",
+)
 COUNT_MAX = 1_000_000  # a runtime in minutes, a season or episode number, a credit's order
 
 
 def _identifiers(label: Label):
     """A list of identifiers of one label's kind, each written `<scheme>:<value>`."""
+
     def check(value: object) -> object:
         if isinstance(value, str):
             value = [value]
@@ -154,6 +177,7 @@ def _identifiers(label: Label):
                     checked.append(identifier)
             return checked
         return value
+
     return BeforeValidator(check)
 
 
@@ -168,13 +192,16 @@ def _show_kind(value: object) -> object:
     return value
 
 
-YearValue = Annotated[Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)] | None,
-                      BeforeValidator(_year)]
+YearValue = Annotated[
+    Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)] | None, BeforeValidator(_year)
+]
 Count = Annotated[Annotated[int, Field(ge=0, le=COUNT_MAX)] | None, BeforeValidator(_year)]
-PersonYear = Annotated[Annotated[int, Field(ge=PERSON_YEAR_MIN, le=YEAR_MAX)] | None,
-                       BeforeValidator(_year)]
-ShortText = Annotated[Annotated[str, Field(max_length=NAME_MAX_LENGTH)] | None,
-                      BeforeValidator(_clean_optional)]
+PersonYear = Annotated[
+    Annotated[int, Field(ge=PERSON_YEAR_MIN, le=YEAR_MAX)] | None, BeforeValidator(_year)
+]
+ShortText = Annotated[
+    Annotated[str, Field(max_length=NAME_MAX_LENGTH)] | None, BeforeValidator(_clean_optional)
+]
 PersonIds = Annotated[list[str], _identifiers(Label.PERSON)]
 ShowIds = Annotated[list[str], _identifiers(Label.SHOW)]
 
@@ -190,22 +217,29 @@ class Credit(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
-    category: Annotated[str, BeforeValidator(_category),
-                        Field(min_length=1, max_length=NAME_MAX_LENGTH)]
-    job: ShortText = Field(default=None, description="The source's words for the job "
-                                                     "(IMDb's `job`, TMDB's `job`).")
-    characters: NameList = Field(default_factory=list,
-                                 description="Characters played, for acting credits.")
-    order: Count = Field(default=None, description="Billing order, from 0 or 1 as the "
-                                                   "source counts.")
-    ids: PersonIds = Field(default_factory=list,
-                           description="The person's identifiers: imdb:nm..., tmdb:person/...")
+    category: Annotated[
+        str, BeforeValidator(_category), Field(min_length=1, max_length=NAME_MAX_LENGTH)
+    ]
+    job: ShortText = Field(
+        default=None, description="The source's words for the job (IMDb's `job`, TMDB's `job`)."
+    )
+    characters: NameList = Field(
+        default_factory=list, description="Characters played, for acting credits."
+    )
+    order: Count = Field(
+        default=None, description="Billing order, from 0 or 1 as the source counts."
+    )
+    ids: PersonIds = Field(
+        default_factory=list, description="The person's identifiers: imdb:nm..., tmdb:person/..."
+    )
     birth_year: PersonYear = None
     death_year: PersonYear = None
-    professions: NameList = Field(default_factory=list,
-                                  description="Primary professions (IMDb's name.basics).")
-    known_for: ShowIds = Field(default_factory=list,
-                               description="Identifiers of the titles they are known for.")
+    professions: NameList = Field(
+        default_factory=list, description="Primary professions (IMDb's name.basics)."
+    )
+    known_for: ShowIds = Field(
+        default_factory=list, description="Identifiers of the titles they are known for."
+    )
 
 
 class CompanyRef(BaseModel):
@@ -244,8 +278,9 @@ class Listing(BaseModel):
         return data
 
     title: Name
-    synopsis: Annotated[Annotated[str, Field(max_length=TEXT_MAX_LENGTH)] | None,
-                        BeforeValidator(_clean_paragraphs)] = None
+    synopsis: Annotated[
+        Annotated[str, Field(max_length=TEXT_MAX_LENGTH)] | None, BeforeValidator(_clean_paragraphs)
+    ] = None
     directors: NameList = Field(default_factory=list)
     producers: NameList = Field(default_factory=list)
     executive_producers: NameList = Field(default_factory=list)
@@ -256,44 +291,60 @@ class Listing(BaseModel):
     related_shows: NameList = Field(
         default_factory=list,
         description="Titles of related shows; on catalogue pages, 'More shows from company': "
-                    "shows made by this listing's companies.")
-    year: Annotated[Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)] | None,
-                    BeforeValidator(_year)] = None
-    country: Annotated[Annotated[str, Field(max_length=NAME_MAX_LENGTH)] | None,
-                       BeforeValidator(_clean_optional)] = None
-    source_url: Annotated[Annotated[str, Field(max_length=URL_MAX_LENGTH)] | None,
-                          BeforeValidator(_clean_optional)] = None
+        "shows made by this listing's companies.",
+    )
+    year: Annotated[
+        Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)] | None, BeforeValidator(_year)
+    ] = None
+    country: Annotated[
+        Annotated[str, Field(max_length=NAME_MAX_LENGTH)] | None, BeforeValidator(_clean_optional)
+    ] = None
+    source_url: Annotated[
+        Annotated[str, Field(max_length=URL_MAX_LENGTH)] | None, BeforeValidator(_clean_optional)
+    ] = None
     extra: dict[str, ExtraValue] = Field(
-        default_factory=dict, max_length=EXTRA_FIELDS_MAX,
+        default_factory=dict,
+        max_length=EXTRA_FIELDS_MAX,
         description="Fields screengraph does not know, kept as show properties; "
-                    "names are snake_case (`Episodes` -> `episodes`).")
-    ids: ShowIds = Field(default_factory=list,
-                         description="The show's identifiers: imdb:tt..., tmdb:movie/..., "
-                                     "tmdb:tv/...")
-    kind: Annotated[Annotated[str, Field(max_length=NAME_MAX_LENGTH)] | None,
-                    BeforeValidator(_show_kind)] = Field(
-        default=None, description="movie, tv series, tv mini series, tv episode, short... "
-                                  "(lower case, words split by spaces)")
+        "names are snake_case (`Episodes` -> `episodes`).",
+    )
+    ids: ShowIds = Field(
+        default_factory=list,
+        description="The show's identifiers: imdb:tt..., tmdb:movie/..., tmdb:tv/...",
+    )
+    kind: Annotated[
+        Annotated[str, Field(max_length=NAME_MAX_LENGTH)] | None, BeforeValidator(_show_kind)
+    ] = Field(
+        default=None,
+        description="movie, tv series, tv mini series, tv episode, short... "
+        "(lower case, words split by spaces)",
+    )
     end_year: YearValue = None
     runtime_minutes: Count = None
     original_title: ShortText = None
-    alternate_titles: NameList = Field(default_factory=list,
-                                       description="Other titles the show is known by.")
+    alternate_titles: NameList = Field(
+        default_factory=list, description="Other titles the show is known by."
+    )
     identified_companies: list[CompanyRef] = Field(
-        default_factory=list, max_length=NAMES_MAX,
-        description="Companies with their identifiers (tmdb:company/...), beside `companies`.")
-    episode_of: SeriesRef | None = Field(default=None,
-                                         description="For an episode: its series.")
+        default_factory=list,
+        max_length=NAMES_MAX,
+        description="Companies with their identifiers (tmdb:company/...), beside `companies`.",
+    )
+    episode_of: SeriesRef | None = Field(default=None, description="For an episode: its series.")
     season_number: Count = None
     episode_number: Count = None
     credits: list[Credit] = Field(
-        default_factory=list, max_length=NAMES_MAX,
+        default_factory=list,
+        max_length=NAMES_MAX,
         description="Credits with their category, job, characters and the person's "
-                    "identifiers; beside (and merged with) the name lists by role.")
+        "identifiers; beside (and merged with) the name lists by role.",
+    )
     people: NameList | None = Field(
-        default=None, description="The page's cross-check list of everyone credited.")
+        default=None, description="The page's cross-check list of everyone credited."
+    )
     shows: NameList | None = Field(
-        default=None, description="The page's cross-check list of shows.")
+        default=None, description="The page's cross-check list of shows."
+    )
 
     @field_validator("extra", mode="before")
     @classmethod
@@ -302,8 +353,10 @@ class Listing(BaseModel):
         if not isinstance(value, dict):
             return value
         if len(value) > EXTRA_FIELDS_MAX:
-            raise ValueError(f"the listing has {len(value):,} fields screengraph does not know; "
-                             f"at most {EXTRA_FIELDS_MAX:,} are allowed")
+            raise ValueError(
+                f"the listing has {len(value):,} fields screengraph does not know; "
+                f"at most {EXTRA_FIELDS_MAX:,} are allowed"
+            )
         renamed: dict[str, Any] = {}
         origin: dict[str, str] = {}
         for field, item in value.items():
@@ -311,8 +364,10 @@ class Listing(BaseModel):
             if not name:
                 raise ValueError(f"the field name '{field}' has no letters or digits")
             if name in origin:
-                raise ValueError(f"the fields '{origin[name]}' and '{field}' would both be "
-                                 f"kept as property '{name}'; rename one")
+                raise ValueError(
+                    f"the fields '{origin[name]}' and '{field}' would both be "
+                    f"kept as property '{name}'; rename one"
+                )
             origin[name] = str(field)
             if isinstance(item, list):
                 item = [v for v in (clean_text(v) for v in item) if v != ""]
@@ -350,12 +405,19 @@ class Listing(BaseModel):
             listed = {normalize_name(p) for p in self.people}
             credited = self.credited_people()
             credited_keys = {normalize_name(p) for p in credited}
-            found += [f"'{person}' is listed under People but has no role"
-                      for person in self.people if normalize_name(person) not in credited_keys]
-            found += [f"'{person}' has a role but is missing from People"
-                      for person in credited if normalize_name(person) not in listed]
+            found += [
+                f"'{person}' is listed under People but has no role"
+                for person in self.people
+                if normalize_name(person) not in credited_keys
+            ]
+            found += [
+                f"'{person}' has a role but is missing from People"
+                for person in credited
+                if normalize_name(person) not in listed
+            ]
         if self.shows is not None and normalize_name(self.title) not in {
-                normalize_name(s) for s in self.shows}:
+            normalize_name(s) for s in self.shows
+        }:
             found.append(f"the title '{self.title}' is missing from Shows")
         for name in self.extra:
             original = (field_names or {}).get(name, name)
@@ -364,27 +426,41 @@ class Listing(BaseModel):
 
 
 # Listing fields added with identifiers and rich credits (see Listing.canonical).
-RICH_FIELDS = ("ids", "kind", "end_year", "runtime_minutes", "original_title",
-               "alternate_titles", "identified_companies", "episode_of", "season_number",
-               "episode_number", "credits")
+RICH_FIELDS = (
+    "ids",
+    "kind",
+    "end_year",
+    "runtime_minutes",
+    "original_title",
+    "alternate_titles",
+    "identified_companies",
+    "episode_of",
+    "season_number",
+    "episode_number",
+    "credits",
+)
 
 
 class SourceRef(BaseModel):
     """Where a record came from: provenance for every node and edge it asserts."""
 
-    source_id: str = Field(description="Stable id of the listing (loaders/identity.py): "
-                                       "its `own_id`, `url:<source_url>`, "
-                                       "`file:<absolute path>#<record>`, "
-                                       "`source:<name>#<record>` or `content:<hash>`; a page, "
-                                       "one listing a file, has no `#<record>`.")
+    source_id: str = Field(
+        description="Stable id of the listing (loaders/identity.py): "
+        "its `own_id`, `url:<source_url>`, "
+        "`file:<absolute path>#<record>`, "
+        "`source:<name>#<record>` or `content:<hash>`; a page, "
+        "one listing a file, has no `#<record>`."
+    )
     file: str
     line: int | None = Field(default=None, description="Line where the record starts.")
     record: int | None = Field(default=None, description="Record number, from 1.")
     own_id: str | None = Field(
-        default=None, description="The record's own identifier at its source, "
-                                  "`<scheme>:<value>` (`tmdb:movie/603`), set by the parser "
-                                  "of a source that identifies its records: the listing's "
-                                  "id wherever the record is copied (loaders/identity.py).")
+        default=None,
+        description="The record's own identifier at its source, "
+        "`<scheme>:<value>` (`tmdb:movie/603`), set by the parser "
+        "of a source that identifies its records: the listing's "
+        "id wherever the record is copied (loaders/identity.py).",
+    )
 
 
 class ParsedRecord(BaseModel):
@@ -398,8 +474,10 @@ class ParsedRecord(BaseModel):
     @model_validator(mode="after")
     def _listing_or_reason(self) -> ParsedRecord:
         if (self.listing is None) == (not (self.error or "").strip()):
-            raise ValueError("a parsed record holds either a listing or the reason it was "
-                             "rejected, not both and not neither")
+            raise ValueError(
+                "a parsed record holds either a listing or the reason it was "
+                "rejected, not both and not neither"
+            )
         return self
 
     @property
@@ -412,27 +490,66 @@ class ParsedRecord(BaseModel):
 
 def unencodable(value: object, where: str = "") -> str | None:
     """Where a value (text, or lists and objects of it, keys included) holds a lone
-    surrogate, in words a user can act on; None when all of it can be encoded."""
+    surrogate, in words a user can act on; None when all of it can be encoded. The words
+    are made only for a value that holds one."""
+    return _located_surrogate(value, where) if _holds_surrogate(value) else None
+
+
+def _holds_surrogate(value: object) -> bool:
+    """Whether a value holds a lone surrogate, building no words: every record pays for
+    this check (ASCII text, most of it, cannot hold one). Text inside lists and objects
+    is checked in place: a call per string was most of its time."""
+    if isinstance(value, str):
+        return not value.isascii() and _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                if not key.isascii() and _SURROGATE.search(key):
+                    return True
+            elif _holds_surrogate(str(key)):
+                return True
+            if isinstance(item, str):
+                if not item.isascii() and _SURROGATE.search(item):
+                    return True
+            elif item is not None and _holds_surrogate(item):
+                return True
+        return False
+    if isinstance(value, list):
+        for item in value:
+            if isinstance(item, str):
+                if not item.isascii() and _SURROGATE.search(item):
+                    return True
+            elif item is not None and _holds_surrogate(item):
+                return True
+    return False
+
+
+def _located_surrogate(value: object, where: str = "") -> str | None:
     if isinstance(value, str):
         found = _SURROGATE.search(value)
         if found:
-            return (f"{where or 'the text'} holds a lone surrogate ({ascii(found.group())[1:-1]}, "
-                    f"character {found.start() + 1}), which is not valid Unicode text: the "
-                    "source was written with a broken encoding; fix that character and load "
-                    "it again")
+            return (
+                f"{where or 'the text'} holds a lone surrogate ({ascii(found.group())[1:-1]}, "
+                f"character {found.start() + 1}), which is not valid Unicode text: the "
+                "source was written with a broken encoding; fix that character and load "
+                "it again"
+            )
         return None
     if isinstance(value, dict):
         for key, item in value.items():
             name = key if isinstance(key, str) else str(key)
             inner = f"{where} field '{name}'" if where else f"'{name}'"
-            problem = (unencodable(name, f"the field name '{ascii(name)[1:-1]}'")
-                       or unencodable(item, inner))
+            problem = _located_surrogate(
+                name, f"the field name '{ascii(name)[1:-1]}'"
+            ) or _located_surrogate(item, inner)
             if problem:
                 return problem
         return None
     if isinstance(value, list):
         for position, item in enumerate(value, 1):
-            problem = unencodable(item, f"{where} item {position}" if where else f"item {position}")
+            problem = _located_surrogate(
+                item, f"{where} item {position}" if where else f"item {position}"
+            )
             if problem:
                 return problem
     return None
@@ -469,16 +586,20 @@ def _describe(error: Mapping[str, Any]) -> str:
     if kind in ("string_too_short", "too_short"):
         return "must not be blank"
     if kind == "string_too_long":
-        return (f"is {len(value):,} characters long; at most {context.get('max_length'):,} "
-                "are allowed")
+        return (
+            f"is {len(value):,} characters long; at most {context.get('max_length'):,} are allowed"
+        )
     if kind == "too_long":
-        return (f"holds {context.get('actual_length', len(value)):,} items; at most "
-                f"{context.get('max_length'):,} are allowed")
+        return (
+            f"holds {context.get('actual_length', len(value)):,} items; at most "
+            f"{context.get('max_length'):,} are allowed"
+        )
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"must be a whole number, got {_kind(value)}"
     if kind in ("greater_than_equal", "less_than_equal"):
-        field = next((str(part) for part in reversed(error.get("loc", ()))
-                      if not isinstance(part, int)), "")
+        field = next(
+            (str(part) for part in reversed(error.get("loc", ())) if not isinstance(part, int)), ""
+        )
         if field in ("birth_year", "death_year"):
             return f"must be between {PERSON_YEAR_MIN} and {YEAR_MAX}, got {value}"
         if field.endswith("year"):
@@ -501,8 +622,11 @@ def explain(exc: Exception) -> str:
     reported: set[tuple] = set()
     errors = exc.errors()
     # A value over a limit fails every member of a union; the length is the reason to give.
-    too_long = {tuple(e.get("loc", ())[:2]): e for e in errors
-                if e.get("type") in ("string_too_long", "too_long")}
+    too_long = {
+        tuple(e.get("loc", ())[:2]): e
+        for e in errors
+        if e.get("type") in ("string_too_long", "too_long")
+    }
     for error in errors:
         described: Mapping[str, Any] = error
         location = error.get("loc", ())

@@ -20,7 +20,9 @@ journal entry, change record and fsync) for a longest write no shorter.
 from __future__ import annotations
 
 import time
-from typing import Callable, Hashable, Sequence, TypeVar
+from collections.abc import Callable, Hashable, Sequence
+from functools import partial
+from typing import TypeVar
 
 from graph.backend import Backend
 
@@ -48,8 +50,7 @@ class Pace:
         if self.budget_s is None or items <= 0:
             return
         per_item = seconds / items
-        self._per_item = (per_item if self._per_item is None
-                          else (self._per_item + per_item) / 2)
+        self._per_item = per_item if self._per_item is None else (self._per_item + per_item) / 2
         fits = int(self.budget_s * _AIM / max(self._per_item, 1e-7))
         self.size = max(1, min(self.most, fits, self.size * 2))
 
@@ -63,8 +64,8 @@ class Pace:
         """Write `items` in parts of the current size, sizing each from the last."""
         done = 0
         while done < len(items):
-            part = items[done:done + self.size]
-            self.timed(len(part), lambda: write(part))
+            part = items[done : done + self.size]
+            self.timed(len(part), partial(write, part))
             done += len(part)
 
 

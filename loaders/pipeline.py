@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from graph.backend import Backend
 from graph.bounded_log import BoundedLog
@@ -76,9 +76,15 @@ class LoadSummary:
 
     def note(self, plan: ListingPlan, status: str) -> None:
         if len(self.listings) < LISTED_MAX:
-            self.listings.append({"source_id": plan.source_id, "title": plan.listing.title,
-                                  "show": plan.show.key, "status": status,
-                                  "credits": len(plan.edges)})
+            self.listings.append(
+                {
+                    "source_id": plan.source_id,
+                    "title": plan.listing.title,
+                    "show": plan.show.key,
+                    "status": status,
+                    "credits": len(plan.edges),
+                }
+            )
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -88,18 +94,26 @@ class LoadSummary:
 
     def line(self) -> str:
         verb = "would load" if self.dry_run else "loaded"
-        return (f"{verb} {self.loaded}, updated {self.updated}, unchanged {self.unchanged}, "
-                f"rejected {self.rejected}, warnings {len(self.warnings)} "
-                f"({self.files} file{'s' if self.files != 1 else ''}, {self.credits} edges, "
-                f"{self.seconds:.2f} s)")
+        return (
+            f"{verb} {self.loaded}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"rejected {self.rejected}, warnings {len(self.warnings)} "
+            f"({self.files} file{'s' if self.files != 1 else ''}, {self.credits} edges, "
+            f"{self.seconds:.2f} s)"
+        )
 
 
 class Loader:
     """Loads listing texts into a backend (or only checks them, with dry_run)."""
 
-    def __init__(self, backend: Backend | None, *, batch_size: int = DEFAULT_BATCH_SIZE,
-                 dry_run: bool = False, on_progress: Callable[[int], None] | None = None,
-                 origin: LoadOrigin | None = None):
+    def __init__(
+        self,
+        backend: Backend | None,
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        dry_run: bool = False,
+        on_progress: Callable[[int], None] | None = None,
+        origin: LoadOrigin | None = None,
+    ):
         if backend is None and not dry_run:
             raise ValueError("a backend is needed unless dry_run is set")
         self.backend = backend
@@ -125,8 +139,11 @@ class Loader:
         if self.writer is not None:
             self.writer.before_counting = self._settle
         # The load's record in the history (loaders/history.py): a dry run writes none.
-        self.history = (LoadRecorder(self.writer.backend, self.writer.load_id, self.origin)
-                        if self.writer is not None and not dry_run else None)
+        self.history = (
+            LoadRecorder(self.writer.backend, self.writer.load_id, self.origin)
+            if self.writer is not None and not dry_run
+            else None
+        )
 
     @property
     def _writer(self) -> ListingWriter:
@@ -143,7 +160,7 @@ class Loader:
         return self.history
 
     @contextmanager
-    def exclusive(self) -> Iterator["Loader"]:
+    def exclusive(self) -> Iterator[Loader]:
         """Hold the store's load lock (Backend.one_load_at_a_time) from here to the end of
         the block, so that what runs before this loader's load() inside it (a dry run that
         checks what a preview promised) sees the store exactly as the load will find it: no
@@ -159,23 +176,27 @@ class Loader:
                 self._holding_lock = False
 
     def _unsettled_ids(self) -> set[str]:
-        return {plan.source_id for step in (self._prepared, self._pending) if step
-                for plan in step[0]}
+        return {
+            plan.source_id for step in (self._prepared, self._pending) if step for plan in step[0]
+        }
 
     def load(self, sources: Iterable[SourceText], fmt: str | None = None) -> LoadSummary:
         with load_reported(self.origin.via, self.summary):
             return self._load(sources, fmt)
 
     def _load(self, sources: Iterable[SourceText], fmt: str | None) -> LoadSummary:
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
         if self.backend is not None and not self.dry_run:
             self.backend.ensure_schema()
         # Reading, parsing, validating and fingerprinting runs a batch ahead in a thread
         # (Prefetched); writing runs in another (see _write) while this one prepares rows.
         writing = self.writer is not None and not self.dry_run
         locking = writing and not self._holding_lock
-        with (self._writer.backend.one_load_at_a_time() if locking else nullcontext()), \
-                _rare_collections(), Prefetched(self._chunks(sources, fmt)) as chunks:
+        with (
+            self._writer.backend.one_load_at_a_time() if locking else nullcontext(),
+            _rare_collections(),
+            Prefetched(self._chunks(sources, fmt)) as chunks,
+        ):
             if self.writer is not None:  # migrates the store first (unless only checking)
                 self.legacy = LegacyListings(self.writer.backend, write=writing)
             if writing:
@@ -208,7 +229,7 @@ class Loader:
         if self.matching is not None:
             self.summary.matching = self.matching.to_json()
             self.summary.warnings.extend(self.matching.warnings)
-        self.summary.seconds = (datetime.now(timezone.utc) - started).total_seconds()
+        self.summary.seconds = (datetime.now(UTC) - started).total_seconds()
         return self.summary
 
     def _recover(self) -> None:
@@ -217,7 +238,8 @@ class Loader:
         if recounted:
             self.summary.warnings.append(
                 f"a load into this graph did not finish: recounted the credits of the "
-                f"{recounted} people, companies and genres it touched")
+                f"{recounted} people, companies and genres it touched"
+            )
 
     def _next_batch_size(self) -> int:
         """At most --batch-size listings; fewer where a batch must fit a time budget."""
@@ -251,8 +273,9 @@ class Loader:
 
     # -- one batch ------------------------------------------------------------
 
-    def _flush(self, records: list[ParsedRecord], hashes: dict[int, str],
-               ready: dict[int, ListingPlan]) -> None:
+    def _flush(
+        self, records: list[ParsedRecord], hashes: dict[int, str], ready: dict[int, ListingPlan]
+    ) -> None:
         if not records:
             return
         ids = [r.ref.source_id for r in records]
@@ -261,15 +284,21 @@ class Loader:
         previous = self.writer.existing_listings(ids) if self.writer else {}
         if self.legacy is not None:
             previous.update(self.legacy.adopt(records, hashes, previous, self._drain))
-        fresh = [r for r in records
-                 if previous.get(r.ref.source_id, {}).get("hash") != hashes[id(r)]]
+        fresh = [
+            r for r in records if previous.get(r.ref.source_id, {}).get("hash") != hashes[id(r)]
+        ]
         fresh_ids = {id(r) for r in fresh}
         self.summary.unchanged += len(records) - len(fresh)
         for record in records:
             if id(record) not in fresh_ids and len(self.summary.listings) < LISTED_MAX:
-                self.summary.listings.append({"source_id": record.ref.source_id,
-                                              "title": record.valid_listing.title,
-                                              "status": "unchanged", "credits": 0})
+                self.summary.listings.append(
+                    {
+                        "source_id": record.ref.source_id,
+                        "title": record.valid_listing.title,
+                        "status": "unchanged",
+                        "credits": 0,
+                    }
+                )
         plans = self._plan(fresh, hashes, ready)
         if not plans:
             self.on_progress(len(records))
@@ -280,21 +309,28 @@ class Loader:
             self._write(plans, previous)
         self.on_progress(len(records))
 
-    def _plan(self, records: list[ParsedRecord], hashes: dict[int, str],
-              ready: dict[int, ListingPlan]) -> list[ListingPlan]:
+    def _plan(
+        self, records: list[ParsedRecord], hashes: dict[int, str], ready: dict[int, ListingPlan]
+    ) -> list[ListingPlan]:
         resolve = self._yearless_resolver(records)
         # What batches still in flight created, this load remembers: no need to wait.
-        self.identities.prepare([r.valid_listing for r in records],
-                                {id(r.listing): _show_base(r.valid_listing, resolve)
-                                 for r in records})
+        self.identities.prepare(
+            [r.valid_listing for r in records],
+            {id(r.listing): _show_base(r.valid_listing, resolve) for r in records},
+        )
         if self.identities.identified:
             ready = {}  # planned before the store's namesakes were known
         plans = []
         for record in records:
             plan = ready.get(id(record))
             if plan is None:
-                plan = plan_listing(record.valid_listing, record.ref, resolve, hashes[id(record)],
-                                    self.identities.identify)
+                plan = plan_listing(
+                    record.valid_listing,
+                    record.ref,
+                    resolve,
+                    hashes[id(record)],
+                    self.identities.identify,
+                )
             self.summary.warnings.extend(_located(record, w) for w in plan.warnings)
             plans.append(plan)
         return plans
@@ -302,6 +338,7 @@ class Loader:
     def _yearless_resolver(self, records: list[ParsedRecord]):
         """Titles without a year (loaders/yearless.py), against the store: the shows of the
         batches not written yet count, so those are written first."""
+
         def shows_by_title(title_keys: set[str]) -> dict[str, list[str]]:
             if self.writer is None:
                 return {}
@@ -397,9 +434,15 @@ class Loader:
                 raise
             except GraphError as exc:
                 self.summary.rejected += 1
-                self.summary.rejects.append(Reject(
-                    plan.ref.file, plan.ref.line, plan.ref.record, plan.source_id,
-                    f"the database refused this listing: {exc}"))
+                self.summary.rejects.append(
+                    Reject(
+                        plan.ref.file,
+                        plan.ref.line,
+                        plan.ref.record,
+                        plan.source_id,
+                        f"the database refused this listing: {exc}",
+                    )
+                )
         return written
 
     def _count_written(self, written: list[ListingPlan], previous: dict) -> None:
@@ -414,8 +457,11 @@ class Loader:
 
     def _reject(self, record: ParsedRecord, reason: str) -> None:
         self.summary.rejected += 1
-        self.summary.rejects.append(Reject(record.ref.file, record.ref.line, record.ref.record,
-                                           record.ref.source_id, reason))
+        self.summary.rejects.append(
+            Reject(
+                record.ref.file, record.ref.line, record.ref.record, record.ref.source_id, reason
+            )
+        )
 
 
 @dataclass
@@ -476,13 +522,17 @@ def _identified(listing) -> bool:
 
 def _show_base(listing, resolve_yearless) -> str:
     """The key a listing's show has by its title and year (a yearless title resolved)."""
-    return (show_key(listing.title, listing.year) if listing.year is not None
-            else resolve_yearless(listing.title))
+    return (
+        show_key(listing.title, listing.year)
+        if listing.year is not None
+        else resolve_yearless(listing.title)
+    )
 
 
 def _no_yearless(title: str) -> str:
-    raise AssertionError(f"{title!r}: a listing with a year and no related shows "
-                         "has no yearless title to resolve")
+    raise AssertionError(
+        f"{title!r}: a listing with a year and no related shows has no yearless title to resolve"
+    )
 
 
 def _located(record: ParsedRecord, warning: str) -> str:

@@ -11,25 +11,57 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 from graph.identifiers import SCHEMES, Identifier, node_identifier_properties, parse_identifier
-from graph.keys import (Resolution, company_key, genre_key, normalize_name, parse_show_title,
-                        person_key, series_key, show_key)
+from graph.keys import (
+    Resolution,
+    company_key,
+    genre_key,
+    normalize_name,
+    parse_show_title,
+    person_key,
+    series_key,
+    show_key,
+)
 from graph.schema import NAME_KEY, RelType, credit_relationship
 from loaders.model import Credit, Listing, SourceRef
 
 # Properties of ours on a Show; extra listing fields never overwrite them.
 # Show properties a listing gives besides those (Listing fields of the same names).
-SHOW_DETAILS = ("kind", "end_year", "runtime_minutes", "original_title", "alternate_titles",
-                "season_number", "episode_number")
-RESERVED_SHOW_PROPERTIES = frozenset({
-    "key", "title", "title_key", "series", "series_key", "season", "year", "synopsis",
-    "country", "source_url", "search_text", "sources", "votes", "ids", NAME_KEY,
-    *SHOW_DETAILS, *(scheme.property for scheme in SCHEMES.values()),
-})
+SHOW_DETAILS = (
+    "kind",
+    "end_year",
+    "runtime_minutes",
+    "original_title",
+    "alternate_titles",
+    "season_number",
+    "episode_number",
+)
+RESERVED_SHOW_PROPERTIES = frozenset(
+    {
+        "key",
+        "title",
+        "title_key",
+        "series",
+        "series_key",
+        "season",
+        "year",
+        "synopsis",
+        "country",
+        "source_url",
+        "search_text",
+        "sources",
+        "votes",
+        "ids",
+        NAME_KEY,
+        *SHOW_DETAILS,
+        *(scheme.property for scheme in SCHEMES.values()),
+    }
+)
 
 # What a show's title implies, and what the listing about it says (extra fields aside).
 NAMING_PROPERTIES = ("title_key", "series", "series_key", "season", "search_text")
@@ -67,10 +99,28 @@ class Edge(NamedTuple):
     properties: dict[str, Any] | None = None
 
 
-def edge(rel_type: str, start: Entity, end: Entity, role: str | None = None,
-         properties: dict[str, Any] | None = None) -> Edge:
-    return Edge(rel_type, start, end, role, f"{rel_type}|{start.key}|{end.key}|{role or ''}",
-                properties)
+def assertion_key(source_id: str, show_key: str) -> str:
+    """The key of the Assertion node of a listing and a show it names."""
+    return f"{source_id}\t{show_key}"
+
+
+def edge_show(asserted: Edge) -> Entity:
+    """The show an edge belongs to, for provenance: the end of a relationship that ends
+    at a show (credits, EPISODE_OF's series), else its start (MADE_BY, IN_GENRE). A
+    listing that asserts an edge names its show."""
+    return asserted.end if asserted.end.label == "Show" else asserted.start
+
+
+def edge(
+    rel_type: str,
+    start: Entity,
+    end: Entity,
+    role: str | None = None,
+    properties: dict[str, Any] | None = None,
+) -> Edge:
+    return Edge(
+        rel_type, start, end, role, f"{rel_type}|{start.key}|{end.key}|{role or ''}", properties
+    )
 
 
 @dataclass
@@ -86,8 +136,7 @@ class ListingPlan:
     related_properties: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     # Node properties only identified sources give: (label, key) -> (properties, ids).
-    details: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = field(
-        default_factory=dict)
+    details: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = field(default_factory=dict)
 
     @property
     def source_id(self) -> str:
@@ -105,9 +154,19 @@ class ListingPlan:
     def asserted_shows(self) -> list[str]:
         return [self.show.key] + [r.key for r in self.related]
 
+    @cached_property
+    def asserted_edges(self) -> dict[str, set[str]]:
+        """The identities of the edges this listing asserts, by the show each belongs to
+        (edge_show): what its Assertion nodes hold."""
+        found: dict[str, set[str]] = {}
+        for asserted in self.edges:
+            found.setdefault(edge_show(asserted).key, set()).add(asserted.identity)
+        return found
 
-def merged_details(plans: list[ListingPlan]
-                   ) -> dict[tuple[str, str], tuple[dict[str, Any], list[str]]]:
+
+def merged_details(
+    plans: list[ListingPlan],
+) -> dict[tuple[str, str], tuple[dict[str, Any], list[str]]]:
     """What a batch's plans say of identified nodes, by (label, key): a later listing wins a
     property, identifiers add up."""
     merged: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = {}
@@ -165,8 +224,14 @@ class _Planner:
         self.identify = identify
         self.edges: dict[str, Edge] = {}
 
-    def entity(self, label: str, base_key: str, name: str, ids: Sequence[str] = (),
-               details: dict[str, Any] | None = None) -> Entity:
+    def entity(
+        self,
+        label: str,
+        base_key: str,
+        name: str,
+        ids: Sequence[str] = (),
+        details: dict[str, Any] | None = None,
+    ) -> Entity:
         identifiers = _identifiers(ids)
         resolution = self.identify(label, base_key, identifiers, name)
         if resolution.rule == "ambiguous":
@@ -174,7 +239,8 @@ class _Planner:
                 f"'{name}' could be any of {len(resolution.namesakes)} {label.lower()}s with "
                 f"identifiers ({', '.join(resolution.namesakes[:5])}"
                 f"{', ...' if len(resolution.namesakes) > 5 else ''}): not merged into any; "
-                f"kept as '{resolution.key}' (give an identifier to settle it)")
+                f"kept as '{resolution.key}' (give an identifier to settle it)"
+            )
         entity = Entity(label, resolution.key, name)
         written = dict(details or {})
         if identifiers:
@@ -197,16 +263,17 @@ class _Planner:
             self.edges[new.identity] = new if had is None or new.properties else had
         elif new.properties:
             self.edges[new.identity] = had._replace(
-                properties=_merged_properties(had.properties, new.properties))
+                properties=_merged_properties(had.properties, new.properties)
+            )
 
 
 def _merged_properties(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
     merged = {**second, **first}
     if first.get("characters") or second.get("characters"):
-        merged["characters"] = list(dict.fromkeys(
-            [*(first.get("characters") or []), *(second.get("characters") or [])]))
-    jobs = [job for props in (first, second) for job in (props.get("job") or "").split(", ")
-            if job]
+        merged["characters"] = list(
+            dict.fromkeys([*(first.get("characters") or []), *(second.get("characters") or [])])
+        )
+    jobs = [job for props in (first, second) for job in (props.get("job") or "").split(", ") if job]
     if jobs:
         merged["job"] = ", ".join(dict.fromkeys(jobs))
     orders = [props["order"] for props in (first, second) if props.get("order") is not None]
@@ -216,20 +283,28 @@ def _merged_properties(first: dict[str, Any], second: dict[str, Any]) -> dict[st
 
 
 def _credit_properties(credit: Credit, rel_type: str) -> dict[str, Any] | None:
-    found = {"characters": credit.characters or None, "order": credit.order,
-             "job": credit.job if credit.job != credit.category else None}
+    found = {
+        "characters": credit.characters or None,
+        "order": credit.order,
+        "job": credit.job if credit.job != credit.category else None,
+    }
     if rel_type == _ACTED_IN:  # actor, actress or self: one edge, the category kept on it
         found["category"] = credit.category
     return {name: value for name, value in found.items() if value is not None} or None
 
 
 def _person_details(credit: Credit) -> dict[str, Any]:
-    return {"birth_year": credit.birth_year, "death_year": credit.death_year,
-            "professions": credit.professions or None, "known_for": credit.known_for or None}
+    return {
+        "birth_year": credit.birth_year,
+        "death_year": credit.death_year,
+        "professions": credit.professions or None,
+        "known_for": credit.known_for or None,
+    }
 
 
-def _episode_of_series(listing: Listing, plan: ListingPlan, planner: _Planner, show: Entity,
-                       resolve_yearless) -> Entity | None:
+def _episode_of_series(
+    listing: Listing, plan: ListingPlan, planner: _Planner, show: Entity, resolve_yearless
+) -> Entity | None:
     """The series an episode listing names (linked by EPISODE_OF), or None."""
     if listing.episode_of is None:
         return None
@@ -240,38 +315,60 @@ def _episode_of_series(listing: Listing, plan: ListingPlan, planner: _Planner, s
         return None
     plan.related.append(series)
     plan.related_properties[series.key] = series_properties
-    planner.add_edge(edge(_EPISODE_OF, show, series, None, {
-        name: value for name, value in (("season", listing.season_number),
-                                        ("episode", listing.episode_number))
-        if value is not None} or None))
+    planner.add_edge(
+        edge(
+            _EPISODE_OF,
+            show,
+            series,
+            None,
+            {
+                name: value
+                for name, value in (
+                    ("season", listing.season_number),
+                    ("episode", listing.episode_number),
+                )
+                if value is not None
+            }
+            or None,
+        )
+    )
     return series
 
 
-def plan_listing(listing: Listing, ref: SourceRef, resolve_yearless,
-                 listing_hash: str | None = None,
-                 identify: Identify | None = None) -> ListingPlan:
+def plan_listing(
+    listing: Listing,
+    ref: SourceRef,
+    resolve_yearless,
+    listing_hash: str | None = None,
+    identify: Identify | None = None,
+) -> ListingPlan:
     """Everything one listing asserts. `resolve_yearless(title) -> key` picks the show a
     title without a year refers to (an existing one when unambiguous); `identify` which
     node each name and its identifiers mean (graph.keys.resolve_entity)."""
     base, show_properties = show_entity(listing.title, listing.year, resolve_yearless)
-    show_properties.update({
-        "year": listing.year,
-        "synopsis": listing.synopsis,
-        "country": listing.country,
-        "source_url": listing.source_url,
-    })
+    show_properties.update(
+        {
+            "year": listing.year,
+            "synopsis": listing.synopsis,
+            "country": listing.country,
+            "source_url": listing.source_url,
+        }
+    )
     for name in SHOW_DETAILS:
         value = getattr(listing, name)
         show_properties[name] = value if value not in ([], "") else None
     if listing.alternate_titles:  # full-text search finds a show by any of its titles
-        show_properties["search_text"] = " ".join(dict.fromkeys(
-            normalize_name(title) for title in (listing.title, *listing.alternate_titles)))
+        show_properties["search_text"] = " ".join(
+            dict.fromkeys(
+                normalize_name(title) for title in (listing.title, *listing.alternate_titles)
+            )
+        )
     for name, value in listing.extra.items():
         show_properties[property_name(name)] = value
-    plan = ListingPlan(ref, listing, listing_hash or content_hash(listing), base,
-                       show_properties)
+    plan = ListingPlan(ref, listing, listing_hash or content_hash(listing), base, show_properties)
     if identify is None:  # offline: only this listing's own names count
         from loaders.identities import Identities
+
         identify = Identities().identify
     planner = _Planner(plan, identify)
     show = planner.entity("Show", base.key, base.spelling, listing.ids)
@@ -283,20 +380,23 @@ def plan_listing(listing: Listing, ref: SourceRef, resolve_yearless,
 
     for credit in listing.credits:
         rel_type, role = credit_relationship(credit.category)
-        person = planner.entity("Person", person_key(credit.name), credit.name, credit.ids,
-                                _person_details(credit))
+        person = planner.entity(
+            "Person", person_key(credit.name), credit.name, credit.ids, _person_details(credit)
+        )
         plan.entities.append(person)
-        planner.add_edge(edge(rel_type.value, person, credited, role,
-                              _credit_properties(credit, rel_type.value)))
-    for field_name, rel_type, role in _ROLE_FIELDS:
+        planner.add_edge(
+            edge(rel_type.value, person, credited, role, _credit_properties(credit, rel_type.value))
+        )
+    for field_name, role_type, role in _ROLE_FIELDS:
         for name in getattr(listing, field_name):
             person = planner.entity("Person", person_key(name), name)
             plan.entities.append(person)
-            planner.add_edge(edge(rel_type, person, credited, role))
-    companies = [planner.entity("Company", company_key(ref.name), ref.name, ref.ids)
-                 for ref in listing.identified_companies]
-    companies += [planner.entity("Company", company_key(name), name)
-                  for name in listing.companies]
+            planner.add_edge(edge(role_type, person, credited, role))
+    companies = [
+        planner.entity("Company", company_key(ref.name), ref.name, ref.ids)
+        for ref in listing.identified_companies
+    ]
+    companies += [planner.entity("Company", company_key(name), name) for name in listing.companies]
     for company in companies:
         plan.entities.append(company)
         planner.add_edge(edge(_MADE_BY, show, company))
@@ -318,5 +418,6 @@ def plan_listing(listing: Listing, ref: SourceRef, resolve_yearless,
     if listing.related_shows and not companies:
         plan.warnings.append(
             f"{len(listing.related_shows)} related show(s) listed but no company: they are "
-            "stored as shows without a MADE_BY edge")
+            "stored as shows without a MADE_BY edge"
+        )
     return plan

@@ -5,7 +5,8 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 
 class Prefetched:
@@ -23,8 +24,9 @@ class Prefetched:
         self._items = items
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._produce, name="screengraph-prefetch",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._produce, name="screengraph-prefetch", daemon=True
+        )
 
     def __enter__(self) -> Iterator[Any]:
         self._thread.start()

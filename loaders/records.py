@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -18,14 +19,24 @@ from loaders.model import LIST_FIELDS, Listing, ParsedRecord, SourceRef, explain
 
 LISTING_FIELDS = tuple(name for name in Listing.model_fields if name != "extra")
 TITLE_FIELDS = ("title", "related_shows", "shows")
-_INT64 = 2 ** 63
+_INT64 = 2**63
 
 # Other spellings of our fields, as catalogue pages and spreadsheets write them.
 ALIASES = {
-    "director": "directors", "producer": "producers", "executive_producer": "executive_producers",
-    "writer": "writers", "actor": "cast", "actors": "cast", "genre": "genres",
-    "company": "companies", "related": "related_shows", "related_show": "related_shows",
-    "url": "source_url", "source": "source_url", "person": "people", "show": "shows",
+    "director": "directors",
+    "producer": "producers",
+    "executive_producer": "executive_producers",
+    "writer": "writers",
+    "actor": "cast",
+    "actors": "cast",
+    "genre": "genres",
+    "company": "companies",
+    "related": "related_shows",
+    "related_show": "related_shows",
+    "url": "source_url",
+    "source": "source_url",
+    "person": "people",
+    "show": "shows",
 }
 
 
@@ -57,8 +68,9 @@ def _extra_value(value: Any) -> tuple[Any, bool]:
         return str(value), False  # databases store 64-bit integers
     if isinstance(value, (str, int, float, bool)):
         return value, False
-    if isinstance(value, list) and all(v is None or isinstance(v, (str, int, float, bool))
-                                       for v in value):
+    if isinstance(value, list) and all(
+        v is None or isinstance(v, (str, int, float, bool)) for v in value
+    ):
         return [_scalar_text(v) for v in value if v is not None], False
     return json.dumps(value, ensure_ascii=False), True
 
@@ -98,8 +110,10 @@ def to_record(data: Mapping[str, Any], ref: SourceRef, where: str) -> ParsedReco
             return
         value, as_json = _extra_value(value)
         if as_json:
-            notes.append(f"field '{column}' is not text, a number, true/false or a list of "
-                         "those; kept as JSON text")
+            notes.append(
+                f"field '{column}' is not text, a number, true/false or a list of "
+                "those; kept as JSON text"
+            )
         extra[column] = value
         field_names[property_name(column)] = column
 
@@ -109,8 +123,9 @@ def to_record(data: Mapping[str, Any], ref: SourceRef, where: str) -> ParsedReco
             if value is None:
                 continue
             if not isinstance(value, dict):
-                return ParsedRecord(ref=ref, error=f"{where}: 'extra' must be an object of field "
-                                                   "names and values")
+                return ParsedRecord(
+                    ref=ref, error=f"{where}: 'extra' must be an object of field names and values"
+                )
             for inner, inner_value in value.items():
                 keep_extra(str(inner), inner_value)
             continue
@@ -135,5 +150,8 @@ def to_record(data: Mapping[str, Any], ref: SourceRef, where: str) -> ParsedReco
     except ValidationError as exc:
         return ParsedRecord(ref=ref, error=f"{where}: {explain(exc)}")
     warnings = notes + listing.warnings(field_names)
-    return ParsedRecord(ref=ref, listing=listing,
-                        warnings=[f"{ref.file} {where}: {warning}" for warning in warnings])
+    return ParsedRecord(
+        ref=ref,
+        listing=listing,
+        warnings=[f"{ref.file} {where}: {warning}" for warning in warnings],
+    )

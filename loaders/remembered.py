@@ -22,6 +22,7 @@ from collections.abc import Hashable
 # Entities (or names, identifiers...) each memory of a load holds at most.
 REMEMBERED = 5_000
 
+
 class Remembered[K: Hashable, V](OrderedDict[K, V]):
     """A mapping that forgets what was written longest ago once it holds `most` entries,
     but never what was written during this batch or the one before (`tick` starts a

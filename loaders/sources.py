@@ -11,9 +11,10 @@ import io
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterator, TextIO
+from typing import BinaryIO, TextIO
 
 from loaders.identity import IMDB, file_identity, named_identity
 from loaders.imdb_files import ImdbDataset, table_of
@@ -28,8 +29,8 @@ class SourceText:
     for text with no name of its own (stdin without --source, a paste, an upload),
     whose listings are then identified by their content."""
 
-    name: str          # what messages call it: the path as given, or "<stdin>"
-    text: str | None   # None: read from `path` as it is parsed
+    name: str  # what messages call it: the path as given, or "<stdin>"
+    text: str | None  # None: read from `path` as it is parsed
     note: str | None = None  # e.g. a decoding fallback worth reporting
     identity: str | None = None
     path: Path | None = None
@@ -60,12 +61,17 @@ def expand(paths: list[str]) -> list[str]:
             continue
         path = Path(arg)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and (
-                p.suffix.lower() in LISTING_SUFFIXES or table_of(p) is not None))
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and (p.suffix.lower() in LISTING_SUFFIXES or table_of(p) is not None)
+            )
             if not files:
-                raise SourceError(f"{arg}: the folder holds no listing files "
-                                  f"({', '.join(LISTING_SUFFIXES)}) and none of IMDb's "
-                                  "(title.basics.tsv.gz...)")
+                raise SourceError(
+                    f"{arg}: the folder holds no listing files "
+                    f"({', '.join(LISTING_SUFFIXES)}) and none of IMDb's "
+                    "(title.basics.tsv.gz...)"
+                )
             found.extend(str(p) for p in files)
         elif path.is_file():
             found.append(arg)
@@ -87,9 +93,13 @@ def expand(paths: list[str]) -> list[str]:
 
 
 # Byte order marks, longest first (UTF-32 LE starts like UTF-16 LE); the codec drops it.
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
-         (codecs.BOM_UTF8, "utf-8-sig"))
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+)
 _CHUNK = 1 << 20
 
 
@@ -120,9 +130,15 @@ def _encoding(stream: BinaryIO) -> tuple[str, str, str | None]:
         if encoding == "utf-8-sig":
             return "cp1252", "replace", f"not valid UTF-8 (byte {byte}); read as Windows-1252"
         name = encoding.upper()
-        return encoding, "replace", (f"not valid {name} (byte {byte}) though it starts with "
-                                     f"a {name} byte order mark; unreadable characters "
-                                     "replaced with U+FFFD")
+        return (
+            encoding,
+            "replace",
+            (
+                f"not valid {name} (byte {byte}) though it starts with "
+                f"a {name} byte order mark; unreadable characters "
+                "replaced with U+FFFD"
+            ),
+        )
     return encoding, "strict", None
 
 
@@ -142,13 +158,17 @@ def imdb_dataset(names: list[str], episodes: bool = False) -> ImdbDataset | None
         if table is None:
             continue
         if table in files:
-            raise SourceError(f"two {table} files ({files[table]} and {name}): one load reads "
-                              "one IMDb dataset; load the other folder separately")
+            raise SourceError(
+                f"two {table} files ({files[table]} and {name}): one load reads "
+                "one IMDb dataset; load the other folder separately"
+            )
         files[table] = name
     if not files:
         if episodes:
-            raise SourceError("--episodes applies to IMDb's files (title.basics.tsv.gz, "
-                              "title.episode.tsv.gz...), and none was given")
+            raise SourceError(
+                "--episodes applies to IMDb's files (title.basics.tsv.gz, "
+                "title.episode.tsv.gz...), and none was given"
+            )
         return None
     dataset = ImdbDataset(files, episodes)
     problems = dataset.problems()
@@ -163,8 +183,9 @@ def source_count(names: list[str]) -> int:
     return len(names) - imdb + (1 if imdb else 0)
 
 
-def read_all(paths: list[str], source: str | None = None,
-             episodes: bool = False) -> Iterator[SourceText]:
+def read_all(
+    paths: list[str], source: str | None = None, episodes: bool = False
+) -> Iterator[SourceText]:
     """The inputs, each with its identity: `source` (`load --source NAME`) names the one
     input given; otherwise a file is its resolved path and stdin has no name; IMDb's
     files are one source, whose listings are known by their IMDb ids (`episodes`: with
@@ -172,11 +193,15 @@ def read_all(paths: list[str], source: str | None = None,
     names = expand(paths)
     dataset = imdb_dataset(names, episodes)
     if source is not None and dataset is not None:
-        raise SourceError("--source names a listing file; the listings of IMDb's files are "
-                          "known by their IMDb ids (imdb:tt...): load them without --source")
+        raise SourceError(
+            "--source names a listing file; the listings of IMDb's files are "
+            "known by their IMDb ids (imdb:tt...): load them without --source"
+        )
     if source is not None and len(names) != 1:
-        raise SourceError(f"--source names one input, but {len(names)} files were given: "
-                          "load them separately, each with its own --source")
+        raise SourceError(
+            f"--source names one input, but {len(names)} files were given: "
+            "load them separately, each with its own --source"
+        )
     try:
         identity = named_identity(source) if source is not None else None
     except ValueError as exc:
@@ -184,22 +209,35 @@ def read_all(paths: list[str], source: str | None = None,
     return _read(names, identity, dataset)
 
 
-def _read(names: list[str], identity: str | None,
-          dataset: ImdbDataset | None = None) -> Iterator[SourceText]:
+def _read(
+    names: list[str], identity: str | None, dataset: ImdbDataset | None = None
+) -> Iterator[SourceText]:
     for name in names:
         if dataset is not None and name != "-" and table_of(name) is not None:
             if name == dataset.name:  # the dataset's place among the inputs: its titles
-                yield SourceText(_readable(dataset.name), None, dataset.note(), IMDB,
-                                 Path(dataset.name), dataset=dataset)
+                yield SourceText(
+                    _readable(dataset.name),
+                    None,
+                    dataset.note(),
+                    IMDB,
+                    Path(dataset.name),
+                    dataset=dataset,
+                )
             continue
         if name == "-":
             yield from _stdin(identity)
             continue
         with open(name, "rb") as stream:
             encoding, errors, note = _encoding(stream)
-        yield SourceText(_readable(name), None, note,
-                         identity or _readable(file_identity(name)), Path(name),
-                         encoding, errors)
+        yield SourceText(
+            _readable(name),
+            None,
+            note,
+            identity or _readable(file_identity(name)),
+            Path(name),
+            encoding,
+            errors,
+        )
 
 
 def _stdin(identity: str | None) -> Iterator[SourceText]:

@@ -16,28 +16,42 @@ per load, not per batch.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from graph.backend import Backend
 from graph.keys import best_spelling
-from graph.schema import DISPLAY
+from graph.schema import ASSERTION_LABEL, DISPLAY
 from loaders.remembered import Remembered
+
+# An edge's identity in Cypher (loaders/plan.py `edge`).
+EDGE_IDENTITY = (
+    "type(r) + '|' + startNode(r).key + '|' + endNode(r).key + '|' + coalesce(r.role, '')"
+)
 
 SEP = "\t"
 Votes = dict[str, int]
 
 # One text per node ("<key>\n<name>\n<1 if it keeps votes>\n<vote>\n...": keys and cleaned
 # names hold no line breaks) in one record: both drivers pay per record and per value.
-_STORED = ("UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
-           "RETURN collect(n.key + '\n' + coalesce(n.{display}, '') + '\n' + "
-           "CASE WHEN n.votes IS NULL THEN '0' ELSE '1' END + '\n' + "
-           "reduce(s = '', v IN coalesce(n.votes, []) | s + v + '\n'))")
+_STORED = (
+    "UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
+    "RETURN collect(n.key + '\n' + coalesce(n.{display}, '') + '\n' + "
+    "CASE WHEN n.votes IS NULL THEN '0' ELSE '1' END + '\n' + "
+    "reduce(s = '', v IN coalesce(n.votes, []) | s + v + '\n'))"
+)
 
-# How many listings named each entity: the distinct sources of its edges.
-_LISTINGS_NAMING = ("UNWIND $keys AS k MATCH (n:{label} {{key: k}})-[r]-() "
-                    "UNWIND r.sources AS source WITH k, count(DISTINCT source) AS listings "
-                    "RETURN collect(k + '\n' + toString(listings))")
+# How many listings named each entity: the distinct listings asserting its edges (each
+# edge of a person, company or genre is filed under the show at its other end). Read
+# only when a second spelling first meets an entity.
+_LISTINGS_NAMING = (
+    "UNWIND $keys AS k MATCH (n:{label} {{key: k}})-[r]-(s:Show) "
+    f"WITH k, s, collect({EDGE_IDENTITY}) AS edges "
+    f"MATCH (a:{ASSERTION_LABEL} {{{{show: s.key}}}}) "
+    "WHERE any(e IN edges WHERE e IN a.edges) "
+    "WITH k, count(DISTINCT a.listing) AS listings "
+    "RETURN collect(k + '\n' + toString(listings))"
+)
 
 
 @dataclass(frozen=True)
@@ -100,8 +114,9 @@ class SpellingBook:
                 found[key] = known
         if unknown:
             query = _STORED.format(label=label, display=DISPLAY[label])
-            for text in self.backend.run_read(query, {"keys": sorted(unknown)},
-                                              max_rows=0).value() or []:
+            for text in (
+                self.backend.run_read(query, {"keys": sorted(unknown)}, max_rows=0).value() or []
+            ):
                 key, name, kept, *votes = text.split("\n")
                 stored = Stored(name, votes_from_text(votes[:-1]) if kept == "1" else None)
                 found[key] = self.remember(label, key, stored)
@@ -111,8 +126,12 @@ class SpellingBook:
         """How many listings named each of these people, companies or genres."""
         if not keys:
             return {}
-        texts = self.backend.run_read(_LISTINGS_NAMING.format(label=label), {"keys": keys},
-                                      max_rows=0).value() or []
+        texts = (
+            self.backend.run_read(
+                _LISTINGS_NAMING.format(label=label), {"keys": keys}, max_rows=0
+            ).value()
+            or []
+        )
         counts = dict.fromkeys(keys, 0)
         for text in texts:
             key, count = text.split("\n")

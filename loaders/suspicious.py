@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import ftfy
 from ftfy.badness import is_bad
@@ -26,7 +26,7 @@ _CAPITAL_INSIDE_WORD = re.compile(r"(?<=[^\W\d_])[À-ÖØ-Þ](?=[a-zß-ÿ])")
 def suspicious_year(year: int | None, today: datetime | None = None) -> str | None:
     if year is None:
         return None
-    now = (today or datetime.now(timezone.utc)).year
+    now = (today or datetime.now(UTC)).year
     if year > now:
         return f"the year {year} is in the future"
     if year < FIRST_FILM_YEAR:
@@ -37,15 +37,27 @@ def suspicious_year(year: int | None, today: datetime | None = None) -> str | No
 def suspicious_name(text: str, *, title: bool = False) -> list[str]:
     """Why a name (or, with `title`, a show's title) looks wrong; empty when it does not."""
     reasons = []
-    fixed = ftfy.fix_text(text, normalization=None, unescape_html=False,
-                          fix_line_breaks=False, remove_control_chars=False)
+    fixed = ftfy.fix_text(
+        text,
+        normalization=None,
+        unescape_html=False,
+        fix_line_breaks=False,
+        remove_control_chars=False,
+    )
     if fixed != text and ftfy.fix_encoding(text) != text:
         reasons.append(f"looks mis-encoded (probably '{fixed}')")
     elif is_bad(text) or _CAPITAL_INSIDE_WORD.search(text):
-        reasons.append("looks mis-encoded (an accented capital inside a word, or "
-                       "characters UTF-8 read in another encoding makes)")
-    controls = sorted({f"U+{ord(ch):04X}" for ch in text
-                       if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\u200d"})
+        reasons.append(
+            "looks mis-encoded (an accented capital inside a word, or "
+            "characters UTF-8 read in another encoding makes)"
+        )
+    controls = sorted(
+        {
+            f"U+{ord(ch):04X}"
+            for ch in text
+            if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\u200d"
+        }
+    )
     if controls:
         reasons.append(f"holds control or invisible characters ({', '.join(controls[:5])})")
     longest = TITLE_LONGEST if title else NAME_LONGEST

@@ -40,29 +40,39 @@ posters, votes...) are not kept.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, Mapping, overload
+from collections.abc import Mapping
+from typing import Any, Literal, overload
 
 from pydantic import ValidationError
 
 from graph.identifiers import IdentifierError, parse_identifier
 from graph.keys import normalize_name
 from graph.schema import Label
-from loaders.model import (Credit, Listing, ParsedRecord, SourceRef, _kind, clean_text,
-                           explain)
+from loaders.model import Credit, Listing, ParsedRecord, SourceRef, _kind, clean_text, explain
 from loaders.tmdb_jobs import CAST, CREATED_BY, CREATOR_JOB, SELF, credit_for, profession_for
 
 # Fields only TMDB writes, which our listing shape does not use: with an integer `id`, one
 # of them makes an object a TMDB record.
-TMDB_FIELDS = ("release_date", "first_air_date", "original_name", "production_companies",
-               "external_ids", "alternative_titles", "episode_run_time", "created_by",
-               "number_of_seasons")
+TMDB_FIELDS = (
+    "release_date",
+    "first_air_date",
+    "original_name",
+    "production_companies",
+    "external_ids",
+    "alternative_titles",
+    "episode_run_time",
+    "created_by",
+    "number_of_seasons",
+)
 CREDIT_SECTIONS = ("aggregate_credits", "credits")  # in this order: every season first
 ENDED = ("Ended", "Canceled")  # a TV show's `status` once it has its last year
 _DATE = re.compile(r"(\d{4})(?:-\d{2}(?:-\d{2})?)?")
 # A character that is the person themself: "Self", "Himself - Host", "Herself (archive
 # footage)"; not "Self-Driving Car".
-_SELF = re.compile(r"(?:self|himself|herself|themselves|themself)(?:\s+[-–(].*|\s*\(.*)?",
-                   re.IGNORECASE | re.DOTALL)
+_SELF = re.compile(
+    r"(?:self|himself|herself|themselves|themself)(?:\s+[-–(].*|\s*\(.*)?",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 class TmdbFieldError(ValueError):
@@ -77,8 +87,11 @@ def is_tmdb_record(data: Any) -> bool:
     if any(isinstance(data.get(section), dict) for section in CREDIT_SECTIONS):
         return True
     number = data.get("id")
-    return (isinstance(number, int) and not isinstance(number, bool)
-            and any(field in data for field in TMDB_FIELDS))
+    return (
+        isinstance(number, int)
+        and not isinstance(number, bool)
+        and any(field in data for field in TMDB_FIELDS)
+    )
 
 
 def tmdb_record(data: Mapping[str, Any], ref: SourceRef, where: str) -> ParsedRecord:
@@ -86,8 +99,9 @@ def tmdb_record(data: Mapping[str, Any], ref: SourceRef, where: str) -> ParsedRe
     the reason. The record's own id (`tmdb:movie/603`) is set on `ref`."""
     try:
         media = _media(data)
-        own = parse_identifier(f"tmdb:{media}/{_number(data.get('id'), _q('id'), True)}",
-                               Label.SHOW)
+        own = parse_identifier(
+            f"tmdb:{media}/{_number(data.get('id'), _q('id'), True)}", Label.SHOW
+        )
         fields = _movie(data) if media == "movie" else _show(data)
         if fields["original_title"] == fields["title"]:
             fields["original_title"] = None  # kept only when it differs
@@ -107,6 +121,7 @@ def tmdb_record(data: Mapping[str, Any], ref: SourceRef, where: str) -> ParsedRe
 
 # `where` below is a field as a reason names it: `'runtime'`, or within a list's item
 # `'credits.cast' item 3: 'character'` (`_in`).
+
 
 def _q(field: str) -> str:
     return f"'{field}'"
@@ -197,14 +212,17 @@ def _companies(value: Any) -> list[dict[str, Any]]:
         seen.add(name)
         number = item.get("id")
         if number is not None and (isinstance(number, bool) or not isinstance(number, int)):
-            raise TmdbFieldError(f"{_in(place, 'id')} must be a whole number, got "
-                                 f"{type(number).__name__}")
-        companies.append({"name": name,
-                          "ids": [f"tmdb:company/{number}"] if number is not None else []})
+            raise TmdbFieldError(
+                f"{_in(place, 'id')} must be a whole number, got {type(number).__name__}"
+            )
+        companies.append(
+            {"name": name, "ids": [f"tmdb:company/{number}"] if number is not None else []}
+        )
     return companies
 
 
 # -- the show ------------------------------------------------------------------------
+
 
 def _media(data: Mapping[str, Any]) -> str:
     """`movie` or `tv`: TMDB's `media_type` when given, else a movie has a `title` and a
@@ -222,10 +240,13 @@ def _media(data: Mapping[str, Any]) -> str:
 
 
 def _movie(data: Mapping[str, Any]) -> dict[str, Any]:
-    return {"title": _text(data.get("title"), _q("title"), True), "kind": "movie",
-            "original_title": _text(data.get("original_title"), _q("original_title")),
-            "year": _year(data.get("release_date"), "release_date"),
-            "runtime_minutes": _number(data.get("runtime"), _q("runtime")) or None}
+    return {
+        "title": _text(data.get("title"), _q("title"), True),
+        "kind": "movie",
+        "original_title": _text(data.get("original_title"), _q("original_title")),
+        "year": _year(data.get("release_date"), "release_date"),
+        "runtime_minutes": _number(data.get("runtime"), _q("runtime")) or None,
+    }
 
 
 def _show(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -234,23 +255,34 @@ def _show(data: Mapping[str, Any]) -> dict[str, Any]:
     runtimes = data.get("episode_run_time")
     if runtimes is not None and not isinstance(runtimes, list):
         raise _fail(_q("episode_run_time"), "must be a list of minutes", runtimes)
-    minutes = [_number(m, f"{_q('episode_run_time')} item {i}", True)
-               for i, m in enumerate(runtimes or [], 1)]
-    seasons = [_number(item.get("season_number"), _in(place, "season_number"))
-               for place, item in _objects(data.get("seasons"), _q("seasons"))]
+    minutes = [
+        _number(m, f"{_q('episode_run_time')} item {i}", True)
+        for i, m in enumerate(runtimes or [], 1)
+    ]
+    seasons = [
+        _number(item.get("season_number"), _in(place, "season_number"))
+        for place, item in _objects(data.get("seasons"), _q("seasons"))
+    ]
     season_count = _number(data.get("number_of_seasons"), _q("number_of_seasons"))
     if season_count is None and seasons:
         season_count = sum(1 for number in seasons if number)
     episode_count = _number(data.get("number_of_episodes"), _q("number_of_episodes"))
-    extra = {name: count for name, count in (("seasons", season_count),
-                                              ("episodes", episode_count)) if count}
-    return {"title": _text(data.get("name"), _q("name"), True),
-            "kind": "tv mini series" if kind == "Miniseries" else "tv series",
-            "original_title": _text(data.get("original_name"), _q("original_name")),
-            "year": _year(data.get("first_air_date"), "first_air_date"),
-            "end_year": (_year(data.get("last_air_date"), "last_air_date")
-                         if status in ENDED else None),
-            "runtime_minutes": next((m for m in minutes if m), None), "extra": extra}
+    extra = {
+        name: count
+        for name, count in (("seasons", season_count), ("episodes", episode_count))
+        if count
+    }
+    return {
+        "title": _text(data.get("name"), _q("name"), True),
+        "kind": "tv mini series" if kind == "Miniseries" else "tv series",
+        "original_title": _text(data.get("original_name"), _q("original_name")),
+        "year": _year(data.get("first_air_date"), "first_air_date"),
+        "end_year": (
+            _year(data.get("last_air_date"), "last_air_date") if status in ENDED else None
+        ),
+        "runtime_minutes": next((m for m in minutes if m), None),
+        "extra": extra,
+    }
 
 
 def _common(data: Mapping[str, Any], title: str) -> dict[str, Any]:
@@ -259,11 +291,13 @@ def _common(data: Mapping[str, Any], title: str) -> dict[str, Any]:
     listed = "titles" if "titles" in alternatives else "results"
     names = _names(alternatives.get(listed), f"alternative_titles.{listed}", "title")
     countries = _names(data.get("production_countries"), "production_countries")
-    return {"synopsis": _text(data.get("overview"), _q("overview")),
-            "genres": _names(data.get("genres"), "genres"),
-            "identified_companies": _companies(data.get("production_companies")),
-            "country": ", ".join(countries) or None,
-            "alternate_titles": [name for name in names if name != title]}
+    return {
+        "synopsis": _text(data.get("overview"), _q("overview")),
+        "genres": _names(data.get("genres"), "genres"),
+        "identified_companies": _companies(data.get("production_companies")),
+        "country": ", ".join(countries) or None,
+        "alternate_titles": [name for name in names if name != title],
+    }
 
 
 def _external_ids(data: Mapping[str, Any]) -> list[str]:
@@ -271,9 +305,10 @@ def _external_ids(data: Mapping[str, Any]) -> list[str]:
     external = _object(data.get("external_ids"), "external_ids")
     found: list[str] = []
     for scheme, value, path in (
-            ("imdb", data.get("imdb_id"), "imdb_id"),
-            ("imdb", external.get("imdb_id"), "external_ids.imdb_id"),
-            ("wikidata", external.get("wikidata_id"), "external_ids.wikidata_id")):
+        ("imdb", data.get("imdb_id"), "imdb_id"),
+        ("imdb", external.get("imdb_id"), "external_ids.imdb_id"),
+        ("wikidata", external.get("wikidata_id"), "external_ids.wikidata_id"),
+    ):
         text = _text(value, _q(path))
         if text is None:
             continue
@@ -288,6 +323,7 @@ def _external_ids(data: Mapping[str, Any]) -> list[str]:
 
 # -- credits -------------------------------------------------------------------------
 
+
 def _credits(data: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
     """Every credit, once each: cast, then crew, then creators, in TMDB's order; and the
     place of each."""
@@ -301,17 +337,18 @@ def _credits(data: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
         for place, item in _objects(credits.get("crew"), _q(f"{section}.crew")):
             found.extend((place, credit) for credit in _crew(item, place))
     for place, item in _objects(data.get("created_by"), _q(CREATED_BY)):
-        found.append((place, {**_person(item, place),
-                              **_category(CREATED_BY, CREATOR_JOB)}))
+        found.append((place, {**_person(item, place), **_category(CREATED_BY, CREATOR_JOB)}))
     return _merged(found)
 
 
 def _person(item: Mapping[str, Any], place: str) -> dict[str, Any]:
     person = _number(item.get("id"), _in(place, "id"), True)
     department = _text(item.get("known_for_department"), _in(place, "known_for_department"))
-    return {"name": _text(item.get("name"), _in(place, "name"), True),
-            "ids": [f"tmdb:person/{person}"],
-            "professions": [profession_for(department)] if department else []}
+    return {
+        "name": _text(item.get("name"), _in(place, "name"), True),
+        "ids": [f"tmdb:person/{person}"],
+        "professions": [profession_for(department)] if department else [],
+    }
 
 
 def _category(department: str, job: str) -> dict[str, Any]:
@@ -323,8 +360,10 @@ def _cast(item: Mapping[str, Any], place: str) -> dict[str, Any]:
     """A cast member: `character` (a movie, a show's latest season) or `roles[]` (every
     season), each "A / B" split."""
     if "roles" in item:
-        written = [_text(role.get("character"), _in(role_place, "character"))
-                   for role_place, role in _objects(item.get("roles"), _in(place, "roles"))]
+        written = [
+            _text(role.get("character"), _in(role_place, "character"))
+            for role_place, role in _objects(item.get("roles"), _in(place, "roles"))
+        ]
     else:
         written = [_text(item.get("character"), _in(place, "character"))]
     characters: list[str] = []
@@ -334,24 +373,29 @@ def _cast(item: Mapping[str, Any], place: str) -> dict[str, Any]:
             if normalize_name(character) and character not in characters:
                 characters.append(character)
     itself = bool(characters) and all(_SELF.fullmatch(c) for c in characters)
-    return {**_person(item, place), **_category(CAST, SELF if itself else CAST),
-            "characters": characters, "order": _number(item.get("order"), _in(place, "order"))}
+    return {
+        **_person(item, place),
+        **_category(CAST, SELF if itself else CAST),
+        "characters": characters,
+        "order": _number(item.get("order"), _in(place, "order")),
+    }
 
 
 def _crew(item: Mapping[str, Any], place: str) -> list[dict[str, Any]]:
     """A crew member: `job` (a movie, a show's latest season) or `jobs[]` (every season)."""
     department = _text(item.get("department"), _in(place, "department")) or ""
     if "jobs" in item:
-        jobs = [_text(job.get("job"), _in(job_place, "job"), True)
-                for job_place, job in _objects(item.get("jobs"), _in(place, "jobs"))]
+        jobs = [
+            _text(job.get("job"), _in(job_place, "job"), True)
+            for job_place, job in _objects(item.get("jobs"), _in(place, "jobs"))
+        ]
     else:
         jobs = [_text(item.get("job"), _in(place, "job"), True)]
     person = _person(item, place)
     return [{**person, **_category(department, job)} for job in jobs]
 
 
-def _merged(found: list[tuple[str, dict[str, Any]]]
-            ) -> tuple[list[dict[str, Any]], list[str]]:
+def _merged(found: list[tuple[str, dict[str, Any]]]) -> tuple[list[dict[str, Any]], list[str]]:
     """One credit per person, category and job: TMDB lists a person twice for two
     characters, and a show's `credits` repeat its `aggregate_credits`. Each keeps the
     place of its first mention, for a reason to name."""
@@ -377,11 +421,11 @@ def _validated(fields: dict[str, Any], places: list[str]) -> Listing:
     except ValidationError as exc:
         for error in exc.errors():
             location = error.get("loc", ())
-            if location[:1] == ("credits",) and len(location) > 1 \
-                    and isinstance(location[1], int):
+            if location[:1] == ("credits",) and len(location) > 1 and isinstance(location[1], int):
                 try:
                     Credit.model_validate(fields["credits"][location[1]])
                 except ValidationError as credit_error:
-                    raise TmdbFieldError(f"{places[location[1]]}: "
-                                         f"{explain(credit_error)}") from None
+                    raise TmdbFieldError(
+                        f"{places[location[1]]}: {explain(credit_error)}"
+                    ) from None
         raise

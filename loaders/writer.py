@@ -2,11 +2,12 @@
 same on both backends, so a batch applies whole or not at all on either engine.
 
 Provenance and display names (docs/data-model.md):
-- every edge keeps `sources`, the ids of the listings that assert it, and so does every
-  Show (a show can be named with no credit at all). A person, company or genre exists
-  only through its edges, so the listings that named it are those of its edges: nothing
-  that grows with every listing is kept on such hubs (rewriting a busy genre's list of
-  thousands of ids in every batch was half of the loader's database time);
+- provenance is kept on the listing's side: an `Assertion` node per (listing, show it
+  names) holds the edges of that show the listing asserts; every show and edge keeps only
+  `asserted_by`, how many listings assert it (deleted when that reaches 0). A person,
+  company or genre exists only through its edges. So nothing a batch writes grows with
+  what other listings asserted (a `sources` list per show and edge, rewritten in every
+  batch naming a busy show, made loading 80,000 listings of one show quadratic);
 - spelling votes pick display names (loaders/spellings.py);
 - a `Listing` node per source records file, line, record, load time, a content hash (an
   unchanged listing is skipped on reload) and `mentions`, the entities it named and how
@@ -43,28 +44,53 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
 
 from graph.backend import Backend, Statement
 from graph.errors import GraphError
 from graph.keys import normalize_name
 from graph.schema import Label, RelType
+from loaders import remembered
 from loaders.history import new_load_id
 from loaders.pacing import pace_for, paces_for
-from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES, ListingPlan, merged_details
-from loaders import remembered
+from loaders.plan import (
+    LISTING_PROPERTIES,
+    NAMING_PROPERTIES,
+    ListingPlan,
+    assertion_key,
+    merged_details,
+)
 from loaders.remembered import Remembered
-from loaders.spellings import SEP, Stored, SpellingBook, add, best, only, votes_to_text
-from loaders.statements import (ADD_DEGREES, BATCH_APPLIED, DEGREES, DROP_JOURNALS,
-                                EXISTING_LISTINGS, HUB_LABELS, JOURNALS, LISTING_MENTIONS, PARTS,
-                                SHOW, SHOW_COLUMNS, SHOWS_BY_TITLE, upsert_statement)
+from loaders.spellings import SEP, SpellingBook, Stored, add, best, only, votes_to_text
+from loaders.statements import (
+    ADD_DEGREES,
+    BATCH_APPLIED,
+    DEGREES,
+    DROP_JOURNALS,
+    EXISTING_LISTINGS,
+    HUB_LABELS,
+    JOURNALS,
+    LISTING_MENTIONS,
+    OLD_ASSERTIONS,
+    PARTS,
+    SHOW,
+    SHOW_COLUMNS,
+    SHOWS_BY_TITLE,
+    upsert_statement,
+)
 
 
 def parse_mention(text: str) -> tuple[str, str, str]:
     label, key, spelling = text.split(SEP, 2)
     return label, key, spelling
+
+
+# What a listing asserted, show by show: {show key: {edge identities}}.
+Asserted = dict[str, set[str]]
 
 
 @dataclass
@@ -79,8 +105,15 @@ class Batch:
     # the batch may delete them.
     dropped: set[tuple[str, str]] = field(default_factory=set)
     degrees: dict[str, dict[str, int]] = field(
-        default_factory=lambda: {label: defaultdict(int) for label in HUB_LABELS})
+        default_factory=lambda: {label: defaultdict(int) for label in HUB_LABELS}
+    )
     details: dict[tuple[str, str], int] = field(default_factory=dict)  # written, by node
+
+    def prepared(self) -> Statement:
+        """The statement to send: the batch was prepared (ListingWriter.prepare) first."""
+        if self.encoded is None:
+            raise RuntimeError("a batch must be prepared before it is written")
+        return self.encoded
 
     def statement(self) -> str:
         present = [name for name in PARTS if self._rows(name)]
@@ -119,7 +152,8 @@ class ListingWriter:
         # Degrees to recount at the end (MERGEd or pruned edges), and those to add to.
         self.stale_degrees: dict[str, set[str]] = defaultdict(set)
         self.added_degrees: dict[str, dict[str, int]] = {
-            label: defaultdict(int) for label in HUB_LABELS}
+            label: defaultdict(int) for label in HUB_LABELS
+        }
         self.load_id = new_load_id()  # names its journal entries, changes and history
         # Details (identifiers, years...) this load has written lately, by node: not sent
         # again (forgotten ones are).
@@ -140,8 +174,12 @@ class ListingWriter:
         sources = sorted({source for entry in entries for source in entry["sources"] or []})
         mentions = [mention for entry in entries for mention in entry["hubs"] or []]
         for i in range(0, len(sources), chunk):
-            mentions += self.backend.run_read(LISTING_MENTIONS, {"keys": sources[i:i + chunk]},
-                                              max_rows=0, timeout_ms=limit).value() or []
+            mentions += (
+                self.backend.run_read(
+                    LISTING_MENTIONS, {"keys": sources[i : i + chunk]}, max_rows=0, timeout_ms=limit
+                ).value()
+                or []
+            )
         for mention in mentions:
             label, key, *_ = mention.split(SEP, 2)
             if label in DEGREES:
@@ -162,18 +200,23 @@ class ListingWriter:
         return {r["key"]: r for r in rows.records()}
 
     def shows_by_title(self, title_keys: Iterable[str]) -> dict[str, list[str]]:
-        rows = self.backend.run_read(SHOWS_BY_TITLE, {"title_keys": sorted(set(title_keys))},
-                                     max_rows=0)
+        rows = self.backend.run_read(
+            SHOWS_BY_TITLE, {"title_keys": sorted(set(title_keys))}, max_rows=0
+        )
         return {r["title_key"]: r["keys"] for r in rows.records()}
 
     # -- the batch ----------------------------------------------------------
 
-    def write(self, plans: list[ListingPlan], previous: dict[str, dict] | None = None,
-              loaded_at: str | None = None) -> None:
+    def write(
+        self,
+        plans: list[ListingPlan],
+        previous: dict[str, dict] | None = None,
+        loaded_at: str | None = None,
+    ) -> None:
         """Write every plan in one statement (all of them or none), now."""
         batch = self.prepare(plans, previous, loaded_at)
         try:
-            self.batch_pace.timed(len(plans), lambda: self.backend.run_write(batch.encoded))
+            self.batch_pace.timed(len(plans), lambda: self.backend.run_write(batch.prepared()))
         except BaseException as exc:
             if not self._applied(batch, exc):
                 self.book.clear()
@@ -185,13 +228,17 @@ class ListingWriter:
         if not isinstance(error, GraphError):
             return False
         try:
-            return bool(self.backend.run_read(BATCH_APPLIED, {"batch": batch.parameters["batch"]},
-                                              max_rows=0).value())
+            return bool(
+                self.backend.run_read(
+                    BATCH_APPLIED, {"batch": batch.parameters["batch"]}, max_rows=0
+                ).value()
+            )
         except GraphError:
             return False
 
-    def look_up(self, plans: list[ListingPlan], previous: Mapping[str, dict] | None = None
-                ) -> dict[str, dict[str, Stored]]:
+    def look_up(
+        self, plans: list[ListingPlan], previous: Mapping[str, dict] | None = None
+    ) -> dict[str, dict[str, Stored]]:
         """What the store holds for every entity these plans name, or their previous
         versions named (read only for those not met yet): done apart from `prepare` so
         the reads can go before the batch in flight is launched, and the Python work after."""
@@ -205,13 +252,17 @@ class ListingWriter:
                 by_label[label][key] = None
         return {label: self.book.stored(label, keys) for label, keys in by_label.items() if keys}
 
-    def prepare(self, plans: list[ListingPlan], previous: dict[str, dict] | None = None,
-                loaded_at: str | None = None,
-                stored: dict[str, dict[str, Stored]] | None = None) -> Batch:
+    def prepare(
+        self,
+        plans: list[ListingPlan],
+        previous: dict[str, dict] | None = None,
+        loaded_at: str | None = None,
+        stored: dict[str, dict[str, Stored]] | None = None,
+    ) -> Batch:
         """A batch's statement, counted as written: the next batch can be prepared against
         it while it is written. If it fails, `finish` (or `write`) forgets all it knew.
         `stored` is what `look_up` found for these plans (read now if not given)."""
-        loaded_at = loaded_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
+        loaded_at = loaded_at or datetime.now(UTC).isoformat(timespec="seconds")
         self.book.next_batch()
         batch = self.batch(plans, previous or {}, loaded_at, stored)
         batch.encoded = self.backend.statement(batch.statement(), batch.parameters)
@@ -228,8 +279,10 @@ class ListingWriter:
 
         def run() -> None:
             try:
-                self.batch_pace.timed(len(batch.parameters["sources"]),
-                                      lambda: self.backend.run_write(batch.encoded))
+                self.batch_pace.timed(
+                    len(batch.parameters["sources"]),
+                    lambda: self.backend.run_write(batch.prepared()),
+                )
             except BaseException as exc:  # handed to finish(), in the caller's thread
                 launched.error = exc
 
@@ -239,7 +292,8 @@ class ListingWriter:
 
     def finish(self, launched: Launched) -> None:
         """Wait for a launched batch; its error, if any, is raised here."""
-        launched.thread.join()
+        if launched.thread is not None:  # set by launch(), which made it
+            launched.thread.join()
         if launched.error is not None and not self._applied(launched.batch, launched.error):
             self.book.clear()
             raise launched.error
@@ -255,17 +309,20 @@ class ListingWriter:
             mine = self.added_degrees[label]
             for key, count in added.items():
                 mine[key] += count
-        waiting = sum(map(len, self.added_degrees.values())) + \
-            sum(map(len, self.stale_degrees.values()))
+        waiting = sum(map(len, self.added_degrees.values())) + sum(
+            map(len, self.stale_degrees.values())
+        )
         if waiting > remembered.REMEMBERED:
             self.flush_degrees()  # nothing is in flight: what it counts is written
 
     def refresh_degrees(self, keys: dict[str, list[str]]) -> None:
         for label, statement in DEGREES.items():
             self.row_paces[statement].in_parts(
-                keys.get(label) or [],
-                lambda part, statement=statement: self.backend.run_write(
-                    statement, {"keys": list(part)}))
+                keys.get(label) or [], partial(self._write_part, statement, "keys")
+            )
+
+    def _write_part(self, statement: str, name: str, part: Sequence[Any]) -> None:
+        self.backend.run_write(statement, {name: list(part)})
 
     def flush_degrees(self) -> None:
         """Write the degrees this load changed: added counts, once per entity, and a
@@ -274,27 +331,34 @@ class ListingWriter:
             stale = self.stale_degrees.get(label, set())
             rows = [[key, count] for key, count in sorted(added.items()) if key not in stale]
             self.row_paces[ADD_DEGREES[label]].in_parts(
-                rows, lambda part, label=label: self.backend.run_write(
-                    ADD_DEGREES[label], {"rows": list(part)}))
+                rows, partial(self._write_part, ADD_DEGREES[label], "rows")
+            )
             added.clear()
-        stale = {label: sorted(keys) for label, keys in self.stale_degrees.items()}
+        recount = {label: sorted(keys) for label, keys in self.stale_degrees.items()}
         self.stale_degrees.clear()
-        self.refresh_degrees(stale)
+        self.refresh_degrees(recount)
 
-    def batch(self, plans: list[ListingPlan], previous: dict[str, dict], loaded_at: str,
-              stored: dict[str, dict[str, Stored]] | None = None) -> Batch:
+    def batch(
+        self,
+        plans: list[ListingPlan],
+        previous: dict[str, dict],
+        loaded_at: str,
+        stored: dict[str, dict[str, Stored]] | None = None,
+    ) -> Batch:
         # Votes this batch adds, and those the previous versions of its listings take back.
         delta: dict[tuple[str, str], dict[str, int]] = {}
-        # Per show: ids of first-time listings naming it, and of reloaded ones.
-        show_sources: dict[str, tuple[list[str], list[str]]] = {}
+        # What the previous versions of the batch's changed listings asserted.
+        old = self.asserted_before([plan.source_id for plan in plans if plan.source_id in previous])
+        # Per show: how many of the batch's listings name it for the first time.
+        show_added: dict[str, int] = defaultdict(int)
         show_properties: dict[str, dict[str, Any]] = {}
         named: set[tuple[str, str]] = set()
         by_label: dict[str, list[str]] = {label.value: [] for label in Label}  # named, once each
         for plan in plans:
             source_id = plan.source_id
             before = previous.get(source_id)
-            for old in (before or {}).get("mentions") or []:
-                label, key, spelling = parse_mention(old)
+            for mention in (before or {}).get("mentions") or []:
+                label, key, spelling = parse_mention(mention)
                 counts = delta.setdefault((label, key), {})
                 counts[spelling] = counts.get(spelling, 0) - 1
             for entity in plan.mentioned:
@@ -302,57 +366,135 @@ class ListingWriter:
                 if ident not in named:
                     named.add(ident)
                     by_label[entity.label].append(entity.key)
-                counts = delta.get(ident)
-                if counts is None:
-                    counts = delta[ident] = {}
+                counts = delta.setdefault(ident, {})
                 counts[entity.spelling] = counts.get(entity.spelling, 0) + 1
-                if entity.label == SHOW:
-                    ids = show_sources.setdefault(entity.key, ([], []))
-                    ids[0 if before is None else 1].append(source_id)
+                if entity.label == SHOW and entity.key not in old.get(source_id, ()):
+                    show_added[entity.key] += 1
             show_properties[plan.show.key] = plan.show_properties
         for plan in plans:
             for key, properties in plan.related_properties.items():
                 show_properties.setdefault(key, properties)
         if stored is None:
-            stored = self.look_up(plans, {plan.source_id: previous[plan.source_id]
-                                          for plan in plans if plan.source_id in previous})
+            stored = self.look_up(
+                plans,
+                {
+                    plan.source_id: previous[plan.source_id]
+                    for plan in plans
+                    if plan.source_id in previous
+                },
+            )
         batch = Batch({})
-        new_edges, merged_edges, created_degrees = self._edges(plans, stored.get(SHOW, {}),
-                                                               previous, batch)
+        new_edges, merged_edges, created_degrees = self._edges(
+            plans, stored.get(SHOW, {}), old, batch
+        )
 
-        shows, related = self._show_rows(by_label[SHOW], stored.get(SHOW, {}), delta,
-                                         show_sources, show_properties,
-                                         {plan.show.key for plan in plans}, batch)
+        shows, related = self._show_rows(
+            by_label[SHOW],
+            stored.get(SHOW, {}),
+            delta,
+            show_added,
+            show_properties,
+            {plan.show.key for plan in plans},
+            batch,
+        )
         rows: dict[str, dict[str, list[list[Any]]]] = {
-            group: {label: [] for label in HUB_LABELS} for group in ("created", "renamed", "revoted")}
+            group: {label: [] for label in HUB_LABELS}
+            for group in ("created", "renamed", "revoted")
+        }
         for label in HUB_LABELS:
-            self._hub_rows(label, by_label[label], stored.get(label, {}), delta,
-                           created_degrees[label], batch, rows)
+            self._hub_rows(
+                label,
+                by_label[label],
+                stored.get(label, {}),
+                delta,
+                created_degrees[label],
+                batch,
+                rows,
+            )
 
         listings: dict[str, list[list[Any]]] = {"created": [], "known": []}
         for plan in plans:
-            listings["known" if plan.source_id in previous else "created"].append([
-                plan.source_id, plan.ref.file, plan.ref.line, plan.ref.record,
-                plan.content_hash, plan.listing.title, plan.asserted_shows,
-                sorted({SEP.join(entity) for entity in plan.mentioned})])  # label, key, spelling
+            listings["known" if plan.source_id in previous else "created"].append(
+                [
+                    plan.source_id,
+                    plan.ref.file,
+                    plan.ref.line,
+                    plan.ref.record,
+                    plan.content_hash,
+                    plan.listing.title,
+                    plan.asserted_shows,
+                    sorted({SEP.join(entity) for entity in plan.mentioned}),
+                ]
+            )  # label, key, spelling
         # Entities a changed listing named before: the listings' mentions name the rest.
-        journal_hubs = sorted({mention.rpartition(SEP)[0] for plan in plans
-                               for mention in (previous.get(plan.source_id) or {}).get(
-                                   "mentions") or [] if mention.split(SEP, 1)[0] in DEGREES})
+        journal_hubs = sorted(
+            {
+                mention.rpartition(SEP)[0]
+                for plan in plans
+                for mention in (previous.get(plan.source_id) or {}).get("mentions") or []
+                if mention.split(SEP, 1)[0] in DEGREES
+            }
+        )
         self._batches += 1
         batch.parameters = {
-            "load": self.load_id, "batch": f"{self.load_id}-{self._batches:06d}",  # sorts in order
+            "load": self.load_id,
+            "batch": f"{self.load_id}-{self._batches:06d}",  # sorts in order
             "journal_hubs": journal_hubs,
-            "listings": listings, "loaded_at": loaded_at,
-            "sources": [plan.source_id for plan in plans], "shows": shows, "related": related,
+            "listings": listings,
+            "loaded_at": loaded_at,
+            "sources": [plan.source_id for plan in plans],
+            "shows": shows,
+            "related": related,
             **rows,
-            **new_edges, "edges": merged_edges,
-            **self._details(plans, batch, stored)}
-        self._replaced(plans, previous, stored, delta, named, batch)
+            **new_edges,
+            "edges": merged_edges,
+            "assertions": self._assertions(plans, old),
+            **self._details(plans, batch, stored),
+        }
+        self._replaced(plans, previous, old, stored, delta, named, batch)
         return batch
 
-    def _details(self, plans: list[ListingPlan], batch: Batch,
-                 stored: Mapping[str, Mapping[str, Stored]]) -> dict[str, dict[str, list]]:
+    def asserted_before(self, source_ids: list[str]) -> dict[str, Asserted]:
+        """What these listings asserted, as the store holds it (their Assertions)."""
+        found: dict[str, Asserted] = {}
+        if source_ids:
+            for listing, show, edges in self.backend.run_read(
+                OLD_ASSERTIONS, {"keys": source_ids}, max_rows=0
+            ).rows:
+                found.setdefault(listing, {})[show] = set(edges or ())
+        return found
+
+    @staticmethod
+    def _assertions(
+        plans: list[ListingPlan], old: Mapping[str, Asserted]
+    ) -> dict[str, list[list[Any]]]:
+        """Assertion rows: created for a (listing, show) the store did not have, rewritten
+        where a changed listing asserts other edges of the show than before, deleted where
+        it no longer names the show."""
+        rows: dict[str, list[Any]] = {"created": [], "known": [], "gone": []}
+        for plan in plans:
+            source_id = plan.source_id
+            before = old.get(source_id, {})
+            now = plan.asserted_edges
+            for show in plan.asserted_shows:
+                edges = now.get(show, set())
+                if show not in before:
+                    rows["created"].append(
+                        [assertion_key(source_id, show), source_id, show, sorted(edges)]
+                    )
+                elif before[show] != edges:
+                    rows["known"].append(
+                        [assertion_key(source_id, show), source_id, show, sorted(edges)]
+                    )
+            rows["gone"].extend(
+                assertion_key(source_id, show)
+                for show in sorted(set(before) - set(plan.asserted_shows))
+            )
+        return rows
+
+    def _details(
+        self, plans: list[ListingPlan], batch: Batch, stored: Mapping[str, Mapping[str, Stored]]
+    ) -> dict[str, dict[str, list]]:
         """Rows of what identified sources say of their nodes: [key, {properties}, [ids]]
         (a later listing of the batch wins a property; identifiers add up), under
         "details", and under "details_known" for nodes the store had before the batch
@@ -362,21 +504,28 @@ class ListingWriter:
         new: dict[str, list[list[Any]]] = {label.value: [] for label in Label}
         known: dict[str, list[list[Any]]] = {label.value: [] for label in Label}
         for (label, key), (properties, ids) in merged_details(plans).items():
-            fingerprint = hash((tuple(sorted((name, repr(value))
-                                             for name, value in properties.items())),
-                                tuple(ids)))
+            fingerprint = hash(
+                (
+                    tuple(sorted((name, repr(value)) for name, value in properties.items())),
+                    tuple(ids),
+                )
+            )
             if self._details_written.get((label, key)) == fingerprint:
                 continue
             batch.details[(label, key)] = fingerprint
-            (known if key in stored.get(label, {}) else new)[label].append(
-                [key, properties, ids])
+            (known if key in stored.get(label, {}) else new)[label].append([key, properties, ids])
         return {"details": new, "details_known": known}
 
-    def _show_rows(self, keys: list[str], stored: Mapping[str, Stored],
-                   delta: Mapping[tuple[str, str], dict[str, int]],
-                   show_sources: Mapping[str, tuple[list[str], list[str]]],
-                   show_properties: Mapping[str, dict[str, Any]], main_shows: set[str],
-                   batch: Batch) -> tuple[dict[str, list[list[Any]]], dict[str, list[list[Any]]]]:
+    def _show_rows(
+        self,
+        keys: list[str],
+        stored: Mapping[str, Stored],
+        delta: Mapping[tuple[str, str], dict[str, int]],
+        show_added: Mapping[str, int],
+        show_properties: Mapping[str, dict[str, Any]],
+        main_shows: set[str],
+        batch: Batch,
+    ) -> tuple[dict[str, list[list[Any]]], dict[str, list[list[Any]]]]:
         """Rows for the shows a batch names: those listings are about, and those only named
         as related; each split into new ones (CREATEd) and known ones (MERGEd)."""
         shows: dict[str, list[list[Any]]] = {"created": [], "known": []}
@@ -387,26 +536,43 @@ class ListingWriter:
             title = best(votes)
             batch.stored[(SHOW, key)] = Stored(title, votes)
             props = show_properties[key]
-            new_ids, reloaded_ids = show_sources[key]
-            row = [key, sorted(set(new_ids)), sorted(set(reloaded_ids)), votes_to_text(votes),
-                   title, *(props.get(name) for name in NAMING_PROPERTIES)]
+            row = [
+                key,
+                show_added.get(key, 0),
+                votes_to_text(votes),
+                title,
+                *(props.get(name) for name in NAMING_PROPERTIES),
+            ]
             step = "known" if had else "created"
             if key in main_shows:
                 row.extend(props.get(name) for name in LISTING_PROPERTIES)
-                row.append({name: value for name, value in props.items()
-                            if name not in SHOW_COLUMNS})
+                row.append(
+                    {name: value for name, value in props.items() if name not in SHOW_COLUMNS}
+                )
                 shows[step].append(row)
             else:
                 related[step].append(row)
         return shows, related
 
-    def _hub_rows(self, label: str, keys: list[str], stored: Mapping[str, Stored],
-                  delta: Mapping[tuple[str, str], dict[str, int]], degrees: Mapping[str, int],
-                  batch: Batch, rows: dict[str, dict[str, list[list[Any]]]]) -> None:
+    def _hub_rows(
+        self,
+        label: str,
+        keys: list[str],
+        stored: Mapping[str, Stored],
+        delta: Mapping[tuple[str, str], dict[str, int]],
+        degrees: Mapping[str, int],
+        batch: Batch,
+        rows: dict[str, dict[str, list[list[Any]]]],
+    ) -> None:
         """Rows for the people, companies or genres a batch names: new ones are created;
         the others are written only when their votes are kept (two spellings met)."""
-        contested = [key for key in keys if (had := stored.get(key)) is not None
-                     and had.votes is None and not only(had.name, delta[(label, key)])]
+        contested = [
+            key
+            for key in keys
+            if (had := stored.get(key)) is not None
+            and had.votes is None
+            and not only(had.name, delta[(label, key)])
+        ]
         if contested:
             self.before_counting()  # the count must include the batch in flight
         counted = self.book.listings_naming(label, contested)
@@ -418,8 +584,15 @@ class ListingWriter:
                 name = best(votes)
                 kept = votes if len(votes) > 1 else None
                 batch.stored[(label, key)] = Stored(name, kept)
-                rows["created"][label].append([key, votes_to_text(kept) if kept else None, name,
-                                               normalize_name(name), degrees.get(key, 0)])
+                rows["created"][label].append(
+                    [
+                        key,
+                        votes_to_text(kept) if kept else None,
+                        name,
+                        normalize_name(name),
+                        degrees.get(key, 0),
+                    ]
+                )
                 continue
             if degrees.get(key):
                 batch.degrees[label][key] += degrees[key]
@@ -439,8 +612,13 @@ class ListingWriter:
             else:
                 rows["revoted"][label].append([key, votes_to_text(votes)])
 
-    def _edges(self, plans: list[ListingPlan], stored_shows: Mapping[str, Stored],
-               previous: Mapping[str, Any], batch: Batch):
+    def _edges(
+        self,
+        plans: list[ListingPlan],
+        stored_shows: Mapping[str, Stored],
+        old: Mapping[str, Asserted],
+        batch: Batch,
+    ):
         """Edge rows, CREATEd and MERGEd, and the degree the CREATEd ones add.
 
         An edge of a show the store did not have is new unless another listing of
@@ -466,8 +644,9 @@ class ListingWriter:
         degrees: dict[str, dict[str, int]] = {label: defaultdict(int) for label in HUB_LABELS}
         for index, plan in enumerate(plans):
             for edge in plan.edges:
-                show, other = ((edge.end, edge.start) if edge.end.label == SHOW
-                               else (edge.start, edge.end))
+                show, other = (
+                    (edge.end, edge.start) if edge.end.label == SHOW else (edge.start, edge.end)
+                )
                 if show.key not in stored_shows and edge.identity not in shared:
                     rich = bool(edge.properties)
                     group = (edge.type, show.key, index, edge.role, rich)
@@ -482,52 +661,74 @@ class ListingWriter:
                 else:
                     row = merged_rows.get(edge.identity)
                     if row is None:
-                        row = merged_rows[edge.identity] = [edge.start.key, edge.end.key, [], [],
-                                                            edge.role, {}]
+                        row = merged_rows[edge.identity] = [
+                            edge.start.key,
+                            edge.end.key,
+                            0,
+                            edge.role,
+                            {},
+                        ]
                         merged[edge.type].append(row)
-                    row[3 if plan.source_id in previous else 2].append(index)
+                    if edge.identity not in old.get(plan.source_id, {}).get(show.key, ()):
+                        row[2] += 1  # asserted by this listing for the first time
                     if edge.properties:
-                        row[5].update(edge.properties)
+                        row[4].update(edge.properties)
                     batch.stale[other.label].add(other.key)
         new_edges: dict[str, dict[str, list[list[Any]]]] = {
             "new_edges": {rel.value: [] for rel in RelType},
-            "rich_edges": {rel.value: [] for rel in RelType}}
+            "rich_edges": {rel.value: [] for rel in RelType},
+        }
         for (rel_type, show_key, index, role, rich), found in groups.items():
             new_edges["rich_edges" if rich else "new_edges"][rel_type].append(
-                [show_key, index, *found[:1], role, *found[1:]])
+                [show_key, index, *found[:1], role, *found[1:]]
+            )
         return new_edges, merged, degrees
 
     # -- replacing a changed listing -------------------------------------
 
-    def _replaced(self, plans: list[ListingPlan], previous: Mapping[str, Any],
-                  stored: Mapping[str, Mapping[str, Stored]],
-                  delta: Mapping[tuple[str, str], dict[str, int]],
-                  named: set[tuple[str, str]], batch: Batch) -> None:
+    def _replaced(
+        self,
+        plans: list[ListingPlan],
+        previous: Mapping[str, Any],
+        old: Mapping[str, Asserted],
+        stored: Mapping[str, Mapping[str, Stored]],
+        delta: Mapping[tuple[str, str], dict[str, int]],
+        named: set[tuple[str, str]],
+        batch: Batch,
+    ) -> None:
         """Rows taking back what the previous versions of this batch's listings asserted
         and the new ones do not: written by the batch's own statement, after its credits.
 
         An entity some listing of the batch still names gets the votes the batch gives
         it (they already take back the old versions' votes); another, the stored votes
         less those the old versions gave."""
-        pruned: list[list[Any]] = []
+        replacing = False
+        # Per show, the edges changed listings no longer assert, and by how many of them.
+        gone: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         dropping: dict[tuple[str, str], set[str]] = {}
         for plan in plans:
             before = previous.get(plan.source_id)
             if before is None:
                 continue
-            pruned.append([plan.source_id,
-                           sorted(set(before.get("shows") or []) | set(plan.asserted_shows)),
-                           [edge.identity for edge in plan.edges]])
+            replacing = True
+            now = plan.asserted_edges
+            for show, edges in old.get(plan.source_id, {}).items():
+                for identity in edges - now.get(show, set()):
+                    gone[show][identity] += 1
             named_now = {entity[:2] for entity in plan.mentioned}
-            for old in before.get("mentions") or []:
-                label, key, _ = parse_mention(old)
+            for mention in before.get("mentions") or []:
+                label, key, _ = parse_mention(mention)
                 if (label, key) not in named_now:
                     dropping.setdefault((label, key), set()).add(plan.source_id)
                 # Edges go away: the degrees of everything it touched may change.
                 if label in DEGREES:
                     batch.stale[label].add(key)
-        if not pruned:
+        if not replacing:
             return
+        pruned = [
+            [show, sorted(counts), [counts[i] for i in sorted(counts)]]
+            for show, counts in sorted(gone.items())
+        ]
         dropped: dict[str, list[list[Any]]] = {label.value: [] for label in Label}
         for (label, key), sources in sorted(dropping.items()):
             had = stored.get(label, {}).get(key)
@@ -537,12 +738,18 @@ class ListingWriter:
                     continue
             elif had is not None:
                 votes = add(had.votes, delta[(label, key)]) if had.votes is not None else None
-                after = Stored(best(votes) if votes else None, votes or None)
+                # With no votes left it is dropped: its name is not read again.
+                after = Stored(best(votes) if votes else had.name, votes or None)
                 batch.dropped.add((label, key))
             else:
                 continue  # not in the store: nothing to take back
-            dropped[label].append([key, sorted(sources),
-                                   votes_to_text(after.votes) if after.votes else None,
-                                   after.name if after.votes else None])
+            dropped[label].append(
+                [
+                    key,
+                    sorted(sources),
+                    votes_to_text(after.votes) if after.votes else None,
+                    after.name if after.votes else None,
+                ]
+            )
         batch.parameters["pruned"] = pruned
         batch.parameters["dropped"] = dropped

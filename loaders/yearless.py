@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from graph.bounded_log import BoundedLog
 from graph.keys import show_key
 from loaders.model import ParsedRecord
 
 
-def yearless_resolver(records: list[ParsedRecord],
-                      shows_by_title: Callable[[set[str]], Mapping[str, Iterable[str]]],
-                      warnings: list[str] | BoundedLog[str]) -> Callable[[str], str]:
+def yearless_resolver(
+    records: list[ParsedRecord],
+    shows_by_title: Callable[[set[str]], Mapping[str, Iterable[str]]],
+    warnings: list[str] | BoundedLog[str],
+) -> Callable[[str], str]:
     """A title without a year names an existing show of that title only when exactly one
     exists (in the store, as `shows_by_title` reads it, or in this batch); otherwise it is
     a show of its own, and the ambiguity is added to `warnings` once per title."""
@@ -35,8 +37,10 @@ def yearless_resolver(records: list[ParsedRecord],
             return next(iter(candidates))
         if len(candidates) > 1 and title_key not in reported:
             reported.add(title_key)
-            warnings.append(f"'{title}' without a year could be any of "
-                            f"{', '.join(sorted(candidates))}: kept as its own show '{title_key}'")
+            warnings.append(
+                f"'{title}' without a year could be any of "
+                f"{', '.join(sorted(candidates))}: kept as its own show '{title_key}'"
+            )
         return title_key
 
     return resolve

@@ -41,8 +41,9 @@ class EdgeIdSource(Protocol):
 
     def generation(self) -> int: ...
 
-    def edge_id_pairs(self, rel_type: str,
-                      timeout_ms: int | None = None) -> list[tuple[int, int]]: ...
+    def edge_id_pairs(
+        self, rel_type: str, timeout_ms: int | None = None
+    ) -> list[tuple[int, int]]: ...
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Adjacency:
     seconds: float
 
     @classmethod
-    def build(cls, backend: EdgeIdSource, rel_types: tuple[str, ...]) -> "Adjacency | None":
+    def build(cls, backend: EdgeIdSource, rel_types: tuple[str, ...]) -> Adjacency | None:
         """Copy the graph's relationships of `rel_types`; None if a write happened meanwhile."""
         started = time.perf_counter()
         generation = backend.generation()
@@ -74,8 +75,13 @@ class Adjacency:
         order = np.argsort(sources, kind="stable")
         offsets = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(np.bincount(sources, minlength=size), out=offsets[1:])
-        return cls(generation, tuple(rel_types), offsets, targets[order].astype(np.int32),
-                   time.perf_counter() - started)
+        return cls(
+            generation,
+            tuple(rel_types),
+            offsets,
+            targets[order].astype(np.int32),
+            time.perf_counter() - started,
+        )
 
     @property
     def size(self) -> int:
@@ -85,8 +91,9 @@ class Adjacency:
     def relationships(self) -> int:
         return len(self.neighbours) // 2
 
-    def shortest(self, source: int, target: int, max_hops: int,
-                 deadline: float | None = None) -> list[int] | None:
+    def shortest(
+        self, source: int, target: int, max_hops: int, deadline: float | None = None
+    ) -> list[int] | None:
         """Node ids of a shortest path within max_hops, or None.
 
         Bidirectional breadth-first search, expanding whole levels of the side
@@ -100,12 +107,16 @@ class Adjacency:
         forward, backward = _Side(source, self.size), _Side(target, self.size)
         for side in (forward, backward):
             side.cost = self._cost(side.frontier)
-        while forward.frontier.size and backward.frontier.size \
-                and forward.level + backward.level < max_hops:
+        while (
+            forward.frontier.size
+            and backward.frontier.size
+            and forward.level + backward.level < max_hops
+        ):
             if deadline is not None and time.monotonic() > deadline:
                 raise TimeoutError("connection search ran past its time limit")
-            side, other = (forward, backward) if forward.cost <= backward.cost \
-                else (backward, forward)
+            side, other = (
+                (forward, backward) if forward.cost <= backward.cost else (backward, forward)
+            )
             reached = self._expand(side)
             meets = reached[other.depth[reached] >= 0]
             if meets.size:
@@ -118,7 +129,7 @@ class Adjacency:
     def _cost(self, nodes: np.ndarray) -> int:
         return int((self.offsets[nodes + 1] - self.offsets[nodes]).sum())
 
-    def _expand(self, side: "_Side") -> np.ndarray:
+    def _expand(self, side: _Side) -> np.ndarray:
         frontier = side.frontier
         starts = self.offsets[frontier]
         counts = self.offsets[frontier + 1] - starts
@@ -171,7 +182,7 @@ class _Keeper:
 
 
 _enabled = False
-_keepers: "weakref.WeakKeyDictionary[Backend, _Keeper]" = weakref.WeakKeyDictionary()
+_keepers: weakref.WeakKeyDictionary[Backend, _Keeper] = weakref.WeakKeyDictionary()
 _keepers_lock = threading.Lock()
 
 
@@ -195,7 +206,9 @@ def fresh(backend: Backend, rel_types: tuple[str, ...]) -> Adjacency | None:
     return None
 
 
-def wait_until_fresh(backend: Backend, rel_types: tuple[str, ...], timeout_s: float = 120) -> Adjacency:
+def wait_until_fresh(
+    backend: Backend, rel_types: tuple[str, ...], timeout_s: float = 120
+) -> Adjacency:
     """Build (or wait for) an up-to-date copy: for benchmarks and tests."""
     stop = time.monotonic() + timeout_s
     while time.monotonic() < stop:
@@ -222,8 +235,11 @@ def _refresh(backend: EdgeIdSource, keeper: _Keeper, rel_types: tuple[str, ...])
             copy = Adjacency.build(backend, rel_types)
             if copy is not None:  # None: written meanwhile; the next search asks again
                 keeper.current = copy
-                log.info("copied %s relationships for connection paths in %.1f s",
-                         f"{copy.relationships:,}", copy.seconds)
+                log.info(
+                    "copied %s relationships for connection paths in %.1f s",
+                    f"{copy.relationships:,}",
+                    copy.seconds,
+                )
         except Exception:  # a failed copy only means searches stay query-driven
             log.exception("copying the graph for connection paths failed")
         finally:

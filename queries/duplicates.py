@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -56,7 +57,7 @@ EVIDENCE_BATCH = 500
 SHOWN_TITLES = 3
 
 # What the finder reads of each node, after its key (Backend.keyed_pages).
-_NAMES = ("n.{display}, coalesce(n.ids, []), n.year, n.season, n.episode_number, n.kind")
+_NAMES = "n.{display}, coalesce(n.ids, []), n.year, n.season, n.episode_number, n.kind"
 # Per node: the shows it is on, their years, and its neighbours of the kind that says
 # two nodes are one (people on the same shows; for a show, its people and companies).
 _EVIDENCE = {
@@ -64,16 +65,19 @@ _EVIDENCE = {
         "UNWIND $keys AS k MATCH (p:Person {key: k})-->(s:Show) "
         "OPTIONAL MATCH (s)<--(c:Person) WHERE c <> p "
         "RETURN k, collect(DISTINCT s.key), collect(DISTINCT s.title), "
-        "collect(DISTINCT s.year), collect(DISTINCT c.key)"),
+        "collect(DISTINCT s.year), collect(DISTINCT c.key)"
+    ),
     Label.COMPANY.value: (
         "UNWIND $keys AS k MATCH (c:Company {key: k})<-[:MADE_BY]-(s:Show) "
         "OPTIONAL MATCH (s)<--(p:Person) "
         "RETURN k, collect(DISTINCT s.key), collect(DISTINCT s.title), "
-        "collect(DISTINCT s.year), collect(DISTINCT p.key)"),
+        "collect(DISTINCT s.year), collect(DISTINCT p.key)"
+    ),
     Label.SHOW.value: (
         "UNWIND $keys AS k MATCH (s:Show {key: k}) "
         "OPTIONAL MATCH (s)--(n) WHERE n:Person OR n:Company "
-        "RETURN k, [], [], [s.year], collect(DISTINCT n.key)"),
+        "RETURN k, [], [], [s.year], collect(DISTINCT n.key)"
+    ),
 }
 
 
@@ -107,9 +111,11 @@ class Evidence:
     def bonus(self) -> float:
         if not (self.shared_shows or self.shared_neighbours):
             return (YEARS_OVERLAP_BONUS if self.years_overlap else 0.0) - NAMES_ONLY_DISCOUNT
-        return (min(SHARED_SHOWS_MAX, self.shared_shows * SHARED_SHOW_BONUS)
-                + min(SHARED_NEIGHBOURS_MAX, self.shared_neighbours * SHARED_NEIGHBOUR_BONUS)
-                + (YEARS_OVERLAP_BONUS if self.years_overlap else 0.0))
+        return (
+            min(SHARED_SHOWS_MAX, self.shared_shows * SHARED_SHOW_BONUS)
+            + min(SHARED_NEIGHBOURS_MAX, self.shared_neighbours * SHARED_NEIGHBOUR_BONUS)
+            + (YEARS_OVERLAP_BONUS if self.years_overlap else 0.0)
+        )
 
 
 @dataclass
@@ -131,29 +137,38 @@ class DuplicatesReport:
     label: str
     min_score: float
     pairs: list[DuplicatePair]
-    examined: int          # nodes read
-    compared: int          # pairs whose names were compared
-    skipped_blocks: int    # blocks over BLOCK_MAX names, not compared
+    examined: int  # nodes read
+    compared: int  # pairs whose names were compared
+    skipped_blocks: int  # blocks over BLOCK_MAX names, not compared
     seconds: float
 
     def to_json(self) -> dict:
-        return {"label": self.label, "min_score": self.min_score, "examined": self.examined,
-                "compared": self.compared, "skipped_blocks": self.skipped_blocks,
-                "seconds": round(self.seconds, 3),
-                "pairs": [pair.to_json() for pair in self.pairs]}
+        return {
+            "label": self.label,
+            "min_score": self.min_score,
+            "examined": self.examined,
+            "compared": self.compared,
+            "skipped_blocks": self.skipped_blocks,
+            "seconds": round(self.seconds, 3),
+            "pairs": [pair.to_json() for pair in self.pairs],
+        }
 
 
 def check_duplicate_label(label: str) -> str:
     found = {name.lower(): name for name in LABELS}.get(str(label).strip().lower())
     if found is None:
-        raise QueryParameterError(f"duplicates are looked for among {', '.join(LABELS)}; "
-                                  f"{label!r} is not one of them")
+        raise QueryParameterError(
+            f"duplicates are looked for among {', '.join(LABELS)}; {label!r} is not one of them"
+        )
     return found
 
 
-def find_duplicates(backend: Backend, label: str = Label.PERSON.value,
-                    min_score: float = DEFAULT_MIN_SCORE, limit: int | None = None
-                    ) -> DuplicatesReport:
+def find_duplicates(
+    backend: Backend,
+    label: str = Label.PERSON.value,
+    min_score: float = DEFAULT_MIN_SCORE,
+    limit: int | None = None,
+) -> DuplicatesReport:
     """Likely duplicates among the nodes of `label`, best first, each scoring at least
     `min_score` (how alike the names are, 0..1, plus evidence up to MAX_BONUS)."""
     label = check_duplicate_label(label)
@@ -178,11 +193,27 @@ def find_duplicates(backend: Backend, label: str = Label.PERSON.value,
         evidence = _evidence(facts.get(nodes[i].key), facts.get(nodes[j].key))
         score = round(alike.score + evidence.bonus(), 4)
         if score >= min_score:
-            pairs.append(DuplicatePair(label, _shown(nodes[i]), _shown(nodes[j]), score,
-                                       alike.score, alike.reason, evidence))
+            pairs.append(
+                DuplicatePair(
+                    label,
+                    _shown(nodes[i]),
+                    _shown(nodes[j]),
+                    score,
+                    alike.score,
+                    alike.reason,
+                    evidence,
+                )
+            )
     pairs.sort(key=lambda p: (-p.score, -p.names_score, p.a["key"], p.b["key"]))
-    return DuplicatesReport(label, min_score, pairs[:limit] if limit else pairs, len(nodes),
-                            compared, skipped, time.perf_counter() - started)
+    return DuplicatesReport(
+        label,
+        min_score,
+        pairs[:limit] if limit else pairs,
+        len(nodes),
+        compared,
+        skipped,
+        time.perf_counter() - started,
+    )
 
 
 def read_named(backend: Backend, label: str) -> Iterator[Named]:
@@ -190,8 +221,15 @@ def read_named(backend: Backend, label: str) -> Iterator[Named]:
     returns = _NAMES.format(display=DISPLAY[Label(label)])
     for rows in backend.keyed_pages(label, returns, PAGE, timeout_ms=READ_LIMIT_MS):
         for key, name, ids, year, season, episode, kind in rows:
-            yield Named(key, name or key, tuple(ids), year, season, episode,
-                        "episode" in str(kind or "").lower())
+            yield Named(
+                key,
+                name or key,
+                tuple(ids),
+                year,
+                season,
+                episode,
+                "episode" in str(kind or "").lower(),
+            )
 
 
 def block_keys(words: tuple[str, ...]) -> Iterator[str]:
@@ -224,8 +262,9 @@ def _candidate_pairs(words: list[tuple[str, ...]]) -> tuple[set[tuple[int, int]]
             pairs.update(combinations(members, 2))  # members are in ascending order
             continue
         texts = [" ".join(words[m]) for m in members]
-        scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=PREFILTER_RATIO,
-                               dtype="uint8")
+        scores = process.cdist(
+            texts, texts, scorer=fuzz.ratio, score_cutoff=PREFILTER_RATIO, dtype="uint8"
+        )
         for i, j in zip(*scores.nonzero()):
             if i < j:
                 pairs.add((members[i], members[j]))
@@ -248,8 +287,12 @@ def _facts(backend: Backend, label: str, keys: list[str]) -> dict[str, tuple]:
     """Per key: (show keys, show titles, show years, neighbour keys)."""
     found = {}
     for start in range(0, len(keys), EVIDENCE_BATCH):
-        rows = backend.run_read(_EVIDENCE[label], {"keys": keys[start:start + EVIDENCE_BATCH]},
-                                max_rows=0, timeout_ms=READ_LIMIT_MS).rows
+        rows = backend.run_read(
+            _EVIDENCE[label],
+            {"keys": keys[start : start + EVIDENCE_BATCH]},
+            max_rows=0,
+            timeout_ms=READ_LIMIT_MS,
+        ).rows
         for key, shows, titles, years, neighbours in rows:
             found[key] = (shows, titles, [y for y in years if y is not None], set(neighbours))
     return found
@@ -264,7 +307,7 @@ def _evidence(a: tuple | None, b: tuple | None) -> Evidence:
 
 
 def _shown(node: Named) -> dict[str, Any]:
-    shown = {"key": node.key, "name": node.name, "ids": list(node.ids)}
+    shown: dict[str, Any] = {"key": node.key, "name": node.name, "ids": list(node.ids)}
     if node.year is not None:
         shown["year"] = node.year
     return shown

@@ -20,9 +20,14 @@ class UnknownEntity(GraphError):
         self.text = text
         self.suggestions = suggestions
         if suggestions:
-            hint = " Did you mean: " + "; ".join(
-                f"{s.get('display') or s['name']} ({s['label']}:{s['key']})"
-                for s in suggestions[:5]) + "?"
+            hint = (
+                " Did you mean: "
+                + "; ".join(
+                    f"{s.get('display') or s['name']} ({s['label']}:{s['key']})"
+                    for s in suggestions[:5]
+                )
+                + "?"
+            )
         else:
             hint = " Check the spelling, or search for part of the name."
         super().__init__(f"Nothing in the graph is called {text!r}.{hint}")
@@ -37,8 +42,10 @@ class UnknownIdentifier(UnknownEntity):
         self.suggestions = []
         kinds = " or ".join(str(label).lower() for label in labels)
         GraphError.__init__(
-            self, f"No {kinds} in the graph has the identifier {identifier}. Load the "
-                  "catalogue that names it, or search by name.")
+            self,
+            f"No {kinds} in the graph has the identifier {identifier}. Load the "
+            "catalogue that names it, or search by name.",
+        )
 
 
 class AmbiguousEntity(GraphError):
@@ -49,7 +56,10 @@ class AmbiguousEntity(GraphError):
         self.candidates = candidates
         listed = "; ".join(
             f"{c.get('display') or c['name']}{' (' + str(c['year']) + ')' if c.get('year') else ''} "
-            f"= {c['label']}:{c['key']}" for c in candidates)
+            f"= {c['label']}:{c['key']}"
+            for c in candidates
+        )
         example = f"{candidates[0]['label']}:{candidates[0]['key']}" if candidates else "Label:key"
-        super().__init__(f"{text!r} could mean several entities: {listed}. "
-                         f"Name one by its key, e.g. {example}.")
+        super().__init__(
+            f"{text!r} could mean several entities: {listed}. Name one by its key, e.g. {example}."
+        )

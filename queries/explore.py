@@ -17,9 +17,9 @@ Related-content score of a candidate show, summed over its evidence:
 - another season of the same series (seasons only: remakes, or two episodes called
   Pilot, share a title and no series): +5; for an episode, its series and the other
   episodes of its season: +5 each.
-An episode's credits are written on its series (the episode's listing among their
-sources, loaders/plan.py): its people are the series' people its listing names, and a
-person in 40 episodes of a series counts once for the series, like its regular cast.
+An episode's credits are written on its series (loaders/plan.py): its people are the
+series' people its listings assert (queries/provenance.py), and a person in 40 episodes
+of a series counts once for the series, like its regular cast.
 Ties: title, then key.
 """
 
@@ -33,6 +33,7 @@ from graph.backend import Backend
 from graph.identifiers import try_identifier
 from graph.schema import CREDIT_TYPES, RELATIONSHIPS, Label, RelType
 from queries.namesakes import distinguish
+from queries.provenance import listings_asserting_show
 from queries.registry import registry
 from queries.search import check_label, entity_url, identified
 
@@ -43,13 +44,20 @@ SERIES_BONUS = 5.0
 HUB_DEGREE = 200
 SUGGESTION_REACH = 300
 
-ROLE_WORDS = {"DIRECTED": "directed by", "WROTE": "written by", "PRODUCED": "produced by",
-              "ACTED_IN": "with"}
-ROLE_NOUNS = {"DIRECTED": "director", "WROTE": "writer", "PRODUCED": "producer",
-              "ACTED_IN": "cast"}
-SECTION_TITLES = {"DIRECTED": "Directed by", "producer": "Produced by",
-                  "executive producer": "Executive producers", "WROTE": "Written by",
-                  "ACTED_IN": "Cast"}
+ROLE_WORDS = {
+    "DIRECTED": "directed by",
+    "WROTE": "written by",
+    "PRODUCED": "produced by",
+    "ACTED_IN": "with",
+}
+ROLE_NOUNS = {"DIRECTED": "director", "WROTE": "writer", "PRODUCED": "producer", "ACTED_IN": "cast"}
+SECTION_TITLES = {
+    "DIRECTED": "Directed by",
+    "producer": "Produced by",
+    "executive producer": "Executive producers",
+    "WROTE": "Written by",
+    "ACTED_IN": "Cast",
+}
 
 
 def role_name(rel_type: str, producer_role: str | None) -> str:
@@ -89,20 +97,42 @@ EPISODES_LIMIT = 1000  # also the default of `limit` in episodes.cypher
 SHOW_CREDIT_ORDER = ("DIRECTED", "producer", "executive producer", "WROTE", "ACTED_IN")
 PERSON_CREDIT_ORDER = ("DIRECTED", "WROTE", "producer", "executive producer", "ACTED_IN")
 
-# A person, company or genre exists through its edges: the listings that named it
-# are the sources of its edges (see loaders/writer.py), the first PROVENANCE_LIMIT
-# by id, so a hub's page stays small.
-_LISTINGS_BEHIND = ("MATCH (:{label} {{key: $key}})-[r]-() UNWIND r.sources AS source "
-                    "WITH DISTINCT source ORDER BY source LIMIT $limit "
-                    "MATCH (l:Listing {{key: source}}) "
-                    "RETURN l.key AS source, l.file AS file, l.line AS line, l.record AS record, "
-                    "l.loaded_at AS loaded_at ORDER BY file, line, record")
+# A person, company or genre exists through its edges: the listings that named it are
+# those asserting its edges (the Assertions of the shows at their other ends hold them,
+# queries/provenance.py), the first PROVENANCE_LIMIT by id, so a hub's page stays small.
+_LISTINGS_BEHIND = (
+    "MATCH (:{label} {{key: $key}})-[r]-(s:Show) "
+    "WITH s, collect(type(r) + '|' + startNode(r).key + '|' + endNode(r).key + "
+    "'|' + coalesce(r.role, '')) AS edges "
+    "MATCH (a:Assertion {{show: s.key}}) WHERE any(e IN edges WHERE e IN a.edges) "
+    "WITH DISTINCT a.listing AS source ORDER BY source LIMIT $limit "
+    "MATCH (l:Listing {{key: source}}) "
+    "RETURN l.key AS source, l.file AS file, l.line AS line, l.record AS record, "
+    "l.loaded_at AS loaded_at ORDER BY file, line, record"
+)
+
+# In how many episodes of a series each of its credits is: the episodes whose listings
+# assert the credit (an episode listing's Assertion on the series holds its EPISODE_OF
+# edge). [[series key, credit identity]].
+_EPISODES_CREDITED = (
+    "UNWIND $credits AS c MATCH (a:Assertion {show: c[0]}) WHERE c[1] IN a.edges "
+    "WITH c, [e IN a.edges WHERE e STARTS WITH 'EPISODE_OF|'] AS episode WHERE size(episode) > 0 "
+    "RETURN c[1], count(DISTINCT episode[0])"
+)
 
 
-def _provenance(backend: Backend, sources: list[str] | None) -> list[dict]:
+def _provenance(backend: Backend, show_key: str) -> list[dict]:
+    sources = listings_asserting_show(backend, show_key, PROVENANCE_LIMIT)
     if not sources:
         return []
-    return _run(backend, "provenance", keys=list(sources)[:PROVENANCE_LIMIT])
+    return _run(backend, "provenance", keys=sources)
+
+
+def _episodes_credited(backend: Backend, credits: list[list[str]]) -> dict[str, int]:
+    """{credit identity: episodes} for [series key, credit identity] pairs."""
+    if not credits:
+        return {}
+    return dict(backend.run_read(_EPISODES_CREDITED, {"credits": credits}, max_rows=0).rows)
 
 
 def _provenance_through_edges(backend: Backend, label: str, key: str) -> list[dict]:
@@ -117,8 +147,9 @@ def _credit_group(credit: dict) -> str:
     """A credit's section: its type, a producer's role, or the category of any other credit
     (composer, editor...: WORKED_ON's role); show.cypher and person.cypher agree."""
     if credit["type"] in (RelType.PRODUCED.value, RelType.WORKED_ON.value):
-        return credit["role"] or ("producer" if credit["type"] == RelType.PRODUCED.value
-                                  else "other")
+        return credit["role"] or (
+            "producer" if credit["type"] == RelType.PRODUCED.value else "other"
+        )
     return credit["type"]
 
 
@@ -137,66 +168,118 @@ def _billing(credit: dict) -> tuple:
 def _credit_facts(credit: dict) -> dict:
     """What a credit says beyond who and what: characters, the source's job and category,
     billing order."""
-    return {"characters": list(credit.get("characters") or []), "job": credit.get("job"),
-            "category": credit.get("category"), "order": credit.get("order")}
+    return {
+        "characters": list(credit.get("characters") or []),
+        "job": credit.get("job"),
+        "category": credit.get("category"),
+        "order": credit.get("order"),
+    }
 
 
 def _cut(row: dict) -> dict:
     """How much of the credit list the database sent: the JSON twin's `shown`, `total`,
     `truncated` (as company and genre pages give `shows` and `total`)."""
-    return {"shown": len(row["credits"]), "total": row["total"],
-            "truncated": len(row["credits"]) < row["total"]}
+    return {
+        "shown": len(row["credits"]),
+        "total": row["total"],
+        "truncated": len(row["credits"]) < row["total"],
+    }
 
 
 def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | None:
     """A show page: its first `limit` (CREDITS_LIMIT) credits by section then billing order
     and name, how many there are, and for a series its seasons and episodes."""
-    episodes, own_listings = _series_episodes(backend, key, None)
-    rows = _run(backend, "show", key=key, roles=list(SHOW_CREDIT_ORDER),
-                limit=CREDITS_LIMIT if limit is None else limit,
-                own=sorted(own_listings), count_episodes=episodes["total"] > 0)
+    episodes = series_episodes(backend, key, None)
+    rows = _run(
+        backend,
+        "show",
+        key=key,
+        roles=list(SHOW_CREDIT_ORDER),
+        limit=CREDITS_LIMIT if limit is None else limit,
+    )
     if not rows:
         return None
     row = rows[0]
+    in_episodes = (
+        _episodes_credited(backend, [[key, c["id"]] for c in row["credits"]])
+        if episodes["total"]
+        else {}
+    )
     show = row["show"]["properties"]
     credits: dict[str, list[dict]] = defaultdict(list)
     # The database chose which credits; within a section the page sorts by billing order,
     # then by code point, as it always has (Neo4j compares strings by UTF-16 unit).
-    for credit in sorted(row["credits"],
-                         key=lambda c: (*_billing(c), c["name"] or "", c["key"])):
-        credits[_credit_group(credit)].append({
-            "key": credit["key"], "name": credit["name"],
-            "url": entity_url("Person", credit["key"]), **_credit_facts(credit),
-            "episodes": credit["episodes"]})
+    for credit in sorted(row["credits"], key=lambda c: (*_billing(c), c["name"] or "", c["key"])):
+        credits[_credit_group(credit)].append(
+            {
+                "key": credit["key"],
+                "name": credit["name"],
+                "url": entity_url("Person", credit["key"]),
+                **_credit_facts(credit),
+                "episodes": in_episodes.get(credit["id"], 0),
+            }
+        )
     detail = {
-        "label": "Show", "key": key, "name": show.get("title"), "properties": show,
+        "label": "Show",
+        "key": key,
+        "name": show.get("title"),
+        "properties": show,
         "url": entity_url("Show", key),
-        "credits": [{"role": group, "title": SECTION_TITLES.get(group, group.capitalize()),
-                     "people": credits[group]}
-                    for group in _groups(SHOW_CREDIT_ORDER, credits)],
+        "credits": [
+            {
+                "role": group,
+                "title": SECTION_TITLES.get(group, group.capitalize()),
+                "people": credits[group],
+            }
+            for group in _groups(SHOW_CREDIT_ORDER, credits)
+        ],
         **_cut(row),
         "companies": _entities("Company", row["companies"]),
         "genres": _entities("Genre", row["genres"]),
-        "seasons": sorted(({"key": s["key"], "name": s["title"], "season": s["season"],
-                            "year": s["year"], "url": entity_url("Show", s["key"])}
-                           for s in row["seasons"] if s.get("key")),
-                          key=lambda s: (s["season"] is None, s["season"] or 0, s["key"])),
-        "series": [{"key": x["key"], "name": x["title"], "year": x["year"],
-                    "season": x["season"], "episode": x["episode"],
-                    "url": entity_url("Show", x["key"])}
-                   for x in sorted(row["series"], key=lambda x: x["key"])],
-        "provenance": _provenance(backend, show.get("sources")),
+        "seasons": sorted(
+            (
+                {
+                    "key": s["key"],
+                    "name": s["title"],
+                    "season": s["season"],
+                    "year": s["year"],
+                    "url": entity_url("Show", s["key"]),
+                }
+                for s in row["seasons"]
+                if s.get("key")
+            ),
+            key=lambda s: (s["season"] is None, s["season"] or 0, s["key"]),
+        ),
+        "series": [
+            {
+                "key": x["key"],
+                "name": x["title"],
+                "year": x["year"],
+                "season": x["season"],
+                "episode": x["episode"],
+                "url": entity_url("Show", x["key"]),
+            }
+            for x in sorted(row["series"], key=lambda x: x["key"])
+        ],
+        "provenance": _provenance(backend, key),
     }
     detail["episodes"] = episodes
-    distinguish(backend, [person for group in detail["credits"] for person in group["people"]],
-                Label.PERSON.value)
+    distinguish(
+        backend,
+        [person for group in detail["credits"] for person in group["people"]],
+        Label.PERSON.value,
+    )
     # The episode list is not: each episode is placed there by its season and number, and
     # generic titles (`Episode #1.1`) have thousands of namesakes to read.
     distinguish(backend, detail["seasons"] + detail["series"], Label.SHOW.value)
-    detail["counts"] = {"credits": row["total"], "people": row["people"],
-                        "companies": len(detail["companies"]), "genres": len(detail["genres"]),
-                        "seasons": len(detail["seasons"]),
-                        "episodes": detail["episodes"]["total"]}
+    detail["counts"] = {
+        "credits": row["total"],
+        "people": row["people"],
+        "companies": len(detail["companies"]),
+        "genres": len(detail["genres"]),
+        "seasons": len(detail["seasons"]),
+        "episodes": detail["episodes"]["total"],
+    }
     return detail
 
 
@@ -204,69 +287,82 @@ def series_episodes(backend: Backend, key: str, limit: int | None = None) -> dic
     """A series' first `limit` (EPISODES_LIMIT) episodes grouped by season, in episode
     order: {"seasons": [{"season", "episodes": [...]}], "shown", "total", "truncated"};
     unnumbered seasons last."""
-    return _series_episodes(backend, key, limit)[0]
-
-
-def _series_episodes(backend: Backend, key: str, limit: int | None) -> tuple[dict, set[str]]:
-    """series_episodes(), and the series' own listings: its sources that are no episode's
-    (a credit's other sources are its episodes: an episode's credits are written on its
-    series). Told apart here with sets: in Cypher every source would scan every other."""
     rows = _run(backend, "episodes", key=key, limit=EPISODES_LIMIT if limit is None else limit)
-    found: dict[str, Any] = rows[0] if rows else {"episodes": [], "total": 0, "sources": [],
-                                  "episode_sources": []}
+    found: dict[str, Any] = rows[0] if rows else {"episodes": [], "total": 0}
     seasons: dict[int | None, list[dict]] = {}
     for episode in found["episodes"]:
         seasons.setdefault(episode["season"], []).append(
-            {"key": episode["key"], "name": episode["title"], "year": episode["year"],
-             "season": episode["season"], "episode": episode["episode"],
-             "url": entity_url("Show", episode["key"])})
-    episode_listings = {source for sources in found["episode_sources"] for source in sources or ()}
-    return ({"seasons": [{"season": season, "episodes": episodes}
-                         for season, episodes in seasons.items()],
-             "shown": len(found["episodes"]), "total": found["total"],
-             "truncated": len(found["episodes"]) < found["total"]},
-            set(found["sources"] or ()) - episode_listings)
+            {
+                "key": episode["key"],
+                "name": episode["title"],
+                "year": episode["year"],
+                "season": episode["season"],
+                "episode": episode["episode"],
+                "url": entity_url("Show", episode["key"]),
+            }
+        )
+    return {
+        "seasons": [
+            {"season": season, "episodes": episodes} for season, episodes in seasons.items()
+        ],
+        "shown": len(found["episodes"]),
+        "total": found["total"],
+        "truncated": len(found["episodes"]) < found["total"],
+    }
 
 
 def person_detail(backend: Backend, key: str, limit: int | None = None) -> dict | None:
     """A person page: their first `limit` (CREDITS_LIMIT) credits by section then title, how
     many there are, and the titles they are known for that the graph holds."""
-    rows = _run(backend, "person", key=key, roles=list(PERSON_CREDIT_ORDER),
-                limit=CREDITS_LIMIT if limit is None else limit)
+    rows = _run(
+        backend,
+        "person",
+        key=key,
+        roles=list(PERSON_CREDIT_ORDER),
+        limit=CREDITS_LIMIT if limit is None else limit,
+    )
     if not rows:
         return None
     row = rows[0]
     person = row["person"]["properties"]
     by_role: dict[str, list[dict]] = defaultdict(list)
+    in_episodes = _episodes_credited(
+        backend, [[c["key"], c["id"]] for c in row["credits"] if c["has_episodes"]]
+    )
     for credit in sorted(row["credits"], key=lambda c: (c["title"] or "", c["key"])):
         by_role[_credit_group(credit)].append(
-            {"key": credit["key"], "name": credit["title"], "year": credit["year"],
-             "url": entity_url("Show", credit["key"]), **_credit_facts(credit),
-             "episodes": _episodes_credited(credit)})
+            {
+                "key": credit["key"],
+                "name": credit["title"],
+                "year": credit["year"],
+                "url": entity_url("Show", credit["key"]),
+                **_credit_facts(credit),
+                "episodes": in_episodes.get(credit["id"], 0),
+            }
+        )
     known = known_for(backend, person.get("known_for") or [])
-    distinguish(backend, [show for shows in by_role.values() for show in shows]
-                + [show for show in known if show["key"]], Label.SHOW.value)
+    distinguish(
+        backend,
+        [show for shows in by_role.values() for show in shows]
+        + [show for show in known if show["key"]],
+        Label.SHOW.value,
+    )
     return {
-        "label": "Person", "key": key, "name": person.get("name"), "properties": person,
+        "label": "Person",
+        "key": key,
+        "name": person.get("name"),
+        "properties": person,
         "url": entity_url("Person", key),
-        "credits": [{"role": ROLE_NOUNS.get(group, group), "shows": by_role[group]}
-                    for group in _groups(PERSON_CREDIT_ORDER, by_role)],
+        "credits": [
+            {"role": ROLE_NOUNS.get(group, group), "shows": by_role[group]}
+            for group in _groups(PERSON_CREDIT_ORDER, by_role)
+        ],
         "credit_count": row["total"],
         **_cut(row),
         "counts": {"credits": row["total"], "shows": row["shows"]},
         "known_for": known,
         "provenance": _provenance_through_edges(backend, "Person", key),
     }
-
-
-def _episodes_credited(credit: dict) -> int:
-    """In how many of a series' episodes a credit on it is: the episodes whose listing is
-    among the credit's sources (an episode's credits are written on its series). Counted
-    here with a set: in Cypher each episode scanned the credit's sources, which for a
-    regular of a long series is quadratic in its number of episodes."""
-    sources = set(credit.get("sources") or ())
-    return sum(1 for episode in credit.get("episode_sources") or ()
-               if sources.intersection(episode or ()))
 
 
 def known_for(backend: Backend, identifiers: list[str]) -> list[dict]:
@@ -277,8 +373,15 @@ def known_for(backend: Backend, identifiers: list[str]) -> list[dict]:
     result = []
     for text, identifier in parsed:
         show = found.get(str(identifier)) if identifier is not None else None
-        result.append({"id": text, "key": show and show["key"], "name": show and show["name"],
-                       "year": show and show["year"], "url": show and show["url"]})
+        result.append(
+            {
+                "id": text,
+                "key": show and show["key"],
+                "name": show and show["name"],
+                "year": show and show["year"],
+                "url": show and show["url"],
+            }
+        )
     return result
 
 
@@ -297,31 +400,54 @@ def _entity_with_shows(backend: Backend, label: str, key: str, limit: int) -> di
     if not rows:
         return None
     props = rows[0][query]["properties"]
-    shows = sorted((s for s in rows[0]["shows"] if s.get("key")),
-                   key=lambda s: (s["title"] or "", s["key"]))
+    shows = sorted(
+        (s for s in rows[0]["shows"] if s.get("key")), key=lambda s: (s["title"] or "", s["key"])
+    )
     total = rows[0]["total"] if shows else 0
-    return {"label": label, "key": key, "name": props.get("name"), "properties": props,
-            "url": entity_url(label, key),
-            "shows": [{"key": s["key"], "name": s["title"], "year": s["year"],
-                       "url": entity_url("Show", s["key"])} for s in shows],
-            "total": total, "counts": {"shows": total},
-            "provenance": _provenance_through_edges(backend, label, key)}
+    return {
+        "label": label,
+        "key": key,
+        "name": props.get("name"),
+        "properties": props,
+        "url": entity_url(label, key),
+        "shows": [
+            {
+                "key": s["key"],
+                "name": s["title"],
+                "year": s["year"],
+                "url": entity_url("Show", s["key"]),
+            }
+            for s in shows
+        ],
+        "total": total,
+        "counts": {"shows": total},
+        "provenance": _provenance_through_edges(backend, label, key),
+    }
 
 
 def exists(backend: Backend, label: str, key: str) -> bool:
     """Whether an entity of `label` has the key `key`."""
-    return bool(backend.run_read(f"MATCH (n:{check_label(label)} {{key: $key}}) RETURN n.key",
-                                 {"key": key}, max_rows=0).rows)
+    return bool(
+        backend.run_read(
+            f"MATCH (n:{check_label(label)} {{key: $key}}) RETURN n.key", {"key": key}, max_rows=0
+        ).rows
+    )
 
 
-DETAILS = {"Show": show_detail, "Person": person_detail, "Company": company_detail,
-           "Genre": genre_detail}
+DETAILS = {
+    "Show": show_detail,
+    "Person": person_detail,
+    "Company": company_detail,
+    "Genre": genre_detail,
+}
 
 
 def _entities(label: str, items: list[dict]) -> list[dict]:
     items = [i for i in items if i.get("key")]
-    return [{"key": i["key"], "name": i["name"], "url": entity_url(label, i["key"])}
-            for i in sorted(items, key=lambda i: (i["name"] or "", i["key"]))]
+    return [
+        {"key": i["key"], "name": i["name"], "url": entity_url(label, i["key"])}
+        for i in sorted(items, key=lambda i: (i["name"] or "", i["key"]))
+    ]
 
 
 # -- related content ------------------------------------------------------
@@ -339,8 +465,9 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
     people: dict[tuple[str, str], dict] = {}
     companies: list[dict] = []
     bonus_bound = 0.0
-    for row in _unpacked(_run(backend, "related_evidence", key=key, max_degree=HUB_DEGREE),
-                         EVIDENCE_FIELDS):
+    for row in _unpacked(
+        _run(backend, "related_evidence", key=key, max_degree=HUB_DEGREE), EVIDENCE_FIELDS
+    ):
         kind = row["kind"]
         if kind == "own":
             if row["role"] == RelType.IN_GENRE.value:
@@ -359,37 +486,83 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
             # An episode's series, and the other episodes of its season (`producer_role`
             # holds the season).
             season = f", season {row['producer_role']}" if row["producer_role"] is not None else ""
-            text = ("its series" if row["role"] == "series"
-                    else f"another episode of {row['via_name']}{season}")
+            text = (
+                "its series"
+                if row["role"] == "series"
+                else f"another episode of {row['via_name']}{season}"
+            )
             _reason(candidates, row, SERIES_BONUS, "series", row["via_key"], row["via_name"], text)
         else:
-            _reason(candidates, row, SERIES_BONUS, "series", None, row["via_name"],
-                    f"another season of {row['via_name']}")
-    shown = {p["key"]: p["display"] for p in distinguish(
-        backend, [{"key": k, "name": found["row"]["via_name"]}
-                  for (_show, k), found in sorted(people.items())], Label.PERSON.value)}
+            _reason(
+                candidates,
+                row,
+                SERIES_BONUS,
+                "series",
+                None,
+                row["via_name"],
+                f"another season of {row['via_name']}",
+            )
+    shown = {
+        p["key"]: p["display"]
+        for p in distinguish(
+            backend,
+            [
+                {"key": k, "name": found["row"]["via_name"]}
+                for (_show, k), found in sorted(people.items())
+            ],
+            Label.PERSON.value,
+        )
+    }
     for (_show, person_key), found in sorted(people.items()):
         row = found["row"]
-        _reason(candidates, row, _adamic_adar(found["weight"], row["degree"]), "person",
-                person_key, row["via_name"],
-                _credited_as(row["role"], row["producer_role"], shown[person_key]),
-                role=role_name(row["role"], row["producer_role"]))
+        _reason(
+            candidates,
+            row,
+            _adamic_adar(found["weight"], row["degree"]),
+            "person",
+            person_key,
+            row["via_name"],
+            _credited_as(row["role"], row["producer_role"], shown[person_key]),
+            role=role_name(row["role"], row["producer_role"]),
+        )
     for row in sorted(companies, key=lambda r: (r["key"], r["via_name"] or "", r["via_key"])):
-        _reason(candidates, row, _adamic_adar(COMPANY_WEIGHT, row["degree"]), "company",
-                row["via_key"], row["via_name"], f"also made by {row['via_name']}")
+        _reason(
+            candidates,
+            row,
+            _adamic_adar(COMPANY_WEIGHT, row["degree"]),
+            "company",
+            row["via_key"],
+            row["via_name"],
+            f"also made by {row['via_name']}",
+        )
     contenders = _contenders(candidates, limit, bonus_bound)
     if contenders:
-        extra = _run(backend, "related_reranking", key=key, candidates=contenders,
-                     min_degree=HUB_DEGREE + 1)
-        for row in sorted(extra, key=lambda r: (r["kind"] != "company", r["key"],
-                                                r["via_name"] or "", r["via_key"])):
+        extra = _run(
+            backend, "related_reranking", key=key, candidates=contenders, min_degree=HUB_DEGREE + 1
+        )
+        for row in sorted(
+            extra,
+            key=lambda r: (r["kind"] != "company", r["key"], r["via_name"] or "", r["via_key"]),
+        ):
             weight = COMPANY_WEIGHT if row["kind"] == "company" else GENRE_WEIGHT
-            text = f"also made by {row['via_name']}" if row["kind"] == "company" \
+            text = (
+                f"also made by {row['via_name']}"
+                if row["kind"] == "company"
                 else f"also {row['via_name']}"
-            _reason(candidates, {"key": row["key"]}, _adamic_adar(weight, row["degree"]),
-                    row["kind"], row["via_key"], row["via_name"], text)
-    ranked = sorted((candidates[k] for k in contenders),
-                    key=lambda c: (-round(c["score"], 9), c["name"] or "", c["key"]))
+            )
+            _reason(
+                candidates,
+                {"key": row["key"]},
+                _adamic_adar(weight, row["degree"]),
+                row["kind"],
+                row["via_key"],
+                row["via_name"],
+                text,
+            )
+    ranked = sorted(
+        (candidates[k] for k in contenders),
+        key=lambda c: (-round(c["score"], 9), c["name"] or "", c["key"]),
+    )
     for item in ranked:
         item["score"] = round(item["score"], 4)
         item["explanation"] = ", ".join(reason["text"] for reason in item["reasons"])
@@ -415,11 +588,27 @@ def _unpacked(records: list[dict], fields: tuple[str, ...]) -> list[dict]:
     return unpacked
 
 
-def _reason(candidates: dict, row: dict, score: float, kind: str, via_key: str | None,
-            via_name: str | None, text: str, **extra) -> None:
-    item = candidates.setdefault(row["key"], {
-        "key": row["key"], "name": row.get("title"), "year": row.get("year"),
-        "url": entity_url("Show", row["key"]), "score": 0.0, "reasons": []})
+def _reason(
+    candidates: dict,
+    row: dict,
+    score: float,
+    kind: str,
+    via_key: str | None,
+    via_name: str | None,
+    text: str,
+    **extra,
+) -> None:
+    item = candidates.setdefault(
+        row["key"],
+        {
+            "key": row["key"],
+            "name": row.get("title"),
+            "year": row.get("year"),
+            "url": entity_url("Show", row["key"]),
+            "score": 0.0,
+            "reasons": [],
+        },
+    )
     item["score"] += score
     item["reasons"].append({"kind": kind, "key": via_key, "name": via_name, **extra, "text": text})
 
@@ -436,8 +625,17 @@ def _contenders(candidates: dict[str, dict], limit: int, bonus_bound: float) -> 
 # -- people ---------------------------------------------------------------
 
 
-COLLABORATOR_FIELDS = ("key", "name", "credit_count", "show_key", "show_title", "person_role",
-                       "person_producer_role", "role", "producer_role")
+COLLABORATOR_FIELDS = (
+    "key",
+    "name",
+    "credit_count",
+    "show_key",
+    "show_title",
+    "person_role",
+    "person_producer_role",
+    "role",
+    "producer_role",
+)
 
 
 def _most_shared_first(person: dict) -> tuple:
@@ -447,14 +645,16 @@ def _most_shared_first(person: dict) -> tuple:
 def collaborator_ranking(backend: Backend, key: str) -> list[dict]:
     """Everyone who worked with a person, as {key, name, credit_count, count (shows
     shared)}, most shared first, then name and key: what a page needs of all of them."""
-    ranked = _unpacked(_run(backend, "collaborator_ranking", key=key),
-                       ("key", "name", "credit_count", "count"))
+    ranked = _unpacked(
+        _run(backend, "collaborator_ranking", key=key), ("key", "name", "credit_count", "count")
+    )
     ranked.sort(key=_most_shared_first)
     return ranked
 
 
-def collaborators(backend: Backend, key: str, limit: int | None = 50,
-                  ranking: list[dict] | None = None) -> list[dict]:
+def collaborators(
+    backend: Backend, key: str, limit: int | None = 50, ranking: list[dict] | None = None
+) -> list[dict]:
     """The `limit` people who shared the most shows with a person (everyone if None), each
     with those shows and both people's roles. With a limit, the ranking is counted first
     (pass `collaborator_ranking`'s when you have it) and only those people's shows read."""
@@ -467,12 +667,26 @@ def collaborators(backend: Backend, key: str, limit: int | None = 50,
         evidence = _run(backend, "shared_credits", key=key, others=[p["key"] for p in chosen])
     people: dict[str, dict[str, Any]] = {}
     for row in _unpacked(evidence, COLLABORATOR_FIELDS):
-        person = people.setdefault(row["key"], {
-            "key": row["key"], "name": row["name"], "url": entity_url("Person", row["key"]),
-            "credit_count": row["credit_count"], "shows": {}})
-        show = person["shows"].setdefault(row["show_key"], {
-            "key": row["show_key"], "name": row["show_title"],
-            "url": entity_url("Show", row["show_key"]), "their_roles": set(), "roles": set()})
+        person = people.setdefault(
+            row["key"],
+            {
+                "key": row["key"],
+                "name": row["name"],
+                "url": entity_url("Person", row["key"]),
+                "credit_count": row["credit_count"],
+                "shows": {},
+            },
+        )
+        show = person["shows"].setdefault(
+            row["show_key"],
+            {
+                "key": row["show_key"],
+                "name": row["show_title"],
+                "url": entity_url("Show", row["show_key"]),
+                "their_roles": set(),
+                "roles": set(),
+            },
+        )
         show["their_roles"].add(role_name(row["role"], row["producer_role"]))
         show["roles"].add(role_name(row["person_role"], row["person_producer_role"]))
     result = []
@@ -481,14 +695,21 @@ def collaborators(backend: Backend, key: str, limit: int | None = 50,
         for show in shows:
             show["their_roles"] = sorted(show["their_roles"])
             show["roles"] = sorted(show["roles"])
-        result.append({**person, "shows": shows, "count": len(shows),
-                       "roles": sorted({r for s in shows for r in s["their_roles"]})})
+        result.append(
+            {
+                **person,
+                "shows": shows,
+                "count": len(shows),
+                "roles": sorted({r for s in shows for r in s["their_roles"]}),
+            }
+        )
     result.sort(key=_most_shared_first)
     return distinguish(backend, result if limit is None else result[:limit], Label.PERSON.value)
 
 
-def suggested_collaborators(backend: Backend, key: str, limit: int = 20,
-                            known_collaborators: list[dict] | None = None) -> list[dict]:
+def suggested_collaborators(
+    backend: Backend, key: str, limit: int = 20, known_collaborators: list[dict] | None = None
+) -> list[dict]:
     """Triadic closure: people my collaborators worked with and I have not.
 
     Followed through my closest collaborators (most shared shows first) of ordinary
@@ -496,8 +717,11 @@ def suggested_collaborators(backend: Backend, key: str, limit: int = 20,
     SUGGESTION_REACH credits between them, so a prolific person's page stays fast.
     Pass the person's `collaborator_ranking` when you have it already.
     """
-    rows = known_collaborators if known_collaborators is not None else \
-        collaborator_ranking(backend, key)
+    rows = (
+        known_collaborators
+        if known_collaborators is not None
+        else collaborator_ranking(backend, key)
+    )
     through, reach = [], 0
     for row in rows:
         if row["credit_count"] <= HUB_DEGREE and reach + row["credit_count"] <= SUGGESTION_REACH:
@@ -515,16 +739,25 @@ def suggested_collaborators(backend: Backend, key: str, limit: int = 20,
         if row["key"] in known:
             continue
         via = sorted((tuple(pair) for pair in row["via"]), key=lambda nk: (nk[0] or "", nk[1]))
-        ranked.append({"key": row["key"], "name": row["name"],
-                       "url": entity_url("Person", row["key"]),
-                       "score": row["score"], "count": row["shared"],
-                       "via": [{"key": k, "name": n, "url": entity_url("Person", k)} for n, k in via]})
+        ranked.append(
+            {
+                "key": row["key"],
+                "name": row["name"],
+                "url": entity_url("Person", row["key"]),
+                "score": row["score"],
+                "count": row["shared"],
+                "via": [{"key": k, "name": n, "url": entity_url("Person", k)} for n, k in via],
+            }
+        )
     # Suggestions and the people they come through, namesakes told apart, in one round trip.
     distinguish(backend, ranked + [v for item in ranked for v in item["via"]], Label.PERSON.value)
     for item in ranked:
         names = [v["display"] for v in item["via"]]
-        shown = " and ".join(names[:2]) if len(names) <= 2 else \
-            f"{', '.join(names[:2])} and {len(names) - 2} more"
+        shown = (
+            " and ".join(names[:2])
+            if len(names) <= 2
+            else f"{', '.join(names[:2])} and {len(names) - 2} more"
+        )
         item["explanation"] = f"worked with {shown}"
     return ranked
 
@@ -539,8 +772,7 @@ def node_id(label: str, key: str) -> str:
     return f"{key}@{label}"
 
 
-def neighbourhood(backend: Backend, label: str, key: str, depth: int = 1,
-                  limit: int = 100) -> dict:
+def neighbourhood(backend: Backend, label: str, key: str, depth: int = 1, limit: int = 100) -> dict:
     """Nodes and edges around an entity for graph views, capped at `limit` nodes.
 
     {"nodes": [{id, key, label, name, url}], "edges": [{source, target, type, role}],
@@ -554,8 +786,14 @@ def neighbourhood(backend: Backend, label: str, key: str, depth: int = 1,
     center = node_id(label, key)
     found = backend.run_read(f"MATCH (n:{label} {{key: $key}}) RETURN n", {"key": key}, max_rows=0)
     if not found.rows:
-        return {"nodes": [], "edges": [], "shown": 0, "total": 0, "total_capped": False,
-                "center": center}
+        return {
+            "nodes": [],
+            "edges": [],
+            "shown": 0,
+            "total": 0,
+            "total_capped": False,
+            "center": center,
+        }
     nodes: dict[str, dict] = {}
     edges: dict[str, dict] = {}
 
@@ -563,9 +801,13 @@ def neighbourhood(backend: Backend, label: str, key: str, depth: int = 1,
         nid = node_id(node["label"], node["key"])
         if nid not in nodes:
             props = node["properties"]
-            nodes[nid] = {"id": nid, "key": node["key"], "label": node["label"],
-                          "name": props.get("title") or props.get("name") or node["key"],
-                          "url": entity_url(node["label"], node["key"])}
+            nodes[nid] = {
+                "id": nid,
+                "key": node["key"],
+                "label": node["label"],
+                "name": props.get("title") or props.get("name") or node["key"],
+                "url": entity_url(node["label"], node["key"]),
+            }
         return nid
 
     add_node(found.rows[0][0])
@@ -577,7 +819,9 @@ def neighbourhood(backend: Backend, label: str, key: str, depth: int = 1,
                 f"UNWIND $keys AS k MATCH (n:{frontier_label} {{key: k}})-[r:{_TYPES}]-(m) "
                 "RETURN n.key, m, type(r), r.role, startNode(r) = n AS outgoing "
                 "ORDER BY m.key LIMIT $limit",
-                {"keys": keys, "limit": max(limit * 4, 50)}, max_rows=0).rows
+                {"keys": keys, "limit": max(limit * 4, 50)},
+                max_rows=0,
+            ).rows
             for n_key, other, rel_type, role, outgoing in rows:
                 source = node_id(frontier_label, n_key)
                 if len(nodes) >= limit and node_id(other["label"], other["key"]) not in nodes:
@@ -588,13 +832,22 @@ def neighbourhood(backend: Backend, label: str, key: str, depth: int = 1,
                     next_frontier[other["label"]].append(other["key"])
                 start, end = (source, target) if outgoing else (target, source)
                 edges[f"{start}|{rel_type}|{end}|{role or ''}"] = {
-                    "source": start, "target": end, "type": rel_type, "role": role}
+                    "source": start,
+                    "target": end,
+                    "type": rel_type,
+                    "role": role,
+                }
         frontier = next_frontier
     total, capped = _count_within(backend, label, key, depth)
     distinguish(backend, list(nodes.values()))
-    return {"nodes": list(nodes.values()), "edges": list(edges.values()),
-            "shown": len(nodes), "total": max(total, len(nodes)), "total_capped": capped,
-            "center": center}
+    return {
+        "nodes": list(nodes.values()),
+        "edges": list(edges.values()),
+        "shown": len(nodes),
+        "total": max(total, len(nodes)),
+        "total_capped": capped,
+        "center": center,
+    }
 
 
 def _count_within(backend: Backend, label: str, key: str, depth: int) -> tuple[int, bool]:
@@ -607,13 +860,19 @@ def _count_within(backend: Backend, label: str, key: str, depth: int) -> tuple[i
     params = {"key": key, "cap": NEIGHBOURHOOD_COUNT_CAP}
     first = backend.run_read(
         f"MATCH (n:{label} {{key: $key}})-[:{_TYPES}]-(m) "
-        "WITH DISTINCT m LIMIT $cap RETURN count(m)", params, max_rows=0).value(0)
+        "WITH DISTINCT m LIMIT $cap RETURN count(m)",
+        params,
+        max_rows=0,
+    ).value(0)
     second = 0
     if depth >= 2:
         second = backend.run_read(
             f"MATCH (n:{label} {{key: $key}})-[:{_TYPES}]-(a) WITH DISTINCT n, a "
             f"MATCH (a)-[:{_TYPES}]-(b) WHERE b <> n AND NOT (n)-[:{_TYPES}]-(b) "
-            "WITH DISTINCT b LIMIT $cap RETURN count(b)", params, max_rows=0).value(0)
+            "WITH DISTINCT b LIMIT $cap RETURN count(b)",
+            params,
+            max_rows=0,
+        ).value(0)
     capped = NEIGHBOURHOOD_COUNT_CAP in (first, second)
     return 1 + first + second, capped
 
@@ -621,14 +880,23 @@ def _count_within(backend: Backend, label: str, key: str, depth: int) -> tuple[i
 def statistics(backend: Backend, limit: int = 10) -> dict:
     counts = backend.counts()
     return {
-        "labels": {label: counts[label] for label in (l.value for l in Label)},
+        "labels": {label: counts[label] for label in (label.value for label in Label)},
         "relationships": {rel.value: counts[rel.value] for rel in RelType},
         "credits": sum(counts[rel.value] for rel in CREDIT_TYPES),
-        "top_people": distinguish(backend, [{**r, "url": entity_url("Person", r["key"])}
-                                            for r in _run(backend, "top_people", limit=limit)],
-                                  Label.PERSON.value),
-        "largest_companies": [{**r, "url": entity_url("Company", r["key"])}
-                              for r in _run(backend, "largest_companies", limit=limit)],
-        "genres": [{**r, "url": entity_url("Genre", r["key"])}
-                   for r in _run(backend, "genre_distribution", limit=50)],
+        "top_people": distinguish(
+            backend,
+            [
+                {**r, "url": entity_url("Person", r["key"])}
+                for r in _run(backend, "top_people", limit=limit)
+            ],
+            Label.PERSON.value,
+        ),
+        "largest_companies": [
+            {**r, "url": entity_url("Company", r["key"])}
+            for r in _run(backend, "largest_companies", limit=limit)
+        ],
+        "genres": [
+            {**r, "url": entity_url("Genre", r["key"])}
+            for r in _run(backend, "genre_distribution", limit=50)
+        ],
     }

@@ -20,7 +20,8 @@ its name alone.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from graph.backend import Backend
 from graph.schema import KEY, Label
@@ -44,13 +45,15 @@ def _projection(var: str) -> str:
 def _namesakes_query(label: str) -> str:
     """Each entity of $keys with its namesakes (at most $cap by name key, and the one whose
     key is its name key): both lookups are indexed."""
-    return (f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
-            "WITH n, coalesce(n.name_key, n.key) AS nk "
-            f"OPTIONAL MATCH (o:{label} {{name_key: nk}}) "
-            f"WITH n, nk, collect({_projection('o')})[0..$cap] AS by_name_key "
-            f"OPTIONAL MATCH (b:{label} {{key: nk}}) "
-            f"WITH n, by_name_key, collect({_projection('b')}) AS by_key "
-            f"RETURN {_projection('n')}, by_name_key + by_key")
+    return (
+        f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
+        "WITH n, coalesce(n.name_key, n.key) AS nk "
+        f"OPTIONAL MATCH (o:{label} {{name_key: nk}}) "
+        f"WITH n, nk, collect({_projection('o')})[0..$cap] AS by_name_key "
+        f"OPTIONAL MATCH (b:{label} {{key: nk}}) "
+        f"WITH n, by_name_key, collect({_projection('b')}) AS by_key "
+        f"RETURN {_projection('n')}, by_name_key + by_key"
+    )
 
 
 DISTINGUISHED_LABELS = (Label.PERSON.value, Label.SHOW.value, Label.COMPANY.value)
@@ -63,9 +66,10 @@ def _first_identifier(props: dict) -> str | None:
 
 def _person_details(props: dict) -> list[str | None]:
     professions = props.get("professions")
-    return [f"b. {props['birth_year']}" if props.get("birth_year") else None,
-            professions[0].replace("_", " ") if isinstance(professions, list) and professions
-            else None]
+    return [
+        f"b. {props['birth_year']}" if props.get("birth_year") else None,
+        professions[0].replace("_", " ") if isinstance(professions, list) and professions else None,
+    ]
 
 
 def _show_details(props: dict) -> list[str | None]:
@@ -74,8 +78,11 @@ def _show_details(props: dict) -> list[str | None]:
     return [props.get("kind"), numbered]
 
 
-DETAIL_ORDER = {Label.PERSON.value: _person_details, Label.SHOW.value: _show_details,
-                Label.COMPANY.value: lambda props: []}
+DETAIL_ORDER = {
+    Label.PERSON.value: _person_details,
+    Label.SHOW.value: _show_details,
+    Label.COMPANY.value: lambda props: [],
+}
 
 
 def details(label: str, props: dict) -> list[str]:
@@ -121,8 +128,10 @@ def distinguish(backend: Backend, items: list[dict], label: str | None = None) -
     found: dict[tuple[str | None, str | None], str | None] = {}  # by (label, key) as given
     for of, keys in by_label.items():
         for node, namesakes in backend.run_read(
-                _namesakes_query(Label(of).value),
-                {"keys": sorted(keys), "cap": NAMESAKES_READ}, max_rows=0).rows:
+            _namesakes_query(Label(of).value),
+            {"keys": sorted(keys), "cap": NAMESAKES_READ},
+            max_rows=0,
+        ).rows:
             found[(of, node[KEY])] = distinction(of, node, namesakes)
     for item in items:
         detail = found.get((item.get("label") or label, item.get("key")))

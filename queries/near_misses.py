@@ -13,7 +13,8 @@ finder uses.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from graph.backend import Backend
 from graph.keys import normalize_name, parse_show_title
@@ -33,8 +34,9 @@ class NearMiss(NamedTuple):
     reason: str
 
 
-def near_misses(backend: Backend, label: str, names: dict[str, tuple[str, ...]]
-                ) -> dict[str, list[NearMiss]]:
+def near_misses(
+    backend: Backend, label: str, names: dict[str, tuple[str, ...]]
+) -> dict[str, list[NearMiss]]:
     """For each new name (with its identifiers), the closest existing entities of `label`,
     best first (at most SHOWN); names with none are left out."""
     queries: dict[str, set[str]] = defaultdict(set)  # query text -> names asking it
@@ -74,8 +76,9 @@ def _queries(name: str) -> Iterable[str]:
         yield from dict.fromkeys(words)
 
 
-def _comparable(label: str, name: str, ids: tuple[str, ...], other: str,
-                other_ids: list[str]) -> bool:
+def _comparable(
+    label: str, name: str, ids: tuple[str, ...], other: str, other_ids: list[str]
+) -> bool:
     """False for what the key rules already tell apart: another identifier of the same
     scheme (a namesake), and for shows the same title (a remake: its year differs) or
     another season."""

@@ -23,8 +23,8 @@ answer with a longer path.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Union
 
 from graph.backend import Backend
 from graph.errors import GraphError, QueryTimeout
@@ -44,6 +44,12 @@ WITHOUT_GENRES = "|".join(r.value for r in RelType if r is not RelType.IN_GENRE)
 WITH_GENRES = "|".join(r.value for r in RelType)
 
 
+def no_path_within(max_hops: int) -> str:
+    """The answer's message when the ends are not connected within `max_hops` (a longer
+    search may connect them)."""
+    return f"no connection within {max_hops} hops"
+
+
 @dataclass(frozen=True)
 class Ref:
     label: str
@@ -54,7 +60,7 @@ class Ref:
         return f"{self.key}@{self.label}"
 
 
-EntityRef = Union[Ref, str, Mapping]
+EntityRef = Ref | str | Mapping
 # A path found: its nodes and the relationships between them (_answer's input).
 FoundPath = tuple[list[dict], list[dict]]
 
@@ -64,7 +70,8 @@ def parse_ref(text: str) -> Ref:
     reference = split_reference(text)
     if reference is None:
         raise QueryParameterError(
-            f"{text!r} is not an entity reference: write Label:key, e.g. Person:eric-rochant")
+            f"{text!r} is not an entity reference: write Label:key, e.g. Person:eric-rochant"
+        )
     return Ref(*reference)
 
 
@@ -77,8 +84,13 @@ def as_ref(entity: EntityRef) -> Ref:
     return Ref(check_label(entity["label"]), entity["key"])
 
 
-def connection_path(backend: Backend, source: EntityRef, target: EntityRef,
-                    max_hops: int = DEFAULT_MAX_HOPS, timeout_ms: int | None = None) -> dict:
+def connection_path(
+    backend: Backend,
+    source: EntityRef,
+    target: EntityRef,
+    max_hops: int = DEFAULT_MAX_HOPS,
+    timeout_ms: int | None = None,
+) -> dict:
     """Shortest path from source to target within max_hops, as alternating nodes/relationships.
 
     Ends are Refs, `Label:key` texts or resolve_entity() dicts. Returns
@@ -88,7 +100,8 @@ def connection_path(backend: Backend, source: EntityRef, target: EntityRef,
     """
     if not MIN_HOPS <= max_hops <= MAX_HOPS:
         raise QueryParameterError(
-            f"max_hops must be between {MIN_HOPS} and {MAX_HOPS}, got {max_hops}")
+            f"max_hops must be between {MIN_HOPS} and {MAX_HOPS}, got {max_hops}"
+        )
     source, target = as_ref(source), as_ref(target)
     timeout_ms = timeout_ms or backend.query_timeout_ms
     deadline = time.monotonic() + timeout_ms / 1000
@@ -102,10 +115,11 @@ def connection_path(backend: Backend, source: EntityRef, target: EntityRef,
     if backend.dialect == "neo4j":
         found = _native_shortest(backend, source, target, types, max_hops, deadline, timeout_ms)
     else:  # the in-memory copy when it is up to date (None otherwise), else queries
-        found = _in_memory(backend, ends[source][0], ends[target][0], types, max_hops,
-                           deadline, timeout_ms) \
-            or _bidirectional(backend, ends[source][0], ends[target][0], types, max_hops,
-                              deadline, timeout_ms)
+        found = _in_memory(
+            backend, ends[source][0], ends[target][0], types, max_hops, deadline, timeout_ms
+        ) or _bidirectional(
+            backend, ends[source][0], ends[target][0], types, max_hops, deadline, timeout_ms
+        )
     if isinstance(found, str):
         return _answer(None, [], max_hops, found)
     return _distinguished(backend, _answer(*found, max_hops))
@@ -123,7 +137,9 @@ def _ends(backend: Backend, source: Ref, target: Ref) -> dict[Ref, tuple[int, st
         f"OPTIONAL MATCH (a:{source.label} {{key: $a}}) "
         f"OPTIONAL MATCH (b:{target.label} {{key: $b}}) "
         "RETURN id(a), coalesce(a.title, a.name), id(b), coalesce(b.title, b.name)",
-        {"a": source.key, "b": target.key}, max_rows=0).rows[0]
+        {"a": source.key, "b": target.key},
+        max_rows=0,
+    ).rows[0]
     found = {}
     for ref, (node_id, name) in ((source, row[0:2]), (target, row[2:4])):
         if node_id is not None:
@@ -132,8 +148,12 @@ def _ends(backend: Backend, source: Ref, target: Ref) -> dict[Ref, tuple[int, st
 
 
 def _node(ref: Ref, name: str | None) -> dict:
-    return {"label": ref.label, "key": ref.key, "name": name if name is not None else ref.key,
-            "url": entity_url(ref.label, ref.key)}
+    return {
+        "label": ref.label,
+        "key": ref.key,
+        "name": name if name is not None else ref.key,
+        "url": entity_url(ref.label, ref.key),
+    }
 
 
 def _limited(backend: Backend, deadline: float, timeout_ms: int, run):
@@ -152,27 +172,52 @@ def _limited(backend: Backend, deadline: float, timeout_ms: int, run):
 # -- Neo4j: the engine's shortestPath ------------------------------------------
 
 
-def _native_shortest(backend: Backend, source: Ref, target: Ref, types: str, max_hops: int,
-                     deadline: float, timeout_ms: int) -> FoundPath | str:
-    rows = _limited(backend, deadline, timeout_ms, lambda remaining_ms: backend.run_read(
-        f"MATCH (a:{source.label} {{key: $a}}) MATCH (b:{target.label} {{key: $b}}) "
-        f"MATCH p = shortestPath((a)-[:{types}*..{int(max_hops)}]-(b)) "
-        "RETURN [n IN nodes(p) | [labels(n)[0], n.key, coalesce(n.title, n.name)]], "
-        "[r IN relationships(p) | [type(r), r.role, startNode(r).key, endNode(r).key]]",
-        {"a": source.key, "b": target.key}, timeout_ms=remaining_ms, max_rows=0).rows)
+def _native_shortest(
+    backend: Backend,
+    source: Ref,
+    target: Ref,
+    types: str,
+    max_hops: int,
+    deadline: float,
+    timeout_ms: int,
+) -> FoundPath | str:
+    rows = _limited(
+        backend,
+        deadline,
+        timeout_ms,
+        lambda remaining_ms: (
+            backend.run_read(
+                f"MATCH (a:{source.label} {{key: $a}}) MATCH (b:{target.label} {{key: $b}}) "
+                f"MATCH p = shortestPath((a)-[:{types}*..{int(max_hops)}]-(b)) "
+                "RETURN [n IN nodes(p) | [labels(n)[0], n.key, coalesce(n.title, n.name)]], "
+                "[r IN relationships(p) | [type(r), r.role, startNode(r).key, endNode(r).key]]",
+                {"a": source.key, "b": target.key},
+                timeout_ms=remaining_ms,
+                max_rows=0,
+            ).rows
+        ),
+    )
     if not rows:
-        return f"no connection within {max_hops} hops"
+        return no_path_within(max_hops)
     nodes, rels = rows[0]
-    return ([_node(Ref(label, key), name) for label, key, name in nodes],
-            [{"type": t, "role": role, "start": start, "end": end}
-             for t, role, start, end in rels])
+    return (
+        [_node(Ref(label, key), name) for label, key, name in nodes],
+        [{"type": t, "role": role, "start": start, "end": end} for t, role, start, end in rels],
+    )
 
 
 # -- embedded: the in-memory copy when it is up to date ----------------------------
 
 
-def _in_memory(backend: Backend, source: int, target: int, types: str, max_hops: int,
-               deadline: float, timeout_ms: int) -> FoundPath | str | None:
+def _in_memory(
+    backend: Backend,
+    source: int,
+    target: int,
+    types: str,
+    max_hops: int,
+    deadline: float,
+    timeout_ms: int,
+) -> FoundPath | str | None:
     """The search on queries.adjacency's copy of the graph; None when there is no fresh copy."""
     copy = adjacency.fresh(backend, tuple(types.split("|")))
     if copy is None:
@@ -182,7 +227,7 @@ def _in_memory(backend: Backend, source: int, target: int, types: str, max_hops:
     except TimeoutError:
         raise QueryTimeout(timeout_ms, backend.name) from None
     if ids is None:
-        return f"no connection within {max_hops} hops"
+        return no_path_within(max_hops)
     return _read_path(backend, ids, types, deadline, timeout_ms)
 
 
@@ -198,12 +243,18 @@ class _Side:
         self.level = 0
 
 
-def _bidirectional(backend: Backend, source: int, target: int, types: str, max_hops: int,
-                   deadline: float, timeout_ms: int) -> FoundPath | str:
+def _bidirectional(
+    backend: Backend,
+    source: int,
+    target: int,
+    types: str,
+    max_hops: int,
+    deadline: float,
+    timeout_ms: int,
+) -> FoundPath | str:
     forward, backward = _Side(source), _Side(target)
     while forward.frontier and backward.frontier and forward.level + backward.level < max_hops:
-        side, other = (forward, backward) if forward.cost <= backward.cost \
-            else (backward, forward)
+        side, other = (forward, backward) if forward.cost <= backward.cost else (backward, forward)
         meets = _expand(backend, side, other, types, deadline, timeout_ms)
         if meets:
             # Levels are expanded whole, so the best meeting point is a shortest path.
@@ -211,19 +262,31 @@ def _bidirectional(backend: Backend, source: int, target: int, types: str, max_h
             ids = _chain(forward, meet)[::-1] + _chain(backward, meet)[1:]
             return _read_path(backend, ids, types, deadline, timeout_ms)
         if len(side.frontier) > FRONTIER_CAP:
-            return (f"the search reached more than {FRONTIER_CAP:,} entities at "
-                    f"{side.level} hops; no path of {forward.level + backward.level} hops "
-                    "or fewer exists, and a longer one is too costly to look for")
-    return f"no connection within {max_hops} hops"
+            return (
+                f"the search reached more than {FRONTIER_CAP:,} entities at "
+                f"{side.level} hops; no path of {forward.level + backward.level} hops "
+                "or fewer exists, and a longer one is too costly to look for"
+            )
+    return no_path_within(max_hops)
 
 
-def _expand(backend: Backend, side: _Side, other: _Side, types: str,
-            deadline: float, timeout_ms: int) -> list[int]:
-    rows = _limited(backend, deadline, timeout_ms, lambda remaining_ms: backend.run_read(
-        f"UNWIND $ids AS i MATCH (n) WHERE id(n) = i MATCH (n)-[:{types}]-(m) "
-        "RETURN id(m), min(id(n)), coalesce(m.credit_count, m.show_count, $show_degree)",
-        {"ids": side.frontier, "show_degree": SHOW_DEGREE}, timeout_ms=remaining_ms,
-        max_rows=0).rows)
+def _expand(
+    backend: Backend, side: _Side, other: _Side, types: str, deadline: float, timeout_ms: int
+) -> list[int]:
+    rows = _limited(
+        backend,
+        deadline,
+        timeout_ms,
+        lambda remaining_ms: (
+            backend.run_read(
+                f"UNWIND $ids AS i MATCH (n) WHERE id(n) = i MATCH (n)-[:{types}]-(m) "
+                "RETURN id(m), min(id(n)), coalesce(m.credit_count, m.show_count, $show_degree)",
+                {"ids": side.frontier, "show_degree": SHOW_DEGREE},
+                timeout_ms=remaining_ms,
+                max_rows=0,
+            ).rows
+        ),
+    )
     next_frontier: list[int] = []
     meets: list[int] = []
     cost = 0
@@ -253,21 +316,43 @@ def _chain(side: _Side, node: int) -> list[int]:
     return chain
 
 
-def _read_path(backend: Backend, ids: list[int], types: str, deadline: float,
-               timeout_ms: int) -> FoundPath:
+def _read_path(
+    backend: Backend, ids: list[int], types: str, deadline: float, timeout_ms: int
+) -> FoundPath:
     """Names of the nodes and, for each step, one relationship (the first by type and role)."""
-    nodes = {row[0]: row[1:] for row in _limited(
-        backend, deadline, timeout_ms, lambda remaining_ms: backend.run_read(
-            "UNWIND $ids AS i MATCH (n) WHERE id(n) = i "
-            "RETURN id(n), labels(n)[0], n.key, coalesce(n.title, n.name)",
-            {"ids": ids}, timeout_ms=remaining_ms, max_rows=0).rows)}
+    nodes = {
+        row[0]: row[1:]
+        for row in _limited(
+            backend,
+            deadline,
+            timeout_ms,
+            lambda remaining_ms: (
+                backend.run_read(
+                    "UNWIND $ids AS i MATCH (n) WHERE id(n) = i "
+                    "RETURN id(n), labels(n)[0], n.key, coalesce(n.title, n.name)",
+                    {"ids": ids},
+                    timeout_ms=remaining_ms,
+                    max_rows=0,
+                ).rows
+            ),
+        )
+    }
     steps: dict[int, tuple] = {}
     for step, rel_type, role, outgoing in _limited(
-            backend, deadline, timeout_ms, lambda remaining_ms: backend.run_read(
+        backend,
+        deadline,
+        timeout_ms,
+        lambda remaining_ms: (
+            backend.run_read(
                 "UNWIND range(0, size($ids) - 2) AS step MATCH (a) WHERE id(a) = $ids[step] "
                 f"MATCH (a)-[r:{types}]-(b) WHERE id(b) = $ids[step + 1] "
                 "RETURN step, type(r), r.role, startNode(r) = a",
-                {"ids": ids}, timeout_ms=remaining_ms, max_rows=0).rows):
+                {"ids": ids},
+                timeout_ms=remaining_ms,
+                max_rows=0,
+            ).rows
+        ),
+    ):
         candidate = (rel_type, role or "", outgoing)
         if step not in steps or candidate < steps[step]:
             steps[step] = candidate
@@ -276,22 +361,45 @@ def _read_path(backend: Backend, ids: list[int], types: str, deadline: float,
     rels = []
     for step, (rel_type, role, outgoing) in sorted(steps.items()):
         here, there = nodes[ids[step]][1], nodes[ids[step + 1]][1]
-        rels.append({"type": rel_type, "role": role or None,
-                     "start": here if outgoing else there, "end": there if outgoing else here})
+        rels.append(
+            {
+                "type": rel_type,
+                "role": role or None,
+                "start": here if outgoing else there,
+                "end": there if outgoing else here,
+            }
+        )
     return [_node(Ref(label, key), name) for label, key, name in (nodes[i] for i in ids)], rels
 
 
-def _answer(nodes: list[dict] | None, rels: list[dict], max_hops: int,
-            message: str | None = None) -> dict:
+def _answer(
+    nodes: list[dict] | None, rels: list[dict], max_hops: int, message: str | None = None
+) -> dict:
     if nodes is None:
-        return {"found": False, "length": None, "path": [], "max_hops": max_hops,
-                "message": message}
+        return {
+            "found": False,
+            "length": None,
+            "path": [],
+            "max_hops": max_hops,
+            "message": message,
+        }
     path: list[dict] = []
     for index, node in enumerate(nodes):
         path.append(node)
         if index < len(rels):
-            path.append({"type": rels[index]["type"], "role": rels[index]["role"],
-                         "start": rels[index]["start"], "end": rels[index]["end"]})
+            path.append(
+                {
+                    "type": rels[index]["type"],
+                    "role": rels[index]["role"],
+                    "start": rels[index]["start"],
+                    "end": rels[index]["end"],
+                }
+            )
     length = len(rels)
-    return {"found": True, "length": length, "path": path, "max_hops": max_hops,
-            "message": f"{length} hop{'s' if length != 1 else ''}"}
+    return {
+        "found": True,
+        "length": length,
+        "path": path,
+        "max_hops": max_hops,
+        "message": f"{length} hop{'s' if length != 1 else ''}",
+    }

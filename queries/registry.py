@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from graph.adhoc_policy import ADHOC_MAX_PARAMETER_CHARS
 from graph.backend import Backend, Results
@@ -77,15 +78,25 @@ class Parameter:
         except (ValueError, TypeError, json.JSONDecodeError):
             pass
         raise QueryParameterError(
-            f"parameter '{self.name}' must be {_TYPE_WORDS[self.type]}, got {value!r}")
+            f"parameter '{self.name}' must be {_TYPE_WORDS[self.type]}, got {value!r}"
+        )
 
     def to_json(self) -> dict:
-        return {"name": self.name, "type": self.type, "default": self.default,
-                "required": self.required}
+        return {
+            "name": self.name,
+            "type": self.type,
+            "default": self.default,
+            "required": self.required,
+        }
 
 
-_TYPE_WORDS = {"str": "text", "int": "a whole number", "float": "a number",
-               "bool": "true or false", "list": "a list (comma-separated or JSON)"}
+_TYPE_WORDS = {
+    "str": "text",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "list": "a list (comma-separated or JSON)",
+}
 
 
 @dataclass(frozen=True)
@@ -95,7 +106,7 @@ class CannedQuery:
     description: str
     parameters: tuple[Parameter, ...]
     cypher: Mapping[str, str] = field(default_factory=dict)  # dialect -> text
-    runner: Callable[..., Any] | None = None                 # Python-backed queries
+    runner: Callable[..., Any] | None = None  # Python-backed queries
     backends: tuple[str, ...] = DIALECTS
 
     def bind(self, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -105,14 +116,16 @@ class CannedQuery:
         if unknown:
             raise QueryParameterError(
                 f"'{self.name}' takes no parameter {', '.join(repr(u) for u in unknown)}; "
-                f"it takes: {', '.join(known) or 'none'}")
+                f"it takes: {', '.join(known) or 'none'}"
+            )
         bound = {}
         for parameter in self.parameters:
             if parameter.name in values and values[parameter.name] not in (None, ""):
                 bound[parameter.name] = parameter.coerce(values[parameter.name])
             elif parameter.required:
                 raise QueryParameterError(
-                    f"'{self.name}' needs the parameter '{parameter.name}' ({parameter.type})")
+                    f"'{self.name}' needs the parameter '{parameter.name}' ({parameter.type})"
+                )
             else:
                 bound[parameter.name] = parameter.default
         return bound
@@ -121,10 +134,15 @@ class CannedQuery:
         return self.cypher.get(dialect) or self.cypher.get("default", "")
 
     def to_json(self) -> dict:
-        return {"name": self.name, "title": self.title, "description": self.description,
-                "parameters": [p.to_json() for p in self.parameters],
-                "backends": list(self.backends), "kind": "python" if self.runner else "cypher",
-                "cypher": self.cypher.get("default")}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "parameters": [p.to_json() for p in self.parameters],
+            "backends": list(self.backends),
+            "kind": "python" if self.runner else "cypher",
+            "cypher": self.cypher.get("default"),
+        }
 
 
 def _parse_params(text: str) -> tuple[Parameter, ...]:
@@ -161,7 +179,7 @@ class Registry:
         self._queries = dict(queries)
 
     @classmethod
-    def load(cls, folder: Path = CYPHER_DIR) -> "Registry":
+    def load(cls, folder: Path = CYPHER_DIR) -> Registry:
         queries: dict[str, CannedQuery] = {}
         variants: dict[str, dict[str, str]] = {}
         for path in sorted(folder.glob("*.cypher")):
@@ -173,15 +191,22 @@ class Registry:
             name = header.get("name") or path.stem
             if name != path.stem:
                 raise ValueError(f"{path}: header name {name!r} differs from the file name")
-            backends = tuple(b.strip() for b in header.get("backends", ",".join(DIALECTS)).split(","))
+            backends = tuple(
+                b.strip() for b in header.get("backends", ",".join(DIALECTS)).split(",")
+            )
             if set(backends) - set(DIALECTS):
-                raise ValueError(f"{path}: backends must be among {', '.join(DIALECTS)}, "
-                                 f"got {', '.join(backends)}")
+                raise ValueError(
+                    f"{path}: backends must be among {', '.join(DIALECTS)}, "
+                    f"got {', '.join(backends)}"
+                )
             queries[name] = CannedQuery(
-                name=name, title=header.get("title", name),
+                name=name,
+                title=header.get("title", name),
                 description=header.get("description", ""),
                 parameters=_parse_params(header.get("params", "")),
-                cypher={"default": body}, backends=backends)
+                cypher={"default": body},
+                backends=backends,
+            )
         for name, texts in variants.items():
             if name not in queries:
                 raise ValueError(f"{name}: a per-backend variant without its {name}.cypher")
@@ -189,27 +214,42 @@ class Registry:
             queries[name] = CannedQuery(**{**queries[name].__dict__, "cypher": merged})
         return cls(queries)
 
-    def add_python(self, name: str, title: str, description: str,
-                   parameters: tuple[Parameter, ...], runner: Callable[..., Any]) -> None:
+    def add_python(
+        self,
+        name: str,
+        title: str,
+        description: str,
+        parameters: tuple[Parameter, ...],
+        runner: Callable[..., Any],
+    ) -> None:
         self._queries[name] = CannedQuery(name, title, description, parameters, runner=runner)
 
     def get(self, name: str) -> CannedQuery:
         try:
             return self._queries[name]
         except KeyError:
-            raise UnknownQuery(f"No canned query is called {name!r}. "
-                               f"Known: {', '.join(sorted(self._queries))}") from None
+            raise UnknownQuery(
+                f"No canned query is called {name!r}. Known: {', '.join(sorted(self._queries))}"
+            ) from None
 
     def all(self) -> list[CannedQuery]:
         return [self._queries[name] for name in sorted(self._queries)]
 
-    def run(self, backend: Backend, name: str, params: Mapping[str, Any] | None = None,
-            *, max_rows: int | None = 0) -> Results:
+    def run(
+        self,
+        backend: Backend,
+        name: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        max_rows: int | None = 0,
+    ) -> Results:
         """Run a canned query; Python-backed ones return their rows as Results too."""
         query = self.get(name)
         if backend.dialect not in query.backends:
-            raise UnknownQuery(f"'{name}' is written for {', '.join(query.backends)} only and "
-                               f"cannot run on {backend.name}; choose another query or backend")
+            raise UnknownQuery(
+                f"'{name}' is written for {', '.join(query.backends)} only and "
+                f"cannot run on {backend.name}; choose another query or backend"
+            )
         bound = query.bind(params or {})
         # The values come from whoever asked (a web form, the CLI): the same check as
         # an analyst's own query, so no engine fails on them with a driver's error.
@@ -224,11 +264,21 @@ def as_results(value: Any) -> Results:
     """Rows of dicts (what the Python queries return) as a Results table."""
     if isinstance(value, Results):
         return value
-    rows = value if not isinstance(value, dict) else \
-        value["results"] if "results" in value else value.get("rows", [])
+    rows = (
+        value
+        if not isinstance(value, dict)
+        else value["results"]
+        if "results" in value
+        else value.get("rows", [])
+    )
     if isinstance(value, dict) and "path" in value and "results" not in value:
-        rows = [{"length": value.get("length"), "path": value.get("path"),
-                 "message": value.get("message")}]
+        rows = [
+            {
+                "length": value.get("length"),
+                "path": value.get("path"),
+                "message": value.get("message"),
+            }
+        ]
     columns: list[str] = []
     for row in rows:
         for column in row:
@@ -241,26 +291,48 @@ def as_results(value: Any) -> Results:
 def registry() -> Registry:
     """The library: the .cypher files plus the Python-backed queries."""
     from queries import explore, paths, search
+
     reg = Registry.load()
-    reg.add_python("search", "Search", "Full-text search over shows, people, companies and genres, "
-                   "accent- and case-insensitive, typo-tolerant.",
-                   (Parameter("text", "str"), Parameter("limit", "int", 20, False)),
-                   lambda b, text, limit: search.search(b, text, limit=limit))
-    reg.add_python("related", "Related shows", "Shows related to a show, ranked and explained.",
-                   (Parameter("key", "str"), Parameter("limit", "int", 10, False)),
-                   lambda b, key, limit: explore.related_shows(b, key, limit=limit))
-    reg.add_python("collaborators_ranked", "Collaborators", "Everyone who worked with a person, "
-                   "with shared shows and roles, most shared first.",
-                   (Parameter("key", "str"), Parameter("limit", "int", 50, False)),
-                   lambda b, key, limit: explore.collaborators(b, key, limit=limit))
-    reg.add_python("suggest", "Suggested collaborators", "People a person has not worked with but "
-                   "their collaborators have, ranked and explained.",
-                   (Parameter("key", "str"), Parameter("limit", "int", 20, False)),
-                   lambda b, key, limit: explore.suggested_collaborators(b, key, limit=limit))
-    reg.add_python("path", "Connection path", "Shortest connection between two entities "
-                   "(Label:key), within a hop limit.",
-                   (Parameter("source", "str"), Parameter("target", "str"),
-                    Parameter("max_hops", "int", 6, False)),
-                   lambda b, source, target, max_hops: paths.connection_path(
-                       b, source, target, max_hops=max_hops))
+    reg.add_python(
+        "search",
+        "Search",
+        "Full-text search over shows, people, companies and genres, "
+        "accent- and case-insensitive, typo-tolerant.",
+        (Parameter("text", "str"), Parameter("limit", "int", 20, False)),
+        lambda b, text, limit: search.search(b, text, limit=limit),
+    )
+    reg.add_python(
+        "related",
+        "Related shows",
+        "Shows related to a show, ranked and explained.",
+        (Parameter("key", "str"), Parameter("limit", "int", 10, False)),
+        lambda b, key, limit: explore.related_shows(b, key, limit=limit),
+    )
+    reg.add_python(
+        "collaborators_ranked",
+        "Collaborators",
+        "Everyone who worked with a person, with shared shows and roles, most shared first.",
+        (Parameter("key", "str"), Parameter("limit", "int", 50, False)),
+        lambda b, key, limit: explore.collaborators(b, key, limit=limit),
+    )
+    reg.add_python(
+        "suggest",
+        "Suggested collaborators",
+        "People a person has not worked with but their collaborators have, ranked and explained.",
+        (Parameter("key", "str"), Parameter("limit", "int", 20, False)),
+        lambda b, key, limit: explore.suggested_collaborators(b, key, limit=limit),
+    )
+    reg.add_python(
+        "path",
+        "Connection path",
+        "Shortest connection between two entities (Label:key), within a hop limit.",
+        (
+            Parameter("source", "str"),
+            Parameter("target", "str"),
+            Parameter("max_hops", "int", 6, False),
+        ),
+        lambda b, source, target, max_hops: paths.connection_path(
+            b, source, target, max_hops=max_hops
+        ),
+    )
     return reg

@@ -4,29 +4,55 @@ Both engines' full-text indexes only supply candidates (their query languages
 and scores differ); the ranking is ours, in Python, and so the same on both
 backends. Tiers: the entity an identifier typed names (`nm0000229`, `imdb:tt0082971`:
 4), exact name (3), name starting with the text (2), every word typed is the start of
-a word of the name (1), anything else the index found (0, fuzzy). Within a tier, the
-closer spelling first (difflib ratio of the normalised texts), then key. `score` = tier
-+ that ratio, in [0, 5]. A show found by one of its alternate titles is ranked by the
-closest of its titles, and says which one matched (`matched_title`). Namesakes carry
-their distinguishing detail (queries/namesakes.py).
+a word of the name (1), anything else the index found (0, fuzzy). Within a tier the more
+prominent first (a person's credits, a company's or genre's shows): for fuzzy matches,
+among those equally close (rapidfuzz's partial ratio, in tenths); then the closer
+spelling (rapidfuzz's ratio), then key. `score` = tier + closeness, in [0, 5]. A show found by one of its
+alternate titles is ranked by the closest of its titles, and says which one matched
+(`matched_title`). Namesakes carry their distinguishing detail (queries/namesakes.py).
+
+Typos: each engine's index matches a word one edit away (`bureu`, `drucket`). A typo
+earlier in a word (`lea druk`, `martin scorces`) is found by broadening, only when the
+words as typed match nothing: each long word is cut to its first half and matched as a
+prefix, still through the index (so bounded), and the closest names come first.
+
+Paging: the first candidates in the engine's order (three per result a page holds, 30 at
+least: ranked_window) are ranked as above, whatever page is asked, so pages of one size
+never overlap or skip; any further ones follow in the engine's order. `total` is the
+index's own count of what matches.
 """
 
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from rapidfuzz import fuzz
+
 from graph.backend import Backend
-from graph.identifiers import (IDENTIFIED_LABELS, SCHEMES, Identifier, IdentifierError,
-                               parse_identifier, try_identifier)
-from graph.keys import (Namesake, company_key, genre_key, normalize_name, person_key,
-                        resolve_entity as resolve_by_name, show_key)
+from graph.identifiers import (
+    IDENTIFIED_LABELS,
+    SCHEMES,
+    Identifier,
+    IdentifierError,
+    parse_identifier,
+    try_identifier,
+)
+from graph.keys import Namesake, company_key, genre_key, normalize_name, person_key, show_key
+from graph.keys import resolve_entity as resolve_by_name
 from graph.schema import Label
+from loaders.statements import DEGREE as PROMINENCE  # credits, shows: kept by every load
 from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownIdentifier
 from queries.namesakes import distinguish
 
 SEARCH_LABELS = tuple(label.value for label in Label)
+# How many of the index's candidates are ranked by match quality and prominence, per result
+# asked for (the rest follow in the engine's order): every page of a search with one page
+# size ranks the same candidates, so pages neither overlap nor skip.
+RANKED_PER_RESULT, RANKED_AT_LEAST = 3, 30
+# Words shorter than this are matched as typed (a prefix); longer ones are broadened.
+BROADEN_FROM = 4
 _KEY_FUNCTIONS = {"Person": person_key, "Company": company_key, "Genre": genre_key}
 _LABELS_BY_LOWER = {label.lower(): label for label in SEARCH_LABELS}
 # "King Kong (1933)", "King Kong 1933", "King Kong, 1933": a title and its year.
@@ -35,7 +61,8 @@ _LABELS_BY_LOWER = {label.lower(): label for label in SEARCH_LABELS}
 # the engine rescan that run from every position, quadratic in its length
 # (40,000 commas took 22 s). Here each run is scanned from its start only.
 _TITLE_AND_YEAR = re.compile(
-    r"^(?P<title>(?:,|[^\S\n])|.*?[^\s,])[\s,]*\(?(?P<year>1[89]\d\d|2[01]\d\d)\)?$")
+    r"^(?P<title>(?:,|[^\S\n])|.*?[^\s,])[\s,]*\(?(?P<year>1[89]\d\d|2[01]\d\d)\)?$"
+)
 
 
 def title_and_year(text: str) -> tuple[str, int] | None:
@@ -52,10 +79,14 @@ def entity_url(label: str, key: str) -> str:
 def describe(node: dict) -> dict:
     """A node as search results and pages show it."""
     props = node["properties"]
-    return {"label": node["label"], "key": node["key"],
-            "name": props.get("title") or props.get("name") or node["key"],
-            "year": props.get("year"), "url": entity_url(node["label"], node["key"]),
-            "ids": list(props.get("ids") or [])}
+    return {
+        "label": node["label"],
+        "key": node["key"],
+        "name": props.get("title") or props.get("name") or node["key"],
+        "year": props.get("year"),
+        "url": entity_url(node["label"], node["key"]),
+        "ids": list(props.get("ids") or []),
+    }
 
 
 def check_label(label: str) -> str:
@@ -63,7 +94,8 @@ def check_label(label: str) -> str:
     found = _LABELS_BY_LOWER.get(str(label).strip().lower())
     if found is None:
         raise QueryParameterError(
-            f"{label!r} is not a kind of entity; use one of {', '.join(SEARCH_LABELS)}")
+            f"{label!r} is not a kind of entity; use one of {', '.join(SEARCH_LABELS)}"
+        )
     return found
 
 
@@ -80,33 +112,115 @@ def match_tier(query: str, name: str) -> int:
     return 0
 
 
-def search(backend: Backend, text: str, labels: tuple[str, ...] | list[str] = SEARCH_LABELS,
-           limit: int = 20) -> list[dict]:
+@dataclass
+class SearchPage:
+    """One page of a search: its results, best first, and how many entities match in all.
+    `broadened`: the words as typed matched nothing, so these are names close to them."""
+
+    results: list[dict] = field(default_factory=list)
+    total: int = 0
+    offset: int = 0
+    broadened: bool = False
+
+
+def search(
+    backend: Backend,
+    text: str,
+    labels: tuple[str, ...] | list[str] = SEARCH_LABELS,
+    limit: int = 20,
+) -> list[dict]:
     """Entities matching `text`, best first, ranked identically on both backends."""
+    return search_page(backend, text, labels, limit=limit).results
+
+
+def search_page(
+    backend: Backend,
+    text: str,
+    labels: tuple[str, ...] | list[str] = SEARCH_LABELS,
+    *,
+    offset: int = 0,
+    limit: int = 20,
+) -> SearchPage:
+    """The page of `limit` results from `offset` of the search for `text`, with the total."""
     query = normalize_name(text)
     if not query or limit < 1:
-        return []
+        return SearchPage(offset=offset)
     labels = [check_label(label) for label in labels]
-    results: dict[tuple[str, str], dict] = {}
-    for item in find_identified(backend, text, labels):
-        results[(item["label"], item["key"])] = {**item, "match": 4, "score": 5.0}
-    # Ask for more than we show: our ranking may promote what the index ranked low.
-    found = backend.fulltext_search(text, labels, limit=max(limit * 3, 30))
-    for node, _engine_score in found.rows:
-        item = describe(node)
-        if (item["label"], item["key"]) in results:
-            continue
-        tier, closeness, title = max(
-            ((match_tier(query, name), SequenceMatcher(None, query, normalize_name(name)).ratio(),
-              name) for name in _names(node)), key=lambda found: found[:2])
-        item["match"] = tier
-        item["score"] = round(tier + closeness, 4)
-        if title != item["name"]:
-            item["matched_title"] = title
-        results[(item["label"], item["key"])] = item
-    ranked = sorted(results.values(),
-                    key=lambda r: (-r["match"], -r["score"], r["key"], r["label"]))
-    return distinguish(backend, ranked[:limit])
+    identified_items = [
+        {**item, "match": 4, "score": 5.0} for item in find_identified(backend, text, labels)
+    ]
+    typed, broadened = query, False
+    total = backend.fulltext_count(typed, labels)
+    if total == 0:
+        wider = broadened_text(query)
+        if wider != query:
+            typed, broadened = wider, True
+            total = backend.fulltext_count(typed, labels)
+    window = ranked_window(limit)
+    wanted = max(offset + limit, window)
+    nodes = (
+        [node for node, _engine_score in backend.fulltext_search(typed, labels, limit=wanted).rows]
+        if total
+        else []
+    )
+    seen = {(item["label"], item["key"]) for item in identified_items}
+    found = []
+    for node in nodes:
+        if (node["label"], node["key"]) not in seen:
+            seen.add((node["label"], node["key"]))
+            found.append(node)
+    best_first = sorted((_ranked(query, node) for node in found[:window]), key=lambda pair: pair[0])
+    ranked = [item for _rank, item in best_first] + [
+        item for _rank, item in (_ranked(query, node) for node in found[window:])
+    ]
+    indexed = {(node["label"], node["key"]) for node in nodes}
+    extra = sum((item["label"], item["key"]) not in indexed for item in identified_items)
+    page = (identified_items + ranked)[offset : offset + limit]
+    return SearchPage(
+        distinguish(backend, page), total=total + extra, offset=offset, broadened=broadened
+    )
+
+
+def ranked_window(limit: int) -> int:
+    """How many candidates a search with pages of `limit` results ranks."""
+    return max(limit * RANKED_PER_RESULT, RANKED_AT_LEAST)
+
+
+def broadened_text(query: str) -> str:
+    """`martin scorces` -> `martin scor`: each word of BROADEN_FROM characters or more cut to
+    its first half (three characters at least), for a typo past the half of a word."""
+    return " ".join(
+        word if len(word) < BROADEN_FROM else word[: max(3, (len(word) + 1) // 2)]
+        for word in query.split()
+    )
+
+
+def closeness(query: str, name: str) -> float:
+    """How close a name's normalised text is to the normalised query, in [0, 1] (1: the same)."""
+    return fuzz.ratio(query, normalize_name(name)) / 100
+
+
+def partial_closeness(query: str, name: str) -> int:
+    """In tenths, how close the best alignment of the shorter text within the longer is:
+    a typed prefix with a typo in it (`lea druk`) is as close to every name it may begin."""
+    return int(fuzz.partial_ratio(query, normalize_name(name)) // 10)
+
+
+def _ranked(query: str, node: dict) -> tuple[tuple, dict]:
+    """A candidate as a result, with its rank: tier; for fuzzy matches, closeness in
+    tenths; prominence; closeness; key."""
+    item = describe(node)
+    tier, close, title = max(
+        ((match_tier(query, name), closeness(query, name), name) for name in _names(node)),
+        key=lambda found: found[:2],
+    )
+    item["match"] = tier
+    item["score"] = round(tier + close, 4)
+    if title != item["name"]:
+        item["matched_title"] = title
+    prominence = node["properties"].get(PROMINENCE.get(node["label"], ""))
+    bucket = partial_closeness(query, title) if tier == 0 else 0
+    return (-tier, -bucket, -(prominence or 0), -close, item["key"], item["label"]), item
 
 
 def _names(node: dict) -> list[str]:
@@ -131,7 +245,9 @@ def split_reference(text: str) -> tuple[str, str] | None:
 def _nodes(backend: Backend, label: str, prop: str, value: str) -> list[dict]:
     rows = backend.run_read(
         f"MATCH (n:{Label(label).value} {{{prop}: $value}}) RETURN n ORDER BY n.year, n.key",
-        {"value": value}, max_rows=0).rows
+        {"value": value},
+        max_rows=0,
+    ).rows
     return [describe(row[0]) for row in rows]
 
 
@@ -140,11 +256,14 @@ def _named(backend: Backend, label: str, key: str) -> list[dict]:
     resolve_entity): the only entity whose name gives `key` (the one with that key, or an
     identified namesake whose `name_key` it is), or all of them when several share the
     name (the caller says it is ambiguous), or none."""
-    found = {item["key"]: item for item in
-             _nodes(backend, label, "key", key) + _nodes(backend, label, "name_key", key)}
+    found = {
+        item["key"]: item
+        for item in _nodes(backend, label, "key", key) + _nodes(backend, label, "name_key", key)
+    }
     namesakes = sorted(found.values(), key=lambda item: (item.get("year") or 0, item["key"]))
-    resolution = resolve_by_name(key, (), {}, [Namesake(n["key"], tuple(n["ids"]))
-                                               for n in namesakes])
+    resolution = resolve_by_name(
+        key, (), {}, [Namesake(n["key"], tuple(n["ids"])) for n in namesakes]
+    )
     return [found[resolution.key]] if resolution.rule == "name" else namesakes
 
 
@@ -160,14 +279,17 @@ def identified(backend: Backend, label: str, identifiers: list[Identifier]) -> d
     for scheme, values in sorted(by_scheme.items()):
         prop = SCHEMES[scheme].property
         for value, node in backend.run_read(
-                f"UNWIND $values AS v MATCH (n:{label} {{{prop}: v}}) RETURN v, n",
-                {"values": sorted(values)}, max_rows=0).rows:
+            f"UNWIND $values AS v MATCH (n:{label} {{{prop}: v}}) RETURN v, n",
+            {"values": sorted(values)},
+            max_rows=0,
+        ).rows:
             found[str(Identifier(scheme, value))] = describe(node)
     return found
 
 
-def find_identified(backend: Backend, text: str,
-                    labels: tuple[str, ...] | list[str] = IDENTIFIED_LABELS) -> list[dict]:
+def find_identified(
+    backend: Backend, text: str, labels: tuple[str, ...] | list[str] = IDENTIFIED_LABELS
+) -> list[dict]:
     """The entities `text` names by identifier (`imdb:nm0000229`, bare `nm0000229` or
     `tt0082971`, `tmdb:person/488`) among `labels`: one per label at most (an identifier
     is unique per scheme and label), none when nothing has it or `text` is no identifier."""
@@ -215,12 +337,14 @@ def resolve_entity(backend: Backend, text: str, label: str | None = None) -> dic
     label = check_label(label) if label else None
     reference = split_reference(text)
     if reference and (label is None or reference[0] == label):
-        found = _nodes(backend, reference[0], "key", reference[1]) or \
-            find_identified(backend, reference[1], [reference[0]])
+        found = _nodes(backend, reference[0], "key", reference[1]) or find_identified(
+            backend, reference[1], [reference[0]]
+        )
         if found:
             return found[0]
-        raise UnknownEntity(text, search(backend, reference[1].replace("-", " "),
-                                         labels=[reference[0]], limit=5))
+        raise UnknownEntity(
+            text, search(backend, reference[1].replace("-", " "), labels=[reference[0]], limit=5)
+        )
     labels = [label] if label else list(SEARCH_LABELS)
     identifier = identifier_in(text, labels)
     if identifier is not None:
@@ -229,8 +353,9 @@ def resolve_entity(backend: Backend, text: str, label: str | None = None) -> dic
             return found[0]
         if found:
             raise AmbiguousEntity(text, distinguish(backend, found))
-        raise UnknownIdentifier(identifier, [candidate for candidate in labels
-                                             if identifier_in(text, [candidate])])
+        raise UnknownIdentifier(
+            identifier, [candidate for candidate in labels if identifier_in(text, [candidate])]
+        )
     try:
         return _resolve_name(backend, text, labels)
     except UnknownEntity:
@@ -242,7 +367,8 @@ def resolve_entity(backend: Backend, text: str, label: str | None = None) -> dic
         if reference and label:  # `Person:x` where a show is needed, and no show has that title
             raise QueryParameterError(
                 f"{text!r} names a {reference[0]}, but this needs a {label}: give a "
-                f"{label.lower()}'s name or {label}:key") from None
+                f"{label.lower()}'s name or {label}:key"
+            ) from None
         raise
 
 
@@ -252,8 +378,9 @@ def _resolve_name(backend: Backend, text: str, labels: list[str]) -> dict:
         if candidate_label == "Show":
             candidates.extend(_shows_named(backend, text))
         elif normalize_name(text):
-            candidates.extend(_named(backend, candidate_label,
-                                     _KEY_FUNCTIONS[candidate_label](text)))
+            candidates.extend(
+                _named(backend, candidate_label, _KEY_FUNCTIONS[candidate_label](text))
+            )
     if len(candidates) == 1:
         return candidates[0]
     if candidates:

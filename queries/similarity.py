@@ -26,24 +26,72 @@ from graph.keys import normalize_name
 # Pairs of spellings that stand for one sound across transliteration systems (applied in
 # order, longest first so `tch` is not read as `t` + `ch`).
 TRANSLITERATION_FOLDS: tuple[tuple[str, str], ...] = (
-    ("tsch", "ch"), ("tch", "ch"), ("sch", "sh"), ("ph", "f"), ("kh", "h"), ("ks", "x"),
-    ("ck", "k"), ("ou", "u"), ("dj", "j"), ("w", "v"), ("y", "i"), ("q", "k"),
+    ("tsch", "ch"),
+    ("tch", "ch"),
+    ("sch", "sh"),
+    ("ph", "f"),
+    ("kh", "h"),
+    ("ks", "x"),
+    ("ck", "k"),
+    ("ou", "u"),
+    ("dj", "j"),
+    ("w", "v"),
+    ("y", "i"),
+    ("q", "k"),
 )
 # Words that say what kind of company a name is, not which one: "Universal Pictures" and
 # "Universal" are likely one company. One table, read by the comparison and the blocking.
-COMPANY_SUFFIXES = frozenset({
-    "pictures", "picture", "films", "film", "studios", "studio", "productions",
-    "production", "entertainment", "media", "television", "tv", "company", "co", "corp",
-    "corporation", "inc", "incorporated", "ltd", "limited", "llc", "plc", "gmbh", "ag", "sa",
-    "sas", "sarl", "srl", "spa", "bv", "nv", "ab", "as", "oy", "kk", "group", "holdings",
-    "international", "distribution", "releasing", "the",
-})
+COMPANY_SUFFIXES = frozenset(
+    {
+        "pictures",
+        "picture",
+        "films",
+        "film",
+        "studios",
+        "studio",
+        "productions",
+        "production",
+        "entertainment",
+        "media",
+        "television",
+        "tv",
+        "company",
+        "co",
+        "corp",
+        "corporation",
+        "inc",
+        "incorporated",
+        "ltd",
+        "limited",
+        "llc",
+        "plc",
+        "gmbh",
+        "ag",
+        "sa",
+        "sas",
+        "sarl",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "ab",
+        "as",
+        "oy",
+        "kk",
+        "group",
+        "holdings",
+        "international",
+        "distribution",
+        "releasing",
+        "the",
+    }
+)
 
 # Scores of the kinds of likeness that are not a plain edit distance.
-SAME_WHEN_FOLDED = 0.97   # one name in another transliteration, or a doubled letter
-SAME_WORDS = 0.95         # the same words in another order
+SAME_WHEN_FOLDED = 0.97  # one name in another transliteration, or a doubled letter
+SAME_WORDS = 0.95  # the same words in another order
 SAME_COMPANY_CORE = 0.94  # "Universal" / "Universal Pictures"
-INITIALS = 0.92           # "J. Smith" / "John Smith"
+INITIALS = 0.92  # "J. Smith" / "John Smith"
 
 
 class Likeness(NamedTuple):
@@ -59,7 +107,7 @@ def folded(name: str) -> str:
     text = normalize_name(anyascii(normalize_name(name)))
     for spelling, fold in TRANSLITERATION_FOLDS:
         text = text.replace(spelling, fold)
-    out = []
+    out: list[str] = []
     for ch in text:
         if not out or ch != out[-1] or ch == " ":
             out.append(ch)
@@ -95,12 +143,15 @@ def likeness(a: str, b: str, *, company: bool = False) -> Likeness:
         return Likeness(1.0, "the same name")
     fa, fb = folded(a), folded(b)
     if fa == fb:
-        return Likeness(SAME_WHEN_FOLDED, "the same name in another spelling "
-                                          "(transliteration, doubled letter or script)")
+        return Likeness(
+            SAME_WHEN_FOLDED,
+            "the same name in another spelling (transliteration, doubled letter or script)",
+        )
     words_a, words_b = core_words(a, company), core_words(b, company)
     if company and words_a == words_b:
-        return Likeness(SAME_COMPANY_CORE, "the same name with or without a word such as "
-                                           "'Pictures' or 'Ltd'")
+        return Likeness(
+            SAME_COMPANY_CORE, "the same name with or without a word such as 'Pictures' or 'Ltd'"
+        )
     if sorted(words_a) == sorted(words_b):
         return Likeness(SAME_WORDS, "the same words in another order")
     if _initials_match(words_a, words_b):
@@ -108,5 +159,9 @@ def likeness(a: str, b: str, *, company: bool = False) -> Likeness:
     ja, jb = " ".join(words_a), " ".join(words_b)
     edits = OSA.distance(ja, jb)
     score = 1.0 - edits / max(len(ja), len(jb), 1)
-    return Likeness(round(score, 4), f"{edits} letter{'s' if edits != 1 else ''} apart"
-                    if edits > 1 else "one letter apart (or two swapped)")
+    return Likeness(
+        round(score, 4),
+        f"{edits} letter{'s' if edits != 1 else ''} apart"
+        if edits > 1
+        else "one letter apart (or two swapped)",
+    )

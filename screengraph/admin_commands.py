@@ -23,8 +23,10 @@ def init(cli: CliContext) -> None:
     info = backend.info()
     click.echo(f"Schema ready on {info.backend} ({info.location}).")
     if waiting:
-        click.echo(f"{waiting} listing(s) loaded by an earlier version keep their old ids "
-                   "until their files are loaded again.")
+        click.echo(
+            f"{waiting} listing(s) loaded by an earlier version keep their old ids "
+            "until their files are loaded again."
+        )
 
 
 @click.command()
@@ -35,12 +37,20 @@ def doctor(cli: CliContext, as_json: bool) -> None:
     backend = cli.backend(check_layout=False)
     info = backend.info()
     if as_json:
-        emit_json({"backend": info.backend, "server_version": info.server_version,
-                   "location": info.location, "reachable": info.reachable,
-                   "details": dict(info.details)})
+        emit_json(
+            {
+                "backend": info.backend,
+                "server_version": info.server_version,
+                "location": info.location,
+                "reachable": info.reachable,
+                "details": dict(info.details),
+            }
+        )
     else:
-        click.echo(f"backend:   {info.backend}"
-                   f"{' (chosen by NEO4J_URI)' if info.backend == 'neo4j' and cli.settings.backend == 'auto' else ''}")
+        click.echo(
+            f"backend:   {info.backend}"
+            f"{' (chosen by NEO4J_URI)' if info.backend == 'neo4j' and cli.settings.backend == 'auto' else ''}"
+        )
         click.echo(f"server:    {info.server_version}")
         click.echo(f"data:      {info.location}")
         click.echo(f"reachable: {'yes' if info.reachable else 'NO'}")
@@ -95,21 +105,26 @@ def stop(cli: CliContext) -> None:
     if chosen_backend(cli.settings) != "embedded":
         raise click.ClickException(
             "'screengraph stop' stops the embedded store's server; this configuration uses "
-            "Neo4j (NEO4J_URI is set), whose server you start and stop yourself.")
+            "Neo4j (NEO4J_URI is set), whose server you start and stop yourself."
+        )
     from graph.embedded_keeper import stop_kept_server
+
     folder = cli.settings.data_dir
     stopped = stop_kept_server(folder)
     if stopped.owner_pid is not None:
         raise click.ClickException(
             f"The embedded server of {folder} belongs to process {stopped.owner_pid} (a "
             "screengraph command or web app running with SCREENGRAPH_EMBEDDED_IDLE_S=0); it "
-            "stops when that process ends.")
+            "stops when that process ends."
+        )
     if stopped.keeper_pid is None:
         click.echo(f"No embedded server was running for {folder}.")
         return
     server = f"server (pid {stopped.server_pid})" if stopped.server_pid else "server"
-    click.echo(f"Stopped the embedded {server} of {folder} and its keeper process "
-               f"(pid {stopped.keeper_pid}).")
+    click.echo(
+        f"Stopped the embedded {server} of {folder} and its keeper process "
+        f"(pid {stopped.keeper_pid})."
+    )
 
 
 def register(group: click.Group) -> None:

@@ -47,16 +47,20 @@ class CliContext:
 def _say_layout(backend: Backend) -> None:
     from graph.store_layout import LAYOUT_VERSION, check_openable
     from loaders.upgrade import what_will_change
+
     try:
         layout = check_openable(backend)
     except BackendUnavailable:
         return  # the command itself says so, in its own words
     if layout.older:
         changes = "\n".join(f"  {line}" for line in what_will_change(backend, counted=False))
-        click.echo(f"This store has layout {layout.version}, written by an earlier screengraph; "
-                   f"this version writes layout {LAYOUT_VERSION}. 'screengraph upgrade' (or the "
-                   f"next load) will change it:\n{changes}\n"
-                   "'screengraph upgrade --dry-run' counts what will change.", err=True)
+        click.echo(
+            f"This store has layout {layout.version}, written by an earlier screengraph; "
+            f"this version writes layout {LAYOUT_VERSION}. 'screengraph upgrade' (or the "
+            f"next load) will change it:\n{changes}\n"
+            "'screengraph upgrade --dry-run' counts what will change.",
+            err=True,
+        )
 
 
 pass_context = click.make_pass_decorator(CliContext)

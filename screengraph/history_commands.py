@@ -12,8 +12,13 @@ from screengraph.output import emit, emit_json
 
 
 @click.group(invoke_without_command=True)
-@click.option("--limit", type=click.IntRange(1, 100_000), default=LISTED, show_default=True,
-              help="How many loads to list, newest first.")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 100_000),
+    default=LISTED,
+    show_default=True,
+    help="How many loads to list, newest first.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_context
 @click.pass_context
@@ -36,16 +41,43 @@ def _narrow(results: Results) -> Results:
     for row in results.rows:
         item = dict(zip(results.columns, row))
         counts = " ".join(f"{item[name] or 0}{mark}" for name, mark in _COUNT_MARKS)
-        rows.append([item["id"], (item["started_at"] or "")[:19].replace("T", " "), item["by"],
-                     item["via"], item["status"], counts, item["seconds"]])
-    return Results(["id", "started", "by", "via", "status", "listings", "seconds"], rows,
-                   results.truncated)
+        rows.append(
+            [
+                item["id"],
+                (item["started_at"] or "")[:19].replace("T", " "),
+                item["by"],
+                item["via"],
+                item["status"],
+                counts,
+                item["seconds"],
+            ]
+        )
+    return Results(
+        ["id", "started", "by", "via", "status", "listings", "seconds"], rows, results.truncated
+    )
 
 
 # How `loads show` orders a record: what and who first, then when, counts and outcome.
-RECORD_ORDER = ("id", "status", "error", "via", "by", "host", "pid", "started_at",
-                "finished_at", "seconds", "files", "loaded", "updated", "unchanged",
-                "rejected", "credits", "warnings", "changes")
+RECORD_ORDER = (
+    "id",
+    "status",
+    "error",
+    "via",
+    "by",
+    "host",
+    "pid",
+    "started_at",
+    "finished_at",
+    "seconds",
+    "files",
+    "loaded",
+    "updated",
+    "unchanged",
+    "rejected",
+    "credits",
+    "warnings",
+    "changes",
+)
 
 # loaded, updated, unchanged, rejected: "3+ 1~ 5= 0!"
 _COUNT_MARKS = (("loaded", "+"), ("updated", "~"), ("unchanged", "="), ("rejected", "!"))
@@ -90,14 +122,16 @@ def diff(cli: CliContext, load_id: str, as_json: bool) -> None:
         emit_json({**found, "counts": diff_counts(found)})
         return
     record = found["load"]
-    click.echo(f"load {record['id']} ({record.get('status')}, {record.get('via')}, "
-               f"by {record.get('by')}, started {record.get('started_at')})")
+    click.echo(
+        f"load {record['id']} ({record.get('status')}, {record.get('via')}, "
+        f"by {record.get('by')}, started {record.get('started_at')})"
+    )
     if not found["recorded"]:
-        click.echo("a bulk load: it made the whole graph, and kept no change record",
-                   err=True)
+        click.echo("a bulk load: it made the whole graph, and kept no change record", err=True)
     emit(diff_rows(found), title="Changes")
-    click.echo(", ".join(f"{name.replace('_', ' ')} {count}"
-                         for name, count in diff_counts(found).items()))
+    click.echo(
+        ", ".join(f"{name.replace('_', ' ')} {count}" for name, count in diff_counts(found).items())
+    )
 
 
 def register(group: click.Group) -> None:

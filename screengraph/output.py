@@ -21,8 +21,9 @@ def format_option(func):
     """--json / --csv flags shared by every command that prints results."""
     func = click.option("--csv", "fmt", flag_value="csv", help="Print CSV.")(func)
     func = click.option("--json", "fmt", flag_value="json", help="Print JSON.")(func)
-    func = click.option("--table", "fmt", flag_value="table", default=True,
-                        help="Print a table (the default).")(func)
+    func = click.option(
+        "--table", "fmt", flag_value="table", default=True, help="Print a table (the default)."
+    )(func)
     return func
 
 
@@ -41,7 +42,9 @@ def emit(results: Results, fmt: str = "table", *, title: str | None = None) -> N
     for column in results.columns:
         table.add_column(column, overflow="fold")
     for row in results.rows:
-        table.add_row(*(cell_text(v) for v in row), )
+        table.add_row(
+            *(cell_text(v) for v in row),
+        )
     console.print(table)
     note = f"{len(results.rows)} row{'s' if len(results.rows) != 1 else ''}"
     if results.truncated:

@@ -11,7 +11,8 @@ from queries import explore, paths
 from queries.errors import AmbiguousEntity, UnknownEntity
 from queries.namesakes import distinguish_one
 from queries.registry import as_results, registry
-from queries.search import resolve_entity, search as search_entities
+from queries.search import resolve_entity
+from queries.search import search as search_entities
 from screengraph.context import CliContext, pass_context
 from screengraph.output import emit, emit_json, format_option
 
@@ -34,9 +35,10 @@ def _resolve(cli: CliContext, text: str, label: str | None) -> dict:
         click.echo(f"{text!r} is ambiguous; name one of these by its key:", err=True)
         for c in exc.candidates:
             year = f" ({c['year']})" if c.get("year") else ""
-            click.echo(f"  {c['label']}:{c['key']}  {c.get('display') or c['name']}{year}",
-                       err=True)
-        raise SystemExit(2)
+            click.echo(
+                f"  {c['label']}:{c['key']}  {c.get('display') or c['name']}{year}", err=True
+            )
+        raise SystemExit(2) from None
     except UnknownEntity as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -52,8 +54,12 @@ def _emit_rows(rows: list[dict], columns: list[str], fmt: str, title: str) -> No
 
 @click.command()
 @click.argument("text")
-@click.option("--label", type=click.Choice(["Show", "Person", "Company", "Genre"]), multiple=True,
-              help="Only these kinds (repeatable).")
+@click.option(
+    "--label",
+    type=click.Choice(["Show", "Person", "Company", "Genre"]),
+    multiple=True,
+    help="Only these kinds (repeatable).",
+)
 @click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
 @format_option
 @pass_context
@@ -61,8 +67,9 @@ def search(cli: CliContext, text, label, limit, fmt) -> None:
     """Find shows, people, companies and genres; accents, case and small typos don't matter."""
     labels = label or ("Show", "Person", "Company", "Genre")
     results = search_entities(cli.backend(), text, labels=labels, limit=limit)
-    _emit_rows(results, ["label", "key", "name", "year", "detail", "matched_title"], fmt,
-               f"Search: {text}")
+    _emit_rows(
+        results, ["label", "key", "name", "year", "detail", "matched_title"], fmt, f"Search: {text}"
+    )
 
 
 @click.command()
@@ -74,10 +81,16 @@ def related(cli: CliContext, show, limit, fmt) -> None:
     """Shows related to SHOW (a title, Show:key or an identifier such as tt0082971), ranked,
     each with why."""
     entity = _resolve(cli, show, "Show")
-    rows = [{**row, "name": row["display"]}
-            for row in explore.related_shows(cli.backend(), entity["key"], limit=limit)]
-    _emit_rows(rows, ["key", "name", "year", "score", "explanation"], fmt,
-               f"Related to {_shown(cli, entity)}")
+    rows = [
+        {**row, "name": row["display"]}
+        for row in explore.related_shows(cli.backend(), entity["key"], limit=limit)
+    ]
+    _emit_rows(
+        rows,
+        ["key", "name", "year", "score", "explanation"],
+        fmt,
+        f"Related to {_shown(cli, entity)}",
+    )
 
 
 @click.command()
@@ -93,13 +106,26 @@ def collaborators(cli: CliContext, person, limit, fmt) -> None:
     if fmt == "json":
         emit_json(rows)
         return
-    flat = [{"key": r["key"], "name": r["display"], "shared shows": r["count"],
-             "their roles": ", ".join(r["roles"]),
-             "shows": "; ".join(f"{s['name']} ({'/'.join(s['their_roles'])} with "
-                                f"{entity['name']} as {'/'.join(s['roles'])})" for s in r["shows"])}
-            for r in rows]
-    _emit_rows(flat, ["key", "name", "shared shows", "their roles", "shows"], fmt,
-               f"Collaborators of {_shown(cli, entity)}")
+    flat = [
+        {
+            "key": r["key"],
+            "name": r["display"],
+            "shared shows": r["count"],
+            "their roles": ", ".join(r["roles"]),
+            "shows": "; ".join(
+                f"{s['name']} ({'/'.join(s['their_roles'])} with "
+                f"{entity['name']} as {'/'.join(s['roles'])})"
+                for s in r["shows"]
+            ),
+        }
+        for r in rows
+    ]
+    _emit_rows(
+        flat,
+        ["key", "name", "shared shows", "their roles", "shows"],
+        fmt,
+        f"Collaborators of {_shown(cli, entity)}",
+    )
 
 
 @click.command()
@@ -112,16 +138,20 @@ def suggest(cli: CliContext, person, limit, fmt) -> None:
     collaborators have."""
     entity = _resolve(cli, person, "Person")
     rows = explore.suggested_collaborators(cli.backend(), entity["key"], limit=limit)
-    _emit_rows([{**row, "name": row["display"]} for row in rows],
-               ["key", "name", "count", "score", "explanation"], fmt,
-               f"Suggested collaborators for {_shown(cli, entity)}")
+    _emit_rows(
+        [{**row, "name": row["display"]} for row in rows],
+        ["key", "name", "count", "score", "explanation"],
+        fmt,
+        f"Suggested collaborators for {_shown(cli, entity)}",
+    )
 
 
 @click.command()
 @click.argument("source")
 @click.argument("target")
-@click.option("--max-hops", type=click.IntRange(1, 12), default=paths.DEFAULT_MAX_HOPS,
-              show_default=True)
+@click.option(
+    "--max-hops", type=click.IntRange(1, 12), default=paths.DEFAULT_MAX_HOPS, show_default=True
+)
 @format_option
 @pass_context
 def path(cli: CliContext, source, target, max_hops, fmt) -> None:
@@ -160,8 +190,10 @@ def query(cli: CliContext, name, pairs, list_queries, fmt) -> None:
             emit_json(items)
             return
         for q in items:
-            params = ", ".join(f"{p['name']}:{p['type']}" + ("" if p["required"] else f"={p['default']}")
-                               for p in q["parameters"])
+            params = ", ".join(
+                f"{p['name']}:{p['type']}" + ("" if p["required"] else f"={p['default']}")
+                for p in q["parameters"]
+            )
             click.echo(f"{q['name']:<24} {q['title']}  ({params or 'no parameters'})")
         return
     results = reg.run(cli.backend(), name, _parse_params(pairs), max_rows=cli.settings.max_rows)
@@ -170,7 +202,9 @@ def query(cli: CliContext, name, pairs, list_queries, fmt) -> None:
 
 @click.command()
 @click.argument("statement")
-@click.option("--param", "-p", "pairs", multiple=True, help="name=value; values are JSON when they parse.")
+@click.option(
+    "--param", "-p", "pairs", multiple=True, help="name=value; values are JSON when they parse."
+)
 @format_option
 @pass_context
 def cypher(cli: CliContext, statement, pairs, fmt) -> None:
@@ -182,14 +216,18 @@ def cypher(cli: CliContext, statement, pairs, fmt) -> None:
         except json.JSONDecodeError:
             params[name] = value
         except RecursionError:
-            raise click.BadParameter(f"{name}: the JSON value is nested too deeply",
-                                     param_hint="--param") from None
+            raise click.BadParameter(
+                f"{name}: the JSON value is nested too deeply", param_hint="--param"
+            ) from None
     results = cli.backend().run_adhoc(statement, params)
     emit(results, fmt)
     if results.truncated and fmt == "csv":
         # Tables say so themselves and JSON carries "truncated"; CSV has no room for a note.
-        click.echo(f"truncated at {len(results.rows)} rows (the row cap); raise "
-                   "SCREENGRAPH_MAX_ROWS or add a LIMIT", err=True)
+        click.echo(
+            f"truncated at {len(results.rows)} rows (the row cap); raise "
+            "SCREENGRAPH_MAX_ROWS or add a LIMIT",
+            err=True,
+        )
 
 
 def register(group: click.Group) -> None:

@@ -34,8 +34,10 @@ def backup(cli: CliContext, path: Path) -> None:
     """Back up the embedded store to PATH while it serves (a consistent snapshot: every
     load batch whole or absent). Neo4j: see docs/operations.md."""
     manifest = cli.backend().backup(path)
-    click.echo(f"Backed up {cli.settings.data_dir} to {path} "
-               f"({_size(manifest.snapshot_bytes)}; graphs: {_graphs(manifest.graphs)}).")
+    click.echo(
+        f"Backed up {cli.settings.data_dir} to {path} "
+        f"({_size(manifest.snapshot_bytes)}; graphs: {_graphs(manifest.graphs)})."
+    )
 
 
 @click.command()
@@ -48,23 +50,31 @@ def restore(cli: CliContext, path: Path) -> None:
         raise click.ClickException(
             "'screengraph restore' restores the embedded store; this configuration uses Neo4j "
             "(NEO4J_URI is set): restore a dump with neo4j-admin database load, as "
-            "docs/operations.md says.")
+            "docs/operations.md says."
+        )
     from graph.falkor_snapshot import restore_backup
     from loaders.writer import ListingWriter
+
     restored = restore_backup(cli.settings.data_dir, path)
     manifest = restored.manifest
-    click.echo(f"Restored {path} (taken {manifest.created_at}; graphs: "
-               f"{_graphs(restored.graphs)}) into {cli.settings.data_dir}.")
+    click.echo(
+        f"Restored {path} (taken {manifest.created_at}; graphs: "
+        f"{_graphs(restored.graphs)}) into {cli.settings.data_dir}."
+    )
     backend = cli.backend()
     with backend.one_load_at_a_time():
         recounted = ListingWriter(backend).recover()
     if recounted:
-        click.echo(f"The backup was taken during a load: its batches are whole, and the "
-                   f"degrees of the {recounted:,} entities they touched were recounted, as the "
-                   "next load would have.")
+        click.echo(
+            f"The backup was taken during a load: its batches are whole, and the "
+            f"degrees of the {recounted:,} entities they touched were recounted, as the "
+            "next load would have."
+        )
     if restored.replaced is not None:
-        click.echo(f"The store's previous files are kept in {restored.replaced}: delete that "
-                   "folder once you no longer need it.")
+        click.echo(
+            f"The store's previous files are kept in {restored.replaced}: delete that "
+            "folder once you no longer need it."
+        )
 
 
 @click.command("upgrade")
@@ -78,8 +88,9 @@ def upgrade_command(cli: CliContext, dry_run: bool) -> None:
     if not steps_to_run(found):
         click.echo(f"The store is at layout {found.version}, this version's: nothing to do.")
         return
-    click.echo(f"The store is at layout {found.version}; this version writes layout "
-               f"{LAYOUT_VERSION}.")
+    click.echo(
+        f"The store is at layout {found.version}; this version writes layout {LAYOUT_VERSION}."
+    )
     for line in what_will_change(backend):
         click.echo(line)
     if dry_run:

@@ -9,6 +9,7 @@ CI=true, where a missing Neo4j fails the run.
 from __future__ import annotations
 
 import os
+import tomllib
 import uuid
 from pathlib import Path
 
@@ -22,8 +23,10 @@ from graph.neo4j_backend import Neo4jBackend
 os.environ.setdefault("SCREENGRAPH_EMBEDDED_IDLE_S", "0")
 
 BACKENDS = ("embedded", "neo4j")
-_NEO4J_MISSING = ("Neo4j is not configured: set NEO4J_URI (run 'make test', which starts "
-                  "scripts/neo4j-local, or eval \"$(scripts/neo4j-local env)\")")
+_NEO4J_MISSING = (
+    "Neo4j is not configured: set NEO4J_URI (run 'make test', which starts "
+    'scripts/neo4j-local, or eval "$(scripts/neo4j-local env)")'
+)
 
 
 def _in_ci() -> bool:
@@ -51,9 +54,12 @@ def neo4j_session_backend():
         if _in_ci():
             pytest.fail(f"CI=true but {_NEO4J_MISSING}")
         pytest.skip(_NEO4J_MISSING)
-    backend = Neo4jBackend(uri, os.environ.get("NEO4J_USERNAME", "neo4j"),
-                           os.environ.get("NEO4J_PASSWORD"),
-                           os.environ.get("NEO4J_DATABASE", "neo4j"))
+    backend = Neo4jBackend(
+        uri,
+        os.environ.get("NEO4J_USERNAME", "neo4j"),
+        os.environ.get("NEO4J_PASSWORD"),
+        os.environ.get("NEO4J_DATABASE", "neo4j"),
+    )
     info = backend.info()
     if not info.reachable:
         message = f"Neo4j at {uri} is not reachable: {dict(info.details)}"
@@ -101,4 +107,14 @@ def both_backends(request):
 
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def shipped_packages() -> list[str]:
+    """The top-level packages the wheel ships, as pyproject.toml's find rule names them."""
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())
+    return [
+        name.rstrip("*") for name in config["tool"]["setuptools"]["packages"]["find"]["include"]
+    ]
+
+
 SAMPLE_PAGE = REPO / "samples" / "the-bureau.txt"

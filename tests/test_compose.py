@@ -28,9 +28,11 @@ COMPOSE = yaml.safe_load(COMPOSE_TEXT)
 
 # Compose interpolation: $$ is a literal dollar; ${NAME}, ${NAME:-default}, ${NAME-default},
 # ${NAME:?error}, ${NAME?error}, ${NAME:+alt}, ${NAME+alt} and $NAME read a variable.
-_INTERPOLATION = re.compile(r"\$\$"
-                            r"|\$\{(?P<braced>[A-Za-z_]\w*)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\}"
-                            r"|\$(?P<bare>[A-Za-z_]\w*)")
+_INTERPOLATION = re.compile(
+    r"\$\$"
+    r"|\$\{(?P<braced>[A-Za-z_]\w*)(?:(?P<op>:?[-?+])(?P<arg>[^}]*))?\}"
+    r"|\$(?P<bare>[A-Za-z_]\w*)"
+)
 
 
 def compose_variables(text: str) -> dict[str, set[str]]:
@@ -54,8 +56,10 @@ def compose_schema() -> dict:
 def schema_errors(document: dict) -> list[str]:
     schema = compose_schema()
     validator = jsonschema.validators.validator_for(schema)(schema)
-    return [f"{'/'.join(map(str, error.absolute_path)) or '(top)'}: {error.message}"
-            for error in validator.iter_errors(document)]
+    return [
+        f"{'/'.join(map(str, error.absolute_path)) or '(top)'}: {error.message}"
+        for error in validator.iter_errors(document)
+    ]
 
 
 def test_compose_file_follows_the_compose_specification():
@@ -64,11 +68,16 @@ def test_compose_file_follows_the_compose_specification():
     assert not errors, "docker-compose.yml breaks the Compose Specification:\n" + "\n".join(errors)
 
 
-@pytest.mark.parametrize("break_it", [
-    lambda doc: doc["services"]["app"].update(helthcheck={"test": ["NONE"]}),
-    lambda doc: doc["services"]["app"]["depends_on"]["neo4j"].update(condition="service_heathy"),
-    lambda doc: doc["services"]["neo4j"].update(ports="7687:7687"),
-])
+@pytest.mark.parametrize(
+    "break_it",
+    [
+        lambda doc: doc["services"]["app"].update(helthcheck={"test": ["NONE"]}),
+        lambda doc: doc["services"]["app"]["depends_on"]["neo4j"].update(
+            condition="service_heathy"
+        ),
+        lambda doc: doc["services"]["neo4j"].update(ports="7687:7687"),
+    ],
+)
 def test_the_schema_check_catches_a_broken_compose_file(break_it):
     broken = copy.deepcopy(COMPOSE)
     break_it(broken)
@@ -87,9 +96,11 @@ def test_every_compose_variable_is_documented_in_env_example():
 
 def test_compose_defaults_are_the_ones_in_env_example():
     documented = env_example()
-    differing = {name: (defaults, documented.get(name))
-                 for name, defaults in compose_variables(COMPOSE_TEXT).items()
-                 if defaults and defaults != {documented.get(name)}}
+    differing = {
+        name: (defaults, documented.get(name))
+        for name, defaults in compose_variables(COMPOSE_TEXT).items()
+        if defaults and defaults != {documented.get(name)}
+    }
     assert not differing, f"compose default vs .env.example: {differing}"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, shipped_packages
 
 DOCKERFILE = REPO / "Dockerfile"
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
@@ -28,8 +28,13 @@ def hadolint() -> str:
 
 def lint(path: Path) -> subprocess.CompletedProcess:
     # Every finding fails, down to style; the rules are hadolint's own (no config file).
-    return subprocess.run([hadolint(), "--no-color", "--failure-threshold", "style", str(path)],
-                          capture_output=True, text=True, timeout=60, cwd=path.parent)
+    return subprocess.run(
+        [hadolint(), "--no-color", "--failure-threshold", "style", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=path.parent,
+    )
 
 
 def instructions(text: str) -> list[tuple[str, str]]:
@@ -92,9 +97,12 @@ def test_multi_stage_front_end_then_python_then_a_slim_runtime():
     front_end = next(s for s in STAGES if s["image"].startswith("node:"))
     runs = " ; ".join(arguments for key, arguments in front_end["steps"] if key == "RUN")
     assert "npm ci" in runs and "npm run build" in runs  # as the Makefile builds it
-    copied_from = {re.search(r"--from=(\S+)", arguments).group(1)
-                   for stage in STAGES for key, arguments in stage["steps"]
-                   if key == "COPY" and "--from=" in arguments}
+    copied_from = {
+        re.search(r"--from=(\S+)", arguments).group(1)
+        for stage in STAGES
+        for key, arguments in stage["steps"]
+        if key == "COPY" and "--from=" in arguments
+    }
     assert front_end["name"] in copied_from
     assert any(arguments.startswith("--from=") for arguments in final("COPY"))
     assert "slim" in FINAL["image"]
@@ -107,8 +115,9 @@ def test_base_images_are_pinned():
         if image in stage_names:
             continue
         name, _, tag = image.partition("@")[0].rpartition(":")
-        assert "@sha256:" in image or (name and tag and tag != "latest"), \
+        assert "@sha256:" in image or (name and tag and tag != "latest"), (
             f"{image} is not pinned to a version"
+        )
         assert re.match(r"\d", tag), f"{image}: the tag starts with no version number"
 
 
@@ -116,17 +125,18 @@ def test_python_and_node_versions_meet_what_the_project_requires():
     python_tags = [s["image"].split(":")[1] for s in STAGES if s["image"].startswith("python:")]
     needed = tuple(map(int, PYPROJECT["project"]["requires-python"].lstrip(">=").split(".")))
     assert python_tags and all(
-        tuple(map(int, tag.split("-")[0].split(".")[:2])) >= needed for tag in python_tags)
+        tuple(map(int, tag.split("-")[0].split(".")[:2])) >= needed for tag in python_tags
+    )
     engines = json.loads((REPO / "webapp/frontend/package.json").read_text())["engines"]["node"]
     node_tag = next(s["image"] for s in STAGES if s["image"].startswith("node:")).split(":")[1]
     assert int(node_tag.split("-")[0].split(".")[0]) >= int(engines.lstrip(">=").split(".")[0])
 
 
 def test_every_python_package_is_copied_into_the_build():
-    copied = " ".join(arguments for stage in STAGES for key, arguments in stage["steps"]
-                      if key == "COPY")
-    missing = [package for package in PYPROJECT["tool"]["setuptools"]["packages"]
-               if f"{package}/ {package}/" not in copied]
+    copied = " ".join(
+        arguments for stage in STAGES for key, arguments in stage["steps"] if key == "COPY"
+    )
+    missing = [package for package in shipped_packages() if f"{package}/ {package}/" not in copied]
     assert not missing, f"the Dockerfile does not copy {missing} before `pip install .`"
 
 
@@ -139,6 +149,7 @@ def test_the_app_runs_as_a_numeric_non_root_user():
 
 def test_the_healthcheck_probes_healthz_on_the_served_port():
     from webapp import create_app
+
     health = final("HEALTHCHECK")
     assert len(health) == 1 and "CMD" in health[0]
     served = json.loads(final("CMD")[-1])

@@ -11,8 +11,11 @@ from screengraph.cli import main
 
 def test_doctor_reports_the_embedded_store_by_default(tmp_path):
     unset_neo4j = {name: None for name in os.environ if name.startswith("NEO4J_")}
-    result = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "store"), "doctor"],
-                                env={**unset_neo4j, "SCREENGRAPH_BACKEND": None})
+    result = CliRunner().invoke(
+        main,
+        ["--data-dir", str(tmp_path / "store"), "doctor"],
+        env={**unset_neo4j, "SCREENGRAPH_BACKEND": None},
+    )
     assert result.exit_code == 0, result.output
     assert "backend:   embedded" in result.output and "FalkorDB" in result.output
     assert str(tmp_path / "store") in result.output and "reachable: yes" in result.output
@@ -35,9 +38,17 @@ def test_settings_hide_secrets_and_show_every_other_value(tmp_path):
     from click.testing import CliRunner
 
     from screengraph.cli import main
-    result = CliRunner().invoke(main, ["settings"], env={
-        "SCREENGRAPH_INGEST_TOKEN": "hunter2-token", "NEO4J_PASSWORD": "hunter2-password",
-        "SCREENGRAPH_INGEST_TOKEN_TRIES": "7", "SCREENGRAPH_DATA_DIR": str(tmp_path)})
+
+    result = CliRunner().invoke(
+        main,
+        ["settings"],
+        env={
+            "SCREENGRAPH_INGEST_TOKEN": "hunter2-token",
+            "NEO4J_PASSWORD": "hunter2-password",
+            "SCREENGRAPH_INGEST_TOKEN_TRIES": "7",
+            "SCREENGRAPH_DATA_DIR": str(tmp_path),
+        },
+    )
     assert result.exit_code == 0
     assert "hunter2" not in result.output
     lines = {line.split()[0]: line for line in result.output.splitlines() if line.strip()}

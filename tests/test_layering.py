@@ -11,9 +11,12 @@ import pytest
 from tests.conftest import REPO
 
 # Which packages each may not import.
-FORBIDDEN = {"webapp": ("screengraph",),
-             "queries": ("webapp", "screengraph"), "loaders": ("webapp", "screengraph"),
-             "graph": ("webapp", "screengraph", "queries", "loaders")}
+FORBIDDEN = {
+    "webapp": ("screengraph",),
+    "queries": ("webapp", "screengraph"),
+    "loaders": ("webapp", "screengraph"),
+    "graph": ("webapp", "screengraph", "queries", "loaders"),
+}
 
 
 def _imports(path) -> list[tuple[int, str]]:
@@ -28,8 +31,10 @@ def _imports(path) -> list[tuple[int, str]]:
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
 def test_a_package_imports_nothing_from_the_layers_it_must_not_know(package):
-    crossings = [f"{path.relative_to(REPO)}:{line} imports {name}"
-                 for path in sorted((REPO / package).rglob("*.py"))
-                 for line, name in _imports(path)
-                 if name.split(".")[0] in FORBIDDEN[package]]
+    crossings = [
+        f"{path.relative_to(REPO)}:{line} imports {name}"
+        for path in sorted((REPO / package).rglob("*.py"))
+        for line, name in _imports(path)
+        if name.split(".")[0] in FORBIDDEN[package]
+    ]
     assert not crossings, crossings

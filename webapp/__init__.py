@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask
 
@@ -14,8 +15,9 @@ from graph.settings import SETTINGS_BY_NAME, Settings, SettingsError, load_setti
 from webapp.ingest_token import require_strong_token
 
 
-def create_app(test_config: Mapping[str, Any] | None = None, *,
-               settings: Settings | None = None, backend=None) -> Flask:
+def create_app(
+    test_config: Mapping[str, Any] | None = None, *, settings: Settings | None = None, backend=None
+) -> Flask:
     app = Flask(__name__)
     settings = settings or load_settings()
     require_secret_key_for_ingest(settings)
@@ -29,10 +31,26 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
     if test_config:
         app.config.update(test_config)
 
-    from webapp import (csrf, errors, health, inputs, openapi, page_cache, security, store,
-                        telemetry, views_connect, views_console, views_explore, views_export,
-                        views_ingest, views_loads, views_duplicates)
     from graph.result_text import cell_text
+    from webapp import (
+        csrf,
+        errors,
+        health,
+        inputs,
+        openapi,
+        page_cache,
+        security,
+        store,
+        telemetry,
+        views_connect,
+        views_console,
+        views_duplicates,
+        views_explore,
+        views_export,
+        views_ingest,
+        views_loads,
+    )
+
     app.jinja_env.filters["cell"] = cell_text
     telemetry.init_app(app)  # first: every request is timed and logged, refused ones too
     store.init_app(app, backend)
@@ -44,8 +62,17 @@ def create_app(test_config: Mapping[str, Any] | None = None, *,
     inputs.init_app(app)
     csrf.init_app(app)
     app.before_request(inputs.check_form)
-    for module in (views_explore, views_export, views_connect, views_console, views_ingest,
-                   views_loads, views_duplicates, openapi, health):
+    for module in (
+        views_explore,
+        views_export,
+        views_connect,
+        views_console,
+        views_ingest,
+        views_loads,
+        views_duplicates,
+        openapi,
+        health,
+    ):
         app.register_blueprint(module.bp)
     return app
 
@@ -58,4 +85,5 @@ def require_secret_key_for_ingest(settings: Settings) -> None:
         raise SettingsError(
             f"{token} is set but {key} is not: adding listings needs both. Set {key} to a "
             "long random value (python -c 'import secrets; print(secrets.token_hex(32))'), "
-            f"or unset {token} to switch adding listings off.")
+            f"or unset {token} to switch adding listings off."
+        )

@@ -39,6 +39,8 @@ def init_app(app: Flask) -> None:
 
 
 def _refuse() -> None:
-    raise ApiError(400, "csrf_failed",
-                   "This form has expired or did not come from this site. "
-                   "Reload the page and try again.")
+    raise ApiError(
+        400,
+        "csrf_failed",
+        "This form has expired or did not come from this site. Reload the page and try again.",
+    )

@@ -5,15 +5,39 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from graph.errors import (BackendUnavailable, GraphError, QueryError, QueryRefused,
-                          QueryTimeout, ReadOnlyViolation, StoreLayoutTooNew)
+from graph.errors import (
+    BackendUnavailable,
+    GraphError,
+    QueryError,
+    QueryRefused,
+    QueryTimeout,
+    ReadOnlyViolation,
+    StoreLayoutTooNew,
+)
 from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownQuery
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, **extra):
+    """An answer that is an error. `page`: (template, context) of the HTML page to show it
+    on instead of the bare error page (a form keeps what was typed); the JSON twin is the
+    same error either way."""
+
+    def __init__(
+        self, status: int, code: str, message: str, *, page: tuple[str, dict] | None = None, **extra
+    ):
         super().__init__(message)
         self.status, self.code, self.message, self.extra = status, code, message, extra
+        self.page = page
+
+
+def as_api_error(exc: Exception) -> ApiError:
+    """A graph- or query-layer error as the ApiError its handler would answer with."""
+    if isinstance(exc, ApiError):
+        return exc
+    for error_type, status, code in GRAPH_ERRORS:
+        if isinstance(exc, error_type):
+            return ApiError(status, code, str(exc))
+    raise exc
 
 
 def wants_json() -> bool:
@@ -45,14 +69,23 @@ GRAPH_ERRORS = (
 )
 
 
+# Every error type a view may let through to be answered as above.
+ANSWERED = tuple(error_type for error_type, _status, _code in GRAPH_ERRORS)
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def api_error(exc: ApiError):
+        if exc.page and not wants_json():
+            template, context = exc.page
+            error = {"status": exc.status, "code": exc.code, "message": exc.message, **exc.extra}
+            return render_template(template, **context, error=error), exc.status
         return error_response(exc.status, exc.code, exc.message, **exc.extra)
 
     for error_type, status, code in GRAPH_ERRORS:
         app.register_error_handler(
-            error_type, lambda exc, status=status, code=code: error_response(status, code, str(exc)))
+            error_type, lambda exc, status=status, code=code: error_response(status, code, str(exc))
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -8,7 +8,8 @@ only a domain label (graph/schema.py) gets a link, built by `entity_url`.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from graph.backend import Backend, Results
 from graph.schema import Label
@@ -32,8 +33,7 @@ def _node(value: Any) -> tuple[str, str, dict] | None:
 
 
 def _is_relationship(value: Any) -> bool:
-    return (isinstance(value, dict) and isinstance(value.get("type"), str)
-            and "properties" in value)
+    return isinstance(value, dict) and isinstance(value.get("type"), str) and "properties" in value
 
 
 def _walk(value: Any, nodes: dict, edges: dict, depth: int = 0) -> None:
@@ -44,9 +44,16 @@ def _walk(value: Any, nodes: dict, edges: dict, depth: int = 0) -> None:
         label, key, props = found
         nid = node_id(label, key)
         name = props.get("title") or props.get("name") or key
-        nodes.setdefault(nid, {"id": nid, "key": key, "label": label, "name": str(name),
-                               "url": entity_url(label, key) if label in _ENTITY_LABELS
-                               else None})
+        nodes.setdefault(
+            nid,
+            {
+                "id": nid,
+                "key": key,
+                "label": label,
+                "name": str(name),
+                "url": entity_url(label, key) if label in _ENTITY_LABELS else None,
+            },
+        )
     elif isinstance(value, list):
         # A path alternates nodes and relationships: connect the neighbours.
         for i, item in enumerate(value):
@@ -58,8 +65,15 @@ def _walk(value: Any, nodes: dict, edges: dict, depth: int = 0) -> None:
                     target = ids.get(item.get("end"), node_id(*after[:2]))
                     props = item["properties"] if isinstance(item["properties"], dict) else {}
                     eid = f"{source}-{item['type']}-{target}-{props.get('role', '')}"
-                    edges.setdefault(eid, {"source": source, "target": target,
-                                           "type": item["type"], "role": props.get("role")})
+                    edges.setdefault(
+                        eid,
+                        {
+                            "source": source,
+                            "target": target,
+                            "type": item["type"],
+                            "role": props.get("role"),
+                        },
+                    )
             _walk(item, nodes, edges, depth + 1)
     elif isinstance(value, dict):
         for item in value.values():
@@ -82,9 +96,13 @@ def graph_from_values(values: Iterable[Any], center: str | None = None) -> dict:
     total = len(nodes)
     shown = list(nodes.values())[:DISPLAY_CAP]
     kept = {n["id"] for n in shown}
-    return {"nodes": shown,
-            "edges": [e for e in edges.values() if e["source"] in kept and e["target"] in kept],
-            "shown": len(shown), "total": total, "center": center}
+    return {
+        "nodes": shown,
+        "edges": [e for e in edges.values() if e["source"] in kept and e["target"] in kept],
+        "shown": len(shown),
+        "total": total,
+        "center": center,
+    }
 
 
 def graph_from_results(results: Results, backend: Backend | None = None) -> dict:

@@ -33,9 +33,13 @@ def healthz():
         # GraphError: the database refused or did not answer; OSError: it could not be
         # reached or started at all (a socket, a folder), as Backend.info() also counts it.
         return _answer(503, "unavailable", reason=str(exc))
-    return _answer(200, "ok", backend=backend.name,
-                   ms=round((time.perf_counter() - started) * 1000, 1),
-                   page_cache=page_cache().figures())
+    return _answer(
+        200,
+        "ok",
+        backend=backend.name,
+        ms=round((time.perf_counter() - started) * 1000, 1),
+        page_cache=page_cache().figures(),
+    )
 
 
 def _answer(status: int, word: str, **fields):

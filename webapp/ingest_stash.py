@@ -27,9 +27,10 @@ import stat
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 _ID = re.compile(r"[0-9a-f]{32}")
 _MANIFEST = "manifest.json"
@@ -72,7 +73,7 @@ class PreviewTooLarge(StashError):
 
 @dataclass(frozen=True)
 class StashedInput:
-    name: str    # the source name the loader sees (and identifies listings by)
+    name: str  # the source name the loader sees (and identifies listings by)
     data: bytes
 
 
@@ -82,7 +83,7 @@ class Preview:
     created: float
     fmt: str | None
     inputs: tuple[StashedInput, ...]
-    outcome: dict[str, Any]      # what the dry run promised, compared at confirmation
+    outcome: dict[str, Any]  # what the dry run promised, compared at confirmation
     generation: int | str | None  # the store's write generation at preview time
 
 
@@ -102,19 +103,22 @@ def inputs_digest(fmt: str | None, inputs: list[StashedInput] | tuple[StashedInp
 def check_id(preview_id: str) -> str:
     if not _ID.fullmatch(preview_id):
         shown = preview_id if len(preview_id) <= 40 else preview_id[:40] + "…"
-        raise PreviewIdMalformed(f"{shown!r} is not a preview id (32 hexadecimal digits, as the "
-                             "preview page gives): preview the listing again.")
+        raise PreviewIdMalformed(
+            f"{shown!r} is not a preview id (32 hexadecimal digits, as the "
+            "preview page gives): preview the listing again."
+        )
     return preview_id
 
 
 class IngestStash:
-    def __init__(self, root: Path, ttl_s: int, max_bytes: int,
-                 clock: Callable[[], float] = time.time):
+    def __init__(
+        self, root: Path, ttl_s: int, max_bytes: int, clock: Callable[[], float] = time.time
+    ):
         self.root, self.ttl_s, self.max_bytes, self.clock = root, ttl_s, max_bytes, clock
         self._lock = threading.Lock()
 
     @classmethod
-    def private(cls, ttl_s: int, max_bytes: int) -> "IngestStash":
+    def private(cls, ttl_s: int, max_bytes: int) -> IngestStash:
         """A stash in a new folder only this user can enter, removed when the process exits."""
         remove_old_shared_stash(Path(tempfile.gettempdir()))
         root = Path(tempfile.mkdtemp(prefix="screengraph-ingest-"))
@@ -123,13 +127,20 @@ class IngestStash:
 
     # -- keeping ----------------------------------------------------------------
 
-    def put(self, session_id: str, fmt: str | None, inputs: list[StashedInput],
-            outcome: dict[str, Any], generation: int | str | None) -> Preview:
+    def put(
+        self,
+        session_id: str,
+        fmt: str | None,
+        inputs: list[StashedInput],
+        outcome: dict[str, Any],
+        generation: int | str | None,
+    ) -> Preview:
         size = sum(len(item.data) for item in inputs)
         if size > self.max_bytes:
             raise PreviewTooLarge(
                 f"These inputs take {_mb(size)}, more than the {_mb(self.max_bytes)} a preview "
-                "may keep (SCREENGRAPH_INGEST_STASH_MAX_MB): load them in smaller parts.")
+                "may keep (SCREENGRAPH_INGEST_STASH_MAX_MB): load them in smaller parts."
+            )
         with self._lock:
             kept = self._sweep()
             used = sum(size for _, size in kept)
@@ -139,17 +150,25 @@ class IngestStash:
                 raise StashFull(
                     f"The ingest stash is full: {_mb(used)} of previews wait for confirmation "
                     f"(the bound is {_mb(self.max_bytes)}, SCREENGRAPH_INGEST_STASH_MAX_MB). "
-                    f"Try again in {wait} s, when older previews expire.", wait)
-            preview = Preview(secrets.token_hex(16), self.clock(), fmt, tuple(inputs),
-                              outcome, generation)
+                    f"Try again in {wait} s, when older previews expire.",
+                    wait,
+                )
+            preview = Preview(
+                secrets.token_hex(16), self.clock(), fmt, tuple(inputs), outcome, generation
+            )
             folder = self.root / preview.id
             folder.mkdir(mode=0o700)
             for index, item in enumerate(inputs):
                 _write_private(folder / f"input-{index}", item.data)
-            manifest = {"owner": owner_digest(session_id), "created": preview.created,
-                        "fmt": fmt, "names": [item.name for item in inputs],
-                        "digest": inputs_digest(fmt, inputs), "outcome": outcome,
-                        "generation": generation}
+            manifest = {
+                "owner": owner_digest(session_id),
+                "created": preview.created,
+                "fmt": fmt,
+                "names": [item.name for item in inputs],
+                "digest": inputs_digest(fmt, inputs),
+                "outcome": outcome,
+                "generation": generation,
+            }
             _write_private(folder / (_MANIFEST + ".part"), json.dumps(manifest).encode())
             os.replace(folder / (_MANIFEST + ".part"), folder / _MANIFEST)
         return preview
@@ -166,24 +185,39 @@ class IngestStash:
                 raise PreviewUnknown(
                     "There is no such preview: it was already loaded, or it expired (previews "
                     f"are kept {self.ttl_s} s), or the server restarted since. "
-                    "Preview the listing again.") from None
+                    "Preview the listing again."
+                ) from None
             if not hmac.compare_digest(manifest["owner"], owner_digest(session_id)):
-                raise PreviewForeign("This preview was made in another session; only the "
-                                     "session that made it can confirm it. Preview the listing "
-                                     "yourself.")
+                raise PreviewForeign(
+                    "This preview was made in another session; only the "
+                    "session that made it can confirm it. Preview the listing "
+                    "yourself."
+                )
             if self._expired(manifest["created"]):
                 shutil.rmtree(folder, ignore_errors=True)
-                raise PreviewExpired(f"This preview expired (previews are kept {self.ttl_s} s): "
-                                     "preview the listing again.")
-            inputs = tuple(StashedInput(name, (folder / f"input-{index}").read_bytes())
-                           for index, name in enumerate(manifest["names"]))
+                raise PreviewExpired(
+                    f"This preview expired (previews are kept {self.ttl_s} s): "
+                    "preview the listing again."
+                )
+            inputs = tuple(
+                StashedInput(name, (folder / f"input-{index}").read_bytes())
+                for index, name in enumerate(manifest["names"])
+            )
             shutil.rmtree(folder, ignore_errors=True)
             self._sweep()
         if inputs_digest(manifest["fmt"], inputs) != manifest["digest"]:
-            raise PreviewDamaged("The stored inputs of this preview no longer match what was "
-                                 "previewed: preview the listing again.")
-        return Preview(preview_id, manifest["created"], manifest["fmt"], inputs,
-                       manifest["outcome"], manifest["generation"])
+            raise PreviewDamaged(
+                "The stored inputs of this preview no longer match what was "
+                "previewed: preview the listing again."
+            )
+        return Preview(
+            preview_id,
+            manifest["created"],
+            manifest["fmt"],
+            inputs,
+            manifest["outcome"],
+            manifest["generation"],
+        )
 
     def sweep(self) -> None:
         with self._lock:

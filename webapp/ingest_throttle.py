@@ -14,16 +14,25 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict, deque
-from typing import Callable
+from collections.abc import Callable
 
 WINDOW_S = 60
 
 
 class TokenThrottle:
-    def __init__(self, tries: int, window_s: int = WINDOW_S, max_addresses: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic):
-        self.tries, self.window_s, self.max_addresses, self.clock = \
-            tries, window_s, max_addresses, clock
+    def __init__(
+        self,
+        tries: int,
+        window_s: int = WINDOW_S,
+        max_addresses: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.tries, self.window_s, self.max_addresses, self.clock = (
+            tries,
+            window_s,
+            max_addresses,
+            clock,
+        )
         self._failures: OrderedDict[str, deque[float]] = OrderedDict()
         self._lock = threading.Lock()
 

@@ -27,7 +27,8 @@ def require_strong_token(settings: Settings) -> None:
         raise SettingsError(
             f"{SETTINGS_BY_NAME['ingest_token'].env} has {len(token)} characters, at least "
             f"{INGEST_TOKEN_MIN_CHARS} random ones are needed so that it cannot be guessed: "
-            f"make one with {MAKE_ONE}")
+            f"make one with {MAKE_ONE}"
+        )
 
 
 def token_matches(sent: str, expected: str) -> bool:

@@ -19,6 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge, RequestURITooLarge
 from webapp import limits
 from webapp.errors import ApiError
 
+
 def _bad(name: str, message: str, code: str = "bad_parameter") -> ApiError:
     return ApiError(400, code, f"'{name}' {message}", parameter=name)
 
@@ -37,12 +38,14 @@ def _check_query_string() -> None:
     if len(raw) > limits.MAX_QUERY_STRING_BYTES:
         raise RequestURITooLarge(
             f"The query string is {len(raw):,} bytes, {limits.MAX_QUERY_STRING_BYTES:,} at most. "
-            "Send long Cypher queries with POST.")
+            "Send long Cypher queries with POST."
+        )
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ApiError(400, "bad_encoding",
-                       "The query string is not valid UTF-8: percent-encode UTF-8 bytes.") from None
+        raise ApiError(
+            400, "bad_encoding", "The query string is not valid UTF-8: percent-encode UTF-8 bytes."
+        ) from None
 
 
 def check_request() -> None:
@@ -60,7 +63,8 @@ def check_request() -> None:
         hint = " Send listings as multipart/form-data (curl -F)." if uploading else ""
         raise RequestEntityTooLarge(
             f"The request body is {size:,} bytes, {request.max_content_length:,} at most "
-            f"here.{hint}")
+            f"here.{hint}"
+        )
     for name, value in request.args.items(multi=True):
         check_text(name, value)
 
@@ -98,22 +102,30 @@ def _depth(text: str) -> int:
 def parse_json_param(name: str, text: str, code: str = "bad_parameter") -> Any:
     """JSON text given as a parameter, or a 400 saying what is wrong with it."""
     if len(text) > limits.MAX_JSON_CHARS:
-        raise _bad(name, f"is too long: {len(text):,} characters of JSON, "
-                         f"{limits.MAX_JSON_CHARS:,} at most.", code)
+        raise _bad(
+            name,
+            f"is too long: {len(text):,} characters of JSON, {limits.MAX_JSON_CHARS:,} at most.",
+            code,
+        )
     if _depth(text) > limits.MAX_JSON_DEPTH:
-        raise _bad(name, f"is nested more than {limits.MAX_JSON_DEPTH} levels deep; flatten it.", code)
+        raise _bad(
+            name, f"is nested more than {limits.MAX_JSON_DEPTH} levels deep; flatten it.", code
+        )
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise _bad(name, f"is not valid JSON: {exc.msg} at line {exc.lineno} "
-                         f"column {exc.colno}.", code) from None
+        raise _bad(
+            name, f"is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}.", code
+        ) from None
     except ValueError as exc:  # e.g. an integer of more digits than Python converts
         raise _bad(name, f"is not usable JSON: {exc}.", code) from None
     return value
 
 
 def init_app(app: Flask) -> None:
-    app.config.update(MAX_CONTENT_LENGTH=limits.MAX_UPLOAD_BYTES,
-                      MAX_FORM_MEMORY_SIZE=limits.MAX_FORM_MEMORY_BYTES,
-                      MAX_FORM_PARTS=limits.MAX_FORM_PARTS)
+    app.config.update(
+        MAX_CONTENT_LENGTH=limits.MAX_UPLOAD_BYTES,
+        MAX_FORM_MEMORY_SIZE=limits.MAX_FORM_MEMORY_BYTES,
+        MAX_FORM_PARTS=limits.MAX_FORM_PARTS,
+    )
     app.before_request(check_request)

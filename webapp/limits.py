@@ -23,7 +23,10 @@ UPLOAD_ENDPOINTS = frozenset({"ingest.ingest", "ingest.ingest_json"})
 # gets DEFAULT_TEXT_CHARS. `text` is a pasted listing, bounded by MAX_FORM_MEMORY_BYTES.
 TEXT_CHARS = {
     "q": 200,
-    "from": 300, "to": 300, "from_key": 300, "to_key": 300,
+    "from": 300,
+    "to": 300,
+    "from_key": 300,
+    "to_key": 300,
     "keys": 10_000,  # a JSON list of listing keys (provenance)
     "query": 10_000,
     "params": 100_000,
@@ -39,6 +42,8 @@ MAX_JSON_CHARS = TEXT_CHARS["params"]
 
 # Answers: the most items an endpoint returns, whatever is asked.
 MAX_SEARCH_RESULTS = 100
+# How far into a search's results a page may start (each page reads its offset's worth).
+MAX_SEARCH_OFFSET = 10_000
 MAX_NEIGHBOURHOOD_NODES = 500
 MAX_NEIGHBOURHOOD_DEPTH = 2
 # Nodes in one download of a query's results or a neighbourhood (webapp/views_export.py):

@@ -31,8 +31,8 @@ import hashlib
 import secrets
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Callable, Hashable
 
 from flask import Flask, Response, current_app, g, request
 
@@ -88,8 +88,9 @@ class PageCache:
             self.hits += 1
             return entry
 
-    def fetch(self, generation: Hashable, key: Hashable,
-              render: Callable[[], Entry | Response]) -> Entry | Response:
+    def fetch(
+        self, generation: Hashable, key: Hashable, render: Callable[[], Entry | Response]
+    ) -> Entry | Response:
         """The entry for `key`, else what `render()` makes (an Entry is kept). One request
         renders a missing page while the others asking for it wait (after a write, every
         client reading a popular page would render it at once)."""
@@ -148,8 +149,13 @@ class PageCache:
 
     def figures(self) -> dict:
         with self._lock:
-            return {"entries": len(self._entries), "bytes": self.bytes,
-                    "max_bytes": self.max_bytes, "hits": self.hits, "misses": self.misses}
+            return {
+                "entries": len(self._entries),
+                "bytes": self.bytes,
+                "max_bytes": self.max_bytes,
+                "hits": self.hits,
+                "misses": self.misses,
+            }
 
 
 def init_app(app: Flask, max_mb: int) -> None:
@@ -194,11 +200,14 @@ def _rendered(render: Callable[[], Response]) -> Entry | Response:
     if response.status_code != 200 or response.is_streamed:
         return response
     body = response.get_data()
-    return Entry(body, response.mimetype, hashlib.blake2b(body, digest_size=12).hexdigest(),
-                 NONCE_PLACEHOLDER.encode() in body)
+    return Entry(
+        body,
+        response.mimetype,
+        hashlib.blake2b(body, digest_size=12).hexdigest(),
+        NONCE_PLACEHOLDER.encode() in body,
+    )
 
 
 def _validators(response: Response, entry: Entry) -> None:
     response.set_etag(entry.etag, weak=entry.weak)
     response.headers["Cache-Control"] = "no-cache"
-

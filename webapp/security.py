@@ -36,22 +36,24 @@ def csp_nonce() -> str:
 
 
 def content_security_policy(nonce: str) -> str:
-    return "; ".join((
-        "default-src 'none'",
-        f"script-src 'self' 'nonce-{nonce}'",
-        f"style-src 'self' 'nonce-{nonce}'",
-        # Style *attributes* only: the browser's own editing in the console's editor
-        # (typing over a selection) sets `style=` on the line it replaces. Attributes
-        # carry no selectors, so they cannot read the page the way a <style> can; style
-        # elements still need the nonce.
-        "style-src-attr 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "connect-src 'self'",
-        "font-src 'self'",
-        "form-action 'self'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-    ))
+    return "; ".join(
+        (
+            "default-src 'none'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            f"style-src 'self' 'nonce-{nonce}'",
+            # Style *attributes* only: the browser's own editing in the console's editor
+            # (typing over a selection) sets `style=` on the line it replaces. Attributes
+            # carry no selectors, so they cannot read the page the way a <style> can; style
+            # elements still need the nonce.
+            "style-src-attr 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "form-action 'self'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        )
+    )
 
 
 # Sent with every answer, pages and JSON alike.
@@ -95,9 +97,12 @@ def _host_allowed(host: str, allowed: tuple[str, ...]) -> bool:
 def check_host() -> None:
     allowed = current_app.config["ALLOWED_HOSTS"]
     if not _host_allowed(request.host, allowed):
-        raise ApiError(400, "unknown_host",
-                       f"This server does not answer to the name {request.host!r}. "
-                       "Use its address, or add the name to SCREENGRAPH_ALLOWED_HOSTS.")
+        raise ApiError(
+            400,
+            "unknown_host",
+            f"This server does not answer to the name {request.host!r}. "
+            "Use its address, or add the name to SCREENGRAPH_ALLOWED_HOSTS.",
+        )
 
 
 def check_site() -> None:
@@ -106,13 +111,18 @@ def check_site() -> None:
         return
     # Without Sec-Fetch-* headers, a cross-site Origin means a script's request or a form
     # post: browsers send no Origin when following a link.
-    top_level_link = (request.method in ("GET", "HEAD")
-                      and request.headers.get("Sec-Fetch-Mode") == "navigate"
-                      and request.headers.get("Sec-Fetch-Dest") == "document")
+    top_level_link = (
+        request.method in ("GET", "HEAD")
+        and request.headers.get("Sec-Fetch-Mode") == "navigate"
+        and request.headers.get("Sec-Fetch-Dest") == "document"
+    )
     if not top_level_link:
-        raise ApiError(403, "cross_site",
-                       "This request came from another site, and screengraph answers only "
-                       "its own pages (or clients such as curl that are not a browser).")
+        raise ApiError(
+            403,
+            "cross_site",
+            "This request came from another site, and screengraph answers only "
+            "its own pages (or clients such as curl that are not a browser).",
+        )
 
 
 def add_headers(response):
@@ -125,8 +135,7 @@ def add_headers(response):
     if response.status_code != 304:
         # A 304 leaves the browser's copy as it is: a new nonce would no longer match the
         # one in that copy (see webapp/page_cache.py).
-        response.headers.setdefault("Content-Security-Policy",
-                                    content_security_policy(csp_nonce()))
+        response.headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
     return response
 
 
@@ -142,8 +151,12 @@ def cross_site_notice() -> str | None:
     if from_this_site():
         return None
     if wants_json():
-        raise ApiError(403, "cross_site", "A query linked from another site is not run. "
-                                          "Open the console on this site and run it there.")
+        raise ApiError(
+            403,
+            "cross_site",
+            "A query linked from another site is not run. "
+            "Open the console on this site and run it there.",
+        )
     return "This query was linked from another site, so it was not run: read it, then press Run."
 
 
@@ -153,8 +166,13 @@ def init_app(app: Flask, *, allowed_hosts: tuple[str, ...], proxy_hops: int) -> 
     app.session_interface = SessionInterface()
     if proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented WSGI hook
-            app.wsgi_app, x_for=proxy_hops, x_proto=proxy_hops,
-            x_host=proxy_hops, x_port=proxy_hops, x_prefix=proxy_hops)
+            app.wsgi_app,
+            x_for=proxy_hops,
+            x_proto=proxy_hops,
+            x_host=proxy_hops,
+            x_port=proxy_hops,
+            x_prefix=proxy_hops,
+        )
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.before_request(check_host)
     app.before_request(check_site)

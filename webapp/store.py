@@ -42,7 +42,8 @@ def get_backend() -> Backend:
                     app.logger.warning(
                         "The store has an earlier version's layout; pages work, and "
                         "'screengraph upgrade' (or the next load) brings it up to date: %s",
-                        "; ".join(what_will_change(backend, counted=False)))
+                        "; ".join(what_will_change(backend, counted=False)),
+                    )
                 backend.ensure_schema()
                 app.extensions[_KEY] = backend
                 atexit.register(backend.close)

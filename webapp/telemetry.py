@@ -15,8 +15,14 @@ import secrets
 import time
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, has_request_context, request
-from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram,
-                               disable_created_metrics, generate_latest)
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
 
 from graph.observe import DatabaseCall, LoadFinished, on_database_call, on_load
 
@@ -25,22 +31,48 @@ request_log = logging.getLogger("screengraph.request")
 bp = Blueprint("telemetry", __name__)
 
 REGISTRY = CollectorRegistry(auto_describe=True)
-REQUESTS = Counter("screengraph_http_requests", "HTTP requests answered, by route, method "
-                   "and status.", ("route", "method", "status"), registry=REGISTRY)
-REQUEST_SECONDS = Histogram("screengraph_http_request_duration_seconds",
-                            "Time to answer a request, by route.", ("route",),
-                            registry=REGISTRY)
-DATABASE_SECONDS = Histogram("screengraph_db_call_duration_seconds",
-                             "Time of database calls, by kind (read, adhoc, write).",
-                             ("kind",), registry=REGISTRY)
-DATABASE_FAILURES = Counter("screengraph_db_call_failures", "Database calls that raised, "
-                            "by kind.", ("kind",), registry=REGISTRY)
-LOADS = Counter("screengraph_loads", "Loads finished, by origin (web, cli, bulk) and outcome "
-                "(loaded, dry run, failed).", ("origin", "outcome"), registry=REGISTRY)
-LOAD_LISTINGS = Counter("screengraph_load_listings", "Listings handled by loads, by what "
-                        "happened to them.", ("status",), registry=REGISTRY)
-LOAD_SECONDS = Histogram("screengraph_load_duration_seconds", "Time of loads.",
-                         buckets=(0.1, 0.5, 1, 5, 15, 60, 300, 1800), registry=REGISTRY)
+REQUESTS = Counter(
+    "screengraph_http_requests",
+    "HTTP requests answered, by route, method and status.",
+    ("route", "method", "status"),
+    registry=REGISTRY,
+)
+REQUEST_SECONDS = Histogram(
+    "screengraph_http_request_duration_seconds",
+    "Time to answer a request, by route.",
+    ("route",),
+    registry=REGISTRY,
+)
+DATABASE_SECONDS = Histogram(
+    "screengraph_db_call_duration_seconds",
+    "Time of database calls, by kind (read, adhoc, write).",
+    ("kind",),
+    registry=REGISTRY,
+)
+DATABASE_FAILURES = Counter(
+    "screengraph_db_call_failures",
+    "Database calls that raised, by kind.",
+    ("kind",),
+    registry=REGISTRY,
+)
+LOADS = Counter(
+    "screengraph_loads",
+    "Loads finished, by origin (web, cli, bulk) and outcome (loaded, dry run, failed).",
+    ("origin", "outcome"),
+    registry=REGISTRY,
+)
+LOAD_LISTINGS = Counter(
+    "screengraph_load_listings",
+    "Listings handled by loads, by what happened to them.",
+    ("status",),
+    registry=REGISTRY,
+)
+LOAD_SECONDS = Histogram(
+    "screengraph_load_duration_seconds",
+    "Time of loads.",
+    buckets=(0.1, 0.5, 1, 5, 15, 60, 300, 1800),
+    registry=REGISTRY,
+)
 
 UNMATCHED = "unmatched"
 # A client's own request id is kept when it looks like one; otherwise a new one is made.
@@ -70,12 +102,23 @@ def _finish(response: Response) -> Response:
     REQUEST_SECONDS.labels(route).observe(seconds)
     response.headers["X-Request-Id"] = g.get("request_id", "")
     level = logging.WARNING if response.status_code >= 500 else logging.INFO
-    request_log.log(level, "request", extra={"fields": {
-        "method": request.method, "route": route, "path": request.path[:200],
-        "status": response.status_code, "ms": round(seconds * 1000, 1),
-        "db_ms": round(g.get("db_seconds", 0.0) * 1000, 1),
-        "bytes": response.calculate_content_length(),
-        "client": request.remote_addr, "request_id": g.get("request_id", "")}})
+    request_log.log(
+        level,
+        "request",
+        extra={
+            "fields": {
+                "method": request.method,
+                "route": route,
+                "path": request.path[:200],
+                "status": response.status_code,
+                "ms": round(seconds * 1000, 1),
+                "db_ms": round(g.get("db_seconds", 0.0) * 1000, 1),
+                "bytes": response.calculate_content_length(),
+                "client": request.remote_addr,
+                "request_id": g.get("request_id", ""),
+            }
+        },
+    )
     return response
 
 
@@ -99,5 +142,8 @@ def _count_load(load: LoadFinished) -> None:
 def metrics():
     if current_app.config["SCREENGRAPH_SETTINGS"].metrics != "on":
         abort(404)
-    return Response(generate_latest(REGISTRY), mimetype=CONTENT_TYPE_LATEST,
-                    headers={"Cache-Control": "no-store"})
+    return Response(
+        generate_latest(REGISTRY),
+        mimetype=CONTENT_TYPE_LATEST,
+        headers={"Cache-Control": "no-store"},
+    )

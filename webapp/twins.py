@@ -8,16 +8,23 @@ graph and the request's path and query string.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Callable
 
 from flask import Blueprint, jsonify, make_response, render_template
 
 from webapp.page_cache import cached as through_cache
 
 
-def page(bp: Blueprint, rule: str, template: str, *, json_rule: str | None = None,
-         methods: tuple[str, ...] = ("GET",), cached: bool = False) -> Callable:
+def page(
+    bp: Blueprint,
+    rule: str,
+    template: str,
+    *,
+    json_rule: str | None = None,
+    methods: tuple[str, ...] = ("GET",),
+    cached: bool = False,
+) -> Callable:
     def decorator(view: Callable[..., dict]) -> Callable:
         def html(**kwargs):
             return make_response(render_template(template, **view(**kwargs)))
@@ -34,8 +41,9 @@ def page(bp: Blueprint, rule: str, template: str, *, json_rule: str | None = Non
             return through_cache(lambda: json(**kwargs), "json") if cached else json(**kwargs)
 
         bp.add_url_rule(rule, view.__name__, as_html, methods=list(methods))
-        bp.add_url_rule(json_rule or f"{rule}.json", f"{view.__name__}_json", as_json,
-                        methods=list(methods))
+        bp.add_url_rule(
+            json_rule or f"{rule}.json", f"{view.__name__}_json", as_json, methods=list(methods)
+        )
         return view
 
     return decorator

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from typing import Any
+
+from flask import Blueprint, request, url_for
 
 from queries import paths
 from queries.errors import AmbiguousEntity, UnknownEntity
 from queries.namesakes import distinguish
 from queries.search import resolve_entity
 from webapp import limits
-from webapp.errors import ApiError
+from webapp.errors import ANSWERED, ApiError, as_api_error
+from webapp.path_sentences import path_sentence, step_sentences
 from webapp.store import get_backend
 from webapp.twins import page
 from webapp.views_explore import int_arg
@@ -18,13 +21,41 @@ bp = Blueprint("connect", __name__)
 
 
 def _entity(text: str, key: str, side: str) -> dict:
+    """The entity one end names; ambiguous or unknown names carry their candidates, each
+    with the link that re-runs the search with it."""
     backend = get_backend()
     try:
         return resolve_entity(backend, key if key else text)
     except AmbiguousEntity as exc:
-        raise ApiError(400, "ambiguous", f"{side}: {exc}", candidates=exc.candidates) from None
+        raise ApiError(
+            400,
+            "ambiguous",
+            f"{side.capitalize()}: {exc}",
+            side=side,
+            candidates=_reruns(exc.candidates, side),
+        ) from None
     except UnknownEntity as exc:
-        raise ApiError(404, "not_found", f"{side}: {exc}", candidates=exc.suggestions) from None
+        raise ApiError(
+            404,
+            "not_found",
+            f"{side.capitalize()}: {exc}",
+            side=side,
+            candidates=_reruns(exc.suggestions, side),
+        ) from None
+
+
+def _rerun_url(**changes) -> str:
+    """This search again with some of its fields changed (a chosen candidate, more hops)."""
+    args: dict[str, Any] = {name: request.args.get(name, "") for name in _FIELDS}
+    args.update(changes)
+    return url_for("connect.connect", **{k: v for k, v in args.items() if v not in ("", None)})
+
+
+def _reruns(candidates: list[dict], side: str) -> list[dict]:
+    return [
+        {**c, "rerun": _rerun_url(**{side: c["name"], f"{side}_key": f"{c['label']}:{c['key']}"})}
+        for c in candidates
+    ]
 
 
 def _graph(answer: dict) -> dict:
@@ -32,47 +63,108 @@ def _graph(answer: dict) -> dict:
     steps = answer["path"]
     for i, step in enumerate(steps):
         if "label" in step:
-            nodes.append({"id": f"{step['key']}@{step['label']}", "key": step["key"],
-                          "label": step["label"], "name": step["name"],
-                          "display": step.get("display"), "url": step["url"]})
+            nodes.append(
+                {
+                    "id": f"{step['key']}@{step['label']}",
+                    "key": step["key"],
+                    "label": step["label"],
+                    "name": step["name"],
+                    "display": step.get("display"),
+                    "url": step["url"],
+                }
+            )
         else:
             before, after = steps[i - 1], steps[i + 1]
-            ids = {before["key"]: f"{before['key']}@{before['label']}",
-                   after["key"]: f"{after['key']}@{after['label']}"}
-            edges.append({"source": ids[step["start"]], "target": ids[step["end"]],
-                          "type": step["type"], "role": step["role"]})
-    return {"nodes": nodes, "edges": edges, "shown": len(nodes), "total": len(nodes),
-            "center": nodes[0]["id"] if nodes else None}
+            ids = {
+                before["key"]: f"{before['key']}@{before['label']}",
+                after["key"]: f"{after['key']}@{after['label']}",
+            }
+            edges.append(
+                {
+                    "source": ids[step["start"]],
+                    "target": ids[step["end"]],
+                    "type": step["type"],
+                    "role": step["role"],
+                }
+            )
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "shown": len(nodes),
+        "total": len(nodes),
+        "center": nodes[0]["id"] if nodes else None,
+    }
+
+
+_FIELDS = ("from", "to", "from_key", "to_key", "max_hops")
 
 
 @page(bp, "/connect", "connect.html")
 def connect():
     from_text, to_text = request.args.get("from", "").strip(), request.args.get("to", "").strip()
-    from_key, to_key = request.args.get("from_key", "").strip(), request.args.get("to_key", "").strip()
-    max_hops = int_arg("max_hops", paths.DEFAULT_MAX_HOPS, 1, limits.MAX_CONNECT_HOPS)
-    data = {"from_text": from_text, "to_text": to_text, "from_key": from_key, "to_key": to_key,
-            "max_hops": max_hops, "searched": False, "path": None}
-    if not (from_text or from_key) and not (to_text or to_key):
-        return data
-    if not (from_text or from_key) or not (to_text or to_key):
-        raise ApiError(400, "bad_parameter", "Give both ends: 'from' and 'to'.")
-    source, target = _entity(from_text, from_key, "From"), _entity(to_text, to_key, "To")
+    from_key, to_key = (
+        request.args.get("from_key", "").strip(),
+        request.args.get("to_key", "").strip(),
+    )
+    data = {
+        "from_text": from_text,
+        "to_text": to_text,
+        "from_key": from_key,
+        "to_key": to_key,
+        "max_hops": paths.DEFAULT_MAX_HOPS,
+        "max_hops_limit": limits.MAX_CONNECT_HOPS,
+        "searched": False,
+        "path": None,
+    }
+    try:
+        data["max_hops"] = int_arg("max_hops", paths.DEFAULT_MAX_HOPS, 1, limits.MAX_CONNECT_HOPS)
+        if (from_text or from_key) and (to_text or to_key):
+            data.update(_connection(from_text, from_key, to_text, to_key, data["max_hops"]))
+    except (ApiError, *ANSWERED) as exc:  # shown on the form, which keeps what was typed
+        error = as_api_error(exc)
+        error.page = ("connect.html", data)
+        raise error from None
+    return data
+
+
+def _connection(from_text: str, from_key: str, to_text: str, to_key: str, max_hops: int) -> dict:
+    source, target = _entity(from_text, from_key, "from"), _entity(to_text, to_key, "to")
     distinguish(get_backend(), [source, target])
-    answer = paths.connection_path(get_backend(), paths.Ref(source["label"], source["key"]),
-                                   paths.Ref(target["label"], target["key"]), max_hops=max_hops)
+    answer = paths.connection_path(
+        get_backend(),
+        paths.Ref(source["label"], source["key"]),
+        paths.Ref(target["label"], target["key"]),
+        max_hops=max_hops,
+    )
     steps = []
     for step in answer["path"]:
         if "label" in step:
             steps.append({"kind": "node", **step})
         else:
             role = f" ({step['role']})" if step.get("role") else ""
-            steps.append({"kind": "rel", "text": f"{step['type'].replace('_', ' ').lower()}{role}",
-                          **step})
-    data.update(searched=True, source=source, target=target, path=answer["path"] or None,
-                length=answer["length"], steps=steps, message=answer["message"],
-                found=answer["found"], graph=_graph(answer))
-    if not data["from_text"]:
-        data["from_text"] = source["name"]
-    if not data["to_text"]:
-        data["to_text"] = target["name"]
-    return data
+            steps.append(
+                {"kind": "rel", "text": f"{step['type'].replace('_', ' ').lower()}{role}", **step}
+            )
+    path = answer["path"] or None
+    longer = None
+    if answer["message"] == paths.no_path_within(max_hops) and max_hops < limits.MAX_CONNECT_HOPS:
+        longer = {
+            "max_hops": limits.MAX_CONNECT_HOPS,
+            "url": _rerun_url(max_hops=limits.MAX_CONNECT_HOPS),
+        }
+    return {
+        "searched": True,
+        "source": source,
+        "target": target,
+        "path": path,
+        "length": answer["length"],
+        "steps": steps,
+        "message": answer["message"],
+        "found": answer["found"],
+        "graph": _graph(answer),
+        "sentence": path_sentence(path) if path else None,
+        "step_sentences": step_sentences(path) if path else [],
+        "longer": longer,
+        "from_text": from_text or source["name"],
+        "to_text": to_text or target["name"],
+    }

@@ -17,15 +17,20 @@ from webapp.twins import page
 
 bp = Blueprint("console", __name__)
 
-EXAMPLE = ("MATCH (p:Person)-[r]->(s:Show)\n"
-           "RETURN p.name AS person, type(r) AS role, s.title AS show\n"
-           "ORDER BY show, person LIMIT 25")
+EXAMPLE = (
+    "MATCH (p:Person)-[r]->(s:Show)\n"
+    "RETURN p.name AS person, type(r) AS role, s.title AS show\n"
+    "ORDER BY show, person LIMIT 25"
+)
 
 
 def _limits() -> dict:
     backend = get_backend()
-    return {"timeout_ms": backend.query_timeout_ms, "max_rows": backend.max_rows,
-            "backend": backend.name}
+    return {
+        "timeout_ms": backend.query_timeout_ms,
+        "max_rows": backend.max_rows,
+        "backend": backend.name,
+    }
 
 
 def parse_params(text: str) -> dict:
@@ -33,7 +38,9 @@ def parse_params(text: str) -> dict:
         return {}
     params = parse_json_param("params", text, "bad_parameters")
     if not isinstance(params, dict):
-        raise ApiError(400, "bad_parameters", 'Parameters must be a JSON object, like {"key": "the-bureau"}.')
+        raise ApiError(
+            400, "bad_parameters", 'Parameters must be a JSON object, like {"key": "the-bureau"}.'
+        )
     return params
 
 
@@ -43,19 +50,30 @@ def run_console_query(query: str, params: dict) -> dict:
     started = time.perf_counter()
     results = get_backend().run_adhoc(query, params)
     elapsed_ms = (time.perf_counter() - started) * 1000
-    return {**results.to_json(), "elapsed_ms": round(elapsed_ms, 1),
-            "graph": graph_from_results(results, get_backend())}
+    return {
+        **results.to_json(),
+        "elapsed_ms": round(elapsed_ms, 1),
+        "graph": graph_from_results(results, get_backend()),
+    }
 
 
 @page(bp, "/console", "console.html", methods=("GET", "POST"))
 def console():
     query = request.form.get("query") if request.method == "POST" else request.args.get("query")
-    params_text = (request.form.get("params") if request.method == "POST"
-                   else request.args.get("params")) or ""
-    data = {"query": query or EXAMPLE, "params_text": params_text, "limits": _limits(),
-            "schema": schema_data(), "results": None, "error": None, "notice": None,
-            "_entity_labels": [label.value for label in Label],
-            "_export_formats": [{"name": f.name, "title": f.title} for f in FORMATS.values()]}
+    params_text = (
+        request.form.get("params") if request.method == "POST" else request.args.get("params")
+    ) or ""
+    data = {
+        "query": query or EXAMPLE,
+        "params_text": params_text,
+        "limits": _limits(),
+        "schema": schema_data(),
+        "results": None,
+        "error": None,
+        "notice": None,
+        "_entity_labels": [label.value for label in Label],
+        "_export_formats": [{"name": f.name, "title": f.title} for f in FORMATS.values()],
+    }
     if request.method == "GET" and query:
         data["notice"] = cross_site_notice()
     if (request.method == "POST" or query) and not data["notice"]:
@@ -67,31 +85,62 @@ def schema_data() -> dict:
     backend = get_backend()
     keys: set[str] = set()
     for label in KEYED_LABELS:
-        found = backend.run_read(f"MATCH (n:{label}) WITH n LIMIT 50 UNWIND keys(n) AS k "
-                                 "RETURN DISTINCT k", max_rows=0)
+        found = backend.run_read(
+            f"MATCH (n:{label}) WITH n LIMIT 50 UNWIND keys(n) AS k RETURN DISTINCT k", max_rows=0
+        )
         keys.update(row[0] for row in found.rows)
     for rel in SCHEMA.relationship_types:
-        found = backend.run_read(f"MATCH ()-[r:{rel}]->() WITH r LIMIT 50 UNWIND keys(r) AS k "
-                                 "RETURN DISTINCT k", max_rows=0)
+        found = backend.run_read(
+            f"MATCH ()-[r:{rel}]->() WITH r LIMIT 50 UNWIND keys(r) AS k RETURN DISTINCT k",
+            max_rows=0,
+        )
         keys.update(row[0] for row in found.rows)
-    return {"labels": list(KEYED_LABELS), "relationshipTypes": list(SCHEMA.relationship_types),
-            "propertyKeys": sorted(keys),
-            "functions": ["count", "collect", "size", "coalesce", "toLower", "toUpper",
-                          "labels", "type", "keys", "nodes", "relationships", "length",
-                          "startNode", "endNode", "min", "max", "avg", "sum", "exists",
-                          "toString", "toInteger", "range", "reverse", "head", "last"],
-            "procedures": ["db.labels", "db.relationshipTypes", "db.propertyKeys"]}
+    return {
+        "labels": list(KEYED_LABELS),
+        "relationshipTypes": list(SCHEMA.relationship_types),
+        "propertyKeys": sorted(keys),
+        "functions": [
+            "count",
+            "collect",
+            "size",
+            "coalesce",
+            "toLower",
+            "toUpper",
+            "labels",
+            "type",
+            "keys",
+            "nodes",
+            "relationships",
+            "length",
+            "startNode",
+            "endNode",
+            "min",
+            "max",
+            "avg",
+            "sum",
+            "exists",
+            "toString",
+            "toInteger",
+            "range",
+            "reverse",
+            "head",
+            "last",
+        ],
+        "procedures": ["db.labels", "db.relationshipTypes", "db.propertyKeys"],
+    }
 
 
 @bp.get("/schema.json")
 def schema_json():
     from flask import jsonify
+
     return jsonify(schema_data())
 
 
 @page(bp, "/queries", "gallery.html")
 def gallery():
     from queries.registry import registry
+
     backend = get_backend()
     return {"queries": [q.to_json() for q in registry().all() if backend.dialect in q.backends]}
 
@@ -100,6 +149,7 @@ def gallery():
 def canned(name: str):
     from queries.errors import QueryParameterError, UnknownQuery
     from queries.registry import registry
+
     try:
         query = registry().get(name)
     except UnknownQuery as exc:
@@ -118,8 +168,7 @@ def canned(name: str):
                 raise ApiError(400, "bad_parameter", f"'{name}' needs: {', '.join(missing)}")
             return data
         try:
-            results = registry().run(get_backend(), name, bound,
-                                     max_rows=get_backend().max_rows)
+            results = registry().run(get_backend(), name, bound, max_rows=get_backend().max_rows)
         except QueryParameterError as exc:
             raise ApiError(400, "bad_parameter", str(exc)) from None
         data["results"] = {**results.to_json(), "graph": graph_from_results(results, get_backend())}

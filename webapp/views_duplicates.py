@@ -24,18 +24,24 @@ SHOWN_PAIRS = 200
 
 def _holder() -> bool:
     if not current_app.config.get("INGEST_TOKEN"):
-        raise ApiError(403, "ingest_disabled",
-                       "Likely duplicates are for holders of the ingest token, and none is set: "
-                       "set SCREENGRAPH_INGEST_TOKEN on the server.")
+        raise ApiError(
+            403,
+            "ingest_disabled",
+            "Likely duplicates are for holders of the ingest token, and none is set: "
+            "set SCREENGRAPH_INGEST_TOKEN on the server.",
+        )
     if request.method == "POST":
         _check_token(request.form.get("token", ""))
         session[HOLDER] = True
     if session.get(HOLDER):
         return True
     if wants_json():
-        raise ApiError(403, "token_needed",
-                       "Send the ingest token first: POST it as `token` to /duplicates.json "
-                       "(with the CSRF token), then ask again in that session.")
+        raise ApiError(
+            403,
+            "token_needed",
+            "Send the ingest token first: POST it as `token` to /duplicates.json "
+            "(with the CSRF token), then ask again in that session.",
+        )
     return False
 
 
@@ -54,16 +60,25 @@ def _min_score() -> float:
     except ValueError:
         value = -1.0
     if not 0.0 < value <= 1.0 + MAX_BONUS:
-        raise ApiError(400, "bad_min_score",
-                       f"min_score must be a number above 0 and at most {1 + MAX_BONUS:g}")
+        raise ApiError(
+            400,
+            "bad_min_score",
+            f"min_score must be a number above 0 and at most {1 + MAX_BONUS:g}",
+        )
     return value
 
 
 @page(bp, "/duplicates", "duplicates.html", methods=("GET", "POST"))
 def duplicates():
     enabled = bool(current_app.config.get("INGEST_TOKEN"))
-    data = {"enabled": enabled, "holder": False, "labels": LABELS, "label": LABELS[0],
-            "min_score": DEFAULT_MIN_SCORE, "report": None}
+    data = {
+        "enabled": enabled,
+        "holder": False,
+        "labels": LABELS,
+        "label": LABELS[0],
+        "min_score": DEFAULT_MIN_SCORE,
+        "report": None,
+    }
     if not enabled and request.method == "GET" and not wants_json():
         return data
     if not _holder():
@@ -73,6 +88,5 @@ def duplicates():
     for pair in report["pairs"]:
         for node in (pair["a"], pair["b"]):
             node["url"] = entity_url(label, node["key"])
-    data.update(holder=True, label=label, min_score=min_score, report=report,
-                shown_max=SHOWN_PAIRS)
+    data.update(holder=True, label=label, min_score=min_score, report=report, shown_max=SHOWN_PAIRS)
     return data

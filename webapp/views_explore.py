@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from typing import NoReturn
+
+from flask import Blueprint, abort, jsonify, redirect, request, url_for
 
 from graph.identifiers import IDENTIFIED_LABELS, SCHEMES, try_identifier
 from graph.schema import NAME_KEY, Label
 from queries import explore
-from queries.errors import UnknownIdentifier
+from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownIdentifier
 from queries.namesakes import distinguish_one
-from queries.search import (SEARCH_LABELS, entity_url, find_identified, identifier_in,
-                            search as search_entities)
+from queries.search import (
+    SEARCH_LABELS,
+    SearchPage,
+    entity_url,
+    find_identified,
+    identifier_in,
+    resolve_entity,
+    search_page,
+)
 from webapp import limits
 from webapp.errors import ApiError
 from webapp.page_cache import cached
@@ -29,7 +38,9 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ApiError(400, "bad_parameter", f"'{name}' must be a whole number, got {raw!r}") from None
+        raise ApiError(
+            400, "bad_parameter", f"'{name}' must be a whole number, got {raw!r}"
+        ) from None
     if not low <= value <= high:
         raise ApiError(400, "bad_parameter", f"'{name}' must be between {low} and {high}")
     return value
@@ -38,11 +49,24 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
 @page(bp, "/", "home.html", json_rule="/index.json", cached=True)
 def home():
     stats = explore.statistics(get_backend(), limit=8)
-    figures = {"shows": stats["labels"]["Show"], "people": stats["labels"]["Person"],
-               "companies": stats["labels"]["Company"], "genres": stats["labels"]["Genre"],
-               "credits": stats["credits"]}
-    return {"figures": figures, "top_people": stats["top_people"],
-            "largest_companies": stats["largest_companies"]}
+    figures = {
+        "shows": stats["labels"]["Show"],
+        "people": stats["labels"]["Person"],
+        "companies": stats["labels"]["Company"],
+        "genres": stats["labels"]["Genre"],
+        "credits": stats["credits"],
+    }
+    return {
+        "figures": figures,
+        "top_people": stats["top_people"],
+        "largest_companies": stats["largest_companies"],
+    }
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Clients that ask the site root for its icon (pages link the SVG itself)."""
+    return redirect(url_for("static", filename="dist/favicon.svg"), 301)
 
 
 @page(bp, "/search", "search.html", cached=True)
@@ -52,9 +76,37 @@ def search():
     if label and label not in SEARCH_LABELS:
         raise ApiError(400, "bad_parameter", f"'label' must be one of {', '.join(SEARCH_LABELS)}")
     limit = int_arg("limit", 20, 1, limits.MAX_SEARCH_RESULTS)
-    results = search_entities(get_backend(), q, labels=[label] if label else SEARCH_LABELS,
-                              limit=limit) if q else []
-    return {"q": q, "results": results}
+    offset = int_arg("offset", 0, 0, limits.MAX_SEARCH_OFFSET)
+    found = (
+        search_page(
+            get_backend(), q, labels=[label] if label else SEARCH_LABELS, offset=offset, limit=limit
+        )
+        if q
+        else SearchPage()
+    )
+    pages = {
+        name: url_for("explore.search", **{**request.args, "offset": start})
+        for name, start in (
+            ("previous", max(offset - limit, 0) if offset else None),
+            (
+                "next",
+                offset + limit
+                if offset + limit < min(found.total, limits.MAX_SEARCH_OFFSET + 1)
+                else None,
+            ),
+        )
+        if start is not None
+    }
+    return {
+        "q": q,
+        "label": label,
+        "results": found.results,
+        "total": found.total,
+        "offset": offset,
+        "limit": limit,
+        "broadened": found.broadened,
+        "pages": pages,
+    }
 
 
 def _credit_note(credit: dict, group_word: str, *, year: bool = False) -> str | None:
@@ -86,15 +138,37 @@ def _episode_sections(detail: dict) -> list[dict]:
     """A series' episodes, one section per season, in episode order."""
     episodes = detail["episodes"]
     sections = []
-    cut = (f" (the first {episodes['shown']:,} of {episodes['total']:,})"
-           if episodes["truncated"] else "")
+    cut = (
+        f" (the first {episodes['shown']:,} of {episodes['total']:,})"
+        if episodes["truncated"]
+        else ""
+    )
     for season in episodes["seasons"]:
-        title = (f"Season {season['season']} episodes" if season["season"] is not None
-                 else "Other episodes")
-        sections.append({"title": title + cut, "items": [
-            {**e, "note": " · ".join(str(x) for x in (
-                f"episode {e['episode']}" if e["episode"] is not None else None, e["year"]) if x)
-             or None} for e in season["episodes"]]})
+        title = (
+            f"Season {season['season']} episodes"
+            if season["season"] is not None
+            else "Other episodes"
+        )
+        sections.append(
+            {
+                "title": title + cut,
+                "items": [
+                    {
+                        **e,
+                        "note": " · ".join(
+                            str(x)
+                            for x in (
+                                f"episode {e['episode']}" if e["episode"] is not None else None,
+                                e["year"],
+                            )
+                            if x
+                        )
+                        or None,
+                    }
+                    for e in season["episodes"]
+                ],
+            }
+        )
     return sections
 
 
@@ -104,63 +178,167 @@ def _sections(detail: dict, backend) -> list[dict]:
     if label == "Show":
         props = detail["properties"]
         for series in detail["series"]:
-            sections.append({"title": "Episode of", "items": [
-                {**series, "note": _episode_code(series).lstrip(", ") or None}]})
+            sections.append(
+                {
+                    "title": "Episode of",
+                    "items": [{**series, "note": _episode_code(series).lstrip(", ") or None}],
+                }
+            )
         for group in detail["credits"]:
             word = explore.ROLE_NOUNS.get(group["role"], group["role"])
-            sections.append({"title": group["title"], "items": [
-                {**person, "note": _credit_note(person, word)} for person in group["people"]]})
+            sections.append(
+                {
+                    "title": group["title"],
+                    "items": [
+                        {**person, "note": _credit_note(person, word)} for person in group["people"]
+                    ],
+                }
+            )
         sections.append({"title": "Made by", "items": detail["companies"]})
         sections.append({"title": "Genres", "items": detail["genres"]})
         if detail["seasons"]:
             is_series = props.get("season") is None
-            shown = [s for s in detail["seasons"] if s["season"] is not None] if is_series \
+            shown = (
+                [s for s in detail["seasons"] if s["season"] is not None]
+                if is_series
                 else detail["seasons"]
+            )
             if shown:
-                sections.append({"title": "Seasons" if is_series else "Other seasons", "items": [
-                    {**s, "note": f"season {s['season']}" if s["season"] else None}
-                    for s in shown]})
+                sections.append(
+                    {
+                        "title": "Seasons" if is_series else "Other seasons",
+                        "items": [
+                            {**s, "note": f"season {s['season']}" if s["season"] else None}
+                            for s in shown
+                        ],
+                    }
+                )
         sections += _episode_sections(detail)
         related = explore.related_shows(backend, detail["key"], limit=10)
-        sections.append({"title": "Related shows", "empty": "No related shows yet.", "items": [
-            {"name": r["name"], "display": r["display"], "url": r["url"],
-             "note": r["explanation"]} for r in related]})
+        sections.append(
+            {
+                "title": "Related shows",
+                "empty": "No related shows yet.",
+                "items": [
+                    {
+                        "name": r["name"],
+                        "display": r["display"],
+                        "url": r["url"],
+                        "note": r["explanation"],
+                    }
+                    for r in related
+                ],
+            }
+        )
         detail["related"] = related
     elif label == "Person":
         for group in detail["credits"]:
-            sections.append({"title": group["role"].capitalize(), "items": [
-                {**s, "note": _credit_note(s, group["role"], year=True)} for s in group["shows"]]})
+            sections.append(
+                {
+                    "title": group["role"].capitalize(),
+                    "items": [
+                        {**s, "note": _credit_note(s, group["role"], year=True)}
+                        for s in group["shows"]
+                    ],
+                }
+            )
         if detail["known_for"]:
-            sections.append({"title": "Known for", "items": [
-                {**k, "name": k["name"] or k["id"],
-                 "note": None if k["key"] else "not in the graph"} for k in detail["known_for"]]})
+            sections.append(
+                {
+                    "title": "Known for",
+                    "items": [
+                        {
+                            **k,
+                            "name": k["name"] or k["id"],
+                            "note": None if k["key"] else "not in the graph",
+                        }
+                        for k in detail["known_for"]
+                    ],
+                }
+            )
         everyone = explore.collaborator_ranking(backend, detail["key"])
         people = explore.collaborators(backend, detail["key"], limit=30, ranking=everyone)
-        sections.append({"title": "Worked with", "empty": "Nobody yet.", "items": [
-            {"name": p["name"], "display": p["display"], "url": p["url"],
-             "note": "; ".join(f"{'/'.join(s['their_roles'])} on {s['name']}" for s in p["shows"][:3])
-             + (f" (+{p['count'] - 3} more)" if p["count"] > 3 else "")} for p in people]})
-        suggestions = explore.suggested_collaborators(backend, detail["key"], limit=10,
-                                                      known_collaborators=everyone)
-        sections.append({"title": "Might work with", "empty": "No suggestions yet.", "items": [
-            {"name": s["name"], "display": s["display"], "url": s["url"],
-             "note": s["explanation"]} for s in suggestions]})
+        sections.append(
+            {
+                "title": "Worked with",
+                "empty": "Nobody yet.",
+                "items": [
+                    {
+                        "name": p["name"],
+                        "display": p["display"],
+                        "url": p["url"],
+                        "note": "; ".join(
+                            f"{'/'.join(s['their_roles'])} on {s['name']}" for s in p["shows"][:3]
+                        )
+                        + (f" (+{p['count'] - 3} more)" if p["count"] > 3 else ""),
+                    }
+                    for p in people
+                ],
+            }
+        )
+        suggestions = explore.suggested_collaborators(
+            backend, detail["key"], limit=10, known_collaborators=everyone
+        )
+        sections.append(
+            {
+                "title": "Might work with",
+                "empty": "No suggestions yet.",
+                "items": [
+                    {
+                        "name": s["name"],
+                        "display": s["display"],
+                        "url": s["url"],
+                        "note": s["explanation"],
+                    }
+                    for s in suggestions
+                ],
+            }
+        )
         detail["collaborators"] = people
         detail["suggested_collaborators"] = suggestions
     else:
         shown = detail["shows"]
-        note = f" ({len(shown)} of {detail['total']})" if detail.get("total", 0) > len(shown) else ""
-        sections.append({"title": f"Shows{note}", "items": [
-            {**s, "note": str(s["year"]) if s.get("year") else None} for s in shown]})
+        note = (
+            f" ({len(shown)} of {detail['total']})" if detail.get("total", 0) > len(shown) else ""
+        )
+        sections.append(
+            {
+                "title": f"Shows{note}",
+                "items": [{**s, "note": str(s["year"]) if s.get("year") else None} for s in shown],
+            }
+        )
     return sections
 
 
 # Properties the page shows in its own words (heading, subtitle, facts), or never.
-_SHOWN_ELSEWHERE = {"key", "votes", "sources", "search_text", "title", "name", "title_key",
-                    "series_key", "series", "season", "synopsis", "year", "ids", NAME_KEY,
-                    "birth_year", "death_year", "professions", "known_for", "kind", "end_year",
-                    "runtime_minutes", "original_title", "alternate_titles", "season_number",
-                    "episode_number", *(scheme.property for scheme in SCHEMES.values())}
+_SHOWN_ELSEWHERE = {
+    "key",
+    "votes",
+    "asserted_by",
+    "search_text",
+    "title",
+    "name",
+    "title_key",
+    "series_key",
+    "series",
+    "season",
+    "synopsis",
+    "year",
+    "ids",
+    NAME_KEY,
+    "birth_year",
+    "death_year",
+    "professions",
+    "known_for",
+    "kind",
+    "end_year",
+    "runtime_minutes",
+    "original_title",
+    "alternate_titles",
+    "season_number",
+    "episode_number",
+    *(scheme.property for scheme in SCHEMES.values()),
+}
 
 
 def _years(start, end) -> str | None:
@@ -173,17 +351,28 @@ def _years(start, end) -> str | None:
 def _subtitle(label: str, props: dict, detail: dict) -> str:
     if label == "Person":
         born, died = props.get("birth_year"), props.get("death_year")
-        years = (f"{born}–{died}" if born and died else f"born {born}" if born
-                 else f"died {died}" if died else None)
+        years = (
+            f"{born}–{died}"
+            if born and died
+            else f"born {born}"
+            if born
+            else f"died {died}"
+            if died
+            else None
+        )
         professions = ", ".join(p.replace("_", " ") for p in props.get("professions") or [])
         parts: tuple[object, ...] = (years, professions or None)
     elif label == "Show":
         runtime = props.get("runtime_minutes")
         series = detail["series"][0] if detail.get("series") else None
-        parts = (_years(props.get("year"), props.get("end_year")), props.get("kind"),
-                 f"{runtime} min" if runtime else None, props.get("country"),
-                 f"season {props['season']} of {props['series']}" if props.get("season") else None,
-                 f"episode of {series['name']}{_episode_code(series)}" if series else None)
+        parts = (
+            _years(props.get("year"), props.get("end_year")),
+            props.get("kind"),
+            f"{runtime} min" if runtime else None,
+            props.get("country"),
+            f"season {props['season']} of {props['series']}" if props.get("season") else None,
+            f"episode of {series['name']}{_episode_code(series)}" if series else None,
+        )
     else:
         parts = (props.get("year"), props.get("country"))
     return " · ".join(str(x) for x in parts if x)
@@ -196,17 +385,30 @@ def _facts(label: str, props: dict) -> list[dict]:
     identifiers = []
     for text in props.get("ids") or []:
         identifier = try_identifier(text, label) if Label(label) in IDENTIFIED_LABELS else None
-        identifiers.append({"text": text, "url": identifier.url() if identifier else None,
-                            "scheme": SCHEMES[identifier.scheme].title if identifier else None})
+        identifiers.append(
+            {
+                "text": text,
+                "url": identifier.url() if identifier else None,
+                "scheme": SCHEMES[identifier.scheme].title if identifier else None,
+            }
+        )
     if identifiers:
         facts.append({"name": "Identifiers", "items": identifiers})
     if label == "Show":
         if props.get("original_title") and props["original_title"] != props.get("title"):
-            facts.append({"name": "Original title",
-                          "items": [{"text": props["original_title"], "url": None}]})
+            facts.append(
+                {
+                    "name": "Original title",
+                    "items": [{"text": props["original_title"], "url": None}],
+                }
+            )
         if props.get("alternate_titles"):
-            facts.append({"name": "Also known as", "items": [
-                {"text": t, "url": None} for t in props["alternate_titles"]]})
+            facts.append(
+                {
+                    "name": "Also known as",
+                    "items": [{"text": t, "url": None} for t in props["alternate_titles"]],
+                }
+            )
     return facts
 
 
@@ -224,39 +426,93 @@ def _page_key(backend, label: str, text: str) -> str:
     return text
 
 
+def missing_entity(backend, label: str, text: str) -> NoReturn:
+    """No entity has this key: redirect to the one it means in another case or by its name
+    (`/person/Eric-Rochant`, `/person/Eric Rochant`, `/show/the bureau`), else a 404 that
+    offers the namesakes, the closest names and a search."""
+    candidates: list[dict] = []
+    words = " ".join(text.replace("-", " ").split())[: limits.TEXT_CHARS["q"]]
+    if text.lower() != text and explore.exists(backend, label, text.lower()):
+        _redirect_to(entity_url(label, text.lower()))
+    if len(text) <= limits.TEXT_CHARS["q"]:  # what a search takes; longer is no name
+        try:
+            found = resolve_entity(backend, text, label)
+        except AmbiguousEntity as exc:
+            candidates = exc.candidates
+        except UnknownEntity as exc:
+            candidates = exc.suggestions
+        except (QueryParameterError, UnknownIdentifier):
+            candidates = search_page(backend, words, [label], limit=5).results
+        else:
+            _redirect_to(found["url"])
+    raise ApiError(
+        404,
+        "not_found",
+        f"There is no {label.lower()} with the key {text!r}.",
+        candidates=candidates,
+        search_url=url_for("explore.search", q=words, label=label),
+    )
+
+
+def _redirect_to(url: str) -> NoReturn:
+    """To the entity's own page, or its JSON twin when that was asked for."""
+    abort(redirect(url + (".json" if request.path.endswith(".json") else ""), 302))
+
+
 def entity_page(label: str, key: str) -> dict:
     backend = get_backend()
     key = _page_key(backend, label, key)
     detail = explore.DETAILS[label](backend, key)
     if detail is None:
-        raise ApiError(404, "not_found", f"There is no {label.lower()} with the key {key!r}. "
-                                         "Search for it instead.")
+        missing_entity(backend, label, key)
     sections = _sections(detail, backend)
     props = detail["properties"]
     detail.update(distinguish_one(backend, label, key, detail["name"]))
-    entity = {"label": label, "key": key, "name": detail["name"],
-              "display": detail["display"], "detail": detail["detail"],
-              "subtitle": _subtitle(label, props, detail), "synopsis": props.get("synopsis"),
-              "facts": _facts(label, props),
-              "properties": [(k, v if not isinstance(v, list) else ", ".join(map(str, v)))
-                             for k, v in sorted(props.items()) if k not in _SHOWN_ELSEWHERE]}
-    graph_src = f"{entity_url(label, key)}/graph.json"
+    entity = {
+        "label": label,
+        "key": key,
+        "name": detail["name"],
+        "display": detail["display"],
+        "detail": detail["detail"],
+        "subtitle": _subtitle(label, props, detail),
+        "synopsis": props.get("synopsis"),
+        "facts": _facts(label, props),
+        "connect_url": url_for(
+            "connect.connect", **{"from": detail["name"], "from_key": f"{label}:{key}"}
+        ),
+        "properties": [
+            (k, v if not isinstance(v, list) else ", ".join(map(str, v)))
+            for k, v in sorted(props.items())
+            if k not in _SHOWN_ELSEWHERE
+        ],
+    }
+    graph_src = url_for(f"explore.{label.lower()}_graph", key=key)
     from webapp.views_export import download_links  # it imports this module
-    return {"entity": entity, "sections": sections, "provenance": detail.get("provenance", []),
-            "graph_src": graph_src, "downloads": download_links(label, key), "detail": detail}
+
+    return {
+        "entity": entity,
+        "sections": sections,
+        "provenance": detail.get("provenance", []),
+        "graph_src": graph_src,
+        "downloads": download_links(label, key),
+        "detail": detail,
+    }
 
 
 def _register_entity_routes() -> None:
     # `path:` because a TMDB identifier holds a slash (`/person/tmdb:person/488`); keys
     # hold none, and the `.json` and `/graph.json` rules still win over the page's.
     for slug, label in LABEL_BY_SLUG.items():
+
         def view(key: str, label: str = label) -> dict:
             return entity_page(label, key)
+
         view.__name__ = f"{slug}_page"
         page(bp, f"/{slug}/<path:key>", "entity.html", cached=True)(view)
 
         def graph(key: str, label: str = label):
             return cached(lambda: neighbourhood_json(label, key), "json")
+
         graph.__name__ = f"{slug}_graph"
         bp.add_url_rule(f"/{slug}/<path:key>/graph.json", graph.__name__, graph)
 

@@ -41,17 +41,25 @@ def _endpoint(slug: str, fmt: str) -> str:
 
 def download_links(label: str, key: str) -> list[dict[str, str]]:
     """The entity page's download links, one per format."""
-    return [{"title": f.title, "format": f.name,
-             "url": url_for(f"export.{_endpoint(label.lower(), f.name)}", key=key)}
-            for f in FORMATS.values()]
+    return [
+        {
+            "title": f.title,
+            "format": f.name,
+            "url": url_for(f"export.{_endpoint(label.lower(), f.name)}", key=key),
+        }
+        for f in FORMATS.values()
+    ]
 
 
 def _download(fmt: str, members: list[tuple[str, str]], name: str) -> Response:
     if len(members) > limits.MAX_EXPORT_NODES:
-        raise ApiError(413, "too_large",
-                       f"The results hold {len(members):,} nodes; a download holds at most "
-                       f"{limits.MAX_EXPORT_NODES:,}. Narrow the query (a LIMIT, a WHERE), or "
-                       "export the whole graph with `screengraph export`.")
+        raise ApiError(
+            413,
+            "too_large",
+            f"The results hold {len(members):,} nodes; a download holds at most "
+            f"{limits.MAX_EXPORT_NODES:,}. Narrow the query (a LIMIT, a WHERE), or "
+            "export the whole graph with `screengraph export`.",
+        )
     backend = get_backend()
     nodes, relationships = subgraph(backend, members)
     export_format = FORMATS[fmt]
@@ -67,14 +75,18 @@ def _download(fmt: str, members: list[tuple[str, str]], name: str) -> Response:
         else:
             body = target.read_bytes()
     file_name = f"{name}.{fmt}" + (export_format.suffix if export_format.folder else "")
-    return Response(body, mimetype=export_format.media_type, headers={
-        "Content-Disposition": f'attachment; filename="{file_name}"'})
+    return Response(
+        body,
+        mimetype=export_format.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
+    )
 
 
 def _format(value: str | None) -> str:
     if value not in FORMATS:
-        raise ApiError(400, "bad_parameter",
-                       f"'format' must be one of {', '.join(FORMATS)}, got {value!r}")
+        raise ApiError(
+            400, "bad_parameter", f"'format' must be one of {', '.join(FORMATS)}, got {value!r}"
+        )
     return value
 
 
@@ -92,10 +104,12 @@ def console_export():
 def _register_entity_routes() -> None:
     for slug, label in LABEL_BY_SLUG.items():
         for fmt in FORMATS:
+
             def view(key: str, label: str = label, fmt: str = fmt):
                 key, data = requested_neighbourhood(label, key)
                 members = [(node["label"], node["key"]) for node in data["nodes"]]
                 return _download(fmt, members, _FILE_NAME.sub("-", key)[:80] or label.lower())
+
             view.__name__ = _endpoint(slug, fmt)
             bp.add_url_rule(f"/{slug}/<path:key>/export.{fmt}", view.__name__, view)
 

@@ -18,14 +18,23 @@ from flask import Blueprint, Flask, current_app, make_response, request, session
 
 from loaders.history import VIA_WEB, LoadOrigin
 from loaders.matching import JOINS
-from loaders.pipeline import LoadSummary, Loader
+from loaders.pipeline import Loader, LoadSummary
 from loaders.sources import SourceText, decode
 from queries.search import entity_url
 from webapp.errors import ApiError, error_response
 from webapp.ingest_promise import broken_promise, promised
-from webapp.ingest_stash import (IngestStash, PreviewDamaged, PreviewExpired, PreviewForeign,
-                                 PreviewIdMalformed, PreviewTooLarge, PreviewUnknown,
-                                 StashedInput, StashError, StashFull)
+from webapp.ingest_stash import (
+    IngestStash,
+    PreviewDamaged,
+    PreviewExpired,
+    PreviewForeign,
+    PreviewIdMalformed,
+    PreviewTooLarge,
+    PreviewUnknown,
+    StashedInput,
+    StashError,
+    StashFull,
+)
 from webapp.ingest_throttle import TokenThrottle
 from webapp.ingest_token import token_matches
 from webapp.store import get_backend
@@ -60,6 +69,7 @@ def source_name(file_name: str | None) -> str:
 
 # -- per-app parts, made on first use ------------------------------------------------
 
+
 def _app_part(key: str, make):
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
     with _lock:
@@ -69,8 +79,10 @@ def _app_part(key: str, make):
 
 
 def ingest_stash() -> IngestStash:
-    return _app_part(_STASH_KEY, lambda s: IngestStash.private(
-        s.ingest_preview_ttl_s, s.ingest_stash_max_mb * 1_000_000))
+    return _app_part(
+        _STASH_KEY,
+        lambda s: IngestStash.private(s.ingest_preview_ttl_s, s.ingest_stash_max_mb * 1_000_000),
+    )
 
 
 def token_throttle() -> TokenThrottle:
@@ -85,6 +97,7 @@ def _session_id() -> str:
 
 # -- checks ------------------------------------------------------------------------
 
+
 def _check_token(sent: str) -> None:
     """The right token always passes (webapp/ingest_token.py); wrong ones are counted per
     address, and an address past its limit gets 429 for them until its window passes."""
@@ -94,33 +107,49 @@ def _check_token(sent: str) -> None:
     throttle = token_throttle()
     wait = throttle.wait_s(address)
     if wait:
-        raise ApiError(429, "too_many_tries",
-                       f"Too many wrong ingest tokens from this address: try again in {wait} s.",
-                       retry_after_s=wait)
+        raise ApiError(
+            429,
+            "too_many_tries",
+            f"Too many wrong ingest tokens from this address: try again in {wait} s.",
+            retry_after_s=wait,
+        )
     throttle.failed(address)
     raise ApiError(403, "bad_token", "The ingest token is wrong.")
 
 
 def _check_body_readable() -> None:
     # Werkzeug drops a multipart body it cannot parse and shows an empty form.
-    if request.mimetype == "multipart/form-data" and (request.content_length or 0) > 0 \
-            and not request.form and not request.files:
-        raise ApiError(400, "malformed_form",
-                       "The form data could not be read: send multipart/form-data with a "
-                       "boundary, as a browser form does.")
+    if (
+        request.mimetype == "multipart/form-data"
+        and (request.content_length or 0) > 0
+        and not request.form
+        and not request.files
+    ):
+        raise ApiError(
+            400,
+            "malformed_form",
+            "The form data could not be read: send multipart/form-data with a "
+            "boundary, as a browser form does.",
+        )
 
 
 def _upload_name(raw: str | None, index: int) -> str:
     name = (raw or "").replace("\\", "/")  # a file sent without a name is named below
     name = PurePosixPath(name).name if "/" in name else name
     if len(name) > MAX_FILE_NAME_CHARS:
-        raise ApiError(400, "bad_file_name",
-                       f"Upload {index + 1}: its file name has {len(name)} characters, at most "
-                       f"{MAX_FILE_NAME_CHARS} are allowed: rename the file.")
+        raise ApiError(
+            400,
+            "bad_file_name",
+            f"Upload {index + 1}: its file name has {len(name)} characters, at most "
+            f"{MAX_FILE_NAME_CHARS} are allowed: rename the file.",
+        )
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
-        raise ApiError(400, "bad_file_name",
-                       f"Upload {index + 1}: its file name holds a control character (such as "
-                       "NUL or a line break): rename the file.")
+        raise ApiError(
+            400,
+            "bad_file_name",
+            f"Upload {index + 1}: its file name holds a control character (such as "
+            "NUL or a line break): rename the file.",
+        )
     return name or f"upload-{index + 1}"
 
 
@@ -136,8 +165,9 @@ def _inputs(text: str) -> list[StashedInput]:
     if text.strip():
         inputs.append(StashedInput(source_name(None), text.encode("utf-8", "replace")))
     for index, upload in enumerate(f for f in request.files.getlist("files") if f and f.filename):
-        inputs.append(StashedInput(source_name(_upload_name(upload.filename, index)),
-                                   upload.read()))
+        inputs.append(
+            StashedInput(source_name(_upload_name(upload.filename, index)), upload.read())
+        )
     if not inputs:
         raise ApiError(400, "nothing_to_load", "Paste a listing or choose at least one file.")
     return inputs
@@ -151,7 +181,9 @@ def _shown(summary: LoadSummary) -> dict:
     return {
         "dry_run": summary.dry_run,
         "line": summary.line(),
-        "loaded": summary.loaded, "updated": summary.updated, "unchanged": summary.unchanged,
+        "loaded": summary.loaded,
+        "updated": summary.updated,
+        "unchanged": summary.unchanged,
         "rejected": summary.rejected,
         "listings": summary.listings,
         "rejects": [r.describe() for r in summary.rejects],
@@ -168,9 +200,13 @@ def _shown(summary: LoadSummary) -> dict:
 def _linked(item: dict) -> dict:
     """A name of the preview with the URLs of the nodes it joins or nearly misses."""
     joined = item["outcome"] == JOINS and item["existing_name"] is not None
-    return {**item, "url": entity_url(item["label"], item["key"]) if joined else None,
-            "near_misses": [{**miss, "url": entity_url(item["label"], miss["key"])}
-                            for miss in item["near_misses"]]}
+    return {
+        **item,
+        "url": entity_url(item["label"], item["key"]) if joined else None,
+        "near_misses": [
+            {**miss, "url": entity_url(item["label"], miss["key"])} for miss in item["near_misses"]
+        ],
+    }
 
 
 def _duration(seconds: int) -> str:
@@ -178,6 +214,7 @@ def _duration(seconds: int) -> str:
 
 
 # -- the page ----------------------------------------------------------------------
+
 
 def _preview() -> dict:
     _check_token(request.form.get("token", ""))
@@ -191,8 +228,7 @@ def _preview() -> dict:
     if shown["can_confirm"]:
         stash = ingest_stash()
         preview = stash.put(_session_id(), fmt, inputs, promised(summary), generation)
-        shown.update(id=preview.id, expires_in_s=stash.ttl_s,
-                     expires_in=_duration(stash.ttl_s))
+        shown.update(id=preview.id, expires_in_s=stash.ttl_s, expires_in=_duration(stash.ttl_s))
     return shown
 
 
@@ -218,9 +254,12 @@ def _confirm() -> dict:
             now = Loader(backend, dry_run=True, origin=_web_origin()).load(sources, preview.fmt)
             reason = broken_promise(preview.outcome, promised(now))
             if reason:
-                raise ApiError(409, "preview_outdated",
-                               f"The store changed since this preview: {reason}. Nothing was "
-                               "loaded; preview again to see what confirming would do now.")
+                raise ApiError(
+                    409,
+                    "preview_outdated",
+                    f"The store changed since this preview: {reason}. Nothing was "
+                    "loaded; preview again to see what confirming would do now.",
+                )
         summary = loader.load(sources, preview.fmt)
     shown = _shown(summary)
     shown["sources"] = [item.name for item in preview.inputs]
@@ -241,16 +280,21 @@ def ingest():
             ingest_stash().sweep()
         return data
     if not enabled:
-        raise ApiError(403, "ingest_disabled",
-                       "Adding listings is switched off: set SCREENGRAPH_INGEST_TOKEN on the "
-                       "server.")
+        raise ApiError(
+            403,
+            "ingest_disabled",
+            "Adding listings is switched off: set SCREENGRAPH_INGEST_TOKEN on the server.",
+        )
     _check_body_readable()
     action = request.form.get("action", "preview")
     if action == "confirm":
         data["preview"] = _confirm()
     elif action == "preview":
-        data.update(fmt=request.form.get("format", "auto"), text=request.form.get("text", ""),
-                    preview=_preview())
+        data.update(
+            fmt=request.form.get("format", "auto"),
+            text=request.form.get("text", ""),
+            preview=_preview(),
+        )
     else:
         raise ApiError(400, "bad_action", "action must be 'preview' or 'confirm'.")
     return data
@@ -269,8 +313,9 @@ def _api_error(exc: ApiError):
 
 @bp.errorhandler(StashError)
 def _stash_error(exc: StashError):
-    status, code = next((status, code) for error_type, status, code in STASH_ERRORS
-                        if isinstance(exc, error_type))
+    status, code = next(
+        (status, code) for error_type, status, code in STASH_ERRORS if isinstance(exc, error_type)
+    )
     extra = {"retry_after_s": exc.retry_after_s} if isinstance(exc, StashFull) else {}
     return _error(status, code, str(exc), **extra)
 

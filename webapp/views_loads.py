@@ -31,15 +31,21 @@ def _enabled() -> bool:
 def _holder() -> bool:
     """Whether this request may read the history; asks for the token otherwise."""
     if not _enabled():
-        raise ApiError(403, "ingest_disabled",
-                       "The load history is for holders of the ingest token, and none is set: "
-                       "set SCREENGRAPH_INGEST_TOKEN on the server.")
+        raise ApiError(
+            403,
+            "ingest_disabled",
+            "The load history is for holders of the ingest token, and none is set: "
+            "set SCREENGRAPH_INGEST_TOKEN on the server.",
+        )
     if session.get(HOLDER):
         return True
     if wants_json():
-        raise ApiError(403, "token_needed",
-                       "Send the ingest token first: POST it as `token` to /loads.json "
-                       "(with the CSRF token), then read the history in that session.")
+        raise ApiError(
+            403,
+            "token_needed",
+            "Send the ingest token first: POST it as `token` to /loads.json "
+            "(with the CSRF token), then read the history in that session.",
+        )
     return False
 
 
@@ -69,9 +75,15 @@ def load(load_id: str):
     except LoadNotFound as exc:
         raise ApiError(404, "load_unknown", str(exc)) from exc
     rows = diff_rows(diff).rows
-    return {"holder": True, "enabled": True, "load_id": load_id, "diff": diff,
-            "counts": diff_counts(diff), "_rows": rows[:SHOWN_CHANGES],
-            "_hidden": max(0, len(rows) - SHOWN_CHANGES)}
+    return {
+        "holder": True,
+        "enabled": True,
+        "load_id": load_id,
+        "diff": diff,
+        "counts": diff_counts(diff),
+        "_rows": rows[:SHOWN_CHANGES],
+        "_hidden": max(0, len(rows) - SHOWN_CHANGES),
+    }
 
 
 @bp.after_request

@@ -1,6 +1,6 @@
 // name: episodes
 // title: The episodes of a series
-// description: The first $limit episodes of the series $key (the shows with an EPISODE_OF edge to it), by season then episode number (unnumbered ones last, by title), and how many there are; with the series' sources and each episode's EPISODE_OF sources, which tell the series' own listings from its episodes' (show pages count a credit's episodes with them).
+// description: The first $limit episodes of the series $key (the shows with an EPISODE_OF edge to it), by season then episode number (unnumbered ones last, by title), and how many there are.
 // params: key:str, limit:int=1000
 MATCH (series:Show {key: $key})
 OPTIONAL MATCH (e:Show)-[r:EPISODE_OF]->(series)
@@ -10,5 +10,4 @@ WITH series,
      collect(CASE WHEN e IS NULL THEN NULL
              ELSE {key: e.key, title: e.title, year: e.year, season: r.season,
                    episode: r.episode} END) AS episodes
-RETURN episodes[0..$limit] AS episodes, size(episodes) AS total, series.sources AS sources,
-       [(series)<-[f:EPISODE_OF]-(:Show) | f.sources] AS episode_sources
+RETURN episodes[0..$limit] AS episodes, size(episodes) AS total

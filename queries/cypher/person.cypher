@@ -1,6 +1,6 @@
 // name: person
 // title: A person and their credits
-// description: A person's first $limit credits on shows (by group in the order $roles lists, the other groups (composer, editor...) after them by name, then title), each with its characters, job, category, billing order, its sources and, on a series, the sources of each of its episodes (an episode's credits are written on its series, the episode's listing among their sources: the caller counts the credit's episodes); and how many credits and shows there are. A credit's group is its relationship type, a producer's role, or the category of any other credit (WORKED_ON's role).
+// description: A person's first $limit credits on shows (by group in the order $roles lists, the other groups (composer, editor...) after them by name, then title), each with its characters, job, category, billing order, its identity (`id`: type|person|show|role) and whether the show has episodes (an episode's credits are written on its series: the caller counts a series credit's episodes from the listings asserting it); and how many credits and shows there are. A credit's group is its relationship type, a producer's role, or the category of any other credit (WORKED_ON's role).
 // params: key:str, roles:list=[], limit:int=1000
 MATCH (p:Person {key: $key})
 OPTIONAL MATCH (p)-[r]->(s:Show)
@@ -14,8 +14,8 @@ WITH p,
      collect(CASE WHEN r IS NULL THEN NULL
              ELSE {key: s.key, title: s.title, year: s.year, type: type(r), role: r.role,
                    characters: r.characters, job: r.job, category: r.category, order: r.order,
-                   sources: r.sources,
-                   episode_sources: [(s)<-[e:EPISODE_OF]-(:Show) | e.sources]}
+                   id: type(r) + '|' + startNode(r).key + '|' + endNode(r).key + '|' + coalesce(r.role, ''),
+                   has_episodes: size([(s)<-[:EPISODE_OF]-(:Show) | 1]) > 0}
              END) AS credits,
      count(r) AS total, count(DISTINCT s) AS shows
 RETURN p AS person, credits[0..$limit] AS credits, total, shows

@@ -1,13 +1,18 @@
 // name: related_evidence
 // title: Evidence for a show's related content
-// description: In one round trip and five records (one per kind, its rows packed as lists of [key, title, year, via_key, via_name, role, producer_role, degree]: Neo4j sends each record in its own network message, which cost more than the query itself), every row that can relate another show to the show $key, by kind: 'person' (someone credited on both: their role on the other show and how many shows they are credited on; an episode's people are its series' credits that its listing asserts), 'company' (a company that made both, with its size), 'series' (another season of the same series, when one of the two is a season: two shows that only share a title, such as remakes or two episodes called Pilot, are not seasons of one series), 'episode' (for an episode: its series, role 'series', and the other episodes of its season, role 'episode'), and 'own' (the show's own companies and genres with their sizes, to bound what re-ranking can add). People and companies with more than $max_degree shows are skipped here: they connect too much to suggest anything (and would make the query slow); related_reranking weighs the large companies and the genres of the best candidates.
+// description: In one round trip and five records (one per kind, its rows packed as lists of [key, title, year, via_key, via_name, role, producer_role, degree]: Neo4j sends each record in its own network message, which cost more than the query itself), every row that can relate another show to the show $key, by kind: 'person' (someone credited on both: their role on the other show and how many shows they are credited on; an episode's people are its series' credits that its listings assert: their Assertions on the series hold the episode's EPISODE_OF edge), 'company' (a company that made both, with its size), 'series' (another season of the same series, when one of the two is a season: two shows that only share a title, such as remakes or two episodes called Pilot, are not seasons of one series), 'episode' (for an episode: its series, role 'series', and the other episodes of its season, role 'episode'), and 'own' (the show's own companies and genres with their sizes, to bound what re-ranking can add). People and companies with more than $max_degree shows are skipped here: they connect too much to suggest anything (and would make the query slow); related_reranking weighs the large companies and the genres of the best candidates.
 // params: key:str, max_degree:int=200
 MATCH (s:Show {key: $key})
 OPTIONAL MATCH (s)-[:EPISODE_OF]->(series:Show)
-WITH s, [s] + collect(series) AS holders
-UNWIND holders AS holder
+WITH s, collect(series) AS serieses
+UNWIND [x IN serieses | x.key] + [''] AS series_key
+OPTIONAL MATCH (b:Assertion {show: series_key})
+WHERE ('EPISODE_OF|' + s.key + '|' + series_key + '|') IN b.edges
+WITH s, serieses, collect(b.edges) AS lists
+WITH s, serieses, reduce(found = [], edges IN lists | found + edges) AS asserted
+UNWIND [s] + serieses AS holder
 MATCH (holder)<-[credit]-(p:Person)
-WHERE holder = s OR any(source IN credit.sources WHERE source IN s.sources)
+WHERE holder = s OR (type(credit) + '|' + p.key + '|' + holder.key + '|' + coalesce(credit.role, '')) IN asserted
 WITH DISTINCT p
 WITH p, coalesce(p.credit_count, 1) AS degree
 WHERE degree <= $max_degree

@@ -1,16 +1,21 @@
 // name: show
 // title: A show and everything credited on it
-// description: The show's properties, its first $limit credits (by group in the order $roles lists, the other groups (composer, editor...) after them by name, then billing order and name), each with its characters, job, category and order; how many credits and people there are; its companies, genres, the seasons of its series (for a season: the other seasons and the series), and the series it is an episode of. A credit's group is its relationship type, a producer's role, or the category of any other credit (WORKED_ON's role). An episode's credits are written on its series (the episode's listing among their sources): they are its credits here. With $count_episodes, a credit on the show says in how many of its episodes it is: its sources that are not among $own, the series' own listings (its sources that are no episode's).
-// params: key:str, roles:list=[], limit:int=1000, own:list=[], count_episodes:bool=false
+// description: The show's properties, its first $limit credits (by group in the order $roles lists, the other groups (composer, editor...) after them by name, then billing order and name), each with its characters, job, category and order; how many credits and people there are; its companies, genres, the seasons of its series (for a season: the other seasons and the series), and the series it is an episode of. A credit's group is its relationship type, a producer's role, or the category of any other credit (WORKED_ON's role). An episode's credits are written on its series: its credits here are those of the series that its listings assert (their Assertions on the series hold the episode's EPISODE_OF edge). Each credit has its identity (`id`: type|person|show|role), by which the caller counts a series credit's episodes.
+// params: key:str, roles:list=[], limit:int=1000
 MATCH (s:Show {key: $key})
 OPTIONAL MATCH (o:Show {series_key: s.series_key})
 WHERE o.key <> s.key AND (o.season IS NOT NULL OR s.season IS NOT NULL)
 WITH s, collect({key: o.key, title: o.title, season: o.season, year: o.year}) AS seasons
 OPTIONAL MATCH (s)-[:EPISODE_OF]->(series:Show)
-WITH s, seasons, [s] + collect(series) AS holders
-UNWIND holders AS holder
+WITH s, seasons, collect(series) AS serieses
+UNWIND [x IN serieses | x.key] + [''] AS series_key
+OPTIONAL MATCH (b:Assertion {show: series_key})
+WHERE ('EPISODE_OF|' + s.key + '|' + series_key + '|') IN b.edges
+WITH s, seasons, serieses, collect(b.edges) AS lists
+WITH s, seasons, serieses, reduce(found = [], edges IN lists | found + edges) AS asserted
+UNWIND [s] + serieses AS holder
 OPTIONAL MATCH (p:Person)-[r]->(holder)
-WHERE holder = s OR any(source IN r.sources WHERE source IN s.sources)
+WHERE holder = s OR (type(r) + '|' + startNode(r).key + '|' + endNode(r).key + '|' + coalesce(r.role, '')) IN asserted
 WITH s, seasons, p, r, holder,
      CASE type(r) WHEN 'PRODUCED' THEN coalesce(r.role, 'producer')
                   WHEN 'WORKED_ON' THEN coalesce(r.role, 'other') ELSE type(r) END AS role
@@ -21,10 +26,7 @@ WITH s, seasons,
      collect(CASE WHEN r IS NULL THEN NULL
              ELSE {key: p.key, name: p.name, type: type(r), role: r.role,
                    characters: r.characters, job: r.job, category: r.category,
-                   order: r.order,
-                   episodes: CASE WHEN $count_episodes AND holder = s
-                             THEN size(r.sources) - size([x IN r.sources WHERE x IN $own])
-                             ELSE 0 END} END) AS credits,
+                   order: r.order, id: type(r) + '|' + startNode(r).key + '|' + endNode(r).key + '|' + coalesce(r.role, '')} END) AS credits,
      count(r) AS total, count(DISTINCT p) AS people
 RETURN s AS show,
        credits[0..$limit] AS credits, total, people,

@@ -15,19 +15,30 @@ from tests.queries.conftest import load_records, load_seed
 from tests.webapp.conftest import HOSTILE, make_app
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def chromium_path() -> str | None:
-    return os.environ.get("SCREENGRAPH_CHROMIUM") or shutil.which("chromium") or \
-        shutil.which("chromium-browser")
+    return (
+        os.environ.get("SCREENGRAPH_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """The app on the embedded store with the sample data, served by waitress on loopback."""
     from waitress.server import create_server
+
     backend = FalkorBackend(tmp_path_factory.mktemp("e2e-store"), "e2e")
     backend.ensure_schema()
     load_seed(backend)
@@ -45,7 +56,9 @@ def catalogue_server(tmp_path_factory):
     """The app on the embedded store with a catalogue of identified people, namesakes and a
     series (tests/queries/catalogue_graph.py)."""
     from waitress.server import create_server
+
     from tests.queries.catalogue_graph import load_catalogue
+
     backend = FalkorBackend(tmp_path_factory.mktemp("e2e-catalogue"), "e2e-catalogue")
     backend.ensure_schema()
     load_catalogue(backend)
@@ -62,13 +75,17 @@ def browser():
     executable = chromium_path()
     if not executable:
         if os.environ.get("CI", "").lower() in ("1", "true"):
-            pytest.fail("CI=true but Chromium is missing: 'make browser' installs Debian's chromium")
+            pytest.fail(
+                "CI=true but Chromium is missing: 'make browser' installs Debian's chromium"
+            )
         pytest.skip("Chromium is not installed: run 'make browser' (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         user_data = tempfile.mkdtemp(prefix="sg-chromium-")
         context = playwright.chromium.launch_persistent_context(
-            user_data, executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+            user_data, executable_path=executable, headless=True, args=CHROMIUM_FLAGS
+        )
         yield context.browser or context
         context.close()
         shutil.rmtree(user_data, ignore_errors=True)
@@ -86,8 +103,9 @@ def catalogue_page(browser, catalogue_server):
 
 
 def _page(browser, server):
-    context = browser.new_context(base_url=server, viewport={"width": 1200, "height": 900},
-                                  accept_downloads=True)
+    context = browser.new_context(
+        base_url=server, viewport={"width": 1200, "height": 900}, accept_downloads=True
+    )
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

@@ -26,11 +26,23 @@ document.addEventListener("securitypolicyviolation", (e) => {
 def watched(page):
     page.add_init_script(RECORD_VIOLATIONS)
     console_errors: list[str] = []
-    page.on("console", lambda msg: console_errors.append(f"{msg.text} @{msg.location.get('url', '')}")
-            if msg.type == "error" else None)
+    page.on(
+        "console",
+        lambda msg: (
+            console_errors.append(f"{msg.text} @{msg.location.get('url', '')}")
+            if msg.type == "error"
+            else None
+        ),
+    )
     policies: list[str] = []
-    page.on("response", lambda r: policies.append(r.headers.get("content-security-policy", ""))
-            if r.request.resource_type == "document" else None)
+    page.on(
+        "response",
+        lambda r: (
+            policies.append(r.headers.get("content-security-policy", ""))
+            if r.request.resource_type == "document"
+            else None
+        ),
+    )
     failed: list[str] = []
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
     page.console_errors = console_errors
@@ -74,22 +86,27 @@ def test_pages_graph_views_and_console_run_under_the_policy(watched):
     expect(page.locator(".console-results .graph-view canvas").first).to_be_visible()
     # CodeMirror's and Cytoscape's own styles applied (they are inserted <style> elements).
     assert page.evaluate("getComputedStyle(document.querySelector('.cm-editor')).display") == "flex"
-    assert page.evaluate(
-        "getComputedStyle(document.querySelector('.__________cytoscape_container')).position"
-    ) == "relative"
+    assert (
+        page.evaluate(
+            "getComputedStyle(document.querySelector('.__________cytoscape_container')).position"
+        )
+        == "relative"
+    )
     assert violations(page) == []  # typing over a selection included (style attributes)
 
     visit(page, "/show/no-such-show")
     assert page.failed == [page.url]
     assert page.console_errors == [
-        f"Failed to load resource: the server responded with a status of 404 (NOT FOUND) @{page.url}"]
+        f"Failed to load resource: the server responded with a status of 404 (NOT FOUND) @{page.url}"
+    ]
     assert len(page.policies) == 9  # one per page visited
     for policy in page.policies:
         directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
         assert directives["script-src"].startswith("'self' 'nonce-")
         assert directives["style-src"].startswith("'self' 'nonce-")
-        assert [name for name, value in directives.items()
-                if "'unsafe-inline'" in value] == ["style-src-attr"]
+        assert [name for name, value in directives.items() if "'unsafe-inline'" in value] == [
+            "style-src-attr"
+        ]
 
 
 def test_an_inline_script_without_the_nonce_is_blocked(watched):
@@ -112,12 +129,15 @@ def test_console_links_only_to_entity_pages(watched):
     visit(page, "/console")
     page.locator(".cm-content").click()
     page.keyboard.press("Control+A")
-    page.keyboard.type("RETURN {label: '/evil.example', key: 'x', properties: {name: 'click me'}} AS n, "
-                       "{label: 'Show', key: 'a/b', properties: {title: 'T'}} AS m")
+    page.keyboard.type(
+        "RETURN {label: '/evil.example', key: 'x', properties: {name: 'click me'}} AS n, "
+        "{label: 'Show', key: 'a/b', properties: {title: 'T'}} AS m"
+    )
     page.keyboard.press("Control+Enter")
     expect(page.locator(".result-summary")).to_contain_text("1 row")
     table = page.locator(".console-results table")
     expect(table).to_contain_text("click me (/evil.example)")
-    assert table.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))") \
-        == ["/show/a%2Fb"]
+    assert table.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))") == [
+        "/show/a%2Fb"
+    ]
     page.console_errors.clear()

@@ -39,8 +39,10 @@ def test_download_a_console_querys_graph(page, tmp_path):
     download = info.value
     assert download.suggested_filename == "query.jsonl"
     download.save_as(tmp_path / "query.jsonl")
-    lines = [json.loads(line) for line in
-             (tmp_path / "query.jsonl").read_text(encoding="utf-8").splitlines()]
+    lines = [
+        json.loads(line)
+        for line in (tmp_path / "query.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     nodes = {x["properties"]["key"] for x in lines if x["type"] == "node"}
     assert nodes == {"eric-rochant", "the-bureau"}
     # every relationship between the two, not only the one the query matched

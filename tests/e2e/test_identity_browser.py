@@ -14,8 +14,12 @@ pytestmark = pytest.mark.e2e
 def test_a_person_page_by_identifier_shows_who_they_are(catalogue_page):
     page = catalogue_page
     refused: list[str] = []
-    page.on("console", lambda message: refused.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     page.goto("/person/imdb:nm0000002")
     expect(page.locator("h1")).to_have_text("David Smith (b. 1962)")
     expect(page).to_have_title("David Smith (b. 1962) (Person) · screengraph")
@@ -27,9 +31,12 @@ def test_a_person_page_by_identifier_shows_who_they_are(catalogue_page):
     shot(page, "30-person-by-identifier")
     # The namesakes, told apart where the researcher types a name.
     page.goto("/search?q=David+Smith")
-    for shown in ("David Smith (b. 1950)", "David Smith (b. 1962)",
-                  "David Smith (tmdb:person/488)"):
-        expect(page.locator("ul.results")).to_contain_text(shown)
+    for shown in (
+        "David Smith (b. 1950)",
+        "David Smith (b. 1962)",
+        "David Smith (tmdb:person/488)",
+    ):
+        expect(page.locator(".results")).to_contain_text(shown)
     page.goto("/connect")
     page.fill("#from", "David Smith")
     suggestion = page.locator(".listbox li", has_text="David Smith (b. 1950)").first
@@ -46,8 +53,9 @@ def test_a_series_page_lists_seasons_and_episodes_in_order(catalogue_page):
     expect(page.locator(".subtitle")).to_contain_text("2005–2020 · tv series")
     expect(page.get_by_role("region", name="Seasons")).to_contain_text("Spiral - Season 7")
     first = page.locator("section", has=page.locator("h2", has_text="Season 1 episodes"))
-    expect(first.locator("li")).to_have_text([
-        "Pilot — episode 1 · 2005", "Second Body — episode 2 · 2005"])
+    expect(first.locator("li")).to_have_text(
+        ["Pilot — episode 1 · 2005", "Second Body — episode 2 · 2005"]
+    )
     second = page.locator("section", has=page.locator("h2", has_text="Season 2 episodes"))
     expect(second.locator("li")).to_have_count(2)
     shot(page, "32-series")

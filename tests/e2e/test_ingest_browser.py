@@ -41,7 +41,8 @@ def test_paste_preview_edit_preview_again_then_confirm(page):
     page.click("button[value=confirm]")
     expect(page.locator("#preview-h")).to_have_text("Loaded")
     expect(page.locator("main")).to_contain_text(
-        re.compile("Browser Final Show — (created|updated)"))
+        re.compile("Browser Final Show — (created|updated)")
+    )
     shot(page, "ingest-loaded")
     page.goto("/show/browser-final-show--2019")
     expect(page.locator("h1")).to_have_text("Browser Final Show")

@@ -13,8 +13,14 @@ from tests.webapp.conftest import INGEST_TOKEN
 
 pytestmark = pytest.mark.e2e
 
-MISSPELT = json.dumps({"title": "Browser Near Miss Show", "year": 1995,
-                       "cast": ["Matthieu Kassovitz", "Léa Drucker"]}, ensure_ascii=False)
+MISSPELT = json.dumps(
+    {
+        "title": "Browser Near Miss Show",
+        "year": 1995,
+        "cast": ["Matthieu Kassovitz", "Léa Drucker"],
+    },
+    ensure_ascii=False,
+)
 
 
 def test_the_preview_shows_a_near_miss_warning(page):
@@ -30,7 +36,8 @@ def test_the_preview_shows_a_near_miss_warning(page):
     expect(row.locator("a")).to_have_text("Mathieu Kassovitz")
     expect(page.locator("main")).to_contain_text(
         "Person 'Matthieu Kassovitz' would be new, but 'Mathieu Kassovitz' (mathieu-kassovitz) "
-        "exists and is close")
+        "exists and is close"
+    )
     joined = page.locator("table.names tr", has_text="Léa Drucker")
     expect(joined).to_contain_text("join Léa Drucker by exact key")
     shot(page, "ingest-near-miss")

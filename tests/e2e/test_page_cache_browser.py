@@ -15,10 +15,20 @@ pytestmark = pytest.mark.e2e
 def test_a_reloaded_page_is_revalidated_and_still_runs_under_its_policy(page):
     page.add_init_script(RECORD_VIOLATIONS)
     answers: list[dict] = []
-    page.on("response", lambda r: answers.append(
-        {"asked": r.request.all_headers().get("if-none-match"), "etag": r.all_headers()["etag"],
-         "policy": r.all_headers().get("content-security-policy")})
-        if r.request.resource_type == "document" else None)
+    page.on(
+        "response",
+        lambda r: (
+            answers.append(
+                {
+                    "asked": r.request.all_headers().get("if-none-match"),
+                    "etag": r.all_headers()["etag"],
+                    "policy": r.all_headers().get("content-security-policy"),
+                }
+            )
+            if r.request.resource_type == "document"
+            else None
+        ),
+    )
     page.goto("/show/the-bureau")
     page.wait_for_load_state("networkidle")
     page.reload()

@@ -41,10 +41,15 @@ NEO4J_ADMINISTRATION = [
 FALKORDB_BEYOND_NEEDS = [
     ("CALL dbms.procedures()", "CALL dbms.procedures"),
     ("CALL dbms.functions() YIELD name RETURN name", "CALL dbms.functions"),
-    ("MATCH (a), (b) CALL algo.SPpaths({sourceNode: a, targetNode: b, relTypes: ['X']}) "
-     "YIELD path RETURN path", "ignores its time limit"),
-    ("MATCH (a) CALL algo.SSpaths({sourceNode: a, relTypes: ['X']}) YIELD path RETURN path",
-     "ignores its time limit"),
+    (
+        "MATCH (a), (b) CALL algo.SPpaths({sourceNode: a, targetNode: b, relTypes: ['X']}) "
+        "YIELD path RETURN path",
+        "ignores its time limit",
+    ),
+    (
+        "MATCH (a) CALL algo.SSpaths({sourceNode: a, relTypes: ['X']}) YIELD path RETURN path",
+        "ignores its time limit",
+    ),
     ("CALL algo.betweenness({}) YIELD node, score RETURN node, score", "every pair"),
     ("CALL db.idx.fulltext.drop('Show')", "CALL db.idx.fulltext.drop"),
 ]
@@ -69,9 +74,12 @@ def test_procedures_beyond_analysts_needs_are_refused_on_falkordb(embedded, quer
 
 
 def test_a_refused_procedure_is_named_however_it_is_spelled(embedded):
-    for query in ("call DBMS.PROCEDURES()", "CALL `dbms.procedures`()",
-                  "CALL dbms /* x */ . `procedures` () YIELD name RETURN name",
-                  "CALL { CALL dbms.procedures() YIELD name RETURN name } RETURN name"):
+    for query in (
+        "call DBMS.PROCEDURES()",
+        "CALL `dbms.procedures`()",
+        "CALL dbms /* x */ . `procedures` () YIELD name RETURN name",
+        "CALL { CALL dbms.procedures() YIELD name RETURN name } RETURN name",
+    ):
         _refused(embedded, query, "is refused")
 
 
@@ -79,10 +87,10 @@ def test_procedure_calls_the_text_does_not_show_are_refused_by_the_plan_count(em
     # FalkorDB's plan names no procedure: names come from the text, and the number of
     # calls must match the plan's. A text the lexer misreads (simulated here by pairing
     # the engine's real plan of two calls with a text of one) is refused.
-    two_calls = ("CALL db.labels() YIELD label CALL dbms.procedures() YIELD name "
-                 "RETURN label, name")
-    reply = embedded._call(lambda g: g.client.execute_command(
-        "GRAPH.EXPLAIN", embedded.graph_name, two_calls))
+    two_calls = "CALL db.labels() YIELD label CALL dbms.procedures() YIELD name RETURN label, name"
+    reply = embedded._call(
+        lambda g: g.client.execute_command("GRAPH.EXPLAIN", embedded.graph_name, two_calls)
+    )
     assert len(falkor_plan(reply, two_calls, "FalkorDB").procedures) == 2
     with pytest.raises(QueryRefused, match="2 procedure call"):
         falkor_plan(reply, "CALL db.labels() YIELD label RETURN label, '' AS name", "FalkorDB")
@@ -106,8 +114,9 @@ def test_load_csv_is_refused_however_disguised(backend, query):
 
 
 def test_load_csv_from_a_parameter_is_refused(backend):
-    _refused(backend, "LOAD CSV FROM $url AS r RETURN r", "LOAD CSV",
-             {"url": "https://127.0.0.1:8102/"})
+    _refused(
+        backend, "LOAD CSV FROM $url AS r RETURN r", "LOAD CSV", {"url": "https://127.0.0.1:8102/"}
+    )
 
 
 def test_load_csv_is_refused_quickly(backend):
@@ -127,14 +136,17 @@ def test_schema_procedures_and_full_text_search_still_work(backend):
     if backend.dialect == "neo4j":
         found = backend.run_adhoc(
             "CALL db.index.fulltext.queryNodes($index, 'bureau') YIELD node RETURN node.title",
-            {"index": FULLTEXT_INDEX})
+            {"index": FULLTEXT_INDEX},
+        )
         assert backend.run_adhoc("SHOW INDEXES YIELD name RETURN name").rows
     else:
         found = backend.run_adhoc(
-            "CALL db.idx.fulltext.queryNodes('Show', 'bureau') YIELD node RETURN node.title")
+            "CALL db.idx.fulltext.queryNodes('Show', 'bureau') YIELD node RETURN node.title"
+        )
         assert backend.run_adhoc("CALL db.indexes()").rows
-        assert backend.run_adhoc("MATCH (s:Show) WITH s LIMIT 1 CALL algo.BFS(s, 2, null) "
-                                 "YIELD nodes RETURN size(nodes)").rows
+        assert backend.run_adhoc(
+            "MATCH (s:Show) WITH s LIMIT 1 CALL algo.BFS(s, 2, null) YIELD nodes RETURN size(nodes)"
+        ).rows
     assert "The Bureau" in [row[0] for row in found.rows]
 
 
@@ -162,7 +174,7 @@ ANALYST_CORPUS = [
     "MATCH (s:Show) RETURN s.title, size([(s)<--(p:Person) | p]) AS people LIMIT 3",
     "MATCH (p:Person) WHERE (p)-->(:Show) RETURN count(p)",
     # Names inside strings and comments are not calls.
-    "RETURN 'CALL dbms.procedures() or LOAD CSV' AS s, \"x\\\"CALL y.z()\" AS t "
+    'RETURN \'CALL dbms.procedures() or LOAD CSV\' AS s, "x\\"CALL y.z()" AS t '
     "// CALL algo.SPpaths()\n/* file() */",
 ]
 NEO4J_CORPUS = [
@@ -184,11 +196,14 @@ def test_ordinary_analyst_queries_still_run(backend, query):
     backend.run_adhoc(query, used)
 
 
-@pytest.mark.parametrize("dialect,query,function", [
-    ("falkordb", "RETURN intern('x') AS s", "intern"),  # keeps strings for the server's life
-    ("neo4j", "RETURN file() AS f", "file"),  # LOAD CSV's
-    ("neo4j", "RETURN linenumber() AS n", "linenumber"),  # LOAD CSV's
-])
+@pytest.mark.parametrize(
+    "dialect,query,function",
+    [
+        ("falkordb", "RETURN intern('x') AS s", "intern"),  # keeps strings for the server's life
+        ("neo4j", "RETURN file() AS f", "file"),  # LOAD CSV's
+        ("neo4j", "RETURN linenumber() AS n", "linenumber"),  # LOAD CSV's
+    ],
+)
 def test_functions_beyond_what_analysts_need_are_refused(backend, dialect, query, function):
     if backend.dialect != dialect:
         pytest.skip(f"{function}() is {dialect}'s")
@@ -208,15 +223,25 @@ HOSTILE_VALUES = [
     ({"k": "a\udfffb"}, "lone surrogate"),
     (_nested(3000, lambda v: [v]), "nests"),
     (_nested(3000, lambda v: {"k": v}), "nests"),
-    (2 ** 70, "64 bits"),
+    (2**70, "64 bits"),
     ("x" * 1_200_000, "larger than"),
     ([{"k": "y" * 1000}] * 2000, "larger than"),
 ]
 
 
-@pytest.mark.parametrize("value,reason", HOSTILE_VALUES,
-                         ids=["surrogate", "surrogate-in-map", "deep-list", "deep-map",
-                              "huge-int", "huge-text", "huge-list"])
+@pytest.mark.parametrize(
+    "value,reason",
+    HOSTILE_VALUES,
+    ids=[
+        "surrogate",
+        "surrogate-in-map",
+        "deep-list",
+        "deep-map",
+        "huge-int",
+        "huge-text",
+        "huge-list",
+    ],
+)
 def test_parameter_values_the_engines_cannot_take_are_refused_clearly(backend, value, reason):
     with pytest.raises(BadParameter, match=reason):
         backend.run_adhoc("RETURN $v AS v", {"v": value})
@@ -261,9 +286,14 @@ def test_neo4j_itself_refuses_file_urls_in_load_csv(neo4j):
         neo4j.run_read("LOAD CSV FROM 'file:///rows.csv' AS row RETURN count(row)")
 
 
-@pytest.mark.parametrize("value, reason", [("a\x00b", "NUL character"),
-                                           (float("inf"), "not a number the database stores"),
-                                           ({"k": [float("-inf")]}, "finite number")])
+@pytest.mark.parametrize(
+    "value, reason",
+    [
+        ("a\x00b", "NUL character"),
+        (float("inf"), "not a number the database stores"),
+        ({"k": [float("-inf")]}, "finite number"),
+    ],
+)
 def test_values_one_engine_cannot_parse_are_refused_alike_on_both(backend, value, reason):
     # FalkorDB answered these with its raw "Failed to parse query parameter" message.
     with pytest.raises(BadParameter, match=reason):
@@ -295,6 +325,7 @@ def test_a_plan_the_server_never_answers_ends_at_the_deadline_on_neo4j(neo4j, mo
     the server then answers the vetting EXPLAIN with a timeout, or (seen with a fresh
     connection) never. Either way the analyst has an answer at the limit."""
     import graph.adhoc_policy
+
     monkeypatch.setitem(graph.adhoc_policy.MAX_NESTING, "neo4j", 10_000)
     started = time.monotonic()
     with pytest.raises(QueryTimeout):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+import sys
 import threading
 import time
 
@@ -11,8 +13,9 @@ import pytest
 from graph.errors import ConstraintViolation, QueryError, QueryTimeout, ReadOnlyViolation
 from graph.neo4j_lease import LEASE_LABEL, LoadLease
 
-SLOW_READ = ("UNWIND range(1, 30000) AS x UNWIND range(1, 30000) AS y "
-             "WITH x, y WHERE x * y = -1 RETURN x")
+SLOW_READ = (
+    "UNWIND range(1, 30000) AS x UNWIND range(1, 30000) AS y WITH x, y WHERE x * y = -1 RETURN x"
+)
 
 
 def _small_graph(backend):
@@ -21,7 +24,8 @@ def _small_graph(backend):
         "MERGE (s:Show {key: 'the-bureau'}) SET s.title = 'The Bureau', s.year = 2015 "
         "MERGE (c:Company {key: 'federation-entertainment'}) SET c.name = 'Federation Entertainment' "
         "MERGE (p)-[d:DIRECTED]->(s) SET d.sources = ['the-bureau.txt'] "
-        "MERGE (s)-[:MADE_BY]->(c)")
+        "MERGE (s)-[:MADE_BY]->(c)"
+    )
 
 
 def test_schema_setup_is_idempotent(backend):
@@ -70,9 +74,11 @@ def test_default_time_limit_applies_when_none_is_given(backend):
 
 def test_write_over_its_time_limit_is_rolled_back(backend):
     with pytest.raises(QueryTimeout):
-        backend.run_write("UNWIND range(1, 3000) AS x UNWIND range(1, 3000) AS y "
-                          "CREATE (:Genre {key: toString(x) + '-' + toString(y)})",
-                          timeout_ms=200)
+        backend.run_write(
+            "UNWIND range(1, 3000) AS x UNWIND range(1, 3000) AS y "
+            "CREATE (:Genre {key: toString(x) + '-' + toString(y)})",
+            timeout_ms=200,
+        )
     assert backend.run_read("MATCH (g:Genre) RETURN count(g)").value() == 0
 
 
@@ -98,16 +104,30 @@ def test_results_have_the_same_shape_on_every_backend(backend):
     _small_graph(backend)
     results = backend.run_read(
         "MATCH path = (p:Person)-[d:DIRECTED]->(s:Show)-[:MADE_BY]->(c:Company) "
-        "RETURN p, d, path, [s.title, s.year] AS pair, {title: s.title} AS map, c.name AS company")
+        "RETURN p, d, path, [s.title, s.year] AS pair, {title: s.title} AS map, c.name AS company"
+    )
     assert results.columns == ["p", "d", "path", "pair", "map", "company"]
     assert results.truncated is False
     row = results.records()[0]
-    assert row["p"] == {"label": "Person", "labels": ["Person"], "key": "eric-rochant",
-                        "properties": {"key": "eric-rochant", "name": "Eric Rochant"}}
-    assert row["d"] == {"type": "DIRECTED", "start": None, "end": None,
-                        "properties": {"sources": ["the-bureau.txt"]}}
+    assert row["p"] == {
+        "label": "Person",
+        "labels": ["Person"],
+        "key": "eric-rochant",
+        "properties": {"key": "eric-rochant", "name": "Eric Rochant"},
+    }
+    assert row["d"] == {
+        "type": "DIRECTED",
+        "start": None,
+        "end": None,
+        "properties": {"sources": ["the-bureau.txt"]},
+    }
     assert [step.get("key") or step.get("type") for step in row["path"]] == [
-        "eric-rochant", "DIRECTED", "the-bureau", "MADE_BY", "federation-entertainment"]
+        "eric-rochant",
+        "DIRECTED",
+        "the-bureau",
+        "MADE_BY",
+        "federation-entertainment",
+    ]
     assert row["path"][1]["start"] == "eric-rochant" and row["path"][1]["end"] == "the-bureau"
     assert row["pair"] == ["The Bureau", 2015]
     assert row["map"] == {"title": "The Bureau"}
@@ -119,7 +139,8 @@ def test_fulltext_search_ignores_case_and_accents_and_tolerates_a_typo(backend):
         "MERGE (p:Person {key: 'lea-drucker'}) SET p.name = 'Léa Drucker', "
         "p.search_text = 'lea drucker' "
         "MERGE (q:Person {key: 'mathieu-kassovitz'}) SET q.name = 'Mathieu Kassovitz', "
-        "q.search_text = 'mathieu kassovitz'")
+        "q.search_text = 'mathieu kassovitz'"
+    )
     backend.ensure_schema()
     for text in ("LÉA", "lea druck", "Drucket"):
         keys = _search_keys(backend, text)
@@ -139,8 +160,12 @@ def _search_keys(backend, text):
 
 def test_a_query_that_times_out_while_streaming_rows_raises_query_timeout(backend):
     with pytest.raises(QueryTimeout):
-        backend.run_read("UNWIND range(1, 3000) AS x UNWIND range(1, 3000) AS y "
-                         "WITH x, y WHERE y = 3000 RETURN x", timeout_ms=200, max_rows=0)
+        backend.run_read(
+            "UNWIND range(1, 3000) AS x UNWIND range(1, 3000) AS y "
+            "WITH x, y WHERE y = 3000 RETURN x",
+            timeout_ms=200,
+            max_rows=0,
+        )
     assert backend.run_read("RETURN 2 AS two").value() == 2
 
 
@@ -149,13 +174,16 @@ def test_neo4j_debug_log_names_a_batch_without_dumping_it(neo4j, caplog):
     (it formatted them even with debug logging off, a cost paid on every batch)."""
     rows = [[f"person-{i}", f"Person {i}", {"n": i}] for i in range(20_000)]
     with caplog.at_level(logging.DEBUG, logger="neo4j"):
-        neo4j.run_write("UNWIND $rows AS r CREATE (:Person {key: r[0], name: r[1], n: r[2].n})",
-                        {"rows": rows, "by_name": {"first": rows[0]}})
+        neo4j.run_write(
+            "UNWIND $rows AS r CREATE (:Person {key: r[0], name: r[1], n: r[2].n})",
+            {"rows": rows, "by_name": {"first": rows[0]}},
+        )
     runs = [record.getMessage() for record in caplog.records if "C: RUN" in record.getMessage()]
     assert runs and all(len(message) < 1_000 for message in runs)
     assert neo4j.counts()["Person"] == 20_000
     assert neo4j.run_read("MATCH (p:Person {key: 'person-7'}) RETURN p.name, p.n").rows == [
-        ["Person 7", 7]]
+        ["Person 7", 7]
+    ]
 
 
 def test_neo4j_loads_from_elsewhere_wait_for_the_lease_and_a_dead_holders_expires(neo4j):
@@ -176,8 +204,12 @@ def test_neo4j_loads_from_elsewhere_wait_for_the_lease_and_a_dead_holders_expire
         order.append("first")
     worker.join(10)
     assert order == ["first", "second"]
-    assert neo4j.run_read(f"MATCH (l:{LEASE_LABEL}) WHERE l.holder IS NOT NULL "
-                          "RETURN count(l)").value() == 0
+    assert (
+        neo4j.run_read(
+            f"MATCH (l:{LEASE_LABEL}) WHERE l.holder IS NOT NULL RETURN count(l)"
+        ).value()
+        == 0
+    )
 
     dead = LoadLease(neo4j, ttl_s=1.0, renew=False)
     dead.__enter__()  # never given back
@@ -218,9 +250,45 @@ def test_neo4j_schema_setup_writes_nothing_when_the_schema_is_there(neo4j):
         def run_write(self, cypher, params=None, **kwargs):
             raise AssertionError(f"a reader may not write: {cypher}")
 
-    reader = ReaderOnly(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USERNAME", "neo4j"),
-                        os.environ.get("NEO4J_PASSWORD"), os.environ.get("NEO4J_DATABASE", "neo4j"))
+    reader = ReaderOnly(
+        os.environ["NEO4J_URI"],
+        os.environ.get("NEO4J_USERNAME", "neo4j"),
+        os.environ.get("NEO4J_PASSWORD"),
+        os.environ.get("NEO4J_DATABASE", "neo4j"),
+    )
     try:
         reader.ensure_schema()
     finally:
         reader.close()
+
+
+def test_a_query_keeps_nothing_of_its_parameters_once_it_has_ended(backend):
+    """A loader's batch hands megabytes of rows to one query: once the query has ended
+    they must go with the batch, by reference counting. A load runs the cyclic collector
+    rarely (loaders/pipeline.py), so rows kept by reference cycles stayed: the Neo4j
+    driver's Result and Session hold a query's parameters in such cycles."""
+    rows = [[f"row-{n}", n] for n in range(3)]
+    before = [sys.getrefcount(row) for row in rows]
+    collecting = gc.isenabled()
+    gc.disable()  # what only the cyclic collector would free stays, and is counted
+    try:
+        backend.run_write(
+            "UNWIND $rows AS row MERGE (:Show {key: row[0], title: row[0]})", {"rows": rows}
+        )
+        found = backend.run_read(
+            "UNWIND $rows AS row MATCH (s:Show {key: row[0]}) RETURN count(s)", {"rows": rows}
+        ).value()
+        backend.run_write_many(
+            [
+                (
+                    ("UNWIND $rows AS row MATCH (s:Show {key: row[0]}) SET s.year = row[1]"),
+                    {"rows": rows},
+                )
+            ]
+        )
+        after = [sys.getrefcount(row) for row in rows]
+    finally:
+        if collecting:
+            gc.enable()
+    assert found == 3
+    assert after == before, "the queries left references to their parameter rows behind"

@@ -31,14 +31,20 @@ PEOPLE = 600
 def listing(i: int) -> dict:
     """One listing: its own show, credits shared with others (hubs whose degrees a load
     recounts at its end), a company and a genre."""
+
     def person(k: int) -> str:
         return f"Person {k % PEOPLE:03d}"
 
-    return {"title": f"Show {i:05d}", "year": 1950 + i % 70,
-            "source_url": f"https://catalogue.example/show/{i}",
-            "directors": [person(i * 7)], "writers": [person(i * 11 + 3)],
-            "cast": [person(i * 13 + k) for k in range(4)],
-            "companies": [f"Company {i % 40}"], "genres": [f"Genre {i % 12}"]}
+    return {
+        "title": f"Show {i:05d}",
+        "year": 1950 + i % 70,
+        "source_url": f"https://catalogue.example/show/{i}",
+        "directors": [person(i * 7)],
+        "writers": [person(i * 11 + 3)],
+        "cast": [person(i * 13 + k) for k in range(4)],
+        "companies": [f"Company {i % 40}"],
+        "genres": [f"Genre {i % 12}"],
+    }
 
 
 def write_listings(folder: Path, count: int) -> list[Path]:
@@ -52,8 +58,9 @@ def write_listings(folder: Path, count: int) -> list[Path]:
 
 
 def cli(data_dir: Path, *args: str):
-    return CliRunner().invoke(main, ["--backend", "embedded", "--data-dir", str(data_dir), *args],
-                              catch_exceptions=False)
+    return CliRunner().invoke(
+        main, ["--backend", "embedded", "--data-dir", str(data_dir), *args], catch_exceptions=False
+    )
 
 
 def listing_count(backend) -> int:
@@ -61,22 +68,31 @@ def listing_count(backend) -> int:
 
 
 def inconsistencies(backend) -> list:
-    """Listings, shows and edges that disagree: a show a listing names that is missing or
-    does not name it back, a `sources` entry naming no listing."""
+    """Listings, shows, edges and Assertions that disagree: a show a listing names that is
+    missing or has no Assertion of it, an Assertion naming no listing, no show or an edge
+    not in the store, a count that is not the number of Assertions."""
     checks = {
         "listing names a missing show": "MATCH (l:Listing) UNWIND l.shows AS k "
-            "OPTIONAL MATCH (s:Show {key: k}) WITH l, k, s WHERE s IS NULL RETURN l.key, k",
+        "OPTIONAL MATCH (s:Show {key: k}) WITH l, k, s WHERE s IS NULL RETURN l.key, k",
         "show does not name its listing": "MATCH (l:Listing) UNWIND l.shows AS k "
-            "MATCH (s:Show {key: k}) WHERE NOT l.key IN s.sources RETURN l.key, k",
-        "show names a missing listing": "MATCH (s:Show) UNWIND s.sources AS k "
-            "OPTIONAL MATCH (l:Listing {key: k}) WITH s, k, l WHERE l IS NULL RETURN s.key, k",
-        "edge names a missing listing": "MATCH (a)-[r]->(b) UNWIND r.sources AS k "
-            "OPTIONAL MATCH (l:Listing {key: k}) WITH a, b, k, l WHERE l IS NULL "
-            "RETURN a.key, b.key, k",
+        "OPTIONAL MATCH (a:Assertion {listing: l.key, show: k}) WITH l, k, a "
+        "WHERE a IS NULL RETURN l.key, k",
+        "assertion names a missing listing": "MATCH (a:Assertion) "
+        "OPTIONAL MATCH (l:Listing {key: a.listing}) WITH a, l WHERE l IS NULL "
+        "RETURN a.key",
+        "show counts other listings": "MATCH (s:Show) OPTIONAL MATCH (a:Assertion {show: s.key}) "
+        "WITH s, count(a) AS n WHERE n <> s.asserted_by RETURN s.key, n",
+        "edge counts other listings": "MATCH (s:Show)-[r]-() WITH s, r, type(r) + '|' + "
+        "startNode(r).key + '|' + endNode(r).key + '|' + coalesce(r.role, '') AS id "
+        "OPTIONAL MATCH (a:Assertion {show: s.key}) WHERE id IN a.edges "
+        "WITH r, id, count(a) AS n WHERE n > 0 AND n <> r.asserted_by RETURN id, n",
         "load journal left": "MATCH (j:LoadJournal) RETURN j.load",
     }
-    return [(what, row) for what, query in checks.items()
-            for row in backend.run_read(query, max_rows=0).rows]
+    return [
+        (what, row)
+        for what, query in checks.items()
+        for row in backend.run_read(query, max_rows=0).rows
+    ]
 
 
 def test_a_backup_taken_during_a_load_restores_every_listing_whole_or_absent(tmp_path, embedded):
@@ -86,9 +102,22 @@ def test_a_backup_taken_during_a_load_restores_every_listing_whole_or_absent(tmp
     serving.ensure_schema()
     env = {**os.environ, "PYTHONPATH": str(REPO), "SCREENGRAPH_EMBEDDED_IDLE_S": "0"}
     load = subprocess.Popen(
-        [sys.executable, "-m", "screengraph", "--backend", "embedded", "--data-dir", str(store),
-         "load", str(tmp_path / "listings")], env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "screengraph",
+            "--backend",
+            "embedded",
+            "--data-dir",
+            str(store),
+            "load",
+            str(tmp_path / "listings"),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         while listing_count(serving) == 0 and load.poll() is None:
             time.sleep(0.01)
@@ -110,8 +139,9 @@ def test_a_backup_taken_during_a_load_restores_every_listing_whole_or_absent(tmp
 
     restored = FalkorBackend(store, "screengraph")
     try:
-        present = sorted(row[0] for row in restored.run_read(
-            "MATCH (l:Listing) RETURN l.key", max_rows=0).rows)
+        present = sorted(
+            row[0] for row in restored.run_read("MATCH (l:Listing) RETURN l.key", max_rows=0).rows
+        )
         assert 0 < len(present) < LISTINGS, "the backup was not taken during the load"
         assert inconsistencies(restored) == []
         # A clean load of exactly the listings present gives the same graph.
@@ -160,9 +190,15 @@ def _tar(path: Path, members: dict[str, bytes]) -> Path:
 
 
 def _manifest(**changes) -> bytes:
-    fields = {"format": "screengraph-backup", "format_version": 1,
-              "graphs": {"screengraph": LAYOUT_VERSION}, "created_at": "2026-01-01T00:00:00",
-              "engine": "FalkorDB", "snapshot_bytes": 0, "snapshot_sha256": "0" * 64}
+    fields = {
+        "format": "screengraph-backup",
+        "format_version": 1,
+        "graphs": {"screengraph": LAYOUT_VERSION},
+        "created_at": "2026-01-01T00:00:00",
+        "engine": "FalkorDB",
+        "snapshot_bytes": 0,
+        "snapshot_sha256": "0" * 64,
+    }
     return json.dumps({**fields, **changes}).encode()
 
 
@@ -171,16 +207,25 @@ def test_a_restore_refuses_what_is_not_a_backup_it_can_read(tmp_path):
     cases = {
         "no such file": (tmp_path / "missing.backup", "no such file"),
         "text": (tmp_path / "notes.txt", "not a tar archive"),
-        "other tar": (_tar(tmp_path / "other.tar", {"readme": b"hi"}),
-                      f"does not start with {MANIFEST_NAME}"),
-        "other json": (_tar(tmp_path / "json.tar", {MANIFEST_NAME: b'{"format": "x"}'}),
-                       "does not say format"),
-        "newer format": (_tar(tmp_path / "f2.tar", {MANIFEST_NAME: _manifest(format_version=2)}),
-                         "written by a newer screengraph"),
-        "newer layout": (_tar(tmp_path / "l9.tar",
-                              {MANIFEST_NAME: _manifest(graphs={"screengraph": 99})}),
-                         ("has layout version 99, written by a newer screengraph; this one "
-                          f"understands layouts up to {LAYOUT_VERSION}")),
+        "other tar": (
+            _tar(tmp_path / "other.tar", {"readme": b"hi"}),
+            f"does not start with {MANIFEST_NAME}",
+        ),
+        "other json": (
+            _tar(tmp_path / "json.tar", {MANIFEST_NAME: b'{"format": "x"}'}),
+            "does not say format",
+        ),
+        "newer format": (
+            _tar(tmp_path / "f2.tar", {MANIFEST_NAME: _manifest(format_version=2)}),
+            "written by a newer screengraph",
+        ),
+        "newer layout": (
+            _tar(tmp_path / "l9.tar", {MANIFEST_NAME: _manifest(graphs={"screengraph": 99})}),
+            (
+                "has layout version 99, written by a newer screengraph; this one "
+                f"understands layouts up to {LAYOUT_VERSION}"
+            ),
+        ),
     }
     (tmp_path / "notes.txt").write_text("not a backup\n")
     for name, (path, message) in cases.items():
@@ -210,8 +255,9 @@ def test_a_damaged_backup_is_refused_and_the_store_left_as_it_was(tmp_path):
 
 def test_backup_and_restore_say_what_to_do_on_neo4j(tmp_path):
     for command in (["backup", str(tmp_path / "x.backup")], ["restore", str(tmp_path / "x")]):
-        result = CliRunner().invoke(main, ["--backend", "neo4j", "--neo4j-uri",
-                                           "bolt://127.0.0.1:1", *command])
+        result = CliRunner().invoke(
+            main, ["--backend", "neo4j", "--neo4j-uri", "bolt://127.0.0.1:1", *command]
+        )
         assert result.exit_code == 1
         assert "neo4j-admin" in result.output and "docs/operations.md" in result.output
 
@@ -284,9 +330,12 @@ def test_a_restore_killed_between_its_renames_is_finished_by_the_next_start(tmp_
     extra = tmp_path / "extra.jsonl"
     extra.write_text('{"title": "Loaded After The Backup", "year": 2020, "cast": ["Someone"]}\n')
     assert cli(store, "load", str(extra)).exit_code == 0
-    killed = subprocess.run([sys.executable, "-c", _KILLED_MIDWAY, str(store),
-                             str(tmp_path / "b.backup")], cwd=REPO, timeout=120,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_MIDWAY, str(store), str(tmp_path / "b.backup")],
+        cwd=REPO,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert killed.returncode == -9
     assert not (store / "appendonly").exists()  # the moment the swap was journalled for
     backend = FalkorBackend(store, "screengraph")

@@ -26,11 +26,20 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _cli(data_dir: Path, *args: str, idle_s: float = 30, check: bool = True):
-    env = dict(os.environ, PYTHONPATH=str(REPO), SCREENGRAPH_EMBEDDED_IDLE_S=str(idle_s),
-               SCREENGRAPH_BACKEND="embedded")
-    return subprocess.run([sys.executable, "-m", "screengraph", "--data-dir", str(data_dir),
-                           *args], capture_output=True, text=True, timeout=120, env=env,
-                          check=check)
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(REPO),
+        SCREENGRAPH_EMBEDDED_IDLE_S=str(idle_s),
+        SCREENGRAPH_BACKEND="embedded",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "screengraph", "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=check,
+    )
 
 
 def _running(data_dir: Path) -> tuple[int | None, int | None]:
@@ -159,8 +168,10 @@ def test_a_keeper_whose_server_crashed_before_it_watched_says_why_it_stops(store
     watch: it stops saying so (it raised TypeError on the released lock before)."""
     store.mkdir(parents=True, exist_ok=True)
     server = EmbeddedServer(store)  # owns nothing: the folder was released
-    assert keep(server, 30, threading.Event()) == \
-        "its server kept crashing (see the server log); the folder is released"
+    assert (
+        keep(server, 30, threading.Event())
+        == "its server kept crashing (see the server log); the folder is released"
+    )
 
 
 def test_processes_starting_at_once_share_one_server(store):
@@ -172,8 +183,15 @@ def test_processes_starting_at_once_share_one_server(store):
             backend.run_write("CREATE (:Show {{key: 'x'}})")
             print(backend.server.pid, flush=True)
     """)
-    children = [subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", script],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
     outputs = [child.communicate(timeout=120) for child in children]
     assert all(child.returncode == 0 for child in children), [err for _, err in outputs]
     pids = {int(out) for out, _ in outputs}
@@ -198,6 +216,7 @@ def test_clients_arriving_as_the_keeper_stops_never_fail(store):
 
 def test_a_deleted_folder_stops_its_keeper_and_server(store):
     import shutil
+
     _cli(store, "stats")
     keeper, server = _running(store)
     shutil.rmtree(store)
@@ -233,6 +252,7 @@ def test_ad_hoc_queries_run_on_the_sandbox_of_a_kept_server(store):
 def test_the_idle_time_is_a_setting_that_reaches_the_store(tmp_path):
     from graph.connect import connect
     from graph.settings import SettingsError, load_settings
+
     env = {"SCREENGRAPH_BACKEND": "embedded", "SCREENGRAPH_DATA_DIR": str(tmp_path)}
     assert load_settings(env=env).embedded_idle_s > 0, "one-off commands should find it warm"
     backend = connect(load_settings(env={**env, "SCREENGRAPH_EMBEDDED_IDLE_S": "7"}))

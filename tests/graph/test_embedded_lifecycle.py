@@ -34,7 +34,7 @@ ENDINGS = {
     "sys.exit inside a query loop": "sys.exit(3)",
     "ctrl-c": "print('ready', flush=True)\nwhile True:\n    backend.run_read('RETURN 1')",
     "sigterm": "import signal\nsignal.signal(signal.SIGTERM, lambda *a: sys.exit(143))\n"
-               "print('ready', flush=True)\ntime.sleep(60)",
+    "print('ready', flush=True)\ntime.sleep(60)",
     "kill -9 of the python process": "print('ready', flush=True)\ntime.sleep(60)",
 }
 
@@ -64,15 +64,26 @@ def _wait_gone(pid: int, seconds: float = 10.0) -> bool:
 @pytest.mark.parametrize("ending", list(ENDINGS))
 def test_no_server_outlives_its_program(tmp_path, ending):
     script = OPEN_AND_WRITE.format(repo=str(REPO), data_dir=str(tmp_path)) + ENDINGS[ending]
-    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-    server_pid = int(child.stdout.readline())
-    assert _alive(server_pid)
-    if ending in ("ctrl-c", "sigterm", "kill -9 of the python process"):
-        assert child.stdout.readline().strip() == "ready"
-        child.send_signal({"ctrl-c": signal.SIGINT, "sigterm": signal.SIGTERM,
-                           "kill -9 of the python process": signal.SIGKILL}[ending])
-    child.wait(timeout=30)
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        server_pid = int(child.stdout.readline())
+        assert _alive(server_pid)
+        if ending in ("ctrl-c", "sigterm", "kill -9 of the python process"):
+            assert child.stdout.readline().strip() == "ready"
+            child.send_signal(
+                {
+                    "ctrl-c": signal.SIGINT,
+                    "sigterm": signal.SIGTERM,
+                    "kill -9 of the python process": signal.SIGKILL,
+                }[ending]
+            )
+        child.wait(timeout=30)
+    finally:  # a failed case must not leave its program looping for the rest of the suite
+        if child.poll() is None:
+            child.kill()
+            child.wait()
     assert _wait_gone(server_pid), f"server {server_pid} survived '{ending}'"
     # And what the child wrote is still there for the next program.
     with FalkorBackend(tmp_path, "lifecycle") as backend:
@@ -107,8 +118,9 @@ def test_a_second_process_shares_the_store_of_a_running_owner(tmp_path):
                 client.run_write("CREATE (:Show {{key: 'by-client'}})")
                 print(client.server.owner, client.run_read("MATCH (s:Show) RETURN count(s)").value())
         """)
-        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                             timeout=60, check=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+        ).stdout.split()
         assert out == ["False", "2"], "the second process should attach, not start a server"
         assert owner.run_read("MATCH (s:Show) RETURN count(s)").value() == 2
         assert _alive(owner.server.pid), "the client must not stop the owner's server"
@@ -171,8 +183,7 @@ def test_a_server_that_ran_fine_is_restarted_after_any_number_of_crashes(tmp_pat
         backend.close()
 
 
-def test_a_crash_loop_stops_the_keeper_and_the_next_query_starts_the_server_again(
-        tmp_path, caplog):
+def test_a_crash_loop_stops_the_keeper_and_the_next_query_starts_the_server_again(tmp_path, caplog):
     backend = FalkorBackend(tmp_path, "crashloop")
     backend.server.restarts = RestartPolicy(max_restarts=2, window_s=60, healthy_after_s=30)
     try:
@@ -197,8 +208,9 @@ def test_a_crash_loop_stops_the_keeper_and_the_next_query_starts_the_server_agai
                 print(other.server.owner, count)
         """)
         started = time.monotonic()
-        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                             timeout=60, check=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+        ).stdout.split()
         assert out == ["True", "1"] and time.monotonic() - started < 20
         # ...and so can the next query in this process.
         started = time.monotonic()
@@ -213,15 +225,21 @@ def test_after_a_restart_the_first_query_waits_until_indexes_are_rebuilt(tmp_pat
     try:
         # Nodes first, then the indexes: the append-only file replays the index creation
         # over 200k nodes, which FalkorDB then populates in the background.
-        backend.run_write("UNWIND range(1, 200000) AS i "
-                          "CREATE (:Person {key: 'p' + toString(i), name: 'n' + toString(i)})")
+        backend.run_write(
+            "UNWIND range(1, 200000) AS i "
+            "CREATE (:Person {key: 'p' + toString(i), name: 'n' + toString(i)})"
+        )
         backend.ensure_schema()
         _kill_server_and_wait(backend)
         # A load's first lookup right after the restart: FalkorDB answered PING at once
         # and the lookup scanned every node while the index was rebuilt.
         backend.run_write("MERGE (p:Person {key: 'p77'}) SET p.seen = true")
-        statuses = {row[1] for row in backend.run_read(
-            "CALL db.indexes() YIELD label, status RETURN label, status", max_rows=0).rows}
+        statuses = {
+            row[1]
+            for row in backend.run_read(
+                "CALL db.indexes() YIELD label, status RETURN label, status", max_rows=0
+            ).rows
+        }
         assert statuses == {"OPERATIONAL"}
     finally:
         backend.close()
@@ -252,8 +270,10 @@ def test_a_server_reading_a_big_store_is_waited_for_while_it_works(tmp_path):
     working. Here the bound is cut to 0.05 s and the store takes longer than that to read
     (about 0.2 s on a quiet machine)."""
     backend = FalkorBackend(tmp_path, "big")
-    backend.run_write("UNWIND range(1, 300000) AS i "
-                      "CREATE (:Person {key: 'p' + toString(i), name: 'n' + toString(i)})")
+    backend.run_write(
+        "UNWIND range(1, 300000) AS i "
+        "CREATE (:Person {key: 'p' + toString(i), name: 'n' + toString(i)})"
+    )
     backend.close()
     backend = FalkorBackend(tmp_path, "big")
     backend.server.start_timeout_s = 0.05

@@ -28,14 +28,11 @@ BOUND_S = LIMIT_MS / 1000 + 0.5
 
 RUNAWAYS = {
     "aggregation over a huge UNWIND": "UNWIND range(1, 100000000) AS x RETURN sum(x)",
-    "cartesian product": "UNWIND range(1, 20000) AS a UNWIND range(1, 20000) AS b "
-                         "RETURN count(*)",
-    "long variable-length pattern": "MATCH p = (a:Person)-[*1..12]-(b:Person) "
-                                    "RETURN count(p)",
-    "huge collect": "UNWIND range(1, 30000000) AS x WITH collect(toString(x)) AS l "
-                    "RETURN size(l)",
+    "cartesian product": "UNWIND range(1, 20000) AS a UNWIND range(1, 20000) AS b RETURN count(*)",
+    "long variable-length pattern": "MATCH p = (a:Person)-[*1..12]-(b:Person) RETURN count(p)",
+    "huge collect": "UNWIND range(1, 30000000) AS x WITH collect(toString(x)) AS l RETURN size(l)",
     "string building": "UNWIND range(1, 20000) AS x "
-                       "RETURN size(reduce(s = '', i IN range(1, 20000) | s + 'abcdefgh'))",
+    "RETURN size(reduce(s = '', i IN range(1, 20000) | s + 'abcdefgh'))",
 }
 
 
@@ -47,10 +44,10 @@ def _ready(backend) -> None:
 
 def _dense_people(backend, count: int = 30) -> None:
     """A small clique: variable-length patterns over it explode combinatorially."""
-    backend.run_write("UNWIND range(1, $n) AS i CREATE (:Person {key: 'p' + toString(i)})",
-                      {"n": count})
-    backend.run_write("MATCH (a:Person), (b:Person) WHERE a.key < b.key "
-                      "CREATE (a)-[:KNOWS]->(b)")
+    backend.run_write(
+        "UNWIND range(1, $n) AS i CREATE (:Person {key: 'p' + toString(i)})", {"n": count}
+    )
+    backend.run_write("MATCH (a:Person), (b:Person) WHERE a.key < b.key CREATE (a)-[:KNOWS]->(b)")
 
 
 @pytest.mark.parametrize("shape", list(RUNAWAYS))
@@ -67,8 +64,9 @@ def test_a_runaway_query_stops_within_its_limit(backend, shape):
 def test_a_huge_result_is_capped_by_the_engine_not_after_the_transfer(backend):
     _ready(backend)
     started = time.monotonic()
-    results = backend.run_adhoc("UNWIND range(1, 3000000) AS x RETURN x",
-                                timeout_ms=LIMIT_MS, max_rows=100)
+    results = backend.run_adhoc(
+        "UNWIND range(1, 3000000) AS x RETURN x", timeout_ms=LIMIT_MS, max_rows=100
+    )
     assert results.truncated and [row[0] for row in results.rows] == list(range(1, 101))
     assert time.monotonic() - started < BOUND_S
 
@@ -77,8 +75,10 @@ def test_a_query_building_a_huge_value_fails_cleanly(backend):
     _ready(backend)
     started = time.monotonic()
     with pytest.raises((QueryMemoryExceeded, QueryTimeout)) as failure:
-        backend.run_adhoc("UNWIND range(1, 100000000) AS x WITH collect(x) AS l "
-                          "RETURN size(l) AS n", timeout_ms=LIMIT_MS)
+        backend.run_adhoc(
+            "UNWIND range(1, 100000000) AS x WITH collect(x) AS l RETURN size(l) AS n",
+            timeout_ms=LIMIT_MS,
+        )
     assert "LIMIT" in str(failure.value)
     assert time.monotonic() - started < BOUND_S
     # The store is still there for everyone else.
@@ -108,13 +108,16 @@ def test_pages_keep_their_latency_while_a_runaway_runs_in_the_sandbox(embedded):
 
     def page() -> float:
         started = time.monotonic()
-        embedded.run_read("MATCH (p:Person {key: 'p7'})-[:KNOWS]-(q) RETURN q.key "
-                          "ORDER BY q.key LIMIT 50")
+        embedded.run_read(
+            "MATCH (p:Person {key: 'p7'})-[:KNOWS]-(q) RETURN q.key ORDER BY q.key LIMIT 50"
+        )
         return time.monotonic() - started
 
     quiet = [page() for _ in range(20)]
-    runaway = threading.Thread(target=_run_expecting_a_stop, args=(
-        embedded, RUNAWAYS["aggregation over a huge UNWIND"], 3000))
+    runaway = threading.Thread(
+        target=_run_expecting_a_stop,
+        args=(embedded, RUNAWAYS["aggregation over a huge UNWIND"], 3000),
+    )
     runaway.start()
     time.sleep(0.2)
     busy = []
@@ -167,8 +170,7 @@ def test_a_query_whose_server_died_under_it_is_not_sent_again(embedded):
     threading.Timer(0.3, os.kill, (sandbox_pid, signal.SIGKILL)).start()
     # Would answer after ~1-2 s: re-sent to the restarted sandbox, it would answer.
     with pytest.raises(BackendUnavailable, match="Run it again"):
-        embedded.run_adhoc(RUNAWAYS["cartesian product"].replace("20000", "3000"),
-                           timeout_ms=5000)
+        embedded.run_adhoc(RUNAWAYS["cartesian product"].replace("20000", "3000"), timeout_ms=5000)
     assert embedded.run_adhoc("RETURN 2").value() == 2
 
 
@@ -186,8 +188,9 @@ def test_another_process_attaches_to_the_running_sandbox(tmp_path):
                 count = client.run_adhoc("MATCH (s:Show) RETURN count(s)").value()
                 print(client._sandbox.server.owner, count)
         """)
-        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                             timeout=60, check=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+        ).stdout.split()
         assert out == ["False", "2"], "the second process should use the owner's sandbox"
         assert owner._sandbox.server.owner and _alive(owner._sandbox.server.pid)
     finally:
@@ -200,9 +203,9 @@ UNCHECKED_ON_NEO4J = {
     "string building": RUNAWAYS["string building"],
     "reduce over a huge range": "RETURN reduce(a = 0, i IN range(1, 1000000000) | a + i)",
     "comprehension in each row": "UNWIND range(1, 1000) AS x "
-                                 "RETURN sum(size([i IN range(1, 3000000) WHERE i % 7 = 0]))",
+    "RETURN sum(size([i IN range(1, 3000000) WHERE i % 7 = 0]))",
     "reduce over a collected list": "UNWIND range(1, 200000) AS i WITH collect('abcdefgh') AS l "
-                                    "RETURN size(reduce(s = '', x IN l | s + x))",
+    "RETURN size(reduce(s = '', x IN l | s + x))",
 }
 # And shapes it stops between rows.
 CHECKED_ON_NEO4J = {
@@ -212,8 +215,12 @@ CHECKED_ON_NEO4J = {
 
 
 def _private_neo4j(shared: Neo4jBackend, slots: int | None = None) -> Neo4jBackend:
-    backend = Neo4jBackend(shared.uri, os.environ.get("NEO4J_USERNAME", "neo4j"),
-                           os.environ.get("NEO4J_PASSWORD"), shared.database)
+    backend = Neo4jBackend(
+        shared.uri,
+        os.environ.get("NEO4J_USERNAME", "neo4j"),
+        os.environ.get("NEO4J_PASSWORD"),
+        shared.database,
+    )
     if slots is not None:
         backend._adhoc_slots = Slots(slots)
     return backend
@@ -251,8 +258,13 @@ def test_an_overrunning_adhoc_query_is_terminated_on_the_neo4j_server(neo4j_sess
 
         def run_long() -> None:
             try:
-                backend._read(f"UNWIND range(1, 1000000000) AS x RETURN sum(x) /* {marker} */",
-                              None, 60_000, None, {ADHOC_TAG: marker})
+                backend._read(
+                    f"UNWIND range(1, 1000000000) AS x RETURN sum(x) /* {marker} */",
+                    None,
+                    60_000,
+                    None,
+                    {ADHOC_TAG: marker},
+                )
             except BaseException as exc:  # handed to the assertion below
                 outcome["error"] = exc
 

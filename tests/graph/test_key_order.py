@@ -26,9 +26,34 @@ from tests.conftest import open_backend
 # Pages of 3 end on either side of the ASCII / non-ASCII boundary and inside runs that
 # share an ASCII prefix ("a-z", "a-é"). A fullwidth form (U+FF54) and a character beyond
 # the BMP (U+20BB7) sort differently by code point and by UTF-16 unit.
-KEYS = ["anna", "yo", "zed", "zz", "ß", "éa", "бор", "東京", "a-z", "a-é", "a", "a-",
-        "mélanie", "melanie", "ørsted", "δήμος", "ivan-petrov", "иван-петров", "黒澤-明",
-        "zoë", "z", "ÿ", "ǆ", "ṃ", "ｔｏｋｙｏ", "𠮷野家"]
+KEYS = [
+    "anna",
+    "yo",
+    "zed",
+    "zz",
+    "ß",
+    "éa",
+    "бор",
+    "東京",
+    "a-z",
+    "a-é",
+    "a",
+    "a-",
+    "mélanie",
+    "melanie",
+    "ørsted",
+    "δήμος",
+    "ivan-petrov",
+    "иван-петров",
+    "黒澤-明",
+    "zoë",
+    "z",
+    "ÿ",
+    "ǆ",
+    "ṃ",
+    "ｔｏｋｙｏ",
+    "𠮷野家",
+]
 SHOWS = ["show-1", "шоу-2", "番組-3", "émission-4"]
 PAGE = 3
 
@@ -42,13 +67,17 @@ def small_runs(monkeypatch):
 
 
 def build(backend) -> None:
-    backend.run_write("UNWIND $keys AS k CREATE (:Person {key: k, name: 'Name ' + k})",
-                      {"keys": KEYS})
-    backend.run_write("UNWIND $keys AS k CREATE (:Show {key: k, title: 'Title ' + k})",
-                      {"keys": SHOWS})
-    backend.run_write("UNWIND $pairs AS p MATCH (a:Person {key: p[0]}), (s:Show {key: p[1]}) "
-                      "CREATE (a)-[:ACTED_IN]->(s)",
-                      {"pairs": [[key, SHOWS[i % len(SHOWS)]] for i, key in enumerate(KEYS)]})
+    backend.run_write(
+        "UNWIND $keys AS k CREATE (:Person {key: k, name: 'Name ' + k})", {"keys": KEYS}
+    )
+    backend.run_write(
+        "UNWIND $keys AS k CREATE (:Show {key: k, title: 'Title ' + k})", {"keys": SHOWS}
+    )
+    backend.run_write(
+        "UNWIND $pairs AS p MATCH (a:Person {key: p[0]}), (s:Show {key: p[1]}) "
+        "CREATE (a)-[:ACTED_IN]->(s)",
+        {"pairs": [[key, SHOWS[i % len(SHOWS)]] for i, key in enumerate(KEYS)]},
+    )
 
 
 def _without_lease(backend) -> None:
@@ -62,8 +91,9 @@ def test_keyed_pages_give_every_node_once_in_code_point_order(backend):
     pages = list(backend.keyed_pages("Person", "n.name", PAGE))
     keys = [row[0] for page in pages for row in page]
     assert keys == sorted(KEYS)
-    assert [len(page) for page in pages] == [len(sorted(KEYS)[i:i + PAGE])
-                                             for i in range(0, len(KEYS), PAGE)]
+    assert [len(page) for page in pages] == [
+        len(sorted(KEYS)[i : i + PAGE]) for i in range(0, len(KEYS), PAGE)
+    ]
     assert all(name == f"Name {key}" for page in pages for key, name in page)
 
 
@@ -71,8 +101,11 @@ def test_checksum_sees_every_node_and_tells_graphs_apart_across_scripts(backend,
     monkeypatch.setattr(checksum, "PAGE", PAGE)
     build(backend)
     whole = graph_checksum(backend)
-    assert whole.counts == {"node:Person": len(KEYS), "node:Show": len(SHOWS),
-                            "rel:ACTED_IN": len(KEYS)}
+    assert whole.counts == {
+        "node:Person": len(KEYS),
+        "node:Show": len(SHOWS),
+        "rel:ACTED_IN": len(KEYS),
+    }
     people = whole.sections["node:Person"]
     assert [page.first_key for page in people.pages] == sorted(KEYS)[::PAGE]
     assert sum(page.count for page in people.pages) == len(KEYS)
@@ -91,8 +124,11 @@ def test_export_holds_every_node_once_and_imports_to_the_same_graph(backend, tmp
     result = write_export("jsonl", path, reader.nodes(), reader.relationships(), backend.name)
     assert (result.nodes, result.relationships) == (len(KEYS) + len(SHOWS), len(KEYS))
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[1:]]
-    people = [line["properties"]["key"] for line in lines
-              if line["type"] == "node" and line["labels"] == ["Person"]]
+    people = [
+        line["properties"]["key"]
+        for line in lines
+        if line["type"] == "node" and line["labels"] == ["Person"]
+    ]
     assert people == sorted(KEYS)  # once each, in the order screengraph chose
     backend.clear()
     with path.open(encoding="utf-8") as text:
@@ -124,7 +160,8 @@ def test_both_engines_page_one_graph_alike(request, monkeypatch, tmp_path: Path)
     assert embedded == neo4j
     for name, section in embedded.sections.items():
         assert [(p.first_key, p.count, p.digest) for p in section.pages] == [
-            (p.first_key, p.count, p.digest) for p in neo4j.sections[name].pages], name
+            (p.first_key, p.count, p.digest) for p in neo4j.sections[name].pages
+        ], name
     assert exports[0] == exports[1]
 
 

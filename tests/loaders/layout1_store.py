@@ -24,28 +24,39 @@ from graph.schema import LAYOUT_LABEL, LISTING_LABEL
 from loaders.pipeline import Loader
 from loaders.sources import SourceText
 from loaders.statements import HUB_LABELS
+from tests.loaders.layout3_store import to_layout3
 
-_HUB_SOURCES = ("MATCH (n:{label}) OPTIONAL MATCH (n)-[r]-() UNWIND coalesce(r.sources, []) AS s "
-                "WITH n, collect(DISTINCT s) AS sources "
-                "SET n.sources = sources, "
-                "n.votes = coalesce(n.votes, [n.name + '\t' + toString(size(sources))])")
+_HUB_SOURCES = (
+    "MATCH (n:{label}) OPTIONAL MATCH (n)-[r]-() UNWIND coalesce(r.sources, []) AS s "
+    "WITH n, collect(DISTINCT s) AS sources "
+    "SET n.sources = sources, "
+    "n.votes = coalesce(n.votes, [n.name + '\t' + toString(size(sources))])"
+)
 
 
 def build_layout1_store(backend: Backend, sources: list[SourceText]) -> None:
     """Write into the (empty) backend the store layout 1 wrote for `sources`."""
     Loader(backend).load(sources)
+    to_layout3(backend)  # layout 1 kept `sources` on shows and edges, as layout 3 did
     renames = backend.run_read(
-        f"MATCH (l:{LISTING_LABEL}) RETURN l.key, l.file, l.record", max_rows=0).rows
+        f"MATCH (l:{LISTING_LABEL}) RETURN l.key, l.file, l.record", max_rows=0
+    ).rows
     old_ids = {key: _old_id(file, record) for key, file, record in renames}
     backend.run_write(
         f"UNWIND $pairs AS p MATCH (l:{LISTING_LABEL} {{key: p[0]}}) SET l.key = p[1]",
-        {"pairs": [[new, old] for new, old in old_ids.items()]})
+        {"pairs": [[new, old] for new, old in old_ids.items()]},
+    )
     renamed = "[s IN {0} | CASE WHEN s = $new THEN $old ELSE s END]"
     for new, old in old_ids.items():
-        backend.run_write(f"MATCH (s:Show) WHERE $new IN s.sources "
-                          f"SET s.sources = {renamed.format('s.sources')}", {"new": new, "old": old})
-        backend.run_write(f"MATCH ()-[r]->() WHERE $new IN r.sources "
-                          f"SET r.sources = {renamed.format('r.sources')}", {"new": new, "old": old})
+        backend.run_write(
+            f"MATCH (s:Show) WHERE $new IN s.sources SET s.sources = {renamed.format('s.sources')}",
+            {"new": new, "old": old},
+        )
+        backend.run_write(
+            f"MATCH ()-[r]->() WHERE $new IN r.sources "
+            f"SET r.sources = {renamed.format('r.sources')}",
+            {"new": new, "old": old},
+        )
     for label in HUB_LABELS:
         backend.run_write(_HUB_SOURCES.format(label=label))
     backend.run_write(f"MATCH (l:{LAYOUT_LABEL}) DELETE l")

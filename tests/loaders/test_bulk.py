@@ -37,16 +37,34 @@ from tests.loaders.test_imdb_tmdb_same_graph import tmdb_file
 BATCH = 7
 
 EXTRA_LISTINGS = [
-    {"title": "Night Shift", "year": 2001, "directors": ["Anna Berger"],
-     "cast": ["Léa Drucker", "Omar Haddad"], "genres": ["Drama"], "companies": ["Canal+"],
-     "network": "Arte", "Episodes": 12, "source_url": "https://example.org/night-shift"},
+    {
+        "title": "Night Shift",
+        "year": 2001,
+        "directors": ["Anna Berger"],
+        "cast": ["Léa Drucker", "Omar Haddad"],
+        "genres": ["Drama"],
+        "companies": ["Canal+"],
+        "network": "Arte",
+        "Episodes": 12,
+        "source_url": "https://example.org/night-shift",
+    },
     {"title": "Night Shift", "cast": ["LÉA DRUCKER"], "genres": ["drama"]},
-    {"title": "Night Shift", "year": 2014, "cast": ["Lea Drucker"], "companies": ["CANAL+"],
-     "related_shows": ["Day Shift", "Night Shift"]},
+    {
+        "title": "Night Shift",
+        "year": 2014,
+        "cast": ["Lea Drucker"],
+        "companies": ["CANAL+"],
+        "related_shows": ["Day Shift", "Night Shift"],
+    },
     {"title": "Night Shift", "cast": ["Omar  Haddad"]},
-    {"title": "Day Shift", "synopsis": "A remake.", "cast": ["Léa Drucker"],
-     "writers": ["Anna Berger"], "producers": ["Omar Haddad"],
-     "executive_producers": ["Anna Berger"]},
+    {
+        "title": "Day Shift",
+        "synopsis": "A remake.",
+        "cast": ["Léa Drucker"],
+        "writers": ["Anna Berger"],
+        "producers": ["Omar Haddad"],
+        "executive_producers": ["Anna Berger"],
+    },
     {"title": "The Bureau", "year": 2015, "country": "France", "cast": ["Lea Drucker"]},
     {"title": "", "cast": ["Nobody"]},
 ]
@@ -74,17 +92,31 @@ def _incremental(backend, paths):
 
 def _schema(backend) -> set[str]:
     if backend.name == "neo4j":
-        indexes = backend.run_read("SHOW INDEXES YIELD name, type, labelsOrTypes, properties "
-                                   "RETURN type, labelsOrTypes, properties", max_rows=0).rows
-        constraints = backend.run_read("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties "
-                                       "RETURN type, labelsOrTypes, properties", max_rows=0).rows
+        indexes = backend.run_read(
+            "SHOW INDEXES YIELD name, type, labelsOrTypes, properties "
+            "RETURN type, labelsOrTypes, properties",
+            max_rows=0,
+        ).rows
+        constraints = backend.run_read(
+            "SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties "
+            "RETURN type, labelsOrTypes, properties",
+            max_rows=0,
+        ).rows
     else:
-        indexes = [row[:3] for row in backend.run_read(
-            "CALL db.indexes() YIELD label, properties, types RETURN label, properties, types",
-            max_rows=0).rows]
-        constraints = [row[:3] for row in backend.run_read(
-            "CALL db.constraints() YIELD type, label, properties RETURN type, label, properties",
-            max_rows=0).rows]
+        indexes = [
+            row[:3]
+            for row in backend.run_read(
+                "CALL db.indexes() YIELD label, properties, types RETURN label, properties, types",
+                max_rows=0,
+            ).rows
+        ]
+        constraints = [
+            row[:3]
+            for row in backend.run_read(
+                "CALL db.constraints() YIELD type, label, properties RETURN type, label, properties",
+                max_rows=0,
+            ).rows
+        ]
     return {json.dumps(row, sort_keys=True) for row in [*indexes, *constraints]}
 
 
@@ -99,22 +131,27 @@ def _assert_same(expected, expected_schema, backend, other=None):
 
 def test_bulk_load_gives_the_incremental_graph_on_the_embedded_store(tmp_path, request):
     from tests.conftest import open_backend
+
     paths = _inputs(tmp_path)
     incremental, bulk = open_backend("embedded", request), open_backend("embedded", request)
     summary = _incremental(incremental, paths)
     assert summary.rejected == 1 and summary.unchanged == 1
     bulk_summary = BulkLoader(batch_size=BATCH).load(bulk, _sources(paths))
-    assert (bulk_summary.loaded, bulk_summary.rejected, bulk_summary.unchanged,
-            bulk_summary.credits) == (summary.loaded, 1, 1, summary.credits)
+    assert (
+        bulk_summary.loaded,
+        bulk_summary.rejected,
+        bulk_summary.unchanged,
+        bulk_summary.credits,
+    ) == (summary.loaded, 1, 1, summary.credits)
     assert sorted(bulk_summary.warnings) == sorted(summary.warnings)
-    _assert_same(graph_checksum(incremental, LOAD_TIMES), _schema(incremental), bulk,
-                 incremental)
+    _assert_same(graph_checksum(incremental, LOAD_TIMES), _schema(incremental), bulk, incremental)
 
 
 def test_a_bulk_load_that_spills_to_disk_gives_the_incremental_graph(tmp_path, request):
     """With room in memory for two nodes and two edges, every node and edge is written to
     the scratch file and read back, most of them many times, between batches."""
     from tests.conftest import open_backend
+
     paths = _inputs(tmp_path)
     incremental, bulk = open_backend("embedded", request), open_backend("embedded", request)
     _incremental(incremental, paths)
@@ -122,21 +159,27 @@ def test_a_bulk_load_that_spills_to_disk_gives_the_incremental_graph(tmp_path, r
     loader.load(bulk, _sources(paths))
     assert loader.graph.node_table.spilled > 1000 and loader.graph.edge_table.spilled > 1000
     assert list((tmp_path / "spill").iterdir()) == []  # the scratch file is gone
-    _assert_same(graph_checksum(incremental, LOAD_TIMES), _schema(incremental), bulk,
-                 incremental)
+    _assert_same(graph_checksum(incremental, LOAD_TIMES), _schema(incremental), bulk, incremental)
 
 
 def test_nodes_of_alternating_shapes_keep_their_places_in_graph_bulk(embedded):
     """GRAPH.BULK numbers nodes blob by blob; relationships name their ends by place."""
-    nodes = [("Person", {"key": "a", "name": "A"}), ("Show", {"key": "s", "title": "S"}),
-             ("Person", {"key": "b", "name": "B", "credit_count": 1}),
-             ("Person", {"key": "c", "name": "C"}), ("Show", {"key": "t", "year": 2001})]
-    relationships = [("ACTED_IN", NodeRef("Person", key, at), NodeRef("Show", show, to), {})
-                     for key, at, show, to in (("a", 0, "t", 4), ("b", 2, "s", 1),
-                                               ("c", 3, "t", 4))]
+    nodes = [
+        ("Person", {"key": "a", "name": "A"}),
+        ("Show", {"key": "s", "title": "S"}),
+        ("Person", {"key": "b", "name": "B", "credit_count": 1}),
+        ("Person", {"key": "c", "name": "C"}),
+        ("Show", {"key": "t", "year": 2001}),
+    ]
+    relationships = [
+        ("ACTED_IN", NodeRef("Person", key, at), NodeRef("Show", show, to), {})
+        for key, at, show, to in (("a", 0, "t", 4), ("b", 2, "s", 1), ("c", 3, "t", 4))
+    ]
     embedded.bulk_import(iter(nodes), iter(relationships))
-    found = embedded.run_read("MATCH (p:Person)-[:ACTED_IN]->(s:Show) RETURN p.key, s.key, "
-                              "p.name ORDER BY p.key", max_rows=0).rows
+    found = embedded.run_read(
+        "MATCH (p:Person)-[:ACTED_IN]->(s:Show) RETURN p.key, s.key, p.name ORDER BY p.key",
+        max_rows=0,
+    ).rows
     assert found == [["a", "t", "A"], ["b", "s", "B"], ["c", "t", "C"]]
 
 
@@ -144,26 +187,50 @@ def test_names_the_load_forgot_resolve_as_against_the_store(tmp_path, request, m
     """Past remembered.REMEMBERED names a load forgets the oldest and the
     incremental loader asks the store again; the bulk path asks the graph it holds."""
     from tests.conftest import open_backend
+
     monkeypatch.setattr("loaders.remembered.REMEMBERED", 16)
     # A name-only David Smith, who then gets nm0000229; a namesake nm0000230 becomes
     # david-smith--nm0000230; forgotten, he must still be found by his identifier.
     smith = [{"title": "First", "year": 1990, "cast": ["David Smith"]}] + [
-        {"title": title, "year": 1991, "credits": [
-            {"name": "David Smith", "category": "director", "ids": [f"imdb:{nconst}"]}]}
-        for title, nconst in (("Second", "nm0000229"), ("Third", "nm0000230"))]
-    fillers = [{"title": f"Filler {i}", "year": 2000, "credits": [
-        {"name": f"Person {i} {j}", "category": "actor", "ids": [f"imdb:nm{1000000 + 5 * i + j}"]}
-        for j in range(5)]} for i in range(12)]
-    listings = [*smith, *fillers, {"title": "Later", "year": 2011, "credits": [
-        {"name": "David Smith", "category": "actor", "ids": ["imdb:nm0000230"]}]}]
+        {
+            "title": title,
+            "year": 1991,
+            "credits": [{"name": "David Smith", "category": "director", "ids": [f"imdb:{nconst}"]}],
+        }
+        for title, nconst in (("Second", "nm0000229"), ("Third", "nm0000230"))
+    ]
+    fillers = [
+        {
+            "title": f"Filler {i}",
+            "year": 2000,
+            "credits": [
+                {
+                    "name": f"Person {i} {j}",
+                    "category": "actor",
+                    "ids": [f"imdb:nm{1000000 + 5 * i + j}"],
+                }
+                for j in range(5)
+            ],
+        }
+        for i in range(12)
+    ]
+    listings = [
+        *smith,
+        *fillers,
+        {
+            "title": "Later",
+            "year": 2011,
+            "credits": [{"name": "David Smith", "category": "actor", "ids": ["imdb:nm0000230"]}],
+        },
+    ]
     (tmp_path / "forgotten.jsonl").write_text(
-        "\n".join(json.dumps(listing) for listing in listings) + "\n", encoding="utf-8")
+        "\n".join(json.dumps(listing) for listing in listings) + "\n", encoding="utf-8"
+    )
     paths = [tmp_path / "forgotten.jsonl", *_inputs(tmp_path)]
     incremental, bulk = open_backend("embedded", request), open_backend("embedded", request)
     _incremental(incremental, paths)
     BulkLoader(batch_size=BATCH).load(bulk, _sources(paths))
-    _assert_same(graph_checksum(incremental, LOAD_TIMES), _schema(incremental), bulk,
-                 incremental)
+    _assert_same(graph_checksum(incremental, LOAD_TIMES), _schema(incremental), bulk, incremental)
 
 
 def test_bulk_load_refuses_a_graph_that_is_not_empty(backend, tmp_path):
@@ -178,8 +245,7 @@ def test_bulk_load_refuses_a_graph_that_is_not_empty(backend, tmp_path):
 def test_a_listing_given_twice_with_different_contents_is_rejected_as_incrementally(embedded):
     url = "https://example.org/night-shift"
     first = json.dumps({"title": "Night Shift", "year": 2001, "cast": ["A B"], "source_url": url})
-    second = json.dumps({"title": "Night Shift", "year": 2001, "cast": ["C D"],
-                         "source_url": url})
+    second = json.dumps({"title": "Night Shift", "year": 2001, "cast": ["C D"], "source_url": url})
     text = f"{first}\n{second}\n"
     bulk = BulkLoader()
     bulk.plan([SourceText("twice.jsonl", text)])
@@ -192,18 +258,26 @@ def test_a_listing_given_twice_with_different_contents_is_rejected_as_incrementa
 
 # -- Neo4j: neo4j-admin, on the server scripts/neo4j-local runs ---------------------------
 
+
 def _local_neo4j():
     """The environment of the scripts/neo4j-local server NEO4J_URI points at, or skip."""
     port = os.environ.get("NEO4J_LOCAL_BOLT_PORT", "7687")
     if not os.environ.get("NEO4J_URI", "").endswith(f":{port}"):
-        pytest.skip("needs the Neo4j of scripts/neo4j-local (NEO4J_LOCAL_BOLT_PORT and "
-                    "NEO4J_URI) to stop it and import with its neo4j-admin")
+        pytest.skip(
+            "needs the Neo4j of scripts/neo4j-local (NEO4J_LOCAL_BOLT_PORT and "
+            "NEO4J_URI) to stop it and import with its neo4j-admin"
+        )
     return dict(os.environ)
 
 
 def _neo4j_local(command: str, env) -> None:
-    subprocess.run([str(REPO / "scripts" / "neo4j-local"), command], env=env, check=True,
-                   capture_output=True, timeout=600)
+    subprocess.run(
+        [str(REPO / "scripts" / "neo4j-local"), command],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
 
 
 def test_bulk_load_gives_the_incremental_graph_on_neo4j(neo4j, tmp_path):
@@ -227,9 +301,17 @@ def _neo4j_admin_import(tmp_path, folder, env) -> None:
     files = ImportFiles.read(folder)
     _neo4j_local("stop", env)
     try:
-        subprocess.run([str(REPO / "scripts" / "neo4j-local"), "admin",
-                        *files.arguments(os.environ.get("NEO4J_DATABASE", "neo4j"))],
-                       env=env, check=True, capture_output=True, timeout=600)
+        subprocess.run(
+            [
+                str(REPO / "scripts" / "neo4j-local"),
+                "admin",
+                *files.arguments(os.environ.get("NEO4J_DATABASE", "neo4j")),
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
     finally:
         _neo4j_local("start", env)
     finished = _cli(tmp_path, "load", "--bulk", str(folder), backend="neo4j")
@@ -238,10 +320,12 @@ def _neo4j_admin_import(tmp_path, folder, env) -> None:
 
 # -- the command ---------------------------------------------------------------------------
 
+
 def _cli(tmp_path, *args, backend="embedded"):
     from click.testing import CliRunner
 
     from screengraph.cli import main
+
     options = ["--backend", backend]
     if backend == "embedded":
         options += ["--data-dir", str(tmp_path / "store")]
@@ -265,8 +349,13 @@ def test_load_bulk_on_neo4j_writes_the_files_and_says_what_to_run(neo4j, tmp_pat
     assert result.exit_code == 0, result.output
     folder = tmp_path / "screengraph-import"
     assert (folder / "screengraph-import.json").is_file()
-    for needed in ("Stop the database", "neo4j-admin database import full",
-                   f"--nodes=Show={folder}", "scripts/neo4j-local admin",
-                   "docker compose run", f"screengraph load --bulk {folder}"):
+    for needed in (
+        "Stop the database",
+        "neo4j-admin database import full",
+        f"--nodes=Show={folder}",
+        "scripts/neo4j-local admin",
+        "docker compose run",
+        f"screengraph load --bulk {folder}",
+    ):
         assert needed in result.output, needed
     assert neo4j.run_read("MATCH (n) RETURN count(n)", max_rows=0).value(0) == 0

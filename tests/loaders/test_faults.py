@@ -24,6 +24,7 @@ from loaders.formats import parse
 from loaders.pipeline import Loader
 from loaders.plan import content_hash, plan_listing
 from loaders.sources import read_all
+from queries.provenance import every_assertion
 from tests.conftest import REPO, open_backend
 
 LISTINGS = 1500
@@ -33,23 +34,35 @@ BATCH = 50
 WRONG_DEGREES = (
     "MATCH (n) WHERE n:Person OR n:Company OR n:Genre "
     "OPTIONAL MATCH (n)-[r]-() WITH n, count(r) AS degree "
-    "WHERE coalesce(n.credit_count, n.show_count) <> degree RETURN count(n)")
+    "WHERE coalesce(n.credit_count, n.show_count) <> degree RETURN count(n)"
+)
 
 
 def cli_env(backend) -> dict[str, str]:
     """The environment that points `screengraph` at the test's own graph."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     if backend.name == "embedded":
-        env.update(SCREENGRAPH_BACKEND="embedded", SCREENGRAPH_DATA_DIR=str(backend.server.data_dir),
-                   SCREENGRAPH_GRAPH=backend.graph_name)
+        env.update(
+            SCREENGRAPH_BACKEND="embedded",
+            SCREENGRAPH_DATA_DIR=str(backend.server.data_dir),
+            SCREENGRAPH_GRAPH=backend.graph_name,
+        )
     else:
         env.update(SCREENGRAPH_BACKEND="neo4j")
     return env
 
 
 def load_command(path: Path) -> list[str]:
-    return [sys.executable, "-c", "from screengraph.cli import main; main()", "load", str(path),
-            "--batch-size", str(BATCH), "--no-progress"]
+    return [
+        sys.executable,
+        "-c",
+        "from screengraph.cli import main; main()",
+        "load",
+        str(path),
+        "--batch-size",
+        str(BATCH),
+        "--no-progress",
+    ]
 
 
 def listings_stored(backend) -> int:
@@ -58,28 +71,41 @@ def listings_stored(backend) -> int:
 
 def expected_edges(path: Path) -> dict[int, set[str]]:
     """Every listing's edges, by line, as the loader plans them."""
-    return {record.ref.line: {edge.identity for edge in plan_listing(
-                record.listing, record.ref, lambda title: title).edges}
-            for record in parse(path.read_text(encoding="utf-8"), str(path), "jsonl")}
+    return {
+        record.ref.line: {
+            edge.identity
+            for edge in plan_listing(record.listing, record.ref, lambda title: title).edges
+        }
+        for record in parse(path.read_text(encoding="utf-8"), str(path), "jsonl")
+    }
 
 
 def edges_by_listing(backend) -> dict[str, set[str]]:
     """The edges each listing id asserts, as `type|start|end|role`."""
     found: dict[str, set[str]] = defaultdict(set)
-    for rel_type, start, end, role, sources in backend.run_read(
-            "MATCH (a)-[r]->(b) RETURN type(r), a.key, b.key, r.role, r.sources",
-            max_rows=0).rows:
-        for source in sources:
-            found[source].add(f"{rel_type}|{start}|{end}|{role or ''}")
+    stored = {
+        f"{rel_type}|{start}|{end}|{role or ''}"
+        for rel_type, start, end, role in backend.run_read(
+            "MATCH (a)-[r]->(b) RETURN type(r), a.key, b.key, r.role", max_rows=0
+        ).rows
+    }
+    _shows, asserted = every_assertion(backend)
+    for identity, listings in asserted.items():
+        assert identity in stored, f"an Assertion names the edge {identity}, not in the store"
+        for listing in listings:
+            found[listing].add(identity)
     return found
 
 
 def assert_no_listing_half_written(backend, expected: dict[int, set[str]]) -> None:
     """A listing in the store has its show and all its edges; one not there has none."""
-    stored = dict(backend.run_read(
-        f"MATCH (l:{LISTING_LABEL}) RETURN l.key, l.line", max_rows=0).rows)
+    stored = dict(
+        backend.run_read(f"MATCH (l:{LISTING_LABEL}) RETURN l.key, l.line", max_rows=0).rows
+    )
     found = edges_by_listing(backend)
-    assert set(found) <= set(stored), f"edges of listings not stored: {sorted(set(found) - set(stored))[:5]}"
+    assert set(found) <= set(stored), (
+        f"edges of listings not stored: {sorted(set(found) - set(stored))[:5]}"
+    )
     half = [key for key, line in stored.items() if found.get(key, set()) != expected[line]]
     assert not half, f"{len(half)} listings half-written, e.g. {half[:3]}"
 
@@ -97,15 +123,23 @@ def clean_checksum(backend, path: Path, request):
 def release_dead_holders_lease(backend) -> None:
     """A killed load keeps Neo4j's load lease until it expires (a minute): stand for that."""
     if backend.name == "neo4j":
-        backend.run_write(f"MATCH (l:{LEASE_LABEL}) SET l.holder = null, l.since = null, "
-                          "l.expires_at = null, l.asked_at = null")
+        backend.run_write(
+            f"MATCH (l:{LEASE_LABEL}) SET l.holder = null, l.since = null, "
+            "l.expires_at = null, l.asked_at = null"
+        )
 
 
 def test_a_load_killed_mid_way_then_run_again_gives_the_graph_of_one_clean_load(
-        backend, tmp_path, request):
+    backend, tmp_path, request
+):
     path = write_jsonl(tmp_path / "listings.jsonl", LISTINGS)
-    child = subprocess.Popen(load_command(path), env=cli_env(backend), cwd=tmp_path,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child = subprocess.Popen(
+        load_command(path),
+        env=cli_env(backend),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 120
     while listings_stored(backend) < LISTINGS // 3 and child.poll() is None:
         assert time.monotonic() < deadline, "the load never got a third of the way"
@@ -117,8 +151,14 @@ def test_a_load_killed_mid_way_then_run_again_gives_the_graph_of_one_clean_load(
     assert_no_listing_half_written(backend, expected_edges(path))
 
     release_dead_holders_lease(backend)
-    rerun = subprocess.run(load_command(path), env=cli_env(backend), cwd=tmp_path,
-                           capture_output=True, text=True, timeout=300)
+    rerun = subprocess.run(
+        load_command(path),
+        env=cli_env(backend),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert rerun.returncode == 0, rerun.stderr
     assert f"unchanged {written}" in rerun.stdout
     recovered = graph_checksum(backend, LOAD_TIMES)
@@ -154,17 +194,27 @@ def changed_every(path: Path, step: int) -> None:
     for i in range(0, len(lines), step):
         record = json.loads(lines[i])
         record["cast"] = record["cast"][:-1]
-        record["genres"] = ["Film Noir"] if i % (2 * step) else [
-            GENRES[(GENRES.index(record["genres"][0]) + 1) % len(GENRES)]]
+        record["genres"] = (
+            ["Film Noir"]
+            if i % (2 * step)
+            else [GENRES[(GENRES.index(record["genres"][0]) + 1) % len(GENRES)]]
+        )
         lines[i] = json.dumps(record, ensure_ascii=False)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def versions(path: Path) -> dict[int, tuple[str, set[str]]]:
     """Every listing's content hash and edges, by line, as the loader plans them."""
-    return {record.ref.line: (content_hash(record.listing), {edge.identity for edge in plan_listing(
-                record.listing, record.ref, lambda title: title).edges})
-            for record in parse(path.read_text(encoding="utf-8"), str(path), "jsonl")}
+    return {
+        record.ref.line: (
+            content_hash(record.listing),
+            {
+                edge.identity
+                for edge in plan_listing(record.listing, record.ref, lambda title: title).edges
+            },
+        )
+        for record in parse(path.read_text(encoding="utf-8"), str(path), "jsonl")
+    }
 
 
 def listings_by_version(backend, old: dict, new: dict) -> dict[str, list[int]]:
@@ -174,7 +224,8 @@ def listings_by_version(backend, old: dict, new: dict) -> dict[str, list[int]]:
     found = edges_by_listing(backend)
     by_version: dict[str, list[int]] = defaultdict(list)
     for key, line, digest in backend.run_read(
-            f"MATCH (l:{LISTING_LABEL}) RETURN l.key, l.line, l.content_hash", max_rows=0).rows:
+        f"MATCH (l:{LISTING_LABEL}) RETURN l.key, l.line, l.content_hash", max_rows=0
+    ).rows:
         held = (digest, found.get(key, set()))
         version = "new" if held == new[line] else "old" if held == old[line] else "half"
         by_version[version].append(line)
@@ -182,7 +233,8 @@ def listings_by_version(backend, old: dict, new: dict) -> dict[str, list[int]]:
 
 
 def test_a_load_killed_between_writing_and_pruning_changed_listings_leaves_none_half_written(
-        backend, tmp_path, request):
+    backend, tmp_path, request
+):
     path = write_jsonl(tmp_path / "listings.jsonl", 300)
     Loader(backend, batch_size=BATCH).load(read_all([str(path)]), "jsonl")
     old = versions(path)
@@ -190,21 +242,42 @@ def test_a_load_killed_between_writing_and_pruning_changed_listings_leaves_none_
     new = versions(path)
     assert sum(old[line] != new[line] for line in old) == 60
 
-    child = subprocess.run([sys.executable, "-c", DIES_AFTER_A_REPLACING_WRITE, "load", str(path),
-                            "--batch-size", str(BATCH), "--no-progress"],
-                           env=cli_env(backend), cwd=tmp_path, capture_output=True, text=True,
-                           timeout=300)
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            DIES_AFTER_A_REPLACING_WRITE,
+            "load",
+            str(path),
+            "--batch-size",
+            str(BATCH),
+            "--no-progress",
+        ],
+        env=cli_env(backend),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert child.returncode == -signal.SIGKILL, child.stderr
     by_version = listings_by_version(backend, old, new)
-    assert not by_version["half"], (f"{len(by_version['half'])} listings half-written, "
-                                    f"e.g. {sorted(by_version['half'])[:3]}")
+    assert not by_version["half"], (
+        f"{len(by_version['half'])} listings half-written, e.g. {sorted(by_version['half'])[:3]}"
+    )
     changed = {line for line in old if old[line] != new[line]}
-    assert changed & set(by_version["new"]) and changed & set(by_version["old"]), \
+    assert changed & set(by_version["new"]) and changed & set(by_version["old"]), (
         "the load was not killed mid-way"
+    )
 
     release_dead_holders_lease(backend)
-    rerun = subprocess.run(load_command(path), env=cli_env(backend), cwd=tmp_path,
-                           capture_output=True, text=True, timeout=300)
+    rerun = subprocess.run(
+        load_command(path),
+        env=cli_env(backend),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert rerun.returncode == 0, rerun.stderr
     assert set(listings_by_version(backend, old, new)) == {"new"}
     assert backend.run_read(WRONG_DEGREES).value() == 0
@@ -214,14 +287,25 @@ def test_a_load_killed_between_writing_and_pruning_changed_listings_leaves_none_
 
 
 def test_a_name_one_changed_listing_drops_and_another_of_its_batch_keeps_loses_one_vote(
-        backend, tmp_path, request):
+    backend, tmp_path, request
+):
     """The take-back of a dropped name goes with the batch that still counts the others'
     votes: "Anna Novak" loses the vote of the listing that dropped her, once."""
+
     def listings(first_cast: list[str], third_synopsis: str) -> str:
-        return "".join(json.dumps(record) + "\n" for record in (
-            {"title": "One", "year": 2001, "cast": first_cast},
-            {"title": "Two", "year": 2002, "cast": ["ANNA NOVAK"]},
-            {"title": "Three", "year": 2003, "cast": ["Anna Novak"], "synopsis": third_synopsis}))
+        return "".join(
+            json.dumps(record) + "\n"
+            for record in (
+                {"title": "One", "year": 2001, "cast": first_cast},
+                {"title": "Two", "year": 2002, "cast": ["ANNA NOVAK"]},
+                {
+                    "title": "Three",
+                    "year": 2003,
+                    "cast": ["Anna Novak"],
+                    "synopsis": third_synopsis,
+                },
+            )
+        )
 
     path = tmp_path / "listings.jsonl"
     path.write_text(listings(["Anna Novak", "Bob Ray"], "First."), encoding="utf-8")
@@ -229,8 +313,9 @@ def test_a_name_one_changed_listing_drops_and_another_of_its_batch_keeps_loses_o
     path.write_text(listings(["Bob Ray"], "Second."), encoding="utf-8")
     summary = Loader(backend).load(read_all([str(path)]), "jsonl")
     assert (summary.updated, summary.unchanged) == (2, 1)
-    votes = backend.run_read("MATCH (p:Person {key: $key}) RETURN p.votes",
-                             {"key": person_key("Anna Novak")}).value()
+    votes = backend.run_read(
+        "MATCH (p:Person {key: $key}) RETURN p.votes", {"key": person_key("Anna Novak")}
+    ).value()
     assert sorted(votes) == ["ANNA NOVAK\t1", "Anna Novak\t1"]
     reloaded = graph_checksum(backend, LOAD_TIMES)
     clean = clean_checksum(backend, path, request)
@@ -269,6 +354,7 @@ def test_a_load_stopped_by_an_error_leaves_right_counts_and_converges(backend, t
 def own_store(tmp_path):
     """An embedded store whose server this test process owns (its keeper restarts it)."""
     from graph.falkor_backend import FalkorBackend
+
     owner = FalkorBackend(tmp_path / "store", "faults")
     owner.ensure_schema()
     yield owner
@@ -276,10 +362,17 @@ def own_store(tmp_path):
 
 
 def test_a_load_goes_through_kill_9_of_the_embedded_server_and_loses_nothing(
-        own_store, tmp_path, request):
+    own_store, tmp_path, request
+):
     path = write_jsonl(tmp_path / "listings.jsonl", LISTINGS)
-    child = subprocess.Popen(load_command(path), env=cli_env(own_store), cwd=tmp_path,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        load_command(path),
+        env=cli_env(own_store),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while (seen := listings_stored(own_store)) < LISTINGS // 3 and child.poll() is None:
         assert time.monotonic() < deadline, "the load never got a third of the way"
@@ -294,8 +387,14 @@ def test_a_load_goes_through_kill_9_of_the_embedded_server_and_loses_nothing(
     if child.returncode != 0:  # a clear error, and the same load again finishes it
         assert "stopped answering" in err, err
     assert_no_listing_half_written(own_store, expected_edges(path))
-    rerun = subprocess.run(load_command(path), env=cli_env(own_store), cwd=tmp_path,
-                           capture_output=True, text=True, timeout=300)
+    rerun = subprocess.run(
+        load_command(path),
+        env=cli_env(own_store),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert rerun.returncode == 0, rerun.stderr
     recovered = graph_checksum(own_store, LOAD_TIMES)
     clean = clean_checksum(own_store, path, request)
@@ -303,10 +402,12 @@ def test_a_load_goes_through_kill_9_of_the_embedded_server_and_loses_nothing(
 
 
 def test_web_readers_get_a_retryable_answer_or_their_page_when_the_server_is_killed(
-        own_store, tmp_path):
+    own_store, tmp_path
+):
     from concurrent.futures import ThreadPoolExecutor
 
     from webapp import create_app
+
     path = write_jsonl(tmp_path / "listings.jsonl", 300)
     Loader(own_store).load(read_all([str(path)]), "jsonl")
     keys = [row[0] for row in own_store.run_read("MATCH (s:Show) RETURN s.key", max_rows=0).rows]
@@ -338,9 +439,12 @@ def test_a_batch_sent_again_after_its_reply_was_lost_counts_as_written(backend, 
     """After a lost connection a backend sends a write once more: if the first one was
     applied (the server died before replying), the second meets its own nodes."""
     from loaders.writer import ListingWriter
+
     path = write_jsonl(tmp_path / "listings.jsonl", 20)
-    plans = [plan_listing(r.listing, r.ref, lambda title: title)
-             for r in parse(path.read_text(encoding="utf-8"), str(path), "jsonl")]
+    plans = [
+        plan_listing(r.listing, r.ref, lambda title: title)
+        for r in parse(path.read_text(encoding="utf-8"), str(path), "jsonl")
+    ]
     writer = ListingWriter(backend)
     batch = writer.prepare(plans)
     backend.run_write(batch.encoded)  # applied; its reply never reached the loader

@@ -13,8 +13,18 @@ from click.testing import CliRunner
 from graph.checksum import LOAD_TIMES, graph_checksum
 from graph.schema import CHANGE_LABEL, LOAD_LABEL, REPLACED_LABEL
 from loaders.changes import diff_counts, load_diff
-from loaders.history import (FAILED, FINISHED, INTERRUPTED, VIA_WEB, LoadNotFound, LoadOrigin,
-                             LoadRecorder, find_load, list_loads, new_load_id)
+from loaders.history import (
+    FAILED,
+    FINISHED,
+    INTERRUPTED,
+    VIA_WEB,
+    LoadNotFound,
+    LoadOrigin,
+    LoadRecorder,
+    find_load,
+    list_loads,
+    new_load_id,
+)
 from loaders.identity import named_identity
 from loaders.pipeline import Loader
 from loaders.sources import SourceText
@@ -27,11 +37,18 @@ def named(name: str, *listings: dict) -> SourceText:
     return SourceText(name, text, identity=named_identity(name))
 
 
-ALIEN = {"title": "Alien", "year": 1979, "synopsis": "In space.",
-         "credits": [{"name": "Sigourney Weaver", "category": "actress",
-                      "characters": ["Ripley"]},
-                     {"name": "Tom Skerritt", "category": "actor"}],
-         "directors": ["Ridley Scott"], "genres": ["Horror"], "companies": ["Brandywine"]}
+ALIEN = {
+    "title": "Alien",
+    "year": 1979,
+    "synopsis": "In space.",
+    "credits": [
+        {"name": "Sigourney Weaver", "category": "actress", "characters": ["Ripley"]},
+        {"name": "Tom Skerritt", "category": "actor"},
+    ],
+    "directors": ["Ridley Scott"],
+    "genres": ["Horror"],
+    "companies": ["Brandywine"],
+}
 HEAT = {"title": "Heat", "year": 1995, "directors": ["Michael Mann"], "genres": ["Crime"]}
 
 
@@ -46,11 +63,17 @@ def test_every_load_is_recorded_with_who_where_inputs_counts_and_outcome(backend
     Loader(backend).load([named("films", ALIEN, HEAT)])  # all unchanged: recorded too
     newest, first = loads(backend)
     assert (first["via"], first["by"], first["status"]) == (VIA_WEB, "night desk", FINISHED)
-    assert (first["loaded"], first["updated"], first["unchanged"], first["rejected"]) == (2, 0, 0, 0)
+    assert (first["loaded"], first["updated"], first["unchanged"], first["rejected"]) == (
+        2,
+        0,
+        0,
+        0,
+    )
     assert (newest["via"], newest["loaded"], newest["unchanged"]) == ("cli", 0, 2)
     record = find_load(backend, first["id"])
-    assert record["inputs"] == [{"name": "films",
-                                 "sha256": hashlib.sha256(source.text.encode()).hexdigest()}]
+    assert record["inputs"] == [
+        {"name": "films", "sha256": hashlib.sha256(source.text.encode()).hexdigest()}
+    ]
     assert record["credits"] == 7 and record["seconds"] >= 0
     assert record["started_at"] <= record["finished_at"]
 
@@ -97,21 +120,33 @@ def test_the_diff_of_a_first_load_is_everything_it_created(backend):
     diff = _diff(backend)
     assert sorted(diff["listings"]["created"]) == ["source:films#1", "source:films#2"]
     added = {(node["label"], node["key"]) for node in diff["nodes"]["added"]}
-    assert added == {(label, key) for label, key in backend.run_read(
-        "MATCH (n) WHERE n:Show OR n:Person OR n:Company OR n:Genre "
-        "RETURN labels(n)[0], n.key", max_rows=0).rows}
+    assert added == {
+        (label, key)
+        for label, key in backend.run_read(
+            "MATCH (n) WHERE n:Show OR n:Person OR n:Company OR n:Genre RETURN labels(n)[0], n.key",
+            max_rows=0,
+        ).rows
+    }
     edges = {(e["type"], e["start"], e["end"]) for e in diff["edges"]["added"]}
-    assert edges == {tuple(row) for row in backend.run_read(
-        "MATCH (a)-[r]->(b) RETURN type(r), a.key, b.key", max_rows=0).rows}
+    assert edges == {
+        tuple(row)
+        for row in backend.run_read(
+            "MATCH (a)-[r]->(b) RETURN type(r), a.key, b.key", max_rows=0
+        ).rows
+    }
     assert diff_counts(diff)["nodes_removed"] == diff_counts(diff)["edges_changed"] == 0
 
 
 def test_the_diff_of_an_update_shows_what_was_added_removed_and_changed(backend):
     Loader(backend).load([named("films", ALIEN, HEAT)])
-    changed = {**ALIEN, "synopsis": "In space, no one can hear you scream.",
-               "credits": [{"name": "Sigourney Weaver", "category": "actress",
-                            "characters": ["Ellen Ripley"]},
-                           {"name": "John Hurt", "category": "actor"}]}
+    changed = {
+        **ALIEN,
+        "synopsis": "In space, no one can hear you scream.",
+        "credits": [
+            {"name": "Sigourney Weaver", "category": "actress", "characters": ["Ellen Ripley"]},
+            {"name": "John Hurt", "category": "actor"},
+        ],
+    }
     summary = Loader(backend).load([named("films", changed, HEAT)])
     assert (summary.updated, summary.unchanged) == (1, 1)
     diff = _diff(backend)
@@ -121,17 +156,31 @@ def test_the_diff_of_an_update_shows_what_was_added_removed_and_changed(backend)
     assert (diff["listings"]["created"], diff["listings"]["unchanged"]) == ([], 1)
     assert diff["nodes"]["added"] == [{"label": "Person", "key": "john-hurt"}]
     assert [(n["label"], n["key"]) for n in diff["nodes"]["removed"]] == [
-        ("Person", "tom-skerritt")]
-    assert diff["nodes"]["changed"] == [{"label": "Show", "key": "alien--1979", "properties": [
-        {"name": "synopsis", "before": "In space.",
-         "after": "In space, no one can hear you scream."}]}]
+        ("Person", "tom-skerritt")
+    ]
+    assert diff["nodes"]["changed"] == [
+        {
+            "label": "Show",
+            "key": "alien--1979",
+            "properties": [
+                {
+                    "name": "synopsis",
+                    "before": "In space.",
+                    "after": "In space, no one can hear you scream.",
+                }
+            ],
+        }
+    ]
     assert [(e["type"], e["start"]) for e in diff["edges"]["added"]] == [("ACTED_IN", "john-hurt")]
     assert [(e["type"], e["start"]) for e in diff["edges"]["removed"]] == [
-        ("ACTED_IN", "tom-skerritt")]
+        ("ACTED_IN", "tom-skerritt")
+    ]
     [recast] = diff["edges"]["changed"]
     assert (recast["start"], recast["end"], recast["properties"]) == (
-        "sigourney-weaver", "alien--1979",
-        [{"name": "characters", "before": ["Ripley"], "after": ["Ellen Ripley"]}])
+        "sigourney-weaver",
+        "alien--1979",
+        [{"name": "characters", "before": ["Ripley"], "after": ["Ellen Ripley"]}],
+    )
 
 
 def test_a_diff_shows_what_its_load_left_not_what_later_loads_made(backend):
@@ -149,25 +198,30 @@ def test_the_history_is_not_part_of_the_catalogue_checksum(backend):
     Loader(backend).load([named("films", ALIEN, {**HEAT, "synopsis": "Heist."})])
     Loader(backend).load([named("films", ALIEN, HEAT)])  # back as it was
     history = backend.run_read(
-        f"MATCH (n) WHERE n:{LOAD_LABEL} OR n:{CHANGE_LABEL} OR n:{REPLACED_LABEL} "
-        "RETURN count(n)").value()
+        f"MATCH (n) WHERE n:{LOAD_LABEL} OR n:{CHANGE_LABEL} OR n:{REPLACED_LABEL} RETURN count(n)"
+    ).value()
     assert history > 3
     assert graph_checksum(backend, LOAD_TIMES).digest == before
 
 
 # -- the commands -------------------------------------------------------------------
 
+
 def run(tmp_path, *args):
-    return CliRunner().invoke(main, ["--backend", "embedded", "--data-dir",
-                                     str(tmp_path / "store"), *args], catch_exceptions=False)
+    return CliRunner().invoke(
+        main,
+        ["--backend", "embedded", "--data-dir", str(tmp_path / "store"), *args],
+        catch_exceptions=False,
+    )
 
 
 def test_loads_and_diff_commands_tell_a_maintainer_what_each_load_did(tmp_path):
     listings = tmp_path / "films.jsonl"
     listings.write_text(json.dumps(HEAT) + "\n")
     assert run(tmp_path, "load", str(listings)).exit_code == 0
-    listings.write_text(json.dumps({**HEAT, "directors": ["Michael Mann", "Dante Spinotti"]})
-                        + "\n")
+    listings.write_text(
+        json.dumps({**HEAT, "directors": ["Michael Mann", "Dante Spinotti"]}) + "\n"
+    )
     assert run(tmp_path, "load", str(listings)).exit_code == 0
     listed = json.loads(run(tmp_path, "loads", "--json").output)
     assert [(row["loaded"], row["updated"]) for row in listed] == [(0, 1), (1, 0)]
@@ -181,8 +235,9 @@ def test_loads_and_diff_commands_tell_a_maintainer_what_each_load_did(tmp_path):
     assert diff["edges"]["added"][0]["start"] == "dante-spinotti"
     printed = run(tmp_path, "diff", listed[0]["id"]).output
     assert "dante-spinotti" in printed and "listings updated 1" in printed
-    wrong = CliRunner().invoke(main, ["--backend", "embedded", "--data-dir",
-                                      str(tmp_path / "store"), "diff", "nope"])
+    wrong = CliRunner().invoke(
+        main, ["--backend", "embedded", "--data-dir", str(tmp_path / "store"), "diff", "nope"]
+    )
     assert wrong.exit_code == 1 and "no load has the id 'nope'" in wrong.output
 
 
@@ -198,7 +253,8 @@ def test_a_bulk_load_is_recorded_with_the_graph_it_made(tmp_path):
 def test_details_an_identified_source_adds_to_a_known_person_are_shown_before_and_after(backend):
     ridley = {"name": "Ridley Scott", "category": "director", "ids": ["imdb:nm0000631"]}
     Loader(backend).load([named("films", {**ALIEN, "directors": [], "credits": [ridley]})])
-    Loader(backend).load([named("more", {**HEAT, "directors": [], "credits": [
-        {**ridley, "birth_year": 1937}]})])
+    Loader(backend).load(
+        [named("more", {**HEAT, "directors": [], "credits": [{**ridley, "birth_year": 1937}]})]
+    )
     [person] = [node for node in _diff(backend)["nodes"]["changed"] if node["label"] == "Person"]
     assert {"name": "birth_year", "before": None, "after": 1937} in person["properties"]

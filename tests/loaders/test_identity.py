@@ -13,8 +13,10 @@ from loaders.migrate import LAYOUT_VERSION, layout, migrate
 from loaders.model import NAME_MAX_LENGTH, URL_MAX_LENGTH
 from loaders.pipeline import Loader
 from loaders.sources import SourceText, read_all
+from queries.provenance import every_assertion
 from screengraph.cli import main
 from tests.conftest import SAMPLE_PAGE
+from tests.loaders.layout3_store import to_layout3
 
 ALPHA = {"title": "Alpha Show", "year": 2001, "directors": ["Ann Alpha"], "genres": ["Drama"]}
 BETA = {"title": "Beta Show", "year": 2002, "directors": ["Ben Beta"], "genres": ["Comedy"]}
@@ -31,13 +33,21 @@ def load_files(backend, *paths, **options):
 
 
 def titles(backend):
-    return [row[0] for row in backend.run_read("MATCH (s:Show) RETURN s.title ORDER BY s.title",
-                                               max_rows=0).rows]
+    return [
+        row[0]
+        for row in backend.run_read(
+            "MATCH (s:Show) RETURN s.title ORDER BY s.title", max_rows=0
+        ).rows
+    ]
 
 
 def people(backend):
-    return [row[0] for row in backend.run_read("MATCH (p:Person) RETURN p.name ORDER BY p.name",
-                                               max_rows=0).rows]
+    return [
+        row[0]
+        for row in backend.run_read(
+            "MATCH (p:Person) RETURN p.name ORDER BY p.name", max_rows=0
+        ).rows
+    ]
 
 
 def test_a_file_of_the_same_name_elsewhere_is_another_source(backend, tmp_path):
@@ -48,7 +58,8 @@ def test_a_file_of_the_same_name_elsewhere_is_another_source(backend, tmp_path):
     assert people(backend) == ["Ann Alpha", "Ben Beta"]
     assert backend.run_read("MATCH (l:Listing) RETURN l.key ORDER BY l.key", max_rows=0).rows == [
         [file_identity(tmp_path / "a" / "listings.json") + "#1"],
-        [file_identity(tmp_path / "b" / "listings.json") + "#1"]]
+        [file_identity(tmp_path / "b" / "listings.json") + "#1"],
+    ]
 
 
 def test_same_named_files_in_two_folders_of_one_load_keep_both(backend, tmp_path):
@@ -82,8 +93,9 @@ def test_pasted_listings_never_replace_one_another(backend):
 
 def test_a_named_source_is_updated_by_a_later_load_of_the_same_name(backend, tmp_path):
     Loader(backend).load(read_all([str(write_json(tmp_path / "x.json", ALPHA))], source="feed"))
-    summary = Loader(backend).load(read_all([str(write_json(tmp_path / "y.json", BETA))],
-                                            source="feed"))
+    summary = Loader(backend).load(
+        read_all([str(write_json(tmp_path / "y.json", BETA))], source="feed")
+    )
     assert summary.updated == 1
     assert titles(backend) == ["Beta Show"]
     assert backend.run_read("MATCH (l:Listing) RETURN l.key").rows == [["source:feed#1"]]
@@ -95,14 +107,18 @@ def test_a_source_url_is_the_listing_wherever_it_comes_from(backend, tmp_path):
     moved = load_files(backend, write_json(tmp_path / "elsewhere" / "b.json", page))
     assert moved.unchanged == 1
     assert backend.run_read("MATCH (l:Listing) RETURN l.key").rows == [
-        ["url:https://catalogue.example/alpha"]]
+        ["url:https://catalogue.example/alpha"]
+    ]
 
 
-def test_two_records_claiming_one_source_url_with_other_content_reject_the_second(backend,
-                                                                                  tmp_path):
+def test_two_records_claiming_one_source_url_with_other_content_reject_the_second(
+    backend, tmp_path
+):
     url = "https://catalogue.example/alpha"
-    summary = load_files(backend, write_json(tmp_path / "a.json", {**ALPHA, "source_url": url},
-                                             {**BETA, "source_url": url}))
+    summary = load_files(
+        backend,
+        write_json(tmp_path / "a.json", {**ALPHA, "source_url": url}, {**BETA, "source_url": url}),
+    )
     assert (summary.loaded, summary.rejected) == (1, 1)
     assert "is also the source_url of" in summary.rejects[0].reason
     assert titles(backend) == ["Alpha Show"]
@@ -124,39 +140,53 @@ def test_an_edited_record_updates_only_what_that_listing_alone_asserted(backend,
     summary = load_files(backend, write_json(path, edited, BETA))
     assert (summary.updated, summary.unchanged) == (1, 1)
     # Ann Alpha is still asserted by other.json; Drama was asserted by the edited listing alone.
-    directors = backend.run_read("MATCH (p:Person)-[:DIRECTED]->(:Show {key: 'alpha-show--2001'}) "
-                                 "RETURN p.name ORDER BY p.name").rows
+    directors = backend.run_read(
+        "MATCH (p:Person)-[:DIRECTED]->(:Show {key: 'alpha-show--2001'}) "
+        "RETURN p.name ORDER BY p.name"
+    ).rows
     assert directors == [["Ann Alpha"], ["Carl Gamma"]]
     assert backend.run_read("MATCH (g:Genre) RETURN g.name ORDER BY g.name").rows == [["Comedy"]]
 
 
 def cli(tmp_path, *args, input=None):
-    return CliRunner().invoke(main, ["--backend", "embedded", "--data-dir",
-                                     str(tmp_path / "store"), *args],
-                              input=input, catch_exceptions=False)
+    return CliRunner().invoke(
+        main,
+        ["--backend", "embedded", "--data-dir", str(tmp_path / "store"), *args],
+        input=input,
+        catch_exceptions=False,
+    )
 
 
 def test_load_from_standard_input_twice_keeps_both(tmp_path):
     assert cli(tmp_path, "load", "-", input=json.dumps(ALPHA)).output.startswith("loaded 1")
-    assert cli(tmp_path, "load", "-", input=json.dumps(BETA)).output.startswith("loaded 1, "
-                                                                                "updated 0")
     assert cli(tmp_path, "load", "-", input=json.dumps(BETA)).output.startswith(
-        "loaded 0, updated 0, unchanged 1")
+        "loaded 1, updated 0"
+    )
+    assert cli(tmp_path, "load", "-", input=json.dumps(BETA)).output.startswith(
+        "loaded 0, updated 0, unchanged 1"
+    )
     assert json.loads(cli(tmp_path, "stats", "--json").output)["Show"] == 2
 
 
 def test_load_source_names_standard_input(tmp_path):
     def run(*args, input=None):
         return cli(tmp_path, *args, input=input)
+
     assert run("load", "--source", "feed", "-", input=json.dumps(ALPHA)).exit_code == 0
     result = run("load", "--source", "feed", "-", input=json.dumps(BETA))
     assert result.output.startswith("loaded 0, updated 1")
-    refused = run("load", "--source", "feed", str(write_json(tmp_path / "a.json", ALPHA)),
-                  str(write_json(tmp_path / "b.json", BETA)))
+    refused = run(
+        "load",
+        "--source",
+        "feed",
+        str(write_json(tmp_path / "a.json", ALPHA)),
+        str(write_json(tmp_path / "b.json", BETA)),
+    )
     assert refused.exit_code == 2 and "--source names one input" in refused.output
 
 
 # -- stores written by earlier versions ------------------------------------------------
+
 
 def write_old_store(backend, tmp_path):
     """What version 1 wrote for a/listings.json (Alpha, loaded from `a/`) and a paste:
@@ -164,14 +194,18 @@ def write_old_store(backend, tmp_path):
     path = write_json(tmp_path / "a" / "listings.json", ALPHA)
     Loader(backend).load([SourceText("a/listings.json", path.read_text())])
     Loader(backend).load([SourceText("pasted listing", json.dumps(BETA))])
+    to_layout3(backend)  # provenance as `sources` lists, as version 1 kept it too
     # Version 1's ids, on the listings and in every `sources` list.
     for title, old in (("Alpha Show", "listings.json#1"), ("Beta Show", "pasted listing#1")):
-        backend.run_write("MATCH (l:Listing {title: $t}) SET l.key = $old",
-                          {"t": title, "old": old})
-        backend.run_write("MATCH (s:Show {title: $t}) SET s.sources = [$old]",
-                          {"t": title, "old": old})
-        backend.run_write("MATCH (s:Show {title: $t})-[r]-() SET r.sources = [$old]",
-                          {"t": title, "old": old})
+        backend.run_write(
+            "MATCH (l:Listing {title: $t}) SET l.key = $old", {"t": title, "old": old}
+        )
+        backend.run_write(
+            "MATCH (s:Show {title: $t}) SET s.sources = [$old]", {"t": title, "old": old}
+        )
+        backend.run_write(
+            "MATCH (s:Show {title: $t})-[r]-() SET r.sources = [$old]", {"t": title, "old": old}
+        )
     backend.run_write("MATCH (l:StoreLayout) DELETE l")
     return path
 
@@ -189,12 +223,13 @@ def test_an_old_store_is_migrated_and_a_reload_adopts_its_listings(backend, tmp_
     alpha_id = file_identity(path) + "#1"
     keys = backend.run_read("MATCH (l:Listing) RETURN l.title, l.key ORDER BY l.title").rows
     assert keys[0] == ["Alpha Show", alpha_id] and keys[1][1].startswith("content:")
-    stale = backend.run_read(
-        "MATCH ()-[r]->() UNWIND r.sources AS s WITH s WHERE NOT s STARTS WITH 'file:' "
-        "AND NOT s STARTS WITH 'content:' RETURN count(*)").value()
-    assert stale == 0
-    assert backend.run_read("MATCH (s:Show {title: 'Alpha Show'}) RETURN s.sources").rows == [
-        [[alpha_id]]]
+    shows, edges = every_assertion(backend)
+    assert all(
+        listing.startswith(("file:", "content:"))
+        for listings in [*shows.values(), *edges.values()]
+        for listing in listings
+    )
+    assert shows["alpha-show--2001"] == [alpha_id]
 
 
 def test_a_same_named_file_with_other_content_does_not_adopt_an_old_listing(backend, tmp_path):
@@ -204,7 +239,8 @@ def test_a_same_named_file_with_other_content_does_not_adopt_an_old_listing(back
     assert (summary.loaded, summary.updated) == (1, 0)
     assert titles(backend) == ["Alpha Show", "Beta Show", "Gamma Show"]
     assert backend.run_read("MATCH (l:Listing {key: 'listings.json#1'}) RETURN l.title").rows == [
-        ["Alpha Show"]]
+        ["Alpha Show"]
+    ]
 
 
 def test_migration_is_idempotent_and_a_check_writes_nothing(backend, tmp_path):
@@ -221,18 +257,22 @@ def test_migrate_as_init_runs_it_records_the_layout_once(backend, tmp_path):
     before = backend.run_read("MATCH (n) RETURN count(n)").value()
     assert migrate(backend) == 2 and migrate(backend) == 2
     assert layout(backend) == (LAYOUT_VERSION, 2)
-    assert backend.run_read("MATCH (n) RETURN count(n)").value() == before + 1
+    # The layout node, and an Assertion for each of the two listings' shows (layout 4).
+    assert backend.run_read("MATCH (n) RETURN count(n)").value() == before + 1 + 2
     assert backend.counts()["Show"] == 2  # the layout node is no domain node
 
 
 def make_old(backend, title, old_id, file=None):
     """Give the listing about `title` the id version 1 gave it, everywhere (and the file
     it was loaded from as given), and forget the layout: a store of version 1."""
-    backend.run_write("MATCH (l:Listing {title: $t}) "
-                      "SET l.key = $old, l.file = coalesce($f, l.file)",
-                      {"t": title, "old": old_id, "f": file})
-    backend.run_write("MATCH (s:Show) WHERE s.sources IS NOT NULL SET s.sources = [$old]",
-                      {"old": old_id})
+    to_layout3(backend)
+    backend.run_write(
+        "MATCH (l:Listing {title: $t}) SET l.key = $old, l.file = coalesce($f, l.file)",
+        {"t": title, "old": old_id, "f": file},
+    )
+    backend.run_write(
+        "MATCH (s:Show) WHERE s.sources IS NOT NULL SET s.sources = [$old]", {"old": old_id}
+    )
     backend.run_write("MATCH ()-[r]->() SET r.sources = [$old]", {"old": old_id})
     backend.run_write("MATCH (l:StoreLayout) DELETE l")
 
@@ -243,20 +283,21 @@ def test_an_old_catalogue_page_is_adopted_by_its_reload(backend):
     summary = load_files(backend, SAMPLE_PAGE)
     assert (summary.loaded, summary.unchanged) == (0, 1)
     assert backend.run_read("MATCH (l:Listing) RETURN l.key").rows == [[file_identity(SAMPLE_PAGE)]]
-    assert backend.run_read("MATCH ()-[r]->() WHERE r.sources <> [$id] RETURN count(r)",
-                            {"id": file_identity(SAMPLE_PAGE)}).value() == 0
+    _shows, edges = every_assertion(backend)
+    assert len(edges) == backend.run_read("MATCH ()-[r]->() RETURN count(r)").value()
+    assert set(map(tuple, edges.values())) == {(file_identity(SAMPLE_PAGE),)}
 
 
-def test_an_old_listing_loaded_from_an_absolute_path_is_updated_by_its_edited_file(backend,
-                                                                                  tmp_path):
+def test_an_old_listing_loaded_from_an_absolute_path_is_updated_by_its_edited_file(
+    backend, tmp_path
+):
     path = write_json(tmp_path / "listings.json", ALPHA)
     Loader(backend).load([SourceText(str(path), path.read_text())])
     make_old(backend, "Alpha Show", "listings.json#1", str(path))
     summary = load_files(backend, write_json(path, {**ALPHA, "directors": ["Carl Gamma"]}))
     assert (summary.loaded, summary.updated) == (0, 1)
     assert people(backend) == ["Carl Gamma"]
-    assert backend.run_read("MATCH (l:Listing) RETURN l.key").rows == [
-        [file_identity(path) + "#1"]]
+    assert backend.run_read("MATCH (l:Listing) RETURN l.key").rows == [[file_identity(path) + "#1"]]
 
 
 def test_ids_stay_short_enough_for_any_database_index():

@@ -33,8 +33,15 @@ def test_the_load_command_shows_the_indexing_in_its_progress_display(tmp_path, m
     manifest = generate(tmp_path / "imdb", 300, seed=3, compress=True)
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, width=160)
-    summary = _run(Loader(None, dry_run=True), None, read_all([str(tmp_path / "imdb")]), 1,
-                   None, True, console=console)
+    summary = _run(
+        Loader(None, dry_run=True),
+        None,
+        read_all([str(tmp_path / "imdb")]),
+        1,
+        None,
+        True,
+        console=console,
+    )
     shown = screen.getvalue()
     assert "indexing name.basics" in shown
     assert f"{manifest.rows['name.basics']:,} people" in shown

@@ -12,8 +12,12 @@ from tests.conftest import SAMPLE_PAGE
 
 def run(tmp_path, *args, input=None):
     runner = CliRunner()
-    return runner.invoke(main, ["--backend", "embedded", "--data-dir", str(tmp_path / "store"),
-                                *args], input=input, catch_exceptions=False)
+    return runner.invoke(
+        main,
+        ["--backend", "embedded", "--data-dir", str(tmp_path / "store"), *args],
+        input=input,
+        catch_exceptions=False,
+    )
 
 
 def test_loading_the_seed_prints_the_summary_and_stores_the_graph(tmp_path):
@@ -34,15 +38,19 @@ def test_rejects_go_to_a_file_and_the_exit_status_says_so(tmp_path):
     lines = [json.loads(line) for line in rejects.read_text().splitlines()]
     assert [(r["line"], r["file"]) for r in lines] == [(2, str(bad)), (3, str(bad))]
     assert "no title" in lines[0]["reason"] and "not valid JSON" in lines[1]["reason"]
-    assert run(tmp_path, "load", str(bad), "--allow-rejects", "--rejects",
-               str(rejects)).exit_code == 0
+    assert (
+        run(tmp_path, "load", str(bad), "--allow-rejects", "--rejects", str(rejects)).exit_code == 0
+    )
 
 
 def test_dry_run_writes_nothing_and_json_summary_is_machine_readable(tmp_path):
     result = run(tmp_path, "load", "--dry-run", "--json", str(SAMPLE_PAGE))
     summary = json.loads(result.output)
-    assert (summary["loaded"], summary["dry_run"], summary["listings"][0]["status"]) == \
-        (1, True, "would create")
+    assert (summary["loaded"], summary["dry_run"], summary["listings"][0]["status"]) == (
+        1,
+        True,
+        "would create",
+    )
     assert json.loads(run(tmp_path, "stats", "--json").output)["Show"] == 0
 
 

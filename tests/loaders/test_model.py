@@ -15,8 +15,9 @@ def refused(**fields) -> str:
 
 
 def test_names_are_cleaned_of_nbsp_tabs_invisible_characters_and_extra_spaces():
-    listing = Listing(title="  The\u00a0Bureau ",
-                      cast=[" Léa\u00a0 Drucker", "Mathieu\tKassovitz\u200b"])
+    listing = Listing(
+        title="  The\u00a0Bureau ", cast=[" Léa\u00a0 Drucker", "Mathieu\tKassovitz\u200b"]
+    )
     assert listing.title == "The Bureau"
     assert listing.cast == ["Léa Drucker", "Mathieu Kassovitz"]
 
@@ -27,8 +28,10 @@ def test_a_single_name_is_a_list_of_one():
 
 def test_blank_or_unreadable_names_are_refused_with_their_position():
     assert refused(title="X", cast=["A", " \u00a0"]) == "'cast' name 2 is empty"
-    assert refused(title="X", writers=["A", "B", "—"]) == \
-        "'writers' name 3 ('—') has no letters or digits"
+    assert (
+        refused(title="X", writers=["A", "B", "—"])
+        == "'writers' name 3 ('—') has no letters or digits"
+    )
     assert refused(title=" ") == "'title' must not be blank"
     assert refused(title="?!") == "'title' '?!' has no letters or digits"
     assert refused(cast=["A"]) == "'title' is required"
@@ -49,34 +52,55 @@ def test_synopsis_keeps_paragraphs_but_not_stray_spacing():
 
 
 def test_extra_fields_get_snake_case_property_names():
-    listing = Listing(title="X", extra={"Episodes": 10, "Original Title": " Le  Bureau ",
-                                        "Languages": ["French", " ", "Arabic"], "Colour": True})
-    assert listing.extra == {"episodes": 10, "original_title": "Le Bureau",
-                             "languages": ["French", "Arabic"], "colour": True}
+    listing = Listing(
+        title="X",
+        extra={
+            "Episodes": 10,
+            "Original Title": " Le  Bureau ",
+            "Languages": ["French", " ", "Arabic"],
+            "Colour": True,
+        },
+    )
+    assert listing.extra == {
+        "episodes": 10,
+        "original_title": "Le Bureau",
+        "languages": ["French", "Arabic"],
+        "colour": True,
+    }
     assert Listing.model_validate(listing.model_dump()) == listing
 
 
 def test_extra_values_must_be_simple():
-    assert refused(title="X", extra={"ratings": {"imdb": 8}}) == \
-        "extra field 'ratings' must be text, a number, true/false or a list of text"
+    assert (
+        refused(title="X", extra={"ratings": {"imdb": 8}})
+        == "extra field 'ratings' must be text, a number, true/false or a list of text"
+    )
     assert refused(title="X", extra={"!!": 1}) == "the field name '!!' has no letters or digits"
 
 
 def test_warnings_cross_check_people_shows_and_unknown_fields():
-    listing = Listing(title="The Bureau", directors=["Eric Rochant"], cast=["Léa Drucker"],
-                      people=["Eric Rochant", "Lea Drucker", "Someone Idle"], shows=["Spiral"],
-                      extra={"Episodes": 10})
+    listing = Listing(
+        title="The Bureau",
+        directors=["Eric Rochant"],
+        cast=["Léa Drucker"],
+        people=["Eric Rochant", "Lea Drucker", "Someone Idle"],
+        shows=["Spiral"],
+        extra={"Episodes": 10},
+    )
     assert listing.warnings({"episodes": "Episodes"}) == [
         "'Someone Idle' is listed under People but has no role",
         "the title 'The Bureau' is missing from Shows",
-        "unknown field 'Episodes' kept as property 'episodes'"]
+        "unknown field 'Episodes' kept as property 'episodes'",
+    ]
     assert listing.warnings()[-1] == "unknown field 'episodes' kept as property 'episodes'"
 
 
 def test_role_holders_missing_from_people_are_reported_only_when_people_is_given():
     assert Listing(title="X", cast=["A"]).warnings() == []
     assert Listing(title="X", cast=["A"], people=["B"]).warnings() == [
-        "'B' is listed under People but has no role", "'A' has a role but is missing from People"]
+        "'B' is listed under People but has no role",
+        "'A' has a role but is missing from People",
+    ]
 
 
 def test_a_parsed_record_holds_a_listing_or_a_reason():

@@ -8,13 +8,13 @@ from loaders.pacing import Pace, Paces, pace_for
 def test_with_a_budget_the_next_write_holds_what_fits_in_it():
     pace = Pace(500, budget_s=0.1, first=50)
     assert pace.size == 50
-    pace.took(50, 0.010)   # 0.2 ms a listing: 300 would fit, but grow at most twofold
+    pace.took(50, 0.010)  # 0.2 ms a listing: 300 would fit, but grow at most twofold
     assert pace.size == 100
     pace.took(100, 0.020)
     assert pace.size == 200
     pace.took(200, 0.040)
     assert pace.size == 300  # 0.6 of the budget, at 0.2 ms a listing
-    pace.took(300, 0.600)    # a slow write (2 ms a listing): cut at once
+    pace.took(300, 0.600)  # a slow write (2 ms a listing): cut at once
     assert pace.size < 60
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from loaders.formats import FORMATS, listing_to_json, parse
 from loaders.model import Listing
@@ -39,8 +40,9 @@ def check(records, expected_count=None):
 def mangled_pages(draw):
     lines = list(SEED_LINES)
     for _ in range(draw(st.integers(0, 8))):
-        action = draw(st.sampled_from(["delete", "duplicate", "swap", "junk", "commas",
-                                       "unicode", "spaces"]))
+        action = draw(
+            st.sampled_from(["delete", "duplicate", "swap", "junk", "commas", "unicode", "spaces"])
+        )
         i = draw(st.integers(0, max(0, len(lines) - 1)))
         if action == "delete" and lines:
             del lines[i]
@@ -69,13 +71,41 @@ def test_mangled_pages_never_crash_and_rejects_say_why(text):
 
 
 names = st.lists(st.one_of(junk, st.integers(), st.none()), max_size=4)
-values = st.one_of(junk, st.integers(-5, 3000), st.floats(), names, st.none(), st.booleans(),
-                   st.dictionaries(st.text(max_size=5), st.integers(), max_size=2))
+values = st.one_of(
+    junk,
+    st.integers(-5, 3000),
+    st.floats(),
+    names,
+    st.none(),
+    st.booleans(),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
 records = st.dictionaries(
-    st.one_of(st.sampled_from(["title", "year", "cast", "directors", "Director", "genres",
-                               "companies", "synopsis", "related_shows", "people", "shows",
-                               "extra", "Episodes", "language", "Language"]), junk),
-    values, max_size=8)
+    st.one_of(
+        st.sampled_from(
+            [
+                "title",
+                "year",
+                "cast",
+                "directors",
+                "Director",
+                "genres",
+                "companies",
+                "synopsis",
+                "related_shows",
+                "people",
+                "shows",
+                "extra",
+                "Episodes",
+                "language",
+                "Language",
+            ]
+        ),
+        junk,
+    ),
+    values,
+    max_size=8,
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -95,13 +125,15 @@ def test_any_text_in_any_format_never_crashes(text, fmt):
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.lists(junk, min_size=0, max_size=5), max_size=5))
 def test_random_csv_rows_never_crash(rows):
-    text = "title,cast,Episodes,year\n" + "\n".join(",".join(
-        '"' + cell.replace('"', '""') + '"' for cell in row) for row in rows)
+    text = "title,cast,Episodes,year\n" + "\n".join(
+        ",".join('"' + cell.replace('"', '""') + '"' for cell in row) for row in rows
+    )
     check(parse(text, "random.csv", "csv"))
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(records, min_size=1, max_size=4))
 def test_every_valid_random_record_loads(embedded, items):
     embedded.clear()

@@ -20,17 +20,29 @@ from graph.store_layout import LAYOUT_VERSION, read_layout
 from loaders.pipeline import Loader
 from loaders.sources import read_all
 from loaders.upgrade import upgrade, what_will_change
+from queries.provenance import every_assertion
 from screengraph.cli import main
 from tests.conftest import REPO, SAMPLE_PAGE
 from tests.loaders.layout1_store import build_layout1_store
+from tests.loaders.layout3_store import to_layout3
 from webapp import create_app
 
-SPIRAL = {"title": "Spiral", "year": 2005, "directors": ["Eric Rochant", "Pascal Chaumeil"],
-          "cast": ["Léa Drucker", "Caroline Proust"], "genres": ["Drama", "Crime"],
-          "companies": ["Son et Lumière"]}
-LEGENDES = {"title": "Le Bureau des Légendes", "year": 2015, "directors": ["ERIC ROCHANT"],
-            "cast": ["Lea Drucker", "Mathieu Kassovitz"], "genres": ["drama"],
-            "companies": ["TOP The Oligarchs Productions"]}
+SPIRAL = {
+    "title": "Spiral",
+    "year": 2005,
+    "directors": ["Eric Rochant", "Pascal Chaumeil"],
+    "cast": ["Léa Drucker", "Caroline Proust"],
+    "genres": ["Drama", "Crime"],
+    "companies": ["Son et Lumière"],
+}
+LEGENDES = {
+    "title": "Le Bureau des Légendes",
+    "year": 2015,
+    "directors": ["ERIC ROCHANT"],
+    "cast": ["Lea Drucker", "Mathieu Kassovitz"],
+    "genres": ["drama"],
+    "companies": ["TOP The Oligarchs Productions"],
+}
 
 
 def inputs(tmp_path):
@@ -40,11 +52,15 @@ def inputs(tmp_path):
 
 
 def hub_lists(backend) -> dict[str, int]:
-    return {what: backend.run_read(query, max_rows=0).value() for what, query in {
-        "sources": "MATCH (n) WHERE (n:Person OR n:Company OR n:Genre) AND n.sources IS NOT NULL "
-                   "RETURN count(n)",
-        "one-spelling votes": "MATCH (n) WHERE (n:Person OR n:Company OR n:Genre) "
-                              "AND size(n.votes) = 1 RETURN count(n)"}.items()}
+    return {
+        what: backend.run_read(query, max_rows=0).value()
+        for what, query in {
+            "sources": "MATCH (n) WHERE (n:Person OR n:Company OR n:Genre) AND n.sources IS NOT NULL "
+            "RETURN count(n)",
+            "one-spelling votes": "MATCH (n) WHERE (n:Person OR n:Company OR n:Genre) "
+            "AND size(n.votes) = 1 RETURN count(n)",
+        }.items()
+    }
 
 
 class Interrupted(Exception):
@@ -52,7 +68,8 @@ class Interrupted(Exception):
 
 
 def test_an_interrupted_upgrade_of_a_layout_1_store_finishes_and_matches_a_clean_load(
-        backend, tmp_path):
+    backend, tmp_path
+):
     paths = inputs(tmp_path)
     build_layout1_store(backend, read_all(paths))
     assert read_layout(backend).version == 1
@@ -96,6 +113,56 @@ def test_an_interrupted_upgrade_of_a_layout_1_store_finishes_and_matches_a_clean
     assert upgraded == clean, describe_difference(upgraded, clean, ("upgraded", "clean load"))
 
 
+def provenance_lists(backend) -> int:
+    return (
+        backend.run_read("MATCH (s:Show) WHERE s.sources IS NOT NULL RETURN count(s)").value()
+        + backend.run_read("MATCH ()-[r]->() WHERE r.sources IS NOT NULL RETURN count(r)").value()
+    )
+
+
+def test_an_interrupted_upgrade_of_a_layout_3_store_gives_the_store_this_version_loads(
+    backend, tmp_path
+):
+    paths = inputs(tmp_path)
+    Loader(backend).load(read_all(paths))
+    clean = graph_checksum(backend, LOAD_TIMES)
+    clean_provenance = every_assertion(backend)
+    to_layout3(backend)
+    assert read_layout(backend).version == 3 and every_assertion(backend) == ({}, {})
+    assert provenance_lists(backend) > 0
+    assert what_will_change(backend) == [
+        "layout 4: provenance moves to the listings: shows and edges count their listings",
+        "  8 shows and their edges get their listings' Assertions and a count instead of `sources`",
+    ]
+
+    slices = []
+
+    def killed_after_two(what, changed):
+        slices.append((what, changed))
+        if len(slices) == 2:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        upgrade(backend, killed_after_two, limit=10)  # one show a slice
+    assert read_layout(backend).upgrading_to == 4 and 0 < provenance_lists(backend)
+    assert upgrade(backend, limit=10) > 0
+    assert read_layout(backend).version == LAYOUT_VERSION and provenance_lists(backend) == 0
+    assert upgrade(backend) == 0  # idempotent
+    assert every_assertion(backend) == clean_provenance
+    upgraded = graph_checksum(backend, LOAD_TIMES)
+    assert upgraded == clean, describe_difference(upgraded, clean, ("upgraded", "clean load"))
+    # Loads go on from it: the same files are unchanged, a changed listing replaces its own.
+    assert Loader(backend).load(read_all(paths)).unchanged == 3
+    listings = tmp_path / "listings.json"
+    listings.write_text(
+        json.dumps([{**SPIRAL, "cast": ["Léa Drucker"]}, LEGENDES]), encoding="utf-8"
+    )
+    assert Loader(backend).load(read_all(paths)).updated == 1
+    assert (
+        backend.run_read("MATCH (p:Person {key: 'caroline-proust'}) RETURN count(p)").value() == 0
+    )
+
+
 def test_a_load_into_a_layout_1_store_takes_the_same_upgrade(backend, tmp_path):
     build_layout1_store(backend, read_all(inputs(tmp_path)))
     Loader(backend).load([])
@@ -111,10 +178,13 @@ def test_an_empty_store_is_current_and_its_first_load_records_it(backend):
 
 
 def test_a_newer_store_is_refused_by_loads_and_upgrades(backend):
-    backend.run_write("CREATE (:StoreLayout {key: 'layout', version: $v})",
-                      {"v": LAYOUT_VERSION + 1})
-    for attempt in (lambda: upgrade(backend),
-                    lambda: Loader(backend).load(read_all([str(SAMPLE_PAGE)]))):
+    backend.run_write(
+        "CREATE (:StoreLayout {key: 'layout', version: $v})", {"v": LAYOUT_VERSION + 1}
+    )
+    for attempt in (
+        lambda: upgrade(backend),
+        lambda: Loader(backend).load(read_all([str(SAMPLE_PAGE)])),
+    ):
         with pytest.raises(StoreLayoutTooNew, match="written by a newer screengraph"):
             attempt()
     assert backend.counts()["Show"] == 0
@@ -124,8 +194,7 @@ def test_a_newer_store_is_refused_by_loads_and_upgrades(backend):
 
 
 def cli(store, *args):
-    return CliRunner().invoke(
-        main, ["--backend", "embedded", "--data-dir", str(store), *args])
+    return CliRunner().invoke(main, ["--backend", "embedded", "--data-dir", str(store), *args])
 
 
 def test_opening_an_old_store_says_what_upgrade_will_change(tmp_path):
@@ -152,23 +221,43 @@ def test_opening_an_old_store_says_what_upgrade_will_change(tmp_path):
 def test_every_way_of_opening_a_newer_store_refuses_it(tmp_path):
     store = tmp_path / "store"
     newer = FalkorBackend(store, "screengraph")
-    newer.run_write("CREATE (:Show {key: 'x', title: 'X'}), "
-                    "(:StoreLayout {key: 'layout', version: $v})", {"v": LAYOUT_VERSION + 1})
+    newer.run_write(
+        "CREATE (:Show {key: 'x', title: 'X'}), (:StoreLayout {key: 'layout', version: $v})",
+        {"v": LAYOUT_VERSION + 1},
+    )
     newer.close()
     for command in (["stats"], ["load", str(SAMPLE_PAGE)], ["upgrade"], ["search", "x"]):
         result = cli(store, *command)
         assert result.exit_code == 1, command
-        assert (f"has layout version {LAYOUT_VERSION + 1}, written by a newer screengraph"
-                in result.stderr), command
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith(("NEO4J_", "SCREENGRAPH_"))}
-    env.update(PYTHONPATH=str(REPO), SCREENGRAPH_BACKEND="embedded",
-               SCREENGRAPH_DATA_DIR=str(store), SCREENGRAPH_EMBEDDED_IDLE_S="0")
-    served = subprocess.run([sys.executable, "-m", "screengraph", "serve", "--port", "0"],
-                            env=env, capture_output=True, text=True, timeout=120)
+        assert (
+            f"has layout version {LAYOUT_VERSION + 1}, written by a newer screengraph"
+            in result.stderr
+        ), command
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("NEO4J_", "SCREENGRAPH_"))
+    }
+    env.update(
+        PYTHONPATH=str(REPO),
+        SCREENGRAPH_BACKEND="embedded",
+        SCREENGRAPH_DATA_DIR=str(store),
+        SCREENGRAPH_EMBEDDED_IDLE_S="0",
+    )
+    served = subprocess.run(
+        [sys.executable, "-m", "screengraph", "serve", "--port", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert served.returncode == 1 and "written by a newer screengraph" in served.stderr
-    app = create_app({"TESTING": True}, settings=load_settings(
-        env={"SCREENGRAPH_EMBEDDED_IDLE_S": "0"}, backend="embedded", data_dir=str(store)))
+    app = create_app(
+        {"TESTING": True},
+        settings=load_settings(
+            env={"SCREENGRAPH_EMBEDDED_IDLE_S": "0"}, backend="embedded", data_dir=str(store)
+        ),
+    )
     response = app.test_client().get("/search.json?q=x")
     assert response.status_code == 503
     assert "written by a newer screengraph" in response.get_data(as_text=True)

@@ -40,8 +40,10 @@ def test_paths_through_the_copy_match_networkx_for_every_pair(loaded):
             steps = answer["path"]
             assert (steps[0]["key"], steps[-1]["key"]) == (a[1], b[1])
             for i in range(1, len(steps), 2):
-                assert {steps[i]["start"], steps[i]["end"]} == {steps[i - 1]["key"],
-                                                               steps[i + 1]["key"]}
+                assert {steps[i]["start"], steps[i]["end"]} == {
+                    steps[i - 1]["key"],
+                    steps[i + 1]["key"],
+                }
     assert adjacency.fresh(backend, TYPES) is copy  # still current: nothing was written
 
 
@@ -51,8 +53,11 @@ def test_a_write_makes_the_copy_stale_and_searches_see_the_new_graph(loaded):
     before = paths.connection_path(backend, "Person:lonely-writer", "Person:chain-person-0")
     assert before["found"] is False
     generation = backend.generation()
-    load_records(backend, "bridge.jsonl", [
-        {"title": "Bridge", "year": 2020, "cast": ["Lonely Writer", "Chain Person 0"]}])
+    load_records(
+        backend,
+        "bridge.jsonl",
+        [{"title": "Bridge", "year": 2020, "cast": ["Lonely Writer", "Chain Person 0"]}],
+    )
     assert backend.generation() > generation
     assert adjacency.fresh(backend, TYPES) is None  # stale: the search falls back to queries
     after = paths.connection_path(backend, "Person:lonely-writer", "Person:chain-person-0")
@@ -68,8 +73,9 @@ def test_the_copy_leaves_genres_out_and_a_genre_end_still_finds_its_path(loaded)
     adjacency.wait_until_fresh(backend, TYPES)
     graph = networkx_graph(records, with_genres=True)
     answer = paths.connection_path(backend, "Genre:chain-genre", "Person:chain-person-6")
-    assert answer["length"] == expected_length(graph, ("Genre", "chain-genre"),
-                                               ("Person", "chain-person-6"))
+    assert answer["length"] == expected_length(
+        graph, ("Genre", "chain-genre"), ("Person", "chain-person-6")
+    )
 
 
 def test_without_enable_nothing_is_copied(embedded):

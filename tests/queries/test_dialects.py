@@ -11,57 +11,97 @@ from falkordb import FalkorDB
 
 from graph.errors import QueryError
 
-SETUP = ("CREATE (a:Person {key: 'ann', name: 'Ann'})-[:ACTED_IN]->(s:Show {key: 's', title: 'S'}), "
-         "(b:Person {key: 'bob', name: 'Bob'})-[:ACTED_IN]->(s), "
-         "(s)-[:MADE_BY]->(:Company {key: 'c', name: 'C'})")
+SETUP = (
+    "CREATE (a:Person {key: 'ann', name: 'Ann'})-[:ACTED_IN]->(s:Show {key: 's', title: 'S'}), "
+    "(b:Person {key: 'bob', name: 'Bob'})-[:ACTED_IN]->(s), "
+    "(s)-[:MADE_BY]->(:Company {key: 'c', name: 'C'})"
+)
 
 # name: (query, what Neo4j answers, FalkorDB's error, or None when FalkorDB answers the same)
 DIFFERENCES = {
     "regular expressions": (
-        "MATCH (p:Person) WHERE p.name =~ 'A.*' RETURN p.key", [["ann"]],
-        "does not currently support =~"),
+        "MATCH (p:Person) WHERE p.name =~ 'A.*' RETURN p.key",
+        [["ann"]],
+        "does not currently support =~",
+    ),
     "COUNT subquery": (
-        "MATCH (p:Person {key: 'ann'}) RETURN COUNT { (p)-->() }", [[1]], "Invalid input"),
+        "MATCH (p:Person {key: 'ann'}) RETURN COUNT { (p)-->() }",
+        [[1]],
+        "Invalid input",
+    ),
     "EXISTS subquery": (
-        "MATCH (p:Person {key: 'ann'}) RETURN EXISTS { (p)-->() }", [[True]], "Invalid input"),
+        "MATCH (p:Person {key: 'ann'}) RETURN EXISTS { (p)-->() }",
+        [[True]],
+        "Invalid input",
+    ),
     "exists() on a pattern": (
-        "MATCH (p:Person {key: 'ann'}) WHERE exists((p)-->()) RETURN p.key", [["ann"]],
-        "Unable to resolve filtered alias"),
+        "MATCH (p:Person {key: 'ann'}) WHERE exists((p)-->()) RETURN p.key",
+        [["ann"]],
+        "Unable to resolve filtered alias",
+    ),
     "shortestPath in MATCH": (
         "MATCH p = shortestPath((:Person {key: 'ann'})-[*]-(:Person {key: 'bob'})) "
-        "RETURN length(p)", [[2]], "only supports shortestPaths in WITH or RETURN"),
+        "RETURN length(p)",
+        [[2]],
+        "only supports shortestPaths in WITH or RETURN",
+    ),
     "undirected shortestPath": (
         "MATCH (a:Person {key: 'ann'}), (b:Person {key: 'bob'}) "
-        "RETURN length(shortestPath((a)-[*]-(b)))", [[2]],
-        "does not currently support undirected shortestPath"),
+        "RETURN length(shortestPath((a)-[*]-(b)))",
+        [[2]],
+        "does not currently support undirected shortestPath",
+    ),
     "allShortestPaths in MATCH": (
         "MATCH (a:Person {key: 'ann'}), (c:Company {key: 'c'}) "
-        "MATCH p = allShortestPaths((a)-[*]->(c)) RETURN length(p)", [[2]],
-        "must already be resolved"),
+        "MATCH p = allShortestPaths((a)-[*]->(c)) RETURN length(p)",
+        [[2]],
+        "must already be resolved",
+    ),
     "pattern comprehension in UNWIND": (
         "MATCH (s:Show {key: 's'}) UNWIND [(p)-[:ACTED_IN]->(s) | p.key] AS k RETURN k ORDER BY k",
-        [["ann"], ["bob"]], "Unable to locate a value with alias"),
+        [["ann"], ["bob"]],
+        "Unable to locate a value with alias",
+    ),
     # What both engines accept, and screengraph relies on instead:
     "directed shortestPath in RETURN": (
         "MATCH (a:Person {key: 'ann'}), (c:Company {key: 'c'}) "
-        "RETURN length(shortestPath((a)-[*]->(c)))", [[2]], None),
+        "RETURN length(shortestPath((a)-[*]->(c)))",
+        [[2]],
+        None,
+    ),
     "size of a pattern comprehension": (
-        "MATCH (p:Person {key: 'ann'}) RETURN size([(p)-->(x) | x])", [[1]], None),
+        "MATCH (p:Person {key: 'ann'}) RETURN size([(p)-->(x) | x])",
+        [[1]],
+        None,
+    ),
     "pattern comprehension in WITH": (
         "MATCH (s:Show {key: 's'}) WITH [(p)-[:ACTED_IN]->(s) | p.key] AS ks RETURN size(ks)",
-        [[2]], None),
+        [[2]],
+        None,
+    ),
     "pattern predicate in WHERE": (
-        "MATCH (p:Person {key: 'ann'}) WHERE (p)-->(:Show) RETURN p.key", [["ann"]], None),
+        "MATCH (p:Person {key: 'ann'}) WHERE (p)-->(:Show) RETURN p.key",
+        [["ann"]],
+        None,
+    ),
     "DISTINCT then LIMIT before counting": (
-        "MATCH (:Show {key: 's'})--(m) WITH DISTINCT m LIMIT 2 RETURN count(m)", [[2]], None),
+        "MATCH (:Show {key: 's'})--(m) WITH DISTINCT m LIMIT 2 RETURN count(m)",
+        [[2]],
+        None,
+    ),
     "list slice by a parameter": ("RETURN [1, 2, 3][0..$n]", [[[1, 2]]], None),
     "startNode compared with a node": (
-        "MATCH (n:Person {key: 'ann'})-[r]-() RETURN startNode(r) = n", [[True]], None),
+        "MATCH (n:Person {key: 'ann'})-[r]-() RETURN startNode(r) = n",
+        [[True]],
+        None,
+    ),
     "first label of a node": ("MATCH (n:Show) RETURN labels(n)[0]", [["Show"]], None),
     "CALL subquery": ("CALL { MATCH (p:Person) RETURN count(p) AS c } RETURN c", [[2]], None),
     "UNWIND keys then an indexed MATCH": (
         "UNWIND ['bob', 'ann'] AS k MATCH (p:Person {key: k}) RETURN p.name ORDER BY p.name",
-        [["Ann"], ["Bob"]], None),
+        [["Ann"], ["Bob"]],
+        None,
+    ),
 }
 
 
@@ -79,8 +119,9 @@ def test_documented_difference_still_holds(backend, name):
 
 def test_falkordb_refuses_reads_on_a_graph_never_written(embedded):
     """Why FalkorBackend writes `RETURN 1` to a graph it creates."""
-    client = FalkorDB(unix_socket_path=str(embedded.server.socket_path),
-                      password=embedded.server.password)
+    client = FalkorDB(
+        unix_socket_path=str(embedded.server.socket_path), password=embedded.server.password
+    )
     try:
         graph = client.select_graph("never-written-" + embedded.graph_name)
         with pytest.raises(Exception, match="empty key"):
@@ -98,9 +139,11 @@ def test_aggregates_may_come_back_as_other_number_types(backend):
 def test_an_unnamed_relationship_pattern_counts_pairs_of_nodes_on_falkordb(backend):
     """Two roles of one person on one show are two edges; FalkorDB counts `()-[:T]->()`
     once per pair of nodes unless the relationship is named."""
-    backend.run_write("CREATE (p:Person {key: 'p'}), (s:Show {key: 's'}), "
-                      "(p)-[:WORKED_ON {role: 'composer'}]->(s), "
-                      "(p)-[:WORKED_ON {role: 'editor'}]->(s)")
+    backend.run_write(
+        "CREATE (p:Person {key: 'p'}), (s:Show {key: 's'}), "
+        "(p)-[:WORKED_ON {role: 'composer'}]->(s), "
+        "(p)-[:WORKED_ON {role: 'editor'}]->(s)"
+    )
     named = backend.run_read("MATCH ()-[r:WORKED_ON]->() RETURN count(r)").value()
     unnamed = backend.run_read("MATCH ()-[:WORKED_ON]->() RETURN count(*)").value()
     assert named == 2
@@ -113,7 +156,8 @@ def test_two_pattern_comprehensions_sharing_a_variable_on_falkordb(backend):
     backend.run_write(SETUP)
     row = backend.run_read(
         "MATCH (s:Show {key: 's'}) RETURN [(p)-[:ACTED_IN]->(s) | p.key] AS cast, "
-        "[(s)-[:MADE_BY]->(p) | p.key] AS companies").rows[0]
+        "[(s)-[:MADE_BY]->(p) | p.key] AS companies"
+    ).rows[0]
     assert sorted(row[0]) == ["ann", "bob"]
     assert row[1] == ([] if backend.dialect == "falkordb" else ["c"])
 
@@ -124,11 +168,18 @@ def test_a_string_range_on_the_key_index_compares_signed_bytes_on_falkordb(backe
     before ASCII), while ORDER BY and a comparison evaluated per node use code points."""
     backend.run_write("UNWIND ['anna', 'zed', 'zz', 'ß', 'бор'] AS k CREATE (:Person {key: k})")
     ordered = "RETURN n.key ORDER BY n.key"
-    indexed = backend.run_read(f"MATCH (n:Person) WHERE n.key > $after {ordered}",
-                               {"after": "zed"}).rows
-    per_node = backend.run_read(f"MATCH (n:Person) WHERE toString(n.key) > $after {ordered}",
-                                {"after": "zed"}).rows
+    indexed = backend.run_read(
+        f"MATCH (n:Person) WHERE n.key > $after {ordered}", {"after": "zed"}
+    ).rows
+    per_node = backend.run_read(
+        f"MATCH (n:Person) WHERE toString(n.key) > $after {ordered}", {"after": "zed"}
+    ).rows
     assert per_node == [["zz"], ["ß"], ["бор"]]
     assert indexed == ([["zz"]] if backend.dialect == "falkordb" else per_node)
     assert backend.run_read(f"MATCH (n:Person) {ordered}").rows == [
-        ["anna"], ["zed"], ["zz"], ["ß"], ["бор"]]
+        ["anna"],
+        ["zed"],
+        ["zz"],
+        ["ß"],
+        ["бор"],
+    ]

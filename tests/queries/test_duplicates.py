@@ -24,8 +24,9 @@ def test_quality_on_a_labelled_set_meets_the_target(backend):
     """Typos, swapped and dropped letters, initials, transliterations, Cyrillic, word order:
     precision >= 0.95 at recall >= 0.80; true homonyms (another IMDb id) never proposed."""
     labelled = labelled_people(1200, seed=7)
-    summary = Loader(backend).load([SourceText("labelled.jsonl", labelled.jsonl(),
-                                               identity=named_identity("labelled"))])
+    summary = Loader(backend).load(
+        [SourceText("labelled.jsonl", labelled.jsonl(), identity=named_identity("labelled"))]
+    )
     assert summary.rejected == 0
     report = find_duplicates(backend, "Person")
     precision, recall, hits, proposed = precision_recall(labelled, report.pairs)
@@ -39,12 +40,28 @@ def test_quality_on_a_labelled_set_meets_the_target(backend):
 
 
 def test_a_typo_is_proposed_with_shared_shows_and_homonyms_with_two_ids_are_not(backend):
-    load_records(backend, "crew.jsonl", [
-        {"title": "La Haine", "year": 1995, "cast": ["Mathieu Kassovitz", "Vincent Cassel"],
-         "credits": [{"name": "David Smith", "category": "actor", "ids": ["imdb:nm0000001"]}]},
-        {"title": "Assassin(s)", "year": 1997, "cast": ["Matthieu Kassovitz", "Vincent Cassel"],
-         "credits": [{"name": "David Smith", "category": "actor", "ids": ["imdb:nm0000002"]}]},
-    ])
+    load_records(
+        backend,
+        "crew.jsonl",
+        [
+            {
+                "title": "La Haine",
+                "year": 1995,
+                "cast": ["Mathieu Kassovitz", "Vincent Cassel"],
+                "credits": [
+                    {"name": "David Smith", "category": "actor", "ids": ["imdb:nm0000001"]}
+                ],
+            },
+            {
+                "title": "Assassin(s)",
+                "year": 1997,
+                "cast": ["Matthieu Kassovitz", "Vincent Cassel"],
+                "credits": [
+                    {"name": "David Smith", "category": "actor", "ids": ["imdb:nm0000002"]}
+                ],
+            },
+        ],
+    )
     report = find_duplicates(backend, "Person")
     assert pairs_as_keys(report.pairs) == {frozenset({"mathieu-kassovitz", "matthieu-kassovitz"})}
     pair = report.pairs[0]
@@ -53,13 +70,21 @@ def test_a_typo_is_proposed_with_shared_shows_and_homonyms_with_two_ids_are_not(
 
 
 def test_company_suffixes_meet_and_remakes_stay_apart(backend):
-    load_records(backend, "films.jsonl", [
-        {"title": "King Kong", "year": 1933, "companies": ["Universal"], "cast": ["Fay Wray"]},
-        {"title": "King Kong", "year": 1976, "companies": ["Universal Pictures"],
-         "cast": ["Jessica Lange"]},
-        {"title": "Spiral - Season 7", "year": 2019, "cast": ["Caroline Proust"]},
-        {"title": "Spiral - Season 8", "year": 2020, "cast": ["Caroline Proust"]},
-    ])
+    load_records(
+        backend,
+        "films.jsonl",
+        [
+            {"title": "King Kong", "year": 1933, "companies": ["Universal"], "cast": ["Fay Wray"]},
+            {
+                "title": "King Kong",
+                "year": 1976,
+                "companies": ["Universal Pictures"],
+                "cast": ["Jessica Lange"],
+            },
+            {"title": "Spiral - Season 7", "year": 2019, "cast": ["Caroline Proust"]},
+            {"title": "Spiral - Season 8", "year": 2020, "cast": ["Caroline Proust"]},
+        ],
+    )
     assert _pairs(backend, "Company") == {frozenset({"universal", "universal-pictures"})}
     assert _pairs(backend, "Show") == set()
 
@@ -68,13 +93,24 @@ def test_every_name_is_read_whatever_its_script(backend, monkeypatch):
     """Pages of two: on FalkorDB, paging by `n.key > $after` stopped at the first key
     outside ASCII, and the Cyrillic spelling of a person was never compared."""
     monkeypatch.setattr("queries.duplicates.PAGE", 2)
-    load_records(backend, "scripts.jsonl", [
-        {"title": "Solaris", "year": 1972, "cast": ["Andrei Tarkovsky", "Anna Zed", "Yo Yo"]},
-        {"title": "Stalker", "year": 1979, "cast": ["Андрей Тарковский", "Anna Zed", "Yo Yo"]},
-        {"title": "Mirror", "year": 1975, "cast": ["Éa Straße", "Лука Марманщ"]}])
+    load_records(
+        backend,
+        "scripts.jsonl",
+        [
+            {"title": "Solaris", "year": 1972, "cast": ["Andrei Tarkovsky", "Anna Zed", "Yo Yo"]},
+            {"title": "Stalker", "year": 1979, "cast": ["Андрей Тарковский", "Anna Zed", "Yo Yo"]},
+            {"title": "Mirror", "year": 1975, "cast": ["Éa Straße", "Лука Марманщ"]},
+        ],
+    )
     read = sorted(node.key for node in read_named(backend, "Person"))
-    assert read == ["andrei-tarkovsky", "anna-zed", "ea-strasse", "yo-yo", "андреи-тарковскии",
-                    "лука-марманщ"]
+    assert read == [
+        "andrei-tarkovsky",
+        "anna-zed",
+        "ea-strasse",
+        "yo-yo",
+        "андреи-тарковскии",
+        "лука-марманщ",
+    ]
     assert _pairs(backend) == {frozenset({"andrei-tarkovsky", "андреи-тарковскии"})}
 
 
@@ -82,16 +118,25 @@ def test_the_command_prints_pairs_and_json(tmp_path):
     runner = CliRunner()
     base = ["--backend", "embedded", "--data-dir", str(tmp_path / "store")]
     listing = tmp_path / "crew.jsonl"
-    listing.write_text("\n".join(json.dumps(r) for r in [
-        {"title": "La Haine", "year": 1995, "cast": ["Mathieu Kassovitz", "Hubert Koundé"]},
-        {"title": "Métisse", "year": 1993, "cast": ["Matthieu Kassovitz", "Hubert Koundé"]}]))
+    listing.write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {"title": "La Haine", "year": 1995, "cast": ["Mathieu Kassovitz", "Hubert Koundé"]},
+                {"title": "Métisse", "year": 1993, "cast": ["Matthieu Kassovitz", "Hubert Koundé"]},
+            ]
+        )
+    )
     assert runner.invoke(main, [*base, "load", str(listing)]).exit_code == 0
     table = runner.invoke(main, [*base, "duplicates"])
-    assert table.exit_code == 0 and "3 Person nodes read, 1 pairs compared, 1 proposed" \
-        in table.output  # the table itself wraps to the terminal's width
-    found = json.loads(runner.invoke(main, [*base, "duplicates", "--json", "--label",
-                                             "person"]).output)
-    assert [(p["a"]["key"], p["b"]["key"], p["evidence"]["shared_neighbours"])
-            for p in found["pairs"]] == [("mathieu-kassovitz", "matthieu-kassovitz", 1)]
+    assert (
+        table.exit_code == 0 and "3 Person nodes read, 1 pairs compared, 1 proposed" in table.output
+    )  # the table itself wraps to the terminal's width
+    found = json.loads(
+        runner.invoke(main, [*base, "duplicates", "--json", "--label", "person"]).output
+    )
+    assert [
+        (p["a"]["key"], p["b"]["key"], p["evidence"]["shared_neighbours"]) for p in found["pairs"]
+    ] == [("mathieu-kassovitz", "matthieu-kassovitz", 1)]
     refused = runner.invoke(main, [*base, "duplicates", "--label", "Genre"])
     assert refused.exit_code == 2 and "Genre" in refused.output

@@ -19,8 +19,9 @@ def cli(tmp_path):
     catalogue.write_text("".join(json.dumps(r) + "\n" for r in ALL), encoding="utf-8")
 
     def run(*args):
-        return CliRunner().invoke(main, ["--backend", "embedded", "--data-dir", str(store), *args],
-                                  catch_exceptions=False)
+        return CliRunner().invoke(
+            main, ["--backend", "embedded", "--data-dir", str(store), *args], catch_exceptions=False
+        )
 
     assert run("load", str(catalogue)).exit_code == 0
     return run
@@ -60,5 +61,7 @@ def test_search_prints_the_detail_and_the_matched_title(cli):
     rows = json.loads(cli("search", "les aventuriers", "--json").output)
     columns, first = rows["columns"], rows["rows"][0]
     found = dict(zip(columns, first))
-    assert (found["key"], found["matched_title"]) == (RAIDERS_KEY,
-                                                      "Les Aventuriers de l'arche perdue")
+    assert (found["key"], found["matched_title"]) == (
+        RAIDERS_KEY,
+        "Les Aventuriers de l'arche perdue",
+    )

@@ -33,8 +33,15 @@ SHOWS_SAMPLE = 150
 RELATED_LIMIT = 10
 # The documented weights of a shared person, by IMDb category (explore.py's docstring:
 # directing and writing 3, producing 2, acting 1; every other credit 1).
-CATEGORY_WEIGHT = {"director": 3.0, "writer": 3.0, "producer": 2.0, "executive producer": 2.0,
-                   "actor": 1.0, "actress": 1.0, "self": 1.0}
+CATEGORY_WEIGHT = {
+    "director": 3.0,
+    "writer": 3.0,
+    "producer": 2.0,
+    "executive producer": 2.0,
+    "actor": 1.0,
+    "actress": 1.0,
+    "self": 1.0,
+}
 GENRE_WEIGHT = 0.5
 
 
@@ -48,14 +55,16 @@ def credit_kind(category: str) -> str:
 class Reference:
     """The catalogue as the files give it, by IMDb id."""
 
-    titles: dict[str, str] = field(default_factory=dict)        # loaded tconst -> title
-    series_of: dict[str, str] = field(default_factory=dict)     # episode -> its series
-    credits: dict[tuple[str, str], set[str]] = field(           # (nconst, show) -> categories
-        default_factory=lambda: defaultdict(set))
+    titles: dict[str, str] = field(default_factory=dict)  # loaded tconst -> title
+    series_of: dict[str, str] = field(default_factory=dict)  # episode -> its series
+    credits: dict[tuple[str, str], set[str]] = field(  # (nconst, show) -> categories
+        default_factory=lambda: defaultdict(set)
+    )
     genres: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    episode_cast: dict[str, set[str]] = field(                  # episode -> people credited
-        default_factory=lambda: defaultdict(set))
-    graph: nx.Graph = field(default_factory=nx.Graph)           # people, shows, EPISODE_OF
+    episode_cast: dict[str, set[str]] = field(  # episode -> people credited
+        default_factory=lambda: defaultdict(set)
+    )
+    graph: nx.Graph = field(default_factory=nx.Graph)  # people, shows, EPISODE_OF
 
 
 def reference(folder: Path, episodes: bool) -> Reference:
@@ -91,7 +100,7 @@ def reference(folder: Path, episodes: bool) -> Reference:
         named.add((row["tconst"], row["nconst"], category))
     for row in read_tsv(folder / "title.crew.tsv"):
         for column, category in (("directors", "director"), ("writers", "writer")):
-            for nconst in ([] if row[column] == N else row[column].split(",")):
+            for nconst in [] if row[column] == N else row[column].split(","):
                 if (row["tconst"], nconst, category) not in named:
                     credit(row["tconst"], nconst, category)
     return ref
@@ -145,6 +154,7 @@ def credit_counts(ref: Reference) -> dict[str, int]:
 
 # -- the graph, by IMDb id ----------------------------------------------------------------
 
+
 def imdb_ids(backend, label: str) -> dict[str, str]:
     """Key -> IMDb id of every node of a label (each has one: the source names them so)."""
     rows = backend.run_read(f"MATCH (n:{label}) RETURN n.key, n.imdb_id", max_rows=0).rows
@@ -165,13 +175,18 @@ def catalogue(request, backend, tmp_path):
     for row in read_tsv(manifest.folder / "name.basics.tsv"):
         namesakes[row["primaryName"]].add(row["nconst"])
     credited = {nconst for nconst, _ in ref.credits}
-    assert any(len(ids & credited) > 1 for ids in namesakes.values()), \
+    assert any(len(ids & credited) > 1 for ids in namesakes.values()), (
         "the fixture must credit namesakes"
+    )
     assert sorted(people.values()) == sorted(credited)
     assert bool(ref.series_of) == episodes
     # The score below has no series bonus: no show of the files is a catalogue page's season.
-    assert backend.run_read("MATCH (s:Show) WHERE s.season IS NOT NULL RETURN count(s)",
-                            max_rows=0).value() == 0
+    assert (
+        backend.run_read(
+            "MATCH (s:Show) WHERE s.season IS NOT NULL RETURN count(s)", max_rows=0
+        ).value()
+        == 0
+    )
     return backend, ref, people, shows
 
 
@@ -181,13 +196,15 @@ def test_everyone_s_collaborators_and_shared_shows_match_the_files(catalogue):
     sample = set(random.Random(SEED).sample(sorted(people.values()), SHOWS_SAMPLE))
     for key, nconst in sorted(people.items()):
         ranking = explore.collaborator_ranking(backend, key)
-        assert {people[r["key"]]: r["count"] for r in ranking} == \
-            {other: len(common) for other, common in expected[nconst].items()}, nconst
+        assert {people[r["key"]]: r["count"] for r in ranking} == {
+            other: len(common) for other, common in expected[nconst].items()
+        }, nconst
         assert ranking == sorted(ranking, key=lambda r: (-r["count"], r["name"], r["key"]))
         if nconst in sample:  # which shows they share: a deterministic sample, for speed
             everyone = explore.collaborators(backend, key, limit=None)
-            assert {people[p["key"]]: {shows[s["key"]] for s in p["shows"]}
-                    for p in everyone} == expected[nconst], nconst
+            assert {
+                people[p["key"]]: {shows[s["key"]] for s in p["shows"]} for p in everyone
+            } == expected[nconst], nconst
     if ref.series_of:  # the files hold what counting a series once is about
         together = defaultdict(int)  # (series, one, other) -> episodes they share
         for episode, cast in ref.episode_cast.items():
@@ -198,29 +215,38 @@ def test_everyone_s_collaborators_and_shared_shows_match_the_files(catalogue):
 
 def test_connection_paths_have_the_shortest_length_networkx_finds(catalogue):
     backend, ref, people, shows = catalogue
-    keys = {**{("Person", nconst): key for key, nconst in people.items()},
-            **{("Show", tconst): key for key, tconst in shows.items()}}
+    keys = {
+        **{("Person", nconst): key for key, nconst in people.items()},
+        **{("Show", tconst): key for key, tconst in shows.items()},
+    }
     ends = sorted(keys)
     rng = random.Random(SEED)
     pairs = [tuple(rng.sample(ends, 2)) for _ in range(PATH_PAIRS)]
     outcomes = defaultdict(int)
     searches = [("default", lambda: None)]
     if backend.dialect != "neo4j":  # the embedded store also answers from its in-memory copy
-        searches.append(("in-memory copy", lambda: adjacency.wait_until_fresh(
-            backend, tuple(paths.WITHOUT_GENRES.split("|")))))
+        searches.append(
+            (
+                "in-memory copy",
+                lambda: adjacency.wait_until_fresh(backend, tuple(paths.WITHOUT_GENRES.split("|"))),
+            )
+        )
     for name, prepare in searches:
         adjacency.enable(name != "default")
         try:
             prepare()
             for a, b in pairs:
                 want = expected_length(ref.graph, a[1], b[1])
-                answer = paths.connection_path(backend, paths.Ref(a[0], keys[a]),
-                                               paths.Ref(b[0], keys[b]), max_hops=MAX_HOPS)
+                answer = paths.connection_path(
+                    backend, paths.Ref(a[0], keys[a]), paths.Ref(b[0], keys[b]), max_hops=MAX_HOPS
+                )
                 assert answer["length"] == want, (name, a, b, answer)
                 if answer["found"]:
                     steps = answer["path"]
-                    ids = [people.get(s["key"]) if s["label"] == "Person" else shows.get(s["key"])
-                           for s in steps[::2]]
+                    ids = [
+                        people.get(s["key"]) if s["label"] == "Person" else shows.get(s["key"])
+                        for s in steps[::2]
+                    ]
                     assert all(ref.graph.has_edge(x, y) for x, y in zip(ids, ids[1:])), ids
                 outcomes["found" if want is not None else "none"] += 1
         finally:
@@ -239,16 +265,23 @@ def test_related_shows_rank_and_score_as_documented(catalogue):
             # is its series (pages' rule, not this score's). What it must never be related
             # to is another series' episode that only shares its title (`Episode #1.1`).
             related = explore.related_shows(backend, key_of[tconst], limit=RELATED_LIMIT)
-            assert not [r for r in related if shows[r["key"]] in ref.series_of
-                        and ref.titles[shows[r["key"]]] == ref.titles[tconst]
-                        and ref.series_of[shows[r["key"]]] != ref.series_of[tconst]], tconst
+            assert not [
+                r
+                for r in related
+                if shows[r["key"]] in ref.series_of
+                and ref.titles[shows[r["key"]]] == ref.titles[tconst]
+                and ref.series_of[shows[r["key"]]] != ref.series_of[tconst]
+            ], tconst
             continue
         scores = related_scores(ref, tconst, counts)
-        expected = sorted(scores.items(), key=lambda item: (-round(item[1], 9),
-                                                            ref.titles[item[0]], key_of[item[0]]))
+        expected = sorted(
+            scores.items(),
+            key=lambda item: (-round(item[1], 9), ref.titles[item[0]], key_of[item[0]]),
+        )
         related = explore.related_shows(backend, key_of[tconst], limit=RELATED_LIMIT)
-        assert [(shows[r["key"]], r["score"]) for r in related] == \
-            [(other, round(score, 4)) for other, score in expected[:RELATED_LIMIT]], tconst
+        assert [(shows[r["key"]], r["score"]) for r in related] == [
+            (other, round(score, 4)) for other, score in expected[:RELATED_LIMIT]
+        ], tconst
         checked += bool(related)
     assert checked > (len(ref.titles) - len(ref.series_of)) / 3
 
@@ -257,23 +290,43 @@ def test_shows_that_only_share_a_title_are_not_seasons_of_one_series(backend):
     """IMDb names thousands of episodes `Episode #1.1`; every show has a series key (its own
     title's when it is no season), and related content took two same-titled shows for two
     seasons of one series (+5, "another season of Episode #1.1"). Remakes too."""
-    load_records(backend, "same-titles.jsonl", [
-        {"title": "Episode #1.1", "year": 2001, "ids": ["tt0000101"], "cast": ["Ann Able"],
-         "episode_of": {"title": "Night Signal", "year": 2001, "ids": ["tt0000100"]}},
-        {"title": "Episode #1.1", "year": 2010, "ids": ["tt0000201"], "cast": ["Bob Baker"],
-         "episode_of": {"title": "River Code", "year": 2010, "ids": ["tt0000200"]}},
-        {"title": "King Kong", "year": 1933, "directors": ["Merian Cooper"]},
-        {"title": "King Kong", "year": 1976, "directors": ["John Guillermin"]},
-        {"title": "Spiral - Season 1", "year": 2005, "cast": ["Caroline Proust"]},
-        {"title": "Spiral - Season 7", "year": 2019, "cast": ["Audrey Fleurot"]},
-        {"title": "Spiral", "year": 2005, "genres": ["Crime"]}])
-    for episode, other in (("episode-1-1--2001--tt0000101", "episode-1-1--2010--tt0000201"),
-                           ("episode-1-1--2010--tt0000201", "episode-1-1--2001--tt0000101")):
+    load_records(
+        backend,
+        "same-titles.jsonl",
+        [
+            {
+                "title": "Episode #1.1",
+                "year": 2001,
+                "ids": ["tt0000101"],
+                "cast": ["Ann Able"],
+                "episode_of": {"title": "Night Signal", "year": 2001, "ids": ["tt0000100"]},
+            },
+            {
+                "title": "Episode #1.1",
+                "year": 2010,
+                "ids": ["tt0000201"],
+                "cast": ["Bob Baker"],
+                "episode_of": {"title": "River Code", "year": 2010, "ids": ["tt0000200"]},
+            },
+            {"title": "King Kong", "year": 1933, "directors": ["Merian Cooper"]},
+            {"title": "King Kong", "year": 1976, "directors": ["John Guillermin"]},
+            {"title": "Spiral - Season 1", "year": 2005, "cast": ["Caroline Proust"]},
+            {"title": "Spiral - Season 7", "year": 2019, "cast": ["Audrey Fleurot"]},
+            {"title": "Spiral", "year": 2005, "genres": ["Crime"]},
+        ],
+    )
+    for episode, other in (
+        ("episode-1-1--2001--tt0000101", "episode-1-1--2010--tt0000201"),
+        ("episode-1-1--2010--tt0000201", "episode-1-1--2001--tt0000101"),
+    ):
         assert other not in [r["key"] for r in explore.related_shows(backend, episode)]
     assert explore.related_shows(backend, "king-kong--1933") == []
     season = explore.related_shows(backend, "spiral-season-1--2005")
     assert [(r["key"], r["explanation"]) for r in season] == [
         ("spiral--2005", "another season of Spiral"),
-        ("spiral-season-7--2019", "another season of Spiral")]
+        ("spiral-season-7--2019", "another season of Spiral"),
+    ]
     assert [r["key"] for r in explore.related_shows(backend, "spiral--2005")] == [
-        "spiral-season-1--2005", "spiral-season-7--2019"]
+        "spiral-season-1--2005",
+        "spiral-season-7--2019",
+    ]

@@ -30,35 +30,44 @@ def test_an_identifier_names_its_entity_wherever_a_name_is_taken(catalogue):
     assert key_of(catalogue, "tmdb:person/488", "Person") == "david-smith--tmdb-person-488"
     assert key_of(catalogue, "Person:imdb:nm0000001") == "david-smith--nm0000001"
     assert [e["key"] for e in find_identified(catalogue, " IMDB:nm0000002 ")] == [
-        "david-smith--nm0000002"]
+        "david-smith--nm0000002"
+    ]
 
 
 def test_an_identifier_nobody_has_is_a_clear_answer(catalogue):
     with pytest.raises(UnknownIdentifier) as raised:
         resolve_entity(catalogue, "nm0999999", "Person")
-    assert str(raised.value) == ("No person in the graph has the identifier imdb:nm0999999. "
-                                 "Load the catalogue that names it, or search by name.")
+    assert str(raised.value) == (
+        "No person in the graph has the identifier imdb:nm0999999. "
+        "Load the catalogue that names it, or search by name."
+    )
     # A show's identifier where a person is needed.
     with pytest.raises(QueryParameterError) as raised:
         resolve_entity(catalogue, "tt0082971", "Person")
-    assert str(raised.value).startswith("'tt0082971' is not IMDb's identifier of a person: e.g. "
-                                        "imdb:nm0000229")
+    assert str(raised.value).startswith(
+        "'tt0082971' is not IMDb's identifier of a person: e.g. imdb:nm0000229"
+    )
 
 
 def test_a_shared_name_is_ambiguous_and_each_candidate_says_who_it_is(catalogue):
     with pytest.raises(AmbiguousEntity) as raised:
         resolve_entity(catalogue, "david smith", "Person")
     shown = {c["key"]: c["display"] for c in raised.value.candidates}
-    assert shown == {"david-smith--nm0000001": "David Smith (b. 1950)",
-                     "david-smith--nm0000002": "David Smith (b. 1962)",
-                     "david-smith--tmdb-person-488": "David Smith (tmdb:person/488)"}
+    assert shown == {
+        "david-smith--nm0000001": "David Smith (b. 1950)",
+        "david-smith--nm0000002": "David Smith (b. 1962)",
+        "david-smith--tmdb-person-488": "David Smith (tmdb:person/488)",
+    }
     assert "David Smith (b. 1950) = Person:david-smith--nm0000001" in str(raised.value)
 
 
 def test_search_tells_namesakes_apart_and_leaves_others_alone(catalogue):
     results = search(catalogue, "David Smith", labels=["Person"])
     assert sorted(r["display"] for r in results) == [
-        "David Smith (b. 1950)", "David Smith (b. 1962)", "David Smith (tmdb:person/488)"]
+        "David Smith (b. 1950)",
+        "David Smith (b. 1962)",
+        "David Smith (tmdb:person/488)",
+    ]
     harrison = search(catalogue, "harrison ford")[0]
     assert (harrison["detail"], harrison["display"]) == (None, "Harrison Ford")
 
@@ -66,8 +75,10 @@ def test_search_tells_namesakes_apart_and_leaves_others_alone(catalogue):
 def test_namesake_episodes_are_told_apart_by_what_they_do_not_share(catalogue):
     # Two 2005 episodes called Pilot, both S1E1: only their identifiers differ.
     pilots = [r for r in search(catalogue, "Pilot", labels=["Show"]) if r["name"] == "Pilot"]
-    assert sorted(r["display"] for r in pilots) == ["Pilot (imdb:tt0000101)",
-                                                    "Pilot (imdb:tt0000201)"]
+    assert sorted(r["display"] for r in pilots) == [
+        "Pilot (imdb:tt0000101)",
+        "Pilot (imdb:tt0000201)",
+    ]
 
 
 def test_an_alternate_title_finds_the_show_and_says_which_title_matched(catalogue):
@@ -84,11 +95,14 @@ def test_search_for_an_identifier_puts_its_entity_first(catalogue):
 
 
 def test_paths_and_collaborators_show_namesakes_distinctly(catalogue):
-    answer = paths.connection_path(catalogue, "Person:david-smith--nm0000002",
-                                   "Person:david-smith--tmdb-person-488")
+    answer = paths.connection_path(
+        catalogue, "Person:david-smith--nm0000002", "Person:david-smith--tmdb-person-488"
+    )
     ends = [step for step in answer["path"] if "label" in step]
     assert [ends[0]["display"], ends[-1]["display"]] == [
-        "David Smith (b. 1962)", "David Smith (tmdb:person/488)"]
+        "David Smith (b. 1962)",
+        "David Smith (tmdb:person/488)",
+    ]
     assert answer["length"] == 4  # composer - Raiders - actor Smith - Quiet Harbour - TMDB Smith
     people = explore.collaborators(catalogue, "harrison-ford--nm0000148", limit=None)
     smiths = sorted(p["display"] for p in people if p["name"] == "David Smith")
@@ -103,12 +117,18 @@ def test_the_graph_view_labels_namesakes_distinctly(catalogue):
 
 def test_a_name_only_namesake_is_shown_as_the_one_without_an_identifier(catalogue):
     # A catalogue page naming "David Smith" cannot say which one it means: its own node.
-    load_records(catalogue, "page.jsonl", [{"title": "Harbour Nights", "year": 2001,
-                                            "cast": ["David Smith"]}])
+    load_records(
+        catalogue,
+        "page.jsonl",
+        [{"title": "Harbour Nights", "year": 2001, "cast": ["David Smith"]}],
+    )
     results = search(catalogue, "David Smith", labels=["Person"])
     assert sorted(r["display"] for r in results) == [
-        "David Smith (b. 1950)", "David Smith (b. 1962)", "David Smith (no identifier)",
-        "David Smith (tmdb:person/488)"]
+        "David Smith (b. 1950)",
+        "David Smith (b. 1962)",
+        "David Smith (no identifier)",
+        "David Smith (tmdb:person/488)",
+    ]
     with pytest.raises(AmbiguousEntity) as raised:
         resolve_entity(catalogue, "David Smith", "Person")
     assert len(raised.value.candidates) == 4

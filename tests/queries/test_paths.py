@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 import itertools
+import json
 
 import networkx as nx
 import pytest
@@ -28,23 +27,37 @@ def fixture_records():
     """
     records = []
     for i in range(6):  # chain: show i has person i and person i+1 (12 hops end to end)
-        records.append({"title": f"Chain {i}", "year": 2000 + i,
-                        "cast": [f"Chain Person {i}", f"Chain Person {i + 1}"],
-                        "genres": ["Chain Genre"] if i in (0, 5) else []})
+        records.append(
+            {
+                "title": f"Chain {i}",
+                "year": 2000 + i,
+                "cast": [f"Chain Person {i}", f"Chain Person {i + 1}"],
+                "genres": ["Chain Genre"] if i in (0, 5) else [],
+            }
+        )
     for i in range(10):  # a denser cluster with producers and companies
-        records.append({"title": f"Cluster {i}", "year": 1990 + i,
-                        "directors": [f"Cluster Person {(i * 3) % 7}"],
-                        "producers": [f"Cluster Person {(i * 5 + 1) % 7}"],
-                        "companies": [f"Studio {i % 3}"] if i % 4 else []})
+        records.append(
+            {
+                "title": f"Cluster {i}",
+                "year": 1990 + i,
+                "directors": [f"Cluster Person {(i * 3) % 7}"],
+                "producers": [f"Cluster Person {(i * 5 + 1) % 7}"],
+                "companies": [f"Studio {i % 3}"] if i % 4 else [],
+            }
+        )
     records.append({"title": "Island", "year": 1999, "writers": ["Lonely Writer"]})
     return records
 
 
 def networkx_graph(records, with_genres: bool):
     graph = nx.Graph()
-    roles = {"directors": ("Person", person_key), "producers": ("Person", person_key),
-             "writers": ("Person", person_key), "cast": ("Person", person_key),
-             "companies": ("Company", company_key)}
+    roles = {
+        "directors": ("Person", person_key),
+        "producers": ("Person", person_key),
+        "writers": ("Person", person_key),
+        "cast": ("Person", person_key),
+        "companies": ("Company", company_key),
+    }
     if with_genres:
         roles["genres"] = ("Genre", genre_key)
     for record in records:
@@ -95,8 +108,9 @@ def test_a_genre_end_may_use_genre_links_and_matches_networkx(fixture_graph):
     graph = networkx_graph(records, with_genres=True)
     genre = ("Genre", "chain-genre")
     for other in sorted(n for n in graph if n != genre):
-        answer = paths.connection_path(backend, paths.Ref(*genre), paths.Ref(*other),
-                                       max_hops=MAX_HOPS)
+        answer = paths.connection_path(
+            backend, paths.Ref(*genre), paths.Ref(*other), max_hops=MAX_HOPS
+        )
         assert answer["length"] == expected_length(graph, genre, other), other
 
 
@@ -116,8 +130,9 @@ def test_every_step_of_a_path_is_a_real_relationship(fixture_graph):
 
 def test_an_entity_is_zero_hops_from_itself_and_a_missing_one_is_named(fixture_graph):
     backend, _records = fixture_graph
-    same = paths.connection_path(backend, {"label": "Person", "key": "lonely-writer"},
-                                 "Person:lonely-writer")
+    same = paths.connection_path(
+        backend, {"label": "Person", "key": "lonely-writer"}, "Person:lonely-writer"
+    )
     assert same["found"] and same["length"] == 0
     missing = paths.connection_path(backend, "Person:lonely-writer", "Person:nobody")
     assert missing["found"] is False and "'nobody' is not in the graph" in missing["message"]
@@ -126,8 +141,9 @@ def test_an_entity_is_zero_hops_from_itself_and_a_missing_one_is_named(fixture_g
 def test_a_search_past_its_time_limit_raises_query_timeout(fixture_graph):
     backend, _records = fixture_graph
     with pytest.raises(QueryTimeout, match="100 ms limit"):
-        paths.connection_path(backend, "Person:chain-person-0", "Person:chain-person-6",
-                              timeout_ms=100)
+        paths.connection_path(
+            backend, "Person:chain-person-0", "Person:chain-person-6", timeout_ms=100
+        )
 
 
 def test_bad_hop_limits_and_references_are_refused(backend):
@@ -157,8 +173,8 @@ def test_neighbourhood_totals_count_each_entity_once_where_shows_meet_shows(back
     load_catalogue(backend)
     graph = nx.Graph()
     for a_label, a_key, b_label, b_key in backend.run_read(
-            "MATCH (a)-[r]->(b) RETURN labels(a)[0], a.key, labels(b)[0], b.key",
-            {}, max_rows=0).rows:
+        "MATCH (a)-[r]->(b) RETURN labels(a)[0], a.key, labels(b)[0], b.key", {}, max_rows=0
+    ).rows:
         graph.add_edge((a_label, a_key), (b_label, b_key))
     assert any(a[0] == b[0] == "Show" for a, b in graph.edges)
     for label, key in sorted(graph):
@@ -172,11 +188,20 @@ def test_an_episode_its_series_and_their_shared_cast_are_counted_once(backend):
     """EPISODE_OF joins two shows: what is one hop away is not counted again at two."""
     from loaders.pipeline import Loader
     from loaders.sources import SourceText
-    episode = {"title": "Pilot", "year": 2020, "ids": ["tt0000011"], "cast": ["Ann Lead"],
-               "episode_of": {"title": "Series", "year": 2020, "ids": ["tt0000010"]}}
+
+    episode = {
+        "title": "Pilot",
+        "year": 2020,
+        "ids": ["tt0000011"],
+        "cast": ["Ann Lead"],
+        "episode_of": {"title": "Series", "year": 2020, "ids": ["tt0000010"]},
+    }
     series = {"title": "Series", "year": 2020, "ids": ["tt0000010"], "cast": ["Ann Lead"]}
     Loader(backend).load([SourceText("s", json.dumps([episode, series]))], fmt="json")
     view = explore.neighbourhood(backend, "Show", "pilot--2020--tt0000011", depth=2)
     assert sorted(n["key"] for n in view["nodes"]) == [
-        "ann-lead", "pilot--2020--tt0000011", "series--2020--tt0000010"]
+        "ann-lead",
+        "pilot--2020--tt0000011",
+        "series--2020--tt0000010",
+    ]
     assert view["total"] == 3

@@ -15,13 +15,19 @@ from tests.conftest import SAMPLE_PAGE
 def cli(tmp_path):
     store = tmp_path / "store"
     kong = tmp_path / "kong.jsonl"
-    kong.write_text('{"title": "King Kong", "year": 1933, "directors": ["Merian C. Cooper"]}\n'
-                    '{"title": "King Kong", "year": 1976, "directors": ["John Guillermin"]}\n',
-                    encoding="utf-8")
+    kong.write_text(
+        '{"title": "King Kong", "year": 1933, "directors": ["Merian C. Cooper"]}\n'
+        '{"title": "King Kong", "year": 1976, "directors": ["John Guillermin"]}\n',
+        encoding="utf-8",
+    )
 
     def run(*args, env=None):
-        return CliRunner().invoke(main, ["--backend", "embedded", "--data-dir", str(store), *args],
-                                  catch_exceptions=False, env=env)
+        return CliRunner().invoke(
+            main,
+            ["--backend", "embedded", "--data-dir", str(store), *args],
+            catch_exceptions=False,
+            env=env,
+        )
 
     assert run("load", str(SAMPLE_PAGE), str(kong)).exit_code == 0
     return run
@@ -71,8 +77,10 @@ def test_unknown_names_and_writes_and_bad_params_fail_clearly(cli):
     assert unknown.exit_code == 1 and "Did you mean: The Bureau (Show:the-bureau)" in unknown.output
     write = cli("cypher", "CREATE (:Show {key: 'x'})")
     assert write.exit_code == 1 and "only read queries are allowed" in write.output
-    assert cli("cypher", "MATCH (s:Show {key: 'x'}) RETURN count(s)", "--csv").output \
-        .splitlines()[1] == "0"
+    assert (
+        cli("cypher", "MATCH (s:Show {key: 'x'}) RETURN count(s)", "--csv").output.splitlines()[1]
+        == "0"
+    )
     bad = cli("query", "top_people", "--param", "limit=many")
     assert bad.exit_code == 1 and "must be a whole number" in bad.output
     extra = cli("query", "top_people", "--param", "nope=1")
@@ -81,31 +89,51 @@ def test_unknown_names_and_writes_and_bad_params_fail_clearly(cli):
 
 
 def test_cypher_takes_parameters_and_says_when_rows_were_cut(cli):
-    result = cli("cypher", "UNWIND range(1, $n) AS x RETURN x", "--param", "n=10",
-                 env={"SCREENGRAPH_MAX_ROWS": "3"})
+    result = cli(
+        "cypher",
+        "UNWIND range(1, $n) AS x RETURN x",
+        "--param",
+        "n=10",
+        env={"SCREENGRAPH_MAX_ROWS": "3"},
+    )
     assert result.exit_code == 0 and "3 rows (truncated at the row cap" in result.output
-    data = json.loads(cli("cypher", "UNWIND range(1, $n) AS x RETURN x", "-p", "n=10", "--json",
-                          env={"SCREENGRAPH_MAX_ROWS": "3"}).output)
+    data = json.loads(
+        cli(
+            "cypher",
+            "UNWIND range(1, $n) AS x RETURN x",
+            "-p",
+            "n=10",
+            "--json",
+            env={"SCREENGRAPH_MAX_ROWS": "3"},
+        ).output
+    )
     assert data["rows"] == [[1], [2], [3]] and data["truncated"] is True
 
 
 def test_a_slow_query_is_stopped_with_the_timeout_message(cli):
-    result = cli("--timeout-ms", "200", "cypher",
-                 "UNWIND range(1, 30000) AS x UNWIND range(1, 30000) AS y "
-                 "WITH x WHERE x * y = -1 RETURN x")
+    result = cli(
+        "--timeout-ms",
+        "200",
+        "cypher",
+        "UNWIND range(1, 30000) AS x UNWIND range(1, 30000) AS y WITH x WHERE x * y = -1 RETURN x",
+    )
     assert result.exit_code == 1 and "ran longer than its 200 ms limit" in result.output
 
 
 def test_neo4j_refuses_writes_and_stops_slow_queries_the_same_way(neo4j):
     """The same two failures through `cypher`, with the Neo4j backend (NEO4J_* from the env)."""
+
     def run(*args):
         return CliRunner().invoke(main, ["--backend", "neo4j", *args], catch_exceptions=False)
 
     write = run("cypher", "CREATE (:Show {key: 'x'})")
     assert write.exit_code == 1 and "only read queries are allowed" in write.output
-    slow = run("--timeout-ms", "200", "cypher",
-               "UNWIND range(1, 30000) AS x UNWIND range(1, 30000) AS y "
-               "WITH x WHERE x * y = -1 RETURN x")
+    slow = run(
+        "--timeout-ms",
+        "200",
+        "cypher",
+        "UNWIND range(1, 30000) AS x UNWIND range(1, 30000) AS y WITH x WHERE x * y = -1 RETURN x",
+    )
     assert slow.exit_code == 1 and "ran longer than its 200 ms limit" in slow.output
 
 

@@ -8,33 +8,61 @@ from queries.registry import registry
 from tests.queries.conftest import load_records, load_seed
 
 RECORDS = [
-    {"title": "Spiral - Season 1", "year": 2005, "directors": ["Philippe Triboit"],
-     "cast": ["Caroline Proust", "Grégory Fitoussi"], "companies": ["Son et Lumière"],
-     "genres": ["Crime", "Drama"]},
-    {"title": "Spiral - Season 7", "directors": ["Frédéric Jardin"],
-     "cast": ["Caroline Proust", "Thierry Godard"], "companies": ["Son et Lumière"],
-     "genres": ["Crime"]},
-    {"title": "Un village français", "year": 2009, "directors": ["Philippe Triboit"],
-     "cast": ["Thierry Godard"], "genres": ["Drama"], "companies": ["Tetra Media"]},
+    {
+        "title": "Spiral - Season 1",
+        "year": 2005,
+        "directors": ["Philippe Triboit"],
+        "cast": ["Caroline Proust", "Grégory Fitoussi"],
+        "companies": ["Son et Lumière"],
+        "genres": ["Crime", "Drama"],
+    },
+    {
+        "title": "Spiral - Season 7",
+        "directors": ["Frédéric Jardin"],
+        "cast": ["Caroline Proust", "Thierry Godard"],
+        "companies": ["Son et Lumière"],
+        "genres": ["Crime"],
+    },
+    {
+        "title": "Un village français",
+        "year": 2009,
+        "directors": ["Philippe Triboit"],
+        "cast": ["Thierry Godard"],
+        "genres": ["Drama"],
+        "companies": ["Tetra Media"],
+    },
     {"title": "Engrenages Extra", "year": 2012, "cast": ["Thierry Godard", "Audrey Fleurot"]},
 ]
 
 PARAMS = {
-    "show": {"key": "the-bureau", "roles": ["DIRECTED", "producer", "WROTE", "ACTED_IN"], "limit": 5},
+    "show": {
+        "key": "the-bureau",
+        "roles": ["DIRECTED", "producer", "WROTE", "ACTED_IN"],
+        "limit": 5,
+    },
     "person": {"key": "thierry-godard", "roles": ["ACTED_IN", "DIRECTED"], "limit": 2},
-    "company": {"key": "federation-entertainment"}, "genre": {"key": "drama"},
+    "company": {"key": "federation-entertainment"},
+    "genre": {"key": "drama"},
     "provenance": {"keys": ["source:the-bureau.txt", "source:more.jsonl#1"]},
     "related_evidence": {"key": "spiral-season-1--2005"},
-    "related_reranking": {"key": "the-bureau", "candidates": ["team-dronix", "spiral-season-7"],
-                          "min_degree": 2},
+    "related_reranking": {
+        "key": "the-bureau",
+        "candidates": ["team-dronix", "spiral-season-7"],
+        "min_degree": 2,
+    },
     "collaborators": {"key": "caroline-proust"},
     "episodes": {"key": "the-bureau"},
     "collaborator_ranking": {"key": "thierry-godard"},
     "shared_credits": {"key": "thierry-godard", "others": ["caroline-proust", "audrey-fleurot"]},
-    "second_degree": {"key": "caroline-proust", "collaborators": ["thierry-godard", "philippe-triboit"]},
+    "second_degree": {
+        "key": "caroline-proust",
+        "collaborators": ["thierry-godard", "philippe-triboit"],
+    },
     "people_in_both": {"first": "spiral-season-1--2005", "second": "spiral-season-7"},
-    "search": {"text": "spiral"}, "related": {"key": "spiral-season-1--2005"},
-    "collaborators_ranked": {"key": "thierry-godard"}, "suggest": {"key": "caroline-proust"},
+    "search": {"text": "spiral"},
+    "related": {"key": "spiral-season-1--2005"},
+    "collaborators_ranked": {"key": "thierry-godard"},
+    "suggest": {"key": "caroline-proust"},
     "path": {"source": "Person:gregory-fitoussi", "target": "Company:tetra-media"},
 }
 
@@ -63,8 +91,10 @@ def test_canned_query_answers_the_same_on_both_backends(both_backends, query):
     for name, backend in both_backends.items():
         results = registry().run(backend, query, PARAMS.get(query, {}))
         rows = canonical(results)
-        ordered = "ORDER BY" in (registry().get(query).cypher.get("default") or "") or \
-            registry().get(query).runner is not None
+        ordered = (
+            "ORDER BY" in (registry().get(query).cypher.get("default") or "")
+            or registry().get(query).runner is not None
+        )
         answers[name] = rows if ordered else sorted(rows)
     assert answers["embedded"] == answers["neo4j"]
     assert answers["embedded"], f"{query} returned nothing: the comparison proves little"

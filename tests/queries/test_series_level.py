@@ -20,8 +20,11 @@ def catalogue(backend):
 
 
 def test_four_episodes_together_are_one_shared_show(catalogue):
-    (lead,) = [p for p in explore.collaborators(catalogue, "gregory-fitoussi--nm0000501")
-               if p["key"] == "caroline-proust--nm0000500"]
+    (lead,) = [
+        p
+        for p in explore.collaborators(catalogue, "gregory-fitoussi--nm0000501")
+        if p["key"] == "caroline-proust--nm0000500"
+    ]
     assert (lead["count"], [s["key"] for s in lead["shows"]]) == (1, [SPIRAL_KEY])
     ranking = explore.collaborator_ranking(catalogue, "caroline-proust--nm0000500")
     assert [(p["key"], p["count"]) for p in ranking] == [("gregory-fitoussi--nm0000501", 1)]
@@ -37,8 +40,10 @@ def test_an_episode_is_related_to_its_series_and_its_seasons_other_episodes(cata
 
 
 def test_related_shows_that_share_a_name_are_told_apart(catalogue):
-    related = {r["key"]: r["display"]
-               for r in explore.related_shows(catalogue, "second-body--2005--tt0000102")}
+    related = {
+        r["key"]: r["display"]
+        for r in explore.related_shows(catalogue, "second-body--2005--tt0000102")
+    }
     # Two 2005 episodes are called Pilot: the related one says which.
     assert related[PILOT_KEY] == "Pilot (imdb:tt0000101)"
     assert related[SPIRAL_KEY] == "Spiral"
@@ -51,6 +56,8 @@ def test_shows_that_only_share_a_title_are_not_seasons_of_one_series(catalogue):
     page = explore.show_detail(catalogue, PILOT_KEY)
     assert page["seasons"] == []
     # A season and its series still are.
-    season = {r["key"]: r["explanation"]
-              for r in explore.related_shows(catalogue, "spiral-season-7--2019")}
+    season = {
+        r["key"]: r["explanation"]
+        for r in explore.related_shows(catalogue, "spiral-season-7--2019")
+    }
     assert season[SPIRAL_KEY].startswith("another season of Spiral")

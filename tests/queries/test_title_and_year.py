@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from queries.search import title_and_year
 
@@ -18,16 +19,19 @@ def reference(text: str) -> tuple[str, int] | None:
     return (found.group("title"), int(found.group("year"))) if found else None
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("King Kong (1933)", ("King Kong", 1933)),
-    ("King Kong 1933", ("King Kong", 1933)),
-    ("King Kong, 1933", ("King Kong", 1933)),
-    ("King Kong ,, (1933", ("King Kong", 1933)),
-    ("1984 2024", ("1984", 2024)),
-    (" 1999", (" ", 1999)),
-    ("King Kong", None),
-    ("1933", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("King Kong (1933)", ("King Kong", 1933)),
+        ("King Kong 1933", ("King Kong", 1933)),
+        ("King Kong, 1933", ("King Kong", 1933)),
+        ("King Kong ,, (1933", ("King Kong", 1933)),
+        ("1984 2024", ("1984", 2024)),
+        (" 1999", (" ", 1999)),
+        ("King Kong", None),
+        ("1933", None),
+    ],
+)
 def test_examples(text, expected):
     assert title_and_year(text) == reference(text) == expected
 
@@ -39,8 +43,12 @@ def test_same_answers_as_the_reference(text):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["a", "King", " ", ",", "  ,, ", "(", ")", "1933", "2019)", "\n"]),
-                max_size=12))
+@given(
+    st.lists(
+        st.sampled_from(["a", "King", " ", ",", "  ,, ", "(", ")", "1933", "2019)", "\n"]),
+        max_size=12,
+    )
+)
 def test_same_answers_on_title_like_texts(parts):
     text = "".join(parts)
     assert title_and_year(text) == reference(text)

@@ -12,15 +12,19 @@ from webapp import create_app
 
 INGEST_TOKEN = "test-ingest-token-of-32-characters"  # the shortest the app takes is 32
 
-HOSTILE = {"title": "<script>alert('title')</script> Night", "year": 2020,
-           "synopsis": "<img src=x onerror=alert('synopsis')>",
-           "cast": ["<b onmouseover=alert('name')>Bold</b> Person", "Eric Rochant"],
-           "companies": ["Federation Entertainment"]}
+HOSTILE = {
+    "title": "<script>alert('title')</script> Night",
+    "year": 2020,
+    "synopsis": "<img src=x onerror=alert('synopsis')>",
+    "cast": ["<b onmouseover=alert('name')>Bold</b> Person", "Eric Rochant"],
+    "companies": ["Federation Entertainment"],
+}
 
 
 def make_app(backend, **settings_overrides):
-    settings = load_settings(env={}, ingest_token=INGEST_TOKEN, secret_key="test-secret",
-                             **settings_overrides)
+    settings = load_settings(
+        env={}, ingest_token=INGEST_TOKEN, secret_key="test-secret", **settings_overrides
+    )
     return create_app({"TESTING": True}, settings=settings, backend=backend)
 
 

@@ -20,8 +20,7 @@ from tests.webapp.test_ingest import Visitor, error_code
 URL = "https://catalogue.example/shows/delta-ingest-show"
 # The preview: a listing new to the store. Elsewhere: the same listing at its source (its
 # page names it), with another cast, loaded by another process.
-PREVIEWED = {"title": "Delta Ingest Show", "year": 2024, "cast": ["Dee Delta"],
-             "source_url": URL}
+PREVIEWED = {"title": "Delta Ingest Show", "year": 2024, "cast": ["Dee Delta"], "source_url": URL}
 ELSEWHERE = {**PREVIEWED, "cast": ["Dora Elsewhere"]}
 FILLER = {"title": "Filler Ingest Show", "year": 2019, "cast": ["Fil Filler"]}
 WAITING = "waiting for it to finish"  # what a load says while another one holds the lock
@@ -50,9 +49,12 @@ backend.close()
 
 
 def stored_cast(backend) -> list[str]:
-    return sorted(row[0] for row in backend.run_read(
-        "MATCH (p:Person)-[:ACTED_IN]->(s:Show {title: 'Delta Ingest Show'}) "
-        "RETURN p.name").rows)
+    return sorted(
+        row[0]
+        for row in backend.run_read(
+            "MATCH (p:Person)-[:ACTED_IN]->(s:Show {title: 'Delta Ingest Show'}) RETURN p.name"
+        ).rows
+    )
 
 
 def assert_loaded_as_previewed_or_refused(response) -> None:
@@ -62,8 +64,9 @@ def assert_loaded_as_previewed_or_refused(response) -> None:
         return
     assert response.status_code == 200, body
     preview = body["preview"]
-    assert (preview["loaded"], preview["updated"]) == (1, 0), \
+    assert (preview["loaded"], preview["updated"]) == (1, 0), (
         f"the confirmation wrote something else than its preview: {preview['line']}"
+    )
     assert [item["status"] for item in preview["listings"]] == ["created"]
 
 
@@ -78,7 +81,8 @@ def read_until(stream, marker: str) -> str:
 
 
 def test_a_load_from_another_process_cannot_slip_between_the_check_and_the_write(
-        backend, tmp_path, monkeypatch):
+    backend, tmp_path, monkeypatch
+):
     elsewhere = tmp_path / "elsewhere.json"
     elsewhere.write_text(json.dumps(ELSEWHERE))
     children: list[subprocess.Popen] = []
@@ -91,10 +95,20 @@ def test_a_load_from_another_process_cannot_slip_between_the_check_and_the_write
         def load(self, sources, fmt=None):
             if not self.dry_run and not children:
                 child = subprocess.Popen(
-                    [sys.executable, "-c", "from screengraph.cli import main; main()", "load",
-                     str(elsewhere), "--no-progress"],
-                    env=cli_env(backend), cwd=tmp_path, stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE, text=True)
+                    [
+                        sys.executable,
+                        "-c",
+                        "from screengraph.cli import main; main()",
+                        "load",
+                        str(elsewhere),
+                        "--no-progress",
+                    ],
+                    env=cli_env(backend),
+                    cwd=tmp_path,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
                 children.append(child)
                 read_until(child.stderr, WAITING)
             return super().load(sources, fmt)
@@ -113,17 +127,23 @@ def test_a_load_from_another_process_cannot_slip_between_the_check_and_the_write
     assert stored_cast(backend) == ["Dora Elsewhere"]
 
 
-def test_a_confirmation_waits_for_a_running_load_of_another_process(
-        backend, tmp_path, caplog):
+def test_a_confirmation_waits_for_a_running_load_of_another_process(backend, tmp_path, caplog):
     visitor = Visitor(make_app(backend))
     preview_id = visitor.preview_id(json.dumps(PREVIEWED))
     lines = "\n".join(json.dumps(listing) for listing in (FILLER, ELSEWHERE))
-    holder = subprocess.Popen([sys.executable, "-c", HOLDS_THE_LOCK_MID_LOAD, lines],
-                              env=cli_env(backend), cwd=tmp_path, stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDS_THE_LOCK_MID_LOAD, lines],
+        env=cli_env(backend),
+        cwd=tmp_path,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
-        assert "holding the load lock" in read_until(holder.stdout, "holding the load lock"), \
+        assert "holding the load lock" in read_until(holder.stdout, "holding the load lock"), (
             holder.stderr.read()
+        )
         answers = []
         confirming = threading.Thread(target=lambda: answers.append(visitor.confirm(preview_id)))
         confirming.start()
@@ -131,8 +151,9 @@ def test_a_confirmation_waits_for_a_running_load_of_another_process(
         while WAITING not in caplog.text and confirming.is_alive():
             assert time.monotonic() < deadline, "the confirmation neither waited nor ended"
             time.sleep(0.05)
-        assert confirming.is_alive() and not answers, \
+        assert confirming.is_alive() and not answers, (
             "the confirmation ended while another process's load held the lock"
+        )
         holder.stdin.write("go on\n")
         holder.stdin.flush()
         out, err = holder.communicate(timeout=PATIENCE_S)

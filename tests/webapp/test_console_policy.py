@@ -12,16 +12,22 @@ from tests.webapp.conftest import csrf_from
 
 def _console(client, query, params=""):
     token = csrf_from(client.get("/console").get_data(as_text=True))
-    return client.post("/console.json", data={"query": query, "params": params,
-                                              "csrf_token": token})
+    return client.post(
+        "/console.json", data={"query": query, "params": params, "csrf_token": token}
+    )
 
 
-@pytest.mark.parametrize("query,reason", [
-    ("LOAD CSV FROM 'https://127.0.0.1:8102/' AS r RETURN count(r)", "LOAD CSV"),
-    ("lOaD /* x */ CsV FROM 'https://' + 'x.example/' AS r RETURN r", "LOAD CSV"),
-    ("CALL db.labels() YIELD label CALL dbms.procedures() YIELD name RETURN name",
-     "dbms.procedures"),
-])
+@pytest.mark.parametrize(
+    "query,reason",
+    [
+        ("LOAD CSV FROM 'https://127.0.0.1:8102/' AS r RETURN count(r)", "LOAD CSV"),
+        ("lOaD /* x */ CsV FROM 'https://' + 'x.example/' AS r RETURN r", "LOAD CSV"),
+        (
+            "CALL db.labels() YIELD label CALL dbms.procedures() YIELD name RETURN name",
+            "dbms.procedures",
+        ),
+    ],
+)
 def test_a_refused_query_is_a_403_with_the_reason(client, backend, query, reason):
     if "dbms.procedures" in query and backend.dialect == "neo4j":
         query = "CALL db.labels() YIELD label CALL dbms.listConfig() YIELD name RETURN name"
@@ -35,18 +41,25 @@ def test_a_refused_query_is_a_403_with_the_reason(client, backend, query, reason
 def test_server_administration_is_a_403_on_neo4j(client, backend):
     if backend.dialect != "neo4j":
         pytest.skip("Neo4j's administration commands")
-    for query in ("SHOW TRANSACTIONS", "TERMINATE TRANSACTIONS 'neo4j-transaction-1'",
-                  "SHOW USERS", "CALL dbms.listConnections()"):
+    for query in (
+        "SHOW TRANSACTIONS",
+        "TERMINATE TRANSACTIONS 'neo4j-transaction-1'",
+        "SHOW USERS",
+        "CALL dbms.listConnections()",
+    ):
         response = _console(client, query)
         assert response.status_code == 403, query
         assert response.get_json()["error"]["code"] == "query_refused"
 
 
-@pytest.mark.parametrize("params", [
-    '{"v": ["\\ud800"]}',
-    json.dumps({"v": json.loads("[" * 200 + "1" + "]" * 200)}),
-    '{"v": 100000000000000000000000}',
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        '{"v": ["\\ud800"]}',
+        json.dumps({"v": json.loads("[" * 200 + "1" + "]" * 200)}),
+        '{"v": 100000000000000000000000}',
+    ],
+)
 def test_parameter_values_no_engine_takes_are_a_400(client, params):
     response = _console(client, "RETURN $v AS v", params)
     assert response.status_code == 400

@@ -30,11 +30,17 @@ def test_entity_page_offers_its_neighbourhood_in_every_format(client):
     assert keys == {(n["label"], n["key"]) for n in graph["nodes"]}
     relationships = [x for x in lines if x["type"] == "relationship"]
     assert relationships and all(
-        (x["start"]["label"], x["start"]["key"]) in keys and (x["end"]["label"], x["end"]["key"])
-        in keys and x["properties"]["sources"] for x in relationships)
-    show = next(x["properties"] for x in lines if x["type"] == "node"
-                and x["properties"]["key"] == "the-bureau")
-    assert show["title"] == "The Bureau" and show["sources"]  # every property, not the view's
+        (x["start"]["label"], x["start"]["key"]) in keys
+        and (x["end"]["label"], x["end"]["key"]) in keys
+        and x["properties"]["asserted_by"]
+        for x in relationships
+    )
+    show = next(
+        x["properties"]
+        for x in lines
+        if x["type"] == "node" and x["properties"]["key"] == "the-bureau"
+    )
+    assert show["title"] == "The Bureau" and show["asserted_by"]  # every property, not the view's
 
     graphml = nx.read_graphml(io.BytesIO(client.get("/show/the-bureau/export.graphml").data))
     assert graphml.number_of_nodes() == len(keys)
@@ -56,14 +62,22 @@ def test_console_downloads_the_nodes_of_its_results_and_the_edges_among_them(cli
     page = client.post("/console", data={"query": query, "params": "", "csrf_token": token})
     html = page.get_data(as_text=True)
     assert 'action="/console/export"' in html and '<option value="graphml">' in html
-    response = client.post("/console/export", data={"query": query, "params": "",
-                                                    "format": "jsonl", "csrf_token": token})
+    response = client.post(
+        "/console/export",
+        data={"query": query, "params": "", "format": "jsonl", "csrf_token": token},
+    )
     assert response.status_code == 200, response.data
     lines = _jsonl(response.data)
     nodes = [x for x in lines if x["type"] == "node"]
-    actors = client.post("/console.json", data={
-        "query": "MATCH (p:Person)-[:ACTED_IN]->(:Show {key: 'the-bureau'}) "
-                 "RETURN count(DISTINCT p)", "params": "", "csrf_token": token}).get_json()
+    actors = client.post(
+        "/console.json",
+        data={
+            "query": "MATCH (p:Person)-[:ACTED_IN]->(:Show {key: 'the-bureau'}) "
+            "RETURN count(DISTINCT p)",
+            "params": "",
+            "csrf_token": token,
+        },
+    ).get_json()
     assert len(nodes) == actors["results"]["rows"][0][0] + 1
     assert {x["label"] for x in lines if x["type"] == "relationship"} == {"ACTED_IN"}
 
@@ -71,9 +85,16 @@ def test_console_downloads_the_nodes_of_its_results_and_the_edges_among_them(cli
 def test_console_download_refuses_more_nodes_than_the_cap(client, monkeypatch):
     monkeypatch.setattr(limits, "MAX_EXPORT_NODES", 2)
     token = csrf_from(client.get("/console").get_data(as_text=True))
-    response = client.post("/console/export", data={
-        "query": "MATCH (p:Person) RETURN p", "params": "", "format": "graphml",
-        "csrf_token": token}, headers={"Accept": "application/json"})
+    response = client.post(
+        "/console/export",
+        data={
+            "query": "MATCH (p:Person) RETURN p",
+            "params": "",
+            "format": "graphml",
+            "csrf_token": token,
+        },
+        headers={"Accept": "application/json"},
+    )
     assert response.status_code == 413
     message = response.get_json()["error"]["message"]
     assert "a download holds at most 2" in message and "screengraph export" in message
@@ -81,13 +102,21 @@ def test_console_download_refuses_more_nodes_than_the_cap(client, monkeypatch):
 
 def test_console_download_without_a_csrf_token_or_with_an_unknown_format_is_refused(client):
     token = csrf_from(client.get("/console").get_data(as_text=True))
-    assert client.post("/console/export", data={"query": "MATCH (n) RETURN n",
-                                                "format": "jsonl"}).status_code == 400
-    response = client.post("/console/export", data={"query": "MATCH (n) RETURN n",
-                                                    "format": "xlsx", "csrf_token": token},
-                           headers={"Accept": "application/json"})
-    assert response.status_code == 400 and "'format' must be one of" in response.get_json()[
-        "error"]["message"]
+    assert (
+        client.post(
+            "/console/export", data={"query": "MATCH (n) RETURN n", "format": "jsonl"}
+        ).status_code
+        == 400
+    )
+    response = client.post(
+        "/console/export",
+        data={"query": "MATCH (n) RETURN n", "format": "xlsx", "csrf_token": token},
+        headers={"Accept": "application/json"},
+    )
+    assert (
+        response.status_code == 400
+        and "'format' must be one of" in response.get_json()["error"]["message"]
+    )
 
 
 def test_openapi_describes_the_downloads(client):
@@ -95,5 +124,8 @@ def test_openapi_describes_the_downloads(client):
     for fmt in ("jsonl", "graphml", "csv"):
         assert f"/person/{{key}}/export.{fmt}" in paths
     body = paths["/console/export"]["post"]["requestBody"]["content"]
-    assert body["application/x-www-form-urlencoded"]["schema"]["properties"]["format"][
-        "enum"] == ["jsonl", "graphml", "csv"]
+    assert body["application/x-www-form-urlencoded"]["schema"]["properties"]["format"]["enum"] == [
+        "jsonl",
+        "graphml",
+        "csv",
+    ]

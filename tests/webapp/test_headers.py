@@ -10,16 +10,26 @@ from tests.webapp.conftest import csrf_from, make_app
 from webapp.security import HEADERS
 
 RUNAWAY = "UNWIND range(1, 3) AS x RETURN count(x) AS n"
-CROSS_SITE_IMG = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors",
-                  "Sec-Fetch-Dest": "image"}
-CROSS_SITE_LINK = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate",
-                   "Sec-Fetch-Dest": "document"}
-SAME_ORIGIN_FETCH = {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors",
-                     "Sec-Fetch-Dest": "empty"}
+CROSS_SITE_IMG = {
+    "Sec-Fetch-Site": "cross-site",
+    "Sec-Fetch-Mode": "no-cors",
+    "Sec-Fetch-Dest": "image",
+}
+CROSS_SITE_LINK = {
+    "Sec-Fetch-Site": "cross-site",
+    "Sec-Fetch-Mode": "navigate",
+    "Sec-Fetch-Dest": "document",
+}
+SAME_ORIGIN_FETCH = {
+    "Sec-Fetch-Site": "same-origin",
+    "Sec-Fetch-Mode": "cors",
+    "Sec-Fetch-Dest": "empty",
+}
 
 
-@pytest.mark.parametrize("path", ["/", "/search.json?q=bureau", "/console", "/show/nope",
-                                  "/openapi.json"])
+@pytest.mark.parametrize(
+    "path", ["/", "/search.json?q=bureau", "/console", "/show/nope", "/openapi.json"]
+)
 def test_every_answer_carries_the_security_headers(client, path):
     response = client.get(path)
     for name, value in HEADERS.items():
@@ -28,8 +38,9 @@ def test_every_answer_carries_the_security_headers(client, path):
     directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
     assert directives["frame-ancestors"] == "'none'" and directives["default-src"] == "'none'"
     # Only style attributes may be inline (the browser's own editing); never scripts.
-    assert [name for name, value in directives.items()
-            if "'unsafe-inline'" in value] == ["style-src-attr"]
+    assert [name for name, value in directives.items() if "'unsafe-inline'" in value] == [
+        "style-src-attr"
+    ]
 
 
 def test_the_inline_script_carries_the_nonce_of_its_answer(client):
@@ -53,13 +64,15 @@ def test_session_cookie_is_httponly_lax_and_secure_over_https(app):
 def test_behind_a_trusted_proxy_https_makes_the_cookie_secure(backend):
     from graph.settings import load_settings
     from webapp import create_app
+
     settings = load_settings(env={"SCREENGRAPH_PROXY_HOPS": "1"}, secret_key="s")
     client = create_app({"TESTING": True}, settings=settings, backend=backend).test_client()
     response = client.get("/console", headers={"X-Forwarded-Proto": "https"})
     assert "Secure" in response.headers["Set-Cookie"]
     # Without the setting the header is not trusted.
-    untrusted = make_app(backend).test_client().get("/console",
-                                                    headers={"X-Forwarded-Proto": "https"})
+    untrusted = (
+        make_app(backend).test_client().get("/console", headers={"X-Forwarded-Proto": "https"})
+    )
     assert "Secure" not in untrusted.headers["Set-Cookie"]
 
 
@@ -71,8 +84,9 @@ def test_unknown_host_names_are_refused(client, host):
     assert error["code"] == "unknown_host" and "SCREENGRAPH_ALLOWED_HOSTS" in error["message"]
 
 
-@pytest.mark.parametrize("host", ["localhost", "localhost:8000", "127.0.0.1:8000", "[::1]:8000",
-                                  "10.1.2.3"])
+@pytest.mark.parametrize(
+    "host", ["localhost", "localhost:8000", "127.0.0.1:8000", "[::1]:8000", "10.1.2.3"]
+)
 def test_loopback_names_and_addresses_are_served(client, host):
     assert client.get("/index.json", headers={"Host": host}).status_code == 200
 
@@ -80,8 +94,10 @@ def test_loopback_names_and_addresses_are_served(client, host):
 def test_allowed_hosts_setting_and_serve_host(backend):
     from graph.settings import load_settings
     from webapp import create_app
-    settings = load_settings(env={"SCREENGRAPH_ALLOWED_HOSTS": "Graph.Example, other.example"},
-                             secret_key="s")
+
+    settings = load_settings(
+        env={"SCREENGRAPH_ALLOWED_HOSTS": "Graph.Example, other.example"}, secret_key="s"
+    )
     client = create_app({"TESTING": True}, settings=settings, backend=backend).test_client()
     assert client.get("/index.json", headers={"Host": "graph.example"}).status_code == 200
     assert client.get("/index.json", headers={"Host": "localhost"}).status_code == 400
@@ -100,15 +116,19 @@ def test_a_link_from_another_site_shows_the_query_without_running_it(client):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "was not run" in html and "<table>" not in html and "UNWIND range" in html
-    as_json = client.get("/console.json", query_string={"query": RUNAWAY},
-                         headers=CROSS_SITE_LINK)
+    as_json = client.get("/console.json", query_string={"query": RUNAWAY}, headers=CROSS_SITE_LINK)
     assert as_json.status_code == 403
 
 
-@pytest.mark.parametrize("headers", [{}, SAME_ORIGIN_FETCH,
-                                     {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate",
-                                      "Sec-Fetch-Dest": "document"},
-                                     {"Origin": "http://localhost"}])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        SAME_ORIGIN_FETCH,
+        {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"},
+        {"Origin": "http://localhost"},
+    ],
+)
 def test_own_pages_typed_urls_and_scripts_run_queries(client, headers):
     response = client.get("/console.json", query_string={"query": RUNAWAY}, headers=headers)
     assert response.status_code == 200
@@ -118,15 +138,25 @@ def test_own_pages_typed_urls_and_scripts_run_queries(client, headers):
 def test_cross_site_posts_are_refused_before_the_body_is_read(client):
     page = client.get("/console")
     token = csrf_from(page.get_data(as_text=True))
-    for headers in ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate",
-                     "Sec-Fetch-Dest": "document"},
-                    {"Origin": "https://evil.example"}, {"Origin": "null"}):
-        response = client.post("/console.json", data={"query": RUNAWAY, "csrf_token": token},
-                               headers=headers)
+    for headers in (
+        {
+            "Sec-Fetch-Site": "cross-site",
+            "Sec-Fetch-Mode": "navigate",
+            "Sec-Fetch-Dest": "document",
+        },
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+    ):
+        response = client.post(
+            "/console.json", data={"query": RUNAWAY, "csrf_token": token}, headers=headers
+        )
         assert response.status_code == 403, headers
         assert response.get_json()["error"]["code"] == "cross_site"
-    same = client.post("/console.json", data={"query": RUNAWAY, "csrf_token": token},
-                       headers={"Origin": "http://localhost"})
+    same = client.post(
+        "/console.json",
+        data={"query": RUNAWAY, "csrf_token": token},
+        headers={"Origin": "http://localhost"},
+    )
     assert same.status_code == 200
 
 

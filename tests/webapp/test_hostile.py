@@ -9,14 +9,13 @@ The sweep's memory figure comes from `python -m benchmarks.hostile_sweep`.
 from __future__ import annotations
 
 import io
-import json
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from tests.webapp import hostile_corpus
-from tests.webapp.conftest import csrf_from, make_app
+from tests.webapp.conftest import csrf_from
 from webapp import limits
 
 COMMAS = "a" + "," * 40_000 + "b"
@@ -35,9 +34,14 @@ def assert_refused(response, status: int, *words: str) -> dict:
 
 # -- defect 5: caps before any parsing ---------------------------------------------------
 
+
 def test_a_40000_comma_name_is_refused_by_its_length(client):
-    assert_refused(client.get("/connect.json", query_string={"from": COMMAS, "to": "x"}),
-                   414, "query string", "POST")
+    assert_refused(
+        client.get("/connect.json", query_string={"from": COMMAS, "to": "x"}),
+        414,
+        "query string",
+        "POST",
+    )
 
 
 @pytest.mark.parametrize("name", ["q", "from", "to", "from_key", "query", "limit"])
@@ -60,6 +64,7 @@ def test_long_console_queries_go_by_post(client):
 
 
 # -- defect 11: big bodies are refused before they are parsed -----------------------------
+
 
 class CountingStream(io.BytesIO):
     def __init__(self, data: bytes):
@@ -87,9 +92,13 @@ def test_a_30_mb_form_without_a_token_is_not_read(app, with_session, path):
     if with_session:
         token_of(client)
     stream = CountingStream(BIG_FORM)
-    response = client.post(path, input_stream=stream, content_length=len(BIG_FORM),
-                           content_type="application/x-www-form-urlencoded",
-                           headers={"Accept": "application/json"})
+    response = client.post(
+        path,
+        input_stream=stream,
+        content_length=len(BIG_FORM),
+        content_type="application/x-www-form-urlencoded",
+        headers={"Accept": "application/json"},
+    )
     assert response.status_code in (400, 413)
     assert response.get_json()["error"]["message"]
     assert stream.taken == 0
@@ -98,20 +107,28 @@ def test_a_30_mb_form_without_a_token_is_not_read(app, with_session, path):
 def test_a_big_form_with_the_token_in_the_header_is_refused_by_size(client):
     token = token_of(client)
     stream = CountingStream(BIG_FORM)
-    response = client.post("/console.json", input_stream=stream, content_length=len(BIG_FORM),
-                           content_type="application/x-www-form-urlencoded",
-                           headers={"X-CSRF-Token": token})
+    response = client.post(
+        "/console.json",
+        input_stream=stream,
+        content_length=len(BIG_FORM),
+        content_type="application/x-www-form-urlencoded",
+        headers={"X-CSRF-Token": token},
+    )
     assert_refused(response, 413, f"{limits.MAX_FORM_BYTES:,} at most")
     assert stream.taken == 0
 
 
 # -- defect 13: 4xx with a message, never a 500 ------------------------------------------
 
-@pytest.mark.parametrize("keys, words", [
-    ("[" * 600 + "]" * 600, ["nested more than 500"]),
-    ("[" + "9" * 5000 + "]", ["not usable JSON"]),
-    ('["a", ', ["not valid JSON"]),
-])
+
+@pytest.mark.parametrize(
+    "keys, words",
+    [
+        ("[" * 600 + "]" * 600, ["nested more than 500"]),
+        ("[" + "9" * 5000 + "]", ["not usable JSON"]),
+        ('["a", ', ["not valid JSON"]),
+    ],
+)
 def test_provenance_keys_the_web_cannot_parse(client, keys, words):
     """Bounded before parsing: a 3,000-deep list was a RecursionError (a 500)."""
     response = client.get("/queries/provenance.json", query_string={"keys": keys})
@@ -125,37 +142,58 @@ def test_provenance_with_good_keys_still_answers(client):
 
 def test_console_parameters_the_web_cannot_parse(client):
     token = token_of(client)
-    for text, words in (("[" * 3000 + "]" * 3000, ["nested more than 500"]),
-                        ('{"v": ' + "9" * 5000 + "}", ["not usable JSON"]),
-                        ('{"v": ', ["not valid JSON"]), ("[1]", ["JSON object"])):
-        response = client.post("/console.json", data={"query": "RETURN 1 AS one", "params": text,
-                                                      "csrf_token": token})
+    for text, words in (
+        ("[" * 3000 + "]" * 3000, ["nested more than 500"]),
+        ('{"v": ' + "9" * 5000 + "}", ["not usable JSON"]),
+        ('{"v": ', ["not valid JSON"]),
+        ("[1]", ["JSON object"]),
+    ):
+        response = client.post(
+            "/console.json", data={"query": "RETURN 1 AS one", "params": text, "csrf_token": token}
+        )
         assert_refused(response, 400, *words)
 
 
 # Values JSON can carry that an engine may not take: the graph layer decides and names the
 # parameter; the web's part is that each is an answer or a 4xx with a message, never a 500.
-ODD_VALUES = ('"\\ud800"', '"a\\u0000b"', "1e999", "18446744073709551616", '{"a`b": 1}',
-              '{"": 1}', "[" * 100 + "1" + "]" * 100)
+ODD_VALUES = (
+    '"\\ud800"',
+    '"a\\u0000b"',
+    "1e999",
+    "18446744073709551616",
+    '{"a`b": 1}',
+    '{"": 1}',
+    "[" * 100 + "1" + "]" * 100,
+)
 
 
 @pytest.mark.parametrize("value", ODD_VALUES)
 def test_odd_values_are_answered_or_refused_clearly(client, value):
     token = token_of(client)
     for response in (
-            client.get("/queries/provenance.json", query_string={"keys": f"[{value}]"}),
-            client.post("/console.json", data={"query": "RETURN $v AS v",
-                                               "params": f'{{"v": {value}}}', "csrf_token": token}),
-            client.post("/console.json", data={"query": "RETURN 1 AS one",
-                                               "params": f'{{"a=1 CREATE (n:X) RETURN 1 //": {value}}}',
-                                               "csrf_token": token})):
+        client.get("/queries/provenance.json", query_string={"keys": f"[{value}]"}),
+        client.post(
+            "/console.json",
+            data={"query": "RETURN $v AS v", "params": f'{{"v": {value}}}', "csrf_token": token},
+        ),
+        client.post(
+            "/console.json",
+            data={
+                "query": "RETURN 1 AS one",
+                "params": f'{{"a=1 CREATE (n:X) RETURN 1 //": {value}}}',
+                "csrf_token": token,
+            },
+        ),
+    ):
         assert response.status_code < 500, response.get_data(as_text=True)[:300]
         if response.status_code >= 400:
             assert response.get_json()["error"]["message"]
 
 
-@pytest.mark.parametrize("path", ["/search.json?q=a%00b", "/connect.json?from=%00&to=x",
-                                  "/queries/top_people.json?limit=%00"])
+@pytest.mark.parametrize(
+    "path",
+    ["/search.json?q=a%00b", "/connect.json?from=%00&to=x", "/queries/top_people.json?limit=%00"],
+)
 def test_nul_in_urls(client, path):
     assert_refused(client.get(path), 400, "NUL")
 
@@ -170,19 +208,26 @@ def test_a_query_string_that_is_not_utf8(client):
 
 # -- defect 15: links only to real entity pages --------------------------------------------
 
+
 def test_a_map_posing_as_a_node_gets_no_link(client):
     token = token_of(client)
-    query = ("RETURN {label: '/evil.example', key: 'x', properties: {name: 'click me'}} AS n, "
-             "{label: 'Show', key: 'a/b?c', properties: {title: 'T'}} AS m")
-    html = client.post("/console", data={"query": query, "csrf_token": token}).get_data(as_text=True)
+    query = (
+        "RETURN {label: '/evil.example', key: 'x', properties: {name: 'click me'}} AS n, "
+        "{label: 'Show', key: 'a/b?c', properties: {title: 'T'}} AS m"
+    )
+    html = client.post("/console", data={"query": query, "csrf_token": token}).get_data(
+        as_text=True
+    )
     assert "//evil.example" not in html.replace("&#39;", "'").split("<textarea")[0]
-    graph = client.post("/console.json", data={"query": query, "csrf_token": token}
-                        ).get_json()["results"]["graph"]
+    graph = client.post("/console.json", data={"query": query, "csrf_token": token}).get_json()[
+        "results"
+    ]["graph"]
     urls = {n["label"]: n["url"] for n in graph["nodes"]}
     assert urls == {"/evil.example": None, "Show": "/show/a%2Fb%3Fc"}
 
 
 # -- the sweep -------------------------------------------------------------------------
+
 
 def send(client, req: dict):
     kwargs = {"headers": req.get("headers", {})}
@@ -193,8 +238,9 @@ def send(client, req: dict):
 
 def check_answer(req: dict, response) -> None:
     what = hostile_corpus.describe(req)
-    assert response.status_code < 500, f"{what}: {response.status_code} " \
-                                       f"{response.get_data(as_text=True)[:300]}"
+    assert response.status_code < 500, (
+        f"{what}: {response.status_code} {response.get_data(as_text=True)[:300]}"
+    )
     if response.status_code >= 400 and response.mimetype == "application/json":
         assert response.get_json()["error"]["message"], what
 
@@ -202,11 +248,15 @@ def check_answer(req: dict, response) -> None:
 @pytest.mark.timeout(240)
 def test_sweep_every_route_with_hostile_input(app):
     from queries.registry import registry
+
     client = app.test_client()
     token = token_of(client)
     names = [q.name for q in registry().all()]
-    requests = [*hostile_corpus.get_requests(app.url_map, names),
-                *hostile_corpus.header_requests(), *hostile_corpus.post_requests(token)]
+    requests = [
+        *hostile_corpus.get_requests(app.url_map, names),
+        *hostile_corpus.header_requests(),
+        *hostile_corpus.post_requests(token),
+    ]
     statuses: dict[int, int] = {}
     for req in requests:
         response = send(client, req)
@@ -222,11 +272,15 @@ def test_openapi_operations_never_answer_500(app):
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15
     for operation in operations:
+
         @given(case=operation.as_strategy())
-        @settings(max_examples=15, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         def answers_without_a_server_error(case):
             response = case.call()
-            assert response.status_code < 500, f"{case.method} {case.formatted_path}: " \
-                                               f"{response.status_code} {response.text[:300]}"
+            assert response.status_code < 500, (
+                f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:300]}"
+            )
+
         answers_without_a_server_error()

@@ -23,13 +23,18 @@ def text_of(response) -> str:
     return html_lib.unescape(response.get_data(as_text=True))
 
 
-@pytest.mark.parametrize("address,key", [
-    ("/person/imdb:nm0000001", "david-smith--nm0000001"),
-    ("/person/nm0000001", "david-smith--nm0000001"),
-    ("/person/tmdb:person/488", "david-smith--tmdb-person-488"),
-    ("/show/tt0082971", RAIDERS_KEY), ("/show/imdb:tt0082971", RAIDERS_KEY),
-    ("/show/tmdb:movie/4242", "quiet-harbour--1999--tmdb-movie-4242"),
-    (f"/show/{RAIDERS_KEY}", RAIDERS_KEY)])
+@pytest.mark.parametrize(
+    "address,key",
+    [
+        ("/person/imdb:nm0000001", "david-smith--nm0000001"),
+        ("/person/nm0000001", "david-smith--nm0000001"),
+        ("/person/tmdb:person/488", "david-smith--tmdb-person-488"),
+        ("/show/tt0082971", RAIDERS_KEY),
+        ("/show/imdb:tt0082971", RAIDERS_KEY),
+        ("/show/tmdb:movie/4242", "quiet-harbour--1999--tmdb-movie-4242"),
+        (f"/show/{RAIDERS_KEY}", RAIDERS_KEY),
+    ],
+)
 def test_a_page_and_its_twins_answer_to_an_identifier(client, address, key):
     assert client.get(address).status_code == 200
     twin = client.get(f"{address}.json").get_json()
@@ -38,10 +43,14 @@ def test_a_page_and_its_twins_answer_to_an_identifier(client, address, key):
     assert graph["center"].startswith(f"{key}@")
 
 
-@pytest.mark.parametrize("address,message", [
-    ("/person/imdb:nm0999999", "No person in the graph has the identifier imdb:nm0999999."),
-    ("/show/tt0999999", "No show in the graph has the identifier imdb:tt0999999."),
-    ("/person/tmdb:person/999", "No person in the graph has the identifier tmdb:person/999.")])
+@pytest.mark.parametrize(
+    "address,message",
+    [
+        ("/person/imdb:nm0999999", "No person in the graph has the identifier imdb:nm0999999."),
+        ("/show/tt0999999", "No show in the graph has the identifier imdb:tt0999999."),
+        ("/person/tmdb:person/999", "No person in the graph has the identifier tmdb:person/999."),
+    ],
+)
 def test_an_unknown_identifier_is_a_clear_404(client, address, message):
     page = client.get(address)
     assert page.status_code == 404 and message in text_of(page)
@@ -54,35 +63,48 @@ def test_an_unknown_identifier_is_a_clear_404(client, address, message):
 
 def test_a_person_page_shows_identifiers_years_professions_and_credits(client):
     page = text_of(client.get("/person/imdb:nm0000002"))
-    assert "<h1>David Smith <span class=\"namesake\">(b. 1962)</span></h1>" in page
+    assert '<h1>David Smith <span class="namesake">(b. 1962)</span></h1>' in page
     assert "<title>David Smith (b. 1962) (Person)" in page
-    assert '<a href="https://www.imdb.com/name/nm0000002/" rel="external noopener" ' \
-           'title="IMDb">imdb:nm0000002</a>' in page
+    assert (
+        '<a href="https://www.imdb.com/name/nm0000002/" rel="external noopener" '
+        'title="IMDb">imdb:nm0000002</a>' in page
+    )
     assert "1962–2020 · composer, music department" in page
     assert "Composer</h2>" in page and "— 1981 · additional music" in page
     harrison = text_of(client.get("/person/nm0000148"))
     assert "— 1981 · as Indiana Jones · actor" in harrison
     assert "Known for</h2>" in harrison
     assert f'<a href="/show/{RAIDERS_KEY}">Raiders of the Lost Ark</a>' in harrison
-    assert "imdb:tt0000999 <span class=\"note\">— not in the graph</span>" in harrison
+    assert 'imdb:tt0000999 <span class="note">— not in the graph</span>' in harrison
     twin = client.get("/person/nm0000148.json").get_json()
-    assert twin["entity"]["facts"][0] == {"name": "Identifiers", "items": [
-        {"text": "imdb:nm0000148", "url": "https://www.imdb.com/name/nm0000148/",
-         "scheme": "IMDb"}]}
+    assert twin["entity"]["facts"][0] == {
+        "name": "Identifiers",
+        "items": [
+            {
+                "text": "imdb:nm0000148",
+                "url": "https://www.imdb.com/name/nm0000148/",
+                "scheme": "IMDb",
+            }
+        ],
+    }
     assert twin["detail"]["credits"][0]["shows"][0]["characters"] == ["Indiana Jones"]
 
 
 def test_a_show_page_shows_kind_years_runtime_titles_and_every_credit(client):
     page = text_of(client.get("/show/tt0082971"))
     assert "1981 · movie · 115 min" in page
-    assert "<dt>Also known as</dt><dd>Les Aventuriers de l'arche perdue, " \
-           "Jäger des verlorenen Schatzes</dd>" in page
+    assert (
+        "<dt>Also known as</dt><dd>Les Aventuriers de l'arche perdue, "
+        "Jäger des verlorenen Schatzes</dd>" in page
+    )
     # The original title is the title: said once.
     assert "<dt>Original title</dt>" not in page
     other = text_of(client.get("/show/tmdb:movie/4242"))
     assert "<dt>Original title</dt><dd>Port tranquille</dd>" in other
-    assert '<a href="https://www.themoviedb.org/movie/4242" rel="external noopener" ' \
-           'title="TMDB">tmdb:movie/4242</a>' in other
+    assert (
+        '<a href="https://www.themoviedb.org/movie/4242" rel="external noopener" '
+        'title="TMDB">tmdb:movie/4242</a>' in other
+    )
     for section in ("Composer</h2>", "Editor</h2>", "Cast</h2>"):
         assert section in page
     assert page.index(">Harrison Ford<") < page.index(">Karen Allen<")
@@ -98,7 +120,9 @@ def test_a_series_page_lists_its_seasons_and_episodes(client):
     lights = text_of(client.get("/show/tt0000200"))
     assert "2005 · tv series" in lights and "2005–2005" not in lights
     assert "Seasons</h2>" in page and ">Spiral - Season 7</a>" in page
-    assert ">Grégory Fitoussi</a> <span class=\"note\">— 4 episodes · as Pierre Clément · actor" in page
+    assert (
+        '>Grégory Fitoussi</a> <span class="note">— 4 episodes · as Pierre Clément · actor' in page
+    )
     first, second = page.index("Season 1 episodes"), page.index("Season 2 episodes")
     # Two 2005 episodes are called Pilot: the list places this one by its number.
     assert first < page.index(">Pilot</a>") < page.index(">Second Body</a>") < second
@@ -112,31 +136,49 @@ def test_a_series_page_lists_its_seasons_and_episodes(client):
 
 def test_search_shows_namesakes_and_the_title_that_matched(client):
     page = text_of(client.get("/search?q=david+smith"))
-    for shown in ("David Smith (b. 1950)", "David Smith (b. 1962)", "David Smith (tmdb:person/488)"):
+    for shown in (
+        "David Smith (b. 1950)",
+        "David Smith (b. 1962)",
+        "David Smith (tmdb:person/488)",
+    ):
         assert shown in page
     found = client.get("/search.json?q=Jäger+des+verlorenen+Schatzes").get_json()["results"][0]
     assert (found["key"], found["matched_title"]) == (RAIDERS_KEY, "Jäger des verlorenen Schatzes")
     assert "found by the title “Jäger des verlorenen Schatzes”" in text_of(
-        client.get("/search?q=Jäger+des+verlorenen+Schatzes"))
+        client.get("/search?q=Jäger+des+verlorenen+Schatzes")
+    )
 
 
 def test_connect_takes_identifiers_and_shows_namesakes_distinctly(client):
     data = client.get("/connect.json?from=nm0000002&to=tmdb:person/488").get_json()
     ends = [step for step in data["path"] if "label" in step]
     assert (ends[0]["display"], ends[-1]["display"]) == (
-        "David Smith (b. 1962)", "David Smith (tmdb:person/488)")
+        "David Smith (b. 1962)",
+        "David Smith (tmdb:person/488)",
+    )
     assert "David Smith (b. 1962) → David Smith (tmdb:person/488)" in text_of(
-        client.get("/connect?from=nm0000002&to=tmdb:person/488"))
+        client.get("/connect?from=nm0000002&to=tmdb:person/488")
+    )
     ambiguous = client.get("/connect.json?from=David+Smith&to=Spiral")
     assert ambiguous.status_code == 400
-    assert "David Smith (b. 1950) = Person:david-smith--nm0000001" in \
-        ambiguous.get_json()["error"]["message"]
+    assert (
+        "David Smith (b. 1950) = Person:david-smith--nm0000001"
+        in ambiguous.get_json()["error"]["message"]
+    )
 
 
 def test_the_console_graph_labels_namesakes_distinctly(client):
     token = csrf_from(client.get("/console").get_data(as_text=True))
-    answer = client.post("/console.json", data={
-        "query": "MATCH (p:Person {name: 'David Smith'}) RETURN p", "params": "",
-        "csrf_token": token}).get_json()
+    answer = client.post(
+        "/console.json",
+        data={
+            "query": "MATCH (p:Person {name: 'David Smith'}) RETURN p",
+            "params": "",
+            "csrf_token": token,
+        },
+    ).get_json()
     assert sorted(n["display"] for n in answer["results"]["graph"]["nodes"]) == [
-        "David Smith (b. 1950)", "David Smith (b. 1962)", "David Smith (tmdb:person/488)"]
+        "David Smith (b. 1950)",
+        "David Smith (b. 1962)",
+        "David Smith (tmdb:person/488)",
+    ]

@@ -68,10 +68,14 @@ def every_series_page_lists_its_episodes_as_title_episode_does(client, folder: P
     for parent, seasons in sorted(expected.items()):
         page = client.get(f"/show/{parent}.json")
         assert page.status_code == 200, parent
-        listed = {season["season"]: [e["episode"] for e in season["episodes"]]
-                  for season in page.get_json()["detail"]["episodes"]["seasons"]}
-        want = {season: sorted(numbers, key=lambda n: (n is None, n or 0))
-                for season, numbers in seasons.items()}
+        listed = {
+            season["season"]: [e["episode"] for e in season["episodes"]]
+            for season in page.get_json()["detail"]["episodes"]["seasons"]
+        }
+        want = {
+            season: sorted(numbers, key=lambda n: (n is None, n or 0))
+            for season, numbers in seasons.items()
+        }
         assert listed == want, parent
         order = list(listed)
         assert order == sorted(order, key=lambda s: (s is None, s or 0)), parent

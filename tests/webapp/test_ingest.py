@@ -43,8 +43,14 @@ class Visitor:
 
     def post(self, path: str = "/ingest.json", **fields):
         data = {"csrf_token": self.csrf, **fields}
-        return self._seen(self.client.post(path, data=data, content_type="multipart/form-data",
-                                           environ_base={"REMOTE_ADDR": self.address}))
+        return self._seen(
+            self.client.post(
+                path,
+                data=data,
+                content_type="multipart/form-data",
+                environ_base={"REMOTE_ADDR": self.address},
+            )
+        )
 
     def preview(self, text: str = "", path: str = "/ingest.json", **fields):
         return self.post(path, token=INGEST_TOKEN, text=text, action="preview", **fields)
@@ -72,6 +78,7 @@ def ingest_app(backend):
 
 
 # -- confirm means what was previewed ---------------------------------------------------
+
 
 def test_confirm_loads_exactly_the_preview_it_names(ingest_app):
     visitor = Visitor(ingest_app)
@@ -170,6 +177,7 @@ def test_the_confirm_form_names_the_preview_and_never_the_token(embedded):
 
 # -- the stash ------------------------------------------------------------------------
 
+
 def ingest_stash_of(app):
     with app.test_request_context():
         return ingest_stash()
@@ -257,11 +265,15 @@ def test_another_users_old_stash_is_left_alone(tmp_path):
 
 # -- hostile forms ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("file_name, says", [
-    ("a" * 295 + ".json", "300 characters"),
-    ("listing\x00.json", "control character"),
-    ("escape\x1b[31m.json", "control character"),
-])
+
+@pytest.mark.parametrize(
+    "file_name, says",
+    [
+        ("a" * 295 + ".json", "300 characters"),
+        ("listing\x00.json", "control character"),
+        ("escape\x1b[31m.json", "control character"),
+    ],
+)
 def test_hostile_upload_names_are_refused_with_a_message(embedded, file_name, says):
     visitor = Visitor(make_app(embedded))
     response = visitor.preview(files=[(io.BytesIO(ALPHA.encode()), file_name)])
@@ -276,15 +288,18 @@ def test_a_file_name_at_the_limit_is_taken(embedded):
     assert response.status_code == 200 and response.get_json()["preview"]["sources"] == [name]
 
 
-@pytest.mark.parametrize("fields, code", [
-    ({"preview": "a" * 100, "action": "confirm"}, "bad_preview_id"),
-    ({"preview": "../../etc/passwd", "action": "confirm"}, "bad_preview_id"),
-    ({"preview": "0" * 32, "action": "confirm"}, "preview_unknown"),
-    ({"stash": "x" * 100, "action": "confirm"}, "bad_preview_id"),
-    ({"action": "x" * 100}, "bad_action"),
-    ({"action": "preview", "format": "json; csv"}, "bad_format"),
-    ({"action": "preview", "text": ""}, "nothing_to_load"),
-])
+@pytest.mark.parametrize(
+    "fields, code",
+    [
+        ({"preview": "a" * 100, "action": "confirm"}, "bad_preview_id"),
+        ({"preview": "../../etc/passwd", "action": "confirm"}, "bad_preview_id"),
+        ({"preview": "0" * 32, "action": "confirm"}, "preview_unknown"),
+        ({"stash": "x" * 100, "action": "confirm"}, "bad_preview_id"),
+        ({"action": "x" * 100}, "bad_action"),
+        ({"action": "preview", "format": "json; csv"}, "bad_format"),
+        ({"action": "preview", "text": ""}, "nothing_to_load"),
+    ],
+)
 def test_hostile_fields_are_refused_with_a_message(embedded, fields, code):
     visitor = Visitor(make_app(embedded))
     response = visitor.post(token=INGEST_TOKEN, **fields)
@@ -292,13 +307,16 @@ def test_hostile_fields_are_refused_with_a_message(embedded, fields, code):
     assert response.get_json()["error"]["message"]
 
 
-@pytest.mark.parametrize("fields", [
-    {"preview": "a" * 5000, "action": "confirm"},
-    {"stash": "x" * 5000, "action": "confirm"},
-    {"action": "x" * 5000},
-    {"action": "preview", "format": "json\x00"},
-    {"preview": "\x00" * 32, "action": "confirm"},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"preview": "a" * 5000, "action": "confirm"},
+        {"stash": "x" * 5000, "action": "confirm"},
+        {"action": "x" * 5000},
+        {"action": "preview", "format": "json\x00"},
+        {"preview": "\x00" * 32, "action": "confirm"},
+    ],
+)
 def test_huge_or_nul_fields_are_a_4xx_with_a_message(embedded, fields):
     # Whichever check refuses them first (the app's input gate or this page's own), it says why.
     visitor = Visitor(make_app(embedded))
@@ -307,21 +325,28 @@ def test_huge_or_nul_fields_are_a_4xx_with_a_message(embedded, fields):
     assert response.get_json()["error"]["message"]
 
 
-@pytest.mark.parametrize("content_type, body", [
-    ("multipart/form-data", b"no boundary at all"),
-    ("multipart/form-data; boundary=xx", b"--xx\r\nnot a header\r\n\r\nvalue\r\n--xx--\r\n"),
-    ("multipart/form-data; boundary=xx",
-     b'--xx\r\nContent-Disposition: form-data; name="token"\r\n\r\nunterminated'),
-])
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        ("multipart/form-data", b"no boundary at all"),
+        ("multipart/form-data; boundary=xx", b"--xx\r\nnot a header\r\n\r\nvalue\r\n--xx--\r\n"),
+        (
+            "multipart/form-data; boundary=xx",
+            b'--xx\r\nContent-Disposition: form-data; name="token"\r\n\r\nunterminated',
+        ),
+    ],
+)
 def test_malformed_multipart_is_a_4xx_with_a_message(embedded, content_type, body):
     visitor = Visitor(make_app(embedded))
-    response = visitor.client.post("/ingest.json", data=body, content_type=content_type,
-                                   headers={"X-CSRF-Token": visitor.csrf})
+    response = visitor.client.post(
+        "/ingest.json", data=body, content_type=content_type, headers={"X-CSRF-Token": visitor.csrf}
+    )
     assert response.status_code == 400 and error_code(response) == "malformed_form"
     assert "multipart/form-data" in response.get_json()["error"]["message"]
 
 
 # -- the token ------------------------------------------------------------------------
+
 
 def test_the_token_is_never_sent_back_and_ingest_pages_are_not_stored(embedded):
     visitor = Visitor(make_app(embedded))
@@ -330,8 +355,8 @@ def test_the_token_is_never_sent_back_and_ingest_pages_are_not_stored(embedded):
         visitor.preview(ALPHA, path=path)
         preview_id = visitor.preview_id(text)
         visitor.confirm(preview_id, path=path)
-        visitor.preview("", path=path)                       # nothing to load
-        visitor.preview(ALPHA, path=path, format="nope")     # bad format
+        visitor.preview("", path=path)  # nothing to load
+        visitor.preview(ALPHA, path=path, format="nope")  # bad format
         visitor.post(path, token=INGEST_TOKEN + "x", text=ALPHA, action="preview")
     assert len(visitor.bodies) == 15
     assert all(INGEST_TOKEN not in body for body in visitor.bodies)
@@ -341,8 +366,9 @@ def test_the_token_is_never_sent_back_and_ingest_pages_are_not_stored(embedded):
 def test_a_burst_of_wrong_tokens_gets_429_then_the_window_passes(embedded):
     app = make_app(embedded, ingest_token_tries=3)
     guesser, bystander = Visitor(app, "198.51.100.7"), Visitor(app, "198.51.100.8")
-    answers = [guesser.post(token=f"guess-{i}", text=ALPHA, action="preview").status_code
-               for i in range(3)]
+    answers = [
+        guesser.post(token=f"guess-{i}", text=ALPHA, action="preview").status_code for i in range(3)
+    ]
     assert answers == [403, 403, 403]
     throttled = guesser.post(token="guess-3", text=ALPHA, action="preview")
     assert throttled.status_code == 429 and error_code(throttled) == "too_many_tries"
@@ -361,8 +387,9 @@ def test_wrong_tokens_from_the_holders_address_never_lock_the_holder_out(embedde
     # has the same address: before, anyone's wrong tokens refused the holder for a minute.
     app = make_app(embedded, ingest_token_tries=3)
     noise, holder = Visitor(app, "127.0.0.1"), Visitor(app, "127.0.0.1")
-    answers = [noise.post(token=f"guess-{i}", text=ALPHA, action="preview").status_code
-               for i in range(5)]
+    answers = [
+        noise.post(token=f"guess-{i}", text=ALPHA, action="preview").status_code for i in range(5)
+    ]
     assert answers == [403, 403, 403, 429, 429]
     assert holder.preview(ALPHA).status_code == 200
     assert holder.confirm(holder.preview_id(ALPHA)).status_code == 200

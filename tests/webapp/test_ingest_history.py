@@ -16,5 +16,9 @@ def test_a_load_confirmed_on_the_web_is_recorded_under_the_token_name(backend):
     [row] = list_loads(backend).rows
     record = find_load(backend, row[0])
     assert (record["via"], record["by"], record["status"], record["loaded"]) == (
-        "web", "catalogue desk", "finished", 1)
+        "web",
+        "catalogue desk",
+        "finished",
+        1,
+    )
     assert [item["name"] for item in record["inputs"]] == ["pasted listing"]

@@ -9,8 +9,15 @@ from tests.queries.conftest import load_seed
 from tests.webapp.conftest import make_app
 from tests.webapp.test_ingest import Visitor, error_code
 
-LA_HAINE = json.dumps({"title": "La Haine", "year": 1995, "directors": ["Matthieu Kassovitz"],
-                       "cast": ["Léa Drucker", "Vincent Cassel"]}, ensure_ascii=False)
+LA_HAINE = json.dumps(
+    {
+        "title": "La Haine",
+        "year": 1995,
+        "directors": ["Matthieu Kassovitz"],
+        "cast": ["Léa Drucker", "Vincent Cassel"],
+    },
+    ensure_ascii=False,
+)
 
 
 def test_the_preview_lists_names_with_their_match_and_near_misses(backend):
@@ -18,8 +25,11 @@ def test_the_preview_lists_names_with_their_match_and_near_misses(backend):
     visitor = Visitor(make_app(backend))
     preview = visitor.preview(LA_HAINE).get_json()["preview"]
     names = {item["name"]: item for item in preview["names"]}
-    assert (names["Léa Drucker"]["outcome"], names["Léa Drucker"]["rule"],
-            names["Léa Drucker"]["url"]) == ("joins", "exact key", "/person/lea-drucker")
+    assert (
+        names["Léa Drucker"]["outcome"],
+        names["Léa Drucker"]["rule"],
+        names["Léa Drucker"]["url"],
+    ) == ("joins", "exact key", "/person/lea-drucker")
     miss = names["Matthieu Kassovitz"]["near_misses"][0]
     assert (miss["key"], miss["url"]) == ("mathieu-kassovitz", "/person/mathieu-kassovitz")
     assert any("'Matthieu Kassovitz' would be new" in w for w in preview["warnings"])
@@ -35,8 +45,9 @@ def test_a_name_that_would_now_join_another_node_refuses_the_confirmation(backen
     refused = visitor.confirm(preview_id)
     assert refused.status_code == 409 and error_code(refused) == "preview_outdated"
     message = refused.get_json()["error"]["message"]
-    assert "Person 'Léa Drucker' was previewed as new and would now be joining lea-drucker" \
-        in message
+    assert (
+        "Person 'Léa Drucker' was previewed as new and would now be joining lea-drucker" in message
+    )
 
 
 def test_a_near_miss_that_appeared_refuses_the_confirmation(backend):

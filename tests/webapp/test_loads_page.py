@@ -40,8 +40,9 @@ def test_a_wrong_token_reads_no_history(backend):
 
 
 def test_without_an_ingest_token_the_history_is_switched_off(backend):
-    app = create_app({"TESTING": True}, settings=load_settings(env={}, secret_key="s"),
-                     backend=backend)
+    app = create_app(
+        {"TESTING": True}, settings=load_settings(env={}, secret_key="s"), backend=backend
+    )
     client = app.test_client()
     assert "SCREENGRAPH_INGEST_TOKEN" in client.get("/loads").get_data(as_text=True)
     refused = client.get("/loads/19990101.json")

@@ -17,17 +17,30 @@ from tests.webapp.conftest import make_app
 from webapp.page_cache import ENTRY_OVERHEAD_BYTES, Entry, PageCache
 
 COMPANY = "/company/federation-entertainment"
-NEW_SHOW = {"title": "Cache Buster", "year": 2031, "companies": ["Federation Entertainment"],
-            "cast": ["Léa Drucker"]}
+NEW_SHOW = {
+    "title": "Cache Buster",
+    "year": 2031,
+    "companies": ["Federation Entertainment"],
+    "cast": ["Léa Drucker"],
+}
 
 
 def cache_of(app) -> PageCache:
     return app.extensions["screengraph.page_cache"]
 
 
-@pytest.mark.parametrize("path", [COMPANY, COMPANY + ".json", "/show/the-bureau",
-                                  "/person/lea-drucker.json", "/search?q=bureau",
-                                  "/show/the-bureau/graph.json", "/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        COMPANY,
+        COMPANY + ".json",
+        "/show/the-bureau",
+        "/person/lea-drucker.json",
+        "/search?q=bureau",
+        "/show/the-bureau/graph.json",
+        "/",
+    ],
+)
 def test_a_page_asked_again_comes_from_the_cache(app, client, path):
     client.get(path)  # a cold Neo4j may overrun the read limit planning a page's queries
     first = client.get(path)
@@ -52,7 +65,9 @@ def test_a_loaded_listing_changes_the_page_at_once(app, client, backend, path):
 
 def test_a_write_outside_the_loader_changes_the_page_at_once(client, backend):
     assert "Atlantis" not in client.get(COMPANY).get_data(as_text=True)
-    backend.run_write("MATCH (c:Company {key: 'federation-entertainment'}) SET c.country = 'Atlantis'")
+    backend.run_write(
+        "MATCH (c:Company {key: 'federation-entertainment'}) SET c.country = 'Atlantis'"
+    )
     assert "Atlantis" in client.get(COMPANY).get_data(as_text=True)
 
 
@@ -62,10 +77,14 @@ def test_a_write_by_another_neo4j_client_changes_the_page_at_once(client, backen
     if backend.name != "neo4j":
         pytest.skip("only Neo4j takes writes from clients other than screengraph")
     assert "Lemuria" not in client.get(COMPANY).get_data(as_text=True)
-    with neo4j.GraphDatabase.driver(os.environ["NEO4J_URI"], auth=(
-            os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ["NEO4J_PASSWORD"])) as driver:
-        driver.execute_query("MATCH (c:Company {key: 'federation-entertainment'}) "
-                             "SET c.country = 'Lemuria'", database_=backend.database)
+    with neo4j.GraphDatabase.driver(
+        os.environ["NEO4J_URI"],
+        auth=(os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ["NEO4J_PASSWORD"]),
+    ) as driver:
+        driver.execute_query(
+            "MATCH (c:Company {key: 'federation-entertainment'}) SET c.country = 'Lemuria'",
+            database_=backend.database,
+        )
     assert "Lemuria" in client.get(COMPANY).get_data(as_text=True)
 
 
@@ -93,6 +112,7 @@ def test_a_changed_page_is_sent_again_to_a_client_that_has_the_old_one(client, b
 def test_a_revalidation_needs_no_cached_copy(backend):
     """With the cache off, a page still gets an ETag, and a client's current copy a 304."""
     from tests.queries.conftest import load_seed
+
     load_seed(backend)
     client = make_app(backend, page_cache_mb=0).test_client()
     etag = client.get(COMPANY).headers["ETag"]
@@ -103,7 +123,9 @@ def test_each_cached_html_answer_has_its_own_nonce_matching_its_policy(client):
     nonces = []
     for _ in range(2):
         page = client.get("/show/the-bureau")
-        policy_nonce = re.search(r"'nonce-([^']+)'", page.headers["Content-Security-Policy"]).group(1)
+        policy_nonce = re.search(r"'nonce-([^']+)'", page.headers["Content-Security-Policy"]).group(
+            1
+        )
         page_nonces = set(re.findall(r'nonce="([^"]+)"', page.get_data(as_text=True)))
         assert page_nonces == {policy_nonce}
         nonces.append(policy_nonce)
@@ -155,8 +177,10 @@ def test_a_missing_page_is_rendered_once_for_the_requests_that_wait_for_it():
     first = threading.Thread(target=lambda: answers.append(cache.fetch(1, "k", render)))
     first.start()
     started.wait(10)
-    others = [threading.Thread(target=lambda: answers.append(cache.fetch(1, "k", render)))
-              for _ in range(3)]
+    others = [
+        threading.Thread(target=lambda: answers.append(cache.fetch(1, "k", render)))
+        for _ in range(3)
+    ]
     for thread in others:
         thread.start()
     time.sleep(0.2)  # they are waiting, not rendering

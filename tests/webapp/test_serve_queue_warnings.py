@@ -8,8 +8,9 @@ from screengraph.serve_commands import OncePerMinute
 
 
 def record() -> logging.LogRecord:
-    return logging.LogRecord("waitress.queue", logging.WARNING, __file__, 1,
-                             "Task queue depth is %d", (42,), None)
+    return logging.LogRecord(
+        "waitress.queue", logging.WARNING, __file__, 1, "Task queue depth is %d", (42,), None
+    )
 
 
 def test_the_queue_depth_warning_is_kept_once_a_minute(monkeypatch):

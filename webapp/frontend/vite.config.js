@@ -4,8 +4,10 @@ import { defineConfig } from "vite";
 // /static/dist/app.js (type=module) and /static/dist/app.css. The graph view and
 // the console are split into chunks that app.js imports only on pages that use them.
 export default defineConfig({
-  // Where Flask serves the build: chunk preloads resolve against it (not the site root).
-  base: "/static/dist/",
+  // Chunks and their preloads resolve against app.js's own URL (import.meta.url), so they
+  // load wherever Flask serves the build: /static/dist/, or /prefix/static/dist/ behind a
+  // proxy that mounts the app under a path (X-Forwarded-Prefix).
+  base: "./",
   build: {
     outDir: "../static/dist",
     emptyOutDir: true,

@@ -1,6 +1,7 @@
 // Suggestions for `<input data-autocomplete="/search.json" name="from">`, following the
 // ARIA combobox pattern (arrow keys, Enter chooses, Escape closes). Choosing fills the
-// input with the name and the hidden `<input name="from_key">` with `Label:key`.
+// input with the name and the hidden `<input name="from_key">` with `Label:key`; in a box
+// marked `data-autocomplete-opens` (the search boxes) it opens the entity's page instead.
 // Without JavaScript the server resolves the typed name instead.
 
 const DEBOUNCE_MS = 150;
@@ -24,6 +25,12 @@ export function suggestionText(item) {
 
 export function keyValue(item) {
   return `${item.label}:${item.key}`;
+}
+
+// The page a suggestion opens: a path on this site, or null (never another origin).
+export function entityHref(item) {
+  const url = typeof item?.url === "string" ? item.url : "";
+  return url.startsWith("/") && !url.startsWith("//") && !url.startsWith("/\\") ? url : null;
 }
 
 function hiddenKeyInput(input) {
@@ -88,6 +95,8 @@ export function enhanceAutocomplete(input) {
     if (hidden) hidden.value = keyValue(item);
     close();
     input.dispatchEvent(new CustomEvent("autocomplete:choose", { bubbles: true, detail: item }));
+    const href = input.hasAttribute("data-autocomplete-opens") ? entityHref(item) : null;
+    if (href) window.location.assign(href);
   };
   // Text only: names can contain markup.
   const render = () => {

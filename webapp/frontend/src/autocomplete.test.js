@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keyValue, suggestionText, suggestionUrl } from "./autocomplete.js";
+import { entityHref, keyValue, suggestionText, suggestionUrl } from "./autocomplete.js";
 
 describe("autocomplete helpers", () => {
   it("asks /search.json for 8 suggestions, escaping the text", () => {
@@ -15,5 +15,12 @@ describe("autocomplete helpers", () => {
     expect(suggestionText({ name: "Raiders", year: 1981, matched_title: "Les Aventuriers", label: "Show" }))
       .toBe("Raiders (1981) — “Les Aventuriers”");
     expect(suggestionText({ name: "Eric Rochant", label: "Person" })).toBe("Eric Rochant");
+  });
+  it("opens only pages of this site", () => {
+    expect(entityHref({ url: "/person/eric-rochant" })).toBe("/person/eric-rochant");
+    expect(entityHref({ url: "//evil.example/x" })).toBe(null);
+    expect(entityHref({ url: "/\\evil.example/x" })).toBe(null);
+    expect(entityHref({ url: "https://evil.example/" })).toBe(null);
+    expect(entityHref({})).toBe(null);
   });
 });

@@ -106,7 +106,7 @@ export function drawGraph(container, data) {
   insertCytoscapeStylesheet();
   const cy = cytoscape({
     container: canvas, elements: toElements(data), style: STYLE, layout: LAYOUT,
-    wheelSensitivity: 0.3, minZoom: 0.1, maxZoom: 4,
+    minZoom: 0.1, maxZoom: 4,  // the default wheel speed: a custom one logs a warning
   });
   if (data.center) cy.getElementById(data.center).addClass("center");
   let total = knownTotal(data.total ?? 0, data.shown ?? cy.nodes().length);

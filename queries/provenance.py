@@ -1,0 +1,76 @@
+"""Which listings assert a show or an edge, read from the listings' side.
+
+Provenance is kept on Assertion nodes, one per (listing, show it names), holding the
+identities of the edges of that show the listing asserts (docs/data-model.md,
+"Provenance"). A show or an edge keeps only how many listings assert it, so these are
+the reverse lookups: by the indexed `show` property, then (for an edge) by membership of
+its identity in the few Assertions of its show.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from graph.backend import Backend
+from graph.schema import ASSERTION_LABEL, RELATIONSHIPS, Label, RelType
+
+EDGE_SEP = "|"  # an edge's identity: "<type>|<start key>|<end key>|<role>" (loaders/plan.py)
+
+_SHOW_LISTINGS = (
+    f"MATCH (a:{ASSERTION_LABEL} {{show: $key}}) "
+    "WITH a.listing AS listing ORDER BY listing LIMIT $limit RETURN listing"
+)
+_EDGE_LISTINGS = (
+    f"MATCH (a:{ASSERTION_LABEL} {{show: $show}}) WHERE $identity IN a.edges "
+    "WITH a.listing AS listing ORDER BY listing LIMIT $limit RETURN listing"
+)
+_EVERY_ASSERTION = f"MATCH (a:{ASSERTION_LABEL}) RETURN a.listing, a.show, a.edges"
+
+
+def edge_identity(rel_type: str, start: str, end: str, role: str | None = None) -> str:
+    return EDGE_SEP.join((rel_type, start, end, role or ""))
+
+
+def edge_show(rel_type: str, start: str, end: str) -> str:
+    """The show an edge's provenance is filed under (loaders/plan.py edge_show): its end
+    when it ends at a show (credits, EPISODE_OF's series), else its start."""
+    return end if RELATIONSHIPS[RelType(rel_type)][1] is Label.SHOW else start
+
+
+def listings_asserting_show(backend: Backend, key: str, limit: int = 1_000_000) -> list[str]:
+    """The ids of the listings that name the show `key`, in id order (the first `limit`)."""
+    rows = backend.run_read(_SHOW_LISTINGS, {"key": key, "limit": limit}, max_rows=0).rows
+    return [row[0] for row in rows]
+
+
+def listings_asserting_edge(
+    backend: Backend,
+    rel_type: str,
+    start: str,
+    end: str,
+    role: str | None = None,
+    limit: int = 1_000_000,
+) -> list[str]:
+    """The ids of the listings that assert an edge, in id order (the first `limit`)."""
+    rows = backend.run_read(
+        _EDGE_LISTINGS,
+        {
+            "show": edge_show(rel_type, start, end),
+            "identity": edge_identity(rel_type, start, end, role),
+            "limit": limit,
+        },
+        max_rows=0,
+    ).rows
+    return [row[0] for row in rows]
+
+
+def every_assertion(backend: Backend) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """For a whole store (checks and tests): the listings asserting each show, and those
+    asserting each edge (by identity), ids sorted."""
+    shows: dict[str, list[str]] = defaultdict(list)
+    edges: dict[str, list[str]] = defaultdict(list)
+    for listing, show, identities in backend.run_read(_EVERY_ASSERTION, max_rows=0).rows:
+        shows[show].append(listing)
+        for identity in identities or ():
+            edges[identity].append(listing)
+    return ({k: sorted(v) for k, v in shows.items()}, {k: sorted(v) for k, v in edges.items()})

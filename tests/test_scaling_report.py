@@ -1,0 +1,141 @@
+"""benchmarks/scaling_report.py: the README's scaling table and plot from a results file,
+with estimates marked as such and what stopped a size shown in its row."""
+
+from __future__ import annotations
+
+import json
+
+from benchmarks.scaling import TARGETS, previous_rates
+from benchmarks.scaling_report import TABLE_BEGIN, TABLE_END, main, merged, table, write_markdown
+
+
+def _latency(p50: float, p95: float) -> dict:
+    return {"p50": p50, "p95": p95, "max": p95 * 2, "timeouts": 0, "over_limit": 0}
+
+
+def _run(backend: str, credits: int, incremental: dict, stopped: str = "") -> dict:
+    run = {
+        "backend": backend,
+        "credits_nominal": credits,
+        "credits": credits + 7,
+        "incremental": incremental,
+        "bulk": {
+            "seconds": credits / 5000,
+            "credits_per_s": 5000.0,
+            "loader_peak_mb": 300.0,
+            "database_peak_mb": 900.0,
+        },
+        "store_mb": credits / 1000,
+        "queries_database_peak_mb": 950.0,
+        "queries": {
+            q: _latency(3.0, 9.5) for q in ("search", "related content", "collaborators", "path")
+        },
+        "cli": {"cold_seconds": 4.25, "warm_seconds": 0.41},
+    }
+    if stopped:
+        run = {k: v for k, v in run.items() if k in ("backend", "credits_nominal", "incremental")}
+        run["stopped_by"] = stopped
+    return run
+
+
+def _report() -> dict:
+    measured = {
+        "run": True,
+        "seconds": 12.0,
+        "credits_per_s": 8333.0,
+        "credits": 100007,
+        "loader_peak_mb": 120.0,
+        "database_peak_mb": 700.0,
+    }
+    estimated = {"run": False, "estimated_seconds": 1500.0, "why": "not run: est. 25 min"}
+    return {
+        "started": "2026-11-30T04:00:00+00:00",
+        "finished": "2026-11-30T04:30:00+00:00",
+        "command": "benchmarks/scaling.py --credits 1e5 1e7",
+        "targets": TARGETS,
+        "machine": {"cpus": 2, "memory_mb": {"MemTotal": 24000}},
+        "runs": [
+            _run("embedded", 100_000, measured),
+            _run(
+                "neo4j",
+                10_000_000,
+                estimated,
+                "SystemExit: the bulk load failed:\nMemoryError | at planning",
+            ),
+        ],
+    }
+
+
+def test_table_has_each_run_with_targets_estimates_and_what_stopped_a_size():
+    text = table(_report())
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert len(rows) == 3  # header and two runs
+    header, embedded, neo4j = rows
+    assert "≤ 20 ms" in header and "≤ 10 ms" in header and "≤ 50 ms" in header
+    assert "≤ 300 s Neo4j" in header and "≤ 600 s embedded" in header
+    assert "100,007" in embedded and "12.0 s (8,333/s)" in embedded
+    assert "3.0 / 9.5" in embedded and "0.41" in embedded and "950" in embedded
+    assert "**est.** 25 min" in neo4j  # an estimate says it is one
+    assert "MemoryError \\| at planning" in neo4j  # one line, the pipe kept out of the table
+    assert len(neo4j.split(" | ")) == len(header.split(" | "))
+
+
+def test_markdown_table_replaces_the_previous_one_and_keeps_the_text(tmp_path):
+    doc = tmp_path / "scaling.md"
+    doc.write_text("# Scaling\n\nWhat it takes.\n", encoding="utf-8")
+    write_markdown(doc, "| old |\n")
+    write_markdown(doc, "| new |\n")
+    text = doc.read_text(encoding="utf-8")
+    assert text.startswith("# Scaling\n\n" + TABLE_BEGIN)
+    assert "| new |" in text and "| old |" not in text
+    assert text.count(TABLE_END) == 1 and text.rstrip().endswith("What it takes.")
+
+
+def test_separate_runs_merge_and_render_a_png(tmp_path, capsys):
+    report = _report()
+    one, two = dict(report, runs=report["runs"][:1]), dict(report, runs=report["runs"][1:])
+    paths = []
+    for name, part in (("one.json", one), ("two.json", two)):
+        paths.append(tmp_path / name)
+        paths[-1].write_text(json.dumps(part), encoding="utf-8")
+    assert len(merged([one, two])["runs"]) == 2
+    png = tmp_path / "scaling.png"
+    import sys
+
+    argv, sys.argv = (
+        sys.argv,
+        [
+            "scaling_report",
+            *map(str, paths),
+            "--png",
+            str(png),
+            "--merge",
+            str(tmp_path / "all.json"),
+        ],
+    )
+    try:
+        main()
+    finally:
+        sys.argv = argv
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+    assert len(json.loads((tmp_path / "all.json").read_text())["runs"]) == 2
+    assert "neo4j" in capsys.readouterr().out
+
+
+def test_the_incremental_rate_of_the_largest_earlier_size_predicts_the_next(tmp_path):
+    report = _report()
+    report["runs"].append(_run("embedded", 1_000_000, {"run": True, "credits_per_s": 6000.0}))
+    path = tmp_path / "earlier.json"
+    path.write_text(json.dumps(report), encoding="utf-8")
+    assert previous_rates([path]) == {"embedded": 6000.0}
+
+
+def test_a_size_whose_incremental_load_was_skipped_without_a_rate_still_renders():
+    report = _report()
+    report["runs"][0]["incremental"] = {
+        "run": False,
+        "estimated_seconds": None,
+        "why": "not run (--incremental-budget 0)",
+    }
+    row = table(report).splitlines()[2]
+    assert "| not run |" in row

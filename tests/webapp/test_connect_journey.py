@@ -1,0 +1,115 @@
+"""Connect as a researcher uses it: the path read as a sentence, a form that keeps what was
+typed, candidates for an ambiguous name, a longer search offered, and "connect from here".
+Both backends."""
+
+from __future__ import annotations
+
+import html as html_module
+import re
+
+from tests.queries.conftest import load_records
+from webapp.path_sentences import path_sentence, plain_text, step_sentences
+
+
+def text_of(response) -> str:
+    return html_module.unescape(re.sub(r"<[^>]+>", "", response.get_data(as_text=True)))
+
+
+def test_each_step_reads_in_the_direction_of_its_edge(client):
+    # Eric Rochant directed and wrote The Bureau: either edge is a shortest path.
+    data = client.get("/connect.json?from=lea+drucker&to=eric+rochant").get_json()
+    assert re.fullmatch(
+        "Léa Drucker acted in The Bureau, (directed|written) by Eric Rochant",
+        plain_text(path_sentence(data["path"])),
+    )
+    first, second = (plain_text(s) for s in step_sentences(data["path"]))
+    assert first == "Léa Drucker acted in The Bureau"
+    assert re.fullmatch("The Bureau was (directed|written) by Eric Rochant", second)
+    page = text_of(client.get("/connect?from=eric+rochant&to=lea+drucker"))
+    assert re.search("Eric Rochant (directed|wrote) The Bureau, starring Léa Drucker[.]", page)
+    backwards = text_of(client.get("/connect?from=lea+drucker&to=team+dronix"))
+    assert (
+        "Léa Drucker acted in The Bureau, made by Federation Entertainment, which made Team Dronix."
+    ) in backwards
+
+
+def test_the_form_keeps_what_was_typed_when_a_name_is_unknown(client):
+    answer = client.get("/connect?from=lea+drucker&to=nobody+at+all&max_hops=4")
+    assert answer.status_code == 404
+    page = answer.get_data(as_text=True)
+    assert 'name="from" value="lea drucker"' in page and 'name="to" value="nobody at all"' in page
+    assert '<option value="4" selected>' in page
+    assert 'class="error-box"' in page and "To:" in page
+    assert client.get("/connect.json?from=lea+drucker&to=nobody+at+all").status_code == 404
+
+
+def test_an_ambiguous_name_offers_candidates_that_rerun_the_path(client, backend):
+    load_records(
+        backend,
+        "smiths.jsonl",
+        [
+            {
+                "title": "Smith Story",
+                "year": 2001,
+                "credits": [
+                    {
+                        "name": "Jo Smith",
+                        "ids": ["imdb:nm0000011"],
+                        "birth_year": 1950,
+                        "category": "actor",
+                    }
+                ],
+            },
+            {
+                "title": "Other Smith Story",
+                "year": 2002,
+                "cast": ["Léa Drucker"],
+                "credits": [
+                    {
+                        "name": "Jo Smith",
+                        "ids": ["imdb:nm0000012"],
+                        "birth_year": 1970,
+                        "category": "actor",
+                    }
+                ],
+            },
+        ],
+    )
+    answer = client.get("/connect?from=Jo+Smith&to=Eric+Rochant")
+    assert answer.status_code == 400
+    reruns = re.findall(
+        r'<a href="(/connect\?[^"]+)">Jo Smith \(b\. (\d+)\)</a>', answer.get_data(as_text=True)
+    )
+    assert sorted(year for _url, year in reruns) == ["1950", "1970"]
+    chosen = dict((year, html_module.unescape(url)) for url, year in reruns)["1970"]
+    assert "from_key=Person:jo-smith--nm0000012" in chosen and "to=Eric+Rochant" in chosen
+    rerun = client.get(chosen)
+    assert rerun.status_code == 200
+    assert "Jo Smith (b. 1970) acted in Other Smith Story, starring Léa Drucker" in text_of(rerun)
+    error = client.get("/connect.json?from=Jo+Smith&to=Eric+Rochant").get_json()["error"]
+    assert {c["key"] for c in error["candidates"]} == {"jo-smith--nm0000011", "jo-smith--nm0000012"}
+
+
+def test_no_connection_within_the_hops_offers_a_longer_search(client):
+    page = client.get("/connect?from=lea+drucker&to=team+dronix&max_hops=1")
+    assert "No connection within 1 hops." in text_of(page)
+    longer = re.search(r'<a href="([^"]+)">Search up to 10 hops</a>', page.get_data(as_text=True))
+    assert longer and "max_hops=10" in longer.group(1)
+    assert "3 hops" in text_of(client.get(html_module.unescape(longer.group(1))))
+
+
+def test_connect_from_here_on_every_entity_page(client):
+    for address, name in (
+        ("/person/eric-rochant", "Eric Rochant"),
+        ("/show/the-bureau", "The Bureau"),
+        ("/company/federation-entertainment", "Federation Entertainment"),
+    ):
+        link = re.search(
+            r'<a href="([^"]+)">Connect from here</a>', client.get(address).get_data(as_text=True)
+        )
+        assert link, address
+        form = client.get(html_module.unescape(link.group(1)))
+        assert form.status_code == 200
+        page = form.get_data(as_text=True)
+        assert f'name="from" value="{html_module.escape(name)}"' in page, address
+        assert re.search(r'id="to" name="to" value=""[^>]*autofocus', page), address
