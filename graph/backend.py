@@ -99,6 +99,11 @@ class BackendInfo:
     details: Mapping[str, Any] = field(default_factory=dict)
 
 
+def check_page_size(page_size: int) -> None:
+    if page_size < 1:
+        raise ValueError(f"a page holds at least one node, not {page_size}")
+
+
 class Backend(ABC):
     """A graph database screengraph can run on.
 
@@ -212,6 +217,35 @@ class Backend(ABC):
         statements before a failing one stay applied. Prefer one UNWIND
         statement per batch, which is atomic on both.
         """
+
+    # -- reading a whole label in key order ---------------------------------
+
+    def keyed_pages(
+        self, label: str, returns: str, page_size: int, *, timeout_ms: int | None = None
+    ) -> Iterator[list[list[Any]]]:
+        """Every node of `label` that has a key, as rows `[n.key, <returns>]` in pages of
+        `page_size`, in code point order of the keys (Python's order of str, the same on
+        every engine): each node exactly once, memory bounded by a page, so two engines
+        holding one graph give the same pages. `returns` is screengraph's own Cypher over
+        `n`, never a user's. Used by the checksum, the export and the duplicate finder."""
+        check_page_size(page_size)
+        # A keyset pager over the key index, where the index compares strings as ORDER BY
+        # does (Neo4j: code point order); FalkorDB's does not and overrides this.
+        after = None
+        while True:
+            where = "n.key IS NOT NULL" if after is None else "n.key > $after"
+            rows = self.run_read(
+                f"MATCH (n:`{label}`) WHERE {where} RETURN n.key, {returns} "
+                "ORDER BY n.key LIMIT $page",
+                {"after": after, "page": page_size},
+                max_rows=0,
+                timeout_ms=timeout_ms,
+            ).rows
+            if rows:
+                yield rows
+            if len(rows) < page_size:
+                return
+            after = rows[-1][0]
 
     @abstractmethod
     def ensure_schema(self) -> None:

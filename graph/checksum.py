@@ -119,20 +119,7 @@ def _labels(backend: Backend) -> list[str]:
 
 def _key_pages(backend: Backend, label: str) -> Iterator[list[list[Any]]]:
     """Pages of [key, labels, properties] of the keyed nodes of one label, in key order."""
-    after = None
-    while True:
-        where = "WHERE n.key IS NOT NULL" if after is None else "WHERE n.key > $after"
-        rows = backend.run_read(
-            f"MATCH (n:`{label}`) {where} RETURN n.key, labels(n), properties(n) "
-            "ORDER BY n.key LIMIT $page",
-            {"after": after, "page": PAGE},
-            max_rows=0,
-            timeout_ms=TIME_LIMIT_MS,
-        ).rows
-        if not rows:
-            return
-        yield rows
-        after = rows[-1][0]
+    return backend.keyed_pages(label, "labels(n), properties(n)", PAGE, timeout_ms=TIME_LIMIT_MS)
 
 
 def _node_line(

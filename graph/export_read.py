@@ -77,20 +77,9 @@ class ExportReader:
         return nodes, relationships
 
     def _key_pages(self, label: str) -> Iterator[list[list[Any]]]:
-        after = None
-        while True:
-            where = "WHERE n.key IS NOT NULL" if after is None else "WHERE n.key > $after"
-            rows = self.backend.run_read(
-                f"MATCH (n:`{label}`) {where} RETURN n.key, labels(n), properties(n) "
-                "ORDER BY n.key LIMIT $page",
-                {"after": after, "page": self.page},
-                max_rows=0,
-                timeout_ms=TIME_LIMIT_MS,
-            ).rows
-            if not rows:
-                return
-            yield rows
-            after = rows[-1][0]
+        return self.backend.keyed_pages(
+            label, "labels(n), properties(n)", self.page, timeout_ms=TIME_LIMIT_MS
+        )
 
     def nodes(self) -> Iterator[Node]:
         for label in exported_labels(self.backend):

@@ -29,8 +29,16 @@ from falkordb import Path as FalkorPath
 from falkordb.exceptions import SchemaVersionMismatchException
 from falkordb.query_result import QueryResult
 
+from graph import falkor_key_pages
 from graph.adhoc_policy import AdhocPlan
-from graph.backend import Backend, BackendInfo, Results, Statement, write_stats
+from graph.backend import (
+    Backend,
+    BackendInfo,
+    Results,
+    Statement,
+    check_page_size,
+    write_stats,
+)
 from graph.embedded_server import EmbeddedServer
 from graph.errors import (
     BackendUnavailable,
@@ -240,6 +248,13 @@ class FalkorBackend(Backend):
         query = with_parameters(cypher, params)
         result = self._call(lambda g: self._ro_query(g, query, timeout_ms))
         return self._results(result, cap)
+
+    def keyed_pages(
+        self, label: str, returns: str, page_size: int, *, timeout_ms: int | None = None
+    ) -> Iterator[list[list[Any]]]:
+        # The key index's range order is not ORDER BY's: graph/falkor_key_pages.py.
+        check_page_size(page_size)
+        return falkor_key_pages.keyed_pages(self, label, returns, page_size, timeout_ms)
 
     def run_adhoc(
         self,

@@ -56,14 +56,8 @@ MAX_BONUS = SHARED_SHOWS_MAX + SHARED_NEIGHBOURS_MAX + YEARS_OVERLAP_BONUS
 EVIDENCE_BATCH = 500
 SHOWN_TITLES = 3
 
-# Pages by position in key order, not by `n.key > $after`: on FalkorDB an indexed range
-# over keys stops at the first key outside ASCII (`боца-никкуинбра`, `ß`...), so paging by
-# key lost every Cyrillic name of the labelled set at 10^5 people.
-_NAMES = (
-    "MATCH (n:{label}) WHERE n.key IS NOT NULL RETURN n.key, n.{display}, "
-    "coalesce(n.ids, []), n.year, n.season, n.episode_number, n.kind "
-    "ORDER BY n.key SKIP $skip LIMIT $page"
-)
+# What the finder reads of each node, after its key (Backend.keyed_pages).
+_NAMES = "n.{display}, coalesce(n.ids, []), n.year, n.season, n.episode_number, n.kind"
 # Per node: the shows it is on, their years, and its neighbours of the kind that says
 # two nodes are one (people on the same shows; for a show, its people and companies).
 _EVIDENCE = {
@@ -224,12 +218,8 @@ def find_duplicates(
 
 def read_named(backend: Backend, label: str) -> Iterator[Named]:
     """Every node of `label` with its name, in pages of PAGE in key order."""
-    query = _NAMES.format(label=label, display=DISPLAY[Label(label)])
-    skip = 0
-    while True:
-        rows = backend.run_read(
-            query, {"skip": skip, "page": PAGE}, max_rows=0, timeout_ms=READ_LIMIT_MS
-        ).rows
+    returns = _NAMES.format(display=DISPLAY[Label(label)])
+    for rows in backend.keyed_pages(label, returns, PAGE, timeout_ms=READ_LIMIT_MS):
         for key, name, ids, year, season, episode, kind in rows:
             yield Named(
                 key,
@@ -240,9 +230,6 @@ def read_named(backend: Backend, label: str) -> Iterator[Named]:
                 episode,
                 "episode" in str(kind or "").lower(),
             )
-        if len(rows) < PAGE:
-            return
-        skip += len(rows)
 
 
 def block_keys(words: tuple[str, ...]) -> Iterator[str]:
