@@ -113,7 +113,11 @@ def _kept(properties: Mapping[str, Any], ignored: frozenset[str]) -> dict[str, A
 
 
 def _labels(backend: Backend) -> list[str]:
-    rows = backend.run_read("CALL db.labels() YIELD label RETURN label", max_rows=0).rows
+    # Under the checksum's own limit like its other reads: right after a restart (a bulk
+    # import) Neo4j's first reads wait for its indexes, past the 2 s a page may take.
+    rows = backend.run_read(
+        "CALL db.labels() YIELD label RETURN label", max_rows=0, timeout_ms=TIME_LIMIT_MS
+    ).rows
     return sorted({row[0] for row in rows} - set(HISTORY_LABELS))
 
 
