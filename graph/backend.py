@@ -20,7 +20,6 @@ from graph.observe import instrument
 from graph.schema import HISTORY_LABELS, SCHEMA
 from graph.values import check_nesting, nested_too_deep
 
-
 class NodeRef(NamedTuple):
     """A relationship's end in a bulk import: its node's label and key, and the node's
     place among the import's nodes (from 0), by which GRAPH.BULK names it."""
@@ -107,8 +106,9 @@ def check_page_size(page_size: int) -> None:
 class Backend(ABC):
     """A graph database screengraph can run on.
 
-    `dialect` names the Cypher dialect ("neo4j" or "falkordb") so that the
-    query registry can pick a per-backend variant where the two disagree.
+    `dialect` names the Cypher dialect ("neo4j" or "falkordb"); callers outside
+    graph/ never compare it: they ask `speaks` and `pick`, so the choice of a
+    per-backend variant stays here.
     """
 
     name: str
@@ -125,6 +125,14 @@ class Backend(ABC):
         self.query_timeout_ms = query_timeout_ms
         self.write_timeout_ms = write_timeout_ms
         self.max_rows = max_rows
+
+    def speaks(self, dialects: tuple[str, ...] | list[str]) -> bool:
+        """Whether a query written for `dialects` runs here."""
+        return self.dialect in dialects
+
+    def pick(self, texts: Mapping[str, str]) -> str:
+        """This backend's text among per-dialect variants (`default` when it has none)."""
+        return texts.get(self.dialect) or texts.get("default", "")
 
     @abstractmethod
     def run_read(

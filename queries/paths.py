@@ -28,14 +28,26 @@ from dataclasses import dataclass
 
 from graph.backend import Backend
 from graph.errors import GraphError, QueryTimeout
+from graph.identifiers import try_identifier
 from graph.schema import Label, RelType
 from queries import adjacency
+from queries.catalogue import Param, question
 from queries.errors import QueryParameterError
 from queries.namesakes import distinguish
-from queries.search import check_label, entity_url, split_reference
+from queries.search import check_label, entity_url, resolve_entity, split_reference
 
 DEFAULT_MAX_HOPS = 6
-MIN_HOPS, MAX_HOPS = 1, 12
+# The hop limit of every surface (CLI, web form, JSON, canned query), declared once.
+MAX_HOPS = 10
+HOPS = Param(
+    "max_hops",
+    "int",
+    DEFAULT_MAX_HOPS,
+    required=False,
+    low=1,
+    high=MAX_HOPS,
+    help="The longest connection to look for, in hops.",
+)
 FRONTIER_CAP = 50_000
 DEADLINE_MARGIN_MS = 150
 # Shows have no stored degree; a typical show has about a dozen credits and companies.
@@ -75,15 +87,29 @@ def parse_ref(text: str) -> Ref:
     return Ref(*reference)
 
 
-def as_ref(entity: EntityRef) -> Ref:
-    """A Ref from a Ref, a `Label:key` text, or a dict with label and key (resolve_entity's)."""
+def as_ref(backend: Backend, entity: EntityRef) -> Ref:
+    """A Ref from a Ref, a `Label:key` text, a dict with label and key (resolve_entity's),
+    or any other text a user names an entity by (resolved like a search: names,
+    identifiers)."""
     if isinstance(entity, Ref):
         return Ref(check_label(entity.label), entity.key)
     if isinstance(entity, str):
+        named = ":" not in entity or try_identifier(entity) is not None
+        if split_reference(entity) is None and named:
+            return as_ref(backend, resolve_entity(backend, entity))
         return parse_ref(entity)
     return Ref(check_label(entity["label"]), entity["key"])
 
 
+@question(
+    "path",
+    "Connection path",
+    "The shortest connection between two entities (names, Label:key or identifiers), "
+    "within a hop limit.",
+    Param("source", "str", argument=True, help="One end: a name, Label:key or an identifier."),
+    Param("target", "str", argument=True, help="The other end, named the same ways."),
+    HOPS,
+)
 def connection_path(
     backend: Backend,
     source: EntityRef,
@@ -98,11 +124,8 @@ def connection_path(
     limit is an answer (found False, with the reason), not an error; running
     past `timeout_ms` (default: the backend's query limit) raises QueryTimeout.
     """
-    if not MIN_HOPS <= max_hops <= MAX_HOPS:
-        raise QueryParameterError(
-            f"max_hops must be between {MIN_HOPS} and {MAX_HOPS}, got {max_hops}"
-        )
-    source, target = as_ref(source), as_ref(target)
+    HOPS.coerce(max_hops)
+    source, target = as_ref(backend, source), as_ref(backend, target)
     timeout_ms = timeout_ms or backend.query_timeout_ms
     deadline = time.monotonic() + timeout_ms / 1000
     types = WITH_GENRES if Label.GENRE.value in (source.label, target.label) else WITHOUT_GENRES

@@ -43,6 +43,7 @@ from graph.keys import Namesake, company_key, genre_key, normalize_name, person_
 from graph.keys import resolve_entity as resolve_by_name
 from graph.schema import Label
 from loaders.statements import DEGREE as PROMINENCE  # credits, shows: kept by every load
+from queries.catalogue import Param, question
 from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownIdentifier
 from queries.namesakes import distinguish
 
@@ -131,6 +132,44 @@ def search(
 ) -> list[dict]:
     """Entities matching `text`, best first, ranked identically on both backends."""
     return search_page(backend, text, labels, limit=limit).results
+
+
+@question(
+    "search",
+    "Search",
+    "Find shows, people, companies and genres; accents, case and small typos don't matter.",
+    Param("text", "str", argument=True, help="Words to look for."),
+    Param(
+        "label",
+        "str",
+        (),
+        required=False,
+        choices=SEARCH_LABELS,
+        multiple=True,
+        help="Only these kinds (all when none is given).",
+    ),
+    Param("limit", "int", 20, required=False, low=1, high=100, help="Results on a page."),
+    Param(
+        "offset",
+        "int",
+        0,
+        required=False,
+        low=0,
+        high=10_000,
+        help="How many results to skip (paging); `total` counts them all.",
+    ),
+)
+def search_results(
+    backend: Backend,
+    text: str,
+    label: list[str] | tuple[str, ...] = (),
+    limit: int = 20,
+    offset: int = 0,
+) -> list[dict]:
+    """One page of the search, of the kinds in `label` (every kind when empty)."""
+    return search_page(
+        backend, text, list(label) or SEARCH_LABELS, offset=offset, limit=limit
+    ).results
 
 
 def search_page(
