@@ -20,6 +20,11 @@ from graph.observe import instrument
 from graph.schema import HISTORY_LABELS, SCHEMA
 from graph.values import check_nesting, nested_too_deep
 
+# A path found: its nodes as (label, key, name) and, between each two, the relationship
+# as (type, role, start key, end key).
+FoundPath = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
 class NodeRef(NamedTuple):
     """A relationship's end in a bulk import: its node's label and key, and the node's
     place among the import's nodes (from 0), by which GRAPH.BULK names it."""
@@ -303,6 +308,20 @@ class Backend(ABC):
     @abstractmethod
     def info(self) -> BackendInfo:
         """Describe the backend without raising when it is unreachable."""
+
+    @abstractmethod
+    def shortest_path(
+        self,
+        source: tuple[str, str],
+        target: tuple[str, str],
+        rel_types: tuple[str, ...],
+        max_hops: int,
+        timeout_ms: int,
+    ) -> FoundPath | str:
+        """A shortest path between two existing entities (each `(label, key)`) along
+        `rel_types` in either direction, within `max_hops`; or why there is none (a
+        sentence). Raises QueryTimeout past `timeout_ms`. Each engine searches its own
+        way (graph/shortest_paths.py)."""
 
     @abstractmethod
     def fulltext_search(self, text: str, labels: list[str], limit: int) -> Results:

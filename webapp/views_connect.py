@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, request, url_for
 
+from graph.shortest_paths import no_path_within
 from queries import paths
 from queries.catalogue import catalogue
 from queries.errors import AmbiguousEntity, UnknownEntity
@@ -152,7 +153,7 @@ def _connection(from_text: str, from_key: str, to_text: str, to_key: str, max_ho
             )
     path = answer["path"] or None
     longer = None
-    if answer["message"] == paths.no_path_within(max_hops) and max_hops < paths.MAX_HOPS:
+    if answer["message"] == no_path_within(max_hops) and max_hops < paths.MAX_HOPS:
         longer = {"max_hops": paths.MAX_HOPS, "url": _rerun_url(max_hops=paths.MAX_HOPS)}
     return {
         "searched": True,
