@@ -199,10 +199,15 @@ class Question:
                 f"'{self.name}' takes no parameter {', '.join(repr(u) for u in unknown)}; "
                 f"it takes: {', '.join(known) or 'none'}"
             )
+        given = {
+            p.name: p.coerce(values[p.name])
+            for p in self.parameters
+            if p.name in values and values[p.name] not in (None, "", [], ())
+        }
         bound = {}
-        for parameter in self.parameters:
-            if parameter.name in values and values[parameter.name] not in (None, "", [], ()):
-                bound[parameter.name] = parameter.coerce(values[parameter.name])
+        for parameter in self.parameters:  # what was given is checked first, then what is missing
+            if parameter.name in given:
+                bound[parameter.name] = given[parameter.name]
             elif parameter.required and not complete:
                 continue
             elif parameter.required:

@@ -50,17 +50,25 @@ def click_parameter(param: Param) -> Callable[[Callable], Callable]:
     )
 
 
+class QuestionCommand(click.Command):
+    """A command that asks one question of the catalogue (`question` names it)."""
+
+    question: str = ""
+
+
 def question_command(name: str, command_name: str | None = None) -> Callable[[Callable], Any]:
     """A click command for the question `name`, its help and parameters from the catalogue."""
     asked: Question = catalogue().get(name)
 
-    def decorate(func: Callable) -> click.Command:
+    def decorate(func: Callable) -> QuestionCommand:
         for param in reversed(asked.parameters):
             func = click_parameter(param)(func)
         arguments = [
             f"{p.metavar or p.name.upper()}: {p.help}" for p in asked.parameters if p.argument
         ]
         text = "\n\n".join([asked.description, *arguments])
-        return click.command(command_name or name, help=text)(func)
+        command = click.command(command_name or name, cls=QuestionCommand, help=text)(func)
+        command.question = name
+        return command
 
     return decorate

@@ -150,7 +150,7 @@ def canned(name: str):
         asked = catalogue().get(name)
     except UnknownQuery as exc:
         raise ApiError(404, "not_found", str(exc)) from None
-    values = {k: v for k, v in request.args.items() if k != "run"}
+    values = {k: ",".join(request.args.getlist(k)) for k in request.args if k != "run"}
     unknown = sorted(set(values) - {p.name for p in asked.parameters})
     if unknown:
         raise ApiError(
