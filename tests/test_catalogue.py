@@ -34,6 +34,19 @@ def _ranged(question: Question) -> list[Param]:
     return [p for p in question.parameters if p.type == "int" and p.high is not None]
 
 
+def test_maintainer_notes_are_never_shown(client, embedded):
+    noted = [q for q in _listed(embedded) if q.notes]
+    assert noted, "no listed question has maintainer notes to keep out of sight"
+    shown = [
+        client.get("/queries").get_data(as_text=True),
+        client.get("/openapi.json").get_data(as_text=True),
+        json.dumps([q.to_json() for q in catalogue().all()]),
+        *(client.get(f"/queries/{q.name}").get_data(as_text=True) for q in noted),
+    ]
+    for asked in noted:
+        assert all(asked.notes not in text for text in shown), asked.name
+
+
 # -- the command line -----------------------------------------------------------
 
 
