@@ -156,7 +156,7 @@ def search(
         required=False,
         low=0,
         high=10_000,
-        help="How many results to skip (paging); `total` counts them all.",
+        help="How many results to skip, for paging.",
     ),
 )
 def search_results(

@@ -46,7 +46,7 @@ def click_parameter(param: Param) -> Callable[[Callable], Callable]:
         show_default=param.default not in (None, (), []),
         multiple=param.multiple,
         required=param.required,
-        help=param.help + (" (repeatable)" if param.multiple else ""),
+        help=param.help + (" Repeatable." if param.multiple else ""),
     )
 
 
