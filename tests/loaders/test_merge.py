@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from click.testing import CliRunner
 
 from graph.checksum import LOAD_TIMES, graph_checksum
 from loaders.decisions import SPLIT, decisions_about, find_decision, list_decisions
@@ -15,6 +16,7 @@ from loaders.identity import named_identity
 from loaders.merge import MergeRefused, merge_entities, plan_merge, split_decision
 from loaders.pipeline import Loader
 from loaders.sources import SourceText
+from screengraph.cli import main
 
 LA_HAINE = {
     "title": "La Haine",
@@ -248,3 +250,60 @@ def test_companies_merge_and_split(backend):
     with pytest.raises(MergeRefused, match="since then: load"):
         split_decision(backend, decision["id"])
     assert _checksum(backend) != before
+
+
+def test_the_commands_preview_merge_list_and_split(tmp_path):
+    runner = CliRunner()
+    base = ["--backend", "embedded", "--data-dir", str(tmp_path / "store")]
+    listing = tmp_path / "crew.jsonl"
+    listing.write_text("\n".join(json.dumps(r) for r in [LA_HAINE, ASSASSINS]))
+    assert runner.invoke(main, [*base, "load", str(listing)]).exit_code == 0
+
+    preview = runner.invoke(
+        main, [*base, "merge", "Mathieu Kassovitz", "Matthieu Kassovitz"], input="n\n"
+    )
+    assert preview.exit_code == 0, preview.output
+    assert "Matthieu Kassovitz [matthieu-kassovitz] would be merged into" in preview.output
+    assert "credits moved: 1 on 1 show(s)" in preview.output
+    assert "Nothing merged" in preview.output
+    dry = json.loads(
+        runner.invoke(
+            main, [*base, "merge", "Person:mathieu-kassovitz", "matthieu kassovitz", "--json"]
+        ).output
+    )
+    assert dry["merged"] is False and dry["preview"]["spellings_moved"] == ["Matthieu Kassovitz"]
+
+    refused = runner.invoke(main, [*base, "merge", "Mathieu Kassovitz", "Lazennec Productions"])
+    assert refused.exit_code == 1
+    assert "is a Person and 'Lazennec Productions' a Company" in refused.output
+
+    done = runner.invoke(
+        main,
+        [
+            *base,
+            "merge",
+            "Mathieu Kassovitz",
+            "Matthieu Kassovitz",
+            "--why",
+            "one man",
+            "--json",
+            "--yes",
+        ],
+    )
+    decision = json.loads(done.output)["decision"]
+    assert decision["survivor"]["key"] == "mathieu-kassovitz" and decision["why"] == "one man"
+    listed = json.loads(runner.invoke(main, [*base, "decisions", "--json"]).output)
+    assert [(d["id"], d["status"], d["merged"]) for d in listed] == [
+        (decision["id"], "merged", "matthieu-kassovitz")
+    ]
+    gone = runner.invoke(main, [*base, "merge", "Mathieu Kassovitz", "Person:matthieu-kassovitz"])
+    assert gone.exit_code == 1 and "matthieu-kassovitz" in gone.output
+
+    split = runner.invoke(main, [*base, "unmerge", decision["id"][:15]])
+    assert split.exit_code == 0 and "are two again" in split.output
+    again = runner.invoke(main, [*base, "split", decision["id"]])
+    assert again.exit_code == 1 and "was already split" in again.output
+    unknown = runner.invoke(main, [*base, "split", "1999"])
+    assert (
+        unknown.exit_code == 1 and "no decision has an id beginning with '1999'" in unknown.output
+    )
