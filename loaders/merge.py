@@ -87,13 +87,12 @@ _CREATE_ALIASES = (
 _DELETE_ALIASES = f"UNWIND $keys AS k MATCH (a:{ALIAS_LABEL} {{key: k}}) DELETE a"
 _POINT_ALIASES = f"UNWIND $keys AS k MATCH (a:{ALIAS_LABEL} {{key: k}}) SET a.into = $into"
 _RECORD = f"CREATE (d:{DECISION_LABEL}) SET d = $properties"
-_RECORD_SPLIT = f"MATCH (d:{DECISION_LABEL} {{key: $key}}) SET d += $properties"
-_LATER_LOADS = (
-    f"MATCH (l:{LOAD_LABEL}) WHERE l.started_at >= $at RETURN l.key ORDER BY l.key LIMIT 5"
-)
+_RECORD_MORE = f"MATCH (d:{DECISION_LABEL} {{key: $key}}) SET d += $properties"
+# Load and decision ids both begin with the moment they started, to the millisecond
+# (loaders/history.py new_load_id): a later one has a greater id.
+_LATER_LOADS = f"MATCH (l:{LOAD_LABEL}) WHERE l.key > $key RETURN l.key ORDER BY l.key LIMIT 5"
 _LATER_DECISIONS = (
-    f"MATCH (d:{DECISION_LABEL}) WHERE d.at >= $at AND d.key <> $key "
-    "RETURN d.key ORDER BY d.key LIMIT 5"
+    f"MATCH (d:{DECISION_LABEL}) WHERE d.key > $key RETURN d.key ORDER BY d.key LIMIT 5"
 )
 
 # Survivor properties a merge sets itself rather than taking from the merged entity.
@@ -429,7 +428,6 @@ def merge_entities(
             ),
             (_POINT_ALIASES, {"keys": plan.repointed, "into": survivor_key}),
         ]
-        backend.run_write_many(statements)
         preview = plan.preview()
         record = {
             "key": decision_id,
@@ -446,9 +444,13 @@ def merge_entities(
             "why": why or None,
             "summary": canonical(preview),
             "images": canonical(_images(plan)),
-            "after": _state(backend, plan),
         }
-        backend.run_write(_RECORD, {"properties": {k: v for k, v in record.items() if v}})
+        # The record goes with the merge, in its transaction: no merge without its images.
+        statements.append((_RECORD, {"properties": {k: v for k, v in record.items() if v}}))
+        backend.run_write_many(statements)
+        backend.run_write(
+            _RECORD_MORE, {"key": decision_id, "properties": {"after": _state(backend, plan)}}
+        )
     return {"id": decision_id, **{k: record[k] for k in ("by", "via", "at", "why")}, **preview}
 
 
@@ -514,7 +516,7 @@ def split_decision(
             (_DELETE_ALIASES, {"keys": [alias_key(label, k) for k in plan.aliases]}),
             (_POINT_ALIASES, {"keys": plan.repointed, "into": plan.merged_key}),
             (
-                _RECORD_SPLIT,
+                _RECORD_MORE,
                 {
                     "key": decision["id"],
                     "properties": {
@@ -542,17 +544,19 @@ def _check_unchanged(backend: Backend, plan: MergePlan, decision: dict[str, Any]
             f"a {label.lower()} with the key {plan.merged_key} exists again: splitting "
             f"decision {decision['id']} would make two; merge them first"
         )
-    if _state(backend, plan) == decision.get("after"):
-        return
     later = [
         f"load {row[0]}"
-        for row in backend.run_read(_LATER_LOADS, {"at": decision["at"]}, max_rows=0).rows
+        for row in backend.run_read(_LATER_LOADS, {"key": decision["id"]}, max_rows=0).rows
     ] + [
         f"decision {row[0]}"
-        for row in backend.run_read(
-            _LATER_DECISIONS, {"at": decision["at"], "key": decision["id"]}, max_rows=0
-        ).rows
+        for row in backend.run_read(_LATER_DECISIONS, {"key": decision["id"]}, max_rows=0).rows
     ]
+    # Without the digest (the process stopped right after the merge), only a store that
+    # nothing has written to since can be known unchanged.
+    if _state(backend, plan) == decision.get("after") or (
+        decision.get("after") is None and not later
+    ):
+        return
     raise MergeRefused(
         f"{plan.survivor_key} has changed since decision {decision['id']} merged "
         f"{plan.merged_key} into it"

@@ -307,3 +307,30 @@ def test_the_commands_preview_merge_list_and_split(tmp_path):
     assert (
         unknown.exit_code == 1 and "no decision has an id beginning with '1999'" in unknown.output
     )
+
+
+def test_merges_chain_and_split_back_in_reverse_order(backend):
+    _loaded(backend)
+    _load(backend, "more.jsonl", [{"title": "Cut", "year": 2003, "cast": ["Mathieu Kasovitz"]}])
+    original = _checksum(backend)
+    first = merge_entities(backend, "Person", "mathieu-kassovitz", "matthieu-kassovitz")
+    after_first = _checksum(backend)
+    second = merge_entities(backend, "Person", "mathieu-kasovitz", "mathieu-kassovitz")
+    with pytest.raises(MergeRefused, match=f"since then: decision {second['id']}"):
+        split_decision(backend, first["id"])
+    split_decision(backend, second["id"])
+    assert _checksum(backend) == after_first  # the first merge's alias points back
+    split_decision(backend, first["id"])
+    assert _checksum(backend) == original
+
+
+def test_a_chained_merge_takes_the_earlier_aliases_along(backend):
+    _loaded(backend)
+    _load(backend, "more.jsonl", [{"title": "Cut", "year": 2003, "cast": ["Mathieu Kasovitz"]}])
+    merge_entities(backend, "Person", "mathieu-kassovitz", "matthieu-kassovitz")
+    merge_entities(backend, "Person", "mathieu-kasovitz", "mathieu-kassovitz")
+    _load(
+        backend, "new.jsonl", [{"title": "Métisse", "year": 1993, "cast": ["Matthieu Kassovitz"]}]
+    )
+    assert _people_named(backend, "mat") == ["mathieu-kasovitz"]
+    assert ("ACTED_IN", "metisse--1993", 1) in _credits(backend, "mathieu-kasovitz")
