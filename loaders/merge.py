@@ -50,10 +50,10 @@ from loaders.history import LoadOrigin, new_load_id
 from loaders.plan import _merged_properties as merged_edge_properties
 from loaders.spellings import SEP, SpellingBook, best, votes_from_text, votes_to_text
 from loaders.statements import DEGREE, DEGREES
+from queries.provenance import EDGE_SEP, edge_identity
 
 # The labels a merge takes, and the key a name of each gives (graph/keys.py).
 MERGEABLE = {Label.PERSON.value: person_key, Label.COMPANY.value: company_key}
-EDGE_SEP = "|"  # an edge's identity: "<type>|<start key>|<end key>|<role>"
 
 _NODE = "MATCH (n:{label} {{key: $key}}) RETURN properties(n)"
 _EDGES = (
@@ -165,7 +165,7 @@ def _entity(label: str, properties: dict[str, Any]) -> dict[str, Any]:
 
 def _identity(edge: list[Any]) -> str:
     rel_type, start, end, props = edge
-    return EDGE_SEP.join((rel_type, start, end, (props or {}).get("role") or ""))
+    return edge_identity(rel_type, start, end, (props or {}).get("role"))
 
 
 def _rekey(identity: str, plan: MergePlan) -> str:
