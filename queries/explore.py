@@ -34,7 +34,7 @@ from graph.identifiers import try_identifier
 from graph.schema import CREDIT_TYPES, RELATIONSHIPS, Label, RelType
 from queries.catalogue import Param, catalogue, question
 from queries.namesakes import distinguish
-from queries.provenance import listings_asserting_show
+from queries.provenance import listings_asserting_show, public_decisions
 from queries.search import check_label, entity_url, identified
 
 ROLE_WEIGHTS = {"DIRECTED": 3.0, "WROTE": 3.0, "PRODUCED": 2.0, "ACTED_IN": 1.0}
@@ -362,6 +362,7 @@ def person_detail(backend: Backend, key: str, limit: int | None = None) -> dict 
         "counts": {"credits": row["total"], "shows": row["shows"]},
         "known_for": known,
         "provenance": _provenance_through_edges(backend, "Person", key),
+        "decisions": public_decisions(backend, "Person", key),
     }
 
 
@@ -422,6 +423,7 @@ def _entity_with_shows(backend: Backend, label: str, key: str, limit: int) -> di
         "total": total,
         "counts": {"shows": total},
         "provenance": _provenance_through_edges(backend, label, key),
+        "decisions": public_decisions(backend, label, key),
     }
 
 

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from graph.backend import Backend
 from graph.schema import ASSERTION_LABEL, RELATIONSHIPS, Label, RelType
+from loaders.decisions import decisions_about
 
 EDGE_SEP = "|"  # an edge's identity: "<type>|<start key>|<end key>|<role>" (loaders/plan.py)
 
@@ -62,6 +63,31 @@ def listings_asserting_edge(
         max_rows=0,
     ).rows
     return [row[0] for row in rows]
+
+
+# What an entity's page says of the merges that made it or took from it: not who made
+# them (the OS user or token name is for the decisions page, behind the ingest token).
+PUBLIC_DECISION_FIELDS = (
+    "id",
+    "at",
+    "kind",
+    "status",
+    "survivor",
+    "survivor_name",
+    "merged",
+    "merged_name",
+    "why",
+    "split_at",
+)
+
+
+def public_decisions(backend: Backend, label: str, key: str) -> list[dict]:
+    """The curation decisions (merges) that made this entity or took from it, newest
+    first (loaders/decisions.py), as its page shows them."""
+    return [
+        {name: decision.get(name) for name in PUBLIC_DECISION_FIELDS}
+        for decision in decisions_about(backend, label, key)
+    ]
 
 
 def every_assertion(backend: Backend) -> tuple[dict[str, list[str]], dict[str, list[str]]]:

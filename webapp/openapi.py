@@ -343,6 +343,75 @@ def document() -> dict:
             },
         },
     }
+
+    def form(fields: dict[str, str], required: list[str]) -> dict:
+        properties = {
+            name: {"type": "string", "description": text} for name, text in fields.items()
+        }
+        return {
+            "requestBody": {
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {
+                            "type": "object",
+                            "required": required,
+                            "properties": {**properties, "csrf_token": {"type": "string"}},
+                        }
+                    }
+                }
+            }
+        }
+
+    curation_errors = {code: _ERROR for code in ("400", "403", "404", "409", "429")}
+    paths["/duplicates/merge.json"] = {
+        "post": {
+            "summary": "Preview a merge of two people or two companies, or with confirm=yes "
+            "make it (for holders of the ingest token; 409 with the reason when refused)",
+            **form(
+                {
+                    "label": "Person or Company",
+                    "survivor": "The key of the entity that stays",
+                    "merged": "The key of the entity merged into it",
+                    "confirm": "yes to merge; otherwise only the preview",
+                    "why": "Why they are one, kept with the decision",
+                },
+                ["label", "survivor", "merged"],
+            ),
+            "responses": {
+                "200": {"description": "the preview, or the decision"},
+                **curation_errors,
+            },
+        }
+    }
+    paths["/decisions.json"] = {
+        **_get(
+            "The curation decisions (merges), newest first (for holders of the ingest token; "
+            "403 until this session sent it)",
+            [],
+        ),
+        "post": {
+            "summary": "Send the ingest token once for this session, then list the decisions",
+            **token_form,
+            "responses": {"200": {"description": "the decisions"}, **curation_errors},
+        },
+    }
+    paths["/decisions/split.json"] = {
+        "post": {
+            "summary": "Undo a merge exactly (for holders of the ingest token; 409 with the "
+            "reason when what it wrote has changed since)",
+            **form(
+                {
+                    "decision": "The merge's decision id, or a unique prefix of it",
+                    "why": "Why the merge was wrong",
+                },
+                ["decision"],
+            ),
+            "responses": {
+                "200": {"description": "the decisions, with a notice"},
+                **curation_errors,
+            },
+        }
+    }
     paths["/healthz"] = _get("Whether the app is up and its database answers (200, else 503)", [])
     paths["/metrics"] = {
         "get": {
