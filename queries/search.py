@@ -46,6 +46,7 @@ from loaders.statements import DEGREE as PROMINENCE  # credits, shows: kept by e
 from queries.catalogue import Param, question
 from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownIdentifier
 from queries.namesakes import distinguish
+from queries.provenance import alias_target, merged_into
 
 SEARCH_LABELS = tuple(label.value for label in Label)
 # How many of the index's candidates are ranked by match quality and prominence, per result
@@ -299,6 +300,10 @@ def _named(backend: Backend, label: str, key: str) -> list[dict]:
         item["key"]: item
         for item in _nodes(backend, label, "key", key) + _nodes(backend, label, "name_key", key)
     }
+    if not found:  # a name a maintainer's merge took: it means the survivor now
+        survivor = alias_target(backend, label, key)
+        if survivor is not None:
+            found = {item["key"]: item for item in _nodes(backend, label, "key", survivor)}
     namesakes = sorted(found.values(), key=lambda item: (item.get("year") or 0, item["key"]))
     resolution = resolve_by_name(
         key, (), {}, [Namesake(n["key"], tuple(n["ids"])) for n in namesakes]
@@ -379,6 +384,9 @@ def resolve_entity(backend: Backend, text: str, label: str | None = None) -> dic
         found = _nodes(backend, reference[0], "key", reference[1]) or find_identified(
             backend, reference[1], [reference[0]]
         )
+        survivor = None if found else merged_into(backend, reference[0], reference[1])
+        if survivor is not None:
+            found = _nodes(backend, reference[0], "key", survivor)
         if found:
             return found[0]
         raise UnknownEntity(

@@ -12,6 +12,7 @@ from queries import explore
 from queries.catalogue import catalogue
 from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownIdentifier
 from queries.namesakes import distinguish_one
+from queries.provenance import merged_into
 from queries.search import (
     SEARCH_LABELS,
     SearchPage,
@@ -426,13 +427,17 @@ def _page_key(backend, label: str, text: str) -> str:
 
 
 def missing_entity(backend, label: str, text: str) -> NoReturn:
-    """No entity has this key: redirect to the one it means in another case or by its name
-    (`/person/Eric-Rochant`, `/person/Eric Rochant`, `/show/the bureau`), else a 404 that
-    offers the namesakes, the closest names and a search."""
+    """No entity has this key: redirect to the one it means in another case, after a
+    maintainer's merge, or by its name (`/person/Eric-Rochant`, `/person/Eric Rochant`,
+    `/show/the bureau`), else a 404 that offers the namesakes, the closest names and a
+    search."""
     candidates: list[dict] = []
     words = " ".join(text.replace("-", " ").split())[: limits.TEXT_CHARS["q"]]
     if text.lower() != text and explore.exists(backend, label, text.lower()):
         _redirect_to(entity_url(label, text.lower()))
+    survivor = merged_into(backend, label, text)
+    if survivor is not None:
+        _redirect_to(entity_url(label, survivor))
     if len(text) <= limits.TEXT_CHARS["q"]:  # what a search takes; longer is no name
         try:
             found = resolve_entity(backend, text, label)

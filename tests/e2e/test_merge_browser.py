@@ -56,7 +56,8 @@ def test_a_duplicate_is_merged_from_the_web_and_appears_merged(merge_page):
     expect(page.locator("section.decisions")).to_contain_text("one director, two spellings")
     page.goto("/search?q=Kassovitz")
     expect(page.locator("main a", has_text="Kassovitz")).to_have_count(1)
-    assert page.goto("/person/matthieu-kassovitz").status == 404
+    assert page.goto("/person/matthieu-kassovitz").status == 200  # the old link, redirected
+    assert page.url.endswith("/person/mathieu-kassovitz")
     page.goto("/decisions")
     expect(page.locator("table.decisions")).to_contain_text("one director, two spellings")
     assert page.js_errors == []

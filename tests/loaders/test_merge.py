@@ -297,7 +297,8 @@ def test_the_commands_preview_merge_list_and_split(tmp_path):
         (decision["id"], "merged", "matthieu-kassovitz")
     ]
     gone = runner.invoke(main, [*base, "merge", "Mathieu Kassovitz", "Person:matthieu-kassovitz"])
-    assert gone.exit_code == 1 and "matthieu-kassovitz" in gone.output
+    # The merged key now means the survivor: merging it again is merging one person.
+    assert gone.exit_code == 1 and "nothing to merge" in gone.output
 
     split = runner.invoke(main, [*base, "unmerge", decision["id"][:15]])
     assert split.exit_code == 0 and "are two again" in split.output
@@ -334,3 +335,21 @@ def test_a_chained_merge_takes_the_earlier_aliases_along(backend):
     )
     assert _people_named(backend, "mat") == ["mathieu-kasovitz"]
     assert ("ACTED_IN", "metisse--1993", 1) in _credits(backend, "mathieu-kasovitz")
+
+
+def test_the_merged_name_and_key_still_find_the_survivor_until_split(backend):
+    """A researcher's old link, `Person:old-key` or the old spelling, asked of any command
+    or page after a merge (chained too), means the entity it was merged into."""
+    from queries.search import resolve_entity
+
+    _loaded(backend)
+    _load(backend, "more.jsonl", [{"title": "Cut", "year": 2003, "cast": ["Mathieu Kasovitz"]}])
+    first = merge_entities(backend, "Person", "mathieu-kassovitz", "matthieu-kassovitz")
+    for text in ("Matthieu Kassovitz", "Person:matthieu-kassovitz"):
+        assert resolve_entity(backend, text, "Person")["key"] == "mathieu-kassovitz"
+    second = merge_entities(backend, "Person", "mathieu-kasovitz", "mathieu-kassovitz")
+    for text in ("Matthieu Kassovitz", "Person:matthieu-kassovitz", "Person:mathieu-kassovitz"):
+        assert resolve_entity(backend, text, "Person")["key"] == "mathieu-kasovitz"
+    split_decision(backend, second["id"])
+    split_decision(backend, first["id"])
+    assert resolve_entity(backend, "Person:matthieu-kassovitz")["key"] == "matthieu-kassovitz"

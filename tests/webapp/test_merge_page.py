@@ -36,7 +36,11 @@ def test_a_token_holder_previews_merges_and_splits_a_pair(backend):
     person = visitor.get("/person/mathieu-kassovitz.json").get_json()
     assert [d["merged"] for d in person["detail"]["decisions"]] == ["matthieu-kassovitz"]
     assert "by" not in person["detail"]["decisions"][0]  # who merged is for token holders
-    assert visitor.get("/person/matthieu-kassovitz").status_code == 404
+    # Old links lead to the survivor, the page and its JSON twin alike.
+    old = visitor.get("/person/matthieu-kassovitz")
+    assert old.status_code == 302 and old.location.endswith("/person/mathieu-kassovitz")
+    twin = visitor.get("/person/matthieu-kassovitz.json")
+    assert twin.status_code == 302 and twin.location.endswith("/person/mathieu-kassovitz.json")
     listed = visitor.get("/decisions.json").get_json()["decisions"]
     assert [(d["id"], d["status"], d["why"]) for d in listed] == [
         (done["decision"]["id"], "merged", "typo")
