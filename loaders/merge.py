@@ -489,6 +489,36 @@ def _state(backend: Backend, plan: MergePlan) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def _merged_decision(backend: Backend, decision_id: str) -> tuple[dict[str, Any], MergePlan]:
+    """A merge in force and its plan, or MergeRefused saying why it cannot be split."""
+    decision = find_decision(backend, decision_id)
+    if decision.get("kind") != MERGE or decision.get("status") != MERGED:
+        raise MergeRefused(
+            f"decision {decision['id']} was already split "
+            f"(at {decision.get('split_at')} by {decision.get('split_by')})"
+        )
+    images = json.loads(decision["images"])
+    return decision, MergePlan(**images, survivor_after={}, edges_after=[])
+
+
+def split_preview(backend: Backend, decision_id: str) -> dict[str, Any]:
+    """What a split would give back, for the maintainer to confirm; MergeRefused when it
+    cannot be split (already split, or changed since)."""
+    decision, plan = _merged_decision(backend, decision_id)
+    _check_unchanged(backend, plan, decision)
+    back = [e for e in plan.edges_before if plan.merged_key in (e[1], e[2])]
+    return {
+        "decision": decision["id"],
+        "label": plan.label,
+        "survivor": _entity(plan.label, plan.survivor),
+        "merged": _entity(plan.label, plan.merged),
+        "credits_back": len(back),
+        "identifiers_back": list(plan.merged.get("ids") or []),
+        "spellings_back": sorted(_votes(plan.merged, DISPLAY[plan.label])),
+        "aliases_removed": plan.aliases,
+    }
+
+
 def split_decision(
     backend: Backend, decision_id: str, origin: LoadOrigin | None = None, why: str | None = None
 ) -> dict[str, Any]:
@@ -496,14 +526,7 @@ def split_decision(
     the provenance it rewrote, as they were before it; its aliases removed."""
     origin = origin or LoadOrigin()
     with backend.one_load_at_a_time():
-        decision = find_decision(backend, decision_id)
-        if decision.get("kind") != MERGE or decision.get("status") != MERGED:
-            raise MergeRefused(
-                f"decision {decision['id']} was already split "
-                f"(at {decision.get('split_at')} by {decision.get('split_by')})"
-            )
-        images = json.loads(decision["images"])
-        plan = MergePlan(**images, survivor_after={}, edges_after=[])
+        decision, plan = _merged_decision(backend, decision_id)
         _check_unchanged(backend, plan, decision)
         label, nodes = plan.label, {"label": plan.label}
         statements: list[tuple[str, Mapping[str, Any]]] = [

@@ -8,7 +8,14 @@ import click
 from graph.backend import Results
 from loaders.decisions import LISTED, DecisionNotFound, list_decisions
 from loaders.history import LoadOrigin
-from loaders.merge import MergeRefused, check_mergeable, merge_entities, plan_merge, split_decision
+from loaders.merge import (
+    MergeRefused,
+    check_mergeable,
+    merge_entities,
+    plan_merge,
+    split_decision,
+    split_preview,
+)
 from queries.errors import AmbiguousEntity, UnknownEntity
 from queries.search import resolve_entity
 from screengraph.context import CliContext, pass_context
@@ -95,16 +102,44 @@ def merge(
     )
 
 
+def _echo_split_preview(preview: dict) -> None:
+    merged, survivor = preview["merged"], preview["survivor"]
+    click.echo(
+        f"{preview['label']} {merged['name']} [{merged['key']}] would come back beside "
+        f"{survivor['name']} [{survivor['key']}] (decision {preview['decision']}):"
+    )
+    click.echo(f"  credits back: {preview['credits_back']}")
+    click.echo(f"  identifiers back: {', '.join(preview['identifiers_back']) or 'none'}")
+    click.echo(f"  spellings back: {', '.join(preview['spellings_back']) or 'none'}")
+    click.echo(
+        f"  later loads spelling {', '.join(preview['aliases_removed']) or merged['key']} "
+        f"make or join {merged['name']} again"
+    )
+
+
 @click.command()
 @click.argument("decision_id", metavar="DECISION")
 @click.option("--why", default=None, help="Why the merge was wrong: kept with the decision.")
-@click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
+@click.option("--yes", is_flag=True, help="Split without asking (after the preview).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON: the preview, or with --yes the decision."
+)
 @pass_context
-def split(cli: CliContext, decision_id: str, why: str | None, as_json: bool) -> None:
+def split(cli: CliContext, decision_id: str, why: str | None, yes: bool, as_json: bool) -> None:
     """Undo a merge exactly: both entities, their credits, identifiers and spellings back as
-    they were before it. DECISION may be the start of a decision's id."""
+    they were before it. DECISION may be the start of a decision's id. Previewed first."""
+    backend = cli.backend()
     try:
-        decision = split_decision(cli.backend(), decision_id, LoadOrigin(), why)
+        preview = split_preview(backend, decision_id)
+        if as_json and not yes:
+            emit_json({"preview": preview, "split": False})
+            return
+        if not as_json:
+            _echo_split_preview(preview)
+        if not yes and not click.confirm("Split them?", default=False):
+            click.echo("Nothing split.", err=True)
+            return
+        decision = split_decision(backend, decision_id, LoadOrigin(), why)
     except (MergeRefused, DecisionNotFound) as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:

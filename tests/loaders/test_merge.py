@@ -300,7 +300,12 @@ def test_the_commands_preview_merge_list_and_split(tmp_path):
     # The merged key now means the survivor: merging it again is merging one person.
     assert gone.exit_code == 1 and "nothing to merge" in gone.output
 
-    split = runner.invoke(main, [*base, "unmerge", decision["id"][:15]])
+    kept = runner.invoke(main, [*base, "split", decision["id"][:15]], input="n\n")
+    assert "Matthieu Kassovitz [matthieu-kassovitz] would come back beside" in kept.output
+    assert "credits back: 1" in kept.output and "Nothing split" in kept.output
+    dry = json.loads(runner.invoke(main, [*base, "split", decision["id"], "--json"]).output)
+    assert dry["split"] is False and dry["preview"]["spellings_back"] == ["Matthieu Kassovitz"]
+    split = runner.invoke(main, [*base, "unmerge", decision["id"][:15]], input="y\n")
     assert split.exit_code == 0 and "are two again" in split.output
     again = runner.invoke(main, [*base, "split", decision["id"]])
     assert again.exit_code == 1 and "was already split" in again.output
