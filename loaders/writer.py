@@ -19,8 +19,8 @@ Provenance and display names (docs/data-model.md):
 
 What a load already knows it does not ask again: the writer remembers what the store
 holds for the entities it has read or written lately (loaders/remembered.py). What the
-store did not have before a batch is CREATEd: new listings, shows and entities, and the credits of new shows (an
-edge cannot exist before both its ends). The degrees those credits add are counted here
+store did not have before a batch is CREATEd: new listings, shows and entities, and every
+credit with a new end (an edge cannot exist before both its ends). The degrees those credits add are counted here
 and written at the end of the load; entities reached by MERGEd or pruned edges are
 recounted then. Both are written sooner, between batches, once more than REMEMBERED
 entities wait: what a load holds must not grow with its input. Every batch also writes
