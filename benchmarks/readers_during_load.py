@@ -305,7 +305,7 @@ def run(name: str, args: argparse.Namespace, workdir: Path) -> dict:
     print(
         f"  in short: failed requests {failed} (target 0); longest write {longest:.0f} ms "
         f"(target ~100 ms); a read waited p95 {waited['p95']:.0f} ms, max {waited['max']:.0f} "
-        f"ms; page p95 {quiet_p95:.1f} ms alone, {busy_p95:.1f} ms during the load; the "
+        f"ms (alone p95 {waited['p95_alone']:.0f} ms, max {waited['max_alone']:.0f} ms); page p95 {quiet_p95:.1f} ms alone, {busy_p95:.1f} ms during the load; the "
         f"load took {loaded_in:.1f} s with readers, {alone_s:.1f} s without",
         flush=True,
     )
@@ -316,6 +316,8 @@ def run(name: str, args: argparse.Namespace, workdir: Path) -> dict:
         "longest_write_ms": longest,
         "read_waited_p95_ms": waited["p95"],
         "read_waited_max_ms": waited["max"],
+        "read_waited_alone_p95_ms": waited["p95_alone"],
+        "read_waited_alone_max_ms": waited["max_alone"],
         "load_s_with_readers": loaded_in,
         "load_s_alone": alone_s,
         "same_graph": same,
@@ -323,18 +325,29 @@ def run(name: str, args: argparse.Namespace, workdir: Path) -> dict:
 
 
 def probe_waits(alone: list[float], during: list[float]) -> dict[str, float]:
-    """How long the probe's reads waited during the load: their latency beyond the median
-    of the same read without it (ms)."""
+    """How long the probe's reads waited, during the load and without it: their latency
+    beyond the median of the same read without the load (ms)."""
     usual = statistics.median(alone) if alone else 0.0
-    waits = sorted(max(0.0, sample - usual) for sample in during)
+    waits = {
+        phase: sorted(max(0.0, sample - usual) for sample in samples)
+        for phase, samples in (("alone", alone), ("during", during))
+    }
+    figures = {
+        f"{stat}_{phase}": (
+            percentile(values, 0.95) if stat == "p95" else values[-1] if values else float("nan")
+        )
+        for phase, values in waits.items()
+        for stat in ("p95", "max")
+    }
     print(
         f"  probe read ({PROBE!r}, every {PROBE_EVERY_S * 1000:.0f} ms): median "
-        f"{usual:.1f} ms alone ({len(alone)} reads); during the load ({len(waits)} reads) it "
-        f"waited p50 {percentile(waits, 0.5):.0f} ms, p95 {percentile(waits, 0.95):.0f} ms, "
-        f"max {waits[-1] if waits else float('nan'):.0f} ms",
+        f"{usual:.1f} ms alone; beyond it, a read waited p95 {figures['p95_alone']:.0f} ms, "
+        f"max {figures['max_alone']:.0f} ms alone ({len(alone)} reads), p95 "
+        f"{figures['p95_during']:.0f} ms, max {figures['max_during']:.0f} ms during the load "
+        f"({len(during)} reads)",
         flush=True,
     )
-    return {"p95": percentile(waits, 0.95), "max": waits[-1] if waits else float("nan")}
+    return {"p95": figures["p95_during"], "max": figures["max_during"], **figures}
 
 
 def main() -> None:

@@ -19,8 +19,8 @@ Provenance and display names (docs/data-model.md):
 
 What a load already knows it does not ask again: the writer remembers what the store
 holds for the entities it has read or written lately (loaders/remembered.py). What the
-store did not have before a batch is CREATEd: new listings, shows and entities, and the credits of new shows (an
-edge cannot exist before both its ends). The degrees those credits add are counted here
+store did not have before a batch is CREATEd: new listings, shows and entities, and every
+credit with a new end (an edge cannot exist before both its ends). The degrees those credits add are counted here
 and written at the end of the load; entities reached by MERGEd or pruned edges are
 recounted then. Both are written sooner, between batches, once more than REMEMBERED
 entities wait: what a load holds must not grow with its input. Every batch also writes
@@ -384,9 +384,7 @@ class ListingWriter:
                 },
             )
         batch = Batch({})
-        new_edges, merged_edges, created_degrees = self._edges(
-            plans, stored.get(SHOW, {}), old, batch
-        )
+        new_edges, merged_edges, created_degrees = self._edges(plans, stored, old, batch)
 
         shows, related = self._show_rows(
             by_label[SHOW],
@@ -615,14 +613,17 @@ class ListingWriter:
     def _edges(
         self,
         plans: list[ListingPlan],
-        stored_shows: Mapping[str, Stored],
+        stored: Mapping[str, Mapping[str, Stored]],
         old: Mapping[str, Asserted],
         batch: Batch,
     ):
         """Edge rows, CREATEd and MERGEd, and the degree the CREATEd ones add.
 
-        An edge of a show the store did not have is new unless another listing of
-        this batch asserts it too (those MERGE, so it is written once)."""
+        An edge with an end the store did not have (a new show, or a known show's new
+        cast member) is new unless another listing of this batch asserts it too (those
+        MERGE, so it is written once). A new person on a busy show was MERGEd, then
+        recounted at the end of the load: one recount per listing of the show."""
+        stored_shows = stored.get(SHOW, {})
         # Only a show asserted by two listings of the batch can have an edge asserted twice
         # (a listing asserts each of its edges once).
         asserting: dict[str, int] = defaultdict(int)
@@ -647,7 +648,10 @@ class ListingWriter:
                 show, other = (
                     (edge.end, edge.start) if edge.end.label == SHOW else (edge.start, edge.end)
                 )
-                if show.key not in stored_shows and edge.identity not in shared:
+                new_end = show.key not in stored_shows or other.key not in stored.get(
+                    other.label, {}
+                )
+                if new_end and edge.identity not in shared:
                     rich = bool(edge.properties)
                     group = (edge.type, show.key, index, edge.role, rich)
                     found = groups.get(group)

@@ -99,3 +99,38 @@ def test_a_batch_writes_as_much_after_a_thousand_listings_of_its_show_as_after_f
     assert written[-1] <= 2 * written[1], written
     if logged:
         assert logged[-1] <= 2 * logged[1], logged
+
+
+# -- a known show's new cast ------------------------------------------------------------
+
+
+def cast_plans(numbers: range, name: str):
+    """Listings of the same show, each naming a cast member of its own."""
+    text = "".join(
+        json.dumps({**LINE, "cast": [f"Cast Member {number}"]}) + "\n" for number in numbers
+    )
+    return [plan_listing(r.listing, r.ref, lambda title: title) for r in parse(text, name, "jsonl")]
+
+
+def test_a_known_shows_new_cast_is_created_with_its_credits_counted(backend):
+    """A new person's edge to a known show cannot exist yet: it is CREATEd with the person
+    and counted there, never MERGEd and left to recount at the end of the load (one recount
+    per listing of a busy show, all written in the load's last writes)."""
+    writer = ListingWriter(backend, batch_size=BATCH)
+    writer.write(cast_plans(range(1), "first.jsonl"))
+    for number in range(1, BATCHES):
+        batch = writer.prepare(
+            cast_plans(range(number * BATCH, (number + 1) * BATCH), f"more-{number}.jsonl")
+        )
+        assert batch.parameters["edges"]["ACTED_IN"] == []
+        assert sum(len(g[2]) for g in batch.parameters["new_edges"]["ACTED_IN"]) == BATCH
+        backend.run_write(batch.prepared())
+        writer._written(batch)
+    assert not writer.stale_degrees.get("Person")
+    writer.finish_load()
+    counts = backend.run_read(
+        "MATCH (p:Person)-[r:ACTED_IN]->(:Show {key: 'the-same-show--2001'}) "
+        "RETURN count(r), min(p.credit_count), max(p.credit_count), min(r.asserted_by), "
+        "max(r.asserted_by)"
+    ).rows
+    assert counts == [[1 + (BATCHES - 1) * BATCH, 1, 1, 1, 1]]

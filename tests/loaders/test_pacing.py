@@ -18,6 +18,39 @@ def test_with_a_budget_the_next_write_holds_what_fits_in_it():
     assert pace.size < 60
 
 
+def _load(
+    pace: Pace, listings: int, fixed_s: float, per_listing_s: float
+) -> list[tuple[int, float]]:
+    """Writes of a load whose every write costs `fixed_s` plus `per_listing_s` a listing:
+    (listings, seconds) of each."""
+    writes = []
+    while listings > 0:
+        size = min(pace.size, listings)
+        seconds = fixed_s + per_listing_s * size
+        pace.took(size, seconds)
+        writes.append((size, seconds))
+        listings -= size
+    return writes
+
+
+def test_a_write_dearer_than_the_budget_whatever_its_size_is_not_cut_to_nothing():
+    """On a busy machine a write's fixed cost (its statement, journal, fsync) can pass the
+    aim alone: read as a dear listing, it cut every write again, and a 40,000-listing load
+    went down to 21 listings a write. Below half fixed cost a write is not cut: readers
+    wait at most twice what no size avoids, and the load writes what it asked."""
+    writes = _load(Pace(500, budget_s=0.1, first=50), 40_000, fixed_s=0.08, per_listing_s=1e-4)
+    assert len(writes) <= 2 * 40_000 // 500, len(writes)
+    assert max(seconds for _, seconds in writes[5:]) <= 2 * 0.08 + 1e-9
+
+
+def test_a_write_with_a_small_fixed_cost_still_fits_the_budget():
+    """A fixed cost under the aim leaves the rest to listings: writes fill the aim (0.6 of
+    the budget), not more."""
+    writes = _load(Pace(500, budget_s=0.1, first=50), 20_000, fixed_s=0.01, per_listing_s=5e-4)
+    assert all(seconds <= 0.06 + 1e-9 for _, seconds in writes[5:])
+    assert all(95 <= size <= 100 for size, _ in writes[5:-1])
+
+
 def test_each_statement_is_sized_from_its_own_cost():
     """A cheap statement's rows say nothing of a dear one's: one shared pace wrote a
     person's degrees 430 rows at a time, sized from a genre's, and took 381 ms."""
