@@ -81,7 +81,7 @@ def bulk_child(
             loader.plan(read_all([folder], None, episodes))
             planned = time.perf_counter()
             # Written to disk while planning (at the end, everything is).
-            spilled = loader.graph.node_table.spilled + loader.graph.edge_table.spilled
+            spilled = loader.graph.node_table.spilled
             backend.check_bulk_target()
             backend.bulk_import(loader.graph.nodes(), loader.graph.relationships(), Path(files))
             done = time.perf_counter()

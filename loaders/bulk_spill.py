@@ -99,6 +99,18 @@ class SpilledTable:
             self._make_room()
         self._held[key] = value
 
+    def write(self, items: list[tuple[tuple, Any]]) -> None:
+        """Values written once and not changed after (a listing's node): straight to the
+        file, past the memory held. One already written is replaced."""
+        self.db.executemany(
+            self._write,
+            [
+                (*key, *self._columns_of(key, value), pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+                for key, value in items
+            ],
+        )
+        self.spilled += len(items)
+
     def _make_room(self) -> None:
         """Before a value comes in: past capacity, write out the older half."""
         if len(self._held) < self.capacity:
