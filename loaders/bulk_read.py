@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import multiprocessing.connection
+import os
 import pickle
 import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -133,6 +136,7 @@ def _next(results: Any, child: Any) -> tuple[str, Any]:
 
 
 def _child(tasks: Any, results: Any, fmt: str | None) -> None:
+    _end_with_planner()
     claims = Claims()  # one for the whole load, as in the planner's own process
     gc.set_threshold(*GC_THRESHOLDS)
     try:
@@ -149,6 +153,21 @@ def _child(tasks: Any, results: Any, fmt: str | None) -> None:
             results.put(("done", None))
     except BaseException as exc:  # noqa: BLE001 - every failure is the planner's to raise
         results.put(("failed", _picklable(exc)))
+
+
+def _end_with_planner() -> None:
+    """The reader ends when the planner does, however it ended: killed, the planner can
+    neither say so nor take the records the reader waits to hand over."""
+    planner = multiprocessing.parent_process()
+    if planner is None:
+        return
+    sentinel = planner.sentinel
+
+    def watch() -> None:
+        multiprocessing.connection.wait([sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="planner-watch", daemon=True).start()
 
 
 def _encoded(item: InputRead | Read) -> tuple:

@@ -9,6 +9,9 @@ import json
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ from loaders import bulk_read
 from loaders.bulk import BulkLoader
 from loaders.bulk_read import InputRead, read_ahead, read_inputs
 from loaders.sources import SourceText, read_all
+from tests.conftest import REPO
 
 
 def _files(tmp_path: Path) -> list[str]:
@@ -85,3 +89,36 @@ def test_a_bulk_plan_collects_garbage_less_and_restores_the_collector(tmp_path):
     assert set(seen) == {bulk_read.GC_THRESHOLDS}
     assert gc.get_threshold() == before
     assert loader.summary.loaded == 451 and loader.summary.rejected == 1
+
+
+def test_a_killed_planner_leaves_no_reader_behind(tmp_path):
+    """Killed (SIGKILL: no cleanup runs), the planner's reader, blocked handing over
+    records nobody takes, ends too."""
+    big = tmp_path / "big.jsonl"
+    big.write_text(
+        "\n".join(json.dumps({"title": f"S{n}", "year": 2000}) for n in range(20_000)),
+        encoding="utf-8",
+    )
+    planner = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("bulk_read_orphan.py")), str(big)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert planner.stdout is not None
+    reader = int(planner.stdout.readline())
+    planner.kill()
+    planner.wait()
+    deadline = time.monotonic() + 30
+    while _running(reader) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(reader)
+
+
+def _running(pid: int) -> bool:
+    """Whether the process runs (a zombie, ended but not yet reaped by init, does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
