@@ -13,25 +13,31 @@ one run, each in a child process whose peak resident memory (VmHWM) is the loade
    finished (empty lists, schema): each step timed. The server's restart is reported
    apart; it is not load work;
 3. the bulk path again with room in memory for every entry (nothing spilled to disk but
-   the tables SQL reads at the end): the time spilling costs, and the memory it saves.
+   the tables SQL reads at the end): the time spilling costs, and the memory it saves
+   (`--no-in-memory` leaves it out);
+4. with `--baseline DIR` (a checkout of another revision, e.g. `git worktree add DIR
+   main`), that revision's bulk path on the same input, in the same run, before this
+   one's: its time, credits/s and peak beside this one's, and the speed-up.
 
 Then a verdict on memory: the bulk load's peak is flat when, for input 10x larger or
 more, it grows by less than FLAT_GROWTH (what the smaller size needs of the scratch
 file's memory may be less than its bound, so some growth is expected at small sizes).
 
     python -m benchmarks.bulk_load [--titles 2000 20000] [--backend embedded|neo4j|both]
-        [--episodes] [--no-incremental] [--json FILE]
+        [--episodes] [--no-incremental] [--no-in-memory] [--baseline DIR] [--json FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -48,6 +54,34 @@ EVERYTHING = 10**12  # entries held in memory when nothing is to be spilled
 REPO = Path(__file__).resolve().parent.parent
 
 
+class ReaderPeak:
+    """The peak resident memory of the bulk load's reading process (loaders/bulk_read.py),
+    sampled from its VmHWM while it runs (VmHWM only grows: the last sample is within a
+    sampling period of its peak)."""
+
+    def __init__(self, every_s: float = 0.2):
+        self.mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, args=(every_s,), daemon=True)
+        self._thread.start()
+
+    def _sample(self, every_s: float) -> None:
+        while not self._stop.wait(every_s):
+            for child in multiprocessing.active_children():
+                try:
+                    status = Path(f"/proc/{child.pid}/status").read_text(encoding="ascii")
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        self.mb = max(self.mb, int(line.split()[1]) / 1024)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.mb
+
+
 def bulk_child(
     backend_name: str,
     folder: str,
@@ -62,6 +96,7 @@ def bulk_child(
     from loaders.sources import read_all
 
     backend = open_backend(backend_name, Path(data_dir), GRAPH)
+    reader = ReaderPeak()
     try:
         backend.clear()
         started = time.perf_counter()
@@ -81,7 +116,7 @@ def bulk_child(
             loader.plan(read_all([folder], None, episodes))
             planned = time.perf_counter()
             # Written to disk while planning (at the end, everything is).
-            spilled = loader.graph.node_table.spilled + loader.graph.edge_table.spilled
+            spilled = loader.graph.node_table.spilled
             backend.check_bulk_target()
             backend.bulk_import(loader.graph.nodes(), loader.graph.relationships(), Path(files))
             done = time.perf_counter()
@@ -96,6 +131,7 @@ def bulk_child(
                 "credits": loader.summary.credits,
                 "listings": loader.summary.loaded,
                 "peak_mb": peak_mb(),
+                "reader_peak_mb": reader.stop(),
                 "spilled": spilled,
             }
         )
@@ -110,7 +146,9 @@ def _child(
     batch_size: int,
     files: Path,
     cached: int = CACHED_ENTRIES,
+    code: Path = REPO,
 ) -> dict:
+    """One bulk load in a child, by the code in `code` (this checkout, or --baseline's)."""
     command = [
         sys.executable,
         "-m",
@@ -124,9 +162,15 @@ def _child(
         str(files),
         str(cached),
     ]
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        cwd=code,
+        env={**os.environ, "PYTHONPATH": str(code)},
+    )
     if done.returncode != 0:
-        raise SystemExit(f"the bulk load failed:\n{done.stderr[-3000:]}")
+        raise SystemExit(f"the bulk load ({code}) failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -171,9 +215,16 @@ def neo4j_offline_import(files: Path, data_dir: Path) -> dict:
 
 
 def _bulk(
-    name: str, manifest, store: Path, files: Path, episodes: bool, batch_size: int, cached: int
+    name: str,
+    manifest,
+    store: Path,
+    files: Path,
+    episodes: bool,
+    batch_size: int,
+    cached: int,
+    code: Path = REPO,
 ) -> dict:
-    bulk = _child(name, manifest.folder, store, episodes, batch_size, files, cached)
+    bulk = _child(name, manifest.folder, store, episodes, batch_size, files, cached, code)
     if name == "neo4j":
         bulk.update(neo4j_offline_import(files, store))
         bulk["seconds"] += bulk["admin_seconds"] + bulk["finish_seconds"]
@@ -190,15 +241,24 @@ def _bulk_line(what: str, name: str, bulk: dict, credits: int) -> str:
         if name == "neo4j"
         else ""
     )
+    # the baseline's child may predate the reading process, and not report it
+    reader = f" + reader {bulk['reader_peak_mb']:,.0f} MB" if bulk.get("reader_peak_mb") else ""
     return (
         f"  {what:<18} {bulk['seconds']:8.2f} s = {credits / bulk['seconds']:>9,.0f} "
-        f"credits/s, peak {bulk['peak_mb']:,.0f} MB  [{steps}; "
+        f"credits/s, peak {bulk['peak_mb']:,.0f} MB{reader}  [{steps}; "
         f"{bulk['spilled']:,} entries spilled while planning]"
     )
 
 
 def run(
-    name: str, sizes: dict, episodes: bool, batch_size: int, workdir: Path, incremental_too: bool
+    name: str,
+    sizes: dict,
+    episodes: bool,
+    batch_size: int,
+    workdir: Path,
+    incremental_too: bool,
+    in_memory_too: bool = True,
+    baseline: Path | None = None,
 ) -> dict:
     print(f"\n== {name} ==", flush=True)
     results = {}
@@ -211,12 +271,17 @@ def run(
                 "load", name, manifest.folder, store, episodes, batch_size
             )
             shutil.rmtree(store, ignore_errors=True)
+        if baseline is not None:
+            figures["bulk_before"] = _bulk(
+                name, manifest, store, files, episodes, batch_size, CACHED_ENTRIES, baseline
+            )
         bulk = figures["bulk"] = _bulk(
             name, manifest, store, files, episodes, batch_size, CACHED_ENTRIES
         )
-        held = figures["bulk_in_memory"] = _bulk(
-            name, manifest, store, files, episodes, batch_size, EVERYTHING
-        )
+        if in_memory_too:
+            figures["bulk_in_memory"] = _bulk(
+                name, manifest, store, files, episodes, batch_size, EVERYTHING
+            )
         credits = bulk["credits"]
         print(
             f"{titles:,} titles: {rows:,} rows, {bulk['listings']:,} listings, {credits:,} credits"
@@ -228,22 +293,19 @@ def run(
                 f"{credits / incremental['seconds']:>9,.0f} credits/s, "
                 f"peak {incremental['peak_mb']:,.0f} MB"
             )
+        if baseline is not None:
+            before = figures["bulk_before"]
+            print(_bulk_line("bulk load, before", name, before, credits))
         print(_bulk_line("bulk load", name, bulk, credits))
-        print(_bulk_line("bulk, all in RAM", name, held, credits))
-        difference = (
-            f"{bulk['seconds'] - held['seconds']:+.2f} s "
-            f"({bulk['seconds'] / held['seconds'] - 1:+.0%})"
-        )
-        if bulk["spilled"]:
+        if baseline is not None:
             print(
-                f"  spilling costs {difference} and saves "
-                f"{held['peak_mb'] - bulk['peak_mb']:,.0f} MB of peak memory"
+                f"  bulk load = {before['seconds'] / bulk['seconds']:.2f}x the baseline's speed "
+                f"(planning {before['plan_seconds'] / bulk['plan_seconds']:.2f}x; baseline: "
+                f"{baseline})",
+                flush=True,
             )
-        else:
-            print(
-                f"  nothing spilled while planning at this size: the two runs are the same "
-                f"work, {difference} apart (the machine's noise)"
-            )
+        if in_memory_too:
+            _in_memory_lines(name, bulk, figures["bulk_in_memory"], credits)
         if incremental_too:
             print(
                 f"  bulk = {figures['incremental']['seconds'] / bulk['seconds']:.1f}x the "
@@ -255,9 +317,26 @@ def run(
     return results
 
 
+def _in_memory_lines(name: str, bulk: dict, held: dict, credits: int) -> None:
+    print(_bulk_line("bulk, all in RAM", name, held, credits))
+    difference = (
+        f"{bulk['seconds'] - held['seconds']:+.2f} s ({bulk['seconds'] / held['seconds'] - 1:+.0%})"
+    )
+    if bulk["spilled"]:
+        print(
+            f"  spilling costs {difference} and saves "
+            f"{held['peak_mb'] - bulk['peak_mb']:,.0f} MB of peak memory"
+        )
+    else:
+        print(
+            f"  nothing spilled while planning at this size: the two runs are the same "
+            f"work, {difference} apart (the machine's noise)"
+        )
+
+
 def _memory_verdict(results: dict) -> None:
     small, big = min(results), max(results)
-    for kind in ("incremental", "bulk", "bulk_in_memory"):
+    for kind in ("incremental", "bulk_before", "bulk", "bulk_in_memory"):
         if kind not in results[small]:
             continue
         low, high = results[small][kind]["peak_mb"], results[big][kind]["peak_mb"]
@@ -276,7 +355,9 @@ def _memory_verdict(results: dict) -> None:
             f"{own[big]:+,.0f} MB at {big:,}"
         )
     sizes = sorted(results)
-    steps = [(a, b) for a in sizes for b in sizes if b >= 10 * a]
+    # 10x apart to a title: benchmarks.scaling's 1e5 and 1e6 credits are 10,417 and
+    # 104,167 titles (9.9997x)
+    steps = [(a, b) for a in sizes for b in sizes if round(b / a) >= 10]
     if not steps:
         print("memory flat: not judged (no two sizes 10x apart)")
         return
@@ -310,6 +391,16 @@ def main() -> None:
         action="store_true",
         help="Leave out the incremental baseline (for the large sizes).",
     )
+    parser.add_argument(
+        "--no-in-memory",
+        action="store_true",
+        help="Leave out the bulk load with every entry in memory (for the large sizes).",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="A checkout of another revision whose bulk path to measure beside this one's.",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
     args = parser.parse_args()
@@ -322,7 +413,16 @@ def main() -> None:
             for titles in sorted(args.titles)
         }
         figures = {
-            name: run(name, sizes, args.episodes, args.batch_size, workdir, not args.no_incremental)
+            name: run(
+                name,
+                sizes,
+                args.episodes,
+                args.batch_size,
+                workdir,
+                not args.no_incremental,
+                not args.no_in_memory,
+                args.baseline.resolve() if args.baseline else None,
+            )
             for name in chosen_backends(args.backend)
         }
     if args.json:

@@ -9,6 +9,10 @@ loader after the batches before. Only an empty graph can be bulk loaded. A listi
 twice with different contents never reaches the planner (the readers reject the second,
 loaders/identity.py); given twice alike, the second is unchanged.
 
+The inputs are read, parsed and checked in a second process while this one plans
+(loaders/bulk_read.py), and Python's garbage collector runs less often while a bulk load
+works (bulk_read.GC_THRESHOLDS).
+
 The graph being planned is kept in a scratch file (loaders/bulk_graph.py) in the system's
 temporary folder (TMPDIR chooses it; about 1 KB per credit), deleted when the load ends
 (`close`, or leaving a `with` block).
@@ -28,14 +32,13 @@ from graph.keys import show_key
 from graph.observe import load_reported
 from graph.schema import LOAD_LABEL
 from loaders.bulk_graph import BulkGraph
+from loaders.bulk_read import InputRead, Read, collecting_less, read_ahead
 from loaders.bulk_spill import CACHED_ENTRIES
-from loaders.formats import read_records
-from loaders.history import VIA_BULK, LoadOrigin, bulk_record, input_digest
+from loaders.history import VIA_BULK, LoadOrigin, bulk_record
 from loaders.identities import Identities, _references
-from loaders.identity import Claims
 from loaders.model import ParsedRecord
 from loaders.pipeline import DEFAULT_BATCH_SIZE, LoadSummary, Reject, _located
-from loaders.plan import content_hash, plan_listing
+from loaders.plan import plan_listing
 from loaders.sources import SourceText
 from loaders.yearless import yearless_resolver
 
@@ -82,7 +85,7 @@ class BulkLoader:
         `folder` and `next_steps` says what to run."""
         started = datetime.now(UTC)
         try:
-            with load_reported(self.origin.via, self.summary):
+            with load_reported(self.origin.via, self.summary), collecting_less():
                 backend.check_bulk_target()  # before planning: refusals come first
                 self.plan(sources, fmt)
                 self.summary.seconds = (datetime.now(UTC) - started).total_seconds()
@@ -102,40 +105,39 @@ class BulkLoader:
         return self.summary
 
     def plan(self, sources: Iterable[SourceText], fmt: str | None = None) -> BulkGraph:
-        for records in self._batches(sources, fmt):
-            self._add(records)
+        with collecting_less():
+            for records in self._batches(sources, fmt):
+                self._add(records)
         return self.graph
 
-    def _batches(
-        self, sources: Iterable[SourceText], fmt: str | None
-    ) -> Iterator[list[ParsedRecord]]:
-        batch: list[ParsedRecord] = []
+    def _batches(self, sources: Iterable[SourceText], fmt: str | None) -> Iterator[list[Read]]:
+        batch: list[Read] = []
         ids: set[str] = set()
-        claims = Claims()
-        for source in sources:
-            self.summary.files += 1
-            self.inputs.append(f"{source.name}\t{input_digest(source)}")
-            if source.note:
-                self.summary.warnings.append(f"{source.name}: {source.note}")
-            for record in read_records(source, fmt, claims, lambda n: self.on_indexed(n)):
-                if record.error or record.listing is None:
-                    self._reject(record, record.error or "no listing found")
-                    continue
-                self.summary.warnings.extend(_located(record, w) for w in record.warnings)
-                if record.ref.source_id in ids:
-                    yield batch
-                    batch, ids = [], set()
-                batch.append(record)
-                ids.add(record.ref.source_id)
-                if len(batch) >= self.batch_size:
-                    yield batch
-                    batch, ids = [], set()
+        for item in read_ahead(sources, fmt, lambda n: self.on_indexed(n)):
+            if isinstance(item, InputRead):
+                self.summary.files += 1
+                self.inputs.append(f"{item.name}\t{item.digest}")
+                if item.note:
+                    self.summary.warnings.append(f"{item.name}: {item.note}")
+                continue
+            record = item.record
+            if item.digest is None:
+                self._reject(record, record.error or "no listing found")
+                continue
+            self.summary.warnings.extend(_located(record, w) for w in record.warnings)
+            if record.ref.source_id in ids:
+                yield batch
+                batch, ids = [], set()
+            batch.append(item)
+            ids.add(record.ref.source_id)
+            if len(batch) >= self.batch_size:
+                yield batch
+                batch, ids = [], set()
         yield batch
 
-    def _add(self, records: list[ParsedRecord]) -> None:
+    def _add(self, records: list[Read]) -> None:
         fresh = []
-        for record in records:
-            digest = content_hash(record.valid_listing)
+        for record, digest in ((read.record, read.digest) for read in records):
             # A batch holds each source id once: the earlier one is in the graph.
             if self.graph.listing_hash(record.ref.source_id) == digest:
                 self.summary.unchanged += 1

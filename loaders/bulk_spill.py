@@ -20,11 +20,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-# Entries each table holds in memory. A node's or an edge's state is about 1 KB there, so
-# the two tables of a bulk graph hold about 2 x 10 MB at most; hubs (genres, prolific
-# people) met in every batch stay in memory, a credit's edge met once goes to disk.
-# Planning 20,000 IMDb-shaped titles (120,684 credits) peaked at 366 MB with 50,000 and
-# 291 MB with 10,000, in the same time (the machine's noise was larger than the change).
+# Entries each table holds in memory. A node's state is about 1 KB there, so a bulk
+# graph's table of shows and hubs holds about 10 MB at most; hubs (genres, prolific
+# people) met in every batch stay in memory (edges and listings, written once, are not
+# held: loaders/bulk_graph.py). Planning 20,000 IMDb-shaped titles (120,684 credits),
+# when edges were held too, peaked at 366 MB with 50,000 and 291 MB with 10,000, in the
+# same time (the machine's noise was larger than the change).
 CACHED_ENTRIES = 10_000
 # SQLite's own page cache, in KiB (also what it sorts in memory before sorting on disk).
 PAGE_CACHE_KB = 16 * 1024
@@ -98,6 +99,18 @@ class SpilledTable:
         if self._held.pop(key, None) is None:
             self._make_room()
         self._held[key] = value
+
+    def write(self, items: list[tuple[tuple, Any]]) -> None:
+        """Values written once and not changed after (a listing's node): straight to the
+        file, past the memory held. One already written is replaced."""
+        self.db.executemany(
+            self._write,
+            [
+                (*key, *self._columns_of(key, value), pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+                for key, value in items
+            ],
+        )
+        self.spilled += len(items)
 
     def _make_room(self) -> None:
         """Before a value comes in: past capacity, write out the older half."""

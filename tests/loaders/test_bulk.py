@@ -148,8 +148,9 @@ def test_bulk_load_gives_the_incremental_graph_on_the_embedded_store(tmp_path, r
 
 
 def test_a_bulk_load_that_spills_to_disk_gives_the_incremental_graph(tmp_path, request):
-    """With room in memory for two nodes and two edges, every node and edge is written to
-    the scratch file and read back, most of them many times, between batches."""
+    """With room in memory for two shows, people, companies or genres, every node is
+    written to the scratch file and read back, most of them many times, between batches;
+    the edges asserted twice or more are merged from the file."""
     from tests.conftest import open_backend
 
     paths = _inputs(tmp_path)
@@ -157,7 +158,7 @@ def test_a_bulk_load_that_spills_to_disk_gives_the_incremental_graph(tmp_path, r
     _incremental(incremental, paths)
     loader = BulkLoader(batch_size=BATCH, spill_dir=tmp_path / "spill", cached=2)
     loader.load(bulk, _sources(paths))
-    assert loader.graph.node_table.spilled > 1000 and loader.graph.edge_table.spilled > 1000
+    assert loader.graph.node_table.spilled > 1000
     assert list((tmp_path / "spill").iterdir()) == []  # the scratch file is gone
     _assert_same(graph_checksum(incremental, LOAD_TIMES), _schema(incremental), bulk, incremental)
 
