@@ -1,0 +1,220 @@
+"""Undo, as a catalogue maintainer uses it: a load taken back leaves the catalogue exactly
+as it was before the load (the canonical checksum), on both backends; a load later loads
+depend on is refused with the reason, unless cascaded."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
+from loaders.bulk import BulkLoader
+from loaders.changes import diff_counts, load_diff
+from loaders.history import FINISHED, UNDO_KIND, UndoUnfinished, find_load
+from loaders.pipeline import Loader
+from loaders.undo import Undo, UndoRefused, preview_undo
+from screengraph.cli import main
+from tests.loaders.test_faults import WRONG_DEGREES
+from tests.loaders.test_history import ALIEN, HEAT, loads, named
+
+BLADE = {
+    "title": "Blade Runner",
+    "year": 1982,
+    "directors": ["Ridley Scott"],
+    "credits": [
+        {"name": "Harrison Ford", "category": "actor", "characters": ["Deckard"]},
+        {"name": "Sean Young", "category": "actress"},
+    ],
+    "genres": ["Science Fiction"],
+    "companies": ["Ladd Company"],
+}
+ALIEN_RECUT = {
+    **ALIEN,
+    "synopsis": "In space, no one can hear you scream.",
+    "credits": [
+        {"name": "Sigourney Weaver", "category": "actress", "characters": ["Ellen Ripley"]},
+        {"name": "John Hurt", "category": "actor"},
+    ],
+    "directors": ["Ridley  Scott"],  # another spelling: votes change
+    "related": ["Blade Runner (1982)"],
+}
+
+
+def checksum(backend):
+    return graph_checksum(backend, LOAD_TIMES)
+
+
+def newest(backend) -> str:
+    return loads(backend)[0]["id"]
+
+
+def assert_same(after, before) -> None:
+    assert after == before, describe_difference(before, after, ("before", "after undo"))
+
+
+def test_undo_of_a_load_of_new_listings_restores_the_graph_before_it(backend):
+    Loader(backend).load([named("films", ALIEN)])
+    before = checksum(backend)
+    Loader(backend).load([named("more", HEAT, BLADE, {**ALIEN, "year": 1979})])
+    load_id = newest(backend)
+    result = Undo(backend).run(load_id)
+    assert result.undone == [load_id]
+    assert_same(checksum(backend), before)
+    assert backend.run_read(WRONG_DEGREES).value() == 0
+    undone = find_load(backend, load_id)
+    assert undone["undone_by"] == result.undo_id
+    record = find_load(backend, result.undo_id)
+    assert (record["kind"], record["status"], record["undoes"]) == (
+        UNDO_KIND,
+        FINISHED,
+        [load_id],
+    )
+
+
+def test_undo_of_updated_listings_puts_back_their_earlier_versions(backend):
+    Loader(backend).load([named("films", ALIEN, HEAT, BLADE)])
+    before = checksum(backend)
+    summary = Loader(backend).load([named("films", ALIEN_RECUT, HEAT, {**BLADE, "genres": []})])
+    assert summary.updated == 2
+    Undo(backend).run(newest(backend))
+    assert_same(checksum(backend), before)
+    # and the store takes the same update again, as a load would the first time
+    Loader(backend).load([named("films", ALIEN_RECUT, HEAT, {**BLADE, "genres": []})])
+    assert load_diff(backend, newest(backend))["listings"]["updated"]
+
+
+def test_undo_of_a_load_with_rejects_takes_back_only_what_it_wrote(backend):
+    Loader(backend).load([named("films", HEAT)])
+    before = checksum(backend)
+    summary = Loader(backend).load([named("more", BLADE, {"title": ""}, ALIEN)])
+    assert summary.rejected == 1 and summary.loaded == 2
+    Undo(backend).run(newest(backend))
+    assert_same(checksum(backend), before)
+
+
+def test_undo_keeps_what_other_listings_assert(backend):
+    Loader(backend).load([named("films", BLADE)])
+    before = checksum(backend)
+    # the same film from another source: the same show and credits, counted twice
+    Loader(backend).load([named("copy", BLADE)])
+    assert backend.run_read("MATCH ()-[r:DIRECTED]->() RETURN r.asserted_by").value() == 2
+    Undo(backend).run(newest(backend))
+    assert_same(checksum(backend), before)
+    assert backend.run_read("MATCH ()-[r:DIRECTED]->() RETURN r.asserted_by").value() == 1
+
+
+def test_undo_refuses_when_a_later_load_depends_on_it_and_cascade_undoes_both(backend):
+    Loader(backend).load([named("films", HEAT)])
+    before = checksum(backend)
+    Loader(backend).load([named("films", HEAT, BLADE)])
+    first = newest(backend)
+    Loader(backend).load([named("films", HEAT, {**BLADE, "synopsis": "Replicants."})])
+    second = newest(backend)
+    Loader(backend).load([named("elsewhere", {"title": "Brazil", "year": 1985})])
+    independent = newest(backend)
+    with pytest.raises(UndoRefused) as refused:
+        Undo(backend).run(first)
+    message = str(refused.value)
+    assert second in message and "listing source:films#2" in message and "--cascade" in message
+    assert independent not in message
+    preview = preview_undo(backend, first, cascade=True)
+    assert [t["id"] for t in preview.targets] == [second, first]
+    Undo(backend).run(first, cascade=True)
+    Undo(backend).run(independent)
+    assert_same(checksum(backend), before)
+    assert {row["id"]: row["undone_by"] for row in loads(backend)}[second]
+
+
+def test_an_undone_load_or_an_undo_is_not_undone_again(backend):
+    Loader(backend).load([named("films", HEAT)])
+    load_id = newest(backend)
+    undo_id = Undo(backend).run(load_id).undo_id
+    with pytest.raises(UndoRefused, match="undone already"):
+        Undo(backend).run(load_id)
+    with pytest.raises(UndoRefused, match="is an undo"):
+        Undo(backend).run(undo_id)
+
+
+def test_undo_of_a_bulk_load_empties_the_graph_it_made(tmp_path, embedded):
+    before = checksum(embedded)
+    BulkLoader().load(embedded, [named("films", ALIEN, HEAT, BLADE)])
+    assert checksum(embedded).counts["node:Show"] == 3
+    Undo(embedded).run(newest(embedded))
+    assert_same(checksum(embedded), before)
+    Loader(embedded).load([named("films", HEAT)])  # the graph takes loads again
+
+
+def test_a_stopped_undo_blocks_loads_until_it_is_run_again(backend):
+    Loader(backend).load([named("films", HEAT)])
+    before = checksum(backend)
+    Loader(backend).load([named("films", HEAT, BLADE, ALIEN)])
+    load_id = newest(backend)
+    undo = Undo(backend)
+
+    def stop(step: str) -> None:
+        raise KeyboardInterrupt(step)
+
+    undo.on_step = stop
+    with pytest.raises(KeyboardInterrupt):
+        undo.run(load_id)
+    with pytest.raises(UndoUnfinished, match=f"screengraph undo {load_id}"):
+        Loader(backend).load([named("other", {"title": "Brazil", "year": 1985})])
+    result = Undo(backend).run(load_id)
+    assert result.resumed
+    assert_same(checksum(backend), before)
+
+
+def test_the_diff_of_two_loads_is_the_net_change_between_them(backend):
+    Loader(backend).load([named("films", HEAT)])
+    Loader(backend).load([named("films", HEAT, BLADE)])
+    first = newest(backend)
+    Loader(backend).load([named("films", HEAT, {**BLADE, "synopsis": "Replicants."})])
+    second = newest(backend)
+    Loader(backend).load([named("films", HEAT, {**BLADE, "synopsis": "Tears in rain."})])
+    net = load_diff(backend, second, first)  # either order
+    assert net["loads"] == [first, second]
+    assert net["listings"]["created"] == ["source:films#2"]
+    assert net["listings"]["updated"] == []
+    assert {"label": "Show", "key": "blade-runner--1982"} in net["nodes"]["added"]
+    assert diff_counts(net)["nodes_changed"] == 0  # the synopsis is part of a new show
+    later = load_diff(backend, second, newest(backend))
+    [show] = later["nodes"]["changed"]
+    assert show["properties"] == [{"name": "synopsis", "before": None, "after": "Tears in rain."}]
+
+
+# -- the command -----------------------------------------------------------------------
+
+
+def run(tmp_path, *args, input=None):
+    return CliRunner().invoke(
+        main,
+        ["--backend", "embedded", "--data-dir", str(tmp_path / "store"), *args],
+        input=input,
+    )
+
+
+def test_the_undo_command_previews_asks_and_undoes(tmp_path):
+    films = tmp_path / "films.jsonl"
+    films.write_text(json.dumps(HEAT) + "\n")
+    assert run(tmp_path, "load", str(films)).exit_code == 0
+    films.write_text(json.dumps(HEAT) + "\n" + json.dumps(BLADE) + "\n")
+    assert run(tmp_path, "load", str(films)).exit_code == 0
+    load_id = json.loads(run(tmp_path, "loads", "--json").output)[0]["id"]
+
+    preview = json.loads(run(tmp_path, "undo", load_id, "--json").output)
+    assert preview["undoes"] == [load_id] and preview["refused"] is None
+    assert ["remove", "Person", "harrison-ford", ""] in preview["changes"][0]["rows"]
+
+    declined = run(tmp_path, "undo", load_id, input="n\n")
+    assert declined.exit_code == 1 and "harrison-ford" in declined.output
+    assert json.loads(run(tmp_path, "loads", "--json").output)[0]["undone_by"] is None
+
+    done = run(tmp_path, "undo", load_id, "--yes")
+    assert done.exit_code == 0 and f"load {load_id}" in done.output
+    listed = json.loads(run(tmp_path, "loads", "--json").output)
+    assert listed[0]["kind"] == UNDO_KIND and listed[1]["undone_by"] == listed[0]["id"]
+    assert "(undone)" in run(tmp_path, "loads").output
+    again = run(tmp_path, "undo", load_id, "--yes")
+    assert again.exit_code == 1 and "undone already" in again.output
