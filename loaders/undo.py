@@ -36,10 +36,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from graph.backend import Backend, Results
+from graph.export_read import NOT_EXPORTED  # the history and the load lease: not catalogue
 from graph.schema import (
     ASSERTED_BY,
     ASSERTION_LABEL,
-    HISTORY_LABELS,
     LAYOUT_LABEL,
     LISTING_LABEL,
     LOAD_LABEL,
@@ -564,7 +564,7 @@ class Undo:
             limit = self.backend.write_timeout_ms
             while self.backend.run_write(
                 _CLEAR,
-                {"history": list(HISTORY_LABELS)},
+                {"history": sorted(NOT_EXPORTED)},
                 timeout_ms=limit,
             ).value(0):
                 pass
