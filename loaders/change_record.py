@@ -102,13 +102,16 @@ def image_of(properties: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in properties.items() if name not in MARKS}
 
 
-def read_record(backend: Backend, loads: Iterable[str]) -> ChangeRecord:
-    """The change record of these loads (ids), merged in batch order."""
+def read_record(
+    backend: Backend, loads: Iterable[str], timeout_ms: int | None = None
+) -> ChangeRecord:
+    """The change record of these loads (ids), merged in batch order (`timeout_ms`: the
+    reads' limit, when not the backend's query limit: an undo reads a big load's whole)."""
     wanted = sorted(set(loads))
     record = ChangeRecord()
     events: list[tuple[str, int, dict[Any, list[Event]], Any, Event]] = []
     for batch, listings, nodes, edges, groups in backend.run_read(
-        _CHANGES, {"loads": wanted}, max_rows=0
+        _CHANGES, {"loads": wanted}, max_rows=0, timeout_ms=timeout_ms
     ).rows:
         made = Event(batch, created=True)
         events.extend((batch, 0, record.listings, item, made) for item in listings or [])
@@ -118,7 +121,9 @@ def read_record(backend: Backend, loads: Iterable[str]) -> ChangeRecord:
         for text in groups or []:
             events.extend((batch, 0, record.edges, e, made) for e in group_identities(text))
         events.extend((batch, 0, record.edges, e, made) for e in edges or [])
-    for (properties,) in backend.run_read(_REPLACED, {"loads": wanted}, max_rows=0).rows:
+    for (properties,) in backend.run_read(
+        _REPLACED, {"loads": wanted}, max_rows=0, timeout_ms=timeout_ms
+    ).rows:
         batch = properties["_change"]
         kept = Event(batch, image=image_of(properties), removed=bool(properties.get("_removed")))
         if properties.get("_edge"):

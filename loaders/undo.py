@@ -157,6 +157,12 @@ _UNFINISHED = (
 )
 
 
+_ALL_LOADS = (
+    f"MATCH (l:{LOAD_LABEL}) WHERE coalesce(l.kind, '') <> '{UNDO_KIND}' "
+    "RETURN {key: l.key, undone_by: l.undone_by, identified_before: l.identified_before}"
+)
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -195,7 +201,10 @@ def _assertions(backend: Backend, listings: list[str]) -> dict[str, dict[str, se
     found: dict[str, dict[str, set[str]]] = {listing: {} for listing in listings}
     for i in range(0, len(listings), 5000):
         for listing, show, edges in backend.run_read(
-            OLD_ASSERTIONS, {"keys": listings[i : i + 5000]}, max_rows=0
+            OLD_ASSERTIONS,
+            {"keys": listings[i : i + 5000]},
+            max_rows=0,
+            timeout_ms=backend.write_timeout_ms,
         ).rows:
             found.setdefault(listing, {})[show] = set(edges or ())
     return found
@@ -205,16 +214,17 @@ def footprint(backend: Backend, load: dict[str, Any]) -> Footprint:
     found = Footprint(load, bulk=not load.get("changes"))
     if found.bulk:
         return found
-    record = read_record(backend, [load["id"]])
+    record = read_record(backend, [load["id"]], backend.write_timeout_ms)
     found.touched.update(f"L:{key}" for key in record.listings)
     for (label, key), events in record.nodes.items():
         found.touched.add(_node(label, key))
         if events[0].created:
             found.created.add(_node(label, key))
     edges = set(record.edges)
-    for key in record.assertions:
+    for key, events in record.assertions.items():
         listing, show = key.split("\t", 1)
         found.touched.update((f"L:{listing}", _node(Label.SHOW.value, show)))
+        edges.update(e for event in events for e in (event.image or {}).get("edges") or ())
     for shows in _assertions(backend, sorted(record.listings)).values():
         for show, asserted in shows.items():
             found.touched.add(_node(Label.SHOW.value, show))
@@ -251,15 +261,20 @@ def _readable(item: str) -> str:
     return item
 
 
+def standing_after(backend: Backend, load_id: str) -> list[dict[str, Any]]:
+    """The loads after this one that are not undone, oldest first."""
+    standing = [properties for (properties,) in backend.run_read(_STANDING, max_rows=0).rows]
+    return sorted(
+        (found for found in standing if found["key"] > load_id), key=lambda found: found["key"]
+    )
+
+
 def dependents(backend: Backend, load: dict[str, Any]) -> list[Dependent]:
     """The later loads (not undone) that changed what this one wrote, or built on it, and
     those that depend on them in turn; oldest first."""
     chain = [footprint(backend, load)]
     found: list[Dependent] = []
-    standing = [properties for (properties,) in backend.run_read(_STANDING, max_rows=0).rows]
-    for properties in sorted(standing, key=lambda found: found["key"]):
-        if properties["key"] <= load["id"]:
-            continue
+    for properties in standing_after(backend, load["id"]):
         later = {**properties, "id": properties["key"]}
         mine = footprint(backend, later)
         items = list(dict.fromkeys(item for earlier in chain for item in mine.meets(earlier)))
@@ -280,7 +295,7 @@ def plan_undo(backend: Backend, load: dict[str, Any]) -> list[tuple[str, list[An
     """The steps that put back what the store held before this load: (step, rows)."""
     if not load.get("changes"):
         return [(CLEAR, [])]
-    record = read_record(backend, [load["id"]])
+    record = read_record(backend, [load["id"]], backend.write_timeout_ms)
     steps: dict[str, list[Any]] = defaultdict(list)
     listings = sorted(record.listings)
     now = _assertions(backend, listings)
@@ -327,10 +342,29 @@ def plan_undo(backend: Backend, load: dict[str, Any]) -> list[tuple[str, list[An
                 hubs[label].add(key)
     for label, keys in hubs.items():
         steps[f"recount.{label}"].extend(sorted(k for k in keys if (label, k) not in deleted))
-    identified = json.loads(load.get("identified_before") or "null")
-    if "identified_before" in load:
-        steps["layout"].append([identified])
+    identified = _identified_before(backend, load["id"])
+    if identified is not None:
+        steps["layout"].append([json.loads(identified)])
     return [(name, steps[name]) for name in STEP_ORDER if steps.get(name)]
+
+
+def _identified_before(backend: Backend, load_id: str) -> str | None:
+    """The layout's labels with identified nodes (as JSON) once this load is undone: as
+    the first load after the last one that stays found them (loads undone out of order
+    since then did not put the list back). None: leave it (a later load stays, and may
+    have identified nodes of a label this one added; or loads of earlier versions did not
+    record it)."""
+    if standing_after(backend, load_id):
+        return None
+    loads = sorted(
+        (properties for (properties,) in backend.run_read(_ALL_LOADS, max_rows=0).rows),
+        key=lambda found: found["key"],
+    )
+    earlier = [found for found in loads if found["key"] < load_id]
+    while earlier and earlier[-1].get("undone_by"):
+        earlier.pop()
+    first = loads[len(earlier)]  # the first load after the last that stays
+    return first.get("identified_before")
 
 
 def _plan_edges(

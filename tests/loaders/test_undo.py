@@ -129,6 +129,22 @@ def test_undo_refuses_when_a_later_load_depends_on_it_and_cascade_undoes_both(ba
     assert {row["id"]: row["undone_by"] for row in loads(backend)}[second]
 
 
+def test_undo_keeps_the_identified_labels_a_later_load_relies_on(backend):
+    ridley = {"name": "Ridley Scott", "category": "director", "ids": ["imdb:nm0000631"]}
+    mann = {"name": "Michael Mann", "category": "director", "ids": ["imdb:nm0000520"]}
+    identified = "MATCH (l:StoreLayout) RETURN l.identified"
+    Loader(backend).load([named("films", {**HEAT, "directors": []})])
+    before = checksum(backend)
+    Loader(backend).load([named("scott", {**BLADE, "directors": [], "credits": [ridley]})])
+    scott = newest(backend)
+    Loader(backend).load([named("mann", {**ALIEN, "directors": [], "credits": [mann]})])
+    later = newest(backend)
+    Undo(backend).run(scott)  # the later load is independent: it stays
+    assert backend.run_read(identified).value() == ["Person"]
+    Undo(backend).run(later)
+    assert_same(checksum(backend), before)  # and the list is as the first load left it
+
+
 def test_an_undone_load_or_an_undo_is_not_undone_again(backend):
     Loader(backend).load([named("films", HEAT)])
     load_id = newest(backend)
