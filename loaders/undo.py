@@ -56,6 +56,7 @@ from loaders.history import (
     LoadOrigin,
     find_load,
     new_load_id,
+    unfinished_undo,
 )
 from loaders.plan import assertion_key
 from loaders.statements import DEGREES, OLD_ASSERTIONS
@@ -150,10 +151,6 @@ _START = f"CREATE (l:{LOAD_LABEL}) SET l = $properties"
 _STANDING = (
     f"MATCH (l:{LOAD_LABEL}) WHERE coalesce(l.kind, '') <> '{UNDO_KIND}' "
     "AND l.undone_by IS NULL RETURN properties(l)"
-)
-_UNFINISHED = (
-    f"MATCH (l:{LOAD_LABEL} {{kind: '{UNDO_KIND}'}}) WHERE l.status <> '{FINISHED}' "
-    "RETURN properties(l) ORDER BY l.key LIMIT 1"
 )
 
 
@@ -556,12 +553,8 @@ class Undo:
         return UndoResult(undo_id, targets, resumed, seconds)
 
     def _unfinished(self) -> dict[str, Any] | None:
-        rows = self.backend.run_read(_UNFINISHED, max_rows=0).rows
-        if not rows:
-            return None
-        found = dict(rows[0][0])
-        found["undoes"] = list(found.get("undoes") or [])
-        return found
+        waiting = unfinished_undo(self.backend)
+        return None if waiting is None else {"key": waiting[0], "undoes": waiting[1]}
 
     def _undo_one(self, undo_id: str, target: str) -> None:
         load = find_load(self.backend, target)

@@ -6,8 +6,10 @@ load, on both backends."""
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from benchmarks.synthetic import generate, write_jsonl
@@ -19,9 +21,12 @@ from loaders.sources import read_all
 from loaders.undo import Undo
 from tests.loaders.test_faults import (
     BATCH,
+    LISTINGS,
     WRONG_DEGREES,
     changed_every,
     cli_env,
+    listings_stored,
+    load_command,
     release_dead_holders_lease,
 )
 from tests.loaders.test_undo import newest
@@ -115,7 +120,14 @@ def test_an_undo_killed_midway_then_run_again_converges(backend, tmp_path):
     except UndoUnfinished as refused:
         assert load_id in str(refused)
     rerun = subprocess.run(
-        [sys.executable, "-c", "from screengraph.cli import main; main()", "undo", load_id, "--yes"],
+        [
+            sys.executable,
+            "-c",
+            "from screengraph.cli import main; main()",
+            "undo",
+            load_id,
+            "--yes",
+        ],
         env=cli_env(backend),
         cwd=tmp_path,
         capture_output=True,
@@ -127,3 +139,23 @@ def test_an_undo_killed_midway_then_run_again_converges(backend, tmp_path):
     assert_restored(backend, before)
     assert backend.run_read(f"MATCH (s:{UNDO_STEP_LABEL}) RETURN count(s)").value() == 0
     assert find_load(backend, load_id)["undone_by"]
+
+
+def test_undo_of_a_load_killed_midway_restores_the_graph_before_it(backend, tmp_path):
+    base = write_jsonl(tmp_path / "base.jsonl", 100, seed=3)
+    load(backend, base)
+    before = graph_checksum(backend, LOAD_TIMES)
+    path = write_jsonl(tmp_path / "listings.jsonl", LISTINGS)
+    child = subprocess.Popen(
+        load_command(path), env=cli_env(backend), cwd=tmp_path, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 120
+    while listings_stored(backend) < 100 + LISTINGS // 3 and child.poll() is None:
+        assert time.monotonic() < deadline, "the load never got a third of the way"
+        time.sleep(0.02)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert listings_stored(backend) < 100 + LISTINGS  # it stopped midway
+    release_dead_holders_lease(backend)
+    Undo(backend).run(newest(backend))
+    assert_restored(backend, before)
