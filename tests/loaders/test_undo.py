@@ -244,3 +244,17 @@ def test_the_undo_command_previews_asks_and_undoes(tmp_path):
     assert "(undone)" in run(tmp_path, "loads").output
     again = run(tmp_path, "undo", load_id, "--yes")
     assert again.exit_code == 1 and "undone already" in again.output
+
+
+def test_the_diff_command_gives_the_net_change_of_two_loads(tmp_path):
+    films = tmp_path / "films.jsonl"
+    for version in (HEAT, {**HEAT, "synopsis": "One."}, {**HEAT, "synopsis": "Two."}):
+        films.write_text(json.dumps(version) + "\n")
+        assert run(tmp_path, "load", str(films)).exit_code == 0
+    third, second, _ = (row["id"] for row in json.loads(run(tmp_path, "loads", "--json").output))
+    net = json.loads(run(tmp_path, "diff", second, third, "--json").output)
+    assert net["loads"] == [second, third]
+    [show] = net["nodes"]["changed"]
+    assert show["properties"] == [{"name": "synopsis", "before": None, "after": "Two."}]
+    printed = run(tmp_path, "diff", third, second).output
+    assert "2 loads, net change" in printed and "'Two.'" in printed
