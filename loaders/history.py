@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.backend import Backend, Results
+from graph.errors import GraphError
 from graph.schema import LAYOUT_LABEL, LOAD_LABEL
 from loaders.sources import SourceText
 
@@ -75,8 +76,9 @@ class LoadNotFound(LookupError):
     """No load, or more than one, has the id the user gave."""
 
 
-class UndoUnfinished(RuntimeError):
-    """An undo did not finish: nothing may load into the store until it is run again."""
+class UndoUnfinished(GraphError):
+    """An undo did not finish: nothing may load into the store until it is run again (a
+    GraphError, so the CLI and the web app say it as they say other refusals)."""
 
     def __init__(self, undo_id: str, undoes: list[str]):
         self.undo_id = undo_id

@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from graph.backend import Backend, Results
+from graph.errors import GraphError
 from graph.export_read import NOT_EXPORTED  # the history and the load lease: not catalogue
 from graph.schema import (
     ASSERTED_BY,
@@ -70,7 +71,7 @@ _ROLE_TYPES = {rel.value for rel in ROLE_TYPES}
 _ALL_ROWS = 10_000  # a bulk load's undo deletes this many nodes per statement
 
 
-class UndoRefused(Exception):
+class UndoRefused(GraphError):
     """The undo cannot run as asked; the message says why and what to do."""
 
 
@@ -468,7 +469,8 @@ def preview_undo(backend: Backend, load_id: str, cascade: bool = False) -> UndoP
             + "; ".join(d.reason() for d in later)
             + ". Undo them first, or undo with --cascade to undo them too (newest first)."
         )
-    targets = [{**d.load, "id": d.load["key"]} for d in reversed(later)] + [load]
+    cascaded = reversed(later) if cascade else []
+    targets = [{**d.load, "id": d.load["key"]} for d in cascaded] + [load]
     return UndoPreview(load, targets, later, refusal)
 
 

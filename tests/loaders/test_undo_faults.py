@@ -15,7 +15,7 @@ from pathlib import Path
 from benchmarks.synthetic import generate, write_jsonl
 from graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
 from graph.schema import UNDO_STEP_LABEL
-from loaders.history import UndoUnfinished, find_load
+from loaders.history import find_load
 from loaders.pipeline import Loader
 from loaders.sources import read_all
 from loaders.undo import Undo
@@ -114,11 +114,12 @@ def test_an_undo_killed_midway_then_run_again_converges(backend, tmp_path):
     assert killed.returncode == -9, killed.stderr
     assert backend.run_read(f"MATCH (s:{UNDO_STEP_LABEL}) RETURN count(s)").value() > 0
     release_dead_holders_lease(backend)
-    try:
-        Loader(backend).load(read_all([str(more)]), "jsonl")
-        raise AssertionError("a load ran over an unfinished undo")
-    except UndoUnfinished as refused:
-        assert load_id in str(refused)
+    refused = subprocess.run(
+        load_command(more), env=cli_env(backend), cwd=tmp_path, capture_output=True, text=True
+    )
+    assert refused.returncode == 1, refused.stderr
+    assert f"run `screengraph undo {load_id}` again" in refused.stderr
+    assert "Traceback" not in refused.stderr
     rerun = subprocess.run(
         [
             sys.executable,
