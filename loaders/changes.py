@@ -54,7 +54,8 @@ _LATER_EDGES = (
 # Python: FalkorDB answers a string range over an indexed property from its index, by
 # signed bytes, and was seen to return keys past the range (docs/cypher-dialects.md).
 _LOADS = (
-    f"MATCH (l:{LOAD_LABEL}) WHERE coalesce(l.kind, '') <> '{UNDO_KIND}' RETURN l.key, l.unchanged"
+    f"MATCH (l:{LOAD_LABEL}) WHERE coalesce(l.kind, '') <> '{UNDO_KIND}' "
+    "RETURN l.key, l.unchanged, l.undone_by IS NOT NULL"
 )
 
 
@@ -97,8 +98,9 @@ def load_diff(backend: Backend, load_id: str, last_id: str | None = None) -> dic
         record, last = last, record
     run = sorted(
         (key, unchanged)
-        for key, unchanged in backend.run_read(_LOADS, max_rows=0).rows
+        for key, unchanged, undone in backend.run_read(_LOADS, max_rows=0).rows
         if record["id"] <= key <= last["id"]
+        and (not undone or key in (record["id"], last["id"]))  # an undone load: taken back
     )
     loads = [key for key, _ in run] or [record["id"]]
     changes = read_record(backend, loads)

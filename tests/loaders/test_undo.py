@@ -208,6 +208,17 @@ def test_the_diff_of_two_loads_is_the_net_change_between_them(backend):
     later = load_diff(backend, second, newest(backend))
     [show] = later["nodes"]["changed"]
     assert show["properties"] == [{"name": "synopsis", "before": None, "after": "Tears in rain."}]
+    # a load undone between two others is not part of their net change
+    Loader(backend).load([named("elsewhere", {"title": "Brazil", "year": 1985})])
+    brazil = newest(backend)
+    Undo(backend).run(brazil)
+    Loader(backend).load([named("films", HEAT)])
+    last = newest(backend)
+    around = load_diff(backend, first, last)
+    assert brazil not in around["loads"] and around["loads"][-1] == last
+    assert ("Show", "brazil--1985") not in {
+        (n["label"], n["key"]) for n in around["nodes"]["added"]
+    }
 
 
 # -- the command -----------------------------------------------------------------------
