@@ -242,12 +242,12 @@ def current_edges(backend: Backend, identities: Iterable[str]) -> dict[str, dict
 DIFF_COLUMNS = ["change", "what", "item", "detail"]
 
 
-def _edge_text(edge: dict[str, Any]) -> str:
+def edge_text(edge: dict[str, Any]) -> str:
     role = f" ({edge['role']})" if edge.get("role") else ""
     return f"{edge['start']} -> {edge['end']}{role}"
 
 
-def _values(changes: Iterable[dict[str, Any]]) -> str:
+def values_text(changes: Iterable[dict[str, Any]]) -> str:
     return "; ".join(f"{c['name']}: {c['before']!r} -> {c['after']!r}" for c in changes)
 
 
@@ -271,13 +271,13 @@ def diff_rows(diff: dict[str, Any]) -> Results:
     for node in diff["nodes"]["removed"]:
         rows.append(["-", node["label"], node["key"], ""])
     for node in diff["nodes"]["changed"]:
-        rows.append(["~", node["label"], node["key"], _values(node["properties"])])
+        rows.append(["~", node["label"], node["key"], values_text(node["properties"])])
     for edge in diff["edges"]["added"]:
-        rows.append(["+", edge["type"], _edge_text(edge), ""])
+        rows.append(["+", edge["type"], edge_text(edge), ""])
     for edge in diff["edges"]["removed"]:
-        rows.append(["-", edge["type"], _edge_text(edge), ""])
+        rows.append(["-", edge["type"], edge_text(edge), ""])
     for edge in diff["edges"]["changed"]:
-        rows.append(["~", edge["type"], _edge_text(edge), _values(edge["properties"])])
+        rows.append(["~", edge["type"], edge_text(edge), values_text(edge["properties"])])
     return Results(DIFF_COLUMNS, rows)
 
 

@@ -50,7 +50,7 @@ from graph.schema import (
     Label,
 )
 from loaders.change_record import ChangeRecord, Event, edge_ends, edge_parts, read_record
-from loaders.changes import DIFF_COLUMNS, current_edges, diff_rows
+from loaders.changes import DIFF_COLUMNS, current_edges, edge_text, values_text
 from loaders.history import (
     FINISHED,
     UNDO_KIND,
@@ -403,28 +403,38 @@ def _plan_edges(
 
 
 def undo_rows(diff: dict[str, Any]) -> Results:
-    """What undoing a load does, from its diff, one row per item as the diff's table has
-    them: what it added is removed, what it removed restored, what it changed reverted."""
+    """What undoing a load does, from its diff, one row per item in the diff table's
+    columns: what it added is removed, what it removed restored, what it changed reverted
+    (each value from after back to before)."""
     rows: list[list[Any]] = []
-    for change, what, item, detail in diff_rows(diff).rows:
-        if what == LISTING_LABEL:
-            rows.append([_UNDONE[change], what, item, "deleted" if change == "+" else detail])
-        else:
-            rows.append([_UNDONE[change], what, item, _reverted(detail)])
+    for source_id in diff["listings"]["created"]:
+        rows.append(["remove", LISTING_LABEL, source_id, "deleted"])
+    for listing in diff["listings"]["updated"]:
+        hashes = listing["content_hash"]
+        rows.append(
+            [
+                "revert",
+                LISTING_LABEL,
+                listing["id"],
+                f"back to content {hashes['before']} (from {hashes['after']})",
+            ]
+        )
+    item_text: tuple[tuple[str, str, Callable[[dict[str, Any]], str]], ...] = (
+        ("nodes", "label", lambda node: node["key"]),
+        ("edges", "type", edge_text),
+    )
+    for part, kind, text in item_text:
+        for mark, group in (("remove", "added"), ("restore", "removed")):
+            rows.extend([mark, item[kind], text(item), ""] for item in diff[part][group])
+        rows.extend(
+            ["revert", item[kind], text(item), values_text(_swapped(item["properties"]))]
+            for item in diff[part]["changed"]
+        )
     return Results(DIFF_COLUMNS, rows)
 
 
-_UNDONE = {"+": "remove", "-": "restore", "~": "revert"}
-
-
-def _reverted(detail: str) -> str:
-    """ "name: 'a' -> 'b'" as the undo does it: "name: 'b' -> 'a'"."""
-    parts = []
-    for change in filter(None, detail.split("; ")):
-        name, _, values = change.partition(": ")
-        before, _, after = values.partition(" -> ")
-        parts.append(f"{name}: {after} -> {before}")
-    return "; ".join(parts)
+def _swapped(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**c, "before": c["after"], "after": c["before"]} for c in changes]
 
 
 # -- running it ------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from loaders.bulk import BulkLoader
 from loaders.changes import diff_counts, load_diff
 from loaders.history import FINISHED, UNDO_KIND, UndoUnfinished, find_load
 from loaders.pipeline import Loader
-from loaders.undo import Undo, UndoRefused, preview_undo
+from loaders.undo import Undo, UndoRefused, preview_undo, undo_rows
 from screengraph.cli import main
 from tests.loaders.test_bulk import _local_neo4j, _neo4j_admin_import
 from tests.loaders.test_faults import WRONG_DEGREES
@@ -80,6 +80,14 @@ def test_undo_of_updated_listings_puts_back_their_earlier_versions(backend):
     before = checksum(backend)
     summary = Loader(backend).load([named("films", ALIEN_RECUT, HEAT, {**BLADE, "genres": []})])
     assert summary.updated == 2
+    preview = undo_rows(load_diff(backend, newest(backend))).rows
+    assert [
+        "revert",
+        "Show",
+        "alien--1979",
+        "synopsis: 'In space, no one can hear you scream.' -> 'In space.'",
+    ] in preview
+    assert ["restore", "Person", "tom-skerritt", ""] in preview
     Undo(backend).run(newest(backend))
     assert_same(checksum(backend), before)
     # and the store takes the same update again, as a load would the first time
