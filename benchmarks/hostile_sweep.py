@@ -93,7 +93,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     args = parser.parse_args()
 
-    from queries.registry import registry
+    from queries.catalogue import catalogue
     from webapp import create_app
 
     workdir = Path(tempfile.mkdtemp(prefix="sg-hostile-"))
@@ -103,7 +103,7 @@ def main() -> None:
     try:
         server.wait_ready("/show/the-bureau", timeout=120)
         port, pid = server.port, server.process.pid
-        names = [q.name for q in registry().all()]
+        names = [q.name for q in catalogue().all()]
         url_map = create_app({"TESTING": True}, backend=object()).url_map  # routes only
         real, _ = hostile_corpus.concrete_paths(url_map, names)
         cookie, token = session(port)

@@ -19,7 +19,7 @@ written. Memory is flat when the peak at the largest size is at most FLAT_GROWTH
 the peak at the smallest, at every size (at least ten times apart): a verdict line says whether
 it is, for the loader and for the parser alone.
 
-    python -m benchmarks.imdb_load [--titles 2000 20000] [--backend embedded|neo4j|both]
+    python -m benchmarks.imdb_load [--titles 8000 80000] [--backend embedded|neo4j|both]
         [--episodes] [--repeat 1] [--json FILE]
 
 Neo4j needs NEO4J_URI (scripts/neo4j-local start; eval "$(scripts/neo4j-local env)").
@@ -213,8 +213,9 @@ def main() -> None:
         "--titles",
         type=int,
         nargs="+",
-        default=[2000, 20000],
-        help="Sizes, in rows of title.basics (at least two, 10x apart).",
+        default=[8000, 80000],
+        help="Sizes, in rows of title.basics (at least two, 10x apart; the smallest must "
+        "fill the loader's pipeline, ~8 batches, or its peak is a warm-up's).",
     )
     parser.add_argument("--backend", choices=("embedded", "neo4j", "both"), default="both")
     parser.add_argument("--episodes", action="store_true", help="Load the episodes too.")

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from benchmarks.bulk import chosen_backends, open_backend, write_edges, write_nodes
 from benchmarks.synthetic import listings
+from graph import adjacency
 from graph.backend import Backend
 from graph.errors import QueryTimeout
 from graph.keys import normalize_name
@@ -32,7 +33,7 @@ from graph.schema import RELATIONSHIPS
 from loaders.model import Listing, SourceRef
 from loaders.plan import plan_listing
 from loaders.writer import ListingWriter
-from queries import adjacency, explore, paths
+from queries import explore, paths
 from queries.search import search
 
 BATCH = 10_000

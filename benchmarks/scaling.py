@@ -354,7 +354,8 @@ def query_latency(
     backend, keys: dict, requests: int, path_requests: int, seed: int, clock: Clock, figures: dict
 ) -> None:
     """p50/p95/max per question, cycling through the fixed samples in a seeded order."""
-    from queries import adjacency, explore, paths
+    from graph import adjacency
+    from queries import explore, paths
     from queries.search import search
 
     def cycling(items: list[str], salt: int):

@@ -20,6 +20,10 @@ from graph.observe import instrument
 from graph.schema import HISTORY_LABELS, SCHEMA
 from graph.values import check_nesting, nested_too_deep
 
+# A path found: its nodes as (label, key, name) and, between each two, the relationship
+# as (type, role, start key, end key).
+FoundPath = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
+
 
 class NodeRef(NamedTuple):
     """A relationship's end in a bulk import: its node's label and key, and the node's
@@ -107,8 +111,9 @@ def check_page_size(page_size: int) -> None:
 class Backend(ABC):
     """A graph database screengraph can run on.
 
-    `dialect` names the Cypher dialect ("neo4j" or "falkordb") so that the
-    query registry can pick a per-backend variant where the two disagree.
+    `dialect` names the Cypher dialect ("neo4j" or "falkordb"); callers outside
+    graph/ never compare it: they ask `speaks` and `pick`, so the choice of a
+    per-backend variant stays here.
     """
 
     name: str
@@ -125,6 +130,14 @@ class Backend(ABC):
         self.query_timeout_ms = query_timeout_ms
         self.write_timeout_ms = write_timeout_ms
         self.max_rows = max_rows
+
+    def speaks(self, dialects: tuple[str, ...] | list[str]) -> bool:
+        """Whether a query written for `dialects` runs here."""
+        return self.dialect in dialects
+
+    def pick(self, texts: Mapping[str, str]) -> str:
+        """This backend's text among per-dialect variants (`default` when it has none)."""
+        return texts.get(self.dialect) or texts.get("default", "")
 
     @abstractmethod
     def run_read(
@@ -295,6 +308,20 @@ class Backend(ABC):
     @abstractmethod
     def info(self) -> BackendInfo:
         """Describe the backend without raising when it is unreachable."""
+
+    @abstractmethod
+    def shortest_path(
+        self,
+        source: tuple[str, str],
+        target: tuple[str, str],
+        rel_types: tuple[str, ...],
+        max_hops: int,
+        timeout_ms: int,
+    ) -> FoundPath | str:
+        """A shortest path between two existing entities (each `(label, key)`) along
+        `rel_types` in either direction, within `max_hops`; or why there is none (a
+        sentence). Raises QueryTimeout past `timeout_ms`. Each engine searches its own
+        way (graph/shortest_paths.py)."""
 
     @abstractmethod
     def fulltext_search(self, text: str, labels: list[str], limit: int) -> Results:

@@ -14,9 +14,10 @@ keeps the first key and a digest, so a difference can be located: `describe_diff
 names the labels and types whose counts or contents differ and the first key range that
 differs, and `first_differences` lists the differing items of two live graphs.
 
-The load history (graph/schema.py HISTORY_LABELS: who loaded what, and what each batch
-replaced) records how the catalogue was made, not what it holds: it is left out, so an undo
-can be checked against the checksum taken before the load it undoes.
+The load history and curation decisions (graph/schema.py RECORD_LABELS: who loaded what,
+what each batch replaced, who merged what) record how the catalogue was made, not what it
+holds: they are left out, so an undo or a split can be checked against the checksum taken
+before the load or merge it reverses.
 
 Only the Backend interface is used, so it runs on either engine. Nodes without a `key`
 are read in one go (the model has none); relationships between them are not covered.
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.backend import Backend
-from graph.schema import HISTORY_LABELS, LISTING_LABEL
+from graph.schema import LISTING_LABEL, RECORD_LABELS
 
 PAGE = 1000
 TIME_LIMIT_MS = 600_000
@@ -118,7 +119,7 @@ def _labels(backend: Backend) -> list[str]:
     rows = backend.run_read(
         "CALL db.labels() YIELD label RETURN label", max_rows=0, timeout_ms=TIME_LIMIT_MS
     ).rows
-    return sorted({row[0] for row in rows} - set(HISTORY_LABELS))
+    return sorted({row[0] for row in rows} - set(RECORD_LABELS))
 
 
 def _key_pages(backend: Backend, label: str) -> Iterator[list[list[Any]]]:

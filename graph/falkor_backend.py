@@ -29,11 +29,12 @@ from falkordb import Path as FalkorPath
 from falkordb.exceptions import SchemaVersionMismatchException
 from falkordb.query_result import QueryResult
 
-from graph import falkor_key_pages
+from graph import falkor_key_pages, shortest_paths
 from graph.adhoc_policy import AdhocPlan
 from graph.backend import (
     Backend,
     BackendInfo,
+    FoundPath,
     Results,
     Statement,
     check_page_size,
@@ -407,6 +408,18 @@ class FalkorBackend(Backend):
     def _bump_generation(self) -> None:
         # Writes bump it in their own MULTI block; this is for whole-graph deletion.
         self._call(lambda g: g.client.connection.incr(self._generation_key))
+
+    def shortest_path(
+        self,
+        source: tuple[str, str],
+        target: tuple[str, str],
+        rel_types: tuple[str, ...],
+        max_hops: int,
+        timeout_ms: int,
+    ) -> FoundPath | str:
+        return shortest_paths.embedded_shortest(
+            self, source, target, rel_types, max_hops, timeout_ms
+        )
 
     def generation(self) -> int:
         value = self._call(lambda g: g.client.connection.get(self._generation_key))

@@ -218,6 +218,13 @@ def identified_key(base_key: str, suffix: str) -> str:
     return f"{base_key}--{suffix}"
 
 
+def alias_key(label: str, name_key: str) -> str:
+    """The key of the Alias a merge leaves for one name key of the merged entity
+    (`Person\tmatthieu-kassovitz`): one per label and name key, looked up as a load
+    reads the namesakes of its names."""
+    return f"{label}\t{name_key}"
+
+
 def resolve_entity(
     base_key: str,
     ids: Sequence[Identifier],
@@ -239,6 +246,12 @@ def resolve_entity(
     3. A name-only record: the only namesake, identified or not; with several, it is
        not merged into any identified one: it joins (or becomes) the name-only node of
        that name, and the caller reports the namesakes.
+
+    A maintainer's merge (loaders/merge.py) deleted the merged entity and left an alias
+    from each of its name keys to the survivor (`alias_key`): the caller counts the
+    survivor among the namesakes of those keys, so a record spelling the old name, which
+    would otherwise be `new`, joins the survivor by rule 2 or 3 (its identifiers moved to
+    the survivor, so rule 1 finds it for them).
     """
     for identifier in ids:
         key = known.get(str(identifier))

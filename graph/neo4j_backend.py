@@ -42,9 +42,10 @@ from neo4j.exceptions import (
 )
 from neo4j.graph import Node, Path, Relationship
 
+from graph import shortest_paths
 from graph.adhoc_deadline import Slots, within_deadline
 from graph.adhoc_policy import AdhocPlan
-from graph.backend import Backend, BackendInfo, Results, Statement, write_stats
+from graph.backend import Backend, BackendInfo, FoundPath, Results, Statement, write_stats
 from graph.errors import (
     BackendUnavailable,
     ConstraintViolation,
@@ -444,6 +445,16 @@ class Neo4jBackend(Backend):
     def bookmarks(self) -> frozenset[str]:
         """What this process's next read waits for: the bookmarks of its last writes."""
         return frozenset(self._bookmarks.get_bookmarks())
+
+    def shortest_path(
+        self,
+        source: tuple[str, str],
+        target: tuple[str, str],
+        rel_types: tuple[str, ...],
+        max_hops: int,
+        timeout_ms: int,
+    ) -> FoundPath | str:
+        return shortest_paths.native_shortest(self, source, target, rel_types, max_hops, timeout_ms)
 
     def generation(self) -> str:
         """The database's last committed transaction, as the bookmark a read transaction

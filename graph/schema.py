@@ -137,6 +137,18 @@ REPLACED_LABEL = "Replaced"
 UNDO_STEP_LABEL = "UndoStep"
 HISTORY_LABELS: tuple[str, ...] = (LOAD_LABEL, CHANGE_LABEL, REPLACED_LABEL, UNDO_STEP_LABEL)
 
+# Curation decisions (graph/decisions.py, loaders/merge.py; docs/data-model.md): one
+# `Decision` node per merge a maintainer made (who, when, why, and the before-images a
+# split restores), and an `Alias` node per name key of a merged-away entity, naming the
+# survivor, so that later loads spelling the old name land on it (loaders/identities.py).
+# Not connected by edges. A decision is a record of how the catalogue was made, like the
+# load history: the canonical checksum leaves it out (an alias is part of the catalogue:
+# it changes what a load does).
+DECISION_LABEL = "Decision"
+ALIAS_LABEL = "Alias"
+# What the canonical checksum leaves out: the records of how the catalogue was made.
+RECORD_LABELS: tuple[str, ...] = (*HISTORY_LABELS, DECISION_LABEL)
+
 # Labels whose `key` is unique.
 KEYED_LABELS: tuple[str, ...] = (
     *(label.value for label in Label),
@@ -146,6 +158,8 @@ KEYED_LABELS: tuple[str, ...] = (
     LOAD_LABEL,
     CHANGE_LABEL,
     UNDO_STEP_LABEL,
+    DECISION_LABEL,
+    ALIAS_LABEL,
 )
 
 
@@ -164,6 +178,12 @@ _PROVENANCE_LOOKUP_INDEXES: tuple[tuple[str, str], ...] = (
     (ASSERTION_LABEL, "show"),
 )
 
+# An entity's page lists the decisions that made it (by survivor) or took from it.
+_CURATION_LOOKUP_INDEXES: tuple[tuple[str, str], ...] = (
+    (DECISION_LABEL, "survivor"),
+    (DECISION_LABEL, "merged"),
+)
+
 
 def lookup_indexes() -> tuple[tuple[str, str], ...]:
     """Every lookup index besides the unique ones: (label, property)."""
@@ -171,6 +191,7 @@ def lookup_indexes() -> tuple[tuple[str, str], ...]:
         *((label.value, prop) for label, prop in _BASE_LOOKUP_INDEXES),
         *_PROVENANCE_LOOKUP_INDEXES,
         *_HISTORY_LOOKUP_INDEXES,
+        *_CURATION_LOOKUP_INDEXES,
     )
 
 

@@ -7,6 +7,11 @@ the same key: `david-smith` and `david-smith--nm0000229`). What this load resolv
 remembered, so a batch planned while the one before it is still being written sees it.
 A store that has never held an identified node of a label (recorded on the StoreLayout
 node) needs no namesake read for it: every name is its own key, as before identifiers.
+
+A maintainer's merge (loaders/merge.py) leaves Alias nodes from the merged entity's name
+keys to the survivor: the survivor is read as a namesake of those keys, so a name spelled
+as the merged entity was lands on the survivor (graph/keys.py `resolve_entity`). A label
+with aliases has its names' namesakes read even when none of its nodes is identified.
 """
 
 from __future__ import annotations
@@ -16,8 +21,16 @@ from collections.abc import Iterable, Sequence
 
 from graph.backend import Backend
 from graph.identifiers import SCHEMES, Identifier, parse_identifier
-from graph.keys import Namesake, Resolution, company_key, person_key, resolve_entity, show_key
-from graph.schema import LAYOUT_LABEL, NAME_KEY, Label
+from graph.keys import (
+    Namesake,
+    Resolution,
+    alias_key,
+    company_key,
+    person_key,
+    resolve_entity,
+    show_key,
+)
+from graph.schema import ALIAS_LABEL, LAYOUT_LABEL, NAME_KEY, Label
 from loaders.model import Listing
 from loaders.remembered import Remembered
 
@@ -33,6 +46,12 @@ _BY_NAME_KEY = (
     f"UNWIND $keys AS k MATCH (n:{{label}} {{{{{NAME_KEY}: k}}}}) "
     "RETURN k, n.key, coalesce(n.ids, [])"
 )
+_ALIASED = f"MATCH (a:{ALIAS_LABEL}) RETURN DISTINCT a.label"
+# The survivor a merge left an alias to, by the alias's key (graph/keys.py alias_key).
+_BY_ALIAS = (
+    f"UNWIND $keys AS k MATCH (a:{ALIAS_LABEL} {{{{key: k}}}}) "
+    "MATCH (n:{label} {{key: a.into}}) RETURN a.name_key, n.key, coalesce(n.ids, [])"
+)
 
 
 class Identities:
@@ -47,6 +66,7 @@ class Identities:
         # (label, base key) -> {key: ids} of the nodes whose name gives that base key
         self.namesakes: Remembered[tuple[str, str], dict[str, tuple[str, ...]]] = Remembered()
         self.identified: set[str] | None = None if backend is not None else set()
+        self.aliased: set[str] = set()  # labels with merge aliases (read with `identified`)
 
     # -- reads before a batch --------------------------------------------------
 
@@ -65,6 +85,7 @@ class Identities:
         if self.identified is None:
             rows = self.backend.run_read(_IDENTIFIED, max_rows=0).rows
             self.identified = set(rows[0][0] or []) if rows else set()
+            self.aliased = {row[0] for row in self.backend.run_read(_ALIASED, max_rows=0).rows}
         ids: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         bases: dict[str, set[str]] = defaultdict(set)
         for listing in listings:
@@ -73,7 +94,9 @@ class Identities:
                 for text in unknown:
                     identifier = parse_identifier(text)
                     ids[label][identifier.scheme].add(identifier.value)
-                if (label, base) not in self.namesakes and (texts or label in self.identified):
+                if (label, base) not in self.namesakes and (
+                    texts or label in self.identified or label in self.aliased
+                ):
                     bases[label].add(base)
         newly = {label for label in ids if label not in self.identified}
         if newly and self.write:
@@ -90,11 +113,18 @@ class Identities:
                     self.known.remember(f"{scheme}:{value}", key)
         for label, keys in bases.items():
             found: dict[str, dict[str, tuple[str, ...]]] = {key: {} for key in keys}
-            for query in (_BY_KEY, _BY_NAME_KEY):
+            for query in (_BY_KEY, _BY_NAME_KEY, _BY_ALIAS):
                 if query is _BY_NAME_KEY and label not in self.identified:
                     continue
+                if query is _BY_ALIAS and label not in self.aliased:
+                    continue
+                asked = (
+                    [alias_key(label, key) for key in sorted(keys)]
+                    if query is _BY_ALIAS
+                    else sorted(keys)
+                )
                 for base, key, node_ids in self.backend.run_read(
-                    query.format(label=label), {"keys": sorted(keys)}, max_rows=0
+                    query.format(label=label), {"keys": asked}, max_rows=0
                 ).rows:
                     found[base][key] = tuple(node_ids)
             for base, nodes in found.items():

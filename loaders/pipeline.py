@@ -318,8 +318,8 @@ class Loader:
             [r.valid_listing for r in records],
             {id(r.listing): _show_base(r.valid_listing, resolve) for r in records},
         )
-        if self.identities.identified:
-            ready = {}  # planned before the store's namesakes were known
+        if self.identities.identified or self.identities.aliased:
+            ready = {}  # planned before the store's namesakes (and merge aliases) were known
         plans = []
         for record in records:
             plan = ready.get(id(record))

@@ -32,9 +32,9 @@ from typing import Any
 from graph.backend import Backend
 from graph.identifiers import try_identifier
 from graph.schema import CREDIT_TYPES, RELATIONSHIPS, Label, RelType
+from queries.catalogue import Param, catalogue, question
 from queries.namesakes import distinguish
-from queries.provenance import listings_asserting_show
-from queries.registry import registry
+from queries.provenance import listings_asserting_show, public_decisions
 from queries.search import check_label, entity_url, identified
 
 ROLE_WEIGHTS = {"DIRECTED": 3.0, "WROTE": 3.0, "PRODUCED": 2.0, "ACTED_IN": 1.0}
@@ -78,7 +78,7 @@ def _credited_as(rel_type: str, role: str | None, name: str) -> str:
 
 
 def _run(backend: Backend, name: str, **params) -> list[dict]:
-    return registry().run(backend, name, params).records()
+    return catalogue().run(backend, name, params).records()
 
 
 def _adamic_adar(weight: float, degree: int | None) -> float:
@@ -362,6 +362,7 @@ def person_detail(backend: Backend, key: str, limit: int | None = None) -> dict 
         "counts": {"credits": row["total"], "shows": row["shows"]},
         "known_for": known,
         "provenance": _provenance_through_edges(backend, "Person", key),
+        "decisions": public_decisions(backend, "Person", key),
     }
 
 
@@ -422,6 +423,7 @@ def _entity_with_shows(backend: Backend, label: str, key: str, limit: int) -> di
         "total": total,
         "counts": {"shows": total},
         "provenance": _provenance_through_edges(backend, label, key),
+        "decisions": public_decisions(backend, label, key),
     }
 
 
@@ -453,6 +455,29 @@ def _entities(label: str, items: list[dict]) -> list[dict]:
 # -- related content ------------------------------------------------------
 
 
+SHOW_KEY = Param(
+    "key",
+    "str",
+    argument=True,
+    metavar="SHOW",
+    help="The show: a title, Show:key or an identifier such as tt0082971.",
+)
+PERSON_KEY = Param(
+    "key",
+    "str",
+    argument=True,
+    metavar="PERSON",
+    help="The person: a name, Person:key or an identifier such as nm0000229.",
+)
+
+
+@question(
+    "related",
+    "Related shows",
+    "Shows related to a show, ranked, each with why.",
+    SHOW_KEY,
+    Param("limit", "int", 10, required=False, low=1, high=500),
+)
 def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
     """The `limit` best related shows, scored as the module docstring says, with their reasons.
 
@@ -652,6 +677,14 @@ def collaborator_ranking(backend: Backend, key: str) -> list[dict]:
     return ranked
 
 
+@question(
+    "collaborators_ranked",
+    "Collaborators",
+    "Everyone who shares a show with a person, with shared shows and roles on both sides, "
+    "most shared first.",
+    PERSON_KEY,
+    Param("limit", "int", 50, required=False, low=1, high=1000),
+)
 def collaborators(
     backend: Backend, key: str, limit: int | None = 50, ranking: list[dict] | None = None
 ) -> list[dict]:
@@ -707,6 +740,13 @@ def collaborators(
     return distinguish(backend, result if limit is None else result[:limit], Label.PERSON.value)
 
 
+@question(
+    "suggest",
+    "Suggested collaborators",
+    "People a person has not worked with but their collaborators have, ranked and explained.",
+    PERSON_KEY,
+    Param("limit", "int", 20, required=False, low=1, high=500),
+)
 def suggested_collaborators(
     backend: Backend, key: str, limit: int = 20, known_collaborators: list[dict] | None = None
 ) -> list[dict]:

@@ -12,7 +12,16 @@ from __future__ import annotations
 from collections import defaultdict
 
 from graph.backend import Backend
-from graph.schema import ASSERTION_LABEL, RELATIONSHIPS, Label, RelType
+from graph.keys import alias_key
+from graph.schema import (
+    ALIAS_LABEL,
+    ASSERTION_LABEL,
+    DECISION_LABEL,
+    RELATIONSHIPS,
+    Label,
+    RelType,
+)
+from loaders.decisions import MERGED, decisions_about
 
 EDGE_SEP = "|"  # an edge's identity: "<type>|<start key>|<end key>|<role>" (loaders/plan.py)
 
@@ -24,6 +33,13 @@ _EDGE_LISTINGS = (
     f"MATCH (a:{ASSERTION_LABEL} {{show: $show}}) WHERE $identity IN a.edges "
     "WITH a.listing AS listing ORDER BY listing LIMIT $limit RETURN listing"
 )
+_MERGED_INTO = (
+    f"MATCH (d:{DECISION_LABEL} {{label: $label, merged: $key}}) WHERE d.status = $merged "
+    "RETURN d.survivor ORDER BY d.at DESC LIMIT 1"
+)
+_ALIAS_INTO = f"MATCH (a:{ALIAS_LABEL} {{key: $key}}) RETURN a.into"
+# More merges in a chain than anyone makes by hand: a cycle in damaged records ends here.
+_CHAIN = 32
 _EVERY_ASSERTION = f"MATCH (a:{ASSERTION_LABEL}) RETURN a.listing, a.show, a.edges"
 
 
@@ -62,6 +78,53 @@ def listings_asserting_edge(
         max_rows=0,
     ).rows
     return [row[0] for row in rows]
+
+
+# What an entity's page says of the merges that made it or took from it: not who made
+# them (the OS user or token name is for the decisions page, behind the ingest token).
+PUBLIC_DECISION_FIELDS = (
+    "id",
+    "at",
+    "kind",
+    "status",
+    "survivor",
+    "survivor_name",
+    "merged",
+    "merged_name",
+    "why",
+    "split_at",
+)
+
+
+def public_decisions(backend: Backend, label: str, key: str) -> list[dict]:
+    """The curation decisions (merges) that made this entity or took from it, newest
+    first (loaders/decisions.py), as its page shows them."""
+    return [
+        {name: decision.get(name) for name in PUBLIC_DECISION_FIELDS}
+        for decision in decisions_about(backend, label, key)
+    ]
+
+
+def merged_into(backend: Backend, label: str, key: str) -> str | None:
+    """The key of the entity a maintainer's merge (in force) folded the entity `key` into,
+    following later merges of the survivor; None when no merge took it. Old links and
+    `Label:key` references keep working after a merge."""
+    survivor = None
+    for _ in range(_CHAIN):
+        rows = backend.run_read(
+            _MERGED_INTO, {"label": label, "key": key, "merged": MERGED}, max_rows=0
+        ).rows
+        if not rows or rows[0][0] in (None, key):
+            break
+        survivor = key = rows[0][0]
+    return survivor
+
+
+def alias_target(backend: Backend, label: str, name_key: str) -> str | None:
+    """The key of the entity a name now means because a merge took the entity that had
+    it (graph.keys.alias_key), or None."""
+    rows = backend.run_read(_ALIAS_INTO, {"key": alias_key(label, name_key)}, max_rows=0).rows
+    return rows[0][0] if rows else None
 
 
 def every_assertion(backend: Backend) -> tuple[dict[str, list[str]], dict[str, list[str]]]:

@@ -43,8 +43,10 @@ from graph.keys import Namesake, company_key, genre_key, normalize_name, person_
 from graph.keys import resolve_entity as resolve_by_name
 from graph.schema import Label
 from loaders.statements import DEGREE as PROMINENCE  # credits, shows: kept by every load
+from queries.catalogue import Param, question
 from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownIdentifier
 from queries.namesakes import distinguish
+from queries.provenance import alias_target, merged_into
 
 SEARCH_LABELS = tuple(label.value for label in Label)
 # How many of the index's candidates are ranked by match quality and prominence, per result
@@ -131,6 +133,44 @@ def search(
 ) -> list[dict]:
     """Entities matching `text`, best first, ranked identically on both backends."""
     return search_page(backend, text, labels, limit=limit).results
+
+
+@question(
+    "search",
+    "Search",
+    "Find shows, people, companies and genres; accents, case and small typos don't matter.",
+    Param("text", "str", argument=True, help="Words to look for."),
+    Param(
+        "label",
+        "str",
+        (),
+        required=False,
+        choices=SEARCH_LABELS,
+        multiple=True,
+        help="Only these kinds (all when none is given).",
+    ),
+    Param("limit", "int", 20, required=False, low=1, high=100, help="Results on a page."),
+    Param(
+        "offset",
+        "int",
+        0,
+        required=False,
+        low=0,
+        high=10_000,
+        help="How many results to skip, for paging.",
+    ),
+)
+def search_results(
+    backend: Backend,
+    text: str,
+    label: list[str] | tuple[str, ...] = (),
+    limit: int = 20,
+    offset: int = 0,
+) -> list[dict]:
+    """One page of the search, of the kinds in `label` (every kind when empty)."""
+    return search_page(
+        backend, text, list(label) or SEARCH_LABELS, offset=offset, limit=limit
+    ).results
 
 
 def search_page(
@@ -260,6 +300,10 @@ def _named(backend: Backend, label: str, key: str) -> list[dict]:
         item["key"]: item
         for item in _nodes(backend, label, "key", key) + _nodes(backend, label, "name_key", key)
     }
+    if not found:  # a name a maintainer's merge took: it means the survivor now
+        survivor = alias_target(backend, label, key)
+        if survivor is not None:
+            found = {item["key"]: item for item in _nodes(backend, label, "key", survivor)}
     namesakes = sorted(found.values(), key=lambda item: (item.get("year") or 0, item["key"]))
     resolution = resolve_by_name(
         key, (), {}, [Namesake(n["key"], tuple(n["ids"])) for n in namesakes]
@@ -340,6 +384,9 @@ def resolve_entity(backend: Backend, text: str, label: str | None = None) -> dic
         found = _nodes(backend, reference[0], "key", reference[1]) or find_identified(
             backend, reference[1], [reference[0]]
         )
+        survivor = None if found else merged_into(backend, reference[0], reference[1])
+        if survivor is not None:
+            found = _nodes(backend, reference[0], "key", survivor)
         if found:
             return found[0]
         raise UnknownEntity(

@@ -79,6 +79,7 @@ def _register_commands() -> None:
         "store_commands",
         "export_commands",
         "duplicates_commands",
+        "curation_commands",
     ):
         try:
             module = __import__(f"screengraph.{module_name}", fromlist=["register"])

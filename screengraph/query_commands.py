@@ -1,4 +1,7 @@
-"""The analysts' commands: search, related, collaborators, suggest, path, query, cypher."""
+"""The analysts' commands: search, related, collaborators, suggest, path, query, cypher.
+
+The question commands take their arguments and options from the catalogue
+(screengraph/question_options.py); only how each prints its answer is here."""
 
 from __future__ import annotations
 
@@ -8,13 +11,13 @@ import click
 
 from graph.backend import Results
 from queries import explore, paths
+from queries.catalogue import as_results, catalogue
 from queries.errors import AmbiguousEntity, UnknownEntity
 from queries.namesakes import distinguish_one
-from queries.registry import as_results, registry
-from queries.search import resolve_entity
-from queries.search import search as search_entities
+from queries.search import resolve_entity, search_results
 from screengraph.context import CliContext, pass_context
 from screengraph.output import emit, emit_json, format_option
+from screengraph.question_options import question_command
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict:
@@ -52,35 +55,21 @@ def _emit_rows(rows: list[dict], columns: list[str], fmt: str, title: str) -> No
     emit(Results(columns, [[row.get(c) for c in columns] for row in rows]), fmt, title=title)
 
 
-@click.command()
-@click.argument("text")
-@click.option(
-    "--label",
-    type=click.Choice(["Show", "Person", "Company", "Genre"]),
-    multiple=True,
-    help="Only these kinds (repeatable).",
-)
-@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
+@question_command("search")
 @format_option
 @pass_context
-def search(cli: CliContext, text, label, limit, fmt) -> None:
-    """Find shows, people, companies and genres; accents, case and small typos don't matter."""
-    labels = label or ("Show", "Person", "Company", "Genre")
-    results = search_entities(cli.backend(), text, labels=labels, limit=limit)
+def search(cli: CliContext, text, label, limit, offset, fmt) -> None:
+    results = search_results(cli.backend(), text, label, limit=limit, offset=offset)
     _emit_rows(
         results, ["label", "key", "name", "year", "detail", "matched_title"], fmt, f"Search: {text}"
     )
 
 
-@click.command()
-@click.argument("show")
-@click.option("--limit", type=click.IntRange(1, 500), default=10, show_default=True)
+@question_command("related")
 @format_option
 @pass_context
-def related(cli: CliContext, show, limit, fmt) -> None:
-    """Shows related to SHOW (a title, Show:key or an identifier such as tt0082971), ranked,
-    each with why."""
-    entity = _resolve(cli, show, "Show")
+def related(cli: CliContext, key, limit, fmt) -> None:
+    entity = _resolve(cli, key, "Show")
     rows = [
         {**row, "name": row["display"]}
         for row in explore.related_shows(cli.backend(), entity["key"], limit=limit)
@@ -93,15 +82,11 @@ def related(cli: CliContext, show, limit, fmt) -> None:
     )
 
 
-@click.command()
-@click.argument("person")
-@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@question_command("collaborators_ranked", "collaborators")
 @format_option
 @pass_context
-def collaborators(cli: CliContext, person, limit, fmt) -> None:
-    """Everyone who shares a show with PERSON (a name, Person:key or an identifier such as
-    nm0000229), with roles on both sides."""
-    entity = _resolve(cli, person, "Person")
+def collaborators(cli: CliContext, key, limit, fmt) -> None:
+    entity = _resolve(cli, key, "Person")
     rows = explore.collaborators(cli.backend(), entity["key"], limit=limit)
     if fmt == "json":
         emit_json(rows)
@@ -128,15 +113,11 @@ def collaborators(cli: CliContext, person, limit, fmt) -> None:
     )
 
 
-@click.command()
-@click.argument("person")
-@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
+@question_command("suggest")
 @format_option
 @pass_context
-def suggest(cli: CliContext, person, limit, fmt) -> None:
-    """People PERSON (a name, Person:key or an identifier) has not worked with but their
-    collaborators have."""
-    entity = _resolve(cli, person, "Person")
+def suggest(cli: CliContext, key, limit, fmt) -> None:
+    entity = _resolve(cli, key, "Person")
     rows = explore.suggested_collaborators(cli.backend(), entity["key"], limit=limit)
     _emit_rows(
         [{**row, "name": row["display"]} for row in rows],
@@ -146,16 +127,10 @@ def suggest(cli: CliContext, person, limit, fmt) -> None:
     )
 
 
-@click.command()
-@click.argument("source")
-@click.argument("target")
-@click.option(
-    "--max-hops", type=click.IntRange(1, 12), default=paths.DEFAULT_MAX_HOPS, show_default=True
-)
+@question_command("path")
 @format_option
 @pass_context
 def path(cli: CliContext, source, target, max_hops, fmt) -> None:
-    """The shortest connection between two entities (names, Label:key or identifiers)."""
     start, end = _resolve(cli, source, None), _resolve(cli, target, None)
     answer = paths.connection_path(cli.backend(), start, end, max_hops=max_hops)
     if fmt == "json":
@@ -183,7 +158,7 @@ def path(cli: CliContext, source, target, max_hops, fmt) -> None:
 @pass_context
 def query(cli: CliContext, name, pairs, list_queries, fmt) -> None:
     """Run a canned query by NAME (see --list)."""
-    reg = registry()
+    reg = catalogue()
     if list_queries or not name:
         items = [q.to_json() for q in reg.all()]
         if fmt == "json":
@@ -191,7 +166,9 @@ def query(cli: CliContext, name, pairs, list_queries, fmt) -> None:
             return
         for q in items:
             params = ", ".join(
-                f"{p['name']}:{p['type']}" + ("" if p["required"] else f"={p['default']}")
+                f"{p['name']}:{p['type']}"
+                + ("" if p["required"] else f"={p['default']}")
+                + (f" ({p['minimum']}..{p['maximum']})" if "maximum" in p else "")
                 for p in q["parameters"]
             )
             click.echo(f"{q['name']:<24} {q['title']}  ({params or 'no parameters'})")

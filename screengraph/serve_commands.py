@@ -48,7 +48,7 @@ class OncePerMinute(logging.Filter):
 @pass_context
 def serve(cli: CliContext, host: str, port: int, threads: int, debug: bool) -> None:
     """Serve the web app: explore, connect, Cypher console, add listings."""
-    from queries import adjacency
+    from graph import adjacency
     from webapp import create_app
 
     backend = cli.backend(check_layout=False)  # opened only once the settings are checked

@@ -16,6 +16,8 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.exceptions import RequestEntityTooLarge, RequestURITooLarge
 
+from queries.catalogue import Question
+from queries.errors import QueryParameterError
 from webapp import limits
 from webapp.errors import ApiError
 
@@ -120,6 +122,29 @@ def parse_json_param(name: str, text: str, code: str = "bad_parameter") -> Any:
     except ValueError as exc:  # e.g. an integer of more digits than Python converts
         raise _bad(name, f"is not usable JSON: {exc}.", code) from None
     return value
+
+
+def question_values(
+    question: Question, names: dict[str, str] | None = None, *, complete: bool = True
+) -> dict[str, Any]:
+    """A question's parameters from the query string, checked by the catalogue's own
+    declaration (types, ranges, choices), or a 400 naming the parameter. `names` maps a
+    parameter to the field a route calls it (`text` is `q` on /search)."""
+    names = names or {}
+    given: dict[str, Any] = {}
+    for param in question.parameters:
+        field = names.get(param.name, param.name)
+        values = [v for v in request.args.getlist(field) if v.strip()]
+        if not values:
+            continue
+        if param.type == "list" and values[0].lstrip().startswith("["):
+            given[param.name] = parse_json_param(field, values[0])
+        else:
+            given[param.name] = values if param.multiple else values[0]
+    try:
+        return question.bind(given, complete=complete)
+    except QueryParameterError as exc:
+        raise ApiError(400, "bad_parameter", str(exc)) from None
 
 
 def init_app(app: Flask) -> None:

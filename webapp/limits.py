@@ -40,13 +40,11 @@ DEFAULT_TEXT_CHARS = 1_000
 MAX_JSON_DEPTH = 500
 MAX_JSON_CHARS = TEXT_CHARS["params"]
 
-# Answers: the most items an endpoint returns, whatever is asked.
-MAX_SEARCH_RESULTS = 100
-# How far into a search's results a page may start (each page reads its offset's worth).
-MAX_SEARCH_OFFSET = 10_000
+# Answers: the most items an endpoint returns, whatever is asked. A question's own limits
+# (search results and offset, hops of a connection...) are its parameters' ranges in the
+# catalogue (queries/catalogue.py), the same on every surface.
 MAX_NEIGHBOURHOOD_NODES = 500
 MAX_NEIGHBOURHOOD_DEPTH = 2
 # Nodes in one download of a query's results or a neighbourhood (webapp/views_export.py):
 # the whole graph is exported by `screengraph export`, not through a request.
 MAX_EXPORT_NODES = 2_000
-MAX_CONNECT_HOPS = 10

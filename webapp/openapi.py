@@ -6,7 +6,11 @@ from flask import Blueprint, jsonify
 
 from graph.export_formats import FORMATS
 from graph.version import VERSION
+from queries.catalogue import Param, Question, catalogue
 from webapp import limits
+from webapp.store import get_backend
+from webapp.views_connect import PATH_FIELDS
+from webapp.views_explore import SEARCH_FIELDS
 
 bp = Blueprint("openapi", __name__)
 
@@ -43,6 +47,48 @@ def _param(
     }
 
 
+_SCHEMA_TYPES = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}
+
+
+def _value_schema(param: Param, field: str) -> dict:
+    if param.type in ("str", "list"):
+        schema: dict = {
+            "type": "string",
+            "maxLength": limits.TEXT_CHARS.get(field, limits.DEFAULT_TEXT_CHARS),
+        }
+    else:
+        schema = {"type": _SCHEMA_TYPES[param.type]}
+    if param.choices:
+        schema["enum"] = list(param.choices)
+    if param.low is not None:
+        schema["minimum"] = param.low
+    if param.high is not None:
+        schema["maximum"] = param.high
+    if param.default not in (None, (), []) and not param.multiple:
+        schema["default"] = param.default
+    return schema
+
+
+def question_parameters(question: Question, names: dict[str, str] | None = None) -> list[dict]:
+    """A question's parameters as OpenAPI query parameters, from the catalogue's declaration
+    (`names`: the field a route calls a parameter)."""
+    described = []
+    for param in question.parameters:
+        field = (names or {}).get(param.name, param.name)
+        schema = _value_schema(param, field)
+        described.append(
+            {
+                "name": field,
+                "in": "query",
+                "required": param.required,
+                "schema": {"type": "array", "items": schema} if param.multiple else schema,
+                "description": param.help
+                or ("JSON list or comma-separated values" if param.type == "list" else ""),
+            }
+        )
+    return described
+
+
 def _get(summary: str, params: list[dict], extra: dict | None = None) -> dict:
     responses = {
         "200": {
@@ -59,6 +105,7 @@ def _get(summary: str, params: list[dict], extra: dict | None = None) -> dict:
 
 
 def document() -> dict:
+    asked = catalogue()
     key = _param(
         "key",
         "path",
@@ -69,29 +116,14 @@ def document() -> dict:
         "/index.json": _get("Live figures of the graph", []),
         "/search.json": _get(
             "Full-text search over shows, people, companies and genres",
-            [
-                _param(
-                    "q", required=True, description="Words to look for; accents and case ignored."
-                ),
-                _param("label", description="Show, Person, Company or Genre"),
-                _param("limit", type_="integer", low=1, high=limits.MAX_SEARCH_RESULTS),
-                _param(
-                    "offset",
-                    type_="integer",
-                    low=0,
-                    high=limits.MAX_SEARCH_OFFSET,
-                    description="How many results to skip (paging); `total` counts them all.",
-                ),
-            ],
+            question_parameters(asked.get("search"), SEARCH_FIELDS),
         ),
         "/connect.json": _get(
             "Shortest connection paths between two entities",
             [
-                _param("from", description="Name, Label:key or identifier (nm0000229)"),
-                _param("to", description="Name, Label:key or identifier (tt0082971)"),
-                _param("from_key"),
-                _param("to_key"),
-                _param("max_hops", type_="integer", low=1, high=limits.MAX_CONNECT_HOPS),
+                *question_parameters(asked.get("path"), PATH_FIELDS),
+                _param("from_key", description="Label:key of the first end (a chosen candidate)"),
+                _param("to_key", description="Label:key of the other end"),
             ],
         ),
         "/schema.json": _get("Labels, relationship types, property keys and procedures", []),
@@ -100,6 +132,10 @@ def document() -> dict:
             "Run a canned query; its parameters go in the query string", [_param("name", "path")]
         ),
     }
+    for question in asked.runnable_on(get_backend()):
+        paths[f"/queries/{question.name}.json"] = _get(
+            f"{question.title}: {question.description}", question_parameters(question)
+        )
     for label in ("show", "person", "company", "genre"):
         paths[f"/{label}/{{key}}.json"] = _get(f"A {label} with its credits and connections", [key])
         paths[f"/{label}/{{key}}/graph.json"] = _get(
@@ -339,6 +375,75 @@ def document() -> dict:
                 **{code: _ERROR for code in ("400", "403", "429")},
             },
         },
+    }
+
+    def form(fields: dict[str, str], required: list[str]) -> dict:
+        properties = {
+            name: {"type": "string", "description": text} for name, text in fields.items()
+        }
+        return {
+            "requestBody": {
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {
+                            "type": "object",
+                            "required": required,
+                            "properties": {**properties, "csrf_token": {"type": "string"}},
+                        }
+                    }
+                }
+            }
+        }
+
+    curation_errors = {code: _ERROR for code in ("400", "403", "404", "409", "429")}
+    paths["/duplicates/merge.json"] = {
+        "post": {
+            "summary": "Preview a merge of two people or two companies, or with confirm=yes "
+            "make it (for holders of the ingest token; 409 with the reason when refused)",
+            **form(
+                {
+                    "label": "Person or Company",
+                    "survivor": "The key of the entity that stays",
+                    "merged": "The key of the entity merged into it",
+                    "confirm": "yes to merge; otherwise only the preview",
+                    "why": "Why they are one, kept with the decision",
+                },
+                ["label", "survivor", "merged"],
+            ),
+            "responses": {
+                "200": {"description": "the preview, or the decision"},
+                **curation_errors,
+            },
+        }
+    }
+    paths["/decisions.json"] = {
+        **_get(
+            "The curation decisions (merges), newest first (for holders of the ingest token; "
+            "403 until this session sent it)",
+            [],
+        ),
+        "post": {
+            "summary": "Send the ingest token once for this session, then list the decisions",
+            **token_form,
+            "responses": {"200": {"description": "the decisions"}, **curation_errors},
+        },
+    }
+    paths["/decisions/split.json"] = {
+        "post": {
+            "summary": "Undo a merge exactly (for holders of the ingest token; 409 with the "
+            "reason when what it wrote has changed since)",
+            **form(
+                {
+                    "decision": "The merge's decision id, or a unique prefix of it",
+                    "why": "Why the merge was wrong",
+                },
+                ["decision"],
+            ),
+            "responses": {
+                "200": {"description": "the decisions, with a notice"},
+                **curation_errors,
+            },
+        }
     }
     paths["/healthz"] = _get("Whether the app is up and its database answers (200, else 503)", [])
     paths["/metrics"] = {

@@ -6,16 +6,17 @@ from typing import Any
 
 from flask import Blueprint, request, url_for
 
+from graph.shortest_paths import no_path_within
 from queries import paths
+from queries.catalogue import catalogue
 from queries.errors import AmbiguousEntity, UnknownEntity
 from queries.namesakes import distinguish
 from queries.search import resolve_entity
-from webapp import limits
 from webapp.errors import ANSWERED, ApiError, as_api_error
+from webapp.inputs import question_values
 from webapp.path_sentences import path_sentence, step_sentences
 from webapp.store import get_backend
 from webapp.twins import page
-from webapp.views_explore import int_arg
 
 bp = Blueprint("connect", __name__)
 
@@ -96,6 +97,9 @@ def _graph(answer: dict) -> dict:
     }
 
 
+# The path question's parameters as this form names them; the keys a chosen candidate
+# fills in are the form's own.
+PATH_FIELDS = {"source": "from", "target": "to"}
 _FIELDS = ("from", "to", "from_key", "to_key", "max_hops")
 
 
@@ -112,12 +116,14 @@ def connect():
         "from_key": from_key,
         "to_key": to_key,
         "max_hops": paths.DEFAULT_MAX_HOPS,
-        "max_hops_limit": limits.MAX_CONNECT_HOPS,
+        "max_hops_limit": paths.MAX_HOPS,
         "searched": False,
         "path": None,
     }
     try:
-        data["max_hops"] = int_arg("max_hops", paths.DEFAULT_MAX_HOPS, 1, limits.MAX_CONNECT_HOPS)
+        data["max_hops"] = question_values(catalogue().get("path"), PATH_FIELDS, complete=False)[
+            "max_hops"
+        ]
         if (from_text or from_key) and (to_text or to_key):
             data.update(_connection(from_text, from_key, to_text, to_key, data["max_hops"]))
     except (ApiError, *ANSWERED) as exc:  # shown on the form, which keeps what was typed
@@ -147,11 +153,8 @@ def _connection(from_text: str, from_key: str, to_text: str, to_key: str, max_ho
             )
     path = answer["path"] or None
     longer = None
-    if answer["message"] == paths.no_path_within(max_hops) and max_hops < limits.MAX_CONNECT_HOPS:
-        longer = {
-            "max_hops": limits.MAX_CONNECT_HOPS,
-            "url": _rerun_url(max_hops=limits.MAX_CONNECT_HOPS),
-        }
+    if answer["message"] == no_path_within(max_hops) and max_hops < paths.MAX_HOPS:
+        longer = {"max_hops": paths.MAX_HOPS, "url": _rerun_url(max_hops=paths.MAX_HOPS)}
     return {
         "searched": True,
         "source": source,

@@ -8,9 +8,11 @@ from flask import Blueprint, request
 
 from graph.export_formats import FORMATS
 from graph.schema import KEYED_LABELS, SCHEMA, Label
+from queries.catalogue import catalogue
+from queries.errors import QueryParameterError, UnknownQuery
 from webapp.errors import ApiError
 from webapp.graphview import graph_from_results
-from webapp.inputs import parse_json_param
+from webapp.inputs import parse_json_param, question_values
 from webapp.security import cross_site_notice
 from webapp.store import get_backend
 from webapp.twins import page
@@ -139,36 +141,34 @@ def schema_json():
 
 @page(bp, "/queries", "gallery.html")
 def gallery():
-    from queries.registry import registry
-
-    backend = get_backend()
-    return {"queries": [q.to_json() for q in registry().all() if backend.dialect in q.backends]}
+    return {"queries": [q.to_json() for q in catalogue().runnable_on(get_backend())]}
 
 
 @page(bp, "/queries/<name>", "canned.html")
 def canned(name: str):
-    from queries.errors import QueryParameterError, UnknownQuery
-    from queries.registry import registry
-
     try:
-        query = registry().get(name)
+        asked = catalogue().get(name)
     except UnknownQuery as exc:
         raise ApiError(404, "not_found", str(exc)) from None
-    values = {k: v for k, v in request.args.items() if k != "run"}
-    bound: dict = dict(values)
-    for p in query.parameters:  # list parameters may be JSON; parse them within bounds
-        if p.type == "list" and values.get(p.name, "").lstrip().startswith("["):
-            bound[p.name] = parse_json_param(p.name, values[p.name])
-    data = {"query": query.to_json(), "values": values, "results": None}
-    ready = all(p.name in values and values[p.name] != "" for p in query.parameters if p.required)
-    if values or not query.parameters or request.args.get("run"):
-        if not ready:
-            missing = [p.name for p in query.parameters if p.required and not values.get(p.name)]
+    values = {k: ",".join(request.args.getlist(k)) for k in request.args if k != "run"}
+    unknown = sorted(set(values) - {p.name for p in asked.parameters})
+    if unknown:
+        raise ApiError(
+            400,
+            "bad_parameter",
+            f"'{name}' takes no parameter {', '.join(repr(u) for u in unknown)}; "
+            f"it takes: {', '.join(p.name for p in asked.parameters) or 'none'}",
+        )
+    data = {"query": asked.to_json(), "values": values, "results": None}
+    if values or not asked.parameters or request.args.get("run"):
+        bound = question_values(asked, complete=False)
+        missing = [p.name for p in asked.parameters if p.name not in bound]
+        if missing:
             if request.args.get("run") or request.path.endswith(".json"):
                 raise ApiError(400, "bad_parameter", f"'{name}' needs: {', '.join(missing)}")
             return data
         try:
-            results = registry().run(get_backend(), name, bound, max_rows=get_backend().max_rows)
+            results = catalogue().run(get_backend(), name, bound, max_rows=get_backend().max_rows)
         except QueryParameterError as exc:
             raise ApiError(400, "bad_parameter", str(exc)) from None
         data["results"] = {**results.to_json(), "graph": graph_from_results(results, get_backend())}

@@ -1,5 +1,8 @@
 """Likely duplicates on the web, for holders of the ingest token (the CLI's
-`screengraph duplicates`): pairs the key rules kept apart, best first, with the evidence.
+`screengraph duplicates`): pairs the key rules kept apart, best first, with the evidence,
+each with a Merge button: a preview first (`screengraph merge`), then the merge on
+confirmation, recorded as a decision (loaders/merge.py). /decisions lists the decisions,
+each merge with a Split button (`screengraph split`).
 
 The token is sent once, in a POST (CSRF-checked, throttled as on the ingest page); the
 session then remembers that this browser holds it, as the load history's pages do (one
@@ -8,14 +11,19 @@ session flag for both). Without it the page asks for the token and its JSON twin
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from typing import Any
 
+from flask import Blueprint, current_app, request, session
+
+from loaders.decisions import SPLIT, DecisionNotFound, list_decisions
+from loaders.merge import MERGEABLE, MergeRefused, merge_entities, plan_merge, split_decision
 from queries.duplicates import DEFAULT_MIN_SCORE, LABELS, MAX_BONUS, find_duplicates
 from queries.search import entity_url
 from webapp.errors import ApiError, wants_json
 from webapp.store import get_backend
-from webapp.token_pages import token_holder
+from webapp.token_pages import HOLDER, token_enabled, token_holder
 from webapp.twins import page
+from webapp.views_ingest import _web_origin
 
 bp = Blueprint("duplicates", __name__)
 SHOWN_PAIRS = 200
@@ -68,5 +76,94 @@ def duplicates():
     for pair in report["pairs"]:
         for node in (pair["a"], pair["b"]):
             node["url"] = entity_url(label, node["key"])
-    data.update(holder=True, label=label, min_score=min_score, report=report, shown_max=SHOWN_PAIRS)
+    data.update(
+        holder=True,
+        label=label,
+        min_score=min_score,
+        report=report,
+        shown_max=SHOWN_PAIRS,
+        mergeable=label in MERGEABLE,
+    )
     return data
+
+
+def _require_holder() -> None:
+    """A merge or split is asked for from a page that was given the token: the session
+    remembers it (the form itself does not carry the token)."""
+    if not token_enabled() or not session.get(HOLDER):
+        raise ApiError(
+            403,
+            "token_needed",
+            "Give the ingest token first, on /duplicates or /decisions, then ask again.",
+        )
+
+
+def _form_text(name: str, what: str) -> str:
+    value = (request.form.get(name) or "").strip()
+    if not value:
+        raise ApiError(400, f"missing_{name}", f"the form needs `{name}`: {what}")
+    return value
+
+
+@page(bp, "/duplicates/merge", "merge.html", methods=("POST",))
+def merge():
+    """The preview of a merge; with `confirm=yes`, the merge itself."""
+    _require_holder()
+    label = _label()
+    survivor = _form_text("survivor", "the key of the entity that stays")
+    merged = _form_text("merged", "the key of the entity merged into it")
+    why = (request.form.get("why") or "").strip()[:500] or None
+    backend = get_backend()
+    try:
+        if request.form.get("confirm") == "yes":
+            decision = merge_entities(backend, label, survivor, merged, _web_origin(), why)
+            data: dict[str, Any] = {"done": True, "decision": decision, "preview": decision}
+        else:
+            preview = plan_merge(backend, label, survivor, merged).preview()
+            data = {"done": False, "decision": None, "preview": preview}
+    except MergeRefused as exc:
+        raise ApiError(409, "merge_refused", str(exc)) from None
+    for side in ("survivor", "merged"):
+        data["preview"][side]["url"] = entity_url(label, data["preview"][side]["key"])
+    data.update(label=label, why=why)
+    return data
+
+
+def _decisions_page(notice: str | None = None) -> dict[str, Any]:
+    results = list_decisions(get_backend())
+    rows = [dict(zip(results.columns, row)) for row in results.rows]
+    for row in rows:
+        row["survivor_url"] = entity_url(row["label"], row["survivor"])
+        # A merged entity has a page again only once split.
+        row["merged_url"] = (
+            entity_url(row["label"], row["merged"]) if row["status"] == SPLIT else None
+        )
+    return {"enabled": True, "holder": True, "decisions": rows, "notice": notice}
+
+
+@page(bp, "/decisions", "decisions.html", methods=("GET", "POST"))
+def decisions():
+    enabled = token_enabled()
+    if not enabled and request.method == "GET" and not wants_json():
+        return {"enabled": False, "holder": False, "decisions": [], "notice": None}
+    if not token_holder("Curation decisions are", "/decisions.json"):
+        return {"enabled": True, "holder": False, "decisions": [], "notice": None}
+    return _decisions_page()
+
+
+@page(bp, "/decisions/split", "decisions.html", methods=("POST",))
+def split():
+    """Undo one merge (`screengraph split`), then the list again."""
+    _require_holder()
+    decision_id = _form_text("decision", "the id of the merge to undo")
+    why = (request.form.get("why") or "").strip()[:500] or None
+    try:
+        done = split_decision(get_backend(), decision_id, _web_origin(), why)
+    except DecisionNotFound as exc:
+        raise ApiError(404, "unknown_decision", str(exc)) from None
+    except MergeRefused as exc:
+        raise ApiError(409, "split_refused", str(exc)) from None
+    return _decisions_page(
+        f"Split: {done['merged_name']} and {done['survivor_name']} are two again "
+        f"(decision {done['id']})."
+    )

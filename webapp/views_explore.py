@@ -9,8 +9,10 @@ from flask import Blueprint, abort, jsonify, redirect, request, url_for
 from graph.identifiers import IDENTIFIED_LABELS, SCHEMES, try_identifier
 from graph.schema import NAME_KEY, Label
 from queries import explore
+from queries.catalogue import catalogue
 from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownIdentifier
 from queries.namesakes import distinguish_one
+from queries.provenance import merged_into
 from queries.search import (
     SEARCH_LABELS,
     SearchPage,
@@ -22,6 +24,7 @@ from queries.search import (
 )
 from webapp import limits
 from webapp.errors import ApiError
+from webapp.inputs import question_values
 from webapp.page_cache import cached
 from webapp.store import get_backend
 from webapp.twins import page
@@ -69,34 +72,31 @@ def favicon():
     return redirect(url_for("static", filename="dist/favicon.svg"), 301)
 
 
+# The routes that ask a catalogue question, each field as the route names it.
+SEARCH_FIELDS = {"text": "q"}
+
+
 @page(bp, "/search", "search.html", cached=True)
 def search():
-    q = request.args.get("q", "").strip()
-    label = request.args.get("label")
-    if label and label not in SEARCH_LABELS:
-        raise ApiError(400, "bad_parameter", f"'label' must be one of {', '.join(SEARCH_LABELS)}")
-    limit = int_arg("limit", 20, 1, limits.MAX_SEARCH_RESULTS)
-    offset = int_arg("offset", 0, 0, limits.MAX_SEARCH_OFFSET)
+    asked = catalogue().get("search")
+    values = question_values(asked, SEARCH_FIELDS, complete=False)
+    q = values.get("text", "").strip()
+    labels, limit, offset = values["label"], values["limit"], values["offset"]
     found = (
-        search_page(
-            get_backend(), q, labels=[label] if label else SEARCH_LABELS, offset=offset, limit=limit
-        )
+        search_page(get_backend(), q, labels or SEARCH_LABELS, offset=offset, limit=limit)
         if q
         else SearchPage()
     )
+    last = min(found.total, asked.param("offset").high + 1)
     pages = {
         name: url_for("explore.search", **{**request.args, "offset": start})
         for name, start in (
             ("previous", max(offset - limit, 0) if offset else None),
-            (
-                "next",
-                offset + limit
-                if offset + limit < min(found.total, limits.MAX_SEARCH_OFFSET + 1)
-                else None,
-            ),
+            ("next", offset + limit if offset + limit < last else None),
         )
         if start is not None
     }
+    label = labels[0] if len(labels) == 1 else None
     return {
         "q": q,
         "label": label,
@@ -427,13 +427,17 @@ def _page_key(backend, label: str, text: str) -> str:
 
 
 def missing_entity(backend, label: str, text: str) -> NoReturn:
-    """No entity has this key: redirect to the one it means in another case or by its name
-    (`/person/Eric-Rochant`, `/person/Eric Rochant`, `/show/the bureau`), else a 404 that
-    offers the namesakes, the closest names and a search."""
+    """No entity has this key: redirect to the one it means in another case, after a
+    maintainer's merge, or by its name (`/person/Eric-Rochant`, `/person/Eric Rochant`,
+    `/show/the bureau`), else a 404 that offers the namesakes, the closest names and a
+    search."""
     candidates: list[dict] = []
     words = " ".join(text.replace("-", " ").split())[: limits.TEXT_CHARS["q"]]
     if text.lower() != text and explore.exists(backend, label, text.lower()):
         _redirect_to(entity_url(label, text.lower()))
+    survivor = merged_into(backend, label, text)
+    if survivor is not None:
+        _redirect_to(entity_url(label, survivor))
     if len(text) <= limits.TEXT_CHARS["q"]:  # what a search takes; longer is no name
         try:
             found = resolve_entity(backend, text, label)

@@ -1,6 +1,7 @@
 // name: collaborators
 // title: Who a person worked with (evidence)
 // description: Everyone who shares a show with the person, with the show and both people's roles, in one record whose rows are packed as [key, name, credit_count, show_key, show_title, person_role, person_producer_role, role, producer_role] (Neo4j's Python driver pays per record). `collaborators_ranked` gives the same people ranked, one row each.
+// listed: no
 // params: key:str
 MATCH (p:Person {key: $key})-[r1]->(s:Show)<-[r2]-(o:Person)
 WHERE o.key <> $key

@@ -1,6 +1,7 @@
 // name: counts_by_label
 // title: Entities per label
-// description: How many shows, people, companies and genres (and provenance Listing records) the graph holds; Neo4j's LoadLease node (one load at a time) is not counted.
+// description: How many shows, people, companies and genres (and provenance Listing records) the graph holds.
+// notes: Neo4j's LoadLease node (one load at a time) is not counted: it is bookkeeping, not the catalogue.
 // params:
 MATCH (n)
 WHERE NOT n:LoadLease

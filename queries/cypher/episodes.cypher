@@ -1,6 +1,7 @@
 // name: episodes
 // title: The episodes of a series
 // description: The first $limit episodes of the series $key (the shows with an EPISODE_OF edge to it), by season then episode number (unnumbered ones last, by title), and how many there are.
+// listed: no
 // params: key:str, limit:int=1000
 MATCH (series:Show {key: $key})
 OPTIONAL MATCH (e:Show)-[r:EPISODE_OF]->(series)

@@ -1,7 +1,7 @@
 // name: largest_companies
 // title: Largest companies
 // description: Companies that made the most shows.
-// params: limit:int=10
+// params: limit:int=10 in 1..1000
 MATCH (s:Show)-[:MADE_BY]->(c:Company)
 WITH c, count(s) AS shows
 RETURN c.key AS key, c.name AS name, shows

@@ -1,6 +1,7 @@
 // name: person
 // title: A person and their credits
 // description: A person's first $limit credits on shows (by group in the order $roles lists, the other groups (composer, editor...) after them by name, then title), each with its characters, job, category, billing order, its identity (`id`: type|person|show|role) and whether the show has episodes (an episode's credits are written on its series: the caller counts a series credit's episodes from the listings asserting it); and how many credits and shows there are. A credit's group is its relationship type, a producer's role, or the category of any other credit (WORKED_ON's role).
+// listed: no
 // params: key:str, roles:list=[], limit:int=1000
 MATCH (p:Person {key: $key})
 OPTIONAL MATCH (p)-[r]->(s:Show)

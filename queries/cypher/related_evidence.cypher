@@ -1,6 +1,7 @@
 // name: related_evidence
 // title: Evidence for a show's related content
 // description: In one round trip and five records (one per kind, its rows packed as lists of [key, title, year, via_key, via_name, role, producer_role, degree]: Neo4j sends each record in its own network message, which cost more than the query itself), every row that can relate another show to the show $key, by kind: 'person' (someone credited on both: their role on the other show and how many shows they are credited on; an episode's people are its series' credits that its listings assert: their Assertions on the series hold the episode's EPISODE_OF edge), 'company' (a company that made both, with its size), 'series' (another season of the same series, when one of the two is a season: two shows that only share a title, such as remakes or two episodes called Pilot, are not seasons of one series), 'episode' (for an episode: its series, role 'series', and the other episodes of its season, role 'episode'), and 'own' (the show's own companies and genres with their sizes, to bound what re-ranking can add). People and companies with more than $max_degree shows are skipped here: they connect too much to suggest anything (and would make the query slow); related_reranking weighs the large companies and the genres of the best candidates.
+// listed: no
 // params: key:str, max_degree:int=200
 MATCH (s:Show {key: $key})
 OPTIONAL MATCH (s)-[:EPISODE_OF]->(series:Show)

@@ -1,6 +1,7 @@
 // name: shared_credits
 // title: What a person did with some others
 // description: The shows a person shares with each of $others, with both people's roles: `collaborators`' evidence for those people only, packed the same way as [key, name, credit_count, show_key, show_title, person_role, person_producer_role, role, producer_role].
+// listed: no
 // params: key:str, others:list
 MATCH (p:Person {key: $key})-[r1]->(s:Show)<-[r2]-(o:Person)
 // Filtering after WITH keeps FalkorDB's planner anchored on the person: with the

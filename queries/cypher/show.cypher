@@ -1,6 +1,7 @@
 // name: show
 // title: A show and everything credited on it
 // description: The show's properties, its first $limit credits (by group in the order $roles lists, the other groups (composer, editor...) after them by name, then billing order and name), each with its characters, job, category and order; how many credits and people there are; its companies, genres, the seasons of its series (for a season: the other seasons and the series), and the series it is an episode of. A credit's group is its relationship type, a producer's role, or the category of any other credit (WORKED_ON's role). An episode's credits are written on its series: its credits here are those of the series that its listings assert (their Assertions on the series hold the episode's EPISODE_OF edge). Each credit has its identity (`id`: type|person|show|role), by which the caller counts a series credit's episodes.
+// listed: no
 // params: key:str, roles:list=[], limit:int=1000
 MATCH (s:Show {key: $key})
 OPTIONAL MATCH (o:Show {series_key: s.series_key})

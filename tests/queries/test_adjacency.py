@@ -6,7 +6,8 @@ import itertools
 
 import pytest
 
-from queries import adjacency, paths
+from graph import adjacency
+from queries import paths
 from tests.queries.conftest import load_records
 from tests.queries.test_paths import MAX_HOPS, expected_length, fixture_records, networkx_graph
 

@@ -22,7 +22,8 @@ import networkx as nx
 import pytest
 
 from benchmarks.synthetic_imdb import generate
-from queries import adjacency, explore, paths
+from graph import adjacency
+from queries import explore, paths
 from tests.loaders.test_imdb_format import N, load, read_tsv
 from tests.queries.conftest import load_records
 from tests.queries.test_paths import MAX_HOPS, expected_length

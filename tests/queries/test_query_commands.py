@@ -59,9 +59,10 @@ def test_no_connection_is_an_answer_with_a_nonzero_exit(cli):
 
 def test_query_list_shows_every_canned_query_with_its_parameters(cli):
     listed = cli("query", "--list").output
-    assert "related_evidence" in listed and "path" in listed and "max_hops:int=6" in listed
+    assert "path" in listed and "max_hops:int=6 (1..10)" in listed
+    assert "related_evidence" not in listed  # a building block of `related`, not a question
     names = {q["name"] for q in json.loads(cli("query", "--list", "--json").output)}
-    assert {"show", "search", "suggest", "counts_by_label"} <= names
+    assert {"top_people", "search", "suggest", "counts_by_label"} <= names
 
 
 def test_an_ambiguous_name_lists_the_candidates_and_fails(cli):

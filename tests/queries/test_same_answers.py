@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from queries.registry import registry
+from queries.catalogue import catalogue
 from tests.queries.conftest import load_records, load_seed
 
 RECORDS = [
@@ -82,18 +82,18 @@ def canonical(results):
     return [repr([settle(row[i]) for i in kept]) for row in results.rows]
 
 
-@pytest.mark.parametrize("query", [q.name for q in registry().all()])
+@pytest.mark.parametrize("query", [q.name for q in catalogue().every()])
 def test_canned_query_answers_the_same_on_both_backends(both_backends, query):
     for backend in both_backends.values():
         load_seed(backend)
         load_records(backend, "more.jsonl", RECORDS)
     answers = {}
     for name, backend in both_backends.items():
-        results = registry().run(backend, query, PARAMS.get(query, {}))
+        results = catalogue().run(backend, query, PARAMS.get(query, {}))
         rows = canonical(results)
         ordered = (
-            "ORDER BY" in (registry().get(query).cypher.get("default") or "")
-            or registry().get(query).runner is not None
+            "ORDER BY" in (catalogue().get(query).cypher.get("default") or "")
+            or catalogue().get(query).runner is not None
         )
         answers[name] = rows if ordered else sorted(rows)
     assert answers["embedded"] == answers["neo4j"]

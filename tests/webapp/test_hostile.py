@@ -247,11 +247,11 @@ def check_answer(req: dict, response) -> None:
 
 @pytest.mark.timeout(240)
 def test_sweep_every_route_with_hostile_input(app):
-    from queries.registry import registry
+    from queries.catalogue import catalogue
 
     client = app.test_client()
     token = token_of(client)
-    names = [q.name for q in registry().all()]
+    names = [q.name for q in catalogue().all()]
     requests = [
         *hostile_corpus.get_requests(app.url_map, names),
         *hostile_corpus.header_requests(),

@@ -15,7 +15,7 @@ from graph.settings import load_settings
 from loaders.history import VIA_WEB, LoadOrigin
 from loaders.pipeline import Loader
 from loaders.sources import SourceText
-from queries.registry import registry
+from queries.catalogue import catalogue
 from tests.webapp.conftest import make_app
 
 
@@ -184,7 +184,7 @@ def test_canned_queries_are_named_by_their_name_and_calls_counted_once(backend):
     calls = []
     on_database_call(calls.append)
     try:
-        registry().run(backend, "counts_by_label")
+        catalogue().run(backend, "counts_by_label")
         backend.run_adhoc("RETURN 1 AS one")
     finally:
         forget(calls.append)

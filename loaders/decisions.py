@@ -1,0 +1,88 @@
+"""Curation decisions: a maintainer's merge of two entities, kept in the graph as a
+`Decision` node (docs/data-model.md, "Curation decisions").
+
+A decision says who made it (the OS user at the CLI, the name given to the ingest token
+on the web), when, why, what kind (`merge`), the two entities, and, as JSON text, the
+before-images of everything the merge rewrote: what a split (loaders/merge.py) restores.
+`screengraph decisions` and the web's /decisions list them; an entity's page lists those
+that made it or took from it (queries/provenance.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.backend import Backend, Results
+from graph.schema import DECISION_LABEL
+
+MERGE = "merge"
+MERGED = "merged"  # a merge in force
+SPLIT = "split"  # a merge undone
+
+LISTED = 100
+# What a listing of decisions shows, in order (every JSON answer has them all).
+COLUMNS = (
+    "id",
+    "at",
+    "by",
+    "via",
+    "kind",
+    "status",
+    "label",
+    "survivor",
+    "survivor_name",
+    "merged",
+    "merged_name",
+    "why",
+    "split_at",
+    "split_by",
+)
+# The properties a listing reads: not the images, which may be large.
+_SHOWN = ", ".join(f"d.{name}" for name in ("key", *COLUMNS[1:]))
+
+_LIST = f"MATCH (d:{DECISION_LABEL}) RETURN {_SHOWN} ORDER BY d.at DESC, d.key DESC LIMIT $limit"
+_FIND = (
+    f"MATCH (d:{DECISION_LABEL}) WHERE d.key STARTS WITH $id "
+    "RETURN properties(d) ORDER BY d.key LIMIT 2"
+)
+_ABOUT = (
+    f"MATCH (d:{DECISION_LABEL} {{label: $label, survivor: $key}}) RETURN {_SHOWN} "
+    f"UNION MATCH (d:{DECISION_LABEL} {{label: $label, merged: $key}}) RETURN {_SHOWN}"
+)
+
+
+class DecisionNotFound(LookupError):
+    """No decision, or more than one, has the id the user gave."""
+
+
+def list_decisions(backend: Backend, limit: int = LISTED) -> Results:
+    """The newest decisions first, without their images."""
+    rows = backend.run_read(_LIST, {"limit": limit}, max_rows=0).rows
+    return Results(list(COLUMNS), [list(row) for row in rows])
+
+
+def decisions_about(backend: Backend, label: str, key: str) -> list[dict[str, Any]]:
+    """The decisions that merged into this entity or merged it away, newest first."""
+    rows = backend.run_read(_ABOUT, {"label": label, "key": key}, max_rows=0).rows
+    found = [dict(zip(COLUMNS, row)) for row in rows]
+    return sorted(found, key=lambda item: (item["at"] or "", item["id"]), reverse=True)
+
+
+def find_decision(backend: Backend, decision_id: str) -> dict[str, Any]:
+    """One decision, images included, by its id or the start of it."""
+    text = (decision_id or "").strip()
+    if not text:
+        raise DecisionNotFound("give a decision's id (`screengraph decisions` lists them)")
+    rows = backend.run_read(_FIND, {"id": text}, max_rows=0).rows
+    if not rows:
+        raise DecisionNotFound(
+            f"no decision has an id beginning with {text!r}: `screengraph decisions` lists them"
+        )
+    if len(rows) > 1:
+        raise DecisionNotFound(
+            f"{text!r} begins the ids of several decisions ({rows[0][0]['key']}, "
+            f"{rows[1][0]['key']}...): give more of the id"
+        )
+    found = dict(rows[0][0])
+    found["id"] = found.pop("key")
+    return found

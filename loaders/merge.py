@@ -1,0 +1,566 @@
+"""Merging two entities the key rules kept apart, and splitting them again: curation
+decisions (loaders/decisions.py) that later loads honour.
+
+A merge moves the merged entity's credits (its edges to shows), identifiers and spellings
+onto the survivor and deletes it. It rewrites the provenance that named it (the edges in
+the Assertions of its shows, the mentions of its listings), so that a later version of
+those listings takes back what they asserted of the survivor, as the writer does for any
+listing; edges both entities had become one, counted by the listings asserting it. Each
+name key of the merged entity becomes an Alias of the survivor: a listing that spells the
+old name lands on the survivor (graph/keys.py, loaders/identities.py), and so does one
+carrying its identifiers (they are the survivor's now).
+
+Everything a merge rewrites is kept as it was, on the Decision node, so a split puts it
+back exactly: the canonical checksum (graph/checksum.py) is the one of before the merge.
+A split refuses, saying what changed, when something has since changed what the merge
+wrote (a load naming the survivor, a later merge): restoring the images then would lose
+that change. People and companies can be merged: they exist only through their edges.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from graph.backend import Backend
+from graph.checksum import canonical
+from graph.keys import alias_key, company_key, normalize_name, person_key
+from graph.schema import (
+    ALIAS_LABEL,
+    ASSERTED_BY,
+    ASSERTION_LABEL,
+    DECISION_LABEL,
+    DISPLAY,
+    LISTING_LABEL,
+    LOAD_LABEL,
+    NAME_KEY,
+    RELATIONSHIPS,
+    Label,
+    RelType,
+)
+from loaders.decisions import MERGE, MERGED, SPLIT, find_decision
+from loaders.history import LoadOrigin, new_load_id
+
+# How the planner joins two credits of one edge (characters, jobs, first billing).
+from loaders.plan import _merged_properties as merged_edge_properties
+from loaders.spellings import SEP, SpellingBook, best, votes_from_text, votes_to_text
+from loaders.statements import DEGREE, DEGREES
+from queries.provenance import EDGE_SEP, edge_identity
+
+# The labels a merge takes, and the key a name of each gives (graph/keys.py).
+MERGEABLE = {Label.PERSON.value: person_key, Label.COMPANY.value: company_key}
+
+_NODE = "MATCH (n:{label} {{key: $key}}) RETURN properties(n)"
+_EDGES = (
+    "MATCH (n:{label} {{key: $key}})-[r]-(s:Show) WHERE $shows IS NULL OR s.key IN $shows "
+    "RETURN type(r), startNode(r).key, endNode(r).key, properties(r)"
+)
+_ASSERTIONS = (
+    f"UNWIND $shows AS sk MATCH (a:{ASSERTION_LABEL} {{show: sk}}) RETURN a.key, a.listing, a.edges"
+)
+_ASSERTIONS_BY_KEY = (
+    f"UNWIND $keys AS k MATCH (a:{ASSERTION_LABEL} {{key: k}}) RETURN a.key, a.edges"
+)
+_MENTIONS = f"UNWIND $keys AS k MATCH (l:{LISTING_LABEL} {{key: k}}) RETURN l.key, l.mentions"
+_ALIASES_BY_KEY = f"UNWIND $keys AS k MATCH (a:{ALIAS_LABEL} {{key: k}}) RETURN a.key, a.into"
+_ALIASES_INTO = f"MATCH (a:{ALIAS_LABEL}) WHERE a.label = $label AND a.into = $key RETURN a.key"
+
+_DELETE_NODE = "MATCH (n:{label} {{key: $key}}) DETACH DELETE n"
+_DELETE_EDGES = "MATCH (n:{label} {{key: $key}})-[r]-(s:Show) WHERE s.key IN $shows DELETE r"
+_CREATE_EDGES = (
+    "UNWIND $rows AS e MATCH (a:{start} {{key: e[0]}}) MATCH (b:{end} {{key: e[1]}}) "
+    "CREATE (a)-[r:{type}]->(b) SET r += e[2]"
+)
+_SET_NODE = "MATCH (n:{label} {{key: $key}}) SET n = $properties"
+_CREATE_NODE = "CREATE (n:{label}) SET n = $properties"
+_SET_ASSERTIONS = f"UNWIND $rows AS a MATCH (x:{ASSERTION_LABEL} {{key: a[0]}}) SET x.edges = a[1]"
+_SET_MENTIONS = f"UNWIND $rows AS l MATCH (x:{LISTING_LABEL} {{key: l[0]}}) SET x.mentions = l[1]"
+_CREATE_ALIASES = (
+    f"UNWIND $rows AS a CREATE (:{ALIAS_LABEL} "
+    "{key: a[0], label: $label, name_key: a[1], into: $into, decision: $decision})"
+)
+_DELETE_ALIASES = f"UNWIND $keys AS k MATCH (a:{ALIAS_LABEL} {{key: k}}) DELETE a"
+_POINT_ALIASES = f"UNWIND $keys AS k MATCH (a:{ALIAS_LABEL} {{key: k}}) SET a.into = $into"
+_RECORD = f"CREATE (d:{DECISION_LABEL}) SET d = $properties"
+_RECORD_MORE = f"MATCH (d:{DECISION_LABEL} {{key: $key}}) SET d += $properties"
+# Load and decision ids both begin with the moment they started, to the millisecond
+# (loaders/history.py new_load_id): a later one has a greater id.
+_LATER_LOADS = f"MATCH (l:{LOAD_LABEL}) WHERE l.key > $key RETURN l.key ORDER BY l.key LIMIT 5"
+_LATER_DECISIONS = (
+    f"MATCH (d:{DECISION_LABEL}) WHERE d.key > $key RETURN d.key ORDER BY d.key LIMIT 5"
+)
+
+# Survivor properties a merge sets itself rather than taking from the merged entity.
+_NOT_TAKEN = frozenset({"key", "name", "title", "votes", "search_text", NAME_KEY, "ids"})
+
+
+class MergeRefused(ValueError):
+    """A merge or split that would be wrong, with the reason and what to do instead."""
+
+
+@dataclass
+class MergePlan:
+    """What a merge of `merged` into `survivor` would write, and what it would replace.
+    Edges are [type, start key, end key, properties]; Assertions map their key to their
+    edges, listings theirs to their mentions."""
+
+    label: str
+    survivor: dict[str, Any]
+    merged: dict[str, Any]
+    shows: list[str]
+    edges_before: list[list[Any]]
+    assertions_before: dict[str, list[str]]
+    listings_before: dict[str, list[str]]
+    survivor_after: dict[str, Any]
+    edges_after: list[list[Any]]
+    assertions_after: dict[str, list[str]]
+    listings_after: dict[str, list[str]]
+    aliases: list[str]  # name keys of the merged entity that become the survivor's aliases
+    repointed: list[str]  # aliases an earlier merge made to the merged entity
+
+    @property
+    def survivor_key(self) -> str:
+        return self.survivor["key"]
+
+    @property
+    def merged_key(self) -> str:
+        return self.merged["key"]
+
+    def preview(self) -> dict[str, Any]:
+        """What a maintainer confirms: who survives, and what moves to them."""
+        display = DISPLAY[self.label]
+        merged_edges = [e for e in self.edges_before if self.merged_key in (e[1], e[2])]
+        kept = {_identity(e) for e in self.edges_before if self.survivor_key in (e[1], e[2])}
+        joined = sum(1 for e in merged_edges if _rekey(_identity(e), self) in kept)
+        had = set(self.survivor.get("ids") or [])
+        return {
+            "label": self.label,
+            "survivor": _entity(self.label, self.survivor),
+            "merged": _entity(self.label, self.merged),
+            "name_after": self.survivor_after[display],
+            "credits_moved": len(merged_edges),
+            "credits_joined": joined,
+            "shows": len(self.shows),
+            "identifiers_moved": [i for i in self.merged.get("ids") or [] if i not in had],
+            "spellings_moved": sorted(_votes(self.merged, display)),
+            "listings_rewritten": len(self.listings_after),
+            "aliases": self.aliases,
+        }
+
+
+def _entity(label: str, properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "label": label,
+        "key": properties["key"],
+        "name": properties.get(DISPLAY[label]),
+        "ids": list(properties.get("ids") or []),
+        "credits": properties.get(DEGREE[label]),
+    }
+
+
+def _identity(edge: list[Any]) -> str:
+    rel_type, start, end, props = edge
+    return edge_identity(rel_type, start, end, (props or {}).get("role"))
+
+
+def _rekey(identity: str, plan: MergePlan) -> str:
+    parts = identity.split(EDGE_SEP)
+    for i in (1, 2):
+        if parts[i] == plan.merged_key:
+            parts[i] = plan.survivor_key
+    return EDGE_SEP.join(parts)
+
+
+def _votes(node: dict[str, Any], display: str, listings: int = 1) -> dict[str, int]:
+    """An entity's spellings and how many listings wrote each (loaders/spellings.py: no
+    `votes` means every listing spelled it as its name)."""
+    if node.get("votes"):
+        return votes_from_text(node["votes"])
+    return {node.get(display) or node["key"]: listings}
+
+
+# -- planning -------------------------------------------------------------------
+
+
+def check_mergeable(label: str) -> str:
+    if label not in MERGEABLE:
+        raise MergeRefused(
+            f"{label} entities cannot be merged: merges take people and companies "
+            f"({', '.join(MERGEABLE)})"
+        )
+    return label
+
+
+def plan_merge(backend: Backend, label: str, survivor_key: str, merged_key: str) -> MergePlan:
+    """Read both entities and what names them; refuse what must not be merged."""
+    check_mergeable(label)
+    if survivor_key == merged_key:
+        raise MergeRefused(f"both name the same {label.lower()} ({survivor_key}): nothing to merge")
+    survivor = _node(backend, label, survivor_key)
+    merged = _node(backend, label, merged_key)
+    _check_identifiers(label, survivor, merged)
+    merged_edges = _edges(backend, label, merged_key, None)
+    shows = sorted({e[2] if e[1] == merged_key else e[1] for e in merged_edges})
+    survivor_edges = _edges(backend, label, survivor_key, shows) if shows else []
+    plan = MergePlan(
+        label,
+        survivor,
+        merged,
+        shows,
+        survivor_edges + merged_edges,
+        {},
+        {},
+        {},
+        [],
+        {},
+        {},
+        [],
+        [],
+    )
+    counts = _plan_provenance(backend, plan, {_identity(e) for e in merged_edges})
+    _plan_edges(plan, counts)
+    _plan_survivor(backend, plan)
+    _plan_aliases(backend, plan)
+    return plan
+
+
+def _node(backend: Backend, label: str, key: str) -> dict[str, Any]:
+    rows = backend.run_read(_NODE.format(label=label), {"key": key}, max_rows=0).rows
+    if not rows:
+        raise MergeRefused(f"no {label.lower()} has the key {key!r}")
+    return dict(rows[0][0])
+
+
+def _edges(backend: Backend, label: str, key: str, shows: list[str] | None) -> list[list[Any]]:
+    rows = backend.run_read(
+        _EDGES.format(label=label), {"key": key, "shows": shows}, max_rows=0
+    ).rows
+    return [[rel_type, start, end, dict(props or {})] for rel_type, start, end, props in rows]
+
+
+def _check_identifiers(label: str, survivor: dict[str, Any], merged: dict[str, Any]) -> None:
+    """Two different identifiers of one scheme name two entities at their source: a merge
+    would contradict it (and the next load by identifier would split them again)."""
+    by_scheme: dict[str, set[str]] = {}
+    for text in survivor.get("ids") or []:
+        by_scheme.setdefault(text.partition(":")[0], set()).add(text)
+    for text in merged.get("ids") or []:
+        theirs = by_scheme.get(text.partition(":")[0], set())
+        if theirs and text not in theirs:
+            raise MergeRefused(
+                f"{survivor['key']} ({', '.join(sorted(theirs))}) and {merged['key']} ({text}) "
+                f"have different identifiers of one scheme: their source says they are two "
+                f"{label.lower()}s, so they are not merged (correct the identifier at the "
+                "source if it is wrong)"
+            )
+
+
+def _plan_provenance(
+    backend: Backend, plan: MergePlan, merged_identities: set[str]
+) -> Counter[str]:
+    """The Assertions naming the merged entity's edges, and their listings' mentions,
+    with the merged key replaced by the survivor's; returns how many listings assert each
+    edge of the merged entity's shows once merged."""
+    counts: Counter[str] = Counter()
+    if not plan.shows:
+        return counts
+    every: dict[str, list[str]] = {}
+    for key, _listing, edges in backend.run_read(
+        _ASSERTIONS, {"shows": plan.shows}, max_rows=0
+    ).rows:
+        every[key] = list(edges or [])
+        if merged_identities & set(edges or []):
+            plan.assertions_before[key] = list(edges or [])
+            plan.assertions_after[key] = sorted({_rekey(e, plan) for e in edges})
+    listings = sorted({key.split("\t", 1)[0] for key in plan.assertions_before})
+    mentioned = f"{plan.label}{SEP}{plan.merged_key}{SEP}"
+    for key, mentions in backend.run_read(_MENTIONS, {"keys": listings}, max_rows=0).rows:
+        if any(m.startswith(mentioned) for m in mentions or []):
+            plan.listings_before[key] = list(mentions)
+            plan.listings_after[key] = [
+                f"{plan.label}{SEP}{plan.survivor_key}{SEP}{m[len(mentioned) :]}"
+                if m.startswith(mentioned)
+                else m
+                for m in mentions
+            ]
+    for key, edges in every.items():
+        counts.update(plan.assertions_after.get(key, edges))
+    return counts
+
+
+def _plan_edges(plan: MergePlan, counted: Counter[str]) -> None:
+    """The survivor's edges to the merged entity's shows: both entities' edges, an edge
+    they both had once, with what both said (characters, jobs, first billing)."""
+    after: dict[str, list[Any]] = {}
+    for edge in plan.edges_before:
+        identity = _rekey(_identity(edge), plan)
+        rel_type, start, end, props = edge
+        start = plan.survivor_key if start == plan.merged_key else start
+        end = plan.survivor_key if end == plan.merged_key else end
+        said = {k: v for k, v in props.items() if k != ASSERTED_BY}
+        if identity in after:
+            after[identity][3] = merged_edge_properties(after[identity][3], said)
+        else:
+            after[identity] = [rel_type, start, end, said]
+    for identity, edge in after.items():
+        before = sum(
+            (e[3].get(ASSERTED_BY) or 0)
+            for e in plan.edges_before
+            if _rekey(_identity(e), plan) == identity
+        )
+        edge[3][ASSERTED_BY] = counted.get(identity) or before
+    plan.edges_after = sorted(after.values(), key=lambda e: _identity(e))
+
+
+def _plan_survivor(backend: Backend, plan: MergePlan) -> None:
+    """The survivor's properties once merged: its spellings and the merged entity's, the
+    most attested displayed; identifiers and details it lacked taken from the merged."""
+    label, display = plan.label, DISPLAY[plan.label]
+    survivor, merged = plan.survivor, plan.merged
+    unvoted = [node["key"] for node in (survivor, merged) if not node.get("votes")]
+    naming = SpellingBook(backend).listings_naming(label, unvoted) if unvoted else {}
+    votes = Counter(_votes(survivor, display, naming.get(survivor["key"], 1)))
+    votes.update(_votes(merged, display, naming.get(merged["key"], 1)))
+    after = dict(survivor)
+    for name, value in merged.items():
+        if name not in after and name not in _NOT_TAKEN:
+            after[name] = value
+    ids = list(survivor.get("ids") or [])
+    ids += [text for text in merged.get("ids") or [] if text not in ids]
+    if ids:
+        after["ids"] = ids
+    name = best(dict(votes)) if len(votes) > 1 else str(survivor.get(display) or "")
+    after[display] = name
+    if len(votes) > 1:
+        after["votes"] = votes_to_text(votes)
+    spellings = sorted(votes, key=lambda s: (s != name, -votes[s], s))
+    after["search_text"] = " ".join(dict.fromkeys(normalize_name(s) for s in spellings))
+    plan.survivor_after = after
+
+
+def _name_keys(label: str, node: dict[str, Any]) -> set[str]:
+    """Every name key a load could give this entity: its key, the key its name gives, and
+    that of each spelling listings used."""
+    key_of = MERGEABLE[label]
+    keys = {node["key"], node.get(NAME_KEY)} | {
+        key_of(spelling) for spelling in _votes(node, DISPLAY[label])
+    }
+    return {key for key in keys if key}
+
+
+def _plan_aliases(backend: Backend, plan: MergePlan) -> None:
+    label = plan.label
+    wanted = sorted(_name_keys(label, plan.merged) - _name_keys(label, plan.survivor))
+    taken = {
+        key
+        for key, _into in backend.run_read(
+            _ALIASES_BY_KEY, {"keys": [alias_key(label, k) for k in wanted]}, max_rows=0
+        ).rows
+    }
+    plan.aliases = [k for k in wanted if alias_key(label, k) not in taken]
+    plan.repointed = sorted(
+        row[0]
+        for row in backend.run_read(
+            _ALIASES_INTO, {"label": label, "key": plan.merged_key}, max_rows=0
+        ).rows
+    )
+
+
+# -- writing ----------------------------------------------------------------------
+
+
+def _edge_statements(label: str, edges: list[list[Any]]) -> list[tuple[str, Mapping[str, Any]]]:
+    by_type: dict[str, list[list[Any]]] = {}
+    for rel_type, start, end, props in edges:
+        by_type.setdefault(rel_type, []).append([start, end, props])
+    statements: list[tuple[str, Mapping[str, Any]]] = []
+    for rel_type, rows in sorted(by_type.items()):
+        start_label, end_label = RELATIONSHIPS[RelType(rel_type)]
+        statements.append(
+            (
+                _CREATE_EDGES.format(start=start_label, end=end_label, type=rel_type),
+                {"rows": rows},
+            )
+        )
+    return statements
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def merge_entities(
+    backend: Backend,
+    label: str,
+    survivor_key: str,
+    merged_key: str,
+    origin: LoadOrigin | None = None,
+    why: str | None = None,
+) -> dict[str, Any]:
+    """Merge `merged_key` into `survivor_key` and record the decision; returns it (its id,
+    who, when, and the preview of what moved). Runs while no load writes."""
+    origin = origin or LoadOrigin()
+    with backend.one_load_at_a_time():
+        plan = plan_merge(backend, label, survivor_key, merged_key)
+        decision_id = new_load_id()
+        nodes = {"label": label}
+        statements: list[tuple[str, Mapping[str, Any]]] = [
+            (_DELETE_NODE.format(**nodes), {"key": merged_key}),
+            (_DELETE_EDGES.format(**nodes), {"key": survivor_key, "shows": plan.shows}),
+            (_SET_NODE.format(**nodes), {"key": survivor_key, "properties": plan.survivor_after}),
+            *_edge_statements(label, plan.edges_after),
+            (DEGREES[label], {"keys": [survivor_key]}),
+            (_SET_ASSERTIONS, {"rows": [list(i) for i in plan.assertions_after.items()]}),
+            (_SET_MENTIONS, {"rows": [list(i) for i in plan.listings_after.items()]}),
+            (
+                _CREATE_ALIASES,
+                {
+                    "rows": [[alias_key(label, k), k] for k in plan.aliases],
+                    "label": label,
+                    "into": survivor_key,
+                    "decision": decision_id,
+                },
+            ),
+            (_POINT_ALIASES, {"keys": plan.repointed, "into": survivor_key}),
+        ]
+        preview = plan.preview()
+        record = {
+            "key": decision_id,
+            "kind": MERGE,
+            "status": MERGED,
+            "label": label,
+            "survivor": survivor_key,
+            "merged": merged_key,
+            "survivor_name": preview["survivor"]["name"],
+            "merged_name": preview["merged"]["name"],
+            "by": origin.by,
+            "via": origin.via,
+            "at": _now(),
+            "why": why or None,
+            "summary": canonical(preview),
+            "images": canonical(_images(plan)),
+        }
+        # The record goes with the merge, in its transaction: no merge without its images.
+        statements.append((_RECORD, {"properties": {k: v for k, v in record.items() if v}}))
+        backend.run_write_many(statements)
+        backend.run_write(
+            _RECORD_MORE, {"key": decision_id, "properties": {"after": _state(backend, plan)}}
+        )
+    return {"id": decision_id, **{k: record[k] for k in ("by", "via", "at", "why")}, **preview}
+
+
+def _images(plan: MergePlan) -> dict[str, Any]:
+    """What a split needs: the plan's before-images and what the merge wrote."""
+    kept = asdict(plan)
+    for name in ("survivor_after", "edges_after"):
+        kept.pop(name)
+    return kept
+
+
+def _state(backend: Backend, plan: MergePlan) -> str:
+    """A digest of what the merge wrote, as the store holds it now: a split restores the
+    images only while this is unchanged."""
+    label, key = plan.label, plan.survivor_key
+    rows = backend.run_read(_NODE.format(label=label), {"key": key}, max_rows=0).rows
+    edges = _edges(backend, label, key, plan.shows) if plan.shows and rows else []
+    assertions = backend.run_read(
+        _ASSERTIONS_BY_KEY, {"keys": sorted(plan.assertions_after)}, max_rows=0
+    ).rows
+    mentions = backend.run_read(_MENTIONS, {"keys": sorted(plan.listings_after)}, max_rows=0).rows
+    aliases = backend.run_read(
+        _ALIASES_BY_KEY,
+        {"keys": sorted(alias_key(label, k) for k in (*plan.aliases, *plan.repointed))},
+        max_rows=0,
+    ).rows
+    text = canonical(
+        [
+            dict(rows[0][0]) if rows else None,
+            sorted(canonical(edge) for edge in edges),
+            sorted([k, sorted(v or [])] for k, v in assertions),
+            sorted([k, v] for k, v in mentions),
+            sorted([k, v] for k, v in aliases),
+        ]
+    )
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def split_decision(
+    backend: Backend, decision_id: str, origin: LoadOrigin | None = None, why: str | None = None
+) -> dict[str, Any]:
+    """Undo a merge exactly: both entities, their credits, identifiers and spellings, and
+    the provenance it rewrote, as they were before it; its aliases removed."""
+    origin = origin or LoadOrigin()
+    with backend.one_load_at_a_time():
+        decision = find_decision(backend, decision_id)
+        if decision.get("kind") != MERGE or decision.get("status") != MERGED:
+            raise MergeRefused(
+                f"decision {decision['id']} was already split "
+                f"(at {decision.get('split_at')} by {decision.get('split_by')})"
+            )
+        images = json.loads(decision["images"])
+        plan = MergePlan(**images, survivor_after={}, edges_after=[])
+        _check_unchanged(backend, plan, decision)
+        label, nodes = plan.label, {"label": plan.label}
+        statements: list[tuple[str, Mapping[str, Any]]] = [
+            (_DELETE_EDGES.format(**nodes), {"key": plan.survivor_key, "shows": plan.shows}),
+            (_SET_NODE.format(**nodes), {"key": plan.survivor_key, "properties": plan.survivor}),
+            (_CREATE_NODE.format(**nodes), {"properties": plan.merged}),
+            *_edge_statements(label, plan.edges_before),
+            (_SET_ASSERTIONS, {"rows": [list(i) for i in plan.assertions_before.items()]}),
+            (_SET_MENTIONS, {"rows": [list(i) for i in plan.listings_before.items()]}),
+            (_DELETE_ALIASES, {"keys": [alias_key(label, k) for k in plan.aliases]}),
+            (_POINT_ALIASES, {"keys": plan.repointed, "into": plan.merged_key}),
+            (
+                _RECORD_MORE,
+                {
+                    "key": decision["id"],
+                    "properties": {
+                        k: v
+                        for k, v in {
+                            "status": SPLIT,
+                            "split_at": _now(),
+                            "split_by": origin.by,
+                            "split_via": origin.via,
+                            "split_why": why or None,
+                        }.items()
+                        if v
+                    },
+                },
+            ),
+        ]
+        backend.run_write_many(statements)
+    return find_decision(backend, decision["id"]) | {"images": None, "after": None}
+
+
+def _check_unchanged(backend: Backend, plan: MergePlan, decision: dict[str, Any]) -> None:
+    label = plan.label
+    if backend.run_read(_NODE.format(label=label), {"key": plan.merged_key}, max_rows=0).rows:
+        raise MergeRefused(
+            f"a {label.lower()} with the key {plan.merged_key} exists again: splitting "
+            f"decision {decision['id']} would make two; merge them first"
+        )
+    later = [
+        f"load {row[0]}"
+        for row in backend.run_read(_LATER_LOADS, {"key": decision["id"]}, max_rows=0).rows
+    ] + [
+        f"decision {row[0]}"
+        for row in backend.run_read(_LATER_DECISIONS, {"key": decision["id"]}, max_rows=0).rows
+    ]
+    # Without the digest (the process stopped right after the merge), only a store that
+    # nothing has written to since can be known unchanged.
+    if _state(backend, plan) == decision.get("after") or (
+        decision.get("after") is None and not later
+    ):
+        return
+    raise MergeRefused(
+        f"{plan.survivor_key} has changed since decision {decision['id']} merged "
+        f"{plan.merged_key} into it"
+        + (f" (since then: {', '.join(later)})" if later else "")
+        + ": a split would lose those changes. Undo them first (`screengraph undo LOAD`, "
+        "`screengraph split DECISION`), then split this one"
+    )

@@ -1,0 +1,148 @@
+"""`screengraph merge`, `split` (`unmerge`) and `decisions`: a maintainer's merges of
+duplicates, previewed first, recorded as decisions, and reversible (loaders/merge.py)."""
+
+from __future__ import annotations
+
+import click
+
+from graph.backend import Results
+from loaders.decisions import LISTED, DecisionNotFound, list_decisions
+from loaders.history import LoadOrigin
+from loaders.merge import MergeRefused, check_mergeable, merge_entities, plan_merge, split_decision
+from queries.errors import AmbiguousEntity, UnknownEntity
+from queries.search import resolve_entity
+from screengraph.context import CliContext, pass_context
+from screengraph.output import emit, emit_json
+
+
+def _entity(cli: CliContext, text: str) -> dict:
+    """An entity as the other commands take it: a name, `Label:key` or an identifier."""
+    try:
+        return resolve_entity(cli.backend(), text)
+    except AmbiguousEntity as exc:
+        names = ", ".join(f"{c['label']}:{c['key']}" for c in exc.candidates)
+        raise click.ClickException(f"{text!r} is ambiguous: name one of {names}") from None
+    except UnknownEntity as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _say_preview(preview: dict) -> None:
+    survivor, merged = preview["survivor"], preview["merged"]
+    click.echo(
+        f"{merged['label']} {merged['name']} [{merged['key']}] would be merged into "
+        f"{survivor['name']} [{survivor['key']}], which survives as {preview['name_after']!r}:"
+    )
+    click.echo(
+        f"  credits moved: {preview['credits_moved']} on {preview['shows']} show(s)"
+        + (
+            f" ({preview['credits_joined']} the survivor already had: joined)"
+            if preview["credits_joined"]
+            else ""
+        )
+    )
+    click.echo(f"  identifiers moved: {', '.join(preview['identifiers_moved']) or 'none'}")
+    click.echo(f"  spellings moved: {', '.join(preview['spellings_moved'])}")
+    click.echo(
+        f"  listings whose provenance is rewritten: {preview['listings_rewritten']}; later "
+        f"loads spelling {', '.join(preview['aliases']) or 'its name'} land on the survivor"
+    )
+
+
+@click.command()
+@click.argument("survivor")
+@click.argument("merged")
+@click.option("--why", default=None, help="Why they are one: kept with the decision.")
+@click.option("--yes", is_flag=True, help="Merge without asking (after the preview).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON: the preview, or with --yes the decision."
+)
+@pass_context
+def merge(
+    cli: CliContext, survivor: str, merged: str, why: str | None, yes: bool, as_json: bool
+) -> None:
+    """Merge MERGED into SURVIVOR (two people, or two companies): its credits, identifiers
+    and spellings move to SURVIVOR, which keeps its key; later loads that spell MERGED's
+    name, or carry its identifiers, land on SURVIVOR. Each is a name, Label:key or an
+    identifier. Shows the preview first; `screengraph split DECISION` undoes it."""
+    backend = cli.backend()
+    one, other = _entity(cli, survivor), _entity(cli, merged)
+    try:
+        if one["label"] != other["label"]:
+            raise MergeRefused(
+                f"{survivor!r} is a {one['label']} and {merged!r} a {other['label']}: "
+                "only two entities of one kind can be merged"
+            )
+        check_mergeable(one["label"])
+        preview = plan_merge(backend, one["label"], one["key"], other["key"]).preview()
+        if as_json and not yes:
+            emit_json({"preview": preview, "merged": False})
+            return
+        if not as_json:
+            _say_preview(preview)
+        if not yes and not click.confirm("Merge them?", default=False):
+            click.echo("Nothing merged.", err=True)
+            return
+        decision = merge_entities(
+            backend, one["label"], one["key"], other["key"], LoadOrigin(), why
+        )
+    except MergeRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        emit_json({"decision": decision, "merged": True})
+        return
+    click.echo(
+        f"Merged: decision {decision['id']} (`screengraph split {decision['id']}` undoes it)."
+    )
+
+
+@click.command()
+@click.argument("decision_id", metavar="DECISION")
+@click.option("--why", default=None, help="Why the merge was wrong: kept with the decision.")
+@click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
+@pass_context
+def split(cli: CliContext, decision_id: str, why: str | None, as_json: bool) -> None:
+    """Undo a merge exactly: both entities, their credits, identifiers and spellings back as
+    they were before it. DECISION may be the start of a decision's id."""
+    try:
+        decision = split_decision(cli.backend(), decision_id, LoadOrigin(), why)
+    except (MergeRefused, DecisionNotFound) as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        emit_json({k: v for k, v in decision.items() if k not in ("images", "after")})
+        return
+    click.echo(
+        f"Split: {decision['merged_name']} [{decision['merged']}] and "
+        f"{decision['survivor_name']} [{decision['survivor']}] are two again "
+        f"(decision {decision['id']})."
+    )
+
+
+@click.command()
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 100_000),
+    default=LISTED,
+    show_default=True,
+    help="How many decisions to list, newest first.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_context
+def decisions(cli: CliContext, limit: int, as_json: bool) -> None:
+    """The curation decisions (merges, and whether they were split), newest first."""
+    results = list_decisions(cli.backend(), limit)
+    if as_json:
+        emit_json([dict(zip(results.columns, row)) for row in results.rows])
+        return
+    shown = ("id", "at", "by", "status", "label", "survivor", "merged", "why")
+    index = [results.columns.index(name) for name in shown]
+    emit(
+        Results(list(shown), [[row[i] for i in index] for row in results.rows]),
+        title="Decisions",
+    )
+
+
+def register(group: click.Group) -> None:
+    group.add_command(merge)
+    group.add_command(split)
+    group.add_command(split, name="unmerge")
+    group.add_command(decisions)

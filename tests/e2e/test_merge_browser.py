@@ -1,0 +1,63 @@
+"""A maintainer merges a likely duplicate from the duplicates page (Chromium): a preview,
+a confirmation, and the person then appears merged on their page and in search."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from playwright.sync_api import expect
+
+from graph.falkor_backend import FalkorBackend
+from tests.e2e.conftest import _page, shot
+from tests.queries.conftest import load_records
+from tests.webapp.conftest import INGEST_TOKEN, make_app
+from tests.webapp.test_duplicates_page import CREW
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def merge_page(browser, tmp_path):
+    """A server of its own: the merge changes its graph."""
+    from waitress.server import create_server
+
+    backend = FalkorBackend(tmp_path / "store", "e2e-merge")
+    backend.ensure_schema()
+    load_records(backend, "crew.jsonl", CREW)
+    server = create_server(make_app(backend), host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield from _page(browser, f"http://127.0.0.1:{server.effective_port}")
+    server.close()
+    backend.close()
+
+
+def test_a_duplicate_is_merged_from_the_web_and_appears_merged(merge_page):
+    page = merge_page
+    page.goto("/duplicates")
+    page.fill("#token", INGEST_TOKEN)
+    page.click("form.duplicates-token button")
+    page.click("form.merge-pair button")
+    expect(page.locator("h1")).to_have_text("Merge Matthieu Kassovitz into Mathieu Kassovitz?")
+    expect(page.locator("dl.merge-preview")).to_contain_text("1 on 1 show(s)")
+    page.fill("#why", "one director, two spellings")
+    page.click("form.merge-confirm button")
+    expect(page.locator("h1")).to_have_text("Merged")
+    shot(page, "merge-done")
+    page.click("p.merge-done a")
+    expect(page.locator("h1")).to_contain_text("Kassovitz")
+    main = page.locator("main")
+    expect(main).to_contain_text("La Haine")
+    expect(main).to_contain_text("Métisse")
+    expect(page.locator("section.decisions")).to_contain_text(
+        "Matthieu Kassovitz [matthieu-kassovitz] merged into"
+    )
+    expect(page.locator("section.decisions")).to_contain_text("one director, two spellings")
+    page.goto("/search?q=Kassovitz")
+    expect(page.locator("main a", has_text="Kassovitz")).to_have_count(1)
+    assert page.goto("/person/matthieu-kassovitz").status == 200  # the old link, redirected
+    assert page.url.endswith("/person/mathieu-kassovitz")
+    page.goto("/decisions")
+    expect(page.locator("table.decisions")).to_contain_text("one director, two spellings")
+    assert page.js_errors == []

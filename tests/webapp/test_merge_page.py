@@ -1,0 +1,68 @@
+"""Merging a likely duplicate on the web: a preview, then the merge on confirmation, behind
+the ingest token and CSRF; the decision is listed on /decisions, shown on the survivor's
+page, and can be split again there."""
+
+from __future__ import annotations
+
+from graph.checksum import LOAD_TIMES, graph_checksum
+from tests.queries.conftest import load_records
+from tests.webapp.conftest import INGEST_TOKEN, make_app
+from tests.webapp.test_duplicates_page import CREW
+from tests.webapp.test_ingest import Visitor, error_code
+
+PAIR = {"label": "Person", "survivor": "mathieu-kassovitz", "merged": "matthieu-kassovitz"}
+
+
+def test_a_token_holder_previews_merges_and_splits_a_pair(backend):
+    load_records(backend, "crew.jsonl", CREW)
+    before = graph_checksum(backend, LOAD_TIMES)
+    visitor = Visitor(make_app(backend))
+    refused = visitor.post("/duplicates/merge.json", **PAIR)
+    assert refused.status_code == 403 and error_code(refused) == "token_needed"
+    page = visitor.post("/duplicates", token=INGEST_TOKEN).get_data(as_text=True)
+    assert 'name="merged" value="matthieu-kassovitz"' in page and "Merge…" in page
+
+    preview = visitor.post("/duplicates/merge.json", **PAIR).get_json()
+    assert preview["done"] is False and preview["preview"]["credits_moved"] == 1
+    assert graph_checksum(backend, LOAD_TIMES) == before  # a preview writes nothing
+    html = visitor.post("/duplicates/merge", **PAIR).get_data(as_text=True)
+    assert "Merge Matthieu Kassovitz into Mathieu Kassovitz?" in html
+
+    done = visitor.post("/duplicates/merge.json", **PAIR, confirm="yes", why="typo").get_json()
+    assert done["done"] is True and (done["decision"]["by"], done["decision"]["via"]) == (
+        "ingest token",
+        "web",
+    )
+    person = visitor.get("/person/mathieu-kassovitz.json").get_json()
+    assert [d["merged"] for d in person["detail"]["decisions"]] == ["matthieu-kassovitz"]
+    assert "by" not in person["detail"]["decisions"][0]  # who merged is for token holders
+    # Old links lead to the survivor, the page and its JSON twin alike.
+    old = visitor.get("/person/matthieu-kassovitz")
+    assert old.status_code == 302 and old.location.endswith("/person/mathieu-kassovitz")
+    twin = visitor.get("/person/matthieu-kassovitz.json")
+    assert twin.status_code == 302 and twin.location.endswith("/person/mathieu-kassovitz.json")
+    listed = visitor.get("/decisions.json").get_json()["decisions"]
+    assert [(d["id"], d["status"], d["why"]) for d in listed] == [
+        (done["decision"]["id"], "merged", "typo")
+    ]
+    again = visitor.post("/duplicates/merge.json", **PAIR, confirm="yes")
+    assert (
+        again.status_code == 409 and "no person has the key" in again.get_json()["error"]["message"]
+    )
+
+    split = visitor.post("/decisions/split.json", decision=done["decision"]["id"])
+    assert split.status_code == 200 and "are two again" in split.get_json()["notice"]
+    assert graph_checksum(backend, LOAD_TIMES) == before
+
+
+def test_merges_are_refused_without_csrf_or_for_shows(backend):
+    load_records(backend, "crew.jsonl", CREW)
+    visitor = Visitor(make_app(backend))
+    visitor.post("/duplicates", token=INGEST_TOKEN)
+    forged = visitor.client.post("/duplicates/merge.json", data={**PAIR, "confirm": "yes"})
+    assert forged.status_code in (400, 403)
+    shows = visitor.post("/duplicates/merge.json", **{**PAIR, "label": "Show"})
+    assert shows.status_code == 409 and "cannot be merged" in shows.get_json()["error"]["message"]
+    missing = visitor.post("/duplicates/merge.json", label="Person", survivor="mathieu-kassovitz")
+    assert missing.status_code == 400 and error_code(missing) == "missing_merged"
+    assert visitor.get("/person/matthieu-kassovitz").status_code == 200
