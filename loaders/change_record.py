@@ -28,7 +28,7 @@ from graph.schema import (
 
 SEP = "\t"  # a created node: "<label>\t<key>"; an Assertion's key: "<listing>\t<show>"
 EDGE_SEP = "|"  # an edge's identity: "<type>|<start key>|<end key>|<role>" (plan.edge)
-MARKS = frozenset({"_change", "_load", "_label", "_edge", "_removed"})
+MARKS = frozenset({"_change", "_load", "_label", "_edge", "_removed", "_step"})
 
 _CHANGES = (
     f"UNWIND $loads AS load MATCH (c:{CHANGE_LABEL} {{load: load}}) RETURN c.key, "
@@ -109,7 +109,7 @@ def read_record(
     reads' limit, when not the backend's query limit: an undo reads a big load's whole)."""
     wanted = sorted(set(loads))
     record = ChangeRecord()
-    events: list[tuple[str, int, dict[Any, list[Event]], Any, Event]] = []
+    events: list[tuple[str, int, Any, Any, Event]] = []
     for batch, listings, nodes, edges, groups in backend.run_read(
         _CHANGES, {"loads": wanted}, max_rows=0, timeout_ms=timeout_ms
     ).rows:
@@ -126,15 +126,18 @@ def read_record(
     ).rows:
         batch = properties["_change"]
         kept = Event(batch, image=image_of(properties), removed=bool(properties.get("_removed")))
+        step = 1 + (properties.get("_step") or 0)  # the part of the statement that kept it
         if properties.get("_edge"):
-            events.append((batch, 1, record.edges, properties["_edge"], kept))
+            events.append((batch, step, record.edges, properties["_edge"], kept))
         elif properties["_label"] == LISTING_LABEL:
-            events.append((batch, 1, record.listings, properties["key"], kept))
+            events.append((batch, step, record.listings, properties["key"], kept))
         elif properties["_label"] == ASSERTION_LABEL:
-            events.append((batch, 1, record.assertions, properties["key"], kept))
+            events.append((batch, step, record.assertions, properties["key"], kept))
         else:
-            events.append((batch, 1, record.nodes, (properties["_label"], properties["key"]), kept))
-    # Sorted by batch, creations first; otherwise in the order they were read (stable).
+            item = (properties["_label"], properties["key"])
+            events.append((batch, step, record.nodes, item, kept))
+    # Sorted by batch, creations first, then images in the order the statement's parts
+    # ran (an image kept by a later part of the batch holds what an earlier part wrote).
     events.sort(key=lambda event: (event[0], event[1]))
     for batch, _, part, item, event in events:
         part.setdefault(item, []).append(event)

@@ -41,9 +41,11 @@ from graph.export_read import NOT_EXPORTED  # the history and the load lease: no
 from graph.schema import (
     ASSERTED_BY,
     ASSERTION_LABEL,
+    DECISION_LABEL,
     LAYOUT_LABEL,
     LISTING_LABEL,
     LOAD_LABEL,
+    RECORD_LABELS,
     RELATIONSHIPS,
     ROLE_TYPES,
     UNDO_STEP_LABEL,
@@ -231,6 +233,25 @@ def footprint(backend: Backend, load: dict[str, Any]) -> Footprint:
     for identity in edges:
         found.ends.update(_node(*end) for end in edge_ends(identity))
     return found
+
+
+_MERGES = (
+    f"MATCH (d:{DECISION_LABEL} {{status: 'merged'}}) RETURN d.key, d.label, d.survivor, d.merged"
+)
+
+
+def later_merges(backend: Backend, load: dict[str, Any]) -> list[str]:
+    """The merges (still merged) made after this load of an entity it wrote or linked to:
+    an undo would put back what the merge took away, so it waits for their split."""
+    rows = [row for row in backend.run_read(_MERGES, max_rows=0).rows if row[0] > load["id"]]
+    if not rows or not load.get("changes"):
+        return [f"decision {key} ({merged} into {survivor})" for key, _, survivor, merged in rows]
+    mine = footprint(backend, load)
+    return [
+        f"decision {key} ({merged} into {survivor})"
+        for key, label, survivor, merged in rows
+        if {_node(label, survivor), _node(label, merged)} & (mine.touched | mine.ends)
+    ]
 
 
 @dataclass
@@ -472,6 +493,16 @@ def preview_undo(backend: Backend, load_id: str, cascade: bool = False) -> UndoP
         refusal = f"load {load['id']} was undone already (by {load['undone_by']})"
     if refusal:
         return UndoPreview(load, [], [], refusal)
+    merges = later_merges(backend, load)
+    if merges:
+        return UndoPreview(
+            load,
+            [],
+            [],
+            f"merges made since load {load['id']} took from what it wrote: "
+            + "; ".join(merges)
+            + ". A merge is its own decision: split it first (`screengraph split`), then undo.",
+        )
     later = dependents(backend, load)
     if later and not cascade:
         refusal = (
@@ -603,7 +634,7 @@ class Undo:
             limit = self.backend.write_timeout_ms
             while self.backend.run_write(
                 _CLEAR,
-                {"history": sorted(NOT_EXPORTED)},
+                {"history": sorted(NOT_EXPORTED | set(RECORD_LABELS))},
                 timeout_ms=limit,
             ).value(0):
                 pass

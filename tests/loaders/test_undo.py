@@ -12,8 +12,10 @@ from click.testing import CliRunner
 from graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
 from graph.neo4j_lease import LEASE_LABEL
 from loaders.bulk import BulkLoader
+from loaders.change_record import read_record
 from loaders.changes import diff_counts, load_diff
 from loaders.history import FINISHED, UNDO_KIND, UndoUnfinished, find_load
+from loaders.merge import merge_entities, split_decision
 from loaders.pipeline import Loader
 from loaders.undo import Undo, UndoRefused, preview_undo, undo_rows
 from screengraph.cli import main
@@ -277,3 +279,29 @@ def test_the_diff_command_gives_the_net_change_of_two_loads(tmp_path):
     assert show["properties"] == [{"name": "synopsis", "before": None, "after": "Two."}]
     printed = run(tmp_path, "diff", third, second).output
     assert "2 loads, net change" in printed and "'Two.'" in printed
+
+
+def test_undo_waits_for_the_split_of_a_merge_of_what_the_load_wrote(backend):
+    Loader(backend).load([named("films", HEAT)])
+    before = checksum(backend)
+    mann = {**HEAT, "title": "Thief", "year": 1981, "directors": ["Micheal Mann"]}
+    Loader(backend).load([named("more", mann)])
+    load_id = newest(backend)
+    decision = merge_entities(backend, "Person", "michael-mann", "micheal-mann")
+    with pytest.raises(UndoRefused, match="split it first"):
+        Undo(backend).run(load_id)
+    split_decision(backend, decision["id"])
+    Undo(backend).run(load_id)
+    assert_same(checksum(backend), before)
+
+
+def test_a_node_two_parts_of_one_batch_changed_reads_as_the_earlier_part_kept_it(backend):
+    # the later part's image (taken after the earlier part's write) is stored first here
+    for step, title in ((9, "Heat (after the first part)"), (2, "Heat")):
+        backend.run_write(
+            "CREATE (v:Replaced {_change: 'b-000001', _load: 'b', _label: 'Show', "
+            "key: 'heat--1995', title: $title, _step: $step})",
+            {"title": title, "step": step},
+        )
+    [first, _] = read_record(backend, ["b"]).nodes[("Show", "heat--1995")]
+    assert first.image == {"key": "heat--1995", "title": "Heat"}
