@@ -133,7 +133,9 @@ LAYOUT_LABEL = "StoreLayout"
 LOAD_LABEL = "Load"
 CHANGE_LABEL = "LoadChange"
 REPLACED_LABEL = "Replaced"
-HISTORY_LABELS: tuple[str, ...] = (LOAD_LABEL, CHANGE_LABEL, REPLACED_LABEL)
+# An undo's journal (loaders/undo.py): the steps it has still to apply, one node each.
+UNDO_STEP_LABEL = "UndoStep"
+HISTORY_LABELS: tuple[str, ...] = (LOAD_LABEL, CHANGE_LABEL, REPLACED_LABEL, UNDO_STEP_LABEL)
 
 # Curation decisions (graph/decisions.py, loaders/merge.py; docs/data-model.md): one
 # `Decision` node per merge a maintainer made (who, when, why, and the before-images a
@@ -155,6 +157,7 @@ KEYED_LABELS: tuple[str, ...] = (
     LAYOUT_LABEL,
     LOAD_LABEL,
     CHANGE_LABEL,
+    UNDO_STEP_LABEL,
     DECISION_LABEL,
     ALIAS_LABEL,
 )

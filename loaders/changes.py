@@ -1,10 +1,11 @@
-"""What a load changed, entity by entity, read back from the change record its batches
-wrote (loaders/statements.py CHANGE_ENTRY and the Replaced nodes; docs/data-model.md):
-listings created, updated (content hash before -> after) and unchanged; nodes and edges
-added and removed; properties changed, before -> after.
+"""What a load changed, or a run of loads, entity by entity, read back from the change
+record their batches wrote (loaders/change_record.py; docs/data-model.md): listings
+created, updated (content hash before -> after) and unchanged; nodes and edges added and
+removed; properties changed, before -> after.
 
-"After" is the state the load left: the next Replaced image of the same node or edge
-(a later load changed it since) or, when none, what the store holds now.
+"Before" is the first image of an item in the run of loads (an item they created was not
+there). "After" is the state the last load of the run left: the next Replaced image of
+the same item (a later load changed it since) or, when none, what the store holds now.
 """
 
 from __future__ import annotations
@@ -14,19 +15,15 @@ from collections.abc import Iterable
 from typing import Any, TypedDict
 
 from graph.backend import Backend, Results
-from graph.schema import (
-    ASSERTION_LABEL,
-    CHANGE_LABEL,
-    LISTING_LABEL,
-    RELATIONSHIPS,
-    REPLACED_LABEL,
-    Label,
-    RelType,
+from graph.schema import LISTING_LABEL, LOAD_LABEL, RELATIONSHIPS, REPLACED_LABEL, Label, RelType
+from loaders.change_record import (
+    Event,
+    edge_identity,
+    edge_parts,
+    image_of,
+    read_record,
 )
-from loaders.history import find_load
-
-SEP = "\t"  # a created node: "<label>\t<key>"
-EDGE_SEP = "|"  # an edge's identity: "<type>|<start key>|<end key>|<role>" (plan.edge)
+from loaders.history import UNDO_KIND, find_load
 
 # Properties the loader derives or keeps as provenance: their changes are not shown
 # (votes show as the display name they elect; counts are recounted from the edges).
@@ -43,13 +40,7 @@ NOT_SHOWN = frozenset(
         "shows",
     }
 )
-_MARKS = frozenset({"_change", "_load", "_label", "_edge", "_removed"})
 
-_CHANGES = (
-    f"MATCH (c:{CHANGE_LABEL} {{load: $load}}) RETURN c.key, c.created_listings, "
-    "c.created_nodes, c.created_edges, c.created_edge_groups ORDER BY c.key"
-)
-_REPLACED = f"MATCH (v:{REPLACED_LABEL} {{_load: $load}}) RETURN properties(v) ORDER BY v._change"
 _LATER_NODES = (
     f"UNWIND $keys AS k MATCH (v:{REPLACED_LABEL} {{key: k[1]}}) "
     "WHERE v._label = k[0] AND v._change > $after "
@@ -58,6 +49,13 @@ _LATER_NODES = (
 _LATER_EDGES = (
     f"UNWIND $edges AS e MATCH (v:{REPLACED_LABEL} {{_edge: e}}) "
     "WHERE v._change > $after RETURN e, properties(v) ORDER BY v._change"
+)
+# Every load (an undo writes no change record of its own); a run is picked from them in
+# Python: FalkorDB answers a string range over an indexed property from its index, by
+# signed bytes, and was seen to return keys past the range (docs/cypher-dialects.md).
+_LOADS = (
+    f"MATCH (l:{LOAD_LABEL}) WHERE coalesce(l.kind, '') <> '{UNDO_KIND}' "
+    "RETURN l.key, l.unchanged, l.undone_by IS NOT NULL"
 )
 
 
@@ -71,29 +69,8 @@ class EdgeIdentity(TypedDict):
 
 
 def parse_edge(identity: str) -> EdgeIdentity:
-    rel_type, start, end, role = identity.split(EDGE_SEP, 3)
-    return {"type": rel_type, "start": start, "end": end, "role": role or None}
-
-
-def parse_edge_group(text: str) -> list[EdgeIdentity]:
-    """The edges of one created row: "<type>\t<show key>\t<role>\t<other key>..."; the
-    show is the end of a relationship that ends at a show (credits, EPISODE_OF's series),
-    else its start (MADE_BY, IN_GENRE)."""
-    rel_type, show, role, *others = text.split(SEP)
-    show_is_end = RELATIONSHIPS[RelType(rel_type)][1] is Label.SHOW
-    return [
-        {
-            "type": rel_type,
-            "start": other if show_is_end else show,
-            "end": show if show_is_end else other,
-            "role": role or None,
-        }
-        for other in others
-    ]
-
-
-def _image(properties: dict[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in properties.items() if name not in _MARKS}
+    rel_type, start, end, role = edge_parts(identity)
+    return {"type": rel_type, "start": start, "end": end, "role": role}
 
 
 def property_changes(before: dict[str, Any], after: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -106,81 +83,93 @@ def property_changes(before: dict[str, Any], after: dict[str, Any] | None) -> li
     ]
 
 
-def load_diff(backend: Backend, load_id: str) -> dict[str, Any]:
-    """Everything one load changed (its id, or a prefix naming one load)."""
+def _there_after(events: list[Event]) -> bool:
+    """Whether the item was there once the run's last event had happened."""
+    return not events[-1].removed
+
+
+def load_diff(backend: Backend, load_id: str, last_id: str | None = None) -> dict[str, Any]:
+    """Everything one load changed (its id, or a prefix naming one load); with `last_id`,
+    the net change of the run of loads from just before the first of the two to just
+    after the other (in whichever order they are given)."""
     record = find_load(backend, load_id)
-    load = record["id"]
+    last = find_load(backend, last_id) if last_id else record
+    if last["id"] < record["id"]:
+        record, last = last, record
+    run = sorted(
+        (key, unchanged)
+        for key, unchanged, undone in backend.run_read(_LOADS, max_rows=0).rows
+        if record["id"] <= key <= last["id"]
+        and (not undone or key in (record["id"], last["id"]))  # an undone load: taken back
+    )
+    loads = [key for key, _ in run] or [record["id"]]
+    changes = read_record(backend, loads)
     diff: dict[str, Any] = {
         "load": record,
-        "recorded": bool(record.get("changes")),
-        "listings": {"created": [], "updated": [], "unchanged": record.get("unchanged") or 0},
+        "last": last if last_id else None,
+        "loads": loads,
+        "recorded": all(
+            bool(r.get("changes")) for r in ({record["id"]: record, last["id"]: last}.values())
+        ),
+        "listings": {
+            "created": [],
+            "updated": [],
+            "unchanged": sum(unchanged or 0 for _, unchanged in run),
+        },
         "nodes": {"added": [], "removed": [], "changed": []},
         "edges": {"added": [], "removed": [], "changed": []},
     }
-    last = ""
-    for key, listings, nodes, edges, groups in backend.run_read(
-        _CHANGES, {"load": load}, max_rows=0
-    ).rows:
-        last = max(last, key)
-        diff["listings"]["created"].extend(listings or [])
-        for text in nodes or []:
-            label, node_key = text.split(SEP, 1)
-            diff["nodes"]["added"].append({"label": label, "key": node_key})
-        for text in groups or []:
-            diff["edges"]["added"].extend(parse_edge_group(text))
-        diff["edges"]["added"].extend(parse_edge(text) for text in edges or [])
-    # The first image of each node and edge in this load is how it was before the load.
-    nodes_before: dict[tuple[str, str], dict[str, Any]] = {}
-    edges_before: dict[str, dict[str, Any]] = {}
-    removed_nodes: set[tuple[str, str]] = set()
-    removed_edges: set[str] = set()
-    for (properties,) in backend.run_read(_REPLACED, {"load": load}, max_rows=0).rows:
-        last = max(last, properties["_change"])
-        if properties.get("_edge"):
-            edges_before.setdefault(properties["_edge"], _image(properties))
-            if properties.get("_removed"):
-                removed_edges.add(properties["_edge"])
-        elif properties["_label"] == ASSERTION_LABEL:
-            continue  # what a listing asserted: its update is the listing's (shown above)
-        else:
-            ident = (properties["_label"], properties["key"])
-            nodes_before.setdefault(ident, _image(properties))
-            if properties.get("_removed"):
-                removed_nodes.add(ident)
-    node_after = _nodes_after(backend, [i for i in nodes_before if i not in removed_nodes], last)
-    edge_after = _edges_after(backend, [e for e in edges_before if e not in removed_edges], last)
-    added_nodes = {(node["label"], node["key"]) for node in diff["nodes"]["added"]}
-    added_edges = {
-        EDGE_SEP.join((e["type"], e["start"], e["end"], e["role"] or ""))
-        for e in diff["edges"]["added"]
-    }
-    for (label, key), before in nodes_before.items():
-        if (label, key) in removed_nodes:
-            diff["nodes"]["removed"].append({"label": label, "key": key, "before": before})
+    after = changes.last_batch
+    kept_nodes = [
+        item
+        for item, events in changes.nodes.items()
+        if not events[0].created and _there_after(events)
+    ] + [
+        (LISTING_LABEL, key)
+        for key, events in changes.listings.items()
+        if not events[0].created and _there_after(events)
+    ]
+    kept_edges = [
+        item
+        for item, events in changes.edges.items()
+        if not events[0].created and _there_after(events)
+    ]
+    node_after = _nodes_after(backend, kept_nodes, after)
+    edge_after = _edges_after(backend, kept_edges, after)
+    for key, events in changes.listings.items():
+        first = events[0]
+        if first.created:
+            diff["listings"]["created"].append(key)
             continue
-        after = node_after.get((label, key))
-        if label == LISTING_LABEL:
-            diff["listings"]["updated"].append(
-                {
-                    "id": key,
-                    "title": (after or before).get("title"),
-                    "content_hash": {
-                        "before": before.get("content_hash"),
-                        "after": (after or {}).get("content_hash"),
-                    },
-                }
-            )
-            continue
-        changed = property_changes(before, after)
-        if changed and (label, key) not in added_nodes:  # new: all of it is the load's
+        before = first.image or {}
+        now = node_after.get((LISTING_LABEL, key))
+        diff["listings"]["updated"].append(
+            {
+                "id": key,
+                "title": (now or before).get("title"),
+                "content_hash": {
+                    "before": before.get("content_hash"),
+                    "after": (now or {}).get("content_hash"),
+                },
+            }
+        )
+    for (label, key), events in changes.nodes.items():
+        first, there = events[0], _there_after(events)
+        if first.created:
+            if there:
+                diff["nodes"]["added"].append({"label": label, "key": key})
+        elif not there:
+            diff["nodes"]["removed"].append({"label": label, "key": key, "before": first.image})
+        elif changed := property_changes(first.image or {}, node_after.get((label, key))):
             diff["nodes"]["changed"].append({"label": label, "key": key, "properties": changed})
-    for identity, before in edges_before.items():
-        edge = parse_edge(identity)
-        if identity in removed_edges:
-            diff["edges"]["removed"].append({**edge, "before": before})
-            continue
-        changed = property_changes(before, edge_after.get(identity))
-        if changed and identity not in added_edges:
+    for identity, events in changes.edges.items():
+        first, there, edge = events[0], _there_after(events), parse_edge(identity)
+        if first.created:
+            if there:
+                diff["edges"]["added"].append(edge)
+        elif not there:
+            diff["edges"]["removed"].append({**edge, "before": first.image})
+        elif changed := property_changes(first.image or {}, edge_after.get(identity)):
             diff["edges"]["changed"].append({**edge, "properties": changed})
     return diff
 
@@ -188,7 +177,7 @@ def load_diff(backend: Backend, load_id: str) -> dict[str, Any]:
 def _nodes_after(
     backend: Backend, idents: list[tuple[str, str]], last: str
 ) -> dict[tuple[str, str], dict[str, Any]]:
-    """Each node as this load left it: its image from the next load that changed it, else
+    """Each node as the run left it: its image from the next load that changed it, else
     as it is now."""
     found: dict[tuple[str, str], dict[str, Any]] = {}
     if not idents:
@@ -196,7 +185,7 @@ def _nodes_after(
     for label, key, properties in backend.run_read(
         _LATER_NODES, {"keys": [list(i) for i in idents], "after": last}, max_rows=0
     ).rows:
-        found.setdefault((label, key), _image(properties))
+        found.setdefault((label, key), image_of(properties))
     by_label: dict[str, list[str]] = defaultdict(list)
     for label, key in idents:
         if (label, key) not in found:
@@ -223,22 +212,28 @@ def _edges_after(backend: Backend, identities: list[str], last: str) -> dict[str
     for identity, properties in backend.run_read(
         _LATER_EDGES, {"edges": identities, "after": last}, max_rows=0
     ).rows:
-        found.setdefault(identity, _image(properties))
+        found.setdefault(identity, image_of(properties))
+    found.update(current_edges(backend, [i for i in identities if i not in found]))
+    return found
+
+
+def current_edges(backend: Backend, identities: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The properties of these edges as the store holds them now (those it has)."""
     by_type: dict[str, list[list[str]]] = defaultdict(list)
     for identity in identities:
-        if identity not in found:
-            edge = parse_edge(identity)
-            by_type[edge["type"]].append([edge["start"], edge["end"], edge["role"] or ""])
+        rel_type, start, end, role = edge_parts(identity)
+        by_type[rel_type].append([start, end, role or ""])
+    found: dict[str, dict[str, Any]] = {}
     for rel_type, rows in by_type.items():
-        start, end = RELATIONSHIPS[RelType(rel_type)]
+        start_label, end_label = RELATIONSHIPS[RelType(rel_type)]
         for a, b, role, properties in backend.run_read(
-            f"UNWIND $rows AS e MATCH (a:{start.value} {{key: e[0]}})-[r:{rel_type}]->"
-            f"(b:{end.value} {{key: e[1]}}) WHERE coalesce(r.role, '') = e[2] "
+            f"UNWIND $rows AS e MATCH (a:{start_label.value} {{key: e[0]}})-[r:{rel_type}]->"
+            f"(b:{end_label.value} {{key: e[1]}}) WHERE coalesce(r.role, '') = e[2] "
             "RETURN a.key, b.key, r.role, properties(r)",
             {"rows": rows},
             max_rows=0,
         ).rows:
-            found[EDGE_SEP.join((rel_type, a, b, role or ""))] = properties
+            found[edge_identity(rel_type, a, b, role)] = properties
     return found
 
 
@@ -247,12 +242,12 @@ def _edges_after(backend: Backend, identities: list[str], last: str) -> dict[str
 DIFF_COLUMNS = ["change", "what", "item", "detail"]
 
 
-def _edge_text(edge: dict[str, Any]) -> str:
+def edge_text(edge: dict[str, Any]) -> str:
     role = f" ({edge['role']})" if edge.get("role") else ""
     return f"{edge['start']} -> {edge['end']}{role}"
 
 
-def _values(changes: Iterable[dict[str, Any]]) -> str:
+def values_text(changes: Iterable[dict[str, Any]]) -> str:
     return "; ".join(f"{c['name']}: {c['before']!r} -> {c['after']!r}" for c in changes)
 
 
@@ -276,13 +271,13 @@ def diff_rows(diff: dict[str, Any]) -> Results:
     for node in diff["nodes"]["removed"]:
         rows.append(["-", node["label"], node["key"], ""])
     for node in diff["nodes"]["changed"]:
-        rows.append(["~", node["label"], node["key"], _values(node["properties"])])
+        rows.append(["~", node["label"], node["key"], values_text(node["properties"])])
     for edge in diff["edges"]["added"]:
-        rows.append(["+", edge["type"], _edge_text(edge), ""])
+        rows.append(["+", edge["type"], edge_text(edge), ""])
     for edge in diff["edges"]["removed"]:
-        rows.append(["-", edge["type"], _edge_text(edge), ""])
+        rows.append(["-", edge["type"], edge_text(edge), ""])
     for edge in diff["edges"]["changed"]:
-        rows.append(["~", edge["type"], _edge_text(edge), _values(edge["properties"])])
+        rows.append(["~", edge["type"], edge_text(edge), values_text(edge["properties"])])
     return Results(DIFF_COLUMNS, rows)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import json
 import os
 import secrets
 import socket
@@ -24,23 +25,28 @@ from pathlib import Path
 from typing import Any
 
 from graph.backend import Backend, Results
-from graph.schema import LOAD_LABEL
+from graph.errors import GraphError
+from graph.schema import LAYOUT_LABEL, LOAD_LABEL
 from loaders.sources import SourceText
 
 # Where a load came from (`via`).
 VIA_CLI, VIA_WEB, VIA_BULK = "cli", "web", "bulk"
 # Its outcome (`status`).
 RUNNING, FINISHED, FAILED, INTERRUPTED = "running", "finished", "failed", "interrupted"
+# An undo (loaders/undo.py) is recorded in the history too, as a Load of this `kind`;
+# the loads it undid keep `undone_by` (its id).
+UNDO_KIND = "undo"
 SEP = "\t"  # a recorded input: "<name>\t<sha256>"
 _HASH_CHUNK = 1 << 20
 LISTED = 50  # `screengraph loads` shows the newest 50 by default
 
 # The counts a load records, as LoadSummary names them.
 COUNTS = ("files", "loaded", "updated", "unchanged", "rejected", "credits")
-COLUMNS = ("id", "started_at", "by", "via", "status", *COUNTS, "seconds")
+COLUMNS = ("id", "started_at", "by", "via", "status", *COUNTS, "seconds", "kind", "undone_by")
 
 _MARK_INTERRUPTED = (
     f"MATCH (l:{LOAD_LABEL} {{status: '{RUNNING}'}}) WHERE l.key <> $key "
+    f"AND coalesce(l.kind, '') <> '{UNDO_KIND}' "
     f"SET l.status = '{INTERRUPTED}', "
     "l.error = 'it did not finish: its process was killed or lost its connection' "
     "RETURN count(l)"
@@ -51,6 +57,15 @@ _LIST = (
     f"MATCH (l:{LOAD_LABEL}) RETURN {', '.join(f'l.{name}' for name in COLUMNS[1:])}, "
     "l.key ORDER BY l.started_at DESC, l.key DESC LIMIT $limit"
 )
+# An undo that has not finished (killed, or stopped by an error) must be finished before
+# anything else writes: the store is between two states until then.
+_UNFINISHED_UNDO = (
+    f"MATCH (l:{LOAD_LABEL} {{kind: '{UNDO_KIND}'}}) WHERE l.status <> '{FINISHED}' "
+    "RETURN l.key, l.undoes ORDER BY l.key LIMIT 1"
+)
+# Which labels have identified nodes (loaders/identities.py): a load may add some, and an
+# undo puts the list back as the load found it.
+_IDENTIFIED = f"MATCH (l:{LAYOUT_LABEL} {{key: 'layout'}}) RETURN l.identified"
 _FIND = (
     f"MATCH (l:{LOAD_LABEL}) WHERE l.key STARTS WITH $id "
     "RETURN properties(l) ORDER BY l.key LIMIT 2"
@@ -59,6 +74,32 @@ _FIND = (
 
 class LoadNotFound(LookupError):
     """No load, or more than one, has the id the user gave."""
+
+
+class UndoUnfinished(GraphError):
+    """An undo did not finish: nothing may load into the store until it is run again (a
+    GraphError, so the CLI and the web app say it as they say other refusals)."""
+
+    def __init__(self, undo_id: str, undoes: list[str]):
+        self.undo_id = undo_id
+        self.undoes = undoes
+        super().__init__(
+            f"undo {undo_id} (of load {', '.join(undoes)}) did not finish: run "
+            f"`screengraph undo {undoes[-1] if undoes else undo_id}` again to finish it, "
+            "then load"
+        )
+
+
+def unfinished_undo(backend: Backend) -> tuple[str, list[str]] | None:
+    """The undo that did not finish, if one did not: (its id, the loads it undoes)."""
+    rows = backend.run_read(_UNFINISHED_UNDO, max_rows=0).rows
+    return (rows[0][0], list(rows[0][1] or [])) if rows else None
+
+
+def identified_labels(backend: Backend) -> list[str] | None:
+    """The store layout's list of labels with identified nodes (None: not recorded)."""
+    rows = backend.run_read(_IDENTIFIED, max_rows=0).rows
+    return list(rows[0][0]) if rows and rows[0][0] is not None else None
 
 
 def new_load_id(now: datetime | None = None) -> str:
@@ -126,7 +167,14 @@ class LoadRecorder:
 
     def started(self) -> int:
         """Record the load as running; mark those that never finished as interrupted
-        (run with the load lock held: no other load can be running). Returns how many."""
+        (run with the load lock held: no other load can be running). Returns how many.
+        Refuses (UndoUnfinished) while an undo that did not finish waits to be run again.
+        Keeps the layout's list of identified labels as the load found it: an undo puts
+        it back."""
+        waiting = unfinished_undo(self.backend)
+        if waiting is not None:
+            raise UndoUnfinished(*waiting)
+        identified = identified_labels(self.backend)
         found = self.backend.run_write(_MARK_INTERRUPTED, {"key": self.load_id}).value(0) or 0
         self._clock = time.monotonic()
         self.backend.run_write(
@@ -141,6 +189,7 @@ class LoadRecorder:
                     "started_at": _now(),
                     "status": RUNNING,
                     "changes": True,
+                    "identified_before": json.dumps(identified),
                 }
             },
         )

@@ -15,6 +15,7 @@ server, in every batch made loading one show quadratic).
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import count
 
 from graph.schema import (
     ASSERTED_BY,
@@ -104,12 +105,19 @@ CHANGE_ENTRY = (
 _CHANGE = f"MATCH (c:{CHANGE_LABEL} {{key: $batch}}) "
 
 
+# Which part of the statement kept an image (`_step`): parts are built in the order the
+# statement runs them (PARTS), so one node imaged by two parts of a batch (a show's
+# title by `shows.known`, then its identifiers by `details_known`) has its state before
+# the batch in the image of the lower step (loaders/change_record.py).
+_STEPS = count()
+
+
 def _kept(label: str, before: str = "before", variable: str = "v") -> str:
-    """A Replaced node holding a node's properties as they were before the batch."""
+    """A Replaced node holding a node's properties as they were before this part."""
     return (
         f" CREATE ({variable}:{REPLACED_LABEL}) SET {variable} += {before}, "
         f"{variable}._change = $batch, {variable}._load = $load, "
-        f"{variable}._label = '{label}'"
+        f"{variable}._label = '{label}', {variable}._step = {next(_STEPS)}"
     )
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
-from graph.backend import Results
+from graph.backend import Backend, Results
 from loaders.changes import diff_counts, diff_rows, load_diff
-from loaders.history import LISTED, LoadNotFound, find_load, list_loads
+from loaders.history import LISTED, UNDO_KIND, LoadNotFound, find_load, list_loads, unfinished_undo
+from loaders.undo import Undo, UndoRefused, preview_undo, undo_rows
 from screengraph.context import CliContext, pass_context
 from screengraph.output import emit, emit_json
 
@@ -47,7 +48,7 @@ def _narrow(results: Results) -> Results:
                 (item["started_at"] or "")[:19].replace("T", " "),
                 item["by"],
                 item["via"],
-                item["status"],
+                _status(item),
                 counts,
                 item["seconds"],
             ]
@@ -55,6 +56,14 @@ def _narrow(results: Results) -> Results:
     return Results(
         ["id", "started", "by", "via", "status", "listings", "seconds"], rows, results.truncated
     )
+
+
+def _status(item: dict) -> str:
+    """A load's outcome as the list shows it: an undo says so, an undone load too."""
+    status = item["status"] or ""
+    if item.get("kind") == UNDO_KIND:
+        status = f"undo: {status}"
+    return f"{status} (undone)" if item.get("undone_by") else status
 
 
 # How `loads show` orders a record: what and who first, then when, counts and outcome.
@@ -109,23 +118,24 @@ def show(cli: CliContext, load_id: str, as_json: bool) -> None:
 
 @click.command()
 @click.argument("load_id", metavar="LOAD")
+@click.argument("last_id", metavar="[LOAD_B]", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_context
-def diff(cli: CliContext, load_id: str, as_json: bool) -> None:
+def diff(cli: CliContext, load_id: str, last_id: str | None, as_json: bool) -> None:
     """What one load changed: listings created, updated and unchanged; nodes and edges
-    (credits...) added and removed; properties changed, before -> after."""
+    (credits...) added and removed; properties changed, before -> after. With two loads,
+    the net change from just before the first to just after the second (and every load
+    between them)."""
     try:
-        found = load_diff(cli.backend(), load_id)
+        found = load_diff(cli.backend(), load_id, last_id)
     except LoadNotFound as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
         emit_json({**found, "counts": diff_counts(found)})
         return
-    record = found["load"]
-    click.echo(
-        f"load {record['id']} ({record.get('status')}, {record.get('via')}, "
-        f"by {record.get('by')}, started {record.get('started_at')})"
-    )
+    _describe(found["load"])
+    if found["last"]:
+        click.echo(f"to load {found['last']['id']}: {len(found['loads'])} loads, net change")
     if not found["recorded"]:
         click.echo("a bulk load: it made the whole graph, and kept no change record", err=True)
     emit(diff_rows(found), title="Changes")
@@ -134,6 +144,77 @@ def diff(cli: CliContext, load_id: str, as_json: bool) -> None:
     )
 
 
+def _describe(record: dict) -> None:
+    click.echo(
+        f"load {record['id']} ({record.get('status')}, {record.get('via')}, "
+        f"by {record.get('by')}, started {record.get('started_at')})"
+    )
+
+
+@click.command()
+@click.argument("load_id", metavar="LOAD")
+@click.option("--yes", is_flag=True, help="Undo without asking (after the preview).")
+@click.option(
+    "--cascade",
+    is_flag=True,
+    help="Also undo the later loads that depend on this one, newest first.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON (the preview only, unless --yes)."
+)
+@pass_context
+def undo(cli: CliContext, load_id: str, yes: bool, cascade: bool, as_json: bool) -> None:
+    """Undo a load: remove what it asserted that no other listing asserts and put back what
+    it replaced, so the catalogue is as it was before it. Shows what it would undo first.
+    Refuses when later loads changed the same listings, nodes or edges (it says which),
+    unless --cascade. An undo that was stopped is finished by running it again."""
+    backend = cli.backend()
+    try:
+        preview = preview_undo(backend, load_id, cascade)
+        diffs = [load_diff(backend, target["id"]) for target in preview.targets]
+    except LoadNotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+    unfinished = preview.refusal and _unfinished_of(backend, preview.load["id"])
+    if as_json and not yes:
+        emit_json(
+            {
+                **preview.to_json(),
+                "changes": [undo_rows(d).to_json() for d in diffs],
+                "counts": [diff_counts(d) for d in diffs],
+            }
+        )
+        return
+    if not as_json:
+        for found in diffs:
+            _describe(found["load"])
+            emit(undo_rows(found), title="Undo")
+    if preview.refusal and not unfinished:
+        raise click.ClickException(preview.refusal)
+    if not yes:
+        click.confirm(
+            f"Undo {len(preview.targets)} load(s): {', '.join(t['id'] for t in preview.targets)}?",
+            abort=True,
+        )
+    try:
+        result = Undo(backend).run(preview.load["id"], cascade)
+    except UndoRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        emit_json(result.to_json())
+        return
+    click.echo(
+        f"{'finished undo' if result.resumed else 'undone by'} {result.undo_id}: "
+        f"load {', '.join(result.undone)} ({result.seconds} s)"
+    )
+
+
+def _unfinished_of(backend: Backend, load_id: str) -> bool:
+    """Whether an undo of this load was stopped midway (running it again finishes it)."""
+    waiting = unfinished_undo(backend)
+    return waiting is not None and load_id in waiting[1]
+
+
 def register(group: click.Group) -> None:
     group.add_command(loads)
     group.add_command(diff)
+    group.add_command(undo)

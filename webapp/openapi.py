@@ -314,11 +314,44 @@ def document() -> dict:
             },
         },
     }
+    load_id = _param("load_id", "path", description="The load's id or a unique prefix of it")
     paths["/loads/{load_id}.json"] = _get(
         "What one load changed: listings, nodes and edges added or removed, properties before "
-        "and after (for holders of the ingest token)",
-        [_param("load_id", "path", description="The load's id or a unique prefix of it")],
+        "and after (for holders of the ingest token); with `compare`, the net change of the "
+        "run of loads from one to the other",
+        [
+            load_id,
+            _param(
+                "compare", description="Another load's id: the diff covers both and those between"
+            ),
+        ],
     )
+    paths["/loads/{load_id}/undo.json"] = {
+        "post": {
+            "summary": "Preview undoing a load (what it would remove, restore, revert, or why "
+            "it refuses); with action=confirm, undo it (for sessions that sent the ingest "
+            "token; CSRF token in the form or X-CSRF-Token)",
+            "parameters": [load_id],
+            "requestBody": {
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "action": {"type": "string", "enum": ["preview", "confirm"]},
+                                "cascade": {"type": "string", "enum": ["yes"]},
+                                "csrf_token": {"type": "string"},
+                            },
+                        }
+                    }
+                }
+            },
+            "responses": {
+                "200": {"description": "the preview, or the undo done (`done`)"},
+                **{code: _ERROR for code in ("400", "403", "404", "409", "503")},
+            },
+        }
+    }
     duplicate_params = [
         _param("label", description="Person (the default), Company or Show"),
         _param(

@@ -18,9 +18,11 @@ def token_enabled() -> bool:
     return bool(current_app.config.get("INGEST_TOKEN"))
 
 
-def token_holder(what: str, json_path: str) -> bool:
+def token_holder(what: str, json_path: str, *, token_posted: bool = True) -> bool:
     """Whether this request may see `what` ("The load history is"...): a token POSTed with
-    it is checked and remembered; without one, a page asks for it and JSON is refused."""
+    it is checked and remembered; without one, a page asks for it and JSON is refused.
+    A form that acts for a holder (`token_posted=False`: undoing a load) does not carry
+    the token: the session says whether this browser gave it."""
     if not token_enabled():
         raise ApiError(
             403,
@@ -28,7 +30,7 @@ def token_holder(what: str, json_path: str) -> bool:
             f"{what} for holders of the ingest token, and none is set: "
             "set SCREENGRAPH_INGEST_TOKEN on the server.",
         )
-    if request.method == "POST":
+    if request.method == "POST" and token_posted:
         _check_token(request.form.get("token", ""))
         session[HOLDER] = True
     if session.get(HOLDER):

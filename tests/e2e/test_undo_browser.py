@@ -1,0 +1,105 @@
+"""A maintainer undoes a load from its page (Chromium): gives the ingest token, opens the
+newest load, previews the undo, confirms it; a load a later one depends on is refused,
+with the reason."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from playwright.sync_api import expect
+
+from graph.checksum import LOAD_TIMES, graph_checksum
+from graph.falkor_backend import FalkorBackend
+from loaders.history import list_loads
+from loaders.identity import named_identity
+from loaders.pipeline import Loader
+from loaders.sources import SourceText
+from tests.e2e.conftest import _page, shot
+from tests.webapp.conftest import INGEST_TOKEN, make_app
+
+pytestmark = pytest.mark.e2e
+
+HEAT = {"title": "Heat", "year": 1995, "directors": ["Michael Mann"], "genres": ["Crime"]}
+THIEF = {"title": "Thief", "year": 1981, "directors": ["Michael Mann"], "cast": ["James Caan"]}
+
+
+def listings(name: str, *records: dict) -> list[SourceText]:
+    text = "".join(json.dumps(record) + "\n" for record in records)
+    return [SourceText(name, text, identity=named_identity(name))]
+
+
+@pytest.fixture
+def store(tmp_path):
+    from waitress.server import create_server
+
+    backend = FalkorBackend(tmp_path / "store", "undo-e2e")
+    backend.ensure_schema()
+    server = create_server(make_app(backend), host="127.0.0.1", port=0, threads=2)
+    threading.Thread(target=server.run, daemon=True).start()
+    yield backend, f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    backend.close()
+
+
+@pytest.fixture
+def undo_page(browser, store):
+    yield from _page(browser, store[1])
+
+
+def newest(backend) -> str:
+    return list_loads(backend).rows[0][0]
+
+
+def test_a_maintainer_undoes_a_load_from_its_page(undo_page, store):
+    backend, _ = store
+    page = undo_page
+    Loader(backend).load(listings("films", HEAT))
+    before = graph_checksum(backend, LOAD_TIMES)
+    Loader(backend).load(listings("films", HEAT, THIEF))
+    mistake = newest(backend)
+
+    page.goto("/loads")
+    page.fill("#token", INGEST_TOKEN)
+    page.click(".loads-form button")
+    page.click(f"a:text('{mistake}')")
+    expect(page.locator("h1")).to_have_text(f"Load {mistake}")
+    page.click("#undo")
+    expect(page.locator("#preview-h")).to_have_text("Preview: nothing undone yet")
+    expect(page.locator("table.diff")).to_contain_text("james-caan")
+    expect(page.locator("table.diff")).to_contain_text("remove")
+    shot(page, "undo-preview")
+    assert graph_checksum(backend, LOAD_TIMES) != before  # a preview writes nothing
+
+    page.click("#confirm")
+    expect(page.locator("#done-h")).to_have_text("Undone")
+    shot(page, "undo-done")
+    assert graph_checksum(backend, LOAD_TIMES) == before
+    page.goto(f"/loads/{mistake}")
+    expect(page.locator("#undone")).to_contain_text("Undone by")
+    assert page.goto("/show/thief--1981").status == 404
+    assert page.js_errors == []
+
+
+def test_an_undo_a_later_load_depends_on_is_refused_with_the_reason(undo_page, store):
+    backend, _ = store
+    page = undo_page
+    Loader(backend).load(listings("films", HEAT))
+    first = newest(backend)
+    Loader(backend).load(listings("films", {**HEAT, "synopsis": "Heist."}))
+    later = newest(backend)
+
+    page.goto("/loads")
+    page.fill("#token", INGEST_TOKEN)
+    page.click(".loads-form button")
+    page.goto(f"/loads/{first}")
+    page.click("#undo")
+    expect(page.locator("#refused")).to_contain_text(later)
+    expect(page.locator("#confirm")).to_have_count(0)
+    page.click("#cascade")
+    expect(page.locator("main")).to_contain_text(f"load {later}, then load {first}")
+    page.click("#confirm")
+    expect(page.locator("#done-h")).to_have_text("Undone")
+    assert backend.run_read("MATCH (s:Show) RETURN count(s)").value() == 0
+    assert page.js_errors == []
