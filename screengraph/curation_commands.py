@@ -18,6 +18,7 @@ from loaders.merge import (
 )
 from queries.errors import AmbiguousEntity, UnknownEntity
 from queries.search import resolve_entity
+from screengraph.confirm_options import previewed
 from screengraph.context import CliContext, pass_context
 from screengraph.output import emit, emit_json
 
@@ -59,10 +60,7 @@ def _say_preview(preview: dict) -> None:
 @click.argument("survivor")
 @click.argument("merged")
 @click.option("--why", default=None, help="Why they are one: kept with the decision.")
-@click.option("--yes", is_flag=True, help="Merge without asking (after the preview).")
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON: the preview, or with --yes the decision."
-)
+@previewed("Merge")
 @pass_context
 def merge(
     cli: CliContext, survivor: str, merged: str, why: str | None, yes: bool, as_json: bool
@@ -120,10 +118,7 @@ def _echo_split_preview(preview: dict) -> None:
 @click.command()
 @click.argument("decision_id", metavar="DECISION")
 @click.option("--why", default=None, help="Why the merge was wrong: kept with the decision.")
-@click.option("--yes", is_flag=True, help="Split without asking (after the preview).")
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON: the preview, or with --yes the decision."
-)
+@previewed("Split")
 @pass_context
 def split(cli: CliContext, decision_id: str, why: str | None, yes: bool, as_json: bool) -> None:
     """Undo a merge exactly: both entities, their credits, identifiers and spellings back as

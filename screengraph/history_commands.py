@@ -8,6 +8,7 @@ from graph.backend import Backend, Results
 from loaders.changes import diff_counts, diff_rows, load_diff
 from loaders.history import LISTED, UNDO_KIND, LoadNotFound, find_load, list_loads, unfinished_undo
 from loaders.undo import Undo, UndoRefused, preview_undo, undo_rows
+from screengraph.confirm_options import previewed
 from screengraph.context import CliContext, pass_context
 from screengraph.output import emit, emit_json
 
@@ -153,15 +154,12 @@ def _describe(record: dict) -> None:
 
 @click.command()
 @click.argument("load_id", metavar="LOAD")
-@click.option("--yes", is_flag=True, help="Undo without asking (after the preview).")
 @click.option(
     "--cascade",
     is_flag=True,
     help="Also undo the later loads that depend on this one, newest first.",
 )
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON (the preview only, unless --yes)."
-)
+@previewed("Undo")
 @pass_context
 def undo(cli: CliContext, load_id: str, yes: bool, cascade: bool, as_json: bool) -> None:
     """Undo a load: remove what it asserted that no other listing asserts and put back what
