@@ -9,6 +9,8 @@ Rules, as the key rules decided them (graph/keys.py):
 - `folded name`: the name gives the node's key once case, accents and punctuation are
   folded, spelled otherwise (`LEA DRUCKER` joins `Léa Drucker`), or the key rules chose the
   node by its name (a title without a year, an identified record adopting a name-only node);
+- `merge decision`: the name was the key of an entity a maintainer merged into this one
+  (loaders/merge.py left an alias from it);
 - `this input`: a node this input creates, named again (perhaps spelled otherwise).
 Names are listed up to MATCHES_LISTED (the counts cover more); near-misses are looked up
 for listed new names only, with a few indexed reads per batch. What a dry run remembers
@@ -22,7 +24,8 @@ from collections import Counter
 from typing import Any
 
 from graph.backend import Backend
-from graph.schema import DISPLAY, Label
+from graph.keys import alias_key, company_key, person_key
+from graph.schema import ALIAS_LABEL, DISPLAY, Label
 from loaders.plan import Entity, ListingPlan
 from loaders.suspicious import suspicious_name, suspicious_year
 from queries.near_misses import near_misses
@@ -32,10 +35,14 @@ NAMES_EXAMINED = 200_000
 NOT_EXAMINED = "not examined"
 JOINS, NEW = "joins", "new"
 IDENTIFIER, EXACT, FOLDED, THIS_INPUT = "identifier", "exact key", "folded name", "this input"
+MERGE_DECISION = "merge decision"
+# The labels a merge can take names from, and the key a spelling gives each (graph/keys.py).
+_NAME_KEYS = {Label.PERSON.value: person_key, Label.COMPANY.value: company_key}
 
 _STORED = (
     "UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN k, n.{display}, coalesce(n.ids, [])"
 )
+_ALIASES = f"UNWIND $keys AS k MATCH (a:{ALIAS_LABEL} {{key: k}}) RETURN a.key, a.into"
 
 
 class MatchReport:
@@ -64,10 +71,13 @@ class MatchReport:
                 ids = tuple(plan.details.get((entity.label, entity.key), ({}, []))[1])
                 named.append((entity, ids, plan))
         stored = self._stored({(entity.label, entity.key) for entity, _, _ in named})
+        aliases = self._aliases([entity for entity, _, _ in named])
         new: dict[str, dict[str, tuple[str, ...]]] = {}
         listed: list[dict[str, Any]] = []
         for entity, ids, plan in named:
             entry = self._entry(entity, ids, stored.get((entity.label, entity.key)))
+            if entry["rule"] in (EXACT, FOLDED) and aliases.get(_alias_of(entity)) == entity.key:
+                entry["rule"] = MERGE_DECISION
             self.counts[entry["outcome"]] += 1
             if entry["rule"]:
                 self.counts[entry["rule"]] += 1
@@ -112,6 +122,13 @@ class MatchReport:
         else:
             self._created.add(ident)
         return entry
+
+    def _aliases(self, entities: list[Entity]) -> dict[str, str]:
+        """alias key -> survivor key, for the names of this batch a merge took."""
+        keys = sorted({key for key in map(_alias_of, entities) if key is not None})
+        if self.backend is None or not keys:
+            return {}
+        return dict(self.backend.run_read(_ALIASES, {"keys": keys}, max_rows=0).rows)
 
     def _stored(self, idents: set[tuple[str, str]]) -> dict[tuple[str, str], tuple]:
         """(label, key) -> (display name, identifiers) of the nodes the store has."""
@@ -167,3 +184,13 @@ def _where(plan: ListingPlan) -> str:
     if ref.line is not None:
         return f"{ref.file} line {ref.line}"
     return ref.file if ref.record is None else f"{ref.file} record {ref.record}"
+
+
+def _alias_of(entity: Entity) -> str | None:
+    """The alias a merge would have left for this spelling, when it is not the entity's own
+    key (graph.keys.alias_key)."""
+    name_key = _NAME_KEYS.get(entity.label)
+    if name_key is None:
+        return None
+    key = name_key(entity.spelling)
+    return alias_key(entity.label, key) if key and key != entity.key else None

@@ -358,3 +358,15 @@ def test_the_merged_name_and_key_still_find_the_survivor_until_split(backend):
     split_decision(backend, second["id"])
     split_decision(backend, first["id"])
     assert resolve_entity(backend, "Person:matthieu-kassovitz")["key"] == "matthieu-kassovitz"
+
+
+def test_a_dry_run_says_the_old_spelling_joins_the_survivor_by_a_merge_decision(backend):
+    _loaded(backend)
+    merge_entities(backend, "Person", "mathieu-kassovitz", "matthieu-kassovitz")
+    record = {"title": "Métisse", "year": 1993, "cast": ["Matthieu Kassovitz", "Mathieu KASSOVITZ"]}
+    summary = Loader(backend, dry_run=True).load(
+        [SourceText("new.jsonl", json.dumps(record, ensure_ascii=False))]
+    )
+    rules = {item["name"]: (item["key"], item["rule"]) for item in summary.matching["names"]}
+    assert rules["Matthieu Kassovitz"] == ("mathieu-kassovitz", "merge decision")
+    assert rules["Mathieu KASSOVITZ"] == ("mathieu-kassovitz", "folded name")
