@@ -76,7 +76,8 @@ class MatchReport:
         listed: list[dict[str, Any]] = []
         for entity, ids, plan in named:
             entry = self._entry(entity, ids, stored.get((entity.label, entity.key)))
-            if entry["rule"] in (EXACT, FOLDED) and aliases.get(_alias_of(entity)) == entity.key:
+            alias = _alias_of(entity)
+            if entry["rule"] in (EXACT, FOLDED) and alias and aliases.get(alias) == entity.key:
                 entry["rule"] = MERGE_DECISION
             self.counts[entry["outcome"]] += 1
             if entry["rule"]:
