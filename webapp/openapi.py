@@ -430,17 +430,19 @@ def document() -> dict:
     }
     paths["/decisions/split.json"] = {
         "post": {
-            "summary": "Undo a merge exactly (for holders of the ingest token; 409 with the "
-            "reason when what it wrote has changed since)",
+            "summary": "Preview undoing a merge; with confirm=yes, undo it exactly (for "
+            "holders of the ingest token; 409 with the reason when what it wrote has changed "
+            "since)",
             **form(
                 {
                     "decision": "The merge's decision id, or a unique prefix of it",
+                    "confirm": "yes: split; anything else: the preview only",
                     "why": "Why the merge was wrong",
                 },
                 ["decision"],
             ),
             "responses": {
-                "200": {"description": "the decisions, with a notice"},
+                "200": {"description": "the decisions, with the preview or a notice"},
                 **curation_errors,
             },
         }

@@ -16,7 +16,14 @@ from typing import Any
 from flask import Blueprint, current_app, request, session
 
 from loaders.decisions import SPLIT, DecisionNotFound, list_decisions
-from loaders.merge import MERGEABLE, MergeRefused, merge_entities, plan_merge, split_decision
+from loaders.merge import (
+    MERGEABLE,
+    MergeRefused,
+    merge_entities,
+    plan_merge,
+    split_decision,
+    split_preview,
+)
 from queries.duplicates import DEFAULT_MIN_SCORE, LABELS, MAX_BONUS, find_duplicates
 from queries.search import entity_url
 from webapp.errors import ApiError, wants_json
@@ -138,7 +145,13 @@ def _decisions_page(notice: str | None = None) -> dict[str, Any]:
         row["merged_url"] = (
             entity_url(row["label"], row["merged"]) if row["status"] == SPLIT else None
         )
-    return {"enabled": True, "holder": True, "decisions": rows, "notice": notice}
+    return {
+        "enabled": True,
+        "holder": True,
+        "decisions": rows,
+        "notice": notice,
+        "split_preview": None,
+    }
 
 
 @page(bp, "/decisions", "decisions.html", methods=("GET", "POST"))
@@ -153,12 +166,19 @@ def decisions():
 
 @page(bp, "/decisions/split", "decisions.html", methods=("POST",))
 def split():
-    """Undo one merge (`screengraph split`), then the list again."""
+    """What undoing one merge would give back; with `confirm=yes`, the split itself
+    (`screengraph split`), then the list again."""
     _require_holder()
     decision_id = _form_text("decision", "the id of the merge to undo")
     why = (request.form.get("why") or "").strip()[:500] or None
+    backend = get_backend()
     try:
-        done = split_decision(get_backend(), decision_id, _web_origin(), why)
+        if request.form.get("confirm") != "yes":
+            preview = split_preview(backend, decision_id)
+            for side in ("survivor", "merged"):
+                preview[side]["url"] = entity_url(preview["label"], preview[side]["key"])
+            return _decisions_page() | {"split_preview": preview}
+        done = split_decision(backend, decision_id, _web_origin(), why)
     except DecisionNotFound as exc:
         raise ApiError(404, "unknown_decision", str(exc)) from None
     except MergeRefused as exc:

@@ -50,7 +50,13 @@ def test_a_token_holder_previews_merges_and_splits_a_pair(backend):
         again.status_code == 409 and "no person has the key" in again.get_json()["error"]["message"]
     )
 
-    split = visitor.post("/decisions/split.json", decision=done["decision"]["id"])
+    preview = visitor.post("/decisions/split.json", decision=done["decision"]["id"][:15])
+    shown = preview.get_json()["split_preview"]
+    assert (shown["merged"]["key"], shown["credits_back"]) == ("matthieu-kassovitz", 1)
+    assert visitor.get("/person/matthieu-kassovitz").status_code == 302  # nothing split yet
+    page = visitor.post("/decisions/split", decision=done["decision"]["id"]).get_data(as_text=True)
+    assert "Split Matthieu Kassovitz from Mathieu Kassovitz?" in page
+    split = visitor.post("/decisions/split.json", decision=done["decision"]["id"], confirm="yes")
     assert split.status_code == 200 and "are two again" in split.get_json()["notice"]
     assert graph_checksum(backend, LOAD_TIMES) == before
 
