@@ -95,7 +95,7 @@ _FILTERS = (
 )
 
 
-def _filter_values(year_from: int | None, year_to: int | None, title: str | None) -> dict:
+def filter_values(year_from: int | None, year_to: int | None, title: str | None) -> dict:
     """The filters as the queries take them: a title folded as `search_text` is."""
     folded = normalize_name(title) if title else None
     return {"year_from": year_from, "year_to": year_to, "title": folded or None}
@@ -110,12 +110,23 @@ def _given(year_from: int | None, year_to: int | None, title: str | None) -> dic
 
 _HOLDS = {Label.COMPANY.value: RelType.MADE_BY.value, Label.GENRE.value: RelType.IN_GENRE.value}
 
+# The filters come after a WITH: given in the MATCH's WHERE, FalkorDB starts from every
+# show and checks its genre (a label scan; benchmarks/list_paging.py prints the plans).
 _SHOWS_PAGE = (
-    "MATCH (:{label} {{key: $key}})<-[:{rel}]-(s:Show) WHERE {filters} "
+    "MATCH (n:{label} {{key: $key}})<-[:{rel}]-(s:Show) WITH s WHERE {filters} "
     "WITH s ORDER BY {order} SKIP $offset LIMIT $limit "
     "RETURN s.key AS key, s.title AS title, s.year AS year"
 )
-_SHOWS_COUNT = "MATCH (:{label} {{key: $key}})<-[:{rel}]-(s:Show) WHERE {filters} RETURN count(s)"
+_SHOWS_COUNT = (
+    "MATCH (n:{label} {{key: $key}})<-[:{rel}]-(s:Show) WITH s WHERE {filters} RETURN count(s)"
+)
+
+
+def shows_page_query(label: str, sort: str) -> str:
+    """The Cypher of one page of a company's or a genre's shows in the order `sort`."""
+    return _SHOWS_PAGE.format(
+        label=check_label(label), rel=_HOLDS[label], filters=_FILTERS, order=SHOW_ORDERS[sort]
+    )
 
 
 def shows_page(
@@ -130,15 +141,15 @@ def shows_page(
     limit: int = LIST_PAGE,
 ) -> ListPage:
     """One page of the shows a company made or a genre holds, and how many match."""
-    label = check_label(label)
-    names = {"label": label, "rel": _HOLDS[label], "filters": _FILTERS}
-    params = {"key": key, **_filter_values(year_from, year_to, title)}
+    params = {"key": key, **filter_values(year_from, year_to, title)}
     rows = backend.run_read(
-        _SHOWS_PAGE.format(order=SHOW_ORDERS[sort], **names),
-        {**params, "offset": offset, "limit": limit},
-        max_rows=0,
+        shows_page_query(label, sort), {**params, "offset": offset, "limit": limit}, max_rows=0
     ).records()
-    total = backend.run_read(_SHOWS_COUNT.format(**names), params, max_rows=0).value(0)
+    total = backend.run_read(
+        _SHOWS_COUNT.format(label=check_label(label), rel=_HOLDS[label], filters=_FILTERS),
+        params,
+        max_rows=0,
+    ).value(0)
     return ListPage(rows, total, offset, limit, sort, _given(year_from, year_to, title))
 
 
@@ -171,7 +182,7 @@ _GROUP = (
     "WHEN 'WORKED_ON' THEN coalesce(r.role, 'other') ELSE type(r) END"
 )
 _CREDITS_PAGE = (
-    "MATCH (:Person {{key: $key}})-[r]->(s:Show) "
+    "MATCH (p:Person {{key: $key}})-[r]->(s:Show) "
     f"WITH r, s, {_GROUP} AS grp "
     "WHERE ($group IS NULL OR grp = $group) AND {filters} "
     "WITH r, s, grp, "
@@ -186,11 +197,11 @@ _CREDITS_PAGE = (
 # Every group's credits within the filters (the role filter aside: the page links to
 # each group), and the person's credits and shows in all.
 _CREDIT_GROUPS = (
-    "MATCH (:Person {{key: $key}})-[r]->(s:Show) WHERE {filters} "
+    "MATCH (p:Person {{key: $key}})-[r]->(s:Show) WITH r, s WHERE {filters} "
     f"RETURN {_GROUP} AS grp, count(r) AS credits"
 )
 _CREDIT_TOTALS = (
-    "MATCH (:Person {key: $key})-[r]->(s:Show) RETURN count(r) AS credits, "
+    "MATCH (p:Person {key: $key})-[r]->(s:Show) RETURN count(r) AS credits, "
     "count(DISTINCT s) AS shows"
 )
 
@@ -219,7 +230,7 @@ def credits_page(
 ) -> CreditsPage:
     """One page of a person's credits: by group (those of `order` first, the others by
     name), then by `sort`; only `group`'s when given."""
-    filters = _filter_values(year_from, year_to, title)
+    filters = filter_values(year_from, year_to, title)
     rows = backend.run_read(
         _CREDITS_PAGE.format(filters=_FILTERS, order=SHOW_ORDERS[sort]),
         {
@@ -263,7 +274,7 @@ KNOWN_FOR_RULE = (
     "larger part (directing or writing, then producing, then acting), the newest first"
 )
 _KNOWN_FOR = (
-    "MATCH (:Person {key: $key})-[r]->(s:Show) "
+    "MATCH (p:Person {key: $key})-[r]->(s:Show) "
     "WITH s, max(CASE type(r) "
     + " ".join(f"WHEN '{t}' THEN {rank}" for t, rank in ROLE_RANKS.items())
     + " ELSE 1 END) AS part "
@@ -276,3 +287,29 @@ _KNOWN_FOR = (
 def prominent_shows(backend: Backend, key: str, limit: int = KNOWN_FOR_SIZE) -> list[dict]:
     """A person's most prominent shows by KNOWN_FOR_RULE: [{key, title, year, credited}]."""
     return backend.run_read(_KNOWN_FOR, {"key": key, "limit": limit}, max_rows=0).records()
+
+
+def planned_queries(list_key: str, person_key: str) -> dict[str, tuple[str, dict]]:
+    """Every query behind the lists, with parameters (no filter given: the plan an
+    unfiltered page gets), by name: what benchmarks/list_paging.py and
+    tests/queries/test_list_plans.py ask each engine to plan."""
+    filters = filter_values(None, None, None)
+    genre = {"label": Label.GENRE.value, "rel": _HOLDS[Label.GENRE.value], "filters": _FILTERS}
+    page = {"offset": 0, "limit": LIST_PAGE}
+    return {
+        "shows page": (
+            shows_page_query(Label.GENRE.value, "-year"),
+            {"key": list_key, **filters, **page},
+        ),
+        "shows count": (_SHOWS_COUNT.format(**genre), {"key": list_key, **filters}),
+        "credits page": (
+            _CREDITS_PAGE.format(filters=_FILTERS, order=SHOW_ORDERS["-year"]),
+            {"key": person_key, **filters, "group": None, "groups": ["DIRECTED"], **page},
+        ),
+        "credit groups": (
+            _CREDIT_GROUPS.format(filters=_FILTERS),
+            {"key": person_key, **filters},
+        ),
+        "credit totals": (_CREDIT_TOTALS, {"key": person_key}),
+        "known for": (_KNOWN_FOR, {"key": person_key, "limit": KNOWN_FOR_SIZE}),
+    }
