@@ -516,6 +516,7 @@ def _entity_with_shows(backend: Backend, label: str, key: str, paging: dict) -> 
                 "name": s["title"],
                 "year": s["year"],
                 "url": entity_url("Show", s["key"]),
+                "series": s["series"],  # an episode's series, season and number
             }
             for s in listed.rows
         ],

@@ -115,7 +115,9 @@ _HOLDS = {Label.COMPANY.value: RelType.MADE_BY.value, Label.GENRE.value: RelType
 _SHOWS_PAGE = (
     "MATCH (n:{label} {{key: $key}})<-[:{rel}]-(s:Show) WITH s WHERE {filters} "
     "WITH s ORDER BY {order} SKIP $offset LIMIT $limit "
-    "RETURN s.key AS key, s.title AS title, s.year AS year"
+    "RETURN s.key AS key, s.title AS title, s.year AS year, "
+    "[(s)-[e:EPISODE_OF]->(x:Show) | {{key: x.key, title: x.title, season: e.season, "
+    "episode: e.episode}}][0] AS series"
 )
 _SHOWS_COUNT = (
     "MATCH (n:{label} {{key: $key}})<-[:{rel}]-(s:Show) WITH s WHERE {filters} RETURN count(s)"
@@ -270,8 +272,8 @@ KNOWN_FOR_SIZE = 4
 # (IMDb's knownForTitles) come first when the graph holds them: queries/explore.py.
 ROLE_RANKS = {"DIRECTED": 3, "WROTE": 3, "PRODUCED": 2, "ACTED_IN": 1, "WORKED_ON": 1}
 KNOWN_FOR_RULE = (
-    "the source's picks, then the shows with the most people credited, where they had the "
-    "larger part (directing or writing, then producing, then acting), the newest first"
+    "the source's picks, then the shows with the most people credited (ties: the larger "
+    "part, directing or writing before producing before acting, then the newest)"
 )
 _KNOWN_FOR = (
     "MATCH (p:Person {key: $key})-[r]->(s:Show) "

@@ -294,13 +294,20 @@ def _sections(detail: dict, backend) -> list[dict]:
             {
                 "title": "Shows",
                 "listed": True,
-                "items": [
-                    {**s, "note": str(s["year"]) if s.get("year") else None}
-                    for s in detail["shows"]
-                ],
+                "items": [{**s, "note": _show_note(s)} for s in detail["shows"]],
             }
         )
     return sections
+
+
+def _show_note(show: dict) -> str | None:
+    """Beside a show in a list: an episode's series, season and number, and the year."""
+    series = show.get("series")
+    parts = (
+        f"episode of {series['title']}{_episode_code(series)}" if series else None,
+        show.get("year"),
+    )
+    return " · ".join(str(p) for p in parts if p) or None
 
 
 # The question whose parameters page each kind of entity's long list (queries/lists.py).

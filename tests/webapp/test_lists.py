@@ -24,7 +24,18 @@ WAR = [
         "cast": ["Pat Player"] if n >= 15 else [],
     }
     for n in range(23)
-] + [{"title": "Undated Front", "genres": ["War"], "cast": ["Pat Player"]}]
+] + [
+    {"title": "Undated Front", "genres": ["War"], "cast": ["Pat Player"]},
+    # An episode in the genre: the list says which series it belongs to.
+    {
+        "title": "Episode #1.2",
+        "year": 2010,
+        "genres": ["Documentary"],
+        "episode_of": {"title": "Trenches", "year": 2009},
+        "season_number": 1,
+        "episode_number": 2,
+    },
+]
 # Pat Player also wrote one film; Crowded Front has the most people credited.
 PAT = [
     {"title": "Pat's Script", "year": 1985, "writers": ["Pat Player"]},
@@ -176,3 +187,8 @@ def test_provenance_is_collapsed_and_each_source_linked(client):
     (link,) = re.findall(r'<li><a href="([^"]+)">([^<]+)</a>: war.jsonl, line 4 ', box)
     assert link[0].startswith("/queries/provenance?keys=")
     assert client.get(link[0].replace("&amp;", "&")).status_code == 200
+
+
+def test_an_episode_in_a_list_names_its_series_season_and_number(client):
+    html = client.get("/genre/documentary").get_data(as_text=True)
+    assert '>Episode #1.2</a> <span class="note">— episode of Trenches, S1E2 · 2010</span>' in html
