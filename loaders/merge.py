@@ -15,6 +15,10 @@ back exactly: the canonical checksum (graph/checksum.py) is the one of before th
 A split refuses, saying what changed, when something has since changed what the merge
 wrote (a load naming the survivor, a later merge): restoring the images then would lose
 that change. People and companies can be merged: they exist only through their edges.
+
+The decision is journalled: written, with the images both ways, before the first of its
+statements applies (see merge_entities), so a merge or split stopped midway is taken back
+or finished, never left half-done (the embedded store does not roll back).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -43,7 +47,16 @@ from graph.schema import (
     Label,
     RelType,
 )
-from loaders.decisions import MERGE, MERGED, SPLIT, find_decision
+from loaders.decisions import (
+    FAILED,
+    MERGE,
+    MERGED,
+    MERGING,
+    SPLIT,
+    SPLITTING,
+    UNFINISHED,
+    find_decision,
+)
 from loaders.history import LoadOrigin, new_load_id
 
 # How the planner joins two credits of one edge (characters, jobs, first billing).
@@ -77,12 +90,12 @@ _CREATE_EDGES = (
     "CREATE (a)-[r:{type}]->(b) SET r += e[2]"
 )
 _SET_NODE = "MATCH (n:{label} {{key: $key}}) SET n = $properties"
-_CREATE_NODE = "CREATE (n:{label}) SET n = $properties"
+_PUT_NODE = "MERGE (n:{label} {{key: $key}}) SET n = $properties"
 _SET_ASSERTIONS = f"UNWIND $rows AS a MATCH (x:{ASSERTION_LABEL} {{key: a[0]}}) SET x.edges = a[1]"
 _SET_MENTIONS = f"UNWIND $rows AS l MATCH (x:{LISTING_LABEL} {{key: l[0]}}) SET x.mentions = l[1]"
-_CREATE_ALIASES = (
-    f"UNWIND $rows AS a CREATE (:{ALIAS_LABEL} "
-    "{key: a[0], label: $label, name_key: a[1], into: $into, decision: $decision})"
+_PUT_ALIASES = (
+    f"UNWIND $rows AS a MERGE (x:{ALIAS_LABEL} {{key: a[0]}}) "
+    "SET x.label = $label, x.name_key = a[1], x.into = $into, x.decision = $decision"
 )
 _DELETE_ALIASES = f"UNWIND $keys AS k MATCH (a:{ALIAS_LABEL} {{key: k}}) DELETE a"
 _POINT_ALIASES = f"UNWIND $keys AS k MATCH (a:{ALIAS_LABEL} {{key: k}}) SET a.into = $into"
@@ -92,8 +105,12 @@ _RECORD_MORE = f"MATCH (d:{DECISION_LABEL} {{key: $key}}) SET d += $properties"
 # (loaders/history.py new_load_id): a later one has a greater id.
 _LATER_LOADS = f"MATCH (l:{LOAD_LABEL}) WHERE l.key > $key RETURN l.key ORDER BY l.key LIMIT 5"
 _LATER_DECISIONS = (
-    f"MATCH (d:{DECISION_LABEL}) WHERE d.key > $key RETURN d.key ORDER BY d.key LIMIT 5"
+    f"MATCH (d:{DECISION_LABEL}) WHERE d.key > $key AND d.status <> '{FAILED}' "
+    "RETURN d.key ORDER BY d.key LIMIT 5"
 )
+# A decision whose statements were journalled but not all applied (killed, or stopped by
+# an error that its taking back did not survive either).
+_UNFINISHED = f"MATCH (d:{DECISION_LABEL}) WHERE d.status IN $statuses RETURN properties(d)"
 
 # Survivor properties a merge sets itself rather than taking from the merged entity.
 _NOT_TAKEN = frozenset({"key", "name", "title", "votes", "search_text", NAME_KEY, "ids"})
@@ -394,6 +411,80 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _forward(plan: MergePlan, decision_id: str) -> list[tuple[str, Mapping[str, Any]]]:
+    """The statements of a merge. Each sets absolute values (deletes what is there,
+    creates what was deleted first, MERGEs aliases), so the list applied again from its
+    start, whatever part of it (or of its split) was applied, ends in the merged graph."""
+    label, nodes = plan.label, {"label": plan.label}
+    return [
+        (_DELETE_NODE.format(**nodes), {"key": plan.merged_key}),
+        (_DELETE_EDGES.format(**nodes), {"key": plan.survivor_key, "shows": plan.shows}),
+        (_SET_NODE.format(**nodes), {"key": plan.survivor_key, "properties": plan.survivor_after}),
+        *_edge_statements(label, plan.edges_after),
+        (DEGREES[label], {"keys": [plan.survivor_key]}),
+        (_SET_ASSERTIONS, {"rows": [list(i) for i in plan.assertions_after.items()]}),
+        (_SET_MENTIONS, {"rows": [list(i) for i in plan.listings_after.items()]}),
+        (
+            _PUT_ALIASES,
+            {
+                "rows": [[alias_key(label, k), k] for k in plan.aliases],
+                "label": label,
+                "into": plan.survivor_key,
+                "decision": decision_id,
+            },
+        ),
+        (_POINT_ALIASES, {"keys": plan.repointed, "into": plan.survivor_key}),
+    ]
+
+
+def _backward(plan: MergePlan) -> list[tuple[str, Mapping[str, Any]]]:
+    """The statements of a split: the before-images, each set absolutely, so the list
+    applied again from its start, after any part of it or of the merge, ends in the graph
+    of before the merge."""
+    label, nodes = plan.label, {"label": plan.label}
+    return [
+        (_DELETE_EDGES.format(**nodes), {"key": plan.survivor_key, "shows": plan.shows}),
+        (_DELETE_EDGES.format(**nodes), {"key": plan.merged_key, "shows": plan.shows}),
+        (_SET_NODE.format(**nodes), {"key": plan.survivor_key, "properties": plan.survivor}),
+        (_PUT_NODE.format(**nodes), {"key": plan.merged_key, "properties": plan.merged}),
+        *_edge_statements(label, plan.edges_before),
+        (DEGREES[label], {"keys": [plan.survivor_key, plan.merged_key]}),
+        (_SET_ASSERTIONS, {"rows": [list(i) for i in plan.assertions_before.items()]}),
+        (_SET_MENTIONS, {"rows": [list(i) for i in plan.listings_before.items()]}),
+        (_DELETE_ALIASES, {"keys": [alias_key(label, k) for k in plan.aliases]}),
+        (_POINT_ALIASES, {"keys": plan.repointed, "into": plan.merged_key}),
+    ]
+
+
+# Called with each statement's number once it is applied (tests stop a merge midway).
+OnStep = Callable[[int], None]
+
+
+def _apply(
+    backend: Backend, statements: list[tuple[str, Mapping[str, Any]]], on_step: OnStep | None
+) -> None:
+    """One statement per write: each applies whole or not at all on both engines (a
+    FalkorDB MULTI block does not roll back), and the journal covers the rest."""
+    for number, (cypher, params) in enumerate(statements, start=1):
+        backend.run_write(cypher, params)
+        if on_step is not None:
+            on_step(number)
+
+
+def _set_decision(backend: Backend, decision_id: str, properties: dict[str, Any]) -> None:
+    backend.run_write(_RECORD_MORE, {"key": decision_id, "properties": properties})
+
+
+def _take_back(backend: Backend, steps: list[tuple[str, Mapping[str, Any]]]) -> bool:
+    """After an error midway: the other direction's statements, so the graph is as
+    before. False when that fails too: the journal stays for the next run to finish."""
+    try:
+        _apply(backend, steps, None)
+    except Exception:  # the first error is the one to report
+        return False
+    return True
+
+
 def merge_entities(
     backend: Backend,
     label: str,
@@ -401,38 +492,25 @@ def merge_entities(
     merged_key: str,
     origin: LoadOrigin | None = None,
     why: str | None = None,
+    on_step: OnStep | None = None,
 ) -> dict[str, Any]:
     """Merge `merged_key` into `survivor_key` and record the decision; returns it (its id,
-    who, when, and the preview of what moved). Runs while no load writes."""
+    who, when, and the preview of what moved). Runs while no load writes.
+
+    The decision, with every image its statements need both ways, is written first
+    (status `merging`); the statements then apply one by one. Stopped by an error, the
+    merge is taken back (status `failed`) and the error raised; killed, it is finished by
+    the next merge or split (`finish_interrupted`)."""
     origin = origin or LoadOrigin()
     with backend.one_load_at_a_time():
+        finish_interrupted(backend)
         plan = plan_merge(backend, label, survivor_key, merged_key)
         decision_id = new_load_id()
-        nodes = {"label": label}
-        statements: list[tuple[str, Mapping[str, Any]]] = [
-            (_DELETE_NODE.format(**nodes), {"key": merged_key}),
-            (_DELETE_EDGES.format(**nodes), {"key": survivor_key, "shows": plan.shows}),
-            (_SET_NODE.format(**nodes), {"key": survivor_key, "properties": plan.survivor_after}),
-            *_edge_statements(label, plan.edges_after),
-            (DEGREES[label], {"keys": [survivor_key]}),
-            (_SET_ASSERTIONS, {"rows": [list(i) for i in plan.assertions_after.items()]}),
-            (_SET_MENTIONS, {"rows": [list(i) for i in plan.listings_after.items()]}),
-            (
-                _CREATE_ALIASES,
-                {
-                    "rows": [[alias_key(label, k), k] for k in plan.aliases],
-                    "label": label,
-                    "into": survivor_key,
-                    "decision": decision_id,
-                },
-            ),
-            (_POINT_ALIASES, {"keys": plan.repointed, "into": survivor_key}),
-        ]
         preview = plan.preview()
         record = {
             "key": decision_id,
             "kind": MERGE,
-            "status": MERGED,
+            "status": MERGING,
             "label": label,
             "survivor": survivor_key,
             "merged": merged_key,
@@ -443,23 +521,49 @@ def merge_entities(
             "at": _now(),
             "why": why or None,
             "summary": canonical(preview),
-            "images": canonical(_images(plan)),
+            "images": canonical(asdict(plan)),
         }
-        # The record goes with the merge, in its transaction: no merge without its images.
-        statements.append((_RECORD, {"properties": {k: v for k, v in record.items() if v}}))
-        backend.run_write_many(statements)
-        backend.run_write(
-            _RECORD_MORE, {"key": decision_id, "properties": {"after": _state(backend, plan)}}
-        )
+        backend.run_write(_RECORD, {"properties": {k: v for k, v in record.items() if v}})
+        try:
+            _apply(backend, _forward(plan, decision_id), on_step)
+        except Exception as exc:
+            if _take_back(backend, _backward(plan)):
+                _set_decision(backend, decision_id, {"status": FAILED, "error": str(exc)})
+            raise
+        _set_decision(backend, decision_id, {"status": MERGED, "after": _state(backend, plan)})
     return {"id": decision_id, **{k: record[k] for k in ("by", "via", "at", "why")}, **preview}
 
 
-def _images(plan: MergePlan) -> dict[str, Any]:
-    """What a split needs: the plan's before-images and what the merge wrote."""
-    kept = asdict(plan)
-    for name in ("survivor_after", "edges_after"):
-        kept.pop(name)
-    return kept
+def finish_interrupted(backend: Backend) -> list[dict[str, Any]]:
+    """Finish the decisions stopped midway (killed while their statements applied), as
+    they were going: a merge is completed, a split too. Run under the load lock; returns
+    them, finished."""
+    finished = []
+    rows = backend.run_read(_UNFINISHED, {"statuses": list(UNFINISHED)}, max_rows=0).rows
+    for decision in sorted((dict(row[0]) for row in rows), key=lambda d: d["key"]):
+        plan = _plan_of(decision)
+        if decision["status"] == MERGING:
+            _apply(backend, _forward(plan, decision["key"]), None)
+            done = {"status": MERGED, "after": _state(backend, plan)}
+        else:
+            _apply(backend, _backward(plan), None)
+            done = {"status": SPLIT}
+        _set_decision(backend, decision["key"], done)
+        finished.append({**decision, **done, "id": decision["key"]})
+    return finished
+
+
+def finish_decisions(backend: Backend) -> list[dict[str, Any]]:
+    """`finish_interrupted` under the load lock (`screengraph decisions --finish`)."""
+    with backend.one_load_at_a_time():
+        return finish_interrupted(backend)
+
+
+def _plan_of(decision: dict[str, Any]) -> MergePlan:
+    """The plan a decision journalled (decisions of earlier versions kept only the
+    before-images: enough to split them)."""
+    images = json.loads(decision["images"])
+    return MergePlan(**{"survivor_after": {}, "edges_after": [], **images})
 
 
 def _state(backend: Backend, plan: MergePlan) -> str:
@@ -493,12 +597,16 @@ def _merged_decision(backend: Backend, decision_id: str) -> tuple[dict[str, Any]
     """A merge in force and its plan, or MergeRefused saying why it cannot be split."""
     decision = find_decision(backend, decision_id)
     if decision.get("kind") != MERGE or decision.get("status") != MERGED:
+        if decision.get("status") == FAILED:
+            raise MergeRefused(
+                f"decision {decision['id']} was stopped by an error and taken back: "
+                f"nothing to split ({decision.get('error')})"
+            )
         raise MergeRefused(
             f"decision {decision['id']} was already split "
             f"(at {decision.get('split_at')} by {decision.get('split_by')})"
         )
-    images = json.loads(decision["images"])
-    return decision, MergePlan(**images, survivor_after={}, edges_after=[])
+    return decision, _plan_of(decision)
 
 
 def split_preview(backend: Backend, decision_id: str) -> dict[str, Any]:
@@ -520,43 +628,38 @@ def split_preview(backend: Backend, decision_id: str) -> dict[str, Any]:
 
 
 def split_decision(
-    backend: Backend, decision_id: str, origin: LoadOrigin | None = None, why: str | None = None
+    backend: Backend,
+    decision_id: str,
+    origin: LoadOrigin | None = None,
+    why: str | None = None,
+    on_step: OnStep | None = None,
 ) -> dict[str, Any]:
     """Undo a merge exactly: both entities, their credits, identifiers and spellings, and
-    the provenance it rewrote, as they were before it; its aliases removed."""
+    the provenance it rewrote, as they were before it; its aliases removed. Journalled as
+    a merge is (status `splitting` while its statements apply)."""
     origin = origin or LoadOrigin()
     with backend.one_load_at_a_time():
+        finish_interrupted(backend)
         decision, plan = _merged_decision(backend, decision_id)
         _check_unchanged(backend, plan, decision)
-        label, nodes = plan.label, {"label": plan.label}
-        statements: list[tuple[str, Mapping[str, Any]]] = [
-            (_DELETE_EDGES.format(**nodes), {"key": plan.survivor_key, "shows": plan.shows}),
-            (_SET_NODE.format(**nodes), {"key": plan.survivor_key, "properties": plan.survivor}),
-            (_CREATE_NODE.format(**nodes), {"properties": plan.merged}),
-            *_edge_statements(label, plan.edges_before),
-            (_SET_ASSERTIONS, {"rows": [list(i) for i in plan.assertions_before.items()]}),
-            (_SET_MENTIONS, {"rows": [list(i) for i in plan.listings_before.items()]}),
-            (_DELETE_ALIASES, {"keys": [alias_key(label, k) for k in plan.aliases]}),
-            (_POINT_ALIASES, {"keys": plan.repointed, "into": plan.merged_key}),
-            (
-                _RECORD_MORE,
-                {
-                    "key": decision["id"],
-                    "properties": {
-                        k: v
-                        for k, v in {
-                            "status": SPLIT,
-                            "split_at": _now(),
-                            "split_by": origin.by,
-                            "split_via": origin.via,
-                            "split_why": why or None,
-                        }.items()
-                        if v
-                    },
-                },
-            ),
-        ]
-        backend.run_write_many(statements)
+        who = {
+            "split_at": _now(),
+            "split_by": origin.by,
+            "split_via": origin.via,
+            "split_why": why or None,
+        }
+        _set_decision(
+            backend,
+            decision["id"],
+            {"status": SPLITTING, **{k: v for k, v in who.items() if v}},
+        )
+        try:
+            _apply(backend, _backward(plan), on_step)
+        except Exception:
+            if plan.survivor_after and _take_back(backend, _forward(plan, decision["id"])):
+                _set_decision(backend, decision["id"], {"status": MERGED, **dict.fromkeys(who)})
+            raise
+        _set_decision(backend, decision["id"], {"status": SPLIT})
     return find_decision(backend, decision["id"]) | {"images": None, "after": None}
 
 
