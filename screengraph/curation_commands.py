@@ -66,8 +66,8 @@ def _say_preview(preview: dict) -> None:
 def merge(
     cli: CliContext, survivor: str, merged: str, why: str | None, yes: bool, as_json: bool
 ) -> None:
-    """Merge MERGED into SURVIVOR (two people, or two companies): its credits, identifiers
-    and spellings move to SURVIVOR, which keeps its key; later loads that spell MERGED's
+    """Merge MERGED into SURVIVOR (two people, companies, genres or shows): its credits (a
+    show's every edge and listing), identifiers and spellings move to SURVIVOR, which keeps its key; later loads that spell MERGED's
     name, or carry its identifiers, land on SURVIVOR. Each is a name, Label:key or an
     identifier. Shows the preview first; `screengraph split DECISION` undoes it. A merge
     or split stopped midway is finished first."""
