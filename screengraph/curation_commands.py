@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from graph.backend import Results
+from graph.result_text import counted
 from loaders.decisions import LISTED, SPLIT, DecisionNotFound, find_decision, list_decisions
 from loaders.history import LoadOrigin
 from loaders.merge import (
@@ -42,7 +43,8 @@ def _say_preview(preview: dict) -> None:
         f"{survivor['name']} [{survivor['key']}], which survives as {preview['name_after']!r}:"
     )
     click.echo(
-        f"  credits moved: {preview['credits_moved']} on {preview['shows']} show(s)"
+        f"  credits moved: {preview['credits_moved']} on "
+        + counted(preview["shows"], "neighbour" if preview["label"] == "Show" else "show")
         + (
             f" ({preview['credits_joined']} the survivor already had: joined)"
             if preview["credits_joined"]

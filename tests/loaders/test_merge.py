@@ -264,7 +264,7 @@ def test_the_commands_preview_merge_list_and_split(tmp_path):
     )
     assert preview.exit_code == 0, preview.output
     assert "Matthieu Kassovitz [matthieu-kassovitz] would be merged into" in preview.output
-    assert "credits moved: 1 on 1 show(s)" in preview.output
+    assert "credits moved: 1 on 1 show\n" in preview.output
     assert "Nothing merged" in preview.output
     dry = json.loads(
         runner.invoke(
