@@ -15,6 +15,7 @@ from graph.backend import Backend, Results
 from graph.schema import Label
 from queries.explore import node_id
 from queries.namesakes import distinguish
+from queries.neighbours import ranked_neighbours
 from queries.search import entity_url
 
 DISPLAY_CAP = 300
@@ -112,3 +113,45 @@ def graph_from_results(results: Results, backend: Backend | None = None) -> dict
     if backend is not None:
         distinguish(backend, graph["nodes"])
     return graph
+
+
+def neighbours_graph(
+    backend: Backend, label: str, key: str, offset: int, limit: int
+) -> dict | None:
+    """A page of an entity's neighbours, best connected first, as graph-view JSON: the
+    nodes with their links to the entity, `total` neighbours in all, and `next_offset` (None
+    on the last page) for the view's "more". None when there is no such entity."""
+    found = ranked_neighbours(backend, label, key, offset=offset, limit=limit)
+    if found is None:
+        return None
+    center = node_id(label, key)
+    nodes, edges = [], []
+    for neighbour in found["neighbours"]:
+        nid = node_id(neighbour["label"], neighbour["key"])
+        props = neighbour["properties"]
+        nodes.append(
+            {
+                "id": nid,
+                "key": neighbour["key"],
+                "label": neighbour["label"],
+                "name": str(props.get("title") or props.get("name") or neighbour["key"]),
+                "url": entity_url(neighbour["label"], neighbour["key"]),
+                "degree": neighbour["degree"],
+            }
+        )
+        for link in neighbour["links"]:
+            source, target = (center, nid) if link["outgoing"] else (nid, center)
+            edges.append(
+                {"source": source, "target": target, "type": link["type"], "role": link["role"]}
+            )
+    distinguish(backend, nodes)
+    end = offset + len(nodes)
+    return {
+        "center": center,
+        "nodes": nodes,
+        "edges": edges,
+        "offset": offset,
+        "shown": len(nodes),
+        "total": found["total"],
+        "next_offset": end if end < found["total"] else None,
+    }
