@@ -300,6 +300,7 @@ export function drawGraph(container, data, options = {}) {
   container.ready = (saved ? restore().catch((error) => showCaption(` — the saved view could not be restored: ${error.message}`))
     : Promise.resolve(showPanel(null))).then(() => {
     showCaption();
+    save();
     container.dataset.ready = "1";
   });
   showCaption();
