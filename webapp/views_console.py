@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, request, url_for
 
 from graph.export_formats import FORMATS
 from graph.schema import KEYED_LABELS, SCHEMA, Label
 from graph.syntax_errors import QuerySyntaxError
 from queries.catalogue import catalogue
-from queries.errors import QueryParameterError, UnknownQuery
+from queries.entity_params import EntityParameterError, resolve_entity_params
+from queries.errors import AmbiguousEntity, QueryParameterError, UnknownQuery
 from webapp.errors import ANSWERED, ApiError, as_api_error
 from webapp.graphview import graph_from_results
 from webapp.inputs import check_text, parse_json_param, question_values
@@ -202,8 +204,9 @@ def canned(name: str):
             f"'{name}' takes no parameter {', '.join(repr(u) for u in unknown)}; "
             f"it takes: {', '.join(p.name for p in asked.parameters) or 'none'}",
         )
-    data = {"query": asked.to_json(), "values": values, "results": None}
-    if values or not asked.parameters or request.args.get("run"):
+    data = {"query": asked.to_json(), "values": values, "results": None, "error": None}
+    # A question whose parameters all have defaults runs as soon as it is opened.
+    if values or request.args.get("run") or not any(p.required for p in asked.parameters):
         bound = question_values(asked, complete=False)
         missing = [p.name for p in asked.parameters if p.name not in bound]
         if missing:
@@ -211,8 +214,38 @@ def canned(name: str):
                 raise ApiError(400, "bad_parameter", f"'{name}' needs: {', '.join(missing)}")
             return data
         try:
+            bound = resolve_entity_params(get_backend(), asked, bound)
+        except EntityParameterError as exc:
+            raise _unresolved(exc, name, data) from None
+        try:
             results = catalogue().run(get_backend(), name, bound, max_rows=get_backend().max_rows)
         except QueryParameterError as exc:
             raise ApiError(400, "bad_parameter", str(exc)) from None
         data["results"] = {**results.to_json(), "graph": graph_from_results(results, get_backend())}
     return data
+
+
+def _unresolved(exc: EntityParameterError, name: str, data: dict) -> ApiError:
+    """A name that is ambiguous or unknown: the form again, with the entities it may mean,
+    each a link that runs the question with that one (by Label:key)."""
+    ambiguous = isinstance(exc.cause, AmbiguousEntity)
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != exc.parameter}
+    choices = [
+        {
+            **choice,
+            "rerun": url_for(
+                "console.canned",
+                name=name,
+                **(args | {exc.parameter: f"{choice['label']}:{choice['key']}"}),
+            ),
+        }
+        for choice in exc.choices
+    ]
+    return ApiError(
+        400 if ambiguous else 404,
+        "ambiguous" if ambiguous else "not_found",
+        str(exc),
+        parameter=exc.parameter,
+        candidates=choices,
+        page=("canned.html", {k: v for k, v in data.items() if k != "error"}),
+    )
