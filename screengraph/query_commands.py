@@ -176,10 +176,10 @@ def query(cli: CliContext, name, pairs, list_queries, fmt) -> None:
         return
     asked = reg.get(name)
     try:
-        params = resolve_entity_params(cli.backend(), asked, asked.bind(_parse_params(pairs)))
+        bound = resolve_entity_params(cli.backend(), asked, asked.bind(_parse_params(pairs)))
     except EntityParameterError as exc:
         raise click.ClickException(str(exc)) from None
-    results = reg.run(cli.backend(), name, params, max_rows=cli.settings.max_rows)
+    results = reg.run(cli.backend(), name, bound, max_rows=cli.settings.max_rows)
     emit(results, fmt, title=asked.title)
 
 
