@@ -98,7 +98,7 @@ export function consoleOutcome(payload, httpStatus = 200) {
       columns: results.columns || [],
       rows: results.rows || [],
       truncated: Boolean(results.truncated),
-      elapsed_ms: Number(results.elapsed_ms) || 0,
+      elapsed_ms: results.elapsed_ms == null ? null : Number(results.elapsed_ms) || 0,
       graph: results.graph || { nodes: [], edges: [], shown: 0, total: 0, center: null },
     },
   };
@@ -106,7 +106,8 @@ export function consoleOutcome(payload, httpStatus = 200) {
 
 export function resultSummary(results) {
   const n = results.rows.length;
-  return `${n} row${n === 1 ? "" : "s"} in ${results.elapsed_ms.toFixed(1)} ms` +
+  const time = Number.isFinite(results.elapsed_ms) ? ` in ${results.elapsed_ms.toFixed(1)} ms` : "";
+  return `${n} row${n === 1 ? "" : "s"}${time}` +
     (results.truncated ? " — truncated at the row cap (add a LIMIT or raise the cap)" : "");
 }
 

@@ -88,6 +88,13 @@ describe("pushHistory", () => {
   });
 });
 
+describe("a canned query's results", () => {
+  it("are summarised without a time when the server gave none", () => {
+    const outcome = consoleOutcome({ results: { columns: ["a"], rows: [[1], [2]], truncated: false } });
+    expect(resultSummary(outcome.results)).toBe("2 rows");
+  });
+});
+
 describe("nested values", () => {
   it("link maps that name an entity and its page here, and only those", () => {
     const shows = [{ key: "the-bureau", name: "The Bureau", url: "/show/the-bureau" }, { name: "Elsewhere", url: "//evil.example/x" }];

@@ -96,6 +96,8 @@ function keyboardControls(container, cy, actions) {
 }
 
 const HASH_FIELD = "graph";
+// Pages of neighbours "More" passes over when they bring no one new (all drawn already).
+const MAX_PAGES_PASSED = 8;
 
 function panelPart(tag, className, text) {
   const part = document.createElement(tag);
@@ -172,15 +174,23 @@ export function drawGraph(container, data, options = {}) {
     }, 150);
   };
 
-  // The next page of a node's neighbours: new nodes start round it, then the layout settles.
-  const expand = async (node, { relayout = true } = {}) => {
+  // The next page of a node's neighbours that brings someone new (pages of neighbours
+  // already drawn are passed over, a few at most): new nodes start round it, then the
+  // layout settles.
+  const expand = async (node, { relayout = true, pages = null } = {}) => {
     const url = node.data("url");
     if (!url) return;
     const state = expansions.get(node.id()) || { pages: 0, next: 0, total: null };
     if (state.next == null) return;
     showCaption(` — bringing neighbours of ${node.data("name")}…`);
-    const more = await fetchJson(neighboursUrl(url, state.next, NEIGHBOURS_PAGE));
-    const fresh = newElements(more, (id) => !cy.getElementById(id).empty());
+    let fresh = [];
+    for (let asked = 0; state.next != null && (pages == null ? !fresh.length && asked < MAX_PAGES_PASSED : asked < pages); asked += 1) {
+      const more = await fetchJson(neighboursUrl(url, state.next, NEIGHBOURS_PAGE));
+      fresh = fresh.concat(newElements(more, (id) => !cy.getElementById(id).empty() || fresh.some((el) => el.data.id === id)));
+      state.pages += 1;
+      state.next = more.next_offset ?? null;
+      state.total = more.total;
+    }
     const centre = node.position();
     const freshNodes = fresh.filter((el) => el.group === "nodes");
     freshNodes.forEach((el, i) => {
@@ -188,7 +198,7 @@ export function drawGraph(container, data, options = {}) {
       el.position = { x: centre.x + 120 * Math.cos(angle), y: centre.y + 120 * Math.sin(angle) };
     });
     cy.add(fresh);
-    expansions.set(node.id(), { pages: state.pages + 1, next: more.next_offset ?? null, total: more.total });
+    expansions.set(node.id(), state);
     node.addClass("expanded");
     if (relayout && freshNodes.length) {
       await new Promise((done) => {
@@ -224,8 +234,8 @@ export function drawGraph(container, data, options = {}) {
       const open = panelPart("a", "graph-open", "Open page");
       open.href = url;
       actions.appendChild(open);
-      if (!state || state.next != null) {
-        const grow = button(state ? `More neighbours (next ${Math.min(NEIGHBOURS_PAGE, state.total - state.next)})` : "Expand");
+      if (!state || (state.next != null && drawn < state.total)) {
+        const grow = button(state ? "More neighbours" : "Expand");
         grow.className = "graph-expand";
         grow.addEventListener("click", () => tryExpand(node));
         actions.appendChild(grow);
@@ -284,7 +294,7 @@ export function drawGraph(container, data, options = {}) {
   const restore = async () => {
     for (const [id, pages] of saved.expanded) {
       const node = cy.getElementById(id);
-      for (let i = 0; i < pages && node.nonempty(); i += 1) await expand(node, { relayout: false });
+      if (node.nonempty()) await expand(node, { relayout: false, pages });
     }
     const nodes = cy.nodes();
     if (saved.positions.length === nodes.length) {
@@ -298,7 +308,7 @@ export function drawGraph(container, data, options = {}) {
     if (chosen && chosen.nonempty()) { chosen.select(); showPanel(chosen); } else showPanel(null);
   };
   container.ready = (saved ? restore().catch((error) => showCaption(` — the saved view could not be restored: ${error.message}`))
-    : Promise.resolve(showPanel(null))).then(() => {
+    : Promise.resolve(select(data.center ? cy.getElementById(data.center) : null))).then(() => {
     showCaption();
     save();
     container.dataset.ready = "1";

@@ -1,6 +1,6 @@
 // Query results as Table / Graph / JSON tabs with CSV and JSON downloads: the console's
 // answers and the canned queries' alike. Every value goes in as text (textContent).
-import { cellSegments, resultSummary, toCsv } from "./cells.js";
+import { cellSegments, consoleOutcome, resultSummary, toCsv } from "./cells.js";
 import { drawGraph } from "./graph-view.js";
 
 let uid = 0;
@@ -155,7 +155,7 @@ export function enhanceCannedResults(root = document) {
   data.dataset.enhanced = "1";
   setEntityLabels(JSON.parse(data.dataset.entityLabels || "[]"));
   const target = data.closest(".canned-results");
-  const outcome = JSON.parse(data.textContent);
+  const outcome = consoleOutcome(JSON.parse(data.textContent));
   const view = new URLSearchParams(window.location.search).get("view") || "Table";
   renderResults(target, outcome, {
     view,
