@@ -47,6 +47,7 @@ def create_app(
         views_duplicates,
         views_explore,
         views_export,
+        views_graph,
         views_ingest,
         views_loads,
     )
@@ -65,6 +66,7 @@ def create_app(
     app.before_request(inputs.check_form)
     for module in (
         views_explore,
+        views_graph,
         views_export,
         views_connect,
         views_console,

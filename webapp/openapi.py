@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify
 from graph.export_formats import FORMATS
 from graph.version import VERSION
 from queries.catalogue import Param, Question, catalogue
+from queries.neighbours import NEIGHBOURS
 from webapp import limits
 from webapp.store import get_backend
 from webapp.views_connect import PATH_FIELDS
@@ -146,6 +147,14 @@ def document() -> dict:
                 _param("limit", type_="integer", low=1, high=limits.MAX_NEIGHBOURHOOD_NODES),
             ],
         )
+        paths[f"/{label}/{{key}}/neighbours.json"] = _get(
+            f"A {label}'s neighbours, best connected first, a page at a time (the graph "
+            "view's expand and more): nodes, edges, shown, total, next_offset",
+            [
+                key,
+                *(p for p in question_parameters(NEIGHBOURS) if p["name"] in ("offset", "limit")),
+            ],
+        )
         for export_format in FORMATS.values():
             paths[f"/{label}/{{key}}/export.{export_format.name}"] = _get(
                 f"Download the neighbourhood of a {label} as {export_format.title}",
@@ -227,8 +236,28 @@ def document() -> dict:
                                 "csrf_token": {"type": "string"},
                             },
                         }
-                    }
-                }
+                    },
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["query"],
+                            "properties": {
+                                "query": {
+                                    "type": "string",
+                                    "maxLength": limits.TEXT_CHARS["query"],
+                                },
+                                "params": {"type": "object"},
+                            },
+                        },
+                        "example": {
+                            "query": "MATCH (s:Show {key: $key}) RETURN s",
+                            "params": {"key": "the-bureau"},
+                        },
+                    },
+                },
+                "description": "A form from the console page carries its csrf_token; a script sends "
+                "JSON and needs no session or token (the query only reads). A query the engine "
+                "cannot parse is a 400 `syntax_error` whose error has `position` {line, column}.",
             },
             "responses": {
                 "200": {"description": "columns, rows, truncated, elapsed_ms, graph"},
@@ -278,7 +307,11 @@ def document() -> dict:
     paths["/console.json"]["get"] = _get(
         "Run a read-only Cypher query given in the query string (a browser page on another "
         "site cannot: it is refused as cross-site)",
-        [_param("query", required=True), _param("params", description="JSON object")],
+        [
+            _param("query", required=True),
+            _param("params", description="JSON object"),
+            _param("view", description="How the page shows the results: Table, Graph or JSON"),
+        ],
     )["get"]
     paths["/ingest.json"]["get"] = _get(
         "Whether adding listings is switched on, and the formats it reads", []
