@@ -326,6 +326,7 @@ SHOW_KEY = Param(
     "str",
     argument=True,
     metavar="SHOW",
+    entity="Show",
     help="The show: a title, Show:key or an identifier such as tt0082971.",
 )
 PERSON_KEY = Param(
@@ -333,6 +334,7 @@ PERSON_KEY = Param(
     "str",
     argument=True,
     metavar="PERSON",
+    entity="Person",
     help="The person: a name, Person:key or an identifier such as nm0000229.",
 )
 

@@ -161,7 +161,14 @@ def _show_list(label: str, noun: str):
         f"The shows of a {noun}",
         f"One page of the shows a {noun} {'made' if label == 'Company' else 'holds'}, "
         "sorted and filtered in the database, with how many match.",
-        Param("key", "str", argument=True, metavar=label.upper(), help=f"The {noun}'s key."),
+        Param(
+            "key",
+            "str",
+            argument=True,
+            metavar=label.upper(),
+            entity=label,
+            help=f"The {noun}: a name, {label}:key or an identifier.",
+        ),
         *list_params("title", LIST_PAGE),
         columns=("key", "title", "year"),
     )
