@@ -363,12 +363,13 @@ def group_noun(group: str) -> str:
         help="Only this role's credits: director, writer, producer, cast, composer...",
     ),
     *list_params("-year", CREDITS_PAGE),
-    columns=("key", "title", "year", "grp", "characters", "job", "category"),
+    columns=("key", "title", "year", "credit", "characters", "job", "category"),
 )
 def filmography(backend: Backend, key: str, role: str | None = None, **paging) -> list[dict]:
-    return credits_page(
+    listed = credits_page(
         backend, key, PERSON_CREDIT_ORDER, GROUP_BY_NOUN.get(role or "", role), **paging
-    ).rows
+    )
+    return [{**row, "credit": group_noun(row["grp"])} for row in listed.rows]
 
 
 def person_detail(
