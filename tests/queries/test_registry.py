@@ -47,7 +47,7 @@ def test_python_backed_queries_are_listed_with_their_parameters():
 
 def test_building_blocks_run_by_name_but_are_not_listed():
     library = catalogue()
-    hidden = {"related_evidence", "collaborator_ranking", "second_degree", "show", "person"}
+    hidden = {"related_evidence", "collaborator_ranking", "second_degree", "show", "episodes"}
     assert hidden.isdisjoint(library.names())
     assert all(library.get(name).name == name for name in hidden)
 
