@@ -43,6 +43,9 @@ class Results:
     rows: list[list[Any]]
     truncated: bool = False
     stats: dict[str, int] = field(default_factory=dict)
+    # How long the engine itself took to run the query, where it says (FalkorDB does in
+    # every reply): without the time the reply spent reaching a busy client.
+    engine_seconds: float | None = None
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row)) for row in self.rows]

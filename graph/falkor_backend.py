@@ -354,7 +354,9 @@ class FalkorBackend(Backend):
         self._last_timeout_ms = timeout_ms
         query = cypher.wire if isinstance(cypher, Statement) else with_parameters(cypher, params)
         result = self._call(lambda g: QueryResult(g, self._write_block(g, [query], timeout_ms)[0]))
-        return self._results(result, 0)
+        written = self._results(result, 0)
+        written.engine_seconds = result.run_time_ms / 1000
+        return written
 
     def run_write_many(self, statements, *, timeout_ms: int | None = None) -> None:
         timeout_ms = int(timeout_ms or self.write_timeout_ms)

@@ -386,7 +386,7 @@ def document() -> dict:
         }
     }
     duplicate_params = [
-        _param("label", description="Person (the default), Company or Show"),
+        _param("label", description="Person (the default), Company or Show: whose last search"),
         _param(
             "min_score",
             type_="number",
@@ -396,15 +396,16 @@ def document() -> dict:
     ]
     paths["/duplicates.json"] = {
         **_get(
-            "Pairs of entities likely to be one (for holders of the ingest token; 403 "
-            "until this session sent it)",
-            duplicate_params,
+            "The last search for entities likely to be one (`last`: its pairs with evidence, "
+            "when it ran, whether the store changed since) and the one running (`running`), "
+            "for holders of the ingest token (403 until this session sent it)",
+            duplicate_params[:1],
         ),
         "post": {
-            "summary": "Send the ingest token once for this session, then list the pairs",
+            "summary": "Send the ingest token once for this session, then see the searches",
             **token_form,
             "responses": {
-                "200": {"description": "the pairs, with evidence"},
+                "200": {"description": "the last search and the one running"},
                 **{code: _ERROR for code in ("400", "403", "429")},
             },
         },
@@ -429,13 +430,31 @@ def document() -> dict:
         }
 
     curation_errors = {code: _ERROR for code in ("400", "403", "404", "409", "429")}
+    paths["/duplicates/search.json"] = {
+        "post": {
+            "summary": "Start a search for likely duplicates in the background (one at a "
+            "time: 409 while one runs); GET /duplicates.json then shows it running, then its "
+            "result (for holders of the ingest token)",
+            **form(
+                {
+                    "label": "Person (the default), Company or Show",
+                    "min_score": "The least score of a pair shown (default 0.9)",
+                },
+                [],
+            ),
+            "responses": {
+                "200": {"description": "the search started, and the last one of the label"},
+                **curation_errors,
+            },
+        }
+    }
     paths["/duplicates/merge.json"] = {
         "post": {
-            "summary": "Preview a merge of two people or two companies, or with confirm=yes "
+            "summary": "Preview a merge of two people, companies or shows, or with confirm=yes "
             "make it (for holders of the ingest token; 409 with the reason when refused)",
             **form(
                 {
-                    "label": "Person or Company",
+                    "label": "Person, Company or Show",
                     "survivor": "The key of the entity that stays",
                     "merged": "The key of the entity merged into it",
                     "confirm": "yes to merge; otherwise only the preview",

@@ -64,7 +64,7 @@ def test_an_unknown_identifier_is_a_clear_404(client, address, message):
 def test_a_person_page_shows_identifiers_years_professions_and_credits(client):
     page = text_of(client.get("/person/imdb:nm0000002"))
     assert '<h1>David Smith <span class="namesake">(b. 1962)</span></h1>' in page
-    assert "<title>David Smith (b. 1962) (Person)" in page
+    assert "<title>David Smith (b. 1962) — screengraph</title>" in page
     assert (
         '<a href="https://www.imdb.com/name/nm0000002/" rel="external noopener" '
         'title="IMDb">imdb:nm0000002</a>' in page

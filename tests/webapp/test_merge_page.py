@@ -7,6 +7,7 @@ from __future__ import annotations
 from graph.checksum import LOAD_TIMES, graph_checksum
 from tests.queries.conftest import load_records
 from tests.webapp.conftest import INGEST_TOKEN, make_app
+from tests.webapp.holders import search_duplicates
 from tests.webapp.test_duplicates_page import CREW
 from tests.webapp.test_ingest import Visitor, error_code
 
@@ -19,7 +20,9 @@ def test_a_token_holder_previews_merges_and_splits_a_pair(backend):
     visitor = Visitor(make_app(backend))
     refused = visitor.post("/duplicates/merge.json", **PAIR)
     assert refused.status_code == 403 and error_code(refused) == "token_needed"
-    page = visitor.post("/duplicates", token=INGEST_TOKEN).get_data(as_text=True)
+    visitor.post("/duplicates", token=INGEST_TOKEN)
+    search_duplicates(visitor)
+    page = visitor.get("/duplicates").get_data(as_text=True)
     assert 'name="merged" value="matthieu-kassovitz"' in page and "Merge…" in page
 
     preview = visitor.post("/duplicates/merge.json", **PAIR).get_json()
@@ -61,14 +64,17 @@ def test_a_token_holder_previews_merges_and_splits_a_pair(backend):
     assert graph_checksum(backend, LOAD_TIMES) == before
 
 
-def test_merges_are_refused_without_csrf_or_for_shows(backend):
+def test_merges_are_refused_without_csrf_or_for_unknown_keys(backend):
     load_records(backend, "crew.jsonl", CREW)
     visitor = Visitor(make_app(backend))
     visitor.post("/duplicates", token=INGEST_TOKEN)
     forged = visitor.client.post("/duplicates/merge.json", data={**PAIR, "confirm": "yes"})
     assert forged.status_code in (400, 403)
     shows = visitor.post("/duplicates/merge.json", **{**PAIR, "label": "Show"})
-    assert shows.status_code == 409 and "cannot be merged" in shows.get_json()["error"]["message"]
+    assert (
+        shows.status_code == 409
+        and "no show has the key 'mathieu-kassovitz'" in (shows.get_json()["error"]["message"])
+    )
     missing = visitor.post("/duplicates/merge.json", label="Person", survivor="mathieu-kassovitz")
     assert missing.status_code == 400 and error_code(missing) == "missing_merged"
     assert visitor.get("/person/matthieu-kassovitz").status_code == 200
