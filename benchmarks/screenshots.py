@@ -6,8 +6,8 @@ which the tours walk, and a synthetic catalogue of about CREDITS credits with IM
 people) for the long lists. Serves the app on each (waitress, loopback) and photographs
 each page of `shots` in Debian's Chromium through Playwright (no browser download;
 SCREENGRAPH_CHROMIUM names another). Each picture is the top of its page at its viewport, reduced to a palette
-of COLOURS, so docs/ stays at a few hundred KB. Runs in a minute; the same data gives the
-same pictures.
+of COLOURS, so docs/ stays at a few hundred KB. Runs in a minute or two; the data is
+seeded, so only the graph views' layouts differ from one run to the next.
 """
 
 from __future__ import annotations
@@ -92,8 +92,9 @@ def shots(person: str, genre: str) -> tuple[Shot, ...]:
             "tour-console",
             "The Cypher console with a result table",
             "/console?query="
-            + "MATCH (p:Person)-[:DIRECTED]->(s:Show) RETURN p.name, s.title, s.year "
-            "ORDER BY s.year DESC LIMIT 8".replace(" ", "+"),
+            + "MATCH (p:Person)-[r]->(s:Show) RETURN p.name, type(r) AS credit, s.title "
+            "ORDER BY credit, p.name".replace(" ", "+"),
+            height=1100,  # the result table below the editor
             then=_run_query,
         ),
     )

@@ -96,8 +96,8 @@ def _adamic_adar(weight: float, degree: int | None) -> float:
 
 
 PROVENANCE_LIMIT = 100
-# The most credits a show or person page lists (the database counts them all).
-CREDITS_LIMIT = 1000  # also the default of `limit` in show.cypher and person.cypher
+# The most credits a show page lists (the database counts them all).
+CREDITS_LIMIT = 1000  # also the default of `limit` in show.cypher (person pages page: lists.py)
 # The most episodes a series page lists (the database counts them all).
 EPISODES_LIMIT = 1000  # also the default of `limit` in episodes.cypher
 
@@ -155,7 +155,7 @@ def _provenance_through_edges(backend: Backend, label: str, key: str) -> list[di
 
 def _credit_group(credit: dict) -> str:
     """A credit's section: its type, a producer's role, or the category of any other credit
-    (composer, editor...: WORKED_ON's role); show.cypher and person.cypher agree."""
+    (composer, editor...: WORKED_ON's role); show.cypher and queries/lists.py agree."""
     if credit["type"] in (RelType.PRODUCED.value, RelType.WORKED_ON.value):
         return credit["role"] or (
             "producer" if credit["type"] == RelType.PRODUCED.value else "other"
@@ -363,12 +363,13 @@ def group_noun(group: str) -> str:
         help="Only this role's credits: director, writer, producer, cast, composer...",
     ),
     *list_params("-year", CREDITS_PAGE),
-    columns=("key", "title", "year", "grp", "characters", "job", "category"),
+    columns=("key", "title", "year", "credit", "characters", "job", "category"),
 )
 def filmography(backend: Backend, key: str, role: str | None = None, **paging) -> list[dict]:
-    return credits_page(
+    listed = credits_page(
         backend, key, PERSON_CREDIT_ORDER, GROUP_BY_NOUN.get(role or "", role), **paging
-    ).rows
+    )
+    return [{**row, "credit": group_noun(row["grp"])} for row in listed.rows]
 
 
 def person_detail(

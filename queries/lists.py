@@ -287,7 +287,7 @@ _KNOWN_FOR = (
     "WITH s, max(CASE type(r) "
     + " ".join(f"WHEN '{t}' THEN {rank}" for t, rank in ROLE_RANKS.items())
     + " ELSE 1 END) AS part "
-    "WITH s, part, size([(s)<-[]-(:Person) | 1]) AS credited "
+    "MATCH (s)<-[c]-(:Person) WITH s, part, count(c) AS credited "
     "ORDER BY credited DESC, part DESC, coalesce(s.year, -1) DESC, s.key LIMIT $limit "
     "RETURN s.key AS key, s.title AS title, s.year AS year, credited"
 )

@@ -11,7 +11,7 @@ from queries.neighbours import NEIGHBOURS
 from webapp import limits
 from webapp.store import get_backend
 from webapp.views_connect import PATH_FIELDS
-from webapp.views_explore import SEARCH_FIELDS
+from webapp.views_explore import LIST_QUESTIONS, SEARCH_FIELDS
 
 bp = Blueprint("openapi", __name__)
 
@@ -138,7 +138,21 @@ def document() -> dict:
             f"{question.title}: {question.description}", question_parameters(question)
         )
     for label in ("show", "person", "company", "genre"):
-        paths[f"/{label}/{{key}}.json"] = _get(f"A {label} with its credits and connections", [key])
+        listed = LIST_QUESTIONS.get(label.capitalize())
+        paging = (
+            [p for p in question_parameters(asked.get(listed)) if p["name"] != "key"]
+            if listed
+            else []
+        )
+        paths[f"/{label}/{{key}}.json"] = _get(
+            f"A {label} with its credits and connections"
+            + (
+                f"; its long list paged, sorted and filtered ({', '.join(p['name'] for p in paging)})"
+                if paging
+                else ""
+            ),
+            [key, *paging],
+        )
         paths[f"/{label}/{{key}}/graph.json"] = _get(
             f"Neighbourhood of a {label} for graph views",
             [

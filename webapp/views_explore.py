@@ -75,6 +75,8 @@ def favicon():
     return redirect(url_for("static", filename="dist/favicon.svg"), 301)
 
 
+_KIND_WORDS = {"Show": "shows", "Person": "people", "Company": "companies", "Genre": "genres"}
+
 # The routes that ask a catalogue question, each field as the route names it.
 SEARCH_FIELDS = {"text": "q"}
 
@@ -100,9 +102,22 @@ def search():
         if start is not None
     }
     label = labels[0] if len(labels) == 1 else None
+    kinds = [
+        {
+            "title": "every kind" if kind is None else _KIND_WORDS[kind],
+            "url": url_for(
+                "explore.search",
+                **{k: v for k, v in request.args.items() if k not in ("label", "offset")},
+                **({"label": kind} if kind else {}),
+            ),
+            "current": kind == label,
+        }
+        for kind in (None, *SEARCH_LABELS)
+    ]
     return {
         "q": q,
         "label": label,
+        "kinds": kinds,
         "results": found.results,
         "total": found.total,
         "offset": offset,

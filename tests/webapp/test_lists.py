@@ -192,3 +192,13 @@ def test_provenance_is_collapsed_and_each_source_linked(client):
 def test_an_episode_in_a_list_names_its_series_season_and_number(client):
     html = client.get("/genre/documentary").get_data(as_text=True)
     assert '>Episode #1.2</a> <span class="note">— episode of Trenches, S1E2 · 2010</span>' in html
+
+
+def test_the_filmography_question_answers_the_cli_and_the_gallery_with_role_names(backend):
+    load_records(backend, "pat.jsonl", PAT)
+    rows = catalogue().run(backend, "filmography", {"key": "pat-player", "sort": "year"})
+    assert rows.columns[:4] == ["key", "title", "year", "credit"]
+    assert [(r["title"], r["credit"]) for r in rows] == [
+        ("Pat's Script", "writer"),
+        ("Crowded Front", "cast"),
+    ]
