@@ -1,9 +1,14 @@
-"""Shortest connection paths, each engine its own way behind `Backend.shortest_path`.
+"""Shortest connection paths, each engine its own way behind `Backend.shortest_paths`.
 
-One answer on both (a true shortest path within the hop limit, or why there is
-none), each inside the caller's time limit:
-- on Neo4j, the engine's own `shortestPath` (a bidirectional breadth-first
-  search in the database, bounded by the hop limit and the transaction timeout);
+One answer on both (up to `limit` shortest paths within the hop limit, or why there
+is none), each inside the caller's time limit. Which of several equally short paths
+come first does not depend on the store's history: paths are ordered by the sequence
+of their entities' (label, key), and between two entities a step takes the first
+relationship by (type, role, direction), on both engines.
+- on Neo4j, the engine's own `allShortestPaths` (a bidirectional breadth-first
+  search in the database, bounded by the hop limit and the transaction timeout),
+  reading at most PATHS_READ paths: when there are more, the ordered choice is made
+  by the search below, so the answer stays the same;
 - on the embedded store, a bidirectional breadth-first search driven from
   Python, because FalkorDB's `shortestPath` follows one direction only and its
   `algo.SPpaths` ignores query time limits (it ran for minutes in our tests).
@@ -11,8 +16,11 @@ none), each inside the caller's time limit:
   (graph/adjacency.py) the search runs on it; otherwise each step is one
   expansion query over the cheaper frontier (the one whose entities have the
   fewest edges, from the degrees the loader keeps) that works on internal node
-  ids and returns each newly reached entity once, so rows stay small. The path
-  found is then read back with names, types and roles.
+  ids and returns each newly reached entity once with the frontier entities it
+  was reached from. Both give every shortest path as a layered graph (each entity
+  on one, with the next entities toward the target); the first `limit` paths in
+  order are walked out of it, reading only the keys of the entities they pass,
+  and read back with names, types and roles.
 
 Engine ids never leave this module: the caller names the ends by label and key
 and gets labels, keys and names back. When a frontier grows past its cap the
@@ -33,6 +41,9 @@ if TYPE_CHECKING:
     from graph.backend import Backend, FoundPath
 
 FRONTIER_CAP = 50_000
+# Shortest paths Neo4j's allShortestPaths is read for; past it, the layered search
+# chooses (a hub between the ends makes thousands of equally short paths).
+PATHS_READ = 1_000
 DEADLINE_MARGIN_MS = 150
 # Shows have no stored degree; a typical show has about a dozen credits and companies.
 SHOW_DEGREE = 12
@@ -86,16 +97,21 @@ def native_shortest(
     rel_types: tuple[str, ...],
     max_hops: int,
     timeout_ms: int,
-) -> FoundPath | str:
+    limit: int,
+) -> list[FoundPath] | str:
     types = check_names((source[0], target[0]), rel_types)
-    rows = Deadline(backend, timeout_ms).run(
+    deadline = Deadline(backend, timeout_ms)
+    rows = deadline.run(
         lambda remaining_ms: (
             backend.run_read(
                 f"MATCH (a:{source[0]} {{key: $a}}) MATCH (b:{target[0]} {{key: $b}}) "
-                f"MATCH p = shortestPath((a)-[:{types}*..{int(max_hops)}]-(b)) "
+                f"MATCH p = allShortestPaths((a)-[:{types}*..{int(max_hops)}]-(b)) "
+                "WITH p LIMIT $read "
                 "RETURN [n IN nodes(p) | [labels(n)[0], n.key, coalesce(n.title, n.name)]], "
-                "[r IN relationships(p) | [type(r), r.role, startNode(r).key, endNode(r).key]]",
-                {"a": source[1], "b": target[1]},
+                "[i IN range(0, length(p) - 1) | [type(relationships(p)[i]), "
+                "coalesce(relationships(p)[i].role, ''), "
+                "startNode(relationships(p)[i]) = nodes(p)[i]]]",
+                {"a": source[1], "b": target[1], "read": PATHS_READ},
                 timeout_ms=remaining_ms,
                 max_rows=0,
             ).rows
@@ -103,8 +119,24 @@ def native_shortest(
     )
     if not rows:
         return no_path_within(max_hops)
-    nodes, rels = rows[0]
-    return [tuple(n) for n in nodes], [tuple(r) for r in rels]
+    if len(rows) >= PATHS_READ:  # perhaps not all of them: the layered search orders them all
+        return _layered(backend, source, target, types, max_hops, deadline, limit, None)
+    # One path per sequence of entities, each step by its first relationship.
+    steps: dict[tuple, list[tuple]] = {}
+    for nodes, rels in rows:
+        sequence = tuple(tuple(node) for node in nodes)
+        chosen = steps.setdefault(sequence, [tuple(rel) for rel in rels])
+        for index, rel in enumerate(rels):
+            chosen[index] = min(chosen[index], tuple(rel))
+    found: list[FoundPath] = []
+    for sequence in sorted(steps, key=lambda nodes: [node[:2] for node in nodes])[:limit]:
+        rels = []
+        for index, (rel_type, role, outgoing) in enumerate(steps[sequence]):
+            here, there = sequence[index][1], sequence[index + 1][1]
+            start, end = (here, there) if outgoing else (there, here)
+            rels.append((rel_type, role or None, start, end))
+        found.append((list(sequence), rels))
+    return found
 
 
 # -- embedded: the in-memory copy when it is up to date, else queries ------------
@@ -117,9 +149,27 @@ def embedded_shortest(
     rel_types: tuple[str, ...],
     max_hops: int,
     timeout_ms: int,
-) -> FoundPath | str:
+    limit: int,
+) -> list[FoundPath] | str:
     types = check_names((source[0], target[0]), rel_types)
-    deadline = Deadline(backend, timeout_ms)
+    copy = adjacency.fresh(backend, rel_types)
+    return _layered(
+        backend, source, target, types, max_hops, Deadline(backend, timeout_ms), limit, copy
+    )
+
+
+def _layered(
+    backend: Backend,
+    source: tuple[str, str],
+    target: tuple[str, str],
+    types: str,
+    max_hops: int,
+    deadline: Deadline,
+    limit: int,
+    copy: adjacency.Adjacency | None,
+) -> list[FoundPath] | str:
+    """The first `limit` shortest paths in order, from every shortest path as a layered
+    graph: the in-memory copy's when there is one, else found by expansion queries."""
     ends = deadline.run(
         lambda remaining_ms: backend.run_read(
             f"OPTIONAL MATCH (a:{source[0]} {{key: $a}}) "
@@ -132,21 +182,73 @@ def embedded_shortest(
     if None in ends:
         raise GraphError("The graph changed while the connection was being read; ask again.")
     start, end = ends
-    copy = adjacency.fresh(backend, rel_types)
     if copy is not None:
         try:
-            ids = copy.shortest(start, end, max_hops, deadline.at)
+            found = copy.shortest_layers(start, end, max_hops, deadline.at)
         except TimeoutError:
-            raise QueryTimeout(timeout_ms, backend.name) from None
-        if ids is None:
-            return no_path_within(max_hops)
-        return _read_path(backend, ids, types, deadline)
-    return _bidirectional(backend, start, end, types, max_hops, deadline)
+            raise QueryTimeout(deadline.timeout_ms, backend.name) from None
+        layers: dict[int, list[int]] | str = (
+            found if found is not None else no_path_within(max_hops)
+        )
+    else:
+        layers = _bidirectional(backend, start, end, types, max_hops, deadline)
+    if isinstance(layers, str):
+        return layers
+    return [
+        _read_path(backend, ids, types, deadline)
+        for ids in _first_paths(backend, layers, start, end, limit, deadline)
+    ]
+
+
+def _first_paths(
+    backend: Backend,
+    onward: dict[int, list[int]],
+    start: int,
+    end: int,
+    limit: int,
+    deadline: Deadline,
+) -> list[list[int]]:
+    """The first `limit` paths from `start` to `end` through `onward` (each entity's next
+    entities toward `end`) by the (label, key) of their entities in turn: a depth-first
+    walk taking the next entities in that order, so only the keys of the entities whose
+    next ones it looks at are read."""
+    known: dict[int, tuple[str, str]] = {}
+    found: list[list[int]] = []
+
+    def walk(chain: list[int]) -> None:
+        here = chain[-1]
+        if here == end:
+            found.append(chain)
+            return
+        following = onward[here]
+        unread = [node for node in following if node not in known]
+        if unread:
+            for node, label, key in deadline.run(
+                lambda remaining_ms: (
+                    backend.run_read(
+                        "UNWIND $ids AS i MATCH (n) WHERE id(n) = i "
+                        "RETURN id(n), labels(n)[0], n.key",
+                        {"ids": unread},
+                        timeout_ms=remaining_ms,
+                        max_rows=0,
+                    ).rows
+                )
+            ):
+                known[node] = (label, key)
+        if any(node not in known for node in following):
+            raise GraphError("The graph changed while the connection was being read; ask again.")
+        for node in sorted(following, key=known.__getitem__):
+            if len(found) == limit:
+                return
+            walk([*chain, node])
+
+    walk([start])
+    return found
 
 
 class _Side:
     def __init__(self, start: int):
-        self.parents: dict[int, int | None] = {start: None}
+        self.parents: dict[int, list[int]] = {start: []}
         self.depth: dict[int, int] = {start: 0}
         self.frontier: list[int] = [start]
         self.cost = 1  # edges the next expansion will read, estimated from degrees
@@ -155,16 +257,19 @@ class _Side:
 
 def _bidirectional(
     backend: Backend, source: int, target: int, types: str, max_hops: int, deadline: Deadline
-) -> FoundPath | str:
+) -> dict[int, list[int]] | str:
+    if source == target:
+        return {source: []}
     forward, backward = _Side(source), _Side(target)
     while forward.frontier and backward.frontier and forward.level + backward.level < max_hops:
         side, other = (forward, backward) if forward.cost <= backward.cost else (backward, forward)
         meets = _expand(backend, side, other, types, deadline)
         if meets:
-            # Levels are expanded whole, so the best meeting point is a shortest path.
-            meet = min(meets, key=lambda node: (other.depth[node], node))
-            ids = _chain(forward, meet)[::-1] + _chain(backward, meet)[1:]
-            return _read_path(backend, ids, types, deadline)
+            # Levels are expanded whole: the entities met at the least depth from the
+            # other end are those every shortest path passes at this level.
+            nearest = min(other.depth[node] for node in meets)
+            middle = [node for node in meets if other.depth[node] == nearest]
+            return adjacency.onward_layers(middle, forward.parents, backward.parents)
         if len(side.frontier) > FRONTIER_CAP:
             return (
                 f"the search reached more than {FRONTIER_CAP:,} entities at "
@@ -181,7 +286,8 @@ def _expand(
         lambda remaining_ms: (
             backend.run_read(
                 f"UNWIND $ids AS i MATCH (n) WHERE id(n) = i MATCH (n)-[:{types}]-(m) "
-                "RETURN id(m), min(id(n)), coalesce(m.credit_count, m.show_count, $show_degree)",
+                "RETURN id(m), collect(DISTINCT id(n)), "
+                "coalesce(m.credit_count, m.show_count, $show_degree)",
                 {"ids": side.frontier, "show_degree": SHOW_DEGREE},
                 timeout_ms=remaining_ms,
                 max_rows=0,
@@ -192,10 +298,10 @@ def _expand(
     meets: list[int] = []
     cost = 0
     parents = side.parents
-    for node, parent, degree in rows:
+    for node, reached_from, degree in rows:
         if node in parents:
             continue
-        parents[node] = parent
+        parents[node] = reached_from
         side.depth[node] = side.level + 1
         next_frontier.append(node)
         cost += int(degree or 1)
@@ -205,16 +311,6 @@ def _expand(
     side.cost = cost
     side.level += 1
     return meets
-
-
-def _chain(side: _Side, node: int) -> list[int]:
-    """From `node` back to the side's start."""
-    chain = [node]
-    parent = side.parents[node]
-    while parent is not None:
-        chain.append(parent)
-        parent = side.parents[parent]
-    return chain
 
 
 def _read_path(backend: Backend, ids: list[int], types: str, deadline: Deadline) -> FoundPath:
