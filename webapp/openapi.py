@@ -10,7 +10,7 @@ from queries.catalogue import Param, Question, catalogue
 from webapp import limits
 from webapp.store import get_backend
 from webapp.views_connect import PATH_FIELDS
-from webapp.views_explore import SEARCH_FIELDS
+from webapp.views_explore import NEIGHBOURHOOD_FIELDS, SEARCH_FIELDS
 
 bp = Blueprint("openapi", __name__)
 
@@ -136,24 +136,22 @@ def document() -> dict:
         paths[f"/queries/{question.name}.json"] = _get(
             f"{question.title}: {question.description}", question_parameters(question)
         )
+    # A page's graph view and downloads: the neighbourhood question, its entity in the path.
+    around = [
+        p
+        for p in question_parameters(asked.get("neighbourhood"))
+        if p["name"] in NEIGHBOURHOOD_FIELDS
+    ]
     for label in ("show", "person", "company", "genre"):
         paths[f"/{label}/{{key}}.json"] = _get(f"A {label} with its credits and connections", [key])
         paths[f"/{label}/{{key}}/graph.json"] = _get(
             f"Neighbourhood of a {label} for graph views",
-            [
-                key,
-                _param("depth", type_="integer", low=1, high=limits.MAX_NEIGHBOURHOOD_DEPTH),
-                _param("limit", type_="integer", low=1, high=limits.MAX_NEIGHBOURHOOD_NODES),
-            ],
+            [key, *around],
         )
         for export_format in FORMATS.values():
             paths[f"/{label}/{{key}}/export.{export_format.name}"] = _get(
                 f"Download the neighbourhood of a {label} as {export_format.title}",
-                [
-                    key,
-                    _param("depth", type_="integer", low=1, high=limits.MAX_NEIGHBOURHOOD_DEPTH),
-                    _param("limit", type_="integer", low=1, high=limits.MAX_NEIGHBOURHOOD_NODES),
-                ],
+                [key, *around],
                 {
                     "responses": {
                         "200": {

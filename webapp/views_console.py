@@ -59,7 +59,7 @@ def run_console_query(query: str, params: dict) -> dict:
     }
 
 
-@page(bp, "/console", "console.html", methods=("GET", "POST"))
+@page(bp, "/console", "console.html", methods=("GET", "POST"), links=False)
 def console():
     query = request.form.get("query") if request.method == "POST" else request.args.get("query")
     params_text = (
@@ -144,7 +144,7 @@ def gallery():
     return {"queries": [q.to_json() for q in catalogue().runnable_on(get_backend())]}
 
 
-@page(bp, "/queries/<name>", "canned.html")
+@page(bp, "/queries/<name>", "canned.html", links=False)
 def canned(name: str):
     try:
         asked = catalogue().get(name)

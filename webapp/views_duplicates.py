@@ -25,8 +25,8 @@ from loaders.merge import (
     split_preview,
 )
 from queries.duplicates import DEFAULT_MIN_SCORE, LABELS, MAX_BONUS, find_duplicates
-from queries.search import entity_url
 from webapp.errors import ApiError, wants_json
+from webapp.links import entity_url
 from webapp.store import get_backend
 from webapp.token_pages import HOLDER, token_enabled, token_holder
 from webapp.twins import page
