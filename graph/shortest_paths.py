@@ -7,8 +7,8 @@ of their entities' (label, key), and between two entities a step takes the first
 relationship by (type, role, direction), on both engines.
 - on Neo4j, the engine's own `allShortestPaths` (a bidirectional breadth-first
   search in the database, bounded by the hop limit and the transaction timeout),
-  reading at most PATHS_READ paths: when there are more, the ordered choice is made
-  by the search below, so the answer stays the same;
+  each step of them sent once (at most PATHS_READ paths: when there are more, the
+  ordered choice is made by the search below, so the answer stays the same);
 - on the embedded store, a bidirectional breadth-first search driven from
   Python, because FalkorDB's `shortestPath` follows one direction only and its
   `algo.SPpaths` ignores query time limits (it ran for minutes in our tests).
@@ -18,9 +18,9 @@ relationship by (type, role, direction), on both engines.
   fewest edges, from the degrees the loader keeps) that works on internal node
   ids and returns each newly reached entity once with the frontier entities it
   was reached from. Both give every shortest path as a layered graph (each entity
-  on one, with the next entities toward the target); the first `limit` paths in
-  order are walked out of it, reading only the keys of the entities they pass,
-  and read back with names, types and roles.
+  on one, with the next entities toward the target); its entities' labels and keys
+  are read in one round trip, the first `limit` paths in order walked out of it,
+  and the relationships of their steps read in another.
 
 Engine ids never leave this module: the caller names the ends by label and key
 and gets labels, keys and names back. When a frontier grows past its cap the
@@ -41,9 +41,10 @@ if TYPE_CHECKING:
     from graph.backend import Backend, FoundPath
 
 FRONTIER_CAP = 50_000
-# Shortest paths Neo4j's allShortestPaths is read for; past it, the layered search
-# chooses (a hub between the ends makes thousands of equally short paths).
-PATHS_READ = 1_000
+# Shortest paths Neo4j's allShortestPaths enumerates (each step sent once, however many
+# paths share it); past it, the layered search chooses (a hub between the ends makes
+# thousands of equally short paths).
+PATHS_READ = 10_000
 DEADLINE_MARGIN_MS = 150
 # Shows have no stored degree; a typical show has about a dozen credits and companies.
 SHOW_DEGREE = 12
@@ -99,6 +100,8 @@ def native_shortest(
     timeout_ms: int,
     limit: int,
 ) -> list[FoundPath] | str:
+    """One query: the engine enumerates the shortest paths and sends each step once (its
+    two entities and relationship), so the rows stay few however many paths share them."""
     types = check_names((source[0], target[0]), rel_types)
     deadline = Deadline(backend, timeout_ms)
     rows = deadline.run(
@@ -106,11 +109,13 @@ def native_shortest(
             backend.run_read(
                 f"MATCH (a:{source[0]} {{key: $a}}) MATCH (b:{target[0]} {{key: $b}}) "
                 f"MATCH p = allShortestPaths((a)-[:{types}*..{int(max_hops)}]-(b)) "
-                "WITH p LIMIT $read "
-                "RETURN [n IN nodes(p) | [labels(n)[0], n.key, coalesce(n.title, n.name)]], "
-                "[i IN range(0, length(p) - 1) | [type(relationships(p)[i]), "
-                "coalesce(relationships(p)[i].role, ''), "
-                "startNode(relationships(p)[i]) = nodes(p)[i]]]",
+                "WITH p LIMIT $read WITH collect(p) AS found "
+                "UNWIND found AS p UNWIND range(0, length(p) - 1) AS i "
+                "WITH size(found) AS read, nodes(p)[i] AS here, nodes(p)[i + 1] AS there, "
+                "relationships(p)[i] AS r "
+                "RETURN DISTINCT read, [labels(here)[0], here.key, coalesce(here.title, here.name)], "
+                "[labels(there)[0], there.key, coalesce(there.title, there.name)], "
+                "type(r), coalesce(r.role, ''), startNode(r) = here",
                 {"a": source[1], "b": target[1], "read": PATHS_READ},
                 timeout_ms=remaining_ms,
                 max_rows=0,
@@ -119,23 +124,51 @@ def native_shortest(
     )
     if not rows:
         return no_path_within(max_hops)
-    if len(rows) >= PATHS_READ:  # perhaps not all of them: the layered search orders them all
+    if rows[0][0] >= PATHS_READ:  # perhaps not all of them: the layered search orders them all
         return _layered(backend, source, target, types, max_hops, deadline, limit, None)
-    # One path per sequence of entities, each step by its first relationship.
-    steps: dict[tuple, list[tuple]] = {}
-    for nodes, rels in rows:
-        sequence = tuple(tuple(node) for node in nodes)
-        chosen = steps.setdefault(sequence, [tuple(rel) for rel in rels])
-        for index, rel in enumerate(rels):
-            chosen[index] = min(chosen[index], tuple(rel))
-    found: list[FoundPath] = []
-    for sequence in sorted(steps, key=lambda nodes: [node[:2] for node in nodes])[:limit]:
-        rels = []
-        for index, (rel_type, role, outgoing) in enumerate(steps[sequence]):
-            here, there = sequence[index][1], sequence[index + 1][1]
-            start, end = (here, there) if outgoing else (there, here)
-            rels.append((rel_type, role or None, start, end))
-        found.append((list(sequence), rels))
+    onward: dict[tuple, set[tuple]] = {}
+    names: dict[tuple, str] = {}
+    steps: dict[tuple, tuple] = {}  # (here, there) -> its first relationship
+    for _read, here, there, rel_type, role, outgoing in rows:
+        here_node, there_node = (here[0], here[1]), (there[0], there[1])
+        names[here_node], names[there_node] = here[2], there[2]
+        onward.setdefault(here_node, set()).add(there_node)
+        onward.setdefault(there_node, set())
+        pair = (here_node, there_node)
+        steps[pair] = min(steps.get(pair, (rel_type, role, outgoing)), (rel_type, role, outgoing))
+    found = ordered_paths(onward, source, target, limit, lambda node: node)
+    return [_found_path(chain, names, steps) for chain in found]
+
+
+def _found_path(chain: list, names: dict, steps: dict) -> FoundPath:
+    """A path of entities (labels and keys), named, each step by its chosen relationship."""
+    rels = []
+    for here, there in zip(chain, chain[1:]):
+        rel_type, role, outgoing = steps[(here, there)]
+        start, end = (here, there) if outgoing else (there, here)
+        rels.append((rel_type, role or None, start[1], end[1]))
+    return [(label, key, names[(label, key)]) for label, key in chain], rels
+
+
+def ordered_paths(
+    onward: dict, start: Any, end: Any, limit: int, order: Callable[[Any], Any]
+) -> list[list]:
+    """The first `limit` paths from `start` to `end` through `onward` (each node's next
+    nodes toward `end`, every one leading there), by `order` of their nodes in turn: a
+    depth-first walk taking the next nodes in that order."""
+    found: list[list] = []
+
+    def walk(chain: list) -> None:
+        here = chain[-1]
+        if here == end:
+            found.append(chain)
+            return
+        for node in sorted(onward[here], key=order):
+            if len(found) == limit:
+                return
+            walk([*chain, node])
+
+    walk([start])
     return found
 
 
@@ -194,56 +227,66 @@ def _layered(
         layers = _bidirectional(backend, start, end, types, max_hops, deadline)
     if isinstance(layers, str):
         return layers
-    return [
-        _read_path(backend, ids, types, deadline)
-        for ids in _first_paths(backend, layers, start, end, limit, deadline)
-    ]
+    return _read_paths(backend, layers, start, end, types, limit, deadline)
 
 
-def _first_paths(
+def _read_paths(
     backend: Backend,
     onward: dict[int, list[int]],
     start: int,
     end: int,
+    types: str,
     limit: int,
     deadline: Deadline,
-) -> list[list[int]]:
-    """The first `limit` paths from `start` to `end` through `onward` (each entity's next
-    entities toward `end`) by the (label, key) of their entities in turn: a depth-first
-    walk taking the next entities in that order, so only the keys of the entities whose
-    next ones it looks at are read."""
-    known: dict[int, tuple[str, str]] = {}
-    found: list[list[int]] = []
-
-    def walk(chain: list[int]) -> None:
-        here = chain[-1]
-        if here == end:
-            found.append(chain)
-            return
-        following = onward[here]
-        unread = [node for node in following if node not in known]
-        if unread:
-            for node, label, key in deadline.run(
-                lambda remaining_ms: (
-                    backend.run_read(
-                        "UNWIND $ids AS i MATCH (n) WHERE id(n) = i "
-                        "RETURN id(n), labels(n)[0], n.key",
-                        {"ids": unread},
-                        timeout_ms=remaining_ms,
-                        max_rows=0,
-                    ).rows
-                )
-            ):
-                known[node] = (label, key)
-        if any(node not in known for node in following):
-            raise GraphError("The graph changed while the connection was being read; ask again.")
-        for node in sorted(following, key=known.__getitem__):
-            if len(found) == limit:
-                return
-            walk([*chain, node])
-
-    walk([start])
-    return found
+) -> list[FoundPath]:
+    """The first `limit` paths through `onward` (node ids), in order: the labels, keys and
+    names of its nodes in one round trip, then the relationships of the steps taken in
+    another (between two entities, the first by type, role and direction)."""
+    ids = sorted(set(onward) | {node for following in onward.values() for node in following})
+    nodes = {
+        row[0]: (row[1], row[2], row[3])
+        for row in deadline.run(
+            lambda remaining_ms: (
+                backend.run_read(
+                    "UNWIND $ids AS i MATCH (n) WHERE id(n) = i "
+                    "RETURN id(n), labels(n)[0], n.key, coalesce(n.title, n.name)",
+                    {"ids": ids},
+                    timeout_ms=remaining_ms,
+                    max_rows=0,
+                ).rows
+            )
+        )
+    }
+    if len(nodes) != len(ids):
+        raise GraphError("The graph changed while the connection was being read; ask again.")
+    chains = ordered_paths(onward, start, end, limit, lambda node: nodes[node][:2])
+    pairs = sorted({(a, b) for chain in chains for a, b in zip(chain, chain[1:])})
+    steps: dict[tuple, tuple] = {}
+    for here, there, rel_type, role, outgoing in deadline.run(
+        lambda remaining_ms: (
+            backend.run_read(
+                "UNWIND $pairs AS pair MATCH (a) WHERE id(a) = pair[0] "
+                f"MATCH (a)-[r:{types}]-(b) WHERE id(b) = pair[1] "
+                "RETURN pair[0], pair[1], type(r), coalesce(r.role, ''), startNode(r) = a",
+                {"pairs": [list(pair) for pair in pairs]},
+                timeout_ms=remaining_ms,
+                max_rows=0,
+            ).rows
+        )
+    ):
+        candidate = (rel_type, role, outgoing)
+        steps[(here, there)] = min(steps.get((here, there), candidate), candidate)
+    if len(steps) != len(pairs):
+        raise GraphError("The graph changed while the connection was being read; ask again.")
+    named = {node[:2]: node[2] for node in nodes.values()}
+    return [
+        _found_path(
+            [nodes[i][:2] for i in chain],
+            named,
+            {(nodes[a][:2], nodes[b][:2]): steps[(a, b)] for a, b in zip(chain, chain[1:])},
+        )
+        for chain in chains
+    ]
 
 
 class _Side:
@@ -311,45 +354,3 @@ def _expand(
     side.cost = cost
     side.level += 1
     return meets
-
-
-def _read_path(backend: Backend, ids: list[int], types: str, deadline: Deadline) -> FoundPath:
-    """Names of the nodes and, for each step, one relationship (the first by type and role)."""
-    nodes = {
-        row[0]: row[1:]
-        for row in deadline.run(
-            lambda remaining_ms: (
-                backend.run_read(
-                    "UNWIND $ids AS i MATCH (n) WHERE id(n) = i "
-                    "RETURN id(n), labels(n)[0], n.key, coalesce(n.title, n.name)",
-                    {"ids": ids},
-                    timeout_ms=remaining_ms,
-                    max_rows=0,
-                ).rows
-            )
-        )
-    }
-    steps: dict[int, tuple] = {}
-    for step, rel_type, role, outgoing in deadline.run(
-        lambda remaining_ms: (
-            backend.run_read(
-                "UNWIND range(0, size($ids) - 2) AS step MATCH (a) WHERE id(a) = $ids[step] "
-                f"MATCH (a)-[r:{types}]-(b) WHERE id(b) = $ids[step + 1] "
-                "RETURN step, type(r), r.role, startNode(r) = a",
-                {"ids": ids},
-                timeout_ms=remaining_ms,
-                max_rows=0,
-            ).rows
-        )
-    ):
-        candidate = (rel_type, role or "", outgoing)
-        if step not in steps or candidate < steps[step]:
-            steps[step] = candidate
-    if len(nodes) != len(ids) or len(steps) != len(ids) - 1:
-        raise GraphError("The graph changed while the connection was being read; ask again.")
-    rels = []
-    for step, (rel_type, role, outgoing) in sorted(steps.items()):
-        here, there = nodes[ids[step]][1], nodes[ids[step + 1]][1]
-        start, end = (here, there) if outgoing else (there, here)
-        rels.append((rel_type, role or None, start, end))
-    return [tuple(nodes[i]) for i in ids], rels
