@@ -18,9 +18,9 @@ relationship by (type, role, direction), on both engines.
   fewest edges, from the degrees the loader keeps) that works on internal node
   ids and returns each newly reached entity once with the frontier entities it
   was reached from. Both give every shortest path as a layered graph (each entity
-  on one, with the next entities toward the target); its entities' labels and keys
-  are read in one round trip, the first `limit` paths in order walked out of it,
-  and the relationships of their steps read in another.
+  on one, with the next entities toward the target); the first `limit` paths in
+  order are walked out of it a level at a time, reading only the entities they may
+  pass, and the relationships of their steps are read in one round trip.
 
 Engine ids never leave this module: the caller names the ends by label and key
 and gets labels, keys and names back. When a frontier grows past its cap the
@@ -239,27 +239,41 @@ def _read_paths(
     limit: int,
     deadline: Deadline,
 ) -> list[FoundPath]:
-    """The first `limit` paths through `onward` (node ids), in order: the labels, keys and
-    names of its nodes in one round trip, then the relationships of the steps taken in
-    another (between two entities, the first by type, role and direction)."""
-    ids = sorted(set(onward) | {node for following in onward.values() for node in following})
-    nodes = {
-        row[0]: (row[1], row[2], row[3])
-        for row in deadline.run(
+    """The first `limit` paths through `onward` (node ids), in order, then the relationships
+    of the steps taken in one round trip (between two entities, the first by type, role
+    and direction).
+
+    Level by level, the first `limit` beginnings of paths are kept: every beginning leads
+    on to the end, so no later path can start with one that came after them. Only the
+    next entities of those few are read (one round trip a level), not the whole layered
+    graph, which a hub between the ends makes thousands of entities wide."""
+    nodes: dict[int, tuple[str, str, str]] = {}
+
+    def read(ids: set[int]) -> None:
+        wanted = sorted(ids - nodes.keys())
+        if not wanted:
+            return
+        for node, label, key, name in deadline.run(
             lambda remaining_ms: (
                 backend.run_read(
                     "UNWIND $ids AS i MATCH (n) WHERE id(n) = i "
                     "RETURN id(n), labels(n)[0], n.key, coalesce(n.title, n.name)",
-                    {"ids": ids},
+                    {"ids": wanted},
                     timeout_ms=remaining_ms,
                     max_rows=0,
                 ).rows
             )
-        )
-    }
-    if len(nodes) != len(ids):
-        raise GraphError("The graph changed while the connection was being read; ask again.")
-    chains = ordered_paths(onward, start, end, limit, lambda node: nodes[node][:2])
+        ):
+            nodes[node] = (label, key, name)
+        if any(node not in nodes for node in wanted):
+            raise GraphError("The graph changed while the connection was being read; ask again.")
+
+    read({start})
+    chains: list[list[int]] = [[start]]
+    while chains[0][-1] != end:  # every shortest path has the same length
+        read({node for chain in chains for node in onward[chain[-1]]})
+        longer = [[*chain, node] for chain in chains for node in onward[chain[-1]]]
+        chains = sorted(longer, key=lambda chain: [nodes[node][:2] for node in chain])[:limit]
     pairs = sorted({(a, b) for chain in chains for a, b in zip(chain, chain[1:])})
     steps: dict[tuple, tuple] = {}
     for here, there, rel_type, role, outgoing in deadline.run(
