@@ -13,14 +13,40 @@ from typing import Any
 
 from graph.backend import Backend, Results
 from graph.schema import Label
-from queries.explore import node_id
 from queries.namesakes import distinguish
 from queries.neighbours import ranked_neighbours
-from queries.search import entity_url
+from webapp.links import entity_url
 
 DISPLAY_CAP = 300
 MAX_DEPTH = 64  # nodes nested deeper in a value are not looked for
 _ENTITY_LABELS = frozenset(label.value for label in Label)
+
+
+def node_id(label: str, key: str) -> str:
+    """A node's id in graph views: `key@Label` (keys are unique per label only)."""
+    return f"{key}@{label}"
+
+
+def neighbourhood_view(found: dict) -> dict:
+    """A neighbourhood (queries/explore.py: entities by label and key) as the graph view
+    draws it: each node with its id and link, each edge between two ids."""
+    return {
+        **found,
+        "nodes": [
+            {"id": node_id(n["label"], n["key"]), **n, "url": entity_url(n["label"], n["key"])}
+            for n in found["nodes"]
+        ],
+        "edges": [
+            {
+                "source": node_id(e["start"]["label"], e["start"]["key"]),
+                "target": node_id(e["end"]["label"], e["end"]["key"]),
+                "type": e["type"],
+                "role": e["role"],
+            }
+            for e in found["edges"]
+        ],
+        "center": node_id(found["center"]["label"], found["center"]["key"]),
+    }
 
 
 def _node(value: Any) -> tuple[str, str, dict] | None:

@@ -105,7 +105,7 @@ def _check_view(view: str) -> str:
     return view
 
 
-@page(bp, "/console", "console.html", methods=("GET", "POST"))
+@page(bp, "/console", "console.html", methods=("GET", "POST"), links=False)
 def console():
     query, params_text, view = _asked()
     data = {
@@ -194,7 +194,7 @@ def gallery():
     return {"queries": [q.to_json() for q in catalogue().runnable_on(get_backend())]}
 
 
-@page(bp, "/queries/<name>", "canned.html")
+@page(bp, "/queries/<name>", "canned.html", links=False)
 def canned(name: str):
     try:
         asked = catalogue().get(name)
