@@ -542,11 +542,19 @@ def _infobox(label: str, props: dict, detail: dict) -> list[dict]:
             rows.append(row("Years" if props.get("end_year") else "Year", (years, None)))
         for series in detail.get("series", []):
             rows.append(
-                row("Episode of", (f"{series['display']}{_episode_code(series)}", series["url"]))
+                row(
+                    "Episode of",
+                    (
+                        f"{series['display']}{_episode_code(series)}",
+                        entity_url("Show", series["key"]),
+                    ),
+                )
             )
         if props.get("season") is not None:
-            whole = [
-                (s["display"], s["url"]) for s in detail.get("seasons", []) if s["season"] is None
+            whole: list[tuple[str, str | None]] = [
+                (s["display"], entity_url("Show", s["key"]))
+                for s in detail.get("seasons", [])
+                if s["season"] is None
             ]
             rows.append(row("Season of", *(whole or [(str(props.get("series")), None)])))
     elif label == "Person":
