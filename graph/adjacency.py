@@ -91,17 +91,18 @@ class Adjacency:
     def relationships(self) -> int:
         return len(self.neighbours) // 2
 
-    def shortest(
+    def shortest_layers(
         self, source: int, target: int, max_hops: int, deadline: float | None = None
-    ) -> list[int] | None:
-        """Node ids of a shortest path within max_hops, or None.
+    ) -> dict[int, list[int]] | None:
+        """Every shortest path within max_hops, as each node id's next ids toward
+        `target` (graph/shortest_paths.py walks them in order), or None.
 
         Bidirectional breadth-first search, expanding whole levels of the side
         whose frontier has fewer relationships. Raises TimeoutError past `deadline`
         (a time.monotonic() value).
         """
         if source == target:
-            return [source]
+            return {source: []}
         if max(source, target) >= self.size:
             return None  # an entity with no relationships of these types
         forward, backward = _Side(source, self.size), _Side(target, self.size)
@@ -120,11 +121,38 @@ class Adjacency:
             reached = self._expand(side)
             meets = reached[other.depth[reached] >= 0]
             if meets.size:
-                # Levels are expanded whole, so the meeting point closest to the
-                # other end (then the lowest id, for a stable answer) is on a shortest path.
-                best = int(meets[np.lexsort((meets, other.depth[meets]))[0]])
-                return forward.chain(best)[::-1] + backward.chain(best)[1:]
+                # Levels are expanded whole: the nodes met at the least depth from the
+                # other end are those every shortest path passes at this level.
+                middle = meets[other.depth[meets] == other.depth[meets].min()]
+                return onward_layers(
+                    [int(n) for n in middle],
+                    self._parents(forward, middle),
+                    self._parents(backward, middle),
+                )
         return None
+
+    def _parents(self, side: _Side, middle: np.ndarray) -> dict[int, list[int]]:
+        """Each node on a shortest path from the side's start to `middle`, with its
+        neighbours one level nearer that start."""
+        parents: dict[int, list[int]] = {}
+        layer = np.unique(middle)
+        while layer.size:
+            starts = self.offsets[layer]
+            counts = self.offsets[layer + 1] - starts
+            total = int(counts.sum())
+            first = np.cumsum(counts) - counts
+            neighbours = self.neighbours[np.repeat(starts - first, counts) + np.arange(total)]
+            children = np.repeat(layer, counts)
+            # A start (depth 0) has no parents: unreached nodes have depth -1 too.
+            nearer = (side.depth[children] > 0) & (
+                side.depth[neighbours] == side.depth[children] - 1
+            )
+            for child, parent in zip(children[nearer].tolist(), neighbours[nearer].tolist()):
+                parents.setdefault(child, []).append(parent)
+            for node in layer.tolist():
+                parents.setdefault(node, [])
+            layer = np.unique(neighbours[nearer])
+        return {node: sorted(set(found)) for node, found in parents.items()}
 
     def _cost(self, nodes: np.ndarray) -> int:
         return int((self.offsets[nodes + 1] - self.offsets[nodes]).sum())
@@ -143,12 +171,8 @@ class Adjacency:
         first = np.cumsum(counts) - counts
         positions = np.repeat(starts - first, counts) + np.arange(total)
         reached = self.neighbours[positions]
-        parents = np.repeat(frontier, counts)
-        new = side.depth[reached] < 0
-        reached, parents = reached[new], parents[new]
-        reached, index = np.unique(reached, return_index=True)
+        reached = np.unique(reached[side.depth[reached] < 0])
         side.depth[reached] = side.level
-        side.parent[reached] = parents[index]
         side.frontier = reached
         side.cost = self._cost(reached)
         return reached
@@ -157,18 +181,37 @@ class Adjacency:
 class _Side:
     def __init__(self, start: int, size: int):
         self.depth = np.full(size, -1, dtype=np.int16)
-        self.parent = np.full(size, -1, dtype=np.int32)
         self.depth[start] = 0
         self.frontier = np.array([start], dtype=np.int64)
         self.level = 0
         self.cost = 0
 
-    def chain(self, node: int) -> list[int]:
-        """From `node` back to this side's start."""
-        chain = [node]
-        while self.depth[chain[-1]] > 0:
-            chain.append(int(self.parent[chain[-1]]))
-        return chain
+
+def onward_layers(
+    middle: list[int], forward: dict[int, list[int]], backward: dict[int, list[int]]
+) -> dict[int, list[int]]:
+    """Every shortest path as each entity's next entities toward the target, from the
+    entities they all pass in the middle and each side's parents (the entities one level
+    nearer that side's end)."""
+    onward: dict[int, list[int]] = {}
+    seen = set(middle)
+    todo = list(middle)
+    while todo:  # back toward the source: each parent leads on to its child
+        node = todo.pop()
+        for parent in forward[node]:
+            onward.setdefault(parent, []).append(node)
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
+    todo, seen = list(middle), set(middle)
+    while todo:  # on toward the target
+        node = todo.pop()
+        onward[node] = list(backward[node])
+        for child in backward[node]:
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return onward
 
 
 class _Keeper:

@@ -316,17 +316,19 @@ class Backend(ABC):
         """Describe the backend without raising when it is unreachable."""
 
     @abstractmethod
-    def shortest_path(
+    def shortest_paths(
         self,
         source: tuple[str, str],
         target: tuple[str, str],
         rel_types: tuple[str, ...],
         max_hops: int,
         timeout_ms: int,
-    ) -> FoundPath | str:
-        """A shortest path between two existing entities (each `(label, key)`) along
-        `rel_types` in either direction, within `max_hops`; or why there is none (a
-        sentence). Raises QueryTimeout past `timeout_ms`. Each engine searches its own
+        limit: int = 1,
+    ) -> list[FoundPath] | str:
+        """Up to `limit` shortest paths between two existing entities (each `(label, key)`)
+        along `rel_types` in either direction, within `max_hops`, in the same order on
+        every engine (by the (label, key) of their entities in turn); or why there is none
+        (a sentence). Raises QueryTimeout past `timeout_ms`. Each engine searches its own
         way (graph/shortest_paths.py)."""
 
     @abstractmethod

@@ -412,16 +412,17 @@ class FalkorBackend(Backend):
         # Writes bump it in their own MULTI block; this is for whole-graph deletion.
         self._call(lambda g: g.client.connection.incr(self._generation_key))
 
-    def shortest_path(
+    def shortest_paths(
         self,
         source: tuple[str, str],
         target: tuple[str, str],
         rel_types: tuple[str, ...],
         max_hops: int,
         timeout_ms: int,
-    ) -> FoundPath | str:
+        limit: int = 1,
+    ) -> list[FoundPath] | str:
         return shortest_paths.embedded_shortest(
-            self, source, target, rel_types, max_hops, timeout_ms
+            self, source, target, rel_types, max_hops, timeout_ms, limit
         )
 
     def generation(self) -> int:

@@ -451,15 +451,18 @@ class Neo4jBackend(Backend):
         """What this process's next read waits for: the bookmarks of its last writes."""
         return frozenset(self._bookmarks.get_bookmarks())
 
-    def shortest_path(
+    def shortest_paths(
         self,
         source: tuple[str, str],
         target: tuple[str, str],
         rel_types: tuple[str, ...],
         max_hops: int,
         timeout_ms: int,
-    ) -> FoundPath | str:
-        return shortest_paths.native_shortest(self, source, target, rel_types, max_hops, timeout_ms)
+        limit: int = 1,
+    ) -> list[FoundPath] | str:
+        return shortest_paths.native_shortest(
+            self, source, target, rel_types, max_hops, timeout_ms, limit
+        )
 
     def generation(self) -> str:
         """The database's last committed transaction, as the bookmark a read transaction

@@ -1,9 +1,14 @@
-"""Shortest connection paths, each engine its own way behind `Backend.shortest_path`.
+"""Shortest connection paths, each engine its own way behind `Backend.shortest_paths`.
 
-One answer on both (a true shortest path within the hop limit, or why there is
-none), each inside the caller's time limit:
-- on Neo4j, the engine's own `shortestPath` (a bidirectional breadth-first
-  search in the database, bounded by the hop limit and the transaction timeout);
+One answer on both (up to `limit` shortest paths within the hop limit, or why there
+is none), each inside the caller's time limit. Which of several equally short paths
+come first does not depend on the store's history: paths are ordered by the sequence
+of their entities' (label, key), and between two entities a step takes the first
+relationship by (type, role, direction), on both engines.
+- on Neo4j, the engine's own `allShortestPaths` (a bidirectional breadth-first
+  search in the database, bounded by the hop limit and the transaction timeout),
+  each step of them sent once (at most PATHS_READ paths: when there are more, the
+  ordered choice is made by the search below, so the answer stays the same);
 - on the embedded store, a bidirectional breadth-first search driven from
   Python, because FalkorDB's `shortestPath` follows one direction only and its
   `algo.SPpaths` ignores query time limits (it ran for minutes in our tests).
@@ -11,8 +16,11 @@ none), each inside the caller's time limit:
   (graph/adjacency.py) the search runs on it; otherwise each step is one
   expansion query over the cheaper frontier (the one whose entities have the
   fewest edges, from the degrees the loader keeps) that works on internal node
-  ids and returns each newly reached entity once, so rows stay small. The path
-  found is then read back with names, types and roles.
+  ids and returns each newly reached entity once with the frontier entities it
+  was reached from. Both give every shortest path as a layered graph (each entity
+  on one, with the next entities toward the target); the first `limit` paths in
+  order are walked out of it a level at a time, reading only the entities they may
+  pass, and the relationships of their steps are read in one round trip.
 
 Engine ids never leave this module: the caller names the ends by label and key
 and gets labels, keys and names back. When a frontier grows past its cap the
@@ -33,6 +41,10 @@ if TYPE_CHECKING:
     from graph.backend import Backend, FoundPath
 
 FRONTIER_CAP = 50_000
+# Shortest paths Neo4j's allShortestPaths enumerates (each step sent once, however many
+# paths share it); past it, the layered search chooses (a hub between the ends makes
+# thousands of equally short paths).
+PATHS_READ = 10_000
 DEADLINE_MARGIN_MS = 150
 # Shows have no stored degree; a typical show has about a dozen credits and companies.
 SHOW_DEGREE = 12
@@ -86,16 +98,25 @@ def native_shortest(
     rel_types: tuple[str, ...],
     max_hops: int,
     timeout_ms: int,
-) -> FoundPath | str:
+    limit: int,
+) -> list[FoundPath] | str:
+    """One query: the engine enumerates the shortest paths and sends each step once (its
+    two entities and relationship), so the rows stay few however many paths share them."""
     types = check_names((source[0], target[0]), rel_types)
-    rows = Deadline(backend, timeout_ms).run(
+    deadline = Deadline(backend, timeout_ms)
+    rows = deadline.run(
         lambda remaining_ms: (
             backend.run_read(
                 f"MATCH (a:{source[0]} {{key: $a}}) MATCH (b:{target[0]} {{key: $b}}) "
-                f"MATCH p = shortestPath((a)-[:{types}*..{int(max_hops)}]-(b)) "
-                "RETURN [n IN nodes(p) | [labels(n)[0], n.key, coalesce(n.title, n.name)]], "
-                "[r IN relationships(p) | [type(r), r.role, startNode(r).key, endNode(r).key]]",
-                {"a": source[1], "b": target[1]},
+                f"MATCH p = allShortestPaths((a)-[:{types}*..{int(max_hops)}]-(b)) "
+                "WITH p LIMIT $read WITH collect(p) AS found "
+                "UNWIND found AS p UNWIND range(0, length(p) - 1) AS i "
+                "WITH size(found) AS read, nodes(p)[i] AS here, nodes(p)[i + 1] AS there, "
+                "relationships(p)[i] AS r "
+                "RETURN DISTINCT read, [labels(here)[0], here.key, coalesce(here.title, here.name)], "
+                "[labels(there)[0], there.key, coalesce(there.title, there.name)], "
+                "type(r), coalesce(r.role, ''), startNode(r) = here",
+                {"a": source[1], "b": target[1], "read": PATHS_READ},
                 timeout_ms=remaining_ms,
                 max_rows=0,
             ).rows
@@ -103,8 +124,52 @@ def native_shortest(
     )
     if not rows:
         return no_path_within(max_hops)
-    nodes, rels = rows[0]
-    return [tuple(n) for n in nodes], [tuple(r) for r in rels]
+    if rows[0][0] >= PATHS_READ:  # perhaps not all of them: the layered search orders them all
+        return _layered(backend, source, target, types, max_hops, deadline, limit, None)
+    onward: dict[tuple, set[tuple]] = {}
+    names: dict[tuple, str] = {}
+    steps: dict[tuple, tuple] = {}  # (here, there) -> its first relationship
+    for _read, here, there, rel_type, role, outgoing in rows:
+        here_node, there_node = (here[0], here[1]), (there[0], there[1])
+        names[here_node], names[there_node] = here[2], there[2]
+        onward.setdefault(here_node, set()).add(there_node)
+        onward.setdefault(there_node, set())
+        pair = (here_node, there_node)
+        steps[pair] = min(steps.get(pair, (rel_type, role, outgoing)), (rel_type, role, outgoing))
+    found = ordered_paths(onward, source, target, limit, lambda node: node)
+    return [_found_path(chain, names, steps) for chain in found]
+
+
+def _found_path(chain: list, names: dict, steps: dict) -> FoundPath:
+    """A path of entities (labels and keys), named, each step by its chosen relationship."""
+    rels = []
+    for here, there in zip(chain, chain[1:]):
+        rel_type, role, outgoing = steps[(here, there)]
+        start, end = (here, there) if outgoing else (there, here)
+        rels.append((rel_type, role or None, start[1], end[1]))
+    return [(label, key, names[(label, key)]) for label, key in chain], rels
+
+
+def ordered_paths(
+    onward: dict, start: Any, end: Any, limit: int, order: Callable[[Any], Any]
+) -> list[list]:
+    """The first `limit` paths from `start` to `end` through `onward` (each node's next
+    nodes toward `end`, every one leading there), by `order` of their nodes in turn: a
+    depth-first walk taking the next nodes in that order."""
+    found: list[list] = []
+
+    def walk(chain: list) -> None:
+        here = chain[-1]
+        if here == end:
+            found.append(chain)
+            return
+        for node in sorted(onward[here], key=order):
+            if len(found) == limit:
+                return
+            walk([*chain, node])
+
+    walk([start])
+    return found
 
 
 # -- embedded: the in-memory copy when it is up to date, else queries ------------
@@ -117,9 +182,27 @@ def embedded_shortest(
     rel_types: tuple[str, ...],
     max_hops: int,
     timeout_ms: int,
-) -> FoundPath | str:
+    limit: int,
+) -> list[FoundPath] | str:
     types = check_names((source[0], target[0]), rel_types)
-    deadline = Deadline(backend, timeout_ms)
+    copy = adjacency.fresh(backend, rel_types)
+    return _layered(
+        backend, source, target, types, max_hops, Deadline(backend, timeout_ms), limit, copy
+    )
+
+
+def _layered(
+    backend: Backend,
+    source: tuple[str, str],
+    target: tuple[str, str],
+    types: str,
+    max_hops: int,
+    deadline: Deadline,
+    limit: int,
+    copy: adjacency.Adjacency | None,
+) -> list[FoundPath] | str:
+    """The first `limit` shortest paths in order, from every shortest path as a layered
+    graph: the in-memory copy's when there is one, else found by expansion queries."""
     ends = deadline.run(
         lambda remaining_ms: backend.run_read(
             f"OPTIONAL MATCH (a:{source[0]} {{key: $a}}) "
@@ -132,21 +215,97 @@ def embedded_shortest(
     if None in ends:
         raise GraphError("The graph changed while the connection was being read; ask again.")
     start, end = ends
-    copy = adjacency.fresh(backend, rel_types)
     if copy is not None:
         try:
-            ids = copy.shortest(start, end, max_hops, deadline.at)
+            found = copy.shortest_layers(start, end, max_hops, deadline.at)
         except TimeoutError:
-            raise QueryTimeout(timeout_ms, backend.name) from None
-        if ids is None:
-            return no_path_within(max_hops)
-        return _read_path(backend, ids, types, deadline)
-    return _bidirectional(backend, start, end, types, max_hops, deadline)
+            raise QueryTimeout(deadline.timeout_ms, backend.name) from None
+        layers: dict[int, list[int]] | str = (
+            found if found is not None else no_path_within(max_hops)
+        )
+    else:
+        layers = _bidirectional(backend, start, end, types, max_hops, deadline)
+    if isinstance(layers, str):
+        return layers
+    return _read_paths(backend, layers, start, end, types, limit, deadline)
+
+
+def _read_paths(
+    backend: Backend,
+    onward: dict[int, list[int]],
+    start: int,
+    end: int,
+    types: str,
+    limit: int,
+    deadline: Deadline,
+) -> list[FoundPath]:
+    """The first `limit` paths through `onward` (node ids), in order, then the relationships
+    of the steps taken in one round trip (between two entities, the first by type, role
+    and direction).
+
+    Level by level, the first `limit` beginnings of paths are kept: every beginning leads
+    on to the end, so no later path can start with one that came after them. Only the
+    next entities of those few are read (one round trip a level), not the whole layered
+    graph, which a hub between the ends makes thousands of entities wide."""
+    nodes: dict[int, tuple[str, str, str]] = {}
+
+    def read(ids: set[int]) -> None:
+        wanted = sorted(ids - nodes.keys())
+        if not wanted:
+            return
+        for node, label, key, name in deadline.run(
+            lambda remaining_ms: (
+                backend.run_read(
+                    "UNWIND $ids AS i MATCH (n) WHERE id(n) = i "
+                    "RETURN id(n), labels(n)[0], n.key, coalesce(n.title, n.name)",
+                    {"ids": wanted},
+                    timeout_ms=remaining_ms,
+                    max_rows=0,
+                ).rows
+            )
+        ):
+            nodes[node] = (label, key, name)
+        if any(node not in nodes for node in wanted):
+            raise GraphError("The graph changed while the connection was being read; ask again.")
+
+    read({start})
+    chains: list[list[int]] = [[start]]
+    while chains[0][-1] != end:  # every shortest path has the same length
+        read({node for chain in chains for node in onward[chain[-1]]})
+        longer = [[*chain, node] for chain in chains for node in onward[chain[-1]]]
+        chains = sorted(longer, key=lambda chain: [nodes[node][:2] for node in chain])[:limit]
+    pairs = sorted({(a, b) for chain in chains for a, b in zip(chain, chain[1:])})
+    steps: dict[tuple, tuple] = {}
+    for here, there, rel_type, role, outgoing in deadline.run(
+        lambda remaining_ms: (
+            backend.run_read(
+                "UNWIND $pairs AS pair MATCH (a) WHERE id(a) = pair[0] "
+                f"MATCH (a)-[r:{types}]-(b) WHERE id(b) = pair[1] "
+                "RETURN pair[0], pair[1], type(r), coalesce(r.role, ''), startNode(r) = a",
+                {"pairs": [list(pair) for pair in pairs]},
+                timeout_ms=remaining_ms,
+                max_rows=0,
+            ).rows
+        )
+    ):
+        candidate = (rel_type, role, outgoing)
+        steps[(here, there)] = min(steps.get((here, there), candidate), candidate)
+    if len(steps) != len(pairs):
+        raise GraphError("The graph changed while the connection was being read; ask again.")
+    named = {node[:2]: node[2] for node in nodes.values()}
+    return [
+        _found_path(
+            [nodes[i][:2] for i in chain],
+            named,
+            {(nodes[a][:2], nodes[b][:2]): steps[(a, b)] for a, b in zip(chain, chain[1:])},
+        )
+        for chain in chains
+    ]
 
 
 class _Side:
     def __init__(self, start: int):
-        self.parents: dict[int, int | None] = {start: None}
+        self.parents: dict[int, list[int]] = {start: []}
         self.depth: dict[int, int] = {start: 0}
         self.frontier: list[int] = [start]
         self.cost = 1  # edges the next expansion will read, estimated from degrees
@@ -155,16 +314,19 @@ class _Side:
 
 def _bidirectional(
     backend: Backend, source: int, target: int, types: str, max_hops: int, deadline: Deadline
-) -> FoundPath | str:
+) -> dict[int, list[int]] | str:
+    if source == target:
+        return {source: []}
     forward, backward = _Side(source), _Side(target)
     while forward.frontier and backward.frontier and forward.level + backward.level < max_hops:
         side, other = (forward, backward) if forward.cost <= backward.cost else (backward, forward)
         meets = _expand(backend, side, other, types, deadline)
         if meets:
-            # Levels are expanded whole, so the best meeting point is a shortest path.
-            meet = min(meets, key=lambda node: (other.depth[node], node))
-            ids = _chain(forward, meet)[::-1] + _chain(backward, meet)[1:]
-            return _read_path(backend, ids, types, deadline)
+            # Levels are expanded whole: the entities met at the least depth from the
+            # other end are those every shortest path passes at this level.
+            nearest = min(other.depth[node] for node in meets)
+            middle = [node for node in meets if other.depth[node] == nearest]
+            return adjacency.onward_layers(middle, forward.parents, backward.parents)
         if len(side.frontier) > FRONTIER_CAP:
             return (
                 f"the search reached more than {FRONTIER_CAP:,} entities at "
@@ -181,7 +343,8 @@ def _expand(
         lambda remaining_ms: (
             backend.run_read(
                 f"UNWIND $ids AS i MATCH (n) WHERE id(n) = i MATCH (n)-[:{types}]-(m) "
-                "RETURN id(m), min(id(n)), coalesce(m.credit_count, m.show_count, $show_degree)",
+                "RETURN id(m), collect(DISTINCT id(n)), "
+                "coalesce(m.credit_count, m.show_count, $show_degree)",
                 {"ids": side.frontier, "show_degree": SHOW_DEGREE},
                 timeout_ms=remaining_ms,
                 max_rows=0,
@@ -192,10 +355,10 @@ def _expand(
     meets: list[int] = []
     cost = 0
     parents = side.parents
-    for node, parent, degree in rows:
+    for node, reached_from, degree in rows:
         if node in parents:
             continue
-        parents[node] = parent
+        parents[node] = reached_from
         side.depth[node] = side.level + 1
         next_frontier.append(node)
         cost += int(degree or 1)
@@ -205,55 +368,3 @@ def _expand(
     side.cost = cost
     side.level += 1
     return meets
-
-
-def _chain(side: _Side, node: int) -> list[int]:
-    """From `node` back to the side's start."""
-    chain = [node]
-    parent = side.parents[node]
-    while parent is not None:
-        chain.append(parent)
-        parent = side.parents[parent]
-    return chain
-
-
-def _read_path(backend: Backend, ids: list[int], types: str, deadline: Deadline) -> FoundPath:
-    """Names of the nodes and, for each step, one relationship (the first by type and role)."""
-    nodes = {
-        row[0]: row[1:]
-        for row in deadline.run(
-            lambda remaining_ms: (
-                backend.run_read(
-                    "UNWIND $ids AS i MATCH (n) WHERE id(n) = i "
-                    "RETURN id(n), labels(n)[0], n.key, coalesce(n.title, n.name)",
-                    {"ids": ids},
-                    timeout_ms=remaining_ms,
-                    max_rows=0,
-                ).rows
-            )
-        )
-    }
-    steps: dict[int, tuple] = {}
-    for step, rel_type, role, outgoing in deadline.run(
-        lambda remaining_ms: (
-            backend.run_read(
-                "UNWIND range(0, size($ids) - 2) AS step MATCH (a) WHERE id(a) = $ids[step] "
-                f"MATCH (a)-[r:{types}]-(b) WHERE id(b) = $ids[step + 1] "
-                "RETURN step, type(r), r.role, startNode(r) = a",
-                {"ids": ids},
-                timeout_ms=remaining_ms,
-                max_rows=0,
-            ).rows
-        )
-    ):
-        candidate = (rel_type, role or "", outgoing)
-        if step not in steps or candidate < steps[step]:
-            steps[step] = candidate
-    if len(nodes) != len(ids) or len(steps) != len(ids) - 1:
-        raise GraphError("The graph changed while the connection was being read; ask again.")
-    rels = []
-    for step, (rel_type, role, outgoing) in sorted(steps.items()):
-        here, there = nodes[ids[step]][1], nodes[ids[step + 1]][1]
-        start, end = (here, there) if outgoing else (there, here)
-        rels.append((rel_type, role or None, start, end))
-    return [tuple(nodes[i]) for i in ids], rels

@@ -10,8 +10,10 @@ now, plus those of its updated listings that asserted it before (an edge MERGEd 
 load without a property change leaves no image, only a count one higher). Degrees are
 recounted from the edges, as loads do (loaders/statements.py DEGREES).
 
-Later loads that changed the same listings, nodes or edges depend on the load: the undo
-refuses, naming them, unless told to cascade (they are undone first, newest first).
+Later loads depend on the load where undoing it would undo some of theirs: a value they
+changed of an item whose image the undo puts back, or an edge they wrote or asserted onto
+what the load created (Footprint). The undo refuses, naming them, unless told to cascade
+(they are undone first, newest first).
 
 An undo is planned, then applied in steps (`UndoStep` nodes, written before the first
 step applies). Each step sets items to absolute values (a node's properties as they were,

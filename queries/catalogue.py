@@ -420,13 +420,11 @@ def as_results(value: Any, columns: tuple[str, ...] = ()) -> Results:
         if "results" in value
         else value.get("rows", [])
     )
-    if isinstance(value, dict) and "path" in value and "results" not in value:
+    if isinstance(value, dict) and "paths" in value and "results" not in value:
+        # A connection: one row per path found, or one saying why there is none.
         rows = [
-            {
-                "length": value.get("length"),
-                "path": value.get("path"),
-                "message": value.get("message"),
-            }
+            {"length": value.get("length"), "path": path, "message": value.get("message")}
+            for path in value["paths"] or [[]]
         ]
     names: list[str] = list(columns)
     if not names:

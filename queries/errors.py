@@ -49,7 +49,7 @@ class UnknownIdentifier(UnknownEntity):
 
 
 class AmbiguousEntity(GraphError):
-    """Several entities match the name; `candidates` lists them (label, key, name, year, url)."""
+    """Several entities match the name; `candidates` lists them (label, key, name, year)."""
 
     def __init__(self, text: str, candidates: list[dict]):
         self.text = text

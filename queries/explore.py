@@ -45,7 +45,7 @@ from queries.lists import (
 )
 from queries.namesakes import distinguish
 from queries.provenance import listings_asserting_show, public_decisions
-from queries.search import check_label, entity_url, identified
+from queries.search import check_label, identified
 
 ROLE_WEIGHTS = {"DIRECTED": 3.0, "WROTE": 3.0, "PRODUCED": 2.0, "ACTED_IN": 1.0}
 COMPANY_WEIGHT = 1.5
@@ -224,7 +224,7 @@ def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | 
             {
                 "key": credit["key"],
                 "name": credit["name"],
-                "url": entity_url("Person", credit["key"]),
+                "label": "Person",
                 **_credit_facts(credit),
                 "episodes": in_episodes.get(credit["id"], 0),
             }
@@ -234,7 +234,6 @@ def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | 
         "key": key,
         "name": show.get("title"),
         "properties": show,
-        "url": entity_url("Show", key),
         "credits": [
             {
                 "role": group,
@@ -253,7 +252,7 @@ def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | 
                     "name": s["title"],
                     "season": s["season"],
                     "year": s["year"],
-                    "url": entity_url("Show", s["key"]),
+                    "label": "Show",
                 }
                 for s in row["seasons"]
                 if s.get("key")
@@ -267,7 +266,7 @@ def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | 
                 "year": x["year"],
                 "season": x["season"],
                 "episode": x["episode"],
-                "url": entity_url("Show", x["key"]),
+                "label": "Show",
             }
             for x in sorted(row["series"], key=lambda x: x["key"])
         ],
@@ -308,7 +307,7 @@ def series_episodes(backend: Backend, key: str, limit: int | None = None) -> dic
                 "year": episode["year"],
                 "season": episode["season"],
                 "episode": episode["episode"],
-                "url": entity_url("Show", episode["key"]),
+                "label": "Show",
             }
         )
     return {
@@ -408,7 +407,7 @@ def person_detail(
                 "key": credit["key"],
                 "name": credit["title"],
                 "year": credit["year"],
-                "url": entity_url("Show", credit["key"]),
+                "label": "Show",
                 **_credit_facts(credit),
                 "episodes": in_episodes.get(credit["id"], 0),
             }
@@ -425,7 +424,6 @@ def person_detail(
         "key": key,
         "name": person.get("name"),
         "properties": person,
-        "url": entity_url("Person", key),
         "credits": [
             {"role": group_noun(group), "shows": by_role[group]}
             for group in _groups(PERSON_CREDIT_ORDER, by_role)
@@ -453,7 +451,7 @@ def known_for(
     """What a person is known for: the source's known-for titles (show identifiers: IMDb's
     knownForTitles) first, each with its show when the graph holds it, then, up to
     KNOWN_FOR_SIZE, their most prominent shows by KNOWN_FOR_RULE (queries/lists.py).
-    Each {"id", "key", "name", "year", "url"} (key, name, year and url None for a title the
+    Each {"id", "label", "key", "name", "year"} (key, name and year None for a title the
     graph does not hold; id None for a show the rule chose)."""
     parsed = [(text, try_identifier(text, Label.SHOW)) for text in identifiers]
     found = identified(backend, Label.SHOW.value, [i for _text, i in parsed if i is not None])
@@ -466,7 +464,7 @@ def known_for(
                 "key": show and show["key"],
                 "name": show and show["name"],
                 "year": show and show["year"],
-                "url": show and show["url"],
+                "label": Label.SHOW.value,
             }
         )
     held = {item["key"] for item in result if item["key"]}
@@ -480,7 +478,7 @@ def known_for(
                         "key": show["key"],
                         "name": show["title"],
                         "year": show["year"],
-                        "url": entity_url("Show", show["key"]),
+                        "label": Label.SHOW.value,
                     }
                 )
     return result
@@ -512,13 +510,12 @@ def _entity_with_shows(backend: Backend, label: str, key: str, paging: dict) -> 
         "key": key,
         "name": props.get("name"),
         "properties": props,
-        "url": entity_url(label, key),
         "shows": [
             {
                 "key": s["key"],
                 "name": s["title"],
                 "year": s["year"],
-                "url": entity_url("Show", s["key"]),
+                "label": "Show",
                 "series": s["series"],  # an episode's series, season and number
             }
             for s in listed.rows
@@ -551,7 +548,7 @@ DETAILS: dict[str, Callable[..., dict | None]] = {
 def _entities(label: str, items: list[dict]) -> list[dict]:
     items = [i for i in items if i.get("key")]
     return [
-        {"key": i["key"], "name": i["name"], "url": entity_url(label, i["key"])}
+        {"label": label, "key": i["key"], "name": i["name"]}
         for i in sorted(items, key=lambda i: (i["name"] or "", i["key"]))
     ]
 
@@ -717,7 +714,7 @@ def _reason(
             "key": row["key"],
             "name": row.get("title"),
             "year": row.get("year"),
-            "url": entity_url("Show", row["key"]),
+            "label": "Show",
             "score": 0.0,
             "reasons": [],
         },
@@ -793,7 +790,7 @@ def collaborators(
             {
                 "key": row["key"],
                 "name": row["name"],
-                "url": entity_url("Person", row["key"]),
+                "label": "Person",
                 "credit_count": row["credit_count"],
                 "shows": {},
             },
@@ -803,7 +800,7 @@ def collaborators(
             {
                 "key": row["show_key"],
                 "name": row["show_title"],
-                "url": entity_url("Show", row["show_key"]),
+                "label": "Show",
                 "their_roles": set(),
                 "roles": set(),
             },
@@ -871,10 +868,10 @@ def suggested_collaborators(
             {
                 "key": row["key"],
                 "name": row["name"],
-                "url": entity_url("Person", row["key"]),
+                "label": "Person",
                 "score": row["score"],
                 "count": row["shared"],
-                "via": [{"key": k, "name": n, "url": entity_url("Person", k)} for n, k in via],
+                "via": [{"label": "Person", "key": k, "name": n} for n, k in via],
             }
         )
     # Suggestions and the people they come through, namesakes told apart, in one round trip.
@@ -894,24 +891,35 @@ def suggested_collaborators(
 
 _TYPES = "|".join(rel.value for rel in RELATIONSHIPS)
 NEIGHBOURHOOD_COUNT_CAP = 10_000
+# The graph view's parameters, declared once: the web's graph.json and downloads, the
+# gallery, the CLI and /openapi.json read them from the `neighbourhood` question.
+NEIGHBOURHOOD_DEPTH = Param(
+    "depth", "int", 1, required=False, low=1, high=2, help="How many hops out to draw."
+)
+NEIGHBOURHOOD_LIMIT = Param(
+    "limit", "int", 60, required=False, low=1, high=500, help="The most entities drawn."
+)
 
 
-def node_id(label: str, key: str) -> str:
-    return f"{key}@{label}"
-
-
-def neighbourhood(backend: Backend, label: str, key: str, depth: int = 1, limit: int = 100) -> dict:
+def neighbourhood(
+    backend: Backend,
+    label: str,
+    key: str,
+    depth: int = NEIGHBOURHOOD_DEPTH.default,
+    limit: int = NEIGHBOURHOOD_LIMIT.default,
+) -> dict:
     """Nodes and edges around an entity for graph views, capped at `limit` nodes.
 
-    {"nodes": [{id, key, label, name, url}], "edges": [{source, target, type, role}],
-     "shown", "total", "total_capped", "center"}; node ids are `key@Label`.
-    `total` counts every entity within `depth` hops (the center included), up to
-    NEIGHBOURHOOD_COUNT_CAP per level, so a hub answers quickly; `total_capped`
-    says the count stopped there.
+    {"nodes": [{key, label, name}], "edges": [{start, end, type, role}] (each end a
+    {label, key}), "shown", "total", "total_capped", "center" ({label, key})}: entities by
+    label and key, the web app gives them their ids and links. `total` counts every
+    entity within `depth` hops (the center included), up to NEIGHBOURHOOD_COUNT_CAP per
+    level, so a hub answers quickly; `total_capped` says the count stopped there.
     """
     label = check_label(label)
-    depth = 1 if depth < 1 else min(depth, 2)
-    center = node_id(label, key)
+    depth = NEIGHBOURHOOD_DEPTH.coerce(depth)
+    limit = NEIGHBOURHOOD_LIMIT.coerce(limit)
+    center = {"label": label, "key": key}
     found = backend.run_read(f"MATCH (n:{label} {{key: $key}}) RETURN n", {"key": key}, max_rows=0)
     if not found.rows:
         return {
@@ -922,19 +930,17 @@ def neighbourhood(backend: Backend, label: str, key: str, depth: int = 1, limit:
             "total_capped": False,
             "center": center,
         }
-    nodes: dict[str, dict] = {}
-    edges: dict[str, dict] = {}
+    nodes: dict[tuple[str, str], dict] = {}
+    edges: dict[tuple, dict] = {}
 
-    def add_node(node: dict) -> str:
-        nid = node_id(node["label"], node["key"])
+    def add_node(node: dict) -> tuple[str, str]:
+        nid = (node["label"], node["key"])
         if nid not in nodes:
             props = node["properties"]
             nodes[nid] = {
-                "id": nid,
                 "key": node["key"],
                 "label": node["label"],
                 "name": props.get("title") or props.get("name") or node["key"],
-                "url": entity_url(node["label"], node["key"]),
             }
         return nid
 
@@ -951,17 +957,17 @@ def neighbourhood(backend: Backend, label: str, key: str, depth: int = 1, limit:
                 max_rows=0,
             ).rows
             for n_key, other, rel_type, role, outgoing in rows:
-                source = node_id(frontier_label, n_key)
-                if len(nodes) >= limit and node_id(other["label"], other["key"]) not in nodes:
+                source = (frontier_label, n_key)
+                is_new = (other["label"], other["key"]) not in nodes
+                if len(nodes) >= limit and is_new:
                     continue
-                is_new = node_id(other["label"], other["key"]) not in nodes
                 target = add_node(other)
                 if is_new:
                     next_frontier[other["label"]].append(other["key"])
                 start, end = (source, target) if outgoing else (target, source)
-                edges[f"{start}|{rel_type}|{end}|{role or ''}"] = {
-                    "source": start,
-                    "target": end,
+                edges[(start, rel_type, end, role or "")] = {
+                    "start": {"label": start[0], "key": start[1]},
+                    "end": {"label": end[0], "key": end[1]},
                     "type": rel_type,
                     "role": role,
                 }
@@ -976,6 +982,43 @@ def neighbourhood(backend: Backend, label: str, key: str, depth: int = 1, limit:
         "total_capped": capped,
         "center": center,
     }
+
+
+@question(
+    "neighbourhood",
+    "Neighbourhood",
+    "The relationships around an entity, one or two hops out: what its page's graph view draws.",
+    Param(
+        "label", "str", choices=tuple(label.value for label in Label), help="The kind of entity."
+    ),
+    Param("key", "str", help="The entity's key."),
+    NEIGHBOURHOOD_DEPTH,
+    NEIGHBOURHOOD_LIMIT,
+    columns=("start_label", "start_key", "start", "type", "role", "end_label", "end_key", "end"),
+)
+def neighbourhood_relationships(
+    backend: Backend,
+    label: str,
+    key: str,
+    depth: int = NEIGHBOURHOOD_DEPTH.default,
+    limit: int = NEIGHBOURHOOD_LIMIT.default,
+) -> list[dict]:
+    """The neighbourhood as a table: one row per relationship, each end named."""
+    view = neighbourhood(backend, label, key, depth, limit)
+    names = {(n["label"], n["key"]): n.get("display") or n["name"] for n in view["nodes"]}
+    return [
+        {
+            "start_label": edge["start"]["label"],
+            "start_key": edge["start"]["key"],
+            "start": names[(edge["start"]["label"], edge["start"]["key"])],
+            "type": edge["type"],
+            "role": edge["role"],
+            "end_label": edge["end"]["label"],
+            "end_key": edge["end"]["key"],
+            "end": names[(edge["end"]["label"], edge["end"]["key"])],
+        }
+        for edge in view["edges"]
+    ]
 
 
 def _count_within(backend: Backend, label: str, key: str, depth: int) -> tuple[int, bool]:
@@ -1013,18 +1056,11 @@ def statistics(backend: Backend, limit: int = 10) -> dict:
         "credits": sum(counts[rel.value] for rel in CREDIT_TYPES),
         "top_people": distinguish(
             backend,
-            [
-                {**r, "url": entity_url("Person", r["key"])}
-                for r in _run(backend, "top_people", limit=limit)
-            ],
+            [{**r, "label": "Person"} for r in _run(backend, "top_people", limit=limit)],
             Label.PERSON.value,
         ),
         "largest_companies": [
-            {**r, "url": entity_url("Company", r["key"])}
-            for r in _run(backend, "largest_companies", limit=limit)
+            {**r, "label": "Company"} for r in _run(backend, "largest_companies", limit=limit)
         ],
-        "genres": [
-            {**r, "url": entity_url("Genre", r["key"])}
-            for r in _run(backend, "genre_distribution", limit=50)
-        ],
+        "genres": [{**r, "label": "Genre"} for r in _run(backend, "genre_distribution", limit=50)],
     }

@@ -23,7 +23,7 @@ from graph.schema import Label, RelType
 from queries.catalogue import Param, question
 from queries.errors import QueryParameterError
 from queries.namesakes import distinguish
-from queries.search import check_label, entity_url, resolve_entity, split_reference
+from queries.search import check_label, resolve_entity, split_reference
 
 DEFAULT_MAX_HOPS = 6
 # The hop limit of every surface (CLI, web form, JSON, canned query), declared once.
@@ -37,6 +37,16 @@ HOPS = Param(
     high=MAX_HOPS,
     help="The longest connection to look for, in hops.",
 )
+# How many of the equally short paths to show, first the same one on every engine.
+PATHS = Param(
+    "paths",
+    "int",
+    3,
+    required=False,
+    low=1,
+    high=10,
+    help="How many of the equally short connections to show (the first always the same).",
+)
 WITHOUT_GENRES = "|".join(r.value for r in RelType if r is not RelType.IN_GENRE)
 WITH_GENRES = "|".join(r.value for r in RelType)
 
@@ -45,10 +55,6 @@ WITH_GENRES = "|".join(r.value for r in RelType)
 class Ref:
     label: str
     key: str
-
-    @property
-    def id(self) -> str:
-        return f"{self.key}@{self.label}"
 
 
 EntityRef = Ref | str | Mapping
@@ -81,27 +87,32 @@ def as_ref(backend: Backend, entity: EntityRef) -> Ref:
 @question(
     "path",
     "Connection path",
-    "The shortest connection between two entities (names, Label:key or identifiers), "
-    "within a hop limit.",
+    "The shortest connections between two entities (names, Label:key or identifiers), "
+    "within a hop limit: several when there are equally short ones, in a fixed order.",
     Param("source", "str", argument=True, help="One end: a name, Label:key or an identifier."),
     Param("target", "str", argument=True, help="The other end, named the same ways."),
     HOPS,
+    PATHS,
 )
 def connection_path(
     backend: Backend,
     source: EntityRef,
     target: EntityRef,
     max_hops: int = DEFAULT_MAX_HOPS,
+    paths: int = PATHS.default,
     timeout_ms: int | None = None,
 ) -> dict:
-    """Shortest path from source to target within max_hops, as alternating nodes/relationships.
+    """Up to `paths` shortest paths from source to target within max_hops, each as
+    alternating nodes and relationships, ordered by the (label, key) of their entities
+    (so the first is the same on both engines, whatever the store's history).
 
     Ends are Refs, `Label:key` texts or resolve_entity() dicts. Returns
-    {"found", "length", "path", "max_hops", "message"}: no path within the
-    limit is an answer (found False, with the reason), not an error; running
+    {"found", "length", "path" (the first), "paths", "max_hops", "message"}: no path
+    within the limit is an answer (found False, with the reason), not an error; running
     past `timeout_ms` (default: the backend's query limit) raises QueryTimeout.
     """
     HOPS.coerce(max_hops)
+    PATHS.coerce(paths)
     source, target = as_ref(backend, source), as_ref(backend, target)
     timeout_ms = timeout_ms or backend.query_timeout_ms
     started = time.monotonic()
@@ -109,34 +120,46 @@ def connection_path(
     ends = _ends(backend, source, target)
     for ref in (source, target):
         if ref not in ends:
-            return _answer(None, [], max_hops, f"{ref.label} {ref.key!r} is not in the graph")
+            return _answer([], max_hops, f"{ref.label} {ref.key!r} is not in the graph")
     if source == target:
-        return _distinguished(backend, _answer([_node(source, ends[source])], [], max_hops))
+        return _distinguished(backend, _answer([([_node(source, ends[source])], [])], max_hops))
     left_ms = timeout_ms - int((time.monotonic() - started) * 1000)
     if left_ms <= 0:
         raise QueryTimeout(timeout_ms, backend.name)
     try:
-        found = backend.shortest_path(
+        found = backend.shortest_paths(
             (source.label, source.key),
             (target.label, target.key),
             tuple(types.split("|")),
             max_hops,
             left_ms,
+            paths,
         )
     except QueryTimeout:
         raise QueryTimeout(timeout_ms, backend.name) from None
     if isinstance(found, str):
-        return _answer(None, [], max_hops, found)
-    nodes = [_node(Ref(label, key), name) for label, key, name in found[0]]
-    rels = [
-        {"type": t, "role": role, "start": start, "end": end} for t, role, start, end in found[1]
-    ]
-    return _distinguished(backend, _answer(nodes, rels, max_hops))
+        return _answer([], max_hops, found)
+    return _distinguished(
+        backend,
+        _answer(
+            [
+                (
+                    [_node(Ref(label, key), name) for label, key, name in nodes],
+                    [
+                        {"type": t, "role": role, "start": start, "end": end}
+                        for t, role, start, end in rels
+                    ],
+                )
+                for nodes, rels in found
+            ],
+            max_hops,
+        ),
+    )
 
 
 def _distinguished(backend: Backend, answer: dict) -> dict:
-    """The path's entities with their namesake detail (queries/namesakes.py)."""
-    distinguish(backend, [step for step in answer["path"] if "label" in step])
+    """The paths' entities with their namesake detail (queries/namesakes.py)."""
+    distinguish(backend, [step for path in answer["paths"] for step in path if "label" in step])
     return answer
 
 
@@ -162,38 +185,35 @@ def _node(ref: Ref, name: str | None) -> dict:
         "label": ref.label,
         "key": ref.key,
         "name": name if name is not None else ref.key,
-        "url": entity_url(ref.label, ref.key),
     }
 
 
-def _answer(
-    nodes: list[dict] | None, rels: list[dict], max_hops: int, message: str | None = None
-) -> dict:
-    if nodes is None:
+def _answer(found: list[tuple[list[dict], list[dict]]], max_hops: int, message: str = "") -> dict:
+    """The answer for the paths found (each its nodes and the relationships between them),
+    or, when there are none, the reason."""
+    if not found:
         return {
             "found": False,
             "length": None,
             "path": [],
+            "paths": [],
             "max_hops": max_hops,
             "message": message,
         }
-    path: list[dict] = []
-    for index, node in enumerate(nodes):
-        path.append(node)
-        if index < len(rels):
-            path.append(
-                {
-                    "type": rels[index]["type"],
-                    "role": rels[index]["role"],
-                    "start": rels[index]["start"],
-                    "end": rels[index]["end"],
-                }
-            )
-    length = len(rels)
+    steps = []
+    for nodes, rels in found:
+        path: list[dict] = []
+        for index, node in enumerate(nodes):
+            path.append(node)
+            if index < len(rels):
+                path.append(dict(rels[index]))
+        steps.append(path)
+    length = len(found[0][1])
     return {
         "found": True,
         "length": length,
-        "path": path,
+        "path": steps[0],
+        "paths": steps,
         "max_hops": max_hops,
         "message": f"{length} hop{'s' if length != 1 else ''}",
     }

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from rapidfuzz import fuzz
 
@@ -73,11 +72,6 @@ def title_and_year(text: str) -> tuple[str, int] | None:
     return (found.group("title"), int(found.group("year"))) if found else None
 
 
-def entity_url(label: str, key: str) -> str:
-    """The web app's route of an entity page: a domain label's (else ValueError), the key quoted."""
-    return f"/{Label(label).value.lower()}/{quote(str(key), safe='')}"
-
-
 def describe(node: dict) -> dict:
     """A node as search results and pages show it."""
     props = node["properties"]
@@ -86,7 +80,6 @@ def describe(node: dict) -> dict:
         "key": node["key"],
         "name": props.get("title") or props.get("name") or node["key"],
         "year": props.get("year"),
-        "url": entity_url(node["label"], node["key"]),
         "ids": list(props.get("ids") or []),
     }
 
@@ -375,7 +368,7 @@ def resolve_entity(backend: Backend, text: str, label: str | None = None) -> dic
     shared by namesakes is ambiguous. Raises AmbiguousEntity (two King Kongs, two David
     Smiths, or a person and a company of one name; the candidates carry their
     distinguishing detail) or UnknownEntity with suggestions.
-    Returns describe()'s dict: label, key, name, year, url.
+    Returns describe()'s dict: label, key, name, year, ids.
     """
     text = (text or "").strip()
     label = check_label(label) if label else None

@@ -10,11 +10,12 @@ import json
 import click
 
 from graph.backend import Results
-from queries import explore, paths
+from queries import explore
 from queries.catalogue import as_results, catalogue
 from queries.entity_params import EntityParameterError, resolve_entity_params
 from queries.errors import AmbiguousEntity, UnknownEntity
 from queries.namesakes import distinguish_one
+from queries.paths import connection_path
 from queries.search import resolve_entity, search_results
 from screengraph.context import CliContext, pass_context
 from screengraph.output import emit, emit_json, format_option
@@ -131,22 +132,23 @@ def suggest(cli: CliContext, key, limit, fmt) -> None:
 @question_command("path")
 @format_option
 @pass_context
-def path(cli: CliContext, source, target, max_hops, fmt) -> None:
+def path(cli: CliContext, source, target, max_hops, paths, fmt) -> None:
     start, end = _resolve(cli, source, None), _resolve(cli, target, None)
-    answer = paths.connection_path(cli.backend(), start, end, max_hops=max_hops)
+    answer = connection_path(cli.backend(), start, end, max_hops=max_hops, paths=paths)
     if fmt == "json":
         emit_json(answer)
     elif not answer["found"]:
         click.echo(f"{_shown(cli, start)} and {_shown(cli, end)}: {answer['message']}.")
     else:
-        steps = []
-        for step in answer["path"]:
-            if "label" in step:
-                steps.append(f"{step.get('display') or step['name']} ({step['label']})")
-            else:
-                role = f" as {step['role']}" if step.get("role") else ""
-                steps.append(f"-[{step['type']}{role}]-")
-        click.echo(f"{answer['length']} hops: " + " ".join(steps))
+        for found in answer["paths"]:
+            steps = []
+            for step in found:
+                if "label" in step:
+                    steps.append(f"{step.get('display') or step['name']} ({step['label']})")
+                else:
+                    role = f" as {step['role']}" if step.get("role") else ""
+                    steps.append(f"-[{step['type']}{role}]-")
+            click.echo(f"{answer['length']} hops: " + " ".join(steps))
     if not answer["found"]:
         raise SystemExit(1)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import click
 import pytest
@@ -16,7 +17,7 @@ from screengraph.cli import main
 from screengraph.question_options import QuestionCommand, option_name
 from tests.webapp.conftest import make_app
 from webapp.views_connect import PATH_FIELDS
-from webapp.views_explore import LIST_QUESTIONS, SEARCH_FIELDS
+from webapp.views_explore import LIST_QUESTIONS, NEIGHBOURHOOD_FIELDS, SEARCH_FIELDS
 
 FORMAT_FLAGS = {"fmt"}  # --table / --json / --csv, every printing command's own
 
@@ -131,6 +132,7 @@ def test_the_web_refuses_one_past_each_limit_naming_the_parameter(client, embedd
     routes += [
         ("/search.json", catalogue().get("search"), SEARCH_FIELDS),
         ("/connect.json", catalogue().get("path"), PATH_FIELDS),
+        *((url, _around(), {}) for url in _NEIGHBOURHOOD_ROUTES),
     ]
     checked = 0
     for url, asked, names in routes:
@@ -144,7 +146,18 @@ def test_the_web_refuses_one_past_each_limit_naming_the_parameter(client, embedd
                 checked += 1
             response = client.get(url, query_string={field: param.high})
             assert f"'{param.name}' must be" not in response.get_data(as_text=True), url
-    assert checked >= 10
+    assert checked >= 20
+
+
+# A page's graph view and its downloads: the neighbourhood question, its entity in the path.
+_NEIGHBOURHOOD_ROUTES = ("/show/the-bureau/graph.json", "/person/x/graph.json")
+
+
+def _around() -> Question:
+    asked = catalogue().get("neighbourhood")
+    return replace(
+        asked, parameters=tuple(p for p in asked.parameters if p.name in NEIGHBOURHOOD_FIELDS)
+    )
 
 
 def test_the_connect_form_offers_the_hop_limit_of_the_catalogue(client):
@@ -186,6 +199,8 @@ def test_openapi_documents_every_question_with_the_catalogues_parameters(client,
     routes += [
         ("/search.json", catalogue().get("search"), SEARCH_FIELDS),
         ("/connect.json", catalogue().get("path"), PATH_FIELDS),
+        *((f"/{label}/{{key}}/graph.json", _around(), {}) for label in ("show", "genre")),
+        ("/person/{key}/export.graphml", _around(), {}),
     ]
     # An entity page's long list takes its list question's parameters (its key is the path's).
     routes += [

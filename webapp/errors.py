@@ -15,6 +15,7 @@ from graph.errors import (
     StoreLayoutTooNew,
 )
 from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownQuery
+from webapp.links import with_urls
 
 
 class ApiError(Exception):
@@ -45,7 +46,7 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, code: str, message: str, **extra):
-    body = {"error": {"status": status, "code": code, "message": message, **extra}}
+    body = with_urls({"error": {"status": status, "code": code, "message": message, **extra}})
     if wants_json():
         return jsonify(body), status
     return render_template("error.html", error=body["error"]), status
@@ -79,7 +80,7 @@ def init_app(app: Flask) -> None:
         if exc.page and not wants_json():
             template, context = exc.page
             error = {"status": exc.status, "code": exc.code, "message": exc.message, **exc.extra}
-            return render_template(template, **context, error=error), exc.status
+            return render_template(template, **with_urls({**context, "error": error})), exc.status
         return error_response(exc.status, exc.code, exc.message, **exc.extra)
 
     for error_type, status, code in GRAPH_ERRORS:

@@ -13,14 +13,40 @@ from typing import Any
 
 from graph.backend import Backend, Results
 from graph.schema import Label
-from queries.explore import node_id
 from queries.namesakes import distinguish
 from queries.neighbours import ranked_neighbours
-from queries.search import entity_url
+from webapp.links import entity_url
 
 DISPLAY_CAP = 300
 MAX_DEPTH = 64  # nodes nested deeper in a value are not looked for
 _ENTITY_LABELS = frozenset(label.value for label in Label)
+
+
+def node_id(label: str, key: str) -> str:
+    """A node's id in graph views: `key@Label` (keys are unique per label only)."""
+    return f"{key}@{label}"
+
+
+def neighbourhood_view(found: dict) -> dict:
+    """A neighbourhood (queries/explore.py: entities by label and key) as the graph view
+    draws it: each node with its id and link, each edge between two ids."""
+    return {
+        **found,
+        "nodes": [
+            {"id": node_id(n["label"], n["key"]), **n, "url": entity_url(n["label"], n["key"])}
+            for n in found["nodes"]
+        ],
+        "edges": [
+            {
+                "source": node_id(e["start"]["label"], e["start"]["key"]),
+                "target": node_id(e["end"]["label"], e["end"]["key"]),
+                "type": e["type"],
+                "role": e["role"],
+            }
+            for e in found["edges"]
+        ],
+        "center": node_id(found["center"]["label"], found["center"]["key"]),
+    }
 
 
 def _node(value: Any) -> tuple[str, str, dict] | None:
@@ -37,17 +63,20 @@ _LABEL_BY_SLUG = {label.lower(): label for label in _ENTITY_LABELS}
 
 
 def _reference(value: Any) -> tuple[str, str, dict] | None:
-    """(label, key, properties) of a map that names an entity and its page here (`{key,
-    name, url: "/show/x"}`: the canned questions' rows nest them), else None."""
-    if not isinstance(value, dict) or not isinstance(value.get("key"), str):
+    """(label, key, properties) of a map that names an entity: by a domain label and its key
+    (`{label: "Show", key, name}`: the questions' rows nest them), or by its page here
+    (`{key, name, url: "/show/x"}`), else None."""
+    if not isinstance(value, dict) or not isinstance(value.get("key"), str) or not value["key"]:
         return None
-    url = value.get("url")
-    if not isinstance(url, str) or not value["key"]:
-        return None
-    slug = url.split("/")[1] if url.startswith("/") and not url.startswith("//") else ""
-    label = _LABEL_BY_SLUG.get(slug)
-    if label is None or url != entity_url(label, value["key"]):
-        return None
+    label = value.get("label")
+    if label not in _ENTITY_LABELS:
+        url = value.get("url")
+        if not isinstance(url, str):
+            return None
+        slug = url.split("/")[1] if url.startswith("/") and not url.startswith("//") else ""
+        label = _LABEL_BY_SLUG.get(slug)
+        if label is None or url != entity_url(label, value["key"]):
+            return None
     name = value.get("display") or value.get("name") or value.get("title") or value["key"]
     return label, value["key"], {"name": name}
 
@@ -109,9 +138,11 @@ def members_of(values: Iterable[Any]) -> list[tuple[str, str]]:
 
 
 def _row_entity(columns: list[str], row: Any) -> tuple[str, dict] | None:
-    """A row that is itself an entity (columns `key` and `url`, what the Python questions
-    answer): its graph-view id and the map it reads as."""
-    if not isinstance(row, list) or "key" not in columns or "url" not in columns:
+    """A row that is itself an entity (columns `key` and `label` or `url`, what the Python
+    questions answer): its graph-view id and the map it reads as."""
+    if not isinstance(row, list) or "key" not in columns:
+        return None
+    if "url" not in columns and "label" not in columns:
         return None
     record = dict(zip(columns, row, strict=False))
     found = _reference(record)
@@ -134,7 +165,7 @@ def graph_from_values(
         row_id, record = row
         _walk(record, nodes, edges)
         for column, cell in record.items():
-            if column in ("key", "url"):
+            if column in ("key", "url", "label"):
                 continue
             found: dict[str, dict] = {}
             _walk(cell, found, edges)

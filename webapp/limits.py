@@ -41,10 +41,9 @@ MAX_JSON_DEPTH = 500
 MAX_JSON_CHARS = TEXT_CHARS["params"]
 
 # Answers: the most items an endpoint returns, whatever is asked. A question's own limits
-# (search results and offset, hops of a connection...) are its parameters' ranges in the
-# catalogue (queries/catalogue.py), the same on every surface.
-MAX_NEIGHBOURHOOD_NODES = 500
-MAX_NEIGHBOURHOOD_DEPTH = 2
+# (search results and offset, hops of a connection, a neighbourhood's depth and size...)
+# are its parameters' ranges in the catalogue (queries/catalogue.py), the same on every
+# surface.
 # Nodes in one download of a query's results or a neighbourhood (webapp/views_export.py):
 # the whole graph is exported by `screengraph export`, not through a request.
 MAX_EXPORT_NODES = 2_000

@@ -11,7 +11,7 @@ from queries.neighbours import NEIGHBOURS
 from webapp import limits
 from webapp.store import get_backend
 from webapp.views_connect import PATH_FIELDS
-from webapp.views_explore import LIST_QUESTIONS, SEARCH_FIELDS
+from webapp.views_explore import LIST_QUESTIONS, NEIGHBOURHOOD_FIELDS, SEARCH_FIELDS
 
 bp = Blueprint("openapi", __name__)
 
@@ -137,6 +137,12 @@ def document() -> dict:
         paths[f"/queries/{question.name}.json"] = _get(
             f"{question.title}: {question.description}", question_parameters(question)
         )
+    # A page's graph view and downloads: the neighbourhood question, its entity in the path.
+    around = [
+        p
+        for p in question_parameters(asked.get("neighbourhood"))
+        if p["name"] in NEIGHBOURHOOD_FIELDS
+    ]
     for label in ("show", "person", "company", "genre"):
         listed = LIST_QUESTIONS.get(label.capitalize())
         paging = (
@@ -155,11 +161,7 @@ def document() -> dict:
         )
         paths[f"/{label}/{{key}}/graph.json"] = _get(
             f"Neighbourhood of a {label} for graph views",
-            [
-                key,
-                _param("depth", type_="integer", low=1, high=limits.MAX_NEIGHBOURHOOD_DEPTH),
-                _param("limit", type_="integer", low=1, high=limits.MAX_NEIGHBOURHOOD_NODES),
-            ],
+            [key, *around],
         )
         paths[f"/{label}/{{key}}/neighbours.json"] = _get(
             f"A {label}'s neighbours, best connected first, a page at a time (the graph "
@@ -172,11 +174,7 @@ def document() -> dict:
         for export_format in FORMATS.values():
             paths[f"/{label}/{{key}}/export.{export_format.name}"] = _get(
                 f"Download the neighbourhood of a {label} as {export_format.title}",
-                [
-                    key,
-                    _param("depth", type_="integer", low=1, high=limits.MAX_NEIGHBOURHOOD_DEPTH),
-                    _param("limit", type_="integer", low=1, high=limits.MAX_NEIGHBOURHOOD_NODES),
-                ],
+                [key, *around],
                 {
                     "responses": {
                         "200": {

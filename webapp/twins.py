@@ -1,6 +1,7 @@
 """Every page has a JSON twin at the same path plus `.json` (Datasette's habit).
 
-A view returns plain data; `page()` registers it twice, once rendered with a
+A view returns plain data (entities by label and key: links are added here, by
+webapp/links.py); `page()` registers it twice, once rendered with a
 template and once as JSON, so the UI and the API cannot drift apart. With `cached`,
 both go through the page cache (webapp/page_cache.py): for pages that only read the
 graph and the request's path and query string.
@@ -13,7 +14,12 @@ from functools import wraps
 
 from flask import Blueprint, jsonify, make_response, render_template
 
+from webapp.links import with_urls
 from webapp.page_cache import cached as through_cache
+
+
+def _as_it_is(data: dict) -> dict:
+    return data
 
 
 def page(
@@ -24,13 +30,18 @@ def page(
     json_rule: str | None = None,
     methods: tuple[str, ...] = ("GET",),
     cached: bool = False,
+    links: bool = True,
 ) -> Callable:
+    """`links`: give the entities the view names their page's `url` (off where the data
+    is an analyst's own results, passed on as the database returned them)."""
+    add_links = with_urls if links else _as_it_is
+
     def decorator(view: Callable[..., dict]) -> Callable:
         def html(**kwargs):
-            return make_response(render_template(template, **view(**kwargs)))
+            return make_response(render_template(template, **add_links(view(**kwargs))))
 
         def json(**kwargs):
-            data = view(**kwargs)
+            data = add_links(view(**kwargs))
             return jsonify({k: v for k, v in data.items() if not k.startswith("_")})
 
         @wraps(view)

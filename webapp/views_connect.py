@@ -13,6 +13,7 @@ from queries.errors import AmbiguousEntity, UnknownEntity
 from queries.namesakes import distinguish
 from queries.search import resolve_entity
 from webapp.errors import ANSWERED, ApiError, as_api_error
+from webapp.graphview import node_id
 from webapp.inputs import question_values
 from webapp.path_sentences import path_sentence, step_sentences
 from webapp.store import get_backend
@@ -60,47 +61,52 @@ def _reruns(candidates: list[dict], side: str) -> list[dict]:
 
 
 def _graph(answer: dict) -> dict:
-    nodes, edges = [], []
-    steps = answer["path"]
-    for i, step in enumerate(steps):
-        if "label" in step:
-            nodes.append(
-                {
-                    "id": f"{step['key']}@{step['label']}",
-                    "key": step["key"],
-                    "label": step["label"],
-                    "name": step["name"],
-                    "display": step.get("display"),
-                    "url": step["url"],
-                }
-            )
-        else:
+    """Every path found, drawn together: each entity once, each step once."""
+    nodes: dict[str, dict] = {}
+    edges: dict[tuple, dict] = {}
+    for steps in answer["paths"]:
+        for i, step in enumerate(steps):
+            if "label" in step:
+                nodes.setdefault(
+                    node_id(step["label"], step["key"]),
+                    {
+                        "id": node_id(step["label"], step["key"]),
+                        "key": step["key"],
+                        "label": step["label"],
+                        "name": step["name"],
+                        "display": step.get("display"),
+                    },
+                )
+                continue
             before, after = steps[i - 1], steps[i + 1]
             ids = {
-                before["key"]: f"{before['key']}@{before['label']}",
-                after["key"]: f"{after['key']}@{after['label']}",
+                before["key"]: node_id(before["label"], before["key"]),
+                after["key"]: node_id(after["label"], after["key"]),
             }
-            edges.append(
+            edge = (ids[step["start"]], step["type"], ids[step["end"]], step["role"] or "")
+            edges.setdefault(
+                edge,
                 {
-                    "source": ids[step["start"]],
-                    "target": ids[step["end"]],
+                    "source": edge[0],
+                    "target": edge[2],
                     "type": step["type"],
                     "role": step["role"],
-                }
+                },
             )
+    first = answer["path"]
     return {
-        "nodes": nodes,
-        "edges": edges,
+        "nodes": list(nodes.values()),
+        "edges": list(edges.values()),
         "shown": len(nodes),
         "total": len(nodes),
-        "center": nodes[0]["id"] if nodes else None,
+        "center": node_id(first[0]["label"], first[0]["key"]) if first else None,
     }
 
 
 # The path question's parameters as this form names them; the keys a chosen candidate
 # fills in are the form's own.
 PATH_FIELDS = {"source": "from", "target": "to"}
-_FIELDS = ("from", "to", "from_key", "to_key", "max_hops")
+_FIELDS = ("from", "to", "from_key", "to_key", "max_hops", "paths")
 
 
 @page(bp, "/connect", "connect.html")
@@ -117,15 +123,19 @@ def connect():
         "to_key": to_key,
         "max_hops": paths.DEFAULT_MAX_HOPS,
         "max_hops_limit": paths.MAX_HOPS,
+        "paths_asked": paths.PATHS.default,
         "searched": False,
         "path": None,
     }
     try:
-        data["max_hops"] = question_values(catalogue().get("path"), PATH_FIELDS, complete=False)[
-            "max_hops"
-        ]
+        asked = question_values(catalogue().get("path"), PATH_FIELDS, complete=False)
+        data["max_hops"], data["paths_asked"] = asked["max_hops"], asked["paths"]
         if (from_text or from_key) and (to_text or to_key):
-            data.update(_connection(from_text, from_key, to_text, to_key, data["max_hops"]))
+            data.update(
+                _connection(
+                    from_text, from_key, to_text, to_key, data["max_hops"], data["paths_asked"]
+                )
+            )
     except (ApiError, *ANSWERED) as exc:  # shown on the form, which keeps what was typed
         error = as_api_error(exc)
         error.page = ("connect.html", data)
@@ -133,7 +143,9 @@ def connect():
     return data
 
 
-def _connection(from_text: str, from_key: str, to_text: str, to_key: str, max_hops: int) -> dict:
+def _connection(
+    from_text: str, from_key: str, to_text: str, to_key: str, max_hops: int, how_many: int
+) -> dict:
     source, target = _entity(from_text, from_key, "from"), _entity(to_text, to_key, "to")
     distinguish(get_backend(), [source, target])
     answer = paths.connection_path(
@@ -141,6 +153,7 @@ def _connection(from_text: str, from_key: str, to_text: str, to_key: str, max_ho
         paths.Ref(source["label"], source["key"]),
         paths.Ref(target["label"], target["key"]),
         max_hops=max_hops,
+        paths=how_many,
     )
     steps = []
     for step in answer["path"]:
@@ -160,6 +173,7 @@ def _connection(from_text: str, from_key: str, to_text: str, to_key: str, max_ho
         "source": source,
         "target": target,
         "path": path,
+        "paths": answer["paths"],
         "length": answer["length"],
         "steps": steps,
         "message": answer["message"],
@@ -167,6 +181,8 @@ def _connection(from_text: str, from_key: str, to_text: str, to_key: str, max_ho
         "graph": _graph(answer),
         "sentence": path_sentence(path) if path else None,
         "step_sentences": step_sentences(path) if path else [],
+        # The other equally short connections, each as one sentence.
+        "alternatives": [path_sentence(other) for other in answer["paths"][1:]],
         "longer": longer,
         "from_text": from_text or source["name"],
         "to_text": to_text or target["name"],

@@ -52,6 +52,7 @@ def parse_params(text: str) -> dict:
 
 # How the console shows results; a permalink names one (`view=Graph`).
 VIEWS = ("Table", "Graph", "JSON")
+PAGE_ARGS = ("run", "view")
 
 
 def run_console_query(query: str, params: dict) -> dict:
@@ -92,15 +93,19 @@ def _asked() -> tuple[str | None, str, str]:
             )
         return body["query"], json.dumps(params) if params else "", "Table"
     fields = request.form if request.method == "POST" else request.args
-    view = fields.get("view") or "Table"
+    view = _check_view(fields.get("view") or "Table")
+    return fields.get("query"), fields.get("params") or "", view
+
+
+def _check_view(view: str) -> str:
     if view not in VIEWS:
         raise ApiError(
             400, "bad_parameter", f"'view' must be one of {', '.join(VIEWS)}, got {view!r}"
         )
-    return fields.get("query"), fields.get("params") or "", view
+    return view
 
 
-@page(bp, "/console", "console.html", methods=("GET", "POST"))
+@page(bp, "/console", "console.html", methods=("GET", "POST"), links=False)
 def console():
     query, params_text, view = _asked()
     data = {
@@ -189,13 +194,15 @@ def gallery():
     return {"queries": [q.to_json() for q in catalogue().runnable_on(get_backend())]}
 
 
-@page(bp, "/queries/<name>", "canned.html")
+@page(bp, "/queries/<name>", "canned.html", links=False)
 def canned(name: str):
     try:
         asked = catalogue().get(name)
     except UnknownQuery as exc:
         raise ApiError(404, "not_found", str(exc)) from None
-    values = {k: ",".join(request.args.getlist(k)) for k in request.args if k != "run"}
+    # `run` and `view` (the tab the results open in) belong to the page, not the question.
+    values = {k: ",".join(request.args.getlist(k)) for k in request.args if k not in PAGE_ARGS}
+    _check_view(request.args.get("view") or "Table")
     unknown = sorted(set(values) - {p.name for p in asked.parameters})
     if unknown:
         raise ApiError(

@@ -29,9 +29,9 @@ from loaders.merge import (
     split_preview,
 )
 from queries.duplicates import DEFAULT_MIN_SCORE, LABELS, MAX_BONUS
-from queries.search import entity_url
 from webapp.duplicates_job import SearchRunning, jobs
 from webapp.errors import ApiError, wants_json
+from webapp.links import entity_url
 from webapp.store import get_backend
 from webapp.token_pages import HOLDER, token_enabled, token_holder
 from webapp.twins import page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import NoReturn
 from urllib.parse import urlencode
 
@@ -19,7 +20,6 @@ from queries.provenance import merged_into
 from queries.search import (
     SEARCH_LABELS,
     SearchPage,
-    entity_url,
     find_identified,
     identifier_in,
     resolve_entity,
@@ -27,7 +27,9 @@ from queries.search import (
 )
 from webapp import limits
 from webapp.errors import ApiError
+from webapp.graphview import neighbourhood_view
 from webapp.inputs import question_values
+from webapp.links import entity_url
 from webapp.page_cache import cached
 from webapp.store import get_backend
 from webapp.twins import page
@@ -35,21 +37,6 @@ from webapp.twins import page
 bp = Blueprint("explore", __name__)
 
 LABEL_BY_SLUG = {label.value.lower(): label.value for label in Label}
-
-
-def int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(
-            400, "bad_parameter", f"'{name}' must be a whole number, got {raw!r}"
-        ) from None
-    if not low <= value <= high:
-        raise ApiError(400, "bad_parameter", f"'{name}' must be between {low} and {high}")
-    return value
 
 
 @page(bp, "/", "home.html", json_rule="/index.json", cached=True)
@@ -79,6 +66,9 @@ _KIND_WORDS = {"Show": "shows", "Person": "people", "Company": "companies", "Gen
 
 # The routes that ask a catalogue question, each field as the route names it.
 SEARCH_FIELDS = {"text": "q"}
+# The neighbourhood's parameters a page's graph.json and downloads take from the query
+# string (its label and key are in the path).
+NEIGHBOURHOOD_FIELDS = ("depth", "limit")
 
 
 @page(bp, "/search", "search.html", cached=True)
@@ -239,9 +229,10 @@ def _sections(detail: dict, backend) -> list[dict]:
                 "empty": "No related shows yet.",
                 "items": [
                     {
+                        "label": "Show",
+                        "key": r["key"],
                         "name": r["name"],
                         "display": r["display"],
-                        "url": r["url"],
                         "note": r["explanation"],
                     }
                     for r in related
@@ -272,9 +263,10 @@ def _sections(detail: dict, backend) -> list[dict]:
                 "empty": "Nobody yet.",
                 "items": [
                     {
+                        "label": "Person",
+                        "key": p["key"],
                         "name": p["name"],
                         "display": p["display"],
-                        "url": p["url"],
                         "note": "; ".join(
                             f"{'/'.join(s['their_roles'])} on {s['name']}" for s in p["shows"][:3]
                         )
@@ -293,9 +285,10 @@ def _sections(detail: dict, backend) -> list[dict]:
                 "empty": "No suggestions yet.",
                 "items": [
                     {
+                        "label": "Person",
+                        "key": s["key"],
                         "name": s["name"],
                         "display": s["display"],
-                        "url": s["url"],
                         "note": s["explanation"],
                     }
                     for s in suggestions
@@ -549,11 +542,19 @@ def _infobox(label: str, props: dict, detail: dict) -> list[dict]:
             rows.append(row("Years" if props.get("end_year") else "Year", (years, None)))
         for series in detail.get("series", []):
             rows.append(
-                row("Episode of", (f"{series['display']}{_episode_code(series)}", series["url"]))
+                row(
+                    "Episode of",
+                    (
+                        f"{series['display']}{_episode_code(series)}",
+                        entity_url("Show", series["key"]),
+                    ),
+                )
             )
         if props.get("season") is not None:
-            whole = [
-                (s["display"], s["url"]) for s in detail.get("seasons", []) if s["season"] is None
+            whole: list[tuple[str, str | None]] = [
+                (s["display"], entity_url("Show", s["key"]))
+                for s in detail.get("seasons", [])
+                if s["season"] is None
             ]
             rows.append(row("Season of", *(whole or [(str(props.get("series")), None)])))
     elif label == "Person":
@@ -622,7 +623,7 @@ def missing_entity(backend, label: str, text: str) -> NoReturn:
         except (QueryParameterError, UnknownIdentifier):
             candidates = search_page(backend, words, [label], limit=5).results
         else:
-            _redirect_to(found["url"])
+            _redirect_to(entity_url(found["label"], found["key"]))
     raise ApiError(
         404,
         "not_found",
@@ -700,17 +701,20 @@ def _register_entity_routes() -> None:
 
 
 def requested_neighbourhood(label: str, key: str) -> tuple[str, dict]:
-    """The entity's key as resolved and its neighbourhood, as the request's depth and limit
-    ask (within their caps); 404 when there is no such entity. The graph view and the
-    downloads read the same one."""
-    depth = int_arg("depth", 1, 1, limits.MAX_NEIGHBOURHOOD_DEPTH)
-    limit = int_arg("limit", 60, 1, limits.MAX_NEIGHBOURHOOD_NODES)
+    """The entity's key as resolved and its neighbourhood as the graph view draws it, with
+    the request's depth and limit checked by the `neighbourhood` question's declaration;
+    404 when there is no such entity. The graph view and the downloads read the same one."""
+    asked = catalogue().get("neighbourhood")
+    around = replace(
+        asked, parameters=tuple(p for p in asked.parameters if p.name in NEIGHBOURHOOD_FIELDS)
+    )
+    values = question_values(around)
     backend = get_backend()
     key = _page_key(backend, label, key)
-    data = explore.neighbourhood(backend, label, key, depth=depth, limit=limit)
+    data = explore.neighbourhood(backend, label, key, depth=values["depth"], limit=values["limit"])
     if not data["nodes"]:
         raise ApiError(404, "not_found", f"There is no {label.lower()} with the key {key!r}.")
-    return key, data
+    return key, neighbourhood_view(data)
 
 
 def neighbourhood_json(label: str, key: str):

@@ -20,7 +20,6 @@ from loaders.history import VIA_WEB, LoadOrigin
 from loaders.matching import JOINS
 from loaders.pipeline import Loader, LoadSummary
 from loaders.sources import SourceText, decode
-from queries.search import entity_url
 from webapp.errors import ApiError, error_response
 from webapp.ingest_promise import broken_promise, promised
 from webapp.ingest_stash import (
@@ -37,6 +36,7 @@ from webapp.ingest_stash import (
 )
 from webapp.ingest_throttle import TokenThrottle
 from webapp.ingest_token import token_matches
+from webapp.links import entity_url
 from webapp.store import get_backend
 from webapp.twins import page
 

@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from graph.checksum import LOAD_TIMES, graph_checksum
 from loaders.decisions import SPLIT, decisions_about, find_decision, list_decisions
 from loaders.history import LoadOrigin
-from loaders.identity import named_identity
 from loaders.merge import MergeRefused, merge_entities, plan_merge, split_decision
 from loaders.pipeline import Loader
 from loaders.sources import SourceText
 from screengraph.cli import main
+from tests.maintainers import load_named, newest
 
 LA_HAINE = {
     "title": "La Haine",
@@ -43,11 +43,7 @@ LA_HAINE_ELSEWHERE = {
 
 
 def _load(backend, name: str, records: list[dict]):
-    summary = Loader(backend).load(
-        [SourceText(name, "\n".join(json.dumps(r) for r in records), identity=named_identity(name))]
-    )
-    assert summary.rejected == 0, summary.rejects
-    return summary
+    return load_named(backend, name, *records)
 
 
 def _checksum(backend):
@@ -516,7 +512,6 @@ def test_genres_merge_last_through_reloads_and_split_back(backend):
         split_decision(backend, decision["id"])
     # Undone, that load gives the merged graph back, and the split the original.
     from loaders.undo import Undo
-    from tests.loaders.test_undo import newest
 
     Undo(backend).run(newest(backend))
     assert _checksum(backend) == merged

@@ -24,6 +24,7 @@ from loaders.decisions import (
 from loaders.merge import MergeRefused, merge_entities, split_decision
 from tests.loaders.test_faults import WRONG_DEGREES, cli_env, release_dead_holders_lease
 from tests.loaders.test_merge import _credits, _loaded
+from tests.webapp.holders import token_holder
 
 # The real command, killed (kill -9) once its third statement is applied.
 DIES_MIDWAY = """
@@ -138,6 +139,8 @@ def test_a_merge_stopped_by_an_error_midway_is_taken_back(backend):
         )
     assert_checksum(backend, before, "before the merge")
     assert statuses(backend) == [FAILED]
+    page = token_holder(backend, "/decisions").get("/decisions").get_data(as_text=True)
+    assert "stopped by an error, taken back" in page and "Split…" not in page
     with pytest.raises(MergeRefused, match="stopped by an error and taken back"):
         split_decision(backend, list_decisions(backend).rows[0][0])
     # A later merge of the same pair is not held up by the failed one.

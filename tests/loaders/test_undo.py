@@ -21,7 +21,8 @@ from loaders.undo import Undo, UndoRefused, preview_undo, undo_rows
 from screengraph.cli import main
 from tests.loaders.test_bulk import _local_neo4j, _neo4j_admin_import
 from tests.loaders.test_faults import WRONG_DEGREES
-from tests.loaders.test_history import ALIEN, HEAT, loads, named
+from tests.loaders.test_history import ALIEN, HEAT
+from tests.maintainers import loads, named, newest
 
 BLADE = {
     "title": "Blade Runner",
@@ -48,10 +49,6 @@ ALIEN_RECUT = {
 
 def checksum(backend):
     return graph_checksum(backend, LOAD_TIMES)
-
-
-def newest(backend) -> str:
-    return loads(backend)[0]["id"]
 
 
 def assert_same(after, before) -> None:

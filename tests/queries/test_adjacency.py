@@ -83,3 +83,22 @@ def test_without_enable_nothing_is_copied(embedded):
     load_records(embedded, "one.jsonl", [{"title": "One", "year": 2001, "cast": ["A B"]}])
     assert adjacency.fresh(embedded, TYPES) is None
     assert paths.connection_path(embedded, "Person:a-b", "Show:one--2001")["length"] == 1
+
+
+def test_the_copy_lists_equally_short_paths_in_the_order_of_the_query_search(loaded):
+    """The in-memory copy and the expansion queries give the same paths in the same order
+    (networkx's every shortest path, ordered by the (label, key) of their entities)."""
+    from tests.queries.test_paths import _first_shortest, _sequences
+
+    backend, records = loaded
+    adjacency.wait_until_fresh(backend, TYPES)
+    graph = networkx_graph(records, with_genres=False)
+    several = 0
+    for a, b in itertools.combinations(sorted(n for n in graph if n[1].startswith("cluster")), 2):
+        if expected_length(graph, a, b) is None:
+            continue
+        answer = paths.connection_path(backend, paths.Ref(*a), paths.Ref(*b), paths=4)
+        assert adjacency.fresh(backend, TYPES) is not None  # the copy answered
+        assert _sequences(answer) == _first_shortest(graph, a, b, 4), (a, b)
+        several += len(answer["paths"]) > 1
+    assert several > 20

@@ -57,6 +57,24 @@ def test_no_connection_is_an_answer_with_a_nonzero_exit(cli):
     assert "Eric Rochant and King Kong: no connection within 6 hops." in result.output
 
 
+def test_path_prints_each_equally_short_connection_in_order(cli, tmp_path):
+    both = tmp_path / "both.jsonl"
+    both.write_text(
+        '{"title": "Zeta Story", "year": 2001, "cast": ["Ann Start", "Bob End"]}\n'
+        '{"title": "Alpha Story", "year": 2002, "cast": ["Ann Start", "Bob End"]}\n',
+        encoding="utf-8",
+    )
+    assert cli("load", str(both)).exit_code == 0
+    lines = cli("path", "Ann Start", "Bob End", "--paths", "2").output.splitlines()
+    assert [line.split(" -[")[1].split("(Show)")[0] for line in lines] == [
+        "ACTED_IN]- Alpha Story ",
+        "ACTED_IN]- Zeta Story ",
+    ]
+    assert len(cli("path", "Ann Start", "Bob End", "--paths", "1").output.splitlines()) == 1
+    refused = cli("path", "Ann Start", "Bob End", "--paths", "11")
+    assert refused.exit_code == 2 and "1<=x<=10" in refused.output
+
+
 def test_query_list_shows_every_canned_query_with_its_parameters(cli):
     listed = cli("query", "--list").output
     assert "path" in listed and "max_hops:int=6 (1..10)" in listed

@@ -105,7 +105,7 @@ def test_a_path_joins_an_actor_to_another_show_of_the_company(seeded):
 def test_neighbourhood_is_capped_and_says_how_much_it_shows(seeded):
     graph = explore.neighbourhood(seeded, "Show", "the-bureau", depth=1, limit=5)
     assert graph["shown"] == 5 and graph["total"] == 10
-    assert graph["center"] == "the-bureau@Show"
+    assert graph["center"] == {"label": "Show", "key": "the-bureau"}
     full = explore.neighbourhood(seeded, "Show", "the-bureau", depth=2, limit=100)
     assert full["shown"] == 15
 
@@ -139,7 +139,8 @@ def test_each_detail_page_has_its_counts_and_sources(seeded):
     assert capped["total"] == 6  # a large company's page lists the first shows by title
     assert [s["name"] for s in capped["shows"]] == [s["name"] for s in company["shows"]][:2]
     genre = explore.genre_detail(seeded, "drama")
-    assert genre["url"] == "/genre/drama" and genre["counts"]["shows"] == genre["total"]
+    assert (genre["label"], genre["key"]) == ("Genre", "drama")
+    assert genre["counts"]["shows"] == genre["total"]
     assert all(d["provenance"][0]["file"] == "the-bureau.txt" for d in (person, company, genre))
 
 
@@ -168,7 +169,6 @@ def test_search_scores_exact_then_prefix_then_fuzzy_the_same_way_everywhere(seed
         "key": "spiral-season-7",
         "name": "Spiral - Season 7",
         "year": None,
-        "url": "/show/spiral-season-7",
         "match": 2,
         "ids": [],
         "detail": None,
@@ -182,8 +182,8 @@ def test_neighbourhood_counts_everything_within_two_hops(seeded):
     graph = explore.neighbourhood(seeded, "show", "the-bureau", depth=2, limit=100)
     assert graph["shown"] == graph["total"] == 15 and graph["total_capped"] is False
     assert {
-        "source": "eric-rochant@Person",
-        "target": "the-bureau@Show",
+        "start": {"label": "Person", "key": "eric-rochant"},
+        "end": {"label": "Show", "key": "the-bureau"},
         "type": "PRODUCED",
         "role": "executive producer",
     } in graph["edges"]
@@ -191,8 +191,6 @@ def test_neighbourhood_counts_everything_within_two_hops(seeded):
         "key": "team-dronix",
         "label": "Show",
         "name": "Team Dronix",
-        "url": "/show/team-dronix",
-        "id": "team-dronix@Show",
         "detail": None,
         "display": "Team Dronix",
     } in graph["nodes"]

@@ -67,3 +67,11 @@ def test_entities_nested_in_rows_make_a_graph(client):
         "type": "shows",
         "role": None,
     } in graph["edges"]
+
+
+def test_a_canned_query_link_may_name_the_view_its_results_open_in(client):
+    assert client.get("/queries/top_people?view=Graph").status_code == 200
+    wrong = client.get("/queries/top_people.json?view=Chart")
+    assert (
+        wrong.status_code == 400 and "'view' must be one of" in wrong.get_json()["error"]["message"]
+    )

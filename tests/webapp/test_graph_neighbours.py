@@ -63,3 +63,9 @@ def test_neighbours_of_nothing_and_out_of_range_pages_are_clear_errors(client):
         too_many.status_code == 400
         and "'limit' must be between 1 and" in too_many.get_json()["error"]["message"]
     )
+
+
+def test_the_neighbours_route_is_documented_with_its_declared_limits(client):
+    route = client.get("/openapi.json").get_json()["paths"]["/genre/{key}/neighbours.json"]["get"]
+    limit = next(p for p in route["parameters"] if p["name"] == "limit")
+    assert limit["schema"]["maximum"] == 200 and limit["schema"]["minimum"] == 1

@@ -156,9 +156,15 @@ export function drawGraph(container, data, options = {}) {
     caption.textContent = captionText(cy.nodes().length, expansions.size ? null : baseTotal, hubs()) + extra;
   };
 
+  // The hash changes only once the reader does something (a page's own URL stays clean).
+  let touched = Boolean(saved);
+  const touch = () => { touched = true; };
+  canvas.addEventListener("wheel", touch, { passive: true });
+  canvas.addEventListener("pointerdown", touch);
+  container.addEventListener("keydown", touch);
   let saveTimer = null;
   const save = () => {
-    if (!permalink) return;
+    if (!permalink || !touched) return;
     clearTimeout(saveTimer);
     saveTimer = setTimeout(() => {
       const selected = cy.nodes(":selected").first();
@@ -211,9 +217,9 @@ export function drawGraph(container, data, options = {}) {
     if (node.selected()) showPanel(node);
   };
 
-  const tryExpand = (node) => expand(node).catch((error) => {
+  const tryExpand = (node) => { touch(); return expand(node).catch((error) => {
     showCaption(` — could not expand ${node.data("name")}: ${error.message}`);
-  }).then(save);
+  }).then(save); };
 
   function showPanel(node) {
     panel.textContent = "";

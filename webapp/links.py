@@ -1,0 +1,38 @@
+"""Links to entity pages: the one place that turns an entity's label and key into a URL.
+
+The questions (queries/) answer with labels and keys; the web app adds the links as it
+shows them, so no other surface carries web addresses and the routes can change here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from graph.schema import Label
+
+_ENTITY_LABELS = frozenset(label.value for label in Label)
+MAX_DEPTH = 64  # values nested deeper are left as they are
+
+
+def entity_url(label: str, key: str) -> str:
+    """The route of an entity page: a domain label's (else ValueError), the key quoted."""
+    return f"/{Label(label).value.lower()}/{quote(str(key), safe='')}"
+
+
+def with_urls(value: Any, depth: int = 0) -> Any:
+    """`value` with a `url` on every map that names an entity (a domain `label` and a
+    text `key`) and has none yet, however deep it sits in lists and maps. Changes the
+    maps in place and returns `value`."""
+    if depth > MAX_DEPTH:
+        return value
+    if isinstance(value, dict):
+        label, key = value.get("label"), value.get("key")
+        if "url" not in value and label in _ENTITY_LABELS and isinstance(key, str) and key:
+            value["url"] = entity_url(label, key)
+        for item in value.values():
+            with_urls(item, depth + 1)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            with_urls(item, depth + 1)
+    return value
