@@ -1006,7 +1006,7 @@ def neighbourhood_relationships(
     """The neighbourhood as a table: one row per relationship, each end named."""
     view = neighbourhood(backend, label, key, depth, limit)
     names = {(n["label"], n["key"]): n.get("display") or n["name"] for n in view["nodes"]}
-    return [
+    rows = [
         {
             "start_label": edge["start"]["label"],
             "start_key": edge["start"]["key"],
@@ -1019,6 +1019,18 @@ def neighbourhood_relationships(
         }
         for edge in view["edges"]
     ]
+    # In one order on both engines (each returns a node's relationships in its own order).
+    return sorted(
+        rows,
+        key=lambda r: (
+            r["start_label"],
+            r["start_key"],
+            r["type"],
+            r["role"] or "",
+            r["end_label"],
+            r["end_key"],
+        ),
+    )
 
 
 def _count_within(backend: Backend, label: str, key: str, depth: int) -> tuple[int, bool]:

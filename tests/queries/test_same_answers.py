@@ -41,6 +41,7 @@ PARAMS = {
         "limit": 5,
     },
     "filmography": {"key": "thierry-godard", "sort": "year", "limit": 2},
+    "neighbourhood": {"label": "Show", "key": "the-bureau", "depth": 2},
     "company": {"key": "federation-entertainment"},
     "genre": {"key": "drama"},
     "provenance": {"keys": ["source:the-bureau.txt", "source:more.jsonl#1"]},
