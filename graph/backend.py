@@ -18,6 +18,7 @@ from graph.adhoc_policy import AdhocPlan, vet_adhoc
 from graph.errors import BackupRefused, BulkImportRefused
 from graph.observe import instrument
 from graph.schema import HISTORY_LABELS, SCHEMA
+from graph.syntax_errors import QuerySyntaxError
 from graph.values import check_nesting, nested_too_deep
 
 # A path found: its nodes as (label, key, name) and, between each two, the relationship
@@ -42,6 +43,9 @@ class Results:
     rows: list[list[Any]]
     truncated: bool = False
     stats: dict[str, int] = field(default_factory=dict)
+    # How long the engine itself took to run the query, where it says (FalkorDB does in
+    # every reply): without the time the reply spent reaching a busy client.
+    engine_seconds: float | None = None
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row)) for row in self.rows]
@@ -168,9 +172,11 @@ class Backend(ABC):
         (graph/adhoc_policy.py: what an analyst's query may do) and then run where a
         runaway cannot stall other users (`_run_isolated`).
         """
-        vet_adhoc(self, cypher, params)
         try:
+            vet_adhoc(self, cypher, params)
             results = self._run_isolated(cypher, params, timeout_ms=timeout_ms, max_rows=max_rows)
+        except QuerySyntaxError as exc:  # said again about the query as the analyst wrote it
+            raise exc.in_query(cypher) from None
         except RecursionError:
             # Converting a result nested hundreds of levels deep (only an analyst's own
             # query can return one): the driver's parser or graph/values.py ran out of stack.

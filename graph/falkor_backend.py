@@ -55,6 +55,7 @@ from graph.falkor_indexes import wait_for_indexes
 from graph.falkor_params import with_parameters
 from graph.falkor_sandbox import AdhocSandbox, memory_limit
 from graph.schema import FULLTEXT_LABELS, KEY, SEARCH_TEXT, lookup_indexes, unique_properties
+from graph.syntax_errors import falkordb_syntax_error
 from graph.values import nested_too_deep, node_value, plain, relationship_value
 
 log = logging.getLogger(__name__)
@@ -231,7 +232,7 @@ class FalkorBackend(Backend):
             return QueryMemoryExceeded(
                 memory_limit(self.query_memory_mb), "the embedded store (FalkorDB)"
             )
-        return QueryError(f"FalkorDB: {message}")
+        return falkordb_syntax_error(message) or QueryError(f"FalkorDB: {message}")
 
     # -- queries ----------------------------------------------------------
 
@@ -353,7 +354,9 @@ class FalkorBackend(Backend):
         self._last_timeout_ms = timeout_ms
         query = cypher.wire if isinstance(cypher, Statement) else with_parameters(cypher, params)
         result = self._call(lambda g: QueryResult(g, self._write_block(g, [query], timeout_ms)[0]))
-        return self._results(result, 0)
+        written = self._results(result, 0)
+        written.engine_seconds = result.run_time_ms / 1000
+        return written
 
     def run_write_many(self, statements, *, timeout_ms: int | None = None) -> None:
         timeout_ms = int(timeout_ms or self.write_timeout_ms)

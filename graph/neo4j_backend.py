@@ -65,6 +65,7 @@ from graph.schema import (
     lookup_indexes,
     unique_properties,
 )
+from graph.syntax_errors import QuerySyntaxError, neo4j_syntax_error
 from graph.values import node_value, plain, relationship_value
 
 _NAME = "Neo4j"
@@ -406,6 +407,10 @@ class Neo4jBackend(Backend):
             return BackendUnavailable(
                 f"Neo4j has no database {self.database!r}: set NEO4J_DATABASE to an existing one."
             )
+        if "Statement.SyntaxError" in code:
+            parsed = neo4j_syntax_error(exc.message or "")
+            if parsed is not None:
+                return parsed
         return QueryError(f"Neo4j: {exc.message or exc}")
 
     def fulltext_search(self, text: str, labels: list[str], limit: int) -> Results:
@@ -597,10 +602,12 @@ class Neo4jBackend(Backend):
         compiles, nothing runs)."""
         from graph.adhoc_plans import neo4j_plan
 
+        prefix = "EXPLAIN "
+
         def work(session: neo4j.Session) -> AdhocPlan:
             with _lent(params) as sent:
                 summary = session.run(
-                    neo4j.Query("EXPLAIN " + cypher, timeout=self.query_timeout_ms / 1000.0), sent
+                    neo4j.Query(prefix + cypher, timeout=self.query_timeout_ms / 1000.0), sent
                 ).consume()
                 return neo4j_plan(summary.query_type, summary.plan, _NAME)
 
@@ -609,12 +616,15 @@ class Neo4jBackend(Backend):
         # then wait for its socket's timeout, twice.
         asked = getattr(self._adhoc_asked, "at", None) or time.monotonic()
         remaining_ms = self.query_timeout_ms - (time.monotonic() - asked) * 1000.0
-        return within_deadline(
-            lambda: self._session_call(neo4j.READ_ACCESS, work, self.query_timeout_ms),
-            remaining_ms,
-            self._adhoc_slots,
-            lambda: QueryTimeout(self.query_timeout_ms, _NAME),
-        )
+        try:
+            return within_deadline(
+                lambda: self._session_call(neo4j.READ_ACCESS, work, self.query_timeout_ms),
+                remaining_ms,
+                self._adhoc_slots,
+                lambda: QueryTimeout(self.query_timeout_ms, _NAME),
+            )
+        except QuerySyntaxError as exc:
+            raise exc.shifted(prefix) from None
 
 
 class _SessionOptions(TypedDict, total=False):

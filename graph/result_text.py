@@ -31,3 +31,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def csv_cell(text: str) -> str:
     """A cell a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
     return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def counted(count: int | float, singular: str, plural: str | None = None) -> str:
+    """A count and its noun, agreeing: "1 pair", "2 pairs", "0 pairs", "1.5 seconds"
+    (`plural` for nouns that do not just take an s: "1 person", "3 people"); the one
+    wording of counts for the CLI and the web pages."""
+    noun = singular if count == 1 else (plural or f"{singular}s")
+    return f"{count:,} {noun}" if isinstance(count, int) else f"{count:g} {noun}"

@@ -134,8 +134,8 @@ def load_diff(backend: Backend, load_id: str, last_id: str | None = None) -> dic
         for item, events in changes.edges.items()
         if not events[0].created and _there_after(events)
     ]
-    node_after = _nodes_after(backend, kept_nodes, after)
-    edge_after = _edges_after(backend, kept_edges, after)
+    node_after = nodes_after(backend, kept_nodes, after)
+    edge_after = edges_after(backend, kept_edges, after)
     for key, events in changes.listings.items():
         first = events[0]
         if first.created:
@@ -174,7 +174,7 @@ def load_diff(backend: Backend, load_id: str, last_id: str | None = None) -> dic
     return diff
 
 
-def _nodes_after(
+def nodes_after(
     backend: Backend, idents: list[tuple[str, str]], last: str
 ) -> dict[tuple[str, str], dict[str, Any]]:
     """Each node as the run left it: its image from the next load that changed it, else
@@ -205,7 +205,7 @@ def _nodes_after(
 _NODE_LABELS = frozenset({*(label.value for label in Label), LISTING_LABEL})
 
 
-def _edges_after(backend: Backend, identities: list[str], last: str) -> dict[str, dict[str, Any]]:
+def edges_after(backend: Backend, identities: list[str], last: str) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     if not identities:
         return found

@@ -13,11 +13,19 @@ from __future__ import annotations
 from typing import Any
 
 from graph.backend import Backend, Results
+from graph.errors import GraphError
 from graph.schema import DECISION_LABEL
 
 MERGE = "merge"
 MERGED = "merged"  # a merge in force
 SPLIT = "split"  # a merge undone
+# A decision's statements are journalled (on the Decision node) before the first applies:
+# while they apply its status says which way it is going, so one stopped midway (killed,
+# or an error) is finished by the next merge or split (loaders/merge.py).
+MERGING = "merging"
+SPLITTING = "splitting"
+FAILED = "failed"  # a merge stopped by an error and taken back: the graph is as before it
+UNFINISHED = (MERGING, SPLITTING)
 
 LISTED = 100
 # What a listing of decisions shows, in order (every JSON answer has them all).
@@ -49,6 +57,31 @@ _ABOUT = (
     f"MATCH (d:{DECISION_LABEL} {{label: $label, survivor: $key}}) RETURN {_SHOWN} "
     f"UNION MATCH (d:{DECISION_LABEL} {{label: $label, merged: $key}}) RETURN {_SHOWN}"
 )
+
+
+_UNFINISHED = (
+    f"MATCH (d:{DECISION_LABEL}) WHERE d.status IN $statuses "
+    "RETURN d.key, d.status, d.merged, d.survivor ORDER BY d.key LIMIT 1"
+)
+
+
+class DecisionUnfinished(GraphError):
+    """A merge or split stopped midway: nothing may load until it is finished (a
+    GraphError, so the CLI and the web app say it as they say other refusals)."""
+
+    def __init__(self, decision_id: str, status: str, merged: str, survivor: str):
+        self.decision_id = decision_id
+        super().__init__(
+            f"decision {decision_id} ({merged} into {survivor}) stopped midway while "
+            f"{status}: run `screengraph decisions --finish` to finish it, then load"
+        )
+
+
+def check_no_unfinished_decision(backend: Backend) -> None:
+    """Refuse (DecisionUnfinished) while a merge or split waits to be finished."""
+    rows = backend.run_read(_UNFINISHED, {"statuses": list(UNFINISHED)}, max_rows=0).rows
+    if rows:
+        raise DecisionUnfinished(*rows[0])
 
 
 class DecisionNotFound(LookupError):

@@ -27,6 +27,7 @@ from typing import Any
 from graph.backend import Backend, Results
 from graph.errors import GraphError
 from graph.schema import LAYOUT_LABEL, LOAD_LABEL
+from loaders.decisions import check_no_unfinished_decision
 from loaders.sources import SourceText
 
 # Where a load came from (`via`).
@@ -174,6 +175,7 @@ class LoadRecorder:
         waiting = unfinished_undo(self.backend)
         if waiting is not None:
             raise UndoUnfinished(*waiting)
+        check_no_unfinished_decision(self.backend)
         identified = identified_labels(self.backend)
         found = self.backend.run_write(_MARK_INTERRUPTED, {"key": self.load_id}).value(0) or 0
         self._clock = time.monotonic()

@@ -26,6 +26,7 @@ from graph.keys import (
     Resolution,
     alias_key,
     company_key,
+    genre_key,
     person_key,
     resolve_entity,
     show_key,
@@ -155,7 +156,8 @@ class Identities:
 def _references(
     listing: Listing, show_base: str | None
 ) -> Iterable[tuple[str, str, tuple[str, ...]]]:
-    """(label, base key, identifiers) of every person, company and show a listing names."""
+    """(label, base key, identifiers) of every person, company, genre and show a listing
+    names (a genre is read only where a merge left aliases: it has no identifiers)."""
     show = Label.SHOW.value
     if show_base is not None:
         yield show, show_base, tuple(listing.ids)
@@ -173,3 +175,5 @@ def _references(
         yield Label.COMPANY.value, company_key(ref.name), tuple(ref.ids)
     for name in listing.companies:
         yield Label.COMPANY.value, company_key(name), ()
+    for name in listing.genres:
+        yield Label.GENRE.value, genre_key(name), ()

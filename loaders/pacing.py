@@ -28,6 +28,11 @@ readers then wait at most twice what no size avoids, and the load does not multi
 writes for nothing. Below that the sizes come from the cost per item as before: a fit
 from a few noisy writes (times vary twofold on saturated cores) overrated the fixed part
 and sized writes of 400 ms when trusted for every write.
+
+A write's time is the engine's own where it reports one (FalkorDB does in every reply):
+that is what readers wait for. The time the loader saw also holds however long its busy
+process took to read the reply, which delays no reader; sizing from it cut writes for
+nothing.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from collections.abc import Callable, Hashable, Sequence
 from functools import partial
 from typing import TypeVar
 
-from graph.backend import Backend
+from graph.backend import Backend, Results
 
 # The longest a page's query should wait behind one of the loader's writes.
 READ_WAIT_BUDGET_S = 0.1
@@ -77,9 +82,13 @@ class Pace:
         self.size = max(1, min(self.most, int(fits), self.size * 2))
 
     def timed(self, items: int, write: Callable[[], T]) -> T:
+        """Run `write` and size the next one from what it took: in the engine, where the
+        engine says (that is what readers wait for), else as the caller saw it."""
         started = time.perf_counter()
         result = write()
-        self.took(items, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        engine_seconds = result.engine_seconds if isinstance(result, Results) else None
+        self.took(items, seconds if engine_seconds is None else engine_seconds)
         return result
 
     def in_parts(self, items: Sequence[T], write: Callable[[Sequence[T]], object]) -> None:

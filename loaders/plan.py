@@ -401,7 +401,7 @@ def plan_listing(
         plan.entities.append(company)
         planner.add_edge(edge(_MADE_BY, show, company))
     for name in listing.genres:
-        genre = Entity("Genre", genre_key(name), name)
+        genre = planner.entity("Genre", genre_key(name), name)
         plan.entities.append(genre)
         planner.add_edge(edge(_IN_GENRE, show, genre))
     # "More shows from company": shows made by the listing's companies.

@@ -10,8 +10,10 @@ now, plus those of its updated listings that asserted it before (an edge MERGEd 
 load without a property change leaves no image, only a count one higher). Degrees are
 recounted from the edges, as loads do (loaders/statements.py DEGREES).
 
-Later loads that changed the same listings, nodes or edges depend on the load: the undo
-refuses, naming them, unless told to cascade (they are undone first, newest first).
+Later loads depend on the load where undoing it would undo some of theirs: a value they
+changed of an item whose image the undo puts back, or an edge they wrote or asserted onto
+what the load created (Footprint). The undo refuses, naming them, unless told to cascade
+(they are undone first, newest first).
 
 An undo is planned, then applied in steps (`UndoStep` nodes, written before the first
 step applies). Each step sets items to absolute values (a node's properties as they were,
@@ -52,7 +54,14 @@ from graph.schema import (
     Label,
 )
 from loaders.change_record import ChangeRecord, Event, edge_ends, edge_parts, read_record
-from loaders.changes import DIFF_COLUMNS, current_edges, edge_text, values_text
+from loaders.changes import (
+    DIFF_COLUMNS,
+    current_edges,
+    edge_text,
+    edges_after,
+    nodes_after,
+    values_text,
+)
 from loaders.history import (
     FINISHED,
     UNDO_KIND,
@@ -172,20 +181,30 @@ def _now() -> str:
 
 @dataclass
 class Footprint:
-    """What a load wrote: listings, nodes and edges (as "L:", "N:", "E:" strings), the
-    nodes it created, and the ends of the edges it wrote or its listings assert."""
+    """What a load wrote, as "L:", "N:", "E:" strings (listings, nodes, edges).
+
+    `rewrites`: every item its undo would set back from its change record (all it wrote,
+    even a value written again unchanged). `changed`: the items whose values it did change
+    (created, deleted, or a property it left different), where a later load's undo would
+    meet an earlier one's. `counted`: the edges its listings began or stopped asserting
+    (their counts moved: an undo takes counts back by difference, so only deleting an
+    edge, one an earlier load created, would break them). `ends`: the nodes those and its
+    changed edges need."""
 
     load: dict[str, Any]
-    touched: set[str] = field(default_factory=set)
+    rewrites: set[str] = field(default_factory=set)
+    changed: set[str] = field(default_factory=set)
     created: set[str] = field(default_factory=set)
+    counted: set[str] = field(default_factory=set)
     ends: set[str] = field(default_factory=set)
     bulk: bool = False
 
     def meets(self, earlier: Footprint) -> list[str]:
-        """What of `earlier`'s this (later) load changed, or built on, sorted."""
+        """What of `earlier`'s this (later) load changed, or built on, sorted: what undoing
+        `earlier` while this load stands would undo of this load's too."""
         if earlier.bulk:  # everything in the graph is a bulk load's
             return ["the whole graph (a bulk load made it)"]
-        found = (self.touched & earlier.touched) | (self.ends & earlier.created)
+        found = (self.changed & earlier.rewrites) | ((self.ends | self.counted) & earlier.created)
         return sorted(found, key=lambda item: (_KINDS.index(item[0]), item))
 
 
@@ -215,23 +234,59 @@ def footprint(backend: Backend, load: dict[str, Any]) -> Footprint:
     if found.bulk:
         return found
     record = read_record(backend, [load["id"]], backend.write_timeout_ms)
-    found.touched.update(f"L:{key}" for key in record.listings)
+    found.rewrites.update(f"L:{key}" for key in record.listings)
+    found.changed.update(f"L:{key}" for key in record.listings)
+    after = record.last_batch
+    kept = [
+        item
+        for item, events in record.nodes.items()
+        if not (events[0].created or events[-1].removed)
+    ]
+    node_after = nodes_after(backend, kept, after)
     for (label, key), events in record.nodes.items():
-        found.touched.add(_node(label, key))
+        item = _node(label, key)
+        found.rewrites.add(item)
         if events[0].created:
-            found.created.add(_node(label, key))
-    edges = set(record.edges)
+            found.created.add(item)
+        if (label, key) not in kept or node_after.get((label, key)) != events[0].image:
+            found.changed.add(item)
+    kept_edges = [
+        identity
+        for identity, events in record.edges.items()
+        if not (events[0].created or events[-1].removed)
+    ]
+    edge_after = edges_after(backend, kept_edges, after)
+    for identity, events in record.edges.items():
+        item = f"E:{identity}"
+        found.rewrites.add(item)
+        if events[0].created:
+            found.created.add(item)
+        if identity not in edge_after or _uncounted(edge_after[identity]) != _uncounted(
+            events[0].image
+        ):
+            found.changed.add(item)
+            found.ends.update(_node(*end) for end in edge_ends(identity))
+    found.counted = {f"E:{identity}" for identity in _recounted(backend, record)}
+    for item in found.counted:
+        found.ends.update(_node(*end) for end in edge_ends(item[2:]))
+    return found
+
+
+def _uncounted(properties: dict[str, Any] | None) -> dict[str, Any]:
+    return {k: v for k, v in (properties or {}).items() if k != ASSERTED_BY}
+
+
+def _recounted(backend: Backend, record: ChangeRecord) -> set[str]:
+    """The edges a load's listings began or stopped asserting: every edge of the
+    Assertions it created, and those an Assertion it rewrote or deleted gained or lost
+    (as its listings assert them now, against the image it replaced)."""
+    now = _assertions(backend, sorted(record.listings))
+    found: set[str] = set()
     for key, events in record.assertions.items():
         listing, show = key.split("\t", 1)
-        found.touched.update((f"L:{listing}", _node(Label.SHOW.value, show)))
-        edges.update(e for event in events for e in (event.image or {}).get("edges") or ())
-    for shows in _assertions(backend, sorted(record.listings)).values():
-        for show, asserted in shows.items():
-            found.touched.add(_node(Label.SHOW.value, show))
-            edges |= asserted
-    found.touched.update(f"E:{identity}" for identity in edges)
-    for identity in edges:
-        found.ends.update(_node(*end) for end in edge_ends(identity))
+        before = set((events[0].image or {}).get("edges") or ())
+        current = now.get(listing, {}).get(show, set())
+        found |= current if events[0].created else before ^ current
     return found
 
 
@@ -250,7 +305,7 @@ def later_merges(backend: Backend, load: dict[str, Any]) -> list[str]:
     return [
         f"decision {key} ({merged} into {survivor})"
         for key, label, survivor, merged in rows
-        if {_node(label, survivor), _node(label, merged)} & (mine.touched | mine.ends)
+        if {_node(label, survivor), _node(label, merged)} & (mine.rewrites | mine.ends)
     ]
 
 

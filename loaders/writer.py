@@ -50,7 +50,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from graph.backend import Backend, Statement
+from graph.backend import Backend, Results, Statement
 from graph.errors import GraphError
 from graph.keys import normalize_name
 from graph.schema import Label, RelType
@@ -321,8 +321,8 @@ class ListingWriter:
                 keys.get(label) or [], partial(self._write_part, statement, "keys")
             )
 
-    def _write_part(self, statement: str, name: str, part: Sequence[Any]) -> None:
-        self.backend.run_write(statement, {name: list(part)})
+    def _write_part(self, statement: str, name: str, part: Sequence[Any]) -> Results:
+        return self.backend.run_write(statement, {name: list(part)})
 
     def flush_degrees(self) -> None:
         """Write the degrees this load changed: added counts, once per entity, and a

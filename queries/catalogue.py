@@ -13,7 +13,9 @@ A `.cypher` file declares itself in its header (comments at the top):
     // title: A show and everything credited on it
     // description: what a user reads in the gallery
     // notes: why it is written this way (for maintainers; never shown)
-    // params: key:str, limit:int=200 in 1..1000, label:str=Show in Show|Person
+    // params: key:Company, limit:int=200 in 1..1000, label:str=Show in Show|Person
+(a parameter typed by a label, `key:Company`, names an entity: its text may be a name,
+Label:key or an identifier as well as a key, resolved by queries/entity_params.py)
     // backends: neo4j, falkordb          (optional; default both)
     // listed: no                         (a building block other questions use)
 A file `NAME.falkordb.cypher` or `NAME.neo4j.cypher` beside `NAME.cypher`
@@ -40,6 +42,7 @@ from graph.adhoc_policy import ADHOC_MAX_PARAMETER_CHARS
 from graph.backend import Backend, Results
 from graph.observe import query_named
 from graph.param_values import check_values
+from graph.schema import Label
 from queries.errors import QueryParameterError, UnknownQuery
 
 CYPHER_DIR = Path(__file__).with_name("cypher")
@@ -47,7 +50,8 @@ DIALECTS = ("neo4j", "falkordb")
 # The modules whose functions are questions (each registers its own with @question).
 QUESTION_MODULES = ("queries.search", "queries.explore", "queries.paths")
 _HEADER = re.compile(r"^//\s*(\w+):\s*(.*)$")
-_PARAM = re.compile(r"^(\w+):(str|int|float|bool|list)(?:=(\S*))?(?:\s+in\s+(\S+))?$")
+_PARAM = re.compile(r"^(\w+):(\w+)(?:=(\S*))?(?:\s+in\s+(\S+))?$")
+_ENTITY_LABELS = tuple(label.value for label in Label)
 _TYPE_WORDS = {
     "str": "text",
     "int": "a whole number",
@@ -62,7 +66,8 @@ class Param:
     """One parameter of a question: its type, default, bounds and choices.
 
     `argument` makes it positional on the command line (its `metavar` names it
-    there); `multiple` takes several of its `choices`.
+    there); `multiple` takes several of its `choices`. `entity` (a label) says the text
+    names an entity of that label: a name, Label:key or an identifier as well as its key.
     """
 
     name: str
@@ -76,6 +81,7 @@ class Param:
     help: str = ""
     argument: bool = False
     metavar: str | None = None
+    entity: str | None = None
 
     def coerce(self, value: Any) -> Any:
         """The value as its type, within its range and choices; QueryParameterError if not."""
@@ -140,6 +146,7 @@ class Param:
             "choices": list(self.choices) or None,
             "multiple": self.multiple or None,
             "help": self.help or None,
+            "entity": self.entity,
         }
         return described | {k: v for k, v in optional.items() if v is not None}
 
@@ -270,12 +277,19 @@ def _parse_params(text: str) -> tuple[Param, ...]:
         if not match:
             raise ValueError(f"bad parameter declaration {item!r}")
         name, type_, default, within = match.groups()
-        bounds: dict[str, Any] = {}
+        entity = type_ if type_ in _ENTITY_LABELS else None
+        if entity is None and type_ not in _TYPE_WORDS:
+            raise ValueError(
+                f"bad parameter type in {item!r}: one of {', '.join(_TYPE_WORDS)} or a label "
+                f"({', '.join(_ENTITY_LABELS)})"
+            )
+        bounds: dict[str, Any] = {"entity": entity} if entity else {}
+        type_ = "str" if entity else type_
         if within and ".." in within:
             low, _, high = within.partition("..")
-            bounds = {"low": int(low), "high": int(high)}
+            bounds |= {"low": int(low), "high": int(high)}
         elif within:
-            bounds = {"choices": tuple(within.split("|"))}
+            bounds |= {"choices": tuple(within.split("|"))}
         param = Param(name, type_, **bounds)
         if default is not None:
             param = replace(param, default=param.coerce(default), required=False)

@@ -60,6 +60,7 @@ SHOWN_TITLES = 3
 _NAMES = "n.{display}, coalesce(n.ids, []), n.year, n.season, n.episode_number, n.kind"
 # Per node: the shows it is on, their years, and its neighbours of the kind that says
 # two nodes are one (people on the same shows; for a show, its people and companies).
+# Columns are named: FalkorDB refuses two unnamed `[]` columns (the same name twice).
 _EVIDENCE = {
     Label.PERSON.value: (
         "UNWIND $keys AS k MATCH (p:Person {key: k})-->(s:Show) "
@@ -76,7 +77,8 @@ _EVIDENCE = {
     Label.SHOW.value: (
         "UNWIND $keys AS k MATCH (s:Show {key: k}) "
         "OPTIONAL MATCH (s)--(n) WHERE n:Person OR n:Company "
-        "RETURN k, [], [], [s.year], collect(DISTINCT n.key)"
+        "RETURN k, [] AS shows, [] AS titles, [s.year] AS years, "
+        "collect(DISTINCT n.key) AS neighbours"
     ),
 }
 

@@ -27,12 +27,22 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from graph.backend import Backend
 from graph.identifiers import try_identifier
 from graph.schema import CREDIT_TYPES, RELATIONSHIPS, Label, RelType
 from queries.catalogue import Param, catalogue, question
+from queries.lists import (
+    CREDITS_PAGE,
+    KNOWN_FOR_RULE,
+    KNOWN_FOR_SIZE,
+    credits_page,
+    list_params,
+    prominent_shows,
+    shows_page,
+)
 from queries.namesakes import distinguish
 from queries.provenance import listings_asserting_show, public_decisions
 from queries.search import check_label, identified
@@ -86,8 +96,8 @@ def _adamic_adar(weight: float, degree: int | None) -> float:
 
 
 PROVENANCE_LIMIT = 100
-# The most credits a show or person page lists (the database counts them all).
-CREDITS_LIMIT = 1000  # also the default of `limit` in show.cypher and person.cypher
+# The most credits a show page lists (the database counts them all).
+CREDITS_LIMIT = 1000  # also the default of `limit` in show.cypher (person pages page: lists.py)
 # The most episodes a series page lists (the database counts them all).
 EPISODES_LIMIT = 1000  # also the default of `limit` in episodes.cypher
 
@@ -145,7 +155,7 @@ def _provenance_through_edges(backend: Backend, label: str, key: str) -> list[di
 
 def _credit_group(credit: dict) -> str:
     """A credit's section: its type, a producer's role, or the category of any other credit
-    (composer, editor...: WORKED_ON's role); show.cypher and person.cypher agree."""
+    (composer, editor...: WORKED_ON's role); show.cypher and queries/lists.py agree."""
     if credit["type"] in (RelType.PRODUCED.value, RelType.WORKED_ON.value):
         return credit["role"] or (
             "producer" if credit["type"] == RelType.PRODUCED.value else "other"
@@ -153,7 +163,7 @@ def _credit_group(credit: dict) -> str:
     return credit["type"]
 
 
-def _groups(order: tuple[str, ...], grouped: dict[str, list]) -> list[str]:
+def _groups(order: tuple[str, ...], grouped: Mapping[str, Any]) -> list[str]:
     """The sections a page shows: those of `order` first, then every other category (a
     WORKED_ON credit's: composer, editor...) by name, so none is dropped."""
     return [g for g in order if grouped.get(g)] + sorted(g for g in grouped if g not in order)
@@ -310,26 +320,89 @@ def series_episodes(backend: Backend, key: str, limit: int | None = None) -> dic
     }
 
 
-def person_detail(backend: Backend, key: str, limit: int | None = None) -> dict | None:
-    """A person page: their first `limit` (CREDITS_LIMIT) credits by section then title, how
-    many there are, and the titles they are known for that the graph holds."""
-    rows = _run(
-        backend,
-        "person",
-        key=key,
-        roles=list(PERSON_CREDIT_ORDER),
-        limit=CREDITS_LIMIT if limit is None else limit,
+SHOW_KEY = Param(
+    "key",
+    "str",
+    argument=True,
+    metavar="SHOW",
+    entity="Show",
+    help="The show: a title, Show:key or an identifier such as tt0082971.",
+)
+PERSON_KEY = Param(
+    "key",
+    "str",
+    argument=True,
+    metavar="PERSON",
+    entity="Person",
+    help="The person: a name, Person:key or an identifier such as nm0000229.",
+)
+
+
+# A filmography's groups as its page names them (`role=cast`): the types whose group is the
+# type itself by their noun; a producer's role and a crew category are their own names.
+GROUP_BY_NOUN = {ROLE_NOUNS[t]: t for t in ("DIRECTED", "WROTE", "ACTED_IN")}
+
+
+def group_noun(group: str) -> str:
+    return ROLE_NOUNS.get(group, group)
+
+
+@question(
+    "filmography",
+    "A person's credits",
+    "One page of a person's credits, grouped by role (director, writer, producer, executive "
+    "producer, cast, then the others by name) and ordered by year, newest first, with how "
+    "many match.",
+    PERSON_KEY,
+    Param(
+        "role",
+        "str",
+        None,
+        required=False,
+        help="Only this role's credits: director, writer, producer, cast, composer...",
+    ),
+    *list_params("-year", CREDITS_PAGE),
+    columns=("key", "title", "year", "credit", "characters", "job", "category"),
+)
+def filmography(backend: Backend, key: str, role: str | None = None, **paging) -> list[dict]:
+    listed = credits_page(
+        backend, key, PERSON_CREDIT_ORDER, GROUP_BY_NOUN.get(role or "", role), **paging
     )
-    if not rows:
+    return [{**row, "credit": group_noun(row["grp"])} for row in listed.rows]
+
+
+def person_detail(
+    backend: Backend,
+    key: str,
+    limit: int | None = None,
+    role: str | None = None,
+    **paging,
+) -> dict | None:
+    """A person page: one page of their credits (`limit`, CREDITS_PAGE by default) grouped
+    by role and ordered by year (or `paging`'s sort and filters), how many there are, and
+    what they are known for."""
+    found = backend.run_read(
+        "MATCH (p:Person {key: $key}) RETURN p", {"key": key}, max_rows=0
+    ).value()
+    if found is None:
         return None
-    row = rows[0]
-    person = row["person"]["properties"]
+    person = found["properties"]
+    listed = credits_page(
+        backend,
+        key,
+        PERSON_CREDIT_ORDER,
+        GROUP_BY_NOUN.get(role or "", role),
+        limit=CREDITS_PAGE if limit is None else limit,
+        **paging,
+    )
+    if role:
+        listed.filters["role"] = role  # as the page names it
     by_role: dict[str, list[dict]] = defaultdict(list)
     in_episodes = _episodes_credited(
-        backend, [[c["key"], c["id"]] for c in row["credits"] if c["has_episodes"]]
+        backend, [[c["key"], c["id"]] for c in listed.rows if c["has_episodes"]]
     )
-    for credit in sorted(row["credits"], key=lambda c: (c["title"] or "", c["key"])):
-        by_role[_credit_group(credit)].append(
+    for credit in listed.rows:  # in the database's order: by group, then by year
+        by_role[credit["grp"]].append(
             {
                 "key": credit["key"],
                 "name": credit["title"],
@@ -339,7 +412,7 @@ def person_detail(backend: Backend, key: str, limit: int | None = None) -> dict 
                 "episodes": in_episodes.get(credit["id"], 0),
             }
         )
-    known = known_for(backend, person.get("known_for") or [])
+    known = known_for(backend, person.get("known_for") or [], key)
     distinguish(
         backend,
         [show for shows in by_role.values() for show in shows]
@@ -352,21 +425,34 @@ def person_detail(backend: Backend, key: str, limit: int | None = None) -> dict 
         "name": person.get("name"),
         "properties": person,
         "credits": [
-            {"role": ROLE_NOUNS.get(group, group), "shows": by_role[group]}
+            {"role": group_noun(group), "shows": by_role[group]}
             for group in _groups(PERSON_CREDIT_ORDER, by_role)
         ],
-        "credit_count": row["total"],
-        **_cut(row),
-        "counts": {"credits": row["total"], "shows": row["shows"]},
+        "credit_groups": [
+            {"role": group_noun(group), "count": listed.groups[group]}
+            for group in _groups(PERSON_CREDIT_ORDER, listed.groups)
+        ],
+        "credit_count": listed.credits,
+        "shown": len(listed.rows),
+        "total": listed.credits,
+        "truncated": len(listed.rows) < listed.credits,
+        "list": listed.to_json(),
+        "counts": {"credits": listed.credits, "shows": listed.shows},
         "known_for": known,
+        "known_for_rule": KNOWN_FOR_RULE,
         "provenance": _provenance_through_edges(backend, "Person", key),
         "decisions": public_decisions(backend, "Person", key),
     }
 
 
-def known_for(backend: Backend, identifiers: list[str]) -> list[dict]:
-    """A person's known-for titles (show identifiers), each with its show when the graph
-    holds it: {"id", "label", "key", "name", "year"} (key, name and year None if not)."""
+def known_for(
+    backend: Backend, identifiers: list[str], person_key: str | None = None
+) -> list[dict]:
+    """What a person is known for: the source's known-for titles (show identifiers: IMDb's
+    knownForTitles) first, each with its show when the graph holds it, then, up to
+    KNOWN_FOR_SIZE, their most prominent shows by KNOWN_FOR_RULE (queries/lists.py).
+    Each {"id", "label", "key", "name", "year"} (key, name and year None for a title the
+    graph does not hold; id None for a show the rule chose)."""
     parsed = [(text, try_identifier(text, Label.SHOW)) for text in identifiers]
     found = identified(backend, Label.SHOW.value, [i for _text, i in parsed if i is not None])
     result = []
@@ -381,28 +467,44 @@ def known_for(backend: Backend, identifiers: list[str]) -> list[dict]:
                 "label": Label.SHOW.value,
             }
         )
+    held = {item["key"] for item in result if item["key"]}
+    if person_key is not None and len(held) < KNOWN_FOR_SIZE:
+        for show in prominent_shows(backend, person_key, KNOWN_FOR_SIZE + len(held)):
+            if len(held) < KNOWN_FOR_SIZE and show["key"] not in held:
+                held.add(show["key"])
+                result.append(
+                    {
+                        "id": None,
+                        "key": show["key"],
+                        "name": show["title"],
+                        "year": show["year"],
+                        "label": Label.SHOW.value,
+                    }
+                )
     return result
 
 
-def company_detail(backend: Backend, key: str, limit: int = 200) -> dict | None:
-    return _entity_with_shows(backend, "Company", key, limit)
+def company_detail(backend: Backend, key: str, **paging) -> dict | None:
+    return _entity_with_shows(backend, "Company", key, paging)
 
 
-def genre_detail(backend: Backend, key: str, limit: int = 200) -> dict | None:
-    return _entity_with_shows(backend, "Genre", key, limit)
+def genre_detail(backend: Backend, key: str, **paging) -> dict | None:
+    return _entity_with_shows(backend, "Genre", key, paging)
 
 
-def _entity_with_shows(backend: Backend, label: str, key: str, limit: int) -> dict | None:
-    """A company or genre page: its first `limit` shows by title, and how many there are."""
-    query = label.lower()  # the canned query and its node column share the label's name
-    rows = _run(backend, query, key=key, limit=limit)
-    if not rows:
+def _entity_with_shows(backend: Backend, label: str, key: str, paging: dict) -> dict | None:
+    """A company or genre page: one page of its shows (by title, or `paging`'s sort and
+    filters: queries/lists.py), and how many there are."""
+    found = backend.run_read(
+        f"MATCH (n:{check_label(label)} {{key: $key}}) RETURN n", {"key": key}, max_rows=0
+    ).value()
+    if found is None:
         return None
-    props = rows[0][query]["properties"]
-    shows = sorted(
-        (s for s in rows[0]["shows"] if s.get("key")), key=lambda s: (s["title"] or "", s["key"])
+    props = found["properties"]
+    listed = shows_page(backend, label, key, **paging)
+    everything = (
+        listed.total if not listed.filters else shows_page(backend, label, key, limit=1).total
     )
-    total = rows[0]["total"] if shows else 0
     return {
         "label": label,
         "key": key,
@@ -414,11 +516,13 @@ def _entity_with_shows(backend: Backend, label: str, key: str, limit: int) -> di
                 "name": s["title"],
                 "year": s["year"],
                 "label": "Show",
+                "series": s["series"],  # an episode's series, season and number
             }
-            for s in shows
+            for s in listed.rows
         ],
-        "total": total,
-        "counts": {"shows": total},
+        "total": listed.total,
+        "list": listed.to_json(),
+        "counts": {"shows": everything},
         "provenance": _provenance_through_edges(backend, label, key),
         "decisions": public_decisions(backend, label, key),
     }
@@ -433,7 +537,7 @@ def exists(backend: Backend, label: str, key: str) -> bool:
     )
 
 
-DETAILS = {
+DETAILS: dict[str, Callable[..., dict | None]] = {
     "Show": show_detail,
     "Person": person_detail,
     "Company": company_detail,
@@ -450,22 +554,6 @@ def _entities(label: str, items: list[dict]) -> list[dict]:
 
 
 # -- related content ------------------------------------------------------
-
-
-SHOW_KEY = Param(
-    "key",
-    "str",
-    argument=True,
-    metavar="SHOW",
-    help="The show: a title, Show:key or an identifier such as tt0082971.",
-)
-PERSON_KEY = Param(
-    "key",
-    "str",
-    argument=True,
-    metavar="PERSON",
-    help="The person: a name, Person:key or an identifier such as nm0000229.",
-)
 
 
 @question(

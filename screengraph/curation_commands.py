@@ -6,11 +6,13 @@ from __future__ import annotations
 import click
 
 from graph.backend import Results
-from loaders.decisions import LISTED, DecisionNotFound, list_decisions
+from graph.result_text import counted
+from loaders.decisions import LISTED, SPLIT, DecisionNotFound, find_decision, list_decisions
 from loaders.history import LoadOrigin
 from loaders.merge import (
     MergeRefused,
     check_mergeable,
+    finish_decisions,
     merge_entities,
     plan_merge,
     split_decision,
@@ -41,7 +43,8 @@ def _say_preview(preview: dict) -> None:
         f"{survivor['name']} [{survivor['key']}], which survives as {preview['name_after']!r}:"
     )
     click.echo(
-        f"  credits moved: {preview['credits_moved']} on {preview['shows']} show(s)"
+        f"  credits moved: {preview['credits_moved']} on "
+        + counted(preview["shows"], "neighbour" if preview["label"] == "Show" else "show")
         + (
             f" ({preview['credits_joined']} the survivor already had: joined)"
             if preview["credits_joined"]
@@ -65,12 +68,18 @@ def _say_preview(preview: dict) -> None:
 def merge(
     cli: CliContext, survivor: str, merged: str, why: str | None, yes: bool, as_json: bool
 ) -> None:
-    """Merge MERGED into SURVIVOR (two people, or two companies): its credits, identifiers
-    and spellings move to SURVIVOR, which keeps its key; later loads that spell MERGED's
+    """Merge MERGED into SURVIVOR (two people, companies, genres or shows): its credits (a
+    show's every edge and listing), identifiers and spellings move to SURVIVOR, which keeps its key; later loads that spell MERGED's
     name, or carry its identifiers, land on SURVIVOR. Each is a name, Label:key or an
-    identifier. Shows the preview first; `screengraph split DECISION` undoes it."""
+    identifier. Shows the preview first; `screengraph split DECISION` undoes it. A merge
+    or split stopped midway is finished first."""
     backend = cli.backend()
+    finished = _finish(backend, as_json)
     one, other = _entity(cli, survivor), _entity(cli, merged)
+    if finished and one["label"] == other["label"] and one["key"] == other["key"]:
+        if as_json:
+            emit_json({"finished": finished, "merged": True})
+        return  # the merge asked for again was the one stopped midway: finished
     try:
         if one["label"] != other["label"]:
             raise MergeRefused(
@@ -122,9 +131,17 @@ def _echo_split_preview(preview: dict) -> None:
 @pass_context
 def split(cli: CliContext, decision_id: str, why: str | None, yes: bool, as_json: bool) -> None:
     """Undo a merge exactly: both entities, their credits, identifiers and spellings back as
-    they were before it. DECISION may be the start of a decision's id. Previewed first."""
+    they were before it. DECISION may be the start of a decision's id. Previewed first.
+    A merge or split stopped midway is finished first."""
     backend = cli.backend()
+    finished = _finish(backend, as_json)
     try:
+        if any(decision_id and d["id"].startswith(decision_id) for d in finished):
+            found = find_decision(backend, decision_id)
+            if found["status"] == SPLIT:
+                if as_json:
+                    emit_json({"finished": finished, "split": True})
+                return  # the split asked for again was the one stopped midway: finished
         preview = split_preview(backend, decision_id)
         if as_json and not yes:
             emit_json({"preview": preview, "split": False})
@@ -156,9 +173,16 @@ def split(cli: CliContext, decision_id: str, why: str | None, yes: bool, as_json
     help="How many decisions to list, newest first.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--finish",
+    is_flag=True,
+    help="First finish the merges and splits stopped midway (killed); loads wait for it.",
+)
 @pass_context
-def decisions(cli: CliContext, limit: int, as_json: bool) -> None:
+def decisions(cli: CliContext, limit: int, as_json: bool, finish: bool) -> None:
     """The curation decisions (merges, and whether they were split), newest first."""
+    if finish:
+        _finish(cli.backend(), as_json)
     results = list_decisions(cli.backend(), limit)
     if as_json:
         emit_json([dict(zip(results.columns, row)) for row in results.rows])
@@ -169,6 +193,21 @@ def decisions(cli: CliContext, limit: int, as_json: bool) -> None:
         Results(list(shown), [[row[i] for i in index] for row in results.rows]),
         title="Decisions",
     )
+
+
+def _finish(backend, quiet: bool) -> list[dict]:
+    """Finish the merges and splits stopped midway, saying so; returns them."""
+    finished = [
+        {k: d.get(k) for k in ("id", "status", "label", "survivor", "merged")}
+        for d in finish_decisions(backend)
+    ]
+    for done in finished:
+        if not quiet:
+            click.echo(
+                f"Finished decision {done['id']}, stopped midway: {done['merged']} and "
+                f"{done['survivor']} are now {done['status']}."
+            )
+    return finished
 
 
 def register(group: click.Group) -> None:

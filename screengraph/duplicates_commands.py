@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from graph.backend import Results
+from graph.result_text import counted
 from queries.duplicates import DEFAULT_MIN_SCORE, LABELS, MAX_BONUS, find_duplicates
 from screengraph.context import CliContext, pass_context
 from screengraph.output import emit, emit_json
@@ -53,8 +54,9 @@ def duplicates(
         title=f"Likely duplicates among {report.label} nodes",
     )
     click.echo(
-        f"{report.examined:,} {report.label} nodes read, {report.compared:,} pairs "
-        f"compared, {len(report.pairs):,} proposed in {report.seconds:.1f} s"
+        f"{counted(report.examined, f'{report.label} node')} read, "
+        f"{counted(report.compared, 'pair')} compared, {len(report.pairs):,} proposed in "
+        f"{report.seconds:.1f} s"
         + (
             f"; {report.skipped_blocks} blocks of over-common names skipped"
             if report.skipped_blocks
@@ -74,10 +76,11 @@ def _evidence(evidence) -> str:
     said = []
     if evidence.shared_shows:
         said.append(
-            f"{evidence.shared_shows} shared show(s): " + ", ".join(evidence.shared_show_titles)
+            f"{counted(evidence.shared_shows, 'shared show')}: "
+            + ", ".join(evidence.shared_show_titles)
         )
     if evidence.shared_neighbours:
-        said.append(f"{evidence.shared_neighbours} shared collaborator(s)")
+        said.append(counted(evidence.shared_neighbours, "shared collaborator"))
     if evidence.years_overlap:
         said.append("years overlap")
     return "; ".join(said) or "names only"

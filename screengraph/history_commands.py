@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from graph.backend import Backend, Results
+from graph.result_text import counted
 from loaders.changes import diff_counts, diff_rows, load_diff
 from loaders.history import LISTED, UNDO_KIND, LoadNotFound, find_load, list_loads, unfinished_undo
 from loaders.undo import Undo, UndoRefused, preview_undo, undo_rows
@@ -190,7 +191,8 @@ def undo(cli: CliContext, load_id: str, yes: bool, cascade: bool, as_json: bool)
         raise click.ClickException(preview.refusal)
     if not yes:
         click.confirm(
-            f"Undo {len(preview.targets)} load(s): {', '.join(t['id'] for t in preview.targets)}?",
+            f"Undo {counted(len(preview.targets), 'load')}: "
+            f"{', '.join(t['id'] for t in preview.targets)}?",
             abort=True,
         )
     try:

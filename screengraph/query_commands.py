@@ -12,6 +12,7 @@ import click
 from graph.backend import Results
 from queries import explore
 from queries.catalogue import as_results, catalogue
+from queries.entity_params import EntityParameterError, resolve_entity_params
 from queries.errors import AmbiguousEntity, UnknownEntity
 from queries.namesakes import distinguish_one
 from queries.paths import connection_path
@@ -175,8 +176,13 @@ def query(cli: CliContext, name, pairs, list_queries, fmt) -> None:
             )
             click.echo(f"{q['name']:<24} {q['title']}  ({params or 'no parameters'})")
         return
-    results = reg.run(cli.backend(), name, _parse_params(pairs), max_rows=cli.settings.max_rows)
-    emit(results, fmt, title=reg.get(name).title)
+    asked = reg.get(name)
+    try:
+        bound = resolve_entity_params(cli.backend(), asked, asked.bind(_parse_params(pairs)))
+    except EntityParameterError as exc:
+        raise click.ClickException(str(exc)) from None
+    results = reg.run(cli.backend(), name, bound, max_rows=cli.settings.max_rows)
+    emit(results, fmt, title=asked.title)
 
 
 @click.command()

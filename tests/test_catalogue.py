@@ -17,7 +17,7 @@ from screengraph.cli import main
 from screengraph.question_options import QuestionCommand, option_name
 from tests.webapp.conftest import make_app
 from webapp.views_connect import PATH_FIELDS
-from webapp.views_explore import NEIGHBOURHOOD_FIELDS, SEARCH_FIELDS
+from webapp.views_explore import LIST_QUESTIONS, NEIGHBOURHOOD_FIELDS, SEARCH_FIELDS
 
 FORMAT_FLAGS = {"fmt"}  # --table / --json / --csv, every printing command's own
 
@@ -202,9 +202,16 @@ def test_openapi_documents_every_question_with_the_catalogues_parameters(client,
         *((f"/{label}/{{key}}/graph.json", _around(), {}) for label in ("show", "genre")),
         ("/person/{key}/export.graphml", _around(), {}),
     ]
+    # An entity page's long list takes its list question's parameters (its key is the path's).
+    routes += [
+        (f"/{label.lower()}/{{key}}.json", catalogue().get(name), {})
+        for label, name in LIST_QUESTIONS.items()
+    ]
     for url, asked, names in routes:
         described = {p["name"]: _as_described(p) for p in paths[url]["get"]["parameters"]}
         for param in asked.parameters:
+            if param.name == "key" and "{key}" in url:
+                continue
             field = names.get(param.name, param.name)
             assert described.get(field) == _documented(param, field), (url, field)
             multiple = paths[url]["get"]["parameters"][list(described).index(field)]

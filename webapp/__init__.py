@@ -31,7 +31,7 @@ def create_app(
     if test_config:
         app.config.update(test_config)
 
-    from graph.result_text import cell_text
+    from graph.result_text import cell_text, counted
     from webapp import (
         csrf,
         errors,
@@ -47,11 +47,13 @@ def create_app(
         views_duplicates,
         views_explore,
         views_export,
+        views_graph,
         views_ingest,
         views_loads,
     )
 
     app.jinja_env.filters["cell"] = cell_text
+    app.jinja_env.filters["counted"] = counted
     telemetry.init_app(app)  # first: every request is timed and logged, refused ones too
     store.init_app(app, backend)
     page_cache.init_app(app, settings.page_cache_mb)
@@ -64,6 +66,7 @@ def create_app(
     app.before_request(inputs.check_form)
     for module in (
         views_explore,
+        views_graph,
         views_export,
         views_connect,
         views_console,

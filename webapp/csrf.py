@@ -1,6 +1,9 @@
 """CSRF protection for every form: a per-session token checked on each POST.
 
-JSON clients of the API send the same token in the X-CSRF-Token header.
+JSON clients of the API send the same token in the X-CSRF-Token header. A script may
+POST a JSON body to a read-only endpoint (READ_ONLY_JSON_POSTS) without a session: it
+changes nothing, and a page on another site cannot send a JSON body without a CORS
+preflight this app never grants (webapp/security.py refuses cross-site requests too).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from flask import Flask, request, session
 from webapp.errors import ApiError
 
 _FIELD = "csrf_token"
+# Endpoints that only read, whatever is posted: the console's JSON twin.
+READ_ONLY_JSON_POSTS = frozenset({"console.console_json"})
 
 
 def csrf_token() -> str:
@@ -29,6 +34,8 @@ def init_app(app: Flask) -> None:
         if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
             return
         if app.config.get("CSRF_DISABLED"):
+            return
+        if request.endpoint in READ_ONLY_JSON_POSTS and request.is_json:
             return
         expected = session.get(_FIELD, "")
         if not expected:  # no session, no token to match: refuse before reading the body

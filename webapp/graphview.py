@@ -14,6 +14,7 @@ from typing import Any
 from graph.backend import Backend, Results
 from graph.schema import Label
 from queries.namesakes import distinguish
+from queries.neighbours import ranked_neighbours
 from webapp.links import entity_url
 
 DISPLAY_CAP = 300
@@ -58,6 +59,25 @@ def _node(value: Any) -> tuple[str, str, dict] | None:
     return label, key, props if isinstance(props, dict) else {}
 
 
+_LABEL_BY_SLUG = {label.lower(): label for label in _ENTITY_LABELS}
+
+
+def _reference(value: Any) -> tuple[str, str, dict] | None:
+    """(label, key, properties) of a map that names an entity and its page here (`{key,
+    name, url: "/show/x"}`: the canned questions' rows nest them), else None."""
+    if not isinstance(value, dict) or not isinstance(value.get("key"), str):
+        return None
+    url = value.get("url")
+    if not isinstance(url, str) or not value["key"]:
+        return None
+    slug = url.split("/")[1] if url.startswith("/") and not url.startswith("//") else ""
+    label = _LABEL_BY_SLUG.get(slug)
+    if label is None or url != entity_url(label, value["key"]):
+        return None
+    name = value.get("display") or value.get("name") or value.get("title") or value["key"]
+    return label, value["key"], {"name": name}
+
+
 def _is_relationship(value: Any) -> bool:
     return isinstance(value, dict) and isinstance(value.get("type"), str) and "properties" in value
 
@@ -65,7 +85,7 @@ def _is_relationship(value: Any) -> bool:
 def _walk(value: Any, nodes: dict, edges: dict, depth: int = 0) -> None:
     if depth > MAX_DEPTH:
         return
-    found = _node(value)
+    found = _node(value) or _reference(value)
     if found:
         label, key, props = found
         nid = node_id(label, key)
@@ -80,7 +100,7 @@ def _walk(value: Any, nodes: dict, edges: dict, depth: int = 0) -> None:
                 "url": entity_url(label, key) if label in _ENTITY_LABELS else None,
             },
         )
-    elif isinstance(value, list):
+    if isinstance(value, list):
         # A path alternates nodes and relationships: connect the neighbours.
         for i, item in enumerate(value):
             if _is_relationship(item) and 0 < i < len(value) - 1:
@@ -101,7 +121,7 @@ def _walk(value: Any, nodes: dict, edges: dict, depth: int = 0) -> None:
                         },
                     )
             _walk(item, nodes, edges, depth + 1)
-    elif isinstance(value, dict):
+    if isinstance(value, dict) and not _node(value):
         for item in value.values():
             _walk(item, nodes, edges, depth + 1)
 
@@ -114,11 +134,42 @@ def members_of(values: Iterable[Any]) -> list[tuple[str, str]]:
     return [(node["label"], node["key"]) for node in nodes.values()]
 
 
-def graph_from_values(values: Iterable[Any], center: str | None = None) -> dict:
+def _row_entity(columns: list[str], row: Any) -> tuple[str, dict] | None:
+    """A row that is itself an entity (columns `key` and `url`, what the Python questions
+    answer): its graph-view id and the map it reads as."""
+    if not isinstance(row, list) or "key" not in columns or "url" not in columns:
+        return None
+    record = dict(zip(columns, row, strict=False))
+    found = _reference(record)
+    return (node_id(found[0], found[1]), record) if found else None
+
+
+def graph_from_values(
+    values: Iterable[Any], center: str | None = None, columns: list[str] | None = None
+) -> dict:
+    """The nodes in some values and the relationships among them. With the `columns` of
+    rows that are entities themselves, each row's entity is linked to the entities nested
+    in its other columns (a related show to the people it shares), by the column's name."""
     nodes: dict[str, dict] = {}
     edges: dict[str, dict] = {}
     for value in values:
-        _walk(value, nodes, edges)
+        row = _row_entity(columns or [], value)
+        if row is None:
+            _walk(value, nodes, edges)
+            continue
+        row_id, record = row
+        _walk(record, nodes, edges)
+        for column, cell in record.items():
+            if column in ("key", "url"):
+                continue
+            found: dict[str, dict] = {}
+            _walk(cell, found, edges)
+            for nid in found:
+                if nid != row_id:
+                    edges.setdefault(
+                        f"{row_id}-{column}-{nid}",
+                        {"source": row_id, "target": nid, "type": column, "role": None},
+                    )
     total = len(nodes)
     shown = list(nodes.values())[:DISPLAY_CAP]
     kept = {n["id"] for n in shown}
@@ -134,7 +185,49 @@ def graph_from_values(values: Iterable[Any], center: str | None = None) -> dict:
 def graph_from_results(results: Results, backend: Backend | None = None) -> dict:
     """The graph view of a result set; with the backend, namesakes among its nodes get
     their distinguishing detail (`display`: `David Smith (b. 1950)`; queries/namesakes.py)."""
-    graph = graph_from_values(results.rows)
+    graph = graph_from_values(results.rows, columns=results.columns)
     if backend is not None:
         distinguish(backend, graph["nodes"])
     return graph
+
+
+def neighbours_graph(
+    backend: Backend, label: str, key: str, offset: int, limit: int
+) -> dict | None:
+    """A page of an entity's neighbours, best connected first, as graph-view JSON: the
+    nodes with their links to the entity, `total` neighbours in all, and `next_offset` (None
+    on the last page) for the view's "more". None when there is no such entity."""
+    found = ranked_neighbours(backend, label, key, offset=offset, limit=limit)
+    if found is None:
+        return None
+    center = node_id(label, key)
+    nodes, edges = [], []
+    for neighbour in found["neighbours"]:
+        nid = node_id(neighbour["label"], neighbour["key"])
+        props = neighbour["properties"]
+        nodes.append(
+            {
+                "id": nid,
+                "key": neighbour["key"],
+                "label": neighbour["label"],
+                "name": str(props.get("title") or props.get("name") or neighbour["key"]),
+                "url": entity_url(neighbour["label"], neighbour["key"]),
+                "degree": neighbour["degree"],
+            }
+        )
+        for link in neighbour["links"]:
+            source, target = (center, nid) if link["outgoing"] else (nid, center)
+            edges.append(
+                {"source": source, "target": target, "type": link["type"], "role": link["role"]}
+            )
+    distinguish(backend, nodes)
+    end = offset + len(nodes)
+    return {
+        "center": center,
+        "nodes": nodes,
+        "edges": edges,
+        "offset": offset,
+        "shown": len(nodes),
+        "total": found["total"],
+        "next_offset": end if end < found["total"] else None,
+    }

@@ -7,10 +7,11 @@ from flask import Blueprint, jsonify
 from graph.export_formats import FORMATS
 from graph.version import VERSION
 from queries.catalogue import Param, Question, catalogue
+from queries.neighbours import NEIGHBOURS
 from webapp import limits
 from webapp.store import get_backend
 from webapp.views_connect import PATH_FIELDS
-from webapp.views_explore import NEIGHBOURHOOD_FIELDS, SEARCH_FIELDS
+from webapp.views_explore import LIST_QUESTIONS, NEIGHBOURHOOD_FIELDS, SEARCH_FIELDS
 
 bp = Blueprint("openapi", __name__)
 
@@ -143,10 +144,32 @@ def document() -> dict:
         if p["name"] in NEIGHBOURHOOD_FIELDS
     ]
     for label in ("show", "person", "company", "genre"):
-        paths[f"/{label}/{{key}}.json"] = _get(f"A {label} with its credits and connections", [key])
+        listed = LIST_QUESTIONS.get(label.capitalize())
+        paging = (
+            [p for p in question_parameters(asked.get(listed)) if p["name"] != "key"]
+            if listed
+            else []
+        )
+        paths[f"/{label}/{{key}}.json"] = _get(
+            f"A {label} with its credits and connections"
+            + (
+                f"; its long list paged, sorted and filtered ({', '.join(p['name'] for p in paging)})"
+                if paging
+                else ""
+            ),
+            [key, *paging],
+        )
         paths[f"/{label}/{{key}}/graph.json"] = _get(
             f"Neighbourhood of a {label} for graph views",
             [key, *around],
+        )
+        paths[f"/{label}/{{key}}/neighbours.json"] = _get(
+            f"A {label}'s neighbours, best connected first, a page at a time (the graph "
+            "view's expand and more): nodes, edges, shown, total, next_offset",
+            [
+                key,
+                *(p for p in question_parameters(NEIGHBOURS) if p["name"] in ("offset", "limit")),
+            ],
         )
         for export_format in FORMATS.values():
             paths[f"/{label}/{{key}}/export.{export_format.name}"] = _get(
@@ -225,8 +248,28 @@ def document() -> dict:
                                 "csrf_token": {"type": "string"},
                             },
                         }
-                    }
-                }
+                    },
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["query"],
+                            "properties": {
+                                "query": {
+                                    "type": "string",
+                                    "maxLength": limits.TEXT_CHARS["query"],
+                                },
+                                "params": {"type": "object"},
+                            },
+                        },
+                        "example": {
+                            "query": "MATCH (s:Show {key: $key}) RETURN s",
+                            "params": {"key": "the-bureau"},
+                        },
+                    },
+                },
+                "description": "A form from the console page carries its csrf_token; a script sends "
+                "JSON and needs no session or token (the query only reads). A query the engine "
+                "cannot parse is a 400 `syntax_error` whose error has `position` {line, column}.",
             },
             "responses": {
                 "200": {"description": "columns, rows, truncated, elapsed_ms, graph"},
@@ -276,7 +319,11 @@ def document() -> dict:
     paths["/console.json"]["get"] = _get(
         "Run a read-only Cypher query given in the query string (a browser page on another "
         "site cannot: it is refused as cross-site)",
-        [_param("query", required=True), _param("params", description="JSON object")],
+        [
+            _param("query", required=True),
+            _param("params", description="JSON object"),
+            _param("view", description="How the page shows the results: Table, Graph or JSON"),
+        ],
     )["get"]
     paths["/ingest.json"]["get"] = _get(
         "Whether adding listings is switched on, and the formats it reads", []
@@ -351,7 +398,7 @@ def document() -> dict:
         }
     }
     duplicate_params = [
-        _param("label", description="Person (the default), Company or Show"),
+        _param("label", description="Person (the default), Company or Show: whose last search"),
         _param(
             "min_score",
             type_="number",
@@ -361,15 +408,16 @@ def document() -> dict:
     ]
     paths["/duplicates.json"] = {
         **_get(
-            "Pairs of entities likely to be one (for holders of the ingest token; 403 "
-            "until this session sent it)",
-            duplicate_params,
+            "The last search for entities likely to be one (`last`: its pairs with evidence, "
+            "when it ran, whether the store changed since) and the one running (`running`), "
+            "for holders of the ingest token (403 until this session sent it)",
+            duplicate_params[:1],
         ),
         "post": {
-            "summary": "Send the ingest token once for this session, then list the pairs",
+            "summary": "Send the ingest token once for this session, then see the searches",
             **token_form,
             "responses": {
-                "200": {"description": "the pairs, with evidence"},
+                "200": {"description": "the last search and the one running"},
                 **{code: _ERROR for code in ("400", "403", "429")},
             },
         },
@@ -394,13 +442,31 @@ def document() -> dict:
         }
 
     curation_errors = {code: _ERROR for code in ("400", "403", "404", "409", "429")}
+    paths["/duplicates/search.json"] = {
+        "post": {
+            "summary": "Start a search for likely duplicates in the background (one at a "
+            "time: 409 while one runs); GET /duplicates.json then shows it running, then its "
+            "result (for holders of the ingest token)",
+            **form(
+                {
+                    "label": "Person (the default), Company or Show",
+                    "min_score": "The least score of a pair shown (default 0.9)",
+                },
+                [],
+            ),
+            "responses": {
+                "200": {"description": "the search started, and the last one of the label"},
+                **curation_errors,
+            },
+        }
+    }
     paths["/duplicates/merge.json"] = {
         "post": {
-            "summary": "Preview a merge of two people or two companies, or with confirm=yes "
+            "summary": "Preview a merge of two people, companies or shows, or with confirm=yes "
             "make it (for holders of the ingest token; 409 with the reason when refused)",
             **form(
                 {
-                    "label": "Person or Company",
+                    "label": "Person, Company or Show",
                     "survivor": "The key of the entity that stays",
                     "merged": "The key of the entity merged into it",
                     "confirm": "yes to merge; otherwise only the preview",

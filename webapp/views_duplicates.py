@@ -4,6 +4,10 @@ each with a Merge button: a preview first (`screengraph merge`), then the merge 
 confirmation, recorded as a decision (loaders/merge.py). /decisions lists the decisions,
 each merge with a Split button (`screengraph split`).
 
+A search runs in the background (webapp/duplicates_job.py: ~22 s at 10^5 people): the
+page starts one, shows it running, then its result, kept with when it ran and whether the
+store has changed since.
+
 The token is sent once, in a POST (CSRF-checked, throttled as on the ingest page); the
 session then remembers that this browser holds it, as the load history's pages do (one
 session flag for both). Without it the page asks for the token and its JSON twin answers 403.
@@ -24,7 +28,8 @@ from loaders.merge import (
     split_decision,
     split_preview,
 )
-from queries.duplicates import DEFAULT_MIN_SCORE, LABELS, MAX_BONUS, find_duplicates
+from queries.duplicates import DEFAULT_MIN_SCORE, LABELS, MAX_BONUS
+from webapp.duplicates_job import SearchRunning, jobs
 from webapp.errors import ApiError, wants_json
 from webapp.links import entity_url
 from webapp.store import get_backend
@@ -65,33 +70,55 @@ def _min_score() -> float:
 
 @page(bp, "/duplicates", "duplicates.html", methods=("GET", "POST"))
 def duplicates():
+    """The last search of a label (and the one running, if one is), for a holder."""
     enabled = bool(current_app.config.get("INGEST_TOKEN"))
-    data = {
+    data: dict[str, Any] = {
         "enabled": enabled,
         "holder": False,
         "labels": LABELS,
         "label": LABELS[0],
         "min_score": DEFAULT_MIN_SCORE,
-        "report": None,
+        "running": None,
+        "last": None,
     }
     if not enabled and request.method == "GET" and not wants_json():
         return data
     if not _holder():
         return data
+    return data | _search_state(_label())
+
+
+def _search_state(label: str) -> dict[str, Any]:
+    searches = jobs()
+    running, last = searches.running, searches.last.get(label)
+    shown = last.to_json(get_backend().generation()) if last is not None else None
+    if shown is not None and shown["report"] is not None:
+        for pair in shown["report"]["pairs"]:
+            for node in (pair["a"], pair["b"]):
+                node["url"] = entity_url(label, node["key"])
+    return {
+        "holder": True,
+        "label": label,
+        "min_score": last.min_score if last is not None else DEFAULT_MIN_SCORE,
+        "running": running.to_json() if running is not None else None,
+        "last": shown,
+        "last_of_others": sorted(name for name in searches.last if name != label),
+        "shown_max": SHOWN_PAIRS,
+        "mergeable": label in MERGEABLE,
+    }
+
+
+@page(bp, "/duplicates/search", "duplicates.html", methods=("POST",))
+def search():
+    """Start a search for likely duplicates in the background; the page then shows it
+    running, and its result once done."""
+    _require_holder()
     label, min_score = _label(), _min_score()
-    report = find_duplicates(get_backend(), label, min_score, SHOWN_PAIRS).to_json()
-    for pair in report["pairs"]:
-        for node in (pair["a"], pair["b"]):
-            node["url"] = entity_url(label, node["key"])
-    data.update(
-        holder=True,
-        label=label,
-        min_score=min_score,
-        report=report,
-        shown_max=SHOWN_PAIRS,
-        mergeable=label in MERGEABLE,
-    )
-    return data
+    try:
+        jobs().start(get_backend(), label, min_score, SHOWN_PAIRS)
+    except SearchRunning as exc:
+        raise ApiError(409, "search_running", str(exc)) from None
+    return {"enabled": True, "labels": LABELS} | _search_state(label)
 
 
 def _require_holder() -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import NoReturn
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, jsonify, redirect, request, url_for
 
@@ -12,6 +14,7 @@ from graph.schema import NAME_KEY, Label
 from queries import explore
 from queries.catalogue import catalogue
 from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownIdentifier
+from queries.lists import MAX_OFFSET, SORT_WORDS
 from queries.namesakes import distinguish_one
 from queries.provenance import merged_into
 from queries.search import (
@@ -59,6 +62,8 @@ def favicon():
     return redirect(url_for("static", filename="dist/favicon.svg"), 301)
 
 
+_KIND_WORDS = {"Show": "shows", "Person": "people", "Company": "companies", "Genre": "genres"}
+
 # The routes that ask a catalogue question, each field as the route names it.
 SEARCH_FIELDS = {"text": "q"}
 # The neighbourhood's parameters a page's graph.json and downloads take from the query
@@ -87,9 +92,22 @@ def search():
         if start is not None
     }
     label = labels[0] if len(labels) == 1 else None
+    kinds = [
+        {
+            "title": "every kind" if kind is None else _KIND_WORDS[kind],
+            "url": url_for(
+                "explore.search",
+                **{k: v for k, v in request.args.items() if k not in ("label", "offset")},
+                **({"label": kind} if kind else {}),
+            ),
+            "current": kind == label,
+        }
+        for kind in (None, *SEARCH_LABELS)
+    ]
     return {
         "q": q,
         "label": label,
+        "kinds": kinds,
         "results": found.results,
         "total": found.total,
         "offset": offset,
@@ -223,27 +241,17 @@ def _sections(detail: dict, backend) -> list[dict]:
         )
         detail["related"] = related
     elif label == "Person":
+        counted = {g["role"]: g["count"] for g in detail["credit_groups"]}
         for group in detail["credits"]:
             sections.append(
                 {
                     "title": group["role"].capitalize(),
+                    "listed": True,
+                    "count": counted.get(group["role"], len(group["shows"])),
+                    "count_url": _list_url(role=group["role"], offset=None),
                     "items": [
                         {**s, "note": _credit_note(s, group["role"], year=True)}
                         for s in group["shows"]
-                    ],
-                }
-            )
-        if detail["known_for"]:
-            sections.append(
-                {
-                    "title": "Known for",
-                    "items": [
-                        {
-                            **k,
-                            "name": k["name"] or k["id"],
-                            "note": None if k["key"] else "not in the graph",
-                        }
-                        for k in detail["known_for"]
                     ],
                 }
             )
@@ -290,17 +298,92 @@ def _sections(detail: dict, backend) -> list[dict]:
         detail["collaborators"] = people
         detail["suggested_collaborators"] = suggestions
     else:
-        shown = detail["shows"]
-        note = (
-            f" ({len(shown)} of {detail['total']})" if detail.get("total", 0) > len(shown) else ""
-        )
         sections.append(
             {
-                "title": f"Shows{note}",
-                "items": [{**s, "note": str(s["year"]) if s.get("year") else None} for s in shown],
+                "title": "Shows",
+                "listed": True,
+                "items": [{**s, "note": _show_note(s)} for s in detail["shows"]],
             }
         )
     return sections
+
+
+def _show_note(show: dict) -> str | None:
+    """Beside a show in a list: an episode's series, season and number, and the year."""
+    series = show.get("series")
+    parts = (
+        f"episode of {series['title']}{_episode_code(series)}" if series else None,
+        show.get("year"),
+    )
+    return " · ".join(str(p) for p in parts if p) or None
+
+
+# The question whose parameters page each kind of entity's long list (queries/lists.py).
+LIST_QUESTIONS = {"Person": "filmography", "Company": "company", "Genre": "genre"}
+LIST_NOUNS = {"Person": "credits", "Company": "shows", "Genre": "shows"}
+
+
+def list_paging(label: str) -> dict:
+    """The list parameters of the request (sort, filters, offset, limit), checked by the
+    list's own question in the catalogue; {} for a page without a long list."""
+    name = LIST_QUESTIONS.get(label)
+    if name is None:
+        return {}
+    values = question_values(catalogue().get(name), complete=False)
+    values.pop("key", None)  # the page's address names the entity
+    return values
+
+
+def _list_url(**changes) -> str:
+    """This page's address with some list parameters changed (None drops one): the
+    pager's, the sort's and the filters' links keep every other parameter."""
+    args = {k: v for k, v in request.args.items() if k not in changes}
+    args.update({k: v for k, v in changes.items() if v not in (None, "")})
+    return request.path + ("?" + urlencode(args) if args else "")
+
+
+def _list_controls(label: str, detail: dict) -> dict:
+    """What a long list's page shows about it: "1–50 of 790", the pager's links, the
+    sorts, the filters as given, and the address without them."""
+    listed = detail["list"]
+    offset, limit, shown, total = (
+        listed["offset"],
+        listed["limit"],
+        listed["shown"],
+        listed["total"],
+    )
+    question = catalogue().get(LIST_QUESTIONS[label])
+    last = min(total, MAX_OFFSET + 1)
+    pages = {
+        name: _list_url(offset=start or None)
+        for name, start in (
+            ("first", 0 if offset else None),
+            ("previous", max(offset - limit, 0) if offset else None),
+            ("next", offset + limit if offset + limit < last else None),
+        )
+        if start is not None
+    }
+    return {
+        **listed,
+        "noun": LIST_NOUNS[label],
+        "first": offset + 1 if shown else offset,
+        "last": offset + shown,
+        "pages": pages,
+        "sorts": [
+            {
+                "value": value,
+                "title": SORT_WORDS[value],
+                "url": _list_url(sort=value, offset=None),
+                "current": value == listed["sort"],
+            }
+            for value in question.param("sort").choices
+        ],
+        "groups": [
+            {**g, "url": _list_url(role=g["role"], offset=None)}
+            for g in detail.get("credit_groups", [])
+        ],
+        "clear_url": _list_url(year_from=None, year_to=None, title=None, role=None, offset=None),
+    }
 
 
 # Properties the page shows in its own words (heading, subtitle, facts), or never.
@@ -405,6 +488,97 @@ def _facts(label: str, props: dict) -> list[dict]:
     return facts
 
 
+def _known_for(detail: dict) -> dict | None:
+    """A person page's summary at its top: their best-known shows and how they were chosen."""
+    if not detail.get("known_for"):
+        return None
+    return {
+        "rule": detail["known_for_rule"],
+        "items": [
+            {
+                **k,
+                "name": k["name"] or k["id"],
+                "note": (str(k["year"]) if k["year"] else None) if k["key"] else "not in the graph",
+            }
+            for k in detail["known_for"]
+        ],
+    }
+
+
+def _page_title(label: str, props: dict, detail: dict) -> str:
+    """The browser's title for the page: `The Bureau (2015)`, `David Smith (b. 1962)`,
+    `Drama (genre)`."""
+    display = detail.get("display") or detail["name"] or detail["key"]
+    if label == "Show":
+        year = props.get("year")
+        return f"{display} ({year})" if year and f"({year}" not in display else display
+    if label == "Person":
+        return display
+    return f"{display} ({label.lower()})"
+
+
+_COUNT_WORDS = {
+    "credits": "credit",
+    "people": "person",
+    "shows": "show",
+    "companies": "company",
+    "genres": "genre",
+    "seasons": "season",
+    "episodes": "episode",
+}
+
+
+def _infobox(label: str, props: dict, detail: dict) -> list[dict]:
+    """The box at the top of a page, compact: kind, years, the series or season it belongs
+    to (linked), identifiers and other names, then its counts. Rows as _facts gives them."""
+
+    def row(name: str, *items: tuple[str, str | None]) -> dict:
+        return {"name": name, "items": [{"text": t, "url": u} for t, u in items]}
+
+    rows = [row("Kind", (str(props.get("kind") or label.lower()).replace("_", " "), None))]
+    if label == "Show":
+        years = _years(props.get("year"), props.get("end_year"))
+        if years:
+            rows.append(row("Years" if props.get("end_year") else "Year", (years, None)))
+        for series in detail.get("series", []):
+            rows.append(
+                row("Episode of", (f"{series['display']}{_episode_code(series)}", series["url"]))
+            )
+        if props.get("season") is not None:
+            whole = [
+                (s["display"], s["url"]) for s in detail.get("seasons", []) if s["season"] is None
+            ]
+            rows.append(row("Season of", *(whole or [(str(props.get("series")), None)])))
+    elif label == "Person":
+        born, died = props.get("birth_year"), props.get("death_year")
+        if born or died:
+            years = (
+                f"{born}–{died}" if born and died else f"born {born}" if born else f"died {died}"
+            )
+            rows.append(row("Years", (years, None)))
+    rows += _facts(label, props)
+    counts = [
+        (f"{n:,} {word if n == 1 else name}", None)
+        for name, word in _COUNT_WORDS.items()
+        if (n := detail.get("counts", {}).get(name))
+    ]
+    if counts:
+        rows.append(row("Counts", *counts))
+    return rows
+
+
+def _source(listing: dict) -> dict:
+    """A listing behind a page, linked: to the source's own page when its key is a source's
+    identifier (IMDb, TMDB), else to the provenance query that shows its record."""
+    identifier = try_identifier(listing["source"], Label.SHOW)
+    url = (
+        identifier.url()
+        if identifier is not None
+        else url_for("console.canned", name="provenance", keys=json.dumps([listing["source"]]))
+    )
+    return {**listing, "url": url, "external": identifier is not None}
+
+
 def _page_key(backend, label: str, text: str) -> str:
     """The key of the entity a page address names: its key, or an identifier
     (`/person/imdb:nm0000229`, `/show/tt0082971`, `/person/tmdb:person/488`)."""
@@ -459,7 +633,7 @@ def _redirect_to(url: str) -> NoReturn:
 def entity_page(label: str, key: str) -> dict:
     backend = get_backend()
     key = _page_key(backend, label, key)
-    detail = explore.DETAILS[label](backend, key)
+    detail = explore.DETAILS[label](backend, key, **list_paging(label))
     if detail is None:
         missing_entity(backend, label, key)
     sections = _sections(detail, backend)
@@ -474,6 +648,8 @@ def entity_page(label: str, key: str) -> dict:
         "subtitle": _subtitle(label, props, detail),
         "synopsis": props.get("synopsis"),
         "facts": _facts(label, props),
+        "infobox": _infobox(label, props, detail),
+        "title": _page_title(label, props, detail),
         "connect_url": url_for(
             "connect.connect", **{"from": detail["name"], "from_key": f"{label}:{key}"}
         ),
@@ -489,7 +665,9 @@ def entity_page(label: str, key: str) -> dict:
     return {
         "entity": entity,
         "sections": sections,
-        "provenance": detail.get("provenance", []),
+        "provenance": [_source(p) for p in detail.get("provenance", [])],
+        "list": _list_controls(label, detail) if "list" in detail else None,
+        "known_for": _known_for(detail),
         "graph_src": graph_src,
         "downloads": download_links(label, key),
         "detail": detail,

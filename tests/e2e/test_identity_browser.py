@@ -22,7 +22,7 @@ def test_a_person_page_by_identifier_shows_who_they_are(catalogue_page):
     )
     page.goto("/person/imdb:nm0000002")
     expect(page.locator("h1")).to_have_text("David Smith (b. 1962)")
-    expect(page).to_have_title("David Smith (b. 1962) (Person) · screengraph")
+    expect(page).to_have_title("David Smith (b. 1962) — screengraph")
     link = page.locator("dl.facts a", has_text="imdb:nm0000002")
     expect(link).to_have_attribute("href", "https://www.imdb.com/name/nm0000002/")
     expect(page.locator(".subtitle")).to_have_text("1962–2020 · composer, music department")

@@ -259,6 +259,13 @@ def test_the_front_end_loads_its_chunks_under_a_path_prefix(browser, prefixed_si
     page.wait_for_load_state("networkidle")
     assert sorted(set(assets)) == [
         f"ok /sg/static/dist/{name}"
-        for name in ("app.css", "app.js", "console.js", "favicon.svg", "graph-view.js")
+        for name in (
+            "app.css",
+            "app.js",
+            "console.js",
+            "favicon.svg",
+            "graph-view.js",
+            "results-view.js",
+        )
     ]
     context.close()

@@ -38,9 +38,14 @@ def test_a_duplicate_is_merged_from_the_web_and_appears_merged(merge_page):
     page.goto("/duplicates")
     page.fill("#token", INGEST_TOKEN)
     page.click("form.duplicates-token button")
+    expect(page.locator("main")).to_contain_text("No search among Person yet")
+    page.click("form.duplicates-form button")  # the search runs in the background
+    # The page reloads itself until the search is done, then shows its result.
+    expect(page.locator("p.duplicates-ran")).to_contain_text("The store has not changed since")
+    expect(page.locator("table.duplicates")).to_contain_text("1 shared collaborator.")
     page.click("form.merge-pair button")
     expect(page.locator("h1")).to_have_text("Merge Matthieu Kassovitz into Mathieu Kassovitz?")
-    expect(page.locator("dl.merge-preview")).to_contain_text("1 on 1 show(s)")
+    expect(page.locator("dl.merge-preview")).to_contain_text("1 on 1 show")
     page.fill("#why", "one director, two spellings")
     page.click("form.merge-confirm button")
     expect(page.locator("h1")).to_have_text("Merged")
@@ -60,4 +65,20 @@ def test_a_duplicate_is_merged_from_the_web_and_appears_merged(merge_page):
     assert page.url.endswith("/person/mathieu-kassovitz")
     page.goto("/decisions")
     expect(page.locator("table.decisions")).to_contain_text("one director, two spellings")
+    assert page.js_errors == []
+    # The search's result is kept; the page says the merge changed the store since.
+    page.goto("/duplicates")
+    expect(page.locator("p.duplicates-ran")).to_contain_text("The store has changed since")
+    # Split… stays on one line on a phone and on a laptop.
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/decisions")
+        button = page.locator("form.split-decision button")
+        expect(button).to_be_visible()
+        lines = button.evaluate(
+            "b => { const r = document.createRange(); r.selectNodeContents(b);"
+            " return r.getClientRects().length; }"
+        )
+        assert lines == 1, f"Split… wraps onto {lines} lines at {width} px"
+        shot(page, f"decisions-{width}")
     assert page.js_errors == []

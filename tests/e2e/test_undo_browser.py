@@ -4,7 +4,6 @@ with the reason."""
 
 from __future__ import annotations
 
-import json
 import threading
 
 import pytest
@@ -12,22 +11,15 @@ from playwright.sync_api import expect
 
 from graph.checksum import LOAD_TIMES, graph_checksum
 from graph.falkor_backend import FalkorBackend
-from loaders.history import list_loads
-from loaders.identity import named_identity
 from loaders.pipeline import Loader
-from loaders.sources import SourceText
 from tests.e2e.conftest import _page, shot
+from tests.maintainers import named, newest
 from tests.webapp.conftest import INGEST_TOKEN, make_app
 
 pytestmark = pytest.mark.e2e
 
 HEAT = {"title": "Heat", "year": 1995, "directors": ["Michael Mann"], "genres": ["Crime"]}
 THIEF = {"title": "Thief", "year": 1981, "directors": ["Michael Mann"], "cast": ["James Caan"]}
-
-
-def listings(name: str, *records: dict) -> list[SourceText]:
-    text = "".join(json.dumps(record) + "\n" for record in records)
-    return [SourceText(name, text, identity=named_identity(name))]
 
 
 @pytest.fixture
@@ -48,16 +40,12 @@ def undo_page(browser, store):
     yield from _page(browser, store[1])
 
 
-def newest(backend) -> str:
-    return list_loads(backend).rows[0][0]
-
-
 def test_a_maintainer_undoes_a_load_from_its_page(undo_page, store):
     backend, _ = store
     page = undo_page
-    Loader(backend).load(listings("films", HEAT))
+    Loader(backend).load([named("films", HEAT)])
     before = graph_checksum(backend, LOAD_TIMES)
-    Loader(backend).load(listings("films", HEAT, THIEF))
+    Loader(backend).load([named("films", HEAT, THIEF)])
     mistake = newest(backend)
 
     page.goto("/loads")
@@ -85,9 +73,9 @@ def test_a_maintainer_undoes_a_load_from_its_page(undo_page, store):
 def test_an_undo_a_later_load_depends_on_is_refused_with_the_reason(undo_page, store):
     backend, _ = store
     page = undo_page
-    Loader(backend).load(listings("films", HEAT))
+    Loader(backend).load([named("films", HEAT)])
     first = newest(backend)
-    Loader(backend).load(listings("films", {**HEAT, "synopsis": "Heist."}))
+    Loader(backend).load([named("films", {**HEAT, "synopsis": "Heist."})])
     later = newest(backend)
 
     page.goto("/loads")

@@ -28,6 +28,18 @@ def _small_graph(backend):
     )
 
 
+def test_a_write_says_how_long_it_held_the_engine_where_readers_wait_for_it(backend):
+    """The loader sizes its writes from this where reads queue behind writes."""
+    started = time.perf_counter()
+    written = backend.run_write("UNWIND range(1, 2000) AS i CREATE (:Show {key: 'k' + i})")
+    wall = time.perf_counter() - started
+    if backend.reads_wait_for_writes:
+        assert written.engine_seconds is not None
+        assert 0 < written.engine_seconds <= wall
+    else:
+        assert written.engine_seconds is None
+
+
 def test_schema_setup_is_idempotent(backend):
     backend.ensure_schema()
     backend.ensure_schema()

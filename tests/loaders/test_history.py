@@ -22,20 +22,13 @@ from loaders.history import (
     LoadOrigin,
     LoadRecorder,
     find_load,
-    list_loads,
     new_load_id,
 )
-from loaders.identity import named_identity
 from loaders.pipeline import Loader
 from loaders.sources import SourceText
 from screengraph.cli import main
 from tests.conftest import SAMPLE_PAGE
-
-
-def named(name: str, *listings: dict) -> SourceText:
-    text = "".join(json.dumps(listing) + "\n" for listing in listings)
-    return SourceText(name, text, identity=named_identity(name))
-
+from tests.maintainers import loads, named
 
 ALIEN = {
     "title": "Alien",
@@ -50,11 +43,6 @@ ALIEN = {
     "companies": ["Brandywine"],
 }
 HEAT = {"title": "Heat", "year": 1995, "directors": ["Michael Mann"], "genres": ["Crime"]}
-
-
-def loads(backend) -> list[dict]:
-    results = list_loads(backend)
-    return [dict(zip(results.columns, row)) for row in results.rows]
 
 
 def test_every_load_is_recorded_with_who_where_inputs_counts_and_outcome(backend):

@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from graph.checksum import LOAD_TIMES, graph_checksum
 from loaders.decisions import SPLIT, decisions_about, find_decision, list_decisions
 from loaders.history import LoadOrigin
-from loaders.identity import named_identity
 from loaders.merge import MergeRefused, merge_entities, plan_merge, split_decision
 from loaders.pipeline import Loader
 from loaders.sources import SourceText
 from screengraph.cli import main
+from tests.maintainers import load_named, newest
 
 LA_HAINE = {
     "title": "La Haine",
@@ -43,11 +43,7 @@ LA_HAINE_ELSEWHERE = {
 
 
 def _load(backend, name: str, records: list[dict]):
-    summary = Loader(backend).load(
-        [SourceText(name, "\n".join(json.dumps(r) for r in records), identity=named_identity(name))]
-    )
-    assert summary.rejected == 0, summary.rejects
-    return summary
+    return load_named(backend, name, *records)
 
 
 def _checksum(backend):
@@ -223,8 +219,8 @@ def test_refusals_say_why(backend):
         merge_entities(backend, "Person", "david-smith--nm0000001", "dave-smith--nm0000002")
     with pytest.raises(MergeRefused, match="the same person"):
         merge_entities(backend, "Person", "dave-smith--nm0000002", "dave-smith--nm0000002")
-    with pytest.raises(MergeRefused, match="Show entities cannot be merged"):
-        merge_entities(backend, "Show", "a--2000", "b--2001")
+    with pytest.raises(MergeRefused, match="Listing entities cannot be merged"):
+        merge_entities(backend, "Listing", "two.jsonl:1", "two.jsonl:2")
     with pytest.raises(MergeRefused, match="no person has the key 'nobody'"):
         merge_entities(backend, "Person", "david-smith--nm0000001", "nobody")
     assert _checksum(backend) == before
@@ -264,7 +260,7 @@ def test_the_commands_preview_merge_list_and_split(tmp_path):
     )
     assert preview.exit_code == 0, preview.output
     assert "Matthieu Kassovitz [matthieu-kassovitz] would be merged into" in preview.output
-    assert "credits moved: 1 on 1 show(s)" in preview.output
+    assert "credits moved: 1 on 1 show\n" in preview.output
     assert "Nothing merged" in preview.output
     dry = json.loads(
         runner.invoke(
@@ -370,3 +366,154 @@ def test_a_dry_run_says_the_old_spelling_joins_the_survivor_by_a_merge_decision(
     rules = {item["name"]: (item["key"], item["rule"]) for item in summary.matching["names"]}
     assert rules["Matthieu Kassovitz"] == ("mathieu-kassovitz", "merge decision")
     assert rules["Mathieu KASSOVITZ"] == ("mathieu-kassovitz", "folded name")
+
+
+# Two catalogues name one series differently ("The Wire" / "Wire, The"): one has its
+# episodes, the other its companies, genres and alternate titles; both credit its lead.
+WIRE = {
+    "title": "The Wire",
+    "year": 2002,
+    "kind": "tvSeries",
+    "cast": ["Dominic West"],
+    "genres": ["Crime"],
+}
+WIRE_EPISODE = {
+    "title": "The Target",
+    "year": 2002,
+    "season_number": 1,
+    "episode_number": 1,
+    "episode_of": {"title": "Wire, The", "year": 2002},
+    "cast": ["Idris Elba"],
+}
+WIRE_ELSEWHERE = {
+    "title": "Wire, The",
+    "year": 2002,
+    "alternate_titles": ["Sur écoute"],
+    "cast": ["Dominic West", "Idris Elba"],
+    "companies": ["HBO"],
+    "genres": ["Drama"],
+    "related": ["Oz"],
+}
+
+
+def _wire(backend):
+    _load(backend, "hbo.jsonl", [WIRE])
+    _load(backend, "guide.jsonl", [WIRE_ELSEWHERE, WIRE_EPISODE])
+
+
+def _show_edges(backend, key: str) -> list[tuple]:
+    rows = backend.run_read(
+        "MATCH (s:Show {key: $key})-[r]-(n) "
+        "RETURN type(r), n.key, startNode(r) = s, r.asserted_by ORDER BY type(r), n.key",
+        {"key": key},
+    ).rows
+    return [tuple(row) for row in rows]
+
+
+def test_shows_merge_with_credits_episodes_genres_companies_and_split_restores(backend):
+    _wire(backend)
+    before = _checksum(backend)
+    decision = merge_entities(backend, "Show", "the-wire--2002", "wire-the--2002")
+    assert backend.run_read("MATCH (s:Show {key: 'wire-the--2002'}) RETURN s").rows == []
+    assert _show_edges(backend, "the-wire--2002") == [
+        ("ACTED_IN", "dominic-west", False, 2),  # both catalogues: one credit
+        ("ACTED_IN", "idris-elba", False, 2),  # the guide, and its episode at series level
+        ("EPISODE_OF", "the-target--2002", False, 1),
+        ("IN_GENRE", "crime", True, 1),
+        ("IN_GENRE", "drama", True, 1),
+        ("MADE_BY", "hbo", True, 1),
+    ]
+    show = backend.run_read("MATCH (s:Show {key: 'the-wire--2002'}) RETURN properties(s)").value()
+    assert show["asserted_by"] == 3  # hbo, the guide, and the guide's episode
+    assert show["alternate_titles"] == ["Sur écoute"]
+    assert "sur ecoute" in show["search_text"]
+    degrees = backend.run_read(
+        "MATCH (p:Person {key: 'dominic-west'}) RETURN p.credit_count"
+    ).value()
+    assert degrees == 1
+    assert decision["credits_moved"] == 5  # the edges of "Wire, The"
+
+    split = split_decision(backend, decision["id"])
+    assert split["status"] == SPLIT
+    assert _checksum(backend) == before
+
+
+def test_a_show_merge_survives_reloading_every_listing(backend):
+    _wire(backend)
+    merge_entities(backend, "Show", "the-wire--2002", "wire-the--2002")
+    merged = _checksum(backend)
+    _wire(backend)  # every listing again, unchanged
+    assert _checksum(backend) == merged
+    # Every listing changed: the old title still lands on the survivor.
+    _load(backend, "hbo.jsonl", [{**WIRE, "synopsis": "Baltimore."}])
+    _load(
+        backend,
+        "guide.jsonl",
+        [
+            {**WIRE_ELSEWHERE, "synopsis": "Drugs."},
+            {**WIRE_EPISODE, "synopsis": "The first."},
+        ],
+    )
+    shows = backend.run_read(
+        "MATCH (s:Show) WHERE s.key CONTAINS 'wire' RETURN s.key ORDER BY s.key"
+    ).rows
+    assert shows == [["the-wire--2002"]]
+    assert ("MADE_BY", "hbo", True, 1) in _show_edges(backend, "the-wire--2002")
+    assert ("EPISODE_OF", "the-target--2002", False, 1) in _show_edges(backend, "the-wire--2002")
+    # A new catalogue naming the merged title: it lands on the survivor.
+    _load(backend, "new.jsonl", [{"title": "Wire, The", "year": 2002, "cast": ["Wood Harris"]}])
+    shows = backend.run_read(
+        "MATCH (s:Show) WHERE s.key CONTAINS 'wire' RETURN s.key ORDER BY s.key"
+    ).rows
+    assert shows == [["the-wire--2002"]]
+    assert ("ACTED_IN", "wood-harris", False, 1) in _show_edges(backend, "the-wire--2002")
+    # The guide dropping the merged show's genre takes back what it asserted.
+    _load(
+        backend,
+        "guide.jsonl",
+        [
+            {**WIRE_ELSEWHERE, "synopsis": "Drugs.", "genres": []},
+            {**WIRE_EPISODE, "synopsis": "The first."},
+        ],
+    )
+    assert ("IN_GENRE", "drama", True, 1) not in _show_edges(backend, "the-wire--2002")
+
+
+def test_an_episode_is_not_merged_into_its_series(backend):
+    _wire(backend)
+    with pytest.raises(MergeRefused, match="linked to each other"):
+        merge_entities(backend, "Show", "wire-the--2002", "the-target--2002")
+
+
+def test_genres_merge_last_through_reloads_and_split_back(backend):
+    _load(backend, "a.jsonl", [{"title": "Heat", "year": 1995, "genres": ["Crime"]}])
+    _load(
+        backend,
+        "b.jsonl",
+        [
+            {"title": "Thief", "year": 1981, "genres": ["Crime Film"]},
+            {"title": "Heat", "year": 1995, "genres": ["Crime Film"]},
+        ],
+    )
+    before = _checksum(backend)
+    decision = merge_entities(backend, "Genre", "crime", "crime-film")
+    rows = backend.run_read(
+        "MATCH (s:Show)-[r:IN_GENRE]->(g:Genre) "
+        "RETURN g.key, s.key, r.asserted_by, g.show_count ORDER BY s.key"
+    ).rows
+    assert rows == [["crime", "heat--1995", 2, 2], ["crime", "thief--1981", 1, 2]]
+    merged = _checksum(backend)
+    _load(backend, "a.jsonl", [{"title": "Heat", "year": 1995, "genres": ["Crime"]}])
+    assert _checksum(backend) == merged
+    _load(backend, "c.jsonl", [{"title": "Collateral", "year": 2004, "genres": ["crime film"]}])
+    genres = backend.run_read("MATCH (g:Genre) RETURN g.key, g.show_count").rows
+    assert genres == [["crime", 3]]
+    with pytest.raises(MergeRefused, match="since then: load"):
+        split_decision(backend, decision["id"])
+    # Undone, that load gives the merged graph back, and the split the original.
+    from loaders.undo import Undo
+
+    Undo(backend).run(newest(backend))
+    assert _checksum(backend) == merged
+    split_decision(backend, decision["id"])
+    assert _checksum(backend) == before

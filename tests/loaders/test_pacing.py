@@ -81,3 +81,22 @@ def test_parts_cover_every_item_once_in_order():
 def test_only_a_backend_whose_reads_wait_for_writes_gets_a_budget(backend):
     pace = pace_for(backend, 500, first=50)
     assert (pace.budget_s is not None) == backend.reads_wait_for_writes
+
+
+def test_a_write_is_sized_from_the_engines_own_time_when_it_says():
+    """Readers wait for the engine, not for the loader to get its reply: a write the
+    engine ran in 10 ms is not cut because the loader's busy process read the reply late."""
+    import time
+
+    from graph.backend import Results
+
+    pace = Pace(500, budget_s=0.1, first=50)
+
+    def write() -> Results:
+        time.sleep(0.3)  # the reply reaches a descheduled loader late
+        return Results([], [], engine_seconds=0.010)
+
+    pace.timed(50, write)
+    assert pace.size == 100  # grown, as a 10 ms write allows
+    pace.timed(100, lambda: time.sleep(0.3))  # no engine time: the caller's own timing
+    assert pace.size < 100

@@ -21,7 +21,8 @@ from loaders.undo import Undo, UndoRefused, preview_undo, undo_rows
 from screengraph.cli import main
 from tests.loaders.test_bulk import _local_neo4j, _neo4j_admin_import
 from tests.loaders.test_faults import WRONG_DEGREES
-from tests.loaders.test_history import ALIEN, HEAT, loads, named
+from tests.loaders.test_history import ALIEN, HEAT
+from tests.maintainers import loads, named, newest
 
 BLADE = {
     "title": "Blade Runner",
@@ -48,10 +49,6 @@ ALIEN_RECUT = {
 
 def checksum(backend):
     return graph_checksum(backend, LOAD_TIMES)
-
-
-def newest(backend) -> str:
-    return loads(backend)[0]["id"]
 
 
 def assert_same(after, before) -> None:
@@ -137,6 +134,45 @@ def test_undo_refuses_when_a_later_load_depends_on_it_and_cascade_undoes_both(ba
     Undo(backend).run(independent)
     assert_same(checksum(backend), before)
     assert {row["id"]: row["undone_by"] for row in loads(backend)}[second]
+
+
+# A critic's listing of Heat (a second catalogue naming the same show) adds Al Pacino.
+HEAT_CRITIC = {"title": "Heat", "year": 1995, "cast": ["Al Pacino"]}
+
+
+def test_undo_allows_a_later_load_of_the_same_show_that_changed_nothing_of_it(backend):
+    """The later load rewrote Heat's node with the values it had (and asserts what the
+    earlier load counted): undoing the earlier one takes back none of the later's, so it
+    is not refused, and the graph is the one the later load alone would have made."""
+    Loader(backend).load([named("films", HEAT)])
+    Loader(backend).load([named("critics", HEAT_CRITIC)])
+    critic = newest(backend)
+    Loader(backend).load([named("films", {**HEAT, "cast": ["Robert De Niro"]})])
+    assert preview_undo(backend, critic).refusal is None
+    Undo(backend).run(critic)
+    undone = checksum(backend)
+    backend.clear()
+    Loader(backend).load([named("films", HEAT)])
+    Loader(backend).load([named("films", {**HEAT, "cast": ["Robert De Niro"]})])
+    assert_same(undone, checksum(backend))
+
+
+def test_undo_refuses_when_a_later_load_asserts_an_edge_it_created_or_changes_its_node(backend):
+    Loader(backend).load([named("films", HEAT)])
+    Loader(backend).load([named("critics", HEAT_CRITIC)])
+    critic = newest(backend)
+    # The guide now credits Al Pacino too: the edge the critic's load created is counted
+    # by the guide as well, and would go with the critic's undo.
+    Loader(backend).load([named("films", {**HEAT, "cast": ["Al Pacino"]})])
+    refusal = preview_undo(backend, critic).refusal
+    assert refusal is not None and "ACTED_IN al-pacino -> heat--1995" in refusal
+    Undo(backend).run(newest(backend))
+    assert preview_undo(backend, critic).refusal is None
+    # A later load that changes Heat itself (its synopsis) depends on the critic's, which
+    # wrote Heat's node (its undo would put back Heat as it found it).
+    Loader(backend).load([named("films", {**HEAT, "synopsis": "Cops and robbers."})])
+    refusal = preview_undo(backend, critic).refusal
+    assert refusal is not None and "Show heat--1995" in refusal
 
 
 def test_undo_keeps_the_identified_labels_a_later_load_relies_on(backend):

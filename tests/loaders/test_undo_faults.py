@@ -29,7 +29,7 @@ from tests.loaders.test_faults import (
     load_command,
     release_dead_holders_lease,
 )
-from tests.loaders.test_undo import newest
+from tests.maintainers import newest
 
 
 def load(backend, path: Path, batch: int = BATCH) -> str:

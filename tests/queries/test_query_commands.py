@@ -160,3 +160,11 @@ def test_a_parameter_nested_too_deeply_is_a_usage_error_not_a_traceback(cli):
     deep = "[" * 5000 + "]" * 5000
     result = cli("cypher", "RETURN $v AS v", "-p", f"v={deep}")
     assert result.exit_code == 2 and "nested too deeply" in result.output
+
+
+def test_query_takes_entity_parameters_by_name_and_names_the_ambiguous_ones(cli):
+    by_name = cli("query", "people_in_both", "-p", "first=The Bureau", "-p", "second=the-bureau")
+    assert by_name.exit_code == 0 and "Eric Rochant" in by_name.output
+    ambiguous = cli("query", "people_in_both", "-p", "first=King Kong", "-p", "second=the-bureau")
+    assert ambiguous.exit_code != 0
+    assert "'first' (show)" in ambiguous.output and "Show:king-kong--1933" in ambiguous.output

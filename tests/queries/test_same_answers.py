@@ -40,7 +40,7 @@ PARAMS = {
         "roles": ["DIRECTED", "producer", "WROTE", "ACTED_IN"],
         "limit": 5,
     },
-    "person": {"key": "thierry-godard", "roles": ["ACTED_IN", "DIRECTED"], "limit": 2},
+    "filmography": {"key": "thierry-godard", "sort": "year", "limit": 2},
     "company": {"key": "federation-entertainment"},
     "genre": {"key": "drama"},
     "provenance": {"keys": ["source:the-bureau.txt", "source:more.jsonl#1"]},

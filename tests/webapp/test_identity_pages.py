@@ -64,7 +64,7 @@ def test_an_unknown_identifier_is_a_clear_404(client, address, message):
 def test_a_person_page_shows_identifiers_years_professions_and_credits(client):
     page = text_of(client.get("/person/imdb:nm0000002"))
     assert '<h1>David Smith <span class="namesake">(b. 1962)</span></h1>' in page
-    assert "<title>David Smith (b. 1962) (Person)" in page
+    assert "<title>David Smith (b. 1962) — screengraph</title>" in page
     assert (
         '<a href="https://www.imdb.com/name/nm0000002/" rel="external noopener" '
         'title="IMDb">imdb:nm0000002</a>' in page
@@ -182,3 +182,18 @@ def test_the_console_graph_labels_namesakes_distinctly(client):
         "David Smith (b. 1962)",
         "David Smith (tmdb:person/488)",
     ]
+
+
+def test_the_info_box_links_an_episode_and_a_season_to_their_series(client):
+    def box(address: str) -> str:
+        page = text_of(client.get(address))
+        return page[page.index('<aside class="infobox"') : page.index("</aside>")]
+
+    episode = box("/show/tt0000102")
+    assert f'<dt>Episode of</dt><dd><a href="/show/{SPIRAL_KEY}">Spiral, S1E2</a></dd>' in episode
+    assert "<dt>Kind</dt><dd>tv episode</dd>" in episode
+    series = box("/show/tt0000100")
+    assert "<dt>Years</dt><dd>2005–2020</dd>" in series
+    assert "<dt>Counts</dt><dd>" in series and "4 episodes" in series
+    season = box("/show/spiral-season-7--2019")
+    assert f'<dt>Season of</dt><dd><a href="/show/{SPIRAL_KEY}">Spiral</a></dd>' in season

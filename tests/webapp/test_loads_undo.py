@@ -7,16 +7,11 @@ from __future__ import annotations
 import json
 
 from graph.checksum import LOAD_TIMES, graph_checksum
-from tests.webapp.conftest import INGEST_TOKEN, make_app
+from tests.webapp.conftest import make_app
+from tests.webapp.holders import token_holder
 from tests.webapp.test_ingest import ALPHA, BETA, Visitor, error_code
 
 BETA_RECAST = json.dumps({**json.loads(BETA), "cast": ["Bo Beta", "Cy Gamma"]})
-
-
-def holder(backend) -> Visitor:
-    visitor = Visitor(make_app(backend))
-    assert visitor.post("/loads.json", token=INGEST_TOKEN).status_code == 200
-    return visitor
 
 
 def load_ids(visitor) -> list[str]:
@@ -24,7 +19,7 @@ def load_ids(visitor) -> list[str]:
 
 
 def test_undo_from_the_load_page_previews_then_undoes(backend):
-    visitor = holder(backend)
+    visitor = token_holder(backend)
     visitor.confirm(visitor.preview_id(ALPHA))
     before = graph_checksum(backend, LOAD_TIMES)
     visitor.confirm(visitor.preview_id(BETA))
@@ -49,7 +44,7 @@ def test_undo_from_the_load_page_previews_then_undoes(backend):
 
 
 def test_a_refused_undo_says_which_later_load_depends_on_it(backend):
-    visitor = holder(backend)
+    visitor = token_holder(backend)
     visitor.confirm(visitor.preview_id(BETA))
     visitor.confirm(visitor.preview_id(BETA_RECAST))
     newest, first = load_ids(visitor)[:2]
@@ -68,12 +63,12 @@ def test_an_undo_needs_the_token_in_the_session_and_the_csrf_token(backend):
     stranger = Visitor(make_app(backend))
     no_session = stranger.post("/loads/x/undo.json", action="confirm")
     assert no_session.status_code == 403 and error_code(no_session) == "token_needed"
-    forged = holder(backend).client.post("/loads/x/undo.json", data={"action": "confirm"})
+    forged = token_holder(backend).client.post("/loads/x/undo.json", data={"action": "confirm"})
     assert forged.status_code in (400, 403)
 
 
 def test_the_load_page_compares_with_a_later_load(backend):
-    visitor = holder(backend)
+    visitor = token_holder(backend)
     visitor.confirm(visitor.preview_id(BETA))
     visitor.confirm(visitor.preview_id(BETA_RECAST))
     newest, first = load_ids(visitor)[:2]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from graph.checksum import LOAD_TIMES, graph_checksum
 from tests.queries.conftest import load_records
 from tests.webapp.conftest import INGEST_TOKEN, make_app
+from tests.webapp.holders import search_duplicates, token_holder
 from tests.webapp.test_duplicates_page import CREW
 from tests.webapp.test_ingest import Visitor, error_code
 
@@ -19,7 +20,9 @@ def test_a_token_holder_previews_merges_and_splits_a_pair(backend):
     visitor = Visitor(make_app(backend))
     refused = visitor.post("/duplicates/merge.json", **PAIR)
     assert refused.status_code == 403 and error_code(refused) == "token_needed"
-    page = visitor.post("/duplicates", token=INGEST_TOKEN).get_data(as_text=True)
+    visitor.post("/duplicates", token=INGEST_TOKEN)
+    search_duplicates(visitor)
+    page = visitor.get("/duplicates").get_data(as_text=True)
     assert 'name="merged" value="matthieu-kassovitz"' in page and "Merge…" in page
 
     preview = visitor.post("/duplicates/merge.json", **PAIR).get_json()
@@ -61,14 +64,40 @@ def test_a_token_holder_previews_merges_and_splits_a_pair(backend):
     assert graph_checksum(backend, LOAD_TIMES) == before
 
 
-def test_merges_are_refused_without_csrf_or_for_shows(backend):
+def test_merges_are_refused_without_csrf_or_for_unknown_keys(backend):
     load_records(backend, "crew.jsonl", CREW)
     visitor = Visitor(make_app(backend))
     visitor.post("/duplicates", token=INGEST_TOKEN)
     forged = visitor.client.post("/duplicates/merge.json", data={**PAIR, "confirm": "yes"})
     assert forged.status_code in (400, 403)
     shows = visitor.post("/duplicates/merge.json", **{**PAIR, "label": "Show"})
-    assert shows.status_code == 409 and "cannot be merged" in shows.get_json()["error"]["message"]
+    assert (
+        shows.status_code == 409
+        and "no show has the key 'mathieu-kassovitz'" in (shows.get_json()["error"]["message"])
+    )
     missing = visitor.post("/duplicates/merge.json", label="Person", survivor="mathieu-kassovitz")
     assert missing.status_code == 400 and error_code(missing) == "missing_merged"
     assert visitor.get("/person/matthieu-kassovitz").status_code == 200
+
+
+def test_a_show_the_finder_proposes_is_merged_from_the_web_and_split_back(backend):
+    from tests.loaders.test_merge import WIRE, WIRE_ELSEWHERE, WIRE_EPISODE
+
+    load_records(backend, "guide.jsonl", [WIRE, WIRE_ELSEWHERE, WIRE_EPISODE])
+    before = graph_checksum(backend, LOAD_TIMES)
+    visitor = token_holder(backend, "/duplicates.json")
+    pairs = search_duplicates(visitor, "Show")["last"]["report"]["pairs"]
+    assert [(p["a"]["key"], p["b"]["key"]) for p in pairs] == [("the-wire--2002", "wire-the--2002")]
+    assert 'name="merged" value="wire-the--2002"' in visitor.get("/duplicates?label=Show").get_data(
+        as_text=True
+    )
+    pair = {"label": "Show", "survivor": "the-wire--2002", "merged": "wire-the--2002"}
+    preview = visitor.post("/duplicates/merge", **pair).get_data(as_text=True)
+    assert "Merge Wire, The into The Wire?" in preview and "on 5 neighbours" in preview
+    done = visitor.post("/duplicates/merge.json", **pair, confirm="yes").get_json()
+    assert done["done"] is True
+    old = visitor.get("/show/wire-the--2002")
+    assert old.status_code == 302 and old.location.endswith("/show/the-wire--2002")
+    split = visitor.post("/decisions/split.json", decision=done["decision"]["id"], confirm="yes")
+    assert split.status_code == 200
+    assert graph_checksum(backend, LOAD_TIMES) == before

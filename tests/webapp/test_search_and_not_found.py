@@ -31,6 +31,17 @@ def test_search_pages_carry_the_true_total_and_links_to_the_next(client, backend
     assert re.search(r'<a rel="prev" href="[^"]*offset=0', html)
 
 
+def test_search_narrows_to_one_kind_by_a_link_that_keeps_the_words(client):
+    html = client.get("/search?q=bureau&offset=0").get_data(as_text=True)
+    assert '<strong aria-current="true">every kind</strong>' in html
+    assert '<a href="/search?q=bureau&amp;label=Company">companies</a>' in html
+    shows = client.get("/search?q=bureau&label=Show").get_data(as_text=True)
+    assert '<strong aria-current="true">shows</strong>' in shows
+    assert '<a href="/search?q=bureau">every kind</a>' in shows
+    none = client.get("/search?q=bureau&label=Genre").get_data(as_text=True)
+    assert 'among genres (<a href="/search?q=bureau">search every kind</a>)' in none
+
+
 def test_a_typo_early_in_a_word_is_found_and_said_so(client):
     answer = client.get("/search.json?q=lea+druk").get_json()
     assert answer["results"][0]["name"] == "Léa Drucker" and answer["broadened"]

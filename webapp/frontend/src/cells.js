@@ -25,7 +25,9 @@ function nodeName(node) {
 // each piece in the page as text (textContent), never as HTML. Only a node of one of
 // the `linkable` labels (the entity pages the server has) becomes a link: a query can
 // return any map that looks like a node, e.g. {label: "/evil.example", key: "x"}.
-export function cellSegments(value, linkable = new Set()) {
+// A map that names an entity and its page on this site (`{name, url: "/show/x"}`, what
+// the canned questions return nested in their rows) is a link too, when `links` is on.
+export function cellSegments(value, linkable = new Set(), links = true) {
   if (value === null || value === undefined) return [];
   if (isNode(value)) {
     const text = `${nodeName(value)} (${value.label})`;
@@ -37,17 +39,26 @@ export function cellSegments(value, linkable = new Set()) {
     const out = [];
     value.forEach((item, i) => {
       if (i > 0) out.push({ text: ", " });
-      out.push(...cellSegments(item, linkable));
+      out.push(...cellSegments(item, linkable, links));
     });
     return out;
   }
-  if (typeof value === "object") return [{ text: JSON.stringify(value) }];
+  if (typeof value === "object") {
+    const name = value.display || value.name || value.title;
+    if (links && typeof name === "string" && sitePath(value.url)) return [{ text: name, href: value.url }];
+    return [{ text: JSON.stringify(value) }];
+  }
   return [{ text: String(value) }];
+}
+
+// A path on this site (`/show/x`), never another site (`//evil.example`) or a scheme.
+export function sitePath(url) {
+  return typeof url === "string" && url.startsWith("/") && !url.startsWith("//") && !url.startsWith("/\\");
 }
 
 // One cell as a person reads it: nodes by display name, lists joined, maps as JSON.
 export function cellText(value) {
-  return cellSegments(value).map((s) => s.text).join("");
+  return cellSegments(value, new Set(), false).map((s) => s.text).join("");
 }
 
 // A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading
@@ -74,8 +85,9 @@ export function toCsv(columns, rows) {
 // a bare {columns, rows, ...} is accepted too. Errors come back as {error: {...}}.
 export function consoleOutcome(payload, httpStatus = 200) {
   if (payload && payload.error) {
-    const { status = httpStatus, code = "error", message = "The query failed." } = payload.error;
-    return { error: { status, code, message } };
+    const { status = httpStatus, code = "error", message = "The query failed.", position } = payload.error;
+    const located = position && Number.isInteger(position.line) && Number.isInteger(position.column);
+    return { error: { status, code, message, ...(located ? { position: { line: position.line, column: position.column } } : {}) } };
   }
   const results = payload && (payload.results || (Array.isArray(payload.columns) ? payload : null));
   if (!results) {
@@ -86,7 +98,7 @@ export function consoleOutcome(payload, httpStatus = 200) {
       columns: results.columns || [],
       rows: results.rows || [],
       truncated: Boolean(results.truncated),
-      elapsed_ms: Number(results.elapsed_ms) || 0,
+      elapsed_ms: results.elapsed_ms == null ? null : Number(results.elapsed_ms) || 0,
       graph: results.graph || { nodes: [], edges: [], shown: 0, total: 0, center: null },
     },
   };
@@ -94,7 +106,8 @@ export function consoleOutcome(payload, httpStatus = 200) {
 
 export function resultSummary(results) {
   const n = results.rows.length;
-  return `${n} row${n === 1 ? "" : "s"} in ${results.elapsed_ms.toFixed(1)} ms` +
+  const time = Number.isFinite(results.elapsed_ms) ? ` in ${results.elapsed_ms.toFixed(1)} ms` : "";
+  return `${n} row${n === 1 ? "" : "s"}${time}` +
     (results.truncated ? " — truncated at the row cap (add a LIMIT or raise the cap)" : "");
 }
 
@@ -103,4 +116,35 @@ export function pushHistory(history, query, max = 50) {
   const text = query.trim();
   if (!text) return history;
   return [text, ...history.filter((q) => q !== text)].slice(0, max);
+}
+
+// A link that opens the console on this query, its parameters and its view: the server
+// runs it when the link is opened (GET /console?query=…&params=…&view=…).
+export function consolePermalink(path, { query, params = "", view = "Table" }) {
+  const fields = new URLSearchParams({ query });
+  if (params.trim()) fields.set("params", params);
+  if (view && view !== "Table") fields.set("view", view);
+  return `${path}?${fields.toString()}`;
+}
+
+// Saved queries: named, newest first; saving a name again replaces what it held.
+export function saveQuery(saved, entry, max = 200) {
+  const name = entry.name.trim();
+  if (!name || !entry.query.trim()) return saved;
+  return [{ name, query: entry.query, params: entry.params || "" },
+    ...saved.filter((s) => s.name !== name)].slice(0, max);
+}
+
+export function removeQuery(saved, name) {
+  return saved.filter((s) => s.name !== name);
+}
+
+// The character offset of a 1-based line and column in a text, clamped to the text
+// (where the editor marks a syntax error the server located).
+export function offsetOf(text, line, column) {
+  const lines = text.split("\n");
+  const row = Math.min(Math.max(line, 1), lines.length);
+  let offset = 0;
+  for (let i = 0; i < row - 1; i += 1) offset += lines[i].length + 1;
+  return offset + Math.min(Math.max(column - 1, 0), lines[row - 1].length);
 }

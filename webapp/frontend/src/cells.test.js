@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { cellSegments, cellText, consoleOutcome, pushHistory, resultSummary, toCsv } from "./cells.js";
+import {
+  cellSegments, cellText, consoleOutcome, consolePermalink, offsetOf, pushHistory, removeQuery, resultSummary, saveQuery, toCsv,
+} from "./cells.js";
 
 const bureau = { label: "Show", key: "the-bureau", properties: { title: "The Bureau" } };
 const hostile = { label: "Person", key: "x", properties: { name: "<script>alert(1)</script>" } };
@@ -83,5 +85,60 @@ describe("pushHistory", () => {
     expect(h[0]).toBe("RETURN 55");
     expect(h.filter((q) => q === "RETURN 55").length).toBe(1);
     expect(pushHistory(h, "   ")).toBe(h);
+  });
+});
+
+describe("a canned query's results", () => {
+  it("are summarised without a time when the server gave none", () => {
+    const outcome = consoleOutcome({ results: { columns: ["a"], rows: [[1], [2]], truncated: false } });
+    expect(resultSummary(outcome.results)).toBe("2 rows");
+  });
+});
+
+describe("nested values", () => {
+  it("link maps that name an entity and its page here, and only those", () => {
+    const shows = [{ key: "the-bureau", name: "The Bureau", url: "/show/the-bureau" }, { name: "Elsewhere", url: "//evil.example/x" }];
+    expect(cellSegments(shows)).toEqual([
+      { text: "The Bureau", href: "/show/the-bureau" }, { text: ", " },
+      { text: JSON.stringify(shows[1]) },
+    ]);
+  });
+  it("stay JSON in the CSV, like the server's cell_text", () => {
+    expect(cellText({ name: "The Bureau", url: "/show/the-bureau" })).toBe('{"name":"The Bureau","url":"/show/the-bureau"}');
+  });
+});
+
+describe("console permalink", () => {
+  it("carries the query, its parameters and a view other than the table", () => {
+    const link = consolePermalink("/console", { query: "MATCH (s:Show {key: $key}) RETURN s", params: '{"key": "a&b"}', view: "Graph" });
+    const url = new URL(link, "http://x");
+    expect(url.pathname).toBe("/console");
+    expect(url.searchParams.get("query")).toBe("MATCH (s:Show {key: $key}) RETURN s");
+    expect(url.searchParams.get("params")).toBe('{"key": "a&b"}');
+    expect(url.searchParams.get("view")).toBe("Graph");
+    expect(consolePermalink("/console", { query: "RETURN 1", params: " ", view: "Table" })).toBe("/console?query=RETURN+1");
+  });
+});
+
+describe("saved queries", () => {
+  it("keep one query per name, newest first, and forget by name", () => {
+    let saved = saveQuery([], { name: " Busy people ", query: "MATCH (p) RETURN p" });
+    saved = saveQuery(saved, { name: "Shows", query: "MATCH (s:Show) RETURN s", params: "{}" });
+    saved = saveQuery(saved, { name: "Busy people", query: "MATCH (p:Person) RETURN p" });
+    expect(saved.map((s) => [s.name, s.query])).toEqual([["Busy people", "MATCH (p:Person) RETURN p"], ["Shows", "MATCH (s:Show) RETURN s"]]);
+    expect(saveQuery(saved, { name: "", query: "RETURN 1" })).toBe(saved);
+    expect(removeQuery(saved, "Shows").map((s) => s.name)).toEqual(["Busy people"]);
+  });
+});
+
+describe("syntax error position", () => {
+  it("turns a 1-based line and column into an offset, clamped to the text", () => {
+    expect(offsetOf("MATCH (n)\nRETRUN n", 2, 1)).toBe(10);
+    expect(offsetOf("MATCH (n", 1, 99)).toBe(8);
+    expect(offsetOf("a", 5, 1)).toBe(0);
+  });
+  it("is passed on from the server's error", () => {
+    const outcome = consoleOutcome({ error: { status: 400, code: "syntax_error", message: "m", position: { line: 2, column: 1 } } }, 400);
+    expect(outcome.error.position).toEqual({ line: 2, column: 1 });
   });
 });

@@ -16,7 +16,8 @@ export function displayName(node) {
   return node.display || node.name || node.key;
 }
 
-export function toElements(data) {
+// `has(id)`: whether a node is drawn already, so an expansion's edges may end on it.
+export function toElements(data, has = () => false) {
   const nodes = (data.nodes || []).map((n) => ({
     group: "nodes",
     data: { id: nodeId(n), key: n.key, label: n.label, name: displayName(n), url: n.url || null },
@@ -30,28 +31,81 @@ export function toElements(data) {
   }));
   // Cytoscape refuses an edge whose end is missing; the server caps nodes, so drop those.
   const ids = new Set(nodes.map((n) => n.data.id));
-  return [...nodes, ...edges.filter((e) => ids.has(e.data.source) && ids.has(e.data.target))];
+  const known = (id) => ids.has(id) || has(id);
+  return [...nodes, ...edges.filter((e) => known(e.data.source) && known(e.data.target))];
 }
 
 // Elements of `data` not yet in the graph (`has(id)` says what is there already).
 export function newElements(data, has) {
-  return toElements(data).filter((el) => !has(el.data.id));
+  return toElements(data, has).filter((el) => !has(el.data.id));
 }
 
-// How many entities the neighbourhood has, as far as we know. The first answer says
-// shown/total; an expansion adds the nodes it brought plus those it had to leave out.
-// A node left out of one answer may arrive in another, so this is an estimate that
-// never drops below what is on screen.
-export function knownTotal(previousTotal, shownNow, expansion = null) {
-  let total = previousTotal;
-  if (expansion) total += Math.max(0, (expansion.total || 0) - (expansion.shown || 0));
-  return Math.max(total, shownNow);
+// The caption under the graph. Before anything is expanded the server's own count is exact
+// ("Showing 12 of 40 entities"); after, each expanded entity says how many of its
+// neighbours are drawn out of how many it has (`hubs`: [{name, shown, total}]), which stays
+// exact however expansions overlap.
+export function captionText(shown, total, hubs = []) {
+  const base = total == null ? `Showing ${shown} entities`
+    : shown < total ? `Showing ${shown} of ${total} entities` : `Showing all ${shown} entities`;
+  const parts = hubs.map((h) => `${h.name}: ${h.shown} of ${h.total} neighbours shown`);
+  return parts.length ? `${base}; ${parts.join("; ")}` : base;
 }
 
-export function captionText(shown, total) {
-  return shown < total ? `Showing ${shown} of ${total} entities` : `Showing all ${shown} entities`;
+// The page of an entity's neighbours, best connected first, that "expand" and "more" fetch.
+export function neighboursUrl(entityUrl, offset = 0, limit = NEIGHBOURS_PAGE) {
+  return `${entityUrl.replace(/\/$/, "")}/neighbours.json?offset=${offset}&limit=${limit}`;
 }
 
-export function graphUrl(entityUrl, depth = 1) {
-  return `${entityUrl.replace(/\/$/, "")}/graph.json?depth=${depth}`;
+export const NEIGHBOURS_PAGE = 25;
+
+// What the permalink keeps of a graph view, in the URL's hash (`#graph=...`): the pages of
+// neighbours each expanded node brought, in the order they were asked for (replayed on
+// opening), the selected node, the node positions in drawing order and the viewport.
+// Positions are rounded to whole pixels, so the link stays short.
+export function encodeView(view) {
+  const compact = {
+    e: view.expanded || [],
+    s: view.selected || null,
+    p: (view.positions || []).map(([x, y]) => [Math.round(x), Math.round(y)]),
+    z: view.zoom == null ? null : Math.round(view.zoom * 1000) / 1000,
+    o: view.pan ? [Math.round(view.pan.x), Math.round(view.pan.y)] : null,
+  };
+  return encodeURIComponent(JSON.stringify(compact));
+}
+
+export function decodeView(text) {
+  if (!text) return null;
+  try {
+    const v = JSON.parse(decodeURIComponent(text));
+    if (!v || typeof v !== "object") return null;
+    const pairs = (list) => (Array.isArray(list) ? list : []).filter((p) => Array.isArray(p) && p.length === 2);
+    return {
+      expanded: pairs(v.e).filter(([id, pages]) => typeof id === "string" && Number.isInteger(pages) && pages > 0),
+      selected: typeof v.s === "string" ? v.s : null,
+      positions: pairs(v.p).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)),
+      zoom: Number.isFinite(v.z) ? v.z : null,
+      pan: Array.isArray(v.o) && v.o.every(Number.isFinite) ? { x: v.o[0], y: v.o[1] } : null,
+    };
+  } catch { return null; }
+}
+
+// The hash with one field replaced (`graph=`), keeping whatever else is there.
+export function withHashField(hash, name, value) {
+  const fields = new URLSearchParams(hash.replace(/^#/, ""));
+  if (value == null) fields.delete(name); else fields.set(name, value);
+  const text = [...fields.keys()].map((k) => `${k}=${k === name ? value : encodeURIComponent(fields.get(k))}`).join("&");
+  return text ? `#${text}` : "";
+}
+
+export function hashField(hash, name) {
+  const match = hash.replace(/^#/, "").split("&").find((part) => part.startsWith(`${name}=`));
+  return match ? match.slice(name.length + 1) : null;
+}
+
+// The next node in reading order for keyboard selection (`step` 1 or -1), wrapping round.
+export function stepSelection(ids, current, step) {
+  if (!ids.length) return null;
+  const at = ids.indexOf(current);
+  if (at < 0) return step > 0 ? ids[0] : ids[ids.length - 1];
+  return ids[(at + step + ids.length) % ids.length];
 }

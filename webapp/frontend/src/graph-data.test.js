@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { captionText, graphUrl, knownTotal, newElements, toElements } from "./graph-data.js";
+import {
+  captionText, decodeView, encodeView, hashField, neighboursUrl, newElements, stepSelection, toElements, withHashField,
+} from "./graph-data.js";
 
 const data = {
   nodes: [
@@ -34,6 +36,13 @@ describe("toElements", () => {
     ], edges: [] };
     expect(toElements(namesakes).map((e) => e.data.name)).toEqual(["David Smith (b. 1950)", "Eric Rochant", "no-name"]);
   });
+  it("keeps an expansion's edges to nodes already drawn", () => {
+    const page = { nodes: [{ key: "eric-rochant", label: "Person" }],
+      edges: [{ source: "eric-rochant@Person", target: "the-bureau@Show", type: "DIRECTED" }] };
+    const have = new Set(["the-bureau@Show"]);
+    expect(newElements(page, (id) => have.has(id)).map((e) => e.data.id))
+      .toEqual(["eric-rochant@Person", "eric-rochant@Person|DIRECTED|the-bureau@Show|"]);
+  });
   it("merges only what is new", () => {
     const have = new Set(["the-bureau@Show"]);
     expect(newElements(data, (id) => have.has(id)).map((e) => e.data.id)).not.toContain("the-bureau@Show");
@@ -45,12 +54,39 @@ describe("caption", () => {
     expect(captionText(12, 40)).toBe("Showing 12 of 40 entities");
     expect(captionText(2, 2)).toBe("Showing all 2 entities");
   });
-  it("grows the total by what an expansion left out, never below what is shown", () => {
-    expect(knownTotal(40, 12)).toBe(40);
-    expect(knownTotal(40, 20, { shown: 10, total: 15 })).toBe(45);
-    expect(knownTotal(5, 9, { shown: 6, total: 6 })).toBe(9);
+  it("after an expansion, says for each expanded entity how many of its neighbours are drawn", () => {
+    expect(captionText(37, null, [{ name: "Crime drama", shown: 25, total: 790 }]))
+      .toBe("Showing 37 entities; Crime drama: 25 of 790 neighbours shown");
   });
-  it("expands through the entity's graph.json at depth 1", () => {
-    expect(graphUrl("/person/eric-rochant")).toBe("/person/eric-rochant/graph.json?depth=1");
+  it("pages neighbours through the entity's neighbours.json", () => {
+    expect(neighboursUrl("/genre/drama/", 25, 25)).toBe("/genre/drama/neighbours.json?offset=25&limit=25");
+  });
+});
+
+describe("permalink", () => {
+  const view = { expanded: [["drama@Genre", 2]], selected: "x@Show", positions: [[1.4, -2.6], [10, 20]], zoom: 1.23456, pan: { x: 5.2, y: -1 } };
+  it("round-trips expansions, selection, rounded positions and the viewport", () => {
+    expect(decodeView(encodeView(view))).toEqual({
+      expanded: [["drama@Genre", 2]], selected: "x@Show", positions: [[1, -3], [10, 20]], zoom: 1.235, pan: { x: 5, y: -1 },
+    });
+  });
+  it("ignores a hash that is not a saved view", () => {
+    expect(decodeView("%7Bnot json")).toBeNull();
+    expect(decodeView(encodeURIComponent('{"e": [["a", -1], "b"], "p": [[1, "x"]]}')).expanded).toEqual([]);
+  });
+  it("replaces its own field of the hash and keeps the others", () => {
+    const hash = withHashField("#tab=Graph&graph=old", "graph", "new%20value");
+    expect(hash).toBe("#tab=Graph&graph=new%20value");
+    expect(hashField(hash, "graph")).toBe("new%20value");
+    expect(hashField("#tab=x", "graph")).toBeNull();
+  });
+});
+
+describe("keyboard selection", () => {
+  it("steps through nodes and wraps round", () => {
+    expect(stepSelection(["a", "b", "c"], null, 1)).toBe("a");
+    expect(stepSelection(["a", "b", "c"], null, -1)).toBe("c");
+    expect(stepSelection(["a", "b", "c"], "c", 1)).toBe("a");
+    expect(stepSelection(["a", "b", "c"], "a", -1)).toBe("c");
   });
 });

@@ -10,6 +10,9 @@ function start() {
   if (document.querySelector(".graph-view")) {
     import("./graph-view.js").then((m) => m.enhanceGraphViews());
   }
+  if (document.querySelector("script.canned-outcome")) {
+    import("./results-view.js").then((m) => m.enhanceCannedResults());
+  }
   if (document.querySelector("form.cypher-console")) {
     import("./console.js").then((m) => m.enhanceConsole());
   }

@@ -1,0 +1,52 @@
+"""Parameters that name an entity (`Param.entity`): what a user types, a name, `Label:key`
+or an identifier as well as a key, becomes the key the question's Cypher matches on.
+
+The surfaces that take a user's values (the web's canned-query forms, `screengraph
+query`) call this before running the question; the catalogue's own callers pass keys.
+An exact key is taken as it is; anything else is resolved as the CLI's commands resolve
+their arguments (queries/search.py `resolve_entity`), so an ambiguous or unknown name
+fails with its candidates or suggestions, the parameter named.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.backend import Backend
+from queries.catalogue import Question
+from queries.errors import AmbiguousEntity, UnknownEntity
+from queries.explore import exists
+from queries.search import resolve_entity
+
+
+class EntityParameterError(Exception):
+    """A parameter's text names no single entity: `cause` (AmbiguousEntity or UnknownEntity)
+    holds the candidates or suggestions."""
+
+    def __init__(self, parameter: str, label: str, cause: AmbiguousEntity | UnknownEntity):
+        self.parameter, self.label, self.cause = parameter, label, cause
+        super().__init__(f"'{parameter}' ({label.lower()}): {cause}")
+
+    @property
+    def choices(self) -> list[dict]:
+        if isinstance(self.cause, AmbiguousEntity):
+            return self.cause.candidates
+        return self.cause.suggestions
+
+
+def resolve_entity_params(
+    backend: Backend, question: Question, bound: dict[str, Any]
+) -> dict[str, Any]:
+    """`bound` with each entity parameter's text replaced by the key it names."""
+    resolved = dict(bound)
+    for param in question.parameters:
+        text = bound.get(param.name)
+        if not param.entity or not isinstance(text, str) or not text.strip():
+            continue
+        if exists(backend, param.entity, text):
+            continue
+        try:
+            resolved[param.name] = resolve_entity(backend, text, param.entity)["key"]
+        except (AmbiguousEntity, UnknownEntity) as exc:
+            raise EntityParameterError(param.name, param.entity, exc) from None
+    return resolved
