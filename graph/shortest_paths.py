@@ -45,6 +45,9 @@ FRONTIER_CAP = 50_000
 # paths share it); past it, the layered search chooses (a hub between the ends makes
 # thousands of equally short paths).
 PATHS_READ = 10_000
+# A layered graph of shortest paths this small is read whole, in one round trip; a wider
+# one a level at a time, only where the first paths may go.
+WHOLE_READ = 2_000
 DEADLINE_MARGIN_MS = 150
 # Shows have no stored degree; a typical show has about a dozen credits and companies.
 SHOW_DEGREE = 12
@@ -246,7 +249,8 @@ def _read_paths(
     Level by level, the first `limit` beginnings of paths are kept: every beginning leads
     on to the end, so no later path can start with one that came after them. Only the
     next entities of those few are read (one round trip a level), not the whole layered
-    graph, which a hub between the ends makes thousands of entities wide."""
+    graph, which a hub between the ends makes thousands of entities wide; a layered graph
+    of at most WHOLE_READ entities is read at once (one round trip in all)."""
     nodes: dict[int, tuple[str, str, str]] = {}
 
     def read(ids: set[int]) -> None:
@@ -268,7 +272,8 @@ def _read_paths(
         if any(node not in nodes for node in wanted):
             raise GraphError("The graph changed while the connection was being read; ask again.")
 
-    read({start})
+    everything = set(onward).union(*onward.values())
+    read(everything if len(everything) <= WHOLE_READ else {start})
     chains: list[list[int]] = [[start]]
     while chains[0][-1] != end:  # every shortest path has the same length
         read({node for chain in chains for node in onward[chain[-1]]})

@@ -219,15 +219,20 @@ def _first_shortest(graph, a, b, how_many: int) -> list[list[tuple[str, str]]]:
     return sorted(nx.all_shortest_paths(graph, a, b))[:how_many]
 
 
-@pytest.mark.parametrize("read", [None, 2])
-def test_several_shortest_paths_come_in_one_order_on_every_engine(fixture_graph, monkeypatch, read):
+@pytest.mark.parametrize("read, whole", [(None, None), (2, None), (2, 0)])
+def test_several_shortest_paths_come_in_one_order_on_every_engine(
+    fixture_graph, monkeypatch, read, whole
+):
     """Equally short paths are listed by their entities' (label, key), whatever the order
     the store holds them in; with `read`, Neo4j reads fewer of its paths than there are
-    and the layered search chooses (the embedded store searches that way always)."""
+    and the layered search chooses (the embedded store searches that way always); with
+    `whole` 0 the layered graph is read a level at a time, as a wide one is."""
     from graph import shortest_paths
 
     if read is not None:
         monkeypatch.setattr(shortest_paths, "PATHS_READ", read)
+    if whole is not None:  # the layered graph read a level at a time, not whole
+        monkeypatch.setattr(shortest_paths, "WHOLE_READ", whole)
     backend, records = fixture_graph
     graph = networkx_graph(records, with_genres=False)
     several = 0
