@@ -130,7 +130,7 @@ def test_the_command_prints_pairs_and_json(tmp_path):
     assert runner.invoke(main, [*base, "load", str(listing)]).exit_code == 0
     table = runner.invoke(main, [*base, "duplicates"])
     assert (
-        table.exit_code == 0 and "3 Person nodes read, 1 pairs compared, 1 proposed" in table.output
+        table.exit_code == 0 and "3 Person nodes read, 1 pair compared, 1 proposed" in table.output
     )  # the table itself wraps to the terminal's width
     found = json.loads(
         runner.invoke(main, [*base, "duplicates", "--json", "--label", "person"]).output
