@@ -45,7 +45,9 @@ export function cellSegments(value, linkable = new Set(), links = true) {
   }
   if (typeof value === "object") {
     const name = value.display || value.name || value.title;
-    if (links && typeof name === "string" && sitePath(value.url)) return [{ text: name, href: value.url }];
+    const named = typeof value.key === "string" && value.key && linkable.has(value.label);
+    const href = sitePath(value.url) ? value.url : named ? entityUrl(value.label, value.key) : null;
+    if (links && typeof name === "string" && href) return [{ text: name, href }];
     return [{ text: JSON.stringify(value) }];
   }
   return [{ text: String(value) }];

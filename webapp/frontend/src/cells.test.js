@@ -103,6 +103,11 @@ describe("nested values", () => {
       { text: JSON.stringify(shows[1]) },
     ]);
   });
+  it("link maps that name an entity of a label with pages by its label and key", () => {
+    const show = { key: "the bureau", label: "Show", name: "The Bureau", roles: ["writer"] };
+    expect(cellSegments([show], new Set(["Show"]))).toEqual([{ text: "The Bureau", href: "/show/the%20bureau" }]);
+    expect(cellSegments([show], new Set())).toEqual([{ text: JSON.stringify(show) }]);
+  });
   it("stay JSON in the CSV, like the server's cell_text", () => {
     expect(cellText({ name: "The Bureau", url: "/show/the-bureau" })).toBe('{"name":"The Bureau","url":"/show/the-bureau"}');
   });
