@@ -116,11 +116,11 @@ class BulkSender:
         for name, properties, row in items:
             if shape != (name, properties):
                 shape = (name, properties)
-                blob = None if nodes else open_blobs.get(shape)
-                if blob is None:
-                    blob = open_blobs[shape] = _Blob(name, properties)
-                    blobs.append(blob)
-                    size += len(blob.data)
+                if nodes or shape not in open_blobs:
+                    open_blobs[shape] = _Blob(name, properties)
+                    blobs.append(open_blobs[shape])
+                    size += len(blobs[-1].data)
+                blob = open_blobs[shape]
             blob.data += row
             size += len(row)
             count += 1
