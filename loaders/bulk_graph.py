@@ -388,7 +388,7 @@ class BulkGraph:
 
     # -- the result -------------------------------------------------------------
 
-    def _finish(self) -> None:
+    def finish(self) -> None:
         """Once: everything to disk, then the degrees and the nodes' places."""
         if self._finished:
             return
@@ -430,7 +430,7 @@ class BulkGraph:
     def nodes(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """(label, properties) of every node, nulls left out, in the order of their places
         (the StoreLayout node, which no relationship names, last)."""
-        self._finish()
+        self.finish()
         for label, key, data, degree in self.db.execute(_NODE_ROWS):
             yield label, self._properties(label, key, pickle.loads(data), degree or 0)
         layout = {"key": "layout", "version": LAYOUT_VERSION, "legacy_listings": 0}
@@ -465,7 +465,7 @@ class BulkGraph:
 
     def relationships(self) -> Iterator[tuple[str, NodeRef, NodeRef, dict[str, Any]]]:
         """(type, start, end, properties) of every relationship."""
-        self._finish()
+        self.finish()
         for type_, start_key, end_key, role, asserted_by, said, start_at, end_at in self.db.execute(
             _EDGE_ROWS
         ):
