@@ -486,6 +486,13 @@ class EmbeddedServer:
             str(self.query_mem_capacity_mb * 1024 * 1024),
             "IMPORT_FOLDER",
             f"{import_folder_for(self.data_dir)}/",
+            # One thread per query for the matrix library: its OpenMP threads wait for each
+            # other by spinning, and on cores shared with the web app and a loader a write
+            # then held every reader far longer than its work (20,000 listings into 20,000,
+            # longest write in the engine 141-525 ms with two threads, 135-268 ms with one,
+            # loads no slower; benchmarks/readers_during_load.py).
+            "OMP_THREAD_COUNT",
+            "1",
         ]
 
     def _preexec(self) -> None:

@@ -169,8 +169,6 @@ class SandboxServer(EmbeddedServer):
             str(self.max_rows + 1),
             "THREAD_COUNT",
             "1",
-            "OMP_THREAD_COUNT",
-            "1",
         ]
 
     def _alive(self) -> bool:

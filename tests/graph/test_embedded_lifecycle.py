@@ -311,3 +311,16 @@ def test_a_client_forgotten_by_another_thread_does_not_break_info_or_backup(tmp_
             assert (tmp_path / "b.backup").stat().st_size > 0
     finally:
         backend.close()
+
+
+def test_the_store_and_its_adhoc_copy_run_the_matrix_library_on_one_thread(tmp_path):
+    """Its OpenMP threads spin waiting for each other: on cores shared with the web app
+    and a loader, a write then held the readers behind it several times its work."""
+    backend = FalkorBackend(tmp_path / "store", "omp")
+    try:
+        backend.run_write("CREATE (:Show {key: 'x'})")
+        connection = backend._graph().client.connection
+        assert connection.execute_command("GRAPH.CONFIG", "GET", "OMP_THREAD_COUNT")[1] == 1
+        assert backend.run_adhoc("MATCH (s:Show) RETURN count(s)").value() == 1
+    finally:
+        backend.close()
