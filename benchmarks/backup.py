@@ -26,11 +26,11 @@ from pathlib import Path
 
 from benchmarks.synthetic import write_jsonl
 from benchmarks.web_load import percentile
-from graph.checksum import graph_checksum
-from graph.falkor_backend import FalkorBackend
-from graph.falkor_snapshot import restore_backup
-from loaders.pipeline import Loader
-from loaders.sources import read_all
+from screengraph.graph.checksum import graph_checksum
+from screengraph.graph.falkor_backend import FalkorBackend
+from screengraph.graph.falkor_snapshot import restore_backup
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import read_all
 
 GRAPH = "screengraph"
 PAGE = (

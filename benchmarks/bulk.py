@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graph.backend import Backend
-from graph.schema import HISTORY_LABELS, KEYED_LABELS, RELATIONSHIPS, ROLE_TYPES
+from screengraph.graph.backend import Backend
+from screengraph.graph.schema import HISTORY_LABELS, KEYED_LABELS, RELATIONSHIPS, ROLE_TYPES
 
 BATCH = 5000
 
@@ -37,8 +37,8 @@ def open_backend(name: str, data_dir, graph: str) -> Backend:
     """A backend for benchmarks: generous write limits, Neo4j from the usual variables."""
     import os
 
-    from graph.falkor_backend import FalkorBackend
-    from graph.neo4j_backend import Neo4jBackend
+    from screengraph.graph.falkor_backend import FalkorBackend
+    from screengraph.graph.neo4j_backend import Neo4jBackend
 
     if name == "embedded":
         return FalkorBackend(data_dir, graph, write_timeout_ms=600_000)

@@ -44,7 +44,7 @@ from pathlib import Path
 from benchmarks.bulk import chosen_backends, open_backend
 from benchmarks.imdb_load import in_child, input_rows, peak_mb
 from benchmarks.synthetic_imdb import generate
-from loaders.bulk_spill import CACHED_ENTRIES
+from screengraph.loaders.bulk_spill import CACHED_ENTRIES
 
 GRAPH = "bench-imdb"  # the graph benchmarks.imdb_load's child loads into
 # The bulk load's memory is flat when its peak grows by less than this from one size to
@@ -92,8 +92,8 @@ def bulk_child(
     cached: int,
 ) -> None:
     """In the child: one bulk load (for Neo4j, up to neo4j-admin's files)."""
-    from loaders.bulk import BulkLoader
-    from loaders.sources import read_all
+    from screengraph.loaders.bulk import BulkLoader
+    from screengraph.loaders.sources import read_all
 
     backend = open_backend(backend_name, Path(data_dir), GRAPH)
     reader = ReaderPeak()
@@ -191,7 +191,7 @@ def _neo4j_local(*args: str) -> float:
 
 def neo4j_offline_import(files: Path, data_dir: Path) -> dict:
     """Stop scripts/neo4j-local's server, import, start it, finish: each step timed."""
-    from graph.neo4j_import import ImportFiles
+    from screengraph.graph.neo4j_import import ImportFiles
 
     port = os.environ.get("NEO4J_LOCAL_BOLT_PORT", "7687")
     if not os.environ.get("NEO4J_URI", "").endswith(f":{port}"):

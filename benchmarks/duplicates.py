@@ -20,13 +20,13 @@ from pathlib import Path
 
 from benchmarks.bulk import chosen_backends, open_backend
 from benchmarks.labelled_names import labelled_people, precision_recall
-from graph.keys import person_key
-from loaders.bulk import BulkLoader
-from loaders.identity import named_identity
-from loaders.pipeline import Loader
-from loaders.sources import SourceText
-from queries.duplicates import DEFAULT_MIN_SCORE, find_duplicates, read_named
-from queries.near_misses import near_misses
+from screengraph.graph.keys import person_key
+from screengraph.loaders.bulk import BulkLoader
+from screengraph.loaders.identity import named_identity
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import SourceText
+from screengraph.queries.duplicates import DEFAULT_MIN_SCORE, find_duplicates, read_named
+from screengraph.queries.near_misses import near_misses
 
 GRAPH = "bench-duplicates"
 MIN_SCORES = (0.85, DEFAULT_MIN_SCORE, 0.95)

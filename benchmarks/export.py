@@ -35,10 +35,10 @@ KINDS = ("baseline", "jsonl", "graphml", "csv", "import")
 
 def child(kind: str, data_dir: str, out: str) -> None:
     """In the child: one measured export (or import), its figures as JSON."""
-    from graph.export_formats import write_export
-    from graph.export_jsonl import parse_lines
-    from graph.export_read import ExportReader
-    from graph.graph_import import GraphImport
+    from screengraph.graph.export_formats import write_export
+    from screengraph.graph.export_jsonl import parse_lines
+    from screengraph.graph.export_read import ExportReader
+    from screengraph.graph.graph_import import GraphImport
 
     graph = f"{GRAPH}-imported" if kind == "import" else GRAPH
     backend = open_backend("embedded", Path(data_dir), graph)
@@ -94,8 +94,8 @@ def _size(path: Path) -> float:
 
 
 def measure(titles: int, workdir: Path) -> dict[str, dict]:
-    from loaders.bulk import BulkLoader
-    from loaders.sources import read_all
+    from screengraph.loaders.bulk import BulkLoader
+    from screengraph.loaders.sources import read_all
 
     folder = workdir / f"imdb-{titles}"
     generate(folder, titles, seed=5)

@@ -76,7 +76,7 @@ def session(port: int) -> tuple[str, str]:
 
 
 def seed(data_dir: Path, graph: str) -> None:
-    from graph.falkor_backend import FalkorBackend
+    from screengraph.graph.falkor_backend import FalkorBackend
     from tests.queries.conftest import load_records, load_seed
     from tests.webapp.conftest import HOSTILE
 
@@ -93,8 +93,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     args = parser.parse_args()
 
-    from queries.catalogue import catalogue
-    from webapp import create_app
+    from screengraph.queries.catalogue import catalogue
+    from screengraph.webapp import create_app
 
     workdir = Path(tempfile.mkdtemp(prefix="sg-hostile-"))
     data_dir, graph = workdir / "store", "hostile"

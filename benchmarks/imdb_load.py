@@ -57,10 +57,10 @@ def child(
     kind: str, backend_name: str, folder: str, data_dir: str, episodes: bool, batch_size: int
 ) -> None:
     """Runs in the child process: one measured load (or parse), its figures as JSON."""
-    from loaders.formats import read_records
-    from loaders.identity import Claims
-    from loaders.pipeline import Loader
-    from loaders.sources import read_all
+    from screengraph.loaders.formats import read_records
+    from screengraph.loaders.identity import Claims
+    from screengraph.loaders.pipeline import Loader
+    from screengraph.loaders.sources import read_all
 
     sources = read_all([folder], None, episodes)
     figures: dict = {}

@@ -23,10 +23,10 @@ from functools import partial
 from pathlib import Path
 
 from benchmarks.bulk import chosen_backends, open_backend
-from graph.backend import Backend
-from graph.checksum import PAGE, graph_checksum
-from graph.export_formats import write_export
-from graph.export_read import ExportReader
+from screengraph.graph.backend import Backend
+from screengraph.graph.checksum import PAGE, graph_checksum
+from screengraph.graph.export_formats import write_export
+from screengraph.graph.export_read import ExportReader
 
 GRAPH = "bench-key-pages"
 BATCH = 5_000

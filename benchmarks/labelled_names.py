@@ -17,7 +17,7 @@ import json
 import random
 from dataclasses import dataclass, field
 
-from graph.keys import person_key
+from screengraph.graph.keys import person_key
 
 FIRST_SYLLABLES = (
     "al",

@@ -22,10 +22,10 @@ from collections.abc import Callable
 
 from benchmarks.bulk import chosen_backends, open_backend, write_edges, write_nodes
 from benchmarks.synthetic import WORDS
-from graph.backend import Backend
-from graph.errors import QueryTimeout
-from graph.keys import normalize_name
-from queries import lists
+from screengraph.graph.backend import Backend
+from screengraph.graph.errors import QueryTimeout
+from screengraph.graph.keys import normalize_name
+from screengraph.queries import lists
 
 # The genre page's query before paging (queries/cypher/genre.cypher until then).
 WHOLE_LIST = (

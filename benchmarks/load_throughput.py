@@ -45,13 +45,13 @@ from benchmarks.bulk import (
     write_nodes,
 )
 from benchmarks.synthetic import write_jsonl
-from graph.backend import Backend
-from graph.keys import show_key
-from graph.schema import RELATIONSHIPS
-from loaders.formats import parse
-from loaders.pipeline import Loader
-from loaders.plan import plan_listing
-from loaders.sources import read_all
+from screengraph.graph.backend import Backend
+from screengraph.graph.keys import show_key
+from screengraph.graph.schema import RELATIONSHIPS
+from screengraph.loaders.formats import parse
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.plan import plan_listing
+from screengraph.loaders.sources import read_all
 
 RAW_BATCH = 5000
 

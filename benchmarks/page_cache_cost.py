@@ -21,9 +21,9 @@ from pathlib import Path
 
 from benchmarks.bulk import open_backend
 from benchmarks.web_load import MIX, page_mix
-from graph.settings import load_settings
-from webapp import create_app
-from webapp.page_cache import ENTRY_OVERHEAD_BYTES
+from screengraph.graph.settings import load_settings
+from screengraph.webapp import create_app
+from screengraph.webapp.page_cache import ENTRY_OVERHEAD_BYTES
 
 
 def cpu_ms_per_request(client, paths: list[str], headers: dict | None = None) -> float:

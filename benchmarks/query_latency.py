@@ -25,16 +25,16 @@ from pathlib import Path
 
 from benchmarks.bulk import chosen_backends, open_backend, write_edges, write_nodes
 from benchmarks.synthetic import listings
-from graph import adjacency
-from graph.backend import Backend
-from graph.errors import QueryTimeout
-from graph.keys import normalize_name
-from graph.schema import RELATIONSHIPS
-from loaders.model import Listing, SourceRef
-from loaders.plan import plan_listing
-from loaders.writer import ListingWriter
-from queries import explore, paths
-from queries.search import search
+from screengraph.graph import adjacency
+from screengraph.graph.backend import Backend
+from screengraph.graph.errors import QueryTimeout
+from screengraph.graph.keys import normalize_name
+from screengraph.graph.schema import RELATIONSHIPS
+from screengraph.loaders.model import Listing, SourceRef
+from screengraph.loaders.plan import plan_listing
+from screengraph.loaders.writer import ListingWriter
+from screengraph.queries import explore, paths
+from screengraph.queries.search import search
 
 BATCH = 10_000
 

@@ -43,11 +43,11 @@ from pathlib import Path
 from benchmarks.bulk import chosen_backends, open_backend
 from benchmarks.synthetic import write_jsonl
 from benchmarks.web_load import Server, load, page_mix, percentile
-from graph.backend import Statement
-from graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
-from loaders.pipeline import Loader
-from loaders.sources import read_all
-from loaders.statements import ADD_DEGREES, DEGREES, DROP_JOURNALS
+from screengraph.graph.backend import Statement
+from screengraph.graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import read_all
+from screengraph.loaders.statements import ADD_DEGREES, DEGREES, DROP_JOURNALS
 
 GRAPH = "bench-readers"
 REFERENCE_GRAPH = "bench-readers-reference"

@@ -29,9 +29,9 @@ from pathlib import Path
 
 from benchmarks.bulk import chosen_backends, open_backend
 from benchmarks.query_latency import build
-from graph.backend import Backend
-from graph.errors import GraphError
-from queries import explore
+from screengraph.graph.backend import Backend
+from screengraph.graph.errors import GraphError
+from screengraph.queries import explore
 
 # name: (query, safe to run on the page path for the baseline)
 CORPUS: dict[str, tuple[str, bool]] = {

@@ -52,7 +52,7 @@ from benchmarks.bulk import open_backend
 from benchmarks.bulk_load import neo4j_offline_import
 from benchmarks.query_latency import timed
 from benchmarks.synthetic import generate, titles_for
-from loaders.bulk_spill import CACHED_ENTRIES
+from screengraph.loaders.bulk_spill import CACHED_ENTRIES
 
 REPO = Path(__file__).resolve().parent.parent
 GRAPH = "bench-imdb"  # the graph benchmarks.imdb_load's and bulk_load's children load into
@@ -82,7 +82,7 @@ def database_pids(name: str, store: Path):
     process title hides its folder, so it is asked), or every process whose command line
     names scripts/neo4j-local's home (the server, neo4j-admin)."""
     if name == "embedded":
-        from graph.embedded_server import EmbeddedServer, server_pid
+        from screengraph.graph.embedded_server import EmbeddedServer, server_pid
 
         server = EmbeddedServer(store)  # for its paths: it starts nothing
 
@@ -354,9 +354,9 @@ def query_latency(
     backend, keys: dict, requests: int, path_requests: int, seed: int, clock: Clock, figures: dict
 ) -> None:
     """p50/p95/max per question, cycling through the fixed samples in a seeded order."""
-    from graph import adjacency
-    from queries import explore, paths
-    from queries.search import search
+    from screengraph.graph import adjacency
+    from screengraph.queries import explore, paths
+    from screengraph.queries.search import search
 
     def cycling(items: list[str], salt: int):
         order = list(items)

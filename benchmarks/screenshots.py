@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.synthetic import generate
-from graph.falkor_backend import FalkorBackend
-from graph.settings import load_settings
-from loaders.pipeline import Loader
-from loaders.sources import read_all
-from queries.catalogue import catalogue
+from screengraph.graph.falkor_backend import FalkorBackend
+from screengraph.graph.settings import load_settings
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import read_all
+from screengraph.queries.catalogue import catalogue
 
 CREDITS = 40_000
 COLOURS = 96
@@ -131,8 +131,8 @@ def take(out: Path) -> list[tuple[Shot, int]]:
     from playwright.sync_api import sync_playwright
     from waitress.server import create_server
 
+    from screengraph.webapp import create_app
     from tests.e2e.conftest import CHROMIUM_FLAGS, chromium_path
-    from webapp import create_app
 
     out.mkdir(parents=True, exist_ok=True)
     executable = chromium_path()

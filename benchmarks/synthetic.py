@@ -181,9 +181,9 @@ def generate(
 def imdb_listings(folder: Path, seed: int, companies: int) -> Iterator[dict]:
     """IMDb's files as our listings, streamed (episodes included), each made by one or two
     companies drawn with a skew (company sizes heavy-tailed, as careers are)."""
-    from loaders.formats import read_records
-    from loaders.identity import Claims
-    from loaders.sources import read_all
+    from screengraph.loaders.formats import read_records
+    from screengraph.loaders.identity import Claims
+    from screengraph.loaders.sources import read_all
 
     rng = random.Random(seed)
     claims = Claims()

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from loaders.imdb_files import NULL, TABLES
+from screengraph.loaders.imdb_files import NULL, TABLES
 
 FIRST = [
     "Anna",

@@ -168,7 +168,7 @@ class Server:
             return None
         if self.name == "embedded":
             # By the socket it listens on: the server rewrites its command line.
-            from graph.embedded_server import socket_path_for
+            from screengraph.graph.embedded_server import socket_path_for
 
             sock = str(socket_path_for(self.data_dir.resolve()))
             for conn in psutil.net_connections("unix"):

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from graph.errors import BackendUnavailable
+from screengraph.graph.errors import BackendUnavailable
 
 # Past its limit, how long a query may run before it is abandoned (or its sandbox
 # killed): the bound is + 0.5 s; the stop and the reply take 0.1-0.3 s on

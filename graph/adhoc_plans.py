@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.adhoc_loops import unstoppable
-from graph.adhoc_policy import AdhocPlan, operator_key
-from graph.cypher_names import called_names
-from graph.errors import QueryRefused
+from screengraph.graph.adhoc_loops import unstoppable
+from screengraph.graph.adhoc_policy import AdhocPlan, operator_key
+from screengraph.graph.cypher_names import called_names
+from screengraph.graph.errors import QueryRefused
 
 _NEO4J_TYPES = {"r": "read", "w": "write", "rw": "write", "s": "schema"}
 _COMMANDS = ("show", "terminate")

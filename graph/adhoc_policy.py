@@ -20,11 +20,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from graph.errors import QueryRefused, ReadOnlyViolation
-from graph.param_values import check_values
+from screengraph.graph.errors import QueryRefused, ReadOnlyViolation
+from screengraph.graph.param_values import check_values
 
 if TYPE_CHECKING:
-    from graph.backend import Backend
+    from screengraph.graph.backend import Backend
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

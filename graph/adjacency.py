@@ -29,7 +29,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from graph.backend import Backend
+from screengraph.graph.backend import Backend
 
 MIN_REBUILD_INTERVAL_S = 30.0
 log = logging.getLogger(__name__)

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from graph.adhoc_policy import AdhocPlan, vet_adhoc
-from graph.errors import BackupRefused, BulkImportRefused
-from graph.observe import instrument
-from graph.schema import HISTORY_LABELS, SCHEMA
-from graph.syntax_errors import QuerySyntaxError
-from graph.values import check_nesting, nested_too_deep
+from screengraph.graph.adhoc_policy import AdhocPlan, vet_adhoc
+from screengraph.graph.errors import BackupRefused, BulkImportRefused
+from screengraph.graph.observe import instrument
+from screengraph.graph.schema import HISTORY_LABELS, SCHEMA
+from screengraph.graph.syntax_errors import QuerySyntaxError
+from screengraph.graph.values import check_nesting, nested_too_deep
 
 # A path found: its nodes as (label, key, name) and, between each two, the relationship
 # as (type, role, start key, end key).

@@ -31,8 +31,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.backend import Backend
-from graph.schema import LISTING_LABEL, RECORD_LABELS
+from screengraph.graph.backend import Backend
+from screengraph.graph.schema import LISTING_LABEL, RECORD_LABELS
 
 PAGE = 1000
 TIME_LIMIT_MS = 600_000

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graph.backend import Backend
-from graph.settings import Settings, load_settings
+from screengraph.graph.backend import Backend
+from screengraph.graph.settings import Settings, load_settings
 
 
 def chosen_backend(settings: Settings) -> str:
@@ -22,8 +22,8 @@ def connect(settings: Settings | None = None) -> Backend:
         max_rows=settings.max_rows,
     )
     if chosen_backend(settings) == "neo4j":
-        from graph.errors import BackendUnavailable
-        from graph.neo4j_backend import Neo4jBackend
+        from screengraph.graph.errors import BackendUnavailable
+        from screengraph.graph.neo4j_backend import Neo4jBackend
 
         if not settings.neo4j_uri:
             raise BackendUnavailable(
@@ -38,7 +38,7 @@ def connect(settings: Settings | None = None) -> Backend:
             settings.neo4j_database,
             **common,
         )
-    from graph.falkor_backend import FalkorBackend
+    from screengraph.graph.falkor_backend import FalkorBackend
 
     return FalkorBackend(
         settings.data_dir,

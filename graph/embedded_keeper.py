@@ -32,11 +32,16 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from graph.embedded_server import KEEPER_ROLE, PROCESS_ROLE, EmbeddedServer, RestartPolicy
-from graph.embedded_server import server_pid as pid_of
-from graph.errors import BackendUnavailable
+from screengraph.graph.embedded_server import (
+    KEEPER_ROLE,
+    PROCESS_ROLE,
+    EmbeddedServer,
+    RestartPolicy,
+)
+from screengraph.graph.embedded_server import server_pid as pid_of
+from screengraph.graph.errors import BackendUnavailable
 
-log = logging.getLogger("graph.embedded_keeper")
+log = logging.getLogger("screengraph.graph.embedded_keeper")
 
 STARTING = "starting"
 _MAX_POLL_S = 1.0
@@ -55,7 +60,7 @@ def keeper_command(server: EmbeddedServer, lock_fd: int) -> list[str]:
         "restarts": asdict(server.restarts),
         "idle_s": server.idle_s,
     }
-    return [sys.executable, "-m", "graph.embedded_keeper", json.dumps(settings)]
+    return [sys.executable, "-m", "screengraph.graph.embedded_keeper", json.dumps(settings)]
 
 
 def _folder_gone(server: EmbeddedServer, lock_inode: int) -> bool:

@@ -57,8 +57,8 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.errors import BackendUnavailable
-from graph.store_swap import finish_interrupted_swap
+from screengraph.graph.errors import BackendUnavailable
+from screengraph.graph.store_swap import finish_interrupted_swap
 
 log = logging.getLogger(__name__)
 
@@ -428,7 +428,7 @@ class EmbeddedServer:
         """Start a detached keeper process (graph/embedded_keeper.py) and hand it the
         folder's lock: it outlives this process, in its own session, so Ctrl-C here does
         not reach it. Its messages go to `keeper_log_path`."""
-        from graph.embedded_keeper import keeper_command
+        from screengraph.graph.embedded_keeper import keeper_command
 
         try:
             with open(self.keeper_log_path, "ab") as log_file:

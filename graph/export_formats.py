@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TextIO, TypeVar
 
-from graph.backend import Backend
-from graph.errors import ExportRefused
-from graph.export_graphml import write_graphml
-from graph.export_jsonl import write_jsonl
-from graph.export_read import ExportReader, Node, Relationship
-from graph.neo4j_import import MANIFEST, write_import_files
+from screengraph.graph.backend import Backend
+from screengraph.graph.errors import ExportRefused
+from screengraph.graph.export_graphml import write_graphml
+from screengraph.graph.export_jsonl import write_jsonl
+from screengraph.graph.export_read import ExportReader, Node, Relationship
+from screengraph.graph.neo4j_import import MANIFEST, write_import_files
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def write_export(
     """Write nodes and relationships in one format: a file, or for csv a folder (emptied
     first). For csv, `next_steps` says how to import it into `neo4j_database`."""
     if fmt == "csv":
-        from graph.neo4j_backend import bulk_instructions
+        from screengraph.graph.neo4j_backend import bulk_instructions
 
         if str(target) == STDIO or target.suffix.lower() == ".gz":
             raise ExportRefused(

@@ -28,9 +28,9 @@ from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
-from graph.errors import ExportRefused
-from graph.export_read import Node, Relationship
-from graph.neo4j_import import scalar_type
+from screengraph.graph.errors import ExportRefused
+from screengraph.graph.export_read import Node, Relationship
+from screengraph.graph.neo4j_import import scalar_type
 
 NODE_LABELS = "labels"
 EDGE_TYPE = "label"

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from graph.errors import ExportRefused
-from graph.export_read import Node, Relationship
+from screengraph.graph.errors import ExportRefused
+from screengraph.graph.export_read import Node, Relationship
 
 FORMAT = "screengraph-graph"
 VERSION = 1

@@ -29,10 +29,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from graph.backend import Backend
-from graph.checksum import canonical
-from graph.neo4j_lease import LEASE_LABEL
-from graph.schema import HISTORY_LABELS
+from screengraph.graph.backend import Backend
+from screengraph.graph.checksum import canonical
+from screengraph.graph.neo4j_lease import LEASE_LABEL
+from screengraph.graph.schema import HISTORY_LABELS
 
 PAGE = 1000
 TIME_LIMIT_MS = 600_000

@@ -29,9 +29,9 @@ from falkordb import Path as FalkorPath
 from falkordb.exceptions import SchemaVersionMismatchException
 from falkordb.query_result import QueryResult
 
-from graph import falkor_key_pages, shortest_paths
-from graph.adhoc_policy import AdhocPlan
-from graph.backend import (
+from screengraph.graph import falkor_key_pages, shortest_paths
+from screengraph.graph.adhoc_policy import AdhocPlan
+from screengraph.graph.backend import (
     Backend,
     BackendInfo,
     FoundPath,
@@ -40,8 +40,8 @@ from graph.backend import (
     check_page_size,
     write_stats,
 )
-from graph.embedded_server import EmbeddedServer
-from graph.errors import (
+from screengraph.graph.embedded_server import EmbeddedServer
+from screengraph.graph.errors import (
     BackendUnavailable,
     ConstraintViolation,
     GraphError,
@@ -50,13 +50,19 @@ from graph.errors import (
     QueryTimeout,
     ReadOnlyViolation,
 )
-from graph.falkor_bulk import BulkSender
-from graph.falkor_indexes import wait_for_indexes
-from graph.falkor_params import with_parameters
-from graph.falkor_sandbox import AdhocSandbox, memory_limit
-from graph.schema import FULLTEXT_LABELS, KEY, SEARCH_TEXT, lookup_indexes, unique_properties
-from graph.syntax_errors import falkordb_syntax_error
-from graph.values import nested_too_deep, node_value, plain, relationship_value
+from screengraph.graph.falkor_bulk import BulkSender
+from screengraph.graph.falkor_indexes import wait_for_indexes
+from screengraph.graph.falkor_params import with_parameters
+from screengraph.graph.falkor_sandbox import AdhocSandbox, memory_limit
+from screengraph.graph.schema import (
+    FULLTEXT_LABELS,
+    KEY,
+    SEARCH_TEXT,
+    lookup_indexes,
+    unique_properties,
+)
+from screengraph.graph.syntax_errors import falkordb_syntax_error
+from screengraph.graph.values import nested_too_deep, node_value, plain, relationship_value
 
 log = logging.getLogger(__name__)
 # Tries of a read whose schema version the server found stale (a load adding labels and
@@ -78,7 +84,7 @@ _ADHOC_LIMIT: ContextVar[tuple[int, float] | None] = ContextVar(
 
 def fulltext_terms(text: str) -> list[str]:
     """Normalised words of a search, the same way `search_text` was written."""
-    from graph.keys import normalize_name
+    from screengraph.graph.keys import normalize_name
 
     return normalize_name(text).split()
 
@@ -566,7 +572,7 @@ class FalkorBackend(Backend):
         self._bump_generation()
 
     def backup(self, target: Path) -> Any:
-        from graph.falkor_snapshot import take_backup
+        from screengraph.graph.falkor_snapshot import take_backup
 
         connection = self._graph().client.connection  # the server runs
         return take_backup(self.server, connection, target)
@@ -626,7 +632,7 @@ class FalkorBackend(Backend):
     def adhoc_plan(self, cypher: str, params: Mapping[str, Any] | None) -> AdhocPlan:
         """The engine's plan of an analyst's query, for graph/adhoc_policy.py (GRAPH.EXPLAIN:
         nothing runs)."""
-        from graph.adhoc_plans import falkor_plan
+        from screengraph.graph.adhoc_plans import falkor_plan
 
         query = with_parameters(cypher, params)
         timeout_ms, deadline = self._adhoc_limit(None)

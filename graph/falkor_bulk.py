@@ -17,8 +17,8 @@ import struct
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from graph.backend import NodeRef
-from graph.errors import QueryError
+from screengraph.graph.backend import NodeRef
+from screengraph.graph.errors import QueryError
 
 # Bytes sent per GRAPH.BULK call (the server's default limit on one argument is 512 MB).
 # The loader holds a call about twice over (as it is gathered, then as the blobs sent):

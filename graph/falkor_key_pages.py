@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from graph.backend import Backend
+    from screengraph.graph.backend import Backend
 
 # Keys sorted in memory at a time; more spill to a temporary file each.
 RUN_KEYS = 200_000

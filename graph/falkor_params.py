@@ -22,7 +22,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from graph.errors import BadParameter
+from screengraph.graph.errors import BadParameter
 
 _KEY = re.compile(r'([{,])"([A-Za-z_][A-Za-z0-9_]*)":')
 _ESCAPE = re.compile(r"(\\+)([ubfr/])")

@@ -38,8 +38,8 @@ from falkordb import FalkorDB
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from graph.adhoc_deadline import GRACE_S
-from graph.embedded_server import (
+from screengraph.graph.adhoc_deadline import GRACE_S
+from screengraph.graph.embedded_server import (
     EmbeddedServer,
     die_with_parent,
     peer_pid,
@@ -47,8 +47,8 @@ from graph.embedded_server import (
     redis_binaries,
     write_private_config,
 )
-from graph.errors import BackendUnavailable, QueryMemoryExceeded, QueryTimeout
-from graph.falkor_indexes import wait_for_indexes
+from screengraph.graph.errors import BackendUnavailable, QueryMemoryExceeded, QueryTimeout
+from screengraph.graph.falkor_indexes import wait_for_indexes
 
 
 def memory_limit(megabytes: int) -> str:

@@ -43,11 +43,11 @@ from typing import Any
 
 import redis
 
-from graph.embedded_keeper import KEEPER_ROLE, folder_holder, stop_kept_server
-from graph.embedded_server import APPEND_DIR, EmbeddedServer, redis_binaries
-from graph.errors import BackendUnavailable, BackupRefused
-from graph.store_layout import LAYOUT_QUERY, layout_from_rows, refuse_newer
-from graph.store_swap import finish_interrupted_swap, swap_in
+from screengraph.graph.embedded_keeper import KEEPER_ROLE, folder_holder, stop_kept_server
+from screengraph.graph.embedded_server import APPEND_DIR, EmbeddedServer, redis_binaries
+from screengraph.graph.errors import BackendUnavailable, BackupRefused
+from screengraph.graph.store_layout import LAYOUT_QUERY, layout_from_rows, refuse_newer
+from screengraph.graph.store_swap import finish_interrupted_swap, swap_in
 
 BACKUP_FORMAT = "screengraph-backup"
 # The archive's own format (not the store's layout): a newer one is refused.
@@ -367,7 +367,7 @@ def _advance_generation(client: redis.Redis, graph: str) -> None:
     """Move a graph's write counter past every value it had before the restore (the time
     in microseconds: a store makes far fewer writes than that), so that nothing cached
     against an earlier value of the replaced store is taken for the restored one."""
-    from graph.falkor_backend import GENERATION_KEY
+    from screengraph.graph.falkor_backend import GENERATION_KEY
 
     key = GENERATION_KEY.format(graph=graph)
     restored = int(client.get(key) or 0)

@@ -20,12 +20,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.backend import Backend
-from graph.bounded_log import BoundedLog
-from graph.errors import BulkImportRefused, ConstraintViolation
-from graph.export_jsonl import BadLine, EndItem, Item, NodeItem, RelationshipItem
-from graph.export_read import NOT_EXPORTED
-from graph.schema import LAYOUT_LABEL
+from screengraph.graph.backend import Backend
+from screengraph.graph.bounded_log import BoundedLog
+from screengraph.graph.errors import BulkImportRefused, ConstraintViolation
+from screengraph.graph.export_jsonl import BadLine, EndItem, Item, NodeItem, RelationshipItem
+from screengraph.graph.export_read import NOT_EXPORTED
+from screengraph.graph.schema import LAYOUT_LABEL
 
 BATCH = 1000
 TIME_LIMIT_MS = 600_000

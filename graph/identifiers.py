@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from graph.schema import Label
+from screengraph.graph.schema import Label
 
 
 @dataclass(frozen=True)

@@ -42,11 +42,18 @@ from neo4j.exceptions import (
 )
 from neo4j.graph import Node, Path, Relationship
 
-from graph import shortest_paths
-from graph.adhoc_deadline import Slots, within_deadline
-from graph.adhoc_policy import AdhocPlan
-from graph.backend import Backend, BackendInfo, FoundPath, Results, Statement, write_stats
-from graph.errors import (
+from screengraph.graph import shortest_paths
+from screengraph.graph.adhoc_deadline import Slots, within_deadline
+from screengraph.graph.adhoc_policy import AdhocPlan
+from screengraph.graph.backend import (
+    Backend,
+    BackendInfo,
+    FoundPath,
+    Results,
+    Statement,
+    write_stats,
+)
+from screengraph.graph.errors import (
     BackendUnavailable,
     ConstraintViolation,
     GraphError,
@@ -55,9 +62,9 @@ from graph.errors import (
     QueryTimeout,
     ReadOnlyViolation,
 )
-from graph.neo4j_import import ImportFiles, write_import_files
-from graph.neo4j_lease import LEASE_LABEL, LoadLease
-from graph.schema import (
+from screengraph.graph.neo4j_import import ImportFiles, write_import_files
+from screengraph.graph.neo4j_lease import LEASE_LABEL, LoadLease
+from screengraph.graph.schema import (
     FULLTEXT_INDEX,
     FULLTEXT_LABELS,
     KEY,
@@ -65,8 +72,8 @@ from graph.schema import (
     lookup_indexes,
     unique_properties,
 )
-from graph.syntax_errors import QuerySyntaxError, neo4j_syntax_error
-from graph.values import node_value, plain, relationship_value
+from screengraph.graph.syntax_errors import QuerySyntaxError, neo4j_syntax_error
+from screengraph.graph.values import node_value, plain, relationship_value
 
 _NAME = "Neo4j"
 # A server that just started compiles its first queries slowly: give `doctor` room.
@@ -414,7 +421,7 @@ class Neo4jBackend(Backend):
         return QueryError(f"Neo4j: {exc.message or exc}")
 
     def fulltext_search(self, text: str, labels: list[str], limit: int) -> Results:
-        from graph.keys import normalize_name
+        from screengraph.graph.keys import normalize_name
 
         terms = normalize_name(text).split()
         if not terms:
@@ -436,7 +443,7 @@ class Neo4jBackend(Backend):
         )
 
     def fulltext_count(self, text: str, labels: list[str]) -> int:
-        from graph.keys import normalize_name
+        from screengraph.graph.keys import normalize_name
 
         terms = normalize_name(text).split()
         if not terms:
@@ -600,7 +607,7 @@ class Neo4jBackend(Backend):
     def adhoc_plan(self, cypher: str, params: Mapping[str, Any] | None) -> AdhocPlan:
         """The server's plan of an analyst's query, for graph/adhoc_policy.py (EXPLAIN: it
         compiles, nothing runs)."""
-        from graph.adhoc_plans import neo4j_plan
+        from screengraph.graph.adhoc_plans import neo4j_plan
 
         prefix = "EXPLAIN "
 

@@ -29,7 +29,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from graph.errors import BulkImportRefused
+from screengraph.graph.errors import BulkImportRefused
 
 ARRAY_SEP = "\x1f"  # the unit separator
 # Written beside the CSV files: what to do once neo4j-admin has imported them.

@@ -19,7 +19,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from graph.neo4j_backend import Neo4jBackend
+    from screengraph.graph.neo4j_backend import Neo4jBackend
 
 LEASE_LABEL = "LoadLease"
 log = logging.getLogger(__name__)

@@ -15,8 +15,8 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from graph.observe import DatabaseCall, LoadFinished, forget, on_database_call, on_load
-from graph.settings import Settings
+from screengraph.graph.observe import DatabaseCall, LoadFinished, forget, on_database_call, on_load
+from screengraph.graph.settings import Settings
 
 ROOT = "screengraph"
 log = logging.getLogger(ROOT)

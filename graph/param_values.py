@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from graph.errors import BadParameter
+from screengraph.graph.errors import BadParameter
 
 # Lists and maps nested deeper than this are refused (a listing nests three levels).
 MAX_PARAMETER_DEPTH = 64

@@ -199,7 +199,7 @@ def unique_properties() -> tuple[tuple[str, str], ...]:
     """(label, property) pairs unique among the nodes that have the property: every
     keyed label's key, and each identifier scheme on the labels it identifies (one node
     per `imdb:nm0000229`; graph/identifiers.py)."""
-    from graph.identifiers import IDENTIFIER_INDEXES  # it needs Label from here
+    from screengraph.graph.identifiers import IDENTIFIER_INDEXES  # it needs Label from here
 
     return tuple((label, KEY) for label in KEYED_LABELS) + tuple(
         (label.value, prop) for label, prop in IDENTIFIER_INDEXES

@@ -33,12 +33,12 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from graph import adjacency
-from graph.errors import GraphError, QueryTimeout
-from graph.schema import Label, RelType
+from screengraph.graph import adjacency
+from screengraph.graph.errors import GraphError, QueryTimeout
+from screengraph.graph.schema import Label, RelType
 
 if TYPE_CHECKING:
-    from graph.backend import Backend, FoundPath
+    from screengraph.graph.backend import Backend, FoundPath
 
 FRONTIER_CAP = 50_000
 # Shortest paths Neo4j's allShortestPaths enumerates (each step sent once, however many

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.backend import Backend
-from graph.errors import StoreLayoutTooNew
-from graph.schema import LAYOUT_LABEL, LISTING_LABEL, SCHEMA
+from screengraph.graph.backend import Backend
+from screengraph.graph.errors import StoreLayoutTooNew
+from screengraph.graph.schema import LAYOUT_LABEL, LISTING_LABEL, SCHEMA
 
 # The layout this version writes (docs/data-model.md, StoreLayout).
 LAYOUT_VERSION = 4

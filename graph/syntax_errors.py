@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from graph.errors import QueryError
+from screengraph.graph.errors import QueryError
 
 _POSITION = re.compile(r"\(?line:? (\d+), column:? (\d+)")
 _INVALID_INPUT = re.compile(r"^Invalid input (?:'[^']*'|at end of input):\s*")

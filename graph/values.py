@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from graph.errors import QueryError
-from graph.schema import KEY, SCHEMA
+from screengraph.graph.errors import QueryError
+from screengraph.graph.schema import KEY, SCHEMA
 
 
 def node_value(labels: Iterable[str], properties: Mapping[str, Any]) -> dict[str, Any]:

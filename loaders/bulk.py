@@ -26,21 +26,21 @@ from datetime import UTC, datetime
 from itertools import chain
 from pathlib import Path
 
-from graph.backend import Backend
-from graph.identifiers import SCHEMES, parse_identifier
-from graph.keys import show_key
-from graph.observe import load_reported
-from graph.schema import LOAD_LABEL
-from loaders.bulk_graph import BulkGraph
-from loaders.bulk_read import InputRead, Read, collecting_less, read_ahead
-from loaders.bulk_spill import CACHED_ENTRIES
-from loaders.history import VIA_BULK, LoadOrigin, bulk_record
-from loaders.identities import Identities, _references
-from loaders.model import ParsedRecord
-from loaders.pipeline import DEFAULT_BATCH_SIZE, LoadSummary, Reject, _located
-from loaders.plan import plan_listing
-from loaders.sources import SourceText
-from loaders.yearless import yearless_resolver
+from screengraph.graph.backend import Backend
+from screengraph.graph.identifiers import SCHEMES, parse_identifier
+from screengraph.graph.keys import show_key
+from screengraph.graph.observe import load_reported
+from screengraph.graph.schema import LOAD_LABEL
+from screengraph.loaders.bulk_graph import BulkGraph
+from screengraph.loaders.bulk_read import InputRead, Read, collecting_less, read_ahead
+from screengraph.loaders.bulk_spill import CACHED_ENTRIES
+from screengraph.loaders.history import VIA_BULK, LoadOrigin, bulk_record
+from screengraph.loaders.identities import Identities, _references
+from screengraph.loaders.model import ParsedRecord
+from screengraph.loaders.pipeline import DEFAULT_BATCH_SIZE, LoadSummary, Reject, _located
+from screengraph.loaders.plan import plan_listing
+from screengraph.loaders.sources import SourceText
+from screengraph.loaders.yearless import yearless_resolver
 
 
 class BulkLoader:

@@ -48,10 +48,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.backend import NodeRef
-from graph.identifiers import SCHEMES
-from graph.keys import normalize_name
-from graph.schema import (
+from screengraph.graph.backend import NodeRef
+from screengraph.graph.identifiers import SCHEMES
+from screengraph.graph.keys import normalize_name
+from screengraph.graph.schema import (
     ASSERTED_BY,
     ASSERTION_LABEL,
     DISPLAY,
@@ -61,17 +61,17 @@ from graph.schema import (
     RELATIONSHIPS,
     ROLE_TYPES,
 )
-from graph.store_layout import LAYOUT_VERSION
-from loaders.bulk_spill import CACHED_ENTRIES, SpilledTable, SpillFile
-from loaders.plan import (
+from screengraph.graph.store_layout import LAYOUT_VERSION
+from screengraph.loaders.bulk_spill import CACHED_ENTRIES, SpilledTable, SpillFile
+from screengraph.loaders.plan import (
     LISTING_PROPERTIES,
     NAMING_PROPERTIES,
     ListingPlan,
     assertion_key,
     merged_details,
 )
-from loaders.spellings import SEP, best, votes_to_text
-from loaders.statements import DEGREE, HUB_LABELS, SHOW, SHOW_COLUMNS
+from screengraph.loaders.spellings import SEP, best, votes_to_text
+from screengraph.loaders.statements import DEGREE, HUB_LABELS, SHOW, SHOW_COLUMNS
 
 _ROLE_TYPES = frozenset(rel.value for rel in ROLE_TYPES)
 _INDEXED = (NAME_KEY, *(scheme.property for scheme in SCHEMES.values()))

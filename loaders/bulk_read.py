@@ -25,12 +25,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from loaders.formats import read_records
-from loaders.history import input_digest
-from loaders.identity import Claims
-from loaders.model import ParsedRecord, SourceRef
-from loaders.plan import content_hash
-from loaders.sources import SourceText
+from screengraph.loaders.formats import read_records
+from screengraph.loaders.history import input_digest
+from screengraph.loaders.identity import Claims
+from screengraph.loaders.model import ParsedRecord, SourceRef
+from screengraph.loaders.plan import content_hash
+from screengraph.loaders.sources import SourceText
 
 _CHUNK = 200  # records handed over at a time
 _AHEAD = 8  # chunks the child may read ahead of the planner (what it holds is bounded)

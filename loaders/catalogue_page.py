@@ -27,8 +27,8 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from graph.keys import normalize_name
-from loaders.model import (
+from screengraph.graph.keys import normalize_name
+from screengraph.loaders.model import (
     NAME_MAX_LENGTH,
     RECORD_MAX_CHARS,
     YEAR_MAX,
@@ -40,7 +40,7 @@ from loaders.model import (
     explain,
     property_name,
 )
-from loaders.records import text_value
+from screengraph.loaders.records import text_value
 
 NOISE = re.compile(r"^(please wait|loading)\s*(\.*|…)$", re.IGNORECASE)
 BREADCRUMB = re.compile(r"^home\s*[>›»]", re.IGNORECASE)

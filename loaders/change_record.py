@@ -15,8 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.backend import Backend
-from graph.schema import (
+from screengraph.graph.backend import Backend
+from screengraph.graph.schema import (
     ASSERTION_LABEL,
     CHANGE_LABEL,
     LISTING_LABEL,

@@ -14,16 +14,23 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, TypedDict
 
-from graph.backend import Backend, Results
-from graph.schema import LISTING_LABEL, LOAD_LABEL, RELATIONSHIPS, REPLACED_LABEL, Label, RelType
-from loaders.change_record import (
+from screengraph.graph.backend import Backend, Results
+from screengraph.graph.schema import (
+    LISTING_LABEL,
+    LOAD_LABEL,
+    RELATIONSHIPS,
+    REPLACED_LABEL,
+    Label,
+    RelType,
+)
+from screengraph.loaders.change_record import (
     Event,
     edge_identity,
     edge_parts,
     image_of,
     read_record,
 )
-from loaders.history import UNDO_KIND, find_load
+from screengraph.loaders.history import UNDO_KIND, find_load
 
 # Properties the loader derives or keeps as provenance: their changes are not shown
 # (votes show as the display name they elect; counts are recounted from the edges).

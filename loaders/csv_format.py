@@ -9,8 +9,14 @@ from collections.abc import Iterator
 from pathlib import PurePath
 from typing import TextIO
 
-from loaders.model import EXTRA_FIELDS_MAX, LIST_FIELDS, ParsedRecord, SourceRef, property_name
-from loaders.records import LISTING_FIELDS, field_name, text_value, to_record
+from screengraph.loaders.model import (
+    EXTRA_FIELDS_MAX,
+    LIST_FIELDS,
+    ParsedRecord,
+    SourceRef,
+    property_name,
+)
+from screengraph.loaders.records import LISTING_FIELDS, field_name, text_value, to_record
 
 LIST_SEPARATOR = ";"
 

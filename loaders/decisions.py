@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.backend import Backend, Results
-from graph.errors import GraphError
-from graph.schema import DECISION_LABEL
+from screengraph.graph.backend import Backend, Results
+from screengraph.graph.errors import GraphError
+from screengraph.graph.schema import DECISION_LABEL
 
 MERGE = "merge"
 MERGED = "merged"  # a merge in force

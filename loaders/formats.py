@@ -7,13 +7,13 @@ from collections.abc import Callable, Iterator
 from pathlib import PurePath
 from typing import TextIO
 
-from loaders.catalogue_page import parse_page
-from loaders.csv_format import looks_like_csv, parse_csv
-from loaders.identity import Claims
-from loaders.imdb_format import IndexProgress, parse_imdb
-from loaders.json_format import parse_json, parse_jsonl
-from loaders.model import Listing, ParsedRecord
-from loaders.sources import SourceText
+from screengraph.loaders.catalogue_page import parse_page
+from screengraph.loaders.csv_format import looks_like_csv, parse_csv
+from screengraph.loaders.identity import Claims
+from screengraph.loaders.imdb_format import IndexProgress, parse_imdb
+from screengraph.loaders.json_format import parse_json, parse_jsonl
+from screengraph.loaders.model import Listing, ParsedRecord
+from screengraph.loaders.sources import SourceText
 
 # Each reads text or a stream of it (a file read record by record).
 PARSERS: dict[str, Callable[[str | TextIO, str], Iterator[ParsedRecord]]] = {

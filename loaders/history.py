@@ -24,11 +24,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from graph.backend import Backend, Results
-from graph.errors import GraphError
-from graph.schema import LAYOUT_LABEL, LOAD_LABEL
-from loaders.decisions import check_no_unfinished_decision
-from loaders.sources import SourceText
+from screengraph.graph.backend import Backend, Results
+from screengraph.graph.errors import GraphError
+from screengraph.graph.schema import LAYOUT_LABEL, LOAD_LABEL
+from screengraph.loaders.decisions import check_no_unfinished_decision
+from screengraph.loaders.sources import SourceText
 
 # Where a load came from (`via`).
 VIA_CLI, VIA_WEB, VIA_BULK = "cli", "web", "bulk"

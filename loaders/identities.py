@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from graph.backend import Backend
-from graph.identifiers import SCHEMES, Identifier, parse_identifier
-from graph.keys import (
+from screengraph.graph.backend import Backend
+from screengraph.graph.identifiers import SCHEMES, Identifier, parse_identifier
+from screengraph.graph.keys import (
     Namesake,
     Resolution,
     alias_key,
@@ -31,9 +31,9 @@ from graph.keys import (
     resolve_entity,
     show_key,
 )
-from graph.schema import ALIAS_LABEL, LAYOUT_LABEL, NAME_KEY, Label
-from loaders.model import Listing
-from loaders.remembered import Remembered
+from screengraph.graph.schema import ALIAS_LABEL, LAYOUT_LABEL, NAME_KEY, Label
+from screengraph.loaders.model import Listing
+from screengraph.loaders.remembered import Remembered
 
 # Past remembered.REMEMBERED names or identifiers a load forgets the oldest:
 # the store has them by then (only the batches prepared or in flight are not readable

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from pathlib import Path, PurePath
 
-from graph.identifiers import SCHEMES
-from loaders.model import NAME_MAX_LENGTH, ParsedRecord, SourceRef
-from loaders.plan import content_hash
+from screengraph.graph.identifiers import SCHEMES
+from screengraph.loaders.model import NAME_MAX_LENGTH, ParsedRecord, SourceRef
+from screengraph.loaders.plan import content_hash
 
 URL, FILE, SOURCE, CONTENT = "url:", "file:", "source:", "content:"
 # A record's own identifier is `<scheme>:<value>`: a prefix per identifier scheme.

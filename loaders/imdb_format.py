@@ -28,10 +28,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from graph.keys import normalize_name
-from graph.schema import credit_category
-from loaders.identity import IMDB
-from loaders.imdb_files import (
+from screengraph.graph.keys import normalize_name
+from screengraph.graph.schema import credit_category
+from screengraph.loaders.identity import IMDB
+from screengraph.loaders.imdb_files import (
     NAME_ID,
     NULL,
     TITLE_ID,
@@ -44,8 +44,8 @@ from loaders.imdb_files import (
     whole_number,
     word_list,
 )
-from loaders.imdb_index import INSERT_BATCH, DiskIndex, Person
-from loaders.model import (
+from screengraph.loaders.imdb_index import INSERT_BATCH, DiskIndex, Person
+from screengraph.loaders.model import (
     NAME_MAX_LENGTH,
     PERSON_YEAR_MIN,
     YEAR_MAX,

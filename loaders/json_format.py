@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import PurePath
 from typing import Any, NamedTuple, TextIO
 
-from loaders.model import RECORD_MAX_CHARS, ParsedRecord, SourceRef
-from loaders.records import LISTING_FIELDS, to_record
-from loaders.tmdb_format import is_tmdb_record, tmdb_record
+from screengraph.loaders.model import RECORD_MAX_CHARS, ParsedRecord, SourceRef
+from screengraph.loaders.records import LISTING_FIELDS, to_record
+from screengraph.loaders.tmdb_format import is_tmdb_record, tmdb_record
 
 _DECODER = json.JSONDecoder()
 _WHITESPACE = " \t\r\n"

@@ -23,12 +23,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from graph.backend import Backend
-from graph.keys import alias_key, company_key, person_key
-from graph.schema import ALIAS_LABEL, DISPLAY, Label
-from loaders.plan import Entity, ListingPlan
-from loaders.suspicious import suspicious_name, suspicious_year
-from queries.near_misses import near_misses
+from screengraph.graph.backend import Backend
+from screengraph.graph.keys import alias_key, company_key, person_key
+from screengraph.graph.schema import ALIAS_LABEL, DISPLAY, Label
+from screengraph.loaders.plan import Entity, ListingPlan
+from screengraph.loaders.suspicious import suspicious_name, suspicious_year
+from screengraph.queries.near_misses import near_misses
 
 MATCHES_LISTED = 1000
 NAMES_EXAMINED = 200_000

@@ -33,10 +33,17 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from graph.backend import Backend
-from graph.checksum import canonical
-from graph.keys import alias_key, company_key, genre_key, normalize_name, person_key, show_key
-from graph.schema import (
+from screengraph.graph.backend import Backend
+from screengraph.graph.checksum import canonical
+from screengraph.graph.keys import (
+    alias_key,
+    company_key,
+    genre_key,
+    normalize_name,
+    person_key,
+    show_key,
+)
+from screengraph.graph.schema import (
     ALIAS_LABEL,
     ASSERTED_BY,
     ASSERTION_LABEL,
@@ -49,7 +56,7 @@ from graph.schema import (
     Label,
     RelType,
 )
-from loaders.decisions import (
+from screengraph.loaders.decisions import (
     FAILED,
     MERGE,
     MERGED,
@@ -59,14 +66,14 @@ from loaders.decisions import (
     UNFINISHED,
     find_decision,
 )
-from loaders.history import LoadOrigin, new_load_id
+from screengraph.loaders.history import LoadOrigin, new_load_id
 
 # How the planner joins two credits of one edge (characters, jobs, first billing).
-from loaders.plan import _merged_properties as merged_edge_properties
-from loaders.plan import assertion_key
-from loaders.spellings import SEP, SpellingBook, best, votes_from_text, votes_to_text
-from loaders.statements import DEGREE, DEGREES
-from queries.provenance import EDGE_SEP, edge_identity
+from screengraph.loaders.plan import _merged_properties as merged_edge_properties
+from screengraph.loaders.plan import assertion_key
+from screengraph.loaders.spellings import SEP, SpellingBook, best, votes_from_text, votes_to_text
+from screengraph.loaders.statements import DEGREE, DEGREES
+from screengraph.queries.provenance import EDGE_SEP, edge_identity
 
 
 def _show_name_key(title: str, node: dict[str, Any]) -> str:

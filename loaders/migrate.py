@@ -17,12 +17,12 @@ from collections.abc import Callable, Iterable
 from pathlib import PurePath
 from typing import Any
 
-from graph.backend import Backend
-from graph.schema import ASSERTION_LABEL, LAYOUT_LABEL, LISTING_LABEL
-from graph.store_layout import LAYOUT_VERSION, read_layout
-from loaders.identity import file_identity, legacy_id
-from loaders.model import ParsedRecord
-from loaders.upgrade import COUNT_LEGACY, OLD_IDS, upgrade
+from screengraph.graph.backend import Backend
+from screengraph.graph.schema import ASSERTION_LABEL, LAYOUT_LABEL, LISTING_LABEL
+from screengraph.graph.store_layout import LAYOUT_VERSION, read_layout
+from screengraph.loaders.identity import file_identity, legacy_id
+from screengraph.loaders.model import ParsedRecord
+from screengraph.loaders.upgrade import COUNT_LEGACY, OLD_IDS, upgrade
 
 __all__ = ["LAYOUT_VERSION", "LegacyListings", "layout", "migrate"]
 

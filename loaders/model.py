@@ -22,9 +22,9 @@ from pydantic import (
     model_validator,
 )
 
-from graph.identifiers import IdentifierError, parse_identifier
-from graph.keys import normalize_name
-from graph.schema import Label, credit_category
+from screengraph.graph.identifiers import IdentifierError, parse_identifier
+from screengraph.graph.keys import normalize_name
+from screengraph.graph.schema import Label, credit_category
 
 # Limits, declared here once: the parsers, the CSV header check and the published JSON
 # Schema (loaders/listing.schema.json) all read them. A record beyond one is refused with

@@ -42,7 +42,7 @@ from collections.abc import Callable, Hashable, Sequence
 from functools import partial
 from typing import TypeVar
 
-from graph.backend import Backend, Results
+from screengraph.graph.backend import Backend, Results
 
 # The longest a page's query should wait behind one of the loader's writes.
 READ_WAIT_BUDGET_S = 0.1

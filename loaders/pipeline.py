@@ -16,23 +16,23 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from graph.backend import Backend
-from graph.bounded_log import BoundedLog
-from graph.errors import BackendUnavailable, GraphError
-from graph.keys import show_key
-from graph.observe import load_reported
-from loaders.formats import read_records
-from loaders.history import LoadOrigin, LoadRecorder
-from loaders.identities import Identities
-from loaders.identity import Claims
-from loaders.matching import MatchReport
-from loaders.migrate import LegacyListings
-from loaders.model import ParsedRecord
-from loaders.plan import ListingPlan, content_hash, plan_listing
-from loaders.prefetch import Prefetched
-from loaders.sources import SourceText
-from loaders.writer import Batch, Launched, ListingWriter
-from loaders.yearless import yearless_resolver
+from screengraph.graph.backend import Backend
+from screengraph.graph.bounded_log import BoundedLog
+from screengraph.graph.errors import BackendUnavailable, GraphError
+from screengraph.graph.keys import show_key
+from screengraph.graph.observe import load_reported
+from screengraph.loaders.formats import read_records
+from screengraph.loaders.history import LoadOrigin, LoadRecorder
+from screengraph.loaders.identities import Identities
+from screengraph.loaders.identity import Claims
+from screengraph.loaders.matching import MatchReport
+from screengraph.loaders.migrate import LegacyListings
+from screengraph.loaders.model import ParsedRecord
+from screengraph.loaders.plan import ListingPlan, content_hash, plan_listing
+from screengraph.loaders.prefetch import Prefetched
+from screengraph.loaders.sources import SourceText
+from screengraph.loaders.writer import Batch, Launched, ListingWriter
+from screengraph.loaders.yearless import yearless_resolver
 
 DEFAULT_BATCH_SIZE = 500
 LISTED_MAX = 500

@@ -16,8 +16,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from graph.identifiers import SCHEMES, Identifier, node_identifier_properties, parse_identifier
-from graph.keys import (
+from screengraph.graph.identifiers import (
+    SCHEMES,
+    Identifier,
+    node_identifier_properties,
+    parse_identifier,
+)
+from screengraph.graph.keys import (
     Resolution,
     company_key,
     genre_key,
@@ -27,8 +32,8 @@ from graph.keys import (
     series_key,
     show_key,
 )
-from graph.schema import NAME_KEY, RelType, credit_relationship
-from loaders.model import Credit, Listing, SourceRef
+from screengraph.graph.schema import NAME_KEY, RelType, credit_relationship
+from screengraph.loaders.model import Credit, Listing, SourceRef
 
 # Properties of ours on a Show; extra listing fields never overwrite them.
 # Show properties a listing gives besides those (Listing fields of the same names).
@@ -367,7 +372,7 @@ def plan_listing(
         show_properties[property_name(name)] = value
     plan = ListingPlan(ref, listing, listing_hash or content_hash(listing), base, show_properties)
     if identify is None:  # offline: only this listing's own names count
-        from loaders.identities import Identities
+        from screengraph.loaders.identities import Identities
 
         identify = Identities().identify
     planner = _Planner(plan, identify)

@@ -15,7 +15,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from loaders.model import LIST_FIELDS, Listing, ParsedRecord, SourceRef, explain, property_name
+from screengraph.loaders.model import (
+    LIST_FIELDS,
+    Listing,
+    ParsedRecord,
+    SourceRef,
+    explain,
+    property_name,
+)
 
 LISTING_FIELDS = tuple(name for name in Listing.model_fields if name != "extra")
 TITLE_FIELDS = ("title", "related_shows", "shows")

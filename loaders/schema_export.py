@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from loaders.model import Listing
+from screengraph.loaders.model import Listing
 
 SCHEMA_PATH = Path(__file__).with_name("listing.schema.json")
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from loaders.identity import IMDB, file_identity, named_identity
-from loaders.imdb_files import ImdbDataset, table_of
+from screengraph.loaders.identity import IMDB, file_identity, named_identity
+from screengraph.loaders.imdb_files import ImdbDataset, table_of
 
 LISTING_SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson", ".csv")
 

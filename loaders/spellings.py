@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from graph.backend import Backend
-from graph.keys import best_spelling
-from graph.schema import ASSERTION_LABEL, DISPLAY
-from loaders.remembered import Remembered
+from screengraph.graph.backend import Backend
+from screengraph.graph.keys import best_spelling
+from screengraph.graph.schema import ASSERTION_LABEL, DISPLAY
+from screengraph.loaders.remembered import Remembered
 
 # An edge's identity in Cypher (loaders/plan.py `edge`).
 EDGE_IDENTITY = (

@@ -17,7 +17,7 @@ from __future__ import annotations
 from functools import lru_cache
 from itertools import count
 
-from graph.schema import (
+from screengraph.graph.schema import (
     ASSERTED_BY,
     ASSERTION_LABEL,
     CHANGE_LABEL,
@@ -28,8 +28,8 @@ from graph.schema import (
     ROLE_TYPES,
     Label,
 )
-from loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES
-from loaders.spellings import EDGE_IDENTITY
+from screengraph.loaders.plan import LISTING_PROPERTIES, NAMING_PROPERTIES
+from screengraph.loaders.spellings import EDGE_IDENTITY
 
 SHOW = Label.SHOW.value
 HUB_LABELS = (Label.PERSON.value, Label.COMPANY.value, Label.GENRE.value)

@@ -45,11 +45,26 @@ from typing import Any, Literal, overload
 
 from pydantic import ValidationError
 
-from graph.identifiers import IdentifierError, parse_identifier
-from graph.keys import normalize_name
-from graph.schema import Label
-from loaders.model import Credit, Listing, ParsedRecord, SourceRef, _kind, clean_text, explain
-from loaders.tmdb_jobs import CAST, CREATED_BY, CREATOR_JOB, SELF, credit_for, profession_for
+from screengraph.graph.identifiers import IdentifierError, parse_identifier
+from screengraph.graph.keys import normalize_name
+from screengraph.graph.schema import Label
+from screengraph.loaders.model import (
+    Credit,
+    Listing,
+    ParsedRecord,
+    SourceRef,
+    _kind,
+    clean_text,
+    explain,
+)
+from screengraph.loaders.tmdb_jobs import (
+    CAST,
+    CREATED_BY,
+    CREATOR_JOB,
+    SELF,
+    credit_for,
+    profession_for,
+)
 
 # Fields only TMDB writes, which our listing shape does not use: with an integer `id`, one
 # of them makes an object a TMDB record.

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.schema import credit_category
+from screengraph.graph.schema import credit_category
 
 ANY = "*"
 CAST, CREATED_BY = "cast", "created_by"  # TMDB's lists, used as departments in the table

@@ -37,10 +37,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from graph.backend import Backend, Results
-from graph.errors import GraphError
-from graph.export_read import NOT_EXPORTED  # the history and the load lease: not catalogue
-from graph.schema import (
+from screengraph.graph.backend import Backend, Results
+from screengraph.graph.errors import GraphError
+from screengraph.graph.export_read import (
+    NOT_EXPORTED,  # the history and the load lease: not catalogue
+)
+from screengraph.graph.schema import (
     ASSERTED_BY,
     ASSERTION_LABEL,
     DECISION_LABEL,
@@ -53,8 +55,14 @@ from graph.schema import (
     UNDO_STEP_LABEL,
     Label,
 )
-from loaders.change_record import ChangeRecord, Event, edge_ends, edge_parts, read_record
-from loaders.changes import (
+from screengraph.loaders.change_record import (
+    ChangeRecord,
+    Event,
+    edge_ends,
+    edge_parts,
+    read_record,
+)
+from screengraph.loaders.changes import (
     DIFF_COLUMNS,
     current_edges,
     edge_text,
@@ -62,7 +70,7 @@ from loaders.changes import (
     nodes_after,
     values_text,
 )
-from loaders.history import (
+from screengraph.loaders.history import (
     FINISHED,
     UNDO_KIND,
     LoadOrigin,
@@ -70,9 +78,9 @@ from loaders.history import (
     new_load_id,
     unfinished_undo,
 )
-from loaders.plan import assertion_key
-from loaders.statements import DEGREES, OLD_ASSERTIONS
-from loaders.writer import ListingWriter
+from screengraph.loaders.plan import assertion_key
+from screengraph.loaders.statements import DEGREES, OLD_ASSERTIONS
+from screengraph.loaders.writer import ListingWriter
 
 STEP_ROWS = 500  # items per step: one statement each
 SHOWN_REASONS = 5  # items named per dependent load in a refusal

@@ -31,13 +31,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from graph.backend import Backend
-from graph.schema import ASSERTED_BY, ASSERTION_LABEL, LAYOUT_LABEL, LISTING_LABEL, Label
-from graph.store_layout import LAYOUT_VERSION, StoreLayout, read_layout, refuse_newer
-from loaders.identity import PREFIXES
-from loaders.plan import assertion_key
-from loaders.spellings import EDGE_IDENTITY
-from loaders.statements import DEGREE, HUB_LABELS
+from screengraph.graph.backend import Backend
+from screengraph.graph.schema import (
+    ASSERTED_BY,
+    ASSERTION_LABEL,
+    LAYOUT_LABEL,
+    LISTING_LABEL,
+    Label,
+)
+from screengraph.graph.store_layout import LAYOUT_VERSION, StoreLayout, read_layout, refuse_newer
+from screengraph.loaders.identity import PREFIXES
+from screengraph.loaders.plan import assertion_key
+from screengraph.loaders.spellings import EDGE_IDENTITY
+from screengraph.loaders.statements import DEGREE, HUB_LABELS
 
 # Nodes one write of a step changes: small enough to stay well inside a transaction's
 # memory and time limits on a busy store, large enough that a million people take ~100

@@ -50,23 +50,23 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from graph.backend import Backend, Results, Statement
-from graph.errors import GraphError
-from graph.keys import normalize_name
-from graph.schema import Label, RelType
-from loaders import remembered
-from loaders.history import new_load_id
-from loaders.pacing import pace_for, paces_for
-from loaders.plan import (
+from screengraph.graph.backend import Backend, Results, Statement
+from screengraph.graph.errors import GraphError
+from screengraph.graph.keys import normalize_name
+from screengraph.graph.schema import Label, RelType
+from screengraph.loaders import remembered
+from screengraph.loaders.history import new_load_id
+from screengraph.loaders.pacing import pace_for, paces_for
+from screengraph.loaders.plan import (
     LISTING_PROPERTIES,
     NAMING_PROPERTIES,
     ListingPlan,
     assertion_key,
     merged_details,
 )
-from loaders.remembered import Remembered
-from loaders.spellings import SEP, SpellingBook, Stored, add, best, only, votes_to_text
-from loaders.statements import (
+from screengraph.loaders.remembered import Remembered
+from screengraph.loaders.spellings import SEP, SpellingBook, Stored, add, best, only, votes_to_text
+from screengraph.loaders.statements import (
     ADD_DEGREES,
     BATCH_APPLIED,
     DEGREES,

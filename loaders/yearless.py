@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
-from graph.bounded_log import BoundedLog
-from graph.keys import show_key
-from loaders.model import ParsedRecord
+from screengraph.graph.bounded_log import BoundedLog
+from screengraph.graph.keys import show_key
+from screengraph.loaders.model import ParsedRecord
 
 
 def yearless_resolver(

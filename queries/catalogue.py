@@ -38,17 +38,21 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from graph.adhoc_policy import ADHOC_MAX_PARAMETER_CHARS
-from graph.backend import Backend, Results
-from graph.observe import query_named
-from graph.param_values import check_values
-from graph.schema import Label
-from queries.errors import QueryParameterError, UnknownQuery
+from screengraph.graph.adhoc_policy import ADHOC_MAX_PARAMETER_CHARS
+from screengraph.graph.backend import Backend, Results
+from screengraph.graph.observe import query_named
+from screengraph.graph.param_values import check_values
+from screengraph.graph.schema import Label
+from screengraph.queries.errors import QueryParameterError, UnknownQuery
 
 CYPHER_DIR = Path(__file__).with_name("cypher")
 DIALECTS = ("neo4j", "falkordb")
 # The modules whose functions are questions (each registers its own with @question).
-QUESTION_MODULES = ("queries.search", "queries.explore", "queries.paths")
+QUESTION_MODULES = (
+    "screengraph.queries.search",
+    "screengraph.queries.explore",
+    "screengraph.queries.paths",
+)
 _HEADER = re.compile(r"^//\s*(\w+):\s*(.*)$")
 _PARAM = re.compile(r"^(\w+):(\w+)(?:=(\S*))?(?:\s+in\s+(\S+))?$")
 _ENTITY_LABELS = tuple(label.value for label in Label)

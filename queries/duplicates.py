@@ -26,10 +26,10 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from graph.backend import Backend
-from graph.schema import DISPLAY, Label
-from queries.errors import QueryParameterError
-from queries.similarity import Likeness, core_words, likeness
+from screengraph.graph.backend import Backend
+from screengraph.graph.schema import DISPLAY, Label
+from screengraph.queries.errors import QueryParameterError
+from screengraph.queries.similarity import Likeness, core_words, likeness
 
 LABELS = (Label.PERSON.value, Label.COMPANY.value, Label.SHOW.value)
 DEFAULT_MIN_SCORE = 0.9

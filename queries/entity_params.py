@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.backend import Backend
-from queries.catalogue import Question
-from queries.errors import AmbiguousEntity, UnknownEntity
-from queries.explore import exists
-from queries.search import resolve_entity
+from screengraph.graph.backend import Backend
+from screengraph.queries.catalogue import Question
+from screengraph.queries.errors import AmbiguousEntity, UnknownEntity
+from screengraph.queries.explore import exists
+from screengraph.queries.search import resolve_entity
 
 
 class EntityParameterError(Exception):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.errors import GraphError
+from screengraph.graph.errors import GraphError
 
 
 class QueryParameterError(GraphError):

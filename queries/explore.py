@@ -30,11 +30,11 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from graph.backend import Backend
-from graph.identifiers import try_identifier
-from graph.schema import CREDIT_TYPES, RELATIONSHIPS, Label, RelType
-from queries.catalogue import Param, catalogue, question
-from queries.lists import (
+from screengraph.graph.backend import Backend
+from screengraph.graph.identifiers import try_identifier
+from screengraph.graph.schema import CREDIT_TYPES, RELATIONSHIPS, Label, RelType
+from screengraph.queries.catalogue import Param, catalogue, question
+from screengraph.queries.lists import (
     CREDITS_PAGE,
     KNOWN_FOR_RULE,
     KNOWN_FOR_SIZE,
@@ -43,9 +43,9 @@ from queries.lists import (
     prominent_shows,
     shows_page,
 )
-from queries.namesakes import distinguish
-from queries.provenance import listings_asserting_show, public_decisions
-from queries.search import check_label, identified
+from screengraph.queries.namesakes import distinguish
+from screengraph.queries.provenance import listings_asserting_show, public_decisions
+from screengraph.queries.search import check_label, identified
 
 ROLE_WEIGHTS = {"DIRECTED": 3.0, "WROTE": 3.0, "PRODUCED": 2.0, "ACTED_IN": 1.0}
 COMPANY_WEIGHT = 1.5

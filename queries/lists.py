@@ -16,11 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.backend import Backend
-from graph.keys import normalize_name
-from graph.schema import Label, RelType
-from queries.catalogue import Param, question
-from queries.search import check_label
+from screengraph.graph.backend import Backend
+from screengraph.graph.keys import normalize_name
+from screengraph.graph.schema import Label, RelType
+from screengraph.queries.catalogue import Param, question
+from screengraph.queries.search import check_label
 
 MAX_OFFSET = 10_000  # as far as a list pages (search stops there too)
 MAX_PAGE = 500

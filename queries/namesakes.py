@@ -23,8 +23,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from graph.backend import Backend
-from graph.schema import KEY, Label
+from screengraph.graph.backend import Backend
+from screengraph.graph.schema import KEY, Label
 
 UNIDENTIFIED = "no identifier"
 

@@ -16,10 +16,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from graph.backend import Backend
-from graph.keys import normalize_name, parse_show_title
-from graph.schema import Label
-from queries.similarity import likeness
+from screengraph.graph.backend import Backend
+from screengraph.graph.keys import normalize_name, parse_show_title
+from screengraph.graph.schema import Label
+from screengraph.queries.similarity import likeness
 
 NEAR_MISS_MIN = 0.85
 CANDIDATES_PER_QUERY = 30

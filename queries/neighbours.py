@@ -7,10 +7,10 @@ Keys and labels only: the web app adds URLs and graph-view ids.
 
 from __future__ import annotations
 
-from graph.backend import Backend
-from graph.schema import RELATIONSHIPS, Label
-from queries.catalogue import Param, Question
-from queries.search import check_label
+from screengraph.graph.backend import Backend
+from screengraph.graph.schema import RELATIONSHIPS, Label
+from screengraph.queries.catalogue import Param, Question
+from screengraph.queries.search import check_label
 
 _TYPES = "|".join(rel.value for rel in RELATIONSHIPS)
 

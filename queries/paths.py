@@ -16,14 +16,14 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from graph.backend import Backend
-from graph.errors import QueryTimeout
-from graph.identifiers import try_identifier
-from graph.schema import Label, RelType
-from queries.catalogue import Param, question
-from queries.errors import QueryParameterError
-from queries.namesakes import distinguish
-from queries.search import check_label, resolve_entity, split_reference
+from screengraph.graph.backend import Backend
+from screengraph.graph.errors import QueryTimeout
+from screengraph.graph.identifiers import try_identifier
+from screengraph.graph.schema import Label, RelType
+from screengraph.queries.catalogue import Param, question
+from screengraph.queries.errors import QueryParameterError
+from screengraph.queries.namesakes import distinguish
+from screengraph.queries.search import check_label, resolve_entity, split_reference
 
 DEFAULT_MAX_HOPS = 6
 # The hop limit of every surface (CLI, web form, JSON, canned query), declared once.

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from graph.backend import Backend
-from graph.keys import alias_key
-from graph.schema import (
+from screengraph.graph.backend import Backend
+from screengraph.graph.keys import alias_key
+from screengraph.graph.schema import (
     ALIAS_LABEL,
     ASSERTION_LABEL,
     DECISION_LABEL,
@@ -21,7 +21,7 @@ from graph.schema import (
     Label,
     RelType,
 )
-from loaders.decisions import MERGED, decisions_about
+from screengraph.loaders.decisions import MERGED, decisions_about
 
 EDGE_SEP = "|"  # an edge's identity: "<type>|<start key>|<end key>|<role>" (loaders/plan.py)
 

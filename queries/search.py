@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from graph.backend import Backend
-from graph.identifiers import (
+from screengraph.graph.backend import Backend
+from screengraph.graph.identifiers import (
     IDENTIFIED_LABELS,
     SCHEMES,
     Identifier,
@@ -38,14 +38,28 @@ from graph.identifiers import (
     parse_identifier,
     try_identifier,
 )
-from graph.keys import Namesake, company_key, genre_key, normalize_name, person_key, show_key
-from graph.keys import resolve_entity as resolve_by_name
-from graph.schema import Label
-from loaders.statements import DEGREE as PROMINENCE  # credits, shows: kept by every load
-from queries.catalogue import Param, question
-from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownIdentifier
-from queries.namesakes import distinguish
-from queries.provenance import alias_target, merged_into
+from screengraph.graph.keys import (
+    Namesake,
+    company_key,
+    genre_key,
+    normalize_name,
+    person_key,
+    show_key,
+)
+from screengraph.graph.keys import resolve_entity as resolve_by_name
+from screengraph.graph.schema import Label
+from screengraph.loaders.statements import (
+    DEGREE as PROMINENCE,  # credits, shows: kept by every load
+)
+from screengraph.queries.catalogue import Param, question
+from screengraph.queries.errors import (
+    AmbiguousEntity,
+    QueryParameterError,
+    UnknownEntity,
+    UnknownIdentifier,
+)
+from screengraph.queries.namesakes import distinguish
+from screengraph.queries.provenance import alias_target, merged_into
 
 SEARCH_LABELS = tuple(label.value for label in Label)
 # How many of the index's candidates are ranked by match quality and prominence, per result

@@ -21,7 +21,7 @@ from typing import NamedTuple
 from anyascii import anyascii
 from rapidfuzz.distance import OSA
 
-from graph.keys import normalize_name
+from screengraph.graph.keys import normalize_name
 
 # Pairs of spellings that stand for one sound across transliteration systems (applied in
 # order, longest first so `tch` is not read as `t` + `ch`).

@@ -1,5 +1,5 @@
 """screengraph: an open knowledge graph of TV and film listings."""
 
-from graph.version import VERSION as __version__
+from screengraph.graph.version import VERSION as __version__
 
 __all__ = ["__version__"]

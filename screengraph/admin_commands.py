@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from graph.connect import chosen_backend
-from graph.settings import SETTINGS
-from loaders.migrate import migrate
 from screengraph.context import CliContext, pass_context
+from screengraph.graph.connect import chosen_backend
+from screengraph.graph.settings import SETTINGS
+from screengraph.loaders.migrate import migrate
 from screengraph.output import emit_json
 
 
@@ -107,7 +107,7 @@ def stop(cli: CliContext) -> None:
             "'screengraph stop' stops the embedded store's server; this configuration uses "
             "Neo4j (NEO4J_URI is set), whose server you start and stop yourself."
         )
-    from graph.embedded_keeper import stop_kept_server
+    from screengraph.graph.embedded_keeper import stop_kept_server
 
     folder = cli.settings.data_dir
     stopped = stop_kept_server(folder)

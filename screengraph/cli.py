@@ -7,10 +7,10 @@ import sys
 
 import click
 
-from graph.errors import GraphError
-from graph.settings import SettingsError, load_settings
 from screengraph import __version__
 from screengraph.context import CliContext
+from screengraph.graph.errors import GraphError
+from screengraph.graph.settings import SettingsError, load_settings
 
 
 class GraphErrorsAsMessages(click.Group):
@@ -59,7 +59,7 @@ def main(ctx: click.Context, backend, data_dir, neo4j_uri, query_timeout_ms) -> 
     except SettingsError as exc:
         raise click.UsageError(str(exc)) from exc
     if settings.log_level:  # one-off commands log only when asked to
-        from graph import oplog
+        from screengraph.graph import oplog
 
         oplog.configure(settings, serving=False)
     cli_context = CliContext(settings)

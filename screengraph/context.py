@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 import click
 
-from graph.backend import Backend
-from graph.connect import connect
-from graph.errors import BackendUnavailable, GraphError
-from graph.settings import Settings
+from screengraph.graph.backend import Backend
+from screengraph.graph.connect import connect
+from screengraph.graph.errors import BackendUnavailable, GraphError
+from screengraph.graph.settings import Settings
 
 
 @dataclass
@@ -45,8 +45,8 @@ class CliContext:
 
 
 def _say_layout(backend: Backend) -> None:
-    from graph.store_layout import LAYOUT_VERSION, check_openable
-    from loaders.upgrade import what_will_change
+    from screengraph.graph.store_layout import LAYOUT_VERSION, check_openable
+    from screengraph.loaders.upgrade import what_will_change
 
     try:
         layout = check_openable(backend)

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import click
 
-from graph.backend import Results
-from graph.result_text import counted
-from loaders.decisions import LISTED, SPLIT, DecisionNotFound, find_decision, list_decisions
-from loaders.history import LoadOrigin
-from loaders.merge import (
+from screengraph.confirm_options import previewed
+from screengraph.context import CliContext, pass_context
+from screengraph.graph.backend import Results
+from screengraph.graph.result_text import counted
+from screengraph.loaders.decisions import (
+    LISTED,
+    SPLIT,
+    DecisionNotFound,
+    find_decision,
+    list_decisions,
+)
+from screengraph.loaders.history import LoadOrigin
+from screengraph.loaders.merge import (
     MergeRefused,
     check_mergeable,
     finish_decisions,
@@ -18,11 +26,9 @@ from loaders.merge import (
     split_decision,
     split_preview,
 )
-from queries.errors import AmbiguousEntity, UnknownEntity
-from queries.search import resolve_entity
-from screengraph.confirm_options import previewed
-from screengraph.context import CliContext, pass_context
 from screengraph.output import emit, emit_json
+from screengraph.queries.errors import AmbiguousEntity, UnknownEntity
+from screengraph.queries.search import resolve_entity
 
 
 def _entity(cli: CliContext, text: str) -> dict:

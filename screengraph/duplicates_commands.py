@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from graph.backend import Results
-from graph.result_text import counted
-from queries.duplicates import DEFAULT_MIN_SCORE, LABELS, MAX_BONUS, find_duplicates
 from screengraph.context import CliContext, pass_context
+from screengraph.graph.backend import Results
+from screengraph.graph.result_text import counted
 from screengraph.output import emit, emit_json
+from screengraph.queries.duplicates import DEFAULT_MIN_SCORE, LABELS, MAX_BONUS, find_duplicates
 
 
 @click.command()

@@ -12,12 +12,12 @@ from typing import Protocol
 
 import click
 
-from graph.bounded_log import KEPT
-from graph.export_formats import FORMATS, STDIO, export_store, format_for, text_file
-from graph.export_jsonl import parse_lines
-from graph.export_read import ExportReader
-from graph.graph_import import BATCH, GraphImport
 from screengraph.context import CliContext, pass_context
+from screengraph.graph.bounded_log import KEPT
+from screengraph.graph.export_formats import FORMATS, STDIO, export_store, format_for, text_file
+from screengraph.graph.export_jsonl import parse_lines
+from screengraph.graph.export_read import ExportReader
+from screengraph.graph.graph_import import BATCH, GraphImport
 from screengraph.output import emit_json
 
 MAX_PRINTED = 20

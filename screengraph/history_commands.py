@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import click
 
-from graph.backend import Backend, Results
-from graph.result_text import counted
-from loaders.changes import diff_counts, diff_rows, load_diff
-from loaders.history import LISTED, UNDO_KIND, LoadNotFound, find_load, list_loads, unfinished_undo
-from loaders.undo import Undo, UndoRefused, preview_undo, undo_rows
 from screengraph.confirm_options import previewed
 from screengraph.context import CliContext, pass_context
+from screengraph.graph.backend import Backend, Results
+from screengraph.graph.result_text import counted
+from screengraph.loaders.changes import diff_counts, diff_rows, load_diff
+from screengraph.loaders.history import (
+    LISTED,
+    UNDO_KIND,
+    LoadNotFound,
+    find_load,
+    list_loads,
+    unfinished_undo,
+)
+from screengraph.loaders.undo import Undo, UndoRefused, preview_undo, undo_rows
 from screengraph.output import emit, emit_json
 
 

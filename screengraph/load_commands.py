@@ -8,14 +8,14 @@ from pathlib import Path
 
 import click
 
-from graph.bounded_log import KEPT
-from graph.errors import BulkImportRefused
-from graph.neo4j_import import MANIFEST
-from loaders.bulk import BulkLoader
-from loaders.imdb_files import ImdbFileError
-from loaders.pipeline import DEFAULT_BATCH_SIZE, Loader, write_rejects
-from loaders.sources import SourceError, SourceText, expand, read_all, source_count
 from screengraph.context import CliContext, pass_context
+from screengraph.graph.bounded_log import KEPT
+from screengraph.graph.errors import BulkImportRefused
+from screengraph.graph.neo4j_import import MANIFEST
+from screengraph.loaders.bulk import BulkLoader
+from screengraph.loaders.imdb_files import ImdbFileError
+from screengraph.loaders.pipeline import DEFAULT_BATCH_SIZE, Loader, write_rejects
+from screengraph.loaders.sources import SourceError, SourceText, expand, read_all, source_count
 from screengraph.output import emit_json
 
 FORMAT_CHOICES = ("page", "json", "jsonl", "csv")

@@ -11,8 +11,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from graph.backend import Results
-from graph.result_text import cell_text, csv_cell
+from screengraph.graph.backend import Results
+from screengraph.graph.result_text import cell_text, csv_cell
 
 FORMATS = ("table", "json", "csv")
 

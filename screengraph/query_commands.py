@@ -9,16 +9,16 @@ import json
 
 import click
 
-from graph.backend import Results
-from queries import explore
-from queries.catalogue import as_results, catalogue
-from queries.entity_params import EntityParameterError, resolve_entity_params
-from queries.errors import AmbiguousEntity, UnknownEntity
-from queries.namesakes import distinguish_one
-from queries.paths import connection_path
-from queries.search import resolve_entity, search_results
 from screengraph.context import CliContext, pass_context
+from screengraph.graph.backend import Results
 from screengraph.output import emit, emit_json, format_option
+from screengraph.queries import explore
+from screengraph.queries.catalogue import as_results, catalogue
+from screengraph.queries.entity_params import EntityParameterError, resolve_entity_params
+from screengraph.queries.errors import AmbiguousEntity, UnknownEntity
+from screengraph.queries.namesakes import distinguish_one
+from screengraph.queries.paths import connection_path
+from screengraph.queries.search import resolve_entity, search_results
 from screengraph.question_options import question_command
 
 

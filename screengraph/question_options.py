@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from queries.catalogue import Param, Question, catalogue
+from screengraph.queries.catalogue import Param, Question, catalogue
 
 
 def option_name(param: Param) -> str:

@@ -48,8 +48,8 @@ class OncePerMinute(logging.Filter):
 @pass_context
 def serve(cli: CliContext, host: str, port: int, threads: int, debug: bool) -> None:
     """Serve the web app: explore, connect, Cypher console, add listings."""
-    from graph import adjacency
-    from webapp import create_app
+    from screengraph.graph import adjacency
+    from screengraph.webapp import create_app
 
     backend = cli.backend(check_layout=False)  # opened only once the settings are checked
     # The name it is told to bind is one the app answers to (IP addresses always are).
@@ -58,14 +58,14 @@ def serve(cli: CliContext, host: str, port: int, threads: int, debug: bool) -> N
     )
     # Settings are checked (and refused) before the store is opened or anything loaded.
     app = create_app(settings=settings, backend=backend)
-    from graph import oplog
+    from screengraph.graph import oplog
 
     oplog.configure(settings, serving=True)  # a line per request, load and slow query
     cli.check_layout()
     backend.ensure_schema()
     adjacency.enable()  # a long-running server keeps an in-memory copy for connection paths
     backend.prepare_adhoc()  # and has its console's sandbox ready before the first query
-    from webapp import limits
+    from screengraph.webapp import limits
 
     info = backend.info()
     click.echo(f"screengraph on {info.backend} ({info.location}): http://{host}:{port}/")

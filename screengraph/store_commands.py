@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from graph.connect import chosen_backend
-from graph.store_layout import LAYOUT_VERSION, check_openable, read_layout
-from loaders.upgrade import steps_to_run, upgrade, what_will_change
 from screengraph.context import CliContext, pass_context
+from screengraph.graph.connect import chosen_backend
+from screengraph.graph.store_layout import LAYOUT_VERSION, check_openable, read_layout
+from screengraph.loaders.upgrade import steps_to_run, upgrade, what_will_change
 
 
 def _size(n: int) -> str:
@@ -52,8 +52,8 @@ def restore(cli: CliContext, path: Path) -> None:
             "(NEO4J_URI is set): restore a dump with neo4j-admin database load, as "
             "docs/operations.md says."
         )
-    from graph.falkor_snapshot import restore_backup
-    from loaders.writer import ListingWriter
+    from screengraph.graph.falkor_snapshot import restore_backup
+    from screengraph.loaders.writer import ListingWriter
 
     restored = restore_backup(cli.settings.data_dir, path)
     manifest = restored.manifest

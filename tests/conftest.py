@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.falkor_backend import FalkorBackend
-from graph.neo4j_backend import Neo4jBackend
+from screengraph.graph.falkor_backend import FalkorBackend
+from screengraph.graph.neo4j_backend import Neo4jBackend
 
 # Commands the tests run stop their embedded server when they end (a keeper left for
 # minutes after each test is no use); tests/graph/test_embedded_keeper.py sets idle times.

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 
-from loaders.history import list_loads
-from loaders.identity import named_identity
-from loaders.pipeline import Loader, LoadSummary
-from loaders.sources import SourceText
+from screengraph.loaders.history import list_loads
+from screengraph.loaders.identity import named_identity
+from screengraph.loaders.pipeline import Loader, LoadSummary
+from screengraph.loaders.sources import SourceText
 
 
 def named(name: str, *records: dict) -> SourceText:

@@ -12,12 +12,12 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from queries.catalogue import Param, Question, catalogue
 from screengraph.cli import main
+from screengraph.queries.catalogue import Param, Question, catalogue
 from screengraph.question_options import QuestionCommand, option_name
+from screengraph.webapp.views_connect import PATH_FIELDS
+from screengraph.webapp.views_explore import LIST_QUESTIONS, NEIGHBOURHOOD_FIELDS, SEARCH_FIELDS
 from tests.webapp.conftest import make_app
-from webapp.views_connect import PATH_FIELDS
-from webapp.views_explore import LIST_QUESTIONS, NEIGHBOURHOOD_FIELDS, SEARCH_FIELDS
 
 FORMAT_FLAGS = {"fmt"}  # --table / --json / --csv, every printing command's own
 

@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 import yaml
 
-from graph.settings import SETTINGS
+from screengraph.graph.settings import SETTINGS
 from tests.conftest import REPO
 from tests.test_env_example import env_example
 

@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from graph.backend import Results
-from graph.result_text import csv_cell
+from screengraph.graph.backend import Results
+from screengraph.graph.result_text import csv_cell
 from screengraph.output import emit
 
 

@@ -148,7 +148,7 @@ def test_the_app_runs_as_a_numeric_non_root_user():
 
 
 def test_the_healthcheck_probes_healthz_on_the_served_port():
-    from webapp import create_app
+    from screengraph.webapp import create_app
 
     health = final("HEALTHCHECK")
     assert len(health) == 1 and "CMD" in health[0]

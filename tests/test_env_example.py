@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from graph.settings import SETTINGS
+from screengraph.graph.settings import SETTINGS
 from tests.conftest import REPO
 
 ENV_EXAMPLE = REPO / ".env.example"

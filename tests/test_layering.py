@@ -85,3 +85,24 @@ def test_questions_answer_with_labels_and_keys_and_the_web_app_adds_the_links():
         found for path in sorted((REPO / "queries").rglob("*.py")) for found in _web_addresses(path)
     ]
     assert not built, built
+
+
+def test_every_import_of_a_layer_goes_through_the_screengraph_package():
+    """The wheel installs the layers as screengraph.graph, screengraph.loaders... only: a
+    bare `import graph` works in the source tree (the folder is there) and nowhere else."""
+    bare = [
+        f"{path.relative_to(REPO)}:{line} imports {name}"
+        for folder in (
+            "graph",
+            "loaders",
+            "queries",
+            "webapp",
+            "screengraph",
+            "tests",
+            "benchmarks",
+        )
+        for path in sorted((REPO / folder).rglob("*.py"))
+        for line, name in _imports(path)
+        if name.split(".")[0] in FORBIDDEN
+    ]
+    assert not bare, bare

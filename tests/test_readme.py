@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from graph.settings import SETTINGS
+from screengraph.graph.settings import SETTINGS
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 

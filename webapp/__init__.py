@@ -11,8 +11,8 @@ from typing import Any
 
 from flask import Flask
 
-from graph.settings import SETTINGS_BY_NAME, Settings, SettingsError, load_settings
-from webapp.ingest_token import require_strong_token
+from screengraph.graph.settings import SETTINGS_BY_NAME, Settings, SettingsError, load_settings
+from screengraph.webapp.ingest_token import require_strong_token
 
 
 def create_app(
@@ -31,8 +31,8 @@ def create_app(
     if test_config:
         app.config.update(test_config)
 
-    from graph.result_text import cell_text, counted
-    from webapp import (
+    from screengraph.graph.result_text import cell_text, counted
+    from screengraph.webapp import (
         csrf,
         errors,
         health,

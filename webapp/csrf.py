@@ -13,7 +13,7 @@ import secrets
 
 from flask import Flask, request, session
 
-from webapp.errors import ApiError
+from screengraph.webapp.errors import ApiError
 
 _FIELD = "csrf_token"
 # Endpoints that only read, whatever is posted: the console's JSON twin.

@@ -20,8 +20,8 @@ from typing import Any
 
 from flask import current_app
 
-from graph.backend import Backend
-from queries.duplicates import find_duplicates
+from screengraph.graph.backend import Backend
+from screengraph.queries.duplicates import find_duplicates
 
 _KEY = "screengraph.duplicates_jobs"
 

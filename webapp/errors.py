@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from graph.errors import (
+from screengraph.graph.errors import (
     BackendUnavailable,
     GraphError,
     QueryError,
@@ -14,8 +14,13 @@ from graph.errors import (
     ReadOnlyViolation,
     StoreLayoutTooNew,
 )
-from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownQuery
-from webapp.links import with_urls
+from screengraph.queries.errors import (
+    AmbiguousEntity,
+    QueryParameterError,
+    UnknownEntity,
+    UnknownQuery,
+)
+from screengraph.webapp.links import with_urls
 
 
 class ApiError(Exception):

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from graph.backend import Backend, Results
-from graph.schema import Label
-from queries.namesakes import distinguish
-from queries.neighbours import ranked_neighbours
-from webapp.links import entity_url
+from screengraph.graph.backend import Backend, Results
+from screengraph.graph.schema import Label
+from screengraph.queries.namesakes import distinguish
+from screengraph.queries.neighbours import ranked_neighbours
+from screengraph.webapp.links import entity_url
 
 DISPLAY_CAP = 300
 MAX_DEPTH = 64  # nodes nested deeper in a value are not looked for

@@ -13,9 +13,9 @@ import time
 
 from flask import Blueprint, jsonify
 
-from graph.errors import GraphError
-from webapp.page_cache import page_cache
-from webapp.store import get_backend
+from screengraph.graph.errors import GraphError
+from screengraph.webapp.page_cache import page_cache
+from screengraph.webapp.store import get_backend
 
 bp = Blueprint("health", __name__)
 

@@ -9,7 +9,7 @@ not matter.
 
 from __future__ import annotations
 
-from loaders.pipeline import LoadSummary
+from screengraph.loaders.pipeline import LoadSummary
 
 
 def promised(summary: LoadSummary) -> dict:

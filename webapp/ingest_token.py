@@ -15,7 +15,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from graph.settings import INGEST_TOKEN_MIN_CHARS, SETTINGS_BY_NAME, Settings, SettingsError
+from screengraph.graph.settings import (
+    INGEST_TOKEN_MIN_CHARS,
+    SETTINGS_BY_NAME,
+    Settings,
+    SettingsError,
+)
 
 MAKE_ONE = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
 

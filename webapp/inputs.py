@@ -16,10 +16,10 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.exceptions import RequestEntityTooLarge, RequestURITooLarge
 
-from queries.catalogue import Question
-from queries.errors import QueryParameterError
-from webapp import limits
-from webapp.errors import ApiError
+from screengraph.queries.catalogue import Question
+from screengraph.queries.errors import QueryParameterError
+from screengraph.webapp import limits
+from screengraph.webapp.errors import ApiError
 
 
 def _bad(name: str, message: str, code: str = "bad_parameter") -> ApiError:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from graph.schema import Label
+from screengraph.graph.schema import Label
 
 _ENTITY_LABELS = frozenset(label.value for label in Label)
 MAX_DEPTH = 64  # values nested deeper are left as they are

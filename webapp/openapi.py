@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from graph.export_formats import FORMATS
-from graph.version import VERSION
-from queries.catalogue import Param, Question, catalogue
-from queries.neighbours import NEIGHBOURS
-from webapp import limits
-from webapp.store import get_backend
-from webapp.views_connect import PATH_FIELDS
-from webapp.views_explore import LIST_QUESTIONS, NEIGHBOURHOOD_FIELDS, SEARCH_FIELDS
+from screengraph.graph.export_formats import FORMATS
+from screengraph.graph.version import VERSION
+from screengraph.queries.catalogue import Param, Question, catalogue
+from screengraph.queries.neighbours import NEIGHBOURS
+from screengraph.webapp import limits
+from screengraph.webapp.store import get_backend
+from screengraph.webapp.views_connect import PATH_FIELDS
+from screengraph.webapp.views_explore import LIST_QUESTIONS, NEIGHBOURHOOD_FIELDS, SEARCH_FIELDS
 
 bp = Blueprint("openapi", __name__)
 

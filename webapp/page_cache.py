@@ -36,8 +36,8 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g, request
 
-from webapp.security import csp_nonce
-from webapp.store import get_backend
+from screengraph.webapp.security import csp_nonce
+from screengraph.webapp.store import get_backend
 
 _KEY = "screengraph.page_cache"
 # What an entry costs beyond its body's bytes: its key, the entry and its ETag, the

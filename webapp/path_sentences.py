@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from graph.schema import RELATIONSHIPS, RelType
+from screengraph.graph.schema import RELATIONSHIPS, RelType
 
 
 class Wording(NamedTuple):

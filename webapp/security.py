@@ -23,7 +23,7 @@ from flask import Flask, current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp.errors import ApiError, wants_json
+from screengraph.webapp.errors import ApiError, wants_json
 
 # Sec-Fetch-Site values (and what an Origin header amounts to) that a page of ours sends.
 OWN_SITES = frozenset({"same-origin", "none"})

@@ -11,11 +11,11 @@ import threading
 
 from flask import Flask, current_app
 
-from graph.backend import Backend
-from graph.connect import connect
-from graph.errors import StoreLayoutTooNew
-from graph.store_layout import check_openable
-from loaders.upgrade import what_will_change
+from screengraph.graph.backend import Backend
+from screengraph.graph.connect import connect
+from screengraph.graph.errors import StoreLayoutTooNew
+from screengraph.graph.store_layout import check_openable
+from screengraph.loaders.upgrade import what_will_change
 
 _KEY = "screengraph.backend"
 _lock = threading.Lock()

@@ -24,7 +24,7 @@ from prometheus_client import (
     generate_latest,
 )
 
-from graph.observe import DatabaseCall, LoadFinished, on_database_call, on_load
+from screengraph.graph.observe import DatabaseCall, LoadFinished, on_database_call, on_load
 
 disable_created_metrics()  # no `_created` twin of every series: scrapers do not need them
 request_log = logging.getLogger("screengraph.request")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import current_app, request, session
 
-from webapp.errors import ApiError, wants_json
-from webapp.views_ingest import _check_token
+from screengraph.webapp.errors import ApiError, wants_json
+from screengraph.webapp.views_ingest import _check_token
 
 HOLDER = "load_history_reader"  # session flag: this browser sent the ingest token
 

@@ -14,8 +14,8 @@ from functools import wraps
 
 from flask import Blueprint, jsonify, make_response, render_template
 
-from webapp.links import with_urls
-from webapp.page_cache import cached as through_cache
+from screengraph.webapp.links import with_urls
+from screengraph.webapp.page_cache import cached as through_cache
 
 
 def _as_it_is(data: dict) -> dict:

@@ -6,18 +6,18 @@ from typing import Any
 
 from flask import Blueprint, request, url_for
 
-from graph.shortest_paths import no_path_within
-from queries import paths
-from queries.catalogue import catalogue
-from queries.errors import AmbiguousEntity, UnknownEntity
-from queries.namesakes import distinguish
-from queries.search import resolve_entity
-from webapp.errors import ANSWERED, ApiError, as_api_error
-from webapp.graphview import node_id
-from webapp.inputs import question_values
-from webapp.path_sentences import path_sentence, step_sentences
-from webapp.store import get_backend
-from webapp.twins import page
+from screengraph.graph.shortest_paths import no_path_within
+from screengraph.queries import paths
+from screengraph.queries.catalogue import catalogue
+from screengraph.queries.errors import AmbiguousEntity, UnknownEntity
+from screengraph.queries.namesakes import distinguish
+from screengraph.queries.search import resolve_entity
+from screengraph.webapp.errors import ANSWERED, ApiError, as_api_error
+from screengraph.webapp.graphview import node_id
+from screengraph.webapp.inputs import question_values
+from screengraph.webapp.path_sentences import path_sentence, step_sentences
+from screengraph.webapp.store import get_backend
+from screengraph.webapp.twins import page
 
 bp = Blueprint("connect", __name__)
 

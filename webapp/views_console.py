@@ -8,18 +8,18 @@ from typing import Any
 
 from flask import Blueprint, request, url_for
 
-from graph.export_formats import FORMATS
-from graph.schema import KEYED_LABELS, SCHEMA, Label
-from graph.syntax_errors import QuerySyntaxError
-from queries.catalogue import catalogue
-from queries.entity_params import EntityParameterError, resolve_entity_params
-from queries.errors import AmbiguousEntity, QueryParameterError, UnknownQuery
-from webapp.errors import ANSWERED, ApiError, as_api_error
-from webapp.graphview import graph_from_results
-from webapp.inputs import check_text, parse_json_param, question_values
-from webapp.security import cross_site_notice
-from webapp.store import get_backend
-from webapp.twins import page
+from screengraph.graph.export_formats import FORMATS
+from screengraph.graph.schema import KEYED_LABELS, SCHEMA, Label
+from screengraph.graph.syntax_errors import QuerySyntaxError
+from screengraph.queries.catalogue import catalogue
+from screengraph.queries.entity_params import EntityParameterError, resolve_entity_params
+from screengraph.queries.errors import AmbiguousEntity, QueryParameterError, UnknownQuery
+from screengraph.webapp.errors import ANSWERED, ApiError, as_api_error
+from screengraph.webapp.graphview import graph_from_results
+from screengraph.webapp.inputs import check_text, parse_json_param, question_values
+from screengraph.webapp.security import cross_site_notice
+from screengraph.webapp.store import get_backend
+from screengraph.webapp.twins import page
 
 bp = Blueprint("console", __name__)
 

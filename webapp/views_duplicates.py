@@ -19,8 +19,8 @@ from typing import Any
 
 from flask import Blueprint, current_app, request, session
 
-from loaders.decisions import SPLIT, DecisionNotFound, list_decisions
-from loaders.merge import (
+from screengraph.loaders.decisions import SPLIT, DecisionNotFound, list_decisions
+from screengraph.loaders.merge import (
     MERGEABLE,
     MergeRefused,
     merge_entities,
@@ -28,14 +28,14 @@ from loaders.merge import (
     split_decision,
     split_preview,
 )
-from queries.duplicates import DEFAULT_MIN_SCORE, LABELS, MAX_BONUS
-from webapp.duplicates_job import SearchRunning, jobs
-from webapp.errors import ApiError, wants_json
-from webapp.links import entity_url
-from webapp.store import get_backend
-from webapp.token_pages import HOLDER, token_enabled, token_holder
-from webapp.twins import page
-from webapp.views_ingest import _web_origin
+from screengraph.queries.duplicates import DEFAULT_MIN_SCORE, LABELS, MAX_BONUS
+from screengraph.webapp.duplicates_job import SearchRunning, jobs
+from screengraph.webapp.errors import ApiError, wants_json
+from screengraph.webapp.links import entity_url
+from screengraph.webapp.store import get_backend
+from screengraph.webapp.token_pages import HOLDER, token_enabled, token_holder
+from screengraph.webapp.twins import page
+from screengraph.webapp.views_ingest import _web_origin
 
 bp = Blueprint("duplicates", __name__)
 SHOWN_PAIRS = 200

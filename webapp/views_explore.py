@@ -9,15 +9,20 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, jsonify, redirect, request, url_for
 
-from graph.identifiers import IDENTIFIED_LABELS, SCHEMES, try_identifier
-from graph.schema import NAME_KEY, Label
-from queries import explore
-from queries.catalogue import catalogue
-from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity, UnknownIdentifier
-from queries.lists import MAX_OFFSET, SORT_WORDS
-from queries.namesakes import distinguish_one
-from queries.provenance import merged_into
-from queries.search import (
+from screengraph.graph.identifiers import IDENTIFIED_LABELS, SCHEMES, try_identifier
+from screengraph.graph.schema import NAME_KEY, Label
+from screengraph.queries import explore
+from screengraph.queries.catalogue import catalogue
+from screengraph.queries.errors import (
+    AmbiguousEntity,
+    QueryParameterError,
+    UnknownEntity,
+    UnknownIdentifier,
+)
+from screengraph.queries.lists import MAX_OFFSET, SORT_WORDS
+from screengraph.queries.namesakes import distinguish_one
+from screengraph.queries.provenance import merged_into
+from screengraph.queries.search import (
     SEARCH_LABELS,
     SearchPage,
     find_identified,
@@ -25,14 +30,14 @@ from queries.search import (
     resolve_entity,
     search_page,
 )
-from webapp import limits
-from webapp.errors import ApiError
-from webapp.graphview import neighbourhood_view
-from webapp.inputs import question_values
-from webapp.links import entity_url
-from webapp.page_cache import cached
-from webapp.store import get_backend
-from webapp.twins import page
+from screengraph.webapp import limits
+from screengraph.webapp.errors import ApiError
+from screengraph.webapp.graphview import neighbourhood_view
+from screengraph.webapp.inputs import question_values
+from screengraph.webapp.links import entity_url
+from screengraph.webapp.page_cache import cached
+from screengraph.webapp.store import get_backend
+from screengraph.webapp.twins import page
 
 bp = Blueprint("explore", __name__)
 
@@ -668,7 +673,7 @@ def entity_page(label: str, key: str) -> dict:
         ],
     }
     graph_src = url_for(f"explore.{label.lower()}_graph", key=key)
-    from webapp.views_export import download_links  # it imports this module
+    from screengraph.webapp.views_export import download_links  # it imports this module
 
     return {
         "entity": entity,

@@ -21,14 +21,14 @@ from pathlib import Path
 
 from flask import Blueprint, Response, request, url_for
 
-from graph.export_formats import FORMATS, write_export
-from graph.export_read import subgraph
-from webapp import limits
-from webapp.errors import ApiError
-from webapp.graphview import members_of
-from webapp.store import get_backend
-from webapp.views_console import parse_params
-from webapp.views_explore import LABEL_BY_SLUG, requested_neighbourhood
+from screengraph.graph.export_formats import FORMATS, write_export
+from screengraph.graph.export_read import subgraph
+from screengraph.webapp import limits
+from screengraph.webapp.errors import ApiError
+from screengraph.webapp.graphview import members_of
+from screengraph.webapp.store import get_backend
+from screengraph.webapp.views_console import parse_params
+from screengraph.webapp.views_explore import LABEL_BY_SLUG, requested_neighbourhood
 
 bp = Blueprint("export", __name__)
 

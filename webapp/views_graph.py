@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from graph.schema import Label
-from queries.neighbours import NEIGHBOURS
-from webapp.errors import ApiError
-from webapp.graphview import neighbours_graph
-from webapp.inputs import question_values
-from webapp.store import get_backend
+from screengraph.graph.schema import Label
+from screengraph.queries.neighbours import NEIGHBOURS
+from screengraph.webapp.errors import ApiError
+from screengraph.webapp.graphview import neighbours_graph
+from screengraph.webapp.inputs import question_values
+from screengraph.webapp.store import get_backend
 
 bp = Blueprint("graph", __name__)
 

@@ -16,13 +16,13 @@ from pathlib import PurePosixPath
 
 from flask import Blueprint, Flask, current_app, make_response, request, session
 
-from loaders.history import VIA_WEB, LoadOrigin
-from loaders.matching import JOINS
-from loaders.pipeline import Loader, LoadSummary
-from loaders.sources import SourceText, decode
-from webapp.errors import ApiError, error_response
-from webapp.ingest_promise import broken_promise, promised
-from webapp.ingest_stash import (
+from screengraph.loaders.history import VIA_WEB, LoadOrigin
+from screengraph.loaders.matching import JOINS
+from screengraph.loaders.pipeline import Loader, LoadSummary
+from screengraph.loaders.sources import SourceText, decode
+from screengraph.webapp.errors import ApiError, error_response
+from screengraph.webapp.ingest_promise import broken_promise, promised
+from screengraph.webapp.ingest_stash import (
     IngestStash,
     PreviewDamaged,
     PreviewExpired,
@@ -34,11 +34,11 @@ from webapp.ingest_stash import (
     StashError,
     StashFull,
 )
-from webapp.ingest_throttle import TokenThrottle
-from webapp.ingest_token import token_matches
-from webapp.links import entity_url
-from webapp.store import get_backend
-from webapp.twins import page
+from screengraph.webapp.ingest_throttle import TokenThrottle
+from screengraph.webapp.ingest_token import token_matches
+from screengraph.webapp.links import entity_url
+from screengraph.webapp.store import get_backend
+from screengraph.webapp.twins import page
 
 bp = Blueprint("ingest", __name__)
 FORMATS = ("auto", "page", "json", "jsonl", "csv")

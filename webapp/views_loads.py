@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from loaders.changes import diff_counts, diff_rows, load_diff
-from loaders.history import LISTED, LoadNotFound, list_loads, unfinished_undo
-from loaders.undo import Undo, UndoRefused, preview_undo, undo_rows
-from webapp.errors import ApiError
-from webapp.store import get_backend
-from webapp.token_pages import token_enabled, token_holder
-from webapp.twins import page
-from webapp.views_ingest import _web_origin as web_origin
+from screengraph.loaders.changes import diff_counts, diff_rows, load_diff
+from screengraph.loaders.history import LISTED, LoadNotFound, list_loads, unfinished_undo
+from screengraph.loaders.undo import Undo, UndoRefused, preview_undo, undo_rows
+from screengraph.webapp.errors import ApiError
+from screengraph.webapp.store import get_backend
+from screengraph.webapp.token_pages import token_enabled, token_holder
+from screengraph.webapp.twins import page
+from screengraph.webapp.views_ingest import _web_origin as web_origin
 
 bp = Blueprint("loads", __name__)
 SHOWN_CHANGES = 1000  # rows of a diff on the page; its JSON twin has every change

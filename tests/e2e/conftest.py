@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.falkor_backend import FalkorBackend
+from screengraph.graph.falkor_backend import FalkorBackend
 from tests.queries.conftest import load_records, load_seed
 from tests.webapp.conftest import HOSTILE, make_app
 

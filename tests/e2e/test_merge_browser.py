@@ -8,7 +8,7 @@ import threading
 import pytest
 from playwright.sync_api import expect
 
-from graph.falkor_backend import FalkorBackend
+from screengraph.graph.falkor_backend import FalkorBackend
 from tests.e2e.conftest import _page, shot
 from tests.queries.conftest import load_records
 from tests.webapp.conftest import INGEST_TOKEN, make_app

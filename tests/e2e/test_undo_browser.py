@@ -9,9 +9,9 @@ import threading
 import pytest
 from playwright.sync_api import expect
 
-from graph.checksum import LOAD_TIMES, graph_checksum
-from graph.falkor_backend import FalkorBackend
-from loaders.pipeline import Loader
+from screengraph.graph.checksum import LOAD_TIMES, graph_checksum
+from screengraph.graph.falkor_backend import FalkorBackend
+from screengraph.loaders.pipeline import Loader
 from tests.e2e.conftest import _page, shot
 from tests.maintainers import named, newest
 from tests.webapp.conftest import INGEST_TOKEN, make_app

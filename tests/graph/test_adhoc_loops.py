@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph.adhoc_loops import loops, unstoppable
-from graph.errors import QueryRefused
+from screengraph.graph.adhoc_loops import loops, unstoppable
+from screengraph.graph.errors import QueryRefused
 
 # As Neo4j 5.26 prints them in EXPLAIN's details (literals become $auto parameters; each
 # column's original text follows as its backticked alias).

@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from graph.adhoc_plans import falkor_plan
-from graph.errors import BadParameter, QueryError, QueryRefused
-from graph.schema import FULLTEXT_INDEX
+from screengraph.graph.adhoc_plans import falkor_plan
+from screengraph.graph.errors import BadParameter, QueryError, QueryRefused
+from screengraph.graph.schema import FULLTEXT_INDEX
 from tests.queries.conftest import load_seed
 
 

@@ -10,8 +10,13 @@ import time
 
 import pytest
 
-from graph.errors import ConstraintViolation, QueryError, QueryTimeout, ReadOnlyViolation
-from graph.neo4j_lease import LEASE_LABEL, LoadLease
+from screengraph.graph.errors import (
+    ConstraintViolation,
+    QueryError,
+    QueryTimeout,
+    ReadOnlyViolation,
+)
+from screengraph.graph.neo4j_lease import LEASE_LABEL, LoadLease
 
 SLOW_READ = (
     "UNWIND range(1, 30000) AS x UNWIND range(1, 30000) AS y WITH x, y WHERE x * y = -1 RETURN x"
@@ -256,7 +261,7 @@ def test_neo4j_schema_setup_writes_nothing_when_the_schema_is_there(neo4j):
     """A reader-only account (Enterprise, Aura) can start the app on a schema a writer made."""
     import os
 
-    from graph.neo4j_backend import Neo4jBackend
+    from screengraph.graph.neo4j_backend import Neo4jBackend
 
     class ReaderOnly(Neo4jBackend):
         def run_write(self, cypher, params=None, **kwargs):

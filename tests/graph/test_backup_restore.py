@@ -15,13 +15,13 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
-from graph.falkor_backend import FalkorBackend
-from graph.falkor_snapshot import MANIFEST_NAME, read_manifest
-from graph.store_layout import LAYOUT_VERSION
-from loaders.pipeline import Loader
-from loaders.sources import read_all
 from screengraph.cli import main
+from screengraph.graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
+from screengraph.graph.falkor_backend import FalkorBackend
+from screengraph.graph.falkor_snapshot import MANIFEST_NAME, read_manifest
+from screengraph.graph.store_layout import LAYOUT_VERSION
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import read_all
 from tests.conftest import REPO
 
 LISTINGS = 4000
@@ -311,7 +311,7 @@ def rename(source, target, *args, **kwargs):
     return real_rename(source, target, *args, **kwargs)
 
 os.rename = rename
-from graph.falkor_snapshot import restore_backup
+from screengraph.graph.falkor_snapshot import restore_backup
 restore_backup(Path(sys.argv[1]), Path(sys.argv[2]))
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.checksum import describe_difference, first_differences, graph_checksum
+from screengraph.graph.checksum import describe_difference, first_differences, graph_checksum
 
 SHOWS = [
     ("bureau-2015", "The Bureau", 2015),

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.embedded_keeper import KEEPER_ROLE, folder_holder, keep, stop_kept_server
-from graph.embedded_server import EmbeddedServer, RestartPolicy, ping, server_pid
-from graph.falkor_backend import FalkorBackend
+from screengraph.graph.embedded_keeper import KEEPER_ROLE, folder_holder, keep, stop_kept_server
+from screengraph.graph.embedded_server import EmbeddedServer, RestartPolicy, ping, server_pid
+from screengraph.graph.falkor_backend import FalkorBackend
 from tests.conftest import SAMPLE_PAGE
 from tests.graph.test_embedded_lifecycle import _alive, _wait_gone
 
@@ -97,7 +97,7 @@ def test_a_client_killed_with_kill_9_does_not_keep_the_server_up(store):
     script = textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {str(REPO)!r})
-        from graph.falkor_backend import FalkorBackend
+        from screengraph.graph.falkor_backend import FalkorBackend
         client = FalkorBackend({str(store)!r}, "gone", idle_s=1)
         client.run_read("RETURN 1")
         print("ready", flush=True)
@@ -178,7 +178,7 @@ def test_processes_starting_at_once_share_one_server(store):
     script = textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(REPO)!r})
-        from graph.falkor_backend import FalkorBackend
+        from screengraph.graph.falkor_backend import FalkorBackend
         with FalkorBackend({str(store)!r}, "crowd", idle_s=30) as backend:
             backend.run_write("CREATE (:Show {{key: 'x'}})")
             print(backend.server.pid, flush=True)
@@ -250,8 +250,8 @@ def test_ad_hoc_queries_run_on_the_sandbox_of_a_kept_server(store):
 
 
 def test_the_idle_time_is_a_setting_that_reaches_the_store(tmp_path):
-    from graph.connect import connect
-    from graph.settings import SettingsError, load_settings
+    from screengraph.graph.connect import connect
+    from screengraph.graph.settings import SettingsError, load_settings
 
     env = {"SCREENGRAPH_BACKEND": "embedded", "SCREENGRAPH_DATA_DIR": str(tmp_path)}
     assert load_settings(env=env).embedded_idle_s > 0, "one-off commands should find it warm"

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from graph.embedded_server import RestartPolicy
-from graph.falkor_backend import FalkorBackend
+from screengraph.graph.embedded_server import RestartPolicy
+from screengraph.graph.falkor_backend import FalkorBackend
 
 REPO = Path(__file__).resolve().parents[2]
 
 OPEN_AND_WRITE = """
 import os, sys, time
 sys.path.insert(0, {repo!r})
-from graph.embedded_server import RestartPolicy
-from graph.falkor_backend import FalkorBackend
+from screengraph.graph.embedded_server import RestartPolicy
+from screengraph.graph.falkor_backend import FalkorBackend
 backend = FalkorBackend({data_dir!r}, "lifecycle")
 backend.run_write("MERGE (:Show {{key: 'from-child', title: 'From child'}})")
 print(backend.server.pid, flush=True)
@@ -116,7 +116,7 @@ def test_a_second_process_shares_the_store_of_a_running_owner(tmp_path):
         script = textwrap.dedent(f"""
             import sys
             sys.path.insert(0, {str(REPO)!r})
-            from graph.falkor_backend import FalkorBackend
+            from screengraph.graph.falkor_backend import FalkorBackend
             with FalkorBackend({str(tmp_path)!r}, "shared") as client:
                 client.run_write("CREATE (:Show {{key: 'by-client'}})")
                 print(client.server.owner, client.run_read("MATCH (s:Show) RETURN count(s)").value())
@@ -135,7 +135,7 @@ def test_a_client_takes_over_when_the_owner_goes_away(tmp_path):
     script = textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {str(REPO)!r})
-        from graph.falkor_backend import FalkorBackend
+        from screengraph.graph.falkor_backend import FalkorBackend
         owner = FalkorBackend({str(tmp_path)!r}, "handover")
         owner.run_write("CREATE (:Show {{key: 'before-handover'}})")
         print(owner.server.pid, flush=True)
@@ -191,7 +191,7 @@ def test_a_crash_loop_stops_the_keeper_and_the_next_query_starts_the_server_agai
     backend.server.restarts = RestartPolicy(max_restarts=2, window_s=60, healthy_after_s=30)
     try:
         backend.run_write("CREATE (:Show {key: 'kept'})")
-        with caplog.at_level("ERROR", logger="graph.embedded_server"):
+        with caplog.at_level("ERROR", logger="screengraph.graph.embedded_server"):
             pid = _kill_server_and_wait(backend)
             for _ in range(2):
                 _wait_for_new_server(backend, pid)
@@ -205,7 +205,7 @@ def test_a_crash_loop_stops_the_keeper_and_the_next_query_starts_the_server_agai
         script = textwrap.dedent(f"""
             import sys
             sys.path.insert(0, {str(REPO)!r})
-            from graph.falkor_backend import FalkorBackend
+            from screengraph.graph.falkor_backend import FalkorBackend
             with FalkorBackend({str(tmp_path)!r}, "crashloop") as other:
                 count = other.run_read("MATCH (s:Show) RETURN count(s)").value()
                 print(other.server.owner, count)
@@ -250,8 +250,8 @@ def test_after_a_restart_the_first_query_waits_until_indexes_are_rebuilt(tmp_pat
 
 def test_the_server_reads_local_files_only_from_its_private_import_folder(tmp_path):
     """Defence under the ad-hoc policy: even a query of ours cannot read /etc through LOAD CSV."""
-    from graph.embedded_server import import_folder_for
-    from graph.errors import QueryError
+    from screengraph.graph.embedded_server import import_folder_for
+    from screengraph.graph.errors import QueryError
 
     backend = FalkorBackend(tmp_path / "store", "g")
     try:

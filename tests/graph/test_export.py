@@ -15,14 +15,14 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph.checksum import describe_difference, first_differences, graph_checksum
-from graph.errors import BulkImportRefused, ExportRefused
-from graph.export_formats import export_store, write_export
-from graph.export_jsonl import parse_lines
-from graph.export_read import ExportReader
-from graph.graph_import import GraphImport
-from graph.neo4j_lease import LEASE_LABEL
-from graph.schema import HISTORY_LABELS
+from screengraph.graph.checksum import describe_difference, first_differences, graph_checksum
+from screengraph.graph.errors import BulkImportRefused, ExportRefused
+from screengraph.graph.export_formats import export_store, write_export
+from screengraph.graph.export_jsonl import parse_lines
+from screengraph.graph.export_read import ExportReader
+from screengraph.graph.graph_import import GraphImport
+from screengraph.graph.neo4j_lease import LEASE_LABEL
+from screengraph.graph.schema import HISTORY_LABELS
 from tests.conftest import open_backend
 from tests.loaders.test_bulk import _cli, _incremental, _inputs, _local_neo4j, _neo4j_admin_import
 

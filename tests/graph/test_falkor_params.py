@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph.errors import BadParameter
+from screengraph.graph.errors import BadParameter
 
 scalars = st.one_of(
     st.none(),

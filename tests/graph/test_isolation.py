@@ -16,10 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from graph.adhoc_deadline import Slots
-from graph.errors import BackendUnavailable, QueryMemoryExceeded, QueryRefused, QueryTimeout
-from graph.falkor_backend import FalkorBackend
-from graph.neo4j_backend import ADHOC_TAG, Neo4jBackend
+from screengraph.graph.adhoc_deadline import Slots
+from screengraph.graph.errors import (
+    BackendUnavailable,
+    QueryMemoryExceeded,
+    QueryRefused,
+    QueryTimeout,
+)
+from screengraph.graph.falkor_backend import FalkorBackend
+from screengraph.graph.neo4j_backend import ADHOC_TAG, Neo4jBackend
 
 REPO = Path(__file__).resolve().parents[2]
 LIMIT_MS = 1000
@@ -140,7 +145,7 @@ def test_the_sandbox_dies_with_the_process_that_started_it(tmp_path):
     script = textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {str(REPO)!r})
-        from graph.falkor_backend import FalkorBackend
+        from screengraph.graph.falkor_backend import FalkorBackend
         backend = FalkorBackend({str(tmp_path)!r}, "orphans")
         backend.run_adhoc("RETURN 1")
         print(backend._sandbox.server.pid, flush=True)
@@ -182,7 +187,7 @@ def test_another_process_attaches_to_the_running_sandbox(tmp_path):
         script = textwrap.dedent(f"""
             import sys
             sys.path.insert(0, {str(REPO)!r})
-            from graph.falkor_backend import FalkorBackend
+            from screengraph.graph.falkor_backend import FalkorBackend
             with FalkorBackend({str(tmp_path)!r}, "attach") as client:
                 client.run_write("CREATE (:Show {{key: 'by-client'}})")
                 count = client.run_adhoc("MATCH (s:Show) RETURN count(s)").value()

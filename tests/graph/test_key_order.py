@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from graph import checksum, falkor_key_pages
-from graph.checksum import describe_difference, graph_checksum
-from graph.export_formats import write_export
-from graph.export_jsonl import parse_lines
-from graph.export_read import ExportReader
-from graph.graph_import import GraphImport
-from graph.neo4j_lease import LEASE_LABEL
-from queries import duplicates
+from screengraph.graph import checksum, falkor_key_pages
+from screengraph.graph.checksum import describe_difference, graph_checksum
+from screengraph.graph.export_formats import write_export
+from screengraph.graph.export_jsonl import parse_lines
+from screengraph.graph.export_read import ExportReader
+from screengraph.graph.graph_import import GraphImport
+from screengraph.graph.neo4j_lease import LEASE_LABEL
+from screengraph.queries import duplicates
 from tests.conftest import open_backend
 
 # Pages of 3 end on either side of the ASCII / non-ASCII boundary and inside runs that

@@ -3,7 +3,7 @@ grow with the input (graph/neo4j_import.py)."""
 
 from __future__ import annotations
 
-from graph.neo4j_import import FINISH_BATCH, MANIFEST, ImportFiles, write_import_files
+from screengraph.graph.neo4j_import import FINISH_BATCH, MANIFEST, ImportFiles, write_import_files
 
 
 def _nodes(count: int):

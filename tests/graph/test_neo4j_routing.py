@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from graph.errors import ReadOnlyViolation
-from graph.neo4j_backend import Neo4jBackend
+from screengraph.graph.errors import ReadOnlyViolation
+from screengraph.graph.neo4j_backend import Neo4jBackend
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import multiprocessing
 import sys
 import time
 
-from loaders.bulk_read import read_ahead
-from loaders.sources import read_all
+from screengraph.loaders.bulk_read import read_ahead
+from screengraph.loaders.sources import read_all
 
 if __name__ == "__main__":
     items = read_ahead(read_all([sys.argv[1]]), None, lambda lines: None)

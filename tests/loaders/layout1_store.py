@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from graph.backend import Backend
-from graph.schema import LAYOUT_LABEL, LISTING_LABEL
-from loaders.pipeline import Loader
-from loaders.sources import SourceText
-from loaders.statements import HUB_LABELS
+from screengraph.graph.backend import Backend
+from screengraph.graph.schema import LAYOUT_LABEL, LISTING_LABEL
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import SourceText
+from screengraph.loaders.statements import HUB_LABELS
 from tests.loaders.layout3_store import to_layout3
 
 _HUB_SOURCES = (

@@ -13,9 +13,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from graph.backend import Backend
-from graph.schema import ASSERTED_BY, ASSERTION_LABEL, LAYOUT_LABEL, RELATIONSHIPS, RelType
-from queries.provenance import EDGE_SEP, every_assertion
+from screengraph.graph.backend import Backend
+from screengraph.graph.schema import (
+    ASSERTED_BY,
+    ASSERTION_LABEL,
+    LAYOUT_LABEL,
+    RELATIONSHIPS,
+    RelType,
+)
+from screengraph.queries.provenance import EDGE_SEP, every_assertion
 
 
 def to_layout3(backend: Backend) -> None:

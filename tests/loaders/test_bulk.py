@@ -21,17 +21,22 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic_imdb import generate
-from graph.backend import NodeRef
-from graph.checksum import LOAD_TIMES, describe_difference, first_differences, graph_checksum
-from graph.errors import BulkImportRefused
-from graph.falkor_bulk import BulkSender
-from graph.neo4j_import import ImportFiles
-from graph.neo4j_lease import LEASE_LABEL
-from graph.schema import LISTING_LABEL
-from loaders.bulk import BulkLoader
-from loaders.pacing import Pace
-from loaders.pipeline import Loader
-from loaders.sources import SourceText, expand, read_all
+from screengraph.graph.backend import NodeRef
+from screengraph.graph.checksum import (
+    LOAD_TIMES,
+    describe_difference,
+    first_differences,
+    graph_checksum,
+)
+from screengraph.graph.errors import BulkImportRefused
+from screengraph.graph.falkor_bulk import BulkSender
+from screengraph.graph.neo4j_import import ImportFiles
+from screengraph.graph.neo4j_lease import LEASE_LABEL
+from screengraph.graph.schema import LISTING_LABEL
+from screengraph.loaders.bulk import BulkLoader
+from screengraph.loaders.pacing import Pace
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import SourceText, expand, read_all
 from tests.conftest import REPO, SAMPLE_PAGE
 from tests.loaders.test_imdb_tmdb_same_graph import tmdb_file
 
@@ -228,7 +233,7 @@ def test_names_the_load_forgot_resolve_as_against_the_store(tmp_path, request, m
     incremental loader asks the store again; the bulk path asks the graph it holds."""
     from tests.conftest import open_backend
 
-    monkeypatch.setattr("loaders.remembered.REMEMBERED", 16)
+    monkeypatch.setattr("screengraph.loaders.remembered.REMEMBERED", 16)
     # A name-only David Smith, who then gets nm0000229; a namesake nm0000230 becomes
     # david-smith--nm0000230; forgotten, he must still be found by his identifier.
     smith = [{"title": "First", "year": 1990, "cast": ["David Smith"]}] + [

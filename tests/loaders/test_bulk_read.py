@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from loaders import bulk_read
-from loaders.bulk import BulkLoader
-from loaders.bulk_read import InputRead, read_ahead, read_inputs
-from loaders.sources import SourceText, read_all
+from screengraph.loaders import bulk_read
+from screengraph.loaders.bulk import BulkLoader
+from screengraph.loaders.bulk_read import InputRead, read_ahead, read_inputs
+from screengraph.loaders.sources import SourceText, read_all
 from tests.conftest import REPO
 
 

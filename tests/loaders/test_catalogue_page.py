@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loaders.catalogue_page import parse_page
+from screengraph.loaders.catalogue_page import parse_page
 from tests.conftest import SAMPLE_PAGE
 
 SEED = SAMPLE_PAGE.read_text(encoding="utf-8")

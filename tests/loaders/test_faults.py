@@ -16,15 +16,15 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic import GENRES, write_jsonl
-from graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
-from graph.keys import person_key
-from graph.neo4j_lease import LEASE_LABEL
-from graph.schema import LISTING_LABEL
-from loaders.formats import parse
-from loaders.pipeline import Loader
-from loaders.plan import content_hash, plan_listing
-from loaders.sources import read_all
-from queries.provenance import every_assertion
+from screengraph.graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
+from screengraph.graph.keys import person_key
+from screengraph.graph.neo4j_lease import LEASE_LABEL
+from screengraph.graph.schema import LISTING_LABEL
+from screengraph.loaders.formats import parse
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.plan import content_hash, plan_listing
+from screengraph.loaders.sources import read_all
+from screengraph.queries.provenance import every_assertion
 from tests.conftest import REPO, open_backend
 
 LISTINGS = 1500
@@ -173,16 +173,16 @@ def test_a_load_killed_mid_way_then_run_again_gives_the_graph_of_one_clean_load(
 # new version, and prune what its old version asserted only in statements of their own.
 DIES_AFTER_A_REPLACING_WRITE = """
 import os, signal
-import loaders.pipeline
+import screengraph.loaders.pipeline
 from screengraph.cli import main
 
-class DiesAfterWriting(loaders.pipeline.ListingWriter):
+class DiesAfterWriting(screengraph.loaders.pipeline.ListingWriter):
     def write(self, plans, previous=None, loaded_at=None):
         super().write(plans, previous, loaded_at)
         if any(plan.source_id in (previous or {}) for plan in plans):
             os.kill(os.getpid(), signal.SIGKILL)
 
-loaders.pipeline.ListingWriter = DiesAfterWriting
+screengraph.loaders.pipeline.ListingWriter = DiesAfterWriting
 main()
 """
 
@@ -353,7 +353,7 @@ def test_a_load_stopped_by_an_error_leaves_right_counts_and_converges(backend, t
 @pytest.fixture
 def own_store(tmp_path):
     """An embedded store whose server this test process owns (its keeper restarts it)."""
-    from graph.falkor_backend import FalkorBackend
+    from screengraph.graph.falkor_backend import FalkorBackend
 
     owner = FalkorBackend(tmp_path / "store", "faults")
     owner.ensure_schema()
@@ -406,7 +406,7 @@ def test_web_readers_get_a_retryable_answer_or_their_page_when_the_server_is_kil
 ):
     from concurrent.futures import ThreadPoolExecutor
 
-    from webapp import create_app
+    from screengraph.webapp import create_app
 
     path = write_jsonl(tmp_path / "listings.jsonl", 300)
     Loader(own_store).load(read_all([str(path)]), "jsonl")
@@ -438,7 +438,7 @@ def test_web_readers_get_a_retryable_answer_or_their_page_when_the_server_is_kil
 def test_a_batch_sent_again_after_its_reply_was_lost_counts_as_written(backend, tmp_path):
     """After a lost connection a backend sends a write once more: if the first one was
     applied (the server died before replying), the second meets its own nodes."""
-    from loaders.writer import ListingWriter
+    from screengraph.loaders.writer import ListingWriter
 
     path = write_jsonl(tmp_path / "listings.jsonl", 20)
     plans = [

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from loaders.catalogue_page import parse_page
-from loaders.formats import detect_format, listing_to_json, parse
-from loaders.model import Listing
-from loaders.schema_export import SCHEMA_PATH, listing_schema
+from screengraph.loaders.catalogue_page import parse_page
+from screengraph.loaders.formats import detect_format, listing_to_json, parse
+from screengraph.loaders.model import Listing
+from screengraph.loaders.schema_export import SCHEMA_PATH, listing_schema
 from tests.conftest import SAMPLE_PAGE
 
 PAGE = SAMPLE_PAGE.read_text(encoding="utf-8")

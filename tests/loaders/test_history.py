@@ -10,10 +10,11 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from graph.checksum import LOAD_TIMES, graph_checksum
-from graph.schema import CHANGE_LABEL, LOAD_LABEL, REPLACED_LABEL
-from loaders.changes import diff_counts, load_diff
-from loaders.history import (
+from screengraph.cli import main
+from screengraph.graph.checksum import LOAD_TIMES, graph_checksum
+from screengraph.graph.schema import CHANGE_LABEL, LOAD_LABEL, REPLACED_LABEL
+from screengraph.loaders.changes import diff_counts, load_diff
+from screengraph.loaders.history import (
     FAILED,
     FINISHED,
     INTERRUPTED,
@@ -24,9 +25,8 @@ from loaders.history import (
     find_load,
     new_load_id,
 )
-from loaders.pipeline import Loader
-from loaders.sources import SourceText
-from screengraph.cli import main
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import SourceText
 from tests.conftest import SAMPLE_PAGE
 from tests.maintainers import loads, named
 

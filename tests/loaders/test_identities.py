@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 
-from graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
-from loaders.pipeline import Loader
-from loaders.sources import SourceText
+from screengraph.graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import SourceText
 
 
 def source(*listings: dict, name: str = "catalogue") -> SourceText:
@@ -250,7 +250,7 @@ def test_episodes_link_to_their_series_and_their_credits_count_at_its_level(back
         ["lead-actor--nm0000200", "the-show--2015--tt0000100", 1, 5],
         ["regular--nm0000201", "the-show--2015--tt0000100", 1, 4],
     ]
-    from queries import explore
+    from screengraph.queries import explore
 
     [worked_with] = explore.collaborators(backend, "regular--nm0000201")
     assert (worked_with["key"], worked_with["count"]) == ("lead-actor--nm0000200", 1)

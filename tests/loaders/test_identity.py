@@ -7,14 +7,14 @@ import json
 
 from click.testing import CliRunner
 
-from loaders.formats import parse
-from loaders.identity import file_identity, named_identity
-from loaders.migrate import LAYOUT_VERSION, layout, migrate
-from loaders.model import NAME_MAX_LENGTH, URL_MAX_LENGTH
-from loaders.pipeline import Loader
-from loaders.sources import SourceText, read_all
-from queries.provenance import every_assertion
 from screengraph.cli import main
+from screengraph.loaders.formats import parse
+from screengraph.loaders.identity import file_identity, named_identity
+from screengraph.loaders.migrate import LAYOUT_VERSION, layout, migrate
+from screengraph.loaders.model import NAME_MAX_LENGTH, URL_MAX_LENGTH
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import SourceText, read_all
+from screengraph.queries.provenance import every_assertion
 from tests.conftest import SAMPLE_PAGE
 from tests.loaders.layout3_store import to_layout3
 

@@ -14,16 +14,16 @@ import pytest
 from click.testing import CliRunner
 
 from benchmarks.synthetic_imdb import generate
-from graph.checksum import graph_checksum
-from graph.schema import ROLE_TYPES, RelType, credit_relationship
-from loaders.formats import read_records
-from loaders.identity import Claims
-from loaders.imdb_files import TABLES, ImdbFileError
-from loaders.model import Listing
-from loaders.pipeline import Loader
-from loaders.sources import SourceError, read_all
-from queries.provenance import listings_asserting_edge
 from screengraph.cli import main
+from screengraph.graph.checksum import graph_checksum
+from screengraph.graph.schema import ROLE_TYPES, RelType, credit_relationship
+from screengraph.loaders.formats import read_records
+from screengraph.loaders.identity import Claims
+from screengraph.loaders.imdb_files import TABLES, ImdbFileError
+from screengraph.loaders.model import Listing
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import SourceError, read_all
+from screengraph.queries.provenance import listings_asserting_edge
 
 N = "\\N"
 

@@ -8,15 +8,15 @@ import io
 from rich.console import Console
 
 from benchmarks.synthetic_imdb import generate
-from loaders.formats import read_records
-from loaders.identity import Claims
-from loaders.pipeline import Loader
-from loaders.sources import read_all
 from screengraph.load_commands import _run
+from screengraph.loaders.formats import read_records
+from screengraph.loaders.identity import Claims
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import read_all
 
 
 def test_the_parser_reports_the_people_it_has_indexed(tmp_path, monkeypatch):
-    monkeypatch.setattr("loaders.imdb_format.INSERT_BATCH", 100)
+    monkeypatch.setattr("screengraph.loaders.imdb_format.INSERT_BATCH", 100)
     manifest = generate(tmp_path / "imdb", 300, seed=3, compress=True)
     people = manifest.rows["name.basics"]
     indexed: list[int] = []
@@ -29,7 +29,7 @@ def test_the_parser_reports_the_people_it_has_indexed(tmp_path, monkeypatch):
 
 
 def test_the_load_command_shows_the_indexing_in_its_progress_display(tmp_path, monkeypatch):
-    monkeypatch.setattr("loaders.imdb_format.INSERT_BATCH", 100)
+    monkeypatch.setattr("screengraph.loaders.imdb_format.INSERT_BATCH", 100)
     manifest = generate(tmp_path / "imdb", 300, seed=3, compress=True)
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, width=160)

@@ -14,8 +14,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from loaders.pipeline import Loader
-from loaders.sources import read_all
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import read_all
 from tests.loaders.test_imdb_format import N, load, write
 from tests.loaders.test_tmdb_format import cast, crew
 

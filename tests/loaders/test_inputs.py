@@ -10,15 +10,15 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from graph.keys import company_key, person_key, show_key
-from loaders.catalogue_page import parse_page
-from loaders.csv_format import parse_csv
-from loaders.formats import parse
-from loaders.json_format import parse_json, parse_jsonl
-from loaders.model import EXTRA_FIELDS_MAX, NAMES_MAX, RECORD_MAX_CHARS, TEXT_MAX_LENGTH
-from loaders.pipeline import Loader
-from loaders.sources import SourceText, read_all
 from screengraph.cli import main
+from screengraph.graph.keys import company_key, person_key, show_key
+from screengraph.loaders.catalogue_page import parse_page
+from screengraph.loaders.csv_format import parse_csv
+from screengraph.loaders.formats import parse
+from screengraph.loaders.json_format import parse_json, parse_jsonl
+from screengraph.loaders.model import EXTRA_FIELDS_MAX, NAMES_MAX, RECORD_MAX_CHARS, TEXT_MAX_LENGTH
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import SourceText, read_all
 from tests.conftest import SAMPLE_PAGE
 
 LONE = '{"title":"Lone \\ud800 Surrogate","year":2018}'

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.keys import (
+from screengraph.graph.keys import (
     best_spelling,
     company_key,
     genre_key,
@@ -137,6 +137,6 @@ def test_keys_are_url_safe_and_stable(name):
 @given(st.text(st.characters(max_codepoint=127), max_size=40))
 def test_ascii_names_take_the_short_path_to_the_same_key(name):
     """normalize_name skips the Unicode steps for ASCII text: they must change nothing."""
-    from graph.keys import _without_accents
+    from screengraph.graph.keys import _without_accents
 
     assert name.lower() == _without_accents(name)

@@ -71,10 +71,10 @@ def test_a_file_of_bad_lines_costs_a_rejects_file_not_memory(tmp_path, monkeypat
     (a 10-million-line file in the wrong format must not grow the loader)."""
     import gc
 
-    import graph.bounded_log
-    from loaders.pipeline import Loader, Reject
+    import screengraph.graph.bounded_log
+    from screengraph.loaders.pipeline import Loader, Reject
 
-    monkeypatch.setattr(graph.bounded_log, "KEPT", 20)
+    monkeypatch.setattr(screengraph.graph.bounded_log, "KEPT", 20)
     held: list[int] = []
     finish = Loader._drain
 

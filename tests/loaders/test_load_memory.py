@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import gc
 
-from graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
-from loaders.pacing import Pace
-from loaders.pipeline import Loader
+from screengraph.graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
+from screengraph.loaders.pacing import Pace
+from screengraph.loaders.pipeline import Loader
 from tests.loaders.test_bulk import BATCH, _inputs, _sources
 
 BOUND = 16
@@ -29,7 +29,7 @@ def test_a_load_that_forgets_makes_the_graph_of_one_that_remembers(backend, tmp_
     remembering, expected = _load(backend, paths)
     backend.clear()
     backend.ensure_schema()
-    monkeypatch.setattr("loaders.remembered.REMEMBERED", BOUND)
+    monkeypatch.setattr("screengraph.loaders.remembered.REMEMBERED", BOUND)
     held: list[dict[str, int]] = []
     named: list[set] = []  # the entities each batch names
 

@@ -6,12 +6,12 @@ import json
 import random
 import time
 
-from graph.schema import HISTORY_LABELS
-from loaders.formats import listing_to_json, parse
-from loaders.identity import named_identity
-from loaders.pipeline import Loader
-from loaders.sources import SourceText, read_all
-from queries.provenance import every_assertion, listings_asserting_edge
+from screengraph.graph.schema import HISTORY_LABELS
+from screengraph.loaders.formats import listing_to_json, parse
+from screengraph.loaders.identity import named_identity
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import SourceText, read_all
+from screengraph.queries.provenance import every_assertion, listings_asserting_edge
 from tests.conftest import SAMPLE_PAGE
 
 # The catalogue's nodes: not the load history (who loaded what, what each load replaced).

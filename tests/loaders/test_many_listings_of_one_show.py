@@ -8,15 +8,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from graph.embedded_server import APPEND_DIR
-from graph.falkor_backend import FalkorBackend
-from graph.schema import REPLACED_LABEL
-from loaders.formats import parse
-from loaders.pipeline import Loader
-from loaders.plan import plan_listing
-from loaders.sources import read_all
-from loaders.writer import ListingWriter
-from queries.provenance import listings_asserting_edge, listings_asserting_show
+from screengraph.graph.embedded_server import APPEND_DIR
+from screengraph.graph.falkor_backend import FalkorBackend
+from screengraph.graph.schema import REPLACED_LABEL
+from screengraph.loaders.formats import parse
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.plan import plan_listing
+from screengraph.loaders.sources import read_all
+from screengraph.loaders.writer import ListingWriter
+from screengraph.queries.provenance import listings_asserting_edge, listings_asserting_show
 
 LINE = {"title": "The Same Show", "year": 2001, "cast": ["Ann Lee"], "genres": ["Drama"]}
 

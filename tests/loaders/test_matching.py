@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 from click.testing import CliRunner
 
-from loaders.pipeline import Loader
-from loaders.sources import SourceText
-from loaders.suspicious import suspicious_name, suspicious_year
 from screengraph.cli import main
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import SourceText
+from screengraph.loaders.suspicious import suspicious_name, suspicious_year
 from tests.conftest import SAMPLE_PAGE
 from tests.queries.conftest import load_records, load_seed
 
@@ -127,7 +127,7 @@ def test_suspicious_values_are_flagged(backend):
 
 
 def test_what_a_dry_run_remembers_of_names_is_bounded(monkeypatch):
-    monkeypatch.setattr("loaders.matching.NAMES_EXAMINED", 3)
+    monkeypatch.setattr("screengraph.loaders.matching.NAMES_EXAMINED", 3)
     summary = Loader(None, dry_run=True).load(
         [
             SourceText(

@@ -9,13 +9,13 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from graph.checksum import LOAD_TIMES, graph_checksum
-from loaders.decisions import SPLIT, decisions_about, find_decision, list_decisions
-from loaders.history import LoadOrigin
-from loaders.merge import MergeRefused, merge_entities, plan_merge, split_decision
-from loaders.pipeline import Loader
-from loaders.sources import SourceText
 from screengraph.cli import main
+from screengraph.graph.checksum import LOAD_TIMES, graph_checksum
+from screengraph.loaders.decisions import SPLIT, decisions_about, find_decision, list_decisions
+from screengraph.loaders.history import LoadOrigin
+from screengraph.loaders.merge import MergeRefused, merge_entities, plan_merge, split_decision
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import SourceText
 from tests.maintainers import load_named, newest
 
 LA_HAINE = {
@@ -341,7 +341,7 @@ def test_a_chained_merge_takes_the_earlier_aliases_along(backend):
 def test_the_merged_name_and_key_still_find_the_survivor_until_split(backend):
     """A researcher's old link, `Person:old-key` or the old spelling, asked of any command
     or page after a merge (chained too), means the entity it was merged into."""
-    from queries.search import resolve_entity
+    from screengraph.queries.search import resolve_entity
 
     _loaded(backend)
     _load(backend, "more.jsonl", [{"title": "Cut", "year": 2003, "cast": ["Mathieu Kasovitz"]}])
@@ -511,7 +511,7 @@ def test_genres_merge_last_through_reloads_and_split_back(backend):
     with pytest.raises(MergeRefused, match="since then: load"):
         split_decision(backend, decision["id"])
     # Undone, that load gives the merged graph back, and the split the original.
-    from loaders.undo import Undo
+    from screengraph.loaders.undo import Undo
 
     Undo(backend).run(newest(backend))
     assert _checksum(backend) == merged

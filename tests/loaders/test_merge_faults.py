@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
-from graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
-from loaders.decisions import (
+from screengraph.graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
+from screengraph.loaders.decisions import (
     FAILED,
     MERGED,
     MERGING,
@@ -21,7 +21,7 @@ from loaders.decisions import (
     find_decision,
     list_decisions,
 )
-from loaders.merge import MergeRefused, merge_entities, split_decision
+from screengraph.loaders.merge import MergeRefused, merge_entities, split_decision
 from tests.loaders.test_faults import WRONG_DEGREES, cli_env, release_dead_holders_lease
 from tests.loaders.test_merge import _credits, _loaded
 from tests.webapp.holders import token_holder
@@ -29,15 +29,15 @@ from tests.webapp.holders import token_holder
 # The real command, killed (kill -9) once its third statement is applied.
 DIES_MIDWAY = """
 import functools, os, signal, sys
-import loaders.merge
+import screengraph.loaders.merge
 import screengraph.curation_commands as commands
 
 def die(number):
     if number == 3:
         os.kill(os.getpid(), signal.SIGKILL)
 
-commands.merge_entities = functools.partial(loaders.merge.merge_entities, on_step=die)
-commands.split_decision = functools.partial(loaders.merge.split_decision, on_step=die)
+commands.merge_entities = functools.partial(screengraph.loaders.merge.merge_entities, on_step=die)
+commands.split_decision = functools.partial(screengraph.loaders.merge.split_decision, on_step=die)
 from screengraph.cli import main
 main()
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from loaders.model import Listing, ParsedRecord, SourceRef, explain
+from screengraph.loaders.model import Listing, ParsedRecord, SourceRef, explain
 
 
 def refused(**fields) -> str:

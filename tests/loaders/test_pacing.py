@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loaders.pacing import Pace, Paces, pace_for
+from screengraph.loaders.pacing import Pace, Paces, pace_for
 
 
 def test_with_a_budget_the_next_write_holds_what_fits_in_it():
@@ -88,7 +88,7 @@ def test_a_write_is_sized_from_the_engines_own_time_when_it_says():
     engine ran in 10 ms is not cut because the loader's busy process read the reply late."""
     import time
 
-    from graph.backend import Results
+    from screengraph.graph.backend import Results
 
     pace = Pace(500, budget_s=0.1, first=50)
 

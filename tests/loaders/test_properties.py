@@ -8,10 +8,10 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loaders.formats import FORMATS, listing_to_json, parse
-from loaders.model import Listing
-from loaders.pipeline import Loader
-from loaders.sources import SourceText
+from screengraph.loaders.formats import FORMATS, listing_to_json, parse
+from screengraph.loaders.model import Listing
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import SourceText
 from tests.conftest import SAMPLE_PAGE
 
 SEED_LINES = SAMPLE_PAGE.read_text(encoding="utf-8").splitlines()

@@ -10,15 +10,15 @@ import json
 
 import pytest
 
-from graph.checksum import graph_checksum
-from graph.schema import RelType, credit_relationship
-from loaders.formats import detect_format, parse, read_records
-from loaders.identity import Claims
-from loaders.migrate import migrate
-from loaders.model import Credit, Listing
-from loaders.pipeline import Loader
-from loaders.sources import read_all
-from loaders.tmdb_format import is_tmdb_record
+from screengraph.graph.checksum import graph_checksum
+from screengraph.graph.schema import RelType, credit_relationship
+from screengraph.loaders.formats import detect_format, parse, read_records
+from screengraph.loaders.identity import Claims
+from screengraph.loaders.migrate import migrate
+from screengraph.loaders.model import Credit, Listing
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import read_all
+from screengraph.loaders.tmdb_format import is_tmdb_record
 
 
 def person(id_, name, department="Acting", gender=0):

@@ -9,16 +9,16 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
-from graph.neo4j_lease import LEASE_LABEL
-from loaders.bulk import BulkLoader
-from loaders.change_record import read_record
-from loaders.changes import diff_counts, load_diff
-from loaders.history import FINISHED, UNDO_KIND, UndoUnfinished, find_load
-from loaders.merge import merge_entities, split_decision
-from loaders.pipeline import Loader
-from loaders.undo import Undo, UndoRefused, preview_undo, undo_rows
 from screengraph.cli import main
+from screengraph.graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
+from screengraph.graph.neo4j_lease import LEASE_LABEL
+from screengraph.loaders.bulk import BulkLoader
+from screengraph.loaders.change_record import read_record
+from screengraph.loaders.changes import diff_counts, load_diff
+from screengraph.loaders.history import FINISHED, UNDO_KIND, UndoUnfinished, find_load
+from screengraph.loaders.merge import merge_entities, split_decision
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.undo import Undo, UndoRefused, preview_undo, undo_rows
 from tests.loaders.test_bulk import _local_neo4j, _neo4j_admin_import
 from tests.loaders.test_faults import WRONG_DEGREES
 from tests.loaders.test_history import ALIEN, HEAT

@@ -13,12 +13,12 @@ import time
 from pathlib import Path
 
 from benchmarks.synthetic import generate, write_jsonl
-from graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
-from graph.schema import UNDO_STEP_LABEL
-from loaders.history import find_load
-from loaders.pipeline import Loader
-from loaders.sources import read_all
-from loaders.undo import Undo
+from screengraph.graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
+from screengraph.graph.schema import UNDO_STEP_LABEL
+from screengraph.loaders.history import find_load
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import read_all
+from screengraph.loaders.undo import Undo
 from tests.loaders.test_faults import (
     BATCH,
     LISTINGS,
@@ -75,10 +75,10 @@ def test_undo_of_identified_listings_with_series_and_episodes(backend, tmp_path)
 # The real `screengraph undo`, killed (kill -9) right after its third step is applied.
 DIES_MIDWAY = """
 import os, signal, sys
-import loaders.undo
+import screengraph.loaders.undo
 from screengraph.cli import main
 
-class DiesMidway(loaders.undo.Undo):
+class DiesMidway(screengraph.loaders.undo.Undo):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         applied = []
@@ -88,7 +88,7 @@ class DiesMidway(loaders.undo.Undo):
                 os.kill(os.getpid(), signal.SIGKILL)
         self.on_step = step
 
-loaders.undo.Undo = DiesMidway
+screengraph.loaders.undo.Undo = DiesMidway
 import screengraph.history_commands
 screengraph.history_commands.Undo = DiesMidway
 main()

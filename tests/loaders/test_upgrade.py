@@ -12,20 +12,20 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
-from graph.errors import StoreLayoutTooNew
-from graph.falkor_backend import FalkorBackend
-from graph.settings import load_settings
-from graph.store_layout import LAYOUT_VERSION, read_layout
-from loaders.pipeline import Loader
-from loaders.sources import read_all
-from loaders.upgrade import upgrade, what_will_change
-from queries.provenance import every_assertion
 from screengraph.cli import main
+from screengraph.graph.checksum import LOAD_TIMES, describe_difference, graph_checksum
+from screengraph.graph.errors import StoreLayoutTooNew
+from screengraph.graph.falkor_backend import FalkorBackend
+from screengraph.graph.settings import load_settings
+from screengraph.graph.store_layout import LAYOUT_VERSION, read_layout
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import read_all
+from screengraph.loaders.upgrade import upgrade, what_will_change
+from screengraph.queries.provenance import every_assertion
+from screengraph.webapp import create_app
 from tests.conftest import REPO, SAMPLE_PAGE
 from tests.loaders.layout1_store import build_layout1_store
 from tests.loaders.layout3_store import to_layout3
-from webapp import create_app
 
 SPIRAL = {
     "title": "Spiral",

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from loaders.identity import named_identity
-from loaders.pipeline import Loader
-from loaders.sources import SourceText
+from screengraph.loaders.identity import named_identity
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import SourceText
 from tests.conftest import SAMPLE_PAGE
 
 

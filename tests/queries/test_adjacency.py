@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from graph import adjacency
-from queries import paths
+from screengraph.graph import adjacency
+from screengraph.queries import paths
 from tests.queries.conftest import load_records
 from tests.queries.test_paths import MAX_HOPS, expected_length, fixture_records, networkx_graph
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from falkordb import FalkorDB
 
-from graph.errors import QueryError
+from screengraph.graph.errors import QueryError
 
 SETUP = (
     "CREATE (a:Person {key: 'ann', name: 'Ann'})-[:ACTED_IN]->(s:Show {key: 's', title: 'S'}), "

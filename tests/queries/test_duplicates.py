@@ -8,11 +8,11 @@ import json
 from click.testing import CliRunner
 
 from benchmarks.labelled_names import labelled_people, precision_recall, truth_of
-from loaders.identity import named_identity
-from loaders.pipeline import Loader
-from loaders.sources import SourceText
-from queries.duplicates import find_duplicates, pairs_as_keys, read_named
 from screengraph.cli import main
+from screengraph.loaders.identity import named_identity
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import SourceText
+from screengraph.queries.duplicates import find_duplicates, pairs_as_keys, read_named
 from tests.queries.conftest import load_records
 
 
@@ -92,7 +92,7 @@ def test_company_suffixes_meet_and_remakes_stay_apart(backend):
 def test_every_name_is_read_whatever_its_script(backend, monkeypatch):
     """Pages of two: on FalkorDB, paging by `n.key > $after` stopped at the first key
     outside ASCII, and the Cyrillic spelling of a person was never compared."""
-    monkeypatch.setattr("queries.duplicates.PAGE", 2)
+    monkeypatch.setattr("screengraph.queries.duplicates.PAGE", 2)
     load_records(
         backend,
         "scripts.jsonl",

@@ -22,8 +22,8 @@ import networkx as nx
 import pytest
 
 from benchmarks.synthetic_imdb import generate
-from graph import adjacency
-from queries import explore, paths
+from screengraph.graph import adjacency
+from screengraph.queries import explore, paths
 from tests.loaders.test_imdb_format import N, load, read_tsv
 from tests.queries.conftest import load_records
 from tests.queries.test_paths import MAX_HOPS, expected_length

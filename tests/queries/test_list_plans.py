@@ -5,7 +5,7 @@ collecting the whole list."""
 
 from __future__ import annotations
 
-from queries.lists import planned_queries
+from screengraph.queries.lists import planned_queries
 
 SCANS = ("nodebylabelscan", "allnodesscan", "alllnodesscan")
 

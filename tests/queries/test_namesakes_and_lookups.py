@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from queries import explore, paths
-from queries.errors import AmbiguousEntity, QueryParameterError, UnknownIdentifier
-from queries.search import find_identified, resolve_entity, search
+from screengraph.queries import explore, paths
+from screengraph.queries.errors import AmbiguousEntity, QueryParameterError, UnknownIdentifier
+from screengraph.queries.search import find_identified, resolve_entity, search
 from tests.queries.catalogue_graph import RAIDERS_KEY, load_catalogue
 from tests.queries.conftest import load_records
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from flask import render_template
 
-from queries import explore
+from screengraph.queries import explore
 from tests.queries.conftest import load_records
 from tests.webapp.conftest import make_app
 

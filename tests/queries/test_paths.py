@@ -8,11 +8,11 @@ import json
 import networkx as nx
 import pytest
 
-from graph.errors import QueryTimeout
-from graph.keys import company_key, genre_key, person_key, show_key
-from graph.schema import RELATIONSHIPS
-from queries import explore, paths
-from queries.errors import QueryParameterError
+from screengraph.graph.errors import QueryTimeout
+from screengraph.graph.keys import company_key, genre_key, person_key, show_key
+from screengraph.graph.schema import RELATIONSHIPS
+from screengraph.queries import explore, paths
+from screengraph.queries.errors import QueryParameterError
 from tests.queries.catalogue_graph import load_catalogue
 from tests.queries.conftest import load_records
 
@@ -188,8 +188,8 @@ def test_neighbourhood_totals_count_each_entity_once_where_shows_meet_shows(back
 
 def test_an_episode_its_series_and_their_shared_cast_are_counted_once(backend):
     """EPISODE_OF joins two shows: what is one hop away is not counted again at two."""
-    from loaders.pipeline import Loader
-    from loaders.sources import SourceText
+    from screengraph.loaders.pipeline import Loader
+    from screengraph.loaders.sources import SourceText
 
     episode = {
         "title": "Pilot",
@@ -227,7 +227,7 @@ def test_several_shortest_paths_come_in_one_order_on_every_engine(
     the store holds them in; with `read`, Neo4j reads fewer of its paths than there are
     and the layered search chooses (the embedded store searches that way always); with
     `whole` 0 the layered graph is read a level at a time, as a wide one is."""
-    from graph import shortest_paths
+    from screengraph.graph import shortest_paths
 
     if read is not None:
         monkeypatch.setattr(shortest_paths, "PATHS_READ", read)

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from queries.catalogue import CYPHER_DIR, Catalogue, catalogue
-from queries.errors import QueryParameterError, UnknownQuery
+from screengraph.queries.catalogue import CYPHER_DIR, Catalogue, catalogue
+from screengraph.queries.errors import QueryParameterError, UnknownQuery
 
 WRITE_CLAUSES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|DROP|LOAD\s+CSV)\b", re.IGNORECASE)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from queries import explore
+from screengraph.queries import explore
 from tests.queries.catalogue_graph import RAIDERS_KEY, load_catalogue
 
 SPIRAL_KEY = "spiral--2005--tt0000100"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from queries.catalogue import catalogue
+from screengraph.queries.catalogue import catalogue
 from tests.queries.conftest import load_records, load_seed
 
 RECORDS = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from queries.search import broadened_text, ranked_window, search, search_page
+from screengraph.queries.search import broadened_text, ranked_window, search, search_page
 from tests.queries.conftest import load_records, load_seed
 
 

@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from queries import explore, paths
-from queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity
-from queries.search import resolve_entity, search
+from screengraph.queries import explore, paths
+from screengraph.queries.errors import AmbiguousEntity, QueryParameterError, UnknownEntity
+from screengraph.queries.search import resolve_entity, search
 from tests.queries.conftest import load_records
 
 FEDERATION_SHOWS = [

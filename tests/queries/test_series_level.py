@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from queries import explore
+from screengraph.queries import explore
 from tests.queries.catalogue_graph import load_catalogue
 
 SPIRAL_KEY = "spiral--2005--tt0000100"

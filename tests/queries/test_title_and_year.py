@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from queries.search import title_and_year
+from screengraph.queries.search import title_and_year
 
 # The straightforward pattern (quadratic on runs of separators): the reference on short texts.
 REFERENCE = re.compile(r"^(?P<title>.+?)[\s,]*\(?(?P<year>1[89]\d\d|2[01]\d\d)\)?$")

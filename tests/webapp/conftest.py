@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from graph.settings import load_settings
+from screengraph.graph.settings import load_settings
+from screengraph.webapp import create_app
 from tests.queries.conftest import load_records, load_seed
-from webapp import create_app
 
 INGEST_TOKEN = "test-ingest-token-of-32-characters"  # the shortest the app takes is 32
 

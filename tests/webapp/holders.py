@@ -3,9 +3,9 @@ and a search for likely duplicates run to its end (it runs in the background).""
 
 from __future__ import annotations
 
+from screengraph.webapp.duplicates_job import DuplicatesJobs
 from tests.webapp.conftest import INGEST_TOKEN, make_app
 from tests.webapp.test_ingest import Visitor
-from webapp.duplicates_job import DuplicatesJobs
 
 SEARCH_WAIT_S = 60.0
 

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from loaders.pipeline import Loader
+from screengraph.loaders.pipeline import Loader
 from tests.loaders.test_faults import cli_env
 from tests.webapp.conftest import make_app
 from tests.webapp.test_ingest import Visitor, error_code
@@ -30,9 +30,9 @@ PATIENCE_S = 120
 # (FILLER) and goes on (ELSEWHERE) when told to on standard input.
 HOLDS_THE_LOCK_MID_LOAD = """
 import sys
-from graph.connect import connect
-from loaders.pipeline import Loader
-from loaders.sources import SourceText
+from screengraph.graph.connect import connect
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import SourceText
 
 def pause_once(done, paused=[]):
     if not paused:
@@ -113,7 +113,7 @@ def test_a_load_from_another_process_cannot_slip_between_the_check_and_the_write
                 read_until(child.stderr, WAITING)
             return super().load(sources, fmt)
 
-    monkeypatch.setattr("webapp.views_ingest.Loader", IntrudedLoader)
+    monkeypatch.setattr("screengraph.webapp.views_ingest.Loader", IntrudedLoader)
     visitor = Visitor(make_app(backend))
     preview_id = visitor.preview_id(json.dumps(PREVIEWED))
     done = visitor.confirm(preview_id)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import html as html_module
 import re
 
+from screengraph.webapp.path_sentences import path_sentence, plain_text, step_sentences
 from tests.queries.conftest import load_records
-from webapp.path_sentences import path_sentence, plain_text, step_sentences
 
 
 def text_of(response) -> str:

@@ -8,8 +8,8 @@ import zipfile
 
 import networkx as nx
 
+from screengraph.webapp import limits
 from tests.webapp.conftest import csrf_from
-from webapp import limits
 
 
 def _jsonl(body: bytes) -> list[dict]:

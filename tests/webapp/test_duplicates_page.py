@@ -3,13 +3,13 @@ are asked for the token."""
 
 from __future__ import annotations
 
-from graph.settings import load_settings
+from screengraph.graph.settings import load_settings
+from screengraph.webapp import create_app
+from screengraph.webapp.duplicates_job import DuplicatesRun
 from tests.queries.conftest import load_records
 from tests.webapp.conftest import INGEST_TOKEN, make_app
 from tests.webapp.holders import search_duplicates, searches, token_holder
 from tests.webapp.test_ingest import Visitor, error_code
-from webapp import create_app
-from webapp.duplicates_job import DuplicatesRun
 
 CREW = [
     {

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from screengraph.webapp.security import HEADERS
 from tests.webapp.conftest import csrf_from, make_app
-from webapp.security import HEADERS
 
 RUNAWAY = "UNWIND range(1, 3) AS x RETURN count(x) AS n"
 CROSS_SITE_IMG = {
@@ -62,8 +62,8 @@ def test_session_cookie_is_httponly_lax_and_secure_over_https(app):
 
 
 def test_behind_a_trusted_proxy_https_makes_the_cookie_secure(backend):
-    from graph.settings import load_settings
-    from webapp import create_app
+    from screengraph.graph.settings import load_settings
+    from screengraph.webapp import create_app
 
     settings = load_settings(env={"SCREENGRAPH_PROXY_HOPS": "1"}, secret_key="s")
     client = create_app({"TESTING": True}, settings=settings, backend=backend).test_client()
@@ -92,8 +92,8 @@ def test_loopback_names_and_addresses_are_served(client, host):
 
 
 def test_allowed_hosts_setting_and_serve_host(backend):
-    from graph.settings import load_settings
-    from webapp import create_app
+    from screengraph.graph.settings import load_settings
+    from screengraph.webapp import create_app
 
     settings = load_settings(
         env={"SCREENGRAPH_ALLOWED_HOSTS": "Graph.Example, other.example"}, secret_key="s"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graph.falkor_backend import FalkorBackend
-from graph.neo4j_backend import Neo4jBackend
+from screengraph.graph.falkor_backend import FalkorBackend
+from screengraph.graph.neo4j_backend import Neo4jBackend
 from tests.webapp.conftest import make_app
 
 

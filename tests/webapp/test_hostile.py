@@ -14,9 +14,9 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
+from screengraph.webapp import limits
 from tests.webapp import hostile_corpus
 from tests.webapp.conftest import csrf_from
-from webapp import limits
 
 COMMAS = "a" + "," * 40_000 + "b"
 
@@ -247,7 +247,7 @@ def check_answer(req: dict, response) -> None:
 
 @pytest.mark.timeout(240)
 def test_sweep_every_route_with_hostile_input(app):
-    from queries.catalogue import catalogue
+    from screengraph.queries.catalogue import catalogue
 
     client = app.test_client()
     token = token_of(client)

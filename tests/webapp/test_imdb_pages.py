@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic_imdb import generate
-from loaders.pipeline import Loader
-from loaders.sources import read_all
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import read_all
 from tests.webapp.conftest import make_app
 
 TITLES = 300

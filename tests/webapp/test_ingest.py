@@ -12,11 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from loaders.pipeline import Loader
-from loaders.sources import SourceText
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import SourceText
+from screengraph.webapp.ingest_stash import OLD_SHARED_STASH, remove_old_shared_stash
+from screengraph.webapp.views_ingest import MAX_FILE_NAME_CHARS, ingest_stash, token_throttle
 from tests.webapp.conftest import INGEST_TOKEN, csrf_from, make_app
-from webapp.ingest_stash import OLD_SHARED_STASH, remove_old_shared_stash
-from webapp.views_ingest import MAX_FILE_NAME_CHARS, ingest_stash, token_throttle
 
 ALPHA = '{"title": "Alpha Ingest Show", "year": 2021, "cast": ["Ada Alpha"]}'
 BETA = '{"title": "Beta Ingest Show", "year": 2022, "cast": ["Bo Beta"]}'

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loaders.history import find_load, list_loads
+from screengraph.loaders.history import find_load, list_loads
 from tests.webapp.conftest import make_app
 from tests.webapp.test_ingest import ALPHA, Visitor
 

@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from graph.settings import INGEST_TOKEN_MIN_CHARS, SettingsError, load_settings
+from screengraph.graph.settings import INGEST_TOKEN_MIN_CHARS, SettingsError, load_settings
+from screengraph.webapp import create_app
 from tests.conftest import REPO
-from webapp import create_app
 
 TOKEN = "a-token-" + "x" * (INGEST_TOKEN_MIN_CHARS - 8)
 

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from graph.schema import Label
+from screengraph.graph.schema import Label
 
 LABELS = {label.value for label in Label}
 

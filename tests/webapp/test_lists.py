@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from queries.catalogue import catalogue
-from queries.lists import MAX_OFFSET
+from screengraph.queries.catalogue import catalogue
+from screengraph.queries.lists import MAX_OFFSET
 from tests.queries.conftest import load_records
 from tests.webapp.conftest import make_app
 

@@ -3,10 +3,10 @@ load's changes, with JSON twins; others are asked for the token."""
 
 from __future__ import annotations
 
-from graph.settings import load_settings
+from screengraph.graph.settings import load_settings
+from screengraph.webapp import create_app
 from tests.webapp.conftest import INGEST_TOKEN, make_app
 from tests.webapp.test_ingest import ALPHA, BETA, Visitor, error_code
-from webapp import create_app
 
 
 def test_a_token_holder_sees_the_loads_and_what_one_changed(backend):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from graph.checksum import LOAD_TIMES, graph_checksum
+from screengraph.graph.checksum import LOAD_TIMES, graph_checksum
 from tests.webapp.conftest import make_app
 from tests.webapp.holders import token_holder
 from tests.webapp.test_ingest import ALPHA, BETA, Visitor, error_code

@@ -4,7 +4,7 @@ page, and can be split again there."""
 
 from __future__ import annotations
 
-from graph.checksum import LOAD_TIMES, graph_checksum
+from screengraph.graph.checksum import LOAD_TIMES, graph_checksum
 from tests.queries.conftest import load_records
 from tests.webapp.conftest import INGEST_TOKEN, make_app
 from tests.webapp.holders import search_duplicates, token_holder

@@ -12,9 +12,9 @@ import time
 import neo4j
 import pytest
 
+from screengraph.webapp.page_cache import ENTRY_OVERHEAD_BYTES, Entry, PageCache
 from tests.queries.conftest import load_records
 from tests.webapp.conftest import make_app
-from webapp.page_cache import ENTRY_OVERHEAD_BYTES, Entry, PageCache
 
 COMPANY = "/company/federation-entertainment"
 NEW_SHOW = {

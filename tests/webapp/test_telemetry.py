@@ -9,13 +9,13 @@ import logging
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from graph import oplog
-from graph.observe import forget, on_database_call
-from graph.settings import load_settings
-from loaders.history import VIA_WEB, LoadOrigin
-from loaders.pipeline import Loader
-from loaders.sources import SourceText
-from queries.catalogue import catalogue
+from screengraph.graph import oplog
+from screengraph.graph.observe import forget, on_database_call
+from screengraph.graph.settings import load_settings
+from screengraph.loaders.history import VIA_WEB, LoadOrigin
+from screengraph.loaders.pipeline import Loader
+from screengraph.loaders.sources import SourceText
+from screengraph.queries.catalogue import catalogue
 from tests.webapp.conftest import make_app
 
 
