@@ -105,6 +105,20 @@ def _get(summary: str, params: list[dict], extra: dict | None = None) -> dict:
     }
 
 
+def _console_body(params: dict, **more: dict) -> dict:
+    """The console's request body: the query, its parameters (`params`: how this encoding
+    carries them) and any `more` fields."""
+    return {
+        "type": "object",
+        "required": ["query"],
+        "properties": {
+            "query": {"type": "string", "maxLength": limits.TEXT_CHARS["query"]},
+            "params": params,
+            **more,
+        },
+    }
+
+
 def document() -> dict:
     asked = catalogue()
     key = _param(
@@ -231,36 +245,18 @@ def document() -> dict:
             "requestBody": {
                 "content": {
                     "application/x-www-form-urlencoded": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["query"],
-                            "properties": {
-                                "query": {
-                                    "type": "string",
-                                    "maxLength": limits.TEXT_CHARS["query"],
-                                },
-                                "params": {
-                                    "type": "string",
-                                    "maxLength": limits.TEXT_CHARS["params"],
-                                    "description": "JSON object, nested at most "
-                                    f"{limits.MAX_JSON_DEPTH} levels",
-                                },
-                                "csrf_token": {"type": "string"},
+                        "schema": _console_body(
+                            {
+                                "type": "string",
+                                "maxLength": limits.TEXT_CHARS["params"],
+                                "description": "JSON object, nested at most "
+                                f"{limits.MAX_JSON_DEPTH} levels",
                             },
-                        }
+                            csrf_token={"type": "string"},
+                        )
                     },
                     "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["query"],
-                            "properties": {
-                                "query": {
-                                    "type": "string",
-                                    "maxLength": limits.TEXT_CHARS["query"],
-                                },
-                                "params": {"type": "object"},
-                            },
-                        },
+                        "schema": _console_body({"type": "object"}),
                         "example": {
                             "query": "MATCH (s:Show {key: $key}) RETURN s",
                             "params": {"key": "the-bureau"},

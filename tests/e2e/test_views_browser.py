@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import open_backend
+from tests.e2e.conftest import record_problems
 from tests.queries.conftest import load_records, load_seed
 from tests.webapp.conftest import make_app
 
@@ -46,20 +47,7 @@ def site(request):
 def _watched(browser, site, tmp_path, name):
     context = browser.new_context(base_url=site, viewport={"width": 1200, "height": 900})
     page = context.new_page()
-    page.problems = []
-    page.on(
-        "console",
-        lambda m: (
-            page.problems.append(f"console {m.type}: {m.text}")
-            if m.type in ("error", "warning")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda exc: page.problems.append(f"uncaught: {exc}"))
-    page.on(
-        "response",
-        lambda r: page.problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
-    )
+    page.problems = record_problems(page)
     page.shot = lambda shot: page.screenshot(path=str(tmp_path / f"{name}-{shot}.png"))
     return context, page
 
