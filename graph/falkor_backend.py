@@ -625,7 +625,12 @@ class FalkorBackend(Backend):
             self._sandbox.close()
             self._sandbox = None
         if self._db is not None:
-            self._db.connection.close()
+            # Only the idle connections: one another thread is using (a request still being
+            # answered, a background copy) is closed when it is let go. Closing its socket
+            # under it let that thread's next read or write land on whichever connection got
+            # the same file number next: another backend's reply stolen, or its request
+            # garbled ("unknown command 'xx*8'").
+            self._db.connection.connection_pool.disconnect(inuse_connections=False)
             self._db = None
         self.server.stop()
 

@@ -102,12 +102,15 @@ def load_reported(origin: str, summary: Any) -> Iterator[None]:
         load_finished(LoadFinished(origin, outcome, time.perf_counter() - started, counts))
 
 
+_GRAPH = __name__.rpartition(".")[0]  # this layer's package: screengraph.graph
+
+
 def _caller() -> str:
     """The first function outside graph/ on the stack: who asked the database."""
     frame: FrameType | None = sys._getframe(2)
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
-        if not module.startswith("graph.") and module != "graph":
+        if not module.startswith(f"{_GRAPH}.") and module != _GRAPH:
             return f"{module}.{frame.f_code.co_name}"
         frame = frame.f_back
     return "unknown"
