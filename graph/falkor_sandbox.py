@@ -248,7 +248,9 @@ class AdhocSandbox:
     def forget_client(self) -> None:
         with self._guard:
             if self._db is not None:
-                self._db.connection.close()
+                # Idle connections only: closing one a request thread still uses let its
+                # next read or write land on another connection given the same file number.
+                self._db.connection.connection_pool.disconnect(inuse_connections=False)
             self._db = None
 
     def warm(self) -> None:
