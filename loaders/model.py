@@ -384,6 +384,13 @@ class Listing(BaseModel):
                 data.pop(name, None)
         return data
 
+    def weight(self) -> int:
+        """What writing it costs, roughly: one for the listing, one per item of its lists
+        (a credit, a genre, a company, a related show, an alternate title...). A film
+        with 200 credits costs the engine forty times an episode with five, so batches
+        that readers wait for are cut by weight, not by count (loaders/pipeline.py)."""
+        return 1 + sum(len(value) for value in self.__dict__.values() if isinstance(value, list))
+
     def credited_people(self) -> list[str]:
         """Everyone with a role, once each (first spelling), in role order."""
         seen: dict[str, str] = {}

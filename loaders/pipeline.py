@@ -118,7 +118,7 @@ class Loader:
             raise ValueError("a backend is needed unless dry_run is set")
         self.backend = backend
         self.batch_size = max(1, batch_size)
-        self.writer = ListingWriter(backend, self.batch_size) if backend is not None else None
+        self.writer = ListingWriter(backend) if backend is not None else None
         self.dry_run = dry_run
         self.origin = origin or LoadOrigin()  # who loads, and how (cli, web)
         self.on_progress = on_progress or (lambda n: None)
@@ -241,9 +241,13 @@ class Loader:
                 f"{recounted} people, companies and genres it touched"
             )
 
-    def _next_batch_size(self) -> int:
-        """At most --batch-size listings; fewer where a batch must fit a time budget."""
-        return self.writer.batch_pace.size if self.writer is not None else self.batch_size
+    def _full(self, chunk: _Chunk) -> bool:
+        """At most --batch-size listings; where a batch must fit a time budget, also no
+        more weight (Listing.weight) than the writer's pace says fits in it."""
+        if len(chunk.records) >= self.batch_size:
+            return True
+        pace = self.writer.batch_pace if self.writer is not None else None
+        return pace is not None and pace.budget_s is not None and chunk.weight >= pace.size
 
     def _chunks(self, sources: Iterable[SourceText], fmt: str | None) -> Iterator[_Chunk]:
         """Batches of valid records, each with what was met on the way to it, in input order."""
@@ -266,7 +270,7 @@ class Loader:
                     chunk, batch_ids = _Chunk(), set()
                 chunk.add(record)
                 batch_ids.add(record.ref.source_id)
-                if len(chunk.records) >= self._next_batch_size():
+                if self._full(chunk):
                     yield chunk
                     chunk, batch_ids = _Chunk(), set()
         yield chunk
@@ -476,11 +480,13 @@ class _Chunk:
     records: list[ParsedRecord] = field(default_factory=list)
     hashes: dict[int, str] = field(default_factory=dict)
     plans: dict[int, ListingPlan] = field(default_factory=dict)
+    weight: int = 0  # of its listings (Listing.weight)
 
     def add(self, record: ParsedRecord) -> None:
         listing = record.valid_listing
         digest = content_hash(listing)
         self.records.append(record)
+        self.weight += listing.weight()
         self.hashes[id(record)] = digest
         if listing.year is not None and not listing.related_shows and not _identified(listing):
             self.plans[id(record)] = plan_listing(listing, record.ref, _no_yearless, digest)

@@ -43,7 +43,7 @@ from screengraph.graph.store_layout import LAYOUT_VERSION, StoreLayout, read_lay
 from screengraph.loaders.identity import PREFIXES
 from screengraph.loaders.plan import assertion_key
 from screengraph.loaders.spellings import EDGE_IDENTITY
-from screengraph.loaders.statements import DEGREE, HUB_LABELS
+from screengraph.loaders.statements import DEGREE, HUB_LABELS, degree_count
 
 # Nodes one write of a step changes: small enough to stay well inside a transaction's
 # memory and time limits on a busy store, large enough that a million people take ~100
@@ -108,8 +108,7 @@ def _hub_chores(label: str) -> tuple[Chore, ...]:
             f"{{n}} {plural} get `{degree}` counted from their edges",
             f"MATCH (n:{label}) WHERE n.{degree} IS NULL RETURN count(n)",
             f"MATCH (n:{label}) WHERE n.{degree} IS NULL WITH n LIMIT $limit "
-            f"OPTIONAL MATCH (n)-[r]-(:{Label.SHOW.value}) WITH n, count(r) AS degree "
-            f"SET n.{degree} = degree RETURN count(n)",
+            f"{degree_count(label)} SET n.{degree} = degree RETURN count(n)",
         ),
     )
 

@@ -42,6 +42,7 @@ create its credits.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -93,6 +94,11 @@ def parse_mention(text: str) -> tuple[str, str, str]:
 Asserted = dict[str, set[str]]
 
 
+# The first batch's weight (Listing.weight), before any write was timed: ~40 listings
+# of ten credits.
+FIRST_BATCH_WEIGHT = 500
+
+
 @dataclass
 class Batch:
     """One batch's statement parameters, and what the store will hold once it is written."""
@@ -108,6 +114,7 @@ class Batch:
         default_factory=lambda: {label: defaultdict(int) for label in HUB_LABELS}
     )
     details: dict[tuple[str, str], int] = field(default_factory=dict)  # written, by node
+    weight: int = 0  # of its listings (Listing.weight): what its pace counts
 
     def prepared(self) -> Statement:
         """The statement to send: the batch was prepared (ListingWriter.prepare) first."""
@@ -137,13 +144,15 @@ class Launched:
 class ListingWriter:
     """Writes batches of listing plans through any backend, for one load."""
 
-    def __init__(self, backend: Backend, batch_size: int = 500):
+    def __init__(self, backend: Backend):
         self.backend = backend
-        # How many listings the next batch holds, and how many rows a degree write (per
-        # statement: their costs per row differ tenfold): fixed, or sized to a time budget
-        # where readers wait for writes (loaders/pacing.py). An unmeasured degree write
-        # starts small: recounting busy people costs milliseconds a row.
-        self.batch_pace = pace_for(backend, batch_size, first=min(batch_size, 50))
+        # How much the next batch holds, and how many rows a degree write (per statement:
+        # their costs per row differ tenfold): fixed, or sized to a time budget where
+        # readers wait for writes (loaders/pacing.py). A batch's pace counts its listings'
+        # weight (Listing.weight: what they give, credits mostly), the loader's pipeline
+        # cutting batches at that weight or --batch-size listings, whichever comes first.
+        # Unmeasured writes start small: recounting busy people costs milliseconds a row.
+        self.batch_pace = pace_for(backend, sys.maxsize, first=FIRST_BATCH_WEIGHT)
         self.row_paces = paces_for(backend, 10_000, first=100)
         self.book = SpellingBook(backend)
         # Called before counting an entity's listings in the store: a pipelining caller
@@ -216,7 +225,7 @@ class ListingWriter:
         """Write every plan in one statement (all of them or none), now."""
         batch = self.prepare(plans, previous, loaded_at)
         try:
-            self.batch_pace.timed(len(plans), lambda: self.backend.run_write(batch.prepared()))
+            self.batch_pace.timed(batch.weight, lambda: self.backend.run_write(batch.prepared()))
         except BaseException as exc:
             if not self._applied(batch, exc):
                 self.book.clear()
@@ -265,6 +274,7 @@ class ListingWriter:
         loaded_at = loaded_at or datetime.now(UTC).isoformat(timespec="seconds")
         self.book.next_batch()
         batch = self.batch(plans, previous or {}, loaded_at, stored)
+        batch.weight = sum(plan.listing.weight() for plan in plans)
         batch.encoded = self.backend.statement(batch.statement(), batch.parameters)
         for (label, key), held in batch.stored.items():
             self.book.remember(label, key, held)
@@ -280,8 +290,7 @@ class ListingWriter:
         def run() -> None:
             try:
                 self.batch_pace.timed(
-                    len(batch.parameters["sources"]),
-                    lambda: self.backend.run_write(batch.prepared()),
+                    batch.weight, lambda: self.backend.run_write(batch.prepared())
                 )
             except BaseException as exc:  # handed to finish(), in the caller's thread
                 launched.error = exc

@@ -88,7 +88,7 @@ def test_a_batch_writes_as_much_after_a_thousand_listings_of_its_show_as_after_f
     append-only file grows no more either."""
     written, logged = [], []
     for number in range(BATCHES):
-        writer = ListingWriter(backend, batch_size=BATCH)
+        writer = ListingWriter(backend)
         aof = _append_only_bytes(backend) if isinstance(backend, FalkorBackend) else 0
         writer.write(plans(BATCH, f"batch-{number}.jsonl"))
         writer.finish_load()
@@ -116,7 +116,7 @@ def test_a_known_shows_new_cast_is_created_with_its_credits_counted(backend):
     """A new person's edge to a known show cannot exist yet: it is CREATEd with the person
     and counted there, never MERGEd and left to recount at the end of the load (one recount
     per listing of a busy show, all written in the load's last writes)."""
-    writer = ListingWriter(backend, batch_size=BATCH)
+    writer = ListingWriter(backend)
     writer.write(cast_plans(range(1), "first.jsonl"))
     for number in range(1, BATCHES):
         batch = writer.prepare(

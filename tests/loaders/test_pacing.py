@@ -100,3 +100,56 @@ def test_a_write_is_sized_from_the_engines_own_time_when_it_says():
     assert pace.size == 100  # grown, as a 10 ms write allows
     pace.timed(100, lambda: time.sleep(0.3))  # no engine time: the caller's own timing
     assert pace.size < 100
+
+
+class _Held(Pace):
+    """A pace that stays at its first size, whatever the writes take: the cuts it makes
+    are then the test's to predict."""
+
+    def took(self, items: int, seconds: float) -> None:
+        self.seconds.append(seconds)
+
+
+def _listing(number: int, cast: int) -> str:
+    import json
+
+    names = [f"Actor {number}-{i}" for i in range(cast)]
+    return json.dumps({"title": f"Show {number}", "year": 2000, "cast": names}) + "\n"
+
+
+def _batches(backend, budget_s: float | None, tmp_path) -> list[int]:
+    """Listings per batch of a load of 10 films of 150 credits, then 40 of one, with a
+    batch pace held at 400 (of weight, where there is a budget; of listings where not)."""
+    from screengraph.graph.backend import Statement
+    from screengraph.loaders.pipeline import Loader
+    from screengraph.loaders.sources import read_all
+
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("".join(_listing(n, 150 if n < 10 else 1) for n in range(50)))
+    loader = Loader(backend, batch_size=500)
+    loader.writer.batch_pace = _Held(500, budget_s, first=400)
+    sizes: list[int] = []
+    run_write = backend.run_write
+
+    def counted(statement, params=None, **options):
+        if isinstance(statement, Statement):
+            sizes.append(len(statement.params["sources"]))
+        return run_write(statement, params, **options)
+
+    backend.run_write = counted
+    try:
+        loader.load(read_all([str(path)]), "jsonl")
+    finally:
+        del backend.run_write
+    return sizes
+
+
+def test_where_reads_wait_batches_are_cut_by_what_their_listings_weigh(backend, tmp_path):
+    """A film with 150 credits costs the engine fifty times a listing with one: batches
+    cut by count held ten such films in one write that readers waited for. Cut by weight
+    (Listing.weight), a batch holds what fits: three films, or the last film and the forty small listings."""
+    assert _batches(backend, budget_s=0.1, tmp_path=tmp_path) == [3, 3, 3, 41]
+
+
+def test_without_a_budget_batches_hold_their_count(backend, tmp_path):
+    assert _batches(backend, budget_s=None, tmp_path=tmp_path) == [50]
