@@ -685,8 +685,7 @@ class ListingWriter:
                     if edge.identity not in old.get(plan.source_id, {}).get(show.key, ()):
                         row[2] += 1  # asserted by this listing for the first time
                     if edge.properties:
-                        row[4].update(edge.properties)
-                    batch.stale[other.label].add(other.key)
+                        row[4].update(edge.properties)  # its degree: counted by the statement
         new_edges: dict[str, dict[str, list[list[Any]]]] = {
             "new_edges": {rel.value: [] for rel in RelType},
             "rich_edges": {rel.value: [] for rel in RelType},

@@ -134,3 +134,28 @@ def test_a_known_shows_new_cast_is_created_with_its_credits_counted(backend):
         "max(r.asserted_by)"
     ).rows
     assert counts == [[1 + (BATCHES - 1) * BATCH, 1, 1, 1, 1]]
+
+
+def test_a_known_shows_new_edge_to_a_known_genre_is_counted_by_the_batch_itself(backend):
+    """An edge between two known entities is MERGEd (another listing may have asserted
+    it): whether it was new, only the engine knows. Its hub's degree is counted by the
+    batch's own statement, with nothing left to recount at the end of the load (a genre's
+    recount reads every edge it has: ~20 ms per 2,000 shows, one write readers wait for)."""
+    writer = ListingWriter(backend)
+    other = {**LINE, "title": "Another Show", "genres": ["Comedy"]}
+    first = json.dumps(LINE) + "\n" + json.dumps(other) + "\n"
+    writer.write([plan_listing(r.listing, r.ref, lambda t: t) for r in parse(first, "a", "jsonl")])
+    writer.finish_load()
+    # Two more listings of the known show, naming the known genre Comedy: one edge, twice.
+    more = "".join(json.dumps({**LINE, "genres": ["Drama", "Comedy"]}) + "\n" for _ in range(2))
+    batch = writer.prepare(
+        [plan_listing(r.listing, r.ref, lambda t: t) for r in parse(more, "b", "jsonl")]
+    )
+    assert [row[1] for row in batch.parameters["edges"]["IN_GENRE"]] == ["drama", "comedy"]
+    backend.run_write(batch.prepared())
+    writer._written(batch)
+    assert not writer.stale_degrees.get("Genre")
+    counts = backend.run_read(
+        "MATCH (g:Genre) RETURN g.key, g.show_count, size([(g)<-[:IN_GENRE]-(s) | s]) ORDER BY g.key"
+    ).rows
+    assert counts == [["comedy", 2, 2], ["drama", 1, 1]]

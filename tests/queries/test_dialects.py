@@ -183,3 +183,16 @@ def test_a_string_range_on_the_key_index_compares_signed_bytes_on_falkordb(backe
         ["ß"],
         ["бор"],
     ]
+
+
+def test_a_foreach_updates_one_element_after_the_other_on_both(backend):
+    """The loader adds one to a hub's degree per new edge with a FOREACH over a list that
+    names a hub as often as it gained edges (loaders/statements.py, `_counted_at_once`):
+    each element's SET must see the one before it, or increments are lost."""
+    backend.run_write(SETUP)
+    backend.run_write(
+        "MATCH (c:Company {key: 'c'}) WITH [c, c, c] AS grown "
+        "FOREACH (h IN grown | SET h.show_count = coalesce(h.show_count, 0) + 1)"
+    )
+    assert backend.run_read("MATCH (c:Company) RETURN c.show_count").value() == 3
+
