@@ -154,6 +154,10 @@ class Adjacency:
             layer = np.unique(neighbours[nearer])
         return {node: sorted(set(found)) for node, found in parents.items()}
 
+    def degree(self, node: int) -> int:
+        """How many relationships (of the copy's types) a node has."""
+        return int(self.offsets[node + 1] - self.offsets[node]) if node < self.size else 0
+
     def _cost(self, nodes: np.ndarray) -> int:
         return int((self.offsets[nodes + 1] - self.offsets[nodes]).sum())
 

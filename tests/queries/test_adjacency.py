@@ -102,3 +102,25 @@ def test_the_copy_lists_equally_short_paths_in_the_order_of_the_query_search(loa
         assert _sequences(answer) == _first_shortest(graph, a, b, 4), (a, b)
         several += len(answer["paths"]) > 1
     assert several > 20
+
+
+def test_the_copy_lists_paths_through_hubs_like_networkx(embedded, copies):
+    """Many equally short paths through a hub (a star, a studio), on the copy: in order,
+    each step read the right way round whichever end it was read from."""
+    from tests.queries.test_paths import (
+        _first_shortest,
+        _sequences,
+        assert_steps_follow_the_schema,
+        hub_records,
+    )
+
+    records = hub_records()
+    load_records(embedded, "hub.jsonl", records)
+    adjacency.wait_until_fresh(embedded, TYPES)
+    graph = networkx_graph(records, with_genres=False)
+    fans = sorted(n for n in graph if n[1].startswith("fan-"))
+    for a, b in itertools.combinations(fans, 2):
+        answer = paths.connection_path(embedded, paths.Ref(*a), paths.Ref(*b), paths=3)
+        assert adjacency.fresh(embedded, TYPES) is not None  # the copy answered
+        assert _sequences(answer) == _first_shortest(graph, a, b, 3), (a, b)
+        assert_steps_follow_the_schema(answer)
