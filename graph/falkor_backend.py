@@ -58,6 +58,7 @@ from screengraph.graph.schema import (
     FULLTEXT_LABELS,
     KEY,
     SEARCH_TEXT,
+    Label,
     lookup_indexes,
     unique_properties,
 )
@@ -476,6 +477,23 @@ class FalkorBackend(Backend):
             )
         )
         return [(a[1], b[1]) for a, b in reply[1]]
+
+    def entity_keys(self, label: str, timeout_ms: int | None = None) -> list[tuple[int, str]]:
+        """(id, key) of every entity of one label, for in-memory copies (read from the
+        compact reply directly, as edge_id_pairs)."""
+        timeout_ms = int(timeout_ms or self.write_timeout_ms)
+        self._last_timeout_ms = timeout_ms
+        reply = self._call(
+            lambda g: g.client.connection.execute_command(
+                "GRAPH.RO_QUERY",
+                self.graph_name,
+                f"MATCH (n:{Label(label).value}) WHERE n.key IS NOT NULL RETURN id(n), n.key",
+                "--compact",
+                "timeout",
+                timeout_ms,
+            )
+        )
+        return [(node[1], key[1]) for node, key in reply[1]]
 
     def _results(self, result, cap: int) -> Results:
         columns = [name for _kind, name in (result.header or [])]

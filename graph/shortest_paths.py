@@ -230,12 +230,13 @@ def _layered(
             found if found is not None else no_path_within(max_hops)
         )
         degree: Callable[[int], int] = copy.degree
+        rank: Callable[[int], int] | None = copy.rank.__getitem__
     else:
         layers = _bidirectional(backend, start, end, types, max_hops, deadline, degrees)
-        degree = degrees.__getitem__
+        degree, rank = degrees.__getitem__, None
     if isinstance(layers, str):
         return layers
-    return _read_paths(backend, layers, start, end, types, limit, deadline, degree)
+    return _read_paths(backend, layers, start, end, types, limit, deadline, degree, rank)
 
 
 def _read_paths(
@@ -247,16 +248,20 @@ def _read_paths(
     limit: int,
     deadline: Deadline,
     degree: Callable[[int], int],
+    rank: Callable[[int], int] | None,
 ) -> list[FoundPath]:
     """The first `limit` paths through `onward` (node ids), in order, then the relationships
-    of the steps taken in one round trip (between two entities, the first by type, role
-    and direction), each step read from its end with fewer relationships (`degree`).
+    of the steps taken, with their entities, in one round trip (between two entities, the
+    first relationship by type, role and direction), each step read from its end with
+    fewer relationships (`degree`).
 
-    Level by level, the first `limit` beginnings of paths are kept: every beginning leads
-    on to the end, so no later path can start with one that came after them. Only the
-    next entities of those few are read (one round trip a level), not the whole layered
-    graph, which a hub between the ends makes thousands of entities wide; a layered graph
-    of at most WHOLE_READ entities is read at once (one round trip in all)."""
+    With `rank` (the in-memory copy's place of each node in the (label, key) order) the
+    paths are chosen without reading anything. Else, level by level, the first `limit`
+    beginnings of paths are kept: every beginning leads on to the end, so no later path
+    can start with one that came after them. Only the next entities of those few are read
+    (one round trip a level), not the whole layered graph, which a hub between the ends
+    makes thousands of entities wide; a layered graph of at most WHOLE_READ entities is
+    read at once (one round trip in all)."""
     nodes: dict[int, tuple[str, str, str]] = {}
 
     def read(ids: set[int]) -> None:
@@ -278,34 +283,42 @@ def _read_paths(
         if any(node not in nodes for node in wanted):
             raise GraphError("The graph changed while the connection was being read; ask again.")
 
-    everything = set(onward).union(*onward.values())
-    read(everything if len(everything) <= WHOLE_READ else {start})
-    chains: list[list[int]] = [[start]]
-    while chains[0][-1] != end:  # every shortest path has the same length
-        read({node for chain in chains for node in onward[chain[-1]]})
-        longer = [[*chain, node] for chain in chains for node in onward[chain[-1]]]
-        chains = sorted(longer, key=lambda chain: [nodes[node][:2] for node in chain])[:limit]
+    if rank is not None:
+        chains = ordered_paths(onward, start, end, limit, rank)
+    else:
+        everything = set(onward).union(*onward.values())
+        read(everything if len(everything) <= WHOLE_READ else {start})
+        chains = [[start]]
+        while chains[0][-1] != end:  # every shortest path has the same length
+            read({node for chain in chains for node in onward[chain[-1]]})
+            longer = [[*chain, node] for chain in chains for node in onward[chain[-1]]]
+            chains = sorted(longer, key=lambda chain: [nodes[node][:2] for node in chain])
+            chains = chains[:limit]
     pairs_set = {(a, b) for chain in chains for a, b in zip(chain, chain[1:])}
     pairs = sorted(pairs_set)
     steps: dict[tuple, tuple] = {}
-    for here, there, rel_type, role, outgoing in deadline.run(
+    for here, there, rel_type, role, outgoing, *ends in deadline.run(
         lambda remaining_ms: (
             backend.run_read(
                 "UNWIND $pairs AS pair MATCH (a) WHERE id(a) = pair[0] "
                 f"MATCH (a)-[r:{types}]-(b) WHERE id(b) = pair[1] "
-                "RETURN pair[0], pair[1], type(r), coalesce(r.role, ''), startNode(r) = a",
+                "RETURN pair[0], pair[1], type(r), coalesce(r.role, ''), startNode(r) = a, "
+                "labels(a)[0], a.key, coalesce(a.title, a.name), "
+                "labels(b)[0], b.key, coalesce(b.title, b.name)",
                 {"pairs": [list(pair) for pair in read_from_fewer(pairs, degree)]},
                 timeout_ms=remaining_ms,
                 max_rows=0,
             ).rows
         )
     ):
+        nodes[here], nodes[there] = tuple(ends[:3]), tuple(ends[3:])
         if (here, there) not in pairs_set:  # read from the other end
             here, there, outgoing = there, here, not outgoing
         candidate = (rel_type, role, outgoing)
         steps[(here, there)] = min(steps.get((here, there), candidate), candidate)
     if len(steps) != len(pairs):
         raise GraphError("The graph changed while the connection was being read; ask again.")
+    read({node for chain in chains for node in chain})  # a path of no steps: its one entity
     named = {node[:2]: node[2] for node in nodes.values()}
     return [
         _found_path(
