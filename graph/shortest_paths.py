@@ -7,8 +7,9 @@ of their entities' (label, key), and between two entities a step takes the first
 relationship by (type, role, direction), on both engines.
 - on Neo4j, the engine's own `allShortestPaths` (a bidirectional breadth-first
   search in the database, bounded by the hop limit and the transaction timeout),
-  each step of them sent once (at most PATHS_READ paths: when there are more, the
-  ordered choice is made by the search below, so the answer stays the same);
+  whose distinct entity sequences the engine orders, sending only the first `limit`
+  with their steps' relationships (at most PATHS_READ paths: when there are more,
+  the ordered choice is made by the search below, so the answer stays the same);
 - on the embedded store, a bidirectional breadth-first search driven from
   Python, because FalkorDB's `shortestPath` follows one direction only and its
   `algo.SPpaths` ignores query time limits (it ran for minutes in our tests).
@@ -16,11 +17,12 @@ relationship by (type, role, direction), on both engines.
   (graph/adjacency.py) the search runs on it; otherwise each step is one
   expansion query over the cheaper frontier (the one whose entities have the
   fewest edges, from the degrees the loader keeps) that works on internal node
-  ids and returns each newly reached entity once with the frontier entities it
-  was reached from. Both give every shortest path as a layered graph (each entity
-  on one, with the next entities toward the target); the first `limit` paths in
-  order are walked out of it a level at a time, reading only the entities they may
-  pass, and the relationships of their steps are read in one round trip.
+  ids and returns (reached, from, degree) id rows. Both give every shortest path
+  as a layered graph (each entity on one, with the next entities toward the
+  target); the first `limit` paths in order are chosen by the copy's ranks of
+  the (label, key) order, or walked out of it a level at a time, reading only the
+  entities they may pass; the relationships of their steps, with their entities,
+  are read in one round trip, each from its end with fewer relationships.
 
 Engine ids never leave this module: the caller names the ends by label and key
 and gets labels, keys and names back. When a frontier grows past its cap the
@@ -105,8 +107,14 @@ def native_shortest(
     timeout_ms: int,
     limit: int,
 ) -> list[FoundPath] | str:
-    """One query: the engine enumerates the shortest paths and sends each step once (its
-    two entities and relationship), so the rows stay few however many paths share them."""
+    """One query: the engine enumerates the shortest paths, orders their distinct entity
+    sequences by (label, key) and sends only the first `limit`, with every relationship of
+    their steps (the first by type, role and direction is chosen here). Sending each step
+    of every path instead cost 4-5x the enumeration itself on pairs with hundreds of paths.
+
+    Neo4j orders stored text as Python does, by code point (its UTF-8 bytes; text sent as
+    a parameter would order by UTF-16 units instead, putting U+20000 before U+FA0E), so
+    the paths chosen are Python's first: tests/queries/test_paths.py checks it."""
     types = check_names((source[0], target[0]), rel_types)
     deadline = Deadline(backend, timeout_ms)
     rows = deadline.run(
@@ -114,14 +122,21 @@ def native_shortest(
             backend.run_read(
                 f"MATCH (a:{source[0]} {{key: $a}}) MATCH (b:{target[0]} {{key: $b}}) "
                 f"MATCH p = allShortestPaths((a)-[:{types}*..{int(max_hops)}]-(b)) "
-                "WITH p LIMIT $read WITH collect(p) AS found "
-                "UNWIND found AS p UNWIND range(0, length(p) - 1) AS i "
-                "WITH size(found) AS read, nodes(p)[i] AS here, nodes(p)[i + 1] AS there, "
-                "relationships(p)[i] AS r "
-                "RETURN DISTINCT read, [labels(here)[0], here.key, coalesce(here.title, here.name)], "
+                "WITH p LIMIT $read "
+                "WITH count(p) AS read, collect(DISTINCT nodes(p)) AS found "
+                "UNWIND found AS ns "
+                "WITH read, ns ORDER BY [n IN ns | [labels(n)[0], n.key]] LIMIT $limit "
+                "WITH read, collect(ns) AS chosen "
+                "UNWIND range(0, size(chosen) - 1) AS which "
+                "WITH read, which, chosen[which] AS ns "
+                "UNWIND range(0, size(ns) - 2) AS step "
+                "WITH read, which, step, ns[step] AS here, ns[step + 1] AS there "
+                f"MATCH (here)-[r:{types}]-(there) "
+                "RETURN read, which, step, "
+                "[labels(here)[0], here.key, coalesce(here.title, here.name)], "
                 "[labels(there)[0], there.key, coalesce(there.title, there.name)], "
                 "type(r), coalesce(r.role, ''), startNode(r) = here",
-                {"a": source[1], "b": target[1], "read": PATHS_READ},
+                {"a": source[1], "b": target[1], "read": PATHS_READ, "limit": limit},
                 timeout_ms=remaining_ms,
                 max_rows=0,
             ).rows
@@ -129,20 +144,22 @@ def native_shortest(
     )
     if not rows:
         return no_path_within(max_hops)
-    if rows[0][0] >= PATHS_READ:  # perhaps not all of them: the layered search orders them all
-        return _layered(backend, source, target, types, max_hops, deadline, limit, None)
-    onward: dict[tuple, set[tuple]] = {}
+    chosen: dict[int, dict[int, tuple]] = {}  # path -> step -> (here, there)
     names: dict[tuple, str] = {}
     steps: dict[tuple, tuple] = {}  # (here, there) -> its first relationship
-    for _read, here, there, rel_type, role, outgoing in rows:
+    for _read, which, step, here, there, rel_type, role, outgoing in rows:
         here_node, there_node = (here[0], here[1]), (there[0], there[1])
         names[here_node], names[there_node] = here[2], there[2]
-        onward.setdefault(here_node, set()).add(there_node)
-        onward.setdefault(there_node, set())
+        chosen.setdefault(which, {})[step] = (here_node, there_node)
         pair = (here_node, there_node)
         steps[pair] = min(steps.get(pair, (rel_type, role, outgoing)), (rel_type, role, outgoing))
-    found = ordered_paths(onward, source, target, limit, lambda node: node)
-    return [_found_path(chain, names, steps) for chain in found]
+    if rows[0][0] >= PATHS_READ:  # perhaps not all of them: the layered search orders all
+        return _layered(backend, source, target, types, max_hops, deadline, limit, None)
+    chains = sorted(
+        [by_step[0][0]] + [by_step[step][1] for step in sorted(by_step)]
+        for by_step in chosen.values()
+    )
+    return [_found_path(chain, names, steps) for chain in chains]
 
 
 def _found_path(chain: list, names: dict, steps: dict) -> FoundPath:

@@ -306,3 +306,17 @@ def test_paths_through_hubs_match_networkx_with_each_step_the_right_way_round(ba
         answer = paths.connection_path(backend, paths.Ref(*a), paths.Ref(*b), paths=how_many)
         assert _sequences(answer) == _first_shortest(graph, a, b, how_many), (a, b)
         assert_steps_follow_the_schema(answer)
+
+
+def test_keys_beyond_the_basic_plane_are_ordered_by_code_point_on_every_engine(backend):
+    """Neo4j orders text by UTF-16 code units: there U+20000 sorts before U+FA0E, in
+    Python (and on the embedded store) after. The first path is still Python's."""
+    records = [
+        {"title": "\U00020000", "year": 2001, "cast": ["Ann Start", "Bob End"]},
+        {"title": "\ufa0e", "year": 2001, "cast": ["Ann Start", "Bob End"]},
+    ]
+    load_records(backend, "planes.jsonl", records)
+    first = paths.connection_path(backend, "Person:ann-start", "Person:bob-end", paths=1)
+    assert first["paths"][0][2]["key"] == "\ufa0e--2001"
+    both = paths.connection_path(backend, "Person:ann-start", "Person:bob-end")
+    assert [p[2]["key"] for p in both["paths"]] == ["\ufa0e--2001", "\U00020000--2001"]
