@@ -1,7 +1,7 @@
 """Query latency on a synthetic catalogue: p50 / p95 / max per question, per backend.
 
     python -m benchmarks.query_latency [--shows 100000] [--requests 200] [--backend both]
-        [--baseline REV]
+        [--baseline REV ...]
 
 Builds a graph of --shows shows and ~10 credits each (1,000,000 credits at the default
 size) with bulk UNWIND writes (the loaders' keys and properties, without the per-listing
@@ -11,10 +11,11 @@ Paths on the embedded store are timed twice: query-driven (a one-off CLI command
 the in-memory copy that long-running processes keep (`screengraph serve`); the copy's
 build time and size are printed.
 Baseline in the same run: a trivial indexed lookup (`MATCH (s:Show {key: $key}) RETURN s`).
-With `--baseline REV` (a git revision, or a checkout's folder), paths are also timed by
-that revision's code on the same store and the same pairs of people: each strategy in
-child processes (benchmarks/path_timing.py), the revision's and this checkout's taking
-turns over ROUNDS rounds, so that a busy machine weighs on both alike.
+With `--baseline REV` (a git revision, or a checkout's folder; repeat it to compare
+several), paths are also timed by that revision's code on the same store and the same
+pairs of people: each strategy in child processes (benchmarks/path_timing.py), each
+revision's and this checkout's taking turns over ROUNDS rounds, so that a busy machine
+weighs on all alike.
 Targets on 2 cores: related p95 <= 20 ms, collaborators p95 <= 10 ms, paths p95 <= 50 ms,
 no request past its time limit (a timeout counts as a failure, never as a fast answer).
 """
@@ -129,7 +130,9 @@ def summary(samples: list[float], timeouts: int, limit_ms: int) -> dict:
     }
 
 
-def run(name: str, shows: int, requests: int, workdir: Path, baseline: Path | None = None) -> dict:
+def run(
+    name: str, shows: int, requests: int, workdir: Path, baselines: dict[str, Path] | None = None
+) -> dict:
     print(f"\n== {name} ==", flush=True)
     backend = open_backend(name, workdir / "store", "bench-queries")
     backend.clear()
@@ -160,7 +163,7 @@ def run(name: str, shows: int, requests: int, workdir: Path, baseline: Path | No
         if backend.dialect == "neo4j"
         else {"path, query-driven": False, "path, in-memory copy": True}
     )
-    if baseline is None:
+    if not baselines:
         cases.update({case: path for case in strategies})
     figures = {}
     for case, action in cases.items():
@@ -180,7 +183,7 @@ def run(name: str, shows: int, requests: int, workdir: Path, baseline: Path | No
         figures[case] = timed(action, requests, limit)
         _print(case, figures[case])
     adjacency.enable(False)
-    if baseline is not None:
+    if baselines:
         people = keys["people"]
         pairs = [[pick(people), pick(people)] for _ in range(requests + WARM)]
         job = {
@@ -192,7 +195,7 @@ def run(name: str, shows: int, requests: int, workdir: Path, baseline: Path | No
         }
         for case, copy in strategies.items():
             figures.update(
-                _paths_ab(case, {**job, "copy": copy}, pairs[WARM:], limit, baseline, workdir)
+                _paths_ab(case, {**job, "copy": copy}, pairs[WARM:], limit, baselines, workdir)
             )
     backend.clear()
     backend.close()
@@ -208,26 +211,30 @@ def _print(case: str, f: dict) -> None:
 
 
 def _paths_ab(
-    case: str, job: dict, pairs: list, limit_ms: int, baseline: Path, workdir: Path
+    case: str, job: dict, pairs: list, limit_ms: int, baselines: dict[str, Path], workdir: Path
 ) -> dict:
-    """One path strategy timed by the baseline's code and this checkout's, taking turns
-    over ROUNDS rounds of the same pairs; both printed, then the ratio of their p95."""
-    taken: dict[Path, tuple[list[float], int]] = {baseline: ([], 0), REPO: ([], 0)}
+    """One path strategy timed by each baseline's code and this checkout's, taking turns
+    over ROUNDS rounds of the same pairs; all printed, this checkout's p50 and p95 as a
+    multiple of each baseline's."""
+    codes = {**{f"{case}, {rev}": code for rev, code in baselines.items()}, case: REPO}
+    taken: dict[str, tuple[list[float], int]] = {label: ([], 0) for label in codes}
     for round_ in range(ROUNDS):
-        for code in taken:
+        for label, code in codes.items():
             got = _child_paths(code, {**job, "pairs": pairs[round_::ROUNDS]}, workdir)
-            samples, timeouts = taken[code]
-            taken[code] = (samples + got["samples"], timeouts + got["timeouts"])
-    before = summary(*taken[baseline], limit_ms)
-    after = summary(*taken[REPO], limit_ms)
-    _print(f"{case}, baseline", before)
-    _print(case, after)
-    print(
-        f"  {'':<30} p50 {after['p50'] / before['p50']:.2f}x, "
-        f"p95 {after['p95'] / before['p95']:.2f}x the baseline's",
-        flush=True,
-    )
-    return {f"{case}, baseline": before, case: after}
+            samples, timeouts = taken[label]
+            taken[label] = (samples + got["samples"], timeouts + got["timeouts"])
+    figures = {label: summary(*taken[label], limit_ms) for label in codes}
+    for label, f in figures.items():
+        _print(label, f)
+    after = figures[case]
+    for rev in baselines:
+        before = figures[f"{case}, {rev}"]
+        print(
+            f"  {'':<30} p50 {after['p50'] / before['p50']:.2f}x, "
+            f"p95 {after['p95'] / before['p95']:.2f}x {rev}'s",
+            flush=True,
+        )
+    return figures
 
 
 def _child_paths(code: Path, job: dict, workdir: Path) -> dict:
@@ -260,7 +267,7 @@ def checkout(revision: str, workdir: Path) -> Path:
             f"({archive.stderr.decode().strip()}); give a commit, branch or tag of this "
             "repository, or a checkout's folder"
         )
-    folder = workdir / "baseline"
+    folder = workdir / f"baseline-{len(list(workdir.glob('baseline-*')))}"
     folder.mkdir()
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
     return folder
@@ -274,16 +281,18 @@ def main() -> None:
     parser.add_argument(
         "--baseline",
         metavar="REV",
-        help="Also time paths by this revision's code (a commit, or a checkout's folder).",
+        action="append",
+        help="Also time paths by this revision's code (a commit, or a checkout's folder); "
+        "repeatable.",
     )
     args = parser.parse_args()
     names = chosen_backends(args.backend)
     with tempfile.TemporaryDirectory(prefix="sg-bench-") as tmp:
-        baseline = checkout(args.baseline, Path(tmp)) if args.baseline else None
-        if baseline is not None:
-            print(f"baseline: {args.baseline} ({baseline})", flush=True)
+        baselines = {rev: checkout(rev, Path(tmp)) for rev in args.baseline or []}
+        for rev, code in baselines.items():
+            print(f"baseline: {rev} ({code})", flush=True)
         for name in names:
-            run(name, args.shows, args.requests, Path(tmp), baseline)
+            run(name, args.shows, args.requests, Path(tmp), baselines)
 
 
 if __name__ == "__main__":
