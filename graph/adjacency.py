@@ -30,6 +30,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from screengraph.graph.backend import Backend
+from screengraph.graph.schema import Label
 
 MIN_REBUILD_INTERVAL_S = 30.0
 log = logging.getLogger(__name__)
@@ -45,15 +46,20 @@ class EdgeIdSource(Protocol):
         self, rel_type: str, timeout_ms: int | None = None
     ) -> list[tuple[int, int]]: ...
 
+    def entity_keys(self, label: str, timeout_ms: int | None = None) -> list[tuple[int, str]]: ...
+
 
 @dataclass(frozen=True)
 class Adjacency:
-    """Undirected neighbours of every node id: neighbours[offsets[n]:offsets[n + 1]]."""
+    """Undirected neighbours of every node id: neighbours[offsets[n]:offsets[n + 1]], and
+    each node's place in the (label, key) order of entities (`rank`), so that equally
+    short paths are put in order without reading a key from the store."""
 
     generation: int
     rel_types: tuple[str, ...]
     offsets: np.ndarray
     neighbours: np.ndarray
+    rank: np.ndarray
     seconds: float
 
     @classmethod
@@ -66,6 +72,11 @@ class Adjacency:
             pairs = backend.edge_id_pairs(rel_type)
             if pairs:
                 ends.append(np.asarray(pairs, dtype=np.int64).reshape(-1, 2))
+        keyed = [  # every entity in (label, key) order
+            node
+            for label in sorted(Label, key=lambda label: label.value)
+            for _key, node in sorted((key, node) for node, key in backend.entity_keys(label.value))
+        ]
         if backend.generation() != generation:
             return None
         edges = np.concatenate(ends) if ends else np.zeros((0, 2), dtype=np.int64)
@@ -75,11 +86,16 @@ class Adjacency:
         order = np.argsort(sources, kind="stable")
         offsets = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(np.bincount(sources, minlength=size), out=offsets[1:])
+        rank = np.full(size, len(keyed), dtype=np.int32)  # no key: after every entity
+        ids = np.asarray(keyed, dtype=np.int64)
+        inside = ids < size  # entities without relationships of these types are not here
+        rank[ids[inside]] = np.arange(len(keyed), dtype=np.int32)[inside]
         return cls(
             generation,
             tuple(rel_types),
             offsets,
             targets[order].astype(np.int32),
+            rank,
             time.perf_counter() - started,
         )
 
@@ -153,6 +169,10 @@ class Adjacency:
                 parents.setdefault(node, [])
             layer = np.unique(neighbours[nearer])
         return {node: sorted(set(found)) for node, found in parents.items()}
+
+    def degree(self, node: int) -> int:
+        """How many relationships (of the copy's types) a node has."""
+        return int(self.offsets[node + 1] - self.offsets[node]) if node < self.size else 0
 
     def _cost(self, nodes: np.ndarray) -> int:
         return int((self.offsets[nodes + 1] - self.offsets[nodes]).sum())

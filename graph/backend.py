@@ -158,6 +158,14 @@ class Backend(ABC):
         `max_rows=0` means no cap (for internal, bounded queries).
         """
 
+    def int_rows(
+        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int | None = None
+    ) -> list[list[int]]:
+        """Every row of a read whose columns are all integers (ids, counts), for the
+        thousands of rows of a path search's frontier; an engine may read them its
+        cheaper way."""
+        return self.run_read(cypher, params, timeout_ms=timeout_ms, max_rows=0).rows
+
     def run_adhoc(
         self,
         cypher: str,

@@ -27,7 +27,7 @@ import redis.exceptions
 from falkordb import Edge, FalkorDB, Node
 from falkordb import Path as FalkorPath
 from falkordb.exceptions import SchemaVersionMismatchException
-from falkordb.query_result import QueryResult
+from falkordb.query_result import QueryResult, ResultSetScalarTypes
 
 from screengraph.graph import falkor_key_pages, shortest_paths
 from screengraph.graph.adhoc_policy import AdhocPlan
@@ -58,6 +58,7 @@ from screengraph.graph.schema import (
     FULLTEXT_LABELS,
     KEY,
     SEARCH_TEXT,
+    Label,
     lookup_indexes,
     unique_properties,
 )
@@ -70,6 +71,7 @@ log = logging.getLogger(__name__)
 SCHEMA_TRIES = 5
 
 _TIMEOUT_MAX_MS = 3_600_000
+_COMPACT_INTEGER = ResultSetScalarTypes.VALUE_INTEGER.value
 # The counter each write bumps (`generation`), per graph.
 GENERATION_KEY = "screengraph:generation:{graph}"
 # How long the first use of a restarted server waits for its indexes to be rebuilt
@@ -435,6 +437,27 @@ class FalkorBackend(Backend):
         value = self._call(lambda g: g.client.connection.get(self._generation_key))
         return int(value or 0)
 
+    def int_rows(
+        self, cypher: str, params: Mapping[str, Any] | None = None, *, timeout_ms: int | None = None
+    ) -> list[list[int]]:
+        """Read from the compact reply directly: the usual per-value conversion took longer
+        than the engine on a path search's frontier (5,000 rows of three integers: 64 ms
+        against 22 ms)."""
+        timeout_ms = int(timeout_ms or self.query_timeout_ms)
+        self._last_timeout_ms = timeout_ms
+        query = with_parameters(cypher, params)
+        reply = self._call(
+            lambda g: g.client.connection.execute_command(
+                "GRAPH.RO_QUERY", self.graph_name, query, "--compact", "timeout", timeout_ms
+            )
+        )
+        rows = []
+        for row in reply[1]:
+            if any(kind != _COMPACT_INTEGER for kind, _value in row):
+                raise QueryError(f"int_rows reads integer columns only, got {row!r}: {cypher}")
+            rows.append([value for _kind, value in row])
+        return rows
+
     def edge_id_pairs(self, rel_type: str, timeout_ms: int | None = None) -> list[tuple[int, int]]:
         """(start id, end id) of every relationship of one type, for in-memory copies.
 
@@ -454,6 +477,23 @@ class FalkorBackend(Backend):
             )
         )
         return [(a[1], b[1]) for a, b in reply[1]]
+
+    def entity_keys(self, label: str, timeout_ms: int | None = None) -> list[tuple[int, str]]:
+        """(id, key) of every entity of one label, for in-memory copies (read from the
+        compact reply directly, as edge_id_pairs)."""
+        timeout_ms = int(timeout_ms or self.write_timeout_ms)
+        self._last_timeout_ms = timeout_ms
+        reply = self._call(
+            lambda g: g.client.connection.execute_command(
+                "GRAPH.RO_QUERY",
+                self.graph_name,
+                f"MATCH (n:{Label(label).value}) WHERE n.key IS NOT NULL RETURN id(n), n.key",
+                "--compact",
+                "timeout",
+                timeout_ms,
+            )
+        )
+        return [(node[1], key[1]) for node, key in reply[1]]
 
     def _results(self, result, cap: int) -> Results:
         columns = [name for _kind, name in (result.header or [])]

@@ -24,6 +24,7 @@ from typing import Any
 # Backend method -> the kind of call it is (the `kind` label of the metric).
 TIMED = {
     "run_read": "read",
+    "int_rows": "read",
     "_run_isolated": "adhoc",
     "run_write": "write",
     "run_write_many": "write",

@@ -7,8 +7,9 @@ of their entities' (label, key), and between two entities a step takes the first
 relationship by (type, role, direction), on both engines.
 - on Neo4j, the engine's own `allShortestPaths` (a bidirectional breadth-first
   search in the database, bounded by the hop limit and the transaction timeout),
-  each step of them sent once (at most PATHS_READ paths: when there are more, the
-  ordered choice is made by the search below, so the answer stays the same);
+  whose distinct entity sequences the engine orders, sending only the first `limit`
+  with their steps' relationships (at most PATHS_READ paths: when there are more,
+  the ordered choice is made by the search below, so the answer stays the same);
 - on the embedded store, a bidirectional breadth-first search driven from
   Python, because FalkorDB's `shortestPath` follows one direction only and its
   `algo.SPpaths` ignores query time limits (it ran for minutes in our tests).
@@ -16,11 +17,12 @@ relationship by (type, role, direction), on both engines.
   (graph/adjacency.py) the search runs on it; otherwise each step is one
   expansion query over the cheaper frontier (the one whose entities have the
   fewest edges, from the degrees the loader keeps) that works on internal node
-  ids and returns each newly reached entity once with the frontier entities it
-  was reached from. Both give every shortest path as a layered graph (each entity
-  on one, with the next entities toward the target); the first `limit` paths in
-  order are walked out of it a level at a time, reading only the entities they may
-  pass, and the relationships of their steps are read in one round trip.
+  ids and returns (reached, from, degree) id rows. Both give every shortest path
+  as a layered graph (each entity on one, with the next entities toward the
+  target); the first `limit` paths in order are chosen by the copy's ranks of
+  the (label, key) order, or walked out of it a level at a time, reading only the
+  entities they may pass; the relationships of their steps, with their entities,
+  are read in one round trip, each from its end with fewer relationships.
 
 Engine ids never leave this module: the caller names the ends by label and key
 and gets labels, keys and names back. When a frontier grows past its cap the
@@ -51,6 +53,8 @@ WHOLE_READ = 2_000
 DEADLINE_MARGIN_MS = 150
 # Shows have no stored degree; a typical show has about a dozen credits and companies.
 SHOW_DEGREE = 12
+# An entity's relationships as the loader counts them (a show's estimated).
+DEGREE = "coalesce({node}.credit_count, {node}.show_count, $show_degree)"
 
 
 def no_path_within(max_hops: int) -> str:
@@ -103,8 +107,14 @@ def native_shortest(
     timeout_ms: int,
     limit: int,
 ) -> list[FoundPath] | str:
-    """One query: the engine enumerates the shortest paths and sends each step once (its
-    two entities and relationship), so the rows stay few however many paths share them."""
+    """One query: the engine enumerates the shortest paths, orders their distinct entity
+    sequences by (label, key) and sends only the first `limit`, with every relationship of
+    their steps (the first by type, role and direction is chosen here). Sending each step
+    of every path instead cost 4-5x the enumeration itself on pairs with hundreds of paths.
+
+    Neo4j orders stored text as Python does, by code point (its UTF-8 bytes; text sent as
+    a parameter would order by UTF-16 units instead, putting U+20000 before U+FA0E), so
+    the paths chosen are Python's first: tests/queries/test_paths.py checks it."""
     types = check_names((source[0], target[0]), rel_types)
     deadline = Deadline(backend, timeout_ms)
     rows = deadline.run(
@@ -112,14 +122,21 @@ def native_shortest(
             backend.run_read(
                 f"MATCH (a:{source[0]} {{key: $a}}) MATCH (b:{target[0]} {{key: $b}}) "
                 f"MATCH p = allShortestPaths((a)-[:{types}*..{int(max_hops)}]-(b)) "
-                "WITH p LIMIT $read WITH collect(p) AS found "
-                "UNWIND found AS p UNWIND range(0, length(p) - 1) AS i "
-                "WITH size(found) AS read, nodes(p)[i] AS here, nodes(p)[i + 1] AS there, "
-                "relationships(p)[i] AS r "
-                "RETURN DISTINCT read, [labels(here)[0], here.key, coalesce(here.title, here.name)], "
+                "WITH p LIMIT $read "
+                "WITH count(p) AS read, collect(DISTINCT nodes(p)) AS found "
+                "UNWIND found AS ns "
+                "WITH read, ns ORDER BY [n IN ns | [labels(n)[0], n.key]] LIMIT $limit "
+                "WITH read, collect(ns) AS chosen "
+                "UNWIND range(0, size(chosen) - 1) AS which "
+                "WITH read, which, chosen[which] AS ns "
+                "UNWIND range(0, size(ns) - 2) AS step "
+                "WITH read, which, step, ns[step] AS here, ns[step + 1] AS there "
+                f"MATCH (here)-[r:{types}]-(there) "
+                "RETURN read, which, step, "
+                "[labels(here)[0], here.key, coalesce(here.title, here.name)], "
                 "[labels(there)[0], there.key, coalesce(there.title, there.name)], "
                 "type(r), coalesce(r.role, ''), startNode(r) = here",
-                {"a": source[1], "b": target[1], "read": PATHS_READ},
+                {"a": source[1], "b": target[1], "read": PATHS_READ, "limit": limit},
                 timeout_ms=remaining_ms,
                 max_rows=0,
             ).rows
@@ -127,20 +144,22 @@ def native_shortest(
     )
     if not rows:
         return no_path_within(max_hops)
-    if rows[0][0] >= PATHS_READ:  # perhaps not all of them: the layered search orders them all
-        return _layered(backend, source, target, types, max_hops, deadline, limit, None)
-    onward: dict[tuple, set[tuple]] = {}
+    chosen: dict[int, dict[int, tuple]] = {}  # path -> step -> (here, there)
     names: dict[tuple, str] = {}
     steps: dict[tuple, tuple] = {}  # (here, there) -> its first relationship
-    for _read, here, there, rel_type, role, outgoing in rows:
+    for _read, which, step, here, there, rel_type, role, outgoing in rows:
         here_node, there_node = (here[0], here[1]), (there[0], there[1])
         names[here_node], names[there_node] = here[2], there[2]
-        onward.setdefault(here_node, set()).add(there_node)
-        onward.setdefault(there_node, set())
+        chosen.setdefault(which, {})[step] = (here_node, there_node)
         pair = (here_node, there_node)
         steps[pair] = min(steps.get(pair, (rel_type, role, outgoing)), (rel_type, role, outgoing))
-    found = ordered_paths(onward, source, target, limit, lambda node: node)
-    return [_found_path(chain, names, steps) for chain in found]
+    if rows[0][0] >= PATHS_READ:  # perhaps not all of them: the layered search orders all
+        return _layered(backend, source, target, types, max_hops, deadline, limit, None)
+    chains = sorted(
+        [by_step[0][0]] + [by_step[step][1] for step in sorted(by_step)]
+        for by_step in chosen.values()
+    )
+    return [_found_path(chain, names, steps) for chain in chains]
 
 
 def _found_path(chain: list, names: dict, steps: dict) -> FoundPath:
@@ -206,18 +225,19 @@ def _layered(
 ) -> list[FoundPath] | str:
     """The first `limit` shortest paths in order, from every shortest path as a layered
     graph: the in-memory copy's when there is one, else found by expansion queries."""
-    ends = deadline.run(
+    start, end, *ends_degrees = deadline.run(
         lambda remaining_ms: backend.run_read(
             f"OPTIONAL MATCH (a:{source[0]} {{key: $a}}) "
-            f"OPTIONAL MATCH (b:{target[0]} {{key: $b}}) RETURN id(a), id(b)",
-            {"a": source[1], "b": target[1]},
+            f"OPTIONAL MATCH (b:{target[0]} {{key: $b}}) RETURN id(a), id(b), "
+            f"{DEGREE.format(node='a')}, {DEGREE.format(node='b')}",
+            {"a": source[1], "b": target[1], "show_degree": SHOW_DEGREE},
             timeout_ms=remaining_ms,
             max_rows=0,
         ).rows[0]
     )
-    if None in ends:
+    if start is None or end is None:
         raise GraphError("The graph changed while the connection was being read; ask again.")
-    start, end = ends
+    degrees: dict[int, int] = dict(zip((start, end), ends_degrees, strict=True))
     if copy is not None:
         try:
             found = copy.shortest_layers(start, end, max_hops, deadline.at)
@@ -226,11 +246,14 @@ def _layered(
         layers: dict[int, list[int]] | str = (
             found if found is not None else no_path_within(max_hops)
         )
+        degree: Callable[[int], int] = copy.degree
+        rank: Callable[[int], int] | None = copy.rank.__getitem__
     else:
-        layers = _bidirectional(backend, start, end, types, max_hops, deadline)
+        layers = _bidirectional(backend, start, end, types, max_hops, deadline, degrees)
+        degree, rank = degrees.__getitem__, None
     if isinstance(layers, str):
         return layers
-    return _read_paths(backend, layers, start, end, types, limit, deadline)
+    return _read_paths(backend, layers, start, end, types, limit, deadline, degree, rank)
 
 
 def _read_paths(
@@ -241,16 +264,21 @@ def _read_paths(
     types: str,
     limit: int,
     deadline: Deadline,
+    degree: Callable[[int], int],
+    rank: Callable[[int], int] | None,
 ) -> list[FoundPath]:
     """The first `limit` paths through `onward` (node ids), in order, then the relationships
-    of the steps taken in one round trip (between two entities, the first by type, role
-    and direction).
+    of the steps taken, with their entities, in one round trip (between two entities, the
+    first relationship by type, role and direction), each step read from its end with
+    fewer relationships (`degree`).
 
-    Level by level, the first `limit` beginnings of paths are kept: every beginning leads
-    on to the end, so no later path can start with one that came after them. Only the
-    next entities of those few are read (one round trip a level), not the whole layered
-    graph, which a hub between the ends makes thousands of entities wide; a layered graph
-    of at most WHOLE_READ entities is read at once (one round trip in all)."""
+    With `rank` (the in-memory copy's place of each node in the (label, key) order) the
+    paths are chosen without reading anything. Else, level by level, the first `limit`
+    beginnings of paths are kept: every beginning leads on to the end, so no later path
+    can start with one that came after them. Only the next entities of those few are read
+    (one round trip a level), not the whole layered graph, which a hub between the ends
+    makes thousands of entities wide; a layered graph of at most WHOLE_READ entities is
+    read at once (one round trip in all)."""
     nodes: dict[int, tuple[str, str, str]] = {}
 
     def read(ids: set[int]) -> None:
@@ -272,31 +300,42 @@ def _read_paths(
         if any(node not in nodes for node in wanted):
             raise GraphError("The graph changed while the connection was being read; ask again.")
 
-    everything = set(onward).union(*onward.values())
-    read(everything if len(everything) <= WHOLE_READ else {start})
-    chains: list[list[int]] = [[start]]
-    while chains[0][-1] != end:  # every shortest path has the same length
-        read({node for chain in chains for node in onward[chain[-1]]})
-        longer = [[*chain, node] for chain in chains for node in onward[chain[-1]]]
-        chains = sorted(longer, key=lambda chain: [nodes[node][:2] for node in chain])[:limit]
-    pairs = sorted({(a, b) for chain in chains for a, b in zip(chain, chain[1:])})
+    if rank is not None:
+        chains = ordered_paths(onward, start, end, limit, rank)
+    else:
+        everything = set(onward).union(*onward.values())
+        read(everything if len(everything) <= WHOLE_READ else {start})
+        chains = [[start]]
+        while chains[0][-1] != end:  # every shortest path has the same length
+            read({node for chain in chains for node in onward[chain[-1]]})
+            longer = [[*chain, node] for chain in chains for node in onward[chain[-1]]]
+            chains = sorted(longer, key=lambda chain: [nodes[node][:2] for node in chain])
+            chains = chains[:limit]
+    pairs_set = {(a, b) for chain in chains for a, b in zip(chain, chain[1:])}
+    pairs = sorted(pairs_set)
     steps: dict[tuple, tuple] = {}
-    for here, there, rel_type, role, outgoing in deadline.run(
+    for here, there, rel_type, role, outgoing, *ends in deadline.run(
         lambda remaining_ms: (
             backend.run_read(
                 "UNWIND $pairs AS pair MATCH (a) WHERE id(a) = pair[0] "
                 f"MATCH (a)-[r:{types}]-(b) WHERE id(b) = pair[1] "
-                "RETURN pair[0], pair[1], type(r), coalesce(r.role, ''), startNode(r) = a",
-                {"pairs": [list(pair) for pair in pairs]},
+                "RETURN pair[0], pair[1], type(r), coalesce(r.role, ''), startNode(r) = a, "
+                "labels(a)[0], a.key, coalesce(a.title, a.name), "
+                "labels(b)[0], b.key, coalesce(b.title, b.name)",
+                {"pairs": [list(pair) for pair in read_from_fewer(pairs, degree)]},
                 timeout_ms=remaining_ms,
                 max_rows=0,
             ).rows
         )
     ):
+        nodes[here], nodes[there] = tuple(ends[:3]), tuple(ends[3:])
+        if (here, there) not in pairs_set:  # read from the other end
+            here, there, outgoing = there, here, not outgoing
         candidate = (rel_type, role, outgoing)
         steps[(here, there)] = min(steps.get((here, there), candidate), candidate)
     if len(steps) != len(pairs):
         raise GraphError("The graph changed while the connection was being read; ask again.")
+    read({node for chain in chains for node in chain})  # a path of no steps: its one entity
     named = {node[:2]: node[2] for node in nodes.values()}
     return [
         _found_path(
@@ -306,6 +345,16 @@ def _read_paths(
         )
         for chain in chains
     ]
+
+
+def read_from_fewer(
+    pairs: list[tuple[int, int]], degree: Callable[[int], int]
+) -> list[tuple[int, int]]:
+    """Each pair of neighbours turned so that its first has fewer relationships: the
+    engine finds the relationships between two entities by reading those of the first
+    (from a person with 3,000 credits to one of their shows: 150 times dearer on
+    FalkorDB than from the show)."""
+    return [(b, a) if degree(b) < degree(a) else (a, b) for a, b in pairs]
 
 
 class _Side:
@@ -318,14 +367,22 @@ class _Side:
 
 
 def _bidirectional(
-    backend: Backend, source: int, target: int, types: str, max_hops: int, deadline: Deadline
+    backend: Backend,
+    source: int,
+    target: int,
+    types: str,
+    max_hops: int,
+    deadline: Deadline,
+    degrees: dict[int, int],
 ) -> dict[int, list[int]] | str:
+    """Every shortest path as a layered graph, by expansion queries; `degrees` gets the
+    (estimated) number of relationships of every entity reached."""
     if source == target:
         return {source: []}
     forward, backward = _Side(source), _Side(target)
     while forward.frontier and backward.frontier and forward.level + backward.level < max_hops:
         side, other = (forward, backward) if forward.cost <= backward.cost else (backward, forward)
-        meets = _expand(backend, side, other, types, deadline)
+        meets = _expand(backend, side, other, types, deadline, degrees)
         if meets:
             # Levels are expanded whole: the entities met at the least depth from the
             # other end are those every shortest path passes at this level.
@@ -342,34 +399,36 @@ def _bidirectional(
 
 
 def _expand(
-    backend: Backend, side: _Side, other: _Side, types: str, deadline: Deadline
+    backend: Backend,
+    side: _Side,
+    other: _Side,
+    types: str,
+    deadline: Deadline,
+    degrees: dict[int, int],
 ) -> list[int]:
+    """One level more of `side`: every relationship from its frontier, as plain id pairs
+    grouped here (grouping them in the engine, collect(DISTINCT ...), cost it twice to
+    four times as much as the search itself on frontiers of thousands)."""
     rows = deadline.run(
-        lambda remaining_ms: (
-            backend.run_read(
-                f"UNWIND $ids AS i MATCH (n) WHERE id(n) = i MATCH (n)-[:{types}]-(m) "
-                "RETURN id(m), collect(DISTINCT id(n)), "
-                "coalesce(m.credit_count, m.show_count, $show_degree)",
-                {"ids": side.frontier, "show_degree": SHOW_DEGREE},
-                timeout_ms=remaining_ms,
-                max_rows=0,
-            ).rows
+        lambda remaining_ms: backend.int_rows(
+            f"UNWIND $ids AS i MATCH (n) WHERE id(n) = i MATCH (n)-[:{types}]-(m) "
+            f"RETURN id(m), id(n), {DEGREE.format(node='m')}",
+            {"ids": side.frontier, "show_degree": SHOW_DEGREE},
+            timeout_ms=remaining_ms,
         )
     )
-    next_frontier: list[int] = []
-    meets: list[int] = []
-    cost = 0
+    reached: dict[int, set[int]] = {}  # each entity new at this level, and whence
     parents = side.parents
-    for node, reached_from, degree in rows:
-        if node in parents:
-            continue
-        parents[node] = reached_from
-        side.depth[node] = side.level + 1
-        next_frontier.append(node)
-        cost += int(degree or 1)
-        if node in other.parents:
-            meets.append(node)
-    side.frontier = next_frontier
-    side.cost = cost
+    for node, parent, degree in rows:
+        if node in reached:
+            reached[node].add(parent)
+        elif node not in parents:
+            reached[node] = {parent}
+            degrees[node] = int(degree or 1)
     side.level += 1
-    return meets
+    for node, found in reached.items():
+        parents[node] = sorted(found)
+        side.depth[node] = side.level
+    side.frontier = list(reached)
+    side.cost = sum(degrees[node] for node in reached)
+    return [node for node in reached if node in other.parents]

@@ -2,7 +2,7 @@
 
 A true shortest path within the hop limit, or "none" with the reason, inside
 the request's time limit. How it is searched is the backend's business
-(`Backend.shortest_path`, graph/shortest_paths.py): this module names the ends,
+(`Backend.shortest_paths`, graph/shortest_paths.py): this module names the ends,
 chooses what a path may follow, and shapes the answer.
 
 Paths follow credits and companies in either direction. Genres are left out

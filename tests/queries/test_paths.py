@@ -267,3 +267,56 @@ def test_the_first_path_does_not_depend_on_the_order_things_were_loaded(backend)
 def test_how_many_paths_is_bounded(backend):
     with pytest.raises(QueryParameterError, match="'paths' must be between 1 and 10, got 11"):
         paths.connection_path(backend, "Person:a", "Person:b", paths=11)
+
+
+def hub_records(fans: int = 6):
+    """A hub (a star in every show, every show made by one studio) and fans in two shows
+    each: fan to fan is four hops, by either show of each and through the star or the
+    studio (eight equally short paths), each step read from its smaller end or not."""
+    return [
+        {
+            "title": f"Hub Show {show}",
+            "year": 2000 + show,
+            "cast": ["Hub Star", f"Fan {show // 2}"],
+            "companies": ["Hub Studio"],
+        }
+        for show in range(fans * 2)
+    ]
+
+
+def assert_steps_follow_the_schema(answer) -> None:
+    """Each relationship joins its two neighbours in the path, from its type's start label."""
+    for path in answer["paths"]:
+        for i in range(1, len(path), 2):
+            rel, before, after = path[i], path[i - 1], path[i + 1]
+            assert {rel["start"], rel["end"]} == {before["key"], after["key"]}
+            labels = {before["key"]: before["label"], after["key"]: after["label"]}
+            start, end = RELATIONSHIPS[rel["type"]]
+            assert (labels[rel["start"]], labels[rel["end"]]) == (start.value, end.value), rel
+
+
+@pytest.mark.parametrize("how_many", [1, 3, 10])
+def test_paths_through_hubs_match_networkx_with_each_step_the_right_way_round(backend, how_many):
+    records = hub_records()
+    load_records(backend, "hub.jsonl", records)
+    graph = networkx_graph(records, with_genres=False)
+    fans = sorted(n for n in graph if n[1].startswith("fan-"))
+    for a, b in itertools.combinations(fans, 2):
+        assert len(list(nx.all_shortest_paths(graph, a, b))) == 8  # star or studio, 2 x 2 shows
+        answer = paths.connection_path(backend, paths.Ref(*a), paths.Ref(*b), paths=how_many)
+        assert _sequences(answer) == _first_shortest(graph, a, b, how_many), (a, b)
+        assert_steps_follow_the_schema(answer)
+
+
+def test_keys_beyond_the_basic_plane_are_ordered_by_code_point_on_every_engine(backend):
+    """Neo4j orders text by UTF-16 code units: there U+20000 sorts before U+FA0E, in
+    Python (and on the embedded store) after. The first path is still Python's."""
+    records = [
+        {"title": "\U00020000", "year": 2001, "cast": ["Ann Start", "Bob End"]},
+        {"title": "\ufa0e", "year": 2001, "cast": ["Ann Start", "Bob End"]},
+    ]
+    load_records(backend, "planes.jsonl", records)
+    first = paths.connection_path(backend, "Person:ann-start", "Person:bob-end", paths=1)
+    assert first["paths"][0][2]["key"] == "\ufa0e--2001"
+    both = paths.connection_path(backend, "Person:ann-start", "Person:bob-end")
+    assert [p[2]["key"] for p in both["paths"]] == ["\ufa0e--2001", "\U00020000--2001"]
