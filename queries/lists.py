@@ -46,6 +46,23 @@ SHOW_ORDERS: dict[str, tuple[Column, ...]] = {
 SORT_WORDS = {"title": "title", "year": "oldest first", "-year": "newest first"}
 
 
+def paging_params(page: int) -> tuple[Param, Param]:
+    """`offset` and `limit`: how every paged answer pages (the lists, the canned questions'
+    results), with the same names, ranges and help."""
+    return (
+        Param(
+            "offset",
+            "int",
+            0,
+            required=False,
+            low=0,
+            high=MAX_OFFSET,
+            help=f"How many rows to skip, for paging (up to {MAX_OFFSET:,}).",
+        ),
+        Param("limit", "int", page, required=False, low=1, high=MAX_PAGE, help="Rows on a page."),
+    )
+
+
 def list_params(default_sort: str, page: int) -> tuple[Param, ...]:
     """The paging parameters of a list: the same names, ranges and help on every list."""
     return (
@@ -60,24 +77,14 @@ def list_params(default_sort: str, page: int) -> tuple[Param, ...]:
         Param("year_from", "int", None, required=False, low=1, high=9999, help="From this year."),
         Param("year_to", "int", None, required=False, low=1, high=9999, help="Up to this year."),
         Param("title", "str", None, required=False, help="Only titles containing these words."),
-        Param(
-            "offset",
-            "int",
-            0,
-            required=False,
-            low=0,
-            high=MAX_OFFSET,
-            help="How many rows to skip, for paging (beside 'after' or 'before': the number "
-            "of rows before the page, as its link gives it).",
-        ),
-        Param("limit", "int", page, required=False, low=1, high=MAX_PAGE, help="Rows on a page."),
+        *paging_params(page),
         Param(
             "after",
             "str",
             None,
             required=False,
             help="The page after this position (a page's 'next' cursor): as quick deep in "
-            "the list as at its start.",
+            "the list as at its start; 'offset' then only numbers the page.",
         ),
         Param(
             "before",
