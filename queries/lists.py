@@ -8,8 +8,9 @@ Each page is one bounded query that starts from the entity's key (an index) and 
 with a heap of `limit` rows (Neo4j's Top, FalkorDB's Sort under a Limit): the "next" and
 "previous" links carry the position of the page's last or first row (queries/keyset.py),
 so page 2,000 of a 100,000-show genre costs what page 1 does, and the last page is the
-first one in the reversed order. `offset` still jumps (`SKIP`, a heap of offset + limit
-rows), up to MAX_OFFSET as search's does; beside a cursor it only numbers the page. The
+first one in the reversed order. (Each page still reads every show of the list to sort
+it: ~0.5 s at 10^5 on Neo4j, ~0.15 s embedded; benchmarks/list_paging.py.) `offset` still jumps (`SKIP`, a heap of offset + limit
+rows), up to MAX_OFFSET (queries/paging.py); beside a cursor it only numbers the page. The
 year and title filters narrow the list first. The total is counted apart, with the same
 filters, so a page says "51–100 of 790" truthfully.
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from screengraph.graph.backend import Backend
 from screengraph.graph.keys import normalize_name
@@ -26,10 +27,9 @@ from screengraph.graph.schema import Label, RelType
 from screengraph.queries.catalogue import Param, question
 from screengraph.queries.errors import QueryParameterError
 from screengraph.queries.keyset import Column, beyond, cursor, order_by, position, position_of
+from screengraph.queries.paging import paging_params
 from screengraph.queries.search import check_label
 
-MAX_OFFSET = 10_000  # as far as a list pages (search stops there too)
-MAX_PAGE = 500
 LIST_PAGE = 50  # rows on a page of a company's or a genre's shows
 CREDITS_PAGE = 100  # credits on a page of a person's filmography
 NO_YEAR_LAST = 99_999  # shows without a year sort after every year, both ways
@@ -44,23 +44,6 @@ SHOW_ORDERS: dict[str, tuple[Column, ...]] = {
     "-year": (Column("coalesce(s.year, -1)", descending=True, kind=int), _TITLE, _KEY),
 }
 SORT_WORDS = {"title": "title", "year": "oldest first", "-year": "newest first"}
-
-
-def paging_params(page: int) -> tuple[Param, Param]:
-    """`offset` and `limit`: how every paged answer pages (the lists, the canned questions'
-    results), with the same names, ranges and help."""
-    return (
-        Param(
-            "offset",
-            "int",
-            0,
-            required=False,
-            low=0,
-            high=MAX_OFFSET,
-            help=f"How many rows to skip, for paging (up to {MAX_OFFSET:,}).",
-        ),
-        Param("limit", "int", page, required=False, low=1, high=MAX_PAGE, help="Rows on a page."),
-    )
 
 
 def list_params(default_sort: str, page: int) -> tuple[Param, ...]:
@@ -95,6 +78,16 @@ def list_params(default_sort: str, page: int) -> tuple[Param, ...]:
         ),
         Param("last", "bool", False, required=False, help="The list's last page."),
     )
+
+
+class Window(TypedDict, total=False):
+    """Which page of a list (`read_window`'s parameters beside the query)."""
+
+    offset: int
+    limit: int
+    after: str | None
+    before: str | None
+    last: bool
 
 
 def read_window(
@@ -219,14 +212,11 @@ def shows_page(
     year_from: int | None = None,
     year_to: int | None = None,
     title: str | None = None,
-    offset: int = 0,
-    limit: int = LIST_PAGE,
-    after: str | None = None,
-    before: str | None = None,
-    last: bool = False,
+    **window: Unpack[Window],
 ) -> ListPage:
     """One page of the shows a company made or a genre holds (`read_window`'s), and how
     many match."""
+    window.setdefault("limit", LIST_PAGE)
     params = {"key": key, **filter_values(year_from, year_to, title)}
     total = backend.run_read(
         _SHOWS_COUNT.format(label=check_label(label), rel=_HOLDS[label], filters=_FILTERS),
@@ -239,13 +229,9 @@ def shows_page(
         params,
         SHOW_ORDERS[sort],
         total,
-        offset,
-        limit,
-        after,
-        before,
-        last,
+        **window,
     )
-    return ListPage(rows, total, offset, limit, sort, _given(year_from, year_to, title))
+    return ListPage(rows, total, offset, window["limit"], sort, _given(year_from, year_to, title))
 
 
 def _show_list(label: str, noun: str):
@@ -350,14 +336,11 @@ def credits_page(
     year_from: int | None = None,
     year_to: int | None = None,
     title: str | None = None,
-    offset: int = 0,
-    limit: int = CREDITS_PAGE,
-    after: str | None = None,
-    before: str | None = None,
-    last: bool = False,
+    **window: Unpack[Window],
 ) -> CreditsPage:
     """One page of a person's credits (`read_window`'s): by group (those of `order` first,
     the others by name), then by `sort`; only `group`'s when given."""
+    window.setdefault("limit", CREDITS_PAGE)
     filters = filter_values(year_from, year_to, title)
     groups = backend.run_read(
         _CREDIT_GROUPS.format(filters=_FILTERS), {"key": key, **filters}, max_rows=0
@@ -370,18 +353,14 @@ def credits_page(
         {"key": key, **filters, "group": group, "groups": list(order)},
         credit_columns(sort),
         total,
-        offset,
-        limit,
-        after,
-        before,
-        last,
+        **window,
     )
     totals = backend.run_read(_CREDIT_TOTALS, {"key": key}, max_rows=0).single() or {}
     return CreditsPage(
         rows,
         total,
         offset,
-        limit,
+        window["limit"],
         sort,
         _given(year_from, year_to, title),
         groups=counted,

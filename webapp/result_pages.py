@@ -1,7 +1,7 @@
 """A canned question's results a page at a time, instead of cut at the row cap.
 
-The page takes the lists' own paging parameters (`offset`, `limit`: queries/lists.py
-`paging_params`), checked by the same declaration. A question that declares them itself
+The page takes the lists' own paging parameters (`offset`, `limit`: queries/paging.py),
+checked by the same declaration. A question that declares them itself
 (the long lists, search) pages itself; for every other one the page reads `offset + limit`
 rows and shows the last `limit` of them (`offset` stops at MAX_OFFSET, as the lists'
 does). The total is true when the rows ran out on this page or before it; otherwise the
@@ -17,7 +17,7 @@ from flask import request, url_for
 
 from screengraph.graph.backend import Backend, Results
 from screengraph.queries.catalogue import Param, Question, catalogue
-from screengraph.queries.lists import MAX_OFFSET, paging_params
+from screengraph.queries.paging import MAX_OFFSET, paging_params
 from screengraph.webapp.inputs import question_values
 
 CANNED_PAGE = 100  # rows on a page of a canned question's results

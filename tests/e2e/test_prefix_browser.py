@@ -4,40 +4,21 @@ every other link does (they pointed at the site's root: /person/x, a 404 behind 
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import open_backend
-from tests.e2e.conftest import record_problems
-from tests.e2e.test_journeys import UnderPrefix
-from tests.queries.conftest import load_seed
-from tests.webapp.conftest import make_app
+from tests.e2e.conftest import UnderPrefix, record_problems
 
 pytestmark = pytest.mark.e2e
 PREFIX = UnderPrefix.PREFIX
 
 
-@pytest.fixture(params=["embedded", "neo4j"])
-def prefixed(request):
-    from waitress.server import create_server
-
-    backend = open_backend(request.param, request)
-    load_seed(backend)
-    app = make_app(backend, proxy_hops=1)
-    server = create_server(UnderPrefix(app.wsgi_app), host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-
-
-def test_graph_nodes_open_and_expand_under_the_path_prefix(browser, prefixed, tmp_path):
-    context = browser.new_context(base_url=prefixed, viewport={"width": 1200, "height": 900})
+def test_graph_nodes_open_and_expand_under_the_path_prefix(browser, prefixed_site, tmp_path):
+    context = browser.new_context(base_url=prefixed_site, viewport={"width": 1200, "height": 900})
     page = context.new_page()
     problems = record_problems(page)
     fetched: list[str] = []
-    page.on("request", lambda r: fetched.append(r.url.removeprefix(prefixed)))
+    page.on("request", lambda r: fetched.append(r.url.removeprefix(prefixed_site)))
     page.goto(f"{PREFIX}/show/the-bureau")
     graph = page.locator(".graph-view[data-ready]")
     expect(graph).to_be_visible()
@@ -58,6 +39,6 @@ def test_graph_nodes_open_and_expand_under_the_path_prefix(browser, prefixed, tm
     graph.focus()
     page.keyboard.press("Enter")  # open: the node's page, under the prefix
     expect(page.locator("h1")).to_have_text(chosen)
-    assert page.url.removeprefix(prefixed) == opened
+    assert page.url.removeprefix(prefixed_site) == opened
     assert problems == []
     context.close()

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from screengraph.queries.catalogue import catalogue
-from screengraph.queries.lists import MAX_OFFSET, paging_params
+from screengraph.queries.paging import MAX_OFFSET, paging_params
 from screengraph.webapp.result_pages import CANNED_PAGE, window_params
 from tests.queries.conftest import load_records
 from tests.webapp.conftest import make_app

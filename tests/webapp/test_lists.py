@@ -9,7 +9,7 @@ import re
 import pytest
 
 from screengraph.queries.catalogue import catalogue
-from screengraph.queries.lists import MAX_OFFSET
+from screengraph.queries.paging import MAX_OFFSET
 from tests.queries.conftest import load_records
 from tests.webapp.conftest import make_app
 
