@@ -40,5 +40,7 @@ def test_graph_nodes_open_and_expand_under_the_path_prefix(browser, prefixed_sit
     page.keyboard.press("Enter")  # open: the node's page, under the prefix
     expect(page.locator("h1")).to_have_text(chosen)
     assert page.url.removeprefix(prefixed_site) == opened
+    twin = page.locator("a:has-text('this page as JSON')").get_attribute("href")
+    assert twin == f"{opened}.json", twin  # the footer's link too
     assert problems == []
     context.close()
