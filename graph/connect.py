@@ -13,6 +13,23 @@ def chosen_backend(settings: Settings) -> str:
     return settings.backend
 
 
+def chosen_by(settings: Settings) -> str | None:
+    """What chose Neo4j when nobody named a backend (`NEO4J_URI`), else None."""
+    return "NEO4J_URI" if settings.backend == "auto" and settings.neo4j_uri else None
+
+
+def require_embedded(settings: Settings, command: str, does: str, instead: str) -> None:
+    """Refuse `command` (which `does` something to the embedded store's own server or
+    files) when the configuration uses Neo4j, saying what to do there `instead`."""
+    if chosen_backend(settings) != "embedded":
+        from screengraph.graph.errors import EmbeddedOnly
+
+        raise EmbeddedOnly(
+            f"'screengraph {command}' {does}; this configuration uses Neo4j (NEO4J_URI is "
+            f"set): {instead}"
+        )
+
+
 def connect(settings: Settings | None = None) -> Backend:
     """Open the configured backend. Nothing connects until the first query."""
     settings = settings or load_settings()

@@ -9,6 +9,11 @@ class GraphError(Exception):
     """Base of every error raised by the graph layer."""
 
 
+class EmbeddedOnly(GraphError):
+    """A command for the embedded store's own server or files, asked of a configuration
+    that uses Neo4j."""
+
+
 class QueryTimeout(GraphError):
     """A query ran past its time limit and was stopped by the database."""
 

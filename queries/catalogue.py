@@ -56,6 +56,7 @@ QUESTION_MODULES = (
 _HEADER = re.compile(r"^//\s*(\w+):\s*(.*)$")
 _PARAM = re.compile(r"^(\w+):(\w+)(?:=(\S*))?(?:\s+in\s+(\S+))?$")
 _ENTITY_LABELS = tuple(label.value for label in Label)
+ANY_ENTITY = "Entity"  # `Param.entity` of a parameter that names an entity of any label
 _TYPE_WORDS = {
     "str": "text",
     "int": "a whole number",
@@ -71,7 +72,8 @@ class Param:
 
     `argument` makes it positional on the command line (its `metavar` names it
     there); `multiple` takes several of its `choices`. `entity` (a label) says the text
-    names an entity of that label: a name, Label:key or an identifier as well as its key.
+    names an entity of that label: a name, Label:key or an identifier as well as its key;
+    ANY_ENTITY, an entity of any label (its value becomes `Label:key`).
     """
 
     name: str

@@ -20,7 +20,7 @@ from screengraph.graph.backend import Backend
 from screengraph.graph.errors import QueryTimeout
 from screengraph.graph.identifiers import try_identifier
 from screengraph.graph.schema import Label, RelType
-from screengraph.queries.catalogue import Param, question
+from screengraph.queries.catalogue import ANY_ENTITY, Param, question
 from screengraph.queries.errors import QueryParameterError
 from screengraph.queries.namesakes import distinguish
 from screengraph.queries.search import check_label, resolve_entity, split_reference
@@ -89,8 +89,20 @@ def as_ref(backend: Backend, entity: EntityRef) -> Ref:
     "Connection path",
     "The shortest connections between two entities (names, Label:key or identifiers), "
     "within a hop limit: several when there are equally short ones, in a fixed order.",
-    Param("source", "str", argument=True, help="One end: a name, Label:key or an identifier."),
-    Param("target", "str", argument=True, help="The other end, named the same ways."),
+    Param(
+        "source",
+        "str",
+        argument=True,
+        entity=ANY_ENTITY,
+        help="One end: a name, Label:key or an identifier.",
+    ),
+    Param(
+        "target",
+        "str",
+        argument=True,
+        entity=ANY_ENTITY,
+        help="The other end, named the same ways.",
+    ),
     HOPS,
     PATHS,
 )

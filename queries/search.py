@@ -59,6 +59,7 @@ from screengraph.queries.errors import (
     UnknownIdentifier,
 )
 from screengraph.queries.namesakes import distinguish
+from screengraph.queries.paging import paging_params
 from screengraph.queries.provenance import alias_target, merged_into
 
 SEARCH_LABELS = tuple(label.value for label in Label)
@@ -156,16 +157,7 @@ def search(
         multiple=True,
         help="Only these kinds (all when none is given).",
     ),
-    Param("limit", "int", 20, required=False, low=1, high=100, help="Results on a page."),
-    Param(
-        "offset",
-        "int",
-        0,
-        required=False,
-        low=0,
-        high=10_000,
-        help="How many results to skip, for paging.",
-    ),
+    *paging_params(20, most=100),
 )
 def search_results(
     backend: Backend,

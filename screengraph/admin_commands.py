@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from screengraph.context import CliContext, pass_context
-from screengraph.graph.connect import chosen_backend
+from screengraph.graph.connect import chosen_backend, chosen_by, require_embedded
 from screengraph.graph.settings import SETTINGS
 from screengraph.loaders.migrate import migrate
 from screengraph.output import emit_json
@@ -49,7 +49,7 @@ def doctor(cli: CliContext, as_json: bool) -> None:
     else:
         click.echo(
             f"backend:   {info.backend}"
-            f"{' (chosen by NEO4J_URI)' if info.backend == 'neo4j' and cli.settings.backend == 'auto' else ''}"
+            + (f" (chosen by {why})" if (why := chosen_by(cli.settings)) else "")
         )
         click.echo(f"server:    {info.server_version}")
         click.echo(f"data:      {info.location}")
@@ -102,11 +102,12 @@ def reset(cli: CliContext, yes: bool) -> None:
 def stop(cli: CliContext) -> None:
     """Stop the embedded store's server now, instead of after SCREENGRAPH_EMBEDDED_IDLE_S
     seconds without a client."""
-    if chosen_backend(cli.settings) != "embedded":
-        raise click.ClickException(
-            "'screengraph stop' stops the embedded store's server; this configuration uses "
-            "Neo4j (NEO4J_URI is set), whose server you start and stop yourself."
-        )
+    require_embedded(
+        cli.settings,
+        "stop",
+        "stops the embedded store's server",
+        "start and stop the Neo4j server yourself",
+    )
     from screengraph.graph.embedded_keeper import stop_kept_server
 
     folder = cli.settings.data_dir

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from screengraph.context import CliContext, pass_context
-from screengraph.graph.connect import chosen_backend
+from screengraph.graph.connect import require_embedded
 from screengraph.graph.store_layout import LAYOUT_VERSION, check_openable, read_layout
 from screengraph.loaders.upgrade import steps_to_run, upgrade, what_will_change
 
@@ -46,12 +46,12 @@ def backup(cli: CliContext, path: Path) -> None:
 def restore(cli: CliContext, path: Path) -> None:
     """Replace the embedded store by the backup PATH. Refuses while any process uses the
     store (stop the web app and loads first); an idle server is stopped for it."""
-    if chosen_backend(cli.settings) != "embedded":
-        raise click.ClickException(
-            "'screengraph restore' restores the embedded store; this configuration uses Neo4j "
-            "(NEO4J_URI is set): restore a dump with neo4j-admin database load, as "
-            "docs/operations.md says."
-        )
+    require_embedded(
+        cli.settings,
+        "restore",
+        "restores the embedded store",
+        "restore a dump with neo4j-admin database load, as docs/operations.md says.",
+    )
     from screengraph.graph.falkor_snapshot import restore_backup
     from screengraph.loaders.writer import ListingWriter
 

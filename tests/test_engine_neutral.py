@@ -1,5 +1,6 @@
 """Backend differences live only in graph/: nothing above it asks which engine runs
-(`backend.dialect`) or reads the engines' internal ids (Cypher's `id(n)`,
+(`backend.dialect`, or a comparison with an engine's name: `chosen_backend(s) !=
+"embedded"`, `info.backend == "neo4j"`) or reads the engines' internal ids (Cypher's `id(n)`,
 `elementId(n)`: FalkorDB reuses them after deletes, and the two engines number
 differently). Cypher text is read from every string constant, f-strings included,
 and from the .cypher library; Python's own `id()` is not Cypher and is allowed."""
@@ -14,6 +15,7 @@ import pytest
 from tests.conftest import REPO
 
 ABOVE_GRAPH = ("queries", "webapp", "loaders", "screengraph")
+ENGINE_NAMES = frozenset({"neo4j", "falkordb", "embedded"})
 ENGINE_ID = re.compile(r"\b(?:id|elementId)\(\s*[A-Za-z_]\w*\s*\)")
 
 
@@ -23,6 +25,11 @@ def _crossings(path, root=REPO) -> list[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and node.attr == "dialect":
             found.append(f"{node.lineno}: asks which engine runs (.dialect)")
+        elif isinstance(node, ast.Compare) and any(
+            isinstance(side, ast.Constant) and side.value in ENGINE_NAMES
+            for side in (node.left, *node.comparators)
+        ):
+            found.append(f"{node.lineno}: compares with an engine's name")
         elif (
             isinstance(node, ast.Constant)
             and isinstance(node.value, str)
@@ -58,11 +65,13 @@ def test_no_package_above_graph_branches_on_the_engine_or_reads_engine_ids(packa
 def test_the_check_sees_an_engine_id_in_an_f_string_and_a_dialect_test(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text(
-        "def f(backend, label):\n"
+        "def f(backend, label, settings):\n"
         "    if backend.dialect == 'neo4j':\n"
         "        return f'MATCH (n:{label}) RETURN id(n)'\n"
+        "    if chosen_backend(settings) != 'embedded':\n"
+        "        return None\n"
         "    return id(label)\n",
         encoding="utf-8",
     )
     found = _crossings(sample, tmp_path)
-    assert [line.split(":")[1] for line in found] == ["2", "3"], found
+    assert sorted({line.split(":")[1] for line in found}) == ["2", "3", "4"], found

@@ -59,9 +59,6 @@ def _node(value: Any) -> tuple[str, str, dict] | None:
     return label, key, props if isinstance(props, dict) else {}
 
 
-_LABEL_BY_SLUG = {label.lower(): label for label in _ENTITY_LABELS}
-
-
 def _reference(value: Any) -> tuple[str, str, dict] | None:
     """(label, key, properties) of a map that names an entity: by a domain label and its key
     (`{label: "Show", key, name}`: the questions' rows nest them), or by its page here
@@ -73,9 +70,8 @@ def _reference(value: Any) -> tuple[str, str, dict] | None:
         url = value.get("url")
         if not isinstance(url, str):
             return None
-        slug = url.split("/")[1] if url.startswith("/") and not url.startswith("//") else ""
-        label = _LABEL_BY_SLUG.get(slug)
-        if label is None or url != entity_url(label, value["key"]):
+        label = next((lb for lb in _ENTITY_LABELS if url == entity_url(lb, value["key"])), None)
+        if label is None:
             return None
     name = value.get("display") or value.get("name") or value.get("title") or value["key"]
     return label, value["key"], {"name": name}

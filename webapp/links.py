@@ -2,12 +2,17 @@
 
 The questions (queries/) answer with labels and keys; the web app adds the links as it
 shows them, so no other surface carries web addresses and the routes can change here.
+A link starts with the app's own root (`request.script_root`: `/screengraph` when a proxy
+mounts it there and says so, as url_for's links do), so every link a page or a JSON twin
+gives, the graph view's nodes too, works behind the proxy.
 """
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import quote
+
+from flask import has_request_context, request
 
 from screengraph.graph.schema import Label
 
@@ -16,8 +21,10 @@ MAX_DEPTH = 64  # values nested deeper are left as they are
 
 
 def entity_url(label: str, key: str) -> str:
-    """The route of an entity page: a domain label's (else ValueError), the key quoted."""
-    return f"/{Label(label).value.lower()}/{quote(str(key), safe='')}"
+    """The address of an entity page: a domain label's (else ValueError), the key quoted,
+    under the app's root in a request."""
+    root = request.script_root if has_request_context() else ""
+    return f"{root}/{Label(label).value.lower()}/{quote(str(key), safe='')}"
 
 
 def with_urls(value: Any, depth: int = 0) -> Any:

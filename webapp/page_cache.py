@@ -172,7 +172,7 @@ def cached(render: Callable[[], Response], representation: str) -> Response:
     generation = get_backend().generation()
     if generation is None:  # a backend that tracks no writes: no cache, no ETag
         return render()
-    key = (representation, request.path, request.query_string)
+    key = (representation, request.script_root, request.path, request.query_string)
     found = page_cache().fetch(generation, key, lambda: _rendered(render))
     if isinstance(found, Response):  # an error, or a page that is not kept
         return found

@@ -9,7 +9,8 @@ from flask import Blueprint, request, url_for
 from screengraph.graph.shortest_paths import no_path_within
 from screengraph.queries import paths
 from screengraph.queries.catalogue import catalogue
-from screengraph.queries.errors import AmbiguousEntity, UnknownEntity
+from screengraph.queries.entity_params import EntityParameterError, resolve_entity_params
+from screengraph.queries.errors import AmbiguousEntity
 from screengraph.queries.namesakes import distinguish
 from screengraph.queries.search import resolve_entity
 from screengraph.webapp.errors import ANSWERED, ApiError, as_api_error
@@ -22,28 +23,18 @@ from screengraph.webapp.twins import page
 bp = Blueprint("connect", __name__)
 
 
-def _entity(text: str, key: str, side: str) -> dict:
-    """The entity one end names; ambiguous or unknown names carry their candidates, each
-    with the link that re-runs the search with it."""
-    backend = get_backend()
-    try:
-        return resolve_entity(backend, key if key else text)
-    except AmbiguousEntity as exc:
-        raise ApiError(
-            400,
-            "ambiguous",
-            f"{side.capitalize()}: {exc}",
-            side=side,
-            candidates=_reruns(exc.candidates, side),
-        ) from None
-    except UnknownEntity as exc:
-        raise ApiError(
-            404,
-            "not_found",
-            f"{side.capitalize()}: {exc}",
-            side=side,
-            candidates=_reruns(exc.suggestions, side),
-        ) from None
+def _unresolved(exc: EntityParameterError) -> ApiError:
+    """An end that names no single entity: its side, and its candidates or suggestions,
+    each with the link that re-runs the search with it."""
+    side = PATH_FIELDS[exc.parameter]
+    ambiguous = isinstance(exc.cause, AmbiguousEntity)
+    return ApiError(
+        400 if ambiguous else 404,
+        "ambiguous" if ambiguous else "not_found",
+        f"{side.capitalize()}: {exc.cause}",
+        side=side,
+        candidates=_reruns(exc.choices, side),
+    )
 
 
 def _rerun_url(**changes) -> str:
@@ -103,39 +94,44 @@ def _graph(answer: dict) -> dict:
     }
 
 
-# The path question's parameters as this form names them; the keys a chosen candidate
-# fills in are the form's own.
+# The path question's ends as this form names them: the text typed, and the `Label:key`
+# a chosen candidate fills in (which wins when given).
 PATH_FIELDS = {"source": "from", "target": "to"}
+CHOSEN_FIELDS = {"source": "from_key", "target": "to_key"}
 _FIELDS = ("from", "to", "from_key", "to_key", "max_hops", "paths")
+
+
+def _path_fields() -> dict[str, str]:
+    """The field each parameter of the path question is read from in this request."""
+    chosen = {p: f for p, f in CHOSEN_FIELDS.items() if request.args.get(f, "").strip()}
+    return {**PATH_FIELDS, **chosen}
 
 
 @page(bp, "/connect", "connect.html")
 def connect():
-    from_text, to_text = request.args.get("from", "").strip(), request.args.get("to", "").strip()
-    from_key, to_key = (
-        request.args.get("from_key", "").strip(),
-        request.args.get("to_key", "").strip(),
-    )
+    # The form shows the ends again as they were typed; the question reads its values
+    # (the chosen key before the text) through the catalogue's own parameters.
     data = {
-        "from_text": from_text,
-        "to_text": to_text,
-        "from_key": from_key,
-        "to_key": to_key,
+        **{field: request.args.get(field, "").strip() for field in _FIELDS[:4]},
         "max_hops": paths.DEFAULT_MAX_HOPS,
         "max_hops_limit": paths.MAX_HOPS,
         "paths_asked": paths.PATHS.default,
         "searched": False,
         "path": None,
     }
+    data["from_text"], data["to_text"] = data.pop("from"), data.pop("to")
     try:
-        asked = question_values(catalogue().get("path"), PATH_FIELDS, complete=False)
-        data["max_hops"], data["paths_asked"] = asked["max_hops"], asked["paths"]
-        if (from_text or from_key) and (to_text or to_key):
-            data.update(
-                _connection(
-                    from_text, from_key, to_text, to_key, data["max_hops"], data["paths_asked"]
-                )
-            )
+        asked = catalogue().get("path")
+        values = question_values(asked, _path_fields(), complete=False)
+        data["max_hops"], data["paths_asked"] = values["max_hops"], values["paths"]
+        if "source" in values and "target" in values:
+            try:
+                ends = resolve_entity_params(get_backend(), asked, values)
+            except EntityParameterError as exc:
+                raise _unresolved(exc) from None
+            data.update(_connection(ends))
+            data["from_text"] = data["from_text"] or data["source"]["name"]
+            data["to_text"] = data["to_text"] or data["target"]["name"]
     except (ApiError, *ANSWERED) as exc:  # shown on the form, which keeps what was typed
         error = as_api_error(exc)
         error.page = ("connect.html", data)
@@ -143,17 +139,18 @@ def connect():
     return data
 
 
-def _connection(
-    from_text: str, from_key: str, to_text: str, to_key: str, max_hops: int, how_many: int
-) -> dict:
-    source, target = _entity(from_text, from_key, "from"), _entity(to_text, to_key, "to")
-    distinguish(get_backend(), [source, target])
+def _connection(ends: dict) -> dict:
+    """The connection between the resolved ends (`Label:key`), within `max_hops`."""
+    backend = get_backend()
+    source, target = (resolve_entity(backend, ends[end]) for end in ("source", "target"))
+    distinguish(backend, [source, target])
+    max_hops = ends["max_hops"]
     answer = paths.connection_path(
-        get_backend(),
+        backend,
         paths.Ref(source["label"], source["key"]),
         paths.Ref(target["label"], target["key"]),
         max_hops=max_hops,
-        paths=how_many,
+        paths=ends["paths"],
     )
     steps = []
     for step in answer["path"]:
@@ -184,6 +181,4 @@ def _connection(
         # The other equally short connections, each as one sentence.
         "alternatives": [path_sentence(other) for other in answer["paths"][1:]],
         "longer": longer,
-        "from_text": from_text or source["name"],
-        "to_text": to_text or target["name"],
     }

@@ -17,6 +17,7 @@ from screengraph.queries.errors import AmbiguousEntity, QueryParameterError, Unk
 from screengraph.webapp.errors import ANSWERED, ApiError, as_api_error
 from screengraph.webapp.graphview import graph_from_results
 from screengraph.webapp.inputs import check_text, parse_json_param, question_values
+from screengraph.webapp.result_pages import run_page, window_params
 from screengraph.webapp.security import cross_site_notice
 from screengraph.webapp.store import get_backend
 from screengraph.webapp.twins import page
@@ -201,7 +202,12 @@ def canned(name: str):
     except UnknownQuery as exc:
         raise ApiError(404, "not_found", str(exc)) from None
     # `run` and `view` (the tab the results open in) belong to the page, not the question.
-    values = {k: ",".join(request.args.getlist(k)) for k in request.args if k not in PAGE_ARGS}
+    paging = {p.name for p in window_params(asked)}  # the page's own, like `run`
+    values = {
+        k: ",".join(request.args.getlist(k))
+        for k in request.args
+        if k not in PAGE_ARGS and k not in paging
+    }
     _check_view(request.args.get("view") or "Table")
     unknown = sorted(set(values) - {p.name for p in asked.parameters})
     if unknown:
@@ -225,10 +231,12 @@ def canned(name: str):
         except EntityParameterError as exc:
             raise _unresolved(exc, name, data) from None
         try:
-            results = catalogue().run(get_backend(), name, bound, max_rows=get_backend().max_rows)
+            paged = run_page(get_backend(), asked, bound)
         except QueryParameterError as exc:
             raise ApiError(400, "bad_parameter", str(exc)) from None
+        results = paged.results
         data["results"] = {**results.to_json(), "graph": graph_from_results(results, get_backend())}
+        data["page"] = paged.to_json()
     return data
 
 

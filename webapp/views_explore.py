@@ -19,7 +19,7 @@ from screengraph.queries.errors import (
     UnknownEntity,
     UnknownIdentifier,
 )
-from screengraph.queries.lists import MAX_OFFSET, SORT_WORDS
+from screengraph.queries.lists import SORT_WORDS
 from screengraph.queries.namesakes import distinguish_one
 from screengraph.queries.provenance import merged_into
 from screengraph.queries.search import (
@@ -253,7 +253,7 @@ def _sections(detail: dict, backend) -> list[dict]:
                     "title": group["role"].capitalize(),
                     "listed": True,
                     "count": counted.get(group["role"], len(group["shows"])),
-                    "count_url": _list_url(role=group["role"], offset=None),
+                    "count_url": _list_url(**FROM_THE_START, role=group["role"]),
                     "items": [
                         {**s, "note": _credit_note(s, group["role"], year=True)}
                         for s in group["shows"]
@@ -339,6 +339,16 @@ def list_paging(label: str) -> dict:
     return values
 
 
+# A list's paging parameters, dropped wherever a link starts the list again (another
+# sort, role or filter: a position belongs to one order and one set of filters).
+FROM_THE_START: dict[str, str | None] = {
+    "offset": None,
+    "after": None,
+    "before": None,
+    "last": None,
+}
+
+
 def _list_url(**changes) -> str:
     """This page's address with some list parameters changed (None drops one): the
     pager's, the sort's and the filters' links keep every other parameter."""
@@ -349,25 +359,24 @@ def _list_url(**changes) -> str:
 
 def _list_controls(label: str, detail: dict) -> dict:
     """What a long list's page shows about it: "1–50 of 790", the pager's links, the
-    sorts, the filters as given, and the address without them."""
+    sorts, the filters as given, and the address without them. "Next" and "previous"
+    carry the position of the row they start after or end before (queries/keyset.py),
+    with the offset that numbers their page; "last" reads the list backwards."""
     listed = detail["list"]
-    offset, limit, shown, total = (
-        listed["offset"],
-        listed["limit"],
-        listed["shown"],
-        listed["total"],
-    )
+    offset, limit, shown = listed["offset"], listed["limit"], listed["shown"]
     question = catalogue().get(LIST_QUESTIONS[label])
-    last = min(total, MAX_OFFSET + 1)
-    pages = {
-        name: _list_url(offset=start or None)
-        for name, start in (
-            ("first", 0 if offset else None),
-            ("previous", max(offset - limit, 0) if offset else None),
-            ("next", offset + limit if offset + limit < last else None),
+    pages = {}
+    if offset:
+        pages["first"] = _list_url(**FROM_THE_START)
+        back = {"offset": offset - limit if offset > limit else None}
+        if offset > limit and listed["previous"]:
+            back["before"] = listed["previous"]
+        pages["previous"] = _list_url(**{**FROM_THE_START, **back})
+    if listed["next"]:
+        pages["next"] = _list_url(
+            **{**FROM_THE_START, "after": listed["next"], "offset": offset + shown}
         )
-        if start is not None
-    }
+        pages["last"] = _list_url(**{**FROM_THE_START, "last": "1"})
     return {
         **listed,
         "noun": LIST_NOUNS[label],
@@ -378,16 +387,18 @@ def _list_controls(label: str, detail: dict) -> dict:
             {
                 "value": value,
                 "title": SORT_WORDS[value],
-                "url": _list_url(sort=value, offset=None),
+                "url": _list_url(**FROM_THE_START, sort=value),
                 "current": value == listed["sort"],
             }
             for value in question.param("sort").choices
         ],
         "groups": [
-            {**g, "url": _list_url(role=g["role"], offset=None)}
+            {**g, "url": _list_url(**FROM_THE_START, role=g["role"])}
             for g in detail.get("credit_groups", [])
         ],
-        "clear_url": _list_url(year_from=None, year_to=None, title=None, role=None, offset=None),
+        "clear_url": _list_url(
+            **FROM_THE_START, year_from=None, year_to=None, title=None, role=None
+        ),
     }
 
 

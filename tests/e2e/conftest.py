@@ -148,3 +148,39 @@ def record_problems(page) -> list[str]:
         lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
     )
     return problems
+
+
+class UnderPrefix:
+    """What a reverse proxy mounting the app at PREFIX does: strips the prefix from the path
+    and says so in X-Forwarded-Prefix (the app trusts one proxy hop)."""
+
+    PREFIX = "/sg"
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(self.PREFIX + "/"):
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"outside the prefix"]
+        environ["PATH_INFO"] = path[len(self.PREFIX) :]
+        environ["HTTP_X_FORWARDED_PREFIX"] = self.PREFIX
+        environ["HTTP_X_FORWARDED_FOR"] = environ.get("REMOTE_ADDR", "127.0.0.1")
+        return self.app(environ, start_response)
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def prefixed_site(request):
+    """The app with the sample data on each backend, mounted under UnderPrefix.PREFIX."""
+    from waitress.server import create_server
+
+    from tests.conftest import open_backend
+
+    backend = open_backend(request.param, request)
+    load_seed(backend)
+    app = make_app(backend, proxy_hops=1)
+    server = create_server(UnderPrefix(app.wsgi_app), host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()

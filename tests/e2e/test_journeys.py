@@ -182,39 +182,6 @@ def test_every_kind_of_page_loads_without_console_errors_or_failed_requests(watc
     assert [p for p in page.problems if not p.endswith("/person/eric-rochan")] == []
 
 
-class UnderPrefix:
-    """What a reverse proxy mounting the app at PREFIX does: strips the prefix from the path
-    and says so in X-Forwarded-Prefix (the app trusts one proxy hop)."""
-
-    PREFIX = "/sg"
-
-    def __init__(self, app):
-        self.app = app
-
-    def __call__(self, environ, start_response):
-        path = environ.get("PATH_INFO", "")
-        if not path.startswith(self.PREFIX + "/"):
-            start_response("404 Not Found", [("Content-Type", "text/plain")])
-            return [b"outside the prefix"]
-        environ["PATH_INFO"] = path[len(self.PREFIX) :]
-        environ["HTTP_X_FORWARDED_PREFIX"] = self.PREFIX
-        environ["HTTP_X_FORWARDED_FOR"] = environ.get("REMOTE_ADDR", "127.0.0.1")
-        return self.app(environ, start_response)
-
-
-@pytest.fixture
-def prefixed_site(request):
-    from waitress.server import create_server
-
-    backend = open_backend("embedded", request)
-    load_seed(backend)
-    app = make_app(backend, proxy_hops=1)
-    server = create_server(UnderPrefix(app.wsgi_app), host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-
-
 def test_the_front_end_loads_its_chunks_under_a_path_prefix(browser, prefixed_site):
     """The graph view's and the console's chunks resolve against app.js, wherever it is
     served (they were fetched from /static/dist/ at the site root: 404 behind the proxy)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html as html_module
 import re
 
+from screengraph.queries.catalogue import ANY_ENTITY, catalogue
 from screengraph.webapp.path_sentences import path_sentence, plain_text, step_sentences
 from tests.queries.conftest import load_records
 
@@ -114,6 +115,46 @@ def test_an_ambiguous_name_offers_candidates_that_rerun_the_path(client, backend
     assert "Jo Smith (b. 1970) acted in Other Smith Story, starring Léa Drucker" in text_of(rerun)
     error = client.get("/connect.json?from=Jo+Smith&to=Eric+Rochant").get_json()["error"]
     assert {c["key"] for c in error["candidates"]} == {"jo-smith--nm0000011", "jo-smith--nm0000012"}
+
+
+def test_the_ends_are_the_path_questions_entity_parameters_on_every_surface(client, backend):
+    """The connect form and the canned `path` page read their ends through the catalogue's
+    entity parameters: an ambiguous name gets the same candidates on both, each choice
+    re-running its own page with `Label:key`."""
+    source = catalogue().get("path").param("source")
+    assert source.entity == ANY_ENTITY and source.to_json()["entity"] == ANY_ENTITY
+    load_records(
+        backend,
+        "kims.jsonl",
+        [
+            {
+                "title": f"Kim Film {n}",
+                "year": 2000 + n,
+                "cast": ["Kim Lee"] if n else [],
+                "credits": [
+                    {
+                        "name": "Kim Lee",
+                        "ids": [f"imdb:nm00000{20 + n}"],
+                        "category": "actor",
+                        "birth_year": 1960 + n,
+                    }
+                ],
+            }
+            for n in range(2)
+        ],
+    )
+    canned = client.get("/queries/path.json?source=Kim+Lee&target=Eric+Rochant")
+    assert canned.status_code == 400
+    error = canned.get_json()["error"]
+    assert error["parameter"] == "source"
+    assert {c["key"] for c in error["candidates"]} >= {"kim-lee--nm0000020", "kim-lee--nm0000021"}
+    rerun = next(c["rerun"] for c in error["candidates"] if c["key"] == "kim-lee--nm0000020")
+    assert "source=Person:kim-lee--nm0000020" in rerun
+    chosen = client.get(rerun.replace("/queries/path", "/queries/path.json"))
+    assert chosen.status_code == 200, chosen.get_json()
+    form = client.get("/connect.json?from=Kim+Lee&to=Eric+Rochant").get_json()["error"]
+    assert form["side"] == "from" and form["message"].startswith("From: ")
+    assert {c["key"] for c in form["candidates"]} == {c["key"] for c in error["candidates"]}
 
 
 def test_no_connection_within_the_hops_offers_a_longer_search(client):

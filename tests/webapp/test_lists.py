@@ -9,7 +9,7 @@ import re
 import pytest
 
 from screengraph.queries.catalogue import catalogue
-from screengraph.queries.lists import MAX_OFFSET
+from screengraph.queries.paging import MAX_OFFSET
 from tests.queries.conftest import load_records
 from tests.webapp.conftest import make_app
 
@@ -58,16 +58,71 @@ def titles(html: str) -> list[str]:
     return re.findall(r'<a href="/show/[^"]+">([^<]+)</a>', html)
 
 
+def pager_links(html: str) -> dict[str, str]:
+    nav = html[html.index('<nav class="pager"') :]
+    nav = nav[: nav.index("</nav>")]
+    return {
+        re.search("[a-z]+", text.lower()).group(): url.replace("&amp;", "&")
+        for url, text in re.findall(r'<a (?:rel="\w+" )?href="([^"]+)">([^<]+)</a>', nav)
+    }
+
+
 def test_a_genre_pages_its_shows_with_the_true_total(client):
     html = client.get("/genre/war?limit=10").get_data(as_text=True)
     assert "1–10 of 24 shows." in html
     assert titles(html)[:10] == [f"Front {n:02d}" for n in range(10)]
-    assert 'rel="next" href="/genre/war?limit=10&amp;offset=10"' in html
-    assert 'rel="prev"' not in html
+    assert set(pager_links(html)) == {"next", "last"}
     last = client.get("/genre/war?limit=10&offset=20").get_data(as_text=True)
     assert "21–24 of 24 shows." in last and 'rel="next"' not in last
-    assert 'rel="prev" href="/genre/war?limit=10&amp;offset=10"' in last
+    previous = client.get(pager_links(last)["previous"]).get_data(as_text=True)
+    assert "11–20 of 24 shows." in previous
+    assert titles(previous)[:10] == [f"Front {n:02d}" for n in range(10, 20)]
     assert titles(last)[:4] == ["Front 20", "Front 21", "Front 22", "Undated Front"]
+
+
+@pytest.mark.parametrize("sort", ["title", "year", "-year"])
+def test_next_links_carry_the_last_rows_position_and_walk_the_whole_list(client, sort):
+    """Deep pages cost what the first does: 'next' starts after the last row's sort key
+    (no offset skipped), 'previous' ends before the first row's, 'last' reads backwards;
+    walked both ways, every show comes once, in the order of one whole-list page."""
+    whole = client.get(f"/genre/war.json?sort={sort}&limit=100").get_json()["detail"]["shows"]
+    url, walked, numbers = f"/genre/war?sort={sort}&limit=5", [], []
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        numbers.append(re.search(r"(\d+)–(\d+) of 24 shows", html).groups())
+        walked += re.findall(r'<li><a href="/show/[^"]+">([^<]+)</a>', html)
+        links = pager_links(html)
+        if "next" in links:
+            assert "after=" in links["next"] and "offset=" in links["next"]
+        url = links.get("next")
+    assert walked == [s["name"] for s in whole]
+    assert numbers == [("1", "5"), ("6", "10"), ("11", "15"), ("16", "20"), ("21", "24")]
+    back, html = [], client.get(pager_links(html)["previous"]).get_data(as_text=True)
+    assert "16–20 of 24 shows" in html and "before=" in pager_links(html)["previous"]
+    while True:
+        back = re.findall(r'<li><a href="/show/[^"]+">([^<]+)</a>', html) + back
+        if "previous" not in pager_links(html):
+            break
+        html = client.get(pager_links(html)["previous"]).get_data(as_text=True)
+    assert back == walked[:20]
+    first = client.get(f"/genre/war?sort={sort}&limit=5").get_data(as_text=True)
+    last = client.get(pager_links(first)["last"]).get_data(as_text=True)
+    assert "21–24 of 24 shows" in last and "next" not in pager_links(last)
+    assert re.findall(r'<li><a href="/show/[^"]+">([^<]+)</a>', last) == walked[20:]
+
+
+def test_a_position_from_elsewhere_is_refused_with_what_to_do(client):
+    by_title = client.get("/genre/war.json?limit=5").get_json()["detail"]["list"]["next"]
+    for args in (
+        f"sort=-year&after={by_title}",  # another order's position
+        "after=not-a-position",
+        "before=WzEsMl0",  # [1,2]: no show's position
+        f"after={by_title}&last=1",
+    ):
+        answer = client.get(f"/genre/war.json?{args}")
+        assert answer.status_code == 400, args
+        message = answer.get_json()["error"]["message"]
+        assert "follow the page's own links" in message or "give one of" in message, args
 
 
 def test_a_genre_sorts_by_year_both_ways_with_undated_shows_last(client):
@@ -202,3 +257,16 @@ def test_the_filmography_question_answers_the_cli_and_the_gallery_with_role_name
         ("Pat's Script", "writer"),
         ("Crowded Front", "cast"),
     ]
+
+
+def test_a_filmography_pages_by_position_across_its_role_groups(client):
+    whole = client.get("/person/pat-player.json?limit=100").get_json()["detail"]["credits"]
+    expected = [(g["role"], s["name"]) for g in whole for s in g["shows"]]
+    url, walked = "/person/pat-player.json?limit=3", []
+    while url:
+        data = client.get(url).get_json()
+        walked += [(g["role"], s["name"]) for g in data["detail"]["credits"] for s in g["shows"]]
+        url = data["list"]["pages"].get("next")
+    assert walked == expected and len(walked) == 11
+    last = client.get("/person/pat-player.json?limit=3&last=1").get_json()
+    assert (last["list"]["first"], last["list"]["last"]) == (10, 11)
