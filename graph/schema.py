@@ -178,10 +178,12 @@ _PROVENANCE_LOOKUP_INDEXES: tuple[tuple[str, str], ...] = (
     (ASSERTION_LABEL, "show"),
 )
 
-# An entity's page lists the decisions that made it (by survivor) or took from it.
+# An entity's page lists the decisions that made it (by survivor) or took from it; a
+# title without a year finds the show a merge took that title into (loaders/yearless.py).
 _CURATION_LOOKUP_INDEXES: tuple[tuple[str, str], ...] = (
     (DECISION_LABEL, "survivor"),
     (DECISION_LABEL, "merged"),
+    (ALIAS_LABEL, "title_key"),
 )
 
 

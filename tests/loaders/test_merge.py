@@ -517,3 +517,38 @@ def test_genres_merge_last_through_reloads_and_split_back(backend):
     assert _checksum(backend) == merged
     split_decision(backend, decision["id"])
     assert _checksum(backend) == before
+
+
+def test_a_yearless_listing_of_the_merged_title_lands_on_the_survivor(backend):
+    """The merged show's title without a year names the survivor, as it named the merged
+    show before: one show of that title existed, one still does (by the merge)."""
+    _wire(backend)
+    merge_entities(backend, "Show", "the-wire--2002", "wire-the--2002")
+    record = {"title": "Wire, The", "cast": ["Wood Harris"]}
+    preview = Loader(backend, dry_run=True).load([SourceText("new.jsonl", json.dumps(record))])
+    shows = {
+        item["name"]: (item["key"], item["outcome"], item["rule"])
+        for item in preview.matching["names"]
+        if item["label"] == "Show"
+    }
+    assert shows["Wire, The"] == ("the-wire--2002", "joins", "merge decision")
+    _load(backend, "yearless.jsonl", [record])
+    shows = backend.run_read(
+        "MATCH (s:Show) WHERE s.key CONTAINS 'wire' RETURN s.key ORDER BY s.key"
+    ).rows
+    assert shows == [["the-wire--2002"]]
+    assert ("ACTED_IN", "wood-harris", False, 1) in _show_edges(backend, "the-wire--2002")
+
+
+def test_a_yearless_title_of_a_merged_show_and_another_show_is_ambiguous(backend):
+    """A second show of the merged title (another year) makes the yearless title
+    ambiguous, as two live shows of one title do: it stays a show of its own."""
+    _wire(backend)
+    merge_entities(backend, "Show", "the-wire--2002", "wire-the--2002")
+    _load(backend, "remake.jsonl", [{"title": "Wire, The", "year": 2031, "cast": ["A. N. Other"]}])
+    summary = _load(backend, "yearless.jsonl", [{"title": "Wire, The", "cast": ["Wood Harris"]}])
+    assert any("could be any of the-wire--2002, wire-the--2031" in w for w in summary.warnings)
+    shows = backend.run_read(
+        "MATCH (s:Show) WHERE s.key CONTAINS 'wire' RETURN s.key ORDER BY s.key"
+    ).rows
+    assert shows == [["the-wire--2002"], ["wire-the"], ["wire-the--2031"]]
