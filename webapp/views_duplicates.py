@@ -19,10 +19,16 @@ from typing import Any
 
 from flask import Blueprint, current_app, request, session
 
-from screengraph.loaders.decisions import SPLIT, DecisionNotFound, list_decisions
+from screengraph.loaders.decisions import (
+    SPLIT,
+    DecisionNotFound,
+    list_decisions,
+    unfinished_decision,
+)
 from screengraph.loaders.merge import (
     MERGEABLE,
     MergeRefused,
+    finish_decisions,
     merge_entities,
     plan_merge,
     split_decision,
@@ -105,6 +111,7 @@ def _search_state(label: str) -> dict[str, Any]:
         "last_of_others": sorted(name for name in searches.last if name != label),
         "shown_max": SHOWN_PAIRS,
         "mergeable": label in MERGEABLE,
+        "pending_decision": _pending("merge"),
     }
 
 
@@ -132,6 +139,27 @@ def _require_holder() -> None:
         )
 
 
+def _pending(then: str) -> dict[str, str] | None:
+    """The merge or split stopped midway (killed) that waits to be finished, if any: the
+    pages say so and offer to finish it (`screengraph decisions --finish`)."""
+    pending = unfinished_decision(get_backend(), then)
+    return pending.to_json() if pending is not None else None
+
+
+def _refuse_while_unfinished(then: str) -> None:
+    """A merge or split previewed or made over one stopped midway would read or write a
+    half-merged graph: refuse, on the merges page, which offers to finish it."""
+    pending = unfinished_decision(get_backend(), then)
+    if pending is not None:
+        raise ApiError(
+            409,
+            "decision_unfinished",
+            str(pending),
+            page=("decisions.html", _decisions_page()),
+            pending_decision=pending.to_json(),
+        )
+
+
 def _form_text(name: str, what: str) -> str:
     value = (request.form.get(name) or "").strip()
     if not value:
@@ -146,6 +174,7 @@ def merge():
     label = _label()
     survivor = _form_text("survivor", "the key of the entity that stays")
     merged = _form_text("merged", "the key of the entity merged into it")
+    _refuse_while_unfinished("merge")
     why = (request.form.get("why") or "").strip()[:500] or None
     backend = get_backend()
     try:
@@ -178,6 +207,7 @@ def _decisions_page(notice: str | None = None) -> dict[str, Any]:
         "decisions": rows,
         "notice": notice,
         "split_preview": None,
+        "pending_decision": _pending("merge or split"),
     }
 
 
@@ -198,6 +228,7 @@ def split():
     _require_holder()
     decision_id = _form_text("decision", "the id of the merge to undo")
     why = (request.form.get("why") or "").strip()[:500] or None
+    _refuse_while_unfinished("split")
     backend = get_backend()
     try:
         if request.form.get("confirm") != "yes":
@@ -214,3 +245,19 @@ def split():
         f"Split: {done['merged_name']} and {done['survivor_name']} are two again "
         f"(decision {done['id']})."
     )
+
+
+@page(bp, "/decisions/finish", "decisions.html", methods=("POST",))
+def finish():
+    """Finish the merges and splits stopped midway, as they were going (`screengraph
+    decisions --finish`), then the list again."""
+    _require_holder()
+    finished = finish_decisions(get_backend())
+    notice = " ".join(
+        f"Finished decision {done['id']}, stopped midway: {done.get('merged_name') or done['merged']}"
+        f" and {done.get('survivor_name') or done['survivor']} are now {done['status']}."
+        for done in finished
+    )
+    return _decisions_page(notice or "No merge or split was stopped midway: nothing to finish.") | {
+        "finished": [done["id"] for done in finished]
+    }
