@@ -6,7 +6,8 @@ each merge with a Split button (`screengraph split`).
 
 A search runs in the background (webapp/duplicates_job.py: ~22 s at 10^5 people): the
 page starts one, shows it running, then its result, kept with when it ran and whether the
-store has changed since.
+store has changed since; kept in the store, so every web process shows the same
+(webapp/duplicates_state.py).
 
 The token is sent once, in a POST (CSRF-checked, throttled as on the ingest page); the
 session then remembers that this browser holds it, as the load history's pages do (one
@@ -36,6 +37,7 @@ from screengraph.loaders.merge import (
 )
 from screengraph.queries.duplicates import DEFAULT_MIN_SCORE, LABELS, MAX_BONUS
 from screengraph.webapp.duplicates_job import SearchRunning, jobs
+from screengraph.webapp.duplicates_state import catalogue_version
 from screengraph.webapp.errors import ApiError, wants_json
 from screengraph.webapp.links import entity_url
 from screengraph.webapp.store import get_backend
@@ -95,9 +97,10 @@ def duplicates():
 
 
 def _search_state(label: str) -> dict[str, Any]:
-    searches = jobs()
-    running, last = searches.running, searches.last.get(label)
-    shown = last.to_json(get_backend().generation()) if last is not None else None
+    searches, backend = jobs(), get_backend()
+    running, lasts = searches.running(backend), searches.last(backend)
+    last = lasts.get(label)
+    shown = last.to_json(catalogue_version(backend)) if last is not None else None
     if shown is not None and shown["report"] is not None:
         for pair in shown["report"]["pairs"]:
             for node in (pair["a"], pair["b"]):
@@ -106,9 +109,9 @@ def _search_state(label: str) -> dict[str, Any]:
         "holder": True,
         "label": label,
         "min_score": last.min_score if last is not None else DEFAULT_MIN_SCORE,
-        "running": running.to_json() if running is not None else None,
+        "running": running,
         "last": shown,
-        "last_of_others": sorted(name for name in searches.last if name != label),
+        "last_of_others": sorted(name for name in lasts if name != label),
         "shown_max": SHOWN_PAIRS,
         "mergeable": label in MERGEABLE,
         "pending_decision": _pending("merge"),
