@@ -311,6 +311,25 @@ def test_the_commands_preview_merge_list_and_split(tmp_path):
     )
 
 
+def test_the_tables_of_decisions_and_loads_keep_ids_whole_in_a_narrow_terminal(tmp_path):
+    """The ids a maintainer copies into `split` or `undo` are never folded over two lines,
+    even in an 80-column terminal."""
+    runner = CliRunner(env={"COLUMNS": "80"})
+    base = ["--backend", "embedded", "--data-dir", str(tmp_path / "store")]
+    listing = tmp_path / "crew.jsonl"
+    listing.write_text("\n".join(json.dumps(r) for r in [LA_HAINE, ASSASSINS]))
+    assert runner.invoke(main, [*base, "load", str(listing)]).exit_code == 0
+    merged = runner.invoke(
+        main,
+        [*base, "merge", "Mathieu Kassovitz", "Matthieu Kassovitz", "--why", "one", "--yes"],
+    )
+    assert merged.exit_code == 0, merged.output
+    decision = json.loads(runner.invoke(main, [*base, "decisions", "--json"]).output)[0]["id"]
+    load = json.loads(runner.invoke(main, [*base, "loads", "--json"]).output)[0]["id"]
+    assert f"│ {decision} │" in runner.invoke(main, [*base, "decisions"]).output
+    assert f"│ {load} │" in runner.invoke(main, [*base, "loads"]).output
+
+
 def test_merges_chain_and_split_back_in_reverse_order(backend):
     _loaded(backend)
     _load(backend, "more.jsonl", [{"title": "Cut", "year": 2003, "cast": ["Mathieu Kasovitz"]}])
