@@ -6,6 +6,9 @@ the lease. Two apps, each with its own connection to the store, on both backends
 from __future__ import annotations
 
 import os
+import time
+
+import requests
 
 from screengraph.graph.falkor_backend import FalkorBackend
 from screengraph.graph.neo4j_backend import Neo4jBackend
@@ -17,9 +20,11 @@ from screengraph.webapp.duplicates_state import (
     take_lease,
 )
 from tests.queries.conftest import load_records
+from tests.webapp.conftest import INGEST_TOKEN, csrf_from
 from tests.webapp.holders import SEARCH_WAIT_S, searches, token_holder
 from tests.webapp.test_duplicates_page import CREW
 from tests.webapp.test_ingest import error_code
+from tests.webapp.test_two_app_processes import two_apps  # noqa: F401  (a fixture)
 
 
 def _second_connection(backend, request):
@@ -91,3 +96,35 @@ def test_a_search_held_by_another_process_is_shown_running_and_its_lease_expires
     assert searches(visitor).wait(SEARCH_WAIT_S)
     release_lease(backend, elsewhere)  # too late: it holds nothing any more
     assert visitor.get("/duplicates.json").get_json()["last"]["status"] == "done"
+
+
+def test_a_search_through_one_serving_process_is_seen_done_through_another(
+    two_apps,  # noqa: F811  (the fixture imported above)
+    neo4j,
+):
+    """Two real `screengraph serve` processes on one Neo4j (as issue 14 runs the app): the
+    search started through the first is shown, done, through the second."""
+    load_records(neo4j, "crew.jsonl", CREW)
+    first, second = two_apps
+    visitor = requests.Session()
+    csrf = csrf_from(visitor.get(f"{first}/duplicates", timeout=10).text)
+    given = visitor.post(
+        f"{first}/duplicates.json", data={"csrf_token": csrf, "token": INGEST_TOKEN}, timeout=30
+    )
+    assert given.status_code == 200, given.text
+    started = visitor.post(
+        f"{first}/duplicates/search.json",
+        data={"csrf_token": csrf, "label": "Person"},
+        timeout=30,
+    )
+    assert started.status_code == 200, started.text
+    deadline = time.monotonic() + SEARCH_WAIT_S
+    while True:
+        seen = visitor.get(f"{second}/duplicates.json?label=Person", timeout=10).json()
+        if seen["last"] is not None or time.monotonic() > deadline:
+            break
+        assert seen["running"] is not None, seen  # running, until its result is kept
+        time.sleep(0.2)
+    pairs = [(p["a"]["key"], p["b"]["key"]) for p in seen["last"]["report"]["pairs"]]
+    assert pairs == [("mathieu-kassovitz", "matthieu-kassovitz")]
+    assert seen["running"] is None
