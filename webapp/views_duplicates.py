@@ -47,6 +47,7 @@ from screengraph.webapp.views_ingest import _web_origin
 
 bp = Blueprint("duplicates", __name__)
 SHOWN_PAIRS = 200
+_PRESENT = "UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN k"
 
 
 def _holder() -> bool:
@@ -102,7 +103,9 @@ def _search_state(label: str) -> dict[str, Any]:
     last = lasts.get(label)
     shown = last.to_json(catalogue_version(backend)) if last is not None else None
     if shown is not None and shown["report"] is not None:
-        for pair in shown["report"]["pairs"]:
+        pairs = shown["report"]["pairs"]
+        _mark_gone(label, pairs, shown["store_changed"])
+        for pair in pairs:
             for node in (pair["a"], pair["b"]):
                 node["url"] = entity_url(label, node["key"])
     return {
@@ -116,6 +119,23 @@ def _search_state(label: str) -> dict[str, Any]:
         "mergeable": label in MERGEABLE,
         "pending_decision": _pending("merge"),
     }
+
+
+def _mark_gone(label: str, pairs: list[dict[str, Any]], store_changed: bool | None) -> None:
+    """A kept result outlives the merges made from it: each pair says which of its
+    entities the graph no longer has (merged away or undone since), and offers no merge
+    of them. Read only once the store has changed since the search."""
+    present: set[str] | None = None
+    if store_changed is not False and pairs:
+        keys = sorted({node["key"] for pair in pairs for node in (pair["a"], pair["b"])})
+        rows = get_backend().run_read(_PRESENT.format(label=label), {"keys": keys}, max_rows=0)
+        present = {row[0] for row in rows.rows}
+    for pair in pairs:
+        pair["gone"] = [
+            node["key"]
+            for node in (pair["a"], pair["b"])
+            if present is not None and node["key"] not in present
+        ]
 
 
 @page(bp, "/duplicates/search", "duplicates.html", methods=("POST",))

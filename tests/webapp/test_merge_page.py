@@ -178,3 +178,19 @@ def test_finishing_without_the_token_is_refused_and_with_nothing_pending_says_so
     holder = token_holder(backend, "/decisions")
     done = holder.post("/decisions/finish.json").get_json()
     assert done["finished"] == [] and "nothing to finish" in done["notice"]
+
+
+def test_the_kept_search_says_which_pairs_were_merged_since_and_offers_no_merge_of_them(backend):
+    load_records(backend, "crew.jsonl", CREW)
+    visitor = token_holder(backend, "/duplicates.json")
+    found = search_duplicates(visitor)["last"]["report"]["pairs"]
+    assert [pair["gone"] for pair in found] == [[]]
+    merged = visitor.post("/duplicates/merge.json", **PAIR, confirm="yes")
+    assert merged.status_code == 200, merged.get_data(as_text=True)
+
+    kept = visitor.get("/duplicates.json").get_json()["last"]
+    assert kept["store_changed"] is True
+    assert [pair["gone"] for pair in kept["report"]["pairs"]] == [["matthieu-kassovitz"]]
+    page = visitor.get("/duplicates").get_data(as_text=True)
+    assert "matthieu-kassovitz: no longer in the graph (merged or undone since)" in page
+    assert 'class="merge-pair"' not in page
