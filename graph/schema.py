@@ -135,7 +135,17 @@ CHANGE_LABEL = "LoadChange"
 REPLACED_LABEL = "Replaced"
 # An undo's journal (loaders/undo.py): the steps it has still to apply, one node each.
 UNDO_STEP_LABEL = "UndoStep"
-HISTORY_LABELS: tuple[str, ...] = (LOAD_LABEL, CHANGE_LABEL, REPLACED_LABEL, UNDO_STEP_LABEL)
+# The duplicate finder's state, shared by every web process (webapp/duplicates_state.py):
+# the search running (a lease) and the last result of each label. Kept, and left out of
+# the catalogue (checksum, exports, a bulk load's emptiness), as the load history is.
+SEARCH_LABEL = "DuplicatesSearch"
+HISTORY_LABELS: tuple[str, ...] = (
+    LOAD_LABEL,
+    CHANGE_LABEL,
+    REPLACED_LABEL,
+    UNDO_STEP_LABEL,
+    SEARCH_LABEL,
+)
 
 # Curation decisions (graph/decisions.py, loaders/merge.py; docs/data-model.md): one
 # `Decision` node per merge a maintainer made (who, when, why, and the before-images a
@@ -158,6 +168,7 @@ KEYED_LABELS: tuple[str, ...] = (
     LOAD_LABEL,
     CHANGE_LABEL,
     UNDO_STEP_LABEL,
+    SEARCH_LABEL,
     DECISION_LABEL,
     ALIAS_LABEL,
 )
@@ -178,10 +189,12 @@ _PROVENANCE_LOOKUP_INDEXES: tuple[tuple[str, str], ...] = (
     (ASSERTION_LABEL, "show"),
 )
 
-# An entity's page lists the decisions that made it (by survivor) or took from it.
+# An entity's page lists the decisions that made it (by survivor) or took from it; a
+# title without a year finds the show a merge took that title into (loaders/yearless.py).
 _CURATION_LOOKUP_INDEXES: tuple[tuple[str, str], ...] = (
     (DECISION_LABEL, "survivor"),
     (DECISION_LABEL, "merged"),
+    (ALIAS_LABEL, "title_key"),
 )
 
 

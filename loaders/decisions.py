@@ -66,22 +66,46 @@ _UNFINISHED = (
 
 
 class DecisionUnfinished(GraphError):
-    """A merge or split stopped midway: nothing may load until it is finished (a
-    GraphError, so the CLI and the web app say it as they say other refusals)."""
+    """A merge or split stopped midway: nothing may load, merge or split until it is
+    finished (a GraphError, so the CLI and the web app say it as they say other refusals).
+    `then`: what waits for it ("load", "merge"...)."""
 
-    def __init__(self, decision_id: str, status: str, merged: str, survivor: str):
-        self.decision_id = decision_id
+    def __init__(
+        self, decision_id: str, status: str, merged: str, survivor: str, then: str = "load"
+    ):
+        self.decision_id, self.status = decision_id, status
+        self.merged, self.survivor = merged, survivor
         super().__init__(
             f"decision {decision_id} ({merged} into {survivor}) stopped midway while "
-            f"{status}: run `screengraph decisions --finish` to finish it, then load"
+            f"{status}: run `screengraph decisions --finish` (or Finish on the web app's "
+            f"/decisions page) to finish it, then {then}"
         )
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "id": self.decision_id,
+            "status": self.status,
+            "merged": self.merged,
+            "survivor": self.survivor,
+            "message": str(self),
+        }
+
+
+def unfinished_decision(backend: Backend, then: str = "load") -> DecisionUnfinished | None:
+    """The merge or split stopped midway that waits to be finished, if one does (the
+    oldest), as the refusal it causes."""
+    rows = backend.run_read(_UNFINISHED, {"statuses": list(UNFINISHED)}, max_rows=0).rows
+    if not rows:
+        return None
+    decision_id, status, merged, survivor = rows[0]
+    return DecisionUnfinished(decision_id, status, merged, survivor, then)
 
 
 def check_no_unfinished_decision(backend: Backend) -> None:
     """Refuse (DecisionUnfinished) while a merge or split waits to be finished."""
-    rows = backend.run_read(_UNFINISHED, {"statuses": list(UNFINISHED)}, max_rows=0).rows
-    if rows:
-        raise DecisionUnfinished(*rows[0])
+    pending = unfinished_decision(backend)
+    if pending is not None:
+        raise pending
 
 
 class DecisionNotFound(LookupError):

@@ -9,8 +9,8 @@ Rules, as the key rules decided them (graph/keys.py):
 - `folded name`: the name gives the node's key once case, accents and punctuation are
   folded, spelled otherwise (`LEA DRUCKER` joins `Léa Drucker`), or the key rules chose the
   node by its name (a title without a year, an identified record adopting a name-only node);
-- `merge decision`: the name was the key of an entity a maintainer merged into this one
-  (loaders/merge.py left an alias from it);
+- `merge decision`: the name was the key (for a show, the title) of an entity a
+  maintainer merged into this one (loaders/merge.py left an alias from it);
 - `this input`: a node this input creates, named again (perhaps spelled otherwise).
 Names are listed up to MATCHES_LISTED (the counts cover more); near-misses are looked up
 for listed new names only, with a few indexed reads per batch. What a dry run remembers
@@ -24,7 +24,7 @@ from collections import Counter
 from typing import Any
 
 from screengraph.graph.backend import Backend
-from screengraph.graph.keys import alias_key, company_key, person_key
+from screengraph.graph.keys import alias_key, company_key, person_key, show_key
 from screengraph.graph.schema import ALIAS_LABEL, DISPLAY, Label
 from screengraph.loaders.plan import Entity, ListingPlan
 from screengraph.loaders.suspicious import suspicious_name, suspicious_year
@@ -42,7 +42,16 @@ _NAME_KEYS = {Label.PERSON.value: person_key, Label.COMPANY.value: company_key}
 _STORED = (
     "UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN k, n.{display}, coalesce(n.ids, [])"
 )
-_ALIASES = f"UNWIND $keys AS k MATCH (a:{ALIAS_LABEL} {{key: k}}) RETURN a.key, a.into"
+# What a merge left for a spelling: an alias of its name key (people, companies), or of
+# its title without a year (shows, whatever year the listing gives: loaders/merge.py).
+BY_KEY, BY_TITLE = "key", "title"
+_ALIASES = {
+    BY_KEY: f"UNWIND $keys AS k MATCH (a:{ALIAS_LABEL} {{key: k}}) RETURN a.key, a.into",
+    BY_TITLE: (
+        f"UNWIND $keys AS k MATCH (a:{ALIAS_LABEL} {{title_key: k}}) "
+        f"WHERE a.label = '{Label.SHOW.value}' RETURN k, a.into"
+    ),
+}
 
 
 class MatchReport:
@@ -77,7 +86,7 @@ class MatchReport:
         for entity, ids, plan in named:
             entry = self._entry(entity, ids, stored.get((entity.label, entity.key)))
             alias = _alias_of(entity)
-            if entry["rule"] in (EXACT, FOLDED) and alias and aliases.get(alias) == entity.key:
+            if entry["rule"] in (EXACT, FOLDED) and entity.key in aliases.get(alias, ()):
                 entry["rule"] = MERGE_DECISION
             self.counts[entry["outcome"]] += 1
             if entry["rule"]:
@@ -124,12 +133,18 @@ class MatchReport:
             self._created.add(ident)
         return entry
 
-    def _aliases(self, entities: list[Entity]) -> dict[str, str]:
-        """alias key -> survivor key, for the names of this batch a merge took."""
-        keys = sorted({key for key in map(_alias_of, entities) if key is not None})
-        if self.backend is None or not keys:
-            return {}
-        return dict(self.backend.run_read(_ALIASES, {"keys": keys}, max_rows=0).rows)
+    def _aliases(self, entities: list[Entity]) -> dict[tuple[str, str] | None, set[str]]:
+        """(how, alias key) -> survivor keys, for the names of this batch a merge took."""
+        wanted = {alias for alias in map(_alias_of, entities) if alias is not None}
+        found: dict[tuple[str, str] | None, set[str]] = {}
+        if self.backend is None:
+            return found
+        for how, query in _ALIASES.items():
+            keys = sorted(key for each, key in wanted if each == how)
+            if keys:
+                for key, into in self.backend.run_read(query, {"keys": keys}, max_rows=0).rows:
+                    found.setdefault((how, key), set()).add(into)
+        return found
 
     def _stored(self, idents: set[tuple[str, str]]) -> dict[tuple[str, str], tuple]:
         """(label, key) -> (display name, identifiers) of the nodes the store has."""
@@ -187,11 +202,13 @@ def _where(plan: ListingPlan) -> str:
     return ref.file if ref.record is None else f"{ref.file} record {ref.record}"
 
 
-def _alias_of(entity: Entity) -> str | None:
-    """The alias a merge would have left for this spelling, when it is not the entity's own
-    key (graph.keys.alias_key)."""
+def _alias_of(entity: Entity) -> tuple[str, str] | None:
+    """How to find the alias a merge would have left for this spelling, when it is not the
+    entity's own key (graph.keys.alias_key): by name key, or for a show by its title."""
+    if entity.label == Label.SHOW.value:
+        return BY_TITLE, show_key(entity.spelling)
     name_key = _NAME_KEYS.get(entity.label)
     if name_key is None:
         return None
     key = name_key(entity.spelling)
-    return alias_key(entity.label, key) if key and key != entity.key else None
+    return (BY_KEY, alias_key(entity.label, key)) if key and key != entity.key else None

@@ -125,7 +125,8 @@ _SET_LISTING_SHOWS = f"UNWIND $rows AS l MATCH (x:{LISTING_LABEL} {{key: l[0]}})
 _SET_MENTIONS = f"UNWIND $rows AS l MATCH (x:{LISTING_LABEL} {{key: l[0]}}) SET x.mentions = l[1]"
 _PUT_ALIASES = (
     f"UNWIND $rows AS a MERGE (x:{ALIAS_LABEL} {{key: a[0]}}) "
-    "SET x.label = $label, x.name_key = a[1], x.into = $into, x.decision = $decision"
+    "SET x.label = $label, x.name_key = a[1], x.title_key = a[2], x.into = $into, "
+    "x.decision = $decision"
 )
 _DELETE_ALIASES = f"UNWIND $keys AS k MATCH (a:{ALIAS_LABEL} {{key: k}}) DELETE a"
 _POINT_ALIASES = f"UNWIND $keys AS k MATCH (a:{ALIAS_LABEL} {{key: k}}) SET a.into = $into"
@@ -465,6 +466,23 @@ def _name_keys(label: str, node: dict[str, Any]) -> set[str]:
     return {key for key in keys if key}
 
 
+def _alias_titles(label: str, node: dict[str, Any]) -> dict[str, str]:
+    """For a show, the title without a year (`title_key`) behind each of its name keys: a
+    listing giving that title without a year meant this show when it was the only one of
+    its title, so the alias keeps the title for the loaders' yearless rule
+    (loaders/yearless.py). Other labels have no titles."""
+    if label != Label.SHOW.value:
+        return {}
+    titles = {node["key"]: node.get("title_key"), node.get(NAME_KEY): node.get("title_key")}
+    titles.update(
+        {
+            _show_name_key(spelling, node): show_key(spelling)
+            for spelling in _votes(node, DISPLAY[label])
+        }
+    )
+    return {key: title for key, title in titles.items() if key and title}
+
+
 def _plan_aliases(backend: Backend, plan: MergePlan) -> None:
     label = plan.label
     wanted = sorted(_name_keys(label, plan.merged) - _name_keys(label, plan.survivor))
@@ -511,6 +529,7 @@ def _forward(plan: MergePlan, decision_id: str) -> list[tuple[str, Mapping[str, 
     creates what was deleted first, MERGEs aliases), so the list applied again from its
     start, whatever part of it (or of its split) was applied, ends in the merged graph."""
     label, nodes = plan.label, {"label": plan.label}
+    titles = _alias_titles(label, plan.merged)
     return [
         (_DELETE_NODE.format(**nodes), {"key": plan.merged_key}),
         (_DELETE_EDGES.format(**nodes), {"key": plan.survivor_key, "shows": plan.shows}),
@@ -523,7 +542,7 @@ def _forward(plan: MergePlan, decision_id: str) -> list[tuple[str, Mapping[str, 
         (
             _PUT_ALIASES,
             {
-                "rows": [[alias_key(label, k), k] for k in plan.aliases],
+                "rows": [[alias_key(label, k), k, titles.get(k)] for k in plan.aliases],
                 "label": label,
                 "into": plan.survivor_key,
                 "decision": decision_id,

@@ -18,6 +18,7 @@ from functools import lru_cache
 from itertools import count
 
 from screengraph.graph.schema import (
+    ALIAS_LABEL,
     ASSERTED_BY,
     ASSERTION_LABEL,
     CHANGE_LABEL,
@@ -337,6 +338,13 @@ EXISTING_LISTINGS = (
 SHOWS_BY_TITLE = (
     "UNWIND $title_keys AS tk MATCH (s:Show {title_key: tk}) "
     "RETURN tk AS title_key, collect(s.key) AS keys"
+)
+# The shows a merge took a title into: the merged show's title names its survivor
+# (loaders/merge.py leaves the title on the alias of each of the merged show's name keys).
+SHOWS_MERGED_BY_TITLE = (
+    f"UNWIND $title_keys AS tk MATCH (a:{ALIAS_LABEL} {{title_key: tk}}) "
+    f"WHERE a.label = '{Label.SHOW.value}' "
+    "RETURN tk AS title_key, collect(DISTINCT a.into) AS keys"
 )
 
 

@@ -81,6 +81,7 @@ from screengraph.loaders.statements import (
     SHOW,
     SHOW_COLUMNS,
     SHOWS_BY_TITLE,
+    SHOWS_MERGED_BY_TITLE,
     upsert_statement,
 )
 
@@ -209,10 +210,15 @@ class ListingWriter:
         return {r["key"]: r for r in rows.records()}
 
     def shows_by_title(self, title_keys: Iterable[str]) -> dict[str, list[str]]:
-        rows = self.backend.run_read(
-            SHOWS_BY_TITLE, {"title_keys": sorted(set(title_keys))}, max_rows=0
-        )
-        return {r["title_key"]: r["keys"] for r in rows.records()}
+        """The shows each title (without a year) names: those of that title, and those a
+        merge took a show of that title into."""
+        params = {"title_keys": sorted(set(title_keys))}
+        found: dict[str, list[str]] = {}
+        for query in (SHOWS_BY_TITLE, SHOWS_MERGED_BY_TITLE):
+            for row in self.backend.run_read(query, params, max_rows=0).records():
+                keys = found.setdefault(row["title_key"], [])
+                keys.extend(key for key in row["keys"] if key not in keys)
+        return found
 
     # -- the batch ----------------------------------------------------------
 

@@ -198,6 +198,7 @@ def decisions(cli: CliContext, limit: int, as_json: bool, finish: bool) -> None:
     emit(
         Results(list(shown), [[row[i] for i in index] for row in results.rows]),
         title="Decisions",
+        whole=("id",),
     )
 
 

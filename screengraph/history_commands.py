@@ -42,7 +42,7 @@ def loads(ctx: click.Context, cli: CliContext, limit: int, as_json: bool) -> Non
     if as_json:
         emit_json([dict(zip(results.columns, row)) for row in results.rows])
     else:
-        emit(_narrow(results), title="Loads")
+        emit(_narrow(results), title="Loads", whole=("id", "status", "listings"))
 
 
 def _narrow(results: Results) -> Results:

@@ -27,7 +27,14 @@ def format_option(func):
     return func
 
 
-def emit(results: Results, fmt: str = "table", *, title: str | None = None) -> None:
+def emit(
+    results: Results,
+    fmt: str = "table",
+    *,
+    title: str | None = None,
+    whole: tuple[str, ...] = (),
+) -> None:
+    """`whole`: columns a table never folds (ids a user copies into the next command)."""
     if fmt == "json":
         click.echo(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
         return
@@ -40,7 +47,7 @@ def emit(results: Results, fmt: str = "table", *, title: str | None = None) -> N
     console = Console(soft_wrap=False)
     table = Table(title=title, show_lines=False)
     for column in results.columns:
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column in whole)
     for row in results.rows:
         table.add_row(
             *(cell_text(v) for v in row),

@@ -507,6 +507,19 @@ def document() -> dict:
             },
         }
     }
+    paths["/decisions/finish.json"] = {
+        "post": {
+            "summary": "Finish the merges and splits stopped midway (killed), as they were "
+            "going (`screengraph decisions --finish`); until then loads, merges and splits "
+            "are refused (409 decision_unfinished) and the decisions' pending_decision says "
+            "which (for holders of the ingest token)",
+            **form({}, []),
+            "responses": {
+                "200": {"description": "the decisions, with the ids finished and a notice"},
+                **curation_errors,
+            },
+        }
+    }
     paths["/healthz"] = _get("Whether the app is up and its database answers (200, else 503)", [])
     paths["/metrics"] = {
         "get": {

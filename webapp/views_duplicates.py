@@ -6,7 +6,8 @@ each merge with a Split button (`screengraph split`).
 
 A search runs in the background (webapp/duplicates_job.py: ~22 s at 10^5 people): the
 page starts one, shows it running, then its result, kept with when it ran and whether the
-store has changed since.
+store has changed since; kept in the store, so every web process shows the same
+(webapp/duplicates_state.py).
 
 The token is sent once, in a POST (CSRF-checked, throttled as on the ingest page); the
 session then remembers that this browser holds it, as the load history's pages do (one
@@ -19,10 +20,16 @@ from typing import Any
 
 from flask import Blueprint, current_app, request, session
 
-from screengraph.loaders.decisions import SPLIT, DecisionNotFound, list_decisions
+from screengraph.loaders.decisions import (
+    SPLIT,
+    DecisionNotFound,
+    list_decisions,
+    unfinished_decision,
+)
 from screengraph.loaders.merge import (
     MERGEABLE,
     MergeRefused,
+    finish_decisions,
     merge_entities,
     plan_merge,
     split_decision,
@@ -30,6 +37,7 @@ from screengraph.loaders.merge import (
 )
 from screengraph.queries.duplicates import DEFAULT_MIN_SCORE, LABELS, MAX_BONUS
 from screengraph.webapp.duplicates_job import SearchRunning, jobs
+from screengraph.webapp.duplicates_state import catalogue_version
 from screengraph.webapp.errors import ApiError, wants_json
 from screengraph.webapp.links import entity_url
 from screengraph.webapp.store import get_backend
@@ -39,6 +47,7 @@ from screengraph.webapp.views_ingest import _web_origin
 
 bp = Blueprint("duplicates", __name__)
 SHOWN_PAIRS = 200
+_PRESENT = "UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN k"
 
 
 def _holder() -> bool:
@@ -89,23 +98,44 @@ def duplicates():
 
 
 def _search_state(label: str) -> dict[str, Any]:
-    searches = jobs()
-    running, last = searches.running, searches.last.get(label)
-    shown = last.to_json(get_backend().generation()) if last is not None else None
+    searches, backend = jobs(), get_backend()
+    running, lasts = searches.running(backend), searches.last(backend)
+    last = lasts.get(label)
+    shown = last.to_json(catalogue_version(backend)) if last is not None else None
     if shown is not None and shown["report"] is not None:
-        for pair in shown["report"]["pairs"]:
+        pairs = shown["report"]["pairs"]
+        _mark_gone(label, pairs, shown["store_changed"])
+        for pair in pairs:
             for node in (pair["a"], pair["b"]):
                 node["url"] = entity_url(label, node["key"])
     return {
         "holder": True,
         "label": label,
         "min_score": last.min_score if last is not None else DEFAULT_MIN_SCORE,
-        "running": running.to_json() if running is not None else None,
+        "running": running,
         "last": shown,
-        "last_of_others": sorted(name for name in searches.last if name != label),
+        "last_of_others": sorted(name for name in lasts if name != label),
         "shown_max": SHOWN_PAIRS,
         "mergeable": label in MERGEABLE,
+        "pending_decision": _pending("merge"),
     }
+
+
+def _mark_gone(label: str, pairs: list[dict[str, Any]], store_changed: bool | None) -> None:
+    """A kept result outlives the merges made from it: each pair says which of its
+    entities the graph no longer has (merged away or undone since), and offers no merge
+    of them. Read only once the store has changed since the search."""
+    present: set[str] | None = None
+    if store_changed is not False and pairs:
+        keys = sorted({node["key"] for pair in pairs for node in (pair["a"], pair["b"])})
+        rows = get_backend().run_read(_PRESENT.format(label=label), {"keys": keys}, max_rows=0)
+        present = {row[0] for row in rows.rows}
+    for pair in pairs:
+        pair["gone"] = [
+            node["key"]
+            for node in (pair["a"], pair["b"])
+            if present is not None and node["key"] not in present
+        ]
 
 
 @page(bp, "/duplicates/search", "duplicates.html", methods=("POST",))
@@ -132,6 +162,27 @@ def _require_holder() -> None:
         )
 
 
+def _pending(then: str) -> dict[str, str] | None:
+    """The merge or split stopped midway (killed) that waits to be finished, if any: the
+    pages say so and offer to finish it (`screengraph decisions --finish`)."""
+    pending = unfinished_decision(get_backend(), then)
+    return pending.to_json() if pending is not None else None
+
+
+def _refuse_while_unfinished(then: str) -> None:
+    """A merge or split previewed or made over one stopped midway would read or write a
+    half-merged graph: refuse, on the merges page, which offers to finish it."""
+    pending = unfinished_decision(get_backend(), then)
+    if pending is not None:
+        raise ApiError(
+            409,
+            "decision_unfinished",
+            str(pending),
+            page=("decisions.html", _decisions_page()),
+            pending_decision=pending.to_json(),
+        )
+
+
 def _form_text(name: str, what: str) -> str:
     value = (request.form.get(name) or "").strip()
     if not value:
@@ -146,6 +197,7 @@ def merge():
     label = _label()
     survivor = _form_text("survivor", "the key of the entity that stays")
     merged = _form_text("merged", "the key of the entity merged into it")
+    _refuse_while_unfinished("merge")
     why = (request.form.get("why") or "").strip()[:500] or None
     backend = get_backend()
     try:
@@ -178,6 +230,7 @@ def _decisions_page(notice: str | None = None) -> dict[str, Any]:
         "decisions": rows,
         "notice": notice,
         "split_preview": None,
+        "pending_decision": _pending("merge or split"),
     }
 
 
@@ -198,6 +251,7 @@ def split():
     _require_holder()
     decision_id = _form_text("decision", "the id of the merge to undo")
     why = (request.form.get("why") or "").strip()[:500] or None
+    _refuse_while_unfinished("split")
     backend = get_backend()
     try:
         if request.form.get("confirm") != "yes":
@@ -214,3 +268,19 @@ def split():
         f"Split: {done['merged_name']} and {done['survivor_name']} are two again "
         f"(decision {done['id']})."
     )
+
+
+@page(bp, "/decisions/finish", "decisions.html", methods=("POST",))
+def finish():
+    """Finish the merges and splits stopped midway, as they were going (`screengraph
+    decisions --finish`), then the list again."""
+    _require_holder()
+    finished = finish_decisions(get_backend())
+    notice = " ".join(
+        f"Finished decision {done['id']}, stopped midway: {done.get('merged_name') or done['merged']}"
+        f" and {done.get('survivor_name') or done['survivor']} are now {done['status']}."
+        for done in finished
+    )
+    return _decisions_page(notice or "No merge or split was stopped midway: nothing to finish.") | {
+        "finished": [done["id"] for done in finished]
+    }

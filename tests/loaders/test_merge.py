@@ -311,6 +311,25 @@ def test_the_commands_preview_merge_list_and_split(tmp_path):
     )
 
 
+def test_the_tables_of_decisions_and_loads_keep_ids_whole_in_a_narrow_terminal(tmp_path):
+    """The ids a maintainer copies into `split` or `undo` are never folded over two lines,
+    even in an 80-column terminal."""
+    runner = CliRunner(env={"COLUMNS": "80"})
+    base = ["--backend", "embedded", "--data-dir", str(tmp_path / "store")]
+    listing = tmp_path / "crew.jsonl"
+    listing.write_text("\n".join(json.dumps(r) for r in [LA_HAINE, ASSASSINS]))
+    assert runner.invoke(main, [*base, "load", str(listing)]).exit_code == 0
+    merged = runner.invoke(
+        main,
+        [*base, "merge", "Mathieu Kassovitz", "Matthieu Kassovitz", "--why", "one", "--yes"],
+    )
+    assert merged.exit_code == 0, merged.output
+    decision = json.loads(runner.invoke(main, [*base, "decisions", "--json"]).output)[0]["id"]
+    load = json.loads(runner.invoke(main, [*base, "loads", "--json"]).output)[0]["id"]
+    assert f"│ {decision} │" in runner.invoke(main, [*base, "decisions"]).output
+    assert f"│ {load} │" in runner.invoke(main, [*base, "loads"]).output
+
+
 def test_merges_chain_and_split_back_in_reverse_order(backend):
     _loaded(backend)
     _load(backend, "more.jsonl", [{"title": "Cut", "year": 2003, "cast": ["Mathieu Kasovitz"]}])
@@ -517,3 +536,38 @@ def test_genres_merge_last_through_reloads_and_split_back(backend):
     assert _checksum(backend) == merged
     split_decision(backend, decision["id"])
     assert _checksum(backend) == before
+
+
+def test_a_yearless_listing_of_the_merged_title_lands_on_the_survivor(backend):
+    """The merged show's title without a year names the survivor, as it named the merged
+    show before: one show of that title existed, one still does (by the merge)."""
+    _wire(backend)
+    merge_entities(backend, "Show", "the-wire--2002", "wire-the--2002")
+    record = {"title": "Wire, The", "cast": ["Wood Harris"]}
+    preview = Loader(backend, dry_run=True).load([SourceText("new.jsonl", json.dumps(record))])
+    shows = {
+        item["name"]: (item["key"], item["outcome"], item["rule"])
+        for item in preview.matching["names"]
+        if item["label"] == "Show"
+    }
+    assert shows["Wire, The"] == ("the-wire--2002", "joins", "merge decision")
+    _load(backend, "yearless.jsonl", [record])
+    shows = backend.run_read(
+        "MATCH (s:Show) WHERE s.key CONTAINS 'wire' RETURN s.key ORDER BY s.key"
+    ).rows
+    assert shows == [["the-wire--2002"]]
+    assert ("ACTED_IN", "wood-harris", False, 1) in _show_edges(backend, "the-wire--2002")
+
+
+def test_a_yearless_title_of_a_merged_show_and_another_show_is_ambiguous(backend):
+    """A second show of the merged title (another year) makes the yearless title
+    ambiguous, as two live shows of one title do: it stays a show of its own."""
+    _wire(backend)
+    merge_entities(backend, "Show", "the-wire--2002", "wire-the--2002")
+    _load(backend, "remake.jsonl", [{"title": "Wire, The", "year": 2031, "cast": ["A. N. Other"]}])
+    summary = _load(backend, "yearless.jsonl", [{"title": "Wire, The", "cast": ["Wood Harris"]}])
+    assert any("could be any of the-wire--2002, wire-the--2031" in w for w in summary.warnings)
+    shows = backend.run_read(
+        "MATCH (s:Show) WHERE s.key CONTAINS 'wire' RETURN s.key ORDER BY s.key"
+    ).rows
+    assert shows == [["the-wire--2002"], ["wire-the"], ["wire-the--2031"]]

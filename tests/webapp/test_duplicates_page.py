@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from screengraph.graph.settings import load_settings
 from screengraph.webapp import create_app
-from screengraph.webapp.duplicates_job import DuplicatesRun
+from screengraph.webapp.duplicates_state import new_holder, release_lease, take_lease
 from tests.queries.conftest import load_records
 from tests.webapp.conftest import INGEST_TOKEN, make_app
 from tests.webapp.holders import search_duplicates, searches, token_holder
@@ -61,16 +61,17 @@ def test_a_search_runs_in_the_background_one_at_a_time_and_its_result_is_kept(ba
     visitor = token_holder(backend, "/duplicates.json")
     forged = visitor.client.post("/duplicates/search.json", data={"label": "Person"})
     assert forged.status_code in (400, 403)  # no CSRF token
-    assert searches(visitor).running is None and not searches(visitor).last  # none started
-    # A search holding the one slot (as a long one at 10^5 people does for ~20 s).
     slot = searches(visitor)
-    slot.running = DuplicatesRun("Company", 0.9, backend.generation())
+    assert slot.running(backend) is None and not slot.last(backend)  # none started
+    # A search holding the one slot (as a long one at 10^5 people does for ~20 s).
+    other = new_holder()
+    assert take_lease(backend, other, "Company", 0.9, "2026-11-30T09:00:00+00:00")[0]
     page = visitor.get("/duplicates").get_data(as_text=True)
     assert "Looking for likely duplicates among Company" in page
     assert 'http-equiv="refresh"' in page  # it reloads itself until done
     busy = visitor.post("/duplicates/search.json", label="Person")
     assert busy.status_code == 409 and error_code(busy) == "search_running"
-    slot.running = None
+    release_lease(backend, other)
 
     last = search_duplicates(visitor, min_score="0.95")["last"]
     assert (last["status"], last["min_score"], last["store_changed"]) == ("done", 0.95, False)

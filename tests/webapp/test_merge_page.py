@@ -4,7 +4,11 @@ page, and can be split again there."""
 
 from __future__ import annotations
 
+import pytest
+
 from screengraph.graph.checksum import LOAD_TIMES, graph_checksum
+from screengraph.loaders.decisions import list_decisions
+from screengraph.loaders.merge import merge_entities
 from tests.queries.conftest import load_records
 from tests.webapp.conftest import INGEST_TOKEN, make_app
 from tests.webapp.holders import search_duplicates, token_holder
@@ -101,3 +105,92 @@ def test_a_show_the_finder_proposes_is_merged_from_the_web_and_split_back(backen
     split = visitor.post("/decisions/split.json", decision=done["decision"]["id"], confirm="yes")
     assert split.status_code == 200
     assert graph_checksum(backend, LOAD_TIMES) == before
+
+
+class Killed(BaseException):
+    """Stands for a kill between two of a merge's statements: nothing catches it, so the
+    decision stays `merging`, as after kill -9 (tests/loaders/test_merge_faults.py)."""
+
+
+def _killed_midway(backend) -> str:
+    def die(number: int) -> None:
+        if number == 3:
+            raise Killed
+
+    with pytest.raises(Killed):
+        merge_entities(backend, "Person", "mathieu-kassovitz", "matthieu-kassovitz", on_step=die)
+    return list_decisions(backend).rows[0][0]
+
+
+def test_a_merge_stopped_midway_is_shown_refuses_new_merges_and_is_finished_from_the_web(backend):
+    load_records(backend, "crew.jsonl", CREW)
+    stopped = _killed_midway(backend)
+    half_done = graph_checksum(backend, LOAD_TIMES)
+    visitor = Visitor(make_app(backend))
+    visitor.post("/duplicates", token=INGEST_TOKEN)
+
+    # The pages say what is pending and offer to finish it.
+    for path in ("/duplicates", "/decisions"):
+        html = visitor.get(path).get_data(as_text=True)
+        assert "A merge was stopped midway" in html and stopped in html
+        assert 'action="/decisions/finish"' in html and "Finish the merge" in html
+    pending = visitor.get("/decisions.json").get_json()["pending_decision"]
+    assert (pending["id"], pending["status"], pending["merged"]) == (
+        stopped,
+        "merging",
+        "matthieu-kassovitz",
+    )
+
+    # A new merge (its preview too) is refused meanwhile, saying why; nothing is written.
+    other = {"label": "Company", "survivor": "universal", "merged": "universal-pictures"}
+    for fields in (other, {**other, "confirm": "yes"}, PAIR):
+        refused = visitor.post("/duplicates/merge.json", **fields)
+        assert refused.status_code == 409 and error_code(refused) == "decision_unfinished"
+        message = refused.get_json()["error"]["message"]
+        assert f"decision {stopped} (matthieu-kassovitz into mathieu-kassovitz)" in message
+        assert "stopped midway while merging" in message and message.endswith("then merge")
+    page = visitor.post("/duplicates/merge", **other)
+    assert page.status_code == 409
+    html = page.get_data(as_text=True)
+    assert "stopped midway while merging" in html and "Finish the merge" in html
+    assert graph_checksum(backend, LOAD_TIMES) == half_done
+
+    # Finishing needs the CSRF token, then completes the merge as it was going.
+    forged = visitor.client.post("/decisions/finish.json")
+    assert forged.status_code in (400, 403)
+    done = visitor.post("/decisions/finish.json").get_json()
+    assert done["finished"] == [stopped] and done["pending_decision"] is None
+    assert "are now merged" in done["notice"]
+    listed = visitor.get("/decisions.json").get_json()["decisions"]
+    assert [(d["id"], d["status"]) for d in listed] == [(stopped, "merged")]
+    assert visitor.get("/person/matthieu-kassovitz").status_code == 302
+    assert "A merge was stopped midway" not in visitor.get("/duplicates").get_data(as_text=True)
+    # Finished, it is the merge an uninterrupted one makes: it splits back as usual.
+    split = visitor.post("/decisions/split.json", decision=stopped, confirm="yes")
+    assert split.status_code == 200, split.get_data(as_text=True)
+
+
+def test_finishing_without_the_token_is_refused_and_with_nothing_pending_says_so(backend):
+    load_records(backend, "crew.jsonl", CREW)
+    stranger = Visitor(make_app(backend))
+    refused = stranger.post("/decisions/finish.json")
+    assert refused.status_code == 403 and error_code(refused) == "token_needed"
+    holder = token_holder(backend, "/decisions")
+    done = holder.post("/decisions/finish.json").get_json()
+    assert done["finished"] == [] and "nothing to finish" in done["notice"]
+
+
+def test_the_kept_search_says_which_pairs_were_merged_since_and_offers_no_merge_of_them(backend):
+    load_records(backend, "crew.jsonl", CREW)
+    visitor = token_holder(backend, "/duplicates.json")
+    found = search_duplicates(visitor)["last"]["report"]["pairs"]
+    assert [pair["gone"] for pair in found] == [[]]
+    merged = visitor.post("/duplicates/merge.json", **PAIR, confirm="yes")
+    assert merged.status_code == 200, merged.get_data(as_text=True)
+
+    kept = visitor.get("/duplicates.json").get_json()["last"]
+    assert kept["store_changed"] is True
+    assert [pair["gone"] for pair in kept["report"]["pairs"]] == [["matthieu-kassovitz"]]
+    page = visitor.get("/duplicates").get_data(as_text=True)
+    assert "matthieu-kassovitz: no longer in the graph (merged or undone since)" in page
+    assert 'class="merge-pair"' not in page
