@@ -71,7 +71,7 @@ from screengraph.loaders.statements import DEGREE
 from screengraph.loaders.yearless import yearless_resolver
 
 # What DuckDB may hold in memory before it spills to the scratch folder.
-MEMORY_LIMIT = "1GB"
+MEMORY_LIMIT = "512MB"
 NULL = "\\N"  # a null in the scratch files (IMDb's own: no parsed value is ever that text)
 _SHOW, _PERSON, _GENRE = "Show", "Person", "Genre"
 _ROLE_TYPES = frozenset(rel.value for rel in ROLE_TYPES)
