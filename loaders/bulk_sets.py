@@ -213,7 +213,6 @@ class SetGraph:
         self._seq = 0
         self.identified: set[str] = set()
         self._db: duckdb.DuckDBPyConnection | None = None
-        self._places = 0
 
     def close(self) -> None:
         for file in (*self._files.values(), self._listings):
