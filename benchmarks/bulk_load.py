@@ -24,7 +24,12 @@ more, it grows by less than FLAT_GROWTH (what the smaller size needs of the scra
 file's memory may be less than its bound, so some growth is expected at small sizes).
 
     python -m benchmarks.bulk_load [--titles 2000 20000] [--backend embedded|neo4j|both]
-        [--episodes] [--no-incremental] [--no-in-memory] [--baseline DIR] [--json FILE]
+        [--episodes] [--no-incremental] [--no-in-memory] [--baseline DIR] [--plans-too]
+        [--json FILE]
+
+IMDb's files, which this benchmark loads, are planned over whole tables
+(loaders/bulk_sets.py); `--plans-too` measures, in the same run, the plan-by-plan bulk
+planner that other formats take (loaders/bulk_graph.py), on the same input.
 """
 
 from __future__ import annotations
@@ -90,9 +95,11 @@ def bulk_child(
     batch_size: int,
     files: str,
     cached: int,
+    set_based: bool = True,
 ) -> None:
     """In the child: one bulk load (for Neo4j, up to neo4j-admin's files)."""
     from screengraph.loaders.bulk import BulkLoader
+    from screengraph.loaders.bulk_graph import BulkGraph
     from screengraph.loaders.sources import read_all
 
     backend = open_backend(backend_name, Path(data_dir), GRAPH)
@@ -111,13 +118,16 @@ def bulk_child(
                 flush=True,
             )
 
-        with BulkLoader(batch_size=batch_size, cached=cached, on_progress=progress) as loader:
+        with BulkLoader(
+            batch_size=batch_size, cached=cached, on_progress=progress, set_based=set_based
+        ) as loader:
             started = time.perf_counter()
-            loader.plan(read_all([folder], None, episodes))
+            graph = loader.plan(read_all([folder], None, episodes))
             planned = time.perf_counter()
-            # Written to disk while planning (at the end, everything is).
-            spilled = loader.graph.node_table.spilled
-            loader.graph.finish()  # the scratch file's SQL: edges merged, degrees, places
+            # Written to disk while planning (at the end, everything is); the set-based
+            # planner (loaders/bulk_sets.py) holds no entries: its rows all go to disk.
+            spilled = graph.node_table.spilled if isinstance(graph, BulkGraph) else 0
+            graph.finish()  # the scratch files' SQL: edges merged, degrees, places
             finished = time.perf_counter()
             backend.check_bulk_target()
             backend.bulk_import(loader.graph.nodes(), loader.graph.relationships(), Path(files))
@@ -150,6 +160,7 @@ def _child(
     files: Path,
     cached: int = CACHED_ENTRIES,
     code: Path = REPO,
+    set_based: bool = True,
 ) -> dict:
     """One bulk load in a child, by the code in `code` (this checkout, or --baseline's)."""
     command = [
@@ -164,6 +175,7 @@ def _child(
         str(batch_size),
         str(files),
         str(cached),
+        str(int(set_based)),  # a baseline's child, older, reads no such argument
     ]
     done = subprocess.run(
         command,
@@ -226,8 +238,11 @@ def _bulk(
     batch_size: int,
     cached: int,
     code: Path = REPO,
+    set_based: bool = True,
 ) -> dict:
-    bulk = _child(name, manifest.folder, store, episodes, batch_size, files, cached, code)
+    bulk = _child(
+        name, manifest.folder, store, episodes, batch_size, files, cached, code, set_based
+    )
     if name == "neo4j":
         bulk.update(neo4j_offline_import(files, store))
         bulk["seconds"] += bulk["admin_seconds"] + bulk["finish_seconds"]
@@ -264,6 +279,7 @@ def run(
     incremental_too: bool,
     in_memory_too: bool = True,
     baseline: Path | None = None,
+    plans_too: bool = False,
 ) -> dict:
     print(f"\n== {name} ==", flush=True)
     results = {}
@@ -279,6 +295,10 @@ def run(
         if baseline is not None:
             figures["bulk_before"] = _bulk(
                 name, manifest, store, files, episodes, batch_size, CACHED_ENTRIES, baseline
+            )
+        if plans_too:
+            figures["bulk_plans"] = _bulk(
+                name, manifest, store, files, episodes, batch_size, CACHED_ENTRIES, set_based=False
             )
         bulk = figures["bulk"] = _bulk(
             name, manifest, store, files, episodes, batch_size, CACHED_ENTRIES
@@ -301,7 +321,16 @@ def run(
         if baseline is not None:
             before = figures["bulk_before"]
             print(_bulk_line("bulk load, before", name, before, credits))
+        if plans_too:
+            plans = figures["bulk_plans"]
+            print(_bulk_line("bulk, plan by plan", name, plans, credits))
         print(_bulk_line("bulk load", name, bulk, credits))
+        if plans_too:
+            print(
+                f"  set-based planner = {plans['seconds'] / bulk['seconds']:.2f}x the plan-by-plan "
+                f"bulk load's speed (planning {plans['plan_seconds'] / bulk['plan_seconds']:.2f}x)",
+                flush=True,
+            )
         if baseline is not None:
             print(
                 f"  bulk load = {before['seconds'] / bulk['seconds']:.2f}x the baseline's speed "
@@ -341,7 +370,7 @@ def _in_memory_lines(name: str, bulk: dict, held: dict, credits: int) -> None:
 
 def _memory_verdict(results: dict) -> None:
     small, big = min(results), max(results)
-    for kind in ("incremental", "bulk_before", "bulk", "bulk_in_memory"):
+    for kind in ("incremental", "bulk_before", "bulk_plans", "bulk", "bulk_in_memory"):
         if kind not in results[small]:
             continue
         low, high = results[small][kind]["peak_mb"], results[big][kind]["peak_mb"]
@@ -378,7 +407,17 @@ def _memory_verdict(results: dict) -> None:
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         backend, folder, data_dir, episodes, batch_size, files, cached = sys.argv[2:9]
-        bulk_child(backend, folder, data_dir, episodes == "1", int(batch_size), files, int(cached))
+        set_based = sys.argv[9] == "1" if len(sys.argv) > 9 else True
+        bulk_child(
+            backend,
+            folder,
+            data_dir,
+            episodes == "1",
+            int(batch_size),
+            files,
+            int(cached),
+            set_based,
+        )
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -406,6 +445,12 @@ def main() -> None:
         type=Path,
         help="A checkout of another revision whose bulk path to measure beside this one's.",
     )
+    parser.add_argument(
+        "--plans-too",
+        action="store_true",
+        help="Also the bulk load planned plan by plan (loaders/bulk_graph.py), which IMDb's "
+        "files no longer take, on the same input: the set-based planner's A/B.",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
     args = parser.parse_args()
@@ -427,6 +472,7 @@ def main() -> None:
                 not args.no_incremental,
                 not args.no_in_memory,
                 args.baseline.resolve() if args.baseline else None,
+                args.plans_too,
             )
             for name in chosen_backends(args.backend)
         }

@@ -33,6 +33,7 @@ from screengraph.graph.observe import load_reported
 from screengraph.graph.schema import LOAD_LABEL
 from screengraph.loaders.bulk_graph import BulkGraph
 from screengraph.loaders.bulk_read import InputRead, Read, collecting_less, read_ahead
+from screengraph.loaders.bulk_sets import SetGraph
 from screengraph.loaders.bulk_spill import CACHED_ENTRIES
 from screengraph.loaders.history import VIA_BULK, LoadOrigin, bulk_record
 from screengraph.loaders.identities import Identities, _references
@@ -53,13 +54,19 @@ class BulkLoader:
         spill_dir: Path | None = None,
         cached: int = CACHED_ENTRIES,
         origin: LoadOrigin | None = None,
+        set_based: bool = True,
     ):
         self.batch_size = max(1, batch_size)
+        # IMDb's dataset files alone are planned over whole tables (loaders/bulk_sets.py).
+        self.set_based = set_based
+        self._spill_dir = spill_dir
         self.on_progress = on_progress or (lambda n: None)
         # Lines of IMDb's name.basics indexed so far, before its titles are read.
         self.on_indexed: Callable[[int], None] = lambda lines: None
         self.summary = LoadSummary()
-        self.graph = BulkGraph(datetime.now(UTC).isoformat(timespec="seconds"), spill_dir, cached)
+        self.graph: BulkGraph | SetGraph = BulkGraph(
+            datetime.now(UTC).isoformat(timespec="seconds"), spill_dir, cached
+        )
         self.identities = Identities()
         self.next_steps: str | None = None
         self.origin = origin or LoadOrigin(VIA_BULK)
@@ -104,7 +111,17 @@ class BulkLoader:
         self.summary.seconds = (datetime.now(UTC) - started).total_seconds()
         return self.summary
 
-    def plan(self, sources: Iterable[SourceText], fmt: str | None = None) -> BulkGraph:
+    def plan(self, sources: Iterable[SourceText], fmt: str | None = None) -> BulkGraph | SetGraph:
+        sources = list(sources)
+        if (
+            self.set_based
+            and fmt in (None, "imdb")
+            and sources
+            and all(source.dataset is not None for source in sources)
+        ):
+            loaded_at = self.graph.loaded_at
+            self.graph.close()
+            self.graph = SetGraph(loaded_at, self._spill_dir)
         with collecting_less():
             for records in self._batches(sources, fmt):
                 self._add(records)
@@ -136,10 +153,20 @@ class BulkLoader:
         yield batch
 
     def _add(self, records: list[Read]) -> None:
+        if isinstance(self.graph, SetGraph):
+            # title.basics holds each title once (loaders/imdb_files.py refuses a repeat):
+            # no listing comes twice.
+            planned = [(read.record, read.digest or "") for read in records]
+            if planned:
+                self.summary.credits += self.graph.add_batch(planned, self.summary.warnings)
+                self.summary.loaded += len(planned)
+            self.on_progress(len(records))
+            return
+        graph = self.graph
         fresh = []
         for record, digest in ((read.record, read.digest) for read in records):
             # A batch holds each source id once: the earlier one is in the graph.
-            if self.graph.listing_hash(record.ref.source_id) == digest:
+            if graph.listing_hash(record.ref.source_id) == digest:
                 self.summary.unchanged += 1
                 continue
             fresh.append((record, digest))
@@ -155,7 +182,7 @@ class BulkLoader:
             )
             self.summary.warnings.extend(_located(record, w) for w in plan.warnings)
             plans.append(plan)
-        self.graph.add_batch(plans)
+        graph.add_batch(plans)
         self.summary.loaded += len(plans)
         self.summary.credits += sum(len(plan.edges) for plan in plans)
         self.on_progress(len(records))
@@ -165,6 +192,7 @@ class BulkLoader:
         nodes of identifiers and names the load's memory does not hold (never met, or
         forgotten past remembered.REMEMBERED), and which labels have identified nodes."""
         identities, graph = self.identities, self.graph
+        assert isinstance(graph, BulkGraph)
         identities.next_batch()
         wanted: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         bases: dict[str, set[str]] = defaultdict(set)
@@ -201,6 +229,7 @@ class BulkLoader:
 
     def _yearless_resolver(self, records: list[ParsedRecord]):
         """As the pipeline's (loaders/yearless.py), against the graph built so far."""
+        assert isinstance(self.graph, BulkGraph)
         return yearless_resolver(records, self.graph.shows_by_title, self.summary.warnings)
 
     def _reject(self, record: ParsedRecord, reason: str) -> None:

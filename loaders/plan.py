@@ -340,16 +340,9 @@ def _episode_of_series(
     return series
 
 
-def plan_listing(
-    listing: Listing,
-    ref: SourceRef,
-    resolve_yearless,
-    listing_hash: str | None = None,
-    identify: Identify | None = None,
-) -> ListingPlan:
-    """Everything one listing asserts. `resolve_yearless(title) -> key` picks the show a
-    title without a year refers to (an existing one when unambiguous); `identify` which
-    node each name and its identifiers mean (graph.keys.resolve_entity)."""
+def listing_show(listing: Listing, resolve_yearless) -> tuple[Entity, dict[str, Any]]:
+    """The show a listing is about (its key before identities resolve it), and every
+    property the listing gives it (a null removes one)."""
     base, show_properties = show_entity(listing.title, listing.year, resolve_yearless)
     show_properties.update(
         {
@@ -370,6 +363,20 @@ def plan_listing(
         )
     for name, value in listing.extra.items():
         show_properties[property_name(name)] = value
+    return base, show_properties
+
+
+def plan_listing(
+    listing: Listing,
+    ref: SourceRef,
+    resolve_yearless,
+    listing_hash: str | None = None,
+    identify: Identify | None = None,
+) -> ListingPlan:
+    """Everything one listing asserts. `resolve_yearless(title) -> key` picks the show a
+    title without a year refers to (an existing one when unambiguous); `identify` which
+    node each name and its identifiers mean (graph.keys.resolve_entity)."""
+    base, show_properties = listing_show(listing, resolve_yearless)
     plan = ListingPlan(ref, listing, listing_hash or content_hash(listing), base, show_properties)
     if identify is None:  # offline: only this listing's own names count
         from screengraph.loaders.identities import Identities
