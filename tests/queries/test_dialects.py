@@ -195,4 +195,3 @@ def test_a_foreach_updates_one_element_after_the_other_on_both(backend):
         "FOREACH (h IN grown | SET h.show_count = coalesce(h.show_count, 0) + 1)"
     )
     assert backend.run_read("MATCH (c:Company) RETURN c.show_count").value() == 3
-
