@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from screengraph.graph.backend import Backend
@@ -44,8 +45,9 @@ from screengraph.queries.lists import (
     shows_page,
 )
 from screengraph.queries.namesakes import distinguish
-from screengraph.queries.provenance import listings_asserting_show, public_decisions
+from screengraph.queries.provenance import public_decisions
 from screengraph.queries.search import check_label, identified
+from screengraph.queries.together import Part, Planned, read_planned
 
 ROLE_WEIGHTS = {"DIRECTED": 3.0, "WROTE": 3.0, "PRODUCED": 2.0, "ACTED_IN": 1.0}
 COMPANY_WEIGHT = 1.5
@@ -91,6 +93,12 @@ def _run(backend: Backend, name: str, **params) -> list[dict]:
     return catalogue().run(backend, name, params).records()
 
 
+def _asked(backend: Backend, name: str, columns: tuple[str, ...], **params) -> Part:
+    """A catalogue question as a part of a page's read (queries/together.py)."""
+    asked = catalogue().get(name)
+    return Part(backend.pick(asked.cypher), columns, asked.bind(params))
+
+
 def _adamic_adar(weight: float, degree: int | None) -> float:
     return weight / math.log(2 + max(int(degree or 0), 1))
 
@@ -127,27 +135,54 @@ _LISTINGS_BEHIND = (
 _EPISODES_CREDITED = (
     "UNWIND $credits AS c MATCH (a:Assertion {show: c[0]}) WHERE c[1] IN a.edges "
     "WITH c, [e IN a.edges WHERE e STARTS WITH 'EPISODE_OF|'] AS episode WHERE size(episode) > 0 "
-    "RETURN c[1], count(DISTINCT episode[0])"
+    "RETURN c[1] AS credit, count(DISTINCT episode[0]) AS episodes"
+)
+_PROVENANCE_COLUMNS = ("source", "file", "line", "record", "loaded_at")
+# A show's listings: those with an Assertion about it (queries/provenance.py), the first
+# PROVENANCE_LIMIT by id, as the `provenance` question gives them.
+_LISTINGS_OF_SHOW = (
+    "MATCH (a:Assertion {show: $key}) WITH a.listing AS source ORDER BY source LIMIT $limit "
+    "MATCH (l:Listing {key: source}) "
+    "RETURN l.key AS source, l.file AS file, l.line AS line, l.record AS record, "
+    "l.loaded_at AS loaded_at ORDER BY file, line, record"
 )
 
 
 def _provenance(backend: Backend, show_key: str) -> list[dict]:
-    sources = listings_asserting_show(backend, show_key, PROVENANCE_LIMIT)
-    if not sources:
-        return []
-    return _run(backend, "provenance", keys=sources)
+    return _provenance_part(show_key).run(backend)
+
+
+def _provenance_part(show_key: str) -> Planned[list[dict]]:
+    part = Part(
+        _LISTINGS_OF_SHOW, _PROVENANCE_COLUMNS, {"key": show_key, "limit": PROVENANCE_LIMIT}
+    )
+    return Planned({"listings": part}, lambda found: found["listings"])
 
 
 def _episodes_credited(backend: Backend, credits: list[list[str]]) -> dict[str, int]:
     """{credit identity: episodes} for [series key, credit identity] pairs."""
-    if not credits:
-        return {}
-    return dict(backend.run_read(_EPISODES_CREDITED, {"credits": credits}, max_rows=0).rows)
+    return _episodes_credited_part(credits).run(backend)
+
+
+def _episodes_credited_part(credits: list[list[str]]) -> Planned[dict[str, int]]:
+    parts = (
+        {"credited": Part(_EPISODES_CREDITED, ("credit", "episodes"), {"credits": credits})}
+        if credits
+        else {}
+    )
+    return Planned(
+        parts, lambda found: {r["credit"]: r["episodes"] for r in found.get("credited", [])}
+    )
 
 
 def _provenance_through_edges(backend: Backend, label: str, key: str) -> list[dict]:
+    return _provenance_through_edges_part(label, key).run(backend)
+
+
+def _provenance_through_edges_part(label: str, key: str) -> Planned[list[dict]]:
     query = _LISTINGS_BEHIND.format(label=check_label(label))
-    return backend.run_read(query, {"key": key, "limit": PROVENANCE_LIMIT}, max_rows=0).records()
+    part = Part(query, _PROVENANCE_COLUMNS, {"key": key, "limit": PROVENANCE_LIMIT})
+    return Planned({"listings": part}, lambda found: found["listings"])
 
 
 # -- details --------------------------------------------------------------
@@ -196,25 +231,61 @@ def _cut(row: dict) -> dict:
     }
 
 
+SHOW_COLUMNS = ("show", "credits", "total", "people", "companies", "genres", "seasons", "series")
+# How many related shows a show's page lists.
+RELATED_ON_PAGE = 10
+
+
 def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | None:
     """A show page: its first `limit` (CREDITS_LIMIT) credits by section then billing order
     and name, how many there are, and for a series its seasons and episodes."""
-    episodes = series_episodes(backend, key, None)
-    rows = _run(
-        backend,
-        "show",
-        key=key,
-        roles=list(SHOW_CREDIT_ORDER),
-        limit=CREDITS_LIMIT if limit is None else limit,
-    )
+    return _show(backend, key, limit, related=None)
+
+
+def show_page(backend: Backend, key: str) -> dict | None:
+    """What a show's web page shows: its details, its related shows (`related`), and how
+    its name is shown among namesakes (`detail`, `display`), read in three round trips:
+    the show, its episodes, its listings and the evidence for related shows; then what
+    those name (episode counts of a series' credits, the re-ranking of related shows);
+    then every name on the page told from its namesakes."""
+    return _show(backend, key, None, related=RELATED_ON_PAGE)
+
+
+def _show(backend: Backend, key: str, limit: int | None, related: int | None) -> dict | None:
+    first: dict[str, Planned[Any]] = {
+        "episodes": _episodes_part(backend, key, None),
+        "show": Planned(
+            {
+                "show": _asked(
+                    backend,
+                    "show",
+                    SHOW_COLUMNS,
+                    key=key,
+                    roles=list(SHOW_CREDIT_ORDER),
+                    limit=CREDITS_LIMIT if limit is None else limit,
+                )
+            },
+            lambda found: found["show"],
+        ),
+        "provenance": _provenance_part(key),
+    }
+    if related is not None:
+        first["related"] = _related_evidence_part(backend, key)
+    read = read_planned(backend, first)
+    rows, episodes = read["show"], read["episodes"]
     if not rows:
         return None
     row = rows[0]
-    in_episodes = (
-        _episodes_credited(backend, [[key, c["id"]] for c in row["credits"]])
-        if episodes["total"]
-        else {}
-    )
+    second: dict[str, Planned[Any]] = {
+        "in_episodes": _episodes_credited_part(
+            [[key, c["id"]] for c in row["credits"]] if episodes["total"] else []
+        )
+    }
+    if related is not None:
+        read["related"] = _score_evidence(read["related"], related)
+        second["reranking"] = _reranking_part(backend, key, read["related"])
+    later = read_planned(backend, second)
+    in_episodes = later["in_episodes"]
     show = row["show"]["properties"]
     credits: dict[str, list[dict]] = defaultdict(list)
     # The database chose which credits; within a section the page sorts by billing order,
@@ -270,17 +341,22 @@ def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | 
             }
             for x in sorted(row["series"], key=lambda x: x["key"])
         ],
-        "provenance": _provenance(backend, key),
+        "provenance": read["provenance"],
     }
     detail["episodes"] = episodes
-    distinguish(
-        backend,
-        [person for group in detail["credits"] for person in group["people"]],
-        Label.PERSON.value,
-    )
-    # The episode list is not: each episode is placed there by its season and number, and
-    # generic titles (`Episode #1.1`) have thousands of namesakes to read.
-    distinguish(backend, detail["seasons"] + detail["series"], Label.SHOW.value)
+    # The episode list is not told apart: each episode is placed there by its season and
+    # number, and generic titles (`Episode #1.1`) have thousands of namesakes to read.
+    named = [person for group in detail["credits"] for person in group["people"]]
+    named += detail["seasons"] + detail["series"]
+    if related is not None:
+        ranked = _ranked_related(read["related"], later["reranking"])
+        people = _reason_people(ranked)
+        itself = {"label": Label.SHOW.value, "key": key, "name": detail["name"]}
+        named += [*ranked, *people, itself]
+    distinguish(backend, named)
+    if related is not None:
+        detail["related"] = _explained(ranked, people)
+        detail["detail"], detail["display"] = itself["detail"], itself["display"]
     detail["counts"] = {
         "credits": row["total"],
         "people": row["people"],
@@ -296,7 +372,21 @@ def series_episodes(backend: Backend, key: str, limit: int | None = None) -> dic
     """A series' first `limit` (EPISODES_LIMIT) episodes grouped by season, in episode
     order: {"seasons": [{"season", "episodes": [...]}], "shown", "total", "truncated"};
     unnumbered seasons last."""
-    rows = _run(backend, "episodes", key=key, limit=EPISODES_LIMIT if limit is None else limit)
+    return _episodes_part(backend, key, limit).run(backend)
+
+
+def _episodes_part(backend: Backend, key: str, limit: int | None) -> Planned[dict]:
+    part = _asked(
+        backend,
+        "episodes",
+        ("episodes", "total"),
+        key=key,
+        limit=EPISODES_LIMIT if limit is None else limit,
+    )
+    return Planned({"episodes": part}, lambda found: _by_season(found["episodes"]))
+
+
+def _by_season(rows: list[dict]) -> dict:
     found: dict[str, Any] = rows[0] if rows else {"episodes": [], "total": 0}
     seasons: dict[int | None, list[dict]] = {}
     for episode in found["episodes"]:
@@ -538,7 +628,7 @@ def exists(backend: Backend, label: str, key: str) -> bool:
 
 
 DETAILS: dict[str, Callable[..., dict | None]] = {
-    "Show": show_detail,
+    "Show": show_page,
     "Person": person_detail,
     "Company": company_detail,
     "Genre": genre_detail,
@@ -566,18 +656,42 @@ def _entities(label: str, items: list[dict]) -> list[dict]:
 def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
     """The `limit` best related shows, scored as the module docstring says, with their reasons.
 
-    Two round trips: the evidence (people, companies, series, and the show's own
+    Three round trips: the evidence (people, companies, series, and the show's own
     companies and genres), then the large companies and genres shared with the
-    candidates that can still reach the top `limit`: a candidate whose score plus
-    the most those could add stays below the `limit`-th best score is left out.
+    candidates that can still reach the top `limit` (a candidate whose score plus
+    the most those could add stays below the `limit`-th best score is left out), then
+    the names told from their namesakes.
     """
+    scored = _score_evidence(_related_evidence_part(backend, key).run(backend), limit)
+    ranked = _ranked_related(scored, _reranking_part(backend, key, scored).run(backend))
+    people = _reason_people(ranked)
+    distinguish(backend, [*ranked, *people])
+    return _explained(ranked, people)
+
+
+def _related_evidence_part(backend: Backend, key: str) -> Planned[list[dict]]:
+    part = _asked(backend, "related_evidence", ("kind", "rows"), key=key, max_degree=HUB_DEGREE)
+    return Planned({"evidence": part}, lambda found: _unpacked(found["evidence"], EVIDENCE_FIELDS))
+
+
+@dataclass
+class _Scored:
+    """Related content between its round trips: the candidates scored on the evidence,
+    those that can still reach the top `limit`, and what re-ranking can add at most."""
+
+    candidates: dict[str, dict[str, Any]]
+    contenders: list[str]
+    limit: int
+
+
+def _score_evidence(evidence: list[dict], limit: int) -> _Scored:
+    """The candidates and their reasons from the evidence; a person's reason names them as
+    the page shows them, so its text waits for their namesakes (`_explained`)."""
     candidates: dict[str, dict[str, Any]] = {}
     people: dict[tuple[str, str], dict] = {}
     companies: list[dict] = []
     bonus_bound = 0.0
-    for row in _unpacked(
-        _run(backend, "related_evidence", key=key, max_degree=HUB_DEGREE), EVIDENCE_FIELDS
-    ):
+    for row in evidence:
         kind = row["kind"]
         if kind == "own":
             if row["role"] == RelType.IN_GENRE.value:
@@ -612,17 +726,6 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
                 row["via_name"],
                 f"another season of {row['via_name']}",
             )
-    shown = {
-        p["key"]: p["display"]
-        for p in distinguish(
-            backend,
-            [
-                {"key": k, "name": found["row"]["via_name"]}
-                for (_show, k), found in sorted(people.items())
-            ],
-            Label.PERSON.value,
-        )
-    }
     for (_show, person_key), found in sorted(people.items()):
         row = found["row"]
         _reason(
@@ -632,8 +735,9 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
             "person",
             person_key,
             row["via_name"],
-            _credited_as(row["role"], row["producer_role"], shown[person_key]),
+            None,  # _explained writes it, with the person's name as shown
             role=role_name(row["role"], row["producer_role"]),
+            credited=(row["role"], row["producer_role"]),
         )
     for row in sorted(companies, key=lambda r: (r["key"], r["via_name"] or "", r["via_key"])):
         _reason(
@@ -645,38 +749,79 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
             row["via_name"],
             f"also made by {row['via_name']}",
         )
-    contenders = _contenders(candidates, limit, bonus_bound)
-    if contenders:
-        extra = _run(
-            backend, "related_reranking", key=key, candidates=contenders, min_degree=HUB_DEGREE + 1
-        )
-        for row in sorted(
-            extra,
-            key=lambda r: (r["kind"] != "company", r["key"], r["via_name"] or "", r["via_key"]),
-        ):
-            weight = COMPANY_WEIGHT if row["kind"] == "company" else GENRE_WEIGHT
-            text = (
-                f"also made by {row['via_name']}"
-                if row["kind"] == "company"
-                else f"also {row['via_name']}"
+    return _Scored(candidates, _contenders(candidates, limit, bonus_bound), limit)
+
+
+def _reranking_part(backend: Backend, key: str, scored: _Scored) -> Planned[list[dict]]:
+    parts = (
+        {
+            "extra": _asked(
+                backend,
+                "related_reranking",
+                ("kind", "key", "via_key", "via_name", "degree"),
+                key=key,
+                candidates=scored.contenders,
+                min_degree=HUB_DEGREE + 1,
             )
-            _reason(
-                candidates,
-                {"key": row["key"]},
-                _adamic_adar(weight, row["degree"]),
-                row["kind"],
-                row["via_key"],
-                row["via_name"],
-                text,
-            )
-    ranked = sorted(
-        (candidates[k] for k in contenders),
-        key=lambda c: (-round(c["score"], 9), c["name"] or "", c["key"]),
+        }
+        if scored.contenders
+        else {}
     )
+    return Planned(parts, lambda found: found.get("extra", []))
+
+
+def _ranked_related(scored: _Scored, extra: list[dict]) -> list[dict]:
+    """The best `limit` candidates once the large companies and genres are added."""
+    candidates = scored.candidates
+    for row in sorted(
+        extra,
+        key=lambda r: (r["kind"] != "company", r["key"], r["via_name"] or "", r["via_key"]),
+    ):
+        weight = COMPANY_WEIGHT if row["kind"] == "company" else GENRE_WEIGHT
+        text = (
+            f"also made by {row['via_name']}"
+            if row["kind"] == "company"
+            else f"also {row['via_name']}"
+        )
+        _reason(
+            candidates,
+            {"key": row["key"]},
+            _adamic_adar(weight, row["degree"]),
+            row["kind"],
+            row["via_key"],
+            row["via_name"],
+            text,
+        )
+    ranked = sorted(
+        (candidates[k] for k in scored.contenders),
+        key=lambda c: (-round(c["score"], 9), c["name"] or "", c["key"]),
+    )[: scored.limit]
     for item in ranked:
         item["score"] = round(item["score"], 4)
+    return ranked
+
+
+def _reason_people(ranked: list[dict]) -> list[dict]:
+    """The people the related shows' reasons name, to be told from their namesakes."""
+    return [
+        {"label": Label.PERSON.value, "key": reason["key"], "name": reason["name"]}
+        for item in ranked
+        for reason in item["reasons"]
+        if reason["kind"] == "person"
+    ]
+
+
+def _explained(ranked: list[dict], people: list[dict]) -> list[dict]:
+    """The related shows with their reasons' texts, once `distinguish` has given the shows
+    and the people of `_reason_people` their `display`."""
+    shown = {person["key"]: person["display"] for person in people}
+    for item in ranked:
+        for reason in item["reasons"]:
+            if reason["kind"] == "person":
+                rel_type, role = reason.pop("credited")
+                reason["text"] = _credited_as(rel_type, role, shown[reason["key"]])
         item["explanation"] = ", ".join(reason["text"] for reason in item["reasons"])
-    return distinguish(backend, ranked[:limit], Label.SHOW.value)
+    return ranked
 
 
 EVIDENCE_FIELDS = ("key", "title", "year", "via_key", "via_name", "role", "producer_role", "degree")
@@ -705,7 +850,7 @@ def _reason(
     kind: str,
     via_key: str | None,
     via_name: str | None,
-    text: str,
+    text: str | None,
     **extra,
 ) -> None:
     item = candidates.setdefault(

@@ -138,7 +138,7 @@ def planned_distinctions(items: list[dict], label: str | None = None) -> Planned
     }
 
     def finish(found: dict[str, list[dict]]) -> list[dict]:
-        details = {
+        details: dict[tuple[Any, Any], str | None] = {
             (of, row["node"][KEY]): distinction(of, row["node"], row["namesakes"])
             for of, rows in found.items()
             for row in rows

@@ -55,7 +55,7 @@ def read_together(backend: Backend, parts: Mapping[str, Part]) -> dict[str, list
     for number, name in enumerate(names):
         part = parts[name]
         prefix = f"p{number}_"
-        cypher = _PARAMETER.sub(lambda m, p=prefix: f"${p}{m.group(1)}", part.cypher)
+        cypher = _PARAMETER.sub(rf"${prefix}\1", part.cypher)
         params.update({prefix + k: v for k, v in part.params.items()})
         arms.append(
             f"CALL {{ {cypher}\n}} RETURN {number} AS part, [{', '.join(part.columns)}] AS row"

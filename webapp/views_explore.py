@@ -227,7 +227,7 @@ def _sections(detail: dict, backend) -> list[dict]:
                     }
                 )
         sections += _episode_sections(detail)
-        related = explore.related_shows(backend, detail["key"], limit=10)
+        related = detail["related"]
         sections.append(
             {
                 "title": "Related shows",
@@ -244,7 +244,6 @@ def _sections(detail: dict, backend) -> list[dict]:
                 ],
             }
         )
-        detail["related"] = related
     elif label == "Person":
         counted = {g["role"]: g["count"] for g in detail["credit_groups"]}
         for group in detail["credits"]:
@@ -651,7 +650,8 @@ def entity_page(label: str, key: str) -> dict:
         missing_entity(backend, label, key)
     sections = _sections(detail, backend)
     props = detail["properties"]
-    detail.update(distinguish_one(backend, label, key, detail["name"]))
+    if "display" not in detail:  # the details of a show or person read it with the rest
+        detail.update(distinguish_one(backend, label, key, detail["name"]))
     entity = {
         "label": label,
         "key": key,
