@@ -40,13 +40,15 @@ from screengraph.queries.lists import (
     KNOWN_FOR_RULE,
     KNOWN_FOR_SIZE,
     credits_page,
+    given_filters,
     list_params,
-    prominent_shows,
-    shows_page,
+    planned_credits_page,
+    planned_prominent_shows,
+    planned_shows_page,
 )
-from screengraph.queries.namesakes import distinguish
-from screengraph.queries.provenance import public_decisions
-from screengraph.queries.search import check_label, identified
+from screengraph.queries.namesakes import displayed, distinguish, planned_distinctions
+from screengraph.queries.provenance import planned_public_decisions
+from screengraph.queries.search import check_label, planned_identified
 from screengraph.queries.together import Part, Planned, read_planned
 
 ROLE_WEIGHTS = {"DIRECTED": 3.0, "WROTE": 3.0, "PRODUCED": 2.0, "ACTED_IN": 1.0}
@@ -468,29 +470,73 @@ def person_detail(
     role: str | None = None,
     **paging,
 ) -> dict | None:
-    """A person page: one page of their credits (`limit`, CREDITS_PAGE by default) grouped
-    by role and ordered by year (or `paging`'s sort and filters), how many there are, and
-    what they are known for."""
-    found = backend.run_read(
-        "MATCH (p:Person {key: $key}) RETURN p", {"key": key}, max_rows=0
-    ).value()
+    """A person's details: one page of their credits (`limit`, CREDITS_PAGE by default)
+    grouped by role and ordered by year (or `paging`'s sort and filters), how many there
+    are, and what they are known for."""
+    return _person(backend, key, limit, role, paging, people=False)
+
+
+# How many collaborators and suggested collaborators a person's page lists.
+COLLABORATORS_ON_PAGE = 30
+SUGGESTIONS_ON_PAGE = 10
+
+
+def person_page(
+    backend: Backend, key: str, limit: int | None = None, role: str | None = None, **paging
+) -> dict | None:
+    """What a person's web page shows: their details, their closest collaborators
+    (`collaborators`) and suggested ones (`suggested_collaborators`), and how their name is
+    shown among namesakes (`detail`, `display`), read in three round trips: the person,
+    their credits, known-for picks, listings, decisions and the ranking of everyone they
+    worked with; then what those name (known-for titles, episode counts, the shared
+    shows of the closest collaborators, people two steps away); then every name on the
+    page told from its namesakes."""
+    return _person(backend, key, limit, role, paging, people=True)
+
+
+def _person(
+    backend: Backend, key: str, limit: int | None, role: str | None, paging: dict, people: bool
+) -> dict | None:
+    first: dict[str, Planned[Any]] = {
+        "node": _node_part(Label.PERSON.value, key),
+        "listed": planned_credits_page(
+            key,
+            PERSON_CREDIT_ORDER,
+            GROUP_BY_NOUN.get(role or "", role),
+            limit=CREDITS_PAGE if limit is None else limit,
+            **paging,
+        ),
+        # Enough for KNOWN_FOR_SIZE beside the source's picks that the graph holds (at most
+        # KNOWN_FOR_SIZE of them count): the order is total, so this is the same prefix.
+        "prominent": planned_prominent_shows(key, 2 * KNOWN_FOR_SIZE),
+        "provenance": _provenance_through_edges_part(Label.PERSON.value, key),
+        "decisions": planned_public_decisions(Label.PERSON.value, key),
+    }
+    if people:
+        first["ranking"] = _collaborator_ranking_part(backend, key)
+    read = read_planned(backend, first)
+    found, listed = read["node"], read["listed"]
     if found is None:
         return None
     person = found["properties"]
-    listed = credits_page(
-        backend,
-        key,
-        PERSON_CREDIT_ORDER,
-        GROUP_BY_NOUN.get(role or "", role),
-        limit=CREDITS_PAGE if limit is None else limit,
-        **paging,
-    )
     if role:
         listed.filters["role"] = role  # as the page names it
+    picks = [(text, try_identifier(text, Label.SHOW)) for text in person.get("known_for") or []]
+    second: dict[str, Planned[Any]] = {
+        "in_episodes": _episodes_credited_part(
+            [[c["key"], c["id"]] for c in listed.rows if c["has_episodes"]]
+        ),
+        "picks": planned_identified(Label.SHOW.value, [i for _t, i in picks if i is not None]),
+    }
+    if people:
+        ranking = read["ranking"]
+        second["collaborators"] = _shared_credits_part(
+            backend, key, ranking[:COLLABORATORS_ON_PAGE]
+        )
+        second["suggestions"] = _second_degree_part(backend, key, ranking, SUGGESTIONS_ON_PAGE)
+    later = read_planned(backend, second)
+    in_episodes = later["in_episodes"]
     by_role: dict[str, list[dict]] = defaultdict(list)
-    in_episodes = _episodes_credited(
-        backend, [[c["key"], c["id"]] for c in listed.rows if c["has_episodes"]]
-    )
     for credit in listed.rows:  # in the database's order: by group, then by year
         by_role[credit["grp"]].append(
             {
@@ -502,14 +548,16 @@ def person_detail(
                 "episodes": in_episodes.get(credit["id"], 0),
             }
         )
-    known = known_for(backend, person.get("known_for") or [], key)
-    distinguish(
-        backend,
-        [show for shows in by_role.values() for show in shows]
-        + [show for show in known if show["key"]],
-        Label.SHOW.value,
-    )
-    return {
+    known = _known_for_of(picks, later["picks"], read["prominent"])
+    named = [show for shows in by_role.values() for show in shows]
+    named += [show for show in known if show["key"]]
+    if people:
+        worked_with = _collaborators_of(later["collaborators"], COLLABORATORS_ON_PAGE)
+        suggested = _suggestions_of(later["suggestions"], ranking, SUGGESTIONS_ON_PAGE)
+        itself = {"label": Label.PERSON.value, "key": key, "name": person.get("name")}
+        named += [*worked_with, *suggested, *(v for s in suggested for v in s["via"]), itself]
+    distinguish(backend, named, Label.SHOW.value)
+    detail = {
         "label": "Person",
         "key": key,
         "name": person.get("name"),
@@ -530,23 +578,23 @@ def person_detail(
         "counts": {"credits": listed.credits, "shows": listed.shows},
         "known_for": known,
         "known_for_rule": KNOWN_FOR_RULE,
-        "provenance": _provenance_through_edges(backend, "Person", key),
-        "decisions": public_decisions(backend, "Person", key),
+        "provenance": read["provenance"],
+        "decisions": read["decisions"],
     }
+    if people:
+        detail["collaborators"] = worked_with
+        detail["suggested_collaborators"] = _suggestions_explained(suggested)
+        detail["detail"], detail["display"] = itself["detail"], itself["display"]
+    return detail
 
 
-def known_for(
-    backend: Backend, identifiers: list[str], person_key: str | None = None
+def _known_for_of(
+    picks: list[tuple[str, Any]], found: dict[str, dict], prominent: list[dict]
 ) -> list[dict]:
-    """What a person is known for: the source's known-for titles (show identifiers: IMDb's
-    knownForTitles) first, each with its show when the graph holds it, then, up to
-    KNOWN_FOR_SIZE, their most prominent shows by KNOWN_FOR_RULE (queries/lists.py).
-    Each {"id", "label", "key", "name", "year"} (key, name and year None for a title the
-    graph does not hold; id None for a show the rule chose)."""
-    parsed = [(text, try_identifier(text, Label.SHOW)) for text in identifiers]
-    found = identified(backend, Label.SHOW.value, [i for _text, i in parsed if i is not None])
+    """`known_for` of the source's picks, the shows holding them, and the person's most
+    prominent shows (at least KNOWN_FOR_SIZE more than the picks the graph holds)."""
     result = []
-    for text, identifier in parsed:
+    for text, identifier in picks:
         show = found.get(str(identifier)) if identifier is not None else None
         result.append(
             {
@@ -558,19 +606,18 @@ def known_for(
             }
         )
     held = {item["key"] for item in result if item["key"]}
-    if person_key is not None and len(held) < KNOWN_FOR_SIZE:
-        for show in prominent_shows(backend, person_key, KNOWN_FOR_SIZE + len(held)):
-            if len(held) < KNOWN_FOR_SIZE and show["key"] not in held:
-                held.add(show["key"])
-                result.append(
-                    {
-                        "id": None,
-                        "key": show["key"],
-                        "name": show["title"],
-                        "year": show["year"],
-                        "label": Label.SHOW.value,
-                    }
-                )
+    for show in prominent:
+        if len(held) < KNOWN_FOR_SIZE and show["key"] not in held:
+            held.add(show["key"])
+            result.append(
+                {
+                    "id": None,
+                    "key": show["key"],
+                    "name": show["title"],
+                    "year": show["year"],
+                    "label": Label.SHOW.value,
+                }
+            )
     return result
 
 
@@ -584,17 +631,24 @@ def genre_detail(backend: Backend, key: str, **paging) -> dict | None:
 
 def _entity_with_shows(backend: Backend, label: str, key: str, paging: dict) -> dict | None:
     """A company or genre page: one page of its shows (by title, or `paging`'s sort and
-    filters: queries/lists.py), and how many there are."""
-    found = backend.run_read(
-        f"MATCH (n:{check_label(label)} {{key: $key}}) RETURN n", {"key": key}, max_rows=0
-    ).value()
+    filters: queries/lists.py), how many there are, its listings and the decisions about
+    it, and how its name is shown among namesakes (`detail`, `display`): one round trip."""
+    itself = {"label": label, "key": key, "name": None}
+    plans: dict[str, Planned[Any]] = {
+        "node": _node_part(label, key),
+        "listed": planned_shows_page(label, key, **paging),
+        "provenance": _provenance_through_edges_part(label, key),
+        "decisions": planned_public_decisions(label, key),
+        "namesakes": planned_distinctions([itself]),
+    }
+    if given_filters(paging.get("year_from"), paging.get("year_to"), paging.get("title")):
+        plans["everything"] = planned_shows_page(label, key, limit=1)
+    read = read_planned(backend, plans)
+    found, listed = read["node"], read["listed"]
     if found is None:
         return None
     props = found["properties"]
-    listed = shows_page(backend, label, key, **paging)
-    everything = (
-        listed.total if not listed.filters else shows_page(backend, label, key, limit=1).total
-    )
+    everything = read["everything"].total if "everything" in read else listed.total
     return {
         "label": label,
         "key": key,
@@ -613,9 +667,20 @@ def _entity_with_shows(backend: Backend, label: str, key: str, paging: dict) -> 
         "total": listed.total,
         "list": listed.to_json(),
         "counts": {"shows": everything},
-        "provenance": _provenance_through_edges(backend, label, key),
-        "decisions": public_decisions(backend, label, key),
+        "provenance": read["provenance"],
+        "decisions": read["decisions"],
+        "detail": itself["detail"],
+        "display": displayed(props.get("name"), itself["detail"]),
     }
+
+
+def _node_part(label: str, key: str) -> Planned[dict | None]:
+    part = Part(
+        f"MATCH (n:{check_label(label)} {{key: $key}}) RETURN n AS node", ("node",), {"key": key}
+    )
+    return Planned(
+        {"node": part}, lambda found: found["node"][0]["node"] if found["node"] else None
+    )
 
 
 def exists(backend: Backend, label: str, key: str) -> bool:
@@ -629,7 +694,7 @@ def exists(backend: Backend, label: str, key: str) -> bool:
 
 DETAILS: dict[str, Callable[..., dict | None]] = {
     "Show": show_page,
-    "Person": person_detail,
+    "Person": person_page,
     "Company": company_detail,
     "Genre": genre_detail,
 }
@@ -900,11 +965,16 @@ def _most_shared_first(person: dict) -> tuple:
 def collaborator_ranking(backend: Backend, key: str) -> list[dict]:
     """Everyone who worked with a person, as {key, name, credit_count, count (shows
     shared)}, most shared first, then name and key: what a page needs of all of them."""
-    ranked = _unpacked(
-        _run(backend, "collaborator_ranking", key=key), ("key", "name", "credit_count", "count")
-    )
-    ranked.sort(key=_most_shared_first)
-    return ranked
+    return _collaborator_ranking_part(backend, key).run(backend)
+
+
+def _collaborator_ranking_part(backend: Backend, key: str) -> Planned[list[dict]]:
+    def finish(found: dict[str, list[dict]]) -> list[dict]:
+        ranked = _unpacked(found["ranking"], ("key", "name", "credit_count", "count"))
+        ranked.sort(key=_most_shared_first)
+        return ranked
+
+    return Planned({"ranking": _asked(backend, "collaborator_ranking", ("rows",), key=key)}, finish)
 
 
 @question(
@@ -925,9 +995,26 @@ def collaborators(
         evidence = _run(backend, "collaborators", key=key)
     else:
         chosen = (ranking if ranking is not None else collaborator_ranking(backend, key))[:limit]
-        if not chosen:
-            return []
-        evidence = _run(backend, "shared_credits", key=key, others=[p["key"] for p in chosen])
+        evidence = _shared_credits_part(backend, key, chosen).run(backend)
+    return distinguish(backend, _collaborators_of(evidence, limit), Label.PERSON.value)
+
+
+def _shared_credits_part(backend: Backend, key: str, chosen: list[dict]) -> Planned[list[dict]]:
+    """The shows a person shares with each of `chosen` (ranked collaborators), both roles."""
+    parts = (
+        {
+            "shared": _asked(
+                backend, "shared_credits", ("rows",), key=key, others=[p["key"] for p in chosen]
+            )
+        }
+        if chosen
+        else {}
+    )
+    return Planned(parts, lambda found: found.get("shared", []))
+
+
+def _collaborators_of(evidence: list[dict], limit: int | None) -> list[dict]:
+    """`collaborators` of the shared credits' records, before their namesakes are read."""
     people: dict[str, dict[str, Any]] = {}
     for row in _unpacked(evidence, COLLABORATOR_FIELDS):
         person = people.setdefault(
@@ -967,7 +1054,7 @@ def collaborators(
             }
         )
     result.sort(key=_most_shared_first)
-    return distinguish(backend, result if limit is None else result[:limit], Label.PERSON.value)
+    return result if limit is None else result[:limit]
 
 
 @question(
@@ -992,17 +1079,47 @@ def suggested_collaborators(
         if known_collaborators is not None
         else collaborator_ranking(backend, key)
     )
+    ranked = _suggestions_of(
+        _second_degree_part(backend, key, rows, limit).run(backend), rows, limit
+    )
+    # Suggestions and the people they come through, namesakes told apart, in one round trip.
+    distinguish(backend, ranked + [v for item in ranked for v in item["via"]], Label.PERSON.value)
+    return _suggestions_explained(ranked)
+
+
+def _second_degree_part(
+    backend: Backend, key: str, ranking: list[dict], limit: int
+) -> Planned[list[dict]]:
+    """The people two steps away through the closest collaborators of ordinary reach."""
     through, reach = [], 0
-    for row in rows:
+    for row in ranking:
         if row["credit_count"] <= HUB_DEGREE and reach + row["credit_count"] <= SUGGESTION_REACH:
             through.append(row["key"])
             reach += row["credit_count"]
-    if not through:
-        return []
-    known = {row["key"] for row in rows}
+    parts = (
+        {
+            "found": _asked(
+                backend,
+                "second_degree",
+                ("rows",),
+                key=key,
+                collaborators=through,
+                limit=limit + len(ranking),
+            )
+        }
+        if through
+        else {}
+    )
+    return Planned(
+        parts,
+        lambda found: _unpacked(found.get("found", []), ("key", "name", "shared", "score", "via")),
+    )
+
+
+def _suggestions_of(people: list[dict], ranking: list[dict], limit: int) -> list[dict]:
+    """The best `limit` people two steps away that the person has not worked with."""
+    known = {row["key"] for row in ranking}
     ranked: list[dict] = []
-    found = _run(backend, "second_degree", key=key, collaborators=through, limit=limit + len(known))
-    people = _unpacked(found, ("key", "name", "shared", "score", "via"))
     for row in sorted(people, key=lambda r: (-r["shared"], -r["score"], r["name"] or "", r["key"])):
         if len(ranked) == limit:
             break
@@ -1019,8 +1136,11 @@ def suggested_collaborators(
                 "via": [{"label": "Person", "key": k, "name": n} for n, k in via],
             }
         )
-    # Suggestions and the people they come through, namesakes told apart, in one round trip.
-    distinguish(backend, ranked + [v for item in ranked for v in item["via"]], Label.PERSON.value)
+    return ranked
+
+
+def _suggestions_explained(ranked: list[dict]) -> list[dict]:
+    """The suggestions with who they come through, once their namesakes are known."""
     for item in ranked:
         names = [v["display"] for v in item["via"]]
         shown = (

@@ -21,6 +21,7 @@ from screengraph.graph.keys import normalize_name
 from screengraph.graph.schema import Label, RelType
 from screengraph.queries.catalogue import Param, question
 from screengraph.queries.search import check_label
+from screengraph.queries.together import Part, Planned
 
 MAX_OFFSET = 10_000  # as far as a list pages (search stops there too)
 MAX_PAGE = 500
@@ -101,7 +102,8 @@ def filter_values(year_from: int | None, year_to: int | None, title: str | None)
     return {"year_from": year_from, "year_to": year_to, "title": folded or None}
 
 
-def _given(year_from: int | None, year_to: int | None, title: str | None) -> dict:
+def given_filters(year_from: int | None, year_to: int | None, title: str | None) -> dict:
+    """The filters a list was given, as its page names them (those left empty out)."""
     given = {"year_from": year_from, "year_to": year_to, "title": title}
     return {k: v for k, v in given.items() if v not in (None, "")}
 
@@ -120,7 +122,8 @@ _SHOWS_PAGE = (
     "episode: e.episode}}][0] AS series"
 )
 _SHOWS_COUNT = (
-    "MATCH (n:{label} {{key: $key}})<-[:{rel}]-(s:Show) WITH s WHERE {filters} RETURN count(s)"
+    "MATCH (n:{label} {{key: $key}})<-[:{rel}]-(s:Show) WITH s WHERE {filters} "
+    "RETURN count(s) AS total"
 )
 
 
@@ -143,16 +146,47 @@ def shows_page(
     limit: int = LIST_PAGE,
 ) -> ListPage:
     """One page of the shows a company made or a genre holds, and how many match."""
+    return planned_shows_page(
+        label, key, sort, year_from, year_to, title, offset=offset, limit=limit
+    ).run(backend)
+
+
+def planned_shows_page(
+    label: str,
+    key: str,
+    sort: str = "title",
+    year_from: int | None = None,
+    year_to: int | None = None,
+    title: str | None = None,
+    offset: int = 0,
+    limit: int = LIST_PAGE,
+) -> Planned[ListPage]:
+    """`shows_page` as a part of a page's read (queries/together.py): the page and its
+    count in one round trip."""
     params = {"key": key, **filter_values(year_from, year_to, title)}
-    rows = backend.run_read(
-        shows_page_query(label, sort), {**params, "offset": offset, "limit": limit}, max_rows=0
-    ).records()
-    total = backend.run_read(
-        _SHOWS_COUNT.format(label=check_label(label), rel=_HOLDS[label], filters=_FILTERS),
-        params,
-        max_rows=0,
-    ).value(0)
-    return ListPage(rows, total, offset, limit, sort, _given(year_from, year_to, title))
+    parts = {
+        "rows": Part(
+            shows_page_query(label, sort),
+            ("key", "title", "year", "series"),
+            {**params, "offset": offset, "limit": limit},
+        ),
+        "total": Part(
+            _SHOWS_COUNT.format(label=check_label(label), rel=_HOLDS[label], filters=_FILTERS),
+            ("total",),
+            params,
+        ),
+    }
+    return Planned(
+        parts,
+        lambda found: ListPage(
+            found["rows"],
+            found["total"][0]["total"] if found["total"] else 0,
+            offset,
+            limit,
+            sort,
+            given_filters(year_from, year_to, title),
+        ),
+    )
 
 
 def _show_list(label: str, noun: str):
@@ -225,6 +259,22 @@ class CreditsPage(ListPage):
     shows: int = 0
 
 
+_CREDIT_COLUMNS = (
+    "key",
+    "title",
+    "year",
+    "grp",
+    "type",
+    "role",
+    "characters",
+    "job",
+    "category",
+    "order",
+    "id",
+    "has_episodes",
+)
+
+
 def credits_page(
     backend: Backend,
     key: str,
@@ -239,35 +289,60 @@ def credits_page(
 ) -> CreditsPage:
     """One page of a person's credits: by group (those of `order` first, the others by
     name), then by `sort`; only `group`'s when given."""
+    return planned_credits_page(
+        key, order, group, sort, year_from, year_to, title, offset=offset, limit=limit
+    ).run(backend)
+
+
+def planned_credits_page(
+    key: str,
+    order: tuple[str, ...],
+    group: str | None = None,
+    sort: str = "-year",
+    year_from: int | None = None,
+    year_to: int | None = None,
+    title: str | None = None,
+    offset: int = 0,
+    limit: int = CREDITS_PAGE,
+) -> Planned[CreditsPage]:
+    """`credits_page` as a part of a page's read (queries/together.py): the page, the
+    groups' counts and the totals in one round trip."""
     filters = filter_values(year_from, year_to, title)
-    rows = backend.run_read(
-        _CREDITS_PAGE.format(filters=_FILTERS, order=SHOW_ORDERS[sort]),
-        {
-            "key": key,
-            **filters,
-            "group": group,
-            "groups": list(order),
-            "offset": offset,
-            "limit": limit,
-        },
-        max_rows=0,
-    ).records()
-    groups = backend.run_read(
-        _CREDIT_GROUPS.format(filters=_FILTERS), {"key": key, **filters}, max_rows=0
-    ).rows
-    counted = dict(groups)
-    totals = backend.run_read(_CREDIT_TOTALS, {"key": key}, max_rows=0).single() or {}
-    return CreditsPage(
-        rows,
-        counted.get(group, 0) if group is not None else sum(counted.values()),
-        offset,
-        limit,
-        sort,
-        _given(year_from, year_to, title),
-        groups=counted,
-        credits=totals.get("credits", 0),
-        shows=totals.get("shows", 0),
-    )
+    parts = {
+        "rows": Part(
+            _CREDITS_PAGE.format(filters=_FILTERS, order=SHOW_ORDERS[sort]),
+            _CREDIT_COLUMNS,
+            {
+                "key": key,
+                **filters,
+                "group": group,
+                "groups": list(order),
+                "offset": offset,
+                "limit": limit,
+            },
+        ),
+        "groups": Part(
+            _CREDIT_GROUPS.format(filters=_FILTERS), ("grp", "credits"), {"key": key, **filters}
+        ),
+        "totals": Part(_CREDIT_TOTALS, ("credits", "shows"), {"key": key}),
+    }
+
+    def finish(found: dict[str, list[dict]]) -> CreditsPage:
+        counted = {row["grp"]: row["credits"] for row in found["groups"]}
+        totals = found["totals"][0] if found["totals"] else {}
+        return CreditsPage(
+            found["rows"],
+            counted.get(group, 0) if group is not None else sum(counted.values()),
+            offset,
+            limit,
+            sort,
+            given_filters(year_from, year_to, title),
+            groups=counted,
+            credits=totals.get("credits", 0),
+            shows=totals.get("shows", 0),
+        )
+
+    return Planned(parts, finish)
 
 
 # -- what a person is known for -------------------------------------------------------
@@ -295,7 +370,12 @@ _KNOWN_FOR = (
 
 def prominent_shows(backend: Backend, key: str, limit: int = KNOWN_FOR_SIZE) -> list[dict]:
     """A person's most prominent shows by KNOWN_FOR_RULE: [{key, title, year, credited}]."""
-    return backend.run_read(_KNOWN_FOR, {"key": key, "limit": limit}, max_rows=0).records()
+    return planned_prominent_shows(key, limit).run(backend)
+
+
+def planned_prominent_shows(key: str, limit: int = KNOWN_FOR_SIZE) -> Planned[list[dict]]:
+    part = Part(_KNOWN_FOR, ("key", "title", "year", "credited"), {"key": key, "limit": limit})
+    return Planned({"shows": part}, lambda found: found["shows"])
 
 
 def planned_queries(list_key: str, person_key: str) -> dict[str, tuple[str, dict]]:

@@ -58,10 +58,16 @@ def read_together(backend: Backend, parts: Mapping[str, Part]) -> dict[str, list
         cypher = _PARAMETER.sub(rf"${prefix}\1", part.cypher)
         params.update({prefix + k: v for k, v in part.params.items()})
         arms.append(
-            f"CALL {{ {cypher}\n}} RETURN {number} AS part, [{', '.join(part.columns)}] AS row"
+            f"CALL {{ {cypher}\n}} RETURN {number} AS part, "
+            f"[{', '.join(f'`{column}`' for column in part.columns)}] AS row"
         )
     found: dict[str, list[dict]] = {name: [] for name in names}
-    for number, row in backend.run_read(" UNION ALL ".join(arms), params, max_rows=0).rows:
+    # The parts had a limit each when they ran apart: together they share theirs, so a
+    # page's worst case stays what it was (on Neo4j the first run of a query also plans
+    # it, and planning a page's parts takes about as long together as apart).
+    limit_ms = backend.query_timeout_ms * len(names)
+    rows = backend.run_read(" UNION ALL ".join(arms), params, timeout_ms=limit_ms, max_rows=0).rows
+    for number, row in rows:
         name = names[number]
         found[name].append(dict(zip(parts[name].columns, row)))
     return found

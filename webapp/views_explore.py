@@ -185,7 +185,7 @@ def _episode_sections(detail: dict) -> list[dict]:
     return sections
 
 
-def _sections(detail: dict, backend) -> list[dict]:
+def _sections(detail: dict) -> list[dict]:
     label = detail["label"]
     sections: list[dict] = []
     if label == "Show":
@@ -259,8 +259,7 @@ def _sections(detail: dict, backend) -> list[dict]:
                     ],
                 }
             )
-        everyone = explore.collaborator_ranking(backend, detail["key"])
-        people = explore.collaborators(backend, detail["key"], limit=30, ranking=everyone)
+        people = detail["collaborators"]
         sections.append(
             {
                 "title": "Worked with",
@@ -280,9 +279,7 @@ def _sections(detail: dict, backend) -> list[dict]:
                 ],
             }
         )
-        suggestions = explore.suggested_collaborators(
-            backend, detail["key"], limit=10, known_collaborators=everyone
-        )
+        suggestions = detail["suggested_collaborators"]
         sections.append(
             {
                 "title": "Might work with",
@@ -299,8 +296,6 @@ def _sections(detail: dict, backend) -> list[dict]:
                 ],
             }
         )
-        detail["collaborators"] = people
-        detail["suggested_collaborators"] = suggestions
     else:
         sections.append(
             {
@@ -648,7 +643,7 @@ def entity_page(label: str, key: str) -> dict:
     detail = explore.DETAILS[label](backend, key, **list_paging(label))
     if detail is None:
         missing_entity(backend, label, key)
-    sections = _sections(detail, backend)
+    sections = _sections(detail)
     props = detail["properties"]
     if "display" not in detail:  # the details of a show or person read it with the rest
         detail.update(distinguish_one(backend, label, key, detail["name"]))
