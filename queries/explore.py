@@ -98,7 +98,11 @@ def _run(backend: Backend, name: str, **params) -> list[dict]:
 def _asked(backend: Backend, name: str, columns: tuple[str, ...], **params) -> Part:
     """A catalogue question as a part of a page's read (queries/together.py)."""
     asked = catalogue().get(name)
-    return Part(backend.pick(asked.cypher), columns, asked.bind(params))
+    # An empty list is a value here (nothing to look up: no rows), where a form's empty
+    # field is a parameter not given.
+    empty = {k: v for k, v in params.items() if isinstance(v, list) and not v}
+    given = asked.bind({k: v for k, v in params.items() if k not in empty}, complete=not empty)
+    return Part(backend.pick(asked.cypher), columns, {**given, **empty})
 
 
 def _adamic_adar(weight: float, degree: int | None) -> float:
@@ -167,13 +171,11 @@ def _episodes_credited(backend: Backend, credits: list[list[str]]) -> dict[str, 
 
 
 def _episodes_credited_part(credits: list[list[str]]) -> Planned[dict[str, int]]:
-    parts = (
-        {"credited": Part(_EPISODES_CREDITED, ("credit", "episodes"), {"credits": credits})}
-        if credits
-        else {}
-    )
+    # Asked even for no credits (no rows then): a page's query keeps one text, which both
+    # engines plan once and keep in their plan caches (FalkorDB's holds 25 by default).
+    part = Part(_EPISODES_CREDITED, ("credit", "episodes"), {"credits": credits})
     return Planned(
-        parts, lambda found: {r["credit"]: r["episodes"] for r in found.get("credited", [])}
+        {"credited": part}, lambda found: {r["credit"]: r["episodes"] for r in found["credited"]}
     )
 
 
@@ -818,21 +820,16 @@ def _score_evidence(evidence: list[dict], limit: int) -> _Scored:
 
 
 def _reranking_part(backend: Backend, key: str, scored: _Scored) -> Planned[list[dict]]:
-    parts = (
-        {
-            "extra": _asked(
-                backend,
-                "related_reranking",
-                ("kind", "key", "via_key", "via_name", "degree"),
-                key=key,
-                candidates=scored.contenders,
-                min_degree=HUB_DEGREE + 1,
-            )
-        }
-        if scored.contenders
-        else {}
+    # Asked even without contenders (no rows then), so a page's query keeps one text.
+    part = _asked(
+        backend,
+        "related_reranking",
+        ("kind", "key", "via_key", "via_name", "degree"),
+        key=key,
+        candidates=scored.contenders,
+        min_degree=HUB_DEGREE + 1,
     )
-    return Planned(parts, lambda found: found.get("extra", []))
+    return Planned({"extra": part}, lambda found: found["extra"])
 
 
 def _ranked_related(scored: _Scored, extra: list[dict]) -> list[dict]:
@@ -1001,16 +998,10 @@ def collaborators(
 
 def _shared_credits_part(backend: Backend, key: str, chosen: list[dict]) -> Planned[list[dict]]:
     """The shows a person shares with each of `chosen` (ranked collaborators), both roles."""
-    parts = (
-        {
-            "shared": _asked(
-                backend, "shared_credits", ("rows",), key=key, others=[p["key"] for p in chosen]
-            )
-        }
-        if chosen
-        else {}
-    )
-    return Planned(parts, lambda found: found.get("shared", []))
+    # Asked even for nobody (a person without collaborators: nothing to match), so a
+    # page's query keeps one text.
+    part = _asked(backend, "shared_credits", ("rows",), key=key, others=[p["key"] for p in chosen])
+    return Planned({"shared": part}, lambda found: found["shared"])
 
 
 def _collaborators_of(evidence: list[dict], limit: int | None) -> list[dict]:
@@ -1096,23 +1087,18 @@ def _second_degree_part(
         if row["credit_count"] <= HUB_DEGREE and reach + row["credit_count"] <= SUGGESTION_REACH:
             through.append(row["key"])
             reach += row["credit_count"]
-    parts = (
-        {
-            "found": _asked(
-                backend,
-                "second_degree",
-                ("rows",),
-                key=key,
-                collaborators=through,
-                limit=limit + len(ranking),
-            )
-        }
-        if through
-        else {}
+    # Asked even through nobody (no rows then), so a page's query keeps one text.
+    part = _asked(
+        backend,
+        "second_degree",
+        ("rows",),
+        key=key,
+        collaborators=through,
+        limit=limit + len(ranking),
     )
     return Planned(
-        parts,
-        lambda found: _unpacked(found.get("found", []), ("key", "name", "shared", "score", "via")),
+        {"found": part},
+        lambda found: _unpacked(found["found"], ("key", "name", "shared", "score", "via")),
     )
 
 

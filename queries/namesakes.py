@@ -126,15 +126,19 @@ def _keys_by_label(items: list[dict], label: str | None) -> dict[str, set[str]]:
 
 
 def planned_distinctions(items: list[dict], label: str | None = None) -> Planned[list[dict]]:
-    """`distinguish` as a plan (queries/together.py): one part per label among the items,
-    read with whatever else a page reads in the same trip."""
+    """`distinguish` as a plan (queries/together.py): one part per label that has
+    namesakes to tell apart, every such label's (none found for a label without items), so
+    that a page's query keeps one text; read with whatever else a page reads in the same
+    trip."""
+    by_label: dict[str, set[str]] = {of: set() for of in DISTINGUISHED_LABELS}
+    by_label |= _keys_by_label(items, label)
     parts = {
         of: Part(
             _namesakes_query(Label(of).value),
             ("node", "namesakes"),
             {"keys": sorted(keys), "cap": NAMESAKES_READ},
         )
-        for of, keys in sorted(_keys_by_label(items, label).items())
+        for of, keys in sorted(by_label.items())
     }
 
     def finish(found: dict[str, list[dict]]) -> list[dict]:
@@ -158,7 +162,9 @@ def distinguish(backend: Backend, items: list[dict], label: str | None = None) -
     namesakes) and `display` (the name, with the detail when there is one): one round trip
     whatever the labels among the items. Returns the items, changed in place."""
     planned = planned_distinctions(items, label)
-    return planned.finish({}) if not planned.parts else planned.run(backend)
+    if not _keys_by_label(items, label):  # nothing to tell apart: no need to ask
+        return planned.finish({of: [] for of in planned.parts})
+    return planned.run(backend)
 
 
 def distinguish_one(backend: Backend, label: str, key: str, name: str | None) -> dict[str, Any]:

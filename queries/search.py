@@ -323,16 +323,19 @@ def identified(backend: Backend, label: str, identifiers: list[Identifier]) -> d
     """The entities of `label` that have these identifiers, by identifier text
     (`imdb:nm0000229`): looked up by each scheme's indexed `<scheme>_id` property, one
     round trip per scheme. The one lookup by identifier: pages, the CLI and search use it."""
+    if not identifiers:
+        return {}
     return planned_identified(label, identifiers).run(backend)
 
 
 def planned_identified(label: str, identifiers: list[Identifier]) -> Planned[dict[str, dict]]:
     """`identified` as a part of a page's read (queries/together.py): one part per scheme,
-    all in one round trip."""
+    every scheme's (none found for a scheme without identifiers), all in one round trip,
+    so that a page's query keeps one text whatever identifiers it holds."""
     label = Label(check_label(label)).value
-    by_scheme: dict[str, set[str]] = {}
+    by_scheme: dict[str, set[str]] = {scheme: set() for scheme in SCHEMES}
     for identifier in identifiers:
-        by_scheme.setdefault(identifier.scheme, set()).add(identifier.value)
+        by_scheme[identifier.scheme].add(identifier.value)
     parts = {
         scheme: Part(
             f"UNWIND $values AS v MATCH (n:{label} {{{SCHEMES[scheme].property}: v}}) "
