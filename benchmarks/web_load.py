@@ -34,6 +34,10 @@ the rest of the machine (other people's work on a shared machine), in % of one c
 the server's CPU per answered request, and the page cache's hits and size (from
 `/healthz`).
 
+--baseline DIR serves the same graph again with the code of DIR (a checkout of another
+revision: `git worktree add DIR REV`, or `git archive REV | tar -x -C DIR` with the
+built front end copied in) after this checkout's phases, and runs the saturation phases
+against it, so that the two revisions' req/s and p95 are compared within one run.
 --store DIR builds the graph there once and keeps it (on Neo4j: keeps the database);
 later runs with the same --store and --shows serve it again, so that two versions of
 the code can be compared on the same graph in one session.
@@ -110,9 +114,12 @@ class Server:
         serve_args: list[str],
         log_path: Path,
         module: str | None = None,
+        code: Path | None = None,
     ):
         self.name, self.data_dir, self.port = name, data_dir, free_port()
         env = dict(os.environ, SCREENGRAPH_GRAPH=graph, SCREENGRAPH_BACKEND=name)
+        if code is not None:  # another revision's checkout serves (--baseline)
+            env["PYTHONPATH"] = os.pathsep.join([str(code), env.get("PYTHONPATH", "")])
         if name == "embedded":
             env.pop("NEO4J_URI", None)
         command = (
@@ -132,7 +139,12 @@ class Server:
         )
         self.log = log_path.open("w")
         self.process = subprocess.Popen(
-            command, env=env, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            command,
+            env=env,
+            cwd=code,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
         )
         self.log_path = log_path
 
@@ -367,7 +379,8 @@ def run(name: str, args: argparse.Namespace, workdir: Path) -> None:
     server = Server(
         name, data_dir, graph, shlex.split(args.serve_args), workdir / f"serve-{name}.log"
     )
-    saturated = {}
+    saturated: dict[str, float] = {}
+    rates: dict[str, float] = {}
     try:
         started = time.monotonic()
         server.wait_ready(json.loads(files["uniform"].read_text())[0]["paths"][0])
@@ -389,11 +402,9 @@ def run(name: str, args: argparse.Namespace, workdir: Path) -> None:
             kinds=True,
         )
         for seed, mix in enumerate(POPULARITY, start=2):
-            saturated[mix] = report(
-                f"saturation, {mix} mix: no think time",
-                load(server, files[mix], args.clients, args.seconds, 0, seed=seed),
-                kinds=True,
-            )
+            result = load(server, files[mix], args.clients, args.seconds, 0, seed=seed)
+            saturated[mix] = report(f"saturation, {mix} mix: no think time", result, kinds=True)
+            rates[mix] = answered_per_second(result)
         report(
             "baseline /openapi.json, saturation",
             load(server, openapi_file, args.clients, args.seconds, 0, seed=4),
@@ -401,6 +412,10 @@ def run(name: str, args: argparse.Namespace, workdir: Path) -> None:
         )
     finally:
         server.stop()
+    try:
+        if args.baseline:
+            against_baseline(name, args, workdir, data_dir, graph, files, saturated, rates)
+    finally:
         if clear_after and name == "neo4j":
             backend = open_backend(name, data_dir, graph)
             backend.clear()
@@ -430,6 +445,45 @@ def run(name: str, args: argparse.Namespace, workdir: Path) -> None:
             flush=True,
         )
     print(f"  user-like uniform mix p95: {user_p95:.1f} ms", flush=True)
+
+
+def answered_per_second(result: dict) -> float:
+    return sum(len(values) for values in result["samples"].values()) / result["elapsed"]
+
+
+def against_baseline(
+    name: str,
+    args: argparse.Namespace,
+    workdir: Path,
+    data_dir: Path,
+    graph: str,
+    files: dict[str, Path],
+    p95s: dict[str, float],
+    rates: dict[str, float],
+) -> None:
+    """The saturation phases again, served by --baseline's code on the same graph."""
+    server = Server(
+        name,
+        data_dir,
+        graph,
+        shlex.split(args.serve_args),
+        workdir / f"serve-{name}-baseline.log",
+        code=args.baseline,
+    )
+    try:
+        server.wait_ready(json.loads(files["uniform"].read_text())[0]["paths"][0])
+        load(server, files["uniform"], args.clients, min(10.0, args.seconds), 0, seed=99)
+        for seed, mix in enumerate(POPULARITY, start=2):
+            result = load(server, files[mix], args.clients, args.seconds, 0, seed=seed)
+            p95 = report(f"BASELINE ({args.baseline}), saturation, {mix} mix", result, kinds=True)
+            print(
+                f"  {mix} mix, this checkout against the baseline: "
+                f"{rates[mix]:.1f} against {answered_per_second(result):.1f} req/s, "
+                f"p95 {p95s[mix]:.1f} against {p95:.1f} ms",
+                flush=True,
+            )
+    finally:
+        server.stop()
 
 
 def serve_threads(serve_args: str) -> int:
@@ -465,7 +519,20 @@ def main() -> None:
         help="build the graph in this folder once and keep it (Neo4j: keep the "
         "database); later runs with the same --shows serve it again",
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout of another revision whose server is measured after this one's, "
+        "on the same graph (the saturation phases)",
+    )
     args = parser.parse_args()
+    if args.baseline is not None:
+        args.baseline = args.baseline.resolve()
+        if not (args.baseline / "screengraph" / "__main__.py").is_file():
+            parser.error(
+                f"--baseline {args.baseline}: no screengraph checkout there (make one with "
+                "`git worktree add DIR REV`)"
+            )
     names = ["embedded"] if args.reuse else chosen_backends(args.backend)
     with tempfile.TemporaryDirectory(prefix="sg-bench-") as tmp:
         for name in names:

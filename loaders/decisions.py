@@ -53,9 +53,11 @@ _FIND = (
     f"MATCH (d:{DECISION_LABEL}) WHERE d.key STARTS WITH $id "
     "RETURN properties(d) ORDER BY d.key LIMIT 2"
 )
-_ABOUT = (
-    f"MATCH (d:{DECISION_LABEL} {{label: $label, survivor: $key}}) RETURN {_SHOWN} "
-    f"UNION MATCH (d:{DECISION_LABEL} {{label: $label, merged: $key}}) RETURN {_SHOWN}"
+# The decisions about one entity, each column named as COLUMNS names it.
+_SHOWN_AS = ", ".join(f"{shown} AS {name}" for shown, name in zip(_SHOWN.split(", "), COLUMNS))
+ABOUT = (
+    f"MATCH (d:{DECISION_LABEL} {{label: $label, survivor: $key}}) RETURN {_SHOWN_AS} "
+    f"UNION MATCH (d:{DECISION_LABEL} {{label: $label, merged: $key}}) RETURN {_SHOWN_AS}"
 )
 
 
@@ -120,9 +122,12 @@ def list_decisions(backend: Backend, limit: int = LISTED) -> Results:
 
 def decisions_about(backend: Backend, label: str, key: str) -> list[dict[str, Any]]:
     """The decisions that merged into this entity or merged it away, newest first."""
-    rows = backend.run_read(_ABOUT, {"label": label, "key": key}, max_rows=0).rows
-    found = [dict(zip(COLUMNS, row)) for row in rows]
-    return sorted(found, key=lambda item: (item["at"] or "", item["id"]), reverse=True)
+    rows = backend.run_read(ABOUT, {"label": label, "key": key}, max_rows=0).rows
+    return newest_first([dict(zip(COLUMNS, row)) for row in rows])
+
+
+def newest_first(decisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(decisions, key=lambda item: (item["at"] or "", item["id"]), reverse=True)
 
 
 def find_decision(backend: Backend, decision_id: str) -> dict[str, Any]:

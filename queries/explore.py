@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from screengraph.graph.backend import Backend
@@ -39,13 +40,16 @@ from screengraph.queries.lists import (
     KNOWN_FOR_RULE,
     KNOWN_FOR_SIZE,
     credits_page,
+    given_filters,
     list_params,
-    prominent_shows,
-    shows_page,
+    planned_credits_page,
+    planned_prominent_shows,
+    planned_shows_page,
 )
-from screengraph.queries.namesakes import distinguish
-from screengraph.queries.provenance import listings_asserting_show, public_decisions
-from screengraph.queries.search import check_label, identified
+from screengraph.queries.namesakes import displayed, distinguish, planned_distinctions
+from screengraph.queries.provenance import planned_public_decisions
+from screengraph.queries.search import check_label, planned_identified
+from screengraph.queries.together import Part, Planned, read_planned
 
 ROLE_WEIGHTS = {"DIRECTED": 3.0, "WROTE": 3.0, "PRODUCED": 2.0, "ACTED_IN": 1.0}
 COMPANY_WEIGHT = 1.5
@@ -91,6 +95,16 @@ def _run(backend: Backend, name: str, **params) -> list[dict]:
     return catalogue().run(backend, name, params).records()
 
 
+def _asked(backend: Backend, name: str, columns: tuple[str, ...], **params) -> Part:
+    """A catalogue question as a part of a page's read (queries/together.py)."""
+    asked = catalogue().get(name)
+    # An empty list is a value here (nothing to look up: no rows), where a form's empty
+    # field is a parameter not given.
+    empty = {k: v for k, v in params.items() if isinstance(v, list) and not v}
+    given = asked.bind({k: v for k, v in params.items() if k not in empty}, complete=not empty)
+    return Part(backend.pick(asked.cypher), columns, {**given, **empty})
+
+
 def _adamic_adar(weight: float, degree: int | None) -> float:
     return weight / math.log(2 + max(int(degree or 0), 1))
 
@@ -127,27 +141,52 @@ _LISTINGS_BEHIND = (
 _EPISODES_CREDITED = (
     "UNWIND $credits AS c MATCH (a:Assertion {show: c[0]}) WHERE c[1] IN a.edges "
     "WITH c, [e IN a.edges WHERE e STARTS WITH 'EPISODE_OF|'] AS episode WHERE size(episode) > 0 "
-    "RETURN c[1], count(DISTINCT episode[0])"
+    "RETURN c[1] AS credit, count(DISTINCT episode[0]) AS episodes"
+)
+_PROVENANCE_COLUMNS = ("source", "file", "line", "record", "loaded_at")
+# A show's listings: those with an Assertion about it (queries/provenance.py), the first
+# PROVENANCE_LIMIT by id, as the `provenance` question gives them.
+_LISTINGS_OF_SHOW = (
+    "MATCH (a:Assertion {show: $key}) WITH a.listing AS source ORDER BY source LIMIT $limit "
+    "MATCH (l:Listing {key: source}) "
+    "RETURN l.key AS source, l.file AS file, l.line AS line, l.record AS record, "
+    "l.loaded_at AS loaded_at ORDER BY file, line, record"
 )
 
 
 def _provenance(backend: Backend, show_key: str) -> list[dict]:
-    sources = listings_asserting_show(backend, show_key, PROVENANCE_LIMIT)
-    if not sources:
-        return []
-    return _run(backend, "provenance", keys=sources)
+    return _provenance_part(show_key).run(backend)
+
+
+def _provenance_part(show_key: str) -> Planned[list[dict]]:
+    part = Part(
+        _LISTINGS_OF_SHOW, _PROVENANCE_COLUMNS, {"key": show_key, "limit": PROVENANCE_LIMIT}
+    )
+    return Planned({"listings": part}, lambda found: found["listings"])
 
 
 def _episodes_credited(backend: Backend, credits: list[list[str]]) -> dict[str, int]:
     """{credit identity: episodes} for [series key, credit identity] pairs."""
-    if not credits:
-        return {}
-    return dict(backend.run_read(_EPISODES_CREDITED, {"credits": credits}, max_rows=0).rows)
+    return _episodes_credited_part(credits).run(backend)
+
+
+def _episodes_credited_part(credits: list[list[str]]) -> Planned[dict[str, int]]:
+    # Asked even for no credits (no rows then): a page's query keeps one text, which both
+    # engines plan once and keep in their plan caches (FalkorDB's holds 25 by default).
+    part = Part(_EPISODES_CREDITED, ("credit", "episodes"), {"credits": credits})
+    return Planned(
+        {"credited": part}, lambda found: {r["credit"]: r["episodes"] for r in found["credited"]}
+    )
 
 
 def _provenance_through_edges(backend: Backend, label: str, key: str) -> list[dict]:
+    return _provenance_through_edges_part(label, key).run(backend)
+
+
+def _provenance_through_edges_part(label: str, key: str) -> Planned[list[dict]]:
     query = _LISTINGS_BEHIND.format(label=check_label(label))
-    return backend.run_read(query, {"key": key, "limit": PROVENANCE_LIMIT}, max_rows=0).records()
+    part = Part(query, _PROVENANCE_COLUMNS, {"key": key, "limit": PROVENANCE_LIMIT})
+    return Planned({"listings": part}, lambda found: found["listings"])
 
 
 # -- details --------------------------------------------------------------
@@ -196,25 +235,61 @@ def _cut(row: dict) -> dict:
     }
 
 
+SHOW_COLUMNS = ("show", "credits", "total", "people", "companies", "genres", "seasons", "series")
+# How many related shows a show's page lists.
+RELATED_ON_PAGE = 10
+
+
 def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | None:
     """A show page: its first `limit` (CREDITS_LIMIT) credits by section then billing order
     and name, how many there are, and for a series its seasons and episodes."""
-    episodes = series_episodes(backend, key, None)
-    rows = _run(
-        backend,
-        "show",
-        key=key,
-        roles=list(SHOW_CREDIT_ORDER),
-        limit=CREDITS_LIMIT if limit is None else limit,
-    )
+    return _show(backend, key, limit, related=None)
+
+
+def show_page(backend: Backend, key: str) -> dict | None:
+    """What a show's web page shows: its details, its related shows (`related`), and how
+    its name is shown among namesakes (`detail`, `display`), read in three round trips:
+    the show, its episodes, its listings and the evidence for related shows; then what
+    those name (episode counts of a series' credits, the re-ranking of related shows);
+    then every name on the page told from its namesakes."""
+    return _show(backend, key, None, related=RELATED_ON_PAGE)
+
+
+def _show(backend: Backend, key: str, limit: int | None, related: int | None) -> dict | None:
+    first: dict[str, Planned[Any]] = {
+        "episodes": _episodes_part(backend, key, None),
+        "show": Planned(
+            {
+                "show": _asked(
+                    backend,
+                    "show",
+                    SHOW_COLUMNS,
+                    key=key,
+                    roles=list(SHOW_CREDIT_ORDER),
+                    limit=CREDITS_LIMIT if limit is None else limit,
+                )
+            },
+            lambda found: found["show"],
+        ),
+        "provenance": _provenance_part(key),
+    }
+    if related is not None:
+        first["related"] = _related_evidence_part(backend, key)
+    read = read_planned(backend, first)
+    rows, episodes = read["show"], read["episodes"]
     if not rows:
         return None
     row = rows[0]
-    in_episodes = (
-        _episodes_credited(backend, [[key, c["id"]] for c in row["credits"]])
-        if episodes["total"]
-        else {}
-    )
+    second: dict[str, Planned[Any]] = {
+        "in_episodes": _episodes_credited_part(
+            [[key, c["id"]] for c in row["credits"]] if episodes["total"] else []
+        )
+    }
+    if related is not None:
+        read["related"] = _score_evidence(read["related"], related)
+        second["reranking"] = _reranking_part(backend, key, read["related"])
+    later = read_planned(backend, second)
+    in_episodes = later["in_episodes"]
     show = row["show"]["properties"]
     credits: dict[str, list[dict]] = defaultdict(list)
     # The database chose which credits; within a section the page sorts by billing order,
@@ -270,17 +345,22 @@ def show_detail(backend: Backend, key: str, limit: int | None = None) -> dict | 
             }
             for x in sorted(row["series"], key=lambda x: x["key"])
         ],
-        "provenance": _provenance(backend, key),
+        "provenance": read["provenance"],
     }
     detail["episodes"] = episodes
-    distinguish(
-        backend,
-        [person for group in detail["credits"] for person in group["people"]],
-        Label.PERSON.value,
-    )
-    # The episode list is not: each episode is placed there by its season and number, and
-    # generic titles (`Episode #1.1`) have thousands of namesakes to read.
-    distinguish(backend, detail["seasons"] + detail["series"], Label.SHOW.value)
+    # The episode list is not told apart: each episode is placed there by its season and
+    # number, and generic titles (`Episode #1.1`) have thousands of namesakes to read.
+    named = [person for group in detail["credits"] for person in group["people"]]
+    named += detail["seasons"] + detail["series"]
+    if related is not None:
+        ranked = _ranked_related(read["related"], later["reranking"])
+        people = _reason_people(ranked)
+        itself = {"label": Label.SHOW.value, "key": key, "name": detail["name"]}
+        named += [*ranked, *people, itself]
+    distinguish(backend, named)
+    if related is not None:
+        detail["related"] = _explained(ranked, people)
+        detail["detail"], detail["display"] = itself["detail"], itself["display"]
     detail["counts"] = {
         "credits": row["total"],
         "people": row["people"],
@@ -296,7 +376,21 @@ def series_episodes(backend: Backend, key: str, limit: int | None = None) -> dic
     """A series' first `limit` (EPISODES_LIMIT) episodes grouped by season, in episode
     order: {"seasons": [{"season", "episodes": [...]}], "shown", "total", "truncated"};
     unnumbered seasons last."""
-    rows = _run(backend, "episodes", key=key, limit=EPISODES_LIMIT if limit is None else limit)
+    return _episodes_part(backend, key, limit).run(backend)
+
+
+def _episodes_part(backend: Backend, key: str, limit: int | None) -> Planned[dict]:
+    part = _asked(
+        backend,
+        "episodes",
+        ("episodes", "total"),
+        key=key,
+        limit=EPISODES_LIMIT if limit is None else limit,
+    )
+    return Planned({"episodes": part}, lambda found: _by_season(found["episodes"]))
+
+
+def _by_season(rows: list[dict]) -> dict:
     found: dict[str, Any] = rows[0] if rows else {"episodes": [], "total": 0}
     seasons: dict[int | None, list[dict]] = {}
     for episode in found["episodes"]:
@@ -378,29 +472,73 @@ def person_detail(
     role: str | None = None,
     **paging,
 ) -> dict | None:
-    """A person page: one page of their credits (`limit`, CREDITS_PAGE by default) grouped
-    by role and ordered by year (or `paging`'s sort and filters), how many there are, and
-    what they are known for."""
-    found = backend.run_read(
-        "MATCH (p:Person {key: $key}) RETURN p", {"key": key}, max_rows=0
-    ).value()
+    """A person's details: one page of their credits (`limit`, CREDITS_PAGE by default)
+    grouped by role and ordered by year (or `paging`'s sort and filters), how many there
+    are, and what they are known for."""
+    return _person(backend, key, limit, role, paging, people=False)
+
+
+# How many collaborators and suggested collaborators a person's page lists.
+COLLABORATORS_ON_PAGE = 30
+SUGGESTIONS_ON_PAGE = 10
+
+
+def person_page(
+    backend: Backend, key: str, limit: int | None = None, role: str | None = None, **paging
+) -> dict | None:
+    """What a person's web page shows: their details, their closest collaborators
+    (`collaborators`) and suggested ones (`suggested_collaborators`), and how their name is
+    shown among namesakes (`detail`, `display`), read in three round trips: the person,
+    their credits, known-for picks, listings, decisions and the ranking of everyone they
+    worked with; then what those name (known-for titles, episode counts, the shared
+    shows of the closest collaborators, people two steps away); then every name on the
+    page told from its namesakes."""
+    return _person(backend, key, limit, role, paging, people=True)
+
+
+def _person(
+    backend: Backend, key: str, limit: int | None, role: str | None, paging: dict, people: bool
+) -> dict | None:
+    first: dict[str, Planned[Any]] = {
+        "node": _node_part(Label.PERSON.value, key),
+        "listed": planned_credits_page(
+            key,
+            PERSON_CREDIT_ORDER,
+            GROUP_BY_NOUN.get(role or "", role),
+            limit=CREDITS_PAGE if limit is None else limit,
+            **paging,
+        ),
+        # Enough for KNOWN_FOR_SIZE beside the source's picks that the graph holds (at most
+        # KNOWN_FOR_SIZE of them count): the order is total, so this is the same prefix.
+        "prominent": planned_prominent_shows(key, 2 * KNOWN_FOR_SIZE),
+        "provenance": _provenance_through_edges_part(Label.PERSON.value, key),
+        "decisions": planned_public_decisions(Label.PERSON.value, key),
+    }
+    if people:
+        first["ranking"] = _collaborator_ranking_part(backend, key)
+    read = read_planned(backend, first)
+    found, listed = read["node"], read["listed"]
     if found is None:
         return None
     person = found["properties"]
-    listed = credits_page(
-        backend,
-        key,
-        PERSON_CREDIT_ORDER,
-        GROUP_BY_NOUN.get(role or "", role),
-        limit=CREDITS_PAGE if limit is None else limit,
-        **paging,
-    )
     if role:
         listed.filters["role"] = role  # as the page names it
+    picks = [(text, try_identifier(text, Label.SHOW)) for text in person.get("known_for") or []]
+    second: dict[str, Planned[Any]] = {
+        "in_episodes": _episodes_credited_part(
+            [[c["key"], c["id"]] for c in listed.rows if c["has_episodes"]]
+        ),
+        "picks": planned_identified(Label.SHOW.value, [i for _t, i in picks if i is not None]),
+    }
+    if people:
+        ranking = read["ranking"]
+        second["collaborators"] = _shared_credits_part(
+            backend, key, ranking[:COLLABORATORS_ON_PAGE]
+        )
+        second["suggestions"] = _second_degree_part(backend, key, ranking, SUGGESTIONS_ON_PAGE)
+    later = read_planned(backend, second)
+    in_episodes = later["in_episodes"]
     by_role: dict[str, list[dict]] = defaultdict(list)
-    in_episodes = _episodes_credited(
-        backend, [[c["key"], c["id"]] for c in listed.rows if c["has_episodes"]]
-    )
     for credit in listed.rows:  # in the database's order: by group, then by year
         by_role[credit["grp"]].append(
             {
@@ -412,14 +550,16 @@ def person_detail(
                 "episodes": in_episodes.get(credit["id"], 0),
             }
         )
-    known = known_for(backend, person.get("known_for") or [], key)
-    distinguish(
-        backend,
-        [show for shows in by_role.values() for show in shows]
-        + [show for show in known if show["key"]],
-        Label.SHOW.value,
-    )
-    return {
+    known = _known_for_of(picks, later["picks"], read["prominent"])
+    named = [show for shows in by_role.values() for show in shows]
+    named += [show for show in known if show["key"]]
+    if people:
+        worked_with = _collaborators_of(later["collaborators"], COLLABORATORS_ON_PAGE)
+        suggested = _suggestions_of(later["suggestions"], ranking, SUGGESTIONS_ON_PAGE)
+        itself = {"label": Label.PERSON.value, "key": key, "name": person.get("name")}
+        named += [*worked_with, *suggested, *(v for s in suggested for v in s["via"]), itself]
+    distinguish(backend, named, Label.SHOW.value)
+    detail = {
         "label": "Person",
         "key": key,
         "name": person.get("name"),
@@ -440,23 +580,23 @@ def person_detail(
         "counts": {"credits": listed.credits, "shows": listed.shows},
         "known_for": known,
         "known_for_rule": KNOWN_FOR_RULE,
-        "provenance": _provenance_through_edges(backend, "Person", key),
-        "decisions": public_decisions(backend, "Person", key),
+        "provenance": read["provenance"],
+        "decisions": read["decisions"],
     }
+    if people:
+        detail["collaborators"] = worked_with
+        detail["suggested_collaborators"] = _suggestions_explained(suggested)
+        detail["detail"], detail["display"] = itself["detail"], itself["display"]
+    return detail
 
 
-def known_for(
-    backend: Backend, identifiers: list[str], person_key: str | None = None
+def _known_for_of(
+    picks: list[tuple[str, Any]], found: dict[str, dict], prominent: list[dict]
 ) -> list[dict]:
-    """What a person is known for: the source's known-for titles (show identifiers: IMDb's
-    knownForTitles) first, each with its show when the graph holds it, then, up to
-    KNOWN_FOR_SIZE, their most prominent shows by KNOWN_FOR_RULE (queries/lists.py).
-    Each {"id", "label", "key", "name", "year"} (key, name and year None for a title the
-    graph does not hold; id None for a show the rule chose)."""
-    parsed = [(text, try_identifier(text, Label.SHOW)) for text in identifiers]
-    found = identified(backend, Label.SHOW.value, [i for _text, i in parsed if i is not None])
+    """`known_for` of the source's picks, the shows holding them, and the person's most
+    prominent shows (at least KNOWN_FOR_SIZE more than the picks the graph holds)."""
     result = []
-    for text, identifier in parsed:
+    for text, identifier in picks:
         show = found.get(str(identifier)) if identifier is not None else None
         result.append(
             {
@@ -468,19 +608,18 @@ def known_for(
             }
         )
     held = {item["key"] for item in result if item["key"]}
-    if person_key is not None and len(held) < KNOWN_FOR_SIZE:
-        for show in prominent_shows(backend, person_key, KNOWN_FOR_SIZE + len(held)):
-            if len(held) < KNOWN_FOR_SIZE and show["key"] not in held:
-                held.add(show["key"])
-                result.append(
-                    {
-                        "id": None,
-                        "key": show["key"],
-                        "name": show["title"],
-                        "year": show["year"],
-                        "label": Label.SHOW.value,
-                    }
-                )
+    for show in prominent:
+        if len(held) < KNOWN_FOR_SIZE and show["key"] not in held:
+            held.add(show["key"])
+            result.append(
+                {
+                    "id": None,
+                    "key": show["key"],
+                    "name": show["title"],
+                    "year": show["year"],
+                    "label": Label.SHOW.value,
+                }
+            )
     return result
 
 
@@ -494,17 +633,24 @@ def genre_detail(backend: Backend, key: str, **paging) -> dict | None:
 
 def _entity_with_shows(backend: Backend, label: str, key: str, paging: dict) -> dict | None:
     """A company or genre page: one page of its shows (by title, or `paging`'s sort and
-    filters: queries/lists.py), and how many there are."""
-    found = backend.run_read(
-        f"MATCH (n:{check_label(label)} {{key: $key}}) RETURN n", {"key": key}, max_rows=0
-    ).value()
+    filters: queries/lists.py), how many there are, its listings and the decisions about
+    it, and how its name is shown among namesakes (`detail`, `display`): one round trip."""
+    itself = {"label": label, "key": key, "name": None}
+    plans: dict[str, Planned[Any]] = {
+        "node": _node_part(label, key),
+        "listed": planned_shows_page(label, key, **paging),
+        "provenance": _provenance_through_edges_part(label, key),
+        "decisions": planned_public_decisions(label, key),
+        "namesakes": planned_distinctions([itself]),
+    }
+    if given_filters(paging.get("year_from"), paging.get("year_to"), paging.get("title")):
+        plans["everything"] = planned_shows_page(label, key, limit=1)
+    read = read_planned(backend, plans)
+    found, listed = read["node"], read["listed"]
     if found is None:
         return None
     props = found["properties"]
-    listed = shows_page(backend, label, key, **paging)
-    everything = (
-        listed.total if not listed.filters else shows_page(backend, label, key, limit=1).total
-    )
+    everything = read["everything"].total if "everything" in read else listed.total
     return {
         "label": label,
         "key": key,
@@ -523,9 +669,20 @@ def _entity_with_shows(backend: Backend, label: str, key: str, paging: dict) -> 
         "total": listed.total,
         "list": listed.to_json(),
         "counts": {"shows": everything},
-        "provenance": _provenance_through_edges(backend, label, key),
-        "decisions": public_decisions(backend, label, key),
+        "provenance": read["provenance"],
+        "decisions": read["decisions"],
+        "detail": itself["detail"],
+        "display": displayed(props.get("name"), itself["detail"]),
     }
+
+
+def _node_part(label: str, key: str) -> Planned[dict | None]:
+    part = Part(
+        f"MATCH (n:{check_label(label)} {{key: $key}}) RETURN n AS node", ("node",), {"key": key}
+    )
+    return Planned(
+        {"node": part}, lambda found: found["node"][0]["node"] if found["node"] else None
+    )
 
 
 def exists(backend: Backend, label: str, key: str) -> bool:
@@ -538,8 +695,8 @@ def exists(backend: Backend, label: str, key: str) -> bool:
 
 
 DETAILS: dict[str, Callable[..., dict | None]] = {
-    "Show": show_detail,
-    "Person": person_detail,
+    "Show": show_page,
+    "Person": person_page,
     "Company": company_detail,
     "Genre": genre_detail,
 }
@@ -566,18 +723,42 @@ def _entities(label: str, items: list[dict]) -> list[dict]:
 def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
     """The `limit` best related shows, scored as the module docstring says, with their reasons.
 
-    Two round trips: the evidence (people, companies, series, and the show's own
+    Three round trips: the evidence (people, companies, series, and the show's own
     companies and genres), then the large companies and genres shared with the
-    candidates that can still reach the top `limit`: a candidate whose score plus
-    the most those could add stays below the `limit`-th best score is left out.
+    candidates that can still reach the top `limit` (a candidate whose score plus
+    the most those could add stays below the `limit`-th best score is left out), then
+    the names told from their namesakes.
     """
+    scored = _score_evidence(_related_evidence_part(backend, key).run(backend), limit)
+    ranked = _ranked_related(scored, _reranking_part(backend, key, scored).run(backend))
+    people = _reason_people(ranked)
+    distinguish(backend, [*ranked, *people])
+    return _explained(ranked, people)
+
+
+def _related_evidence_part(backend: Backend, key: str) -> Planned[list[dict]]:
+    part = _asked(backend, "related_evidence", ("kind", "rows"), key=key, max_degree=HUB_DEGREE)
+    return Planned({"evidence": part}, lambda found: _unpacked(found["evidence"], EVIDENCE_FIELDS))
+
+
+@dataclass
+class _Scored:
+    """Related content between its round trips: the candidates scored on the evidence,
+    those that can still reach the top `limit`, and what re-ranking can add at most."""
+
+    candidates: dict[str, dict[str, Any]]
+    contenders: list[str]
+    limit: int
+
+
+def _score_evidence(evidence: list[dict], limit: int) -> _Scored:
+    """The candidates and their reasons from the evidence; a person's reason names them as
+    the page shows them, so its text waits for their namesakes (`_explained`)."""
     candidates: dict[str, dict[str, Any]] = {}
     people: dict[tuple[str, str], dict] = {}
     companies: list[dict] = []
     bonus_bound = 0.0
-    for row in _unpacked(
-        _run(backend, "related_evidence", key=key, max_degree=HUB_DEGREE), EVIDENCE_FIELDS
-    ):
+    for row in evidence:
         kind = row["kind"]
         if kind == "own":
             if row["role"] == RelType.IN_GENRE.value:
@@ -612,17 +793,6 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
                 row["via_name"],
                 f"another season of {row['via_name']}",
             )
-    shown = {
-        p["key"]: p["display"]
-        for p in distinguish(
-            backend,
-            [
-                {"key": k, "name": found["row"]["via_name"]}
-                for (_show, k), found in sorted(people.items())
-            ],
-            Label.PERSON.value,
-        )
-    }
     for (_show, person_key), found in sorted(people.items()):
         row = found["row"]
         _reason(
@@ -632,8 +802,9 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
             "person",
             person_key,
             row["via_name"],
-            _credited_as(row["role"], row["producer_role"], shown[person_key]),
+            None,  # _explained writes it, with the person's name as shown
             role=role_name(row["role"], row["producer_role"]),
+            credited=(row["role"], row["producer_role"]),
         )
     for row in sorted(companies, key=lambda r: (r["key"], r["via_name"] or "", r["via_key"])):
         _reason(
@@ -645,38 +816,74 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
             row["via_name"],
             f"also made by {row['via_name']}",
         )
-    contenders = _contenders(candidates, limit, bonus_bound)
-    if contenders:
-        extra = _run(
-            backend, "related_reranking", key=key, candidates=contenders, min_degree=HUB_DEGREE + 1
-        )
-        for row in sorted(
-            extra,
-            key=lambda r: (r["kind"] != "company", r["key"], r["via_name"] or "", r["via_key"]),
-        ):
-            weight = COMPANY_WEIGHT if row["kind"] == "company" else GENRE_WEIGHT
-            text = (
-                f"also made by {row['via_name']}"
-                if row["kind"] == "company"
-                else f"also {row['via_name']}"
-            )
-            _reason(
-                candidates,
-                {"key": row["key"]},
-                _adamic_adar(weight, row["degree"]),
-                row["kind"],
-                row["via_key"],
-                row["via_name"],
-                text,
-            )
-    ranked = sorted(
-        (candidates[k] for k in contenders),
-        key=lambda c: (-round(c["score"], 9), c["name"] or "", c["key"]),
+    return _Scored(candidates, _contenders(candidates, limit, bonus_bound), limit)
+
+
+def _reranking_part(backend: Backend, key: str, scored: _Scored) -> Planned[list[dict]]:
+    # Asked even without contenders (no rows then), so a page's query keeps one text.
+    part = _asked(
+        backend,
+        "related_reranking",
+        ("kind", "key", "via_key", "via_name", "degree"),
+        key=key,
+        candidates=scored.contenders,
+        min_degree=HUB_DEGREE + 1,
     )
+    return Planned({"extra": part}, lambda found: found["extra"])
+
+
+def _ranked_related(scored: _Scored, extra: list[dict]) -> list[dict]:
+    """The best `limit` candidates once the large companies and genres are added."""
+    candidates = scored.candidates
+    for row in sorted(
+        extra,
+        key=lambda r: (r["kind"] != "company", r["key"], r["via_name"] or "", r["via_key"]),
+    ):
+        weight = COMPANY_WEIGHT if row["kind"] == "company" else GENRE_WEIGHT
+        text = (
+            f"also made by {row['via_name']}"
+            if row["kind"] == "company"
+            else f"also {row['via_name']}"
+        )
+        _reason(
+            candidates,
+            {"key": row["key"]},
+            _adamic_adar(weight, row["degree"]),
+            row["kind"],
+            row["via_key"],
+            row["via_name"],
+            text,
+        )
+    ranked = sorted(
+        (candidates[k] for k in scored.contenders),
+        key=lambda c: (-round(c["score"], 9), c["name"] or "", c["key"]),
+    )[: scored.limit]
     for item in ranked:
         item["score"] = round(item["score"], 4)
+    return ranked
+
+
+def _reason_people(ranked: list[dict]) -> list[dict]:
+    """The people the related shows' reasons name, to be told from their namesakes."""
+    return [
+        {"label": Label.PERSON.value, "key": reason["key"], "name": reason["name"]}
+        for item in ranked
+        for reason in item["reasons"]
+        if reason["kind"] == "person"
+    ]
+
+
+def _explained(ranked: list[dict], people: list[dict]) -> list[dict]:
+    """The related shows with their reasons' texts, once `distinguish` has given the shows
+    and the people of `_reason_people` their `display`."""
+    shown = {person["key"]: person["display"] for person in people}
+    for item in ranked:
+        for reason in item["reasons"]:
+            if reason["kind"] == "person":
+                rel_type, role = reason.pop("credited")
+                reason["text"] = _credited_as(rel_type, role, shown[reason["key"]])
         item["explanation"] = ", ".join(reason["text"] for reason in item["reasons"])
-    return distinguish(backend, ranked[:limit], Label.SHOW.value)
+    return ranked
 
 
 EVIDENCE_FIELDS = ("key", "title", "year", "via_key", "via_name", "role", "producer_role", "degree")
@@ -705,7 +912,7 @@ def _reason(
     kind: str,
     via_key: str | None,
     via_name: str | None,
-    text: str,
+    text: str | None,
     **extra,
 ) -> None:
     item = candidates.setdefault(
@@ -755,11 +962,16 @@ def _most_shared_first(person: dict) -> tuple:
 def collaborator_ranking(backend: Backend, key: str) -> list[dict]:
     """Everyone who worked with a person, as {key, name, credit_count, count (shows
     shared)}, most shared first, then name and key: what a page needs of all of them."""
-    ranked = _unpacked(
-        _run(backend, "collaborator_ranking", key=key), ("key", "name", "credit_count", "count")
-    )
-    ranked.sort(key=_most_shared_first)
-    return ranked
+    return _collaborator_ranking_part(backend, key).run(backend)
+
+
+def _collaborator_ranking_part(backend: Backend, key: str) -> Planned[list[dict]]:
+    def finish(found: dict[str, list[dict]]) -> list[dict]:
+        ranked = _unpacked(found["ranking"], ("key", "name", "credit_count", "count"))
+        ranked.sort(key=_most_shared_first)
+        return ranked
+
+    return Planned({"ranking": _asked(backend, "collaborator_ranking", ("rows",), key=key)}, finish)
 
 
 @question(
@@ -780,9 +992,20 @@ def collaborators(
         evidence = _run(backend, "collaborators", key=key)
     else:
         chosen = (ranking if ranking is not None else collaborator_ranking(backend, key))[:limit]
-        if not chosen:
-            return []
-        evidence = _run(backend, "shared_credits", key=key, others=[p["key"] for p in chosen])
+        evidence = _shared_credits_part(backend, key, chosen).run(backend)
+    return distinguish(backend, _collaborators_of(evidence, limit), Label.PERSON.value)
+
+
+def _shared_credits_part(backend: Backend, key: str, chosen: list[dict]) -> Planned[list[dict]]:
+    """The shows a person shares with each of `chosen` (ranked collaborators), both roles."""
+    # Asked even for nobody (a person without collaborators: nothing to match), so a
+    # page's query keeps one text.
+    part = _asked(backend, "shared_credits", ("rows",), key=key, others=[p["key"] for p in chosen])
+    return Planned({"shared": part}, lambda found: found["shared"])
+
+
+def _collaborators_of(evidence: list[dict], limit: int | None) -> list[dict]:
+    """`collaborators` of the shared credits' records, before their namesakes are read."""
     people: dict[str, dict[str, Any]] = {}
     for row in _unpacked(evidence, COLLABORATOR_FIELDS):
         person = people.setdefault(
@@ -822,7 +1045,7 @@ def collaborators(
             }
         )
     result.sort(key=_most_shared_first)
-    return distinguish(backend, result if limit is None else result[:limit], Label.PERSON.value)
+    return result if limit is None else result[:limit]
 
 
 @question(
@@ -847,17 +1070,42 @@ def suggested_collaborators(
         if known_collaborators is not None
         else collaborator_ranking(backend, key)
     )
+    ranked = _suggestions_of(
+        _second_degree_part(backend, key, rows, limit).run(backend), rows, limit
+    )
+    # Suggestions and the people they come through, namesakes told apart, in one round trip.
+    distinguish(backend, ranked + [v for item in ranked for v in item["via"]], Label.PERSON.value)
+    return _suggestions_explained(ranked)
+
+
+def _second_degree_part(
+    backend: Backend, key: str, ranking: list[dict], limit: int
+) -> Planned[list[dict]]:
+    """The people two steps away through the closest collaborators of ordinary reach."""
     through, reach = [], 0
-    for row in rows:
+    for row in ranking:
         if row["credit_count"] <= HUB_DEGREE and reach + row["credit_count"] <= SUGGESTION_REACH:
             through.append(row["key"])
             reach += row["credit_count"]
-    if not through:
-        return []
-    known = {row["key"] for row in rows}
+    # Asked even through nobody (no rows then), so a page's query keeps one text.
+    part = _asked(
+        backend,
+        "second_degree",
+        ("rows",),
+        key=key,
+        collaborators=through,
+        limit=limit + len(ranking),
+    )
+    return Planned(
+        {"found": part},
+        lambda found: _unpacked(found["found"], ("key", "name", "shared", "score", "via")),
+    )
+
+
+def _suggestions_of(people: list[dict], ranking: list[dict], limit: int) -> list[dict]:
+    """The best `limit` people two steps away that the person has not worked with."""
+    known = {row["key"] for row in ranking}
     ranked: list[dict] = []
-    found = _run(backend, "second_degree", key=key, collaborators=through, limit=limit + len(known))
-    people = _unpacked(found, ("key", "name", "shared", "score", "via"))
     for row in sorted(people, key=lambda r: (-r["shared"], -r["score"], r["name"] or "", r["key"])):
         if len(ranked) == limit:
             break
@@ -874,8 +1122,11 @@ def suggested_collaborators(
                 "via": [{"label": "Person", "key": k, "name": n} for n, k in via],
             }
         )
-    # Suggestions and the people they come through, namesakes told apart, in one round trip.
-    distinguish(backend, ranked + [v for item in ranked for v in item["via"]], Label.PERSON.value)
+    return ranked
+
+
+def _suggestions_explained(ranked: list[dict]) -> list[dict]:
+    """The suggestions with who they come through, once their namesakes are known."""
     for item in ranked:
         names = [v["display"] for v in item["via"]]
         shown = (

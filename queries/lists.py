@@ -18,7 +18,6 @@ page says "51–100 of 790" truthfully.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypedDict, Unpack
 
@@ -30,6 +29,7 @@ from screengraph.queries.errors import QueryParameterError
 from screengraph.queries.keyset import Column, beyond, cursor, order_by, position, position_of
 from screengraph.queries.paging import paging_params
 from screengraph.queries.search import check_label
+from screengraph.queries.together import Part, Planned
 
 LIST_PAGE = 50  # rows on a page of a company's or a genre's shows
 CREDITS_PAGE = 100  # credits on a page of a person's filmography
@@ -82,7 +82,7 @@ def list_params(default_sort: str, page: int) -> tuple[Param, ...]:
 
 
 class Window(TypedDict, total=False):
-    """Which page of a list (`read_window`'s parameters beside the query)."""
+    """Which page of a list (`window_read`'s parameters beside the query)."""
 
     offset: int
     limit: int
@@ -91,40 +91,47 @@ class Window(TypedDict, total=False):
     last: bool
 
 
-def read_window(
-    backend: Backend,
-    query: Callable[[bool], str],
-    params: dict,
-    columns: tuple[Column, ...],
-    total: int,
-    offset: int = 0,
-    limit: int = LIST_PAGE,
-    after: str | None = None,
-    before: str | None = None,
-    last: bool = False,
-) -> tuple[list[dict], int]:
-    """One page of a list (its rows, each with its `position`, and how many rows come
-    before it): after a position, before one, the last page, or `offset` rows in.
-    `query(reverse)` is the page's Cypher in the list's order or the reversed one, taking
-    `$cursor`, `$offset` and `$limit`."""
-    if sum((after is not None, before is not None, bool(last))) > 1:
+@dataclass(frozen=True)
+class WindowRead:
+    """How a page's rows are read for its window (after a position, before one, the last
+    page, or `offset` rows in), as one part of the page's read (queries/together.py), and
+    how they become the page once the list's total, read in the same trip, is known."""
+
+    reverse: bool  # read in the reversed order (before a position, the last page)
+    params: dict  # `$cursor`, `$offset` and `$limit`
+    offset: int
+    limit: int
+    last: bool
+
+    def page(self, rows: list[dict], total: int) -> tuple[list[dict], int]:
+        """The page's rows in the list's order, and how many rows come before them."""
+        if self.last:  # the last `limit` rows, of which the last page holds the final few
+            size = total - (max(total - 1, 0) // self.limit) * self.limit
+            return rows[:size][::-1], total - min(size, len(rows))
+        if self.reverse:
+            return rows[::-1], self.offset if len(rows) == self.limit else 0
+        return rows, self.offset
+
+
+def window_read(columns: tuple[Column, ...], **window: Unpack[Window]) -> WindowRead:
+    """The read of the window `window` names, in a list ordered by `columns`."""
+    after, before, last = window.get("after"), window.get("before"), bool(window.get("last"))
+    if sum((after is not None, before is not None, last)) > 1:
         raise QueryParameterError("give one of 'after', 'before' and 'last', not several")
-
-    def read(reverse: bool, at: list | None, skip: int, size: int) -> list[dict]:
-        rows = backend.run_read(
-            query(reverse), {**params, "cursor": at, "offset": skip, "limit": size}, max_rows=0
-        ).records()
-        return rows[::-1] if reverse else rows
-
-    if last:
-        rows = read(True, None, 0, total - (max(total - 1, 0) // limit) * limit)
-        return rows, total - len(rows)
+    offset, limit = window.get("offset", 0), window.get("limit", LIST_PAGE)
+    at = None
     if before is not None:
-        rows = read(True, position(before, columns, "before"), 0, limit)
-        return rows, offset if len(rows) == limit else 0
-    if after is not None:
-        return read(False, position(after, columns, "after"), 0, limit), offset
-    return read(False, None, offset, limit), offset
+        at = position(before, columns, "before")
+    elif after is not None:
+        at = position(after, columns, "after")
+    skip = offset if at is None and not last else 0
+    return WindowRead(
+        reverse=last or before is not None,
+        params={"cursor": at, "offset": skip, "limit": limit},
+        offset=offset,
+        limit=limit,
+        last=last,
+    )
 
 
 @dataclass
@@ -168,7 +175,8 @@ def filter_values(year_from: int | None, year_to: int | None, title: str | None)
     return {"year_from": year_from, "year_to": year_to, "title": folded or None}
 
 
-def _given(year_from: int | None, year_to: int | None, title: str | None) -> dict:
+def given_filters(year_from: int | None, year_to: int | None, title: str | None) -> dict:
+    """The filters a list was given, as its page names them (those left empty out)."""
     given = {"year_from": year_from, "year_to": year_to, "title": title}
     return {k: v for k, v in given.items() if v not in (None, "")}
 
@@ -187,7 +195,8 @@ _SHOWS_PAGE = (
     "episode: e.episode}}][0] AS series"
 )
 _SHOWS_COUNT = (
-    "MATCH (n:{label} {{key: $key}})<-[:{rel}]-(s:Show) WITH s WHERE {filters} RETURN count(s)"
+    "MATCH (n:{label} {{key: $key}})<-[:{rel}]-(s:Show) WITH s WHERE {filters} "
+    "RETURN count(s) AS total"
 )
 
 
@@ -215,24 +224,45 @@ def shows_page(
     title: str | None = None,
     **window: Unpack[Window],
 ) -> ListPage:
-    """One page of the shows a company made or a genre holds (`read_window`'s), and how
-    many match."""
-    window.setdefault("limit", LIST_PAGE)
+    """One page of the shows a company made or a genre holds (`window_read`'s window),
+    and how many match."""
+    return planned_shows_page(label, key, sort, year_from, year_to, title, **window).run(backend)
+
+
+def planned_shows_page(
+    label: str,
+    key: str,
+    sort: str = "title",
+    year_from: int | None = None,
+    year_to: int | None = None,
+    title: str | None = None,
+    **window: Unpack[Window],
+) -> Planned[ListPage]:
+    """`shows_page` as a part of a page's read (queries/together.py): the page and its
+    count in one round trip, whatever the window."""
     params = {"key": key, **filter_values(year_from, year_to, title)}
-    total = backend.run_read(
-        _SHOWS_COUNT.format(label=check_label(label), rel=_HOLDS[label], filters=_FILTERS),
-        params,
-        max_rows=0,
-    ).value(0)
-    rows, offset = read_window(
-        backend,
-        lambda reverse: shows_page_query(label, sort, reverse),
-        params,
-        SHOW_ORDERS[sort],
-        total,
-        **window,
-    )
-    return ListPage(rows, total, offset, window["limit"], sort, _given(year_from, year_to, title))
+    read = window_read(SHOW_ORDERS[sort], **window)
+    parts = {
+        "rows": Part(
+            shows_page_query(label, sort, read.reverse),
+            ("key", "title", "year", "position", "series"),
+            {**params, **read.params},
+        ),
+        "total": Part(
+            _SHOWS_COUNT.format(label=check_label(label), rel=_HOLDS[label], filters=_FILTERS),
+            ("total",),
+            params,
+        ),
+    }
+
+    def finish(found: dict[str, list[dict]]) -> ListPage:
+        total = found["total"][0]["total"] if found["total"] else 0
+        rows, offset = read.page(found["rows"], total)
+        return ListPage(
+            rows, total, offset, read.limit, sort, given_filters(year_from, year_to, title)
+        )
+
+    return Planned(parts, finish)
 
 
 def _show_list(label: str, noun: str):
@@ -328,6 +358,22 @@ class CreditsPage(ListPage):
     shows: int = 0
 
 
+_CREDIT_COLUMNS = (
+    "key",
+    "title",
+    "year",
+    "grp",
+    "type",
+    "role",
+    "characters",
+    "job",
+    "category",
+    "order",
+    "id",
+    "has_episodes",
+)
+
+
 def credits_page(
     backend: Backend,
     key: str,
@@ -339,35 +385,58 @@ def credits_page(
     title: str | None = None,
     **window: Unpack[Window],
 ) -> CreditsPage:
-    """One page of a person's credits (`read_window`'s): by group (those of `order` first,
-    the others by name), then by `sort`; only `group`'s when given."""
+    """One page of a person's credits (`window_read`'s window): by group (those of
+    `order` first, the others by name), then by `sort`; only `group`'s when given."""
+    return planned_credits_page(key, order, group, sort, year_from, year_to, title, **window).run(
+        backend
+    )
+
+
+def planned_credits_page(
+    key: str,
+    order: tuple[str, ...],
+    group: str | None = None,
+    sort: str = "-year",
+    year_from: int | None = None,
+    year_to: int | None = None,
+    title: str | None = None,
+    **window: Unpack[Window],
+) -> Planned[CreditsPage]:
+    """`credits_page` as a part of a page's read (queries/together.py): the page, the
+    groups' counts and the totals in one round trip, whatever the window."""
     window.setdefault("limit", CREDITS_PAGE)
     filters = filter_values(year_from, year_to, title)
-    groups = backend.run_read(
-        _CREDIT_GROUPS.format(filters=_FILTERS), {"key": key, **filters}, max_rows=0
-    ).rows
-    counted = dict(groups)
-    total = counted.get(group, 0) if group is not None else sum(counted.values())
-    rows, offset = read_window(
-        backend,
-        lambda reverse: credits_page_query(sort, reverse),
-        {"key": key, **filters, "group": group, "groups": list(order)},
-        credit_columns(sort),
-        total,
-        **window,
-    )
-    totals = backend.run_read(_CREDIT_TOTALS, {"key": key}, max_rows=0).single() or {}
-    return CreditsPage(
-        rows,
-        total,
-        offset,
-        window["limit"],
-        sort,
-        _given(year_from, year_to, title),
-        groups=counted,
-        credits=totals.get("credits", 0),
-        shows=totals.get("shows", 0),
-    )
+    read = window_read(credit_columns(sort), **window)
+    parts = {
+        "rows": Part(
+            credits_page_query(sort, read.reverse),
+            (*_CREDIT_COLUMNS, "position"),
+            {"key": key, **filters, "group": group, "groups": list(order), **read.params},
+        ),
+        "groups": Part(
+            _CREDIT_GROUPS.format(filters=_FILTERS), ("grp", "credits"), {"key": key, **filters}
+        ),
+        "totals": Part(_CREDIT_TOTALS, ("credits", "shows"), {"key": key}),
+    }
+
+    def finish(found: dict[str, list[dict]]) -> CreditsPage:
+        counted = {row["grp"]: row["credits"] for row in found["groups"]}
+        totals = found["totals"][0] if found["totals"] else {}
+        total = counted.get(group, 0) if group is not None else sum(counted.values())
+        rows, offset = read.page(found["rows"], total)
+        return CreditsPage(
+            rows,
+            total,
+            offset,
+            read.limit,
+            sort,
+            given_filters(year_from, year_to, title),
+            groups=counted,
+            credits=totals.get("credits", 0),
+            shows=totals.get("shows", 0),
+        )
+
+    return Planned(parts, finish)
 
 
 # -- what a person is known for -------------------------------------------------------
@@ -395,7 +464,12 @@ _KNOWN_FOR = (
 
 def prominent_shows(backend: Backend, key: str, limit: int = KNOWN_FOR_SIZE) -> list[dict]:
     """A person's most prominent shows by KNOWN_FOR_RULE: [{key, title, year, credited}]."""
-    return backend.run_read(_KNOWN_FOR, {"key": key, "limit": limit}, max_rows=0).records()
+    return planned_prominent_shows(key, limit).run(backend)
+
+
+def planned_prominent_shows(key: str, limit: int = KNOWN_FOR_SIZE) -> Planned[list[dict]]:
+    part = Part(_KNOWN_FOR, ("key", "title", "year", "credited"), {"key": key, "limit": limit})
+    return Planned({"shows": part}, lambda found: found["shows"])
 
 
 def planned_queries(list_key: str, person_key: str) -> dict[str, tuple[str, dict]]:

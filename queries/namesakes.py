@@ -25,6 +25,7 @@ from typing import Any
 
 from screengraph.graph.backend import Backend
 from screengraph.graph.schema import KEY, Label
+from screengraph.queries.together import Part, Planned
 
 UNIDENTIFIED = "no identifier"
 
@@ -52,7 +53,7 @@ def _namesakes_query(label: str) -> str:
         f"WITH n, nk, collect({_projection('o')})[0..$cap] AS by_name_key "
         f"OPTIONAL MATCH (b:{label} {{key: nk}}) "
         f"WITH n, by_name_key, collect({_projection('b')}) AS by_key "
-        f"RETURN {_projection('n')}, by_name_key + by_key"
+        f"RETURN {_projection('n')} AS node, by_name_key + by_key AS namesakes"
     )
 
 
@@ -115,29 +116,55 @@ def displayed(name: str | None, detail: str | None) -> str | None:
     return f"{name} ({detail})" if detail and name else name
 
 
-def distinguish(backend: Backend, items: list[dict], label: str | None = None) -> list[dict]:
-    """Give every item (a dict with `key`, `name` and `label`, or of `label` when it has
-    none: search results, page lists, graph views, paths) its `detail` (None without
-    namesakes) and `display` (the name, with the detail when there is one): one round trip
-    per label among the items. Returns the items, changed in place."""
+def _keys_by_label(items: list[dict], label: str | None) -> dict[str, set[str]]:
     by_label: dict[str, set[str]] = defaultdict(set)
     for item in items:
         of = item.get("label") or label
         if of in DISTINGUISHED_LABELS and isinstance(item.get("key"), str):
             by_label[of].add(item["key"])
-    found: dict[tuple[str | None, str | None], str | None] = {}  # by (label, key) as given
-    for of, keys in by_label.items():
-        for node, namesakes in backend.run_read(
+    return by_label
+
+
+def planned_distinctions(items: list[dict], label: str | None = None) -> Planned[list[dict]]:
+    """`distinguish` as a plan (queries/together.py): one part per label that has
+    namesakes to tell apart, every such label's (none found for a label without items), so
+    that a page's query keeps one text; read with whatever else a page reads in the same
+    trip."""
+    by_label: dict[str, set[str]] = {of: set() for of in DISTINGUISHED_LABELS}
+    by_label |= _keys_by_label(items, label)
+    parts = {
+        of: Part(
             _namesakes_query(Label(of).value),
+            ("node", "namesakes"),
             {"keys": sorted(keys), "cap": NAMESAKES_READ},
-            max_rows=0,
-        ).rows:
-            found[(of, node[KEY])] = distinction(of, node, namesakes)
-    for item in items:
-        detail = found.get((item.get("label") or label, item.get("key")))
-        item["detail"] = detail
-        item["display"] = displayed(item.get("name"), detail)
-    return items
+        )
+        for of, keys in sorted(by_label.items())
+    }
+
+    def finish(found: dict[str, list[dict]]) -> list[dict]:
+        details: dict[tuple[Any, Any], str | None] = {
+            (of, row["node"][KEY]): distinction(of, row["node"], row["namesakes"])
+            for of, rows in found.items()
+            for row in rows
+        }
+        for item in items:
+            detail = details.get((item.get("label") or label, item.get("key")))
+            item["detail"] = detail
+            item["display"] = displayed(item.get("name"), detail)
+        return items
+
+    return Planned(parts, finish)
+
+
+def distinguish(backend: Backend, items: list[dict], label: str | None = None) -> list[dict]:
+    """Give every item (a dict with `key`, `name` and `label`, or of `label` when it has
+    none: search results, page lists, graph views, paths) its `detail` (None without
+    namesakes) and `display` (the name, with the detail when there is one): one round trip
+    whatever the labels among the items. Returns the items, changed in place."""
+    planned = planned_distinctions(items, label)
+    if not _keys_by_label(items, label):  # nothing to tell apart: no need to ask
+        return planned.finish({of: [] for of in planned.parts})
+    return planned.run(backend)
 
 
 def distinguish_one(backend: Backend, label: str, key: str, name: str | None) -> dict[str, Any]:

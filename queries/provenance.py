@@ -21,7 +21,8 @@ from screengraph.graph.schema import (
     Label,
     RelType,
 )
-from screengraph.loaders.decisions import MERGED, decisions_about
+from screengraph.loaders.decisions import ABOUT, COLUMNS, MERGED, newest_first
+from screengraph.queries.together import Part, Planned
 
 EDGE_SEP = "|"  # an edge's identity: "<type>|<start key>|<end key>|<role>" (loaders/plan.py)
 
@@ -99,10 +100,19 @@ PUBLIC_DECISION_FIELDS = (
 def public_decisions(backend: Backend, label: str, key: str) -> list[dict]:
     """The curation decisions (merges) that made this entity or took from it, newest
     first (loaders/decisions.py), as its page shows them."""
-    return [
-        {name: decision.get(name) for name in PUBLIC_DECISION_FIELDS}
-        for decision in decisions_about(backend, label, key)
-    ]
+    return planned_public_decisions(label, key).run(backend)
+
+
+def planned_public_decisions(label: str, key: str) -> Planned[list[dict]]:
+    """`public_decisions` as a part of a page's read (queries/together.py)."""
+    part = Part(ABOUT, COLUMNS, {"label": label, "key": key})
+    return Planned(
+        {"decisions": part},
+        lambda found: [
+            {name: decision.get(name) for name in PUBLIC_DECISION_FIELDS}
+            for decision in newest_first(found["decisions"])
+        ],
+    )
 
 
 def merged_into(backend: Backend, label: str, key: str) -> str | None:

@@ -61,6 +61,7 @@ from screengraph.queries.errors import (
 from screengraph.queries.namesakes import distinguish
 from screengraph.queries.paging import paging_params
 from screengraph.queries.provenance import alias_target, merged_into
+from screengraph.queries.together import Part, Planned
 
 SEARCH_LABELS = tuple(label.value for label in Label)
 # How many of the index's candidates are ranked by match quality and prominence, per result
@@ -314,20 +315,36 @@ def identified(backend: Backend, label: str, identifiers: list[Identifier]) -> d
     """The entities of `label` that have these identifiers, by identifier text
     (`imdb:nm0000229`): looked up by each scheme's indexed `<scheme>_id` property, one
     round trip per scheme. The one lookup by identifier: pages, the CLI and search use it."""
+    if not identifiers:
+        return {}
+    return planned_identified(label, identifiers).run(backend)
+
+
+def planned_identified(label: str, identifiers: list[Identifier]) -> Planned[dict[str, dict]]:
+    """`identified` as a part of a page's read (queries/together.py): one part per scheme,
+    every scheme's (none found for a scheme without identifiers), all in one round trip,
+    so that a page's query keeps one text whatever identifiers it holds."""
     label = Label(check_label(label)).value
-    by_scheme: dict[str, set[str]] = {}
+    by_scheme: dict[str, set[str]] = {scheme: set() for scheme in SCHEMES}
     for identifier in identifiers:
-        by_scheme.setdefault(identifier.scheme, set()).add(identifier.value)
-    found: dict[str, dict] = {}
-    for scheme, values in sorted(by_scheme.items()):
-        prop = SCHEMES[scheme].property
-        for value, node in backend.run_read(
-            f"UNWIND $values AS v MATCH (n:{label} {{{prop}: v}}) RETURN v, n",
+        by_scheme[identifier.scheme].add(identifier.value)
+    parts = {
+        scheme: Part(
+            f"UNWIND $values AS v MATCH (n:{label} {{{SCHEMES[scheme].property}: v}}) "
+            "RETURN v AS value, n AS node",
+            ("value", "node"),
             {"values": sorted(values)},
-            max_rows=0,
-        ).rows:
-            found[str(Identifier(scheme, value))] = describe(node)
-    return found
+        )
+        for scheme, values in sorted(by_scheme.items())
+    }
+    return Planned(
+        parts,
+        lambda found: {
+            str(Identifier(scheme, row["value"])): describe(row["node"])
+            for scheme, rows in found.items()
+            for row in rows
+        },
+    )
 
 
 def find_identified(

@@ -2,7 +2,8 @@
 
 Each request is timed from the first check to the last byte of its headers and
 logged once (graph/oplog.py writes it as text or JSON) with its route, status, time,
-database time and request id; the same facts feed the metrics below, with the
+database time, database calls (its round trips: each waits its turn behind a write in
+flight, queries/together.py) and request id; the same facts feed the metrics below, with the
 database calls and loads that graph/observe.py reports. Labels are bounded: a route
 is the URL rule that matched (`/person/<key>`), never the path asked for.
 """
@@ -91,6 +92,7 @@ def init_app(app: Flask) -> None:
 def _start() -> None:
     g.request_started = time.perf_counter()
     g.db_seconds = 0.0
+    g.db_calls = 0
     sent = request.headers.get("X-Request-Id", "")
     g.request_id = sent if _REQUEST_ID.fullmatch(sent) else secrets.token_hex(8)
 
@@ -113,6 +115,7 @@ def _finish(response: Response) -> Response:
                 "status": response.status_code,
                 "ms": round(seconds * 1000, 1),
                 "db_ms": round(g.get("db_seconds", 0.0) * 1000, 1),
+                "db_calls": g.get("db_calls", 0),
                 "bytes": response.calculate_content_length(),
                 "client": request.remote_addr,
                 "request_id": g.get("request_id", ""),
@@ -128,6 +131,7 @@ def _count_database_call(call: DatabaseCall) -> None:
         DATABASE_FAILURES.labels(call.kind).inc()
     if has_request_context() and "db_seconds" in g:
         g.db_seconds += call.seconds
+        g.db_calls += 1
 
 
 def _count_load(load: LoadFinished) -> None:

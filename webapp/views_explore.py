@@ -185,7 +185,7 @@ def _episode_sections(detail: dict) -> list[dict]:
     return sections
 
 
-def _sections(detail: dict, backend) -> list[dict]:
+def _sections(detail: dict) -> list[dict]:
     label = detail["label"]
     sections: list[dict] = []
     if label == "Show":
@@ -227,7 +227,7 @@ def _sections(detail: dict, backend) -> list[dict]:
                     }
                 )
         sections += _episode_sections(detail)
-        related = explore.related_shows(backend, detail["key"], limit=10)
+        related = detail["related"]
         sections.append(
             {
                 "title": "Related shows",
@@ -244,7 +244,6 @@ def _sections(detail: dict, backend) -> list[dict]:
                 ],
             }
         )
-        detail["related"] = related
     elif label == "Person":
         counted = {g["role"]: g["count"] for g in detail["credit_groups"]}
         for group in detail["credits"]:
@@ -260,8 +259,7 @@ def _sections(detail: dict, backend) -> list[dict]:
                     ],
                 }
             )
-        everyone = explore.collaborator_ranking(backend, detail["key"])
-        people = explore.collaborators(backend, detail["key"], limit=30, ranking=everyone)
+        people = detail["collaborators"]
         sections.append(
             {
                 "title": "Worked with",
@@ -281,9 +279,7 @@ def _sections(detail: dict, backend) -> list[dict]:
                 ],
             }
         )
-        suggestions = explore.suggested_collaborators(
-            backend, detail["key"], limit=10, known_collaborators=everyone
-        )
+        suggestions = detail["suggested_collaborators"]
         sections.append(
             {
                 "title": "Might work with",
@@ -300,8 +296,6 @@ def _sections(detail: dict, backend) -> list[dict]:
                 ],
             }
         )
-        detail["collaborators"] = people
-        detail["suggested_collaborators"] = suggestions
     else:
         sections.append(
             {
@@ -660,9 +654,10 @@ def entity_page(label: str, key: str) -> dict:
     detail = explore.DETAILS[label](backend, key, **list_paging(label))
     if detail is None:
         missing_entity(backend, label, key)
-    sections = _sections(detail, backend)
+    sections = _sections(detail)
     props = detail["properties"]
-    detail.update(distinguish_one(backend, label, key, detail["name"]))
+    if "display" not in detail:  # the details of a show or person read it with the rest
+        detail.update(distinguish_one(backend, label, key, detail["name"]))
     entity = {
         "label": label,
         "key": key,

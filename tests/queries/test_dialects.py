@@ -97,6 +97,14 @@ DIFFERENCES = {
     ),
     "first label of a node": ("MATCH (n:Show) RETURN labels(n)[0]", [["Show"]], None),
     "CALL subquery": ("CALL { MATCH (p:Person) RETURN count(p) AS c } RETURN c", [[2]], None),
+    # queries/together.py: a page's queries in one round trip.
+    "CALL subqueries joined by UNION ALL": (
+        "CALL { MATCH (p:Person) RETURN p.name AS n ORDER BY n } RETURN 0 AS part, [n] AS row "
+        "UNION ALL CALL { MATCH (s:Show) RETURN count(s) AS c } RETURN 1 AS part, [c] AS row "
+        "UNION ALL CALL { MATCH (s:Show {key: 'none'}) RETURN s } RETURN 2 AS part, [s] AS row",
+        [[0, ["Ann"]], [0, ["Bob"]], [1, [1]]],
+        None,
+    ),
     "UNWIND keys then an indexed MATCH": (
         "UNWIND ['bob', 'ann'] AS k MATCH (p:Person {key: k}) RETURN p.name ORDER BY p.name",
         [["Ann"], ["Bob"]],
