@@ -272,6 +272,7 @@ def _show(backend: Backend, key: str, limit: int | None, related: int | None) ->
             lambda found: found["show"],
         ),
         "provenance": _provenance_part(key),
+        "decisions": planned_public_decisions(Label.SHOW.value, key),
     }
     if related is not None:
         first["related"] = _related_evidence_part(backend, key)
@@ -346,6 +347,7 @@ def _show(backend: Backend, key: str, limit: int | None, related: int | None) ->
             for x in sorted(row["series"], key=lambda x: x["key"])
         ],
         "provenance": read["provenance"],
+        "decisions": read["decisions"],
     }
     detail["episodes"] = episodes
     # The episode list is not told apart: each episode is placed there by its season and

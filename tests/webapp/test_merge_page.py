@@ -102,6 +102,8 @@ def test_a_show_the_finder_proposes_is_merged_from_the_web_and_split_back(backen
     assert done["done"] is True
     old = visitor.get("/show/wire-the--2002")
     assert old.status_code == 302 and old.location.endswith("/show/the-wire--2002")
+    survivor = visitor.get("/show/the-wire--2002.json").get_json()["detail"]
+    assert [d["merged"] for d in survivor["decisions"]] == ["wire-the--2002"]
     split = visitor.post("/decisions/split.json", decision=done["decision"]["id"], confirm="yes")
     assert split.status_code == 200
     assert graph_checksum(backend, LOAD_TIMES) == before
