@@ -400,3 +400,10 @@ def test_right_tokens_do_not_count_against_the_limit(embedded):
     visitor = Visitor(make_app(embedded, ingest_token_tries=2))
     for _ in range(4):
         assert visitor.preview(ALPHA).status_code == 200
+
+
+def test_the_preview_page_counts_each_listings_credits_in_words(ingest_app):
+    visitor = Visitor(ingest_app)
+    one = '{"title": "One Credit Show", "year": 2020, "directors": ["Ann Lee"]}\n'
+    page = visitor.preview(one, path="/ingest").get_data(as_text=True)
+    assert "<li>One Credit Show — would create, 1 credit</li>" in page
