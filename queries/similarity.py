@@ -39,8 +39,9 @@ TRANSLITERATION_FOLDS: tuple[tuple[str, str], ...] = (
     ("y", "i"),
     ("q", "k"),
 )
-# Words that say what kind of company a name is, not which one: "Universal Pictures" and
-# "Universal" are likely one company. One table, read by the comparison and the blocking.
+# Words that say what kind of company a name is, not which one, and articles: "Universal
+# Pictures" and "Universal" are likely one company. One table, read by the comparison and
+# the blocking.
 COMPANY_SUFFIXES = frozenset(
     {
         "pictures",
@@ -83,7 +84,22 @@ COMPANY_SUFFIXES = frozenset(
         "international",
         "distribution",
         "releasing",
+        # Articles, which a company's name carries in one source and not in another
+        # ("Les Productions Lazennec" / "Lazennec Productions Ltd").
         "the",
+        "les",
+        "le",
+        "la",
+        "l",
+        "los",
+        "las",
+        "el",
+        "il",
+        "lo",
+        "gli",
+        "die",
+        "der",
+        "das",
     }
 )
 

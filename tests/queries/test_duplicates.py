@@ -81,11 +81,16 @@ def test_company_suffixes_meet_and_remakes_stay_apart(backend):
                 "companies": ["Universal Pictures"],
                 "cast": ["Jessica Lange"],
             },
+            {"title": "La Haine", "year": 1995, "companies": ["Les Productions Lazennec"]},
+            {"title": "Assassin(s)", "year": 1997, "companies": ["Lazennec Productions Ltd"]},
             {"title": "Spiral - Season 7", "year": 2019, "cast": ["Caroline Proust"]},
             {"title": "Spiral - Season 8", "year": 2020, "cast": ["Caroline Proust"]},
         ],
     )
-    assert _pairs(backend, "Company") == {frozenset({"universal", "universal-pictures"})}
+    assert _pairs(backend, "Company") == {
+        frozenset({"universal", "universal-pictures"}),
+        frozenset({"les-productions-lazennec", "lazennec-productions-ltd"}),
+    }
     assert _pairs(backend, "Show") == set()
 
 
