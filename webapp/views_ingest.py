@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 
 from flask import Blueprint, Flask, current_app, make_response, request, session
 
+from screengraph.loaders.decisions import unfinished_decision
 from screengraph.loaders.history import VIA_WEB, LoadOrigin
 from screengraph.loaders.matching import JOINS
 from screengraph.loaders.pipeline import Loader, LoadSummary
@@ -225,6 +226,8 @@ def _preview() -> dict:
     summary = Loader(backend, dry_run=True, origin=_web_origin()).load(_sources(inputs), fmt)
     shown = _shown(summary)
     shown["sources"] = [item.name for item in inputs]
+    if unfinished_decision(backend) is not None:
+        shown["can_confirm"] = False  # the load would wait for it: finish it first
     if shown["can_confirm"]:
         stash = ingest_stash()
         preview = stash.put(_session_id(), fmt, inputs, promised(summary), generation)
@@ -275,6 +278,9 @@ def _web_origin() -> LoadOrigin:
 def ingest():
     enabled = bool(current_app.config.get("INGEST_TOKEN"))
     data = {"enabled": enabled, "formats": FORMATS, "fmt": "auto", "text": "", "preview": None}
+    # A merge or split stopped midway: loads wait for it, so a preview offers no Confirm.
+    pending = unfinished_decision(get_backend()) if enabled else None
+    data["pending_decision"] = pending.to_json() if pending is not None else None
     if request.method == "GET":
         if _STASH_KEY in current_app.extensions:
             ingest_stash().sweep()

@@ -196,3 +196,20 @@ def test_the_kept_search_says_which_pairs_were_merged_since_and_offers_no_merge_
     page = visitor.get("/duplicates").get_data(as_text=True)
     assert "matthieu-kassovitz: no longer in the graph (merged or undone since)" in page
     assert 'class="merge-pair"' not in page
+
+
+def test_while_a_merge_waits_to_be_finished_an_ingest_preview_offers_no_confirm(backend):
+    """Loads refuse while a merge stopped midway waits: the preview says so up front and
+    offers to finish it, instead of a Confirm the load would then refuse."""
+    load_records(backend, "crew.jsonl", CREW)
+    stopped = _killed_midway(backend)
+    visitor = Visitor(make_app(backend))
+    listing = '{"title": "Waiting Show", "year": 2024, "cast": ["Ann Lee"]}'
+    page = visitor.post("/ingest", token=INGEST_TOKEN, text=listing, action="preview")
+    html = page.get_data(as_text=True)
+    assert "A merge was stopped midway" in html and stopped in html and "Finish the merge" in html
+    assert "Confirm and load" not in html
+    twin = visitor.post("/ingest.json", token=INGEST_TOKEN, text=listing, action="preview")
+    assert twin.get_json()["pending_decision"]["id"] == stopped
+    preview = twin.get_json()["preview"]
+    assert (preview["can_confirm"], preview["id"]) == (False, None)
