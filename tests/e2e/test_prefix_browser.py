@@ -44,3 +44,28 @@ def test_graph_nodes_open_and_expand_under_the_path_prefix(browser, prefixed_sit
     assert twin == f"{opened}.json", twin  # the footer's link too
     assert problems == []
     context.close()
+
+
+def test_the_console_runs_and_links_under_the_path_prefix(browser, prefixed_site):
+    """The console's requests (its query, the schema sidebar, exports) and the links in its
+    results table went to the site's root: behind the proxy, a query never ran."""
+    context = browser.new_context(base_url=prefixed_site, viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    problems = record_problems(page)
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url.removeprefix(prefixed_site)))
+    page.goto(f"{PREFIX}/console")
+    page.locator(".cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("MATCH (p:Person {name: 'Eric Rochant'}) RETURN p")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(".result-summary")).to_contain_text("1 row")
+    link = page.locator(".console-results table a:has-text('Eric Rochant')")
+    assert link.get_attribute("href") == f"{PREFIX}/person/eric-rochant"
+    page.wait_for_load_state("networkidle")
+    asked = [url for url in fetched if url.split("?")[0].endswith(".json")]
+    assert asked and all(url.startswith(f"{PREFIX}/") for url in asked), asked
+    link.click()
+    expect(page.locator("h1")).to_have_text("Eric Rochant")
+    assert problems == []
+    context.close()

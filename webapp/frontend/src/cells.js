@@ -1,6 +1,7 @@
 // Pure helpers for showing query results: no DOM, unit-tested with Vitest.
 // The text matches the server's cell_text (screengraph/output.py), so a result reads
 // the same with and without JavaScript.
+import { siteUrl } from "./site.js";
 
 export function isNode(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value) &&
@@ -13,7 +14,7 @@ export function isRelationship(value) {
 }
 
 export function entityUrl(label, key) {
-  return `/${String(label).toLowerCase()}/${encodeURIComponent(key)}`;
+  return siteUrl(`/${String(label).toLowerCase()}/${encodeURIComponent(key)}`);
 }
 
 function nodeName(node) {

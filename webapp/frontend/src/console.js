@@ -16,6 +16,7 @@ import { Prec } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { basicSetup } from "codemirror";
 import { cspNonce } from "./csp.js";
+import { siteUrl } from "./site.js";
 import { consoleOutcome, consolePermalink, offsetOf, pushHistory, removeQuery, saveQuery } from "./cells.js";
 import { cypherCompletionSource, EMPTY_SCHEMA } from "./cypher-completion.js";
 import { el, renderResults, setEntityLabels } from "./results-view.js";
@@ -42,7 +43,7 @@ const loadSaved = () => loadList(SAVED_KEY, (s) => s && typeof s.name === "strin
 // A form posting the query that ran (its text, parameters and the CSRF token, as they were
 // when it ran) to /console/export: the server runs it again and answers with a file.
 export function graphDownloadForm(consoleForm, formats) {
-  const form = el("form", { method: "post", action: "/console/export", className: "graph-download" });
+  const form = el("form", { method: "post", action: siteUrl("/console/export"), className: "graph-download" });
   for (const name of ["csrf_token", "query", "params"]) {
     const field = consoleForm.elements.namedItem(name);
     if (field) form.appendChild(el("input", { type: "hidden", name, value: field.value }));
@@ -117,7 +118,7 @@ function savedPanel(form, current, load) {
 
 async function fetchSchema() {
   try {
-    const response = await fetch("/schema.json", { headers: { Accept: "application/json" } });
+    const response = await fetch(siteUrl("/schema.json"), { headers: { Accept: "application/json" } });
     return response.ok ? await response.json() : EMPTY_SCHEMA;
   } catch { return EMPTY_SCHEMA; }  // the editor still works, without schema suggestions
 }
@@ -174,7 +175,7 @@ export function enhanceConsole(root = document) {
   const viewField = form.querySelector("input[name=view]");
   const chosenView = () => (viewField ? viewField.value : "Table");
   const ranWith = { query: textarea.value, params: params ? params.value : "" };
-  const permalink = () => consolePermalink(form.getAttribute("action") || "/console", { ...ranWith, view: chosenView() });
+  const permalink = () => consolePermalink(form.getAttribute("action") || siteUrl("/console"), { ...ranWith, view: chosenView() });
   const remember = () => {
     const hash = chosenView() === "Graph" ? window.location.hash : "";
     window.history.replaceState(window.history.state, "", permalink() + hash);
@@ -231,7 +232,7 @@ export function enhanceConsole(root = document) {
     if (submitButton) submitButton.disabled = true;
     let outcome;
     try {
-      const response = await fetch("/console.json", {
+      const response = await fetch(siteUrl("/console.json"), {
         method: "POST", body: new FormData(form), signal: mine.signal,
         headers: { Accept: "application/json" },
       });
