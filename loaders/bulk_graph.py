@@ -43,6 +43,7 @@ its ends by their place among the nodes, as GRAPH.BULK does), and both are strea
 from __future__ import annotations
 
 import pickle
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +78,23 @@ _ROLE_TYPES = frozenset(rel.value for rel in ROLE_TYPES)
 _INDEXED = (NAME_KEY, *(scheme.property for scheme in SCHEMES.values()))
 _END_LABELS = {rel.value: (start.value, end.value) for rel, (start, end) in RELATIONSHIPS.items()}
 _IN = 500  # keys per `IN (...)` (SQLite allows 32,766 parameters)
+
+
+def shows_by_title_in(db: sqlite3.Connection, title_keys: set[str]) -> dict[str, set[str]]:
+    """The keys of the shows of each title key, from a scratch file's `titles` table
+    (title_key, key): what the store would answer a load's yearless titles."""
+    found: dict[str, set[str]] = {}
+    wanted = sorted(title_keys)
+    for at in range(0, len(wanted), _IN):
+        chunk = wanted[at : at + _IN]
+        for title_key, key in db.execute(
+            f"SELECT title_key, key FROM titles WHERE title_key IN "
+            f"({', '.join('?' for _ in chunk)})",
+            chunk,
+        ):
+            found.setdefault(title_key, set()).add(key)
+    return found
+
 
 # The lookups loaders/identities.py and loaders/yearless.py make of the store, as tables.
 _LOOKUPS = (
@@ -374,17 +392,7 @@ class BulkGraph:
         return None if row is None else row[0]
 
     def shows_by_title(self, title_keys: set[str]) -> dict[str, set[str]]:
-        found: dict[str, set[str]] = {}
-        wanted = sorted(title_keys)
-        for at in range(0, len(wanted), _IN):
-            chunk = wanted[at : at + _IN]
-            for title_key, key in self.db.execute(
-                f"SELECT title_key, key FROM titles WHERE title_key IN "
-                f"({', '.join('?' for _ in chunk)})",
-                chunk,
-            ):
-                found.setdefault(title_key, set()).add(key)
-        return found
+        return shows_by_title_in(self.db, title_keys)
 
     # -- the result -------------------------------------------------------------
 

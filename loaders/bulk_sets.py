@@ -57,6 +57,7 @@ from screengraph.graph.schema import (
     credit_relationship,
 )
 from screengraph.graph.store_layout import LAYOUT_VERSION
+from screengraph.loaders.bulk_graph import shows_by_title_in
 from screengraph.loaders.model import Listing, ParsedRecord
 from screengraph.loaders.plan import (
     _credit_properties,
@@ -442,17 +443,7 @@ class SetGraph:
         return found
 
     def _titles(self, title_keys: set[str]) -> dict[str, set[str]]:
-        found: dict[str, set[str]] = {}
-        wanted = sorted(title_keys)
-        for at in range(0, len(wanted), 500):
-            chunk = wanted[at : at + 500]
-            for title_key, key in self._shows.execute(
-                f"SELECT title_key, key FROM titles WHERE title_key IN "
-                f"({', '.join('?' for _ in chunk)})",
-                chunk,
-            ):
-                found.setdefault(title_key, set()).add(key)
-        return found
+        return shows_by_title_in(self._shows, title_keys)
 
     # -- the result -------------------------------------------------------------
 
