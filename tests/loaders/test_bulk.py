@@ -326,8 +326,12 @@ def _neo4j_local(command: str, env) -> None:
 
 
 def test_bulk_load_gives_the_incremental_graph_on_neo4j(neo4j, tmp_path):
+    assert_neo4j_admin_import_gives_the_incremental_graph(neo4j, _inputs(tmp_path), tmp_path)
+
+
+def assert_neo4j_admin_import_gives_the_incremental_graph(neo4j, paths, tmp_path) -> None:
+    """`paths` loaded incrementally, then bulk loaded through neo4j-admin: the same graph."""
     env = _local_neo4j()
-    paths = _inputs(tmp_path)
     _incremental(neo4j, paths)
     # The load lease (graph/neo4j_lease.py) is how loads take turns, not listings' data:
     # an offline import takes no turn.

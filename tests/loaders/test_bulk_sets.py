@@ -17,7 +17,6 @@ import pytest
 
 from benchmarks.synthetic_imdb import generate
 from screengraph.graph.checksum import LOAD_TIMES, graph_checksum
-from screengraph.graph.neo4j_lease import LEASE_LABEL
 from screengraph.loaders.bulk import BulkLoader
 from screengraph.loaders.bulk_sets import SetGraph
 from screengraph.loaders.sources import expand, read_all
@@ -25,9 +24,8 @@ from tests.loaders.test_bulk import (
     BATCH,
     _assert_same,
     _incremental,
-    _local_neo4j,
-    _neo4j_admin_import,
     _schema,
+    assert_neo4j_admin_import_gives_the_incremental_graph,
 )
 
 # Titles without a year, added to the generated files: one whose title only one dated
@@ -117,13 +115,4 @@ def test_imdb_files_planned_over_tables_give_the_incremental_graph(tmp_path, req
 # The server is stopped and started again around neo4j-admin's import: minutes on a busy machine.
 @pytest.mark.timeout(900)
 def test_imdb_files_planned_over_tables_give_the_incremental_graph_on_neo4j(neo4j, tmp_path):
-    env = _local_neo4j()
-    paths = _imdb(tmp_path, 100)
-    _incremental(neo4j, paths)
-    neo4j.run_write(f"MATCH (l:{LEASE_LABEL}) DELETE l")
-    expected, expected_schema = graph_checksum(neo4j, LOAD_TIMES), _schema(neo4j)
-    neo4j.clear()
-    loader = BulkLoader(batch_size=BATCH)
-    loader.load(neo4j, _sources(paths), folder=tmp_path / "csv")
-    _neo4j_admin_import(tmp_path, tmp_path / "csv", env)
-    _assert_same(expected, expected_schema, neo4j)
+    assert_neo4j_admin_import_gives_the_incremental_graph(neo4j, _imdb(tmp_path, 100), tmp_path)
