@@ -139,18 +139,20 @@ class DuplicatesJobs:
         renewer.start()
         try:
             try:
-                run.report = find_duplicates(backend, run.label, run.min_score, shown).to_json()
-                run.status = DONE
-            except Exception as exc:  # shown on the page: the search must not die silently
-                run.error = str(exc) or type(exc).__name__
-                run.status = FAILED
-            run.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
-            run.seconds = round(time.monotonic() - clock, 1)
-            save_last(backend, run.label, run.__dict__)
+                try:
+                    report = find_duplicates(backend, run.label, run.min_score, shown)
+                    run.report, run.status = report.to_json(), DONE
+                except Exception as exc:  # shown on the page: the search must not die silently
+                    run.error = str(exc) or type(exc).__name__
+                    run.status = FAILED
+                run.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
+                run.seconds = round(time.monotonic() - clock, 1)
+            finally:
+                done.set()
+                renewer.join()
+            save_last(backend, run.label, run.__dict__, releasing=me)
         finally:
-            done.set()
-            renewer.join()
-            release_lease(backend, me)
+            release_lease(backend, me)  # if saving failed (after it, there is nothing to give)
 
     def wait(self, timeout_s: float) -> bool:
         """Whether no search this process started runs, waiting up to `timeout_s` for them

@@ -124,11 +124,16 @@ def _held(row: list[Any]) -> dict[str, Any]:
     }
 
 
-def save_last(backend: Backend, label: str, result: dict[str, Any]) -> None:
-    """Keep a finished search as the last of its label (its report as JSON text)."""
+def save_last(backend: Backend, label: str, result: dict[str, Any], releasing: str) -> None:
+    """Keep a finished search as the last of its label (its report as JSON text) and give
+    back the lease `releasing` holds, in one write: every process sees the search either
+    running or done, never both nor neither."""
     properties = {k: v for k, v in result.items() if k != "report"}
     properties["report"] = json.dumps(result.get("report"), ensure_ascii=False)
-    backend.run_write(_SAVE, {"key": f"{_LAST}{label}", "properties": properties})
+    backend.run_write(
+        f"{_SAVE} WITH count(*) AS _ {_RELEASE}",
+        {"key": f"{_LAST}{label}", "properties": properties, "me": releasing},
+    )
 
 
 def last_searches(backend: Backend) -> dict[str, dict[str, Any]]:
