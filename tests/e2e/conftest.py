@@ -6,6 +6,8 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,20 +36,45 @@ def chromium_path() -> str | None:
     )
 
 
+@contextmanager
+def served(app, threads: int = 4) -> Iterator[str]:
+    """`app` served by waitress on loopback for a browser, as a context: its base URL.
+
+    The server's loop is stopped before its sockets are closed, and closed in this thread.
+    waitress's own `close()` from another thread closed them under its loop's running
+    select(): their file numbers went to the next test's store connections, which the
+    still running loop then read from (a reply stolen, the next command reading another's:
+    "'str' object has no attribute 'insert'" in a later fixture's set-up)."""
+    from waitress import wasyncore
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+    stopping = threading.Event()
+
+    def loop() -> None:
+        while not stopping.is_set():
+            wasyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=loop, name="e2e-waitress", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        stopping.set()
+        thread.join()
+        server.task_dispatcher.shutdown()
+        wasyncore.close_all(server._map)
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """The app on the embedded store with the sample data, served by waitress on loopback."""
-    from waitress.server import create_server
-
     backend = FalkorBackend(tmp_path_factory.mktemp("e2e-store"), "e2e")
     backend.ensure_schema()
     load_seed(backend)
     load_records(backend, "hostile.jsonl", [HOSTILE])
-    server = create_server(make_app(backend), host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with served(make_app(backend), threads=4) as url:
+        yield url
     backend.close()
 
 
@@ -55,18 +82,13 @@ def server(tmp_path_factory):
 def catalogue_server(tmp_path_factory):
     """The app on the embedded store with a catalogue of identified people, namesakes and a
     series (tests/queries/catalogue_graph.py)."""
-    from waitress.server import create_server
-
     from tests.queries.catalogue_graph import load_catalogue
 
     backend = FalkorBackend(tmp_path_factory.mktemp("e2e-catalogue"), "e2e-catalogue")
     backend.ensure_schema()
     load_catalogue(backend)
-    server = create_server(make_app(backend), host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with served(make_app(backend), threads=4) as url:
+        yield url
     backend.close()
 
 
@@ -173,14 +195,10 @@ class UnderPrefix:
 @pytest.fixture(params=["embedded", "neo4j"])
 def prefixed_site(request):
     """The app with the sample data on each backend, mounted under UnderPrefix.PREFIX."""
-    from waitress.server import create_server
-
     from tests.conftest import open_backend
 
     backend = open_backend(request.param, request)
     load_seed(backend)
     app = make_app(backend, proxy_hops=1)
-    server = create_server(UnderPrefix(app.wsgi_app), host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with served(UnderPrefix(app.wsgi_app), threads=4) as url:
+        yield url

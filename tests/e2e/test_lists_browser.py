@@ -6,13 +6,12 @@ credits and its graph before a long synopsis. No console errors on any page visi
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import open_backend
-from tests.e2e.conftest import record_problems
+from tests.e2e.conftest import record_problems, served
 from tests.queries.conftest import load_records
 from tests.webapp.conftest import make_app
 
@@ -46,15 +45,11 @@ LONG_STORY = {
 @pytest.fixture(scope="module", params=["embedded", "neo4j"])
 def site(request):
     """The app on a backend (each in turn) with the 790-show genre, served on loopback."""
-    from waitress.server import create_server
-
     backend = open_backend(request.param, request)
     load_records(backend, "war.jsonl", WAR)
     load_records(backend, "long.jsonl", [LONG_STORY])
-    server = create_server(make_app(backend), host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with served(make_app(backend), threads=4) as url:
+        yield url
 
 
 def visit(browser, site, width: int):

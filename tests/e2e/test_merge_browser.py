@@ -4,13 +4,12 @@ a confirmation, and the person then appears merged on their page and in search."
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
 from playwright.sync_api import expect
 
 from screengraph.graph.falkor_backend import FalkorBackend
-from tests.e2e.conftest import _page, shot
+from tests.e2e.conftest import _page, served, shot
 from tests.loaders.test_merge import WIRE, WIRE_ELSEWHERE, WIRE_EPISODE
 from tests.queries.conftest import load_records
 from tests.webapp.conftest import INGEST_TOKEN, make_app
@@ -22,16 +21,11 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def merge_page(browser, tmp_path):
     """A server of its own: the merge changes its graph."""
-    from waitress.server import create_server
-
     backend = FalkorBackend(tmp_path / "store", "e2e-merge")
     backend.ensure_schema()
     load_records(backend, "crew.jsonl", CREW)
-    server = create_server(make_app(backend), host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield from _page(browser, f"http://127.0.0.1:{server.effective_port}")
-    server.close()
+    with served(make_app(backend), threads=2) as url:
+        yield from _page(browser, url)
     backend.close()
 
 
@@ -90,15 +84,10 @@ def test_a_duplicate_is_merged_from_the_web_and_appears_merged(merge_page):
 def shows_page(browser, backend):
     """A server of its own over two catalogues' listings of one series ("The Wire" /
     "Wire, The"), on each backend: the merge changes its graph."""
-    from waitress.server import create_server
-
     for name, records in (("hbo.jsonl", [WIRE]), ("guide.jsonl", [WIRE_ELSEWHERE, WIRE_EPISODE])):
         load_records(backend, name, records)
-    server = create_server(make_app(backend), host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield from _page(browser, f"http://127.0.0.1:{server.effective_port}")
-    server.close()
+    with served(make_app(backend), threads=2) as url:
+        yield from _page(browser, url)
 
 
 def test_two_shows_are_merged_from_the_web_and_a_yearless_listing_lands_on_the_survivor(

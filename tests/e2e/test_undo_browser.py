@@ -4,15 +4,13 @@ with the reason."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from playwright.sync_api import expect
 
 from screengraph.graph.checksum import LOAD_TIMES, graph_checksum
 from screengraph.graph.falkor_backend import FalkorBackend
 from screengraph.loaders.pipeline import Loader
-from tests.e2e.conftest import _page, shot
+from tests.e2e.conftest import _page, served, shot
 from tests.maintainers import named, newest
 from tests.webapp.conftest import INGEST_TOKEN, make_app
 
@@ -24,14 +22,10 @@ THIEF = {"title": "Thief", "year": 1981, "directors": ["Michael Mann"], "cast": 
 
 @pytest.fixture
 def store(tmp_path):
-    from waitress.server import create_server
-
     backend = FalkorBackend(tmp_path / "store", "undo-e2e")
     backend.ensure_schema()
-    server = create_server(make_app(backend), host="127.0.0.1", port=0, threads=2)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield backend, f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with served(make_app(backend), threads=2) as url:
+        yield backend, url
     backend.close()
 
 

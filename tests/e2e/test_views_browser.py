@@ -6,13 +6,12 @@ Screenshots go to each test's tmp dir."""
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import open_backend
-from tests.e2e.conftest import record_problems
+from tests.e2e.conftest import record_problems, served
 from tests.queries.conftest import load_records, load_seed
 from tests.webapp.conftest import make_app
 
@@ -33,15 +32,11 @@ HUB = [
 
 @pytest.fixture(params=["embedded", "neo4j"])
 def site(request):
-    from waitress.server import create_server
-
     backend = open_backend(request.param, request)
     load_seed(backend)
     load_records(backend, "hub.jsonl", HUB)
-    server = create_server(make_app(backend), host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with served(make_app(backend), threads=4) as url:
+        yield url
 
 
 def _watched(browser, site, tmp_path, name):
