@@ -36,6 +36,7 @@ import json
 import sqlite3
 import tempfile
 from collections.abc import Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -114,38 +115,61 @@ _TABLES = {
     " episode BIGINT",
 }
 
+
 # Once the input is read: nodes with their places (a relationship names its ends by
-# place), then each kind of row streamed out.
+# place), then each kind of row streamed out. No aggregate here has an ORDER BY of its
+# own: DuckDB keeps such an aggregate's rows in memory, beyond its memory limit's reach (a
+# 10^7-credit load ran out of memory in `show_nodes` with a 512 MB limit), so lists are
+# gathered unordered and sorted afterwards (`list_sort` of (order, value) pairs).
+def _ordered(pairs: str, field: str) -> str:
+    """The `field`s of a sorted list of (order, value) structs."""
+    return f"list_transform(list_sort({pairs}), lambda x: x.{field})"
+
+
 _FINISH = (
     # The last non-null value by listing, per node and property.
     "CREATE TABLE show_nodes AS SELECT key,"
     " count(*) AS asserted_by,"
     " coalesce(arg_max(properties, seq) FILTER (WHERE main),"
     "          arg_min(properties, seq) FILTER (WHERE NOT main)) AS properties,"
-    " list(id ORDER BY seq) AS ids, arg_max(id, seq) AS id,"
-    " arg_max(name_key, seq) FILTER (WHERE name_key IS NOT NULL) AS name_key"
-    " FROM shows GROUP BY key",
-    "CREATE TABLE show_votes AS SELECT key, list(spelling ORDER BY spelling) AS spellings,"
-    " list(votes ORDER BY spelling) AS votes FROM ("
-    " SELECT key, spelling, count(*) AS votes FROM shows GROUP BY key, spelling) GROUP BY key",
-    "CREATE TABLE hub_nodes AS SELECT label, key,"
-    " arg_max(details, seq) AS details, arg_max(shape, seq) AS shape,"
-    " list(id ORDER BY seq) FILTER (WHERE id IS NOT NULL) AS ids,"
     " arg_max(id, seq) AS id,"
     " arg_max(name_key, seq) FILTER (WHERE name_key IS NOT NULL) AS name_key"
-    " FROM hubs GROUP BY label, key",
-    "CREATE TABLE hub_votes AS SELECT label, key, list(spelling ORDER BY spelling) AS spellings,"
-    " list(votes ORDER BY spelling) AS votes FROM (SELECT label, key, spelling, count(*) AS votes"
-    " FROM hubs GROUP BY label, key, spelling) GROUP BY label, key",
-    "CREATE TABLE merged AS SELECT identity, any_value(type) AS type,"
-    " any_value(start_label) AS start_label, any_value(start_key) AS start_key,"
-    " any_value(end_label) AS end_label, any_value(end_key) AS end_key,"
-    " any_value(role) AS role, count(*) AS asserted_by,"
+    " FROM shows GROUP BY key",
+    # A node's identifiers, each once, in the order of their first mention.
+    f"CREATE TABLE show_ids AS SELECT key, {_ordered('list({first: first, id: id})', 'id')}"
+    " AS ids FROM (SELECT key, id, min(seq) AS first FROM shows WHERE id IS NOT NULL"
+    " GROUP BY key, id) GROUP BY key",
+    # Spellings and their votes, by spelling.
+    f"CREATE TABLE show_votes AS SELECT key, {_ordered('pairs', 's')} AS spellings,"
+    f" {_ordered('pairs', 'v')} AS votes FROM (SELECT key, list({{s: spelling, v: votes}})"
+    " AS pairs FROM (SELECT key, spelling, count(*) AS votes FROM shows GROUP BY key, spelling)"
+    " GROUP BY key)",
+    "CREATE TABLE hub_nodes AS SELECT label, key, last.details, last.shape, last.id, name_key"
+    " FROM (SELECT label, key, arg_max({details: details, shape: shape, id: id}, seq) AS last,"
+    " arg_max(name_key, seq) FILTER (WHERE name_key IS NOT NULL) AS name_key"
+    " FROM hubs GROUP BY label, key)",
+    f"CREATE TABLE hub_ids AS SELECT label, key, {_ordered('list({first: first, id: id})', 'id')}"
+    " AS ids FROM (SELECT label, key, id, min(seq) AS first FROM hubs WHERE id IS NOT NULL"
+    " GROUP BY label, key, id) GROUP BY label, key",
+    f"CREATE TABLE hub_votes AS SELECT label, key, {_ordered('pairs', 's')} AS spellings,"
+    f" {_ordered('pairs', 'v')} AS votes FROM (SELECT label, key,"
+    " list({s: spelling, v: votes}) AS pairs FROM (SELECT label, key, spelling,"
+    " count(*) AS votes FROM hubs GROUP BY label, key, spelling) GROUP BY label, key)",
+    # An edge most listings assert alone is its row as it is; only the others are merged
+    # (a dozen aggregates per edge over every edge ran out of memory at 10^6 credits in
+    # 160 MB: the states of each group are held together).
+    "CREATE TABLE asserted_more AS SELECT identity, count(*) AS asserted_by FROM edges"
+    " GROUP BY identity HAVING count(*) > 1",
+    "CREATE TABLE merged AS SELECT identity, type, start_label, start_key, end_label, end_key,"
+    " role, 1 AS asserted_by, "
+    + ", ".join(f'"{name}"' for name in _EDGE_PROPERTIES)
+    + " FROM edges ANTI JOIN asserted_more USING (identity)"
+    " UNION ALL SELECT identity, any_value(type), any_value(start_label), any_value(start_key),"
+    " any_value(end_label), any_value(end_key), any_value(role), count(*), "
     + ", ".join(
-        f'arg_max("{name}", seq) FILTER (WHERE "{name}" IS NOT NULL) AS "{name}"'
-        for name in _EDGE_PROPERTIES
+        f'arg_max("{name}", seq) FILTER (WHERE "{name}" IS NOT NULL)' for name in _EDGE_PROPERTIES
     )
-    + " FROM edges GROUP BY identity",
+    + " FROM edges SEMI JOIN asserted_more USING (identity) GROUP BY identity",
     "CREATE TABLE degrees AS SELECT label, key, count(*) AS degree FROM ("
     " SELECT start_label AS label, start_key AS key FROM merged WHERE start_label <> 'Show'"
     " UNION ALL"
@@ -159,16 +183,19 @@ _FINISH = (
     " UNION ALL SELECT label, key, shape FROM hub_nodes)",
 )
 _SHOW_ROWS = (
-    "SELECT s.key, s.asserted_by, s.properties, s.ids, s.id, s.name_key, v.spellings, v.votes"
+    "SELECT p.place, s.key, s.asserted_by, s.properties, i.ids, s.id, s.name_key, v.spellings, v.votes"
     " FROM places p JOIN show_nodes s ON p.label = 'Show' AND p.key = s.key"
-    " JOIN show_votes v ON v.key = s.key ORDER BY p.place"
+    " JOIN show_votes v ON v.key = s.key LEFT JOIN show_ids i ON i.key = s.key"
+    " WHERE p.place >= $first AND p.place < $after"
 )
 _HUB_ROWS = (
-    "SELECT h.label, h.key, h.details, h.ids, h.id, h.name_key, coalesce(d.degree, 0),"
+    "SELECT p.place, h.label, h.key, h.details, i.ids, h.id, h.name_key, coalesce(d.degree, 0),"
     " v.spellings, v.votes"
     " FROM places p JOIN hub_nodes h ON p.label = h.label AND p.key = h.key"
     " JOIN hub_votes v ON v.label = h.label AND v.key = h.key"
-    " LEFT JOIN degrees d ON d.label = h.label AND d.key = h.key ORDER BY p.place"
+    " LEFT JOIN hub_ids i ON i.label = h.label AND i.key = h.key"
+    " LEFT JOIN degrees d ON d.label = h.label AND d.key = h.key"
+    " WHERE p.place >= $first AND p.place < $after"
 )
 _EDGE_ROWS = (
     "SELECT e.type, e.start_label, e.start_key, s.place, e.end_label, e.end_key, t.place,"
@@ -178,6 +205,10 @@ _EDGE_ROWS = (
     " JOIN places t ON t.label = e.end_label AND t.key = e.end_key"
 )
 _FETCH = 10_000  # rows fetched from DuckDB at a time
+# Nodes joined with their details at a time, then put in order here: DuckDB did not spill
+# the sort of every hub's joined row (10^6 credits needed 256 MB, so 10^7 would have
+# needed GBs), nor that of a part of them beside the joins' tables.
+_PLACES_PER_READ = 50_000
 
 
 def is_imdb_listing(listing: Listing) -> bool:
@@ -191,8 +222,11 @@ class SetGraph:
     stream the result. Its scratch files live in a temporary folder in `spill_dir` (the
     system's by default), deleted by `close`."""
 
-    def __init__(self, loaded_at: str, spill_dir: Path | None = None):
+    def __init__(
+        self, loaded_at: str, spill_dir: Path | None = None, memory_limit: str = MEMORY_LIMIT
+    ):
         self.loaded_at = loaded_at
+        self.memory_limit = memory_limit  # DuckDB's, for `finish`
         if spill_dir is not None:
             spill_dir.mkdir(parents=True, exist_ok=True)
         self._folder = tempfile.TemporaryDirectory(prefix="screengraph-sets-", dir=spill_dir)
@@ -454,7 +488,7 @@ class SetGraph:
         for file in (*self._files.values(), self._listings):
             file.flush()
         db = duckdb.connect(str(self.path / "graph.duckdb"))
-        db.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        db.execute(f"SET memory_limit = '{self.memory_limit}'")
         db.execute(f"SET temp_directory = '{self.path / 'spill'}'")
         db.execute("SET preserve_insertion_order = false")
         for name, columns in _TABLES.items():
@@ -472,8 +506,7 @@ class SetGraph:
         """(label, properties) of every node, in the order of their places; then the
         listings and assertions (which no relationship names), then the StoreLayout node."""
         db = self.finish()
-        cursor = db.execute(_SHOW_ROWS)
-        while rows := cursor.fetchmany(_FETCH):
+        for rows in _by_place(db, _SHOW_ROWS):
             for key, asserted_by, properties, ids, id_, name_key, spelled, votes in rows:
                 node = json.loads(properties)
                 spellings = dict(zip(spelled, votes, strict=True))
@@ -482,8 +515,7 @@ class SetGraph:
                 node["title"] = best(spellings)
                 node.update(_identified(id_, name_key, ids))
                 yield _SHOW, node
-        cursor = db.execute(_HUB_ROWS)
-        while rows := cursor.fetchmany(_FETCH):
+        for rows in _by_place(db, _HUB_ROWS):
             for label, key, details, ids, id_, name_key, degree, spelled, votes in rows:
                 spellings = dict(zip(spelled, votes, strict=True))
                 name = best(spellings)
@@ -540,6 +572,17 @@ class SetGraph:
                     NodeRef(end_label, end_key, end_at),
                     properties,
                 )
+
+
+def _by_place(db: duckdb.DuckDBPyConnection, query: str) -> Iterator[list[tuple]]:
+    """The rows of `query` in the order of their places, without the place (`query`
+    selects it first, for the places from $first to before $after), _PLACES_PER_READ
+    places at a time."""
+    (count,) = db.execute("SELECT count(*) FROM places").fetchone() or (0,)
+    for first in range(0, count, _PLACES_PER_READ):
+        rows = db.execute(query, {"first": first, "after": first + _PLACES_PER_READ}).fetchall()
+        rows.sort(key=itemgetter(0))
+        yield [row[1:] for row in rows]
 
 
 def _show_ids(listing: Listing) -> list[str]:

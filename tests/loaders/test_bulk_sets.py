@@ -116,3 +116,24 @@ def test_imdb_files_planned_over_tables_give_the_incremental_graph(tmp_path, req
 @pytest.mark.timeout(900)
 def test_imdb_files_planned_over_tables_give_the_incremental_graph_on_neo4j(neo4j, tmp_path):
     assert_neo4j_admin_import_gives_the_incremental_graph(neo4j, _imdb(tmp_path, 100), tmp_path)
+
+
+def test_a_plan_larger_than_duckdbs_memory_is_merged_and_streamed_within_it(tmp_path):
+    """The merge spills or works in parts instead of running out of memory: 10^7 credits
+    ran out of 512 MB in DuckDB before (aggregates with an ORDER BY of their own, a dozen
+    aggregates per edge, the sort of every hub's joined row), and this tenth of a
+    million ran out of 64 MB the same way. Its rows are those of a roomy merge."""
+    imdb = tmp_path / "imdb"
+    generate(imdb, 10_000, seed=5, compress=True)
+    streams = []
+    for memory_limit in ("64MB", "1GB"):
+        with BulkLoader() as loader:
+            loader.graph.loaded_at = "2026-11-30T12:00:00+00:00"  # both plans alike
+            graph = loader.plan(_sources([imdb]))
+            assert isinstance(graph, SetGraph)
+            graph.memory_limit = memory_limit
+            # A relationship names its ends, so their order is free.
+            streams.append((list(graph.nodes()), sorted(graph.relationships(), key=repr)))
+    (nodes, relationships), roomy = streams
+    assert len(relationships) > 100_000
+    assert (nodes, relationships) == roomy
