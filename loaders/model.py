@@ -504,17 +504,26 @@ def _settled_names(value: object) -> object:
 
 def _settled_short_text(limit: int) -> Settle:
     """`_clean_optional` text (`ShortText`, country): None, or clean text within `limit`."""
-    return _kept(
-        lambda value: (
-            value is None
-            or (type(value) is str and 0 < len(value) <= limit and already_clean(value))
-        )
-    )
+
+    def settle(value: object) -> object:
+        if value is None or (
+            type(value) is str and 0 < len(value) <= limit and already_clean(value)
+        ):
+            return value
+        return _UNSETTLED
+
+    return settle
 
 
 def _settled_number(low: int, high: int) -> Settle:
     """`_year` numbers (`YearValue`, `Count`, `PersonYear`): None or an int in range."""
-    return _kept(lambda value: value is None or (type(value) is int and low <= value <= high))
+
+    def settle(value: object) -> object:
+        if value is None or (type(value) is int and low <= value <= high):
+            return value
+        return _UNSETTLED
+
+    return settle
 
 
 def _settled_identifiers(label: Label) -> Settle:
@@ -530,14 +539,14 @@ def _settled_identifiers(label: Label) -> Settle:
     )
 
     def settle(value: object) -> object:
-        if (
-            type(value) is list
-            and len(value) <= IDENTIFIERS_MAX
-            and all(type(item) is str and written.fullmatch(item) for item in value)
-            and len(set(value)) == len(value)
-        ):
-            return value
-        return _UNSETTLED
+        if type(value) is not list or len(value) > IDENTIFIERS_MAX:
+            return _UNSETTLED
+        for item in value:
+            if type(item) is not str or written.fullmatch(item) is None:
+                return _UNSETTLED
+        if len(value) > 1 and len(set(value)) < len(value):
+            return _UNSETTLED  # the model keeps each once
+        return value
 
     return settle
 
@@ -558,11 +567,33 @@ def _settled_by(validator: Callable[[object], object], limit: int) -> Settle:
     return lambda value: settle_text(value) if type(value) is str else _UNSETTLED
 
 
+def _constructor(model: type[BaseModel]) -> Callable[[dict[str, Any], set[str]], BaseModel]:
+    """`model.model_construct(given, **values)` when every field has its value: what it
+    does then, without its search of every field for aliases and defaults (a third of
+    building a settled listing). Models with a post-init hook or a root take the search."""
+    if model.__pydantic_post_init__ or model.__pydantic_root_model__:
+        return lambda values, given: model.model_construct(given, **values)
+
+    def construct(values: dict[str, Any], given: set[str]) -> BaseModel:
+        built = model.__new__(model)
+        object.__setattr__(built, "__dict__", values)
+        object.__setattr__(built, "__pydantic_fields_set__", given)
+        object.__setattr__(built, "__pydantic_extra__", None)
+        object.__setattr__(built, "__pydantic_private__", None)
+        return built
+
+    return construct
+
+
 def _settled_model(model: type[BaseModel], fields: dict[str, Settle]) -> Settle:
-    """A dict of a model's fields, each settled, as the model built without validation.
-    `fields` must name every field of the model (a test checks): one it lacks is refused
-    here and validated by the model."""
+    """A dict of a model's fields, each settled, as the model built without validation
+    (its fields in the model's order, as validation orders them). `fields` names every
+    field of the model, in its order."""
+    if list(fields) != list(model.model_fields):
+        raise TypeError(f"the settled fields of {model.__name__} are not its fields, in order")
+    known = frozenset(fields)
     required = frozenset(name for name, info in model.model_fields.items() if info.is_required())
+    construct = _constructor(model)
     # Every default given here: model_construct, left to find one, inspects the default
     # factory's signature each time (most of its cost). Ours (list, dict) take no argument.
     defaults: dict[str, Callable[[], Any]] = {}
@@ -573,22 +604,20 @@ def _settled_model(model: type[BaseModel], fields: dict[str, Settle]) -> Settle:
             defaults[name] = partial(copy, info.default)  # ours are None
 
     def settle(value: object) -> object:
-        if type(value) is not dict or not required <= value.keys():
+        if type(value) is not dict or not value.keys() <= known:
             return _UNSETTLED
         values: dict[str, Any] = {}
-        for name, item in value.items():
-            check = fields.get(name)
-            if check is None:
+        for name, check in fields.items():
+            if name in value:
+                settled = check(value[name])
+                if settled is _UNSETTLED:
+                    return _UNSETTLED
+                values[name] = settled
+            elif name in required:
                 return _UNSETTLED
-            settled = check(item)
-            if settled is _UNSETTLED:
-                return _UNSETTLED
-            values[name] = settled
-        given = set(values)
-        for name, default in defaults.items():
-            if name not in given:
-                values[name] = default()
-        return model.model_construct(given, **values)
+            else:
+                values[name] = defaults[name]()
+        return construct(values, set(value))
 
     return settle
 

@@ -5,6 +5,7 @@ would repair or refuse a value (then the model validates it, in its own words)."
 from __future__ import annotations
 
 import copy
+import json
 import pickle
 
 import pytest
@@ -248,9 +249,10 @@ def assert_settled_as_validated(data: object) -> Listing | None:
         assert settled is None, "the settled path accepted a listing the model refuses"
         return None
     if settled is not None:
-        assert settled.model_dump() == validated.model_dump()
+        assert json.dumps(settled.model_dump()) == json.dumps(validated.model_dump())  # order too
         assert settled == validated
         assert _fields_set(settled) == _fields_set(validated)
+        assert settled.__getstate__() == validated.__getstate__()  # pydantic's own state
         assert content_hash(settled) == content_hash(validated)
         assert pickle.loads(pickle.dumps(settled)) == validated
     return settled
