@@ -28,7 +28,12 @@ from typing import Any
 from screengraph.loaders.formats import read_records
 from screengraph.loaders.history import input_digest
 from screengraph.loaders.identity import Claims
-from screengraph.loaders.model import ParsedRecord, SourceRef
+from screengraph.loaders.model import (
+    ParsedRecord,
+    SourceRef,
+    listing_from_parts,
+    listing_parts,
+)
 from screengraph.loaders.plan import content_hash
 from screengraph.loaders.sources import SourceText
 
@@ -172,11 +177,14 @@ def _end_with_planner() -> None:
 
 def _encoded(item: InputRead | Read) -> tuple:
     """A record as plain parts: a pickled ParsedRecord takes five times longer to load
-    than its Listing alone, and the planner's process is the busy one."""
+    than its Listing alone, and a pickled Listing (Python code run for it and each of its
+    credits, on both sides) about three times longer than its parts; the planner's
+    process is the busy one."""
     if isinstance(item, InputRead):
         return (item,)
     record = item.record
-    return (dict(record.ref), record.listing, record.error, record.warnings, item.digest)
+    listing = None if record.listing is None else listing_parts(record.listing)
+    return (dict(record.ref), listing, record.error, record.warnings, item.digest)
 
 
 def _decoded(parts: tuple) -> InputRead | Read:
@@ -184,7 +192,10 @@ def _decoded(parts: tuple) -> InputRead | Read:
         return parts[0]
     ref, listing, error, warnings, digest = parts
     record = ParsedRecord.model_construct(
-        ref=SourceRef.model_construct(**ref), listing=listing, error=error, warnings=warnings
+        ref=SourceRef.model_construct(**ref),
+        listing=None if listing is None else listing_from_parts(listing),
+        error=error,
+        warnings=warnings,
     )
     return Read(record, digest)
 

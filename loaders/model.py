@@ -698,6 +698,46 @@ def settled_listing(data: object) -> Listing | None:
     return None if listing is _UNSETTLED else listing
 
 
+# A listing's parts, to cross a pipe between processes (loaders/bulk_read.py): pickling a
+# pydantic model runs Python code for each one (a listing and each of its credits) on
+# both sides; its parts (each model's values and which fields were given) pickle as
+# plain data, and are put together again by the constructors of the settled listings.
+_NESTED_MODELS: dict[str, type[BaseModel]] = {
+    "credits": Credit,
+    "identified_companies": CompanyRef,
+    "episode_of": SeriesRef,
+}
+_CONSTRUCTORS = {model: _constructor(model) for model in SETTLED_FIELDS}
+ModelParts = tuple[dict[str, Any], set[str]]
+
+
+def _parts(model: BaseModel) -> ModelParts:
+    return dict(model.__dict__), set(model.__pydantic_fields_set__)
+
+
+def listing_parts(listing: Listing) -> ModelParts:
+    """A listing as plain values, to be pickled (until then they share its lists);
+    `listing_from_parts` makes it again."""
+    values = dict(listing.__dict__)
+    values["credits"] = [_parts(credit) for credit in listing.credits]
+    values["identified_companies"] = [_parts(company) for company in listing.identified_companies]
+    if listing.episode_of is not None:
+        values["episode_of"] = _parts(listing.episode_of)
+    return values, set(listing.__pydantic_fields_set__)
+
+
+def listing_from_parts(parts: ModelParts) -> Listing:
+    """The listing `listing_parts` took apart (a trusted one: nothing is validated)."""
+    values, given = parts
+    for name, model in _NESTED_MODELS.items():
+        value = values[name]
+        if isinstance(value, list):
+            values[name] = [_CONSTRUCTORS[model](*item) for item in value]
+        elif value is not None:
+            values[name] = _CONSTRUCTORS[model](*value)
+    return cast(Listing, _CONSTRUCTORS[Listing](values, given))
+
+
 class SourceRef(BaseModel):
     """Where a record came from: provenance for every node and edge it asserts."""
 
