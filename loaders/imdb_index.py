@@ -23,7 +23,9 @@ _LOOKUP_CHUNK = 500  # ids in one `IN (...)`; SQLite takes up to 32,766 paramete
 # People a title's credits found lately, kept in memory (two generations of this many):
 # a series' episodes, one after the other in IMDb's files, credit the same cast, and a
 # busy person is met again and again; a lookup in SQLite cost a tenth of the reading.
-# At most 2 x 16,384 people (about 10 MB) are held.
+# At most 2 x 16,384 people are held (the reader's peak was 5 MB higher with 21,254,
+# all of them held; reading 125,615 credits took 3.05 s of CPU, 3.30 s without, 3.20 s
+# with 2 x 4,096).
 RECENT_PEOPLE = 1 << 14
 
 
