@@ -551,14 +551,15 @@ def _settled_identifiers(label: Label) -> Settle:
     return settle
 
 
-def _settled_by(validator: Callable[[object], object], limit: int) -> Settle:
+def _settled_by(validator: Callable[[object], object], limit: int, *, optional: bool) -> Settle:
     """A field whose validator maps a small vocabulary (IMDb's `tvMiniSeries`, a credit's
-    category): the validator itself applied, remembered, and its result checked."""
+    category): the validator itself applied, remembered, and its result checked (None
+    only where the field is `optional`)."""
 
     @lru_cache(maxsize=1024)
     def settle_text(value: str) -> object:
         settled = validator(value)
-        if settled is None or (
+        if (settled is None and optional) or (
             type(settled) is str and 0 < len(settled) <= limit and settled.isprintable()
         ):
             return settled
@@ -647,7 +648,7 @@ _SHOW_IDS = _settled_identifiers(Label.SHOW)
 SETTLED_FIELDS: dict[type[BaseModel], dict[str, Settle]] = {
     Credit: {
         "name": _NAME,
-        "category": _settled_by(_category, NAME_MAX_LENGTH),
+        "category": _settled_by(_category, NAME_MAX_LENGTH, optional=False),
         "job": _SHORT_TEXT,
         "characters": _settled_names,
         "order": _COUNT,
@@ -672,7 +673,7 @@ SETTLED_FIELDS[Listing] = {
     "source_url": _only_default(None),
     "extra": _only_default({}),
     "ids": _SHOW_IDS,
-    "kind": _settled_by(_show_kind, NAME_MAX_LENGTH),
+    "kind": _settled_by(_show_kind, NAME_MAX_LENGTH, optional=True),
     "end_year": _YEAR,
     "runtime_minutes": _COUNT,
     "original_title": _SHORT_TEXT,
