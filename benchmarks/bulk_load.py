@@ -11,7 +11,8 @@ one run, each in a child process whose peak resident memory (VmHWM) is the loade
    (scripts/neo4j-local's, which must be the one NEO4J_URI names) is stopped,
    `neo4j-admin database import full` runs, the server starts again and the import is
    finished (empty lists, schema): each step timed. The server's restart is reported
-   apart; it is not load work;
+   apart; it is not load work. The reading process's CPU time (loaders/bulk_read.py:
+   the files read, joined, checked and hashed) is reported per credit;
 3. the bulk path again with room in memory for every entry (nothing spilled to disk but
    the tables SQL reads at the end): the time spilling costs, and the memory it saves
    (`--no-in-memory` leaves it out);
@@ -85,6 +86,58 @@ class ReaderPeak:
         self._stop.set()
         self._thread.join()
         return self.mb
+
+
+class ReaderCpu:
+    """The CPU time (user + system) of the bulk load's reading process, a grandchild of
+    this one (loaders/bulk_read.py's spawned child, in any revision: the baseline's
+    too), sampled from /proc while it runs: the last sample is within a sampling period
+    of its total."""
+
+    def __init__(self, load_pid: int, every_s: float = 0.1):
+        self.seconds: dict[int, float] = {}
+        self._load_pid = load_pid
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, args=(every_s,), daemon=True)
+        self._thread.start()
+
+    def _sample(self, every_s: float) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        while not self._stop.wait(every_s):
+            for pid in _descendants(self._load_pid):
+                try:
+                    command = Path(f"/proc/{pid}/cmdline").read_bytes()
+                    stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+                except OSError:
+                    continue
+                if b"spawn_main" not in command:
+                    continue  # the store's server, DuckDB's threads... not the reader
+                fields = stat.rsplit(")", 1)[1].split()
+                self.seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return sum(self.seconds.values())
+
+
+def _descendants(pid: int) -> list[int]:
+    found, pending = [], [pid]
+    while pending:
+        parent = pending.pop()
+        try:
+            tasks = list(Path(f"/proc/{parent}/task").iterdir())
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                children = (task / "children").read_text(encoding="ascii").split()
+            except OSError:
+                continue
+            for child in map(int, children):
+                found.append(child)
+                pending.append(child)
+    return found
 
 
 def bulk_child(
@@ -177,16 +230,21 @@ def _child(
         str(cached),
         str(int(set_based)),  # a baseline's child, older, reads no such argument
     ]
-    done = subprocess.run(
+    with subprocess.Popen(
         command,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         cwd=code,
         env={**os.environ, "PYTHONPATH": str(code)},
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"the bulk load ({code}) failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    ) as load:
+        reader = ReaderCpu(load.pid)
+        out, err = load.communicate()
+        reader_cpu = reader.stop()
+    if load.returncode != 0:
+        raise SystemExit(f"the bulk load ({code}) failed:\n{err[-3000:]}")
+    figures = json.loads(out.strip().splitlines()[-1])
+    return {**figures, "reader_cpu_seconds": reader_cpu}
 
 
 def _neo4j_local(*args: str) -> float:
@@ -263,10 +321,16 @@ def _bulk_line(what: str, name: str, bulk: dict, credits: int) -> str:
     )
     # the baseline's child may predate the reading process, and not report it
     reader = f" + reader {bulk['reader_peak_mb']:,.0f} MB" if bulk.get("reader_peak_mb") else ""
+    reading = (
+        f"; reading {bulk['reader_cpu_seconds']:.2f} s of CPU = "
+        f"{1e6 * bulk['reader_cpu_seconds'] / credits:.1f} µs/credit"
+        if bulk.get("reader_cpu_seconds")
+        else ""
+    )
     return (
         f"  {what:<18} {bulk['seconds']:8.2f} s = {credits / bulk['seconds']:>9,.0f} "
         f"credits/s, peak {bulk['peak_mb']:,.0f} MB{reader}  [{steps}; "
-        f"{bulk['spilled']:,} entries spilled while planning]"
+        f"{bulk['spilled']:,} entries spilled while planning{reading}]"
     )
 
 

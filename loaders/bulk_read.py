@@ -28,7 +28,12 @@ from typing import Any
 from screengraph.loaders.formats import read_records
 from screengraph.loaders.history import input_digest
 from screengraph.loaders.identity import Claims
-from screengraph.loaders.model import ParsedRecord, SourceRef
+from screengraph.loaders.model import (
+    ParsedRecord,
+    SourceRef,
+    listing_from_parts,
+    listing_parts,
+)
 from screengraph.loaders.plan import content_hash
 from screengraph.loaders.sources import SourceText
 
@@ -36,13 +41,16 @@ _CHUNK = 200  # records handed over at a time
 _AHEAD = 8  # chunks the child may read ahead of the planner (what it holds is bounded)
 _WAIT_S = 1.0  # how often the planner checks, while waiting, that the child still runs
 # Python's cyclic garbage collector while a bulk load reads and plans: a young collection
-# per 50,000 new containers, not 700 (Python's default). Reading and planning make
-# millions of short-lived objects and hold a large, long-lived state (the memory of
-# identities, the entries held in memory); with the default, the collector walked that
-# state again every 70,000 objects: a quarter of the planner's CPU time at 10^5 credits
-# (12.0 s instead of 17.1 s measured in one run), and more of loading a record handed over.
-# Planning makes almost no cycles, so this costs no memory that stays.
-GC_THRESHOLDS = (50_000, 20, 100)
+# per 200,000 new containers, not 700 (Python's default), and an older one per 50 of
+# those. Reading and planning make millions of short-lived objects and hold a large,
+# long-lived state (the memory of identities, the entries held in memory); with the
+# default, the collector walked that state again every 70,000 objects: a quarter of the
+# planner's CPU time at 10^5 credits (12.0 s instead of 17.1 s measured in one run).
+# The planner also unpickles every record handed over (a dozen containers per credit):
+# at (50,000, 20, 100) that took 0.92 s of the set-based planner's 4.3 s of CPU for
+# 125,615 credits, 0.31 s at these, its peak memory the same (97 MB). Planning makes
+# almost no cycles, so this costs no memory that stays.
+GC_THRESHOLDS = (200_000, 50, 100)
 
 
 @dataclass(frozen=True)
@@ -172,11 +180,14 @@ def _end_with_planner() -> None:
 
 def _encoded(item: InputRead | Read) -> tuple:
     """A record as plain parts: a pickled ParsedRecord takes five times longer to load
-    than its Listing alone, and the planner's process is the busy one."""
+    than its Listing alone, and a pickled Listing (Python code run for it and each of its
+    credits, on both sides) about three times longer than its parts; the planner's
+    process is the busy one."""
     if isinstance(item, InputRead):
         return (item,)
     record = item.record
-    return (dict(record.ref), record.listing, record.error, record.warnings, item.digest)
+    listing = None if record.listing is None else listing_parts(record.listing)
+    return (dict(record.ref), listing, record.error, record.warnings, item.digest)
 
 
 def _decoded(parts: tuple) -> InputRead | Read:
@@ -184,7 +195,10 @@ def _decoded(parts: tuple) -> InputRead | Read:
         return parts[0]
     ref, listing, error, warnings, digest = parts
     record = ParsedRecord.model_construct(
-        ref=SourceRef.model_construct(**ref), listing=listing, error=error, warnings=warnings
+        ref=SourceRef.model_construct(**ref),
+        listing=None if listing is None else listing_from_parts(listing),
+        error=error,
+        warnings=warnings,
     )
     return Read(record, digest)
 

@@ -53,6 +53,7 @@ from screengraph.loaders.model import (
     ParsedRecord,
     SourceRef,
     explain,
+    settled_listing,
 )
 
 EPISODE = "tvEpisode"  # IMDb's titleType of an episode
@@ -415,6 +416,9 @@ class _Title:
     def _validated(self, data: dict) -> tuple[Listing | None, str | None]:
         """The listing, without the credits and alternate titles the model refuses (each
         rejected on its own line); or why the title itself is refused."""
+        settled = settled_listing(data)  # most titles: their values need no validating
+        if settled is not None:
+            return settled, None
         while True:
             try:
                 return Listing.model_validate(data), None

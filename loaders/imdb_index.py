@@ -20,6 +20,13 @@ from typing import NamedTuple
 
 INSERT_BATCH = 10_000
 _LOOKUP_CHUNK = 500  # ids in one `IN (...)`; SQLite takes up to 32,766 parameters
+# People a title's credits found lately, kept in memory (two generations of this many):
+# a series' episodes, one after the other in IMDb's files, credit the same cast, and a
+# busy person is met again and again; a lookup in SQLite cost a tenth of the reading.
+# At most 2 x 16,384 people are held (the reader's peak was 5 MB higher with 21,254,
+# all of them held; reading 125,615 credits took 3.05 s of CPU, 3.30 s without, 3.20 s
+# with 2 x 4,096).
+RECENT_PEOPLE = 1 << 14
 
 
 class Person(NamedTuple):
@@ -47,6 +54,8 @@ class DiskIndex:
         # Deleted at exit too, when a load stops with its parser suspended mid-stream.
         self._remove = weakref.finalize(self, self.path.unlink, missing_ok=True)
         self._db = sqlite3.connect(self.path, check_same_thread=False)
+        self._recent: dict[str, Person] = {}  # RECENT_PEOPLE: two generations of them
+        self._older: dict[str, Person] = {}
         # A scratch file: a crash loses nothing of value, so no journal and no fsync.
         self._db.executescript("""
             PRAGMA journal_mode = OFF;
@@ -81,7 +90,26 @@ class DiskIndex:
 
     def people(self, nconsts: Iterable[str]) -> dict[str, Person]:
         """The people of one title's credits, by nconst (those name.basics lacks are absent)."""
-        wanted = list(dict.fromkeys(nconsts))
+        found: dict[str, Person] = {}
+        wanted: list[str] = []
+        for nconst in dict.fromkeys(nconsts):
+            person = self._recent.get(nconst) or self._older.get(nconst)
+            if person is None:
+                wanted.append(nconst)
+            else:
+                found[nconst] = person
+        if wanted:
+            found.update(self._people_on_disk(wanted))
+        for nconst, person in found.items():
+            self._remember(nconst, person)
+        return found
+
+    def _remember(self, nconst: str, person: Person) -> None:
+        if len(self._recent) >= RECENT_PEOPLE:
+            self._older, self._recent = self._recent, {}
+        self._recent[nconst] = person
+
+    def _people_on_disk(self, wanted: list[str]) -> dict[str, Person]:
         found: dict[str, Person] = {}
         for start in range(0, len(wanted), _LOOKUP_CHUNK):
             chunk = wanted[start : start + _LOOKUP_CHUNK]

@@ -9,8 +9,10 @@ loaders.schema_export` regenerates it; a test keeps it current).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Annotated, Any, Union, overload
+from collections.abc import Callable, Mapping
+from copy import copy
+from functools import lru_cache, partial
+from typing import Annotated, Any, Final, Union, cast, overload
 
 from pydantic import (
     BaseModel,
@@ -22,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from screengraph.graph.identifiers import IdentifierError, parse_identifier
+from screengraph.graph.identifiers import SCHEMES, IdentifierError, parse_identifier
 from screengraph.graph.keys import normalize_name
 from screengraph.graph.schema import Label, credit_category
 
@@ -34,6 +36,7 @@ TEXT_MAX_LENGTH = 100_000  # characters in a synopsis or any other text value
 URL_MAX_LENGTH = 2_000  # characters in a source_url: it can be a listing's id, and
 #                               database indexes take keys of a few kilobytes at most
 NAMES_MAX = 10_000  # names in one list field (cast, directors, genres...)
+IDENTIFIERS_MAX = 20  # identifiers of one show, person or company
 EXTRA_FIELDS_MAX = 200  # fields screengraph does not know, in one listing
 RECORD_MAX_CHARS = 8_000_000  # one record as written (a JSON Lines line, a JSON array
 #                               item, a CSV row, a page): a longer one is not even parsed
@@ -65,10 +68,16 @@ def clean_text(value: object) -> object: ...
 def clean_text(value: object) -> object:
     """NBSP, tabs and runs of spaces become one space; invisible characters go; ends are trimmed."""
     if isinstance(value, str):
-        if value.isprintable() and "  " not in value and value[:1] != " " != value[-1:]:
-            return value  # already clean: the common case, kept fast for big loads
+        if already_clean(value):
+            return value  # the common case, kept fast for big loads
         return _SPACES.sub(" ", _INVISIBLE.sub("", value)).strip()
     return value
+
+
+def already_clean(value: str) -> bool:
+    """Text `clean_text` keeps as it is: printable (so no control, invisible or lone
+    surrogate character), no run of spaces, no space at either end."""
+    return value.isprintable() and "  " not in value and value[:1] != " " != value[-1:]
 
 
 def _too_long(value: str, limit: int, what: str = "") -> ValueError:
@@ -163,8 +172,10 @@ def _identifiers(label: Label):
         if isinstance(value, str):
             value = [value]
         if isinstance(value, list):
-            if len(value) > 20:
-                raise ValueError(f"holds {len(value):,} identifiers; at most 20 are allowed")
+            if len(value) > IDENTIFIERS_MAX:
+                raise ValueError(
+                    f"holds {len(value):,} identifiers; at most {IDENTIFIERS_MAX} are allowed"
+                )
             checked: list[str] = []
             for position, item in enumerate(value, 1):
                 if not isinstance(item, str):
@@ -446,6 +457,286 @@ RICH_FIELDS = (
     "episode_number",
     "credits",
 )
+
+
+# Listings already in the model's form, proved cheaply.
+#
+# A bulk load of IMDb's files validates millions of listings whose values are already
+# what the model would make of them (clean names, whole-number years, identifiers as
+# `_identifiers` writes them): pydantic's validation of those was half of reading the
+# files. `settled_listing` proves it value by value, with the model's own limits and
+# validators, and builds the listing without validating it again. Anything it cannot
+# vouch for (a value to clean, convert or refuse; a field it does not check) is left to
+# `Listing.model_validate`, so every refusal and every repair stays the model's own.
+# tests/loaders/test_settled.py holds the two equal, listing by listing.
+
+_UNSETTLED: Final = object()  # a value the model might change or refuse
+_ASCII_WORD = re.compile(r"[0-9A-Za-z]")
+Settle = Callable[[Any], Any]  # a value as the model would keep it, or _UNSETTLED
+
+
+def _is_settled_name(value: object) -> bool:
+    """A name `_name` (and `_names`, for each of its names) keeps as it is and accepts."""
+    return (
+        type(value) is str
+        and 0 < len(value) <= NAME_MAX_LENGTH
+        and already_clean(value)
+        # an ASCII letter or digit survives normalize_name: only other names need it
+        and (_ASCII_WORD.search(value) is not None or normalize_name(value) != "")
+    )
+
+
+def _kept(is_settled: Callable[[Any], bool]) -> Settle:
+    return lambda value: value if is_settled(value) else _UNSETTLED
+
+
+def _only_default(default: object) -> Settle:
+    """A field settled only at its default (the model's cleaning of it is not mirrored)."""
+    return lambda value: value if value == default and type(value) is type(default) else _UNSETTLED
+
+
+def _settled_names(value: object) -> object:
+    """`NameList`: a list (not a single name) of settled names."""
+    if type(value) is list and len(value) <= NAMES_MAX and all(map(_is_settled_name, value)):
+        return value
+    return _UNSETTLED
+
+
+def _settled_short_text(limit: int) -> Settle:
+    """`_clean_optional` text (`ShortText`, country): None, or clean text within `limit`."""
+
+    def settle(value: object) -> object:
+        if value is None or (
+            type(value) is str and 0 < len(value) <= limit and already_clean(value)
+        ):
+            return value
+        return _UNSETTLED
+
+    return settle
+
+
+def _settled_number(low: int, high: int) -> Settle:
+    """`_year` numbers (`YearValue`, `Count`, `PersonYear`): None or an int in range."""
+
+    def settle(value: object) -> object:
+        if value is None or (type(value) is int and low <= value <= high):
+            return value
+        return _UNSETTLED
+
+    return settle
+
+
+def _settled_identifiers(label: Label) -> Settle:
+    """`_identifiers(label)`: a list of distinct identifiers each written as
+    `parse_identifier` writes it back (`imdb:nm0000229`: a scheme's name, `:`, a value
+    of that scheme's shape for the label)."""
+    written = re.compile(
+        "|".join(
+            f"{re.escape(name)}:(?:{scheme.values[label].pattern})"
+            for name, scheme in SCHEMES.items()
+            if label in scheme.values
+        )
+    )
+
+    def settle(value: object) -> object:
+        if type(value) is not list or len(value) > IDENTIFIERS_MAX:
+            return _UNSETTLED
+        for item in value:
+            if type(item) is not str or written.fullmatch(item) is None:
+                return _UNSETTLED
+        if len(value) > 1 and len(set(value)) < len(value):
+            return _UNSETTLED  # the model keeps each once
+        return value
+
+    return settle
+
+
+def _settled_by(validator: Callable[[object], object], limit: int, *, optional: bool) -> Settle:
+    """A field whose validator maps a small vocabulary (IMDb's `tvMiniSeries`, a credit's
+    category): the validator itself applied, remembered, and its result checked (None
+    only where the field is `optional`)."""
+
+    @lru_cache(maxsize=1024)
+    def settle_text(value: str) -> object:
+        settled = validator(value)
+        if (settled is None and optional) or (
+            type(settled) is str and 0 < len(settled) <= limit and settled.isprintable()
+        ):
+            return settled
+        return _UNSETTLED
+
+    return lambda value: settle_text(value) if type(value) is str else _UNSETTLED
+
+
+def _constructor(model: type[BaseModel]) -> Callable[[dict[str, Any], set[str]], BaseModel]:
+    """`model.model_construct(given, **values)` when every field has its value: what it
+    does then, without its search of every field for aliases and defaults (a third of
+    building a settled listing). Models with a post-init hook or a root take the search."""
+    if model.__pydantic_post_init__ or model.__pydantic_root_model__:
+        return lambda values, given: model.model_construct(given, **values)
+
+    def construct(values: dict[str, Any], given: set[str]) -> BaseModel:
+        built = model.__new__(model)
+        object.__setattr__(built, "__dict__", values)
+        object.__setattr__(built, "__pydantic_fields_set__", given)
+        object.__setattr__(built, "__pydantic_extra__", None)
+        object.__setattr__(built, "__pydantic_private__", None)
+        return built
+
+    return construct
+
+
+def _settled_model(model: type[BaseModel], fields: dict[str, Settle]) -> Settle:
+    """A dict of a model's fields, each settled, as the model built without validation
+    (its fields in the model's order, as validation orders them). `fields` names every
+    field of the model, in its order."""
+    if list(fields) != list(model.model_fields):
+        raise TypeError(f"the settled fields of {model.__name__} are not its fields, in order")
+    known = frozenset(fields)
+    required = frozenset(name for name, info in model.model_fields.items() if info.is_required())
+    construct = _constructor(model)
+    # Every default given here: model_construct, left to find one, inspects the default
+    # factory's signature each time (most of its cost). Ours (list, dict) take no argument.
+    defaults: dict[str, Callable[[], Any]] = {}
+    for name, info in model.model_fields.items():
+        if info.default_factory is not None:
+            defaults[name] = cast(Callable[[], Any], info.default_factory)
+        elif not info.is_required():
+            defaults[name] = partial(copy, info.default)  # ours are None
+
+    def settle(value: object) -> object:
+        if type(value) is not dict or not value.keys() <= known:
+            return _UNSETTLED
+        values: dict[str, Any] = {}
+        for name, check in fields.items():
+            if name in value:
+                settled = check(value[name])
+                if settled is _UNSETTLED:
+                    return _UNSETTLED
+                values[name] = settled
+            elif name in required:
+                return _UNSETTLED
+            else:
+                values[name] = defaults[name]()
+        return construct(values, set(value))
+
+    return settle
+
+
+def _settled_list(settle_item: Settle, limit: int) -> Settle:
+    def settle(value: object) -> object:
+        if type(value) is not list or len(value) > limit:
+            return _UNSETTLED
+        items = [settle_item(item) for item in value]
+        return _UNSETTLED if any(item is _UNSETTLED for item in items) else items
+
+    return settle
+
+
+def _or_none(settle: Settle) -> Settle:
+    return lambda value: None if value is None else settle(value)
+
+
+_YEAR = _settled_number(YEAR_MIN, YEAR_MAX)
+_COUNT = _settled_number(0, COUNT_MAX)
+_PERSON_YEAR = _settled_number(PERSON_YEAR_MIN, YEAR_MAX)
+_SHORT_TEXT = _settled_short_text(NAME_MAX_LENGTH)
+_NAME = _kept(_is_settled_name)
+_SHOW_IDS = _settled_identifiers(Label.SHOW)
+
+# Every field of each model, settled as its validators would leave it (the same order).
+SETTLED_FIELDS: dict[type[BaseModel], dict[str, Settle]] = {
+    Credit: {
+        "name": _NAME,
+        "category": _settled_by(_category, NAME_MAX_LENGTH, optional=False),
+        "job": _SHORT_TEXT,
+        "characters": _settled_names,
+        "order": _COUNT,
+        "ids": _settled_identifiers(Label.PERSON),
+        "birth_year": _PERSON_YEAR,
+        "death_year": _PERSON_YEAR,
+        "professions": _settled_names,
+        "known_for": _SHOW_IDS,
+    },
+    CompanyRef: {"name": _NAME, "ids": _settled_identifiers(Label.COMPANY)},
+    SeriesRef: {"title": _NAME, "year": _YEAR, "ids": _SHOW_IDS},
+}
+SETTLED_FIELDS[Listing] = {
+    "title": _NAME,
+    "synopsis": _only_default(None),
+    **dict.fromkeys(
+        ("directors", "producers", "executive_producers", "writers", "cast"), _settled_names
+    ),
+    **dict.fromkeys(("genres", "companies", "related_shows"), _settled_names),
+    "year": _YEAR,
+    "country": _SHORT_TEXT,
+    "source_url": _only_default(None),
+    "extra": _only_default({}),
+    "ids": _SHOW_IDS,
+    "kind": _settled_by(_show_kind, NAME_MAX_LENGTH, optional=True),
+    "end_year": _YEAR,
+    "runtime_minutes": _COUNT,
+    "original_title": _SHORT_TEXT,
+    "alternate_titles": _settled_names,
+    "identified_companies": _settled_list(
+        _settled_model(CompanyRef, SETTLED_FIELDS[CompanyRef]), NAMES_MAX
+    ),
+    "episode_of": _or_none(_settled_model(SeriesRef, SETTLED_FIELDS[SeriesRef])),
+    "season_number": _COUNT,
+    "episode_number": _COUNT,
+    "credits": _settled_list(_settled_model(Credit, SETTLED_FIELDS[Credit]), NAMES_MAX),
+    "people": _or_none(_settled_names),
+    "shows": _or_none(_settled_names),
+}
+_SETTLE_LISTING = _settled_model(Listing, SETTLED_FIELDS[Listing])
+
+
+def settled_listing(data: object) -> Listing | None:
+    """The listing `Listing.model_validate(data)` would give, built without validating,
+    when every value of `data` is provably in the model's form already; else None (then
+    validate it: the model repairs or refuses it in its own words)."""
+    listing = _SETTLE_LISTING(data)
+    return None if listing is _UNSETTLED else listing
+
+
+# A listing's parts, to cross a pipe between processes (loaders/bulk_read.py): pickling a
+# pydantic model runs Python code for each one (a listing and each of its credits) on
+# both sides; its parts (each model's values and which fields were given) pickle as
+# plain data, and are put together again by the constructors of the settled listings.
+_NESTED_MODELS: dict[str, type[BaseModel]] = {
+    "credits": Credit,
+    "identified_companies": CompanyRef,
+    "episode_of": SeriesRef,
+}
+_CONSTRUCTORS = {model: _constructor(model) for model in SETTLED_FIELDS}
+ModelParts = tuple[dict[str, Any], set[str]]
+
+
+def _parts(model: BaseModel) -> ModelParts:
+    return dict(model.__dict__), set(model.__pydantic_fields_set__)
+
+
+def listing_parts(listing: Listing) -> ModelParts:
+    """A listing as plain values, to be pickled (until then they share its lists);
+    `listing_from_parts` makes it again."""
+    values = dict(listing.__dict__)
+    values["credits"] = [_parts(credit) for credit in listing.credits]
+    values["identified_companies"] = [_parts(company) for company in listing.identified_companies]
+    if listing.episode_of is not None:
+        values["episode_of"] = _parts(listing.episode_of)
+    return values, set(listing.__pydantic_fields_set__)
+
+
+def listing_from_parts(parts: ModelParts) -> Listing:
+    """The listing `listing_parts` took apart (a trusted one: nothing is validated)."""
+    values, given = parts
+    for name, model in _NESTED_MODELS.items():
+        value = values[name]
+        if isinstance(value, list):
+            values[name] = [_CONSTRUCTORS[model](*item) for item in value]
+        elif value is not None:
+            values[name] = _CONSTRUCTORS[model](*value)
+    return cast(Listing, _CONSTRUCTORS[Listing](values, given))
 
 
 class SourceRef(BaseModel):
