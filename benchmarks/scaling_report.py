@@ -20,12 +20,23 @@ QUESTIONS = ("search", "related content", "collaborators", "path")
 
 
 def merged(reports: list[dict]) -> dict:
-    """One report from several: the runs of all, the first one's settings and targets."""
+    """One report from several: the runs of all (of a backend and size measured more than
+    once, the run of the report given last), the first one's settings and targets."""
     if not reports:
         raise ValueError("no results given")
-    report = {**reports[0], "runs": [run for r in reports for run in r["runs"]]}
-    report["parts"] = [{k: r.get(k) for k in ("started", "finished", "command")} for r in reports]
+    latest = {(run["backend"], run["credits_nominal"]): run for r in reports for run in r["runs"]}
+    report = {**reports[0], "runs": list(latest.values())}
+    report["parts"] = [part for r in reports for part in _parts(r)]
     return report
+
+
+def _parts(report: dict) -> list[dict]:
+    """The runs a report was made of (itself, unless it was merged), each with its machine."""
+    return [
+        {"machine": report.get("machine", {}), **part}
+        for part in report.get("parts")
+        or [{k: report.get(k) for k in ("started", "finished", "command")}]
+    ]
 
 
 def _number(value, digits: int = 0) -> str:
@@ -114,18 +125,23 @@ def table(report: dict) -> str:
         ]
         lines.append("| " + " | ".join(cells) + " |")
     notes = [
-        f"Measured {part['started']} – {part.get('finished') or '?'}: `{part['command']}`"
-        for part in report.get("parts", [report])
+        f"Measured {part['started']} – {part.get('finished') or '?'}: `{part['command']}`; "
+        + _machine(part.get("machine") or report.get("machine", {}))
+        for part in _parts(report)
     ]
-    machine = report.get("machine", {})
     notes.append(
-        f"Machine: {machine.get('cpus')} CPUs, "
-        f"{machine.get('memory_mb', {}).get('MemTotal', 0) / 1024:.0f} GB; Neo4j heap "
-        f"{machine.get('neo4j_heap')}, page cache {machine.get('neo4j_pagecache')}. "
         "Embedded paths: on the in-memory copy `screengraph serve` keeps. "
         "**est.** marks an estimate from the measured rate, not a measurement."
     )
     return "\n".join(lines) + "\n\n" + "\n".join(f"- {note}" for note in notes) + "\n"
+
+
+def _machine(machine: dict) -> str:
+    return (
+        f"{machine.get('cpus')} CPUs, "
+        f"{machine.get('memory_mb', {}).get('MemTotal', 0) / 1024:.0f} GB; Neo4j heap "
+        f"{machine.get('neo4j_heap')}, page cache {machine.get('neo4j_pagecache')}."
+    )
 
 
 def write_markdown(path: Path, text: str) -> None:

@@ -122,6 +122,14 @@ def test_separate_runs_merge_and_render_a_png(tmp_path, capsys):
     assert "neo4j" in capsys.readouterr().out
 
 
+def test_a_size_measured_again_replaces_the_earlier_run_of_it():
+    report = _report()
+    again = dict(report["runs"][0], store_mb=12345.0)
+    runs = merged([report, dict(report, runs=[again])])["runs"]
+    assert len(runs) == len(report["runs"])
+    assert again in runs and report["runs"][0] not in runs
+
+
 def test_the_incremental_rate_of_the_largest_earlier_size_predicts_the_next(tmp_path):
     report = _report()
     report["runs"].append(_run("embedded", 1_000_000, {"run": True, "credits_per_s": 6000.0}))
