@@ -496,20 +496,28 @@ def run_one(
     started_at = time.time()
     print(f"\n== {name}, {credits:,} credits ==", flush=True)
     try:
-        result["incremental"] = incremental(
-            name, folder, store, credits, args.incremental_budget, rates.get(name), clock
-        )
-        done = result["incremental"]
-        if done["run"]:
-            rates[name] = done["credits_per_s"]
-            print(f"  incremental {done['seconds']:.1f} s", flush=True)
+        if args.loaded:
+            result["credits"] = loaded_credits(name, store)
+            print(
+                f"  not loaded (--loaded): {result['credits']:,} credit relationships held",
+                flush=True,
+            )
         else:
-            print(f"  incremental {done.get('why') or 'FAILED: ' + done['failed']}", flush=True)
-        result["bulk"] = bulk(name, folder, store, files, clock)
-        result["credits"] = result["bulk"]["credits"]
-        print(
-            f"  bulk {result['bulk']['seconds']:.1f} s, {result['credits']:,} credits", flush=True
-        )
+            result["incremental"] = incremental(
+                name, folder, store, credits, args.incremental_budget, rates.get(name), clock
+            )
+            done = result["incremental"]
+            if done["run"]:
+                rates[name] = done["credits_per_s"]
+                print(f"  incremental {done['seconds']:.1f} s", flush=True)
+            else:
+                print(f"  incremental {done.get('why') or 'FAILED: ' + done['failed']}", flush=True)
+            result["bulk"] = bulk(name, folder, store, files, clock)
+            result["credits"] = result["bulk"]["credits"]
+            print(
+                f"  bulk {result['bulk']['seconds']:.1f} s, {result['credits']:,} credits",
+                flush=True,
+            )
         result["store_mb"] = store_bytes(name, store) / 1e6
         with PeakMemory(database_pids(name, store)) as database:
             backend = open_backend(name, store, GRAPH)
@@ -549,6 +557,21 @@ def run_one(
             stop_embedded(store)
             shutil.rmtree(store, ignore_errors=True)
     return result
+
+
+def loaded_credits(name: str, store: Path) -> int:
+    """The credit relationships a store already holds (for --loaded: Neo4j's server keeps
+    its graph); a person credited twice on a title (two jobs) is one."""
+    from screengraph.graph.schema import CREDIT_TYPES
+
+    types = "|".join(rel.value for rel in CREDIT_TYPES)
+    backend = open_backend(name, store, GRAPH)
+    try:
+        return backend.run_read(
+            f"MATCH ()-[r:{types}]->(:Show) RETURN count(r)", timeout_ms=600_000
+        ).value()
+    finally:
+        backend.close()
 
 
 def stop_embedded(store: Path) -> None:
@@ -647,6 +670,12 @@ def main() -> None:
         help="UTC time (HH:MM) by which to stop: a step still "
         "running then is stopped and recorded as what stopped its size.",
     )
+    parser.add_argument(
+        "--loaded",
+        action="store_true",
+        help="Load nothing: measure the queries and commands on the graph Neo4j's server "
+        "already holds (e.g. again with other memory settings).",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
         "--json",
@@ -654,6 +683,8 @@ def main() -> None:
         help="Where the results go (default benchmarks/results/scaling-<date>.json).",
     )
     args = parser.parse_args()
+    if args.loaded and args.backend != ["neo4j"]:
+        parser.error("--loaded needs --backend neo4j: the embedded store is a run's own")
     if "neo4j" in args.backend and not os.environ.get("NEO4J_URI"):
         parser.error(
             "--backend neo4j needs NEO4J_URI (scripts/neo4j-local start; "
