@@ -29,12 +29,11 @@ from screengraph.queries.duplicates import find_duplicates
 from screengraph.webapp.duplicates_state import (
     RENEW_EVERY_S,
     catalogue_version,
-    held_search,
-    last_searches,
     new_holder,
     release_lease,
     renew_lease,
     save_last,
+    search_state,
     take_lease,
 )
 
@@ -118,17 +117,12 @@ class DuplicatesJobs:
         self._threads = [t for t in self._threads if t.is_alive()] + [thread]
         thread.start()
 
-    def running(self, backend: Backend) -> dict[str, Any] | None:
+    def state(self, backend: Backend) -> tuple[dict[str, Any] | None, dict[str, DuplicatesRun]]:
         """The search running now, through any process (label, min_score, started_at,
-        running_for)."""
-        return held_search(backend)
-
-    def last(self, backend: Backend) -> dict[str, DuplicatesRun]:
-        """The last finished search of each label, by label."""
-        return {
-            label: DuplicatesRun.from_store(stored)
-            for label, stored in last_searches(backend).items()
-        }
+        running_for), and the last finished search of each label: as of one moment, so
+        that a search is seen running or done, never both nor neither."""
+        running, lasts = search_state(backend)
+        return running, {label: DuplicatesRun.from_store(stored) for label, stored in lasts.items()}
 
     def _search(self, backend: Backend, run: DuplicatesRun, shown: int, me: str) -> None:
         clock = time.monotonic()

@@ -51,15 +51,16 @@ _RELEASE = (
     f"MATCH (s:{SEARCH_LABEL} {{key: '{_RUNNING}'}}) WHERE s.holder = $me "
     "SET s.holder = null, s.expires_at = null"
 )
-_HELD = (
-    f"MATCH (s:{SEARCH_LABEL} {{key: '{_RUNNING}'}}) "
-    "WHERE s.holder IS NOT NULL AND s.expires_at >= timestamp() "
-    "RETURN s.label, s.min_score, s.started_at, (timestamp() - s.started_ms) / 1000.0"
-)
 _SAVE = f"MERGE (s:{SEARCH_LABEL} {{key: $key}}) SET s += $properties"
-_LASTS = (
-    f"MATCH (s:{SEARCH_LABEL}) WHERE s.key STARTS WITH '{_LAST}' RETURN properties(s) "
-    "ORDER BY s.key"
+# The search running (if one holds the lease) and the last of each label, read in one
+# query: read apart, a search that ended between the two reads was seen both running and
+# done (its result and the lease's release are one write, `save_last`).
+_STATE = (
+    f"OPTIONAL MATCH (h:{SEARCH_LABEL} {{key: '{_RUNNING}'}}) "
+    "WHERE h.holder IS NOT NULL AND h.expires_at >= timestamp() "
+    f"WITH h OPTIONAL MATCH (s:{SEARCH_LABEL}) WHERE s.key STARTS WITH '{_LAST}' "
+    "RETURN h.label, h.min_score, h.started_at, (timestamp() - h.started_ms) / 1000.0, "
+    "collect(properties(s))"
 )
 # What loads, undos and merges have done: a load started or ended, a batch written, a
 # decision made, finished or split.
@@ -107,11 +108,25 @@ def release_lease(backend: Backend, me: str) -> None:
     backend.run_write(_RELEASE, {"me": me})
 
 
+def search_state(
+    backend: Backend,
+) -> tuple[dict[str, Any] | None, dict[str, dict[str, Any]]]:
+    """The search holding the lease now, from whichever process (label, min_score,
+    started_at, running_for in seconds; None when none runs), and the last finished
+    search of each label, by label: both as of one moment."""
+    label, min_score, started_at, running_for, lasts = backend.run_read(_STATE, max_rows=0).rows[0]
+    found = {}
+    for properties in lasts:
+        result = dict(properties)
+        result.pop("key", None)
+        result["report"] = json.loads(result.get("report") or "null")
+        found[result["label"]] = result
+    return (None if label is None else _held([label, min_score, started_at, running_for])), found
+
+
 def held_search(backend: Backend) -> dict[str, Any] | None:
-    """The search holding the lease now, from whichever process: label, min_score,
-    started_at, running_for (seconds); None when none runs."""
-    rows = backend.run_read(_HELD, max_rows=0).rows
-    return _held(rows[0]) if rows else None
+    """The search holding the lease now (`search_state`'s first part)."""
+    return search_state(backend)[0]
 
 
 def _held(row: list[Any]) -> dict[str, Any]:
@@ -134,14 +149,3 @@ def save_last(backend: Backend, label: str, result: dict[str, Any], releasing: s
         f"{_SAVE} WITH count(*) AS _ {_RELEASE}",
         {"key": f"{_LAST}{label}", "properties": properties, "me": releasing},
     )
-
-
-def last_searches(backend: Backend) -> dict[str, dict[str, Any]]:
-    """The last finished search of each label, by label."""
-    found = {}
-    for (properties,) in backend.run_read(_LASTS, max_rows=0).rows:
-        result = dict(properties)
-        result.pop("key", None)
-        result["report"] = json.loads(result.get("report") or "null")
-        found[result["label"]] = result
-    return found

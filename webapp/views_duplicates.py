@@ -99,7 +99,7 @@ def duplicates():
 
 def _search_state(label: str) -> dict[str, Any]:
     searches, backend = jobs(), get_backend()
-    running, lasts = searches.running(backend), searches.last(backend)
+    running, lasts = searches.state(backend)
     last = lasts.get(label)
     shown = last.to_json(catalogue_version(backend)) if last is not None else None
     if shown is not None and shown["report"] is not None:

@@ -62,7 +62,7 @@ def test_a_search_runs_in_the_background_one_at_a_time_and_its_result_is_kept(ba
     forged = visitor.client.post("/duplicates/search.json", data={"label": "Person"})
     assert forged.status_code in (400, 403)  # no CSRF token
     slot = searches(visitor)
-    assert slot.running(backend) is None and not slot.last(backend)  # none started
+    assert slot.state(backend) == (None, {})  # none started
     # A search holding the one slot (as a long one at 10^5 people does for ~20 s).
     other = new_holder()
     assert take_lease(backend, other, "Company", 0.9, "2026-11-30T09:00:00+00:00")[0]

@@ -17,6 +17,7 @@ from screengraph.webapp.duplicates_state import (
     held_search,
     new_holder,
     release_lease,
+    save_last,
     take_lease,
 )
 from tests.queries.conftest import load_records
@@ -130,3 +131,32 @@ def test_a_search_through_one_serving_process_is_seen_done_through_another(
     pairs = [(p["a"]["key"], p["b"]["key"]) for p in seen["last"]["report"]["pairs"]]
     assert pairs == [("mathieu-kassovitz", "matthieu-kassovitz")]
     assert seen["running"] is None
+
+
+def test_a_search_ending_while_the_page_reads_its_state_is_seen_running_or_done(backend):
+    """The page reads what runs and what is done as of one moment: read apart, a search
+    that ended between the two reads was shown running and done at once (CI saw it on
+    Neo4j through two serving processes)."""
+    load_records(backend, "crew.jsonl", CREW)
+    visitor = token_holder(backend, "/duplicates.json")
+    elsewhere = new_holder()
+    taken, _held = take_lease(backend, elsewhere, "Person", 0.9, "2026-11-30T09:00:00+00:00")
+    assert taken
+    reads = backend.run_read
+
+    def read_then_end_the_search(statement, *args, **kwargs):
+        found = reads(statement, *args, **kwargs)
+        if "key: 'running'" in str(statement):  # the lease was read: the search ends now
+            backend.run_read = reads
+            done = {"label": "Person", "min_score": 0.9, "report": {"pairs": []}}
+            save_last(backend, "Person", done, releasing=elsewhere)
+        return found
+
+    backend.run_read = read_then_end_the_search
+    try:
+        seen = visitor.get("/duplicates.json?label=Person").get_json()
+    finally:
+        backend.run_read = reads
+    assert (seen["running"] is None) == (seen["last"] is not None), seen
+    again = visitor.get("/duplicates.json?label=Person").get_json()
+    assert again["running"] is None and again["last"] is not None
