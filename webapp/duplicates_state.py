@@ -85,7 +85,7 @@ def take_lease(
     backend: Backend, me: str, label: str, min_score: float, started_at: str
 ) -> tuple[bool, dict[str, Any]]:
     """Take the lease for a search (True), or say whose search holds it (False), with the
-    search holding it as `held_search` returns it."""
+    search holding it as `search_state` returns it."""
     row = backend.run_write(
         _TAKE,
         {
@@ -122,11 +122,6 @@ def search_state(
         result["report"] = json.loads(result.get("report") or "null")
         found[result["label"]] = result
     return (None if label is None else _held([label, min_score, started_at, running_for])), found
-
-
-def held_search(backend: Backend) -> dict[str, Any] | None:
-    """The search holding the lease now (`search_state`'s first part)."""
-    return search_state(backend)[0]
 
 
 def _held(row: list[Any]) -> dict[str, Any]:

@@ -14,10 +14,10 @@ from screengraph.graph.falkor_backend import FalkorBackend
 from screengraph.graph.neo4j_backend import Neo4jBackend
 from screengraph.webapp.duplicates_state import (
     LEASE_TTL_MS,
-    held_search,
     new_holder,
     release_lease,
     save_last,
+    search_state,
     take_lease,
 )
 from tests.queries.conftest import load_records
@@ -94,7 +94,7 @@ def test_a_search_held_by_another_process_is_shown_running_and_its_lease_expires
         "MATCH (s:DuplicatesSearch {key: 'running'}) SET s.expires_at = timestamp() - $ms",
         {"ms": LEASE_TTL_MS},
     )
-    assert held_search(backend) is None
+    assert search_state(backend)[0] is None
     assert visitor.post("/duplicates/search.json", label="Person").status_code == 200
     assert searches(visitor).wait(SEARCH_WAIT_S)
     release_lease(backend, elsewhere)  # too late: it holds nothing any more
