@@ -18,8 +18,9 @@ kept for the next run), then on each backend:
    whose command line names the store: FalkorDB's server, Neo4j's server and neo4j-admin),
    sampled through the load and the queries;
 4. p50/p95 of search, related content, collaborators and paths over a fixed sample of
-   entities: a tenth hubs (the most credited people, and shows they are credited on) and the
-   rest drawn with a fixed seed (latency follows a neighbourhood's size, not the graph's);
+   entities drawn uniformly with a fixed seed (what a typical request asks about), and the
+   same apart over hubs (the most credited people, and shows they are credited on) with
+   their neighbourhoods' sizes: latency follows a neighbourhood's size, not the graph's;
    embedded paths on the in-memory copy `screengraph serve` keeps, and query-driven as a
    one-off command runs them;
 5. whole one-off CLI commands (`screengraph related`): cold (embedded: after `screengraph
@@ -60,7 +61,6 @@ BACKENDS = ("embedded", "neo4j")
 EPISODES = True
 BATCH_SIZE = 500
 HUB_SHARE = 0.1  # of the sampled entities, the share that are hubs
-ORDINARY_POOL = 50_000  # ordinary entities are drawn from this many of the store's first
 CLI_WARM_RUNS = 5
 
 # The issue's targets (issue 14, "Done means"): figure -> (limit, unit, at which size).
@@ -301,59 +301,78 @@ def bulk(name: str, folder: Path, store: Path, files: Path, clock: Clock) -> dic
 # -- queries ----------------------------------------------------------------------------
 
 
-def sample(backend, count: int, seed: int) -> dict[str, list[str]]:
-    """Fixed samples of people, shows and names: hubs first, then ordinary entities."""
+def sample(backend, count: int, seed: int) -> dict:
+    """Fixed samples, drawn with `seed`: `ordinary` people and shows drawn uniformly from
+    the whole store (what a typical request asks about), and `hubs` apart: the most credited
+    people and shows they are on, a tenth of `count` each, with their neighbourhoods' sizes
+    (credits), since a hub's latency follows its neighbourhood, not the graph."""
     rng = random.Random(seed)
     hubs = max(1, int(count * HUB_SHARE))
     wait = {"max_rows": 0, "timeout_ms": 600_000}
-    top = [
-        row[0]
-        for row in backend.run_read(
-            "MATCH (p:Person) WHERE p.credit_count IS NOT NULL "
-            "RETURN p.key ORDER BY p.credit_count DESC, p.key LIMIT $n",
-            {"n": hubs},
-            **wait,
-        ).rows
-    ]
+
+    def column(query: str, params: dict | None = None) -> list:
+        return [row[0] for row in backend.run_read(query, params or {}, **wait).rows]
+
+    top = backend.run_read(
+        "MATCH (p:Person) WHERE p.credit_count IS NOT NULL "
+        "RETURN p.key, p.credit_count ORDER BY p.credit_count DESC, p.key LIMIT $n",
+        {"n": hubs},
+        **wait,
+    ).rows
+    hub_people = [key for key, _credits in top]
     hub_shows = sorted(
-        {
-            row[0]
-            for row in backend.run_read(
+        set(
+            column(
                 "MATCH (p:Person)--(s:Show) WHERE p.key IN $keys RETURN DISTINCT s.key",
-                {"keys": top[:3]},
-                **wait,
-            ).rows
-        }
+                {"keys": hub_people[:3]},
+            )
+        )
     )
-    people = sorted(
-        row[0]
-        for row in backend.run_read(
-            "MATCH (p:Person) RETURN p.key LIMIT $n", {"n": ORDINARY_POOL}, **wait
-        ).rows
+    hub_shows = rng.sample(hub_shows, min(len(hub_shows), hubs))
+    show_credits = column(
+        "UNWIND $keys AS key MATCH (:Show {key: key})<--(p:Person) WITH key, count(p) AS n RETURN n",
+        {"keys": hub_shows},
     )
-    shows = sorted(
-        row[0]
-        for row in backend.run_read(
-            "MATCH (s:Show) RETURN s.key LIMIT $n", {"n": ORDINARY_POOL}, **wait
-        ).rows
-    )
-    chosen_people = top + rng.sample(people, min(len(people), count - len(top)))
-    chosen_shows = rng.sample(hub_shows, min(len(hub_shows), hubs)) + rng.sample(
-        shows, min(len(shows), count - hubs)
-    )
-    names = [
-        row[0]
-        for row in backend.run_read(
-            "MATCH (p:Person) WHERE p.key IN $keys RETURN p.name", {"keys": chosen_people}, **wait
-        ).rows
-    ]
-    return {"people": chosen_people, "shows": chosen_shows, "names": sorted(names)}
+    people = sorted(column("MATCH (p:Person) RETURN p.key"))
+    shows = sorted(column("MATCH (s:Show) RETURN s.key"))
+    ordinary = {
+        "people": rng.sample(people, min(len(people), count - hubs)),
+        "shows": rng.sample(shows, min(len(shows), count - hubs)),
+    }
+    chosen = ordinary["people"] + hub_people
+    names = sorted(column("MATCH (p:Person) WHERE p.key IN $keys RETURN p.name", {"keys": chosen}))
+    return {
+        "ordinary": ordinary,
+        "hubs": {"people": hub_people, "shows": hub_shows},
+        "names": names,
+        "hub_credits": {
+            "people": [credits for _key, credits in top],
+            "shows": sorted(show_credits, reverse=True),
+        },
+    }
+
+
+def sample_sizes(keys: dict) -> dict:
+    """What the results record of a sample: how many of each, and the hubs' credits."""
+    return {
+        "ordinary_people": len(keys["ordinary"]["people"]),
+        "ordinary_shows": len(keys["ordinary"]["shows"]),
+        "hub_people": len(keys["hubs"]["people"]),
+        "hub_shows": len(keys["hubs"]["shows"]),
+        "names": len(keys["names"]),
+        "hub_credits": {
+            kind: {"max": max(c, default=0), "median": statistics.median(c) if c else 0}
+            for kind, c in keys["hub_credits"].items()
+        },
+    }
 
 
 def query_latency(
     backend, keys: dict, requests: int, path_requests: int, seed: int, clock: Clock, figures: dict
 ) -> None:
-    """p50/p95/max per question, cycling through the fixed samples in a seeded order."""
+    """p50/p95/max per question over the ordinary sample, cycling through it in a seeded
+    order, and the same over the hubs (`hubs`, a fifth as many requests): paths from a hub
+    to an ordinary person."""
     from screengraph.graph import adjacency
     from screengraph.queries import explore, paths
     from screengraph.queries.search import search
@@ -364,35 +383,42 @@ def query_latency(
         position = iter(range(10**9))
         return lambda: order[next(position) % len(order)]
 
-    person, show, name = (
-        cycling(keys["people"], 1),
-        cycling(keys["shows"], 2),
-        cycling(keys["names"], 3),
-    )
-    other = cycling(keys["people"], 4)
+    def asking(group: dict, salt: int) -> dict:
+        person, show = cycling(group["people"], salt + 1), cycling(group["shows"], salt + 2)
+        other = cycling(keys["ordinary"]["people"], salt + 4)
+
+        def path():
+            return paths.connection_path(
+                backend, paths.Ref("Person", person()), paths.Ref("Person", other()), max_hops=6
+            )
+
+        return {
+            "related content": lambda: explore.related_shows(backend, show()),
+            "collaborators": lambda: explore.collaborators(backend, person()),
+            "path": path,
+        }
+
+    name = cycling(keys["names"], 3)
 
     def search_text() -> str:
         words = name().split()
         return " ".join([words[0], *(w[:4] for w in words[1:2])])
 
-    def path():
-        return paths.connection_path(
-            backend, paths.Ref("Person", person()), paths.Ref("Person", other()), max_hops=6
-        )
-
+    ordinary, hubs = asking(keys["ordinary"], 0), asking(keys["hubs"], 10)
+    hub_requests = max(1, requests // 5)
     cases = {
-        "search": (lambda: search(backend, search_text()), requests),
-        "related content": (lambda: explore.related_shows(backend, show()), requests),
-        "collaborators": (lambda: explore.collaborators(backend, person()), requests),
+        "search": (lambda: search(backend, search_text()), requests, None),
+        "related content": (ordinary["related content"], requests, hubs["related content"]),
+        "collaborators": (ordinary["collaborators"], requests, hubs["collaborators"]),
     }
     if backend.dialect == "neo4j":
-        cases["path"] = (path, requests)
+        cases["path"] = (ordinary["path"], requests, hubs["path"])
     else:
-        cases["path, query-driven"] = (path, path_requests)
-        cases["path"] = (path, requests)  # on the copy: what `screengraph serve` answers
+        cases["path, query-driven"] = (ordinary["path"], path_requests, None)
+        cases["path"] = (ordinary["path"], requests, hubs["path"])  # on serve's copy
     limit = backend.query_timeout_ms
     try:
-        for case, (action, count) in cases.items():
+        for case, (action, count, at_hubs) in cases.items():
             clock.left()
             if case == "path" and backend.dialect != "neo4j":
                 started = time.perf_counter()
@@ -413,10 +439,22 @@ def query_latency(
                 "requests": count,
                 "load_average": load_average(),
             }
+            if at_hubs is not None:
+                figures[case]["hubs"] = {
+                    **timed(at_hubs, hub_requests, limit),
+                    "requests": hub_requests,
+                }
             f = figures[case]
+            hub = f.get("hubs")
             print(
                 f"    {case:<20} p50 {f['p50']:8.1f} ms  p95 {f['p95']:8.1f} ms  "
-                f"max {f['max']:8.1f} ms  timeouts {f['timeouts']}",
+                f"max {f['max']:8.1f} ms  timeouts {f['timeouts']}"
+                + (
+                    f"  | hubs p50 {hub['p50']:.1f} max {hub['max']:.1f} ms "
+                    f"timeouts {hub['timeouts']}"
+                    if hub
+                    else ""
+                ),
                 flush=True,
             )
     finally:
@@ -526,7 +564,7 @@ def run_one(
                 backend.run_read("MATCH (s:Show) RETURN count(s)", timeout_ms=600_000)
                 result["open_seconds"] = time.perf_counter() - started
                 keys = sample(backend, args.sample, args.seed)
-                result["sample"] = {k: len(v) for k, v in keys.items()}
+                result["sample"] = sample_sizes(keys)
                 result["queries"] = {}  # filled as each question is measured
                 query_latency(
                     backend,
@@ -540,7 +578,7 @@ def run_one(
             finally:
                 backend.close()
         result["queries_database_peak_mb"] = database.peak_mb
-        result["cli"] = cli_times(name, store, keys["shows"][-1], clock)
+        result["cli"] = cli_times(name, store, keys["ordinary"]["shows"][-1], clock)
         print(
             f"  cli cold {result['cli']['cold_seconds']:.2f} s, warm "
             f"{result['cli']['warm_seconds']:.2f} s",

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from screengraph.graph.identifiers import (
     SCHEMES,
@@ -33,7 +33,9 @@ from screengraph.graph.keys import (
     show_key,
 )
 from screengraph.graph.schema import NAME_KEY, RelType, credit_relationship
-from screengraph.loaders.model import Credit, Listing, SourceRef
+
+if TYPE_CHECKING:  # the model (pydantic) is the loaders' own: queries read plan's names only
+    from screengraph.loaders.model import Credit, Listing, SourceRef
 
 # Properties of ours on a Show; extra listing fields never overwrite them.
 # Show properties a listing gives besides those (Listing fields of the same names).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import signal
 import sys
 
@@ -12,9 +13,38 @@ from screengraph.context import CliContext
 from screengraph.graph.errors import GraphError
 from screengraph.graph.settings import SettingsError, load_settings
 
+# Which module holds each command. A one-off command imports its own module only: the
+# loaders (pydantic's models, DuckDB) took about 0.3 s of every command's start, a query's
+# included. `--help` imports them all. tests/test_cli_commands.py holds this table to what
+# each module's register() adds.
+COMMAND_MODULES = {
+    **dict.fromkeys(("init", "doctor", "stats", "settings", "reset", "stop"), "admin_commands"),
+    **dict.fromkeys(("load",), "load_commands"),
+    **dict.fromkeys(("loads", "diff", "undo"), "history_commands"),
+    **dict.fromkeys(
+        ("search", "related", "collaborators", "suggest", "path", "query", "cypher"),
+        "query_commands",
+    ),
+    **dict.fromkeys(("serve",), "serve_commands"),
+    **dict.fromkeys(("backup", "restore", "upgrade"), "store_commands"),
+    **dict.fromkeys(("export", "import"), "export_commands"),
+    **dict.fromkeys(("duplicates",), "duplicates_commands"),
+    **dict.fromkeys(("merge", "split", "unmerge", "decisions"), "curation_commands"),
+}
 
-class GraphErrorsAsMessages(click.Group):
-    """Turn graph-layer errors into one clean line instead of a traceback."""
+
+class ScreengraphCommands(click.Group):
+    """The commands, each imported when it is asked for; graph-layer errors become one
+    clean line instead of a traceback."""
+
+    def list_commands(self, ctx: click.Context | None) -> list[str]:
+        return sorted({*COMMAND_MODULES, *self.commands})
+
+    def get_command(self, ctx: click.Context | None, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            module = importlib.import_module(f"screengraph.{COMMAND_MODULES[cmd_name]}")
+            module.register(self)
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -28,7 +58,7 @@ def _exit_on_sigterm(signum, frame):  # pragma: no cover - exercised by subproce
     sys.exit(128 + signum)
 
 
-@click.group(cls=GraphErrorsAsMessages)
+@click.group(cls=ScreengraphCommands)
 @click.version_option(__version__, prog_name="screengraph")
 @click.option(
     "--backend",
@@ -65,29 +95,3 @@ def main(ctx: click.Context, backend, data_dir, neo4j_uri, query_timeout_ms) -> 
     cli_context = CliContext(settings)
     ctx.obj = cli_context
     ctx.call_on_close(cli_context.close)
-
-
-def _register_commands() -> None:
-    from screengraph import admin_commands
-
-    admin_commands.register(main)
-    for module_name in (
-        "load_commands",
-        "history_commands",
-        "query_commands",
-        "serve_commands",
-        "store_commands",
-        "export_commands",
-        "duplicates_commands",
-        "curation_commands",
-    ):
-        try:
-            module = __import__(f"screengraph.{module_name}", fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"screengraph.{module_name}":
-                raise
-            continue
-        module.register(main)
-
-
-_register_commands()

@@ -46,13 +46,14 @@ class CliContext:
 
 def _say_layout(backend: Backend) -> None:
     from screengraph.graph.store_layout import LAYOUT_VERSION, check_openable
-    from screengraph.loaders.upgrade import what_will_change
 
     try:
         layout = check_openable(backend)
     except BackendUnavailable:
         return  # the command itself says so, in its own words
     if layout.older:
+        from screengraph.loaders.upgrade import what_will_change  # the loaders' imports: only here
+
         changes = "\n".join(f"  {line}" for line in what_will_change(backend, counted=False))
         click.echo(
             f"This store has layout {layout.version}, written by an earlier screengraph; "

@@ -60,7 +60,8 @@ def test_query_lists_every_question_as_the_catalogue_declares_it(tmp_path):
 
 
 def test_question_commands_take_the_catalogues_parameters_and_limits():
-    commands = [c for c in main.commands.values() if isinstance(c, QuestionCommand)]
+    every = (main.get_command(None, name) for name in main.list_commands(None))
+    commands = [c for c in every if isinstance(c, QuestionCommand)]
     assert {c.question for c in commands} >= {"search", "related", "path"}
     for command in commands:
         asked = catalogue().get(command.question)

@@ -147,3 +147,20 @@ def test_a_size_whose_incremental_load_was_skipped_without_a_rate_still_renders(
     }
     row = table(report).splitlines()[2]
     assert "| not run |" in row
+
+
+def test_hubs_are_shown_apart_from_the_uniform_sample_and_an_older_mixed_sample_says_so():
+    report = _report()
+    uniform = report["runs"][0]
+    uniform["sample"] = {"hub_people": 20, "ordinary_people": 180}
+    uniform["queries"]["collaborators"]["hubs"] = {
+        **_latency(1200.0, 2300.0),
+        "timeouts": 3,
+    }
+    older = _run("neo4j", 100_000, report["runs"][0]["incremental"])
+    text = table({**report, "runs": [uniform, older]})
+    header, new_row, old_row = [line for line in text.splitlines() if line.startswith("| ")]
+    assert "hubs p50 / max" in header
+    assert "3.0 / 9.5; hubs 1200 / 4600, 3 timeouts" in new_row
+    assert "3.0 / 9.5 (a tenth hubs)" in old_row  # its p95 was the hubs', not a typical one
+    assert "(a tenth hubs)" not in new_row
