@@ -50,7 +50,7 @@ from screengraph.graph.errors import (
     QueryTimeout,
     ReadOnlyViolation,
 )
-from screengraph.graph.falkor_bulk import BulkSender
+from screengraph.graph.falkor_bulk import BulkSender, SendAhead
 from screengraph.graph.falkor_indexes import wait_for_indexes
 from screengraph.graph.falkor_params import with_parameters
 from screengraph.graph.falkor_sandbox import AdhocSandbox, memory_limit
@@ -575,13 +575,14 @@ class FalkorBackend(Backend):
             sock = self.server.ensure_running()
             client = FalkorDB(unix_socket_path=str(sock), password=self.server.password)
             try:
-                sender = BulkSender(
+                with SendAhead(
                     lambda args: client.connection.execute_command(
                         "GRAPH.BULK", self.graph_name, *args
                     )
-                )
-                sender.send_nodes(nodes)
-                sender.send_relationships(relationships)
+                ) as send:
+                    sender = BulkSender(send)
+                    sender.send_nodes(nodes)
+                    sender.send_relationships(relationships)
             finally:
                 client.connection.close()
             self._bump_generation()

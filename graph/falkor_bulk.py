@@ -13,8 +13,11 @@ infers types from text, so a title `1941` or a source id `12` would become numbe
 
 from __future__ import annotations
 
+import queue
 import struct
+import threading
 from collections.abc import Callable, Iterable
+from types import TracebackType
 from typing import Any
 
 from screengraph.graph.backend import NodeRef
@@ -166,3 +169,52 @@ class BulkSender:
                 )
 
         self._stream(rows(), nodes=False)
+
+
+class SendAhead:
+    """Sends each call from a thread of its own while the caller encodes the next: the
+    engine imports a call on its own core (GRAPH.BULK runs on the server's main thread)
+    while Python builds the next one, instead of each waiting for the other. At most one
+    call waits behind the one in flight, so a load holds two more calls, not the graph.
+
+    Calls go in order. The first that fails is raised to the caller at its next call or
+    when the block ends; the calls after it are not sent."""
+
+    _DONE = object()
+
+    def __init__(self, send: Callable[[list[Any]], Any]):
+        self._send = send
+        self._calls: queue.Queue = queue.Queue(maxsize=1)
+        self._failed: BaseException | None = None
+        self._thread = threading.Thread(target=self._sending, name="graph-bulk", daemon=True)
+
+    def __enter__(self) -> SendAhead:
+        self._thread.start()
+        return self
+
+    def __call__(self, args: list[Any]) -> None:
+        self._raise_failure()
+        self._calls.put(args)
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._calls.put(self._DONE)
+        self._thread.join()  # the call in flight ends either way: the server finishes it
+        if kind is None:
+            self._raise_failure()
+
+    def _raise_failure(self) -> None:
+        if self._failed is not None:
+            raise self._failed
+
+    def _sending(self) -> None:
+        while (args := self._calls.get()) is not self._DONE:
+            if self._failed is None:  # after a failure, calls are taken and dropped
+                try:
+                    self._send(args)
+                except BaseException as exc:  # noqa: BLE001 - handed to the caller
+                    self._failed = exc

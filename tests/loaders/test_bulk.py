@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -28,8 +29,8 @@ from screengraph.graph.checksum import (
     first_differences,
     graph_checksum,
 )
-from screengraph.graph.errors import BulkImportRefused
-from screengraph.graph.falkor_bulk import BulkSender
+from screengraph.graph.errors import BulkImportRefused, QueryError
+from screengraph.graph.falkor_bulk import BulkSender, SendAhead
 from screengraph.graph.neo4j_import import ImportFiles
 from screengraph.graph.neo4j_lease import LEASE_LABEL
 from screengraph.graph.schema import LISTING_LABEL
@@ -226,6 +227,59 @@ def test_relationships_regrouped_by_shape_keep_their_own_properties(embedded):
         max_rows=0,
     ).rows
     assert found == [[f"p{i}", [f"C{i}"] if i % 2 else None, 1] for i in range(6)]
+
+
+def test_a_graph_sent_in_many_calls_arrives_whole(embedded, monkeypatch):
+    """Calls are sent from a thread while the next is encoded: every one arrives, in
+    order (a relationship's ends are places among the nodes sent before it)."""
+    monkeypatch.setattr("screengraph.graph.falkor_bulk.CALL_BYTES", 200)
+    people = 300
+    nodes = [*(("Person", {"key": f"p{i}"}) for i in range(people)), ("Show", {"key": "s"})]
+    embedded.bulk_import(iter(nodes), iter(_alternating_credits(people)))
+    found = embedded.run_read(
+        "MATCH (p:Person)-[r:ACTED_IN]->(:Show {key: 's'}) RETURN p.key, r.characters",
+        max_rows=0,
+    ).rows
+    assert sorted(found) == sorted([f"p{i}", [f"C{i}"] if i % 2 else None] for i in range(people))
+
+
+def test_the_next_call_is_encoded_while_one_is_in_flight():
+    in_flight, release, sent = threading.Event(), threading.Event(), []
+
+    def slow_send(args):
+        in_flight.set()
+        release.wait(10)
+        sent.append(args)
+
+    with SendAhead(slow_send) as send:
+        send(["first"])
+        assert in_flight.wait(10)
+        send(["second"])  # returns while the first is still being sent
+        assert sent == []
+        release.set()
+    assert sent == [["first"], ["second"]]
+
+
+def test_a_failed_call_is_raised_to_the_loader_and_nothing_after_it_is_sent():
+    sent = []
+
+    def send(args):
+        if args == ["bad"]:
+            raise QueryError("the engine refused the call")
+        sent.append(args)
+
+    with pytest.raises(QueryError, match="refused"):
+        with SendAhead(send) as ahead:
+            for args in (["good"], ["bad"], ["after"], ["later"]):
+                ahead(args)
+    assert sent == [["good"]]
+
+
+def test_a_loader_error_ends_the_sending_without_waiting_forever():
+    with pytest.raises(ValueError, match="a bad value"):
+        with SendAhead(lambda args: None) as ahead:
+            ahead(["one"])
+            raise ValueError("a bad value")
 
 
 def test_names_the_load_forgot_resolve_as_against_the_store(tmp_path, request, monkeypatch):
