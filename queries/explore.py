@@ -989,13 +989,28 @@ def collaborators(
 ) -> list[dict]:
     """The `limit` people who shared the most shows with a person (everyone if None), each
     with those shows and both people's roles. With a limit, the ranking is counted first
-    (pass `collaborator_ranking`'s when you have it) and only those people's shows read."""
+    (pass `collaborator_ranking`'s when you have it), then those people's shows and their
+    namesakes are read in one trip."""
     if limit is None:
         evidence = _run(backend, "collaborators", key=key)
-    else:
-        chosen = (ranking if ranking is not None else collaborator_ranking(backend, key))[:limit]
-        evidence = _shared_credits_part(backend, key, chosen).run(backend)
-    return distinguish(backend, _collaborators_of(evidence, limit), Label.PERSON.value)
+        return distinguish(backend, _collaborators_of(evidence, limit), Label.PERSON.value)
+    chosen = (ranking if ranking is not None else collaborator_ranking(backend, key))[:limit]
+    named = [{"key": p["key"], "name": p["name"]} for p in chosen]
+    read = read_planned(
+        backend,
+        {
+            "shared": _shared_credits_part(backend, key, chosen),
+            "named": planned_distinctions(named, Label.PERSON.value),
+        },
+    )
+    told = {person["key"]: person for person in read["named"]}
+    found = _collaborators_of(read["shared"], limit)
+    for person in found:
+        person["detail"], person["display"] = (
+            told[person["key"]]["detail"],
+            told[person["key"]]["display"],
+        )
+    return found
 
 
 def _shared_credits_part(backend: Backend, key: str, chosen: list[dict]) -> Planned[list[dict]]:

@@ -104,9 +104,10 @@ def test_paths_and_collaborators_show_namesakes_distinctly(catalogue):
         "David Smith (tmdb:person/488)",
     ]
     assert answer["length"] == 4  # composer - Raiders - actor Smith - Quiet Harbour - TMDB Smith
-    people = explore.collaborators(catalogue, "harrison-ford--nm0000148", limit=None)
-    smiths = sorted(p["display"] for p in people if p["name"] == "David Smith")
-    assert smiths == ["David Smith (b. 1950)", "David Smith (b. 1962)"]
+    for limit in (None, 50):  # everyone's evidence, or the ranking's first: both told apart
+        people = explore.collaborators(catalogue, "harrison-ford--nm0000148", limit=limit)
+        smiths = sorted(p["display"] for p in people if p["name"] == "David Smith")
+        assert smiths == ["David Smith (b. 1950)", "David Smith (b. 1962)"], limit
 
 
 def test_the_graph_view_labels_namesakes_distinctly(catalogue):
