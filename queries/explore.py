@@ -714,6 +714,11 @@ def _entities(label: str, items: list[dict]) -> list[dict]:
 
 # -- related content ------------------------------------------------------
 
+# Related content tells its candidates from their namesakes in the re-ranking's trip when
+# there are at most this many (a bounded extra read saves a trip); past it, only the
+# chosen ones are told apart, in a trip of their own.
+TOLD_WITH_RERANKING = 100
+
 
 @question(
     "related",
@@ -725,17 +730,31 @@ def _entities(label: str, items: list[dict]) -> list[dict]:
 def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
     """The `limit` best related shows, scored as the module docstring says, with their reasons.
 
-    Three round trips: the evidence (people, companies, series, and the show's own
+    Two round trips: the evidence (people, companies, series, and the show's own
     companies and genres), then the large companies and genres shared with the
     candidates that can still reach the top `limit` (a candidate whose score plus
-    the most those could add stays below the `limit`-th best score is left out), then
-    the names told from their namesakes.
+    the most those could add stays below the `limit`-th best score is left out) with
+    those candidates and the people their reasons name told from their namesakes. Past
+    TOLD_WITH_RERANKING candidates, only the chosen ones are told apart, in a third trip.
     """
     scored = _score_evidence(_related_evidence_part(backend, key).run(backend), limit)
-    ranked = _ranked_related(scored, _reranking_part(backend, key, scored).run(backend))
-    people = _reason_people(ranked)
-    distinguish(backend, [*ranked, *people])
-    return _explained(ranked, people)
+    if len(scored.contenders) > TOLD_WITH_RERANKING:
+        ranked = _ranked_related(scored, _reranking_part(backend, key, scored).run(backend))
+        people = _reason_people(ranked)
+        distinguish(backend, [*ranked, *people])
+        return _explained(ranked, people)
+    contenders = [scored.candidates[k] for k in scored.contenders]
+    named = _reason_people(contenders)
+    read = read_planned(
+        backend,
+        {
+            "extra": _reranking_part(backend, key, scored),
+            "told": planned_distinctions([*contenders, *named]),
+        },
+    )
+    ranked = _ranked_related(scored, read["extra"])
+    shown = {person["key"]: person for person in named}
+    return _explained(ranked, [shown[person["key"]] for person in _reason_people(ranked)])
 
 
 def _related_evidence_part(backend: Backend, key: str) -> Planned[list[dict]]:

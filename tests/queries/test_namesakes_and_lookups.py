@@ -133,3 +133,21 @@ def test_a_name_only_namesake_is_shown_as_the_one_without_an_identifier(catalogu
     with pytest.raises(AmbiguousEntity) as raised:
         resolve_entity(catalogue, "David Smith", "Person")
     assert len(raised.value.candidates) == 4
+
+
+def test_related_content_tells_namesakes_apart_in_its_second_trip_or_a_third(
+    catalogue, monkeypatch
+):
+    trips = []
+    run_read = catalogue.run_read
+    monkeypatch.setattr(
+        catalogue, "run_read", lambda *a, **k: trips.append(a[0]) or run_read(*a, **k)
+    )
+    folded = explore.related_shows(catalogue, RAIDERS_KEY)
+    assert len(trips) == 2  # the evidence; the re-ranking with every candidate's namesakes
+    reasons = [r["text"] for show in folded for r in show["reasons"]]
+    assert "with David Smith (b. 1950)" in reasons  # a namesake, told apart
+    trips.clear()
+    monkeypatch.setattr(explore, "TOLD_WITH_RERANKING", 0)
+    assert explore.related_shows(catalogue, RAIDERS_KEY) == folded  # told after: the same
+    assert len(trips) == 3
