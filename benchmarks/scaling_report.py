@@ -62,9 +62,14 @@ def _latency(run: dict, question: str) -> str:
     hubs = figures.get("hubs")
     if hubs:
         return text + f"; hubs {hubs['p50']:.0f} / {hubs['max']:.0f}{_timeouts(hubs)}"
-    if question != "search" and "hub_people" not in run.get("sample", {}):
+    if question != "search" and not _uniform(run):
         return text + " (a tenth hubs)"
     return text
+
+
+def _uniform(run: dict) -> bool:
+    """Whether the run's sample was drawn uniformly, hubs apart (not a tenth hubs)."""
+    return "hub_people" in run.get("sample", {})
 
 
 def _timeouts(figures: dict) -> str:
@@ -172,6 +177,38 @@ def write_markdown(path: Path, text: str) -> None:
     path.write_text(new, encoding="utf-8")
 
 
+def series(report: dict) -> dict[str, dict[tuple[str, str], list[tuple[int, float]]]]:
+    """What the plot draws: per panel, per (what, backend), its (credits, value) points in
+    order of size; p95 latency per question (runs whose sample was uniform: an older
+    sample's p95 was its hubs'), credits/s per kind of load."""
+    drawn: dict[str, dict[tuple[str, str], list[tuple[int, float]]]] = {
+        "latency": {},
+        "throughput": {},
+    }
+    for backend in sorted({run["backend"] for run in report["runs"]}):
+        runs = sorted(
+            (r for r in report["runs"] if r["backend"] == backend),
+            key=lambda r: r["credits_nominal"],
+        )
+        for question in QUESTIONS:
+            points = [
+                (r["credits"], r["queries"][question]["p95"])
+                for r in runs
+                if question in r.get("queries", {}) and _uniform(r)
+            ]
+            if points:
+                drawn["latency"][(question, backend)] = points
+        for kind in ("bulk", "incremental"):
+            points = [
+                (r.get("credits", r["credits_nominal"]), r[kind]["credits_per_s"])
+                for r in runs
+                if r.get(kind, {}).get("credits_per_s")
+            ]
+            if points:
+                drawn["throughput"][(kind, backend)] = points
+    return drawn
+
+
 def plot(report: dict, path: Path) -> None:
     """Latency (p95 per question) and bulk throughput against size, per backend."""
     import matplotlib
@@ -181,34 +218,12 @@ def plot(report: dict, path: Path) -> None:
 
     figure, (latency, throughput) = plt.subplots(1, 2, figsize=(12, 4.5))
     styles = {"embedded": "-", "neo4j": "--"}
-    for backend in sorted({run["backend"] for run in report["runs"]}):
-        runs = sorted(
-            (r for r in report["runs"] if r["backend"] == backend and "queries" in r),
-            key=lambda r: r["credits"],
-        )
-        for question in QUESTIONS:
-            points = [
-                (r["credits"], r["queries"][question]["p95"])
-                for r in runs
-                if question in r["queries"]
-            ]
-            if points:
-                latency.plot(
-                    *zip(*points),
-                    styles.get(backend, "-"),
-                    marker="o",
-                    label=f"{question}, {backend}",
-                )
-        for kind in ("bulk", "incremental"):
-            points = [
-                (r.get("credits", r["credits_nominal"]), r[kind]["credits_per_s"])
-                for r in sorted(report["runs"], key=lambda r: r["credits_nominal"])
-                if r.get(kind, {}).get("credits_per_s")
-            ]
-            if points:
-                throughput.plot(
-                    *zip(*points), styles.get(backend, "-"), marker="o", label=f"{kind}, {backend}"
-                )
+    panels = {"latency": latency, "throughput": throughput}
+    for panel, lines in series(report).items():
+        for (what, backend), points in lines.items():
+            panels[panel].plot(
+                *zip(*points), styles.get(backend, "-"), marker="o", label=f"{what}, {backend}"
+            )
     latency.set(
         xscale="log",
         yscale="log",
@@ -224,7 +239,8 @@ def plot(report: dict, path: Path) -> None:
     )
     for axes in (latency, throughput):
         axes.grid(True, which="both", alpha=0.3)
-        axes.legend(fontsize=7)
+        if axes.get_legend_handles_labels()[0]:  # a panel may have nothing to draw
+            axes.legend(fontsize=7)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)

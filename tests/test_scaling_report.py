@@ -6,7 +6,15 @@ from __future__ import annotations
 import json
 
 from benchmarks.scaling import TARGETS, previous_rates
-from benchmarks.scaling_report import TABLE_BEGIN, TABLE_END, main, merged, table, write_markdown
+from benchmarks.scaling_report import (
+    TABLE_BEGIN,
+    TABLE_END,
+    main,
+    merged,
+    series,
+    table,
+    write_markdown,
+)
 
 
 def _latency(p50: float, p95: float) -> dict:
@@ -164,3 +172,15 @@ def test_hubs_are_shown_apart_from_the_uniform_sample_and_an_older_mixed_sample_
     assert "3.0 / 9.5; hubs 1200 / 4600, 3 timeouts" in new_row
     assert "3.0 / 9.5 (a tenth hubs)" in old_row  # its p95 was the hubs', not a typical one
     assert "(a tenth hubs)" not in new_row
+
+
+def test_each_line_of_the_plot_holds_its_own_backends_points_in_order_of_size():
+    report = _report()
+    report["runs"].append(_run("neo4j", 100_000, report["runs"][0]["incremental"]))
+    report["runs"][0]["sample"] = {"hub_people": 20}  # uniform, hubs apart
+    drawn = series(report)
+    assert drawn["throughput"][("bulk", "embedded")] == [(100_007, 5000.0)]
+    assert [x for x, _ in drawn["throughput"][("bulk", "neo4j")]] == [100_007]  # 1e7 stopped
+    assert drawn["throughput"][("incremental", "neo4j")] == [(100_007, 8333.0)]
+    assert [x for x, _ in drawn["latency"][("path", "embedded")]] == [100_007]
+    assert ("path", "neo4j") not in drawn["latency"]  # a tenth hubs: its p95 is theirs
