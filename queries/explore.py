@@ -35,6 +35,7 @@ from screengraph.graph.backend import Backend
 from screengraph.graph.identifiers import try_identifier
 from screengraph.graph.schema import CREDIT_TYPES, RELATIONSHIPS, Label, RelType
 from screengraph.queries.catalogue import Param, catalogue, question
+from screengraph.queries.counted import COUNTED_SHOWS, planned_counted_shows
 from screengraph.queries.lists import (
     CREDITS_PAGE,
     KNOWN_FOR_RULE,
@@ -518,6 +519,7 @@ def _person(
     }
     if people:
         first["ranking"] = _collaborator_ranking_part(backend, key)
+        first["counted"] = planned_counted_shows(key)
     read = read_planned(backend, first)
     found, listed = read["node"], read["listed"]
     if found is None:
@@ -587,6 +589,8 @@ def _person(
     }
     if people:
         detail["collaborators"] = worked_with
+        detail["counted_shows"] = read["counted"].to_json()
+        detail["counted_note"] = read["counted"].note()
         detail["suggested_collaborators"] = _suggestions_explained(suggested)
         detail["detail"], detail["display"] = itself["detail"], itself["display"]
     return detail
@@ -981,8 +985,10 @@ def _most_shared_first(person: dict) -> tuple:
 
 
 def collaborator_ranking(backend: Backend, key: str) -> list[dict]:
-    """Everyone who worked with a person, as {key, name, credit_count, count (shows
-    shared)}, most shared first, then name and key: what a page needs of all of them."""
+    """Everyone who worked with a person on the shows their rankings count (all of them,
+    but a prolific person's COUNTED_SHOWS newest: queries/counted.py), as {key, name,
+    credit_count, count (shows shared)}, most shared first, then name and key: what a page
+    needs of all of them."""
     return _collaborator_ranking_part(backend, key).run(backend)
 
 
@@ -992,14 +998,15 @@ def _collaborator_ranking_part(backend: Backend, key: str) -> Planned[list[dict]
         ranked.sort(key=_most_shared_first)
         return ranked
 
-    return Planned({"ranking": _asked(backend, "collaborator_ranking", ("rows",), key=key)}, finish)
+    ranking = _asked(backend, "collaborator_ranking", ("rows",), key=key, shows=COUNTED_SHOWS)
+    return Planned({"ranking": ranking}, finish)
 
 
 @question(
     "collaborators_ranked",
     "Collaborators",
     "Everyone who shares a show with a person, with shared shows and roles on both sides, "
-    "most shared first.",
+    f"most shared first (over their {COUNTED_SHOWS} newest shows when they have more).",
     PERSON_KEY,
     Param("limit", "int", 50, required=False, low=1, high=1000),
 )
@@ -1011,7 +1018,7 @@ def collaborators(
     (pass `collaborator_ranking`'s when you have it), then those people's shows and their
     namesakes are read in one trip."""
     if limit is None:
-        evidence = _run(backend, "collaborators", key=key)
+        evidence = _run(backend, "collaborators", key=key, shows=COUNTED_SHOWS)
         return distinguish(backend, _collaborators_of(evidence, limit), Label.PERSON.value)
     chosen = (ranking if ranking is not None else collaborator_ranking(backend, key))[:limit]
     named = [{"key": p["key"], "name": p["name"]} for p in chosen]
@@ -1036,7 +1043,8 @@ def _shared_credits_part(backend: Backend, key: str, chosen: list[dict]) -> Plan
     """The shows a person shares with each of `chosen` (ranked collaborators), both roles."""
     # Asked even for nobody (a person without collaborators: nothing to match), so a
     # page's query keeps one text.
-    part = _asked(backend, "shared_credits", ("rows",), key=key, others=[p["key"] for p in chosen])
+    others = [p["key"] for p in chosen]
+    part = _asked(backend, "shared_credits", ("rows",), key=key, others=others, shows=COUNTED_SHOWS)
     return Planned({"shared": part}, lambda found: found["shared"])
 
 
@@ -1087,7 +1095,8 @@ def _collaborators_of(evidence: list[dict], limit: int | None) -> list[dict]:
 @question(
     "suggest",
     "Suggested collaborators",
-    "People a person has not worked with but their collaborators have, ranked and explained.",
+    "People a person has not worked with but their collaborators have, ranked and explained "
+    f"(over their {COUNTED_SHOWS} newest shows when they have more).",
     PERSON_KEY,
     Param("limit", "int", 20, required=False, low=1, high=500),
 )

@@ -25,6 +25,7 @@ from screengraph.graph.backend import Backend
 from screengraph.graph.keys import normalize_name
 from screengraph.graph.schema import Label, RelType
 from screengraph.queries.catalogue import Param, question
+from screengraph.queries.counted import COUNTED_SHOWS
 from screengraph.queries.errors import QueryParameterError
 from screengraph.queries.keyset import Column, beyond, cursor, order_by, position, position_of
 from screengraph.queries.paging import paging_params
@@ -444,18 +445,21 @@ def planned_credits_page(
 KNOWN_FOR_SIZE = 4
 # The rule, declared once: the shows with the most credited people on them (the graph's
 # measure of a show's prominence, the same for every source), then those where the person
-# had the larger part (ROLE_RANKS), then the newest. A source's own known-for titles
-# (IMDb's knownForTitles) come first when the graph holds them: queries/explore.py.
+# had the larger part (ROLE_RANKS), then the newest, among the person's COUNTED_SHOWS
+# newest shows (queries/counted.py). A source's own known-for titles (IMDb's
+# knownForTitles) come first when the graph holds them: queries/explore.py.
 ROLE_RANKS = {"DIRECTED": 3, "WROTE": 3, "PRODUCED": 2, "ACTED_IN": 1, "WORKED_ON": 1}
 KNOWN_FOR_RULE = (
     "the source's picks, then the shows with the most people credited (ties: the larger "
-    "part, directing or writing before producing before acting, then the newest)"
+    "part, directing or writing before producing before acting, then the newest), among "
+    f"their {COUNTED_SHOWS} newest shows"
 )
 _KNOWN_FOR = (
     "MATCH (p:Person {key: $key})-[r]->(s:Show) "
     "WITH s, max(CASE type(r) "
     + " ".join(f"WHEN '{t}' THEN {rank}" for t, rank in ROLE_RANKS.items())
     + " ELSE 1 END) AS part "
+    "ORDER BY coalesce(s.year, -1) DESC, s.key LIMIT $shows "
     "MATCH (s)<-[c]-(:Person) WITH s, part, count(c) AS credited "
     "ORDER BY credited DESC, part DESC, coalesce(s.year, -1) DESC, s.key LIMIT $limit "
     "RETURN s.key AS key, s.title AS title, s.year AS year, credited"
@@ -468,7 +472,8 @@ def prominent_shows(backend: Backend, key: str, limit: int = KNOWN_FOR_SIZE) -> 
 
 
 def planned_prominent_shows(key: str, limit: int = KNOWN_FOR_SIZE) -> Planned[list[dict]]:
-    part = Part(_KNOWN_FOR, ("key", "title", "year", "credited"), {"key": key, "limit": limit})
+    params = {"key": key, "limit": limit, "shows": COUNTED_SHOWS}
+    part = Part(_KNOWN_FOR, ("key", "title", "year", "credited"), params)
     return Planned({"shows": part}, lambda found: found["shows"])
 
 
@@ -502,5 +507,8 @@ def planned_queries(list_key: str, person_key: str) -> dict[str, tuple[str, dict
             {"key": person_key, **filters},
         ),
         "credit totals": (_CREDIT_TOTALS, {"key": person_key}),
-        "known for": (_KNOWN_FOR, {"key": person_key, "limit": KNOWN_FOR_SIZE}),
+        "known for": (
+            _KNOWN_FOR,
+            {"key": person_key, "limit": KNOWN_FOR_SIZE, "shows": COUNTED_SHOWS},
+        ),
     }

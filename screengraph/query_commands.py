@@ -14,6 +14,7 @@ from screengraph.graph.backend import Results
 from screengraph.output import emit, emit_json, format_option
 from screengraph.queries import explore
 from screengraph.queries.catalogue import as_results, catalogue
+from screengraph.queries.counted import counted_shows
 from screengraph.queries.entity_params import EntityParameterError, resolve_entity_params
 from screengraph.queries.errors import AmbiguousEntity, UnknownEntity
 from screengraph.queries.namesakes import distinguish_one
@@ -57,6 +58,14 @@ def _emit_rows(rows: list[dict], columns: list[str], fmt: str, title: str) -> No
     emit(Results(columns, [[row.get(c) for c in columns] for row in rows]), fmt, title=title)
 
 
+def _tell_counted(cli: CliContext, person_key: str) -> None:
+    """Say, beside the answer, when a ranking counted only a prolific person's newest
+    shows (queries/counted.py); on standard error, so that JSON stays JSON."""
+    note = counted_shows(cli.backend(), person_key).note()
+    if note:
+        click.echo(f"note: {note}", err=True)
+
+
 @question_command("search")
 @format_option
 @pass_context
@@ -90,6 +99,7 @@ def related(cli: CliContext, key, limit, fmt) -> None:
 def collaborators(cli: CliContext, key, limit, fmt) -> None:
     entity = _resolve(cli, key, "Person")
     rows = explore.collaborators(cli.backend(), entity["key"], limit=limit)
+    _tell_counted(cli, entity["key"])
     if fmt == "json":
         emit_json(rows)
         return
@@ -121,6 +131,7 @@ def collaborators(cli: CliContext, key, limit, fmt) -> None:
 def suggest(cli: CliContext, key, limit, fmt) -> None:
     entity = _resolve(cli, key, "Person")
     rows = explore.suggested_collaborators(cli.backend(), entity["key"], limit=limit)
+    _tell_counted(cli, entity["key"])
     _emit_rows(
         [{**row, "name": row["display"]} for row in rows],
         ["key", "name", "count", "score", "explanation"],

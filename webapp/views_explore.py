@@ -264,6 +264,7 @@ def _sections(detail: dict) -> list[dict]:
             {
                 "title": "Worked with",
                 "empty": "Nobody yet.",
+                "note": detail["counted_note"],
                 "items": [
                     {
                         "label": "Person",
@@ -284,6 +285,7 @@ def _sections(detail: dict) -> list[dict]:
             {
                 "title": "Might work with",
                 "empty": "No suggestions yet.",
+                "note": detail["counted_note"],
                 "items": [
                     {
                         "label": "Person",
