@@ -35,9 +35,13 @@ def _show(n: int) -> dict:
     }
 
 
+def prolific_listings() -> list[dict]:
+    return [_show(n) for n in range(1, SHOWS + 1)]
+
+
 @pytest.fixture
 def prolific(backend):
-    load_records(backend, "prolific.jsonl", [_show(n) for n in range(1, SHOWS + 1)])
+    load_records(backend, "prolific.jsonl", prolific_listings())
     return backend
 
 

@@ -168,3 +168,18 @@ def test_query_takes_entity_parameters_by_name_and_names_the_ambiguous_ones(cli)
     ambiguous = cli("query", "people_in_both", "-p", "first=King Kong", "-p", "second=the-bureau")
     assert ambiguous.exit_code != 0
     assert "'first' (show)" in ambiguous.output and "Show:king-kong--1933" in ambiguous.output
+
+
+def test_a_prolific_persons_collaborators_say_what_they_counted(cli, tmp_path):
+    from screengraph.queries.counted import COUNTED_SHOWS
+    from tests.queries.test_counted_shows import SHOWS, prolific_listings
+
+    works = tmp_path / "works.jsonl"
+    works.write_text("".join(json.dumps(r) + "\n" for r in prolific_listings()), encoding="utf-8")
+    assert cli("load", str(works)).exit_code == 0
+    note = f"note: Counted over their {COUNTED_SHOWS} newest shows of {SHOWS}."
+    for command in ("collaborators", "suggest"):
+        result = cli(command, "Pat Prolific", "--json")
+        assert result.exit_code == 0 and note in result.stderr
+        json.loads(result.stdout)  # the answer stays JSON
+    assert "note:" not in cli("collaborators", "eric rochant").stderr
