@@ -1,13 +1,15 @@
-"""How much of a prolific person's work their rankings count.
+"""How much of a hub's shows its page counts.
 
 A person's known-for shows (queries/lists.py), their collaborators and the suggestions
-made through them (queries/explore.py) are counted over their COUNTED_SHOWS newest shows,
-which for almost everyone is all of them. Counting a hub's whole neighbourhood grew with
-the hub and had no bound: at 10^6 credits one person's 5,821 shows had 93,375 people on
-them, ranked in 1.9 s on the embedded store (0.07 s over their 200 newest), and at 10^7
-most of the 20 most credited people's pages ran past the 2 s limit. So the cost follows
-COUNTED_SHOWS, and whatever shows such a ranking says that it counted fewer shows than
-the person has (`CountedShows.note`).
+made through them (queries/explore.py), and the listings behind any person's, genre's or
+company's edges (the "Where this comes from" of their pages) are counted over the
+entity's COUNTED_SHOWS newest shows, which for almost every entity is all of them.
+Counting a hub's whole neighbourhood grew with the hub and had no bound: at 10^6 credits
+one person's 5,821 shows had 93,375 people on them, ranked in 1.9 s on the embedded store
+(0.07 s over their 200 newest), and a genre's 14,298 shows' listings took 0.32 s (0.02 s);
+at 10^7 most of the 20 most credited people's pages ran past the 2 s limit. So the cost
+follows COUNTED_SHOWS, and whatever shows such a count says that it counted fewer shows
+than the entity has (`CountedShows.note`, `listings_note`).
 
 Every query that counts a person's shows orders them the same way, newest first (a show
 without a year last), then by key, and takes `$shows` of them.
@@ -27,7 +29,7 @@ _SHOWS_OF_PERSON = "MATCH (:Person {key: $key})-->(s:Show) RETURN count(DISTINCT
 
 @dataclass(frozen=True)
 class CountedShows:
-    """How many shows a person has (`shows`), and how many of them their rankings count."""
+    """How many shows an entity has (`shows`), and how many of them its page counts."""
 
     shows: int
 
@@ -43,7 +45,14 @@ class CountedShows:
         """What a page or an answer says under a ranking that did not count everything."""
         if not self.partial:
             return None
-        return f"Counted over their {self.counted:,} newest shows of {self.shows:,}."
+        return f"Counted over the {self.counted:,} newest of {self.shows:,} shows."
+
+    def listings_note(self) -> str | None:
+        """What a page says above the listings behind an entity's edges, when it has more
+        shows than were counted."""
+        if not self.partial:
+            return None
+        return f"The listings behind the {self.counted:,} newest of {self.shows:,} shows."
 
     def to_json(self) -> dict:
         return {"shows": self.shows, "counted": self.counted, "partial": self.partial}

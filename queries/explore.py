@@ -35,7 +35,7 @@ from screengraph.graph.backend import Backend
 from screengraph.graph.identifiers import try_identifier
 from screengraph.graph.schema import CREDIT_TYPES, RELATIONSHIPS, Label, RelType
 from screengraph.queries.catalogue import Param, catalogue, question
-from screengraph.queries.counted import COUNTED_SHOWS, planned_counted_shows
+from screengraph.queries.counted import COUNTED_SHOWS, CountedShows, planned_counted_shows
 from screengraph.queries.lists import (
     CREDITS_PAGE,
     KNOWN_FOR_RULE,
@@ -124,9 +124,12 @@ PERSON_CREDIT_ORDER = ("DIRECTED", "WROTE", "producer", "executive producer", "A
 
 # A person, company or genre exists through its edges: the listings that named it are
 # those asserting its edges (the Assertions of the shows at their other ends hold them,
-# queries/provenance.py), the first PROVENANCE_LIMIT by id, so a hub's page stays small.
+# queries/provenance.py), the first PROVENANCE_LIMIT by id of those behind its edges to
+# its COUNTED_SHOWS newest shows (queries/counted.py), so a hub's page stays small and fast.
 _LISTINGS_BEHIND = (
-    "MATCH (:{label} {{key: $key}})-[r]-(s:Show) "
+    "MATCH (n:{label} {{key: $key}})--(s:Show) "
+    "WITH DISTINCT n, s ORDER BY coalesce(s.year, -1) DESC, s.key LIMIT $shows "
+    "MATCH (n)-[r]-(s) "
     "WITH s, collect(type(r) + '|' + startNode(r).key + '|' + endNode(r).key + "
     "'|' + coalesce(r.role, '')) AS edges "
     "MATCH (a:Assertion {{show: s.key}}) WHERE any(e IN edges WHERE e IN a.edges) "
@@ -186,7 +189,8 @@ def _provenance_through_edges(backend: Backend, label: str, key: str) -> list[di
 
 def _provenance_through_edges_part(label: str, key: str) -> Planned[list[dict]]:
     query = _LISTINGS_BEHIND.format(label=check_label(label))
-    part = Part(query, _PROVENANCE_COLUMNS, {"key": key, "limit": PROVENANCE_LIMIT})
+    params = {"key": key, "limit": PROVENANCE_LIMIT, "shows": COUNTED_SHOWS}
+    part = Part(query, _PROVENANCE_COLUMNS, params)
     return Planned({"listings": part}, lambda found: found["listings"])
 
 
@@ -516,10 +520,10 @@ def _person(
         "prominent": planned_prominent_shows(key, 2 * KNOWN_FOR_SIZE),
         "provenance": _provenance_through_edges_part(Label.PERSON.value, key),
         "decisions": planned_public_decisions(Label.PERSON.value, key),
+        "counted": planned_counted_shows(key),
     }
     if people:
         first["ranking"] = _collaborator_ranking_part(backend, key)
-        first["counted"] = planned_counted_shows(key)
     read = read_planned(backend, first)
     found, listed = read["node"], read["listed"]
     if found is None:
@@ -585,6 +589,7 @@ def _person(
         "known_for": known,
         "known_for_rule": KNOWN_FOR_RULE,
         "provenance": read["provenance"],
+        "provenance_note": read["counted"].listings_note(),
         "decisions": read["decisions"],
     }
     if people:
@@ -676,6 +681,7 @@ def _entity_with_shows(backend: Backend, label: str, key: str, paging: dict) -> 
         "list": listed.to_json(),
         "counts": {"shows": everything},
         "provenance": read["provenance"],
+        "provenance_note": CountedShows(everything).listings_note(),
         "decisions": read["decisions"],
         "detail": itself["detail"],
         "display": displayed(props.get("name"), itself["detail"]),

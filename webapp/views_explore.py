@@ -687,6 +687,7 @@ def entity_page(label: str, key: str) -> dict:
         "entity": entity,
         "sections": sections,
         "provenance": [_source(p) for p in detail.get("provenance", [])],
+        "provenance_note": detail.get("provenance_note"),
         "list": _list_controls(label, detail) if "list" in detail else None,
         "known_for": _known_for(detail),
         "graph_src": graph_src,

@@ -32,6 +32,7 @@ def _show(n: int) -> dict:
         "year": 1900 + n // 2,
         "directors": ["Pat Prolific"],
         "cast": cast,
+        "genres": ["Drama"],
     }
 
 
@@ -62,7 +63,7 @@ def test_a_prolific_persons_collaborators_are_counted_over_their_newest_shows(pr
     everyone = explore.collaborators(prolific, PROLIFIC, limit=None)
     assert _counts(everyone) == counts
     assert counted_shows(prolific, PROLIFIC).note() == (
-        f"Counted over their {COUNTED_SHOWS} newest shows of {SHOWS}."
+        f"Counted over the {COUNTED_SHOWS} newest of {SHOWS} shows."
     )
 
 
@@ -86,7 +87,7 @@ def test_the_person_page_says_what_its_rankings_counted(prolific):
     assert page["counted_shows"] == {"shows": SHOWS, "counted": COUNTED_SHOWS, "partial": True}
     client = make_app(prolific).test_client()
     html = client.get(f"/person/{PROLIFIC}").get_data(as_text=True)
-    note = f"Counted over their {COUNTED_SHOWS} newest shows of {SHOWS}."
+    note = f"Counted over the {COUNTED_SHOWS} newest of {SHOWS} shows."
     assert html.count(note) == 2  # under "Worked with" and "Might work with"
     assert note not in client.get(f"/person/{NEW}").get_data(as_text=True)
     twin = client.get(f"/person/{PROLIFIC}.json").get_json()
@@ -101,3 +102,20 @@ def test_the_queries_defaults_are_the_declared_limits():
         assert questions.get(name).param("shows").default == COUNTED_SHOWS, name
     assert questions.get("related_evidence").param("max_degree").default == explore.HUB_DEGREE
     assert questions.get("related_reranking").param("min_degree").default == explore.HUB_DEGREE + 1
+
+
+def test_the_listings_behind_a_hub_are_those_of_its_newest_shows(prolific):
+    oldest = {f"source:prolific.jsonl#{n}" for n in range(1, OLDEST + 1)}  # first by id otherwise
+    person = explore.person_detail(prolific, PROLIFIC)
+    genre = explore.genre_detail(prolific, "drama")
+    for page in (person, genre):
+        sources = {listing["source"] for listing in page["provenance"]}
+        assert len(sources) == explore.PROVENANCE_LIMIT and not sources & oldest
+        assert page["provenance_note"] == (
+            f"The listings behind the {COUNTED_SHOWS} newest of {SHOWS} shows."
+        )
+    olga = explore.person_detail(prolific, OLD)
+    assert {listing["source"] for listing in olga["provenance"]} == oldest
+    assert olga["provenance_note"] is None
+    html = make_app(prolific).test_client().get("/genre/drama").get_data(as_text=True)
+    assert f"The listings behind the {COUNTED_SHOWS} newest of {SHOWS} shows." in html

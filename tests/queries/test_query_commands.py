@@ -177,7 +177,7 @@ def test_a_prolific_persons_collaborators_say_what_they_counted(cli, tmp_path):
     works = tmp_path / "works.jsonl"
     works.write_text("".join(json.dumps(r) + "\n" for r in prolific_listings()), encoding="utf-8")
     assert cli("load", str(works)).exit_code == 0
-    note = f"note: Counted over their {COUNTED_SHOWS} newest shows of {SHOWS}."
+    note = f"note: Counted over the {COUNTED_SHOWS} newest of {SHOWS} shows."
     for command in ("collaborators", "suggest"):
         result = cli(command, "Pat Prolific", "--json")
         assert result.exit_code == 0 and note in result.stderr
