@@ -51,7 +51,7 @@ from screengraph.graph.errors import (
     ReadOnlyViolation,
 )
 from screengraph.graph.falkor_bulk import BulkSender, SendAhead
-from screengraph.graph.falkor_indexes import wait_for_indexes
+from screengraph.graph.falkor_indexes import settle, wait_for_indexes
 from screengraph.graph.falkor_params import with_parameters
 from screengraph.graph.falkor_sandbox import AdhocSandbox, memory_limit
 from screengraph.graph.schema import (
@@ -74,8 +74,9 @@ _TIMEOUT_MAX_MS = 3_600_000
 _COMPACT_INTEGER = ResultSetScalarTypes.VALUE_INTEGER.value
 # The counter each write bumps (`generation`), per graph.
 GENERATION_KEY = "screengraph:generation:{graph}"
-# How long the first use of a restarted server waits for its indexes to be rebuilt
-# (measured: 3 s for an index over 300k people; far less than this bound).
+# How long the first use of a restarted server waits for its indexes to be rebuilt and
+# its relationship matrices finished (measured: 3 s for an index over 300k people; at
+# 12.5 million credits about 55 s for the indexes and 5 s for the matrices).
 _INDEX_WAIT_MS = 300_000
 # The analyst's query being run in this context: its limit (ms) and its deadline, which
 # its plan (the vetting) and its run on the sandbox share.
@@ -144,17 +145,23 @@ class FalkorBackend(Backend):
             # ("empty key"); a no-op write creates it empty.
             if not db.connection.exists(self.graph_name):
                 graph.query("RETURN 1")
-            elif not wait_for_indexes(graph, _INDEX_WAIT_MS):
-                raise BackendUnavailable(
-                    f"The embedded FalkorDB server in {self.server.data_dir} is still building "
-                    f"the indexes of graph {self.graph_name!r} after {_INDEX_WAIT_MS // 1000} s. "
-                    f"Try again later; see {self.server.log_path}."
-                )
+            else:
+                self._wait_until_ready(graph)
             # One handle per client, so that its copy of the graph's schema (the names of
             # label, type and property ids in compact replies) lasts between queries.
             self._handle = graph
             self._db = db
         return self._handle
+
+    def _wait_until_ready(self, graph) -> None:
+        """Indexes built and relationship matrices finished (graph/falkor_indexes.py)."""
+        if not wait_for_indexes(graph, _INDEX_WAIT_MS):
+            raise BackendUnavailable(
+                f"The embedded FalkorDB server in {self.server.data_dir} is still building "
+                f"the indexes of graph {self.graph_name!r} after {_INDEX_WAIT_MS // 1000} s. "
+                f"Try again later; see {self.server.log_path}."
+            )
+        settle(graph, _INDEX_WAIT_MS)
 
     def _ro_query(self, graph, query: str, timeout_ms: int) -> QueryResult:
         """A read in compact form, sent with the schema version the handle knows: the server
@@ -587,6 +594,9 @@ class FalkorBackend(Backend):
                 client.connection.close()
             self._bump_generation()
             self.ensure_schema()
+            # The graph's readers (a web app connected before the load) do not connect
+            # again: the load ends once its indexes and matrices are ready for them.
+            self._wait_until_ready(self._graph())
 
     def drop_graph(self) -> None:
         """Delete the whole graph, indexes included (tests use throwaway graphs)."""

@@ -248,6 +248,28 @@ def test_after_a_restart_the_first_query_waits_until_indexes_are_rebuilt(tmp_pat
         backend.close()
 
 
+def test_after_a_restart_the_first_walk_of_a_relationship_answers_within_its_limit(tmp_path):
+    """FalkorDB finishes a graph's relationship matrices, once read from disk, on the first
+    query that walks one: 0.3 s here (10^6 edges), seconds at 10^7 credits, where every
+    one-off command after the server's start timed out. Connecting now does it first."""
+    backend = FalkorBackend(tmp_path, "walk")
+    try:
+        backend.run_write("UNWIND range(1, 1000) AS i CREATE (:Person {key: 'p' + toString(i)})")
+        backend.run_write("UNWIND range(1, 1000) AS i CREATE (:Show {key: 's' + toString(i)})")
+        backend.ensure_schema()
+        backend.run_write(
+            "MATCH (p:Person), (s:Show) CREATE (p)-[:ACTED_IN]->(s)", timeout_ms=120_000
+        )
+    finally:
+        backend.close()
+    backend = FalkorBackend(tmp_path, "walk")
+    try:
+        walk = "MATCH (:Person {key: 'p7'})-[r]->(:Show) RETURN count(r)"
+        assert backend.run_read(walk, timeout_ms=100).value() == 1000
+    finally:
+        backend.close()
+
+
 def test_the_server_reads_local_files_only_from_its_private_import_folder(tmp_path):
     """Defence under the ad-hoc policy: even a query of ours cannot read /etc through LOAD CSV."""
     from screengraph.graph.embedded_server import import_folder_for
