@@ -29,7 +29,7 @@ from falkordb import Path as FalkorPath
 from falkordb.exceptions import SchemaVersionMismatchException
 from falkordb.query_result import QueryResult, ResultSetScalarTypes
 
-from screengraph.graph import falkor_key_pages, shortest_paths
+from screengraph.graph import falkor_key_pages
 from screengraph.graph.adhoc_policy import AdhocPlan
 from screengraph.graph.backend import (
     Backend,
@@ -436,6 +436,10 @@ class FalkorBackend(Backend):
         timeout_ms: int,
         limit: int = 1,
     ) -> list[FoundPath] | str:
+        # Imported here: paths need numpy (graph/adjacency.py), 0.17 s of every one-off
+        # command that asks for none.
+        from screengraph.graph import shortest_paths
+
         return shortest_paths.embedded_shortest(
             self, source, target, rel_types, max_hops, timeout_ms, limit
         )

@@ -42,7 +42,6 @@ from neo4j.exceptions import (
 )
 from neo4j.graph import Node, Path, Relationship
 
-from screengraph.graph import shortest_paths
 from screengraph.graph.adhoc_deadline import Slots, within_deadline
 from screengraph.graph.adhoc_policy import AdhocPlan
 from screengraph.graph.backend import (
@@ -467,6 +466,10 @@ class Neo4jBackend(Backend):
         timeout_ms: int,
         limit: int = 1,
     ) -> list[FoundPath] | str:
+        # Imported here: paths need numpy (graph/adjacency.py), 0.17 s of every one-off
+        # command that asks for none.
+        from screengraph.graph import shortest_paths
+
         return shortest_paths.native_shortest(
             self, source, target, rel_types, max_hops, timeout_ms, limit
         )
