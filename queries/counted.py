@@ -8,9 +8,8 @@ Counting a hub's whole neighbourhood grew with the hub and had no bound: at 10^6
 one person's 5,821 shows had 93,375 people on them, ranked in 1.9 s on the embedded store
 (0.07 s over their 200 newest), and a genre's 14,298 shows' listings took 0.32 s (0.02 s);
 at 10^7, 33 of 40 requests for the collaborators of the 20 most credited people ran past
-the 2 s limit. So the cost
-follows COUNTED_SHOWS, and whatever shows such a count says that it counted fewer shows
-than the entity has (`CountedShows.note`, `listings_note`).
+the 2 s limit. So the cost follows COUNTED_SHOWS, and whatever shows such a count says
+that it counted fewer shows than the entity has (`CountedShows.note`, `listings_note`).
 
 Every query that counts a person's shows orders them the same way, newest first (a show
 without a year last), then by key, and takes `$shows` of them.
