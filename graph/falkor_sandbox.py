@@ -22,6 +22,13 @@ It is owned like the store's server: the first process that runs an ad-hoc query
 app, or a one-off `screengraph cypher`) starts it from a keeper thread, so it dies with
 that process (PR_SET_PDEATHSIG); other processes attach to it and take it over when its
 owner goes. Any process can kill it from its watchdog: the owner's keeper brings it back.
+
+Its copy takes as much memory as the store's server: at 12.5 million credits 11.2 GB beside
+the store's 11.4 GB, leaving 1.2 GB of a 24 GB machine. A store a little larger would have
+had the kernel kill one of the two, perhaps the store's server, on an analyst's first query.
+So the sandbox is started only when the machine has room for the copy and HEADROOM_BYTES
+more (`room_for_a_copy`); otherwise ad-hoc queries are refused, saying why, and the pages
+and the catalogue's questions go on.
 """
 
 from __future__ import annotations
@@ -61,6 +68,9 @@ def memory_limit(megabytes: int) -> str:
 # included; the copy takes as much memory as the store: 779 MB beside its 787 MB).
 SYNC_WAIT_S = 120.0
 _WATCH_EVERY_S = 0.02
+# What must stay free beside the sandbox's copy of the store: the web app, a load, the
+# kernel's cache of the store's files.
+HEADROOM_BYTES = 1024**3
 _NICENESS = 10
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -71,6 +81,31 @@ def _rss_bytes(pid: int) -> int:
             return int(statm.read().split()[1]) * _PAGE
     except (FileNotFoundError, ProcessLookupError):
         return 0
+
+
+def _available_bytes() -> int:
+    """MemAvailable: what the kernel can give without swapping or killing anything."""
+    with open("/proc/meminfo", encoding="ascii") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def room_for_a_copy(primary: EmbeddedServer) -> None:
+    """Refuse to start the sandbox when the machine cannot hold a second copy of the
+    store's server (its resident memory) and HEADROOM_BYTES beside it."""
+    pid = primary.pid
+    needed = (_rss_bytes(pid) if pid else 0) + HEADROOM_BYTES
+    available = _available_bytes()
+    if needed > available:
+        raise BackendUnavailable(
+            "Ad-hoc queries on the embedded store run on a copy of it in memory, which "
+            f"needs {needed / 1024**3:.1f} GB (the store's server and a margin) and this "
+            f"machine has {available / 1024**3:.1f} GB available, so they are off for now. "
+            "Pages and the catalogue's questions still answer. Free memory, or serve "
+            "analysts from Neo4j at this size (SCREENGRAPH_BACKEND=neo4j; docs/scaling.md)."
+        )
 
 
 def _complete_bulk(reply: bytes) -> bool:
@@ -460,6 +495,8 @@ class _Start:
     def run(self, server: SandboxServer) -> None:
         try:
             server.primary.ensure_running()
+            if not server._alive():  # one running already is in what the kernel counts
+                room_for_a_copy(server.primary)
             server.ensure_running()
         except BaseException as exc:  # handed to the queries waiting for this start
             self.error = exc

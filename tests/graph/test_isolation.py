@@ -428,3 +428,26 @@ def test_a_query_arriving_while_the_sandbox_restarts_answers_within_its_limit(em
         except BackendUnavailable:
             time.sleep(0.25)
     assert answered == 7
+
+
+def test_no_sandbox_is_started_where_a_second_copy_of_the_store_would_not_fit(
+    tmp_path, monkeypatch
+):
+    """At 12.5 million credits the sandbox's copy left 1.2 GB of 24: a little more and the
+    kernel kills a server. Here the margin asked for is more than any machine has."""
+    from screengraph.graph import falkor_sandbox
+
+    monkeypatch.setattr(falkor_sandbox, "HEADROOM_BYTES", 1024**5)
+    backend = FalkorBackend(tmp_path / "store", "g")
+    try:
+        backend.run_write("CREATE (:Show {key: 'kept'})")
+        with pytest.raises(BackendUnavailable) as refused:
+            backend.run_adhoc("MATCH (s:Show) RETURN count(s)")
+        assert "needs" in str(refused.value) and "GB available" in str(refused.value)
+        assert "SCREENGRAPH_BACKEND=neo4j" in str(refused.value)
+        sandbox = backend._sandbox
+        assert sandbox is not None and not sandbox.server._alive()  # never started
+        # The store's server still answers pages and the catalogue's questions.
+        assert backend.run_read("MATCH (s:Show) RETURN s.key").value() == "kept"
+    finally:
+        backend.close()
