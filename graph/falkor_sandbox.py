@@ -40,7 +40,6 @@ import threading
 import time
 from typing import Any
 
-import psutil
 import redis.exceptions
 from falkordb import FalkorDB
 from redis.backoff import NoBackoff
@@ -84,13 +83,21 @@ def _rss_bytes(pid: int) -> int:
         return 0
 
 
+def _available_bytes() -> int:
+    """MemAvailable: what the kernel can give without swapping or killing anything."""
+    with open("/proc/meminfo", encoding="ascii") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def room_for_a_copy(primary: EmbeddedServer) -> None:
     """Refuse to start the sandbox when the machine cannot hold a second copy of the
     store's server (its resident memory) and HEADROOM_BYTES beside it."""
     pid = primary.pid
     needed = (_rss_bytes(pid) if pid else 0) + HEADROOM_BYTES
-    # What the kernel can give without swapping or killing anything (MemAvailable).
-    available = psutil.virtual_memory().available
+    available = _available_bytes()
     if needed > available:
         raise BackendUnavailable(
             "Ad-hoc queries on the embedded store run on a copy of it in memory, which "
