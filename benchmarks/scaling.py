@@ -465,12 +465,12 @@ def query_latency(
 # -- one-off commands -------------------------------------------------------------------
 
 
-def cli_env(name: str, store: Path) -> dict[str, str]:
+def cli_env(name: str, store: Path, graph: str = GRAPH) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         PYTHONPATH=os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p),
         SCREENGRAPH_BACKEND=name,
-        SCREENGRAPH_GRAPH=GRAPH,
+        SCREENGRAPH_GRAPH=graph,
         SCREENGRAPH_DATA_DIR=str(store),
         SCREENGRAPH_EMBEDDED_IDLE_S="300",
     )
@@ -498,8 +498,8 @@ def cli_once(args: list[str], env: dict[str, str], limit: float | None = 1800) -
     return seconds
 
 
-def cli_times(name: str, store: Path, show: str, clock: Clock) -> dict:
-    env = cli_env(name, store)
+def cli_times(name: str, store: Path, show: str, clock: Clock, graph: str = GRAPH) -> dict:
+    env = cli_env(name, store, graph)
     command = ["related", f"Show:{show}"]
     compile_package()  # as installed: not compiling the package again in every command
     if name == "embedded":
