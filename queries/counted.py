@@ -11,8 +11,8 @@ at 10^7, 33 of 40 requests for the collaborators of the 20 most credited people 
 the 2 s limit. So the cost follows COUNTED_SHOWS, and whatever shows such a count says
 that it counted fewer shows than the entity has (`CountedShows.note`, `listings_note`).
 
-Every query that counts a person's shows orders them the same way, newest first (a show
-without a year last), then by key, and takes `$shows` of them.
+Every query that counts an entity's shows orders them the same way, newest first (a show
+without a year last), then by key, and takes `$shows` of them (NEWEST_SHOWS).
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ from screengraph.graph.backend import Backend
 from screengraph.queries.together import Part, Planned
 
 COUNTED_SHOWS = 200
+# Which shows those are, after `WITH DISTINCT ..., s`: every query that counts them says this
+# (the catalogue's .cypher files too, held to it by tests/queries/test_counted_shows.py).
+NEWEST_SHOWS = "ORDER BY coalesce(s.year, -1) DESC, s.key LIMIT $shows"
 
 _SHOWS_OF_PERSON = "MATCH (:Person {key: $key})-->(s:Show) RETURN count(DISTINCT s) AS shows"
 

@@ -35,7 +35,12 @@ from screengraph.graph.backend import Backend
 from screengraph.graph.identifiers import try_identifier
 from screengraph.graph.schema import CREDIT_TYPES, RELATIONSHIPS, Label, RelType
 from screengraph.queries.catalogue import Param, catalogue, question
-from screengraph.queries.counted import COUNTED_SHOWS, CountedShows, planned_counted_shows
+from screengraph.queries.counted import (
+    COUNTED_SHOWS,
+    NEWEST_SHOWS,
+    CountedShows,
+    planned_counted_shows,
+)
 from screengraph.queries.lists import (
     CREDITS_PAGE,
     KNOWN_FOR_RULE,
@@ -128,7 +133,7 @@ PERSON_CREDIT_ORDER = ("DIRECTED", "WROTE", "producer", "executive producer", "A
 # its COUNTED_SHOWS newest shows (queries/counted.py), so a hub's page stays small and fast.
 _LISTINGS_BEHIND = (
     "MATCH (n:{label} {{key: $key}})--(s:Show) "
-    "WITH DISTINCT n, s ORDER BY coalesce(s.year, -1) DESC, s.key LIMIT $shows "
+    f"WITH DISTINCT n, s {NEWEST_SHOWS} "
     "MATCH (n)-[r]-(s) "
     "WITH s, collect(type(r) + '|' + startNode(r).key + '|' + endNode(r).key + "
     "'|' + coalesce(r.role, '')) AS edges "

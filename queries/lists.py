@@ -25,7 +25,7 @@ from screengraph.graph.backend import Backend
 from screengraph.graph.keys import normalize_name
 from screengraph.graph.schema import Label, RelType
 from screengraph.queries.catalogue import Param, question
-from screengraph.queries.counted import COUNTED_SHOWS
+from screengraph.queries.counted import COUNTED_SHOWS, NEWEST_SHOWS
 from screengraph.queries.errors import QueryParameterError
 from screengraph.queries.keyset import Column, beyond, cursor, order_by, position, position_of
 from screengraph.queries.paging import paging_params
@@ -458,7 +458,7 @@ _KNOWN_FOR = (
     # The newest shows first, then the person's part on those only: grouping every
     # credit of a hub's by show first took 2.5 times as long (6,373 credits, 10^6 store).
     "MATCH (p:Person {key: $key})-->(s:Show) "
-    "WITH DISTINCT p, s ORDER BY coalesce(s.year, -1) DESC, s.key LIMIT $shows "
+    f"WITH DISTINCT p, s {NEWEST_SHOWS} "
     "MATCH (p)-[r]->(s) WITH s, max(CASE type(r) "
     + " ".join(f"WHEN '{t}' THEN {rank}" for t, rank in ROLE_RANKS.items())
     + " ELSE 1 END) AS part "

@@ -9,7 +9,7 @@ import pytest
 
 from screengraph.queries import explore
 from screengraph.queries.catalogue import catalogue
-from screengraph.queries.counted import COUNTED_SHOWS, counted_shows
+from screengraph.queries.counted import COUNTED_SHOWS, NEWEST_SHOWS, counted_shows
 from screengraph.queries.lists import prominent_shows
 from tests.queries.conftest import load_records
 from tests.webapp.conftest import make_app
@@ -119,3 +119,8 @@ def test_the_listings_behind_a_hub_are_those_of_its_newest_shows(prolific):
     assert olga["provenance_note"] is None
     html = make_app(prolific).test_client().get("/genre/drama").get_data(as_text=True)
     assert f"The listings behind the {COUNTED_SHOWS} newest of {SHOWS} shows." in html
+
+
+def test_every_query_that_counts_a_hubs_shows_picks_the_same_ones():
+    for name in ("collaborators", "collaborator_ranking", "shared_credits"):
+        assert all(NEWEST_SHOWS in text for text in catalogue().get(name).cypher.values()), name
