@@ -27,7 +27,7 @@ import redis.exceptions
 from falkordb import Edge, FalkorDB, Node
 from falkordb import Path as FalkorPath
 from falkordb.exceptions import SchemaVersionMismatchException
-from falkordb.query_result import QueryResult, ResultSetScalarTypes
+from falkordb.query_result import QueryResult, ResultSetScalarTypes, parse_scalar
 
 from screengraph.graph import falkor_key_pages
 from screengraph.graph.adhoc_policy import AdhocPlan
@@ -51,6 +51,7 @@ from screengraph.graph.errors import (
     ReadOnlyViolation,
 )
 from screengraph.graph.falkor_bulk import BulkSender, SendAhead
+from screengraph.graph.falkor_compact import CompactRead
 from screengraph.graph.falkor_indexes import settle, wait_for_indexes
 from screengraph.graph.falkor_params import with_parameters
 from screengraph.graph.falkor_sandbox import AdhocSandbox, memory_limit
@@ -163,7 +164,7 @@ class FalkorBackend(Backend):
             )
         settle(graph, _INDEX_WAIT_MS)
 
-    def _ro_query(self, graph, query: str, timeout_ms: int) -> QueryResult:
+    def _ro_query(self, graph, query: str, timeout_ms: int, cap: int) -> CompactRead:
         """A read in compact form, sent with the schema version the handle knows: the server
         answers "version mismatch" (and its version) when labels, types or properties were
         added or the graph made again since, and the handle then reads the schema anew.
@@ -186,7 +187,7 @@ class FalkorBackend(Backend):
                 graph.schema.version,
             )
             try:
-                return QueryResult(graph, reply)
+                return CompactRead(graph, reply, _general_value, cap)
             except SchemaVersionMismatchException as exc:
                 if attempt == SCHEMA_TRIES:
                     raise QueryError(
@@ -263,8 +264,12 @@ class FalkorBackend(Backend):
         cap = self.max_rows if max_rows is None else max_rows
         self._last_timeout_ms = timeout_ms
         query = with_parameters(cypher, params)
-        result = self._call(lambda g: self._ro_query(g, query, timeout_ms))
-        return self._results(result, cap)
+        read = self._call(lambda g: self._ro_query(g, query, timeout_ms, cap))
+        rows = read.rows
+        truncated = bool(cap) and len(rows) > cap
+        return Results(
+            read.columns, rows[:cap] if truncated else rows, truncated, write_stats(read.stats)
+        )
 
     def keyed_pages(
         self, label: str, returns: str, page_size: int, *, timeout_ms: int | None = None
@@ -695,6 +700,11 @@ class FalkorBackend(Backend):
         except redis.exceptions.ResponseError as exc:
             raise self._translate(exc) from exc
         return falkor_plan(reply, cypher, "the embedded store (FalkorDB)")
+
+
+def _general_value(cell: list, graph: Any) -> Any:
+    """A value of a compact reply through the client's parser, then converted."""
+    return _convert(parse_scalar(cell, graph))
 
 
 def _convert(value: Any) -> Any:

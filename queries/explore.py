@@ -995,21 +995,25 @@ def _most_shared_first(person: dict) -> tuple:
     return -person["count"], person["name"] or "", person["key"]
 
 
-def collaborator_ranking(backend: Backend, key: str) -> list[dict]:
+def collaborator_ranking(backend: Backend, key: str, limit: int | None = None) -> list[dict]:
     """Everyone who worked with a person on the shows their rankings count (all of them,
     but a prolific person's COUNTED_SHOWS newest: queries/counted.py), as {key, name,
     credit_count, count (shows shared)}, most shared first, then name and key: what a page
-    needs of all of them."""
-    return _collaborator_ranking_part(backend, key).run(backend)
+    needs of all of them (or the first `limit`)."""
+    return _collaborator_ranking_part(backend, key, limit).run(backend)
 
 
-def _collaborator_ranking_part(backend: Backend, key: str) -> Planned[list[dict]]:
+def _collaborator_ranking_part(
+    backend: Backend, key: str, limit: int | None = None
+) -> Planned[list[dict]]:
     def finish(found: dict[str, list[dict]]) -> list[dict]:
         ranked = _unpacked(found["ranking"], ("key", "name", "credit_count", "count"))
         ranked.sort(key=_most_shared_first)
         return ranked
 
-    ranking = _asked(backend, "collaborator_ranking", ("rows",), key=key, shows=COUNTED_SHOWS)
+    ranking = _asked(
+        backend, "collaborator_ranking", ("rows",), key=key, shows=COUNTED_SHOWS, limit=limit or 0
+    )
     return Planned({"ranking": ranking}, finish)
 
 
@@ -1031,7 +1035,7 @@ def collaborators(
     if limit is None:
         evidence = _run(backend, "collaborators", key=key, shows=COUNTED_SHOWS)
         return distinguish(backend, _collaborators_of(evidence, limit), Label.PERSON.value)
-    chosen = (ranking if ranking is not None else collaborator_ranking(backend, key))[:limit]
+    chosen = (ranking if ranking is not None else collaborator_ranking(backend, key, limit))[:limit]
     named = [{"key": p["key"], "name": p["name"]} for p in chosen]
     read = read_planned(
         backend,

@@ -44,16 +44,19 @@ def _projection(var: str) -> str:
 
 
 def _namesakes_query(label: str) -> str:
-    """Each entity of $keys with its namesakes (at most $cap by name key, and the one whose
-    key is its name key): both lookups are indexed."""
+    """Each entity of $keys that has namesakes, with them (at most $cap by name key, and
+    the one whose key is its name key): both lookups are indexed. An entity without
+    namesakes (most of them) gets no record: projecting every entity and sending it back
+    cost two thirds of the query (4.1 ms against 1.6 for fifty people, 10^6 credits)."""
     return (
         f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
         "WITH n, coalesce(n.name_key, n.key) AS nk "
-        f"OPTIONAL MATCH (o:{label} {{name_key: nk}}) "
-        f"WITH n, nk, collect({_projection('o')})[0..$cap] AS by_name_key "
-        f"OPTIONAL MATCH (b:{label} {{key: nk}}) "
-        f"WITH n, by_name_key, collect({_projection('b')}) AS by_key "
-        f"RETURN {_projection('n')} AS node, by_name_key + by_key AS namesakes"
+        f"OPTIONAL MATCH (o:{label} {{name_key: nk}}) WHERE o <> n "
+        "WITH n, nk, collect(o)[0..$cap] AS by_name_key "
+        f"OPTIONAL MATCH (b:{label} {{key: nk}}) WHERE b <> n "
+        "WITH n, by_name_key, collect(b) AS by_key "
+        "WITH n, by_name_key + by_key AS others WHERE size(others) > 0 "
+        f"RETURN {_projection('n')} AS node, [x IN others | {_projection('x')}] AS namesakes"
     )
 
 
