@@ -1,7 +1,8 @@
 """The scaling benchmark's query and command steps on an embedded store loaded already.
 
-    python -m benchmarks.on_store STORE [--steps queries cli] [--graph screengraph]
-        [--sample 200] [--requests 200] [--path-requests 50] [--seed 7] [--json FILE]
+    python -m benchmarks.on_store STORE --credits 1e7 [--steps queries cli]
+        [--graph screengraph] [--sample 200] [--requests 200] [--path-requests 50]
+        [--seed 7] [--json FILE]
 
 benchmarks/scaling.py loads a store of its own before it measures it (25 minutes for 10^7
 credits on the embedded store). These are its steps on a store you loaded yourself
@@ -14,7 +15,11 @@ again without loading again:
 - `cli`: `screengraph stop`, then `screengraph related` cold, then five times warm, and
   the floor, `screengraph --version` (`scaling.cli_times`), about a show of the sample.
 
-The store's server is stopped at the end.
+The report is a scaling report of one run, marked `on_store`: given after the scaling
+report of the run that loaded that size (`--credits`, its nominal size), to
+`python -m benchmarks.scaling_report`, it replaces that run's query and command figures
+and keeps its load's (scaling_report.MEASURED_ON_STORE). The store's server is stopped
+at the end.
 """
 
 from __future__ import annotations
@@ -22,20 +27,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.bulk import open_backend
 from benchmarks.scaling import (
+    TARGETS,
     Clock,
-    PeakMemory,
     cli_times,
-    database_pids,
     machine,
-    query_latency,
+    measure_queries,
     sample,
-    sample_sizes,
     stop_embedded,
 )
 
@@ -45,6 +47,12 @@ STEPS = ("queries", "cli")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("store", type=Path, help="The store's folder (SCREENGRAPH_DATA_DIR).")
+    parser.add_argument(
+        "--credits",
+        type=float,
+        required=True,
+        help="The nominal size of the store (its row in the scaling table), e.g. 1e7.",
+    )
     parser.add_argument("--steps", nargs="+", choices=STEPS, default=list(STEPS))
     parser.add_argument("--graph", default="screengraph", help="The graph's name.")
     parser.add_argument("--sample", type=int, default=200, help="Entities sampled.")
@@ -53,41 +61,28 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="Also write the figures here.")
     args = parser.parse_args()
-    report: dict = {
+    run: dict = {"backend": "embedded", "credits_nominal": int(args.credits), "on_store": True}
+    report = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
         "command": " ".join(sys.argv),
         "store": str(args.store),
+        "targets": TARGETS,
+        "runs": [run],
     }
     clock = Clock(None)
     try:
-        with PeakMemory(database_pids("embedded", args.store)) as database:
-            backend = open_backend("embedded", args.store, args.graph)
-            try:
-                started = time.perf_counter()
-                backend.run_read("MATCH (s:Show) RETURN count(s)", timeout_ms=600_000)
-                report["open_seconds"] = time.perf_counter() - started
+        if "queries" in args.steps:
+            keys = measure_queries("embedded", args.store, args.graph, args, clock, run)
+        else:
+            with open_backend("embedded", args.store, args.graph) as backend:
                 keys = sample(backend, args.sample, args.seed)
-                report["sample"] = sample_sizes(keys)
-                if "queries" in args.steps:
-                    report["queries"] = {}
-                    query_latency(
-                        backend,
-                        keys,
-                        args.requests,
-                        args.path_requests,
-                        args.seed,
-                        clock,
-                        report["queries"],
-                    )
-            finally:
-                backend.close()
-        report["queries_database_peak_mb"] = database.peak_mb
         if "cli" in args.steps:
             show = keys["ordinary"]["shows"][-1]
-            report["cli"] = cli_times("embedded", args.store, show, clock, args.graph)
+            run["cli"] = cli_times("embedded", args.store, show, clock, args.graph)
     finally:
         stop_embedded(args.store)
+    report["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     print(json.dumps(report, indent=2))
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

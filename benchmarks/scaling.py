@@ -559,27 +559,7 @@ def run_one(
                 flush=True,
             )
         result["store_mb"] = store_bytes(name, store) / 1e6
-        with PeakMemory(database_pids(name, store)) as database:
-            backend = open_backend(name, store, GRAPH)
-            try:
-                started = time.perf_counter()
-                backend.run_read("MATCH (s:Show) RETURN count(s)", timeout_ms=600_000)
-                result["open_seconds"] = time.perf_counter() - started
-                keys = sample(backend, args.sample, args.seed)
-                result["sample"] = sample_sizes(keys)
-                result["queries"] = {}  # filled as each question is measured
-                query_latency(
-                    backend,
-                    keys,
-                    args.requests,
-                    args.path_requests,
-                    args.seed,
-                    clock,
-                    result["queries"],
-                )
-            finally:
-                backend.close()
-        result["queries_database_peak_mb"] = database.peak_mb
+        keys = measure_queries(name, store, GRAPH, args, clock, result)
         result["cli"] = cli_times(name, store, keys["ordinary"]["shows"][-1], clock)
         print(
             f"  cli cold {result['cli']['cold_seconds']:.2f} s, warm "
@@ -597,6 +577,34 @@ def run_one(
             stop_embedded(store)
             shutil.rmtree(store, ignore_errors=True)
     return result
+
+
+def measure_queries(name: str, store: Path, graph: str, args, clock: Clock, result: dict) -> dict:
+    """Open the store (`open_seconds`: its server started and the graph read), draw the
+    sample (`args.sample`, `args.seed`) and time the questions on it (`args.requests`,
+    `args.path_requests`), with the database's peak memory meanwhile; returns the sample."""
+    with PeakMemory(database_pids(name, store)) as database:
+        backend = open_backend(name, store, graph)
+        try:
+            started = time.perf_counter()
+            backend.run_read("MATCH (s:Show) RETURN count(s)", timeout_ms=600_000)
+            result["open_seconds"] = time.perf_counter() - started
+            keys = sample(backend, args.sample, args.seed)
+            result["sample"] = sample_sizes(keys)
+            result["queries"] = {}  # filled as each question is measured
+            query_latency(
+                backend,
+                keys,
+                args.requests,
+                args.path_requests,
+                args.seed,
+                clock,
+                result["queries"],
+            )
+        finally:
+            backend.close()
+    result["queries_database_peak_mb"] = database.peak_mb
+    return keys
 
 
 def loaded_credits(name: str, store: Path) -> int:

@@ -20,12 +20,33 @@ QUESTIONS = ("search", "related content", "collaborators", "path")
 HUBS = "; hubs p50 / max"
 
 
+# What a run measured on a store loaded already (benchmarks/on_store.py) replaces of the
+# run that loaded it; the load's own figures stay.
+MEASURED_ON_STORE = (
+    "open_seconds",
+    "sample",
+    "queries",
+    "queries_database_peak_mb",
+    "cli",
+    "on_store",
+)
+
+
 def merged(reports: list[dict]) -> dict:
     """One report from several: the runs of all (of a backend and size measured more than
-    once, the run of the report given last), the first one's settings and targets."""
+    once, the run of the report given last; a run measured on a loaded store, `on_store`,
+    replaces only its figures, MEASURED_ON_STORE, of the run before it), the first one's
+    settings and targets."""
     if not reports:
         raise ValueError("no results given")
-    latest = {(run["backend"], run["credits_nominal"]): run for r in reports for run in r["runs"]}
+    latest: dict[tuple, dict] = {}
+    for run in (run for r in reports for run in r["runs"]):
+        slot = (run["backend"], run["credits_nominal"])
+        if run.get("on_store"):
+            earlier = {k: v for k, v in latest.get(slot, {}).items() if k not in MEASURED_ON_STORE}
+            run = {**earlier, **{k: v for k, v in run.items() if k in MEASURED_ON_STORE}}
+            run.update(backend=slot[0], credits_nominal=slot[1])
+        latest[slot] = run
     report = {**reports[0], "runs": list(latest.values())}
     report["parts"] = [part for r in reports for part in _parts(r)]
     return report

@@ -138,6 +138,29 @@ def test_a_size_measured_again_replaces_the_earlier_run_of_it():
     assert again in runs and report["runs"][0] not in runs
 
 
+def test_figures_measured_on_a_loaded_store_replace_only_those_of_the_run_that_loaded_it():
+    report = _report()
+    on_store = {
+        "backend": "embedded",
+        "credits_nominal": 100_000,
+        "on_store": True,
+        "queries": {"related content": _latency(1.5, 4.5)},
+        "queries_database_peak_mb": 1234.0,
+        "cli": {"cold_seconds": 9.0, "warm_seconds": 0.2},
+        "store_mb": 1.0,  # not a figure of the queries: the load's stays
+    }
+    runs = merged([report, dict(report, runs=[on_store])])["runs"]
+    [run] = [r for r in runs if r["backend"] == "embedded"]
+    assert run["queries"] == on_store["queries"] and run["cli"] == on_store["cli"]
+    assert run["bulk"] == report["runs"][0]["bulk"]
+    assert run["incremental"] == report["runs"][0]["incremental"]
+    assert run["store_mb"] == report["runs"][0]["store_mb"]
+    row = next(
+        line for line in table({**report, "runs": runs}).splitlines() if "| embedded" in line
+    )
+    assert "1.5 / 4.5" in row and "12.0 s (8,333/s)" in row and "1,234" in row
+
+
 def test_the_incremental_rate_of_the_largest_earlier_size_predicts_the_next(tmp_path):
     report = _report()
     report["runs"].append(_run("embedded", 1_000_000, {"run": True, "credits_per_s": 6000.0}))
