@@ -107,18 +107,19 @@ class Adjacency:
     def relationships(self) -> int:
         return len(self.neighbours) // 2
 
-    def shortest_layers(
-        self, source: int, target: int, max_hops: int, deadline: float | None = None
-    ) -> dict[int, list[int]] | None:
-        """Every shortest path within max_hops, as each node id's next ids toward
-        `target` (graph/shortest_paths.py walks them in order), or None.
+    def first_paths(
+        self, source: int, target: int, max_hops: int, limit: int, deadline: float | None = None
+    ) -> list[list[int]] | None:
+        """The first `limit` shortest paths within max_hops (node ids), in the order of
+        their entities' ranks in turn, or None.
 
-        Bidirectional breadth-first search, expanding whole levels of the side
-        whose frontier has fewer relationships. Raises TimeoutError past `deadline`
+        Bidirectional breadth-first search, expanding whole levels of the side whose
+        frontier has fewer relationships, then a depth-first walk from `source` taking the
+        next entities in rank order (`_ShortestWalk`). Raises TimeoutError past `deadline`
         (a time.monotonic() value).
         """
         if source == target:
-            return {source: []}
+            return [[source]]
         if max(source, target) >= self.size:
             return None  # an entity with no relationships of these types
         forward, backward = _Side(source, self.size), _Side(target, self.size)
@@ -129,46 +130,20 @@ class Adjacency:
             and backward.frontier.size
             and forward.level + backward.level < max_hops
         ):
-            if deadline is not None and time.monotonic() > deadline:
-                raise TimeoutError("connection search ran past its time limit")
+            _check(deadline)
             side, other = (
                 (forward, backward) if forward.cost <= backward.cost else (backward, forward)
             )
             reached = self._expand(side)
             meets = reached[other.depth[reached] >= 0]
             if meets.size:
-                # Levels are expanded whole: the nodes met at the least depth from the
-                # other end are those every shortest path passes at this level.
-                middle = meets[other.depth[meets] == other.depth[meets].min()]
-                return onward_layers(
-                    [int(n) for n in middle],
-                    self._parents(forward, middle),
-                    self._parents(backward, middle),
-                )
+                length = side.level + int(other.depth[meets].min())
+                walk = _ShortestWalk(self, forward, backward, length, deadline)
+                return walk.first(source, limit)
         return None
 
-    def _parents(self, side: _Side, middle: np.ndarray) -> dict[int, list[int]]:
-        """Each node on a shortest path from the side's start to `middle`, with its
-        neighbours one level nearer that start."""
-        parents: dict[int, list[int]] = {}
-        layer = np.unique(middle)
-        while layer.size:
-            starts = self.offsets[layer]
-            counts = self.offsets[layer + 1] - starts
-            total = int(counts.sum())
-            first = np.cumsum(counts) - counts
-            neighbours = self.neighbours[np.repeat(starts - first, counts) + np.arange(total)]
-            children = np.repeat(layer, counts)
-            # A start (depth 0) has no parents: unreached nodes have depth -1 too.
-            nearer = (side.depth[children] > 0) & (
-                side.depth[neighbours] == side.depth[children] - 1
-            )
-            for child, parent in zip(children[nearer].tolist(), neighbours[nearer].tolist()):
-                parents.setdefault(child, []).append(parent)
-            for node in layer.tolist():
-                parents.setdefault(node, [])
-            layer = np.unique(neighbours[nearer])
-        return {node: sorted(set(found)) for node, found in parents.items()}
+    def neighbours_of(self, node: int) -> np.ndarray:
+        return self.neighbours[self.offsets[node] : self.offsets[node + 1]]
 
     def degree(self, node: int) -> int:
         """How many relationships (of the copy's types) a node has."""
@@ -205,6 +180,80 @@ class _Side:
         self.frontier = np.array([start], dtype=np.int64)
         self.level = 0
         self.cost = 0
+
+
+def _check(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise TimeoutError("connection search ran past its time limit")
+
+
+class _ShortestWalk:
+    """The paths of `length` steps between the two sides' starts, walked from the forward
+    one in rank order, once both searches have met.
+
+    Each side's depths are exact distances from its start up to its level (levels are
+    expanded whole), and the two levels add up to at least `length`: an entity at step i of
+    a shortest path is either within the forward level (distance i from the source) or
+    within the backward one (distance length - i from the target). So the next entities
+    of a path are told by the depths alone, and only where the backward depths do not
+    reach yet does the walk look one step further to know that an entity leads on
+    (`leads`, remembered). Only the entities of the paths taken, and their neighbours,
+    are read: building every shortest path first, as the query-driven search does, took
+    most of a search between two busy people (the layered graph was tens of thousands of
+    entities wide: 129 of 174 ms at p95, 10^7 credits)."""
+
+    def __init__(
+        self,
+        copy: Adjacency,
+        forward: _Side,
+        backward: _Side,
+        length: int,
+        deadline: float | None,
+    ):
+        self.copy, self.length, self.deadline = copy, length, deadline
+        self.forward, self.backward = forward.depth, backward.depth
+        self.forward_level, self.backward_level = forward.level, backward.level
+        self.leading: dict[int, bool] = {}
+
+    def _next(self, node: int, step: int) -> np.ndarray:
+        """The entities at step `step` + 1 after `node` (at step `step`) on a path of
+        `length` steps from the source, those that lead on to the target not yet sure
+        where the backward depths do not reach."""
+        around = self.copy.neighbours_of(node)
+        if self.length - step - 1 <= self.backward_level:
+            return np.unique(around[self.backward[around] == self.length - step - 1])
+        return np.unique(around[self.forward[around] == step + 1])
+
+    def leads(self, node: int, step: int) -> bool:
+        """Whether `node`, at distance `step` from the source, is `length` - `step` from
+        the target."""
+        if self.length - step <= self.backward_level:
+            return bool(self.backward[node] == self.length - step)
+        if node not in self.leading:
+            _check(self.deadline)
+            self.leading[node] = any(
+                self.leads(int(after), step + 1) for after in self._next(node, step)
+            )
+        return self.leading[node]
+
+    def first(self, source: int, limit: int) -> list[list[int]]:
+        found: list[list[int]] = []
+        rank = self.copy.rank
+
+        def walk(chain: list[int]) -> None:
+            step = len(chain) - 1
+            if step == self.length:
+                found.append(chain)
+                return
+            following = self._next(chain[-1], step)
+            for node in following[np.argsort(rank[following], kind="stable")].tolist():
+                if len(found) == limit:
+                    return
+                if self.leads(node, step + 1):
+                    walk([*chain, node])
+
+        walk([source])
+        return found
 
 
 def onward_layers(

@@ -17,11 +17,12 @@ relationship by (type, role, direction), on both engines.
   (graph/adjacency.py) the search runs on it; otherwise each step is one
   expansion query over the cheaper frontier (the one whose entities have the
   fewest edges, from the degrees the loader keeps) that works on internal node
-  ids and returns (reached, from, degree) id rows. Both give every shortest path
-  as a layered graph (each entity on one, with the next entities toward the
-  target); the first `limit` paths in order are chosen by the copy's ranks of
-  the (label, key) order, or walked out of it a level at a time, reading only the
-  entities they may pass; the relationships of their steps, with their entities,
+  ids and returns (reached, from, degree) id rows, giving every shortest path as
+  a layered graph (each entity on one, with the next entities toward the target)
+  from which the first `limit` paths in order are walked a level at a time,
+  reading only the entities they may pass. The copy walks its first paths
+  straight from the two searches' depths, by its ranks of the (label, key) order
+  (graph/adjacency.py). The relationships of their steps, with their entities,
   are read in one round trip, each from its end with fewer relationships.
 
 Engine ids never leave this module: the caller names the ends by label and key
@@ -172,28 +173,6 @@ def _found_path(chain: list, names: dict, steps: dict) -> FoundPath:
     return [(label, key, names[(label, key)]) for label, key in chain], rels
 
 
-def ordered_paths(
-    onward: dict, start: Any, end: Any, limit: int, order: Callable[[Any], Any]
-) -> list[list]:
-    """The first `limit` paths from `start` to `end` through `onward` (each node's next
-    nodes toward `end`, every one leading there), by `order` of their nodes in turn: a
-    depth-first walk taking the next nodes in that order."""
-    found: list[list] = []
-
-    def walk(chain: list) -> None:
-        here = chain[-1]
-        if here == end:
-            found.append(chain)
-            return
-        for node in sorted(onward[here], key=order):
-            if len(found) == limit:
-                return
-            walk([*chain, node])
-
-    walk([start])
-    return found
-
-
 # -- embedded: the in-memory copy when it is up to date, else queries ------------
 
 
@@ -240,45 +219,40 @@ def _layered(
     degrees: dict[int, int] = dict(zip((start, end), ends_degrees, strict=True))
     if copy is not None:
         try:
-            found = copy.shortest_layers(start, end, max_hops, deadline.at)
+            chains = copy.first_paths(start, end, max_hops, limit, deadline.at)
         except TimeoutError:
             raise QueryTimeout(deadline.timeout_ms, backend.name) from None
-        layers: dict[int, list[int]] | str = (
-            found if found is not None else no_path_within(max_hops)
-        )
-        degree: Callable[[int], int] = copy.degree
-        rank: Callable[[int], int] | None = copy.rank.__getitem__
-    else:
-        layers = _bidirectional(backend, start, end, types, max_hops, deadline, degrees)
-        degree, rank = degrees.__getitem__, None
+        if chains is None:
+            return no_path_within(max_hops)
+        return _read_paths(backend, chains, start, end, types, limit, deadline, copy.degree)
+    layers = _bidirectional(backend, start, end, types, max_hops, deadline, degrees)
     if isinstance(layers, str):
         return layers
-    return _read_paths(backend, layers, start, end, types, limit, deadline, degree, rank)
+    return _read_paths(backend, layers, start, end, types, limit, deadline, degrees.__getitem__)
 
 
 def _read_paths(
     backend: Backend,
-    onward: dict[int, list[int]],
+    found: list[list[int]] | dict[int, list[int]],
     start: int,
     end: int,
     types: str,
     limit: int,
     deadline: Deadline,
     degree: Callable[[int], int],
-    rank: Callable[[int], int] | None,
 ) -> list[FoundPath]:
-    """The first `limit` paths through `onward` (node ids), in order, then the relationships
-    of the steps taken, with their entities, in one round trip (between two entities, the
-    first relationship by type, role and direction), each step read from its end with
-    fewer relationships (`degree`).
+    """The first `limit` shortest paths (node ids), then the relationships of the steps
+    taken, with their entities, in one round trip (between two entities, the first
+    relationship by type, role and direction), each step read from its end with fewer
+    relationships (`degree`).
 
-    With `rank` (the in-memory copy's place of each node in the (label, key) order) the
-    paths are chosen without reading anything. Else, level by level, the first `limit`
-    beginnings of paths are kept: every beginning leads on to the end, so no later path
-    can start with one that came after them. Only the next entities of those few are read
-    (one round trip a level), not the whole layered graph, which a hub between the ends
-    makes thousands of entities wide; a layered graph of at most WHOLE_READ entities is
-    read at once (one round trip in all)."""
+    `found` is either those paths, chosen already (the in-memory copy's: a list), or every
+    shortest path as a layered graph (each node's next nodes toward the end: a dict). From
+    that, level by level, the first `limit` beginnings of paths are kept: every beginning
+    leads on to the end, so no later path can start with one that came after them. Only
+    the next entities of those few are read (one round trip a level), not the whole
+    layered graph, which a hub between the ends makes thousands of entities wide; a
+    layered graph of at most WHOLE_READ entities is read at once (one round trip in all)."""
     nodes: dict[int, tuple[str, str, str]] = {}
 
     def read(ids: set[int]) -> None:
@@ -300,9 +274,10 @@ def _read_paths(
         if any(node not in nodes for node in wanted):
             raise GraphError("The graph changed while the connection was being read; ask again.")
 
-    if rank is not None:
-        chains = ordered_paths(onward, start, end, limit, rank)
+    if isinstance(found, list):
+        chains = found
     else:
+        onward = found
         everything = set(onward).union(*onward.values())
         read(everything if len(everything) <= WHOLE_READ else {start})
         chains = [[start]]
