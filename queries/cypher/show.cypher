@@ -4,9 +4,21 @@
 // listed: no
 // params: key:str, roles:list=[], limit:int=1000
 MATCH (s:Show {key: $key})
-OPTIONAL MATCH (o:Show {series_key: s.series_key})
-WHERE o.key <> s.key AND (o.season IS NOT NULL OR s.season IS NOT NULL)
-WITH s, collect({key: o.key, title: o.title, season: o.season, year: o.year}) AS seasons
+WITH s, CASE WHEN s.season IS NOT NULL THEN s.series_key END AS season_of,
+     CASE WHEN s.season IS NULL THEN s.series_key END AS title_of
+// A season: every show of its series key (the other seasons, and the series).
+OPTIONAL MATCH (o:Show {series_key: season_of})
+WHERE o.key <> s.key
+WITH s, title_of, collect({key: o.key, title: o.title, season: o.season, year: o.year}) AS seasons
+// Any other show: the seasons of its title only, by their title key ('<series key>-season-
+// <n>', made with the series key and season from one title), a range of its index.
+// By the series key they were every show of the same title, read to keep none: 53,147
+// episodes called 'Episode 1.1' at 10^7 credits, 20 ms a page.
+OPTIONAL MATCH (o:Show)
+WHERE o.title_key >= title_of + '-season-' AND o.title_key < title_of + '-season.'
+  AND o.series_key = title_of AND o.season IS NOT NULL AND o.key <> s.key
+WITH s, seasons, collect({key: o.key, title: o.title, season: o.season, year: o.year}) AS more
+WITH s, seasons + more AS seasons
 OPTIONAL MATCH (s)-[:EPISODE_OF]->(series:Show)
 WITH s, seasons, collect(series) AS serieses
 UNWIND [x IN serieses | x.key] + [''] AS series_key
