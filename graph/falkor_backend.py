@@ -265,11 +265,7 @@ class FalkorBackend(Backend):
         self._last_timeout_ms = timeout_ms
         query = with_parameters(cypher, params)
         read = self._call(lambda g: self._ro_query(g, query, timeout_ms, cap))
-        rows = read.rows
-        truncated = bool(cap) and len(rows) > cap
-        return Results(
-            read.columns, rows[:cap] if truncated else rows, truncated, write_stats(read.stats)
-        )
+        return _capped(read.columns, read.rows, cap, read.stats)
 
     def keyed_pages(
         self, label: str, returns: str, page_size: int, *, timeout_ms: int | None = None
@@ -497,13 +493,11 @@ class FalkorBackend(Backend):
         return [(node[1], key[1]) for node, key in rows]
 
     def _results(self, result, cap: int) -> Results:
+        """The client's parsed result (ad-hoc queries and writes), converted."""
         columns = [name for _kind, name in (result.header or [])]
         raw_rows = result.result_set or []
-        truncated = bool(cap) and len(raw_rows) > cap
-        if truncated:
-            raw_rows = raw_rows[:cap]
-        rows = [[_convert(v) for v in row] for row in raw_rows]
-        return Results(columns, rows, truncated, write_stats(result))
+        raw_rows = raw_rows[: cap + 1] if cap else raw_rows
+        return _capped(columns, [[_convert(v) for v in row] for row in raw_rows], cap, result)
 
     def fulltext_search(self, text: str, labels: list[str], limit: int) -> Results:
         query = redisearch_query(fulltext_terms(text))
@@ -700,6 +694,12 @@ class FalkorBackend(Backend):
         except redis.exceptions.ResponseError as exc:
             raise self._translate(exc) from exc
         return falkor_plan(reply, cypher, "the embedded store (FalkorDB)")
+
+
+def _capped(columns: list[str], rows: list[list[Any]], cap: int, stats: Any) -> Results:
+    """At most `cap` rows (0: all of them), saying whether there were more."""
+    truncated = bool(cap) and len(rows) > cap
+    return Results(columns, rows[:cap] if truncated else rows, truncated, write_stats(stats))
 
 
 def _general_value(cell: list, graph: Any) -> Any:
