@@ -52,7 +52,14 @@ from screengraph.graph.errors import (
 )
 from screengraph.graph.falkor_bulk import BulkSender, SendAhead
 from screengraph.graph.falkor_compact import CompactRead
-from screengraph.graph.falkor_indexes import settle, wait_for_indexes
+from screengraph.graph.falkor_indexes import settle, wait_for_constraints, wait_for_indexes
+from screengraph.graph.falkor_log import (
+    finish_due_rewrite,
+    mark_rewrite_due,
+    rewrite_done,
+    rewrite_due,
+    rewrite_log,
+)
 from screengraph.graph.falkor_params import with_parameters
 from screengraph.graph.falkor_sandbox import AdhocSandbox, memory_limit
 from screengraph.graph.schema import (
@@ -79,6 +86,7 @@ GENERATION_KEY = "screengraph:generation:{graph}"
 # its relationship matrices finished (measured: 3 s for an index over 300k people; at
 # 12.5 million credits about 55 s for the indexes and 5 s for the matrices).
 _INDEX_WAIT_MS = 300_000
+_CONSTRAINTS = "CALL db.constraints() YIELD status RETURN status"
 # The analyst's query being run in this context: its limit (ms) and its deadline, which
 # its plan (the vetting) and its run on the sandbox share.
 _ADHOC_LIMIT: ContextVar[tuple[int, float] | None] = ContextVar(
@@ -141,6 +149,10 @@ class FalkorBackend(Backend):
         if self._db is None:
             sock = self.server.ensure_running()
             db = FalkorDB(unix_socket_path=str(sock), password=self.server.password)
+            if rewrite_due(self.server.data_dir):  # a graph deleted, the log not rewritten
+                finish_due_rewrite(
+                    db.connection, self.server.data_dir, lambda: self._graphs_ready(db)
+                )
             graph = db.select_graph(self.graph_name)
             # FalkorDB refuses reads on a graph that was never written
             # ("empty key"); a no-op write creates it empty.
@@ -602,13 +614,33 @@ class FalkorBackend(Backend):
             self._wait_until_ready(self._graph())
 
     def drop_graph(self) -> None:
-        """Delete the whole graph, indexes included (tests use throwaway graphs)."""
+        """Delete the whole graph, indexes included. One that had constraints is then
+        rewritten out of the store's log (graph/falkor_log.py: left in the log, it can
+        crash every start of the store)."""
+        folder = self.server.data_dir
+        graph = self._graph()
+        constrained = bool(graph.ro_query(_CONSTRAINTS).result_set)
+        if constrained and not wait_for_constraints(graph, _INDEX_WAIT_MS):
+            raise BackendUnavailable(
+                f"The graph {self.graph_name!r} in {folder} is still building its constraints "
+                f"after {_INDEX_WAIT_MS // 1000} s; try again later (see {self.server.log_path})."
+            )
+        if constrained:
+            mark_rewrite_due(folder)
         try:
             self._call(lambda g: g.delete())
         except QueryError:
-            # Nothing to drop: the graph was never written.
+            rewrite_done(folder)  # nothing to drop: the graph was never written
             return
         self._bump_generation()
+        if constrained:
+            rewrite_log(graph.client.connection, folder)
+            rewrite_done(folder)
+
+    def _graphs_ready(self, db: FalkorDB) -> None:
+        """Every graph of the server has its constraints built."""
+        for name in db.list_graphs():
+            wait_for_constraints(db.select_graph(name), _INDEX_WAIT_MS)
 
     def backup(self, target: Path) -> Any:
         from screengraph.graph.falkor_snapshot import take_backup

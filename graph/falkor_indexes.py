@@ -25,15 +25,23 @@ _OPERATIONAL = "OPERATIONAL"
 def wait_for_indexes(graph, timeout_ms: int) -> bool:
     """True once every index of `graph` is operational (or it has none), False if not
     within `timeout_ms`."""
+    return _all_operational(graph, "CALL db.indexes() YIELD status RETURN status", timeout_ms)
+
+
+def wait_for_constraints(graph, timeout_ms: int) -> bool:
+    """True once every constraint of `graph` is built (or it has none), False if not within
+    `timeout_ms`: one still being built is announced again when it is (graph/falkor_log.py)."""
+    return _all_operational(graph, "CALL db.constraints() YIELD status RETURN status", timeout_ms)
+
+
+def _all_operational(graph, statuses: str, timeout_ms: int) -> bool:
     deadline = time.monotonic() + timeout_ms / 1000.0
     while True:
         try:
-            rows = graph.ro_query(
-                "CALL db.indexes() YIELD status RETURN status", timeout=max(1, timeout_ms)
-            ).result_set
+            rows = graph.ro_query(statuses, timeout=max(1, timeout_ms)).result_set
         except redis.exceptions.ResponseError as exc:
             if "empty key" in str(exc):
-                return True  # the graph was never written: no index to wait for
+                return True  # the graph was never written: nothing to wait for
             raise
         if all(status == _OPERATIONAL for (status,) in rows):
             return True

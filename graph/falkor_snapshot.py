@@ -46,6 +46,7 @@ import redis
 from screengraph.graph.embedded_keeper import KEEPER_ROLE, folder_holder, stop_kept_server
 from screengraph.graph.embedded_server import APPEND_DIR, EmbeddedServer, redis_binaries
 from screengraph.graph.errors import BackendUnavailable, BackupRefused
+from screengraph.graph.falkor_log import persistence, wait_for_rewrite
 from screengraph.graph.store_layout import LAYOUT_QUERY, layout_from_rows, refuse_newer
 from screengraph.graph.store_swap import finish_interrupted_swap, swap_in
 
@@ -87,10 +88,6 @@ class Restored:
 # -- backup -------------------------------------------------------------------
 
 
-def _persistence(client: redis.Redis) -> dict[str, Any]:
-    return client.info("persistence")
-
-
 def graph_layouts(client: redis.Redis) -> dict[str, int]:
     """Each graph of the server and its layout version."""
     layouts = {}
@@ -123,7 +120,7 @@ def _snapshot(client: redis.Redis, folder: Path) -> Path:
     path = Path(str(config["dir"])) / str(config["dbfilename"])
     with suppress(FileNotFoundError):
         path.unlink()
-    before = _persistence(client)
+    before = persistence(client)
     deadline = time.monotonic() + _STALL_S
     while True:
         try:
@@ -136,7 +133,7 @@ def _snapshot(client: redis.Redis, folder: Path) -> Path:
                 raise BackupRefused(f"The embedded server refused to snapshot: {exc}") from exc
             time.sleep(_POLL_S)
     while True:
-        now = _persistence(client)
+        now = persistence(client)
         if now["rdb_saves"] > before["rdb_saves"] and not now["rdb_bgsave_in_progress"]:
             return path
         if now["rdb_saves_consecutive_failures"] > before.get("rdb_saves_consecutive_failures", 0):
@@ -376,29 +373,14 @@ def _advance_generation(client: redis.Redis, graph: str) -> None:
 
 def _convert_to_append_only(client: redis.Redis, folder: Path) -> None:
     """Switch the staging server's append-only files on: it writes them from memory."""
-    rewrites = _persistence(client)["aof_rewrites"]
+    rewrites = persistence(client)["aof_rewrites"]
     client.config_set("appendonly", "yes")
-    deadline = time.monotonic() + _STALL_S
-    while True:
-        state = _persistence(client)
-        if (
-            state["aof_rewrites"] > rewrites
-            and not state["aof_rewrite_in_progress"]
-            and not state["aof_rewrite_scheduled"]
-        ):
-            break
-        if state["aof_last_bgrewrite_status"] != "ok":
-            raise BackendUnavailable(
-                "The restore could not write the store's append-only files (a full disk? "
-                f"see {folder / 'restore.log'}); the store was not changed."
-            )
-        if state["aof_rewrite_in_progress"]:
-            deadline = time.monotonic() + _STALL_S
-        elif time.monotonic() > deadline:
-            raise BackendUnavailable(
-                "The restore's rewrite did not start; the store was not changed."
-            )
-        time.sleep(_POLL_S)
+    wait_for_rewrite(
+        client,
+        rewrites,
+        "The restore could not write the store's append-only files (a full disk? "
+        f"see {folder / 'restore.log'}); the store was not changed.",
+    )
 
 
 def restore_backup(data_dir: str | Path, path: Path) -> Restored:
