@@ -28,7 +28,6 @@ from pathlib import Path
 
 from screengraph.graph.backend import Backend
 from screengraph.graph.identifiers import SCHEMES, parse_identifier
-from screengraph.graph.keys import show_key
 from screengraph.graph.observe import load_reported
 from screengraph.graph.schema import LOAD_LABEL
 from screengraph.loaders.bulk_graph import BulkGraph
@@ -36,12 +35,12 @@ from screengraph.loaders.bulk_read import InputRead, Read, collecting_less, read
 from screengraph.loaders.bulk_sets import SetGraph
 from screengraph.loaders.bulk_spill import CACHED_ENTRIES
 from screengraph.loaders.history import VIA_BULK, LoadOrigin, bulk_record
-from screengraph.loaders.identities import Identities, _references
+from screengraph.loaders.identities import Identities, references
 from screengraph.loaders.model import ParsedRecord
-from screengraph.loaders.pipeline import DEFAULT_BATCH_SIZE, LoadSummary, Reject, _located
+from screengraph.loaders.pipeline import DEFAULT_BATCH_SIZE, LoadSummary, Reject
 from screengraph.loaders.plan import plan_listing
 from screengraph.loaders.sources import SourceText
-from screengraph.loaders.yearless import yearless_resolver
+from screengraph.loaders.yearless import YearlessTitles
 
 
 class BulkLoader:
@@ -68,6 +67,7 @@ class BulkLoader:
             datetime.now(UTC).isoformat(timespec="seconds"), spill_dir, cached
         )
         self.identities = Identities()
+        self.yearless = YearlessTitles()
         self.next_steps: str | None = None
         self.origin = origin or LoadOrigin(VIA_BULK)
         self.inputs: list[str] = []  # "<name>\t<sha256>" (loaders/history.py)
@@ -141,7 +141,7 @@ class BulkLoader:
             if item.digest is None:
                 self._reject(record, record.error or "no listing found")
                 continue
-            self.summary.warnings.extend(_located(record, w) for w in record.warnings)
+            self.summary.warnings.extend(record.located(w) for w in record.warnings)
             if record.ref.source_id in ids:
                 yield batch
                 batch, ids = [], set()
@@ -158,7 +158,9 @@ class BulkLoader:
             # no listing comes twice.
             planned = [(read.record, read.digest or "") for read in records]
             if planned:
-                self.summary.credits += self.graph.add_batch(planned, self.summary.warnings)
+                self.summary.credits += self.graph.add_batch(
+                    planned, self.yearless, self.summary.warnings
+                )
                 self.summary.loaded += len(planned)
             self.on_progress(len(records))
             return
@@ -173,21 +175,23 @@ class BulkLoader:
         if not fresh:
             self.on_progress(len(records))
             return
-        resolve = self._yearless_resolver([record for record, _ in fresh])
-        self._prepare_identities([record.valid_listing for record, _ in fresh], resolve)
+        assert isinstance(graph, BulkGraph)
+        resolvers = self.yearless.batch([record for record, _ in fresh], graph.shows_by_title)
+        self._prepare_identities([record.valid_listing for record, _ in fresh], resolvers)
         plans = []
-        for record, digest in fresh:
+        for (record, digest), resolve in zip(fresh, resolvers, strict=True):
             plan = plan_listing(
                 record.valid_listing, record.ref, resolve, digest, self.identities.identify
             )
-            self.summary.warnings.extend(_located(record, w) for w in plan.warnings)
+            self.summary.warnings.extend(resolve.warnings)
+            self.summary.warnings.extend(record.located(w) for w in plan.warnings)
             plans.append(plan)
         graph.add_batch(plans)
         self.summary.loaded += len(plans)
         self.summary.credits += sum(len(plan.edges) for plan in plans)
         self.on_progress(len(records))
 
-    def _prepare_identities(self, listings, resolve) -> None:
+    def _prepare_identities(self, listings, resolvers) -> None:
         """What Identities.prepare reads from the store, read from the graph so far: the
         nodes of identifiers and names the load's memory does not hold (never met, or
         forgotten past remembered.REMEMBERED), and which labels have identified nodes."""
@@ -196,13 +200,8 @@ class BulkLoader:
         identities.next_batch()
         wanted: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         bases: dict[str, set[str]] = defaultdict(set)
-        for listing in listings:
-            base = (
-                show_key(listing.title, listing.year)
-                if listing.year is not None
-                else resolve(listing.title)
-            )
-            for label, name_base, texts in _references(listing, base):
+        for listing, resolve in zip(listings, resolvers, strict=True):
+            for label, name_base, texts in references(listing, resolve):
                 for text in texts:
                     if text not in identities.known:
                         identifier = parse_identifier(text)
@@ -226,11 +225,6 @@ class BulkLoader:
                 identities.namesakes.remember(
                     (label, name_base), graph.namesakes(label, name_base, label in graph.identified)
                 )
-
-    def _yearless_resolver(self, records: list[ParsedRecord]):
-        """As the pipeline's (loaders/yearless.py), against the graph built so far."""
-        assert isinstance(self.graph, BulkGraph)
-        return yearless_resolver(records, self.graph.shows_by_title, self.summary.warnings)
 
     def _reject(self, record: ParsedRecord, reason: str) -> None:
         self.summary.rejected += 1

@@ -69,6 +69,7 @@ from screengraph.loaders.plan import (
     NAMING_PROPERTIES,
     ListingPlan,
     assertion_key,
+    later_show_properties,
     merged_details,
 )
 from screengraph.loaders.spellings import SEP, best, votes_to_text
@@ -81,15 +82,14 @@ _IN = 500  # keys per `IN (...)` (SQLite allows 32,766 parameters)
 
 
 def shows_by_title_in(db: sqlite3.Connection, title_keys: set[str]) -> dict[str, set[str]]:
-    """The keys of the shows of each title key, from a scratch file's `titles` table
-    (title_key, key): what the store would answer a load's yearless titles."""
+    """The shows of each title key, from a scratch file's `titles` table (title_key, then
+    the show's key or name key): what the store would answer a load's yearless titles."""
     found: dict[str, set[str]] = {}
     wanted = sorted(title_keys)
     for at in range(0, len(wanted), _IN):
         chunk = wanted[at : at + _IN]
         for title_key, key in db.execute(
-            f"SELECT title_key, key FROM titles WHERE title_key IN "
-            f"({', '.join('?' for _ in chunk)})",
+            f"SELECT * FROM titles WHERE title_key IN ({', '.join('?' for _ in chunk)})",
             chunk,
         ):
             found.setdefault(title_key, set()).add(key)
@@ -223,7 +223,9 @@ class BulkGraph:
                 counts[entity.spelling] = counts.get(entity.spelling, 0) + 1
                 if entity.label == SHOW:
                     show_sources.setdefault(entity.key, set()).add(plan.source_id)
-            main[plan.show.key] = plan.show_properties
+            main[plan.show.key] = later_show_properties(
+                main.get(plan.show.key), plan.show_properties
+            )
         for plan in plans:
             for key, properties in plan.related_properties.items():
                 related.setdefault(key, properties)
@@ -392,7 +394,15 @@ class BulkGraph:
         return None if row is None else row[0]
 
     def shows_by_title(self, title_keys: set[str]) -> dict[str, set[str]]:
-        return shows_by_title_in(self.db, title_keys)
+        """The name keys of the shows of each title (loaders/yearless.py counts those)."""
+        found = shows_by_title_in(self.db, title_keys)
+        for title_key, keys in found.items():
+            found[title_key] = {self._name_key(SHOW, key) for key in keys}
+        return found
+
+    def _name_key(self, label: str, key: str) -> str:
+        node = self.node_table.get((label, key))
+        return (node.properties.get(NAME_KEY) if node is not None else None) or key
 
     # -- the result -------------------------------------------------------------
 

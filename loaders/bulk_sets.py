@@ -14,9 +14,9 @@ IMDb's files need none of that per credit, because of what they are:
   comes from name.basics (one row per id), so their base key is the same at every
   mention: a person's key is known from the credit alone;
 - a show's key is too, except for a title without a year (loaders/yearless.py): which
-  show it means depends on the shows of the batches before. So shows are resolved batch
-  by batch as before (a lookup per listing, not per credit), in a small scratch table of
-  ids and titles.
+  show it means depends on the shows that came before it in the load. So shows are
+  resolved batch by batch as before (a lookup per listing, not per credit), in a small
+  scratch table of ids and titles (by name key).
 
 What remains is counting and merging across listings, which is what a columnar engine
 does over whole tables: every listing's mentions and edges are appended, as rows, to
@@ -70,7 +70,7 @@ from screengraph.loaders.plan import (
 )
 from screengraph.loaders.spellings import SEP, best, votes_to_text
 from screengraph.loaders.statements import DEGREE
-from screengraph.loaders.yearless import yearless_resolver
+from screengraph.loaders.yearless import YearlessTitles
 
 # What DuckDB may hold in memory before it spills to the scratch folder.
 MEMORY_LIMIT = "512MB"
@@ -237,7 +237,7 @@ class SetGraph:
             "PRAGMA journal_mode = OFF",
             "PRAGMA synchronous = OFF",
             "CREATE TABLE ids (id TEXT PRIMARY KEY, key TEXT) WITHOUT ROWID",
-            "CREATE TABLE titles (title_key TEXT, key TEXT, PRIMARY KEY (title_key, key))"
+            "CREATE TABLE titles (title_key TEXT, name_key TEXT, PRIMARY KEY (title_key, name_key))"
             " WITHOUT ROWID",
             "BEGIN",
         ):
@@ -260,10 +260,14 @@ class SetGraph:
     # -- one batch ------------------------------------------------------------
 
     def add_batch(
-        self, fresh: list[tuple[ParsedRecord, str]], warnings: list[str] | BoundedLog[str]
+        self,
+        fresh: list[tuple[ParsedRecord, str]],
+        yearless: YearlessTitles,
+        warnings: list[str] | BoundedLog[str],
     ) -> int:
         """Plan a batch of listings (record, content hash); return how many edges they
-        assert. Yearless titles' warnings go to `warnings`, as the pipeline's do."""
+        assert. Titles without a year are answered by the load's `yearless`, and their
+        warnings go to `warnings`, as the pipeline's do."""
         listings = [record.valid_listing for record, _ in fresh]
         for (record, _), listing in zip(fresh, listings, strict=True):
             if not is_imdb_listing(listing):
@@ -271,12 +275,7 @@ class SetGraph:
                     f"{record.ref.file} line {record.ref.line}: not a listing of IMDb's "
                     "files; the set-based bulk planner takes IMDb's dataset files only"
                 )
-        resolve = yearless_resolver([record for record, _ in fresh], self._titles, warnings)
-        # As the bulk planner reads identities: every yearless listing's own title first,
-        # in order (the order of the yearless titles' warnings).
-        for listing in listings:
-            if listing.year is None:
-                resolve(listing.title)
+        resolvers = yearless.batch([record for record, _ in fresh], self._titles)
         known = self._known(
             {str(i) for listing in listings for i in _show_ids(listing)},
         )
@@ -294,11 +293,12 @@ class SetGraph:
                 new_ids.append((text, key))
             return key
 
-        for (record, digest), listing in zip(fresh, listings, strict=True):
+        for (record, digest), listing, resolve in zip(fresh, listings, resolvers, strict=True):
             self.identified.add(_SHOW)
+            warnings.extend(resolve.warnings)
             show, properties = listing_show(listing, resolve)
             key = show_node(show.key, list(listing.ids))
-            new_titles.add((properties["title_key"], key))
+            new_titles.add((properties["title_key"], show.key))
             self._show_row(key, show.spelling, True, properties, listing.ids, show.key)
             mentioned = {SEP.join((_SHOW, key, show.spelling))}
             shows = [key]
@@ -314,7 +314,7 @@ class SetGraph:
                     shows.append(series)
                     by_show[series] = set()
                     mentioned.add(SEP.join((_SHOW, series, named.spelling)))
-                    new_titles.add((series_properties["title_key"], series))
+                    new_titles.add((series_properties["title_key"], named.key))
                     self._show_row(
                         series, named.spelling, False, series_properties, series_ref.ids, named.key
                     )

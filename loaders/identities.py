@@ -34,6 +34,7 @@ from screengraph.graph.keys import (
 from screengraph.graph.schema import ALIAS_LABEL, LAYOUT_LABEL, NAME_KEY, Label
 from screengraph.loaders.model import Listing
 from screengraph.loaders.remembered import Remembered
+from screengraph.loaders.yearless import Resolve
 
 # Past remembered.REMEMBERED names or identifiers a load forgets the oldest:
 # the store has them by then (only the batches prepared or in flight are not readable
@@ -76,10 +77,10 @@ class Identities:
         self.known.tick()
         self.namesakes.tick()
 
-    def prepare(self, listings: Iterable[Listing], base_keys: dict[int, str]) -> None:
+    def prepare(self, listings: Sequence[Listing], resolvers: Sequence[Resolve]) -> None:
         """Read what the store holds for the names and identifiers of these listings.
-        `base_keys` gives each listing's show key (by id(listing)), yearless titles
-        already resolved."""
+        `resolvers` gives, listing by listing, the key each title without a year names
+        (loaders/yearless.py)."""
         self.next_batch()
         if self.backend is None:
             return
@@ -89,8 +90,8 @@ class Identities:
             self.aliased = {row[0] for row in self.backend.run_read(_ALIASED, max_rows=0).rows}
         ids: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         bases: dict[str, set[str]] = defaultdict(set)
-        for listing in listings:
-            for label, base, texts in _references(listing, base_keys.get(id(listing))):
+        for listing, resolve in zip(listings, resolvers, strict=True):
+            for label, base, texts in references(listing, resolve):
                 unknown = [text for text in texts if text not in self.known]
                 for text in unknown:
                     identifier = parse_identifier(text)
@@ -153,20 +154,17 @@ class Identities:
         return resolution
 
 
-def _references(
-    listing: Listing, show_base: str | None
-) -> Iterable[tuple[str, str, tuple[str, ...]]]:
-    """(label, base key, identifiers) of every person, company, genre and show a listing
-    names (a genre is read only where a merge left aliases: it has no identifiers)."""
+def references(listing: Listing, resolve: Resolve) -> Iterable[tuple[str, str, tuple[str, ...]]]:
+    """(label, base key, identifiers) of every show, person, company and genre a listing
+    names (a genre is read only where a merge left aliases: it has no identifiers).
+    `resolve` gives the key a title without a year names (loaders/yearless.py)."""
     show = Label.SHOW.value
-    if show_base is not None:
-        yield show, show_base, tuple(listing.ids)
-    if listing.episode_of is not None and listing.episode_of.year is not None:
-        yield (
-            show,
-            show_key(listing.episode_of.title, listing.episode_of.year),
-            tuple(listing.episode_of.ids),
-        )
+    yield show, _show_base(listing.title, listing.year, resolve), tuple(listing.ids)
+    series = listing.episode_of
+    if series is not None:
+        yield show, _show_base(series.title, series.year, resolve), tuple(series.ids)
+    for title in listing.related_shows:
+        yield show, resolve(title), ()
     for credit in listing.credits:
         yield Label.PERSON.value, person_key(credit.name), tuple(credit.ids)
     for name in listing.credited_people():
@@ -177,3 +175,7 @@ def _references(
         yield Label.COMPANY.value, company_key(name), ()
     for name in listing.genres:
         yield Label.GENRE.value, genre_key(name), ()
+
+
+def _show_base(title: str, year: int | None, resolve: Resolve) -> str:
+    return show_key(title, year) if year is not None else resolve(title)

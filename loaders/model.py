@@ -785,6 +785,13 @@ class ParsedRecord(BaseModel):
             raise ValueError(f"{self.ref.file}: a rejected record has no listing ({self.error})")
         return self.listing
 
+    def located(self, warning: str) -> str:
+        """A warning about this record, prefixed with its file and line (once)."""
+        if warning.startswith(self.ref.file):
+            return warning
+        where = self.ref.file if self.ref.line is None else f"{self.ref.file} line {self.ref.line}"
+        return f"{where}: {warning}"
+
 
 def unencodable(value: object, where: str = "") -> str | None:
     """Where a value (text, or lists and objects of it, keys included) holds a lone

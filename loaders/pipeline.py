@@ -19,7 +19,6 @@ from pathlib import Path
 from screengraph.graph.backend import Backend
 from screengraph.graph.bounded_log import BoundedLog
 from screengraph.graph.errors import BackendUnavailable, GraphError
-from screengraph.graph.keys import show_key
 from screengraph.graph.observe import load_reported
 from screengraph.loaders.formats import read_records
 from screengraph.loaders.history import LoadOrigin, LoadRecorder
@@ -32,7 +31,7 @@ from screengraph.loaders.plan import ListingPlan, content_hash, plan_listing
 from screengraph.loaders.prefetch import Prefetched
 from screengraph.loaders.sources import SourceText
 from screengraph.loaders.writer import Batch, Launched, ListingWriter
-from screengraph.loaders.yearless import yearless_resolver
+from screengraph.loaders.yearless import Answers, YearlessTitles, no_yearless, yearless_titles
 
 DEFAULT_BATCH_SIZE = 500
 LISTED_MAX = 500
@@ -134,6 +133,7 @@ class Loader:
         self.legacy: LegacyListings | None = None  # listings of older stores to adopt
         # Which node each name means: identifiers first, then names (loaders/identities.py).
         self.identities = Identities(backend, write=not dry_run)
+        self.yearless = YearlessTitles()
         # What a dry run says of each name: joins which node, by which rule, or new.
         self.matching = MatchReport(backend) if dry_run else None
         if self.writer is not None:
@@ -264,7 +264,7 @@ class Loader:
                 if record.error or record.listing is None:
                     chunk.rejects.append((record, record.error or "no listing found"))
                     continue
-                chunk.warnings.extend(_located(record, w) for w in record.warnings)
+                chunk.warnings.extend(record.located(w) for w in record.warnings)
                 if record.ref.source_id in batch_ids:
                     yield chunk  # the same listing twice: the later one wins
                     chunk, batch_ids = _Chunk(), set()
@@ -316,16 +316,13 @@ class Loader:
     def _plan(
         self, records: list[ParsedRecord], hashes: dict[int, str], ready: dict[int, ListingPlan]
     ) -> list[ListingPlan]:
-        resolve = self._yearless_resolver(records)
+        resolvers = self._yearless_resolvers(records)
         # What batches still in flight created, this load remembers: no need to wait.
-        self.identities.prepare(
-            [r.valid_listing for r in records],
-            {id(r.listing): _show_base(r.valid_listing, resolve) for r in records},
-        )
+        self.identities.prepare([r.valid_listing for r in records], resolvers)
         if self.identities.identified or self.identities.aliased:
             ready = {}  # planned before the store's namesakes (and merge aliases) were known
         plans = []
-        for record in records:
+        for record, resolve in zip(records, resolvers, strict=True):
             plan = ready.get(id(record))
             if plan is None:
                 plan = plan_listing(
@@ -335,11 +332,12 @@ class Loader:
                     hashes[id(record)],
                     self.identities.identify,
                 )
-            self.summary.warnings.extend(_located(record, w) for w in plan.warnings)
+            self.summary.warnings.extend(resolve.warnings)
+            self.summary.warnings.extend(record.located(w) for w in plan.warnings)
             plans.append(plan)
         return plans
 
-    def _yearless_resolver(self, records: list[ParsedRecord]):
+    def _yearless_resolvers(self, records: list[ParsedRecord]) -> list[Answers]:
         """Titles without a year (loaders/yearless.py), against the store: the shows of the
         batches not written yet count, so those are written first."""
 
@@ -349,7 +347,7 @@ class Loader:
             self._drain()
             return self.writer.shows_by_title(title_keys)
 
-        return yearless_resolver(records, shows_by_title, self.summary.warnings)
+        return self.yearless.batch(records, shows_by_title)
 
     def _count(self, plans: list[ListingPlan], previous: dict) -> None:
         if self.matching is not None:
@@ -488,8 +486,8 @@ class _Chunk:
         self.records.append(record)
         self.weight += listing.weight()
         self.hashes[id(record)] = digest
-        if listing.year is not None and not listing.related_shows and not _identified(listing):
-            self.plans[id(record)] = plan_listing(listing, record.ref, _no_yearless, digest)
+        if not _identified(listing) and next(yearless_titles(listing), None) is None:
+            self.plans[id(record)] = plan_listing(listing, record.ref, no_yearless, digest)
 
 
 _LOADS = threading.Lock()
@@ -524,28 +522,6 @@ def _rare_collections(young: int = 1_000_000):
 def _identified(listing) -> bool:
     """Whether a listing names anything by identifier (its plan needs the store's answers)."""
     return bool(listing.ids or listing.credits or listing.episode_of)
-
-
-def _show_base(listing, resolve_yearless) -> str:
-    """The key a listing's show has by its title and year (a yearless title resolved)."""
-    return (
-        show_key(listing.title, listing.year)
-        if listing.year is not None
-        else resolve_yearless(listing.title)
-    )
-
-
-def _no_yearless(title: str) -> str:
-    raise AssertionError(
-        f"{title!r}: a listing with a year and no related shows has no yearless title to resolve"
-    )
-
-
-def _located(record: ParsedRecord, warning: str) -> str:
-    where = record.ref.file
-    if record.ref.line is not None:
-        where += f" line {record.ref.line}"
-    return warning if warning.startswith(record.ref.file) else f"{where}: {warning}"
 
 
 def write_rejects(rejects: BoundedLog[Reject], path: Path) -> None:

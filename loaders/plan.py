@@ -368,6 +368,13 @@ def listing_show(listing: Listing, resolve_yearless) -> tuple[Entity, dict[str, 
     return base, show_properties
 
 
+def later_show_properties(earlier: dict[str, Any] | None, later: dict[str, Any]) -> dict[str, Any]:
+    """A show's properties once two listings about it are written in turn (in one batch
+    or two alike): the later one's columns replace the earlier's (a null removes one), its
+    extra fields are added to the earlier's."""
+    return later if earlier is None else {**earlier, **later}
+
+
 def plan_listing(
     listing: Listing,
     ref: SourceRef,

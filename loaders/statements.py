@@ -24,6 +24,7 @@ from screengraph.graph.schema import (
     CHANGE_LABEL,
     DISPLAY,
     LISTING_LABEL,
+    NAME_KEY,
     RELATIONSHIPS,
     REPLACED_LABEL,
     ROLE_TYPES,
@@ -335,16 +336,19 @@ EXISTING_LISTINGS = (
     "RETURN x.key AS key, x.content_hash AS hash, x.shows AS shows, x.mentions AS mentions"
 )
 
+# The shows each title names, by their name keys (loaders/yearless.py counts those): a
+# show's key is its name key unless namesakes made it another (graph/keys.py).
 SHOWS_BY_TITLE = (
-    "UNWIND $title_keys AS tk MATCH (s:Show {title_key: tk}) "
-    "RETURN tk AS title_key, collect(s.key) AS keys"
+    f"UNWIND $title_keys AS tk MATCH (s:Show {{title_key: tk}}) "
+    f"RETURN tk AS title_key, collect(DISTINCT coalesce(s.{NAME_KEY}, s.key)) AS keys"
 )
 # The shows a merge took a title into: the merged show's title names its survivor
 # (loaders/merge.py leaves the title on the alias of each of the merged show's name keys).
 SHOWS_MERGED_BY_TITLE = (
     f"UNWIND $title_keys AS tk MATCH (a:{ALIAS_LABEL} {{title_key: tk}}) "
     f"WHERE a.label = '{Label.SHOW.value}' "
-    "RETURN tk AS title_key, collect(DISTINCT a.into) AS keys"
+    f"MATCH (s:Show {{key: a.into}}) "
+    f"RETURN tk AS title_key, collect(DISTINCT coalesce(s.{NAME_KEY}, s.key)) AS keys"
 )
 
 

@@ -63,6 +63,7 @@ from screengraph.loaders.plan import (
     NAMING_PROPERTIES,
     ListingPlan,
     assertion_key,
+    later_show_properties,
     merged_details,
 )
 from screengraph.loaders.remembered import Remembered
@@ -210,8 +211,8 @@ class ListingWriter:
         return {r["key"]: r for r in rows.records()}
 
     def shows_by_title(self, title_keys: Iterable[str]) -> dict[str, list[str]]:
-        """The shows each title (without a year) names: those of that title, and those a
-        merge took a show of that title into."""
+        """The shows each title (without a year) names, by name key: those of that title,
+        and those a merge took a show of that title into."""
         params = {"title_keys": sorted(set(title_keys))}
         found: dict[str, list[str]] = {}
         for query in (SHOWS_BY_TITLE, SHOWS_MERGED_BY_TITLE):
@@ -385,7 +386,9 @@ class ListingWriter:
                 counts[entity.spelling] = counts.get(entity.spelling, 0) + 1
                 if entity.label == SHOW and entity.key not in old.get(source_id, ()):
                     show_added[entity.key] += 1
-            show_properties[plan.show.key] = plan.show_properties
+            show_properties[plan.show.key] = later_show_properties(
+                show_properties.get(plan.show.key), plan.show_properties
+            )
         for plan in plans:
             for key, properties in plan.related_properties.items():
                 show_properties.setdefault(key, properties)
