@@ -107,6 +107,10 @@ def read_ahead(
         target=_child, args=(tasks, results, fmt), name="screengraph-bulk-reader", daemon=True
     )
     child.start()
+    # From here the child holds the only writing end of its results: if it dies in the
+    # middle of handing over a chunk (killed for memory), reading that chunk ends at once
+    # (EOFError) instead of waiting forever for the rest of it.
+    results._writer.close()  # type: ignore[attr-defined]
     try:
         for source in sources:
             tasks.put(source)
@@ -136,11 +140,17 @@ def _next(results: Any, child: Any) -> tuple[str, Any]:
             return results.get(timeout=_WAIT_S)
         except queue.Empty:
             if not child.is_alive():
-                raise RuntimeError(
-                    f"the bulk load's reading process stopped (exit code {child.exitcode}) "
-                    "before the end of its input: if the system ran out of memory, free some "
-                    "and load again"
-                ) from None
+                raise _stopped(child) from None
+        except (EOFError, OSError):  # it died while handing a chunk over
+            child.join()
+            raise _stopped(child) from None
+
+
+def _stopped(child: Any) -> RuntimeError:
+    return RuntimeError(
+        f"the bulk load's reading process stopped (exit code {child.exitcode}) before the "
+        "end of its input: if the system ran out of memory, free some and load again"
+    )
 
 
 def _child(tasks: Any, results: Any, fmt: str | None) -> None:
