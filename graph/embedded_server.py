@@ -58,6 +58,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from screengraph.graph.errors import BackendUnavailable
+from screengraph.graph.falkor_log import log_deletes_a_graph, rewrite_after_start
 from screengraph.graph.store_swap import finish_interrupted_swap
 
 log = logging.getLogger(__name__)
@@ -347,6 +348,12 @@ class EmbeddedServer:
         port = read_config(self.auth_path).get("port")
         return int(port) if port else None
 
+    def client(self):
+        """A plain redis client of this server."""
+        import redis
+
+        return redis.Redis(unix_socket_path=str(self.socket_path), password=self.password)
+
     def _alive(self) -> bool:
         return ping(self.socket_path, self.password)
 
@@ -544,6 +551,7 @@ class EmbeddedServer:
 
     def _start(self) -> None:
         finish_interrupted_swap(self.data_dir)  # the folder's lock is held: nobody reads it
+        replays_a_deletion = log_deletes_a_graph(self.data_dir / APPEND_DIR)
         if self.socket_path.exists():
             self.socket_path.unlink()
         self._stopping.clear()
@@ -558,6 +566,8 @@ class EmbeddedServer:
             raise self._start_error
         atexit.register(self.stop)
         self._wait_for_server()
+        if replays_a_deletion:  # graph/falkor_log.py: rewritten before the next start
+            rewrite_after_start(self.client(), self.data_dir)
 
     def _keep(self) -> None:
         """Start the server and restart it if it dies on its own, within `self.restarts`.

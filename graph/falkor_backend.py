@@ -53,13 +53,7 @@ from screengraph.graph.errors import (
 from screengraph.graph.falkor_bulk import BulkSender, SendAhead
 from screengraph.graph.falkor_compact import CompactRead
 from screengraph.graph.falkor_indexes import settle, wait_for_constraints, wait_for_indexes
-from screengraph.graph.falkor_log import (
-    finish_due_rewrite,
-    mark_rewrite_due,
-    rewrite_done,
-    rewrite_due,
-    rewrite_log,
-)
+from screengraph.graph.falkor_log import rewrite_log
 from screengraph.graph.falkor_params import with_parameters
 from screengraph.graph.falkor_sandbox import AdhocSandbox, memory_limit
 from screengraph.graph.schema import (
@@ -149,10 +143,6 @@ class FalkorBackend(Backend):
         if self._db is None:
             sock = self.server.ensure_running()
             db = FalkorDB(unix_socket_path=str(sock), password=self.server.password)
-            if rewrite_due(self.server.data_dir):  # a graph deleted, the log not rewritten
-                finish_due_rewrite(
-                    db.connection, self.server.data_dir, lambda: self._graphs_ready(db)
-                )
             graph = db.select_graph(self.graph_name)
             # FalkorDB refuses reads on a graph that was never written
             # ("empty key"); a no-op write creates it empty.
@@ -617,30 +607,21 @@ class FalkorBackend(Backend):
         """Delete the whole graph, indexes included. One that had constraints is then
         rewritten out of the store's log (graph/falkor_log.py: left in the log, it can
         crash every start of the store)."""
-        folder = self.server.data_dir
         graph = self._graph()
         constrained = bool(graph.ro_query(_CONSTRAINTS).result_set)
         if constrained and not wait_for_constraints(graph, _INDEX_WAIT_MS):
             raise BackendUnavailable(
-                f"The graph {self.graph_name!r} in {folder} is still building its constraints "
-                f"after {_INDEX_WAIT_MS // 1000} s; try again later (see {self.server.log_path})."
+                f"The graph {self.graph_name!r} in {self.server.data_dir} is still building "
+                f"its constraints after {_INDEX_WAIT_MS // 1000} s; try again later (see "
+                f"{self.server.log_path})."
             )
-        if constrained:
-            mark_rewrite_due(folder)
         try:
             self._call(lambda g: g.delete())
         except QueryError:
-            rewrite_done(folder)  # nothing to drop: the graph was never written
-            return
+            return  # nothing to drop: the graph was never written
         self._bump_generation()
         if constrained:
-            rewrite_log(graph.client.connection, folder)
-            rewrite_done(folder)
-
-    def _graphs_ready(self, db: FalkorDB) -> None:
-        """Every graph of the server has its constraints built."""
-        for name in db.list_graphs():
-            wait_for_constraints(db.select_graph(name), _INDEX_WAIT_MS)
+            rewrite_log(graph.client.connection, self.server.data_dir)
 
     def backup(self, target: Path) -> Any:
         from screengraph.graph.falkor_snapshot import take_backup

@@ -12,16 +12,22 @@ Here it took `screengraph serve` on a new store (which creates the constraints),
 `screengraph load --bulk` (which deletes the empty graph to import into it): the second
 start after that crashed.
 
-So a deleted graph never stays in the log. The graph's constraints are built before it is
-deleted (none is pending, to be announced after the deletion), and right after the
-deletion the log is rewritten from memory (BGREWRITEAOF: a snapshot without that graph,
-and an empty log after it). While this is due, a marker file stays in the store's folder,
-so that if the process stops in between, whoever connects next finishes the rewrite
-(`finish_due_rewrite`).
+So a deleted graph does not stay in the log:
+- `drop_graph` deletes a graph once its constraints are built (none is pending, to be
+  announced after the deletion) and rewrites the log from memory right after
+  (BGREWRITEAOF: a snapshot without that graph, and an empty log after it);
+- a log that still holds a deletion when its server starts (the process stopped before
+  the rewrite, or an earlier screengraph deleted the graph) is rewritten once that start's
+  replay is over and its constraints announced (`rewrite_after_start`). It is a scan of
+  the log's files for the command, at start only.
+A log this start cannot replay any more (the announcement is already in it) is not
+repaired here: restore a backup (docs/operations.md).
 """
 
 from __future__ import annotations
 
+import mmap
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -30,14 +36,16 @@ import redis
 
 from screengraph.graph.errors import BackendUnavailable
 
-REWRITE_DUE = "log-rewrite-due"
+_DELETION = b"GRAPH.DELETE"
 _POLL_S = 0.05
 # A rewrite that shows no progress for this long has stalled (it reports progress
 # while it runs).
 _STALL_S = 600.0
-# After a start, constraint builds the replay began may still announce themselves:
-# they are given this long (after the live graphs' constraints are built) first.
+# After a start, constraint builds the replay began may still announce themselves once
+# the live graphs' are built: they are given this long more.
 _ANNOUNCEMENTS_S = 1.0
+_CONSTRAINTS_WAIT_S = 600.0
+_CONSTRAINTS = "CALL db.constraints() YIELD status RETURN status"
 
 
 def persistence(client: redis.Redis) -> dict[str, Any]:
@@ -80,31 +88,51 @@ def rewrite_log(client: redis.Redis, folder: Path) -> None:
     wait_for_rewrite(client, rewrites, _failed(folder))
 
 
-def mark_rewrite_due(folder: Path) -> None:
-    (folder / REWRITE_DUE).touch()
+def log_deletes_a_graph(log_dir: Path) -> bool:
+    """Whether the log's incremental files (those replayed after its snapshot) hold a
+    graph's deletion."""
+    for path in log_dir.glob("*.incr.aof"):
+        if path.stat().st_size == 0:
+            continue
+        with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as log:
+            if log.find(_DELETION) >= 0:
+                return True
+    return False
 
 
-def rewrite_done(folder: Path) -> None:
-    (folder / REWRITE_DUE).unlink(missing_ok=True)
+def rewrite_after_start(client: redis.Redis, folder: Path) -> threading.Thread:
+    """Rewrite the log of a server that has just replayed a deletion, in the background:
+    once every graph's constraints are built (and announced) and a little more, so that
+    the announcements this start made are in the log the rewrite replaces."""
+
+    def rewrite() -> None:
+        try:
+            deadline = time.monotonic() + _CONSTRAINTS_WAIT_S
+            while time.monotonic() < deadline and not _constraints_built(client):
+                time.sleep(_POLL_S)
+            time.sleep(_ANNOUNCEMENTS_S)
+            rewrite_log(client, folder)
+        except (redis.exceptions.RedisError, BackendUnavailable):
+            pass  # the server stopped meanwhile: its next start finds the deletion again
+        finally:
+            client.close()
+
+    thread = threading.Thread(target=rewrite, name="screengraph-log-rewrite", daemon=True)
+    thread.start()
+    return thread
 
 
-def rewrite_due(folder: Path) -> bool:
-    return (folder / REWRITE_DUE).exists()
-
-
-def finish_due_rewrite(client: redis.Redis, folder: Path, graphs_ready) -> None:
-    """A graph was deleted and the log not rewritten after it (the process stopped): this
-    start replayed it, so let the constraint builds the replay began announce themselves
-    (`graphs_ready()` waits for the live graphs'), then rewrite the log."""
-    graphs_ready()
-    time.sleep(_ANNOUNCEMENTS_S)
-    rewrite_log(client, folder)
-    rewrite_done(folder)
+def _constraints_built(client: redis.Redis) -> bool:
+    for name in client.execute_command("GRAPH.LIST"):
+        rows = client.execute_command("GRAPH.RO_QUERY", name, _CONSTRAINTS)[1]
+        if any(status != b"OPERATIONAL" for (status,) in rows):
+            return False
+    return True
 
 
 def _failed(folder: Path) -> str:
     return (
         f"The embedded store in {folder} could not rewrite its append-only log after a "
-        f"graph was deleted (a full disk? see {folder / 'server.log'}). Free space, then run "
-        "any screengraph command on this store: it rewrites the log first."
+        f"graph was deleted (a full disk? see {folder / 'server.log'}). Free space; the "
+        "next start of the store rewrites it."
     )
