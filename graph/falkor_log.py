@@ -38,6 +38,7 @@ from screengraph.graph.errors import BackendUnavailable
 
 _DELETION = b"GRAPH.DELETE"
 _POLL_S = 0.05
+_FIRST_POLL_S = 0.002
 # A rewrite that shows no progress for this long has stalled (it reports progress
 # while it runs).
 _STALL_S = 600.0
@@ -56,6 +57,7 @@ def wait_for_rewrite(client: redis.Redis, rewrites_before: int, failed: str) -> 
     """Wait until a rewrite begun after `rewrites_before` finished; raise BackendUnavailable
     with `failed` if it failed or never started."""
     deadline = time.monotonic() + _STALL_S
+    pause = _FIRST_POLL_S  # a small store's rewrite takes milliseconds
     while True:
         state = persistence(client)
         if (
@@ -70,7 +72,8 @@ def wait_for_rewrite(client: redis.Redis, rewrites_before: int, failed: str) -> 
             deadline = time.monotonic() + _STALL_S
         elif time.monotonic() > deadline:
             raise BackendUnavailable(failed)
-        time.sleep(_POLL_S)
+        time.sleep(pause)
+        pause = min(pause * 2, _POLL_S)
 
 
 def rewrite_log(client: redis.Redis, folder: Path) -> None:
