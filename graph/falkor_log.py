@@ -26,6 +26,7 @@ repaired here: restore a backup (docs/operations.md).
 
 from __future__ import annotations
 
+import logging
 import mmap
 import threading
 import time
@@ -36,6 +37,7 @@ import redis
 
 from screengraph.graph.errors import BackendUnavailable
 
+_log = logging.getLogger(__name__)
 _DELETION = b"GRAPH.DELETE"
 _POLL_S = 0.05
 _FIRST_POLL_S = 0.002
@@ -115,8 +117,10 @@ def rewrite_after_start(client: redis.Redis, folder: Path) -> threading.Thread:
                 time.sleep(_POLL_S)
             time.sleep(_ANNOUNCEMENTS_S)
             rewrite_log(client, folder)
-        except (redis.exceptions.RedisError, BackendUnavailable):
-            pass  # the server stopped meanwhile: its next start finds the deletion again
+        except (redis.exceptions.RedisError, BackendUnavailable) as exc:
+            # The server stopped meanwhile, or could not write: its next start finds the
+            # deletion in the log again and tries again.
+            _log.warning("The log of the embedded store in %s was not rewritten: %s", folder, exc)
         finally:
             client.close()
 
