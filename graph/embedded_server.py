@@ -58,7 +58,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from screengraph.graph.errors import BackendUnavailable
-from screengraph.graph.falkor_log import log_deletes_a_graph, rewrite_after_start
+from screengraph.graph.falkor_log import (
+    log_deletes_a_graph,
+    replay_crash_advice,
+    rewrite_after_start,
+)
 from screengraph.graph.store_swap import finish_interrupted_swap
 
 log = logging.getLogger(__name__)
@@ -470,6 +474,7 @@ class EmbeddedServer:
                         f"{self.describe.capitalize()} in {self.data_dir} did not start or keeps "
                         f"stopping (see {self.log_path} and {self.keeper_log_path}). Try again "
                         "once the cause is fixed (a full disk, a damaged append-only file...)."
+                        + replay_crash_advice(self.log_path)
                     )
                 keeper = self._spawn_keeper(fd)
             time.sleep(0.02)
@@ -668,6 +673,7 @@ class EmbeddedServer:
                     f"{self.describe.capitalize()} in {self.data_dir} keeps stopping (see "
                     f"{self.log_path}); it was not restarted again. Try again once the cause "
                     "is fixed (a full disk, a damaged append-only file...)."
+                    + replay_crash_advice(self.log_path)
                 )
             time.sleep(0.02)
         raise self._no_start()

@@ -137,6 +137,31 @@ def _constraints_built(client: redis.Redis) -> bool:
     return True
 
 
+# What redis writes when it crashes while it replays the log at its start.
+_CRASHED = b"crashed by signal"
+_REPLAYING = b"loadSingleAppendOnlyFile"
+_LOG_TAIL = 256 * 1024
+
+
+def replay_crash_advice(server_log: Path) -> str:
+    """What to do, when the server's last crash happened while it replayed its log (the
+    log no longer replays: restarting cannot help); "" otherwise."""
+    try:
+        with server_log.open("rb") as file:
+            file.seek(max(0, server_log.stat().st_size - _LOG_TAIL))
+            tail = file.read()
+    except OSError:
+        return ""
+    crash = tail.rfind(_CRASHED)
+    if crash < 0 or tail.find(_REPLAYING, crash) < 0:
+        return ""
+    return (
+        " It crashed while replaying its append-only log, which it cannot replay any more "
+        "(docs/operations.md, 'A deleted graph is rewritten out of the log'): restore the "
+        "store's latest backup (`screengraph restore PATH`)."
+    )
+
+
 def _failed(folder: Path) -> str:
     return (
         f"The embedded store in {folder} could not rewrite its append-only log after a "

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from screengraph.graph.backend import NodeRef
 from screengraph.graph.falkor_backend import FalkorBackend
-from screengraph.graph.falkor_log import log_deletes_a_graph
+from screengraph.graph.falkor_log import log_deletes_a_graph, replay_crash_advice
 
 STARTS = 3
 
@@ -84,3 +84,28 @@ def test_a_deletion_left_in_the_log_is_rewritten_after_the_next_start(tmp_path):
         while log_deletes_a_graph(tmp_path / "appendonly") and time.monotonic() < deadline:
             time.sleep(0.1)
     assert _starts(tmp_path, "kept") == [[["Show", "kept"]]] * STARTS
+
+
+REPLAY_CRASH = """\
+8423:M 01 Dec 2026 03:58:53.452 * DB loaded from base file appendonly.aof.1.base.rdb: 0.000 seconds
+8423:M 01 Dec 2026 03:58:53.500 # Redis 8.10.2 crashed by signal: 11, si_code: 1
+------ STACK TRACE ------
+falkordb.so(GraphContext_GetSchemaByID+0x4b)[0x7faf4a67fabb]
+falkordb.so(ApplyCreateConstraint+0x19b)[0x7faf4a647d5b]
+redis-server 127.0.0.1:41061(loadSingleAppendOnlyFile+0x543)[0x56147e713cb3]
+"""
+
+
+def test_a_server_that_crashes_replaying_its_log_is_reported_with_what_to_do(tmp_path):
+    """Such a store does not open again by restarting it: the message says to restore."""
+    log = tmp_path / "server.log"
+    log.write_text("earlier starts...\n" + REPLAY_CRASH)
+    assert "restore the store's latest backup" in replay_crash_advice(log)
+    # A crash while serving is another matter: restarting it is the keeper's job.
+    log.write_text(
+        REPLAY_CRASH + "8433:M 01 Dec 2026 * Ready to accept connections\n"
+        "8433:M 01 Dec 2026 # Redis 8.10.2 crashed by signal: 11\n"
+        "falkordb.so(Effects_Apply+0x13b)\n"
+    )
+    assert replay_crash_advice(log) == ""
+    assert replay_crash_advice(tmp_path / "no-such.log") == ""
