@@ -52,7 +52,12 @@ from screengraph.graph.errors import (
 )
 from screengraph.graph.falkor_bulk import BulkSender, SendAhead
 from screengraph.graph.falkor_compact import CompactRead
-from screengraph.graph.falkor_indexes import settle, wait_for_constraints, wait_for_indexes
+from screengraph.graph.falkor_indexes import (
+    CONSTRAINT_STATUSES,
+    settle,
+    wait_for_constraints,
+    wait_for_indexes,
+)
 from screengraph.graph.falkor_log import rewrite_log
 from screengraph.graph.falkor_params import with_parameters
 from screengraph.graph.falkor_sandbox import AdhocSandbox, memory_limit
@@ -80,7 +85,6 @@ GENERATION_KEY = "screengraph:generation:{graph}"
 # its relationship matrices finished (measured: 3 s for an index over 300k people; at
 # 12.5 million credits about 55 s for the indexes and 5 s for the matrices).
 _INDEX_WAIT_MS = 300_000
-_CONSTRAINTS = "CALL db.constraints() YIELD status RETURN status"
 # The analyst's query being run in this context: its limit (ms) and its deadline, which
 # its plan (the vetting) and its run on the sandbox share.
 _ADHOC_LIMIT: ContextVar[tuple[int, float] | None] = ContextVar(
@@ -608,7 +612,7 @@ class FalkorBackend(Backend):
         rewritten out of the store's log (graph/falkor_log.py: left in the log, it can
         crash every start of the store)."""
         graph = self._graph()
-        constrained = bool(graph.ro_query(_CONSTRAINTS).result_set)
+        constrained = bool(graph.ro_query(CONSTRAINT_STATUSES).result_set)
         if constrained and not wait_for_constraints(graph, _INDEX_WAIT_MS):
             raise BackendUnavailable(
                 f"The graph {self.graph_name!r} in {self.server.data_dir} is still building "

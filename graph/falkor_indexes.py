@@ -20,6 +20,8 @@ import time
 import redis.exceptions
 
 _OPERATIONAL = "OPERATIONAL"
+# Each constraint's state (graph/falkor_log.py and drop_graph read it too).
+CONSTRAINT_STATUSES = "CALL db.constraints() YIELD status RETURN status"
 
 
 def wait_for_indexes(graph, timeout_ms: int) -> bool:
@@ -31,7 +33,7 @@ def wait_for_indexes(graph, timeout_ms: int) -> bool:
 def wait_for_constraints(graph, timeout_ms: int) -> bool:
     """True once every constraint of `graph` is built (or it has none), False if not within
     `timeout_ms`: one still being built is announced again when it is (graph/falkor_log.py)."""
-    return _all_operational(graph, "CALL db.constraints() YIELD status RETURN status", timeout_ms)
+    return _all_operational(graph, CONSTRAINT_STATUSES, timeout_ms)
 
 
 def _all_operational(graph, statuses: str, timeout_ms: int) -> bool:

@@ -36,6 +36,7 @@ from typing import Any
 import redis
 
 from screengraph.graph.errors import BackendUnavailable
+from screengraph.graph.falkor_indexes import CONSTRAINT_STATUSES
 
 _log = logging.getLogger(__name__)
 _DELETION = b"GRAPH.DELETE"
@@ -48,7 +49,6 @@ _STALL_S = 600.0
 # the live graphs' are built: they are given this long more.
 _ANNOUNCEMENTS_S = 1.0
 _CONSTRAINTS_WAIT_S = 600.0
-_CONSTRAINTS = "CALL db.constraints() YIELD status RETURN status"
 
 
 def persistence(client: redis.Redis) -> dict[str, Any]:
@@ -131,7 +131,7 @@ def rewrite_after_start(client: redis.Redis, folder: Path) -> threading.Thread:
 
 def _constraints_built(client: redis.Redis) -> bool:
     for name in client.execute_command("GRAPH.LIST"):
-        rows = client.execute_command("GRAPH.RO_QUERY", name, _CONSTRAINTS)[1]
+        rows = client.execute_command("GRAPH.RO_QUERY", name, CONSTRAINT_STATUSES)[1]
         if any(status != b"OPERATIONAL" for (status,) in rows):
             return False
     return True
