@@ -779,20 +779,39 @@ def _related_evidence_part(backend: Backend, key: str) -> Planned[list[dict]]:
 
 @dataclass
 class _Scored:
-    """Related content between its round trips: the candidates scored on the evidence,
-    those that can still reach the top `limit`, and what re-ranking can add at most."""
+    """Related content between its round trips: the candidates that can still reach the
+    top `limit` (contenders, with their reasons), and what re-ranking can add at most."""
 
     candidates: dict[str, dict[str, Any]]
     contenders: list[str]
     limit: int
 
 
+# One piece of evidence for a candidate: its show's row, what it adds to the score, and
+# `_reason`'s other arguments.
+_Evidence = tuple[dict, float, tuple]
+
+
 def _score_evidence(evidence: list[dict], limit: int) -> _Scored:
-    """The candidates and their reasons from the evidence; a person's reason names them as
-    the page shows them, so its text waits for their namesakes (`_explained`)."""
-    candidates: dict[str, dict[str, Any]] = {}
-    people: dict[tuple[str, str], dict] = {}
+    """The contenders and their reasons from the evidence; a person's reason names them as
+    the page shows them, so its text waits for their namesakes (`_explained`).
+
+    Every candidate is scored, but only the contenders get their reasons written: a
+    series' evidence is a thousand or more shows, of which a few dozen can still reach the
+    top (writing every reason was a third of related content's time at 10^7 credits).
+    Scores are summed in one fixed order (series and episodes as the evidence gives them,
+    then people by show and key, then companies), so that they are the same to the last
+    bit however the database ordered its rows."""
+    found: list[_Evidence] = []
+    people: dict[tuple[str, str], tuple[float, dict]] = {}
     companies: list[dict] = []
+    weighed: dict[tuple[float, Any], float] = {}
+
+    def adamic_adar(weight: float, degree: Any) -> float:
+        if (weight, degree) not in weighed:
+            weighed[weight, degree] = _adamic_adar(weight, degree)
+        return weighed[weight, degree]
+
     bonus_bound = 0.0
     for row in evidence:
         kind = row["kind"]
@@ -805,8 +824,8 @@ def _score_evidence(evidence: list[dict], limit: int) -> _Scored:
             # One reason per person and show, at the person's strongest role there.
             slot = (row["key"], row["via_key"])
             weight = ROLE_WEIGHTS.get(row["role"], 1.0)
-            if slot not in people or weight > people[slot]["weight"]:
-                people[slot] = {"row": row, "weight": weight}
+            if slot not in people or weight > people[slot][0]:
+                people[slot] = (weight, row)
         elif kind == "company":
             companies.append(row)
         elif kind == "episode":
@@ -818,41 +837,35 @@ def _score_evidence(evidence: list[dict], limit: int) -> _Scored:
                 if row["role"] == "series"
                 else f"another episode of {row['via_name']}{season}"
             )
-            _reason(candidates, row, SERIES_BONUS, "series", row["via_key"], row["via_name"], text)
+            found.append((row, SERIES_BONUS, ("series", row["via_key"], row["via_name"], text)))
         else:
-            _reason(
-                candidates,
-                row,
-                SERIES_BONUS,
-                "series",
-                None,
-                row["via_name"],
-                f"another season of {row['via_name']}",
-            )
-    for (_show, person_key), found in sorted(people.items()):
-        row = found["row"]
-        _reason(
-            candidates,
-            row,
-            _adamic_adar(found["weight"], row["degree"]),
-            "person",
-            person_key,
-            row["via_name"],
-            None,  # _explained writes it, with the person's name as shown
-            role=role_name(row["role"], row["producer_role"]),
-            credited=(row["role"], row["producer_role"]),
+            text = f"another season of {row['via_name']}"
+            found.append((row, SERIES_BONUS, ("series", None, row["via_name"], text)))
+    for (_show, person_key), (weight, row) in sorted(people.items(), key=lambda item: item[0]):
+        # _explained writes the text, with the person's name as shown.
+        found.append(
+            (row, adamic_adar(weight, row["degree"]), ("person", person_key, row["via_name"], None))
         )
     for row in sorted(companies, key=lambda r: (r["key"], r["via_name"] or "", r["via_key"])):
-        _reason(
-            candidates,
-            row,
-            _adamic_adar(COMPANY_WEIGHT, row["degree"]),
-            "company",
-            row["via_key"],
-            row["via_name"],
-            f"also made by {row['via_name']}",
-        )
-    return _Scored(candidates, _contenders(candidates, limit, bonus_bound), limit)
+        reason = ("company", row["via_key"], row["via_name"], f"also made by {row['via_name']}")
+        found.append((row, adamic_adar(COMPANY_WEIGHT, row["degree"]), reason))
+    scores: dict[str, float] = {}
+    for row, score, _reason_args in found:
+        scores[row["key"]] = scores.get(row["key"], 0.0) + score
+    contenders = _contenders(scores, limit, bonus_bound)
+    chosen = set(contenders)
+    candidates: dict[str, dict[str, Any]] = {}
+    for row, score, (kind, via_key, via_name, text) in found:
+        if row["key"] not in chosen:
+            continue
+        extra = {}
+        if kind == "person":
+            extra = {
+                "role": role_name(row["role"], row["producer_role"]),
+                "credited": (row["role"], row["producer_role"]),
+            }
+        _reason(candidates, row, score, kind, via_key, via_name, text, **extra)
+    return _Scored(candidates, contenders, limit)
 
 
 def _reranking_part(backend: Backend, key: str, scored: _Scored) -> Planned[list[dict]]:
@@ -966,13 +979,13 @@ def _reason(
     item["reasons"].append({"kind": kind, "key": via_key, "name": via_name, **extra, "text": text})
 
 
-def _contenders(candidates: dict[str, dict], limit: int, bonus_bound: float) -> list[str]:
+def _contenders(scores: dict[str, float], limit: int, bonus_bound: float) -> list[str]:
     """Candidates that can still be among the top `limit` once re-ranking adds at most bonus_bound."""
-    scores = sorted((c["score"] for c in candidates.values()), reverse=True)
-    if len(scores) <= limit:
-        return sorted(candidates)
-    threshold = scores[limit - 1] - bonus_bound - 1e-9
-    return sorted(k for k, c in candidates.items() if c["score"] >= threshold)
+    ranked = sorted(scores.values(), reverse=True)
+    if len(ranked) <= limit:
+        return sorted(scores)
+    threshold = ranked[limit - 1] - bonus_bound - 1e-9
+    return sorted(k for k, score in scores.items() if score >= threshold)
 
 
 # -- people ---------------------------------------------------------------
