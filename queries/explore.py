@@ -774,7 +774,31 @@ def related_shows(backend: Backend, key: str, limit: int = 10) -> list[dict]:
 
 def _related_evidence_part(backend: Backend, key: str) -> Planned[list[dict]]:
     part = _asked(backend, "related_evidence", ("kind", "rows"), key=key, max_degree=HUB_DEGREE)
-    return Planned({"evidence": part}, lambda found: _unpacked(found["evidence"], EVIDENCE_FIELDS))
+    return Planned({"evidence": part}, lambda found: _evidence_rows(found["evidence"]))
+
+
+def _evidence_rows(records: list[dict]) -> list[dict]:
+    """related_evidence's records as rows of EVIDENCE_FIELDS, its people's rows unpacked
+    from their per-person groups."""
+    people = [record for record in records if record["kind"] == "person"]
+    rows = _unpacked([r for r in records if r["kind"] != "person"], EVIDENCE_FIELDS)
+    for record in people:
+        for person_key, person_name, degree, shows in record["rows"]:
+            rows.extend(
+                {
+                    "key": show_key,
+                    "title": title,
+                    "year": year,
+                    "via_key": person_key,
+                    "via_name": person_name,
+                    "role": role,
+                    "producer_role": producer_role,
+                    "degree": degree,
+                    "kind": "person",
+                }
+                for show_key, title, year, role, producer_role in shows
+            )
+    return rows
 
 
 @dataclass
@@ -1038,33 +1062,15 @@ def _collaborator_ranking_part(
     PERSON_KEY,
     Param("limit", "int", 50, required=False, low=1, high=1000),
 )
-def collaborators(
-    backend: Backend, key: str, limit: int | None = 50, ranking: list[dict] | None = None
-) -> list[dict]:
+def collaborators(backend: Backend, key: str, limit: int | None = 50) -> list[dict]:
     """The `limit` people who shared the most shows with a person (everyone if None), each
-    with those shows and both people's roles. With a limit, the ranking is counted first
-    (pass `collaborator_ranking`'s when you have it), then those people's shows and their
-    namesakes are read in one trip."""
+    with those shows and both people's roles: one walk (`top_collaborators` ranks them and
+    reads the chosen ones' roles), then their namesakes."""
     if limit is None:
         evidence = _run(backend, "collaborators", key=key, shows=COUNTED_SHOWS)
-        return distinguish(backend, _collaborators_of(evidence, limit), Label.PERSON.value)
-    chosen = (ranking if ranking is not None else collaborator_ranking(backend, key, limit))[:limit]
-    named = [{"key": p["key"], "name": p["name"]} for p in chosen]
-    read = read_planned(
-        backend,
-        {
-            "shared": _shared_credits_part(backend, key, chosen),
-            "named": planned_distinctions(named, Label.PERSON.value),
-        },
-    )
-    told = {person["key"]: person for person in read["named"]}
-    found = _collaborators_of(read["shared"], limit)
-    for person in found:
-        person["detail"], person["display"] = (
-            told[person["key"]]["detail"],
-            told[person["key"]]["display"],
-        )
-    return found
+    else:
+        evidence = _run(backend, "top_collaborators", key=key, limit=limit, shows=COUNTED_SHOWS)
+    return distinguish(backend, _collaborators_of(evidence, limit), Label.PERSON.value)
 
 
 def _shared_credits_part(backend: Backend, key: str, chosen: list[dict]) -> Planned[list[dict]]:

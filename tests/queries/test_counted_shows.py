@@ -98,7 +98,7 @@ def test_the_queries_defaults_are_the_declared_limits():
     """The catalogue's queries name their limits' defaults; the code passes its own
     declarations, and the two never drift apart."""
     questions = catalogue()
-    for name in ("collaborators", "collaborator_ranking", "shared_credits"):
+    for name in ("collaborators", "collaborator_ranking", "shared_credits", "top_collaborators"):
         assert questions.get(name).param("shows").default == COUNTED_SHOWS, name
     assert questions.get("related_evidence").param("max_degree").default == explore.HUB_DEGREE
     assert questions.get("related_reranking").param("min_degree").default == explore.HUB_DEGREE + 1
@@ -122,5 +122,5 @@ def test_the_listings_behind_a_hub_are_those_of_its_newest_shows(prolific):
 
 
 def test_every_query_that_counts_a_hubs_shows_picks_the_same_ones():
-    for name in ("collaborators", "collaborator_ranking", "shared_credits"):
+    for name in ("collaborators", "collaborator_ranking", "shared_credits", "top_collaborators"):
         assert all(NEWEST_SHOWS in text for text in catalogue().get(name).cypher.values()), name

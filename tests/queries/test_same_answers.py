@@ -55,6 +55,7 @@ PARAMS = {
     "episodes": {"key": "the-bureau"},
     "collaborator_ranking": {"key": "thierry-godard"},
     "shared_credits": {"key": "thierry-godard", "others": ["caroline-proust", "audrey-fleurot"]},
+    "top_collaborators": {"key": "thierry-godard", "limit": 2},
     "second_degree": {
         "key": "caroline-proust",
         "collaborators": ["thierry-godard", "philippe-triboit"],
