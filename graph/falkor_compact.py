@@ -72,8 +72,8 @@ class _Reader:
             return float(value)
         if kind == _BOOLEAN:
             return _text(value) == "true"
-        if kind == _MAP:
-            return {_text(value[i]): self.value(value[i + 1]) for i in range(0, len(value), 2)}
+        if kind == _MAP:  # [key, value, key, value...]
+            return dict(zip(map(_text, value[0::2]), self._array(value[1::2])))
         if kind == _NODE:
             labels = [self.schema.get_label(label) for label in value[1]]
             return node_value(labels, self._properties(value[2]))
