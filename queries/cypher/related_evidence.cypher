@@ -1,6 +1,6 @@
 // name: related_evidence
 // title: Evidence for a show's related content
-// description: In one round trip and five records (one per kind, its rows packed as lists of [key, title, year, via_key, via_name, role, producer_role, degree]: Neo4j sends each record in its own network message, which cost more than the query itself), every row that can relate another show to the show $key, by kind: 'person' (someone credited on both: their role on the other show and how many shows they are credited on; packed by person as [key, name, degree, [[show key, title, year, role, producer_role], ...]], since a busy series' people are a thousand or more rows; an episode's people are its series' credits that its listings assert: their Assertions on the series hold the episode's EPISODE_OF edge), 'company' (a company that made both, with its size), 'series' (another season of the same series, when one of the two is a season: two shows that only share a title, such as remakes or two episodes called Pilot, are not seasons of one series), 'episode' (for an episode: its series, role 'series', and the other episodes of its season, role 'episode'), and 'own' (the show's own companies and genres with their sizes, to bound what re-ranking can add). People and companies with more than $max_degree shows are skipped here: they connect too much to suggest anything (and would make the query slow); related_reranking weighs the large companies and the genres of the best candidates.
+// description: In one round trip and five records (one per kind, its rows packed as lists of [key, title, year, via_key, via_name, role, producer_role, degree]: Neo4j sends each record in its own network message, which cost more than the query itself), every row that can relate another show to the show $key, by kind: 'person' (someone credited on both: their role on the other show and how many shows they are credited on; packed by person as [key, name, degree, [[show key, role, producer_role], ...]], without the shows' titles, since a busy series' people are a thousand or more rows; an episode's people are its series' credits that its listings assert: their Assertions on the series hold the episode's EPISODE_OF edge), 'company' (a company that made both, with its size), 'series' (another season of the same series, when one of the two is a season: two shows that only share a title, such as remakes or two episodes called Pilot, are not seasons of one series), 'episode' (for an episode: its series, role 'series', and the other episodes of its season, role 'episode'), and 'own' (the show's own companies and genres with their sizes, to bound what re-ranking can add). People and companies with more than $max_degree shows are skipped here: they connect too much to suggest anything (and would make the query slow); related_reranking weighs the large companies and the genres of the best candidates.
 // listed: no
 // params: key:str, max_degree:int=200
 MATCH (s:Show {key: $key})
@@ -19,9 +19,10 @@ WITH p, coalesce(p.credit_count, 1) AS degree
 WHERE degree <= $max_degree
 MATCH (p)-[r]->(o)
 WHERE o.key <> $key
-// Grouped by person: each person's key, name and degree once, not once per show
-// (a series' evidence is one or two thousand shows at 10^7 credits).
-WITH p, degree, collect([o.key, o.title, o.year, type(r), r.role]) AS shows
+// Grouped by person: each person's key, name and degree once, not once per show (a
+// series' evidence is one or two thousand shows at 10^7 credits), and no titles: those
+// of the few candidates that can reach the top are read with the re-ranking.
+WITH p, degree, collect([o.key, type(r), r.role]) AS shows
 RETURN 'person' AS kind, collect([p.key, p.name, degree, shows]) AS rows
 UNION ALL
 MATCH (s:Show {key: $key})-[:MADE_BY]->(c:Company)
