@@ -537,6 +537,9 @@ def run_one(
     print(f"\n== {name}, {credits:,} credits ==", flush=True)
     try:
         if args.loaded:
+            # Measured on a store loaded already: the report keeps the load's figures of
+            # the run that loaded it (scaling_report.merged).
+            result["on_store"] = True
             result["credits"] = loaded_credits(name, store)
             print(
                 f"  not loaded (--loaded): {result['credits']:,} credit relationships held",

@@ -35,7 +35,8 @@ MEASURED_ON_STORE = (
 def merged(reports: list[dict]) -> dict:
     """One report from several: the runs of all (of a backend and size measured more than
     once, the run of the report given last; a run measured on a loaded store, `on_store`,
-    replaces only its figures, MEASURED_ON_STORE, of the run before it), the first one's
+    replaces only its figures, MEASURED_ON_STORE, of the run before it, and what stopped
+    that run once its load was done, kept as `measuring_stopped_by`), the first one's
     settings and targets."""
     if not reports:
         raise ValueError("no results given")
@@ -44,12 +45,20 @@ def merged(reports: list[dict]) -> dict:
         slot = (run["backend"], run["credits_nominal"])
         if run.get("on_store"):
             earlier = {k: v for k, v in latest.get(slot, {}).items() if k not in MEASURED_ON_STORE}
+            if _loaded_then_stopped(earlier) and "stopped_by" not in run:
+                # It stopped measuring what this run measured again: not what stops it now.
+                earlier["measuring_stopped_by"] = earlier.pop("stopped_by")
             run = {**earlier, **{k: v for k, v in run.items() if k in MEASURED_ON_STORE}}
             run.update(backend=slot[0], credits_nominal=slot[1])
         latest[slot] = run
     report = {**reports[0], "runs": list(latest.values())}
     report["parts"] = [part for r in reports for part in _parts(r)]
     return report
+
+
+def _loaded_then_stopped(run: dict) -> bool:
+    """A run whose bulk load finished and whose measuring after it stopped."""
+    return "stopped_by" in run and bool(run.get("bulk", {}).get("seconds"))
 
 
 def _parts(report: dict) -> list[dict]:

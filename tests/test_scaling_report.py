@@ -161,6 +161,29 @@ def test_figures_measured_on_a_loaded_store_replace_only_those_of_the_run_that_l
     assert "1.5 / 4.5" in row and "12.0 s (8,333/s)" in row and "1,234" in row
 
 
+def test_a_stop_after_the_load_gives_way_to_the_figures_measured_again_on_that_store():
+    report = _report()
+    loaded = report["runs"][0]
+    stopped = {**loaded, "queries": {}, "stopped_by": "ValueError: while measuring"}
+    again = {
+        "backend": loaded["backend"],
+        "credits_nominal": loaded["credits_nominal"],
+        "on_store": True,
+        "queries": {"related content": _latency(1.5, 4.5)},
+    }
+    [run] = [
+        r
+        for r in merged([dict(report, runs=[stopped]), dict(report, runs=[again])])["runs"]
+        if r["backend"] == loaded["backend"]
+    ]
+    assert "stopped_by" not in run and run["measuring_stopped_by"] == stopped["stopped_by"]
+    assert run["bulk"] == loaded["bulk"] and run["queries"] == again["queries"]
+    # A load that did not finish still says what stopped it.
+    unloaded = {**stopped, "bulk": {"run": False}}
+    [kept] = merged([dict(report, runs=[unloaded]), dict(report, runs=[again])])["runs"]
+    assert kept["stopped_by"] == stopped["stopped_by"]
+
+
 def test_the_incremental_rate_of_the_largest_earlier_size_predicts_the_next(tmp_path):
     report = _report()
     report["runs"].append(_run("embedded", 1_000_000, {"run": True, "credits_per_s": 6000.0}))
