@@ -43,8 +43,10 @@ def merged(reports: list[dict]) -> dict:
     latest: dict[tuple, dict] = {}
     for run in (run for r in reports for run in r["runs"]):
         slot = (run["backend"], run["credits_nominal"])
-        if run.get("on_store"):
-            earlier = {k: v for k, v in latest.get(slot, {}).items() if k not in MEASURED_ON_STORE}
+        # Alone (a report merged before, or one with no load of that size given) it
+        # stands as it is.
+        if run.get("on_store") and slot in latest:
+            earlier = {k: v for k, v in latest[slot].items() if k not in MEASURED_ON_STORE}
             if _loaded_then_stopped(earlier) and "stopped_by" not in run:
                 # It stopped measuring what this run measured again: not what stops it now.
                 earlier["measuring_stopped_by"] = earlier.pop("stopped_by")

@@ -161,6 +161,20 @@ def test_figures_measured_on_a_loaded_store_replace_only_those_of_the_run_that_l
     assert "1.5 / 4.5" in row and "12.0 s (8,333/s)" in row and "1,234" in row
 
 
+def test_a_merged_report_merges_again_as_it_is():
+    report = _report()
+    on_store = {
+        "backend": "embedded",
+        "credits_nominal": 100_000,
+        "on_store": True,
+        "queries": {"related content": _latency(1.5, 4.5)},
+    }
+    once = merged([report, dict(report, runs=[on_store])])
+    assert merged([once])["runs"] == once["runs"]
+    [run] = [r for r in merged([once])["runs"] if r["backend"] == "embedded"]
+    assert run["bulk"] == report["runs"][0]["bulk"] and run["queries"] == on_store["queries"]
+
+
 def test_a_stop_after_the_load_gives_way_to_the_figures_measured_again_on_that_store():
     report = _report()
     loaded = report["runs"][0]
