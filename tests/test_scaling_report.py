@@ -138,17 +138,24 @@ def test_a_size_measured_again_replaces_the_earlier_run_of_it():
     assert again in runs and report["runs"][0] not in runs
 
 
-def test_figures_measured_on_a_loaded_store_replace_only_those_of_the_run_that_loaded_it():
-    report = _report()
-    on_store = {
+def _on_store(**more) -> dict:
+    """Questions measured again on the store of `_report`'s embedded run."""
+    return {
         "backend": "embedded",
         "credits_nominal": 100_000,
         "on_store": True,
         "queries": {"related content": _latency(1.5, 4.5)},
-        "queries_database_peak_mb": 1234.0,
-        "cli": {"cold_seconds": 9.0, "warm_seconds": 0.2},
-        "store_mb": 1.0,  # not a figure of the queries: the load's stays
+        **more,
     }
+
+
+def test_figures_measured_on_a_loaded_store_replace_only_those_of_the_run_that_loaded_it():
+    report = _report()
+    on_store = _on_store(
+        queries_database_peak_mb=1234.0,
+        cli={"cold_seconds": 9.0, "warm_seconds": 0.2},
+        store_mb=1.0,  # not a figure of the queries: the load's stays
+    )
     runs = merged([report, dict(report, runs=[on_store])])["runs"]
     [run] = [r for r in runs if r["backend"] == "embedded"]
     assert run["queries"] == on_store["queries"] and run["cli"] == on_store["cli"]
@@ -163,12 +170,7 @@ def test_figures_measured_on_a_loaded_store_replace_only_those_of_the_run_that_l
 
 def test_a_merged_report_merges_again_as_it_is():
     report = _report()
-    on_store = {
-        "backend": "embedded",
-        "credits_nominal": 100_000,
-        "on_store": True,
-        "queries": {"related content": _latency(1.5, 4.5)},
-    }
+    on_store = _on_store()
     once = merged([report, dict(report, runs=[on_store])])
     assert merged([once])["runs"] == once["runs"]
     [run] = [r for r in merged([once])["runs"] if r["backend"] == "embedded"]
@@ -179,12 +181,7 @@ def test_a_stop_after_the_load_gives_way_to_the_figures_measured_again_on_that_s
     report = _report()
     loaded = report["runs"][0]
     stopped = {**loaded, "queries": {}, "stopped_by": "ValueError: while measuring"}
-    again = {
-        "backend": loaded["backend"],
-        "credits_nominal": loaded["credits_nominal"],
-        "on_store": True,
-        "queries": {"related content": _latency(1.5, 4.5)},
-    }
+    again = _on_store()
     [run] = [
         r
         for r in merged([dict(report, runs=[stopped]), dict(report, runs=[again])])["runs"]
